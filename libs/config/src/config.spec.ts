@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/partner_returns');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.port).toBe(3000);
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty', REDIS_URL: 'not a url' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/DATABASE_URL must be a postgres: or postgresql: URL/);
+    expect(problems).toMatch(/PORT must be a whole number/);
+    expect(problems).toMatch(/REDIS_URL is not a valid URL/);
+  });
+
+  it('requires real secrets and SMTP in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL is required in production/);
+    expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(
+      /SESSION_SECRET must be at least 32 characters/,
+    );
+  });
+});

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+
+/** Everything the apps read from the environment, validated once at start-up. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Unset outside production: the embedded SMTP catcher is used and mails are listed at /dev/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicBaseUrl: string;
+  /** Prefix for every BullMQ key, so test runs and deployments sharing a Redis never meet. */
+  queuePrefix: string;
+  sessionSecret: string;
+  tokenPepper: string;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string, fallback?: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? fallback : value;
+  };
+  const url = (name: string, protocols: string[], fallback?: string): string | undefined => {
+    const value = str(name, fallback);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must be a ${protocols.join(' or ')} URL, got protocol "${parsed.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const nodeEnv = str('NODE_ENV', 'development')!;
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, test or production, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+  const port = int('PORT', 3000, 0, 65535);
+  const databaseUrl = url(
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://postgres@127.0.0.1:5432/partner_returns',
+  )!;
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  if (production && !smtpUrl) problems.push('SMTP_URL is required in production');
+  const publicBaseUrl = url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)!;
+  const queuePrefix = str('QUEUE_PREFIX', 'partner-returns')!;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(queuePrefix)) {
+    problems.push('QUEUE_PREFIX must be 1-64 letters, digits, "-" or "_"');
+  }
+  const secret = (name: string): string => {
+    const value = str(name);
+    if (value === undefined) {
+      if (production) problems.push(`${name} is required in production (at least 32 characters)`);
+      // Outside production a per-process secret keeps things working without ever shipping a default.
+      return randomBytes(32).toString('hex');
+    }
+    if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
+    return value;
+  };
+  const sessionSecret = secret('SESSION_SECRET');
+  const tokenPepper = secret('TOKEN_PEPPER');
+  const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info')!;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const mailFrom = str('MAIL_FROM', 'Partner Returns <returns@partner-returns.local>')!;
+  const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv: nodeEnv as AppConfig['nodeEnv'],
+    port,
+    databaseUrl,
+    redisUrl,
+    smtpUrl,
+    mailFrom,
+    publicBaseUrl: publicBaseUrl.replace(/\/$/, ''),
+    queuePrefix,
+    sessionSecret,
+    tokenPepper,
+    logLevel,
+    shutdownTimeoutMs,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './ensure-database.js';
+export * from './data-source-options.js';
+export * from './open-database.js';

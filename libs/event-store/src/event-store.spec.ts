@@ -1,0 +1,220 @@
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { ConcurrencyError } from './concurrency.error.js';
+import { EventMetadata, START, StoredEvent } from './event.js';
+import { EventStore } from './event-store.js';
+import { Upcasters } from './upcaster.js';
+
+const meta: EventMetadata = { actorId: 'user-1', actorRole: 'coordinator', correlationId: 'c-1' };
+const ev = (n: number) => ({ type: 'Counted', data: { n } });
+
+describe('EventStore (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_store');
+    store = new EventStore(db.dataSource);
+  });
+  afterAll(() => db.drop());
+
+  it('appends to a new stream and reads it back with every column', async () => {
+    const result = await store.append('s-new', 'no_stream', [ev(1), ev(2)], meta, {
+      recordedAt: new Date('2020-04-30T12:00:00Z'),
+    });
+    expect(result.nextExpectedVersion).toBe(2);
+    const events = await store.readStream('s-new');
+    expect(events.map((e) => [e.version, e.type, e.data])).toEqual([
+      [1, 'Counted', { n: 1 }],
+      [2, 'Counted', { n: 2 }],
+    ]);
+    expect(events[0].metadata).toEqual(meta);
+    expect(events[0].schemaVersion).toBe(1);
+    expect(events[0].recordedAt.toISOString()).toBe('2020-04-30T12:00:00.000Z');
+    expect(events[1].globalPosition).toBe(events[0].globalPosition + 1);
+    expect(BigInt(events[0].transactionId)).toBeGreaterThan(0n);
+  });
+
+  it('honours "no stream", "any" and exact expected versions', async () => {
+    await store.append('s-exp', 'no_stream', [ev(1)], meta);
+    await expect(store.append('s-exp', 'no_stream', [ev(2)], meta)).rejects.toMatchObject({
+      name: 'ConcurrencyError',
+      actual: 1,
+    });
+    await expect(store.append('s-exp', 5, [ev(2)], meta)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('s-missing', 3, [ev(1)], meta)).rejects.toMatchObject({ actual: null });
+    expect((await store.append('s-exp', 1, [ev(2)], meta)).nextExpectedVersion).toBe(2);
+    expect((await store.append('s-exp', 'any', [ev(3), ev(4)], meta)).nextExpectedVersion).toBe(4);
+    expect((await store.append('s-any-new', 'any', [ev(1)], meta)).nextExpectedVersion).toBe(1);
+    expect((await store.readStream('s-exp', { fromVersion: 3 })).map((e) => e.version)).toEqual([3, 4]);
+  });
+
+  it('reads a stream as it stood at a past instant', async () => {
+    await store.append('s-asat', 'no_stream', [ev(1)], meta, {
+      recordedAt: new Date('2020-01-01T00:00:00Z'),
+    });
+    await store.append('s-asat', 1, [ev(2)], meta, { recordedAt: new Date('2020-06-01T00:00:00Z') });
+    const then = await store.readStream('s-asat', { asAt: new Date('2020-03-01T00:00:00Z') });
+    expect(then.map((e) => e.version)).toEqual([1]);
+  });
+
+  it('appends to several streams all or nothing', async () => {
+    await store.append('m-2', 'no_stream', [ev(1)], meta);
+    await expect(
+      store.appendMany(
+        [
+          { streamId: 'm-1', expectedVersion: 'no_stream', events: [ev(1)] },
+          { streamId: 'm-2', expectedVersion: 'no_stream', events: [ev(1)] },
+        ],
+        meta,
+      ),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.streamVersion('m-1')).toBeNull();
+    expect(await store.readStream('m-1')).toEqual([]);
+  });
+
+  it('a: 20 concurrent appends at the same expected version: one wins, 19 conflict, no gaps', async () => {
+    await store.append('race', 'no_stream', [ev(0)], meta);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => store.append('race', 1, [ev(i + 1)], meta)),
+    );
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    for (const o of lost) expect(o.reason).toBeInstanceOf(ConcurrencyError);
+    const versions = (await store.readStream('race')).map((e) => e.version);
+    expect(versions).toEqual([1, 2]);
+  });
+
+  it('never shows a subscriber an event past a transaction still in flight (the sequence gap)', async () => {
+    const gapStore = new EventStore(db.dataSource);
+    const { checkpoint: tail } = await drainAll(gapStore, START);
+    const slow = db.dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      // The slow writer takes the lower transaction id and position, then a fast one commits after it.
+      await gapStore.append('gap-slow', 'no_stream', [ev(1)], meta, {}, slow.manager);
+      await gapStore.append('gap-fast', 'no_stream', [ev(2)], meta);
+      const early = await gapStore.readAll(tail, 100);
+      expect(early.events.map((e) => e.streamId)).not.toContain('gap-fast');
+      await slow.commitTransaction();
+    } finally {
+      await slow.release();
+    }
+    const late = await drainAll(gapStore, tail);
+    expect(late.events.map((e) => e.streamId)).toEqual(['gap-slow', 'gap-fast']);
+  });
+
+  it('b: 8 writers x 2,000 events, some holding transactions open; a live subscriber sees each once, in order', async () => {
+    const { checkpoint: from } = await drainAll(store, START);
+    const writers = 8;
+    const perWriter = 2000;
+    const perAppend = 10;
+    let writing = true;
+    const seen: StoredEvent[] = [];
+    const subscriber = (async () => {
+      let checkpoint = from;
+      while (writing || seen.length < writers * perWriter) {
+        const batch = await store.readAll(checkpoint, 250);
+        seen.push(...batch.events);
+        checkpoint = batch.checkpoint;
+        if (batch.events.length === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let a = 0; a < perWriter / perAppend; a++) {
+          const streamId = `w${w}-s${a % 5}`;
+          const events = Array.from({ length: perAppend }, (_, i) => ({
+            type: 'Written',
+            data: { w, seq: a * perAppend + i },
+          }));
+          if (w % 2 === 0 && a % 10 === 0) {
+            // Hold this transaction open across other writers' commits before committing it.
+            await db.dataSource.transaction(async (manager) => {
+              await store.append(streamId, 'any', events, meta, {}, manager);
+              await new Promise((r) => setTimeout(r, 15));
+            });
+          } else {
+            await store.append(streamId, 'any', events, meta);
+          }
+        }
+      }),
+    );
+    writing = false;
+    await subscriber;
+
+    expect(seen).toHaveLength(writers * perWriter);
+    expect(new Set(seen.map((e) => e.globalPosition)).size).toBe(writers * perWriter);
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1], seen[i]];
+      const ordered =
+        BigInt(a.transactionId) < BigInt(b.transactionId) ||
+        (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
+      expect(ordered).toBe(true);
+    }
+    const lastVersion = new Map<string, number>();
+    const lastSeq = new Map<number, number>();
+    for (const e of seen) {
+      expect(e.version).toBe((lastVersion.get(e.streamId) ?? 0) + 1);
+      lastVersion.set(e.streamId, e.version);
+      const { w, seq } = e.data as { w: number; seq: number };
+      expect(seq).toBe((lastSeq.get(w) ?? -1) + 1);
+      lastSeq.set(w, seq);
+    }
+  });
+
+  it('orders subscribers by transaction id as a number, across a change in its digit count', async () => {
+    // Real transaction ids are far above these, so from the start these three rows come first.
+    await db.dataSource.query(
+      `INSERT INTO streams (stream_id, version) VALUES ('digits', 3);
+       INSERT INTO events (stream_id, version, type, data, metadata, transaction_id) VALUES
+         ('digits', 1, 'Counted', '{}', '{}', '9'), ('digits', 2, 'Counted', '{}', '{}', '10'),
+         ('digits', 3, 'Counted', '{}', '{}', '100')`,
+    );
+    const seen: string[] = [];
+    let checkpoint = START;
+    for (let i = 0; i < 3; i++) {
+      const batch = await store.readAll(checkpoint, 1);
+      seen.push(...batch.events.map((e) => e.transactionId));
+      checkpoint = batch.checkpoint;
+    }
+    expect(seen).toEqual(['9', '10', '100']);
+  });
+
+  it('reads old schema versions through upcasters without rewriting the row', async () => {
+    await db.dataSource.query(
+      `INSERT INTO streams (stream_id, version) VALUES ('up', 1);
+       INSERT INTO events (stream_id, version, type, schema_version, data, metadata)
+       VALUES ('up', 1, 'MeasureNamed', 1, '{"name":"S1 text"}', '{}')`,
+    );
+    const upcasting = new EventStore(
+      db.dataSource,
+      new Upcasters([
+        {
+          type: 'MeasureNamed',
+          fromSchemaVersion: 1,
+          upcast: (d) => ({ text: (d as { name: string }).name }),
+        },
+        { type: 'MeasureNamed', fromSchemaVersion: 2, upcast: (d) => ({ ...(d as object), ref: 'S1' }) },
+      ]),
+    );
+    const [event] = await upcasting.readStream('up');
+    expect(event.schemaVersion).toBe(3);
+    expect(event.data).toEqual({ text: 'S1 text', ref: 'S1' });
+    const [raw] = await db.dataSource.query(`SELECT data FROM events WHERE stream_id = 'up'`);
+    expect(raw.data).toEqual({ name: 'S1 text' });
+  });
+});
+
+async function drainAll(store: EventStore, from: typeof START) {
+  const events: StoredEvent[] = [];
+  let checkpoint = from;
+  for (;;) {
+    const batch = await store.readAll(checkpoint, 1000);
+    if (batch.events.length === 0) return { events, checkpoint };
+    events.push(...batch.events);
+    checkpoint = batch.checkpoint;
+  }
+}

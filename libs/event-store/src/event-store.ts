@@ -1,0 +1,200 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { ConcurrencyError } from './concurrency.error.js';
+import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
+import { Upcasters } from './upcaster.js';
+
+/** Anything that runs SQL: the DataSource (own connection per call) or a transaction's EntityManager. */
+export type Sql = Pick<DataSource | EntityManager, 'query'>;
+
+export interface AppendOptions {
+  /** When the events happened; the store's clock (now()) when omitted. Tests pass an injected clock. */
+  recordedAt?: Date;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  nextExpectedVersion: number;
+  firstPosition: number;
+  lastPosition: number;
+}
+
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  events: readonly NewEvent[];
+}
+
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  /** Only events recorded at or before this instant: the stream as it stood then. */
+  asAt?: Date;
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  transaction_id: string;
+}
+
+const COLUMNS = `global_position, stream_id, version, type, schema_version, data, metadata, recorded_at,
+  transaction_id::text AS transaction_id`;
+
+// One statement, so one round trip and an implicit transaction: the streams row is the lock that orders
+// writers, and `unique (stream_id, version)` on events is the backstop.
+const INSERT_EVENTS = `
+  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at)
+  SELECT $1, bump.version - $2::integer + e.ord::integer, e.value->>'type', (e.value->>'schemaVersion')::smallint,
+         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now())
+  FROM bump CROSS JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+  ORDER BY e.ord
+  RETURNING global_position, version`;
+
+const APPEND_NEW_OR_ANY = `
+  WITH bump AS (
+    INSERT INTO streams AS s (stream_id, version) VALUES ($1, $2::integer)
+    ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $2::integer, updated_at = now() WHERE $6::boolean
+    RETURNING s.version
+  )${INSERT_EVENTS}`;
+
+const APPEND_AT_VERSION = `
+  WITH bump AS (
+    UPDATE streams SET version = version + $2::integer, updated_at = now()
+    WHERE stream_id = $1 AND version = $6::integer
+    RETURNING version
+  )${INSERT_EVENTS}`;
+
+const UNIQUE_VIOLATION = '23505';
+
+export class EventStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly upcasters: Upcasters = new Upcasters(),
+  ) {}
+
+  /** Appends events to one stream atomically, or throws ConcurrencyError when the stream has moved on. */
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+    metadata: EventMetadata,
+    options: AppendOptions = {},
+    sql: Sql = this.dataSource,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
+    const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
+    const payload = JSON.stringify(
+      events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
+    );
+    const params = [
+      streamId,
+      events.length,
+      payload,
+      JSON.stringify(metadata),
+      options.recordedAt?.toISOString() ?? null,
+      exact ? expectedVersion : expectedVersion === 'any',
+    ];
+    let rows: { global_position: string; version: number }[];
+    try {
+      rows = await sql.query(exact ? APPEND_AT_VERSION : APPEND_NEW_OR_ANY, params);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId, sql));
+      }
+      throw error;
+    }
+    if (rows.length === 0) {
+      throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId, sql));
+    }
+    return {
+      nextExpectedVersion: rows[rows.length - 1].version,
+      firstPosition: Number(rows[0].global_position),
+      lastPosition: Number(rows[rows.length - 1].global_position),
+    };
+  }
+
+  /** Appends to several streams in one transaction: all of them, or (on any conflict) none. */
+  async appendMany(
+    appends: readonly StreamAppend[],
+    metadata: EventMetadata,
+    options: AppendOptions = {},
+  ): Promise<AppendResult[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const results: AppendResult[] = [];
+      for (const a of appends) {
+        results.push(await this.append(a.streamId, a.expectedVersion, a.events, metadata, options, manager));
+      }
+      return results;
+    });
+  }
+
+  /** The version of the stream's last event, or null when the stream does not exist. */
+  async streamVersion(streamId: string, sql: Sql = this.dataSource): Promise<number | null> {
+    const rows: { version: number }[] = await sql.query('SELECT version FROM streams WHERE stream_id = $1', [
+      streamId,
+    ]);
+    return rows.length > 0 ? rows[0].version : null;
+  }
+
+  async readStream<E extends NewEvent = NewEvent>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+    sql: Sql = this.dataSource,
+  ): Promise<StoredEvent<E>[]> {
+    const rows: EventRow[] = await sql.query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE stream_id = $1 AND version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+       ORDER BY version`,
+      [streamId, options.fromVersion ?? 1, options.asAt?.toISOString() ?? null],
+    );
+    return rows.map((row) => this.toStoredEvent<E>(row));
+  }
+
+  /**
+   * Reads the next batch for a subscriber, in (transaction id, position) order. It never reads past the oldest
+   * transaction still in flight, so an event whose transaction commits after a later-numbered one can never
+   * be skipped: it is simply not visible to anyone until every earlier transaction id has finished.
+   */
+  async readAll(
+    after: Checkpoint,
+    batchSize: number,
+    sql: Sql = this.dataSource,
+  ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
+    // ORDER BY must name the table's xid8 column: the bare name would sort the ::text alias, and "100000"
+    // sorts before "99999".
+    const rows: EventRow[] = await sql.query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id, events.global_position
+       LIMIT $3`,
+      [after.transactionId, after.globalPosition, batchSize],
+    );
+    const events = rows.map((row) => this.toStoredEvent(row));
+    const last = events[events.length - 1];
+    return {
+      events,
+      checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+    };
+  }
+
+  private toStoredEvent<E extends NewEvent>(row: EventRow): StoredEvent<E> {
+    const { schemaVersion, data } = this.upcasters.apply(row.type, row.schema_version, row.data);
+    return {
+      globalPosition: Number(row.global_position),
+      streamId: row.stream_id,
+      version: row.version,
+      type: row.type,
+      schemaVersion,
+      data: data as E['data'],
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+      transactionId: row.transaction_id,
+    };
+  }
+}

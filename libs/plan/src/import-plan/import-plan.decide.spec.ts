@@ -1,0 +1,144 @@
+import { PlanFile } from '../plan-file.js';
+import { PartnershipEvent, PlanEvent } from '../plan.events.js';
+import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
+import { decideImportPlan } from './import-plan.decide.js';
+
+const file = (): PlanFile => ({
+  partnership: { id: 'lsp', name: 'Somewhere LSP' },
+  plan: { id: 'plan', title: 'Community Plan', periodStart: '2019-04-01', periodEnd: '2022-03-31' },
+  agencies: [
+    {
+      id: 'council',
+      name: 'The Council',
+      contacts: [{ name: 'Ann', email: 'ann@example.org', role: 'lead' }],
+    },
+    { id: 'police', name: 'Police', contacts: [{ name: 'Bob', email: 'bob@example.org', role: 'lead' }] },
+  ],
+  themes: [
+    {
+      id: 'safe',
+      title: 'Safe Communities',
+      ambition: 'Safer',
+      leadAgencies: ['police'],
+      priorities: [{ ref: 'S-P1', text: 'Less crime' }],
+      measures: [
+        { ref: 'S1', text: 'Crime stays low', leadAgency: 'police', priority: 'S-P1' },
+        { ref: 'S2', text: 'Parking enforced', leadAgency: 'council' },
+      ],
+    },
+  ],
+});
+
+/** given: the events of a first import of `given`; when: importing `next`; then: the decided events. */
+function reimport(given: PlanFile, next: PlanFile) {
+  const first = decideImportPlan(given, initialPartnership(), initialPlan());
+  const partnership = first.partnershipEvents.reduce(evolvePartnership, initialPartnership());
+  const plan = first.planEvents.reduce(evolvePlan, initialPlan());
+  return decideImportPlan(next, partnership, plan);
+}
+
+describe('decideImportPlan', () => {
+  it('a first import registers the partnership, its agencies and contacts, and adopts the plan', () => {
+    const { partnershipEvents, planEvents } = decideImportPlan(file(), initialPartnership(), initialPlan());
+    expect(partnershipEvents.map((e) => e.type)).toEqual([
+      'PartnershipRegistered',
+      'AgencyAdded',
+      'AgencyContactAdded',
+      'AgencyAdded',
+      'AgencyContactAdded',
+    ]);
+    expect(planEvents).toEqual<PlanEvent[]>([
+      {
+        type: 'PlanAdopted',
+        data: {
+          partnershipId: 'lsp',
+          planId: 'plan',
+          title: 'Community Plan',
+          periodStart: '2019-04-01',
+          periodEnd: '2022-03-31',
+        },
+      },
+      {
+        type: 'ThemeAdded',
+        data: {
+          themeId: 'safe',
+          title: 'Safe Communities',
+          ambition: 'Safer',
+          leadAgencyIds: ['police'],
+          position: 0,
+        },
+      },
+      { type: 'PriorityAdded', data: { ref: 'S-P1', themeId: 'safe', text: 'Less crime', position: 0 } },
+      {
+        type: 'MeasureAdded',
+        data: {
+          ref: 'S1',
+          themeId: 'safe',
+          text: 'Crime stays low',
+          leadAgencyId: 'police',
+          priorityRef: 'S-P1',
+          position: 0,
+        },
+      },
+      {
+        type: 'MeasureAdded',
+        data: {
+          ref: 'S2',
+          themeId: 'safe',
+          text: 'Parking enforced',
+          leadAgencyId: 'council',
+          priorityRef: null,
+          position: 1,
+        },
+      },
+    ]);
+  });
+
+  it('re-importing the same file decides nothing', () => {
+    expect(reimport(file(), file())).toEqual({ partnershipEvents: [], planEvents: [] });
+  });
+
+  it('an edited file becomes precise change events, not duplicates', () => {
+    const edited = file();
+    edited.agencies[0].name = 'Somewhere District Council';
+    edited.agencies[0].contacts = [{ name: 'Cat', email: 'cat@example.org', role: 'lead' }];
+    edited.themes[0].measures[0].text = 'Crime stays among the lowest in the county';
+    edited.themes[0].measures.splice(1, 1);
+    edited.themes[0].measures.push({ ref: 'S3', text: 'Fewer road casualties', leadAgency: 'police' });
+    const { partnershipEvents, planEvents } = reimport(file(), edited);
+    expect(partnershipEvents).toEqual<PartnershipEvent[]>([
+      { type: 'AgencyRenamed', data: { agencyId: 'council', name: 'Somewhere District Council' } },
+      {
+        type: 'AgencyContactAdded',
+        data: { agencyId: 'council', name: 'Cat', email: 'cat@example.org', role: 'lead' },
+      },
+      { type: 'AgencyContactRemoved', data: { agencyId: 'council', email: 'ann@example.org' } },
+    ]);
+    expect(planEvents).toEqual<PlanEvent[]>([
+      {
+        type: 'MeasureChanged',
+        data: { ref: 'S1', changes: { text: 'Crime stays among the lowest in the county' } },
+      },
+      {
+        type: 'MeasureAdded',
+        data: {
+          ref: 'S3',
+          themeId: 'safe',
+          text: 'Fewer road casualties',
+          leadAgencyId: 'police',
+          priorityRef: null,
+          position: 1,
+        },
+      },
+      { type: 'MeasureRetired', data: { ref: 'S2' } },
+    ]);
+  });
+
+  it('an agency left out of the file is retired, once', () => {
+    const without = file();
+    without.agencies.splice(0, 1);
+    without.themes[0].measures.splice(1, 1);
+    const { partnershipEvents } = reimport(file(), without);
+    expect(partnershipEvents).toEqual([{ type: 'AgencyRetired', data: { agencyId: 'council' } }]);
+  });
+});

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, dropDatabase, ensureDatabase } from '../../libs/database/src/index.js';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  url: string;
+  dataSource: DataSource;
+  drop(): Promise<void>;
+}
+
+/** A throwaway database with every migration applied; each test file gets its own. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/pr_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(url.toString());
+  const dataSource = new DataSource(dataSourceOptions(url.toString()));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    url: url.toString(),
+    dataSource,
+    async drop() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await dropDatabase(url.toString());
+    },
+  };
+}
