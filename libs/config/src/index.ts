@@ -1,2 +1,4 @@
 export * from './config.js';
 export * from './config.module.js';
+export * from './clock.js';
+export * from './logging.js';

@@ -1,8 +1,13 @@
 import { DataSourceOptions } from 'typeorm';
 import { EventStore1764000000000 } from '../../event-store/src/index.js';
+import { ReportReturns1764000000100 } from '../../reporting/src/migrations/1764000000100-report-returns.js';
+import { DevMail1764000000200 } from '../../mail/src/migrations/1764000000200-dev-mail.js';
+import { ReportReturn } from '../../reporting/src/report-return.entity.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
-export const MIGRATIONS = [EventStore1764000000000];
+export const MIGRATIONS = [EventStore1764000000000, ReportReturns1764000000100, DevMail1764000000200];
+
+export const ENTITIES = [ReportReturn];
 
 export function dataSourceOptions(
   databaseUrl: string,
@@ -12,6 +17,7 @@ export function dataSourceOptions(
     type: 'postgres',
     url: databaseUrl,
     migrations: MIGRATIONS,
+    entities: ENTITIES,
     migrationsRun: false,
     synchronize: false,
     logging: false,

@@ -155,6 +155,23 @@ export class EventStore {
     return rows.map((row) => this.toStoredEvent<E>(row));
   }
 
+  /** Several whole streams in one round trip, each in version order. */
+  async readStreams<E extends NewEvent = NewEvent>(
+    streamIds: readonly string[],
+    options: Pick<ReadStreamOptions, 'asAt'> = {},
+    sql: Sql = this.dataSource,
+  ): Promise<Map<string, StoredEvent<E>[]>> {
+    const rows: EventRow[] = await sql.query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE stream_id = ANY($1::text[]) AND ($2::timestamptz IS NULL OR recorded_at <= $2)
+       ORDER BY stream_id, version`,
+      [streamIds, options.asAt?.toISOString() ?? null],
+    );
+    const streams = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
+    return streams;
+  }
+
   /**
    * Reads the next batch for a subscriber, in (transaction id, position) order. It never reads past the oldest
    * transaction still in flight, so an event whose transaction commits after a later-numbered one can never

@@ -1,0 +1,52 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
+import { jobsFor, QUEUES } from '../../../libs/queues/src/index.js';
+
+export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
+
+/**
+ * The outbox relay: a checkpointed processor that turns stored events into BullMQ jobs. Commands never touch
+ * Redis; if Redis is away the relay waits and catches up, and the checkpoint only moves once the jobs are in.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly processor: EventProcessor;
+
+  constructor(
+    @Inject(DataSource) dataSource: DataSource,
+    @Inject(EventStore) store: EventStore,
+    @InjectQueue(QUEUES.reporting) reporting: Queue,
+    @InjectQueue(QUEUES.mail) mail: Queue,
+    @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
+  ) {
+    const queues: Record<string, Queue> = { [QUEUES.reporting]: reporting, [QUEUES.mail]: mail };
+    this.processor = new EventProcessor(
+      dataSource,
+      store,
+      {
+        name: 'outbox-relay',
+        batchSize: 200,
+        handle: async (events) => {
+          const jobs = events.flatMap(jobsFor);
+          for (const [name, queue] of Object.entries(queues)) {
+            const mine = jobs.filter((j) => j.queue === name);
+            if (mine.length === 0) continue;
+            await queue.addBulk(mine.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+          }
+        },
+      },
+      { pollIntervalMs: options.pollIntervalMs, lockRetryMs: 2000 },
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.processor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processor.stop();
+  }
+}

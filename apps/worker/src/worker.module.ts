@@ -1,0 +1,56 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import {
+  AppConfig,
+  Clock,
+  ConfigModule,
+  loggingModule,
+  SystemClock,
+} from '../../../libs/config/src/index.js';
+import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { MailModule } from '../../../libs/mail/src/index.js';
+import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
+import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
+import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
+import { MailProcessor } from './mail.processor.js';
+import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
+import { ReportingProcessor } from './reporting.processor.js';
+
+export interface WorkerOptions {
+  clock?: Clock;
+  relayPollIntervalMs?: number;
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, options: WorkerOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config, options.clock ?? new SystemClock()),
+        loggingModule(config),
+        DatabaseModule.forRoot(),
+        MailModule,
+        BullModule.forRoot({
+          connection: bullConnection(config.redisUrl),
+          prefix: config.queuePrefix,
+          defaultJobOptions: {
+            attempts: 8,
+            backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+            removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+            removeOnFail: { age: 30 * 24 * 3600 },
+          },
+        }),
+        BullModule.registerQueue({ name: QUEUES.reporting }, { name: QUEUES.mail }),
+      ],
+      providers: [
+        { provide: RELAY_OPTIONS, useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200 } },
+        OutboxRelay,
+        ReportingProcessor,
+        MailProcessor,
+        CycleRepository,
+        PlanRepository,
+      ],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config.js';
+
+const CORRELATION_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * JSON logs with a correlation id per request (taken from X-Correlation-Id when it looks safe, else new).
+ * Credentials are redacted and query strings dropped, so no token can reach a log line.
+ */
+export function loggingModule(config: AppConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const given = req.headers['x-correlation-id'];
+        const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Correlation-Id', id);
+        return id;
+      },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          'req.body',
+          '*.token',
+          '*.password',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url?.split('?')[0],
+        }),
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+      ...(config.nodeEnv === 'production' ? {} : {}),
+    },
+  });
+}

@@ -1,0 +1,4 @@
+export * from './problem-details.filter.js';
+export * from './validation.js';
+export * from './actor.js';
+export * from './if-match.js';

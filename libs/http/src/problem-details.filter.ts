@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ConcurrencyError } from '../../event-store/src/index.js';
+import { DomainError } from '../../returns/src/domain-error.js';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  /** Field-level problems: which field, which rule. */
+  errors?: { field: string; rule: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+/** Every error leaves as RFC 9457 problem+json; anything unexpected is logged and becomes a bare 500. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    if (problem.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ConcurrencyError) {
+      return {
+        type: 'https://partner-returns.dev/problems/stale-version',
+        title: 'This was changed by someone else',
+        status: 409,
+        code: 'stale-version',
+        detail: 'Reload it to see the latest version, then try again.',
+        currentVersion: exception.actual,
+      };
+    }
+    if (exception instanceof DomainError) {
+      return {
+        type: `https://partner-returns.dev/problems/${exception.code}`,
+        title: exception.message,
+        status: exception.status,
+        code: exception.code,
+        ...(exception.field
+          ? { errors: [{ field: exception.field, rule: exception.code, message: exception.message }] }
+          : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      if (fromBody.type && fromBody.title) return { ...(fromBody as unknown as ProblemDetails), status };
+      return {
+        type: 'about:blank',
+        title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'Error',
+        status,
+        detail: typeof fromBody.message === 'string' ? fromBody.message : exception.message,
+      };
+    }
+    if ((exception as { type?: string })?.type === 'entity.parse.failed') {
+      return { type: 'about:blank', title: 'The request body is not valid JSON', status: 400 };
+    }
+    return { type: 'about:blank', title: 'Something went wrong on our side', status: 500 };
+  }
+}

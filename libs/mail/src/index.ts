@@ -1,0 +1,3 @@
+export * from './mail-sender.js';
+export * from './smtp-catcher.js';
+export * from './mail.module.js';

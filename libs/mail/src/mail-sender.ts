@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { createTransport, Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string | string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends through nodemailer over SMTP. Errors carry the SMTP response code so callers can tell 4xx from 5xx. */
+export class MailSender {
+  private readonly logger = new Logger('MailSender');
+  private readonly transporter: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    this.transporter = createTransport(smtpUrl);
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const info = await this.transporter.sendMail({ from: this.from, ...mail });
+    this.logger.log(`sent "${mail.subject}" (${info.messageId})`);
+    return { messageId: info.messageId };
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,50 @@
+import { OutgoingMail } from '../mail-sender.js';
+import { escapeHtml } from './escape-html.js';
+
+export interface ReturnsRequestedMail {
+  to: string;
+  contactName: string;
+  agencyName: string;
+  partnershipName: string;
+  cycleLabel: string;
+  dueDate: string;
+  measures: { ref: string; text: string }[];
+}
+
+const longDate = (iso: string) =>
+  new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/** The first mail of a cycle: which measures the agency is asked to report on, and by when. */
+export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
+  const due = longDate(m.dueDate);
+  const subject = `${m.partnershipName}: your returns for ${m.cycleLabel} are due by ${due}`;
+  const text = [
+    `Dear ${m.contactName},`,
+    '',
+    `${m.partnershipName} has opened its monitoring for ${m.cycleLabel}.`,
+    `${m.agencyName} is asked for a return on ${m.measures.length === 1 ? 'this measure' : `these ${m.measures.length} measures`} by ${due}:`,
+    '',
+    ...m.measures.map((x) => `  ${x.ref}  ${x.text}`),
+    '',
+    'For each one, give a RAG rating, a short account of progress, the direction of travel and any comments.',
+    '',
+    'Thank you,',
+    `${m.partnershipName}`,
+  ].join('\n');
+  const html = `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px">
+<p>Dear ${escapeHtml(m.contactName)},</p>
+<p>${escapeHtml(m.partnershipName)} has opened its monitoring for <strong>${escapeHtml(m.cycleLabel)}</strong>.</p>
+<p>${escapeHtml(m.agencyName)} is asked for a return on ${m.measures.length === 1 ? 'this measure' : `these ${m.measures.length} measures`} by <strong>${escapeHtml(due)}</strong>:</p>
+<table role="presentation" cellpadding="4">${m.measures
+    .map((x) => `<tr><td><strong>${escapeHtml(x.ref)}</strong></td><td>${escapeHtml(x.text)}</td></tr>`)
+    .join('')}</table>
+<p>For each one, give a RAG rating, a short account of progress, the direction of travel and any comments.</p>
+<p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
+</body></html>`;
+  return { to: m.to, subject, text, html };
+}

@@ -1,0 +1,3 @@
+export * from './redis.js';
+export * from './queues.js';
+export * from './outbox.js';

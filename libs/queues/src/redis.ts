@@ -1,0 +1,12 @@
+import type { ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Connection options for BullMQ (it blocks on commands, so no per-request retry limit). */
+export function bullConnection(redisUrl: string): ConnectionOptions {
+  return { url: redisUrl, maxRetriesPerRequest: null };
+}
+
+/** A client for health checks: fails fast instead of queueing commands while Redis is away. */
+export function healthRedis(redisUrl: string): Redis {
+  return new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+}

@@ -1,0 +1,26 @@
+import { EventMetadata } from '../../event-store/src/index.js';
+import { Actor } from './domain-error.js';
+
+/** Who asks, under which request, and (for optimistic concurrency) which version they last saw. */
+export interface CommandEnvelope {
+  actor: Actor;
+  correlationId: string;
+  /** The version the caller read (If-Match or a version field); the loaded version when absent. */
+  expectedVersion?: number;
+}
+
+export interface CommandResult {
+  id: string;
+  version: number;
+  status: string;
+}
+
+export function metadataFor(envelope: CommandEnvelope, reason?: string | null): EventMetadata {
+  return {
+    actorId: envelope.actor.id,
+    actorRole: envelope.actor.role,
+    correlationId: envelope.correlationId,
+    causationId: null,
+    ...(reason ? { reason } : {}),
+  };
+}

@@ -1,0 +1,340 @@
+import { Actor, DomainError } from '../domain-error.js';
+import { returnIdFor } from '../return/return.events.js';
+import { CycleCommand, decideCycle, PlanMeasure } from './cycle.decide.js';
+import { CycleEvent } from './cycle.events.js';
+import { CycleFacts, CycleState, evolveCycle, initialCycle } from './cycle.state.js';
+
+// given-events / when-command / then-events
+const given = (...events: CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycle());
+const when = (state: CycleState, command: CycleCommand): CycleEvent[] => decideCycle(command, state);
+
+/** The command must be refused with exactly this DomainError. */
+function thenError(act: () => unknown, code: string, status: number, field?: string): DomainError {
+  let caught: unknown;
+  try {
+    act();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(DomainError);
+  const error = caught as DomainError;
+  expect({ code: error.code, status: error.status, field: error.field }).toEqual({ code, status, field });
+  return error;
+}
+
+const coordinator: Actor = { id: 'cora', role: 'coordinator' };
+const reviewer: Actor = { id: 'rita', role: 'reviewer' };
+const lead: Actor = { id: 'ann', role: 'agency-lead', agencyId: 'kcc' };
+const viewer: Actor = { id: 'vic', role: 'viewer' };
+
+const facts: CycleFacts = {
+  cycleId: 'y1',
+  partnershipId: 'lsp',
+  planId: 'plan',
+  label: 'Year 1 2019/20 (April 2019 - March 2020)',
+  periodStart: '2019-04-01',
+  periodEnd: '2020-03-31',
+  dueDate: '2020-04-30',
+};
+
+const planMeasures: PlanMeasure[] = [
+  { ref: 'S1', themeId: 'safe', leadAgencyId: 'csp' },
+  { ref: 'C3', themeId: 'caring', leadAgencyId: 'kcc' },
+  { ref: 'G1', themeId: 'green', leadAgencyId: 'sdc' },
+];
+
+const now = new Date('2020-01-06T09:30:00.000Z');
+
+const drafted: CycleEvent = { type: 'CycleDrafted', data: facts };
+const opened: CycleEvent = {
+  type: 'CycleOpened',
+  data: {
+    openedAt: now.toISOString(),
+    returns: [{ returnId: 'y1.C3', measureRef: 'C3', themeId: 'caring', agencyId: 'kcc' }],
+  },
+};
+const closed: CycleEvent = {
+  type: 'CycleClosed',
+  data: { forced: false, reason: null, unresolvedReturnIds: [] },
+};
+const published: CycleEvent = {
+  type: 'ReportPublished',
+  data: { contentHash: 'sha256:aaa', publishedAt: '2020-06-01T12:00:00.000Z' },
+};
+
+const draft = (overrides: Partial<CycleFacts> = {}): CycleCommand => ({
+  type: 'DraftCycle',
+  actor: coordinator,
+  ...facts,
+  ...overrides,
+});
+const open = (measureRefs?: string[]): CycleCommand => ({
+  type: 'OpenCycle',
+  actor: coordinator,
+  now,
+  planMeasures,
+  ...(measureRefs ? { measureRefs } : {}),
+});
+const close = (
+  unresolvedReturnIds: string[] = [],
+  extra: { force?: boolean; reason?: string } = {},
+): CycleCommand => ({
+  type: 'CloseCycle',
+  actor: coordinator,
+  unresolvedReturnIds,
+  ...extra,
+});
+const publish = (contentHash = 'sha256:bbb', at = new Date('2020-06-02T08:00:00.000Z')): CycleCommand => ({
+  type: 'PublishReport',
+  actor: coordinator,
+  now: at,
+  contentHash,
+});
+
+describe('decideCycle', () => {
+  describe('DraftCycle', () => {
+    it('drafts a cycle with its label, period and due date', () => {
+      expect(when(given(), draft())).toEqual([{ type: 'CycleDrafted', data: facts }]);
+    });
+
+    it.each<[string, CycleEvent[]]>([
+      ['drafted', [drafted]],
+      ['open', [drafted, opened]],
+    ])('is refused when the cycle is already %s (cycle-exists 409)', (_status, events) => {
+      thenError(() => when(given(...events), draft()), 'cycle-exists', 409);
+    });
+
+    it.each<[keyof CycleFacts, string]>([
+      ['periodStart', '2019/04/01'],
+      ['periodStart', ''],
+      ['periodEnd', '31-03-2020'],
+      ['periodEnd', '2020-03-32'],
+      ['dueDate', '2020-4-30'],
+      ['dueDate', '2020-13-01'],
+      ['dueDate', 'end of April'],
+      ['periodEnd', '2020-02-30'],
+      ['dueDate', '2020-04-31'],
+    ])('refuses a malformed %s %j (invalid-date 422)', (field, value) => {
+      thenError(() => when(given(), draft({ [field]: value })), 'invalid-date', 422, field);
+    });
+
+    it.each(['2019-03-31', '2019-04-01'])(
+      'refuses a period that ends on %s, not after it starts (period-end-before-start 422, field periodEnd)',
+      (periodEnd) => {
+        thenError(() => when(given(), draft({ periodEnd })), 'period-end-before-start', 422, 'periodEnd');
+      },
+    );
+
+    it.each(['2019-03-01', '2019-04-01'])(
+      'refuses a due date of %s, not after the period starts (due-before-period 422, field dueDate)',
+      (dueDate) => {
+        thenError(() => when(given(), draft({ dueDate })), 'due-before-period', 422, 'dueDate');
+      },
+    );
+
+    it.each(['', '   '])('refuses a blank label %j (label-required 422, field label)', (label) => {
+      thenError(() => when(given(), draft({ label })), 'label-required', 422, 'label');
+    });
+  });
+
+  describe('OpenCycle', () => {
+    it('requests a return for every measure of the plan, from its lead agency, under its theme', () => {
+      expect(when(given(drafted), open())).toEqual([
+        {
+          type: 'CycleOpened',
+          data: {
+            openedAt: '2020-01-06T09:30:00.000Z',
+            returns: [
+              { returnId: 'y1.S1', measureRef: 'S1', themeId: 'safe', agencyId: 'csp' },
+              { returnId: 'y1.C3', measureRef: 'C3', themeId: 'caring', agencyId: 'kcc' },
+              { returnId: 'y1.G1', measureRef: 'G1', themeId: 'green', agencyId: 'sdc' },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('names each return by returnIdFor(cycleId, measureRef)', () => {
+      const [event] = when(given(drafted), open());
+      if (event.type !== 'CycleOpened') throw new Error(`expected CycleOpened, got ${event.type}`);
+      expect(event.data.returns.map((r) => r.returnId)).toEqual(
+        planMeasures.map((m) => returnIdFor('y1', m.ref)),
+      );
+    });
+
+    it('requests only a chosen subset of measures, each once', () => {
+      expect(when(given(drafted), open(['G1', 'S1', 'G1']))).toEqual([
+        {
+          type: 'CycleOpened',
+          data: {
+            openedAt: '2020-01-06T09:30:00.000Z',
+            returns: [
+              { returnId: 'y1.G1', measureRef: 'G1', themeId: 'green', agencyId: 'sdc' },
+              { returnId: 'y1.S1', measureRef: 'S1', themeId: 'safe', agencyId: 'csp' },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('refuses a measure the plan does not have (unknown-measure 422, field measureRefs), naming it', () => {
+      const error = thenError(
+        () => when(given(drafted), open(['S1', 'X9'])),
+        'unknown-measure',
+        422,
+        'measureRefs',
+      );
+      expect(error.message).toContain('X9');
+    });
+
+    it('refuses an empty choice of measures (no-measures 422, field measureRefs)', () => {
+      thenError(() => when(given(drafted), open([])), 'no-measures', 422, 'measureRefs');
+    });
+
+    it.each<[string, CycleEvent[]]>([
+      ['open', [drafted, opened]],
+      ['closed', [drafted, opened, closed]],
+      ['published', [drafted, opened, closed, published]],
+    ])('is refused when the cycle is already %s (409)', (status, events) => {
+      thenError(() => when(given(...events), open()), `cycle-${status}`, 409);
+    });
+
+    it('is refused for a cycle that was never drafted (cycle-not-found 404)', () => {
+      thenError(() => when(given(), open()), 'cycle-not-found', 404);
+    });
+
+    it('leaves the cycle open with its requested returns', () => {
+      const state = given(drafted, opened);
+      expect(state).toMatchObject({
+        status: 'open',
+        openedAt: now.toISOString(),
+        returns: opened.data.returns,
+      });
+    });
+  });
+
+  describe('CloseCycle', () => {
+    it('closes cleanly when no return is unresolved', () => {
+      expect(when(given(drafted, opened), close())).toEqual([
+        { type: 'CycleClosed', data: { forced: false, reason: null, unresolvedReturnIds: [] } },
+      ]);
+    });
+
+    it('is a clean close, not a forced one, when force is asked for but nothing is unresolved', () => {
+      expect(when(given(drafted, opened), close([], { force: true }))).toEqual([
+        { type: 'CycleClosed', data: { forced: false, reason: null, unresolvedReturnIds: [] } },
+      ]);
+    });
+
+    it('is refused while returns are unresolved (returns-unresolved 409)', () => {
+      thenError(() => when(given(drafted, opened), close(['y1.C3'])), 'returns-unresolved', 409);
+    });
+
+    it('closes anyway when forced with a reason, recording what was unresolved', () => {
+      expect(
+        when(
+          given(drafted, opened),
+          close(['y1.C3', 'y1.S1'], { force: true, reason: ' Board meets tomorrow ' }),
+        ),
+      ).toEqual([
+        {
+          type: 'CycleClosed',
+          data: { forced: true, reason: 'Board meets tomorrow', unresolvedReturnIds: ['y1.C3', 'y1.S1'] },
+        },
+      ]);
+    });
+
+    it.each([undefined, '', '  '])(
+      'refuses to force a close without a reason (reason-required 422, field reason) — %j',
+      (reason) => {
+        thenError(
+          () => when(given(drafted, opened), close(['y1.C3'], { force: true, reason })),
+          'reason-required',
+          422,
+          'reason',
+        );
+      },
+    );
+
+    it.each<[string, CycleEvent[]]>([
+      ['drafted', [drafted]],
+      ['closed', [drafted, opened, closed]],
+      ['published', [drafted, opened, closed, published]],
+    ])('is refused when the cycle is %s (409)', (status, events) => {
+      thenError(() => when(given(...events), close()), `cycle-${status}`, 409);
+    });
+
+    it('leaves the cycle closed', () => {
+      expect(given(drafted, opened, closed).status).toBe('closed');
+    });
+  });
+
+  it.each<[string, CycleCommand]>([
+    ['close', close()],
+    ['publish', publish()],
+  ])('refuses to %s a cycle that does not exist (cycle-not-found 404)', (_verb, command) => {
+    thenError(() => when(given(), command), 'cycle-not-found', 404);
+  });
+
+  describe('PublishReport', () => {
+    it('publishes the report of a closed cycle', () => {
+      expect(when(given(drafted, opened, closed), publish('sha256:bbb'))).toEqual([
+        {
+          type: 'ReportPublished',
+          data: { contentHash: 'sha256:bbb', publishedAt: '2020-06-02T08:00:00.000Z' },
+        },
+      ]);
+    });
+
+    it('publishes again after publishing, and the newest hash is the one the cycle holds', () => {
+      const state = given(drafted, opened, closed, published);
+      const then = when(state, publish('sha256:ccc', new Date('2020-07-01T00:00:00.000Z')));
+      expect(then).toEqual([
+        {
+          type: 'ReportPublished',
+          data: { contentHash: 'sha256:ccc', publishedAt: '2020-07-01T00:00:00.000Z' },
+        },
+      ]);
+      expect(then.reduce(evolveCycle, state)).toMatchObject({
+        status: 'published',
+        contentHash: 'sha256:ccc',
+      });
+    });
+
+    it.each<[string, CycleEvent[]]>([
+      ['drafted', [drafted]],
+      ['open', [drafted, opened]],
+    ])('is refused before the cycle is closed: %s (409)', (status, events) => {
+      thenError(() => when(given(...events), publish()), `cycle-${status}`, 409);
+    });
+  });
+
+  describe('only a coordinator', () => {
+    const others: [string, Actor][] = [
+      ['a reviewer', reviewer],
+      ['an agency lead', lead],
+      ['a viewer', viewer],
+      ['the system', { id: 'worker', role: 'system' }],
+    ];
+
+    it.each(others)('may draft a cycle, not %s (forbidden 403)', (_who, actor) => {
+      thenError(() => when(given(), { ...draft(), actor } as CycleCommand), 'forbidden', 403);
+    });
+
+    it.each(others)('may open a cycle, not %s (forbidden 403)', (_who, actor) => {
+      thenError(() => when(given(drafted), { ...open(), actor } as CycleCommand), 'forbidden', 403);
+    });
+
+    it.each(others)('may close a cycle, not %s (forbidden 403)', (_who, actor) => {
+      thenError(() => when(given(drafted, opened), { ...close(), actor } as CycleCommand), 'forbidden', 403);
+    });
+
+    it.each(others)('may publish a report, not %s (forbidden 403)', (_who, actor) => {
+      thenError(
+        () => when(given(drafted, opened, closed), { ...publish(), actor } as CycleCommand),
+        'forbidden',
+        403,
+      );
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import { isCalendarDate } from '../calendar-date.js';
+import { Actor, DomainError, requireReason } from '../domain-error.js';
+import { returnIdFor } from '../return/return.events.js';
+import { CycleEvent } from './cycle.events.js';
+import { CycleFacts, CycleState } from './cycle.state.js';
+
+/** A measure of the plan, as the cycle needs it: who owns it and where it sits. */
+export interface PlanMeasure {
+  ref: string;
+  themeId: string;
+  leadAgencyId: string;
+}
+
+export type CycleCommand =
+  | ({ type: 'DraftCycle'; actor: Actor } & CycleFacts)
+  | {
+      type: 'OpenCycle';
+      actor: Actor;
+      now: Date;
+      /** Every live measure of the plan. */
+      planMeasures: PlanMeasure[];
+      /** A chosen subset of measure refs; all of them when omitted. */
+      measureRefs?: string[];
+    }
+  | { type: 'CloseCycle'; actor: Actor; unresolvedReturnIds: string[]; force?: boolean; reason?: string }
+  | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string };
+
+export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
+  if (command.actor.role !== 'coordinator') {
+    throw new DomainError('forbidden', 'Only a coordinator can draft, open, close or publish a cycle', 403);
+  }
+  if (command.type !== 'DraftCycle' && state.status === 'none') {
+    throw new DomainError('cycle-not-found', 'No such cycle', 404);
+  }
+  switch (command.type) {
+    case 'DraftCycle': {
+      if (state.status !== 'none') throw new DomainError('cycle-exists', 'That cycle already exists', 409);
+      const { type: _type, actor: _actor, ...facts } = command;
+      for (const field of ['periodStart', 'periodEnd', 'dueDate'] as const) {
+        if (!isCalendarDate(facts[field])) {
+          throw new DomainError('invalid-date', `${field} must be a date written YYYY-MM-DD`, 422, field);
+        }
+      }
+      if (facts.periodEnd <= facts.periodStart) {
+        throw new DomainError(
+          'period-end-before-start',
+          'The period must end after it starts',
+          422,
+          'periodEnd',
+        );
+      }
+      if (facts.dueDate <= facts.periodStart) {
+        throw new DomainError(
+          'due-before-period',
+          'The due date must fall after the period starts',
+          422,
+          'dueDate',
+        );
+      }
+      if (!facts.label?.trim())
+        throw new DomainError('label-required', 'Give the cycle a label', 422, 'label');
+      return [{ type: 'CycleDrafted', data: facts }];
+    }
+    case 'OpenCycle': {
+      if (state.status !== 'drafted')
+        throw new DomainError(`cycle-${state.status}`, `The cycle is already ${state.status}`, 409);
+      const byRef = new Map(command.planMeasures.map((m) => [m.ref, m]));
+      const refs = command.measureRefs ?? command.planMeasures.map((m) => m.ref);
+      const unknown = refs.filter((ref) => !byRef.has(ref));
+      if (unknown.length > 0) {
+        throw new DomainError(
+          'unknown-measure',
+          `The plan has no measure ${unknown.join(', ')}`,
+          422,
+          'measureRefs',
+        );
+      }
+      if (refs.length === 0)
+        throw new DomainError('no-measures', 'Choose at least one measure', 422, 'measureRefs');
+      const returns = [...new Set(refs)].map((ref) => {
+        const m = byRef.get(ref)!;
+        return {
+          returnId: returnIdFor(state.cycleId, ref),
+          measureRef: ref,
+          themeId: m.themeId,
+          agencyId: m.leadAgencyId,
+        };
+      });
+      return [{ type: 'CycleOpened', data: { openedAt: command.now.toISOString(), returns } }];
+    }
+    case 'CloseCycle': {
+      if (state.status !== 'open')
+        throw new DomainError(`cycle-${state.status}`, `Only an open cycle can be closed`, 409);
+      const unresolved = command.unresolvedReturnIds;
+      if (unresolved.length > 0 && !command.force) {
+        throw new DomainError(
+          'returns-unresolved',
+          `${unresolved.length} return(s) are not yet approved or withdrawn; close with force and a reason to close anyway`,
+          409,
+        );
+      }
+      const reason =
+        unresolved.length > 0 ? requireReason(command.reason, 'close a cycle with returns unresolved') : null;
+      return [
+        {
+          type: 'CycleClosed',
+          data: { forced: unresolved.length > 0, reason, unresolvedReturnIds: unresolved },
+        },
+      ];
+    }
+    case 'PublishReport':
+      if (state.status !== 'closed' && state.status !== 'published') {
+        throw new DomainError(`cycle-${state.status}`, 'Close the cycle before publishing its report', 409);
+      }
+      return [
+        {
+          type: 'ReportPublished',
+          data: { contentHash: command.contentHash, publishedAt: command.now.toISOString() },
+        },
+      ];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}

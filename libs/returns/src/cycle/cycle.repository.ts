@@ -1,0 +1,20 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
+import { CycleEvent, cycleStreamId } from './cycle.events.js';
+import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
+
+@Injectable()
+export class CycleRepository {
+  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+
+  async load(cycleId: string, asAt?: Date): Promise<{ state: CycleState; version: number }> {
+    const { state, expectedVersion } = await aggregateStream<CycleState, CycleEvent>(
+      this.store,
+      cycleStreamId(cycleId),
+      evolveCycle,
+      initialCycle,
+      { asAt },
+    );
+    return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Clock } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import { CurrentActor } from '../../../http/src/index.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { Actor, DomainError } from '../domain-error.js';
+import { ReturnEvent, returnStreamId } from '../return/return.events.js';
+import { toReturnView } from '../get-return/return-view.js';
+
+@ApiTags('cycles')
+@Controller('cycles')
+export class GetCycleHttp {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** The cycle and its returns with their states (an agency lead sees only their agency's). */
+  @Get(':cycleId')
+  async get(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    const requested = state.status === 'drafted' ? [] : state.returns;
+    const streams = await this.store.readStreams<ReturnEvent>(
+      requested.map((r) => returnStreamId(r.returnId)),
+    );
+    const now = this.clock.now();
+    const returns = requested
+      .map((r) => toReturnView(streams.get(returnStreamId(r.returnId)) ?? [], now, false))
+      .filter((v) => v !== null)
+      .filter((v) => actor.role !== 'agency-lead' || v.agencyId === actor.agencyId)
+      .map(({ content: _content, approved: _approved, ...summary }) => summary);
+    const { status, cycleId: id, partnershipId, planId, label, periodStart, periodEnd, dueDate } = state;
+    return {
+      cycleId: id,
+      version,
+      status,
+      partnershipId,
+      planId,
+      label,
+      periodStart,
+      periodEnd,
+      dueDate,
+      returns,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+
+export class OpenCycleCommand extends Command<CommandResult> {
+  constructor(
+    readonly envelope: CommandEnvelope,
+    readonly cycleId: string,
+    /** A chosen subset of measure refs; every live measure of the plan when omitted. */
+    readonly measureRefs?: string[],
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Clock } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { CommandResult, metadataFor } from '../command-envelope.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
+import { decideCycle } from '../cycle/cycle.decide.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { DomainError } from '../domain-error.js';
+import { returnStreamId } from '../return/return.events.js';
+import { OpenCycleCommand } from './open-cycle.command.js';
+
+/** Opening a cycle requests every return in the same transaction: the cycle is never open without them. */
+@CommandHandler(OpenCycleCommand)
+export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute({ envelope, cycleId, measureRefs }: OpenCycleCommand): Promise<CommandResult> {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
+    }
+    const plan = await this.plans.plan(state.partnershipId, state.planId);
+    const planMeasures =
+      plan.status === 'adopted'
+        ? [...plan.measures.values()]
+            .sort((a, b) => a.position - b.position)
+            .map((m) => ({
+              ref: m.ref,
+              themeId: m.themeId,
+              leadAgencyId: m.leadAgencyId,
+            }))
+        : [];
+    const now = this.clock.now();
+    const events = decideCycle(
+      { type: 'OpenCycle', actor: envelope.actor, now, planMeasures, measureRefs },
+      state,
+    );
+    const opened = events.find((e) => e.type === 'CycleOpened');
+    const requests = (opened?.type === 'CycleOpened' ? opened.data.returns : []).map((r) => ({
+      streamId: returnStreamId(r.returnId),
+      expectedVersion: 'no_stream' as const,
+      events: [
+        {
+          type: 'ReturnRequested',
+          data: {
+            returnId: r.returnId,
+            cycleId,
+            partnershipId: state.partnershipId,
+            planId: state.planId,
+            measureRef: r.measureRef,
+            themeId: r.themeId,
+            agencyId: r.agencyId,
+            dueDate: state.dueDate,
+          },
+        },
+      ],
+    }));
+    const [cycle] = await this.store.appendMany(
+      [{ streamId: cycleStreamId(cycleId), expectedVersion: version, events }, ...requests],
+      metadataFor(envelope),
+      { recordedAt: now },
+    );
+    return { id: cycleId, version: cycle.nextExpectedVersion, status: 'open' };
+  }
+}

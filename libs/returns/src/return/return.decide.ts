@@ -1,0 +1,139 @@
+import { isCalendarDate } from '../calendar-date.js';
+import { Actor, DomainError, requireReason } from '../domain-error.js';
+import { ReturnContent } from './return-content.js';
+import { ReturnEvent } from './return.events.js';
+import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
+
+export type ReturnCommand =
+  | { type: 'SaveReturnDraft'; actor: Actor; content: ReturnContent }
+  | { type: 'SubmitReturn'; actor: Actor; content?: ReturnContent; now: Date }
+  | { type: 'ApproveReturn'; actor: Actor }
+  | { type: 'SendReturnBack'; actor: Actor; reason: string }
+  | { type: 'ReopenReturn'; actor: Actor; reason: string }
+  | { type: 'ExtendDeadline'; actor: Actor; dueDate: string; reason: string }
+  | { type: 'ReassignReturn'; actor: Actor; toAgencyId: string; reason: string }
+  | { type: 'WithdrawReturn'; actor: Actor; reason: string };
+
+type Live = { status: ReturnStatus } & ReturnFacts;
+
+/** The rules of one return: given its state and a command, the events that happen (or why not). */
+export function decideReturn(command: ReturnCommand, state: ReturnState): ReturnEvent[] {
+  if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 404);
+  switch (command.type) {
+    case 'SaveReturnDraft':
+      mayEdit(command.actor, state);
+      inStatus(state, ['requested', 'draft'], 'save a draft of');
+      return [{ type: 'ReturnDraftSaved', data: { content: command.content, by: command.actor.id } }];
+    case 'SubmitReturn': {
+      mayEdit(command.actor, state);
+      inStatus(state, ['requested', 'draft'], 'submit');
+      const content = command.content ?? state.content;
+      if (!content.rag)
+        throw new DomainError('rag-required', 'Choose a RAG rating before submitting', 422, 'rag');
+      if (!content.narrative?.trim()) {
+        throw new DomainError(
+          'narrative-required',
+          'Write the progress narrative before submitting',
+          422,
+          'narrative',
+        );
+      }
+      const late = command.now.toISOString().slice(0, 10) > state.originalDueDate;
+      return [{ type: 'ReturnSubmitted', data: { content, by: command.actor.id, late } }];
+    }
+    case 'ApproveReturn':
+      mayReview(command.actor);
+      inStatus(state, ['submitted'], 'approve');
+      if (state.editors.includes(command.actor.id)) {
+        throw new DomainError(
+          'approver-edited',
+          'You edited this return, so someone else must approve it',
+          403,
+        );
+      }
+      return [{ type: 'ReturnApproved', data: { content: state.content, by: command.actor.id } }];
+    case 'SendReturnBack':
+      mayReview(command.actor);
+      inStatus(state, ['submitted'], 'send back');
+      return [
+        { type: 'ReturnSentBack', data: { reason: requireReason(command.reason, 'send a return back') } },
+      ];
+    case 'ReopenReturn':
+      coordinatorOnly(command.actor, 'reopen an approved return');
+      inStatus(state, ['approved'], 'reopen');
+      return [{ type: 'ReturnReopened', data: { reason: requireReason(command.reason, 'reopen a return') } }];
+    case 'ExtendDeadline': {
+      coordinatorOnly(command.actor, 'extend a deadline');
+      inStatus(state, ['requested', 'draft', 'submitted'], 'extend the deadline of');
+      const reason = requireReason(command.reason, 'extend a deadline');
+      if (!isCalendarDate(command.dueDate)) {
+        throw new DomainError(
+          'invalid-date',
+          'The new due date must be a date written YYYY-MM-DD',
+          422,
+          'dueDate',
+        );
+      }
+      if (command.dueDate <= state.dueDate) {
+        throw new DomainError(
+          'due-date-not-later',
+          `The new due date must be after ${state.dueDate}`,
+          422,
+          'dueDate',
+        );
+      }
+      return [{ type: 'DeadlineExtended', data: { dueDate: command.dueDate, reason } }];
+    }
+    case 'ReassignReturn': {
+      coordinatorOnly(command.actor, 'reassign a return');
+      inStatus(state, ['requested', 'draft'], 'reassign');
+      const reason = requireReason(command.reason, 'reassign a return');
+      if (command.toAgencyId === state.agencyId) {
+        throw new DomainError('same-agency', 'The return already belongs to that agency', 422, 'toAgencyId');
+      }
+      return [
+        {
+          type: 'ReturnReassigned',
+          data: { fromAgencyId: state.agencyId, toAgencyId: command.toAgencyId, reason },
+        },
+      ];
+    }
+    case 'WithdrawReturn':
+      coordinatorOnly(command.actor, 'withdraw a return');
+      inStatus(state, ['requested', 'draft', 'submitted', 'approved'], 'withdraw');
+      return [
+        { type: 'ReturnWithdrawn', data: { reason: requireReason(command.reason, 'withdraw a return') } },
+      ];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
+
+function inStatus(state: Live, allowed: ReturnStatus[], verb: string): void {
+  if (!allowed.includes(state.status)) {
+    throw new DomainError(`return-${state.status}`, `Cannot ${verb} a return that is ${state.status}`, 409);
+  }
+}
+
+function mayEdit(actor: Actor, state: Live): void {
+  if (actor.role === 'agency-lead') {
+    if (actor.agencyId !== state.agencyId)
+      throw new DomainError('not-your-agency', 'This return belongs to another agency', 403);
+    return;
+  }
+  if (actor.role !== 'coordinator' && actor.role !== 'reviewer') {
+    throw new DomainError('forbidden', 'Your role cannot edit returns', 403);
+  }
+}
+
+function mayReview(actor: Actor): void {
+  if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
+    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 403);
+  }
+}
+
+function coordinatorOnly(actor: Actor, what: string): void {
+  if (actor.role !== 'coordinator') throw new DomainError('forbidden', `Only a coordinator can ${what}`, 403);
+}

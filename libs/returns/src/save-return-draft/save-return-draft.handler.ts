@@ -1,0 +1,17 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandResult } from '../command-envelope.js';
+import { ReturnRepository } from '../return/return.repository.js';
+import { SaveReturnDraftCommand } from './save-return-draft.command.js';
+
+@CommandHandler(SaveReturnDraftCommand)
+export class SaveReturnDraftHandler implements ICommandHandler<SaveReturnDraftCommand> {
+  constructor(@Inject(ReturnRepository) private readonly returns: ReturnRepository) {}
+
+  execute(command: SaveReturnDraftCommand): Promise<CommandResult> {
+    return this.returns.execute(command.returnId, command.envelope, {
+      type: 'SaveReturnDraft',
+      content: command.content,
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Clock } from '../../../config/src/index.js';
+import { CommandResult } from '../command-envelope.js';
+import { ReturnRepository } from '../return/return.repository.js';
+import { SubmitReturnCommand } from './submit-return.command.js';
+
+@CommandHandler(SubmitReturnCommand)
+export class SubmitReturnHandler implements ICommandHandler<SubmitReturnCommand> {
+  constructor(
+    @Inject(ReturnRepository) private readonly returns: ReturnRepository,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  execute(command: SubmitReturnCommand): Promise<CommandResult> {
+    return this.returns.execute(command.returnId, command.envelope, {
+      type: 'SubmitReturn',
+      content: command.content,
+      now: this.clock.now(),
+    });
+  }
+}

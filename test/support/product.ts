@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ApiModule } from '../../apps/api/src/api.module.js';
+import { configureApi } from '../../apps/api/src/configure-app.js';
+import { startWorker } from '../../apps/worker/src/main.js';
+import { AppConfig, Clock, loadConfig, SystemClock } from '../../libs/config/src/index.js';
+import { EventStore } from '../../libs/event-store/src/index.js';
+import { importPlan, parsePlanFile, PlanFile } from '../../libs/plan/src/index.js';
+import { SmtpSink } from './smtp-sink.js';
+import { createTestDatabase, TestDatabase } from './test-database.js';
+
+export const SEVENOAKS_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
+
+export function sevenoaksPlan(): PlanFile {
+  const parsed = parsePlanFile(readFileSync(SEVENOAKS_FILE, 'utf8'));
+  if (!parsed.ok) throw new Error('the example plan does not parse');
+  return parsed.plan;
+}
+
+export interface Product {
+  config: AppConfig;
+  db: TestDatabase;
+  smtp: SmtpSink;
+  api: NestExpressApplication;
+  worker: INestApplicationContext;
+  baseUrl: string;
+  store: EventStore;
+  stop(): Promise<void>;
+}
+
+/** The whole product on real services: a throwaway database, Redis under a per-run prefix, an SMTP peer. */
+export async function startProduct(label: string, clock: Clock = new SystemClock()): Promise<Product> {
+  const db = await createTestDatabase(label);
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL,
+    SMTP_URL: smtpUrl,
+    QUEUE_PREFIX: `test-${label}-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const api = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, clock), {
+    bufferLogs: true,
+  });
+  configureApi(api);
+  await api.listen(0, '127.0.0.1');
+  const worker = await startWorker(config, { clock, relayPollIntervalMs: 25 });
+  const store = new EventStore(db.dataSource);
+  return {
+    config,
+    db,
+    smtp,
+    api,
+    worker,
+    store,
+    baseUrl: await api.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')),
+    async stop() {
+      await worker.close();
+      await api.close();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+}
+
+export async function importSevenoaks(store: EventStore): Promise<PlanFile> {
+  const plan = sevenoaksPlan();
+  await importPlan(store, plan, { actorId: 'test', actorRole: 'coordinator', correlationId: 'test-import' });
+  return plan;
+}
+
+export const as = {
+  coordinator: { 'x-actor-id': 'cora', 'x-actor-role': 'coordinator' },
+  reviewer: { 'x-actor-id': 'rita', 'x-actor-role': 'reviewer' },
+  lead: (agencyId: string, id = `lead-${agencyId}`) => ({
+    'x-actor-id': id,
+    'x-actor-role': 'agency-lead',
+    'x-actor-agency': agencyId,
+  }),
+};
+
+/** A small HTTP client: JSON in, { status, headers, body } out. */
+export function http(baseUrl: string) {
+  return async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    // Tests read the body freely; the assertions are what check its shape.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: response.status, headers: response.headers, body: json as any };
+  };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

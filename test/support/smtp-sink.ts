@@ -1,0 +1,60 @@
+import { AddressInfo } from 'node:net';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CaughtMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  parsed: ParsedMail;
+}
+
+/** A real SMTP peer inside the test: the product talks SMTP to it exactly as it would to a mail server. */
+export class SmtpSink {
+  readonly mails: CaughtMail[] = [];
+  private server!: SMTPServer;
+  /** Optional: answer some messages with an SMTP error instead of accepting them. */
+  respond: ((mail: CaughtMail) => { code: number; message: string } | null) | null = null;
+
+  async start(): Promise<string> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        simpleParser(stream).then((parsed) => {
+          const mail: CaughtMail = {
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+            parsed,
+          };
+          const failure = this.respond?.(mail);
+          if (failure) {
+            const error = Object.assign(new Error(failure.message), { responseCode: failure.code });
+            return callback(error);
+          }
+          this.mails.push(mail);
+          callback();
+        }, callback);
+      },
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  async waitFor(count: number, timeoutMs = 15_000): Promise<CaughtMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.mails.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} mails, caught ${this.mails.length}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return this.mails;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
