@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
@@ -12,7 +12,7 @@ export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
  * Redis; if Redis is away the relay waits and catches up, and the checkpoint only moves once the jobs are in.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly processor: EventProcessor;
 
   constructor(
@@ -46,7 +46,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.processor.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops reading events before @nestjs/bullmq closes the workers and then the queues. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.processor.stop();
   }
 }

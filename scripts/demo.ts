@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { startApi } from '../apps/api/src/main.js';
+import { startWorker } from '../apps/worker/src/main.js';
+import { loadConfig } from '../libs/config/src/index.js';
+import { exitOnSignalWithin } from '../libs/config/src/shutdown.js';
+import { EventStore } from '../libs/event-store/src/index.js';
+import { formatProblems, importPlan, parsePlanFile } from '../libs/plan/src/index.js';
+import { CycleRepository } from '../libs/returns/src/cycle/cycle.repository.js';
+import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
+import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
+import { Actor } from '../libs/returns/src/domain-error.js';
+
+const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
+const DEMO_CYCLE = 'sevenoaks-2019-20-demo';
+
+/**
+ * npm start: the api and the worker in one process, with the Sevenoaks plan imported and a demo cycle open.
+ * Safe to run again: the import records only changes and the cycle is opened once.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  exitOnSignalWithin(config.shutdownTimeoutMs);
+  step('Starting the api (migrating the database, creating it if missing)');
+  const api = await startApi(config);
+  step('Starting the worker (outbox relay, report projection, mail)');
+  const worker = await startWorker(config);
+
+  const parsed = parsePlanFile(readFileSync(PLAN_FILE, 'utf8'));
+  if (!parsed.ok) throw new Error(`The example plan is invalid:\n${formatProblems(parsed.problems)}`);
+  const coordinator: Actor = { id: 'demo-coordinator', role: 'coordinator' };
+  const imported = await importPlan(api.get(EventStore), parsed.plan, {
+    actorId: coordinator.id,
+    actorRole: coordinator.role,
+    correlationId: 'demo-start',
+    reason: 'npm start loads the Sevenoaks plan',
+  });
+  step(`Sevenoaks plan: ${imported.eventCount === 0 ? 'already loaded' : `${imported.eventCount} events recorded`}`);
+
+  const { state } = await api.get(CycleRepository).load(DEMO_CYCLE);
+  const commands = api.get(CommandBus);
+  const envelope = { actor: coordinator, correlationId: 'demo-start' };
+  if (state.status === 'none') {
+    const due = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    await commands.execute(
+      new DraftCycleCommand(envelope, {
+        cycleId: DEMO_CYCLE,
+        partnershipId: parsed.plan.partnership.id,
+        planId: parsed.plan.plan.id,
+        label: 'Year 1 2019/20 (April 2019 - March 2020)',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: due,
+      }),
+    );
+  }
+  if (state.status === 'none' || state.status === 'drafted') {
+    await commands.execute(new OpenCycleCommand(envelope, DEMO_CYCLE));
+    step('Demo cycle opened: every agency lead has been asked for their returns');
+  } else step(`Demo cycle is ${state.status}`);
+
+  const base = config.publicBaseUrl;
+  console.log(`
+Partner Returns is running.
+  API docs (OpenAPI)   ${base}/api/docs
+  Demo cycle           ${base}/cycles/${DEMO_CYCLE}
+  A return (S1)        ${base}/returns/${DEMO_CYCLE}.S1
+  Report               ${base}/cycles/${DEMO_CYCLE}/report
+  Health               ${base}/health/ready
+${config.smtpUrl ? `  Mail goes to        ${config.smtpUrl.replace(/\/\/[^@]*@/, '//')}` : `  Mail caught         ${base}/dev/mail`}
+
+Until staff sign-in lands, name yourself with headers, e.g.
+  curl -H 'x-actor-id: cora' -H 'x-actor-role: coordinator' ${base}/cycles/${DEMO_CYCLE}
+Press Ctrl+C to stop.`);
+
+  const stop = async () => {
+    await worker.close();
+    await api.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function step(message: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`Could not start: ${error.message}`);
+  process.exit(1);
+});
