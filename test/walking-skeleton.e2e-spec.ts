@@ -80,8 +80,19 @@ describe('walking skeleton (e2e)', () => {
     expect(submitted.body).toMatchObject({ status: 'submitted', version: 2 });
     expect(submitted.headers.get('etag')).toBe('"2"');
 
-    const approved = await call('POST', `/returns/${s1}/approve`, { ...as.reviewer, 'if-match': '"2"' });
+    const approved = await call('POST', `/returns/${s1}/approve`, {
+      ...as.reviewer,
+      'if-match': '"2"',
+      'x-correlation-id': 'review-42',
+    });
     expect(approved.body).toMatchObject({ status: 'approved', version: 3 });
+    expect(approved.headers.get('x-correlation-id')).toBe('review-42');
+    const [approval] = await product.store.readStream(`return:${s1}`, { fromVersion: 3 });
+    expect(approval.metadata).toMatchObject({
+      actorId: 'rita',
+      actorRole: 'reviewer',
+      correlationId: 'review-42',
+    });
 
     const report = await eventually(async () => {
       const r = await call('GET', `/cycles/${cycleId}/report`, as.coordinator);
