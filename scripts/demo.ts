@@ -30,14 +30,20 @@ async function main(): Promise<void> {
 
   const parsed = parsePlanFile(readFileSync(PLAN_FILE, 'utf8'));
   if (!parsed.ok) throw new Error(`The example plan is invalid:\n${formatProblems(parsed.problems)}`);
-  const coordinator: Actor = { id: 'demo-coordinator', role: 'coordinator' };
+  const coordinator: Actor = {
+    id: 'demo-coordinator',
+    role: 'coordinator',
+    partnershipId: parsed.plan.partnership.id,
+  };
   const imported = await importPlan(api.get(EventStore), parsed.plan, {
     actorId: coordinator.id,
     actorRole: coordinator.role,
     correlationId: 'demo-start',
     reason: 'npm start loads the Sevenoaks plan',
   });
-  step(`Sevenoaks plan: ${imported.eventCount === 0 ? 'already loaded' : `${imported.eventCount} events recorded`}`);
+  step(
+    `Sevenoaks plan: ${imported.eventCount === 0 ? 'already loaded' : `${imported.eventCount} events recorded`}`,
+  );
 
   const { state } = await api.get(CycleRepository).load(DEMO_CYCLE);
   const commands = api.get(CommandBus);
@@ -72,7 +78,7 @@ Partner Returns is running.
 ${config.smtpUrl ? `  Mail goes to        ${config.smtpUrl.replace(/\/\/[^@]*@/, '//')}` : `  Mail caught         ${base}/dev/mail`}
 
 Until staff sign-in lands, name yourself with headers, e.g.
-  curl -H 'x-actor-id: cora' -H 'x-actor-role: coordinator' ${base}/cycles/${DEMO_CYCLE}
+  curl -H 'x-actor-id: cora' -H 'x-actor-role: coordinator' -H 'x-actor-partnership: ${parsed.plan.partnership.id}' ${base}/cycles/${DEMO_CYCLE}
 Press Ctrl+C to stop.`);
 
   const stop = async () => {

@@ -77,11 +77,16 @@ export async function importSevenoaks(store: EventStore): Promise<PlanFile> {
 }
 
 export const as = {
-  coordinator: { 'x-actor-id': 'cora', 'x-actor-role': 'coordinator' },
-  reviewer: { 'x-actor-id': 'rita', 'x-actor-role': 'reviewer' },
+  coordinator: {
+    'x-actor-id': 'cora',
+    'x-actor-role': 'coordinator',
+    'x-actor-partnership': 'sevenoaks-lsp',
+  },
+  reviewer: { 'x-actor-id': 'rita', 'x-actor-role': 'reviewer', 'x-actor-partnership': 'sevenoaks-lsp' },
   lead: (agencyId: string, id = `lead-${agencyId}`) => ({
     'x-actor-id': id,
     'x-actor-role': 'agency-lead',
+    'x-actor-partnership': 'sevenoaks-lsp',
     'x-actor-agency': agencyId,
   }),
 };

@@ -16,6 +16,8 @@ export class DomainError extends Error {
 
 export interface Actor {
   id: string;
+  /** The partnership the actor works in: nothing of another partnership is ever visible to them. */
+  partnershipId: string;
   role: 'coordinator' | 'reviewer' | 'viewer' | 'agency-lead' | 'system';
   /** For agency leads: the agency the link was issued for. */
   agencyId?: string;
@@ -25,4 +27,11 @@ export function requireReason(reason: string | undefined | null, what: string): 
   const trimmed = reason?.trim() ?? '';
   if (!trimmed) throw new DomainError('reason-required', `A reason is required to ${what}`, 422, 'reason');
   return trimmed;
+}
+
+/** Another partnership's thing is answered exactly like a missing one: its existence is not disclosed. */
+export function samePartnershipOr404(actor: Actor, partnershipId: string, what: string): void {
+  if (actor.role !== 'system' && actor.partnershipId !== partnershipId) {
+    throw new DomainError(`${what}-not-found`, `No such ${what}`, 404);
+  }
 }

@@ -22,10 +22,10 @@ function thenError(act: () => unknown, code: string, status: number, field?: str
   return error;
 }
 
-const coordinator: Actor = { id: 'cora', role: 'coordinator' };
-const reviewer: Actor = { id: 'rita', role: 'reviewer' };
-const lead: Actor = { id: 'ann', role: 'agency-lead', agencyId: 'kcc' };
-const viewer: Actor = { id: 'vic', role: 'viewer' };
+const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
+const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
+const lead: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'kcc' };
+const viewer: Actor = { id: 'vic', partnershipId: 'lsp', role: 'viewer' };
 
 const facts: CycleFacts = {
   cycleId: 'y1',
@@ -314,7 +314,7 @@ describe('decideCycle', () => {
       ['a reviewer', reviewer],
       ['an agency lead', lead],
       ['a viewer', viewer],
-      ['the system', { id: 'worker', role: 'system' }],
+      ['the system', { id: 'worker', partnershipId: 'lsp', role: 'system' }],
     ];
 
     it.each(others)('may draft a cycle, not %s (forbidden 403)', (_who, actor) => {

@@ -7,7 +7,7 @@ import { CommandResult, metadataFor } from '../command-envelope.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { initialCycle } from '../cycle/cycle.state.js';
-import { DomainError } from '../domain-error.js';
+import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
 
 @CommandHandler(DraftCycleCommand)
@@ -19,6 +19,7 @@ export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
   ) {}
 
   async execute({ envelope, facts }: DraftCycleCommand): Promise<CommandResult> {
+    samePartnershipOr404(envelope.actor, facts.partnershipId, 'partnership');
     const plan = await this.plans.plan(facts.partnershipId, facts.planId);
     if (plan.status === 'none') {
       throw new DomainError(

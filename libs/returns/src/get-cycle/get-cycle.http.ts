@@ -4,7 +4,7 @@ import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { Actor, DomainError } from '../domain-error.js';
+import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { toReturnView } from '../get-return/return-view.js';
 
@@ -22,6 +22,7 @@ export class GetCycleHttp {
   async get(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(actor, state.partnershipId, 'cycle');
     const requested = state.status === 'drafted' ? [] : state.returns;
     const streams = await this.store.readStreams<ReturnEvent>(
       requested.map((r) => returnStreamId(r.returnId)),

@@ -25,7 +25,11 @@ export class GetReturnHttp {
   ): Promise<ReturnView> {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
     const view = toReturnView(events, this.clock.now(), true);
-    if (!view || (actor.role === 'agency-lead' && actor.agencyId !== view.agencyId)) {
+    const hidden =
+      !view ||
+      view.partnershipId !== actor.partnershipId ||
+      (actor.role === 'agency-lead' && actor.agencyId !== view.agencyId);
+    if (hidden) {
       throw new DomainError('return-not-found', `No return ${returnId}`, 404);
     }
     res.setHeader('ETag', `"${view.version}"`);

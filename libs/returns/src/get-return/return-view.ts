@@ -14,6 +14,7 @@ export interface ReturnHistoryEntry {
 
 export interface ReturnView {
   returnId: string;
+  partnershipId: string;
   version: number;
   status: string;
   cycleId: string;
@@ -43,6 +44,7 @@ export function toReturnView(
   const unresolved = state.status === 'requested' || state.status === 'draft';
   return {
     returnId: state.returnId,
+    partnershipId: state.partnershipId,
     version: events[events.length - 1].version,
     status: state.status,
     cycleId: state.cycleId,

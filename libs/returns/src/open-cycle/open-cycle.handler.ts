@@ -7,7 +7,7 @@ import { CommandResult, metadataFor } from '../command-envelope.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { DomainError } from '../domain-error.js';
+import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { returnStreamId } from '../return/return.events.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
 
@@ -24,6 +24,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
   async execute({ envelope, cycleId, measureRefs }: OpenCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle');
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
     }

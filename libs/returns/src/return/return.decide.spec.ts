@@ -28,12 +28,12 @@ function live(state: ReturnState) {
 }
 
 // Actors
-const coordinator: Actor = { id: 'cora', role: 'coordinator' };
-const reviewer: Actor = { id: 'rita', role: 'reviewer' };
-const otherReviewer: Actor = { id: 'rob', role: 'reviewer' };
-const lead: Actor = { id: 'ann', role: 'agency-lead', agencyId: 'kcc' };
-const otherLead: Actor = { id: 'bob', role: 'agency-lead', agencyId: 'csp' };
-const viewer: Actor = { id: 'vic', role: 'viewer' };
+const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
+const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
+const otherReviewer: Actor = { id: 'rob', partnershipId: 'lsp', role: 'reviewer' };
+const lead: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'kcc' };
+const otherLead: Actor = { id: 'bob', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'csp' };
+const viewer: Actor = { id: 'vic', partnershipId: 'lsp', role: 'viewer' };
 
 // Content
 const full: ReturnContent = {
@@ -173,7 +173,7 @@ describe('decideReturn', () => {
     });
 
     it('is refused to an agency lead whose link names no agency (not-your-agency 403)', () => {
-      const noAgency: Actor = { id: 'ann', role: 'agency-lead' };
+      const noAgency: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead' };
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: noAgency, content: partial }),
         'not-your-agency',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../config/src/index.js';
 import { aggregateStream, ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { CommandEnvelope, CommandResult, metadataFor } from '../command-envelope.js';
-import { DomainError } from '../domain-error.js';
+import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent, returnStreamId } from './return.events.js';
 import { evolveReturn, initialReturn, ReturnState } from './return.state.js';
@@ -39,6 +39,7 @@ export class ReturnRepository {
   ): Promise<CommandResult> {
     const { state, version } = await this.load(returnId);
     if (state.status === 'none') throw new DomainError('return-not-found', `No return ${returnId}`, 404);
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'return');
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
