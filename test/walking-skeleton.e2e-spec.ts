@@ -1,4 +1,4 @@
-import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 import { PlanFile } from '../libs/plan/src/index.js';
 
 /**
@@ -89,7 +89,7 @@ describe('walking skeleton (e2e)', () => {
     expect(approved.headers.get('x-correlation-id')).toBe('review-42');
     const [approval] = await product.store.readStream(`return:${s1}`, { fromVersion: 3 });
     expect(approval.metadata).toMatchObject({
-      actorId: 'rita',
+      actorId: STAFF.reviewer,
       actorRole: 'reviewer',
       correlationId: 'review-42',
     });
@@ -108,7 +108,7 @@ describe('walking skeleton (e2e)', () => {
         rag: 'green',
         dot: 'improving',
         comments: 'Consistently above 85% target',
-        approvedBy: 'rita',
+        approvedBy: STAFF.reviewer,
       }),
     ]);
     const rows = await product.db.dataSource.query(`SELECT return_id, stream_version FROM report_returns`);

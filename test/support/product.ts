@@ -10,6 +10,7 @@ import { startWorker } from '../../apps/worker/src/main.js';
 import { AppConfig, Clock, loadConfig, SystemClock } from '../../libs/config/src/index.js';
 import { EventStore } from '../../libs/event-store/src/index.js';
 import { importPlan, parsePlanFile, PlanFile } from '../../libs/plan/src/index.js';
+import { AuthService } from '../../libs/auth/src/index.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
@@ -53,6 +54,7 @@ export async function startProduct(label: string, clock: Clock = new SystemClock
   await api.listen(0, '127.0.0.1');
   const worker = await startWorker(config, { clock, relayPollIntervalMs: 25 });
   const store = new EventStore(db.dataSource);
+  await createCredentials(api.get(AuthService));
   return {
     config,
     db,
@@ -76,20 +78,80 @@ export async function importSevenoaks(store: EventStore): Promise<PlanFile> {
   return plan;
 }
 
+export const STAFF = {
+  coordinator: 'cora@sevenoaks.example.org',
+  reviewer: 'rita@sevenoaks.example.org',
+  reviewer2: 'raj@sevenoaks.example.org',
+  viewer: 'vic@sevenoaks.example.org',
+  otherCoordinator: 'olga@other.example.org',
+} as const;
+export const PASSWORD = 'correct horse battery staple';
+
+type Headers = Record<string, string>;
+let credentials: { staff: Record<keyof typeof STAFF, Headers>; leads: Map<string, Headers> } | null = null;
+
+/**
+ * Request headers that identify the caller through the real sign-in machinery: staff hold bearer tokens made
+ * by AuthService, agency leads hold link sessions (for every agency of the Sevenoaks plan, not tied to a cycle).
+ */
 export const as = {
-  coordinator: {
-    'x-actor-id': 'cora',
-    'x-actor-role': 'coordinator',
-    'x-actor-partnership': 'sevenoaks-lsp',
+  get coordinator(): Headers {
+    return signedIn().staff.coordinator;
   },
-  reviewer: { 'x-actor-id': 'rita', 'x-actor-role': 'reviewer', 'x-actor-partnership': 'sevenoaks-lsp' },
-  lead: (agencyId: string, id = `lead-${agencyId}`) => ({
-    'x-actor-id': id,
-    'x-actor-role': 'agency-lead',
-    'x-actor-partnership': 'sevenoaks-lsp',
-    'x-actor-agency': agencyId,
-  }),
+  get reviewer(): Headers {
+    return signedIn().staff.reviewer;
+  },
+  get reviewer2(): Headers {
+    return signedIn().staff.reviewer2;
+  },
+  get viewer(): Headers {
+    return signedIn().staff.viewer;
+  },
+  /** The coordinator of another partnership, for isolation tests. */
+  get otherCoordinator(): Headers {
+    return signedIn().staff.otherCoordinator;
+  },
+  lead(agencyId: string): Headers {
+    const headers = signedIn().leads.get(agencyId);
+    if (!headers) throw new Error(`no agency lead session for ${agencyId}`);
+    return headers;
+  },
 };
+
+function signedIn() {
+  if (!credentials) throw new Error('startProduct() first');
+  return credentials;
+}
+
+async function createCredentials(auth: AuthService): Promise<void> {
+  const staff = {} as Record<keyof typeof STAFF, Headers>;
+  const roles = {
+    coordinator: 'coordinator',
+    reviewer: 'reviewer',
+    reviewer2: 'reviewer',
+    viewer: 'viewer',
+    otherCoordinator: 'coordinator',
+  } as const;
+  for (const [key, email] of Object.entries(STAFF) as [keyof typeof STAFF, string][]) {
+    const partnershipId = key === 'otherCoordinator' ? 'other-lsp' : 'sevenoaks-lsp';
+    await auth.createStaff({ partnershipId, email, name: key, role: roles[key], password: PASSWORD });
+    const { token } = await auth.createApiToken(email, 'tests');
+    staff[key] = { authorization: `Bearer ${token}` };
+  }
+  const leads = new Map<string, Headers>();
+  for (const agency of sevenoaksPlan().agencies) {
+    const contact = agency.contacts.find((c) => c.role === 'lead')!;
+    const session = await auth.createLinkSession({
+      linkId: `test-${agency.id}`,
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: null,
+      agencyId: agency.id,
+      contactEmail: contact.email,
+    });
+    leads.set(agency.id, { cookie: `pr_session=${session}` });
+  }
+  credentials = { staff, leads };
+}
 
 /** A small HTTP client: JSON in, { status, headers, body } out. */
 export function http(baseUrl: string) {

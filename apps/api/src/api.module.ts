@@ -10,16 +10,13 @@ import {
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
-import { DevActorMiddleware } from './auth/dev-actor.middleware.js';
+import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})
 export class ApiModule implements NestModule {
-  private static config: AppConfig;
-
   static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
-    ApiModule.config = config;
     const development = config.nodeEnv !== 'production';
     return {
       module: ApiModule,
@@ -28,6 +25,7 @@ export class ApiModule implements NestModule {
         loggingModule(config),
         DatabaseModule.forRoot(),
         TerminusModule,
+        AuthModule,
         ReturnsModule,
         ReportingModule,
       ],
@@ -36,6 +34,6 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    if (ApiModule.config?.nodeEnv !== 'production') consumer.apply(DevActorMiddleware).forRoutes('*path');
+    consumer.apply(AuthMiddleware).forRoutes('*path');
   }
 }

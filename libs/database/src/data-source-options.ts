@@ -3,9 +3,15 @@ import { EventStore1764000000000 } from '../../event-store/src/index.js';
 import { ReportReturns1764000000100 } from '../../reporting/src/migrations/1764000000100-report-returns.js';
 import { DevMail1764000000200 } from '../../mail/src/migrations/1764000000200-dev-mail.js';
 import { ReportReturn } from '../../reporting/src/report-return.entity.js';
+import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
-export const MIGRATIONS = [EventStore1764000000000, ReportReturns1764000000100, DevMail1764000000200];
+export const MIGRATIONS = [
+  EventStore1764000000000,
+  ReportReturns1764000000100,
+  DevMail1764000000200,
+  Auth1764000000300,
+];
 
 export const ENTITIES = [ReportReturn];
 

@@ -21,6 +21,8 @@ export interface Actor {
   role: 'coordinator' | 'reviewer' | 'viewer' | 'agency-lead' | 'system';
   /** For agency leads: the agency the link was issued for. */
   agencyId?: string;
+  /** For agency leads: the cycle the link was issued for; nothing of other cycles is visible through it. */
+  cycleId?: string;
 }
 
 export function requireReason(reason: string | undefined | null, what: string): string {

@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import argon2 from 'argon2';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../config/src/index.js';
+import { Actor, DomainError } from '../../returns/src/domain-error.js';
+import { newSecret, sha256 } from './secrets.js';
+
+export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
+export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];
+
+export const STAFF_SESSION_HOURS = 12;
+export const LINK_SESSION_HOURS = 4;
+
+interface SessionRow {
+  actor_id: string;
+  role: Actor['role'];
+  partnership_id: string;
+  agency_id: string | null;
+  cycle_id: string | null;
+  link_id: string | null;
+}
+
+export interface LinkSessionGrant {
+  linkId: string;
+  partnershipId: string;
+  /** Null only for sessions made directly by tests or tools, not through a link. */
+  cycleId: string | null;
+  agencyId: string;
+  contactEmail: string;
+}
+
+/**
+ * Staff accounts (argon2id passwords), sessions for pages and link holders, and bearer tokens for API clients.
+ * Session ids and tokens are 256-bit secrets handed out once; only their SHA-256 is kept.
+ */
+@Injectable()
+export class AuthService {
+  /** Verified when an email is unknown, so a wrong email costs as long as a wrong password. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async createStaff(input: {
+    partnershipId: string;
+    email: string;
+    name: string;
+    role: StaffRole;
+    password: string;
+  }): Promise<{ staffId: string }> {
+    if (!STAFF_ROLES.includes(input.role)) {
+      throw new DomainError('invalid-role', `role must be one of ${STAFF_ROLES.join(', ')}`, 422, 'role');
+    }
+    if (input.password.length < 12) {
+      throw new DomainError(
+        'password-too-short',
+        'A password must be at least 12 characters',
+        422,
+        'password',
+      );
+    }
+    const staffId = randomUUID();
+    const hash = await argon2.hash(input.password, { type: argon2.argon2id });
+    try {
+      await this.dataSource.query(
+        `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash)
+         VALUES ($1, $2, lower($3), $4, $5, $6)`,
+        [staffId, input.partnershipId, input.email, input.name, input.role, hash],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new DomainError('email-taken', 'An account with that email already exists', 409, 'email');
+      }
+      throw error;
+    }
+    return { staffId };
+  }
+
+  /** A new session on every sign-in (never reusing one a browser already had), or null. */
+  async signIn(email: string, password: string): Promise<{ sessionId: string; actor: Actor } | null> {
+    const rows: {
+      staff_id: string;
+      partnership_id: string;
+      email: string;
+      role: StaffRole;
+      password_hash: string;
+    }[] = await this.dataSource.query(
+      `SELECT staff_id, partnership_id, email, role, password_hash FROM staff_accounts
+         WHERE lower(email) = lower($1) AND disabled_at IS NULL`,
+      [email],
+    );
+    const account = rows[0];
+    this.decoyHash ??= argon2.hash(newSecret(), { type: argon2.argon2id });
+    const valid = await argon2
+      .verify(account?.password_hash ?? (await this.decoyHash), password)
+      .catch(() => false);
+    if (!account || !valid) return null;
+    const actor: Actor = { id: account.email, role: account.role, partnershipId: account.partnership_id };
+    const sessionId = await this.createSession(
+      { kind: 'staff', staffId: account.staff_id, actor },
+      STAFF_SESSION_HOURS,
+    );
+    return { sessionId, actor };
+  }
+
+  async createLinkSession(grant: LinkSessionGrant): Promise<string> {
+    const actor: Actor = {
+      id: grant.contactEmail,
+      role: 'agency-lead',
+      partnershipId: grant.partnershipId,
+      agencyId: grant.agencyId,
+      ...(grant.cycleId ? { cycleId: grant.cycleId } : {}),
+    };
+    return this.createSession({ kind: 'link', linkId: grant.linkId, actor }, LINK_SESSION_HOURS);
+  }
+
+  async resolveSession(sessionId: string): Promise<Actor | null> {
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT actor_id, role, partnership_id, agency_id, cycle_id, link_id FROM sessions
+       WHERE session_hash = $1 AND expires_at > $2`,
+      [sha256(sessionId), this.clock.now()],
+    );
+    return rows[0] ? toActor(rows[0]) : null;
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sessions WHERE session_hash = $1`, [sha256(sessionId)]);
+  }
+
+  /** Ends every session opened with a link, when the link is revoked. */
+  async endLinkSessions(linkId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]);
+  }
+
+  async createApiToken(staffEmail: string, name: string): Promise<{ tokenId: string; token: string }> {
+    const token = `pr_${newSecret()}`;
+    const tokenId = randomUUID();
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
+       SELECT $1, $2, staff_id, $3 FROM staff_accounts WHERE lower(email) = lower($4) AND disabled_at IS NULL
+       RETURNING token_id`,
+      [sha256(token), tokenId, name, staffEmail],
+    );
+    if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 404);
+    return { tokenId, token };
+  }
+
+  async resolveBearer(token: string): Promise<Actor | null> {
+    const rows: { email: string; role: StaffRole; partnership_id: string }[] = await this.dataSource.query(
+      `SELECT s.email, s.role, s.partnership_id FROM api_tokens t JOIN staff_accounts s USING (staff_id)
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled_at IS NULL`,
+      [sha256(token)],
+    );
+    return rows[0] ? { id: rows[0].email, role: rows[0].role, partnershipId: rows[0].partnership_id } : null;
+  }
+
+  async revokeApiToken(staffEmail: string, tokenId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE api_tokens t SET revoked_at = now() FROM staff_accounts s
+       WHERE t.staff_id = s.staff_id AND lower(s.email) = lower($1) AND t.token_id = $2 AND t.revoked_at IS NULL
+       RETURNING t.token_id`,
+      [staffEmail, tokenId],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  private async createSession(
+    session: { kind: 'staff' | 'link'; staffId?: string; linkId?: string; actor: Actor },
+    hours: number,
+  ): Promise<string> {
+    const sessionId = newSecret();
+    const expires = new Date(this.clock.now().getTime() + hours * 3_600_000);
+    await this.dataSource.query(
+      `INSERT INTO sessions (session_hash, kind, staff_id, link_id, partnership_id, agency_id, cycle_id, actor_id, role, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        sha256(sessionId),
+        session.kind,
+        session.staffId ?? null,
+        session.linkId ?? null,
+        session.actor.partnershipId,
+        session.actor.agencyId ?? null,
+        session.actor.cycleId ?? null,
+        session.actor.id,
+        session.actor.role,
+        expires,
+      ],
+    );
+    return sessionId;
+  }
+}
+
+function toActor(row: SessionRow): Actor {
+  return {
+    id: row.actor_id,
+    role: row.role,
+    partnershipId: row.partnership_id,
+    ...(row.agency_id ? { agencyId: row.agency_id } : {}),
+    ...(row.cycle_id ? { cycleId: row.cycle_id } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { CurrentActor } from '../../../http/src/index.js';
+import { Actor } from '../../../returns/src/domain-error.js';
+import { SESSION_COOKIE } from '../auth.middleware.js';
+import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
+
+export class SignInDto {
+  @IsEmail() @MaxLength(254) email: string;
+  @IsString() @MaxLength(200) password: string;
+}
+
+export function sessionCookieOptions(config: AppConfig, hours: number) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.publicBaseUrl.startsWith('https:'),
+    path: '/',
+    maxAge: hours * 3_600_000,
+  };
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class SignInHttp {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Staff sign-in: a fresh HttpOnly session cookie, replacing any session the browser had. */
+  @Post('sign-in')
+  @HttpCode(200)
+  async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const previous = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
+    if (previous) await this.auth.endSession(previous);
+    const result = await this.auth.signIn(body.email, body.password);
+    if (!result) {
+      throw new UnauthorizedException({
+        type: 'https://partner-returns.dev/problems/sign-in-failed',
+        title: 'That email and password do not match an account',
+        status: 401,
+      });
+    }
+    res.cookie(SESSION_COOKIE, result.sessionId, sessionCookieOptions(this.config, STAFF_SESSION_HOURS));
+    return { actor: result.actor };
+  }
+
+  @Post('sign-out')
+  @HttpCode(204)
+  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const session = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
+    if (session) await this.auth.endSession(session);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  me(@CurrentActor() actor: Actor) {
+    return { actor };
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { CurrentActor } from '../../../http/src/index.js';
+import { Actor, DomainError } from '../../../returns/src/domain-error.js';
+import { AuthService } from '../auth.service.js';
+
+export class CreateApiTokenDto {
+  @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+}
+
+function staffOnly(actor: Actor): void {
+  if (actor.role === 'agency-lead' || actor.role === 'system') {
+    throw new DomainError('forbidden', 'Only staff accounts hold API tokens', 403);
+  }
+}
+
+/** Bearer tokens for API clients: shown once at creation, stored as SHA-256, revocable. */
+@ApiTags('auth')
+@Controller('auth/tokens')
+export class ApiTokensHttp {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post()
+  async create(@Body() body: CreateApiTokenDto, @CurrentActor() actor: Actor) {
+    staffOnly(actor);
+    return this.auth.createApiToken(actor.id, body.name);
+  }
+
+  @Delete(':tokenId')
+  @HttpCode(204)
+  async revoke(
+    @Param('tokenId', new ParseUUIDPipe()) tokenId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    staffOnly(actor);
+    if (!(await this.auth.revokeApiToken(actor.id, tokenId))) {
+      throw new DomainError('token-not-found', 'No such token', 404);
+    }
+  }
+}

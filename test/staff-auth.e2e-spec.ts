@@ -1,0 +1,208 @@
+import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+
+/** Staff sign-in, sessions, bearer tokens and every role boundary, over HTTP on the real product. */
+describe('staff accounts, sessions and roles (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+
+  beforeAll(async () => {
+    product = await startProduct('auth');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Quarter 1',
+      periodStart: '2020-04-01',
+      periodEnd: '2020-06-30',
+      dueDate: '2030-07-31',
+    });
+    cycleId = drafted.body.id;
+    await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2', 'C1'] });
+  });
+  afterAll(() => product.stop());
+
+  const cookieOf = (headers: Headers) => (headers.get('set-cookie') ?? '').split(';')[0];
+
+  it('signs staff in with a fresh HttpOnly SameSite session cookie and out again', async () => {
+    const signIn = await call(
+      'POST',
+      '/auth/sign-in',
+      {},
+      { email: STAFF.reviewer.toUpperCase(), password: PASSWORD },
+    );
+    expect(signIn.status).toBe(200);
+    expect(signIn.body.actor).toEqual({
+      id: STAFF.reviewer,
+      role: 'reviewer',
+      partnershipId: 'sevenoaks-lsp',
+    });
+    const setCookie = signIn.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^pr_session=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    const cookie = cookieOf(signIn.headers);
+
+    expect((await call('GET', '/auth/me', { cookie })).body.actor.id).toBe(STAFF.reviewer);
+    // Only the hash of the session id is stored.
+    const raw = cookie.split('=')[1];
+    const stored = await product.db.dataSource.query(
+      `SELECT session_hash FROM sessions WHERE session_hash = $1`,
+      [raw],
+    );
+    expect(stored).toEqual([]);
+
+    // Signing in again from the same browser replaces the session: the old id stops working.
+    const again = await call(
+      'POST',
+      '/auth/sign-in',
+      { cookie },
+      { email: STAFF.reviewer, password: PASSWORD },
+    );
+    const renewed = cookieOf(again.headers);
+    expect(renewed).not.toBe(cookie);
+    expect((await call('GET', '/auth/me', { cookie })).status).toBe(401);
+    expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(200);
+
+    expect((await call('POST', '/auth/sign-out', { cookie: renewed })).status).toBe(204);
+    expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(401);
+  });
+
+  it('refuses a wrong password or unknown email with the same 401 problem', async () => {
+    const wrong = await call(
+      'POST',
+      '/auth/sign-in',
+      {},
+      { email: STAFF.reviewer, password: 'not the password' },
+    );
+    const unknown = await call(
+      'POST',
+      '/auth/sign-in',
+      {},
+      { email: 'nobody@example.org', password: PASSWORD },
+    );
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toContain('application/problem+json');
+    expect(wrong.body.title).toBe(unknown.body.title);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const invalid = await call('POST', '/auth/sign-in', {}, { email: 'not-an-email', password: 'x' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ field: 'email', rule: 'isEmail' })]);
+  });
+
+  it('issues bearer tokens shown once, stored hashed, and revocable', async () => {
+    const created = await call('POST', '/auth/tokens', as.coordinator, { name: 'reporting script' });
+    expect(created.status).toBe(201);
+    const { token, tokenId } = created.body;
+    expect(token).toMatch(/^pr_[A-Za-z0-9_-]{43}$/);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await call('GET', '/auth/me', bearer)).body.actor.id).toBe(STAFF.coordinator);
+    const rows = await product.db.dataSource.query(`SELECT token_hash FROM api_tokens WHERE token_id = $1`, [
+      tokenId,
+    ]);
+    expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0].token_hash).not.toContain(token);
+
+    expect((await call('DELETE', `/auth/tokens/${tokenId}`, as.coordinator)).status).toBe(204);
+    expect((await call('GET', '/auth/me', bearer)).status).toBe(401);
+    expect((await call('GET', '/auth/me', { authorization: 'Bearer pr_madeup' })).status).toBe(401);
+  });
+
+  it('lets a coordinator add staff to their own partnership only', async () => {
+    const added = await call('POST', '/staff', as.coordinator, {
+      email: 'new.reviewer@sevenoaks.example.org',
+      name: 'New Reviewer',
+      role: 'reviewer',
+      password: 'a long enough password',
+    });
+    expect(added.status).toBe(201);
+    expect(added.body.partnershipId).toBe('sevenoaks-lsp');
+    const duplicate = await call('POST', '/staff', as.coordinator, {
+      email: 'New.Reviewer@sevenoaks.example.org',
+      name: 'Again',
+      role: 'reviewer',
+      password: 'a long enough password',
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.errors[0]).toMatchObject({ field: 'email', rule: 'email-taken' });
+    for (const who of [as.reviewer, as.viewer, as.lead('sevenoaks-csp')]) {
+      const refused = await call('POST', '/staff', who, {
+        email: 'x@sevenoaks.example.org',
+        name: 'X',
+        role: 'coordinator',
+        password: 'a long enough password',
+      });
+      expect(refused.status).toBe(403);
+    }
+    const shortPassword = await call('POST', '/staff', as.coordinator, {
+      email: 'y@sevenoaks.example.org',
+      name: 'Y',
+      role: 'viewer',
+      password: 'short',
+    });
+    expect(shortPassword.status).toBe(400);
+    expect(shortPassword.body.errors[0]).toMatchObject({ field: 'password', rule: 'minLength' });
+  });
+
+  it('answers 401 without credentials and 403 across every role boundary', async () => {
+    const s1 = `${cycleId}.S1`;
+    const c1 = `${cycleId}.C1`;
+    const content = { rag: 'green', narrative: 'On target', dot: 'improving' };
+    const cases: [string, string, Record<string, string>, unknown, number][] = [
+      ['anonymous reads a cycle', `GET /cycles/${cycleId}`, {}, undefined, 401],
+      ['anonymous saves a draft', `PUT /returns/${s1}/draft`, {}, content, 401],
+      ['anonymous drafts a cycle', 'POST /cycles', {}, {}, 401],
+      ['a viewer saves a draft', `PUT /returns/${s1}/draft`, as.viewer, content, 403],
+      ['a viewer opens a cycle', `POST /cycles/${cycleId}/open`, as.viewer, {}, 403],
+      [
+        'a reviewer drafts a cycle',
+        'POST /cycles',
+        as.reviewer,
+        {
+          partnershipId: 'sevenoaks-lsp',
+          planId: 'community-plan-2019-22',
+          label: 'X',
+          periodStart: '2021-04-01',
+          periodEnd: '2021-06-30',
+          dueDate: '2021-07-31',
+        },
+        403,
+      ],
+      [
+        'a lead of another agency saves a draft',
+        `PUT /returns/${c1}/draft`,
+        as.lead('sevenoaks-csp'),
+        content,
+        403,
+      ],
+      [
+        'an agency lead creates an API token',
+        'POST /auth/tokens',
+        as.lead('sevenoaks-csp'),
+        { name: 'x' },
+        403,
+      ],
+    ];
+    for (const [label, route, headers, body, status] of cases) {
+      const [method, path] = route.split(' ');
+      const response = await call(method, path, headers, body);
+      expect({ label, status: response.status }).toEqual({ label, status });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+
+    // The lead submits; an agency lead cannot approve; the reviewer who edited it cannot approve it either.
+    const lead = as.lead('sevenoaks-csp');
+    expect((await call('POST', `/returns/${s1}/submit`, lead, content)).status).toBe(200);
+    expect((await call('POST', `/returns/${s1}/approve`, lead)).status).toBe(403);
+    expect(
+      (await call('POST', `/returns/${s1}/send-back`, as.reviewer, { reason: 'Add the figures' })).status,
+    ).toBe(200);
+    expect((await call('POST', `/returns/${s1}/submit`, as.reviewer, content)).status).toBe(200);
+    const own = await call('POST', `/returns/${s1}/approve`, as.reviewer);
+    expect(own.status).toBe(403);
+    expect(own.body.code).toBe('approver-edited');
+    expect((await call('POST', `/returns/${s1}/approve`, as.reviewer2)).status).toBe(200);
+  });
+});
