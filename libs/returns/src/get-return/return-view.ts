@@ -1,5 +1,7 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
+import { ReturnContent } from '../return/return-content.js';
 import { ReturnEvent } from '../return/return.events.js';
+import { renderNarrative } from '../return/render-narrative.js';
 import { evolveReturn, initialReturn, ReturnState } from '../return/return.state.js';
 
 export interface ReturnHistoryEntry {
@@ -24,17 +26,23 @@ export interface ReturnView {
   dueDate: string;
   originalDueDate: string;
   overdue: boolean;
-  content: ReturnState extends infer S ? (S extends { content: infer C } ? C : never) : never;
-  approved: { content: unknown; by: string } | null;
+  content: ReturnContent;
+  /** The working narrative as safe HTML (full views only); null when there is none. */
+  narrativeHtml?: string | null;
+  /** What the report shows; it stays while an amendment is written and reviewed. */
+  approved: { content: ReturnContent; by: string; narrativeHtml?: string | null } | null;
   sentBackReason: string | null;
   history?: ReturnHistoryEntry[];
 }
 
-/** A return as people read it: its state folded from its events, and (on request) the story of how it got there. */
+/**
+ * A return as people read it: its state folded from its events and, in the full view, its narratives as safe
+ * HTML and the story of how it got there (lists leave those out: they show many returns at once).
+ */
 export function toReturnView(
   events: StoredEvent<ReturnEvent>[],
   now: Date,
-  withHistory: boolean,
+  full: boolean,
 ): ReturnView | null {
   const state = events.reduce<ReturnState>(
     (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
@@ -57,8 +65,13 @@ export function toReturnView(
     content: state.content,
     approved: state.approved,
     sentBackReason: state.sentBackReason,
-    ...(withHistory
+    ...(full
       ? {
+          narrativeHtml: narrativeHtml(state.content),
+          approved: state.approved && {
+            ...state.approved,
+            narrativeHtml: narrativeHtml(state.approved.content),
+          },
           history: events.map((e) => ({
             version: e.version,
             type: e.type,
@@ -71,4 +84,8 @@ export function toReturnView(
         }
       : {}),
   };
+}
+
+function narrativeHtml(content: ReturnContent): string | null {
+  return content.narrative ? renderNarrative(content.narrative) : null;
 }

@@ -1,0 +1,141 @@
+import { renderNarrative } from './render-narrative.js';
+
+/** Tags left in the output, in order, without attributes: what the page will actually contain. */
+const tags = (html: string) => [...html.matchAll(/<\/?([a-z0-9]+)/gi)].map((m) => m[0]);
+
+describe('renderNarrative', () => {
+  describe('the subset', () => {
+    it('renders paragraphs, bold, italic and line breaks', () => {
+      expect(renderNarrative('The plan is at **98%** on _target_.\nSecond line\n\nNext paragraph')).toBe(
+        '<p>The plan is at <strong>98%</strong> on <em>target</em>.<br />Second line</p>\n<p>Next paragraph</p>',
+      );
+    });
+
+    it('renders bullet lists, nested bullet lists and ordered lists', () => {
+      const html = renderNarrative('- one\n- two\n  - two a\n    - two a i\n- three\n\n1. first\n2. second');
+      expect(tags(html)).toEqual([
+        ...['<ul', '<li', '</li', '<li', '<ul', '<li', '<ul', '<li', '</li', '</ul', '</li', '</ul', '</li'],
+        ...['<li', '</li', '</ul', '<ol', '<li', '</li', '<li', '</li', '</ol'],
+      ]);
+      expect(html).toContain('two a i');
+    });
+
+    it('keeps http, https and mailto links, opening nothing behind the reader', () => {
+      expect(renderNarrative('[plan](https://www.sevenoaks.gov.uk/plan) and [old](http://example.org)')).toBe(
+        '<p><a href="https://www.sevenoaks.gov.uk/plan" rel="noopener noreferrer">plan</a> and ' +
+          '<a href="http://example.org" rel="noopener noreferrer">old</a></p>',
+      );
+      expect(renderNarrative('[write to us](mailto:csu@sevenoaks.gov.uk)')).toBe(
+        '<p><a href="mailto:csu@sevenoaks.gov.uk" rel="noopener noreferrer">write to us</a></p>',
+      );
+    });
+  });
+
+  describe('nasty inputs', () => {
+    it.each([
+      ['a script block', '<script>alert(1)</script>'],
+      ['a script inline', 'Hello <script>alert(1)</script> there'],
+      ['an image with onerror', '<img src=x onerror=alert(1)>'],
+      ['an svg with onload', '<svg onload=alert(1)></svg>'],
+      ['an iframe', '<iframe src="https://evil.example"></iframe>'],
+      ['a raw link with onclick', '<a href="https://e.org" onclick="steal()">y</a>'],
+      ['a style block', '<style>body{display:none}</style>'],
+      ['an html comment', '<!-- <script>alert(1)</script> -->'],
+      ['a broken tag', '<scr<script>ipt>alert(1)</script>'],
+      ['html inside a list item', '- <b onmouseover="x()">bold</b>'],
+    ])('escapes %s, so it shows as text and never runs', (_what, input) => {
+      const html = renderNarrative(input);
+      expect(tags(html).filter((t) => !/^<\/?(p|ul|li)$/.test(t))).toEqual([]);
+      expect(html).not.toMatch(/<(script|img|svg|iframe|style|b )/i);
+      expect(html).toContain('&lt;');
+    });
+
+    it.each([
+      ['javascript:', '[x](javascript:alert(1))'],
+      ['JavaScript: in odd case', '[x](JaVaScRiPt:alert(1))'],
+      ['javascript: written with an entity', '[x](javascript&#58;alert(1))'],
+      ['javascript: after spaces', '[x](<  javascript:alert(1)>)'],
+      ['javascript: with a tab inside', '[x](java\tscript:alert(1))'],
+      ['data:', '[x](data:text/html;base64,PHNjcmlwdD4=)'],
+      ['vbscript:', '[x](vbscript:msgbox(1))'],
+      ['another host without a scheme', '[x](//evil.example/a)'],
+      ['a relative path', '[x](/admin)'],
+      ['javascript: by reference', '[x][1]\n\n[1]: javascript:alert(1)'],
+    ])('drops a link to %s and keeps its words', (_what, input) => {
+      const html = renderNarrative(input);
+      expect(html).not.toContain('<a');
+      expect(html).not.toMatch(/javascript|vbscript|data:/i);
+      expect(html).toContain('x');
+    });
+
+    it('keeps only the href of a link: no title, no target, no event handlers', () => {
+      expect(renderNarrative('[x](https://example.org "a title")')).toBe(
+        '<p><a href="https://example.org" rel="noopener noreferrer">x</a></p>',
+      );
+    });
+
+    it('turns headings into paragraphs and images into their alt text', () => {
+      expect(renderNarrative('# Big\n\n### Smaller')).toBe('<p>Big</p>\n<p>Smaller</p>');
+      expect(renderNarrative('![Stag Theatre](https://example.org/stag.png)')).toBe('<p>Stag Theatre</p>');
+      expect(renderNarrative('![<img src=x onerror=alert(1)>](x.png)')).not.toContain('<img');
+    });
+
+    it('keeps the words of other Markdown (quotes, code, tables) without their markup', () => {
+      const html = renderNarrative('> quoted\n\n`code <b>`\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+      expect(tags(html).filter((t) => !/^<\/?p$/.test(t))).toEqual([]);
+      expect(html).toContain('quoted');
+      expect(html).toContain('code &lt;b&gt;');
+    });
+
+    it('answers empty text with nothing', () => {
+      expect(renderNarrative('')).toBe('');
+      expect(renderNarrative('   \n\n ')).toBe('');
+    });
+  });
+
+  /**
+   * The narratives of S2 and C1 in the Sevenoaks 2019/20 monitoring report (seeds/), written in Markdown the
+   * way an agency lead types them: both have a bullet list with a sub-list under one item.
+   */
+  describe('the nested bullet lists of the Sevenoaks report', () => {
+    const S2 = [
+      '- intervention by partner agencies when a number of reports have come in through the Community Safety Unit (CSU) Daily Tasking meetings relating to specific areas or to vulnerable people.',
+      '- Inviting all primary schools in the District to the Stag Theatre in Sevenoaks for a free performance and workshop around internet safety as part of National Internet Safety Day.',
+      '- The district remains the second lowest in Kent for overall levels of recorded crime. There has been a slight increase of Victim Based Crimes compared to same period last year. There were 7769 reports, an increase of 24. Part of the success is the continued work of the Community MARAC process. (Multi-Agency Risk Assessment Conference) is designed to address medium and high risk victims, offenders and problem locations. This year the group have issued:',
+      '  - 42 Anti-Social Behaviour (ASB) Warning Letters,',
+      '  - 32 Acceptable Behaviour Agreements (ABA)',
+      '  - 11 ABA breach letters',
+    ].join('\n');
+    const C1 = [
+      '- During 2019/20, Sevenoaks District Council issued grants to support people living independently at home as follows:',
+      '  - Disabled Facilities Grants completed - 81: totalling £758,817.95 of assistance',
+      '  - Hospital Discharge Grant completed - 6: totalling £4,193 of assistance, including 3 deep property cleans',
+      '  - Safe and Secure Grants completed - 12: totalling £8,327.13 of assistance including repairing a broken stair lift and replacing a boiler.',
+    ].join('\n');
+
+    it('keeps the S2 sub-list of letters issued inside its item', () => {
+      const html = renderNarrative(S2);
+      const nested =
+        /<li>The district remains[^<]*?have issued:<ul>\n((?:<li>[^<]*<\/li>\n)+)<\/ul>\n<\/li>/.exec(html);
+      expect(nested).not.toBeNull();
+      expect([...nested![1].matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1])).toEqual([
+        '42 Anti-Social Behaviour (ASB) Warning Letters,',
+        '32 Acceptable Behaviour Agreements (ABA)',
+        '11 ABA breach letters',
+      ]);
+      expect(tags(html).filter((t) => t === '<ul')).toHaveLength(2);
+      expect(tags(html).filter((t) => t === '<li')).toHaveLength(6);
+    });
+
+    it('keeps the C1 sub-list of grants inside its item', () => {
+      const html = renderNarrative(C1);
+      expect(html).toMatch(
+        /^<ul>\n<li>During 2019\/20, [^<]*as follows:<ul>\n<li>Disabled Facilities Grants/,
+      );
+      expect(html).toContain('<li>Safe and Secure Grants completed - 12: totalling £8,327.13');
+      expect(tags(html)).toEqual([
+        ...['<ul', '<li', '<ul', '<li', '</li', '<li', '</li', '<li', '</li', '</ul', '</li', '</ul'],
+      ]);
+    });
+  });
+});
