@@ -37,11 +37,16 @@ describe('walking skeleton (e2e)', () => {
       {},
     );
     expect(opened.status).toBe(200);
-    expect(opened.body).toMatchObject({ status: 'open', version: 2 });
+    const measures = plan.themes.flatMap((t) => t.measures);
+    const owning = new Set(measures.map((m) => m.leadAgency));
+    const leads = plan.agencies
+      .filter((a) => owning.has(a.id))
+      .flatMap((a) => a.contacts.filter((c) => c.role === 'lead'));
+    // CycleDrafted, CycleOpened, then one SubmissionLinkIssued per lead contact of every agency asked.
+    expect(opened.body).toMatchObject({ status: 'open', version: 2 + leads.length });
 
     const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
     expect(cycle.status).toBe(200);
-    const measures = plan.themes.flatMap((t) => t.measures);
     expect(cycle.body.returns).toHaveLength(27);
     for (const measure of measures) {
       const r = cycle.body.returns.find((x: { measureRef: string }) => x.measureRef === measure.ref);
@@ -49,10 +54,6 @@ describe('walking skeleton (e2e)', () => {
     }
 
     // One mail per lead contact of every agency that owns a measure, listing that agency's measures.
-    const owning = new Set(measures.map((m) => m.leadAgency));
-    const leads = plan.agencies
-      .filter((a) => owning.has(a.id))
-      .flatMap((a) => a.contacts.filter((c) => c.role === 'lead'));
     const mails = await product.smtp.waitFor(leads.length);
     expect(mails.map((m) => m.to[0]).sort()).toEqual(leads.map((c) => c.email).sort());
     const csp = mails.find(

@@ -34,7 +34,11 @@ export interface Product {
 }
 
 /** The whole product on real services: a throwaway database, Redis under a per-run prefix, an SMTP peer. */
-export async function startProduct(label: string, clock: Clock = new SystemClock()): Promise<Product> {
+export async function startProduct(
+  label: string,
+  clock: Clock = new SystemClock(),
+  env: Record<string, string> = {},
+): Promise<Product> {
   const db = await createTestDatabase(label);
   const smtp = new SmtpSink();
   const smtpUrl = await smtp.start();
@@ -46,6 +50,7 @@ export async function startProduct(label: string, clock: Clock = new SystemClock
     SMTP_URL: smtpUrl,
     QUEUE_PREFIX: `test-${label}-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...env,
   });
   const api = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, clock), {
     bufferLogs: true,

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ReturnsModule } from '../../returns/src/returns.module.js';
+import { LinksAdminHttp } from './submission-links/links-admin.http.js';
+import { SubmissionLinkHttp } from './submission-links/submission-link.http.js';
+import { SubmissionLinkService } from './submission-links/submission-link.service.js';
 import { AuthMiddleware } from './auth.middleware.js';
 import { AuthService } from './auth.service.js';
 import { SignInHttp } from './sign-in/sign-in.http.js';
@@ -6,8 +10,9 @@ import { StaffHttp } from './staff/staff.http.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
 
 @Module({
-  controllers: [SignInHttp, ApiTokensHttp, StaffHttp],
-  providers: [AuthService, AuthMiddleware],
+  imports: [ReturnsModule],
+  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
+  providers: [AuthService, AuthMiddleware, SubmissionLinkService],
   exports: [AuthService, AuthMiddleware],
 })
 export class AuthModule {}

@@ -18,3 +18,9 @@ export function sha256(value: string): string {
 export function linkToken(pepper: string, linkId: string): string {
   return createHmac('sha256', pepper).update(`submission-link:${linkId}`).digest('base64url');
 }
+
+/** A new submission link for one agency contact: a random 256-bit id and the hash of the token it yields. */
+export function mintLink(pepper: string, agencyId: string, contactEmail: string) {
+  const linkId = newSecret();
+  return { linkId, agencyId, contactEmail, tokenHash: sha256(linkToken(pepper, linkId)) };
+}

@@ -15,6 +15,8 @@ export interface AppConfig {
   sessionSecret: string;
   tokenPepper: string;
   logLevel: string;
+  /** Logs go to standard output unless a file is named (tests read it to prove no secret is logged). */
+  logFile: string | undefined;
   shutdownTimeoutMs: number;
 }
 
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sessionSecret,
     tokenPepper,
     logLevel,
+    logFile: str('LOG_FILE'),
     shutdownTimeoutMs,
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { AppConfig } from './config.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -11,35 +12,38 @@ const CORRELATION_ID = /^[A-Za-z0-9._-]{1,100}$/;
  * Credentials are redacted and query strings dropped, so no token can reach a log line.
  */
 export function loggingModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-correlation-id'];
-        const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Correlation-Id', id);
-        return id;
-      },
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-          'req.body',
-          '*.token',
-          '*.password',
-        ],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url?.split('?')[0],
-        }),
-      },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
-      ...(config.nodeEnv === 'production' ? {} : {}),
+  const options = {
+    level: config.logLevel,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-correlation-id'];
+      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Correlation-Id', id);
+      return id;
     },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        'req.body',
+        '*.token',
+        '*.password',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        // A submission link's token is the path itself: never let it reach a log line.
+        url: req.url?.split('?')[0].replace(/^\/l\/[^/]+/, '/l/[token]'),
+      }),
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+  };
+  return LoggerModule.forRoot({
+    pinoHttp: config.logFile
+      ? [options, pino.destination({ dest: config.logFile, sync: true, mkdir: true })]
+      : options,
   });
 }

@@ -1,6 +1,5 @@
 import { StoredEvent } from '../../event-store/src/index.js';
-import { CycleEvent } from '../../returns/src/cycle/cycle.events.js';
-import { JOBS, ProjectApprovedReturnJob, QUEUES, ReturnsRequestedMailJob } from './queues.js';
+import { JOBS, ProjectApprovedReturnJob, QUEUES, SubmissionLinkMailJob } from './queues.js';
 
 export interface OutboxJob {
   queue: (typeof QUEUES)[keyof typeof QUEUES];
@@ -25,19 +24,20 @@ export function jobsFor(event: StoredEvent): OutboxJob[] {
         },
       ];
     }
-    case 'CycleOpened': {
-      const cycleId = event.streamId.replace(/^cycle:/, '');
-      const opened = event.data as Extract<CycleEvent, { type: 'CycleOpened' }>['data'];
-      const agencies = [...new Set(opened.returns.map((r) => r.agencyId))];
-      return agencies.map((agencyId) => {
-        const data: ReturnsRequestedMailJob = { cycleId, agencyId, eventPosition: event.globalPosition };
-        return {
+    case 'SubmissionLinkIssued': {
+      const data: SubmissionLinkMailJob = {
+        cycleId: event.streamId.replace(/^cycle:/, ''),
+        linkId: (event.data as { linkId: string }).linkId,
+        eventPosition: event.globalPosition,
+      };
+      return [
+        {
           queue: QUEUES.mail,
-          name: JOBS.returnsRequestedMail,
+          name: JOBS.submissionLinkMail,
           data,
-          jobId: `requested-${event.globalPosition}-${agencyId}`,
-        };
-      });
+          jobId: `link-mail-${event.globalPosition}`,
+        },
+      ];
     }
     default:
       return [];

@@ -6,7 +6,8 @@ export const QUEUES = {
 
 export const JOBS = {
   projectApprovedReturn: 'project-approved-return',
-  returnsRequestedMail: 'returns-requested-mail',
+  /** The mail that carries a submission link: sent when the link is issued (cycle opened, or reissued). */
+  submissionLinkMail: 'submission-link-mail',
 } as const;
 
 export interface ProjectApprovedReturnJob {
@@ -14,8 +15,9 @@ export interface ProjectApprovedReturnJob {
   eventPosition: number;
 }
 
-export interface ReturnsRequestedMailJob {
+/** Ids only: the worker re-derives the token from the link id and its own secret, so no job holds a token. */
+export interface SubmissionLinkMailJob {
   cycleId: string;
-  agencyId: string;
+  linkId: string;
   eventPosition: number;
 }

@@ -6,7 +6,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status: 403 | 404 | 409 | 422 = 409,
+    readonly status: 403 | 404 | 409 | 410 | 422 | 429 = 409,
     readonly field?: string,
   ) {
     super(message);
@@ -31,9 +31,18 @@ export function requireReason(reason: string | undefined | null, what: string): 
   return trimmed;
 }
 
-/** Another partnership's thing is answered exactly like a missing one: its existence is not disclosed. */
-export function samePartnershipOr404(actor: Actor, partnershipId: string, what: string): void {
-  if (actor.role !== 'system' && actor.partnershipId !== partnershipId) {
+/**
+ * Another partnership's thing (or, through a submission link, another cycle's) is answered exactly like a
+ * missing one: its existence is not disclosed.
+ */
+export function samePartnershipOr404(
+  actor: Actor,
+  partnershipId: string,
+  what: string,
+  cycleId?: string,
+): void {
+  const otherCycle = actor.cycleId !== undefined && cycleId !== undefined && actor.cycleId !== cycleId;
+  if (actor.role !== 'system' && (actor.partnershipId !== partnershipId || otherCycle)) {
     throw new DomainError(`${what}-not-found`, `No such ${what}`, 404);
   }
 }

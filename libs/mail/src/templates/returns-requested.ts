@@ -9,6 +9,8 @@ export interface ReturnsRequestedMail {
   cycleLabel: string;
   dueDate: string;
   measures: { ref: string; text: string }[];
+  /** The contact's own submission link: it opens their agency's returns for this cycle, without an account. */
+  link: string;
 }
 
 const longDate = (iso: string) =>
@@ -33,6 +35,11 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     '',
     'For each one, give a RAG rating, a short account of progress, the direction of travel and any comments.',
     '',
+    'Open your returns with this link (it is yours: please do not forward it):',
+    m.link,
+    '',
+    'The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.',
+    '',
     'Thank you,',
     `${m.partnershipName}`,
   ].join('\n');
@@ -44,6 +51,8 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     .map((x) => `<tr><td><strong>${escapeHtml(x.ref)}</strong></td><td>${escapeHtml(x.text)}</td></tr>`)
     .join('')}</table>
 <p>For each one, give a RAG rating, a short account of progress, the direction of travel and any comments.</p>
+<p><a href="${escapeHtml(m.link)}" style="font-weight: bold">Open your returns</a> (this link is yours: please do not forward it).</p>
+<p>The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.</p>
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
 </body></html>`;
   return { to: m.to, subject, text, html };

@@ -21,7 +21,7 @@ export class CycleReportHttp {
   async report(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor): Promise<CycleReport> {
     const { state: cycle } = await this.cycles.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
-    samePartnershipOr404(actor, cycle.partnershipId, 'cycle');
+    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const plan = await this.plans.plan(cycle.partnershipId, cycle.planId);
     if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
     return buildCycleReport(this.dataSource, cycle, plan);

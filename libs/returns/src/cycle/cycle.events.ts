@@ -20,6 +20,17 @@ export type CycleEvent =
     }
   | { type: 'CycleOpened'; data: { openedAt: string; returns: RequestedReturn[] } }
   | { type: 'CycleClosed'; data: { forced: boolean; reason: string | null; unresolvedReturnIds: string[] } }
-  | { type: 'ReportPublished'; data: { contentHash: string; publishedAt: string } };
+  | { type: 'ReportPublished'; data: { contentHash: string; publishedAt: string } }
+  | { type: 'SubmissionLinkIssued'; data: IssuedLink }
+  | { type: 'SubmissionLinkRevoked'; data: { linkId: string; reason: string } }
+  | { type: 'SubmissionLinkUsed'; data: { linkId: string } };
+
+/** One agency contact's link for the cycle. The token itself is never stored: only its SHA-256. */
+export interface IssuedLink {
+  linkId: string;
+  agencyId: string;
+  contactEmail: string;
+  tokenHash: string;
+}
 
 export const cycleStreamId = (cycleId: string) => `cycle:${cycleId}`;

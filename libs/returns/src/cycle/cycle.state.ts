@@ -1,4 +1,4 @@
-import { CycleEvent, RequestedReturn } from './cycle.events.js';
+import { CycleEvent, IssuedLink, RequestedReturn } from './cycle.events.js';
 
 export interface CycleFacts {
   cycleId: string;
@@ -10,12 +10,16 @@ export interface CycleFacts {
   dueDate: string;
 }
 
+export type CycleLink = Omit<IssuedLink, 'tokenHash'> & { revoked: boolean; uses: number };
+
 export type CycleState =
   | { status: 'none' }
   | ({ status: 'drafted' } & CycleFacts)
-  | ({ status: 'open'; openedAt: string; returns: RequestedReturn[] } & CycleFacts)
-  | ({ status: 'closed'; openedAt: string; returns: RequestedReturn[] } & CycleFacts)
-  | ({ status: 'published'; openedAt: string; returns: RequestedReturn[]; contentHash: string } & CycleFacts);
+  | ({ status: 'open' } & Opened)
+  | ({ status: 'closed' } & Opened)
+  | ({ status: 'published'; contentHash: string } & Opened);
+
+type Opened = CycleFacts & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
@@ -24,13 +28,29 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
     case 'CycleDrafted':
       return { status: 'drafted', ...event.data };
     case 'CycleOpened':
-      return state.status === 'drafted' ? { ...state, status: 'open', ...event.data } : state;
+      return state.status === 'drafted' ? { ...state, status: 'open', ...event.data, links: {} } : state;
     case 'CycleClosed':
       return state.status === 'open' ? { ...state, status: 'closed' } : state;
     case 'ReportPublished':
       return state.status === 'closed' || state.status === 'published'
         ? { ...state, status: 'published', contentHash: event.data.contentHash }
         : state;
+    case 'SubmissionLinkIssued': {
+      if (state.status === 'none' || state.status === 'drafted') return state;
+      const { tokenHash: _hash, ...link } = event.data;
+      return { ...state, links: { ...state.links, [link.linkId]: { ...link, revoked: false, uses: 0 } } };
+    }
+    case 'SubmissionLinkRevoked':
+    case 'SubmissionLinkUsed': {
+      if (state.status === 'none' || state.status === 'drafted') return state;
+      const link = state.links[event.data.linkId];
+      if (!link) return state;
+      const next =
+        event.type === 'SubmissionLinkRevoked'
+          ? { ...link, revoked: true }
+          : { ...link, uses: link.uses + 1 };
+      return { ...state, links: { ...state.links, [link.linkId]: next } };
+    }
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -22,7 +22,7 @@ export class GetCycleHttp {
   async get(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
-    samePartnershipOr404(actor, state.partnershipId, 'cycle');
+    samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     const requested = state.status === 'drafted' ? [] : state.returns;
     const streams = await this.store.readStreams<ReturnEvent>(
       requested.map((r) => returnStreamId(r.returnId)),

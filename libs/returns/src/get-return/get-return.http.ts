@@ -28,6 +28,7 @@ export class GetReturnHttp {
     const hidden =
       !view ||
       view.partnershipId !== actor.partnershipId ||
+      (actor.cycleId !== undefined && actor.cycleId !== view.cycleId) ||
       (actor.role === 'agency-lead' && actor.agencyId !== view.agencyId);
     if (hidden) {
       throw new DomainError('return-not-found', `No return ${returnId}`, 404);

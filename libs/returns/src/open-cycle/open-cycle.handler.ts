@@ -1,17 +1,23 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
+import { mintLink } from '../../../auth/src/secrets.js';
+import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
 import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { CommandResult, metadataFor } from '../command-envelope.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
+import { evolveCycle } from '../cycle/cycle.state.js';
+import { decideLinks } from '../cycle/submission-links.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { returnStreamId } from '../return/return.events.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
 
-/** Opening a cycle requests every return in the same transaction: the cycle is never open without them. */
+/**
+ * Opening a cycle requests every return and issues every agency lead a submission link, in one transaction:
+ * the cycle is never open without its returns, and the links' mails follow from the stored events.
+ */
 @CommandHandler(OpenCycleCommand)
 export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
   constructor(
@@ -19,6 +25,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ envelope, cycleId, measureRefs }: OpenCycleCommand): Promise<CommandResult> {
@@ -43,6 +50,19 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
     const events = decideCycle(
       { type: 'OpenCycle', actor: envelope.actor, now, planMeasures, measureRefs },
       state,
+    );
+    const partnership = await this.plans.partnership(state.partnershipId);
+    const agencies = new Set(
+      events.flatMap((e) => (e.type === 'CycleOpened' ? e.data.returns.map((r) => r.agencyId) : [])),
+    );
+    const links = [...agencies].flatMap((agencyId) => {
+      const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
+      return [...(agency?.contacts.values() ?? [])]
+        .filter((c) => c.role === 'lead')
+        .map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
+    });
+    events.push(
+      ...decideLinks({ type: 'IssueLinks', actor: envelope.actor, links }, events.reduce(evolveCycle, state)),
     );
     const opened = events.find((e) => e.type === 'CycleOpened');
     const requests = (opened?.type === 'CycleOpened' ? opened.data.returns : []).map((r) => ({

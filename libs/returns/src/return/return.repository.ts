@@ -5,7 +5,7 @@ import { CommandEnvelope, CommandResult, metadataFor } from '../command-envelope
 import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent, returnStreamId } from './return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from './return.state.js';
+import { evolveReturn, initialReturn, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
 
 type CommandWithoutActor = ReturnCommand extends infer C
   ? C extends { actor: unknown }
@@ -32,18 +32,36 @@ export class ReturnRepository {
     return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
   }
 
+  /** Several returns in one round trip, each with the version to append at; missing ones are left out. */
+  async loadMany(returnIds: readonly string[]): Promise<{ state: LiveReturnState; version: number }[]> {
+    const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
+    return [...streams.values()].flatMap((events) => {
+      const state = events.reduce<ReturnState>(
+        (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
+        initialReturn(),
+      );
+      return state.status === 'none' ? [] : [{ state, version: events[events.length - 1].version }];
+    });
+  }
+
+  /**
+   * @param check what the rules cannot know without I/O (whether an agency exists, say): it runs once they
+   *   have agreed, before anything is appended.
+   */
   async execute(
     returnId: string,
     envelope: CommandEnvelope,
     command: CommandWithoutActor,
+    check?: (state: ReturnFacts) => Promise<void>,
   ): Promise<CommandResult> {
     const { state, version } = await this.load(returnId);
     if (state.status === 'none') throw new DomainError('return-not-found', `No return ${returnId}`, 404);
-    samePartnershipOr404(envelope.actor, state.partnershipId, 'return');
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
+    await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
     const { nextExpectedVersion } = await this.store.append(
       returnStreamId(returnId),

@@ -24,6 +24,10 @@ export interface ReturnFacts {
 export type ReturnStatus = 'requested' | 'draft' | 'submitted' | 'approved' | 'withdrawn';
 
 export type ReturnState = { status: 'none' } | ({ status: ReturnStatus } & ReturnFacts);
+export type LiveReturnState = Exclude<ReturnState, { status: 'none' }>;
+
+/** Approved or withdrawn: nothing more is waited for. Anything else keeps a cycle from closing unforced. */
+export const isResolved = (status: ReturnStatus): boolean => status === 'approved' || status === 'withdrawn';
 
 export const initialReturn = (): ReturnState => ({ status: 'none' });
 

@@ -1,0 +1,122 @@
+import { Actor, DomainError } from '../domain-error.js';
+import { CycleEvent } from './cycle.events.js';
+import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
+import { decideLinks, LinkCommand } from './submission-links.decide.js';
+
+const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
+const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
+const given = (...events: CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycle());
+const when = (state: CycleState, command: LinkCommand) => decideLinks(command, state);
+const thenError = (act: () => unknown, code: string, status: number) => {
+  let caught: unknown;
+  try {
+    act();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(DomainError);
+  expect({ code: (caught as DomainError).code, status: (caught as DomainError).status }).toEqual({
+    code,
+    status,
+  });
+};
+
+const drafted: CycleEvent = {
+  type: 'CycleDrafted',
+  data: {
+    cycleId: 'c',
+    partnershipId: 'lsp',
+    planId: 'p',
+    label: 'Q1',
+    periodStart: '2020-04-01',
+    periodEnd: '2020-06-30',
+    dueDate: '2020-07-31',
+  },
+};
+const opened: CycleEvent = {
+  type: 'CycleOpened',
+  data: { openedAt: '2020-07-01T09:00:00.000Z', returns: [] },
+};
+const link = { linkId: 'L1', agencyId: 'council', contactEmail: 'ann@example.org', tokenHash: 'h1' };
+const issued: CycleEvent = { type: 'SubmissionLinkIssued', data: link };
+const revoked: CycleEvent = { type: 'SubmissionLinkRevoked', data: { linkId: 'L1', reason: 'Ann left' } };
+const closed: CycleEvent = {
+  type: 'CycleClosed',
+  data: { forced: false, reason: null, unresolvedReturnIds: [] },
+};
+
+describe('decideLinks', () => {
+  it('issues links while the cycle is open', () => {
+    expect(when(given(drafted, opened), { type: 'IssueLinks', actor: coordinator, links: [link] })).toEqual([
+      issued,
+    ]);
+  });
+
+  it('refuses to issue links before the cycle opens, or to anyone but a coordinator', () => {
+    thenError(
+      () => when(given(drafted), { type: 'IssueLinks', actor: coordinator, links: [link] }),
+      'cycle-drafted',
+      409,
+    );
+    thenError(
+      () => when(given(drafted, opened), { type: 'IssueLinks', actor: reviewer, links: [link] }),
+      'forbidden',
+      403,
+    );
+  });
+
+  it('records each use of a live link', () => {
+    const state = given(drafted, opened, issued);
+    expect(when(state, { type: 'UseLink', linkId: 'L1' })).toEqual([
+      { type: 'SubmissionLinkUsed', data: { linkId: 'L1' } },
+    ]);
+    const used = given(drafted, opened, issued, { type: 'SubmissionLinkUsed', data: { linkId: 'L1' } });
+    expect(used.status === 'open' && used.links.L1.uses).toBe(1);
+  });
+
+  it("answers a revoked link with 410, a closed cycle's link with 410, and an unknown one with 404", () => {
+    thenError(
+      () => when(given(drafted, opened, issued, revoked), { type: 'UseLink', linkId: 'L1' }),
+      'link-revoked',
+      410,
+    );
+    thenError(
+      () => when(given(drafted, opened, issued, closed), { type: 'UseLink', linkId: 'L1' }),
+      'link-expired',
+      410,
+    );
+    thenError(
+      () => when(given(drafted, opened, issued), { type: 'UseLink', linkId: 'L2' }),
+      'link-not-found',
+      404,
+    );
+  });
+
+  it('revokes a link once, with a reason, by a coordinator', () => {
+    const state = given(drafted, opened, issued);
+    expect(when(state, { type: 'RevokeLink', actor: coordinator, linkId: 'L1', reason: 'Ann left' })).toEqual(
+      [revoked],
+    );
+    thenError(
+      () => when(state, { type: 'RevokeLink', actor: coordinator, linkId: 'L1', reason: ' ' }),
+      'reason-required',
+      422,
+    );
+    thenError(
+      () => when(state, { type: 'RevokeLink', actor: reviewer, linkId: 'L1', reason: 'x' }),
+      'forbidden',
+      403,
+    );
+    thenError(
+      () =>
+        when(given(drafted, opened, issued, revoked), {
+          type: 'RevokeLink',
+          actor: coordinator,
+          linkId: 'L1',
+          reason: 'x',
+        }),
+      'link-revoked',
+      409,
+    );
+  });
+});

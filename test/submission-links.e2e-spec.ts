@@ -1,0 +1,238 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { importPlan } from '../libs/plan/src/index.js';
+import { cycleStreamId } from '../libs/returns/src/cycle/cycle.events.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  Product,
+  sevenoaksPlan,
+  startProduct,
+} from './support/product.js';
+
+const LOG_FILE = join(tmpdir(), `pr-links-${process.pid}.log`);
+
+/** Submission links: mailed, exchanged for a short session, scoped, revocable, rate-limited, never logged. */
+describe('submission links (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const cspLead = csp.contacts.find((c) => c.role === 'lead')!.email;
+
+  const openCycle = async (headers: Record<string, string>, partnershipId: string, label: string) => {
+    const drafted = await call('POST', '/cycles', headers, {
+      partnershipId,
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2030-04-30',
+    });
+    await call('POST', `/cycles/${drafted.body.id}/open`, headers, { measureRefs: ['S1', 'S2', 'C1'] });
+    return drafted.body.id as string;
+  };
+  /** The link in the newest mail to `email` about the cycle labelled `label` (waiting for `count` of them). */
+  const tokenFor = async (email: string, label = 'Year 2 2020/21', count = 1) => {
+    const mails = await eventually(async () => {
+      const mine = product.smtp.mails.filter((m) => m.to.includes(email) && m.subject.includes(label));
+      return mine.length >= count ? mine : null;
+    });
+    const match = /\/l\/([A-Za-z0-9_-]{43})/.exec(mails[mails.length - 1].text);
+    expect(match).not.toBeNull();
+    return match![1];
+  };
+  const exchange = (token: string) =>
+    fetch(`${product.baseUrl}/l`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: `token=${encodeURIComponent(token)}`,
+    });
+  const sessionFrom = (response: Response) => ({
+    cookie: (response.headers.get('set-cookie') ?? '').split(';')[0],
+  });
+
+  beforeAll(async () => {
+    rmSync(LOG_FILE, { force: true });
+    product = await startProduct('links', undefined, { LOG_LEVEL: 'debug', LOG_FILE });
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    cycleId = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Year 2 2020/21');
+  });
+  afterAll(async () => {
+    await product.stop();
+    rmSync(LOG_FILE, { force: true });
+  });
+
+  it('mails each agency lead a link whose GET changes nothing and whose POST opens a session', async () => {
+    const token = await tokenFor(cspLead);
+    const mail = product.smtp.mails.find((m) => m.to.includes(cspLead))!;
+    expect(mail.text).toContain(`${product.config.publicBaseUrl}/l/${token}`);
+    const before = await product.store.readStream(cycleStreamId(cycleId));
+
+    const page = await fetch(`${product.baseUrl}/l/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect(await page.text()).toContain('<button type="submit">Continue</button>');
+    expect(await product.store.readStream(cycleStreamId(cycleId))).toHaveLength(before.length);
+
+    const used = await exchange(token);
+    expect(used.status).toBe(303);
+    expect(used.headers.get('location')).toBe(`/cycles/${cycleId}`);
+    expect(used.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(used.headers.get('set-cookie')).toMatch(/^pr_session=.*HttpOnly/);
+    const after = await product.store.readStream(cycleStreamId(cycleId));
+    expect(after[after.length - 1]).toMatchObject({
+      type: 'SubmissionLinkUsed',
+      metadata: { actorId: cspLead, actorRole: 'agency-lead' },
+    });
+
+    const lead = sessionFrom(used);
+    const cycle = await call('GET', `/cycles/${cycleId}`, lead);
+    expect(cycle.body.returns.map((r: { measureRef: string }) => r.measureRef)).toEqual(['S1', 'S2']);
+    expect((await call('PUT', `/returns/${cycleId}.S1/draft`, lead, { rag: 'amber' })).status).toBe(200);
+    expect((await call('PUT', `/returns/${cycleId}.C1/draft`, lead, { rag: 'amber' })).status).toBe(403);
+    expect((await call('GET', `/returns/${cycleId}.C1`, lead)).status).toBe(404);
+  });
+
+  it('stores only the SHA-256 of a token, and puts no token in job data', async () => {
+    const token = await tokenFor(cspLead);
+    const hash = createHash('sha256').update(token).digest('hex');
+    const issued = await product.db.dataSource.query(
+      `SELECT data FROM events WHERE type = 'SubmissionLinkIssued' AND data->>'tokenHash' = $1`,
+      [hash],
+    );
+    expect(issued).toHaveLength(1);
+    const anywhere = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE data::text LIKE $1 OR metadata::text LIKE $1`,
+      [`%${token}%`],
+    );
+    expect(anywhere[0].n).toBe(0);
+    const redis = new Redis(product.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${product.config.queuePrefix}:mail:*`);
+      const jobs = keys.filter((k) => /:mail:[^:]+$/.test(k));
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const key of jobs) {
+        if ((await redis.type(key)) !== 'hash') continue;
+        const job = await redis.hgetall(key);
+        expect(JSON.stringify(job)).not.toContain(token);
+        expect(JSON.stringify(job)).not.toContain(hash);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('keeps a link to its own cycle and partnership', async () => {
+    const lead = sessionFrom(await exchange(await tokenFor(cspLead)));
+    const laterCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Year 3 2021/22');
+    expect((await call('GET', `/cycles/${laterCycle}`, lead)).status).toBe(404);
+    expect((await call('GET', `/returns/${laterCycle}.S1`, lead)).status).toBe(404);
+    expect((await call('PUT', `/returns/${laterCycle}.S1/draft`, lead, { rag: 'red' })).status).toBe(404);
+
+    const other = sevenoaksPlan();
+    other.partnership.id = 'other-lsp';
+    for (const agency of other.agencies) for (const c of agency.contacts) c.email = `other.${c.email}`;
+    await importPlan(product.store, other, {
+      actorId: 'test',
+      actorRole: 'coordinator',
+      correlationId: 'other',
+    });
+    const otherCycle = await openCycle(as.otherCoordinator, 'other-lsp', 'Their year');
+    expect((await call('GET', `/cycles/${otherCycle}`, lead)).status).toBe(404);
+    expect((await call('GET', `/cycles/${otherCycle}`, as.coordinator)).status).toBe(404);
+    expect((await call('GET', `/returns/${otherCycle}.S1`, as.coordinator)).status).toBe(404);
+    expect((await call('GET', `/cycles/${cycleId}`, as.otherCoordinator)).status).toBe(404);
+    expect((await call('GET', `/cycles/${cycleId}/links`, as.otherCoordinator)).status).toBe(404);
+    // The other partnership's lead links work for their own cycle.
+    const theirs = await exchange(await tokenFor(`other.${cspLead}`, 'Their year'));
+    expect(theirs.headers.get('location')).toBe(`/cycles/${otherCycle}`);
+  });
+
+  it('revokes and reissues: the old link answers 410 and its sessions end; the new one works', async () => {
+    const oldToken = await tokenFor(cspLead);
+    const oldSession = sessionFrom(await exchange(oldToken));
+
+    expect(
+      (
+        await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-csp/links/reissue`, as.reviewer, {
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(403);
+    const reissued = await call(
+      'POST',
+      `/cycles/${cycleId}/agencies/sevenoaks-csp/links/reissue`,
+      as.coordinator,
+      {
+        reason: 'The link was forwarded to the wrong person',
+      },
+    );
+    expect(reissued.status).toBe(200);
+    expect(reissued.body.revoked).toHaveLength(1);
+    expect(reissued.body.issued).toHaveLength(1);
+
+    const revoked = await exchange(oldToken);
+    expect(revoked.status).toBe(410);
+    expect(((await revoked.json()) as { code: string }).code).toBe('link-revoked');
+    expect((await call('GET', `/cycles/${cycleId}`, oldSession)).status).toBe(401);
+
+    const newToken = await tokenFor(cspLead, 'Year 2 2020/21', 2);
+    expect(newToken).not.toBe(oldToken);
+    expect((await exchange(newToken)).status).toBe(303);
+
+    const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
+    const mine = links.body.links.filter((l: { contactEmail: string }) => l.contactEmail === cspLead);
+    expect(mine.map((l: { revoked: boolean; uses: number }) => [l.revoked, l.uses])).toEqual([
+      [true, 3],
+      [false, 1],
+    ]);
+  });
+
+  it('expires every link when the cycle closes', async () => {
+    const closingCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Closing soon');
+    const token = await tokenFor(cspLead, 'Closing soon');
+    expect((await exchange(token)).status).toBe(303);
+    await product.store.append(
+      cycleStreamId(closingCycle),
+      'any',
+      [{ type: 'CycleClosed', data: { forced: true, reason: 'test', unresolvedReturnIds: [] } }],
+      { actorId: 'cora', actorRole: 'coordinator', correlationId: 'close' },
+    );
+    const expired = await exchange(token);
+    expect(expired.status).toBe(410);
+    expect(((await expired.json()) as { code: string }).code).toBe('link-expired');
+  });
+
+  it('never writes a token to the logs', async () => {
+    const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
+    await fetch(`${product.baseUrl}/l/${token}`);
+    await exchange(token);
+    const log = readFileSync(LOG_FILE, 'utf8');
+    expect(log).toContain('/l/[token]');
+    expect(log).not.toContain(token);
+    expect(log).not.toMatch(/pr_session=[A-Za-z0-9_-]{10}/);
+  });
+
+  it('rate-limits failed link attempts per address, even for a valid token after the limit', async () => {
+    const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
+    await product.db.dataSource.query('DELETE FROM link_failures');
+    for (let i = 0; i < 10; i++) {
+      const bad = await exchange(`${'x'.repeat(42)}${i}`);
+      expect(bad.status).toBe(404);
+    }
+    const blocked = await exchange(token);
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as { code: string }).code).toBe('too-many-attempts');
+    await product.db.dataSource.query('DELETE FROM link_failures');
+    expect((await exchange(token)).status).toBe(303);
+  });
+});
