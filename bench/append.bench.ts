@@ -49,7 +49,7 @@ class ProductWriter implements Writer {
     prefix: string,
   ) {
     this.streams = Array.from({ length: STREAMS_PER_WRITER }, (_, i) => ({
-      id: `${prefix}-${i}`,
+      id: `${prefix}.KSM-${String(i + 1).padStart(2, '0')}`,
       version: 0,
     }));
   }
@@ -86,7 +86,7 @@ class BaselineWriter implements Writer {
     prefix: string,
   ) {
     this.streams = Array.from({ length: STREAMS_PER_WRITER }, (_, i) => ({
-      id: `${prefix}-${i}`,
+      id: `${prefix}.KSM-${String(i + 1).padStart(2, '0')}`,
       version: 0,
     }));
     const rows = Array.from({ length: eventsPerAppend }, (_, r) => {
@@ -202,6 +202,10 @@ async function scenario(
   );
   await dataSource.initialize();
   const pool = new Pool({ connectionString: url, max: writers, application_name: 'pr-bench-baseline' });
+  // An idle client cut off by the final DROP DATABASE ... WITH (FORCE) must not crash the run.
+  pool.on('error', (error) => {
+    if (!stopping) progress.log(`baseline pool: ${error.message}`);
+  });
   const resources = {
     close: async () => {
       openResources.delete(resources);
@@ -214,11 +218,11 @@ async function scenario(
     const tag = `s${index}`;
     const product = Array.from(
       { length: writers },
-      (_, w) => new ProductWriter(store, eventsPerAppend, `return:${tag}-w${w}`),
+      (_, w) => new ProductWriter(store, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
     );
     const baseline = Array.from(
       { length: writers },
-      (_, w) => new BaselineWriter(pool, eventsPerAppend, `return:${tag}-w${w}`),
+      (_, w) => new BaselineWriter(pool, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
     );
 
     // Warm-up: opens every pooled connection, creates each writer's streams, warms PostgreSQL's plan caches.
