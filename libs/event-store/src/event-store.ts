@@ -1,3 +1,4 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
@@ -101,7 +102,9 @@ export class EventStore {
     ];
     let rows: { global_position: string; version: number }[];
     try {
-      rows = await sql.query(exact ? APPEND_AT_VERSION : APPEND_NEW_OR_ANY, params);
+      rows = exact
+        ? await this.prepared(sql, 'event_store_append_at_version', APPEND_AT_VERSION, params)
+        : await this.prepared(sql, 'event_store_append_new_or_any', APPEND_NEW_OR_ANY, params);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId, sql));
@@ -116,6 +119,21 @@ export class EventStore {
       firstPosition: Number(rows[0].global_position),
       lastPosition: Number(rows[rows.length - 1].global_position),
     };
+  }
+
+  /**
+   * Runs the append as a named prepared statement on the pg connection itself: PostgreSQL then parses and
+   * plans it once per connection instead of on every append (measured: the largest cost with many writers).
+   */
+  private async prepared<Row>(sql: Sql, name: string, text: string, values: unknown[]): Promise<Row[]> {
+    const runner = sql === this.dataSource ? null : (sql as EntityManager).queryRunner;
+    if (sql === this.dataSource) {
+      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+      return (await pool.query<Row & QueryResultRow>({ name, text, values })).rows;
+    }
+    if (!runner) return sql.query(text, values);
+    const client = (await runner.connect()) as PoolClient;
+    return (await client.query<Row & QueryResultRow>({ name, text, values })).rows;
   }
 
   /** Appends to several streams in one transaction: all of them, or (on any conflict) none. */
