@@ -2,3 +2,4 @@ export * from './problem-details.filter.js';
 export * from './validation.js';
 export * from './actor.js';
 export * from './if-match.js';
+export * from './api-headers.js';

@@ -2,22 +2,46 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PlanRepository } from '../../plan/src/plan.repository.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
+import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
+import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
 import { DraftCycleHandler } from './draft-cycle/draft-cycle.handler.js';
 import { DraftCycleHttp } from './draft-cycle/draft-cycle.http.js';
+import { ExtendAgencyDeadlineHandler } from './extend-agency-deadline/extend-agency-deadline.handler.js';
+import { ExtendAgencyDeadlineHttp } from './extend-agency-deadline/extend-agency-deadline.http.js';
+import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler.js';
+import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
 import { GetReturnHttp } from './get-return/get-return.http.js';
 import { OpenCycleHandler } from './open-cycle/open-cycle.handler.js';
 import { OpenCycleHttp } from './open-cycle/open-cycle.http.js';
+import { ReassignReturnHandler } from './reassign-return/reassign-return.handler.js';
+import { ReassignReturnHttp } from './reassign-return/reassign-return.http.js';
+import { ReopenReturnHandler } from './reopen-return/reopen-return.handler.js';
+import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
 import { SendReturnBackHandler } from './send-return-back/send-return-back.handler.js';
 import { SubmitReturnHandler } from './submit-return/submit-return.handler.js';
+import { WithdrawReturnHandler } from './withdraw-return/withdraw-return.handler.js';
+import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [DraftCycleHttp, OpenCycleHttp, GetCycleHttp, GetReturnHttp, ReturnCommandsHttp],
+  controllers: [
+    DraftCycleHttp,
+    OpenCycleHttp,
+    CloseCycleHttp,
+    ExtendAgencyDeadlineHttp,
+    GetCycleHttp,
+    GetReturnHttp,
+    ReturnCommandsHttp,
+    ReopenReturnHttp,
+    ExtendDeadlineHttp,
+    ReassignReturnHttp,
+    WithdrawReturnHttp,
+  ],
   providers: [
     PlanRepository,
     CycleRepository,
@@ -28,6 +52,12 @@ import { SubmitReturnHandler } from './submit-return/submit-return.handler.js';
     SubmitReturnHandler,
     ApproveReturnHandler,
     SendReturnBackHandler,
+    ReopenReturnHandler,
+    ExtendDeadlineHandler,
+    ExtendAgencyDeadlineHandler,
+    ReassignReturnHandler,
+    WithdrawReturnHandler,
+    CloseCycleHandler,
   ],
   exports: [CycleRepository, ReturnRepository, PlanRepository],
 })

@@ -1,28 +1,33 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, versionFromIfMatch } from '../../../http/src/index.js';
+import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
 import { ApproveReturnCommand } from '../approve-return/approve-return.command.js';
 import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
 import { Actor } from '../domain-error.js';
 import { SaveReturnDraftCommand } from '../save-return-draft/save-return-draft.command.js';
 import { SendReturnBackCommand } from '../send-return-back/send-return-back.command.js';
 import { SubmitReturnCommand } from '../submit-return/submit-return.command.js';
+import { ReasonDto } from './reason.dto.js';
 import { ReturnContentDto } from './return-content.dto.js';
 
-export class ReasonDto {
-  @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
-}
+export { ReasonDto } from './reason.dto.js';
 
-/** Every write to a return: If-Match carries the version the caller read; the answer's ETag the new one. */
+/** The writes of a return's review loop: If-Match carries the version the caller read; the ETag the new one. */
 @ApiTags('returns')
 @Controller('returns/:returnId')
 export class ReturnCommandsHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Put('draft')
+  @ApiOperation({
+    summary: 'Save a draft (agency lead of the owning agency, coordinator or reviewer)',
+    description: 'Replaces the working copy with the content sent; anything may be left out of a draft.',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
   saveDraft(
     @Param('returnId') id: string,
     @Body() body: ReturnContentDto,
@@ -31,11 +36,18 @@ export class ReturnCommandsHttp {
     @CorrelationId() cid: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new SaveReturnDraftCommand(envelope(actor, cid, ifMatch), id, { ...body }));
+    return this.run(res, new SaveReturnDraftCommand(envelopeFrom(actor, cid, ifMatch), id, { ...body }));
   }
 
   @Post('submit')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Submit a return for review',
+    description:
+      'Submits the content sent, or the saved draft when the body is empty. RAG and narrative are required (422).',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
   submit(
     @Param('returnId') id: string,
     @Body() body: ReturnContentDto,
@@ -45,11 +57,17 @@ export class ReturnCommandsHttp {
     @Res({ passthrough: true }) res: Response,
   ) {
     const content = Object.keys(body).length > 0 ? { ...body } : undefined;
-    return this.run(res, new SubmitReturnCommand(envelope(actor, cid, ifMatch), id, content));
+    return this.run(res, new SubmitReturnCommand(envelopeFrom(actor, cid, ifMatch), id, content));
   }
 
   @Post('approve')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve a submitted return (reviewer or coordinator)',
+    description: 'Someone who edited this version cannot approve it (403 approver-edited).',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
   approve(
     @Param('returnId') id: string,
     @Headers('if-match') ifMatch: string | undefined,
@@ -57,11 +75,16 @@ export class ReturnCommandsHttp {
     @CorrelationId() cid: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new ApproveReturnCommand(envelope(actor, cid, ifMatch), id));
+    return this.run(res, new ApproveReturnCommand(envelopeFrom(actor, cid, ifMatch), id));
   }
 
   @Post('send-back')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a submitted return back to its agency with a reason (reviewer or coordinator)',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
   sendBack(
     @Param('returnId') id: string,
     @Body() body: ReasonDto,
@@ -70,16 +93,10 @@ export class ReturnCommandsHttp {
     @CorrelationId() cid: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new SendReturnBackCommand(envelope(actor, cid, ifMatch), id, body.reason));
+    return this.run(res, new SendReturnBackCommand(envelopeFrom(actor, cid, ifMatch), id, body.reason));
   }
 
   private async run(res: Response, command: { envelope: CommandEnvelope }): Promise<CommandResult> {
-    const result: CommandResult = await this.commands.execute(command as never);
-    res.setHeader('ETag', `"${result.version}"`);
-    return result;
+    return withETag(res, await this.commands.execute(command as never));
   }
-}
-
-function envelope(actor: Actor, correlationId: string, ifMatch: string | undefined): CommandEnvelope {
-  return { actor, correlationId, expectedVersion: versionFromIfMatch(ifMatch) };
 }

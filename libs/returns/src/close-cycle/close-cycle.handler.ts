@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Clock } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { CommandResult, metadataFor } from '../command-envelope.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
+import { decideCycle } from '../cycle/cycle.decide.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { ReturnRepository } from '../return/return.repository.js';
+import { isResolved } from '../return/return.state.js';
+import { CloseCycleCommand } from './close-cycle.command.js';
+
+@CommandHandler(CloseCycleCommand)
+export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(ReturnRepository) private readonly returns: ReturnRepository,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute({ envelope, cycleId, force, reason }: CloseCycleCommand): Promise<CommandResult> {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
+    }
+    // What the rules weigh: which returns are still neither approved nor withdrawn, read from their streams.
+    const requested = state.status === 'drafted' ? [] : state.returns;
+    const unresolvedReturnIds = (await this.returns.loadMany(requested.map((r) => r.returnId)))
+      .filter(({ state: r }) => !isResolved(r.status))
+      .map(({ state: r }) => r.returnId);
+    const events = decideCycle(
+      { type: 'CloseCycle', actor: envelope.actor, unresolvedReturnIds, force, reason },
+      state,
+    );
+    const closed = events.find((e) => e.type === 'CycleClosed');
+    const { nextExpectedVersion } = await this.store.append(
+      cycleStreamId(cycleId),
+      version,
+      events,
+      metadataFor(envelope, closed?.type === 'CycleClosed' ? closed.data.reason : null),
+      { recordedAt: this.clock.now() },
+    );
+    return { id: cycleId, version: nextExpectedVersion, status: 'closed' };
+  }
+}

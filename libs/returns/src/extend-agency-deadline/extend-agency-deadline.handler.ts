@@ -1,0 +1,81 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Clock } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { metadataFor } from '../command-envelope.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { decideReturn } from '../return/return.decide.js';
+import { returnStreamId } from '../return/return.events.js';
+import { ReturnRepository } from '../return/return.repository.js';
+import { evolveReturn, isResolved } from '../return/return.state.js';
+import { AgencyExtensionResult, ExtendAgencyDeadlineCommand } from './extend-agency-deadline.command.js';
+
+/**
+ * One DeadlineExtended per unresolved return of the agency, appended in one transaction at the versions read:
+ * if any return refuses (its due date is already later) or moved on meanwhile, none is extended.
+ */
+@CommandHandler(ExtendAgencyDeadlineCommand)
+export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgencyDeadlineCommand> {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(ReturnRepository) private readonly returns: ReturnRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {
+    const { envelope, cycleId, agencyId, dueDate, reason } = command;
+    const { actor } = envelope;
+    const { state: cycle, version } = await this.cycles.load(cycleId);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
+    }
+    // decideReturn says the same for each return; said first, a reviewer hears 403 even with nothing to extend.
+    if (actor.role !== 'coordinator') {
+      throw new DomainError('forbidden', 'Only a coordinator can extend a deadline', 403);
+    }
+    const partnership = await this.plans.partnership(cycle.partnershipId);
+    if (partnership.status === 'none' || !partnership.agencies.has(agencyId)) {
+      throw new DomainError('agency-not-found', `No agency ${agencyId}`, 404);
+    }
+    if (cycle.status !== 'open') {
+      throw new DomainError(`cycle-${cycle.status}`, `Deadlines move only while the cycle is open`, 409);
+    }
+    const unresolved = (await this.returns.loadMany(cycle.returns.map((r) => r.returnId))).filter(
+      ({ state }) => state.agencyId === agencyId && !isResolved(state.status),
+    );
+    if (unresolved.length === 0) {
+      throw new DomainError(
+        'no-unresolved-returns',
+        `${agencyId} has no return in this cycle still waiting to be approved`,
+        409,
+      );
+    }
+    const appends = unresolved.map(({ state, version: at }) => ({
+      streamId: returnStreamId(state.returnId),
+      expectedVersion: at,
+      events: decideReturn({ type: 'ExtendDeadline', actor, dueDate, reason }, state),
+    }));
+    const written = await this.store.appendMany(appends, metadataFor(envelope, reason.trim()), {
+      recordedAt: this.clock.now(),
+    });
+    return {
+      id: cycleId,
+      version,
+      status: cycle.status,
+      agencyId,
+      dueDate,
+      returns: unresolved.map(({ state }, i) => ({
+        id: state.returnId,
+        version: written[i].nextExpectedVersion,
+        status: appends[i].events.reduce(evolveReturn, state).status,
+      })),
+    };
+  }
+}

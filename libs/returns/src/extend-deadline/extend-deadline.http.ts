@@ -1,0 +1,36 @@
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
+import { Actor } from '../domain-error.js';
+import { ExtendDeadlineCommand } from './extend-deadline.command.js';
+import { ExtendDeadlineDto } from './extend-deadline.dto.js';
+
+@ApiTags('returns')
+@Controller('returns/:returnId')
+export class ExtendDeadlineHttp {
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+
+  @Post('extend')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Extend one return's deadline (coordinator)",
+    description: 'Only while the return is requested, in draft or submitted. The original due date is kept.',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
+  async extend(
+    @Param('returnId') returnId: string,
+    @Body() body: ExtendDeadlineDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CommandResultDto> {
+    const envelope = envelopeFrom(actor, correlationId, ifMatch);
+    const command = new ExtendDeadlineCommand(envelope, returnId, body.dueDate, body.reason);
+    return withETag(res, await this.commands.execute(command));
+  }
+}

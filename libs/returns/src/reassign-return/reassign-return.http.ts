@@ -1,0 +1,49 @@
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import type { Response } from 'express';
+import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
+import { Actor } from '../domain-error.js';
+import { ReasonDto } from '../return/reason.dto.js';
+import { ReassignReturnCommand } from './reassign-return.command.js';
+
+export class ReassignReturnDto extends ReasonDto {
+  @ApiProperty({
+    description: 'The agency (of the same partnership) that will own the return from now on',
+    example: 'kent-cc',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  toAgencyId: string;
+}
+
+@ApiTags('returns')
+@Controller('returns/:returnId')
+export class ReassignReturnHttp {
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+
+  @Post('reassign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reassign a return to another agency (coordinator)',
+    description:
+      'Only while requested or in draft. 422 when the agency is not one of the partnership, or already owns it.',
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
+  async reassign(
+    @Param('returnId') returnId: string,
+    @Body() body: ReassignReturnDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CommandResultDto> {
+    const envelope = envelopeFrom(actor, correlationId, ifMatch);
+    const command = new ReassignReturnCommand(envelope, returnId, body.toAgencyId, body.reason);
+    return withETag(res, await this.commands.execute(command));
+  }
+}

@@ -1,0 +1,409 @@
+import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+
+/**
+ * The returns API beyond the walking skeleton, on the real product (PostgreSQL, Redis, SMTP): reopening,
+ * extending, reassigning, withdrawing and closing; the plan, agencies, cycles and returns queries; the
+ * difference between two versions; idempotent retries; and another partnership seeing none of it.
+ */
+describe('returns API (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  const csp = () => as.lead('sevenoaks-csp');
+  const submission = {
+    rag: 'green',
+    narrative: 'The plan is at **98%** on target.\n\n- 600 daily taskings\n  - 42 warning letters',
+    dot: 'improving',
+    comments: 'Above the 85% target',
+  };
+
+  beforeAll(async () => {
+    product = await startProduct('returns-api');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  });
+  afterAll(() => product.stop());
+
+  let cycleSeq = 0;
+  /** A fresh open cycle with the given measures, so that each test owns its returns. */
+  async function openCycle(measureRefs: string[], dueDate = '2030-04-30'): Promise<string> {
+    cycleSeq += 1;
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: `Cycle ${cycleSeq}`,
+      periodStart: `20${10 + cycleSeq}-04-01`,
+      periodEnd: `20${11 + cycleSeq}-03-31`,
+      dueDate,
+      cycleId: `cycle-${cycleSeq}`,
+    });
+    expect(drafted.status).toBe(201);
+    const opened = await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs });
+    expect(opened.status).toBe(200);
+    return drafted.body.id;
+  }
+
+  /** Submits with the CSP lead and approves with the reviewer: the return ends approved at version 3. */
+  async function approve(returnId: string, content: object = submission): Promise<void> {
+    expect((await call('POST', `/returns/${returnId}/submit`, csp(), content)).status).toBe(200);
+    expect((await call('POST', `/returns/${returnId}/approve`, as.reviewer)).status).toBe(200);
+  }
+
+  const history = async (returnId: string) =>
+    (await call('GET', `/returns/${returnId}`, as.coordinator)).body.history.map(
+      (h: { type: string; reason: string | null }) => [h.type, h.reason],
+    );
+
+  function expectProblem(
+    response: { status: number; headers: Headers; body: { errors?: unknown[] } },
+    status: number,
+    code: string | null,
+    field?: string,
+    rule?: string,
+  ): void {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    if (code) expect(response.body).toMatchObject({ code });
+    if (field) {
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field, rule: rule ?? code })]),
+      );
+    }
+  }
+
+  describe('reopen', () => {
+    it('reopens an approved return for amendment; the approved version stays until re-approved', async () => {
+      const cycleId = await openCycle(['S1']);
+      const s1 = `${cycleId}.S1`;
+      await approve(s1);
+
+      const reopened = await call(
+        'POST',
+        `/returns/${s1}/reopen`,
+        { ...as.coordinator, 'if-match': '"3"' },
+        { reason: 'The figures were revised by Kent Police' },
+      );
+      expect(reopened.status).toBe(200);
+      expect(reopened.body).toEqual({ id: s1, version: 4, status: 'draft' });
+      expect(reopened.headers.get('etag')).toBe('"4"');
+
+      const view = (await call('GET', `/returns/${s1}`, as.coordinator)).body;
+      expect(view).toMatchObject({ status: 'draft', approved: { content: { rag: 'green' } } });
+      expect(view.approved.narrativeHtml).toContain('<strong>98%</strong>');
+      expect(await history(s1)).toContainEqual(['ReturnReopened', 'The figures were revised by Kent Police']);
+    });
+
+    it('refuses without a reason (400), by a reviewer (403), when not approved (409), stale (409)', async () => {
+      const cycleId = await openCycle(['S1']);
+      const s1 = `${cycleId}.S1`;
+      expectProblem(
+        await call('POST', `/returns/${s1}/reopen`, as.coordinator, {}),
+        400,
+        null,
+        'reason',
+        'isString',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s1}/reopen`, as.coordinator, { reason: 'why not' }),
+        409,
+        'return-requested',
+      );
+      await approve(s1);
+      expectProblem(
+        await call('POST', `/returns/${s1}/reopen`, as.coordinator, { reason: '   ' }),
+        422,
+        'reason-required',
+        'reason',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s1}/reopen`, as.reviewer, { reason: 'x' }),
+        403,
+        'forbidden',
+      );
+      const stale = await call(
+        'POST',
+        `/returns/${s1}/reopen`,
+        { ...as.coordinator, 'if-match': '"2"' },
+        { reason: 'x' },
+      );
+      expectProblem(stale, 409, 'stale-version');
+      expect(stale.body.currentVersion).toBe(3);
+      expectProblem(
+        await call('POST', `/returns/${cycleId}.NOPE/reopen`, as.coordinator, { reason: 'x' }),
+        404,
+        'return-not-found',
+      );
+    });
+  });
+
+  describe('extend a deadline', () => {
+    it('extends one return; it is no longer overdue', async () => {
+      const cycleId = await openCycle(['S1'], '2020-04-30');
+      const s1 = `${cycleId}.S1`;
+      expect((await call('GET', `/returns/${s1}`, as.coordinator)).body.overdue).toBe(true);
+      const extended = await call(
+        'POST',
+        `/returns/${s1}/extend`,
+        { ...as.coordinator, 'if-match': '"1"' },
+        { dueDate: '2031-01-31', reason: 'Data arrives late from KCC' },
+      );
+      expect(extended.status).toBe(200);
+      expect(extended.body).toEqual({ id: s1, version: 2, status: 'requested' });
+      const view = (await call('GET', `/returns/${s1}`, as.coordinator)).body;
+      expect(view).toMatchObject({ dueDate: '2031-01-31', originalDueDate: '2020-04-30', overdue: false });
+    });
+
+    it('names the field and rule of a bad date, an earlier date, a missing reason', async () => {
+      const cycleId = await openCycle(['S1']);
+      const s1 = `${cycleId}.S1`;
+      expectProblem(
+        await call('POST', `/returns/${s1}/extend`, as.coordinator, { dueDate: 'next week', reason: 'x' }),
+        400,
+        null,
+        'dueDate',
+        'isDateString',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s1}/extend`, as.coordinator, { dueDate: '2030-04-30', reason: 'x' }),
+        422,
+        'due-date-not-later',
+        'dueDate',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s1}/extend`, as.coordinator, { dueDate: '2031-04-30' }),
+        400,
+        null,
+        'reason',
+        'isNotEmpty',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s1}/extend`, csp(), { dueDate: '2031-04-30', reason: 'please' }),
+        403,
+        'forbidden',
+      );
+    });
+
+    it("extends every unresolved return of one agency in one go, and leaves others' alone", async () => {
+      const cycleId = await openCycle(['S1', 'S2', 'S3', 'S5']); // S1-S3 are the CSP's, S5 the district's
+      await approve(`${cycleId}.S3`);
+      const extended = await call(
+        'POST',
+        `/cycles/${cycleId}/agencies/sevenoaks-csp/extend`,
+        as.coordinator,
+        { dueDate: '2031-01-31', reason: 'CSP analyst on leave' },
+      );
+      expect(extended.status).toBe(200);
+      expect(extended.body).toMatchObject({
+        id: cycleId,
+        agencyId: 'sevenoaks-csp',
+        dueDate: '2031-01-31',
+        returns: [
+          { id: `${cycleId}.S1`, version: 2, status: 'requested' },
+          { id: `${cycleId}.S2`, version: 2, status: 'requested' },
+        ],
+      });
+      const cycle = (await call('GET', `/cycles/${cycleId}`, as.coordinator)).body;
+      const due = Object.fromEntries(
+        cycle.returns.map((r: { measureRef: string; dueDate: string }) => [r.measureRef, r.dueDate]),
+      );
+      expect(due).toEqual({ S1: '2031-01-31', S2: '2031-01-31', S3: '2030-04-30', S5: '2030-04-30' });
+      expect(await history(`${cycleId}.S2`)).toContainEqual(['DeadlineExtended', 'CSP analyst on leave']);
+    });
+
+    it('extends none of them when one cannot take the new date', async () => {
+      const cycleId = await openCycle(['S1', 'S2']);
+      const s2 = `${cycleId}.S2`;
+      await call('POST', `/returns/${s2}/extend`, as.coordinator, {
+        dueDate: '2031-06-30',
+        reason: 'early ask',
+      });
+      const refused = await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-csp/extend`, as.coordinator, {
+        dueDate: '2031-01-31',
+        reason: 'CSP analyst on leave',
+      });
+      expectProblem(refused, 422, 'due-date-not-later', 'dueDate');
+      const versions = await product.db.dataSource.query(
+        `SELECT stream_id, version FROM streams WHERE stream_id = ANY($1) ORDER BY stream_id`,
+        [[`return:${cycleId}.S1`, `return:${cycleId}.S2`]],
+      );
+      expect(versions).toEqual([
+        { stream_id: `return:${cycleId}.S1`, version: 1 },
+        { stream_id: `return:${cycleId}.S2`, version: 2 },
+      ]);
+    });
+
+    it('answers 404 for an unknown agency or cycle, 403 for a reviewer, 409 when nothing is left', async () => {
+      const cycleId = await openCycle(['S5']);
+      const body = { dueDate: '2031-01-31', reason: 'x' };
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/agencies/nobody/extend`, as.coordinator, body),
+        404,
+        'agency-not-found',
+      );
+      expectProblem(
+        await call('POST', `/cycles/nope/agencies/sevenoaks-dc/extend`, as.coordinator, body),
+        404,
+        'cycle-not-found',
+      );
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-dc/extend`, as.reviewer, body),
+        403,
+        'forbidden',
+      );
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-csp/extend`, as.coordinator, body),
+        409,
+        'no-unresolved-returns',
+      );
+      expectProblem(
+        await call(
+          'POST',
+          `/cycles/${cycleId}/agencies/sevenoaks-dc/extend`,
+          { ...as.coordinator, 'if-match': '"1"' },
+          body,
+        ),
+        409,
+        'stale-version',
+      );
+    });
+  });
+
+  describe('reassign and withdraw', () => {
+    it('reassigns a return to another agency, whose lead may then write it', async () => {
+      const cycleId = await openCycle(['S4']);
+      const s4 = `${cycleId}.S4`;
+      const moved = await call('POST', `/returns/${s4}/reassign`, as.coordinator, {
+        toAgencyId: 'kent-cc',
+        reason: 'KCC Highways own road safety',
+      });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toEqual({ id: s4, version: 2, status: 'requested' });
+      expect((await call('PUT', `/returns/${s4}/draft`, as.lead('kent-cc'), { rag: 'amber' })).status).toBe(
+        200,
+      );
+      expect((await call('PUT', `/returns/${s4}/draft`, csp(), { rag: 'red' })).status).toBe(403);
+    });
+
+    it('refuses an agency outside the partnership (422), the same agency (422), a submitted return (409)', async () => {
+      const cycleId = await openCycle(['S4']);
+      const s4 = `${cycleId}.S4`;
+      expectProblem(
+        await call('POST', `/returns/${s4}/reassign`, as.coordinator, {
+          toAgencyId: 'acme-ltd',
+          reason: 'x',
+        }),
+        422,
+        'unknown-agency',
+        'toAgencyId',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s4}/reassign`, as.coordinator, {
+          toAgencyId: 'sevenoaks-csp',
+          reason: 'x',
+        }),
+        422,
+        'same-agency',
+        'toAgencyId',
+      );
+      expectProblem(
+        await call('POST', `/returns/${s4}/reassign`, as.coordinator, { reason: 'x' }),
+        400,
+        null,
+        'toAgencyId',
+        'isString',
+      );
+      await call('POST', `/returns/${s4}/submit`, csp(), submission);
+      expectProblem(
+        await call('POST', `/returns/${s4}/reassign`, as.coordinator, { toAgencyId: 'kent-cc', reason: 'x' }),
+        409,
+        'return-submitted',
+      );
+    });
+
+    it('withdraws a return from the cycle, once', async () => {
+      const cycleId = await openCycle(['S5']);
+      const s5 = `${cycleId}.S5`;
+      expectProblem(
+        await call('POST', `/returns/${s5}/withdraw`, as.reviewer, { reason: 'x' }),
+        403,
+        'forbidden',
+      );
+      const withdrawn = await call('POST', `/returns/${s5}/withdraw`, as.coordinator, {
+        reason: 'Measure dropped this year',
+      });
+      expect(withdrawn.body).toEqual({ id: s5, version: 2, status: 'withdrawn' });
+      expectProblem(
+        await call('POST', `/returns/${s5}/withdraw`, as.coordinator, { reason: 'again' }),
+        409,
+        'return-withdrawn',
+      );
+    });
+  });
+
+  describe('close a cycle', () => {
+    it('refuses while returns are unresolved, closes when forced with a reason, then refuses again', async () => {
+      const cycleId = await openCycle(['S1', 'S2', 'S5']);
+      await approve(`${cycleId}.S1`);
+      await call('POST', `/returns/${cycleId}.S5/withdraw`, as.coordinator, { reason: 'dropped' });
+
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {}),
+        409,
+        'returns-unresolved',
+      );
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/close`, as.coordinator, { force: true }),
+        422,
+        'reason-required',
+        'reason',
+      );
+      expectProblem(
+        await call('POST', `/cycles/${cycleId}/close`, as.coordinator, { force: 'yes' }),
+        400,
+        null,
+        'force',
+        'isBoolean',
+      );
+      expectProblem(await call('POST', `/cycles/${cycleId}/close`, as.reviewer, {}), 403, 'forbidden');
+
+      const closed = await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {
+        force: true,
+        reason: 'S2 will come in next year',
+      });
+      expect(closed.status).toBe(200);
+      expect(closed.body).toMatchObject({ id: cycleId, status: 'closed' });
+      expect(closed.headers.get('etag')).toBe(`"${closed.body.version}"`);
+      const [event] = await product.store.readStream(`cycle:${cycleId}`, {
+        fromVersion: closed.body.version,
+      });
+      expect(event).toMatchObject({
+        type: 'CycleClosed',
+        data: { forced: true, reason: 'S2 will come in next year', unresolvedReturnIds: [`${cycleId}.S2`] },
+        metadata: { reason: 'S2 will come in next year' },
+      });
+      expectProblem(await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {}), 409, 'cycle-closed');
+    });
+
+    it('closes without force once every return is approved or withdrawn; honours If-Match', async () => {
+      const cycleId = await openCycle(['S1']);
+      await approve(`${cycleId}.S1`);
+      const version = (await call('GET', `/cycles/${cycleId}`, as.coordinator)).body.version;
+      expectProblem(
+        await call(
+          'POST',
+          `/cycles/${cycleId}/close`,
+          { ...as.coordinator, 'if-match': `"${version - 1}"` },
+          {},
+        ),
+        409,
+        'stale-version',
+      );
+      const closed = await call(
+        'POST',
+        `/cycles/${cycleId}/close`,
+        { ...as.coordinator, 'if-match': `"${version}"` },
+        {},
+      );
+      expect(closed.body).toEqual({ id: cycleId, version: version + 1, status: 'closed' });
+    });
+  });
+});
