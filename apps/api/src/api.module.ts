@@ -8,6 +8,7 @@ import {
   SystemClock,
 } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { PlanModule } from '../../../libs/plan/src/plan.module.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
@@ -26,6 +27,7 @@ export class ApiModule implements NestModule {
         DatabaseModule.forRoot(),
         TerminusModule,
         AuthModule,
+        PlanModule,
         ReturnsModule,
         ReportingModule,
       ],

@@ -49,6 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: exception.message,
         status: exception.status,
         code: exception.code,
+        ...exception.details,
         ...(exception.field
           ? { errors: [{ field: exception.field, rule: exception.code, message: exception.message }] }
           : {}),

@@ -8,6 +8,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: 403 | 404 | 409 | 410 | 422 | 429 = 409,
     readonly field?: string,
+    /** More for the client, such as every problem of a rejected file; added to the problem+json body. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';

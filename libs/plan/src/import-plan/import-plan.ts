@@ -11,12 +11,11 @@ export interface ImportPlanResult {
   eventCount: number;
 }
 
-/** Loads the partnership and plan streams, decides what the file changes and appends it in one transaction. */
-export async function importPlan(
+/** What importing the file would record, and where: loads both streams and runs the pure decision. */
+async function decide(
   store: EventStore,
   file: PlanFile,
-  metadata: EventMetadata,
-): Promise<ImportPlanResult> {
+): Promise<{ appends: StreamAppend[]; result: ImportPlanResult }> {
   const partnershipStream = partnershipStreamId(file.partnership.id);
   const planStream = planStreamId(file.partnership.id, file.plan.id);
   const partnership = await aggregateStream<ReturnType<typeof initialPartnership>, PartnershipEvent>(
@@ -47,14 +46,32 @@ export async function importPlan(
       events: decision.planEvents,
     });
   }
-  if (appends.length > 0) await store.appendMany(appends, metadata);
+  const events = [...decision.partnershipEvents, ...decision.planEvents];
   const counts = new Map<string, number>();
-  for (const e of [...decision.partnershipEvents, ...decision.planEvents])
-    counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   return {
-    partnershipId: file.partnership.id,
-    planId: file.plan.id,
-    changes: [...counts].map(([type, count]) => ({ type, count })),
-    eventCount: decision.partnershipEvents.length + decision.planEvents.length,
+    appends,
+    result: {
+      partnershipId: file.partnership.id,
+      planId: file.plan.id,
+      changes: [...counts].map(([type, count]) => ({ type, count })),
+      eventCount: events.length,
+    },
   };
+}
+
+/** Records what the file changes, in one transaction (a concurrent import gets a ConcurrencyError). */
+export async function importPlan(
+  store: EventStore,
+  file: PlanFile,
+  metadata: EventMetadata,
+): Promise<ImportPlanResult> {
+  const { appends, result } = await decide(store, file);
+  if (appends.length > 0) await store.appendMany(appends, metadata);
+  return result;
+}
+
+/** What importing the file would change, recording nothing. */
+export async function previewPlanImport(store: EventStore, file: PlanFile): Promise<ImportPlanResult> {
+  return (await decide(store, file)).result;
 }

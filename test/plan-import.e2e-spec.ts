@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
+
+/** The coordinator loads and edits the plan over the API: checked whole, recorded as changes only. */
+describe('plan import over HTTP (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  const yaml = readFileSync(SEVENOAKS_FILE, 'utf8');
+
+  beforeAll(async () => {
+    product = await startProduct('plan_http');
+    call = http(product.baseUrl);
+  });
+  afterAll(() => product.stop());
+
+  it('previews, imports, and re-imports an edited file as change events', async () => {
+    const preview = await call('POST', '/plan/import', as.coordinator, { yaml, dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ dryRun: true, eventCount: 90 });
+    expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBeNull();
+
+    const first = await call('POST', '/plan/import', as.coordinator, { yaml });
+    expect(first.body).toMatchObject({ dryRun: false, eventCount: 90 });
+    const edited = yaml.replace(
+      'text: 85% of actions in the Community Safety Partnership Strategy and action plan achieved each year',
+      'text: 90% of actions in the Community Safety Partnership Strategy and action plan achieved each year',
+    );
+    expect(edited).not.toBe(yaml);
+    const second = await call('POST', '/plan/import', as.coordinator, { yaml: edited });
+    expect(second.body).toMatchObject({ eventCount: 1, changes: [{ type: 'MeasureChanged', count: 1 }] });
+    const events = await product.store.readStream('plan:sevenoaks-lsp:community-plan-2019-22', {
+      fromVersion: 59,
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'MeasureChanged',
+      metadata: { actorRole: 'coordinator', reason: 'plan imported' },
+    });
+  });
+
+  it('rejects an invalid file whole, listing every problem with its line', async () => {
+    const broken = yaml
+      .replace('leadAgency: sevenoaks-csp', 'leadAgency: nobody')
+      .replace('ref: S2', 'ref: S1');
+    const before = await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22');
+    const rejected = await call('POST', '/plan/import', as.coordinator, { yaml: broken });
+    expect(rejected.status).toBe(422);
+    expect(rejected.headers.get('content-type')).toContain('application/problem+json');
+    expect(rejected.body.code).toBe('invalid-plan-file');
+    expect(rejected.body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          message: expect.stringContaining('names agency "nobody"'),
+          line: expect.any(Number),
+        }),
+        expect.objectContaining({ message: expect.stringContaining('duplicate measure ref "S1"') }),
+      ]),
+    );
+    expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBe(before);
+  });
+
+  it('lets only a coordinator of that partnership load it', async () => {
+    expect((await call('POST', '/plan/import', as.reviewer, { yaml })).status).toBe(403);
+    expect((await call('POST', '/plan/import', as.lead('sevenoaks-csp'), { yaml })).status).toBe(403);
+    expect((await call('POST', '/plan/import', {}, { yaml })).status).toBe(401);
+    const other = await call('POST', '/plan/import', as.otherCoordinator, { yaml });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('other-partnership');
+    expect((await call('POST', '/plan/import', as.coordinator, { yaml: 42 })).status).toBe(400);
+  });
+});
