@@ -1,3 +1,4 @@
+import { PlanFile } from '../libs/plan/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 
 /**
@@ -8,6 +9,7 @@ import { as, http, importSevenoaks, Product, startProduct } from './support/prod
 describe('returns API (e2e)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
+  let plan: PlanFile;
   const csp = () => as.lead('sevenoaks-csp');
   const submission = {
     rag: 'green',
@@ -18,7 +20,7 @@ describe('returns API (e2e)', () => {
 
   beforeAll(async () => {
     product = await startProduct('returns-api');
-    await importSevenoaks(product.store);
+    plan = await importSevenoaks(product.store);
     call = http(product.baseUrl);
   });
   afterAll(() => product.stop());
@@ -404,6 +406,199 @@ describe('returns API (e2e)', () => {
         {},
       );
       expect(closed.body).toEqual({ id: cycleId, version: version + 1, status: 'closed' });
+    });
+  });
+
+  describe('plan and agencies', () => {
+    it('shows the plan: themes in order with ambition, lead agencies, priorities and measures', async () => {
+      const got = await call('GET', '/partnerships/sevenoaks-lsp/plan', csp());
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({
+        partnershipId: 'sevenoaks-lsp',
+        planId: 'community-plan-2019-22',
+        title: 'Sevenoaks District Community Plan 2019-22',
+      });
+      expect(got.body.themes.map((t: { title: string }) => t.title)).toEqual(plan.themes.map((t) => t.title));
+      const [safe] = got.body.themes;
+      expect(safe).toMatchObject({
+        themeId: 'safe-communities',
+        ambition: 'A safer place to live work and travel',
+        leadAgencies: [
+          { agencyId: 'sevenoaks-csp', name: 'Sevenoaks District Community Safety Partnership' },
+        ],
+      });
+      expect(safe.priorities.map((p: { ref: string }) => p.ref)).toEqual(
+        plan.themes[0].priorities.map((p) => p.ref),
+      );
+      expect(safe.measures.map((m: { ref: string }) => m.ref)).toEqual(['S1', 'S2', 'S3', 'S4', 'S5']);
+      expect(safe.measures[4]).toMatchObject({
+        ref: 'S5',
+        leadAgencyId: 'sevenoaks-dc',
+        priorityRef: 'S-P5',
+      });
+      expect(got.body.themes.flatMap((t: { measures: unknown[] }) => t.measures)).toHaveLength(27);
+      expectProblem(
+        await call('GET', '/partnerships/sevenoaks-lsp/plan?planId=nope', as.coordinator),
+        404,
+        'plan-not-found',
+      );
+    });
+
+    it('lists agencies with their contacts for staff, and refuses agency leads with 403', async () => {
+      const got = await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.reviewer);
+      expect(got.status).toBe(200);
+      expect(got.body.agencies.map((a: { agencyId: string }) => a.agencyId)).toEqual(
+        plan.agencies.map((a) => a.id),
+      );
+      expect(got.body.agencies[0]).toEqual({
+        agencyId: 'sevenoaks-csp',
+        name: 'Sevenoaks District Community Safety Partnership',
+        retired: false,
+        contacts: plan.agencies[0].contacts,
+      });
+      expectProblem(await call('GET', '/partnerships/sevenoaks-lsp/agencies', csp()), 403, 'forbidden');
+    });
+  });
+
+  describe('cycles and returns', () => {
+    it("lists the partnership's cycles, newest period first", async () => {
+      const older = await openCycle(['S1']);
+      const newer = await openCycle(['S1', 'S2']);
+      const got = await call('GET', '/cycles', as.reviewer);
+      expect(got.status).toBe(200);
+      const ids = got.body.cycles.map((c: { cycleId: string }) => c.cycleId);
+      expect(ids.indexOf(newer)).toBeLessThan(ids.indexOf(older));
+      expect(got.body.cycles.find((c: { cycleId: string }) => c.cycleId === newer)).toMatchObject({
+        status: 'open',
+        planId: 'community-plan-2019-22',
+        returns: 2,
+      });
+      // The partnership's cycles come from an index, not a scan of every event (scans are made to look
+      // dear, as they are on a real events table rather than this small one).
+      const plans = await product.db.dataSource.transaction(async (sql) => {
+        await sql.query('SET LOCAL enable_seqscan = off');
+        return sql.query(
+          `EXPLAIN SELECT data->>'cycleId' FROM events
+           WHERE type = 'CycleDrafted' AND data->>'partnershipId' = 'sevenoaks-lsp'`,
+        );
+      });
+      expect(JSON.stringify(plans)).toContain('events_started_by_partnership');
+    });
+
+    it('lists the returns of a cycle by agency and state; an agency lead sees only their own', async () => {
+      const cycleId = await openCycle(['S1', 'S2', 'S5', 'C1']);
+      await call('POST', `/returns/${cycleId}.S2/submit`, csp(), submission);
+      const refs = (body: { returns: { measureRef: string }[] }) => body.returns.map((r) => r.measureRef);
+
+      const all = await call('GET', `/returns?cycleId=${cycleId}`, as.reviewer);
+      expect(all.status).toBe(200);
+      expect(refs(all.body)).toEqual(['S1', 'S2', 'S5', 'C1']);
+      expect(all.body.returns[0]).not.toHaveProperty('content');
+      expect(
+        refs((await call('GET', `/returns?cycleId=${cycleId}&agencyId=sevenoaks-dc`, as.reviewer)).body),
+      ).toEqual(['S5', 'C1']);
+      expect(
+        refs((await call('GET', `/returns?cycleId=${cycleId}&status=submitted`, as.reviewer)).body),
+      ).toEqual(['S2']);
+      expect(refs((await call('GET', `/returns?cycleId=${cycleId}`, csp())).body)).toEqual(['S1', 'S2']);
+      expect(
+        refs((await call('GET', `/returns?cycleId=${cycleId}&agencyId=sevenoaks-dc`, csp())).body),
+      ).toEqual([]);
+    });
+
+    it('names cycleId when it is missing, and the rule of a bad state', async () => {
+      expectProblem(await call('GET', '/returns', as.coordinator), 400, null, 'cycleId', 'isNotEmpty');
+      expectProblem(
+        await call('GET', '/returns?cycleId=x&status=late', as.coordinator),
+        400,
+        null,
+        'status',
+        'isIn',
+      );
+      expectProblem(await call('GET', '/returns?cycleId=nope', as.coordinator), 404, 'cycle-not-found');
+    });
+  });
+
+  describe('difference between versions', () => {
+    it('shows the content after each version and what changed, field by field', async () => {
+      const cycleId = await openCycle(['C3']);
+      const c3 = `${cycleId}.C3`;
+      const lead = as.lead('sevenoaks-lcpg');
+      const neet = {
+        caption: 'NEET by district',
+        header: ['District', 'Mar 2019', 'Mar 2020'],
+        rows: [['Sevenoaks', '2.1%', '1.9%']],
+      };
+      await call('PUT', `/returns/${c3}/draft`, lead, {
+        rag: 'amber',
+        narrative: 'NEET figures:\n- Sevenoaks fell',
+        comments: 'Provisional',
+      });
+      await call('POST', `/returns/${c3}/submit`, lead, {
+        rag: 'green',
+        narrative: 'NEET figures:\n- Sevenoaks fell\n  - to 1.9%',
+        dot: 'improving',
+        tables: [neet],
+      });
+      const diff = await call('GET', `/returns/${c3}/diff?from=2&to=3`, as.reviewer);
+      expect(diff.status).toBe(200);
+      expect(diff.body.from).toMatchObject({ version: 2, status: 'draft', content: { rag: 'amber' } });
+      expect(diff.body.to).toMatchObject({ version: 3, status: 'submitted', content: { rag: 'green' } });
+      expect(
+        diff.body.changes.map((c: { field: string; change: string }) => `${c.field} ${c.change}`),
+      ).toEqual(['rag changed', 'narrative changed', 'dot added', 'comments removed', 'tables[0] added']);
+      expect(diff.body.changes[1].lines).toEqual([
+        { op: ' ', text: 'NEET figures:' },
+        { op: ' ', text: '- Sevenoaks fell' },
+        { op: '+', text: '  - to 1.9%' },
+      ]);
+      expect(diff.body.changes[4].after).toEqual(neet);
+      const fromRequest = await call('GET', `/returns/${c3}/diff?from=1&to=1`, as.reviewer);
+      expect(fromRequest.body).toMatchObject({ from: { status: 'requested', content: {} }, changes: [] });
+    });
+
+    it('answers 404 for a version not reached, 422 for from after to, 400 for a version that is not a number', async () => {
+      const cycleId = await openCycle(['S1']);
+      const s1 = `${cycleId}.S1`;
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=1&to=2`, as.reviewer),
+        404,
+        'version-not-found',
+        'to',
+      );
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=3&to=1`, as.reviewer),
+        404,
+        'version-not-found',
+        'from',
+      );
+      await call('PUT', `/returns/${s1}/draft`, csp(), { rag: 'red' });
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=2&to=1`, as.reviewer),
+        422,
+        'from-after-to',
+        'from',
+      );
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=0&to=1`, as.reviewer),
+        400,
+        null,
+        'from',
+        'min',
+      );
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=one&to=2`, as.reviewer),
+        400,
+        null,
+        'from',
+        'isInt',
+      );
+      expectProblem(await call('GET', `/returns/${s1}/diff?to=2`, as.reviewer), 400, null, 'from', 'isInt');
+      expectProblem(
+        await call('GET', `/returns/${s1}/diff?from=1&to=2`, as.lead('kent-cc')),
+        404,
+        'return-not-found',
+      );
     });
   });
 });

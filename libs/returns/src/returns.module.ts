@@ -5,6 +5,7 @@ import { ApproveReturnHandler } from './approve-return/approve-return.handler.js
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
+import { DiffReturnHttp } from './diff-return/diff-return.http.js';
 import { DraftCycleHandler } from './draft-cycle/draft-cycle.handler.js';
 import { DraftCycleHttp } from './draft-cycle/draft-cycle.http.js';
 import { ExtendAgencyDeadlineHandler } from './extend-agency-deadline/extend-agency-deadline.handler.js';
@@ -12,9 +13,14 @@ import { ExtendAgencyDeadlineHttp } from './extend-agency-deadline/extend-agency
 import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler.js';
 import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
+import { GetPlanHttp } from './get-plan/get-plan.http.js';
 import { GetReturnHttp } from './get-return/get-return.http.js';
+import { ListAgenciesHttp } from './list-agencies/list-agencies.http.js';
+import { ListCyclesHttp } from './list-cycles/list-cycles.http.js';
+import { ListReturnsHttp } from './list-returns/list-returns.http.js';
 import { OpenCycleHandler } from './open-cycle/open-cycle.handler.js';
 import { OpenCycleHttp } from './open-cycle/open-cycle.http.js';
+import { PartnershipIndex } from './partnership-index.js';
 import { ReassignReturnHandler } from './reassign-return/reassign-return.handler.js';
 import { ReassignReturnHttp } from './reassign-return/reassign-return.http.js';
 import { ReopenReturnHandler } from './reopen-return/reopen-return.handler.js';
@@ -34,8 +40,13 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     OpenCycleHttp,
     CloseCycleHttp,
     ExtendAgencyDeadlineHttp,
+    GetPlanHttp,
+    ListAgenciesHttp,
+    ListCyclesHttp,
     GetCycleHttp,
+    ListReturnsHttp,
     GetReturnHttp,
+    DiffReturnHttp,
     ReturnCommandsHttp,
     ReopenReturnHttp,
     ExtendDeadlineHttp,
@@ -46,6 +57,7 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     PlanRepository,
     CycleRepository,
     ReturnRepository,
+    PartnershipIndex,
     DraftCycleHandler,
     OpenCycleHandler,
     SaveReturnDraftHandler,

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../domain-error.js';
+import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnView, toReturnView } from './return-view.js';
 
@@ -18,6 +19,13 @@ export class GetReturnHttp {
 
   /** One return with its full history: every event with actor, role, time and reason. */
   @Get(':returnId')
+  @ApiOperation({
+    summary: 'One return with its full history',
+    description:
+      'The working content and the approved content (each narrative also as safe HTML), and every event with ' +
+      'actor, role, time and reason. The ETag is the version to send back as If-Match.',
+  })
+  @ApiOkResponse({ description: 'The return' })
   async get(
     @Param('returnId') returnId: string,
     @CurrentActor() actor: Actor,
@@ -25,12 +33,7 @@ export class GetReturnHttp {
   ): Promise<ReturnView> {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
     const view = toReturnView(events, this.clock.now(), true);
-    const hidden =
-      !view ||
-      view.partnershipId !== actor.partnershipId ||
-      (actor.cycleId !== undefined && actor.cycleId !== view.cycleId) ||
-      (actor.role === 'agency-lead' && actor.agencyId !== view.agencyId);
-    if (hidden) {
+    if (!view || !canSeeReturn(actor, view)) {
       throw new DomainError('return-not-found', `No return ${returnId}`, 404);
     }
     res.setHeader('ETag', `"${view.version}"`);

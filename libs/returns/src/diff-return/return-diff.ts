@@ -1,0 +1,49 @@
+import { ReturnContent } from '../return/return-content.js';
+import { LineChange, lineDiff } from './line-diff.js';
+
+/**
+ * One difference between two versions of a return's content. Lists (tables, case studies) are compared
+ * position by position: `field` names the item, such as `tables[1]`.
+ */
+export interface ContentChange {
+  field: string;
+  change: 'added' | 'removed' | 'changed';
+  before: unknown;
+  after: unknown;
+  /** For the narrative: the line-by-line difference. */
+  lines?: LineChange[];
+}
+
+const SCALARS = ['rag', 'dot', 'comments'] as const;
+const LISTS = ['tables', 'caseStudies'] as const;
+
+/** What changed from one version of a return's content to another, field by field, in a fixed order. */
+export function diffReturnContent(before: ReturnContent, after: ReturnContent): ContentChange[] {
+  const changes: ContentChange[] = [];
+  for (const field of [SCALARS[0], 'narrative', ...SCALARS.slice(1)] as const) {
+    const was = before[field] || null;
+    const is = after[field] || null;
+    if (was === is) continue;
+    changes.push({
+      field,
+      change: was === null ? 'added' : is === null ? 'removed' : 'changed',
+      before: was,
+      after: is,
+      ...(field === 'narrative' ? { lines: lineDiff(was ?? '', is ?? '') } : {}),
+    });
+  }
+  for (const field of LISTS) {
+    const was: unknown[] = before[field] ?? [];
+    const is: unknown[] = after[field] ?? [];
+    for (let i = 0; i < Math.max(was.length, is.length); i++) {
+      if (i >= is.length)
+        changes.push({ field: `${field}[${i}]`, change: 'removed', before: was[i], after: null });
+      else if (i >= was.length)
+        changes.push({ field: `${field}[${i}]`, change: 'added', before: null, after: is[i] });
+      else if (JSON.stringify(was[i]) !== JSON.stringify(is[i])) {
+        changes.push({ field: `${field}[${i}]`, change: 'changed', before: was[i], after: is[i] });
+      }
+    }
+  }
+  return changes;
+}
