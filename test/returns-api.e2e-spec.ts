@@ -33,8 +33,9 @@ describe('returns API (e2e)', () => {
       partnershipId: 'sevenoaks-lsp',
       planId: 'community-plan-2019-22',
       label: `Cycle ${cycleSeq}`,
-      periodStart: `20${10 + cycleSeq}-04-01`,
-      periodEnd: `20${11 + cycleSeq}-03-31`,
+      // Years from 1951 on: each cycle a later period than the last, all before every due date used here.
+      periodStart: `${1950 + cycleSeq}-04-01`,
+      periodEnd: `${1951 + cycleSeq}-03-31`,
       dueDate,
       cycleId: `cycle-${cycleSeq}`,
     });
@@ -599,6 +600,200 @@ describe('returns API (e2e)', () => {
         404,
         'return-not-found',
       );
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    const eventsOf = async (streamId: string) =>
+      (await product.store.readStream(streamId)).map((e) => e.type);
+
+    it('replays the first response to a retry with the same key, acting once', async () => {
+      const cycleId = await openCycle(['S5']);
+      const s5 = `${cycleId}.S5`;
+      const headers = { ...as.coordinator, 'idempotency-key': 'withdraw-s5-1', 'if-match': '"1"' };
+      const first = await call('POST', `/returns/${s5}/withdraw`, headers, { reason: 'Measure dropped' });
+      const retry = await call('POST', `/returns/${s5}/withdraw`, headers, { reason: 'Measure dropped' });
+      expect(first.status).toBe(200);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers.get('etag')).toBe('"2"');
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await eventsOf(`return:${s5}`)).toEqual(['ReturnRequested', 'ReturnWithdrawn']);
+    });
+
+    it('replays a 201 with its Location, and keeps keys apart per actor', async () => {
+      const body = {
+        partnershipId: 'sevenoaks-lsp',
+        planId: 'community-plan-2019-22',
+        label: 'Idempotent cycle',
+        periodStart: '2040-04-01',
+        periodEnd: '2041-03-31',
+        dueDate: '2041-04-30',
+      };
+      const headers = { ...as.coordinator, 'idempotency-key': 'draft-2040' };
+      const first = await call('POST', '/cycles', headers, body);
+      const retry = await call('POST', '/cycles', headers, body);
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).toBe(first.body.id);
+      expect(retry.headers.get('location')).toBe(`/cycles/${first.body.id}`);
+      const drafted = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM events WHERE type = 'CycleDrafted' AND data->>'label' = $1`,
+        [body.label],
+      );
+      expect(drafted).toEqual([{ n: 1 }]);
+      // The same key from someone else is their own key: it acts (and here is refused by the rules).
+      const reviewer = await call(
+        'POST',
+        '/cycles',
+        { ...as.reviewer, 'idempotency-key': 'draft-2040' },
+        body,
+      );
+      expect(reviewer.status).toBe(403);
+    });
+
+    it('refuses the same key with a different body with 422, naming the header', async () => {
+      const cycleId = await openCycle(['S5']);
+      const headers = { ...as.coordinator, 'idempotency-key': 'extend-once' };
+      const path = `/returns/${cycleId}.S5/extend`;
+      expect((await call('POST', path, headers, { dueDate: '2031-01-31', reason: 'a' })).status).toBe(200);
+      const reused = await call('POST', path, headers, { dueDate: '2031-02-28', reason: 'a' });
+      expectProblem(reused, 422, 'idempotency-key-reused', 'Idempotency-Key');
+      const elsewhere = await call('POST', `/returns/${cycleId}.S5/withdraw`, headers, { reason: 'a' });
+      expectProblem(elsewhere, 422, 'idempotency-key-reused', 'Idempotency-Key');
+      expect(await eventsOf(`return:${cycleId}.S5`)).toEqual(['ReturnRequested', 'DeadlineExtended']);
+      expectProblem(
+        await call('POST', path, { ...as.coordinator, 'idempotency-key': 'bad key with spaces' }, {}),
+        400,
+        'idempotency-key-invalid',
+        'Idempotency-Key',
+      );
+    });
+
+    it('makes two concurrent requests with one key act once and answer alike', async () => {
+      const cycleId = await openCycle(['S1', 'S2']);
+      const headers = { ...as.coordinator, 'idempotency-key': 'agency-extension-1' };
+      const body = { dueDate: '2031-01-31', reason: 'Analyst on leave' };
+      const path = `/cycles/${cycleId}/agencies/sevenoaks-csp/extend`;
+      const answers = await Promise.all([1, 2, 3].map(() => call('POST', path, headers, body)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(answers[1].body).toEqual(answers[0].body);
+      expect(answers[2].body).toEqual(answers[0].body);
+      expect(await eventsOf(`return:${cycleId}.S1`)).toEqual(['ReturnRequested', 'DeadlineExtended']);
+      expect(await eventsOf(`return:${cycleId}.S2`)).toEqual(['ReturnRequested', 'DeadlineExtended']);
+    });
+
+    it('lets a retry after a failure act afresh, and forgets keys after 24 hours', async () => {
+      const cycleId = await openCycle(['S5']);
+      const s5 = `${cycleId}.S5`;
+      const headers = { ...as.coordinator, 'idempotency-key': 'reopen-or-withdraw' };
+      expectProblem(
+        await call('POST', `/returns/${s5}/withdraw`, headers, {}),
+        400,
+        null,
+        'reason',
+        'isNotEmpty',
+      );
+      const afterFailure = await call('POST', `/returns/${s5}/withdraw`, headers, { reason: 'dropped' });
+      expect(afterFailure.status).toBe(200);
+
+      const [row] = await product.db.dataSource.query(
+        `SELECT extract(epoch FROM expires_at - created_at)::int AS ttl FROM idempotency_keys
+         WHERE idempotency_key = 'reopen-or-withdraw'`,
+      );
+      expect(row.ttl).toBe(24 * 60 * 60);
+      await product.db.dataSource.query(
+        `UPDATE idempotency_keys SET expires_at = now() - interval '1 second'
+         WHERE idempotency_key = 'reopen-or-withdraw'`,
+      );
+      // Expired: the key is new again, so the request runs (and is refused: it is already withdrawn).
+      const later = await call('POST', `/returns/${s5}/withdraw`, headers, { reason: 'dropped' });
+      expectProblem(later, 409, 'return-withdrawn');
+    });
+  });
+
+  describe('another partnership', () => {
+    it('gets 404 on every new route for everything of sevenoaks', async () => {
+      const cycleId = await openCycle(['S1', 'S2']);
+      await approve(`${cycleId}.S1`);
+      const s1 = `${cycleId}.S1`;
+      const other = as.otherCoordinator;
+      const attempts: [string, string, object?][] = [
+        ['POST', `/returns/${s1}/reopen`, { reason: 'x' }],
+        ['POST', `/returns/${cycleId}.S2/extend`, { dueDate: '2031-01-31', reason: 'x' }],
+        ['POST', `/cycles/${cycleId}/agencies/sevenoaks-csp/extend`, { dueDate: '2031-01-31', reason: 'x' }],
+        ['POST', `/returns/${cycleId}.S2/reassign`, { toAgencyId: 'kent-cc', reason: 'x' }],
+        ['POST', `/returns/${cycleId}.S2/withdraw`, { reason: 'x' }],
+        ['POST', `/cycles/${cycleId}/close`, { force: true, reason: 'x' }],
+        ['GET', '/partnerships/sevenoaks-lsp/plan'],
+        ['GET', '/partnerships/sevenoaks-lsp/agencies'],
+        ['GET', `/returns?cycleId=${cycleId}`],
+        ['GET', `/returns/${s1}/diff?from=1&to=2`],
+        ['GET', `/returns/${s1}`],
+      ];
+      for (const [method, path, body] of attempts) {
+        const answer = await call(method, path, other, body);
+        expect([method, path, answer.status]).toEqual([method, path, 404]);
+        expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      }
+      const cycles = await call('GET', '/cycles', other);
+      expect(cycles.body.cycles.map((c: { cycleId: string }) => c.cycleId)).not.toContain(cycleId);
+      // Nothing they tried changed anything.
+      expect((await product.store.readStream(`return:${cycleId}.S2`)).map((e) => e.type)).toEqual([
+        'ReturnRequested',
+      ]);
+      expect((await call('GET', `/cycles/${cycleId}`, as.coordinator)).body.status).toBe('open');
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('documents every new route with its DTOs and the If-Match and Idempotency-Key headers', async () => {
+      const doc = (await call('GET', '/api/docs-json', {})).body;
+      const routes: [string, string][] = [
+        ['post', '/returns/{returnId}/reopen'],
+        ['post', '/returns/{returnId}/extend'],
+        ['post', '/cycles/{cycleId}/agencies/{agencyId}/extend'],
+        ['post', '/returns/{returnId}/reassign'],
+        ['post', '/returns/{returnId}/withdraw'],
+        ['post', '/cycles/{cycleId}/close'],
+        ['put', '/returns/{returnId}/draft'],
+        ['post', '/returns/{returnId}/submit'],
+        ['post', '/returns/{returnId}/approve'],
+        ['post', '/returns/{returnId}/send-back'],
+        ['post', '/cycles/{cycleId}/open'],
+      ];
+      for (const [method, path] of routes) {
+        const operation = doc.paths[path]?.[method];
+        expect([path, operation?.summary]).toEqual([path, expect.any(String)]);
+        const headers = operation.parameters.filter((p: { in: string }) => p.in === 'header');
+        expect([path, headers.map((h: { name: string }) => h.name).sort()]).toEqual([
+          path,
+          ['Idempotency-Key', 'If-Match'],
+        ]);
+      }
+      expect(doc.paths['/cycles'].post.parameters.map((p: { name: string }) => p.name)).toContain(
+        'Idempotency-Key',
+      );
+      for (const path of [
+        '/partnerships/{partnershipId}/plan',
+        '/partnerships/{partnershipId}/agencies',
+        '/cycles',
+        '/returns',
+        '/returns/{returnId}/diff',
+      ]) {
+        expect([path, doc.paths[path]?.get?.summary]).toEqual([path, expect.any(String)]);
+      }
+      const query = doc.paths['/returns'].get.parameters;
+      expect(query.find((p: { name: string }) => p.name === 'cycleId')).toMatchObject({
+        in: 'query',
+        required: true,
+      });
+      const schemas = doc.components.schemas;
+      expect(schemas.ExtendDeadlineDto.properties.dueDate.description).toMatch(/after the current one/);
+      expect(schemas.ReassignReturnDto.required).toEqual(expect.arrayContaining(['toAgencyId', 'reason']));
+      expect(schemas.CloseCycleDto.properties).toHaveProperty('force');
+      expect(schemas.ReturnContentDto.properties).toHaveProperty('tables');
+      expect(schemas.DraftCycleDto.properties).toHaveProperty('dueDate');
     });
   });
 });

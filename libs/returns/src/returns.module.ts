@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { IdempotencyModule } from '../../http/src/idempotency/idempotency.module.js';
 import { PlanRepository } from '../../plan/src/plan.repository.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
@@ -34,7 +35,7 @@ import { WithdrawReturnHandler } from './withdraw-return/withdraw-return.handler
 import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, IdempotencyModule],
   controllers: [
     DraftCycleHttp,
     OpenCycleHttp,

@@ -1,23 +1,78 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsDateString,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { ApiIdempotencyKey, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { ChasePolicyDto } from '../../../chasing/src/policy/chase-policy.dto.js';
+import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { CommandResult } from '../command-envelope.js';
+import { CommandResultDto } from '../command-http.js';
 import { Actor } from '../domain-error.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
 
+const SLUG = /^[a-z0-9-]{1,64}$/;
+
 export class DraftCycleDto {
-  @IsString() @Matches(/^[a-z0-9-]{1,64}$/) partnershipId: string;
-  @IsString() @Matches(/^[a-z0-9-]{1,64}$/) planId: string;
-  /** e.g. "Year 1 2019/20 (April 2019 - March 2020)" */
-  @IsString() @IsNotEmpty() @MaxLength(200) label: string;
-  @IsDateString({ strict: true }) periodStart: string;
-  @IsDateString({ strict: true }) periodEnd: string;
-  @IsDateString({ strict: true }) dueDate: string;
-  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,64}$/) cycleId?: string;
+  @ApiProperty({ description: 'Your partnership', example: 'sevenoaks-lsp', pattern: SLUG.source })
+  @IsString()
+  @Matches(SLUG)
+  partnershipId: string;
+
+  @ApiProperty({
+    description: 'The plan whose measures the cycle asks about',
+    example: 'community-plan-2019-22',
+  })
+  @IsString()
+  @Matches(SLUG)
+  planId: string;
+
+  @ApiProperty({
+    description: 'What people call the cycle',
+    example: 'Year 1 2019/20 (April 2019 - March 2020)',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  label: string;
+
+  @ApiProperty({ description: 'First day of the period monitored', example: '2019-04-01', format: 'date' })
+  @IsDateString({ strict: true })
+  periodStart: string;
+
+  @ApiProperty({ description: 'Last day of the period monitored', example: '2020-03-31', format: 'date' })
+  @IsDateString({ strict: true })
+  periodEnd: string;
+
+  @ApiProperty({
+    description: 'When returns are due; after the period starts',
+    example: '2020-04-30',
+    format: 'date',
+  })
+  @IsDateString({ strict: true })
+  dueDate: string;
+
+  @ApiPropertyOptional({ description: 'Choose the id; a UUID is made when omitted', example: 'y1-2019-20' })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG)
+  cycleId?: string;
+
+  @ApiPropertyOptional({ type: ChasePolicyDto, description: 'How overdue agencies are chased; defaults apply' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChasePolicyDto)
+  chasePolicy?: ChasePolicyDto;
 }
 
 @ApiTags('cycles')
@@ -26,7 +81,15 @@ export class DraftCycleHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
-  @ApiCreatedResponse({ description: 'The cycle is drafted; open it to request the returns.' })
+  @ApiOperation({
+    summary: 'Draft a cycle (coordinator)',
+    description: 'Nothing is requested until it is opened.',
+  })
+  @ApiIdempotencyKey()
+  @ApiCreatedResponse({
+    type: CommandResultDto,
+    description: 'The cycle is drafted; open it to request the returns.',
+  })
   async draft(
     @Body() body: DraftCycleDto,
     @CurrentActor() actor: Actor,
@@ -35,7 +98,11 @@ export class DraftCycleHttp {
   ): Promise<CommandResult> {
     const { cycleId = randomUUID(), ...facts } = body;
     const result = await this.commands.execute(
-      new DraftCycleCommand({ actor, correlationId }, { cycleId, ...facts }),
+      // A partial policy: the rules fill in the defaults and check it whole.
+      new DraftCycleCommand(
+        { actor, correlationId },
+        { cycleId, ...facts, chasePolicy: facts.chasePolicy as ChasePolicy | undefined },
+      ),
     );
     res.setHeader('ETag', `"${result.version}"`).setHeader('Location', `/cycles/${cycleId}`);
     return result;

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
@@ -19,6 +19,12 @@ export class GetCycleHttp {
 
   /** The cycle and its returns with their states (an agency lead sees only their agency's). */
   @Get(':cycleId')
+  @ApiOperation({
+    summary: 'A cycle and the state of each of its returns',
+    description:
+      'Who has and has not returned, with due dates and overdue flags. Agency leads see only theirs.',
+  })
+  @ApiOkResponse({ description: 'The cycle' })
   async get(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);

@@ -1,16 +1,30 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, versionFromIfMatch } from '../../../http/src/index.js';
+import {
+  ApiVersionedWrite,
+  CorrelationId,
+  CurrentActor,
+  versionFromIfMatch,
+} from '../../../http/src/index.js';
 import { CommandResult } from '../command-envelope.js';
+import { CommandResultDto } from '../command-http.js';
 import { Actor } from '../domain-error.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
 
 export class OpenCycleDto {
-  /** Only these measures; every measure of the plan when omitted. */
-  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsString({ each: true }) measureRefs?: string[];
+  @ApiPropertyOptional({
+    description: 'Only these measures (refs such as S1, C3); every live measure of the plan when omitted',
+    type: [String],
+    example: ['S2', 'C3'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  measureRefs?: string[];
 }
 
 @ApiTags('cycles')
@@ -20,6 +34,14 @@ export class OpenCycleHttp {
 
   @Post(':cycleId/open')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Open a drafted cycle (coordinator)',
+    description:
+      'Requests one return per measure from its lead agency, all in one transaction, and issues the ' +
+      "agencies' submission links; the mail goes out from the stored events.",
+  })
+  @ApiVersionedWrite()
+  @ApiOkResponse({ type: CommandResultDto })
   async open(
     @Param('cycleId') cycleId: string,
     @Body() body: OpenCycleDto,

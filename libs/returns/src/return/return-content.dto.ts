@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -52,23 +52,47 @@ function IsTableRows() {
 }
 
 export class ReturnTableDto {
-  @IsString() @MaxLength(300) caption: string;
+  @ApiProperty({ description: 'What the table shows', example: 'NEET by district', maxLength: 300 })
+  @IsString()
+  @MaxLength(300)
+  caption: string;
+  @ApiProperty({
+    description: `Column headings (at most ${LIMITS.columns})`,
+    type: [String],
+    example: ['District', 'Mar 2019', 'Mar 2020'],
+  })
   @IsArray()
   @ArrayMaxSize(LIMITS.columns)
   @IsString({ each: true })
   @MaxLength(LIMITS.cell, { each: true })
   header: string[];
-  @IsArray() @ArrayMaxSize(LIMITS.rows) @IsTableRows() rows: string[][];
+  @ApiProperty({
+    description: `Rows of text cells, none wider than the header (at most ${LIMITS.rows} rows)`,
+    type: 'array',
+    items: { type: 'array', items: { type: 'string' } },
+    example: [['Sevenoaks', '2.1%', '1.9%']],
+  })
+  @IsArray()
+  @ArrayMaxSize(LIMITS.rows)
+  @IsTableRows()
+  rows: string[][];
 }
 
 export class CaseStudySectionDto {
-  @IsString() @MaxLength(300) heading: string;
-  @IsString() @MaxLength(LIMITS.sectionBody) body: string;
+  @ApiProperty({ example: 'The beginning', maxLength: 300 }) @IsString() @MaxLength(300) heading: string;
+  @ApiProperty({ description: 'The section text', maxLength: LIMITS.sectionBody })
+  @IsString()
+  @MaxLength(LIMITS.sectionBody)
+  body: string;
 }
 
 export class CaseStudyDto {
-  @IsString() @MaxLength(300) title: string;
-  @IsString() @MaxLength(300) agency: string;
+  @ApiProperty({ maxLength: 300 }) @IsString() @MaxLength(300) title: string;
+  @ApiProperty({ description: 'The partner agency the story is about', maxLength: 300 })
+  @IsString()
+  @MaxLength(300)
+  agency: string;
+  @ApiProperty({ type: [CaseStudySectionDto], description: 'Such as the beginning, the middle and the end' })
   @IsArray()
   @ArrayMaxSize(LIMITS.sections)
   @ValidateNested({ each: true })
@@ -78,19 +102,33 @@ export class CaseStudyDto {
 
 export class ReturnContentDto {
   @ApiPropertyOptional({ enum: RAGS }) @IsOptional() @IsIn(RAGS) rag?: Rag | null;
-  @ApiPropertyOptional({ description: 'Markdown: paragraphs, bullet and nested bullet lists, bold, links' })
+  @ApiPropertyOptional({
+    description:
+      'Markdown: paragraphs, bullet and nested bullet lists, ordered lists, bold, italic, links (http, https, ' +
+      'mailto) and line breaks. Anything else is shown as text. Required to submit.',
+    maxLength: LIMITS.narrative,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.narrative)
   narrative?: string | null;
   @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) dot?: DirectionOfTravel | null;
-  @IsOptional() @IsString() @MaxLength(LIMITS.comments) comments?: string | null;
+  @ApiPropertyOptional({ description: 'Direction of travel and comments', maxLength: LIMITS.comments })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.comments)
+  comments?: string | null;
+  @ApiPropertyOptional({ type: [ReturnTableDto], description: `At most ${LIMITS.tables} tables` })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(LIMITS.tables)
   @ValidateNested({ each: true })
   @Type(() => ReturnTableDto)
   tables?: ReturnTableDto[];
+  @ApiPropertyOptional({
+    type: [CaseStudyDto],
+    description: `Partner case studies, at most ${LIMITS.caseStudies}`,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(LIMITS.caseStudies)
