@@ -47,11 +47,12 @@ describe('submission links (e2e)', () => {
     expect(match).not.toBeNull();
     return match![1];
   };
-  const exchange = (token: string) =>
+  /** What a browser does on Continue; `accept: 'application/json'` is an API client doing the same. */
+  const exchange = (token: string, accept = 'text/html') =>
     fetch(`${product.baseUrl}/l`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept },
       body: `token=${encodeURIComponent(token)}`,
     });
   const sessionFrom = (response: Response) => ({
@@ -85,7 +86,7 @@ describe('submission links (e2e)', () => {
 
     const used = await exchange(token);
     expect(used.status).toBe(303);
-    expect(used.headers.get('location')).toBe(`/cycles/${cycleId}`);
+    expect(used.headers.get('location')).toBe(`/agency/cycles/${cycleId}`);
     expect(used.headers.get('referrer-policy')).toBe('no-referrer');
     expect(used.headers.get('set-cookie')).toMatch(/^pr_session=.*HttpOnly/);
     const after = await product.store.readStream(cycleStreamId(cycleId));
@@ -154,7 +155,7 @@ describe('submission links (e2e)', () => {
     expect((await call('GET', `/cycles/${cycleId}/links`, as.otherCoordinator)).status).toBe(404);
     // The other partnership's lead links work for their own cycle.
     const theirs = await exchange(await tokenFor(`other.${cspLead}`, 'Their year'));
-    expect(theirs.headers.get('location')).toBe(`/cycles/${otherCycle}`);
+    expect(theirs.headers.get('location')).toBe(`/agency/cycles/${otherCycle}`);
   });
 
   it('revokes and reissues: the old link answers 410 and its sessions end; the new one works', async () => {
@@ -182,7 +183,10 @@ describe('submission links (e2e)', () => {
 
     const revoked = await exchange(oldToken);
     expect(revoked.status).toBe(410);
-    expect(((await revoked.json()) as { code: string }).code).toBe('link-revoked');
+    expect(await revoked.text()).toContain('This link has been replaced');
+    const revokedApi = await exchange(oldToken, 'application/json');
+    expect(revokedApi.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await revokedApi.json()) as { code: string }).code).toBe('link-revoked');
     expect((await call('GET', `/cycles/${cycleId}`, oldSession)).status).toBe(401);
 
     const newToken = await tokenFor(cspLead, 'Year 2 2020/21', 2);
@@ -209,7 +213,10 @@ describe('submission links (e2e)', () => {
     );
     const expired = await exchange(token);
     expect(expired.status).toBe(410);
-    expect(((await expired.json()) as { code: string }).code).toBe('link-expired');
+    expect(await expired.text()).toContain('This link has expired');
+    expect(((await (await exchange(token, 'application/json')).json()) as { code: string }).code).toBe(
+      'link-expired',
+    );
   });
 
   it('never writes a token to the logs', async () => {
@@ -229,7 +236,7 @@ describe('submission links (e2e)', () => {
       const bad = await exchange(`${'x'.repeat(42)}${i}`);
       expect(bad.status).toBe(404);
     }
-    const blocked = await exchange(token);
+    const blocked = await exchange(token, 'application/json');
     expect(blocked.status).toBe(429);
     expect(((await blocked.json()) as { code: string }).code).toBe('too-many-attempts');
     await product.db.dataSource.query('DELETE FROM link_failures');

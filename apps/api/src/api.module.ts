@@ -9,6 +9,7 @@ import {
 } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { PlanModule } from '../../../libs/plan/src/plan.module.js';
+import { WebModule } from '../../../libs/web/src/web.module.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
@@ -28,6 +29,7 @@ export class ApiModule implements NestModule {
         TerminusModule,
         AuthModule,
         PlanModule,
+        WebModule,
         ReturnsModule,
         ReportingModule,
       ],

@@ -1,6 +1,10 @@
 import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
+import { configureWeb } from '../../../libs/web/src/configure-web.js';
+import { csrf } from '../../../libs/web/src/csrf.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter, problemValidationPipe } from '../../../libs/http/src/index.js';
@@ -8,12 +12,20 @@ import { ProblemDetailsFilter, problemValidationPipe } from '../../../libs/http/
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
-  const headers = helmet();
-  // Swagger UI needs its own inline script; every other response gets helmet's strict defaults.
-  app.use((req: { path: string }, res: unknown, next: () => void) =>
-    req.path.startsWith('/api/docs') ? next() : headers(req as never, res as never, next),
-  );
+  const config = app.get<AppConfig>(APP_CONFIG);
+  configureWeb(app, config);
+  // Parsers first (Nest would add them only at init, after these middlewares): CSRF reads the form body.
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: '2mb' });
+  express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
   app.use(cookieParser());
+  const { protect, generateCsrfToken } = csrf(config);
+  app.use(protect);
+  // Every page template can ask for the token of this request's session.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    next();
+  });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();

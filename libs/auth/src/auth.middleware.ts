@@ -10,7 +10,7 @@ export const SESSION_COOKIE = 'pr_session';
 export class AuthMiddleware implements NestMiddleware {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
-  async use(req: RequestWithActor, _res: Response, next: NextFunction): Promise<void> {
+  async use(req: RequestWithActor, res: Response, next: NextFunction): Promise<void> {
     try {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
       const session = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
@@ -19,7 +19,11 @@ export class AuthMiddleware implements NestMiddleware {
         : session
           ? await this.auth.resolveSession(session)
           : null;
-      if (actor) req.actor = actor;
+      if (actor) {
+        req.actor = actor;
+        // Page templates offer "Sign out" only to someone signed in.
+        res.locals.signedIn = true;
+      }
       next();
     } catch (error) {
       next(error);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -8,6 +8,7 @@ import { SESSION_COOKIE } from '../auth.middleware.js';
 import { LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
 import { SubmissionLinkService } from './submission-link.service.js';
+import { PageErrorFilter } from '../../../web/src/page-error.filter.js';
 
 export class UseLinkDto {
   @IsString() @MaxLength(100) token: string;
@@ -19,6 +20,7 @@ export class UseLinkDto {
  */
 @ApiTags('submission links')
 @Controller('l')
+@UseFilters(PageErrorFilter)
 export class SubmissionLinkHttp {
   constructor(
     @Inject(SubmissionLinkService) private readonly links: SubmissionLinkService,
@@ -53,6 +55,8 @@ export class SubmissionLinkHttp {
     const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip ?? 'unknown');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.cookie(SESSION_COOKIE, sessionId, sessionCookieOptions(this.config, LINK_SESSION_HOURS));
-    res.setHeader('Location', `/cycles/${encodeURIComponent(cycleId)}`);
+    // A browser goes on to its task list; an API client to the cycle's JSON.
+    const page = req.accepts(['json', 'html']) === 'html';
+    res.setHeader('Location', `${page ? '/agency' : ''}/cycles/${encodeURIComponent(cycleId)}`);
   }
 }

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import nunjucks from 'nunjucks';
+import { AppConfig } from '../../config/src/index.js';
+import { repoRoot } from './repo-root.js';
+
+/**
+ * Pages are GOV.UK Frontend templates rendered by Nunjucks (autoescaped). Every response carries a strict
+ * Content-Security-Policy: scripts only from this origin or with this request's nonce, never inline otherwise.
+ */
+export function configureWeb(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  const root = repoRoot();
+  const govuk = join(root, 'node_modules/govuk-frontend/dist');
+  const env = nunjucks.configure([join(root, 'libs/web/views'), govuk], {
+    autoescape: true,
+    throwOnUndefined: false,
+    noCache: config.nodeEnv !== 'production',
+    express: express.getHttpAdapter().getInstance(),
+  });
+  env.addFilter('longDate', (iso: string | null | undefined) =>
+    iso
+      ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso).toLocaleDateString('en-GB', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'Europe/London',
+        })
+      : '',
+  );
+  express.setViewEngine('njk');
+  express.useStaticAssets(join(govuk, 'govuk/assets'), { prefix: '/assets', maxAge: '1d' });
+  express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });
+  express.useStaticAssets(join(root, 'libs/web/public'), { prefix: '/static', maxAge: '1h', index: false });
+
+  express.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  const headers = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.publicBaseUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  // Swagger UI brings its own inline script: it is the one place without the strict policy.
+  express.use((req: Request, res: Response, next: NextFunction) =>
+    req.path.startsWith('/api/docs') ? next() : headers(req, res, next),
+  );
+}

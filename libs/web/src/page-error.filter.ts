@@ -1,0 +1,132 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ConcurrencyError } from '../../event-store/src/index.js';
+import { ProblemDetailsFilter } from '../../http/src/index.js';
+import { DomainError } from '../../returns/src/domain-error.js';
+
+interface ErrorPage {
+  status: number;
+  title: string;
+  paragraphs: string[];
+  next?: { href: string; text: string };
+}
+
+/** What a person should read when something goes wrong on a page: what happened, and what to do next. */
+export function errorPageFor(exception: unknown): ErrorPage {
+  const code = exception instanceof DomainError ? exception.code : undefined;
+  const status =
+    exception instanceof DomainError
+      ? exception.status
+      : exception instanceof ConcurrencyError
+        ? 409
+        : exception instanceof HttpException
+          ? exception.getStatus()
+          : 500;
+  if (code === 'link-expired') {
+    return {
+      status,
+      title: 'This link has expired',
+      paragraphs: [
+        'The monitoring cycle it was for has closed, so its returns can no longer be changed.',
+        'If you still need to send something, reply to the email the link came in and the coordinator will help.',
+      ],
+    };
+  }
+  if (code === 'link-revoked') {
+    return {
+      status,
+      title: 'This link has been replaced',
+      paragraphs: [
+        'The coordinator has withdrawn this link, usually because a newer one was sent. Use the link in your most recent email.',
+        'If you cannot find it, reply to the email and ask for a new link.',
+      ],
+    };
+  }
+  if (code === 'link-not-found') {
+    return {
+      status,
+      title: 'This link is not recognised',
+      paragraphs: ['Check that you copied the whole link from the email, or click it in the email again.'],
+    };
+  }
+  if (code === 'too-many-attempts') {
+    return {
+      status,
+      title: 'Too many attempts',
+      paragraphs: [exception instanceof Error ? exception.message : ''],
+    };
+  }
+  switch (status) {
+    case 401:
+      return {
+        status,
+        title: 'You need to sign in',
+        paragraphs: ['Sign in to continue. Agency leads: use the link in your email.'],
+        next: { href: '/sign-in', text: 'Sign in' },
+      };
+    case 403:
+      return {
+        status,
+        title: 'You cannot do that',
+        paragraphs: [
+          exception instanceof DomainError ? exception.message : 'Your role does not allow this.',
+          'If you think you should be able to, ask your partnership coordinator.',
+        ],
+        next: { href: '/', text: 'Go to your start page' },
+      };
+    case 404:
+      return {
+        status,
+        title: 'Page not found',
+        paragraphs: [
+          'If you typed the web address, check it is correct. If you followed a link, it may be out of date.',
+        ],
+        next: { href: '/', text: 'Go to your start page' },
+      };
+    case 409:
+      return {
+        status,
+        title: 'This has changed since you opened it',
+        paragraphs: [
+          exception instanceof DomainError
+            ? exception.message
+            : 'Someone else saved a change first. Your change was not saved.',
+          'Go back, reload the page to see the latest version, and try again.',
+        ],
+      };
+    default:
+      return status >= 500
+        ? {
+            status: 500,
+            title: 'Sorry, there is a problem with the service',
+            paragraphs: ['Try again later. Nothing you entered was saved half way.'],
+          }
+        : {
+            status,
+            title: 'There is a problem',
+            paragraphs: [
+              exception instanceof Error ? exception.message : 'The request could not be completed.',
+            ],
+          };
+  }
+}
+
+/** Pages answer errors with a page; API clients asking for JSON still get problem+json. */
+@Catch()
+export class PageErrorFilter implements ExceptionFilter {
+  private readonly problems = new ProblemDetailsFilter();
+  private readonly logger = new Logger('PageError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (req.accepts(['json', 'html']) !== 'html') return this.problems.catch(exception, host);
+    if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
+      return res.redirect(303, '/sign-in');
+    }
+    const page = errorPageFor(exception);
+    if (page.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(page.status).render('pages/error', { ...page, title: page.title });
+  }
+}
