@@ -12,6 +12,7 @@ import { PlanModule } from '../../../libs/plan/src/plan.module.js';
 import { WebModule } from '../../../libs/web/src/web.module.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
+import { ChasingModule } from '../../../libs/chasing/src/chasing.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
 import { HealthController } from './health/health.controller.js';
@@ -32,6 +33,7 @@ export class ApiModule implements NestModule {
         WebModule,
         ReturnsModule,
         ReportingModule,
+        ChasingModule,
       ],
       controllers: [HealthController, ...(development && !config.smtpUrl ? [DevMailHttp] : [])],
     };

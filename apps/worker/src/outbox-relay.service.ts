@@ -20,9 +20,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(EventStore) store: EventStore,
     @InjectQueue(QUEUES.reporting) reporting: Queue,
     @InjectQueue(QUEUES.mail) mail: Queue,
+    @InjectQueue(QUEUES.chasing) chasing: Queue,
     @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
   ) {
-    const queues: Record<string, Queue> = { [QUEUES.reporting]: reporting, [QUEUES.mail]: mail };
+    const queues: Record<string, Queue> = {
+      [QUEUES.reporting]: reporting,
+      [QUEUES.mail]: mail,
+      [QUEUES.chasing]: chasing,
+    };
     this.processor = new EventProcessor(
       dataSource,
       store,

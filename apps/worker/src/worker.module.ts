@@ -12,7 +12,8 @@ import { MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
 import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
 import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
-import { MailProcessor } from './mail.processor.js';
+import { CHASING_PROVIDERS } from './chasing.providers.js';
+import { mailProcessorFor } from './mail.processor.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
 
@@ -41,15 +42,29 @@ export class WorkerModule {
             removeOnFail: { age: 30 * 24 * 3600 },
           },
         }),
-        BullModule.registerQueue({ name: QUEUES.reporting }, { name: QUEUES.mail }),
+        BullModule.registerQueue(
+          { name: QUEUES.reporting },
+          {
+            name: QUEUES.mail,
+            // Temporary SMTP failures are retried with exponential backoff and jitter; 5xx are not (see ledger).
+            defaultJobOptions: {
+              attempts: config.mail.attempts,
+              backoff: { type: 'exponential', delay: config.mail.retryDelayMs, jitter: 0.5 },
+              removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+              removeOnFail: { age: 30 * 24 * 3600 },
+            },
+          },
+          { name: QUEUES.chasing },
+        ),
       ],
       providers: [
         { provide: RELAY_OPTIONS, useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200 } },
         OutboxRelay,
         ReportingProcessor,
-        MailProcessor,
+        mailProcessorFor(config),
         CycleRepository,
         PlanRepository,
+        ...CHASING_PROVIDERS,
       ],
     };
   }

@@ -24,6 +24,22 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/REDIS_URL is not a valid URL/);
   });
 
+  it('reads the mail delivery settings and refuses a send rate that is not a positive whole number', () => {
+    expect(loadConfig({}).mail).toEqual({
+      ratePerMinute: 120,
+      attempts: 8,
+      retryDelayMs: 30_000,
+      claimLeaseMs: 600_000,
+      chaseScanEveryMs: 300_000,
+      jobLockMs: 30_000,
+    });
+    expect(loadConfig({ MAIL_RATE_PER_MINUTE: '600' }).mail.ratePerMinute).toBe(600);
+    expect(() => loadConfig({ MAIL_RATE_PER_MINUTE: '0' })).toThrow(
+      /MAIL_RATE_PER_MINUTE must be a whole number/,
+    );
+    expect(() => loadConfig({ MAIL_ATTEMPTS: 'lots' })).toThrow(/MAIL_ATTEMPTS must be a whole number/);
+  });
+
   it('requires real secrets and SMTP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL is required in production/);

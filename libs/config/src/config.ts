@@ -18,6 +18,23 @@ export interface AppConfig {
   /** Logs go to standard output unless a file is named (tests read it to prove no secret is logged). */
   logFile: string | undefined;
   shutdownTimeoutMs: number;
+  /** Chasing and mail delivery: see README, Environment. */
+  mail: MailDeliveryConfig;
+}
+
+export interface MailDeliveryConfig {
+  /** At most this many mails a minute, across every worker (a BullMQ rate limiter on the mail queue). */
+  ratePerMinute: number;
+  /** Tries per mail for temporary failures (SMTP 4xx, connection refused), with exponential backoff and jitter. */
+  attempts: number;
+  /** The first retry's delay; each later one doubles it. */
+  retryDelayMs: number;
+  /** How long a claimed mail is left to its claimant before another attempt may take it over. */
+  claimLeaseMs: number;
+  /** How often the chase scheduler scans the return-status read model for chases that are due. */
+  chaseScanEveryMs: number;
+  /** How long a worker's hold on a job lasts without renewal: a job of a dead worker is retried after it. */
+  jobLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +113,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const mailFrom = str('MAIL_FROM', 'Partner Returns <returns@partner-returns.local>')!;
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000);
+  const mail: MailDeliveryConfig = {
+    ratePerMinute: int('MAIL_RATE_PER_MINUTE', 120, 1, 100_000),
+    attempts: int('MAIL_ATTEMPTS', 8, 1, 50),
+    retryDelayMs: int('MAIL_RETRY_DELAY_MS', 30_000, 10, 3_600_000),
+    claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 600_000, 100, 86_400_000),
+    chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),
+    jobLockMs: int('JOB_LOCK_MS', 30_000, 500, 600_000),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -112,5 +137,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     logFile: str('LOG_FILE'),
     shutdownTimeoutMs,
+    mail,
   };
 }

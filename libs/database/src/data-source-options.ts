@@ -6,6 +6,7 @@ import { ReportReturn } from '../../reporting/src/report-return.entity.js';
 import { IdempotencyKeys1764000000600 } from '../../http/src/idempotency/migrations/1764000000600-idempotency-keys.js';
 import { EventsByPartnership1764000000500 } from '../../returns/src/migrations/1764000000500-events-by-partnership.js';
 import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
+import { Chasing1764000000700 } from '../../chasing/src/migrations/1764000000700-chasing.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Auth1764000000300,
   EventsByPartnership1764000000500,
   IdempotencyKeys1764000000600,
+  Chasing1764000000700,
 ];
 
 export const ENTITIES = [ReportReturn];

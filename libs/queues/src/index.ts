@@ -1,3 +1,4 @@
 export * from './redis.js';
 export * from './queues.js';
 export * from './outbox.js';
+export * from './chasing-jobs.js';

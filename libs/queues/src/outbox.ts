@@ -1,4 +1,5 @@
 import { StoredEvent } from '../../event-store/src/index.js';
+import { chasingJobsFor } from './chasing-jobs.js';
 import { JOBS, ProjectApprovedReturnJob, QUEUES, SubmissionLinkMailJob } from './queues.js';
 
 export interface OutboxJob {
@@ -11,6 +12,10 @@ export interface OutboxJob {
 
 /** Which jobs a stored event causes. Pure, so the relay can be replayed from any checkpoint. */
 export function jobsFor(event: StoredEvent): OutboxJob[] {
+  return [...otherJobsFor(event), ...chasingJobsFor(event)];
+}
+
+function otherJobsFor(event: StoredEvent): OutboxJob[] {
   switch (event.type) {
     case 'ReturnApproved': {
       const returnId = event.streamId.replace(/^return:/, '');

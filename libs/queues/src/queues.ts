@@ -2,6 +2,8 @@
 export const QUEUES = {
   reporting: 'reporting',
   mail: 'mail',
+  /** The chase scheduler's scans and the recording of each chase (issue 4). */
+  chasing: 'chasing',
 } as const;
 
 export const JOBS = {

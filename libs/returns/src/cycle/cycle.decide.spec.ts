@@ -1,3 +1,4 @@
+import { ChasePolicy, DEFAULT_CHASE_POLICY } from '../../../chasing/src/policy/chase-policy.js';
 import { Actor, DomainError } from '../domain-error.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleCommand, decideCycle, PlanMeasure } from './cycle.decide.js';
@@ -93,8 +94,24 @@ const publish = (contentHash = 'sha256:bbb', at = new Date('2020-06-02T08:00:00.
 
 describe('decideCycle', () => {
   describe('DraftCycle', () => {
-    it('drafts a cycle with its label, period and due date', () => {
-      expect(when(given(), draft())).toEqual([{ type: 'CycleDrafted', data: facts }]);
+    it('drafts a cycle with its label, period and due date, and the default chase policy', () => {
+      expect(when(given(), draft())).toEqual([
+        { type: 'CycleDrafted', data: { ...facts, chasePolicy: DEFAULT_CHASE_POLICY } },
+      ]);
+    });
+
+    it('keeps a chase policy given in part, filling in the rest, and refuses one that cannot work', () => {
+      const [event] = when(given(), draft({ chasePolicy: { overdueEveryWorkingDays: 3 } as ChasePolicy }));
+      expect(event).toMatchObject({
+        data: { chasePolicy: { ...DEFAULT_CHASE_POLICY, overdueEveryWorkingDays: 3 } },
+      });
+      thenError(
+        () =>
+          when(given(), draft({ chasePolicy: { remindWorkingDaysBefore: [0] } as unknown as ChasePolicy })),
+        'invalid-chase-policy',
+        422,
+        'chasePolicy.remindWorkingDaysBefore',
+      );
     });
 
     it.each<[string, CycleEvent[]]>([

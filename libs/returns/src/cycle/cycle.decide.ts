@@ -1,3 +1,4 @@
+import { resolveChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { isCalendarDate } from '../calendar-date.js';
 import { Actor, DomainError, requireReason } from '../domain-error.js';
 import { returnIdFor } from '../return/return.events.js';
@@ -59,7 +60,9 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       }
       if (!facts.label?.trim())
         throw new DomainError('label-required', 'Give the cycle a label', 422, 'label');
-      return [{ type: 'CycleDrafted', data: facts }];
+      return [
+        { type: 'CycleDrafted', data: { ...facts, chasePolicy: resolveChasePolicy(facts.chasePolicy) } },
+      ];
     }
     case 'OpenCycle': {
       if (state.status !== 'drafted')

@@ -1,3 +1,5 @@
+import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
+
 export interface RequestedReturn {
   returnId: string;
   measureRef: string;
@@ -16,6 +18,8 @@ export type CycleEvent =
         periodStart: string;
         periodEnd: string;
         dueDate: string;
+        /** How overdue agencies are chased; cycles drafted before chasing existed have none (the defaults). */
+        chasePolicy?: ChasePolicy;
       };
     }
   | { type: 'CycleOpened'; data: { openedAt: string; returns: RequestedReturn[] } }

@@ -1,3 +1,4 @@
+import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { CycleEvent, IssuedLink, RequestedReturn } from './cycle.events.js';
 
 export interface CycleFacts {
@@ -8,6 +9,8 @@ export interface CycleFacts {
   periodStart: string;
   periodEnd: string;
   dueDate: string;
+  /** Given when drafting (partly or not at all); the event stores it whole, defaults filled in. */
+  chasePolicy?: ChasePolicy;
 }
 
 export type CycleLink = Omit<IssuedLink, 'tokenHash'> & { revoked: boolean; uses: number };

@@ -1,10 +1,21 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsDateString,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { ApiIdempotencyKey, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { ChasePolicyDto } from '../../../chasing/src/policy/chase-policy.dto.js';
+import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { CommandResult } from '../command-envelope.js';
 import { CommandResultDto } from '../command-http.js';
 import { Actor } from '../domain-error.js';
@@ -56,6 +67,15 @@ export class DraftCycleDto {
   @IsString()
   @Matches(SLUG)
   cycleId?: string;
+
+  @ApiPropertyOptional({
+    type: ChasePolicyDto,
+    description: 'How overdue agencies are chased; defaults apply',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChasePolicyDto)
+  chasePolicy?: ChasePolicyDto;
 }
 
 @ApiTags('cycles')
@@ -81,7 +101,11 @@ export class DraftCycleHttp {
   ): Promise<CommandResult> {
     const { cycleId = randomUUID(), ...facts } = body;
     const result = await this.commands.execute(
-      new DraftCycleCommand({ actor, correlationId }, { cycleId, ...facts }),
+      // A partial policy: the rules fill in the defaults and check it whole.
+      new DraftCycleCommand(
+        { actor, correlationId },
+        { cycleId, ...facts, chasePolicy: facts.chasePolicy as ChasePolicy | undefined },
+      ),
     );
     res.setHeader('ETag', `"${result.version}"`).setHeader('Location', `/cycles/${cycleId}`);
     return result;

@@ -1,0 +1,88 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { ChaseAgency } from '../../../libs/chasing/src/chase-agency/chase-agency.js';
+import { ScanForChases } from '../../../libs/chasing/src/scan/scan-for-chases.js';
+import { APP_CONFIG, AppConfig, Clock } from '../../../libs/config/src/index.js';
+import {
+  CHASE_SCHEDULER_ID,
+  ChaseAgencyJob,
+  CHASING_JOBS,
+  OutboxJob,
+  QUEUES,
+} from '../../../libs/queues/src/index.js';
+
+/** Runs a scan: enqueues what is due. Tests call it directly instead of waiting for the scheduler. */
+@Injectable()
+export class ChaseScanner {
+  constructor(
+    @Inject(ScanForChases) private readonly scan: ScanForChases,
+    @Inject(Clock) private readonly clock: Clock,
+    @InjectQueue(QUEUES.chasing) private readonly chasing: Queue,
+    @InjectQueue(QUEUES.mail) private readonly mail: Queue,
+  ) {}
+
+  async run(): Promise<{ enqueued: number }> {
+    const jobs = await this.scan.execute(this.clock.now());
+    const queues: Record<string, Queue> = { [QUEUES.chasing]: this.chasing, [QUEUES.mail]: this.mail };
+    for (const [name, queue] of Object.entries(queues)) {
+      const mine = jobs.filter((j) => j.queue === name);
+      if (mine.length === 0) continue;
+      await queue.addBulk(
+        mine.map((j: OutboxJob) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })),
+      );
+      // A job that gave up without an outcome (it could not reach PostgreSQL, say) is still owed: try it again.
+      for (const j of mine) {
+        const job = await queue.getJob(j.jobId);
+        if (job && (await job.isFailed())) await job.retry('failed');
+      }
+    }
+    return { enqueued: jobs.length };
+  }
+}
+
+/**
+ * The one Job Scheduler of chasing, upserted here and nowhere else, at start-up: every worker upserts the same
+ * id, so there is one schedule however many workers run.
+ */
+@Injectable()
+export class ChaseSchedule implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QUEUES.chasing) private readonly chasing: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.chasing.upsertJobScheduler(
+      CHASE_SCHEDULER_ID,
+      { every: this.config.mail.chaseScanEveryMs },
+      { name: CHASING_JOBS.scan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+    );
+  }
+}
+
+@Processor(QUEUES.chasing, { concurrency: 4 })
+export class ChasingProcessor extends WorkerHost {
+  private readonly logger = new Logger('Chasing');
+
+  constructor(
+    @Inject(ChaseScanner) private readonly scanner: ChaseScanner,
+    @Inject(ChaseAgency) private readonly chaseAgency: ChaseAgency,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case CHASING_JOBS.scan:
+        return this.scanner.run();
+      case CHASING_JOBS.chaseAgency: {
+        const outcome = await this.chaseAgency.execute(job.data as ChaseAgencyJob);
+        this.logger.debug(`chase ${job.id}: ${outcome}`);
+        return { outcome };
+      }
+      default:
+        throw new Error(`unknown chasing job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { linkToken } from '../../../auth/src/secrets.js';
+import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
+import { chaseDigestMail } from '../../../mail/src/templates/chase-digest.js';
+import { escalationMail } from '../../../mail/src/templates/escalation.js';
+import { ChaseMailJob } from '../../../queues/src/index.js';
+import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
+import { isInSendWindow, localTime, nextSendTime } from '../calendar/send-window.js';
+import { WorkingCalendar } from '../calendar/working-days.js';
+import { asChaseEvents, chaseStreamId } from '../chase/chase.events.js';
+import { CycleReturns, isOutstanding, OpenedCycle, policyOf } from '../cycle-returns.js';
+import { DeliveryResult, MailLedgerService } from '../delivery/mail-ledger.service.js';
+import { dueChase } from '../schedule/chase-schedule.js';
+
+export type ChaseMailOutcome =
+  | DeliveryResult
+  | { outcome: 'not-due'; why: string }
+  /** Outside the send window: try again when it next opens (an instant on the business clock). */
+  | { outcome: 'deferred'; until: Date };
+
+/**
+ * Sends one chase mail to one recipient, once. Everything it says is read again from the events, and it checks
+ * the chase is still due: a return submitted, extended or withdrawn after the chase was recorded stops it.
+ */
+@Injectable()
+export class SendChaseMail {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
+    @Inject(MailSender) private readonly mail: MailSender,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(job: ChaseMailJob, willRetry: boolean): Promise<ChaseMailOutcome> {
+    const streamId = chaseStreamId(job.cycleId, job.agencyId);
+    const chased = asChaseEvents(await this.store.readStream(streamId)).find(
+      (e) => e.type === 'AgencyChased' && e.data.step === job.step,
+    );
+    if (chased?.type !== 'AgencyChased') return { outcome: 'not-due', why: 'no such chase' };
+    const recipient = chased.data.recipients.find((r) => r.email === job.recipient);
+    if (!recipient) return { outcome: 'not-due', why: 'not a recipient of this chase' };
+
+    const { cycle, returns } = await this.cycleReturns.load(job.cycleId);
+    if (cycle.status !== 'open') return { outcome: 'not-due', why: `cycle ${cycle.status}` };
+    const outstanding = returns.filter((r) => r.agencyId === job.agencyId && isOutstanding(r));
+    if (outstanding.length === 0) return { outcome: 'not-due', why: 'nothing outstanding' };
+    const policy = policyOf(cycle);
+    const now = this.clock.now();
+    if (chased.data.kind !== 'now') {
+      const tz = policy.sendWindow.timeZone;
+      const due = dueChase(
+        policy,
+        this.calendar,
+        localTime(now, tz).date,
+        localTime(new Date(cycle.openedAt), tz).date,
+        outstanding.map((r) => ({ returnId: r.returnId, dueDate: r.dueDate })),
+      );
+      if (!due || due.date !== job.step) return { outcome: 'not-due', why: 'no longer due' };
+      // A chase the coordinator asked for goes at once; a scheduled one waits for the send window.
+      if (!isInSendWindow(now, policy.sendWindow, this.calendar)) {
+        return { outcome: 'deferred', until: nextSendTime(now, policy.sendWindow, this.calendar) };
+      }
+    }
+    const mail = await this.compose(cycle, job, recipient.role, chased.data.kind, outstanding);
+    return this.ledger.deliverOnce(
+      {
+        streamId,
+        prefix: 'Reminder',
+        key: job.step,
+        recipient: job.recipient,
+        willRetry,
+        send: () => this.mail.send(mail),
+      },
+      `chase-${job.step}`,
+    );
+  }
+
+  private async compose(
+    cycle: OpenedCycle,
+    job: ChaseMailJob,
+    role: 'lead' | 'senior' | 'coordinator',
+    kind: string,
+    outstanding: Parameters<CycleReturns['lines']>[1],
+  ): Promise<OutgoingMail> {
+    const { partnershipName, agency } = await this.cycleReturns.agency(cycle.partnershipId, job.agencyId);
+    const lines = await this.cycleReturns.lines(cycle, outstanding);
+    const dueDate = outstanding.map((r) => r.dueDate).sort()[0];
+    const agencyName = agency?.name ?? job.agencyId;
+    if (role === 'lead') {
+      const link = Object.values(cycle.links).find(
+        (l) => l.agencyId === job.agencyId && l.contactEmail === job.recipient && !l.revoked,
+      );
+      return chaseDigestMail(
+        kind === 'escalation' ? 'overdue' : (kind as 'reminder' | 'due' | 'overdue' | 'now'),
+        {
+          to: job.recipient,
+          contactName: agency?.contacts.get(job.recipient)?.name ?? job.recipient,
+          agencyName,
+          partnershipName,
+          cycleLabel: cycle.label,
+          dueDate,
+          returns: lines,
+          // Re-derived here from the link id and the secret: no token is stored or put in a job.
+          link: link
+            ? `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`
+            : null,
+        },
+      );
+    }
+    const name =
+      role === 'senior'
+        ? (agency?.contacts.get(job.recipient)?.name ?? job.recipient)
+        : ((await this.cycleReturns.coordinators(cycle.partnershipId)).find((c) => c.email === job.recipient)
+            ?.name ?? job.recipient);
+    return escalationMail({
+      to: job.recipient,
+      name,
+      agencyName,
+      partnershipName,
+      cycleLabel: cycle.label,
+      dueDate,
+      overdueChases: policyOf(cycle).escalateAfterOverdueChases,
+      returns: lines,
+    });
+  }
+}

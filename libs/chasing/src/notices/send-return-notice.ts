@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { linkToken } from '../../../auth/src/secrets.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
+import { returnSentBackMail } from '../../../mail/src/templates/return-sent-back.js';
+import { returnSubmittedMail } from '../../../mail/src/templates/return-submitted.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { ReturnNoticeJob } from '../../../queues/src/index.js';
+import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
+import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { notificationStreamId } from '../chase/chase.events.js';
+import { CycleReturns } from '../cycle-returns.js';
+import { MailLedgerService, TemporaryDeliveryError } from '../delivery/mail-ledger.service.js';
+
+/**
+ * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
+ * mails the agency's leads at once with the reviewer's reason; a submission mails the reviewers of its theme
+ * (a reviewer with no themes assigned reviews them all).
+ */
+@Injectable()
+export class SendReturnNotice {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
+    @Inject(MailSender) private readonly mail: MailSender,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(job: ReturnNoticeJob, willRetry: boolean): Promise<{ sent: number; recipients: number }> {
+    const events = await this.store.readStream<ReturnEvent>(returnStreamId(job.returnId), {});
+    const upTo = events.filter((e) => e.version <= job.version);
+    const last = upTo[upTo.length - 1];
+    if (!last || last.version !== job.version) return { sent: 0, recipients: 0 };
+    const event = { type: last.type, data: last.data } as ReturnEvent;
+    const state = upTo.reduce<ReturnState>(
+      (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
+      initialReturn(),
+    );
+    if (state.status === 'none') return { sent: 0, recipients: 0 };
+    const { cycle } = await this.cycleReturns.load(state.cycleId);
+    if (cycle.status === 'none' || cycle.status === 'drafted') return { sent: 0, recipients: 0 };
+    const plan = await this.plans.plan(state.partnershipId, state.planId);
+    const measureText = plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '';
+    const { partnershipName, agency } = await this.cycleReturns.agency(state.partnershipId, state.agencyId);
+
+    const mails: OutgoingMail[] = [];
+    if (event.type === 'ReturnSentBack') {
+      for (const contact of [...(agency?.contacts.values() ?? [])].filter((c) => c.role === 'lead')) {
+        const link = Object.values(cycle.links).find(
+          (l) => l.agencyId === state.agencyId && l.contactEmail === contact.email && !l.revoked,
+        );
+        mails.push(
+          returnSentBackMail({
+            to: contact.email,
+            contactName: contact.name,
+            partnershipName,
+            cycleLabel: cycle.label,
+            measureRef: state.measureRef,
+            measureText,
+            reason: event.data.reason,
+            link: link
+              ? `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`
+              : null,
+          }),
+        );
+      }
+    } else if (event.type === 'ReturnSubmitted') {
+      const reviewers: { email: string; name: string }[] = await this.dataSource.query(
+        `SELECT email, name FROM staff_accounts
+         WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
+           AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
+         ORDER BY email`,
+        [state.partnershipId, state.themeId],
+      );
+      const theme = plan.status === 'adopted' ? plan.themes.get(state.themeId) : undefined;
+      for (const reviewer of reviewers) {
+        mails.push(
+          returnSubmittedMail({
+            to: reviewer.email,
+            name: reviewer.name,
+            partnershipName,
+            cycleLabel: cycle.label,
+            agencyName: agency?.name ?? state.agencyId,
+            themeTitle: theme?.title ?? state.themeId,
+            measureRef: state.measureRef,
+            measureText,
+            late: event.data.late,
+            reviewUrl: `${this.config.publicBaseUrl}/returns/${encodeURIComponent(state.returnId)}`,
+          }),
+        );
+      }
+    }
+    // Each recipient on its own: one permanent failure is recorded and does not hold back the others; a
+    // temporary one makes the job retry, and the retry skips whoever already has their mail.
+    let sent = 0;
+    let temporary: unknown = null;
+    for (const mail of mails) {
+      try {
+        const result = await this.ledger.deliverOnce(
+          {
+            streamId: notificationStreamId(state.returnId),
+            prefix: 'Notification',
+            key: `v${job.version}`,
+            recipient: mail.to as string,
+            willRetry,
+            send: () => this.mail.send(mail),
+          },
+          `notice-${job.eventPosition}`,
+        );
+        if (result.outcome === 'sent') sent += 1;
+        if (result.outcome === 'in-progress')
+          temporary = new TemporaryDeliveryError('another attempt is sending');
+      } catch (error) {
+        if (error instanceof TemporaryDeliveryError) temporary = error;
+        else if ((error as Error).name !== 'UnrecoverableError') throw error;
+      }
+    }
+    if (temporary) throw temporary;
+    return { sent, recipients: mails.length };
+  }
+}

@@ -1,0 +1,73 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class SendWindowDto {
+  @ApiPropertyOptional({ example: '09:00' }) @IsOptional() @Matches(TIME) from?: string;
+  @ApiPropertyOptional({ example: '17:00' }) @IsOptional() @Matches(TIME) to?: string;
+  @ApiPropertyOptional({ example: 'Europe/London' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+}
+
+/** Any part left out takes the default (see DEFAULT_CHASE_POLICY). */
+export class ChasePolicyDto {
+  @ApiPropertyOptional({
+    example: [10, 3],
+    description: 'Reminders this many working days before the due date',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(60, { each: true })
+  remindWorkingDaysBefore?: number[];
+
+  @ApiPropertyOptional({ example: true, description: 'A reminder on the due date itself' })
+  @IsOptional()
+  @IsBoolean()
+  onDueDate?: boolean;
+
+  @ApiPropertyOptional({ example: 5, description: 'While overdue, a chase every this many working days' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  overdueEveryWorkingDays?: number;
+
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'After this many overdue chases, escalate to the coordinators and the senior contact',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  escalateAfterOverdueChases?: number;
+
+  @ApiPropertyOptional({
+    type: SendWindowDto,
+    description: 'Mail goes out only in these hours, on working days',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SendWindowDto)
+  sendWindow?: SendWindowDto;
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { chaseAgencyJob, chaseMailJob, OutboxJob } from '../../../queues/src/index.js';
+import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
+import { isInSendWindow, localTime } from '../calendar/send-window.js';
+import { WorkingCalendar } from '../calendar/working-days.js';
+import { ChasePolicy } from '../policy/chase-policy.js';
+import { dueChase, OutstandingReturn } from '../schedule/chase-schedule.js';
+
+interface AgencyRow {
+  cycle_id: string;
+  agency_id: string;
+  policy: ChasePolicy;
+  opened_at: Date;
+  outstanding: OutstandingReturn[];
+  chased_steps: string[];
+}
+
+/**
+ * What the chase scheduler enqueues on each scan, read from the return-status read model: each agency's due
+ * step not yet recorded, chases the coordinator asked for, and mails recorded but not yet sent (their jobs may
+ * have been lost with Redis). Every job id is derived from what it is for, so enqueueing it again is harmless.
+ */
+@Injectable()
+export class ScanForChases {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
+  ) {}
+
+  async execute(now: Date): Promise<OutboxJob[]> {
+    const agencies: AgencyRow[] = await this.dataSource.query(
+      `SELECT c.cycle_id, r.agency_id, c.policy, c.opened_at,
+              json_agg(json_build_object('returnId', r.return_id, 'dueDate', r.due_date) ORDER BY r.return_id)
+                AS outstanding,
+              coalesce((SELECT array_agg(s.step) FROM chase_steps s
+                        WHERE s.cycle_id = c.cycle_id AND s.agency_id = r.agency_id), '{}') AS chased_steps
+       FROM chase_cycles c JOIN return_status r ON r.cycle_id = c.cycle_id
+       WHERE c.status = 'open' AND r.status IN ('requested', 'draft')
+       GROUP BY c.cycle_id, r.agency_id, c.policy, c.opened_at`,
+    );
+    const jobs: OutboxJob[] = [];
+    for (const a of agencies) {
+      if (!isInSendWindow(now, a.policy.sendWindow, this.calendar)) continue;
+      const tz = a.policy.sendWindow.timeZone;
+      const due = dueChase(
+        a.policy,
+        this.calendar,
+        localTime(now, tz).date,
+        localTime(new Date(a.opened_at), tz).date,
+        a.outstanding,
+      );
+      if (due && !a.chased_steps.includes(due.date)) {
+        jobs.push(
+          chaseAgencyJob({ cycleId: a.cycle_id, agencyId: a.agency_id, step: due.date, kind: due.kind }),
+        );
+      }
+    }
+    const requested: { cycle_id: string; agency_id: string; step: string }[] = await this.dataSource.query(
+      `SELECT s.cycle_id, s.agency_id, s.step FROM chase_steps s JOIN chase_cycles c USING (cycle_id)
+       WHERE s.state = 'requested' AND c.status = 'open'`,
+    );
+    for (const r of requested) {
+      jobs.push(chaseAgencyJob({ cycleId: r.cycle_id, agencyId: r.agency_id, step: r.step, kind: 'now' }));
+    }
+    const unsent: { cycle_id: string; agency_id: string; step: string; recipient: string }[] =
+      await this.dataSource.query(
+        `SELECT m.cycle_id, m.agency_id, m.step, m.recipient FROM chase_mails m JOIN chase_cycles c USING (cycle_id)
+         WHERE m.state IN ('pending', 'claimed', 'retrying') AND c.status = 'open'`,
+      );
+    for (const m of unsent) {
+      jobs.push(
+        chaseMailJob({ cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step, recipient: m.recipient }),
+      );
+    }
+    return jobs;
+  }
+}

@@ -1,0 +1,46 @@
+import { escapeHtml } from './escape-html.js';
+
+/** One return still waiting for the agency, as a digest lists it. */
+export interface OutstandingReturnLine {
+  ref: string;
+  text: string;
+  /** In words: "not started", "draft saved", "sent back: <reason>". */
+  state: string;
+  dueDate: string;
+}
+
+/** "Tuesday 21 April 2020", as people write it here (en-GB's own format puts a comma after the day). */
+export const longDate = (iso: string) => {
+  const at = new Date(`${iso}T12:00:00Z`);
+  const part = (o: Intl.DateTimeFormatOptions) => at.toLocaleDateString('en-GB', { ...o, timeZone: 'UTC' });
+  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', year: 'numeric' })}`;
+};
+
+export function outstandingText(lines: OutstandingReturnLine[]): string[] {
+  return lines.map((l) => `  ${l.ref}  ${l.text}\n      ${l.state}; due ${longDate(l.dueDate)}`);
+}
+
+export function outstandingHtml(lines: OutstandingReturnLine[]): string {
+  return `<table role="presentation" cellpadding="4">${lines
+    .map(
+      (l) =>
+        `<tr><td><strong>${escapeHtml(l.ref)}</strong></td><td>${escapeHtml(l.text)}</td>` +
+        `<td>${escapeHtml(l.state)}</td><td>due ${escapeHtml(longDate(l.dueDate))}</td></tr>`,
+    )
+    .join('')}</table>`;
+}
+
+export const page = (body: string) =>
+  `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px">\n${body}\n</body></html>`;
+
+export function linkText(link: string | null): string[] {
+  return link
+    ? ['Open your returns with this link (it is yours: please do not forward it):', link]
+    : ['Reply to this email if you need a new link to your returns.'];
+}
+
+export function linkHtml(link: string | null): string {
+  return link
+    ? `<p><a href="${escapeHtml(link)}" style="font-weight: bold">Open your returns</a> (this link is yours: please do not forward it).</p>`
+    : '<p>Reply to this email if you need a new link to your returns.</p>';
+}

@@ -1,0 +1,39 @@
+import { OutgoingMail } from '../mail-sender.js';
+import { escapeHtml } from './escape-html.js';
+import { linkHtml, linkText, page } from './outstanding-returns.js';
+
+/** To the agency's leads as soon as a reviewer sends a return back, with the reviewer's reason. */
+export interface ReturnSentBackMail {
+  to: string;
+  contactName: string;
+  partnershipName: string;
+  cycleLabel: string;
+  measureRef: string;
+  measureText: string;
+  reason: string;
+  link: string | null;
+}
+
+export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
+  const subject = `${m.partnershipName}: your return on ${m.measureRef} for ${m.cycleLabel} needs changes`;
+  const text = [
+    `Dear ${m.contactName},`,
+    '',
+    `A reviewer has sent back your return on ${m.measureRef} (${m.measureText}) for ${m.cycleLabel}. They said:`,
+    '',
+    ...m.reason.split('\n').map((line) => `  ${line}`),
+    '',
+    'Please make the changes and submit it again.',
+    ...linkText(m.link),
+    '',
+    'Thank you,',
+    m.partnershipName,
+  ].join('\n');
+  const html = page(`<p>Dear ${escapeHtml(m.contactName)},</p>
+<p>A reviewer has sent back your return on <strong>${escapeHtml(m.measureRef)}</strong> (${escapeHtml(m.measureText)}) for ${escapeHtml(m.cycleLabel)}. They said:</p>
+<blockquote style="white-space: pre-wrap">${escapeHtml(m.reason)}</blockquote>
+<p>Please make the changes and submit it again.</p>
+${linkHtml(m.link)}
+<p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>`);
+  return { to: m.to, subject, text, html };
+}

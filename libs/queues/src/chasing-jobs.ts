@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { StoredEvent } from '../../event-store/src/index.js';
+import type { OutboxJob } from './outbox.js';
+import { QUEUES } from './queues.js';
+
+export const CHASING_JOBS = {
+  /** Run by the one Job Scheduler: finds what is due in the return-status read model and enqueues it. */
+  scan: 'chase-scan',
+  /** Records that an agency is chased at a step (and who gets the mail); the mails follow from the event. */
+  chaseAgency: 'chase-agency',
+  /** One chase mail to one recipient. */
+  chaseMail: 'chase-mail',
+  /** The agency's leads hear at once that a return was sent back, and why. */
+  sentBackMail: 'sent-back-mail',
+  /** The theme's reviewers hear that a return was submitted. */
+  submittedMail: 'submitted-mail',
+} as const;
+
+/** The id of the one Job Scheduler that scans for due chases. */
+export const CHASE_SCHEDULER_ID = 'chase-scan';
+
+export interface ChaseAgencyJob {
+  cycleId: string;
+  agencyId: string;
+  step: string;
+  kind: string;
+}
+
+/** Ids and an address only: what the mail says is re-read from the events when it is sent. */
+export interface ChaseMailJob {
+  cycleId: string;
+  agencyId: string;
+  step: string;
+  recipient: string;
+}
+
+export interface ReturnNoticeJob {
+  returnId: string;
+  /** The version of the ReturnSentBack or ReturnSubmitted event in the return's stream. */
+  version: number;
+  eventPosition: number;
+}
+
+// BullMQ job ids may not contain ":"; cycle and agency ids never contain "." or ":".
+const short = (text: string) => createHash('sha256').update(text.toLowerCase()).digest('hex').slice(0, 16);
+
+export function chaseAgencyJob(data: ChaseAgencyJob): OutboxJob {
+  return {
+    queue: QUEUES.chasing,
+    name: CHASING_JOBS.chaseAgency,
+    data,
+    jobId: `chase.${data.cycleId}.${data.agencyId}.${data.step}`,
+  };
+}
+
+export function chaseMailJob(data: ChaseMailJob): OutboxJob {
+  return {
+    queue: QUEUES.mail,
+    name: CHASING_JOBS.chaseMail,
+    data,
+    jobId: `chase-mail.${data.cycleId}.${data.agencyId}.${data.step}.${short(data.recipient)}`,
+  };
+}
+
+/** The jobs chasing and its notices need from a stored event. */
+export function chasingJobsFor(event: StoredEvent): OutboxJob[] {
+  const [, cycleId, agencyId] = event.streamId.split(':');
+  switch (event.type) {
+    case 'ChaseRequested':
+      return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
+    case 'AgencyChased': {
+      const d = event.data as { step: string; recipients: { email: string }[] };
+      return d.recipients.map((r) => chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }));
+    }
+    case 'ReturnSentBack':
+    case 'ReturnSubmitted': {
+      const data: ReturnNoticeJob = {
+        returnId: event.streamId.replace(/^return:/, ''),
+        version: event.version,
+        eventPosition: event.globalPosition,
+      };
+      const sentBack = event.type === 'ReturnSentBack';
+      return [
+        {
+          queue: QUEUES.mail,
+          name: sentBack ? CHASING_JOBS.sentBackMail : CHASING_JOBS.submittedMail,
+          data,
+          jobId: `${sentBack ? 'sent-back' : 'submitted'}-${event.globalPosition}`,
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
