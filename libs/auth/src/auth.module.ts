@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReturnsModule } from '../../returns/src/returns.module.js';
 import { LinksAdminHttp } from './submission-links/links-admin.http.js';
+import { LinksAdmin } from './submission-links/links-admin.service.js';
 import { SubmissionLinkHttp } from './submission-links/submission-link.http.js';
 import { SubmissionLinkService } from './submission-links/submission-link.service.js';
 import { AuthMiddleware } from './auth.middleware.js';
@@ -12,7 +13,7 @@ import { ApiTokensHttp } from './tokens/api-tokens.http.js';
 @Module({
   imports: [ReturnsModule],
   controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
-  providers: [AuthService, AuthMiddleware, SubmissionLinkService],
-  exports: [AuthService, AuthMiddleware],
+  providers: [AuthService, AuthMiddleware, SubmissionLinkService, LinksAdmin],
+  exports: [AuthService, AuthMiddleware, LinksAdmin],
 })
 export class AuthModule {}

@@ -4,10 +4,15 @@ import { AuthModule } from '../../auth/src/auth.module.js';
 import { ReturnsModule } from '../../returns/src/returns.module.js';
 import { AgencyPages } from './agency.pages.js';
 import { SignInPage } from './sign-in.page.js';
+import { ReviewPages } from './review.pages.js';
+import { CoordinatePages } from './coordinate.pages.js';
+import { WebQueries } from './web-queries.js';
+import { PartnershipIndex } from '../../returns/src/partnership-index.js';
 
 /** The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). */
 @Module({
   imports: [CqrsModule, ReturnsModule, AuthModule],
-  controllers: [SignInPage, AgencyPages],
+  controllers: [SignInPage, AgencyPages, ReviewPages, CoordinatePages],
+  providers: [WebQueries, PartnershipIndex],
 })
 export class WebModule {}

@@ -1,0 +1,137 @@
+import { Browser, Page } from 'playwright-core';
+import { checkPage, fitsNarrowScreen, launchBrowser } from '../support/browser.js';
+import {
+  eventually,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from '../support/product.js';
+
+/**
+ * The whole journey in a real browser: the coordinator opens a cycle; the agency lead follows the link in the
+ * mail and submits; the reviewer sends it back; the lead fixes and resubmits; the reviewer approves; the
+ * coordinator closes the cycle and downloads the report. A screenshot of each page is kept.
+ */
+describe('the whole journey in the browser (e2e)', () => {
+  let product: Product;
+  let browser: Browser;
+  const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const leadEmail = csp.contacts.find((c) => c.role === 'lead')!.email;
+
+  beforeAll(async () => {
+    product = await startProduct('browser_journey');
+    await importSevenoaks(product.store);
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await product.stop();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${product.baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  it('runs a cycle from opening to the report', async () => {
+    // The coordinator opens a cycle.
+    const coordinator = await signIn(STAFF.coordinator);
+    await coordinator.waitForURL('**/coordinate');
+    await checkPage(coordinator, 'j01-coordinator-cycles');
+    await coordinator.getByRole('button', { name: 'Open a monitoring cycle' }).click();
+    await checkPage(coordinator, 'j02-open-cycle');
+    await coordinator.getByLabel('Name of the cycle').fill('Year 1 2019/20 (April 2019 - March 2020)');
+    await coordinator.getByLabel('Period starts').fill('2019-04-01');
+    await coordinator.getByLabel('Period ends').fill('2020-03-31');
+    await coordinator.getByLabel('Returns due by').fill('2030-04-30');
+    await coordinator.getByRole('button', { name: 'Open the cycle' }).click();
+    await coordinator.waitForURL('**/coordinate/cycles/*');
+    expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Cycle opened');
+    await checkPage(coordinator, 'j03-dashboard');
+    expect(await fitsNarrowScreen(coordinator)).toBe(true);
+    const cycleId = coordinator.url().split('/coordinate/cycles/')[1].split('?')[0];
+
+    // The agency lead follows the link in the mail.
+    const mail = await eventually(async () => product.smtp.mails.find((m) => m.to.includes(leadEmail)));
+    const link = /(http:\/\/\S+\/l\/[A-Za-z0-9_-]{43})/
+      .exec(mail.text)![1]
+      .replace(product.config.publicBaseUrl, product.baseUrl);
+    const leadContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const lead = await leadContext.newPage();
+    await lead.goto(link);
+    await lead.getByRole('button', { name: 'Continue' }).click();
+    await lead.waitForURL(`**/agency/cycles/${cycleId}`);
+    await lead.getByRole('link', { name: /^S1:/ }).click();
+    await lead.getByLabel('Amber: some concern').check();
+    await lead.getByLabel('Progress this period').fill('Most actions are on track.');
+    await lead.getByLabel('No change').check();
+    await lead.getByRole('button', { name: 'Continue' }).click();
+    await lead.getByRole('button', { name: 'Submit return' }).click();
+    await lead.waitForURL('**/submitted');
+
+    // The reviewer sends it back with a reason.
+    const reviewer = await signIn(STAFF.reviewer);
+    await reviewer.waitForURL('**/review');
+    await checkPage(reviewer, 'j04-review-queue');
+    await reviewer.getByRole('link', { name: 'Review S1' }).click();
+    await reviewer.waitForURL('**/review/returns/**');
+    await checkPage(reviewer, 'j05-review-return');
+    await reviewer.getByRole('button', { name: 'Send back' }).click();
+    expect(await reviewer.textContent('.govuk-error-summary')).toContain('Say what needs to change');
+    await reviewer
+      .getByLabel('Or send it back: what needs to change?')
+      .fill('Please add the percentage on target.');
+    await reviewer.getByRole('button', { name: 'Send back' }).click();
+    await reviewer.waitForURL('**/review');
+
+    // The lead sees why, fixes it and resubmits.
+    const sentBack = await eventually(
+      async () =>
+        product.smtp.mails.find((m) => m.to.includes(leadEmail) && /sent back|changes/i.test(m.subject)) ??
+        true,
+    );
+    expect(sentBack).toBeTruthy();
+    await lead.goto(`${product.baseUrl}/agency/returns/${cycleId}.S1`);
+    expect(await lead.textContent('.govuk-notification-banner')).toContain(
+      'Please add the percentage on target.',
+    );
+    await checkPage(lead, 'j06-sent-back');
+    await lead.getByLabel('Green: on target').check();
+    await lead.getByLabel('Progress this period').fill('The plan is at **98%** on target.');
+    await lead.getByRole('button', { name: 'Continue' }).click();
+    await lead.getByRole('button', { name: 'Submit return' }).click();
+    await lead.waitForURL('**/submitted');
+
+    // A different reviewer approves it, seeing what changed since the first submission.
+    await reviewer.goto(`${product.baseUrl}/review/returns/${cycleId}.S1`);
+    expect(await reviewer.textContent('main')).toContain('Changed since it was last submitted');
+    await reviewer.getByRole('button', { name: 'Approve' }).click();
+    await reviewer.waitForURL('**/review');
+
+    // The coordinator sees the history, closes the cycle and downloads the report.
+    await coordinator.goto(`${product.baseUrl}/coordinate/returns/${cycleId}.S1`);
+    const history = await coordinator.textContent('ol.govuk-list');
+    expect(history).toContain('ReturnSentBack');
+    expect(history).toContain('Please add the percentage on target.');
+    await checkPage(coordinator, 'j07-return-history');
+    await coordinator.goto(`${product.baseUrl}/coordinate/cycles/${cycleId}`);
+    await coordinator.getByLabel('Close even though some returns are not approved or withdrawn').check();
+    await coordinator.getByLabel('Reason (needed when closing early)').fill('Year end');
+    await coordinator.getByRole('button', { name: 'Close the cycle' }).click();
+    expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Cycle closed');
+    const report = await coordinator.request.get(`${product.baseUrl}/cycles/${cycleId}/report?format=json`);
+    expect(report.status()).toBe(200);
+    expect(JSON.stringify(await report.json())).toContain('98%');
+
+    await coordinator.goto(`${product.baseUrl}/coordinate/plan`);
+    await checkPage(coordinator, 'j08-plan');
+  }, 120_000);
+});
