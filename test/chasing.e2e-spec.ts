@@ -3,6 +3,10 @@ import { addDays } from '../libs/chasing/src/calendar/working-days.js';
 import { FixedClock } from '../libs/config/src/index.js';
 import { AuthService } from '../libs/auth/src/index.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
+import { startWorker } from '../apps/worker/src/main.js';
+import { chaseStreamId } from '../libs/chasing/src/chase/chase.events.js';
+import { Queue } from 'bullmq';
+import { bullConnection, CHASING_JOBS, QUEUES } from '../libs/queues/src/index.js';
 import { CaughtMail } from './support/smtp-sink.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 
@@ -226,5 +230,197 @@ describe('chasing (e2e)', () => {
       true,
     );
     expect((await call('GET', `/cycles/${cycleId}/chases`, as.reviewer)).status).toBe(403);
+  });
+
+  /** Waits for the relay to have turned every AgencyChased of the cycle into mail jobs that are all finished. */
+  async function chaseRecords(cycleId: string) {
+    return (await call('GET', `/cycles/${cycleId}/chases`, as.coordinator)).body.chases as {
+      agencyId: string;
+      step: string;
+      recipients: {
+        email: string;
+        state: string;
+        messageId: string | null;
+        reason: string | null;
+        responseCode: number | null;
+      }[];
+    }[];
+  }
+
+  it('mails the agency at once when a return is sent back, with the reason; submissions go to the theme’s reviewers', async () => {
+    const cycleId = await openCycle('notices', ['S1'], '2020-07-31', new Date('2020-06-01T10:00:00Z'));
+    await eventually(async () => product.smtp.mails.some((m) => m.subject.includes('Cycle notices')));
+    // Raj reviews the caring theme only; Rita has no themes, so reviews them all.
+    const themes = await call('PUT', `/staff/${STAFF.reviewer2}/themes`, as.coordinator, {
+      themeIds: ['caring-communities'],
+    });
+    expect(themes.status).toBe(200);
+    expect(
+      (await call('PUT', `/staff/${STAFF.reviewer2}/themes`, as.reviewer, { themeIds: [] })).status,
+    ).toBe(403);
+
+    const csp = await lead('sevenoaks-csp', LEADS.csp);
+    expect((await call('POST', `/returns/${cycleId}.S1/submit`, csp, submission)).status).toBe(200);
+    const submitted = await eventually(async () =>
+      product.smtp.mails.find((m) => m.subject.includes('has submitted S1 for Cycle notices')),
+    );
+    expect(submitted.to).toEqual([STAFF.reviewer]);
+    expect(submitted.text).toContain('Safe Communities');
+
+    const reason = 'Figures for <Q4> are missing & the target is unclear';
+    expect((await call('POST', `/returns/${cycleId}.S1/send-back`, as.reviewer, { reason })).status).toBe(
+      200,
+    );
+    const sentBack = await eventually(async () =>
+      product.smtp.mails.find(
+        (m) => m.subject.includes('needs changes') && m.subject.includes('Cycle notices'),
+      ),
+    );
+    expect(sentBack.to).toEqual([LEADS.csp]);
+    expect(sentBack.text).toContain(reason);
+    expect(sentBack.html).toContain('Figures for &lt;Q4&gt; are missing &amp; the target is unclear');
+    expect(sentBack.text).toMatch(/\/l\/[A-Za-z0-9_-]{43}/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      product.smtp.mails.filter((m) => m.subject.includes('has submitted S1 for Cycle notices')),
+    ).toHaveLength(1);
+    await call('PUT', `/staff/${STAFF.reviewer2}/themes`, as.coordinator, { themeIds: [] });
+  });
+
+  it('chases now on request; retries a 421 and sends once; records a 550 and does not retry it', async () => {
+    const cycleId = await openCycle('delivery', ['S1', 'D4'], '2020-12-31', new Date('2020-06-01T10:00:00Z'));
+    await eventually(
+      async () => product.smtp.mails.filter((m) => m.subject.includes('Cycle delivery')).length >= 2,
+    );
+    const offered = (to: string) =>
+      product.smtp.offered.filter(
+        (m) => m.to.includes(to) && CHASE.test(m.subject) && m.subject.includes('Cycle delivery'),
+      );
+    product.smtp.respond = (mail) => {
+      if (!CHASE.test(mail.subject)) return null;
+      if (mail.to.includes(LEADS.kcc)) return { code: 550, message: 'No such user here' };
+      if (mail.to.includes(LEADS.csp) && offered(LEADS.csp).length === 1) {
+        return { code: 421, message: 'Try again later' };
+      }
+      return null;
+    };
+    try {
+      expect((await call('POST', `/cycles/${cycleId}/chase`, as.reviewer)).status).toBe(403);
+      expect(
+        (await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-hat/chase`, as.coordinator)).status,
+      ).toBe(404);
+      const chased = await call('POST', `/cycles/${cycleId}/chase`, as.coordinator);
+      expect(chased.status).toBe(202);
+      expect(chased.body.chased.map((c: { agencyId: string }) => c.agencyId)).toEqual([
+        'kent-cc',
+        'sevenoaks-csp',
+      ]);
+
+      const records = await eventually(async () => {
+        const r = await chaseRecords(cycleId);
+        const states = r.flatMap((c) => c.recipients.map((x) => x.state));
+        return states.length === 2 && states.every((x) => x === 'sent' || x === 'failed') ? r : null;
+      });
+      const csp = records.find((c) => c.agencyId === 'sevenoaks-csp')!.recipients[0];
+      const kcc = records.find((c) => c.agencyId === 'kent-cc')!.recipients[0];
+      expect(csp).toMatchObject({ email: LEADS.csp, state: 'sent' });
+      expect(csp.messageId).toMatch(/^<.+>$/);
+      expect(kcc).toMatchObject({ email: LEADS.kcc, state: 'failed', responseCode: 550 });
+      expect(kcc.reason).toContain('No such user here');
+      await new Promise((r) => setTimeout(r, 1000)); // longer than every retry delay
+      expect(offered(LEADS.csp)).toHaveLength(2);
+      expect(
+        chaseMails().filter((m) => m.to.includes(LEADS.csp) && m.subject.includes('Cycle delivery')),
+      ).toHaveLength(1);
+      expect(offered(LEADS.kcc)).toHaveLength(1);
+      const trail = await product.store.readStream(chaseStreamId(cycleId, 'sevenoaks-csp'));
+      expect(trail.map((e) => e.type)).toEqual([
+        'ChaseRequested',
+        'AgencyChased',
+        'ReminderClaimed',
+        'ReminderDeliveryFailed',
+        'ReminderClaimed',
+        'ReminderSent',
+      ]);
+      expect(trail[1].metadata).toMatchObject({ actorRole: 'system' });
+      expect(trail[0].metadata).toMatchObject({ actorId: STAFF.coordinator, actorRole: 'coordinator' });
+      const failed = await product.store.readStream(chaseStreamId(cycleId, 'kent-cc'));
+      expect(failed.map((e) => e.type).slice(-1)).toEqual(['ReminderDeliveryFailed']);
+      expect(failed[failed.length - 1].data).toMatchObject({
+        permanent: true,
+        willRetry: false,
+        responseCode: 550,
+      });
+    } finally {
+      product.smtp.respond = null;
+    }
+  });
+
+  it('two workers at once, each given every mail job twice, send each mail once', async () => {
+    const cycleId = await openCycle(
+      'racing',
+      ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
+      '2020-12-31',
+      new Date('2020-06-01T10:00:00Z'),
+    );
+    await eventually(
+      async () => product.smtp.mails.filter((m) => m.subject.includes('Cycle racing')).length >= 7,
+    );
+    const second = await startWorker(product.config, { clock, relayPollIntervalMs: 25 });
+    const mailQueue = new Queue(QUEUES.mail, {
+      connection: bullConnection(product.config.redisUrl),
+      prefix: product.config.queuePrefix,
+    });
+    product.smtp.delayMs = 50;
+    try {
+      const chased = await call('POST', `/cycles/${cycleId}/chase`, as.coordinator);
+      expect(chased.body.chased).toHaveLength(6);
+      // Duplicates under other ids, as a scan and the relay racing (or a Redis that lost its job ids) would make.
+      for (const { agencyId, step } of chased.body.chased as { agencyId: string; step: string }[]) {
+        const recorded = await eventually(async () =>
+          (await product.store.readStream(chaseStreamId(cycleId, agencyId))).find(
+            (e) => e.type === 'AgencyChased',
+          ),
+        );
+        for (const r of (recorded.data as { recipients: { email: string }[] }).recipients) {
+          for (const copy of ['a', 'b']) {
+            await mailQueue.add(
+              CHASING_JOBS.chaseMail,
+              { cycleId, agencyId, step, recipient: r.email },
+              { jobId: `dup-${copy}.${cycleId}.${agencyId}.${r.email}` },
+            );
+          }
+        }
+      }
+      const mine = () => chaseMails().filter((m) => m.subject.includes('Cycle racing'));
+      await eventually(async () => mine().length >= 7);
+      await eventually(
+        async () => (await mailQueue.getJobCounts('active', 'waiting', 'delayed')).active === 0,
+        10_000,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const to = mine()
+        .flatMap((m) => m.to)
+        .sort();
+      expect(to).toEqual([...new Set(to)]);
+      expect(to).toHaveLength(7);
+    } finally {
+      product.smtp.delayMs = 0;
+      await mailQueue.close();
+      await second.close();
+    }
+  });
+
+  it('shows the queues to coordinators only', async () => {
+    expect((await fetch(`${product.baseUrl}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${product.baseUrl}/admin/queues`, { headers: as.reviewer })).status).toBe(403);
+    expect((await fetch(`${product.baseUrl}/admin/queues`, { headers: as.viewer })).status).toBe(403);
+    const page = await fetch(`${product.baseUrl}/admin/queues`, { headers: as.coordinator });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('__UI_CONFIG__');
+    const queues = await fetch(`${product.baseUrl}/admin/queues/api/queues`, { headers: as.coordinator });
+    expect(queues.status).toBe(200);
+    const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
+    expect(names).toEqual(['chasing', 'mail', 'reporting']);
   });
 });

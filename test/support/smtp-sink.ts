@@ -16,14 +16,22 @@ export class SmtpSink {
   private server!: SMTPServer;
   /** Optional: answer some messages with an SMTP error instead of accepting them. */
   respond: ((mail: CaughtMail) => { code: number; message: string } | null) | null = null;
+  /** Optional: wait this long before answering a message, as a slow server does. */
+  delayMs = 0;
+  /** Every message offered (accepted or refused), for counting attempts. */
+  readonly offered: CaughtMail[] = [];
+  private readonly closed = new Set<string>();
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onClose: (session) => {
+        this.closed.add(session.id);
+      },
       onData: (stream, session, callback) => {
-        simpleParser(stream).then((parsed) => {
+        simpleParser(stream).then(async (parsed) => {
           const mail: CaughtMail = {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: parsed.subject ?? '',
@@ -31,6 +39,10 @@ export class SmtpSink {
             html: typeof parsed.html === 'string' ? parsed.html : '',
             parsed,
           };
+          this.offered.push(mail);
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          // A client that went away before hearing the answer (a killed worker) has not delivered the mail.
+          if (this.closed.has(session.id)) return callback(new Error('client gone'));
           const failure = this.respond?.(mail);
           if (failure) {
             const error = Object.assign(new Error(failure.message), { responseCode: failure.code });

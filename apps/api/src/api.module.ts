@@ -13,6 +13,7 @@ import { WebModule } from '../../../libs/web/src/web.module.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
 import { ChasingModule } from '../../../libs/chasing/src/chasing.module.js';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
 import { HealthController } from './health/health.controller.js';
@@ -34,6 +35,7 @@ export class ApiModule implements NestModule {
         ReturnsModule,
         ReportingModule,
         ChasingModule,
+        QueueDashboardModule,
       ],
       controllers: [HealthController, ...(development && !config.smtpUrl ? [DevMailHttp] : [])],
     };

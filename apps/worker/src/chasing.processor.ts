@@ -52,8 +52,26 @@ export class ChaseSchedule implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private readonly logger = new Logger('ChaseSchedule');
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.chasing.upsertJobScheduler(
+    await this.upsert();
+    // Redis keeps nothing the product needs, so it may come back empty: put the schedule back when it does.
+    const client = await this.chasing.backend.client;
+    let first = true;
+    client.on('ready', () => {
+      if (first) {
+        first = false;
+        return;
+      }
+      this.upsert().catch((error: Error) =>
+        this.logger.error(`could not restore the schedule: ${error.message}`),
+      );
+    });
+  }
+
+  private upsert() {
+    return this.chasing.upsertJobScheduler(
       CHASE_SCHEDULER_ID,
       { every: this.config.mail.chaseScanEveryMs },
       { name: CHASING_JOBS.scan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },

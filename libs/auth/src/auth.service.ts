@@ -50,6 +50,8 @@ export class AuthService {
     name: string;
     role: StaffRole;
     password: string;
+    /** The themes a reviewer looks after; none means every theme. Submissions are announced by theme. */
+    themeIds?: string[];
   }): Promise<{ staffId: string }> {
     if (!STAFF_ROLES.includes(input.role)) {
       throw new DomainError('invalid-role', `role must be one of ${STAFF_ROLES.join(', ')}`, 422, 'role');
@@ -66,9 +68,9 @@ export class AuthService {
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
       await this.dataSource.query(
-        `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash)
-         VALUES ($1, $2, lower($3), $4, $5, $6)`,
-        [staffId, input.partnershipId, input.email, input.name, input.role, hash],
+        `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
+         VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
+        [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -77,6 +79,16 @@ export class AuthService {
       throw error;
     }
     return { staffId };
+  }
+
+  /** Which themes a reviewer looks after (none: every theme). */
+  async assignThemes(partnershipId: string, email: string, themeIds: string[]): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE staff_accounts SET theme_ids = $3 WHERE partnership_id = $1 AND lower(email) = lower($2)
+       RETURNING staff_id`,
+      [partnershipId, email, [...new Set(themeIds)]],
+    );
+    return rows.length > 0;
   }
 
   /** A new session on every sign-in (never reusing one a browser already had), or null. */

@@ -1,6 +1,17 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { CurrentActor } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
@@ -10,6 +21,16 @@ export class CreateStaffDto {
   @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @IsIn(STAFF_ROLES) role: StaffRole;
   @IsString() @MinLength(12) @MaxLength(200) password: string;
+  /** For reviewers: the themes they review (they hear of submissions in these); none means every theme. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z0-9-]{1,64}$/, { each: true })
+  themeIds?: string[];
+}
+
+export class ThemesDto {
+  @IsArray() @ArrayMaxSize(100) @Matches(/^[a-z0-9-]{1,64}$/, { each: true }) themeIds: string[];
 }
 
 /** A coordinator adds reviewers, viewers and other coordinators to their own partnership. */
@@ -23,6 +44,24 @@ export class StaffHttp {
     if (actor.role !== 'coordinator')
       throw new DomainError('forbidden', 'Only a coordinator can add staff', 403);
     const { staffId } = await this.auth.createStaff({ ...body, partnershipId: actor.partnershipId });
-    return { staffId, email: body.email.toLowerCase(), role: body.role, partnershipId: actor.partnershipId };
+    return {
+      staffId,
+      email: body.email.toLowerCase(),
+      role: body.role,
+      partnershipId: actor.partnershipId,
+      themeIds: body.themeIds ?? [],
+    };
+  }
+
+  /** Sets the themes a reviewer looks after; an empty list means every theme. */
+  @Put(':email/themes')
+  @HttpCode(200)
+  async themes(@Param('email') email: string, @Body() body: ThemesDto, @CurrentActor() actor: Actor) {
+    if (actor.role !== 'coordinator')
+      throw new DomainError('forbidden', 'Only a coordinator can assign themes', 403);
+    if (!(await this.auth.assignThemes(actor.partnershipId, email, body.themeIds))) {
+      throw new DomainError('staff-not-found', 'No such staff account', 404);
+    }
+    return { email: email.toLowerCase(), themeIds: [...new Set(body.themeIds)] };
   }
 }

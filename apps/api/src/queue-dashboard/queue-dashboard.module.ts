@@ -1,0 +1,63 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
+import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
+import { RequestWithActor } from '../../../../libs/http/src/index.js';
+import { bullConnection, QUEUES } from '../../../../libs/queues/src/index.js';
+
+export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
+
+/**
+ * Bull Board has no sign-in of its own: this runs before it and lets coordinators through only (401 for nobody
+ * signed in, 403 for every other role). It resolves the caller itself, whatever order middleware runs in.
+ */
+export function coordinatorsOnly(auth: AuthMiddleware) {
+  return (req: RequestWithActor, res: Response, next: NextFunction) => {
+    const decide = () => {
+      const refuse = (status: number, title: string) =>
+        res
+          .status(status)
+          .type('application/problem+json')
+          .send(JSON.stringify({ type: 'about:blank', title, status }));
+      if (!req.actor) return refuse(401, 'Sign in first');
+      if (req.actor.role !== 'coordinator') return refuse(403, 'Only a coordinator can see the queues');
+      next();
+    };
+    if (req.actor) return decide();
+    auth.use(req, res, (error?: unknown) => (error ? next(error) : decide())).catch(next);
+  };
+}
+
+/** The queue dashboard at /admin/queues: the mail, chasing and reporting queues, for coordinators. */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: bullConnection(config.redisUrl),
+        prefix: config.queuePrefix,
+      }),
+    }),
+    BullModule.registerQueue({ name: QUEUES.mail }, { name: QUEUES.chasing }, { name: QUEUES.reporting }),
+    // forRootAsync: two apps in one process (the tests) each get their own board and adapter.
+    BullBoardModule.forRootAsync({
+      imports: [AuthModule],
+      inject: [AuthMiddleware],
+      useFactory: (auth: AuthMiddleware) => ({
+        route: QUEUE_DASHBOARD_ROUTE,
+        adapter: ExpressAdapter,
+        middleware: coordinatorsOnly(auth),
+      }),
+    }),
+    BullBoardModule.forFeature(
+      { name: QUEUES.mail, adapter: BullMQAdapter },
+      { name: QUEUES.chasing, adapter: BullMQAdapter },
+      { name: QUEUES.reporting, adapter: BullMQAdapter },
+    ),
+  ],
+})
+export class QueueDashboardModule {}
