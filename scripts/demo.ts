@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { startApi } from '../apps/api/src/main.js';
 import { startWorker } from '../apps/worker/src/main.js';
+import { AuthService, StaffRole } from '../libs/auth/src/index.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { exitOnSignalWithin } from '../libs/config/src/shutdown.js';
 import { EventStore } from '../libs/event-store/src/index.js';
@@ -15,6 +16,11 @@ import { Actor } from '../libs/returns/src/domain-error.js';
 
 const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
 const DEMO_CYCLE = 'sevenoaks-2019-20-demo';
+const DEMO_PASSWORD = 'demo password only';
+const DEMO_STAFF: [string, StaffRole][] = [
+  ['coordinator@sevenoaks.example.org', 'coordinator'],
+  ['reviewer@sevenoaks.example.org', 'reviewer'],
+];
 
 /**
  * npm start: the api and the worker in one process, with the Sevenoaks plan imported and a demo cycle open.
@@ -22,6 +28,8 @@ const DEMO_CYCLE = 'sevenoaks-2019-20-demo';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.nodeEnv === 'production')
+    throw new Error('npm start is the demo; in production run start:api and start:worker');
   exitOnSignalWithin(config.shutdownTimeoutMs);
   step('Starting the api (migrating the database, creating it if missing)');
   const api = await startApi(config);
@@ -44,6 +52,22 @@ async function main(): Promise<void> {
   step(
     `Sevenoaks plan: ${imported.eventCount === 0 ? 'already loaded' : `${imported.eventCount} events recorded`}`,
   );
+
+  // Demo staff, so the pages can be tried at once. Never in production: there, use npm run staff:create.
+  const auth = api.get(AuthService);
+  for (const [email, role] of DEMO_STAFF) {
+    await auth
+      .createStaff({
+        partnershipId: parsed.plan.partnership.id,
+        email,
+        name: email.split('@')[0],
+        role,
+        password: DEMO_PASSWORD,
+      })
+      .catch((error: { code?: string }) => {
+        if (error.code !== 'email-taken') throw error;
+      });
+  }
 
   const { state } = await api.get(CycleRepository).load(DEMO_CYCLE);
   const commands = api.get(CommandBus);
@@ -70,15 +94,13 @@ async function main(): Promise<void> {
   const base = config.publicBaseUrl;
   console.log(`
 Partner Returns is running.
+  Sign in (staff)      ${base}/sign-in
+                       coordinator@sevenoaks.example.org or reviewer@sevenoaks.example.org,
+                       password "${DEMO_PASSWORD}"
+  Agency leads         open the links in the mail: ${config.smtpUrl ? `sent to ${config.smtpUrl.replace(/\/\/[^@]*@/, '//')}` : `${base}/dev/mail`}
+  Demo cycle           ${base}/coordinate/cycles/${DEMO_CYCLE}
   API docs (OpenAPI)   ${base}/api/docs
-  Demo cycle           ${base}/cycles/${DEMO_CYCLE}
-  A return (S1)        ${base}/returns/${DEMO_CYCLE}.S1
-  Report               ${base}/cycles/${DEMO_CYCLE}/report
   Health               ${base}/health/ready
-${config.smtpUrl ? `  Mail goes to        ${config.smtpUrl.replace(/\/\/[^@]*@/, '//')}` : `  Mail caught         ${base}/dev/mail`}
-
-Until staff sign-in lands, name yourself with headers, e.g.
-  curl -H 'x-actor-id: cora' -H 'x-actor-role: coordinator' -H 'x-actor-partnership: ${parsed.plan.partnership.id}' ${base}/cycles/${DEMO_CYCLE}
 Press Ctrl+C to stop.`);
 
   const stop = async () => {

@@ -47,4 +47,14 @@ describe('loadConfig', () => {
       /SESSION_SECRET must be at least 32 characters/,
     );
   });
+
+  it('outside production, derives secrets per database so separate api and worker processes agree', () => {
+    const a = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/one' });
+    const b = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/one' });
+    const c = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/two' });
+    expect(a.tokenPepper).toBe(b.tokenPepper);
+    expect(a.tokenPepper).not.toBe(c.tokenPepper);
+    expect(a.tokenPepper).not.toBe(a.sessionSecret);
+    expect(loadConfig({ TOKEN_PEPPER: 'p'.repeat(32) }).tokenPepper).toBe('p'.repeat(32));
+  });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** Everything the apps read from the environment, validated once at start-up. */
 export interface AppConfig {
@@ -101,8 +101,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const value = str(name);
     if (value === undefined) {
       if (production) problems.push(`${name} is required in production (at least 32 characters)`);
-      // Outside production a per-process secret keeps things working without ever shipping a default.
-      return randomBytes(32).toString('hex');
+      // Outside production: derived from the database it guards, so an api and a worker started separately
+      // agree (links mailed by one open in the other) and links survive a restart; never a shipped default.
+      return createHash('sha256').update(`${name}:development-only:${databaseUrl}`).digest('hex');
     }
     if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
     return value;
