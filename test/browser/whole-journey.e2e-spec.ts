@@ -58,6 +58,16 @@ describe('the whole journey in the browser (e2e)', () => {
     await checkPage(coordinator, 'j03-dashboard');
     expect(await fitsNarrowScreen(coordinator)).toBe(true);
     const cycleId = coordinator.url().split('/coordinate/cycles/')[1].split('?')[0];
+    await coordinator
+      .locator('form[action$="/chase"]:has(input[name="agencyId"][value="kent-cc"]) button')
+      .click();
+    expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Chase sent');
+    // Kent County Council's lead gets the chase digest beside the mail that brought the link.
+    const toKent = await eventually(async () => {
+      const mails = product.smtp.mails.filter((m) => m.to.includes('samuel.adeyemi@example.org'));
+      return mails.length >= 2 ? mails : null;
+    });
+    expect(toKent).toHaveLength(2);
 
     // The agency lead follows the link in the mail.
     const mail = await eventually(async () => product.smtp.mails.find((m) => m.to.includes(leadEmail)));

@@ -8,6 +8,8 @@ import { EventStore } from '../../event-store/src/index.js';
 import { CorrelationId, CurrentActor } from '../../http/src/index.js';
 import { escapeHtml } from '../../mail/src/templates/escape-html.js';
 import { importPlan, parsePlanFile, previewPlanImport } from '../../plan/src/index.js';
+import { ChaseNowCommand } from '../../chasing/src/chase-now/chase-now.command.js';
+import { chaseStreamId } from '../../chasing/src/chase/chase.events.js';
 import { CloseCycleCommand } from '../../returns/src/close-cycle/close-cycle.command.js';
 import { CommandEnvelope, metadataFor } from '../../returns/src/command-envelope.js';
 import { DraftCycleCommand } from '../../returns/src/draft-cycle/draft-cycle.command.js';
@@ -140,9 +142,16 @@ export class CoordinatePages {
       this.queries.partnership(cycle.partnershipId),
       this.links.list(cycleId, actor),
     ]);
-    const agencies = [...new Set(views.map((v) => v.agencyId))].map((agencyId) => {
+    const agencyIds = [...new Set(views.map((v) => v.agencyId))];
+    const chaseStreams = await this.store.readStreams(agencyIds.map((a) => chaseStreamId(cycleId, a)));
+    const agencies = agencyIds.map((agencyId) => {
       const mine = views.filter((v) => v.agencyId === agencyId);
+      const chases = chaseStreams.get(chaseStreamId(cycleId, agencyId)) ?? [];
       return {
+        chasesSent: chases.filter((e) => e.type === 'ReminderSent').length,
+        chasesFailed: chases.filter(
+          (e) => e.type === 'ReminderDeliveryFailed' && !(e.data as { willRetry?: boolean }).willRetry,
+        ).length,
         agencyId,
         name:
           partnership.status === 'registered'
@@ -207,6 +216,11 @@ export class CoordinatePages {
             ),
           );
           return `Deadline extended to ${form.dueDate}`;
+        case 'chase':
+          await this.commands.execute(new ChaseNowCommand(envelope, cycleId, form.agencyId || null));
+          return form.agencyId
+            ? 'Chase sent to the agency'
+            : 'Every agency with returns outstanding is being chased';
         case 'reissue-links':
           await this.links.reissue(cycleId, form.agencyId ?? '', form.reason ?? '', actor, correlationId);
           return 'New link sent; the old one no longer works';

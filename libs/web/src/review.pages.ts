@@ -89,12 +89,10 @@ export class ReviewPages {
     const reason = String(body.reason ?? '').trim();
     if (!reason) {
       const model = await this.model(actor, returnId);
-      return res
-        .status(400)
-        .render('pages/review/return', {
-          ...model,
-          error: 'Say what needs to change before sending it back',
-        });
+      return res.status(400).render('pages/review/return', {
+        ...model,
+        error: 'Say what needs to change before sending it back',
+      });
     }
     await this.commands.execute(
       new SendReturnBackCommand(
