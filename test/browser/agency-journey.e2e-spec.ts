@@ -5,8 +5,10 @@ import {
   eventually,
   http,
   importSevenoaks,
+  PASSWORD,
   Product,
   sevenoaksPlan,
+  STAFF,
   startProduct,
 } from '../support/product.js';
 
@@ -104,6 +106,36 @@ describe('agency lead in the browser (e2e)', () => {
     expect(response.status()).toBe(403);
     const state = await http(product.baseUrl)('GET', `/returns/${cycleId}.S2`, as.coordinator);
     expect(state.body.status).toBe('requested');
+  });
+
+  it('says what to do next on its error pages, and they pass axe too', async () => {
+    const anonymous = await browser.newContext();
+    const visitor = await anonymous.newPage();
+    await visitor.goto(`${product.baseUrl}/l/${'x'.repeat(43)}`);
+    await visitor.getByRole('button', { name: 'Continue' }).click();
+    expect(await visitor.textContent('h1')).toBe('This link is not recognised');
+    await checkPage(visitor, '08-link-not-recognised');
+    await anonymous.close();
+
+    await page.goto(`${product.baseUrl}/agency/returns/${cycleId}.NOPE`);
+    expect(await page.textContent('h1')).toBe('Page not found');
+    await checkPage(page, '09-not-found');
+    await page.goto(`${product.baseUrl}/review`);
+    expect(await page.textContent('h1')).toBe('You cannot do that');
+    await checkPage(page, '10-wrong-role');
+  });
+
+  it('works without JavaScript', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const staff = await noScript.newPage();
+    await staff.goto(`${product.baseUrl}/sign-in`);
+    await staff.getByLabel('Email address').fill(STAFF.coordinator);
+    await staff.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await staff.getByRole('button', { name: 'Sign in' }).click();
+    await staff.waitForURL('**/coordinate');
+    await staff.getByRole('link', { name: 'Year 1 2019/20' }).click();
+    expect(await staff.textContent('h1')).toBe('Year 1 2019/20');
+    await noScript.close();
   });
 
   it('sends a person without a session to sign in, with a page that says what to do', async () => {
