@@ -1,0 +1,638 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { importPlan } from '../libs/plan/src/index.js';
+import {
+  documentedRoutes,
+  documentPath,
+  DocumentedRoute,
+  OpenApiDocument,
+  parametersOf,
+  requestBodySchema,
+  sampleValue,
+} from './support/openapi.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  SEVENOAKS_FILE,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
+
+type Headers = Record<string, string>;
+
+/** Text that only sevenoaks' returns and cycles contain: no answer to anyone else may carry it. */
+const CANARY = `sevenoaks-canary-${randomBytes(6).toString('hex')}`;
+const TEXT = 'Written by the partnership isolation test';
+const FUTURE_DATE = '2032-04-30';
+
+/** Documented routes that are not about a partnership's data, so nobody walks them here, and why. */
+const SKIPPED: Record<string, string> = {
+  'GET /health/live': 'liveness of the process: no partnership data',
+  'GET /health/ready': 'readiness of PostgreSQL and Redis: no partnership data',
+  'POST /auth/sign-in': "signs in to the caller's own account",
+  'POST /auth/sign-out': "ends the caller's own session",
+  'GET /auth/me': 'who the caller is',
+  'POST /auth/tokens': "makes a token for the caller's own account",
+  'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
+  'POST /staff': "adds staff to the caller's own partnership: it takes no partnership id",
+};
+
+/** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
+const SKIPPED_UNDOCUMENTED: Record<string, string> = {
+  'GET /': "redirects to the caller's own start page",
+  'GET /sign-in': 'the sign-in form',
+  'POST /sign-in': "signs in to the caller's own account",
+  'POST /sign-out': "ends the caller's own session",
+  'GET /l/{token}': 'the Continue page of a link: changes nothing, shows nothing but a button',
+  'GET /coordinate/cycles/new': 'an empty form',
+  'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
+  'GET /api/docs-json': 'the OpenAPI document',
+  'GET /api/docs-yaml': 'the OpenAPI document',
+  'GET /api/docs': 'Swagger UI',
+  'GET /api/docs/': 'Swagger UI',
+  'GET /api/docs/index.html': 'Swagger UI',
+  'GET /api/docs/LICENSE': 'Swagger UI',
+  'GET /api/docs/swagger-ui-init.js': 'Swagger UI',
+  'GET /api/docs/docs/swagger-ui-init.js': 'Swagger UI',
+  'GET /dev/mail': 'the embedded mail catcher, outside production only (and not mounted with an SMTP_URL)',
+};
+
+/**
+ * Refusals that are not 403/404 but still say nothing about sevenoaks: loading a plan file that names another
+ * partnership is refused because of what the caller sent, before anything stored is read.
+ */
+const OTHER_REFUSALS: Record<string, { status: number; code?: string }> = {
+  'POST /plan/import': { status: 422, code: 'other-partnership' },
+  'POST /coordinate/plan': { status: 400 },
+};
+
+/**
+ * Bugs this walk found, each with an `it.failing` test below stating the right answer. The walk lets exactly
+ * these (route, wrong status) pairs through so that it stays green on everything else; the snapshot at the end
+ * still proves they changed nothing.
+ */
+const KNOWN_BUGS: Record<string, { status: number; bug: string }> = {
+  'DELETE /auth/tokens/{tokenId}': {
+    status: 204,
+    bug: 'AuthService.revokeApiToken reads the length of what TypeORM returns for UPDATE (always [rows, count])',
+  },
+  'PUT /staff/{email}/themes': {
+    status: 200,
+    bug: 'AuthService.assignThemes reads the length of what TypeORM returns for UPDATE (always [rows, count])',
+  },
+};
+
+/** Web pages (not in the OpenAPI document): each route with the form a browser would post to it. */
+const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?: Record<string, string> }[] =
+  [
+    { method: 'GET', template: '/agency/cycles/{cycleId}' },
+    { method: 'GET', template: '/agency/returns/{returnId}' },
+    { method: 'GET', template: '/agency/returns/{returnId}/check' },
+    { method: 'GET', template: '/agency/returns/{returnId}/submitted' },
+    {
+      method: 'POST',
+      template: '/agency/returns/{returnId}',
+      form: { rag: 'amber', narrative: TEXT, dot: 'improving', action: 'save' },
+    },
+    { method: 'POST', template: '/agency/returns/{returnId}/submit', form: {} },
+    { method: 'GET', template: '/review' },
+    { method: 'GET', template: '/review/returns/{returnId}' },
+    { method: 'POST', template: '/review/returns/{returnId}/approve', form: {} },
+    { method: 'POST', template: '/review/returns/{returnId}/send-back', form: { reason: TEXT } },
+    { method: 'GET', template: '/coordinate' },
+    { method: 'GET', template: '/coordinate/plan' },
+    { method: 'POST', template: '/coordinate/plan', form: { yaml: readFileSync(SEVENOAKS_FILE, 'utf8') } },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}' },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/{action}',
+      action: 'close',
+      form: { force: 'yes', reason: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/{action}',
+      action: 'extend-agency',
+      form: { agencyId: 'sevenoaks-csp', dueDate: FUTURE_DATE, reason: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/{action}',
+      action: 'reissue-links',
+      form: { agencyId: 'sevenoaks-csp', reason: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/{action}',
+      action: 'revoke-link',
+      form: { linkId: '{linkId}', reason: TEXT },
+    },
+    { method: 'GET', template: '/coordinate/returns/{returnId}' },
+    ...['reopen', 'withdraw'].map((action) => ({
+      method: 'POST' as const,
+      template: '/coordinate/returns/{returnId}/{action}',
+      action,
+      form: { reason: TEXT },
+    })),
+    {
+      method: 'POST',
+      template: '/coordinate/returns/{returnId}/{action}',
+      action: 'extend',
+      form: { dueDate: FUTURE_DATE, reason: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/returns/{returnId}/{action}',
+      action: 'reassign',
+      form: { toAgencyId: 'kent-cc', reason: TEXT },
+    },
+  ];
+
+interface Attempt {
+  /** The route as written in the document (or, for pages, with the action filled in). */
+  route: string;
+  method: string;
+  url: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Whether the request names something of sevenoaks (an id in the path, query or body). */
+  namesSevenoaks: boolean;
+  /** A web page: asked for as HTML, its form posted with the caller's CSRF token. */
+  page?: boolean;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  code?: string;
+}
+
+/**
+ * Issue 3 point 6: several partnerships in one database never see each other's data. Every route of the
+ * OpenAPI document (so a route added later is walked without editing this file) and every web page is called
+ * with sevenoaks' real ids by the other partnership's coordinator, reviewer and viewer and by an agency lead
+ * holding a real link session of theirs; each must answer 403 or 404, lists must show nothing of sevenoaks, and
+ * no sevenoaks stream may change.
+ */
+describe('partnership isolation (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let doc: OpenApiDocument;
+  const yaml = readFileSync(SEVENOAKS_FILE, 'utf8');
+  /** Sevenoaks' real ids, by the name of the path (or query) parameter they fill. */
+  const ids: Record<string, string[]> = {};
+  /** Everything whose appearance in an answer to the other partnership would be a leak. */
+  let markers: string[] = [];
+  const others: Record<string, Headers> = {};
+  let sevenoaksToken: string;
+  let before: unknown;
+  const walked = new Set<string>();
+  let requests = 0;
+
+  const draftCycle = async (headers: Headers, partnershipId: string, label: string, year: number) => {
+    const drafted = await call('POST', '/cycles', headers, {
+      partnershipId,
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart: `${year}-04-01`,
+      periodEnd: `${year + 1}-03-31`,
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    return drafted.body.id as string;
+  };
+  const openCycle = async (headers: Headers, cycleId: string, measureRefs: string[]) => {
+    expect((await call('POST', `/cycles/${cycleId}/open`, headers, { measureRefs })).status).toBe(200);
+  };
+  const content = (rag: string) => ({
+    rag,
+    narrative: `Progress: ${CANARY}\n\n- one\n  - two`,
+    dot: 'improving',
+    comments: `Comment ${CANARY}`,
+  });
+  const ok = async <T extends { status: number; body: unknown }>(response: Promise<T>): Promise<T> => {
+    const answer = await response;
+    if (answer.status >= 300)
+      throw new Error(`set-up step answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer;
+  };
+
+  /**
+   * What a request could change: every stream (nothing walked may write anywhere, so this is stricter than
+   * sevenoaks' streams alone), and sevenoaks' staff and tokens, which are rows rather than events.
+   */
+  const snapshot = async () => ({
+    streams: await product.db.dataSource.query('SELECT stream_id, version FROM streams ORDER BY stream_id'),
+    staff: await product.db.dataSource.query(
+      `SELECT email, role, theme_ids, disabled_at FROM staff_accounts
+       WHERE partnership_id = 'sevenoaks-lsp' ORDER BY email`,
+    ),
+    tokens: await product.db.dataSource.query(
+      `SELECT t.token_id, t.revoked_at FROM api_tokens t JOIN staff_accounts s USING (staff_id)
+       WHERE s.partnership_id = 'sevenoaks-lsp' ORDER BY t.token_id`,
+    ),
+  });
+
+  beforeAll(async () => {
+    product = await startProduct('isolation');
+    call = http(product.baseUrl);
+    await importSevenoaks(product.store);
+    doc = (await call('GET', '/api/docs-json', {})).body;
+    const csp = as.lead('sevenoaks-csp');
+
+    // Sevenoaks: a drafted cycle, an open one with returns in every state, and a closed (published) one.
+    const drafted = await draftCycle(as.coordinator, 'sevenoaks-lsp', `Drafted ${CANARY}`, 2021);
+    const open = await draftCycle(as.coordinator, 'sevenoaks-lsp', `Open ${CANARY}`, 2020);
+    await openCycle(as.coordinator, open, ['S1', 'S2', 'S3', 'S4', 'S5']);
+    const [requested, draft, submitted, approved] = ['S1', 'S2', 'S3', 'S4'].map((m) => `${open}.${m}`);
+    await ok(call('PUT', `/returns/${draft}/draft`, csp, content('amber')));
+    await ok(call('POST', `/returns/${submitted}/submit`, csp, content('red')));
+    await ok(call('POST', `/returns/${approved}/submit`, csp, content('green')));
+    await ok(call('POST', `/returns/${approved}/approve`, as.reviewer));
+    const closed = await draftCycle(as.coordinator, 'sevenoaks-lsp', `Closed ${CANARY}`, 2019);
+    await openCycle(as.coordinator, closed, ['S1']);
+    await ok(call('POST', `/returns/${closed}.S1/submit`, csp, content('green')));
+    await ok(call('POST', `/returns/${closed}.S1/approve`, as.reviewer));
+    await ok(call('POST', `/cycles/${closed}/close`, as.coordinator, {}));
+    if (doc.paths['/cycles/{cycleId}/publish']) {
+      await ok(call('POST', `/cycles/${closed}/publish`, as.coordinator));
+    }
+    const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
+    const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
+    sevenoaksToken = (token.body as { token: string }).token;
+    Object.assign(ids, {
+      partnershipId: ['sevenoaks-lsp'],
+      cycleId: [drafted, open, closed],
+      returnId: [requested, draft, submitted, approved],
+      agencyId: ['sevenoaks-csp'],
+      linkId: [(links.body as { links: { linkId: string }[] }).links[0].linkId],
+      tokenId: [(token.body as { tokenId: string }).tokenId],
+      email: [STAFF.reviewer],
+    });
+    markers = [
+      CANARY,
+      ...[drafted, open, closed, requested, draft, submitted, approved, `${closed}.S1`, `${open}.S5`],
+      ...ids.linkId,
+      ...ids.tokenId,
+      ...Object.values(STAFF).filter((email) => email !== STAFF.otherCoordinator),
+      ...sevenoaksPlan().agencies.flatMap((a) => a.contacts.map((c) => c.email)),
+    ];
+
+    // The other partnership: the same plan under its own id and its own contacts, its own open cycle.
+    const theirs = sevenoaksPlan();
+    theirs.partnership.id = 'other-lsp';
+    for (const agency of theirs.agencies)
+      for (const contact of agency.contacts) contact.email = contact.email.replace('@', '.other@');
+    await importPlan(product.store, theirs, {
+      actorId: 'test',
+      actorRole: 'coordinator',
+      correlationId: 'other',
+    });
+    const theirCycle = await draftCycle(as.otherCoordinator, 'other-lsp', 'Their year', 2020);
+    await openCycle(as.otherCoordinator, theirCycle, ['S1', 'S2']);
+
+    // Its staff, signed in for real: the coordinator, and a reviewer and a viewer it adds.
+    others['other coordinator'] = as.otherCoordinator;
+    for (const role of ['reviewer', 'viewer']) {
+      const email = `${role}@other.example.org`;
+      await ok(call('POST', '/staff', as.otherCoordinator, { email, name: role, role, password: PASSWORD }));
+      const signedIn = await ok(call('POST', '/auth/sign-in', {}, { email, password: PASSWORD }));
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+      const minted = await ok(call('POST', '/auth/tokens', { cookie }, { name: 'isolation' }));
+      others[`other ${role}`] = { authorization: `Bearer ${(minted.body as { token: string }).token}` };
+    }
+
+    // Its agency lead (of its own "sevenoaks-csp": agency ids are the same in both plans), from the link mailed.
+    const leadEmail = theirs.agencies
+      .find((a) => a.id === 'sevenoaks-csp')!
+      .contacts.find((c) => c.role === 'lead')!.email;
+    const mail = await eventually(async () =>
+      product.smtp.mails.find((m) => m.to.includes(leadEmail) && m.subject.includes('Their year')),
+    );
+    const linkToken = /\/l\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    const exchanged = await fetch(`${product.baseUrl}/l`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: `token=${encodeURIComponent(linkToken)}`,
+    });
+    expect(exchanged.status).toBe(303);
+    expect(exchanged.headers.get('location')).toBe(`/cycles/${theirCycle}`);
+    others['other agency lead (link)'] = { cookie: exchanged.headers.get('set-cookie')!.split(';')[0] };
+    expect((await call('GET', `/cycles/${theirCycle}`, others['other agency lead (link)'])).status).toBe(200);
+
+    // Let the worker finish with the mail of three cycles before the database is compared.
+    await eventually(async () => {
+      const count = product.smtp.mails.length;
+      await new Promise((r) => setTimeout(r, 300));
+      return product.smtp.mails.length === count;
+    });
+    before = await snapshot();
+  });
+  afterAll(() => product.stop());
+
+  /** Every combination of sevenoaks values for the `{name}` parameters of a path. */
+  function fill(template: string, names: string[]): { path: string; values: Record<string, string> }[] {
+    let combos: Record<string, string>[] = [{}];
+    for (const name of names) {
+      const values = ids[name];
+      if (!values) throw new Error(`no sevenoaks value for {${name}} in ${template}: add one to ids`);
+      combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+    }
+    return combos.map((values) => ({
+      path: template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name])),
+      values,
+    }));
+  }
+
+  /** Values for query parameters that are not sevenoaks ids. */
+  function queryValues(name: string, schema: { enum?: unknown[]; example?: unknown } = {}): string[] {
+    if (ids[name]) return ids[name];
+    const hints: Record<string, string[]> = {
+      from: ['1'],
+      to: ['2'],
+      // Now, after everything above: an instant when all of sevenoaks existed (an earlier one would be a 404
+      // for everyone, proving nothing).
+      asAt: [new Date(Date.now() - 1000).toISOString()],
+      published: ['latest', '1'],
+      planId: ['community-plan-2019-22'],
+      status: ['submitted'],
+    };
+    if (hints[name]) return hints[name];
+    if (schema.enum?.length) return schema.enum.map(String);
+    if (schema.example !== undefined) return [String(schema.example)];
+    throw new Error(`no value for the query parameter ${name}: add one to queryValues`);
+  }
+
+  /** The requests to make of one documented route: each combination of ids, then each optional query in turn. */
+  function attemptsFor(route: DocumentedRoute): Attempt[] {
+    const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const required = parametersOf(route, 'query').filter((p) => p.required);
+    const optional = parametersOf(route, 'query').filter((p) => !p.required);
+    let base: Record<string, string>[] = [{}];
+    for (const p of required)
+      base = base.flatMap((q) => queryValues(p.name, p.schema).map((v) => ({ ...q, [p.name]: v })));
+    const queries = [
+      ...base,
+      ...optional.flatMap((p) => queryValues(p.name, p.schema).map((v) => ({ ...base[0], [p.name]: v }))),
+    ];
+
+    const schema = requestBodySchema(doc, route);
+    let json: unknown;
+    if (schema) {
+      if (!schema.properties || Object.keys(schema.properties).length === 0) {
+        const known = UNDOCUMENTED_BODIES[route.route];
+        if (!known)
+          throw new Error(
+            `${route.route} documents no properties of its body: add it to UNDOCUMENTED_BODIES`,
+          );
+        json = known;
+      } else {
+        json = sampleValue(doc, schema, BODY_HINTS, TEXT, FUTURE_DATE);
+      }
+    }
+    const bodyNamesSevenoaks = JSON.stringify(json ?? null).includes('sevenoaks-lsp');
+    return fill(route.path, names).flatMap(({ path }) =>
+      queries.map((query) => {
+        const search = new URLSearchParams(query).toString();
+        return {
+          route: route.route,
+          method: route.method,
+          url: search ? `${path}?${search}` : path,
+          json,
+          namesSevenoaks: names.length > 0 || required.length > 0 || bodyNamesSevenoaks,
+        };
+      }),
+    );
+  }
+
+  /** Body values the schema's types cannot tell: sevenoaks' own ids, and dates in a plausible order. */
+  const BODY_HINTS: Record<string, unknown> = {
+    partnershipId: 'sevenoaks-lsp',
+    planId: 'community-plan-2019-22',
+    agencyId: 'sevenoaks-csp',
+    toAgencyId: 'kent-cc',
+    yaml,
+    periodStart: '2031-04-01',
+    periodEnd: '2032-03-31',
+    dueDate: FUTURE_DATE,
+    narrative: TEXT,
+    comments: TEXT,
+    force: true,
+  };
+  /** Bodies whose DTO the document leaves without properties (reported as a gap in the document). */
+  const UNDOCUMENTED_BODIES: Record<string, unknown> = {
+    'PUT /staff/{email}/themes': { themeIds: ['safe-communities'] },
+  };
+
+  async function send(attempt: Attempt, headers: Headers): Promise<Answer> {
+    requests += 1;
+    let body: string | undefined;
+    const h: Headers = { accept: attempt.page ? 'text/html' : 'application/json', ...headers };
+    if (attempt.json !== undefined) {
+      h['content-type'] = 'application/json';
+      body = JSON.stringify(attempt.json);
+    } else if (attempt.form) {
+      const csrf = await csrfFor(headers);
+      h['content-type'] = 'application/x-www-form-urlencoded';
+      h.cookie = [headers.cookie, csrf.cookie].filter(Boolean).join('; ');
+      body = new URLSearchParams({ ...attempt.form, _csrf: csrf.token }).toString();
+    }
+    const response = await fetch(`${product.baseUrl}${attempt.url}`, {
+      method: attempt.method,
+      headers: h,
+      body,
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(text) as { code?: string }).code;
+    } catch {
+      code = undefined;
+    }
+    return { status: response.status, text, code };
+  }
+
+  /** The CSRF token and cookie a page would give this caller (bound to their session, if they have one). */
+  const csrfCache = new Map<string, { token: string; cookie: string }>();
+  async function csrfFor(headers: Headers) {
+    const key = JSON.stringify(headers);
+    const cached = csrfCache.get(key);
+    if (cached) return cached;
+    const page = await fetch(`${product.baseUrl}/sign-in`, { headers });
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+    if (!token || !cookie.startsWith('pr_csrf=')) throw new Error('no CSRF token on the sign-in page');
+    csrfCache.set(key, { token, cookie });
+    return { token, cookie };
+  }
+
+  /** Why an answer to someone of the other partnership is wrong, or null when it is right. */
+  function fault(attempt: Attempt, answer: Answer): string | null {
+    if (answer.text.includes(CANARY)) return `${answer.status} showing sevenoaks content`;
+    if (attempt.namesSevenoaks) {
+      if (answer.status === 403 || answer.status === 404) return null;
+      if (KNOWN_BUGS[attempt.route]?.status === answer.status) return null;
+      const refusal = OTHER_REFUSALS[attempt.route];
+      if (refusal && answer.status === refusal.status && (!refusal.code || answer.code === refusal.code))
+        return null;
+      return `${answer.status}${answer.code ? ` ${answer.code}` : ''}`;
+    }
+    if (answer.status >= 500) return `${answer.status}`;
+    const leaked = markers.filter((m) => answer.text.includes(m));
+    return leaked.length ? `${answer.status} listing ${leaked.join(', ')}` : null;
+  }
+
+  /** Calls every attempt as every role of the other partnership; returns the faults found. */
+  async function walk(attempts: Attempt[]): Promise<string[]> {
+    const faults: string[] = [];
+    for (const [role, headers] of Object.entries(others)) {
+      for (const attempt of attempts) {
+        walked.add(`${attempt.route} | ${role}`);
+        const answer = await send(attempt, headers);
+        const why = fault(attempt, answer);
+        if (why) faults.push(`${attempt.method} ${attempt.url} as ${role}: ${why}`);
+      }
+    }
+    return faults;
+  }
+
+  /**
+   * The same GETs by sevenoaks' own people: each route answers at least one of them, so the ids are real and a
+   * 404 above is the partnership boundary, not a typo.
+   */
+  async function ownersRead(attempts: Attempt[]): Promise<string[]> {
+    const answered = new Set<string>();
+    for (const attempt of attempts.filter((a) => a.method === 'GET' && a.namesSevenoaks)) {
+      const owner = attempt.url.startsWith('/agency/') ? as.lead('sevenoaks-csp') : as.coordinator;
+      const answer = await send(attempt, owner);
+      if (answer.status === 200) answered.add(attempt.route);
+    }
+    const routes = [
+      ...new Set(attempts.filter((a) => a.method === 'GET' && a.namesSevenoaks).map((a) => a.route)),
+    ];
+    return routes.filter((r) => !answered.has(r));
+  }
+
+  it('refuses every documented route to every role of the other partnership', async () => {
+    const routes = documentedRoutes(doc);
+    const unknownSkips = Object.keys(SKIPPED).filter((r) => !routes.some((d) => d.route === r));
+    expect(unknownSkips).toEqual([]);
+    const attempts = routes.filter((r) => !SKIPPED[r.route]).flatMap(attemptsFor);
+    expect(await ownersRead(attempts)).toEqual([]);
+    // Lists are checked for sevenoaks' ids; sevenoaks' own coordinator does find them there.
+    const own = JSON.stringify((await call('GET', '/cycles', as.coordinator)).body);
+    expect(ids.cycleId.filter((id) => !own.includes(id))).toEqual([]);
+    const faults = await walk(attempts);
+    expect(faults).toEqual([]);
+  });
+
+  it('refuses every web page to every role of the other partnership', async () => {
+    const attempts: Attempt[] = PAGES.flatMap((page) => {
+      const template = page.action ? page.template.replace('{action}', page.action) : page.template;
+      const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const form =
+        page.form &&
+        Object.fromEntries(
+          Object.entries(page.form).map(([k, v]) => [k, v === '{linkId}' ? ids.linkId[0] : v]),
+        );
+      return fill(template, names).map(({ path }) => ({
+        route: `${page.method} ${template}`,
+        method: page.method,
+        url: path,
+        form: page.method === 'POST' ? form : undefined,
+        page: true,
+        namesSevenoaks: names.length > 0 || JSON.stringify(form ?? {}).includes('sevenoaks-lsp'),
+      }));
+    });
+    expect(await ownersRead(attempts)).toEqual([]);
+    expect(await walk(attempts)).toEqual([]);
+  });
+
+  it('knows every route the app serves: documented, a page walked above, or skipped with a reason', async () => {
+    const app = product.api.getHttpAdapter().getInstance() as {
+      router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    };
+    const served = app.router.stack
+      .filter((layer) => layer.route && !layer.route.path.includes('*'))
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${documentPath(layer.route!.path)}`),
+      );
+    const documented = new Set(documentedRoutes(doc).map((r) => r.route));
+    const pages = new Set(PAGES.map((p) => `${p.method} ${p.template}`));
+    const unaccounted = served.filter((r) => !documented.has(r) && !pages.has(r) && !SKIPPED_UNDOCUMENTED[r]);
+    expect(unaccounted).toEqual([]);
+  });
+
+  // BUG (KNOWN_BUGS): DELETE /auth/tokens/{tokenId} answers 204 "revoked" for a token the caller does not hold
+  // (another partnership's, or none at all) and revokes nothing; it should answer 404 token-not-found.
+  it.failing(
+    'BUG: DELETE /auth/tokens/{tokenId} answers 404 for a token the caller does not hold',
+    async () => {
+      const theirs = await call('DELETE', `/auth/tokens/${ids.tokenId[0]}`, as.otherCoordinator);
+      expect(theirs.status).toBe(404);
+      const none = await call('DELETE', '/auth/tokens/00000000-0000-4000-8000-000000000000', as.coordinator);
+      expect(none.status).toBe(404);
+    },
+  );
+
+  // BUG (KNOWN_BUGS): PUT /staff/{email}/themes answers 200 with the themes for staff of another partnership (or
+  // an email nobody has) and assigns nothing; it should answer 404 staff-not-found.
+  it.failing('BUG: PUT /staff/{email}/themes answers 404 for staff outside the partnership', async () => {
+    const body = { themeIds: ['safe-communities'] };
+    const theirs = await call('PUT', `/staff/${STAFF.reviewer}/themes`, as.otherCoordinator, body);
+    expect(theirs.status).toBe(404);
+    const none = await call('PUT', '/staff/nobody@sevenoaks.example.org/themes', as.coordinator, body);
+    expect(none.status).toBe(404);
+  });
+
+  /** The queue dashboard (Bull Board, mounted outside the router and the OpenAPI document). */
+  const dashboard = (queue: string) =>
+    `/admin/queues/api/queues?activeQueue=${queue}&status=latest&page=1&jobsPerPage=300`;
+
+  it("refuses the queue dashboard to the other partnership's reviewer, viewer and agency lead", async () => {
+    // The request is a good one: sevenoaks' own coordinator is answered.
+    expect((await call('GET', dashboard('mail'), as.coordinator)).status).toBe(200);
+    for (const [role, headers] of Object.entries(others)) {
+      if (role === 'other coordinator') continue;
+      expect([role, (await call('GET', dashboard('mail'), headers)).status]).toEqual([role, 403]);
+    }
+  });
+
+  // BUG: /admin/queues (Bull Board) lets the coordinator of any partnership in: its jobs carry sevenoaks' cycle,
+  // return and link ids, and (readOnlyMode false) its pause, clean and retry actions act on every partnership's
+  // queues. It should be refused to partnership coordinators, or show only their own partnership's jobs.
+  it.failing(
+    "BUG: the queue dashboard shows another partnership's coordinator nothing of sevenoaks",
+    async () => {
+      const overview = await call('GET', dashboard('mail'), as.otherCoordinator);
+      if (overview.status !== 200) {
+        expect([403, 404]).toContain(overview.status);
+        return;
+      }
+      // Let in, it may show only other-lsp's own jobs.
+      for (const { name } of overview.body.queues as { name: string }[]) {
+        const text = JSON.stringify((await call('GET', dashboard(name), as.otherCoordinator)).body);
+        expect([name, markers.filter((m) => text.includes(m))]).toEqual([name, []]);
+      }
+    },
+  );
+
+  it('changes nothing of sevenoaks, and leaves its token working', async () => {
+    expect(await snapshot()).toEqual(before);
+    expect((await call('GET', '/auth/me', { authorization: `Bearer ${sevenoaksToken}` })).status).toBe(200);
+    const routes = [...new Set([...walked].map((w) => w.split(' | ')[0]))];
+    const documented = routes.filter((r) => documentedRoutes(doc).some((d) => d.route === r)).length;
+    console.log(
+      `partnership isolation: ${walked.size} (route, role) pairs walked: ${documented} documented routes and ` +
+        `${routes.length - documented} pages x ${Object.keys(others).length} roles, in ${requests} requests; ` +
+        `${Object.keys(SKIPPED).length} documented routes skipped`,
+    );
+  });
+});
