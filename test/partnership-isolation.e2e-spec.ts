@@ -87,7 +87,10 @@ const KNOWN_BUGS: Record<string, { status: number; bug: string }> = {
   },
 };
 
-/** Web pages (not in the OpenAPI document): each route with the form a browser would post to it. */
+/**
+ * Web pages (not in the OpenAPI document): each route with the form a browser would post to it. The guard test
+ * below finds a new page route, but not a new `{action}` of an existing one: add those here by hand.
+ */
 const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?: Record<string, string> }[] =
   [
     { method: 'GET', template: '/agency/cycles/{cycleId}' },
@@ -119,6 +122,13 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       template: '/coordinate/cycles/{cycleId}/{action}',
       action: 'extend-agency',
       form: { agencyId: 'sevenoaks-csp', dueDate: FUTURE_DATE, reason: TEXT },
+    },
+    { method: 'POST', template: '/coordinate/cycles/{cycleId}/{action}', action: 'chase', form: {} },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/{action}',
+      action: 'chase',
+      form: { agencyId: 'sevenoaks-csp' },
     },
     {
       method: 'POST',
