@@ -3,10 +3,12 @@ import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../libs/event-store/src/index.js';
-import { ProjectApprovedReturnJob, QUEUES } from '../../../libs/queues/src/index.js';
-import { projectApprovedReturn } from '../../../libs/reporting/src/project-approved-return/project-approved-return.js';
+import { JOBS, ProjectCycleJob, ProjectReturnJob, QUEUES } from '../../../libs/queues/src/index.js';
+import { projectCycle } from '../../../libs/reporting/src/project-cycle/project-cycle.js';
+import { projectReturn } from '../../../libs/reporting/src/project-return/project-return.js';
+import { lockForJob } from '../../../libs/reporting/src/reporting-lock/reporting-lock.js';
 
-/** Projects approved returns into the report tables. Safe to run twice: the projection is an idempotent upsert. */
+/** Projects returns and cycles into the report tables. Safe to run twice: each job re-derives whole rows. */
 @Processor(QUEUES.reporting, { concurrency: 8 })
 export class ReportingProcessor extends WorkerHost {
   constructor(
@@ -16,10 +18,19 @@ export class ReportingProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<ProjectApprovedReturnJob>): Promise<{ written: boolean }> {
-    const written = await this.dataSource.transaction((manager) =>
-      projectApprovedReturn(this.store, manager, job.data.returnId),
-    );
-    return { written };
+  async process(job: Job<ProjectReturnJob | ProjectCycleJob>): Promise<{ projected: string }> {
+    const streamId =
+      job.name === JOBS.projectCycle
+        ? `cycle:${(job.data as ProjectCycleJob).cycleId}`
+        : `return:${(job.data as ProjectReturnJob).returnId}`;
+    await this.dataSource.transaction(async (manager) => {
+      await lockForJob(manager, streamId);
+      if (job.name === JOBS.projectCycle) {
+        await projectCycle(this.store, manager, (job.data as ProjectCycleJob).cycleId);
+      } else {
+        await projectReturn(this.store, manager, (job.data as ProjectReturnJob).returnId);
+      }
+    });
+    return { projected: streamId };
   }
 }

@@ -3,6 +3,7 @@ import { EventStore1764000000000 } from '../../event-store/src/index.js';
 import { ReportReturns1764000000100 } from '../../reporting/src/migrations/1764000000100-report-returns.js';
 import { DevMail1764000000200 } from '../../mail/src/migrations/1764000000200-dev-mail.js';
 import { ReportReturn } from '../../reporting/src/report-return.entity.js';
+import { ReportingTables1764000000650 } from '../../reporting/src/migrations/1764000000650-reporting-tables.js';
 import { IdempotencyKeys1764000000600 } from '../../http/src/idempotency/migrations/1764000000600-idempotency-keys.js';
 import { EventsByPartnership1764000000500 } from '../../returns/src/migrations/1764000000500-events-by-partnership.js';
 import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   Auth1764000000300,
   EventsByPartnership1764000000500,
   IdempotencyKeys1764000000600,
+  ReportingTables1764000000650,
   Chasing1764000000700,
 ];
 

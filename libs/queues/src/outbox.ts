@@ -1,6 +1,7 @@
 import { StoredEvent } from '../../event-store/src/index.js';
 import { chasingJobsFor } from './chasing-jobs.js';
-import { JOBS, ProjectApprovedReturnJob, QUEUES, SubmissionLinkMailJob } from './queues.js';
+import { reportingTargetOf } from '../../reporting/src/reporting-read-model.js';
+import { JOBS, ProjectCycleJob, ProjectReturnJob, QUEUES, SubmissionLinkMailJob } from './queues.js';
 
 export interface OutboxJob {
   queue: (typeof QUEUES)[keyof typeof QUEUES];
@@ -12,23 +13,23 @@ export interface OutboxJob {
 
 /** Which jobs a stored event causes. Pure, so the relay can be replayed from any checkpoint. */
 export function jobsFor(event: StoredEvent): OutboxJob[] {
-  return [...otherJobsFor(event), ...chasingJobsFor(event)];
+  return [...reportingJobsFor(event), ...otherJobsFor(event), ...chasingJobsFor(event)];
+}
+
+/** The report's projection jobs: the same rule decides what a rebuild replays (see reportingTargetOf). */
+function reportingJobsFor(event: StoredEvent): OutboxJob[] {
+  const target = reportingTargetOf(event);
+  if (!target) return [];
+  const eventPosition = event.globalPosition;
+  const [name, data]: [string, ProjectReturnJob | ProjectCycleJob] =
+    target.kind === 'return'
+      ? [JOBS.projectReturn, { returnId: target.id, eventPosition }]
+      : [JOBS.projectCycle, { cycleId: target.id, eventPosition }];
+  return [{ queue: QUEUES.reporting, name, data, jobId: `project-${eventPosition}` }];
 }
 
 function otherJobsFor(event: StoredEvent): OutboxJob[] {
   switch (event.type) {
-    case 'ReturnApproved': {
-      const returnId = event.streamId.replace(/^return:/, '');
-      const data: ProjectApprovedReturnJob = { returnId, eventPosition: event.globalPosition };
-      return [
-        {
-          queue: QUEUES.reporting,
-          name: JOBS.projectApprovedReturn,
-          data,
-          jobId: `project-${event.globalPosition}`,
-        },
-      ];
-    }
     case 'SubmissionLinkIssued': {
       const data: SubmissionLinkMailJob = {
         cycleId: event.streamId.replace(/^cycle:/, ''),

@@ -1,79 +1,272 @@
-import { DataSource } from 'typeorm';
-import { PlanState } from '../../../plan/src/plan.state.js';
-import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
-import { ReportReturn } from '../report-return.entity.js';
+import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
+import { DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/return/return-content.js';
+import { ReportInput } from './report-input.js';
+import { leadAgenciesLine, periodWords } from './report-words.js';
+import { suggestedDot } from './suggested-dot.js';
+
+export interface RagCounts {
+  green: number;
+  amber: number;
+  red: number;
+  /** Requested and not withdrawn, but with no approved return yet. */
+  notRated: number;
+}
+
+export interface TrendPoint {
+  cycleId: string;
+  label: string;
+  periodStart: string;
+  rag: Rag | null;
+}
+
+export interface ReportMeasure {
+  ref: string;
+  text: string;
+  /** The measure's place in the plan: approved and awaiting measures interleave by it. */
+  position: number;
+  agencyId: string;
+  agency: string;
+  rag: Rag | null;
+  /** As the agency wrote it (Markdown), and as safe HTML. */
+  narrative: string | null;
+  narrativeHtml: string | null;
+  dot: DirectionOfTravel | null;
+  /** What the previous cycle's approved RAG implies, beside the agency's own choice. */
+  suggestedDot: DirectionOfTravel | null;
+  previousRag: Rag | null;
+  /** The measure's approved RAG in each earlier cycle of the plan, oldest first. */
+  trend: TrendPoint[];
+  comments: string | null;
+  tables: ReturnTable[];
+  approvedBy: string;
+  approvedAt: string;
+  /** The return's version at its approval. */
+  version: number;
+}
+
+export interface AwaitingMeasure {
+  ref: string;
+  text: string;
+  position: number;
+  agencyId: string;
+  agency: string;
+}
+
+export interface ReportCaseStudy {
+  measureRef: string;
+  agencyId: string;
+  title: string;
+  agency: string;
+  sections: { heading: string; body: string; bodyHtml: string }[];
+}
+
+export interface ReportTheme {
+  themeId: string;
+  title: string;
+  ambition: string;
+  /** "Safe Communities - A safer place to live work and travel" */
+  heading: string;
+  leadAgencyIds: string[];
+  leadAgencies: { id: string; name: string }[];
+  /** "Lead Agency: Sevenoaks District Community Safety Partnership" */
+  leadAgenciesLine: string;
+  priorities: { ref: string; text: string }[];
+  counts: RagCounts;
+  /** Approved returns, in the plan's order of measures. */
+  measures: ReportMeasure[];
+  /** Measures the cycle asked for that have no approved return yet. */
+  awaiting: AwaitingMeasure[];
+}
 
 export interface CycleReport {
   cycleId: string;
-  label: string;
   partnershipId: string;
+  planId: string;
+  title: string;
+  partnership: string;
+  plan: string;
+  label: string;
+  /** "April 2019 - March 2020" */
+  period: string;
   periodStart: string;
   periodEnd: string;
-  headline: { rated: number; green: number; amber: number; red: number; onTargetPercent: number | null };
-  themes: {
-    themeId: string;
-    title: string;
-    ambition: string;
-    leadAgencyIds: string[];
-    measures: {
-      ref: string;
-      text: string;
-      rag: string | null;
-      narrative: string | null;
-      dot: string | null;
-      comments: string | null;
-      approvedBy: string;
-      approvedAt: string;
-    }[];
-  }[];
+  cycleStatus: string;
+  /** The instant the report was read as at; null for the report now. */
+  asAt: string | null;
+  headline: RagCounts & {
+    /** "96% of measures on target" */
+    text: string;
+    rated: number;
+    measures: number;
+    /** Green over rated, rounded; null while nothing is rated. */
+    onTargetPercent: number | null;
+  };
+  themes: ReportTheme[];
+  appendix: { caseStudies: { themeId: string; title: string; caseStudies: ReportCaseStudy[] }[] };
 }
 
-/** The report in the seed's order: themes as the plan lists them, each with its approved returns. */
-export async function buildCycleReport(
-  dataSource: DataSource,
-  cycle: Exclude<CycleState, { status: 'none' }>,
-  plan: Exclude<PlanState, { status: 'none' }>,
-): Promise<CycleReport> {
-  const rows = await dataSource.getRepository(ReportReturn).find({ where: { cycleId: cycle.cycleId } });
-  const byRef = new Map(rows.map((r) => [r.measureRef, r]));
-  const measureOrder = (ref: string) => plan.measures.get(ref)?.position ?? Number.MAX_SAFE_INTEGER;
-  const themes = [...plan.themes.values()]
-    .sort((a, b) => a.position - b.position)
-    .map((theme) => ({
+const byPosition = (a: { position: number }, b: { position: number }) => a.position - b.position;
+
+/**
+ * The monitoring report in the seed's structure: title, partnership and period; the headline; then each theme
+ * in the plan's order with its heading, lead agencies, priorities and the table of its measures; then the
+ * appendix of case studies by theme. Pure: the same input always gives the same report, byte for byte.
+ */
+export function buildCycleReport(input: ReportInput): CycleReport {
+  const { cycle, plan } = input;
+  const agency = (id: string) => input.agencyNames.get(id) ?? id;
+  const live = input.returns.filter((r) => !r.withdrawn);
+  const position = (ref: string) => plan.measures.get(ref)?.position ?? Number.MAX_SAFE_INTEGER;
+  const text = (ref: string) => plan.measures.get(ref)?.text ?? '';
+
+  const themes = [...plan.themes.values()].sort(byPosition).map((theme): ReportTheme => {
+    const mine = live
+      .filter((r) => r.themeId === theme.themeId)
+      .sort(
+        (a, b) => position(a.measureRef) - position(b.measureRef) || a.measureRef.localeCompare(b.measureRef),
+      );
+    const measures = mine.flatMap((r): ReportMeasure[] => {
+      if (!r.approved) return [];
+      const { content } = r.approved;
+      const trend = input.pastCycles.map((c) => ({
+        cycleId: c.cycleId,
+        label: c.label,
+        periodStart: c.periodStart,
+        rag: c.ratings.get(r.measureRef) ?? null,
+      }));
+      const previousRag = [...trend].reverse().find((t) => t.rag !== null)?.rag ?? null;
+      return [
+        {
+          ref: r.measureRef,
+          text: text(r.measureRef),
+          position: position(r.measureRef),
+          agencyId: r.agencyId,
+          agency: agency(r.agencyId),
+          rag: content.rag ?? null,
+          narrative: content.narrative ?? null,
+          narrativeHtml: content.narrative ? renderNarrative(content.narrative) : null,
+          dot: content.dot ?? null,
+          suggestedDot: suggestedDot(previousRag, content.rag ?? null),
+          previousRag,
+          trend,
+          comments: content.comments ?? null,
+          tables: content.tables ?? [],
+          approvedBy: r.approved.by,
+          approvedAt: r.approved.at.toISOString(),
+          version: r.approved.version,
+        },
+      ];
+    });
+    const awaiting = mine
+      .filter((r) => !r.approved)
+      .map((r) => ({
+        ref: r.measureRef,
+        text: text(r.measureRef),
+        position: position(r.measureRef),
+        agencyId: r.agencyId,
+        agency: agency(r.agencyId),
+      }));
+    const leadAgencies = theme.leadAgencyIds.map((id) => ({ id, name: agency(id) }));
+    return {
       themeId: theme.themeId,
       title: theme.title,
       ambition: theme.ambition,
+      heading: theme.ambition ? `${theme.title} - ${theme.ambition}` : theme.title,
       leadAgencyIds: theme.leadAgencyIds,
-      measures: rows
-        .filter((r) => r.themeId === theme.themeId)
-        .sort((a, b) => measureOrder(a.measureRef) - measureOrder(b.measureRef))
-        .map((r) => ({
-          ref: r.measureRef,
-          text: plan.measures.get(r.measureRef)?.text ?? '',
-          rag: r.rag,
-          narrative: r.narrative,
-          dot: r.dot,
-          comments: r.comments,
-          approvedBy: r.approvedBy,
-          approvedAt: r.approvedAt.toISOString(),
+      leadAgencies,
+      leadAgenciesLine: leadAgenciesLine(leadAgencies.map((a) => a.name)),
+      priorities: [...plan.priorities.values()]
+        .filter((p) => p.themeId === theme.themeId)
+        .sort(byPosition)
+        .map((p) => ({ ref: p.ref, text: p.text })),
+      counts: countRags(measures, awaiting),
+      measures,
+      awaiting,
+    };
+  });
+
+  const caseStudies = themes.map((theme) => ({
+    themeId: theme.themeId,
+    title: theme.title,
+    caseStudies: live
+      .filter((r) => r.themeId === theme.themeId && r.approved)
+      .sort(
+        (a, b) => position(a.measureRef) - position(b.measureRef) || a.measureRef.localeCompare(b.measureRef),
+      )
+      .flatMap((r) =>
+        (r.approved!.content.caseStudies ?? []).map((study) => ({
+          measureRef: r.measureRef,
+          agencyId: r.agencyId,
+          title: study.title,
+          agency: study.agency,
+          sections: study.sections.map((s) => ({
+            heading: s.heading,
+            body: s.body,
+            bodyHtml: renderNarrative(s.body),
+          })),
         })),
-    }));
-  const count = (rag: string) => [...byRef.values()].filter((r) => r.rag === rag).length;
-  const [green, amber, red] = [count('green'), count('amber'), count('red')];
-  const rated = green + amber + red;
+      ),
+  }));
+
   return {
     cycleId: cycle.cycleId,
-    label: cycle.label,
     partnershipId: cycle.partnershipId,
+    planId: cycle.planId,
+    title: `${plan.title} Monitoring Report: ${cycle.label}`,
+    partnership: input.partnershipName,
+    plan: plan.title,
+    label: cycle.label,
+    period: periodWords(cycle.periodStart, cycle.periodEnd),
     periodStart: cycle.periodStart,
     periodEnd: cycle.periodEnd,
-    headline: {
-      rated,
-      green,
-      amber,
-      red,
-      onTargetPercent: rated > 0 ? Math.round((green / rated) * 100) : null,
-    },
+    cycleStatus: cycle.status,
+    asAt: input.asAt?.toISOString() ?? null,
+    headline: headline(themes),
     themes,
+    appendix: { caseStudies: caseStudies.filter((t) => t.caseStudies.length > 0) },
+  };
+}
+
+/**
+ * The report as an agency lead may see it: only their agency's measures and case studies, with the counts and
+ * the headline worked out again from what is left.
+ */
+export function restrictToAgency(report: CycleReport, agencyId: string): CycleReport {
+  const themes = report.themes.map((theme) => {
+    const measures = theme.measures.filter((m) => m.agencyId === agencyId);
+    const awaiting = theme.awaiting.filter((m) => m.agencyId === agencyId);
+    return { ...theme, measures, awaiting, counts: countRags(measures, awaiting) };
+  });
+  return {
+    ...report,
+    headline: headline(themes),
+    themes,
+    appendix: {
+      caseStudies: report.appendix.caseStudies
+        .map((t) => ({ ...t, caseStudies: t.caseStudies.filter((c) => c.agencyId === agencyId) }))
+        .filter((t) => t.caseStudies.length > 0),
+    },
+  };
+}
+
+function countRags(measures: { rag: Rag | null }[], awaiting: unknown[]): RagCounts {
+  const count = (rag: Rag) => measures.filter((m) => m.rag === rag).length;
+  return { green: count('green'), amber: count('amber'), red: count('red'), notRated: awaiting.length };
+}
+
+function headline(themes: ReportTheme[]): CycleReport['headline'] {
+  const sum = (key: keyof RagCounts) => themes.reduce((n, t) => n + t.counts[key], 0);
+  const [green, amber, red, notRated] = [sum('green'), sum('amber'), sum('red'), sum('notRated')];
+  const rated = green + amber + red;
+  const onTargetPercent = rated > 0 ? Math.round((green / rated) * 100) : null;
+  return {
+    text: onTargetPercent === null ? 'No measures rated yet' : `${onTargetPercent}% of measures on target`,
+    onTargetPercent,
+    rated,
+    measures: rated + notRated,
+    green,
+    amber,
+    red,
+    notRated,
   };
 }

@@ -1,13 +1,25 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../domain-error.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnView, toReturnView } from './return-view.js';
+
+export class ReturnAsAtQuery {
+  @ApiPropertyOptional({
+    description: 'The return as it stood at this instant',
+    example: '2020-04-30T12:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  asAt?: string;
+}
 
 @ApiTags('returns')
 @Controller('returns')
@@ -23,20 +35,25 @@ export class GetReturnHttp {
     summary: 'One return with its full history',
     description:
       'The working content and the approved content (each narrative also as safe HTML), and every event with ' +
-      'actor, role, time and reason. The ETag is the version to send back as If-Match.',
+      'actor, role, time and reason. The ETag is the version to send back as If-Match. With `asAt`, the ' +
+      'return as it stood then, replayed from the events recorded up to that instant (no ETag).',
   })
   @ApiOkResponse({ description: 'The return' })
   async get(
     @Param('returnId') returnId: string,
+    @Query() query: ReturnAsAtQuery,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReturnView> {
-    const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
-    const view = toReturnView(events, this.clock.now(), true);
+    const now = this.clock.now();
+    const asAt = parseAsAt(query.asAt, now);
+    const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId), { asAt });
+    const view = toReturnView(events, asAt ?? now, true);
     if (!view || !canSeeReturn(actor, view)) {
       throw new DomainError('return-not-found', `No return ${returnId}`, 404);
     }
-    res.setHeader('ETag', `"${view.version}"`);
+    // A past version is not one to write against.
+    if (!asAt) res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
 }

@@ -1,0 +1,4 @@
+export * from './read-model.js';
+export * from './progress-bar.js';
+export * from './rebuild-read-models.js';
+export * from './read-models.js';

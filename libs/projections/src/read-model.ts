@@ -1,0 +1,22 @@
+import { EntityManager } from 'typeorm';
+import { StoredEvent } from '../../event-store/src/index.js';
+
+/**
+ * A read model as the rebuild sees it: the tables it owns and the same code that keeps them up to date as
+ * events arrive. Everything in the tables must follow from the events, so emptying them and applying every
+ * event again gives the same rows.
+ */
+export interface ReadModel {
+  name: string;
+  /** Emptied (TRUNCATE) before the events are replayed. */
+  tables: readonly string[];
+  /** Keeps the model's incremental writers out until the rebuild's transaction ends. */
+  lockForRebuild(manager: EntityManager): Promise<void>;
+  /**
+   * For a model kept by a named EventProcessor: its checkpoint is moved to the end of the replay in the same
+   * transaction, so the processor carries on from there instead of applying every event a second time.
+   */
+  processor?: string;
+  /** Applies a batch of events in order, exactly as the incremental path does; must be idempotent. */
+  apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void>;
+}

@@ -1,0 +1,141 @@
+import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
+import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
+import { DomainError } from '../../../returns/src/domain-error.js';
+import { Rag } from '../../../returns/src/return/return-content.js';
+import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
+import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
+
+export type KnownCycle = Exclude<CycleState, { status: 'none' }>;
+
+/**
+ * The report's input as it stood at an instant (or now, when asAt is null), folded from the events alone:
+ * nothing recorded after asAt is read, so this is the report anyone would have seen then.
+ */
+export async function reportInputFromEvents(
+  store: EventStore,
+  plans: PlanRepository,
+  sql: Sql,
+  cycle: KnownCycle,
+  asAt: Date | null,
+): Promise<ReportInput> {
+  const at = asAt ?? undefined;
+  const [plan, partnership] = await Promise.all([
+    plans.plan(cycle.partnershipId, cycle.planId, at),
+    plans.partnership(cycle.partnershipId, at),
+  ]);
+  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  const returns = await returnsOf(store, cycle, at);
+  const pastCycles = await pastCyclesOf(store, sql, cycle, at);
+  return {
+    cycle: {
+      cycleId: cycle.cycleId,
+      partnershipId: cycle.partnershipId,
+      planId: cycle.planId,
+      label: cycle.label,
+      periodStart: cycle.periodStart,
+      periodEnd: cycle.periodEnd,
+      status: cycle.status,
+    },
+    partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
+    agencyNames: new Map(
+      partnership.status === 'registered'
+        ? [...partnership.agencies.values()].map((a) => [a.id, a.name])
+        : [],
+    ),
+    plan,
+    returns,
+    pastCycles,
+    asAt,
+  };
+}
+
+async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Promise<ReportedReturn[]> {
+  const requested = cycle.status === 'drafted' ? [] : cycle.returns;
+  const streams = await store.readStreams<ReturnEvent>(
+    requested.map((r) => returnStreamId(r.returnId)),
+    { asAt },
+  );
+  return requested.flatMap((r) => {
+    const folded = foldReturn(streams.get(returnStreamId(r.returnId)) ?? []);
+    return folded ? [folded] : [];
+  });
+}
+
+/** One return's stream as the report sees it: who owns it, whether withdrawn, and its last approved version. */
+export function foldReturn(events: StoredEvent<ReturnEvent>[]): ReportedReturn | null {
+  let state: ReturnState = initialReturn();
+  let approval: StoredEvent<ReturnEvent> | null = null;
+  for (const event of events) {
+    state = evolveReturn(state, { type: event.type, data: event.data } as ReturnEvent);
+    if (event.type === 'ReturnApproved') approval = event;
+  }
+  if (state.status === 'none') return null;
+  return {
+    returnId: state.returnId,
+    measureRef: state.measureRef,
+    themeId: state.themeId,
+    agencyId: state.agencyId,
+    withdrawn: state.status === 'withdrawn',
+    approved:
+      state.approved && approval
+        ? {
+            content: state.approved.content,
+            by: state.approved.by,
+            at: approval.recordedAt,
+            version: approval.version,
+          }
+        : null,
+  };
+}
+
+/** The plan's earlier cycles (by period) as they stood at asAt, with each measure's approved RAG in each. */
+async function pastCyclesOf(
+  store: EventStore,
+  sql: Sql,
+  cycle: KnownCycle,
+  asAt?: Date,
+): Promise<PastCycle[]> {
+  // The type is written into the SQL so that the partial index events_started_by_partnership applies.
+  const rows: { id: string }[] = await sql.query(
+    `SELECT data->>'cycleId' AS id FROM events
+     WHERE type = 'CycleDrafted' AND data->>'partnershipId' = $1 AND data->>'planId' = $2
+       AND ($3::timestamptz IS NULL OR recorded_at <= $3)`,
+    [cycle.partnershipId, cycle.planId, asAt?.toISOString() ?? null],
+  );
+  const ids = rows.map((r) => r.id).filter((id) => id !== cycle.cycleId);
+  const cycleStreams = await store.readStreams<CycleEvent>(ids.map(cycleStreamId), { asAt });
+  const earlier = ids
+    .map((id) =>
+      (cycleStreams.get(cycleStreamId(id)) ?? []).reduce<CycleState>(
+        (s, e) => evolveCycle(s, { type: e.type, data: e.data } as CycleEvent),
+        initialCycle(),
+      ),
+    )
+    .filter(
+      (c): c is Exclude<KnownCycle, { status: 'drafted' }> => c.status !== 'none' && c.status !== 'drafted',
+    )
+    .filter((c) => c.periodStart < cycle.periodStart)
+    .sort((a, b) => a.periodStart.localeCompare(b.periodStart) || a.cycleId.localeCompare(b.cycleId));
+  const returnStreams = await store.readStreams<ReturnEvent>(
+    earlier.flatMap((c) => c.returns.map((r) => returnStreamId(r.returnId))),
+    { asAt },
+  );
+  return earlier.map((c) => {
+    const ratings = new Map<string, Rag>();
+    for (const r of c.returns) {
+      const folded = foldReturn(returnStreams.get(returnStreamId(r.returnId)) ?? []);
+      const rag = folded && !folded.withdrawn ? folded.approved?.content.rag : null;
+      if (folded && rag) ratings.set(folded.measureRef, rag);
+    }
+    return {
+      cycleId: c.cycleId,
+      label: c.label,
+      periodStart: c.periodStart,
+      periodEnd: c.periodEnd,
+      ratings,
+    };
+  });
+}

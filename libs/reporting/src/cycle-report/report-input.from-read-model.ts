@@ -1,0 +1,120 @@
+import { EntityManager } from 'typeorm';
+import { Sql } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { DomainError } from '../../../returns/src/domain-error.js';
+import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
+import { KnownCycle } from './report-input.from-events.js';
+import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
+
+interface ReturnRow {
+  return_id: string;
+  measure_ref: string;
+  theme_id: string;
+  agency_id: string;
+  withdrawn: boolean;
+  rag: string | null;
+  narrative: string | null;
+  dot: string | null;
+  comments: string | null;
+  tables: ReturnContent['tables'];
+  case_studies: ReturnContent['caseStudies'];
+  approved_by: string | null;
+  approved_at: Date | null;
+  stream_version: number | null;
+}
+
+/**
+ * The report's input now, from the reporting read model: the returns the cycle requested and their approved
+ * versions, and the RAGs of the plan's earlier cycles. The plan and the agencies' names come from their
+ * (short) streams.
+ */
+export async function reportInputFromReadModel(
+  plans: PlanRepository,
+  sql: Sql | EntityManager,
+  cycle: KnownCycle,
+): Promise<ReportInput> {
+  const [plan, partnership] = await Promise.all([
+    plans.plan(cycle.partnershipId, cycle.planId),
+    plans.partnership(cycle.partnershipId),
+  ]);
+  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  const rows: ReturnRow[] = await sql.query(
+    `SELECT q.return_id, q.measure_ref, q.theme_id, q.agency_id, q.withdrawn, r.rag, r.narrative, r.dot,
+       r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version
+     FROM report_requested_returns q LEFT JOIN report_returns r USING (return_id)
+     WHERE q.cycle_id = $1`,
+    [cycle.cycleId],
+  );
+  const returns = rows.map((row): ReportedReturn => ({
+    returnId: row.return_id,
+    measureRef: row.measure_ref,
+    themeId: row.theme_id,
+    agencyId: row.agency_id,
+    withdrawn: row.withdrawn,
+    approved:
+      row.approved_by && row.approved_at
+        ? {
+            content: contentOf(row),
+            by: row.approved_by,
+            at: row.approved_at,
+            version: row.stream_version ?? 0,
+          }
+        : null,
+  }));
+  return {
+    cycle: {
+      cycleId: cycle.cycleId,
+      partnershipId: cycle.partnershipId,
+      planId: cycle.planId,
+      label: cycle.label,
+      periodStart: cycle.periodStart,
+      periodEnd: cycle.periodEnd,
+      status: cycle.status,
+    },
+    partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
+    agencyNames: new Map(
+      partnership.status === 'registered'
+        ? [...partnership.agencies.values()].map((a) => [a.id, a.name])
+        : [],
+    ),
+    plan,
+    returns,
+    pastCycles: await pastCycles(sql, cycle),
+    asAt: null,
+  };
+}
+
+/** Rebuilds the content the read model stores in columns, leaving out what the agency never wrote. */
+function contentOf(row: ReturnRow): ReturnContent {
+  const content: ReturnContent = {};
+  if (row.rag !== null) content.rag = row.rag as ReturnContent['rag'];
+  if (row.narrative !== null) content.narrative = row.narrative;
+  if (row.dot !== null) content.dot = row.dot as ReturnContent['dot'];
+  if (row.comments !== null) content.comments = row.comments;
+  content.tables = row.tables ?? [];
+  content.caseStudies = row.case_studies ?? [];
+  return content;
+}
+
+async function pastCycles(sql: Sql | EntityManager, cycle: KnownCycle): Promise<PastCycle[]> {
+  const cycles: { cycle_id: string; label: string; period_start: string; period_end: string }[] =
+    await sql.query(
+      `SELECT cycle_id, label, period_start, period_end FROM report_cycles
+     WHERE partnership_id = $1 AND plan_id = $2 AND period_start < $3 AND status <> 'drafted' AND cycle_id <> $4
+     ORDER BY period_start, cycle_id`,
+      [cycle.partnershipId, cycle.planId, cycle.periodStart, cycle.cycleId],
+    );
+  const ratings: { cycle_id: string; measure_ref: string; rag: Rag }[] = await sql.query(
+    `SELECT r.cycle_id, r.measure_ref, r.rag FROM report_returns r
+     JOIN report_requested_returns q USING (return_id)
+     WHERE r.cycle_id = ANY($1::text[]) AND NOT q.withdrawn AND r.rag IS NOT NULL`,
+    [cycles.map((c) => c.cycle_id)],
+  );
+  return cycles.map((c) => ({
+    cycleId: c.cycle_id,
+    label: c.label,
+    periodStart: c.period_start,
+    periodEnd: c.period_end,
+    ratings: new Map(ratings.filter((r) => r.cycle_id === c.cycle_id).map((r) => [r.measure_ref, r.rag])),
+  }));
+}

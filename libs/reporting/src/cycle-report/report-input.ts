@@ -1,0 +1,55 @@
+import { PlanState } from '../../../plan/src/plan.state.js';
+import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
+
+export type AdoptedPlan = Extract<PlanState, { status: 'adopted' }>;
+
+/** The version of a return the report shows: the last one approved. */
+export interface ApprovedVersion {
+  content: ReturnContent;
+  by: string;
+  at: Date;
+  /** The return's stream version at the approval. */
+  version: number;
+}
+
+/** One return the cycle requested, as far as the report is concerned. */
+export interface ReportedReturn {
+  returnId: string;
+  measureRef: string;
+  themeId: string;
+  agencyId: string;
+  withdrawn: boolean;
+  approved: ApprovedVersion | null;
+}
+
+/** An earlier cycle of the same plan, with the approved RAG of each measure it rated. */
+export interface PastCycle {
+  cycleId: string;
+  label: string;
+  periodStart: string;
+  periodEnd: string;
+  ratings: Map<string, Rag>;
+}
+
+/**
+ * Everything a report is made from. Two sources fill it: the reporting read model (the report now) and the
+ * events up to an instant (the report as it stood then); the same pure function turns either into the report.
+ */
+export interface ReportInput {
+  cycle: {
+    cycleId: string;
+    partnershipId: string;
+    planId: string;
+    label: string;
+    periodStart: string;
+    periodEnd: string;
+    status: string;
+  };
+  partnershipName: string;
+  agencyNames: Map<string, string>;
+  plan: AdoptedPlan;
+  returns: ReportedReturn[];
+  /** Earlier cycles of the plan, oldest first. */
+  pastCycles: PastCycle[];
+  asAt: Date | null;
+}

@@ -1,0 +1,103 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { OutboxRelay } from '../../apps/worker/src/outbox-relay.service.js';
+import { ReturnStatusProjection } from '../../apps/worker/src/return-status.service.js';
+import { QUEUES } from '../../libs/queues/src/index.js';
+import { AuthService } from '../../libs/auth/src/index.js';
+import { eventually, http, Product } from './product.js';
+
+/**
+ * Waits until the outbox relay and the return-status processor have read every event and the reporting queue
+ * has nothing left to do.
+ */
+export async function projectionsSettled(product: Product, timeoutMs = 20_000): Promise<void> {
+  const processors = [
+    product.worker.get(OutboxRelay).processor,
+    product.worker.get(ReturnStatusProjection).processor,
+  ];
+  const queue = product.worker.get<Queue>(getQueueToken(QUEUES.reporting));
+  await eventually(async () => {
+    for (const processor of processors) {
+      // Not EventStore.readAll: its fence hides committed events while an older transaction is still open.
+      const { transactionId, globalPosition } = await processor.checkpoint();
+      const [{ unread }] = await product.db.dataSource.query(
+        `SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2)) AS unread`,
+        [transactionId, globalPosition],
+      );
+      if (unread) return false;
+    }
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0);
+  }, timeoutMs);
+}
+
+/** Every row of every read model, in a stable order, for comparing two builds of them. */
+export async function readModelTables(product: Product): Promise<Record<string, unknown[]>> {
+  const q = (sql: string) => product.db.dataSource.query(sql);
+  return {
+    report_cycles: await q(`SELECT * FROM report_cycles ORDER BY cycle_id`),
+    report_requested_returns: await q(`SELECT * FROM report_requested_returns ORDER BY return_id`),
+    report_returns: await q(`SELECT * FROM report_returns ORDER BY return_id`),
+    chase_cycles: await q(`SELECT * FROM chase_cycles ORDER BY cycle_id`),
+    return_status: await q(`SELECT * FROM return_status ORDER BY return_id`),
+    chase_steps: await q(`SELECT * FROM chase_steps ORDER BY cycle_id, agency_id, step`),
+    chase_mails: await q(`SELECT * FROM chase_mails ORDER BY cycle_id, agency_id, step, recipient`),
+  };
+}
+
+/** A new agency-lead session, for tests that move the clock past the ones startProduct made. */
+export async function freshLead(
+  product: Product,
+  agencyId: string,
+  email: string,
+): Promise<Record<string, string>> {
+  const session = await product.api.get(AuthService).createLinkSession({
+    linkId: `test-${agencyId}-${Date.now()}`,
+    partnershipId: 'sevenoaks-lsp',
+    cycleId: null,
+    agencyId,
+    contactEmail: email,
+  });
+  return { cookie: `pr_session=${session}` };
+}
+
+type Call = ReturnType<typeof http>;
+
+/** Drafts and opens a cycle of the Sevenoaks plan as the coordinator; returns its id. */
+export async function openCycle(
+  call: Call,
+  coordinator: Record<string, string>,
+  cycle: { cycleId: string; label: string; periodStart: string; periodEnd: string; dueDate: string },
+  measureRefs?: string[],
+): Promise<string> {
+  const drafted = await call('POST', '/cycles', coordinator, {
+    partnershipId: 'sevenoaks-lsp',
+    planId: 'community-plan-2019-22',
+    ...cycle,
+  });
+  if (drafted.status !== 201) throw new Error(`draft: ${drafted.status} ${JSON.stringify(drafted.body)}`);
+  const opened = await call(
+    'POST',
+    `/cycles/${cycle.cycleId}/open`,
+    coordinator,
+    measureRefs ? { measureRefs } : {},
+  );
+  if (opened.status !== 200) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
+  return cycle.cycleId;
+}
+
+/** Submits a return's content as `by` and approves it as `approver`, checking each step answers 200. */
+export async function submitAndApprove(
+  call: Call,
+  returnId: string,
+  by: Record<string, string>,
+  approver: Record<string, string>,
+  content: object,
+): Promise<void> {
+  const submitted = await call('POST', `/returns/${returnId}/submit`, by, content);
+  if (submitted.status !== 200)
+    throw new Error(`submit ${returnId}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  const approved = await call('POST', `/returns/${returnId}/approve`, approver);
+  if (approved.status !== 200)
+    throw new Error(`approve ${returnId}: ${approved.status} ${JSON.stringify(approved.body)}`);
+}
