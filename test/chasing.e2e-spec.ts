@@ -3,6 +3,7 @@ import { addDays } from '../libs/chasing/src/calendar/working-days.js';
 import { FixedClock } from '../libs/config/src/index.js';
 import { AuthService } from '../libs/auth/src/index.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
+import { ReturnStatusProjection } from '../apps/worker/src/return-status.service.js';
 import { startWorker } from '../apps/worker/src/main.js';
 import { chaseStreamId } from '../libs/chasing/src/chase/chase.events.js';
 import { Queue } from 'bullmq';
@@ -422,5 +423,25 @@ describe('chasing (e2e)', () => {
     expect(queues.status).toBe(200);
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
     expect(names).toEqual(['chasing', 'mail', 'reporting']);
+  });
+
+  it('rebuilds the return-status read model from the events alone', async () => {
+    const snapshot = async () =>
+      Promise.all(
+        [
+          'SELECT * FROM chase_cycles ORDER BY cycle_id',
+          'SELECT * FROM return_status ORDER BY return_id',
+          'SELECT * FROM chase_steps ORDER BY cycle_id, agency_id, step',
+          'SELECT * FROM chase_mails ORDER BY cycle_id, agency_id, step, recipient',
+        ].map((sql) => product.db.dataSource.query(sql)),
+      );
+    const projection = product.worker.get(ReturnStatusProjection);
+    // Caught up first (the processor's own loop stopped, so the two never share its connection).
+    await projection.processor.stop();
+    await projection.processor.drain();
+    const before = await snapshot();
+    expect(before[1].length).toBeGreaterThan(10);
+    expect(await projection.rebuild()).toBeGreaterThan(0);
+    expect(await snapshot()).toEqual(before);
   });
 });

@@ -1,5 +1,11 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { ChaseAgency } from '../../../libs/chasing/src/chase-agency/chase-agency.js';
 import { ScanForChases } from '../../../libs/chasing/src/scan/scan-for-chases.js';
@@ -46,28 +52,36 @@ export class ChaseScanner {
  * id, so there is one schedule however many workers run.
  */
 @Injectable()
-export class ChaseSchedule implements OnApplicationBootstrap {
+export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ChaseSchedule');
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     @InjectQueue(QUEUES.chasing) private readonly chasing: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private readonly logger = new Logger('ChaseSchedule');
-
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();
-    // Redis keeps nothing the product needs, so it may come back empty: put the schedule back when it does.
-    const client = await this.chasing.backend.client;
-    let first = true;
-    client.on('ready', () => {
-      if (first) {
-        first = false;
-        return;
-      }
-      this.upsert().catch((error: Error) =>
-        this.logger.error(`could not restore the schedule: ${error.message}`),
-      );
-    });
+    // Redis keeps nothing the product needs, so it may come back empty: look now and then, and put it back.
+    this.timer = setInterval(
+      () => {
+        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`));
+      },
+      Math.min(this.config.mail.chaseScanEveryMs, 30_000),
+    );
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async restore(): Promise<void> {
+    if (!(await this.chasing.getJobScheduler(CHASE_SCHEDULER_ID))) {
+      this.logger.warn('the chase schedule was missing from Redis: restoring it');
+      await this.upsert();
+    }
   }
 
   private upsert() {

@@ -1,0 +1,81 @@
+import { ChildProcess } from 'node:child_process';
+import { INestApplicationContext } from '@nestjs/common';
+import { startWorker } from '../apps/worker/src/main.js';
+import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { kill, spawnWorker } from './support/worker-process.js';
+
+const MAIL_ENV = {
+  MAIL_RATE_PER_MINUTE: '600',
+  MAIL_RETRY_DELAY_MS: '100',
+  JOB_LOCK_MS: '1500',
+  MAIL_CLAIM_LEASE_MS: '1500',
+};
+
+/** A worker killed outright (SIGKILL) in the middle of a batch of chase mails, then started again. */
+describe('chasing through a worker crash (e2e)', () => {
+  let product: Product;
+  let child: ChildProcess | null = null;
+  let restarted: INestApplicationContext | null = null;
+  let call: ReturnType<typeof http>;
+
+  beforeAll(async () => {
+    product = await startProduct('crash', undefined, MAIL_ENV);
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  });
+  afterAll(async () => {
+    if (child) await kill(child);
+    // product.stop() closes the worker it started (already closed here); the restarted one is ours to close.
+    await restarted?.close();
+    await product.stop();
+  });
+
+  it('sends no duplicate and loses no mail when the worker is killed mid-batch and started again', async () => {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Crash cycle',
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2030-04-30',
+      cycleId: 'crash',
+    });
+    expect(drafted.status).toBe(201);
+    await call('POST', '/cycles/crash/open', as.coordinator, {
+      measureRefs: ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
+    });
+    await eventually(async () => product.smtp.mails.length >= 7);
+
+    // From here on only the worker in its own process runs, against a slow mail server.
+    await product.worker.close();
+    child = spawnWorker(product.config, MAIL_ENV);
+    product.smtp.delayMs = 400;
+    const chaseMails = () => product.smtp.mails.filter((m) => m.subject.includes('Please send'));
+
+    const chased = await call('POST', '/cycles/crash/chase', as.coordinator);
+    expect(chased.status).toBe(202);
+    await eventually(async () => chaseMails().length >= 2, 30_000);
+    await kill(child);
+    child = null;
+    const whenKilled = chaseMails().length;
+    expect(whenKilled).toBeLessThan(7);
+    const claimedAtKill = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderClaimed' AND stream_id LIKE 'chase:crash:%'`,
+    );
+    expect(claimedAtKill[0].n).toBeGreaterThan(whenKilled); // mails were in flight when it died
+
+    product.smtp.delayMs = 0;
+    restarted = await startWorker(product.config, { relayPollIntervalMs: 25 });
+    await eventually(async () => chaseMails().length >= 7, 20_000);
+    await new Promise((r) => setTimeout(r, 2_000)); // past every lease and lock: anything owed would show now
+    const to = chaseMails()
+      .flatMap((m) => m.to)
+      .sort();
+    expect(to).toHaveLength(7);
+    expect(new Set(to).size).toBe(7);
+    const sent = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderSent' AND stream_id LIKE 'chase:crash:%'`,
+    );
+    expect(sent[0].n).toBe(7);
+  });
+});

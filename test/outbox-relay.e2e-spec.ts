@@ -1,0 +1,170 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AuthService } from '../libs/auth/src/index.js';
+import { bullConnection, CHASE_SCHEDULER_ID, QUEUES } from '../libs/queues/src/index.js';
+import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A Redis of this test's own, keeping nothing on disk, that the test can stop and start again. */
+class DisposableRedis {
+  private process: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.process) return;
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    try {
+      await eventually(
+        async () =>
+          (await probe
+            .connect()
+            .then(() => probe.ping())
+            .catch(() => null)) === 'PONG',
+        10_000,
+      );
+    } finally {
+      probe.disconnect();
+    }
+  }
+
+  stop(): Promise<void> {
+    const p = this.process;
+    this.process = null;
+    if (!p || p.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  }
+}
+
+/**
+ * The outbox relay: commands write only to PostgreSQL, so they succeed while Redis is unreachable; when it comes
+ * back (empty: it keeps nothing) the relay turns every event stored meanwhile into its jobs, and nothing is lost.
+ */
+describe('outbox relay with Redis away (e2e)', () => {
+  let redis: DisposableRedis;
+  let product: Product;
+  let call: ReturnType<typeof http>;
+
+  beforeAll(async () => {
+    redis = new DisposableRedis(await freePort());
+    await redis.start();
+    product = await startProduct('relay', undefined, {
+      REDIS_URL: redis.url,
+      CHASE_SCAN_EVERY_MS: '1000',
+    });
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  });
+  afterAll(async () => {
+    await redis.start().catch(() => undefined); // let the apps close their queues cleanly
+    await product.stop();
+    await redis.stop();
+  });
+
+  const draft = (cycleId: string, label: string) =>
+    call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2030-04-30',
+      cycleId,
+    });
+
+  it('takes commands while Redis is down and, when it returns, relays every event stored meanwhile', async () => {
+    expect((await draft('before', 'Before the outage')).status).toBe(201);
+    await call('POST', '/cycles/before/open', as.coordinator, { measureRefs: ['S1'] });
+    await eventually(async () => product.smtp.mails.some((m) => m.subject.includes('Before the outage')));
+
+    await redis.stop();
+    const started = Date.now();
+    expect((await draft('during', 'During the outage')).status).toBe(201);
+    expect(
+      (await call('POST', '/cycles/during/open', as.coordinator, { measureRefs: ['S1', 'D4'] })).status,
+    ).toBe(200);
+    const lead = await product.api.get(AuthService).createLinkSession({
+      linkId: 'test',
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: null,
+      agencyId: 'sevenoaks-csp',
+      contactEmail: 'priya.shah@example.org',
+    });
+    const submitted = await call(
+      'POST',
+      '/returns/before.S1/submit',
+      { cookie: `pr_session=${lead}` },
+      {
+        rag: 'green',
+        narrative: 'On track.',
+      },
+    );
+    expect(submitted.status).toBe(200);
+    const sentBack = await call('POST', '/returns/before.S1/send-back', as.reviewer, {
+      reason: 'Add the Q4 figures',
+    });
+    expect(sentBack.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000); // no command waited for Redis
+    await new Promise((r) => setTimeout(r, 500));
+    expect(product.smtp.mails.some((m) => m.subject.includes('During the outage'))).toBe(false);
+
+    await redis.start(); // empty: Redis kept nothing
+    const expected = [
+      (m: { to: string[]; subject: string }) =>
+        m.to.includes('priya.shah@example.org') && m.subject.includes('During the outage'),
+      (m: { to: string[]; subject: string }) =>
+        m.to.includes('samuel.adeyemi@example.org') && m.subject.includes('During the outage'),
+      (m: { to: string[]; subject: string }) =>
+        m.to.includes(STAFF.reviewer) && m.subject.includes('has submitted S1'),
+      (m: { to: string[]; subject: string }) =>
+        m.to.includes('priya.shah@example.org') && m.subject.includes('needs changes'),
+    ];
+    await eventually(async () => expected.every((match) => product.smtp.mails.some(match)), 30_000);
+    for (const match of expected) expect(product.smtp.mails.filter(match)).toHaveLength(1);
+
+    // The relay's checkpoint reaches the last event (the ledger keeps appending as mails go, so wait for it).
+    await eventually(async () => {
+      const [{ behind }] = await product.db.dataSource.query(
+        `SELECT (SELECT max(global_position) FROM events) - global_position AS behind
+         FROM processor_checkpoints WHERE name = 'outbox-relay'`,
+      );
+      return Number(behind) === 0;
+    });
+    // The chase schedule lived in Redis too: the worker has put it back.
+    const chasing = new Queue(QUEUES.chasing, {
+      connection: bullConnection(redis.url),
+      prefix: product.config.queuePrefix,
+    });
+    try {
+      await eventually(async () => (await chasing.getJobScheduler(CHASE_SCHEDULER_ID)) ?? null, 10_000);
+    } finally {
+      await chasing.close();
+    }
+  });
+});
