@@ -1,6 +1,16 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ReturnsModule } from '../../returns/src/returns.module.js';
 import { CycleReportHttp } from './cycle-report/cycle-report.http.js';
+import { CycleStatusHttp } from './cycle-status/cycle-status.http.js';
+import { PublishReportHandler } from './publish-report/publish-report.handler.js';
+import { PublishReportHttp } from './publish-report/publish-report.http.js';
+import { PublishedReports } from './publish-report/published-reports.js';
+import { PdfPrinter } from './report-formats/pdf-printer.js';
 
-@Module({ imports: [ReturnsModule], controllers: [CycleReportHttp] })
+@Module({
+  imports: [CqrsModule, ReturnsModule],
+  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp],
+  providers: [PublishedReports, PdfPrinter, PublishReportHandler],
+})
 export class ReportingModule {}

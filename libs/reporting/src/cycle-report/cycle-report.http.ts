@@ -1,66 +1,151 @@
-import { Controller, Get, Inject, Param, Query } from "@nestjs/common";
-import { ApiOkResponse, ApiOperation, ApiTags } from "@nestjs/swagger";
-import { DataSource } from "typeorm";
-import { Clock } from "../../../config/src/index.js";
-import { EventStore } from "../../../event-store/src/index.js";
-import { CurrentActor, parseAsAt } from "../../../http/src/index.js";
-import { PlanRepository } from "../../../plan/src/plan.repository.js";
-import { CycleRepository } from "../../../returns/src/cycle/cycle.repository.js";
+import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { PublishedReports } from '../publish-report/published-reports.js';
+import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
-  Actor,
-  DomainError,
-  samePartnershipOr404,
-} from "../../../returns/src/domain-error.js";
-import {
-  buildCycleReport,
-  CycleReport,
-  restrictToAgency,
-} from "./cycle-report.js";
-import { reportInputFromEvents } from "./report-input.from-events.js";
-import { reportInputFromReadModel } from "./report-input.from-read-model.js";
-import { ReportQuery } from "./report-query.js";
+  contentDisposition,
+  MEDIA_TYPES,
+  negotiateFormat,
+  ReportFormat,
+} from '../report-formats/report-format.js';
+import { renderReportCsv } from '../report-formats/report-csv.js';
+import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
+import { renderReportXlsx } from '../report-formats/report-xlsx.js';
+import { buildCycleReport, CycleReport, restrictToAgency } from './cycle-report.js';
+import { reportInputFromEvents } from './report-input.from-events.js';
+import { reportInputFromReadModel } from './report-input.from-read-model.js';
+import { ReportQuery } from './report-query.js';
 
-@ApiTags("reports")
-@Controller("cycles")
+@ApiTags('reports')
+@Controller('cycles')
 export class CycleReportHttp {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(PublishedReports) private readonly published: PublishedReports,
+    @Inject(PdfPrinter) private readonly pdf: PdfPrinter,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  @Get(":cycleId/report")
+  @Get(':cycleId/report')
   @ApiOperation({
-    summary: "The monitoring report of a cycle, in the seed report’s structure",
+    summary: 'The monitoring report of a cycle, in the seed report’s structure',
     description:
-      "Now (from the reporting read model), or as it stood at `asAt` (replayed from the events). Agency leads " +
-      "see only their agency’s measures.",
+      'Now (from the reporting read model), as it stood at `asAt` (replayed from the events), or a ' +
+      'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
+      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX and PDF, by `format` or the Accept header. ' +
+      'Agency leads see only their agency’s measures.',
   })
-  @ApiOkResponse({ description: "The report" })
+  @ApiProduces(...Object.values(MEDIA_TYPES))
+  @ApiOkResponse({ description: 'The report' })
   async report(
-    @Param("cycleId") cycleId: string,
+    @Param('cycleId') cycleId: string,
     @Query() query: ReportQuery,
     @CurrentActor() actor: Actor,
-  ): Promise<CycleReport> {
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const asAt = parseAsAt(query.asAt, this.clock.now()) ?? null;
+    if (asAt && query.published) {
+      throw new BadRequestException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 400,
+        detail: 'published: a publication is already frozen at its own instant; leave out asAt',
+        errors: [{ field: 'published', rule: 'exclusive', message: 'published and asAt cannot be combined' }],
+      });
+    }
+    const format = negotiateFormat(query.format, request);
     const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === "none")
-      throw new DomainError("cycle-not-found", `No cycle ${cycleId}`, 404);
-    samePartnershipOr404(actor, cycle.partnershipId, "cycle", cycleId);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
+    const names = { partnershipId: cycle.partnershipId, cycleId };
+    response.vary('Accept');
+
+    if (query.published) {
+      const publication = await this.published.find(cycleId, query.published);
+      if (!publication) {
+        throw new DomainError(
+          'publication-not-found',
+          'This report has no such publication',
+          404,
+          'published',
+        );
+      }
+      response.setHeader('ETag', `"${publication.contentHash}"`);
+      response.setHeader('X-Report-Publication', String(publication.publication));
+      const disposition = contentDisposition(format, { ...names, publication: publication.publication });
+      if (format === 'json' && actor.role !== 'agency-lead') {
+        // The bytes that were hashed and published, untouched.
+        response.status(200).type(MEDIA_TYPES.json).setHeader('Content-Disposition', disposition);
+        response.send(publication.body);
+        return;
+      }
+      const report = this.visibleTo(actor, JSON.parse(publication.body) as CycleReport);
+      const provenance = {
+        published: {
+          publication: publication.publication,
+          publishedAt: publication.publishedAt.toISOString(),
+          contentHash: publication.contentHash,
+        },
+      };
+      await this.send(response, format, report, disposition, provenance);
+      return;
+    }
+
     const input = asAt
-      ? await reportInputFromEvents(
-          this.store,
-          this.plans,
-          this.dataSource,
-          cycle,
-          asAt,
-        )
+      ? await reportInputFromEvents(this.store, this.plans, this.dataSource, cycle, asAt)
       : await reportInputFromReadModel(this.plans, this.dataSource, cycle);
-    const report = buildCycleReport(input);
-    return actor.role === "agency-lead"
-      ? restrictToAgency(report, actor.agencyId ?? "")
-      : report;
+    const report = this.visibleTo(actor, buildCycleReport(input));
+    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
+  }
+
+  private visibleTo(actor: Actor, report: CycleReport): CycleReport {
+    return actor.role === 'agency-lead' ? restrictToAgency(report, actor.agencyId ?? '') : report;
+  }
+
+  private async send(
+    response: Response,
+    format: ReportFormat,
+    report: CycleReport,
+    disposition: string,
+    provenance: ReportProvenance,
+  ): Promise<void> {
+    let body: string | Buffer;
+    switch (format) {
+      case 'json':
+        body = JSON.stringify(report);
+        break;
+      case 'html':
+        body = renderReportHtml(report, provenance);
+        break;
+      case 'csv':
+        body = renderReportCsv(report);
+        break;
+      case 'xlsx':
+        body = await renderReportXlsx(report);
+        break;
+      case 'pdf':
+        body = await this.pdf.print(
+          renderReportHtml(report, provenance),
+          `${report.title}`.replace(/[<>&"']/g, ''),
+        );
+        break;
+    }
+    const type =
+      format === 'html' || format === 'csv' ? `${MEDIA_TYPES[format]}; charset=utf-8` : MEDIA_TYPES[format];
+    response.status(200).setHeader('Content-Type', type);
+    response.setHeader('Content-Disposition', disposition);
+    response.send(body);
   }
 }

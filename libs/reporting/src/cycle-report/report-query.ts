@@ -1,14 +1,30 @@
-import { ApiPropertyOptional } from "@nestjs/swagger";
-import { IsOptional, IsString, MaxLength } from "class-validator";
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
 
 export class ReportQuery {
   @ApiPropertyOptional({
-    description:
-      "The report as it stood at this instant, replayed from the events",
-    example: "2020-04-30T12:00:00Z",
+    enum: REPORT_FORMATS,
+    description: 'json (default), html, csv, xlsx or pdf; otherwise the Accept header decides',
+  })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    description: 'The report as it stood at this instant, replayed from the events',
+    example: '2020-04-30T12:00:00Z',
   })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   asAt?: string;
+
+  @ApiPropertyOptional({
+    description: 'A published report, frozen: "latest" or a publication number',
+    example: 'latest',
+  })
+  @IsOptional()
+  @Matches(/^(latest|[1-9][0-9]{0,5})$/, { message: 'published must be "latest" or a publication number' })
+  published?: string;
 }

@@ -1,0 +1,82 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { metadataFor } from '../../../returns/src/command-envelope.js';
+import { cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
+import { decideCycle } from '../../../returns/src/cycle/cycle.decide.js';
+import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { buildCycleReport } from '../cycle-report/cycle-report.js';
+import { reportInputFromEvents } from '../cycle-report/report-input.from-events.js';
+import { contentHash } from './content-hash.js';
+import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
+import { PublishedReports } from './published-reports.js';
+
+/**
+ * Publishing builds the report from the events (not the read model, which may lag a moment behind), hashes
+ * its JSON, and in one transaction appends ReportPublished with the hash and stores those exact bytes: there
+ * is never a publication event without its report, or a stored report without its event.
+ */
+@CommandHandler(PublishReportCommand)
+export class PublishReportHandler implements ICommandHandler<PublishReportCommand> {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(PublishedReports) private readonly published: PublishedReports,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute({ envelope, cycleId }: PublishReportCommand): Promise<PublishReportResult> {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
+    }
+    const now = this.clock.now();
+    // The rules first, with a placeholder hash: a refused publication should not cost a report.
+    decideCycle({ type: 'PublishReport', actor: envelope.actor, now, contentHash: '' }, state);
+    const report = buildCycleReport(
+      await reportInputFromEvents(this.store, this.plans, this.dataSource, state, null),
+    );
+    const body = JSON.stringify(report);
+    const hash = contentHash(body);
+    const events = decideCycle(
+      { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash },
+      state,
+    );
+    return this.dataSource.transaction(async (manager) => {
+      const { nextExpectedVersion } = await this.store.append(
+        cycleStreamId(cycleId),
+        version,
+        events,
+        metadataFor(envelope),
+        { recordedAt: now },
+        manager,
+      );
+      const publication = await this.published.next(cycleId, manager);
+      await this.published.insert(manager, {
+        cycleId,
+        partnershipId: state.partnershipId,
+        publication,
+        contentHash: hash,
+        body,
+        publishedAt: now,
+        publishedBy: envelope.actor.id,
+      });
+      return {
+        id: cycleId,
+        version: nextExpectedVersion,
+        status: 'published' as const,
+        publication,
+        contentHash: hash,
+        publishedAt: now.toISOString(),
+      };
+    });
+  }
+}

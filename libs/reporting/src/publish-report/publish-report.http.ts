@@ -1,0 +1,65 @@
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiIfMatch, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { envelopeFrom } from '../../../returns/src/command-http.js';
+import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
+import { Publication, PublishedReports } from './published-reports.js';
+
+@ApiTags('reports')
+@Controller('cycles')
+export class PublishReportHttp {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(PublishedReports) private readonly published: PublishedReports,
+  ) {}
+
+  @Post(':cycleId/publish')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Publish the report of a closed cycle (coordinator)',
+    description:
+      'Freezes the report: records ReportPublished with the SHA-256 of its JSON and keeps those bytes, served ' +
+      'unchanged at GET /cycles/{cycleId}/report?published=latest (or =N). Amendments approved later appear ' +
+      'only in the next publication. 409 while the cycle is not closed.',
+  })
+  @ApiIfMatch()
+  @ApiCreatedResponse({ description: 'The publication: its number, content hash and instant' })
+  async publish(
+    @Param('cycleId') cycleId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PublishReportResult> {
+    const result = await this.commands.execute(
+      new PublishReportCommand(envelopeFrom(actor, correlationId, ifMatch), cycleId),
+    );
+    res.setHeader('ETag', `"${result.version}"`);
+    res.setHeader(
+      'Location',
+      `/cycles/${encodeURIComponent(cycleId)}/report?published=${result.publication}`,
+    );
+    return result;
+  }
+
+  @Get(':cycleId/publications')
+  @ApiOperation({
+    summary: 'Every publication of the cycle’s report: number, content hash, when and by whom',
+  })
+  @ApiOkResponse({ description: 'The publications, oldest first' })
+  async list(
+    @Param('cycleId') cycleId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ cycleId: string; publications: Omit<Publication, 'body' | 'cycleId'>[] }> {
+    const { state } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
+    const publications = (await this.published.list(cycleId)).map(({ cycleId: _c, ...p }) => p);
+    return { cycleId, publications };
+  }
+}

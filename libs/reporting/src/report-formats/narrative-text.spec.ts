@@ -1,0 +1,37 @@
+import { narrativeText } from './narrative-text.js';
+
+describe('narrativeText', () => {
+  it('keeps paragraphs, bullets and nested bullets as the seed prints them, without markup', () => {
+    const md = [
+      'The district remains the **second lowest** in Kent. See [the plan](https://example.org/plan).',
+      '',
+      '- 42 Anti-Social Behaviour (ASB) Warning Letters,',
+      '- Agreements',
+      '  - 32 Acceptable Behaviour Agreements (ABA)',
+      '  - 11 ABA breach letters',
+      '',
+      '1. first',
+      '2. second',
+    ].join('\n');
+    expect(narrativeText(md)).toBe(
+      [
+        'The district remains the second lowest in Kent. See the plan (https://example.org/plan).',
+        '',
+        '• 42 Anti-Social Behaviour (ASB) Warning Letters,',
+        '• Agreements',
+        '  • 32 Acceptable Behaviour Agreements (ABA)',
+        '  • 11 ABA breach letters',
+        '',
+        '1. first',
+        '2. second',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps typed HTML and entities as the text they are, and single new lines as line breaks', () => {
+    expect(narrativeText('Tom & <b>Jerry</b>\nnext line')).toBe('Tom & <b>Jerry</b>\nnext line');
+    expect(narrativeText('<script>alert(1)</script>')).toBe('<script>alert(1)</script>');
+    expect(narrativeText('a \\* b')).toBe('a * b');
+    expect(narrativeText(null)).toBe('');
+  });
+});

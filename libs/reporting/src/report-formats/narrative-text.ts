@@ -1,0 +1,92 @@
+import { Marked, Token, Tokens } from 'marked';
+
+const lexer = new Marked({ gfm: true, breaks: true });
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
+
+/**
+ * A narrative as plain text for spreadsheets and CSV: paragraphs separated by a blank line, bullets as "•"
+ * (nested ones indented, ordered ones numbered) as the seed prints them, emphasis dropped, links as
+ * "words (address)". Markup never reaches a cell, so nothing in a cell is ever read as HTML.
+ */
+export function narrativeText(markdown: string | null | undefined): string {
+  if (!markdown) return '';
+  return blocks(lexer.lexer(markdown), 0)
+    .join('\n\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function blocks(tokens: Token[], depth: number): string[] {
+  return tokens.flatMap((token): string[] => {
+    switch (token.type) {
+      case 'space':
+      case 'hr':
+        return [];
+      case 'list':
+        return [list(token as Tokens.List, depth)];
+      case 'code':
+        return [(token as Tokens.Code).text];
+      case 'paragraph':
+      case 'heading':
+      case 'text':
+        return [inline((token as Tokens.Text).tokens ?? [], (token as Tokens.Text).text)];
+      case 'blockquote':
+        return blocks((token as Tokens.Blockquote).tokens, depth);
+      case 'table': {
+        const table = token as Tokens.Table;
+        const row = (cells: Tokens.TableCell[]) => cells.map((c) => inline(c.tokens, c.text)).join(' | ');
+        return [[row(table.header), ...table.rows.map(row)].join('\n')];
+      }
+      default:
+        return ['raw' in token ? String(token.raw).trim() : ''];
+    }
+  });
+}
+
+function list(token: Tokens.List, depth: number): string {
+  const indent = '  '.repeat(depth);
+  const start = typeof token.start === 'number' ? token.start : 1;
+  return token.items
+    .map((item, i) => {
+      const marker = token.ordered ? `${start + i}.` : '•';
+      const [first = '', ...rest] = blocks(item.tokens, depth + 1);
+      return [`${indent}${marker} ${first}`, ...rest].join('\n');
+    })
+    .join('\n');
+}
+
+function inline(tokens: Token[], fallback: string): string {
+  if (tokens.length === 0) return decode(fallback);
+  return tokens
+    .map((token): string => {
+      switch (token.type) {
+        case 'br':
+          return '\n';
+        case 'link': {
+          const link = token as Tokens.Link;
+          const words = inline(link.tokens ?? [], link.text);
+          return words === link.href ? words : `${words} (${link.href})`;
+        }
+        case 'image':
+          return (token as Tokens.Image).text;
+        case 'html':
+          return (token as Tokens.HTML).raw;
+        case 'codespan':
+        case 'escape':
+          return decode((token as Tokens.Codespan).text);
+        default:
+          return 'tokens' in token && Array.isArray(token.tokens) && token.tokens.length > 0
+            ? inline(token.tokens as Token[], '')
+            : decode('text' in token ? String(token.text) : String(token.raw));
+      }
+    })
+    .join('');
+}

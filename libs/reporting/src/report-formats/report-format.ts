@@ -1,0 +1,56 @@
+import { NotAcceptableException } from '@nestjs/common';
+import type { Request } from 'express';
+
+export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const MEDIA_TYPES: Record<ReportFormat, string> = {
+  json: 'application/json',
+  html: 'text/html',
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+/**
+ * The format asked for: `?format=` wins; otherwise the Accept header, JSON first so that a client accepting
+ * anything gets JSON. An Accept header naming none of them is answered 406, listing what there is.
+ */
+export function negotiateFormat(format: ReportFormat | undefined, request: Request): ReportFormat {
+  if (format) return format;
+  const best = request.accepts(REPORT_FORMATS.map((f) => MEDIA_TYPES[f]));
+  const chosen = REPORT_FORMATS.find((f) => MEDIA_TYPES[f] === best);
+  if (!chosen) {
+    throw new NotAcceptableException({
+      type: 'https://partner-returns.dev/problems/not-acceptable',
+      title: 'The report is available as JSON, HTML, CSV, XLSX or PDF',
+      status: 406,
+      detail: `Accept one of ${REPORT_FORMATS.map((f) => MEDIA_TYPES[f]).join(', ')}, or ask with ?format=`,
+    });
+  }
+  return chosen;
+}
+
+/**
+ * Content-Disposition with a file name that says what the file is: partnership, cycle, and (when not the
+ * report now) the instant or the publication, e.g. sevenoaks-lsp-y1-2019-20-report-publication-1.pdf.
+ */
+export function contentDisposition(
+  format: ReportFormat,
+  parts: { partnershipId: string; cycleId: string; asAt?: Date | null; publication?: number },
+): string {
+  const suffix = parts.publication
+    ? `-publication-${parts.publication}`
+    : parts.asAt
+      ? `-as-at-${parts.asAt
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z')
+          .replace(/[-:]/g, '')}`
+      : '';
+  const name = `${parts.partnershipId}-${parts.cycleId}-report${suffix}.${format}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '_',
+  );
+  const disposition = format === 'csv' || format === 'xlsx' ? 'attachment' : 'inline';
+  return `${disposition}; filename="${name}"`;
+}

@@ -1,0 +1,165 @@
+import ExcelJS from 'exceljs';
+import { buildCycleReport } from '../cycle-report/cycle-report.js';
+import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
+import { contentDisposition } from './report-format.js';
+import { neutraliseFormula, renderReportCsv } from './report-csv.js';
+import { renderReportHtml } from './report-html.js';
+import { renderReportXlsx } from './report-xlsx.js';
+
+const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+
+const report = buildCycleReport(
+  reportInput({
+    partnershipName: `LSP ${hostile}`,
+    returns: [
+      approved('S1', 'safe', 'csp', {
+        rag: 'green',
+        narrative: `Intro ${hostile}\n\n- bullet\n  - sub-bullet\n\n[bad](javascript:alert(1))`,
+        dot: 'improving',
+        comments: `=HYPERLINK("http://evil") ${hostile}`,
+        tables: [
+          { caption: `NEET ${hostile}`, header: ['District', 'Cohort'], rows: [['Sevenoaks', '1,930']] },
+        ],
+        caseStudies: [
+          {
+            title: `Case ${hostile}`,
+            agency: 'Kent Police',
+            sections: [{ heading: 'The beginning', body: '- Jane' }],
+          },
+        ],
+      }),
+      approved('S2', 'safe', 'csp', { rag: 'amber', narrative: 'Second lowest', dot: 'no-change' }),
+      approved('C1', 'caring', 'sdc', { rag: 'red', narrative: '£758,817.95 of assistance' }),
+      awaiting('S3', 'safe', 'sdc'),
+    ],
+  }),
+);
+
+describe('the report as HTML', () => {
+  const html = renderReportHtml(report);
+
+  it('escapes every piece of user text and runs narratives through the sanitiser', () => {
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('LSP &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain('<caption>NEET &lt;script&gt;');
+    expect(html).toContain('<ul>\n<li>bullet<ul>\n<li>sub-bullet</li>');
+  });
+
+  it('is printable on A4 landscape and colours RAG cells while saying the rating in words', () => {
+    expect(html).toMatch(/@page \{ size: A4 landscape;/);
+    expect(html).toMatch(/@media print \{/);
+    expect(html).toContain('<td class="rag rag-green">Green</td>');
+    expect(html).toContain('<td class="rag rag-amber">Amber</td>');
+    expect(html).toContain('<td class="rag rag-red">Red</td>');
+    expect(html).toContain('<td class="rag rag-none">Not rated</td>');
+    expect(html).toContain('<p class="headline-text">33% of measures on target</p>');
+  });
+
+  it('keeps the seed’s table columns and the plan’s order, awaiting measures in their place', () => {
+    expect(html).toContain(
+      '<th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">Year 1 2019/20</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th>',
+    );
+    const order = ['measure-S1', 'measure-S2', 'measure-S3', 'measure-C1'].map((id) =>
+      html.indexOf(`id="${id}"`),
+    );
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+    expect(html).toContain('Appendix 1 - Partner Case Studies');
+  });
+
+  it('draws RAG by theme as an inline SVG labelled in words', () => {
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>') + 6);
+    expect(svg).toContain('role="img"');
+    expect(svg).toContain('<title id="rag-chart-title">RAG ratings by theme</title>');
+    expect(svg).toContain(
+      'Safe Communities: 1 green, 1 amber, 0 red, 1 not rated; Caring Communities: 0 green, 0 amber, 1 red',
+    );
+    expect(svg).toContain('>1 Green</text>');
+    expect(svg).not.toMatch(/<script|href=/);
+  });
+
+  it('says where a published report came from', () => {
+    expect(
+      renderReportHtml(report, {
+        published: { publication: 2, publishedAt: '2020-05-01T00:00:00.000Z', contentHash: 'ab12' },
+      }),
+    ).toContain(
+      'Published report, publication 2, 2020-05-01T00:00:00.000Z. SHA-256 of its content: <code>ab12</code>',
+    );
+  });
+});
+
+describe('the report as CSV', () => {
+  const csv = renderReportCsv(report);
+
+  it('lists every measure in order, narratives as plain text with bullets, with a BOM for spreadsheets', () => {
+    expect(csv.startsWith('\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT')).toBe(true);
+    const lines = csv.slice(1).split('\r\n');
+    expect(lines[1]).toMatch(/^Safe Communities,S1,Measure S1,Community Safety Partnership,Green,"Intro /);
+    expect(csv).toContain('• bullet\n  • sub-bullet');
+    expect(csv).toContain(
+      'NEET <script>alert(""x"")</script><img src=x onerror=alert(1)>\nDistrict | Cohort\nSevenoaks | 1,930',
+    );
+    expect(csv).toContain(
+      'Caring Communities,C1,Measure C1,Sevenoaks District Council,Red,"£758,817.95 of assistance"',
+    );
+    expect(csv).toContain(
+      'Safe Communities,S3,Measure S3,Sevenoaks District Council,Not rated,No approved return yet',
+    );
+  });
+
+  it('never lets a cell start a formula', () => {
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")`);
+    expect(neutraliseFormula('+1')).toBe("'+1");
+    expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseFormula('• fine')).toBe('• fine');
+    expect(neutraliseFormula(3)).toBe(3);
+  });
+});
+
+describe('the report as XLSX', () => {
+  it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
+    const book = new ExcelJS.Workbook();
+    // exceljs declares the older Buffer type.
+    await book.xlsx.load((await renderReportXlsx(report)) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Summary', 'Measures', 'Tables', 'Case studies']);
+    const summary = book.getWorksheet('Summary')!;
+    expect(summary.getCell('A1').value).toBe(report.title);
+    expect(summary.getCell('A5').value).toBe('33% of measures on target');
+    const measures = book.getWorksheet('Measures')!;
+    expect((measures.getRow(1).values as unknown[]).slice(1, 6)).toEqual([
+      'Theme',
+      'Ref',
+      'Key success measure',
+      'Agency',
+      'RAG',
+    ]);
+    expect(measures.getCell('B2').value).toBe('S1');
+    expect(measures.getCell('E2').value).toBe('Green');
+    expect(measures.getCell('E2').fill).toMatchObject({ fgColor: { argb: 'FF00703C' } });
+    expect(measures.getCell('E3').value).toBe('Amber');
+    // A formula-looking comment stays text.
+    expect(measures.getCell('K2').value).toBe(`=HYPERLINK("http://evil") ${hostile}`);
+    expect(measures.getCell('K2').formula).toBeUndefined();
+    const tables = book.getWorksheet('Tables')!;
+    expect(tables.getCell('A2').value).toBe('District');
+    expect(tables.getCell('B3').value).toBe('1,930');
+    const studies = book.getWorksheet('Case studies')!;
+    expect(studies.getCell('B2').value).toBe(`Case ${hostile}`);
+    expect(studies.getCell('E2').value).toBe('• Jane');
+  });
+});
+
+describe('file names', () => {
+  it('say which report the file holds', () => {
+    const names = { partnershipId: 'sevenoaks-lsp', cycleId: 'y1-2019-20' };
+    expect(contentDisposition('pdf', names)).toBe('inline; filename="sevenoaks-lsp-y1-2019-20-report.pdf"');
+    expect(contentDisposition('csv', { ...names, asAt: new Date('2020-04-30T12:00:00Z') })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report-as-at-20200430T120000Z.csv"',
+    );
+    expect(contentDisposition('xlsx', { ...names, publication: 2 })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report-publication-2.xlsx"',
+    );
+  });
+});

@@ -1,0 +1,203 @@
+import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
+import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
+import { ReturnTable } from '../../../returns/src/return/return-content.js';
+import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
+import { dotLabel, ragLabel } from '../cycle-report/report-words.js';
+import { ragChartSvg } from './rag-chart-svg.js';
+
+/** What the page says about where the report came from: now, as at an instant, or a publication. */
+export interface ReportProvenance {
+  published?: { publication: number; publishedAt: string; contentHash: string };
+}
+
+const e = escapeHtml;
+
+const STYLE = `
+@page { size: A4 landscape; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font-family: Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.35; color: #0b0c0c;
+  margin: 0 auto; padding: 16px; max-width: 1200px; }
+h1 { font-size: 20pt; margin: 0 0 8px; }
+h2 { font-size: 15pt; margin: 24px 0 6px; }
+h3 { font-size: 12pt; margin: 16px 0 6px; }
+h4 { font-size: 11pt; margin: 12px 0 4px; }
+h5 { font-size: 10pt; margin: 8px 0 2px; }
+p { margin: 0 0 6px; }
+ul, ol { margin: 0 0 6px; padding-left: 18px; }
+.provenance { border-left: 6px solid #1d70b8; padding: 6px 10px; background: #f3f2f1; margin: 8px 0; }
+.headline-text { font-size: 14pt; font-weight: bold; margin: 12px 0 6px; }
+.rag-counts { list-style: none; padding: 0; display: flex; gap: 8px; flex-wrap: wrap; }
+.rag-counts li { padding: 3px 8px; font-weight: bold; }
+.rag-chart { max-width: 900px; display: block; margin: 8px 0 16px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #505a5f; padding: 4px 6px; vertical-align: top; text-align: left; }
+thead th { background: #dee0e2; }
+table.measures { table-layout: fixed; }
+table.measures col.ref { width: 5%; } table.measures col.measure { width: 16%; }
+table.measures col.rag { width: 7%; } table.measures col.progress { width: 46%; }
+table.measures col.dot { width: 10%; } table.measures col.comments { width: 16%; }
+table.measures caption, table.return-table caption { text-align: left; font-weight: bold; padding: 4px 0; }
+table.priorities { margin-bottom: 8px; } table.priorities th { width: 12%; white-space: nowrap; }
+table.return-table { margin: 6px 0; font-size: 8.5pt; }
+td.progress { overflow-wrap: anywhere; }
+.rag { font-weight: bold; }
+.rag-green { background: #00703c; color: #ffffff; }
+.rag-amber { background: #ffbf47; color: #0b0c0c; }
+.rag-red { background: #d4351c; color: #ffffff; }
+.rag-none { background: #f3f2f1; color: #0b0c0c; }
+.chip { display: inline-block; padding: 0 4px; font-size: 8pt; font-weight: bold; }
+.suggested, .trend, .approval { font-size: 8pt; color: #505a5f; margin-top: 4px; }
+.suggested.differs { color: #0b0c0c; font-weight: bold; }
+tr.awaiting td { color: #505a5f; font-style: italic; }
+.case-study { border-top: 1px solid #b1b4b6; padding-top: 6px; margin-top: 10px; }
+.agency { color: #505a5f; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 9pt; }
+  .rag, .chip, .rag-counts li, thead th, .provenance, .rag-chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  section.theme, section.appendix { break-before: page; }
+  thead { display: table-header-group; }
+  h2, h3, h4, caption { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+
+/**
+ * The report as one printable page (A4 landscape), laid out like the seed: title, partnership and period; the
+ * headline with the chart; each theme with its table of measures; the appendix of case studies. Every piece of
+ * user text is escaped, narratives and case-study bodies go through renderNarrative, RAG cells are coloured and
+ * say their rating in words.
+ */
+export function renderReportHtml(report: CycleReport, provenance: ReportProvenance = {}): string {
+  const h = report.headline;
+  const counts = [
+    ['rag-green', `Green: ${h.green}`],
+    ['rag-amber', `Amber: ${h.amber}`],
+    ['rag-red', `Red: ${h.red}`],
+    ['rag-none', `Not rated: ${h.notRated}`],
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(report.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${e(report.title)}</h1>
+<p class="partnership">${e(report.partnership)}</p>
+<p class="period">${e(report.label)} (${e(report.period)})</p>
+${provenanceBlock(report, provenance)}
+<p class="intro">This report is produced on behalf of the ${e(report.partnership)} using data and information provided by partners.</p>
+</header>
+<section class="headline" aria-labelledby="headline-heading">
+<h2 id="headline-heading">Summary</h2>
+<p class="headline-text">${e(h.text)}</p>
+<p>${h.rated} of ${h.measures} measures rated; on target means rated Green.</p>
+<ul class="rag-counts">${counts.map(([cls, text]) => `<li class="rag ${cls}">${e(text)}</li>`).join('')}</ul>
+${ragChartSvg(report)}
+</section>
+${report.themes.map((theme) => themeSection(report, theme)).join('\n')}
+${appendix(report)}
+</body>
+</html>
+`;
+}
+
+function provenanceBlock(report: CycleReport, provenance: ReportProvenance): string {
+  if (provenance.published) {
+    const p = provenance.published;
+    return `<p class="provenance">Published report, publication ${p.publication}, ${e(p.publishedAt)}. SHA-256 of its content: <code>${e(p.contentHash)}</code></p>`;
+  }
+  if (report.asAt) return `<p class="provenance">As it stood at ${e(report.asAt)}</p>`;
+  return '';
+}
+
+function themeSection(report: CycleReport, theme: ReportTheme): string {
+  const rows = [
+    ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, html: measureRow(m) })),
+    ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
+  ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
+  const priorities = theme.priorities.length
+    ? `<table class="priorities"><tbody>${theme.priorities
+        .map((p, i) => `<tr><th scope="row">Priority ${i + 1}</th><td>${e(p.text)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  return `<section class="theme" id="theme-${e(theme.themeId)}">
+<h2>${e(theme.heading)}</h2>
+${theme.leadAgenciesLine ? `<p class="lead-agencies">${e(theme.leadAgenciesLine)}</p>` : ''}
+${priorities}
+<p>The monitoring is based on the following agreed key success measures for the above priorities</p>
+<table class="measures">
+<caption>${e(theme.heading)}</caption>
+<colgroup><col class="ref"><col class="measure"><col class="rag"><col class="progress"><col class="dot"><col class="comments"></colgroup>
+<thead><tr><th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">${e(report.label)}</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th></tr></thead>
+<tbody>
+${rows.map((r) => r.html).join('\n') || '<tr><td colspan="6">No measures in this cycle.</td></tr>'}
+</tbody>
+</table>
+</section>`;
+}
+
+function ragClass(rag: string | null): string {
+  return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
+}
+
+function measureRow(m: ReportMeasure): string {
+  const narrative = m.narrative ? renderNarrative(m.narrative) : '';
+  const differs = m.suggestedDot !== null && m.dot !== null && m.suggestedDot !== m.dot;
+  const trend = m.trend.length
+    ? `<p class="trend">Trend: ${m.trend
+        .map((t) => `${e(t.label)} <span class="chip ${ragClass(t.rag)}">${ragLabel(t.rag)}</span>`)
+        .join(' → ')}</p>`
+    : '';
+  const suggested = m.suggestedDot
+    ? `<p class="suggested${differs ? ' differs' : ''}">Suggested by the RAGs: ${dotLabel(m.suggestedDot)}</p>`
+    : '';
+  return `<tr id="measure-${e(m.ref)}">
+<th scope="row">${e(m.ref)}</th>
+<td>${e(m.text)}</td>
+<td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
+<td class="progress">${narrative}${m.tables.map(returnTable).join('')}</td>
+<td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
+<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}<p class="approval">${e(m.agency)}. Approved ${e(m.approvedAt.slice(0, 10))} by ${e(m.approvedBy)} (version ${m.version})</p></td>
+</tr>`;
+}
+
+function awaitingRow(m: AwaitingMeasure): string {
+  return `<tr class="awaiting" id="measure-${e(m.ref)}">
+<th scope="row">${e(m.ref)}</th>
+<td>${e(m.text)}</td>
+<td class="rag rag-none">Not rated</td>
+<td colspan="3">No approved return yet from ${e(m.agency)}.</td>
+</tr>`;
+}
+
+function returnTable(table: ReturnTable): string {
+  return `<table class="return-table">${table.caption ? `<caption>${e(table.caption)}</caption>` : ''}
+<thead><tr>${table.header.map((c) => `<th scope="col">${e(c)}</th>`).join('')}</tr></thead>
+<tbody>${table.rows.map((row) => `<tr>${row.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody>
+</table>`;
+}
+
+function appendix(report: CycleReport): string {
+  if (report.appendix.caseStudies.length === 0) return '';
+  return `<section class="appendix">
+<h2>Appendix 1 - Partner Case Studies</h2>
+${report.appendix.caseStudies
+  .map(
+    (theme) => `<h3>${e(theme.title)}</h3>
+${theme.caseStudies
+  .map(
+    (c) => `<article class="case-study">
+<h4>${e(c.title)}</h4>
+<p class="agency">${e(c.agency)} (measure ${e(c.measureRef)})</p>
+${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${renderNarrative(s.body)}`).join('\n')}
+</article>`,
+  )
+  .join('\n')}`,
+  )
+  .join('\n')}
+</section>`;
+}
