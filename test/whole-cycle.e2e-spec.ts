@@ -342,12 +342,9 @@ describe('a whole monitoring cycle (e2e)', () => {
     });
   });
 
-  // BUG: closing a cycle does not end its collection. The return rules never look at the cycle, so a return left
-  // unresolved by a forced close (G2 here, listed in CycleClosed.unresolvedReturnIds) still takes a draft, a
-  // submission and an approval from staff, and the closed cycle's report changes after the fact. Agency leads are
-  // kept out only because their links expire. Expected: 409 (for example cycle-closed) on every write to a return
-  // of a closed cycle other than the coordinator's reopen of an approved one for an amendment.
-  it.failing('BUG: refuses to write a return left unresolved when the cycle was closed', async () => {
+  // Closing a cycle ends its collection: a return left unresolved by a forced close (G2, listed in
+  // CycleClosed.unresolvedReturnIds) takes no more writes; only approved returns may still be amended.
+  it('refuses to write a return left unresolved when the cycle was closed', async () => {
     const g2 = `/returns/${rid('G2')}`;
     const draft = await call('PUT', `${g2}/draft`, as.reviewer, { rag: 'green', narrative: 'Late' });
     expect([draft.status, draft.body.code]).toEqual([409, expect.stringMatching(/closed/)]);

@@ -3,6 +3,8 @@ import { Clock } from '../../../config/src/index.js';
 import { aggregateStream, ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { CommandEnvelope, CommandResult, metadataFor } from '../command-envelope.js';
 import { DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent, returnStreamId } from './return.events.js';
 import { evolveReturn, initialReturn, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
@@ -19,6 +21,7 @@ export class ReturnRepository {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
   ) {}
 
   async load(returnId: string, asAt?: Date): Promise<{ state: ReturnState; version: number }> {
@@ -61,6 +64,7 @@ export class ReturnRepository {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
+    refuseOnClosedCycle(command.type, (await this.cycles.load(state.cycleId)).state.status, state);
     await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
     const { nextExpectedVersion } = await this.store.append(
