@@ -1,6 +1,8 @@
 /**
  * `npm run bench:append`: events per second through EventStore.append, beside raw `BEGIN; INSERT; COMMIT` into an
- * identical table, measured in the same run on the same server. Compare the ratio, not the absolute figures.
+ * identical table and beside @event-driven-io/emmett-postgresql appending the same events to the same database,
+ * all measured in the same run on the same server. Compare the ratios, not the absolute figures. `npm run bench`
+ * runs it too (appendBenchmark below).
  *
  * Environment: BENCH_DATABASE_URL (server to use; a throwaway database is created on it and dropped at the end),
  * BENCH_SECONDS (per measured run, default 5), BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 2),
@@ -8,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { getPostgreSQLEventStore, PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -16,22 +19,24 @@ import { dataSourceOptions, openDatabase } from '../libs/database/src/index.js';
 import { ConcurrencyError, EventStore, NewEvent } from '../libs/event-store/src/index.js';
 import { createBaselineTable, dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-database.js';
 import { Progress } from './support/progress.js';
+import { figure, Figure } from './support/figures.js';
+import { fmt, numberList, positiveNumber } from './support/options.js';
 import { averageDataBytes, sampleEvents, sampleMetadata } from './support/sample-events.js';
 import { formatTable, LatencyRecorder, median, percentile } from './support/stats.js';
 
-const SECONDS = positiveNumber('BENCH_SECONDS', 5);
-const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 1);
-const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 2));
+const SECONDS = positiveNumber('BENCH_SECONDS', 4, 1);
+const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 1, 0.5);
+const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 2, 1));
 const WRITER_COUNTS = numberList('BENCH_WRITERS', [1, 8]);
 const EVENTS_PER_APPEND = numberList('BENCH_EVENTS', [1, 10]);
 /** Streams each writer cycles through, so consecutive appends touch different streams rows and index pages. */
 const STREAMS_PER_WRITER = 32;
 
 const EVENTS = sampleEvents();
-const progress = new Progress();
+let progress = new Progress();
 let stopping = false;
 /** Every event each side has written, warm-ups included, checked against the tables at the end. */
-const written = { product: 0, baseline: 0 };
+const written = { product: 0, baseline: 0, emmett: 0 };
 
 /** One concurrent writer: performs one append and says how many events it wrote. */
 interface Writer {
@@ -128,6 +133,46 @@ class BaselineWriter implements Writer {
   }
 }
 
+/**
+ * The same events through @event-driven-io/emmett-postgresql 0.42 (its own emt_streams / emt_messages tables in
+ * the same database, the same pool size), with the exact expected version; 0n is its working "must be new".
+ */
+class EmmettWriter implements Writer {
+  private readonly streams: { id: string; version: bigint }[];
+  private turn = 0;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly eventsPerAppend: number,
+    prefix: string,
+  ) {
+    this.streams = Array.from({ length: STREAMS_PER_WRITER }, (_, i) => ({
+      id: `${prefix}.KSM-${String(i + 1).padStart(2, '0')}`,
+      version: 0n,
+    }));
+  }
+
+  async step(): Promise<number> {
+    const stream = this.streams[this.turn % this.streams.length];
+    const events = pick(this.turn++, this.eventsPerAppend);
+    const metadata = sampleMetadata();
+    const result = await this.store.appendToStream(
+      stream.id,
+      events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata })),
+      { expectedStreamVersion: stream.version },
+    );
+    const expected = stream.version + BigInt(events.length);
+    if (result.nextExpectedStreamVersion !== expected) {
+      throw new Error(
+        `${stream.id}: emmett expected version ${expected}, got ${result.nextExpectedStreamVersion}`,
+      );
+    }
+    stream.version = expected;
+    written.emmett += events.length;
+    return events.length;
+  }
+}
+
 interface RunResult {
   events: number;
   appends: number;
@@ -184,7 +229,9 @@ interface ScenarioSummary {
   eventsPerAppend: number;
   product: SideSummary;
   baseline: SideSummary;
+  emmett: SideSummary;
   ratio: number;
+  ratioToEmmett: number;
 }
 
 const openResources = new Set<{ close(): Promise<void> }>();
@@ -202,14 +249,25 @@ async function scenario(
   );
   await dataSource.initialize();
   const pool = new Pool({ connectionString: url, max: writers, application_name: 'pr-bench-baseline' });
+  const emmettPool = new Pool({ connectionString: url, max: writers, application_name: 'pr-bench-emmett' });
   // An idle client cut off by the final DROP DATABASE ... WITH (FORCE) must not crash the run.
-  pool.on('error', (error) => {
-    if (!stopping) progress.log(`baseline pool: ${error.message}`);
+  for (const p of [pool, emmettPool]) {
+    p.on('error', (error) => {
+      if (!stopping) progress.log(`baseline pool: ${error.message}`);
+    });
+  }
+  const emmettStore = getPostgreSQLEventStore(url, {
+    connectionOptions: { pool: emmettPool },
+    schema: { autoMigration: 'None' },
   });
   const resources = {
     close: async () => {
       openResources.delete(resources);
-      await Promise.allSettled([dataSource.isInitialized ? dataSource.destroy() : undefined, pool.end()]);
+      await Promise.allSettled([
+        dataSource.isInitialized ? dataSource.destroy() : undefined,
+        pool.end(),
+        emmettStore.close().finally(() => (emmettPool.ended ? undefined : emmettPool.end())),
+      ]);
     },
   };
   openResources.add(resources);
@@ -224,17 +282,25 @@ async function scenario(
       { length: writers },
       (_, w) => new BaselineWriter(pool, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
     );
+    const emmett = Array.from(
+      { length: writers },
+      (_, w) => new EmmettWriter(emmettStore, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
+    );
 
     // Warm-up: opens every pooled connection, creates each writer's streams, warms PostgreSQL's plan caches.
     progress.phase(`${label}: warm-up baseline`, WARMUP_SECONDS);
     await run(baseline, WARMUP_SECONDS);
     progress.phase(`${label}: warm-up product`, WARMUP_SECONDS);
     await run(product, WARMUP_SECONDS);
+    progress.phase(`${label}: warm-up emmett`, WARMUP_SECONDS);
+    await run(emmett, WARMUP_SECONDS);
 
     const productRuns: RunResult[] = [];
     const baselineRuns: RunResult[] = [];
+    const emmettRuns: RunResult[] = [];
     const productLatency = new LatencyRecorder();
     const baselineLatency = new LatencyRecorder();
+    const emmettLatency = new LatencyRecorder();
     for (let round = 1; round <= ROUNDS; round++) {
       await checkpoint(dataSource);
       progress.phase(`${label}: baseline ${round}/${ROUNDS}`, SECONDS);
@@ -247,6 +313,12 @@ async function scenario(
       const p = await run(product, SECONDS, productLatency);
       productRuns.push(p);
       progress.done(`${name}: product  ${round}/${ROUNDS}: ${fmt(p.eventsPerSecond)} events/s`);
+
+      await checkpoint(dataSource);
+      progress.phase(`${label}: emmett ${round}/${ROUNDS}`, SECONDS);
+      const e = await run(emmett, SECONDS, emmettLatency);
+      emmettRuns.push(e);
+      progress.done(`${name}: emmett   ${round}/${ROUNDS}: ${fmt(e.eventsPerSecond)} events/s`);
     }
     const summarise = (runs: RunResult[], latency: LatencyRecorder): SideSummary => {
       const sorted = latency.sorted();
@@ -261,13 +333,16 @@ async function scenario(
     };
     const productSummary = summarise(productRuns, productLatency);
     const baselineSummary = summarise(baselineRuns, baselineLatency);
+    const emmettSummary = summarise(emmettRuns, emmettLatency);
     return {
       scenario: name,
       writers,
       eventsPerAppend,
       product: productSummary,
       baseline: baselineSummary,
+      emmett: emmettSummary,
       ratio: productSummary.eventsPerSecond / baselineSummary.eventsPerSecond,
+      ratioToEmmett: productSummary.eventsPerSecond / emmettSummary.eventsPerSecond,
     };
   } finally {
     await resources.close();
@@ -294,54 +369,157 @@ async function checkVersionCheck(store: EventStore): Promise<void> {
   }
 }
 
-async function main(url: string): Promise<void> {
-  progress.log(`creating ${new URL(url).pathname.slice(1)} and running migrations`);
+/** What the append benchmark measured: the scenarios and the run's settings. */
+export interface AppendReport {
+  postgres: string;
+  secondsPerRun: number;
+  warmupSeconds: number;
+  rounds: number;
+  streamsPerWriter: number;
+  eventDataBytes: number;
+  scenarios: ScenarioSummary[];
+}
+
+/**
+ * Runs every scenario on a database that must not exist yet (it is created and migrated here; the caller drops
+ * it): each writes the same events through the product, the raw baseline and emmett, alternating over rounds.
+ */
+export async function appendBenchmark(url: string, sharedProgress?: Progress): Promise<AppendReport> {
+  if (sharedProgress) progress = sharedProgress;
+  written.product = written.baseline = written.emmett = 0;
+  progress.log(`append: creating ${new URL(url).pathname.slice(1)} and running migrations`);
   const admin = await openDatabase(url);
-  openResources.add({ close: () => (admin.isInitialized ? admin.destroy() : Promise.resolve()) });
-  await createBaselineTable(admin);
-  await checkVersionCheck(new EventStore(admin));
-  const [{ server_version: postgres }] =
-    await admin.query<{ server_version: string }[]>('SHOW server_version');
-  const eventDataBytes = averageDataBytes(EVENTS);
-  progress.log(
-    `PostgreSQL ${postgres}, node ${process.version}, ${cpus().length} CPUs; ${SECONDS}s runs x ${ROUNDS} rounds ` +
-      `per side after ${WARMUP_SECONDS}s warm-up; ~${eventDataBytes} bytes of data per event`,
-  );
-
-  const results: ScenarioSummary[] = [];
-  let index = 0;
-  for (const writers of WRITER_COUNTS) {
-    for (const eventsPerAppend of EVENTS_PER_APPEND) {
-      results.push(await scenario(url, writers, eventsPerAppend, ++index));
-    }
-  }
-
-  // Every event the benchmark counted is in the tables (plus the 2 of checkVersionCheck's stream).
-  const [counts] = await admin.query<{ product: number; baseline: number }[]>(
-    `SELECT (SELECT count(*) FROM events)::int AS product, (SELECT count(*) FROM raw_events)::int AS baseline`,
-  );
-  if (counts.product !== written.product + 2 || counts.baseline !== written.baseline) {
-    throw new Error(
-      `Counted ${written.product} product and ${written.baseline} baseline events, ` +
-        `but the tables hold ${counts.product - 2} and ${counts.baseline}`,
+  const adminResource = {
+    close: async () => {
+      openResources.delete(adminResource);
+      if (admin.isInitialized) await admin.destroy();
+    },
+  };
+  openResources.add(adminResource);
+  try {
+    await createBaselineTable(admin);
+    await checkVersionCheck(new EventStore(admin));
+    await createEmmettSchema(url);
+    const [{ server_version: postgres }] =
+      await admin.query<{ server_version: string }[]>('SHOW server_version');
+    const eventDataBytes = averageDataBytes(EVENTS);
+    progress.log(
+      `append: PostgreSQL ${postgres}, node ${process.version}, ${cpus().length} CPUs; ${SECONDS}s runs x ` +
+        `${ROUNDS} rounds per side after ${WARMUP_SECONDS}s warm-up; ~${eventDataBytes} bytes of data per event`,
     );
-  }
-  progress.log(`checked: ${counts.product - 2} product and ${counts.baseline} baseline events in the tables`);
 
+    const results: ScenarioSummary[] = [];
+    let index = 0;
+    for (const writers of WRITER_COUNTS) {
+      for (const eventsPerAppend of EVENTS_PER_APPEND) {
+        results.push(await scenario(url, writers, eventsPerAppend, ++index));
+      }
+    }
+
+    // Every event the benchmark counted is in the tables (plus the 2 of checkVersionCheck's stream).
+    const [counts] = await admin.query<{ product: number; baseline: number; emmett: number }[]>(
+      `SELECT (SELECT count(*) FROM events)::int AS product, (SELECT count(*) FROM raw_events)::int AS baseline,
+              (SELECT count(*) FROM emt_messages)::int AS emmett`,
+    );
+    if (
+      counts.product !== written.product + 2 ||
+      counts.baseline !== written.baseline ||
+      counts.emmett !== written.emmett
+    ) {
+      throw new Error(
+        `Counted ${written.product} product, ${written.baseline} baseline and ${written.emmett} emmett events, ` +
+          `but the tables hold ${counts.product - 2}, ${counts.baseline} and ${counts.emmett}`,
+      );
+    }
+    progress.log(
+      `append: checked ${fmt(counts.product - 2)} product, ${fmt(counts.baseline)} baseline and ` +
+        `${fmt(counts.emmett)} emmett events in the tables`,
+    );
+    return {
+      postgres,
+      secondsPerRun: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      rounds: ROUNDS,
+      streamsPerWriter: STREAMS_PER_WRITER,
+      eventDataBytes,
+      scenarios: results,
+    };
+  } finally {
+    await adminResource.close();
+  }
+}
+
+/** The table rows of issue 7's target a: each scenario against raw SQL (>= 0.7x) and against emmett (>= 1.0x). */
+export function appendFigures(report: AppendReport): Figure[] {
+  return report.scenarios.flatMap((r) => {
+    const common = {
+      bench: 'append',
+      unit: 'events/s',
+      value: r.product.eventsPerSecond,
+      p50Ms: r.product.p50Ms,
+      p99Ms: r.product.p99Ms,
+    };
+    return [
+      figure({
+        ...common,
+        scenario: `${r.scenario} vs raw SQL`,
+        baseline: { name: 'raw', value: r.baseline.eventsPerSecond },
+        target: '>= 0.70x',
+        met: r.ratio >= 0.7,
+        detail: { product: r.product, baseline: r.baseline },
+      }),
+      figure({
+        ...common,
+        scenario: `${r.scenario} vs emmett`,
+        baseline: { name: 'emmett', value: r.emmett.eventsPerSecond },
+        target: '>= 1.00x',
+        met: r.ratioToEmmett >= 1,
+        detail: { emmett: r.emmett },
+      }),
+    ];
+  });
+}
+
+/** emmett's tables, created once before any timing (its default would create them on the first append). */
+async function createEmmettSchema(url: string): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  const store = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
+  try {
+    await store.schema.migrate();
+  } finally {
+    await store.close().catch(() => undefined);
+    if (!pool.ended) await pool.end();
+  }
+}
+
+async function main(url: string): Promise<void> {
+  const report = await appendBenchmark(url);
   const table = formatTable(
-    ['scenario', 'product events/s', 'baseline events/s', 'ratio', 'product p50 ms', 'product p99 ms'],
-    results.map((r) => [
+    [
+      'scenario',
+      'product events/s',
+      'raw events/s',
+      'ratio',
+      'emmett events/s',
+      'ratio',
+      'product p50 ms',
+      'product p99 ms',
+    ],
+    report.scenarios.map((r) => [
       r.scenario,
       fmt(r.product.eventsPerSecond),
       fmt(r.baseline.eventsPerSecond),
       `${r.ratio.toFixed(2)}x`,
+      fmt(r.emmett.eventsPerSecond),
+      `${r.ratioToEmmett.toFixed(2)}x`,
       r.product.p50Ms.toFixed(2),
       r.product.p99Ms.toFixed(2),
     ]),
   );
   process.stdout.write(
-    `\nEventStore.append vs BEGIN; INSERT; COMMIT into an identical table (median of ${ROUNDS} x ${SECONDS}s, ` +
-      `PostgreSQL ${postgres}, node ${process.version}, ${cpus().length} CPUs)\n\n${table}\n\n`,
+    `\nEventStore.append vs BEGIN; INSERT; COMMIT into an identical table and vs emmett-postgresql (median of ` +
+      `${ROUNDS} x ${SECONDS}s, PostgreSQL ${report.postgres}, node ${process.version}, ${cpus().length} CPUs)\n\n` +
+      `${table}\n\n`,
   );
 
   const dir = join(__dirname, '..', '..', 'bench', 'results');
@@ -353,15 +531,9 @@ async function main(url: string): Promise<void> {
       {
         date: new Date().toISOString(),
         node: process.version,
-        postgres,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,
-        secondsPerRun: SECONDS,
-        warmupSeconds: WARMUP_SECONDS,
-        rounds: ROUNDS,
-        streamsPerWriter: STREAMS_PER_WRITER,
-        eventDataBytes,
-        scenarios: results,
+        ...report,
       },
       null,
       2,
@@ -382,50 +554,35 @@ function cleanup(url: string): Promise<void> {
   return cleaning;
 }
 
+/** Stops the running scenario at the next append (Ctrl-C under `npm run bench`). */
+export function stopAppendBenchmark(): Promise<void> {
+  stopping = true;
+  return Promise.allSettled([...openResources].map((r) => r.close())).then(() => undefined);
+}
+
 function pick(turn: number, count: number): NewEvent[] {
   const start = (turn * count) % EVENTS.length;
   const events = EVENTS.slice(start, start + count);
   return events.length === count ? events : [...events, ...EVENTS.slice(0, count - events.length)];
 }
 
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-GB');
+if (require.main === module) {
+  const url = throwawayDatabaseUrl();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(130); // a second Ctrl-C: leave at once
+      stopping = true;
+      progress.log(`${signal}: stopping, dropping ${new URL(url).pathname.slice(1)}`);
+      void cleanup(url).finally(() => process.exit(130));
+    });
+  }
+  main(url)
+    .then(() => cleanup(url))
+    .catch(async (error: unknown) => {
+      await cleanup(url);
+      if (!stopping) {
+        console.error(error);
+        process.exitCode = 1;
+      }
+    });
 }
-
-/** A comma-separated list of positive integers, e.g. BENCH_WRITERS=8 to run only the 8-writer scenarios. */
-function numberList(name: string, fallback: number[]): number[] {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const values = raw.split(',').map(Number);
-  if (values.some((v) => !Number.isInteger(v) || v <= 0))
-    throw new Error(`${name} must list positive integers`);
-  return values;
-}
-
-function positiveNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
-const url = throwawayDatabaseUrl();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130); // a second Ctrl-C: leave at once
-    stopping = true;
-    progress.log(`${signal}: stopping, dropping ${new URL(url).pathname.slice(1)}`);
-    void cleanup(url).finally(() => process.exit(130));
-  });
-}
-main(url)
-  .then(() => cleanup(url))
-  .catch(async (error: unknown) => {
-    await cleanup(url);
-    if (!stopping) {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  });

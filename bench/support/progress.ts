@@ -6,21 +6,49 @@ export class Progress {
   private readonly startedAt = performance.now();
   private readonly tty = process.stderr.isTTY === true;
   private timer: NodeJS.Timeout | undefined;
+  private lastTenth = -1;
+  private lastDraw = 0;
 
+  /** A phase of known length (its seconds are shown as they pass), or of unknown length with 0. */
   phase(label: string, seconds: number): void {
     this.stopTimer();
+    this.lastTenth = -1;
     const phaseStart = performance.now();
     const draw = () => {
       const elapsed = (performance.now() - phaseStart) / 1000;
-      process.stderr.write(`\r\x1b[K${this.prefix()} ${label} ${elapsed.toFixed(1)}/${seconds}s`);
+      const of = seconds > 0 ? `/${seconds}s` : 's';
+      process.stderr.write(`\r\x1b[K${this.prefix()} ${label} ${elapsed.toFixed(1)}${of}`);
     };
     if (this.tty) {
       draw();
       this.timer = setInterval(draw, 250);
       this.timer.unref();
     } else {
-      process.stderr.write(`${this.prefix()} ${label} (${seconds}s)\n`);
+      process.stderr.write(`${this.prefix()} ${label}${seconds > 0 ? ` (${seconds}s)` : ''}\n`);
     }
+  }
+
+  /**
+   * A count towards a total, drawn as a bar: redrawn in place on a terminal, a line every tenth of the way
+   * otherwise.
+   */
+  count(label: string, done: number, total: number): void {
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const tenth = Math.floor(fraction * 10);
+    if (!this.tty) {
+      if (tenth === this.lastTenth) return;
+      this.lastTenth = tenth;
+    } else {
+      const now = performance.now();
+      if (done < total && now - this.lastDraw < 100) return;
+      this.lastDraw = now;
+    }
+    this.stopTimer();
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const text = `${this.prefix()} ${label} ${bar} ${done.toLocaleString('en-GB')}/${total.toLocaleString('en-GB')}`;
+    process.stderr.write(this.tty ? `\r\x1b[K${text}` : `${text}\n`);
   }
 
   /** Ends the current phase with a result line. */

@@ -3,7 +3,7 @@ import { EventMetadata, NewEvent } from '../../libs/event-store/src/index.js';
 
 const RAGS = ['red', 'amber', 'green'] as const;
 const DIRECTIONS = ['improving', 'no-change', 'declining', 'new'] as const;
-const NARRATIVES = [
+export const NARRATIVES = [
   'Referrals to the family support hub rose this quarter after the school outreach sessions in Swanley and ' +
     'Edenbridge. Waiting times are still above target because two posts were vacant until late August. Both are now filled and trained.',
   'The number of households in temporary accommodation fell slightly. The new prevention officer started in ' +
@@ -14,7 +14,7 @@ const NARRATIVES = [
     'the rural routes around Otford have low attendance and we are reviewing the times and meeting points. Two new volunteer leaders start in October.',
 ];
 const AGENCY_LEAD = 'a6c1d1f2-0d3b-4b8e-9a51-4f1a1c7e2b90';
-const COMMENTS = [
+export const COMMENTS = [
   'Figures for September are provisional until the county dataset is published in November.',
   'Agreed at the theme group meeting; see the minutes of 14 October for the action on vacancies.',
   'Partner data checked against last year; one duplicate referral removed and two late ones added.',

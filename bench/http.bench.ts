@@ -1,0 +1,338 @@
+/**
+ * Commands over HTTP (issue 7, target b): save draft, submit and approve, each at 1, 8 and 32 concurrent
+ * connections (autocannon, a fixed number of requests per run), through the real api (`dist/apps/api/src/main.js`
+ * as its own process, NODE_ENV=production, request logs at info to /dev/null), beside a bare NestJS 12 express
+ * endpoint doing one INSERT per request (bench/support/bare-nest-server.ts), alternating over rounds.
+ *
+ * Every request needs a return in the right state, so the returns are made first through the product's own API:
+ * a plan of BENCH_HTTP_MEASURES measures is imported, cycles are drafted and opened over HTTP (each open requests
+ * one return per measure), one cycle's returns take the drafts (round robin), the others are submitted once each,
+ * and the submitted ones are then approved. Agency leads submit with their link session cookie, the reviewer
+ * approves with a bearer token. After the runs the events are counted against the 2xx answers.
+ *
+ * Environment: BENCH_HTTP_ROUNDS (2), BENCH_HTTP_REQUESTS (requests per run at 1, 8, 32 connections:
+ * "600,2000,4000"), BENCH_HTTP_MEASURES (2000).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { DataSource } from 'typeorm';
+import { AuthService } from '../libs/auth/src/index.js';
+import { SystemClock } from '../libs/config/src/index.js';
+import { EventStore } from '../libs/event-store/src/index.js';
+import { importPlan } from '../libs/plan/src/index.js';
+import { createBaselineTable } from './support/bench-database.js';
+import { ChildServer, freePort, startChildServer } from './support/child-server.js';
+import { figure, Figure } from './support/figures.js';
+import { fmt, numberList, positiveNumber, QUICK } from './support/options.js';
+import { largePlan, planMeasures } from './support/plans.js';
+import { Progress } from './support/progress.js';
+import { COMMENTS, NARRATIVES } from './support/sample-events.js';
+import { median } from './support/stats.js';
+
+const ROUNDS = Math.round(positiveNumber('BENCH_HTTP_ROUNDS', 2, 1));
+const CONCURRENCY = [1, 8, 32];
+const REQUESTS = numberList('BENCH_HTTP_REQUESTS', QUICK ? [150, 400, 800] : [600, 2000, 4000]);
+const MEASURES = Math.round(positiveNumber('BENCH_HTTP_MEASURES', 2000, 1000));
+const WARMUP_REQUESTS = QUICK ? 100 : 300;
+/** Submits at 32 connections: at least this many a second with p99 at most P99_TARGET_MS. */
+const SUBMIT_TARGET = 1000;
+const P99_TARGET_MS = 50;
+
+type CommandName = 'save draft' | 'submit' | 'approve';
+interface Target {
+  returnId: string;
+  headers: Record<string, string>;
+}
+interface RunStats {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+const CONTENT = (i: number) => ({
+  rag: (['green', 'amber', 'red'] as const)[i % 3],
+  narrative: NARRATIVES[i % NARRATIVES.length],
+  dot: (['improving', 'no-change', 'declining', 'new'] as const)[i % 4],
+  comments: COMMENTS[i % COMMENTS.length],
+});
+
+/** One autocannon run of `amount` requests over `connections`, each request built from the next target. */
+async function load(
+  baseUrl: string,
+  command: CommandName,
+  connections: number,
+  amount: number,
+  next: () => Target,
+): Promise<RunStats> {
+  let i = 0;
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const target = next();
+          const n = i++;
+          const path = `/returns/${encodeURIComponent(target.returnId)}/${command === 'save draft' ? 'draft' : command}`;
+          return {
+            ...request,
+            method: command === 'save draft' ? 'PUT' : 'POST',
+            path,
+            headers: { ...target.headers, 'content-type': 'application/json' },
+            body: command === 'approve' ? '{}' : JSON.stringify(CONTENT(n)),
+          };
+        },
+      },
+    ],
+  });
+  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  const ok = result['2xx'];
+  return {
+    requests: ok,
+    seconds,
+    perSecond: ok / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export async function httpBenchmark(
+  dataSource: DataSource,
+  url: string,
+  progress: Progress,
+): Promise<Figure[]> {
+  const servers: ChildServer[] = [];
+  try {
+    await createBaselineTable(dataSource);
+    const auth = new AuthService(dataSource, new SystemClock());
+    const plan = largePlan(MEASURES);
+    const partnershipId = plan.partnership.id;
+    await importPlan(new EventStore(dataSource), plan, {
+      actorId: 'bench',
+      actorRole: 'coordinator',
+      correlationId: randomUUID(),
+    });
+    const password = randomBytes(16).toString('hex');
+    const coordinator = 'bench-coordinator@example.org';
+    const reviewer = 'bench-reviewer@example.org';
+    await auth.createStaff({
+      partnershipId,
+      email: coordinator,
+      name: 'Coordinator',
+      role: 'coordinator',
+      password,
+    });
+    await auth.createStaff({ partnershipId, email: reviewer, name: 'Reviewer', role: 'reviewer', password });
+    const bearer = async (email: string) => ({
+      authorization: `Bearer ${(await auth.createApiToken(email, 'bench')).token}`,
+    });
+    const asCoordinator = await bearer(coordinator);
+    const asReviewer = await bearer(reviewer);
+    const leads = new Map<string, Record<string, string>>();
+    for (const agency of plan.agencies) {
+      const contact = agency.contacts.find((c) => c.role === 'lead')!;
+      const session = await auth.createLinkSession({
+        linkId: `bench-${agency.id}`,
+        partnershipId,
+        cycleId: null,
+        agencyId: agency.id,
+        contactEmail: contact.email,
+      });
+      leads.set(agency.id, { cookie: `pr_session=${session}` });
+    }
+
+    progress.log('http: starting the api and the bare Nest baseline as their own processes');
+    const apiPort = await freePort();
+    const api = await startChildServer(
+      join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+      {
+        NODE_ENV: 'production',
+        PORT: String(apiPort),
+        DATABASE_URL: url,
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        // The api never sends mail itself (the worker does); production wants the setting all the same.
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+        QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+        TOKEN_PEPPER: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'info',
+      },
+      '/health/ready',
+      apiPort,
+    );
+    servers.push(api);
+    const barePort = await freePort();
+    const bare = await startChildServer(
+      join(__dirname, 'support', 'bare-nest-server.js'),
+      { DATABASE_URL: url, PORT: String(barePort) },
+      '/health/ready',
+      barePort,
+    );
+    servers.push(bare);
+
+    // Returns enough for every submit (and so every approve) of every run, plus one cycle for the drafts.
+    const submitsNeeded = WARMUP_REQUESTS + ROUNDS * REQUESTS.reduce((a, b) => a + b, 0);
+    const submitCycles = Math.ceil(submitsNeeded / MEASURES);
+    const measures = planMeasures(plan);
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${api.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...asCoordinator, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    };
+    const cycleTargets = async (cycleId: string, n: number): Promise<Target[]> => {
+      progress.count('http: drafting and opening cycles over HTTP', n, submitCycles + 1);
+      await post('/cycles', {
+        cycleId,
+        partnershipId,
+        planId: plan.plan.id,
+        label: `Benchmark cycle ${cycleId}`,
+        periodStart: '2026-04-01',
+        periodEnd: '2027-03-31',
+        dueDate: '2099-04-30',
+      });
+      await post(`/cycles/${cycleId}/open`, {});
+      return measures.map((m) => ({ returnId: `${cycleId}.${m.ref}`, headers: leads.get(m.agencyId)! }));
+    };
+    progress.phase('http: drafting and opening cycles over HTTP', 0);
+    const draftTargets = await cycleTargets('bench-drafts', 0);
+    const submitTargets: Target[] = [];
+    for (let c = 1; c <= submitCycles; c++)
+      submitTargets.push(...(await cycleTargets(`bench-submits-${c}`, c)));
+    progress.done(
+      `http: ${fmt(draftTargets.length + submitTargets.length)} returns requested in ${submitCycles + 1} cycles`,
+    );
+
+    let draftTurn = 0;
+    let submitTurn = 0;
+    let approveTurn = 0;
+    let baselineTurn = 0;
+    const nextFor = (command: CommandName): (() => Target) => {
+      switch (command) {
+        case 'save draft':
+          return () => draftTargets[draftTurn++ % draftTargets.length];
+        case 'submit':
+          return () => {
+            const t = submitTargets[submitTurn++];
+            if (!t) throw new Error('ran out of returns to submit');
+            return t;
+          };
+        case 'approve':
+          return () => {
+            const returnId = submitted[approveTurn++];
+            if (!returnId) throw new Error('ran out of submitted returns to approve');
+            return { returnId, headers: asReviewer };
+          };
+      }
+    };
+    const baselineNext = () => ({ returnId: `baseline-${baselineTurn++}`, headers: {} });
+    /** The returns the submit runs submitted, in order: read from the events before the approvals. */
+    let submitted: string[] = [];
+
+    const figures: Figure[] = [];
+    const okCounts: Record<CommandName, number> = { 'save draft': 0, submit: 0, approve: 0 };
+    for (const command of ['save draft', 'submit', 'approve'] as CommandName[]) {
+      if (command === 'approve') {
+        const rows = await dataSource.query<{ stream_id: string }[]>(
+          `SELECT stream_id FROM events WHERE type = 'ReturnSubmitted' ORDER BY global_position`,
+        );
+        submitted = rows.map((r) => r.stream_id.slice('return:'.length));
+      }
+      progress.phase(`http ${command}: warm-up`, 0);
+      const w1 = await load(bare.baseUrl, command, 8, WARMUP_REQUESTS, baselineNext);
+      const w2 = await load(api.baseUrl, command, 8, WARMUP_REQUESTS, nextFor(command));
+      check(`${command} warm-up`, w1, WARMUP_REQUESTS);
+      check(`${command} warm-up`, w2, WARMUP_REQUESTS);
+      okCounts[command] += w2.requests;
+      for (const [k, connections] of CONCURRENCY.entries()) {
+        const amount = REQUESTS[k] ?? REQUESTS[REQUESTS.length - 1];
+        const product: RunStats[] = [];
+        const baseline: RunStats[] = [];
+        for (let round = 1; round <= ROUNDS; round++) {
+          progress.phase(
+            `http ${command} x${connections}: baseline ${round}/${ROUNDS} (${fmt(amount)} requests)`,
+            0,
+          );
+          const b = await load(bare.baseUrl, command, connections, amount, baselineNext);
+          check(`baseline ${command} x${connections}`, b, amount);
+          baseline.push(b);
+          progress.phase(
+            `http ${command} x${connections}: product ${round}/${ROUNDS} (${fmt(amount)} requests)`,
+            0,
+          );
+          const p = await load(api.baseUrl, command, connections, amount, nextFor(command));
+          check(`product ${command} x${connections}`, p, amount);
+          okCounts[command] += p.requests;
+          product.push(p);
+          progress.done(
+            `http ${command} x${connections} round ${round}: product ${fmt(p.perSecond)}/s p50 ${p.p50Ms} ms ` +
+              `p99 ${p.p99Ms} ms; baseline ${fmt(b.perSecond)}/s p50 ${b.p50Ms} ms p99 ${b.p99Ms} ms`,
+          );
+        }
+        const value = median(product.map((r) => r.perSecond));
+        const p50Ms = median(product.map((r) => r.p50Ms));
+        const p99Ms = median(product.map((r) => r.p99Ms));
+        const isTarget = command === 'submit' && connections === 32;
+        figures.push(
+          figure({
+            bench: 'http',
+            scenario: `${command} x${connections} connections`,
+            unit: 'req/s',
+            value,
+            baseline: { name: 'bare Nest + INSERT', value: median(baseline.map((r) => r.perSecond)) },
+            p50Ms,
+            p99Ms,
+            target: isTarget ? `>= ${fmt(SUBMIT_TARGET)}/s, p99 <= ${P99_TARGET_MS} ms` : '-',
+            met: isTarget ? value >= SUBMIT_TARGET && p99Ms <= P99_TARGET_MS : null,
+            detail: { requestsPerRun: amount, product, baseline },
+          }),
+        );
+      }
+    }
+
+    // Every 2xx is an event in the store, and no return was submitted or approved twice.
+    const counts = await dataSource.query<{ type: string; events: number; streams: number }[]>(
+      `SELECT type, count(*)::int AS events, count(DISTINCT stream_id)::int AS streams FROM events
+       WHERE type IN ('ReturnDraftSaved', 'ReturnSubmitted', 'ReturnApproved') GROUP BY type`,
+    );
+    const byType = Object.fromEntries(counts.map((c) => [c.type, c]));
+    const expect = (type: string, n: number, distinct: boolean) => {
+      const row = byType[type] ?? { events: 0, streams: 0 };
+      if (row.events !== n || (distinct && row.streams !== n)) {
+        throw new Error(
+          `${type}: ${n} answered 2xx but the store holds ${row.events} events on ${row.streams} returns`,
+        );
+      }
+    };
+    expect('ReturnDraftSaved', okCounts['save draft'], false);
+    expect('ReturnSubmitted', okCounts.submit, true);
+    expect('ReturnApproved', okCounts.approve, true);
+    progress.log(
+      `http: checked ${fmt(okCounts['save draft'])} drafts, ${fmt(okCounts.submit)} submits and ` +
+        `${fmt(okCounts.approve)} approvals against the events`,
+    );
+    return figures;
+  } finally {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+  }
+}
+
+function check(label: string, run: RunStats, amount: number): void {
+  if (run.non2xx > 0 || run.errors > 0 || run.requests !== amount) {
+    throw new Error(
+      `${label}: ${run.requests} of ${amount} answered 2xx (${run.non2xx} other statuses, ${run.errors} errors)`,
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1, picked by the kernel. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface ChildServer {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a Node script as its own process (the way production runs the api: one process, its own event loop),
+ * waits until `readyPath` answers 200, and stops it with SIGTERM (SIGKILL after 10 s). Its stdout (the request
+ * logs, at the level LOG_LEVEL says) goes to /dev/null; stderr is passed through.
+ */
+export async function startChildServer(
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
+    const ok = await fetch(`${baseUrl}${readyPath}`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} was not ready within ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    baseUrl,
+    pid: child.pid!,
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })()),
+  };
+}
