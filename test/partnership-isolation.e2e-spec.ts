@@ -76,12 +76,7 @@ const OTHER_REFUSALS: Record<string, { status: number; code?: string }> = {
  * these (route, wrong status) pairs through so that it stays green on everything else; the snapshot at the end
  * still proves they changed nothing.
  */
-const KNOWN_BUGS: Record<string, { status: number; bug: string }> = {
-  'DELETE /auth/tokens/{tokenId}': {
-    status: 204,
-    bug: 'AuthService.revokeApiToken reads the length of what TypeORM returns for UPDATE (always [rows, count])',
-  },
-};
+const KNOWN_BUGS: Record<string, { status: number; bug: string }> = {};
 
 /**
  * Web pages (not in the OpenAPI document): each route with the form a browser would post to it. The guard test
@@ -576,17 +571,13 @@ describe('partnership isolation (e2e)', () => {
     expect(unaccounted).toEqual([]);
   });
 
-  // BUG (KNOWN_BUGS): DELETE /auth/tokens/{tokenId} answers 204 "revoked" for a token the caller does not hold
-  // (another partnership's, or none at all) and revokes nothing; it should answer 404 token-not-found.
-  it.failing(
-    'BUG: DELETE /auth/tokens/{tokenId} answers 404 for a token the caller does not hold',
-    async () => {
-      const theirs = await call('DELETE', `/auth/tokens/${ids.tokenId[0]}`, as.otherCoordinator);
-      expect(theirs.status).toBe(404);
-      const none = await call('DELETE', '/auth/tokens/00000000-0000-4000-8000-000000000000', as.coordinator);
-      expect(none.status).toBe(404);
-    },
-  );
+  // Fixed: DELETE /auth/tokens/{tokenId} answered 204 for a token the caller does not hold (TypeORM's [rows, count]).
+  it('DELETE /auth/tokens/{tokenId} answers 404 for a token the caller does not hold', async () => {
+    const theirs = await call('DELETE', `/auth/tokens/${ids.tokenId[0]}`, as.otherCoordinator);
+    expect(theirs.status).toBe(404);
+    const none = await call('DELETE', '/auth/tokens/00000000-0000-4000-8000-000000000000', as.coordinator);
+    expect(none.status).toBe(404);
+  });
 
   // Fixed: PUT /staff/{email}/themes answered 200 for staff of another partnership (TypeORM's [rows, count]).
   it('PUT /staff/{email}/themes answers 404 for staff outside the partnership', async () => {

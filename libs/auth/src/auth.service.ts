@@ -174,12 +174,12 @@ export class AuthService {
 
   async revokeApiToken(staffEmail: string, tokenId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE api_tokens t SET revoked_at = now() FROM staff_accounts s
-       WHERE t.staff_id = s.staff_id AND lower(s.email) = lower($1) AND t.token_id = $2 AND t.revoked_at IS NULL
-       RETURNING t.token_id`,
+      `WITH revoked AS (UPDATE api_tokens t SET revoked_at = now() FROM staff_accounts s
+         WHERE t.staff_id = s.staff_id AND lower(s.email) = lower($1) AND t.token_id = $2 AND t.revoked_at IS NULL
+         RETURNING t.token_id) SELECT token_id FROM revoked`,
       [staffEmail, tokenId],
     );
-    return (rows as unknown[]).length > 0;
+    return rows.length > 0;
   }
 
   private async createSession(
