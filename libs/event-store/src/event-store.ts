@@ -173,6 +173,18 @@ export class EventStore {
     return rows.map((row) => this.toStoredEvent<E>(row));
   }
 
+  /**
+   * The types of a stream's events in version order, without their data: enough to know where a lifecycle
+   * stands without reading (and parsing) large events such as a cycle's CycleOpened with every return in it.
+   */
+  async readStreamTypes(streamId: string, sql: Sql = this.dataSource): Promise<string[]> {
+    const rows: { type: string }[] = await sql.query(
+      'SELECT type FROM events WHERE stream_id = $1 ORDER BY version',
+      [streamId],
+    );
+    return rows.map((r) => r.type);
+  }
+
   /** Several whole streams in one round trip, each in version order. */
   async readStreams<E extends NewEvent = NewEvent>(
     streamIds: readonly string[],

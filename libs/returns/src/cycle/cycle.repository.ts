@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
 import { CycleEvent, cycleStreamId } from './cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
+import { CycleState, cycleStatusOf, evolveCycle, initialCycle } from './cycle.state.js';
 
 @Injectable()
 export class CycleRepository {
@@ -16,5 +16,10 @@ export class CycleRepository {
       { asAt },
     );
     return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
+  }
+
+  /** Only the status: reads the stream's event types, not its (large) data. */
+  async status(cycleId: string): Promise<CycleState['status']> {
+    return cycleStatusOf(await this.store.readStreamTypes(cycleStreamId(cycleId)));
   }
 }

@@ -26,6 +26,22 @@ type Opened = CycleFacts & { openedAt: string; returns: RequestedReturn[]; links
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
+/**
+ * A cycle's status from its event types alone, following the same transitions as evolveCycle (the unit test
+ * checks they agree): lets a return command ask whether its cycle is closed without loading the whole cycle.
+ */
+export function cycleStatusOf(types: readonly string[]): CycleState['status'] {
+  let status: CycleState['status'] = 'none';
+  for (const type of types) {
+    if (type === 'CycleDrafted') status = 'drafted';
+    else if (type === 'CycleOpened' && status === 'drafted') status = 'open';
+    else if (type === 'CycleClosed' && status === 'open') status = 'closed';
+    else if (type === 'ReportPublished' && (status === 'closed' || status === 'published'))
+      status = 'published';
+  }
+  return status;
+}
+
 export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
   switch (event.type) {
     case 'CycleDrafted':

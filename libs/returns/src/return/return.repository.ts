@@ -64,7 +64,7 @@ export class ReturnRepository {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
-    refuseOnClosedCycle(command.type, (await this.cycles.load(state.cycleId)).state.status, state);
+    refuseOnClosedCycle(command.type, await this.cycles.status(state.cycleId), state);
     await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
     const { nextExpectedVersion } = await this.store.append(
