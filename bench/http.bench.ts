@@ -10,7 +10,7 @@
  * and the submitted ones are then approved. Agency leads submit with their link session cookie, the reviewer
  * approves with a bearer token. After the runs the events are counted against the 2xx answers.
  *
- * Environment: BENCH_HTTP_ROUNDS (2), BENCH_HTTP_REQUESTS (requests per run at 1, 8, 32 connections:
+ * Environment: BENCH_API_CPU_PROF=<dir> (profile the api), BENCH_HTTP_ROUNDS (2), BENCH_HTTP_REQUESTS (requests per run at 1, 8, 32 connections:
  * "600,2000,4000"), BENCH_HTTP_MEASURES (2000).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -70,6 +70,10 @@ async function load(
   next: () => Target,
 ): Promise<RunStats> {
   let i = 0;
+  // autocannon ends a run of `amount` requests on its one-second tick: time the run from its own start to the
+  // last response instead, or short runs would be counted as whole seconds.
+  let lastResponse = 0;
+  const started = performance.now();
   const result = await autocannon({
     url: baseUrl,
     connections,
@@ -89,10 +93,13 @@ async function load(
             body: command === 'approve' ? '{}' : JSON.stringify(CONTENT(n)),
           };
         },
+        onResponse: () => {
+          lastResponse = performance.now();
+        },
       },
     ],
   });
-  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  const seconds = (lastResponse - started) / 1000;
   const ok = result['2xx'];
   return {
     requests: ok,
@@ -169,6 +176,11 @@ export async function httpBenchmark(
       },
       '/health/ready',
       apiPort,
+      60_000,
+      // BENCH_API_CPU_PROF=<dir>: the api writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+      process.env.BENCH_API_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`]
+        : [],
     );
     servers.push(api);
     const barePort = await freePort();

@@ -30,8 +30,9 @@ export async function startChildServer(
   readyPath: string,
   port: number,
   timeoutMs = 60_000,
+  nodeArgs: string[] = [],
 ): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
