@@ -137,11 +137,24 @@ describe('the whole journey in the browser (e2e)', () => {
     await coordinator.getByLabel('Reason (needed when closing early)').fill('Year end');
     await coordinator.getByRole('button', { name: 'Close the cycle' }).click();
     expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Cycle closed');
-    const report = await coordinator.request.get(`${product.baseUrl}/cycles/${cycleId}/report?format=json`);
-    expect(report.status()).toBe(200);
-    expect(JSON.stringify(await report.json())).toContain('98%');
+    await coordinator.getByRole('button', { name: 'Publish the report' }).click();
+    expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain(
+      'Report published',
+    );
+    await checkPage(coordinator, 'j08-published');
+    for (const format of ['json', 'html', 'csv', 'xlsx']) {
+      const download = await coordinator.request.get(
+        `${product.baseUrl}/cycles/${cycleId}/report?published=latest&format=${format}`,
+      );
+      expect([format, download.status()]).toEqual([format, 200]);
+      if (format === 'json' || format === 'html' || format === 'csv')
+        expect(await download.text()).toContain('98%');
+    }
+    await coordinator.getByRole('link', { name: 'HTML (published)' }).click();
+    await coordinator.waitForURL('**/report?published=latest&format=html');
+    await checkPage(coordinator, 'j09-published-report');
 
     await coordinator.goto(`${product.baseUrl}/coordinate/plan`);
-    await checkPage(coordinator, 'j08-plan');
+    await checkPage(coordinator, 'j10-plan');
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import { escapeHtml } from '../../mail/src/templates/escape-html.js';
 import { importPlan, parsePlanFile, previewPlanImport } from '../../plan/src/index.js';
 import { ChaseNowCommand } from '../../chasing/src/chase-now/chase-now.command.js';
 import { chaseStreamId } from '../../chasing/src/chase/chase.events.js';
+import { PublishReportCommand } from '../../reporting/src/publish-report/publish-report.command.js';
 import { CloseCycleCommand } from '../../returns/src/close-cycle/close-cycle.command.js';
 import { CommandEnvelope, metadataFor } from '../../returns/src/command-envelope.js';
 import { DraftCycleCommand } from '../../returns/src/draft-cycle/draft-cycle.command.js';
@@ -216,6 +217,9 @@ export class CoordinatePages {
             ),
           );
           return `Deadline extended to ${form.dueDate}`;
+        case 'publish':
+          await this.commands.execute(new PublishReportCommand(envelope, cycleId));
+          return 'Report published: it is frozen as it stands now; later amendments go into the next publication';
         case 'chase':
           await this.commands.execute(new ChaseNowCommand(envelope, cycleId, form.agencyId || null));
           return form.agencyId
