@@ -4,6 +4,8 @@
  */
 export class Progress {
   private readonly startedAt = performance.now();
+
+  constructor(private readonly name = 'bench') {}
   private readonly tty = process.stderr.isTTY === true;
   private timer: NodeJS.Timeout | undefined;
   private lastTenth = -1;
@@ -63,7 +65,7 @@ export class Progress {
   }
 
   private prefix(): string {
-    return `[bench ${((performance.now() - this.startedAt) / 1000).toFixed(0).padStart(3)}s]`;
+    return `[${this.name} ${((performance.now() - this.startedAt) / 1000).toFixed(0).padStart(3)}s]`;
   }
 
   private stopTimer(): void {
