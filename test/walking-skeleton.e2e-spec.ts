@@ -166,6 +166,10 @@ describe('walking skeleton (e2e)', () => {
 
     const saved = await call('PUT', `/returns/${s2}/draft`, { ...lead, 'if-match': '"1"' }, { rag: 'amber' });
     expect(saved.status).toBe(200);
+    // An empty submit sends the saved draft, which has no narrative yet.
+    const emptySubmit = await call('POST', `/returns/${s2}/submit`, lead, {});
+    expect(emptySubmit.status).toBe(422);
+    expect(emptySubmit.body.code).toBe('narrative-required');
     const stale = await call('PUT', `/returns/${s2}/draft`, { ...lead, 'if-match': '"1"' }, { rag: 'red' });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'stale-version', currentVersion: 2 });

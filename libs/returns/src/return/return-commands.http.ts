@@ -56,7 +56,9 @@ export class ReturnCommandsHttp {
     @CorrelationId() cid: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const content = Object.keys(body).length > 0 ? { ...body } : undefined;
+    // The validated DTO carries every field, unset ones as undefined: an empty body submits the saved draft.
+    const given = Object.entries(body).filter(([, value]) => value !== undefined);
+    const content = given.length > 0 ? (Object.fromEntries(given) as ReturnContentDto) : undefined;
     return this.run(res, new SubmitReturnCommand(envelopeFrom(actor, cid, ifMatch), id, content));
   }
 
