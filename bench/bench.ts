@@ -17,6 +17,7 @@ import { openDatabase } from '../libs/database/src/index.js';
 import { appendBenchmark, appendFigures, stopAppendBenchmark } from './append.bench.js';
 import { growthBenchmark } from './growth.bench.js';
 import { httpBenchmark } from './http.bench.js';
+import { chaseBenchmark } from './chase.bench.js';
 import { dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-database.js';
 import { Figure, figuresTable } from './support/figures.js';
 import { QUICK } from './support/options.js';
@@ -94,6 +95,11 @@ const sections: Section[] = [
     name: 'http',
     covers: ['http'],
     run: () => withDatabase((dataSource, url) => httpBenchmark(dataSource, url, progress)),
+  },
+  {
+    name: 'chase',
+    covers: ['chase'],
+    run: () => withDatabase((dataSource, url) => chaseBenchmark(dataSource, url, progress)),
   },
 ];
 

@@ -59,3 +59,35 @@ export function planMeasures(plan: PlanFile): { ref: string; themeId: string; ag
     t.measures.map((m) => ({ ref: m.ref, themeId: t.id, agencyId: m.leadAgency })),
   );
 }
+
+/**
+ * A plan of `agencies` partner agencies, each with one lead and one senior contact and owning one measure,
+ * spread over Sevenoaks' six themes: the shape of a county-wide partnership whose chases go to many agencies.
+ */
+export function widePlan(agencies: number, base: PlanFile = sevenoaksPlan()): PlanFile {
+  const ids = Array.from({ length: agencies }, (_, i) => `agency-${i + 1}`);
+  return {
+    ...base,
+    plan: { ...base.plan, id: `wide-plan-${agencies}` },
+    agencies: ids.map((id, i) => ({
+      id,
+      name: `Partner agency ${i + 1}`,
+      contacts: [
+        { name: `Lead ${i + 1}`, email: `lead@${id}.example.org`, role: 'lead' as const },
+        { name: `Senior ${i + 1}`, email: `senior@${id}.example.org`, role: 'senior' as const },
+      ],
+    })),
+    themes: base.themes.map((t, k) => {
+      const mine = ids.filter((_, i) => i % base.themes.length === k);
+      return {
+        ...t,
+        leadAgencies: mine.length > 0 ? [mine[0]] : [ids[0]],
+        measures: mine.map((agency, n) => ({
+          ref: `${t.measures[0].ref.replace(/\d+$/, '')}${n + 1}`,
+          text: `${t.measures[n % t.measures.length].text} (${agency})`,
+          leadAgency: agency,
+        })),
+      };
+    }),
+  };
+}
