@@ -18,6 +18,8 @@ import { appendBenchmark, appendFigures, stopAppendBenchmark } from './append.be
 import { growthBenchmark } from './growth.bench.js';
 import { httpBenchmark } from './http.bench.js';
 import { chaseBenchmark } from './chase.bench.js';
+import { rebuildBenchmark } from './rebuild.bench.js';
+import { reportBenchmark } from './report.bench.js';
 import { dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-database.js';
 import { Figure, figuresTable } from './support/figures.js';
 import { QUICK } from './support/options.js';
@@ -88,6 +90,7 @@ const sections: Section[] = [
         const figures: Figure[] = [];
         const growth = await growthBenchmark(dataSource, progress);
         if (wanted('growth')) figures.push(...growth.figures);
+        if (wanted('rebuild')) figures.push(...(await rebuildBenchmark(dataSource, progress)));
         return figures;
       }),
   },
@@ -100,6 +103,11 @@ const sections: Section[] = [
     name: 'chase',
     covers: ['chase'],
     run: () => withDatabase((dataSource, url) => chaseBenchmark(dataSource, url, progress)),
+  },
+  {
+    name: 'report',
+    covers: ['report'],
+    run: () => withDatabase((dataSource, url) => reportBenchmark(dataSource, url, progress)),
   },
 ];
 

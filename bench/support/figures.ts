@@ -50,5 +50,6 @@ export function figuresTable(figures: readonly Figure[]): string {
       f.target,
       f.met === null ? '-' : f.met ? 'yes' : 'NO',
     ]),
+    [0, 1, 3, 7, 8],
   );
 }

@@ -31,10 +31,14 @@ export class LatencyRecorder {
   }
 }
 
-/** Renders rows as a plain-text table with right-aligned numeric columns. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Renders rows as a plain-text table: the first column (and any listed in `left`) left-aligned, others right. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  left: readonly number[] = [0],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+    cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
