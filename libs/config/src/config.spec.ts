@@ -57,4 +57,12 @@ describe('loadConfig', () => {
     expect(a.tokenPepper).not.toBe(a.sessionSecret);
     expect(loadConfig({ TOKEN_PEPPER: 'p'.repeat(32) }).tokenPepper).toBe('p'.repeat(32));
   });
+
+  it('takes an operator partnership id, and names a bad one', () => {
+    expect(loadConfig({ OPERATOR_PARTNERSHIP: 'sevenoaks-lsp' }).operatorPartnershipId).toBe('sevenoaks-lsp');
+    expect(loadConfig({}).operatorPartnershipId).toBeUndefined();
+    expect(() => loadConfig({ OPERATOR_PARTNERSHIP: 'Sevenoaks LSP' })).toThrow(
+      /OPERATOR_PARTNERSHIP must be/,
+    );
+  });
 });

@@ -14,6 +14,11 @@ export interface AppConfig {
   queuePrefix: string;
   sessionSecret: string;
   tokenPepper: string;
+  /**
+   * The partnership that runs this deployment: its coordinators see the queue dashboard, which shows every
+   * partnership's jobs. Unset: allowed only while the deployment hosts a single partnership.
+   */
+  operatorPartnershipId: string | undefined;
   logLevel: string;
   /** Logs go to standard output unless a file is named (tests read it to prove no secret is logged). */
   logFile: string | undefined;
@@ -108,6 +113,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
     return value;
   };
+  const operatorPartnershipId = str('OPERATOR_PARTNERSHIP');
+  if (operatorPartnershipId !== undefined && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(operatorPartnershipId)) {
+    problems.push('OPERATOR_PARTNERSHIP must be a partnership id: lower-case words joined by "-"');
+  }
   const sessionSecret = secret('SESSION_SECRET');
   const tokenPepper = secret('TOKEN_PEPPER');
   const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info')!;
@@ -135,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix,
     sessionSecret,
     tokenPepper,
+    operatorPartnershipId,
     logLevel,
     logFile: str('LOG_FILE'),
     shutdownTimeoutMs,

@@ -4,6 +4,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { RequestWithActor } from '../../../../libs/http/src/index.js';
@@ -13,9 +14,18 @@ export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
 
 /**
  * Bull Board has no sign-in of its own: this runs before it and lets coordinators through only (401 for nobody
- * signed in, 403 for every other role). It resolves the caller itself, whatever order middleware runs in.
+ * signed in, 403 for every other role). The queues serve every partnership of the deployment, so only the
+ * operator partnership's coordinators are let in (OPERATOR_PARTNERSHIP), or, when none is named, coordinators
+ * of a deployment that hosts a single partnership. It resolves the caller itself, whatever order middleware runs.
  */
-export function coordinatorsOnly(auth: AuthMiddleware) {
+export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSource: DataSource) {
+  const operates = async (partnershipId: string): Promise<boolean> => {
+    if (config.operatorPartnershipId) return partnershipId === config.operatorPartnershipId;
+    const [{ n }]: { n: number }[] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM streams WHERE stream_id LIKE 'partnership:%'`,
+    );
+    return n <= 1;
+  };
   return (req: RequestWithActor, res: Response, next: NextFunction) => {
     const decide = () => {
       const refuse = (status: number, title: string) =>
@@ -25,7 +35,16 @@ export function coordinatorsOnly(auth: AuthMiddleware) {
           .send(JSON.stringify({ type: 'about:blank', title, status }));
       if (!req.actor) return refuse(401, 'Sign in first');
       if (req.actor.role !== 'coordinator') return refuse(403, 'Only a coordinator can see the queues');
-      next();
+      operates(req.actor.partnershipId).then(
+        (ok) =>
+          ok
+            ? next()
+            : refuse(
+                403,
+                "The queues hold every partnership's work: only the operator partnership's coordinators see them",
+              ),
+        next,
+      );
     };
     if (req.actor) return decide();
     auth.use(req, res, (error?: unknown) => (error ? next(error) : decide())).catch(next);
@@ -46,11 +65,11 @@ export function coordinatorsOnly(auth: AuthMiddleware) {
     // forRootAsync: two apps in one process (the tests) each get their own board and adapter.
     BullBoardModule.forRootAsync({
       imports: [AuthModule],
-      inject: [AuthMiddleware],
-      useFactory: (auth: AuthMiddleware) => ({
+      inject: [AuthMiddleware, APP_CONFIG, DataSource],
+      useFactory: (auth: AuthMiddleware, config: AppConfig, dataSource: DataSource) => ({
         route: QUEUE_DASHBOARD_ROUTE,
         adapter: ExpressAdapter,
-        middleware: coordinatorsOnly(auth),
+        middleware: coordinatorsOnly(auth, config, dataSource),
       }),
     }),
     BullBoardModule.forFeature(
