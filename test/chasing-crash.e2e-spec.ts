@@ -49,12 +49,17 @@ describe('chasing through a worker crash (e2e)', () => {
     // From here on only the worker in its own process runs, against a slow mail server.
     await product.worker.close();
     child = spawnWorker(product.config, MAIL_ENV);
-    product.smtp.delayMs = 400;
+    product.smtp.delayMs = 1_000;
     const chaseMails = () => product.smtp.mails.filter((m) => m.subject.includes('Please send'));
 
     const chased = await call('POST', '/cycles/crash/chase', as.coordinator);
     expect(chased.status).toBe(202);
-    await eventually(async () => chaseMails().length >= 2, 30_000);
+    // Kill it while the server holds a message it has not answered yet, well before it would accept it.
+    const inFlight = () =>
+      product.smtp.offered.filter(
+        (m) => !product.smtp.mails.includes(m) && Date.now() - (m.receivedAt ?? 0) < 300,
+      );
+    await eventually(async () => chaseMails().length >= 2 && inFlight().length > 0, 30_000);
     await kill(child);
     child = null;
     const whenKilled = chaseMails().length;

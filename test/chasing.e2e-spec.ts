@@ -444,4 +444,43 @@ describe('chasing (e2e)', () => {
     expect(await projection.rebuild()).toBeGreaterThan(0);
     expect(await snapshot()).toEqual(before);
   });
+
+  it('takes a chase policy when a cycle is drafted, fills in the defaults and plans by it', async () => {
+    const draft = (cycleId: string, chasePolicy: object) =>
+      call('POST', '/cycles', as.coordinator, {
+        partnershipId: 'sevenoaks-lsp',
+        planId: 'community-plan-2019-22',
+        label: `Policy ${cycleId}`,
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2020-04-21',
+        cycleId,
+        chasePolicy,
+      });
+    const drafted = await draft('policy', { remindWorkingDaysBefore: [5], sendWindow: { from: '08:30' } });
+    expect(drafted.status).toBe(201);
+    const schedule = await call('GET', '/cycles/policy/chase-schedule', as.coordinator);
+    expect(schedule.body.policy).toEqual({
+      remindWorkingDaysBefore: [5],
+      onDueDate: true,
+      overdueEveryWorkingDays: 5,
+      escalateAfterOverdueChases: 2,
+      sendWindow: { from: '08:30', to: '17:00', timeZone: 'Europe/London' },
+    });
+    expect(schedule.body.steps[0]).toMatchObject({
+      date: '2020-04-14', // five working days before Tuesday 21 April
+      kind: 'reminder',
+      sendFrom: '2020-04-14T07:30:00.000Z', // 08:30 in British Summer Time
+    });
+    expect(
+      (await call('GET', '/cycles/policy/chase-schedule', await lead('sevenoaks-csp', LEADS.csp))).status,
+    ).toBe(403); // staff only
+
+    const badShape = await draft('policy-2', { overdueEveryWorkingDays: 'weekly' });
+    expect(badShape.status).toBe(400);
+    expect(badShape.body.errors[0].field).toContain('overdueEveryWorkingDays');
+    const backwards = await draft('policy-3', { sendWindow: { from: '17:00', to: '09:00' } });
+    expect(backwards.status).toBe(422);
+    expect(backwards.body).toMatchObject({ code: 'invalid-chase-policy' });
+  });
 });

@@ -8,6 +8,8 @@ export interface CaughtMail {
   text: string;
   html: string;
   parsed: ParsedMail;
+  /** When the server had the whole message (before any delay and before it answered). */
+  receivedAt?: number;
 }
 
 /** A real SMTP peer inside the test: the product talks SMTP to it exactly as it would to a mail server. */
@@ -38,6 +40,7 @@ export class SmtpSink {
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
             parsed,
+            receivedAt: Date.now(),
           };
           this.offered.push(mail);
           if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));

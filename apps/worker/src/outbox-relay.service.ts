@@ -7,6 +7,23 @@ import { jobsFor, QUEUES } from '../../../libs/queues/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
+const REDIS_WAIT_MS = 2_000;
+
+/** Runs `work`, or throws if it has not finished within `ms` (it may still finish later). */
+async function within<T>(ms: number, message: string, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The outbox relay: a checkpointed processor that turns stored events into BullMQ jobs. Commands never touch
  * Redis; if Redis is away the relay waits and catches up, and the checkpoint only moves once the jobs are in.
@@ -34,12 +51,25 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       {
         name: 'outbox-relay',
         batchSize: 200,
+        // Redis away: fail fast, before the batch's transaction opens (it would hold back every subscriber).
+        beforeBatch: async () => {
+          const client = await within(
+            REDIS_WAIT_MS,
+            'Redis did not answer',
+            async () => reporting.backend.client,
+          );
+          if (client.status !== 'ready') throw new Error(`Redis is ${client.status}`);
+        },
         handle: async (events) => {
           const jobs = events.flatMap(jobsFor);
           for (const [name, queue] of Object.entries(queues)) {
             const mine = jobs.filter((j) => j.queue === name);
             if (mine.length === 0) continue;
-            await queue.addBulk(mine.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+            // Time-boxed: if Redis goes mid-batch the batch rolls back and is tried again; jobs that did get in
+            // meanwhile carry the same ids next time, so BullMQ keeps one of each.
+            await within(REDIS_WAIT_MS, 'Redis did not take the jobs', () =>
+              queue.addBulk(mine.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } }))),
+            );
           }
         },
       },

@@ -12,6 +12,12 @@ export interface ProcessorDefinition {
    */
   handle(events: StoredEvent[], manager: EntityManager): Promise<void>;
   batchSize?: number;
+  /**
+   * Optional: checks, before the batch's transaction opens, that what `handle` needs is there (Redis, say). It
+   * throws when not, so the processor backs off without holding a transaction open: an open transaction holds
+   * back the read fence of every subscriber.
+   */
+  beforeBatch?(): Promise<void>;
 }
 
 export interface ProcessorRunOptions {
@@ -127,6 +133,7 @@ export class EventProcessor {
 
   private async processBatch(): Promise<number> {
     const runner = this.runner!;
+    await this.definition.beforeBatch?.();
     await runner.startTransaction();
     try {
       const from = await this.checkpoint(runner.manager);

@@ -29,7 +29,11 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The policy a cycle is drafted with: the defaults for whatever was not given, checked field by field. */
 export function resolveChasePolicy(given: Partial<ChasePolicy> | undefined): ChasePolicy {
-  const window = { ...DEFAULT_CHASE_POLICY.sendWindow, ...(given?.sendWindow ?? {}) };
+  // Parts left out may arrive as keys holding undefined (DTO class fields): they take the default too.
+  const givenWindow = Object.fromEntries(
+    Object.entries(given?.sendWindow ?? {}).filter(([, value]) => value !== undefined),
+  );
+  const window = { ...DEFAULT_CHASE_POLICY.sendWindow, ...givenWindow };
   const policy: ChasePolicy = {
     remindWorkingDaysBefore: [
       ...new Set(given?.remindWorkingDaysBefore ?? DEFAULT_CHASE_POLICY.remindWorkingDaysBefore),
