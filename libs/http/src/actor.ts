@@ -4,9 +4,8 @@ import { Actor } from '../../returns/src/domain-error.js';
 
 export type RequestWithActor = Request & { actor?: Actor; id?: string | number };
 
-/** The signed-in actor of this request, set by the authentication middleware. */
-export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
-  const request = ctx.switchToHttp().getRequest<RequestWithActor>();
+/** The signed-in actor of a request (set by the authentication middleware), or 401. */
+export function signedInActor(request: RequestWithActor): Actor {
   if (!request.actor) {
     throw new UnauthorizedException({
       type: 'https://partner-returns.dev/problems/unauthenticated',
@@ -15,7 +14,12 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
     });
   }
   return request.actor;
-});
+}
+
+/** The signed-in actor of this request. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor =>
+  signedInActor(ctx.switchToHttp().getRequest<RequestWithActor>()),
+);
 
 /** The request's correlation id (from X-Correlation-Id, or generated), stored in every event's metadata. */
 export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {

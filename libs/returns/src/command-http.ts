@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { versionFromIfMatch } from '../../http/src/index.js';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { RequestWithActor, signedInActor, versionFromIfMatch } from '../../http/src/index.js';
 import { CommandEnvelope, CommandResult } from './command-envelope.js';
 import { Actor } from './domain-error.js';
 
@@ -20,6 +21,12 @@ export function envelopeFrom(
 ): CommandEnvelope {
   return { actor, correlationId, expectedVersion: versionFromIfMatch(ifMatch) };
 }
+
+/** A write's envelope as a route parameter: the signed-in actor (or 401), the correlation id and If-Match. */
+export const WriteEnvelope = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandEnvelope => {
+  const request = ctx.switchToHttp().getRequest<RequestWithActor>();
+  return envelopeFrom(signedInActor(request), String(request.id ?? 'unknown'), request.header('if-match'));
+});
 
 /** Answers a write with the version it produced as the ETag, ready for the caller's next If-Match. */
 export function withETag<R extends { version: number }>(res: Response, result: R): R {

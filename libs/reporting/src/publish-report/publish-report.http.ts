@@ -1,9 +1,10 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../../../returns/src/command-envelope.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiIfMatch, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { envelopeFrom } from '../../../returns/src/command-http.js';
+import { ApiIfMatch, CurrentActor } from '../../../http/src/index.js';
+import { WriteEnvelope } from '../../../returns/src/command-http.js';
 import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
@@ -31,14 +32,10 @@ export class PublishReportHttp {
   @ApiCreatedResponse({ description: 'The publication: its number, content hash and instant' })
   async publish(
     @Param('cycleId') cycleId: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublishReportResult> {
-    const result = await this.commands.execute(
-      new PublishReportCommand(envelopeFrom(actor, correlationId, ifMatch), cycleId),
-    );
+    const result = await this.commands.execute(new PublishReportCommand(envelope, cycleId));
     res.setHeader('ETag', `"${result.version}"`);
     res.setHeader(
       'Location',

@@ -1,11 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
+
 import { CloseCycleCommand } from './close-cycle.command.js';
 
 export class CloseCycleDto {
@@ -43,12 +44,9 @@ export class CloseCycleHttp {
   async close(
     @Param('cycleId') cycleId: string,
     @Body() body: CloseCycleDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResultDto> {
-    const envelope = envelopeFrom(actor, correlationId, ifMatch);
     const command = new CloseCycleCommand(envelope, cycleId, body.force, body.reason);
     return withETag(res, await this.commands.execute(command));
   }

@@ -1,10 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
+
 import { ExtendDeadlineDto } from '../extend-deadline/extend-deadline.dto.js';
 import { AgencyExtensionResult, ExtendAgencyDeadlineCommand } from './extend-agency-deadline.command.js';
 
@@ -34,12 +35,9 @@ export class ExtendAgencyDeadlineHttp {
     @Param('cycleId') cycleId: string,
     @Param('agencyId') agencyId: string,
     @Body() body: ExtendDeadlineDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AgencyExtensionResult> {
-    const envelope = envelopeFrom(actor, correlationId, ifMatch);
     const command = new ExtendAgencyDeadlineCommand(envelope, cycleId, agencyId, body.dueDate, body.reason);
     return withETag(res, await this.commands.execute(command));
   }

@@ -1,10 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
+
 import { ExtendDeadlineCommand } from './extend-deadline.command.js';
 import { ExtendDeadlineDto } from './extend-deadline.dto.js';
 
@@ -24,12 +25,9 @@ export class ExtendDeadlineHttp {
   async extend(
     @Param('returnId') returnId: string,
     @Body() body: ExtendDeadlineDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResultDto> {
-    const envelope = envelopeFrom(actor, correlationId, ifMatch);
     const command = new ExtendDeadlineCommand(envelope, returnId, body.dueDate, body.reason);
     return withETag(res, await this.commands.execute(command));
   }

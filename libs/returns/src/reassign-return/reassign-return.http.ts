@@ -1,11 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
+
 import { ReasonDto } from '../return/reason.dto.js';
 import { ReassignReturnCommand } from './reassign-return.command.js';
 
@@ -37,12 +38,9 @@ export class ReassignReturnHttp {
   async reassign(
     @Param('returnId') returnId: string,
     @Body() body: ReassignReturnDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResultDto> {
-    const envelope = envelopeFrom(actor, correlationId, ifMatch);
     const command = new ReassignReturnCommand(envelope, returnId, body.toAgencyId, body.reason);
     return withETag(res, await this.commands.execute(command));
   }

@@ -1,12 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
 import { ApproveReturnCommand } from '../approve-return/approve-return.command.js';
 import { CommandEnvelope, CommandResult } from '../command-envelope.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { CommandResultDto, withETag, WriteEnvelope } from '../command-http.js';
+
 import { SaveReturnDraftCommand } from '../save-return-draft/save-return-draft.command.js';
 import { SendReturnBackCommand } from '../send-return-back/send-return-back.command.js';
 import { SubmitReturnCommand } from '../submit-return/submit-return.command.js';
@@ -31,12 +31,10 @@ export class ReturnCommandsHttp {
   saveDraft(
     @Param('returnId') id: string,
     @Body() body: ReturnContentDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() cid: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new SaveReturnDraftCommand(envelopeFrom(actor, cid, ifMatch), id, { ...body }));
+    return this.run(res, new SaveReturnDraftCommand(envelope, id, { ...body }));
   }
 
   @Post('submit')
@@ -51,15 +49,13 @@ export class ReturnCommandsHttp {
   submit(
     @Param('returnId') id: string,
     @Body() body: ReturnContentDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() cid: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ) {
     // The validated DTO carries every field, unset ones as undefined: an empty body submits the saved draft.
     const given = Object.entries(body).filter(([, value]) => value !== undefined);
     const content = given.length > 0 ? (Object.fromEntries(given) as ReturnContentDto) : undefined;
-    return this.run(res, new SubmitReturnCommand(envelopeFrom(actor, cid, ifMatch), id, content));
+    return this.run(res, new SubmitReturnCommand(envelope, id, content));
   }
 
   @Post('approve')
@@ -72,12 +68,10 @@ export class ReturnCommandsHttp {
   @ApiOkResponse({ type: CommandResultDto })
   approve(
     @Param('returnId') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() cid: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new ApproveReturnCommand(envelopeFrom(actor, cid, ifMatch), id));
+    return this.run(res, new ApproveReturnCommand(envelope, id));
   }
 
   @Post('send-back')
@@ -90,12 +84,10 @@ export class ReturnCommandsHttp {
   sendBack(
     @Param('returnId') id: string,
     @Body() body: ReasonDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() cid: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.run(res, new SendReturnBackCommand(envelopeFrom(actor, cid, ifMatch), id, body.reason));
+    return this.run(res, new SendReturnBackCommand(envelope, id, body.reason));
   }
 
   private async run(res: Response, command: { envelope: CommandEnvelope }): Promise<CommandResult> {

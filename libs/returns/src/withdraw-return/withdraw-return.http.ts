@@ -1,10 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite, CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { CommandResultDto, envelopeFrom, withETag } from '../command-http.js';
-import { Actor } from '../domain-error.js';
+import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
+
 import { ReasonDto } from '../return/reason.dto.js';
 import { WithdrawReturnCommand } from './withdraw-return.command.js';
 
@@ -24,12 +25,9 @@ export class WithdrawReturnHttp {
   async withdraw(
     @Param('returnId') returnId: string,
     @Body() body: ReasonDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentActor() actor: Actor,
-    @CorrelationId() correlationId: string,
+    @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResultDto> {
-    const envelope = envelopeFrom(actor, correlationId, ifMatch);
     return withETag(
       res,
       await this.commands.execute(new WithdrawReturnCommand(envelope, returnId, body.reason)),
