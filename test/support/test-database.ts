@@ -27,3 +27,20 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     },
   };
 }
+
+/**
+ * Waits until every event stored so far is behind the subscribers' fence. The fence is cluster-wide: a
+ * transaction open in another test's database holds it back for a moment, so tests that read right after an
+ * append wait for it instead of assuming it has already passed.
+ */
+export async function untilEventsVisible(dataSource: DataSource, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ visible }]: { visible: boolean }[] = await dataSource.query(
+      `SELECT coalesce(max(transaction_id) < pg_snapshot_xmin(pg_current_snapshot()), true) AS visible FROM events`,
+    );
+    if (visible) return;
+    if (Date.now() > deadline) throw new Error('events stayed behind the fence');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, TestDatabase, untilEventsVisible } from '../../../test/support/test-database.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { EventMetadata, START, StoredEvent } from './event.js';
 import { EventStore } from './event-store.js';
@@ -102,6 +102,7 @@ describe('EventStore (real PostgreSQL)', () => {
     } finally {
       await slow.release();
     }
+    await untilEventsVisible(db.dataSource);
     const late = await drainAll(gapStore, tail);
     expect(late.events.map((e) => e.streamId)).toEqual(['gap-slow', 'gap-fast']);
   });

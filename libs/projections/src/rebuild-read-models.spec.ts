@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, TestDatabase, untilEventsVisible } from '../../../test/support/test-database.js';
 import { EventMetadata, EventProcessor, EventStore, StoredEvent } from '../../event-store/src/index.js';
 import { ReadModel } from './read-model.js';
 import { rebuildReadModels } from './rebuild-read-models.js';
@@ -36,6 +36,7 @@ describe('rebuildReadModels (real PostgreSQL)', () => {
         meta,
       );
     }
+    await untilEventsVisible(db.dataSource);
   });
   afterAll(() => db.drop());
 
@@ -58,6 +59,7 @@ describe('rebuildReadModels (real PostgreSQL)', () => {
     const processor = new EventProcessor(db.dataSource, store, { name: 'counter', handle: counter().apply });
     expect(await processor.drain()).toBe(0);
     await store.append('s-late', 'no_stream', [{ type: 'Ticked', data: {} }], meta);
+    await untilEventsVisible(db.dataSource);
     expect(await processor.drain()).toBe(1);
     await processor.stop();
     expect(await db.dataSource.query(`SELECT sum(n)::int AS n FROM counted`)).toEqual([{ n: 16 }]);
