@@ -70,6 +70,12 @@ const APPEND_AT_VERSION = `
     RETURNING version
   )${INSERT_EVENTS}`;
 
+const READ_STREAM = `SELECT ${COLUMNS} FROM events
+  WHERE stream_id = $1 AND version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+  ORDER BY version`;
+
+const READ_STREAM_TYPES = 'SELECT type FROM events WHERE stream_id = $1 ORDER BY version';
+
 const UNIQUE_VIOLATION = '23505';
 
 export class EventStore {
@@ -164,12 +170,12 @@ export class EventStore {
     options: ReadStreamOptions = {},
     sql: Sql = this.dataSource,
   ): Promise<StoredEvent<E>[]> {
-    const rows: EventRow[] = await sql.query(
-      `SELECT ${COLUMNS} FROM events
-       WHERE stream_id = $1 AND version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
-       ORDER BY version`,
-      [streamId, options.fromVersion ?? 1, options.asAt?.toISOString() ?? null],
-    );
+    // Every command loads its stream first: prepared, like the append (see prepared()).
+    const rows = await this.prepared<EventRow>(sql, 'event_store_read_stream', READ_STREAM, [
+      streamId,
+      options.fromVersion ?? 1,
+      options.asAt?.toISOString() ?? null,
+    ]);
     return rows.map((row) => this.toStoredEvent<E>(row));
   }
 
@@ -178,8 +184,10 @@ export class EventStore {
    * stands without reading (and parsing) large events such as a cycle's CycleOpened with every return in it.
    */
   async readStreamTypes(streamId: string, sql: Sql = this.dataSource): Promise<string[]> {
-    const rows: { type: string }[] = await sql.query(
-      'SELECT type FROM events WHERE stream_id = $1 ORDER BY version',
+    const rows = await this.prepared<{ type: string }>(
+      sql,
+      'event_store_read_stream_types',
+      READ_STREAM_TYPES,
       [streamId],
     );
     return rows.map((r) => r.type);
