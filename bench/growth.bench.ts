@@ -22,8 +22,13 @@ import { LatencyRecorder, median, percentile } from './support/stats.js';
 
 export const SMALL_LOG = Math.round(positiveNumber('BENCH_GROWTH_SMALL', 10_000));
 export const LARGE_LOG = Math.round(positiveNumber('BENCH_GROWTH_LARGE', 1_000_000, 100_000));
-const SECONDS = positiveNumber('BENCH_GROWTH_SECONDS', 2, 1);
+/**
+ * Appends and loads per round: a fixed count rather than a time, so the appends measured at 10,000 events do not
+ * grow the small log much past it (3 rounds x 500 add 1,500 events).
+ */
+const SAMPLES = Math.round(positiveNumber('BENCH_GROWTH_SAMPLES', 500, 200));
 const ROUNDS = Math.round(positiveNumber('BENCH_GROWTH_ROUNDS', 3, 1));
+const WARMUP_SAMPLES = 100;
 /** Returns per bulk cycle: a county-sized plan. */
 const MEASURES = 250;
 
@@ -121,21 +126,18 @@ async function measure(dataSource: DataSource, label: string, progress: Progress
   let loads = 0;
   const random = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)];
 
-  const appendFor = async (seconds: number, recorder?: LatencyRecorder) => {
-    const deadline = performance.now() + seconds * 1000;
-    let turn = 0;
-    while (performance.now() < deadline) {
+  const appendFor = async (count: number, recorder?: LatencyRecorder) => {
+    for (let turn = 0; turn < count; turn++) {
       const target = random(appendTo);
-      const event: NewEvent = events[turn++ % events.length];
+      const event: NewEvent = events[turn % events.length];
       const t0 = performance.now();
       const result = await store.append(target.stream_id, target.version, [event], sampleMetadata());
       recorder?.record(performance.now() - t0);
       target.version = result.nextExpectedVersion;
     }
   };
-  const loadFor = async (seconds: number, recorder?: LatencyRecorder) => {
-    const deadline = performance.now() + seconds * 1000;
-    while (performance.now() < deadline) {
+  const loadFor = async (count: number, recorder?: LatencyRecorder) => {
+    for (let i = 0; i < count; i++) {
       const t0 = performance.now();
       const { state, events: count } = await aggregateStream<ReturnState, ReturnEvent>(
         store,
@@ -150,28 +152,28 @@ async function measure(dataSource: DataSource, label: string, progress: Progress
     }
   };
 
-  progress.phase(`${label}: warm-up`, 1);
-  await appendFor(0.5);
-  await loadFor(0.5);
+  const [{ count: before }] = await dataSource.query<{ count: number }[]>(
+    'SELECT count(*)::int AS count FROM events',
+  );
+  progress.phase(`${label}: warm-up`, 0);
+  await appendFor(WARMUP_SAMPLES);
+  await loadFor(WARMUP_SAMPLES);
   for (let round = 1; round <= ROUNDS; round++) {
     const a = new LatencyRecorder();
-    progress.phase(`${label}: append ${round}/${ROUNDS}`, SECONDS);
-    await appendFor(SECONDS, a);
+    progress.phase(`${label}: ${SAMPLES} appends ${round}/${ROUNDS}`, 0);
+    await appendFor(SAMPLES, a);
     appendRounds.push(percentile(a.sorted(), 50));
     a.sorted().forEach((v) => appendLatency.record(v));
     const l = new LatencyRecorder();
-    progress.phase(`${label}: stream load ${round}/${ROUNDS}`, SECONDS);
-    await loadFor(SECONDS, l);
+    progress.phase(`${label}: ${SAMPLES} stream loads ${round}/${ROUNDS}`, 0);
+    await loadFor(SAMPLES, l);
     loadRounds.push(percentile(l.sorted(), 50));
     l.sorted().forEach((v) => loadLatency.record(v));
   }
   const appendSorted = appendLatency.sorted();
   const loadSorted = loadLatency.sorted();
-  const [{ count }] = await dataSource.query<{ count: number }[]>(
-    'SELECT count(*)::int AS count FROM events',
-  );
   const result: Latencies = {
-    events: count,
+    events: before,
     append: {
       p50Ms: percentile(appendSorted, 50),
       p99Ms: percentile(appendSorted, 99),
