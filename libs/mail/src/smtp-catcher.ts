@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -8,6 +9,7 @@ import { DataSource } from 'typeorm';
  * 127.0.0.1 and keeps it in PostgreSQL, where the api lists it at /dev/mail whichever process sent it.
  */
 export class SmtpCatcher {
+  private readonly logger = new Logger('SmtpCatcher');
   private server: SMTPServer | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
@@ -40,6 +42,8 @@ export class SmtpCatcher {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
+    // A sender that drops its connection must not take the whole process down with an unheard 'error' event.
+    server.on('error', (error: Error) => this.logger.warn(`SMTP catcher: ${error.message}`));
     this.server = server;
     const { port: bound } = server.server.address() as AddressInfo;
     return `smtp://127.0.0.1:${bound}`;
