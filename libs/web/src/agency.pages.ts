@@ -15,7 +15,14 @@ import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.eve
 import { SaveReturnDraftCommand } from '../../returns/src/save-return-draft/save-return-draft.command.js';
 import { SubmitReturnCommand } from '../../returns/src/submit-return/submit-return.command.js';
 import { PageErrorFilter } from './page-error.filter.js';
-import { caseStudyText, contentFromForm, formErrors, ReturnFormBody, tableText } from './return-form.js';
+import {
+  caseStudyText,
+  contentFromForm,
+  formErrors,
+  formVersion,
+  ReturnFormBody,
+  tableText,
+} from './return-form.js';
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   requested: { text: 'Not started', classes: 'govuk-tag--blue' },
@@ -106,10 +113,9 @@ export class AgencyPages {
           this.formModel(view, measureText, content, { errors, preview: body.action === 'preview' }),
         );
     }
-    const version = Number(body.version);
     await this.commands.execute(
       new SaveReturnDraftCommand(
-        { actor, correlationId, expectedVersion: Number.isInteger(version) ? version : undefined },
+        { actor, correlationId, expectedVersion: formVersion(body.version) },
         returnId,
         content,
       ),
@@ -152,12 +158,8 @@ export class AgencyPages {
     @Res() res: Response,
   ) {
     await this.load(returnId, actor);
-    const version = Number(body.version);
     await this.commands.execute(
-      new SubmitReturnCommand(
-        { actor, correlationId, expectedVersion: Number.isInteger(version) ? version : undefined },
-        returnId,
-      ),
+      new SubmitReturnCommand({ actor, correlationId, expectedVersion: formVersion(body.version) }, returnId),
     );
     res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}/submitted`);
   }

@@ -23,6 +23,7 @@ import { ReopenReturnCommand } from '../../returns/src/reopen-return/reopen-retu
 import { renderNarrative } from '../../returns/src/return/render-narrative.js';
 import { WithdrawReturnCommand } from '../../returns/src/withdraw-return/withdraw-return.command.js';
 import { PageErrorFilter } from './page-error.filter.js';
+import { formVersion } from './return-form.js';
 import { staffNavigation } from './review.pages.js';
 import { WebQueries } from './web-queries.js';
 
@@ -284,7 +285,7 @@ export class CoordinatePages {
     const envelope: CommandEnvelope = {
       actor,
       correlationId,
-      expectedVersion: form.version ? Number(form.version) : undefined,
+      expectedVersion: formVersion(form.version),
     };
     const reason = form.reason ?? '';
     await this.act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {

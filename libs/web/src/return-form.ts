@@ -88,3 +88,9 @@ export async function formErrors(content: ReturnContent): Promise<{ field: strin
     });
   return flatten(errors);
 }
+
+/** The version a page form was rendered at (its hidden "version" field), for If-Match-style checks. */
+export function formVersion(raw: unknown): number | undefined {
+  const version = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(version) ? version : undefined;
+}

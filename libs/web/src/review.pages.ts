@@ -10,9 +10,8 @@ import { renderNarrative } from '../../returns/src/return/render-narrative.js';
 import { ReturnContent } from '../../returns/src/return/return-content.js';
 import { SendReturnBackCommand } from '../../returns/src/send-return-back/send-return-back.command.js';
 import { PageErrorFilter } from './page-error.filter.js';
+import { formVersion } from './return-form.js';
 import { WebQueries } from './web-queries.js';
-
-const version = (raw: unknown) => (Number.isInteger(Number(raw)) && raw !== '' ? Number(raw) : undefined);
 
 /** The reviewer's queue and review page: the return beside last cycle's approved one, then approve or send back. */
 @ApiExcludeController()
@@ -73,7 +72,10 @@ export class ReviewPages {
     @Res() res: Response,
   ) {
     await this.commands.execute(
-      new ApproveReturnCommand({ actor, correlationId, expectedVersion: version(body.version) }, returnId),
+      new ApproveReturnCommand(
+        { actor, correlationId, expectedVersion: formVersion(body.version) },
+        returnId,
+      ),
     );
     res.redirect(303, '/review');
   }
@@ -96,7 +98,7 @@ export class ReviewPages {
     }
     await this.commands.execute(
       new SendReturnBackCommand(
-        { actor, correlationId, expectedVersion: version(body.version) },
+        { actor, correlationId, expectedVersion: formVersion(body.version) },
         returnId,
         reason,
       ),
