@@ -88,6 +88,9 @@ describe('EventStore (real PostgreSQL)', () => {
 
   it('never shows a subscriber an event past a transaction still in flight (the sequence gap)', async () => {
     const gapStore = new EventStore(db.dataSource);
+    // The fence is cluster-wide: another test file's open transaction can hold this file's earlier events
+    // back, so wait until they are all visible before taking the tail, or they would arrive in `late`.
+    await untilEventsVisible(db.dataSource);
     const { checkpoint: tail } = await drainAll(gapStore, START);
     const slow = db.dataSource.createQueryRunner();
     await slow.connect();
@@ -108,6 +111,7 @@ describe('EventStore (real PostgreSQL)', () => {
   });
 
   it('b: 8 writers x 2,000 events, some holding transactions open; a live subscriber sees each once, in order', async () => {
+    await untilEventsVisible(db.dataSource);
     const { checkpoint: from } = await drainAll(store, START);
     const writers = 8;
     const perWriter = 2000;
