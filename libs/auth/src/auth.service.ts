@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../config/src/index.js';
+import { preparedQuery } from '../../database/src/prepared-query.js';
 import { Actor, DomainError } from '../../returns/src/domain-error.js';
 import { newSecret, sha256 } from './secrets.js';
 
@@ -133,7 +134,9 @@ export class AuthService {
   }
 
   async resolveSession(sessionId: string): Promise<Actor | null> {
-    const rows: SessionRow[] = await this.dataSource.query(
+    const rows = await preparedQuery<SessionRow>(
+      this.dataSource,
+      'auth_resolve_session',
       `SELECT actor_id, role, partnership_id, agency_id, cycle_id, link_id FROM sessions
        WHERE session_hash = $1 AND expires_at > $2`,
       [sha256(sessionId), this.clock.now()],
@@ -164,7 +167,9 @@ export class AuthService {
   }
 
   async resolveBearer(token: string): Promise<Actor | null> {
-    const rows: { email: string; role: StaffRole; partnership_id: string }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ email: string; role: StaffRole; partnership_id: string }>(
+      this.dataSource,
+      'auth_resolve_bearer',
       `SELECT s.email, s.role, s.partnership_id FROM api_tokens t JOIN staff_accounts s USING (staff_id)
        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled_at IS NULL`,
       [sha256(token)],

@@ -57,6 +57,30 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(then.map((e) => e.version)).toEqual([1]);
   });
 
+  it('reads a stream whole and only the event types of another, in one call', async () => {
+    await store.append('with-main', 'no_stream', [ev(1), ev(2)], meta);
+    await store.append(
+      'with-other',
+      'no_stream',
+      [
+        { type: 'Opened', data: { big: 'x' } },
+        { type: 'Closed', data: {} },
+      ],
+      meta,
+    );
+    const { events, types } = await store.readStreamWithTypesOf('with-main', 'with-other');
+    expect(events.map((e) => [e.streamId, e.version, e.data])).toEqual([
+      ['with-main', 1, { n: 1 }],
+      ['with-main', 2, { n: 2 }],
+    ]);
+    expect(types).toEqual(['Opened', 'Closed']);
+    expect(await store.readStreamWithTypesOf('with-none', 'with-other')).toEqual({
+      events: [],
+      types: ['Opened', 'Closed'],
+    });
+    expect((await store.readStreamWithTypesOf('with-main', 'with-none')).types).toEqual([]);
+  });
+
   it('appends to several streams all or nothing', async () => {
     await store.append('m-2', 'no_stream', [ev(1)], meta);
     await expect(

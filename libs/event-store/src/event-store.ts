@@ -1,5 +1,6 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../database/src/prepared-query.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
 import { Upcasters } from './upcaster.js';
@@ -76,6 +77,14 @@ const READ_STREAM = `SELECT ${COLUMNS} FROM events
 
 const READ_STREAM_TYPES = 'SELECT type FROM events WHERE stream_id = $1 ORDER BY version';
 
+// The second stream's rows carry only their type: its data may be large and is not wanted.
+const READ_STREAM_WITH_TYPES_OF = `
+  SELECT ${COLUMNS}, false AS types_only FROM events WHERE stream_id = $1
+  UNION ALL
+  SELECT global_position, stream_id, version, type, schema_version, NULL, NULL, recorded_at,
+         transaction_id::text, true FROM events WHERE stream_id = $2
+  ORDER BY types_only, version`;
+
 const UNIQUE_VIOLATION = '23505';
 
 export class EventStore {
@@ -133,10 +142,7 @@ export class EventStore {
    */
   private async prepared<Row>(sql: Sql, name: string, text: string, values: unknown[]): Promise<Row[]> {
     const runner = sql === this.dataSource ? null : (sql as EntityManager).queryRunner;
-    if (sql === this.dataSource) {
-      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-      return (await pool.query<Row & QueryResultRow>({ name, text, values })).rows;
-    }
+    if (sql === this.dataSource) return preparedQuery<Row>(this.dataSource, name, text, values);
     if (!runner) return sql.query(text, values);
     const client = (await runner.connect()) as PoolClient;
     return (await client.query<Row & QueryResultRow>({ name, text, values })).rows;
@@ -191,6 +197,29 @@ export class EventStore {
       [streamId],
     );
     return rows.map((r) => r.type);
+  }
+
+  /**
+   * A whole stream and the event types of another, in one round trip: what a command needs when its rules
+   * depend on where a second lifecycle stands (a return's on its cycle's), without paying a second query.
+   */
+  async readStreamWithTypesOf<E extends NewEvent = NewEvent>(
+    streamId: string,
+    typesOfStreamId: string,
+  ): Promise<{ events: StoredEvent<E>[]; types: string[] }> {
+    const rows = await this.prepared<EventRow & { types_only: boolean }>(
+      this.dataSource,
+      'event_store_read_stream_with_types_of',
+      READ_STREAM_WITH_TYPES_OF,
+      [streamId, typesOfStreamId],
+    );
+    const events: StoredEvent<E>[] = [];
+    const types: string[] = [];
+    for (const row of rows) {
+      if (row.types_only) types.push(row.type);
+      else events.push(this.toStoredEvent<E>(row));
+    }
+    return { events, types };
   }
 
   /** Several whole streams in one round trip, each in version order. */

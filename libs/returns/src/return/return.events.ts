@@ -27,3 +27,8 @@ export type ReturnEventType = ReturnEvent['type'];
 
 export const returnStreamId = (returnId: string) => `return:${returnId}`;
 export const returnIdFor = (cycleId: string, measureRef: string) => `${cycleId}.${measureRef}`;
+/** The cycle a return id names (cycle ids are slugs without dots), or null for an id not made by returnIdFor. */
+export const cycleIdOf = (returnId: string): string | null => {
+  const dot = returnId.indexOf('.');
+  return dot > 0 ? returnId.slice(0, dot) : null;
+};

@@ -6,7 +6,9 @@ import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
-import { ReturnEvent, returnStreamId } from './return.events.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
+import { CycleState, cycleStatusOf } from '../cycle/cycle.state.js';
+import { cycleIdOf, ReturnEvent, returnStreamId } from './return.events.js';
 import { evolveReturn, initialReturn, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
 
 type CommandWithoutActor = ReturnCommand extends infer C
@@ -35,6 +37,27 @@ export class ReturnRepository {
     return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
   }
 
+  /**
+   * The return and, in the same round trip, its cycle's status: the return's id names its cycle, which the
+   * stream then confirms. `cycleStatus` is null when it does not (the caller asks the cycle itself).
+   */
+  private async loadWithCycleStatus(
+    returnId: string,
+  ): Promise<{ state: ReturnState; version: number; cycleStatus: CycleState['status'] | null }> {
+    const cycleId = cycleIdOf(returnId);
+    const { events, types } = await this.store.readStreamWithTypesOf<ReturnEvent>(
+      returnStreamId(returnId),
+      cycleStreamId(cycleId ?? ''),
+    );
+    const state = events.reduce<ReturnState>(
+      (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
+      initialReturn(),
+    );
+    const version = events.length > 0 ? events[events.length - 1].version : 0;
+    const named = state.status !== 'none' && state.cycleId === cycleId;
+    return { state, version, cycleStatus: named ? cycleStatusOf(types) : null };
+  }
+
   /** Several returns in one round trip, each with the version to append at; missing ones are left out. */
   async loadMany(returnIds: readonly string[]): Promise<{ state: LiveReturnState; version: number }[]> {
     const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
@@ -57,14 +80,14 @@ export class ReturnRepository {
     command: CommandWithoutActor,
     check?: (state: ReturnFacts) => Promise<void>,
   ): Promise<CommandResult> {
-    const { state, version } = await this.load(returnId);
+    const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
     if (state.status === 'none') throw new DomainError('return-not-found', `No return ${returnId}`, 404);
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
-    refuseOnClosedCycle(command.type, await this.cycles.status(state.cycleId), state);
+    refuseOnClosedCycle(command.type, cycleStatus ?? (await this.cycles.status(state.cycleId)), state);
     await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
     const { nextExpectedVersion } = await this.store.append(
