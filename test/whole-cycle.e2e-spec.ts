@@ -226,9 +226,12 @@ describe('a whole monitoring cycle (e2e)', () => {
     expect(await inReport('C1')).toMatchObject({ rag: 'red', approvedBy: STAFF.reviewer2 });
 
     // Closing is refused while G2 and Sus4 are unresolved, refused when forced without a reason, then forced.
-    // GET /cycles/:id gives its version in the body (it sends no ETag); it goes back as If-Match.
-    const cycleEtag = async () =>
-      `"${(await call('GET', `/cycles/${cycleId}`, as.coordinator)).body.version}"`;
+    // GET /cycles/:id sends its version as the ETag (and in the body); it goes back as If-Match.
+    const cycleEtag = async () => {
+      const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+      expect(cycle.headers.get('etag')).toBe(`"${cycle.body.version}"`);
+      return cycle.headers.get('etag')!;
+    };
     const close = async (body: object) =>
       call('POST', `/cycles/${cycleId}/close`, { ...as.coordinator, 'if-match': await cycleEtag() }, body);
     const refused = await close({});

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
@@ -22,13 +23,19 @@ export class GetCycleHttp {
   @ApiOperation({
     summary: 'A cycle and the state of each of its returns',
     description:
-      'Who has and has not returned, with due dates and overdue flags. Agency leads see only theirs.',
+      'Who has and has not returned, with due dates and overdue flags. Agency leads see only theirs. ' +
+      'The ETag is the version to send back as If-Match when opening, extending or closing it.',
   })
   @ApiOkResponse({ description: 'The cycle' })
-  async get(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
+  async get(
+    @Param('cycleId') cycleId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
+    res.setHeader('ETag', `"${version}"`);
     const requested = state.status === 'drafted' ? [] : state.returns;
     const streams = await this.store.readStreams<ReturnEvent>(
       requested.map((r) => returnStreamId(r.returnId)),
