@@ -794,6 +794,14 @@ describe('returns API (e2e)', () => {
       expect(schemas.CloseCycleDto.properties).toHaveProperty('force');
       expect(schemas.ReturnContentDto.properties).toHaveProperty('tables');
       expect(schemas.DraftCycleDto.properties).toHaveProperty('dueDate');
+      // Every request body documents its fields, sign-in and staff administration included.
+      const bodies = Object.entries(schemas).filter(([name]) => name.endsWith('Dto'));
+      const empty = bodies.filter(
+        ([, s]) => Object.keys((s as { properties?: object }).properties ?? {}).length === 0,
+      );
+      expect(empty.map(([name]) => name)).toEqual([]);
+      expect(schemas.CreateStaffDto.properties.role.enum).toEqual(['coordinator', 'reviewer', 'viewer']);
+      expect(schemas.SignInDto.required).toEqual(['email', 'password']);
     });
   });
 });

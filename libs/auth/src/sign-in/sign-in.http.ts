@@ -9,7 +9,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
@@ -19,8 +19,14 @@ import { SESSION_COOKIE } from '../auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
 
 export class SignInDto {
-  @IsEmail() @MaxLength(254) email: string;
-  @IsString() @MaxLength(200) password: string;
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'coordinator@sevenoaks.gov.uk' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+  @ApiProperty({ maxLength: 200, format: 'password' })
+  @IsString()
+  @MaxLength(200)
+  password: string;
 }
 
 export function sessionCookieOptions(config: AppConfig, hours: number) {

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -17,10 +17,32 @@ import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
 
 export class CreateStaffDto {
-  @IsEmail() @MaxLength(254) email: string;
-  @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @IsIn(STAFF_ROLES) role: StaffRole;
-  @IsString() @MinLength(12) @MaxLength(200) password: string;
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'reviewer@sevenoaks.gov.uk' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+  @ApiProperty({ maxLength: 200, example: 'Sam Reviewer' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+  @ApiProperty({ enum: STAFF_ROLES })
+  @IsIn(STAFF_ROLES)
+  role: StaffRole;
+  @ApiProperty({
+    minLength: 12,
+    maxLength: 200,
+    description: 'At least 12 characters; stored as an argon2id hash',
+  })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(200)
+  password: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'For reviewers: the themes they review; none means every theme',
+    example: ['health'],
+  })
   /** For reviewers: the themes they review (they hear of submissions in these); none means every theme. */
   @IsOptional()
   @IsArray()
@@ -30,7 +52,11 @@ export class CreateStaffDto {
 }
 
 export class ThemesDto {
-  @IsArray() @ArrayMaxSize(100) @Matches(/^[a-z0-9-]{1,64}$/, { each: true }) themeIds: string[];
+  @ApiProperty({ type: [String], maxItems: 100, description: 'Theme ids; empty means every theme' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z0-9-]{1,64}$/, { each: true })
+  themeIds: string[];
 }
 
 /** A coordinator adds reviewers, viewers and other coordinators to their own partnership. */

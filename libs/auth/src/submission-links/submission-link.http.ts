@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
@@ -11,7 +11,10 @@ import { SubmissionLinkService } from './submission-link.service.js';
 import { PageErrorFilter } from '../../../web/src/page-error.filter.js';
 
 export class UseLinkDto {
-  @IsString() @MaxLength(100) token: string;
+  @ApiProperty({ maxLength: 100, description: 'The token from the emailed link' })
+  @IsString()
+  @MaxLength(100)
+  token: string;
 }
 
 /**

@@ -1,12 +1,16 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { CurrentActor } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService } from '../auth.service.js';
 
 export class CreateApiTokenDto {
-  @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiProperty({ maxLength: 100, description: 'What the token is for', example: 'nightly report export' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
 }
 
 function staffOnly(actor: Actor): void {
