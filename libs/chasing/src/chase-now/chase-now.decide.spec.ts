@@ -1,8 +1,7 @@
-import { Actor } from '../../../returns/src/domain-error.js';
 import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
+import { coordinator } from '../../../returns/src/testing/decide-spec.js';
 import { decideChaseNow } from './chase-now.decide.js';
 
-const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
 const open = { status: 'open' } as CycleState;
 const outstanding = new Map([
   ['kcc', 2],

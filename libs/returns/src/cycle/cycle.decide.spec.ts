@@ -1,5 +1,6 @@
+import type { Actor } from '../domain-error.js';
 import { ChasePolicy, DEFAULT_CHASE_POLICY } from '../../../chasing/src/policy/chase-policy.js';
-import { Actor, DomainError } from '../domain-error.js';
+import { coordinator, lead, reviewer, thenError, viewer } from '../testing/decide-spec.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleCommand, decideCycle, PlanMeasure } from './cycle.decide.js';
 import { CycleEvent } from './cycle.events.js';
@@ -8,25 +9,6 @@ import { CycleFacts, CycleState, evolveCycle, initialCycle } from './cycle.state
 // given-events / when-command / then-events
 const given = (...events: CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycle());
 const when = (state: CycleState, command: CycleCommand): CycleEvent[] => decideCycle(command, state);
-
-/** The command must be refused with exactly this DomainError. */
-function thenError(act: () => unknown, code: string, status: number, field?: string): DomainError {
-  let caught: unknown;
-  try {
-    act();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  const error = caught as DomainError;
-  expect({ code: error.code, status: error.status, field: error.field }).toEqual({ code, status, field });
-  return error;
-}
-
-const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
-const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
-const lead: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'kcc' };
-const viewer: Actor = { id: 'vic', partnershipId: 'lsp', role: 'viewer' };
 
 const facts: CycleFacts = {
   cycleId: 'y1',

@@ -1,25 +1,10 @@
-import { Actor, DomainError } from '../domain-error.js';
+import { coordinator, reviewer, thenError } from '../testing/decide-spec.js';
 import { CycleEvent } from './cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
 import { decideLinks, LinkCommand } from './submission-links.decide.js';
 
-const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
-const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
 const given = (...events: CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycle());
 const when = (state: CycleState, command: LinkCommand) => decideLinks(command, state);
-const thenError = (act: () => unknown, code: string, status: number) => {
-  let caught: unknown;
-  try {
-    act();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  expect({ code: (caught as DomainError).code, status: (caught as DomainError).status }).toEqual({
-    code,
-    status,
-  });
-};
 
 const drafted: CycleEvent = {
   type: 'CycleDrafted',
@@ -101,6 +86,7 @@ describe('decideLinks', () => {
       () => when(state, { type: 'RevokeLink', actor: coordinator, linkId: 'L1', reason: ' ' }),
       'reason-required',
       422,
+      'reason',
     );
     thenError(
       () => when(state, { type: 'RevokeLink', actor: reviewer, linkId: 'L1', reason: 'x' }),

@@ -1,4 +1,13 @@
-import { Actor, DomainError } from '../domain-error.js';
+import type { Actor } from '../domain-error.js';
+import {
+  coordinator,
+  lead,
+  otherLead,
+  otherReviewer,
+  reviewer,
+  thenError,
+  viewer,
+} from '../testing/decide-spec.js';
 import { ReturnContent } from './return-content.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent } from './return.events.js';
@@ -8,32 +17,11 @@ import { evolveReturn, initialReturn, ReturnState } from './return.state.js';
 const given = (...events: ReturnEvent[]): ReturnState => events.reduce(evolveReturn, initialReturn());
 const when = (state: ReturnState, command: ReturnCommand): ReturnEvent[] => decideReturn(command, state);
 
-/** The command must be refused with exactly this DomainError. */
-function thenError(act: () => unknown, code: string, status: number, field?: string): void {
-  let caught: unknown;
-  try {
-    act();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  const error = caught as DomainError;
-  expect({ code: error.code, status: error.status, field: error.field }).toEqual({ code, status, field });
-}
-
 /** A live state, for reading facts the evolve step derived. */
 function live(state: ReturnState) {
   if (state.status === 'none') throw new Error('expected a live return');
   return state;
 }
-
-// Actors
-const coordinator: Actor = { id: 'cora', partnershipId: 'lsp', role: 'coordinator' };
-const reviewer: Actor = { id: 'rita', partnershipId: 'lsp', role: 'reviewer' };
-const otherReviewer: Actor = { id: 'rob', partnershipId: 'lsp', role: 'reviewer' };
-const lead: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'kcc' };
-const otherLead: Actor = { id: 'bob', partnershipId: 'lsp', role: 'agency-lead', agencyId: 'csp' };
-const viewer: Actor = { id: 'vic', partnershipId: 'lsp', role: 'viewer' };
 
 // Content
 const full: ReturnContent = {
