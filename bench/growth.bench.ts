@@ -2,8 +2,9 @@
  * Growth (issue 7, target f): the p50 latency of an append and of loading a return's stream (read and fold, as
  * a command handler does) with 1,000,000 events stored, against the same with 10,000 stored. Each log is its
  * own database on the same server, filled with whole cycles by bulk SQL (bench/support/bulk-events.ts), and
- * the two are measured in alternating rounds: on a shared machine a comparison made minutes apart measured the
- * machine's load as much as the log (appends 4x apart in one run, loads of the same working set 1.3x).
+ * the two are measured taking turns, one operation each: on a shared machine a comparison made minutes apart
+ * measured the machine's load as much as the log (appends 4x apart in one run, loads of the same working set
+ * 1.3x), and so did whole rounds taken in turn (appends, whose p50 is mostly the commit's fsync).
  *
  * The appends and loads of the target act on the returns of the newest cycles, as many at both sizes (the
  * cycles the small log holds): commands act on open cycles, so the returns they touch are a working set of
@@ -169,6 +170,7 @@ class MeasuredLog {
   };
   private eventsLoaded = 0;
   private loads = 0;
+  private appends = 0;
 
   private constructor(
     readonly label: string,
@@ -201,30 +203,37 @@ class MeasuredLog {
 
   /** The same warm-up at both sizes: some appends, and every return the loads draw from read once. */
   async warmUp(): Promise<void> {
-    await this.appendFor(WARMUP_SAMPLES);
+    for (let i = 0; i < WARMUP_SAMPLES; i++) await this.append();
     for (const streamId of this.loadFrom) await this.load(streamId);
-    for (let i = 0; i < WARMUP_SAMPLES; i++) await this.load(random(this.history));
+    for (let i = 0; i < WARMUP_SAMPLES; i++) await this.loadAny();
   }
 
-  async appendRound(): Promise<void> {
-    const recorder = new LatencyRecorder();
-    await this.appendFor(SAMPLES, recorder);
-    this.record('append', recorder);
+  /** One event appended to a random live return. */
+  async append(recorder?: LatencyRecorder): Promise<void> {
+    const target = random(this.appendTo);
+    const event: NewEvent = this.events[this.appends++ % this.events.length];
+    const t0 = performance.now();
+    const result = await this.store.append(target.stream_id, target.version, [event], sampleMetadata());
+    recorder?.record(performance.now() - t0);
+    target.version = result.nextExpectedVersion;
   }
 
-  async loadRound(): Promise<void> {
-    const recorder = new LatencyRecorder();
-    for (let i = 0; i < SAMPLES; i++) {
-      this.eventsLoaded += await this.load(random(this.loadFrom), recorder);
-      this.loads++;
-    }
-    this.record('load', recorder);
+  /** A random live return loaded. */
+  async loadLive(recorder?: LatencyRecorder): Promise<void> {
+    this.eventsLoaded += await this.load(random(this.loadFrom), recorder);
+    this.loads++;
   }
 
-  async historyRound(): Promise<void> {
-    const recorder = new LatencyRecorder();
-    for (let i = 0; i < SAMPLES; i++) await this.load(random(this.history), recorder);
-    this.record('history', recorder);
+  /** Any return of the log loaded. */
+  async loadAny(recorder?: LatencyRecorder): Promise<void> {
+    await this.load(random(this.history), recorder);
+  }
+
+  /** A round's latencies: its p50 kept, and every sample for the overall p50 and p99. */
+  record(what: 'append' | 'load' | 'history', recorder: LatencyRecorder): void {
+    const sorted = recorder.sorted();
+    this.rounds[what].push(percentile(sorted, 50));
+    sorted.forEach((v) => this.all[what].record(v));
   }
 
   latencies(): Latencies {
@@ -238,23 +247,6 @@ class MeasuredLog {
       },
       history: { ...series(this.all.history, this.rounds.history), returns: this.history.length },
     };
-  }
-
-  private record(what: 'append' | 'load' | 'history', recorder: LatencyRecorder): void {
-    const sorted = recorder.sorted();
-    this.rounds[what].push(percentile(sorted, 50));
-    sorted.forEach((v) => this.all[what].record(v));
-  }
-
-  private async appendFor(count: number, recorder?: LatencyRecorder): Promise<void> {
-    for (let turn = 0; turn < count; turn++) {
-      const target = random(this.appendTo);
-      const event: NewEvent = this.events[turn % this.events.length];
-      const t0 = performance.now();
-      const result = await this.store.append(target.stream_id, target.version, [event], sampleMetadata());
-      recorder?.record(performance.now() - t0);
-      target.version = result.nextExpectedVersion;
-    }
   }
 
   private async load(streamId: string, recorder?: LatencyRecorder): Promise<number> {
@@ -272,10 +264,26 @@ class MeasuredLog {
 }
 
 /**
- * Fills `small` (migrated, empty) to SMALL_LOG events and `large` to LARGE_LOG, then measures both in
- * alternating rounds: appends and live loads round by round, then loads of any return, history last so that its
- * reads do not push the live returns out of the cache between rounds. The median of the rounds' p50s is the
- * figure, which keeps one noisy round (the machine is shared) out.
+ * One round of `SAMPLES` operations on each log, taking turns one operation at a time, so that both logs meet
+ * the same moments of a shared machine (the commit's fsync above all); each log records its round's p50.
+ */
+async function round(
+  logs: readonly MeasuredLog[],
+  what: 'append' | 'load' | 'history',
+  operation: (measured: MeasuredLog, recorder: LatencyRecorder) => Promise<void>,
+): Promise<void> {
+  const recorders = logs.map(() => new LatencyRecorder());
+  for (let i = 0; i < SAMPLES; i++) {
+    for (const [j, measured] of logs.entries()) await operation(measured, recorders[j]);
+  }
+  logs.forEach((measured, j) => measured.record(what, recorders[j]));
+}
+
+/**
+ * Fills `small` (migrated, empty) to SMALL_LOG events and `large` to LARGE_LOG, then measures both, taking
+ * turns: appends and live loads round by round, then loads of any return, history last so that its reads do not
+ * push the live returns out of the cache between rounds. The median of the rounds' p50s is the figure, which
+ * keeps one noisy round (the machine is shared) out.
  */
 export async function growthBenchmark(
   large: DataSource,
@@ -290,22 +298,17 @@ export async function growthBenchmark(
     await MeasuredLog.open(small, smallLog, liveCycles),
     await MeasuredLog.open(large, log, liveCycles),
   ];
-  for (const measured of logs) {
-    progress.phase(`growth at ${measured.label}: warm-up`, 0);
-    await measured.warmUp();
+  const sizes = logs.map((m) => m.label).join(' and ');
+  progress.phase(`growth at ${sizes}: warm-up`, 0);
+  for (const measured of logs) await measured.warmUp();
+  for (let r = 1; r <= ROUNDS; r++) {
+    progress.phase(`growth at ${sizes}: ${SAMPLES} appends and loads each ${r}/${ROUNDS}`, 0);
+    await round(logs, 'append', (measured, recorder) => measured.append(recorder));
+    await round(logs, 'load', (measured, recorder) => measured.loadLive(recorder));
   }
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const measured of logs) {
-      progress.phase(`growth at ${measured.label}: ${SAMPLES} appends and loads ${round}/${ROUNDS}`, 0);
-      await measured.appendRound();
-      await measured.loadRound();
-    }
-  }
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const measured of logs) {
-      progress.phase(`growth at ${measured.label}: ${SAMPLES} loads of any return ${round}/${ROUNDS}`, 0);
-      await measured.historyRound();
-    }
+  for (let r = 1; r <= ROUNDS; r++) {
+    progress.phase(`growth at ${sizes}: ${SAMPLES} loads of any return each ${r}/${ROUNDS}`, 0);
+    await round(logs, 'history', (measured, recorder) => measured.loadAny(recorder));
   }
   const [smaller, larger] = logs.map((measured) => measured.latencies());
   const rounds = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
