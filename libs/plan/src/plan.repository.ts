@@ -3,7 +3,7 @@ import { aggregateStream, EventStore } from '../../event-store/src/index.js';
 import { PartnershipEvent, partnershipStreamId, PlanEvent, planStreamId } from './plan.events.js';
 import {
   evolvePartnership,
-  evolvePlan,
+  evolveOwnedPlan,
   initialPartnership,
   initialPlan,
   PartnershipState,
@@ -18,7 +18,7 @@ export class PlanRepository {
     const { state } = await aggregateStream<PlanState, PlanEvent>(
       this.store,
       planStreamId(partnershipId, planId),
-      evolvePlan,
+      evolveOwnedPlan,
       initialPlan,
       { asAt },
     );

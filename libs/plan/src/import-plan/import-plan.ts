@@ -1,7 +1,7 @@
 import { aggregateStream, EventMetadata, EventStore, StreamAppend } from '../../../event-store/src/index.js';
 import { PlanFile } from '../plan-file.js';
 import { PartnershipEvent, partnershipStreamId, PlanEvent, planStreamId } from '../plan.events.js';
-import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
+import { evolveOwnedPlan, evolvePartnership, initialPartnership, initialPlan } from '../plan.state.js';
 import { decideImportPlan } from './import-plan.decide.js';
 
 export interface ImportPlanResult {
@@ -27,7 +27,7 @@ async function decide(
   const plan = await aggregateStream<ReturnType<typeof initialPlan>, PlanEvent>(
     store,
     planStream,
-    evolvePlan,
+    evolveOwnedPlan,
     initialPlan,
   );
   const decision = decideImportPlan(file, partnership.state, plan.state);

@@ -18,7 +18,7 @@ import {
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
-import { renderReportXlsx } from '../report-formats/report-xlsx.js';
+import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { buildCycleReport, CycleReport, restrictToAgency } from './cycle-report.js';
 import { reportInputFromEvents } from './report-input.from-events.js';
 import { reportInputFromReadModel } from './report-input.from-read-model.js';
@@ -121,6 +121,11 @@ export class CycleReportHttp {
     disposition: string,
     provenance: ReportProvenance,
   ): Promise<void> {
+    if (format === 'xlsx') {
+      this.headers(response, format, disposition);
+      await this.stream(response, report);
+      return;
+    }
     let body: string | Buffer;
     switch (format) {
       case 'json':
@@ -132,9 +137,6 @@ export class CycleReportHttp {
       case 'csv':
         body = renderReportCsv(report);
         break;
-      case 'xlsx':
-        body = await renderReportXlsx(report);
-        break;
       case 'pdf':
         body = await this.pdf.print(
           renderReportHtml(report, provenance),
@@ -142,10 +144,28 @@ export class CycleReportHttp {
         );
         break;
     }
+    this.headers(response, format, disposition);
+    response.send(body);
+  }
+
+  private headers(response: Response, format: ReportFormat, disposition: string): void {
     const type =
       format === 'html' || format === 'csv' ? `${MEDIA_TYPES[format]}; charset=utf-8` : MEDIA_TYPES[format];
     response.status(200).setHeader('Content-Type', type);
     response.setHeader('Content-Disposition', disposition);
-    response.send(body);
+  }
+
+  /**
+   * The workbook goes out as it is written (chunked), never whole in memory: see writeReportXlsx. A failure
+   * once bytes have gone can no longer become a problem response: the connection is cut, so the client sees
+   * a broken download rather than a truncated file that looks whole.
+   */
+  private async stream(response: Response, report: CycleReport): Promise<void> {
+    try {
+      await writeReportXlsx(report, response);
+    } catch (error) {
+      if (!response.headersSent) throw error;
+      response.destroy(error as Error);
+    }
   }
 }

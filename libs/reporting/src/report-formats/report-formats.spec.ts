@@ -1,10 +1,12 @@
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { buildCycleReport } from '../cycle-report/cycle-report.js';
+import { buildCycleReport, CycleReport } from '../cycle-report/cycle-report.js';
+import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
 import { neutraliseFormula, renderReportCsv } from './report-csv.js';
 import { renderReportHtml } from './report-html.js';
-import { renderReportXlsx } from './report-xlsx.js';
+import { writeReportXlsx } from './report-xlsx.js';
 
 const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -118,11 +120,21 @@ describe('the report as CSV', () => {
   });
 });
 
+/** The workbook as the response receives it, read back with exceljs's reader. */
+async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await writeReportXlsx(of, output);
+  const book = new ExcelJS.Workbook();
+  // exceljs declares the older Buffer type.
+  await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+  return book;
+}
+
 describe('the report as XLSX', () => {
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
-    const book = new ExcelJS.Workbook();
-    // exceljs declares the older Buffer type.
-    await book.xlsx.load((await renderReportXlsx(report)) as unknown as ArrayBuffer);
+    const book = await writtenWorkbook(report);
     expect(book.worksheets.map((s) => s.name)).toEqual(['Summary', 'Measures', 'Tables', 'Case studies']);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);
@@ -148,6 +160,49 @@ describe('the report as XLSX', () => {
     const studies = book.getWorksheet('Case studies')!;
     expect(studies.getCell('B2').value).toBe(`Case ${hostile}`);
     expect(studies.getCell('E2').value).toBe('• Jane');
+  });
+
+  it('holds every measure and table of a report written over many turns, in the plan’s order', async () => {
+    // More rows than the writer puts out in one turn of the event loop (ROWS_PER_TURN).
+    const refs = Array.from({ length: 450 }, (_, i) => `M${i + 1}`);
+    const small = reportInput();
+    const plan = {
+      ...small.plan,
+      measures: new Map(
+        refs.map((ref, i) => [
+          ref,
+          {
+            ref,
+            themeId: 'safe',
+            text: `Measure ${ref}`,
+            leadAgencyId: 'csp',
+            priorityRef: null,
+            position: i,
+          },
+        ]),
+      ),
+    } as ReportInput['plan'];
+    const returns = refs.map((ref, i) =>
+      i % 3 === 2
+        ? awaiting(ref, 'safe', 'csp')
+        : approved(ref, 'safe', 'csp', {
+            rag: 'red',
+            tables: [{ caption: `Table ${ref}`, header: ['Ref'], rows: [[ref]] }],
+          }),
+    );
+    const book = await writtenWorkbook(buildCycleReport(reportInput({ plan, returns })));
+
+    const measures = book.getWorksheet('Measures')!;
+    expect(measures.rowCount).toBe(1 + 450);
+    expect(measures.getColumn(2).values.slice(2)).toEqual(refs);
+    expect(measures.getCell('E451').value).toBe('Not rated');
+    expect(measures.getCell('E450').value).toBe('Red');
+    expect(measures.getCell('E450').fill).toMatchObject({ fgColor: { argb: 'FFD4351C' } });
+    const tables = book.getWorksheet('Tables')!;
+    // Each table is caption, header, one row and a blank line.
+    expect(tables.getCell(`A${4 * 300 - 3}`).value).toBe('M449: Table M449');
+    expect(tables.getCell(`A${4 * 300 - 1}`).value).toBe('M449');
+    expect(book.getWorksheet('Summary')!.getCell('A5').value).toBe('0% of measures on target');
   });
 });
 

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { CycleReport } from '../cycle-report/cycle-report.js';
 import { narrativeText } from './narrative-text.js';
@@ -11,16 +13,41 @@ const FILLS: Record<string, { fill: string; font: string }> = {
 };
 
 /**
- * The report as a workbook: a summary sheet (title, partnership, period, headline, RAG by theme), the measures
- * with RAG cells coloured and worded, every return table as a block of its own, and the case studies. Cells
- * are written as text values, never as formulas.
+ * Rows written between two turns of the event loop: the zip (and the response behind it) takes each batch
+ * away before the next is written, so a sheet's XML never piles up whole in memory.
  */
-export async function renderReportXlsx(report: CycleReport): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+const ROWS_PER_TURN = 200;
+
+type Sheet = ExcelJS.Worksheet;
+
+/**
+ * The report as a workbook, written as it is built into `output` (the HTTP response): a summary sheet (title,
+ * partnership, period, headline, RAG by theme), the measures with RAG cells coloured and worded, every return
+ * table as a block of its own, and the case studies. Cells are written as text values, never as formulas.
+ *
+ * exceljs's streaming writer keeps only the row being written: a 5,000-measure report built as a whole
+ * `Workbook` held every cell as an object, then the zip, beside the report (the api's peak memory, issue 7).
+ * Each sheet is committed before the next is started, because the zip takes its entries one at a time and
+ * would buffer a second open sheet whole. Resolves once the last byte has been handed to `output`.
+ */
+export async function writeReportXlsx(report: CycleReport, output: Writable): Promise<void> {
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    // As the in-memory writer did: styles for the RAG cells, one shared table for repeated strings.
+    useStyles: true,
+    useSharedStrings: true,
+  });
   book.creator = 'Partner Returns';
   book.title = report.title;
 
-  const summary = book.addWorksheet('Summary');
+  writeSummary(book.addWorksheet('Summary'), report);
+  await writeMeasures(book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
+  await writeTables(book.addWorksheet('Tables'), report);
+  await writeCaseStudies(book.addWorksheet('Case studies'), report);
+  await book.commit();
+}
+
+function writeSummary(summary: Sheet, report: CycleReport): void {
   summary.columns = [{ width: 40 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }];
   summary.addRow([report.title]).font = { bold: true, size: 14 };
   summary.addRow([report.partnership]);
@@ -29,26 +56,20 @@ export async function renderReportXlsx(report: CycleReport): Promise<Buffer> {
   summary.addRow([]);
   summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
   summary.addRow([]);
-  const head = summary.addRow(['Theme', 'Green', 'Amber', 'Red', 'Not rated']);
-  head.font = { bold: true };
+  summary.addRow(['Theme', 'Green', 'Amber', 'Red', 'Not rated']).font = { bold: true };
   for (const theme of report.themes) {
-    summary.addRow([
-      theme.title,
-      theme.counts.green,
-      theme.counts.amber,
-      theme.counts.red,
-      theme.counts.notRated,
-    ]);
+    const { green, amber, red, notRated } = theme.counts;
+    summary.addRow([theme.title, green, amber, red, notRated]);
   }
   const h = report.headline;
   summary.addRow(['All themes', h.green, h.amber, h.red, h.notRated]).font = { bold: true };
+  summary.commit();
+}
 
-  const measures = book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] });
-  measures.columns = ROW_HEADER.map((header, i) => ({
-    header,
-    width: [20, 8, 40, 30, 10, 80, 50, 12, 14, 12, 40, 28, 24, 8][i],
-  }));
-  measures.getRow(1).font = { bold: true };
+async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void> {
+  measures.columns = [20, 8, 40, 30, 10, 80, 50, 12, 14, 12, 40, 28, 24, 8].map((width) => ({ width }));
+  measures.addRow([...ROW_HEADER]).font = { bold: true };
+  let written = 0;
   for (const row of reportRows(report)) {
     const added = measures.addRow(row.cells);
     added.alignment = { vertical: 'top', wrapText: true };
@@ -56,39 +77,47 @@ export async function renderReportXlsx(report: CycleReport): Promise<Buffer> {
     const rag = added.getCell(5);
     rag.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colours.fill } };
     rag.font = { bold: true, color: { argb: colours.font } };
+    added.commit();
+    if (++written % ROWS_PER_TURN === 0) await nextTurn();
   }
+  measures.commit();
+}
 
-  const tables = book.addWorksheet('Tables');
+async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
+  let written = 0;
   for (const theme of report.themes) {
     for (const m of theme.measures) {
       for (const table of m.tables) {
         tables.addRow([`${m.ref}: ${table.caption}`]).font = { bold: true };
         tables.addRow(table.header).font = { bold: true };
         for (const row of table.rows) tables.addRow(row);
-        tables.addRow([]);
+        tables.addRow([]).commit();
       }
+      if (++written % ROWS_PER_TURN === 0) await nextTurn();
     }
   }
+  tables.commit();
+}
 
-  const studies = book.addWorksheet('Case studies');
+async function writeCaseStudies(studies: Sheet, report: CycleReport): Promise<void> {
   studies.columns = [{ width: 24 }, { width: 40 }, { width: 30 }, { width: 30 }, { width: 100 }];
   studies.addRow(['Theme', 'Title', 'Agency', 'Section', 'Text']).font = { bold: true };
+  let written = 0;
   for (const theme of report.appendix.caseStudies) {
     for (const study of theme.caseStudies) {
       for (const section of study.sections) {
-        studies.addRow([
+        const added = studies.addRow([
           theme.title,
           study.title,
           study.agency,
           section.heading,
           narrativeText(section.body),
-        ]).alignment = {
-          vertical: 'top',
-          wrapText: true,
-        };
+        ]);
+        added.alignment = { vertical: 'top', wrapText: true };
+        added.commit();
+        if (++written % ROWS_PER_TURN === 0) await nextTurn();
       }
     }
   }
-
-  return Buffer.from(await book.xlsx.writeBuffer());
+  studies.commit();
 }
