@@ -2,10 +2,10 @@ import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js'
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
 import { Rag } from '../../../returns/src/return/return-content.js';
 import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
 import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
 export type KnownCycle = Exclude<CycleState, { status: 'none' }>;
@@ -22,34 +22,10 @@ export async function reportInputFromEvents(
   asAt: Date | null,
 ): Promise<ReportInput> {
   const at = asAt ?? undefined;
-  const [plan, partnership] = await Promise.all([
-    plans.plan(cycle.partnershipId, cycle.planId, at),
-    plans.partnership(cycle.partnershipId, at),
-  ]);
-  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  const heading = await reportHeading(plans, cycle, at);
   const returns = await returnsOf(store, cycle, at);
   const pastCycles = await pastCyclesOf(store, sql, cycle, at);
-  return {
-    cycle: {
-      cycleId: cycle.cycleId,
-      partnershipId: cycle.partnershipId,
-      planId: cycle.planId,
-      label: cycle.label,
-      periodStart: cycle.periodStart,
-      periodEnd: cycle.periodEnd,
-      status: cycle.status,
-    },
-    partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
-    agencyNames: new Map(
-      partnership.status === 'registered'
-        ? [...partnership.agencies.values()].map((a) => [a.id, a.name])
-        : [],
-    ),
-    plan,
-    returns,
-    pastCycles,
-    asAt,
-  };
+  return { ...heading, returns, pastCycles, asAt };
 }
 
 async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Promise<ReportedReturn[]> {

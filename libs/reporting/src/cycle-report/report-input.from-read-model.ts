@@ -1,9 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { Sql } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
 import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
 import { KnownCycle } from './report-input.from-events.js';
+import { reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
 interface ReturnRow {
@@ -33,11 +33,7 @@ export async function reportInputFromReadModel(
   sql: Sql | EntityManager,
   cycle: KnownCycle,
 ): Promise<ReportInput> {
-  const [plan, partnership] = await Promise.all([
-    plans.plan(cycle.partnershipId, cycle.planId),
-    plans.partnership(cycle.partnershipId),
-  ]);
-  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  const heading = await reportHeading(plans, cycle);
   const rows: ReturnRow[] = await sql.query(
     `SELECT q.return_id, q.measure_ref, q.theme_id, q.agency_id, q.withdrawn, r.rag, r.narrative, r.dot,
        r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version
@@ -61,27 +57,7 @@ export async function reportInputFromReadModel(
           }
         : null,
   }));
-  return {
-    cycle: {
-      cycleId: cycle.cycleId,
-      partnershipId: cycle.partnershipId,
-      planId: cycle.planId,
-      label: cycle.label,
-      periodStart: cycle.periodStart,
-      periodEnd: cycle.periodEnd,
-      status: cycle.status,
-    },
-    partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
-    agencyNames: new Map(
-      partnership.status === 'registered'
-        ? [...partnership.agencies.values()].map((a) => [a.id, a.name])
-        : [],
-    ),
-    plan,
-    returns,
-    pastCycles: await pastCycles(sql, cycle),
-    asAt: null,
-  };
+  return { ...heading, returns, pastCycles: await pastCycles(sql, cycle), asAt: null };
 }
 
 /** Rebuilds the content the read model stores in columns, leaving out what the agency never wrote. */
