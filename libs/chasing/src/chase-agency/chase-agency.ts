@@ -6,6 +6,7 @@ import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { localTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
 import { asChaseEvents, chaseStreamId, ChaseStepKind } from '../chase/chase.events.js';
+import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
 import { CycleReturns, isOutstanding, policyOf } from '../cycle-returns.js';
 import { dueChase } from '../schedule/chase-schedule.js';
 
@@ -21,16 +22,20 @@ export class ChaseAgency {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(ChaseSnapshots) private readonly snapshots: ChaseSnapshots,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
   ) {}
 
   async execute(job: ChaseAgencyJob): Promise<ChaseAgencyOutcome> {
     const streamId = chaseStreamId(job.cycleId, job.agencyId);
-    const history = asChaseEvents(await this.store.readStream(streamId));
+    // The chase stream comes in the same round trip as the cycle.
+    const read = await this.snapshots.of(job.cycleId, streamId);
+    const history = asChaseEvents(read.events);
     if (history.some((e) => e.type === 'AgencyChased' && e.data.step === job.step)) return 'already';
-    const { cycle, returns } = await this.cycleReturns.load(job.cycleId);
-    if (cycle.status !== 'open') return 'not-due';
+    const { snapshot } = read;
+    if (!snapshot.opened || snapshot.cycle.status !== 'open') return 'not-due';
+    const { cycle, returns, partnership } = snapshot;
     const outstanding = returns.filter((r) => r.agencyId === job.agencyId && isOutstanding(r));
     if (outstanding.length === 0) return 'not-due';
     const policy = policyOf(cycle);
@@ -48,7 +53,7 @@ export class ChaseAgency {
       if (!due || due.date !== job.step) return 'not-due';
       kind = due.kind;
     }
-    const { agency } = await this.cycleReturns.agency(cycle.partnershipId, job.agencyId);
+    const agency = partnership.status === 'registered' ? partnership.agencies.get(job.agencyId) : undefined;
     if (!agency) return 'not-due';
     const recipients = await this.cycleReturns.recipients(cycle.partnershipId, agency, kind === 'escalation');
     const returnIds = outstanding.map((r) => r.returnId);
