@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
+import { pooledSmtpUrl } from './smtp-url.js';
 
 export interface OutgoingMail {
   to: string | string[];
@@ -17,7 +18,7 @@ export class MailSender {
     smtpUrl: string,
     private readonly from: string,
   ) {
-    this.transporter = createTransport(smtpUrl);
+    this.transporter = createTransport(pooledSmtpUrl(smtpUrl));
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {

@@ -1,0 +1,52 @@
+import { SmtpSink } from '../../../test/support/smtp-sink.js';
+import { MailSender } from './mail-sender.js';
+import { pooledSmtpUrl } from './smtp-url.js';
+
+const mail = (n: number) => ({
+  to: `lead${n}@agency.example.org`,
+  subject: `Digest ${n}`,
+  text: 'text',
+  html: '<p>html</p>',
+});
+
+describe('MailSender (in-process SMTP server)', () => {
+  let sink: SmtpSink;
+  let url: string;
+
+  beforeEach(async () => {
+    sink = new SmtpSink();
+    url = await sink.start();
+  });
+  afterEach(() => sink.stop());
+
+  it('keeps its SMTP connection open between mails unless the URL says pool=false', async () => {
+    const pooled = new MailSender(url, 'Partner Returns <returns@example.org>');
+    try {
+      for (let n = 1; n <= 5; n++) await pooled.send(mail(n));
+    } finally {
+      pooled.close();
+    }
+    await sink.waitFor(5);
+    expect(sink.connections).toBe(1);
+
+    const unpooled = new MailSender(`${url}?pool=false`, 'Partner Returns <returns@example.org>');
+    try {
+      for (let n = 6; n <= 8; n++) await unpooled.send(mail(n));
+    } finally {
+      unpooled.close();
+    }
+    await sink.waitFor(8);
+    expect(sink.connections).toBe(1 + 3);
+    expect(sink.mails.map((m) => m.subject)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `Digest ${n}`));
+  });
+
+  it('leaves the rest of the URL as given', () => {
+    expect(pooledSmtpUrl('smtp://user:p%40ss@mail.example.org:2525')).toBe(
+      'smtp://user:p%40ss@mail.example.org:2525?pool=true',
+    );
+    expect(pooledSmtpUrl('smtps://mail.example.org?maxConnections=2')).toBe(
+      'smtps://mail.example.org?maxConnections=2&pool=true',
+    );
+    expect(pooledSmtpUrl('smtp://mail.example.org?pool=false')).toBe('smtp://mail.example.org?pool=false');
+  });
+});
