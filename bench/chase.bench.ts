@@ -144,8 +144,8 @@ export async function chaseBenchmark(
       const t0 = performance.now();
       // CPU of this process (worker and sink) over the fan-out: steadier than mails/s on a shared machine.
       const cpu0 = process.cpuUsage();
-      const { enqueued } = await worker.get(ChaseScanner).run();
-      if (enqueued !== PARTNERSHIPS * AGENCIES) throw new Error(`the scan enqueued ${enqueued} chases`);
+      const { chases } = await worker.get(ChaseScanner).run();
+      if (chases !== PARTNERSHIPS * AGENCIES) throw new Error(`the scan enqueued ${chases} chases`);
       const timeout = setInterval(
         () => progress.count('chase: digests delivered', sink.total, expected.size),
         500,

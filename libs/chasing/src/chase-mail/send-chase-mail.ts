@@ -42,7 +42,8 @@ export class SendChaseMail {
   async execute(job: ChaseMailJob, willRetry: boolean): Promise<ChaseMailOutcome> {
     const streamId = chaseStreamId(job.cycleId, job.agencyId);
     // The chase stream comes in the same round trip as the cycle.
-    const { snapshot, events: history } = await this.snapshots.of(job.cycleId, streamId);
+    const { snapshot, events } = await this.snapshots.of(job.cycleId, [streamId]);
+    const history = events.get(streamId)!;
     const chased = asChaseEvents(history).find((e) => e.type === 'AgencyChased' && e.data.step === job.step);
     if (chased?.type !== 'AgencyChased') return { outcome: 'not-due', why: 'no such chase' };
     const recipient = chased.data.recipients.find((r) => r.email === job.recipient);

@@ -1,100 +1,14 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
 import { EventMetadata, EventStore } from '../../../event-store/src/index.js';
 import { ChaseSnapshots } from './chase-snapshots.js';
+import { CHASE_CYCLE, openChaseCycle } from '../../../../test/support/chase-cycle.js';
 
 const meta: EventMetadata = { actorId: 'test', actorRole: 'coordinator', correlationId: 'snapshot-test' };
-const CYCLE = 'p1-y1';
-const returnOf = (ref: string, agencyId: string) => ({
-  returnId: `${CYCLE}.${ref}`,
-  measureRef: ref,
-  themeId: 't1',
-  agencyId,
-});
-const RETURNS = [returnOf('M1', 'police'), returnOf('M2', 'police'), returnOf('M3', 'council')];
-
-/** The cycle of a partnership with two agencies, written as the commands write it. */
-async function openCycle(store: EventStore): Promise<void> {
-  await store.append(
-    'partnership:p1',
-    'no_stream',
-    [
-      { type: 'PartnershipRegistered', data: { partnershipId: 'p1', name: 'Partnership One' } },
-      { type: 'AgencyAdded', data: { agencyId: 'police', name: 'Police' } },
-      { type: 'AgencyAdded', data: { agencyId: 'council', name: 'Council' } },
-    ],
-    meta,
-  );
-  await store.append(
-    'plan:p1:plan1',
-    'no_stream',
-    [
-      {
-        type: 'PlanAdopted',
-        data: {
-          partnershipId: 'p1',
-          planId: 'plan1',
-          title: 'Plan',
-          periodStart: '2026-04-01',
-          periodEnd: '2027-03-31',
-        },
-      },
-      ...['M1', 'M2', 'M3'].map((ref, position) => ({
-        type: 'MeasureAdded',
-        data: {
-          ref,
-          themeId: 't1',
-          text: `Measure ${ref}`,
-          leadAgencyId: 'police',
-          priorityRef: null,
-          position,
-        },
-      })),
-    ],
-    meta,
-  );
-  await store.append(
-    `cycle:${CYCLE}`,
-    'no_stream',
-    [
-      {
-        type: 'CycleDrafted',
-        data: {
-          cycleId: CYCLE,
-          partnershipId: 'p1',
-          planId: 'plan1',
-          label: 'Year 1',
-          periodStart: '2026-04-01',
-          periodEnd: '2027-03-31',
-          dueDate: '2026-11-16',
-        },
-      },
-    ],
-    meta,
-  );
-  await store.append(
-    `cycle:${CYCLE}`,
-    1,
-    [{ type: 'CycleOpened', data: { openedAt: '2026-11-02T09:00:00.000Z', returns: RETURNS } }],
-    meta,
-  );
-  for (const r of RETURNS) {
-    await store.append(
-      `return:${r.returnId}`,
-      'no_stream',
-      [
-        {
-          type: 'ReturnRequested',
-          data: { ...r, cycleId: CYCLE, partnershipId: 'p1', planId: 'plan1', dueDate: '2026-11-16' },
-        },
-      ],
-      meta,
-    );
-  }
-}
+const CYCLE = CHASE_CYCLE;
 
 /** The agencies and states of the returns as a snapshot shows them. */
 async function seen(snapshots: ChaseSnapshots) {
-  const { snapshot, events } = await snapshots.of(CYCLE, `chase:${CYCLE}:police`);
+  const { snapshot, events } = await snapshots.of(CYCLE, [`chase:${CYCLE}:police`]);
   if (!snapshot.opened) throw new Error('cycle not open');
   return {
     status: snapshot.cycle.status,
@@ -104,7 +18,7 @@ async function seen(snapshots: ChaseSnapshots) {
         ? [...snapshot.partnership.agencies.values()].map((a) => a.name)
         : [],
     measures: snapshot.plan.status === 'adopted' ? [...snapshot.plan.measures.keys()] : [],
-    chaseStream: events.map((e) => e.type),
+    chaseStream: events.get(`chase:${CYCLE}:police`)!.map((e) => e.type),
   };
 }
 
@@ -120,11 +34,11 @@ describe('ChaseSnapshots (real PostgreSQL)', () => {
 
   it('shows what re-reading every stream whole shows, however the streams grew since the last read', async () => {
     const snapshots = new ChaseSnapshots(store);
-    expect((await snapshots.of(CYCLE, `chase:${CYCLE}:police`)).snapshot).toEqual({
+    expect((await snapshots.of(CYCLE, [`chase:${CYCLE}:police`])).snapshot).toEqual({
       opened: false,
       cycle: { status: 'none' },
     });
-    await openCycle(store);
+    await openChaseCycle(store);
     expect(await seen(snapshots)).toEqual({
       status: 'open',
       returns: [
@@ -163,7 +77,7 @@ describe('ChaseSnapshots (real PostgreSQL)', () => {
     );
     await store.append(
       'partnership:p1',
-      3,
+      'any',
       [{ type: 'AgencyRenamed', data: { agencyId: 'police', name: 'Kent Police' } }],
       meta,
     );
@@ -191,7 +105,7 @@ describe('ChaseSnapshots (real PostgreSQL)', () => {
 
     await store.append(
       `cycle:${CYCLE}`,
-      2,
+      'any',
       [{ type: 'CycleClosed', data: { forced: true, reason: 'end', unresolvedReturnIds: [] } }],
       meta,
     );

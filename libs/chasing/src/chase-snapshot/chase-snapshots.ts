@@ -59,10 +59,13 @@ export class ChaseSnapshots {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   /**
-   * The cycle as chasing sees it now, and (in the same round trip) the whole of `alongside`, a stream the caller
-   * needs too: the agency's chase stream.
+   * The cycle as chasing sees it now, and (in the same round trip) the whole of each stream `alongside`: the
+   * chase streams of the agencies the caller is about.
    */
-  async of(cycleId: string, alongside: string): Promise<{ snapshot: ChaseSnapshot; events: StoredEvent[] }> {
+  async of(
+    cycleId: string,
+    alongside: readonly string[],
+  ): Promise<{ snapshot: ChaseSnapshot; events: Map<string, StoredEvent[]> }> {
     const folds = this.foldsOf(cycleId);
     const cycleStream = cycleStreamId(cycleId);
     let cycle = folds.get(cycleStream)?.state as CycleState | undefined;
@@ -102,9 +105,13 @@ export class ChaseSnapshots {
   }
 
   /** Reads the events after each stream's folded version and folds them in; `alongside` is read whole. */
-  private async refresh(folds: Folds, streamIds: string[], alongside: string): Promise<StoredEvent[]> {
+  private async refresh(
+    folds: Folds,
+    streamIds: string[],
+    alongside: readonly string[],
+  ): Promise<Map<string, StoredEvent[]>> {
     const from = new Map(streamIds.map((id) => [id, (folds.get(id)?.version ?? 0) + 1]));
-    from.set(alongside, 1);
+    for (const id of alongside) from.set(id, 1);
     const tails = await this.store.readStreamTails(from);
     for (const id of streamIds) {
       const kind = kindOf(id);
@@ -114,7 +121,7 @@ export class ChaseSnapshots {
       const current = folds.get(id);
       if (!current || current.version <= next.version) folds.set(id, next);
     }
-    return tails.get(alongside)!;
+    return new Map(alongside.map((id) => [id, tails.get(id)!]));
   }
 
   /** The cycle's folds, most recently used last, so the least recently used cycle is the one let go. */
