@@ -39,12 +39,28 @@ export function localTime(instant: Date, timeZone: string): { date: CalendarDate
   };
 }
 
+const zonedInstants = new Map<string, number>();
+const REMEMBERED_INSTANTS = 10_000;
+
 /**
  * The instant a local wall-clock time happens on a date in a time zone. The offset is found by asking what
  * local time a first guess is, so it is right on both sides of a clock change (09:00 is 09:00Z in winter and
  * 08:00Z in summer in Europe/London).
  */
 export function zonedInstant(date: CalendarDate, time: string, timeZone: string): Date {
+  // Every digest checks the send window (two of these, each up to three formatter calls): remembered, as the
+  // answer for a date, a time and a zone never changes.
+  const key = `${date}T${time}|${timeZone}`;
+  let at = zonedInstants.get(key);
+  if (at === undefined) {
+    if (zonedInstants.size >= REMEMBERED_INSTANTS) zonedInstants.clear();
+    at = findZonedInstant(date, time, timeZone);
+    zonedInstants.set(key, at);
+  }
+  return new Date(at);
+}
+
+function findZonedInstant(date: CalendarDate, time: string, timeZone: string): number {
   const wanted = Date.parse(`${date}T${time}:00Z`);
   let guess = wanted;
   for (let i = 0; i < 3; i++) {
@@ -54,7 +70,7 @@ export function zonedInstant(date: CalendarDate, time: string, timeZone: string)
     if (drift === 0) break;
     guess -= drift;
   }
-  return new Date(guess);
+  return guess;
 }
 
 /** When mail may go out on a date: [opens, closes). */
