@@ -188,6 +188,7 @@ export async function chaseBenchmark(
       let next = 0;
       progress.phase(`chase baseline: ${fmt(recipients.length)} mails straight through nodemailer`, 0);
       const b0 = performance.now();
+      const baselineCpu0 = process.cpuUsage();
       await Promise.all(
         Array.from({ length: mailConcurrency }, async () => {
           while (next < recipients.length) {
@@ -198,8 +199,12 @@ export async function chaseBenchmark(
       );
       await sink.waitFor(recipients.length, 60_000);
       const baseline = recipients.length / ((sink.lastAt - b0) / 1000);
+      const baselineCpu = process.cpuUsage(baselineCpu0);
+      const baselineCpuMsPerMail = (baselineCpu.user + baselineCpu.system) / 1000 / recipients.length;
       transport.close();
-      progress.done(`chase baseline: ${fmt(baseline)} mails/s`);
+      progress.done(
+        `chase baseline: ${fmt(baseline)} mails/s, ${fmt(baselineCpuMsPerMail, 2)} ms of this process's CPU a mail`,
+      );
       return [
         figure({
           bench: 'chase',
@@ -216,6 +221,7 @@ export async function chaseBenchmark(
             seconds,
             meanBytes,
             cpuMsPerMail,
+            baselineCpuMsPerMail,
             mailConcurrency,
             smtpConnections: SMTP_CONNECTIONS,
           },
