@@ -23,10 +23,12 @@ import { ChaseSnapshot } from './chase-snapshot.js';
 import { catchUp, FoldedStream } from './folded-stream.js';
 
 /**
- * Cycles whose folds are kept. A chase run goes through one cycle's agencies after another, so a few dozen are
- * plenty; the bound keeps a worker's memory flat however many cycles it ever chases.
+ * Folded streams kept, over all cycles: a chase run records every due agency of every open cycle first and then
+ * sends their digests cycle after cycle, so the folds of all the cycles it is working through should stay (100
+ * cycles of 100 agencies is about 10,000 streams). The least recently used cycles go first past this bound, which
+ * keeps a worker's memory bounded however many or however large the cycles it chases.
  */
-const KEPT_CYCLES = 64;
+const KEPT_STREAMS = 20_000;
 
 type Folds = Map<string, FoldedStream<unknown>>;
 
@@ -124,13 +126,19 @@ export class ChaseSnapshots {
     return new Map(alongside.map((id) => [id, tails.get(id)!]));
   }
 
-  /** The cycle's folds, most recently used last, so the least recently used cycle is the one let go. */
+  /** The cycle's folds, most recently used last, so the least recently used cycles are the ones let go. */
   private foldsOf(cycleId: string): Folds {
     let folds = this.kept.get(cycleId);
     if (folds) this.kept.delete(cycleId);
     else folds = new Map();
     this.kept.set(cycleId, folds);
-    if (this.kept.size > KEPT_CYCLES) this.kept.delete(this.kept.keys().next().value!);
+    let streams = 0;
+    for (const kept of this.kept.values()) streams += kept.size;
+    for (const [id, kept] of this.kept) {
+      if (streams <= KEPT_STREAMS || id === cycleId) break;
+      this.kept.delete(id);
+      streams -= kept.size;
+    }
     return folds;
   }
 }
