@@ -40,13 +40,24 @@ describe('MailSender (in-process SMTP server)', () => {
     expect(sink.mails.map((m) => m.subject)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `Digest ${n}`));
   });
 
+  it('holds as many connections as mails go at once, unless the URL sizes the pool itself', async () => {
+    const sender = new MailSender(url, 'Partner Returns <returns@example.org>', 3);
+    sink.delayMs = 200;
+    try {
+      await Promise.all([1, 2, 3, 4, 5, 6].map((n) => sender.send(mail(n))));
+    } finally {
+      sender.close();
+    }
+    expect(sink.connections).toBe(3);
+  });
+
   it('leaves the rest of the URL as given', () => {
-    expect(pooledSmtpUrl('smtp://user:p%40ss@mail.example.org:2525')).toBe(
-      'smtp://user:p%40ss@mail.example.org:2525?pool=true',
+    expect(pooledSmtpUrl('smtp://user:p%40ss@mail.example.org:2525', 8)).toBe(
+      'smtp://user:p%40ss@mail.example.org:2525?pool=true&maxConnections=8',
     );
-    expect(pooledSmtpUrl('smtps://mail.example.org?maxConnections=2')).toBe(
+    expect(pooledSmtpUrl('smtps://mail.example.org?maxConnections=2', 8)).toBe(
       'smtps://mail.example.org?maxConnections=2&pool=true',
     );
-    expect(pooledSmtpUrl('smtp://mail.example.org?pool=false')).toBe('smtp://mail.example.org?pool=false');
+    expect(pooledSmtpUrl('smtp://mail.example.org?pool=false', 8)).toBe('smtp://mail.example.org?pool=false');
   });
 });

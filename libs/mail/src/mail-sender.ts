@@ -14,11 +14,13 @@ export class MailSender {
   private readonly logger = new Logger('MailSender');
   private readonly transporter: Transporter;
 
+  /** `connections`: how many mails may be sent at once (the pool's size unless SMTP_URL sets maxConnections). */
   constructor(
     smtpUrl: string,
     private readonly from: string,
+    connections = 1,
   ) {
-    this.transporter = createTransport(pooledSmtpUrl(smtpUrl));
+    this.transporter = createTransport(pooledSmtpUrl(smtpUrl, connections));
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
