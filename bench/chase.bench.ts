@@ -6,8 +6,9 @@
  * ledger. Timed from the scan to the last digest; then checked: every lead got exactly one, nobody else got one.
  *
  * Baseline: nodemailer sending the same number of mails of the same size to the same sink straight from a loop,
- * as many at a time as the worker's mail processor runs (4), over the same pooled SMTP connections (SMTP_URL
- * with `?pool=true&maxConnections=4`, nodemailer's own option, for both sides).
+ * as many at a time as the worker's mail processor runs (MAIL_CONCURRENCY, the product's default unless
+ * BENCH_MAIL_CONCURRENCY sets it), over the same pooled SMTP connections (SMTP_URL with
+ * `?pool=true&maxConnections=4`, nodemailer's own option, for both sides).
  *
  * The set-up goes through the product's commands (plan import, draft and open cycle, an in-process api context).
  * The submission-link mails of opening the cycles are not part of the measure: the outbox relay's checkpoint is
@@ -40,7 +41,8 @@ const TARGET = 500;
 const OPENED_AT = new Date('2026-11-02T09:00:00Z');
 const DUE_DATE = '2026-11-16';
 const CHASE_AT = new Date('2026-11-23T10:00:00Z');
-const MAIL_CONCURRENCY = 4;
+/** SMTP connections, for the worker and the baseline alike. */
+const SMTP_CONNECTIONS = 4;
 
 export async function chaseBenchmark(
   dataSource: DataSource,
@@ -50,7 +52,7 @@ export async function chaseBenchmark(
   const sink = new CountingSmtpSink();
   // Pooled SMTP connections (nodemailer's pool=true, which SMTP_URL passes through): a fresh connection per mail
   // costs ~100 ms of dialogue here (37 mails/s from a plain loop), which would hide everything else.
-  const smtpUrl = `${await sink.start()}?pool=true&maxConnections=${MAIL_CONCURRENCY}`;
+  const smtpUrl = `${await sink.start()}?pool=true&maxConnections=${SMTP_CONNECTIONS}`;
   const clock = new FixedClock(OPENED_AT);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -62,7 +64,9 @@ export async function chaseBenchmark(
     MAIL_RATE_PER_MINUTE: '100000',
     // The scheduler's own scans stay out of the way: the benchmark runs the one scan itself.
     CHASE_SCAN_EVERY_MS: '86400000',
+    MAIL_CONCURRENCY: process.env.BENCH_MAIL_CONCURRENCY,
   });
+  const mailConcurrency = config.mail.concurrency;
   const expected = new Set<string>();
   try {
     // Set-up through the product's commands.
@@ -138,8 +142,10 @@ export async function chaseBenchmark(
       sink.reset();
       progress.phase(`chase: scan, ${fmt(expected.size)} chases and digests`, 0);
       const t0 = performance.now();
-      const { enqueued } = await worker.get(ChaseScanner).run();
-      if (enqueued !== PARTNERSHIPS * AGENCIES) throw new Error(`the scan enqueued ${enqueued} chases`);
+      // CPU of this process (worker and sink) over the fan-out: steadier than mails/s on a shared machine.
+      const cpu0 = process.cpuUsage();
+      const { chases } = await worker.get(ChaseScanner).run();
+      if (chases !== PARTNERSHIPS * AGENCIES) throw new Error(`the scan enqueued ${chases} chases`);
       const timeout = setInterval(
         () => progress.count('chase: digests delivered', sink.total, expected.size),
         500,
@@ -150,6 +156,8 @@ export async function chaseBenchmark(
         clearInterval(timeout);
       }
       const seconds = (sink.lastAt - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMsPerMail = (cpu.user + cpu.system) / 1000 / expected.size;
       const rate = expected.size / seconds;
       // Anything late (a duplicate) would arrive now.
       await new Promise((r) => setTimeout(r, 2000));
@@ -166,7 +174,8 @@ export async function chaseBenchmark(
       }
       const meanBytes = Math.round(sink.bytes / sink.total);
       progress.done(
-        `chase: ${fmt(expected.size)} digests in ${seconds.toFixed(1)} s (${fmt(rate)} mails/s), ~${fmt(meanBytes)} bytes each; ` +
+        `chase: ${fmt(expected.size)} digests in ${seconds.toFixed(1)} s (${fmt(rate)} mails/s), ~${fmt(meanBytes)} bytes each, ` +
+          `${fmt(cpuMsPerMail, 2)} ms of this process's CPU a mail; ` +
           'checked: one per lead contact, none missing, none to anyone else',
       );
       await worker.close();
@@ -179,8 +188,9 @@ export async function chaseBenchmark(
       let next = 0;
       progress.phase(`chase baseline: ${fmt(recipients.length)} mails straight through nodemailer`, 0);
       const b0 = performance.now();
+      const baselineCpu0 = process.cpuUsage();
       await Promise.all(
-        Array.from({ length: MAIL_CONCURRENCY }, async () => {
+        Array.from({ length: mailConcurrency }, async () => {
           while (next < recipients.length) {
             const to = recipients[next++];
             await transport.sendMail({ from: config.mailFrom, to, subject: 'Baseline digest', text: body });
@@ -189,8 +199,12 @@ export async function chaseBenchmark(
       );
       await sink.waitFor(recipients.length, 60_000);
       const baseline = recipients.length / ((sink.lastAt - b0) / 1000);
+      const baselineCpu = process.cpuUsage(baselineCpu0);
+      const baselineCpuMsPerMail = (baselineCpu.user + baselineCpu.system) / 1000 / recipients.length;
       transport.close();
-      progress.done(`chase baseline: ${fmt(baseline)} mails/s`);
+      progress.done(
+        `chase baseline: ${fmt(baseline)} mails/s, ${fmt(baselineCpuMsPerMail, 2)} ms of this process's CPU a mail`,
+      );
       return [
         figure({
           bench: 'chase',
@@ -206,7 +220,10 @@ export async function chaseBenchmark(
             agencies: AGENCIES,
             seconds,
             meanBytes,
-            mailConcurrency: MAIL_CONCURRENCY,
+            cpuMsPerMail,
+            baselineCpuMsPerMail,
+            mailConcurrency,
+            smtpConnections: SMTP_CONNECTIONS,
           },
         }),
       ];

@@ -9,6 +9,8 @@ const MAIL_ENV = {
   MAIL_RETRY_DELAY_MS: '100',
   JOB_LOCK_MS: '1500',
   MAIL_CLAIM_LEASE_MS: '1500',
+  // Fewer at once than the 7 mails, so they go in waves and the kill can land with some sent and some in flight.
+  MAIL_CONCURRENCY: '4',
 };
 
 /** A worker killed outright (SIGKILL) in the middle of a batch of chase mails, then started again. */

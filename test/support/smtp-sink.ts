@@ -23,12 +23,18 @@ export class SmtpSink {
   /** Every message offered (accepted or refused), for counting attempts. */
   readonly offered: CaughtMail[] = [];
   private readonly closed = new Set<string>();
+  /** SMTP connections opened to the sink so far (a pooled sender reuses them). */
+  connections = 0;
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
       onClose: (session) => {
         this.closed.add(session.id);
       },

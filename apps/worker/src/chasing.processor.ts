@@ -12,6 +12,7 @@ import { ScanForChases } from '../../../libs/chasing/src/scan/scan-for-chases.js
 import { APP_CONFIG, AppConfig, Clock } from '../../../libs/config/src/index.js';
 import {
   CHASE_SCHEDULER_ID,
+  ChaseAgenciesJob,
   ChaseAgencyJob,
   CHASING_JOBS,
   OutboxJob,
@@ -28,7 +29,8 @@ export class ChaseScanner {
     @InjectQueue(QUEUES.mail) private readonly mail: Queue,
   ) {}
 
-  async run(): Promise<{ enqueued: number }> {
+  /** How many jobs it enqueued, and how many agency chases they hold (a job may hold a cycle's agencies). */
+  async run(): Promise<{ enqueued: number; chases: number }> {
     const jobs = await this.scan.execute(this.clock.now());
     const queues: Record<string, Queue> = { [QUEUES.chasing]: this.chasing, [QUEUES.mail]: this.mail };
     for (const [name, queue] of Object.entries(queues)) {
@@ -43,7 +45,14 @@ export class ChaseScanner {
         if (job && (await job.isFailed())) await job.retry('failed');
       }
     }
-    return { enqueued: jobs.length };
+    const chases = jobs.reduce(
+      (n, j) =>
+        j.name === CHASING_JOBS.chaseAgencies
+          ? n + (j.data as ChaseAgenciesJob).chases.length
+          : n + (j.name === CHASING_JOBS.chaseAgency ? 1 : 0),
+      0,
+    );
+    return { enqueued: jobs.length, chases };
   }
 }
 
@@ -112,6 +121,14 @@ export class ChasingProcessor extends WorkerHost {
         const outcome = await this.chaseAgency.execute(job.data as ChaseAgencyJob);
         this.logger.debug(`chase ${job.id}: ${outcome}`);
         return { outcome };
+      }
+      case CHASING_JOBS.chaseAgencies: {
+        const { cycleId, chases } = job.data as ChaseAgenciesJob;
+        const outcomes = await this.chaseAgency.executeMany(cycleId, chases);
+        const tally: Record<string, number> = {};
+        for (const o of outcomes) tally[o] = (tally[o] ?? 0) + 1;
+        this.logger.debug(`chases ${job.id}: ${JSON.stringify(tally)}`);
+        return { outcomes: tally };
       }
       default:
         throw new Error(`unknown chasing job ${job.name}`);

@@ -1,5 +1,6 @@
 import { ChaseAgency } from '../../../libs/chasing/src/chase-agency/chase-agency.js';
 import { SendChaseMail } from '../../../libs/chasing/src/chase-mail/send-chase-mail.js';
+import { ChaseSnapshots } from '../../../libs/chasing/src/chase-snapshot/chase-snapshots.js';
 import { workingCalendarProvider } from '../../../libs/chasing/src/calendar/calendar.provider.js';
 import { CycleReturns } from '../../../libs/chasing/src/cycle-returns.js';
 import { MailLedgerService } from '../../../libs/chasing/src/delivery/mail-ledger.service.js';
@@ -12,6 +13,7 @@ import { ReturnStatusProjection } from './return-status.service.js';
 export const CHASING_PROVIDERS = [
   workingCalendarProvider,
   CycleReturns,
+  ChaseSnapshots,
   MailLedgerService,
   ScanForChases,
   ChaseAgency,

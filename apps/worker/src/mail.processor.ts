@@ -95,11 +95,12 @@ export class MailProcessor extends WorkerHost {
 
 /**
  * The mail processor with the configured send rate (a BullMQ limiter is global to the queue, so it holds across
- * every worker) and job lock: a worker that dies holding a job lets it go after the lock runs out.
+ * every worker), concurrency (per worker process) and job lock: a worker that dies holding a job lets it go after
+ * the lock runs out.
  */
 export function mailProcessorFor(config: AppConfig): typeof MailProcessor {
   @Processor(QUEUES.mail, {
-    concurrency: 4,
+    concurrency: config.mail.concurrency,
     limiter: { max: config.mail.ratePerMinute, duration: 60_000 },
     lockDuration: config.mail.jobLockMs,
     stalledInterval: Math.max(250, Math.floor(config.mail.jobLockMs / 2)),

@@ -13,7 +13,6 @@ import {
   ReturnState,
 } from '../../returns/src/return/return.state.js';
 import { DEFAULT_CHASE_POLICY, ChasePolicy } from './policy/chase-policy.js';
-import { OutstandingReturnLine } from '../../mail/src/templates/outstanding-returns.js';
 import { ChaseRecipient } from './chase/chase.events.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' } | { status: 'drafted' }>;
@@ -48,23 +47,6 @@ export class CycleReturns {
       return state.status === 'none' ? [] : [state];
     });
     return { cycle, returns };
-  }
-
-  /** The agency's outstanding returns as a digest lists them, each with its measure's wording. */
-  async lines(cycle: OpenedCycle, returns: LiveReturnState[]): Promise<OutstandingReturnLine[]> {
-    const plan = await this.plans.plan(cycle.partnershipId, cycle.planId);
-    const measures = plan.status === 'adopted' ? plan.measures : new Map();
-    return returns.map((r) => ({
-      ref: r.measureRef,
-      text: measures.get(r.measureRef)?.text ?? '',
-      state:
-        r.status === 'requested'
-          ? 'not started'
-          : r.sentBackReason
-            ? `sent back: ${r.sentBackReason}`
-            : 'draft saved',
-      dueDate: r.dueDate,
-    }));
   }
 
   async agency(

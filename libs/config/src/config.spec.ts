@@ -32,8 +32,14 @@ describe('loadConfig', () => {
       claimLeaseMs: 600_000,
       chaseScanEveryMs: 300_000,
       jobLockMs: 30_000,
+      concurrency: 8,
     });
     expect(loadConfig({ MAIL_RATE_PER_MINUTE: '600' }).mail.ratePerMinute).toBe(600);
+    expect(loadConfig({ MAIL_CONCURRENCY: '16' }).mail.concurrency).toBe(16);
+    expect(() => loadConfig({ MAIL_CONCURRENCY: '0' })).toThrow(
+      /MAIL_CONCURRENCY must be a whole number from 1 to 64/,
+    );
+    expect(() => loadConfig({ MAIL_CONCURRENCY: '2.5' })).toThrow(/MAIL_CONCURRENCY must be a whole number/);
     expect(() => loadConfig({ MAIL_RATE_PER_MINUTE: '0' })).toThrow(
       /MAIL_RATE_PER_MINUTE must be a whole number/,
     );

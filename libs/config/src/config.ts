@@ -40,6 +40,11 @@ export interface MailDeliveryConfig {
   chaseScanEveryMs: number;
   /** How long a worker's hold on a job lasts without renewal: a job of a dead worker is retried after it. */
   jobLockMs: number;
+  /**
+   * Mail jobs each worker process runs at once. A mail job mostly waits (on PostgreSQL, then on the SMTP server),
+   * so a few more than the SMTP connections keeps both busy.
+   */
+  concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 600_000, 100, 86_400_000),
     chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 500, 600_000),
+    concurrency: int('MAIL_CONCURRENCY', 8, 1, 64),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

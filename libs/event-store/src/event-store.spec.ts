@@ -235,6 +235,48 @@ describe('EventStore (real PostgreSQL)', () => {
     const [raw] = await db.dataSource.query(`SELECT data FROM events WHERE stream_id = 'up'`);
     expect(raw.data).toEqual({ name: 'S1 text' });
   });
+
+  it('reads several streams from a version each, in one round trip, through the upcasters', async () => {
+    await store.append('tail-a', 'no_stream', [ev(1), ev(2), ev(3)], meta);
+    await store.append('tail-b', 'no_stream', [ev(1), ev(2)], meta);
+    await store.append('tail-c', 'no_stream', [ev(1)], meta);
+    const tails = await store.readStreamTails(
+      new Map([
+        ['tail-a', 2],
+        ['tail-b', 1],
+        ['tail-c', 2],
+        ['tail-missing', 1],
+      ]),
+    );
+    expect(
+      [...tails].map(([id, events]) => [id, events.map((e) => [e.streamId, e.version, e.data])]),
+    ).toEqual([
+      [
+        'tail-a',
+        [
+          ['tail-a', 2, { n: 2 }],
+          ['tail-a', 3, { n: 3 }],
+        ],
+      ],
+      [
+        'tail-b',
+        [
+          ['tail-b', 1, { n: 1 }],
+          ['tail-b', 2, { n: 2 }],
+        ],
+      ],
+      ['tail-c', []],
+      ['tail-missing', []],
+    ]);
+    const upcasting = new EventStore(
+      db.dataSource,
+      new Upcasters([
+        { type: 'Counted', fromSchemaVersion: 1, upcast: (d) => ({ ...(d as object), up: true }) },
+      ]),
+    );
+    const [event] = (await upcasting.readStreamTails(new Map([['tail-c', 1]]))).get('tail-c')!;
+    expect(event.data).toEqual({ n: 1, up: true });
+  });
 });
 
 async function drainAll(store: EventStore, from: typeof START) {

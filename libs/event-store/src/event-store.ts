@@ -75,6 +75,12 @@ const READ_STREAM = `SELECT ${COLUMNS} FROM events
   WHERE stream_id = $1 AND version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
   ORDER BY version`;
 
+// The unnest's columns are named apart from the events' own, so COLUMNS stays unambiguous.
+const READ_STREAM_TAILS = `SELECT ${COLUMNS} FROM events
+  JOIN unnest($1::text[], $2::integer[]) AS tail(tail_stream_id, from_version)
+    ON stream_id = tail_stream_id AND version >= from_version
+  ORDER BY stream_id, version`;
+
 const READ_STREAM_TYPES = 'SELECT type FROM events WHERE stream_id = $1 ORDER BY version';
 
 // The second stream's rows carry only their type: its data may be large and is not wanted.
@@ -235,6 +241,25 @@ export class EventStore {
       [streamIds, options.asAt?.toISOString() ?? null],
     );
     const streams = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
+    return streams;
+  }
+
+  /**
+   * The events of several streams from a version on, in one round trip: what a reader that keeps folded state
+   * needs to bring it up to date (from its version + 1), or a whole stream (from 1). Prepared, because the chase
+   * mail jobs run it once per mail.
+   */
+  async readStreamTails<E extends NewEvent = NewEvent>(
+    fromVersions: ReadonlyMap<string, number>,
+    sql: Sql = this.dataSource,
+  ): Promise<Map<string, StoredEvent<E>[]>> {
+    const ids = [...fromVersions.keys()];
+    const rows = await this.prepared<EventRow>(sql, 'event_store_read_stream_tails', READ_STREAM_TAILS, [
+      ids,
+      ids.map((id) => fromVersions.get(id)!),
+    ]);
+    const streams = new Map<string, StoredEvent<E>[]>(ids.map((id) => [id, []]));
     for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
     return streams;
   }

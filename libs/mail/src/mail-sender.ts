@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
+import { sizedSmtpUrl } from './smtp-url.js';
 
 export interface OutgoingMail {
   to: string | string[];
@@ -13,11 +14,13 @@ export class MailSender {
   private readonly logger = new Logger('MailSender');
   private readonly transporter: Transporter;
 
+  /** `connections`: how many mails may be sent at once (a pool's size unless SMTP_URL sets maxConnections). */
   constructor(
     smtpUrl: string,
     private readonly from: string,
+    connections = 1,
   ) {
-    this.transporter = createTransport(smtpUrl);
+    this.transporter = createTransport(sizedSmtpUrl(smtpUrl, connections));
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {

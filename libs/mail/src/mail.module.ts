@@ -34,7 +34,7 @@ class MailLifecycle implements OnApplicationShutdown {
         const url = config.smtpUrl ?? (await catcher!.start());
         if (!config.smtpUrl)
           new Logger('Mail').log(`SMTP_URL unset: mail is caught in-process and listed at /dev/mail`);
-        return new MailSender(url, config.mailFrom);
+        return new MailSender(url, config.mailFrom, config.mail.concurrency);
       },
     },
     MailLifecycle,

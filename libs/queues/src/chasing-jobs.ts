@@ -8,6 +8,8 @@ export const CHASING_JOBS = {
   scan: 'chase-scan',
   /** Records that an agency is chased at a step (and who gets the mail); the mails follow from the event. */
   chaseAgency: 'chase-agency',
+  /** The same for the agencies of one cycle whose scheduled step the scan found due, in one job. */
+  chaseAgencies: 'chase-agencies',
   /** One chase mail to one recipient. */
   chaseMail: 'chase-mail',
   /** The agency's leads hear at once that a return was sent back, and why. */
@@ -24,6 +26,12 @@ export interface ChaseAgencyJob {
   agencyId: string;
   step: string;
   kind: string;
+}
+
+/** Ids only, like ChaseAgencyJob: one cycle's agencies, each with the step due. */
+export interface ChaseAgenciesJob {
+  cycleId: string;
+  chases: { agencyId: string; step: string; kind: string }[];
 }
 
 /** Ids and an address only: what the mail says is re-read from the events when it is sent. */
@@ -50,6 +58,21 @@ export function chaseAgencyJob(data: ChaseAgencyJob): OutboxJob {
     name: CHASING_JOBS.chaseAgency,
     data,
     jobId: `chase.${data.cycleId}.${data.agencyId}.${data.step}`,
+  };
+}
+
+/**
+ * A cycle's due agencies in one job: one read of the cycle and one commit for all of them instead of a job, a
+ * read and a commit each. The id is derived from the chases it holds, so a scan that finds the same ones again
+ * adds nothing, and one that finds others (some recorded meanwhile) adds a job that skips what is recorded.
+ */
+export function chaseAgenciesJob(data: ChaseAgenciesJob): OutboxJob {
+  const chases = data.chases.map((c) => `${c.agencyId}@${c.step}`).sort();
+  return {
+    queue: QUEUES.chasing,
+    name: CHASING_JOBS.chaseAgencies,
+    data,
+    jobId: `chase-agencies.${data.cycleId}.${data.chases.length}.${short(chases.join(','))}`,
   };
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { linkToken } from '../../../auth/src/secrets.js';
 import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
 import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
 import { chaseDigestMail } from '../../../mail/src/templates/chase-digest.js';
 import { escalationMail } from '../../../mail/src/templates/escalation.js';
@@ -10,9 +9,13 @@ import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { isInSendWindow, localTime, nextSendTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
 import { asChaseEvents, chaseStreamId } from '../chase/chase.events.js';
-import { CycleReturns, isOutstanding, OpenedCycle, policyOf } from '../cycle-returns.js';
+import { ChaseSnapshot } from '../chase-snapshot/chase-snapshot.js';
+import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
+import { CycleReturns, isOutstanding, policyOf } from '../cycle-returns.js';
+import { LiveReturnState } from '../../../returns/src/return/return.state.js';
 import { DeliveryResult, MailLedgerService } from '../delivery/mail-ledger.service.js';
 import { dueChase } from '../schedule/chase-schedule.js';
+import { digestLines } from './digest-lines.js';
 
 export type ChaseMailOutcome =
   | DeliveryResult
@@ -27,8 +30,8 @@ export type ChaseMailOutcome =
 @Injectable()
 export class SendChaseMail {
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(ChaseSnapshots) private readonly snapshots: ChaseSnapshots,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(Clock) private readonly clock: Clock,
@@ -38,15 +41,18 @@ export class SendChaseMail {
 
   async execute(job: ChaseMailJob, willRetry: boolean): Promise<ChaseMailOutcome> {
     const streamId = chaseStreamId(job.cycleId, job.agencyId);
-    const chased = asChaseEvents(await this.store.readStream(streamId)).find(
-      (e) => e.type === 'AgencyChased' && e.data.step === job.step,
-    );
+    // The chase stream comes in the same round trip as the cycle.
+    const { snapshot, events } = await this.snapshots.of(job.cycleId, [streamId]);
+    const history = events.get(streamId)!;
+    const chased = asChaseEvents(history).find((e) => e.type === 'AgencyChased' && e.data.step === job.step);
     if (chased?.type !== 'AgencyChased') return { outcome: 'not-due', why: 'no such chase' };
     const recipient = chased.data.recipients.find((r) => r.email === job.recipient);
     if (!recipient) return { outcome: 'not-due', why: 'not a recipient of this chase' };
 
-    const { cycle, returns } = await this.cycleReturns.load(job.cycleId);
-    if (cycle.status !== 'open') return { outcome: 'not-due', why: `cycle ${cycle.status}` };
+    if (!snapshot.opened || snapshot.cycle.status !== 'open') {
+      return { outcome: 'not-due', why: `cycle ${snapshot.cycle.status}` };
+    }
+    const { cycle, returns } = snapshot;
     const outstanding = returns.filter((r) => r.agencyId === job.agencyId && isOutstanding(r));
     if (outstanding.length === 0) return { outcome: 'not-due', why: 'nothing outstanding' };
     const policy = policyOf(cycle);
@@ -66,7 +72,7 @@ export class SendChaseMail {
         return { outcome: 'deferred', until: nextSendTime(now, policy.sendWindow, this.calendar) };
       }
     }
-    const mail = await this.compose(cycle, job, recipient.role, chased.data.kind, outstanding);
+    const mail = await this.compose(snapshot, job, recipient.role, chased.data.kind, outstanding);
     return this.ledger.deliverOnce(
       {
         streamId,
@@ -75,20 +81,24 @@ export class SendChaseMail {
         recipient: job.recipient,
         willRetry,
         send: () => this.mail.send(mail),
+        // The chase stream was just read: the ledger starts from it instead of reading it again.
+        history,
       },
       `chase-${job.step}`,
     );
   }
 
   private async compose(
-    cycle: OpenedCycle,
+    { cycle, partnership, plan }: Extract<ChaseSnapshot, { opened: true }>,
     job: ChaseMailJob,
     role: 'lead' | 'senior' | 'coordinator',
     kind: string,
-    outstanding: Parameters<CycleReturns['lines']>[1],
+    outstanding: LiveReturnState[],
   ): Promise<OutgoingMail> {
-    const { partnershipName, agency } = await this.cycleReturns.agency(cycle.partnershipId, job.agencyId);
-    const lines = await this.cycleReturns.lines(cycle, outstanding);
+    const registered = partnership.status === 'registered' ? partnership : null;
+    const partnershipName = registered?.name ?? '';
+    const agency = registered?.agencies.get(job.agencyId) ?? null;
+    const lines = digestLines(plan, outstanding);
     const dueDate = outstanding.map((r) => r.dueDate).sort()[0];
     const agencyName = agency?.name ?? job.agencyId;
     if (role === 'lead') {

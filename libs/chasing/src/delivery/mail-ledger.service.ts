@@ -16,6 +16,11 @@ export interface Delivery {
   /** Whether a temporary failure now will be retried (false on the job's last attempt). */
   willRetry: boolean;
   send(): Promise<{ messageId: string }>;
+  /**
+   * The ledger stream as the caller just read it, if it did: the first look starts from it. Were it stale, the
+   * claim at its version would conflict and the stream be read again, so it can only save a round trip.
+   */
+  history?: readonly { type: string; data: unknown; version: number }[];
 }
 
 export type DeliveryResult =
@@ -43,8 +48,9 @@ export class MailLedgerService {
   async entries(
     streamId: string,
     prefix: string,
+    known?: Delivery['history'],
   ): Promise<{ ledger: Ledger; version: number | 'no_stream' }> {
-    const events = await this.store.readStream(streamId);
+    const events = known ?? (await this.store.readStream(streamId));
     const ledger = events.reduce<Ledger>((l, e) => evolveLedger(prefix, l, e), new Map());
     return { ledger, version: events.length ? events[events.length - 1].version : 'no_stream' };
   }
@@ -53,8 +59,8 @@ export class MailLedgerService {
     const meta: EventMetadata = { ...SYSTEM, correlationId };
     const recordedAt = this.clock.now();
     const key = { key: d.key, recipient: d.recipient };
-    for (;;) {
-      const { ledger, version } = await this.entries(d.streamId, d.prefix);
+    for (let known = d.history; ; known = undefined) {
+      const { ledger, version } = await this.entries(d.streamId, d.prefix, known);
       // Leases are about processes staying alive, so they run on the machine's time, not the business clock.
       const decision = decideClaim(ledger.get(mailKey(d.key, d.recipient)), new Date());
       if (decision.action === 'done') return { outcome: 'already', entry: decision.entry };

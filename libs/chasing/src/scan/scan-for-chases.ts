@@ -1,11 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { chaseAgencyJob, chaseMailJob, OutboxJob } from '../../../queues/src/index.js';
+import {
+  ChaseAgenciesJob,
+  chaseAgenciesJob,
+  chaseAgencyJob,
+  chaseMailJob,
+  OutboxJob,
+} from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { isInSendWindow, localTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
 import { ChasePolicy } from '../policy/chase-policy.js';
 import { dueChase, OutstandingReturn } from '../schedule/chase-schedule.js';
+
+/**
+ * Most agencies one chase job records: enough that a cycle's scheduled chases are a handful of jobs, few enough
+ * that one job's transaction (an append per agency) stays short.
+ */
+export const AGENCIES_PER_CHASE_JOB = 100;
 
 interface AgencyRow {
   cycle_id: string;
@@ -18,7 +30,7 @@ interface AgencyRow {
 
 /**
  * What the chase scheduler enqueues on each scan, read from the return-status read model: each agency's due
- * step not yet recorded, chases the coordinator asked for, and mails recorded but not yet sent (their jobs may
+ * step not yet recorded (a cycle's agencies together, AGENCIES_PER_CHASE_JOB to a job), chases the coordinator asked for, and mails recorded but not yet sent (their jobs may
  * have been lost with Redis). Every job id is derived from what it is for, so enqueueing it again is harmless.
  */
 @Injectable()
@@ -40,6 +52,7 @@ export class ScanForChases {
        GROUP BY c.cycle_id, r.agency_id, c.policy, c.opened_at`,
     );
     const jobs: OutboxJob[] = [];
+    const dueByCycle = new Map<string, ChaseAgenciesJob['chases']>();
     for (const a of agencies) {
       if (!isInSendWindow(now, a.policy.sendWindow, this.calendar)) continue;
       const tz = a.policy.sendWindow.timeZone;
@@ -51,9 +64,14 @@ export class ScanForChases {
         a.outstanding,
       );
       if (due && !a.chased_steps.includes(due.date)) {
-        jobs.push(
-          chaseAgencyJob({ cycleId: a.cycle_id, agencyId: a.agency_id, step: due.date, kind: due.kind }),
-        );
+        const chases = dueByCycle.get(a.cycle_id) ?? [];
+        chases.push({ agencyId: a.agency_id, step: due.date, kind: due.kind });
+        dueByCycle.set(a.cycle_id, chases);
+      }
+    }
+    for (const [cycleId, chases] of dueByCycle) {
+      for (let i = 0; i < chases.length; i += AGENCIES_PER_CHASE_JOB) {
+        jobs.push(chaseAgenciesJob({ cycleId, chases: chases.slice(i, i + AGENCIES_PER_CHASE_JOB) }));
       }
     }
     const requested: { cycle_id: string; agency_id: string; step: string }[] = await this.dataSource.query(

@@ -146,6 +146,15 @@ describe('send window (Europe/London, across the clock change)', () => {
     expect(isInSendWindow(new Date('2020-04-13T12:00:00Z'), window, ew)).toBe(false);
   });
 
+  it('answers each asking with its own instants, however often the same window is asked for', () => {
+    const first = windowOn('2020-03-30', window);
+    first.opens.setTime(0);
+    expect(windowOn('2020-03-30', window).opens).toEqual(new Date('2020-03-30T08:00:00Z'));
+    expect(windowOn('2020-03-30', { ...window, timeZone: 'Asia/Tokyo' }).opens).toEqual(
+      new Date('2020-03-30T00:00:00Z'),
+    );
+  });
+
   it('tells the local date: 23:30Z on 30 June is already 1 July in London', () => {
     expect(localTime(new Date('2020-06-30T23:30:00Z'), 'Europe/London')).toEqual({
       date: '2020-07-01',

@@ -69,6 +69,32 @@ export function stepsThrough(
   }
 }
 
+/**
+ * stepsThrough as dueChase asks for it, remembered: every chase job and every digest asks again for the same few
+ * (policy, due date, today) and walking the working days each time was a visible share of a chase run. Pure, so
+ * remembering cannot change an answer; the arrays handed out are never changed by dueChase.
+ */
+const rememberedSteps = new WeakMap<WorkingCalendar, Map<string, readonly PlannedStep[]>>();
+const REMEMBERED_STEPS = 10_000;
+
+function stepsThroughRemembered(
+  policy: ChasePolicy,
+  dueDate: CalendarDate,
+  calendar: WorkingCalendar,
+  until: CalendarDate,
+): readonly PlannedStep[] {
+  let byKey = rememberedSteps.get(calendar);
+  if (!byKey) rememberedSteps.set(calendar, (byKey = new Map()));
+  const key = `${JSON.stringify(policy)}|${dueDate}|${until}`;
+  let steps = byKey.get(key);
+  if (!steps) {
+    if (byKey.size >= REMEMBERED_STEPS) byKey.clear();
+    steps = stepsThrough(policy, dueDate, calendar, until);
+    byKey.set(key, steps);
+  }
+  return steps;
+}
+
 export interface OutstandingReturn {
   returnId: string;
   dueDate: CalendarDate;
@@ -99,7 +125,7 @@ export function dueChase(
   const oldest = addWorkingDays(calendar, today, -CATCH_UP_WORKING_DAYS);
   let best: DueChase | null = null;
   for (const r of outstanding) {
-    const steps = stepsThrough(policy, r.dueDate, calendar, today).filter(
+    const steps = stepsThroughRemembered(policy, r.dueDate, calendar, today).filter(
       (s) => s.date > openedOn && s.date >= oldest,
     );
     const latest = steps[steps.length - 1];
@@ -110,7 +136,7 @@ export function dueChase(
   if (!best) return null;
   const date = best.date;
   best.returnIds = outstanding
-    .filter((r) => stepsThrough(policy, r.dueDate, calendar, date).some((s) => s.date === date))
+    .filter((r) => stepsThroughRemembered(policy, r.dueDate, calendar, date).some((s) => s.date === date))
     .map((r) => r.returnId);
   return best;
 }

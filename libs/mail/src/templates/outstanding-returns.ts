@@ -9,11 +9,19 @@ export interface OutstandingReturnLine {
   dueDate: string;
 }
 
+// Made once: a formatter per call (two per date, one per line of every digest) was a visible share of a chase run.
+const WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' });
+const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 /** "Tuesday 21 April 2020", as people write it here (en-GB's own format puts a comma after the day). */
 export const longDate = (iso: string) => {
   const at = new Date(`${iso}T12:00:00Z`);
-  const part = (o: Intl.DateTimeFormatOptions) => at.toLocaleDateString('en-GB', { ...o, timeZone: 'UTC' });
-  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', year: 'numeric' })}`;
+  return `${WEEKDAY.format(at)} ${DAY_MONTH_YEAR.format(at)}`;
 };
 
 export function outstandingText(lines: OutstandingReturnLine[]): string[] {
