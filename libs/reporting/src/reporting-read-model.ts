@@ -1,8 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent } from '../../event-store/src/index.js';
 import type { ReadModel } from '../../projections/src/read-model.js';
-import { projectCycle, REPORTED_CYCLE_EVENTS } from './project-cycle/project-cycle.js';
-import { projectReturn, REPORTED_RETURN_EVENTS } from './project-return/project-return.js';
+import { CycleEvent } from '../../returns/src/cycle/cycle.events.js';
+import { ReturnEvent } from '../../returns/src/return/return.events.js';
+import { REPORTED_CYCLE_EVENTS } from './project-cycle/project-cycle.js';
+import { reportedCycle } from './project-cycle/reported-cycle.js';
+import { writeReportedCycles } from './project-cycle/write-reported-cycles.js';
+import { REPORTED_RETURN_EVENTS } from './project-return/project-return.js';
+import { reportedReturn } from './project-return/reported-return.js';
+import { writeReportedReturns } from './project-return/write-reported-returns.js';
 import { lockForRebuild } from './reporting-lock/reporting-lock.js';
 
 const RETURN_TYPES = new Set<string>(REPORTED_RETURN_EVENTS);
@@ -29,15 +35,26 @@ export function reportingReadModel(store: EventStore): ReadModel {
     tables: ['report_cycles', 'report_requested_returns', 'report_returns'],
     lockForRebuild,
     async apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void> {
-      // Each projection re-reads its whole stream, so one run per stream per batch gives the same rows.
-      const seen = new Set<string>();
+      // Each projection folds its whole stream, so one fold per stream per batch gives the rows a job per event
+      // would; the batch's streams are read in one query and its rows written in one statement per table.
+      const returnStreams = new Set<string>();
+      const cycleStreams = new Set<string>();
       for (const event of events) {
         const target = reportingTargetOf(event);
-        if (!target || seen.has(event.streamId)) continue;
-        seen.add(event.streamId);
-        if (target.kind === 'return') await projectReturn(store, manager, target.id);
-        else await projectCycle(store, manager, target.id);
+        if (target) (target.kind === 'return' ? returnStreams : cycleStreams).add(event.streamId);
       }
+      if (returnStreams.size + cycleStreams.size === 0) return;
+      const streams = await store.readStreams([...returnStreams, ...cycleStreams], {}, manager);
+      const returns = [...returnStreams].flatMap((id) => {
+        const reported = reportedReturn(streams.get(id) as StoredEvent<ReturnEvent>[]);
+        return reported ? [reported] : [];
+      });
+      const cycles = [...cycleStreams].flatMap((id) => {
+        const row = reportedCycle(streams.get(id) as StoredEvent<CycleEvent>[]);
+        return row ? [row] : [];
+      });
+      await writeReportedReturns(manager, returns);
+      await writeReportedCycles(manager, cycles);
     },
   };
 }
