@@ -19,4 +19,10 @@ export interface ReadModel {
   processor?: string;
   /** Applies a batch of events in order, exactly as the incremental path does; must be idempotent. */
   apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * Optional: an `apply` for one whole replay, which may remember what it did earlier in that replay to skip
+   * work that would write the same rows again. The rebuild uses it when present; the rows must end as `apply`
+   * would leave them.
+   */
+  replay?(): (events: readonly StoredEvent[], manager: EntityManager) => Promise<void>;
 }

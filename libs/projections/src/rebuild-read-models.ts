@@ -33,12 +33,14 @@ export async function rebuildReadModels(
     );
     const bar = options.progress ? new ProgressBar(options.progress, total) : null;
     bar?.update(0);
+    // One applier per model for this replay: a model may skip what earlier batches of it already wrote.
+    const appliers = models.map((model) => model.replay?.() ?? model.apply.bind(model));
     let checkpoint = START;
     let replayed = 0;
     for (;;) {
       const batch = await store.readAll(checkpoint, options.batchSize ?? 1000, manager);
       if (batch.events.length === 0) break;
-      for (const model of models) await model.apply(batch.events, manager);
+      for (const apply of appliers) await apply(batch.events, manager);
       replayed += batch.events.length;
       checkpoint = batch.checkpoint;
       bar?.update(replayed);
