@@ -35,15 +35,27 @@ export async function rebuildReadModels(
     bar?.update(0);
     // One applier per model for this replay: a model may skip what earlier batches of it already wrote.
     const appliers = models.map((model) => model.replay?.() ?? model.apply.bind(model));
+    // The next batch is read on a connection of its own while this one writes the current batch, so reading
+    // and writing overlap. It reads the same events: the fence is the oldest transaction still running, and from
+    // the TRUNCATE on this transaction is one of them, in every session alike.
+    const batchSize = options.batchSize ?? 1000;
     let checkpoint = START;
     let replayed = 0;
-    for (;;) {
-      const batch = await store.readAll(checkpoint, options.batchSize ?? 1000, manager);
-      if (batch.events.length === 0) break;
-      for (const apply of appliers) await apply(batch.events, manager);
-      replayed += batch.events.length;
-      checkpoint = batch.checkpoint;
-      bar?.update(replayed);
+    let next = store.readAll(checkpoint, batchSize);
+    try {
+      for (;;) {
+        const batch = await next;
+        if (batch.events.length === 0) break;
+        next = store.readAll(batch.checkpoint, batchSize);
+        for (const apply of appliers) await apply(batch.events, manager);
+        replayed += batch.events.length;
+        checkpoint = batch.checkpoint;
+        bar?.update(replayed);
+      }
+    } catch (error) {
+      // A failed apply leaves a read in flight: let it settle before the transaction is rolled back.
+      await next.catch(() => undefined);
+      throw error;
     }
     bar?.finish(replayed);
     for (const model of models.filter((m) => m.processor)) {
