@@ -1,7 +1,9 @@
-import { DataSource } from 'typeorm';
-import { EventStore, START } from '../../event-store/src/index.js';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventStore, START, StoredEvent } from '../../event-store/src/index.js';
 import { ProgressBar, ProgressStream } from './progress-bar.js';
 import { ReadModel } from './read-model.js';
+
+type Apply = (events: readonly StoredEvent[], manager: EntityManager) => Promise<void>;
 
 export interface RebuildResult {
   events: number;
@@ -34,7 +36,7 @@ export async function rebuildReadModels(
     const bar = options.progress ? new ProgressBar(options.progress, total) : null;
     bar?.update(0);
     // One applier per model for this replay: a model may skip what earlier batches of it already wrote.
-    const appliers = models.map((model) => model.replay?.() ?? model.apply.bind(model));
+    const appliers: Apply[] = models.map((model) => model.replay?.() ?? model.apply.bind(model));
     // The next batch is read on a connection of its own while this one writes the current batch, so reading
     // and writing overlap. It reads the same events: the fence is the oldest transaction still running, and from
     // the TRUNCATE on this transaction is one of them, in every session alike.
@@ -47,7 +49,7 @@ export async function rebuildReadModels(
         const batch = await next;
         if (batch.events.length === 0) break;
         next = store.readAll(batch.checkpoint, batchSize);
-        for (const apply of appliers) await apply(batch.events, manager);
+        await applyAll(appliers, batch.events, manager);
         replayed += batch.events.length;
         checkpoint = batch.checkpoint;
         bar?.update(replayed);
@@ -76,4 +78,19 @@ export async function rebuildReadModels(
     }
     return { events: replayed, rows, ms: Date.now() - started };
   });
+}
+
+/**
+ * Applies a batch to every model at once: their tables are disjoint, so their statements may interleave on the
+ * transaction's connection, and one model's reads elsewhere overlap another's writes. Every model is waited for
+ * before a failure is passed on, so none sends a statement after the transaction has been rolled back.
+ */
+async function applyAll(
+  appliers: readonly Apply[],
+  events: readonly StoredEvent[],
+  manager: EntityManager,
+): Promise<void> {
+  const results = await Promise.allSettled(appliers.map((apply) => apply(events, manager)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -12,8 +12,8 @@ import { ProjectedStreams } from './projected-streams.js';
 /**
  * Projects every stream a batch of events calls for, as one job per event would: each stream's rows are folded
  * from its whole stream, so one fold per stream gives the same rows however many of its events the batch holds.
- * The batch's streams are read in one query and its rows written in one statement per table. With `projected`,
- * streams whose events the replay has already read are skipped (see ProjectedStreams).
+ * The batch's streams are read in one query and its rows written in one statement per table. With `projected`
+ * (a replay), streams whose events the replay has already read are skipped (see ProjectedStreams).
  */
 export async function projectReportingBatch(
   store: EventStore,
@@ -29,7 +29,13 @@ export async function projectReportingBatch(
     (target.kind === 'return' ? returnStreams : cycleStreams).add(event.streamId);
   }
   if (returnStreams.size + cycleStreams.size === 0) return;
-  const streams = await store.readStreams([...returnStreams, ...cycleStreams], {}, manager);
+  // In a replay the streams are read on a connection of their own, so the read overlaps the other read models'
+  // writes in the rebuild's transaction; it sees the same events, all committed, as the transaction would.
+  const streams = await store.readStreams(
+    [...returnStreams, ...cycleStreams],
+    {},
+    projected ? undefined : manager,
+  );
   for (const [streamId, stream] of streams)
     projected?.record(streamId, stream[stream.length - 1]?.version ?? 0);
   const returns = [...returnStreams].flatMap((id) => {
