@@ -4,6 +4,7 @@ import { projectCycle } from '../project-cycle/project-cycle.js';
 import { projectReturn } from '../project-return/project-return.js';
 import { projectReportingBatch } from './project-reporting-batch.js';
 import { ProjectedStreams } from './projected-streams.js';
+import { wholeStreamsIn } from './whole-streams.js';
 
 const meta: EventMetadata = { actorId: 'test', actorRole: 'system', correlationId: 'reporting-batch' };
 const TABLES = ['report_cycles', 'report_requested_returns', 'report_returns'];
@@ -90,6 +91,14 @@ describe('projectReportingBatch (real PostgreSQL)', () => {
     const events = await allEvents();
     await db.dataSource.transaction((m) => projectReportingBatch(store, m, events));
     expect(await rows()).toEqual(oneByOne);
+
+    // A batch holding only the tail of each stream: the rest is read.
+    await empty();
+    const tails = events.filter(
+      (e) => e.streamId === 'cycle:c1' || e.version >= 4 || e.streamId === 'return:r1',
+    );
+    await db.dataSource.transaction((m) => projectReportingBatch(store, m, tails.slice(1)));
+    expect(await rows()).toEqual(oneByOne);
   });
 
   it('in one replay, skips a stream whose events it has read already, and projects it again once it grew', async () => {
@@ -125,5 +134,22 @@ describe('ProjectedStreams', () => {
     projected.record('return:c', 1);
     expect(projected.covers('return:a', 1)).toBe(false);
     expect(projected.covers('return:c', 1)).toBe(true);
+  });
+});
+
+describe('wholeStreamsIn', () => {
+  const event = (streamId: string, version: number) => ({ streamId, version }) as StoredEvent;
+
+  it('gives the streams the batch holds from version 1 to their current one, in version order', () => {
+    const batch = [event('a', 2), event('b', 2), event('a', 1), event('c', 1), event('d', 1), event('d', 3)];
+    const versions = new Map([
+      ['a', 2],
+      ['b', 2],
+      ['c', 2],
+      ['d', 3],
+    ]);
+    const whole = wholeStreamsIn(batch, versions);
+    expect([...whole.keys()]).toEqual(['a']);
+    expect(whole.get('a')!.map((e) => e.version)).toEqual([1, 2]);
   });
 });

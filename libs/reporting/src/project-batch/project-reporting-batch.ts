@@ -8,12 +8,14 @@ import { reportedReturn } from '../project-return/reported-return.js';
 import { writeReportedReturns } from '../project-return/write-reported-returns.js';
 import { reportingTargetOf } from '../reporting-target.js';
 import { ProjectedStreams } from './projected-streams.js';
+import { wholeStreamsIn } from './whole-streams.js';
 
 /**
  * Projects every stream a batch of events calls for, as one job per event would: each stream's rows are folded
  * from its whole stream, so one fold per stream gives the same rows however many of its events the batch holds.
- * The batch's streams are read in one query and its rows written in one statement per table. With `projected`
- * (a replay), streams whose events the replay has already read are skipped (see ProjectedStreams).
+ * The streams the batch holds whole are folded from its own events, the others are read in one query, and the
+ * rows are written in one statement per table. With `projected` (a replay), streams whose events the replay has
+ * already read are skipped (see ProjectedStreams).
  */
 export async function projectReportingBatch(
   store: EventStore,
@@ -29,13 +31,14 @@ export async function projectReportingBatch(
     (target.kind === 'return' ? returnStreams : cycleStreams).add(event.streamId);
   }
   if (returnStreams.size + cycleStreams.size === 0) return;
-  // In a replay the streams are read on a connection of their own, so the read overlaps the other read models'
-  // writes in the rebuild's transaction; it sees the same events, all committed, as the transaction would.
-  const streams = await store.readStreams(
-    [...returnStreams, ...cycleStreams],
-    {},
-    projected ? undefined : manager,
-  );
+  // In a replay the streams are read on a connection of their own, so the reads overlap the other read models'
+  // writes in the rebuild's transaction; they see the same events, all committed, as the transaction would.
+  const sql = projected ? undefined : manager;
+  const wanted = [...returnStreams, ...cycleStreams];
+  const streams = wholeStreamsIn(events, await store.streamVersions(wanted, sql));
+  const toRead = wanted.filter((id) => !streams.has(id));
+  if (toRead.length > 0)
+    for (const [id, stream] of await store.readStreams(toRead, {}, sql)) streams.set(id, stream);
   for (const [streamId, stream] of streams)
     projected?.record(streamId, stream[stream.length - 1]?.version ?? 0);
   const returns = [...returnStreams].flatMap((id) => {
