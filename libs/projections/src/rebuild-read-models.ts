@@ -5,6 +5,12 @@ import { ReadModel } from './read-model.js';
 
 type Apply = (events: readonly StoredEvent[], manager: EntityManager) => Promise<void>;
 
+/**
+ * Events per batch unless told otherwise. Large batches pay: a batch that holds a whole stream is folded from
+ * its own events instead of reading the stream again, and consecutive changes of one kind become one statement.
+ */
+export const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
+
 export interface RebuildResult {
   events: number;
   /** Rows in each rebuilt table afterwards. */
@@ -40,7 +46,7 @@ export async function rebuildReadModels(
     // The next batch is read on a connection of its own while this one writes the current batch, so reading
     // and writing overlap. It reads the same events: the fence is the oldest transaction still running, and from
     // the TRUNCATE on this transaction is one of them, in every session alike.
-    const batchSize = options.batchSize ?? 1000;
+    const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     let checkpoint = START;
     let replayed = 0;
     let next = store.readAll(checkpoint, batchSize);
