@@ -177,6 +177,18 @@ export class EventStore {
     return rows.length > 0 ? rows[0].version : null;
   }
 
+  /** The versions of several streams in one round trip; a stream that does not exist is left out. */
+  async streamVersions(
+    streamIds: readonly string[],
+    sql: Sql = this.dataSource,
+  ): Promise<Map<string, number>> {
+    const rows: { stream_id: string; version: number }[] = await sql.query(
+      'SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[])',
+      [streamIds],
+    );
+    return new Map(rows.map((r) => [r.stream_id, r.version]));
+  }
+
   async readStream<E extends NewEvent = NewEvent>(
     streamId: string,
     options: ReadStreamOptions = {},

@@ -17,6 +17,15 @@ export interface ReadModel {
    * transaction, so the processor carries on from there instead of applying every event a second time.
    */
   processor?: string;
-  /** Applies a batch of events in order, exactly as the incremental path does; must be idempotent. */
+  /**
+   * Applies a batch of events in order, exactly as the incremental path does; must be idempotent. The rebuild
+   * applies a batch to every model at once in its one transaction, so a model writes only its own tables.
+   */
   apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * Optional: an `apply` for one whole replay, which may remember what it did earlier in that replay to skip
+   * work that would write the same rows again. The rebuild uses it when present; the rows must end as `apply`
+   * would leave them.
+   */
+  replay?(): (events: readonly StoredEvent[], manager: EntityManager) => Promise<void>;
 }

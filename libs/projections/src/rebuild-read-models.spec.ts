@@ -48,6 +48,29 @@ describe('rebuildReadModels (real PostgreSQL)', () => {
     expect(rows).toEqual([0, 1, 2, 3, 4].map((s) => ({ stream_id: `s-${s}`, n: 3 })));
   });
 
+  it('applies a model through a fresh replay() of its own for each rebuild, when it has one', async () => {
+    const replays: number[][] = [];
+    const model: ReadModel = {
+      ...counter(),
+      apply: async () => Promise.reject(new Error('apply is for single batches')),
+      replay() {
+        const sizes: number[] = [];
+        replays.push(sizes);
+        return async (events, m) => {
+          sizes.push(events.length);
+          await counter().apply(events, m);
+        };
+      },
+    };
+    await rebuildReadModels(db.dataSource, store, [model], { batchSize: 4 });
+    await rebuildReadModels(db.dataSource, store, [model], { batchSize: 8 });
+    expect(replays).toEqual([
+      [4, 4, 4, 3],
+      [8, 7],
+    ]);
+    expect(await db.dataSource.query(`SELECT sum(n)::int AS n FROM counted`)).toEqual([{ n: 15 }]);
+  });
+
   it('leaves the old rows in place when the replay fails', async () => {
     const failing = { ...counter(), apply: async () => Promise.reject(new Error('boom')) };
     await expect(rebuildReadModels(db.dataSource, store, [failing])).rejects.toThrow('boom');

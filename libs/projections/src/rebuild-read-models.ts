@@ -1,7 +1,15 @@
-import { DataSource } from 'typeorm';
-import { EventStore, START } from '../../event-store/src/index.js';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventStore, START, StoredEvent } from '../../event-store/src/index.js';
 import { ProgressBar, ProgressStream } from './progress-bar.js';
 import { ReadModel } from './read-model.js';
+
+type Apply = (events: readonly StoredEvent[], manager: EntityManager) => Promise<void>;
+
+/**
+ * Events per batch unless told otherwise. Large batches pay: a batch that holds a whole stream is folded from
+ * its own events instead of reading the stream again, and consecutive changes of one kind become one statement.
+ */
+export const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
 
 export interface RebuildResult {
   events: number;
@@ -33,15 +41,29 @@ export async function rebuildReadModels(
     );
     const bar = options.progress ? new ProgressBar(options.progress, total) : null;
     bar?.update(0);
+    // One applier per model for this replay: a model may skip what earlier batches of it already wrote.
+    const appliers: Apply[] = models.map((model) => model.replay?.() ?? model.apply.bind(model));
+    // The next batch is read on a connection of its own while this one writes the current batch, so reading
+    // and writing overlap. It reads the same events: the fence is the oldest transaction still running, and from
+    // the TRUNCATE on this transaction is one of them, in every session alike.
+    const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     let checkpoint = START;
     let replayed = 0;
-    for (;;) {
-      const batch = await store.readAll(checkpoint, options.batchSize ?? 1000, manager);
-      if (batch.events.length === 0) break;
-      for (const model of models) await model.apply(batch.events, manager);
-      replayed += batch.events.length;
-      checkpoint = batch.checkpoint;
-      bar?.update(replayed);
+    let next = store.readAll(checkpoint, batchSize);
+    try {
+      for (;;) {
+        const batch = await next;
+        if (batch.events.length === 0) break;
+        next = store.readAll(batch.checkpoint, batchSize);
+        await applyAll(appliers, batch.events, manager);
+        replayed += batch.events.length;
+        checkpoint = batch.checkpoint;
+        bar?.update(replayed);
+      }
+    } catch (error) {
+      // A failed apply leaves a read in flight: let it settle before the transaction is rolled back.
+      await next.catch(() => undefined);
+      throw error;
     }
     bar?.finish(replayed);
     for (const model of models.filter((m) => m.processor)) {
@@ -62,4 +84,19 @@ export async function rebuildReadModels(
     }
     return { events: replayed, rows, ms: Date.now() - started };
   });
+}
+
+/**
+ * Applies a batch to every model at once: their tables are disjoint, so their statements may interleave on the
+ * transaction's connection, and one model's reads elsewhere overlap another's writes. Every model is waited for
+ * before a failure is passed on, so none sends a statement after the transaction has been rolled back.
+ */
+async function applyAll(
+  appliers: readonly Apply[],
+  events: readonly StoredEvent[],
+  manager: EntityManager,
+): Promise<void> {
+  const results = await Promise.allSettled(appliers.map((apply) => apply(events, manager)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -1,6 +1,6 @@
 import { StoredEvent } from '../../event-store/src/index.js';
 import { chasingJobsFor } from './chasing-jobs.js';
-import { reportingTargetOf } from '../../reporting/src/reporting-read-model.js';
+import { reportingTargetOf } from '../../reporting/src/reporting-target.js';
 import { JOBS, ProjectCycleJob, ProjectReturnJob, QUEUES, SubmissionLinkMailJob } from './queues.js';
 
 export interface OutboxJob {

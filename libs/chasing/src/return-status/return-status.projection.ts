@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { StoredEvent } from '../../../event-store/src/index.js';
-import { DEFAULT_CHASE_POLICY } from '../policy/chase-policy.js';
+import { ReturnStatusChange, returnStatusChangeOf } from './return-status-changes.js';
+import { ChangeWriter, RETURN_STATUS_WRITERS } from './return-status-writers.js';
 
 /** Name of the checkpointed processor that keeps the return-status read model. */
 export const RETURN_STATUS_PROCESSOR = 'return-status';
@@ -8,111 +9,41 @@ export const RETURN_STATUS_PROCESSOR = 'return-status';
 /** The tables this projection owns: dropping them and its checkpoint rebuilds them from the events. */
 export const RETURN_STATUS_TABLES = ['chase_cycles', 'return_status', 'chase_steps', 'chase_mails'];
 
-const RETURN_STATES: Record<string, string> = {
-  ReturnDraftSaved: 'draft',
-  ReturnSubmitted: 'submitted',
-  ReturnApproved: 'approved',
-  ReturnSentBack: 'draft',
-  ReturnReopened: 'draft',
-  ReturnWithdrawn: 'withdrawn',
-};
-
-/** chase:<cycleId>:<agencyId>; neither id contains a colon. */
-function chaseStream(streamId: string): { cycleId: string; agencyId: string } {
-  const [, cycleId, agencyId] = streamId.split(':');
-  return { cycleId, agencyId };
-}
-
 /**
  * Applies one batch to the read model, inside the processor's transaction (the checkpoint moves with it). Every
  * write is an upsert or an update keyed by the event's subject, so applying a replayed event changes nothing.
+ *
+ * The events' changes are written in order, but each run of consecutive changes of one kind goes as one statement
+ * per table (a batch of a cycle's 250 approvals is one UPDATE, not 250): changes to the same row within a run are
+ * combined first, so the rows end as they would have one event at a time.
  */
 export async function projectReturnStatus(events: StoredEvent[], m: EntityManager): Promise<void> {
+  let run: Map<string, ReturnStatusChange> = new Map();
+  let runKind: ReturnStatusChange['kind'] | null = null;
   for (const event of events) {
-    const d = event.data as Record<string, never>;
-    const id = event.streamId.slice(event.streamId.indexOf(':') + 1);
-    switch (event.type) {
-      case 'CycleDrafted':
-        await m.query(
-          `INSERT INTO chase_cycles (cycle_id, partnership_id, status, policy) VALUES ($1, $2, 'drafted', $3)
-           ON CONFLICT (cycle_id) DO NOTHING`,
-          [d.cycleId, d.partnershipId, JSON.stringify(d.chasePolicy ?? DEFAULT_CHASE_POLICY)],
-        );
-        break;
-      case 'CycleOpened':
-        await m.query(`UPDATE chase_cycles SET status = 'open', opened_at = $2 WHERE cycle_id = $1`, [
-          id,
-          d.openedAt,
-        ]);
-        break;
-      case 'CycleClosed':
-      case 'ReportPublished':
-        await m.query(`UPDATE chase_cycles SET status = 'closed' WHERE cycle_id = $1`, [id]);
-        break;
-      case 'ReturnRequested':
-        await m.query(
-          `INSERT INTO return_status (return_id, cycle_id, agency_id, theme_id, measure_ref, status, due_date)
-           VALUES ($1, $2, $3, $4, $5, 'requested', $6) ON CONFLICT (return_id) DO NOTHING`,
-          [d.returnId, d.cycleId, d.agencyId, d.themeId, d.measureRef, d.dueDate],
-        );
-        break;
-      case 'DeadlineExtended':
-        await m.query(`UPDATE return_status SET due_date = $2 WHERE return_id = $1`, [id, d.dueDate]);
-        break;
-      case 'ReturnReassigned':
-        await m.query(`UPDATE return_status SET agency_id = $2 WHERE return_id = $1`, [id, d.toAgencyId]);
-        break;
-      case 'ChaseRequested': {
-        const { cycleId, agencyId } = chaseStream(event.streamId);
-        await m.query(
-          `INSERT INTO chase_steps (cycle_id, agency_id, step, kind, state) VALUES ($1, $2, $3, 'now', 'requested')
-           ON CONFLICT DO NOTHING`,
-          [cycleId, agencyId, `now-${event.version}`],
-        );
-        break;
-      }
-      case 'AgencyChased': {
-        const { cycleId, agencyId } = chaseStream(event.streamId);
-        await m.query(
-          `INSERT INTO chase_steps (cycle_id, agency_id, step, kind, state) VALUES ($1, $2, $3, $4, 'chased')
-           ON CONFLICT (cycle_id, agency_id, step) DO UPDATE SET state = 'chased', kind = EXCLUDED.kind`,
-          [cycleId, agencyId, d.step, d.kind],
-        );
-        for (const r of d.recipients as { email: string; role: string }[]) {
-          await m.query(
-            `INSERT INTO chase_mails (cycle_id, agency_id, step, recipient, role, state)
-             VALUES ($1, $2, $3, $4, $5, 'pending') ON CONFLICT DO NOTHING`,
-            [cycleId, agencyId, d.step, r.email, r.role],
-          );
-        }
-        break;
-      }
-      case 'ReminderClaimed':
-      case 'ReminderSent':
-      case 'ReminderDeliveryFailed': {
-        const { cycleId, agencyId } = chaseStream(event.streamId);
-        const state =
-          event.type === 'ReminderClaimed'
-            ? 'claimed'
-            : event.type === 'ReminderSent'
-              ? 'sent'
-              : d.willRetry
-                ? 'retrying'
-                : 'failed';
-        await m.query(
-          `UPDATE chase_mails SET state = $5, message_id = coalesce($6, message_id), reason = coalesce($7, reason)
-           WHERE cycle_id = $1 AND agency_id = $2 AND step = $3 AND recipient = $4`,
-          [cycleId, agencyId, d.key, d.recipient, state, d.messageId ?? null, d.reason ?? null],
-        );
-        break;
-      }
-      default:
-        if (RETURN_STATES[event.type]) {
-          await m.query(`UPDATE return_status SET status = $2 WHERE return_id = $1`, [
-            id,
-            RETURN_STATES[event.type],
-          ]);
-        }
+    const change = returnStatusChangeOf(event);
+    if (!change) continue;
+    if (change.kind !== runKind) {
+      if (runKind) await writeRun(m, runKind, run);
+      run = new Map();
+      runKind = change.kind;
     }
+    const writer = writerOf(change.kind);
+    const row = writer.row(change);
+    const earlier = run.get(row);
+    run.set(row, earlier ? writer.combine(earlier, change) : change);
   }
+  if (runKind) await writeRun(m, runKind, run);
+}
+
+function writerOf(kind: ReturnStatusChange['kind']): ChangeWriter<ReturnStatusChange> {
+  return RETURN_STATUS_WRITERS[kind] as ChangeWriter<ReturnStatusChange>;
+}
+
+function writeRun(
+  m: EntityManager,
+  kind: ReturnStatusChange['kind'],
+  run: Map<string, ReturnStatusChange>,
+): Promise<unknown> {
+  return writerOf(kind).write(m, [...run.values()]);
 }

@@ -1,0 +1,90 @@
+import { StoredEvent } from '../../../event-store/src/index.js';
+import { ReturnEvent } from '../../../returns/src/return/return.events.js';
+import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+
+/** A return's row of report_requested_returns: every return a cycle asked for. */
+export interface RequestedReturnRow {
+  returnId: string;
+  cycleId: string;
+  partnershipId: string;
+  measureRef: string;
+  themeId: string;
+  agencyId: string;
+  withdrawn: boolean;
+}
+
+/** A return's row of report_returns: its last approved version. */
+export interface ApprovedReturnRow {
+  returnId: string;
+  cycleId: string;
+  partnershipId: string;
+  planId: string;
+  measureRef: string;
+  themeId: string;
+  agencyId: string;
+  rag: string | null;
+  narrative: string | null;
+  dot: string | null;
+  comments: string | null;
+  /** JSON text, as the jsonb column takes it. */
+  tables: string;
+  caseStudies: string;
+  approvedBy: string;
+  approvedAt: Date;
+  streamVersion: number;
+  eventPosition: number;
+}
+
+export interface ReportedReturn {
+  requested: RequestedReturnRow;
+  /** Null until the return has ever been approved. */
+  approved: ApprovedReturnRow | null;
+}
+
+/**
+ * What the report shows of one return, folded from its whole stream: null for a stream that never requested
+ * a return. An amendment being written or reviewed changes neither row, so a reopened return keeps showing its
+ * approved version until the next approval.
+ */
+export function reportedReturn(events: readonly StoredEvent<ReturnEvent>[]): ReportedReturn | null {
+  let state: ReturnState = initialReturn();
+  let approval: StoredEvent<ReturnEvent> | null = null;
+  for (const event of events) {
+    state = evolveReturn(state, { type: event.type, data: event.data } as ReturnEvent);
+    if (event.type === 'ReturnApproved') approval = event;
+  }
+  if (state.status === 'none') return null;
+  const requested: RequestedReturnRow = {
+    returnId: state.returnId,
+    cycleId: state.cycleId,
+    partnershipId: state.partnershipId,
+    measureRef: state.measureRef,
+    themeId: state.themeId,
+    agencyId: state.agencyId,
+    withdrawn: state.status === 'withdrawn',
+  };
+  if (!state.approved || !approval) return { requested, approved: null };
+  const content = state.approved.content;
+  return {
+    requested,
+    approved: {
+      returnId: state.returnId,
+      cycleId: state.cycleId,
+      partnershipId: state.partnershipId,
+      planId: state.planId,
+      measureRef: state.measureRef,
+      themeId: state.themeId,
+      agencyId: state.agencyId,
+      rag: content.rag ?? null,
+      narrative: content.narrative ?? null,
+      dot: content.dot ?? null,
+      comments: content.comments ?? null,
+      tables: JSON.stringify(content.tables ?? []),
+      caseStudies: JSON.stringify(content.caseStudies ?? []),
+      approvedBy: state.approved.by,
+      approvedAt: approval.recordedAt,
+      streamVersion: approval.version,
+      eventPosition: approval.globalPosition,
+    },
+  };
+}

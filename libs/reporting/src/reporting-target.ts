@@ -1,0 +1,17 @@
+import { StoredEvent } from '../../event-store/src/index.js';
+import { REPORTED_CYCLE_EVENTS } from './project-cycle/project-cycle.js';
+import { REPORTED_RETURN_EVENTS } from './project-return/project-return.js';
+
+const RETURN_TYPES = new Set<string>(REPORTED_RETURN_EVENTS);
+const CYCLE_TYPES = new Set<string>(REPORTED_CYCLE_EVENTS);
+
+/** The streams whose projection an event calls for: the same rule the outbox relay uses to enqueue jobs. */
+export function reportingTargetOf(event: StoredEvent): { kind: 'return' | 'cycle'; id: string } | null {
+  if (RETURN_TYPES.has(event.type) && event.streamId.startsWith('return:')) {
+    return { kind: 'return', id: event.streamId.slice('return:'.length) };
+  }
+  if (CYCLE_TYPES.has(event.type) && event.streamId.startsWith('cycle:')) {
+    return { kind: 'cycle', id: event.streamId.slice('cycle:'.length) };
+  }
+  return null;
+}
