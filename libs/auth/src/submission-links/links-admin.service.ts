@@ -25,7 +25,8 @@ export class LinksAdmin {
 
   async list(cycleId: string, actor: Actor): Promise<CycleLink[]> {
     const { state } = await this.load(cycleId, actor);
-    if (actor.role !== 'coordinator') throw new DomainError('forbidden', 'Only a coordinator manages links', 403);
+    if (actor.role !== 'coordinator')
+      throw new DomainError('forbidden', 'Only a coordinator manages links', 403);
     return state.status === 'drafted' || state.status === 'none' ? [] : Object.values(state.links);
   }
 
@@ -40,7 +41,11 @@ export class LinksAdmin {
   /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
   async reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
     const { state, version } = await this.load(cycleId, actor);
-    if (state.status === 'none' || state.status === 'drafted' || !state.returns.some((r) => r.agencyId === agencyId)) {
+    if (
+      state.status === 'none' ||
+      state.status === 'drafted' ||
+      !state.returns.some((r) => r.agencyId === agencyId)
+    ) {
       throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 404);
     }
     const partnership = await this.plans.partnership(state.partnershipId);
@@ -69,7 +74,14 @@ export class LinksAdmin {
     return loaded;
   }
 
-  private async append(cycleId: string, version: number, events: CycleEvent[], actor: Actor, correlationId: string, reason: string) {
+  private async append(
+    cycleId: string,
+    version: number,
+    events: CycleEvent[],
+    actor: Actor,
+    correlationId: string,
+    reason: string,
+  ) {
     const { nextExpectedVersion } = await this.store.append(
       cycleStreamId(cycleId),
       version,
