@@ -26,6 +26,7 @@ import { startWorker } from '../apps/worker/src/main.js';
 import { FixedClock, loadConfig } from '../libs/config/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
+import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
 import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
 import { CountingSmtpSink } from './support/counting-smtp-sink.js';
@@ -232,5 +233,6 @@ export async function chaseBenchmark(
     }
   } finally {
     await sink.stop();
+    await deleteQueueKeys(config.redisUrl, config.queuePrefix);
   }
 }

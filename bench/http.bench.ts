@@ -26,9 +26,14 @@ import { ChildServer, freePort, startChildServer } from './support/child-server.
 import { figure, Figure } from './support/figures.js';
 import { fmt, numberList, positiveNumber, QUICK } from './support/options.js';
 import { largePlan, planMeasures } from './support/plans.js';
+import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { Progress } from './support/progress.js';
 import { COMMENTS, NARRATIVES } from './support/sample-events.js';
 import { median } from './support/stats.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The api's queues in Redis, deleted with the run's database at the end. */
+const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
 
 const ROUNDS = Math.round(positiveNumber('BENCH_HTTP_ROUNDS', 2, 1));
 const CONCURRENCY = [1, 8, 32];
@@ -165,11 +170,11 @@ export async function httpBenchmark(
         NODE_ENV: 'production',
         PORT: String(apiPort),
         DATABASE_URL: url,
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_URL,
         // The api never sends mail itself (the worker does); production wants the setting all the same.
         SMTP_URL: 'smtp://127.0.0.1:2525',
         PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-        QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        QUEUE_PREFIX: queuePrefix,
         SESSION_SECRET: randomBytes(32).toString('hex'),
         TOKEN_PEPPER: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'info',
@@ -338,6 +343,7 @@ export async function httpBenchmark(
     return figures;
   } finally {
     await Promise.allSettled(servers.map((s) => s.stop()));
+    await deleteQueueKeys(REDIS_URL, queuePrefix);
   }
 }
 

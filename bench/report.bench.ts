@@ -24,8 +24,13 @@ import { ChildServer, freePort, startChildServer } from './support/child-server.
 import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { largePlan, planMeasures, sevenoaksPlan } from './support/plans.js';
+import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { Progress } from './support/progress.js';
 import { median, percentile } from './support/stats.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The api's queues in Redis, deleted with the run's database at the end. */
+const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
 
 const MEASURES = Math.round(positiveNumber('BENCH_REPORT_MEASURES', 5000));
 const HTML_RUNS = Math.round(positiveNumber('BENCH_REPORT_HTML_RUNS', 40, 10));
@@ -94,10 +99,10 @@ export async function reportBenchmark(
         NODE_ENV: 'production',
         PORT: String(port),
         DATABASE_URL: url,
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_URL,
         SMTP_URL: 'smtp://127.0.0.1:2525',
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        QUEUE_PREFIX: queuePrefix,
         SESSION_SECRET: randomBytes(32).toString('hex'),
         TOKEN_PEPPER: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'info',
@@ -183,5 +188,6 @@ export async function reportBenchmark(
     ];
   } finally {
     await api?.stop();
+    await deleteQueueKeys(REDIS_URL, queuePrefix);
   }
 }

@@ -10,6 +10,7 @@ import { startWorker } from '../../apps/worker/src/main.js';
 import { AppConfig, Clock, loadConfig, SystemClock } from '../../libs/config/src/index.js';
 import { EventStore } from '../../libs/event-store/src/index.js';
 import { importPlan, parsePlanFile, PlanFile } from '../../libs/plan/src/index.js';
+import { deleteQueueKeys } from '../../libs/queues/src/index.js';
 import { AuthService } from '../../libs/auth/src/index.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
@@ -73,6 +74,7 @@ export async function startProduct(
       await api.close();
       await smtp.stop();
       await db.drop();
+      await deleteQueueKeys(config.redisUrl, config.queuePrefix);
     },
   };
 }
