@@ -6,12 +6,7 @@ import { Agency } from '../../plan/src/plan.state.js';
 import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
 import { CycleState } from '../../returns/src/cycle/cycle.state.js';
 import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
-import {
-  evolveReturn,
-  initialReturn,
-  LiveReturnState,
-  ReturnState,
-} from '../../returns/src/return/return.state.js';
+import { foldReturnEvents, LiveReturnState } from '../../returns/src/return/return.state.js';
 import { DEFAULT_CHASE_POLICY, ChasePolicy } from './policy/chase-policy.js';
 import { ChaseRecipient } from './chase/chase.events.js';
 
@@ -40,10 +35,7 @@ export class CycleReturns {
       requested.map((r) => returnStreamId(r.returnId)),
     );
     const returns = [...streams.values()].flatMap((events) => {
-      const state = events.reduce<ReturnState>(
-        (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-        initialReturn(),
-      );
+      const state = foldReturnEvents(events);
       return state.status === 'none' ? [] : [state];
     });
     return { cycle, returns };

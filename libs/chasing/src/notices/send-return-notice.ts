@@ -9,7 +9,7 @@ import { returnSubmittedMail } from '../../../mail/src/templates/return-submitte
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { ReturnNoticeJob } from '../../../queues/src/index.js';
 import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { foldReturnEvents } from '../../../returns/src/return/return.state.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { MailLedgerService, TemporaryDeliveryError } from '../delivery/mail-ledger.service.js';
@@ -37,10 +37,7 @@ export class SendReturnNotice {
     const last = upTo[upTo.length - 1];
     if (!last || last.version !== job.version) return { sent: 0, recipients: 0 };
     const event = { type: last.type, data: last.data } as ReturnEvent;
-    const state = upTo.reduce<ReturnState>(
-      (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-      initialReturn(),
-    );
+    const state = foldReturnEvents(upTo);
     if (state.status === 'none') return { sent: 0, recipients: 0 };
     const { cycle } = await this.cycleReturns.load(state.cycleId);
     if (cycle.status === 'none' || cycle.status === 'drafted') return { sent: 0, recipients: 0 };

@@ -4,7 +4,7 @@ import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.even
 import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
 import { Rag } from '../../../returns/src/return/return-content.js';
 import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { foldWithLastApproval } from '../project-return/reported-return.js';
 import { reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
@@ -41,13 +41,8 @@ async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Pro
 }
 
 /** One return's stream as the report sees it: who owns it, whether withdrawn, and its last approved version. */
-export function foldReturn(events: StoredEvent<ReturnEvent>[]): ReportedReturn | null {
-  let state: ReturnState = initialReturn();
-  let approval: StoredEvent<ReturnEvent> | null = null;
-  for (const event of events) {
-    state = evolveReturn(state, { type: event.type, data: event.data } as ReturnEvent);
-    if (event.type === 'ReturnApproved') approval = event;
-  }
+function foldReturn(events: StoredEvent<ReturnEvent>[]): ReportedReturn | null {
+  const { state, approval } = foldWithLastApproval(events);
   if (state.status === 'none') return null;
   return {
     returnId: state.returnId,

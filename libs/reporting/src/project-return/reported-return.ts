@@ -1,6 +1,6 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
 import { ReturnEvent } from '../../../returns/src/return/return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
+import { foldReturnEvents, ReturnState } from '../../../returns/src/return/return.state.js';
 
 /** A return's row of report_requested_returns: every return a cycle asked for. */
 export interface RequestedReturnRow {
@@ -42,17 +42,26 @@ export interface ReportedReturn {
 }
 
 /**
+ * A return's stream folded, beside the event of its last approval: the report shows that version, with the
+ * approval's time and stream version (both report sources, the read model and the events as at, start here).
+ */
+export function foldWithLastApproval(events: readonly StoredEvent<ReturnEvent>[]): {
+  state: ReturnState;
+  approval: StoredEvent<ReturnEvent> | null;
+} {
+  return {
+    state: foldReturnEvents(events),
+    approval: events.findLast((e) => e.type === 'ReturnApproved') ?? null,
+  };
+}
+
+/**
  * What the report shows of one return, folded from its whole stream: null for a stream that never requested
  * a return. An amendment being written or reviewed changes neither row, so a reopened return keeps showing its
  * approved version until the next approval.
  */
 export function reportedReturn(events: readonly StoredEvent<ReturnEvent>[]): ReportedReturn | null {
-  let state: ReturnState = initialReturn();
-  let approval: StoredEvent<ReturnEvent> | null = null;
-  for (const event of events) {
-    state = evolveReturn(state, { type: event.type, data: event.data } as ReturnEvent);
-    if (event.type === 'ReturnApproved') approval = event;
-  }
+  const { state, approval } = foldWithLastApproval(events);
   if (state.status === 'none') return null;
   const requested: RequestedReturnRow = {
     returnId: state.returnId,

@@ -8,7 +8,7 @@ import { Actor, DomainError } from '../domain-error.js';
 import { ReturnContent } from '../return/return-content.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from '../return/return.state.js';
+import { foldReturnEvents, ReturnState } from '../return/return.state.js';
 import { ContentChange, diffReturnContent } from './return-diff.js';
 
 export class DiffQuery {
@@ -51,13 +51,7 @@ export class DiffReturnHttp {
     @CurrentActor() actor: Actor,
   ): Promise<{ returnId: string; from: VersionContent; to: VersionContent; changes: ContentChange[] }> {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
-    const at = (version: number): ReturnState =>
-      events
-        .filter((e) => e.version <= version)
-        .reduce<ReturnState>(
-          (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-          initialReturn(),
-        );
+    const at = (version: number): ReturnState => foldReturnEvents(events.filter((e) => e.version <= version));
     const current = at(Number.MAX_SAFE_INTEGER);
     if (current.status === 'none' || !canSeeReturn(actor, current)) {
       throw new DomainError('return-not-found', `No return ${returnId}`, 404);

@@ -2,7 +2,7 @@ import { StoredEvent } from '../../../event-store/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 import { ReturnEvent } from '../return/return.events.js';
 import { renderNarrative } from '../return/render-narrative.js';
-import { evolveReturn, initialReturn, ReturnState } from '../return/return.state.js';
+import { foldReturnEvents } from '../return/return.state.js';
 
 export interface ReturnHistoryEntry {
   version: number;
@@ -44,10 +44,7 @@ export function toReturnView(
   now: Date,
   full: boolean,
 ): ReturnView | null {
-  const state = events.reduce<ReturnState>(
-    (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-    initialReturn(),
-  );
+  const state = foldReturnEvents(events);
   if (state.status === 'none') return null;
   const unresolved = state.status === 'requested' || state.status === 'draft';
   return {

@@ -9,7 +9,14 @@ import { decideReturn, ReturnCommand } from './return.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleState, cycleStatusOf } from '../cycle/cycle.state.js';
 import { cycleIdOf, ReturnEvent, returnStreamId } from './return.events.js';
-import { evolveReturn, initialReturn, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
+import {
+  evolveReturn,
+  foldReturnEvents,
+  initialReturn,
+  LiveReturnState,
+  ReturnFacts,
+  ReturnState,
+} from './return.state.js';
 
 type CommandWithoutActor = ReturnCommand extends infer C
   ? C extends { actor: unknown }
@@ -49,10 +56,7 @@ export class ReturnRepository {
       returnStreamId(returnId),
       cycleStreamId(cycleId ?? ''),
     );
-    const state = events.reduce<ReturnState>(
-      (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-      initialReturn(),
-    );
+    const state = foldReturnEvents(events);
     const version = events.length > 0 ? events[events.length - 1].version : 0;
     const named = state.status !== 'none' && state.cycleId === cycleId;
     return { state, version, cycleStatus: named ? cycleStatusOf(types) : null };
@@ -62,10 +66,7 @@ export class ReturnRepository {
   async loadMany(returnIds: readonly string[]): Promise<{ state: LiveReturnState; version: number }[]> {
     const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
     return [...streams.values()].flatMap((events) => {
-      const state = events.reduce<ReturnState>(
-        (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
-        initialReturn(),
-      );
+      const state = foldReturnEvents(events);
       return state.status === 'none' ? [] : [{ state, version: events[events.length - 1].version }];
     });
   }

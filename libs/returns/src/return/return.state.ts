@@ -31,6 +31,14 @@ export const isResolved = (status: ReturnStatus): boolean => status === 'approve
 
 export const initialReturn = (): ReturnState => ({ status: 'none' });
 
+/** A return's events as read from its stream, folded into its state from the start. */
+export function foldReturnEvents(events: readonly { type: string; data: unknown }[]): ReturnState {
+  return events.reduce<ReturnState>(
+    (s, e) => evolveReturn(s, { type: e.type, data: e.data } as ReturnEvent),
+    initialReturn(),
+  );
+}
+
 export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnState {
   if (event.type === 'ReturnRequested') {
     return {
