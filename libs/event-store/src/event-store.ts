@@ -252,9 +252,7 @@ export class EventStore {
        ORDER BY stream_id, version`,
       [streamIds, options.asAt?.toISOString() ?? null],
     );
-    const streams = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
-    for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
-    return streams;
+    return this.byStream<E>(streamIds, rows);
   }
 
   /**
@@ -271,7 +269,15 @@ export class EventStore {
       ids,
       ids.map((id) => fromVersions.get(id)!),
     ]);
-    const streams = new Map<string, StoredEvent<E>[]>(ids.map((id) => [id, []]));
+    return this.byStream<E>(ids, rows);
+  }
+
+  /** Rows of several streams, in version order within each, as one list per stream (empty for none). */
+  private byStream<E extends NewEvent>(
+    streamIds: readonly string[],
+    rows: readonly EventRow[],
+  ): Map<string, StoredEvent<E>[]> {
+    const streams = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
     for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
     return streams;
   }
