@@ -22,7 +22,7 @@ import { SystemClock } from '../libs/config/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { createBaselineTable } from './support/bench-database.js';
-import { ChildServer, freePort, startChildServer } from './support/child-server.js';
+import { ChildServer, freePort, startChildServer, startProductionApi } from './support/child-server.js';
 import { figure, Figure } from './support/figures.js';
 import { fmt, numberList, positiveNumber, QUICK } from './support/options.js';
 import { largePlan, planMeasures } from './support/plans.js';
@@ -163,25 +163,10 @@ export async function httpBenchmark(
     }
 
     progress.log('http: starting the api and the bare Nest baseline as their own processes');
-    const apiPort = await freePort();
-    const api = await startChildServer(
-      join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
-      {
-        NODE_ENV: 'production',
-        PORT: String(apiPort),
-        DATABASE_URL: url,
-        REDIS_URL,
-        // The api never sends mail itself (the worker does); production wants the setting all the same.
-        SMTP_URL: 'smtp://127.0.0.1:2525',
-        PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-        QUEUE_PREFIX: queuePrefix,
-        SESSION_SECRET: randomBytes(32).toString('hex'),
-        TOKEN_PEPPER: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'info',
-      },
-      '/health/ready',
-      apiPort,
-      60_000,
+    const api = await startProductionApi(
+      url,
+      REDIS_URL,
+      queuePrefix,
       // BENCH_API_CPU_PROF=<dir>: the api writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
       process.env.BENCH_API_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`]

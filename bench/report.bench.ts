@@ -12,7 +12,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../libs/auth/src/index.js';
 import { SystemClock } from '../libs/config/src/index.js';
@@ -20,7 +19,7 @@ import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
 import { bulkCycles } from './support/bulk-events.js';
-import { ChildServer, freePort, startChildServer } from './support/child-server.js';
+import { ChildServer, startProductionApi } from './support/child-server.js';
 import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { largePlan, planMeasures, sevenoaksPlan } from './support/plans.js';
@@ -92,24 +91,7 @@ export async function reportBenchmark(
       password: randomBytes(16).toString('hex'),
     });
     const headers = { authorization: `Bearer ${(await auth.createApiToken(email, 'bench')).token}` };
-    const port = await freePort();
-    api = await startChildServer(
-      join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
-      {
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATABASE_URL: url,
-        REDIS_URL,
-        SMTP_URL: 'smtp://127.0.0.1:2525',
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        QUEUE_PREFIX: queuePrefix,
-        SESSION_SECRET: randomBytes(32).toString('hex'),
-        TOKEN_PEPPER: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'info',
-      },
-      '/health/ready',
-      port,
-    );
+    api = await startProductionApi(url, REDIS_URL, queuePrefix);
     const report = (cycle: string, format: string) =>
       `${api!.baseUrl}/cycles/${cycle}/report?format=${format}`;
 

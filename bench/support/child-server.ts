@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** A free TCP port on 127.0.0.1, picked by the kernel. */
 export async function freePort(): Promise<number> {
@@ -65,4 +67,36 @@ export async function startChildServer(
         clearTimeout(timer);
       })()),
   };
+}
+
+/**
+ * The api as production runs it, as its own process on a free port: NODE_ENV=production with fresh secrets and
+ * request logs at info. It never sends mail itself (the worker does), but production wants SMTP_URL all the same.
+ */
+export async function startProductionApi(
+  databaseUrl: string,
+  redisUrl: string,
+  queuePrefix: string,
+  nodeArgs: string[] = [],
+): Promise<ChildServer> {
+  const port = await freePort();
+  return startChildServer(
+    join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js'),
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      QUEUE_PREFIX: queuePrefix,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      TOKEN_PEPPER: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'info',
+    },
+    '/health/ready',
+    port,
+    60_000,
+    nodeArgs,
+  );
 }
