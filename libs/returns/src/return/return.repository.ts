@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../config/src/index.js';
-import { aggregateStream, ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { CommandEnvelope, CommandResult, metadataFor } from '../command-envelope.js';
 import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -9,14 +9,7 @@ import { decideReturn, ReturnCommand } from './return.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleState, cycleStatusOf } from '../cycle/cycle.state.js';
 import { cycleIdOf, ReturnEvent, returnStreamId } from './return.events.js';
-import {
-  evolveReturn,
-  foldReturnEvents,
-  initialReturn,
-  LiveReturnState,
-  ReturnFacts,
-  ReturnState,
-} from './return.state.js';
+import { evolveReturn, foldReturnEvents, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
 
 type CommandWithoutActor = ReturnCommand extends infer C
   ? C extends { actor: unknown }
@@ -32,17 +25,6 @@ export class ReturnRepository {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
   ) {}
-
-  async load(returnId: string, asAt?: Date): Promise<{ state: ReturnState; version: number }> {
-    const { state, expectedVersion } = await aggregateStream<ReturnState, ReturnEvent>(
-      this.store,
-      returnStreamId(returnId),
-      evolveReturn,
-      initialReturn,
-      { asAt },
-    );
-    return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
-  }
 
   /**
    * The return and, in the same round trip, its cycle's status: the return's id names its cycle, which the
