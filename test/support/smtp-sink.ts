@@ -18,25 +18,30 @@ export class SmtpSink {
   private server!: SMTPServer;
   /** Optional: answer some messages with an SMTP error instead of accepting them. */
   respond: ((mail: CaughtMail) => { code: number; message: string } | null) | null = null;
-  /** Optional: wait this long before answering a message, as a slow server does. */
-  delayMs = 0;
+  /** Optional: wait this long before answering a message, as a slow server does (or as long as it says). */
+  delayMs: number | ((mail: CaughtMail) => number) = 0;
   /** Every message offered (accepted or refused), for counting attempts. */
   readonly offered: CaughtMail[] = [];
   private readonly closed = new Set<string>();
   /** SMTP connections opened to the sink so far (a pooled sender reuses them). */
   connections = 0;
+  private readonly open = new Set<string>();
+  /** While set, no message is answered: each waits here (see hold()). */
+  private held: (() => void)[] | null = null;
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onConnect: (_session, callback) => {
+      onConnect: (session, callback) => {
         this.connections++;
+        this.open.add(session.id);
         callback();
       },
       onClose: (session) => {
         this.closed.add(session.id);
+        this.open.delete(session.id);
       },
       onData: (stream, session, callback) => {
         simpleParser(stream).then(async (parsed) => {
@@ -49,7 +54,9 @@ export class SmtpSink {
             receivedAt: Date.now(),
           };
           this.offered.push(mail);
-          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          const delay = typeof this.delayMs === 'function' ? this.delayMs(mail) : this.delayMs;
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+          if (this.held) await new Promise<void>((go) => this.held!.push(go));
           // A client that went away before hearing the answer (a killed worker) has not delivered the mail.
           if (this.closed.has(session.id)) return callback(new Error('client gone'));
           const failure = this.respond?.(mail);
@@ -69,6 +76,27 @@ export class SmtpSink {
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
     return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Stops answering: from now on no message gets its 250 until release(). Returns the messages accepted so far,
+   * every one of which has had its 250, so a test that kills a client next knows which 250s came before the kill.
+   */
+  hold(): CaughtMail[] {
+    this.held ??= [];
+    return [...this.mails];
+  }
+
+  /** Answers the messages held (a client that went away meanwhile gets none: its mail is not delivered). */
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const go of waiting) go();
+  }
+
+  /** SMTP sessions open now. */
+  get openSessions(): number {
+    return this.open.size;
   }
 
   async waitFor(count: number, timeoutMs = 15_000): Promise<CaughtMail[]> {
