@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
-import { jobsFor, QUEUES } from '../../../libs/queues/src/index.js';
+import { jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
@@ -63,22 +63,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           if (client.status !== 'ready') throw new Error(`Redis is ${client.status}`);
         },
         handle: async (events, manager) => {
-          const caused = events.flatMap((e) =>
-            jobsFor(e).map((job) => ({ job, eventPosition: e.globalPosition })),
-          );
-          const jobs = caused.map((c) => c.job);
+          const jobs = events.flatMap(jobsFor);
           // The mail owed is recorded beside the checkpoint, so Redis is never its only record (see OwedMails).
-          await owed.record(
-            manager,
-            caused
-              .filter((c) => c.job.queue === QUEUES.mail)
-              .map(({ job, eventPosition }) => ({
-                jobId: job.jobId,
-                name: job.name,
-                data: job.data,
-                eventPosition,
-              })),
-          );
+          await owed.record(manager, events.flatMap(mailOwedBy));
           for (const [name, queue] of Object.entries(queues)) {
             const mine = jobs.filter((j) => j.queue === name);
             if (mine.length === 0) continue;
