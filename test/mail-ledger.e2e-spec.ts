@@ -1,4 +1,6 @@
 import { ChildProcess } from 'node:child_process';
+import { INestApplicationContext } from '@nestjs/common';
+import { startWorker } from '../apps/worker/src/main.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { CaughtMail } from './support/smtp-sink.js';
@@ -37,6 +39,7 @@ const kindOf = (label: string, mail: CaughtMail): Kind | null => {
 describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
   let product: Product;
   let worker: ChildProcess | null = null;
+  let restarted: INestApplicationContext | null = null;
   let call: ReturnType<typeof http>;
 
   beforeAll(async () => {
@@ -54,6 +57,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
   });
   afterAll(async () => {
     if (worker) await kill(worker);
+    await restarted?.close();
     await product.stop();
   });
 
@@ -181,7 +185,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     product.smtp.delayMs = 0;
     expect(accepted()).toBeLessThan(80);
 
-    worker = spawnWorker(product.config, MAIL_ENV);
+    restarted = await startWorker(product.config, { relayPollIntervalMs: 25 });
     await eventually(async () => copies(label).size === 80 && (await settled()), 45_000);
 
     const received = copies(label);
