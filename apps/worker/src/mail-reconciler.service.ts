@@ -79,7 +79,8 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
       for (const id of failed) {
         const job = await this.mail.getJob(id);
         if (job && (await job.isFailed())) {
-          await job.retry('failed');
+          // A fresh budget of attempts: this run is not the last word on a temporary SMTP failure.
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
           retried += 1;
         }
       }
