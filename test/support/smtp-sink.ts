@@ -18,8 +18,8 @@ export class SmtpSink {
   private server!: SMTPServer;
   /** Optional: answer some messages with an SMTP error instead of accepting them. */
   respond: ((mail: CaughtMail) => { code: number; message: string } | null) | null = null;
-  /** Optional: wait this long before answering a message, as a slow server does (or as long as it says). */
-  delayMs: number | ((mail: CaughtMail) => number) = 0;
+  /** Optional: wait this long before answering a message, as a slow server does. */
+  delayMs = 0;
   /** Every message offered (accepted or refused), for counting attempts. */
   readonly offered: CaughtMail[] = [];
   private readonly closed = new Set<string>();
@@ -54,8 +54,7 @@ export class SmtpSink {
             receivedAt: Date.now(),
           };
           this.offered.push(mail);
-          const delay = typeof this.delayMs === 'function' ? this.delayMs(mail) : this.delayMs;
-          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
           if (this.held) await new Promise<void>((go) => this.held!.push(go));
           // A client that went away before hearing the answer (a killed worker) has not delivered the mail.
           if (this.closed.has(session.id)) return callback(new Error('client gone'));
