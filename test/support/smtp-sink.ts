@@ -108,6 +108,7 @@ export class SmtpSink {
   }
 
   stop(): Promise<void> {
+    this.release();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
