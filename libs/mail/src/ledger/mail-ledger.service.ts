@@ -90,24 +90,29 @@ export class MailLedgerService {
     }
 
     // From here an outcome that cannot be recorded keeps the lease until it lapses: the retry then finds the
-    // claim without an outcome and sends again, the window the README names.
+    // claim without an outcome and sends again, the window the README names. The lease is renewed until the
+    // outcome is recorded, not only while the SMTP server works.
     const keeper = this.leases.keep(mailId, holder, leaseMs);
-    let messageId: string;
     try {
-      ({ messageId } = await d.send());
-    } catch (error) {
+      let messageId: string;
+      try {
+        ({ messageId } = await d.send());
+      } catch (error) {
+        const failure = classifySmtpFailure(error);
+        const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
+        await record(decideMail(d, command, claimed)[0]);
+        keeper.stop();
+        await release();
+        if (failure.permanent) throw new UnrecoverableError(`permanent failure: ${failure.reason}`);
+        throw new TemporaryDeliveryError(`temporary failure: ${failure.reason}`);
+      }
+      await record(decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0]);
       keeper.stop();
-      const failure = classifySmtpFailure(error);
-      const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
-      await record(decideMail(d, command, claimed)[0]);
       await release();
-      if (failure.permanent) throw new UnrecoverableError(`permanent failure: ${failure.reason}`);
-      throw new TemporaryDeliveryError(`temporary failure: ${failure.reason}`);
+      return { outcome: 'sent', messageId };
+    } finally {
+      keeper.stop();
     }
-    keeper.stop();
-    await record(decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0]);
-    await release();
-    return { outcome: 'sent', messageId };
   }
 
   /** The ledger of the mail's stream, read (or brought up to date) under the lease. */
