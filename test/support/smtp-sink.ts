@@ -25,18 +25,23 @@ export class SmtpSink {
   private readonly closed = new Set<string>();
   /** SMTP connections opened to the sink so far (a pooled sender reuses them). */
   connections = 0;
+  private readonly open = new Set<string>();
+  /** While set, no message is answered: each waits here (see hold()). */
+  private held: (() => void)[] | null = null;
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onConnect: (_session, callback) => {
+      onConnect: (session, callback) => {
         this.connections++;
+        this.open.add(session.id);
         callback();
       },
       onClose: (session) => {
         this.closed.add(session.id);
+        this.open.delete(session.id);
       },
       onData: (stream, session, callback) => {
         simpleParser(stream).then(async (parsed) => {
@@ -50,6 +55,7 @@ export class SmtpSink {
           };
           this.offered.push(mail);
           if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          if (this.held) await new Promise<void>((go) => this.held!.push(go));
           // A client that went away before hearing the answer (a killed worker) has not delivered the mail.
           if (this.closed.has(session.id)) return callback(new Error('client gone'));
           const failure = this.respond?.(mail);
@@ -71,6 +77,27 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * Stops answering: from now on no message gets its 250 until release(). Returns the messages accepted so far,
+   * every one of which has had its 250, so a test that kills a client next knows which 250s came before the kill.
+   */
+  hold(): CaughtMail[] {
+    this.held ??= [];
+    return [...this.mails];
+  }
+
+  /** Answers the messages held (a client that went away meanwhile gets none: its mail is not delivered). */
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const go of waiting) go();
+  }
+
+  /** SMTP sessions open now. */
+  get openSessions(): number {
+    return this.open.size;
+  }
+
   async waitFor(count: number, timeoutMs = 15_000): Promise<CaughtMail[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.mails.length < count) {
@@ -81,6 +108,7 @@ export class SmtpSink {
   }
 
   stop(): Promise<void> {
+    this.release();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -3,7 +3,6 @@ import { SendChaseMail } from '../../../libs/chasing/src/chase-mail/send-chase-m
 import { ChaseSnapshots } from '../../../libs/chasing/src/chase-snapshot/chase-snapshots.js';
 import { workingCalendarProvider } from '../../../libs/chasing/src/calendar/calendar.provider.js';
 import { CycleReturns } from '../../../libs/chasing/src/cycle-returns.js';
-import { MailLedgerService } from '../../../libs/chasing/src/delivery/mail-ledger.service.js';
 import { SendReturnNotice } from '../../../libs/chasing/src/notices/send-return-notice.js';
 import { ScanForChases } from '../../../libs/chasing/src/scan/scan-for-chases.js';
 import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
@@ -14,7 +13,6 @@ export const CHASING_PROVIDERS = [
   workingCalendarProvider,
   CycleReturns,
   ChaseSnapshots,
-  MailLedgerService,
   ScanForChases,
   ChaseAgency,
   SendChaseMail,

@@ -1,36 +1,36 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
+import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
 import { SendChaseMail } from '../../../libs/chasing/src/chase-mail/send-chase-mail.js';
 import { SendReturnNotice } from '../../../libs/chasing/src/notices/send-return-notice.js';
-import { linkToken } from '../../../libs/auth/src/secrets.js';
-import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
-import { MailSender } from '../../../libs/mail/src/index.js';
-import { returnsRequestedMail } from '../../../libs/mail/src/templates/returns-requested.js';
-import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
+import { AppConfig, Clock } from '../../../libs/config/src/index.js';
+import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
 import {
   ChaseMailJob,
   CHASING_JOBS,
+  JOBS,
   QUEUES,
   ReturnNoticeJob,
   SubmissionLinkMailJob,
 } from '../../../libs/queues/src/index.js';
-import { Clock } from '../../../libs/config/src/index.js';
-import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
+
+/** What a mail job came to: its result, or an instant (machine time) to look again at. */
+type Ran = { result: object; retryAt?: undefined } | { result?: undefined; retryAt: number };
 
 /**
- * Every mail: submission links, chases and review notices. Everything it says is re-read from the events, so
- * the job carries ids only. Registered through mailProcessorFor(config), which adds the send rate.
+ * Every mail: submission links, chases and review notices, each through the mail ledger (libs/mail). Everything
+ * it says is re-read from the events, so the job carries ids only. A job that reaches an outcome settles its row
+ * of owed_mails, so reconciliation stops re-enqueueing it. Registered through mailProcessorFor(config), which adds
+ * the send rate.
  */
 @Processor(QUEUES.mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
   constructor(
-    @Inject(MailSender) private readonly mail: MailSender,
-    @Inject(CycleRepository) private readonly cycles: CycleRepository,
-    @Inject(PlanRepository) private readonly plans: PlanRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SendLinkMail) private readonly linkMail: SendLinkMail,
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
     @Inject(SendReturnNotice) private readonly notice: SendReturnNotice,
+    @Inject(OwedMails) private readonly owed: OwedMails,
     @Inject(Clock) private readonly clock: Clock,
   ) {
     super();
@@ -39,57 +39,52 @@ export class MailProcessor extends WorkerHost {
   async process(job: Job, token?: string): Promise<unknown> {
     // Whether a temporary failure now is retried: the ledger records it as "will retry" or as the last word.
     const willRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    let ran: Ran;
+    try {
+      ran = await this.run(job, willRetry);
+    } catch (error) {
+      // Failed for good and recorded so: nothing more is owed. Any other error (PostgreSQL away, say) leaves the
+      // mail owed, and reconciliation tries its job again even after BullMQ has given up on it.
+      const name = (error as Error).name;
+      if (name === 'UnrecoverableError' || (error instanceof TemporaryDeliveryError && !willRetry))
+        await this.settle(job, `failed: ${(error as Error).message}`);
+      throw error;
+    }
+    if (ran.retryAt !== undefined) {
+      // Outside the send window, or another sender holds the mail: come back then, without using an attempt.
+      await job.moveToDelayed(Math.max(ran.retryAt, Date.now()) + 50, token);
+      throw new DelayedError();
+    }
+    await this.settle(job, JSON.stringify(ran.result));
+    return ran.result;
+  }
+
+  private async run(job: Job, willRetry: boolean): Promise<Ran> {
     switch (job.name) {
       case CHASING_JOBS.chaseMail: {
         const result = await this.chaseMail.execute(job.data as ChaseMailJob, willRetry);
-        if (result.outcome === 'deferred' || result.outcome === 'in-progress') {
-          // Outside the send window, or another attempt holds the claim: come back then, without using an attempt.
-          const wait =
-            result.outcome === 'deferred'
-              ? result.until.getTime() - this.clock.now().getTime()
-              : result.until.getTime() - Date.now();
-          await job.moveToDelayed(Date.now() + Math.max(wait, 0) + 50, token);
-          throw new DelayedError();
-        }
-        return result;
+        if (result.outcome === 'deferred')
+          // The send window is on the business clock; the delay runs on the machine's.
+          return { retryAt: Date.now() + result.until.getTime() - this.clock.now().getTime() };
+        if (result.outcome === 'in-progress') return { retryAt: result.until.getTime() };
+        return { result };
       }
       case CHASING_JOBS.sentBackMail:
-      case CHASING_JOBS.submittedMail:
-        return this.notice.execute(job.data as ReturnNoticeJob, willRetry);
+      case CHASING_JOBS.submittedMail: {
+        const { waitUntil, ...result } = await this.notice.execute(job.data as ReturnNoticeJob, willRetry);
+        return waitUntil ? { retryAt: waitUntil.getTime() } : { result };
+      }
+      case JOBS.submissionLinkMail: {
+        const result = await this.linkMail.execute(job.data as SubmissionLinkMailJob, willRetry);
+        return result.outcome === 'in-progress' ? { retryAt: result.until.getTime() } : { result };
+      }
       default:
-        return this.sendLinkMail(job as Job<SubmissionLinkMailJob>);
+        throw new Error(`unknown mail job ${job.name}`);
     }
   }
 
-  private async sendLinkMail(job: Job<SubmissionLinkMailJob>): Promise<{ sent: string | null }> {
-    const { state: cycle } = await this.cycles.load(job.data.cycleId);
-    if (cycle.status === 'none' || cycle.status === 'drafted') throw new UnrecoverableError('cycle not open');
-    const link = cycle.links[job.data.linkId];
-    // A link revoked before its mail went out, or a cycle already closed: the mail would only mislead.
-    if (!link || link.revoked || cycle.status !== 'open') return { sent: null };
-    const [partnership, plan] = await Promise.all([
-      this.plans.partnership(cycle.partnershipId),
-      this.plans.plan(cycle.partnershipId, cycle.planId),
-    ]);
-    const agency = partnership.status === 'registered' ? partnership.agencies.get(link.agencyId) : undefined;
-    if (!agency || plan.status === 'none') throw new UnrecoverableError(`agency ${link.agencyId} not found`);
-    const contact = agency.contacts.get(link.contactEmail);
-    const measures = cycle.returns
-      .filter((r) => r.agencyId === agency.id)
-      .map((r) => ({ ref: r.measureRef, text: plan.measures.get(r.measureRef)?.text ?? '' }));
-    const { messageId } = await this.mail.send(
-      returnsRequestedMail({
-        to: link.contactEmail,
-        contactName: contact?.name ?? link.contactEmail,
-        agencyName: agency.name,
-        partnershipName: partnership.status === 'registered' ? partnership.name : '',
-        cycleLabel: cycle.label,
-        dueDate: cycle.dueDate,
-        measures,
-        link: `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`,
-      }),
-    );
-    return { sent: messageId };
+  private async settle(job: Job, outcome: string): Promise<void> {
+    if (job.id) await this.owed.settle(job.id, outcome);
   }
 }
 

@@ -3,7 +3,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
-import { jobsFor, QUEUES } from '../../../libs/queues/src/index.js';
+import { OwedMails } from '../../../libs/mail/src/index.js';
+import { jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
@@ -39,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectQueue(QUEUES.mail) mail: Queue,
     @InjectQueue(QUEUES.chasing) chasing: Queue,
     @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
+    @Inject(OwedMails) owed: OwedMails,
   ) {
     const queues: Record<string, Queue> = {
       [QUEUES.reporting]: reporting,
@@ -60,8 +62,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           );
           if (client.status !== 'ready') throw new Error(`Redis is ${client.status}`);
         },
-        handle: async (events) => {
+        handle: async (events, manager) => {
           const jobs = events.flatMap(jobsFor);
+          // The mail owed is recorded beside the checkpoint, so Redis is never its only record (see OwedMails).
+          await owed.record(manager, events.flatMap(mailOwedBy));
           for (const [name, queue] of Object.entries(queues)) {
             const mine = jobs.filter((j) => j.queue === name);
             if (mine.length === 0) continue;

@@ -8,12 +8,14 @@ import {
   SystemClock,
 } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { MailModule } from '../../../libs/mail/src/index.js';
+import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
+import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
 import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
 import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
+import { MailReconciler } from './mail-reconciler.service.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
 
@@ -62,6 +64,9 @@ export class WorkerModule {
         OutboxRelay,
         ReportingProcessor,
         mailProcessorFor(config),
+        ...MAIL_LEDGER_PROVIDERS,
+        SendLinkMail,
+        MailReconciler,
         CycleRepository,
         PlanRepository,
         ...CHASING_PROVIDERS,

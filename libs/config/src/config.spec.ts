@@ -29,13 +29,16 @@ describe('loadConfig', () => {
       ratePerMinute: 120,
       attempts: 8,
       retryDelayMs: 30_000,
-      claimLeaseMs: 600_000,
+      claimLeaseMs: 60_000,
+      reconcileEveryMs: 300_000,
       chaseScanEveryMs: 300_000,
       jobLockMs: 30_000,
       concurrency: 8,
     });
     expect(loadConfig({ MAIL_RATE_PER_MINUTE: '600' }).mail.ratePerMinute).toBe(600);
     expect(loadConfig({ MAIL_CONCURRENCY: '16' }).mail.concurrency).toBe(16);
+    expect(loadConfig({ MAIL_RECONCILE_EVERY_MS: '1000' }).mail.reconcileEveryMs).toBe(1000);
+    expect(() => loadConfig({ MAIL_RECONCILE_EVERY_MS: '0' })).toThrow(/MAIL_RECONCILE_EVERY_MS must be/);
     expect(() => loadConfig({ MAIL_CONCURRENCY: '0' })).toThrow(
       /MAIL_CONCURRENCY must be a whole number from 1 to 64/,
     );

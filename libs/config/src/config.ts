@@ -34,8 +34,10 @@ export interface MailDeliveryConfig {
   attempts: number;
   /** The first retry's delay; each later one doubles it. */
   retryDelayMs: number;
-  /** How long a claimed mail is left to its claimant before another attempt may take it over. */
+  /** A mail sender's lease: renewed every third of it while the sender lives, taken over once it lapses. */
   claimLeaseMs: number;
+  /** How often each worker re-enqueues the mail the events owe that has no outcome yet (and once at start). */
+  reconcileEveryMs: number;
   /** How often the chase scheduler scans the return-status read model for chases that are due. */
   chaseScanEveryMs: number;
   /** How long a worker's hold on a job lasts without renewal: a job of a dead worker is retried after it. */
@@ -132,7 +134,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ratePerMinute: int('MAIL_RATE_PER_MINUTE', 120, 1, 100_000),
     attempts: int('MAIL_ATTEMPTS', 8, 1, 50),
     retryDelayMs: int('MAIL_RETRY_DELAY_MS', 30_000, 10, 3_600_000),
-    claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 600_000, 100, 86_400_000),
+    claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 60_000, 300, 86_400_000),
+    reconcileEveryMs: int('MAIL_RECONCILE_EVERY_MS', 300_000, 200, 86_400_000),
     chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 500, 600_000),
     concurrency: int('MAIL_CONCURRENCY', 8, 1, 64),

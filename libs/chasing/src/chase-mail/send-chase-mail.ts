@@ -13,7 +13,7 @@ import { ChaseSnapshot } from '../chase-snapshot/chase-snapshot.js';
 import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
 import { CycleReturns, isOutstanding, policyOf } from '../cycle-returns.js';
 import { LiveReturnState } from '../../../returns/src/return/return.state.js';
-import { DeliveryResult, MailLedgerService } from '../delivery/mail-ledger.service.js';
+import { DeliveryResult, MailLedgerService } from '../../../mail/src/ledger/mail-ledger.service.js';
 import { dueChase } from '../schedule/chase-schedule.js';
 import { digestLines } from './digest-lines.js';
 

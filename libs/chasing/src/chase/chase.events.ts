@@ -1,3 +1,4 @@
+import { LedgerEvent } from '../../../mail/src/ledger/mail-ledger.events.js';
 import { ChaseKind } from '../schedule/chase-schedule.js';
 
 /** Who a chase mail goes to, and in which capacity: the agency's leads, or (on escalation) those above them. */
@@ -10,9 +11,8 @@ export interface ChaseRecipient {
 export type ChaseStepKind = ChaseKind | 'now';
 
 /**
- * Events of one agency's chase stream in one cycle, `chase:<cycleId>:<agencyId>`. The stream is also the ledger
- * that makes each mail go once: a mail is claimed at the stream's expected version before it is sent, so of two
- * workers racing only one claim is appended.
+ * Events of one agency's chase stream in one cycle, `chase:<cycleId>:<agencyId>`. The stream also holds the mail
+ * ledger's Reminder events (libs/mail): each chase mail claimed, sent or failed.
  */
 export type ChaseEvent =
   | { type: 'ChaseRequested'; data: { cycleId: string; agencyId: string } }
@@ -31,27 +31,8 @@ export type ChaseEvent =
   | { type: 'ReturnEscalated'; data: { step: string; returnIds: string[]; to: string[] } }
   | LedgerEvent<'Reminder'>;
 
-/** The mail ledger's events; reminders use the prefix "Reminder", other notices "Notification". */
-export type LedgerEvent<P extends string> =
-  | {
-      type: `${P}Claimed`;
-      data: { key: string; recipient: string; claimId: string; leaseUntil: string };
-    }
-  | { type: `${P}Sent`; data: { key: string; recipient: string; messageId: string } }
-  | {
-      type: `${P}DeliveryFailed`;
-      data: {
-        key: string;
-        recipient: string;
-        reason: string;
-        responseCode: number | null;
-        /** A permanent failure (SMTP 5xx) is never retried; a temporary one is, until attempts run out. */
-        permanent: boolean;
-        willRetry: boolean;
-      };
-    };
-
 export const chaseStreamId = (cycleId: string, agencyId: string) => `chase:${cycleId}:${agencyId}`;
+/** A return's stream of the mail ledger's Notification events: review notices claimed, sent or failed. */
 export const notificationStreamId = (returnId: string) => `notifications:${returnId}`;
 
 /** A stored chase event whose data is typed by its type. */

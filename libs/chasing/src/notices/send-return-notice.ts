@@ -12,7 +12,14 @@ import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.
 import { foldReturnEvents } from '../../../returns/src/return/return.state.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
-import { MailLedgerService, TemporaryDeliveryError } from '../delivery/mail-ledger.service.js';
+import { MailLedgerService, TemporaryDeliveryError } from '../../../mail/src/ledger/mail-ledger.service.js';
+
+export interface ReturnNoticeOutcome {
+  sent: number;
+  recipients: number;
+  /** Some recipient's mail is held by another sender: look again then. */
+  waitUntil?: Date;
+}
 
 /**
  * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
@@ -31,7 +38,7 @@ export class SendReturnNotice {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(job: ReturnNoticeJob, willRetry: boolean): Promise<{ sent: number; recipients: number }> {
+  async execute(job: ReturnNoticeJob, willRetry: boolean): Promise<ReturnNoticeOutcome> {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(job.returnId), {});
     const upTo = events.filter((e) => e.version <= job.version);
     const last = upTo[upTo.length - 1];
@@ -93,9 +100,11 @@ export class SendReturnNotice {
       }
     }
     // Each recipient on its own: one permanent failure is recorded and does not hold back the others; a
-    // temporary one makes the job retry, and the retry skips whoever already has their mail.
+    // temporary one makes the job retry, and the retry skips whoever already has their mail. A mail another
+    // sender holds is looked at again once its lease would lapse, without using an attempt.
     let sent = 0;
     let temporary: unknown = null;
+    let waitUntil: Date | undefined;
     for (const mail of mails) {
       try {
         const result = await this.ledger.deliverOnce(
@@ -110,14 +119,14 @@ export class SendReturnNotice {
           `notice-${job.eventPosition}`,
         );
         if (result.outcome === 'sent') sent += 1;
-        if (result.outcome === 'in-progress')
-          temporary = new TemporaryDeliveryError('another attempt is sending');
+        if (result.outcome === 'in-progress' && (!waitUntil || result.until > waitUntil))
+          waitUntil = result.until;
       } catch (error) {
         if (error instanceof TemporaryDeliveryError) temporary = error;
         else if ((error as Error).name !== 'UnrecoverableError') throw error;
       }
     }
     if (temporary) throw temporary;
-    return { sent, recipients: mails.length };
+    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
   }
 }

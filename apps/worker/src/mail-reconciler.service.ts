@@ -1,0 +1,94 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
+import { MailLeases, OwedMails } from '../../../libs/mail/src/index.js';
+import { QUEUES } from '../../../libs/queues/src/index.js';
+
+const PAGE = 1_000;
+/** A lease this long lapsed belongs to a sender long dead, and its mail has been taken over or settled. */
+const STALE_LEASE_MS = 24 * 3600_000;
+
+/**
+ * Redis is never the only record of a mail owed: at start and every MAIL_RECONCILE_EVERY_MS each worker puts the
+ * job of every mail still owed (owed_mails, unsettled) back on the mail queue. Job ids are the relay's, so a job
+ * still in Redis is not doubled; a job BullMQ gave up on without an outcome is retried. What a job finds already
+ * sent it does not send again (the ledger), so reconciling more often than needed costs only Redis calls.
+ */
+@Injectable()
+export class MailReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('MailReconciler');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectQueue(QUEUES.mail) private readonly mail: Queue,
+    @Inject(OwedMails) private readonly owed: OwedMails,
+    @Inject(MailLeases) private readonly leases: MailLeases,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: a Redis or PostgreSQL still away at start must not hold the worker's start-up.
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.config.mail.reconcileEveryMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    // A run waiting on a Redis that is away must not hold the shutdown: what it has not queued stays owed.
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((r) => (timeout = setTimeout(r, 2_000)))]);
+    clearTimeout(timeout);
+  }
+
+  private tick(): void {
+    if (this.running) return;
+    this.running = this.reconcile()
+      .then(({ owed, retried }) => {
+        if (owed > 0) this.logger.debug(`${owed} mail jobs owed re-enqueued, ${retried} failed ones retried`);
+      })
+      .catch((error: Error) => this.logger.warn(`mail not reconciled: ${error.message}`))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Enqueues every unsettled mail job; how many there were, and how many failed jobs it retried. */
+  async reconcile(): Promise<{ owed: number; retried: number }> {
+    const unsettled = new Set<string>();
+    for (let after = ''; ;) {
+      const page = await this.owed.unsettled(after, PAGE);
+      if (page.length === 0) break;
+      await this.mail.addBulk(page.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+      for (const j of page) unsettled.add(j.jobId);
+      after = page[page.length - 1].jobId;
+    }
+    let retried = 0;
+    if (unsettled.size > 0) {
+      const failed: string[] = [];
+      for (let start = 0; ; start += PAGE) {
+        const jobs = await this.mail.getFailed(start, start + PAGE - 1);
+        if (jobs.length === 0) break;
+        for (const job of jobs) if (job?.id && unsettled.has(job.id)) failed.push(job.id);
+      }
+      for (const id of failed) {
+        const job = await this.mail.getJob(id);
+        if (job && (await job.isFailed())) {
+          // A fresh budget of attempts: this run is not the last word on a temporary SMTP failure.
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          retried += 1;
+        }
+      }
+    }
+    await this.leases.prune(STALE_LEASE_MS);
+    return { owed: unsettled.size, retried };
+  }
+}

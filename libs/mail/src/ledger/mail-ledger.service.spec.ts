@@ -1,0 +1,109 @@
+import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { loadConfig, SystemClock } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import { Delivery, mailIdOf, MailLedgerService } from './mail-ledger.service.js';
+import { MailLeases } from './mail-leases.js';
+
+const LEASE_MS = 1_000;
+
+/** The ledger on the real PostgreSQL: leases in their table, outcomes in the log, senders racing. */
+describe('MailLedgerService (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let leases: MailLeases;
+  let ledger: MailLedgerService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mail_ledger');
+    store = new EventStore(db.dataSource);
+    leases = new MailLeases(db.dataSource);
+    const config = loadConfig({ MAIL_CLAIM_LEASE_MS: String(LEASE_MS) });
+    ledger = new MailLedgerService(store, leases, new SystemClock(), config);
+  });
+  afterAll(() => db.drop());
+
+  let sends: string[];
+  beforeEach(() => {
+    sends = [];
+  });
+  const mail = (streamId: string, sendMs = 0): Delivery => ({
+    streamId,
+    prefix: 'LinkMail',
+    key: 'link-1',
+    recipient: 'Lead@Agency.example.org',
+    willRetry: true,
+    send: async () => {
+      sends.push(streamId);
+      await new Promise((r) => setTimeout(r, sendMs));
+      return { messageId: `<${sends.length}@test>` };
+    },
+  });
+  const types = async (streamId: string) => (await store.readStream(streamId)).map((e) => e.type);
+
+  it('sends once, records claimed then sent, and lets its lease go', async () => {
+    const d = mail('link-mail:c:1');
+    expect(await ledger.deliverOnce(d, 'c')).toEqual({ outcome: 'sent', messageId: '<1@test>' });
+    expect(await ledger.deliverOnce(d, 'c')).toMatchObject({ outcome: 'already', entry: { status: 'sent' } });
+    expect(sends).toHaveLength(1);
+    expect(await types(d.streamId)).toEqual(['LinkMailClaimed', 'LinkMailSent']);
+    expect(await db.dataSource.query('SELECT * FROM mail_leases')).toEqual([]);
+  });
+
+  it('keeps a mail from a second sender while the first is still sending, however long it takes', async () => {
+    const d = mail('link-mail:c:2', 3 * LEASE_MS);
+    const first = ledger.deliverOnce(d, 'c');
+    // The second attempt comes while the first waits for its 250, past the lease's first term.
+    await new Promise((r) => setTimeout(r, 2 * LEASE_MS));
+    const second = await ledger.deliverOnce(d, 'c');
+    expect(second.outcome).toBe('in-progress');
+    expect(await first).toMatchObject({ outcome: 'sent' });
+    expect(await ledger.deliverOnce(d, 'c')).toMatchObject({ outcome: 'already' });
+    expect(sends).toHaveLength(1);
+    expect(await types(d.streamId)).toEqual(['LinkMailClaimed', 'LinkMailSent']);
+  });
+
+  it('takes a mail over once the lease of a sender that died has lapsed, not before', async () => {
+    const d = mail('link-mail:c:3');
+    // A sender that took the lease, claimed the mail and died: no renewal, no outcome.
+    const dead = await leases.acquire(mailIdOf(d), 'dead-worker', LEASE_MS);
+    expect(dead.acquired).toBe(true);
+    const until = dead.acquired ? dead.expiresAt.toISOString() : '';
+    await store.append(
+      d.streamId,
+      'no_stream',
+      [
+        {
+          type: 'LinkMailClaimed',
+          data: { key: d.key, recipient: d.recipient, claimId: 'dead-worker', leaseUntil: until },
+        },
+      ],
+      { actorId: 'worker', actorRole: 'system', correlationId: 'c' },
+    );
+    const early = await ledger.deliverOnce(d, 'c');
+    expect(early).toEqual({ outcome: 'in-progress', until: new Date(until) });
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(until).getTime() - Date.now()) + 50));
+    expect(await ledger.deliverOnce(d, 'c')).toMatchObject({ outcome: 'sent' });
+    expect(sends).toHaveLength(1);
+    expect(await types(d.streamId)).toEqual(['LinkMailClaimed', 'LinkMailClaimed', 'LinkMailSent']);
+  });
+
+  it('lets one of many racing senders send', async () => {
+    const d = mail('link-mail:c:4', 50);
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => ledger.deliverOnce(d, 'c')));
+    expect(sends).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'sent')).toHaveLength(1);
+  });
+
+  it('records a permanent failure as the last word and a temporary one as retried', async () => {
+    const refuse = (streamId: string, responseCode: number): Delivery => ({
+      ...mail(streamId),
+      send: () =>
+        Promise.reject(Object.assign(new Error('no'), { responseCode, response: `${responseCode} no` })),
+    });
+    await expect(ledger.deliverOnce(refuse('link-mail:c:5', 550), 'c')).rejects.toThrow(/permanent failure/);
+    expect(await ledger.deliverOnce(mail('link-mail:c:5'), 'c')).toMatchObject({ outcome: 'already' });
+    await expect(ledger.deliverOnce(refuse('link-mail:c:6', 451), 'c')).rejects.toThrow(/temporary failure/);
+    expect(await ledger.deliverOnce(mail('link-mail:c:6'), 'c')).toMatchObject({ outcome: 'sent' });
+    expect(sends).toEqual(['link-mail:c:6']);
+  });
+});

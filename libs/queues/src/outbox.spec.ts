@@ -1,0 +1,53 @@
+import { StoredEvent } from '../../event-store/src/index.js';
+import { mailOwedBy } from './outbox.js';
+
+let position = 0;
+const event = (streamId: string, type: string, data: object, version = 1): StoredEvent => ({
+  globalPosition: ++position,
+  streamId,
+  version,
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: { actorId: 'cora', actorRole: 'coordinator', correlationId: 'c' },
+  recordedAt: new Date('2020-04-01T09:00:00Z'),
+  transactionId: '1',
+});
+
+describe('mail owed by an event', () => {
+  it('is owed where an event says so: a link issued, a chase with its recipients, a return submitted or sent back', () => {
+    const issued = event('cycle:y1', 'SubmissionLinkIssued', { linkId: 'l1', agencyId: 'kcc' }, 3);
+    expect(mailOwedBy(issued)).toEqual([
+      {
+        jobId: `link-mail-${issued.globalPosition}`,
+        name: 'submission-link-mail',
+        data: { cycleId: 'y1', linkId: 'l1', eventPosition: issued.globalPosition },
+        eventPosition: issued.globalPosition,
+      },
+    ]);
+    const chased = event('chase:y1:kcc', 'AgencyChased', {
+      step: '2020-04-16',
+      recipients: [{ email: 'a@kcc.example.org' }, { email: 'b@kcc.example.org' }],
+    });
+    expect(mailOwedBy(chased).map((j) => j.data)).toEqual([
+      { cycleId: 'y1', agencyId: 'kcc', step: '2020-04-16', recipient: 'a@kcc.example.org' },
+      { cycleId: 'y1', agencyId: 'kcc', step: '2020-04-16', recipient: 'b@kcc.example.org' },
+    ]);
+    expect(mailOwedBy(event('return:y1.S1', 'ReturnSubmitted', {}, 2))).toHaveLength(1);
+    expect(mailOwedBy(event('return:y1.S1', 'ReturnSentBack', {}, 3))).toHaveLength(1);
+  });
+
+  it('is not owed by a cycle whose events say none, such as a past year recorded later', () => {
+    const past = [
+      event('cycle:y0', 'CycleDrafted', { cycleId: 'y0', partnershipId: 'p' }),
+      event('cycle:y0', 'CycleOpened', { returns: [] }, 2),
+      event('return:y0.S1', 'ReturnRequested', { returnId: 'y0.S1' }),
+      event('return:y0.S1', 'ReturnApproved', {}, 2),
+      event('cycle:y0', 'CycleClosed', { forced: false }, 3),
+      event('cycle:y0', 'ReportPublished', { contentHash: 'x' }, 4),
+      event('chase:y0:kcc', 'ChaseRequested', {}),
+      event('link-mail:y0:l1', 'LinkMailSent', { key: 'l1', recipient: 'a@x' }),
+    ];
+    expect(past.flatMap(mailOwedBy)).toEqual([]);
+  });
+});
