@@ -55,6 +55,8 @@ const SUBSET: sanitizeHtml.IOptions = {
  * a page or the report. Everything else is escaped or stripped.
  */
 export function renderNarrative(narrative: string): string {
+  // Stored returns are read as they are, and the log has held other things where a narrative belongs.
+  if (typeof narrative !== 'string') return '';
   return sanitizeHtml(markup(narrative), SUBSET).trim();
 }
 
