@@ -121,7 +121,11 @@ export const MALFORMED: Record<string, MalformedReturn> = {
   'huge strings': {
     data: {
       by: 'rita@example.org',
-      content: { ...fine, narrative: `Huge start ${'x'.repeat(200_000)}`, comments: 'y'.repeat(100_000) },
+      content: {
+        ...fine,
+        narrative: `Huge start ${'many words '.repeat(20_000)}`,
+        comments: 'y'.repeat(100_000),
+      },
     },
     unreadable: ['narrative', 'comments'],
     shown: ['Huge start'],
