@@ -121,7 +121,7 @@ describe('hostile narratives in the browser (e2e)', () => {
 
     await reviewer.getByRole('button', { name: 'Approve' }).click();
     await reviewer.waitForURL('**/review');
-  });
+  }, 120_000);
 
   it('keeps every narrative link inside its cell or case study in the report as HTML', async () => {
     await projectionsSettled(product);
@@ -134,5 +134,5 @@ describe('hostile narratives in the browser (e2e)', () => {
     expect(found.sort()).toEqual([...ALLOWED, ...ALLOWED].sort());
     expect(await reviewer.locator('#measure-S1 td.comments').textContent()).toContain('After the narrative');
     expect(await reviewer.locator('#measure-S2').textContent()).toContain('No approved return yet');
-  });
+  }, 120_000);
 });

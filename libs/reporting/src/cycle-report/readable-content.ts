@@ -50,7 +50,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * The one step between what the log holds and what the report shows. Validation at the door has had gaps (an
  * array where a table belongs was once accepted and approved), and the log keeps whatever got in for ever: so
  * the report reads a stored return as unknown data, keeps every part that is valid, and names each part that is
- * not instead of failing on it. Idempotent: a clean result comes back unchanged, with nothing marked.
+ * not instead of failing on it. Idempotent: its own result comes back unchanged, with nothing marked (but an
+ * approver it could not read, which stays empty and is marked again).
  */
 export function readableApproval(stored: { content: unknown; by: unknown }): ReadableApproval {
   const unreadable: UnreadablePart[] = [];
