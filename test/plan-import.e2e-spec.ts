@@ -58,6 +58,24 @@ describe('plan import over HTTP (e2e)', () => {
     expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBe(before);
   });
 
+  it('refuses a misspelt key instead of ignoring it, naming its line and what was meant', async () => {
+    // "rol: senior" once made a senior contact a lead, who was then sent submission links.
+    const lines = yaml.split('\n');
+    const role = lines.indexOf('        role: senior') + 1;
+    lines[role - 1] = '        rol: senior';
+    const before = await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22');
+    const rejected = await call('POST', '/plan/import', as.coordinator, { yaml: lines.join('\n') });
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.problems).toEqual([
+      {
+        path: 'agencies[0].contacts[1].rol',
+        line: role,
+        message: 'is not a key here: did you mean "role"?',
+      },
+    ]);
+    expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBe(before);
+  });
+
   it('lets only a coordinator of that partnership load it', async () => {
     expect((await call('POST', '/plan/import', as.reviewer, { yaml })).status).toBe(403);
     expect((await call('POST', '/plan/import', as.lead('sevenoaks-csp'), { yaml })).status).toBe(403);

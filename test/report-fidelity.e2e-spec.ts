@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { narrativeText } from '../libs/reporting/src/report-formats/narrative-text.js';
+import { neutraliseFormula } from '../libs/reporting/src/report-formats/report-csv.js';
+import { ROW_HEADER, reportRows, tableText } from '../libs/reporting/src/report-formats/report-rows.js';
 import { renderNarrative } from '../libs/returns/src/return/render-narrative.js';
 import { C3, NEET_TABLE, S1, S2, S3, S4, S5 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { as, http, Product, SEVENOAKS_FILE, STAFF, startProduct } from './support/product.js';
@@ -188,5 +192,27 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
     );
     expect(html).toContain('<li>32 Acceptable Behaviour Agreements (ABA)</li>');
     expect(html).toContain('Consistently above 85% target');
+  });
+
+  it('carries them into CSV that a real CSV parser reads back cell for cell', async () => {
+    const response = await call('GET', `/cycles/${cycleId}/report?format=csv`, as.coordinator);
+    expect(response.status).toBe(200);
+    const records = parse(response.body as string, { bom: true }) as string[][];
+    // One record per measure of the plan: a narrative's line breaks stay inside its cell.
+    expect(records).toHaveLength(1 + 27);
+    expect(records.every((r) => r.length === ROW_HEADER.length)).toBe(true);
+    const byRef = new Map(records.slice(1).map((r) => [r[1], r]));
+    for (const [ref, entered] of Object.entries(returns)) {
+      const record = byRef.get(ref)!;
+      expect([ref, record[5]]).toEqual([ref, narrativeText(entered.narrative)]);
+    }
+    // The seed's narratives are paragraphs and bullets: most of them hold line breaks.
+    expect(Object.keys(returns).filter((ref) => byRef.get(ref)![5].includes('\n')).length).toBeGreaterThan(3);
+    expect(byRef.get('C3')![6]).toBe(tableText(NEET_TABLE));
+    const report = (await call('GET', `/cycles/${cycleId}/report`, as.coordinator)).body;
+    expect(records).toEqual([
+      [...ROW_HEADER],
+      ...reportRows(report).map((r) => r.cells.map((c) => String(neutraliseFormula(c)))),
+    ]);
   });
 });

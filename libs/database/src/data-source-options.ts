@@ -9,6 +9,7 @@ import { EventsByPartnership1764000000500 } from '../../returns/src/migrations/1
 import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
 import { Chasing1764000000700 } from '../../chasing/src/migrations/1764000000700-chasing.js';
 import { MailLedger1765030000100 } from '../../mail/src/migrations/1765030000100-mail-ledger.js';
+import { ReportReturnsUnreadable1765060000300 } from '../../reporting/src/migrations/1765060000300-report-returns-unreadable.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   ReportingTables1764000000650,
   Chasing1764000000700,
   MailLedger1765030000100,
+  ReportReturnsUnreadable1765060000300,
 ];
 
 export const ENTITIES = [ReportReturn];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { didYouMean } from './did-you-mean.js';
 import { parsePlanFile } from './parse-plan-file.js';
 
 const example = readFileSync(join(__dirname, '../../../examples/sevenoaks-2019-22.yaml'), 'utf8');
@@ -77,9 +78,169 @@ describe('parsePlanFile', () => {
     expect(parsed.problems).toHaveLength(6);
   });
 
-  it('reports YAML syntax errors with their line', () => {
-    const parsed = parsePlanFile('partnership:\n  id: x\n  name: [unclosed\nplan: {}\n');
-    expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problems[0].line).toBeGreaterThanOrEqual(3);
+  /** Problems as "line path message", for comparing whole lists. */
+  const problemsOf = (source: string): string[] => {
+    const parsed = parsePlanFile(source);
+    if (parsed.ok) throw new Error('expected problems');
+    return parsed.problems.map((p) => `${p.line} ${p.path} ${p.message}`);
+  };
+  /** The Sevenoaks file with one line replaced, or lines inserted after it. */
+  const exampleLines = example.split('\n');
+  const lineOf = (text: string, from = 0) => exampleLines.indexOf(text, from) + 1;
+  const withLine = (line: number, replacement: string[]) =>
+    [...exampleLines.slice(0, line - 1), ...replacement, ...exampleLines.slice(line)].join('\n');
+
+  describe('unknown keys, at any depth', () => {
+    it('refuses a misspelt role instead of making the contact a lead, and says what was meant', () => {
+      const role = lineOf('        role: senior');
+      expect(problemsOf(withLine(role, ['        rol: senior']))).toEqual([
+        `${role} agencies[0].contacts[1].rol is not a key here: did you mean "role"?`,
+      ]);
+    });
+
+    it.each([
+      ['a measure', '        priority: S-P1', '        priorty: S-P1', 'priorty', 'did you mean "priority"?'],
+      [
+        'a theme',
+        '    leadAgencies: [sevenoaks-csp]',
+        '    lead_agencies: [sevenoaks-csp]',
+        'lead_agencies',
+        'did you mean "leadAgencies"?',
+      ],
+      [
+        'a contact',
+        '        email: priya.shah@example.org',
+        '        Email: priya.shah@example.org',
+        'Email',
+        'did you mean "email"?',
+      ],
+      [
+        'an agency',
+        '    name: Kent County Council',
+        '    nmae: Kent County Council',
+        'nmae',
+        'did you mean "name"?',
+      ],
+      [
+        'the plan',
+        '  periodEnd: 2022-03-31',
+        '  periodend: 2022-03-31',
+        'periodend',
+        'did you mean "periodEnd"?',
+      ],
+    ])('in %s, on its own line', (_where, original, misspelt, key, hint) => {
+      const line = lineOf(original);
+      expect(line).toBeGreaterThan(0);
+      const problems = problemsOf(withLine(line, [misspelt]));
+      expect(problems).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^${line} \\S*\\.${key} is not a key here: ${hint.replace(/[?"]/g, '\\$&')}$`),
+        ),
+      );
+    });
+
+    it('lists the known keys when none is near, and calls an unknown top-level key what it is', () => {
+      const line = lineOf('    title: Safe Communities');
+      const problems = problemsOf(
+        withLine(line, ['    title: Safe Communities', '    colour: blue']) + '\nagencys: []\n',
+      );
+      expect(problems).toEqual([
+        `${line + 1} themes[0].colour is not a key here (known: id, title, ambition, leadAgencies, priorities, measures)`,
+        `${exampleLines.length + 2} agencys is not a plan file section: did you mean "agencies"?`,
+      ]);
+    });
+  });
+
+  describe('YAML syntax problems, on the line at fault', () => {
+    const base = ['partnership:', '  id: x', 'LINE3', 'plan:', '  id: p'];
+    it.each([
+      ['a key indented too far', '   name: y', 'indented further than the keys above it'],
+      ['an unclosed bracket', '  name: [unclosed', 'end with a ]'],
+      ['an unclosed quote', '  name: "unclosed', 'Missing closing "quote'],
+      ['a tab as indentation', '\tname: y', 'tabs are not allowed'],
+      ['a key without its value', '  name', 'Implicit map keys need to be followed by map values'],
+      ['a key given twice', '  id: y', 'this key is already given above'],
+      ['an alias to no anchor', '  name: *nowhere', '*nowhere names no anchor'],
+    ])('%s', (_what, line3, words) => {
+      const parsed = parsePlanFile(base.join('\n').replace('LINE3', line3));
+      if (parsed.ok) throw new Error('expected problems');
+      const syntax = parsed.problems.filter((p) => p.path === '');
+      expect(syntax).toEqual([{ path: '', line: 3, message: expect.stringContaining(words) }]);
+    });
+
+    it('points at an unclosed flow mapping where it opened, not where the parser gave up', () => {
+      const parsed = parsePlanFile('agencies:\n  - { id: a, name: A\n  - { id: b }\nthemes: []\n');
+      if (parsed.ok) throw new Error('expected problems');
+      expect(parsed.problems.filter((p) => p.path === '').map((p) => p.line)).toEqual([2]);
+    });
+
+    it('lists syntax and content problems together, in line order', () => {
+      const indented = lineOf('    name: Kent County Council');
+      const email = lineOf('        email: laura.whitfield@example.org');
+      const role = lineOf('        role: senior', email);
+      const source = withLine(role, ['        role: boss'])
+        .replace('        email: laura.whitfield@example.org', '        email: not-an-email')
+        .split('\n')
+        .map((l, i) => (i === indented - 1 ? `   ${l}` : l))
+        .join('\n');
+      expect(problemsOf(source)).toEqual([
+        expect.stringMatching(new RegExp(`^${indented}  this line is indented further`)),
+        `${email} agencies[4].contacts[0].email must be an email address`,
+        `${role} agencies[4].contacts[1].role must be "lead" or "senior"`,
+      ]);
+    });
+  });
+
+  it('says what is wrong with the wrong kind of value, on the key’s line', () => {
+    const source = [
+      'partnership: [not, a, mapping]',
+      'plan:',
+      '  id: 7',
+      '  title: ""',
+      '  periodStart: 1 April 2019',
+      '  periodEnd: 2022-03-31',
+      'agencies: none',
+      'themes:',
+      '  - just a theme name',
+    ].join('\n');
+    expect(problemsOf(source)).toEqual([
+      '1 partnership must be a mapping',
+      '3 plan.id must be text',
+      '4 plan.title must be non-empty text',
+      '5 plan.periodStart must be a date written YYYY-MM-DD',
+      '7 agencies must be a list',
+      '9 themes[0] must be a mapping',
+    ]);
+  });
+
+  it('names an empty file, and a missing section where the file starts', () => {
+    expect(problemsOf('')).toEqual(['1  must be a mapping']);
+    const partnership = lineOf('partnership:');
+    const withoutIt = withLine(partnership, []).split('\n');
+    withoutIt.splice(partnership - 1, 2);
+    expect(problemsOf(withoutIt.join('\n'))).toEqual([`${lineOf('plan:') - 3} partnership is required`]);
+  });
+});
+
+describe('didYouMean', () => {
+  it.each([
+    ['rol', 'role'],
+    ['priorty', 'priority'],
+    ['emial', 'email'],
+    ['LeadAgency', 'leadAgency'],
+    ['lead-agencies', 'leadAgencies'],
+    ['contact', 'contacts'],
+  ])('takes %s for %s', (typed, meant) => {
+    expect(
+      didYouMean(typed, ['role', 'priority', 'email', 'leadAgency', 'leadAgencies', 'contacts', 'name']),
+    ).toBe(meant);
+  });
+
+  it('suggests nothing far off', () => {
+    expect(
+      didYouMean('colour', ['id', 'title', 'ambition', 'leadAgencies', 'priorities', 'measures']),
+    ).toBeNull();
+    expect(didYouMean('i', ['id'])).toBe('id');
+    expect(didYouMean('zz', ['id'])).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CaseStudy, ReturnTable } from '../../returns/src/return/return-content.js';
+import type { UnreadablePart } from './cycle-report/readable-content.js';
 
 @Entity({ name: 'report_returns' })
 export class ReportReturn {
@@ -16,6 +17,7 @@ export class ReportReturn {
   @Column({ type: 'text', nullable: true }) comments: string | null;
   @Column({ type: 'jsonb' }) tables: ReturnTable[];
   @Column({ name: 'case_studies', type: 'jsonb' }) caseStudies: CaseStudy[];
+  @Column({ type: 'jsonb' }) unreadable: UnreadablePart[];
   @Column({ name: 'approved_by', type: 'text' }) approvedBy: string;
   @Column({ name: 'approved_at', type: 'timestamptz' }) approvedAt: Date;
   @Column({ name: 'stream_version', type: 'integer' }) streamVersion: number;

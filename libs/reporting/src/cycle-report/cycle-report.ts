@@ -1,5 +1,6 @@
 import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
 import { DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/return/return-content.js';
+import { UnreadablePart } from './readable-content.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
 import { suggestedDot } from './suggested-dot.js';
@@ -42,6 +43,11 @@ export interface ReportMeasure {
   approvedAt: string;
   /** The return's version at its approval. */
   version: number;
+  /**
+   * The parts of the stored return that could not be shown as stored (see readableApproval); absent when there
+   * are none, as in every report published before it existed.
+   */
+  unreadable?: UnreadablePart[];
 }
 
 export interface AwaitingMeasure {
@@ -154,6 +160,7 @@ export function buildCycleReport(input: ReportInput): CycleReport {
           approvedBy: r.approved.by,
           approvedAt: r.approved.at.toISOString(),
           version: r.approved.version,
+          ...(r.approved.unreadable.length > 0 ? { unreadable: r.approved.unreadable } : {}),
         },
       ];
     });

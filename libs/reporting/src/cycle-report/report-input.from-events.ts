@@ -1,10 +1,11 @@
 import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { Rag } from '../../../returns/src/return/return-content.js';
 import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { Rag } from '../../../returns/src/return/return-content.js';
 import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
 import { foldWithLastApproval } from '../project-return/reported-return.js';
+import { isRag, readableApproval, textOrEmpty } from './readable-content.js';
 import { reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
@@ -45,19 +46,14 @@ function foldReturn(events: StoredEvent<ReturnEvent>[]): ReportedReturn | null {
   const { state, approval } = foldWithLastApproval(events);
   if (state.status === 'none') return null;
   return {
-    returnId: state.returnId,
-    measureRef: state.measureRef,
-    themeId: state.themeId,
-    agencyId: state.agencyId,
+    returnId: textOrEmpty(state.returnId),
+    measureRef: textOrEmpty(state.measureRef),
+    themeId: textOrEmpty(state.themeId),
+    agencyId: textOrEmpty(state.agencyId),
     withdrawn: state.status === 'withdrawn',
     approved:
       state.approved && approval
-        ? {
-            content: state.approved.content,
-            by: state.approved.by,
-            at: approval.recordedAt,
-            version: approval.version,
-          }
+        ? { ...readableApproval(state.approved), at: approval.recordedAt, version: approval.version }
         : null,
   };
 }
@@ -99,7 +95,7 @@ async function pastCyclesOf(
     for (const r of c.returns) {
       const folded = foldReturn(returnStreams.get(returnStreamId(r.returnId)) ?? []);
       const rag = folded && !folded.withdrawn ? folded.approved?.content.rag : null;
-      if (folded && rag) ratings.set(folded.measureRef, rag);
+      if (folded && isRag(rag)) ratings.set(folded.measureRef, rag);
     }
     return {
       cycleId: c.cycleId,

@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { Sql } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
+import { Rag, RAGS } from '../../../returns/src/return/return-content.js';
+import { readableApproval, UnreadablePart } from './readable-content.js';
 import { KnownCycle } from './report-input.from-events.js';
 import { reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
@@ -12,15 +13,17 @@ interface ReturnRow {
   theme_id: string;
   agency_id: string;
   withdrawn: boolean;
-  rag: string | null;
-  narrative: string | null;
-  dot: string | null;
-  comments: string | null;
-  tables: ReturnContent['tables'];
-  case_studies: ReturnContent['caseStudies'];
-  approved_by: string | null;
+  // What the projection wrote; rows written before readableApproval existed may hold anything.
+  rag: unknown;
+  narrative: unknown;
+  dot: unknown;
+  comments: unknown;
+  tables: unknown;
+  case_studies: unknown;
+  approved_by: unknown;
   approved_at: Date | null;
   stream_version: number | null;
+  unreadable: UnreadablePart[] | null;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function reportInputFromReadModel(
   const heading = await reportHeading(plans, cycle);
   const rows: ReturnRow[] = await sql.query(
     `SELECT q.return_id, q.measure_ref, q.theme_id, q.agency_id, q.withdrawn, r.rag, r.narrative, r.dot,
-       r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version
+       r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version, r.unreadable
      FROM report_requested_returns q LEFT JOIN report_returns r USING (return_id)
      WHERE q.cycle_id = $1`,
     [cycle.cycleId],
@@ -47,29 +50,38 @@ export async function reportInputFromReadModel(
     themeId: row.theme_id,
     agencyId: row.agency_id,
     withdrawn: row.withdrawn,
-    approved:
-      row.approved_by && row.approved_at
-        ? {
-            content: contentOf(row),
-            by: row.approved_by,
-            at: row.approved_at,
-            version: row.stream_version ?? 0,
-          }
-        : null,
+    approved: row.approved_at
+      ? { ...approvalOf(row), at: row.approved_at, version: row.stream_version ?? 0 }
+      : null,
   }));
   return { ...heading, returns, pastCycles: await pastCycles(sql, cycle), asAt: null };
 }
 
-/** Rebuilds the content the read model stores in columns, leaving out what the agency never wrote. */
-function contentOf(row: ReturnRow): ReturnContent {
-  const content: ReturnContent = {};
-  if (row.rag !== null) content.rag = row.rag as ReturnContent['rag'];
-  if (row.narrative !== null) content.narrative = row.narrative;
-  if (row.dot !== null) content.dot = row.dot as ReturnContent['dot'];
-  if (row.comments !== null) content.comments = row.comments;
-  content.tables = row.tables ?? [];
-  content.caseStudies = row.case_studies ?? [];
-  return content;
+/**
+ * The approved version the read model stores in columns, through readableApproval like the events' (rows written
+ * by an earlier release were not), with the parts the projection could not read beside what reading it again
+ * finds: the same as the report from the events would show.
+ */
+function approvalOf(row: ReturnRow) {
+  const readable = readableApproval({
+    content: {
+      rag: row.rag,
+      narrative: row.narrative,
+      dot: row.dot,
+      comments: row.comments,
+      tables: row.tables,
+      caseStudies: row.case_studies,
+    },
+    by: row.approved_by,
+  });
+  // What the projection found comes first, in its order; reading the columns again adds only what it did not
+  // see (rows written before it existed), not its own account of a part already marked.
+  const projected = row.unreadable ?? [];
+  const marked = new Set(projected.map((p) => p.part));
+  return {
+    ...readable,
+    unreadable: [...projected, ...readable.unreadable.filter((p) => !marked.has(p.part))],
+  };
 }
 
 async function pastCycles(sql: Sql | EntityManager, cycle: KnownCycle): Promise<PastCycle[]> {
@@ -83,8 +95,8 @@ async function pastCycles(sql: Sql | EntityManager, cycle: KnownCycle): Promise<
   const ratings: { cycle_id: string; measure_ref: string; rag: Rag }[] = await sql.query(
     `SELECT r.cycle_id, r.measure_ref, r.rag FROM report_returns r
      JOIN report_requested_returns q USING (return_id)
-     WHERE r.cycle_id = ANY($1::text[]) AND NOT q.withdrawn AND r.rag IS NOT NULL`,
-    [cycles.map((c) => c.cycle_id)],
+     WHERE r.cycle_id = ANY($1::text[]) AND NOT q.withdrawn AND r.rag = ANY($2::text[])`,
+    [cycles.map((c) => c.cycle_id), RAGS],
   );
   return cycles.map((c) => ({
     cycleId: c.cycle_id,

@@ -1,12 +1,15 @@
 import { PlanState } from '../../../plan/src/plan.state.js';
 import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
+import { UnreadablePart } from './readable-content.js';
 
 export type AdoptedPlan = Extract<PlanState, { status: 'adopted' }>;
 
-/** The version of a return the report shows: the last one approved. */
+/** The version of a return the report shows: the last one approved, as readableApproval made it. */
 export interface ApprovedVersion {
   content: ReturnContent;
   by: string;
+  /** What of it could not be shown as stored (empty when all is well). */
+  unreadable: UnreadablePart[];
   at: Date;
   /** The return's stream version at the approval. */
   version: number;

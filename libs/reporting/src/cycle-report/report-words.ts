@@ -1,4 +1,5 @@
 import { DirectionOfTravel, Rag } from '../../../returns/src/return/return-content.js';
+import { UnreadablePart } from './readable-content.js';
 
 /** The words every format prints for a RAG rating: colour is never the only signal. */
 export function ragLabel(rag: Rag | null | undefined): string {
@@ -47,4 +48,58 @@ export function leadAgenciesLine(names: string[]): string {
   const list =
     names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   return `${names.length === 1 ? 'Lead Agency' : 'Lead Agencies'}: ${list}`;
+}
+
+const PART_NAMES: Record<string, string> = {
+  rag: 'the RAG rating',
+  dot: 'the direction of travel',
+  narrative: 'the progress narrative',
+  comments: 'the comments',
+  approvedBy: 'who approved it',
+  tables: 'the tables',
+  caseStudies: 'the case studies',
+  caption: 'the caption',
+  header: 'the header',
+  rows: 'the rows',
+  title: 'the title',
+  agency: 'the agency',
+  sections: 'the sections',
+  heading: 'the heading',
+  body: 'the text',
+};
+/** What one item of each list is called; an item of a row is a cell. */
+const ITEM_NAMES: Record<string, string> = {
+  tables: 'table',
+  caseStudies: 'case study',
+  rows: 'row',
+  header: 'heading',
+  sections: 'section',
+};
+
+/** Where in a return a part is, in words: `tables/0/rows/3/2` is "cell 3 of row 4 of table 1". */
+export function partWords(part: string): string {
+  if (part === '') return 'the whole return';
+  const phrases: string[] = [];
+  let previous = '';
+  for (const segment of part.split('/')) {
+    if (/^\d+$/.test(segment)) {
+      const item = ITEM_NAMES[previous] ?? 'cell';
+      if (ITEM_NAMES[previous]) phrases.pop();
+      phrases.push(`${item} ${Number(segment) + 1}`);
+    } else {
+      phrases.push(PART_NAMES[segment] ?? segment);
+    }
+    previous = segment;
+  }
+  return phrases.reverse().join(' of ');
+}
+
+/**
+ * The note every format prints where a return had parts it could not show as stored, e.g. "Part of this return
+ * could not be shown as stored: table 1 (a list where a table belongs)."
+ */
+export function unreadableNote(parts: readonly UnreadablePart[] | undefined): string {
+  if (!parts || parts.length === 0) return '';
+  const list = parts.map((p) => `${partWords(p.part)} (${p.problem})`).join('; ');
+  return `Part of this return could not be shown as stored: ${list}.`;
 }

@@ -1,6 +1,7 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
 import { ReturnEvent } from '../../../returns/src/return/return.events.js';
 import { foldReturnEvents, ReturnState } from '../../../returns/src/return/return.state.js';
+import { readableApproval, textOrEmpty } from '../cycle-report/readable-content.js';
 
 /** A return's row of report_requested_returns: every return a cycle asked for. */
 export interface RequestedReturnRow {
@@ -29,6 +30,8 @@ export interface ApprovedReturnRow {
   /** JSON text, as the jsonb column takes it. */
   tables: string;
   caseStudies: string;
+  /** JSON text: the parts readableApproval could not read, which the report marks. */
+  unreadable: string;
   approvedBy: string;
   approvedAt: Date;
   streamVersion: number;
@@ -58,39 +61,36 @@ export function foldWithLastApproval(events: readonly StoredEvent<ReturnEvent>[]
 /**
  * What the report shows of one return, folded from its whole stream: null for a stream that never requested
  * a return. An amendment being written or reviewed changes neither row, so a reopened return keeps showing its
- * approved version until the next approval.
+ * approved version until the next approval. The approved version goes through readableApproval, as the report
+ * from the events does: whatever the log holds, the rows can be written and the report marks what was unreadable.
  */
 export function reportedReturn(events: readonly StoredEvent<ReturnEvent>[]): ReportedReturn | null {
   const { state, approval } = foldWithLastApproval(events);
   if (state.status === 'none') return null;
-  const requested: RequestedReturnRow = {
-    returnId: state.returnId,
-    cycleId: state.cycleId,
-    partnershipId: state.partnershipId,
-    measureRef: state.measureRef,
-    themeId: state.themeId,
-    agencyId: state.agencyId,
-    withdrawn: state.status === 'withdrawn',
+  const identity = {
+    returnId: textOrEmpty(state.returnId),
+    cycleId: textOrEmpty(state.cycleId),
+    partnershipId: textOrEmpty(state.partnershipId),
+    measureRef: textOrEmpty(state.measureRef),
+    themeId: textOrEmpty(state.themeId),
+    agencyId: textOrEmpty(state.agencyId),
   };
+  const requested: RequestedReturnRow = { ...identity, withdrawn: state.status === 'withdrawn' };
   if (!state.approved || !approval) return { requested, approved: null };
-  const content = state.approved.content;
+  const { content, by, unreadable } = readableApproval(state.approved);
   return {
     requested,
     approved: {
-      returnId: state.returnId,
-      cycleId: state.cycleId,
-      partnershipId: state.partnershipId,
-      planId: state.planId,
-      measureRef: state.measureRef,
-      themeId: state.themeId,
-      agencyId: state.agencyId,
+      ...identity,
+      planId: textOrEmpty(state.planId),
       rag: content.rag ?? null,
       narrative: content.narrative ?? null,
       dot: content.dot ?? null,
       comments: content.comments ?? null,
       tables: JSON.stringify(content.tables ?? []),
       caseStudies: JSON.stringify(content.caseStudies ?? []),
-      approvedBy: state.approved.by,
+      unreadable: JSON.stringify(unreadable),
+      approvedBy: by,
       approvedAt: approval.recordedAt,
       streamVersion: approval.version,
       eventPosition: approval.globalPosition,

@@ -34,4 +34,12 @@ describe('narrativeText', () => {
     expect(narrativeText('a \\* b')).toBe('a * b');
     expect(narrativeText(null)).toBe('');
   });
+
+  it.each([
+    ['quotes', '>'.repeat(5000) + ' deep'],
+    ['list markers', '- '.repeat(5000) + 'deep'],
+    ['emphasis', '*'.repeat(5000) + 'deep' + '*'.repeat(5000)],
+  ])('gives nesting thousands deep (%s) as the text typed instead of failing', (_what, input) => {
+    expect(narrativeText(input)).toBe(input);
+  });
 });

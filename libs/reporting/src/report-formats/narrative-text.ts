@@ -18,10 +18,15 @@ const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => 
  */
 export function narrativeText(markdown: string | null | undefined): string {
   if (!markdown) return '';
-  return blocks(lexer.lexer(markdown), 0)
-    .join('\n\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  try {
+    return blocks(lexer.lexer(markdown), 0)
+      .join('\n\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  } catch {
+    // Nesting thousands deep exhausts the parser's stack (see renderNarrative): the text as typed, then.
+    return markdown.trim();
+  }
 }
 
 function blocks(tokens: Token[], depth: number): string[] {

@@ -3,15 +3,32 @@ import { CycleReport } from '../cycle-report/cycle-report.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 
 /**
- * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) gets a leading
- * apostrophe, so opening the CSV never executes what an agency typed.
+ * The signs a spreadsheet starts a formula with, the full-width and small forms among them: Excel and
+ * LibreOffice read "＝1+1" as "=1+1".
+ */
+const FORMULA_SIGNS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20\\uFE66\\uFE62\\uFE63\\uFE6B\\u2212';
+/**
+ * Spreadsheets skip leading spaces, tabs, line breaks and invisible format characters before looking for that
+ * sign, so " =cmd" and "\u200B=cmd" are formulas too; a cell that starts with any control character at all
+ * (tab and carriage return are the classic ones) is guarded whatever follows.
+ */
+const FORMULA = new RegExp(`^(?:[\\p{White_Space}\\p{Cc}\\p{Cf}]*[${FORMULA_SIGNS}]|\\p{Cc})`, 'u');
+
+/**
+ * A cell a spreadsheet would run as a formula gets a leading apostrophe, so opening the CSV never executes
+ * what an agency typed. Numbers the report itself puts in a cell are left alone.
  */
 export function neutraliseFormula(cell: string | number): string | number {
-  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return typeof cell === 'string' && FORMULA.test(cell) ? `'${cell}` : cell;
 }
 
-/** The report's measures as CSV (RFC 4180, UTF-8 with a byte order mark so spreadsheets read "£" right). */
+/**
+ * The report's measures as CSV, RFC 4180 (CRLF between records; a cell holding a comma, a quote, a carriage
+ * return or a line feed is quoted, its quotes doubled), UTF-8 with a byte order mark so spreadsheets read "£"
+ * right. csv-stringify's CommonJS build quotes a cell only for the record delimiter itself, not for a bare
+ * line feed, so every narrative would split its record: the line breaks are named here.
+ */
 export function renderReportCsv(report: CycleReport): string {
   const rows = reportRows(report).map((r) => r.cells.map(neutraliseFormula));
-  return `\ufeff${stringify([[...ROW_HEADER], ...rows], { record_delimiter: '\r\n' })}`;
+  return `\ufeff${stringify([[...ROW_HEADER], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }

@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { buildCycleReport, CycleReport } from '../cycle-report/cycle-report.js';
 import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
 import { neutraliseFormula, renderReportCsv } from './report-csv.js';
+import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
 
@@ -117,6 +119,73 @@ describe('the report as CSV', () => {
     expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(neutraliseFormula('• fine')).toBe('• fine');
     expect(neutraliseFormula(3)).toBe(3);
+  });
+
+  it.each([
+    ['spaces before =', '   =cmd|" /C calc"!A0'],
+    ['a tab before =', '\t=1+1'],
+    ['a line feed before +', '\n+1'],
+    ['a no-break space before @', '\u00a0@SUM(A1)'],
+    ['a zero-width space before =', '\u200b=1'],
+    ['a byte order mark before -', '\ufeff-2+3'],
+    ['a full-width =', '\uff1dHYPERLINK("http://evil")'],
+    ['a full-width +', '\uff0b1'],
+    ['a full-width -', '\uff0d1'],
+    ['a full-width @', '\uff20SUM(A1)'],
+    ['a small =', '\ufe66cmd'],
+    ['a minus sign', '\u22121+2'],
+    ['a leading tab alone', '\tplain'],
+    ['a leading carriage return alone', '\rplain'],
+    ['a leading NUL', '\u0000=1'],
+    ['a leading escape character', '\u001bplain'],
+  ])('guards a cell that starts with %s', (_what, cell) => {
+    expect(neutraliseFormula(cell)).toBe(`'${cell}`);
+  });
+
+  it.each([['plain words'], ['  indented words'], ['1,930'], ['£758,817.95'], ['x = y'], ['']])(
+    'leaves %j as it is',
+    (cell) => {
+      expect(neutraliseFormula(cell)).toBe(cell);
+    },
+  );
+
+  it('quotes every cell with a line feed, a carriage return, a quote or a comma (RFC 4180)', () => {
+    const awkward = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative: 'First line\nsecond line',
+            comments: 'a bare\rcarriage return',
+          }),
+          approved('S2', 'safe', 'csp', {
+            rag: 'red',
+            narrative: 'say "hello", twice',
+            comments: 'CRLF\r\nhere',
+          }),
+        ],
+      }),
+    );
+    const text = renderReportCsv(awkward);
+    expect(text).toContain('"First line\nsecond line"');
+    expect(text).toContain('"a bare\rcarriage return"');
+    expect(text).toContain('"say ""hello"", twice"');
+    expect(text).toContain('"CRLF\r\nhere"');
+    const records = parse(text, { bom: true }) as string[][];
+    expect(records).toHaveLength(1 + 2);
+    expect(records.every((r) => r.length === ROW_HEADER.length)).toBe(true);
+    expect(records[1][5]).toBe('First line\nsecond line');
+    expect(records[1][10]).toBe('a bare\rcarriage return');
+    expect(records[2][5]).toBe('say "hello", twice');
+    expect(records[2][10]).toBe('CRLF\r\nhere');
+  });
+
+  it('parses back, with a real CSV parser, into exactly the cells of the report', () => {
+    const records = parse(csv, { bom: true }) as string[][];
+    expect(records).toEqual([
+      [...ROW_HEADER],
+      ...reportRows(report).map((r) => r.cells.map((c) => String(neutraliseFormula(c)))),
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
 import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
 import { ReturnTable } from '../../../returns/src/return/return-content.js';
 import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
-import { dotLabel, ragLabel } from '../cycle-report/report-words.js';
+import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { ragChartSvg } from './rag-chart-svg.js';
 
 /** What the page says about where the report came from: now, as at an instant, or a publication. */
@@ -49,6 +49,7 @@ td.progress { overflow-wrap: anywhere; }
 .suggested, .trend, .approval { font-size: 8pt; color: #505a5f; margin-top: 4px; }
 .suggested.differs { color: #0b0c0c; font-weight: bold; }
 tr.awaiting td { color: #505a5f; font-style: italic; }
+.unreadable { border-left: 4px solid #d4351c; padding-left: 6px; margin-top: 6px; }
 .case-study { border-top: 1px solid #b1b4b6; padding-top: 6px; margin-top: 10px; }
 .agency { color: #505a5f; }
 @media print {
@@ -146,6 +147,8 @@ function ragClass(rag: string | null): string {
 
 function measureRow(m: ReportMeasure): string {
   const narrative = m.narrative ? renderNarrative(m.narrative) : '';
+  const note = unreadableNote(m.unreadable);
+  const unreadable = note ? `<p class="unreadable" role="note">${e(note)}</p>` : '';
   const differs = m.suggestedDot !== null && m.dot !== null && m.suggestedDot !== m.dot;
   const trend = m.trend.length
     ? `<p class="trend">Trend: ${m.trend
@@ -159,7 +162,7 @@ function measureRow(m: ReportMeasure): string {
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
-<td class="progress">${narrative}${m.tables.map(returnTable).join('')}</td>
+<td class="progress">${narrative}${m.tables.map(returnTable).join('')}${unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}<p class="approval">${e(m.agency)}. Approved ${e(m.approvedAt.slice(0, 10))} by ${e(m.approvedBy)} (version ${m.version})</p></td>
 </tr>`;

@@ -1,6 +1,6 @@
 import { ReturnTable } from '../../../returns/src/return/return-content.js';
 import { CycleReport } from '../cycle-report/cycle-report.js';
-import { dotLabel, ragLabel } from '../cycle-report/report-words.js';
+import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { narrativeText } from './narrative-text.js';
 
 export const ROW_HEADER = [
@@ -39,7 +39,7 @@ export function reportRows(report: CycleReport): ReportRow[] {
           m.text,
           m.agency,
           ragLabel(m.rag),
-          narrativeText(m.narrative),
+          [narrativeText(m.narrative), unreadableNote(m.unreadable)].filter((t) => t !== '').join('\n\n'),
           m.tables.map(tableText).join('\n\n'),
           dotLabel(m.dot),
           dotLabel(m.suggestedDot),

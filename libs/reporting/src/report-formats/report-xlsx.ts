@@ -20,6 +20,19 @@ const ROWS_PER_TURN = 200;
 
 type Sheet = ExcelJS.Worksheet;
 
+/** The most characters Excel holds in a cell: a longer one makes it call the whole file corrupt. */
+export const EXCEL_CELL_LIMIT = 32_767;
+const CUT_NOTE = ' [cut short: the whole text is in the HTML and CSV report]';
+
+/** Cells as Excel can open them: a text over its limit is cut, and says so. */
+function fit(cells: (string | number)[]): (string | number)[] {
+  return cells.map((cell) =>
+    typeof cell === 'string' && cell.length > EXCEL_CELL_LIMIT
+      ? `${cell.slice(0, EXCEL_CELL_LIMIT - CUT_NOTE.length).replace(/[\ud800-\udbff]$/, '')}${CUT_NOTE}`
+      : cell,
+  );
+}
+
 /**
  * The report as a workbook, written as it is built into `output` (the HTTP response): a summary sheet (title,
  * partnership, period, headline, RAG by theme), the measures with RAG cells coloured and worded, every return
@@ -71,7 +84,7 @@ async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void
   measures.addRow([...ROW_HEADER]).font = { bold: true };
   let written = 0;
   for (const row of reportRows(report)) {
-    const added = measures.addRow(row.cells);
+    const added = measures.addRow(fit(row.cells));
     added.alignment = { vertical: 'top', wrapText: true };
     const colours = FILLS[row.rag ?? 'none'];
     const rag = added.getCell(5);
@@ -88,9 +101,9 @@ async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
   for (const theme of report.themes) {
     for (const m of theme.measures) {
       for (const table of m.tables) {
-        tables.addRow([`${m.ref}: ${table.caption}`]).font = { bold: true };
-        tables.addRow(table.header).font = { bold: true };
-        for (const row of table.rows) tables.addRow(row);
+        tables.addRow(fit([`${m.ref}: ${table.caption}`])).font = { bold: true };
+        tables.addRow(fit(table.header)).font = { bold: true };
+        for (const row of table.rows) tables.addRow(fit(row));
         tables.addRow([]).commit();
       }
       if (++written % ROWS_PER_TURN === 0) await nextTurn();
@@ -106,13 +119,9 @@ async function writeCaseStudies(studies: Sheet, report: CycleReport): Promise<vo
   for (const theme of report.appendix.caseStudies) {
     for (const study of theme.caseStudies) {
       for (const section of study.sections) {
-        const added = studies.addRow([
-          theme.title,
-          study.title,
-          study.agency,
-          section.heading,
-          narrativeText(section.body),
-        ]);
+        const added = studies.addRow(
+          fit([theme.title, study.title, study.agency, section.heading, narrativeText(section.body)]),
+        );
         added.alignment = { vertical: 'top', wrapText: true };
         added.commit();
         if (++written % ROWS_PER_TURN === 0) await nextTurn();

@@ -1,5 +1,5 @@
+import { readableApproval } from '../cycle-report/readable-content.js';
 import { ReportInput, ReportedReturn } from '../cycle-report/report-input.js';
-import { ReturnContent } from '../../../returns/src/return/return-content.js';
 
 /** A small plan (two themes, five measures) and a cycle of it, for the report's unit tests. */
 export function reportInput(overrides: Partial<ReportInput> = {}): ReportInput {
@@ -82,7 +82,8 @@ export function approved(
   measureRef: string,
   themeId: string,
   agencyId: string,
-  content: ReturnContent,
+  /** Stored content: anything, as the log may hold it. */
+  content: unknown,
   extra: Partial<ReportedReturn> = {},
 ): ReportedReturn {
   return {
@@ -91,7 +92,11 @@ export function approved(
     themeId,
     agencyId,
     withdrawn: false,
-    approved: { content, by: 'rita@example.org', at: new Date('2020-04-20T10:00:00Z'), version: 3 },
+    approved: {
+      ...readableApproval({ content, by: 'rita@example.org' }),
+      at: new Date('2020-04-20T10:00:00Z'),
+      version: 3,
+    },
     ...extra,
   };
 }

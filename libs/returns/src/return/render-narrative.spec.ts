@@ -3,7 +3,118 @@ import { renderNarrative } from './render-narrative.js';
 /** Tags left in the output, in order, without attributes: what the page will actually contain. */
 const tags = (html: string) => [...html.matchAll(/<\/?([a-z0-9]+)/gi)].map((m) => m[0]);
 
+/**
+ * Whether the HTML is well formed: every element but br ends with its own end tag, in order, and no link holds
+ * another. Returns the first fault, or null.
+ */
+function structuralFault(html: string): string | null {
+  const open: string[] = [];
+  for (const [tag, closing, name] of html.matchAll(/<(\/?)([a-z0-9]+)[^>]*>/gi)) {
+    if (name === 'br') continue;
+    if (!closing) {
+      if (name === 'a' && open.includes('a')) return `a link inside a link at ${tag}`;
+      open.push(name);
+    } else if (open.pop() !== name) return `${tag} closes something else`;
+  }
+  return open.length > 0 ? `unclosed ${open.join(', ')}` : null;
+}
+
+/** Every href, as the browser would read it. */
+const hrefs = (html: string) =>
+  [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+
+const REFUSED_LINKS = {
+  'javascript:': 'javascript:alert(1)',
+  'JavaScript: in odd case': 'JaVaScRiPt:alert(1)',
+  'a relative path': '/admin',
+  'a relative file': 'approve',
+  'another host without a scheme': '//evil.example/a',
+  'data:': 'data:text/html;base64,PHNjcmlwdD4=',
+  'vbscript:': 'vbscript:msgbox(1)',
+  'a fragment': '#approve',
+};
+const ALLOWED_LINKS = {
+  https: 'https://www.sevenoaks.gov.uk/plan',
+  http: 'http://example.org/a?b=1&c=2',
+  mailto: 'mailto:csu@sevenoaks.gov.uk',
+};
+/** Places a link can stand in a narrative: each wraps the Markdown of two links. */
+const PLACES: Record<string, (first: string, second: string) => string> = {
+  'a paragraph': (a, b) => `Before ${a} middle ${b} after`,
+  'two paragraphs': (a, b) => `${a}\n\n${b} after`,
+  'a bullet': (a, b) => `- ${a} and ${b}\n- next`,
+  'a nested bullet': (a, b) => `- top\n  - ${a}\n  - ${b}\n- next`,
+  'bold and italic': (a, b) => `**${a}** _${b}_ *unclosed ${a}`,
+  'a heading': (a, b) => `# ${a} ${b}`,
+  'a quote': (a, b) => `> ${a}\n> ${b}`,
+  'a table': (a, b) => `| x | y |\n|---|---|\n| ${a} | ${b} |`,
+  'an ordered list': (a, b) => `1. ${a}\n2. ${b}`,
+};
+
 describe('renderNarrative', () => {
+  describe('well-formed HTML whatever the links and markup', () => {
+    const cases = Object.entries(PLACES).flatMap(([place, wrap]) =>
+      Object.entries(REFUSED_LINKS).flatMap(([refused, bad]) =>
+        Object.entries(ALLOWED_LINKS).map(([allowed, good]) => ({
+          name: `${refused} then ${allowed} in ${place}`,
+          markdown: wrap(`[refused words](${bad})`, `[allowed words](${good})`),
+          reversed: wrap(`[allowed words](${good})`, `[refused words](${bad})`),
+          good,
+        })),
+      ),
+    );
+
+    it.each(cases)('$name', ({ markdown, reversed, good }) => {
+      for (const input of [markdown, reversed, `${markdown}\n\n${reversed}\n\n${markdown}`]) {
+        const html = renderNarrative(input);
+        expect({ input, fault: structuralFault(html) }).toEqual({ input, fault: null });
+        expect(
+          hrefs(html).every((href) => ['https:', 'http:', 'mailto:'].includes(new URL(href).protocol)),
+        ).toBe(true);
+        expect(hrefs(html)).toContain(good);
+        expect(html).toContain('refused words');
+        expect(html).not.toMatch(/javascript|vbscript|data:|href="\/|href="#|href="approve/i);
+      }
+    });
+
+    it('closes every link with its own end tag after many refused ones (the report once got </span>)', () => {
+      const html = renderNarrative(
+        '[a](javascript:x) [b](/rel) [c](//h) [d](https://ok.example) tail [e](https://two.example)',
+      );
+      expect(html).toBe(
+        '<p>a b c <a href="https://ok.example" rel="noopener noreferrer">d</a> tail ' +
+          '<a href="https://two.example" rel="noopener noreferrer">e</a></p>',
+      );
+    });
+
+    it.each([
+      ['raw unclosed anchor', '<a href="https://evil.example">swallow [x](https://ok.example)'],
+      ['raw closing tags', '</p></li></ul></a> [x](https://ok.example) </div>'],
+      ['unclosed emphasis and lists', '**bold _italic [x](javascript:1)\n- [y](https://ok.example)\n  - **'],
+      ['a link in a link', '[outer [inner](https://in.example)](https://out.example)'],
+      ['angle-bracket autolinks', '<javascript:alert(1)> <https://ok.example> <//evil.example>'],
+      ['bare addresses', 'www.example.org and https://ok.example/path and ftp://files.example'],
+      ['an entity-written scheme', '[x](javascript&colon;alert(1)) [y](https://ok.example)'],
+    ])('keeps %s well formed', (_what, input) => {
+      const html = renderNarrative(input);
+      expect(structuralFault(html)).toBeNull();
+      expect(
+        hrefs(html).every((href) => ['https:', 'http:', 'mailto:'].includes(new URL(href).protocol)),
+      ).toBe(true);
+    });
+
+    it.each([
+      ['quotes', '>'.repeat(5000) + ' deep'],
+      ['list markers', '- '.repeat(5000) + 'deep'],
+      ['emphasis', '*'.repeat(5000) + 'deep' + '*'.repeat(5000)],
+      ['indented lists', Array.from({ length: 150 }, (_, i) => `${'  '.repeat(i)}- deep ${i}`).join('\n')],
+    ])('shows nesting thousands deep (%s) as text instead of failing', (_what, input) => {
+      const html = renderNarrative(input);
+      expect(structuralFault(html)).toBeNull();
+      expect(html).toContain('deep');
+    });
+  });
+
   describe('the subset', () => {
     it('renders paragraphs, bold, italic and line breaks', () => {
       expect(renderNarrative('The plan is at **98%** on _target_.\nSecond line\n\nNext paragraph')).toBe(

@@ -2,7 +2,8 @@ import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
 
-const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+const SCHEMES = ['http', 'https', 'mailto'];
+const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));
 
 // Raw HTML typed into a narrative is shown as the text it is, never run: escaping it here means nothing an
 // agency lead writes is silently lost, and the sanitiser below is a second wall, not the only one.
@@ -21,25 +22,31 @@ const markdown = new Marked({
   },
 });
 
+/**
+ * The sanitiser walks the parsed tree and writes every element it keeps with its own end tag, so what comes
+ * out is well formed whatever went in. It never renames a tag: sanitize-html 2.18 forgets to clear a renamed
+ * tag that it then discards, and the next element closed at the same depth got the wrong end tag (a link
+ * refused, then one allowed, gave `<a href=...>...</span>`, an anchor that swallowed the rest of the page).
+ */
 const SUBSET: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'ul', 'ol', 'li', 'strong', 'em', 'a', 'br'],
   allowedAttributes: { a: ['href', 'rel'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: {},
+  // A link must go to the web or to a mailbox: any other scheme (javascript:, data:, vbscript:) loses its href
+  // here, and `//host` with it...
+  allowedSchemes: SCHEMES,
+  allowedSchemesByTag: { a: SCHEMES },
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
+  // ...and a link left without an absolute address of those schemes (relative paths too) loses its tag and
+  // keeps its words.
+  exclusiveFilter: (frame) => (frame.tag === 'a' && !isSafeHref(frame.attribs.href) ? 'excludeTag' : false),
   // Tags outside the subset go, their words stay (a blockquote's text, a table's cells)...
   disallowedTagsMode: 'discard',
   // ...except where the words themselves are code or styling.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed'],
-  transformTags: {
-    // A link must go to the web or to a mailbox; anything else (javascript:, data:, relative paths) loses the
-    // link and keeps its words.
-    a: (tagName, attribs): sanitizeHtml.Tag =>
-      SAFE_SCHEMES.has(schemeOf(attribs.href ?? ''))
-        ? { tagName, attribs: { href: attribs.href, rel: 'noopener noreferrer' } }
-        : { tagName: 'span', attribs: {} },
-  },
+  // Lists nested deeper than anyone writes keep their words, not their depth.
+  nestingLimit: 40,
 };
 
 /**
@@ -48,11 +55,28 @@ const SUBSET: sanitizeHtml.IOptions = {
  * a page or the report. Everything else is escaped or stripped.
  */
 export function renderNarrative(narrative: string): string {
-  const html = markdown.parse(narrative, { async: false });
-  return sanitizeHtml(html, SUBSET).trim();
+  // Stored returns are read as they are, and the log has held other things where a narrative belongs.
+  if (typeof narrative !== 'string') return '';
+  return sanitizeHtml(markup(narrative), SUBSET).trim();
 }
 
-/** The scheme a browser would follow: the URL parser drops the spaces, tabs and control characters it would. */
-function schemeOf(href: string): string {
-  return URL.canParse(href) ? new URL(href).protocol : '';
+/**
+ * The Markdown parser recurses once per level of nesting: thousands of nested quotes, list markers or emphasis
+ * signs exhaust the stack. Such a narrative is shown as the plain text it is, in paragraphs, rather than not
+ * at all (or as a failed page).
+ */
+function markup(narrative: string): string {
+  try {
+    return markdown.parse(narrative, { async: false });
+  } catch {
+    return narrative
+      .split(/\n\s*\n/)
+      .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\r?\n/g, '<br />')}</p>`)
+      .join('\n');
+  }
+}
+
+/** An absolute address a browser would follow to the web or a mailbox (the URL parser drops the spaces, tabs and control characters it would). */
+function isSafeHref(href: string | undefined): boolean {
+  return href !== undefined && URL.canParse(href) && SAFE_SCHEMES.has(new URL(href).protocol);
 }
