@@ -112,7 +112,14 @@ describe('the log stays valid (e2e)', () => {
       'POST',
       '/cycles',
       JSON.stringify({ ...cycle, label: 'DEEP' }).replace('"DEEP"', `${'['.repeat(5000)}${']'.repeat(5000)}`),
-      `label${'[0]'.repeat(15)}`,
+      'label',
+    ],
+    [
+      'a 2 MB body of brackets, a million deep',
+      'PUT',
+      '/returns/{returnId}/draft',
+      `${'['.repeat(999_999)}${']'.repeat(999_999)}`,
+      'body',
     ],
     ['a list as the whole body', 'PUT', '/returns/{returnId}/draft', '[{"rag":"red"}]', 'body'],
     [

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { Request } from 'express';
-import { findHostileInput, MAX_BODY_DEPTH, rejectHostileInput } from './hostile-input.js';
+import { findHostileInput, MAX_BODY_DEPTH, refuseDeepJson, rejectHostileInput } from './hostile-input.js';
 
 /** JSON nested `depth` lists deep, as JSON.parse would hand it over (built without recursion). */
 function nested(depth: number): unknown {
@@ -83,5 +83,45 @@ describe('rejectHostileInput', () => {
     const error = run(req);
     expect(error).toBeInstanceOf(BadRequestException);
     expect(problemOf(error)).toMatchObject({ status: 400, errors: [{ field, rule }] });
+  });
+});
+
+describe('refuseDeepJson', () => {
+  const catchError = (act: () => void): unknown => {
+    try {
+      act();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('not refused');
+  };
+  const problemOf = (e: unknown) => (e as BadRequestException).getResponse();
+  const check = (json: string) => () => refuseDeepJson(undefined, undefined, Buffer.from(json));
+
+  it('takes bodies as deep as the limit, and brackets inside strings', () => {
+    expect(check(`${'['.repeat(MAX_BODY_DEPTH)}${']'.repeat(MAX_BODY_DEPTH)}`)).not.toThrow();
+    expect(
+      check(JSON.stringify({ narrative: '[[[[[[[[[[[[[[[[[[[[[[[[[ \\" {{{{{{{{{{{{{{{{{{{{{{' })),
+    ).not.toThrow();
+    expect(check('{"a":[{"b":[]},{"c":{}}],"d":"]]]]"}')).not.toThrow();
+  });
+
+  it('names the top-level field that nests too deep', () => {
+    const body = `{"label":"x", "a\\"b":[], "tables":${'['.repeat(40)}${']'.repeat(40)}}`;
+    expect(problemOf(catchError(check(body)))).toMatchObject({
+      errors: [{ field: 'tables', rule: 'max-depth' }],
+    });
+    expect(problemOf(catchError(check(`[${'['.repeat(40)}${']'.repeat(40)}]`)))).toMatchObject({
+      errors: [{ field: 'body', rule: 'max-depth' }],
+    });
+  });
+
+  it('refuses one level more, and a 2 MB body of brackets, before it is parsed', () => {
+    expect(check(`${'{"a":'.repeat(MAX_BODY_DEPTH + 1)}1${'}'.repeat(MAX_BODY_DEPTH + 1)}`)).toThrow(
+      BadRequestException,
+    );
+    const started = Date.now();
+    expect(check(`${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`)).toThrow(BadRequestException);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -61,6 +61,63 @@ export function findHostileInput(value: unknown, root: string): InputProblem | n
   return null;
 }
 
+/**
+ * The JSON body parser's `verify` hook: refuses nesting deeper than MAX_BODY_DEPTH from the raw bytes, before
+ * JSON.parse spends seconds on a 2 MB body of brackets (a million deep took 3 s here). One pass over the bytes,
+ * skipping strings, remembering the top-level field it is in so the problem can name it.
+ */
+export function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  /** In the root object, after its `{` or a `,`: the next string is a field name. */
+  let expectField = false;
+  let fieldStart = -1;
+  let field = 'body';
+  let rootIsObject = false;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (byte === BACKSLASH) escaped = true;
+      else if (byte === QUOTE) {
+        inString = false;
+        if (fieldStart >= 0) field = fieldName(raw.subarray(fieldStart, i + 1));
+        fieldStart = -1;
+      }
+    } else if (byte === QUOTE) {
+      inString = true;
+      if (expectField) fieldStart = i;
+      expectField = false;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      depth += 1;
+      if (depth === 1) rootIsObject = expectField = byte === OPEN_BRACE;
+      if (depth > MAX_BODY_DEPTH) {
+        throw inputProblem([
+          {
+            field,
+            rule: 'max-depth',
+            message: `${field} nests too deep: no request goes more than ${MAX_BODY_DEPTH} levels down`,
+          },
+        ]);
+      }
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) depth -= 1;
+    else if (byte === COMMA && depth === 1 && rootIsObject) expectField = true;
+  }
+}
+
+function fieldName(quoted: Buffer): string {
+  try {
+    return String(JSON.parse(quoted.toString('utf8')));
+  } catch {
+    return 'body';
+  }
+}
+
+const [QUOTE, BACKSLASH, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE] = [
+  0x22, 0x5c, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d,
+];
+
 /** A 400 problem in the shape the validation pipe answers with, so clients read one format. */
 export function inputProblem(problems: InputProblem[]): BadRequestException {
   return new BadRequestException({
