@@ -23,6 +23,23 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 10: IsOptional lets null past every other rule of a field; `"cycleId": null` reached the log so.
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'Use Optional() from libs/http/src/fields.ts: optional means left out, not null.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JavaScript files (configs, scripts) run on Node.
     files: ['**/*.{js,cjs,mjs}'],
     languageOptions: {

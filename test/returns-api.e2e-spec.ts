@@ -163,7 +163,7 @@ describe('returns API (e2e)', () => {
         400,
         null,
         'dueDate',
-        'isDateString',
+        'isCalendarDate',
       );
       expectProblem(
         await call('POST', `/returns/${s1}/extend`, as.coordinator, { dueDate: '2030-04-30', reason: 'x' }),

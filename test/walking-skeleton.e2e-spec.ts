@@ -137,7 +137,7 @@ describe('walking skeleton (e2e)', () => {
     expect(drafted.status).toBe(400);
     expect(drafted.headers.get('content-type')).toContain('application/problem+json');
     expect(drafted.body.errors).toEqual([
-      expect.objectContaining({ field: 'dueDate', rule: 'isDateString' }),
+      expect.objectContaining({ field: 'dueDate', rule: 'isCalendarDate' }),
     ]);
 
     const ok = await call('POST', '/cycles', as.coordinator, {

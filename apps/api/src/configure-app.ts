@@ -8,6 +8,7 @@ import { csrf } from '../../../libs/web/src/csrf.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter, problemValidationPipe } from '../../../libs/http/src/index.js';
+import { refuseDeepJson, rejectHostileInput } from '../../../libs/http/src/hostile-input.js';
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {
@@ -16,8 +17,11 @@ export function configureApi(app: INestApplication): INestApplication {
   configureWeb(app, config);
   // Parsers first (Nest would add them only at init, after these middlewares): CSRF reads the form body.
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: '2mb' });
+  // Nest's types leave out body-parser's `verify` (it uses it for rawBody, off here); express gets it as given.
+  express.useBodyParser('json', { limit: '2mb', verify: refuseDeepJson } as { limit: string });
   express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
+  // Before anything reads the request: NUL, lone surrogates, deep nesting and list bodies are a 400 here.
+  app.use(rejectHostileInput);
   app.use(cookieParser());
   const { protect, generateCsrfToken } = csrf(config);
   app.use(protect);

@@ -18,6 +18,10 @@ describe('parseAsAt', () => {
     ['2020-02-30T12:00:00Z', 'is not a real date and time'],
     ['2020-04-30T25:00:00Z', 'is not a real date and time'],
     ['2030-01-01T00:00:00Z', 'must not be in the future'],
+    // Issue 10: year 0000 reached PostgreSQL ("date/time field value out of range") and answered 500.
+    ['0000-01-01T00:00:00Z', 'must be in 1900 or later'],
+    ['0001-01-01T00:00:00+14:00', 'must be in 1900 or later'],
+    ['1899-12-31T23:59:59Z', 'must be in 1900 or later'],
   ])('refuses %s as a 400 problem naming asAt', (raw, message) => {
     try {
       parseAsAt(raw, now);

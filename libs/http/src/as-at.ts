@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { CALENDAR_YEARS } from '../../returns/src/calendar-date.js';
 
 // A full instant with its zone, e.g. 2020-04-30T12:00:00Z or 2020-04-30T13:00:00+01:00: a bare date would
 // leave open which midnight, and a time without a zone which clock.
@@ -6,7 +7,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 /**
  * The `asAt` query parameter as a Date, or undefined when absent. A bad one is a 400 problem naming the field:
- * not an instant with a zone, not a real date, or later than now (the future has no events yet).
+ * not an instant with a zone, not a real date, before 1900 (year 0000 is not even one PostgreSQL can compare
+ * with), or later than now (the future has no events yet).
  */
 export function parseAsAt(raw: string | undefined, now: Date, field = 'asAt'): Date | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -17,9 +19,11 @@ export function parseAsAt(raw: string | undefined, now: Date, field = 'asAt'): D
     ? 'must be an instant with its time zone, such as 2020-04-30T12:00:00Z'
     : Number.isNaN(date.getTime()) || !sameCalendarDate(value, date)
       ? 'is not a real date and time'
-      : date.getTime() > now.getTime()
-        ? 'must not be in the future'
-        : null;
+      : date.getUTCFullYear() < CALENDAR_YEARS.first
+        ? `must be in ${CALENDAR_YEARS.first} or later`
+        : date.getTime() > now.getTime()
+          ? 'must not be in the future'
+          : null;
   if (problem) {
     throw new BadRequestException({
       type: 'https://partner-returns.dev/problems/validation',

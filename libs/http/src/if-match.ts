@@ -3,7 +3,8 @@ import { BadRequestException } from '@nestjs/common';
 /** The version a client read, from `If-Match: "3"` (an ETag we issued); undefined when it sent none. */
 export function versionFromIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header === '*') return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  // At most 9 digits: a version is an integer column, and 99999999999999999999 is no ETag we issued.
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match) {
     throw new BadRequestException({
       type: 'https://partner-returns.dev/problems/validation',

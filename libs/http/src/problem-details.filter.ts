@@ -55,6 +55,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           : {}),
       };
     }
+    // Express wraps an error thrown in a body parser's verify hook (see refuseDeepJson): answer the one inside.
+    if (exception instanceof HttpException && exception.cause instanceof HttpException) {
+      return this.toProblem(exception.cause);
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();

@@ -1,4 +1,7 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { TEXT_FAULT_MESSAGES, textFault } from '../../returns/src/well-formed/storable-text.js';
+import { EACH_IS_OBJECT, isObject } from './fields.js';
+import { inputProblem } from './hostile-input.js';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; rule: string; message: string }[] {
   return errors.flatMap((error) => {
@@ -7,17 +10,52 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; rule:
         ? `${parent}[${error.property}]`
         : `${parent}.${error.property}`
       : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({ field, rule, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    const own = Object.entries(error.constraints ?? {}).flatMap(([rule, message]) =>
+      rule === EACH_IS_OBJECT && Array.isArray(error.value)
+        ? itemsThatAreNotObjects(error.value, field)
+        : [{ field, rule, message }],
+    );
+    // An item that is not an object has no fields to report: the nested errors class-validator adds for it
+    // ("must be either object or array", or none at all for a list) say less than the item's own.
+    const notObjects = new Set(own.filter((e) => e.rule === 'isObject').map((e) => e.field));
+    return [...own, ...flatten(error.children ?? [], field).filter((e) => !notObjects.has(e.field))];
   });
+}
+
+/** `caseStudies: [[]]` answered at caseStudies[0], the item itself. */
+function itemsThatAreNotObjects(items: unknown[], field: string) {
+  return items.flatMap((item, i) =>
+    isObject(item)
+      ? []
+      : [{ field: `${field}[${i}]`, rule: 'isObject', message: `${field}[${i}] must be an object` }],
+  );
+}
+
+/**
+ * class-validator with problem+json errors, and one check of its own: a path parameter (`:cycleId`) holding
+ * text no id can hold (a NUL from `%00`) is refused by name before a handler can look it up. Bodies and
+ * queries get the same check earlier, in rejectHostileInput.
+ */
+class ProblemValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param' && typeof value === 'string') {
+      const fault = textFault(value);
+      const field = metadata.data ?? 'path';
+      if (fault)
+        throw inputProblem([{ field, rule: fault, message: `${field} ${TEXT_FAULT_MESSAGES[fault]}` }]);
+    }
+    return super.transform(value, metadata);
+  }
 }
 
 /** class-validator errors as problem+json: every field with the rule it broke. */
 export function problemValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ProblemValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
+    // Values stay on the errors (never in the answer) so a list of objects can name the item that is not one.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const list = flatten(errors);
       return new BadRequestException({

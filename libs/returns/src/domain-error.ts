@@ -1,3 +1,5 @@
+import { TEXT_FAULT_MESSAGES, textFault } from './well-formed/storable-text.js';
+
 /**
  * A rule said no. `code` is stable for clients; `status` is how the API answers: 409 when the thing's state
  * forbids it now, 422 when the request itself breaks a rule (missing reason, RAG not given).
@@ -27,9 +29,12 @@ export interface Actor {
   cycleId?: string;
 }
 
-export function requireReason(reason: string | undefined | null, what: string): string {
-  const trimmed = reason?.trim() ?? '';
+export function requireReason(reason: unknown, what: string): string {
+  const trimmed = typeof reason === 'string' ? reason.trim() : '';
   if (!trimmed) throw new DomainError('reason-required', `A reason is required to ${what}`, 422, 'reason');
+  const fault = textFault(trimmed);
+  if (fault)
+    throw new DomainError('malformed-text', `The reason ${TEXT_FAULT_MESSAGES[fault]}`, 422, 'reason');
   return trimmed;
 }
 

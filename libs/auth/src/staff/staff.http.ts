@@ -6,13 +6,12 @@ import {
   IsEmail,
   IsIn,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Optional } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
 
@@ -44,7 +43,7 @@ export class CreateStaffDto {
     example: ['health'],
   })
   /** For reviewers: the themes they review (they hear of submissions in these); none means every theme. */
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(/^[a-z0-9-]{1,64}$/, { each: true })

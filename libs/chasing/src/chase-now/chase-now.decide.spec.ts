@@ -38,6 +38,11 @@ describe('decideChaseNow', () => {
       'agency-not-in-cycle',
     ],
     [
+      'the agency id names nothing',
+      () => decideChaseNow(coordinator, open, new Map([['', 1]]), new Set(['']), ''),
+      'agency-not-in-cycle',
+    ],
+    [
       'nobody owes anything',
       () => decideChaseNow(coordinator, open, new Map(), inCycle, null),
       'nothing-outstanding',

@@ -1,5 +1,6 @@
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
+import { isWellFormedId } from '../../../returns/src/well-formed/ids.js';
 
 /**
  * "Chase now": the coordinator asks for a chase outside the schedule, for one agency or for every agency that
@@ -18,7 +19,8 @@ export function decideChaseNow(
     throw new DomainError(`cycle-${cycle.status}`, 'Only an open cycle has agencies to chase', 409);
   }
   if (agencyId !== null) {
-    if (!inCycle.has(agencyId))
+    // An id that cannot name an agency is one the cycle does not have, however the set is keyed.
+    if (!isWellFormedId('slug', agencyId) || !inCycle.has(agencyId))
       throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 404);
     if (!outstandingByAgency.get(agencyId)) {
       throw new DomainError('nothing-outstanding', 'That agency has submitted every return it owes', 409);

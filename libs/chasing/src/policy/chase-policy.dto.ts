@@ -1,26 +1,24 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject, Optional } from '../../../http/src/fields.js';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export class SendWindowDto {
-  @ApiPropertyOptional({ example: '09:00' }) @IsOptional() @Matches(TIME) from?: string;
-  @ApiPropertyOptional({ example: '17:00' }) @IsOptional() @Matches(TIME) to?: string;
+  @ApiPropertyOptional({ example: '09:00' }) @Optional() @IsString() @Matches(TIME) from?: string;
+  @ApiPropertyOptional({ example: '17:00' }) @Optional() @IsString() @Matches(TIME) to?: string;
   @ApiPropertyOptional({ example: 'Europe/London' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timeZone?: string;
@@ -30,9 +28,12 @@ export class SendWindowDto {
 export class ChasePolicyDto {
   @ApiPropertyOptional({
     example: [10, 3],
-    description: 'Reminders this many working days before the due date',
+    description: 'Reminders this many working days before the due date (1 to 60 each)',
+    type: 'integer',
+    isArray: true,
+    maxItems: 10,
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10)
   @IsInt({ each: true })
@@ -41,12 +42,18 @@ export class ChasePolicyDto {
   remindWorkingDaysBefore?: number[];
 
   @ApiPropertyOptional({ example: true, description: 'A reminder on the due date itself' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   onDueDate?: boolean;
 
-  @ApiPropertyOptional({ example: 5, description: 'While overdue, a chase every this many working days' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: 5,
+    description: 'While overdue, a chase every this many working days',
+    type: 'integer',
+    minimum: 1,
+    maximum: 60,
+  })
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(60)
@@ -55,8 +62,11 @@ export class ChasePolicyDto {
   @ApiPropertyOptional({
     example: 2,
     description: 'After this many overdue chases, escalate to the coordinators and the senior contact',
+    type: 'integer',
+    minimum: 0,
+    maximum: 20,
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(20)
@@ -66,8 +76,7 @@ export class ChasePolicyDto {
     type: SendWindowDto,
     description: 'Mail goes out only in these hours, on working days',
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SendWindowDto)
+  @Optional()
+  @NestedObject(() => SendWindowDto)
   sendWindow?: SendWindowDto;
 }

@@ -29,6 +29,16 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The policy a cycle is drafted with: the defaults for whatever was not given, checked field by field. */
 export function resolveChasePolicy(given: Partial<ChasePolicy> | undefined): ChasePolicy {
+  const invalid = (field: string, message: string) =>
+    new DomainError('invalid-chase-policy', message, 422, field ? `chasePolicy.${field}` : 'chasePolicy');
+  // Shapes first: whatever reaches the event must be what a ChasePolicy is, not merely truthy.
+  if (given !== undefined && !isPlainObject(given)) throw invalid('', 'The chase policy must be an object');
+  if (given?.sendWindow !== undefined && !isPlainObject(given.sendWindow))
+    throw invalid('sendWindow', 'The send window must be an object');
+  if (given?.remindWorkingDaysBefore !== undefined && !Array.isArray(given.remindWorkingDaysBefore))
+    throw invalid('remindWorkingDaysBefore', 'Reminders are a list of working days');
+  if (given?.onDueDate !== undefined && typeof given.onDueDate !== 'boolean')
+    throw invalid('onDueDate', 'onDueDate is true or false');
   // Parts left out may arrive as keys holding undefined (DTO class fields): they take the default too.
   const givenWindow = Object.fromEntries(
     Object.entries(given?.sendWindow ?? {}).filter(([, value]) => value !== undefined),
@@ -44,18 +54,26 @@ export function resolveChasePolicy(given: Partial<ChasePolicy> | undefined): Cha
       given?.escalateAfterOverdueChases ?? DEFAULT_CHASE_POLICY.escalateAfterOverdueChases,
     sendWindow: window,
   };
-  const invalid = (field: string, message: string) =>
-    new DomainError('invalid-chase-policy', message, 422, `chasePolicy.${field}`);
-  if (!policy.remindWorkingDaysBefore.every((n) => Number.isInteger(n) && n >= 1 && n <= 60)) {
+  if (!policy.remindWorkingDaysBefore.every((n) => isIntegerIn(n, 1, 60))) {
     throw invalid('remindWorkingDaysBefore', 'Reminders are whole numbers of working days from 1 to 60');
   }
-  if (!Number.isInteger(policy.overdueEveryWorkingDays) || policy.overdueEveryWorkingDays < 1) {
-    throw invalid('overdueEveryWorkingDays', 'Overdue chases must be at least 1 working day apart');
+  if (!isIntegerIn(policy.overdueEveryWorkingDays, 1, 60)) {
+    throw invalid(
+      'overdueEveryWorkingDays',
+      'Overdue chases are at least 1 working day apart, and at most 60',
+    );
   }
-  if (!Number.isInteger(policy.escalateAfterOverdueChases) || policy.escalateAfterOverdueChases < 0) {
-    throw invalid('escalateAfterOverdueChases', 'Escalation comes after 0 or more overdue chases');
+  if (!isIntegerIn(policy.escalateAfterOverdueChases, 0, 20)) {
+    throw invalid('escalateAfterOverdueChases', 'Escalation comes after 0 to 20 overdue chases');
   }
-  if (!TIME.test(window.from) || !TIME.test(window.to) || window.from >= window.to) {
+  if (typeof window.timeZone !== 'string') throw invalid('sendWindow.timeZone', 'The time zone is a name');
+  if (
+    typeof window.from !== 'string' ||
+    typeof window.to !== 'string' ||
+    !TIME.test(window.from) ||
+    !TIME.test(window.to) ||
+    window.from >= window.to
+  ) {
     throw invalid('sendWindow', 'The send window is two times "HH:MM", the first before the second');
   }
   try {
@@ -64,4 +82,12 @@ export function resolveChasePolicy(given: Partial<ChasePolicy> | undefined): Cha
     throw invalid('sendWindow.timeZone', `Unknown time zone ${window.timeZone}`);
   }
   return policy;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): boolean {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 }

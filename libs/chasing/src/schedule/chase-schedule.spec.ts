@@ -78,6 +78,25 @@ describe('plannedSteps (default policy)', () => {
       resolveChasePolicy({ sendWindow: { from: '09:00', to: '17:00', timeZone: 'Mars/Olympus' } }),
     ).toThrow(expect.objectContaining({ field: 'chasePolicy.sendWindow.timeZone' }));
   });
+
+  // Issue 10: the rules store what they were given, so a shape HTTP validation missed must stop here.
+  it.each<[string, unknown, string]>([
+    ['a list instead of a policy', [], 'chasePolicy'],
+    ['a list instead of a send window', { sendWindow: [] }, 'chasePolicy.sendWindow'],
+    ['text instead of reminders', { remindWorkingDaysBefore: 'abc' }, 'chasePolicy.remindWorkingDaysBefore'],
+    ['"yes" instead of true', { onDueDate: 'yes' }, 'chasePolicy.onDueDate'],
+    [
+      'overdue chases a lifetime apart',
+      { overdueEveryWorkingDays: 1e9 },
+      'chasePolicy.overdueEveryWorkingDays',
+    ],
+    ['a number as the time zone', { sendWindow: { timeZone: 5 } }, 'chasePolicy.sendWindow.timeZone'],
+    ['null as a time', { sendWindow: { from: null } }, 'chasePolicy.sendWindow'],
+  ])('refuses %s', (_what, given, field) => {
+    expect(() => resolveChasePolicy(given as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-chase-policy', field }),
+    );
+  });
 });
 
 describe('dueChase: what an agency is due on a given day', () => {

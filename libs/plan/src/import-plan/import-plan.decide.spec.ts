@@ -1,6 +1,7 @@
 import { PlanFile } from '../plan-file.js';
 import { PartnershipEvent, PlanEvent } from '../plan.events.js';
 import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
+import { thenError } from '../../../returns/src/testing/decide-spec.js';
 import { decideImportPlan } from './import-plan.decide.js';
 
 const file = (): PlanFile => ({
@@ -140,5 +141,41 @@ describe('decideImportPlan', () => {
     without.themes[0].measures.splice(1, 1);
     const { partnershipEvents } = reimport(file(), without);
     expect(partnershipEvents).toEqual([{ type: 'AgencyRetired', data: { agencyId: 'council' } }]);
+  });
+
+  // Issue 10: the parser checks all of this with lines; the rules refuse it too, so nothing bad is recorded.
+  it.each<[string, (f: PlanFile) => void, string]>([
+    ['a partnership id that names nothing', (f) => (f.partnership.id = 'Somewhere LSP'), 'partnership.id'],
+    ['a null plan id', (f) => (f.plan.id = null as never), 'plan.id'],
+    ['year 0000', (f) => (f.plan.periodStart = '0000-04-01'), 'plan.periodStart'],
+    ['a NUL in a name', (f) => (f.agencies[0].name = 'The\u0000Council'), 'agencies[0].name'],
+    ['half a surrogate pair', (f) => (f.themes[0].title = '\ud800'), 'themes[0].title'],
+    [
+      'a list where a contact belongs',
+      (f) => (f.agencies[0].contacts = [[]] as never),
+      'agencies[0].contacts[0]',
+    ],
+    ['no email', (f) => (f.agencies[1].contacts[0].email = 'bob'), 'agencies[1].contacts[0].email'],
+    [
+      'a role that is not one',
+      (f) => (f.agencies[1].contacts[0].role = 'rol' as never),
+      'agencies[1].contacts[0].role',
+    ],
+    ['an empty measure reference', (f) => (f.themes[0].measures[1].ref = ''), 'themes[0].measures[1].ref'],
+    [
+      'a lead agency that is a list',
+      (f) => (f.themes[0].measures[0].leadAgency = ['x'] as never),
+      'themes[0].measures[0].leadAgency',
+    ],
+    ['measures that are not a list', (f) => (f.themes[0].measures = {} as never), 'themes[0].measures'],
+  ])('refuses a file with %s (malformed-plan 422)', (_what, spoil, field) => {
+    const spoilt = file();
+    spoil(spoilt);
+    thenError(
+      () => decideImportPlan(spoilt, initialPartnership(), initialPlan()),
+      'malformed-plan',
+      422,
+      field,
+    );
   });
 });

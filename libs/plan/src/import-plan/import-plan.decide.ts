@@ -1,6 +1,7 @@
 import { PlanFile } from '../plan-file.js';
 import { MeasureFields, PartnershipEvent, PlanEvent, ThemeFields } from '../plan.events.js';
 import { PartnershipState, PlanState } from '../plan.state.js';
+import { requireWellFormedPlan } from './well-formed-plan.js';
 
 export interface ImportPlanDecision {
   partnershipEvents: PartnershipEvent[];
@@ -16,6 +17,7 @@ export function decideImportPlan(
   partnership: PartnershipState,
   plan: PlanState,
 ): ImportPlanDecision {
+  requireWellFormedPlan(file);
   const partnershipEvents: PartnershipEvent[] = [];
   const planEvents: PlanEvent[] = [];
 

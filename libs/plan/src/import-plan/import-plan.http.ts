@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, Optional } from '../../../http/src/index.js';
 import { metadataFor } from '../../../returns/src/command-envelope.js';
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { parsePlanFile } from '../parse-plan-file.js';
@@ -15,7 +15,7 @@ export class ImportPlanDto {
   yaml: string;
 
   @ApiPropertyOptional({ description: 'Only report what would change; record nothing' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   dryRun?: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from '../../../http/src/index.js';
 import { REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
 
 export class ReportQuery {
@@ -7,7 +8,7 @@ export class ReportQuery {
     enum: REPORT_FORMATS,
     description: 'json (default), html, csv, xlsx or pdf; otherwise the Accept header decides',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
 
@@ -15,7 +16,7 @@ export class ReportQuery {
     description: 'The report as it stood at this instant, replayed from the events',
     example: '2020-04-30T12:00:00Z',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(40)
   asAt?: string;
@@ -24,7 +25,7 @@ export class ReportQuery {
     description: 'A published report, frozen: "latest" or a publication number',
     example: 'latest',
   })
-  @IsOptional()
+  @Optional()
   @Matches(/^(latest|[1-9][0-9]{0,5})$/, { message: 'published must be "latest" or a publication number' })
   published?: string;
 }

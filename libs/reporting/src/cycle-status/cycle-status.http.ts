@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
+import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
@@ -15,7 +15,7 @@ export class CycleStatusQuery {
     description: 'The status as it stood at this instant',
     example: '2020-04-30T12:00:00Z',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(40)
   asAt?: string;

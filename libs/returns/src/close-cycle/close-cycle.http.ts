@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Optional } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { CloseCycleCommand } from './close-cycle.command.js';
@@ -15,12 +15,12 @@ export class CloseCycleDto {
       'Close even though some returns are neither approved nor withdrawn (a reason is then required)',
     default: false,
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   force?: boolean;
 
   @ApiPropertyOptional({ description: 'Why the cycle closes with returns unresolved', maxLength: 2000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   reason?: string;

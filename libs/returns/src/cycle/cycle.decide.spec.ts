@@ -134,6 +134,42 @@ describe('decideCycle', () => {
     it.each(['', '   '])('refuses a blank label %j (label-required 422, field label)', (label) => {
       thenError(() => when(given(), draft({ label })), 'label-required', 422, 'label');
     });
+
+    // Issue 10: `"cycleId": null` got through HTTP validation and wrote a cycle into stream `cycle:null`.
+    it.each<[keyof CycleFacts, unknown]>([
+      ['cycleId', null],
+      ['cycleId', undefined],
+      ['cycleId', ''],
+      ['cycleId', 'Y1 2019'],
+      ['cycleId', 'y1.S1'],
+      ['cycleId', 'y1\u0000'],
+      ['cycleId', 'x'.repeat(65)],
+      ['partnershipId', null],
+      ['partnershipId', ['lsp']],
+      ['planId', { id: 'plan' }],
+    ])('refuses %s %j, an id that names nothing (invalid-id 422)', (field, value) => {
+      thenError(() => when(given(), draft({ [field]: value })), 'invalid-id', 422, field);
+    });
+
+    it.each<[string, unknown]>([
+      ['year 0000', '0000-01-01'],
+      ['year 0020, a typo for 2020', '0020-04-30'],
+      ['year 9999', '9999-12-31'],
+      ['a date and time', '2020-04-30T00:00:00Z'],
+      ['null', null],
+      ['a number', 20200430],
+    ])('refuses a due date of %s (invalid-date 422)', (_what, dueDate) => {
+      thenError(() => when(given(), draft({ dueDate: dueDate as string })), 'invalid-date', 422, 'dueDate');
+    });
+
+    it.each<[string, unknown, string]>([
+      ['null', null, 'label-required'],
+      ['a list', ['Year 1'], 'label-required'],
+      ['a NUL character', 'Year\u00001', 'malformed-text'],
+      ['half a surrogate pair', 'Year \ud800', 'malformed-text'],
+    ])('refuses a label holding %s', (_what, label, code) => {
+      thenError(() => when(given(), draft({ label: label as string })), code, 422, 'label');
+    });
   });
 
   describe('OpenCycle', () => {
@@ -184,6 +220,21 @@ describe('decideCycle', () => {
         'measureRefs',
       );
       expect(error.message).toContain('X9');
+    });
+
+    it.each<[unknown, string]>([
+      ['S1', 'measureRefs'],
+      [[null], 'measureRefs[0]'],
+      [['S1', ''], 'measureRefs[1]'],
+      [[['S1']], 'measureRefs[0]'],
+      [['S1\u0000'], 'measureRefs[0]'],
+    ])('refuses measureRefs %j, not a list of references (invalid-id 422)', (measureRefs, field) => {
+      thenError(
+        () => when(given(drafted), { ...open(), measureRefs } as CycleCommand),
+        'invalid-id',
+        422,
+        field,
+      );
     });
 
     it('refuses an empty choice of measures (no-measures 422, field measureRefs)', () => {
@@ -243,11 +294,22 @@ describe('decideCycle', () => {
       ]);
     });
 
-    it.each([undefined, '', '  '])(
+    it.each([true, 'false', 1, 'yes'])('is forced only by force: true, not by %j', (force) => {
+      const command = close(['y1.C3'], { force: force as boolean, reason: 'Board meets' });
+      if (force === true) expect(when(given(drafted, opened), command)).toHaveLength(1);
+      else thenError(() => when(given(drafted, opened), command), 'returns-unresolved', 409);
+    });
+
+    it('refuses a reason that cannot be stored (malformed-text 422, field reason)', () => {
+      const command = close(['y1.C3'], { force: true, reason: 'Board\u0000meets' });
+      thenError(() => when(given(drafted, opened), command), 'malformed-text', 422, 'reason');
+    });
+
+    it.each([undefined, '', '  ', 42, ['Board meets']])(
       'refuses to force a close without a reason (reason-required 422, field reason) — %j',
       (reason) => {
         thenError(
-          () => when(given(drafted, opened), close(['y1.C3'], { force: true, reason })),
+          () => when(given(drafted, opened), close(['y1.C3'], { force: true, reason: reason as string })),
           'reason-required',
           422,
           'reason',

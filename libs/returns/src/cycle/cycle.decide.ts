@@ -1,6 +1,8 @@
 import { resolveChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
-import { isCalendarDate } from '../calendar-date.js';
+import { CALENDAR_YEARS, isCalendarDate } from '../calendar-date.js';
 import { Actor, DomainError, requireReason } from '../domain-error.js';
+import { requireWellFormedId } from '../well-formed/ids.js';
+import { TEXT_FAULT_MESSAGES, textFault } from '../well-formed/storable-text.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleEvent } from './cycle.events.js';
 import { CycleFacts, CycleState } from './cycle.state.js';
@@ -37,9 +39,17 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     case 'DraftCycle': {
       if (state.status !== 'none') throw new DomainError('cycle-exists', 'That cycle already exists', 409);
       const { type: _type, actor: _actor, ...facts } = command;
+      for (const field of ['cycleId', 'partnershipId', 'planId'] as const) {
+        requireWellFormedId('slug', facts[field], field);
+      }
       for (const field of ['periodStart', 'periodEnd', 'dueDate'] as const) {
         if (!isCalendarDate(facts[field])) {
-          throw new DomainError('invalid-date', `${field} must be a date written YYYY-MM-DD`, 422, field);
+          throw new DomainError(
+            'invalid-date',
+            `${field} must be a real date written YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
+            422,
+            field,
+          );
         }
       }
       if (facts.periodEnd <= facts.periodStart) {
@@ -58,8 +68,11 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           'dueDate',
         );
       }
-      if (!facts.label?.trim())
+      if (typeof facts.label !== 'string' || !facts.label.trim())
         throw new DomainError('label-required', 'Give the cycle a label', 422, 'label');
+      const labelFault = textFault(facts.label);
+      if (labelFault)
+        throw new DomainError('malformed-text', `label ${TEXT_FAULT_MESSAGES[labelFault]}`, 422, 'label');
       return [
         { type: 'CycleDrafted', data: { ...facts, chasePolicy: resolveChasePolicy(facts.chasePolicy) } },
       ];
@@ -68,6 +81,11 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       if (state.status !== 'drafted')
         throw new DomainError(`cycle-${state.status}`, `The cycle is already ${state.status}`, 409);
       const byRef = new Map(command.planMeasures.map((m) => [m.ref, m]));
+      if (command.measureRefs !== undefined) {
+        if (!Array.isArray(command.measureRefs))
+          throw new DomainError('invalid-id', 'measureRefs must be a list', 422, 'measureRefs');
+        command.measureRefs.forEach((ref, i) => requireWellFormedId('measureRef', ref, `measureRefs[${i}]`));
+      }
       const refs = command.measureRefs ?? command.planMeasures.map((m) => m.ref);
       const unknown = refs.filter((ref) => !byRef.has(ref));
       if (unknown.length > 0) {
@@ -95,7 +113,8 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       if (state.status !== 'open')
         throw new DomainError(`cycle-${state.status}`, `Only an open cycle can be closed`, 409);
       const unresolved = command.unresolvedReturnIds;
-      if (unresolved.length > 0 && !command.force) {
+      // Only a real `true` forces: a stray "false" string must not close a cycle with returns outstanding.
+      if (unresolved.length > 0 && command.force !== true) {
         throw new DomainError(
           'returns-unresolved',
           `${unresolved.length} return(s) are not yet approved or withdrawn; close with force and a reason to close anyway`,

@@ -22,9 +22,11 @@ const opened: CycleEvent = {
   type: 'CycleOpened',
   data: { openedAt: '2020-07-01T09:00:00.000Z', returns: [] },
 };
-const link = { linkId: 'L1', agencyId: 'council', contactEmail: 'ann@example.org', tokenHash: 'h1' };
+// As mintLink makes them: 256 random bits, and the SHA-256 of the token.
+const L1 = 'L1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const link = { linkId: L1, agencyId: 'council', contactEmail: 'ann@example.org', tokenHash: 'ab'.repeat(32) };
 const issued: CycleEvent = { type: 'SubmissionLinkIssued', data: link };
-const revoked: CycleEvent = { type: 'SubmissionLinkRevoked', data: { linkId: 'L1', reason: 'Ann left' } };
+const revoked: CycleEvent = { type: 'SubmissionLinkRevoked', data: { linkId: L1, reason: 'Ann left' } };
 const closed: CycleEvent = {
   type: 'CycleClosed',
   data: { forced: false, reason: null, unresolvedReturnIds: [] },
@@ -52,21 +54,21 @@ describe('decideLinks', () => {
 
   it('records each use of a live link', () => {
     const state = given(drafted, opened, issued);
-    expect(when(state, { type: 'UseLink', linkId: 'L1' })).toEqual([
-      { type: 'SubmissionLinkUsed', data: { linkId: 'L1' } },
+    expect(when(state, { type: 'UseLink', linkId: L1 })).toEqual([
+      { type: 'SubmissionLinkUsed', data: { linkId: L1 } },
     ]);
-    const used = given(drafted, opened, issued, { type: 'SubmissionLinkUsed', data: { linkId: 'L1' } });
-    expect(used.status === 'open' && used.links.L1.uses).toBe(1);
+    const used = given(drafted, opened, issued, { type: 'SubmissionLinkUsed', data: { linkId: L1 } });
+    expect(used.status === 'open' && used.links[L1].uses).toBe(1);
   });
 
   it("answers a revoked link with 410, a closed cycle's link with 410, and an unknown one with 404", () => {
     thenError(
-      () => when(given(drafted, opened, issued, revoked), { type: 'UseLink', linkId: 'L1' }),
+      () => when(given(drafted, opened, issued, revoked), { type: 'UseLink', linkId: L1 }),
       'link-revoked',
       410,
     );
     thenError(
-      () => when(given(drafted, opened, issued, closed), { type: 'UseLink', linkId: 'L1' }),
+      () => when(given(drafted, opened, issued, closed), { type: 'UseLink', linkId: L1 }),
       'link-expired',
       410,
     );
@@ -79,17 +81,17 @@ describe('decideLinks', () => {
 
   it('revokes a link once, with a reason, by a coordinator', () => {
     const state = given(drafted, opened, issued);
-    expect(when(state, { type: 'RevokeLink', actor: coordinator, linkId: 'L1', reason: 'Ann left' })).toEqual(
-      [revoked],
-    );
+    expect(when(state, { type: 'RevokeLink', actor: coordinator, linkId: L1, reason: 'Ann left' })).toEqual([
+      revoked,
+    ]);
     thenError(
-      () => when(state, { type: 'RevokeLink', actor: coordinator, linkId: 'L1', reason: ' ' }),
+      () => when(state, { type: 'RevokeLink', actor: coordinator, linkId: L1, reason: ' ' }),
       'reason-required',
       422,
       'reason',
     );
     thenError(
-      () => when(state, { type: 'RevokeLink', actor: reviewer, linkId: 'L1', reason: 'x' }),
+      () => when(state, { type: 'RevokeLink', actor: reviewer, linkId: L1, reason: 'x' }),
       'forbidden',
       403,
     );
@@ -98,11 +100,45 @@ describe('decideLinks', () => {
         when(given(drafted, opened, issued, revoked), {
           type: 'RevokeLink',
           actor: coordinator,
-          linkId: 'L1',
+          linkId: L1,
           reason: 'x',
         }),
       'link-revoked',
       409,
+    );
+  });
+
+  // Issue 10: a link id from the address that names the prototype found "a link" and wrote an event without one.
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'answers %s like any unknown link, writing nothing',
+    (linkId) => {
+      const state = given(drafted, opened, issued);
+      thenError(
+        () => when(state, { type: 'RevokeLink', actor: coordinator, linkId, reason: 'x' }),
+        'link-not-found',
+        404,
+      );
+      thenError(() => when(state, { type: 'UseLink', linkId }), 'link-not-found', 404);
+    },
+  );
+
+  it.each<[string, Partial<typeof link>, string, string]>([
+    ['a link id that is not 256 random bits', { linkId: '' }, 'invalid-id', 'links[0].linkId'],
+    ['an agency id that names nothing', { agencyId: 'null\u0000' }, 'invalid-id', 'links[0].agencyId'],
+    ['no email address', { contactEmail: undefined }, 'invalid-email', 'links[0].contactEmail'],
+    [
+      'the token instead of its hash',
+      { tokenHash: 'not-a-hash' },
+      'invalid-token-hash',
+      'links[0].tokenHash',
+    ],
+  ])('refuses to issue a link with %s', (_what, bad, code, field) => {
+    const links = [{ ...link, ...bad }];
+    thenError(
+      () => when(given(drafted, opened), { type: 'IssueLinks', actor: coordinator, links }),
+      code,
+      422,
+      field,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { Actor, DomainError, requireReason } from '../domain-error.js';
 import { CycleEvent, IssuedLink } from './cycle.events.js';
-import { CycleState } from './cycle.state.js';
+import { CycleLink, CycleState } from './cycle.state.js';
+import { requireWellFormedId } from '../well-formed/ids.js';
 
 export type LinkCommand =
   /** Links are minted by the caller (random ids, token hashes); the rules decide whether they may be issued. */
@@ -16,10 +17,28 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
       coordinator(command.actor);
       if (state.status !== 'open')
         throw new DomainError(`cycle-${state.status}`, 'Links are issued only while a cycle is open', 409);
+      command.links.forEach((link, i) => {
+        requireWellFormedId('linkId', link.linkId, `links[${i}].linkId`);
+        requireWellFormedId('slug', link.agencyId, `links[${i}].agencyId`);
+        if (typeof link.contactEmail !== 'string' || !link.contactEmail.includes('@'))
+          throw new DomainError(
+            'invalid-email',
+            'A link goes to an email address',
+            422,
+            `links[${i}].contactEmail`,
+          );
+        if (!/^[0-9a-f]{64}$/.test(link.tokenHash))
+          throw new DomainError(
+            'invalid-token-hash',
+            'A link stores the SHA-256 of its token',
+            422,
+            `links[${i}].tokenHash`,
+          );
+      });
       return command.links.map((link) => ({ type: 'SubmissionLinkIssued', data: link }));
     case 'RevokeLink': {
       coordinator(command.actor);
-      const link = state.status === 'drafted' ? undefined : state.links[command.linkId];
+      const link = linkOf(state, command.linkId);
       if (!link) throw new DomainError('link-not-found', 'No such link', 404);
       if (link.revoked) throw new DomainError('link-revoked', 'That link is already revoked', 409);
       return [
@@ -30,7 +49,7 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
       ];
     }
     case 'UseLink': {
-      const link = state.status === 'drafted' ? undefined : state.links[command.linkId];
+      const link = linkOf(state, command.linkId);
       if (!link) throw new DomainError('link-not-found', 'This link is not recognised', 404);
       if (link.revoked) {
         throw new DomainError(
@@ -53,6 +72,15 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
       return unhandled;
     }
   }
+}
+
+/**
+ * The cycle's link with this id. An own property only: `__proto__` or `constructor` would otherwise find the
+ * object's prototype and revoke a link that does not exist, writing an event without a link id.
+ */
+function linkOf(state: Exclude<CycleState, { status: 'none' }>, linkId: unknown): CycleLink | undefined {
+  if (state.status === 'drafted' || typeof linkId !== 'string') return undefined;
+  return Object.hasOwn(state.links, linkId) ? state.links[linkId] : undefined;
 }
 
 function coordinator(actor: Actor): void {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../domain-error.js';
@@ -11,17 +11,32 @@ import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents, ReturnState } from '../return/return.state.js';
 import { ContentChange, diffReturnContent } from './return-diff.js';
 
+/** Far more versions than a return gets in a lifetime; a bigger number is a typo or a probe. */
+const MAX_VERSION = 1_000_000;
+
 export class DiffQuery {
-  @ApiProperty({ description: 'The earlier version (1 is the request)', example: 2, minimum: 1 })
+  @ApiProperty({
+    description: 'The earlier version (1 is the request)',
+    example: 2,
+    minimum: 1,
+    maximum: MAX_VERSION,
+  })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   from: number;
 
-  @ApiProperty({ description: 'The later version, at most the current one', example: 5, minimum: 1 })
+  @ApiProperty({
+    description: 'The later version, at most the current one',
+    example: 5,
+    minimum: 1,
+    maximum: MAX_VERSION,
+  })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   to: number;
 }
 

@@ -1,19 +1,17 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsDateString,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { ApiIdempotencyKey, CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import {
+  ApiIdempotencyKey,
+  CorrelationId,
+  CurrentActor,
+  IsCalendarDate,
+  NestedObject,
+  Optional,
+} from '../../../http/src/index.js';
 import { ChasePolicyDto } from '../../../chasing/src/policy/chase-policy.dto.js';
 import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { CommandResult } from '../command-envelope.js';
@@ -47,11 +45,11 @@ export class DraftCycleDto {
   label: string;
 
   @ApiProperty({ description: 'First day of the period monitored', example: '2019-04-01', format: 'date' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   periodStart: string;
 
   @ApiProperty({ description: 'Last day of the period monitored', example: '2020-03-31', format: 'date' })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   periodEnd: string;
 
   @ApiProperty({
@@ -59,11 +57,11 @@ export class DraftCycleDto {
     example: '2020-04-30',
     format: 'date',
   })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   dueDate: string;
 
   @ApiPropertyOptional({ description: 'Choose the id; a UUID is made when omitted', example: 'y1-2019-20' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(SLUG)
   cycleId?: string;
@@ -72,9 +70,8 @@ export class DraftCycleDto {
     type: ChasePolicyDto,
     description: 'How overdue agencies are chased; defaults apply',
   })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChasePolicyDto)
+  @Optional()
+  @NestedObject(() => ChasePolicyDto)
   chasePolicy?: ChasePolicyDto;
 }
 

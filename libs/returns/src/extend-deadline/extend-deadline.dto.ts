@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString } from 'class-validator';
+import { IsCalendarDate } from '../../../http/src/fields.js';
 import { ReasonDto } from '../return/reason.dto.js';
 
 /** A later due date and why. Shared by the per-return and the per-agency extension. */
@@ -9,6 +9,6 @@ export class ExtendDeadlineDto extends ReasonDto {
     example: '2020-05-31',
     format: 'date',
   })
-  @IsDateString({ strict: true })
+  @IsCalendarDate()
   dueDate: string;
 }

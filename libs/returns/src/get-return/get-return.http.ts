@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
+import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../domain-error.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -15,7 +15,7 @@ export class ReturnAsAtQuery {
     description: 'The return as it stood at this instant',
     example: '2020-04-30T12:00:00Z',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(40)
   asAt?: string;

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Clock } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Optional } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnView, toReturnView } from '../get-return/return-view.js';
@@ -21,13 +21,13 @@ export class ListReturnsQuery {
   cycleId: string;
 
   @ApiPropertyOptional({ description: 'Only this agency’s returns (agency leads only ever see their own)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   agencyId?: string;
 
   @ApiPropertyOptional({ description: 'Only returns in this state', enum: STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(STATUSES)
   status?: ReturnStatus;
 }

@@ -1,12 +1,14 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, Matches } from 'class-validator';
+import { ID_PATTERNS } from '../well-formed/ids.js';
 import type { Response } from 'express';
 import {
   ApiVersionedWrite,
   CorrelationId,
   CurrentActor,
+  Optional,
   versionFromIfMatch,
 } from '../../../http/src/index.js';
 import { CommandResult } from '../command-envelope.js';
@@ -20,10 +22,14 @@ export class OpenCycleDto {
     type: [String],
     example: ['S2', 'C3'],
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10_000)
   @IsString({ each: true })
+  @Matches(ID_PATTERNS.measureRef, {
+    each: true,
+    message: 'each of measureRefs must be a reference such as S1',
+  })
   measureRefs?: string[];
 }
 

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../command-envelope.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { ID_PATTERNS } from '../well-formed/ids.js';
 import type { Response } from 'express';
 import { ApiVersionedWrite } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
@@ -16,8 +17,7 @@ export class ReassignReturnDto extends ReasonDto {
     example: 'kent-cc',
   })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
+  @Matches(ID_PATTERNS.slug, { message: 'toAgencyId must be an agency id, such as kent-cc' })
   toAgencyId: string;
 }
 

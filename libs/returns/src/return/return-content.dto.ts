@@ -1,16 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   MaxLength,
   registerDecorator,
-  ValidateNested,
   ValidationArguments,
 } from 'class-validator';
+import { NestedObjects, Optional } from '../../../http/src/fields.js';
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS } from './return-content.js';
 
 export const LIMITS = {
@@ -93,46 +91,54 @@ export class CaseStudyDto {
   @MaxLength(300)
   agency: string;
   @ApiProperty({ type: [CaseStudySectionDto], description: 'Such as the beginning, the middle and the end' })
-  @IsArray()
   @ArrayMaxSize(LIMITS.sections)
-  @ValidateNested({ each: true })
-  @Type(() => CaseStudySectionDto)
+  @NestedObjects(() => CaseStudySectionDto)
   sections: CaseStudySectionDto[];
 }
 
 export class ReturnContentDto {
-  @ApiPropertyOptional({ enum: RAGS }) @IsOptional() @IsIn(RAGS) rag?: Rag | null;
+  // Null clears a field of a draft (the web form sends it for an empty field).
+  @ApiPropertyOptional({ enum: RAGS, nullable: true })
+  @Optional({ nullable: true })
+  @IsIn(RAGS)
+  rag?: Rag | null;
   @ApiPropertyOptional({
     description:
       'Markdown: paragraphs, bullet and nested bullet lists, ordered lists, bold, italic, links (http, https, ' +
       'mailto) and line breaks. Anything else is shown as text. Required to submit.',
+    type: String,
     maxLength: LIMITS.narrative,
+    nullable: true,
   })
-  @IsOptional()
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(LIMITS.narrative)
   narrative?: string | null;
-  @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) dot?: DirectionOfTravel | null;
-  @ApiPropertyOptional({ description: 'Direction of travel and comments', maxLength: LIMITS.comments })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: DIRECTIONS, nullable: true })
+  @Optional({ nullable: true })
+  @IsIn(DIRECTIONS)
+  dot?: DirectionOfTravel | null;
+  @ApiPropertyOptional({
+    description: 'Direction of travel and comments',
+    type: String,
+    maxLength: LIMITS.comments,
+    nullable: true,
+  })
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(LIMITS.comments)
   comments?: string | null;
   @ApiPropertyOptional({ type: [ReturnTableDto], description: `At most ${LIMITS.tables} tables` })
-  @IsOptional()
-  @IsArray()
+  @Optional()
   @ArrayMaxSize(LIMITS.tables)
-  @ValidateNested({ each: true })
-  @Type(() => ReturnTableDto)
+  @NestedObjects(() => ReturnTableDto)
   tables?: ReturnTableDto[];
   @ApiPropertyOptional({
     type: [CaseStudyDto],
     description: `Partner case studies, at most ${LIMITS.caseStudies}`,
   })
-  @IsOptional()
-  @IsArray()
+  @Optional()
   @ArrayMaxSize(LIMITS.caseStudies)
-  @ValidateNested({ each: true })
-  @Type(() => CaseStudyDto)
+  @NestedObjects(() => CaseStudyDto)
   caseStudies?: CaseStudyDto[];
 }

@@ -190,6 +190,76 @@ describe('decideReturn', () => {
     });
   });
 
+  // Issue 10: `caseStudies: [[]]` was accepted, approved, and broke the report in every format.
+  describe('content that can never be valid', () => {
+    const table = { caption: 'NEET', header: ['District', 'NEET'], rows: [['Sevenoaks', '2.1%']] };
+    const study = {
+      title: 'Supported internships',
+      agency: 'KCC',
+      sections: [{ heading: 'The start', body: 'x' }],
+    };
+    it.each<[string, unknown, string]>([
+      ['a list instead of content', [], 'content'],
+      ['null instead of content', null, 'content'],
+      ['a list where a case study belongs', { caseStudies: [[]] }, 'caseStudies[0]'],
+      ['a list where a table belongs', { tables: [[]] }, 'tables[0]'],
+      ['null where a table belongs', { tables: [null] }, 'tables[0]'],
+      ['an empty table', { tables: [{}] }, 'tables[0].caption'],
+      ['a table whose rows are not lists', { tables: [{ ...table, rows: ['a'] }] }, 'tables[0].rows[0]'],
+      [
+        'a row wider than its header',
+        { tables: [{ ...table, rows: [['a', 'b', 'c']] }] },
+        'tables[0].rows[0]',
+      ],
+      ['a number in a cell', { tables: [{ ...table, rows: [['a', 2]] }] }, 'tables[0].rows[0][1]'],
+      [
+        'a case study without sections',
+        { caseStudies: [{ ...study, sections: undefined }] },
+        'caseStudies[0].sections',
+      ],
+      [
+        'a section that is text',
+        { caseStudies: [{ ...study, sections: ['x'] }] },
+        'caseStudies[0].sections[0]',
+      ],
+      ['tables that are not a list', { tables: {} }, 'tables'],
+      ['a RAG that is not one', { rag: 'purple' }, 'rag'],
+      ['a direction that is not one', { dot: 1 }, 'dot'],
+      ['a narrative that is not text', { narrative: ['x'] }, 'narrative'],
+      ['a NUL character', { comments: 'a\u0000b' }, 'comments'],
+      ['half a surrogate pair', { caseStudies: [{ ...study, title: '\udc00' }] }, 'caseStudies[0].title'],
+      ['a field no return has', { ragStatus: 'red' }, 'ragStatus'],
+    ])('refuses %s, in a draft and in a submission (malformed-content 422)', (_what, content, field) => {
+      const asContent = content as ReturnContent;
+      thenError(
+        () => when(given(requested), { type: 'SaveReturnDraft', actor: lead, content: asContent }),
+        'malformed-content',
+        422,
+        field,
+      );
+      thenError(
+        () => when(given(requested), { type: 'SubmitReturn', actor: lead, content: asContent, now: onTime }),
+        'malformed-content',
+        422,
+        field,
+      );
+    });
+
+    it('takes well-formed tables and case studies, and nulls for what is not written yet', () => {
+      const content = {
+        rag: null,
+        narrative: null,
+        dot: null,
+        comments: null,
+        tables: [table],
+        caseStudies: [study],
+      };
+      expect(when(given(requested), { type: 'SaveReturnDraft', actor: lead, content })).toEqual([
+        { type: 'ReturnDraftSaved', data: { content, by: 'ann' } },
+      ]);
+    });
+  });
+
   describe('SubmitReturn', () => {
     it('submits the content given in the command, on time', () => {
       expect(
@@ -632,10 +702,20 @@ describe('decideReturn', () => {
       '2021-02-30',
       'soon',
       '',
+      // Issue 10: years no monitoring date falls in; PostgreSQL cannot even store year 0000.
+      '9999-12-31',
+      '2200-01-01',
+      null,
+      20200531,
     ])('refuses a malformed date %j (invalid-date 422, field dueDate)', (dueDate) => {
       thenError(
         () =>
-          when(histories.requested(), { type: 'ExtendDeadline', actor: coordinator, dueDate, reason: 'x' }),
+          when(histories.requested(), {
+            type: 'ExtendDeadline',
+            actor: coordinator,
+            dueDate: dueDate as string,
+            reason: 'x',
+          }),
         'invalid-date',
         422,
         'dueDate',
@@ -701,6 +781,24 @@ describe('decideReturn', () => {
         { type: 'ReturnReassigned', data: { fromAgencyId: 'csp', toAgencyId: 'sdc', reason: 'x' } },
       ]);
     });
+
+    it.each([null, '', 'Kent CC', 'kcc\u0000', ['kcc'], 'x'.repeat(65)])(
+      'refuses %j, an agency id that names nothing (invalid-id 422, field toAgencyId)',
+      (toAgencyId) => {
+        thenError(
+          () =>
+            when(histories.requested(), {
+              type: 'ReassignReturn',
+              actor: coordinator,
+              toAgencyId: toAgencyId as string,
+              reason: 'x',
+            }),
+          'invalid-id',
+          422,
+          'toAgencyId',
+        );
+      },
+    );
 
     it('must go to a different agency (same-agency 422, field toAgencyId)', () => {
       thenError(

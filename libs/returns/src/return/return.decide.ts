@@ -1,5 +1,7 @@
-import { isCalendarDate } from '../calendar-date.js';
+import { CALENDAR_YEARS, isCalendarDate } from '../calendar-date.js';
 import { Actor, DomainError, requireReason } from '../domain-error.js';
+import { requireWellFormedId } from '../well-formed/ids.js';
+import { requireWellFormedContent } from '../well-formed/well-formed-content.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
@@ -23,11 +25,17 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
     case 'SaveReturnDraft':
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'save a draft of');
-      return [{ type: 'ReturnDraftSaved', data: { content: command.content, by: command.actor.id } }];
+      return [
+        {
+          type: 'ReturnDraftSaved',
+          data: { content: requireWellFormedContent(command.content), by: command.actor.id },
+        },
+      ];
     case 'SubmitReturn': {
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'submit');
-      const content = command.content ?? state.content;
+      const content =
+        command.content === undefined ? state.content : requireWellFormedContent(command.content);
       if (!content.rag)
         throw new DomainError('rag-required', 'Choose a RAG rating before submitting', 422, 'rag');
       if (!content.narrative?.trim()) {
@@ -69,7 +77,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       if (!isCalendarDate(command.dueDate)) {
         throw new DomainError(
           'invalid-date',
-          'The new due date must be a date written YYYY-MM-DD',
+          `The new due date must be a real date written YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
           422,
           'dueDate',
         );
@@ -88,6 +96,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       coordinatorOnly(command.actor, 'reassign a return');
       inStatus(state, ['requested', 'draft'], 'reassign');
       const reason = requireReason(command.reason, 'reassign a return');
+      requireWellFormedId('slug', command.toAgencyId, 'toAgencyId');
       if (command.toAgencyId === state.agencyId) {
         throw new DomainError('same-agency', 'The return already belongs to that agency', 422, 'toAgencyId');
       }
