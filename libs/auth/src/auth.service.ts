@@ -122,6 +122,40 @@ export class AuthService {
     return { sessionId, actor };
   }
 
+  /**
+   * Disables a staff account of the partnership and, in the same transaction, ends its sessions and revokes
+   * its tokens, so nothing it held works a moment longer. Null when the partnership has no such account.
+   */
+  async disableStaff(
+    partnershipId: string,
+    email: string,
+  ): Promise<{ disabledAt: Date; sessionsEnded: number; tokensRevoked: number } | null> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const accounts: { staff_id: string; disabled_at: Date }[] = await m.query(
+        `WITH disabled AS (
+           UPDATE staff_accounts SET disabled_at = coalesce(disabled_at, $3)
+           WHERE partnership_id = $1 AND lower(email) = lower($2)
+           RETURNING staff_id, disabled_at
+         ) SELECT staff_id, disabled_at FROM disabled`,
+        [partnershipId, email, now],
+      );
+      if (accounts.length === 0) return null;
+      const [{ staff_id: staffId, disabled_at: disabledAt }] = accounts;
+      const sessions: unknown[] = await m.query(
+        `WITH ended AS (DELETE FROM sessions WHERE staff_id = $1 RETURNING 1) SELECT 1 FROM ended`,
+        [staffId],
+      );
+      const tokens: unknown[] = await m.query(
+        `WITH revoked AS (
+           UPDATE api_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL RETURNING 1
+         ) SELECT 1 FROM revoked`,
+        [staffId, now],
+      );
+      return { disabledAt, sessionsEnded: sessions.length, tokensRevoked: tokens.length };
+    });
+  }
+
   async createLinkSession(grant: LinkSessionGrant): Promise<string> {
     const actor: Actor = {
       id: grant.contactEmail,
@@ -137,8 +171,10 @@ export class AuthService {
     const rows = await preparedQuery<SessionRow>(
       this.dataSource,
       'auth_resolve_session',
-      `SELECT actor_id, role, partnership_id, agency_id, cycle_id, link_id FROM sessions
-       WHERE session_hash = $1 AND expires_at > $2`,
+      // A staff session lasts only while its account is enabled (link sessions have no account).
+      `SELECT s.actor_id, s.role, s.partnership_id, s.agency_id, s.cycle_id, s.link_id
+       FROM sessions s LEFT JOIN staff_accounts a ON a.staff_id = s.staff_id
+       WHERE s.session_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
       [sha256(sessionId), this.clock.now()],
     );
     return rows[0] ? toActor(rows[0]) : null;
