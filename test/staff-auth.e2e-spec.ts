@@ -114,6 +114,25 @@ describe('staff accounts, sessions and roles (e2e)', () => {
     expect((await call('GET', '/auth/me', { authorization: 'Bearer pr_madeup' })).status).toBe(401);
   });
 
+  it('keeps no new token at rest for a retry with the same Idempotency-Key, and makes only one', async () => {
+    const headers = { ...as.coordinator, 'idempotency-key': 'token-once' };
+    const first = await call('POST', '/auth/tokens', headers, { name: 'nightly export' });
+    const retry = await call('POST', '/auth/tokens', headers, { name: 'nightly export' });
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^pr_/);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual({ tokenId: first.body.tokenId });
+    const stored = await product.db.dataSource.query(
+      `SELECT body FROM idempotency_keys WHERE idempotency_key = 'token-once'`,
+    );
+    expect(stored[0].body).not.toContain(first.body.token);
+    const made = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM api_tokens WHERE name = 'nightly export'`,
+    );
+    expect(made).toEqual([{ n: 1 }]);
+  });
+
   it('lets a coordinator add staff to their own partnership only', async () => {
     const added = await call('POST', '/staff', as.coordinator, {
       email: 'new.reviewer@sevenoaks.example.org',

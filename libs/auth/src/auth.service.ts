@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../config/src/index.js';
+import { transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/prepared-query.js';
 import { Actor, DomainError } from '../../returns/src/domain-error.js';
 import { newSecret, sha256 } from './secrets.js';
@@ -68,10 +69,12 @@ export class AuthService {
     const staffId = randomUUID();
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
-      await this.dataSource.query(
-        `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
+      await transactionally(this.dataSource, (m) =>
+        m.query(
+          `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
          VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
-        [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
+          [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
+        ),
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -131,7 +134,7 @@ export class AuthService {
     email: string,
   ): Promise<{ disabledAt: Date; sessionsEnded: number; tokensRevoked: number } | null> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (m) => {
+    return transactionally(this.dataSource, async (m) => {
       const accounts: { staff_id: string; disabled_at: Date }[] = await m.query(
         `WITH disabled AS (
            UPDATE staff_accounts SET disabled_at = coalesce(disabled_at, $3)
@@ -186,17 +189,23 @@ export class AuthService {
 
   /** Ends every session opened with a link, when the link is revoked. */
   async endLinkSessions(linkId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]);
+    await transactionally(this.dataSource, (m) =>
+      m.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]),
+    );
   }
 
   async createApiToken(staffEmail: string, name: string): Promise<{ tokenId: string; token: string }> {
     const token = `pr_${newSecret()}`;
     const tokenId = randomUUID();
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
+    // In the command's transaction when there is one: a retry with the same Idempotency-Key after a crash
+    // gets the token of the first request, or makes the only one.
+    const inserted: unknown[] = await transactionally(this.dataSource, (m) =>
+      m.query(
+        `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
        SELECT $1, $2, staff_id, $3 FROM staff_accounts WHERE lower(email) = lower($4) AND disabled_at IS NULL
        RETURNING token_id`,
-      [sha256(token), tokenId, name, staffEmail],
+        [sha256(token), tokenId, name, staffEmail],
+      ),
     );
     if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 404);
     return { tokenId, token };
