@@ -231,15 +231,25 @@ describe('submission links (e2e)', () => {
 
   it('rate-limits failed link attempts per address, even for a valid token after the limit', async () => {
     const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
-    await product.db.dataSource.query('DELETE FROM link_failures');
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
     for (let i = 0; i < 10; i++) {
-      const bad = await exchange(`${'x'.repeat(42)}${i}`);
+      // A client cannot step round the limit by naming another address: no proxy is trusted by default.
+      const bad = await fetch(`${product.baseUrl}/l`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `192.0.2.${i}` },
+        body: `token=${'x'.repeat(42)}${i}`,
+      });
       expect(bad.status).toBe(404);
     }
     const blocked = await exchange(token, 'application/json');
     expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await blocked.json()) as { code: string }).code).toBe('too-many-attempts');
-    await product.db.dataSource.query('DELETE FROM link_failures');
+    const page = await exchange(token);
+    expect(page.status).toBe(429);
+    expect(await page.text()).toContain('Too many links that did not work from your address.');
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
     expect((await exchange(token)).status).toBe(303);
   });
 });

@@ -13,6 +13,8 @@ import { ProblemDetailsFilter, problemValidationPipe } from '../../../libs/http/
 export function configureApi(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(APP_CONFIG);
+  // req.ip, which throttles count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
+  (app as NestExpressApplication).set('trust proxy', config.trustProxy);
   configureWeb(app, config);
   // Parsers first (Nest would add them only at init, after these middlewares): CSRF reads the form body.
   const express = app as NestExpressApplication;

@@ -125,6 +125,8 @@ export class PageErrorFilter implements ExceptionFilter {
       return res.redirect(303, '/sign-in');
     }
     const page = errorPageFor(exception);
+    const retryAfter = exception instanceof DomainError ? exception.details?.retryAfter : undefined;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (page.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(page.status).render('pages/error', { ...page, title: page.title });

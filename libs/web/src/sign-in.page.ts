@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/src/auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../../auth/src/auth.service.js';
+import { ThrottledSignIn } from '../../auth/src/sign-in/throttled-sign-in.js';
+import { TooManyAttempts } from '../../auth/src/throttle/attempt-throttle.js';
 import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor } from '../../http/src/index.js';
@@ -29,6 +31,7 @@ export function startPageFor(actor: Actor): string {
 export class SignInPage {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ThrottledSignIn) private readonly signIns: ThrottledSignIn,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,7 +53,17 @@ export class SignInPage {
     @Res() res: Response,
   ) {
     const email = String(body.email ?? '').trim();
-    const result = email && body.password ? await this.auth.signIn(email, String(body.password)) : null;
+    const result =
+      email && body.password
+        ? await this.signIns.signIn(email, String(body.password), req.ip).catch((error: unknown) => {
+            if (error instanceof TooManyAttempts) return error;
+            throw error;
+          })
+        : null;
+    if (result instanceof TooManyAttempts) {
+      res.setHeader('Retry-After', String(result.retryAfter));
+      return res.status(429).render('pages/sign-in', { title: 'Sign in', email, error: result.message });
+    }
     if (!result) {
       return res.status(401).render('pages/sign-in', {
         title: 'Sign in',

@@ -55,7 +55,7 @@ export class SubmissionLinkHttp {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip ?? 'unknown');
+    const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip);
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.cookie(SESSION_COOKIE, sessionId, sessionCookieOptions(this.config, LINK_SESSION_HOURS));
     // A browser goes on to its task list; an API client to the cycle's JSON.
