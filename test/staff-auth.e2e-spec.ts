@@ -69,7 +69,9 @@ describe('staff accounts, sessions and roles (e2e)', () => {
     expect((await call('GET', '/auth/me', { cookie })).status).toBe(401);
     expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(200);
 
-    expect((await call('POST', '/auth/sign-out', { cookie: renewed })).status).toBe(204);
+    expect((await call('POST', '/auth/sign-out', { cookie: renewed, origin: product.baseUrl })).status).toBe(
+      204,
+    );
     expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(401);
   });
 

@@ -57,6 +57,7 @@ describe('submission links (e2e)', () => {
     });
   const sessionFrom = (response: Response) => ({
     cookie: (response.headers.get('set-cookie') ?? '').split(';')[0],
+    origin: product.baseUrl,
   });
 
   beforeAll(async () => {
@@ -79,7 +80,7 @@ describe('submission links (e2e)', () => {
 
     const page = await fetch(`${product.baseUrl}/l/${token}`);
     expect(page.status).toBe(200);
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('referrer-policy')).toBe('strict-origin');
     expect(page.headers.get('set-cookie')).toBeNull();
     expect(await page.text()).toContain('<button type="submit">Continue</button>');
     expect(await product.store.readStream(cycleStreamId(cycleId))).toHaveLength(before.length);

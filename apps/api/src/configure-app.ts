@@ -21,13 +21,14 @@ export function configureApi(app: INestApplication): INestApplication {
   express.useBodyParser('json', { limit: '2mb' });
   express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
   app.use(cookieParser());
-  const { protect, generateCsrfToken } = csrf(config);
-  app.use(protect);
-  // Every page template can ask for the token of this request's session.
+  const { protect, pageToken } = csrf(config);
+  // Every page template can ask for the token of this request's session: one token per response.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    res.locals.csrfToken = pageToken(req, res);
     next();
   });
+  // No write from another origin: see csrf.ts.
+  app.use(protect);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();

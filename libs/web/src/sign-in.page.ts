@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/src/auth.middleware.js';
@@ -25,6 +25,18 @@ export function startPageFor(actor: Actor): string {
   }
 }
 
+/**
+ * Where to go after signing in when a page sent someone to sign in first: a path of this service only (never
+ * `//host` or a full URL, which would make the sign-in page a way to send people elsewhere).
+ */
+export function pageToReturnTo(next: unknown): string | null {
+  return typeof next === 'string' &&
+    /^\/(?![/\\])[\x21-\x7e]{0,2000}$/.test(next) &&
+    !next.startsWith('/sign-')
+    ? next
+    : null;
+}
+
 @ApiExcludeController()
 @Controller()
 @UseFilters(PageErrorFilter)
@@ -41,18 +53,19 @@ export class SignInPage {
   }
 
   @Get('sign-in')
-  page(@Res() res: Response): void {
-    res.render('pages/sign-in', { title: 'Sign in' });
+  page(@Query('next') next: unknown, @Res() res: Response): void {
+    res.render('pages/sign-in', { title: 'Sign in', next: pageToReturnTo(next) });
   }
 
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
   @Post('sign-in')
   async signIn(
-    @Body() body: { email?: string; password?: string },
+    @Body() body: { email?: string; password?: string; next?: string },
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
     const email = String(body.email ?? '').trim();
+    const next = pageToReturnTo(body.next);
     const result =
       email && body.password
         ? await this.signIns.signIn(email, String(body.password), req.ip).catch((error: unknown) => {
@@ -62,19 +75,22 @@ export class SignInPage {
         : null;
     if (result instanceof TooManyAttempts) {
       res.setHeader('Retry-After', String(result.retryAfter));
-      return res.status(429).render('pages/sign-in', { title: 'Sign in', email, error: result.message });
+      return res
+        .status(429)
+        .render('pages/sign-in', { title: 'Sign in', email, next, error: result.message });
     }
     if (!result) {
       return res.status(401).render('pages/sign-in', {
         title: 'Sign in',
         email,
+        next,
         error: 'Enter the email address and password of your staff account',
       });
     }
     const previous = req.cookies?.[SESSION_COOKIE];
     if (previous) await this.auth.endSession(previous);
     res.cookie(SESSION_COOKIE, result.sessionId, sessionCookieOptions(this.config, STAFF_SESSION_HOURS));
-    res.redirect(303, startPageFor(result.actor));
+    res.redirect(303, next ?? startPageFor(result.actor));
   }
 
   @Post('sign-out')
