@@ -206,7 +206,11 @@ export async function httpBenchmark(
         dueDate: '2099-04-30',
       });
       await post(`/cycles/${cycleId}/open`, {});
-      return measures.map((m) => ({ returnId: `${cycleId}.${m.ref}`, headers: leads.get(m.agencyId)! }));
+      // A session cookie writes only from the service's own origin, as a browser on its pages would send.
+      return measures.map((m) => ({
+        returnId: `${cycleId}.${m.ref}`,
+        headers: { ...leads.get(m.agencyId)!, origin: api.baseUrl },
+      }));
     };
     progress.phase('http: drafting and opening cycles over HTTP', 0);
     const draftTargets = await cycleTargets('bench-drafts', 0);

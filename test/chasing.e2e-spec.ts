@@ -72,7 +72,8 @@ describe('chasing (e2e)', () => {
       agencyId,
       contactEmail: email,
     });
-    return { cookie: `pr_session=${session}` };
+    // A session cookie writes only from the service's own origin.
+    return { cookie: `pr_session=${session}`, origin: product.baseUrl };
   }
 
   /** Runs the scan as the Job Scheduler would, and waits until the mails it causes have all arrived. */

@@ -119,7 +119,7 @@ describe('outbox relay with Redis away (e2e)', () => {
     const submitted = await call(
       'POST',
       '/returns/before.S1/submit',
-      { cookie: `pr_session=${lead}` },
+      { cookie: `pr_session=${lead}`, origin: product.baseUrl },
       {
         rag: 'green',
         narrative: 'On track.',

@@ -305,7 +305,9 @@ describe('partnership isolation (e2e)', () => {
       await ok(call('POST', '/staff', as.otherCoordinator, { email, name: role, role, password: PASSWORD }));
       const signedIn = await ok(call('POST', '/auth/sign-in', {}, { email, password: PASSWORD }));
       const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
-      const minted = await ok(call('POST', '/auth/tokens', { cookie }, { name: 'isolation' }));
+      const minted = await ok(
+        call('POST', '/auth/tokens', { cookie, origin: product.baseUrl }, { name: 'isolation' }),
+      );
       others[`other ${role}`] = { authorization: `Bearer ${(minted.body as { token: string }).token}` };
     }
 
@@ -325,7 +327,10 @@ describe('partnership isolation (e2e)', () => {
     });
     expect(exchanged.status).toBe(303);
     expect(exchanged.headers.get('location')).toBe(`/cycles/${theirCycle}`);
-    others['other agency lead (link)'] = { cookie: exchanged.headers.get('set-cookie')!.split(';')[0] };
+    others['other agency lead (link)'] = {
+      cookie: exchanged.headers.get('set-cookie')!.split(';')[0],
+      origin: product.baseUrl,
+    };
     expect((await call('GET', `/cycles/${theirCycle}`, others['other agency lead (link)'])).status).toBe(200);
 
     // Let the worker finish with the mail of three cycles before the database is compared.

@@ -1,4 +1,8 @@
+import { AuthService } from '../libs/auth/src/index.js';
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+
+const expectCode = (response: { status: number; body: { code?: string } }, status: number, code: string) =>
+  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
 
 /** Staff sign-in, sessions, bearer tokens and every role boundary, over HTTP on the real product. */
 describe('staff accounts, sessions and roles (e2e)', () => {
@@ -65,7 +69,9 @@ describe('staff accounts, sessions and roles (e2e)', () => {
     expect((await call('GET', '/auth/me', { cookie })).status).toBe(401);
     expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(200);
 
-    expect((await call('POST', '/auth/sign-out', { cookie: renewed })).status).toBe(204);
+    expect((await call('POST', '/auth/sign-out', { cookie: renewed, origin: product.baseUrl })).status).toBe(
+      204,
+    );
     expect((await call('GET', '/auth/me', { cookie: renewed })).status).toBe(401);
   });
 
@@ -110,6 +116,25 @@ describe('staff accounts, sessions and roles (e2e)', () => {
     expect((await call('GET', '/auth/me', { authorization: 'Bearer pr_madeup' })).status).toBe(401);
   });
 
+  it('keeps no new token at rest for a retry with the same Idempotency-Key, and makes only one', async () => {
+    const headers = { ...as.coordinator, 'idempotency-key': 'token-once' };
+    const first = await call('POST', '/auth/tokens', headers, { name: 'nightly export' });
+    const retry = await call('POST', '/auth/tokens', headers, { name: 'nightly export' });
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^pr_/);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual({ tokenId: first.body.tokenId });
+    const stored = await product.db.dataSource.query(
+      `SELECT body FROM idempotency_keys WHERE idempotency_key = 'token-once'`,
+    );
+    expect(stored[0].body).not.toContain(first.body.token);
+    const made = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM api_tokens WHERE name = 'nightly export'`,
+    );
+    expect(made).toEqual([{ n: 1 }]);
+  });
+
   it('lets a coordinator add staff to their own partnership only', async () => {
     const added = await call('POST', '/staff', as.coordinator, {
       email: 'new.reviewer@sevenoaks.example.org',
@@ -144,6 +169,79 @@ describe('staff accounts, sessions and roles (e2e)', () => {
     });
     expect(shortPassword.status).toBe(400);
     expect(shortPassword.body.errors[0]).toMatchObject({ field: 'password', rule: 'minLength' });
+  });
+
+  it('ends every session and token of a disabled account at once', async () => {
+    const email = 'leaving.reviewer@sevenoaks.example.org';
+    await call('POST', '/staff', as.coordinator, {
+      email,
+      name: 'Leaving Reviewer',
+      role: 'reviewer',
+      password: 'a long enough password',
+    });
+    const signIn = async () =>
+      call('POST', '/auth/sign-in', {}, { email, password: 'a long enough password' });
+    const browser = { cookie: cookieOf((await signIn()).headers) };
+    const laptop = { cookie: cookieOf((await signIn()).headers) };
+    const bearer = await call('POST', '/auth/tokens', as.coordinator, { name: 'not theirs' });
+    const [{ staff_id: staffId }] = await product.db.dataSource.query(
+      `SELECT staff_id FROM staff_accounts WHERE email = $1`,
+      [email],
+    );
+    // A token of their own, made the way the API makes one, so it is theirs to lose.
+    const { token } = await product.api.get(AuthService).createApiToken(email, 'their script');
+    const api = { authorization: `Bearer ${token}` };
+    for (const who of [browser, laptop, api]) expect((await call('GET', '/auth/me', who)).status).toBe(200);
+
+    expect((await call('POST', `/staff/${email}/disable`, as.reviewer)).status).toBe(403);
+    expectCode(
+      await call('POST', `/staff/${STAFF.coordinator}/disable`, as.coordinator),
+      422,
+      'cannot-disable-self',
+    );
+    expectCode(
+      await call('POST', '/staff/nobody@sevenoaks.example.org/disable', as.coordinator),
+      404,
+      'staff-not-found',
+    );
+    expectCode(await call('POST', `/staff/${email}/disable`, as.otherCoordinator), 404, 'staff-not-found');
+
+    const disabled = await call('POST', `/staff/${email.toUpperCase()}/disable`, as.coordinator);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ email, sessionsEnded: 2, tokensRevoked: 1 });
+    for (const who of [browser, laptop, api]) expect((await call('GET', '/auth/me', who)).status).toBe(401);
+    expect((await signIn()).status).toBe(401);
+    expect(
+      await product.db.dataSource.query(`SELECT 1 FROM sessions WHERE staff_id = $1`, [staffId]),
+    ).toEqual([]);
+    // Someone else's token is untouched; disabling again changes nothing.
+    expect((await call('GET', '/auth/me', { authorization: `Bearer ${bearer.body.token}` })).status).toBe(
+      200,
+    );
+    expect((await call('POST', `/staff/${email}/disable`, as.coordinator)).body).toMatchObject({
+      disabledAt: disabled.body.disabledAt,
+      sessionsEnded: 0,
+      tokensRevoked: 0,
+    });
+  });
+
+  it('refuses the open session of an account disabled outside the API (by an operator in SQL)', async () => {
+    const email = 'operator.disabled@sevenoaks.example.org';
+    await product.api.get(AuthService).createStaff({
+      partnershipId: 'sevenoaks-lsp',
+      email,
+      name: 'Disabled By Operator',
+      role: 'viewer',
+      password: PASSWORD,
+    });
+    const session = {
+      cookie: cookieOf((await call('POST', '/auth/sign-in', {}, { email, password: PASSWORD })).headers),
+    };
+    expect((await call('GET', '/auth/me', session)).status).toBe(200);
+    await product.db.dataSource.query(`UPDATE staff_accounts SET disabled_at = now() WHERE email = $1`, [
+      email,
+    ]);
+    expect((await call('GET', '/auth/me', session)).status).toBe(401);
   });
 
   it('answers 401 without credentials and 403 across every role boundary', async () => {

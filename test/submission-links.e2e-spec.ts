@@ -57,6 +57,7 @@ describe('submission links (e2e)', () => {
     });
   const sessionFrom = (response: Response) => ({
     cookie: (response.headers.get('set-cookie') ?? '').split(';')[0],
+    origin: product.baseUrl,
   });
 
   beforeAll(async () => {
@@ -79,7 +80,7 @@ describe('submission links (e2e)', () => {
 
     const page = await fetch(`${product.baseUrl}/l/${token}`);
     expect(page.status).toBe(200);
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('referrer-policy')).toBe('strict-origin');
     expect(page.headers.get('set-cookie')).toBeNull();
     expect(await page.text()).toContain('<button type="submit">Continue</button>');
     expect(await product.store.readStream(cycleStreamId(cycleId))).toHaveLength(before.length);
@@ -231,15 +232,25 @@ describe('submission links (e2e)', () => {
 
   it('rate-limits failed link attempts per address, even for a valid token after the limit', async () => {
     const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
-    await product.db.dataSource.query('DELETE FROM link_failures');
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
     for (let i = 0; i < 10; i++) {
-      const bad = await exchange(`${'x'.repeat(42)}${i}`);
+      // A client cannot step round the limit by naming another address: no proxy is trusted by default.
+      const bad = await fetch(`${product.baseUrl}/l`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `192.0.2.${i}` },
+        body: `token=${'x'.repeat(42)}${i}`,
+      });
       expect(bad.status).toBe(404);
     }
     const blocked = await exchange(token, 'application/json');
     expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await blocked.json()) as { code: string }).code).toBe('too-many-attempts');
-    await product.db.dataSource.query('DELETE FROM link_failures');
+    const page = await exchange(token);
+    expect(page.status).toBe(429);
+    expect(await page.text()).toContain('Too many links that did not work from your address.');
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
     expect((await exchange(token)).status).toBe(303);
   });
 });

@@ -60,7 +60,8 @@ export async function startProduct(
   await api.listen(0, '127.0.0.1');
   const worker = await startWorker(config, { clock, relayPollIntervalMs: 25 });
   const store = new EventStore(db.dataSource);
-  await createCredentials(api.get(AuthService));
+  const baseUrl = await api.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'));
+  await createCredentials(api.get(AuthService), baseUrl);
   return {
     config,
     db,
@@ -68,7 +69,7 @@ export async function startProduct(
     api,
     worker,
     store,
-    baseUrl: await api.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')),
+    baseUrl,
     async stop() {
       await worker.close();
       await api.close();
@@ -100,6 +101,7 @@ let credentials: { staff: Record<keyof typeof STAFF, Headers>; leads: Map<string
 /**
  * Request headers that identify the caller through the real sign-in machinery: staff hold bearer tokens made
  * by AuthService, agency leads hold link sessions (for every agency of the Sevenoaks plan, not tied to a cycle).
+ * A session cookie writes only from the service's own origin, so the leads' headers name it, as a browser would.
  */
 export const as = {
   get coordinator(): Headers {
@@ -130,7 +132,7 @@ function signedIn() {
   return credentials;
 }
 
-async function createCredentials(auth: AuthService): Promise<void> {
+async function createCredentials(auth: AuthService, origin: string): Promise<void> {
   const staff = {} as Record<keyof typeof STAFF, Headers>;
   const roles = {
     coordinator: 'coordinator',
@@ -155,7 +157,7 @@ async function createCredentials(auth: AuthService): Promise<void> {
       agencyId: agency.id,
       contactEmail: contact.email,
     });
-    leads.set(agency.id, { cookie: `pr_session=${session}` });
+    leads.set(agency.id, { cookie: `pr_session=${session}`, origin });
   }
   credentials = { staff, leads };
 }

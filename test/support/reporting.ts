@@ -58,7 +58,8 @@ export async function freshLead(
     agencyId,
     contactEmail: email,
   });
-  return { cookie: `pr_session=${session}` };
+  // A session cookie writes only from the service's own origin.
+  return { cookie: `pr_session=${session}`, origin: product.baseUrl };
 }
 
 type Call = ReturnType<typeof http>;

@@ -14,6 +14,8 @@ import { refuseDeepJson, rejectHostileInput } from '../../../libs/http/src/hosti
 export function configureApi(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(APP_CONFIG);
+  // req.ip, which throttles count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
+  (app as NestExpressApplication).set('trust proxy', config.trustProxy);
   configureWeb(app, config);
   // Parsers first (Nest would add them only at init, after these middlewares): CSRF reads the form body.
   const express = app as NestExpressApplication;
@@ -23,13 +25,14 @@ export function configureApi(app: INestApplication): INestApplication {
   // Before anything reads the request: NUL, lone surrogates, deep nesting and list bodies are a 400 here.
   app.use(rejectHostileInput);
   app.use(cookieParser());
-  const { protect, generateCsrfToken } = csrf(config);
-  app.use(protect);
-  // Every page template can ask for the token of this request's session.
+  const { protect, pageToken } = csrf(config);
+  // Every page template can ask for the token of this request's session: one token per response.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    res.locals.csrfToken = pageToken(req, res);
     next();
   });
+  // No write from another origin: see csrf.ts.
+  app.use(protect);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();

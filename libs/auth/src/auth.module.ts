@@ -9,11 +9,20 @@ import { AuthService } from './auth.service.js';
 import { SignInHttp } from './sign-in/sign-in.http.js';
 import { StaffHttp } from './staff/staff.http.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
+import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
+import { AttemptThrottle } from './throttle/attempt-throttle.js';
 
 @Module({
   imports: [ReturnsModule],
   controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
-  providers: [AuthService, AuthMiddleware, SubmissionLinkService, LinksAdmin],
-  exports: [AuthService, AuthMiddleware, LinksAdmin],
+  providers: [
+    AuthService,
+    AuthMiddleware,
+    SubmissionLinkService,
+    LinksAdmin,
+    AttemptThrottle,
+    ThrottledSignIn,
+  ],
+  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn],
 })
 export class AuthModule {}

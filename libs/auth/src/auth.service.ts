@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../config/src/index.js';
+import { transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/prepared-query.js';
 import { Actor, DomainError } from '../../returns/src/domain-error.js';
 import { newSecret, sha256 } from './secrets.js';
@@ -68,10 +69,12 @@ export class AuthService {
     const staffId = randomUUID();
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
-      await this.dataSource.query(
-        `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
+      await transactionally(this.dataSource, (m) =>
+        m.query(
+          `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
          VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
-        [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
+          [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
+        ),
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -122,6 +125,40 @@ export class AuthService {
     return { sessionId, actor };
   }
 
+  /**
+   * Disables a staff account of the partnership and, in the same transaction, ends its sessions and revokes
+   * its tokens, so nothing it held works a moment longer. Null when the partnership has no such account.
+   */
+  async disableStaff(
+    partnershipId: string,
+    email: string,
+  ): Promise<{ disabledAt: Date; sessionsEnded: number; tokensRevoked: number } | null> {
+    const now = this.clock.now();
+    return transactionally(this.dataSource, async (m) => {
+      const accounts: { staff_id: string; disabled_at: Date }[] = await m.query(
+        `WITH disabled AS (
+           UPDATE staff_accounts SET disabled_at = coalesce(disabled_at, $3)
+           WHERE partnership_id = $1 AND lower(email) = lower($2)
+           RETURNING staff_id, disabled_at
+         ) SELECT staff_id, disabled_at FROM disabled`,
+        [partnershipId, email, now],
+      );
+      if (accounts.length === 0) return null;
+      const [{ staff_id: staffId, disabled_at: disabledAt }] = accounts;
+      const sessions: unknown[] = await m.query(
+        `WITH ended AS (DELETE FROM sessions WHERE staff_id = $1 RETURNING 1) SELECT 1 FROM ended`,
+        [staffId],
+      );
+      const tokens: unknown[] = await m.query(
+        `WITH revoked AS (
+           UPDATE api_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL RETURNING 1
+         ) SELECT 1 FROM revoked`,
+        [staffId, now],
+      );
+      return { disabledAt, sessionsEnded: sessions.length, tokensRevoked: tokens.length };
+    });
+  }
+
   async createLinkSession(grant: LinkSessionGrant): Promise<string> {
     const actor: Actor = {
       id: grant.contactEmail,
@@ -137,8 +174,10 @@ export class AuthService {
     const rows = await preparedQuery<SessionRow>(
       this.dataSource,
       'auth_resolve_session',
-      `SELECT actor_id, role, partnership_id, agency_id, cycle_id, link_id FROM sessions
-       WHERE session_hash = $1 AND expires_at > $2`,
+      // A staff session lasts only while its account is enabled (link sessions have no account).
+      `SELECT s.actor_id, s.role, s.partnership_id, s.agency_id, s.cycle_id, s.link_id
+       FROM sessions s LEFT JOIN staff_accounts a ON a.staff_id = s.staff_id
+       WHERE s.session_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
       [sha256(sessionId), this.clock.now()],
     );
     return rows[0] ? toActor(rows[0]) : null;
@@ -150,17 +189,23 @@ export class AuthService {
 
   /** Ends every session opened with a link, when the link is revoked. */
   async endLinkSessions(linkId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]);
+    await transactionally(this.dataSource, (m) =>
+      m.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]),
+    );
   }
 
   async createApiToken(staffEmail: string, name: string): Promise<{ tokenId: string; token: string }> {
     const token = `pr_${newSecret()}`;
     const tokenId = randomUUID();
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
+    // In the command's transaction when there is one: a retry with the same Idempotency-Key after a crash
+    // gets the token of the first request, or makes the only one.
+    const inserted: unknown[] = await transactionally(this.dataSource, (m) =>
+      m.query(
+        `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
        SELECT $1, $2, staff_id, $3 FROM staff_accounts WHERE lower(email) = lower($4) AND disabled_at IS NULL
        RETURNING token_id`,
-      [sha256(token), tokenId, name, staffEmail],
+        [sha256(token), tokenId, name, staffEmail],
+      ),
     );
     if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 404);
     return { tokenId, token };

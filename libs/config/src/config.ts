@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseTrustProxy, TrustProxy } from './trust-proxy.js';
 
 /** Everything the apps read from the environment, validated once at start-up. */
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface AppConfig {
   /** Logs go to standard output unless a file is named (tests read it to prove no secret is logged). */
   logFile: string | undefined;
   shutdownTimeoutMs: number;
+  /** The proxies whose X-Forwarded-For names the client's address (throttles count by address); none by default. */
+  trustProxy: TrustProxy;
   /** Chasing and mail delivery: see README, Environment. */
   mail: MailDeliveryConfig;
 }
@@ -130,6 +133,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const mailFrom = str('MAIL_FROM', 'Partner Returns <returns@partner-returns.local>')!;
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000);
+  const trustProxy = parseTrustProxy(str('TRUST_PROXY'));
+  if (trustProxy.problem) problems.push(trustProxy.problem);
   const mail: MailDeliveryConfig = {
     ratePerMinute: int('MAIL_RATE_PER_MINUTE', 120, 1, 100_000),
     attempts: int('MAIL_ATTEMPTS', 8, 1, 50),
@@ -157,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     logFile: str('LOG_FILE'),
     shutdownTimeoutMs,
+    trustProxy: trustProxy.value,
     mail,
   };
 }

@@ -1,6 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../../database/src/prepared-query.js';
+import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
 import { Upcasters } from './upcaster.js';
@@ -99,16 +100,21 @@ export class EventStore {
     private readonly upcasters: Upcasters = new Upcasters(),
   ) {}
 
-  /** Appends events to one stream atomically, or throws ConcurrencyError when the stream has moved on. */
+  /**
+   * Appends events to one stream atomically, or throws ConcurrencyError when the stream has moved on. Without
+   * `sql`, the append joins the current command's transaction when there is one (see command-transaction.ts).
+   */
   async append(
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
     metadata: EventMetadata,
     options: AppendOptions = {},
-    sql: Sql = this.dataSource,
+    given?: Sql,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
+    const command = given ? undefined : commandTransactionOn(this.dataSource);
+    const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
     const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
     const payload = JSON.stringify(
       events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
@@ -128,7 +134,8 @@ export class EventStore {
         : await this.prepared(sql, 'event_store_append_new_or_any', APPEND_NEW_OR_ANY, params);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId, sql));
+        // Read outside: a transaction the violation happened in is aborted and answers nothing more.
+        throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
       }
       throw error;
     }
@@ -154,13 +161,16 @@ export class EventStore {
     return (await client.query<Row & QueryResultRow>({ name, text, values })).rows;
   }
 
-  /** Appends to several streams in one transaction: all of them, or (on any conflict) none. */
+  /**
+   * Appends to several streams in one transaction (the current command's, when there is one): all of them, or
+   * (on any conflict) none.
+   */
   async appendMany(
     appends: readonly StreamAppend[],
     metadata: EventMetadata,
     options: AppendOptions = {},
   ): Promise<AppendResult[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return transactionally(this.dataSource, async (manager) => {
       const results: AppendResult[] = [];
       for (const a of appends) {
         results.push(await this.append(a.streamId, a.expectedVersion, a.events, metadata, options, manager));

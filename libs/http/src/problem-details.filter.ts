@@ -29,6 +29,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
+    // A throttle's refusal says when to come back (RFC 9110 Retry-After, in seconds).
+    if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

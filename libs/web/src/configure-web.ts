@@ -53,7 +53,9 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
         upgradeInsecureRequests: config.publicBaseUrl.startsWith('https:') ? [] : null,
       },
     },
-    referrerPolicy: { policy: 'no-referrer' },
+    // Nothing to other sites; our own pages' posts carry their Origin, which the write rule checks (with
+    // no-referrer a browser sends `Origin: null` even to its own origin).
+    referrerPolicy: { policy: 'same-origin' },
   });
   // Swagger UI brings its own inline script: it is the one place without the strict policy.
   express.use((req: Request, res: Response, next: NextFunction) =>

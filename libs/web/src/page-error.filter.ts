@@ -122,9 +122,12 @@ export class PageErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (req.accepts(['json', 'html']) !== 'html') return this.problems.catch(exception, host);
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
-      return res.redirect(303, '/sign-in');
+      // Back to this page once signed in (a link to a return, say).
+      return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
     }
     const page = errorPageFor(exception);
+    const retryAfter = exception instanceof DomainError ? exception.details?.retryAfter : undefined;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (page.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(page.status).render('pages/error', { ...page, title: page.title });

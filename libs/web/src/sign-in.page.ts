@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/src/auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../../auth/src/auth.service.js';
+import { ThrottledSignIn } from '../../auth/src/sign-in/throttled-sign-in.js';
+import { TooManyAttempts } from '../../auth/src/throttle/attempt-throttle.js';
 import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor } from '../../http/src/index.js';
@@ -23,12 +25,25 @@ export function startPageFor(actor: Actor): string {
   }
 }
 
+/**
+ * Where to go after signing in when a page sent someone to sign in first: a path of this service only (never
+ * `//host` or a full URL, which would make the sign-in page a way to send people elsewhere).
+ */
+export function pageToReturnTo(next: unknown): string | null {
+  return typeof next === 'string' &&
+    /^\/(?![/\\])[\x21-\x7e]{0,2000}$/.test(next) &&
+    !next.startsWith('/sign-')
+    ? next
+    : null;
+}
+
 @ApiExcludeController()
 @Controller()
 @UseFilters(PageErrorFilter)
 export class SignInPage {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ThrottledSignIn) private readonly signIns: ThrottledSignIn,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,30 +53,44 @@ export class SignInPage {
   }
 
   @Get('sign-in')
-  page(@Res() res: Response): void {
-    res.render('pages/sign-in', { title: 'Sign in' });
+  page(@Query('next') next: unknown, @Res() res: Response): void {
+    res.render('pages/sign-in', { title: 'Sign in', next: pageToReturnTo(next) });
   }
 
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
   @Post('sign-in')
   async signIn(
-    @Body() body: { email?: string; password?: string },
+    @Body() body: { email?: string; password?: string; next?: string },
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
     const email = String(body.email ?? '').trim();
-    const result = email && body.password ? await this.auth.signIn(email, String(body.password)) : null;
+    const next = pageToReturnTo(body.next);
+    const result =
+      email && body.password
+        ? await this.signIns.signIn(email, String(body.password), req.ip).catch((error: unknown) => {
+            if (error instanceof TooManyAttempts) return error;
+            throw error;
+          })
+        : null;
+    if (result instanceof TooManyAttempts) {
+      res.setHeader('Retry-After', String(result.retryAfter));
+      return res
+        .status(429)
+        .render('pages/sign-in', { title: 'Sign in', email, next, error: result.message });
+    }
     if (!result) {
       return res.status(401).render('pages/sign-in', {
         title: 'Sign in',
         email,
+        next,
         error: 'Enter the email address and password of your staff account',
       });
     }
     const previous = req.cookies?.[SESSION_COOKIE];
     if (previous) await this.auth.endSession(previous);
     res.cookie(SESSION_COOKIE, result.sessionId, sessionCookieOptions(this.config, STAFF_SESSION_HOURS));
-    res.redirect(303, startPageFor(result.actor));
+    res.redirect(303, next ?? startPageFor(result.actor));
   }
 
   @Post('sign-out')

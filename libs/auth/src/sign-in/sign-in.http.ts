@@ -17,6 +17,7 @@ import { CurrentActor } from '../../../http/src/index.js';
 import { Actor } from '../../../returns/src/domain-error.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
+import { ThrottledSignIn } from './throttled-sign-in.js';
 
 export class SignInDto {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'coordinator@sevenoaks.gov.uk' })
@@ -44,16 +45,20 @@ export function sessionCookieOptions(config: AppConfig, hours: number) {
 export class SignInHttp {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ThrottledSignIn) private readonly signIns: ThrottledSignIn,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Staff sign-in: a fresh HttpOnly session cookie, replacing any session the browser had. */
+  /**
+   * Staff sign-in: a fresh HttpOnly session cookie, replacing any session the browser had. Throttled per address
+   * and per account: 429 with Retry-After past the limits.
+   */
   @Post('sign-in')
   @HttpCode(200)
   async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const previous = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
     if (previous) await this.auth.endSession(previous);
-    const result = await this.auth.signIn(body.email, body.password);
+    const result = await this.signIns.signIn(body.email, body.password, req.ip);
     if (!result) {
       throw new UnauthorizedException({
         type: 'https://partner-returns.dev/problems/sign-in-failed',

@@ -89,4 +89,24 @@ export class StaffHttp {
     }
     return { email: email.toLowerCase(), themeIds: [...new Set(body.themeIds)] };
   }
+
+  /** Disables an account at once: its sessions end and its API tokens are revoked in the same transaction. */
+  @Post(':email/disable')
+  @HttpCode(200)
+  async disable(@Param('email') email: string, @CurrentActor() actor: Actor) {
+    if (actor.role !== 'coordinator')
+      throw new DomainError('forbidden', 'Only a coordinator can disable staff', 403);
+    // A coordinator who locks themselves out may leave the partnership with nobody to let them back in.
+    if (email.toLowerCase() === actor.id.toLowerCase()) {
+      throw new DomainError('cannot-disable-self', 'You cannot disable your own account', 422, 'email');
+    }
+    const disabled = await this.auth.disableStaff(actor.partnershipId, email);
+    if (!disabled) throw new DomainError('staff-not-found', 'No such staff account', 404);
+    return {
+      email: email.toLowerCase(),
+      disabledAt: disabled.disabledAt.toISOString(),
+      sessionsEnded: disabled.sessionsEnded,
+      tokensRevoked: disabled.tokensRevoked,
+    };
+  }
 }

@@ -33,9 +33,11 @@ export class SubmissionLinkHttp {
   @Get(':token')
   @ApiExcludeEndpoint()
   continuePage(@Param('token') token: string, @Res() res: Response): void {
+    // The token is in this page's address: no other site learns it (strict-origin sends only the origin),
+    // and the Continue post still carries the Origin that tells it from a post made elsewhere.
     res
       .status(200)
-      .setHeader('Referrer-Policy', 'no-referrer')
+      .setHeader('Referrer-Policy', 'strict-origin')
       .setHeader('Cache-Control', 'no-store')
       .type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,7 +57,7 @@ export class SubmissionLinkHttp {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip ?? 'unknown');
+    const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip);
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.cookie(SESSION_COOKIE, sessionId, sessionCookieOptions(this.config, LINK_SESSION_HOURS));
     // A browser goes on to its task list; an API client to the cycle's JSON.

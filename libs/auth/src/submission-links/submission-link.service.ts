@@ -8,10 +8,11 @@ import { decideLinks } from '../../../returns/src/cycle/submission-links.decide.
 import { DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService } from '../auth.service.js';
 import { sha256 } from '../secrets.js';
+import { AttemptThrottle } from '../throttle/attempt-throttle.js';
+import { clientAddress } from '../throttle/client-address.js';
+import { linkRules } from '../throttle/throttle-rules.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-export const FAILED_ATTEMPTS_ALLOWED = 10;
-export const FAILED_ATTEMPTS_WINDOW_MINUTES = 15;
 
 /** Turns a submission link's token into a short session for its agency's returns in its cycle. */
 @Injectable()
@@ -22,10 +23,27 @@ export class SubmissionLinkService {
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
   ) {}
 
-  async exchange(token: string, ip: string): Promise<{ sessionId: string; cycleId: string }> {
-    await this.refuseWhileRateLimited(ip);
+  async exchange(token: string, ip: string | undefined): Promise<{ sessionId: string; cycleId: string }> {
+    // Every lookup holds a place under the address's throttle until it is known to have failed or not.
+    const attempt = await this.throttle.begin(linkRules(clientAddress(ip)));
+    let failed = true;
+    try {
+      const result = await this.lookUpAndUse(token);
+      failed = false;
+      return result;
+    } catch (error) {
+      // A link that exists but no longer works (revoked, expired) is a failure too; our own faults are not.
+      failed = error instanceof DomainError;
+      throw error;
+    } finally {
+      await this.throttle.settle(attempt, failed);
+    }
+  }
+
+  private async lookUpAndUse(token: string): Promise<{ sessionId: string; cycleId: string }> {
     const found: { stream_id: string; link_id: string }[] = TOKEN.test(token)
       ? await this.dataSource.query(
           `SELECT stream_id, data->>'linkId' AS link_id FROM events
@@ -34,18 +52,11 @@ export class SubmissionLinkService {
         )
       : [];
     if (found.length === 0) {
-      await this.recordFailure(ip);
       throw new DomainError('link-not-found', 'This link is not recognised. Check it was copied whole.', 404);
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
     const { state } = await this.cycles.load(cycleId);
-    let events;
-    try {
-      events = decideLinks({ type: 'UseLink', linkId: found[0].link_id }, state);
-    } catch (error) {
-      await this.recordFailure(ip);
-      throw error;
-    }
+    const events = decideLinks({ type: 'UseLink', linkId: found[0].link_id }, state);
     if (state.status === 'none' || state.status === 'drafted')
       throw new DomainError('link-not-found', 'No such link', 404);
     const link = state.links[found[0].link_id];
@@ -69,27 +80,5 @@ export class SubmissionLinkService {
       contactEmail: link.contactEmail,
     });
     return { sessionId, cycleId };
-  }
-
-  private async refuseWhileRateLimited(ip: string): Promise<void> {
-    const [{ failures }]: { failures: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS failures FROM link_failures
-       WHERE ip = $1 AND failed_at > $2::timestamptz - make_interval(mins => $3)`,
-      [ip, this.clock.now(), FAILED_ATTEMPTS_WINDOW_MINUTES],
-    );
-    if (failures >= FAILED_ATTEMPTS_ALLOWED) {
-      throw new DomainError(
-        'too-many-attempts',
-        `Too many links that did not work from your address. Try again in ${FAILED_ATTEMPTS_WINDOW_MINUTES} minutes.`,
-        429,
-      );
-    }
-  }
-
-  private async recordFailure(ip: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO link_failures (ip, failed_at) VALUES ($1, $2)`, [
-      ip,
-      this.clock.now(),
-    ]);
   }
 }

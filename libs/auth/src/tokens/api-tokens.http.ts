@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post 
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { CurrentActor } from '../../../http/src/index.js';
+import { ShownOnce } from '../../../http/src/idempotency/idempotency.interceptor.js';
 import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService } from '../auth.service.js';
 
@@ -26,6 +27,7 @@ export class ApiTokensHttp {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
   @Post()
+  @ShownOnce('token')
   async create(@Body() body: CreateApiTokenDto, @CurrentActor() actor: Actor) {
     staffOnly(actor);
     return this.auth.createApiToken(actor.id, body.name);

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  SetMetadata,
   CallHandler,
   ConflictException,
   ExecutionContext,
@@ -9,31 +10,47 @@ import {
   NestInterceptor,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../../config/src/index.js';
+import { CommandTransaction, runInCommandTransaction } from '../../../event-store/src/index.js';
 import { RequestWithActor } from '../actor.js';
-import { IdempotencyStore } from './idempotency-store.js';
+import { IdempotencyStore, RecordedKey, StoredResponse } from './idempotency-store.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long a retry waits for the first request with its key to finish before answering 409. */
-const WAIT_MS = 3_000;
-const POLL_MS = 50;
-/** A request still "running" after this long belongs to a process that died: its key may be taken over. */
-const ABANDONED_MS = 60_000;
 /** Response headers worth replaying: the version written and where the new thing lives. */
 const REPLAYED_HEADERS = ['etag', 'location'];
+/** PostgreSQL's lock_not_available: a lock wait ran past the command transaction's lock timeout. */
+const LOCK_TIMEOUT = '55P03';
+
+const SHOWN_ONCE = 'idempotency:shown-once';
+
+/**
+ * Fields of a route's response that hold a secret shown once (a new API token): the stored response, which a
+ * retry with the same key gets, leaves them out, so no secret is kept at rest.
+ */
+export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
+
+/** Another request with the same key committed while this one waited for it. */
+class KeyTakenMeanwhile extends Error {}
 
 /**
  * `Idempotency-Key` on an unsafe request: the first request with a key (per actor) runs and its response
  * (status, body, ETag, Location) is kept for 24 hours; a retry with the same key and the same request gets
  * that response again, marked `Idempotent-Replayed: true`, without acting twice. The same key with another
- * request is refused with 422. A retry that arrives while the first is still running waits for it briefly,
- * then gets 409. A request that fails changes nothing (writes are all-or-nothing), so its key is released and
- * a retry runs afresh. Requests without an actor (they will be refused with 401) are left alone.
+ * request is refused with 422.
+ *
+ * The key is taken and its response recorded inside the command's own transaction (every append of the
+ * request joins it, see CommandTransaction), so the key commits with the events or not at all: a retry after
+ * a crash finds the stored response, or finds nothing because nothing was applied. A retry that arrives while
+ * the first is still running waits for its transaction briefly, then gets 409. A request that fails changes
+ * nothing and records nothing, so a retry runs afresh. Requests without an actor (they will be refused with
+ * 401) are left alone.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -42,7 +59,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -60,7 +79,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       body: request.body,
     });
     const response = context.switchToHttp().getResponse<Response>();
-    return from(this.once(actorKey, key, requestHash, response, next));
+    const secrets = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
+    return from(this.once(actorKey, key, requestHash, response, next, secrets));
   }
 
   private async once(
@@ -69,52 +89,42 @@ export class IdempotencyInterceptor implements NestInterceptor {
     requestHash: string,
     response: Response,
     next: CallHandler,
+    secrets: readonly string[],
   ): Promise<unknown> {
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const now = this.clock.now();
-      this.purgeNowAndThen(now);
-      const found = await this.store.claim(
-        actorKey,
-        key,
-        requestHash,
-        now,
-        new Date(now.getTime() + DAY_MS),
-        new Date(now.getTime() - ABANDONED_MS),
-      );
-      if (found.state === 'claimed') return this.run(actorKey, key, response, next);
-      if (found.state !== 'gone' && found.requestHash !== requestHash) throw keyReused();
-      if (found.state === 'done') {
-        const { status, headers, body } = found.response;
-        response.status(status);
-        for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-        response.setHeader('Idempotent-Replayed', 'true');
-        return body === null ? undefined : JSON.parse(body);
-      }
-      if (Date.now() > deadline) throw stillRunning();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + DAY_MS);
+    this.purgeNowAndThen(now);
+    const recorded = await this.store.find(actorKey, key, now);
+    if (recorded) return replay(recorded, requestHash, response);
 
-  private async run(actorKey: string, key: string, response: Response, next: CallHandler): Promise<unknown> {
+    const transaction = new CommandTransaction(this.dataSource, async (manager) => {
+      if (!(await this.store.take(manager, actorKey, key, requestHash, now, expiresAt))) {
+        throw new KeyTakenMeanwhile();
+      }
+    });
     let body: unknown;
     try {
-      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      body = await runInCommandTransaction(transaction, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      );
     } catch (error) {
-      await this.store.release(actorKey, key).catch((e) => this.logger.error(`release failed: ${String(e)}`));
+      await transaction.rollback().catch((e) => this.logger.error(`rollback failed: ${String(e)}`));
+      // The first request with this key may have finished while this one ran (this one waited for it, or
+      // read what it wrote and was refused): answer what the first answered.
+      const meanwhile = await this.store.find(actorKey, key, this.clock.now());
+      if (meanwhile) return replay(meanwhile, requestHash, response);
+      if (error instanceof KeyTakenMeanwhile || (error as { code?: string }).code === LOCK_TIMEOUT) {
+        throw stillRunning();
+      }
       throw error;
     }
-    const headers = Object.fromEntries(
-      REPLAYED_HEADERS.flatMap((name) => {
-        const value = response.getHeader(name);
-        return value === undefined ? [] : [[name, String(value)]];
-      }),
-    );
-    await this.store.complete(actorKey, key, {
-      status: response.statusCode,
-      headers,
-      body: body === undefined ? null : JSON.stringify(body),
-    });
+    const stored = storedResponse(response, body, secrets);
+    if (transaction.begun) {
+      await transaction.commit((manager) => this.store.record(manager, actorKey, key, stored));
+    } else {
+      // Nothing was written in a command transaction (a write outside the event store, or none at all).
+      await this.store.recordAlone(actorKey, key, requestHash, now, expiresAt, stored);
+    }
     return body;
   }
 
@@ -124,6 +134,29 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.lastPurge = now.getTime();
     this.store.purgeExpired(now).catch((e) => this.logger.warn(`purge failed: ${String(e)}`));
   }
+}
+
+function replay(recorded: RecordedKey, requestHash: string, response: Response): unknown {
+  if (recorded.requestHash !== requestHash) throw keyReused();
+  const { status, headers, body } = recorded.response;
+  response.status(status);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.setHeader('Idempotent-Replayed', 'true');
+  return body === null ? undefined : JSON.parse(body);
+}
+
+function storedResponse(response: Response, body: unknown, secrets: readonly string[]): StoredResponse {
+  const headers = Object.fromEntries(
+    REPLAYED_HEADERS.flatMap((name) => {
+      const value = response.getHeader(name);
+      return value === undefined ? [] : [[name, String(value)]];
+    }),
+  );
+  const kept =
+    secrets.length > 0 && body !== null && typeof body === 'object'
+      ? Object.fromEntries(Object.entries(body).filter(([name]) => !secrets.includes(name)))
+      : body;
+  return { status: response.statusCode, headers, body: kept === undefined ? null : JSON.stringify(kept) };
 }
 
 const problem = (rule: string, title: string, status: number) => ({

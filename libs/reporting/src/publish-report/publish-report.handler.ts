@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore, transactionally } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { metadataFor } from '../../../returns/src/command-envelope.js';
 import { cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
@@ -50,7 +50,8 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
       { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash },
       state,
     );
-    return this.dataSource.transaction(async (manager) => {
+    // The publication's bytes commit with its event, in the command's transaction when there is one.
+    return transactionally(this.dataSource, async (manager) => {
       const { nextExpectedVersion } = await this.store.append(
         cycleStreamId(cycleId),
         version,

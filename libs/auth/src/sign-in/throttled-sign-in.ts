@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor } from '../../../returns/src/domain-error.js';
+import { AuthService } from '../auth.service.js';
+import { AttemptThrottle } from '../throttle/attempt-throttle.js';
+import { clientAddress } from '../throttle/client-address.js';
+import { signInAccountRule, signInAddressRule } from '../throttle/throttle-rules.js';
+
+/**
+ * Staff sign-in, throttled per client address and per account before any password is verified: past a limit
+ * it throws TooManyAttempts (429, Retry-After) instead, whatever the password. Used by the API and the page.
+ */
+@Injectable()
+export class ThrottledSignIn {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
+  ) {}
+
+  async signIn(
+    email: string,
+    password: string,
+    ip: string | undefined,
+  ): Promise<{ sessionId: string; actor: Actor } | null> {
+    const account = signInAccountRule(email);
+    const attempt = await this.throttle.begin([signInAddressRule(clientAddress(ip)), account]);
+    let result: { sessionId: string; actor: Actor } | null = null;
+    try {
+      result = await this.auth.signIn(email, password);
+    } finally {
+      await this.throttle.settle(attempt, result === null, [account]);
+    }
+    return result;
+  }
+}

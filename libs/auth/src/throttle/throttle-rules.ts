@@ -1,0 +1,61 @@
+import { ThrottleRule } from './attempt-throttle.js';
+
+const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;
+
+/** Submission links: a token is 256 bits, but every lookup costs the database, so wrong ones are limited. */
+export const LINK_FAILURES_ALLOWED = 10;
+export const LINK_WINDOW_MINUTES = 15;
+export const LINK_LOOKUPS_IN_FLIGHT = 5;
+
+export function linkRules(address: string): ThrottleRule[] {
+  return [
+    {
+      kind: 'link-address',
+      subject: address,
+      failures: LINK_FAILURES_ALLOWED,
+      windowMinutes: LINK_WINDOW_MINUTES,
+      inFlight: LINK_LOOKUPS_IN_FLIGHT,
+      refusal: (left) =>
+        left === null
+          ? 'Too many links are being tried from your address at once. Try again in a moment.'
+          : `Too many links that did not work from your address. Try again in ${minutes(left)}.`,
+    },
+  ];
+}
+
+/**
+ * Staff sign-in: per address (an office shares one, so it allows more) and per account (guessing one password
+ * from many addresses). Each attempt costs an argon2 verification, so few may run at once.
+ */
+export const SIGN_IN_ADDRESS_FAILURES_ALLOWED = 30;
+export const SIGN_IN_ACCOUNT_FAILURES_ALLOWED = 10;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+export const SIGN_IN_ADDRESS_IN_FLIGHT = 4;
+export const SIGN_IN_ACCOUNT_IN_FLIGHT = 2;
+
+const atOnce = 'Too many sign-ins are being tried at once. Try again in a moment.';
+
+export function signInAddressRule(address: string): ThrottleRule {
+  return {
+    kind: 'sign-in-address',
+    subject: address,
+    failures: SIGN_IN_ADDRESS_FAILURES_ALLOWED,
+    windowMinutes: SIGN_IN_WINDOW_MINUTES,
+    inFlight: SIGN_IN_ADDRESS_IN_FLIGHT,
+    refusal: (left) =>
+      left === null ? atOnce : `Too many failed sign-ins from your address. Try again in ${minutes(left)}.`,
+  };
+}
+
+/** Counted for any email typed, known or not, so a refusal says nothing about which accounts exist. */
+export function signInAccountRule(email: string): ThrottleRule {
+  return {
+    kind: 'sign-in-account',
+    subject: email.trim().toLowerCase(),
+    failures: SIGN_IN_ACCOUNT_FAILURES_ALLOWED,
+    windowMinutes: SIGN_IN_WINDOW_MINUTES,
+    inFlight: SIGN_IN_ACCOUNT_IN_FLIGHT,
+    refusal: (left) =>
+      left === null ? atOnce : `Too many failed sign-ins to this account. Try again in ${minutes(left)}.`,
+  };
+}

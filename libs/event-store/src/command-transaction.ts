@@ -1,0 +1,98 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/**
+ * One transaction for everything a command writes, begun at its first write and ended by whoever made it.
+ * The HTTP layer runs a request that carries an Idempotency-Key in one, so that the key's record commits with
+ * the command's events or not at all: a process killed before the commit leaves neither behind.
+ */
+export class CommandTransaction {
+  private runner: QueryRunner | null = null;
+  private opening: Promise<EntityManager> | null = null;
+  private ended = false;
+
+  constructor(
+    readonly dataSource: DataSource,
+    /** The transaction's first statements, run as soon as it begins (an idempotency key's claim, say). */
+    private readonly onBegin: (manager: EntityManager) => Promise<void> = async () => {},
+  ) {}
+
+  /** Whether anything has joined it: a command that wrote nothing has nothing to commit. */
+  get begun(): boolean {
+    return this.opening !== null;
+  }
+
+  /** The transaction's EntityManager, beginning the transaction at the first call. */
+  manager(): Promise<EntityManager> {
+    if (this.ended) throw new Error('The command transaction has already ended');
+    this.opening ??= this.open();
+    return this.opening;
+  }
+
+  /** Runs `last` in the transaction and commits it; rolls back instead when either fails. */
+  async commit(last: (manager: EntityManager) => Promise<void> = async () => {}): Promise<void> {
+    if (!this.opening) return;
+    try {
+      await last(await this.opening);
+      await this.runner!.commitTransaction();
+    } catch (error) {
+      await this.rollback();
+      throw error;
+    } finally {
+      await this.release();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.opening || this.ended) return;
+    await this.opening.catch(() => undefined);
+    try {
+      if (this.runner?.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.release();
+    }
+  }
+
+  private async open(): Promise<EntityManager> {
+    const runner = this.dataSource.createQueryRunner();
+    this.runner = runner;
+    await runner.connect();
+    await runner.startTransaction();
+    await this.onBegin(runner.manager);
+    return runner.manager;
+  }
+
+  private async release(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.runner && !this.runner.isReleased) await this.runner.release();
+  }
+}
+
+const current = new AsyncLocalStorage<CommandTransaction>();
+
+/** Runs `work` with `transaction` as the one its writes join (see transactionally()). */
+export function runInCommandTransaction<T>(
+  transaction: CommandTransaction,
+  work: () => Promise<T>,
+): Promise<T> {
+  return current.run(transaction, work);
+}
+
+/** The command transaction the current request runs in, when it is on this database. */
+export function commandTransactionOn(dataSource: DataSource): CommandTransaction | undefined {
+  const transaction = current.getStore();
+  return transaction?.dataSource === dataSource ? transaction : undefined;
+}
+
+/**
+ * Runs `work` in the current command's transaction when there is one (it then commits or rolls back with the
+ * command), else in a transaction of its own: what every write that belongs to a command goes through.
+ */
+export async function transactionally<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  const transaction = commandTransactionOn(dataSource);
+  return transaction ? work(await transaction.manager()) : dataSource.transaction(work);
+}
