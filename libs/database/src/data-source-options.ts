@@ -8,6 +8,7 @@ import { IdempotencyKeys1764000000600 } from '../../http/src/idempotency/migrati
 import { EventsByPartnership1764000000500 } from '../../returns/src/migrations/1764000000500-events-by-partnership.js';
 import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
 import { Chasing1764000000700 } from '../../chasing/src/migrations/1764000000700-chasing.js';
+import { ParkedEvents1765020000100 } from '../../event-store/src/migrations/1765020000100-parked-events.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1764000000600,
   ReportingTables1764000000650,
   Chasing1764000000700,
+  ParkedEvents1765020000100,
 ];
 
 export const ENTITIES = [ReportReturn];
