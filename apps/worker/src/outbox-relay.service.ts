@@ -2,7 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
+import {
+  EventProcessor,
+  EventStore,
+  NotReady,
+  ProcessorRunOptions,
+} from '../../../libs/event-store/src/index.js';
 import { jobsFor, QUEUES } from '../../../libs/queues/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
@@ -38,7 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectQueue(QUEUES.reporting) reporting: Queue,
     @InjectQueue(QUEUES.mail) mail: Queue,
     @InjectQueue(QUEUES.chasing) chasing: Queue,
-    @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
+    @Inject(RELAY_OPTIONS) options: ProcessorRunOptions,
   ) {
     const queues: Record<string, Queue> = {
       [QUEUES.reporting]: reporting,
@@ -53,12 +58,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         batchSize: 200,
         // Redis away: fail fast, before the batch's transaction opens (it would hold back every subscriber).
         beforeBatch: async () => {
+          // NotReady: the Redis outage is logged once, by RedisOutageLog, not on every try of the relay.
           const client = await within(
             REDIS_WAIT_MS,
             'Redis did not answer',
             async () => reporting.backend.client,
-          );
-          if (client.status !== 'ready') throw new Error(`Redis is ${client.status}`);
+          ).catch(() => null);
+          if (client?.status !== 'ready') throw new NotReady('Redis is not ready');
         },
         handle: async (events) => {
           const jobs = events.flatMap(jobsFor);
@@ -73,7 +79,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           }
         },
       },
-      { pollIntervalMs: options.pollIntervalMs, lockRetryMs: 2000 },
+      { ...options, lockRetryMs: 2000 },
     );
   }
 

@@ -58,7 +58,10 @@ export class WorkerModule {
         ),
       ],
       providers: [
-        { provide: RELAY_OPTIONS, useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200 } },
+        {
+          provide: RELAY_OPTIONS,
+          useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200, ...config.processors },
+        },
         OutboxRelay,
         ReportingProcessor,
         mailProcessorFor(config),

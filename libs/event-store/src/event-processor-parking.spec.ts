@@ -225,6 +225,15 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
       reason: 'bad data, fixed by hand',
       outcome: 'skipped; 2 held events applied',
     });
+
+    // Replayed from the start (a rebuild resets the checkpoint), the skipped event stays skipped.
+    await processor.stop();
+    await db.dataSource.query(`DELETE FROM applied WHERE processor = 's'`);
+    await db.dataSource.query(`DELETE FROM processor_checkpoints WHERE name = 's'`);
+    processor.start();
+    await waitFor(async () => (await appliedTo('s', 's-')).length === 5);
+    expect(await appliedTo('s', 's-bad')).toEqual(['s-bad@1', 's-bad@3', 's-bad@4']);
+    expect(await parkedOf('s')).toEqual([]);
   });
 
   it('holds nothing when a dependency is down: the whole batch waits and then applies', async () => {

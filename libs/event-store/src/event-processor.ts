@@ -27,6 +27,17 @@ export interface ProcessorDefinition {
   beforeBatch?(): Promise<void>;
 }
 
+/**
+ * Thrown (by `beforeBatch`, say) when something a processor needs is away and something else already tells the
+ * operator so, once (Redis: see RedisOutageLog): the processor waits and retries without a log line of its own.
+ */
+export class NotReady extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotReady';
+  }
+}
+
 export interface ProcessorRunOptions extends Partial<RetryPolicy> {
   pollIntervalMs?: number;
   /** How often a standby instance tries to take over the lock. */
@@ -146,6 +157,7 @@ export class EventProcessor {
 
   /** One line when a failure starts (or changes), not one per retry: a long outage would flood the log. */
   private failing(error: Error, failures: number): void {
+    if (error instanceof NotReady) return;
     const message = describe(error);
     if (message === this.outage) return;
     this.outage = message;
@@ -184,7 +196,14 @@ export class EventProcessor {
       );
       if (events.length + unreadable.length === 0) return 0;
       const held = await this.holds.heldStreams(m);
-      const toHold = await this.applyHolding(events, unreadable, held, m);
+      // Skipped ones come round again only when the checkpoint was reset (a rebuild): they stay skipped.
+      const skipped = await this.holds.skippedAmong([...events, ...unreadable], m);
+      const toHold = await this.applyHolding(
+        events.filter((e) => !skipped.has(e.globalPosition)),
+        unreadable.filter((e) => !skipped.has(e.globalPosition)),
+        held,
+        m,
+      );
       await this.holds.hold(toHold, m);
       await m.query(
         `INSERT INTO processor_checkpoints (name, transaction_id, global_position, updated_at)

@@ -162,6 +162,15 @@ export class ProcessorHolds {
     );
   }
 
+  /** Which of these events an operator has skipped for this processor. */
+  async skippedAmong(events: readonly FailedEvent[], sql: Sql): Promise<Set<number>> {
+    const rows: { global_position: string }[] = await sql.query(
+      `SELECT global_position FROM skipped_events WHERE processor = $1 AND global_position = ANY($2::bigint[])`,
+      [this.processor, events.map((e) => e.globalPosition)],
+    );
+    return new Set(rows.map((r) => Number(r.global_position)));
+  }
+
   async finishIntervention(id: string, outcome: string, sql: Sql): Promise<void> {
     await sql.query('UPDATE processor_interventions SET done_at = now(), outcome = $2 WHERE id = $1', [
       id,
