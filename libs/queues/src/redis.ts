@@ -8,5 +8,13 @@ export function bullConnection(redisUrl: string): ConnectionOptions {
 
 /** A client for health checks: fails fast instead of queueing commands while Redis is away. */
 export function healthRedis(redisUrl: string): Redis {
-  return new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+  });
+  // Its failures are the readiness answer; without a listener ioredis prints every reconnect failure.
+  redis.on('error', () => undefined);
+  return redis;
 }

@@ -3,7 +3,14 @@ import { doubleCsrf } from 'csrf-csrf';
 import { AppConfig } from '../../config/src/index.js';
 
 /** Paths whose POSTs are page forms: each must carry the CSRF token of this browser's session. */
-export const PAGE_PREFIXES = ['/sign-in', '/sign-out', '/agency', '/review', '/coordinate'];
+export const PAGE_PREFIXES = [
+  '/sign-in',
+  '/sign-out',
+  '/agency',
+  '/review',
+  '/coordinate',
+  '/admin/processors',
+];
 
 /**
  * Double-submit CSRF tokens bound to the session cookie. The cookie name avoids the `__Host-` prefix, which
