@@ -11,6 +11,8 @@ import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
 import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+import '../../../libs/queues/src/redis-outage-log.js';
 import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';

@@ -9,6 +9,8 @@ import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { RequestWithActor } from '../../../../libs/http/src/index.js';
 import { bullConnection, QUEUES } from '../../../../libs/queues/src/index.js';
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+import '../../../../libs/queues/src/redis-outage-log.js';
 import { runsTheDeployment } from './operator-partnership.js';
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
