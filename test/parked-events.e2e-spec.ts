@@ -1,7 +1,9 @@
 import { zonedInstant } from '../libs/chasing/src/calendar/send-window.js';
 import { FixedClock } from '../libs/config/src/index.js';
 import { EventMetadata, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
+import { Queue } from 'bullmq';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
+import { bullConnection, QUEUES } from '../libs/queues/src/index.js';
 import { processorsCli } from '../scripts/processors.js';
 import {
   as,
@@ -13,6 +15,7 @@ import {
   STAFF,
   startProduct,
 } from './support/product.js';
+import { processorsPassed } from './support/processors.js';
 
 const at10 = (date: string) => zonedInstant(date, '10:00', 'Europe/London');
 const meta: EventMetadata = { actorId: 'test', actorRole: 'coordinator', correlationId: 'poison' };
@@ -284,5 +287,55 @@ describe('a poison event parks; every other stream goes on (e2e)', () => {
     ).text();
     expect(after).toContain('No events are held.');
     expect((await cli(['status'])).code).toBe(0);
+  });
+  it('the relay holds a poison’s stream as well; released, the events held behind it still reach their jobs', async () => {
+    // An AgencyChased without its recipients: the relay cannot say which mails it causes.
+    const stream = 'chase:nowhere:no-agency';
+    const { firstPosition } = await product.store.append(
+      stream,
+      'no_stream',
+      [{ type: 'AgencyChased', data: { step: '2020-04-03', kind: 'reminder' } }],
+      meta,
+    );
+    await eventually(async () =>
+      (await parked.list()).find((p) => p.processor === 'outbox-relay' && p.globalPosition === firstPosition),
+    );
+    // Held behind it: a chase asked for in the same stream.
+    const { firstPosition: behind } = await product.store.append(
+      stream,
+      1,
+      [{ type: 'ChaseRequested', data: {} }],
+      meta,
+    );
+    // Every other stream goes on: Sevenoaks chases now, and the mails go.
+    const before = product.smtp.mails.length;
+    expect((await call('POST', '/cycles/after/chase', as.coordinator)).status).toBe(202);
+    await eventually(async () => product.smtp.mails.length >= before + 2);
+    expect(await processorsPassed(product.db.dataSource, behind, ['outbox-relay'])).toBe(true);
+    const chasing = new Queue(QUEUES.chasing, {
+      connection: bullConnection(product.config.redisUrl),
+      prefix: product.config.queuePrefix,
+    });
+    try {
+      const jobId = 'chase.nowhere.no-agency.now-2';
+      expect(await chasing.getJob(jobId)).toBeUndefined();
+      expect(
+        (await parked.list()).find((p) => p.processor === 'outbox-relay' && p.streamId === stream)?.held,
+      ).toBe(2);
+      for (const held of (await parked.list()).filter((p) => p.streamId === stream)) {
+        const asked = await parked.request(
+          held.processor,
+          held.globalPosition,
+          'skip',
+          'ops',
+          'no recipients',
+        );
+        expect(asked.ok).toBe(true);
+      }
+      await eventually(async () => (await parked.list()).length === 0);
+      expect(await chasing.getJob(jobId)).toBeDefined();
+    } finally {
+      await chasing.close();
+    }
   });
 });
