@@ -1,4 +1,4 @@
-import { loadConfig } from '../libs/config/src/index.js';
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { Intervention, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { parseProcessorsArgs, ProcessorsCommand } from './processors-args.js';
@@ -133,8 +133,9 @@ async function until(
 if (require.main === module) {
   processorsCli(process.argv.slice(2), process.env, process.stdout, process.stderr).then(
     (code) => process.exit(code),
-    (error: Error) => {
-      console.error(error.message);
+    (error: unknown) => {
+      // One line per problem, no stack: a bad variable or an unreachable DATABASE_URL, named.
+      for (const line of startupFailureLines(error)) console.error(line);
       process.exit(EXIT.failed);
     },
   );

@@ -1,4 +1,4 @@
-import { loadConfig } from '../libs/config/src/index.js';
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { ProgressStream, readModels, rebuildReadModels } from '../libs/projections/src/index.js';
@@ -38,8 +38,9 @@ export async function projectionsRebuild(
 if (require.main === module) {
   projectionsRebuild(process.env, process.stdout, process.stderr).then(
     (code) => process.exit(code),
-    (error: Error) => {
-      console.error(error.message);
+    (error: unknown) => {
+      // One line per problem, no stack: a bad variable or an unreachable DATABASE_URL, named.
+      for (const line of startupFailureLines(error)) console.error(line);
       process.exit(1);
     },
   );

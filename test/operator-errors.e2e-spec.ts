@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
-import { DependencyError } from '../libs/config/src/index.js';
+import { DependencyError, startupFailureLines } from '../libs/config/src/index.js';
+import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { ensureDatabase } from '../libs/database/src/index.js';
 import { DisposableRedis, freePort } from './support/disposable-redis.js';
 import { eventually } from './support/product.js';
@@ -108,6 +109,17 @@ describe('operators get one line per problem (e2e)', () => {
     ]);
     expect(api.out).toEqual([]);
     expect(worker.out).toEqual([]);
+    // The rebuild takes its batch size from the same validated configuration, not a raw PostgreSQL error.
+    for (const size of ['-5', 'abc']) {
+      const error = await projectionsRebuild(
+        { DATABASE_URL: db.url, REBUILD_BATCH_SIZE: size },
+        { write: () => undefined },
+        { write: () => true },
+      ).catch((e: unknown) => e);
+      expect(startupFailureLines(error)).toEqual([
+        `Invalid configuration: REBUILD_BATCH_SIZE must be a whole number from 1 to 1000000, got "${size}"`,
+      ]);
+    }
   });
 
   it('an unreachable DATABASE_URL: one line naming it (not its password), no stack, exit 1', async () => {
