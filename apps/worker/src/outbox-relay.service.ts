@@ -65,6 +65,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             async () => reporting.backend.client,
           ).catch(() => null);
           if (client?.status !== 'ready') throw new NotReady('Redis is not ready');
+          // Connected but not answering is not an event's fault either: the batch waits, no event is held.
+          // (The default backend is ioredis, whose clients ping.)
+          const ping = () => (client as unknown as { ping(): Promise<string> }).ping();
+          await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
         },
         handle: async (events) => {
           const jobs = events.flatMap(jobsFor);
