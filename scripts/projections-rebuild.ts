@@ -1,12 +1,7 @@
-import { loadConfig } from '../libs/config/src/index.js';
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
-import {
-  DEFAULT_REBUILD_BATCH_SIZE,
-  ProgressStream,
-  readModels,
-  rebuildReadModels,
-} from '../libs/projections/src/index.js';
+import { ProgressStream, readModels, rebuildReadModels } from '../libs/projections/src/index.js';
 
 /**
  * npm run projections:rebuild: empties every read model and replays all events through the same projection
@@ -25,7 +20,7 @@ export async function projectionsRebuild(
     const models = readModels(store);
     err.write(`Rebuilding ${models.map((m) => m.name).join(', ')} from the events\n`);
     const result = await rebuildReadModels(dataSource, store, models, {
-      batchSize: Number(env.REBUILD_BATCH_SIZE) || DEFAULT_REBUILD_BATCH_SIZE,
+      batchSize: config.rebuildBatchSize,
       progress: err,
     });
     const rows = Object.entries(result.rows)
@@ -43,8 +38,9 @@ export async function projectionsRebuild(
 if (require.main === module) {
   projectionsRebuild(process.env, process.stdout, process.stderr).then(
     (code) => process.exit(code),
-    (error: Error) => {
-      console.error(error.message);
+    (error: unknown) => {
+      // One line per problem, no stack: a bad variable or an unreachable DATABASE_URL, named.
+      for (const line of startupFailureLines(error)) console.error(line);
       process.exit(1);
     },
   );

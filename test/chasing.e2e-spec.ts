@@ -10,6 +10,7 @@ import { Queue } from 'bullmq';
 import { bullConnection, CHASING_JOBS, QUEUES } from '../libs/queues/src/index.js';
 import { CaughtMail } from './support/smtp-sink.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
+import { untilQuiet } from './support/processors.js';
 
 const CHASE = /Reminder:|Due today:|Overdue:|still overdue|Please send/;
 const LEADS = {
@@ -80,8 +81,8 @@ describe('chasing (e2e)', () => {
   async function scanAndSettle(expected: number): Promise<void> {
     await product.worker.get(ChaseScanner).run();
     await eventually(async () => chaseMails().length >= expected, 10_000);
-    // Nothing more may follow: give stragglers a moment to show themselves.
-    await new Promise((r) => setTimeout(r, 150));
+    // Nothing more may follow: once the worker is quiet, anything owed would have arrived.
+    await untilQuiet(product);
     expect(chaseMails()).toHaveLength(expected);
   }
 
@@ -282,7 +283,7 @@ describe('chasing (e2e)', () => {
     expect(sentBack.text).toContain(reason);
     expect(sentBack.html).toContain('Figures for &lt;Q4&gt; are missing &amp; the target is unclear');
     expect(sentBack.text).toMatch(/\/l\/[A-Za-z0-9_-]{43}/);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilQuiet(product);
     expect(
       product.smtp.mails.filter((m) => m.subject.includes('has submitted S1 for Cycle notices')),
     ).toHaveLength(1);
@@ -329,7 +330,7 @@ describe('chasing (e2e)', () => {
       expect(csp.messageId).toMatch(/^<.+>$/);
       expect(kcc).toMatchObject({ email: LEADS.kcc, state: 'failed', responseCode: 550 });
       expect(kcc.reason).toContain('No such user here');
-      await new Promise((r) => setTimeout(r, 1000)); // longer than every retry delay
+      await untilQuiet(product); // every retry has run, and the 550 was not retried
       expect(offered(LEADS.csp)).toHaveLength(2);
       expect(
         chaseMails().filter((m) => m.to.includes(LEADS.csp) && m.subject.includes('Cycle delivery')),
@@ -396,11 +397,7 @@ describe('chasing (e2e)', () => {
       }
       const mine = () => chaseMails().filter((m) => m.subject.includes('Cycle racing'));
       await eventually(async () => mine().length >= 7);
-      await eventually(
-        async () => (await mailQueue.getJobCounts('active', 'waiting', 'delayed')).active === 0,
-        10_000,
-      );
-      await new Promise((r) => setTimeout(r, 300));
+      await untilQuiet(product);
       const to = mine()
         .flatMap((m) => m.to)
         .sort();

@@ -1,66 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { AuthService } from '../libs/auth/src/index.js';
 import { bullConnection, CHASE_SCHEDULER_ID, QUEUES } from '../libs/queues/src/index.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** A Redis of this test's own, keeping nothing on disk, that the test can stop and start again. */
-class DisposableRedis {
-  private process: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.process) return;
-    this.process = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await eventually(
-        async () =>
-          (await probe
-            .connect()
-            .then(() => probe.ping())
-            .catch(() => null)) === 'PONG',
-        10_000,
-      );
-    } finally {
-      probe.disconnect();
-    }
-  }
-
-  stop(): Promise<void> {
-    const p = this.process;
-    this.process = null;
-    if (!p || p.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  }
-}
+import { DisposableRedis, freePort } from './support/disposable-redis.js';
+import { processorsPassed, untilProcessorsPass } from './support/processors.js';
 
 /**
  * The outbox relay: commands write only to PostgreSQL, so they succeed while Redis is unreachable; when it comes
@@ -131,8 +74,22 @@ describe('outbox relay with Redis away (e2e)', () => {
     });
     expect(sentBack.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(5_000); // no command waited for Redis
-    await new Promise((r) => setTimeout(r, 500));
+    // Every event is processed where Redis is not needed (return-status has passed the last one), yet the relay,
+    // which needs Redis, has not: so no job, and no mail, for any of them.
+    const last = await untilProcessorsPass(product.db.dataSource, ['return-status']);
+    expect(await processorsPassed(product.db.dataSource, last, ['outbox-relay'])).toBe(false);
     expect(product.smtp.mails.some((m) => m.subject.includes('During the outage'))).toBe(false);
+    // Readiness names what is down, and the variable that points at it.
+    const ready = await call('GET', '/health/ready', {});
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('content-type')).toContain('application/problem+json');
+    expect(ready.body).toMatchObject({
+      title: 'Not ready: redis is down',
+      status: 503,
+      error: { redis: { status: 'down' } },
+      info: { postgres: { status: 'up' } },
+    });
+    expect(ready.body.detail).toMatch(/^Redis \(REDIS_URL\) does not answer/);
 
     await redis.start(); // empty: Redis kept nothing
     const expected = [

@@ -22,6 +22,7 @@ import {
   STAFF,
   startProduct,
 } from './support/product.js';
+import { untilQuiet } from './support/processors.js';
 
 type Headers = Record<string, string>;
 
@@ -151,6 +152,18 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       template: '/coordinate/returns/{returnId}/{action}',
       action: 'reassign',
       form: { toAgencyId: 'kent-cc', reason: TEXT },
+    },
+    // The operator's page of the event processors (OPERATOR_PARTNERSHIP is sevenoaks here).
+    { method: 'GET', template: '/admin/processors' },
+    {
+      method: 'POST',
+      template: '/admin/processors/retry',
+      form: { processor: 'return-status', position: '1' },
+    },
+    {
+      method: 'POST',
+      template: '/admin/processors/skip',
+      form: { processor: 'return-status', position: '1', reason: TEXT },
     },
   ];
 
@@ -334,11 +347,7 @@ describe('partnership isolation (e2e)', () => {
     expect((await call('GET', `/cycles/${theirCycle}`, others['other agency lead (link)'])).status).toBe(200);
 
     // Let the worker finish with the mail of three cycles before the database is compared.
-    await eventually(async () => {
-      const count = product.smtp.mails.length;
-      await new Promise((r) => setTimeout(r, 300));
-      return product.smtp.mails.length === count;
-    });
+    await untilQuiet(product);
     before = await snapshot();
   });
   afterAll(() => product.stop());

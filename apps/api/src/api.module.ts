@@ -17,6 +17,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.j
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
 import { HealthController } from './health/health.controller.js';
+import { ProcessorsModule } from './processors/processors.module.js';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -36,6 +37,7 @@ export class ApiModule implements NestModule {
         ReportingModule,
         ChasingModule,
         QueueDashboardModule,
+        ProcessorsModule,
       ],
       controllers: [HealthController, ...(development && !config.smtpUrl ? [DevMailHttp] : [])],
     };

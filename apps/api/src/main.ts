@@ -1,25 +1,26 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig } from '../../../libs/config/src/index.js';
-import { ApiModule } from './api.module.js';
-import { configureApi } from './configure-app.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig, loadConfig } from '../../../libs/config/src/config.js';
+import { exitWithStartupFailure } from '../../../libs/config/src/startup.js';
 import { exitOnSignalWithin } from '../../../libs/config/src/shutdown.js';
+import { ensureDatabase } from '../../../libs/database/src/ensure-database.js';
 
+/**
+ * Starts the api. PostgreSQL is checked first, on its own, and Nest and the app's modules load only after that
+ * (a few seconds on a busy machine): a bad variable or an unreachable DATABASE_URL is told in one line at once.
+ */
 export async function startApi(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
-    bufferLogs: true,
-  });
-  configureApi(app);
-  await app.listen(config.port, '0.0.0.0');
-  return app;
+  await ensureDatabase(config.databaseUrl);
+  const { createApi } = await import('./create-api.js');
+  return createApi(config);
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    exitWithStartupFailure(error);
+  }
   exitOnSignalWithin(config.shutdownTimeoutMs);
-  startApi(config).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  });
+  startApi(config).catch(exitWithStartupFailure);
 }

@@ -70,8 +70,10 @@ export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.upsert();
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis away it would wait until Redis is back, and the worker's start (its event
+    // processors included) with it. The check below puts the schedule back if this never got through.
+    this.upsert().catch((error: Error) => this.logger.warn(`schedule not set yet: ${error.message}`));
     // Redis keeps nothing the product needs, so it may come back empty: look now and then, and put it back.
     this.timer = setInterval(
       () => {

@@ -1,29 +1,27 @@
-import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { AppConfig, loadConfig } from '../../../libs/config/src/index.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AppConfig, loadConfig } from '../../../libs/config/src/config.js';
+import { exitWithStartupFailure } from '../../../libs/config/src/startup.js';
 import { exitOnSignalWithin } from '../../../libs/config/src/shutdown.js';
-import { WorkerModule, WorkerOptions } from './worker.module.js';
+import { ensureDatabase } from '../../../libs/database/src/ensure-database.js';
+import type { WorkerOptions } from './worker.module.js';
 
+/** Starts the worker; as startApi does, PostgreSQL is checked before Nest and the modules load. */
 export async function startWorker(
   config: AppConfig,
   options: WorkerOptions = {},
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options), {
-    bufferLogs: true,
-  });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  await app.init();
-  return app;
+  await ensureDatabase(config.databaseUrl);
+  const { createWorker } = await import('./create-worker.js');
+  return createWorker(config, options);
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    exitWithStartupFailure(error);
+  }
   exitOnSignalWithin(config.shutdownTimeoutMs);
-  startWorker(config).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  });
+  startWorker(config).catch(exitWithStartupFailure);
 }

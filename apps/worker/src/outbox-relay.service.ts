@@ -2,7 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
+import {
+  EventProcessor,
+  EventStore,
+  NotReady,
+  ProcessorRunOptions,
+} from '../../../libs/event-store/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import { jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
 
@@ -39,7 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectQueue(QUEUES.reporting) reporting: Queue,
     @InjectQueue(QUEUES.mail) mail: Queue,
     @InjectQueue(QUEUES.chasing) chasing: Queue,
-    @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
+    @Inject(RELAY_OPTIONS) options: ProcessorRunOptions,
     @Inject(OwedMails) owed: OwedMails,
   ) {
     const queues: Record<string, Queue> = {
@@ -55,12 +60,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         batchSize: 200,
         // Redis away: fail fast, before the batch's transaction opens (it would hold back every subscriber).
         beforeBatch: async () => {
+          // NotReady: the Redis outage is logged once, by RedisOutageLog, not on every try of the relay.
           const client = await within(
             REDIS_WAIT_MS,
             'Redis did not answer',
             async () => reporting.backend.client,
-          );
-          if (client.status !== 'ready') throw new Error(`Redis is ${client.status}`);
+          ).catch(() => null);
+          if (client?.status !== 'ready') throw new NotReady('Redis is not ready');
+          // Connected but not answering is not an event's fault either: the batch waits, no event is held.
+          // (The default backend is ioredis, whose clients ping.)
+          const ping = () => (client as unknown as { ping(): Promise<string> }).ping();
+          await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
         },
         handle: async (events, manager) => {
           const jobs = events.flatMap(jobsFor);
@@ -77,7 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           }
         },
       },
-      { pollIntervalMs: options.pollIntervalMs, lockRetryMs: 2000 },
+      { ...options, lockRetryMs: 2000 },
     );
   }
 

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventProcessor, EventStore } from '../../../libs/event-store/src/index.js';
+import { EventProcessor, EventStore, ProcessorRunOptions } from '../../../libs/event-store/src/index.js';
 import {
   projectReturnStatus,
   RETURN_STATUS_PROCESSOR,
@@ -19,13 +19,13 @@ export class ReturnStatusProjection implements OnApplicationBootstrap, BeforeApp
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(EventStore) store: EventStore,
-    @Inject(RELAY_OPTIONS) options: { pollIntervalMs: number },
+    @Inject(RELAY_OPTIONS) options: ProcessorRunOptions,
   ) {
     this.processor = new EventProcessor(
       dataSource,
       store,
       { name: RETURN_STATUS_PROCESSOR, batchSize: 500, handle: projectReturnStatus },
-      { pollIntervalMs: options.pollIntervalMs, lockRetryMs: 2000 },
+      { ...options, lockRetryMs: 2000 },
     );
   }
 

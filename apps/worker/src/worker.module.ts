@@ -12,6 +12,8 @@ import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
 import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+import '../../../libs/queues/src/redis-outage-log.js';
 import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
@@ -60,7 +62,10 @@ export class WorkerModule {
         ),
       ],
       providers: [
-        { provide: RELAY_OPTIONS, useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200 } },
+        {
+          provide: RELAY_OPTIONS,
+          useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200, ...config.processors },
+        },
         OutboxRelay,
         ReportingProcessor,
         mailProcessorFor(config),

@@ -49,6 +49,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAIL_ATTEMPTS: 'lots' })).toThrow(/MAIL_ATTEMPTS must be a whole number/);
   });
 
+  it('validates every numeric variable: digits only, within its range, each named with its range', () => {
+    expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000 });
+    expect(loadConfig({}).rebuildBatchSize).toBe(10_000);
+    expect(loadConfig({ REBUILD_BATCH_SIZE: '500', PROCESSOR_ATTEMPTS: '3' })).toMatchObject({
+      rebuildBatchSize: 500,
+      processors: { attempts: 3 },
+    });
+    const numeric = [
+      'PORT',
+      'SHUTDOWN_TIMEOUT_MS',
+      'MAIL_RATE_PER_MINUTE',
+      'MAIL_ATTEMPTS',
+      'MAIL_RETRY_DELAY_MS',
+      'MAIL_CLAIM_LEASE_MS',
+      'CHASE_SCAN_EVERY_MS',
+      'JOB_LOCK_MS',
+      'MAIL_CONCURRENCY',
+      'PROCESSOR_ATTEMPTS',
+      'PROCESSOR_RETRY_DELAY_MS',
+      'REBUILD_BATCH_SIZE',
+    ];
+    for (const bad of ['-5', 'abc', '1e3', '0x10', ' 12', '12.0', '99999999999999999999']) {
+      for (const name of numeric) {
+        expect(() => loadConfig({ [name]: bad })).toThrow(
+          new RegExp(`${name} must be a whole number from \\d+ to \\d+, got "${bad.replace(/[.]/g, '\\.')}"`),
+        );
+      }
+    }
+  });
+
   it('requires real secrets and SMTP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL is required in production/);

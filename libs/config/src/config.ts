@@ -28,6 +28,10 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Chasing and mail delivery: see README, Environment. */
   mail: MailDeliveryConfig;
+  /** How the worker's event processors retry an event they fail on before parking it. */
+  processors: { attempts: number; retryDelayMs: number };
+  /** Events per batch in `npm run projections:rebuild`. */
+  rebuildBatchSize: number;
 }
 
 export interface MailDeliveryConfig {
@@ -85,7 +89,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
+    // Digits only: Number() would also take "1e3", "0x10", " 12 " and "" without a word.
+    const value = /^-?\d{1,16}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(value) || value < min || value > max) {
       problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
       return fallback;
@@ -146,6 +151,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     concurrency: int('MAIL_CONCURRENCY', 8, 1, 64),
   };
 
+  const processors = {
+    attempts: int('PROCESSOR_ATTEMPTS', 5, 1, 100),
+    retryDelayMs: int('PROCESSOR_RETRY_DELAY_MS', 2_000, 10, 3_600_000),
+  };
+  // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
+  const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -164,5 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs,
     trustProxy: trustProxy.value,
     mail,
+    processors,
+    rebuildBatchSize,
   };
 }

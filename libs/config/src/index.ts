@@ -3,3 +3,4 @@ export * from './config.module.js';
 export * from './clock.js';
 export * from './logging.js';
 export * from './trust-proxy.js';
+export * from './startup.js';

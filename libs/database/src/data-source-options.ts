@@ -11,6 +11,7 @@ import { Chasing1764000000700 } from '../../chasing/src/migrations/1764000000700
 import { MailLedger1765030000100 } from '../../mail/src/migrations/1765030000100-mail-ledger.js';
 import { ReportReturnsUnreadable1765060000300 } from '../../reporting/src/migrations/1765060000300-report-returns-unreadable.js';
 import { AttemptThrottles1765040000100 } from '../../auth/src/migrations/1765040000100-attempt-throttles.js';
+import { ParkedEvents1765020000100 } from '../../event-store/src/migrations/1765020000100-parked-events.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1764000000600,
   ReportingTables1764000000650,
   Chasing1764000000700,
+  ParkedEvents1765020000100,
   MailLedger1765030000100,
   AttemptThrottles1765040000100,
   ReportReturnsUnreadable1765060000300,

@@ -16,7 +16,11 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl),
+          // No retries: openDatabase says in one line what is wrong (DATABASE_URL), and the process exits.
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config.databaseUrl),
+            toRetry: () => false,
+          }),
           dataSourceFactory: async (options) => openDatabase((options as { url: string }).url),
         }),
       ],

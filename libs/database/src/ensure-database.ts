@@ -1,14 +1,31 @@
 import { Client } from 'pg';
+import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/startup.js';
 
-/** Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). */
+/**
+ * Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). A server
+ * that cannot be reached, or does not answer within DEPENDENCY_TIMEOUT_MS, is a DependencyError naming
+ * DATABASE_URL.
+ */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!name) throw new Error('DATABASE_URL names no database');
+  if (!name) throw new DependencyError('DATABASE_URL', 'names no database');
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
+  const client = new Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: DEPENDENCY_TIMEOUT_MS,
+  });
+  client.on('error', () => undefined); // a connection that drops later fails the query in hand instead
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new DependencyError(
+      'DATABASE_URL',
+      `PostgreSQL at ${addressOf(databaseUrl, 5432)} cannot be reached (${reasonOf(error)})`,
+    );
+  }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
@@ -35,4 +52,12 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Why a connection failed, in a few words: the code or message, never the connection string. */
+function reasonOf(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = (e.message ?? '').replace(/\s+/g, ' ').trim();
+  if (/timeout/i.test(message)) return `no answer within ${DEPENDENCY_TIMEOUT_MS / 1000} s`;
+  return message || e.code || 'unknown error';
 }

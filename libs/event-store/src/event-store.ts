@@ -94,6 +94,16 @@ const READ_STREAM_WITH_TYPES_OF = `
 
 const UNIQUE_VIOLATION = '23505';
 
+/** A stored event that could not be read (its upcast threw): where it is, and why. */
+export interface UnreadableEvent {
+  globalPosition: number;
+  streamId: string;
+  version: number;
+  type: string;
+  transactionId: string;
+  error: Error;
+}
+
 export class EventStore {
   constructor(
     private readonly dataSource: DataSource,
@@ -296,11 +306,15 @@ export class EventStore {
    * Reads the next batch for a subscriber, in (transaction id, position) order. It never reads past the oldest
    * transaction still in flight, so an event whose transaction commits after a later-numbered one can never
    * be skipped: it is simply not visible to anyone until every earlier transaction id has finished.
+   *
+   * Given `unreadable`, an event whose upcast throws is put there instead of failing the whole batch (the
+   * checkpoint still passes it), so a processor can hold that one event back and go on with the rest.
    */
   async readAll(
     after: Checkpoint,
     batchSize: number,
     sql: Sql = this.dataSource,
+    unreadable?: UnreadableEvent[],
   ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
     // ORDER BY must name the table's xid8 column: the bare name would sort the ::text alias, and "100000"
     // sorts before "99999".
@@ -312,12 +326,48 @@ export class EventStore {
        LIMIT $3`,
       [after.transactionId, after.globalPosition, batchSize],
     );
-    const events = rows.map((row) => this.toStoredEvent(row));
-    const last = events[events.length - 1];
+    const events = this.toStoredEvents(rows, unreadable);
+    const last = rows[rows.length - 1];
     return {
       events,
-      checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+      checkpoint: last
+        ? { transactionId: last.transaction_id, globalPosition: Number(last.global_position) }
+        : after,
     };
+  }
+
+  /** Events by global position, in the order subscribers read them; `unreadable` as for readAll. */
+  async readPositions(
+    positions: readonly number[],
+    sql: Sql = this.dataSource,
+    unreadable?: UnreadableEvent[],
+  ): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await sql.query(
+      `SELECT ${COLUMNS} FROM events WHERE global_position = ANY($1::bigint[])
+       ORDER BY events.transaction_id, events.global_position`,
+      [positions],
+    );
+    return this.toStoredEvents(rows, unreadable);
+  }
+
+  private toStoredEvents(rows: readonly EventRow[], unreadable?: UnreadableEvent[]): StoredEvent[] {
+    if (!unreadable) return rows.map((row) => this.toStoredEvent(row));
+    const events: StoredEvent[] = [];
+    for (const row of rows) {
+      try {
+        events.push(this.toStoredEvent(row));
+      } catch (error) {
+        unreadable.push({
+          globalPosition: Number(row.global_position),
+          streamId: row.stream_id,
+          version: row.version,
+          type: row.type,
+          transactionId: row.transaction_id,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+      }
+    }
+    return events;
   }
 
   private toStoredEvent<E extends NewEvent>(row: EventRow): StoredEvent<E> {

@@ -14,7 +14,8 @@ export interface ReadModel {
   lockForRebuild(manager: EntityManager): Promise<void>;
   /**
    * For a model kept by a named EventProcessor: its checkpoint is moved to the end of the replay in the same
-   * transaction, so the processor carries on from there instead of applying every event a second time.
+   * transaction, so the processor carries on from there instead of applying every event a second time. The
+   * replay leaves out the events that processor holds back or was told to skip, as the processor itself does.
    */
   processor?: string;
   /**

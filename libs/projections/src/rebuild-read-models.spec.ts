@@ -87,4 +87,30 @@ describe('rebuildReadModels (real PostgreSQL)', () => {
     await processor.stop();
     expect(await db.dataSource.query(`SELECT sum(n)::int AS n FROM counted`)).toEqual([{ n: 16 }]);
   });
+
+  it('leaves out what the model’s processor holds back or was told to skip, as the processor does', async () => {
+    const [skip, hold] = (
+      await db.dataSource.query(`SELECT global_position FROM events WHERE stream_id = 's-0' ORDER BY version`)
+    ).map((r: { global_position: string }) => Number(r.global_position));
+    const [{ id }] = await db.dataSource.query(
+      `INSERT INTO processor_interventions (processor, stream_id, global_position, event_type, action, actor)
+       VALUES ('counter', 's-0', $1, 'Ticked', 'skip', 'ops') RETURNING id`,
+      [skip],
+    );
+    await db.dataSource.query(
+      `INSERT INTO skipped_events (processor, global_position, stream_id, intervention_id) VALUES ('counter', $1, 's-0', $2)`,
+      [skip, id],
+    );
+    await db.dataSource.query(
+      `INSERT INTO held_events (processor, global_position, stream_id, transaction_id)
+       SELECT 'counter', global_position, stream_id, transaction_id FROM events WHERE global_position >= $1 AND stream_id = 's-0'`,
+      [hold],
+    );
+    await rebuildReadModels(db.dataSource, store, [counter('counter')]);
+    expect(await db.dataSource.query(`SELECT n FROM counted WHERE stream_id = 's-0'`)).toEqual([]);
+    expect(await db.dataSource.query(`SELECT n FROM counted WHERE stream_id = 's-1'`)).toEqual([{ n: 3 }]);
+    // Another model's replay (no processor of that name) is not affected.
+    await rebuildReadModels(db.dataSource, store, [counter()]);
+    expect(await db.dataSource.query(`SELECT n FROM counted WHERE stream_id = 's-0'`)).toEqual([{ n: 3 }]);
+  });
 });

@@ -41,8 +41,15 @@ export async function rebuildReadModels(
     );
     const bar = options.progress ? new ProgressBar(options.progress, total) : null;
     bar?.update(0);
-    // One applier per model for this replay: a model may skip what earlier batches of it already wrote.
-    const appliers: Apply[] = models.map((model) => model.replay?.() ?? model.apply.bind(model));
+    // One applier per model for this replay: a model may skip what earlier batches of it already wrote. A
+    // processor's model leaves out what its processor holds back or was told to skip, as the processor does.
+    const appliers: Apply[] = [];
+    for (const model of models) {
+      const apply = model.replay?.() ?? model.apply.bind(model);
+      appliers.push(
+        model.processor ? leavingOut(await heldOrSkipped(model.processor, manager), apply) : apply,
+      );
+    }
     // The next batch is read on a connection of its own while this one writes the current batch, so reading
     // and writing overlap. It reads the same events: the fence is the oldest transaction still running, and from
     // the TRUNCATE on this transaction is one of them, in every session alike.
@@ -99,4 +106,23 @@ async function applyAll(
   const results = await Promise.allSettled(appliers.map((apply) => apply(events, manager)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** The events a processor holds back (parked, and behind a parked one) or was told to skip. */
+async function heldOrSkipped(processor: string, manager: EntityManager): Promise<Set<number>> {
+  const rows: { global_position: string }[] = await manager.query(
+    `SELECT global_position FROM held_events WHERE processor = $1
+     UNION SELECT global_position FROM skipped_events WHERE processor = $1`,
+    [processor],
+  );
+  return new Set(rows.map((r) => Number(r.global_position)));
+}
+
+function leavingOut(positions: ReadonlySet<number>, apply: Apply): Apply {
+  if (positions.size === 0) return apply;
+  return (events, manager) =>
+    apply(
+      events.filter((e) => !positions.has(e.globalPosition)),
+      manager,
+    );
 }

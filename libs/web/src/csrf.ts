@@ -5,7 +5,14 @@ import { AppConfig } from '../../config/src/index.js';
 import { provenanceOf } from './request-provenance.js';
 
 /** Paths whose POSTs are page forms: each must carry the CSRF token of this browser's session. */
-export const PAGE_PREFIXES = ['/sign-in', '/sign-out', '/agency', '/review', '/coordinate'];
+export const PAGE_PREFIXES = [
+  '/sign-in',
+  '/sign-out',
+  '/agency',
+  '/review',
+  '/coordinate',
+  '/admin/processors',
+];
 
 /**
  * Writes that sign someone in without a session: a page elsewhere must not sign a browser into an account of

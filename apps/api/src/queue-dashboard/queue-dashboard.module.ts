@@ -9,6 +9,9 @@ import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { RequestWithActor } from '../../../../libs/http/src/index.js';
 import { bullConnection, QUEUES } from '../../../../libs/queues/src/index.js';
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+import '../../../../libs/queues/src/redis-outage-log.js';
+import { runsTheDeployment } from './operator-partnership.js';
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
 
@@ -19,13 +22,7 @@ export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
  * of a deployment that hosts a single partnership. It resolves the caller itself, whatever order middleware runs.
  */
 export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSource: DataSource) {
-  const operates = async (partnershipId: string): Promise<boolean> => {
-    if (config.operatorPartnershipId) return partnershipId === config.operatorPartnershipId;
-    const [{ n }]: { n: number }[] = await dataSource.query(
-      `SELECT count(*)::int AS n FROM streams WHERE stream_id LIKE 'partnership:%'`,
-    );
-    return n <= 1;
-  };
+  const operates = (partnershipId: string) => runsTheDeployment(config, dataSource, partnershipId);
   return (req: RequestWithActor, res: Response, next: NextFunction) => {
     const decide = () => {
       const refuse = (status: number, title: string) =>

@@ -1,0 +1,140 @@
+import { Logger } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/startup.js';
+
+/** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|Stream isn't writeable/i;
+
+const PROBE_EVERY_MS = 1_000;
+
+/**
+ * One log line when a Redis goes away and one when it is back, naming REDIS_URL, instead of a trace from every
+ * queue and worker on every reconnect (BullMQ prints each 'error' to the console when nobody listens). While
+ * it is away a probe of its own tries it every second, so the line saying it is back comes once it answers.
+ */
+class RedisOutage {
+  private readonly logger = new Logger('Redis');
+  private readonly users = new Set<object>();
+  private downSince: number | null = null;
+  private probe: Redis | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly url: string) {}
+
+  private get address(): string {
+    return addressOf(this.url, 6379);
+  }
+
+  use(user: object): void {
+    this.users.add(user);
+  }
+
+  /** The queue or worker closed: once none is left, nothing waits for Redis here any more. */
+  release(user: object): void {
+    this.users.delete(user);
+    if (this.users.size === 0) this.stopProbing();
+  }
+
+  report(error: Error): void {
+    const text = `${(error as { code?: string }).code ?? ''} ${error.message}`;
+    if (!CONNECTION_ERROR.test(text)) {
+      this.logger.warn(`Redis at ${this.address} answered with an error: ${error.message}`);
+      return;
+    }
+    if (this.downSince !== null) return;
+    this.downSince = Date.now();
+    this.logger.error(
+      `REDIS_URL: Redis at ${this.address} cannot be reached (${error.message.replace(/\s+/g, ' ')}); jobs and mail wait until it is back, nothing is lost`,
+    );
+    this.startProbing();
+  }
+
+  private startProbing(): void {
+    if (this.timer) return;
+    this.probe = new Redis(this.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: DEPENDENCY_TIMEOUT_MS,
+      retryStrategy: () => null,
+    });
+    this.probe.on('error', () => undefined);
+    this.timer = setInterval(() => void this.tryProbe(), PROBE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  private async tryProbe(): Promise<void> {
+    const probe = this.probe;
+    if (!probe || probe.status === 'connecting' || probe.status === 'connect') return;
+    try {
+      if (probe.status !== 'ready') await probe.connect();
+      await probe.ping();
+    } catch {
+      probe.disconnect();
+      return;
+    }
+    if (this.downSince === null) return;
+    const seconds = Math.round((Date.now() - this.downSince) / 1000);
+    this.downSince = null;
+    this.stopProbing();
+    this.logger.log(`REDIS_URL: Redis at ${this.address} answers again after ${seconds} s`);
+  }
+
+  private stopProbing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.probe?.disconnect();
+    this.probe = null;
+  }
+}
+
+const outages = new Map<string, RedisOutage>();
+
+/** The outage log of the Redis a queue or worker connects to (one per URL in the process). */
+function outageOf(options: { connection?: unknown } | undefined): RedisOutage {
+  const url = (options?.connection as { url?: string } | undefined)?.url ?? 'redis://127.0.0.1:6379';
+  let outage = outages.get(url);
+  if (!outage) {
+    outage = new RedisOutage(url);
+    outages.set(url, outage);
+  }
+  return outage;
+}
+
+/** Listens to its own errors from the start, so not one of them reaches the console as a trace. */
+export class ReportingQueue extends Queue {
+  constructor(name: string, options?: QueueOptions) {
+    super(name, options);
+    const outage = outageOf(options);
+    outage.use(this);
+    // A queue closing reports its connection closed: that is not an outage.
+    this.on('error', (error: Error) => (this.closing ? undefined : outage.report(error)));
+    const close = this.close.bind(this);
+    this.close = async () => {
+      outage.release(this);
+      return close();
+    };
+  }
+}
+
+export class ReportingWorker extends Worker {
+  constructor(name: string, processor?: string | URL | null | Processor, options?: WorkerOptions) {
+    super(name, processor, options);
+    const outage = outageOf(options);
+    outage.use(this);
+    this.on('error', (error: Error) => (this.closing ? undefined : outage.report(error)));
+    const close = this.close.bind(this);
+    this.close = async (force?: boolean) => {
+      outage.release(this);
+      return close(force);
+    };
+  }
+}
+
+// @nestjs/bullmq makes every queue and worker from these classes (its hook for BullMQ Pro's own): each app that
+// imports this file before registering its queues gets the one-line outage log.
+BullModule.queueClass = ReportingQueue;
+BullModule.workerClass = ReportingWorker;

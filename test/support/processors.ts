@@ -1,0 +1,124 @@
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../libs/config/src/index.js';
+import { ParkedEvent, ParkedEvents } from '../../libs/event-store/src/index.js';
+import { bullConnection, CHASING_JOBS, QUEUES } from '../../libs/queues/src/index.js';
+import { untilEventsVisible } from './test-database.js';
+
+/** The worker's event processors: the outbox relay and the return-status projection. */
+export const PROCESSORS = ['outbox-relay', 'return-status'] as const;
+
+/** Whether every named processor's checkpoint is at or past the event at `position`. */
+export async function processorsPassed(
+  dataSource: DataSource,
+  position: number,
+  processors: readonly string[] = PROCESSORS,
+): Promise<boolean> {
+  const [{ passed }]: { passed: number }[] = await dataSource.query(
+    `SELECT count(*)::int AS passed FROM processor_checkpoints c JOIN events e ON e.global_position = $1
+     WHERE c.name = ANY($2::text[])
+       AND (c.transaction_id, c.global_position) >= (e.transaction_id, e.global_position)`,
+    [position, processors],
+  );
+  return passed === processors.length;
+}
+
+/**
+ * Waits until every named processor has passed the last event stored when it was called (its checkpoint, moved
+ * in the transaction that applied the event); returns that event's position. What a test waits on instead of
+ * sleeping to see "that nothing more arrives": once the relay has passed an event, its jobs are in Redis.
+ */
+export async function untilProcessorsPass(
+  dataSource: DataSource,
+  processors: readonly string[] = PROCESSORS,
+  timeoutMs = 15_000,
+): Promise<number> {
+  const [{ last }]: { last: string | null }[] = await dataSource.query(
+    'SELECT max(global_position) AS last FROM events',
+  );
+  if (last === null) return 0;
+  const position = Number(last);
+  await untilEventsVisible(dataSource, timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await processorsPassed(dataSource, position, processors))) {
+    if (Date.now() > deadline) {
+      const rows = await dataSource.query('SELECT name, global_position FROM processor_checkpoints');
+      throw new Error(`processors did not pass event ${position}: ${JSON.stringify(rows)}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return position;
+}
+
+/** Jobs still owed: waiting, running or delayed (a retry), except the chase scheduler's next scan. */
+async function jobsOwed(queues: readonly Queue[]): Promise<number> {
+  let owed = 0;
+  for (const queue of queues) {
+    const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'waiting-children');
+    owed += Object.values(counts).reduce((a, b) => a + b, 0);
+    owed += (await queue.getDelayed()).filter((job) => job.name !== CHASING_JOBS.scan).length;
+  }
+  return owed;
+}
+
+/**
+ * Waits until the worker has nothing left to do: every processor has passed the last event, no job is owed,
+ * and no event was added meanwhile (a job's own events, such as a mail's ReminderSent, go round again). Then
+ * anything the events cause has happened, and a test can count what arrived.
+ */
+export async function untilQuiet(
+  product: { db: { dataSource: DataSource }; config: Pick<AppConfig, 'redisUrl' | 'queuePrefix'> },
+  timeoutMs = 30_000,
+): Promise<void> {
+  const queues = Object.values(QUEUES).map(
+    (name) =>
+      new Queue(name, {
+        connection: bullConnection(product.config.redisUrl),
+        prefix: product.config.queuePrefix,
+      }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const last = await untilProcessorsPass(product.db.dataSource, PROCESSORS, timeoutMs);
+      const owed = await jobsOwed(queues);
+      const [{ now }]: { now: string | null }[] = await product.db.dataSource.query(
+        'SELECT max(global_position) AS now FROM events',
+      );
+      if (owed === 0 && Number(now) === last) return;
+      if (Date.now() > deadline) throw new Error(`not quiet in time: ${owed} jobs owed`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
+
+/**
+ * The events any processor holds back (parked, or failed and waiting for another try), once the processors have
+ * passed every event stored: what a test asserts is empty when nothing may have stopped a processor.
+ */
+export async function heldEvents(
+  dataSource: DataSource,
+  processors: readonly string[] = PROCESSORS,
+): Promise<ParkedEvent[]> {
+  await untilProcessorsPass(dataSource, processors);
+  return new ParkedEvents(dataSource).list();
+}
+
+/** Throws, naming each, when any processor holds an event back (see heldEvents). */
+export async function expectNoHeldEvents(
+  dataSource: DataSource,
+  processors: readonly string[] = PROCESSORS,
+): Promise<void> {
+  const held = await heldEvents(dataSource, processors);
+  if (held.length === 0) return;
+  throw new Error(
+    `processors hold events back:\n${held
+      .map(
+        (h) =>
+          `  ${h.processor} event ${h.globalPosition} (${h.type} in ${h.streamId}), ${h.state}: ${h.error}`,
+      )
+      .join('\n')}`,
+  );
+}
