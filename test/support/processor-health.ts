@@ -3,6 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { OutboxRelay } from '../../apps/worker/src/outbox-relay.service.js';
 import { ReturnStatusProjection } from '../../apps/worker/src/return-status.service.js';
+import { ParkedEvents } from '../../libs/event-store/src/index.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import type { Product } from './product.js';
 
@@ -73,20 +74,11 @@ async function failedJobs(product: Product): Promise<string[]> {
   return problems;
 }
 
-/**
- * Events a processor set aside after failing on them (issue 10 point 2 adds parking). Any table whose name says
- * "parked" counts, so this check holds whatever that table is called.
- */
+/** Events a processor holds back: failed and waiting for another try, or parked for an operator. */
 async function parkedEvents(product: Product): Promise<string[]> {
-  const sql = product.db.dataSource;
-  const tables: { name: string }[] = await sql.query(
-    `SELECT quote_ident(table_name) AS name FROM information_schema.tables
-      WHERE table_schema = current_schema() AND table_name LIKE '%parked%'`,
+  const held = await new ParkedEvents(product.db.dataSource).list();
+  return held.map(
+    (h) =>
+      `${h.processor} holds event ${h.globalPosition} (${h.type} in ${h.streamId}), ${h.state}: ${h.error}`,
   );
-  const problems: string[] = [];
-  for (const { name } of tables) {
-    const [{ count }]: { count: string }[] = await sql.query(`SELECT count(*) FROM ${name}`);
-    if (Number(count) > 0) problems.push(`${count} event(s) parked in ${name}`);
-  }
-  return problems;
 }
