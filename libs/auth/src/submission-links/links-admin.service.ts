@@ -69,7 +69,7 @@ export class LinksAdmin {
 
   private async load(cycleId: string, actor: Actor) {
     const loaded = await this.cycles.load(cycleId);
-    if (loaded.state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (loaded.state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, loaded.state.partnershipId, 'cycle');
     return loaded;
   }
