@@ -8,6 +8,7 @@ import { IdempotencyKeys1764000000600 } from '../../http/src/idempotency/migrati
 import { EventsByPartnership1764000000500 } from '../../returns/src/migrations/1764000000500-events-by-partnership.js';
 import { Auth1764000000300 } from '../../auth/src/migrations/1764000000300-auth.js';
 import { Chasing1764000000700 } from '../../chasing/src/migrations/1764000000700-chasing.js';
+import { StaffEmailPerPartnership1765050000100 } from '../../auth/src/migrations/1765050000100-staff-email-per-partnership.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1764000000600,
   ReportingTables1764000000650,
   Chasing1764000000700,
+  StaffEmailPerPartnership1765050000100,
 ];
 
 export const ENTITIES = [ReportReturn];

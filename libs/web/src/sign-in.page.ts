@@ -6,7 +6,7 @@ import { AuthService, STAFF_SESSION_HOURS } from '../../auth/src/auth.service.js
 import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor } from '../../http/src/index.js';
-import { Actor } from '../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../returns/src/domain-error.js';
 import { PageErrorFilter } from './page-error.filter.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
@@ -45,12 +45,26 @@ export class SignInPage {
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
   @Post('sign-in')
   async signIn(
-    @Body() body: { email?: string; password?: string },
+    @Body() body: { email?: string; password?: string; partnershipId?: string },
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
     const email = String(body.email ?? '').trim();
-    const result = email && body.password ? await this.auth.signIn(email, String(body.password)) : null;
+    const partnershipId = body.partnershipId ? String(body.partnershipId) : undefined;
+    let result: Awaited<ReturnType<AuthService['signIn']>>;
+    try {
+      result =
+        email && body.password ? await this.auth.signIn(email, String(body.password), partnershipId) : null;
+    } catch (error) {
+      // The password opens accounts in several partnerships: the person picks one (they proved it for each).
+      if (!(error instanceof DomainError) || error.code !== 'partnership-required') throw error;
+      const partnerships = (error.details?.partnerships ?? []) as string[];
+      return res.status(200).render('pages/sign-in', {
+        title: 'Sign in',
+        email,
+        partnerships: partnerships.map((id, i) => ({ value: id, text: id, checked: i === 0 })),
+      });
+    }
     if (!result) {
       return res.status(401).render('pages/sign-in', {
         title: 'Sign in',
