@@ -198,6 +198,35 @@ describe('upgrade from the previous release (e2e)', () => {
       const none = await call('GET', '/cycles/never-drafted', as('other coordinator'));
       expect([cycleId, theirs.status, theirs.body.code]).toEqual([cycleId, none.status, none.body.code]);
     }
+    // The other partnership may name a cycle of its own after an old global id of sevenoaks: it is theirs.
+    const draft = (name: string) =>
+      call('POST', '/cycles', as('other coordinator'), {
+        partnershipId: partnerships.other,
+        planId: 'community-plan-2019-22',
+        cycleId: name,
+        label: `Named ${name}`,
+        periodStart: '2022-04-01',
+        periodEnd: '2023-03-31',
+        dueDate: '2043-04-30',
+      });
+    const taken = await draft(cycles.closed);
+    const fresh = await draft('never-named-before');
+    expect([taken.status, taken.body]).toEqual([
+      201,
+      { id: `${partnerships.other}~${cycles.closed}`, version: 1, status: 'drafted' },
+    ]);
+    expect([fresh.status, fresh.body.id]).toEqual([201, `${partnerships.other}~never-named-before`]);
+    expect((await call('GET', `/cycles/${cycles.closed}`, as('coordinator'))).body.cycleId).toBe(
+      cycles.closed,
+    );
+    // And add staff under an address that has an account in sevenoaks since before the upgrade.
+    const staff = await call('POST', '/staff', as('other coordinator'), {
+      email: 'viewer@sevenoaks.example.org',
+      name: 'Vera elsewhere',
+      role: 'viewer',
+      password: 'another password for vera',
+    });
+    expect([staff.status, staff.body.partnershipId]).toEqual([201, partnerships.other]);
   });
 
   it('runs a new cycle beside the old ones: opened, answered, reviewed, closed and published', async () => {
@@ -215,6 +244,7 @@ describe('upgrade from the previous release (e2e)', () => {
     });
     expect([drafted.status, drafted.body]).toEqual([201, expect.objectContaining({ status: 'drafted' })]);
     const cycleId: string = drafted.body.id;
+    expect(cycleId).toBe(`${release.manifest.partnerships.sevenoaks}~y3-2021-22`);
     const path = `/cycles/${encodeURIComponent(cycleId)}`;
     const opened = await call(
       'POST',
