@@ -17,7 +17,7 @@ import { Actor } from '../libs/returns/src/domain-error.js';
 
 const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
 /** The demo cycle's name in its partnership; `npm start` of releases before cycle ids were scoped used the id. */
-const DEMO_CYCLE_NAME = 'y1-2019-20';
+const DEMO_CYCLE_NAME = 'demo-2019-20';
 const EARLIER_DEMO_CYCLE = 'sevenoaks-2019-20-demo';
 const DEMO_PASSWORD = 'demo password only';
 const DEMO_STAFF: [string, StaffRole][] = [

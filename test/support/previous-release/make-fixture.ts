@@ -10,10 +10,10 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Queue } from 'bullmq';
@@ -21,7 +21,7 @@ import { Client } from 'pg';
 import { dropDatabase, ensureDatabase } from '../../../libs/database/src/index.js';
 import { parsePlanFile } from '../../../libs/plan/src/index.js';
 import { deleteQueueKeys, QUEUES } from '../../../libs/queues/src/index.js';
-import { ANSWERS_FILE, DUMP_FILE, Manifest, MANIFEST_FILE } from './fixture-files.js';
+import { ANSWERS_FILE, DUMP_FILE, FIXTURE_DIR, Manifest, MANIFEST_FILE } from './fixture-files.js';
 import { ReleaseClient } from './release-client.js';
 import { OTHER, PreviousReleaseStory, SEVENOAKS } from './story.js';
 
@@ -29,9 +29,14 @@ const ROOT = join(__dirname, '../../..');
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { commit: { type: 'string' }, keep: { type: 'boolean' } } });
-  if (!values.commit)
-    throw new Error('Usage: npm run fixture:previous-release -- --commit <commit> [--keep]');
+  const { values } = parseArgs({
+    options: { commit: { type: 'string' }, keep: { type: 'boolean' }, out: { type: 'string' } },
+  });
+  if (!values.commit) {
+    throw new Error('Usage: npm run fixture:previous-release -- --commit <commit> [--out <dir>] [--keep]');
+  }
+  const out = values.out ? resolve(values.out) : FIXTURE_DIR;
+  mkdirSync(out, { recursive: true });
   const commit = execFileSync('git', ['rev-parse', '--verify', `${values.commit}^{commit}`], { cwd: ROOT })
     .toString()
     .trim();
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
       { maxBuffer: 1 << 30 },
     );
     if (dump.status !== 0) throw new Error(`pg_dump failed: ${dump.stderr.toString()}`);
-    writeFileSync(DUMP_FILE, gzipSync(dump.stdout, { level: 9 }));
+    writeFileSync(join(out, basename(DUMP_FILE)), gzipSync(dump.stdout, { level: 9 }));
     const manifest: Manifest = {
       commit,
       madeAt,
@@ -153,8 +158,11 @@ async function main(): Promise<void> {
       streams,
       events,
     };
-    writeFileSync(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(ANSWERS_FILE, gzipSync(`${JSON.stringify(story.answers, null, 1)}\n`, { level: 9 }));
+    writeFileSync(join(out, basename(MANIFEST_FILE)), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(
+      join(out, basename(ANSWERS_FILE)),
+      gzipSync(`${JSON.stringify(story.answers, null, 1)}\n`, { level: 9 }),
+    );
     log(
       `written: ${events} events in ${Object.values(streams).reduce((a, b) => a + b, 0)} streams, ${story.answers.length} answers`,
     );
