@@ -10,6 +10,7 @@ import {
   initialPlan,
 } from '../libs/plan/src/plan.state.js';
 import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
+import { cycleNameOf } from '../libs/returns/src/cycle/cycle-id.js';
 import { CycleEvent } from '../libs/returns/src/cycle/cycle.events.js';
 import { evolveCycle, initialCycle } from '../libs/returns/src/cycle/cycle.state.js';
 import { ReturnEvent } from '../libs/returns/src/return/return.events.js';
@@ -209,11 +210,11 @@ describe('upgrade from the previous release (e2e)', () => {
         periodEnd: '2023-03-31',
         dueDate: '2043-04-30',
       });
-    const taken = await draft(cycles.closed);
+    const taken = await draft(cycleNameOf(cycles.closed));
     const fresh = await draft('never-named-before');
     expect([taken.status, taken.body]).toEqual([
       201,
-      { id: `${partnerships.other}~${cycles.closed}`, version: 1, status: 'drafted' },
+      { id: `${partnerships.other}~${cycleNameOf(cycles.closed)}`, version: 1, status: 'drafted' },
     ]);
     expect([fresh.status, fresh.body.id]).toEqual([201, `${partnerships.other}~never-named-before`]);
     expect((await call('GET', `/cycles/${cycles.closed}`, as('coordinator'))).body.cycleId).toBe(

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 
-/** Where the database written by the previous release is kept, with what was asked of it and what it answered. */
-export const FIXTURE_DIR = join(__dirname, '../../fixtures/previous-release');
+/**
+ * Where the database written by the previous release is kept, with what was asked of it and what it answered
+ * (PREVIOUS_RELEASE_FIXTURE points the upgrade test at another one, such as one made with --out).
+ */
+export const FIXTURE_DIR =
+  process.env.PREVIOUS_RELEASE_FIXTURE ?? join(__dirname, '../../fixtures/previous-release');
 export const DUMP_FILE = join(FIXTURE_DIR, 'database.sql.gz');
 export const MANIFEST_FILE = join(FIXTURE_DIR, 'manifest.json');
 export const ANSWERS_FILE = join(FIXTURE_DIR, 'answers.json.gz');

@@ -96,8 +96,9 @@ async function main(): Promise<void> {
       db,
       parsed.plan,
       otherPlan,
+      // Not spawnSync: a blocked event loop lets the release close the client's kept-alive sockets unseen.
       (partnershipId, email, password) =>
-        run(
+        runAsync(
           process.execPath,
           [
             join(tree, 'dist/scripts/staff-create.js'),
@@ -182,6 +183,16 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
 }
 
+function runAsync(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -262,7 +273,7 @@ async function settled(db: Client, redisUrl: string, prefix: string): Promise<vo
 main().then(
   () => process.exit(0),
   (error: Error) => {
-    console.error(error.stack ?? error.message);
+    console.error(error.stack ?? error.message, error.cause ?? '');
     process.exit(1);
   },
 );

@@ -47,7 +47,11 @@ export class PreviousReleaseStory {
     private readonly plan: PlanFile,
     private readonly otherPlanYaml: string,
     /** Makes the first coordinator of a partnership, as an operator does (the release's staff:create). */
-    private readonly createFirstCoordinator: (partnershipId: string, email: string, password: string) => void,
+    private readonly createFirstCoordinator: (
+      partnershipId: string,
+      email: string,
+      password: string,
+    ) => Promise<void>,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -328,7 +332,7 @@ export class PreviousReleaseStory {
   private async otherPartnership(): Promise<string> {
     const c = this.client;
     this.log('other-lsp: first coordinator, plan imported, a cycle opened');
-    this.createFirstCoordinator(OTHER, 'coordinator@other-lsp.example.org', PASSWORD);
+    await this.createFirstCoordinator(OTHER, 'coordinator@other-lsp.example.org', PASSWORD);
     const session = await c.signIn('coordinator@other-lsp.example.org', PASSWORD);
     this.tokens['other coordinator'] = (
       await c.ok('POST', '/auth/tokens', cookie(session), { name: 'other' })
