@@ -22,7 +22,7 @@ export class ChaseNowHandler implements ICommandHandler<ChaseNowCommand> {
     // Whether it exists is answered before who may chase it, to everyone alike: another partnership's cycle and
     // a cycle that never existed then answer the same 404, whatever the caller's role.
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
-    samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle');
+    samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle', cycleId);
     const outstanding = new Map<string, number>();
     for (const r of returns.filter(isOutstanding))
       outstanding.set(r.agencyId, (outstanding.get(r.agencyId) ?? 0) + 1);
