@@ -34,6 +34,7 @@ import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { planForPartnership, widePlan } from './support/plans.js';
 import { Progress } from './support/progress.js';
+import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 const PARTNERSHIPS = Math.round(positiveNumber('BENCH_CHASE_PARTNERSHIPS', 100, 20));
 const AGENCIES = Math.round(positiveNumber('BENCH_CHASE_AGENCIES', 100, 50));
@@ -92,7 +93,7 @@ export async function chaseBenchmark(
           actorRole: 'coordinator',
           correlationId: randomUUID(),
         });
-        const cycleId = `${partnershipId}-q3`;
+        const cycleId = scopedCycleId(partnershipId, 'q3');
         const envelope = { actor, correlationId: randomUUID() };
         await commands.execute(
           new DraftCycleCommand(envelope, {

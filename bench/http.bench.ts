@@ -193,14 +193,15 @@ export async function httpBenchmark(
         body: JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string };
     };
-    const cycleTargets = async (cycleId: string, n: number): Promise<Target[]> => {
+    const cycleTargets = async (name: string, n: number): Promise<Target[]> => {
       progress.count('http: drafting and opening cycles over HTTP', n, submitCycles + 1);
-      await post('/cycles', {
-        cycleId,
+      const { id: cycleId } = await post('/cycles', {
+        cycleId: name,
         partnershipId,
         planId: plan.plan.id,
-        label: `Benchmark cycle ${cycleId}`,
+        label: `Benchmark cycle ${name}`,
         periodStart: '2026-04-01',
         periodEnd: '2027-03-31',
         dueDate: '2099-04-30',

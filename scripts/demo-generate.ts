@@ -41,6 +41,7 @@ import { planForPartnership, sevenoaksPlan } from '../bench/support/plans.js';
 import { Progress } from '../bench/support/progress.js';
 import { COMMENTS, NARRATIVES } from '../bench/support/sample-events.js';
 import { DemoOptions, DemoState, demoStateFor, parseDemoArgs } from './demo-generate-args.js';
+import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 const STAFF_PASSWORD = 'demo password only';
 
@@ -102,9 +103,13 @@ async function generatePartnership(
   let made = 0;
   let skipped = 0;
   for (let c = 1; c <= cycles; c++) {
-    const cycleId = `${partnershipId}-y${c}`;
+    const cycleId = scopedCycleId(partnershipId, `y${c}`);
     const latest = c === cycles;
-    if ((await app.get(CycleRepository).status(cycleId)) !== 'none') {
+    // Also skipped: the same year under the global id demo:generate gave it before cycle ids were scoped.
+    const drafted = await Promise.all(
+      [cycleId, `${partnershipId}-y${c}`].map((id) => app.get(CycleRepository).status(id)),
+    );
+    if (drafted.some((status) => status !== 'none')) {
       skipped++;
       tick(measures.length + 1);
       continue;

@@ -9,13 +9,16 @@ import { loadConfig } from '../libs/config/src/index.js';
 import { exitOnSignalWithin } from '../libs/config/src/shutdown.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { formatProblems, importPlan, parsePlanFile } from '../libs/plan/src/index.js';
+import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 import { CycleRepository } from '../libs/returns/src/cycle/cycle.repository.js';
 import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
 import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
 import { Actor } from '../libs/returns/src/domain-error.js';
 
 const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
-const DEMO_CYCLE = 'sevenoaks-2019-20-demo';
+/** The demo cycle's name in its partnership; `npm start` of releases before cycle ids were scoped used the id. */
+const DEMO_CYCLE_NAME = 'demo-2019-20';
+const EARLIER_DEMO_CYCLE = 'sevenoaks-2019-20-demo';
 const DEMO_PASSWORD = 'demo password only';
 const DEMO_STAFF: [string, StaffRole][] = [
   ['coordinator@sevenoaks.example.org', 'coordinator'],
@@ -69,14 +72,18 @@ async function main(): Promise<void> {
       });
   }
 
-  const { state } = await api.get(CycleRepository).load(DEMO_CYCLE);
+  const cycles = api.get(CycleRepository);
+  const earlier = await cycles.status(EARLIER_DEMO_CYCLE);
+  const demoCycle =
+    earlier === 'none' ? scopedCycleId(parsed.plan.partnership.id, DEMO_CYCLE_NAME) : EARLIER_DEMO_CYCLE;
+  const { state } = await cycles.load(demoCycle);
   const commands = api.get(CommandBus);
   const envelope = { actor: coordinator, correlationId: 'demo-start' };
   if (state.status === 'none') {
     const due = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
     await commands.execute(
       new DraftCycleCommand(envelope, {
-        cycleId: DEMO_CYCLE,
+        cycleId: demoCycle,
         partnershipId: parsed.plan.partnership.id,
         planId: parsed.plan.plan.id,
         label: 'Year 1 2019/20 (April 2019 - March 2020)',
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
     );
   }
   if (state.status === 'none' || state.status === 'drafted') {
-    await commands.execute(new OpenCycleCommand(envelope, DEMO_CYCLE));
+    await commands.execute(new OpenCycleCommand(envelope, demoCycle));
     step('Demo cycle opened: every agency lead has been asked for their returns');
   } else step(`Demo cycle is ${state.status}`);
 
@@ -98,7 +105,7 @@ Partner Returns is running.
                        coordinator@sevenoaks.example.org or reviewer@sevenoaks.example.org,
                        password "${DEMO_PASSWORD}"
   Agency leads         open the links in the mail: ${config.smtpUrl ? `sent to ${config.smtpUrl.replace(/\/\/[^@]*@/, '//')}` : `${base}/dev/mail`}
-  Demo cycle           ${base}/coordinate/cycles/${DEMO_CYCLE}
+  Demo cycle           ${base}/coordinate/cycles/${encodeURIComponent(demoCycle)}
   API docs (OpenAPI)   ${base}/api/docs
   Health               ${base}/health/ready
 Press Ctrl+C to stop.`);

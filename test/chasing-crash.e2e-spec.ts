@@ -44,6 +44,8 @@ describe('chasing through a worker crash (e2e)', () => {
       cycleId: 'crash',
     });
     expect(drafted.status).toBe(201);
+    // Its id is scoped to the partnership (the chase streams below are named by it); the name serves URLs.
+    expect(drafted.body.id).toBe('sevenoaks-lsp~crash');
     await call('POST', '/cycles/crash/open', as.coordinator, {
       measureRefs: ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
     });
@@ -68,7 +70,7 @@ describe('chasing through a worker crash (e2e)', () => {
     const whenKilled = chaseMails().length;
     expect(whenKilled).toBeLessThan(7);
     const claimedAtKill = await product.db.dataSource.query(
-      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderClaimed' AND stream_id LIKE 'chase:crash:%'`,
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderClaimed' AND stream_id LIKE 'chase:sevenoaks-lsp~crash:%'`,
     );
     expect(claimedAtKill[0].n).toBeGreaterThan(whenKilled); // mails were in flight when it died
 
@@ -84,7 +86,7 @@ describe('chasing through a worker crash (e2e)', () => {
     expect(to).toHaveLength(7);
     expect(new Set(to).size).toBe(7);
     const sent = await product.db.dataSource.query(
-      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderSent' AND stream_id LIKE 'chase:crash:%'`,
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderSent' AND stream_id LIKE 'chase:sevenoaks-lsp~crash:%'`,
     );
     expect(sent[0].n).toBe(7);
   });

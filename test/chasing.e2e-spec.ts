@@ -61,7 +61,8 @@ describe('chasing (e2e)', () => {
     });
     expect(drafted.status).toBe(201);
     expect((await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs })).status).toBe(200);
-    return cycleId;
+    // The cycle's id is scoped to the partnership; the name alone served the URL above.
+    return drafted.body.id as string;
   }
 
   /** An agency lead signed in now (link sessions last hours, and the clock moves by weeks). */

@@ -18,6 +18,7 @@ import {
   requestBodySchema,
 } from './support/openapi.js';
 import { ProcessorWatch, watchProcessors } from './support/processor-health.js';
+import { isWellFormedId } from '../libs/returns/src/well-formed/ids.js';
 import {
   as,
   eventually,
@@ -520,9 +521,10 @@ describe('fuzzing every documented route (e2e)', () => {
     const malformed = streams
       .map((s) => s.stream_id)
       .filter((id) => /^(cycle|return):/.test(id))
-      .filter(
-        (id) => !/^cycle:[a-z0-9-]{1,64}$|^return:[a-z0-9-]{1,64}\.[A-Za-z][A-Za-z0-9-]{0,15}$/.test(id),
-      );
+      .filter((id) => {
+        const [kind, ...rest] = id.split(':');
+        return !isWellFormedId(kind === 'cycle' ? 'cycleId' : 'returnId', rest.join(':'));
+      });
     expect(malformed).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { AuthService } from '../libs/auth/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import {
   documentedRoutes,
@@ -40,7 +41,6 @@ const SKIPPED: Record<string, string> = {
   'GET /auth/me': 'who the caller is',
   'POST /auth/tokens': "makes a token for the caller's own account",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
-  'POST /staff': "adds staff to the caller's own partnership: it takes no partnership id",
 };
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
@@ -176,6 +176,8 @@ interface Attempt {
   form?: Record<string, string>;
   /** Whether the request names something of sevenoaks (an id in the path, query or body). */
   namesSevenoaks: boolean;
+  /** The sevenoaks ids the request names, by kind: each is also asked for as an id that never existed. */
+  names: { kind: string; value: string }[];
   /** A web page: asked for as HTML, its form posted with the caller's CSRF token. */
   page?: boolean;
 }
@@ -184,6 +186,77 @@ interface Answer {
   status: number;
   text: string;
   code?: string;
+  contentType: string | null;
+  location: string | null;
+}
+
+/** Request fields that carry an id of the kind they are named after. */
+const ID_FIELDS = ['partnershipId', 'agencyId', 'linkId', 'email'];
+
+/** An id of the same kind that never existed anywhere. */
+function neverExisting(kind: string, value: string): string {
+  const cycle = `sevenoaks-lsp~${randomUUID()}`;
+  switch (kind) {
+    case 'partnershipId':
+      return 'never-lsp';
+    case 'cycleId':
+      return cycle;
+    case 'returnId':
+      return `${cycle}.${value.slice(value.indexOf('.') + 1)}`;
+    case 'agencyId':
+      return 'never-agency';
+    case 'linkId':
+      return randomBytes(32).toString('base64url');
+    case 'tokenId':
+      return randomUUID();
+    case 'email':
+      return `nobody-${randomBytes(3).toString('hex')}@sevenoaks.example.org`;
+    default:
+      throw new Error(`no never-existing ${kind}: add one to neverExisting`);
+  }
+}
+
+/** The attempt with one id replaced: in the path, the query, the JSON body or the form. */
+function withId(attempt: Attempt, value: string, replacement: string): Attempt {
+  const [path, search] = attempt.url.split('?');
+  const segments = path
+    .split('/')
+    .map((s) => (decodeURIComponent(s) === value ? encodeURIComponent(replacement) : s));
+  const query = new URLSearchParams(search ?? '');
+  for (const [key, v] of [...query]) if (v === value) query.set(key, replacement);
+  const swap = <T>(fields: T): T =>
+    fields && typeof fields === 'object'
+      ? (Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === value ? replacement : v])) as T)
+      : fields;
+  return {
+    ...attempt,
+    url: `${segments.join('/')}${query.size ? `?${query}` : ''}`,
+    json: swap(attempt.json),
+    form: swap(attempt.form),
+  };
+}
+
+/**
+ * An answer as it would read for any id: the id (and, in a return id, its cycle) written {id}, and what differs
+ * between any two answers (CSRF tokens, nonces, UUIDs made, instants) masked.
+ */
+function asForAnyId(answer: Answer, id: string): string {
+  const forms = [id, encodeURIComponent(id)];
+  if (id.includes('.')) forms.push(id.slice(0, id.indexOf('.')));
+  let text = `${answer.status} ${answer.contentType?.split(';')[0] ?? ''} ${answer.location ?? ''}\n${answer.text}`;
+  for (const form of forms) text = text.split(form).join('{id}');
+  return text
+    .replace(/(name="_csrf" value=")[^"]*/g, '$1{csrf}')
+    .replace(/(nonce=")[^"]*/g, '$1{nonce}')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{uuid}')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '{instant}');
+}
+
+/** Where two texts first differ, with a little around it. */
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i += 1;
+  return `…${a.slice(Math.max(0, i - 60), i + 60)}… vs …${b.slice(Math.max(0, i - 60), i + 60)}…`;
 }
 
 /**
@@ -191,7 +264,10 @@ interface Answer {
  * OpenAPI document (so a route added later is walked without editing this file) and every web page is called
  * with sevenoaks' real ids by the other partnership's coordinator, reviewer and viewer and by an agency lead
  * holding a real link session of theirs; each must answer 403 or 404, lists must show nothing of sevenoaks, and
- * no sevenoaks stream may change.
+ * no sevenoaks stream may change. Issue 10 point 11 makes it a matrix: every request naming a sevenoaks id is
+ * asked again with an id of the same kind that never existed, and the two answers must be the same but for the
+ * id (status, type, body, redirect); sevenoaks' own agency leads are walked the same way over another agency's
+ * and another cycle's returns.
  */
 describe('partnership isolation (e2e)', () => {
   let product: Product;
@@ -413,7 +489,7 @@ describe('partnership isolation (e2e)', () => {
       }
     }
     const bodyNamesSevenoaks = JSON.stringify(json ?? null).includes('sevenoaks-lsp');
-    return fill(route.path, names).flatMap(({ path }) =>
+    return fill(route.path, names).flatMap(({ path, values }) =>
       queries.map((query) => {
         const search = new URLSearchParams(query).toString();
         return {
@@ -422,9 +498,25 @@ describe('partnership isolation (e2e)', () => {
           url: search ? `${path}?${search}` : path,
           json,
           namesSevenoaks: names.length > 0 || required.length > 0 || bodyNamesSevenoaks,
+          names: namedIds({ ...values, ...query }, json as Record<string, unknown> | undefined),
         };
       }),
     );
+  }
+
+  /** The sevenoaks ids among a request's parameters and body fields, by kind. */
+  function namedIds(
+    parameters: Record<string, string>,
+    body: Record<string, unknown> | undefined,
+  ): { kind: string; value: string }[] {
+    const named = Object.entries(parameters).filter(([kind, value]) => ids[kind]?.includes(value));
+    for (const [field, value] of Object.entries(body ?? {})) {
+      const known = field === 'email' ? [BODY_HINTS.email] : ids[field];
+      if (ID_FIELDS.includes(field) && typeof value === 'string' && known?.includes(value)) {
+        named.push([field, value]);
+      }
+    }
+    return named.map(([kind, value]) => ({ kind, value }));
   }
 
   /** Body values the schema's types cannot tell: sevenoaks' own ids, and dates in a plausible order. */
@@ -440,6 +532,9 @@ describe('partnership isolation (e2e)', () => {
     narrative: TEXT,
     comments: TEXT,
     force: true,
+    // Staff are added under the address of sevenoaks' staff (not one walked in paths, where the other
+    // partnership's own account of that address would rightly be found): to them it is an address like any other.
+    email: STAFF.reviewer2,
   };
   /** Bodies whose DTO the document leaves without properties (reported as a gap in the document). */
   const UNDOCUMENTED_BODIES: Record<string, unknown> = {
@@ -472,7 +567,13 @@ describe('partnership isolation (e2e)', () => {
     } catch {
       code = undefined;
     }
-    return { status: response.status, text, code };
+    return {
+      status: response.status,
+      text,
+      code,
+      contentType: response.headers.get('content-type'),
+      location: response.headers.get('location'),
+    };
   }
 
   /** The CSRF token and cookie a page would give this caller (bound to their session, if they have one). */
@@ -501,19 +602,56 @@ describe('partnership isolation (e2e)', () => {
       return `${answer.status}${answer.code ? ` ${answer.code}` : ''}`;
     }
     if (answer.status >= 500) return `${answer.status}`;
-    const leaked = markers.filter((m) => answer.text.includes(m));
+    // Echoing back what the caller sent (an address it chose for its own staff) discloses nothing.
+    const sent = `${attempt.url} ${JSON.stringify(attempt.json ?? attempt.form ?? null)}`;
+    const leaked = markers.filter((m) => answer.text.includes(m) && !sent.includes(m));
     return leaked.length ? `${answer.status} listing ${leaked.join(', ')}` : null;
   }
 
-  /** Calls every attempt as every role of the other partnership; returns the faults found. */
-  async function walk(attempts: Attempt[]): Promise<string[]> {
+  /**
+   * Calls every attempt as every role of the other partnership; returns the faults found. Each attempt is also
+   * made with each sevenoaks id it names replaced by one that never existed: the two answers must be the same
+   * but for the id (the matrix of issue 10 point 11).
+   */
+  async function walk(attempts: Attempt[], roles: Record<string, Headers> = others): Promise<string[]> {
     const faults: string[] = [];
-    for (const [role, headers] of Object.entries(others)) {
+    for (const [role, headers] of Object.entries(roles)) {
       for (const attempt of attempts) {
         walked.add(`${attempt.route} | ${role}`);
         const answer = await send(attempt, headers);
         const why = fault(attempt, answer);
         if (why) faults.push(`${attempt.method} ${attempt.url} as ${role}: ${why}`);
+        faults.push(...(await differencesFromNever(attempt, answer, role, headers)));
+      }
+    }
+    return faults;
+  }
+
+  /** Answers to ids that never existed, by role and request: the same one serves every sevenoaks id compared. */
+  const neverAnswers = new Map<string, { answer: Answer; id: string }>();
+  async function differencesFromNever(
+    attempt: Attempt,
+    answer: Answer,
+    role: string,
+    headers: Headers,
+  ): Promise<string[]> {
+    const faults: string[] = [];
+    for (const { kind, value } of attempt.names) {
+      const template = withId(attempt, value, `{${kind}}`);
+      const key = `${role}|${template.method} ${template.url}|${JSON.stringify(template.json ?? template.form ?? null)}`;
+      let never = neverAnswers.get(key);
+      if (!never) {
+        const id = neverExisting(kind, value);
+        never = { answer: await send(withId(attempt, value, id), headers), id };
+        neverAnswers.set(key, never);
+      }
+      const ours = asForAnyId(answer, value);
+      const none = asForAnyId(never.answer, never.id);
+      if (ours !== none) {
+        faults.push(
+          `${attempt.method} ${attempt.url} as ${role}: sevenoaks' ${kind} is answered ${answer.status}, ` +
+            `one that never existed ${never.answer.status}: ${firstDifference(ours, none)}`,
+        );
       }
     }
     return faults;
@@ -536,21 +674,13 @@ describe('partnership isolation (e2e)', () => {
     return routes.filter((r) => !answered.has(r));
   }
 
-  it('refuses every documented route to every role of the other partnership', async () => {
-    const routes = documentedRoutes(doc);
-    const unknownSkips = Object.keys(SKIPPED).filter((r) => !routes.some((d) => d.route === r));
-    expect(unknownSkips).toEqual([]);
-    const attempts = routes.filter((r) => !SKIPPED[r.route]).flatMap(attemptsFor);
-    expect(await ownersRead(attempts)).toEqual([]);
-    // Lists are checked for sevenoaks' ids; sevenoaks' own coordinator does find them there.
-    const own = JSON.stringify((await call('GET', '/cycles', as.coordinator)).body);
-    expect(ids.cycleId.filter((id) => !own.includes(id))).toEqual([]);
-    const faults = await walk(attempts);
-    expect(faults).toEqual([]);
-  });
+  const documentedAttempts = () =>
+    documentedRoutes(doc)
+      .filter((r) => !SKIPPED[r.route])
+      .flatMap(attemptsFor);
 
-  it('refuses every web page to every role of the other partnership', async () => {
-    const attempts: Attempt[] = PAGES.flatMap((page) => {
+  const pageAttempts = (): Attempt[] =>
+    PAGES.flatMap((page) => {
       const template = page.action ? page.template.replace('{action}', page.action) : page.template;
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       const form =
@@ -558,18 +688,86 @@ describe('partnership isolation (e2e)', () => {
         Object.fromEntries(
           Object.entries(page.form).map(([k, v]) => [k, v === '{linkId}' ? ids.linkId[0] : v]),
         );
-      return fill(template, names).map(({ path }) => ({
+      return fill(template, names).map(({ path, values }) => ({
         route: `${page.method} ${template}`,
         method: page.method,
         url: path,
         form: page.method === 'POST' ? form : undefined,
         page: true,
         namesSevenoaks: names.length > 0 || JSON.stringify(form ?? {}).includes('sevenoaks-lsp'),
+        names: namedIds(values, page.method === 'POST' ? form : undefined),
       }));
     });
+
+  it('refuses every documented route to every role of the other partnership', async () => {
+    const routes = documentedRoutes(doc);
+    const unknownSkips = Object.keys(SKIPPED).filter((r) => !routes.some((d) => d.route === r));
+    expect(unknownSkips).toEqual([]);
+    const attempts = documentedAttempts();
+    expect(await ownersRead(attempts)).toEqual([]);
+    // Lists are checked for sevenoaks' ids; sevenoaks' own coordinator does find them there.
+    const own = JSON.stringify((await call('GET', '/cycles', as.coordinator)).body);
+    expect(ids.cycleId.filter((id) => !own.includes(id))).toEqual([]);
+    const faults = await walk(attempts);
+    expect(faults).toEqual([]);
+  }, 300_000); // hundreds of requests, each also asked of an id that never existed: minutes on a loaded machine
+
+  it('refuses every web page to every role of the other partnership', async () => {
+    const attempts = pageAttempts();
     expect(await ownersRead(attempts)).toEqual([]);
     expect(await walk(attempts)).toEqual([]);
+  }, 300_000);
+
+  it("answers an agency lead asking of another agency's return, or another cycle's, as of one never made", async () => {
+    // (The walks above made the attempts' never-existing answers for other roles only: these are asked afresh.)
+    const [, open, closed] = ids.cycleId;
+    // Kent County Council's lead, of sevenoaks itself: every return walked is the CSP's.
+    const kentLead = as.lead('kent-cc');
+    // The CSP's own lead, through the link of the open cycle: the closed cycle's returns are not theirs to see.
+    const session = await product.api.get(AuthService).createLinkSession({
+      linkId: 'isolation-open-cycle',
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: open,
+      agencyId: 'sevenoaks-csp',
+      contactEmail: 'priya.shah@example.org',
+    });
+    const cspThroughOpen = { cookie: `pr_session=${session}` };
+    const onReturns = (attempts: Attempt[]) =>
+      attempts
+        .filter((a) => a.names.some((n) => n.kind === 'returnId'))
+        .map((a) => ({ ...a, names: a.names.filter((n) => n.kind === 'returnId') }));
+    const attempts = onReturns([...documentedAttempts(), ...pageAttempts()]);
+    const faults = await compareOnly(attempts, { 'kent-cc lead': kentLead });
+    // The same routes on the closed cycle's S1, which is the CSP's, through the open cycle's link.
+    const closedS1 = attempts
+      .filter((a) => a.names[0].value === ids.returnId[0])
+      .map((a) => ({
+        ...withId(a, a.names[0].value, `${closed}.S1`),
+        names: [{ kind: 'returnId', value: `${closed}.S1` }],
+      }));
+    // And the closed cycle itself, on every route that names a cycle.
+    const closedCycle = [...documentedAttempts(), ...pageAttempts()]
+      .filter((a) => a.names.some((n) => n.kind === 'cycleId' && n.value === closed))
+      .map((a) => ({ ...a, names: a.names.filter((n) => n.kind === 'cycleId') }));
+    const throughOpen = { 'sevenoaks-csp lead through the open cycle': cspThroughOpen };
+    faults.push(...(await compareOnly([...closedS1, ...closedCycle], throughOpen)));
+    expect(faults).toEqual([]);
+    expect(attempts.length).toBeGreaterThan(20);
   });
+
+  /** The matrix alone, for sevenoaks' own people: each answer the same as to an id that never existed. */
+  async function compareOnly(attempts: Attempt[], roles: Record<string, Headers>): Promise<string[]> {
+    const faults: string[] = [];
+    for (const [role, headers] of Object.entries(roles)) {
+      for (const attempt of attempts) {
+        const answer = await send(attempt, headers);
+        if (answer.text.includes(CANARY))
+          faults.push(`${attempt.method} ${attempt.url} as ${role}: shows content`);
+        faults.push(...(await differencesFromNever(attempt, answer, role, headers)));
+      }
+    }
+    return faults;
+  }
 
   it('knows every route the app serves: documented, a page walked above, or skipped with a reason', async () => {
     const app = product.api.getHttpAdapter().getInstance() as {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FixedClock } from '../libs/config/src/index.js';
+import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 import { chasesSentByReturn } from '../libs/reporting/src/cycle-status/cycle-status.from-events.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { freshLead, openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
@@ -13,8 +14,8 @@ describe('reports as at any time, and publishing (e2e)', () => {
   const clock = new FixedClock(new Date('2030-04-20T09:00:00Z'));
   let product: Product;
   let call: ReturnType<typeof http>;
-  const y0 = 'y0-2018-19';
-  const y1 = 'y1-2019-20';
+  const y0 = scopedCycleId('sevenoaks-lsp', 'y0-2018-19');
+  const y1 = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
   const instants: Record<string, string> = {};
   const minutes = (n: number) => clock.advance(n * 60_000);
   const mark = (name: string) => {
@@ -265,7 +266,7 @@ describe('reports as at any time, and publishing (e2e)', () => {
       expect(sha256(firstBody)).toBe(first.contentHash);
       expect(served.headers.get('etag')).toBe(`"${first.contentHash}"`);
       expect(served.headers.get('content-disposition')).toBe(
-        `inline; filename="sevenoaks-lsp-${y1}-report-publication-1.json"`,
+        `inline; filename="sevenoaks-lsp-y1-2019-20-report-publication-1.json"`,
       );
       const [event] = (await product.store.readStream(`cycle:${y1}`)).filter(
         (e) => e.type === 'ReportPublished',

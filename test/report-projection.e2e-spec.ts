@@ -4,6 +4,7 @@ import { projectReturn } from '../libs/reporting/src/project-return/project-retu
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, readModelTables, submitAndApprove } from './support/reporting.js';
+import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 /**
  * The reporting read model on the real worker: approved returns projected by BullMQ jobs from the outbox relay,
@@ -13,7 +14,7 @@ import { openCycle, projectionsSettled, readModelTables, submitAndApprove } from
 describe('report projection and rebuild (e2e)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
-  const cycleId = 'y1-2019-20';
+  const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
   const id = (ref: string) => `${cycleId}.${ref}`;
   const csp = () => as.lead('sevenoaks-csp');
   const reportOf = async () => (await call('GET', `/cycles/${cycleId}/report`, as.coordinator)).body;

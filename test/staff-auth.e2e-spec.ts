@@ -269,11 +269,12 @@ describe('staff accounts, sessions and roles (e2e)', () => {
         403,
       ],
       [
+        // Another agency's return is, to an agency lead, one that does not exist.
         'a lead of another agency saves a draft',
         `PUT /returns/${c1}/draft`,
         as.lead('sevenoaks-csp'),
         content,
-        403,
+        404,
       ],
       [
         'an agency lead creates an API token',

@@ -174,8 +174,11 @@ describe('walking skeleton (e2e)', () => {
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'stale-version', currentVersion: 2 });
 
+    // Another agency's return answers an agency lead exactly as a missing one does.
     const otherAgency = await call('PUT', `/returns/${s2}/draft`, as.lead('kent-cc'), { rag: 'red' });
-    expect(otherAgency.status).toBe(403);
+    const none = await call('PUT', `/returns/${cycleId}.NOPE/draft`, as.lead('kent-cc'), { rag: 'red' });
+    expect(otherAgency.status).toBe(404);
+    expect(otherAgency.body).toEqual({ ...none.body, instance: `/returns/${s2}/draft` });
     const missing = await call('GET', `/returns/${cycleId}.NOPE`, as.coordinator);
     expect(missing.status).toBe(404);
     const anonymous = await call('GET', `/cycles/${cycleId}`, {});

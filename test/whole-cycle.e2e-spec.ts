@@ -166,10 +166,10 @@ describe('a whole monitoring cycle (e2e)', () => {
     expect((await read('H1')).dueDate).toBe('2030-05-31');
     expect((await read('C3')).dueDate).toBe('2030-06-30');
 
-    // The reassigned return is no longer the CSP's to write; it is Kent Police's.
+    // The reassigned return is no longer the CSP's to write (to its lead it no longer exists); it is Kent Police's.
     expect(
       (await call('PUT', `/returns/${rid('S4')}/draft`, as.lead('sevenoaks-csp'), { rag: 'red' })).status,
-    ).toBe(403);
+    ).toBe(404);
 
     // Every agency lead saves a draft of each of their returns and submits it; G2 stays a draft and Sus4 is never
     // answered.

@@ -39,8 +39,10 @@ export async function startProduct(
   label: string,
   clock: Clock = new SystemClock(),
   env: Record<string, string> = {},
+  /** A database made beforehand (such as one restored from a fixture); a new empty one when omitted. */
+  database?: TestDatabase,
 ): Promise<Product> {
-  const db = await createTestDatabase(label);
+  const db = database ?? (await createTestDatabase(label));
   const smtp = new SmtpSink();
   const smtpUrl = await smtp.start();
   const config = loadConfig({

@@ -4,6 +4,7 @@ import { OutboxRelay } from '../../apps/worker/src/outbox-relay.service.js';
 import { ReturnStatusProjection } from '../../apps/worker/src/return-status.service.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { AuthService } from '../../libs/auth/src/index.js';
+import { cycleNameOf } from '../../libs/returns/src/cycle/cycle-id.js';
 import { eventually, http, Product } from './product.js';
 
 /**
@@ -64,7 +65,10 @@ export async function freshLead(
 
 type Call = ReturnType<typeof http>;
 
-/** Drafts and opens a cycle of the Sevenoaks plan as the coordinator; returns its id. */
+/**
+ * Drafts and opens a cycle of the Sevenoaks plan as the coordinator; returns its id. `cycleId` may be the name
+ * to draft it under or the whole id it will get (`sevenoaks-lsp~<name>`).
+ */
 export async function openCycle(
   call: Call,
   coordinator: Record<string, string>,
@@ -75,16 +79,18 @@ export async function openCycle(
     partnershipId: 'sevenoaks-lsp',
     planId: 'community-plan-2019-22',
     ...cycle,
+    cycleId: cycleNameOf(cycle.cycleId),
   });
   if (drafted.status !== 201) throw new Error(`draft: ${drafted.status} ${JSON.stringify(drafted.body)}`);
+  const cycleId = drafted.body.id as string;
   const opened = await call(
     'POST',
-    `/cycles/${cycle.cycleId}/open`,
+    `/cycles/${encodeURIComponent(cycleId)}/open`,
     coordinator,
     measureRefs ? { measureRefs } : {},
   );
   if (opened.status !== 200) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
-  return cycle.cycleId;
+  return cycleId;
 }
 
 /** Submits a return's content as `by` and approves it as `approver`, checking each step answers 200. */

@@ -78,7 +78,12 @@ export class AuthService {
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new DomainError('email-taken', 'An account with that email already exists', 409, 'email');
+        throw new DomainError(
+          'email-taken',
+          'Your partnership already has an account with that email',
+          409,
+          'email',
+        );
       }
       throw error;
     }
@@ -98,8 +103,17 @@ export class AuthService {
     return rows.length > 0;
   }
 
-  /** A new session on every sign-in (never reusing one a browser already had), or null. */
-  async signIn(email: string, password: string): Promise<{ sessionId: string; actor: Actor } | null> {
+  /**
+   * A new session on every sign-in (never reusing one a browser already had), or null. One email may have an
+   * account in several partnerships (emails are unique per partnership): the password picks the account, and
+   * when it opens more than one the caller must say which partnership (409 partnership-required, naming only
+   * the partnerships whose account that password opens).
+   */
+  async signIn(
+    email: string,
+    password: string,
+    partnershipId?: string,
+  ): Promise<{ sessionId: string; actor: Actor } | null> {
     const rows: {
       staff_id: string;
       partnership_id: string;
@@ -108,15 +122,26 @@ export class AuthService {
       password_hash: string;
     }[] = await this.dataSource.query(
       `SELECT staff_id, partnership_id, email, role, password_hash FROM staff_accounts
-         WHERE lower(email) = lower($1) AND disabled_at IS NULL`,
-      [email],
+         WHERE lower(email) = lower($1) AND disabled_at IS NULL AND ($2::text IS NULL OR partnership_id = $2)
+         ORDER BY partnership_id`,
+      [email, partnershipId ?? null],
     );
-    const account = rows[0];
     this.decoyHash ??= argon2.hash(newSecret(), { type: argon2.argon2id });
-    const valid = await argon2
-      .verify(account?.password_hash ?? (await this.decoyHash), password)
-      .catch(() => false);
-    if (!account || !valid) return null;
+    const hashes = rows.length > 0 ? rows.map((r) => r.password_hash) : [await this.decoyHash];
+    // Side by side: an email with two accounts costs about the time of one on a machine with two cores.
+    const valid = await Promise.all(hashes.map((hash) => argon2.verify(hash, password).catch(() => false)));
+    const opened = rows.filter((_, i) => valid[i]);
+    if (opened.length === 0) return null;
+    if (opened.length > 1) {
+      throw new DomainError(
+        'partnership-required',
+        'That email and password open accounts in more than one partnership: say which one',
+        409,
+        'partnershipId',
+        { partnerships: opened.map((a) => a.partnership_id) },
+      );
+    }
+    const account = opened[0];
     const actor: Actor = { id: account.email, role: account.role, partnershipId: account.partnership_id };
     const sessionId = await this.createSession(
       { kind: 'staff', staffId: account.staff_id, actor },
@@ -194,17 +219,26 @@ export class AuthService {
     );
   }
 
-  async createApiToken(staffEmail: string, name: string): Promise<{ tokenId: string; token: string }> {
+  /** A bearer token for the account of that email in that partnership (or its only account, when omitted). */
+  async createApiToken(
+    staffEmail: string,
+    name: string,
+    partnershipId?: string,
+  ): Promise<{ tokenId: string; token: string }> {
     const token = `pr_${newSecret()}`;
     const tokenId = randomUUID();
     // In the command's transaction when there is one: a retry with the same Idempotency-Key after a crash
     // gets the token of the first request, or makes the only one.
     const inserted: unknown[] = await transactionally(this.dataSource, (m) =>
       m.query(
-        `INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
-       SELECT $1, $2, staff_id, $3 FROM staff_accounts WHERE lower(email) = lower($4) AND disabled_at IS NULL
-       RETURNING token_id`,
-        [sha256(token), tokenId, name, staffEmail],
+        `WITH account AS (
+           SELECT staff_id FROM staff_accounts
+           WHERE lower(email) = lower($4) AND disabled_at IS NULL AND ($5::text IS NULL OR partnership_id = $5)
+         )
+         INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
+         SELECT $1, $2, staff_id, $3 FROM account WHERE (SELECT count(*) FROM account) = 1
+         RETURNING token_id`,
+        [sha256(token), tokenId, name, staffEmail, partnershipId ?? null],
       ),
     );
     if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 404);
@@ -222,12 +256,13 @@ export class AuthService {
     return rows[0] ? { id: rows[0].email, role: rows[0].role, partnershipId: rows[0].partnership_id } : null;
   }
 
-  async revokeApiToken(staffEmail: string, tokenId: string): Promise<boolean> {
+  async revokeApiToken(staffEmail: string, tokenId: string, partnershipId?: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH revoked AS (UPDATE api_tokens t SET revoked_at = now() FROM staff_accounts s
          WHERE t.staff_id = s.staff_id AND lower(s.email) = lower($1) AND t.token_id = $2 AND t.revoked_at IS NULL
+           AND ($3::text IS NULL OR s.partnership_id = $3)
          RETURNING t.token_id) SELECT token_id FROM revoked`,
-      [staffEmail, tokenId],
+      [staffEmail, tokenId, partnershipId ?? null],
     );
     return rows.length > 0;
   }

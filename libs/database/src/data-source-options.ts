@@ -12,6 +12,7 @@ import { MailLedger1765030000100 } from '../../mail/src/migrations/1765030000100
 import { ReportReturnsUnreadable1765060000300 } from '../../reporting/src/migrations/1765060000300-report-returns-unreadable.js';
 import { AttemptThrottles1765040000100 } from '../../auth/src/migrations/1765040000100-attempt-throttles.js';
 import { ParkedEvents1765020000100 } from '../../event-store/src/migrations/1765020000100-parked-events.js';
+import { StaffEmailPerPartnership1765050000100 } from '../../auth/src/migrations/1765050000100-staff-email-per-partnership.js';
 
 /** Every migration of the product, in order. Read-model libraries add theirs here. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   ParkedEvents1765020000100,
   MailLedger1765030000100,
   AttemptThrottles1765040000100,
+  StaffEmailPerPartnership1765050000100,
   ReportReturnsUnreadable1765060000300,
 ];
 

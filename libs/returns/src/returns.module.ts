@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IdempotencyModule } from '../../http/src/idempotency/idempotency.module.js';
 import { PlanRepository } from '../../plan/src/plan.repository.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
+import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
+import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
 import { DiffReturnHttp } from './diff-return/diff-return.http.js';
 import { DraftCycleHandler } from './draft-cycle/draft-cycle.handler.js';
@@ -59,6 +62,9 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     CycleRepository,
     ReturnRepository,
     PartnershipIndex,
+    CycleNames,
+    // Global: every controller's cycleId and returnId parameters, the pages' included.
+    { provide: APP_INTERCEPTOR, useClass: CycleNameInterceptor },
     DraftCycleHandler,
     OpenCycleHandler,
     SaveReturnDraftHandler,
@@ -72,6 +78,6 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     WithdrawReturnHandler,
     CloseCycleHandler,
   ],
-  exports: [CycleRepository, ReturnRepository, PlanRepository],
+  exports: [CycleRepository, ReturnRepository, PlanRepository, CycleNames],
 })
 export class ReturnsModule {}

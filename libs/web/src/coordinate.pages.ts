@@ -26,6 +26,7 @@ import { PageErrorFilter } from './page-error.filter.js';
 import { formVersion } from './return-form.js';
 import { staffNavigation } from './review.pages.js';
 import { WebQueries } from './web-queries.js';
+import { scopedCycleId } from '../../returns/src/cycle/cycle-id.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -96,7 +97,7 @@ export class CoordinatePages {
   ) {
     coordinator(actor);
     const planIds = await this.planIds(actor);
-    const cycleId = randomUUID();
+    const cycleId = scopedCycleId(actor.partnershipId, randomUUID());
     const envelope: CommandEnvelope = { actor, correlationId };
     try {
       await this.commands.execute(
@@ -124,7 +125,7 @@ export class CoordinatePages {
     await this.commands.execute(new OpenCycleCommand(envelope, cycleId));
     res.redirect(
       303,
-      `/coordinate/cycles/${cycleId}?done=${encodeURIComponent('Cycle opened: every agency lead has been emailed their link')}`,
+      `/coordinate/cycles/${encodeURIComponent(cycleId)}?done=${encodeURIComponent('Cycle opened: every agency lead has been emailed their link')}`,
     );
   }
 

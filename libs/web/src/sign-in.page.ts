@@ -8,7 +8,7 @@ import { TooManyAttempts } from '../../auth/src/throttle/attempt-throttle.js';
 import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor } from '../../http/src/index.js';
-import { Actor } from '../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../returns/src/domain-error.js';
 import { PageErrorFilter } from './page-error.filter.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
@@ -60,19 +60,35 @@ export class SignInPage {
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
   @Post('sign-in')
   async signIn(
-    @Body() body: { email?: string; password?: string; next?: string },
+    @Body() body: { email?: string; password?: string; next?: string; partnershipId?: string },
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
     const email = String(body.email ?? '').trim();
     const next = pageToReturnTo(body.next);
-    const result =
-      email && body.password
-        ? await this.signIns.signIn(email, String(body.password), req.ip).catch((error: unknown) => {
-            if (error instanceof TooManyAttempts) return error;
-            throw error;
-          })
-        : null;
+    const partnershipId = body.partnershipId ? String(body.partnershipId) : undefined;
+    let result: Awaited<ReturnType<ThrottledSignIn['signIn']>> | TooManyAttempts;
+    try {
+      result =
+        email && body.password
+          ? await this.signIns.signIn(email, String(body.password), req.ip, partnershipId)
+          : null;
+    } catch (error) {
+      if (error instanceof TooManyAttempts) {
+        result = error;
+      } else if (error instanceof DomainError && error.code === 'partnership-required') {
+        // The password opens accounts in several partnerships: the person picks one (they proved it for each).
+        const partnerships = (error.details?.partnerships ?? []) as string[];
+        return res.status(200).render('pages/sign-in', {
+          title: 'Sign in',
+          email,
+          next,
+          partnerships: partnerships.map((id, i) => ({ value: id, text: id, checked: i === 0 })),
+        });
+      } else {
+        throw error;
+      }
+    }
     if (result instanceof TooManyAttempts) {
       res.setHeader('Retry-After', String(result.retryAfter));
       return res

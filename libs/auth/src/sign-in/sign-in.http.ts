@@ -9,11 +9,11 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Optional } from '../../../http/src/index.js';
 import { Actor } from '../../../returns/src/domain-error.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
@@ -28,6 +28,16 @@ export class SignInDto {
   @IsString()
   @MaxLength(200)
   password: string;
+  @ApiPropertyOptional({
+    description:
+      'Needed only when the email and password open accounts in more than one partnership (409 ' +
+      'partnership-required lists them)',
+    example: 'sevenoaks-lsp',
+  })
+  @Optional()
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,64}$/)
+  partnershipId?: string;
 }
 
 export function sessionCookieOptions(config: AppConfig, hours: number) {
@@ -58,7 +68,7 @@ export class SignInHttp {
   async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const previous = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
     if (previous) await this.auth.endSession(previous);
-    const result = await this.signIns.signIn(body.email, body.password, req.ip);
+    const result = await this.signIns.signIn(body.email, body.password, req.ip, body.partnershipId);
     if (!result) {
       throw new UnauthorizedException({
         type: 'https://partner-returns.dev/problems/sign-in-failed',

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor } from '../../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../../returns/src/domain-error.js';
 import { AuthService } from '../auth.service.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
@@ -20,15 +20,21 @@ export class ThrottledSignIn {
     email: string,
     password: string,
     ip: string | undefined,
+    partnershipId?: string,
   ): Promise<{ sessionId: string; actor: Actor } | null> {
     const account = signInAccountRule(email);
     const attempt = await this.throttle.begin([signInAddressRule(clientAddress(ip)), account]);
-    let result: { sessionId: string; actor: Actor } | null = null;
+    let failed = true;
     try {
-      result = await this.auth.signIn(email, password);
+      const result = await this.auth.signIn(email, password, partnershipId);
+      failed = result === null;
+      return result;
+    } catch (error) {
+      // The password was right for more than one account: asking which partnership is not a failed attempt.
+      if (error instanceof DomainError && error.code === 'partnership-required') failed = false;
+      throw error;
     } finally {
-      await this.throttle.settle(attempt, result === null, [account]);
+      await this.throttle.settle(attempt, failed, [account]);
     }
-    return result;
   }
 }

@@ -69,8 +69,8 @@ export class LinksAdmin {
 
   private async load(cycleId: string, actor: Actor) {
     const loaded = await this.cycles.load(cycleId);
-    if (loaded.state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
-    samePartnershipOr404(actor, loaded.state.partnershipId, 'cycle');
+    if (loaded.state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    samePartnershipOr404(actor, loaded.state.partnershipId, 'cycle', cycleId);
     return loaded;
   }
 

@@ -30,7 +30,7 @@ export class ApiTokensHttp {
   @ShownOnce('token')
   async create(@Body() body: CreateApiTokenDto, @CurrentActor() actor: Actor) {
     staffOnly(actor);
-    return this.auth.createApiToken(actor.id, body.name);
+    return this.auth.createApiToken(actor.id, body.name, actor.partnershipId);
   }
 
   @Delete(':tokenId')
@@ -40,7 +40,7 @@ export class ApiTokensHttp {
     @CurrentActor() actor: Actor,
   ): Promise<void> {
     staffOnly(actor);
-    if (!(await this.auth.revokeApiToken(actor.id, tokenId))) {
+    if (!(await this.auth.revokeApiToken(actor.id, tokenId, actor.partnershipId))) {
       throw new DomainError('token-not-found', 'No such token', 404);
     }
   }

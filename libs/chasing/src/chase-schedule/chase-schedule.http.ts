@@ -26,7 +26,7 @@ export class ChaseScheduleHttp {
   @ApiOperation({ summary: 'The planned chase steps of a cycle, and each agency’s next one (staff)' })
   async schedule(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     if (actor.role === 'agency-lead')
       throw new DomainError('forbidden', 'Only staff see the chase schedule', 403);

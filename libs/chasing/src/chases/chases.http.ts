@@ -30,7 +30,7 @@ export class ChasesHttp {
   @ApiOperation({ summary: 'Chases sent, asked for and failed in a cycle (coordinator)' })
   async chases(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     if (actor.role !== 'coordinator')
       throw new DomainError('forbidden', 'Only a coordinator sees the chases', 403);

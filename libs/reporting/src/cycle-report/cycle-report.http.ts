@@ -67,7 +67,7 @@ export class CycleReportHttp {
     }
     const format = negotiateFormat(query.format, request);
     const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const names = { partnershipId: cycle.partnershipId, cycleId };
     response.vary('Accept');

@@ -48,7 +48,7 @@ export class CycleStatusHttp {
     const now = this.clock.now();
     const asAt = parseAsAt(query.asAt, now) ?? null;
     const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const input = await statusInputFromEvents(this.store, this.plans, cycle, now, asAt);
     if (actor.role === 'agency-lead')

@@ -54,7 +54,7 @@ export class PublishReportHttp {
     @CurrentActor() actor: Actor,
   ): Promise<{ cycleId: string; publications: Omit<Publication, 'body' | 'cycleId'>[] }> {
     const { state } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     const publications = (await this.published.list(cycleId)).map(({ cycleId: _c, ...p }) => p);
     return { cycleId, publications };

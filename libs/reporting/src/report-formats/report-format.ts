@@ -1,5 +1,6 @@
 import { NotAcceptableException } from '@nestjs/common';
 import type { Request } from 'express';
+import { cycleNameOf } from '../../../returns/src/cycle/cycle-id.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -47,7 +48,7 @@ export function contentDisposition(
           .replace(/\.\d{3}Z$/, 'Z')
           .replace(/[-:]/g, '')}`
       : '';
-  const name = `${parts.partnershipId}-${parts.cycleId}-report${suffix}.${format}`.replace(
+  const name = `${parts.partnershipId}-${cycleNameOf(parts.cycleId)}-report${suffix}.${format}`.replace(
     /[^A-Za-z0-9._-]/g,
     '_',
   );

@@ -22,7 +22,7 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
 
   async execute({ envelope, cycleId, force, reason }: CloseCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);

@@ -39,7 +39,8 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     case 'DraftCycle': {
       if (state.status !== 'none') throw new DomainError('cycle-exists', 'That cycle already exists', 409);
       const { type: _type, actor: _actor, ...facts } = command;
-      for (const field of ['cycleId', 'partnershipId', 'planId'] as const) {
+      requireWellFormedId('cycleId', facts.cycleId, 'cycleId');
+      for (const field of ['partnershipId', 'planId'] as const) {
         requireWellFormedId('slug', facts[field], field);
       }
       for (const field of ['periodStart', 'periodEnd', 'dueDate'] as const) {

@@ -69,7 +69,7 @@ export class DiffReturnHttp {
     const at = (version: number): ReturnState => foldReturnEvents(events.filter((e) => e.version <= version));
     const current = at(Number.MAX_SAFE_INTEGER);
     if (current.status === 'none' || !canSeeReturn(actor, current)) {
-      throw new DomainError('return-not-found', `No return ${returnId}`, 404);
+      throw new DomainError('return-not-found', 'No such return', 404);
     }
     const last = events[events.length - 1].version;
     for (const [field, version] of [

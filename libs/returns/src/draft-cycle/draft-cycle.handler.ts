@@ -1,25 +1,41 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { CommandResult, metadataFor } from '../command-envelope.js';
+import { CYCLE_NAME, cycleNameOf, isScopedTo } from '../cycle/cycle-id.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { initialCycle } from '../cycle/cycle.state.js';
 import { DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { PartnershipIndex } from '../partnership-index.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
+
+const cycleExists = () =>
+  new DomainError('cycle-exists', 'Your partnership already has a cycle of that name', 409, 'cycleId');
 
 @CommandHandler(DraftCycleCommand)
 export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(PartnershipIndex) private readonly index: PartnershipIndex,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async execute({ envelope, facts }: DraftCycleCommand): Promise<CommandResult> {
     samePartnershipOr404(envelope.actor, facts.partnershipId, 'partnership');
+    // Only ids scoped to the partnership are made from now on (see cycle-id.ts), so no partnership can find
+    // out, by drafting, which ids another one holds.
+    if (!isScopedTo(facts.cycleId, facts.partnershipId) || !CYCLE_NAME.test(cycleNameOf(facts.cycleId))) {
+      throw new DomainError(
+        'cycle-id-not-scoped',
+        `A new cycle's id is ${facts.partnershipId}~<name>, the name lower-case letters, digits and "-"`,
+        422,
+        'cycleId',
+      );
+    }
     const plan = await this.plans.plan(facts.partnershipId, facts.planId);
     if (plan.status === 'none') {
       throw new DomainError(
@@ -29,16 +45,23 @@ export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
         'planId',
       );
     }
+    // A cycle of this partnership drafted before scoping holds the name as its whole id: in the partnership's
+    // URLs the name stands for that cycle, so a second one may not take it.
+    if ((await this.index.cycleIds(facts.partnershipId)).includes(cycleNameOf(facts.cycleId)))
+      throw cycleExists();
     const events = decideCycle({ type: 'DraftCycle', actor: envelope.actor, ...facts }, initialCycle());
-    const { nextExpectedVersion } = await this.store.append(
-      cycleStreamId(facts.cycleId),
-      'no_stream',
-      events,
-      metadataFor(envelope),
-      {
-        recordedAt: this.clock.now(),
-      },
-    );
-    return { id: facts.cycleId, version: nextExpectedVersion, status: 'drafted' };
+    try {
+      const { nextExpectedVersion } = await this.store.append(
+        cycleStreamId(facts.cycleId),
+        'no_stream',
+        events,
+        metadataFor(envelope),
+        { recordedAt: this.clock.now() },
+      );
+      return { id: facts.cycleId, version: nextExpectedVersion, status: 'drafted' };
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw cycleExists();
+      throw error;
+    }
   }
 }

@@ -16,6 +16,7 @@ import { ChasePolicyDto } from '../../../chasing/src/policy/chase-policy.dto.js'
 import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
 import { CommandResult } from '../command-envelope.js';
 import { CommandResultDto } from '../command-http.js';
+import { CYCLE_NAME, scopedCycleId } from '../cycle/cycle-id.js';
 import { Actor } from '../domain-error.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
 
@@ -60,10 +61,16 @@ export class DraftCycleDto {
   @IsCalendarDate()
   dueDate: string;
 
-  @ApiPropertyOptional({ description: 'Choose the id; a UUID is made when omitted', example: 'y1-2019-20' })
+  @ApiPropertyOptional({
+    description:
+      "A name for the cycle, unique in your partnership (a UUID is made when omitted). The cycle's id is " +
+      '`<partnershipId>~<name>`; in URLs of your own partnership the name alone works too.',
+    example: 'y1-2019-20',
+    pattern: CYCLE_NAME.source,
+  })
   @Optional()
   @IsString()
-  @Matches(SLUG)
+  @Matches(CYCLE_NAME)
   cycleId?: string;
 
   @ApiPropertyOptional({
@@ -96,7 +103,8 @@ export class DraftCycleHttp {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResult> {
-    const { cycleId = randomUUID(), ...facts } = body;
+    const { cycleId: name = randomUUID(), ...facts } = body;
+    const cycleId = scopedCycleId(facts.partnershipId, name);
     const result = await this.commands.execute(
       // A partial policy: the rules fill in the defaults and check it whole.
       new DraftCycleCommand(
@@ -104,7 +112,9 @@ export class DraftCycleHttp {
         { cycleId, ...facts, chasePolicy: facts.chasePolicy as ChasePolicy | undefined },
       ),
     );
-    res.setHeader('ETag', `"${result.version}"`).setHeader('Location', `/cycles/${cycleId}`);
+    res
+      .setHeader('ETag', `"${result.version}"`)
+      .setHeader('Location', `/cycles/${encodeURIComponent(cycleId)}`);
     return result;
   }
 }

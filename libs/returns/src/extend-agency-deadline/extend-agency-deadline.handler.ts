@@ -31,7 +31,7 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
     const { envelope, cycleId, agencyId, dueDate, reason } = command;
     const { actor } = envelope;
     const { state: cycle, version } = await this.cycles.load(cycleId);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);

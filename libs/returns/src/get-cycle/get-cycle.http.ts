@@ -33,7 +33,7 @@ export class GetCycleHttp {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     res.setHeader('ETag', `"${version}"`);
     const requested = state.status === 'drafted' ? [] : state.returns;

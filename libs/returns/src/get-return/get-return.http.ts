@@ -50,7 +50,7 @@ export class GetReturnHttp {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId), { asAt });
     const view = toReturnView(events, asAt ?? now, true);
     if (!view || !canSeeReturn(actor, view)) {
-      throw new DomainError('return-not-found', `No return ${returnId}`, 404);
+      throw new DomainError('return-not-found', 'No such return', 404);
     }
     // A past version is not one to write against.
     if (!asAt) res.setHeader('ETag', `"${view.version}"`);

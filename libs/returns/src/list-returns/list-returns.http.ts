@@ -7,6 +7,7 @@ import { CurrentActor, Optional } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnView, toReturnView } from '../get-return/return-view.js';
+import { CycleNames } from '../cycle/cycle-names.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnStatus } from '../return/return.state.js';
@@ -14,10 +15,13 @@ import { ReturnStatus } from '../return/return.state.js';
 const STATUSES: ReturnStatus[] = ['requested', 'draft', 'submitted', 'approved', 'withdrawn'];
 
 export class ListReturnsQuery {
-  @ApiProperty({ description: 'The cycle whose returns to list (required)', example: 'y1-2019-20' })
+  @ApiProperty({
+    description: 'The cycle whose returns to list (required): its id, or in your partnership its name',
+    example: 'y1-2019-20',
+  })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(64)
+  @MaxLength(129)
   cycleId: string;
 
   @ApiPropertyOptional({ description: 'Only this agency’s returns (agency leads only ever see their own)' })
@@ -41,6 +45,7 @@ export class ListReturnsHttp {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(CycleNames) private readonly names: CycleNames,
   ) {}
 
   @Get()
@@ -53,9 +58,10 @@ export class ListReturnsHttp {
     @Query() query: ListReturnsQuery,
     @CurrentActor() actor: Actor,
   ): Promise<{ cycleId: string; returns: ReturnSummary[] }> {
-    const { state } = await this.cycles.load(query.cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${query.cycleId}`, 404);
-    samePartnershipOr404(actor, state.partnershipId, 'cycle', query.cycleId);
+    const cycleId = await this.names.cycleId(actor.partnershipId, query.cycleId);
+    const { state } = await this.cycles.load(cycleId);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     const requested = state.status === 'drafted' ? [] : state.returns;
     const streams = await this.store.readStreams<ReturnEvent>(
       requested.map((r) => returnStreamId(r.returnId)),
@@ -68,6 +74,6 @@ export class ListReturnsHttp {
       .filter((v) => query.agencyId === undefined || v.agencyId === query.agencyId)
       .filter((v) => query.status === undefined || v.status === query.status)
       .map(({ content: _content, approved: _approved, ...summary }) => summary);
-    return { cycleId: query.cycleId, returns };
+    return { cycleId, returns };
   }
 }

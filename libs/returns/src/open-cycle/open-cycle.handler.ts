@@ -30,8 +30,8 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
 
   async execute({ envelope, cycleId, measureRefs }: OpenCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', `No cycle ${cycleId}`, 404);
-    samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle');
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
     }

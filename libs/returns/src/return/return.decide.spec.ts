@@ -152,20 +152,20 @@ describe('decideReturn', () => {
       );
     });
 
-    it('is refused to the lead of another agency (not-your-agency 403)', () => {
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: otherLead, content: partial }),
-        'not-your-agency',
-        403,
+        'return-not-found',
+        404,
       );
     });
 
-    it('is refused to an agency lead whose link names no agency (not-your-agency 403)', () => {
+    it('is answered to an agency lead whose link names no agency as no return (return-not-found 404)', () => {
       const noAgency: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead' };
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: noAgency, content: partial }),
-        'not-your-agency',
-        403,
+        'return-not-found',
+        404,
       );
     });
 
@@ -184,8 +184,8 @@ describe('decideReturn', () => {
       ]);
       thenError(
         () => when(state, { type: 'SaveReturnDraft', actor: lead, content: full }),
-        'not-your-agency',
-        403,
+        'return-not-found',
+        404,
       );
     });
   });
@@ -364,11 +364,11 @@ describe('decideReturn', () => {
       );
     });
 
-    it('is refused to the lead of another agency (not-your-agency 403)', () => {
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
       thenError(
         () => when(given(requested), { type: 'SubmitReturn', actor: otherLead, content: full, now: onTime }),
-        'not-your-agency',
-        403,
+        'return-not-found',
+        404,
       );
     });
 
@@ -409,6 +409,18 @@ describe('decideReturn', () => {
       ['withdrawn', 'return-withdrawn'],
     ] as const)('is refused when the return is %s (%s 409)', (status, code) => {
       thenError(() => when(histories[status](), { type: 'ApproveReturn', actor: reviewer }), code, 409);
+    });
+
+    it('is refused to the agency lead whose return it is (forbidden 403)', () => {
+      thenError(() => when(histories.submitted(), { type: 'ApproveReturn', actor: lead }), 'forbidden', 403);
+    });
+
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
+      thenError(
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor: otherLead }),
+        'return-not-found',
+        404,
+      );
     });
 
     it('is refused to a reviewer who saved a draft of this version (approver-edited 403)', () => {

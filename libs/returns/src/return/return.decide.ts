@@ -20,7 +20,10 @@ type Live = { status: ReturnStatus } & ReturnFacts;
 
 /** The rules of one return: given its state and a command, the events that happen (or why not). */
 export function decideReturn(command: ReturnCommand, state: ReturnState): ReturnEvent[] {
-  if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 404);
+  // Another agency's return is, to an agency lead, a return that does not exist: whatever they ask of it.
+  if (state.status === 'none' || !agencyMaySee(command.actor, state)) {
+    throw new DomainError('return-not-found', 'No such return', 404);
+  }
   switch (command.type) {
     case 'SaveReturnDraft':
       mayEdit(command.actor, state);
@@ -126,12 +129,12 @@ function inStatus(state: Live, allowed: ReturnStatus[], verb: string): void {
   }
 }
 
-function mayEdit(actor: Actor, state: Live): void {
-  if (actor.role === 'agency-lead') {
-    if (actor.agencyId !== state.agencyId)
-      throw new DomainError('not-your-agency', 'This return belongs to another agency', 403);
-    return;
-  }
+function agencyMaySee(actor: Actor, state: Live): boolean {
+  return actor.role !== 'agency-lead' || actor.agencyId === state.agencyId;
+}
+
+function mayEdit(actor: Actor, _state: Live): void {
+  if (actor.role === 'agency-lead') return;
   if (actor.role !== 'coordinator' && actor.role !== 'reviewer') {
     throw new DomainError('forbidden', 'Your role cannot edit returns', 403);
   }

@@ -64,7 +64,7 @@ export class ReturnRepository {
     check?: (state: ReturnFacts) => Promise<void>,
   ): Promise<CommandResult> {
     const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
-    if (state.status === 'none') throw new DomainError('return-not-found', `No return ${returnId}`, 404);
+    if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 404);
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);

@@ -7,10 +7,15 @@ import { DomainError } from '../domain-error.js';
 export const ID_PATTERNS = {
   /** Partnerships, plans, cycles, agencies, themes: lower-case letters, digits and "-" (a UUID is one too). */
   slug: /^[a-z0-9-]{1,64}$/,
+  /**
+   * A cycle: `<partnership>~<name>` (scoped per partnership, see cycle/cycle-id.ts), or a slug alone for cycles
+   * drafted before ids were scoped.
+   */
+  cycleId: /^[a-z0-9-]{1,64}(~[a-z0-9-]{1,64})?$/,
   /** A measure's reference in its plan, such as S1, C3 or Sus4. */
   measureRef: /^[A-Za-z][A-Za-z0-9-]{0,15}$/,
-  /** A return is its cycle's id and its measure's reference: y1-2019-20.S1. */
-  returnId: /^[a-z0-9-]{1,64}\.[A-Za-z][A-Za-z0-9-]{0,15}$/,
+  /** A return is its cycle's id and its measure's reference: sevenoaks-lsp~y1-2019-20.S1. */
+  returnId: /^[a-z0-9-]{1,64}(~[a-z0-9-]{1,64})?\.[A-Za-z][A-Za-z0-9-]{0,15}$/,
   /** A submission link's id: 256 random bits, base64url. */
   linkId: /^[A-Za-z0-9_-]{43}$/,
 } as const;
@@ -31,6 +36,7 @@ export function requireWellFormedId(kind: IdKind, value: unknown, field: string)
 
 const describe: Record<IdKind, string> = {
   slug: 'id (lower-case letters, digits and "-", at most 64)',
+  cycleId: 'cycle id (<partnership>~<name>, each lower-case letters, digits and "-")',
   measureRef: 'measure reference (such as S1)',
   returnId: 'return id (the cycle id, a dot and the measure reference)',
   linkId: 'link id',
