@@ -236,7 +236,12 @@ describe('ids and emails scoped per partnership (e2e)', () => {
         ]);
         // A token made while signed in belongs to that partnership's account.
         const cookie = chosen.headers.get('set-cookie')!.split(';')[0];
-        const minted = await call('POST', '/auth/tokens', { cookie, origin: product.baseUrl }, { name: 'scoped' });
+        const minted = await call(
+          'POST',
+          '/auth/tokens',
+          { cookie, origin: product.baseUrl },
+          { name: 'scoped' },
+        );
         const me = await call('GET', '/auth/me', { authorization: `Bearer ${minted.body.token}` });
         expect(me.body.actor.partnershipId).toBe(partnershipId);
       }
