@@ -148,8 +148,8 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     const recorded = await sql<{ type: string; n: number }>(
       `SELECT type, count(*)::int AS n FROM events
        WHERE type IN ('LinkMailSent', 'ReminderSent', 'NotificationSent')
-         AND (stream_id LIKE 'link-mail:flush:%' OR stream_id LIKE 'chase:flush:%'
-              OR stream_id LIKE 'notifications:flush.%')
+         AND (stream_id LIKE 'link-mail:sevenoaks-lsp~flush:%' OR stream_id LIKE 'chase:sevenoaks-lsp~flush:%'
+              OR stream_id LIKE 'notifications:sevenoaks-lsp~flush.%')
        GROUP BY type ORDER BY type`,
     );
     expect(recorded).toEqual([
@@ -176,7 +176,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     const unfinished = await count(
       `SELECT (count(*) FILTER (WHERE type = 'LinkMailClaimed')
                - count(*) FILTER (WHERE type IN ('LinkMailSent', 'LinkMailDeliveryFailed')))::int AS n
-       FROM events WHERE stream_id LIKE 'link-mail:kill:%'`,
+       FROM events WHERE stream_id LIKE 'link-mail:sevenoaks-lsp~kill:%'`,
     );
     expect(unfinished).toBeGreaterThan(0);
     // The server lets go of the killed worker's connections: what it held for them is not delivered.
@@ -202,7 +202,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     );
     expect(
       await count(
-        `SELECT count(*)::int AS n FROM events WHERE type = 'LinkMailSent' AND stream_id LIKE 'link-mail:kill:%'`,
+        `SELECT count(*)::int AS n FROM events WHERE type = 'LinkMailSent' AND stream_id LIKE 'link-mail:sevenoaks-lsp~kill:%'`,
       ),
     ).toBe(80);
   }, 150_000);

@@ -124,7 +124,8 @@ describe('a poison event parks; every other stream goes on (e2e)', () => {
     await eventually(async () => {
       const rows = await product.db.dataSource.query(
         `SELECT r.return_id FROM return_status r JOIN chase_cycles c USING (cycle_id)
-         WHERE c.cycle_id = 'after' AND c.status = 'open'`,
+         WHERE c.cycle_id = $1 AND c.status = 'open'`,
+        [drafted.body.id],
       );
       return rows.length === 2;
     });

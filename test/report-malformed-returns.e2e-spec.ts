@@ -18,7 +18,8 @@ import { openCycle, projectionsSettled } from './support/reporting.js';
 describe('a report of returns stored malformed (e2e)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
-  const cycleId = 'y1-2019-20';
+  // The whole, partnership-scoped id the draft answers with (sevenoaks-lsp~y1-2019-20).
+  let cycleId: string;
   const shapes = Object.entries(MALFORMED);
   // One measure of the Sevenoaks plan per shape, in the plan's order.
   const measures = sevenoaksPlan()
@@ -32,11 +33,11 @@ describe('a report of returns stored malformed (e2e)', () => {
     product = await startProduct('report_malformed');
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
-    await openCycle(
+    cycleId = await openCycle(
       call,
       as.coordinator,
       {
-        cycleId,
+        cycleId: 'y1-2019-20',
         label: 'Year 1 2019/20',
         periodStart: '2019-04-01',
         periodEnd: '2020-03-31',
