@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from './did-you-mean.js';
 import { parsePlanFile } from './parse-plan-file.js';
+import { yamlNestingProblem } from './yaml-nesting.js';
 
 const example = readFileSync(join(__dirname, '../../../examples/sevenoaks-2019-22.yaml'), 'utf8');
 
@@ -211,6 +212,38 @@ describe('parsePlanFile', () => {
       '7 agencies must be a list',
       '9 themes[0] must be a mapping',
     ]);
+  });
+
+  describe('a file nested far beyond any plan is refused before it is parsed', () => {
+    // Parsing time grows with nesting: 100,000 brackets held the api's thread for about 8 s.
+    it.each([
+      [
+        'brackets',
+        `partnership: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`,
+        1,
+        'nests lists or maps more than 32 deep',
+      ],
+      [
+        'braces after a plain start',
+        `plan:\n  title: x\nagencies: ${'{a: '.repeat(50_000)}\n`,
+        3,
+        'nests lists or maps more than 32 deep',
+      ],
+      ['compact lists', `themes:\n${'- '.repeat(100_000)}x\n`, 2, 'starts more than 16 lists on one line'],
+      ['indentation', `themes:\n${' '.repeat(300)}x: 1\n`, 2, 'is indented more than 200 columns'],
+    ])('%s', (_kind, source, line, what) => {
+      const parsed = parsePlanFile(source);
+      expect(parsed).toEqual({
+        ok: false,
+        problems: [{ path: '', line, message: expect.stringContaining(what) }],
+      });
+    });
+
+    it('counts no bracket inside quotes or comments, and reads the Sevenoaks plan unchanged', () => {
+      const deepText = `'${'['.repeat(100)}'`;
+      expect(yamlNestingProblem(`a: [${deepText}, "${'{'.repeat(100)}"] # ${'['.repeat(100)}\n`)).toBeNull();
+      expect(yamlNestingProblem(example)).toBeNull();
+    });
   });
 
   it('names an empty file, and a missing section where the file starts', () => {

@@ -2,6 +2,7 @@ import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'y
 import { planFileRuleProblems, formatPlanPath } from './plan-file-rules.js';
 import { PlanPath, planFileShapeProblems } from './plan-file-schema.js';
 import { ContactRole, PlanFile, PlanFileProblem } from './plan-file.js';
+import { yamlNestingProblem } from './yaml-nesting.js';
 import { yamlSyntaxProblems } from './yaml-syntax-problems.js';
 
 export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problems: PlanFileProblem[] };
@@ -13,6 +14,8 @@ export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problem
  * file is valid.
  */
 export function parsePlanFile(source: string): ParsedPlanFile {
+  const tooDeep = yamlNestingProblem(source);
+  if (tooDeep) return { ok: false, problems: [tooDeep] };
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
   const faults = yamlSyntaxProblems(doc, lines);
