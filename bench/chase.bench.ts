@@ -23,7 +23,8 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
 import { startWorker } from '../apps/worker/src/main.js';
-import { FixedClock, loadConfig } from '../libs/config/src/index.js';
+import { loadConfig } from '../libs/config/src/index.js';
+import { FixedClock, scopedCycleId } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
@@ -34,7 +35,6 @@ import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { planForPartnership, widePlan } from './support/plans.js';
 import { Progress } from './support/progress.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 const PARTNERSHIPS = Math.round(positiveNumber('BENCH_CHASE_PARTNERSHIPS', 100, 20));
 const AGENCIES = Math.round(positiveNumber('BENCH_CHASE_AGENCIES', 100, 50));

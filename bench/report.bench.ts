@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../libs/auth/src/index.js';
-import { SystemClock } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';

@@ -24,9 +24,8 @@ import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { ApproveReturnCommand } from '../libs/returns/src/approve-return/approve-return.command.js';
 import { CloseCycleCommand } from '../libs/returns/src/close-cycle/close-cycle.command.js';
-import { CommandEnvelope } from '../libs/returns/src/command-envelope.js';
+import { CommandEnvelope, Actor, scopedCycleId } from '../libs/kernel/src/index.js';
 import { CycleRepository } from '../libs/returns/src/cycle/cycle.repository.js';
-import { Actor } from '../libs/returns/src/domain-error.js';
 import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
 import { ExtendDeadlineCommand } from '../libs/returns/src/extend-deadline/extend-deadline.command.js';
 import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
@@ -41,7 +40,6 @@ import { planForPartnership, sevenoaksPlan } from '../bench/support/plans.js';
 import { Progress } from '../bench/support/progress.js';
 import { COMMENTS, NARRATIVES } from '../bench/support/sample-events.js';
 import { DemoOptions, DemoState, demoStateFor, parseDemoArgs } from './demo-generate-args.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 const STAFF_PASSWORD = 'demo password only';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, SystemClock } from '../libs/config/src/index.js';
+import { loadConfig } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import {
   createStaffAccount,

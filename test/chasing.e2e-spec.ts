@@ -1,6 +1,6 @@
 import { zonedInstant } from '../libs/chasing/src/calendar/send-window.js';
 import { addDays } from '../libs/chasing/src/calendar/working-days.js';
-import { FixedClock } from '../libs/config/src/index.js';
+import { FixedClock } from '../libs/kernel/src/index.js';
 import { AuthService } from '../libs/auth/src/index.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
 import { ReturnStatusProjection } from '../apps/worker/src/return-status.service.js';

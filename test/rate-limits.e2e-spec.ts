@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { connect, Socket } from 'node:net';
-import { sha256 } from '../libs/auth/src/secrets.js';
+import { sha256 } from '../libs/kernel/src/index.js';
 import {
   LINK_FAILURES_ALLOWED,
   LINK_LOOKUPS_IN_FLIGHT,

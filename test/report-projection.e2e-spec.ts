@@ -4,7 +4,7 @@ import { projectReturn } from '../libs/reporting/src/project-return/project-retu
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, readModelTables, submitAndApprove } from './support/reporting.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
+import { scopedCycleId } from '../libs/kernel/src/index.js';
 
 /**
  * The reporting read model on the real worker: approved returns projected by BullMQ jobs from the outbox relay,

@@ -1,4 +1,4 @@
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
+import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import {
   as,
@@ -189,7 +189,7 @@ describe('ids and emails scoped per partnership (e2e)', () => {
             .execute(
               new DraftCycleCommand({ actor: coordinator, correlationId: 't' }, { ...facts, cycleId }),
             ),
-        ).rejects.toMatchObject({ code: 'cycle-id-not-scoped', status: 422, field: 'cycleId' });
+        ).rejects.toMatchObject({ code: 'cycle-id-not-scoped', kind: 'unprocessable', field: 'cycleId' });
       }
     });
   });

@@ -1,4 +1,4 @@
-import { FixedClock } from '../libs/config/src/index.js';
+import { FixedClock, cycleNameOf } from '../libs/kernel/src/index.js';
 import { MIGRATIONS } from '../libs/database/src/index.js';
 import { EventStore, StoredEvent } from '../libs/event-store/src/index.js';
 import { evolveLedger, Ledger, LedgerPrefix } from '../libs/mail/src/index.js';
@@ -10,7 +10,6 @@ import {
   initialPlan,
 } from '../libs/plan/src/plan.state.js';
 import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
-import { cycleNameOf } from '../libs/returns/src/cycle/cycle-id.js';
 import { CycleEvent } from '../libs/returns/src/cycle/cycle.events.js';
 import { evolveCycle, initialCycle } from '../libs/returns/src/cycle/cycle.state.js';
 import { ReturnEvent } from '../libs/returns/src/return/return.events.js';

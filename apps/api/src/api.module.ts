@@ -1,12 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import {
-  AppConfig,
-  Clock,
-  ConfigModule,
-  loggingModule,
-  SystemClock,
-} from '../../../libs/config/src/index.js';
+import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
+import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { PlanModule } from '../../../libs/plan/src/plan.module.js';
 import { WebModule } from '../../../libs/web/src/web.module.js';

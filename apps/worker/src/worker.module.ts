@@ -1,12 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import {
-  AppConfig,
-  Clock,
-  ConfigModule,
-  loggingModule,
-  SystemClock,
-} from '../../../libs/config/src/index.js';
+import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
+import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';

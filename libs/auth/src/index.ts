@@ -1,4 +1,3 @@
-export * from './secrets.js';
 export * from './auth.service.js';
 export * from './auth.middleware.js';
 export * from './auth.module.js';

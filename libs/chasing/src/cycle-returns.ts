@@ -7,7 +7,7 @@ import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
 import { CycleState } from '../../returns/src/cycle/cycle.state.js';
 import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
 import { foldReturnEvents, LiveReturnState } from '../../returns/src/return/return.state.js';
-import { DEFAULT_CHASE_POLICY, ChasePolicy } from './policy/chase-policy.js';
+import { DEFAULT_CHASE_POLICY, ChasePolicy } from '../../kernel/src/index.js';
 import { ChaseRecipient } from './chase/chase.events.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' } | { status: 'drafted' }>;

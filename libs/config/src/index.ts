@@ -1,6 +1,5 @@
 export * from './config.js';
 export * from './config.module.js';
-export * from './clock.js';
 export * from './logging.js';
 export * from './trust-proxy.js';
 export * from './startup.js';

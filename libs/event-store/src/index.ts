@@ -8,3 +8,4 @@ export * from './processor-holds.js';
 export * from './parked-events.js';
 export * from './aggregate-stream.js';
 export { EventStore1764000000000 } from './migrations/1764000000000-event-store.js';
+export * from './command-metadata.js';

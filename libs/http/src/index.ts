@@ -6,3 +6,5 @@ export * from './actor.js';
 export * from './if-match.js';
 export * from './api-headers.js';
 export * from './as-at.js';
+export * from './domain-error-status.js';
+export * from './page-error.filter.js';

@@ -5,11 +5,11 @@ import type { Response } from 'express';
 import { CorrelationId, CurrentActor } from '../../http/src/index.js';
 import { ApproveReturnCommand } from '../../returns/src/approve-return/approve-return.command.js';
 import { diffReturnContent } from '../../returns/src/diff-return/return-diff.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
 import { renderNarrative } from '../../returns/src/return/render-narrative.js';
 import { ReturnContent } from '../../returns/src/return/return-content.js';
 import { SendReturnBackCommand } from '../../returns/src/send-return-back/send-return-back.command.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { PageErrorFilter } from '../../http/src/page-error.filter.js';
 import { formVersion } from './return-form.js';
 import { WebQueries } from './web-queries.js';
 
@@ -144,7 +144,7 @@ export class ReviewPages {
 
 function reviewerOrCoordinator(actor: Actor): void {
   if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 403);
+    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 

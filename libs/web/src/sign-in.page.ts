@@ -8,8 +8,8 @@ import { TooManyAttempts } from '../../auth/src/throttle/attempt-throttle.js';
 import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor } from '../../http/src/index.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
+import { PageErrorFilter } from '../../http/src/page-error.filter.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
 

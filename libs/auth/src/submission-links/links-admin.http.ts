@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { Actor } from '../../../returns/src/domain-error.js';
+import { Actor } from '../../../kernel/src/index.js';
 import { ReasonDto } from '../../../returns/src/return/reason.dto.js';
 import { LinksAdmin } from './links-admin.service.js';
 

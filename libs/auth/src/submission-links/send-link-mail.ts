@@ -7,7 +7,7 @@ import { returnsRequestedMail } from '../../../mail/src/templates/returns-reques
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { SubmissionLinkMailJob } from '../../../queues/src/index.js';
 import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { linkToken } from '../secrets.js';
+import { linkToken } from '../../../kernel/src/index.js';
 
 /** A link's mail ledger: one stream per link, so a cycle of thousands of links never reads a long stream. */
 export const linkMailStreamId = (cycleId: string, linkId: string) => `link-mail:${cycleId}:${linkId}`;

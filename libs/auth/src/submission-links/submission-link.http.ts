@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from '../auth.middleware.js';
 import { LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
 import { SubmissionLinkService } from './submission-link.service.js';
-import { PageErrorFilter } from '../../../web/src/page-error.filter.js';
+import { PageErrorFilter } from '../../../http/src/page-error.filter.js';
 
 export class UseLinkDto {
   @ApiProperty({ maxLength: 100, description: 'The token from the emailed link' })

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CHASE_CYCLE, LEADS, openChaseCycle } from '../../../../test/support/chase-cycle.js';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
-import { FixedClock } from '../../../config/src/index.js';
+import { FixedClock } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
 import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { linkToken } from '../../../auth/src/secrets.js';
-import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
+import { linkToken, Clock } from '../../../kernel/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
 import { chaseDigestMail } from '../../../mail/src/templates/chase-digest.js';
 import { escalationMail } from '../../../mail/src/templates/escalation.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { linkToken } from '../../../auth/src/secrets.js';
+import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { MailSender, OutgoingMail } from '../../../mail/src/index.js';

@@ -1,5 +1,5 @@
 import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
+import { DomainError } from '../../../kernel/src/index.js';
 import { KnownCycle } from './report-input.from-events.js';
 import { ReportInput } from './report-input.js';
 
@@ -19,7 +19,8 @@ export async function reportHeading(
     plans.plan(cycle.partnershipId, cycle.planId, asAt),
     plans.partnership(cycle.partnershipId, asAt),
   ]);
-  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  if (plan.status === 'none')
+    throw new DomainError('plan-not-found', "The cycle's plan is missing", 'not-found');
   return {
     cycle: {
       cycleId: cycle.cycleId,
