@@ -1,5 +1,4 @@
 import { FixedClock, cycleNameOf } from '../libs/kernel/src/index.js';
-import { MIGRATIONS } from '../libs/database/src/index.js';
 import { EventStore, StoredEvent } from '../libs/event-store/src/index.js';
 import { evolveLedger, Ledger, LedgerPrefix } from '../libs/mail/src/index.js';
 import { PlanEvent, PartnershipEvent } from '../libs/plan/src/plan.events.js';
@@ -9,7 +8,7 @@ import {
   initialPartnership,
   initialPlan,
 } from '../libs/plan/src/plan.state.js';
-import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { CycleEvent } from '../libs/returns/src/cycle/cycle.events.js';
 import { evolveCycle, initialCycle } from '../libs/returns/src/cycle/cycle.state.js';
 import { ReturnEvent } from '../libs/returns/src/return/return.events.js';
@@ -19,6 +18,7 @@ import { loadPreviousRelease, PreviousRelease } from './support/previous-release
 import { RecordedAnswer } from './support/previous-release/fixture-files.js';
 import { eventually, http, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { projectionsSettled } from './support/reporting.js';
+import { MIGRATIONS, readModels } from '../apps/composition/src/index.js';
 
 type Headers = Record<string, string>;
 

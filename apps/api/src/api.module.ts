@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
+import { SCHEMA } from '../../composition/src/index.js';
 import { PlanModule } from '../../../libs/plan/src/plan.module.js';
 import { WebModule } from '../../../libs/web/src/web.module.js';
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
@@ -23,7 +25,8 @@ export class ApiModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         loggingModule(config),
-        DatabaseModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA),
+        EventStoreModule,
         TerminusModule,
         AuthModule,
         PlanModule,

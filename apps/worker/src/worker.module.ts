@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
+import { SCHEMA } from '../../composition/src/index.js';
 import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
@@ -29,7 +31,8 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config, options.clock ?? new SystemClock()),
         loggingModule(config),
-        DatabaseModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA),
+        EventStoreModule,
         MailModule,
         BullModule.forRoot({
           connection: bullConnection(config.redisUrl),

@@ -7,5 +7,6 @@ export * from './event-processor.js';
 export * from './processor-holds.js';
 export * from './parked-events.js';
 export * from './aggregate-stream.js';
-export { EventStore1764000000000 } from './migrations/1764000000000-event-store.js';
+export * from './migrations.js';
 export * from './command-metadata.js';
+export * from './event-store.module.js';

@@ -8,3 +8,4 @@ export * from './api-headers.js';
 export * from './as-at.js';
 export * from './domain-error-status.js';
 export * from './page-error.filter.js';
+export * from './migrations.js';

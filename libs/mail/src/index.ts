@@ -8,3 +8,4 @@ export * from './ledger/mail-ledger.service.js';
 export * from './ledger/owed-mails.js';
 export * from './ledger/smtp-failure.js';
 export * from './ledger/mail-ledger.providers.js';
+export * from './migrations.js';

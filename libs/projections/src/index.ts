@@ -1,4 +1,3 @@
 export * from './read-model.js';
 export * from './progress-bar.js';
 export * from './rebuild-read-models.js';
-export * from './read-models.js';

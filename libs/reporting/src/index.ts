@@ -1,0 +1,3 @@
+export * from './migrations.js';
+export * from './reactions.js';
+export * from './reporting-read-model.js';
