@@ -1,4 +1,4 @@
-import { zonedInstant } from '../libs/chasing/src/calendar/send-window.js';
+import { zonedInstant } from '../libs/chasing/src/index.js';
 import { FixedClock } from '../libs/kernel/src/index.js';
 import { EventMetadata, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { Queue } from 'bullmq';

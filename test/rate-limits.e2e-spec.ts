@@ -7,7 +7,7 @@ import {
   SIGN_IN_ACCOUNT_FAILURES_ALLOWED,
   SIGN_IN_ACCOUNT_IN_FLIGHT,
   SIGN_IN_ADDRESS_FAILURES_ALLOWED,
-} from '../libs/auth/src/throttle/throttle-rules.js';
+} from '../libs/auth/src/index.js';
 import {
   as,
   eventually,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FixedClock, scopedCycleId } from '../libs/kernel/src/index.js';
-import { chasesSentByReturn } from '../libs/reporting/src/cycle-status/cycle-status.from-events.js';
+import { chasesSentByReturn } from '../libs/reporting/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { freshLead, openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 

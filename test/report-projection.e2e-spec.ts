@@ -1,6 +1,6 @@
 import { EventStore } from '../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
-import { projectReturn } from '../libs/reporting/src/project-return/project-return.js';
+import { projectReturn } from '../libs/reporting/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, readModelTables, submitAndApprove } from './support/reporting.js';

@@ -172,7 +172,7 @@ describe('ids and emails scoped per partnership (e2e)', () => {
 
     it('refuses a command that would draft a cycle under an id not scoped to its partnership', async () => {
       const { CommandBus } = await import('@nestjs/cqrs');
-      const { DraftCycleCommand } = await import('../libs/returns/src/draft-cycle/draft-cycle.command.js');
+      const { DraftCycleCommand } = await import('../libs/returns/src/index.js');
       const coordinator = { id: 'cora', role: 'coordinator' as const, partnershipId: 'sevenoaks-lsp' };
       const facts = {
         partnershipId: 'sevenoaks-lsp',

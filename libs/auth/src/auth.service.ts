@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
 import { transactionally } from '../../event-store/src/index.js';
-import { preparedQuery } from '../../database/src/prepared-query.js';
+import { preparedQuery } from '../../database/src/index.js';
 
 export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
 export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];

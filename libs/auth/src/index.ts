@@ -1,3 +1,5 @@
+// The door of libs/auth, the only way in for other libs, apps, scripts, benchmarks and tests:
+// staff sign-in, sessions and API tokens, submission links, throttles.
 export * from './auth.service.js';
 export * from './auth.middleware.js';
 export * from './auth.module.js';
@@ -5,3 +7,7 @@ export * from './sign-in/throttled-sign-in.js';
 export * from './throttle/attempt-throttle.js';
 export * from './migrations.js';
 export * from './submission-links/link-mail.reaction.js';
+export * from './sign-in/sign-in.http.js';
+export * from './submission-links/links-admin.service.js';
+export * from './submission-links/send-link-mail.js';
+export * from './throttle/throttle-rules.js';

@@ -1,3 +1,5 @@
+// The door of libs/event-store, the only way in for other libs, apps, scripts, benchmarks and tests:
+// append and read streams, processors, upcasters, parked events, its migrations.
 export * from './event.js';
 export * from './concurrency.error.js';
 export * from './upcaster.js';

@@ -4,16 +4,19 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
 import { EventStore } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor } from '../../http/src/index.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
-import { ReturnView, toReturnView } from '../../returns/src/get-return/return-view.js';
-import { renderNarrative } from '../../returns/src/return/render-narrative.js';
-import { ReturnContent } from '../../returns/src/return/return-content.js';
-import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
-import { SaveReturnDraftCommand } from '../../returns/src/save-return-draft/save-return-draft.command.js';
-import { SubmitReturnCommand } from '../../returns/src/submit-return/submit-return.command.js';
-import { PageErrorFilter } from '../../http/src/page-error.filter.js';
+import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { PlanRepository } from '../../plan/src/index.js';
+import {
+  CycleRepository,
+  ReturnView,
+  toReturnView,
+  renderNarrative,
+  ReturnContent,
+  ReturnEvent,
+  returnStreamId,
+  SaveReturnDraftCommand,
+  SubmitReturnCommand,
+} from '../../returns/src/index.js';
 import {
   caseStudyText,
   contentFromForm,

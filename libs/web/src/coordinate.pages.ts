@@ -3,25 +3,25 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { LinksAdmin } from '../../auth/src/submission-links/links-admin.service.js';
+import { LinksAdmin } from '../../auth/src/index.js';
 import { EventStore, metadataFor } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor } from '../../http/src/index.js';
-import { escapeHtml } from '../../mail/src/templates/escape-html.js';
+import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { escapeHtml } from '../../mail/src/index.js';
 import { importPlan, parsePlanFile, previewPlanImport } from '../../plan/src/index.js';
-import { ChaseNowCommand } from '../../chasing/src/chase-now/chase-now.command.js';
-import { chaseStreamId } from '../../chasing/src/chase/chase.events.js';
-import { PublishReportCommand } from '../../reporting/src/publish-report/publish-report.command.js';
-import { CloseCycleCommand } from '../../returns/src/close-cycle/close-cycle.command.js';
+import { ChaseNowCommand, chaseStreamId } from '../../chasing/src/index.js';
+import { PublishReportCommand } from '../../reporting/src/index.js';
+import {
+  CloseCycleCommand,
+  DraftCycleCommand,
+  ExtendAgencyDeadlineCommand,
+  ExtendDeadlineCommand,
+  OpenCycleCommand,
+  ReassignReturnCommand,
+  ReopenReturnCommand,
+  renderNarrative,
+  WithdrawReturnCommand,
+} from '../../returns/src/index.js';
 import { CommandEnvelope, Actor, DomainError, scopedCycleId } from '../../kernel/src/index.js';
-import { DraftCycleCommand } from '../../returns/src/draft-cycle/draft-cycle.command.js';
-import { ExtendAgencyDeadlineCommand } from '../../returns/src/extend-agency-deadline/extend-agency-deadline.command.js';
-import { ExtendDeadlineCommand } from '../../returns/src/extend-deadline/extend-deadline.command.js';
-import { OpenCycleCommand } from '../../returns/src/open-cycle/open-cycle.command.js';
-import { ReassignReturnCommand } from '../../returns/src/reassign-return/reassign-return.command.js';
-import { ReopenReturnCommand } from '../../returns/src/reopen-return/reopen-return.command.js';
-import { renderNarrative } from '../../returns/src/return/render-narrative.js';
-import { WithdrawReturnCommand } from '../../returns/src/withdraw-return/withdraw-return.command.js';
-import { PageErrorFilter } from '../../http/src/page-error.filter.js';
 import { formVersion } from './return-form.js';
 import { staffNavigation } from './review.pages.js';
 import { WebQueries } from './web-queries.js';

@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
 import { EventStore } from '../../event-store/src/index.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { PlanState } from '../../plan/src/plan.state.js';
-import { CycleEvent, cycleStreamId } from '../../returns/src/cycle/cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from '../../returns/src/cycle/cycle.state.js';
-import { ReturnView, toReturnView } from '../../returns/src/get-return/return-view.js';
-import { PartnershipIndex } from '../../returns/src/partnership-index.js';
-import { ReturnContent } from '../../returns/src/return/return-content.js';
-import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
+import { PlanRepository, PlanState } from '../../plan/src/index.js';
+import {
+  CycleEvent,
+  cycleStreamId,
+  CycleState,
+  evolveCycle,
+  initialCycle,
+  ReturnView,
+  toReturnView,
+  PartnershipIndex,
+  ReturnContent,
+  ReturnEvent,
+  returnStreamId,
+} from '../../returns/src/index.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' | 'drafted' }>;
 export type LiveCycle = Exclude<CycleState, { status: 'none' }>;

@@ -4,10 +4,9 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { CurrentActor } from '../../../../libs/http/src/index.js';
+import { CurrentActor, PageErrorFilter } from '../../../../libs/http/src/index.js';
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
-import { PageErrorFilter } from '../../../../libs/http/src/page-error.filter.js';
-import { staffNavigation } from '../../../../libs/web/src/review.pages.js';
+import { staffNavigation } from '../../../../libs/web/src/index.js';
 import { runsTheDeployment } from '../queue-dashboard/operator-partnership.js';
 
 export const PROCESSORS_PAGE = '/admin/processors';

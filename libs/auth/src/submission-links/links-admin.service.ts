@@ -2,11 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
 import { EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { CycleLink, CycleState, evolveCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { decideLinks } from '../../../returns/src/cycle/submission-links.decide.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import {
+  CycleEvent,
+  cycleStreamId,
+  CycleRepository,
+  CycleLink,
+  CycleState,
+  evolveCycle,
+  decideLinks,
+} from '../../../returns/src/index.js';
 import { AuthService } from '../auth.service.js';
 
 /** A coordinator's work on a cycle's links: list them, revoke one, reissue an agency's. Used by API and pages. */

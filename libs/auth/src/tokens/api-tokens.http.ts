@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { CurrentActor } from '../../../http/src/index.js';
-import { ShownOnce } from '../../../http/src/idempotency/idempotency.interceptor.js';
+import { CurrentActor, ShownOnce } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
 

@@ -1,5 +1,5 @@
 import { Actor, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
-import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
+import { CycleState } from '../../../returns/src/index.js';
 
 /**
  * "Chase now": the coordinator asks for a chase outside the schedule, for one agency or for every agency that

@@ -5,7 +5,7 @@ import { CurrentActor } from '../../../http/src/index.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { asChaseEvents, ChaseEvent, chaseStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
-import { mailKey } from '../../../mail/src/ledger/mail-ledger.js';
+import { mailKey } from '../../../mail/src/index.js';
 
 interface RecipientView {
   email: string;

@@ -1,7 +1,7 @@
 import { PlanFile } from '../plan-file.js';
 import { PartnershipEvent, PlanEvent } from '../plan.events.js';
 import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
-import { thenError } from '../../../returns/src/testing/decide-spec.js';
+import { thenError } from '../../../../test/support/decide-spec.js';
 import { decideImportPlan } from './import-plan.decide.js';
 
 const file = (): PlanFile => ({

@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CycleRepository } from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {

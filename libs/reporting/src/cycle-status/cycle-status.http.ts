@@ -4,8 +4,8 @@ import { IsString, MaxLength } from 'class-validator';
 import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleStatus, CycleStatus } from './cycle-status.js';
 import { statusInputFromEvents } from './cycle-status.from-events.js';
 

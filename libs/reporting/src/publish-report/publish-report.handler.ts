@@ -8,10 +8,8 @@ import {
   transactionally,
   metadataFor,
 } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { decideCycle } from '../../../returns/src/cycle/cycle.decide.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { cycleStreamId, decideCycle, CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { reportInputFromEvents } from '../cycle-report/report-input.from-events.js';
 import { contentHash } from './content-hash.js';

@@ -4,8 +4,7 @@ import { CommandEnvelope, Actor, DomainError, samePartnershipOr404 } from '../..
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiIfMatch, CurrentActor } from '../../../http/src/index.js';
-import { WriteEnvelope } from '../../../returns/src/command-http.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { WriteEnvelope, CycleRepository } from '../../../returns/src/index.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
 import { Publication, PublishedReports } from './published-reports.js';
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../../../kernel/src/index.js';
 import { ChasePolicy, DEFAULT_CHASE_POLICY } from '../../../kernel/src/index.js';
-import { coordinator, lead, reviewer, thenError, viewer } from '../testing/decide-spec.js';
+import { coordinator, lead, reviewer, thenError, viewer } from '../../../../test/support/decide-spec.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleCommand, decideCycle, PlanMeasure } from './cycle.decide.js';
 import { CycleEvent } from './cycle.events.js';

@@ -1,4 +1,4 @@
-import { coordinator, reviewer, thenError } from '../testing/decide-spec.js';
+import { coordinator, reviewer, thenError } from '../../../../test/support/decide-spec.js';
 import { CycleEvent } from './cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
 import { decideLinks, LinkCommand } from './submission-links.decide.js';

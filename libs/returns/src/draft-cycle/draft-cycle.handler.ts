@@ -10,7 +10,7 @@ import {
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { initialCycle } from '../cycle/cycle.state.js';

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { decideReturn } from '../return/return.decide.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { PartnershipIndex } from '../partnership-index.js';
 import { PlanView, toPlanView } from './plan-view.js';

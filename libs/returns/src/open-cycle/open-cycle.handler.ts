@@ -9,7 +9,7 @@ import {
 } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { evolveCycle } from '../cycle/cycle.state.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { CommandResult, DomainError } from '../../../kernel/src/index.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { ReassignReturnCommand } from './reassign-return.command.js';

@@ -7,7 +7,7 @@ import {
   reviewer,
   thenError,
   viewer,
-} from '../testing/decide-spec.js';
+} from '../../../../test/support/decide-spec.js';
 import { ReturnContent } from './return-content.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent } from './return.events.js';

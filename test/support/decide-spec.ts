@@ -1,4 +1,4 @@
-import { Actor, DomainError, DomainErrorKind } from '../../../kernel/src/index.js';
+import { Actor, DomainError, DomainErrorKind } from '../../libs/kernel/src/index.js';
 
 /**
  * What the given-events / when-command / then-events specs of the domain rules share: the refusal check and
