@@ -23,6 +23,7 @@ import { figure, Figure } from './support/figures.js';
 import { fmt, numberList, positiveNumber } from './support/options.js';
 import { averageDataBytes, sampleEvents, sampleMetadata } from './support/sample-events.js';
 import { formatTable, LatencyRecorder, median, percentile } from './support/stats.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
 
 const SECONDS = positiveNumber('BENCH_SECONDS', 4, 1);
 const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 1, 0.5);
@@ -245,7 +246,7 @@ async function scenario(
   const name = `${writers} writer${writers > 1 ? 's' : ''} x ${eventsPerAppend} event${eventsPerAppend > 1 ? 's' : ''}`;
   const label = `[${index}/${WRITER_COUNTS.length * EVENTS_PER_APPEND.length}] ${name}`;
   const dataSource = new DataSource(
-    dataSourceOptions(url, { extra: { max: writers, application_name: 'pr-bench-product' } }),
+    dataSourceOptions(url, SCHEMA, { extra: { max: writers, application_name: 'pr-bench-product' } }),
   );
   await dataSource.initialize();
   const pool = new Pool({ connectionString: url, max: writers, application_name: 'pr-bench-baseline' });
@@ -388,7 +389,7 @@ export async function appendBenchmark(url: string, sharedProgress?: Progress): P
   if (sharedProgress) progress = sharedProgress;
   written.product = written.baseline = written.emmett = 0;
   progress.log(`append: creating ${new URL(url).pathname.slice(1)} and running migrations`);
-  const admin = await openDatabase(url);
+  const admin = await openDatabase(url, SCHEMA);
   const adminResource = {
     close: async () => {
       openResources.delete(adminResource);

@@ -24,6 +24,7 @@ import { dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-databas
 import { Figure, figuresTable } from './support/figures.js';
 import { QUICK } from './support/options.js';
 import { Progress } from './support/progress.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
 
 const progress = new Progress();
 const ONLY = (process.env.BENCH_ONLY ?? '')
@@ -45,7 +46,7 @@ function newDatabaseUrl(): string {
 
 async function withDatabase<T>(run: (dataSource: DataSource, url: string) => Promise<T>): Promise<T> {
   const url = newDatabaseUrl();
-  const dataSource = await openDatabase(url);
+  const dataSource = await openDatabase(url, SCHEMA);
   openSources.add(dataSource);
   try {
     return await run(dataSource, url);

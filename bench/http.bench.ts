@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../libs/auth/src/index.js';
-import { SystemClock } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { createBaselineTable } from './support/bench-database.js';

@@ -8,10 +8,11 @@
  */
 import { DataSource } from 'typeorm';
 import { EventStore } from '../libs/event-store/src/index.js';
-import { DEFAULT_REBUILD_BATCH_SIZE, readModels, rebuildReadModels } from '../libs/projections/src/index.js';
+import { DEFAULT_REBUILD_BATCH_SIZE, rebuildReadModels } from '../libs/projections/src/index.js';
 import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { Progress } from './support/progress.js';
+import { readModels } from '../apps/composition/src/index.js';
 
 const BATCH = Math.round(positiveNumber('REBUILD_BATCH_SIZE', DEFAULT_REBUILD_BATCH_SIZE));
 const TARGET = 20_000;

@@ -14,10 +14,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../libs/auth/src/index.js';
-import { SystemClock } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
-import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { bulkCycles } from './support/bulk-events.js';
 import { ChildServer, startProductionApi } from './support/child-server.js';
 import { figure, Figure } from './support/figures.js';
@@ -26,6 +26,7 @@ import { largePlan, planMeasures, sevenoaksPlan } from './support/plans.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { Progress } from './support/progress.js';
 import { median, percentile } from './support/stats.js';
+import { readModels } from '../apps/composition/src/index.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The api's queues in Redis, deleted with the run's database at the end. */

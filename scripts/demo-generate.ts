@@ -22,26 +22,26 @@ import { AuthService, StaffRole } from '../libs/auth/src/index.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
-import { ApproveReturnCommand } from '../libs/returns/src/approve-return/approve-return.command.js';
-import { CloseCycleCommand } from '../libs/returns/src/close-cycle/close-cycle.command.js';
-import { CommandEnvelope } from '../libs/returns/src/command-envelope.js';
-import { CycleRepository } from '../libs/returns/src/cycle/cycle.repository.js';
-import { Actor } from '../libs/returns/src/domain-error.js';
-import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
-import { ExtendDeadlineCommand } from '../libs/returns/src/extend-deadline/extend-deadline.command.js';
-import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
-import { ReassignReturnCommand } from '../libs/returns/src/reassign-return/reassign-return.command.js';
-import { ReopenReturnCommand } from '../libs/returns/src/reopen-return/reopen-return.command.js';
-import { ReturnContent } from '../libs/returns/src/return/return-content.js';
-import { SaveReturnDraftCommand } from '../libs/returns/src/save-return-draft/save-return-draft.command.js';
-import { SendReturnBackCommand } from '../libs/returns/src/send-return-back/send-return-back.command.js';
-import { SubmitReturnCommand } from '../libs/returns/src/submit-return/submit-return.command.js';
-import { WithdrawReturnCommand } from '../libs/returns/src/withdraw-return/withdraw-return.command.js';
+import {
+  ApproveReturnCommand,
+  CloseCycleCommand,
+  CycleRepository,
+  DraftCycleCommand,
+  ExtendDeadlineCommand,
+  OpenCycleCommand,
+  ReassignReturnCommand,
+  ReopenReturnCommand,
+  ReturnContent,
+  SaveReturnDraftCommand,
+  SendReturnBackCommand,
+  SubmitReturnCommand,
+  WithdrawReturnCommand,
+} from '../libs/returns/src/index.js';
+import { CommandEnvelope, Actor, scopedCycleId } from '../libs/kernel/src/index.js';
 import { planForPartnership, sevenoaksPlan } from '../bench/support/plans.js';
 import { Progress } from '../bench/support/progress.js';
 import { COMMENTS, NARRATIVES } from '../bench/support/sample-events.js';
 import { DemoOptions, DemoState, demoStateFor, parseDemoArgs } from './demo-generate-args.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
 
 const STAFF_PASSWORD = 'demo password only';
 

@@ -5,15 +5,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { startApi } from '../apps/api/src/main.js';
 import { startWorker } from '../apps/worker/src/main.js';
 import { AuthService, StaffRole } from '../libs/auth/src/index.js';
-import { loadConfig } from '../libs/config/src/index.js';
-import { exitOnSignalWithin } from '../libs/config/src/shutdown.js';
+import { loadConfig, exitOnSignalWithin } from '../libs/config/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { formatProblems, importPlan, parsePlanFile } from '../libs/plan/src/index.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
-import { CycleRepository } from '../libs/returns/src/cycle/cycle.repository.js';
-import { DraftCycleCommand } from '../libs/returns/src/draft-cycle/draft-cycle.command.js';
-import { OpenCycleCommand } from '../libs/returns/src/open-cycle/open-cycle.command.js';
-import { Actor } from '../libs/returns/src/domain-error.js';
+import { scopedCycleId, Actor } from '../libs/kernel/src/index.js';
+import { CycleRepository, DraftCycleCommand, OpenCycleCommand } from '../libs/returns/src/index.js';
 
 const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
 /** The demo cycle's name in its partnership; `npm start` of releases before cycle ids were scoped used the id. */

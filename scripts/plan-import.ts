@@ -4,6 +4,7 @@ import { loadConfig } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { formatProblems, importPlan, parsePlanFile } from '../libs/plan/src/index.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
 
 /** npm run plan:import -- <file.yaml>: validates the whole file, then records only what changed. */
 async function main(): Promise<number> {
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = loadConfig();
-  const dataSource = await openDatabase(config.databaseUrl);
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
   try {
     const result = await importPlan(new EventStore(dataSource), parsed.plan, {
       actorId: `cli:${process.env.USER ?? 'unknown'}`,

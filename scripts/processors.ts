@@ -2,6 +2,7 @@ import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { Intervention, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { parseProcessorsArgs, ProcessorsCommand } from './processors-args.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
 
 interface Output {
   write(text: string): unknown;
@@ -32,7 +33,7 @@ export async function processorsCli(
     return EXIT.usage;
   }
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl);
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
   try {
     const parked = new ParkedEvents(dataSource);
     if (command.command === 'status') return await status(parked, out);

@@ -1,7 +1,8 @@
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
-import { ProgressStream, readModels, rebuildReadModels } from '../libs/projections/src/index.js';
+import { ProgressStream, rebuildReadModels } from '../libs/projections/src/index.js';
+import { SCHEMA, readModels } from '../apps/composition/src/index.js';
 
 /**
  * npm run projections:rebuild: empties every read model and replays all events through the same projection
@@ -14,7 +15,7 @@ export async function projectionsRebuild(
   err: ProgressStream,
 ): Promise<number> {
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl);
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
   try {
     const store = new EventStore(dataSource);
     const models = readModels(store);

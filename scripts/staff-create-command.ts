@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuthService, STAFF_ROLES, StaffRole } from '../libs/auth/src/index.js';
-import { Clock } from '../libs/config/src/index.js';
+import { Clock } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { PlanRepository } from '../libs/plan/src/index.js';
 

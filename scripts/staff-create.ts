@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, SystemClock } from '../libs/config/src/index.js';
+import { loadConfig } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
 import {
   createStaffAccount,
@@ -7,6 +8,7 @@ import {
   STAFF_CREATE_USAGE,
   StaffCreateRefused,
 } from './staff-create-command.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
 
 /** Creates a staff account: how the first coordinator of a partnership gets in. */
 async function main(): Promise<number> {
@@ -17,7 +19,7 @@ async function main(): Promise<number> {
   const args = parseStaffCreateArgs(process.argv.slice(2));
   const generated = !process.env.STAFF_PASSWORD;
   const password = process.env.STAFF_PASSWORD ?? randomBytes(15).toString('base64url');
-  const dataSource = await openDatabase(loadConfig().databaseUrl);
+  const dataSource = await openDatabase(loadConfig().databaseUrl, SCHEMA);
   try {
     await createStaffAccount(dataSource, new SystemClock(), args, password);
     console.log(`Created ${args.role} ${args.email.toLowerCase()} in ${args.partnershipId}.`);

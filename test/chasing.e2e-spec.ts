@@ -1,11 +1,9 @@
-import { zonedInstant } from '../libs/chasing/src/calendar/send-window.js';
-import { addDays } from '../libs/chasing/src/calendar/working-days.js';
-import { FixedClock } from '../libs/config/src/index.js';
+import { zonedInstant, addDays, chaseStreamId } from '../libs/chasing/src/index.js';
+import { FixedClock } from '../libs/kernel/src/index.js';
 import { AuthService } from '../libs/auth/src/index.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
 import { ReturnStatusProjection } from '../apps/worker/src/return-status.service.js';
 import { startWorker } from '../apps/worker/src/main.js';
-import { chaseStreamId } from '../libs/chasing/src/chase/chase.events.js';
 import { Queue } from 'bullmq';
 import { bullConnection, CHASING_JOBS, QUEUES } from '../libs/queues/src/index.js';
 import { CaughtMail } from './support/smtp-sink.js';

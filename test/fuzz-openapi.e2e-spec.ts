@@ -18,7 +18,7 @@ import {
   requestBodySchema,
 } from './support/openapi.js';
 import { ProcessorWatch, watchProcessors } from './support/processor-health.js';
-import { isWellFormedId } from '../libs/returns/src/well-formed/ids.js';
+import { isWellFormedId } from '../libs/kernel/src/index.js';
 import {
   as,
   eventually,

@@ -1,5 +1,5 @@
-import { zonedInstant } from '../libs/chasing/src/calendar/send-window.js';
-import { FixedClock } from '../libs/config/src/index.js';
+import { zonedInstant } from '../libs/chasing/src/index.js';
+import { FixedClock } from '../libs/kernel/src/index.js';
 import { EventMetadata, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { Queue } from 'bullmq';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';

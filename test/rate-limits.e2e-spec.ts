@@ -1,13 +1,13 @@
 import { ChildProcess } from 'node:child_process';
 import { connect, Socket } from 'node:net';
-import { sha256 } from '../libs/auth/src/secrets.js';
+import { sha256 } from '../libs/kernel/src/index.js';
 import {
   LINK_FAILURES_ALLOWED,
   LINK_LOOKUPS_IN_FLIGHT,
   SIGN_IN_ACCOUNT_FAILURES_ALLOWED,
   SIGN_IN_ACCOUNT_IN_FLIGHT,
   SIGN_IN_ADDRESS_FAILURES_ALLOWED,
-} from '../libs/auth/src/throttle/throttle-rules.js';
+} from '../libs/auth/src/index.js';
 import {
   as,
   eventually,

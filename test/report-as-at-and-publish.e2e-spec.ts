@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { FixedClock } from '../libs/config/src/index.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
-import { chasesSentByReturn } from '../libs/reporting/src/cycle-status/cycle-status.from-events.js';
+import { FixedClock, scopedCycleId } from '../libs/kernel/src/index.js';
+import { chasesSentByReturn } from '../libs/reporting/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { freshLead, openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 

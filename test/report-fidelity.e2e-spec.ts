@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { narrativeText } from '../libs/reporting/src/report-formats/narrative-text.js';
-import { neutraliseFormula } from '../libs/reporting/src/report-formats/report-csv.js';
-import { ROW_HEADER, reportRows, tableText } from '../libs/reporting/src/report-formats/report-rows.js';
-import { renderNarrative } from '../libs/returns/src/return/render-narrative.js';
+import {
+  narrativeText,
+  neutraliseFormula,
+  ROW_HEADER,
+  reportRows,
+  tableText,
+} from '../libs/reporting/src/index.js';
+import { renderNarrative } from '../libs/returns/src/index.js';
 import { C3, NEET_TABLE, S1, S2, S3, S4, S5 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { as, http, Product, SEVENOAKS_FILE, STAFF, startProduct } from './support/product.js';
 import { projectionsSettled } from './support/reporting.js';

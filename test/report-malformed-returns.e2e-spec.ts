@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { QUEUES } from '../libs/queues/src/index.js';
 import { CHROMIUM } from './support/browser.js';
-import { MALFORMED, nested } from '../libs/reporting/src/testing/malformed-returns.js';
+import { MALFORMED, nested } from './support/malformed-returns.js';
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled } from './support/reporting.js';
 

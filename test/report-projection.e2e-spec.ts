@@ -1,10 +1,11 @@
 import { EventStore } from '../libs/event-store/src/index.js';
-import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
-import { projectReturn } from '../libs/reporting/src/project-return/project-return.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
+import { projectReturn } from '../libs/reporting/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, eventually, http, importSevenoaks, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, readModelTables, submitAndApprove } from './support/reporting.js';
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
+import { scopedCycleId } from '../libs/kernel/src/index.js';
+import { readModels } from '../apps/composition/src/index.js';
 
 /**
  * The reporting read model on the real worker: approved returns projected by BullMQ jobs from the outbox relay,

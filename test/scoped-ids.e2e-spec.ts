@@ -1,4 +1,4 @@
-import { scopedCycleId } from '../libs/returns/src/cycle/cycle-id.js';
+import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import {
   as,
@@ -172,7 +172,7 @@ describe('ids and emails scoped per partnership (e2e)', () => {
 
     it('refuses a command that would draft a cycle under an id not scoped to its partnership', async () => {
       const { CommandBus } = await import('@nestjs/cqrs');
-      const { DraftCycleCommand } = await import('../libs/returns/src/draft-cycle/draft-cycle.command.js');
+      const { DraftCycleCommand } = await import('../libs/returns/src/index.js');
       const coordinator = { id: 'cora', role: 'coordinator' as const, partnershipId: 'sevenoaks-lsp' };
       const facts = {
         partnershipId: 'sevenoaks-lsp',
@@ -189,7 +189,7 @@ describe('ids and emails scoped per partnership (e2e)', () => {
             .execute(
               new DraftCycleCommand({ actor: coordinator, correlationId: 't' }, { ...facts, cycleId }),
             ),
-        ).rejects.toMatchObject({ code: 'cycle-id-not-scoped', status: 422, field: 'cycleId' });
+        ).rejects.toMatchObject({ code: 'cycle-id-not-scoped', kind: 'unprocessable', field: 'cycleId' });
       }
     });
   });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SystemClock } from '../libs/config/src/index.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { createStaffAccount, StaffCreateRefused } from '../scripts/staff-create-command.js';
 import { importSevenoaks } from './support/product.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { importPlan } from '../libs/plan/src/index.js';
-import { cycleStreamId } from '../libs/returns/src/cycle/cycle.events.js';
+import { cycleStreamId } from '../libs/returns/src/index.js';
 import {
   as,
   eventually,

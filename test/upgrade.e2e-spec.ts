@@ -1,25 +1,29 @@
-import { FixedClock } from '../libs/config/src/index.js';
-import { MIGRATIONS } from '../libs/database/src/index.js';
+import { FixedClock, cycleNameOf } from '../libs/kernel/src/index.js';
 import { EventStore, StoredEvent } from '../libs/event-store/src/index.js';
 import { evolveLedger, Ledger, LedgerPrefix } from '../libs/mail/src/index.js';
-import { PlanEvent, PartnershipEvent } from '../libs/plan/src/plan.events.js';
 import {
+  PlanEvent,
+  PartnershipEvent,
   evolvePartnership,
   evolvePlan,
   initialPartnership,
   initialPlan,
-} from '../libs/plan/src/plan.state.js';
-import { readModels, rebuildReadModels } from '../libs/projections/src/index.js';
-import { cycleNameOf } from '../libs/returns/src/cycle/cycle-id.js';
-import { CycleEvent } from '../libs/returns/src/cycle/cycle.events.js';
-import { evolveCycle, initialCycle } from '../libs/returns/src/cycle/cycle.state.js';
-import { ReturnEvent } from '../libs/returns/src/return/return.events.js';
-import { evolveReturn, initialReturn } from '../libs/returns/src/return/return.state.js';
+} from '../libs/plan/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
+import {
+  CycleEvent,
+  evolveCycle,
+  initialCycle,
+  ReturnEvent,
+  evolveReturn,
+  initialReturn,
+} from '../libs/returns/src/index.js';
 import { C3, S1, S2 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { loadPreviousRelease, PreviousRelease } from './support/previous-release/load-fixture.js';
 import { RecordedAnswer } from './support/previous-release/fixture-files.js';
 import { eventually, http, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { projectionsSettled } from './support/reporting.js';
+import { MIGRATIONS, readModels } from '../apps/composition/src/index.js';
 
 type Headers = Record<string, string>;
 

@@ -4,7 +4,7 @@ import { OutboxRelay } from '../../apps/worker/src/outbox-relay.service.js';
 import { ReturnStatusProjection } from '../../apps/worker/src/return-status.service.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { AuthService } from '../../libs/auth/src/index.js';
-import { cycleNameOf } from '../../libs/returns/src/cycle/cycle-id.js';
+import { cycleNameOf } from '../../libs/kernel/src/index.js';
 import { eventually, http, Product } from './product.js';
 
 /**

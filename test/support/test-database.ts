@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase, ensureDatabase } from '../../libs/database/src/index.js';
+import { SCHEMA } from '../../apps/composition/src/index.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -15,7 +16,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   const url = new URL(ADMIN_URL);
   url.pathname = `/pr_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(url.toString());
-  const dataSource = new DataSource(dataSourceOptions(url.toString()));
+  const dataSource = new DataSource(dataSourceOptions(url.toString(), SCHEMA));
   await dataSource.initialize();
   await dataSource.runMigrations();
   return {

@@ -1,18 +1,15 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import {
-  AppConfig,
-  Clock,
-  ConfigModule,
-  loggingModule,
-  SystemClock,
-} from '../../../libs/config/src/index.js';
+import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
+import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { PlanModule } from '../../../libs/plan/src/plan.module.js';
-import { WebModule } from '../../../libs/web/src/web.module.js';
-import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
-import { ReturnsModule } from '../../../libs/returns/src/returns.module.js';
-import { ChasingModule } from '../../../libs/chasing/src/chasing.module.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
+import { SCHEMA } from '../../composition/src/index.js';
+import { PlanModule } from '../../../libs/plan/src/index.js';
+import { WebModule } from '../../../libs/web/src/index.js';
+import { ReportingModule } from '../../../libs/reporting/src/index.js';
+import { ReturnsModule } from '../../../libs/returns/src/index.js';
+import { ChasingModule } from '../../../libs/chasing/src/index.js';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
@@ -28,7 +25,8 @@ export class ApiModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         loggingModule(config),
-        DatabaseModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA),
+        EventStoreModule,
         TerminusModule,
         AuthModule,
         PlanModule,

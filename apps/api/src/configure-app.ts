@@ -3,12 +3,15 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
-import { configureWeb } from '../../../libs/web/src/configure-web.js';
-import { csrf } from '../../../libs/web/src/csrf.js';
+import { configureWeb, csrf } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { ProblemDetailsFilter, problemValidationPipe } from '../../../libs/http/src/index.js';
-import { refuseDeepJson, rejectHostileInput } from '../../../libs/http/src/hostile-input.js';
+import {
+  ProblemDetailsFilter,
+  problemValidationPipe,
+  refuseDeepJson,
+  rejectHostileInput,
+} from '../../../libs/http/src/index.js';
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {

@@ -1,8 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig } from '../../../libs/config/src/config.js';
-import { exitWithStartupFailure } from '../../../libs/config/src/startup.js';
-import { exitOnSignalWithin } from '../../../libs/config/src/shutdown.js';
-import { ensureDatabase } from '../../../libs/database/src/ensure-database.js';
+import {
+  AppConfig,
+  loadConfig,
+  exitWithStartupFailure,
+  exitOnSignalWithin,
+} from '../../../libs/config/src/index.js';
+import { ensureDatabase } from '../../../libs/database/src/index.js';
 
 /**
  * Starts the api. PostgreSQL is checked first, on its own, and Nest and the app's modules load only after that

@@ -7,9 +7,9 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { ChaseAgency } from '../../../libs/chasing/src/chase-agency/chase-agency.js';
-import { ScanForChases } from '../../../libs/chasing/src/scan/scan-for-chases.js';
-import { APP_CONFIG, AppConfig, Clock } from '../../../libs/config/src/index.js';
+import { ChaseAgency, ScanForChases } from '../../../libs/chasing/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
+import { Clock } from '../../../libs/kernel/src/index.js';
 import {
   CHASE_SCHEDULER_ID,
   ChaseAgenciesJob,

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
-import { SendChaseMail } from '../../../libs/chasing/src/chase-mail/send-chase-mail.js';
-import { SendReturnNotice } from '../../../libs/chasing/src/notices/send-return-notice.js';
-import { AppConfig, Clock } from '../../../libs/config/src/index.js';
+import { SendLinkMail } from '../../../libs/auth/src/index.js';
+import { SendChaseMail, SendReturnNotice } from '../../../libs/chasing/src/index.js';
+import { AppConfig } from '../../../libs/config/src/index.js';
+import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
 import {
   ChaseMailJob,

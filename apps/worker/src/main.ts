@@ -1,8 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { AppConfig, loadConfig } from '../../../libs/config/src/config.js';
-import { exitWithStartupFailure } from '../../../libs/config/src/startup.js';
-import { exitOnSignalWithin } from '../../../libs/config/src/shutdown.js';
-import { ensureDatabase } from '../../../libs/database/src/ensure-database.js';
+import {
+  AppConfig,
+  loadConfig,
+  exitWithStartupFailure,
+  exitOnSignalWithin,
+} from '../../../libs/config/src/index.js';
+import { ensureDatabase } from '../../../libs/database/src/index.js';
 import type { WorkerOptions } from './worker.module.js';
 
 /** Starts the worker; as startApi does, PostgreSQL is checked before Nest and the modules load. */

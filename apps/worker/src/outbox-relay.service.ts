@@ -10,6 +10,7 @@ import {
 } from '../../../libs/event-store/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import { jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
+import { REACTIONS } from '../../composition/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
@@ -73,9 +74,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
         },
         handle: async (events, manager) => {
-          const jobs = events.flatMap(jobsFor);
+          const jobs = events.flatMap((event) => jobsFor(REACTIONS, event));
           // The mail owed is recorded beside the checkpoint, so Redis is never its only record (see OwedMails).
-          await owed.record(manager, events.flatMap(mailOwedBy));
+          await owed.record(
+            manager,
+            events.flatMap((event) => mailOwedBy(REACTIONS, event)),
+          );
           for (const [name, queue] of Object.entries(queues)) {
             const mine = jobs.filter((j) => j.queue === name);
             if (mine.length === 0) continue;

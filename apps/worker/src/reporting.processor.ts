@@ -4,9 +4,7 @@ import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../libs/event-store/src/index.js';
 import { JOBS, ProjectCycleJob, ProjectReturnJob, QUEUES } from '../../../libs/queues/src/index.js';
-import { projectCycle } from '../../../libs/reporting/src/project-cycle/project-cycle.js';
-import { projectReturn } from '../../../libs/reporting/src/project-return/project-return.js';
-import { lockForJob } from '../../../libs/reporting/src/reporting-lock/reporting-lock.js';
+import { projectCycle, projectReturn, lockForJob } from '../../../libs/reporting/src/index.js';
 
 /** Projects returns and cycles into the report tables. Safe to run twice: each job re-derives whole rows. */
 @Processor(QUEUES.reporting, { concurrency: 8 })

@@ -5,7 +5,7 @@ import {
   projectReturnStatus,
   RETURN_STATUS_PROCESSOR,
   RETURN_STATUS_TABLES,
-} from '../../../libs/chasing/src/return-status/return-status.projection.js';
+} from '../../../libs/chasing/src/index.js';
 import { RELAY_OPTIONS } from './outbox-relay.service.js';
 
 /**

@@ -1,25 +1,23 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import {
-  AppConfig,
-  Clock,
-  ConfigModule,
-  loggingModule,
-  SystemClock,
-} from '../../../libs/config/src/index.js';
+import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
+import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { SendLinkMail } from '../../../libs/auth/src/submission-links/send-link-mail.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
+import { SCHEMA } from '../../composition/src/index.js';
+import { SendLinkMail } from '../../../libs/auth/src/index.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
-import { PlanRepository } from '../../../libs/plan/src/plan.repository.js';
-import { bullConnection, QUEUES } from '../../../libs/queues/src/index.js';
-// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
-import '../../../libs/queues/src/redis-outage-log.js';
-import { CycleRepository } from '../../../libs/returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../../libs/plan/src/index.js';
+import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/src/index.js';
+import { CycleRepository } from '../../../libs/returns/src/index.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
 import { MailReconciler } from './mail-reconciler.service.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
+
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+logRedisOutages();
 
 export interface WorkerOptions {
   clock?: Clock;
@@ -34,7 +32,8 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config, options.clock ?? new SystemClock()),
         loggingModule(config),
-        DatabaseModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA),
+        EventStoreModule,
         MailModule,
         BullModule.forRoot({
           connection: bullConnection(config.redisUrl),

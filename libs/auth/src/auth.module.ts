@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ReturnsModule } from '../../returns/src/returns.module.js';
+import { ReturnsModule } from '../../returns/src/index.js';
 import { LinksAdminHttp } from './submission-links/links-admin.http.js';
 import { LinksAdmin } from './submission-links/links-admin.service.js';
 import { SubmissionLinkHttp } from './submission-links/submission-link.http.js';

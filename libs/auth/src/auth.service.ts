@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../config/src/index.js';
+import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
 import { transactionally } from '../../event-store/src/index.js';
-import { preparedQuery } from '../../database/src/prepared-query.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
-import { newSecret, sha256 } from './secrets.js';
+import { preparedQuery } from '../../database/src/index.js';
 
 export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
 export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];
@@ -56,13 +54,18 @@ export class AuthService {
     themeIds?: string[];
   }): Promise<{ staffId: string }> {
     if (!STAFF_ROLES.includes(input.role)) {
-      throw new DomainError('invalid-role', `role must be one of ${STAFF_ROLES.join(', ')}`, 422, 'role');
+      throw new DomainError(
+        'invalid-role',
+        `role must be one of ${STAFF_ROLES.join(', ')}`,
+        'unprocessable',
+        'role',
+      );
     }
     if (input.password.length < 12) {
       throw new DomainError(
         'password-too-short',
         'A password must be at least 12 characters',
-        422,
+        'unprocessable',
         'password',
       );
     }
@@ -81,7 +84,7 @@ export class AuthService {
         throw new DomainError(
           'email-taken',
           'Your partnership already has an account with that email',
-          409,
+          'conflict',
           'email',
         );
       }
@@ -136,7 +139,7 @@ export class AuthService {
       throw new DomainError(
         'partnership-required',
         'That email and password open accounts in more than one partnership: say which one',
-        409,
+        'conflict',
         'partnershipId',
         { partnerships: opened.map((a) => a.partnership_id) },
       );
@@ -241,7 +244,7 @@ export class AuthService {
         [sha256(token), tokenId, name, staffEmail, partnershipId ?? null],
       ),
     );
-    if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 404);
+    if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     return { tokenId, token };
   }
 

@@ -1,8 +1,13 @@
-export * from './secrets.js';
+// The door of libs/auth, the only way in for other libs, apps, scripts, benchmarks and tests:
+// staff sign-in, sessions and API tokens, submission links, throttles.
 export * from './auth.service.js';
 export * from './auth.middleware.js';
 export * from './auth.module.js';
 export * from './sign-in/throttled-sign-in.js';
 export * from './throttle/attempt-throttle.js';
-export { Auth1764000000300 } from './migrations/1764000000300-auth.js';
-export { AttemptThrottles1765040000100 } from './migrations/1765040000100-attempt-throttles.js';
+export * from './migrations.js';
+export * from './submission-links/link-mail.reaction.js';
+export * from './sign-in/sign-in.http.js';
+export * from './submission-links/links-admin.service.js';
+export * from './submission-links/send-link-mail.js';
+export * from './throttle/throttle-rules.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../plan/src/index.js';
+import { CycleRepository } from '../../returns/src/index.js';
 import { workingCalendarProvider } from './calendar/calendar.provider.js';
 import { ChaseNowHandler } from './chase-now/chase-now.handler.js';
 import { ChaseNowHttp } from './chase-now/chase-now.http.js';

@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../event-store/src/index.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { Agency } from '../../plan/src/plan.state.js';
-import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
-import { CycleState } from '../../returns/src/cycle/cycle.state.js';
-import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
-import { foldReturnEvents, LiveReturnState } from '../../returns/src/return/return.state.js';
-import { DEFAULT_CHASE_POLICY, ChasePolicy } from './policy/chase-policy.js';
+import { PlanRepository, Agency } from '../../plan/src/index.js';
+import {
+  CycleRepository,
+  CycleState,
+  ReturnEvent,
+  returnStreamId,
+  foldReturnEvents,
+  LiveReturnState,
+} from '../../returns/src/index.js';
+import { DEFAULT_CHASE_POLICY, ChasePolicy } from '../../kernel/src/index.js';
 import { ChaseRecipient } from './chase/chase.events.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' } | { status: 'drafted' }>;

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock.js';
+import { Clock, SystemClock } from '../../kernel/src/index.js';
 import { AppConfig, loadConfig } from './config.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

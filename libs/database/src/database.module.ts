@@ -1,16 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
-import { EventStore } from '../../event-store/src/index.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { DatabaseSchema, dataSourceOptions } from './data-source-options.js';
 import { openDatabase } from './open-database.js';
 
-/** PostgreSQL for the whole app: the DataSource (migrated at start-up) and the event store on it. */
+/** PostgreSQL for the whole app: the DataSource, migrated at start-up to the schema the app is composed of. */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(): DynamicModule {
+  static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -18,16 +16,12 @@ export class DatabaseModule {
           inject: [APP_CONFIG],
           // No retries: openDatabase says in one line what is wrong (DATABASE_URL), and the process exits.
           useFactory: (config: AppConfig) => ({
-            ...dataSourceOptions(config.databaseUrl),
+            ...dataSourceOptions(config.databaseUrl, schema),
             toRetry: () => false,
           }),
-          dataSourceFactory: async (options) => openDatabase((options as { url: string }).url),
+          dataSourceFactory: async (options) => openDatabase((options as { url: string }).url, schema),
         }),
       ],
-      providers: [
-        { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
-      ],
-      exports: [EventStore],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/startup.js';
+import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/index.js';
 
 /**
  * Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). A server

@@ -1,3 +1,5 @@
+// The door of libs/database, the only way in for other libs, apps, scripts, benchmarks and tests:
+// the DataSource options, opening (creating and migrating) a database, prepared queries.
 export * from './ensure-database.js';
 export * from './data-source-options.js';
 export * from './open-database.js';

@@ -1,14 +1,14 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options.js';
+import { DatabaseSchema, dataSourceOptions } from './data-source-options.js';
 import { ensureDatabase } from './ensure-database.js';
 
 /**
  * Creates the database if missing, connects, and brings the schema up to date. An advisory lock makes the api,
  * the worker and a CLI starting together take turns instead of racing the same migrations.
  */
-export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+export async function openDatabase(databaseUrl: string, schema: DatabaseSchema): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, schema));
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {

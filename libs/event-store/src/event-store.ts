@@ -1,6 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../../database/src/prepared-query.js';
+import { preparedQuery } from '../../database/src/index.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';

@@ -1,3 +1,5 @@
+// The door of libs/event-store, the only way in for other libs, apps, scripts, benchmarks and tests:
+// append and read streams, processors, upcasters, parked events, its migrations.
 export * from './event.js';
 export * from './concurrency.error.js';
 export * from './upcaster.js';
@@ -7,4 +9,6 @@ export * from './event-processor.js';
 export * from './processor-holds.js';
 export * from './parked-events.js';
 export * from './aggregate-stream.js';
-export { EventStore1764000000000 } from './migrations/1764000000000-event-store.js';
+export * from './migrations.js';
+export * from './command-metadata.js';
+export * from './event-store.module.js';

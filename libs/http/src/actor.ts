@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { Actor } from '../../returns/src/domain-error.js';
+import { Actor } from '../../kernel/src/index.js';
 
 export type RequestWithActor = Request & { actor?: Actor; id?: string | number };
 

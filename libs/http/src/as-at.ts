@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { CALENDAR_YEARS } from '../../returns/src/calendar-date.js';
+import { CALENDAR_YEARS } from '../../kernel/src/index.js';
 
 // A full instant with its zone, e.g. 2020-04-30T12:00:00Z or 2020-04-30T13:00:00+01:00: a bare date would
 // leave open which midnight, and a time without a zone which clock.

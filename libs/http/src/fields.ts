@@ -9,7 +9,7 @@ import {
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
-import { CALENDAR_YEARS, isCalendarDate } from '../../returns/src/calendar-date.js';
+import { CALENDAR_YEARS, isCalendarDate } from '../../kernel/src/index.js';
 
 /**
  * Field decorators for command bodies, so every DTO says the same thing the same way. Use them instead of

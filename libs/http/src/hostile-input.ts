@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { TEXT_FAULT_MESSAGES, textFault } from '../../returns/src/well-formed/storable-text.js';
+import { TEXT_FAULT_MESSAGES, textFault } from '../../kernel/src/index.js';
 
 /**
  * How deep a request body may nest. The deepest real one, a return's table cell, sits at depth 4

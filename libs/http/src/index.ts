@@ -1,3 +1,6 @@
+// The door of libs/http, the only way in for other libs, apps, scripts, benchmarks and tests:
+// the HTTP edge: problem+json and error pages (a domain error's status is decided here), validation, actors,
+// If-Match, idempotency.
 export * from './problem-details.filter.js';
 export * from './validation.js';
 export * from './hostile-input.js';
@@ -6,3 +9,8 @@ export * from './actor.js';
 export * from './if-match.js';
 export * from './api-headers.js';
 export * from './as-at.js';
+export * from './domain-error-status.js';
+export * from './page-error.filter.js';
+export * from './migrations.js';
+export * from './idempotency/idempotency.interceptor.js';
+export * from './idempotency/idempotency.module.js';

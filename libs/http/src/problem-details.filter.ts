@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
-import { DomainError } from '../../returns/src/domain-error.js';
+import { DomainError } from '../../kernel/src/index.js';
+import { statusOf } from './domain-error-status.js';
 
 export interface ProblemDetails {
   type: string;
@@ -49,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return {
         type: `https://partner-returns.dev/problems/${exception.code}`,
         title: exception.message,
-        status: exception.status,
+        status: statusOf(exception),
         code: exception.code,
         ...exception.details,
         ...(exception.field

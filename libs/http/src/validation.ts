@@ -1,5 +1,5 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { TEXT_FAULT_MESSAGES, textFault } from '../../returns/src/well-formed/storable-text.js';
+import { TEXT_FAULT_MESSAGES, textFault } from '../../kernel/src/index.js';
 import { EACH_IS_OBJECT, isObject } from './fields.js';
 import { inputProblem } from './hostile-input.js';
 

@@ -1,3 +1,5 @@
+// The door of libs/plan, the only way in for other libs, apps, scripts, benchmarks and tests:
+// partnerships, agencies and plans: the plan file, its import, the plan's events and state.
 export * from './plan-file.js';
 export * from './parse-plan-file.js';
 export * from './plan.events.js';
@@ -5,3 +7,4 @@ export * from './plan.state.js';
 export * from './import-plan/import-plan.decide.js';
 export * from './import-plan/import-plan.js';
 export * from './plan.repository.js';
+export * from './plan.module.js';

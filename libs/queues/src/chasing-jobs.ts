@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { StoredEvent } from '../../event-store/src/index.js';
-import type { OutboxJob } from './outbox.js';
-import { QUEUES } from './queues.js';
+import { OutboxJob, QUEUES } from './queues.js';
 
 export const CHASING_JOBS = {
   /** Run by the one Job Scheduler: finds what is due in the return-status read model and enqueues it. */
@@ -83,36 +81,4 @@ export function chaseMailJob(data: ChaseMailJob): OutboxJob {
     data,
     jobId: `chase-mail.${data.cycleId}.${data.agencyId}.${data.step}.${short(data.recipient)}`,
   };
-}
-
-/** The jobs chasing and its notices need from a stored event. */
-export function chasingJobsFor(event: StoredEvent): OutboxJob[] {
-  const [, cycleId, agencyId] = event.streamId.split(':');
-  switch (event.type) {
-    case 'ChaseRequested':
-      return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
-    case 'AgencyChased': {
-      const d = event.data as { step: string; recipients: { email: string }[] };
-      return d.recipients.map((r) => chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }));
-    }
-    case 'ReturnSentBack':
-    case 'ReturnSubmitted': {
-      const data: ReturnNoticeJob = {
-        returnId: event.streamId.replace(/^return:/, ''),
-        version: event.version,
-        eventPosition: event.globalPosition,
-      };
-      const sentBack = event.type === 'ReturnSentBack';
-      return [
-        {
-          queue: QUEUES.mail,
-          name: sentBack ? CHASING_JOBS.sentBackMail : CHASING_JOBS.submittedMail,
-          data,
-          jobId: `${sentBack ? 'sent-back' : 'submitted'}-${event.globalPosition}`,
-        },
-      ];
-    }
-    default:
-      return [];
-  }
 }

@@ -6,6 +6,15 @@ export const QUEUES = {
   chasing: 'chasing',
 } as const;
 
+/** A job an event causes, as the outbox relay enqueues it. */
+export interface OutboxJob {
+  queue: (typeof QUEUES)[keyof typeof QUEUES];
+  name: string;
+  data: object;
+  /** Derived from the event, so a redelivered batch enqueues the same job id and BullMQ drops the copy. */
+  jobId: string;
+}
+
 export const JOBS = {
   /** Earlier name of projectReturn: jobs already queued under it are still projected. */
   projectApprovedReturn: 'project-approved-return',

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/startup.js';
+import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
 
 /** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
 const CONNECTION_ERROR =
@@ -134,7 +134,12 @@ export class ReportingWorker extends Worker {
   }
 }
 
-// @nestjs/bullmq makes every queue and worker from these classes (its hook for BullMQ Pro's own): each app that
-// imports this file before registering its queues gets the one-line outage log.
-BullModule.queueClass = ReportingQueue;
-BullModule.workerClass = ReportingWorker;
+/**
+ * @nestjs/bullmq makes every queue and worker from these classes (its hook for BullMQ Pro's own): each app that
+ * calls this before registering its queues gets the one-line outage log. A call, not an import's side effect, so
+ * importing libs/queues changes nothing by itself.
+ */
+export function logRedisOutages(): void {
+  BullModule.queueClass = ReportingQueue;
+  BullModule.workerClass = ReportingWorker;
+}

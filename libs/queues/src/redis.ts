@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEPENDENCY_TIMEOUT_MS } from '../../config/src/startup.js';
+import { DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
 
 /** Connection options for BullMQ (it blocks on commands, so no per-request retry limit). */
 export function bullConnection(redisUrl: string): ConnectionOptions {

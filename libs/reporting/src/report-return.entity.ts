@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CaseStudy, ReturnTable } from '../../returns/src/return/return-content.js';
+import type { CaseStudy, ReturnTable } from '../../returns/src/index.js';
 import type { UnreadablePart } from './cycle-report/readable-content.js';
 
 @Entity({ name: 'report_returns' })

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent } from '../../event-store/src/index.js';
-import type { ReadModel } from '../../projections/src/read-model.js';
+import type { ReadModel } from '../../projections/src/index.js';
 import { projectReportingBatch } from './project-batch/project-reporting-batch.js';
 import { ProjectedStreams } from './project-batch/projected-streams.js';
 import { lockForRebuild } from './reporting-lock/reporting-lock.js';

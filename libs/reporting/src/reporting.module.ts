@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ReturnsModule } from '../../returns/src/returns.module.js';
+import { ReturnsModule } from '../../returns/src/index.js';
 import { CycleReportHttp } from './cycle-report/cycle-report.http.js';
 import { CycleStatusHttp } from './cycle-status/cycle-status.http.js';
 import { PublishReportHandler } from './publish-report/publish-report.handler.js';

@@ -2,8 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { RequestWithActor, signedInActor, versionFromIfMatch } from '../../http/src/index.js';
-import { CommandEnvelope, CommandResult } from './command-envelope.js';
-import { Actor } from './domain-error.js';
+import { CommandEnvelope, CommandResult, Actor } from '../../kernel/src/index.js';
 
 /** What a write answers: the thing, its new version (also sent as the ETag) and its status. */
 export class CommandResultDto implements CommandResult {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { IdempotencyModule } from '../../http/src/idempotency/idempotency.module.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
+import { IdempotencyModule } from '../../http/src/index.js';
+import { PlanRepository } from '../../plan/src/index.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';

@@ -2,19 +2,21 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Clock } from '../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
 import { EventStore } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor } from '../../http/src/index.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../returns/src/cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../returns/src/domain-error.js';
-import { ReturnView, toReturnView } from '../../returns/src/get-return/return-view.js';
-import { renderNarrative } from '../../returns/src/return/render-narrative.js';
-import { ReturnContent } from '../../returns/src/return/return-content.js';
-import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
-import { SaveReturnDraftCommand } from '../../returns/src/save-return-draft/save-return-draft.command.js';
-import { SubmitReturnCommand } from '../../returns/src/submit-return/submit-return.command.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { PlanRepository } from '../../plan/src/index.js';
+import {
+  CycleRepository,
+  ReturnView,
+  toReturnView,
+  renderNarrative,
+  ReturnContent,
+  ReturnEvent,
+  returnStreamId,
+  SaveReturnDraftCommand,
+  SubmitReturnCommand,
+} from '../../returns/src/index.js';
 import {
   caseStudyText,
   contentFromForm,
@@ -49,7 +51,7 @@ export class AgencyPages {
   async taskList(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const { state: cycle } = await this.cycles.load(cycleId);
     if (cycle.status === 'none' || cycle.status === 'drafted')
-      throw new DomainError('cycle-not-found', 'No such cycle', 404);
+      throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const agencyId = this.agencyOf(actor);
     const mine = cycle.returns.filter((r) => r.agencyId === agencyId);
@@ -175,7 +177,7 @@ export class AgencyPages {
       throw new DomainError(
         'forbidden',
         'These pages are for agency leads, opened from the link in their email',
-        403,
+        'forbidden',
       );
     }
     return actor.agencyId;
@@ -185,7 +187,8 @@ export class AgencyPages {
     const agencyId = this.agencyOf(actor);
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
     const view = toReturnView(events, this.clock.now(), true);
-    if (!view || view.agencyId !== agencyId) throw new DomainError('return-not-found', 'No such return', 404);
+    if (!view || view.agencyId !== agencyId)
+      throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(actor, view.partnershipId, 'return', view.cycleId);
     const { state: cycle } = await this.cycles.load(view.cycleId);
     const plan = cycle.status === 'none' ? null : await this.plans.plan(cycle.partnershipId, cycle.planId);

@@ -3,30 +3,28 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { LinksAdmin } from '../../auth/src/submission-links/links-admin.service.js';
-import { EventStore } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor } from '../../http/src/index.js';
-import { escapeHtml } from '../../mail/src/templates/escape-html.js';
+import { LinksAdmin } from '../../auth/src/index.js';
+import { EventStore, metadataFor } from '../../event-store/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { escapeHtml } from '../../mail/src/index.js';
 import { importPlan, parsePlanFile, previewPlanImport } from '../../plan/src/index.js';
-import { ChaseNowCommand } from '../../chasing/src/chase-now/chase-now.command.js';
-import { chaseStreamId } from '../../chasing/src/chase/chase.events.js';
-import { PublishReportCommand } from '../../reporting/src/publish-report/publish-report.command.js';
-import { CloseCycleCommand } from '../../returns/src/close-cycle/close-cycle.command.js';
-import { CommandEnvelope, metadataFor } from '../../returns/src/command-envelope.js';
-import { DraftCycleCommand } from '../../returns/src/draft-cycle/draft-cycle.command.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
-import { ExtendAgencyDeadlineCommand } from '../../returns/src/extend-agency-deadline/extend-agency-deadline.command.js';
-import { ExtendDeadlineCommand } from '../../returns/src/extend-deadline/extend-deadline.command.js';
-import { OpenCycleCommand } from '../../returns/src/open-cycle/open-cycle.command.js';
-import { ReassignReturnCommand } from '../../returns/src/reassign-return/reassign-return.command.js';
-import { ReopenReturnCommand } from '../../returns/src/reopen-return/reopen-return.command.js';
-import { renderNarrative } from '../../returns/src/return/render-narrative.js';
-import { WithdrawReturnCommand } from '../../returns/src/withdraw-return/withdraw-return.command.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { ChaseNowCommand, chaseStreamId } from '../../chasing/src/index.js';
+import { PublishReportCommand } from '../../reporting/src/index.js';
+import {
+  CloseCycleCommand,
+  DraftCycleCommand,
+  ExtendAgencyDeadlineCommand,
+  ExtendDeadlineCommand,
+  OpenCycleCommand,
+  ReassignReturnCommand,
+  ReopenReturnCommand,
+  renderNarrative,
+  WithdrawReturnCommand,
+} from '../../returns/src/index.js';
+import { CommandEnvelope, Actor, DomainError, scopedCycleId } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { staffNavigation } from './review.pages.js';
 import { WebQueries } from './web-queries.js';
-import { scopedCycleId } from '../../returns/src/cycle/cycle-id.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -112,7 +110,7 @@ export class CoordinatePages {
         }),
       );
     } catch (error) {
-      if (error instanceof DomainError && error.status === 422) {
+      if (error instanceof DomainError && error.kind === 'unprocessable') {
         return res.status(400).render('pages/coordinate/new-cycle', {
           title: 'Open a monitoring cycle',
           form,
@@ -234,7 +232,7 @@ export class CoordinatePages {
           await this.links.revoke(cycleId, form.linkId ?? '', form.reason ?? '', actor, correlationId);
           return 'Link revoked';
         default:
-          throw new DomainError('not-found', 'No such action', 404);
+          throw new DomainError('not-found', 'No such action', 'not-found');
       }
     });
   }
@@ -308,7 +306,7 @@ export class CoordinatePages {
           await this.commands.execute(new WithdrawReturnCommand(envelope, returnId, reason));
           return 'Return withdrawn from the cycle';
         default:
-          throw new DomainError('not-found', 'No such action', 404);
+          throw new DomainError('not-found', 'No such action', 'not-found');
       }
     });
   }
@@ -410,7 +408,7 @@ export class CoordinatePages {
       const message = await action();
       res.redirect(303, `${back}?done=${encodeURIComponent(message)}`);
     } catch (error) {
-      if (error instanceof DomainError && (error.status === 422 || error.status === 409)) {
+      if (error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict')) {
         return res.redirect(303, `${back}?error=${encodeURIComponent(error.message)}`);
       }
       throw error;
@@ -420,5 +418,5 @@ export class CoordinatePages {
 
 function coordinator(actor: Actor): void {
   if (actor.role !== 'coordinator')
-    throw new DomainError('forbidden', 'These pages are for coordinators', 403);
+    throw new DomainError('forbidden', 'These pages are for coordinators', 'forbidden');
 }

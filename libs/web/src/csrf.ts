@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
-import { SESSION_COOKIE } from '../../auth/src/auth.middleware.js';
+import { SESSION_COOKIE } from '../../auth/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
 import { provenanceOf } from './request-provenance.js';
 

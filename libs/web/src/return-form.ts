@@ -1,7 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
-import { CaseStudy, ReturnContent, ReturnTable } from '../../returns/src/return/return-content.js';
-import { ReturnContentDto } from '../../returns/src/return/return-content.dto.js';
+import { CaseStudy, ReturnContent, ReturnTable, ReturnContentDto } from '../../returns/src/index.js';
 
 /** The return form as posted by a browser: plain fields, repeated fields for tables and case studies. */
 export type ReturnFormBody = Record<string, string | string[] | undefined>;

@@ -2,14 +2,15 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor } from '../../http/src/index.js';
-import { ApproveReturnCommand } from '../../returns/src/approve-return/approve-return.command.js';
-import { diffReturnContent } from '../../returns/src/diff-return/return-diff.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
-import { renderNarrative } from '../../returns/src/return/render-narrative.js';
-import { ReturnContent } from '../../returns/src/return/return-content.js';
-import { SendReturnBackCommand } from '../../returns/src/send-return-back/send-return-back.command.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import {
+  ApproveReturnCommand,
+  diffReturnContent,
+  renderNarrative,
+  ReturnContent,
+  SendReturnBackCommand,
+} from '../../returns/src/index.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { WebQueries } from './web-queries.js';
 
@@ -144,7 +145,7 @@ export class ReviewPages {
 
 function reviewerOrCoordinator(actor: Actor): void {
   if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 403);
+    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 

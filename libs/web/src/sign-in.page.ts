@@ -1,15 +1,17 @@
 import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { SESSION_COOKIE } from '../../auth/src/auth.middleware.js';
-import { AuthService, STAFF_SESSION_HOURS } from '../../auth/src/auth.service.js';
-import { ThrottledSignIn } from '../../auth/src/sign-in/throttled-sign-in.js';
-import { TooManyAttempts } from '../../auth/src/throttle/attempt-throttle.js';
-import { sessionCookieOptions } from '../../auth/src/sign-in/sign-in.http.js';
+import {
+  SESSION_COOKIE,
+  AuthService,
+  STAFF_SESSION_HOURS,
+  ThrottledSignIn,
+  TooManyAttempts,
+  sessionCookieOptions,
+} from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
-import { RequestWithActor } from '../../http/src/index.js';
-import { Actor, DomainError } from '../../returns/src/domain-error.js';
-import { PageErrorFilter } from './page-error.filter.js';
+import { RequestWithActor, PageErrorFilter } from '../../http/src/index.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
 

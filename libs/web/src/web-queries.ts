@@ -1,15 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
 import { EventStore } from '../../event-store/src/index.js';
-import { PlanRepository } from '../../plan/src/plan.repository.js';
-import { PlanState } from '../../plan/src/plan.state.js';
-import { CycleEvent, cycleStreamId } from '../../returns/src/cycle/cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from '../../returns/src/cycle/cycle.state.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../returns/src/domain-error.js';
-import { ReturnView, toReturnView } from '../../returns/src/get-return/return-view.js';
-import { PartnershipIndex } from '../../returns/src/partnership-index.js';
-import { ReturnContent } from '../../returns/src/return/return-content.js';
-import { ReturnEvent, returnStreamId } from '../../returns/src/return/return.events.js';
+import { PlanRepository, PlanState } from '../../plan/src/index.js';
+import {
+  CycleEvent,
+  cycleStreamId,
+  CycleState,
+  evolveCycle,
+  initialCycle,
+  ReturnView,
+  toReturnView,
+  PartnershipIndex,
+  ReturnContent,
+  ReturnEvent,
+  returnStreamId,
+} from '../../returns/src/index.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' | 'drafted' }>;
 export type LiveCycle = Exclude<CycleState, { status: 'none' }>;
@@ -46,7 +51,7 @@ export class WebQueries {
       (s, e) => evolveCycle(s, { type: e.type, data: e.data } as CycleEvent),
       initialCycle(),
     );
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     return { state, version: events.at(-1)?.version ?? 0 };
   }
@@ -65,7 +70,7 @@ export class WebQueries {
   async returnWithHistory(actor: Actor, returnId: string): Promise<ReturnView> {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
     const view = toReturnView(events, this.clock.now(), true);
-    if (!view) throw new DomainError('return-not-found', 'No such return', 404);
+    if (!view) throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(actor, view.partnershipId, 'return', view.cycleId);
     return view;
   }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase, ensureDatabase } from '../../../libs/database/src/index.js';
 import { TestDatabase } from '../test-database.js';
 import { ANSWERS_FILE, DUMP_FILE, Manifest, MANIFEST_FILE, RecordedAnswer } from './fixture-files.js';
+import { SCHEMA } from '../../../apps/composition/src/index.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -41,7 +42,7 @@ export async function loadPreviousRelease(label: string): Promise<PreviousReleas
   } finally {
     await client.end();
   }
-  const dataSource = new DataSource(dataSourceOptions(url.toString()));
+  const dataSource = new DataSource(dataSourceOptions(url.toString(), SCHEMA));
   await dataSource.initialize();
   const migrated = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   return {

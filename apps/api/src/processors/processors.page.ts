@@ -4,10 +4,9 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { CurrentActor } from '../../../../libs/http/src/index.js';
-import { Actor, DomainError } from '../../../../libs/returns/src/domain-error.js';
-import { PageErrorFilter } from '../../../../libs/web/src/page-error.filter.js';
-import { staffNavigation } from '../../../../libs/web/src/review.pages.js';
+import { CurrentActor, PageErrorFilter } from '../../../../libs/http/src/index.js';
+import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
+import { staffNavigation } from '../../../../libs/web/src/index.js';
 import { runsTheDeployment } from '../queue-dashboard/operator-partnership.js';
 
 export const PROCESSORS_PAGE = '/admin/processors';
@@ -92,13 +91,13 @@ export class ProcessorsPage {
 
   private async operatorOnly(actor: Actor): Promise<void> {
     if (actor.role !== 'coordinator') {
-      throw new DomainError('forbidden', 'Only a coordinator can see the event processors', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can see the event processors', 'forbidden');
     }
     if (!(await runsTheDeployment(this.config, this.dataSource, actor.partnershipId))) {
       throw new DomainError(
         'forbidden',
         "The event processors serve every partnership: only the operator partnership's coordinators see them",
-        403,
+        'forbidden',
       );
     }
   }

@@ -8,10 +8,11 @@ import { DataSource } from 'typeorm';
 import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { RequestWithActor } from '../../../../libs/http/src/index.js';
-import { bullConnection, QUEUES } from '../../../../libs/queues/src/index.js';
-// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
-import '../../../../libs/queues/src/redis-outage-log.js';
+import { bullConnection, logRedisOutages, QUEUES } from '../../../../libs/queues/src/index.js';
 import { runsTheDeployment } from './operator-partnership.js';
+
+// Before any queue is registered: every queue and worker then logs a Redis outage in one line.
+logRedisOutages();
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
 

@@ -14,7 +14,7 @@ import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { CurrentActor, Optional } from '../../../http/src/index.js';
-import { Actor } from '../../../returns/src/domain-error.js';
+import { Actor } from '../../../kernel/src/index.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
 import { ThrottledSignIn } from './throttled-sign-in.js';

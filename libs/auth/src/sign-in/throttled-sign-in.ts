@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, DomainError } from '../../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';

@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { CurrentActor, Optional } from '../../../http/src/index.js';
-import { Actor, DomainError } from '../../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
 
 export class CreateStaffDto {
@@ -67,7 +67,7 @@ export class StaffHttp {
   @Post()
   async create(@Body() body: CreateStaffDto, @CurrentActor() actor: Actor) {
     if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can add staff', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can add staff', 'forbidden');
     const { staffId } = await this.auth.createStaff({ ...body, partnershipId: actor.partnershipId });
     return {
       staffId,
@@ -83,9 +83,9 @@ export class StaffHttp {
   @HttpCode(200)
   async themes(@Param('email') email: string, @Body() body: ThemesDto, @CurrentActor() actor: Actor) {
     if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can assign themes', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can assign themes', 'forbidden');
     if (!(await this.auth.assignThemes(actor.partnershipId, email, body.themeIds))) {
-      throw new DomainError('staff-not-found', 'No such staff account', 404);
+      throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     }
     return { email: email.toLowerCase(), themeIds: [...new Set(body.themeIds)] };
   }
@@ -95,13 +95,18 @@ export class StaffHttp {
   @HttpCode(200)
   async disable(@Param('email') email: string, @CurrentActor() actor: Actor) {
     if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can disable staff', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can disable staff', 'forbidden');
     // A coordinator who locks themselves out may leave the partnership with nobody to let them back in.
     if (email.toLowerCase() === actor.id.toLowerCase()) {
-      throw new DomainError('cannot-disable-self', 'You cannot disable your own account', 422, 'email');
+      throw new DomainError(
+        'cannot-disable-self',
+        'You cannot disable your own account',
+        'unprocessable',
+        'email',
+      );
     }
     const disabled = await this.auth.disableStaff(actor.partnershipId, email);
-    if (!disabled) throw new DomainError('staff-not-found', 'No such staff account', 404);
+    if (!disabled) throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     return {
       email: email.toLowerCase(),
       disabledAt: disabled.disabledAt.toISOString(),

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { Actor } from '../../../returns/src/domain-error.js';
-import { ReasonDto } from '../../../returns/src/return/reason.dto.js';
+import { Actor } from '../../../kernel/src/index.js';
+import { ReasonDto } from '../../../returns/src/index.js';
 import { LinksAdmin } from './links-admin.service.js';
 
 /** The coordinator's view of a cycle's links: who holds one, whether it was used; revoke and reissue. */

@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { metadataFor } from '../../../returns/src/command-envelope.js';
-import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { CycleLink, CycleState, evolveCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { decideLinks } from '../../../returns/src/cycle/submission-links.decide.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
+import { EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import {
+  CycleEvent,
+  cycleStreamId,
+  CycleRepository,
+  CycleLink,
+  CycleState,
+  evolveCycle,
+  decideLinks,
+} from '../../../returns/src/index.js';
 import { AuthService } from '../auth.service.js';
-import { mintLink } from '../secrets.js';
 
 /** A coordinator's work on a cycle's links: list them, revoke one, reissue an agency's. Used by API and pages. */
 @Injectable()
@@ -26,7 +29,7 @@ export class LinksAdmin {
   async list(cycleId: string, actor: Actor): Promise<CycleLink[]> {
     const { state } = await this.load(cycleId, actor);
     if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator manages links', 403);
+      throw new DomainError('forbidden', 'Only a coordinator manages links', 'forbidden');
     return state.status === 'drafted' || state.status === 'none' ? [] : Object.values(state.links);
   }
 
@@ -46,7 +49,7 @@ export class LinksAdmin {
       state.status === 'drafted' ||
       !state.returns.some((r) => r.agencyId === agencyId)
     ) {
-      throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 404);
+      throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 'not-found');
     }
     const partnership = await this.plans.partnership(state.partnershipId);
     const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
@@ -69,7 +72,8 @@ export class LinksAdmin {
 
   private async load(cycleId: string, actor: Actor) {
     const loaded = await this.cycles.load(cycleId);
-    if (loaded.state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (loaded.state.status === 'none')
+      throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, loaded.state.partnershipId, 'cycle', cycleId);
     return loaded;
   }

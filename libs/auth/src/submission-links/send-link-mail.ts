@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { MailSender } from '../../../mail/src/index.js';
-import { DeliveryResult, MailLedgerService } from '../../../mail/src/ledger/mail-ledger.service.js';
-import { returnsRequestedMail } from '../../../mail/src/templates/returns-requested.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import {
+  MailSender,
+  DeliveryResult,
+  MailLedgerService,
+  returnsRequestedMail,
+} from '../../../mail/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { SubmissionLinkMailJob } from '../../../queues/src/index.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { linkToken } from '../secrets.js';
+import { CycleRepository } from '../../../returns/src/index.js';
+import { linkToken } from '../../../kernel/src/index.js';
 
 /** A link's mail ledger: one stream per link, so a cycle of thousands of links never reads a long stream. */
 export const linkMailStreamId = (cycleId: string, linkId: string) => `link-mail:${cycleId}:${linkId}`;

@@ -3,12 +3,12 @@ import { ApiExcludeEndpoint, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
+import { escapeHtml } from '../../../mail/src/index.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
 import { SubmissionLinkService } from './submission-link.service.js';
-import { PageErrorFilter } from '../../../web/src/page-error.filter.js';
+import { PageErrorFilter } from '../../../http/src/index.js';
 
 export class UseLinkDto {
   @ApiProperty({ maxLength: 100, description: 'The token from the emailed link' })

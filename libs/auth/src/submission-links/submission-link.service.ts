@@ -1,13 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { decideLinks } from '../../../returns/src/cycle/submission-links.decide.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
+import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
 import { AuthService } from '../auth.service.js';
-import { sha256 } from '../secrets.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
@@ -52,13 +48,17 @@ export class SubmissionLinkService {
         )
       : [];
     if (found.length === 0) {
-      throw new DomainError('link-not-found', 'This link is not recognised. Check it was copied whole.', 404);
+      throw new DomainError(
+        'link-not-found',
+        'This link is not recognised. Check it was copied whole.',
+        'not-found',
+      );
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
     const { state } = await this.cycles.load(cycleId);
     const events = decideLinks({ type: 'UseLink', linkId: found[0].link_id }, state);
     if (state.status === 'none' || state.status === 'drafted')
-      throw new DomainError('link-not-found', 'No such link', 404);
+      throw new DomainError('link-not-found', 'No such link', 'not-found');
     const link = state.links[found[0].link_id];
     // Every use is on the record: who opened the link and when.
     await this.store.append(

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
-import { sha256 } from '../secrets.js';
+import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
 
 /** One thing counted: whose attempts (an address, an account) at what (a link, a sign-in), and its limits. */
 export interface ThrottleRule {
@@ -30,7 +28,7 @@ export class TooManyAttempts extends DomainError {
     message: string,
     readonly retryAfter: number,
   ) {
-    super('too-many-attempts', message, 429, undefined, { retryAfter });
+    super('too-many-attempts', message, 'too-many', undefined, { retryAfter });
   }
 }
 

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { CurrentActor } from '../../../http/src/index.js';
-import { ShownOnce } from '../../../http/src/idempotency/idempotency.interceptor.js';
-import { Actor, DomainError } from '../../../returns/src/domain-error.js';
+import { CurrentActor, ShownOnce } from '../../../http/src/index.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
 
 export class CreateApiTokenDto {
@@ -16,7 +15,7 @@ export class CreateApiTokenDto {
 
 function staffOnly(actor: Actor): void {
   if (actor.role === 'agency-lead' || actor.role === 'system') {
-    throw new DomainError('forbidden', 'Only staff accounts hold API tokens', 403);
+    throw new DomainError('forbidden', 'Only staff accounts hold API tokens', 'forbidden');
   }
 }
 
@@ -41,7 +40,7 @@ export class ApiTokensHttp {
   ): Promise<void> {
     staffOnly(actor);
     if (!(await this.auth.revokeApiToken(actor.id, tokenId, actor.partnershipId))) {
-      throw new DomainError('token-not-found', 'No such token', 404);
+      throw new DomainError('token-not-found', 'No such token', 'not-found');
     }
   }
 }

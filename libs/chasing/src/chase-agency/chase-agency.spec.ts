@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { CHASE_CYCLE, LEADS, openChaseCycle } from '../../../../test/support/chase-cycle.js';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
-import { FixedClock } from '../../../config/src/index.js';
+import { FixedClock } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CycleRepository } from '../../../returns/src/index.js';
 import { englandAndWales } from '../calendar/working-days.js';
 import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
 import { CycleReturns } from '../cycle-returns.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
+import { Clock } from '../../../kernel/src/index.js';
 import { EventStore, ExpectedVersion, NewEvent, StoredEvent } from '../../../event-store/src/index.js';
 import { ChaseAgencyJob } from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';

@@ -1,6 +1,6 @@
-import { OutstandingReturnLine } from '../../../mail/src/templates/outstanding-returns.js';
-import { PlanState } from '../../../plan/src/plan.state.js';
-import { LiveReturnState } from '../../../returns/src/return/return.state.js';
+import { OutstandingReturnLine } from '../../../mail/src/index.js';
+import { PlanState } from '../../../plan/src/index.js';
+import { LiveReturnState } from '../../../returns/src/index.js';
 
 /** The agency's outstanding returns as a digest lists them, each with its measure's wording. */
 export function digestLines(plan: PlanState, returns: LiveReturnState[]): OutstandingReturnLine[] {

@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { linkToken } from '../../../auth/src/secrets.js';
-import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
-import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
-import { chaseDigestMail } from '../../../mail/src/templates/chase-digest.js';
-import { escalationMail } from '../../../mail/src/templates/escalation.js';
+import { linkToken, Clock } from '../../../kernel/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import {
+  MailSender,
+  OutgoingMail,
+  chaseDigestMail,
+  escalationMail,
+  DeliveryResult,
+  MailLedgerService,
+} from '../../../mail/src/index.js';
 import { ChaseMailJob } from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { isInSendWindow, localTime, nextSendTime } from '../calendar/send-window.js';
@@ -12,8 +17,7 @@ import { asChaseEvents, chaseStreamId } from '../chase/chase.events.js';
 import { ChaseSnapshot } from '../chase-snapshot/chase-snapshot.js';
 import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
 import { CycleReturns, isOutstanding, policyOf } from '../cycle-returns.js';
-import { LiveReturnState } from '../../../returns/src/return/return.state.js';
-import { DeliveryResult, MailLedgerService } from '../../../mail/src/ledger/mail-ledger.service.js';
+import { LiveReturnState } from '../../../returns/src/index.js';
 import { dueChase } from '../schedule/chase-schedule.js';
 import { digestLines } from './digest-lines.js';
 

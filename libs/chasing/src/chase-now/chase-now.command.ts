@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope } from '../../../returns/src/command-envelope.js';
+import { CommandEnvelope } from '../../../kernel/src/index.js';
 
 export interface ChaseNowResult {
   cycleId: string;

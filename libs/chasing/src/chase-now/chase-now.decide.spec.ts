@@ -1,5 +1,5 @@
-import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
-import { coordinator } from '../../../returns/src/testing/decide-spec.js';
+import { CycleState } from '../../../returns/src/index.js';
+import { coordinator } from '../../../../test/support/decide-spec.js';
 import { decideChaseNow } from './chase-now.decide.js';
 
 const open = { status: 'open' } as CycleState;

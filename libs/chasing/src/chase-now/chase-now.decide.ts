@@ -1,6 +1,5 @@
-import { Actor, DomainError } from '../../../returns/src/domain-error.js';
-import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
-import { isWellFormedId } from '../../../returns/src/well-formed/ids.js';
+import { Actor, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
+import { CycleState } from '../../../returns/src/index.js';
 
 /**
  * "Chase now": the coordinator asks for a chase outside the schedule, for one agency or for every agency that
@@ -13,17 +12,22 @@ export function decideChaseNow(
   inCycle: Set<string>,
   agencyId: string | null,
 ): string[] {
-  if (actor.role !== 'coordinator') throw new DomainError('forbidden', 'Only a coordinator can chase', 403);
-  if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+  if (actor.role !== 'coordinator')
+    throw new DomainError('forbidden', 'Only a coordinator can chase', 'forbidden');
+  if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
   if (cycle.status !== 'open') {
-    throw new DomainError(`cycle-${cycle.status}`, 'Only an open cycle has agencies to chase', 409);
+    throw new DomainError(`cycle-${cycle.status}`, 'Only an open cycle has agencies to chase', 'conflict');
   }
   if (agencyId !== null) {
     // An id that cannot name an agency is one the cycle does not have, however the set is keyed.
     if (!isWellFormedId('slug', agencyId) || !inCycle.has(agencyId))
-      throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 404);
+      throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 'not-found');
     if (!outstandingByAgency.get(agencyId)) {
-      throw new DomainError('nothing-outstanding', 'That agency has submitted every return it owes', 409);
+      throw new DomainError(
+        'nothing-outstanding',
+        'That agency has submitted every return it owes',
+        'conflict',
+      );
     }
     return [agencyId];
   }
@@ -31,6 +35,7 @@ export function decideChaseNow(
     .filter(([, n]) => n > 0)
     .map(([id]) => id)
     .sort();
-  if (agencies.length === 0) throw new DomainError('nothing-outstanding', 'Every agency has submitted', 409);
+  if (agencies.length === 0)
+    throw new DomainError('nothing-outstanding', 'Every agency has submitted', 'conflict');
   return agencies;
 }

@@ -1,9 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
-import { metadataFor } from '../../../returns/src/command-envelope.js';
-import { DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { chaseStreamId } from '../chase/chase.events.js';
 import { CycleReturns, isOutstanding } from '../cycle-returns.js';
 import { ChaseNowCommand, ChaseNowResult } from './chase-now.command.js';
@@ -21,7 +19,7 @@ export class ChaseNowHandler implements ICommandHandler<ChaseNowCommand> {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
     // Whether it exists is answered before who may chase it, to everyone alike: another partnership's cycle and
     // a cycle that never existed then answer the same 404, whatever the caller's role.
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle', cycleId);
     const outstanding = new Map<string, number>();
     for (const r of returns.filter(isOutstanding))

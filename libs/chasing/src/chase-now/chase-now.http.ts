@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
-import { Actor } from '../../../returns/src/domain-error.js';
+import { Actor } from '../../../kernel/src/index.js';
 import { ChaseNowCommand, ChaseNowResult } from './chase-now.command.js';
 
 @ApiTags('chasing')

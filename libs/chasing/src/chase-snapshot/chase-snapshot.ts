@@ -1,6 +1,5 @@
-import { LiveReturnState } from '../../../returns/src/return/return.state.js';
-import { PartnershipState, PlanState } from '../../../plan/src/plan.state.js';
-import { CycleState } from '../../../returns/src/cycle/cycle.state.js';
+import { LiveReturnState, CycleState } from '../../../returns/src/index.js';
+import { PartnershipState, PlanState } from '../../../plan/src/index.js';
 import { OpenedCycle } from '../cycle-returns.js';
 
 /**

@@ -1,24 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { partnershipStreamId, planStreamId } from '../../../plan/src/plan.events.js';
 import {
+  partnershipStreamId,
+  planStreamId,
   evolvePartnership,
   evolvePlan,
   initialPartnership,
   initialPlan,
   PartnershipState,
   PlanState,
-} from '../../../plan/src/plan.state.js';
-import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
+  PartnershipEvent,
+  PlanEvent,
+} from '../../../plan/src/index.js';
 import {
+  CycleEvent,
+  cycleStreamId,
+  CycleState,
+  evolveCycle,
+  initialCycle,
+  ReturnEvent,
+  returnStreamId,
   evolveReturn,
   initialReturn,
   LiveReturnState,
   ReturnState,
-} from '../../../returns/src/return/return.state.js';
-import { PartnershipEvent, PlanEvent } from '../../../plan/src/plan.events.js';
+} from '../../../returns/src/index.js';
 import { ChaseSnapshot } from './chase-snapshot.js';
 import { catchUp, FoldedStream } from './folded-stream.js';
 

@@ -1,4 +1,4 @@
-import { LedgerEvent } from '../../../mail/src/ledger/mail-ledger.events.js';
+import { LedgerEvent } from '../../../mail/src/index.js';
 import { ChaseKind } from '../schedule/chase-schedule.js';
 
 /** Who a chase mail goes to, and in which capacity: the agency's leads, or (on escalation) those above them. */

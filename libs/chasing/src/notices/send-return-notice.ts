@@ -1,18 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { linkToken } from '../../../auth/src/secrets.js';
+import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { MailSender, OutgoingMail } from '../../../mail/src/index.js';
-import { returnSentBackMail } from '../../../mail/src/templates/return-sent-back.js';
-import { returnSubmittedMail } from '../../../mail/src/templates/return-submitted.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
+import {
+  MailSender,
+  OutgoingMail,
+  returnSentBackMail,
+  returnSubmittedMail,
+  MailLedgerService,
+  TemporaryDeliveryError,
+} from '../../../mail/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { ReturnNoticeJob } from '../../../queues/src/index.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
-import { foldReturnEvents } from '../../../returns/src/return/return.state.js';
+import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/src/index.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
-import { MailLedgerService, TemporaryDeliveryError } from '../../../mail/src/ledger/mail-ledger.service.js';
 
 export interface ReturnNoticeOutcome {
   sent: number;

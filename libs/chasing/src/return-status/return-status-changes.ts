@@ -1,5 +1,5 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
-import { DEFAULT_CHASE_POLICY } from '../policy/chase-policy.js';
+import { DEFAULT_CHASE_POLICY } from '../../../kernel/src/index.js';
 
 /**
  * What one event does to the return-status tables, one kind per statement shape. Consecutive changes of one kind

@@ -10,7 +10,7 @@ import {
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { isInSendWindow, localTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
-import { ChasePolicy } from '../policy/chase-policy.js';
+import { ChasePolicy } from '../../../kernel/src/index.js';
 import { dueChase, OutstandingReturn } from '../schedule/chase-schedule.js';
 
 /**

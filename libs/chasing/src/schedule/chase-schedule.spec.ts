@@ -1,4 +1,4 @@
-import { DEFAULT_CHASE_POLICY, resolveChasePolicy } from '../policy/chase-policy.js';
+import { DEFAULT_CHASE_POLICY, resolveChasePolicy } from '../../../kernel/src/index.js';
 import { isInSendWindow, localTime, nextSendTime, windowOn } from '../calendar/send-window.js';
 import { addWorkingDays, calendarWithHolidays, englandAndWales } from '../calendar/working-days.js';
 import { dueChase, plannedSteps, stepsThrough } from './chase-schedule.js';

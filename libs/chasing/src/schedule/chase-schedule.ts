@@ -1,4 +1,4 @@
-import { ChasePolicy } from '../policy/chase-policy.js';
+import { ChasePolicy } from '../../../kernel/src/index.js';
 import { addDays, addWorkingDays, CalendarDate, WorkingCalendar } from '../calendar/working-days.js';
 
 /** reminder: before the due date; due: on it; overdue: after it; escalation: an overdue chase that also goes up. */

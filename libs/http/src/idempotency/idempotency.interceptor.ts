@@ -14,7 +14,7 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
+import { Clock } from '../../../kernel/src/index.js';
 import { CommandTransaction, runInCommandTransaction } from '../../../event-store/src/index.js';
 import { RequestWithActor } from '../actor.js';
 import { IdempotencyStore, RecordedKey, StoredResponse } from './idempotency-store.js';

@@ -1,5 +1,6 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
-import { loadConfig, SystemClock } from '../../../config/src/index.js';
+import { loadConfig } from '../../../config/src/index.js';
+import { SystemClock } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { Delivery, mailIdOf, MailLedgerService } from './mail-ledger.service.js';
 import { MailLeases } from './mail-leases.js';

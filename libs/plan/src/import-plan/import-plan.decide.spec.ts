@@ -1,7 +1,7 @@
 import { PlanFile } from '../plan-file.js';
 import { PartnershipEvent, PlanEvent } from '../plan.events.js';
 import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
-import { thenError } from '../../../returns/src/testing/decide-spec.js';
+import { thenError } from '../../../../test/support/decide-spec.js';
 import { decideImportPlan } from './import-plan.decide.js';
 
 const file = (): PlanFile => ({
@@ -168,13 +168,13 @@ describe('decideImportPlan', () => {
       'themes[0].measures[0].leadAgency',
     ],
     ['measures that are not a list', (f) => (f.themes[0].measures = {} as never), 'themes[0].measures'],
-  ])('refuses a file with %s (malformed-plan 422)', (_what, spoil, field) => {
+  ])('refuses a file with %s (malformed-plan, unprocessable)', (_what, spoil, field) => {
     const spoilt = file();
     spoil(spoilt);
     thenError(
       () => decideImportPlan(spoilt, initialPartnership(), initialPlan()),
       'malformed-plan',
-      422,
+      'unprocessable',
       field,
     );
   });

@@ -1,10 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
-import { EventStore } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, Optional } from '../../../http/src/index.js';
-import { metadataFor } from '../../../returns/src/command-envelope.js';
-import { Actor, DomainError } from '../../../returns/src/domain-error.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { parsePlanFile } from '../parse-plan-file.js';
 import { importPlan, ImportPlanResult, previewPlanImport } from './import-plan.js';
 
@@ -34,14 +33,14 @@ export class ImportPlanHttp {
     @CorrelationId() correlationId: string,
   ): Promise<ImportPlanResult & { dryRun: boolean }> {
     if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can load the plan', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can load the plan', 'forbidden');
     const parsed = parsePlanFile(body.yaml);
     if (!parsed.ok) {
       const problems = parsed.problems;
       throw new DomainError(
         'invalid-plan-file',
         `The plan file has ${problems.length} problem(s)`,
-        422,
+        'unprocessable',
         'yaml',
         {
           problems,
@@ -52,7 +51,7 @@ export class ImportPlanHttp {
       throw new DomainError(
         'other-partnership',
         `This file is for partnership "${parsed.plan.partnership.id}"; you coordinate "${actor.partnershipId}"`,
-        422,
+        'unprocessable',
         'yaml',
       );
     }

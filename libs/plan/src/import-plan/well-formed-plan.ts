@@ -1,7 +1,11 @@
-import { isCalendarDate } from '../../../returns/src/calendar-date.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
-import { IdKind, isWellFormedId } from '../../../returns/src/well-formed/ids.js';
-import { TEXT_FAULT_MESSAGES, textFault } from '../../../returns/src/well-formed/storable-text.js';
+import {
+  isCalendarDate,
+  DomainError,
+  IdKind,
+  isWellFormedId,
+  TEXT_FAULT_MESSAGES,
+  textFault,
+} from '../../../kernel/src/index.js';
 import { PlanFile } from '../plan-file.js';
 
 /**
@@ -11,7 +15,7 @@ import { PlanFile } from '../plan-file.js';
  */
 export function requireWellFormedPlan(file: PlanFile): void {
   const fail = (field: string, message: string): never => {
-    throw new DomainError('malformed-plan', `${field} ${message}`, 422, field);
+    throw new DomainError('malformed-plan', `${field} ${message}`, 'unprocessable', field);
   };
   const text = (value: unknown, field: string) => {
     if (typeof value !== 'string' || !value.trim()) fail(field, 'must be non-empty text');

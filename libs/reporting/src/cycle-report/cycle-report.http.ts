@@ -2,12 +2,11 @@ import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } 
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CycleRepository } from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
@@ -67,7 +66,7 @@ export class CycleReportHttp {
     }
     const format = negotiateFormat(query.format, request);
     const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const names = { partnershipId: cycle.partnershipId, cycleId };
     response.vary('Accept');
@@ -78,7 +77,7 @@ export class CycleReportHttp {
         throw new DomainError(
           'publication-not-found',
           'This report has no such publication',
-          404,
+          'not-found',
           'published',
         );
       }

@@ -1,5 +1,4 @@
-import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
-import { DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/return/return-content.js';
+import { renderNarrative, DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';

@@ -5,7 +5,7 @@ import { S1 } from '../../../../test/fixtures/sevenoaks-2019-20-returns.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { renderReportHtml } from '../report-formats/report-html.js';
 import { EXCEL_CELL_LIMIT, writeReportXlsx } from '../report-formats/report-xlsx.js';
-import { MALFORMED } from '../testing/malformed-returns.js';
+import { MALFORMED } from '../../../../test/support/malformed-returns.js';
 import { approved, reportInput } from '../testing/report-fixture.js';
 import { buildCycleReport } from './cycle-report.js';
 import { readableApproval } from './readable-content.js';

@@ -1,5 +1,5 @@
-import { LIMITS } from '../../../returns/src/return/return-content.dto.js';
 import {
+  LIMITS,
   CaseStudy,
   DIRECTIONS,
   DirectionOfTravel,
@@ -7,7 +7,7 @@ import {
   RAGS,
   ReturnContent,
   ReturnTable,
-} from '../../../returns/src/return/return-content.js';
+} from '../../../returns/src/index.js';
 
 /**
  * A part of a stored return the report could not show as stored: where it is (a JSON pointer into the

@@ -1,7 +1,10 @@
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { DomainError } from '../../../returns/src/domain-error.js';
-import { KnownCycle } from './report-input.from-events.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { DomainError } from '../../../kernel/src/index.js';
+import { CycleState } from '../../../returns/src/index.js';
 import { ReportInput } from './report-input.js';
+
+/** A cycle that was drafted: what a report or a status can be made of. */
+export type KnownCycle = Exclude<CycleState, { status: 'none' }>;
 
 /** The part of a report's input that does not depend on where the returns are read from. */
 export type ReportHeading = Pick<ReportInput, 'cycle' | 'partnershipName' | 'agencyNames' | 'plan'>;
@@ -19,7 +22,8 @@ export async function reportHeading(
     plans.plan(cycle.partnershipId, cycle.planId, asAt),
     plans.partnership(cycle.partnershipId, asAt),
   ]);
-  if (plan.status === 'none') throw new DomainError('plan-not-found', "The cycle's plan is missing", 404);
+  if (plan.status === 'none')
+    throw new DomainError('plan-not-found', "The cycle's plan is missing", 'not-found');
   return {
     cycle: {
       cycleId: cycle.cycleId,

@@ -1,15 +1,19 @@
 import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { Rag } from '../../../returns/src/return/return-content.js';
-import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import {
+  Rag,
+  CycleEvent,
+  cycleStreamId,
+  CycleState,
+  evolveCycle,
+  initialCycle,
+  ReturnEvent,
+  returnStreamId,
+} from '../../../returns/src/index.js';
 import { foldWithLastApproval } from '../project-return/reported-return.js';
 import { isRag, readableApproval, textOrEmpty } from './readable-content.js';
-import { reportHeading } from './report-heading.js';
+import { KnownCycle, reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
-
-export type KnownCycle = Exclude<CycleState, { status: 'none' }>;
 
 /**
  * The report's input as it stood at an instant (or now, when asAt is null), folded from the events alone:

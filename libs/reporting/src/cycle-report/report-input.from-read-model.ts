@@ -1,10 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { Sql } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { Rag, RAGS } from '../../../returns/src/return/return-content.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { Rag, RAGS } from '../../../returns/src/index.js';
 import { readableApproval, UnreadablePart } from './readable-content.js';
-import { KnownCycle } from './report-input.from-events.js';
-import { reportHeading } from './report-heading.js';
+import { KnownCycle, reportHeading } from './report-heading.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
 interface ReturnRow {

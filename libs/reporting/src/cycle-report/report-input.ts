@@ -1,5 +1,5 @@
-import { PlanState } from '../../../plan/src/plan.state.js';
-import { Rag, ReturnContent } from '../../../returns/src/return/return-content.js';
+import { PlanState } from '../../../plan/src/index.js';
+import { Rag, ReturnContent } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 
 export type AdoptedPlan = Extract<PlanState, { status: 'adopted' }>;

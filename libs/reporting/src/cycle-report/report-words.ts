@@ -1,4 +1,4 @@
-import { DirectionOfTravel, Rag } from '../../../returns/src/return/return-content.js';
+import { DirectionOfTravel, Rag } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 
 /** The words every format prints for a RAG rating: colour is never the only signal. */

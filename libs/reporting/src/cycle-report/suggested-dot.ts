@@ -1,4 +1,4 @@
-import { DirectionOfTravel, Rag } from '../../../returns/src/return/return-content.js';
+import { DirectionOfTravel, Rag } from '../../../returns/src/index.js';
 
 const RANK: Record<Rag, number> = { red: 0, amber: 1, green: 2 };
 

@@ -1,8 +1,13 @@
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
-import { evolveReturn, initialReturn, ReturnState } from '../../../returns/src/return/return.state.js';
-import { KnownCycle } from '../cycle-report/report-input.from-events.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import {
+  ReturnEvent,
+  returnStreamId,
+  evolveReturn,
+  initialReturn,
+  ReturnState,
+} from '../../../returns/src/index.js';
+import { KnownCycle } from '../cycle-report/report-heading.js';
 import { StatusInput, StatusReturn } from './cycle-status.js';
 
 /**

@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleStatus, CycleStatus } from './cycle-status.js';
 import { statusInputFromEvents } from './cycle-status.from-events.js';
 
@@ -48,7 +47,7 @@ export class CycleStatusHttp {
     const now = this.clock.now();
     const asAt = parseAsAt(query.asAt, now) ?? null;
     const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     const input = await statusInputFromEvents(this.store, this.plans, cycle, now, asAt);
     if (actor.role === 'agency-lead')

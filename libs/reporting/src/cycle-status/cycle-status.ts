@@ -1,4 +1,4 @@
-import { ReturnStatus } from '../../../returns/src/return/return.state.js';
+import { ReturnStatus } from '../../../returns/src/index.js';
 
 /** One return as the status view needs it, folded from its events (up to asAt). */
 export interface StatusReturn {

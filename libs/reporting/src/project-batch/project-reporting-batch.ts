@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { CycleEvent } from '../../../returns/src/cycle/cycle.events.js';
-import { ReturnEvent } from '../../../returns/src/return/return.events.js';
+import { CycleEvent, ReturnEvent } from '../../../returns/src/index.js';
 import { reportedCycle } from '../project-cycle/reported-cycle.js';
 import { writeReportedCycles } from '../project-cycle/write-reported-cycles.js';
 import { reportedReturn } from '../project-return/reported-return.js';

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CycleEvent, cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
+import { CycleEvent, cycleStreamId } from '../../../returns/src/index.js';
 import { reportedCycle } from './reported-cycle.js';
 import { writeReportedCycles } from './write-reported-cycles.js';
 

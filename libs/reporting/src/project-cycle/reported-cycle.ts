@@ -1,6 +1,5 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
-import { CycleEvent } from '../../../returns/src/cycle/cycle.events.js';
-import { CycleState, evolveCycle, initialCycle } from '../../../returns/src/cycle/cycle.state.js';
+import { CycleEvent, CycleState, evolveCycle, initialCycle } from '../../../returns/src/index.js';
 
 /** A cycle's row of report_cycles: what trends across the cycles of a plan need. */
 export interface ReportedCycleRow {

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventStore } from '../../../event-store/src/index.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/return/return.events.js';
+import { ReturnEvent, returnStreamId } from '../../../returns/src/index.js';
 import { reportedReturn } from './reported-return.js';
 import { writeReportedReturns } from './write-reported-returns.js';
 

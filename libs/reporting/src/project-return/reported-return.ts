@@ -1,6 +1,5 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
-import { ReturnEvent } from '../../../returns/src/return/return.events.js';
-import { foldReturnEvents, ReturnState } from '../../../returns/src/return/return.state.js';
+import { ReturnEvent, foldReturnEvents, ReturnState } from '../../../returns/src/index.js';
 import { readableApproval, textOrEmpty } from '../cycle-report/readable-content.js';
 
 /** A return's row of report_requested_returns: every return a cycle asked for. */

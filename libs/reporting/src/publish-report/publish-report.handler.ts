@@ -1,14 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore, transactionally } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { metadataFor } from '../../../returns/src/command-envelope.js';
-import { cycleStreamId } from '../../../returns/src/cycle/cycle.events.js';
-import { decideCycle } from '../../../returns/src/cycle/cycle.decide.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  ConcurrencyError,
+  EventStore,
+  transactionally,
+  metadataFor,
+} from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { cycleStreamId, decideCycle, CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { reportInputFromEvents } from '../cycle-report/report-input.from-events.js';
 import { contentHash } from './content-hash.js';
@@ -33,7 +34,7 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
 
   async execute({ envelope, cycleId }: PublishReportCommand): Promise<PublishReportResult> {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);

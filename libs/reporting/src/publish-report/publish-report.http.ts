@@ -1,12 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandEnvelope } from '../../../returns/src/command-envelope.js';
+import { CommandEnvelope, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiIfMatch, CurrentActor } from '../../../http/src/index.js';
-import { WriteEnvelope } from '../../../returns/src/command-http.js';
-import { CycleRepository } from '../../../returns/src/cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../returns/src/domain-error.js';
+import { WriteEnvelope, CycleRepository } from '../../../returns/src/index.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
 import { Publication, PublishedReports } from './published-reports.js';
 
@@ -54,7 +52,7 @@ export class PublishReportHttp {
     @CurrentActor() actor: Actor,
   ): Promise<{ cycleId: string; publications: Omit<Publication, 'body' | 'cycleId'>[] }> {
     const { state } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     const publications = (await this.published.list(cycleId)).map(({ cycleId: _c, ...p }) => p);
     return { cycleId, publications };

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
+import { escapeHtml } from '../../../mail/src/index.js';
 import { CycleReport, RagCounts } from '../cycle-report/cycle-report.js';
 
 const SEGMENTS: { key: keyof RagCounts; label: string; fill: string; text: string }[] = [

@@ -1,6 +1,6 @@
 import { NotAcceptableException } from '@nestjs/common';
 import type { Request } from 'express';
-import { cycleNameOf } from '../../../returns/src/cycle/cycle-id.js';
+import { cycleNameOf } from '../../../kernel/src/index.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

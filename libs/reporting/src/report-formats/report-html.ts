@@ -1,6 +1,5 @@
-import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
-import { renderNarrative } from '../../../returns/src/return/render-narrative.js';
-import { ReturnTable } from '../../../returns/src/return/return-content.js';
+import { escapeHtml } from '../../../mail/src/index.js';
+import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { ragChartSvg } from './rag-chart-svg.js';

@@ -1,4 +1,4 @@
-import { ReturnTable } from '../../../returns/src/return/return-content.js';
+import { ReturnTable } from '../../../returns/src/index.js';
 import { CycleReport } from '../cycle-report/cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { narrativeText } from './narrative-text.js';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 
 /** Ends a cycle's collection; refused while returns are unresolved unless forced with a reason. */
 export class CloseCycleCommand extends Command<CommandResult> {

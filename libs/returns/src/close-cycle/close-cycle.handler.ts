@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
-import { CommandResult, metadataFor } from '../command-envelope.js';
+import { Clock, CommandResult, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { isResolved } from '../return/return.state.js';
 import { CloseCycleCommand } from './close-cycle.command.js';
@@ -22,7 +20,7 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
 
   async execute({ envelope, cycleId, force, reason }: CloseCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../database/src/prepared-query.js';
-import { CYCLE_NAME, isScoped, scopedCycleId } from './cycle-id.js';
+import { preparedQuery } from '../../../database/src/index.js';
+import { CYCLE_NAME, isScoped, scopedCycleId } from '../../../kernel/src/index.js';
 import { cycleStreamId } from './cycle.events.js';
 
 /**

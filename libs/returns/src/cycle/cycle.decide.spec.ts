@@ -1,6 +1,6 @@
-import type { Actor } from '../domain-error.js';
-import { ChasePolicy, DEFAULT_CHASE_POLICY } from '../../../chasing/src/policy/chase-policy.js';
-import { coordinator, lead, reviewer, thenError, viewer } from '../testing/decide-spec.js';
+import type { Actor } from '../../../kernel/src/index.js';
+import { ChasePolicy, DEFAULT_CHASE_POLICY } from '../../../kernel/src/index.js';
+import { coordinator, lead, reviewer, thenError, viewer } from '../../../../test/support/decide-spec.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleCommand, decideCycle, PlanMeasure } from './cycle.decide.js';
 import { CycleEvent } from './cycle.events.js';
@@ -91,7 +91,7 @@ describe('decideCycle', () => {
         () =>
           when(given(), draft({ chasePolicy: { remindWorkingDaysBefore: [0] } as unknown as ChasePolicy })),
         'invalid-chase-policy',
-        422,
+        'unprocessable',
         'chasePolicy.remindWorkingDaysBefore',
       );
     });
@@ -99,8 +99,8 @@ describe('decideCycle', () => {
     it.each<[string, CycleEvent[]]>([
       ['drafted', [drafted]],
       ['open', [drafted, opened]],
-    ])('is refused when the cycle is already %s (cycle-exists 409)', (_status, events) => {
-      thenError(() => when(given(...events), draft()), 'cycle-exists', 409);
+    ])('is refused when the cycle is already %s (cycle-exists, conflict)', (_status, events) => {
+      thenError(() => when(given(...events), draft()), 'cycle-exists', 'conflict');
     });
 
     it.each<[keyof CycleFacts, string]>([
@@ -113,26 +113,31 @@ describe('decideCycle', () => {
       ['dueDate', 'end of April'],
       ['periodEnd', '2020-02-30'],
       ['dueDate', '2020-04-31'],
-    ])('refuses a malformed %s %j (invalid-date 422)', (field, value) => {
-      thenError(() => when(given(), draft({ [field]: value })), 'invalid-date', 422, field);
+    ])('refuses a malformed %s %j (invalid-date, unprocessable)', (field, value) => {
+      thenError(() => when(given(), draft({ [field]: value })), 'invalid-date', 'unprocessable', field);
     });
 
     it.each(['2019-03-31', '2019-04-01'])(
       'refuses a period that ends on %s, not after it starts (period-end-before-start 422, field periodEnd)',
       (periodEnd) => {
-        thenError(() => when(given(), draft({ periodEnd })), 'period-end-before-start', 422, 'periodEnd');
+        thenError(
+          () => when(given(), draft({ periodEnd })),
+          'period-end-before-start',
+          'unprocessable',
+          'periodEnd',
+        );
       },
     );
 
     it.each(['2019-03-01', '2019-04-01'])(
       'refuses a due date of %s, not after the period starts (due-before-period 422, field dueDate)',
       (dueDate) => {
-        thenError(() => when(given(), draft({ dueDate })), 'due-before-period', 422, 'dueDate');
+        thenError(() => when(given(), draft({ dueDate })), 'due-before-period', 'unprocessable', 'dueDate');
       },
     );
 
     it.each(['', '   '])('refuses a blank label %j (label-required 422, field label)', (label) => {
-      thenError(() => when(given(), draft({ label })), 'label-required', 422, 'label');
+      thenError(() => when(given(), draft({ label })), 'label-required', 'unprocessable', 'label');
     });
 
     // Issue 10: `"cycleId": null` got through HTTP validation and wrote a cycle into stream `cycle:null`.
@@ -147,8 +152,8 @@ describe('decideCycle', () => {
       ['partnershipId', null],
       ['partnershipId', ['lsp']],
       ['planId', { id: 'plan' }],
-    ])('refuses %s %j, an id that names nothing (invalid-id 422)', (field, value) => {
-      thenError(() => when(given(), draft({ [field]: value })), 'invalid-id', 422, field);
+    ])('refuses %s %j, an id that names nothing (invalid-id, unprocessable)', (field, value) => {
+      thenError(() => when(given(), draft({ [field]: value })), 'invalid-id', 'unprocessable', field);
     });
 
     it.each<[string, unknown]>([
@@ -158,8 +163,13 @@ describe('decideCycle', () => {
       ['a date and time', '2020-04-30T00:00:00Z'],
       ['null', null],
       ['a number', 20200430],
-    ])('refuses a due date of %s (invalid-date 422)', (_what, dueDate) => {
-      thenError(() => when(given(), draft({ dueDate: dueDate as string })), 'invalid-date', 422, 'dueDate');
+    ])('refuses a due date of %s (invalid-date, unprocessable)', (_what, dueDate) => {
+      thenError(
+        () => when(given(), draft({ dueDate: dueDate as string })),
+        'invalid-date',
+        'unprocessable',
+        'dueDate',
+      );
     });
 
     it.each<[string, unknown, string]>([
@@ -168,7 +178,7 @@ describe('decideCycle', () => {
       ['a NUL character', 'Year\u00001', 'malformed-text'],
       ['half a surrogate pair', 'Year \ud800', 'malformed-text'],
     ])('refuses a label holding %s', (_what, label, code) => {
-      thenError(() => when(given(), draft({ label: label as string })), code, 422, 'label');
+      thenError(() => when(given(), draft({ label: label as string })), code, 'unprocessable', 'label');
     });
   });
 
@@ -216,7 +226,7 @@ describe('decideCycle', () => {
       const error = thenError(
         () => when(given(drafted), open(['S1', 'X9'])),
         'unknown-measure',
-        422,
+        'unprocessable',
         'measureRefs',
       );
       expect(error.message).toContain('X9');
@@ -228,17 +238,20 @@ describe('decideCycle', () => {
       [['S1', ''], 'measureRefs[1]'],
       [[['S1']], 'measureRefs[0]'],
       [['S1\u0000'], 'measureRefs[0]'],
-    ])('refuses measureRefs %j, not a list of references (invalid-id 422)', (measureRefs, field) => {
-      thenError(
-        () => when(given(drafted), { ...open(), measureRefs } as CycleCommand),
-        'invalid-id',
-        422,
-        field,
-      );
-    });
+    ])(
+      'refuses measureRefs %j, not a list of references (invalid-id, unprocessable)',
+      (measureRefs, field) => {
+        thenError(
+          () => when(given(drafted), { ...open(), measureRefs } as CycleCommand),
+          'invalid-id',
+          'unprocessable',
+          field,
+        );
+      },
+    );
 
     it('refuses an empty choice of measures (no-measures 422, field measureRefs)', () => {
-      thenError(() => when(given(drafted), open([])), 'no-measures', 422, 'measureRefs');
+      thenError(() => when(given(drafted), open([])), 'no-measures', 'unprocessable', 'measureRefs');
     });
 
     it.each<[string, CycleEvent[]]>([
@@ -246,11 +259,11 @@ describe('decideCycle', () => {
       ['closed', [drafted, opened, closed]],
       ['published', [drafted, opened, closed, published]],
     ])('is refused when the cycle is already %s (409)', (status, events) => {
-      thenError(() => when(given(...events), open()), `cycle-${status}`, 409);
+      thenError(() => when(given(...events), open()), `cycle-${status}`, 'conflict');
     });
 
-    it('is refused for a cycle that was never drafted (cycle-not-found 404)', () => {
-      thenError(() => when(given(), open()), 'cycle-not-found', 404);
+    it('is refused for a cycle that was never drafted (cycle-not-found, not-found)', () => {
+      thenError(() => when(given(), open()), 'cycle-not-found', 'not-found');
     });
 
     it('leaves the cycle open with its requested returns', () => {
@@ -276,8 +289,8 @@ describe('decideCycle', () => {
       ]);
     });
 
-    it('is refused while returns are unresolved (returns-unresolved 409)', () => {
-      thenError(() => when(given(drafted, opened), close(['y1.C3'])), 'returns-unresolved', 409);
+    it('is refused while returns are unresolved (returns-unresolved, conflict)', () => {
+      thenError(() => when(given(drafted, opened), close(['y1.C3'])), 'returns-unresolved', 'conflict');
     });
 
     it('closes anyway when forced with a reason, recording what was unresolved', () => {
@@ -297,12 +310,12 @@ describe('decideCycle', () => {
     it.each([true, 'false', 1, 'yes'])('is forced only by force: true, not by %j', (force) => {
       const command = close(['y1.C3'], { force: force as boolean, reason: 'Board meets' });
       if (force === true) expect(when(given(drafted, opened), command)).toHaveLength(1);
-      else thenError(() => when(given(drafted, opened), command), 'returns-unresolved', 409);
+      else thenError(() => when(given(drafted, opened), command), 'returns-unresolved', 'conflict');
     });
 
     it('refuses a reason that cannot be stored (malformed-text 422, field reason)', () => {
       const command = close(['y1.C3'], { force: true, reason: 'Board\u0000meets' });
-      thenError(() => when(given(drafted, opened), command), 'malformed-text', 422, 'reason');
+      thenError(() => when(given(drafted, opened), command), 'malformed-text', 'unprocessable', 'reason');
     });
 
     it.each([undefined, '', '  ', 42, ['Board meets']])(
@@ -311,7 +324,7 @@ describe('decideCycle', () => {
         thenError(
           () => when(given(drafted, opened), close(['y1.C3'], { force: true, reason: reason as string })),
           'reason-required',
-          422,
+          'unprocessable',
           'reason',
         );
       },
@@ -322,7 +335,7 @@ describe('decideCycle', () => {
       ['closed', [drafted, opened, closed]],
       ['published', [drafted, opened, closed, published]],
     ])('is refused when the cycle is %s (409)', (status, events) => {
-      thenError(() => when(given(...events), close()), `cycle-${status}`, 409);
+      thenError(() => when(given(...events), close()), `cycle-${status}`, 'conflict');
     });
 
     it('leaves the cycle closed', () => {
@@ -333,8 +346,8 @@ describe('decideCycle', () => {
   it.each<[string, CycleCommand]>([
     ['close', close()],
     ['publish', publish()],
-  ])('refuses to %s a cycle that does not exist (cycle-not-found 404)', (_verb, command) => {
-    thenError(() => when(given(), command), 'cycle-not-found', 404);
+  ])('refuses to %s a cycle that does not exist (cycle-not-found, not-found)', (_verb, command) => {
+    thenError(() => when(given(), command), 'cycle-not-found', 'not-found');
   });
 
   describe('PublishReport', () => {
@@ -366,7 +379,7 @@ describe('decideCycle', () => {
       ['drafted', [drafted]],
       ['open', [drafted, opened]],
     ])('is refused before the cycle is closed: %s (409)', (status, events) => {
-      thenError(() => when(given(...events), publish()), `cycle-${status}`, 409);
+      thenError(() => when(given(...events), publish()), `cycle-${status}`, 'conflict');
     });
   });
 
@@ -378,23 +391,27 @@ describe('decideCycle', () => {
       ['the system', { id: 'worker', partnershipId: 'lsp', role: 'system' }],
     ];
 
-    it.each(others)('may draft a cycle, not %s (forbidden 403)', (_who, actor) => {
-      thenError(() => when(given(), { ...draft(), actor } as CycleCommand), 'forbidden', 403);
+    it.each(others)('may draft a cycle, not %s (forbidden)', (_who, actor) => {
+      thenError(() => when(given(), { ...draft(), actor } as CycleCommand), 'forbidden', 'forbidden');
     });
 
-    it.each(others)('may open a cycle, not %s (forbidden 403)', (_who, actor) => {
-      thenError(() => when(given(drafted), { ...open(), actor } as CycleCommand), 'forbidden', 403);
+    it.each(others)('may open a cycle, not %s (forbidden)', (_who, actor) => {
+      thenError(() => when(given(drafted), { ...open(), actor } as CycleCommand), 'forbidden', 'forbidden');
     });
 
-    it.each(others)('may close a cycle, not %s (forbidden 403)', (_who, actor) => {
-      thenError(() => when(given(drafted, opened), { ...close(), actor } as CycleCommand), 'forbidden', 403);
+    it.each(others)('may close a cycle, not %s (forbidden)', (_who, actor) => {
+      thenError(
+        () => when(given(drafted, opened), { ...close(), actor } as CycleCommand),
+        'forbidden',
+        'forbidden',
+      );
     });
 
-    it.each(others)('may publish a report, not %s (forbidden 403)', (_who, actor) => {
+    it.each(others)('may publish a report, not %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(given(drafted, opened, closed), { ...publish(), actor } as CycleCommand),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
   });

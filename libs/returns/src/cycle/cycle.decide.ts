@@ -1,8 +1,14 @@
-import { resolveChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
-import { CALENDAR_YEARS, isCalendarDate } from '../calendar-date.js';
-import { Actor, DomainError, requireReason } from '../domain-error.js';
-import { requireWellFormedId } from '../well-formed/ids.js';
-import { TEXT_FAULT_MESSAGES, textFault } from '../well-formed/storable-text.js';
+import {
+  resolveChasePolicy,
+  CALENDAR_YEARS,
+  isCalendarDate,
+  Actor,
+  DomainError,
+  requireReason,
+  requireWellFormedId,
+  TEXT_FAULT_MESSAGES,
+  textFault,
+} from '../../../kernel/src/index.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleEvent } from './cycle.events.js';
 import { CycleFacts, CycleState } from './cycle.state.js';
@@ -30,14 +36,19 @@ export type CycleCommand =
 
 export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
   if (command.actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only a coordinator can draft, open, close or publish a cycle', 403);
+    throw new DomainError(
+      'forbidden',
+      'Only a coordinator can draft, open, close or publish a cycle',
+      'forbidden',
+    );
   }
   if (command.type !== 'DraftCycle' && state.status === 'none') {
-    throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
   }
   switch (command.type) {
     case 'DraftCycle': {
-      if (state.status !== 'none') throw new DomainError('cycle-exists', 'That cycle already exists', 409);
+      if (state.status !== 'none')
+        throw new DomainError('cycle-exists', 'That cycle already exists', 'conflict');
       const { type: _type, actor: _actor, ...facts } = command;
       requireWellFormedId('cycleId', facts.cycleId, 'cycleId');
       for (const field of ['partnershipId', 'planId'] as const) {
@@ -48,7 +59,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           throw new DomainError(
             'invalid-date',
             `${field} must be a real date written YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
-            422,
+            'unprocessable',
             field,
           );
         }
@@ -57,7 +68,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         throw new DomainError(
           'period-end-before-start',
           'The period must end after it starts',
-          422,
+          'unprocessable',
           'periodEnd',
         );
       }
@@ -65,26 +76,31 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         throw new DomainError(
           'due-before-period',
           'The due date must fall after the period starts',
-          422,
+          'unprocessable',
           'dueDate',
         );
       }
       if (typeof facts.label !== 'string' || !facts.label.trim())
-        throw new DomainError('label-required', 'Give the cycle a label', 422, 'label');
+        throw new DomainError('label-required', 'Give the cycle a label', 'unprocessable', 'label');
       const labelFault = textFault(facts.label);
       if (labelFault)
-        throw new DomainError('malformed-text', `label ${TEXT_FAULT_MESSAGES[labelFault]}`, 422, 'label');
+        throw new DomainError(
+          'malformed-text',
+          `label ${TEXT_FAULT_MESSAGES[labelFault]}`,
+          'unprocessable',
+          'label',
+        );
       return [
         { type: 'CycleDrafted', data: { ...facts, chasePolicy: resolveChasePolicy(facts.chasePolicy) } },
       ];
     }
     case 'OpenCycle': {
       if (state.status !== 'drafted')
-        throw new DomainError(`cycle-${state.status}`, `The cycle is already ${state.status}`, 409);
+        throw new DomainError(`cycle-${state.status}`, `The cycle is already ${state.status}`, 'conflict');
       const byRef = new Map(command.planMeasures.map((m) => [m.ref, m]));
       if (command.measureRefs !== undefined) {
         if (!Array.isArray(command.measureRefs))
-          throw new DomainError('invalid-id', 'measureRefs must be a list', 422, 'measureRefs');
+          throw new DomainError('invalid-id', 'measureRefs must be a list', 'unprocessable', 'measureRefs');
         command.measureRefs.forEach((ref, i) => requireWellFormedId('measureRef', ref, `measureRefs[${i}]`));
       }
       const refs = command.measureRefs ?? command.planMeasures.map((m) => m.ref);
@@ -93,12 +109,12 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         throw new DomainError(
           'unknown-measure',
           `The plan has no measure ${unknown.join(', ')}`,
-          422,
+          'unprocessable',
           'measureRefs',
         );
       }
       if (refs.length === 0)
-        throw new DomainError('no-measures', 'Choose at least one measure', 422, 'measureRefs');
+        throw new DomainError('no-measures', 'Choose at least one measure', 'unprocessable', 'measureRefs');
       const returns = [...new Set(refs)].map((ref) => {
         const m = byRef.get(ref)!;
         return {
@@ -112,14 +128,14 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     }
     case 'CloseCycle': {
       if (state.status !== 'open')
-        throw new DomainError(`cycle-${state.status}`, `Only an open cycle can be closed`, 409);
+        throw new DomainError(`cycle-${state.status}`, `Only an open cycle can be closed`, 'conflict');
       const unresolved = command.unresolvedReturnIds;
       // Only a real `true` forces: a stray "false" string must not close a cycle with returns outstanding.
       if (unresolved.length > 0 && command.force !== true) {
         throw new DomainError(
           'returns-unresolved',
           `${unresolved.length} return(s) are not yet approved or withdrawn; close with force and a reason to close anyway`,
-          409,
+          'conflict',
         );
       }
       const reason =
@@ -133,7 +149,11 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     }
     case 'PublishReport':
       if (state.status !== 'closed' && state.status !== 'published') {
-        throw new DomainError(`cycle-${state.status}`, 'Close the cycle before publishing its report', 409);
+        throw new DomainError(
+          `cycle-${state.status}`,
+          'Close the cycle before publishing its report',
+          'conflict',
+        );
       }
       return [
         {

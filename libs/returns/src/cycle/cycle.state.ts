@@ -1,4 +1,4 @@
-import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
+import { ChasePolicy } from '../../../kernel/src/index.js';
 import { CycleEvent, IssuedLink, RequestedReturn } from './cycle.events.js';
 
 export interface CycleFacts {

@@ -1,4 +1,4 @@
-import { coordinator, reviewer, thenError } from '../testing/decide-spec.js';
+import { coordinator, reviewer, thenError } from '../../../../test/support/decide-spec.js';
 import { CycleEvent } from './cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from './cycle.state.js';
 import { decideLinks, LinkCommand } from './submission-links.decide.js';
@@ -43,12 +43,12 @@ describe('decideLinks', () => {
     thenError(
       () => when(given(drafted), { type: 'IssueLinks', actor: coordinator, links: [link] }),
       'cycle-drafted',
-      409,
+      'conflict',
     );
     thenError(
       () => when(given(drafted, opened), { type: 'IssueLinks', actor: reviewer, links: [link] }),
       'forbidden',
-      403,
+      'forbidden',
     );
   });
 
@@ -65,17 +65,17 @@ describe('decideLinks', () => {
     thenError(
       () => when(given(drafted, opened, issued, revoked), { type: 'UseLink', linkId: L1 }),
       'link-revoked',
-      410,
+      'gone',
     );
     thenError(
       () => when(given(drafted, opened, issued, closed), { type: 'UseLink', linkId: L1 }),
       'link-expired',
-      410,
+      'gone',
     );
     thenError(
       () => when(given(drafted, opened, issued), { type: 'UseLink', linkId: 'L2' }),
       'link-not-found',
-      404,
+      'not-found',
     );
   });
 
@@ -87,13 +87,13 @@ describe('decideLinks', () => {
     thenError(
       () => when(state, { type: 'RevokeLink', actor: coordinator, linkId: L1, reason: ' ' }),
       'reason-required',
-      422,
+      'unprocessable',
       'reason',
     );
     thenError(
       () => when(state, { type: 'RevokeLink', actor: reviewer, linkId: L1, reason: 'x' }),
       'forbidden',
-      403,
+      'forbidden',
     );
     thenError(
       () =>
@@ -104,7 +104,7 @@ describe('decideLinks', () => {
           reason: 'x',
         }),
       'link-revoked',
-      409,
+      'conflict',
     );
   });
 
@@ -116,9 +116,9 @@ describe('decideLinks', () => {
       thenError(
         () => when(state, { type: 'RevokeLink', actor: coordinator, linkId, reason: 'x' }),
         'link-not-found',
-        404,
+        'not-found',
       );
-      thenError(() => when(state, { type: 'UseLink', linkId }), 'link-not-found', 404);
+      thenError(() => when(state, { type: 'UseLink', linkId }), 'link-not-found', 'not-found');
     },
   );
 
@@ -137,7 +137,7 @@ describe('decideLinks', () => {
     thenError(
       () => when(given(drafted, opened), { type: 'IssueLinks', actor: coordinator, links }),
       code,
-      422,
+      'unprocessable',
       field,
     );
   });

@@ -1,7 +1,6 @@
-import { Actor, DomainError, requireReason } from '../domain-error.js';
+import { Actor, DomainError, requireReason, requireWellFormedId } from '../../../kernel/src/index.js';
 import { CycleEvent, IssuedLink } from './cycle.events.js';
 import { CycleLink, CycleState } from './cycle.state.js';
-import { requireWellFormedId } from '../well-formed/ids.js';
 
 export type LinkCommand =
   /** Links are minted by the caller (random ids, token hashes); the rules decide whether they may be issued. */
@@ -11,12 +10,16 @@ export type LinkCommand =
 
 /** The rules of a cycle's submission links: issued while open, revoked by a coordinator, dead once closed. */
 export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent[] {
-  if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+  if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
   switch (command.type) {
     case 'IssueLinks':
       coordinator(command.actor);
       if (state.status !== 'open')
-        throw new DomainError(`cycle-${state.status}`, 'Links are issued only while a cycle is open', 409);
+        throw new DomainError(
+          `cycle-${state.status}`,
+          'Links are issued only while a cycle is open',
+          'conflict',
+        );
       command.links.forEach((link, i) => {
         requireWellFormedId('linkId', link.linkId, `links[${i}].linkId`);
         requireWellFormedId('slug', link.agencyId, `links[${i}].agencyId`);
@@ -24,14 +27,14 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
           throw new DomainError(
             'invalid-email',
             'A link goes to an email address',
-            422,
+            'unprocessable',
             `links[${i}].contactEmail`,
           );
         if (!/^[0-9a-f]{64}$/.test(link.tokenHash))
           throw new DomainError(
             'invalid-token-hash',
             'A link stores the SHA-256 of its token',
-            422,
+            'unprocessable',
             `links[${i}].tokenHash`,
           );
       });
@@ -39,8 +42,8 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
     case 'RevokeLink': {
       coordinator(command.actor);
       const link = linkOf(state, command.linkId);
-      if (!link) throw new DomainError('link-not-found', 'No such link', 404);
-      if (link.revoked) throw new DomainError('link-revoked', 'That link is already revoked', 409);
+      if (!link) throw new DomainError('link-not-found', 'No such link', 'not-found');
+      if (link.revoked) throw new DomainError('link-revoked', 'That link is already revoked', 'conflict');
       return [
         {
           type: 'SubmissionLinkRevoked',
@@ -50,19 +53,19 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
     }
     case 'UseLink': {
       const link = linkOf(state, command.linkId);
-      if (!link) throw new DomainError('link-not-found', 'This link is not recognised', 404);
+      if (!link) throw new DomainError('link-not-found', 'This link is not recognised', 'not-found');
       if (link.revoked) {
         throw new DomainError(
           'link-revoked',
           'This link has been replaced or withdrawn. Ask the coordinator for a new one.',
-          410,
+          'gone',
         );
       }
       if (state.status !== 'open') {
         throw new DomainError(
           'link-expired',
           'This monitoring cycle has closed, so its link no longer works.',
-          410,
+          'gone',
         );
       }
       return [{ type: 'SubmissionLinkUsed', data: { linkId: link.linkId } }];
@@ -85,5 +88,5 @@ function linkOf(state: Exclude<CycleState, { status: 'none' }>, linkId: unknown)
 
 function coordinator(actor: Actor): void {
   if (actor.role !== 'coordinator')
-    throw new DomainError('forbidden', 'Only a coordinator can issue or revoke links', 403);
+    throw new DomainError('forbidden', 'Only a coordinator can issue or revoke links', 'forbidden');
 }

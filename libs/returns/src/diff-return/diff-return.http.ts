@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
-import { Actor, DomainError } from '../domain-error.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -69,7 +69,7 @@ export class DiffReturnHttp {
     const at = (version: number): ReturnState => foldReturnEvents(events.filter((e) => e.version <= version));
     const current = at(Number.MAX_SAFE_INTEGER);
     if (current.status === 'none' || !canSeeReturn(actor, current)) {
-      throw new DomainError('return-not-found', 'No such return', 404);
+      throw new DomainError('return-not-found', 'No such return', 'not-found');
     }
     const last = events[events.length - 1].version;
     for (const [field, version] of [
@@ -80,12 +80,13 @@ export class DiffReturnHttp {
         throw new DomainError(
           'version-not-found',
           `The return has no version ${version}; it is at ${last}`,
-          404,
+          'not-found',
           field,
         );
       }
     }
-    if (from > to) throw new DomainError('from-after-to', 'from must not be after to', 422, 'from');
+    if (from > to)
+      throw new DomainError('from-after-to', 'from must not be after to', 'unprocessable', 'from');
     const [before, after] = [at(from), at(to)] as Exclude<ReturnState, { status: 'none' }>[];
     return {
       returnId,

@@ -1,19 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CommandResult, metadataFor } from '../command-envelope.js';
-import { CYCLE_NAME, cycleNameOf, isScopedTo } from '../cycle/cycle-id.js';
+import {
+  Clock,
+  CommandResult,
+  CYCLE_NAME,
+  cycleNameOf,
+  isScopedTo,
+  DomainError,
+  samePartnershipOr404,
+} from '../../../kernel/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { initialCycle } from '../cycle/cycle.state.js';
-import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { PartnershipIndex } from '../partnership-index.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
 
 const cycleExists = () =>
-  new DomainError('cycle-exists', 'Your partnership already has a cycle of that name', 409, 'cycleId');
+  new DomainError('cycle-exists', 'Your partnership already has a cycle of that name', 'conflict', 'cycleId');
 
 @CommandHandler(DraftCycleCommand)
 export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
@@ -32,7 +37,7 @@ export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
       throw new DomainError(
         'cycle-id-not-scoped',
         `A new cycle's id is ${facts.partnershipId}~<name>, the name lower-case letters, digits and "-"`,
-        422,
+        'unprocessable',
         'cycleId',
       );
     }
@@ -41,7 +46,7 @@ export class DraftCycleHandler implements ICommandHandler<DraftCycleCommand> {
       throw new DomainError(
         'plan-not-found',
         `Partnership ${facts.partnershipId} has no plan ${facts.planId}`,
-        422,
+        'unprocessable',
         'planId',
       );
     }

@@ -12,12 +12,9 @@ import {
   NestedObject,
   Optional,
 } from '../../../http/src/index.js';
-import { ChasePolicyDto } from '../../../chasing/src/policy/chase-policy.dto.js';
-import { ChasePolicy } from '../../../chasing/src/policy/chase-policy.js';
-import { CommandResult } from '../command-envelope.js';
+import { ChasePolicyDto } from './chase-policy.dto.js';
+import { ChasePolicy, CommandResult, CYCLE_NAME, scopedCycleId, Actor } from '../../../kernel/src/index.js';
 import { CommandResultDto } from '../command-http.js';
-import { CYCLE_NAME, scopedCycleId } from '../cycle/cycle-id.js';
-import { Actor } from '../domain-error.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
 
 const SLUG = /^[a-z0-9-]{1,64}$/;

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 
 export interface AgencyExtensionResult {
   /** The cycle: it is not written, so its version is the one If-Match is checked against. */

@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { metadataFor } from '../command-envelope.js';
+import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { decideReturn } from '../return/return.decide.js';
 import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
@@ -31,21 +29,25 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
     const { envelope, cycleId, agencyId, dueDate, reason } = command;
     const { actor } = envelope;
     const { state: cycle, version } = await this.cycles.load(cycleId);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
     }
     // decideReturn says the same for each return; said first, a reviewer hears 403 even with nothing to extend.
     if (actor.role !== 'coordinator') {
-      throw new DomainError('forbidden', 'Only a coordinator can extend a deadline', 403);
+      throw new DomainError('forbidden', 'Only a coordinator can extend a deadline', 'forbidden');
     }
     const partnership = await this.plans.partnership(cycle.partnershipId);
     if (partnership.status === 'none' || !partnership.agencies.has(agencyId)) {
-      throw new DomainError('agency-not-found', `No agency ${agencyId}`, 404);
+      throw new DomainError('agency-not-found', `No agency ${agencyId}`, 'not-found');
     }
     if (cycle.status !== 'open') {
-      throw new DomainError(`cycle-${cycle.status}`, `Deadlines move only while the cycle is open`, 409);
+      throw new DomainError(
+        `cycle-${cycle.status}`,
+        `Deadlines move only while the cycle is open`,
+        'conflict',
+      );
     }
     const unresolved = (await this.returns.loadMany(cycle.returns.map((r) => r.returnId))).filter(
       ({ state }) => state.agencyId === agencyId && !isResolved(state.status),
@@ -54,7 +56,7 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
       throw new DomainError(
         'no-unresolved-returns',
         `${agencyId} has no return in this cycle still waiting to be approved`,
-        409,
+        'conflict',
       );
     }
     const appends = unresolved.map(({ state, version: at }) => ({

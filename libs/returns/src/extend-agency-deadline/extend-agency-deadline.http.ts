@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandEnvelope } from '../command-envelope.js';
+import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiVersionedWrite } from '../../../http/src/index.js';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 
 /** Gives one return a later due date; it is overdue only after that date. */
 export class ExtendDeadlineCommand extends Command<CommandResult> {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsCalendarDate } from '../../../http/src/fields.js';
+import { IsCalendarDate } from '../../../http/src/index.js';
 import { ReasonDto } from '../return/reason.dto.js';
 
 /** A later due date and why. Shared by the per-return and the per-agency extension. */

@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { toReturnView } from '../get-return/return-view.js';
 
@@ -33,7 +32,7 @@ export class GetCycleHttp {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     res.setHeader('ETag', `"${version}"`);
     const requested = state.status === 'drafted' ? [] : state.returns;

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { PartnershipIndex } from '../partnership-index.js';
 import { PlanView, toPlanView } from './plan-view.js';
 
@@ -35,7 +35,7 @@ export class GetPlanHttp {
     const id = planId ?? (await this.index.planIds(partnershipId)).at(-1);
     const plan = id ? await this.plans.plan(partnershipId, id) : { status: 'none' as const };
     if (plan.status === 'none')
-      throw new DomainError('plan-not-found', 'The partnership has no such plan', 404);
+      throw new DomainError('plan-not-found', 'The partnership has no such plan', 'not-found');
     return toPlanView(plan, await this.plans.partnership(partnershipId));
   }
 }

@@ -1,4 +1,4 @@
-import { PartnershipState, PlanState } from '../../../plan/src/plan.state.js';
+import { PartnershipState, PlanState } from '../../../plan/src/index.js';
 
 export interface PlanView {
   partnershipId: string;

@@ -2,10 +2,9 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
-import { Actor, DomainError } from '../domain-error.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnView, toReturnView } from './return-view.js';
@@ -50,7 +49,7 @@ export class GetReturnHttp {
     const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId), { asAt });
     const view = toReturnView(events, asAt ?? now, true);
     if (!view || !canSeeReturn(actor, view)) {
-      throw new DomainError('return-not-found', 'No such return', 404);
+      throw new DomainError('return-not-found', 'No such return', 'not-found');
     }
     // A past version is not one to write against.
     if (!asAt) res.setHeader('ETag', `"${view.version}"`);

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 
 export interface AgencyView {
   agencyId: string;
@@ -29,11 +29,11 @@ export class ListAgenciesHttp {
   ): Promise<{ partnershipId: string; name: string; agencies: AgencyView[] }> {
     samePartnershipOr404(actor, partnershipId, 'partnership');
     if (actor.role === 'agency-lead') {
-      throw new DomainError('forbidden', "Agency leads cannot list other agencies' contacts", 403);
+      throw new DomainError('forbidden', "Agency leads cannot list other agencies' contacts", 'forbidden');
     }
     const partnership = await this.plans.partnership(partnershipId);
     if (partnership.status === 'none') {
-      throw new DomainError('partnership-not-found', 'No such partnership', 404);
+      throw new DomainError('partnership-not-found', 'No such partnership', 'not-found');
     }
     return {
       partnershipId,

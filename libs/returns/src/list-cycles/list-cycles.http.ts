@@ -4,7 +4,7 @@ import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor } from '../../../http/src/index.js';
 import { CycleEvent, cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from '../cycle/cycle.state.js';
-import { Actor } from '../domain-error.js';
+import { Actor } from '../../../kernel/src/index.js';
 import { PartnershipIndex } from '../partnership-index.js';
 
 export interface CycleSummary {

@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Clock } from '../../../config/src/index.js';
+import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, Optional } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { ReturnView, toReturnView } from '../get-return/return-view.js';
 import { CycleNames } from '../cycle/cycle-names.js';
 import { canSeeReturn } from '../return/return-visibility.js';
@@ -60,7 +59,7 @@ export class ListReturnsHttp {
   ): Promise<{ cycleId: string; returns: ReturnSummary[] }> {
     const cycleId = await this.names.cycleId(actor.partnershipId, query.cycleId);
     const { state } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, state.partnershipId, 'cycle', cycleId);
     const requested = state.status === 'drafted' ? [] : state.returns;
     const streams = await this.store.readStreams<ReturnEvent>(

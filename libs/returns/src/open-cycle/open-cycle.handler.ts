@@ -1,16 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { mintLink } from '../../../auth/src/secrets.js';
-import { APP_CONFIG, AppConfig, Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CommandResult, metadataFor } from '../command-envelope.js';
+import {
+  mintLink,
+  Clock,
+  CommandResult,
+  DomainError,
+  samePartnershipOr404,
+} from '../../../kernel/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { evolveCycle } from '../cycle/cycle.state.js';
 import { decideLinks } from '../cycle/submission-links.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { DomainError, samePartnershipOr404 } from '../domain-error.js';
 import { returnStreamId } from '../return/return.events.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
 
@@ -30,7 +34,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
 
   async execute({ envelope, cycleId, measureRefs }: OpenCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
-    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 404);
+    if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);

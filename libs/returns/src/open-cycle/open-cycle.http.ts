@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, Matches } from 'class-validator';
-import { ID_PATTERNS } from '../well-formed/ids.js';
+import { ID_PATTERNS, CommandResult, Actor } from '../../../kernel/src/index.js';
 import type { Response } from 'express';
 import {
   ApiVersionedWrite,
@@ -11,9 +11,7 @@ import {
   Optional,
   versionFromIfMatch,
 } from '../../../http/src/index.js';
-import { CommandResult } from '../command-envelope.js';
 import { CommandResultDto } from '../command-http.js';
-import { Actor } from '../domain-error.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
 
 export class OpenCycleDto {

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 
 /** Hands a return to another agency of the partnership, whose leads then write it. */
 export class ReassignReturnCommand extends Command<CommandResult> {

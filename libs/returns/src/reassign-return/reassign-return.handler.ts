@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PlanRepository } from '../../../plan/src/plan.repository.js';
-import { CommandResult } from '../command-envelope.js';
-import { DomainError } from '../domain-error.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { CommandResult, DomainError } from '../../../kernel/src/index.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { ReassignReturnCommand } from './reassign-return.command.js';
 
@@ -26,7 +25,7 @@ export class ReassignReturnHandler implements ICommandHandler<ReassignReturnComm
           throw new DomainError(
             'unknown-agency',
             `The partnership has no agency ${toAgencyId} taking part`,
-            422,
+            'unprocessable',
             'toAgencyId',
           );
         }

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandEnvelope } from '../command-envelope.js';
+import { CommandEnvelope, ID_PATTERNS } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { ID_PATTERNS } from '../well-formed/ids.js';
 import type { Response } from 'express';
 import { ApiVersionedWrite } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';

@@ -31,7 +31,7 @@ describe('refuseOnClosedCycle', () => {
   it('freezes a return that was unresolved when the cycle closed', () => {
     for (const command of ['SaveReturnDraft', 'SubmitReturn', 'ExtendDeadline', 'WithdrawReturn'] as const) {
       expect(() => refuseOnClosedCycle(command, 'closed', given(requested))).toThrow(
-        expect.objectContaining({ code: 'cycle-closed', status: 409 }),
+        expect.objectContaining({ code: 'cycle-closed', kind: 'conflict' }),
       );
     }
   });

@@ -1,5 +1,5 @@
 import { CycleState } from '../cycle/cycle.state.js';
-import { DomainError } from '../domain-error.js';
+import { DomainError } from '../../../kernel/src/index.js';
 import { ReturnCommand } from './return.decide.js';
 import { LiveReturnState } from './return.state.js';
 
@@ -26,6 +26,6 @@ export function refuseOnClosedCycle(
   throw new DomainError(
     'cycle-closed',
     'This cycle is closed: its returns no longer change, except amendments to approved ones',
-    409,
+    'conflict',
   );
 }

@@ -1,6 +1,6 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
-import { escapeHtml } from '../../../mail/src/templates/escape-html.js';
+import { escapeHtml } from '../../../mail/src/index.js';
 
 const SCHEMES = ['http', 'https', 'mailto'];
 const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiVersionedWrite } from '../../../http/src/index.js';
 import { ApproveReturnCommand } from '../approve-return/approve-return.command.js';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 import { CommandResultDto, withETag, WriteEnvelope } from '../command-http.js';
 
 import { SaveReturnDraftCommand } from '../save-return-draft/save-return-draft.command.js';

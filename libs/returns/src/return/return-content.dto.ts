@@ -8,7 +8,7 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-import { NestedObjects, Optional } from '../../../http/src/fields.js';
+import { NestedObjects, Optional } from '../../../http/src/index.js';
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS } from './return-content.js';
 
 export const LIMITS = {

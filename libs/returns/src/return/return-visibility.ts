@@ -1,4 +1,4 @@
-import { Actor } from '../domain-error.js';
+import { Actor } from '../../../kernel/src/index.js';
 
 /**
  * Whether the actor may see this return at all. What they may not see is answered as missing (404), never as

@@ -1,4 +1,4 @@
-import type { Actor } from '../domain-error.js';
+import type { Actor } from '../../../kernel/src/index.js';
 import {
   coordinator,
   lead,
@@ -7,7 +7,7 @@ import {
   reviewer,
   thenError,
   viewer,
-} from '../testing/decide-spec.js';
+} from '../../../../test/support/decide-spec.js';
 import { ReturnContent } from './return-content.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { ReturnEvent } from './return.events.js';
@@ -103,7 +103,7 @@ describe('decideReturn', () => {
       ['ExtendDeadline', { type: 'ExtendDeadline', actor: coordinator, dueDate: '2020-05-31', reason: 'x' }],
       ['WithdrawReturn', { type: 'WithdrawReturn', actor: coordinator, reason: 'x' }],
     ])('%s is refused with return-not-found 404', (_name, command) => {
-      thenError(() => when(given(), command), 'return-not-found', 404);
+      thenError(() => when(given(), command), 'return-not-found', 'not-found');
     });
   });
 
@@ -148,32 +148,32 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories[status](), { type: 'SaveReturnDraft', actor: lead, content: partial }),
         code,
-        409,
+        'conflict',
       );
     });
 
-    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found, not-found)', () => {
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: otherLead, content: partial }),
         'return-not-found',
-        404,
+        'not-found',
       );
     });
 
-    it('is answered to an agency lead whose link names no agency as no return (return-not-found 404)', () => {
+    it('is answered to an agency lead whose link names no agency as no return (return-not-found, not-found)', () => {
       const noAgency: Actor = { id: 'ann', partnershipId: 'lsp', role: 'agency-lead' };
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: noAgency, content: partial }),
         'return-not-found',
-        404,
+        'not-found',
       );
     });
 
-    it('is refused to a viewer (forbidden 403)', () => {
+    it('is refused to a viewer (forbidden)', () => {
       thenError(
         () => when(given(requested), { type: 'SaveReturnDraft', actor: viewer, content: partial }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
 
@@ -185,7 +185,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(state, { type: 'SaveReturnDraft', actor: lead, content: full }),
         'return-not-found',
-        404,
+        'not-found',
       );
     });
   });
@@ -229,21 +229,25 @@ describe('decideReturn', () => {
       ['a NUL character', { comments: 'a\u0000b' }, 'comments'],
       ['half a surrogate pair', { caseStudies: [{ ...study, title: '\udc00' }] }, 'caseStudies[0].title'],
       ['a field no return has', { ragStatus: 'red' }, 'ragStatus'],
-    ])('refuses %s, in a draft and in a submission (malformed-content 422)', (_what, content, field) => {
-      const asContent = content as ReturnContent;
-      thenError(
-        () => when(given(requested), { type: 'SaveReturnDraft', actor: lead, content: asContent }),
-        'malformed-content',
-        422,
-        field,
-      );
-      thenError(
-        () => when(given(requested), { type: 'SubmitReturn', actor: lead, content: asContent, now: onTime }),
-        'malformed-content',
-        422,
-        field,
-      );
-    });
+    ])(
+      'refuses %s, in a draft and in a submission (malformed-content, unprocessable)',
+      (_what, content, field) => {
+        const asContent = content as ReturnContent;
+        thenError(
+          () => when(given(requested), { type: 'SaveReturnDraft', actor: lead, content: asContent }),
+          'malformed-content',
+          'unprocessable',
+          field,
+        );
+        thenError(
+          () =>
+            when(given(requested), { type: 'SubmitReturn', actor: lead, content: asContent, now: onTime }),
+          'malformed-content',
+          'unprocessable',
+          field,
+        );
+      },
+    );
 
     it('takes well-formed tables and case studies, and nulls for what is not written yet', () => {
       const content = {
@@ -286,7 +290,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(given(requested), { type: 'SubmitReturn', actor: lead, content: noRag, now: onTime }),
         'rag-required',
-        422,
+        'unprocessable',
         'rag',
       );
     });
@@ -295,7 +299,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(given(requested, saved(partial)), { type: 'SubmitReturn', actor: lead, now: onTime }),
         'rag-required',
-        422,
+        'unprocessable',
         'rag',
       );
     });
@@ -310,7 +314,7 @@ describe('decideReturn', () => {
             now: onTime,
           }),
         'narrative-required',
-        422,
+        'unprocessable',
         'narrative',
       );
     });
@@ -325,7 +329,7 @@ describe('decideReturn', () => {
             now: onTime,
           }),
         'narrative-required',
-        422,
+        'unprocessable',
         'narrative',
       );
     });
@@ -360,23 +364,23 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories[status](), { type: 'SubmitReturn', actor: lead, content: full, now: onTime }),
         code,
-        409,
+        'conflict',
       );
     });
 
-    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found, not-found)', () => {
       thenError(
         () => when(given(requested), { type: 'SubmitReturn', actor: otherLead, content: full, now: onTime }),
         'return-not-found',
-        404,
+        'not-found',
       );
     });
 
-    it('is refused to a viewer (forbidden 403)', () => {
+    it('is refused to a viewer (forbidden)', () => {
       thenError(
         () => when(given(requested), { type: 'SubmitReturn', actor: viewer, content: full, now: onTime }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
 
@@ -408,34 +412,54 @@ describe('decideReturn', () => {
       ['approved', 'return-approved'],
       ['withdrawn', 'return-withdrawn'],
     ] as const)('is refused when the return is %s (%s 409)', (status, code) => {
-      thenError(() => when(histories[status](), { type: 'ApproveReturn', actor: reviewer }), code, 409);
-    });
-
-    it('is refused to the agency lead whose return it is (forbidden 403)', () => {
-      thenError(() => when(histories.submitted(), { type: 'ApproveReturn', actor: lead }), 'forbidden', 403);
-    });
-
-    it('is answered to the lead of another agency as a return that does not exist (return-not-found 404)', () => {
       thenError(
-        () => when(histories.submitted(), { type: 'ApproveReturn', actor: otherLead }),
-        'return-not-found',
-        404,
+        () => when(histories[status](), { type: 'ApproveReturn', actor: reviewer }),
+        code,
+        'conflict',
       );
     });
 
-    it('is refused to a reviewer who saved a draft of this version (approver-edited 403)', () => {
+    it('is refused to the agency lead whose return it is (forbidden)', () => {
+      thenError(
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor: lead }),
+        'forbidden',
+        'forbidden',
+      );
+    });
+
+    it('is answered to the lead of another agency as a return that does not exist (return-not-found, not-found)', () => {
+      thenError(
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor: otherLead }),
+        'return-not-found',
+        'not-found',
+      );
+    });
+
+    it('is refused to a reviewer who saved a draft of this version (approver-edited, forbidden)', () => {
       const state = given(requested, saved(partial, 'rita'), submitted(full));
-      thenError(() => when(state, { type: 'ApproveReturn', actor: reviewer }), 'approver-edited', 403);
+      thenError(
+        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        'approver-edited',
+        'forbidden',
+      );
     });
 
-    it('is refused to a reviewer who submitted this version (approver-edited 403)', () => {
+    it('is refused to a reviewer who submitted this version (approver-edited, forbidden)', () => {
       const state = given(requested, submitted(full, 'rita'));
-      thenError(() => when(state, { type: 'ApproveReturn', actor: reviewer }), 'approver-edited', 403);
+      thenError(
+        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        'approver-edited',
+        'forbidden',
+      );
     });
 
-    it('is refused to a coordinator who saved a draft of this version (approver-edited 403)', () => {
+    it('is refused to a coordinator who saved a draft of this version (approver-edited, forbidden)', () => {
       const state = given(requested, saved(partial, 'cora'), submitted(full));
-      thenError(() => when(state, { type: 'ApproveReturn', actor: coordinator }), 'approver-edited', 403);
+      thenError(
+        () => when(state, { type: 'ApproveReturn', actor: coordinator }),
+        'approver-edited',
+        'forbidden',
+      );
     });
 
     it('a different reviewer may approve a version another reviewer edited', () => {
@@ -447,7 +471,11 @@ describe('decideReturn', () => {
 
     it('an editor of the version stays barred after a send back and resubmission', () => {
       const state = given(requested, saved(partial, 'rita'), submitted(full), sentBack(), submitted(amended));
-      thenError(() => when(state, { type: 'ApproveReturn', actor: reviewer }), 'approver-edited', 403);
+      thenError(
+        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        'approver-edited',
+        'forbidden',
+      );
     });
 
     it('after approval, an amendment’s editors start afresh: who edited the old version may approve the new', () => {
@@ -473,14 +501,22 @@ describe('decideReturn', () => {
         reopened(),
         submitted(amended, 'rita'),
       );
-      thenError(() => when(state, { type: 'ApproveReturn', actor: reviewer }), 'approver-edited', 403);
+      thenError(
+        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        'approver-edited',
+        'forbidden',
+      );
     });
 
     it.each([
       ['an agency lead', lead],
       ['a viewer', viewer],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
-      thenError(() => when(histories.submitted(), { type: 'ApproveReturn', actor }), 'forbidden', 403);
+    ])('is refused to %s (forbidden)', (_who, actor) => {
+      thenError(
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor }),
+        'forbidden',
+        'forbidden',
+      );
     });
   });
 
@@ -499,7 +535,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories.submitted(), { type: 'SendReturnBack', actor: reviewer, reason }),
         'reason-required',
-        422,
+        'unprocessable',
         'reason',
       );
     });
@@ -513,18 +549,18 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories[status](), { type: 'SendReturnBack', actor: reviewer, reason: 'Fix it' }),
         code,
-        409,
+        'conflict',
       );
     });
 
     it.each([
       ['an agency lead', lead],
       ['a viewer', viewer],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
+    ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(histories.submitted(), { type: 'SendReturnBack', actor, reason: 'Fix it' }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
 
@@ -581,7 +617,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories.approved(), { type: 'ReopenReturn', actor: coordinator, reason: ' ' }),
         'reason-required',
-        422,
+        'unprocessable',
         'reason',
       );
     });
@@ -590,11 +626,11 @@ describe('decideReturn', () => {
       ['a reviewer', reviewer],
       ['an agency lead', lead],
       ['a viewer', viewer],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
+    ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(histories.approved(), { type: 'ReopenReturn', actor, reason: 'Figures revised' }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
 
@@ -608,7 +644,7 @@ describe('decideReturn', () => {
         () =>
           when(histories[status](), { type: 'ReopenReturn', actor: coordinator, reason: 'Figures revised' }),
         code,
-        409,
+        'conflict',
       );
     });
 
@@ -677,7 +713,7 @@ describe('decideReturn', () => {
             reason: '',
           }),
         'reason-required',
-        422,
+        'unprocessable',
         'reason',
       );
     });
@@ -687,7 +723,7 @@ describe('decideReturn', () => {
         () =>
           when(histories.requested(), { type: 'ExtendDeadline', actor: coordinator, dueDate, reason: 'x' }),
         'due-date-not-later',
-        422,
+        'unprocessable',
         'dueDate',
       );
     });
@@ -697,7 +733,7 @@ describe('decideReturn', () => {
       thenError(
         () => when(state, { type: 'ExtendDeadline', actor: coordinator, dueDate: '2020-05-15', reason: 'x' }),
         'due-date-not-later',
-        422,
+        'unprocessable',
         'dueDate',
       );
       expect(
@@ -729,7 +765,7 @@ describe('decideReturn', () => {
             reason: 'x',
           }),
         'invalid-date',
-        422,
+        'unprocessable',
         'dueDate',
       );
     });
@@ -747,7 +783,7 @@ describe('decideReturn', () => {
             reason: 'x',
           }),
         code,
-        409,
+        'conflict',
       );
     });
 
@@ -755,12 +791,12 @@ describe('decideReturn', () => {
       ['a reviewer', reviewer],
       ['an agency lead', lead],
       ['a viewer', viewer],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
+    ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
         () =>
           when(histories.requested(), { type: 'ExtendDeadline', actor, dueDate: '2020-05-31', reason: 'x' }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
   });
@@ -806,7 +842,7 @@ describe('decideReturn', () => {
               reason: 'x',
             }),
           'invalid-id',
-          422,
+          'unprocessable',
           'toAgencyId',
         );
       },
@@ -822,7 +858,7 @@ describe('decideReturn', () => {
             reason: 'x',
           }),
         'same-agency',
-        422,
+        'unprocessable',
         'toAgencyId',
       );
     });
@@ -837,7 +873,7 @@ describe('decideReturn', () => {
             reason: ' ',
           }),
         'reason-required',
-        422,
+        'unprocessable',
         'reason',
       );
     });
@@ -856,18 +892,18 @@ describe('decideReturn', () => {
             reason: 'x',
           }),
         code,
-        409,
+        'conflict',
       );
     });
 
     it.each([
       ['a reviewer', reviewer],
       ['an agency lead', lead],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
+    ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(histories.requested(), { type: 'ReassignReturn', actor, toAgencyId: 'csp', reason: 'x' }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
   });
@@ -890,16 +926,16 @@ describe('decideReturn', () => {
       thenError(
         () => when(histories.requested(), { type: 'WithdrawReturn', actor: coordinator, reason: '' }),
         'reason-required',
-        422,
+        'unprocessable',
         'reason',
       );
     });
 
-    it('is refused when already withdrawn (return-withdrawn 409)', () => {
+    it('is refused when already withdrawn (return-withdrawn, conflict)', () => {
       thenError(
         () => when(histories.withdrawn(), { type: 'WithdrawReturn', actor: coordinator, reason: 'again' }),
         'return-withdrawn',
-        409,
+        'conflict',
       );
     });
 
@@ -907,11 +943,11 @@ describe('decideReturn', () => {
       ['a reviewer', reviewer],
       ['an agency lead', lead],
       ['a viewer', viewer],
-    ])('is refused to %s (forbidden 403)', (_who, actor) => {
+    ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(histories.requested(), { type: 'WithdrawReturn', actor, reason: 'Measure dropped' }),
         'forbidden',
-        403,
+        'forbidden',
       );
     });
 

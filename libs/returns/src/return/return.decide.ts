@@ -1,6 +1,11 @@
-import { CALENDAR_YEARS, isCalendarDate } from '../calendar-date.js';
-import { Actor, DomainError, requireReason } from '../domain-error.js';
-import { requireWellFormedId } from '../well-formed/ids.js';
+import {
+  CALENDAR_YEARS,
+  isCalendarDate,
+  Actor,
+  DomainError,
+  requireReason,
+  requireWellFormedId,
+} from '../../../kernel/src/index.js';
 import { requireWellFormedContent } from '../well-formed/well-formed-content.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
@@ -22,7 +27,7 @@ type Live = { status: ReturnStatus } & ReturnFacts;
 export function decideReturn(command: ReturnCommand, state: ReturnState): ReturnEvent[] {
   // Another agency's return is, to an agency lead, a return that does not exist: whatever they ask of it.
   if (state.status === 'none' || !agencyMaySee(command.actor, state)) {
-    throw new DomainError('return-not-found', 'No such return', 404);
+    throw new DomainError('return-not-found', 'No such return', 'not-found');
   }
   switch (command.type) {
     case 'SaveReturnDraft':
@@ -40,12 +45,17 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       const content =
         command.content === undefined ? state.content : requireWellFormedContent(command.content);
       if (!content.rag)
-        throw new DomainError('rag-required', 'Choose a RAG rating before submitting', 422, 'rag');
+        throw new DomainError(
+          'rag-required',
+          'Choose a RAG rating before submitting',
+          'unprocessable',
+          'rag',
+        );
       if (!content.narrative?.trim()) {
         throw new DomainError(
           'narrative-required',
           'Write the progress narrative before submitting',
-          422,
+          'unprocessable',
           'narrative',
         );
       }
@@ -59,7 +69,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
         throw new DomainError(
           'approver-edited',
           'You edited this return, so someone else must approve it',
-          403,
+          'forbidden',
         );
       }
       return [{ type: 'ReturnApproved', data: { content: state.content, by: command.actor.id } }];
@@ -81,7 +91,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
         throw new DomainError(
           'invalid-date',
           `The new due date must be a real date written YYYY-MM-DD, in the years ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`,
-          422,
+          'unprocessable',
           'dueDate',
         );
       }
@@ -89,7 +99,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
         throw new DomainError(
           'due-date-not-later',
           `The new due date must be after ${state.dueDate}`,
-          422,
+          'unprocessable',
           'dueDate',
         );
       }
@@ -101,7 +111,12 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       const reason = requireReason(command.reason, 'reassign a return');
       requireWellFormedId('slug', command.toAgencyId, 'toAgencyId');
       if (command.toAgencyId === state.agencyId) {
-        throw new DomainError('same-agency', 'The return already belongs to that agency', 422, 'toAgencyId');
+        throw new DomainError(
+          'same-agency',
+          'The return already belongs to that agency',
+          'unprocessable',
+          'toAgencyId',
+        );
       }
       return [
         {
@@ -125,7 +140,11 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
 
 function inStatus(state: Live, allowed: ReturnStatus[], verb: string): void {
   if (!allowed.includes(state.status)) {
-    throw new DomainError(`return-${state.status}`, `Cannot ${verb} a return that is ${state.status}`, 409);
+    throw new DomainError(
+      `return-${state.status}`,
+      `Cannot ${verb} a return that is ${state.status}`,
+      'conflict',
+    );
   }
 }
 
@@ -136,16 +155,17 @@ function agencyMaySee(actor: Actor, state: Live): boolean {
 function mayEdit(actor: Actor, _state: Live): void {
   if (actor.role === 'agency-lead') return;
   if (actor.role !== 'coordinator' && actor.role !== 'reviewer') {
-    throw new DomainError('forbidden', 'Your role cannot edit returns', 403);
+    throw new DomainError('forbidden', 'Your role cannot edit returns', 'forbidden');
   }
 }
 
 function mayReview(actor: Actor): void {
   if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 403);
+    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 
 function coordinatorOnly(actor: Actor, what: string): void {
-  if (actor.role !== 'coordinator') throw new DomainError('forbidden', `Only a coordinator can ${what}`, 403);
+  if (actor.role !== 'coordinator')
+    throw new DomainError('forbidden', `Only a coordinator can ${what}`, 'forbidden');
 }

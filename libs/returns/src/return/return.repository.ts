@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
-import { CommandEnvelope, CommandResult, metadataFor } from '../command-envelope.js';
-import { DomainError, samePartnershipOr404 } from '../domain-error.js';
+import {
+  Clock,
+  CommandEnvelope,
+  CommandResult,
+  DomainError,
+  samePartnershipOr404,
+} from '../../../kernel/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
@@ -64,7 +68,7 @@ export class ReturnRepository {
     check?: (state: ReturnFacts) => Promise<void>,
   ): Promise<CommandResult> {
     const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
-    if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 404);
+    if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandResult } from '../command-envelope.js';
+import { CommandResult } from '../../../kernel/src/index.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { SendReturnBackCommand } from './send-return-back.command.js';
 

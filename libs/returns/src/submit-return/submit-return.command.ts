@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { CommandEnvelope, CommandResult } from '../command-envelope.js';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 
 export class SubmitReturnCommand extends Command<CommandResult> {

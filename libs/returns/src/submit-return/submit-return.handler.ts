@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock } from '../../../config/src/index.js';
-import { CommandResult } from '../command-envelope.js';
+import { Clock, CommandResult } from '../../../kernel/src/index.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { SubmitReturnCommand } from './submit-return.command.js';
 

@@ -1,6 +1,5 @@
-import { DomainError } from '../domain-error.js';
+import { DomainError, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
 import { DIRECTIONS, RAGS, ReturnContent } from '../return/return-content.js';
-import { TEXT_FAULT_MESSAGES, textFault } from './storable-text.js';
 
 /**
  * The shape every stored return content has, checked by the rules themselves: HTTP validation already refuses
@@ -57,7 +56,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function malformed(field: string, message: string): DomainError {
-  return new DomainError('malformed-content', `${field} ${message}`, 422, field);
+  return new DomainError('malformed-content', `${field} ${message}`, 'unprocessable', field);
 }
 
 function text(value: unknown, field: string): void {

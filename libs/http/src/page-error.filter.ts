@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
-import { ProblemDetailsFilter } from '../../http/src/index.js';
-import { DomainError } from '../../returns/src/domain-error.js';
+import { DomainError } from '../../kernel/src/index.js';
+import { statusOf } from './domain-error-status.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
 
 interface ErrorPage {
   status: number;
@@ -16,7 +17,7 @@ export function errorPageFor(exception: unknown): ErrorPage {
   const code = exception instanceof DomainError ? exception.code : undefined;
   const status =
     exception instanceof DomainError
-      ? exception.status
+      ? statusOf(exception)
       : exception instanceof ConcurrencyError
         ? 409
         : exception instanceof HttpException
@@ -111,7 +112,11 @@ export function errorPageFor(exception: unknown): ErrorPage {
   }
 }
 
-/** Pages answer errors with a page; API clients asking for JSON still get problem+json. */
+/**
+ * Pages answer errors with a page; API clients asking for JSON still get problem+json. It lives at the HTTP edge
+ * (not in libs/web) because controllers of every feature use it; the page it renders, `pages/error`, is one of
+ * libs/web's views, which every app that serves pages configures.
+ */
 @Catch()
 export class PageErrorFilter implements ExceptionFilter {
   private readonly problems = new ProblemDetailsFilter();

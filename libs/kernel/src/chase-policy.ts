@@ -1,4 +1,4 @@
-import { DomainError } from '../../../returns/src/domain-error.js';
+import { DomainError } from './domain-error.js';
 
 /**
  * How a cycle chases the agencies that have not yet submitted. Chosen when the cycle is drafted and stored in
@@ -30,7 +30,12 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** The policy a cycle is drafted with: the defaults for whatever was not given, checked field by field. */
 export function resolveChasePolicy(given: Partial<ChasePolicy> | undefined): ChasePolicy {
   const invalid = (field: string, message: string) =>
-    new DomainError('invalid-chase-policy', message, 422, field ? `chasePolicy.${field}` : 'chasePolicy');
+    new DomainError(
+      'invalid-chase-policy',
+      message,
+      'unprocessable',
+      field ? `chasePolicy.${field}` : 'chasePolicy',
+    );
   // Shapes first: whatever reaches the event must be what a ChasePolicy is, not merely truthy.
   if (given !== undefined && !isPlainObject(given)) throw invalid('', 'The chase policy must be an object');
   if (given?.sendWindow !== undefined && !isPlainObject(given.sendWindow))

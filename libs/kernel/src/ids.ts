@@ -1,4 +1,4 @@
-import { DomainError } from '../domain-error.js';
+import { DomainError } from './domain-error.js';
 
 /**
  * The shapes of the ids that name streams and rows. An id outside them can never name anything, so the rules
@@ -8,7 +8,7 @@ export const ID_PATTERNS = {
   /** Partnerships, plans, cycles, agencies, themes: lower-case letters, digits and "-" (a UUID is one too). */
   slug: /^[a-z0-9-]{1,64}$/,
   /**
-   * A cycle: `<partnership>~<name>` (scoped per partnership, see cycle/cycle-id.ts), or a slug alone for cycles
+   * A cycle: `<partnership>~<name>` (scoped per partnership, see cycle-id.ts), or a slug alone for cycles
    * drafted before ids were scoped.
    */
   cycleId: /^[a-z0-9-]{1,64}(~[a-z0-9-]{1,64})?$/,
@@ -29,7 +29,12 @@ export function isWellFormedId(kind: IdKind, value: unknown): value is string {
 /** Refuses an id that cannot name anything, naming the field it came in. */
 export function requireWellFormedId(kind: IdKind, value: unknown, field: string): string {
   if (!isWellFormedId(kind, value)) {
-    throw new DomainError('invalid-id', `${field} is not a well-formed ${describe[kind]}`, 422, field);
+    throw new DomainError(
+      'invalid-id',
+      `${field} is not a well-formed ${describe[kind]}`,
+      'unprocessable',
+      field,
+    );
   }
   return value;
 }

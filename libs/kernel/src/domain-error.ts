@@ -1,14 +1,32 @@
-import { TEXT_FAULT_MESSAGES, textFault } from './well-formed/storable-text.js';
+import { TEXT_FAULT_MESSAGES, textFault } from './storable-text.js';
 
 /**
- * A rule said no. `code` is stable for clients; `status` is how the API answers: 409 when the thing's state
- * forbids it now, 422 when the request itself breaks a rule (missing reason, RAG not given).
+ * What kind of "no" a rule said. The rules know nothing of HTTP: the HTTP edge (libs/http, statusOf) answers each
+ * kind with its status, in one place.
+ * - 'forbidden': the actor's role or agency may not do this;
+ * - 'not-found': no such thing (or one the actor may not know of, answered the same);
+ * - 'conflict': the thing's state forbids it now (the default);
+ * - 'gone': it was there and is no longer usable, such as a link of a closed cycle;
+ * - 'unprocessable': the request itself breaks a rule (missing reason, RAG not given);
+ * - 'too-many': too many attempts; come back later.
  */
+export type DomainErrorKind = 'forbidden' | 'not-found' | 'conflict' | 'gone' | 'unprocessable' | 'too-many';
+
+export const DOMAIN_ERROR_KINDS: readonly DomainErrorKind[] = [
+  'forbidden',
+  'not-found',
+  'conflict',
+  'gone',
+  'unprocessable',
+  'too-many',
+];
+
+/** A rule said no. `code` is stable for clients; `kind` says what kind of refusal it is (see DomainErrorKind). */
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status: 403 | 404 | 409 | 410 | 422 | 429 = 409,
+    readonly kind: DomainErrorKind = 'conflict',
     readonly field?: string,
     /** More for the client, such as every problem of a rejected file; added to the problem+json body. */
     readonly details?: Record<string, unknown>,
@@ -31,10 +49,16 @@ export interface Actor {
 
 export function requireReason(reason: unknown, what: string): string {
   const trimmed = typeof reason === 'string' ? reason.trim() : '';
-  if (!trimmed) throw new DomainError('reason-required', `A reason is required to ${what}`, 422, 'reason');
+  if (!trimmed)
+    throw new DomainError('reason-required', `A reason is required to ${what}`, 'unprocessable', 'reason');
   const fault = textFault(trimmed);
   if (fault)
-    throw new DomainError('malformed-text', `The reason ${TEXT_FAULT_MESSAGES[fault]}`, 422, 'reason');
+    throw new DomainError(
+      'malformed-text',
+      `The reason ${TEXT_FAULT_MESSAGES[fault]}`,
+      'unprocessable',
+      'reason',
+    );
   return trimmed;
 }
 
@@ -50,6 +74,6 @@ export function samePartnershipOr404(
 ): void {
   const otherCycle = actor.cycleId !== undefined && cycleId !== undefined && actor.cycleId !== cycleId;
   if (actor.role !== 'system' && (actor.partnershipId !== partnershipId || otherCycle)) {
-    throw new DomainError(`${what}-not-found`, `No such ${what}`, 404);
+    throw new DomainError(`${what}-not-found`, `No such ${what}`, 'not-found');
   }
 }

@@ -1,4 +1,3 @@
-import { EventMetadata } from '../../event-store/src/index.js';
 import { Actor } from './domain-error.js';
 
 /** Who asks, under which request, and (for optimistic concurrency) which version they last saw. */
@@ -13,14 +12,4 @@ export interface CommandResult {
   id: string;
   version: number;
   status: string;
-}
-
-export function metadataFor(envelope: CommandEnvelope, reason?: string | null): EventMetadata {
-  return {
-    actorId: envelope.actor.id,
-    actorRole: envelope.actor.role,
-    correlationId: envelope.correlationId,
-    causationId: null,
-    ...(reason ? { reason } : {}),
-  };
 }

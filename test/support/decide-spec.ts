@@ -1,4 +1,4 @@
-import { Actor, DomainError } from '../domain-error.js';
+import { Actor, DomainError, DomainErrorKind } from '../../libs/kernel/src/index.js';
 
 /**
  * What the given-events / when-command / then-events specs of the domain rules share: the refusal check and
@@ -6,7 +6,12 @@ import { Actor, DomainError } from '../domain-error.js';
  */
 
 /** The command must be refused with exactly this DomainError (the field only when one is named). */
-export function thenError(act: () => unknown, code: string, status: number, field?: string): DomainError {
+export function thenError(
+  act: () => unknown,
+  code: string,
+  kind: DomainErrorKind,
+  field?: string,
+): DomainError {
   let caught: unknown;
   try {
     act();
@@ -15,7 +20,7 @@ export function thenError(act: () => unknown, code: string, status: number, fiel
   }
   expect(caught).toBeInstanceOf(DomainError);
   const error = caught as DomainError;
-  expect({ code: error.code, status: error.status, field: error.field }).toEqual({ code, status, field });
+  expect({ code: error.code, kind: error.kind, field: error.field }).toEqual({ code, kind, field });
   return error;
 }
 

@@ -1,5 +1,8 @@
-import { StoredEvent } from '../../event-store/src/index.js';
-import { mailOwedBy } from './outbox.js';
+import { StoredEvent } from '../../../libs/event-store/src/index.js';
+import { jobsFor, mailOwedBy as owedUnder } from '../../../libs/queues/src/index.js';
+import { REACTIONS } from './reactions.js';
+
+const mailOwedBy = (event: StoredEvent) => owedUnder(REACTIONS, event);
 
 let position = 0;
 const event = (streamId: string, type: string, data: object, version = 1): StoredEvent => ({
@@ -12,6 +15,28 @@ const event = (streamId: string, type: string, data: object, version = 1): Store
   metadata: { actorId: 'cora', actorRole: 'coordinator', correlationId: 'c' },
   recordedAt: new Date('2020-04-01T09:00:00Z'),
   transactionId: '1',
+});
+
+describe('the jobs an event causes, composed from every lib that reacts', () => {
+  it('gives each event the jobs of the lib that reacts to it: reporting, auth (links), chasing', () => {
+    const jobs = (e: StoredEvent) => jobsFor(REACTIONS, e).map((j) => [j.queue, j.name]);
+    expect(jobs(event('return:y1.S1', 'ReturnApproved', {}, 3))).toEqual([['reporting', 'project-return']]);
+    expect(jobs(event('cycle:y1', 'CycleDrafted', {}))).toEqual([['reporting', 'project-cycle']]);
+    expect(jobs(event('cycle:y1', 'SubmissionLinkIssued', { linkId: 'l1' }, 2))).toEqual([
+      ['mail', 'submission-link-mail'],
+    ]);
+    expect(jobs(event('return:y1.S1', 'ReturnSubmitted', {}, 2))).toEqual([['mail', 'submitted-mail']]);
+    const asked = event('chase:y1:kcc', 'ChaseRequested', {}, 4);
+    expect(jobsFor(REACTIONS, asked)).toEqual([
+      {
+        queue: 'chasing',
+        name: 'chase-agency',
+        data: { cycleId: 'y1', agencyId: 'kcc', step: 'now-4', kind: 'now' },
+        jobId: 'chase.y1.kcc.now-4',
+      },
+    ]);
+    expect(jobs(event('return:y1.S1', 'ReturnDraftSaved', {}, 2))).toEqual([]);
+  });
 });
 
 describe('mail owed by an event', () => {

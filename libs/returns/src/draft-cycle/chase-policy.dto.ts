@@ -10,7 +10,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { NestedObject, Optional } from '../../../http/src/fields.js';
+import { NestedObject, Optional } from '../../../http/src/index.js';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 

@@ -1,0 +1,46 @@
+import { AUTH_MIGRATIONS } from '../../../libs/auth/src/index.js';
+import { CHASING_MIGRATIONS } from '../../../libs/chasing/src/index.js';
+import { EVENT_STORE_MIGRATIONS } from '../../../libs/event-store/src/index.js';
+import { HTTP_MIGRATIONS } from '../../../libs/http/src/index.js';
+import { MAIL_MIGRATIONS } from '../../../libs/mail/src/index.js';
+import { REPORTING_MIGRATIONS } from '../../../libs/reporting/src/index.js';
+import { RETURNS_MIGRATIONS } from '../../../libs/returns/src/index.js';
+import { MIGRATIONS, timestampOf } from './migrations.js';
+
+describe('the one list of migrations, composed from the libs that own them', () => {
+  const owned = [
+    EVENT_STORE_MIGRATIONS,
+    MAIL_MIGRATIONS,
+    HTTP_MIGRATIONS,
+    RETURNS_MIGRATIONS,
+    AUTH_MIGRATIONS,
+    CHASING_MIGRATIONS,
+    REPORTING_MIGRATIONS,
+  ];
+
+  it('holds every migration of every lib once', () => {
+    expect(new Set(MIGRATIONS).size).toBe(MIGRATIONS.length);
+    expect([...MIGRATIONS].sort()).toEqual(owned.flat().sort());
+  });
+
+  it('is ordered by the timestamp at the end of each class name, as TypeORM runs them', () => {
+    const stamps = MIGRATIONS.map(timestampOf);
+    expect(stamps.every((t) => Number.isInteger(t) && t > 1_700_000_000_000)).toBe(true);
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    expect(MIGRATIONS.map((m) => m.name)).toEqual([
+      'EventStore1764000000000',
+      'ReportReturns1764000000100',
+      'DevMail1764000000200',
+      'Auth1764000000300',
+      'EventsByPartnership1764000000500',
+      'IdempotencyKeys1764000000600',
+      'ReportingTables1764000000650',
+      'Chasing1764000000700',
+      'ParkedEvents1765020000100',
+      'MailLedger1765030000100',
+      'AttemptThrottles1765040000100',
+      'StaffEmailPerPartnership1765050000100',
+      'ReportReturnsUnreadable1765060000300',
+    ]);
+  });
+});

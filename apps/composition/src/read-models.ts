@@ -1,0 +1,9 @@
+import { returnStatusReadModel } from '../../../libs/chasing/src/index.js';
+import { EventStore } from '../../../libs/event-store/src/index.js';
+import { ReadModel } from '../../../libs/projections/src/index.js';
+import { reportingReadModel } from '../../../libs/reporting/src/index.js';
+
+/** Every read model of the product: what `npm run projections:rebuild` rebuilds. Add new ones here. */
+export function readModels(store: EventStore): ReadModel[] {
+  return [reportingReadModel(store), returnStatusReadModel()];
+}

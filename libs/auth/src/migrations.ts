@@ -1,0 +1,10 @@
+import { Auth1764000000300 } from './migrations/1764000000300-auth.js';
+import { AttemptThrottles1765040000100 } from './migrations/1765040000100-attempt-throttles.js';
+import { StaffEmailPerPartnership1765050000100 } from './migrations/1765050000100-staff-email-per-partnership.js';
+
+/** The auth lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
+export const AUTH_MIGRATIONS = [
+  Auth1764000000300,
+  AttemptThrottles1765040000100,
+  StaffEmailPerPartnership1765050000100,
+];

@@ -1,0 +1,45 @@
+import { StoredEvent } from '../../event-store/src/index.js';
+import {
+  CHASING_JOBS,
+  chaseAgencyJob,
+  chaseMailJob,
+  OutboxJob,
+  QUEUES,
+  Reaction,
+  ReturnNoticeJob,
+} from '../../queues/src/index.js';
+
+/** The jobs chasing and its notices need from a stored event. */
+function chasingJobsFor(event: StoredEvent): OutboxJob[] {
+  const [, cycleId, agencyId] = event.streamId.split(':');
+  switch (event.type) {
+    case 'ChaseRequested':
+      return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
+    case 'AgencyChased': {
+      const d = event.data as { step: string; recipients: { email: string }[] };
+      return d.recipients.map((r) => chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }));
+    }
+    case 'ReturnSentBack':
+    case 'ReturnSubmitted': {
+      const data: ReturnNoticeJob = {
+        returnId: event.streamId.replace(/^return:/, ''),
+        version: event.version,
+        eventPosition: event.globalPosition,
+      };
+      const sentBack = event.type === 'ReturnSentBack';
+      return [
+        {
+          queue: QUEUES.mail,
+          name: sentBack ? CHASING_JOBS.sentBackMail : CHASING_JOBS.submittedMail,
+          data,
+          jobId: `${sentBack ? 'sent-back' : 'submitted'}-${event.globalPosition}`,
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Which jobs an event causes for chasing: chases asked for, chase mails, and the notices of returns. */
+export const CHASING_REACTIONS: readonly Reaction[] = [chasingJobsFor];

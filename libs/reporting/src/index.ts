@@ -1,0 +1,14 @@
+// The door of libs/reporting, the only way in for other libs, apps, scripts, benchmarks and tests:
+// the report read model, the report in its formats, cycle status, publishing.
+export * from './migrations.js';
+export * from './reactions.js';
+export * from './reporting-read-model.js';
+export * from './cycle-status/cycle-status.from-events.js';
+export * from './project-cycle/project-cycle.js';
+export * from './project-return/project-return.js';
+export * from './publish-report/publish-report.command.js';
+export * from './report-formats/narrative-text.js';
+export * from './report-formats/report-csv.js';
+export * from './report-formats/report-rows.js';
+export * from './reporting-lock/reporting-lock.js';
+export * from './reporting.module.js';

@@ -1,0 +1,14 @@
+import { ReportReturn } from './report-return.entity.js';
+import { ReportReturns1764000000100 } from './migrations/1764000000100-report-returns.js';
+import { ReportingTables1764000000650 } from './migrations/1764000000650-reporting-tables.js';
+import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
+
+/** The reporting lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
+export const REPORTING_MIGRATIONS = [
+  ReportReturns1764000000100,
+  ReportingTables1764000000650,
+  ReportReturnsUnreadable1765060000300,
+];
+
+/** The TypeORM entities of the reporting tables. */
+export const REPORTING_ENTITIES = [ReportReturn];

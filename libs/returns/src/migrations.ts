@@ -1,0 +1,4 @@
+import { EventsByPartnership1764000000500 } from './migrations/1764000000500-events-by-partnership.js';
+
+/** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
+export const RETURNS_MIGRATIONS = [EventsByPartnership1764000000500];

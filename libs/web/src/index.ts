@@ -1,0 +1,6 @@
+// The door of libs/web, the only way in for other libs, apps, scripts, benchmarks and tests:
+// the GOV.UK pages and how an app serves them.
+export * from './configure-web.js';
+export * from './csrf.js';
+export * from './review.pages.js';
+export * from './web.module.js';
