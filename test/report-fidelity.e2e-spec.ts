@@ -143,7 +143,9 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
     expect(c3.tables).toEqual([NEET_TABLE]);
     expect(c3.agency).toBe("Sevenoaks District Local Children's Partnership Group (Kent County Council)");
 
-    expect(report.appendix.caseStudies).toEqual([
+    expect(report.appendices).toHaveLength(1);
+    expect(report.appendices[0]).toMatchObject({ number: 1, heading: 'Appendix 1 - Partner Case Studies' });
+    expect(report.appendices[0].groups).toEqual([
       {
         themeId: 'safe-communities',
         title: 'Safe Communities',
@@ -151,7 +153,7 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
           expect.objectContaining({
             measureRef: 'S1',
             title: c.title,
-            agency: c.agency,
+            organisation: c.agency,
             sections: c.sections.map((s) => ({ ...s, bodyHtml: renderNarrative(s.body) })),
           }),
         ),

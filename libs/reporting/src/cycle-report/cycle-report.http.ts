@@ -7,6 +7,7 @@ import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository } from '../../../returns/src/index.js';
+import { readPublishedReport } from '../publish-report/published-report-json.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
@@ -90,7 +91,7 @@ export class CycleReportHttp {
         response.send(publication.body);
         return;
       }
-      const report = this.visibleTo(actor, JSON.parse(publication.body) as CycleReport);
+      const report = this.visibleTo(actor, readPublishedReport(publication.body));
       const provenance = {
         published: {
           publication: publication.publication,

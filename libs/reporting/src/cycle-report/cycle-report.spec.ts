@@ -72,13 +72,13 @@ describe('buildCycleReport', () => {
     // Withdrawn returns are neither reported nor awaited.
     expect(caring.measures.map((m) => m.ref)).toEqual(['C1']);
     expect(caring.awaiting).toEqual([]);
-    expect(report.appendix.caseStudies.map((t) => [t.title, t.caseStudies.map((c) => c.title)])).toEqual([
+    expect(report.appendices.map((a) => a.heading)).toEqual(['Appendix 1 - Partner Case Studies']);
+    const [appendix] = report.appendices;
+    expect(appendix.groups.map((t) => [t.title, t.caseStudies.map((c) => c.title)])).toEqual([
       ['Safe Communities', ['DAVSS']],
       ['Caring Communities', ['HERO']],
     ]);
-    expect(report.appendix.caseStudies[1].caseStudies[0].sections[0].bodyHtml).toBe(
-      '<ul>\n<li>a</li>\n</ul>',
-    );
+    expect(appendix.groups[1].caseStudies[0].sections[0].bodyHtml).toBe('<ul>\n<li>a</li>\n</ul>');
   });
 
   it('shows each measure’s RAG trend over earlier cycles and the DOT the previous approved RAG suggests', () => {
@@ -136,7 +136,7 @@ describe('buildCycleReport', () => {
       [['C1'], []],
     ]);
     expect(report.headline).toMatchObject({ rated: 1, green: 1, notRated: 1, onTargetPercent: 100 });
-    expect(report.appendix.caseStudies.map((t) => t.title)).toEqual(['Caring Communities']);
+    expect(report.appendices.flatMap((a) => a.groups.map((t) => t.title))).toEqual(['Caring Communities']);
   });
 });
 

@@ -58,11 +58,47 @@ export interface AwaitingMeasure {
 }
 
 export interface ReportCaseStudy {
-  measureRef: string;
-  agencyId: string;
+  /** The measure it belongs to, or null for a study that belongs to none. */
+  measureRef: string | null;
+  /** The agency whose return brought it, or null for one the coordinator entered in an appendix. */
+  agencyId: string | null;
   title: string;
-  agency: string;
+  /** The organisation it is by or about, as typed ("Kent Police"). */
+  organisation: string;
+  /** Its author and their role, where given ("Lucy Soper, Job Coach"). */
+  author: string | null;
   sections: { heading: string; body: string; bodyHtml: string }[];
+}
+
+export interface LegacyAppendixTheme {
+  themeId: string;
+  title: string;
+  caseStudies: {
+    measureRef: string | null;
+    agencyId: string | null;
+    title: string;
+    agency: string;
+    sections: { heading: string; body: string; bodyHtml: string }[];
+  }[];
+}
+
+/** Case studies printed under one heading of an appendix: a theme's title, or none (title null). */
+export interface ReportAppendixGroup {
+  themeId: string | null;
+  title: string | null;
+  caseStudies: ReportCaseStudy[];
+}
+
+export interface ReportAppendix {
+  /** Its place among the report's appendices, from 1: "Appendix 1". */
+  number: number;
+  /** "Appendix 1 - Partner Case Studies" */
+  heading: string;
+  title: string;
+  /** Markdown, as entered, and as safe HTML; empty when it has none. */
+  introduction: string;
+  introductionHtml: string;
+  groups: ReportAppendixGroup[];
 }
 
 export interface ReportTheme {
@@ -93,6 +129,8 @@ export interface CycleReport {
   label: string;
   /** "April 2019 - March 2020" */
   period: string;
+  /** The heading of the progress column and the year the report covers: "Year 1 2019/20 (April 2019 - March 2020)". */
+  yearHeading: string;
   periodStart: string;
   periodEnd: string;
   cycleStatus: string;
@@ -107,7 +145,13 @@ export interface CycleReport {
     onTargetPercent: number | null;
   };
   themes: ReportTheme[];
-  appendix: { caseStudies: { themeId: string; title: string; caseStudies: ReportCaseStudy[] }[] };
+  /** In the order they are printed; only appendices with something in them. */
+  appendices: ReportAppendix[];
+  /**
+   * @deprecated The case studies of the appendices by theme, in the shape the API gave before a report had
+   * appendices of its own; kept so that existing clients go on reading them. Use `appendices`.
+   */
+  appendix: { caseStudies: LegacyAppendixTheme[] };
 }
 
 const byPosition = (a: { position: number }, b: { position: number }) => a.position - b.position;
@@ -115,7 +159,7 @@ const byPosition = (a: { position: number }, b: { position: number }) => a.posit
 /**
  * The monitoring report in the seed's structure: title, partnership and period; the headline; then each theme
  * in the plan's order with its heading, lead agencies, priorities and the table of its measures; then the
- * appendix of case studies by theme. Pure: the same input always gives the same report, byte for byte.
+ * appendices of case studies. Pure: the same input always gives the same report, byte for byte.
  */
 export function buildCycleReport(input: ReportInput): CycleReport {
   const { cycle, plan } = input;
@@ -191,28 +235,36 @@ export function buildCycleReport(input: ReportInput): CycleReport {
     };
   });
 
-  const caseStudies = themes.map((theme) => ({
-    themeId: theme.themeId,
-    title: theme.title,
-    caseStudies: live
-      .filter((r) => r.themeId === theme.themeId && r.approved)
-      .sort(
-        (a, b) => position(a.measureRef) - position(b.measureRef) || a.measureRef.localeCompare(b.measureRef),
-      )
-      .flatMap((r) =>
-        (r.approved!.content.caseStudies ?? []).map((study) => ({
-          measureRef: r.measureRef,
-          agencyId: r.agencyId,
-          title: study.title,
-          agency: study.agency,
-          sections: study.sections.map((s) => ({
-            heading: s.heading,
-            body: s.body,
-            bodyHtml: renderNarrative(s.body),
+  // Until a cycle has appendices of its own, every approved return's case studies make Appendix 1, by theme.
+  const groups = themes
+    .map((theme): ReportAppendixGroup => ({
+      themeId: theme.themeId,
+      title: theme.title,
+      caseStudies: live
+        .filter((r) => r.themeId === theme.themeId && r.approved)
+        .sort(
+          (a, b) =>
+            position(a.measureRef) - position(b.measureRef) || a.measureRef.localeCompare(b.measureRef),
+        )
+        .flatMap((r) =>
+          (r.approved!.content.caseStudies ?? []).map((study): ReportCaseStudy => ({
+            measureRef: r.measureRef,
+            agencyId: r.agencyId,
+            title: study.title,
+            organisation: study.agency,
+            author: null,
+            sections: study.sections.map((s) => ({
+              heading: s.heading,
+              body: s.body,
+              bodyHtml: renderNarrative(s.body),
+            })),
           })),
-        })),
-      ),
-  }));
+        ),
+    }))
+    .filter((g) => g.caseStudies.length > 0);
+  const appendices = numberAppendices([
+    { heading: '', title: 'Partner Case Studies', introduction: '', introductionHtml: '', number: 0, groups },
+  ]);
 
   return {
     cycleId: cycle.cycleId,
@@ -223,14 +275,47 @@ export function buildCycleReport(input: ReportInput): CycleReport {
     plan: plan.title,
     label: cycle.label,
     period: periodWords(cycle.periodStart, cycle.periodEnd),
+    yearHeading: `${cycle.label} (${periodWords(cycle.periodStart, cycle.periodEnd)})`,
     periodStart: cycle.periodStart,
     periodEnd: cycle.periodEnd,
     cycleStatus: cycle.status,
     asAt: input.asAt?.toISOString() ?? null,
     headline: headline(themes),
     themes,
-    appendix: { caseStudies: caseStudies.filter((t) => t.caseStudies.length > 0) },
+    appendices,
+    appendix: legacyAppendix(appendices),
   };
+}
+
+/** The appendices' case studies that sit under a theme, by theme, as the API gave them before appendices. */
+export function legacyAppendix(appendices: ReportAppendix[]): CycleReport['appendix'] {
+  const themes = new Map<string, LegacyAppendixTheme>();
+  for (const group of appendices.flatMap((a) => a.groups)) {
+    if (group.themeId === null) continue;
+    const theme = themes.get(group.themeId) ?? {
+      themeId: group.themeId,
+      title: group.title ?? '',
+      caseStudies: [],
+    };
+    theme.caseStudies.push(
+      ...group.caseStudies.map(({ measureRef, agencyId, title, organisation, sections }) => ({
+        measureRef,
+        agencyId,
+        title,
+        agency: organisation,
+        sections,
+      })),
+    );
+    themes.set(group.themeId, theme);
+  }
+  return { caseStudies: [...themes.values()] };
+}
+
+/** Drops the empty appendices and numbers the rest in order: "Appendix 1 - Partner Case Studies". */
+export function numberAppendices(appendices: ReportAppendix[]): ReportAppendix[] {
+  return appendices
+    .filter((a) => a.groups.some((g) => g.caseStudies.length > 0))
+    .map((a, i) => ({ ...a, number: i + 1, heading: `Appendix ${i + 1} - ${a.title}` }));
 }
 
 /**
@@ -243,15 +328,20 @@ export function restrictToAgency(report: CycleReport, agencyId: string): CycleRe
     const awaiting = theme.awaiting.filter((m) => m.agencyId === agencyId);
     return { ...theme, measures, awaiting, counts: countRags(measures, awaiting) };
   });
+  const appendices = numberAppendices(
+    report.appendices.map((a) => ({
+      ...a,
+      groups: a.groups
+        .map((g) => ({ ...g, caseStudies: g.caseStudies.filter((c) => c.agencyId === agencyId) }))
+        .filter((g) => g.caseStudies.length > 0),
+    })),
+  );
   return {
     ...report,
     headline: headline(themes),
     themes,
-    appendix: {
-      caseStudies: report.appendix.caseStudies
-        .map((t) => ({ ...t, caseStudies: t.caseStudies.filter((c) => c.agencyId === agencyId) }))
-        .filter((t) => t.caseStudies.length > 0),
-    },
+    appendices,
+    appendix: legacyAppendix(appendices),
   };
 }
 

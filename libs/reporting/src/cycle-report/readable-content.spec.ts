@@ -131,8 +131,8 @@ describe('a report of returns stored malformed', () => {
     expect(measures.map((m) => m.ref)).toEqual(refs);
     shapes.forEach(([shape, { unreadable, shown }], i) => {
       expect([shape, (measures[i].unreadable ?? []).map((p) => p.part)]).toEqual([shape, unreadable]);
-      const studies = report.appendix.caseStudies
-        .flatMap((t) => t.caseStudies)
+      const studies = report.appendices
+        .flatMap((a) => a.groups.flatMap((t) => t.caseStudies))
         .filter((c) => c.measureRef === refs[i]);
       const json = JSON.stringify([measures[i], studies]);
       for (const text of shown) expect([shape, text, json.includes(text)]).toEqual([shape, text, true]);

@@ -227,8 +227,8 @@ describe('the report as XLSX', () => {
     expect(tables.getCell('A2').value).toBe('District');
     expect(tables.getCell('B3').value).toBe('1,930');
     const studies = book.getWorksheet('Case studies')!;
-    expect(studies.getCell('B2').value).toBe(`Case ${hostile}`);
-    expect(studies.getCell('E2').value).toBe('• Jane');
+    expect(studies.getCell('C2').value).toBe(`Case ${hostile}`);
+    expect(studies.getCell('F2').value).toBe('• Jane');
   });
 
   it('holds every measure and table of a report written over many turns, in the plan’s order', async () => {

@@ -50,7 +50,7 @@ td.progress { overflow-wrap: anywhere; }
 tr.awaiting td { color: #505a5f; font-style: italic; }
 .unreadable { border-left: 4px solid #d4351c; padding-left: 6px; margin-top: 6px; }
 .case-study { border-top: 1px solid #b1b4b6; padding-top: 6px; margin-top: 10px; }
-.agency { color: #505a5f; }
+.organisation { color: #505a5f; }
 @media print {
   body { padding: 0; max-width: none; font-size: 9pt; }
   .rag, .chip, .rag-counts li, thead th, .provenance, .rag-chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -99,7 +99,7 @@ ${provenanceBlock(report, provenance)}
 ${ragChartSvg(report)}
 </section>
 ${report.themes.map((theme) => themeSection(report, theme)).join('\n')}
-${appendix(report)}
+${appendices(report)}
 </body>
 </html>
 `;
@@ -183,23 +183,27 @@ function returnTable(table: ReturnTable): string {
 </table>`;
 }
 
-function appendix(report: CycleReport): string {
-  if (report.appendix.caseStudies.length === 0) return '';
-  return `<section class="appendix">
-<h2>Appendix 1 - Partner Case Studies</h2>
-${report.appendix.caseStudies
+function appendices(report: CycleReport): string {
+  return report.appendices
+    .map(
+      (appendix) => `<section class="appendix" id="appendix-${appendix.number}">
+<h2>${e(appendix.heading)}</h2>
+${appendix.introductionHtml ? `<div class="introduction">${appendix.introductionHtml}</div>` : ''}
+${appendix.groups
   .map(
-    (theme) => `<h3>${e(theme.title)}</h3>
-${theme.caseStudies
-  .map(
-    (c) => `<article class="case-study">
+    (group) =>
+      `${group.title ? `<h3>${e(group.title)}</h3>\n` : ''}${group.caseStudies
+        .map(
+          (c) => `<article class="case-study">
 <h4>${e(c.title)}</h4>
-<p class="agency">${e(c.agency)} (measure ${e(c.measureRef)})</p>
-${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${renderNarrative(s.body)}`).join('\n')}
+<p class="organisation">${e([c.organisation, c.author].filter(Boolean).join(' - '))}</p>
+${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
 </article>`,
-  )
-  .join('\n')}`,
+        )
+        .join('\n')}`,
   )
   .join('\n')}
-</section>`;
+</section>`,
+    )
+    .join('\n');
 }

@@ -113,20 +113,35 @@ async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
 }
 
 async function writeCaseStudies(studies: Sheet, report: CycleReport): Promise<void> {
-  studies.columns = [{ width: 24 }, { width: 40 }, { width: 30 }, { width: 30 }, { width: 100 }];
-  studies.addRow(['Theme', 'Title', 'Agency', 'Section', 'Text']).font = { bold: true };
+  studies.columns = [
+    { width: 30 },
+    { width: 24 },
+    { width: 40 },
+    { width: 30 },
+    { width: 30 },
+    { width: 100 },
+  ];
+  studies.addRow(['Appendix', 'Theme', 'Title', 'Organisation', 'Section', 'Text']).font = { bold: true };
   let written = 0;
-  for (const theme of report.appendix.caseStudies) {
-    for (const study of theme.caseStudies) {
-      for (const section of study.sections) {
-        const added = studies.addRow(
-          fit([theme.title, study.title, study.agency, section.heading, narrativeText(section.body)]),
-        );
-        added.alignment = { vertical: 'top', wrapText: true };
-        added.commit();
-        if (++written % ROWS_PER_TURN === 0) await nextTurn();
+  for (const appendix of report.appendices)
+    for (const group of appendix.groups) {
+      for (const study of group.caseStudies) {
+        for (const section of study.sections) {
+          const added = studies.addRow(
+            fit([
+              appendix.heading,
+              group.title ?? '',
+              study.title,
+              study.organisation,
+              section.heading,
+              narrativeText(section.body),
+            ]),
+          );
+          added.alignment = { vertical: 'top', wrapText: true };
+          added.commit();
+          if (++written % ROWS_PER_TURN === 0) await nextTurn();
+        }
       }
     }
-  }
   studies.commit();
 }
