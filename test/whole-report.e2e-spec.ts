@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { renderNarrative } from '../libs/returns/src/index.js';
+import {
+  NEET_TABLE,
+  SEVENOAKS_2019_20_LEAD_AGENCIES,
+  SEVENOAKS_2019_20_RETURNS,
+} from './fixtures/sevenoaks-2019-20-returns.js';
+import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
+import { openCycle, projectionsSettled } from './support/reporting.js';
+
+type Measure = {
+  ref: string;
+  rag: string;
+  narrative: string;
+  narrativeHtml: string;
+  comments: string | null;
+};
+
+/**
+ * The whole Sevenoaks 2019/20 report, all 27 measures as the seed prints them, entered through the API as the
+ * three users would: the coordinator loads the plan and opens the year, each agency lead drafts and submits
+ * its returns (one is sent back and fixed), reviewers approve, the coordinator closes the year and publishes.
+ * The publication is then read in every format it is offered in.
+ */
+describe('the whole Sevenoaks 2019/20 report, entered and published through the API (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  const refs = Object.keys(SEVENOAKS_2019_20_RETURNS);
+  const published = (format?: string) =>
+    `/cycles/${encodeURIComponent(cycleId)}/report?published=latest${format ? `&format=${format}` : ''}`;
+  const download = async (path: string) => {
+    const res = await fetch(`${product.baseUrl}${path}`, { headers: as.coordinator });
+    expect([path, res.status]).toEqual([path, 200]);
+    return res.arrayBuffer();
+  };
+
+  beforeAll(async () => {
+    product = await startProduct('whole_report');
+    call = http(product.baseUrl);
+  });
+  afterAll(() => product.stop());
+
+  it('takes all 27 returns from their agency leads through review to a publication', async () => {
+    const imported = await call('POST', '/plan/import', as.coordinator, {
+      yaml: readFileSync(SEVENOAKS_FILE, 'utf8'),
+    });
+    expect(imported.status).toBe(200);
+    cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'year-1-2019-20',
+      label: 'Year 1 2019/20',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2030-04-30',
+    });
+    const returnId = (ref: string) => `${encodeURIComponent(cycleId)}.${ref}`;
+
+    for (const ref of refs) {
+      const lead = as.lead(SEVENOAKS_2019_20_LEAD_AGENCIES[ref]);
+      const content = SEVENOAKS_2019_20_RETURNS[ref];
+      expect([ref, (await call('PUT', `/returns/${returnId(ref)}/draft`, lead, content)).status]).toEqual([
+        ref,
+        200,
+      ]);
+      expect([ref, (await call('POST', `/returns/${returnId(ref)}/submit`, lead, content)).status]).toEqual([
+        ref,
+        200,
+      ]);
+    }
+    // C3 goes back once for its table, and comes back unchanged in substance.
+    const back = await call('POST', `/returns/${returnId('C3')}/send-back`, as.reviewer, {
+      reason: 'Please add the NEET table for all districts',
+    });
+    expect(back.status).toBe(200);
+    const c3Lead = as.lead(SEVENOAKS_2019_20_LEAD_AGENCIES.C3);
+    expect(
+      (await call('POST', `/returns/${returnId('C3')}/submit`, c3Lead, SEVENOAKS_2019_20_RETURNS.C3)).status,
+    ).toBe(200);
+    for (const [i, ref] of refs.entries()) {
+      const reviewer = i % 2 === 0 ? as.reviewer : as.reviewer2;
+      expect([ref, (await call('POST', `/returns/${returnId(ref)}/approve`, reviewer)).status]).toEqual([
+        ref,
+        200,
+      ]);
+    }
+    await projectionsSettled(product);
+    expect(
+      (await call('POST', `/cycles/${encodeURIComponent(cycleId)}/close`, as.coordinator, {})).status,
+    ).toBe(200);
+    const publication = await call('POST', `/cycles/${encodeURIComponent(cycleId)}/publish`, as.coordinator);
+    expect(publication.status).toBe(201);
+  }, 120_000);
+
+  it('publishes every theme and measure in the seed’s order, word for word, with the 96% headline', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body;
+    expect(report.headline).toMatchObject({
+      text: '96% of measures on target',
+      rated: 27,
+      measures: 27,
+      green: 26,
+      amber: 1,
+      red: 0,
+      notRated: 0,
+    });
+    expect(report.themes.map((t: { heading: string }) => t.heading)).toEqual([
+      'Safe Communities - A safer place to live work and travel',
+      'Caring Communities - Where children are given the best start and people can be supported to live independent lives',
+      'Green Environment - Where people can enjoy high quality urban and rural environments',
+      'Healthy Environment - Where people have healthy lifestyles, access to quality healthcare and health inequalities are reduced',
+      'Dynamic Economy - A thriving local economy where businesses flourish, where people have skills for employment and tourism is supported',
+      'Sustainable Economy - Where people can live, work and travel more easily and are empowered to shape their community',
+    ]);
+    const measures: Measure[] = report.themes.flatMap((t: { measures: Measure[] }) => t.measures);
+    expect(measures.map((m) => m.ref)).toEqual(refs);
+    for (const m of measures) {
+      const entered = SEVENOAKS_2019_20_RETURNS[m.ref];
+      expect([m.ref, m.rag, m.narrative, m.comments]).toEqual([
+        m.ref,
+        entered.rag,
+        entered.narrative,
+        entered.comments ?? null,
+      ]);
+      expect([m.ref, m.narrativeHtml]).toEqual([m.ref, renderNarrative(entered.narrative)]);
+    }
+    // Sub-bullets stay under their bullet, as the seed nests them.
+    expect(measures.find((m) => m.ref === 'S2')!.narrativeHtml).toMatch(/<li>[^<]*<ul>\n<li>/);
+    const c3 = report.themes[1].measures.find((m: { ref: string }) => m.ref === 'C3');
+    expect(c3.tables).toEqual([NEET_TABLE]);
+  });
+
+  it('prints every measure and every NEET figure in the published HTML', async () => {
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    let from = 0;
+    for (const ref of refs) {
+      const at = html.indexOf(`id="measure-${ref}"`, from);
+      expect([ref, at > from]).toEqual([ref, true]);
+      from = at;
+    }
+    for (const ref of refs) expect(html).toContain(renderNarrative(SEVENOAKS_2019_20_RETURNS[ref].narrative));
+    const cells = [...NEET_TABLE.header, ...NEET_TABLE.rows.flat()].filter((c) => c.trim() !== '');
+    for (const cell of cells) expect([cell, html.includes(`>${escape(cell)}</t`)]).toEqual([cell, true]);
+  });
+
+  it('has every measure in the published CSV and XLSX', async () => {
+    const csv = parse(Buffer.from(await download(published('csv'))).toString('utf8'), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    const refColumn = Object.keys(csv[0]).find((k) => /^ref$/i.test(k))!;
+    expect(csv.map((row) => row[refColumn])).toEqual(refs);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const sheet = book.getWorksheet('Measures')!;
+    const inSheet: string[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) inSheet.push(String(row.getCell(2).value));
+    });
+    expect(inSheet).toEqual(refs);
+  });
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'prints the published PDF with every measure and the headline in its text',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-'));
+      const file = join(dir, 'report.pdf');
+      writeFileSync(file, Buffer.from(await download(published('pdf'))));
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('96% of measures on target');
+      for (const ref of refs)
+        expect([ref, new RegExp(`^\\s*${ref}\\b`, 'm').test(text)]).toEqual([ref, true]);
+    },
+    60_000,
+  );
+});
+
+function escape(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
