@@ -13,6 +13,7 @@ import { ChasingModule } from '../../../libs/chasing/src/index.js';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
+import { DevMailbox } from './dev-mail/dev-mailbox.js';
 import { HealthController } from './health/health.controller.js';
 import { ProcessorsModule } from './processors/processors.module.js';
 
@@ -20,6 +21,8 @@ import { ProcessorsModule } from './processors/processors.module.js';
 export class ApiModule implements NestModule {
   static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
     const development = config.nodeEnv !== 'production';
+    // The embedded catcher's mail is listed only where it catches mail: outside production, with no SMTP_URL.
+    const devMail = development && !config.smtpUrl;
     return {
       module: ApiModule,
       imports: [
@@ -37,7 +40,8 @@ export class ApiModule implements NestModule {
         QueueDashboardModule,
         ProcessorsModule,
       ],
-      controllers: [HealthController, ...(development && !config.smtpUrl ? [DevMailHttp] : [])],
+      controllers: [HealthController, ...(devMail ? [DevMailHttp] : [])],
+      providers: devMail ? [DevMailbox] : [],
     };
   }
 

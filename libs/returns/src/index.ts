@@ -19,6 +19,7 @@ export * from './get-cycle/get-cycle.query.js';
 export * from './get-plan/get-plan.query.js';
 export * from './get-plan/plan-view.js';
 export * from './get-return/get-return.query.js';
+export * from './get-return/previous-approved.query.js';
 export * from './get-return/return-view.js';
 export * from './list-agencies/list-agencies.query.js';
 export * from './list-cycles/list-cycles.query.js';

@@ -23,6 +23,7 @@ import { GetPlanHttp } from './get-plan/get-plan.http.js';
 import { GetPlan } from './get-plan/get-plan.query.js';
 import { GetReturnHttp } from './get-return/get-return.http.js';
 import { GetReturn } from './get-return/get-return.query.js';
+import { PreviousApproved } from './get-return/previous-approved.query.js';
 import { ListAgenciesHttp } from './list-agencies/list-agencies.http.js';
 import { ListAgencies } from './list-agencies/list-agencies.query.js';
 import { ListCyclesHttp } from './list-cycles/list-cycles.http.js';
@@ -78,6 +79,7 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     ListCycles,
     ListAgencies,
     GetPlan,
+    PreviousApproved,
     // Global: every controller's cycleId and returnId parameters, the pages' included.
     { provide: APP_INTERCEPTOR, useClass: CycleNameInterceptor },
     DraftCycleHandler,
@@ -106,6 +108,7 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     ListCycles,
     ListAgencies,
     GetPlan,
+    PreviousApproved,
   ],
 })
 export class ReturnsModule {}
