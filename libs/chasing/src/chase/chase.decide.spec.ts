@@ -1,141 +1,30 @@
 import { resolveChasePolicy } from '../../../kernel/src/index.js';
+import { ReturnEvent } from '../../../returns/src/index.js';
+import { addDays } from '../calendar/working-days.js';
 import {
-  evolvePartnership,
-  initialPartnership,
-  initialPlan,
-  PartnershipEvent,
-} from '../../../plan/src/index.js';
-import {
-  CycleEvent,
-  evolveCycle,
-  evolveReturn,
-  initialCycle,
-  initialReturn,
-  LiveReturnState,
-  ReturnEvent,
-} from '../../../returns/src/index.js';
-import { addDays, englandAndWales } from '../calendar/working-days.js';
-import { ChaseSnapshot } from '../chase-snapshot/chase-snapshot.js';
+  approved,
+  at,
+  chasedAt,
+  closed,
+  CYCLE,
+  drafted,
+  DUE,
+  extended,
+  Given,
+  given,
+  LEAD,
+  onRequest,
+  opened,
+  police,
+  reassigned,
+  scheduled,
+  SENIOR,
+  submitted,
+  withdrawn,
+} from '../testing/chase-given.js';
 import { ChaseCommand, decideChase } from './chase.decide.js';
-import { ChaseEvent } from './chase.events.js';
-import { evolveChase, initialChase } from './chase.state.js';
 
-// given-events / when-command / then-events, for one cycle of partnership "lsp": the police owe M1 and M2, the
-// council M3, all due Monday 16 November 2026; the cycle opened on Monday 2 November.
-const CYCLE = 'y1';
-const DUE = '2026-11-16';
-const calendar = englandAndWales();
-const coordinators = [{ email: 'cora@lsp.example.org' }];
-const LEAD = 'lead@police.example.org';
-const SENIOR = 'chief@police.example.org';
-
-const partnership: PartnershipEvent[] = [
-  { type: 'PartnershipRegistered', data: { partnershipId: 'lsp', name: 'LSP' } },
-  { type: 'AgencyAdded', data: { agencyId: 'police', name: 'Police' } },
-  { type: 'AgencyContactAdded', data: { agencyId: 'police', email: LEAD, name: 'Lee', role: 'lead' } },
-  { type: 'AgencyContactAdded', data: { agencyId: 'police', email: SENIOR, name: 'Sam', role: 'senior' } },
-  { type: 'AgencyAdded', data: { agencyId: 'council', name: 'Council' } },
-  {
-    type: 'AgencyContactAdded',
-    data: { agencyId: 'council', email: 'lead@council.example.org', name: 'Cal', role: 'lead' },
-  },
-];
-const requestedReturns = [
-  { returnId: `${CYCLE}.M1`, measureRef: 'M1', themeId: 't', agencyId: 'police' },
-  { returnId: `${CYCLE}.M2`, measureRef: 'M2', themeId: 't', agencyId: 'police' },
-  { returnId: `${CYCLE}.M3`, measureRef: 'M3', themeId: 't', agencyId: 'council' },
-];
-const drafted = (chasePolicy = resolveChasePolicy(undefined)): CycleEvent => ({
-  type: 'CycleDrafted',
-  data: {
-    cycleId: CYCLE,
-    partnershipId: 'lsp',
-    planId: 'plan',
-    label: 'Year 1',
-    periodStart: '2026-04-01',
-    periodEnd: '2027-03-31',
-    dueDate: DUE,
-    chasePolicy,
-  },
-});
-const opened: CycleEvent = {
-  type: 'CycleOpened',
-  data: { openedAt: '2026-11-02T09:00:00.000Z', returns: requestedReturns },
-};
-const closed: CycleEvent = {
-  type: 'CycleClosed',
-  data: { forced: true, reason: 'year end', unresolvedReturnIds: [] },
-};
-const requested = (ref: string): ReturnEvent => {
-  const r = requestedReturns.find((x) => x.measureRef === ref)!;
-  return {
-    type: 'ReturnRequested',
-    data: { ...r, cycleId: CYCLE, partnershipId: 'lsp', planId: 'plan', dueDate: DUE },
-  };
-};
-const submitted: ReturnEvent = {
-  type: 'ReturnSubmitted',
-  data: { content: { rag: 'green', narrative: 'Done' }, by: 'lee', late: false },
-};
-const approved: ReturnEvent = {
-  type: 'ReturnApproved',
-  data: { content: { rag: 'green', narrative: 'Done' }, by: 'rita' },
-};
-const withdrawn: ReturnEvent = { type: 'ReturnWithdrawn', data: { reason: 'measure dropped' } };
-const extended = (dueDate: string): ReturnEvent => ({
-  type: 'DeadlineExtended',
-  data: { dueDate, reason: 'data late' },
-});
-const reassigned: ReturnEvent = {
-  type: 'ReturnReassigned',
-  data: { fromAgencyId: 'police', toAgencyId: 'council', reason: 'moved' },
-};
-
-interface Given {
-  cycle?: CycleEvent[];
-  /** Events after each return's ReturnRequested, by measure. */
-  returns?: Record<string, ReturnEvent[]>;
-  /** The police's chase stream so far. */
-  chased?: ChaseEvent[];
-}
-
-/** What the loader would load for the police, given these events. */
-function given({ cycle = [drafted(), opened], returns = {}, chased = [] }: Given = {}) {
-  const cycleState = cycle.reduce(evolveCycle, initialCycle());
-  const snapshot: ChaseSnapshot =
-    cycleState.status === 'none' || cycleState.status === 'drafted'
-      ? { opened: false, cycle: cycleState }
-      : {
-          opened: true,
-          cycle: cycleState,
-          returns: ['M1', 'M2', 'M3'].map(
-            (ref) =>
-              [requested(ref), ...(returns[ref] ?? [])].reduce(
-                evolveReturn,
-                initialReturn(),
-              ) as LiveReturnState,
-          ),
-          partnership: partnership.reduce(evolvePartnership, initialPartnership()),
-          plan: initialPlan(),
-        };
-  const chase = chased.reduce((s, e, i) => evolveChase(s, { ...e, version: i + 1 }), initialChase());
-  return { snapshot, chase, coordinators, calendar };
-}
-
-const at = (date: string) => new Date(`${date}T10:00:00Z`);
-const scheduled = (step: string): ChaseCommand => ({ type: 'ChaseScheduledStep', agencyId: 'police', step });
-const onRequest = (step: string): ChaseCommand => ({ type: 'ChaseOnRequest', agencyId: 'police', step });
-const police = [`${CYCLE}.M1`, `${CYCLE}.M2`];
-const chasedAt = (
-  step: string,
-  kind: string,
-  returnIds = police,
-  recipients = [{ email: LEAD, role: 'lead' }],
-) =>
-  ({
-    type: 'AgencyChased',
-    data: { cycleId: CYCLE, agencyId: 'police', step, kind, returnIds, recipients },
-  }) as ChaseEvent;
+// given-events / when-command / then-events: the events of testing/chase-given.ts, a command, the events decided.
 
 /**
  * A scan every day from `from` to `to` that asks, for every date of the past week, whether the police are to be
