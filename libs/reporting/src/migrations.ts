@@ -1,4 +1,3 @@
-import { ReportReturn } from './report-return.entity.js';
 import { ReportReturns1764000000100 } from './migrations/1764000000100-report-returns.js';
 import { ReportingTables1764000000650 } from './migrations/1764000000650-reporting-tables.js';
 import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
@@ -9,6 +8,3 @@ export const REPORTING_MIGRATIONS = [
   ReportingTables1764000000650,
   ReportReturnsUnreadable1765060000300,
 ];
-
-/** The TypeORM entities of the reporting tables. */
-export const REPORTING_ENTITIES = [ReportReturn];
