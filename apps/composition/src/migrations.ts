@@ -1,10 +1,10 @@
-import { AUTH_MIGRATIONS } from '../../../libs/auth/src/index.js';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '../../../libs/auth/src/index.js';
 import { CHASING_MIGRATIONS } from '../../../libs/chasing/src/index.js';
 import { DatabaseSchema } from '../../../libs/database/src/index.js';
 import { EVENT_STORE_MIGRATIONS } from '../../../libs/event-store/src/index.js';
 import { HTTP_MIGRATIONS } from '../../../libs/http/src/index.js';
 import { MAIL_MIGRATIONS } from '../../../libs/mail/src/index.js';
-import { REPORTING_MIGRATIONS } from '../../../libs/reporting/src/index.js';
+import { REPORTING_ENTITIES, REPORTING_MIGRATIONS } from '../../../libs/reporting/src/index.js';
 import { RETURNS_MIGRATIONS } from '../../../libs/returns/src/index.js';
 
 /** The JavaScript timestamp TypeORM reads at the end of a migration's class name. */
@@ -25,10 +25,10 @@ export const MIGRATIONS = [
 ].sort((a, b) => timestampOf(a) - timestampOf(b));
 
 /**
- * The TypeORM entities of the product. None yet: report_returns is written and read in batches of raw SQL
- * (libs/reporting), so its entity was registered and never used.
+ * The TypeORM entities of the product: the small tables read and written row by row (staff, tokens, sessions,
+ * publications). The read models and the event store are raw SQL in batches and have none.
  */
-export const ENTITIES: DatabaseSchema['entities'] = [];
+export const ENTITIES = [...AUTH_ENTITIES, ...REPORTING_ENTITIES];
 
 /** What the apps, scripts, benchmarks and tests migrate their database to. */
 export const SCHEMA: DatabaseSchema = { migrations: MIGRATIONS, entities: ENTITIES };

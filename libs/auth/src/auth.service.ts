@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
 import { transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/index.js';
+import { STAFF_ROLES, StaffRole } from './staff/staff-role.js';
 
-export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
-export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];
+export { STAFF_ROLES, type StaffRole };
 
 export const STAFF_SESSION_HOURS = 12;
 export const LINK_SESSION_HOURS = 4;

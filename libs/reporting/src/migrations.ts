@@ -1,3 +1,4 @@
+import { PublishedReport } from './publish-report/published-report.entity.js';
 import { ReportReturns1764000000100 } from './migrations/1764000000100-report-returns.js';
 import { ReportingTables1764000000650 } from './migrations/1764000000650-reporting-tables.js';
 import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
@@ -8,3 +9,6 @@ export const REPORTING_MIGRATIONS = [
   ReportingTables1764000000650,
   ReportReturnsUnreadable1765060000300,
 ];
+
+/** The TypeORM entities of the reporting tables: they map what the migrations made, and never change it. */
+export const REPORTING_ENTITIES = [PublishedReport];
