@@ -14,3 +14,5 @@ export * from './page-error.filter.js';
 export * from './migrations.js';
 export * from './idempotency/idempotency.interceptor.js';
 export * from './idempotency/idempotency.module.js';
+export * from './roles.js';
+export * from './roles.guard.js';
