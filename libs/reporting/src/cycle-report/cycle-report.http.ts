@@ -2,7 +2,13 @@ import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } 
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Clock, Actor, DomainError, samePartnershipOr404, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { CurrentActor, parseAsAt, Roles } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
