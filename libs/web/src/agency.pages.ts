@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
 import { EventStore } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import { PlanRepository } from '../../plan/src/index.js';
 import {
   CycleRepository,
@@ -38,6 +38,7 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
 @ApiExcludeController()
 @Controller('agency')
 @UseFilters(PageErrorFilter)
+@Roles(['agency-lead'], 'These pages are for agency leads, opened from the link in their email')
 export class AgencyPages {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
@@ -173,7 +174,8 @@ export class AgencyPages {
   }
 
   private agencyOf(actor: Actor): string {
-    if (actor.role !== 'agency-lead' || !actor.agencyId) {
+    // The guard lets only agency leads in (@Roles above); a lead's session always names its agency.
+    if (!actor.agencyId) {
       throw new DomainError(
         'forbidden',
         'These pages are for agency leads, opened from the link in their email',

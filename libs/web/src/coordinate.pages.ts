@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { LinksAdmin } from '../../auth/src/index.js';
 import { EventStore, metadataFor } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import { escapeHtml } from '../../mail/src/index.js';
 import { importPlan, parsePlanFile, previewPlanImport } from '../../plan/src/index.js';
 import { ChaseNowCommand, chaseStreamId } from '../../chasing/src/index.js';
@@ -44,6 +44,7 @@ const STATUS_WORDS: Record<string, string> = {
 @ApiExcludeController()
 @Controller('coordinate')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
 export class CoordinatePages {
   constructor(
     @Inject(WebQueries) private readonly queries: WebQueries,
@@ -54,7 +55,6 @@ export class CoordinatePages {
 
   @Get()
   async cycles(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     const rows = [];
     for (const { state } of await this.queries.cycles(actor)) {
       const views = await this.queries.returnsOf(state);
@@ -77,7 +77,6 @@ export class CoordinatePages {
 
   @Get('cycles/new')
   async newCycle(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     res.render('pages/coordinate/new-cycle', {
       title: 'Open a monitoring cycle',
       form: {},
@@ -93,7 +92,6 @@ export class CoordinatePages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const planIds = await this.planIds(actor);
     const cycleId = scopedCycleId(actor.partnershipId, randomUUID());
     const envelope: CommandEnvelope = { actor, correlationId };
@@ -135,7 +133,6 @@ export class CoordinatePages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const { state: cycle, version } = await this.queries.cycle(actor, cycleId);
     const [views, plan, partnership, links] = await Promise.all([
       this.queries.returnsOf(cycle),
@@ -196,7 +193,6 @@ export class CoordinatePages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const envelope: CommandEnvelope = { actor, correlationId };
     const back = `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
     await this.act(res, back, async () => {
@@ -245,7 +241,6 @@ export class CoordinatePages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const view = await this.queries.returnWithHistory(actor, returnId);
     const { state: cycle } = await this.queries.cycle(actor, view.cycleId);
     const [plan, partnership] = await Promise.all([
@@ -280,7 +275,6 @@ export class CoordinatePages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const envelope: CommandEnvelope = {
       actor,
       correlationId,
@@ -313,7 +307,6 @@ export class CoordinatePages {
 
   @Get('plan')
   async plan(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     res.render('pages/coordinate/plan', await this.planModel(actor, {}));
   }
 
@@ -324,7 +317,6 @@ export class CoordinatePages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const parsed = parsePlanFile(form.yaml ?? '');
     if (!parsed.ok) {
       const problems = parsed.problems.map((p) => ({
@@ -414,9 +406,4 @@ export class CoordinatePages {
       throw error;
     }
   }
-}
-
-function coordinator(actor: Actor): void {
-  if (actor.role !== 'coordinator')
-    throw new DomainError('forbidden', 'These pages are for coordinators', 'forbidden');
 }

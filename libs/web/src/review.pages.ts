@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import {
   ApproveReturnCommand,
   diffReturnContent,
@@ -10,7 +10,7 @@ import {
   ReturnContent,
   SendReturnBackCommand,
 } from '../../returns/src/index.js';
-import { Actor, DomainError } from '../../kernel/src/index.js';
+import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { WebQueries } from './web-queries.js';
 
@@ -18,6 +18,7 @@ import { WebQueries } from './web-queries.js';
 @ApiExcludeController()
 @Controller('review')
 @UseFilters(PageErrorFilter)
+@Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
 export class ReviewPages {
   constructor(
     @Inject(WebQueries) private readonly queries: WebQueries,
@@ -26,7 +27,6 @@ export class ReviewPages {
 
   @Get()
   async queue(@CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
     const partnership = await this.queries.partnership(actor.partnershipId);
     const rows = [];
     for (const { state: cycle } of await this.queries.cycles(actor)) {
@@ -60,7 +60,6 @@ export class ReviewPages {
 
   @Get('returns/:returnId')
   async review(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
     res.render('pages/review/return', await this.model(actor, returnId));
   }
 
@@ -140,12 +139,6 @@ export class ReviewPages {
       backLink: '/review',
       navigation: staffNavigation(actor, '/review'),
     };
-  }
-}
-
-function reviewerOrCoordinator(actor: Actor): void {
-  if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 

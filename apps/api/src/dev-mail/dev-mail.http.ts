@@ -1,10 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { Public } from '../../../../libs/http/src/index.js';
 
 /** Outside production with no SMTP_URL: the mail the embedded catcher kept, newest first. */
 @ApiExcludeController()
 @Controller('dev/mail')
+@Public()
 export class DevMailHttp {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

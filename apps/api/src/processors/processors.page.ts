@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { CurrentActor, PageErrorFilter } from '../../../../libs/http/src/index.js';
+import { CurrentActor, PageErrorFilter, Roles } from '../../../../libs/http/src/index.js';
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
 import { staffNavigation } from '../../../../libs/web/src/index.js';
 import { runsTheDeployment } from '../queue-dashboard/operator-partnership.js';
@@ -22,6 +22,7 @@ type Form = Record<string, string | undefined>;
 @ApiExcludeController()
 @Controller('admin/processors')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'Only a coordinator can see the event processors')
 export class ProcessorsPage {
   constructor(
     @Inject(ParkedEvents) private readonly parked: ParkedEvents,
@@ -90,9 +91,6 @@ export class ProcessorsPage {
   }
 
   private async operatorOnly(actor: Actor): Promise<void> {
-    if (actor.role !== 'coordinator') {
-      throw new DomainError('forbidden', 'Only a coordinator can see the event processors', 'forbidden');
-    }
     if (!(await runsTheDeployment(this.config, this.dataSource, actor.partnershipId))) {
       throw new DomainError(
         'forbidden',

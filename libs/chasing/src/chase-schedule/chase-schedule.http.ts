@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { Clock, Actor, ANY_STAFF, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { localTime, windowOn } from '../calendar/send-window.js';
 import { addDays, WorkingCalendar } from '../calendar/working-days.js';
@@ -22,13 +22,12 @@ export class ChaseScheduleHttp {
   ) {}
 
   @Get('chase-schedule')
+  @Roles(ANY_STAFF, 'Only staff see the chase schedule')
   @ApiOperation({ summary: 'The planned chase steps of a cycle, and each agency’s next one (staff)' })
   async schedule(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
-    if (actor.role === 'agency-lead')
-      throw new DomainError('forbidden', 'Only staff see the chase schedule', 'forbidden');
     const policy = policyOf(cycle);
     const window = policy.sendWindow;
     const withWindow = (s: PlannedStep) => {

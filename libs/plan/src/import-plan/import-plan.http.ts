@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, Optional } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { parsePlanFile } from '../parse-plan-file.js';
 import { importPlan, ImportPlanResult, previewPlanImport } from './import-plan.js';
@@ -26,14 +26,13 @@ export class ImportPlanHttp {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   @Post()
+  @Roles(['coordinator'], 'Only a coordinator can load the plan')
   @HttpCode(200)
   async import(
     @Body() body: ImportPlanDto,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
   ): Promise<ImportPlanResult & { dryRun: boolean }> {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can load the plan', 'forbidden');
     const parsed = parsePlanFile(body.yaml);
     if (!parsed.ok) {
       const problems = parsed.problems;

@@ -2,9 +2,15 @@ import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } 
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
+import { CurrentActor, parseAsAt, Roles } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository } from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
@@ -37,6 +43,7 @@ export class CycleReportHttp {
   ) {}
 
   @Get(':cycleId/report')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'The monitoring report of a cycle, in the seed report’s structure',
     description:

@@ -1,9 +1,15 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleStatus, CycleStatus } from './cycle-status.js';
@@ -31,6 +37,7 @@ export class CycleStatusHttp {
   ) {}
 
   @Get(':cycleId/status')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'Who has and has not returned: counts by state per agency and per theme, overdue returns, rates',
     description:

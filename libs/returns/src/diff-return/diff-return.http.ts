@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
-import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, DomainError, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -52,6 +52,7 @@ export class DiffReturnHttp {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   @Get('diff')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'What changed in a return between two versions',
     description:

@@ -1,9 +1,15 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { toReturnView } from '../get-return/return-view.js';
@@ -19,6 +25,7 @@ export class GetCycleHttp {
 
   /** The cycle and its returns with their states (an agency lead sees only their agency's). */
   @Get(':cycleId')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'A cycle and the state of each of its returns',
     description:

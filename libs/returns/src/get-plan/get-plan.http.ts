@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { Actor, DomainError, samePartnershipOr404, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { PartnershipIndex } from '../partnership-index.js';
 import { PlanView, toPlanView } from './plan-view.js';
 
@@ -15,6 +15,7 @@ export class GetPlanHttp {
   ) {}
 
   @Get('plan')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: "The partnership's plan: themes in order with ambition, lead agencies, priorities and measures",
     description:

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { Clock, Actor, DomainError } from '../../../kernel/src/index.js';
+import { Clock, Actor, DomainError, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnView, toReturnView } from './return-view.js';
@@ -30,6 +30,7 @@ export class GetReturnHttp {
 
   /** One return with its full history: every event with actor, role, time and reason. */
   @Get(':returnId')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'One return with its full history',
     description:

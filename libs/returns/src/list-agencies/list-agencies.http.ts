@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { Actor, ANY_STAFF, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 
 export interface AgencyView {
   agencyId: string;
@@ -18,6 +18,7 @@ export class ListAgenciesHttp {
   constructor(@Inject(PlanRepository) private readonly plans: PlanRepository) {}
 
   @Get('agencies')
+  @Roles(ANY_STAFF, "Agency leads cannot list other agencies' contacts")
   @ApiOperation({
     summary: "The partnership's agencies and their contacts (staff only)",
     description: "Names and email addresses of other agencies' people: an agency lead gets 403.",
@@ -28,9 +29,6 @@ export class ListAgenciesHttp {
     @CurrentActor() actor: Actor,
   ): Promise<{ partnershipId: string; name: string; agencies: AgencyView[] }> {
     samePartnershipOr404(actor, partnershipId, 'partnership');
-    if (actor.role === 'agency-lead') {
-      throw new DomainError('forbidden', "Agency leads cannot list other agencies' contacts", 'forbidden');
-    }
     const partnership = await this.plans.partnership(partnershipId);
     if (partnership.status === 'none') {
       throw new DomainError('partnership-not-found', 'No such partnership', 'not-found');

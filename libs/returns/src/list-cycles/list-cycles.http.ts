@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { CycleEvent, cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleState, evolveCycle, initialCycle } from '../cycle/cycle.state.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { PartnershipIndex } from '../partnership-index.js';
 
 export interface CycleSummary {
@@ -28,6 +28,7 @@ export class ListCyclesHttp {
   ) {}
 
   @Get()
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: "Your partnership's cycles, newest first",
     description:

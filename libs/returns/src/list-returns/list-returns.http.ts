@@ -1,9 +1,15 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, Optional } from '../../../http/src/index.js';
+import { CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { ReturnView, toReturnView } from '../get-return/return-view.js';
 import { CycleNames } from '../cycle/cycle-names.js';
@@ -48,6 +54,7 @@ export class ListReturnsHttp {
   ) {}
 
   @Get()
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'The returns of a cycle, filtered by agency and state',
     description: 'Summaries without content; GET /returns/{returnId} has the content and history of one.',
