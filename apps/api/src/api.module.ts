@@ -1,7 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
+import { RolesGuard } from '../../../libs/http/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { EventStoreModule } from '../../../libs/event-store/src/index.js';
 import { SCHEMA } from '../../composition/src/index.js';
@@ -41,7 +43,11 @@ export class ApiModule implements NestModule {
         ProcessorsModule,
       ],
       controllers: [HealthController, ...(devMail ? [DevMailHttp] : [])],
-      providers: devMail ? [DevMailbox] : [],
+      providers: [
+        // Every route declares who may use it (@Roles or @Public); the guard holds each to it.
+        { provide: APP_GUARD, useClass: RolesGuard },
+        ...(devMail ? [DevMailbox] : []),
+      ],
     };
   }
 

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, DomainError } from '../../kernel/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import {
   ReturnView,
   renderNarrative,
@@ -33,6 +33,7 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
 @ApiExcludeController()
 @Controller('agency')
 @UseFilters(PageErrorFilter)
+@Roles(['agency-lead'], 'These pages are for agency leads, opened from the link in their email')
 export class AgencyPages {
   constructor(
     @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
@@ -150,7 +151,8 @@ export class AgencyPages {
   }
 
   private agencyOf(actor: Actor): string {
-    if (actor.role !== 'agency-lead' || !actor.agencyId) {
+    // The guard lets only agency leads in (@Roles above); a lead's session always names its agency.
+    if (!actor.agencyId) {
       throw new DomainError(
         'forbidden',
         'These pages are for agency leads, opened from the link in their email',

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import { ApproveReturnCommand, SendReturnBackCommand } from '../../returns/src/index.js';
-import { Actor, DomainError } from '../../kernel/src/index.js';
+import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
@@ -13,6 +13,7 @@ import { ReviewReturn } from './review-return/review-return.query.js';
 @ApiExcludeController()
 @Controller('review')
 @UseFilters(PageErrorFilter)
+@Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
 export class ReviewPages {
   constructor(
     @Inject(ReviewQueue) private readonly reviewQueue: ReviewQueue,
@@ -22,7 +23,6 @@ export class ReviewPages {
 
   @Get()
   async queue(@CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
     const rows = (await this.reviewQueue.of(actor)).map((r) => [
       { text: `${r.measureRef}: ${r.measureText}` },
       { text: r.agencyName },
@@ -41,7 +41,6 @@ export class ReviewPages {
 
   @Get('returns/:returnId')
   async review(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
     res.render('pages/review/return', await this.model(actor, returnId));
   }
 
@@ -97,12 +96,6 @@ export class ReviewPages {
       backLink: '/review',
       navigation: staffNavigation(actor, '/review'),
     };
-  }
-}
-
-function reviewerOrCoordinator(actor: Actor): void {
-  if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { CurrentActor, PageErrorFilter } from '../../../../libs/http/src/index.js';
+import { CurrentActor, PageErrorFilter, Roles } from '../../../../libs/http/src/index.js';
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
 import { staffNavigation } from '../../../../libs/web/src/index.js';
 import { DeploymentOperator } from '../queue-dashboard/operator-partnership.js';
@@ -20,6 +20,7 @@ type Form = Record<string, string | undefined>;
 @ApiExcludeController()
 @Controller('admin/processors')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'Only a coordinator can see the event processors')
 export class ProcessorsPage {
   constructor(
     @Inject(ParkedEvents) private readonly parked: ParkedEvents,
@@ -87,9 +88,6 @@ export class ProcessorsPage {
   }
 
   private async operatorOnly(actor: Actor): Promise<void> {
-    if (actor.role !== 'coordinator') {
-      throw new DomainError('forbidden', 'Only a coordinator can see the event processors', 'forbidden');
-    }
     if (!(await this.operator.runsTheDeployment(actor.partnershipId))) {
       throw new DomainError(
         'forbidden',

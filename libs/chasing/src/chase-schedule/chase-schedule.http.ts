@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { Actor, DomainError, samePartnershipOr404, ANY_STAFF } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { ChaseScheduleQuery } from './chase-schedule.query.js';
 
@@ -15,13 +15,12 @@ export class ChaseScheduleHttp {
   ) {}
 
   @Get('chase-schedule')
+  @Roles(ANY_STAFF, 'Only staff see the chase schedule')
   @ApiOperation({ summary: 'The planned chase steps of a cycle, and each agency’s next one (staff)' })
   async schedule(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
-    if (actor.role === 'agency-lead')
-      throw new DomainError('forbidden', 'Only staff see the chase schedule', 'forbidden');
     return this.query.schedule(cycle, returns);
   }
 }

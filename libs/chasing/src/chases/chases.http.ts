@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { CycleChases } from './chases.query.js';
@@ -15,13 +15,12 @@ export class ChasesHttp {
   ) {}
 
   @Get('chases')
+  @Roles(['coordinator'], 'Only a coordinator sees the chases')
   @ApiOperation({ summary: 'Chases sent, asked for and failed in a cycle (coordinator)' })
   async chases(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor) {
     const { cycle, returns } = await this.cycleReturns.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator sees the chases', 'forbidden');
     return this.query.log(cycleId, returns);
   }
 }

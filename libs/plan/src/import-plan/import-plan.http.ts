@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
-import { CorrelationId, CurrentActor, Optional } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { ImportPlanResult } from './import-plan.js';
 import { ImportPlanFile } from './import-plan-file.js';
@@ -25,14 +25,13 @@ export class ImportPlanHttp {
   constructor(@Inject(ImportPlanFile) private readonly plans: ImportPlanFile) {}
 
   @Post()
+  @Roles(['coordinator'], 'Only a coordinator can load the plan')
   @HttpCode(200)
   async import(
     @Body() body: ImportPlanDto,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
   ): Promise<ImportPlanResult & { dryRun: boolean }> {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can load the plan', 'forbidden');
     const done = await this.plans.import(body.yaml, { actor, correlationId }, body.dryRun === true);
     if (done.outcome === 'invalid') {
       const problems = done.problems;

@@ -1,8 +1,8 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Clock, Actor } from '../../../kernel/src/index.js';
-import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, parseAsAt, Roles } from '../../../http/src/index.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
   contentDisposition,
@@ -27,6 +27,7 @@ export class CycleReportHttp {
   ) {}
 
   @Get(':cycleId/report')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'The monitoring report of a cycle, in the seed report’s structure',
     description:

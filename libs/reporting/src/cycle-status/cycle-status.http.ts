@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { Clock, Actor } from '../../../kernel/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
 import { CycleStatus } from './cycle-status.js';
 import { GetCycleStatus } from './cycle-status.query.js';
 
@@ -26,6 +26,7 @@ export class CycleStatusHttp {
   ) {}
 
   @Get(':cycleId/status')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'Who has and has not returned: counts by state per agency and per theme, overdue returns, rates',
     description:

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { CurrentActor } from '../../../http/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { DiffReturn, ReturnDiff } from './diff-return.query.js';
 
 /** Far more versions than a return gets in a lifetime; a bigger number is a typo or a probe. */
@@ -41,6 +41,7 @@ export class DiffReturnHttp {
   constructor(@Inject(DiffReturn) private readonly query: DiffReturn) {}
 
   @Get('diff')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'What changed in a return between two versions',
     description:

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor } from '../../../kernel/src/index.js';
-import { CurrentActor } from '../../../http/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
 import { CycleView, GetCycle } from './get-cycle.query.js';
 
 @ApiTags('cycles')
@@ -12,6 +12,7 @@ export class GetCycleHttp {
 
   /** The cycle and its returns with their states (an agency lead sees only their agency's). */
   @Get(':cycleId')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'A cycle and the state of each of its returns',
     description:

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
-import { Actor, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, samePartnershipOr404, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { GetPlan } from './get-plan.query.js';
 import { PlanView } from './plan-view.js';
 
@@ -11,6 +11,7 @@ export class GetPlanHttp {
   constructor(@Inject(GetPlan) private readonly query: GetPlan) {}
 
   @Get('plan')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: "The partnership's plan: themes in order with ambition, lead agencies, priorities and measures",
     description:

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { Clock, Actor } from '../../../kernel/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
 import { GetReturn } from './get-return.query.js';
 import { ReturnView } from './return-view.js';
 
@@ -28,6 +28,7 @@ export class GetReturnHttp {
 
   /** One return with its full history: every event with actor, role, time and reason. */
   @Get(':returnId')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'One return with its full history',
     description:

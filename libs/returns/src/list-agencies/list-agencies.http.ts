@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, samePartnershipOr404, ANY_STAFF } from '../../../kernel/src/index.js';
 import { AgenciesView, ListAgencies } from './list-agencies.query.js';
 
 @ApiTags('plan')
@@ -10,6 +10,7 @@ export class ListAgenciesHttp {
   constructor(@Inject(ListAgencies) private readonly query: ListAgencies) {}
 
   @Get('agencies')
+  @Roles(ANY_STAFF, "Agency leads cannot list other agencies' contacts")
   @ApiOperation({
     summary: "The partnership's agencies and their contacts (staff only)",
     description: "Names and email addresses of other agencies' people: an agency lead gets 403.",
@@ -20,9 +21,6 @@ export class ListAgenciesHttp {
     @CurrentActor() actor: Actor,
   ): Promise<AgenciesView> {
     samePartnershipOr404(actor, partnershipId, 'partnership');
-    if (actor.role === 'agency-lead') {
-      throw new DomainError('forbidden', "Agency leads cannot list other agencies' contacts", 'forbidden');
-    }
     return this.query.list(partnershipId);
   }
 }

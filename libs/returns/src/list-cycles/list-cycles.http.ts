@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { CycleSummary, ListCycles } from './list-cycles.query.js';
 
 @ApiTags('cycles')
@@ -10,6 +10,7 @@ export class ListCyclesHttp {
   constructor(@Inject(ListCycles) private readonly query: ListCycles) {}
 
   @Get()
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: "Your partnership's cycles, newest first",
     description:

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Actor } from '../../../kernel/src/index.js';
-import { CurrentActor, Optional } from '../../../http/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { ListReturns, ReturnSummary } from './list-returns.query.js';
 
@@ -36,6 +36,7 @@ export class ListReturnsHttp {
   constructor(@Inject(ListReturns) private readonly query: ListReturns) {}
 
   @Get()
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'The returns of a cycle, filtered by agency and state',
     description: 'Summaries without content; GET /returns/{returnId} has the content and history of one.',

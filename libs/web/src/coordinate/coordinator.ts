@@ -1,13 +1,8 @@
 import type { Response } from 'express';
-import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { DomainError } from '../../../kernel/src/index.js';
 
 /** A form as a browser posts it: every field a string, any may be missing. */
 export type Form = Record<string, string | undefined>;
-
-export function coordinator(actor: Actor): void {
-  if (actor.role !== 'coordinator')
-    throw new DomainError('forbidden', 'These pages are for coordinators', 'forbidden');
-}
 
 /** Runs a page action: back to the page with what happened, or with the rule it broke. */
 export async function act(res: Response, back: string, action: () => Promise<string>): Promise<void> {

@@ -3,17 +3,18 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
-import { act, coordinator, Form, noSuchAction } from './coordinator.js';
+import { act, Form, noSuchAction } from './coordinator.js';
 
 /** A cycle's dashboard, and every action on the cycle from it (see CYCLE_ACTIONS). */
 @ApiExcludeController()
 @Controller('coordinate')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
 export class CycleDashboardPages {
   constructor(
     @Inject(CycleDashboard) private readonly dashboard: CycleDashboard,
@@ -29,7 +30,6 @@ export class CycleDashboardPages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const model = await this.dashboard.of(actor, cycleId);
     res.render('pages/coordinate/dashboard', {
       title: model.cycle.label,
@@ -50,7 +50,6 @@ export class CycleDashboardPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const envelope = { actor, correlationId };
     await act(res, `/coordinate/cycles/${encodeURIComponent(cycleId)}`, async () => {
       const run = CYCLE_ACTIONS.get(action) ?? noSuchAction;

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { escapeHtml } from '../../../mail/src/index.js';
 import {
   DraftCycleCommand,
@@ -14,12 +14,13 @@ import {
 } from '../../../returns/src/index.js';
 import { CommandEnvelope, Actor, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
 import { staffNavigation } from '../review.pages.js';
-import { coordinator, Form } from './coordinator.js';
+import { Form } from './coordinator.js';
 
 /** The coordinator's cycles: the list with how many have returned, and opening a new cycle. */
 @ApiExcludeController()
 @Controller('coordinate')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
 export class CyclesPages {
   constructor(
     @Inject(ListCycles) private readonly cycles: ListCycles,
@@ -30,7 +31,6 @@ export class CyclesPages {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     const rows = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       const views = await this.returns.of(state);
@@ -53,7 +53,6 @@ export class CyclesPages {
 
   @Get('cycles/new')
   async newCycle(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     res.render('pages/coordinate/new-cycle', {
       title: 'Open a monitoring cycle',
       form: {},
@@ -70,7 +69,6 @@ export class CyclesPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const latestPlanId = (await this.index.planIds(actor.partnershipId)).at(-1);
     const cycleId = scopedCycleId(actor.partnershipId, randomUUID());
     const envelope: CommandEnvelope = { actor, correlationId };

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor } from '../../../kernel/src/index.js';
 import { ImportPlanFile } from '../../../plan/src/index.js';
 import { GetPlan, ListAgencies } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
-import { coordinator, Form } from './coordinator.js';
+import { Form } from './coordinator.js';
 
 type Problem = { text: string; href: string };
 
@@ -14,6 +14,7 @@ type Problem = { text: string; href: string };
 @ApiExcludeController()
 @Controller('coordinate')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
 export class PlanPages {
   constructor(
     @Inject(GetPlan) private readonly plans: GetPlan,
@@ -23,7 +24,6 @@ export class PlanPages {
 
   @Get('plan')
   async plan(@CurrentActor() actor: Actor, @Res() res: Response) {
-    coordinator(actor);
     res.render('pages/coordinate/plan', await this.model(actor, {}));
   }
 
@@ -34,7 +34,6 @@ export class PlanPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const preview = form.action === 'preview';
     const done = await this.planFile.import(form.yaml ?? '', { actor, correlationId }, preview);
     if (done.outcome !== 'imported') {

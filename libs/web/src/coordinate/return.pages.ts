@@ -2,19 +2,20 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, CommandEnvelope } from '../../../kernel/src/index.js';
 import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
-import { act, coordinator, Form, noSuchAction } from './coordinator.js';
+import { act, Form, noSuchAction } from './coordinator.js';
 import { RETURN_ACTIONS } from './return-actions.js';
 
 /** One return for the coordinator: its content and history, and every action on it (see RETURN_ACTIONS). */
 @ApiExcludeController()
 @Controller('coordinate')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
 export class ReturnPages {
   constructor(
     @Inject(GetReturn) private readonly returns: GetReturn,
@@ -31,7 +32,6 @@ export class ReturnPages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const view = await this.returns.view(actor, returnId);
     const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
     const words = await this.words.of(cycle);
@@ -60,7 +60,6 @@ export class ReturnPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    coordinator(actor);
     const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
     await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
       const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
