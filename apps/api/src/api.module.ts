@@ -1,7 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
+import { RolesGuard } from '../../../libs/http/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { EventStoreModule } from '../../../libs/event-store/src/index.js';
 import { SCHEMA } from '../../composition/src/index.js';
@@ -13,6 +15,7 @@ import { ChasingModule } from '../../../libs/chasing/src/index.js';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
 import { DevMailHttp } from './dev-mail/dev-mail.http.js';
+import { DevMailbox } from './dev-mail/dev-mailbox.js';
 import { HealthController } from './health/health.controller.js';
 import { ProcessorsModule } from './processors/processors.module.js';
 
@@ -20,6 +23,8 @@ import { ProcessorsModule } from './processors/processors.module.js';
 export class ApiModule implements NestModule {
   static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
     const development = config.nodeEnv !== 'production';
+    // The embedded catcher's mail is listed only where it catches mail: outside production, with no SMTP_URL.
+    const devMail = development && !config.smtpUrl;
     return {
       module: ApiModule,
       imports: [
@@ -37,7 +42,12 @@ export class ApiModule implements NestModule {
         QueueDashboardModule,
         ProcessorsModule,
       ],
-      controllers: [HealthController, ...(development && !config.smtpUrl ? [DevMailHttp] : [])],
+      controllers: [HealthController, ...(devMail ? [DevMailHttp] : [])],
+      providers: [
+        // Every route declares who may use it (@Roles or @Public); the guard holds each to it.
+        { provide: APP_GUARD, useClass: RolesGuard },
+        ...(devMail ? [DevMailbox] : []),
+      ],
     };
   }
 

@@ -1,4 +1,4 @@
-import { AUTH_MIGRATIONS } from '../../../libs/auth/src/index.js';
+import { AUTH_ENTITIES, AUTH_MIGRATIONS } from '../../../libs/auth/src/index.js';
 import { CHASING_MIGRATIONS } from '../../../libs/chasing/src/index.js';
 import { DatabaseSchema } from '../../../libs/database/src/index.js';
 import { EVENT_STORE_MIGRATIONS } from '../../../libs/event-store/src/index.js';
@@ -24,7 +24,11 @@ export const MIGRATIONS = [
   ...REPORTING_MIGRATIONS,
 ].sort((a, b) => timestampOf(a) - timestampOf(b));
 
-export const ENTITIES = [...REPORTING_ENTITIES];
+/**
+ * The TypeORM entities of the product: the small tables read and written row by row (staff, tokens, sessions,
+ * publications). The read models and the event store are raw SQL in batches and have none.
+ */
+export const ENTITIES = [...AUTH_ENTITIES, ...REPORTING_ENTITIES];
 
 /** What the apps, scripts, benchmarks and tests migrate their database to. */
 export const SCHEMA: DatabaseSchema = { migrations: MIGRATIONS, entities: ENTITIES };

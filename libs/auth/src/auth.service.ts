@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
 import { transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/index.js';
+import { Session } from './sessions/session.entity.js';
+import { StaffAccount } from './staff/staff-account.entity.js';
+import { ApiToken } from './tokens/api-token.entity.js';
+import { STAFF_ROLES, StaffRole } from './staff/staff-role.js';
 
-export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
-export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];
+export { STAFF_ROLES, type StaffRole };
 
 export const STAFF_SESSION_HOURS = 12;
 export const LINK_SESSION_HOURS = 4;
@@ -32,7 +35,8 @@ export interface LinkSessionGrant {
 
 /**
  * Staff accounts (argon2id passwords), sessions for pages and link holders, and bearer tokens for API clients.
- * Session ids and tokens are 256-bit secrets handed out once; only their SHA-256 is kept.
+ * Session ids and tokens are 256-bit secrets handed out once; only their SHA-256 is kept. Row-by-row work goes
+ * through the entities; the two lookups every request makes (session, bearer) stay prepared raw SQL.
  */
 @Injectable()
 export class AuthService {
@@ -73,11 +77,22 @@ export class AuthService {
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
       await transactionally(this.dataSource, (m) =>
-        m.query(
-          `INSERT INTO staff_accounts (staff_id, partnership_id, email, name, role, password_hash, theme_ids)
-         VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
-          [staffId, input.partnershipId, input.email, input.name, input.role, hash, input.themeIds ?? []],
-        ),
+        m
+          .createQueryBuilder()
+          .insert()
+          .into(StaffAccount)
+          .values({
+            staffId,
+            partnershipId: input.partnershipId,
+            // PostgreSQL's lower(), the one every lookup by email and both email indexes use.
+            email: () => 'lower(:email)',
+            name: input.name,
+            role: input.role,
+            passwordHash: hash,
+            themeIds: input.themeIds ?? [],
+          })
+          .setParameter('email', input.email)
+          .execute(),
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -95,15 +110,13 @@ export class AuthService {
 
   /** Which themes a reviewer looks after (none: every theme). */
   async assignThemes(partnershipId: string, email: string, themeIds: string[]): Promise<boolean> {
-    // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count], never an empty list.
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH updated AS (
-         UPDATE staff_accounts SET theme_ids = $3 WHERE partnership_id = $1 AND lower(email) = lower($2)
-         RETURNING staff_id
-       ) SELECT staff_id FROM updated`,
-      [partnershipId, email, [...new Set(themeIds)]],
-    );
-    return rows.length > 0;
+    const { affected } = await this.dataSource
+      .createQueryBuilder()
+      .update(StaffAccount)
+      .set({ themeIds: [...new Set(themeIds)] })
+      .where('partnership_id = :partnershipId AND lower(email) = lower(:email)', { partnershipId, email })
+      .execute();
+    return (affected ?? 0) > 0;
   }
 
   /**
@@ -117,20 +130,14 @@ export class AuthService {
     password: string,
     partnershipId?: string,
   ): Promise<{ sessionId: string; actor: Actor } | null> {
-    const rows: {
-      staff_id: string;
-      partnership_id: string;
-      email: string;
-      role: StaffRole;
-      password_hash: string;
-    }[] = await this.dataSource.query(
-      `SELECT staff_id, partnership_id, email, role, password_hash FROM staff_accounts
-         WHERE lower(email) = lower($1) AND disabled_at IS NULL AND ($2::text IS NULL OR partnership_id = $2)
-         ORDER BY partnership_id`,
-      [email, partnershipId ?? null],
-    );
+    const rows = await this.enabledAccounts(this.dataSource, email, partnershipId)
+      .select(['account.staffId', 'account.partnershipId', 'account.email', 'account.role'])
+      // The only read of a password hash: it is not selected unless named.
+      .addSelect('account.passwordHash')
+      .orderBy('account.partnershipId')
+      .getMany();
     this.decoyHash ??= argon2.hash(newSecret(), { type: argon2.argon2id });
-    const hashes = rows.length > 0 ? rows.map((r) => r.password_hash) : [await this.decoyHash];
+    const hashes = rows.length > 0 ? rows.map((r) => r.passwordHash) : [await this.decoyHash];
     // Side by side: an email with two accounts costs about the time of one on a machine with two cores.
     const valid = await Promise.all(hashes.map((hash) => argon2.verify(hash, password).catch(() => false)));
     const opened = rows.filter((_, i) => valid[i]);
@@ -141,13 +148,13 @@ export class AuthService {
         'That email and password open accounts in more than one partnership: say which one',
         'conflict',
         'partnershipId',
-        { partnerships: opened.map((a) => a.partnership_id) },
+        { partnerships: opened.map((a) => a.partnershipId) },
       );
     }
     const account = opened[0];
-    const actor: Actor = { id: account.email, role: account.role, partnershipId: account.partnership_id };
+    const actor: Actor = { id: account.email, role: account.role, partnershipId: account.partnershipId };
     const sessionId = await this.createSession(
-      { kind: 'staff', staffId: account.staff_id, actor },
+      { kind: 'staff', staffId: account.staffId, actor },
       STAFF_SESSION_HOURS,
     );
     return { sessionId, actor };
@@ -163,27 +170,21 @@ export class AuthService {
   ): Promise<{ disabledAt: Date; sessionsEnded: number; tokensRevoked: number } | null> {
     const now = this.clock.now();
     return transactionally(this.dataSource, async (m) => {
-      const accounts: { staff_id: string; disabled_at: Date }[] = await m.query(
-        `WITH disabled AS (
-           UPDATE staff_accounts SET disabled_at = coalesce(disabled_at, $3)
-           WHERE partnership_id = $1 AND lower(email) = lower($2)
-           RETURNING staff_id, disabled_at
-         ) SELECT staff_id, disabled_at FROM disabled`,
-        [partnershipId, email, now],
-      );
+      // An account disabled before keeps the instant it was first disabled.
+      const disabled = await m
+        .createQueryBuilder()
+        .update(StaffAccount)
+        .set({ disabledAt: () => 'coalesce(disabled_at, :now)' })
+        .where('partnership_id = :partnershipId AND lower(email) = lower(:email)', { partnershipId, email })
+        .setParameter('now', now)
+        .returning(['staffId', 'disabledAt'])
+        .execute();
+      const accounts = disabled.raw as { staff_id: string; disabled_at: Date }[];
       if (accounts.length === 0) return null;
       const [{ staff_id: staffId, disabled_at: disabledAt }] = accounts;
-      const sessions: unknown[] = await m.query(
-        `WITH ended AS (DELETE FROM sessions WHERE staff_id = $1 RETURNING 1) SELECT 1 FROM ended`,
-        [staffId],
-      );
-      const tokens: unknown[] = await m.query(
-        `WITH revoked AS (
-           UPDATE api_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL RETURNING 1
-         ) SELECT 1 FROM revoked`,
-        [staffId, now],
-      );
-      return { disabledAt, sessionsEnded: sessions.length, tokensRevoked: tokens.length };
+      const sessions = await m.delete(Session, { staffId });
+      const tokens = await m.update(ApiToken, { staffId, revokedAt: IsNull() }, { revokedAt: now });
+      return { disabledAt, sessionsEnded: sessions.affected ?? 0, tokensRevoked: tokens.affected ?? 0 };
     });
   }
 
@@ -212,14 +213,12 @@ export class AuthService {
   }
 
   async endSession(sessionId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sessions WHERE session_hash = $1`, [sha256(sessionId)]);
+    await this.dataSource.getRepository(Session).delete({ sessionHash: sha256(sessionId) });
   }
 
   /** Ends every session opened with a link, when the link is revoked. */
   async endLinkSessions(linkId: string): Promise<void> {
-    await transactionally(this.dataSource, (m) =>
-      m.query(`DELETE FROM sessions WHERE link_id = $1`, [linkId]),
-    );
+    await transactionally(this.dataSource, (m) => m.delete(Session, { linkId }));
   }
 
   /** A bearer token for the account of that email in that partnership (or its only account, when omitted). */
@@ -232,19 +231,17 @@ export class AuthService {
     const tokenId = randomUUID();
     // In the command's transaction when there is one: a retry with the same Idempotency-Key after a crash
     // gets the token of the first request, or makes the only one.
-    const inserted: unknown[] = await transactionally(this.dataSource, (m) =>
-      m.query(
-        `WITH account AS (
-           SELECT staff_id FROM staff_accounts
-           WHERE lower(email) = lower($4) AND disabled_at IS NULL AND ($5::text IS NULL OR partnership_id = $5)
-         )
-         INSERT INTO api_tokens (token_hash, token_id, staff_id, name)
-         SELECT $1, $2, staff_id, $3 FROM account WHERE (SELECT count(*) FROM account) = 1
-         RETURNING token_id`,
-        [sha256(token), tokenId, name, staffEmail, partnershipId ?? null],
-      ),
-    );
-    if (inserted.length === 0) throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
+    const inserted = await transactionally(this.dataSource, async (m) => {
+      // Exactly one account: an email with accounts in several partnerships must say which.
+      const accounts = await this.enabledAccounts(m, staffEmail, partnershipId)
+        .select('account.staffId')
+        .limit(2)
+        .getMany();
+      if (accounts.length !== 1) return false;
+      await m.insert(ApiToken, { tokenHash: sha256(token), tokenId, staffId: accounts[0].staffId, name });
+      return true;
+    });
+    if (!inserted) throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     return { tokenId, token };
   }
 
@@ -260,14 +257,20 @@ export class AuthService {
   }
 
   async revokeApiToken(staffEmail: string, tokenId: string, partnershipId?: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH revoked AS (UPDATE api_tokens t SET revoked_at = now() FROM staff_accounts s
-         WHERE t.staff_id = s.staff_id AND lower(s.email) = lower($1) AND t.token_id = $2 AND t.revoked_at IS NULL
-           AND ($3::text IS NULL OR s.partnership_id = $3)
-         RETURNING t.token_id) SELECT token_id FROM revoked`,
-      [staffEmail, tokenId, partnershipId ?? null],
-    );
-    return rows.length > 0;
+    // Only a token of the asker's own account, in their own partnership.
+    const owners = this.dataSource
+      .createQueryBuilder(StaffAccount, 'account')
+      .select('account.staffId')
+      .where('lower(account.email) = lower(:staffEmail)');
+    if (partnershipId !== undefined) owners.andWhere('account.partnershipId = :partnershipId');
+    const { affected } = await this.dataSource
+      .createQueryBuilder()
+      .update(ApiToken)
+      .set({ revokedAt: () => 'now()' })
+      .where('token_id = :tokenId AND revoked_at IS NULL', { tokenId })
+      .andWhere(`staff_id IN (${owners.getQuery()})`, { staffEmail, partnershipId })
+      .execute();
+    return (affected ?? 0) > 0;
   }
 
   private async createSession(
@@ -276,23 +279,30 @@ export class AuthService {
   ): Promise<string> {
     const sessionId = newSecret();
     const expires = new Date(this.clock.now().getTime() + hours * 3_600_000);
-    await this.dataSource.query(
-      `INSERT INTO sessions (session_hash, kind, staff_id, link_id, partnership_id, agency_id, cycle_id, actor_id, role, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        sha256(sessionId),
-        session.kind,
-        session.staffId ?? null,
-        session.linkId ?? null,
-        session.actor.partnershipId,
-        session.actor.agencyId ?? null,
-        session.actor.cycleId ?? null,
-        session.actor.id,
-        session.actor.role,
-        expires,
-      ],
-    );
+    await this.dataSource.getRepository(Session).insert({
+      sessionHash: sha256(sessionId),
+      kind: session.kind,
+      staffId: session.staffId ?? null,
+      linkId: session.linkId ?? null,
+      partnershipId: session.actor.partnershipId,
+      agencyId: session.actor.agencyId ?? null,
+      cycleId: session.actor.cycleId ?? null,
+      actorId: session.actor.id,
+      role: session.actor.role,
+      expiresAt: expires,
+    });
     return sessionId;
+  }
+
+  /** The enabled accounts of an email (compared as PostgreSQL's lower() does), in one partnership if named. */
+  private enabledAccounts(db: DataSource | EntityManager, email: string, partnershipId?: string) {
+    const query = db
+      .createQueryBuilder(StaffAccount, 'account')
+      .where('lower(account.email) = lower(:email)', { email })
+      .andWhere('account.disabledAt IS NULL');
+    if (partnershipId !== undefined)
+      query.andWhere('account.partnershipId = :partnershipId', { partnershipId });
+    return query;
   }
 }
 

@@ -11,3 +11,6 @@ export * from './sign-in/sign-in.http.js';
 export * from './submission-links/links-admin.service.js';
 export * from './submission-links/send-link-mail.js';
 export * from './throttle/throttle-rules.js';
+export * from './staff/staff-account.entity.js';
+export * from './tokens/api-token.entity.js';
+export * from './sessions/session.entity.js';

@@ -1,3 +1,6 @@
+import { Session } from './sessions/session.entity.js';
+import { StaffAccount } from './staff/staff-account.entity.js';
+import { ApiToken } from './tokens/api-token.entity.js';
 import { Auth1764000000300 } from './migrations/1764000000300-auth.js';
 import { AttemptThrottles1765040000100 } from './migrations/1765040000100-attempt-throttles.js';
 import { StaffEmailPerPartnership1765050000100 } from './migrations/1765050000100-staff-email-per-partnership.js';
@@ -8,3 +11,6 @@ export const AUTH_MIGRATIONS = [
   AttemptThrottles1765040000100,
   StaffEmailPerPartnership1765050000100,
 ];
+
+/** The TypeORM entities of the auth tables: they map what the migrations made, and never change it. */
+export const AUTH_ENTITIES = [StaffAccount, ApiToken, Session];

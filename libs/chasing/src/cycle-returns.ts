@@ -11,7 +11,6 @@ import {
   LiveReturnState,
 } from '../../returns/src/index.js';
 import { DEFAULT_CHASE_POLICY, ChasePolicy } from '../../kernel/src/index.js';
-import { ChaseRecipient } from './chase/chase.events.js';
 
 export type OpenedCycle = Exclude<CycleState, { status: 'none' } | { status: 'drafted' }>;
 
@@ -53,30 +52,12 @@ export class CycleReturns {
     return { partnershipName: partnership.name, agency: partnership.agencies.get(agencyId) ?? null };
   }
 
-  /** The coordinators of a partnership (signed-up staff accounts still enabled). */
+  /** The coordinators of a partnership (signed-up staff accounts still enabled): an escalation goes to them. */
   async coordinators(partnershipId: string): Promise<{ email: string; name: string }[]> {
     return this.dataSource.query(
       `SELECT email, name FROM staff_accounts WHERE partnership_id = $1 AND role = 'coordinator' AND disabled_at IS NULL
        ORDER BY email`,
       [partnershipId],
     );
-  }
-
-  /** Who is chased: the agency's leads; on escalation also its senior contacts and the coordinators. */
-  async recipients(partnershipId: string, agency: Agency, escalate: boolean): Promise<ChaseRecipient[]> {
-    const contacts = [...agency.contacts.values()];
-    const leads = contacts
-      .filter((c) => c.role === 'lead')
-      .map((c) => ({ email: c.email, role: 'lead' as const }));
-    if (!escalate) return leads;
-    const seniors = contacts
-      .filter((c) => c.role === 'senior')
-      .map((c) => ({ email: c.email, role: 'senior' as const }));
-    const coordinators = (await this.coordinators(partnershipId)).map((c) => ({
-      email: c.email,
-      role: 'coordinator' as const,
-    }));
-    const seen = new Set<string>();
-    return [...leads, ...seniors, ...coordinators].filter((r) => !seen.has(r.email) && seen.add(r.email));
   }
 }

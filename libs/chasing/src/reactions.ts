@@ -8,6 +8,7 @@ import {
   Reaction,
   ReturnNoticeJob,
 } from '../../queues/src/index.js';
+import { ChaseEvent } from './chase/chase.events.js';
 
 /** The jobs chasing and its notices need from a stored event. */
 function chasingJobsFor(event: StoredEvent): OutboxJob[] {
@@ -16,7 +17,7 @@ function chasingJobsFor(event: StoredEvent): OutboxJob[] {
     case 'ChaseRequested':
       return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
     case 'AgencyChased': {
-      const d = event.data as { step: string; recipients: { email: string }[] };
+      const d = event.data as Extract<ChaseEvent, { type: 'AgencyChased' }>['data'];
       return d.recipients.map((r) => chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }));
     }
     case 'ReturnSentBack':

@@ -1,6 +1,6 @@
 // The door of libs/http, the only way in for other libs, apps, scripts, benchmarks and tests:
 // the HTTP edge: problem+json and error pages (a domain error's status is decided here), validation, actors,
-// If-Match, idempotency.
+// If-Match, idempotency, who may use a route (@Roles, @Public, the RolesGuard).
 export * from './problem-details.filter.js';
 export * from './validation.js';
 export * from './hostile-input.js';
@@ -14,3 +14,5 @@ export * from './page-error.filter.js';
 export * from './migrations.js';
 export * from './idempotency/idempotency.interceptor.js';
 export * from './idempotency/idempotency.module.js';
+export * from './roles.js';
+export * from './roles.guard.js';

@@ -1,5 +1,6 @@
 // The shared kernel: the few shapes and rules every layer speaks. It imports no other lib.
 export * from './domain-error.js';
+export * from './roles.js';
 export * from './command-envelope.js';
 export * from './ids.js';
 export * from './cycle-id.js';

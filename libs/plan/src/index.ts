@@ -6,5 +6,6 @@ export * from './plan.events.js';
 export * from './plan.state.js';
 export * from './import-plan/import-plan.decide.js';
 export * from './import-plan/import-plan.js';
+export * from './import-plan/import-plan-file.js';
 export * from './plan.repository.js';
 export * from './plan.module.js';

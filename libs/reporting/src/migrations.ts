@@ -1,4 +1,4 @@
-import { ReportReturn } from './report-return.entity.js';
+import { PublishedReport } from './publish-report/published-report.entity.js';
 import { ReportReturns1764000000100 } from './migrations/1764000000100-report-returns.js';
 import { ReportingTables1764000000650 } from './migrations/1764000000650-reporting-tables.js';
 import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
@@ -10,5 +10,5 @@ export const REPORTING_MIGRATIONS = [
   ReportReturnsUnreadable1765060000300,
 ];
 
-/** The TypeORM entities of the reporting tables. */
-export const REPORTING_ENTITIES = [ReportReturn];
+/** The TypeORM entities of the reporting tables: they map what the migrations made, and never change it. */
+export const REPORTING_ENTITIES = [PublishedReport];

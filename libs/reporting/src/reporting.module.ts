@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { CycleReportHttp } from './cycle-report/cycle-report.http.js';
+import { GetCycleReport } from './cycle-report/cycle-report.query.js';
 import { CycleStatusHttp } from './cycle-status/cycle-status.http.js';
+import { GetCycleStatus } from './cycle-status/cycle-status.query.js';
 import { PublishReportHandler } from './publish-report/publish-report.handler.js';
 import { PublishReportHttp } from './publish-report/publish-report.http.js';
 import { PublishedReports } from './publish-report/published-reports.js';
@@ -11,6 +13,6 @@ import { PdfPrinter } from './report-formats/pdf-printer.js';
 @Module({
   imports: [CqrsModule, ReturnsModule],
   controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp],
-  providers: [PublishedReports, PdfPrinter, PublishReportHandler],
+  providers: [PublishedReports, PdfPrinter, PublishReportHandler, GetCycleReport, GetCycleStatus],
 })
 export class ReportingModule {}

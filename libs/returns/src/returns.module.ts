@@ -10,6 +10,7 @@ import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
 import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
 import { DiffReturnHttp } from './diff-return/diff-return.http.js';
+import { DiffReturn } from './diff-return/diff-return.query.js';
 import { DraftCycleHandler } from './draft-cycle/draft-cycle.handler.js';
 import { DraftCycleHttp } from './draft-cycle/draft-cycle.http.js';
 import { ExtendAgencyDeadlineHandler } from './extend-agency-deadline/extend-agency-deadline.handler.js';
@@ -17,11 +18,18 @@ import { ExtendAgencyDeadlineHttp } from './extend-agency-deadline/extend-agency
 import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler.js';
 import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
+import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
+import { GetPlan } from './get-plan/get-plan.query.js';
 import { GetReturnHttp } from './get-return/get-return.http.js';
+import { GetReturn } from './get-return/get-return.query.js';
+import { PreviousApproved } from './get-return/previous-approved.query.js';
 import { ListAgenciesHttp } from './list-agencies/list-agencies.http.js';
+import { ListAgencies } from './list-agencies/list-agencies.query.js';
 import { ListCyclesHttp } from './list-cycles/list-cycles.http.js';
+import { ListCycles } from './list-cycles/list-cycles.query.js';
 import { ListReturnsHttp } from './list-returns/list-returns.http.js';
+import { ListReturns } from './list-returns/list-returns.query.js';
 import { OpenCycleHandler } from './open-cycle/open-cycle.handler.js';
 import { OpenCycleHttp } from './open-cycle/open-cycle.http.js';
 import { PartnershipIndex } from './partnership-index.js';
@@ -63,6 +71,15 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     ReturnRepository,
     PartnershipIndex,
     CycleNames,
+    // The read side: one query per thing a person looks at, for the API and the pages alike.
+    GetCycle,
+    ListReturns,
+    GetReturn,
+    DiffReturn,
+    ListCycles,
+    ListAgencies,
+    GetPlan,
+    PreviousApproved,
     // Global: every controller's cycleId and returnId parameters, the pages' included.
     { provide: APP_INTERCEPTOR, useClass: CycleNameInterceptor },
     DraftCycleHandler,
@@ -78,6 +95,20 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     WithdrawReturnHandler,
     CloseCycleHandler,
   ],
-  exports: [CycleRepository, ReturnRepository, PlanRepository, CycleNames],
+  exports: [
+    CycleRepository,
+    ReturnRepository,
+    PlanRepository,
+    PartnershipIndex,
+    CycleNames,
+    GetCycle,
+    ListReturns,
+    GetReturn,
+    DiffReturn,
+    ListCycles,
+    ListAgencies,
+    GetPlan,
+    PreviousApproved,
+  ],
 })
 export class ReturnsModule {}

@@ -2,21 +2,16 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../kernel/src/index.js';
-import { EventStore } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
-import { PlanRepository } from '../../plan/src/index.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import {
-  CycleRepository,
   ReturnView,
-  toReturnView,
   renderNarrative,
   ReturnContent,
-  ReturnEvent,
-  returnStreamId,
   SaveReturnDraftCommand,
   SubmitReturnCommand,
 } from '../../returns/src/index.js';
+import { AgencyReturns } from './agency-returns/agency-returns.query.js';
 import {
   caseStudyText,
   contentFromForm,
@@ -38,45 +33,28 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
 @ApiExcludeController()
 @Controller('agency')
 @UseFilters(PageErrorFilter)
+@Roles(['agency-lead'], 'These pages are for agency leads, opened from the link in their email')
 export class AgencyPages {
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CycleRepository) private readonly cycles: CycleRepository,
-    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get('cycles/:cycleId')
   async taskList(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    const { state: cycle } = await this.cycles.load(cycleId);
-    if (cycle.status === 'none' || cycle.status === 'drafted')
-      throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
-    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
+    const cycle = await this.agencyReturns.openedCycle(actor, cycleId);
     const agencyId = this.agencyOf(actor);
-    const mine = cycle.returns.filter((r) => r.agencyId === agencyId);
-    const streams = await this.store.readStreams<ReturnEvent>(mine.map((r) => returnStreamId(r.returnId)));
-    const [plan, partnership] = await Promise.all([
-      this.plans.plan(cycle.partnershipId, cycle.planId),
-      this.plans.partnership(cycle.partnershipId),
-    ]);
-    const now = this.clock.now();
-    const items = mine
-      .map((r) => toReturnView(streams.get(returnStreamId(r.returnId)) ?? [], now, false))
-      .filter((v): v is ReturnView => v !== null && v.status !== 'withdrawn')
-      .map((v) => ({
-        title: {
-          text: `${v.measureRef}: ${plan.status === 'adopted' ? (plan.measures.get(v.measureRef)?.text ?? '') : ''}`,
-        },
-        href: `/agency/returns/${encodeURIComponent(v.returnId)}`,
-        hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
-        status: { tag: STATUS_TAGS[v.status] },
-      }));
-    const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
+    const { agencyName, returns } = await this.agencyReturns.taskList(cycle, agencyId);
+    const items = returns.map(({ view: v, measureText }) => ({
+      title: { text: `${v.measureRef}: ${measureText}` },
+      href: `/agency/returns/${encodeURIComponent(v.returnId)}`,
+      hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
+      status: { tag: STATUS_TAGS[v.status] },
+    }));
     res.render('pages/agency/task-list', {
       title: `Your returns for ${cycle.label}`,
       cycle,
-      agencyName: agency?.name ?? agencyId,
+      agencyName,
       items,
       done: items.filter((i) => ['Submitted', 'Approved'].includes(i.status.tag.text)).length,
     });
@@ -173,7 +151,8 @@ export class AgencyPages {
   }
 
   private agencyOf(actor: Actor): string {
-    if (actor.role !== 'agency-lead' || !actor.agencyId) {
+    // The guard lets only agency leads in (@Roles above); a lead's session always names its agency.
+    if (!actor.agencyId) {
       throw new DomainError(
         'forbidden',
         'These pages are for agency leads, opened from the link in their email',
@@ -184,16 +163,8 @@ export class AgencyPages {
   }
 
   private async load(returnId: string, actor: Actor) {
-    const agencyId = this.agencyOf(actor);
-    const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
-    const view = toReturnView(events, this.clock.now(), true);
-    if (!view || view.agencyId !== agencyId)
-      throw new DomainError('return-not-found', 'No such return', 'not-found');
-    samePartnershipOr404(actor, view.partnershipId, 'return', view.cycleId);
-    const { state: cycle } = await this.cycles.load(view.cycleId);
-    const plan = cycle.status === 'none' ? null : await this.plans.plan(cycle.partnershipId, cycle.planId);
-    const measureText = plan?.status === 'adopted' ? (plan.measures.get(view.measureRef)?.text ?? '') : '';
-    return { view, measureText };
+    this.agencyOf(actor);
+    return this.agencyReturns.return(actor, returnId);
   }
 
   private formModel(

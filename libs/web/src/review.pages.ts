@@ -2,65 +2,45 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter } from '../../http/src/index.js';
-import {
-  ApproveReturnCommand,
-  diffReturnContent,
-  renderNarrative,
-  ReturnContent,
-  SendReturnBackCommand,
-} from '../../returns/src/index.js';
-import { Actor, DomainError } from '../../kernel/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
+import { ApproveReturnCommand, SendReturnBackCommand } from '../../returns/src/index.js';
+import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
-import { WebQueries } from './web-queries.js';
+import { ReviewQueue } from './review-queue/review-queue.query.js';
+import { ReviewReturn } from './review-return/review-return.query.js';
 
 /** The reviewer's queue and review page: the return beside last cycle's approved one, then approve or send back. */
 @ApiExcludeController()
 @Controller('review')
 @UseFilters(PageErrorFilter)
+@Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
 export class ReviewPages {
   constructor(
-    @Inject(WebQueries) private readonly queries: WebQueries,
+    @Inject(ReviewQueue) private readonly reviewQueue: ReviewQueue,
+    @Inject(ReviewReturn) private readonly reviewReturn: ReviewReturn,
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   @Get()
   async queue(@CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
-    const partnership = await this.queries.partnership(actor.partnershipId);
-    const rows = [];
-    for (const { state: cycle } of await this.queries.cycles(actor)) {
-      const plan = await this.queries.plan(cycle);
-      for (const view of await this.queries.returnsOf(cycle)) {
-        if (view.status !== 'submitted') continue;
-        const agency =
-          partnership.status === 'registered' ? partnership.agencies.get(view.agencyId) : undefined;
-        const measure = plan.status === 'adopted' ? plan.measures.get(view.measureRef) : undefined;
-        rows.push({
-          due: view.dueDate,
-          cells: [
-            { text: `${view.measureRef}: ${measure?.text ?? ''}` },
-            { text: agency?.name ?? view.agencyId },
-            { text: cycle.label },
-            { text: view.dueDate },
-            {
-              html: `<a class="govuk-link" href="/review/returns/${encodeURIComponent(view.returnId)}">Review<span class="govuk-visually-hidden"> ${view.measureRef}</span></a>`,
-            },
-          ],
-        });
-      }
-    }
-    rows.sort((a, b) => a.due.localeCompare(b.due));
+    const rows = (await this.reviewQueue.of(actor)).map((r) => [
+      { text: `${r.measureRef}: ${r.measureText}` },
+      { text: r.agencyName },
+      { text: r.cycleLabel },
+      { text: r.dueDate },
+      {
+        html: `<a class="govuk-link" href="/review/returns/${encodeURIComponent(r.returnId)}">Review<span class="govuk-visually-hidden"> ${r.measureRef}</span></a>`,
+      },
+    ]);
     res.render('pages/review/queue', {
       title: 'Returns to review',
-      rows: rows.map((r) => r.cells),
+      rows,
       navigation: staffNavigation(actor, '/review'),
     });
   }
 
   @Get('returns/:returnId')
   async review(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    reviewerOrCoordinator(actor);
     res.render('pages/review/return', await this.model(actor, returnId));
   }
 
@@ -108,44 +88,14 @@ export class ReviewPages {
   }
 
   private async model(actor: Actor, returnId: string) {
-    const view = await this.queries.returnWithHistory(actor, returnId);
-    const { state: cycle } = await this.queries.cycle(actor, view.cycleId);
-    const [plan, partnership, previous] = await Promise.all([
-      this.queries.plan(cycle),
-      this.queries.partnership(cycle.partnershipId),
-      this.queries.previousApproved(actor, cycle, view.measureRef),
-    ]);
-    // A resubmission is compared with what was submitted before it was sent back.
-    const submissions = (view.history ?? []).filter((h) => h.type === 'ReturnSubmitted');
-    const before =
-      submissions.length > 1
-        ? (submissions[submissions.length - 2].data as { content: ReturnContent }).content
-        : null;
+    const { view, ...rest } = await this.reviewReturn.of(actor, returnId);
     return {
       title: `Review ${view.measureRef}`,
       view,
-      measureText: plan.status === 'adopted' ? (plan.measures.get(view.measureRef)?.text ?? '') : '',
-      agencyName:
-        partnership.status === 'registered'
-          ? (partnership.agencies.get(view.agencyId)?.name ?? view.agencyId)
-          : view.agencyId,
-      cycleLabel: cycle.label,
-      previous: previous
-        ? {
-            ...previous,
-            narrativeHtml: previous.content.narrative ? renderNarrative(previous.content.narrative) : null,
-          }
-        : null,
-      changes: before ? diffReturnContent(before, view.content) : null,
+      ...rest,
       backLink: '/review',
       navigation: staffNavigation(actor, '/review'),
     };
-  }
-}
-
-function reviewerOrCoordinator(actor: Actor): void {
-  if (actor.role !== 'reviewer' && actor.role !== 'coordinator') {
-    throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
 

@@ -10,7 +10,7 @@ import {
   sessionCookieOptions,
 } from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
-import { RequestWithActor, PageErrorFilter } from '../../http/src/index.js';
+import { RequestWithActor, PageErrorFilter, Public } from '../../http/src/index.js';
 import { Actor, DomainError } from '../../kernel/src/index.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
@@ -42,6 +42,7 @@ export function pageToReturnTo(next: unknown): string | null {
 @ApiExcludeController()
 @Controller()
 @UseFilters(PageErrorFilter)
+@Public()
 export class SignInPage {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,

@@ -1,17 +1,38 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '../../auth/src/index.js';
-import { ReturnsModule, PartnershipIndex } from '../../returns/src/index.js';
+import { CycleChases } from '../../chasing/src/index.js';
+import { PlanModule } from '../../plan/src/index.js';
+import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
-import { SignInPage } from './sign-in.page.js';
+import { AgencyReturns } from './agency-returns/agency-returns.query.js';
+import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
+import { CyclesPages } from './coordinate/cycles.pages.js';
+import { PlanPages } from './coordinate/plan.pages.js';
+import { ReturnPages } from './coordinate/return.pages.js';
+import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
+import { CyclePlanWords } from './plan-words.js';
+import { ReviewQueue } from './review-queue/review-queue.query.js';
+import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
-import { CoordinatePages } from './coordinate.pages.js';
-import { WebQueries } from './web-queries.js';
+import { SignInPage } from './sign-in.page.js';
 
-/** The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). */
+/**
+ * The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). They read through the libs'
+ * queries (and the page-only ones here, built on them) and write through the API's own commands.
+ */
 @Module({
-  imports: [CqrsModule, ReturnsModule, AuthModule],
-  controllers: [SignInPage, AgencyPages, ReviewPages, CoordinatePages],
-  providers: [WebQueries, PartnershipIndex],
+  imports: [CqrsModule, ReturnsModule, AuthModule, PlanModule],
+  // CyclesPages first: its `cycles/new` must be matched before the dashboard's `cycles/:cycleId`.
+  controllers: [
+    SignInPage,
+    AgencyPages,
+    ReviewPages,
+    CyclesPages,
+    CycleDashboardPages,
+    ReturnPages,
+    PlanPages,
+  ],
+  providers: [CyclePlanWords, CycleChases, CycleDashboard, ReviewQueue, ReviewReturn, AgencyReturns],
 })
 export class WebModule {}

@@ -1,19 +1,17 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { Public } from '../../../../libs/http/src/index.js';
+import { DevMailbox } from './dev-mailbox.js';
 
 /** Outside production with no SMTP_URL: the mail the embedded catcher kept, newest first. */
 @ApiExcludeController()
 @Controller('dev/mail')
+@Public()
 export class DevMailHttp {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DevMailbox) private readonly mailbox: DevMailbox) {}
 
   @Get()
   async list() {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT id, received_at AS "receivedAt", mail_from AS "from", rcpt_to AS "to", subject, text_body AS "text"
-       FROM dev_mail ORDER BY id DESC LIMIT 200`,
-    );
-    return { mail: rows };
+    return { mail: await this.mailbox.list() };
   }
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
 import { healthRedis } from '../../../../libs/queues/src/index.js';
+import { Public } from '../../../../libs/http/src/index.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -38,6 +39,7 @@ async function check(what: string, variable: string, probe: () => Promise<unknow
 
 @ApiTags('health')
 @Controller('health')
+@Public()
 export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
 

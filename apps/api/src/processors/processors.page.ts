@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { CurrentActor, PageErrorFilter } from '../../../../libs/http/src/index.js';
+import { CurrentActor, PageErrorFilter, Roles } from '../../../../libs/http/src/index.js';
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
 import { staffNavigation } from '../../../../libs/web/src/index.js';
-import { runsTheDeployment } from '../queue-dashboard/operator-partnership.js';
+import { DeploymentOperator } from '../queue-dashboard/operator-partnership.js';
 
 export const PROCESSORS_PAGE = '/admin/processors';
 
@@ -22,11 +20,11 @@ type Form = Record<string, string | undefined>;
 @ApiExcludeController()
 @Controller('admin/processors')
 @UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'Only a coordinator can see the event processors')
 export class ProcessorsPage {
   constructor(
     @Inject(ParkedEvents) private readonly parked: ParkedEvents,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DeploymentOperator) private readonly operator: DeploymentOperator,
   ) {}
 
   @Get()
@@ -90,10 +88,7 @@ export class ProcessorsPage {
   }
 
   private async operatorOnly(actor: Actor): Promise<void> {
-    if (actor.role !== 'coordinator') {
-      throw new DomainError('forbidden', 'Only a coordinator can see the event processors', 'forbidden');
-    }
-    if (!(await runsTheDeployment(this.config, this.dataSource, actor.partnershipId))) {
+    if (!(await this.operator.runsTheDeployment(actor.partnershipId))) {
       throw new DomainError(
         'forbidden',
         "The event processors serve every partnership: only the operator partnership's coordinators see them",

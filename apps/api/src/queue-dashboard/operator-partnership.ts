@@ -1,5 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 
 /**
  * Whether a partnership runs the deployment, and so may see what serves every partnership (the queues, the
@@ -15,4 +16,17 @@ export async function runsTheDeployment(
     `SELECT count(*)::int AS n FROM streams WHERE stream_id LIKE 'partnership:%'`,
   );
   return n <= 1;
+}
+
+/** runsTheDeployment for pages: the deployment's configuration and database, injected. */
+@Injectable()
+export class DeploymentOperator {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  runsTheDeployment(partnershipId: string): Promise<boolean> {
+    return runsTheDeployment(this.config, this.dataSource, partnershipId);
+  }
 }

@@ -7,7 +7,7 @@ import type { NextFunction, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
-import { RequestWithActor } from '../../../../libs/http/src/index.js';
+import { refusalOf, RequestWithActor, RouteAccess } from '../../../../libs/http/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../../libs/queues/src/index.js';
 import { runsTheDeployment } from './operator-partnership.js';
 
@@ -15,6 +15,13 @@ import { runsTheDeployment } from './operator-partnership.js';
 logRedisOutages();
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
+
+/** Bull Board is served outside Nest's routes, so no guard sees it: its middleware applies this itself. */
+export const QUEUE_DASHBOARD_ACCESS: RouteAccess = {
+  public: false,
+  roles: ['coordinator'],
+  refusal: 'Only a coordinator can see the queues',
+};
 
 /**
  * Bull Board has no sign-in of its own: this runs before it and lets coordinators through only (401 for nobody
@@ -31,8 +38,8 @@ export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSo
           .status(status)
           .type('application/problem+json')
           .send(JSON.stringify({ type: 'about:blank', title, status }));
-      if (!req.actor) return refuse(401, 'Sign in first');
-      if (req.actor.role !== 'coordinator') return refuse(403, 'Only a coordinator can see the queues');
+      const refusal = refusalOf(QUEUE_DASHBOARD_ACCESS, req.actor);
+      if (refusal || !req.actor) return refuse(refusal?.status ?? 401, refusal?.message ?? 'Sign in first');
       operates(req.actor.partnershipId).then(
         (ok) =>
           ok

@@ -13,8 +13,8 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { CurrentActor, Optional } from '../../../http/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, Public, Roles } from '../../../http/src/index.js';
+import { Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { AuthService, STAFF_SESSION_HOURS } from '../auth.service.js';
 import { ThrottledSignIn } from './throttled-sign-in.js';
@@ -64,6 +64,7 @@ export class SignInHttp {
    * and per account: 429 with Retry-After past the limits.
    */
   @Post('sign-in')
+  @Public()
   @HttpCode(200)
   async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const previous = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
@@ -81,6 +82,7 @@ export class SignInHttp {
   }
 
   @Post('sign-out')
+  @Public()
   @HttpCode(204)
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const session = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
@@ -89,6 +91,7 @@ export class SignInHttp {
   }
 
   @Get('me')
+  @Roles(ANYONE_SIGNED_IN)
   me(@CurrentActor() actor: Actor) {
     return { actor };
   }

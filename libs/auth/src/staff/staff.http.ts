@@ -11,7 +11,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { CurrentActor, Optional } from '../../../http/src/index.js';
+import { CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
 
@@ -65,9 +65,8 @@ export class StaffHttp {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
   @Post()
+  @Roles(['coordinator'], 'Only a coordinator can add staff')
   async create(@Body() body: CreateStaffDto, @CurrentActor() actor: Actor) {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can add staff', 'forbidden');
     const { staffId } = await this.auth.createStaff({ ...body, partnershipId: actor.partnershipId });
     return {
       staffId,
@@ -80,10 +79,9 @@ export class StaffHttp {
 
   /** Sets the themes a reviewer looks after; an empty list means every theme. */
   @Put(':email/themes')
+  @Roles(['coordinator'], 'Only a coordinator can assign themes')
   @HttpCode(200)
   async themes(@Param('email') email: string, @Body() body: ThemesDto, @CurrentActor() actor: Actor) {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can assign themes', 'forbidden');
     if (!(await this.auth.assignThemes(actor.partnershipId, email, body.themeIds))) {
       throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     }
@@ -92,10 +90,9 @@ export class StaffHttp {
 
   /** Disables an account at once: its sessions end and its API tokens are revoked in the same transaction. */
   @Post(':email/disable')
+  @Roles(['coordinator'], 'Only a coordinator can disable staff')
   @HttpCode(200)
   async disable(@Param('email') email: string, @CurrentActor() actor: Actor) {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can disable staff', 'forbidden');
     // A coordinator who locks themselves out may leave the partnership with nobody to let them back in.
     if (email.toLowerCase() === actor.id.toLowerCase()) {
       throw new DomainError(

@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from '../auth.middleware.js';
 import { LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
 import { SubmissionLinkService } from './submission-link.service.js';
-import { PageErrorFilter } from '../../../http/src/index.js';
+import { PageErrorFilter, Public } from '../../../http/src/index.js';
 
 export class UseLinkDto {
   @ApiProperty({ maxLength: 100, description: 'The token from the emailed link' })
@@ -24,6 +24,7 @@ export class UseLinkDto {
 @ApiTags('submission links')
 @Controller('l')
 @UseFilters(PageErrorFilter)
+@Public()
 export class SubmissionLinkHttp {
   constructor(
     @Inject(SubmissionLinkService) private readonly links: SubmissionLinkService,

@@ -38,6 +38,8 @@ export class TooManyAttempts extends DomainError {
  * when the window's failures or the places in flight are used up; then it is settled as failed or not. Both are
  * single statements on the rule's row, so concurrent attempts are counted exactly: a burst of any size gets at
  * most `failures + inFlight` attempts past, because every attempt let through is either in flight or counted.
+ * They stay raw SQL: a conditional upsert that counts in one round trip is what makes the count exact, and a
+ * repository's read-then-save would let a burst through between the read and the write.
  *
  * Windows are fixed: they start at a subject's first attempt and last `windowMinutes`. A process killed with an
  * attempt in flight leaves that place taken until the window ends.

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { CurrentActor, ShownOnce } from '../../../http/src/index.js';
-import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { CurrentActor, Roles, ShownOnce } from '../../../http/src/index.js';
+import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
 
 export class CreateApiTokenDto {
@@ -13,22 +13,16 @@ export class CreateApiTokenDto {
   name: string;
 }
 
-function staffOnly(actor: Actor): void {
-  if (actor.role === 'agency-lead' || actor.role === 'system') {
-    throw new DomainError('forbidden', 'Only staff accounts hold API tokens', 'forbidden');
-  }
-}
-
 /** Bearer tokens for API clients: shown once at creation, stored as SHA-256, revocable. */
 @ApiTags('auth')
 @Controller('auth/tokens')
+@Roles(ANY_STAFF, 'Only staff accounts hold API tokens')
 export class ApiTokensHttp {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
   @Post()
   @ShownOnce('token')
   async create(@Body() body: CreateApiTokenDto, @CurrentActor() actor: Actor) {
-    staffOnly(actor);
     return this.auth.createApiToken(actor.id, body.name, actor.partnershipId);
   }
 
@@ -38,7 +32,6 @@ export class ApiTokensHttp {
     @Param('tokenId', new ParseUUIDPipe()) tokenId: string,
     @CurrentActor() actor: Actor,
   ): Promise<void> {
-    staffOnly(actor);
     if (!(await this.auth.revokeApiToken(actor.id, tokenId, actor.partnershipId))) {
       throw new DomainError('token-not-found', 'No such token', 'not-found');
     }

@@ -11,14 +11,14 @@ import {
 } from '../../../mail/src/index.js';
 import { ChaseMailJob } from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
-import { isInSendWindow, localTime, nextSendTime } from '../calendar/send-window.js';
+import { isInSendWindow, nextSendTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
 import { asChaseEvents, chaseStreamId } from '../chase/chase.events.js';
+import { stillDue } from '../chase/still-due.js';
 import { ChaseSnapshot } from '../chase-snapshot/chase-snapshot.js';
 import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
-import { CycleReturns, isOutstanding, policyOf } from '../cycle-returns.js';
+import { CycleReturns, policyOf } from '../cycle-returns.js';
 import { LiveReturnState } from '../../../returns/src/index.js';
-import { dueChase } from '../schedule/chase-schedule.js';
 import { digestLines } from './digest-lines.js';
 
 export type ChaseMailOutcome =
@@ -28,8 +28,9 @@ export type ChaseMailOutcome =
   | { outcome: 'deferred'; until: Date };
 
 /**
- * Sends one chase mail to one recipient, once. Everything it says is read again from the events, and it checks
- * the chase is still due: a return submitted, extended or withdrawn after the chase was recorded stops it.
+ * Sends one chase mail to one recipient, once. Everything it says is read again from the events, and just before
+ * sending it asks stillDue, the same rule that recorded the chase: a return submitted, extended or withdrawn
+ * after the chase was recorded stops it.
  */
 @Injectable()
 export class SendChaseMail {
@@ -53,30 +54,16 @@ export class SendChaseMail {
     const recipient = chased.data.recipients.find((r) => r.email === job.recipient);
     if (!recipient) return { outcome: 'not-due', why: 'not a recipient of this chase' };
 
-    if (!snapshot.opened || snapshot.cycle.status !== 'open') {
-      return { outcome: 'not-due', why: `cycle ${snapshot.cycle.status}` };
-    }
-    const { cycle, returns } = snapshot;
-    const outstanding = returns.filter((r) => r.agencyId === job.agencyId && isOutstanding(r));
-    if (outstanding.length === 0) return { outcome: 'not-due', why: 'nothing outstanding' };
-    const policy = policyOf(cycle);
     const now = this.clock.now();
-    if (chased.data.kind !== 'now') {
-      const tz = policy.sendWindow.timeZone;
-      const due = dueChase(
-        policy,
-        this.calendar,
-        localTime(now, tz).date,
-        localTime(new Date(cycle.openedAt), tz).date,
-        outstanding.map((r) => ({ returnId: r.returnId, dueDate: r.dueDate })),
-      );
-      if (!due || due.date !== job.step) return { outcome: 'not-due', why: 'no longer due' };
-      // A chase the coordinator asked for goes at once; a scheduled one waits for the send window.
-      if (!isInSendWindow(now, policy.sendWindow, this.calendar)) {
-        return { outcome: 'deferred', until: nextSendTime(now, policy.sendWindow, this.calendar) };
-      }
+    const scheduled = chased.data.kind !== 'now';
+    const due = stillDue(snapshot, { agencyId: job.agencyId, step: job.step, scheduled }, this.calendar, now);
+    if (!due.due) return { outcome: 'not-due', why: due.why };
+    // A chase the coordinator asked for goes at once; a scheduled one waits for the send window.
+    const { sendWindow } = policyOf(due.snapshot.cycle);
+    if (scheduled && !isInSendWindow(now, sendWindow, this.calendar)) {
+      return { outcome: 'deferred', until: nextSendTime(now, sendWindow, this.calendar) };
     }
-    const mail = await this.compose(snapshot, job, recipient.role, chased.data.kind, outstanding);
+    const mail = await this.compose(due.snapshot, job, recipient.role, chased.data.kind, due.outstanding);
     return this.ledger.deliverOnce(
       {
         streamId,

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { chaseStreamId } from '../chase/chase.events.js';
+import { ChaseEvent, chaseStreamId } from '../chase/chase.events.js';
 import { CycleReturns, isOutstanding } from '../cycle-returns.js';
 import { ChaseNowCommand, ChaseNowResult } from './chase-now.command.js';
 import { decideChaseNow } from './chase-now.decide.js';
@@ -28,11 +28,10 @@ export class ChaseNowHandler implements ICommandHandler<ChaseNowCommand> {
     const agencies = decideChaseNow(envelope.actor, cycle, outstanding, inCycle, agencyId);
     // Each agency's chase stream takes its own request: all of them in one transaction, or none.
     const written = await this.store.appendMany(
-      agencies.map((id) => ({
-        streamId: chaseStreamId(cycleId, id),
-        expectedVersion: 'any' as const,
-        events: [{ type: 'ChaseRequested', data: { cycleId, agencyId: id } }],
-      })),
+      agencies.map((id) => {
+        const requested: ChaseEvent = { type: 'ChaseRequested', data: { cycleId, agencyId: id } };
+        return { streamId: chaseStreamId(cycleId, id), expectedVersion: 'any' as const, events: [requested] };
+      }),
       metadataFor(envelope),
       { recordedAt: this.clock.now() },
     );

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentActor } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, Roles } from '../../../http/src/index.js';
 import { Actor } from '../../../kernel/src/index.js';
 import { ChaseNowCommand, ChaseNowResult } from './chase-now.command.js';
 
@@ -11,6 +11,7 @@ export class ChaseNowHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('chase')
+  @Roles(['coordinator'], 'Only a coordinator can chase')
   @HttpCode(202)
   @ApiOperation({ summary: 'Chase every agency with returns outstanding, now (coordinator)' })
   chaseCycle(
@@ -22,6 +23,7 @@ export class ChaseNowHttp {
   }
 
   @Post('agencies/:agencyId/chase')
+  @Roles(['coordinator'], 'Only a coordinator can chase')
   @HttpCode(202)
   @ApiOperation({ summary: 'Chase one agency for its outstanding returns, now (coordinator)' })
   chaseAgency(

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
-import { EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, Optional } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
-import { parsePlanFile } from '../parse-plan-file.js';
-import { importPlan, ImportPlanResult, previewPlanImport } from './import-plan.js';
+import { ImportPlanResult } from './import-plan.js';
+import { ImportPlanFile } from './import-plan-file.js';
 
 export class ImportPlanDto {
   @ApiProperty({ description: 'The plan file, as YAML (see examples/sevenoaks-2019-22.yaml)' })
@@ -23,20 +22,19 @@ export class ImportPlanDto {
 @ApiTags('plan')
 @Controller('plan/import')
 export class ImportPlanHttp {
-  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+  constructor(@Inject(ImportPlanFile) private readonly plans: ImportPlanFile) {}
 
   @Post()
+  @Roles(['coordinator'], 'Only a coordinator can load the plan')
   @HttpCode(200)
   async import(
     @Body() body: ImportPlanDto,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
   ): Promise<ImportPlanResult & { dryRun: boolean }> {
-    if (actor.role !== 'coordinator')
-      throw new DomainError('forbidden', 'Only a coordinator can load the plan', 'forbidden');
-    const parsed = parsePlanFile(body.yaml);
-    if (!parsed.ok) {
-      const problems = parsed.problems;
+    const done = await this.plans.import(body.yaml, { actor, correlationId }, body.dryRun === true);
+    if (done.outcome === 'invalid') {
+      const problems = done.problems;
       throw new DomainError(
         'invalid-plan-file',
         `The plan file has ${problems.length} problem(s)`,
@@ -47,20 +45,14 @@ export class ImportPlanHttp {
         },
       );
     }
-    if (parsed.plan.partnership.id !== actor.partnershipId) {
+    if (done.outcome === 'other-partnership') {
       throw new DomainError(
         'other-partnership',
-        `This file is for partnership "${parsed.plan.partnership.id}"; you coordinate "${actor.partnershipId}"`,
+        `This file is for partnership "${done.partnershipId}"; you coordinate "${actor.partnershipId}"`,
         'unprocessable',
         'yaml',
       );
     }
-    if (body.dryRun) return { ...(await previewPlanImport(this.store, parsed.plan)), dryRun: true };
-    const result = await importPlan(
-      this.store,
-      parsed.plan,
-      metadataFor({ actor, correlationId }, 'plan imported'),
-    );
-    return { ...result, dryRun: false };
+    return { ...done.result, dryRun: done.dryRun };
   }
 }

@@ -1,14 +1,9 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
-import { CycleRepository } from '../../../returns/src/index.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, parseAsAt, Roles } from '../../../http/src/index.js';
 import { readPublishedReport } from '../publish-report/published-report-json.js';
-import { PublishedReports } from '../publish-report/published-reports.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
   contentDisposition,
@@ -19,25 +14,21 @@ import {
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
-import { buildCycleReport, CycleReport, restrictToAgency } from './cycle-report.js';
-import { reportInputFromEvents } from './report-input.from-events.js';
-import { reportInputFromReadModel } from './report-input.from-read-model.js';
+import { CycleReport } from './cycle-report.js';
+import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
 import { ReportQuery } from './report-query.js';
 
 @ApiTags('reports')
 @Controller('cycles')
 export class CycleReportHttp {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CycleRepository) private readonly cycles: CycleRepository,
-    @Inject(PlanRepository) private readonly plans: PlanRepository,
-    @Inject(PublishedReports) private readonly published: PublishedReports,
+    @Inject(GetCycleReport) private readonly reports: GetCycleReport,
     @Inject(PdfPrinter) private readonly pdf: PdfPrinter,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get(':cycleId/report')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'The monitoring report of a cycle, in the seed report’s structure',
     description:
@@ -66,22 +57,12 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
-    const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
-    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
+    const cycle = await this.reports.cycle(actor, cycleId, asAt);
     const names = { partnershipId: cycle.partnershipId, cycleId };
     response.vary('Accept');
 
     if (query.published) {
-      const publication = await this.published.find(cycleId, query.published);
-      if (!publication) {
-        throw new DomainError(
-          'publication-not-found',
-          'This report has no such publication',
-          'not-found',
-          'published',
-        );
-      }
+      const publication = await this.reports.publication(cycleId, query.published);
       response.setHeader('ETag', `"${publication.contentHash}"`);
       response.setHeader('X-Report-Publication', String(publication.publication));
       const disposition = contentDisposition(format, { ...names, publication: publication.publication });
@@ -91,7 +72,7 @@ export class CycleReportHttp {
         response.send(publication.body);
         return;
       }
-      const report = this.visibleTo(actor, readPublishedReport(publication.body));
+      const report = reportVisibleTo(actor, readPublishedReport(publication.body));
       const provenance = {
         published: {
           publication: publication.publication,
@@ -103,15 +84,8 @@ export class CycleReportHttp {
       return;
     }
 
-    const input = asAt
-      ? await reportInputFromEvents(this.store, this.plans, this.dataSource, cycle, asAt)
-      : await reportInputFromReadModel(this.plans, this.dataSource, cycle);
-    const report = this.visibleTo(actor, buildCycleReport(input));
+    const report = await this.reports.report(actor, cycle, asAt);
     await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
-  }
-
-  private visibleTo(actor: Actor, report: CycleReport): CycleReport {
-    return actor.role === 'agency-lead' ? restrictToAgency(report, actor.agencyId ?? '') : report;
   }
 
   private async send(

@@ -1,13 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { Clock, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
-import { CycleRepository } from '../../../returns/src/index.js';
-import { buildCycleStatus, CycleStatus } from './cycle-status.js';
-import { statusInputFromEvents } from './cycle-status.from-events.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
+import { CycleStatus } from './cycle-status.js';
+import { GetCycleStatus } from './cycle-status.query.js';
 
 export class CycleStatusQuery {
   @ApiPropertyOptional({
@@ -24,13 +21,12 @@ export class CycleStatusQuery {
 @Controller('cycles')
 export class CycleStatusHttp {
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
-    @Inject(CycleRepository) private readonly cycles: CycleRepository,
-    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(GetCycleStatus) private readonly cycleStatus: GetCycleStatus,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get(':cycleId/status')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'Who has and has not returned: counts by state per agency and per theme, overdue returns, rates',
     description:
@@ -46,12 +42,6 @@ export class CycleStatusHttp {
   ): Promise<CycleStatus> {
     const now = this.clock.now();
     const asAt = parseAsAt(query.asAt, now) ?? null;
-    const { state: cycle } = await this.cycles.load(cycleId, asAt ?? undefined);
-    if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
-    samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
-    const input = await statusInputFromEvents(this.store, this.plans, cycle, now, asAt);
-    if (actor.role === 'agency-lead')
-      input.returns = input.returns.filter((r) => r.agencyId === actor.agencyId);
-    return buildCycleStatus(input);
+    return this.cycleStatus.status(actor, cycleId, now, asAt);
   }
 }

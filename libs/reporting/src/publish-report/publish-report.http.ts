@@ -1,9 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandEnvelope, Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  CommandEnvelope,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  ANYONE_SIGNED_IN,
+} from '../../../kernel/src/index.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiIfMatch, CurrentActor } from '../../../http/src/index.js';
+import { ApiIfMatch, CurrentActor, Roles } from '../../../http/src/index.js';
 import { WriteEnvelope, CycleRepository } from '../../../returns/src/index.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
 import { Publication, PublishedReports } from './published-reports.js';
@@ -18,6 +24,7 @@ export class PublishReportHttp {
   ) {}
 
   @Post(':cycleId/publish')
+  @Roles(['coordinator'], 'Only a coordinator can draft, open, close or publish a cycle')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Publish the report of a closed cycle (coordinator)',
@@ -43,6 +50,7 @@ export class PublishReportHttp {
   }
 
   @Get(':cycleId/publications')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'Every publication of the cycle’s report: number, content hash, when and by whom',
   })

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { PublishedReport } from './published-report.entity.js';
 
 export interface Publication {
   cycleId: string;
@@ -11,23 +12,8 @@ export interface Publication {
   publishedBy: string;
 }
 
-interface Row {
-  cycle_id: string;
-  publication: number;
-  content_hash: string;
-  body: string;
-  published_at: Date;
-  published_by: string;
-}
-
-const toPublication = (r: Row): Publication => ({
-  cycleId: r.cycle_id,
-  publication: r.publication,
-  contentHash: r.content_hash,
-  body: r.body,
-  publishedAt: r.published_at,
-  publishedBy: r.published_by,
-});
+/** A publication as the API shows it: the partnership is known from the cycle, and is not repeated. */
+const toPublication = ({ partnershipId: _p, ...publication }: PublishedReport): Publication => publication;
 
 /** The frozen publications of reports, one row per ReportPublished event, written in the same transaction. */
 @Injectable()
@@ -36,40 +22,42 @@ export class PublishedReports {
 
   /** "latest" or a publication number. */
   async find(cycleId: string, which: string): Promise<Publication | null> {
-    const rows: Row[] = await this.dataSource.query(
-      which === 'latest'
-        ? `SELECT * FROM published_reports WHERE cycle_id = $1 ORDER BY publication DESC LIMIT 1`
-        : `SELECT * FROM published_reports WHERE cycle_id = $1 AND publication = $2`,
-      which === 'latest' ? [cycleId] : [cycleId, Number(which)],
-    );
-    return rows.length > 0 ? toPublication(rows[0]) : null;
+    const found = await this.dataSource
+      .getRepository(PublishedReport)
+      .findOne(
+        which === 'latest'
+          ? { where: { cycleId }, order: { publication: 'DESC' } }
+          : { where: { cycleId, publication: Number(which) } },
+      );
+    return found ? toPublication(found) : null;
   }
 
+  /** Every publication of the cycle, oldest first, without their bodies (a list never needs the bytes). */
   async list(cycleId: string): Promise<Omit<Publication, 'body'>[]> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT cycle_id, publication, content_hash, published_at, published_by FROM published_reports
-       WHERE cycle_id = $1 ORDER BY publication`,
-      [cycleId],
-    );
-    return rows.map((r) => {
-      const { body: _body, ...rest } = toPublication({ ...r, body: '' });
-      return rest;
+    const found = await this.dataSource.getRepository(PublishedReport).find({
+      select: { cycleId: true, publication: true, contentHash: true, publishedAt: true, publishedBy: true },
+      where: { cycleId },
+      order: { publication: 'ASC' },
     });
+    return found.map(({ publication, contentHash, publishedAt, publishedBy }) => ({
+      cycleId,
+      publication,
+      contentHash,
+      publishedAt,
+      publishedBy,
+    }));
   }
 
+  /** The number the cycle's next publication takes, read in the transaction that will insert it. */
   async next(cycleId: string, manager: EntityManager): Promise<number> {
-    const [{ n }]: { n: number }[] = await manager.query(
-      `SELECT coalesce(max(publication), 0)::int + 1 AS n FROM published_reports WHERE cycle_id = $1`,
-      [cycleId],
-    );
-    return n;
+    const latest: number | null = await manager
+      .getRepository(PublishedReport)
+      .maximum('publication', { cycleId });
+    // Number(): an aggregate may come back from the driver as a string.
+    return Number(latest ?? 0) + 1;
   }
 
   async insert(manager: EntityManager, p: Publication & { partnershipId: string }): Promise<void> {
-    await manager.query(
-      `INSERT INTO published_reports (cycle_id, publication, partnership_id, content_hash, body, published_at,
-         published_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [p.cycleId, p.publication, p.partnershipId, p.contentHash, p.body, p.publishedAt, p.publishedBy],
-    );
+    await manager.getRepository(PublishedReport).insert(p);
   }
 }

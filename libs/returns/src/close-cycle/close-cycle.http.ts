@@ -4,7 +4,7 @@ import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { ApiVersionedWrite, Optional } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Optional, Roles } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { CloseCycleCommand } from './close-cycle.command.js';
@@ -32,6 +32,7 @@ export class CloseCycleHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post(':cycleId/close')
+  @Roles(['coordinator'], 'Only a coordinator can draft, open, close or publish a cycle')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Close a cycle (coordinator)',

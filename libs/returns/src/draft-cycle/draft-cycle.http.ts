@@ -11,6 +11,7 @@ import {
   IsCalendarDate,
   NestedObject,
   Optional,
+  Roles,
 } from '../../../http/src/index.js';
 import { ChasePolicyDto } from './chase-policy.dto.js';
 import { ChasePolicy, CommandResult, CYCLE_NAME, scopedCycleId, Actor } from '../../../kernel/src/index.js';
@@ -85,6 +86,7 @@ export class DraftCycleHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
+  @Roles(['coordinator'], 'Only a coordinator can draft, open, close or publish a cycle')
   @ApiOperation({
     summary: 'Draft a cycle (coordinator)',
     description: 'Nothing is requested until it is opened.',

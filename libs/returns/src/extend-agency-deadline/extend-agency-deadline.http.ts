@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { ExtendDeadlineDto } from '../extend-deadline/extend-deadline.dto.js';
@@ -22,6 +22,7 @@ export class ExtendAgencyDeadlineHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('extend')
+  @Roles(['coordinator'], 'Only a coordinator can extend a deadline')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Extend the deadline of every unresolved return of one agency in a cycle (coordinator)',

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { ExtendDeadlineCommand } from './extend-deadline.command.js';
@@ -15,6 +15,7 @@ export class ExtendDeadlineHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('extend')
+  @Roles(['coordinator'], 'Only a coordinator can extend a deadline')
   @HttpCode(200)
   @ApiOperation({
     summary: "Extend one return's deadline (coordinator)",

@@ -1,20 +1,17 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { PartnershipIndex } from '../partnership-index.js';
-import { PlanView, toPlanView } from './plan-view.js';
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, samePartnershipOr404, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { GetPlan } from './get-plan.query.js';
+import { PlanView } from './plan-view.js';
 
 @ApiTags('plan')
 @Controller('partnerships/:partnershipId')
 export class GetPlanHttp {
-  constructor(
-    @Inject(PlanRepository) private readonly plans: PlanRepository,
-    @Inject(PartnershipIndex) private readonly index: PartnershipIndex,
-  ) {}
+  constructor(@Inject(GetPlan) private readonly query: GetPlan) {}
 
   @Get('plan')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: "The partnership's plan: themes in order with ambition, lead agencies, priorities and measures",
     description:
@@ -32,10 +29,6 @@ export class GetPlanHttp {
     @CurrentActor() actor: Actor,
   ): Promise<PlanView> {
     samePartnershipOr404(actor, partnershipId, 'partnership');
-    const id = planId ?? (await this.index.planIds(partnershipId)).at(-1);
-    const plan = id ? await this.plans.plan(partnershipId, id) : { status: 'none' as const };
-    if (plan.status === 'none')
-      throw new DomainError('plan-not-found', 'The partnership has no such plan', 'not-found');
-    return toPlanView(plan, await this.plans.partnership(partnershipId));
+    return this.query.view(partnershipId, planId);
   }
 }

@@ -2,12 +2,10 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { Clock, Actor, DomainError } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
-import { CurrentActor, Optional, parseAsAt } from '../../../http/src/index.js';
-import { canSeeReturn } from '../return/return-visibility.js';
-import { ReturnEvent, returnStreamId } from '../return/return.events.js';
-import { ReturnView, toReturnView } from './return-view.js';
+import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import { CurrentActor, Optional, parseAsAt, Roles } from '../../../http/src/index.js';
+import { GetReturn } from './get-return.query.js';
+import { ReturnView } from './return-view.js';
 
 export class ReturnAsAtQuery {
   @ApiPropertyOptional({
@@ -24,12 +22,13 @@ export class ReturnAsAtQuery {
 @Controller('returns')
 export class GetReturnHttp {
   constructor(
-    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(GetReturn) private readonly query: GetReturn,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** One return with its full history: every event with actor, role, time and reason. */
   @Get(':returnId')
+  @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
     summary: 'One return with its full history',
     description:
@@ -46,11 +45,7 @@ export class GetReturnHttp {
   ): Promise<ReturnView> {
     const now = this.clock.now();
     const asAt = parseAsAt(query.asAt, now);
-    const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId), { asAt });
-    const view = toReturnView(events, asAt ?? now, true);
-    if (!view || !canSeeReturn(actor, view)) {
-      throw new DomainError('return-not-found', 'No such return', 'not-found');
-    }
+    const view = await this.query.view(actor, returnId, asAt);
     // A past version is not one to write against.
     if (!asAt) res.setHeader('ETag', `"${view.version}"`);
     return view;

@@ -1,23 +1,16 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../../../http/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
-import { Actor, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-
-export interface AgencyView {
-  agencyId: string;
-  name: string;
-  /** No longer taking part: kept so that past returns still name their agency. */
-  retired: boolean;
-  contacts: { name: string; email: string; role: string }[];
-}
+import { CurrentActor, Roles } from '../../../http/src/index.js';
+import { Actor, samePartnershipOr404, ANY_STAFF } from '../../../kernel/src/index.js';
+import { AgenciesView, ListAgencies } from './list-agencies.query.js';
 
 @ApiTags('plan')
 @Controller('partnerships/:partnershipId')
 export class ListAgenciesHttp {
-  constructor(@Inject(PlanRepository) private readonly plans: PlanRepository) {}
+  constructor(@Inject(ListAgencies) private readonly query: ListAgencies) {}
 
   @Get('agencies')
+  @Roles(ANY_STAFF, "Agency leads cannot list other agencies' contacts")
   @ApiOperation({
     summary: "The partnership's agencies and their contacts (staff only)",
     description: "Names and email addresses of other agencies' people: an agency lead gets 403.",
@@ -26,24 +19,8 @@ export class ListAgenciesHttp {
   async agencies(
     @Param('partnershipId') partnershipId: string,
     @CurrentActor() actor: Actor,
-  ): Promise<{ partnershipId: string; name: string; agencies: AgencyView[] }> {
+  ): Promise<AgenciesView> {
     samePartnershipOr404(actor, partnershipId, 'partnership');
-    if (actor.role === 'agency-lead') {
-      throw new DomainError('forbidden', "Agency leads cannot list other agencies' contacts", 'forbidden');
-    }
-    const partnership = await this.plans.partnership(partnershipId);
-    if (partnership.status === 'none') {
-      throw new DomainError('partnership-not-found', 'No such partnership', 'not-found');
-    }
-    return {
-      partnershipId,
-      name: partnership.name,
-      agencies: [...partnership.agencies.values()].map((a) => ({
-        agencyId: a.id,
-        name: a.name,
-        retired: a.retired,
-        contacts: [...a.contacts.values()].map(({ name, email, role }) => ({ name, email, role })),
-      })),
-    };
+    return this.query.list(partnershipId);
   }
 }

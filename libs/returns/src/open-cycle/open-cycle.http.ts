@@ -10,6 +10,7 @@ import {
   CurrentActor,
   Optional,
   versionFromIfMatch,
+  Roles,
 } from '../../../http/src/index.js';
 import { CommandResultDto } from '../command-http.js';
 import { OpenCycleCommand } from './open-cycle.command.js';
@@ -37,6 +38,7 @@ export class OpenCycleHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post(':cycleId/open')
+  @Roles(['coordinator'], 'Only a coordinator can draft, open, close or publish a cycle')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Open a drafted cycle (coordinator)',

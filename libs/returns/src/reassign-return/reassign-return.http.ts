@@ -4,7 +4,7 @@ import { CommandEnvelope, ID_PATTERNS } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { ReasonDto } from '../return/reason.dto.js';
@@ -26,6 +26,7 @@ export class ReassignReturnHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('reassign')
+  @Roles(['coordinator'], 'Only a coordinator can reassign a return')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reassign a return to another agency (coordinator)',

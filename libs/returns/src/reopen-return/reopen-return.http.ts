@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { CommandResultDto, WriteEnvelope, withETag } from '../command-http.js';
 
 import { ReasonDto } from '../return/reason.dto.js';
@@ -15,6 +15,7 @@ export class ReopenReturnHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('reopen')
+  @Roles(['coordinator'], 'Only a coordinator can reopen an approved return')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reopen an approved return for amendment (coordinator)',

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Put, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiVersionedWrite } from '../../../http/src/index.js';
+import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { ApproveReturnCommand } from '../approve-return/approve-return.command.js';
 import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 import { CommandResultDto, withETag, WriteEnvelope } from '../command-http.js';
@@ -22,6 +22,7 @@ export class ReturnCommandsHttp {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Put('draft')
+  @Roles(['coordinator', 'reviewer', 'agency-lead'], 'Your role cannot edit returns')
   @ApiOperation({
     summary: 'Save a draft (agency lead of the owning agency, coordinator or reviewer)',
     description: 'Replaces the working copy with the content sent; anything may be left out of a draft.',
@@ -38,6 +39,7 @@ export class ReturnCommandsHttp {
   }
 
   @Post('submit')
+  @Roles(['coordinator', 'reviewer', 'agency-lead'], 'Your role cannot edit returns')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Submit a return for review',
@@ -59,6 +61,7 @@ export class ReturnCommandsHttp {
   }
 
   @Post('approve')
+  @Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve a submitted return (reviewer or coordinator)',
@@ -75,6 +78,7 @@ export class ReturnCommandsHttp {
   }
 
   @Post('send-back')
+  @Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send a submitted return back to its agency with a reason (reviewer or coordinator)',

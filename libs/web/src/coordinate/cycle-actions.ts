@@ -1,0 +1,88 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { LinksAdmin } from '../../../auth/src/index.js';
+import { ChaseNowCommand } from '../../../chasing/src/index.js';
+import { CommandEnvelope } from '../../../kernel/src/index.js';
+import { PublishReportCommand } from '../../../reporting/src/index.js';
+import { CloseCycleCommand, ExtendAgencyDeadlineCommand } from '../../../returns/src/index.js';
+import { Form } from './coordinator.js';
+
+export interface CycleActionContext {
+  commands: CommandBus;
+  links: LinksAdmin;
+  envelope: CommandEnvelope;
+  cycleId: string;
+  form: Form;
+}
+
+/**
+ * What the dashboard's buttons do, by the action in the form's address: each runs the command (or the links
+ * service) the JSON API runs for the same thing, and says what happened.
+ */
+export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<string>>([
+  [
+    'close',
+    async ({ commands, envelope, cycleId, form }) => {
+      await commands.execute(
+        new CloseCycleCommand(envelope, cycleId, form.force === 'yes', form.reason || undefined),
+      );
+      return 'Cycle closed: its links no longer work';
+    },
+  ],
+  [
+    'extend-agency',
+    async ({ commands, envelope, cycleId, form }) => {
+      await commands.execute(
+        new ExtendAgencyDeadlineCommand(
+          envelope,
+          cycleId,
+          form.agencyId ?? '',
+          form.dueDate ?? '',
+          form.reason ?? '',
+        ),
+      );
+      return `Deadline extended to ${form.dueDate}`;
+    },
+  ],
+  [
+    'publish',
+    async ({ commands, envelope, cycleId }) => {
+      await commands.execute(new PublishReportCommand(envelope, cycleId));
+      return 'Report published: it is frozen as it stands now; later amendments go into the next publication';
+    },
+  ],
+  [
+    'chase',
+    async ({ commands, envelope, cycleId, form }) => {
+      await commands.execute(new ChaseNowCommand(envelope, cycleId, form.agencyId || null));
+      return form.agencyId
+        ? 'Chase sent to the agency'
+        : 'Every agency with returns outstanding is being chased';
+    },
+  ],
+  [
+    'reissue-links',
+    async ({ links, envelope, cycleId, form }) => {
+      await links.reissue(
+        cycleId,
+        form.agencyId ?? '',
+        form.reason ?? '',
+        envelope.actor,
+        envelope.correlationId,
+      );
+      return 'New link sent; the old one no longer works';
+    },
+  ],
+  [
+    'revoke-link',
+    async ({ links, envelope, cycleId, form }) => {
+      await links.revoke(
+        cycleId,
+        form.linkId ?? '',
+        form.reason ?? '',
+        envelope.actor,
+        envelope.correlationId,
+      );
+      return 'Link revoked';
+    },
+  ],
+]);

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { Actor, CommandEnvelope } from '../../../kernel/src/index.js';
+import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
+import { CyclePlanWords } from '../plan-words.js';
+import { formVersion } from '../return-form.js';
+import { staffNavigation } from '../review.pages.js';
+import { act, Form, noSuchAction } from './coordinator.js';
+import { RETURN_ACTIONS } from './return-actions.js';
+
+/** One return for the coordinator: its content and history, and every action on it (see RETURN_ACTIONS). */
+@ApiExcludeController()
+@Controller('coordinate')
+@UseFilters(PageErrorFilter)
+@Roles(['coordinator'], 'These pages are for coordinators')
+export class ReturnPages {
+  constructor(
+    @Inject(GetReturn) private readonly returns: GetReturn,
+    @Inject(GetCycle) private readonly cycles: GetCycle,
+    @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  @Get('returns/:returnId')
+  async show(
+    @Param('returnId') returnId: string,
+    @Query('done') done: string | undefined,
+    @Query('error') error: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    const view = await this.returns.view(actor, returnId);
+    const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
+    const words = await this.words.of(cycle);
+    res.render('pages/coordinate/return', {
+      title: `${view.measureRef} in ${cycle.label}`,
+      view,
+      cycle,
+      measureText: words.measureText(view.measureRef),
+      approvedNarrativeHtml: view.approved?.content.narrative
+        ? renderNarrative(view.approved.content.narrative)
+        : null,
+      agencies: words.activeAgencies,
+      done,
+      error,
+      backLink: `/coordinate/cycles/${encodeURIComponent(view.cycleId)}`,
+      navigation: staffNavigation(actor, '/coordinate'),
+    });
+  }
+
+  @Post('returns/:returnId/:action')
+  async returnAction(
+    @Param('returnId') returnId: string,
+    @Param('action') action: string,
+    @Body() form: Form,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
+    await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
+      const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
+      return run({ commands: this.commands, envelope, returnId, form, reason: form.reason ?? '' });
+    });
+  }
+}

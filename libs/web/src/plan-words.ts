@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Agency, PartnershipState, PlanRepository, PlanState } from '../../plan/src/index.js';
+
+/** The words pages put beside ids: a measure's text, an agency's name, the agencies still taking part. */
+export interface PlanWords {
+  measureText(measureRef: string): string;
+  agencyName(agencyId: string): string;
+  activeAgencies: Agency[];
+}
+
+export function planWords(plan: PlanState | null, partnership: PartnershipState): PlanWords {
+  const agencies = partnership.status === 'registered' ? partnership.agencies : new Map<string, Agency>();
+  return {
+    measureText: (ref) => (plan?.status === 'adopted' ? (plan.measures.get(ref)?.text ?? '') : ''),
+    agencyName: (id) => agencies.get(id)?.name ?? id,
+    activeAgencies: [...agencies.values()].filter((a) => !a.retired),
+  };
+}
+
+/** Loads the plan a cycle follows and its partnership, for planWords. */
+@Injectable()
+export class CyclePlanWords {
+  constructor(@Inject(PlanRepository) private readonly plans: PlanRepository) {}
+
+  async of(cycle: { partnershipId: string; planId: string }): Promise<PlanWords> {
+    const [plan, partnership] = await Promise.all([
+      this.plans.plan(cycle.partnershipId, cycle.planId),
+      this.plans.partnership(cycle.partnershipId),
+    ]);
+    return planWords(plan, partnership);
+  }
+}

@@ -1,0 +1,319 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { routeAccess, RouteAccess } from '../libs/http/src/index.js';
+import { PAGE_PREFIXES } from '../libs/web/src/index.js';
+import { as, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+
+/**
+ * Who may use which route: every route the app serves, for each kind of caller, in the product's words. This
+ * table is the reviewer's copy of the @Roles/@Public declarations; the test fails if a route is served that the
+ * table does not name, if a route declares neither, if a declaration and the table disagree, or if the guard
+ * answers anything but what the table says.
+ *
+ * "Refused" is the guard's own answer: 401 "Sign in first" for nobody signed in, 403 with the route's sentence
+ * for a role not named. "Allowed" is anything else: the route then answers as it always did (a 404 for the ids
+ * this test makes up, a 400 for an empty form, a page), and the rules (decide) still have their say.
+ */
+const CALLERS = [
+  'coordinator',
+  'reviewer',
+  'viewer',
+  'agency lead',
+  'API token',
+  'nobody signed in',
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+/** The audiences a route is declared for, each spelt out as the callers it lets in. */
+const AUDIENCES = {
+  /** Anyone, signed in or not: sign-in, health, a submission link's landing page. */
+  anyone: ['coordinator', 'reviewer', 'viewer', 'agency lead', 'API token', 'nobody signed in'],
+  /** Anyone signed in; what each sees is narrowed by the query (an agency lead sees only its agency). */
+  'signed in': ['coordinator', 'reviewer', 'viewer', 'agency lead', 'API token'],
+  /** People with a staff account: not agency leads. */
+  staff: ['coordinator', 'reviewer', 'viewer', 'API token'],
+  /** Who may write a return: its agency's lead, and the staff who may edit (not viewers). */
+  'return editors': ['coordinator', 'reviewer', 'agency lead', 'API token'],
+  'reviewers and coordinators': ['coordinator', 'reviewer', 'API token'],
+  coordinators: ['coordinator', 'API token'],
+  'agency leads': ['agency lead'],
+} as const satisfies Record<string, readonly Caller[]>;
+type Audience = keyof typeof AUDIENCES;
+
+/** The roles each audience is declared with (the API token here is a coordinator's: a token acts as its owner). */
+const DECLARED_ROLES: Record<Exclude<Audience, 'anyone'>, string[]> = {
+  'signed in': ['coordinator', 'reviewer', 'viewer', 'agency-lead'],
+  staff: ['coordinator', 'reviewer', 'viewer'],
+  'return editors': ['coordinator', 'reviewer', 'agency-lead'],
+  'reviewers and coordinators': ['coordinator', 'reviewer'],
+  coordinators: ['coordinator'],
+  'agency leads': ['agency-lead'],
+};
+
+const WHO_MAY_USE: Record<string, Audience> = {
+  // Signing in and out, the start page, health, and the link in an agency lead's mail.
+  'GET /': 'anyone',
+  'GET /sign-in': 'anyone',
+  'POST /sign-in': 'anyone',
+  'POST /sign-out': 'anyone',
+  'POST /auth/sign-in': 'anyone',
+  'POST /auth/sign-out': 'anyone',
+  'GET /health/live': 'anyone',
+  'GET /health/ready': 'anyone',
+  'GET /l/:token': 'anyone',
+  'POST /l': 'anyone',
+  'GET /auth/me': 'signed in',
+
+  // Staff accounts and API tokens.
+  'POST /staff': 'coordinators',
+  'PUT /staff/:email/themes': 'coordinators',
+  'POST /staff/:email/disable': 'coordinators',
+  'POST /auth/tokens': 'staff',
+  'DELETE /auth/tokens/:tokenId': 'staff',
+
+  // The plan.
+  'POST /plan/import': 'coordinators',
+  'GET /partnerships/:partnershipId/plan': 'signed in',
+  'GET /partnerships/:partnershipId/agencies': 'staff',
+
+  // Cycles.
+  'GET /cycles': 'signed in',
+  'POST /cycles': 'coordinators',
+  'GET /cycles/:cycleId': 'signed in',
+  'POST /cycles/:cycleId/open': 'coordinators',
+  'POST /cycles/:cycleId/close': 'coordinators',
+  'POST /cycles/:cycleId/agencies/:agencyId/extend': 'coordinators',
+  'GET /cycles/:cycleId/links': 'coordinators',
+  'POST /cycles/:cycleId/links/:linkId/revoke': 'coordinators',
+  'POST /cycles/:cycleId/agencies/:agencyId/links/reissue': 'coordinators',
+
+  // Returns.
+  'GET /returns': 'signed in',
+  'GET /returns/:returnId': 'signed in',
+  'GET /returns/:returnId/diff': 'signed in',
+  'PUT /returns/:returnId/draft': 'return editors',
+  'POST /returns/:returnId/submit': 'return editors',
+  'POST /returns/:returnId/approve': 'reviewers and coordinators',
+  'POST /returns/:returnId/send-back': 'reviewers and coordinators',
+  'POST /returns/:returnId/reopen': 'coordinators',
+  'POST /returns/:returnId/extend': 'coordinators',
+  'POST /returns/:returnId/reassign': 'coordinators',
+  'POST /returns/:returnId/withdraw': 'coordinators',
+
+  // Chasing.
+  'GET /cycles/:cycleId/chase-schedule': 'staff',
+  'GET /cycles/:cycleId/chases': 'coordinators',
+  'POST /cycles/:cycleId/chase': 'coordinators',
+  'POST /cycles/:cycleId/agencies/:agencyId/chase': 'coordinators',
+
+  // Reports.
+  'GET /cycles/:cycleId/report': 'signed in',
+  'GET /cycles/:cycleId/status': 'signed in',
+  'POST /cycles/:cycleId/publish': 'coordinators',
+  'GET /cycles/:cycleId/publications': 'signed in',
+
+  // The coordinator's pages.
+  'GET /coordinate': 'coordinators',
+  'GET /coordinate/cycles/new': 'coordinators',
+  'POST /coordinate/cycles/new': 'coordinators',
+  'GET /coordinate/cycles/:cycleId': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/:action': 'coordinators',
+  'GET /coordinate/returns/:returnId': 'coordinators',
+  'POST /coordinate/returns/:returnId/:action': 'coordinators',
+  'GET /coordinate/plan': 'coordinators',
+  'POST /coordinate/plan': 'coordinators',
+
+  // The reviewer's pages.
+  'GET /review': 'reviewers and coordinators',
+  'GET /review/returns/:returnId': 'reviewers and coordinators',
+  'POST /review/returns/:returnId/approve': 'reviewers and coordinators',
+  'POST /review/returns/:returnId/send-back': 'reviewers and coordinators',
+
+  // The agency lead's pages.
+  'GET /agency/cycles/:cycleId': 'agency leads',
+  'GET /agency/returns/:returnId': 'agency leads',
+  'POST /agency/returns/:returnId': 'agency leads',
+  'GET /agency/returns/:returnId/check': 'agency leads',
+  'POST /agency/returns/:returnId/submit': 'agency leads',
+  'GET /agency/returns/:returnId/submitted': 'agency leads',
+
+  // The operator's pages (each also asks that the coordinator's partnership runs the deployment).
+  'GET /admin/processors': 'coordinators',
+  'POST /admin/processors/retry': 'coordinators',
+  'POST /admin/processors/skip': 'coordinators',
+};
+
+/** Made-up ids: nothing is found, so an allowed call changes nothing. */
+const SAMPLE: Record<string, string> = {
+  cycleId: 'no-such-cycle',
+  returnId: 'no-such-return',
+  partnershipId: 'sevenoaks-lsp',
+  agencyId: 'no-such-agency',
+  linkId: 'no-such-link',
+  email: 'nobody@sevenoaks.example.org',
+  tokenId: '00000000-0000-4000-8000-000000000000',
+  token: 'no-such-token',
+  action: 'no-such-action',
+};
+
+interface Route {
+  key: string;
+  method: string;
+  path: string;
+  access: RouteAccess | undefined;
+}
+
+/** Every route of every controller the app registered, with what it declares (read as the guard reads it). */
+function declaredRoutes(product: Product): Route[] {
+  const reflector = product.api.get(Reflector);
+  const controllers = new Set<object>();
+  for (const module of product.api.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values())
+      if (wrapper.metatype) controllers.add(wrapper.metatype);
+  }
+  const segments = (value: unknown) =>
+    ([] as unknown[])
+      .concat(value ?? '')
+      .map(String)
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean);
+  const routes: Route[] = [];
+  for (const controller of controllers as Set<new () => object>) {
+    const base = segments(Reflect.getMetadata(PATH_METADATA, controller));
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      if (name === 'constructor') continue;
+      const handler = (controller.prototype as Record<string, unknown>)[name];
+      if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined)
+        continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const path = '/' + [...base, ...segments(Reflect.getMetadata(PATH_METADATA, handler))].join('/');
+      const access = routeAccess(reflector, handler as () => unknown, controller);
+      routes.push({ key: `${method} ${path}`, method, path, access });
+    }
+  }
+  return routes.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function audienceOf(access: RouteAccess | undefined): string {
+  if (!access) return 'nothing declared';
+  if (access.public) return 'anyone';
+  const roles = [...access.roles].sort().join(', ');
+  const named = Object.entries(DECLARED_ROLES).find(([, r]) => [...r].sort().join(', ') === roles);
+  return named?.[0] ?? `roles ${roles}`;
+}
+
+describe('who may use which route: the RolesGuard (e2e)', () => {
+  let product: Product;
+  let routes: Route[];
+  const headers = {} as Record<Caller, Record<string, string>>;
+
+  beforeAll(async () => {
+    product = await startProduct('roles');
+    await importSevenoaks(product.store);
+    routes = declaredRoutes(product);
+    // Staff as the pages see them, by session cookie; the API token is the coordinator's bearer token.
+    const origin = product.baseUrl;
+    for (const role of ['coordinator', 'reviewer', 'viewer'] as const) {
+      const signIn = await fetch(`${origin}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email: STAFF[role], password: PASSWORD }),
+      });
+      expect(signIn.status).toBe(200);
+      headers[role] = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0], origin };
+    }
+    headers['agency lead'] = { ...as.lead('sevenoaks-dc') };
+    headers['API token'] = { ...as.coordinator, origin };
+    headers['nobody signed in'] = { origin };
+  });
+  afterAll(() => product.stop());
+
+  /**
+   * One call as this caller: a page's form carries the CSRF token a page would have given them (else the CSRF
+   * check, which runs first, would answer instead of the guard); an API write carries an empty JSON body.
+   */
+  async function send(method: string, path: string, caller: Record<string, string>): Promise<Response> {
+    const h: Record<string, string> = { accept: 'application/json', ...caller };
+    let body: string | undefined;
+    if (method !== 'GET' && PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) {
+      const page = await fetch(`${product.baseUrl}/sign-in`, { headers: caller });
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      h.cookie = [caller.cookie, (page.headers.get('set-cookie') ?? '').split(';')[0]]
+        .filter(Boolean)
+        .join('; ');
+      h['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams({ _csrf: token }).toString();
+    } else if (method !== 'GET') {
+      h['content-type'] = 'application/json';
+      body = '{}';
+    }
+    return fetch(`${product.baseUrl}${path}`, { method, headers: h, body, redirect: 'manual' });
+  }
+
+  it('names every route the app serves, and no other', () => {
+    const app = product.api.getHttpAdapter().getInstance() as {
+      router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    };
+    const served = app.router.stack
+      // The OpenAPI document and its viewer are Swagger's own routes, open to all, outside the controllers.
+      .filter(
+        (layer) =>
+          layer.route && !layer.route.path.includes('*') && !layer.route.path.startsWith('/api/docs'),
+      )
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`),
+      );
+    expect([...new Set(served)].sort()).toEqual(routes.map((r) => r.key));
+    expect(routes.map((r) => r.key)).toEqual(Object.keys(WHO_MAY_USE).sort());
+  });
+
+  it('finds every route declaring @Roles(...) or @Public(), as the table says', () => {
+    const declared = Object.fromEntries(routes.map((r) => [r.key, audienceOf(r.access)]));
+    expect(declared).toEqual(WHO_MAY_USE);
+  });
+
+  it('refuses the queue dashboard, which Bull Board serves outside the guard, the same way', async () => {
+    const status = async (caller: Record<string, string>) =>
+      (await fetch(`${product.baseUrl}/admin/queues`, { headers: caller, redirect: 'manual' })).status;
+    expect(await status({})).toBe(401);
+    for (const caller of [as.reviewer, as.viewer, as.lead('sevenoaks-dc')])
+      expect(await status(caller)).toBe(403);
+    expect(await status(as.coordinator)).toBe(200);
+  });
+
+  it('lets each caller through, or refuses them with the guard’s own answer, as the table says', async () => {
+    const answers: Record<string, Record<Caller, 'allowed' | 'refused'>> = {};
+    const expected: typeof answers = {};
+    // Signing out last: it ends the session the calls after it would use.
+    const order = [...routes].sort(
+      (a, b) => Number(a.path.endsWith('sign-out')) - Number(b.path.endsWith('sign-out')),
+    );
+    for (const route of order) {
+      const path = route.path.replace(/:(\w+)/g, (_, name: string) =>
+        encodeURIComponent(SAMPLE[name] ?? name),
+      );
+      const refusal = route.access && !route.access.public ? route.access.refusal : null;
+      answers[route.key] = {} as Record<Caller, 'allowed' | 'refused'>;
+      expected[route.key] = {} as Record<Caller, 'allowed' | 'refused'>;
+      for (const caller of CALLERS) {
+        const response = await send(route.method, path, headers[caller]);
+        const body = (await response.json().catch(() => ({}))) as {
+          type?: string;
+          title?: string;
+          code?: string;
+        };
+        const refused =
+          (response.status === 401 && body.type === 'https://partner-returns.dev/problems/unauthenticated') ||
+          (response.status === 403 && body.code === 'forbidden' && body.title === refusal);
+        answers[route.key][caller] = refused ? 'refused' : 'allowed';
+        expected[route.key][caller] = (AUDIENCES[WHO_MAY_USE[route.key]] as readonly Caller[]).includes(
+          caller,
+        )
+          ? 'allowed'
+          : 'refused';
+      }
+    }
+    expect(answers).toEqual(expected);
+  });
+});
