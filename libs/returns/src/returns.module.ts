@@ -45,6 +45,18 @@ import { SubmitReturnHandler } from './submit-return/submit-return.handler.js';
 import { WithdrawReturnHandler } from './withdraw-return/withdraw-return.handler.js';
 import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
 
+/** The read side: one query per thing a person looks at, for the API and the pages alike. */
+const READ_SIDE = [
+  GetCycle,
+  ListReturns,
+  GetReturn,
+  DiffReturn,
+  ListCycles,
+  ListAgencies,
+  GetPlan,
+  PreviousApproved,
+];
+
 @Module({
   imports: [CqrsModule, IdempotencyModule],
   controllers: [
@@ -71,15 +83,7 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     ReturnRepository,
     PartnershipIndex,
     CycleNames,
-    // The read side: one query per thing a person looks at, for the API and the pages alike.
-    GetCycle,
-    ListReturns,
-    GetReturn,
-    DiffReturn,
-    ListCycles,
-    ListAgencies,
-    GetPlan,
-    PreviousApproved,
+    ...READ_SIDE,
     // Global: every controller's cycleId and returnId parameters, the pages' included.
     { provide: APP_INTERCEPTOR, useClass: CycleNameInterceptor },
     DraftCycleHandler,
@@ -95,20 +99,6 @@ import { WithdrawReturnHttp } from './withdraw-return/withdraw-return.http.js';
     WithdrawReturnHandler,
     CloseCycleHandler,
   ],
-  exports: [
-    CycleRepository,
-    ReturnRepository,
-    PlanRepository,
-    PartnershipIndex,
-    CycleNames,
-    GetCycle,
-    ListReturns,
-    GetReturn,
-    DiffReturn,
-    ListCycles,
-    ListAgencies,
-    GetPlan,
-    PreviousApproved,
-  ],
+  exports: [CycleRepository, ReturnRepository, PlanRepository, PartnershipIndex, CycleNames, ...READ_SIDE],
 })
 export class ReturnsModule {}
