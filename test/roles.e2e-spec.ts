@@ -108,6 +108,17 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /cycles/:cycleId/agencies/:agencyId/chase': 'coordinators',
 
   // Reports.
+  // A cycle's appendices: staff read them, only the coordinator changes them.
+  'GET /cycles/:cycleId/appendices': 'staff',
+  'POST /cycles/:cycleId/appendices': 'coordinators',
+  'PUT /cycles/:cycleId/appendices/:appendixId': 'coordinators',
+  'DELETE /cycles/:cycleId/appendices/:appendixId': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/move': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/case-studies': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/agency-case-studies': 'coordinators',
+  'PUT /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId': 'coordinators',
+  'DELETE /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId/move': 'coordinators',
   'GET /cycles/:cycleId/report': 'signed in',
   'GET /cycles/:cycleId/status': 'signed in',
   'POST /cycles/:cycleId/publish': 'coordinators',

@@ -3,6 +3,11 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IdempotencyModule } from '../../http/src/index.js';
 import { PlanRepository } from '../../plan/src/index.js';
+import { AppendicesRepository } from './appendices/appendices.repository.js';
+import { ChangeAppendicesHandler } from './change-appendices/change-appendices.handler.js';
+import { ChangeAppendicesHttp } from './change-appendices/change-appendices.http.js';
+import { GetAppendicesHttp } from './get-appendices/get-appendices.http.js';
+import { GetAppendices } from './get-appendices/get-appendices.query.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
@@ -55,6 +60,7 @@ const READ_SIDE = [
   ListAgencies,
   GetPlan,
   PreviousApproved,
+  GetAppendices,
 ];
 
 @Module({
@@ -76,6 +82,8 @@ const READ_SIDE = [
     ExtendDeadlineHttp,
     ReassignReturnHttp,
     WithdrawReturnHttp,
+    GetAppendicesHttp,
+    ChangeAppendicesHttp,
   ],
   providers: [
     PlanRepository,
@@ -98,7 +106,17 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    AppendicesRepository,
+    ChangeAppendicesHandler,
   ],
-  exports: [CycleRepository, ReturnRepository, PlanRepository, PartnershipIndex, CycleNames, ...READ_SIDE],
+  exports: [
+    AppendicesRepository,
+    CycleRepository,
+    ReturnRepository,
+    PlanRepository,
+    PartnershipIndex,
+    CycleNames,
+    ...READ_SIDE,
+  ],
 })
 export class ReturnsModule {}

@@ -52,7 +52,7 @@ export class GetCycleReport {
   async report(actor: Actor, cycle: KnownCycle, asAt: Date | null): Promise<CycleReport> {
     const input = asAt
       ? await reportInputFromEvents(this.store, this.plans, this.dataSource, cycle, asAt)
-      : await reportInputFromReadModel(this.plans, this.dataSource, cycle);
+      : await reportInputFromReadModel(this.plans, this.dataSource, cycle, this.store);
     return reportVisibleTo(actor, buildCycleReport(input));
   }
 }

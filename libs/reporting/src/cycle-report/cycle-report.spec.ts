@@ -151,3 +151,117 @@ describe('suggestedDot', () => {
     expect(suggestedDot(previous, current)).toBe(expected);
   });
 });
+
+describe('buildCycleReport with the cycle’s own appendices', () => {
+  const returns = [
+    approved('S1', 'safe', 'csp', {
+      rag: 'green',
+      narrative: 'n',
+      caseStudies: [{ title: 'DAVSS', agency: 'DAVSS', sections: [{ heading: 'The beginning', body: 'b' }] }],
+    }),
+    approved('C1', 'caring', 'sdc', {
+      rag: 'green',
+      narrative: 'n',
+      caseStudies: [{ title: 'HERO', agency: 'SDC', sections: [] }],
+    }),
+  ];
+  const entered = (
+    title: string,
+    themeId: string | null,
+    measureRef: string | null,
+    author: string | null,
+  ) => ({
+    caseStudyId: title,
+    kind: 'entered' as const,
+    title,
+    organisation: 'Kent Police',
+    author,
+    measureRef,
+    themeId,
+    sections: [{ heading: '', body: '**Visible** policing' }],
+  });
+
+  it('prints them in their order, numbered, grouping a theme’s studies and leaving out unplaced agency ones', () => {
+    const report = buildCycleReport(
+      reportInput({
+        returns,
+        appendices: [
+          {
+            appendixId: 'appendix-1',
+            title: 'Partner Case Studies',
+            introduction: '',
+            caseStudies: [
+              entered('Speeding', 'safe', null, null),
+              {
+                caseStudyId: 'placed',
+                kind: 'placed',
+                returnId: 'y1.S1',
+                index: 0,
+                measureRef: 'S1',
+                themeId: 'safe',
+                agencyId: 'csp',
+              },
+              entered('Grants', 'caring', null, null),
+            ],
+          },
+          { appendixId: 'appendix-2', title: 'Empty', introduction: 'nothing in it', caseStudies: [] },
+          {
+            appendixId: 'appendix-3',
+            title: 'Supported Internship Case Studies',
+            introduction: 'completed by Lucy Soper',
+            caseStudies: [entered('Krysta', null, 'C1', 'Lucy Soper, Job Coach')],
+          },
+        ],
+      }),
+    );
+    expect(report.appendices.map((a) => a.heading)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Appendix 2 - Supported Internship Case Studies',
+    ]);
+    const [partners, interns] = report.appendices;
+    expect(partners.groups.map((g) => [g.title, g.caseStudies.map((c) => c.title)])).toEqual([
+      ['Safe Communities', ['Speeding', 'DAVSS']],
+      ['Caring Communities', ['Grants']],
+    ]);
+    expect(partners.groups[0].caseStudies[1]).toMatchObject({
+      measureRef: 'S1',
+      agencyId: 'csp',
+      organisation: 'DAVSS',
+      sections: [{ heading: 'The beginning', body: 'b' }],
+    });
+    expect(interns.introductionHtml).toContain('completed by Lucy Soper');
+    expect(interns.groups).toEqual([
+      {
+        themeId: null,
+        title: null,
+        caseStudies: [
+          {
+            measureRef: 'C1',
+            agencyId: null,
+            title: 'Krysta',
+            organisation: 'Kent Police',
+            author: 'Lucy Soper, Job Coach',
+            sections: [
+              {
+                heading: '',
+                body: '**Visible** policing',
+                bodyHtml: expect.stringContaining('<strong>Visible</strong>'),
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    // HERO was not placed: once the coordinator makes appendices, they hold only what was put in them.
+    expect(JSON.stringify(report.appendices)).not.toContain('HERO');
+  });
+
+  it('keeps Appendix 1 of the agencies’ studies by theme for a cycle with no appendices of its own', () => {
+    const report = buildCycleReport(reportInput({ returns, appendices: [] }));
+    expect(report.appendices.map((a) => a.heading)).toEqual(['Appendix 1 - Partner Case Studies']);
+    expect(report.appendices[0].groups.map((g) => g.title)).toEqual([
+      'Safe Communities',
+      'Caring Communities',
+    ]);
+  });
+});

@@ -1,4 +1,10 @@
-import { renderNarrative, DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/index.js';
+import {
+  AppendixState,
+  renderNarrative,
+  DirectionOfTravel,
+  Rag,
+  ReturnTable,
+} from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
@@ -262,9 +268,21 @@ export function buildCycleReport(input: ReportInput): CycleReport {
         ),
     }))
     .filter((g) => g.caseStudies.length > 0);
-  const appendices = numberAppendices([
-    { heading: '', title: 'Partner Case Studies', introduction: '', introductionHtml: '', number: 0, groups },
-  ]);
+  // A cycle whose coordinator made appendices prints those instead, in their order.
+  const appendices = numberAppendices(
+    input.appendices?.length
+      ? cycleAppendices(input, input.appendices, (id) => plan.themes.get(id)?.title ?? id)
+      : [
+          {
+            heading: '',
+            title: 'Partner Case Studies',
+            introduction: '',
+            introductionHtml: '',
+            number: 0,
+            groups,
+          },
+        ],
+  );
 
   return {
     cycleId: cycle.cycleId,
@@ -364,5 +382,77 @@ function headline(themes: ReportTheme[]): CycleReport['headline'] {
     amber,
     red,
     notRated,
+  };
+}
+
+/**
+ * The appendices the coordinator made for the cycle, in their order: each appendix's case studies as entered or
+ * placed, consecutive studies of the same theme under one theme heading (none for a study of no theme). A
+ * placed agency study prints as its return's last approval has it, and not at all once that return is
+ * withdrawn or its approval no longer has the study.
+ */
+export function cycleAppendices(
+  input: ReportInput,
+  appendices: readonly AppendixState[],
+  themeTitle: (themeId: string) => string,
+): ReportAppendix[] {
+  const returns = new Map(input.returns.filter((r) => !r.withdrawn).map((r) => [r.returnId, r]));
+  return appendices.map((appendix): ReportAppendix => {
+    const groups: ReportAppendixGroup[] = [];
+    for (const item of appendix.caseStudies) {
+      const study = caseStudy(item, returns);
+      if (!study) continue;
+      const last = groups[groups.length - 1];
+      if (last && last.themeId === study.themeId) last.caseStudies.push(study.printed);
+      else {
+        groups.push({
+          themeId: study.themeId,
+          title: study.themeId === null ? null : themeTitle(study.themeId),
+          caseStudies: [study.printed],
+        });
+      }
+    }
+    return {
+      number: 0,
+      heading: '',
+      title: appendix.title,
+      introduction: appendix.introduction,
+      introductionHtml: appendix.introduction ? renderNarrative(appendix.introduction) : '',
+      groups,
+    };
+  });
+}
+
+function caseStudy(
+  item: AppendixState['caseStudies'][number],
+  returns: Map<string, ReportInput['returns'][number]>,
+): { themeId: string | null; printed: ReportCaseStudy } | null {
+  const sections = (list: { heading: string; body: string }[]) =>
+    list.map((s) => ({ heading: s.heading, body: s.body, bodyHtml: renderNarrative(s.body) }));
+  if (item.kind === 'entered') {
+    return {
+      themeId: item.themeId,
+      printed: {
+        measureRef: item.measureRef,
+        agencyId: null,
+        title: item.title,
+        organisation: item.organisation,
+        author: item.author,
+        sections: sections(item.sections),
+      },
+    };
+  }
+  const study = returns.get(item.returnId)?.approved?.content.caseStudies?.[item.index];
+  if (!study) return null;
+  return {
+    themeId: item.themeId,
+    printed: {
+      measureRef: item.measureRef,
+      agencyId: item.agencyId,
+      title: study.title,
+      organisation: study.agency,
+      author: null,
+      sections: sections(study.sections),
+    },
   };
 }

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor } from '../../../kernel/src/index.js';
+import { AppendicesRepository, caseStudiesOf } from '../appendices/appendices.repository.js';
+import { StudySection } from '../appendices/appendices.events.js';
+import { GetCycle } from '../get-cycle/get-cycle.query.js';
+import { ReturnRepository } from '../return/return.repository.js';
+import { LiveReturnState } from '../return/return.state.js';
+
+export interface AppendixCaseStudyView {
+  caseStudyId: string;
+  /** 'entered' by the coordinator, or 'placed' from an agency's return (edited there, not here). */
+  kind: 'entered' | 'placed';
+  title: string;
+  organisation: string;
+  author: string | null;
+  measureRef: string | null;
+  themeId: string | null;
+  sections: StudySection[];
+  /** For a placed study: the return it comes from and its place among that return's studies. */
+  returnId?: string;
+  index?: number;
+  agencyId?: string;
+}
+
+export interface AppendixView {
+  appendixId: string;
+  /** Its place, from 1: "Appendix 1". */
+  number: number;
+  title: string;
+  introduction: string;
+  caseStudies: AppendixCaseStudyView[];
+}
+
+/** An agency's case study the coordinator could place in an appendix. */
+export interface AgencyCaseStudyView {
+  returnId: string;
+  index: number;
+  measureRef: string;
+  agencyId: string;
+  title: string;
+  /** Where it is placed already, if anywhere. */
+  placedIn: string | null;
+}
+
+export interface AppendicesView {
+  cycleId: string;
+  /** Send it back as If-Match with the next change. */
+  version: number;
+  appendices: AppendixView[];
+  agencyCaseStudies: AgencyCaseStudyView[];
+}
+
+/** A cycle's appendices as the coordinator manages them, with the agencies' case studies that could go in. */
+@Injectable()
+export class GetAppendices {
+  constructor(
+    @Inject(GetCycle) private readonly cycles: GetCycle,
+    @Inject(AppendicesRepository) private readonly appendices: AppendicesRepository,
+    @Inject(ReturnRepository) private readonly returns: ReturnRepository,
+  ) {}
+
+  async view(actor: Actor, cycleId: string): Promise<AppendicesView> {
+    const { state: cycle } = await this.cycles.cycle(actor, cycleId);
+    const { state, version } = await this.appendices.load(cycleId);
+    const requested = cycle.status === 'drafted' ? [] : cycle.returns;
+    const returns = new Map<string, LiveReturnState>(
+      (await this.returns.loadMany(requested.map((r) => r.returnId))).map(({ state: r }) => [r.returnId, r]),
+    );
+    const placedIn = new Map<string, string>();
+    const appendices = state.appendices.map((a, i): AppendixView => ({
+      appendixId: a.appendixId,
+      number: i + 1,
+      title: a.title,
+      introduction: a.introduction,
+      caseStudies: a.caseStudies.map((c): AppendixCaseStudyView => {
+        if (c.kind === 'entered') {
+          const { caseStudyId, kind, title, organisation, author, measureRef, themeId, sections } = c;
+          return { caseStudyId, kind, title, organisation, author, measureRef, themeId, sections };
+        }
+        placedIn.set(`${c.returnId}#${c.index}`, a.appendixId);
+        const r = returns.get(c.returnId);
+        const found = r ? caseStudiesOf(r)[c.index] : undefined;
+        return {
+          caseStudyId: c.caseStudyId,
+          kind: 'placed',
+          title: found?.title ?? '',
+          organisation: found?.agency ?? '',
+          author: null,
+          measureRef: c.measureRef,
+          themeId: c.themeId,
+          sections: found?.sections ?? [],
+          returnId: c.returnId,
+          index: c.index,
+          agencyId: c.agencyId,
+        };
+      }),
+    }));
+    const agencyCaseStudies = [...returns.values()]
+      .filter((r) => r.status !== 'withdrawn')
+      .flatMap((r) =>
+        caseStudiesOf(r).map((s, index) => ({
+          returnId: r.returnId,
+          index,
+          measureRef: r.measureRef,
+          agencyId: r.agencyId,
+          title: s.title,
+          placedIn: placedIn.get(`${r.returnId}#${index}`) ?? null,
+        })),
+      );
+    return { cycleId, version, appendices, agencyCaseStudies };
+  }
+}
