@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { renderNarrative } from '../libs/returns/src/index.js';
 import {
+  APPENDICES,
   NEET_TABLE,
   SEVENOAKS_2019_20_LEAD_AGENCIES,
   SEVENOAKS_2019_20_RETURNS,
@@ -177,6 +178,106 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     },
     60_000,
   );
+
+  it('publishes again with both of the seed’s appendices, entered by the coordinator, word for word', async () => {
+    const base = `/cycles/${encodeURIComponent(cycleId)}/appendices`;
+    let version = (await call('GET', base, as.coordinator)).body.version as number;
+    const send = async (path: string, body: unknown): Promise<string> => {
+      const res = await call(
+        'POST',
+        `${base}${path}`,
+        { ...as.coordinator, 'if-match': `"${version}"` },
+        body,
+      );
+      expect([path, res.status, res.body.errors]).toEqual([path, 201, undefined]);
+      version = res.body.version;
+      return res.body.id;
+    };
+    for (const appendix of APPENDICES) {
+      const appendixId = await send('', { title: appendix.title, introduction: appendix.introduction });
+      for (const study of appendix.caseStudies) {
+        await send(`/${appendixId}/case-studies`, {
+          title: study.title,
+          organisation: study.organisation,
+          author: study.author ?? null,
+          measureRef: study.measureRef,
+          themeId: study.themeId,
+          // The seed's own theme headings ("Healthy Communities" over the Healthy Environment theme's study).
+          groupHeading: study.theme,
+          sections: study.sections,
+        });
+      }
+    }
+    const again = await call('POST', `/cycles/${encodeURIComponent(cycleId)}/publish`, as.coordinator);
+    expect(again.status).toBe(201);
+
+    const report = (await call('GET', published(), as.coordinator)).body;
+    type Group = { title: string | null; caseStudies: { title: string }[] };
+    expect(report.appendices.map((a: { heading: string }) => a.heading)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Appendix 2 - Supported Internship Case Studies',
+    ]);
+    const [partners, interns] = report.appendices;
+    // Nine partner studies under the seed's theme headings, in the seed's order; the interns' under none.
+    const byHeading = (groups: Group[]) => groups.map((g) => [g.title, g.caseStudies.map((c) => c.title)]);
+    const expected = (caseStudies: (typeof APPENDICES)[number]['caseStudies']) =>
+      caseStudies.reduce<[string | null, string[]][]>((groups, c) => {
+        const last = groups[groups.length - 1];
+        if (last && last[0] === c.theme) last[1].push(c.title);
+        else groups.push([c.theme, [c.title]]);
+        return groups;
+      }, []);
+    expect(byHeading(partners.groups)).toEqual(expected(APPENDICES[0].caseStudies));
+    expect(partners.groups.map((g: Group) => g.title)).toEqual([
+      'Safe Communities',
+      'Caring Communities',
+      'Green Environment',
+      'Healthy Communities',
+      'Dynamic Economy',
+      'Sustainable Communities',
+    ]);
+    expect(byHeading(interns.groups)).toEqual([[null, APPENDICES[1].caseStudies.map((c) => c.title)]]);
+    expect(interns.introduction).toBe(APPENDICES[1].introduction);
+    const printed = [...partners.groups, ...interns.groups].flatMap(
+      (g: { caseStudies: unknown[] }) => g.caseStudies,
+    );
+    expect(printed).toEqual(
+      APPENDICES.flatMap((a) => a.caseStudies).map((c) => ({
+        measureRef: c.measureRef,
+        agencyId: null,
+        title: c.title,
+        organisation: c.organisation,
+        author: c.author ?? null,
+        sections: c.sections.map((s) => ({ ...s, bodyHtml: renderNarrative(s.body) })),
+      })),
+    );
+
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    let from = html.indexOf('<h2>Appendix 1 - Partner Case Studies</h2>');
+    expect(from).toBeGreaterThan(0);
+    const next = (text: string) => {
+      const at = html.indexOf(text, from);
+      expect([text.slice(0, 80), at >= from]).toEqual([text.slice(0, 80), true]);
+      from = at;
+    };
+    for (const appendix of APPENDICES) {
+      next(`<h2>${escape(`Appendix ${APPENDICES.indexOf(appendix) + 1} - ${appendix.title}`)}</h2>`);
+      if (appendix.introduction) next(renderNarrative(appendix.introduction));
+      let heading: string | null = null;
+      for (const study of appendix.caseStudies) {
+        if (study.theme && study.theme !== heading) next(`<h3>${escape(study.theme)}</h3>`);
+        heading = study.theme;
+        next(`<h4>${escape(study.title)}</h4>`);
+        next(escape([study.organisation, study.author].filter(Boolean).join(' - ')));
+        // The measure as a reference to its row, not folded into the attribution.
+        if (study.measureRef) next(`Measure <a href="#measure-${study.measureRef}">${study.measureRef}</a>`);
+        for (const section of study.sections) {
+          if (section.heading) next(`<h5>${escape(section.heading)}</h5>`);
+          next(renderNarrative(section.body));
+        }
+      }
+    }
+  }, 60_000);
 });
 
 function escape(text: string): string {

@@ -256,6 +256,28 @@ describe('buildCycleReport with the cycle’s own appendices', () => {
     expect(JSON.stringify(report.appendices)).not.toContain('HERO');
   });
 
+  it('prints a study under its own heading where the seed’s differs from its theme’s title', () => {
+    const report = buildCycleReport(
+      reportInput({
+        appendices: [
+          {
+            appendixId: 'appendix-1',
+            title: 'Partner Case Studies',
+            introduction: '',
+            caseStudies: [
+              { ...entered('GP', 'caring', null, null), groupHeading: 'Healthy Communities' },
+              entered('HERO', 'caring', null, null),
+            ],
+          },
+        ],
+      }),
+    );
+    expect(report.appendices[0].groups.map((g) => [g.themeId, g.title])).toEqual([
+      ['caring', 'Healthy Communities'],
+      ['caring', 'Caring Communities'],
+    ]);
+  });
+
   it('keeps Appendix 1 of the agencies’ studies by theme for a cycle with no appendices of its own', () => {
     const report = buildCycleReport(reportInput({ returns, appendices: [] }));
     expect(report.appendices.map((a) => a.heading)).toEqual(['Appendix 1 - Partner Case Studies']);

@@ -402,15 +402,11 @@ export function cycleAppendices(
     for (const item of appendix.caseStudies) {
       const study = caseStudy(item, returns);
       if (!study) continue;
+      const title = study.heading ?? (study.themeId === null ? null : themeTitle(study.themeId));
       const last = groups[groups.length - 1];
-      if (last && last.themeId === study.themeId) last.caseStudies.push(study.printed);
-      else {
-        groups.push({
-          themeId: study.themeId,
-          title: study.themeId === null ? null : themeTitle(study.themeId),
-          caseStudies: [study.printed],
-        });
-      }
+      if (last && last.themeId === study.themeId && last.title === title)
+        last.caseStudies.push(study.printed);
+      else groups.push({ themeId: study.themeId, title, caseStudies: [study.printed] });
     }
     return {
       number: 0,
@@ -426,12 +422,13 @@ export function cycleAppendices(
 function caseStudy(
   item: AppendixState['caseStudies'][number],
   returns: Map<string, ReportInput['returns'][number]>,
-): { themeId: string | null; printed: ReportCaseStudy } | null {
+): { themeId: string | null; heading: string | null; printed: ReportCaseStudy } | null {
   const sections = (list: { heading: string; body: string }[]) =>
     list.map((s) => ({ heading: s.heading, body: s.body, bodyHtml: renderNarrative(s.body) }));
   if (item.kind === 'entered') {
     return {
       themeId: item.themeId,
+      heading: item.groupHeading ?? null,
       printed: {
         measureRef: item.measureRef,
         agencyId: null,
@@ -446,6 +443,7 @@ function caseStudy(
   if (!study) return null;
   return {
     themeId: item.themeId,
+    heading: null,
     printed: {
       measureRef: item.measureRef,
       agencyId: item.agencyId,

@@ -197,7 +197,7 @@ ${appendix.groups
           (c) => `<article class="case-study">
 <h4>${e(c.title)}</h4>
 <p class="organisation">${e([c.organisation, c.author].filter(Boolean).join(' - '))}</p>
-${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
+${c.measureRef ? `<p class="measure-ref">Measure <a href="#measure-${e(c.measureRef)}">${e(c.measureRef)}</a></p>\n` : ''}${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
 </article>`,
         )
         .join('\n')}`,

@@ -55,6 +55,7 @@ function requireStudy(study: EnteredCaseStudy, cycle: AppendixCycle) {
   requireText(study.title, APPENDIX_LIMITS.title, 'title', { required: true });
   requireText(study.organisation, APPENDIX_LIMITS.organisation, 'organisation', { required: true });
   requireText(study.author ?? '', APPENDIX_LIMITS.author, 'author', { required: false });
+  requireText(study.groupHeading ?? '', APPENDIX_LIMITS.heading, 'groupHeading', { required: false });
   if (study.measureRef !== null && !cycle.measureRefs.includes(study.measureRef)) {
     throw unprocessable('unknown-measure', "measureRef must be a measure of the cycle's plan", 'measureRef');
   }

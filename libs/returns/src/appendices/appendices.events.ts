@@ -15,6 +15,12 @@ export interface EnteredCaseStudy {
   measureRef: string | null;
   /** The theme it is printed under in its appendix, or null to print it under no theme heading. */
   themeId: string | null;
+  /**
+   * The heading it is printed under when that is not its theme's title (the seed prints "Healthy Communities"
+   * over a study of the Healthy Environment theme); null for the theme's title, or no heading without a theme.
+   * Absent in events recorded before it existed.
+   */
+  groupHeading?: string | null;
   sections: StudySection[];
 }
 

@@ -85,6 +85,18 @@ export class AppendixCaseStudyDto {
   @MaxLength(100)
   themeId?: string | null;
 
+  @ApiPropertyOptional({
+    description:
+      "The heading to print it under when that is not its theme's title; none for the theme's title",
+    example: 'Healthy Communities',
+    maxLength: L.heading,
+    nullable: true,
+  })
+  @Optional({ nullable: true })
+  @IsString()
+  @MaxLength(L.heading)
+  groupHeading?: string | null;
+
   @ApiProperty({ type: [AppendixSectionDto], description: `1 to ${L.sections} sections` })
   @ArrayMinSize(1)
   @ArrayMaxSize(L.sections)

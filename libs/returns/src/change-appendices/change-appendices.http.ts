@@ -18,6 +18,7 @@ const study = (body: AppendixCaseStudyDto): EnteredCaseStudy => ({
   author: body.author ?? null,
   measureRef: body.measureRef ?? null,
   themeId: body.themeId ?? null,
+  groupHeading: body.groupHeading || null,
   sections: body.sections.map((s) => ({ heading: s.heading, body: s.body })),
 });
 

@@ -15,6 +15,7 @@ export interface AppendixCaseStudyView {
   author: string | null;
   measureRef: string | null;
   themeId: string | null;
+  groupHeading: string | null;
   sections: StudySection[];
   /** For a placed study: the return it comes from and its place among that return's studies. */
   returnId?: string;
@@ -75,7 +76,18 @@ export class GetAppendices {
       caseStudies: a.caseStudies.map((c): AppendixCaseStudyView => {
         if (c.kind === 'entered') {
           const { caseStudyId, kind, title, organisation, author, measureRef, themeId, sections } = c;
-          return { caseStudyId, kind, title, organisation, author, measureRef, themeId, sections };
+          const groupHeading = c.groupHeading ?? null;
+          return {
+            caseStudyId,
+            kind,
+            title,
+            organisation,
+            author,
+            measureRef,
+            themeId,
+            groupHeading,
+            sections,
+          };
         }
         placedIn.set(`${c.returnId}#${c.index}`, a.appendixId);
         const r = returns.get(c.returnId);
@@ -88,6 +100,7 @@ export class GetAppendices {
           author: null,
           measureRef: c.measureRef,
           themeId: c.themeId,
+          groupHeading: null,
           sections: found?.sections ?? [],
           returnId: c.returnId,
           index: c.index,
