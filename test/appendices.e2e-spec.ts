@@ -187,6 +187,61 @@ describe('the appendices of a cycle (e2e)', () => {
     }
   });
 
+  it('gives the coordinator a page for them, linked from the dashboard, that works without JavaScript', async () => {
+    const cycle = base.replace(/^\/cycles\//, '').replace(/\/appendices$/, '');
+    // The page's forms carry the double-submit token bound to the CSRF cookie the page sets.
+    let csrf = { token: '', cookie: '' };
+    const page = async (path = '') => {
+      const res = await fetch(`${product.baseUrl}/coordinate/cycles/${cycle}${path}`, {
+        headers: as.coordinator,
+      });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+      if (token)
+        csrf = {
+          token,
+          cookie: res.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; '),
+        };
+      return html;
+    };
+    expect(await page()).toContain(`href="/coordinate/cycles/${cycle}/appendices"`);
+    const before = await page('/appendices');
+    expect(before).toContain('Appendix 1 - Partner Case Studies');
+    expect(before).toContain('Appendix 2 - Supported Internship Case Studies');
+    const current = (await read()).version;
+    const post = (form: string, fields: Record<string, string>) =>
+      fetch(`${product.baseUrl}/coordinate/cycles/${cycle}/appendices/${form}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          ...as.coordinator,
+          origin: product.baseUrl,
+          cookie: csrf.cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ ...fields, _csrf: csrf.token }).toString(),
+      });
+    // A broken rule comes back as the GOV.UK error summary, linking to the field it names.
+    const refused = await post('add', { title: '', version: String(current) });
+    expect(refused.status).toBe(303);
+    const withError = await page(refused.headers.get('location')!.replace(/^.*\/appendices/, '/appendices'));
+    expect(withError).toContain('govuk-error-summary');
+    expect(withError).toContain('href="#add-new-title"');
+    expect(withError).toContain('id="add-new-title"');
+    const stale = await post('add', { title: 'Late', version: String(current - 1) });
+    expect(decodeURIComponent(stale.headers.get('location')!)).toContain(
+      'changed since this page was loaded',
+    );
+    const added = await post('add', { title: 'Glossary of terms', version: String(current) });
+    expect(added.status).toBe(303);
+    expect(await page('/appendices')).toContain('Appendix 3 - Glossary of terms');
+    version = (await read()).version;
+  });
+
   it('refuses a lead, a reviewer and a viewer writing (403), and a lead reading', async () => {
     for (const who of [as.lead('sevenoaks-csp'), as.reviewer, as.viewer]) {
       expect((await write('POST', '', { title: 'Mine' }, who)).status).toBe(403);

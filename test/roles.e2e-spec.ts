@@ -130,6 +130,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /coordinate/cycles/new': 'coordinators',
   'GET /coordinate/cycles/:cycleId': 'coordinators',
   'POST /coordinate/cycles/:cycleId/:action': 'coordinators',
+  'GET /coordinate/cycles/:cycleId/appendices': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/appendices/:form': 'coordinators',
   'GET /coordinate/returns/:returnId': 'coordinators',
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',

@@ -6,6 +6,7 @@ import { PlanModule } from '../../plan/src/index.js';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
+import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
@@ -30,6 +31,7 @@ import { SignInPage } from './sign-in.page.js';
     ReviewPages,
     CyclesPages,
     CycleDashboardPages,
+    AppendicesPages,
     ReturnPages,
     PlanPages,
   ],

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../../../kernel/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { AppendicesRepository, caseStudiesOf } from '../appendices/appendices.repository.js';
 import { StudySection } from '../appendices/appendices.events.js';
 import { GetCycle } from '../get-cycle/get-cycle.query.js';
@@ -49,6 +50,9 @@ export interface AppendicesView {
   version: number;
   appendices: AppendixView[];
   agencyCaseStudies: AgencyCaseStudyView[];
+  /** The plan's themes and measures, in its order: what a study may be printed under or tied to. */
+  themes: { themeId: string; title: string }[];
+  measures: { ref: string; text: string }[];
 }
 
 /** A cycle's appendices as the coordinator manages them, with the agencies' case studies that could go in. */
@@ -58,6 +62,7 @@ export class GetAppendices {
     @Inject(GetCycle) private readonly cycles: GetCycle,
     @Inject(AppendicesRepository) private readonly appendices: AppendicesRepository,
     @Inject(ReturnRepository) private readonly returns: ReturnRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
   ) {}
 
   async view(actor: Actor, cycleId: string): Promise<AppendicesView> {
@@ -120,6 +125,22 @@ export class GetAppendices {
           placedIn: placedIn.get(`${r.returnId}#${index}`) ?? null,
         })),
       );
-    return { cycleId, version, appendices, agencyCaseStudies };
+    const plan = await this.plans.plan(cycle.partnershipId, cycle.planId);
+    const inOrder = <T extends { position: number }>(items: Iterable<T>) =>
+      [...items].sort((a, b) => a.position - b.position);
+    return {
+      cycleId,
+      version,
+      appendices,
+      agencyCaseStudies,
+      themes:
+        plan.status === 'adopted'
+          ? inOrder(plan.themes.values()).map((t) => ({ themeId: t.themeId, title: t.title }))
+          : [],
+      measures:
+        plan.status === 'adopted'
+          ? inOrder(plan.measures.values()).map((m) => ({ ref: m.ref, text: m.text }))
+          : [],
+    };
   }
 }
