@@ -278,6 +278,42 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       }
     }
   }, 60_000);
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'prints both appendices in the republished PDF, and lists their studies in the XLSX',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-appendices-'));
+      const file = join(dir, 'report.pdf');
+      writeFileSync(file, Buffer.from(await download(published('pdf'))));
+      // Without -layout: a heading or title that wraps still reads as one run of words.
+      const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+      const text = words(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }));
+      const headings = [
+        'Appendix 1 - Partner Case Studies',
+        'Appendix 2 - Supported Internship Case Studies',
+      ];
+      let from = 0;
+      for (const line of [
+        headings[0],
+        ...APPENDICES[0].caseStudies.map((c) => c.title),
+        headings[1],
+        ...APPENDICES[1].caseStudies.map((c) => c.title),
+      ]) {
+        const at = text.indexOf(words(line), from);
+        expect([line, at >= from]).toEqual([line, true]);
+        from = at;
+      }
+
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await download(published('xlsx')));
+      const cells: string[] = [];
+      book.eachSheet((sheet) =>
+        sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))),
+      );
+      for (const study of APPENDICES.flatMap((a) => a.caseStudies)) expect(cells).toContain(study.title);
+    },
+    60_000,
+  );
 });
 
 function escape(text: string): string {
