@@ -239,6 +239,40 @@ describe('the appendices of a cycle (e2e)', () => {
     const added = await post('add', { title: 'Glossary of terms', version: String(current) });
     expect(added.status).toBe(303);
     expect(await page('/appendices')).toContain('Appendix 3 - Glossary of terms');
+
+    // A study the coordinator entered is edited in its form, filled with what it holds.
+    const [, interns] = (await read()).appendices;
+    const jack = interns.caseStudies[1];
+    const form = await page('/appendices');
+    expect(form).toContain(
+      `id="change-study-appendix-1-${jack.caseStudyId}-title" name="title" type="text" value="${jack.title}"`,
+    );
+    const edit = async (fields: Record<string, string>) =>
+      post('change-study', {
+        appendixId: 'appendix-1',
+        caseStudyId: jack.caseStudyId,
+        title: 'Jack Collins, Year 13',
+        organisation: jack.organisation,
+        author: jack.author,
+        measureRef: 'D2',
+        themeId: '',
+        heading1: 'Academic background',
+        body1: '- GCSE English',
+        version: String((await read()).version),
+        ...fields,
+      });
+    const noBody = await edit({ heading2: 'Other comments', body2: '' });
+    const withSectionError = await page(
+      noBody.headers.get('location')!.replace(/^.*\/appendices/, '/appendices'),
+    );
+    expect(withSectionError).toContain(
+      `href="#change-study-appendix-1-${jack.caseStudyId}-sections-1--body"`,
+    );
+    expect((await edit({})).status).toBe(303);
+    expect((await read()).appendices[1].caseStudies[1]).toMatchObject({
+      title: 'Jack Collins, Year 13',
+      sections: [{ heading: 'Academic background', body: '- GCSE English' }],
+    });
     version = (await read()).version;
   });
 

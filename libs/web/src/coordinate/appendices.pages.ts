@@ -5,7 +5,13 @@ import type { Response } from 'express';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
-import { AppendixChange, ChangeAppendicesCommand, GetAppendices } from '../../../returns/src/index.js';
+import {
+  APPENDIX_LIMITS,
+  AppendixChange,
+  ChangeAppendicesCommand,
+  EnteredCaseStudy,
+  GetAppendices,
+} from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form, noSuchAction } from './coordinator.js';
 
@@ -14,6 +20,23 @@ export const SECTION_FIELDS = 6;
 
 const text = (form: Form, name: string) => (form[name] ?? '').trim();
 const orNull = (value: string) => (value === '' ? null : value);
+
+/** A case study as its form sends it: sections as numbered heading and body fields, empty rows left out. */
+function studyFrom(f: Form): EnteredCaseStudy {
+  return {
+    title: text(f, 'title'),
+    organisation: text(f, 'organisation'),
+    author: orNull(text(f, 'author')),
+    measureRef: orNull(text(f, 'measureRef')),
+    themeId: orNull(text(f, 'themeId')),
+    groupHeading: orNull(text(f, 'groupHeading')),
+    // One heading and no body is a section the rules refuse, naming it.
+    sections: Array.from({ length: APPENDIX_LIMITS.sections }, (_, i) => ({
+      heading: text(f, `heading${i + 1}`),
+      body: (f[`body${i + 1}`] ?? '').trim(),
+    })).filter((s) => s.heading !== '' || s.body !== ''),
+  };
+}
 
 /** What each form on the page asks for, as the change the API makes for the same thing. */
 const APPENDIX_FORMS = new Map<string, (form: Form) => { change: AppendixChange; done: string }>([
@@ -57,24 +80,20 @@ const APPENDIX_FORMS = new Map<string, (form: Form) => { change: AppendixChange;
   [
     'add-study',
     (f) => ({
-      change: {
-        type: 'AddCaseStudy',
-        appendixId: text(f, 'appendixId'),
-        study: {
-          title: text(f, 'title'),
-          organisation: text(f, 'organisation'),
-          author: orNull(text(f, 'author')),
-          measureRef: orNull(text(f, 'measureRef')),
-          themeId: orNull(text(f, 'themeId')),
-          groupHeading: orNull(text(f, 'groupHeading')),
-          // Empty rows of the form are not sections; one heading and no body is a section the rules refuse.
-          sections: Array.from({ length: SECTION_FIELDS }, (_, i) => ({
-            heading: text(f, `heading${i + 1}`),
-            body: (f[`body${i + 1}`] ?? '').trim(),
-          })).filter((s) => s.heading !== '' || s.body !== ''),
-        },
-      },
+      change: { type: 'AddCaseStudy', appendixId: text(f, 'appendixId'), study: studyFrom(f) },
       done: 'Case study added',
+    }),
+  ],
+  [
+    'change-study',
+    (f) => ({
+      change: {
+        type: 'ChangeCaseStudy',
+        appendixId: text(f, 'appendixId'),
+        caseStudyId: text(f, 'caseStudyId'),
+        study: studyFrom(f),
+      },
+      done: 'Case study changed',
     }),
   ],
   [
@@ -180,7 +199,7 @@ export class AppendicesPages {
       const refused = (message: string, field = '') =>
         res.redirect(
           303,
-          `${back}?error=${encodeURIComponent(message)}&field=${encodeURIComponent(field)}&form=${encodeURIComponent(name)}&appendix=${encodeURIComponent(form.appendixId ?? '')}`,
+          `${back}?error=${encodeURIComponent(message)}&field=${encodeURIComponent(field)}&form=${encodeURIComponent(name)}&appendix=${encodeURIComponent([form.appendixId, form.caseStudyId].filter(Boolean).join('-'))}`,
         );
       if (error instanceof ConcurrencyError) {
         return refused('The appendices changed since this page was loaded: look again and redo the change');
