@@ -153,6 +153,19 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       action: 'reassign',
       form: { toAgencyId: 'kent-cc', reason: TEXT },
     },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/appendices' },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/appendices/{action}',
+      action: 'add',
+      form: { title: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/appendices/{action}',
+      action: 'remove-study',
+      form: { appendixId: 'appendix-1', caseStudyId: 'study-1' },
+    },
     // The operator's page of the event processors (OPERATOR_PARTNERSHIP is sevenoaks here).
     { method: 'GET', template: '/admin/processors' },
     {
@@ -211,6 +224,10 @@ function neverExisting(kind: string, value: string): string {
       return randomUUID();
     case 'email':
       return `nobody-${randomBytes(3).toString('hex')}@sevenoaks.example.org`;
+    case 'appendixId':
+      return 'appendix-999';
+    case 'caseStudyId':
+      return 'study-999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -353,6 +370,15 @@ describe('partnership isolation (e2e)', () => {
     if (doc.paths['/cycles/{cycleId}/publish']) {
       await ok(call('POST', `/cycles/${closed}/publish`, as.coordinator));
     }
+    // An appendix of the open cycle holding a case study, both named with the canary.
+    await ok(call('POST', `/cycles/${open}/appendices`, as.coordinator, { title: `Appendix ${CANARY}` }));
+    await ok(
+      call('POST', `/cycles/${open}/appendices/appendix-1/case-studies`, as.coordinator, {
+        title: `Study ${CANARY}`,
+        organisation: 'Kent Police',
+        sections: [{ heading: '', body: CANARY }],
+      }),
+    );
     const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
     const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
     sevenoaksToken = (token.body as { token: string }).token;
@@ -364,6 +390,8 @@ describe('partnership isolation (e2e)', () => {
       linkId: [(links.body as { links: { linkId: string }[] }).links[0].linkId],
       tokenId: [(token.body as { tokenId: string }).tokenId],
       email: [STAFF.reviewer],
+      appendixId: ['appendix-1'],
+      caseStudyId: ['study-1'],
     });
     markers = [
       CANARY,

@@ -131,7 +131,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/cycles/:cycleId': 'coordinators',
   'POST /coordinate/cycles/:cycleId/:action': 'coordinators',
   'GET /coordinate/cycles/:cycleId/appendices': 'coordinators',
-  'POST /coordinate/cycles/:cycleId/appendices/:form': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/appendices/:action': 'coordinators',
   'GET /coordinate/returns/:returnId': 'coordinators',
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',

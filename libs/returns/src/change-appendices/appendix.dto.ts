@@ -97,7 +97,12 @@ export class AppendixCaseStudyDto {
   @MaxLength(L.heading)
   groupHeading?: string | null;
 
-  @ApiProperty({ type: [AppendixSectionDto], description: `1 to ${L.sections} sections` })
+  @ApiProperty({
+    type: [AppendixSectionDto],
+    description: `1 to ${L.sections} sections`,
+    minItems: 1,
+    maxItems: L.sections,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(L.sections)
   @NestedObjects(() => AppendixSectionDto)

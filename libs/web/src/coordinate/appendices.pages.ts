@@ -138,7 +138,7 @@ const APPENDIX_FORMS = new Map<string, (form: Form) => { change: AppendixChange;
 
 /**
  * The coordinator's page for a cycle's appendices, reached from the cycle's dashboard: every form posts to
- * /coordinate/cycles/:cycleId/appendices/<form>, runs the API's own command, and comes back with what was done
+ * /coordinate/cycles/:cycleId/appendices/<action>, runs the API's own command, and comes back with what was done
  * or with the rule broken as a GOV.UK error summary linking to the field. Works without JavaScript.
  */
 @ApiExcludeController()
@@ -176,10 +176,10 @@ export class AppendicesPages {
     });
   }
 
-  @Post('cycles/:cycleId/appendices/:form')
+  @Post('cycles/:cycleId/appendices/:action')
   async change(
     @Param('cycleId') cycleId: string,
-    @Param('form') name: string,
+    @Param('action') name: string,
     @Body() form: Form,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
