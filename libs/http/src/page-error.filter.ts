@@ -133,7 +133,9 @@ export class PageErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (req.accepts(['json', 'html']) !== 'html') return this.problems.catch(exception, host);
+    // A response already under way (a download that failed half way) can only be logged and ended.
+    if (req.accepts(['json', 'html']) !== 'html' || res.headersSent)
+      return this.problems.catch(exception, host);
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
       // Back to this page once signed in (a link to a return, say).
       return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
