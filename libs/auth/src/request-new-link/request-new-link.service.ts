@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { Clock, mintLink } from '../../../kernel/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
@@ -52,41 +52,54 @@ export class RequestNewLink {
 
   private async issueFor(email: string): Promise<void> {
     for (const cycleId of await this.openCycleIds()) {
-      const { state, version } = await this.cycles.load(cycleId);
-      if (state.status !== 'open') continue;
-      const partnership = await this.plans.partnership(state.partnershipId);
-      if (partnership.status !== 'registered') continue;
-      const asked = new Set(state.returns.map((r) => r.agencyId));
-      const expiresAt = new Date(this.clock.now().getTime() + REQUESTED_LINK_HOURS * 3_600_000).toISOString();
-      // One link per agency the address leads (a person can lead more than one), all in one append.
-      const events = [...partnership.agencies.values()].flatMap((agency) => {
-        const contact = [...agency.contacts.values()].find(
-          (c) => c.role === 'lead' && c.email.toLowerCase() === email,
-        );
-        if (agency.retired || !asked.has(agency.id) || !contact) return [];
-        const link = {
-          ...mintLink(this.config.tokenPepper, agency.id, contact.email),
-          expiresAt,
-          singleUse: true as const,
-        };
-        return decideLinks({ type: 'IssueRequestedLink', link }, state);
-      });
-      if (events.length === 0) continue;
-      // On the record as the contact's own request; the mail follows from the event, through the ledger.
-      await this.store.append(
-        cycleStreamId(cycleId),
-        version,
-        events,
-        {
-          actorId: email,
-          actorRole: 'agency-lead',
-          correlationId: `new-link-${cycleId}`.slice(0, 100),
-          reason: 'The contact asked for a new link',
-        },
-        { recordedAt: this.clock.now() },
-      );
-      this.logger.log(`${events.length} new link(s) issued on request in ${cycleId}`);
+      // A cycle's stream takes other writes too (links used, drafts saved): read it again and retry, so that a
+      // known address never answers differently (a conflict page) from an unknown one.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.issueIn(cycleId, email);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt === 3) throw error;
+        }
+      }
     }
+  }
+
+  private async issueIn(cycleId: string, email: string): Promise<void> {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status !== 'open') return;
+    const partnership = await this.plans.partnership(state.partnershipId);
+    if (partnership.status !== 'registered') return;
+    const asked = new Set(state.returns.map((r) => r.agencyId));
+    const expiresAt = new Date(this.clock.now().getTime() + REQUESTED_LINK_HOURS * 3_600_000).toISOString();
+    // One link per agency the address leads (a person can lead more than one), all in one append.
+    const events = [...partnership.agencies.values()].flatMap((agency) => {
+      const contact = [...agency.contacts.values()].find(
+        (c) => c.role === 'lead' && c.email.toLowerCase() === email,
+      );
+      if (agency.retired || !asked.has(agency.id) || !contact) return [];
+      const link = {
+        ...mintLink(this.config.tokenPepper, agency.id, contact.email),
+        expiresAt,
+        singleUse: true as const,
+      };
+      return decideLinks({ type: 'IssueRequestedLink', link }, state);
+    });
+    if (events.length === 0) return;
+    // On the record as the contact's own request; the mail follows from the event, through the ledger.
+    await this.store.append(
+      cycleStreamId(cycleId),
+      version,
+      events,
+      {
+        actorId: email,
+        actorRole: 'agency-lead',
+        correlationId: `new-link-${cycleId}`.slice(0, 100),
+        reason: 'The contact asked for a new link',
+      },
+      { recordedAt: this.clock.now() },
+    );
+    this.logger.log(`${events.length} new link(s) issued on request in ${cycleId}`);
   }
 
   /** Cycles opened and not closed since, read from their events (a handful at any time). */
