@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
@@ -43,7 +43,7 @@ export class SubmissionLinkService {
     const attempt = await this.throttle.begin(linkRules(clientAddress(ip)));
     let failed = true;
     try {
-      const result = await this.lookUpAndUse(token);
+      const result = await this.lookUpAndUseAgain(token);
       failed = false;
       return result;
     } catch (error) {
@@ -109,6 +109,21 @@ export class SubmissionLinkService {
           [sha256(token)],
         )
       : Promise.resolve([]);
+  }
+
+  /**
+   * A link that works once is used at the version it was read at. When the cycle was written meanwhile (another
+   * link used, or this one by a second post at the same moment), it is read and decided again: the second post
+   * of a one-use link then finds it used.
+   */
+  private async lookUpAndUseAgain(token: string): Promise<{ sessionId: string; cycleId: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.lookUpAndUse(token);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt === 5) throw error;
+      }
+    }
   }
 
   private async lookUpAndUse(token: string): Promise<{ sessionId: string; cycleId: string }> {
