@@ -143,6 +143,40 @@ describe('the way in, in the browser (e2e)', () => {
     await fresh.close();
   });
 
+  it('a link whose cycle has closed says it has expired, names the cycle, and offers a new one', async () => {
+    const call = http(product.baseUrl);
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Quarter 1 2020/21',
+      periodStart: '2020-04-01',
+      periodEnd: '2020-06-30',
+      dueDate: '2030-07-31',
+    });
+    await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: ['S1'] });
+    const mail = await eventually(async () =>
+      mailsTo(lead.email).find((m) => m.subject.includes('Quarter 1 2020/21')),
+    );
+    const etag = (await call('GET', `/cycles/${drafted.body.id}`, as.coordinator)).headers.get('etag')!;
+    const closed = await call(
+      'POST',
+      `/cycles/${drafted.body.id}/close`,
+      { ...as.coordinator, 'if-match': etag },
+      { force: true, reason: 'Folded into the annual cycle' },
+    );
+    expect(closed.status).toBe(200);
+    const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await anonymous.newPage();
+    const response = await page.goto(linkIn(mail.text));
+    expect(response?.status()).toBe(410);
+    expect(await page.textContent('h1')).toBe('This link has expired');
+    expect(await page.textContent('main')).toContain('Quarter 1 2020/21');
+    expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Send me a new link' }).count()).toBe(1);
+    await atBothWidths('way-in-04b-expired-link');
+    await anonymous.close();
+  });
+
   it('an unknown address shows the GOV.UK 404 page, with a way back', async () => {
     // Nobody signed in: the way back is the start page (a signed-in person's leads to their own).
     const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
