@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
@@ -107,6 +108,44 @@ describe('report formats and who sees them (e2e)', () => {
     expect(measures.getCell('E2').value).toBe('Green');
   });
 
+  it('answers DOCX as an attachment, now, as at an instant and by Accept', async () => {
+    const media = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    const asAt = new Date().toISOString();
+    for (const [path, headers, file] of [
+      [`/cycles/${cycleId}/report?format=docx`, as.coordinator, `sevenoaks-lsp-${cycleId}-report.docx`],
+      [
+        `/cycles/${cycleId}/report`,
+        { ...as.coordinator, accept: media },
+        `sevenoaks-lsp-${cycleId}-report.docx`,
+      ],
+      [
+        `/cycles/${cycleId}/report?format=docx&asAt=${asAt}`,
+        as.coordinator,
+        `sevenoaks-lsp-${cycleId}-report-as-at-${asAt.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}.docx`,
+      ],
+    ] as const) {
+      const res = await get(path, headers);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(res.headers.get('content-type')).toBe(media);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${file}"`);
+      const zip = await JSZip.loadAsync(await res.arrayBuffer());
+      const xml = await zip.file('word/document.xml')!.async('string');
+      expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+      expect(xml).toContain('>Attending events</w:t>');
+      expect(xml).toContain('>Parking teams continued enforcement</w:t>');
+      expect(xml).toMatch(/<w:shd [^>]*w:fill="00703C"[^>]*\/>[\s\S]{0,300}?>Green<\/w:t>/);
+    }
+    // An agency lead's Word report holds only their agency's measures, as every other format.
+    const lead = await get(`/cycles/${cycleId}/report?format=docx`, as.lead('sevenoaks-dc'));
+    const xml = await (
+      await JSZip.loadAsync(await lead.arrayBuffer())
+    )
+      .file('word/document.xml')!
+      .async('string');
+    expect(xml).toContain('>Parking teams continued enforcement</w:t>');
+    expect(xml).not.toContain('Attending events');
+  });
+
   (existsSync('/usr/bin/chromium') ? it : it.skip)(
     'prints the HTML to a PDF with headless Chromium',
     async () => {
@@ -145,7 +184,7 @@ describe('report formats and who sees them (e2e)', () => {
     const res = await call('GET', `/cycles/${cycleId}/report`, { ...as.coordinator, accept: 'image/png' });
     expect(res.status).toBe(406);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const bad = await call('GET', `/cycles/${cycleId}/report?format=docx`, as.coordinator);
+    const bad = await call('GET', `/cycles/${cycleId}/report?format=odt`, as.coordinator);
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
   });

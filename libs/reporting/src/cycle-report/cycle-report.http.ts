@@ -12,6 +12,7 @@ import {
   ReportFormat,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
+import { renderReportDocx } from '../report-formats/report-docx.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { CycleReport } from './cycle-report.js';
@@ -34,7 +35,8 @@ export class CycleReportHttp {
     description:
       'Now (from the reporting read model), as it stood at `asAt` (replayed from the events), or a ' +
       'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
-      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX and PDF, by `format` or the Accept header. ' +
+      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX, DOCX (Word, A4 landscape, to edit before ' +
+      'committee) and PDF, by `format` or the Accept header. ' +
       'Agency leads see only their agency’s measures.',
   })
   @ApiProduces(...Object.values(MEDIA_TYPES))
@@ -110,6 +112,9 @@ export class CycleReportHttp {
         break;
       case 'csv':
         body = renderReportCsv(report);
+        break;
+      case 'docx':
+        body = await renderReportDocx(report, provenance);
         break;
       case 'pdf':
         body = await this.pdf.print(

@@ -6,7 +6,8 @@ import { REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js
 export class ReportQuery {
   @ApiPropertyOptional({
     enum: REPORT_FORMATS,
-    description: 'json (default), html, csv, xlsx or pdf; otherwise the Accept header decides',
+    description:
+      'json (default), html, csv, xlsx, docx (Word, to edit before committee) or pdf; otherwise the Accept header decides',
   })
   @Optional()
   @IsIn(REPORT_FORMATS)

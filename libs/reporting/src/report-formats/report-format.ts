@@ -2,7 +2,7 @@ import { NotAcceptableException } from '@nestjs/common';
 import type { Request } from 'express';
 import { cycleNameOf } from '../../../kernel/src/index.js';
 
-export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
+export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'docx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const MEDIA_TYPES: Record<ReportFormat, string> = {
@@ -10,6 +10,7 @@ export const MEDIA_TYPES: Record<ReportFormat, string> = {
   html: 'text/html',
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   pdf: 'application/pdf',
 };
 
@@ -24,7 +25,7 @@ export function negotiateFormat(format: ReportFormat | undefined, request: Reque
   if (!chosen) {
     throw new NotAcceptableException({
       type: 'https://partner-returns.dev/problems/not-acceptable',
-      title: 'The report is available as JSON, HTML, CSV, XLSX or PDF',
+      title: 'The report is available as JSON, HTML, CSV, XLSX, DOCX or PDF',
       status: 406,
       detail: `Accept one of ${REPORT_FORMATS.map((f) => MEDIA_TYPES[f]).join(', ')}, or ask with ?format=`,
     });
@@ -52,6 +53,7 @@ export function contentDisposition(
     /[^A-Za-z0-9._-]/g,
     '_',
   );
-  const disposition = format === 'csv' || format === 'xlsx' ? 'attachment' : 'inline';
+  // Files to open in another program (a spreadsheet, Word) are downloaded; the rest show in the browser.
+  const disposition = format === 'csv' || format === 'xlsx' || format === 'docx' ? 'attachment' : 'inline';
   return `${disposition}; filename="${name}"`;
 }
