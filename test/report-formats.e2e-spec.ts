@@ -108,6 +108,34 @@ describe('report formats and who sees them (e2e)', () => {
     expect(measures.getCell('E2').value).toBe('Green');
   });
 
+  it('answers the CSV in parts: summary, appendices and case studies, each a file of its own', async () => {
+    const summary = await get(`/cycles/${cycleId}/report?format=csv&part=summary`);
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(summary.headers.get('content-disposition')).toBe(
+      `attachment; filename="sevenoaks-lsp-${cycleId}-report-summary.csv"`,
+    );
+    const lines = (await summary.text()).split('\r\n');
+    // fetch's text() takes the byte order mark away.
+    expect(lines[0]).toBe('Theme,Measures,Rated,Green,Amber,Red,Not rated,On target (%),Headline');
+    expect(lines).toContain('All themes,27,2,1,1,0,25,50,50% of measures on target');
+    for (const part of ['appendices', 'case-studies']) {
+      const res = await get(`/cycles/${cycleId}/report?format=csv&part=${part}`);
+      expect([part, res.status]).toEqual([part, 200]);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="sevenoaks-lsp-${cycleId}-report-${part}.csv"`,
+      );
+    }
+    for (const path of [
+      `/cycles/${cycleId}/report?format=xlsx&part=summary`,
+      `/cycles/${cycleId}/report?format=csv&part=everything`,
+    ]) {
+      const bad = await call('GET', path, as.coordinator);
+      expect([path, bad.status]).toEqual([path, 400]);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'part' })]);
+    }
+  });
+
   it('answers DOCX as an attachment, now, as at an instant and by Accept', async () => {
     const media = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     const asAt = new Date().toISOString();

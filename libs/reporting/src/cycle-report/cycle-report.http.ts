@@ -7,6 +7,7 @@ import { readPublishedReport } from '../publish-report/published-report-json.js'
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
   contentDisposition,
+  CsvPart,
   MEDIA_TYPES,
   negotiateFormat,
   ReportFormat,
@@ -59,8 +60,18 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    if (query.part && format !== 'csv') {
+      throw new BadRequestException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 400,
+        detail: 'part: only the CSV report comes in parts; the XLSX holds them all as sheets',
+        errors: [{ field: 'part', rule: 'csv-only', message: 'part applies to format=csv only' }],
+      });
+    }
+    const part = query.part ?? 'measures';
     const cycle = await this.reports.cycle(actor, cycleId, asAt);
-    const names = { partnershipId: cycle.partnershipId, cycleId };
+    const names = { partnershipId: cycle.partnershipId, cycleId, part };
     response.vary('Accept');
 
     if (query.published) {
@@ -82,12 +93,12 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance);
+      await this.send(response, format, report, disposition, provenance, part);
       return;
     }
 
     const report = await this.reports.report(actor, cycle, asAt);
-    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
+    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {}, part);
   }
 
   private async send(
@@ -96,6 +107,7 @@ export class CycleReportHttp {
     report: CycleReport,
     disposition: string,
     provenance: ReportProvenance,
+    part: CsvPart,
   ): Promise<void> {
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
@@ -111,7 +123,7 @@ export class CycleReportHttp {
         body = renderReportHtml(report, provenance);
         break;
       case 'csv':
-        body = renderReportCsv(report);
+        body = renderReportCsv(report, part);
         break;
       case 'docx':
         body = await renderReportDocx(report, provenance);
