@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
-import { renderReportDocx } from './report-docx.js';
+import { columnWidths, renderReportDocx } from './report-docx.js';
 
 const hostile = '<script>alert("x")</script>\u0007';
 
@@ -150,5 +150,21 @@ describe('the report as a Word document', () => {
       published: { publication: 2, publishedAt: '2020-05-01T10:00:00.000Z', contentHash: 'ab12' },
     });
     expect(xml).toContain('Publication 2, published 2020-05-01. Content SHA-256 ab12.');
+  });
+
+  it('widens a data table’s column to its longest cell, so a name or a figure is never broken inside', () => {
+    const widths = columnWidths(
+      ['Yr12 & Yr13 NEET Summary', 'Total Cohort Yr12 & Yr13', '% NEET Yr12 & Yr13'],
+      [
+        ['Folkestone and Hythe', '2,166', '4.3%'],
+        ['Kent', '32,240', '3.6%'],
+      ],
+      3,
+      3750,
+    );
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3750);
+    // Beyond each column's padding (230), characters share the rest: "Folkestone and Hythe" (20) against the
+    // bold "Cohort" (8) and "NEET" (6), wider than their figures.
+    expect(widths).toEqual([230 + 1800, 230 + 720, 230 + 540]);
   });
 });
