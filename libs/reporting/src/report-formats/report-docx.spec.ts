@@ -167,4 +167,38 @@ describe('the report as a Word document', () => {
     // bold "Cohort" (8) and "NEET" (6), wider than their figures.
     expect(widths).toEqual([230 + 1800, 230 + 720, 230 + 540]);
   });
+
+  it('makes a table typed in a narrative a Word table, starts each numbered list at 1 and notes unreadable parts', async () => {
+    const typed = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative:
+              '| District | NEET |\n| --- | --- |\n| Sevenoaks | 2.7% |\n\n1. one\n2. two\n\nBetween\n\n1. again',
+          }),
+        ],
+      }),
+    );
+    const marked = {
+      ...typed,
+      themes: typed.themes.map((t) => ({
+        ...t,
+        measures: t.measures.map((m) => ({ ...m, unreadable: [{ part: 'tables/0', problem: 'a list' }] })),
+      })),
+    };
+    const zip = await JSZip.loadAsync(await renderReportDocx(marked));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const progress = xml.slice(xml.indexOf('>S1</w:t>'));
+    const table = progress.slice(progress.indexOf('<w:tbl>'), progress.indexOf('</w:tbl>'));
+    for (const cell of ['District', 'NEET', 'Sevenoaks', '2.7%']) expect(table).toContain(`>${cell}</w:t>`);
+    const all = paragraphs(xml);
+    const numId = (text: string) =>
+      /<w:numId w:val="(\d+)"\/>/.exec(all.find((p) => p.text === text)!.xml)?.[1];
+    expect(numId('two')).toBe(numId('one'));
+    expect(numId('again')).not.toBe(numId('one'));
+    expect(all.map((p) => p.text)).toContain(
+      'Part of this return could not be shown as stored: table 1 (a list).',
+    );
+  });
 });
