@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { importPlan } from '../libs/plan/src/index.js';
+import { DOCX_MAX_MEASURES } from '../libs/reporting/src/index.js';
+import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
 /**
@@ -173,6 +175,49 @@ describe('report formats and who sees them (e2e)', () => {
     expect(xml).toContain('>Parking teams continued enforcement</w:t>');
     expect(xml).not.toContain('Attending events');
   });
+
+  it('answers 422 naming format to a Word report of more measures than it is made for', async () => {
+    const base = sevenoaksPlan();
+    const [first, ...rest] = base.themes;
+    const measures = Array.from({ length: DOCX_MAX_MEASURES + 1 }, (_, i) => ({
+      ref: `X${i + 1}`,
+      text: `Measure X${i + 1}`,
+      leadAgency: first.leadAgencies[0],
+    }));
+    await importPlan(
+      product.store,
+      {
+        ...base,
+        plan: { ...base.plan, id: 'big-plan', title: 'Big Plan' },
+        themes: [{ ...first, measures }, ...rest],
+      },
+      { actorId: 'test', actorRole: 'coordinator', correlationId: 'test-import-big' },
+    );
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'big-plan',
+      cycleId: 'big-2019-20',
+      label: 'Big 2019/20',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    const big = drafted.body.id as string;
+    expect((await call('POST', `/cycles/${encodeURIComponent(big)}/open`, as.coordinator, {})).status).toBe(
+      200,
+    );
+    await projectionsSettled(product);
+    const res = await call('GET', `/cycles/${encodeURIComponent(big)}/report?format=docx`, as.coordinator);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'format', rule: 'docx-max-measures' }),
+    ]);
+    // The formats that stream still answer.
+    const xlsx = await get(`/cycles/${encodeURIComponent(big)}/report?format=xlsx`);
+    expect(xlsx.status).toBe(200);
+  }, 120_000);
 
   (existsSync('/usr/bin/chromium') ? it : it.skip)(
     'prints the HTML to a PDF with headless Chromium',

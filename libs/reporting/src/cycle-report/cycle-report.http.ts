@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
@@ -13,7 +23,7 @@ import {
   ReportFormat,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
-import { renderReportDocx } from '../report-formats/report-docx.js';
+import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { CycleReport } from './cycle-report.js';
@@ -109,6 +119,21 @@ export class CycleReportHttp {
     provenance: ReportProvenance,
     part: CsvPart,
   ): Promise<void> {
+    if (format === 'docx' && docxMeasureCount(report) > DOCX_MAX_MEASURES) {
+      throw new UnprocessableEntityException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 422,
+        detail: `format: the Word report is made for up to ${DOCX_MAX_MEASURES} measures and this one has ${docxMeasureCount(report)}; ask for csv or xlsx`,
+        errors: [
+          {
+            field: 'format',
+            rule: 'docx-max-measures',
+            message: `docx is made for up to ${DOCX_MAX_MEASURES} measures: use csv or xlsx`,
+          },
+        ],
+      });
+    }
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
       await this.stream(response, report);
