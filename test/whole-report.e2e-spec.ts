@@ -442,6 +442,52 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     },
     60_000,
   );
+
+  it('carries both appendices into the republished DOCX and the CSV parts, with attribution and measure', async () => {
+    const xml = await (
+      await JSZip.loadAsync(await download(published('docx')))
+    )
+      .file('word/document.xml')!
+      .async('string');
+    // Word splits text into runs: compare the words of the document, not its markup.
+    const words = xml
+      .replace(/<w:p[ >]/g, '\n$&')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'");
+    let from = 0;
+    for (const line of [
+      'Appendix 1 - Partner Case Studies',
+      ...APPENDICES[0].caseStudies.map((c) => c.title),
+      'Appendix 2 - Supported Internship Case Studies',
+      ...APPENDICES[1].caseStudies.map((c) => c.title),
+    ]) {
+      const at = words.indexOf(line, from);
+      expect([line, at >= from]).toEqual([line, true]);
+      from = at;
+    }
+
+    const csv = async (part: string) =>
+      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
+        bom: true,
+        columns: true,
+      }) as Record<string, string>[];
+    expect((await csv('appendices')).map((r) => [r.Heading, r['Case studies']])).toEqual([
+      ['Appendix 1 - Partner Case Studies', '9'],
+      ['Appendix 2 - Supported Internship Case Studies', '3'],
+    ]);
+    const rows = await csv('case-studies');
+    const studies = [...new Map(rows.map((r) => [r.Title, [r.Measure, r.Organisation, r.Author]])).entries()];
+    expect(studies).toEqual(
+      APPENDICES.flatMap((a) => a.caseStudies).map((c) => [
+        c.title,
+        [c.measureRef ?? '', c.organisation, c.author ?? ''],
+      ]),
+    );
+  });
 });
 
 function escape(text: string): string {
