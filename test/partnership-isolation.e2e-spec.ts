@@ -89,6 +89,9 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'GET', template: '/agency/returns/{returnId}' },
     { method: 'GET', template: '/agency/returns/{returnId}/check' },
     { method: 'GET', template: '/agency/returns/{returnId}/submitted' },
+    { method: 'GET', template: '/agency/returns/{returnId}/sent' },
+    { method: 'GET', template: '/agency/returns/{returnId}/sent/{version}' },
+    { method: 'POST', template: '/agency/returns/{returnId}/from-last-year', form: {} },
     {
       method: 'POST',
       template: '/agency/returns/{returnId}',
@@ -211,6 +214,8 @@ function neverExisting(kind: string, value: string): string {
       return randomUUID();
     case 'email':
       return `nobody-${randomBytes(3).toString('hex')}@sevenoaks.example.org`;
+    case 'version':
+      return '9999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -364,6 +369,8 @@ describe('partnership isolation (e2e)', () => {
       linkId: [(links.body as { links: { linkId: string }[] }).links[0].linkId],
       tokenId: [(token.body as { tokenId: string }).tokenId],
       email: [STAFF.reviewer],
+      // The version the submitted and approved returns' submission made (requested, then submitted).
+      version: ['2'],
     });
     markers = [
       CANARY,
