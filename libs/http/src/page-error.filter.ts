@@ -145,12 +145,10 @@ export class PageErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() === 401 && AGENCY_PAGES.test(req.path)) {
       // An agency lead's session ran out (or the link was never opened here): staff sign-in is no help to them.
       // Whatever they had typed comes back on the page, to copy into the form once a new link is opened.
-      return res
-        .status(401)
-        .render('pages/agency/session-ended', {
-          title: 'Your session has ended',
-          typed: typedFields(req.body),
-        });
+      return res.status(401).render('pages/agency/session-ended', {
+        title: 'Your session has ended',
+        typed: typedFields(req.body),
+      });
     }
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
       // Back to this page once signed in (a link to a return, say).
