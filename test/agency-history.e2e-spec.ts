@@ -206,6 +206,15 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(second.html).toContain('You have already sent this return');
     expect(second.html).toContain(`/agency/returns/${thisYear}.S2/sent`);
     expect(second.html).not.toContain('Someone else saved a change first');
+    // Back to the form, and Save: the typing is shown to copy, with where the sent return is.
+    const saved = await post(`/agency/returns/${thisYear}.S1`, `/agency/returns/${thisYear}.S2`, {
+      version,
+      narrative: 'An afterthought',
+      action: 'save',
+    });
+    expect(saved.status).toBe(409);
+    expect(saved.html).toContain('You have already sent this return');
+    expect(saved.html).toMatch(/<textarea[^>]*readonly[^>]*>An afterthought<\/textarea>/);
   });
 
   it('keeps the typing, to copy, when the cycle closes mid-edit', async () => {

@@ -293,10 +293,17 @@ export class AgencyPages {
     const latest = (await this.history.of(view, cycle))[0];
     const path = `/agency/returns/${encodeURIComponent(returnId)}`;
     const notice: Notice = !mayChange(view, cycle)
-      ? (closedNotice(view, cycle) ?? {
-          heading: 'Your changes were not saved',
-          paragraphs: ['This return can no longer be changed here.'],
-        })
+      ? (closedNotice(view, cycle) ??
+        (SENT.has(view.status)
+          ? {
+              heading: 'You have already sent this return',
+              paragraphs: ['Once sent, a return is not changed here unless the reviewer sends it back.'],
+              link: { href: `${path}/sent`, text: 'Read your return as you sent it' },
+            }
+          : {
+              heading: 'Your changes were not saved',
+              paragraphs: ['This return can no longer be changed here.'],
+            }))
       : {
           heading: 'This return changed after you opened it',
           paragraphs: [
