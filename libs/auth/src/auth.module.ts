@@ -12,10 +12,12 @@ import { StaffNames } from './staff/staff-names.query.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
 import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
+import { RequestNewLinkPage } from './request-new-link/request-new-link.http.js';
+import { RequestNewLink } from './request-new-link/request-new-link.service.js';
 
 @Module({
   imports: [ReturnsModule],
-  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
+  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp, RequestNewLinkPage],
   providers: [
     AuthService,
     AuthMiddleware,
@@ -24,6 +26,7 @@ import { AttemptThrottle } from './throttle/attempt-throttle.js';
     AttemptThrottle,
     ThrottledSignIn,
     StaffNames,
+    RequestNewLink,
   ],
   exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, StaffNames],
 })

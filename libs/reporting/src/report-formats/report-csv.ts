@@ -1,5 +1,14 @@
 import { stringify } from 'csv-stringify/sync';
 import { CycleReport } from '../cycle-report/cycle-report.js';
+import { CsvPart } from './report-format.js';
+import {
+  APPENDIX_HEADER,
+  appendixRows,
+  CASE_STUDY_HEADER,
+  caseStudyRows,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 
 /**
@@ -28,7 +37,25 @@ export function neutraliseFormula(cell: string | number): string | number {
  * right. csv-stringify's CommonJS build quotes a cell only for the record delimiter itself, not for a bare
  * line feed, so every narrative would split its record: the line breaks are named here.
  */
-export function renderReportCsv(report: CycleReport): string {
-  const rows = reportRows(report).map((r) => r.cells.map(neutraliseFormula));
-  return `\ufeff${stringify([[...ROW_HEADER], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+export function renderReportCsv(report: CycleReport, part: CsvPart = 'measures'): string {
+  const [header, rows] = csvTable(report, part);
+  const cells = rows.map((row) => row.map(neutraliseFormula));
+  return `\ufeff${stringify([[...header], ...cells], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+}
+
+/**
+ * One CSV holds one table, so the report comes as four: the measures (the default), the summary (headline and
+ * counts by theme), the appendices, and their case studies.
+ */
+function csvTable(report: CycleReport, part: CsvPart): [readonly string[], (string | number)[][]] {
+  switch (part) {
+    case 'summary':
+      return [SUMMARY_HEADER, summaryRows(report)];
+    case 'appendices':
+      return [APPENDIX_HEADER, appendixRows(report)];
+    case 'case-studies':
+      return [CASE_STUDY_HEADER, caseStudyRows(report)];
+    default:
+      return [ROW_HEADER, reportRows(report).map((r) => r.cells)];
+  }
 }
