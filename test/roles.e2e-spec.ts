@@ -155,6 +155,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /agency/returns/:returnId/check': 'agency leads',
   'POST /agency/returns/:returnId/submit': 'agency leads',
   'GET /agency/returns/:returnId/submitted': 'agency leads',
+  'GET /agency/returns/:returnId/sent': 'agency leads',
+  'GET /agency/returns/:returnId/sent/:version': 'agency leads',
+  'POST /agency/returns/:returnId/from-last-year': 'agency leads',
 
   // The operator's pages (each also asks that the coordinator's partnership runs the deployment).
   'GET /admin/processors': 'coordinators',
@@ -173,6 +176,7 @@ const SAMPLE: Record<string, string> = {
   tokenId: '00000000-0000-4000-8000-000000000000',
   token: 'no-such-token',
   action: 'no-such-action',
+  version: '1',
 };
 
 interface Route {

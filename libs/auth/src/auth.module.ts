@@ -8,6 +8,7 @@ import { AuthMiddleware } from './auth.middleware.js';
 import { AuthService } from './auth.service.js';
 import { SignInHttp } from './sign-in/sign-in.http.js';
 import { StaffHttp } from './staff/staff.http.js';
+import { StaffNames } from './staff/staff-names.query.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
 import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
@@ -24,8 +25,9 @@ import { RequestNewLink } from './request-new-link/request-new-link.service.js';
     LinksAdmin,
     AttemptThrottle,
     ThrottledSignIn,
+    StaffNames,
     RequestNewLink,
   ],
-  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn],
+  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, StaffNames],
 })
 export class AuthModule {}

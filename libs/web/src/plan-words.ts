@@ -6,6 +6,8 @@ export interface PlanWords {
   measureText(measureRef: string): string;
   agencyName(agencyId: string): string;
   activeAgencies: Agency[];
+  /** An agency contact by email (as a link session records them), with their agency's name; null if none. */
+  contact(email: string): { name: string; agencyName: string } | null;
 }
 
 export function planWords(plan: PlanState | null, partnership: PartnershipState): PlanWords {
@@ -14,6 +16,13 @@ export function planWords(plan: PlanState | null, partnership: PartnershipState)
     measureText: (ref) => (plan?.status === 'adopted' ? (plan.measures.get(ref)?.text ?? '') : ''),
     agencyName: (id) => agencies.get(id)?.name ?? id,
     activeAgencies: [...agencies.values()].filter((a) => !a.retired),
+    contact: (email) => {
+      for (const agency of agencies.values()) {
+        const found = agency.contacts.get(email.toLowerCase());
+        if (found) return { name: found.name, agencyName: agency.name };
+      }
+      return null;
+    },
   };
 }
 

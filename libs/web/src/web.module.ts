@@ -13,6 +13,7 @@ import { PlanPages } from './coordinate/plan.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
+import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
@@ -37,6 +38,14 @@ import { SignInPage } from './sign-in.page.js';
     ReturnPages,
     PlanPages,
   ],
-  providers: [CyclePlanWords, CycleChases, CycleDashboard, ReviewQueue, ReviewReturn, AgencyReturns],
+  providers: [
+    CyclePlanWords,
+    CycleChases,
+    CycleDashboard,
+    ReviewQueue,
+    ReviewReturn,
+    AgencyReturns,
+    ReturnHistory,
+  ],
 })
 export class WebModule {}
