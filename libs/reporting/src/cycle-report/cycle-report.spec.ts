@@ -29,7 +29,8 @@ describe('buildCycleReport', () => {
   it('lays the report out as the seed does: themes and measures in the plan’s order, headline over rated', () => {
     const report = buildCycleReport(input);
     expect(report).toMatchObject({
-      title: 'Community Plan 2019-22 Monitoring Report: Year 1 2019/20',
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
       partnership: 'Sevenoaks District LSP',
       period: 'April 2019 - March 2020',
       headline: {

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { CycleReport } from '../cycle-report/cycle-report.js';
-import { ROW_HEADER, reportRows } from './report-rows.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
+import { colophon, PublicationFacts } from './colophon.js';
+import { reportRows, rowHeader } from './report-rows.js';
 
 /**
  * The signs a spreadsheet starts a formula with, the full-width and small forms among them: Excel and
@@ -28,7 +29,9 @@ export function neutraliseFormula(cell: string | number): string | number {
  * right. csv-stringify's CommonJS build quotes a cell only for the record delimiter itself, not for a bare
  * line feed, so every narrative would split its record: the line breaks are named here.
  */
-export function renderReportCsv(report: CycleReport): string {
-  const rows = reportRows(report).map((r) => r.cells.map(neutraliseFormula));
-  return `\ufeff${stringify([[...ROW_HEADER], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+export function renderReportCsv(report: AnyCycleReport, published?: PublicationFacts): string {
+  const rows = reportRows(report, published !== undefined).map((r) => r.cells.map(neutraliseFormula));
+  // A publication's colophon is its last record, one cell, after a blank one that ends the measures.
+  const end = published ? [[], [colophon(published)]] : [];
+  return `\ufeff${stringify([rowHeader(report, published !== undefined), ...rows, ...end], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }

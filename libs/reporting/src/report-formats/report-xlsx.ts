@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { CycleReport } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
+import { colophon, PublicationFacts } from './colophon.js';
 import { narrativeText } from './narrative-text.js';
-import { ROW_HEADER, reportRows } from './report-rows.js';
+import { reportRows, rowHeader } from './report-rows.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
   green: { fill: 'FF00703C', font: 'FFFFFFFF' },
@@ -43,7 +44,11 @@ function fit(cells: (string | number)[]): (string | number)[] {
  * Each sheet is committed before the next is started, because the zip takes its entries one at a time and
  * would buffer a second open sheet whole. Resolves once the last byte has been handed to `output`.
  */
-export async function writeReportXlsx(report: CycleReport, output: Writable): Promise<void> {
+export async function writeReportXlsx(
+  report: AnyCycleReport,
+  output: Writable,
+  published?: PublicationFacts,
+): Promise<void> {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     // As the in-memory writer did: styles for the RAG cells, one shared table for repeated strings.
@@ -53,18 +58,22 @@ export async function writeReportXlsx(report: CycleReport, output: Writable): Pr
   book.creator = 'Partner Returns';
   book.title = report.title;
 
-  writeSummary(book.addWorksheet('Summary'), report);
-  await writeMeasures(book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
+  writeSummary(book.addWorksheet('Summary'), report, published);
+  await writeMeasures(
+    book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }),
+    report,
+    published !== undefined,
+  );
   await writeTables(book.addWorksheet('Tables'), report);
   await writeCaseStudies(book.addWorksheet('Case studies'), report);
   await book.commit();
 }
 
-function writeSummary(summary: Sheet, report: CycleReport): void {
+function writeSummary(summary: Sheet, report: AnyCycleReport, published?: PublicationFacts): void {
   summary.columns = [{ width: 40 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }];
   summary.addRow([report.title]).font = { bold: true, size: 14 };
   summary.addRow([report.partnership]);
-  summary.addRow([`${report.label} (${report.period})`]);
+  summary.addRow([report.yearHeading]);
   if (report.asAt) summary.addRow([`As it stood at ${report.asAt}`]);
   summary.addRow([]);
   summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
@@ -76,14 +85,18 @@ function writeSummary(summary: Sheet, report: CycleReport): void {
   }
   const h = report.headline;
   summary.addRow(['All themes', h.green, h.amber, h.red, h.notRated]).font = { bold: true };
+  if (published) {
+    summary.addRow([]);
+    summary.addRow([colophon(published)]);
+  }
   summary.commit();
 }
 
-async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void> {
+async function writeMeasures(measures: Sheet, report: AnyCycleReport, published: boolean): Promise<void> {
   measures.columns = [20, 8, 40, 30, 10, 80, 50, 12, 14, 12, 40, 28, 24, 8].map((width) => ({ width }));
-  measures.addRow([...ROW_HEADER]).font = { bold: true };
+  measures.addRow(rowHeader(report, published)).font = { bold: true };
   let written = 0;
-  for (const row of reportRows(report)) {
+  for (const row of reportRows(report, published)) {
     const added = measures.addRow(fit(row.cells));
     added.alignment = { vertical: 'top', wrapText: true };
     const colours = FILLS[row.rag ?? 'none'];
@@ -96,7 +109,7 @@ async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void
   measures.commit();
 }
 
-async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
+async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void> {
   let written = 0;
   for (const theme of report.themes) {
     for (const m of theme.measures) {
@@ -112,7 +125,7 @@ async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
   tables.commit();
 }
 
-async function writeCaseStudies(studies: Sheet, report: CycleReport): Promise<void> {
+async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise<void> {
   studies.columns = [
     { width: 30 },
     { width: 24 },

@@ -32,7 +32,7 @@ export type CycleCommand =
       measureRefs?: string[];
     }
   | { type: 'CloseCycle'; actor: Actor; unresolvedReturnIds: string[]; force?: boolean; reason?: string }
-  | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string };
+  | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string; lastUpdatedDates: boolean };
 
 export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
   if (command.actor.role !== 'coordinator') {
@@ -158,7 +158,11 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       return [
         {
           type: 'ReportPublished',
-          data: { contentHash: command.contentHash, publishedAt: command.now.toISOString() },
+          data: {
+            contentHash: command.contentHash,
+            publishedAt: command.now.toISOString(),
+            lastUpdatedDates: command.lastUpdatedDates,
+          },
         },
       ];
     default: {

@@ -24,7 +24,15 @@ export type CycleEvent =
     }
   | { type: 'CycleOpened'; data: { openedAt: string; returns: RequestedReturn[] } }
   | { type: 'CycleClosed'; data: { forced: boolean; reason: string | null; unresolvedReturnIds: string[] } }
-  | { type: 'ReportPublished'; data: { contentHash: string; publishedAt: string } }
+  | {
+      type: 'ReportPublished';
+      data: {
+        contentHash: string;
+        publishedAt: string;
+        /** Whether the publication prints when each measure was last updated; absent before it could choose. */
+        lastUpdatedDates?: boolean;
+      };
+    }
   | { type: 'SubmissionLinkIssued'; data: IssuedLink }
   | { type: 'SubmissionLinkRevoked'; data: { linkId: string; reason: string } }
   | { type: 'SubmissionLinkUsed'; data: { linkId: string } };

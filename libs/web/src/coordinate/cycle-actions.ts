@@ -45,8 +45,8 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
   ],
   [
     'publish',
-    async ({ commands, envelope, cycleId }) => {
-      await commands.execute(new PublishReportCommand(envelope, cycleId));
+    async ({ commands, envelope, cycleId, form }) => {
+      await commands.execute(new PublishReportCommand(envelope, cycleId, form.lastUpdatedDates === 'yes'));
       return 'Report published: it is frozen as it stands now; later amendments go into the next publication';
     },
   ],
