@@ -6,6 +6,8 @@ import { PlanRepository } from '../../plan/src/index.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
+import { SetReportHeadingsHandler } from './set-report-headings/set-report-headings.handler.js';
+import { SetReportHeadingsHttp } from './set-report-headings/set-report-headings.http.js';
 import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
 import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
@@ -63,6 +65,7 @@ const READ_SIDE = [
     DraftCycleHttp,
     OpenCycleHttp,
     CloseCycleHttp,
+    SetReportHeadingsHttp,
     ExtendAgencyDeadlineHttp,
     GetPlanHttp,
     ListAgenciesHttp,
@@ -98,6 +101,7 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    SetReportHeadingsHandler,
   ],
   exports: [CycleRepository, ReturnRepository, PlanRepository, PartnershipIndex, CycleNames, ...READ_SIDE],
 })

@@ -152,3 +152,40 @@ describe('suggestedDot', () => {
     expect(suggestedDot(previous, current)).toBe(expected);
   });
 });
+
+describe('the title and year heading', () => {
+  const cycle = reportInput().cycle;
+  const with_ = (changes: Partial<typeof cycle>) =>
+    buildCycleReport(reportInput({ cycle: { ...cycle, ...changes } }));
+
+  it('follow the seed by default: the plan’s name, "Annual Monitoring Report" and the year; "Year n (period)"', () => {
+    expect(with_({})).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
+    });
+    // The year is counted from the plan's start, whatever the label says.
+    expect(with_({ label: 'Second year', periodStart: '2020-04-01', periodEnd: '2021-03-31' })).toMatchObject(
+      {
+        title: 'Community Plan Annual Monitoring Report 2020/21',
+        yearHeading: 'Year 2 (April 2020 - March 2021)',
+      },
+    );
+  });
+
+  it('take the year from the label for a cycle outside the plan’s period, and the label when it names none', () => {
+    expect(
+      with_({ label: 'Year 4 2023/24', periodStart: '2023-04-01', periodEnd: '2024-03-31' }).yearHeading,
+    ).toBe('Year 4 (April 2023 - March 2024)');
+    expect(with_({ label: 'Extra', periodStart: '2023-01-01', periodEnd: '2023-12-31' })).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2023',
+      yearHeading: 'Extra (January 2023 - December 2023)',
+    });
+  });
+
+  it('are the coordinator’s own when set on the cycle', () => {
+    expect(with_({ reportTitle: 'Our report', yearHeading: 'The first year' })).toMatchObject({
+      title: 'Our report',
+      yearHeading: 'The first year',
+    });
+  });
+});
