@@ -30,8 +30,10 @@ export function neutraliseFormula(cell: string | number): string | number {
  * line feed, so every narrative would split its record: the line breaks are named here.
  */
 export function renderReportCsv(report: AnyCycleReport, published?: PublicationFacts): string {
+  const header = rowHeader(report, published !== undefined);
   const rows = reportRows(report, published !== undefined).map((r) => r.cells.map(neutraliseFormula));
-  // A publication's colophon is its last record, one cell, after a blank one that ends the measures.
-  const end = published ? [[], [colophon(published)]] : [];
-  return `\ufeff${stringify([rowHeader(report, published !== undefined), ...rows, ...end], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+  // A publication's colophon is its last record, in the first column with the others empty: every record keeps
+  // the header's width, so a parser that reads the file as a table still can (its Ref is empty).
+  const end = published ? [[colophon(published), ...header.slice(1).map(() => '')]] : [];
+  return `\ufeff${stringify([header, ...rows, ...end], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }

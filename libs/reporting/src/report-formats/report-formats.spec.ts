@@ -152,7 +152,7 @@ describe('a publication', () => {
       '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments',
     );
     expect(csv.trimEnd().split('\r\n').at(-1)).toBe(
-      '"Publication 1, published 1 May 2020. Content hash: ab12"',
+      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,',
     );
     expect(cells).toContain('Publication 1, published 1 May 2020. Content hash: ab12');
   });
