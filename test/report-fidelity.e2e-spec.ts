@@ -193,6 +193,13 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
       '<h5>The end?</h5>',
     ].map(at);
     expect(order).toEqual([...order].sort((a, b) => a - b));
+    // A theme the seed lists no priorities for prints no priorities table (issue 12 point 5).
+    const safe = html.slice(
+      html.indexOf('id="theme-safe-communities"'),
+      html.indexOf('id="theme-caring-communities"'),
+    );
+    expect(safe).toContain('Lead Agency: Sevenoaks District Community Safety Partnership');
+    expect(safe).not.toContain('class="priorities"');
     expect(html).toContain('<td class="rag rag-amber">Amber</td>');
     expect(html).toContain('<th scope="col">Yr12 &amp; Yr13 NEET Summary</th>');
     expect(html).toContain(
