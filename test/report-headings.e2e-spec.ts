@@ -1,8 +1,10 @@
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import { openCycle, submitAndApprove } from './support/reporting.js';
 
 /**
  * Issue 12 point 4: the report's title and year heading follow the seed by default, made from the plan and the
- * cycle, and the coordinator may set their own when drafting a cycle or later (API and dashboard page).
+ * cycle, and the coordinator may set their own when drafting a cycle or later (API and dashboard page). And the
+ * coordinator's other choice about what a publication prints (point 2): last-updated dates, on the same page.
  */
 describe('the report’s title and year heading (e2e)', () => {
   let product: Product;
@@ -152,5 +154,58 @@ describe('the report’s title and year heading (e2e)', () => {
       title: 'Set on the page',
       yearHeading: 'Year 1 (April 2019 - March 2020)',
     });
+  });
+
+  it('publishes from the dashboard with last-updated dates when the coordinator ticks the box, and without otherwise', async () => {
+    const cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'y3-2021-22',
+        label: 'Year 3',
+        periodStart: '2021-04-01',
+        periodEnd: '2022-03-31',
+        dueDate: '2032-04-30',
+      },
+      ['S1'],
+    );
+    await submitAndApprove(call, `${cycleId}.S1`, as.lead('sevenoaks-csp'), as.reviewer, {
+      rag: 'green',
+      narrative: 'On target',
+      dot: 'no-change',
+    });
+    expect((await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {})).status).toBe(200);
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const page = await fetch(`${product.baseUrl}/coordinate/cycles/y3-2021-22`, { headers: { cookie } });
+    const html = await page.text();
+    expect(html).toContain('name="lastUpdatedDates"');
+    const csrfCookie = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pr_csrf='))!
+      .split(';')[0];
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const publish = (fields: Record<string, string>) =>
+      fetch(`${product.baseUrl}/coordinate/cycles/y3-2021-22/publish`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: `${cookie}; ${csrfCookie}`,
+          origin: product.baseUrl,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+      });
+    const s1 = async (publication: number) =>
+      (await call('GET', `/cycles/${cycleId}/report?published=${publication}`, as.coordinator)).body.themes[0]
+        .measures[0];
+    expect((await publish({})).status).toBe(303);
+    expect(await s1(1)).not.toHaveProperty('lastUpdated');
+    expect((await publish({ lastUpdatedDates: 'yes' })).status).toBe(303);
+    expect(await s1(2)).toMatchObject({
+      ref: 'S1',
+      lastUpdated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect(await s1(2)).not.toHaveProperty('approvedBy');
   });
 });
