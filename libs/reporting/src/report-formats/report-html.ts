@@ -1,15 +1,9 @@
 import { escapeHtml } from '../../../mail/src/index.js';
 import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
-import { AwaitingMeasure } from '../cycle-report/cycle-report.js';
-import {
-  AnyCycleReport,
-  PublishedMeasure,
-  PublishedTheme,
-  workflowOf,
-} from '../cycle-report/published-cycle-report.js';
-import { colophon, PublicationFacts } from './colophon.js';
+import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
-import { dayInWords } from './colophon.js';
+import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { ragChartSvg } from './rag-chart-svg.js';
 
 /** What the page says about where the report came from: now, as at an instant, or a publication. */
@@ -121,10 +115,7 @@ function provenanceBlock(report: AnyCycleReport, provenance: ReportProvenance): 
   return '';
 }
 
-function themeSection(
-  report: AnyCycleReport,
-  theme: PublishedTheme | AnyCycleReport['themes'][number],
-): string {
+function themeSection(report: AnyCycleReport, theme: AnyCycleReport['themes'][number]): string {
   const rows = [
     ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, html: measureRow(m) })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
@@ -154,7 +145,7 @@ function ragClass(rag: string | null): string {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
 }
 
-function measureRow(m: AnyCycleReport['themes'][number]['measures'][number] | PublishedMeasure): string {
+function measureRow(m: ReportMeasure | PublishedMeasure): string {
   // Who approved it, the version and the suggested DOT are the staff's working view: a publication has none.
   const workflow = workflowOf(m);
   const narrative = m.narrative ? renderNarrative(m.narrative) : '';
