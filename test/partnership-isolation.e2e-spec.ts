@@ -45,11 +45,18 @@ const SKIPPED: Record<string, string> = {
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
 const SKIPPED_UNDOCUMENTED: Record<string, string> = {
-  'GET /': "redirects to the caller's own start page",
+  'GET /': 'the start page, the same for everyone; redirects a signed-in caller to their own start page',
+  'GET /accessibility': 'the accessibility statement, the same for everyone',
+  'GET /privacy': 'the privacy notice, the same for everyone',
+  'GET /cookies': 'the cookies page, the same for everyone',
+  'GET /link/new': 'an empty form',
+  'POST /link/new':
+    'mails a new link only to the address typed, if registered; the same answer whoever it is (see start-and-links)',
   'GET /sign-in': 'the sign-in form',
   'POST /sign-in': "signs in to the caller's own account",
   'POST /sign-out': "ends the caller's own session",
-  'GET /l/{token}': 'the Continue page of a link: changes nothing, shows nothing but a button',
+  'GET /l/{token}':
+    "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
   'GET /api/docs-json': 'the OpenAPI document',

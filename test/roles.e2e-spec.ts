@@ -63,6 +63,11 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /health/ready': 'anyone',
   'GET /l/:token': 'anyone',
   'POST /l': 'anyone',
+  'GET /link/new': 'anyone',
+  'POST /link/new': 'anyone',
+  'GET /accessibility': 'anyone',
+  'GET /privacy': 'anyone',
+  'GET /cookies': 'anyone',
   'GET /auth/me': 'signed in',
 
   // Staff accounts and API tokens.

@@ -313,11 +313,19 @@ describe('upgrade from the previous release (e2e)', () => {
     );
     const published = await call('GET', `${path}/report?published=latest`, coordinator);
     expect(published.status).toBe(200);
-    for (const format of ['html', 'csv', 'xlsx']) {
+    for (const format of ['html', 'csv', 'xlsx', 'docx']) {
       const response = await fetch(`${product.baseUrl}${path}/report?format=${format}`, {
         headers: coordinator,
       });
       expect([format, response.status]).toEqual([format, 200]);
+    }
+    // A publication the previous release made reads in the formats added since: Word, and the CSV's parts.
+    const oldPublication = release.answers.find((a) => a.path.includes('published=latest'))!;
+    for (const query of ['format=docx', 'format=csv&part=summary', 'format=csv&part=case-studies']) {
+      const response = await fetch(`${product.baseUrl}${oldPublication.path}&${query}`, {
+        headers: as(oldPublication.as),
+      });
+      expect([query, response.status]).toEqual([query, 200]);
     }
     // The closed old year still answers as it did, beside the new one.
     const old = release.answers.find((a) => a.path === `/cycles/${release.manifest.cycles.closed}/report`)!;

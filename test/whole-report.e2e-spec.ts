@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { narrativeText } from '../libs/reporting/src/index.js';
 import { renderNarrative } from '../libs/returns/src/index.js';
 import {
   NEET_TABLE,
@@ -179,6 +181,132 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     60_000,
   );
 
+  it('downloads the published DOCX with every measure in order, its words, every NEET figure and the headline', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
+    const zip = await JSZip.loadAsync(await download(published('docx')));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    // The measures in the seed's order: each Ref is the bold first cell of its row.
+    let from = 0;
+    for (const ref of refs) {
+      const at = xml.indexOf(`<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">${ref}</w:t>`, from);
+      expect([ref, at > from]).toEqual([ref, true]);
+      from = at;
+    }
+    // Every narrative's words, in order, with list markers left to Word's numbering.
+    const text = wordText(xml);
+    for (const ref of refs) {
+      const words = narrativeText(SEVENOAKS_2019_20_RETURNS[ref].narrative)
+        .replace(/^[ \t]*(?:•|\d+\.)[ \t]+/gm, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      expect([ref, text.includes(words)]).toEqual([ref, true]);
+    }
+    // Bullets are Word lists, sub-bullets one level down (S2 nests them, as the seed does).
+    expect(xml).toMatch(/<w:numPr><w:ilvl w:val="1"\/>/);
+    // The NEET table is a Word table of its own, every figure whole in a cell of it.
+    const neetAt = xml.indexOf(`>${escape(NEET_TABLE.caption)}</w:t>`);
+    expect(neetAt).toBeGreaterThan(xml.indexOf('>C3</w:t>'));
+    const neet = xml.slice(xml.lastIndexOf('<w:tbl>', neetAt), xml.indexOf('</w:tbl>', neetAt));
+    const cells = [...NEET_TABLE.header, ...NEET_TABLE.rows.flat()].filter((c) => c.trim() !== '');
+    for (const cell of cells)
+      expect([cell, neet.includes(`>${escape(cell).replace(/'/g, '&apos;')}</w:t>`)]).toEqual([cell, true]);
+    expect(text).toContain('96% of measures on target');
+    // Headings as Word styles: every theme and appendix a Heading 1, every case study a Heading 3.
+    const styled = (style: string) =>
+      [
+        ...xml.matchAll(
+          new RegExp(`<w:pStyle w:val="${style}"/>(?:(?!</w:p>).)*?<w:t[^>]*>([^<]*)</w:t>`, 'g'),
+        ),
+      ].map((m) => unescapeXml(m[1]));
+    expect(styled('Heading1')).toEqual([
+      'Summary',
+      ...report.themes.map((t) => t.heading),
+      ...report.appendices.map((a) => a.heading),
+    ]);
+    const studies = report.appendices.flatMap((a) =>
+      a.groups.flatMap((g) => g.caseStudies.map((c) => c.title)),
+    );
+    expect(studies.length).toBeGreaterThan(0);
+    expect(styled('Heading3')).toEqual(studies);
+    // What readers need, not the staff's workflow.
+    expect(text).not.toMatch(/@example\.|Suggested by the RAGs|\(version \d/);
+  }, 60_000);
+
+  it('gives the headline, the counts and the case studies in the published CSV and XLSX', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
+    const csv = async (part: string) =>
+      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
+        bom: true,
+        columns: true,
+      }) as Record<string, string>[];
+    const summary = await csv('summary');
+    expect(summary.map((r) => r.Theme)).toEqual([...report.themes.map((t) => t.title), 'All themes']);
+    expect(summary[summary.length - 1]).toEqual({
+      Theme: 'All themes',
+      Measures: '27',
+      Rated: '27',
+      Green: '26',
+      Amber: '1',
+      Red: '0',
+      'Not rated': '0',
+      'On target (%)': '96',
+      Headline: '96% of measures on target',
+    });
+    for (const [i, theme] of report.themes.entries())
+      expect([theme.title, summary[i].Green, summary[i].Amber, summary[i].Red]).toEqual([
+        theme.title,
+        String(theme.counts.green),
+        String(theme.counts.amber),
+        String(theme.counts.red),
+      ]);
+    const appendices = await csv('appendices');
+    expect(appendices.map((a) => a.Heading)).toEqual(report.appendices.map((a) => a.heading));
+    const studies = report.appendices.flatMap((a) =>
+      a.groups.flatMap((g) => g.caseStudies.map((c) => [a.heading, c.title, c.organisation])),
+    );
+    const rows = await csv('case-studies');
+    const inCsv = [
+      ...new Map(
+        rows.map((r) => [`${r.Appendix}|${r.Title}`, [r.Appendix, r.Title, r.Organisation]]),
+      ).values(),
+    ];
+    expect(inCsv).toEqual(studies);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const sheetRows = (name: string) => {
+      const out: unknown[][] = [];
+      book.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+      return out;
+    };
+    const sheet = sheetRows('Summary');
+    expect(sheet.some((r) => r[0] === '96% of measures on target')).toBe(true);
+    expect(sheet.find((r) => r[0] === 'All themes')).toEqual([
+      'All themes',
+      27,
+      27,
+      26,
+      1,
+      0,
+      0,
+      96,
+      '96% of measures on target',
+    ]);
+    expect(
+      sheetRows('Appendices')
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(report.appendices.map((a) => a.heading));
+    const inSheet = [
+      ...new Map(
+        sheetRows('Case studies')
+          .slice(1)
+          .map((r) => [`${r[0]}|${r[3]}`, [r[0], r[3], r[4]]]),
+      ).values(),
+    ];
+    expect(inSheet).toEqual(studies);
+  });
+
   it('publishes what readers need and no staff member’s personal data, under the seed’s title and year heading, with one colophon line', async () => {
     // Issue 12 points 2 and 4, in every published format.
     const title = 'Sevenoaks District Community Plan Annual Monitoring Report 2019/20';
@@ -203,6 +331,8 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       ['csv', csv],
       ['xlsx', xlsx],
     ];
+    const docx = await JSZip.loadAsync(await download(published('docx')));
+    formats.push(['docx', wordText(await docx.file('word/document.xml')!.async('string'))]);
     if (existsSync('/usr/bin/chromium')) {
       const dir = mkdtempSync(join(tmpdir(), 'whole-report-'));
       writeFileSync(join(dir, 'report.pdf'), Buffer.from(await download(published('pdf'))));
@@ -254,4 +384,31 @@ function escape(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+type PublishedShape = {
+  themes: { title: string; heading: string; counts: { green: number; amber: number; red: number } }[];
+  appendices: {
+    heading: string;
+    groups: { caseStudies: { title: string; organisation: string }[] }[];
+  }[];
+};
+
+/** A Word document's text as a reader sees it: paragraphs, cells and line breaks as spaces, entities read. */
+function wordText(xml: string): string {
+  return unescapeXml(
+    xml
+      .replace(/<w:br\/>|<w:tab\/>|<\/w:p>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/\s+/g, ' '),
+  );
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

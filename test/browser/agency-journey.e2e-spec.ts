@@ -112,8 +112,9 @@ describe('agency lead in the browser (e2e)', () => {
     const anonymous = await browser.newContext();
     const visitor = await anonymous.newPage();
     await visitor.goto(`${product.baseUrl}/l/${'x'.repeat(43)}`);
-    await visitor.getByRole('button', { name: 'Continue' }).click();
+    // The landing page itself says so: no Continue to a dead end.
     expect(await visitor.textContent('h1')).toBe('This link is not recognised');
+    expect(await visitor.getByRole('button', { name: 'Continue' }).count()).toBe(0);
     await checkPage(visitor, '08-link-not-recognised');
     await anonymous.close();
 

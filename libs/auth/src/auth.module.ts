@@ -11,10 +11,12 @@ import { StaffHttp } from './staff/staff.http.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
 import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
+import { RequestNewLinkPage } from './request-new-link/request-new-link.http.js';
+import { RequestNewLink } from './request-new-link/request-new-link.service.js';
 
 @Module({
   imports: [ReturnsModule],
-  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
+  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp, RequestNewLinkPage],
   providers: [
     AuthService,
     AuthMiddleware,
@@ -22,6 +24,7 @@ import { AttemptThrottle } from './throttle/attempt-throttle.js';
     LinksAdmin,
     AttemptThrottle,
     ThrottledSignIn,
+    RequestNewLink,
   ],
   exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn],
 })

@@ -23,14 +23,14 @@ export function errorPageFor(exception: unknown): ErrorPage {
         : exception instanceof HttpException
           ? exception.getStatus()
           : 500;
+  // A link that no longer works: say why, and offer a new one (the form on the new-link page).
+  const newLink = { href: '/link/new', text: 'Get a new link' };
   if (code === 'link-expired') {
     return {
       status,
       title: 'This link has expired',
-      paragraphs: [
-        'The monitoring cycle it was for has closed, so its returns can no longer be changed.',
-        'If you still need to send something, reply to the email the link came in and the coordinator will help.',
-      ],
+      paragraphs: ['The monitoring cycle it was for has closed, so its returns can no longer be changed.'],
+      next: newLink,
     };
   }
   if (code === 'link-revoked') {
@@ -39,8 +39,16 @@ export function errorPageFor(exception: unknown): ErrorPage {
       title: 'This link has been replaced',
       paragraphs: [
         'The coordinator has withdrawn this link, usually because a newer one was sent. Use the link in your most recent email.',
-        'If you cannot find it, reply to the email and ask for a new link.',
       ],
+      next: newLink,
+    };
+  }
+  if (code === 'link-used' || code === 'link-lapsed') {
+    return {
+      status,
+      title: code === 'link-used' ? 'This link has already been used' : 'This link has expired',
+      paragraphs: [exception instanceof Error ? exception.message : ''],
+      next: newLink,
     };
   }
   if (code === 'link-not-found') {
@@ -125,7 +133,9 @@ export class PageErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (req.accepts(['json', 'html']) !== 'html') return this.problems.catch(exception, host);
+    // A response already under way (a download that failed half way) can only be logged and ended.
+    if (req.accepts(['json', 'html']) !== 'html' || res.headersSent)
+      return this.problems.catch(exception, host);
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
       // Back to this page once signed in (a link to a return, say).
       return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);

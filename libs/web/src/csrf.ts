@@ -12,6 +12,7 @@ export const PAGE_PREFIXES = [
   '/review',
   '/coordinate',
   '/admin/processors',
+  '/link/new',
 ];
 
 /**

@@ -15,6 +15,7 @@ import { CyclePlanWords } from './plan-words.js';
 import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
+import { ServicePages } from './service-pages.js';
 import { SignInPage } from './sign-in.page.js';
 
 /**
@@ -26,6 +27,7 @@ import { SignInPage } from './sign-in.page.js';
   // CyclesPages first: its `cycles/new` must be matched before the dashboard's `cycles/:cycleId`.
   controllers: [
     SignInPage,
+    ServicePages,
     AgencyPages,
     ReviewPages,
     CyclesPages,

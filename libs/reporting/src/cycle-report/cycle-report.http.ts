@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
@@ -7,11 +17,13 @@ import { readPublishedReport } from '../publish-report/published-report-json.js'
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
   contentDisposition,
+  CsvPart,
   MEDIA_TYPES,
   negotiateFormat,
   ReportFormat,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
+import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { AnyCycleReport } from './published-cycle-report.js';
@@ -34,7 +46,8 @@ export class CycleReportHttp {
     description:
       'Now (from the reporting read model), as it stood at `asAt` (replayed from the events), or a ' +
       'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
-      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX and PDF, by `format` or the Accept header. ' +
+      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX, DOCX (Word, A4 landscape, to edit before ' +
+      'committee) and PDF, by `format` or the Accept header. ' +
       'Agency leads see only their agency’s measures.',
   })
   @ApiProduces(...Object.values(MEDIA_TYPES))
@@ -57,8 +70,18 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    if (query.part && format !== 'csv') {
+      throw new BadRequestException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 400,
+        detail: 'part: only the CSV report comes in parts; the XLSX holds them all as sheets',
+        errors: [{ field: 'part', rule: 'csv-only', message: 'part applies to format=csv only' }],
+      });
+    }
+    const part = query.part ?? 'measures';
     const cycle = await this.reports.cycle(actor, cycleId, asAt);
-    const names = { partnershipId: cycle.partnershipId, cycleId };
+    const names = { partnershipId: cycle.partnershipId, cycleId, part };
     response.vary('Accept');
 
     if (query.published) {
@@ -84,12 +107,12 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance);
+      await this.send(response, format, report, disposition, provenance, part);
       return;
     }
 
     const report = await this.reports.report(actor, cycle, asAt);
-    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
+    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {}, part);
   }
 
   private async send(
@@ -98,7 +121,23 @@ export class CycleReportHttp {
     report: AnyCycleReport,
     disposition: string,
     provenance: ReportProvenance,
+    part: CsvPart,
   ): Promise<void> {
+    if (format === 'docx' && docxMeasureCount(report) > DOCX_MAX_MEASURES) {
+      throw new UnprocessableEntityException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 422,
+        detail: `format: the Word report is made for up to ${DOCX_MAX_MEASURES} measures and this one has ${docxMeasureCount(report)}; ask for csv or xlsx`,
+        errors: [
+          {
+            field: 'format',
+            rule: 'docx-max-measures',
+            message: `docx is made for up to ${DOCX_MAX_MEASURES} measures: use csv or xlsx`,
+          },
+        ],
+      });
+    }
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
       await this.stream(response, report, provenance);
@@ -113,7 +152,10 @@ export class CycleReportHttp {
         body = renderReportHtml(report, provenance);
         break;
       case 'csv':
-        body = renderReportCsv(report, provenance.published);
+        body = renderReportCsv(report, part, provenance.published);
+        break;
+      case 'docx':
+        body = await renderReportDocx(report, provenance);
         break;
       case 'pdf':
         body = await this.pdf.print(

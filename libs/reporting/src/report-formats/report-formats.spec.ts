@@ -6,6 +6,7 @@ import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
 import { neutraliseFormula, renderReportCsv } from './report-csv.js';
+import { CASE_STUDY_HEADER, SUMMARY_HEADER } from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
@@ -124,7 +125,7 @@ describe('a publication', () => {
       expect([field, field in measure]).toEqual([field, false]);
     const json = JSON.stringify(published);
     const html = renderReportHtml(published, { published: facts });
-    const csv = renderReportCsv(published, facts);
+    const csv = renderReportCsv(published, 'measures', facts);
     const output = new PassThrough();
     const chunks: Buffer[] = [];
     output.on('data', (c: Buffer) => chunks.push(c));
@@ -164,7 +165,7 @@ describe('a publication', () => {
     expect(renderReportHtml(dated, { published: facts })).toContain(
       `<p class="approval">Last updated ${dayInWords(day)}</p>`,
     );
-    expect(renderReportCsv(dated, facts).split('\r\n')[0]).toMatch(/,Last updated$/);
+    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(/,Last updated$/);
     expect(renderReportHtml(published, { published: facts })).not.toContain('Last updated');
     // Read back, a dated publication keeps its dates and an undated one gets none.
     expect(toPublishedReport(dated, { lastUpdatedDates: false }).themes[0].measures[0].lastUpdated).toBe(day);
@@ -266,6 +267,73 @@ describe('the report as CSV', () => {
   });
 });
 
+describe('the report as CSV in parts', () => {
+  const part = (name: Parameters<typeof renderReportCsv>[1]) =>
+    parse(renderReportCsv(report, name), { bom: true }) as string[][];
+
+  it('gives the headline and the RAG counts by theme and for all themes as the summary', () => {
+    expect(part('summary')).toEqual([
+      [...SUMMARY_HEADER],
+      ['Safe Communities', '3', '2', '1', '1', '0', '1', '50', '50% of measures on target'],
+      ['Caring Communities', '1', '1', '0', '0', '1', '0', '0', '0% of measures on target'],
+      ['All themes', '4', '3', '1', '1', '1', '1', '33', '33% of measures on target'],
+    ]);
+  });
+
+  it('leaves the on-target share empty where nothing is rated', () => {
+    const none = buildCycleReport(reportInput({ returns: [awaiting('S3', 'safe', 'sdc')] }));
+    const rows = parse(renderReportCsv(none, 'summary'), { bom: true }) as string[][];
+    expect(rows[rows.length - 1]).toEqual([
+      'All themes',
+      '1',
+      '0',
+      '0',
+      '0',
+      '0',
+      '1',
+      '',
+      'No measures rated yet',
+    ]);
+  });
+
+  it('lists the appendices, and each case study section with its appendix, measure and organisation', () => {
+    expect(part('appendices')).toEqual([
+      ['Appendix', 'Heading', 'Title', 'Introduction', 'Case studies'],
+      ['1', 'Appendix 1 - Partner Case Studies', 'Partner Case Studies', '', '1'],
+    ]);
+    const studies = part('case-studies');
+    expect(studies[0]).toEqual([...CASE_STUDY_HEADER]);
+    expect(studies.slice(1)).toEqual([
+      [
+        'Appendix 1 - Partner Case Studies',
+        'Safe Communities',
+        'S1',
+        `Case ${hostile}`,
+        'Kent Police',
+        '',
+        'The beginning',
+        '• Jane',
+      ],
+    ]);
+  });
+
+  it('keeps the measures as the default part, and guards formulas in every part', () => {
+    expect(renderReportCsv(report, 'measures')).toBe(renderReportCsv(report));
+    const hostileStudy = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            caseStudies: [{ title: '=cmd|" /C calc"!A0', agency: '@SUM(A1)', sections: [] }],
+          }),
+        ],
+      }),
+    );
+    const rows = parse(renderReportCsv(hostileStudy, 'case-studies'), { bom: true }) as string[][];
+    expect(rows[1].slice(3, 5)).toEqual([`'=cmd|" /C calc"!A0`, "'@SUM(A1)"]);
+  });
+});
+
 /** The workbook as the response receives it, read back with exceljs's reader. */
 async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
   const output = new PassThrough();
@@ -281,10 +349,27 @@ async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
 describe('the report as XLSX', () => {
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
     const book = await writtenWorkbook(report);
-    expect(book.worksheets.map((s) => s.name)).toEqual(['Summary', 'Measures', 'Tables', 'Case studies']);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      'Summary',
+      'Measures',
+      'Tables',
+      'Appendices',
+      'Case studies',
+    ]);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);
     expect(summary.getCell('A5').value).toBe('33% of measures on target');
+    expect(summary.getCell('A6').value).toBe('3 of 4 measures rated; on target means rated Green');
+    const counts: unknown[][] = [];
+    summary.eachRow((row, n) => {
+      if (n >= 8) counts.push((row.values as unknown[]).slice(1));
+    });
+    expect(counts).toEqual([
+      [...SUMMARY_HEADER],
+      ['Safe Communities', 3, 2, 1, 1, 0, 1, 50, '50% of measures on target'],
+      ['Caring Communities', 1, 1, 0, 0, 1, 0, 0, '0% of measures on target'],
+      ['All themes', 4, 3, 1, 1, 1, 1, 33, '33% of measures on target'],
+    ]);
     const measures = book.getWorksheet('Measures')!;
     expect((measures.getRow(1).values as unknown[]).slice(1, 6)).toEqual([
       'Theme',
@@ -303,9 +388,26 @@ describe('the report as XLSX', () => {
     const tables = book.getWorksheet('Tables')!;
     expect(tables.getCell('A2').value).toBe('District');
     expect(tables.getCell('B3').value).toBe('1,930');
+    const appendices = book.getWorksheet('Appendices')!;
+    expect((appendices.getRow(2).values as unknown[]).slice(1)).toEqual([
+      1,
+      'Appendix 1 - Partner Case Studies',
+      'Partner Case Studies',
+      '',
+      1,
+    ]);
     const studies = book.getWorksheet('Case studies')!;
-    expect(studies.getCell('C2').value).toBe(`Case ${hostile}`);
-    expect(studies.getCell('F2').value).toBe('• Jane');
+    expect((studies.getRow(1).values as unknown[]).slice(1)).toEqual([...CASE_STUDY_HEADER]);
+    expect((studies.getRow(2).values as unknown[]).slice(1)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Safe Communities',
+      'S1',
+      `Case ${hostile}`,
+      'Kent Police',
+      '',
+      'The beginning',
+      '• Jane',
+    ]);
   });
 
   it('holds every measure and table of a report written over many turns, in the plan’s order', async () => {
@@ -361,6 +463,15 @@ describe('file names', () => {
     );
     expect(contentDisposition('xlsx', { ...names, publication: 2 })).toBe(
       'attachment; filename="sevenoaks-lsp-y1-2019-20-report-publication-2.xlsx"',
+    );
+    expect(contentDisposition('csv', { ...names, publication: 2, part: 'case-studies' })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report-publication-2-case-studies.csv"',
+    );
+    expect(contentDisposition('csv', { ...names, part: 'measures' })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report.csv"',
+    );
+    expect(contentDisposition('docx', names)).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report.docx"',
     );
   });
 });

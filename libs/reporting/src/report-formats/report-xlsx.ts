@@ -3,7 +3,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { colophon, PublicationFacts } from './colophon.js';
-import { narrativeText } from './narrative-text.js';
+import {
+  APPENDIX_HEADER,
+  appendixRows,
+  CASE_STUDY_HEADER,
+  caseStudyRows,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './report-parts.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
@@ -65,26 +72,29 @@ export async function writeReportXlsx(
     published !== undefined,
   );
   await writeTables(book.addWorksheet('Tables'), report);
+  writeAppendices(book.addWorksheet('Appendices'), report);
   await writeCaseStudies(book.addWorksheet('Case studies'), report);
   await book.commit();
 }
 
 function writeSummary(summary: Sheet, report: AnyCycleReport, published?: PublicationFacts): void {
-  summary.columns = [{ width: 40 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }];
+  summary.columns = [40, 12, 12, 12, 12, 12, 12, 14, 36].map((width) => ({ width }));
   summary.addRow([report.title]).font = { bold: true, size: 14 };
   summary.addRow([report.partnership]);
   summary.addRow([report.yearHeading]);
   if (report.asAt) summary.addRow([`As it stood at ${report.asAt}`]);
   summary.addRow([]);
   summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
+  summary.addRow([
+    `${report.headline.rated} of ${report.headline.measures} measures rated; on target means rated Green`,
+  ]);
   summary.addRow([]);
-  summary.addRow(['Theme', 'Green', 'Amber', 'Red', 'Not rated']).font = { bold: true };
-  for (const theme of report.themes) {
-    const { green, amber, red, notRated } = theme.counts;
-    summary.addRow([theme.title, green, amber, red, notRated]);
-  }
-  const h = report.headline;
-  summary.addRow(['All themes', h.green, h.amber, h.red, h.notRated]).font = { bold: true };
+  summary.addRow([...SUMMARY_HEADER]).font = { bold: true };
+  const rows = summaryRows(report);
+  rows.forEach((row, i) => {
+    const added = summary.addRow(row);
+    if (i === rows.length - 1) added.font = { bold: true };
+  });
   if (published) {
     summary.addRow([]);
     summary.addRow([colophon(published)]);
@@ -125,36 +135,27 @@ async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void>
   tables.commit();
 }
 
+function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {
+  sheet.columns = [10, 40, 30, 80, 14].map((width) => ({ width }));
+  sheet.addRow([...APPENDIX_HEADER]).font = { bold: true };
+  for (const row of appendixRows(report)) {
+    const added = sheet.addRow(fit(row));
+    added.alignment = { vertical: 'top', wrapText: true };
+    added.commit();
+  }
+  sheet.commit();
+}
+
+/** A row per section of each case study, with its appendix, group, measure, organisation and author. */
 async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise<void> {
-  studies.columns = [
-    { width: 30 },
-    { width: 24 },
-    { width: 40 },
-    { width: 30 },
-    { width: 30 },
-    { width: 100 },
-  ];
-  studies.addRow(['Appendix', 'Theme', 'Title', 'Organisation', 'Section', 'Text']).font = { bold: true };
+  studies.columns = [30, 24, 10, 40, 30, 30, 30, 100].map((width) => ({ width }));
+  studies.addRow([...CASE_STUDY_HEADER]).font = { bold: true };
   let written = 0;
-  for (const appendix of report.appendices)
-    for (const group of appendix.groups) {
-      for (const study of group.caseStudies) {
-        for (const section of study.sections) {
-          const added = studies.addRow(
-            fit([
-              appendix.heading,
-              group.title ?? '',
-              study.title,
-              study.organisation,
-              section.heading,
-              narrativeText(section.body),
-            ]),
-          );
-          added.alignment = { vertical: 'top', wrapText: true };
-          added.commit();
-          if (++written % ROWS_PER_TURN === 0) await nextTurn();
-        }
-      }
-    }
+  for (const row of caseStudyRows(report)) {
+    const added = studies.addRow(fit(row));
+    added.alignment = { vertical: 'top', wrapText: true };
+    added.commit();
+    if (++written % ROWS_PER_TURN === 0) await nextTurn();
+  }
   studies.commit();
 }

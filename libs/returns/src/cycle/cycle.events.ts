@@ -51,6 +51,12 @@ export interface IssuedLink {
   agencyId: string;
   contactEmail: string;
   tokenHash: string;
+  /**
+   * A link the contact asked for themselves (from the start page, by typing their email) works once and only
+   * until this instant: anyone can ask for one in a contact's name, so it must not be a lasting key.
+   */
+  expiresAt?: string;
+  singleUse?: boolean;
 }
 
 export const cycleStreamId = (cycleId: string) => `cycle:${cycleId}`;
