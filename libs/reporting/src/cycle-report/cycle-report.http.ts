@@ -70,6 +70,8 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    // Another partnership's cycle is a 404 before any rule about the request's shape is checked.
+    const cycle = await this.reports.cycle(actor, cycleId, asAt);
     if (query.part && format !== 'csv') {
       throw new BadRequestException({
         type: 'https://partner-returns.dev/problems/validation',
@@ -80,7 +82,6 @@ export class CycleReportHttp {
       });
     }
     const part = query.part ?? 'measures';
-    const cycle = await this.reports.cycle(actor, cycleId, asAt);
     const names = { partnershipId: cycle.partnershipId, cycleId, part };
     response.vary('Accept');
 
