@@ -75,7 +75,7 @@ describe('report formats and who sees them (e2e)', () => {
       );
       const html = await res.text();
       expect(html).toContain(
-        '<h1>Sevenoaks District Community Plan 2019-22 Monitoring Report: Year 1 2019/20 (April 2019 - March 2020)</h1>',
+        '<h1>Sevenoaks District Community Plan Annual Monitoring Report 2019/20</h1>\n<p class="partnership">Sevenoaks District Local Strategic Partnership</p>\n<p class="year-heading">Year 1 (April 2019 - March 2020)</p>',
       );
       expect(html).toContain('<td class="rag rag-green">Green</td>');
       expect(html).toContain('<ul>\n<li>Attending events<ul>\n<li>18 Task and Finish Groups</li>');

@@ -88,6 +88,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /cycles/:cycleId': 'signed in',
   'POST /cycles/:cycleId/open': 'coordinators',
   'POST /cycles/:cycleId/close': 'coordinators',
+  'PUT /cycles/:cycleId/report-headings': 'coordinators',
   'POST /cycles/:cycleId/agencies/:agencyId/extend': 'coordinators',
   'GET /cycles/:cycleId/links': 'coordinators',
   'POST /cycles/:cycleId/links/:linkId/revoke': 'coordinators',

@@ -155,7 +155,8 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       columns: true,
     }) as Record<string, string>[];
     const refColumn = Object.keys(csv[0]).find((k) => /^ref$/i.test(k))!;
-    expect(csv.map((row) => row[refColumn])).toEqual(refs);
+    // The publication's colophon is the last record, with no Ref.
+    expect(csv.map((row) => row[refColumn]).filter((ref) => ref !== '')).toEqual(refs);
 
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await download(published('xlsx')));
@@ -305,6 +306,75 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       ).values(),
     ];
     expect(inSheet).toEqual(studies);
+  });
+
+  it('publishes what readers need and no staff member’s personal data, under the seed’s title and year heading, with one colophon line', async () => {
+    // Issue 12 points 2 and 4, in every published format.
+    const title = 'Sevenoaks District Community Plan Annual Monitoring Report 2019/20';
+    const year = 'Year 1 (April 2019 - March 2020)';
+    const colophon = /Publication 1, published \d{1,2} [A-Z][a-z]+ \d{4}\. Content hash: [0-9a-f]{64}/g;
+    const workflow =
+      /rita@sevenoaks|raj@sevenoaks|@sevenoaks\.example\.org|approvedBy|approvedAt|suggestedDot|"version"|\(version \d|\bVersion\b|Suggested by|SHA-256|Approved \d/;
+    const count = (text: string, what: string) => text.split(what).length - 1;
+
+    const json = Buffer.from(await download(published())).toString('utf8');
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    const csv = Buffer.from(await download(published('csv'))).toString('utf8');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const xlsx = book.worksheets
+      .flatMap((sheet) => sheet.getSheetValues().flat())
+      .map((v) => (v && typeof v === 'object' && 'richText' in v ? JSON.stringify(v) : String(v ?? '')))
+      .join('\n');
+    const formats: [string, string][] = [
+      ['json', json],
+      ['html', html],
+      ['csv', csv],
+      ['xlsx', xlsx],
+    ];
+    const docx = await JSZip.loadAsync(await download(published('docx')));
+    formats.push(['docx', wordText(await docx.file('word/document.xml')!.async('string'))]);
+    if (existsSync('/usr/bin/chromium')) {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-'));
+      writeFileSync(join(dir, 'report.pdf'), Buffer.from(await download(published('pdf'))));
+      formats.push(['pdf', execFileSync('pdftotext', [join(dir, 'report.pdf'), '-'], { encoding: 'utf8' })]);
+    }
+    for (const [format, text] of formats) {
+      expect([format, workflow.exec(text)?.[0] ?? null]).toEqual([format, null]);
+      // The JSON is the publication itself; every other format says which one it is, once.
+      if (format !== 'json') expect([format, text.match(colophon)?.length]).toEqual([format, 1]);
+    }
+    const report = JSON.parse(json);
+    expect([report.title, report.yearHeading]).toEqual([title, year]);
+    const themes = report.themes.length;
+
+    // The title once in the body, on the cover (the HTML's head names it too, for the browser's tab and the
+    // PDF's metadata, and the PDF's running footer on every page); the year heading once on the cover and over
+    // each theme's progress column, as the seed prints it; the period never twice in a row, and the old
+    // "Year 1 2019/20" heading nowhere.
+    const body = html.slice(html.indexOf('<body>'));
+    expect(count(body, title)).toBe(1);
+    expect(count(body.slice(0, body.indexOf('</header>')), year)).toBe(1);
+    expect(count(body, year)).toBe(1 + themes);
+    const pdf = formats.find(([f]) => f === 'pdf')?.[1];
+    if (pdf) {
+      const cover = pdf.split('\f')[0].replace(/\s+/g, ' ');
+      expect(cover).toContain(title);
+      expect(count(cover, year)).toBe(1);
+      expect(count(pdf.replace(/\s+/g, ' '), year)).toBeGreaterThanOrEqual(1 + themes);
+    }
+    for (const [format, text] of [['html', body], ...(pdf ? [['pdf', pdf]] : [])]) {
+      expect([
+        format,
+        /\(April 2019 - March 2020\)\s*\(April 2019 - March 2020\)|Year 1 2019\/20/.test(text),
+      ]).toEqual([format, false]);
+    }
+
+    // The staff's working view keeps the workflow.
+    const live = (
+      await call('GET', `/cycles/${encodeURIComponent(cycleId)}/report?format=html`, as.coordinator)
+    ).body as string;
+    expect(live).toMatch(/Approved \d{4}-\d{2}-\d{2} by r(ita|aj)@sevenoaks\.example\.org \(version \d+\)/);
   });
 
   it('publishes again with both of the seed’s appendices, entered by the coordinator, word for word', async () => {

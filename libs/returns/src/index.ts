@@ -8,6 +8,7 @@ export * from './appendices/appendices.state.js';
 export * from './approve-return/approve-return.command.js';
 export * from './change-appendices/change-appendices.command.js';
 export * from './close-cycle/close-cycle.command.js';
+export * from './set-report-headings/set-report-headings.command.js';
 export * from './command-http.js';
 export * from './cycle/cycle.decide.js';
 export * from './cycle/cycle.events.js';

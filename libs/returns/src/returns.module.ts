@@ -11,6 +11,8 @@ import { GetAppendices } from './get-appendices/get-appendices.query.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
+import { SetReportHeadingsHandler } from './set-report-headings/set-report-headings.handler.js';
+import { SetReportHeadingsHttp } from './set-report-headings/set-report-headings.http.js';
 import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
 import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
@@ -69,6 +71,7 @@ const READ_SIDE = [
     DraftCycleHttp,
     OpenCycleHttp,
     CloseCycleHttp,
+    SetReportHeadingsHttp,
     ExtendAgencyDeadlineHttp,
     GetPlanHttp,
     ListAgenciesHttp,
@@ -106,6 +109,7 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    SetReportHeadingsHandler,
     AppendicesRepository,
     ChangeAppendicesHandler,
   ],

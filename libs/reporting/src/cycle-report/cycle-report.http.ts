@@ -26,7 +26,7 @@ import { renderReportCsv } from '../report-formats/report-csv.js';
 import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
-import { CycleReport } from './cycle-report.js';
+import { AnyCycleReport } from './published-cycle-report.js';
 import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
 import { ReportQuery } from './report-query.js';
 
@@ -70,6 +70,8 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    // Another partnership's cycle is a 404 before any rule about the request's shape is checked.
+    const cycle = await this.reports.cycle(actor, cycleId, asAt);
     if (query.part && format !== 'csv') {
       throw new BadRequestException({
         type: 'https://partner-returns.dev/problems/validation',
@@ -80,7 +82,6 @@ export class CycleReportHttp {
       });
     }
     const part = query.part ?? 'measures';
-    const cycle = await this.reports.cycle(actor, cycleId, asAt);
     const names = { partnershipId: cycle.partnershipId, cycleId, part };
     response.vary('Accept');
 
@@ -89,13 +90,17 @@ export class CycleReportHttp {
       response.setHeader('ETag', `"${publication.contentHash}"`);
       response.setHeader('X-Report-Publication', String(publication.publication));
       const disposition = contentDisposition(format, { ...names, publication: publication.publication });
+      const published = readPublishedReport(publication.body);
       if (format === 'json' && actor.role !== 'agency-lead') {
-        // The bytes that were hashed and published, untouched.
+        // The bytes that were hashed and published, untouched; but a publication of an older release carried
+        // staff details and workflow, and is served without them, under a weak ETag since its bytes differ.
+        const readable = JSON.stringify(published);
+        if (readable !== publication.body) response.setHeader('ETag', `W/"${publication.contentHash}"`);
         response.status(200).type(MEDIA_TYPES.json).setHeader('Content-Disposition', disposition);
-        response.send(publication.body);
+        response.send(readable === publication.body ? publication.body : readable);
         return;
       }
-      const report = reportVisibleTo(actor, readPublishedReport(publication.body));
+      const report = reportVisibleTo(actor, published);
       const provenance = {
         published: {
           publication: publication.publication,
@@ -114,7 +119,7 @@ export class CycleReportHttp {
   private async send(
     response: Response,
     format: ReportFormat,
-    report: CycleReport,
+    report: AnyCycleReport,
     disposition: string,
     provenance: ReportProvenance,
     part: CsvPart,
@@ -136,7 +141,7 @@ export class CycleReportHttp {
     }
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
-      await this.stream(response, report);
+      await this.stream(response, report, provenance);
       return;
     }
     let body: string | Buffer;
@@ -148,7 +153,7 @@ export class CycleReportHttp {
         body = renderReportHtml(report, provenance);
         break;
       case 'csv':
-        body = renderReportCsv(report, part);
+        body = renderReportCsv(report, part, provenance.published);
         break;
       case 'docx':
         body = await renderReportDocx(report, provenance);
@@ -176,9 +181,13 @@ export class CycleReportHttp {
    * once bytes have gone can no longer become a problem response: the connection is cut, so the client sees
    * a broken download rather than a truncated file that looks whole.
    */
-  private async stream(response: Response, report: CycleReport): Promise<void> {
+  private async stream(
+    response: Response,
+    report: AnyCycleReport,
+    provenance: ReportProvenance,
+  ): Promise<void> {
     try {
-      await writeReportXlsx(report, response);
+      await writeReportXlsx(report, response, provenance.published);
     } catch (error) {
       if (!response.headersSent) throw error;
       response.destroy(error as Error);

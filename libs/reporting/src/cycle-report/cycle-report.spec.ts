@@ -29,7 +29,8 @@ describe('buildCycleReport', () => {
   it('lays the report out as the seed does: themes and measures in the plan’s order, headline over rated', () => {
     const report = buildCycleReport(input);
     expect(report).toMatchObject({
-      title: 'Community Plan 2019-22 Monitoring Report: Year 1 2019/20',
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
       partnership: 'Sevenoaks District LSP',
       period: 'April 2019 - March 2020',
       headline: {
@@ -285,5 +286,42 @@ describe('buildCycleReport with the cycle’s own appendices', () => {
       'Safe Communities',
       'Caring Communities',
     ]);
+  });
+});
+
+describe('the title and year heading', () => {
+  const cycle = reportInput().cycle;
+  const with_ = (changes: Partial<typeof cycle>) =>
+    buildCycleReport(reportInput({ cycle: { ...cycle, ...changes } }));
+
+  it('follow the seed by default: the plan’s name, "Annual Monitoring Report" and the year; "Year n (period)"', () => {
+    expect(with_({})).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
+    });
+    // The year is counted from the plan's start, whatever the label says.
+    expect(with_({ label: 'Second year', periodStart: '2020-04-01', periodEnd: '2021-03-31' })).toMatchObject(
+      {
+        title: 'Community Plan Annual Monitoring Report 2020/21',
+        yearHeading: 'Year 2 (April 2020 - March 2021)',
+      },
+    );
+  });
+
+  it('take the year from the label for a cycle outside the plan’s period, and the label when it names none', () => {
+    expect(
+      with_({ label: 'Year 4 2023/24', periodStart: '2023-04-01', periodEnd: '2024-03-31' }).yearHeading,
+    ).toBe('Year 4 (April 2023 - March 2024)');
+    expect(with_({ label: 'Extra', periodStart: '2023-01-01', periodEnd: '2023-12-31' })).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2023',
+      yearHeading: 'Extra (January 2023 - December 2023)',
+    });
+  });
+
+  it('are the coordinator’s own when set on the cycle', () => {
+    expect(with_({ reportTitle: 'Our report', yearHeading: 'The first year' })).toMatchObject({
+      title: 'Our report',
+      yearHeading: 'The first year',
+    });
   });
 });

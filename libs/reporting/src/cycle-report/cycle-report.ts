@@ -8,6 +8,7 @@ import {
 import { UnreadablePart } from './readable-content.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
+import { defaultReportTitle, defaultYearHeading, yearOfPlan } from './report-title.js';
 import { suggestedDot } from './suggested-dot.js';
 
 export interface RagCounts {
@@ -135,7 +136,7 @@ export interface CycleReport {
   label: string;
   /** "April 2019 - March 2020" */
   period: string;
-  /** The heading of the progress column and the year the report covers: "Year 1 2019/20 (April 2019 - March 2020)". */
+  /** The heading of the progress column and the year the report covers: "Year 1 (April 2019 - March 2020)". */
   yearHeading: string;
   periodStart: string;
   periodEnd: string;
@@ -288,12 +289,18 @@ export function buildCycleReport(input: ReportInput): CycleReport {
     cycleId: cycle.cycleId,
     partnershipId: cycle.partnershipId,
     planId: cycle.planId,
-    title: `${plan.title} Monitoring Report: ${cycle.label}`,
+    title: cycle.reportTitle || defaultReportTitle(plan.title, cycle.periodStart, cycle.periodEnd),
     partnership: input.partnershipName,
     plan: plan.title,
     label: cycle.label,
     period: periodWords(cycle.periodStart, cycle.periodEnd),
-    yearHeading: `${cycle.label} (${periodWords(cycle.periodStart, cycle.periodEnd)})`,
+    yearHeading:
+      cycle.yearHeading ||
+      defaultYearHeading(
+        yearOfPlan(plan, cycle),
+        cycle.label,
+        periodWords(cycle.periodStart, cycle.periodEnd),
+      ),
     periodStart: cycle.periodStart,
     periodEnd: cycle.periodEnd,
     cycleStatus: cycle.status,
@@ -336,16 +343,21 @@ export function numberAppendices(appendices: ReportAppendix[]): ReportAppendix[]
     .map((a, i) => ({ ...a, number: i + 1, heading: `Appendix ${i + 1} - ${a.title}` }));
 }
 
+/** A working report or a publication: anything whose measures name their agency. */
+type AgencyRestrictable = Omit<CycleReport, 'themes'> & {
+  themes: (Omit<ReportTheme, 'measures'> & { measures: { agencyId: string; rag: Rag | null }[] })[];
+};
+
 /**
  * The report as an agency lead may see it: only their agency's measures and case studies, with the counts and
  * the headline worked out again from what is left.
  */
-export function restrictToAgency(report: CycleReport, agencyId: string): CycleReport {
+export function restrictToAgency<R extends AgencyRestrictable>(report: R, agencyId: string): R {
   const themes = report.themes.map((theme) => {
     const measures = theme.measures.filter((m) => m.agencyId === agencyId);
     const awaiting = theme.awaiting.filter((m) => m.agencyId === agencyId);
     return { ...theme, measures, awaiting, counts: countRags(measures, awaiting) };
-  });
+  }) as R['themes'];
   const appendices = numberAppendices(
     report.appendices.map((a) => ({
       ...a,
@@ -368,7 +380,7 @@ function countRags(measures: { rag: Rag | null }[], awaiting: unknown[]): RagCou
   return { green: count('green'), amber: count('amber'), red: count('red'), notRated: awaiting.length };
 }
 
-function headline(themes: ReportTheme[]): CycleReport['headline'] {
+function headline(themes: { counts: RagCounts }[]): CycleReport['headline'] {
   const sum = (key: keyof RagCounts) => themes.reduce((n, t) => n + t.counts[key], 0);
   const [green, amber, red, notRated] = [sum('green'), sum('amber'), sum('red'), sum('notRated')];
   const rated = green + amber + red;

@@ -47,6 +47,9 @@ export interface ReportInput {
     periodStart: string;
     periodEnd: string;
     status: string;
+    /** The coordinator's own title and year heading for the report; the defaults when absent. */
+    reportTitle?: string | null;
+    yearHeading?: string | null;
   };
   partnershipName: string;
   agencyNames: Map<string, string>;

@@ -69,7 +69,7 @@ describe('the report as a Word document', () => {
       .filter((p) => p.style && /^(Title|Heading)/.test(p.style))
       .map((p) => `${p.style}: ${p.text}`);
     expect(outline).toEqual([
-      'Title: Community Plan 2019-22 Monitoring Report: Year 1 2019/20',
+      'Title: Community Plan Annual Monitoring Report 2019/20',
       'Heading1: Summary',
       'Heading1: Safe Communities - A safer place to live work and travel',
       'Heading1: Caring Communities',
@@ -84,7 +84,7 @@ describe('the report as a Word document', () => {
     const { xml } = await documentXml();
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect(xml).toContain('<w:tblHeader/>');
-    const header = ['Ref', 'Key Success Measure', 'Lead', 'RAG', 'Year 1 2019/20 (April 2019 - March 2020)'];
+    const header = ['Ref', 'Key Success Measure', 'Lead', 'RAG', 'Year 1 (April 2019 - March 2020)'];
     let at = 0;
     for (const text of [...header, 'DOT', 'Direction of Travel &amp; comments']) {
       const next = xml.indexOf(`>${text}</w:t>`, at);
@@ -149,7 +149,7 @@ describe('the report as a Word document', () => {
     const { xml } = await documentXml({
       published: { publication: 2, publishedAt: '2020-05-01T10:00:00.000Z', contentHash: 'ab12' },
     });
-    expect(xml).toContain('Publication 2, published 2020-05-01. Content SHA-256 ab12.');
+    expect(xml).toContain('Publication 2, published 1 May 2020. Content hash: ab12');
   });
 
   it('widens a data table’s column to its longest cell, so a name or a figure is never broken inside', () => {

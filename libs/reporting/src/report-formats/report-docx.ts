@@ -17,8 +17,10 @@ import {
 } from 'docx';
 import { Marked, Token, Tokens } from 'marked';
 import { Rag, ReturnTable } from '../../../returns/src/index.js';
-import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
+import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { colophon } from './colophon.js';
 
 /** What the document says about where it came from; the publication's number, date and hash, when it is one. */
 export interface DocxProvenance {
@@ -64,7 +66,7 @@ const clean = (text: string) => text.replace(UNCARRIABLE, '');
 export const DOCX_MAX_MEASURES = 500;
 
 /** How many measures the Word report of `report` would print, approved and awaited. */
-export function docxMeasureCount(report: CycleReport): number {
+export function docxMeasureCount(report: AnyCycleReport): number {
   return report.themes.reduce((n, t) => n + t.measures.length + t.awaiting.length, 0);
 }
 
@@ -78,7 +80,7 @@ export function docxMeasureCount(report: CycleReport): number {
  * no approver, version or suggested direction of travel.
  */
 export async function renderReportDocx(
-  report: CycleReport,
+  report: AnyCycleReport,
   provenance: DocxProvenance = {},
 ): Promise<Buffer> {
   const lists = new ListCounter();
@@ -93,7 +95,7 @@ export async function renderReportDocx(
     ...summary(report),
     ...report.themes.flatMap((theme) => themeSection(report, theme, lists)),
     ...appendices(report, lists),
-    ...colophon(provenance),
+    ...colophonLine(provenance),
   ];
   const document = new Document({
     creator: 'Partner Returns',
@@ -147,7 +149,7 @@ function heading(level: (typeof HeadingLevel)[keyof typeof HeadingLevel], text: 
   return new Paragraph({ heading: level, children: [new TextRun(clean(text))] });
 }
 
-function summary(report: CycleReport): (Paragraph | Table)[] {
+function summary(report: AnyCycleReport): (Paragraph | Table)[] {
   const h = report.headline;
   const countRow = (label: string, c: { green: number; amber: number; red: number; notRated: number }) => [
     label,
@@ -171,7 +173,11 @@ function summary(report: CycleReport): (Paragraph | Table)[] {
   ];
 }
 
-function themeSection(report: CycleReport, theme: ReportTheme, lists: ListCounter): (Paragraph | Table)[] {
+function themeSection(
+  report: AnyCycleReport,
+  theme: AnyCycleReport['themes'][number],
+  lists: ListCounter,
+): (Paragraph | Table)[] {
   const rows = [
     ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, rows: measureRows(m, lists) })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, rows: [awaitingRow(m)] })),
@@ -228,7 +234,7 @@ function themeSection(report: CycleReport, theme: ReportTheme, lists: ListCounte
   ];
 }
 
-function measureRows(m: ReportMeasure, lists: ListCounter): TableRow[] {
+function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): TableRow[] {
   const note = unreadableNote(m.unreadable);
   const progress = [
     ...markdown(m.narrative ?? '', lists),
@@ -391,7 +397,7 @@ function dataTable(table: ReturnTable, width: number): Table {
   });
 }
 
-function appendices(report: CycleReport, lists: ListCounter): (Paragraph | Table)[] {
+function appendices(report: AnyCycleReport, lists: ListCounter): (Paragraph | Table)[] {
   return report.appendices.flatMap((appendix) => [
     new Paragraph({
       heading: HeadingLevel.HEADING_1,
@@ -422,7 +428,7 @@ function appendices(report: CycleReport, lists: ListCounter): (Paragraph | Table
   ]);
 }
 
-function colophon(provenance: DocxProvenance): Paragraph[] {
+function colophonLine(provenance: DocxProvenance): Paragraph[] {
   const p = provenance.published;
   if (!p) return [];
   return [
@@ -430,7 +436,8 @@ function colophon(provenance: DocxProvenance): Paragraph[] {
       spacing: { before: 240 },
       children: [
         new TextRun({
-          text: `Publication ${p.publication}, published ${p.publishedAt.slice(0, 10)}. Content SHA-256 ${p.contentHash}.`,
+          // The same line as every other format's (issue 12 point 2).
+          text: colophon(p),
           size: 16,
           color: '505A5F',
         }),

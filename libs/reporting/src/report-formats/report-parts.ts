@@ -1,4 +1,5 @@
-import { CycleReport, RagCounts } from '../cycle-report/cycle-report.js';
+import { RagCounts } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { narrativeText } from './narrative-text.js';
 
 /**
@@ -35,7 +36,7 @@ export const CASE_STUDY_HEADER = [
  * A row per theme and one for all themes, whose headline is the report's ("96% of measures on target"). On target
  * means rated Green, out of the measures rated, as the report's headline counts it.
  */
-export function summaryRows(report: CycleReport): (string | number)[][] {
+export function summaryRows(report: AnyCycleReport): (string | number)[][] {
   const row = (label: string, counts: RagCounts, text: string, percent: number | null) => {
     const rated = counts.green + counts.amber + counts.red;
     return [
@@ -63,7 +64,7 @@ export function summaryRows(report: CycleReport): (string | number)[][] {
 }
 
 /** A row per appendix, in the report's order, with its introduction as text and how many case studies it holds. */
-export function appendixRows(report: CycleReport): (string | number)[][] {
+export function appendixRows(report: AnyCycleReport): (string | number)[][] {
   return report.appendices.map((a) => [
     a.number,
     a.heading,
@@ -74,7 +75,7 @@ export function appendixRows(report: CycleReport): (string | number)[][] {
 }
 
 /** A row per section of each case study, in the report's order; a study with no sections still has its row. */
-export function caseStudyRows(report: CycleReport): string[][] {
+export function caseStudyRows(report: AnyCycleReport): string[][] {
   return report.appendices.flatMap((appendix) =>
     appendix.groups.flatMap((group) =>
       group.caseStudies.flatMap((study) => {

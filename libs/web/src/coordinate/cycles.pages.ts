@@ -82,6 +82,9 @@ export class CyclesPages {
           periodStart: form.periodStart ?? '',
           periodEnd: form.periodEnd ?? '',
           dueDate: form.dueDate ?? '',
+          // Left empty, the report's own defaults apply.
+          ...(form.reportTitle?.trim() ? { reportTitle: form.reportTitle.trim() } : {}),
+          ...(form.yearHeading?.trim() ? { yearHeading: form.yearHeading.trim() } : {}),
         }),
       );
     } catch (error) {
