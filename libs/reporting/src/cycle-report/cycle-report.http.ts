@@ -10,8 +10,10 @@ import {
   MEDIA_TYPES,
   negotiateFormat,
   ReportFormat,
+  ReportOrientation,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
+import { reportHeadings } from '../report-formats/report-contents.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { CycleReport } from './cycle-report.js';
@@ -35,6 +37,8 @@ export class CycleReportHttp {
       'Now (from the reporting read model), as it stood at `asAt` (replayed from the events), or a ' +
       'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
       'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX and PDF, by `format` or the Accept header. ' +
+      'The PDF is tagged for screen readers, has bookmarks and a table of contents with the page of each ' +
+      'section, and lies on A4 landscape unless `orientation=portrait`. ' +
       'Agency leads see only their agency’s measures.',
   })
   @ApiProduces(...Object.values(MEDIA_TYPES))
@@ -57,6 +61,7 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    const orientation = query.orientation ?? 'landscape';
     const cycle = await this.reports.cycle(actor, cycleId, asAt);
     const names = { partnershipId: cycle.partnershipId, cycleId };
     response.vary('Accept');
@@ -80,12 +85,19 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance);
+      await this.send(response, format, report, disposition, provenance, orientation);
       return;
     }
 
     const report = await this.reports.report(actor, cycle, asAt);
-    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
+    await this.send(
+      response,
+      format,
+      report,
+      contentDisposition(format, { ...names, asAt }),
+      {},
+      orientation,
+    );
   }
 
   private async send(
@@ -94,6 +106,7 @@ export class CycleReportHttp {
     report: CycleReport,
     disposition: string,
     provenance: ReportProvenance,
+    orientation: ReportOrientation,
   ): Promise<void> {
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
@@ -106,16 +119,17 @@ export class CycleReportHttp {
         body = JSON.stringify(report);
         break;
       case 'html':
-        body = renderReportHtml(report, provenance);
+        body = renderReportHtml(report, provenance, { orientation });
         break;
       case 'csv':
         body = renderReportCsv(report);
         break;
       case 'pdf':
-        body = await this.pdf.print(
-          renderReportHtml(report, provenance),
-          `${report.title}`.replace(/[<>&"']/g, ''),
-        );
+        body = await this.pdf.print((pages) => renderReportHtml(report, provenance, { orientation, pages }), {
+          footer: `${report.title}`.replace(/[<>&"']/g, ''),
+          orientation,
+          headings: reportHeadings(report),
+        });
         break;
     }
     this.headers(response, format, disposition);

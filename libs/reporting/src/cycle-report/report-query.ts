@@ -1,7 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../../http/src/index.js';
-import { REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
+import {
+  REPORT_FORMATS,
+  REPORT_ORIENTATIONS,
+  ReportFormat,
+  ReportOrientation,
+} from '../report-formats/report-format.js';
 
 export class ReportQuery {
   @ApiPropertyOptional({
@@ -28,4 +33,14 @@ export class ReportQuery {
   @Optional()
   @Matches(/^(latest|[1-9][0-9]{0,5})$/, { message: 'published must be "latest" or a publication number' })
   published?: string;
+
+  @ApiPropertyOptional({
+    enum: REPORT_ORIENTATIONS,
+    description:
+      'How the PDF (and the HTML when printed) lies on A4: landscape (default, as the seed) or portrait',
+    example: 'portrait',
+  })
+  @Optional()
+  @IsIn(REPORT_ORIENTATIONS)
+  orientation?: ReportOrientation;
 }

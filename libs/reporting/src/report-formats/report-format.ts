@@ -5,6 +5,10 @@ import { cycleNameOf } from '../../../kernel/src/index.js';
 export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** How the printable formats lie on A4: landscape (the seed's, and the default) or portrait. */
+export const REPORT_ORIENTATIONS = ['landscape', 'portrait'] as const;
+export type ReportOrientation = (typeof REPORT_ORIENTATIONS)[number];
+
 export const MEDIA_TYPES: Record<ReportFormat, string> = {
   json: 'application/json',
   html: 'text/html',

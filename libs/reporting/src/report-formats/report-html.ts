@@ -3,6 +3,8 @@ import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { ragChartSvg } from './rag-chart-svg.js';
+import { appendixId, contentsHtml, ContentsPages, reportContents, themeId } from './report-contents.js';
+import { ReportOrientation } from './report-format.js';
 
 /** What the page says about where the report came from: now, as at an instant, or a publication. */
 export interface ReportProvenance {
@@ -11,8 +13,14 @@ export interface ReportProvenance {
 
 const e = escapeHtml;
 
+/** How the page is laid out: A4 landscape unless asked otherwise; `pages` only when printing to PDF. */
+export interface ReportLayout {
+  orientation?: ReportOrientation;
+  /** The page of each section for the contents, known after a first print (empty on that print). */
+  pages?: ContentsPages;
+}
+
 const STYLE = `
-@page { size: A4 landscape; margin: 12mm; }
 * { box-sizing: border-box; }
 body { font-family: Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.35; color: #0b0c0c;
   margin: 0 auto; padding: 16px; max-width: 1200px; }
@@ -37,7 +45,25 @@ table.measures col.rag { width: 7%; } table.measures col.progress { width: 46%; 
 table.measures col.dot { width: 10%; } table.measures col.comments { width: 16%; }
 table.measures caption, table.return-table caption { text-align: left; font-weight: bold; padding: 4px 0; }
 table.priorities { margin-bottom: 8px; } table.priorities th { width: 12%; white-space: nowrap; }
-table.return-table { margin: 6px 0; font-size: 8.5pt; }
+/* A data table gets the whole width of the report in its own row under its measure; on a narrow screen it
+   scrolls in its own box rather than the page. Figures are never split: no breaking inside words or numbers,
+   tabular figures, numbers kept on one line. */
+tr.measure-tables > td { padding: 4px 6px 8px; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table.return-table { margin: 6px 0; font-size: 8.5pt; font-variant-numeric: tabular-nums;
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+table.return-table td.num, table.return-table th.num { white-space: nowrap; text-align: right; }
+table.return-table tbody th { font-weight: normal; }
+table.return-table .label { white-space: nowrap; }
+table.return-table tr.measure-id th { background: #ffffff; font-weight: normal; border: 0; padding: 0 0 4px; }
+.measure-id .ref { font-weight: bold; margin-right: 6px; }
+nav.contents ol { list-style: none; padding: 0; max-width: 900px; }
+nav.contents li { margin: 0 0 2px; }
+nav.contents a { display: flex; gap: 8px; color: inherit; }
+nav.contents .entry { flex: 1 1 auto; }
+nav.contents .page { flex: 0 0 3em; text-align: right; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 td.progress { overflow-wrap: anywhere; }
 .rag { font-weight: bold; }
 .rag-green { background: #00703c; color: #ffffff; }
@@ -56,6 +82,12 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
   .rag, .chip, .rag-counts li, thead th, .provenance, .rag-chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section.theme, section.appendix { break-before: page; }
   thead { display: table-header-group; }
+  /* A measure stays whole on its page where it fits; its data table follows it and, when it runs over,
+     repeats its header with the measure's Ref and RAG on each page. */
+  table.measures > tbody > tr:not(.measure-tables) { break-inside: avoid; }
+  .table-scroll { overflow: visible; }
+  table.return-table tr { break-inside: avoid; }
+  nav.contents { break-after: page; }
   h2, h3, h4, caption { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -67,7 +99,11 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
  * user text is escaped, narratives and case-study bodies go through renderNarrative, RAG cells are coloured and
  * say their rating in words.
  */
-export function renderReportHtml(report: CycleReport, provenance: ReportProvenance = {}): string {
+export function renderReportHtml(
+  report: CycleReport,
+  provenance: ReportProvenance = {},
+  layout: ReportLayout = {},
+): string {
   const h = report.headline;
   const counts = [
     ['rag-green', `Green: ${h.green}`],
@@ -81,7 +117,7 @@ export function renderReportHtml(report: CycleReport, provenance: ReportProvenan
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(report.title)}</title>
-<style>${STYLE}</style>
+<style>@page { size: A4 ${layout.orientation ?? 'landscape'}; margin: 12mm; }${STYLE}</style>
 </head>
 <body>
 <header>
@@ -91,6 +127,7 @@ export function renderReportHtml(report: CycleReport, provenance: ReportProvenan
 ${provenanceBlock(report, provenance)}
 <p class="intro">This report is produced on behalf of the ${e(report.partnership)} using data and information provided by partners.</p>
 </header>
+${contentsHtml(reportContents(report), layout.pages)}
 <section class="headline" aria-labelledby="headline-heading">
 <h2 id="headline-heading">Summary</h2>
 <p class="headline-text">${e(h.text)}</p>
@@ -116,7 +153,11 @@ function provenanceBlock(report: CycleReport, provenance: ReportProvenance): str
 
 function themeSection(report: CycleReport, theme: ReportTheme): string {
   const rows = [
-    ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, html: measureRow(m) })),
+    ...theme.measures.map((m) => ({
+      position: m.position,
+      ref: m.ref,
+      html: measureRow(m) + measureTables(m),
+    })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
   ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
   const priorities = theme.priorities.length
@@ -124,7 +165,7 @@ function themeSection(report: CycleReport, theme: ReportTheme): string {
         .map((p, i) => `<tr><th scope="row">Priority ${i + 1}</th><td>${e(p.text)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
-  return `<section class="theme" id="theme-${e(theme.themeId)}">
+  return `<section class="theme" id="${e(themeId(theme.themeId))}">
 <h2>${e(theme.heading)}</h2>
 ${theme.leadAgenciesLine ? `<p class="lead-agencies">${e(theme.leadAgenciesLine)}</p>` : ''}
 ${priorities}
@@ -161,7 +202,7 @@ function measureRow(m: ReportMeasure): string {
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
-<td class="progress">${narrative}${m.tables.map(returnTable).join('')}${unreadable}</td>
+<td class="progress">${narrative}${unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}<p class="approval">${e(m.agency)}. Approved ${e(m.approvedAt.slice(0, 10))} by ${e(m.approvedBy)} (version ${m.version})</p></td>
 </tr>`;
@@ -176,17 +217,42 @@ function awaitingRow(m: AwaitingMeasure): string {
 </tr>`;
 }
 
-function returnTable(table: ReturnTable): string {
-  return `<table class="return-table">${table.caption ? `<caption>${e(table.caption)}</caption>` : ''}
-<thead><tr>${table.header.map((c) => `<th scope="col">${e(c)}</th>`).join('')}</tr></thead>
-<tbody>${table.rows.map((row) => `<tr>${row.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody>
-</table>`;
+/** A measure's data tables, in a row of their own under it, across all six columns. */
+function measureTables(m: ReportMeasure): string {
+  if (m.tables.length === 0) return '';
+  return `
+<tr class="measure-tables" id="measure-${e(m.ref)}-tables"><td colspan="6">${m.tables.map((t) => returnTable(m, t)).join('')}</td></tr>`;
+}
+
+/** A figure: digits with their separators, signs, percentages and pounds ("32,240", "-3.5%", "£1,200"). */
+const FIGURE = /^[-+−–(]?[£$€]?\d[\d,. ]*%?\)?$/;
+const cellClass = (text: string) => (FIGURE.test(text.trim()) ? ' class="num"' : '');
+/** A row's first cell names the row ("Folkestone and Hythe"); a short name is kept on one line. */
+const rowLabel = (text: string) =>
+  FIGURE.test(text.trim())
+    ? `<td class="num">${e(text)}</td>`
+    : `<th scope="row"${text.length <= 30 ? ' class="label"' : ''}>${e(text)}</th>`;
+
+/**
+ * The table's header repeats on each page it runs over, and its first header row names the measure by Ref and
+ * RAG (colour and word), so a page holding only the rest of the table still says whose figures they are.
+ */
+function returnTable(m: ReportMeasure, table: ReturnTable): string {
+  const columns = Math.max(1, table.header.length, ...table.rows.map((r) => r.length));
+  const label = `${e(m.ref)}: ${table.caption ? e(table.caption) : 'table'}`;
+  return `<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">
+<table class="return-table">${table.caption ? `<caption>${e(table.caption)}</caption>` : ''}
+<thead><tr class="measure-id"><th colspan="${columns}" scope="colgroup"><span class="ref">${e(m.ref)}</span><span class="chip ${ragClass(m.rag)}">${ragLabel(m.rag)}</span></th></tr>
+<tr>${table.header.map((c) => `<th scope="col"${cellClass(c)}>${e(c)}</th>`).join('')}</tr></thead>
+<tbody>${table.rows.map((row) => `<tr>${row.map((c, i) => (i === 0 ? rowLabel(c) : `<td${cellClass(c)}>${e(c)}</td>`)).join('')}</tr>`).join('')}</tbody>
+</table>
+</div>`;
 }
 
 function appendices(report: CycleReport): string {
   return report.appendices
     .map(
-      (appendix) => `<section class="appendix" id="appendix-${appendix.number}">
+      (appendix) => `<section class="appendix" id="${appendixId(appendix.number)}">
 <h2>${e(appendix.heading)}</h2>
 ${appendix.introductionHtml ? `<div class="introduction">${appendix.introductionHtml}</div>` : ''}
 ${appendix.groups
