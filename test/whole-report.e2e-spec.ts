@@ -201,6 +201,8 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     let landscape: string;
     let portrait: string;
     let report: {
+      label: string;
+      yearHeading: string;
       themes: { title: string; heading: string; measures: { ref: string; rag: string }[] }[];
       appendices: { heading: string }[];
     };
@@ -293,6 +295,47 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
           // The table's repeated header names the measure and its RAG, side by side.
           expect([n, new RegExp(`^\\s*C3\\s+${ragWord}\\s*$`, 'm').test(page)]).toEqual([n, true]);
         }
+      },
+    );
+
+    (hasChromium ? it : it.skip)(
+      'starts each page of a theme with a measure’s Ref and its RAG word, landscape and portrait',
+      () => {
+        const measures = report.themes.flatMap((t) => t.measures);
+        const ragOf = new Map(measures.map((m) => [m.ref, m.rag.charAt(0).toUpperCase() + m.rag.slice(1)]));
+        // The words of the repeated column headings, which may wrap onto lines of their own.
+        const headingWords = new Set(
+          `Ref Key Success Measure RAG DOT Direction of Travel & comments ${report.label} ${report.yearHeading}`.split(
+            /\s+/,
+          ),
+        );
+        let themePages = 0;
+        for (const file of [landscape, portrait])
+          for (let n = 2; n <= pageCount(file); n++) {
+            const lines = pageText(file, n, true)
+              .split('\n')
+              .filter((l) => l.trim() !== '');
+            const header = lines.findIndex((l) => /^\s*Ref\s+Key Success/.test(l));
+            if (header < 0) continue;
+            themePages++;
+            const rest = lines.slice(header + 1);
+            const first = rest.findIndex(
+              (l) =>
+                !l
+                  .trim()
+                  .split(/\s+/)
+                  .every((w) => headingWords.has(w)),
+            );
+            const [ref] = rest[first].trim().split(/\s+/);
+            // The first line under the headings names a measure, and the RAG beside it is that measure's.
+            expect([file, n, ragOf.has(ref), rest[first].includes(ragOf.get(ref) ?? '?')]).toEqual([
+              file,
+              n,
+              true,
+              true,
+            ]);
+          }
+        expect(themePages).toBeGreaterThan(30);
       },
     );
 

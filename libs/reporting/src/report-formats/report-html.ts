@@ -2,6 +2,7 @@ import { escapeHtml } from '../../../mail/src/index.js';
 import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { narrativeChunks } from './narrative-chunks.js';
 import { ragChartSvg } from './rag-chart-svg.js';
 import { appendixId, contentsHtml, ContentsPages, reportContents, themeId } from './report-contents.js';
 import { ReportOrientation } from './report-format.js';
@@ -54,6 +55,9 @@ table.return-table { margin: 6px 0; font-size: 8.5pt; font-variant-numeric: tabu
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 table.return-table td.num, table.return-table th.num { white-space: nowrap; text-align: right; }
 table.return-table tbody th { font-weight: normal; }
+/* The rows that carry on a long narrative read as one with the row above. */
+table.measures tr.continued > * { border-top: 1px dotted #b1b4b6; }
+tr.continued .again { font-size: 8pt; }
 table.return-table .label { white-space: nowrap; }
 table.return-table tr.measure-id th { background: #ffffff; font-weight: normal; border: 0; padding: 0 0 4px; }
 .measure-id .ref { font-weight: bold; margin-right: 6px; }
@@ -135,7 +139,7 @@ ${contentsHtml(reportContents(report), layout.pages)}
 <ul class="rag-counts">${counts.map(([cls, text]) => `<li class="rag ${cls}">${e(text)}</li>`).join('')}</ul>
 ${ragChartSvg(report)}
 </section>
-${report.themes.map((theme) => themeSection(report, theme)).join('\n')}
+${report.themes.map((theme) => themeSection(report, theme, layout.pages !== undefined)).join('\n')}
 ${appendices(report)}
 </body>
 </html>
@@ -151,12 +155,12 @@ function provenanceBlock(report: CycleReport, provenance: ReportProvenance): str
   return '';
 }
 
-function themeSection(report: CycleReport, theme: ReportTheme): string {
+function themeSection(report: CycleReport, theme: ReportTheme, print: boolean): string {
   const rows = [
     ...theme.measures.map((m) => ({
       position: m.position,
       ref: m.ref,
-      html: measureRow(m) + measureTables(m),
+      html: measureRow(m, print) + measureTables(m),
     })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
   ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
@@ -185,8 +189,11 @@ function ragClass(rag: string | null): string {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
 }
 
-function measureRow(m: ReportMeasure): string {
-  const narrative = m.narrative ? renderNarrative(m.narrative) : '';
+function measureRow(m: ReportMeasure, print = false): string {
+  // In print a long narrative goes over several rows, each starting with its measure's Ref and RAG (see
+  // narrativeChunks); on screen it is one row.
+  const [first = '', ...more] = m.narrative ? (print ? narrativeChunks(m.narrative) : [m.narrative]) : [];
+  const narrative = first ? renderNarrative(first) : '';
   const note = unreadableNote(m.unreadable);
   const unreadable = note ? `<p class="unreadable" role="note">${e(note)}</p>` : '';
   const differs = m.suggestedDot !== null && m.dot !== null && m.suggestedDot !== m.dot;
@@ -202,9 +209,22 @@ function measureRow(m: ReportMeasure): string {
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
-<td class="progress">${narrative}${unreadable}</td>
+<td class="progress">${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}<p class="approval">${e(m.agency)}. Approved ${e(m.approvedAt.slice(0, 10))} by ${e(m.approvedBy)} (version ${m.version})</p></td>
+</tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;
+}
+
+/** The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. */
+function continuedRow(m: ReportMeasure, chunk: string, after: string): string {
+  return `
+<tr class="continued">
+<th scope="row"><span class="again">${e(m.ref)}</span></th>
+<td></td>
+<td class="rag ${ragClass(m.rag)}"><span class="again">${ragLabel(m.rag)}</span></td>
+<td class="progress">${renderNarrative(chunk)}${after}</td>
+<td class="dot"></td>
+<td class="comments"></td>
 </tr>`;
 }
 
