@@ -12,6 +12,7 @@ import {
   SEVENOAKS_2019_20_RETURNS,
 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
+import { launchBrowser } from './support/browser.js';
 import { openCycle, projectionsSettled } from './support/reporting.js';
 
 type Measure = {
@@ -356,6 +357,40 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(JSON.stringify(res.body)).toMatch(/orientation/);
   });
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'reads at 320 px: the page does not scroll sideways, the measures and the NEET table scroll in their own boxes',
+    async () => {
+      const html = Buffer.from(await download(published('html'))).toString('utf8');
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
+        await page.route('**/*', (route) => route.abort());
+        await page.setContent(html, { waitUntil: 'load' });
+        const widths = (await page.evaluate(`(() => {
+          const box = document.querySelector('#measure-C3-tables .table-scroll');
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter((el) => !el.parentElement.closest('.table-scroll'))
+            .slice(0, 5)
+            .map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right));
+          return {
+            page: document.documentElement.scrollWidth,
+            viewport: document.documentElement.clientWidth,
+            box: box.clientWidth,
+            table: box.scrollWidth,
+            wide,
+          };
+        })()`)) as { page: number; viewport: number; box: number; table: number; wide: string[] };
+        expect(widths.wide).toEqual([]);
+        expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+        expect(widths.table).toBeGreaterThan(widths.box);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });
 
 function escape(text: string): string {

@@ -29,5 +29,5 @@ export async function mendOutline(pdf: Uint8Array, headings: readonly string[]):
     }
   };
   walk(outlines.lookupMaybe(PDFName.of('First'), PDFDict));
-  return mended === 0 ? pdf : doc.save({ updateFieldAppearances: false });
+  return mended === 0 ? pdf : doc.save({ updateFieldAppearances: false, useObjectStreams: false });
 }

@@ -32,6 +32,8 @@ h4 { font-size: 11pt; margin: 12px 0 4px; }
 h5 { font-size: 10pt; margin: 8px 0 2px; }
 p { margin: 0 0 6px; }
 ul, ol { margin: 0 0 6px; padding-left: 18px; }
+/* A content hash is one long word: on a narrow screen it breaks rather than widen the page. */
+code { overflow-wrap: anywhere; }
 .provenance { border-left: 6px solid #1d70b8; padding: 6px 10px; background: #f3f2f1; margin: 8px 0; }
 .headline-text { font-size: 14pt; font-weight: bold; margin: 12px 0 6px; }
 .rag-counts { list-style: none; padding: 0; display: flex; gap: 8px; flex-wrap: wrap; }
@@ -51,6 +53,8 @@ table.priorities { margin-bottom: 8px; } table.priorities th { width: 12%; white
    tabular figures, numbers kept on one line. */
 tr.measure-tables > td { padding: 4px 6px 8px; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
+/* Six columns need some width: on a narrow screen the measures scroll sideways in their box, not the page. */
+@media screen { table.measures { min-width: 720px; } }
 table.return-table { margin: 6px 0; font-size: 8.5pt; font-variant-numeric: tabular-nums;
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 table.return-table td.num, table.return-table th.num { white-space: nowrap; text-align: right; }
@@ -174,6 +178,7 @@ function themeSection(report: CycleReport, theme: ReportTheme, print: boolean): 
 ${theme.leadAgenciesLine ? `<p class="lead-agencies">${e(theme.leadAgenciesLine)}</p>` : ''}
 ${priorities}
 <p>The monitoring is based on the following agreed key success measures for the above priorities</p>
+<div class="table-scroll" role="region" aria-label="${e(theme.title)}: measures" tabindex="0">
 <table class="measures">
 <caption>${e(theme.heading)}</caption>
 <colgroup><col class="ref"><col class="measure"><col class="rag"><col class="progress"><col class="dot"><col class="comments"></colgroup>
@@ -182,6 +187,7 @@ ${priorities}
 ${rows.map((r) => r.html).join('\n') || '<tr><td colspan="6">No measures in this cycle.</td></tr>'}
 </tbody>
 </table>
+</div>
 </section>`;
 }
 
