@@ -361,12 +361,16 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
   (existsSync('/usr/bin/chromium') ? it : it.skip)(
     'reads at 320 px: the page does not scroll sideways, the measures and the NEET table scroll in their own boxes',
     async () => {
-      const html = Buffer.from(await download(published('html'))).toString('utf8');
       const browser = await launchBrowser();
       try {
-        const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
-        await page.route('**/*', (route) => route.abort());
-        await page.setContent(html, { waitUntil: 'load' });
+        // As served, under the report's own Content-Security-Policy: its style sheet must apply for any of this.
+        const context = await browser.newContext({
+          viewport: { width: 320, height: 640 },
+          extraHTTPHeaders: as.coordinator,
+        });
+        const page = await context.newPage();
+        const res = await page.goto(`${product.baseUrl}${published('html')}`);
+        expect(res?.status()).toBe(200);
         const widths = (await page.evaluate(`(() => {
           const box = document.querySelector('#measure-C3-tables .table-scroll');
           const wide = [...document.querySelectorAll('body *')]
@@ -380,8 +384,18 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
             box: box.clientWidth,
             table: box.scrollWidth,
             wide,
+            rag: getComputedStyle(document.querySelector('#measure-C3 td.rag')).backgroundColor,
           };
-        })()`)) as { page: number; viewport: number; box: number; table: number; wide: string[] };
+        })()`)) as {
+          page: number;
+          viewport: number;
+          box: number;
+          table: number;
+          wide: string[];
+          rag: string;
+        };
+        // Green, from the style sheet: the policy let it apply.
+        expect(widths.rag).toBe('rgb(0, 112, 60)');
         expect(widths.wide).toEqual([]);
         expect(widths.page).toBeLessThanOrEqual(widths.viewport);
         expect(widths.table).toBeGreaterThan(widths.box);

@@ -14,7 +14,7 @@ import {
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { reportHeadings } from '../report-formats/report-contents.js';
-import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
+import { renderReportHtml, reportHtmlPolicy, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { CycleReport } from './cycle-report.js';
 import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
@@ -120,6 +120,7 @@ export class CycleReportHttp {
         break;
       case 'html':
         body = renderReportHtml(report, provenance, { orientation });
+        response.setHeader('Content-Security-Policy', reportHtmlPolicy({ orientation }));
         break;
       case 'csv':
         body = renderReportCsv(report);

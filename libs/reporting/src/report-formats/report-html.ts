@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../../mail/src/index.js';
 import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
@@ -67,7 +68,8 @@ table.return-table tr.measure-id th { background: #ffffff; font-weight: normal; 
 .measure-id .ref { font-weight: bold; margin-right: 6px; }
 nav.contents ol { list-style: none; padding: 0; max-width: 900px; }
 nav.contents li { margin: 0 0 2px; }
-nav.contents a { display: flex; gap: 8px; color: inherit; }
+/* Each line is a link at least 24px high, so that a finger can choose one (WCAG 2.2 target size). */
+nav.contents a { display: flex; gap: 8px; color: inherit; min-height: 24px; align-items: center; }
 nav.contents .entry { flex: 1 1 auto; }
 nav.contents .page { flex: 0 0 3em; text-align: right; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
@@ -125,7 +127,7 @@ export function renderReportHtml(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(report.title)}</title>
-<style>@page { size: A4 ${layout.orientation ?? 'landscape'}; margin: 12mm; }${STYLE}</style>
+<style>${reportStyle(layout)}</style>
 </head>
 <body>
 <header>
@@ -148,6 +150,21 @@ ${appendices(report)}
 </body>
 </html>
 `;
+}
+
+/** The page's one style sheet, inline so that the HTML is one file (and Chromium prints it with no network). */
+export function reportStyle(layout: ReportLayout = {}): string {
+  return `@page { size: A4 ${layout.orientation ?? 'landscape'}; margin: 12mm; }${STYLE}`;
+}
+
+/**
+ * The Content-Security-Policy the report's HTML is served with. The service's own policy allows styles from its
+ * own origin only, which would leave the report's inline style sheet unapplied (no colours, no layout); this one
+ * allows exactly that sheet, by its hash, and nothing else: no scripts, no requests, no frames.
+ */
+export function reportHtmlPolicy(layout: ReportLayout = {}): string {
+  const hash = createHash('sha256').update(reportStyle(layout), 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
 function provenanceBlock(report: CycleReport, provenance: ReportProvenance): string {
