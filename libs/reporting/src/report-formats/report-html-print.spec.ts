@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { approved, reportInput } from '../testing/report-fixture.js';
 import { destinationPages, samePages } from './pdf-destinations.js';
 import { mendOutline } from './pdf-outline.js';
 import { reportContents, reportHeadings } from './report-contents.js';
-import { renderReportHtml } from './report-html.js';
+import { renderReportHtml, reportHtmlPolicy } from './report-html.js';
 
 const NEET = {
   caption: 'Table 1 NEET Not knowns',
@@ -79,6 +80,18 @@ describe('the report as HTML, laid out for print', () => {
     expect(second).toContain(
       `<a href="#${id}"><span class="entry">Safe Communities</span><span class="page"><span class="visually-hidden">page </span>7</span></a>`,
     );
+  });
+
+  it('is served with a policy that allows its own style sheet, by hash, and nothing else', () => {
+    for (const orientation of ['landscape', 'portrait'] as const) {
+      const html = renderReportHtml(report, {}, { orientation });
+      const sheet = /<style>([^]*?)<\/style>/.exec(html)![1];
+      const hash = createHash('sha256').update(sheet, 'utf8').digest('base64');
+      const policy = reportHtmlPolicy({ orientation });
+      expect(policy).toContain(`style-src 'sha256-${hash}'`);
+      expect(policy).toMatch(/^default-src 'none';/);
+      expect(policy).not.toMatch(/script-src|unsafe/);
+    }
   });
 
   it('lies on A4 landscape unless portrait is asked for', () => {
