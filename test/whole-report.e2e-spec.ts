@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -217,6 +217,7 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       portrait = join(dir, 'portrait.pdf');
       writeFileSync(portrait, Buffer.from(await download(`${published('pdf')}&orientation=portrait`)));
     }, 120_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     (hasChromium ? it : it.skip)('names in its contents the page each heading is really on', () => {
       const contents = pageText(landscape, 1, true);
