@@ -4,6 +4,7 @@ import { ChaseNowCommand } from '../../../chasing/src/index.js';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { PublishReportCommand } from '../../../reporting/src/index.js';
 import { CloseCycleCommand, ExtendAgencyDeadlineCommand } from '../../../returns/src/index.js';
+import { dateInWords } from '../date-input/date-input.js';
 import { Form } from './coordinator.js';
 
 export interface CycleActionContext {
@@ -40,7 +41,7 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
           form.reason ?? '',
         ),
       );
-      return `Deadline extended to ${form.dueDate}`;
+      return `Deadline extended to ${dateInWords(form.dueDate ?? '')}`;
     },
   ],
   [

@@ -1,4 +1,4 @@
-import { dateParts, parseDateInput } from './date-input.js';
+import { dateInputItems, dateParts, parseDateInput, postedDateParts, todayInLondon } from './date-input.js';
 
 describe('parseDateInput: the three boxes of a GOV.UK date input', () => {
   it('given a real date, when parsed, then it is a calendar date', () => {
@@ -75,5 +75,25 @@ describe('parseDateInput: the three boxes of a GOV.UK date input', () => {
   it('given a stored date, when shown again, then the boxes hold it without leading zeros', () => {
     expect(dateParts('2026-04-01')).toEqual({ day: '1', month: '4', year: '2026' });
     expect(dateParts(null)).toEqual({});
+  });
+});
+
+describe('the date question on a page', () => {
+  it('reads the three boxes a form posted, and shows them again with the wrong ones red', () => {
+    const parts = postedDateParts(
+      { 'dueDate-day': '31', 'dueDate-month': '4', 'dueDate-year': '2027' },
+      'dueDate',
+    );
+    expect(parts).toEqual({ day: '31', month: '4', year: '2027' });
+    expect(dateInputItems(parts, ['day'])).toEqual([
+      { name: 'day', value: '31', classes: 'govuk-input--width-2 govuk-input--error' },
+      { name: 'month', value: '4', classes: 'govuk-input--width-2' },
+      { name: 'year', value: '2027', classes: 'govuk-input--width-4' },
+    ]);
+  });
+
+  it('takes today in London, not UTC: just after midnight in British Summer Time it is already the next day', () => {
+    expect(todayInLondon(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(todayInLondon(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
   });
 });

@@ -89,3 +89,34 @@ function lowerFirst(text: string): string {
 function andList(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
+
+/** The three boxes of the date question `name` as a form posted them (GOV.UK names them name-day, ...). */
+export function postedDateParts(form: Record<string, string | undefined>, name: string): DateParts {
+  return { day: form[`${name}-day`], month: form[`${name}-month`], year: form[`${name}-year`] };
+}
+
+/** The items of govukDateInput showing what was typed, with the wrong boxes marked red. */
+export function dateInputItems(parts: DateParts, wrong: readonly DatePart[] = []) {
+  return (['day', 'month', 'year'] as const).map((part) => ({
+    name: part,
+    value: parts[part] ?? '',
+    classes: `govuk-input--width-${part === 'year' ? 4 : 2}${wrong.includes(part) ? ' govuk-input--error' : ''}`,
+  }));
+}
+
+/** Today's calendar date where the partnership is: a due date "in the past" means before this. */
+export function todayInLondon(now: Date): string {
+  return now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+}
+
+/** A calendar date as people say it: "23 December 2026". */
+export function dateInWords(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso)
+    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'Europe/London',
+      })
+    : iso;
+}
