@@ -240,6 +240,17 @@ describe('fuzzing every documented route (e2e)', () => {
     await ok('POST', '/cycles/fz-closed/close', as.coordinator, {});
     await ok('POST', '/cycles/fz-closed/publish', as.coordinator);
 
+    // Appendices of the open cycle with a case study in each, for the appendix routes' ids (a DELETE may take one).
+    for (const title of ['Partner Case Studies', 'Internships', 'Spare']) {
+      const appendix = (await ok('POST', '/cycles/fz-open/appendices', as.coordinator, { title })) as {
+        id: string;
+      };
+      await ok('POST', `/cycles/fz-open/appendices/${appendix.id}/case-studies`, as.coordinator, {
+        title: 'A study',
+        organisation: 'Kent Police',
+        sections: [{ heading: '', body: 'Text' }],
+      });
+    }
     const links = (await ok('GET', '/cycles/fz-open/links', as.coordinator)) as {
       links: { linkId: string }[];
     };
@@ -269,6 +280,8 @@ describe('fuzzing every documented route (e2e)', () => {
       linkId: links.links[0].linkId,
       tokenId: token.tokenId,
       email: spare,
+      appendixId: 'appendix-1',
+      caseStudyId: 'study-1',
     });
     Object.assign(routeIds, {
       'POST /cycles/{cycleId}/open': { cycleId: 'fz-drafted' },

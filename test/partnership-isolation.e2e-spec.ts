@@ -45,11 +45,18 @@ const SKIPPED: Record<string, string> = {
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
 const SKIPPED_UNDOCUMENTED: Record<string, string> = {
-  'GET /': "redirects to the caller's own start page",
+  'GET /': 'the start page, the same for everyone; redirects a signed-in caller to their own start page',
+  'GET /accessibility': 'the accessibility statement, the same for everyone',
+  'GET /privacy': 'the privacy notice, the same for everyone',
+  'GET /cookies': 'the cookies page, the same for everyone',
+  'GET /link/new': 'an empty form',
+  'POST /link/new':
+    'mails a new link only to the address typed, if registered; the same answer whoever it is (see start-and-links)',
   'GET /sign-in': 'the sign-in form',
   'POST /sign-in': "signs in to the caller's own account",
   'POST /sign-out': "ends the caller's own session",
-  'GET /l/{token}': 'the Continue page of a link: changes nothing, shows nothing but a button',
+  'GET /l/{token}':
+    "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
   'GET /api/docs-json': 'the OpenAPI document',
@@ -89,6 +96,9 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'GET', template: '/agency/returns/{returnId}' },
     { method: 'GET', template: '/agency/returns/{returnId}/check' },
     { method: 'GET', template: '/agency/returns/{returnId}/submitted' },
+    { method: 'GET', template: '/agency/returns/{returnId}/sent' },
+    { method: 'GET', template: '/agency/returns/{returnId}/sent/{version}' },
+    { method: 'POST', template: '/agency/returns/{returnId}/from-last-year', form: {} },
     {
       method: 'POST',
       template: '/agency/returns/{returnId}',
@@ -162,6 +172,19 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       action: 'reassign',
       form: { toAgencyId: 'kent-cc', reason: TEXT },
     },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/appendices' },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/appendices/{action}',
+      action: 'add',
+      form: { title: TEXT },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/cycles/{cycleId}/appendices/{action}',
+      action: 'remove-study',
+      form: { appendixId: 'appendix-1', caseStudyId: 'study-1' },
+    },
     // The operator's page of the event processors (OPERATOR_PARTNERSHIP is sevenoaks here).
     { method: 'GET', template: '/admin/processors' },
     {
@@ -220,6 +243,12 @@ function neverExisting(kind: string, value: string): string {
       return randomUUID();
     case 'email':
       return `nobody-${randomBytes(3).toString('hex')}@sevenoaks.example.org`;
+    case 'appendixId':
+      return 'appendix-999';
+    case 'caseStudyId':
+      return 'study-999';
+    case 'version':
+      return '9999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -253,7 +282,8 @@ function asForAnyId(answer: Answer, id: string): string {
   const forms = [id, encodeURIComponent(id)];
   if (id.includes('.')) forms.push(id.slice(0, id.indexOf('.')));
   let text = `${answer.status} ${answer.contentType?.split(';')[0] ?? ''} ${answer.location ?? ''}\n${answer.text}`;
-  for (const form of forms) text = text.split(form).join('{id}');
+  // A value as short as a version number ("2") is in any page ("<h2"): only ids long enough to be themselves.
+  for (const form of forms.filter((f) => f.length >= 3)) text = text.split(form).join('{id}');
   return text
     .replace(/(name="_csrf" value=")[^"]*/g, '$1{csrf}')
     .replace(/(nonce=")[^"]*/g, '$1{nonce}')
@@ -362,6 +392,15 @@ describe('partnership isolation (e2e)', () => {
     if (doc.paths['/cycles/{cycleId}/publish']) {
       await ok(call('POST', `/cycles/${closed}/publish`, as.coordinator));
     }
+    // An appendix of the open cycle holding a case study, both named with the canary.
+    await ok(call('POST', `/cycles/${open}/appendices`, as.coordinator, { title: `Appendix ${CANARY}` }));
+    await ok(
+      call('POST', `/cycles/${open}/appendices/appendix-1/case-studies`, as.coordinator, {
+        title: `Study ${CANARY}`,
+        organisation: 'Kent Police',
+        sections: [{ heading: '', body: CANARY }],
+      }),
+    );
     const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
     const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
     sevenoaksToken = (token.body as { token: string }).token;
@@ -373,6 +412,10 @@ describe('partnership isolation (e2e)', () => {
       linkId: [(links.body as { links: { linkId: string }[] }).links[0].linkId],
       tokenId: [(token.body as { tokenId: string }).tokenId],
       email: [STAFF.reviewer],
+      appendixId: ['appendix-1'],
+      caseStudyId: ['study-1'],
+      // The version the submitted and approved returns' submission made (requested, then submitted).
+      version: ['2'],
     });
     markers = [
       CANARY,

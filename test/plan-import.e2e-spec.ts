@@ -16,11 +16,12 @@ describe('plan import over HTTP (e2e)', () => {
   it('previews, imports, and re-imports an edited file as change events', async () => {
     const preview = await call('POST', '/plan/import', as.coordinator, { yaml, dryRun: true });
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ dryRun: true, eventCount: 90 });
+    // 73 events: the example carries only the 10 priorities the seed report lists (issue 12 point 5).
+    expect(preview.body).toMatchObject({ dryRun: true, eventCount: 73 });
     expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBeNull();
 
     const first = await call('POST', '/plan/import', as.coordinator, { yaml });
-    expect(first.body).toMatchObject({ dryRun: false, eventCount: 90 });
+    expect(first.body).toMatchObject({ dryRun: false, eventCount: 73 });
     const edited = yaml.replace(
       'text: 85% of actions in the Community Safety Partnership Strategy and action plan achieved each year',
       'text: 90% of actions in the Community Safety Partnership Strategy and action plan achieved each year',
@@ -28,9 +29,7 @@ describe('plan import over HTTP (e2e)', () => {
     expect(edited).not.toBe(yaml);
     const second = await call('POST', '/plan/import', as.coordinator, { yaml: edited });
     expect(second.body).toMatchObject({ eventCount: 1, changes: [{ type: 'MeasureChanged', count: 1 }] });
-    const events = await product.store.readStream('plan:sevenoaks-lsp:community-plan-2019-22', {
-      fromVersion: 59,
-    });
+    const events = await product.store.readStream('plan:sevenoaks-lsp:community-plan-2019-22');
     expect(events.at(-1)).toMatchObject({
       type: 'MeasureChanged',
       metadata: { actorRole: 'coordinator', reason: 'plan imported' },

@@ -270,7 +270,11 @@ describe('reports as at any time, and publishing (e2e)', () => {
       const [event] = (await product.store.readStream(`cycle:${y1}`)).filter(
         (e) => e.type === 'ReportPublished',
       );
-      expect(event.data).toEqual({ contentHash: first.contentHash, publishedAt: first.publishedAt });
+      expect(event.data).toEqual({
+        contentHash: first.contentHash,
+        publishedAt: first.publishedAt,
+        lastUpdatedDates: false,
+      });
       // It is the report as it was: S1's amendment in, S5 (submitted, not approved) still awaited.
       const report = JSON.parse(firstBody);
       expect(measure(report, 'S1')).toMatchObject({ narrative: 'Amended: 98% on target, Q4 included' });
@@ -296,7 +300,9 @@ describe('reports as at any time, and publishing (e2e)', () => {
       });
       expect(await latest.text()).toBe(firstBody);
       const html = await call('GET', `/cycles/${y1}/report?published=1&format=html`, as.coordinator);
-      expect(html.body).toContain('Published report, publication 1');
+      expect(html.body).toMatch(
+        /<p class="colophon">Publication 1, published \d{1,2} \w+ \d{4}\. Content hash: [0-9a-f]{64}<\/p>/,
+      );
       expect(html.body).toContain('Second lowest');
       expect(html.body).not.toContain('Revised: lowest in Kent');
 
@@ -342,6 +348,38 @@ describe('reports as at any time, and publishing (e2e)', () => {
       );
       expect(both.status).toBe(400);
       expect(both.body.errors).toEqual([expect.objectContaining({ field: 'published' })]);
+    });
+
+    it('prints when each measure was last updated only when the coordinator chooses it, and names the field of a bad choice', async () => {
+      const bad = await call('POST', `/cycles/${y1}/publish`, as.coordinator, { lastUpdatedDates: 'yes' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([
+        expect.objectContaining({ field: 'lastUpdatedDates', rule: 'isBoolean' }),
+      ]);
+      const undated = await fetch(`${product.baseUrl}/cycles/${y1}/report?published=latest&format=html`, {
+        headers: as.coordinator,
+      });
+      expect(await undated.text()).not.toContain('Last updated');
+
+      minutes(5);
+      const dated = await call('POST', `/cycles/${y1}/publish`, as.coordinator, { lastUpdatedDates: true });
+      expect(dated.status).toBe(201);
+      const events = (await product.store.readStream(`cycle:${y1}`)).filter(
+        (e) => e.type === 'ReportPublished',
+      );
+      expect(events.at(-1)?.data).toMatchObject({
+        lastUpdatedDates: true,
+        contentHash: dated.body.contentHash,
+      });
+      const json = (await call('GET', `/cycles/${y1}/report?published=latest`, as.coordinator)).body;
+      expect(measure(json, 'S2')).toMatchObject({
+        lastUpdated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
+      expect(measure(json, 'S2')).not.toHaveProperty('approvedBy');
+      const html = (await call('GET', `/cycles/${y1}/report?published=latest&format=html`, as.coordinator))
+        .body as string;
+      expect(html).toMatch(/<p class="approval">Last updated \d{1,2} \w+ \d{4}<\/p>/);
+      expect(html).not.toMatch(/@sevenoaks\.example\.org|\(version \d/);
     });
   });
 });

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import JSZip from 'jszip';
+import { importPlan } from '../libs/plan/src/index.js';
+import { DOCX_MAX_MEASURES } from '../libs/reporting/src/index.js';
+import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
 /**
@@ -72,7 +75,7 @@ describe('report formats and who sees them (e2e)', () => {
       );
       const html = await res.text();
       expect(html).toContain(
-        '<h1>Sevenoaks District Community Plan 2019-22 Monitoring Report: Year 1 2019/20 (April 2019 - March 2020)</h1>',
+        '<h1>Sevenoaks District Community Plan Annual Monitoring Report 2019/20</h1>\n<p class="partnership">Sevenoaks District Local Strategic Partnership</p>\n<p class="year-heading">Year 1 (April 2019 - March 2020)</p>',
       );
       expect(html).toContain('<td class="rag rag-green">Green</td>');
       expect(html).toContain('<ul>\n<li>Attending events<ul>\n<li>18 Task and Finish Groups</li>');
@@ -106,6 +109,115 @@ describe('report formats and who sees them (e2e)', () => {
     expect(measures.getCell('B2').value).toBe('S1');
     expect(measures.getCell('E2').value).toBe('Green');
   });
+
+  it('answers the CSV in parts: summary, appendices and case studies, each a file of its own', async () => {
+    const summary = await get(`/cycles/${cycleId}/report?format=csv&part=summary`);
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(summary.headers.get('content-disposition')).toBe(
+      `attachment; filename="sevenoaks-lsp-${cycleId}-report-summary.csv"`,
+    );
+    const lines = (await summary.text()).split('\r\n');
+    // fetch's text() takes the byte order mark away.
+    expect(lines[0]).toBe('Theme,Measures,Rated,Green,Amber,Red,Not rated,On target (%),Headline');
+    expect(lines).toContain('All themes,27,2,1,1,0,25,50,50% of measures on target');
+    for (const part of ['appendices', 'case-studies']) {
+      const res = await get(`/cycles/${cycleId}/report?format=csv&part=${part}`);
+      expect([part, res.status]).toEqual([part, 200]);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="sevenoaks-lsp-${cycleId}-report-${part}.csv"`,
+      );
+    }
+    for (const path of [
+      `/cycles/${cycleId}/report?format=xlsx&part=summary`,
+      `/cycles/${cycleId}/report?format=csv&part=everything`,
+    ]) {
+      const bad = await call('GET', path, as.coordinator);
+      expect([path, bad.status]).toEqual([path, 400]);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'part' })]);
+    }
+  });
+
+  it('answers DOCX as an attachment, now, as at an instant and by Accept', async () => {
+    const media = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    const asAt = new Date().toISOString();
+    for (const [path, headers, file] of [
+      [`/cycles/${cycleId}/report?format=docx`, as.coordinator, `sevenoaks-lsp-${cycleId}-report.docx`],
+      [
+        `/cycles/${cycleId}/report`,
+        { ...as.coordinator, accept: media },
+        `sevenoaks-lsp-${cycleId}-report.docx`,
+      ],
+      [
+        `/cycles/${cycleId}/report?format=docx&asAt=${asAt}`,
+        as.coordinator,
+        `sevenoaks-lsp-${cycleId}-report-as-at-${asAt.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}.docx`,
+      ],
+    ] as const) {
+      const res = await get(path, headers);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(res.headers.get('content-type')).toBe(media);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${file}"`);
+      const zip = await JSZip.loadAsync(await res.arrayBuffer());
+      const xml = await zip.file('word/document.xml')!.async('string');
+      expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+      expect(xml).toContain('>Attending events</w:t>');
+      expect(xml).toContain('>Parking teams continued enforcement</w:t>');
+      expect(xml).toMatch(/<w:shd [^>]*w:fill="00703C"[^>]*\/>[\s\S]{0,300}?>Green<\/w:t>/);
+    }
+    // An agency lead's Word report holds only their agency's measures, as every other format.
+    const lead = await get(`/cycles/${cycleId}/report?format=docx`, as.lead('sevenoaks-dc'));
+    const xml = await (
+      await JSZip.loadAsync(await lead.arrayBuffer())
+    )
+      .file('word/document.xml')!
+      .async('string');
+    expect(xml).toContain('>Parking teams continued enforcement</w:t>');
+    expect(xml).not.toContain('Attending events');
+  });
+
+  it('answers 422 naming format to a Word report of more measures than it is made for', async () => {
+    const base = sevenoaksPlan();
+    const [first, ...rest] = base.themes;
+    const measures = Array.from({ length: DOCX_MAX_MEASURES + 1 }, (_, i) => ({
+      ref: `X${i + 1}`,
+      text: `Measure X${i + 1}`,
+      leadAgency: first.leadAgencies[0],
+    }));
+    await importPlan(
+      product.store,
+      {
+        ...base,
+        plan: { ...base.plan, id: 'big-plan', title: 'Big Plan' },
+        themes: [{ ...first, measures }, ...rest],
+      },
+      { actorId: 'test', actorRole: 'coordinator', correlationId: 'test-import-big' },
+    );
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'big-plan',
+      cycleId: 'big-2019-20',
+      label: 'Big 2019/20',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    const big = drafted.body.id as string;
+    expect((await call('POST', `/cycles/${encodeURIComponent(big)}/open`, as.coordinator, {})).status).toBe(
+      200,
+    );
+    await projectionsSettled(product);
+    const res = await call('GET', `/cycles/${encodeURIComponent(big)}/report?format=docx`, as.coordinator);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'format', rule: 'docx-max-measures' }),
+    ]);
+    // The formats that stream still answer.
+    const xlsx = await get(`/cycles/${encodeURIComponent(big)}/report?format=xlsx`);
+    expect(xlsx.status).toBe(200);
+  }, 120_000);
 
   (existsSync('/usr/bin/chromium') ? it : it.skip)(
     'prints the HTML to a PDF with headless Chromium',
@@ -145,7 +257,7 @@ describe('report formats and who sees them (e2e)', () => {
     const res = await call('GET', `/cycles/${cycleId}/report`, { ...as.coordinator, accept: 'image/png' });
     expect(res.status).toBe(406);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const bad = await call('GET', `/cycles/${cycleId}/report?format=docx`, as.coordinator);
+    const bad = await call('GET', `/cycles/${cycleId}/report?format=odt`, as.coordinator);
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
   });

@@ -63,6 +63,11 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /health/ready': 'anyone',
   'GET /l/:token': 'anyone',
   'POST /l': 'anyone',
+  'GET /link/new': 'anyone',
+  'POST /link/new': 'anyone',
+  'GET /accessibility': 'anyone',
+  'GET /privacy': 'anyone',
+  'GET /cookies': 'anyone',
   'GET /auth/me': 'signed in',
 
   // Staff accounts and API tokens.
@@ -83,6 +88,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /cycles/:cycleId': 'signed in',
   'POST /cycles/:cycleId/open': 'coordinators',
   'POST /cycles/:cycleId/close': 'coordinators',
+  'PUT /cycles/:cycleId/report-headings': 'coordinators',
   'POST /cycles/:cycleId/agencies/:agencyId/extend': 'coordinators',
   'GET /cycles/:cycleId/links': 'coordinators',
   'POST /cycles/:cycleId/links/:linkId/revoke': 'coordinators',
@@ -108,6 +114,17 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /cycles/:cycleId/agencies/:agencyId/chase': 'coordinators',
 
   // Reports.
+  // A cycle's appendices: staff read them, only the coordinator changes them.
+  'GET /cycles/:cycleId/appendices': 'staff',
+  'POST /cycles/:cycleId/appendices': 'coordinators',
+  'PUT /cycles/:cycleId/appendices/:appendixId': 'coordinators',
+  'DELETE /cycles/:cycleId/appendices/:appendixId': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/move': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/case-studies': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/agency-case-studies': 'coordinators',
+  'PUT /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId': 'coordinators',
+  'DELETE /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId': 'coordinators',
+  'POST /cycles/:cycleId/appendices/:appendixId/case-studies/:caseStudyId/move': 'coordinators',
   'GET /cycles/:cycleId/report': 'signed in',
   'GET /cycles/:cycleId/status': 'signed in',
   'POST /cycles/:cycleId/publish': 'coordinators',
@@ -122,6 +139,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/cycles/:cycleId/chase-schedule': 'coordinators',
   'GET /coordinate/cycles/:cycleId/chases': 'coordinators',
   'POST /coordinate/cycles/:cycleId/:action': 'coordinators',
+  'GET /coordinate/cycles/:cycleId/appendices': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/appendices/:action': 'coordinators',
   'GET /coordinate/returns/:returnId': 'coordinators',
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',
@@ -140,6 +159,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /agency/returns/:returnId/check': 'agency leads',
   'POST /agency/returns/:returnId/submit': 'agency leads',
   'GET /agency/returns/:returnId/submitted': 'agency leads',
+  'GET /agency/returns/:returnId/sent': 'agency leads',
+  'GET /agency/returns/:returnId/sent/:version': 'agency leads',
+  'POST /agency/returns/:returnId/from-last-year': 'agency leads',
 
   // The operator's pages (each also asks that the coordinator's partnership runs the deployment).
   'GET /admin/processors': 'coordinators',
@@ -158,6 +180,7 @@ const SAMPLE: Record<string, string> = {
   tokenId: '00000000-0000-4000-8000-000000000000',
   token: 'no-such-token',
   action: 'no-such-action',
+  version: '1',
 };
 
 interface Route {

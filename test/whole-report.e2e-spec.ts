@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { narrativeText } from '../libs/reporting/src/index.js';
 import { renderNarrative } from '../libs/returns/src/index.js';
 import {
+  APPENDICES,
   NEET_TABLE,
   SEVENOAKS_2019_20_LEAD_AGENCIES,
   SEVENOAKS_2019_20_RETURNS,
@@ -152,7 +155,8 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       columns: true,
     }) as Record<string, string>[];
     const refColumn = Object.keys(csv[0]).find((k) => /^ref$/i.test(k))!;
-    expect(csv.map((row) => row[refColumn])).toEqual(refs);
+    // The publication's colophon is the last record, with no Ref.
+    expect(csv.map((row) => row[refColumn]).filter((ref) => ref !== '')).toEqual(refs);
 
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await download(published('xlsx')));
@@ -177,6 +181,383 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     },
     60_000,
   );
+
+  it('downloads the published DOCX with every measure in order, its words, every NEET figure and the headline', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
+    const zip = await JSZip.loadAsync(await download(published('docx')));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    // The measures in the seed's order: each Ref is the bold first cell of its row.
+    let from = 0;
+    for (const ref of refs) {
+      const at = xml.indexOf(`<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">${ref}</w:t>`, from);
+      expect([ref, at > from]).toEqual([ref, true]);
+      from = at;
+    }
+    // Every narrative's words, in order, with list markers left to Word's numbering.
+    const text = wordText(xml);
+    for (const ref of refs) {
+      const words = narrativeText(SEVENOAKS_2019_20_RETURNS[ref].narrative)
+        .replace(/^[ \t]*(?:•|\d+\.)[ \t]+/gm, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      expect([ref, text.includes(words)]).toEqual([ref, true]);
+    }
+    // Bullets are Word lists, sub-bullets one level down (S2 nests them, as the seed does).
+    expect(xml).toMatch(/<w:numPr><w:ilvl w:val="1"\/>/);
+    // The NEET table is a Word table of its own, every figure whole in a cell of it.
+    const neetAt = xml.indexOf(`>${escape(NEET_TABLE.caption)}</w:t>`);
+    expect(neetAt).toBeGreaterThan(xml.indexOf('>C3</w:t>'));
+    const neet = xml.slice(xml.lastIndexOf('<w:tbl>', neetAt), xml.indexOf('</w:tbl>', neetAt));
+    const cells = [...NEET_TABLE.header, ...NEET_TABLE.rows.flat()].filter((c) => c.trim() !== '');
+    for (const cell of cells)
+      expect([cell, neet.includes(`>${escape(cell).replace(/'/g, '&apos;')}</w:t>`)]).toEqual([cell, true]);
+    expect(text).toContain('96% of measures on target');
+    // Headings as Word styles: every theme and appendix a Heading 1, every case study a Heading 3.
+    const styled = (style: string) =>
+      [
+        ...xml.matchAll(
+          new RegExp(`<w:pStyle w:val="${style}"/>(?:(?!</w:p>).)*?<w:t[^>]*>([^<]*)</w:t>`, 'g'),
+        ),
+      ].map((m) => unescapeXml(m[1]));
+    expect(styled('Heading1')).toEqual([
+      'Summary',
+      ...report.themes.map((t) => t.heading),
+      ...report.appendices.map((a) => a.heading),
+    ]);
+    const studies = report.appendices.flatMap((a) =>
+      a.groups.flatMap((g) => g.caseStudies.map((c) => c.title)),
+    );
+    expect(studies.length).toBeGreaterThan(0);
+    expect(styled('Heading3')).toEqual(studies);
+    // What readers need, not the staff's workflow.
+    expect(text).not.toMatch(/@example\.|Suggested by the RAGs|\(version \d/);
+  }, 60_000);
+
+  it('gives the headline, the counts and the case studies in the published CSV and XLSX', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
+    const csv = async (part: string) =>
+      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
+        bom: true,
+        columns: true,
+      }) as Record<string, string>[];
+    const summary = await csv('summary');
+    expect(summary.map((r) => r.Theme)).toEqual([...report.themes.map((t) => t.title), 'All themes']);
+    expect(summary[summary.length - 1]).toEqual({
+      Theme: 'All themes',
+      Measures: '27',
+      Rated: '27',
+      Green: '26',
+      Amber: '1',
+      Red: '0',
+      'Not rated': '0',
+      'On target (%)': '96',
+      Headline: '96% of measures on target',
+    });
+    for (const [i, theme] of report.themes.entries())
+      expect([theme.title, summary[i].Green, summary[i].Amber, summary[i].Red]).toEqual([
+        theme.title,
+        String(theme.counts.green),
+        String(theme.counts.amber),
+        String(theme.counts.red),
+      ]);
+    const appendices = await csv('appendices');
+    expect(appendices.map((a) => a.Heading)).toEqual(report.appendices.map((a) => a.heading));
+    const studies = report.appendices.flatMap((a) =>
+      a.groups.flatMap((g) => g.caseStudies.map((c) => [a.heading, c.title, c.organisation])),
+    );
+    const rows = await csv('case-studies');
+    const inCsv = [
+      ...new Map(
+        rows.map((r) => [`${r.Appendix}|${r.Title}`, [r.Appendix, r.Title, r.Organisation]]),
+      ).values(),
+    ];
+    expect(inCsv).toEqual(studies);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const sheetRows = (name: string) => {
+      const out: unknown[][] = [];
+      book.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+      return out;
+    };
+    const sheet = sheetRows('Summary');
+    expect(sheet.some((r) => r[0] === '96% of measures on target')).toBe(true);
+    expect(sheet.find((r) => r[0] === 'All themes')).toEqual([
+      'All themes',
+      27,
+      27,
+      26,
+      1,
+      0,
+      0,
+      96,
+      '96% of measures on target',
+    ]);
+    expect(
+      sheetRows('Appendices')
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(report.appendices.map((a) => a.heading));
+    const inSheet = [
+      ...new Map(
+        sheetRows('Case studies')
+          .slice(1)
+          .map((r) => [`${r[0]}|${r[3]}`, [r[0], r[3], r[4]]]),
+      ).values(),
+    ];
+    expect(inSheet).toEqual(studies);
+  });
+
+  it('publishes what readers need and no staff member’s personal data, under the seed’s title and year heading, with one colophon line', async () => {
+    // Issue 12 points 2 and 4, in every published format.
+    const title = 'Sevenoaks District Community Plan Annual Monitoring Report 2019/20';
+    const year = 'Year 1 (April 2019 - March 2020)';
+    const colophon = /Publication 1, published \d{1,2} [A-Z][a-z]+ \d{4}\. Content hash: [0-9a-f]{64}/g;
+    const workflow =
+      /rita@sevenoaks|raj@sevenoaks|@sevenoaks\.example\.org|approvedBy|approvedAt|suggestedDot|"version"|\(version \d|\bVersion\b|Suggested by|SHA-256|Approved \d/;
+    const count = (text: string, what: string) => text.split(what).length - 1;
+
+    const json = Buffer.from(await download(published())).toString('utf8');
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    const csv = Buffer.from(await download(published('csv'))).toString('utf8');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const xlsx = book.worksheets
+      .flatMap((sheet) => sheet.getSheetValues().flat())
+      .map((v) => (v && typeof v === 'object' && 'richText' in v ? JSON.stringify(v) : String(v ?? '')))
+      .join('\n');
+    const formats: [string, string][] = [
+      ['json', json],
+      ['html', html],
+      ['csv', csv],
+      ['xlsx', xlsx],
+    ];
+    const docx = await JSZip.loadAsync(await download(published('docx')));
+    formats.push(['docx', wordText(await docx.file('word/document.xml')!.async('string'))]);
+    if (existsSync('/usr/bin/chromium')) {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-'));
+      writeFileSync(join(dir, 'report.pdf'), Buffer.from(await download(published('pdf'))));
+      formats.push(['pdf', execFileSync('pdftotext', [join(dir, 'report.pdf'), '-'], { encoding: 'utf8' })]);
+    }
+    for (const [format, text] of formats) {
+      expect([format, workflow.exec(text)?.[0] ?? null]).toEqual([format, null]);
+      // The JSON is the publication itself; every other format says which one it is, once.
+      if (format !== 'json') expect([format, text.match(colophon)?.length]).toEqual([format, 1]);
+    }
+    const report = JSON.parse(json);
+    expect([report.title, report.yearHeading]).toEqual([title, year]);
+    const themes = report.themes.length;
+
+    // The title once in the body, on the cover (the HTML's head names it too, for the browser's tab and the
+    // PDF's metadata, and the PDF's running footer on every page); the year heading once on the cover and over
+    // each theme's progress column, as the seed prints it; the period never twice in a row, and the old
+    // "Year 1 2019/20" heading nowhere.
+    const body = html.slice(html.indexOf('<body>'));
+    expect(count(body, title)).toBe(1);
+    expect(count(body.slice(0, body.indexOf('</header>')), year)).toBe(1);
+    expect(count(body, year)).toBe(1 + themes);
+    const pdf = formats.find(([f]) => f === 'pdf')?.[1];
+    if (pdf) {
+      const cover = pdf.split('\f')[0].replace(/\s+/g, ' ');
+      expect(cover).toContain(title);
+      expect(count(cover, year)).toBe(1);
+      expect(count(pdf.replace(/\s+/g, ' '), year)).toBeGreaterThanOrEqual(1 + themes);
+    }
+    for (const [format, text] of [['html', body], ...(pdf ? [['pdf', pdf]] : [])]) {
+      expect([
+        format,
+        /\(April 2019 - March 2020\)\s*\(April 2019 - March 2020\)|Year 1 2019\/20/.test(text),
+      ]).toEqual([format, false]);
+    }
+
+    // The staff's working view keeps the workflow.
+    const live = (
+      await call('GET', `/cycles/${encodeURIComponent(cycleId)}/report?format=html`, as.coordinator)
+    ).body as string;
+    expect(live).toMatch(/Approved \d{4}-\d{2}-\d{2} by r(ita|aj)@sevenoaks\.example\.org \(version \d+\)/);
+  });
+
+  it('publishes again with both of the seed’s appendices, entered by the coordinator, word for word', async () => {
+    const base = `/cycles/${encodeURIComponent(cycleId)}/appendices`;
+    let version = (await call('GET', base, as.coordinator)).body.version as number;
+    const send = async (path: string, body: unknown): Promise<string> => {
+      const res = await call(
+        'POST',
+        `${base}${path}`,
+        { ...as.coordinator, 'if-match': `"${version}"` },
+        body,
+      );
+      expect([path, res.status, res.body.errors]).toEqual([path, 201, undefined]);
+      version = res.body.version;
+      return res.body.id;
+    };
+    for (const appendix of APPENDICES) {
+      const appendixId = await send('', { title: appendix.title, introduction: appendix.introduction });
+      for (const study of appendix.caseStudies) {
+        await send(`/${appendixId}/case-studies`, {
+          title: study.title,
+          organisation: study.organisation,
+          author: study.author ?? null,
+          measureRef: study.measureRef,
+          themeId: study.themeId,
+          // The seed's own theme headings ("Healthy Communities" over the Healthy Environment theme's study).
+          groupHeading: study.theme,
+          sections: study.sections,
+        });
+      }
+    }
+    const again = await call('POST', `/cycles/${encodeURIComponent(cycleId)}/publish`, as.coordinator);
+    expect(again.status).toBe(201);
+
+    const report = (await call('GET', published(), as.coordinator)).body;
+    type Group = { title: string | null; caseStudies: { title: string }[] };
+    expect(report.appendices.map((a: { heading: string }) => a.heading)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Appendix 2 - Supported Internship Case Studies',
+    ]);
+    const [partners, interns] = report.appendices;
+    // Nine partner studies under the seed's theme headings, in the seed's order; the interns' under none.
+    const byHeading = (groups: Group[]) => groups.map((g) => [g.title, g.caseStudies.map((c) => c.title)]);
+    const expected = (caseStudies: (typeof APPENDICES)[number]['caseStudies']) =>
+      caseStudies.reduce<[string | null, string[]][]>((groups, c) => {
+        const last = groups[groups.length - 1];
+        if (last && last[0] === c.theme) last[1].push(c.title);
+        else groups.push([c.theme, [c.title]]);
+        return groups;
+      }, []);
+    expect(byHeading(partners.groups)).toEqual(expected(APPENDICES[0].caseStudies));
+    expect(partners.groups.map((g: Group) => g.title)).toEqual([
+      'Safe Communities',
+      'Caring Communities',
+      'Green Environment',
+      'Healthy Communities',
+      'Dynamic Economy',
+      'Sustainable Communities',
+    ]);
+    expect(byHeading(interns.groups)).toEqual([[null, APPENDICES[1].caseStudies.map((c) => c.title)]]);
+    expect(interns.introduction).toBe(APPENDICES[1].introduction);
+    const printed = [...partners.groups, ...interns.groups].flatMap(
+      (g: { caseStudies: unknown[] }) => g.caseStudies,
+    );
+    expect(printed).toEqual(
+      APPENDICES.flatMap((a) => a.caseStudies).map((c) => ({
+        measureRef: c.measureRef,
+        agencyId: null,
+        title: c.title,
+        organisation: c.organisation,
+        author: c.author ?? null,
+        sections: c.sections.map((s) => ({ ...s, bodyHtml: renderNarrative(s.body) })),
+      })),
+    );
+
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    let from = html.indexOf('<h2>Appendix 1 - Partner Case Studies</h2>');
+    expect(from).toBeGreaterThan(0);
+    const next = (text: string) => {
+      const at = html.indexOf(text, from);
+      expect([text.slice(0, 80), at >= from]).toEqual([text.slice(0, 80), true]);
+      from = at;
+    };
+    for (const appendix of APPENDICES) {
+      next(`<h2>${escape(`Appendix ${APPENDICES.indexOf(appendix) + 1} - ${appendix.title}`)}</h2>`);
+      if (appendix.introduction) next(renderNarrative(appendix.introduction));
+      let heading: string | null = null;
+      for (const study of appendix.caseStudies) {
+        if (study.theme && study.theme !== heading) next(`<h3>${escape(study.theme)}</h3>`);
+        heading = study.theme;
+        next(`<h4>${escape(study.title)}</h4>`);
+        next(escape([study.organisation, study.author].filter(Boolean).join(' - ')));
+        // The measure as a reference to its row, not folded into the attribution.
+        if (study.measureRef) next(`Measure <a href="#measure-${study.measureRef}">${study.measureRef}</a>`);
+        for (const section of study.sections) {
+          if (section.heading) next(`<h5>${escape(section.heading)}</h5>`);
+          next(renderNarrative(section.body));
+        }
+      }
+    }
+  }, 60_000);
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'prints both appendices in the republished PDF, and lists their studies in the XLSX',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-appendices-'));
+      const file = join(dir, 'report.pdf');
+      writeFileSync(file, Buffer.from(await download(published('pdf'))));
+      // Without -layout: a heading or title that wraps still reads as one run of words.
+      const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+      const text = words(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }));
+      const headings = [
+        'Appendix 1 - Partner Case Studies',
+        'Appendix 2 - Supported Internship Case Studies',
+      ];
+      let from = 0;
+      for (const line of [
+        headings[0],
+        ...APPENDICES[0].caseStudies.map((c) => c.title),
+        headings[1],
+        ...APPENDICES[1].caseStudies.map((c) => c.title),
+      ]) {
+        const at = text.indexOf(words(line), from);
+        expect([line, at >= from]).toEqual([line, true]);
+        from = at;
+      }
+
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await download(published('xlsx')));
+      const cells: string[] = [];
+      book.eachSheet((sheet) =>
+        sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))),
+      );
+      for (const study of APPENDICES.flatMap((a) => a.caseStudies)) expect(cells).toContain(study.title);
+    },
+    60_000,
+  );
+
+  it('carries both appendices into the republished DOCX and the CSV parts, with attribution and measure', async () => {
+    const xml = await (
+      await JSZip.loadAsync(await download(published('docx')))
+    )
+      .file('word/document.xml')!
+      .async('string');
+    // Word splits text into runs: compare the words of the document, not its markup.
+    const words = xml
+      .replace(/<w:p[ >]/g, '\n$&')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'");
+    let from = 0;
+    for (const line of [
+      'Appendix 1 - Partner Case Studies',
+      ...APPENDICES[0].caseStudies.map((c) => c.title),
+      'Appendix 2 - Supported Internship Case Studies',
+      ...APPENDICES[1].caseStudies.map((c) => c.title),
+    ]) {
+      const at = words.indexOf(line, from);
+      expect([line, at >= from]).toEqual([line, true]);
+      from = at;
+    }
+
+    const csv = async (part: string) =>
+      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
+        bom: true,
+        columns: true,
+      }) as Record<string, string>[];
+    expect((await csv('appendices')).map((r) => [r.Heading, r['Case studies']])).toEqual([
+      ['Appendix 1 - Partner Case Studies', '9'],
+      ['Appendix 2 - Supported Internship Case Studies', '3'],
+    ]);
+    const rows = await csv('case-studies');
+    const studies = [...new Map(rows.map((r) => [r.Title, [r.Measure, r.Organisation, r.Author]])).entries()];
+    expect(studies).toEqual(
+      APPENDICES.flatMap((a) => a.caseStudies).map((c) => [
+        c.title,
+        [c.measureRef ?? '', c.organisation, c.author ?? ''],
+      ]),
+    );
+  });
 });
 
 function escape(text: string): string {
@@ -186,4 +567,31 @@ function escape(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+type PublishedShape = {
+  themes: { title: string; heading: string; counts: { green: number; amber: number; red: number } }[];
+  appendices: {
+    heading: string;
+    groups: { caseStudies: { title: string; organisation: string }[] }[];
+  }[];
+};
+
+/** A Word document's text as a reader sees it: paragraphs, cells and line breaks as spaces, entities read. */
+function wordText(xml: string): string {
+  return unescapeXml(
+    xml
+      .replace(/<w:br\/>|<w:tab\/>|<\/w:p>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/\s+/g, ' '),
+  );
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

@@ -112,8 +112,9 @@ describe('agency lead in the browser (e2e)', () => {
     const anonymous = await browser.newContext();
     const visitor = await anonymous.newPage();
     await visitor.goto(`${product.baseUrl}/l/${'x'.repeat(43)}`);
-    await visitor.getByRole('button', { name: 'Continue' }).click();
+    // The landing page itself says so: no Continue to a dead end.
     expect(await visitor.textContent('h1')).toBe('This link is not recognised');
+    expect(await visitor.getByRole('button', { name: 'Continue' }).count()).toBe(0);
     await checkPage(visitor, '08-link-not-recognised');
     await anonymous.close();
 
@@ -138,10 +139,15 @@ describe('agency lead in the browser (e2e)', () => {
     await noScript.close();
   });
 
-  it('sends a person without a session to sign in, with a page that says what to do', async () => {
+  it('tells a person without a session on an agency page to use their emailed link, not the staff sign-in', async () => {
     const anonymous = await browser.newContext();
     const fresh = await anonymous.newPage();
     await fresh.goto(`${product.baseUrl}/agency/cycles/${cycleId}`);
+    expect(fresh.url()).not.toContain('/sign-in');
+    expect(await fresh.textContent('h1')).toBe('Your session has ended');
+    expect(await fresh.textContent('main')).toContain('click the link in the most recent email');
+    await checkPage(fresh, '07-session-ended');
+    await fresh.goto(`${product.baseUrl}/review`);
     expect(fresh.url()).toContain('/sign-in');
     await checkPage(fresh, '07-sign-in');
     await anonymous.close();

@@ -138,9 +138,11 @@ describe('the whole journey in the browser (e2e)', () => {
 
     // The coordinator sees the history, closes the cycle and downloads the report.
     await coordinator.goto(`${product.baseUrl}/coordinate/returns/${cycleId}.S1`);
-    const history = await coordinator.textContent('ol.govuk-list');
-    expect(history).toContain('ReturnSentBack');
-    expect(history).toContain('Please add the percentage on target.');
+    const history = await coordinator.textContent('.app-history');
+    // In words (issue 13 point 8): what, with the reason, and who by name, never an event type or an email.
+    expect(history).toContain('Sent back: Please add the percentage on target.');
+    expect(history).toContain('Sevenoaks District Community Safety Partnership');
+    expect(history).not.toMatch(/ReturnSentBack|@/);
     await checkPage(coordinator, 'j07-return-history');
     await coordinator.goto(`${product.baseUrl}/coordinate/cycles/${cycleId}`);
     await coordinator.locator('summary', { hasText: 'Close the cycle' }).click();

@@ -52,6 +52,7 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthMiddleware).forRoutes('*path');
+    // '{*path}', not '*path': the root too, so that `/` knows who is signed in.
+    consumer.apply(AuthMiddleware).forRoutes('{*path}');
   }
 }

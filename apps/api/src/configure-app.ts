@@ -7,7 +7,7 @@ import { configureWeb, csrf } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
-  ProblemDetailsFilter,
+  PageErrorFilter,
   problemValidationPipe,
   refuseDeepJson,
   rejectHostileInput,
@@ -36,7 +36,8 @@ export function configureApi(app: INestApplication): INestApplication {
   });
   // No write from another origin: see csrf.ts.
   app.use(protect);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.
+  app.useGlobalFilters(new PageErrorFilter());
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

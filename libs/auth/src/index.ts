@@ -14,3 +14,5 @@ export * from './throttle/throttle-rules.js';
 export * from './staff/staff-account.entity.js';
 export * from './tokens/api-token.entity.js';
 export * from './sessions/session.entity.js';
+export * from './staff/staff-names.query.js';
+export * from './request-new-link/request-new-link.service.js';

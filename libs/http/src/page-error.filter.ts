@@ -23,14 +23,14 @@ export function errorPageFor(exception: unknown): ErrorPage {
         : exception instanceof HttpException
           ? exception.getStatus()
           : 500;
+  // A link that no longer works: say why, and offer a new one (the form on the new-link page).
+  const newLink = { href: '/link/new', text: 'Get a new link' };
   if (code === 'link-expired') {
     return {
       status,
       title: 'This link has expired',
-      paragraphs: [
-        'The monitoring cycle it was for has closed, so its returns can no longer be changed.',
-        'If you still need to send something, reply to the email the link came in and the coordinator will help.',
-      ],
+      paragraphs: ['The monitoring cycle it was for has closed, so its returns can no longer be changed.'],
+      next: newLink,
     };
   }
   if (code === 'link-revoked') {
@@ -39,8 +39,16 @@ export function errorPageFor(exception: unknown): ErrorPage {
       title: 'This link has been replaced',
       paragraphs: [
         'The coordinator has withdrawn this link, usually because a newer one was sent. Use the link in your most recent email.',
-        'If you cannot find it, reply to the email and ask for a new link.',
       ],
+      next: newLink,
+    };
+  }
+  if (code === 'link-used' || code === 'link-lapsed') {
+    return {
+      status,
+      title: code === 'link-used' ? 'This link has already been used' : 'This link has expired',
+      paragraphs: [exception instanceof Error ? exception.message : ''],
+      next: newLink,
     };
   }
   if (code === 'link-not-found') {
@@ -112,6 +120,22 @@ export function errorPageFor(exception: unknown): ErrorPage {
   }
 }
 
+const AGENCY_PAGES = /^\/agency(\/|$)/i;
+/** Form fields that are the page's machinery, not what a person typed. */
+const MACHINERY = new Set(['_csrf', 'version', 'action']);
+
+/** The text fields of a posted form, by name, blank ones left out. */
+function typedFields(body: unknown): { name: string; text: string }[] {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body as Record<string, unknown>).flatMap(([name, value]) =>
+    MACHINERY.has(name)
+      ? []
+      : (Array.isArray(value) ? value : [value]).flatMap((text) =>
+          typeof text === 'string' && text.trim() ? [{ name, text }] : [],
+        ),
+  );
+}
+
 /**
  * Pages answer errors with a page; API clients asking for JSON still get problem+json. It lives at the HTTP edge
  * (not in libs/web) because controllers of every feature use it; the page it renders, `pages/error`, is one of
@@ -125,7 +149,17 @@ export class PageErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (req.accepts(['json', 'html']) !== 'html') return this.problems.catch(exception, host);
+    // A response already under way (a download that failed half way) can only be logged and ended.
+    if (req.accepts(['json', 'html']) !== 'html' || res.headersSent)
+      return this.problems.catch(exception, host);
+    if (exception instanceof HttpException && exception.getStatus() === 401 && AGENCY_PAGES.test(req.path)) {
+      // An agency lead's session ran out (or the link was never opened here): staff sign-in is no help to them.
+      // Whatever they had typed comes back on the page, to copy into the form once a new link is opened.
+      return res.status(401).render('pages/agency/session-ended', {
+        title: 'Your session has ended',
+        typed: typedFields(req.body),
+      });
+    }
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
       // Back to this page once signed in (a link to a return, say).
       return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);

@@ -11,6 +11,8 @@ export * from './project-return/project-return.js';
 export * from './publish-report/publish-report.command.js';
 export * from './report-formats/narrative-text.js';
 export * from './report-formats/report-csv.js';
+export * from './report-formats/report-docx.js';
+export * from './report-formats/report-parts.js';
 export * from './report-formats/report-rows.js';
 export * from './reporting-lock/reporting-lock.js';
 export * from './reporting.module.js';

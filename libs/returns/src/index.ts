@@ -1,8 +1,14 @@
 // The door of libs/returns, the only way in for other libs, apps, scripts, benchmarks and tests:
 // cycles and returns: their rules, events and state, the commands, the Nest module with their controllers.
 export * from './migrations.js';
+export * from './appendices/appendices.decide.js';
+export * from './appendices/appendices.events.js';
+export * from './appendices/appendices.repository.js';
+export * from './appendices/appendices.state.js';
 export * from './approve-return/approve-return.command.js';
+export * from './change-appendices/change-appendices.command.js';
 export * from './close-cycle/close-cycle.command.js';
+export * from './set-report-headings/set-report-headings.command.js';
 export * from './command-http.js';
 export * from './cycle/cycle.decide.js';
 export * from './cycle/cycle.events.js';
@@ -15,6 +21,7 @@ export * from './diff-return/return-diff.js';
 export * from './draft-cycle/draft-cycle.command.js';
 export * from './extend-agency-deadline/extend-agency-deadline.command.js';
 export * from './extend-deadline/extend-deadline.command.js';
+export * from './get-appendices/get-appendices.query.js';
 export * from './get-cycle/get-cycle.query.js';
 export * from './get-plan/get-plan.query.js';
 export * from './get-plan/plan-view.js';

@@ -3,9 +3,16 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IdempotencyModule } from '../../http/src/index.js';
 import { PlanRepository } from '../../plan/src/index.js';
+import { AppendicesRepository } from './appendices/appendices.repository.js';
+import { ChangeAppendicesHandler } from './change-appendices/change-appendices.handler.js';
+import { ChangeAppendicesHttp } from './change-appendices/change-appendices.http.js';
+import { GetAppendicesHttp } from './get-appendices/get-appendices.http.js';
+import { GetAppendices } from './get-appendices/get-appendices.query.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
+import { SetReportHeadingsHandler } from './set-report-headings/set-report-headings.handler.js';
+import { SetReportHeadingsHttp } from './set-report-headings/set-report-headings.http.js';
 import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
 import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
@@ -55,6 +62,7 @@ const READ_SIDE = [
   ListAgencies,
   GetPlan,
   PreviousApproved,
+  GetAppendices,
 ];
 
 @Module({
@@ -63,6 +71,7 @@ const READ_SIDE = [
     DraftCycleHttp,
     OpenCycleHttp,
     CloseCycleHttp,
+    SetReportHeadingsHttp,
     ExtendAgencyDeadlineHttp,
     GetPlanHttp,
     ListAgenciesHttp,
@@ -76,6 +85,8 @@ const READ_SIDE = [
     ExtendDeadlineHttp,
     ReassignReturnHttp,
     WithdrawReturnHttp,
+    GetAppendicesHttp,
+    ChangeAppendicesHttp,
   ],
   providers: [
     PlanRepository,
@@ -98,7 +109,18 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    SetReportHeadingsHandler,
+    AppendicesRepository,
+    ChangeAppendicesHandler,
   ],
-  exports: [CycleRepository, ReturnRepository, PlanRepository, PartnershipIndex, CycleNames, ...READ_SIDE],
+  exports: [
+    AppendicesRepository,
+    CycleRepository,
+    ReturnRepository,
+    PlanRepository,
+    PartnershipIndex,
+    CycleNames,
+    ...READ_SIDE,
+  ],
 })
 export class ReturnsModule {}

@@ -3,15 +3,19 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, DomainError } from '../../kernel/src/index.js';
+import { ConcurrencyError } from '../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import {
+  LiveCycle,
   ReturnView,
   renderNarrative,
   ReturnContent,
   SaveReturnDraftCommand,
   SubmitReturnCommand,
 } from '../../returns/src/index.js';
-import { AgencyReturns } from './agency-returns/agency-returns.query.js';
+import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.query.js';
+import { ReturnHistory } from './return-history/return-history.query.js';
+import { timeInWords } from './return-history/history-words.js';
 import {
   caseStudyText,
   contentFromForm,
@@ -20,6 +24,9 @@ import {
   ReturnFormBody,
   tableText,
 } from './return-form.js';
+
+/** The statuses in which the lead's return has been sent and is no longer theirs to change. */
+const SENT = new Set(['submitted', 'approved']);
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   requested: { text: 'Not started', classes: 'govuk-tag--blue' },
@@ -38,6 +45,7 @@ export class AgencyPages {
   constructor(
     @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReturnHistory) private readonly history: ReturnHistory,
   ) {}
 
   @Get('cycles/:cycleId')
@@ -47,7 +55,8 @@ export class AgencyPages {
     const { agencyName, returns } = await this.agencyReturns.taskList(cycle, agencyId);
     const items = returns.map(({ view: v, measureText }) => ({
       title: { text: `${v.measureRef}: ${measureText}` },
-      href: `/agency/returns/${encodeURIComponent(v.returnId)}`,
+      // What was sent opens read-only; a return still being written opens its form.
+      href: `/agency/returns/${encodeURIComponent(v.returnId)}${SENT.has(v.status) ? '/sent' : ''}`,
       hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
       status: { tag: STATUS_TAGS[v.status] },
     }));
@@ -64,14 +73,61 @@ export class AgencyPages {
   async form(
     @Param('returnId') returnId: string,
     @Query('saved') saved: string | undefined,
+    @Query('copied') copied: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const { view, measureText } = await this.load(returnId, actor);
+    const loaded = await this.load(returnId, actor);
+    const { view, cycle } = loaded;
+    // Only a return not started yet is offered last cycle's: copying over a draft would lose what was typed.
+    const lastYear =
+      view.status === 'requested' && mayChange(view, cycle)
+        ? await this.agencyReturns.lastCycleApproved(actor, cycle, view.measureRef)
+        : null;
     res.render(
       'pages/agency/return-form',
-      this.formModel(view, measureText, view.content, { saved: saved === '1' }),
+      this.formModel(loaded, view.content, {
+        saved: saved === '1',
+        copied: copied === '1',
+        lastYearLabel: lastYear?.label ?? null,
+        notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
+      }),
     );
+  }
+
+  /** Starts a return from the same measure's approved return of last cycle, as a draft the lead then edits. */
+  @Post('returns/:returnId/from-last-year')
+  async fromLastYear(
+    @Param('returnId') returnId: string,
+    @Body() body: { version?: string },
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const { view, cycle } = await this.load(returnId, actor);
+    const previous = await this.agencyReturns.lastCycleApproved(actor, cycle, view.measureRef);
+    if (!previous) {
+      throw new DomainError(
+        'no-earlier-return',
+        'There is no approved return for this measure in an earlier cycle to start from',
+        'not-found',
+      );
+    }
+    if (view.status !== 'requested') {
+      throw new DomainError(
+        'return-started',
+        'This return has already been started, so last cycle’s was not copied over it. Nothing was changed.',
+        'conflict',
+      );
+    }
+    await this.commands.execute(
+      new SaveReturnDraftCommand(
+        { actor, correlationId, expectedVersion: formVersion(body.version) },
+        returnId,
+        previous.content,
+      ),
+    );
+    res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}?copied=1`);
   }
 
   @Post('returns/:returnId')
@@ -82,24 +138,31 @@ export class AgencyPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const { view, measureText } = await this.load(returnId, actor);
+    const loaded = await this.load(returnId, actor);
     const content = contentFromForm(body);
     const errors = await formErrors(content);
     if (errors.length > 0 || body.action === 'preview') {
-      return res
-        .status(errors.length > 0 ? 400 : 200)
-        .render(
-          'pages/agency/return-form',
-          this.formModel(view, measureText, content, { errors, preview: body.action === 'preview' }),
-        );
+      return res.status(errors.length > 0 ? 400 : 200).render(
+        'pages/agency/return-form',
+        this.formModel(loaded, content, {
+          errors,
+          preview: body.action === 'preview',
+          version: formVersion(body.version),
+        }),
+      );
     }
-    await this.commands.execute(
-      new SaveReturnDraftCommand(
-        { actor, correlationId, expectedVersion: formVersion(body.version) },
-        returnId,
-        content,
-      ),
-    );
+    try {
+      await this.commands.execute(
+        new SaveReturnDraftCommand(
+          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          returnId,
+          content,
+        ),
+      );
+    } catch (error) {
+      if (!refusedForNow(error)) throw error;
+      return this.notSaved(res, actor, returnId, content);
+    }
     const path = `/agency/returns/${encodeURIComponent(returnId)}`;
     res.redirect(303, body.action === 'continue' ? `${path}/check` : `${path}?saved=1`);
   }
@@ -107,6 +170,11 @@ export class AgencyPages {
   @Get('returns/:returnId/check')
   async check(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const { view, measureText } = await this.load(returnId, actor);
+    res.render('pages/agency/check', this.checkModel(view, measureText));
+  }
+
+  private checkModel(view: ReturnView, measureText: string, notice?: Notice) {
+    const returnId = view.returnId;
     const missing = [
       ...(view.content.rag
         ? []
@@ -120,13 +188,14 @@ export class AgencyPages {
             },
           ]),
     ];
-    res.render('pages/agency/check', {
+    return {
       title: 'Check your return before you submit it',
       view,
       measureText,
       missing,
+      notice,
       backLink: `/agency/returns/${encodeURIComponent(returnId)}`,
-    });
+    };
   }
 
   @Post('returns/:returnId/submit')
@@ -138,9 +207,17 @@ export class AgencyPages {
     @Res() res: Response,
   ) {
     await this.load(returnId, actor);
-    await this.commands.execute(
-      new SubmitReturnCommand({ actor, correlationId, expectedVersion: formVersion(body.version) }, returnId),
-    );
+    try {
+      await this.commands.execute(
+        new SubmitReturnCommand(
+          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          returnId,
+        ),
+      );
+    } catch (error) {
+      if (!refusedForNow(error)) throw error;
+      return this.notSubmitted(res, actor, returnId);
+    }
     res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}/submitted`);
   }
 
@@ -148,6 +225,138 @@ export class AgencyPages {
   async submitted(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const { view, measureText } = await this.load(returnId, actor);
     res.render('pages/agency/submitted', { title: 'Return submitted', view, measureText });
+  }
+
+  /** The return as the lead last sent it, read-only, with its history. */
+  @Get('returns/:returnId/sent')
+  async lastSent(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
+    await this.sent(returnId, undefined, actor, res);
+  }
+
+  /** One version the lead sent (each submission makes one), read-only. */
+  @Get('returns/:returnId/sent/:version')
+  async sentVersion(
+    @Param('returnId') returnId: string,
+    @Param('version') version: string,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    await this.sent(returnId, version, actor, res);
+  }
+
+  private async sent(returnId: string, version: string | undefined, actor: Actor, res: Response) {
+    const { view, measureText, cycle, agencyName } = await this.load(returnId, actor);
+    const versions = sentVersions(view);
+    const chosen =
+      version === undefined ? versions.at(-1) : versions.find((v) => String(v.version) === version);
+    if (!chosen) {
+      throw new DomainError(
+        'sent-version-not-found',
+        version === undefined
+          ? 'This return has not been sent yet'
+          : 'No such version of this return was sent',
+        'not-found',
+      );
+    }
+    const path = `/agency/returns/${encodeURIComponent(returnId)}`;
+    const sentAt = new Set(versions.map((v) => v.version));
+    const history = (await this.history.of(view, cycle)).map((line) => ({
+      ...line,
+      href:
+        sentAt.has(line.version) && line.version !== chosen.version ? `${path}/sent/${line.version}` : null,
+    }));
+    res.render('pages/agency/sent', {
+      title: `${view.measureRef}: your return as sent`,
+      view,
+      measureText,
+      agencyName,
+      cycle,
+      chosen: { ...chosen, when: timeInWords(chosen.at) },
+      latest: chosen === versions.at(-1),
+      narrativeHtml: chosen.content.narrative ? renderNarrative(chosen.content.narrative) : null,
+      status: STATUS_TAGS[view.status],
+      editable: mayChange(view, cycle),
+      history,
+      formPath: path,
+      backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
+    });
+  }
+
+  /**
+   * A save that came too late (the return changed since the form was opened, was sent, or its cycle closed):
+   * nothing typed is lost. If the return can still be changed the form comes back with the typing in it, at the
+   * latest version, so saving again replaces what came between; otherwise the typing is shown to copy.
+   */
+  private async notSaved(res: Response, actor: Actor, returnId: string, typed: ReturnContent) {
+    const loaded = await this.load(returnId, actor);
+    const { view, cycle } = loaded;
+    const latest = (await this.history.of(view, cycle))[0];
+    const path = `/agency/returns/${encodeURIComponent(returnId)}`;
+    const notice: Notice = !mayChange(view, cycle)
+      ? (closedNotice(view, cycle) ??
+        (SENT.has(view.status)
+          ? {
+              heading: 'You have already sent this return',
+              paragraphs: ['Once sent, a return is not changed here unless the reviewer sends it back.'],
+              link: { href: `${path}/sent`, text: 'Read your return as you sent it' },
+            }
+          : {
+              heading: 'Your changes were not saved',
+              paragraphs: ['This return can no longer be changed here.'],
+            }))
+      : {
+          heading: 'This return changed after you opened it',
+          paragraphs: [
+            `${latest.what}: ${latest.who}, ${latest.when}.`,
+            'What you typed has not been saved yet: it is in the form below. Save it to replace that version with yours.',
+          ],
+          link: { href: path, text: 'Or open the latest version instead (what you typed here will be lost)' },
+        };
+    if (!mayChange(view, cycle)) {
+      notice.paragraphs.push('What you typed is below so that you can copy it. It was not saved.');
+    }
+    res.status(409).render(
+      'pages/agency/return-form',
+      this.formModel(loaded, mayChange(view, cycle) ? typed : view.content, {
+        notice,
+        unsaved: mayChange(view, cycle) ? null : typedText(typed),
+      }),
+    );
+  }
+
+  /** A submit that came too late: already sent (Back, then Submit again), changed since, or the cycle closed. */
+  private async notSubmitted(res: Response, actor: Actor, returnId: string) {
+    const loaded = await this.load(returnId, actor);
+    const { view, cycle, measureText } = loaded;
+    if (SENT.has(view.status)) {
+      return res.status(409).render('pages/agency/already-sent', {
+        title: 'You have already sent this return',
+        view,
+        measureText,
+        sent: sentVersions(view).at(-1),
+        status: STATUS_TAGS[view.status],
+        backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
+      });
+    }
+    if (!mayChange(view, cycle)) {
+      return res
+        .status(409)
+        .render(
+          'pages/agency/return-form',
+          this.formModel(loaded, view.content, { notice: closedNotice(view, cycle) }),
+        );
+    }
+    const latest = (await this.history.of(view, cycle))[0];
+    res.status(409).render(
+      'pages/agency/check',
+      this.checkModel(view, measureText, {
+        heading: 'This return changed after you opened this page',
+        paragraphs: [
+          `${latest.what}: ${latest.who}, ${latest.when}.`,
+          'It was not submitted. Check it again below, then submit it.',
+        ],
+      }),
+    );
   }
 
   private agencyOf(actor: Actor): string {
@@ -168,13 +377,29 @@ export class AgencyPages {
   }
 
   private formModel(
-    view: ReturnView,
-    measureText: string,
+    loaded: { view: ReturnView; measureText: string; cycle: LiveCycle },
     content: ReturnContent,
-    extra: { errors?: { field: string; message: string }[]; preview?: boolean; saved?: boolean },
+    extra: {
+      errors?: { field: string; message: string }[];
+      preview?: boolean;
+      saved?: boolean;
+      copied?: boolean;
+      lastYearLabel?: string | null;
+      notice?: Notice;
+      unsaved?: { label: string; text: string }[] | null;
+      /** The version the lead's form was at: a form with errors comes back at it, so a stale save is still caught. */
+      version?: number;
+    },
   ) {
-    const editable = view.status === 'requested' || view.status === 'draft';
+    const { view, measureText, cycle } = loaded;
+    const editable = mayChange(view, cycle);
     return {
+      formVersion: extra.version ?? view.version,
+      copied: extra.copied ?? false,
+      lastYearLabel: extra.lastYearLabel ?? null,
+      notice: extra.notice ?? null,
+      unsaved: extra.unsaved ?? null,
+      sentBefore: sentVersions(view).length > 0,
       title: `${view.measureRef}: your return`,
       view,
       measureText,
@@ -201,6 +426,53 @@ export class AgencyPages {
       backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
     };
   }
+}
+
+interface Notice {
+  heading: string;
+  paragraphs: string[];
+  link?: { href: string; text: string };
+}
+
+/** Whether the lead may still change the return: not yet sent, and its cycle open (or it is an amendment). */
+function mayChange(view: ReturnView, cycle: LiveCycle): boolean {
+  const unsent = view.status === 'requested' || view.status === 'draft';
+  return unsent && (cycle.status === 'open' || view.approved !== null);
+}
+
+/** Why a return cannot be changed, when its cycle has closed; null when that is not the reason. */
+function closedNotice(view: ReturnView, cycle: LiveCycle): Notice | undefined {
+  if (cycle.status === 'open' || SENT.has(view.status) || view.status === 'withdrawn') return undefined;
+  return {
+    heading: 'This monitoring cycle has closed',
+    paragraphs: [
+      `Returns for ${cycle.label} can no longer be changed, so nothing more can be saved or submitted here.`,
+      'If you still need to send something, reply to the email your link came in and the coordinator will help.',
+    ],
+  };
+}
+
+/** Saving or submitting was refused because of the return's state now, not because of what was typed. */
+function refusedForNow(error: unknown): boolean {
+  return error instanceof ConcurrencyError || (error instanceof DomainError && error.kind === 'conflict');
+}
+
+/** What a lead typed, as text to copy, when it could not be saved. */
+function typedText(content: ReturnContent): { label: string; text: string }[] {
+  return [
+    { label: 'RAG rating', text: content.rag ?? '' },
+    { label: 'Progress this period', text: content.narrative ?? '' },
+    { label: 'Direction of travel', text: content.dot ?? '' },
+    { label: 'Comments on the direction of travel', text: content.comments ?? '' },
+    ...(content.tables ?? []).map((t, i) => ({
+      label: `Table ${i + 1}${t.caption ? `: ${t.caption}` : ''}`,
+      text: tableText(t),
+    })),
+    ...(content.caseStudies ?? []).map((c, i) => ({
+      label: `Case study ${i + 1}${c.title ? `: ${c.title}` : ''}`,
+      text: caseStudyText(c),
+    })),
+  ].filter((f) => f.text);
 }
 
 function longDate(iso: string): string {

@@ -32,6 +32,27 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
         })
       : '',
   );
+  // "3:15pm on 4 December 2026": an instant as people in the UK say it.
+  env.addFilter('momentInWords', (iso: string | null | undefined) => {
+    if (!iso) return '';
+    const at = new Date(iso);
+    const time = at
+      .toLocaleTimeString('en-GB', {
+        hour: 'numeric',
+        minute: '2-digit',
+        hour12: true,
+        timeZone: 'Europe/London',
+      })
+      .replace(/\s/g, '')
+      .toLowerCase();
+    const day = at.toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/London',
+    });
+    return `${time} on ${day}`;
+  });
   express.setViewEngine('njk');
   express.useStaticAssets(join(govuk, 'govuk/assets'), { prefix: '/assets', maxAge: '1d' });
   express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });

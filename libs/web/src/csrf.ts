@@ -12,6 +12,7 @@ export const PAGE_PREFIXES = [
   '/review',
   '/coordinate',
   '/admin/processors',
+  '/link/new',
 ];
 
 /**
@@ -78,6 +79,9 @@ export function csrf(config: AppConfig) {
       new Set([publicOrigin, `${req.protocol}://${req.get('host')}`]),
     );
     if (provenance === 'foreign') return refuse(req, res, page, 'cross-origin-request');
+    // An agency page posted with no session at all (it ran out in the browser) changes nothing: the guard
+    // refuses it, and the lead sees that their session ended, with what they typed, not an expired form.
+    if (page && path.startsWith('/agency/') && !cookie && !bearer) return next();
     if (page) return validateRequest(req) ? next() : refuse(req, res, page, 'csrf-token-missing');
     if (path === LINK_EXCHANGE) return next();
     if (path !== JSON_SIGN_IN && provenance !== 'same-origin' && !validateRequest(req)) {

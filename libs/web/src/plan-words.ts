@@ -9,6 +9,8 @@ export interface PlanWords {
   themeTitle(themeId: string): string;
   themePosition(themeId: string): number;
   activeAgencies: Agency[];
+  /** An agency contact by email (as a link session records them), with their agency's name; null if none. */
+  contact(email: string): { name: string; agencyName: string } | null;
 }
 
 export function planWords(plan: PlanState | null, partnership: PartnershipState): PlanWords {
@@ -20,6 +22,13 @@ export function planWords(plan: PlanState | null, partnership: PartnershipState)
     themePosition: (id) =>
       plan?.status === 'adopted' ? (plan.themes.get(id)?.position ?? Number.MAX_SAFE_INTEGER) : 0,
     activeAgencies: [...agencies.values()].filter((a) => !a.retired),
+    contact: (email) => {
+      for (const agency of agencies.values()) {
+        const found = agency.contacts.get(email.toLowerCase());
+        if (found) return { name: found.name, agencyName: agency.name };
+      }
+      return null;
+    },
   };
 }
 

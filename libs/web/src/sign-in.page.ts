@@ -50,9 +50,11 @@ export class SignInPage {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Signed in: their own start page. Anyone else: what the service is, and the way in for staff and leads. */
   @Get()
   home(@Req() req: RequestWithActor, @Res() res: Response): void {
-    res.redirect(303, req.actor ? startPageFor(req.actor) : '/sign-in');
+    if (req.actor) return res.redirect(303, startPageFor(req.actor));
+    res.render('pages/start', { title: 'Send and review monitoring returns' });
   }
 
   @Get('sign-in')

@@ -13,15 +13,18 @@ import { AgencyPages } from './agency.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
 import { ChasePagesQuery } from './chase-pages/chase-pages.query.js';
 import { ChasePages } from './coordinate/chase.pages.js';
+import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
+import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
+import { ServicePages } from './service-pages.js';
 import { SignInPage } from './sign-in.page.js';
 
 /**
@@ -33,11 +36,13 @@ import { SignInPage } from './sign-in.page.js';
   // CyclesPages first: its `cycles/new` must be matched before the dashboard's `cycles/:cycleId`.
   controllers: [
     SignInPage,
+    ServicePages,
     AgencyPages,
     ReviewPages,
     CyclesPages,
     ChasePages,
     CycleDashboardPages,
+    AppendicesPages,
     ReturnPages,
     PlanPages,
   ],
@@ -53,6 +58,7 @@ import { SignInPage } from './sign-in.page.js';
     ChaseScheduleQuery,
     workingCalendarProvider,
     ChasePagesQuery,
+    ReturnHistory,
   ],
 })
 export class WebModule {}

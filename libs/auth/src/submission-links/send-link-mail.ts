@@ -11,6 +11,7 @@ import { PlanRepository } from '../../../plan/src/index.js';
 import { SubmissionLinkMailJob } from '../../../queues/src/index.js';
 import { CycleRepository } from '../../../returns/src/index.js';
 import { linkToken } from '../../../kernel/src/index.js';
+import { NEW_LINK_PAGE } from '../request-new-link/request-new-link.service.js';
 
 /** A link's mail ledger: one stream per link, so a cycle of thousands of links never reads a long stream. */
 export const linkMailStreamId = (cycleId: string, linkId: string) => `link-mail:${cycleId}:${linkId}`;
@@ -58,6 +59,9 @@ export class SendLinkMail {
       dueDate: cycle.dueDate,
       measures,
       link: `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`,
+      ...(link.expiresAt
+        ? { oneUseUntil: link.expiresAt, newLinkPage: `${this.config.publicBaseUrl}${NEW_LINK_PAGE}` }
+        : {}),
     });
     return this.ledger.deliverOnce(
       {

@@ -3,12 +3,57 @@ import { ApiExcludeEndpoint, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { escapeHtml } from '../../../mail/src/index.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
 import { LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
-import { SubmissionLinkService } from './submission-link.service.js';
+import { LinkLanding, SubmissionLinkService } from './submission-link.service.js';
 import { PageErrorFilter, Public } from '../../../http/src/index.js';
+
+/** What the landing page says for a link that no longer works, in plain words; none offers Continue. */
+const LANDING_WORDS: Record<LinkLanding['state'], { status: number; heading: string; paragraphs: string[] }> =
+  {
+    usable: { status: 200, heading: 'Your monitoring returns', paragraphs: [] },
+    expired: {
+      status: 410,
+      heading: 'This link has expired',
+      paragraphs: [
+        'It was for {agency}’s returns for {cycle}. That monitoring cycle has closed, so its returns can no longer be changed here.',
+      ],
+    },
+    revoked: {
+      status: 410,
+      heading: 'This link has been replaced',
+      paragraphs: [
+        'It was for {agency}’s returns for {cycle}. The coordinator withdrew it, usually because a newer link was sent: use the link in your most recent email.',
+      ],
+    },
+    used: {
+      status: 410,
+      heading: 'This link has already been used',
+      paragraphs: [
+        'It was for {agency}’s returns for {cycle}. A link you ask for yourself works once, and this one has been used.',
+      ],
+    },
+    lapsed: {
+      status: 410,
+      heading: 'This link has expired',
+      paragraphs: [
+        'It was for {agency}’s returns for {cycle}. A link you ask for yourself works for one day only, and that day has passed.',
+      ],
+    },
+    'not-found': {
+      status: 404,
+      heading: 'This link is not recognised',
+      paragraphs: [
+        'Check that you copied the whole link from the email, or click it in the email again.',
+        'The link may also be from a monitoring cycle this service no longer holds.',
+      ],
+    },
+  };
+
+function fill(text: string, link: Exclude<LinkLanding, { state: 'not-found' }>): string {
+  return text.replace('{agency}', link.agencyName).replace('{cycle}', link.cycleLabel);
+}
 
 export class UseLinkDto {
   @ApiProperty({ maxLength: 100, description: 'The token from the emailed link' })
@@ -18,8 +63,8 @@ export class UseLinkDto {
 }
 
 /**
- * The link in the mail. Its GET changes nothing, because mail scanners follow links: it only offers a Continue
- * button. The POST exchanges the token for a short session and redirects to an address without the token.
+ * The link in the mail. Its GET changes nothing, because mail scanners follow links: it says whose returns the
+ * link opens and offers a Continue button, or, for a link that no longer works, says why and offers a new one. The POST exchanges the token for a short session and redirects to an address without the token.
  */
 @ApiTags('submission links')
 @Controller('l')
@@ -33,22 +78,23 @@ export class SubmissionLinkHttp {
 
   @Get(':token')
   @ApiExcludeEndpoint()
-  continuePage(@Param('token') token: string, @Res() res: Response): void {
+  async landingPage(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const link = await this.links.landing(token, req.ip);
+    const words = LANDING_WORDS[link.state];
     // The token is in this page's address: no other site learns it (strict-origin sends only the origin),
     // and the Continue post still carries the Origin that tells it from a post made elsewhere.
     res
-      .status(200)
+      .status(words.status)
       .setHeader('Referrer-Policy', 'strict-origin')
       .setHeader('Cache-Control', 'no-store')
-      .type('html').send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Your monitoring returns - Partner Returns</title></head>
-<body><main>
-<h1>Your monitoring returns</h1>
-<p>Continue to see and answer your agency's returns for this monitoring cycle.</p>
-<form method="post" action="/l"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<button type="submit">Continue</button></form>
-</main></body></html>`);
+      .render('pages/link/landing', {
+        title: link.state === 'usable' ? 'Your monitoring returns' : words.heading,
+        heading: words.heading,
+        paragraphs:
+          link.state === 'not-found' ? words.paragraphs : words.paragraphs.map((p) => fill(p, link)),
+        link,
+        token: link.state === 'usable' ? token : null,
+      });
   }
 
   @Post()

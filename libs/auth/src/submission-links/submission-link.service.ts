@@ -1,14 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** What a link's landing page says about it, read without changing anything (mail scanners follow links). */
+export type LinkLanding =
+  | { state: 'not-found' }
+  | {
+      state: 'usable' | 'expired' | 'revoked' | 'used' | 'lapsed';
+      partnershipName: string;
+      cycleLabel: string;
+      agencyName: string;
+      dueDate: string;
+      returnsAsked: number;
+      /** For a link the contact asked for: when it stops working. */
+      expiresAt: string | null;
+    };
 
 /** Turns a submission link's token into a short session for its agency's returns in its cycle. */
 @Injectable()
@@ -20,6 +35,7 @@ export class SubmissionLinkService {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
   ) {}
 
   async exchange(token: string, ip: string | undefined): Promise<{ sessionId: string; cycleId: string }> {
@@ -27,7 +43,7 @@ export class SubmissionLinkService {
     const attempt = await this.throttle.begin(linkRules(clientAddress(ip)));
     let failed = true;
     try {
-      const result = await this.lookUpAndUse(token);
+      const result = await this.lookUpAndUseAgain(token);
       failed = false;
       return result;
     } catch (error) {
@@ -39,14 +55,79 @@ export class SubmissionLinkService {
     }
   }
 
-  private async lookUpAndUse(token: string): Promise<{ sessionId: string; cycleId: string }> {
-    const found: { stream_id: string; link_id: string }[] = TOKEN.test(token)
-      ? await this.dataSource.query(
+  /**
+   * What the landing page shows. The page tells a live token from a made-up one, so it is throttled like the
+   * exchange: a token not found counts as a failure under the address's limit.
+   */
+  async landing(token: string, ip: string | undefined): Promise<LinkLanding> {
+    const attempt = await this.throttle.begin(linkRules(clientAddress(ip)));
+    let failed = true;
+    try {
+      const landing = await this.describe(token);
+      failed = landing.state === 'not-found';
+      return landing;
+    } finally {
+      await this.throttle.settle(attempt, failed);
+    }
+  }
+
+  private async describe(token: string): Promise<LinkLanding> {
+    const found = await this.find(token);
+    if (found.length === 0) return { state: 'not-found' };
+    const cycleId = found[0].stream_id.replace(/^cycle:/, '');
+    const { state } = await this.cycles.load(cycleId);
+    if (state.status === 'none' || state.status === 'drafted') return { state: 'not-found' };
+    const link = state.links[found[0].link_id];
+    if (!link) return { state: 'not-found' };
+    const partnership = await this.plans.partnership(state.partnershipId);
+    const registered = partnership.status === 'registered' ? partnership : undefined;
+    const now = this.clock.now().toISOString();
+    return {
+      state: link.revoked
+        ? 'revoked'
+        : state.status !== 'open'
+          ? 'expired'
+          : link.singleUse && link.uses > 0
+            ? 'used'
+            : link.expiresAt && now >= link.expiresAt
+              ? 'lapsed'
+              : 'usable',
+      partnershipName: registered?.name ?? state.partnershipId,
+      cycleLabel: state.label,
+      agencyName: registered?.agencies.get(link.agencyId)?.name ?? link.agencyId,
+      dueDate: state.dueDate,
+      returnsAsked: state.returns.filter((r) => r.agencyId === link.agencyId).length,
+      expiresAt: link.expiresAt ?? null,
+    };
+  }
+
+  private find(token: string): Promise<{ stream_id: string; link_id: string }[]> {
+    return TOKEN.test(token)
+      ? this.dataSource.query(
           `SELECT stream_id, data->>'linkId' AS link_id FROM events
            WHERE type = 'SubmissionLinkIssued' AND data->>'tokenHash' = $1`,
           [sha256(token)],
         )
-      : [];
+      : Promise.resolve([]);
+  }
+
+  /**
+   * A link that works once is used at the version it was read at. When the cycle was written meanwhile (another
+   * link used, or this one by a second post at the same moment), it is read and decided again: the second post
+   * of a one-use link then finds it used.
+   */
+  private async lookUpAndUseAgain(token: string): Promise<{ sessionId: string; cycleId: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.lookUpAndUse(token);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt === 5) throw error;
+      }
+    }
+  }
+
+  private async lookUpAndUse(token: string): Promise<{ sessionId: string; cycleId: string }> {
+    const found = await this.find(token);
     if (found.length === 0) {
       throw new DomainError(
         'link-not-found',
@@ -55,15 +136,19 @@ export class SubmissionLinkService {
       );
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
-    const { state } = await this.cycles.load(cycleId);
-    const events = decideLinks({ type: 'UseLink', linkId: found[0].link_id }, state);
+    const { state, version } = await this.cycles.load(cycleId);
+    const events = decideLinks(
+      { type: 'UseLink', linkId: found[0].link_id, now: this.clock.now().toISOString() },
+      state,
+    );
     if (state.status === 'none' || state.status === 'drafted')
       throw new DomainError('link-not-found', 'No such link', 'not-found');
     const link = state.links[found[0].link_id];
-    // Every use is on the record: who opened the link and when.
+    // Every use is on the record: who opened the link and when. A link that works once is used at the version
+    // it was read at, so two posts of it at the same moment cannot both get a session.
     await this.store.append(
       cycleStreamId(cycleId),
-      'any',
+      link.singleUse ? version : 'any',
       events,
       {
         actorId: link.contactEmail,

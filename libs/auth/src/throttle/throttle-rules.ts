@@ -59,3 +59,36 @@ export function signInAccountRule(email: string): ThrottleRule {
       left === null ? atOnce : `Too many failed sign-ins to this account. Try again in ${minutes(left)}.`,
   };
 }
+
+/**
+ * "Send me a new link": each request sends a mail, so they are few per address typed (a stranger cannot flood a
+ * lead's inbox) and per client address (nor try many addresses). Every request counts, found or not.
+ */
+export const NEW_LINK_EMAIL_REQUESTS_ALLOWED = 3;
+export const NEW_LINK_ADDRESS_REQUESTS_ALLOWED = 10;
+export const NEW_LINK_WINDOW_MINUTES = 60;
+
+export function newLinkRules(email: string, address: string): ThrottleRule[] {
+  const refusal = (left: number | null) =>
+    left === null
+      ? 'Too many requests for a new link at once. Try again in a moment.'
+      : `Too many requests for a new link. Try again in ${minutes(left)}.`;
+  return [
+    {
+      kind: 'new-link-email',
+      subject: email,
+      failures: NEW_LINK_EMAIL_REQUESTS_ALLOWED,
+      windowMinutes: NEW_LINK_WINDOW_MINUTES,
+      inFlight: 1,
+      refusal,
+    },
+    {
+      kind: 'new-link-address',
+      subject: address,
+      failures: NEW_LINK_ADDRESS_REQUESTS_ALLOWED,
+      windowMinutes: NEW_LINK_WINDOW_MINUTES,
+      inFlight: 2,
+      refusal,
+    },
+  ];
+}

@@ -11,6 +11,40 @@ export interface ReturnsRequestedMail {
   measures: { ref: string; text: string }[];
   /** The contact's own submission link: it opens their agency's returns for this cycle, without an account. */
   link: string;
+  /**
+   * Set when the contact asked for this link themselves: it works once, until this instant. The mail says so,
+   * and where to ask for another (`newLinkPage`).
+   */
+  oneUseUntil?: string;
+  newLinkPage?: string;
+}
+
+/** "3:15pm on 4 December 2026", in the UK's time. */
+const momentInWords = (iso: string) => {
+  const at = new Date(iso);
+  const time = at
+    .toLocaleTimeString('en-GB', {
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+      timeZone: 'Europe/London',
+    })
+    .replace(/\s/g, '')
+    .toLowerCase();
+  const day = at.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/London',
+  });
+  return `${time} on ${day}`;
+};
+
+/** What the mail says about how long the link works. */
+function lifetime(m: ReturnsRequestedMail): string {
+  return m.oneUseUntil
+    ? `You asked for this link. It works once, until ${momentInWords(m.oneUseUntil)}. After that, ask for another at ${m.newLinkPage ?? 'the service start page'}.`
+    : 'The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.';
 }
 
 const longDate = (iso: string) =>
@@ -38,7 +72,7 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     'Open your returns with this link (it is yours: please do not forward it):',
     m.link,
     '',
-    'The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.',
+    lifetime(m),
     '',
     'Thank you,',
     `${m.partnershipName}`,
@@ -52,7 +86,7 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     .join('')}</table>
 <p>For each one, give a RAG rating, a short account of progress, the direction of travel and any comments.</p>
 <p><a href="${escapeHtml(m.link)}" style="font-weight: bold">Open your returns</a> (this link is yours: please do not forward it).</p>
-<p>The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.</p>
+<p>${escapeHtml(lifetime(m))}</p>
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
 </body></html>`;
   return { to: m.to, subject, text, html };

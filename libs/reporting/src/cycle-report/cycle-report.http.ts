@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
@@ -7,14 +17,16 @@ import { readPublishedReport } from '../publish-report/published-report-json.js'
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
 import {
   contentDisposition,
+  CsvPart,
   MEDIA_TYPES,
   negotiateFormat,
   ReportFormat,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
+import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
-import { CycleReport } from './cycle-report.js';
+import { AnyCycleReport } from './published-cycle-report.js';
 import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
 import { ReportQuery } from './report-query.js';
 
@@ -34,7 +46,8 @@ export class CycleReportHttp {
     description:
       'Now (from the reporting read model), as it stood at `asAt` (replayed from the events), or a ' +
       'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
-      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX and PDF, by `format` or the Accept header. ' +
+      'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX, DOCX (Word, A4 landscape, to edit before ' +
+      'committee) and PDF, by `format` or the Accept header. ' +
       'Agency leads see only their agency’s measures.',
   })
   @ApiProduces(...Object.values(MEDIA_TYPES))
@@ -57,8 +70,19 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    // Another partnership's cycle is a 404 before any rule about the request's shape is checked.
     const cycle = await this.reports.cycle(actor, cycleId, asAt);
-    const names = { partnershipId: cycle.partnershipId, cycleId };
+    if (query.part && format !== 'csv') {
+      throw new BadRequestException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 400,
+        detail: 'part: only the CSV report comes in parts; the XLSX holds them all as sheets',
+        errors: [{ field: 'part', rule: 'csv-only', message: 'part applies to format=csv only' }],
+      });
+    }
+    const part = query.part ?? 'measures';
+    const names = { partnershipId: cycle.partnershipId, cycleId, part };
     response.vary('Accept');
 
     if (query.published) {
@@ -66,13 +90,17 @@ export class CycleReportHttp {
       response.setHeader('ETag', `"${publication.contentHash}"`);
       response.setHeader('X-Report-Publication', String(publication.publication));
       const disposition = contentDisposition(format, { ...names, publication: publication.publication });
+      const published = readPublishedReport(publication.body);
       if (format === 'json' && actor.role !== 'agency-lead') {
-        // The bytes that were hashed and published, untouched.
+        // The bytes that were hashed and published, untouched; but a publication of an older release carried
+        // staff details and workflow, and is served without them, under a weak ETag since its bytes differ.
+        const readable = JSON.stringify(published);
+        if (readable !== publication.body) response.setHeader('ETag', `W/"${publication.contentHash}"`);
         response.status(200).type(MEDIA_TYPES.json).setHeader('Content-Disposition', disposition);
-        response.send(publication.body);
+        response.send(readable === publication.body ? publication.body : readable);
         return;
       }
-      const report = reportVisibleTo(actor, readPublishedReport(publication.body));
+      const report = reportVisibleTo(actor, published);
       const provenance = {
         published: {
           publication: publication.publication,
@@ -80,24 +108,40 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance);
+      await this.send(response, format, report, disposition, provenance, part);
       return;
     }
 
     const report = await this.reports.report(actor, cycle, asAt);
-    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {});
+    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {}, part);
   }
 
   private async send(
     response: Response,
     format: ReportFormat,
-    report: CycleReport,
+    report: AnyCycleReport,
     disposition: string,
     provenance: ReportProvenance,
+    part: CsvPart,
   ): Promise<void> {
+    if (format === 'docx' && docxMeasureCount(report) > DOCX_MAX_MEASURES) {
+      throw new UnprocessableEntityException({
+        type: 'https://partner-returns.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 422,
+        detail: `format: the Word report is made for up to ${DOCX_MAX_MEASURES} measures and this one has ${docxMeasureCount(report)}; ask for csv or xlsx`,
+        errors: [
+          {
+            field: 'format',
+            rule: 'docx-max-measures',
+            message: `docx is made for up to ${DOCX_MAX_MEASURES} measures: use csv or xlsx`,
+          },
+        ],
+      });
+    }
     if (format === 'xlsx') {
       this.headers(response, format, disposition);
-      await this.stream(response, report);
+      await this.stream(response, report, provenance);
       return;
     }
     let body: string | Buffer;
@@ -109,7 +153,10 @@ export class CycleReportHttp {
         body = renderReportHtml(report, provenance);
         break;
       case 'csv':
-        body = renderReportCsv(report);
+        body = renderReportCsv(report, part, provenance.published);
+        break;
+      case 'docx':
+        body = await renderReportDocx(report, provenance);
         break;
       case 'pdf':
         body = await this.pdf.print(
@@ -134,9 +181,13 @@ export class CycleReportHttp {
    * once bytes have gone can no longer become a problem response: the connection is cut, so the client sees
    * a broken download rather than a truncated file that looks whole.
    */
-  private async stream(response: Response, report: CycleReport): Promise<void> {
+  private async stream(
+    response: Response,
+    report: AnyCycleReport,
+    provenance: ReportProvenance,
+  ): Promise<void> {
     try {
-      await writeReportXlsx(report, response);
+      await writeReportXlsx(report, response, provenance.published);
     } catch (error) {
       if (!response.headersSent) throw error;
       response.destroy(error as Error);

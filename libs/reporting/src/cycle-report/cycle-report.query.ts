@@ -7,11 +7,12 @@ import { GetCycle } from '../../../returns/src/index.js';
 import { Publication, PublishedReports } from '../publish-report/published-reports.js';
 import { buildCycleReport, CycleReport, restrictToAgency } from './cycle-report.js';
 import { KnownCycle } from './report-heading.js';
+import { PublishedCycleReport } from './published-cycle-report.js';
 import { reportInputFromEvents } from './report-input.from-events.js';
 import { reportInputFromReadModel } from './report-input.from-read-model.js';
 
 /** What of a report the actor may see: an agency lead only their agency's measures. */
-export function reportVisibleTo(actor: Actor, report: CycleReport): CycleReport {
+export function reportVisibleTo<R extends CycleReport | PublishedCycleReport>(actor: Actor, report: R): R {
   return actor.role === 'agency-lead' ? restrictToAgency(report, actor.agencyId ?? '') : report;
 }
 
@@ -52,7 +53,7 @@ export class GetCycleReport {
   async report(actor: Actor, cycle: KnownCycle, asAt: Date | null): Promise<CycleReport> {
     const input = asAt
       ? await reportInputFromEvents(this.store, this.plans, this.dataSource, cycle, asAt)
-      : await reportInputFromReadModel(this.plans, this.dataSource, cycle);
+      : await reportInputFromReadModel(this.plans, this.dataSource, cycle, this.store);
     return reportVisibleTo(actor, buildCycleReport(input));
   }
 }

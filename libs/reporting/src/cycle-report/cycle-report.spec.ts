@@ -29,7 +29,8 @@ describe('buildCycleReport', () => {
   it('lays the report out as the seed does: themes and measures in the plan’s order, headline over rated', () => {
     const report = buildCycleReport(input);
     expect(report).toMatchObject({
-      title: 'Community Plan 2019-22 Monitoring Report: Year 1 2019/20',
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
       partnership: 'Sevenoaks District LSP',
       period: 'April 2019 - March 2020',
       headline: {
@@ -149,5 +150,178 @@ describe('suggestedDot', () => {
     ['red', null, null],
   ] as const)('from %s to %s suggests %s', (previous, current, expected) => {
     expect(suggestedDot(previous, current)).toBe(expected);
+  });
+});
+
+describe('buildCycleReport with the cycle’s own appendices', () => {
+  const returns = [
+    approved('S1', 'safe', 'csp', {
+      rag: 'green',
+      narrative: 'n',
+      caseStudies: [{ title: 'DAVSS', agency: 'DAVSS', sections: [{ heading: 'The beginning', body: 'b' }] }],
+    }),
+    approved('C1', 'caring', 'sdc', {
+      rag: 'green',
+      narrative: 'n',
+      caseStudies: [{ title: 'HERO', agency: 'SDC', sections: [] }],
+    }),
+  ];
+  const entered = (
+    title: string,
+    themeId: string | null,
+    measureRef: string | null,
+    author: string | null,
+  ) => ({
+    caseStudyId: title,
+    kind: 'entered' as const,
+    title,
+    organisation: 'Kent Police',
+    author,
+    measureRef,
+    themeId,
+    sections: [{ heading: '', body: '**Visible** policing' }],
+  });
+
+  it('prints them in their order, numbered, grouping a theme’s studies and leaving out unplaced agency ones', () => {
+    const report = buildCycleReport(
+      reportInput({
+        returns,
+        appendices: [
+          {
+            appendixId: 'appendix-1',
+            title: 'Partner Case Studies',
+            introduction: '',
+            caseStudies: [
+              entered('Speeding', 'safe', null, null),
+              {
+                caseStudyId: 'placed',
+                kind: 'placed',
+                returnId: 'y1.S1',
+                index: 0,
+                measureRef: 'S1',
+                themeId: 'safe',
+                agencyId: 'csp',
+              },
+              entered('Grants', 'caring', null, null),
+            ],
+          },
+          { appendixId: 'appendix-2', title: 'Empty', introduction: 'nothing in it', caseStudies: [] },
+          {
+            appendixId: 'appendix-3',
+            title: 'Supported Internship Case Studies',
+            introduction: 'completed by Lucy Soper',
+            caseStudies: [entered('Krysta', null, 'C1', 'Lucy Soper, Job Coach')],
+          },
+        ],
+      }),
+    );
+    expect(report.appendices.map((a) => a.heading)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Appendix 2 - Supported Internship Case Studies',
+    ]);
+    const [partners, interns] = report.appendices;
+    expect(partners.groups.map((g) => [g.title, g.caseStudies.map((c) => c.title)])).toEqual([
+      ['Safe Communities', ['Speeding', 'DAVSS']],
+      ['Caring Communities', ['Grants']],
+    ]);
+    expect(partners.groups[0].caseStudies[1]).toMatchObject({
+      measureRef: 'S1',
+      agencyId: 'csp',
+      organisation: 'DAVSS',
+      sections: [{ heading: 'The beginning', body: 'b' }],
+    });
+    expect(interns.introductionHtml).toContain('completed by Lucy Soper');
+    expect(interns.groups).toEqual([
+      {
+        themeId: null,
+        title: null,
+        caseStudies: [
+          {
+            measureRef: 'C1',
+            agencyId: null,
+            title: 'Krysta',
+            organisation: 'Kent Police',
+            author: 'Lucy Soper, Job Coach',
+            sections: [
+              {
+                heading: '',
+                body: '**Visible** policing',
+                bodyHtml: expect.stringContaining('<strong>Visible</strong>'),
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    // HERO was not placed: once the coordinator makes appendices, they hold only what was put in them.
+    expect(JSON.stringify(report.appendices)).not.toContain('HERO');
+  });
+
+  it('prints a study under its own heading where the seed’s differs from its theme’s title', () => {
+    const report = buildCycleReport(
+      reportInput({
+        appendices: [
+          {
+            appendixId: 'appendix-1',
+            title: 'Partner Case Studies',
+            introduction: '',
+            caseStudies: [
+              { ...entered('GP', 'caring', null, null), groupHeading: 'Healthy Communities' },
+              entered('HERO', 'caring', null, null),
+            ],
+          },
+        ],
+      }),
+    );
+    expect(report.appendices[0].groups.map((g) => [g.themeId, g.title])).toEqual([
+      ['caring', 'Healthy Communities'],
+      ['caring', 'Caring Communities'],
+    ]);
+  });
+
+  it('keeps Appendix 1 of the agencies’ studies by theme for a cycle with no appendices of its own', () => {
+    const report = buildCycleReport(reportInput({ returns, appendices: [] }));
+    expect(report.appendices.map((a) => a.heading)).toEqual(['Appendix 1 - Partner Case Studies']);
+    expect(report.appendices[0].groups.map((g) => g.title)).toEqual([
+      'Safe Communities',
+      'Caring Communities',
+    ]);
+  });
+});
+
+describe('the title and year heading', () => {
+  const cycle = reportInput().cycle;
+  const with_ = (changes: Partial<typeof cycle>) =>
+    buildCycleReport(reportInput({ cycle: { ...cycle, ...changes } }));
+
+  it('follow the seed by default: the plan’s name, "Annual Monitoring Report" and the year; "Year n (period)"', () => {
+    expect(with_({})).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2019/20',
+      yearHeading: 'Year 1 (April 2019 - March 2020)',
+    });
+    // The year is counted from the plan's start, whatever the label says.
+    expect(with_({ label: 'Second year', periodStart: '2020-04-01', periodEnd: '2021-03-31' })).toMatchObject(
+      {
+        title: 'Community Plan Annual Monitoring Report 2020/21',
+        yearHeading: 'Year 2 (April 2020 - March 2021)',
+      },
+    );
+  });
+
+  it('take the year from the label for a cycle outside the plan’s period, and the label when it names none', () => {
+    expect(
+      with_({ label: 'Year 4 2023/24', periodStart: '2023-04-01', periodEnd: '2024-03-31' }).yearHeading,
+    ).toBe('Year 4 (April 2023 - March 2024)');
+    expect(with_({ label: 'Extra', periodStart: '2023-01-01', periodEnd: '2023-12-31' })).toMatchObject({
+      title: 'Community Plan Annual Monitoring Report 2023',
+      yearHeading: 'Extra (January 2023 - December 2023)',
+    });
+  });
+
+  it('are the coordinator’s own when set on the cycle', () => {
+    expect(with_({ reportTitle: 'Our report', yearHeading: 'The first year' })).toMatchObject({
+      title: 'Our report',
+      yearHeading: 'The first year',
+    });
   });
 });

@@ -1,7 +1,14 @@
-import { renderNarrative, DirectionOfTravel, Rag, ReturnTable } from '../../../returns/src/index.js';
+import {
+  AppendixState,
+  renderNarrative,
+  DirectionOfTravel,
+  Rag,
+  ReturnTable,
+} from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
+import { defaultReportTitle, defaultYearHeading, yearOfPlan } from './report-title.js';
 import { suggestedDot } from './suggested-dot.js';
 
 export interface RagCounts {
@@ -129,7 +136,7 @@ export interface CycleReport {
   label: string;
   /** "April 2019 - March 2020" */
   period: string;
-  /** The heading of the progress column and the year the report covers: "Year 1 2019/20 (April 2019 - March 2020)". */
+  /** The heading of the progress column and the year the report covers: "Year 1 (April 2019 - March 2020)". */
   yearHeading: string;
   periodStart: string;
   periodEnd: string;
@@ -262,20 +269,38 @@ export function buildCycleReport(input: ReportInput): CycleReport {
         ),
     }))
     .filter((g) => g.caseStudies.length > 0);
-  const appendices = numberAppendices([
-    { heading: '', title: 'Partner Case Studies', introduction: '', introductionHtml: '', number: 0, groups },
-  ]);
+  // A cycle whose coordinator made appendices prints those instead, in their order.
+  const appendices = numberAppendices(
+    input.appendices?.length
+      ? cycleAppendices(input, input.appendices, (id) => plan.themes.get(id)?.title ?? id)
+      : [
+          {
+            heading: '',
+            title: 'Partner Case Studies',
+            introduction: '',
+            introductionHtml: '',
+            number: 0,
+            groups,
+          },
+        ],
+  );
 
   return {
     cycleId: cycle.cycleId,
     partnershipId: cycle.partnershipId,
     planId: cycle.planId,
-    title: `${plan.title} Monitoring Report: ${cycle.label}`,
+    title: cycle.reportTitle || defaultReportTitle(plan.title, cycle.periodStart, cycle.periodEnd),
     partnership: input.partnershipName,
     plan: plan.title,
     label: cycle.label,
     period: periodWords(cycle.periodStart, cycle.periodEnd),
-    yearHeading: `${cycle.label} (${periodWords(cycle.periodStart, cycle.periodEnd)})`,
+    yearHeading:
+      cycle.yearHeading ||
+      defaultYearHeading(
+        yearOfPlan(plan, cycle),
+        cycle.label,
+        periodWords(cycle.periodStart, cycle.periodEnd),
+      ),
     periodStart: cycle.periodStart,
     periodEnd: cycle.periodEnd,
     cycleStatus: cycle.status,
@@ -318,16 +343,21 @@ export function numberAppendices(appendices: ReportAppendix[]): ReportAppendix[]
     .map((a, i) => ({ ...a, number: i + 1, heading: `Appendix ${i + 1} - ${a.title}` }));
 }
 
+/** A working report or a publication: anything whose measures name their agency. */
+type AgencyRestrictable = Omit<CycleReport, 'themes'> & {
+  themes: (Omit<ReportTheme, 'measures'> & { measures: { agencyId: string; rag: Rag | null }[] })[];
+};
+
 /**
  * The report as an agency lead may see it: only their agency's measures and case studies, with the counts and
  * the headline worked out again from what is left.
  */
-export function restrictToAgency(report: CycleReport, agencyId: string): CycleReport {
+export function restrictToAgency<R extends AgencyRestrictable>(report: R, agencyId: string): R {
   const themes = report.themes.map((theme) => {
     const measures = theme.measures.filter((m) => m.agencyId === agencyId);
     const awaiting = theme.awaiting.filter((m) => m.agencyId === agencyId);
     return { ...theme, measures, awaiting, counts: countRags(measures, awaiting) };
-  });
+  }) as R['themes'];
   const appendices = numberAppendices(
     report.appendices.map((a) => ({
       ...a,
@@ -350,7 +380,7 @@ function countRags(measures: { rag: Rag | null }[], awaiting: unknown[]): RagCou
   return { green: count('green'), amber: count('amber'), red: count('red'), notRated: awaiting.length };
 }
 
-function headline(themes: ReportTheme[]): CycleReport['headline'] {
+function headline(themes: { counts: RagCounts }[]): CycleReport['headline'] {
   const sum = (key: keyof RagCounts) => themes.reduce((n, t) => n + t.counts[key], 0);
   const [green, amber, red, notRated] = [sum('green'), sum('amber'), sum('red'), sum('notRated')];
   const rated = green + amber + red;
@@ -364,5 +394,75 @@ function headline(themes: ReportTheme[]): CycleReport['headline'] {
     amber,
     red,
     notRated,
+  };
+}
+
+/**
+ * The appendices the coordinator made for the cycle, in their order: each appendix's case studies as entered or
+ * placed, consecutive studies of the same theme under one theme heading (none for a study of no theme). A
+ * placed agency study prints as its return's last approval has it, and not at all once that return is
+ * withdrawn or its approval no longer has the study.
+ */
+export function cycleAppendices(
+  input: ReportInput,
+  appendices: readonly AppendixState[],
+  themeTitle: (themeId: string) => string,
+): ReportAppendix[] {
+  const returns = new Map(input.returns.filter((r) => !r.withdrawn).map((r) => [r.returnId, r]));
+  return appendices.map((appendix): ReportAppendix => {
+    const groups: ReportAppendixGroup[] = [];
+    for (const item of appendix.caseStudies) {
+      const study = caseStudy(item, returns);
+      if (!study) continue;
+      const title = study.heading ?? (study.themeId === null ? null : themeTitle(study.themeId));
+      const last = groups[groups.length - 1];
+      if (last && last.themeId === study.themeId && last.title === title)
+        last.caseStudies.push(study.printed);
+      else groups.push({ themeId: study.themeId, title, caseStudies: [study.printed] });
+    }
+    return {
+      number: 0,
+      heading: '',
+      title: appendix.title,
+      introduction: appendix.introduction,
+      introductionHtml: appendix.introduction ? renderNarrative(appendix.introduction) : '',
+      groups,
+    };
+  });
+}
+
+function caseStudy(
+  item: AppendixState['caseStudies'][number],
+  returns: Map<string, ReportInput['returns'][number]>,
+): { themeId: string | null; heading: string | null; printed: ReportCaseStudy } | null {
+  const sections = (list: { heading: string; body: string }[]) =>
+    list.map((s) => ({ heading: s.heading, body: s.body, bodyHtml: renderNarrative(s.body) }));
+  if (item.kind === 'entered') {
+    return {
+      themeId: item.themeId,
+      heading: item.groupHeading ?? null,
+      printed: {
+        measureRef: item.measureRef,
+        agencyId: null,
+        title: item.title,
+        organisation: item.organisation,
+        author: item.author,
+        sections: sections(item.sections),
+      },
+    };
+  }
+  const study = returns.get(item.returnId)?.approved?.content.caseStudies?.[item.index];
+  if (!study) return null;
+  return {
+    themeId: item.themeId,
+    heading: null,
+    printed: {
+      measureRef: item.measureRef,
+      agencyId: item.agencyId,
+      title: study.title,
+      organisation: study.agency,
+      author: null,
+      sections: sections(study.sections),
+    },
   };
 }

@@ -33,6 +33,8 @@ export async function reportHeading(
       periodStart: cycle.periodStart,
       periodEnd: cycle.periodEnd,
       status: cycle.status,
+      reportTitle: cycle.reportTitle ?? null,
+      yearHeading: cycle.yearHeading ?? null,
     },
     partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
     agencyNames: new Map(

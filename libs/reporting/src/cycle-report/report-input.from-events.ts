@@ -1,6 +1,10 @@
 import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import {
+  AppendixEvent,
+  appendicesStreamId,
+  AppendixState,
+  foldAppendices,
   Rag,
   CycleEvent,
   cycleStreamId,
@@ -30,7 +34,18 @@ export async function reportInputFromEvents(
   const heading = await reportHeading(plans, cycle, at);
   const returns = await returnsOf(store, cycle, at);
   const pastCycles = await pastCyclesOf(store, sql, cycle, at);
-  return { ...heading, returns, pastCycles, asAt };
+  const appendices = await appendicesOf(store, cycle.cycleId, at);
+  return { ...heading, returns, pastCycles, appendices, asAt };
+}
+
+/** The cycle's own appendices as they stood at asAt: a short stream, read whole by both report sources. */
+export async function appendicesOf(
+  store: EventStore,
+  cycleId: string,
+  asAt?: Date,
+): Promise<AppendixState[]> {
+  const events = await store.readStream<AppendixEvent>(appendicesStreamId(cycleId), { asAt });
+  return foldAppendices(events.map((e) => ({ type: e.type, data: e.data }) as AppendixEvent)).appendices;
 }
 
 async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Promise<ReportedReturn[]> {

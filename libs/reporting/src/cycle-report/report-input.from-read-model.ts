@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { Sql } from '../../../event-store/src/index.js';
+import { EventStore, Sql } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { Rag, RAGS } from '../../../returns/src/index.js';
 import { readableApproval, UnreadablePart } from './readable-content.js';
 import { KnownCycle, reportHeading } from './report-heading.js';
+import { appendicesOf } from './report-input.from-events.js';
 import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
 
 interface ReturnRow {
@@ -28,12 +29,13 @@ interface ReturnRow {
 /**
  * The report's input now, from the reporting read model: the returns the cycle requested and their approved
  * versions, and the RAGs of the plan's earlier cycles. The plan and the agencies' names come from their
- * (short) streams.
+ * (short) streams, and so do the cycle's appendices.
  */
 export async function reportInputFromReadModel(
   plans: PlanRepository,
   sql: Sql | EntityManager,
   cycle: KnownCycle,
+  store: EventStore,
 ): Promise<ReportInput> {
   const heading = await reportHeading(plans, cycle);
   const rows: ReturnRow[] = await sql.query(
@@ -53,7 +55,13 @@ export async function reportInputFromReadModel(
       ? { ...approvalOf(row), at: row.approved_at, version: row.stream_version ?? 0 }
       : null,
   }));
-  return { ...heading, returns, pastCycles: await pastCycles(sql, cycle), asAt: null };
+  return {
+    ...heading,
+    returns,
+    pastCycles: await pastCycles(sql, cycle),
+    appendices: await appendicesOf(store, cycle.cycleId),
+    asAt: null,
+  };
 }
 
 /**

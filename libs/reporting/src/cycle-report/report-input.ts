@@ -1,5 +1,5 @@
 import { PlanState } from '../../../plan/src/index.js';
-import { Rag, ReturnContent } from '../../../returns/src/index.js';
+import { AppendixState, Rag, ReturnContent } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 
 export type AdoptedPlan = Extract<PlanState, { status: 'adopted' }>;
@@ -47,6 +47,9 @@ export interface ReportInput {
     periodStart: string;
     periodEnd: string;
     status: string;
+    /** The coordinator's own title and year heading for the report; the defaults when absent. */
+    reportTitle?: string | null;
+    yearHeading?: string | null;
   };
   partnershipName: string;
   agencyNames: Map<string, string>;
@@ -54,5 +57,7 @@ export interface ReportInput {
   returns: ReportedReturn[];
   /** Earlier cycles of the plan, oldest first. */
   pastCycles: PastCycle[];
+  /** The appendices the coordinator made for the cycle, in order; none (or absent) keeps Appendix 1 by theme. */
+  appendices?: AppendixState[];
   asAt: Date | null;
 }

@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../../http/src/index.js';
-import { REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
+import { CSV_PARTS, CsvPart, REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
 
 export class ReportQuery {
   @ApiPropertyOptional({
     enum: REPORT_FORMATS,
-    description: 'json (default), html, csv, xlsx or pdf; otherwise the Accept header decides',
+    description:
+      'json (default), html, csv, xlsx, docx (Word, to edit before committee) or pdf; otherwise the Accept header decides',
   })
   @Optional()
   @IsIn(REPORT_FORMATS)
@@ -28,4 +29,17 @@ export class ReportQuery {
   @Optional()
   @Matches(/^(latest|[1-9][0-9]{0,5})$/, { message: 'published must be "latest" or a publication number' })
   published?: string;
+
+  @ApiPropertyOptional({
+    enum: CSV_PARTS,
+    description:
+      'With format=csv, which table: measures (default, one row per measure), summary (the headline and the ' +
+      'RAG counts by theme and for all themes), appendices (one row per appendix, with its introduction), or ' +
+      'case-studies (one row per section of each case study, with its appendix, group, measure, organisation ' +
+      'and author). The XLSX holds them all as sheets.',
+    example: 'summary',
+  })
+  @Optional()
+  @IsIn(CSV_PARTS)
+  part?: CsvPart;
 }

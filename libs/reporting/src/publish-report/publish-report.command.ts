@@ -15,6 +15,8 @@ export class PublishReportCommand extends Command<PublishReportResult> {
   constructor(
     readonly envelope: CommandEnvelope,
     readonly cycleId: string,
+    /** Whether each measure says when it was last updated (its return approved); the seed's report does not. */
+    readonly lastUpdatedDates = false,
   ) {
     super();
   }

@@ -12,6 +12,7 @@ import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId, decideCycle, CycleRepository } from '../../../returns/src/index.js';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { reportInputFromEvents } from '../cycle-report/report-input.from-events.js';
+import { toPublishedReport } from '../cycle-report/published-cycle-report.js';
 import { contentHash } from './content-hash.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
 import { PublishedReports } from './published-reports.js';
@@ -32,7 +33,7 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute({ envelope, cycleId }: PublishReportCommand): Promise<PublishReportResult> {
+  async execute({ envelope, cycleId, lastUpdatedDates }: PublishReportCommand): Promise<PublishReportResult> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
@@ -41,14 +42,19 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
     }
     const now = this.clock.now();
     // The rules first, with a placeholder hash: a refused publication should not cost a report.
-    decideCycle({ type: 'PublishReport', actor: envelope.actor, now, contentHash: '' }, state);
-    const report = buildCycleReport(
-      await reportInputFromEvents(this.store, this.plans, this.dataSource, state, null),
+    decideCycle(
+      { type: 'PublishReport', actor: envelope.actor, now, contentHash: '', lastUpdatedDates },
+      state,
+    );
+    // Only what readers see is stored, so the hash is over exactly that (no approver, version or suggested DOT).
+    const report = toPublishedReport(
+      buildCycleReport(await reportInputFromEvents(this.store, this.plans, this.dataSource, state, null)),
+      { lastUpdatedDates },
     );
     const body = JSON.stringify(report);
     const hash = contentHash(body);
     const events = decideCycle(
-      { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash },
+      { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash, lastUpdatedDates },
       state,
     );
     // The publication's bytes commit with its event, in the command's transaction when there is one.

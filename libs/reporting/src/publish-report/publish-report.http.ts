@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   CommandEnvelope,
@@ -7,12 +7,30 @@ import {
   samePartnershipOr404,
   ANYONE_SIGNED_IN,
 } from '../../../kernel/src/index.js';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import type { Response } from 'express';
-import { ApiIfMatch, CurrentActor, Roles } from '../../../http/src/index.js';
+import { ApiIfMatch, CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { WriteEnvelope, CycleRepository } from '../../../returns/src/index.js';
 import { PublishReportCommand, PublishReportResult } from './publish-report.command.js';
 import { Publication, PublishedReports } from './published-reports.js';
+
+export class PublishReportDto {
+  @ApiPropertyOptional({
+    description:
+      'Print under each measure the day its return was last updated (approved). The seed report has none.',
+    default: false,
+  })
+  @Optional()
+  @IsBoolean()
+  lastUpdatedDates?: boolean;
+}
 
 @ApiTags('reports')
 @Controller('cycles')
@@ -29,7 +47,8 @@ export class PublishReportHttp {
   @ApiOperation({
     summary: 'Publish the report of a closed cycle (coordinator)',
     description:
-      'Freezes the report: records ReportPublished with the SHA-256 of its JSON and keeps those bytes, served ' +
+      'Freezes the report as its readers see it (no approver, version or suggested DOT): records ' +
+      'ReportPublished with the SHA-256 of its JSON and keeps those bytes, served ' +
       'unchanged at GET /cycles/{cycleId}/report?published=latest (or =N). Amendments approved later appear ' +
       'only in the next publication. 409 while the cycle is not closed.',
   })
@@ -37,10 +56,13 @@ export class PublishReportHttp {
   @ApiCreatedResponse({ description: 'The publication: its number, content hash and instant' })
   async publish(
     @Param('cycleId') cycleId: string,
+    @Body() body: PublishReportDto,
     @WriteEnvelope() envelope: CommandEnvelope,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PublishReportResult> {
-    const result = await this.commands.execute(new PublishReportCommand(envelope, cycleId));
+    const result = await this.commands.execute(
+      new PublishReportCommand(envelope, cycleId, body?.lastUpdatedDates ?? false),
+    );
     res.setHeader('ETag', `"${result.version}"`);
     res.setHeader(
       'Location',

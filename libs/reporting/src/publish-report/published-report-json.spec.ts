@@ -68,4 +68,36 @@ describe('readPublishedReport', () => {
     const today = { label: 'L', period: 'P', yearHeading: 'Year 1 (P)', themes: [], appendices: [] };
     expect(readPublishedReport(JSON.stringify(today))).toEqual(today);
   });
+
+  it('reads a publication of an older release without the approver, version or suggested DOT of any measure', () => {
+    const measure = {
+      ref: 'S1',
+      text: 'Crime',
+      position: 1,
+      agencyId: 'police',
+      agency: 'Kent Police',
+      rag: 'green',
+      narrative: 'Lowest',
+      narrativeHtml: '<p>Lowest</p>',
+      dot: 'new',
+      suggestedDot: 'new',
+      previousRag: null,
+      trend: [],
+      comments: null,
+      tables: [],
+      approvedBy: 'reviewer@sevenoaks.example.org',
+      approvedAt: '2026-12-02T10:00:00.000Z',
+      version: 4,
+    };
+    const old = {
+      ...earlier,
+      yearHeading: 'Y',
+      appendices: [],
+      themes: [{ themeId: 'safe', measures: [measure] }],
+    };
+    const report = readPublishedReport(JSON.stringify(old));
+    const { approvedBy: _b, approvedAt: _a, version: _v, suggestedDot: _s, ...published } = measure;
+    expect(report.themes[0].measures).toEqual([published]);
+    expect(JSON.stringify(report)).not.toMatch(/reviewer@|approvedBy|"version"|suggestedDot/);
+  });
 });

@@ -1,4 +1,5 @@
 import { renderNarrative } from '../../../returns/src/index.js';
+import { PublishedCycleReport, toPublishedReport } from '../cycle-report/published-cycle-report.js';
 import {
   CycleReport,
   LegacyAppendixTheme,
@@ -28,7 +29,7 @@ interface EarlierReport {
  * reports published in an earlier shape are brought up to date each time they are read, the way an upcaster
  * reads an old event.
  */
-export function readPublishedReport(body: string): CycleReport {
+export function readPublishedReport(body: string): PublishedCycleReport {
   const report = JSON.parse(body) as EarlierReport;
   const { appendix } = report;
   const appendices =
@@ -52,9 +53,14 @@ export function readPublishedReport(body: string): CycleReport {
         })),
       },
     ]);
-  return {
-    ...(report as unknown as CycleReport),
-    yearHeading: report.yearHeading ?? `${report.label} (${report.period})`,
-    appendices,
-  };
+  // Older releases published the approver (a staff email), the version and the suggested DOT of each measure,
+  // and had no choice of dates: they are read without any of those (issue 12 point 2).
+  return toPublishedReport(
+    {
+      ...(report as unknown as CycleReport),
+      yearHeading: report.yearHeading ?? `${report.label} (${report.period})`,
+      appendices,
+    },
+    { lastUpdatedDates: false },
+  );
 }

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../../mail/src/index.js';
-import { CycleReport, RagCounts } from '../cycle-report/cycle-report.js';
+import { RagCounts } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 
 const SEGMENTS: { key: keyof RagCounts; label: string; fill: string; text: string }[] = [
   { key: 'green', label: 'Green', fill: '#00703c', text: '#ffffff' },
@@ -17,7 +18,7 @@ const BAR = 20;
  * RAG by theme as an inline SVG: one stacked bar per theme, each segment labelled with its count and its word
  * (never colour alone), and a legend. No script, no external reference: it prints and converts to PDF as is.
  */
-export function ragChartSvg(report: CycleReport): string {
+export function ragChartSvg(report: AnyCycleReport): string {
   const themes = report.themes;
   const most = Math.max(1, ...themes.map((t) => SEGMENTS.reduce((n, s) => n + t.counts[s.key], 0)));
   const scale = (WIDTH - LABEL - 10) / most;

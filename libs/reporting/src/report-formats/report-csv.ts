@@ -1,6 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
-import { CycleReport } from '../cycle-report/cycle-report.js';
-import { ROW_HEADER, reportRows } from './report-rows.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
+import { colophon, PublicationFacts } from './colophon.js';
+import { CsvPart } from './report-format.js';
+import {
+  APPENDIX_HEADER,
+  appendixRows,
+  CASE_STUDY_HEADER,
+  caseStudyRows,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './report-parts.js';
+import { reportRows, rowHeader } from './report-rows.js';
 
 /**
  * The signs a spreadsheet starts a formula with, the full-width and small forms among them: Excel and
@@ -28,7 +38,38 @@ export function neutraliseFormula(cell: string | number): string | number {
  * right. csv-stringify's CommonJS build quotes a cell only for the record delimiter itself, not for a bare
  * line feed, so every narrative would split its record: the line breaks are named here.
  */
-export function renderReportCsv(report: CycleReport): string {
-  const rows = reportRows(report).map((r) => r.cells.map(neutraliseFormula));
-  return `\ufeff${stringify([[...ROW_HEADER], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+export function renderReportCsv(
+  report: AnyCycleReport,
+  part: CsvPart = 'measures',
+  published?: PublicationFacts,
+): string {
+  const [header, rows] = csvTable(report, part, published !== undefined);
+  const cells = rows.map((row) => row.map(neutraliseFormula));
+  // A publication's measures (the CSV report's main file) end with its colophon, in the first column with the
+  // others empty: every record keeps the header's width, so a parser that reads the file as a table still can.
+  // The other parts are tables of the same publication and stay pure tables.
+  const end =
+    published && part === 'measures' ? [[colophon(published), ...header.slice(1).map(() => '')]] : [];
+  return `\ufeff${stringify([[...header], ...cells, ...end], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+}
+
+/**
+ * One CSV holds one table, so the report comes as four: the measures (the default), the summary (headline and
+ * counts by theme), the appendices, and their case studies.
+ */
+function csvTable(
+  report: AnyCycleReport,
+  part: CsvPart,
+  published: boolean,
+): [readonly string[], (string | number)[][]] {
+  switch (part) {
+    case 'summary':
+      return [SUMMARY_HEADER, summaryRows(report)];
+    case 'appendices':
+      return [APPENDIX_HEADER, appendixRows(report)];
+    case 'case-studies':
+      return [CASE_STUDY_HEADER, caseStudyRows(report)];
+    default:
+      return [rowHeader(report, published), reportRows(report, published).map((r) => r.cells)];
+  }
 }

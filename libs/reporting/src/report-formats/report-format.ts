@@ -2,14 +2,19 @@ import { NotAcceptableException } from '@nestjs/common';
 import type { Request } from 'express';
 import { cycleNameOf } from '../../../kernel/src/index.js';
 
-export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'pdf'] as const;
+export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'docx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The tables the CSV report comes in, one file each (`format=csv&part=`): the measures by default. */
+export const CSV_PARTS = ['measures', 'summary', 'appendices', 'case-studies'] as const;
+export type CsvPart = (typeof CSV_PARTS)[number];
 
 export const MEDIA_TYPES: Record<ReportFormat, string> = {
   json: 'application/json',
   html: 'text/html',
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   pdf: 'application/pdf',
 };
 
@@ -24,7 +29,7 @@ export function negotiateFormat(format: ReportFormat | undefined, request: Reque
   if (!chosen) {
     throw new NotAcceptableException({
       type: 'https://partner-returns.dev/problems/not-acceptable',
-      title: 'The report is available as JSON, HTML, CSV, XLSX or PDF',
+      title: 'The report is available as JSON, HTML, CSV, XLSX, DOCX or PDF',
       status: 406,
       detail: `Accept one of ${REPORT_FORMATS.map((f) => MEDIA_TYPES[f]).join(', ')}, or ask with ?format=`,
     });
@@ -34,11 +39,12 @@ export function negotiateFormat(format: ReportFormat | undefined, request: Reque
 
 /**
  * Content-Disposition with a file name that says what the file is: partnership, cycle, and (when not the
- * report now) the instant or the publication, e.g. sevenoaks-lsp-y1-2019-20-report-publication-1.pdf.
+ * report now) the instant or the publication, and the part of a CSV other than the measures, e.g.
+ * sevenoaks-lsp-y1-2019-20-report-publication-1.pdf or sevenoaks-lsp-y1-2019-20-report-case-studies.csv.
  */
 export function contentDisposition(
   format: ReportFormat,
-  parts: { partnershipId: string; cycleId: string; asAt?: Date | null; publication?: number },
+  parts: { partnershipId: string; cycleId: string; asAt?: Date | null; publication?: number; part?: CsvPart },
 ): string {
   const suffix = parts.publication
     ? `-publication-${parts.publication}`
@@ -48,10 +54,13 @@ export function contentDisposition(
           .replace(/\.\d{3}Z$/, 'Z')
           .replace(/[-:]/g, '')}`
       : '';
-  const name = `${parts.partnershipId}-${cycleNameOf(parts.cycleId)}-report${suffix}.${format}`.replace(
-    /[^A-Za-z0-9._-]/g,
-    '_',
-  );
-  const disposition = format === 'csv' || format === 'xlsx' ? 'attachment' : 'inline';
+  const part = parts.part && parts.part !== 'measures' ? `-${parts.part}` : '';
+  const name =
+    `${parts.partnershipId}-${cycleNameOf(parts.cycleId)}-report${suffix}${part}.${format}`.replace(
+      /[^A-Za-z0-9._-]/g,
+      '_',
+    );
+  // Files to open in another program (a spreadsheet, Word) are downloaded; the rest show in the browser.
+  const disposition = format === 'csv' || format === 'xlsx' || format === 'docx' ? 'attachment' : 'inline';
   return `${disposition}; filename="${name}"`;
 }

@@ -6,9 +6,12 @@ import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
 import { neutraliseFormula, renderReportCsv } from './report-csv.js';
+import { CASE_STUDY_HEADER, SUMMARY_HEADER } from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
+import { toPublishedReport } from '../cycle-report/published-cycle-report.js';
+import { dayInWords } from './colophon.js';
 
 const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -63,7 +66,7 @@ describe('the report as HTML', () => {
 
   it('keeps the seed’s table columns and the plan’s order, awaiting measures in their place', () => {
     expect(html).toContain(
-      '<th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">Year 1 2019/20</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th>',
+      '<th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">Year 1 (April 2019 - March 2020)</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th>',
     );
     const order = ['measure-S1', 'measure-S2', 'measure-S3', 'measure-C1'].map((id) =>
       html.indexOf(`id="${id}"`),
@@ -83,14 +86,89 @@ describe('the report as HTML', () => {
     expect(svg).not.toMatch(/<script|href=/);
   });
 
-  it('says where a published report came from', () => {
-    expect(
-      renderReportHtml(report, {
-        published: { publication: 2, publishedAt: '2020-05-01T00:00:00.000Z', contentHash: 'ab12' },
-      }),
-    ).toContain(
-      'Published report, publication 2, 2020-05-01T00:00:00.000Z. SHA-256 of its content: <code>ab12</code>',
+  it('says where a published report came from in one colophon line at its end, not on the cover', () => {
+    const published = renderReportHtml(toPublishedReport(report, { lastUpdatedDates: false }), {
+      // 23:30 UTC on 30 April is 1 May in London (BST).
+      published: { publication: 2, publishedAt: '2020-04-30T23:30:00.000Z', contentHash: 'ab12' },
+    });
+    expect(published.match(/class="colophon"/g)).toHaveLength(1);
+    expect(published).toContain(
+      '<footer><p class="colophon">Publication 2, published 1 May 2020. Content hash: ab12</p></footer>',
     );
+    expect(published).not.toContain('SHA-256');
+    expect(published.indexOf('colophon">')).toBeGreaterThan(published.indexOf('Appendix 1'));
+  });
+
+  it('prints the title and the year heading once on the cover, the year heading over each progress column', () => {
+    const cover = html.slice(html.indexOf('<header>'), html.indexOf('</header>'));
+    expect(cover.match(/Community Plan Annual Monitoring Report 2019\/20/g)).toHaveLength(1);
+    expect(cover.match(/Year 1 \(April 2019 - March 2020\)/g)).toHaveLength(1);
+    expect(html).not.toContain('(April 2019 - March 2020) (April 2019 - March 2020)');
+    expect(html).not.toContain('Year 1 2019/20');
+  });
+});
+
+describe('a publication', () => {
+  const staffHtml = renderReportHtml(report);
+  const published = toPublishedReport(report, { lastUpdatedDates: false });
+  const facts = { publication: 1, publishedAt: '2020-05-01T09:00:00.000Z', contentHash: 'ab12' };
+
+  it('keeps the approver, version and suggested DOT in the staff’s working view', () => {
+    expect(staffHtml).toContain('by rita@example.org (version');
+    expect(staffHtml).toContain('Suggested by the RAGs');
+    expect(report.themes[0].measures[0]).toMatchObject({ approvedBy: 'rita@example.org' });
+  });
+
+  it('carries no staff member’s email, no version and no suggested DOT, in any format', async () => {
+    const measure = published.themes[0].measures[0] as Record<string, unknown>;
+    for (const field of ['approvedBy', 'approvedAt', 'version', 'suggestedDot', 'lastUpdated'])
+      expect([field, field in measure]).toEqual([field, false]);
+    const json = JSON.stringify(published);
+    const html = renderReportHtml(published, { published: facts });
+    const csv = renderReportCsv(published, 'measures', facts);
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (c: Buffer) => chunks.push(c));
+    await writeReportXlsx(published, output, facts);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as never);
+    const cells = book.worksheets
+      .flatMap((sheet) => sheet.getSheetValues().flat())
+      .map((v) => String(v ?? ''))
+      .join('\n');
+    for (const [format, text] of [
+      ['json', json],
+      ['html', html],
+      ['csv', csv],
+      ['xlsx', cells],
+    ]) {
+      expect([
+        format,
+        /rita@example\.org|approvedBy|"version"|version \d|\bVersion\b|Suggested by|SHA-256|Approved \d/.exec(
+          text,
+        )?.[0] ?? null,
+      ]).toEqual([format, null]);
+    }
+    expect(csv.split('\r\n')[0]).toBe(
+      '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments',
+    );
+    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(
+      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,',
+    );
+    expect(cells).toContain('Publication 1, published 1 May 2020. Content hash: ab12');
+  });
+
+  it('prints the day each measure was last updated only when the coordinator chose it', () => {
+    const dated = toPublishedReport(report, { lastUpdatedDates: true });
+    const day = dated.themes[0].measures[0].lastUpdated!;
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(renderReportHtml(dated, { published: facts })).toContain(
+      `<p class="approval">Last updated ${dayInWords(day)}</p>`,
+    );
+    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(/,Last updated$/);
+    expect(renderReportHtml(published, { published: facts })).not.toContain('Last updated');
+    // Read back, a dated publication keeps its dates and an undated one gets none.
+    expect(toPublishedReport(dated, { lastUpdatedDates: false }).themes[0].measures[0].lastUpdated).toBe(day);
   });
 });
 
@@ -189,6 +267,73 @@ describe('the report as CSV', () => {
   });
 });
 
+describe('the report as CSV in parts', () => {
+  const part = (name: Parameters<typeof renderReportCsv>[1]) =>
+    parse(renderReportCsv(report, name), { bom: true }) as string[][];
+
+  it('gives the headline and the RAG counts by theme and for all themes as the summary', () => {
+    expect(part('summary')).toEqual([
+      [...SUMMARY_HEADER],
+      ['Safe Communities', '3', '2', '1', '1', '0', '1', '50', '50% of measures on target'],
+      ['Caring Communities', '1', '1', '0', '0', '1', '0', '0', '0% of measures on target'],
+      ['All themes', '4', '3', '1', '1', '1', '1', '33', '33% of measures on target'],
+    ]);
+  });
+
+  it('leaves the on-target share empty where nothing is rated', () => {
+    const none = buildCycleReport(reportInput({ returns: [awaiting('S3', 'safe', 'sdc')] }));
+    const rows = parse(renderReportCsv(none, 'summary'), { bom: true }) as string[][];
+    expect(rows[rows.length - 1]).toEqual([
+      'All themes',
+      '1',
+      '0',
+      '0',
+      '0',
+      '0',
+      '1',
+      '',
+      'No measures rated yet',
+    ]);
+  });
+
+  it('lists the appendices, and each case study section with its appendix, measure and organisation', () => {
+    expect(part('appendices')).toEqual([
+      ['Appendix', 'Heading', 'Title', 'Introduction', 'Case studies'],
+      ['1', 'Appendix 1 - Partner Case Studies', 'Partner Case Studies', '', '1'],
+    ]);
+    const studies = part('case-studies');
+    expect(studies[0]).toEqual([...CASE_STUDY_HEADER]);
+    expect(studies.slice(1)).toEqual([
+      [
+        'Appendix 1 - Partner Case Studies',
+        'Safe Communities',
+        'S1',
+        `Case ${hostile}`,
+        'Kent Police',
+        '',
+        'The beginning',
+        '• Jane',
+      ],
+    ]);
+  });
+
+  it('keeps the measures as the default part, and guards formulas in every part', () => {
+    expect(renderReportCsv(report, 'measures')).toBe(renderReportCsv(report));
+    const hostileStudy = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            caseStudies: [{ title: '=cmd|" /C calc"!A0', agency: '@SUM(A1)', sections: [] }],
+          }),
+        ],
+      }),
+    );
+    const rows = parse(renderReportCsv(hostileStudy, 'case-studies'), { bom: true }) as string[][];
+    expect(rows[1].slice(3, 5)).toEqual([`'=cmd|" /C calc"!A0`, "'@SUM(A1)"]);
+  });
+});
+
 /** The workbook as the response receives it, read back with exceljs's reader. */
 async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
   const output = new PassThrough();
@@ -204,10 +349,27 @@ async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
 describe('the report as XLSX', () => {
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
     const book = await writtenWorkbook(report);
-    expect(book.worksheets.map((s) => s.name)).toEqual(['Summary', 'Measures', 'Tables', 'Case studies']);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      'Summary',
+      'Measures',
+      'Tables',
+      'Appendices',
+      'Case studies',
+    ]);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);
     expect(summary.getCell('A5').value).toBe('33% of measures on target');
+    expect(summary.getCell('A6').value).toBe('3 of 4 measures rated; on target means rated Green');
+    const counts: unknown[][] = [];
+    summary.eachRow((row, n) => {
+      if (n >= 8) counts.push((row.values as unknown[]).slice(1));
+    });
+    expect(counts).toEqual([
+      [...SUMMARY_HEADER],
+      ['Safe Communities', 3, 2, 1, 1, 0, 1, 50, '50% of measures on target'],
+      ['Caring Communities', 1, 1, 0, 0, 1, 0, 0, '0% of measures on target'],
+      ['All themes', 4, 3, 1, 1, 1, 1, 33, '33% of measures on target'],
+    ]);
     const measures = book.getWorksheet('Measures')!;
     expect((measures.getRow(1).values as unknown[]).slice(1, 6)).toEqual([
       'Theme',
@@ -226,9 +388,26 @@ describe('the report as XLSX', () => {
     const tables = book.getWorksheet('Tables')!;
     expect(tables.getCell('A2').value).toBe('District');
     expect(tables.getCell('B3').value).toBe('1,930');
+    const appendices = book.getWorksheet('Appendices')!;
+    expect((appendices.getRow(2).values as unknown[]).slice(1)).toEqual([
+      1,
+      'Appendix 1 - Partner Case Studies',
+      'Partner Case Studies',
+      '',
+      1,
+    ]);
     const studies = book.getWorksheet('Case studies')!;
-    expect(studies.getCell('C2').value).toBe(`Case ${hostile}`);
-    expect(studies.getCell('F2').value).toBe('• Jane');
+    expect((studies.getRow(1).values as unknown[]).slice(1)).toEqual([...CASE_STUDY_HEADER]);
+    expect((studies.getRow(2).values as unknown[]).slice(1)).toEqual([
+      'Appendix 1 - Partner Case Studies',
+      'Safe Communities',
+      'S1',
+      `Case ${hostile}`,
+      'Kent Police',
+      '',
+      'The beginning',
+      '• Jane',
+    ]);
   });
 
   it('holds every measure and table of a report written over many turns, in the plan’s order', async () => {
@@ -284,6 +463,15 @@ describe('file names', () => {
     );
     expect(contentDisposition('xlsx', { ...names, publication: 2 })).toBe(
       'attachment; filename="sevenoaks-lsp-y1-2019-20-report-publication-2.xlsx"',
+    );
+    expect(contentDisposition('csv', { ...names, publication: 2, part: 'case-studies' })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report-publication-2-case-studies.csv"',
+    );
+    expect(contentDisposition('csv', { ...names, part: 'measures' })).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report.csv"',
+    );
+    expect(contentDisposition('docx', names)).toBe(
+      'attachment; filename="sevenoaks-lsp-y1-2019-20-report.docx"',
     );
   });
 });

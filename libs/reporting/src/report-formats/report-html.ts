@@ -1,12 +1,14 @@
 import { escapeHtml } from '../../../mail/src/index.js';
 import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
-import { AwaitingMeasure, CycleReport, ReportMeasure, ReportTheme } from '../cycle-report/cycle-report.js';
+import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { ragChartSvg } from './rag-chart-svg.js';
 
 /** What the page says about where the report came from: now, as at an instant, or a publication. */
 export interface ReportProvenance {
-  published?: { publication: number; publishedAt: string; contentHash: string };
+  published?: PublicationFacts;
 }
 
 const e = escapeHtml;
@@ -67,7 +69,7 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
  * user text is escaped, narratives and case-study bodies go through renderNarrative, RAG cells are coloured and
  * say their rating in words.
  */
-export function renderReportHtml(report: CycleReport, provenance: ReportProvenance = {}): string {
+export function renderReportHtml(report: AnyCycleReport, provenance: ReportProvenance = {}): string {
   const h = report.headline;
   const counts = [
     ['rag-green', `Green: ${h.green}`],
@@ -87,7 +89,7 @@ export function renderReportHtml(report: CycleReport, provenance: ReportProvenan
 <header>
 <h1>${e(report.title)}</h1>
 <p class="partnership">${e(report.partnership)}</p>
-<p class="period">${e(report.label)} (${e(report.period)})</p>
+<p class="year-heading">${e(report.yearHeading)}</p>
 ${provenanceBlock(report, provenance)}
 <p class="intro">This report is produced on behalf of the ${e(report.partnership)} using data and information provided by partners.</p>
 </header>
@@ -100,21 +102,20 @@ ${ragChartSvg(report)}
 </section>
 ${report.themes.map((theme) => themeSection(report, theme)).join('\n')}
 ${appendices(report)}
+${provenance.published ? `<footer><p class="colophon">${e(colophon(provenance.published))}</p></footer>` : ''}
 </body>
 </html>
 `;
 }
 
-function provenanceBlock(report: CycleReport, provenance: ReportProvenance): string {
-  if (provenance.published) {
-    const p = provenance.published;
-    return `<p class="provenance">Published report, publication ${p.publication}, ${e(p.publishedAt)}. SHA-256 of its content: <code>${e(p.contentHash)}</code></p>`;
-  }
+/** A publication says where it came from in its colophon, at the end; the cover is the readers'. */
+function provenanceBlock(report: AnyCycleReport, provenance: ReportProvenance): string {
+  if (provenance.published) return '';
   if (report.asAt) return `<p class="provenance">As it stood at ${e(report.asAt)}</p>`;
   return '';
 }
 
-function themeSection(report: CycleReport, theme: ReportTheme): string {
+function themeSection(report: AnyCycleReport, theme: AnyCycleReport['themes'][number]): string {
   const rows = [
     ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, html: measureRow(m) })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
@@ -132,7 +133,7 @@ ${priorities}
 <table class="measures">
 <caption>${e(theme.heading)}</caption>
 <colgroup><col class="ref"><col class="measure"><col class="rag"><col class="progress"><col class="dot"><col class="comments"></colgroup>
-<thead><tr><th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">${e(report.label)}</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th></tr></thead>
+<thead><tr><th scope="col">Ref</th><th scope="col">Key Success Measure</th><th scope="col">RAG</th><th scope="col">${e(report.yearHeading)}</th><th scope="col">DOT</th><th scope="col">Direction of Travel &amp; comments</th></tr></thead>
 <tbody>
 ${rows.map((r) => r.html).join('\n') || '<tr><td colspan="6">No measures in this cycle.</td></tr>'}
 </tbody>
@@ -144,26 +145,34 @@ function ragClass(rag: string | null): string {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
 }
 
-function measureRow(m: ReportMeasure): string {
+function measureRow(m: ReportMeasure | PublishedMeasure): string {
+  // Who approved it, the version and the suggested DOT are the staff's working view: a publication has none.
+  const workflow = workflowOf(m);
   const narrative = m.narrative ? renderNarrative(m.narrative) : '';
   const note = unreadableNote(m.unreadable);
   const unreadable = note ? `<p class="unreadable" role="note">${e(note)}</p>` : '';
-  const differs = m.suggestedDot !== null && m.dot !== null && m.suggestedDot !== m.dot;
+  const suggestedDot = workflow?.suggestedDot ?? null;
+  const differs = suggestedDot !== null && m.dot !== null && suggestedDot !== m.dot;
   const trend = m.trend.length
     ? `<p class="trend">Trend: ${m.trend
         .map((t) => `${e(t.label)} <span class="chip ${ragClass(t.rag)}">${ragLabel(t.rag)}</span>`)
         .join(' → ')}</p>`
     : '';
-  const suggested = m.suggestedDot
-    ? `<p class="suggested${differs ? ' differs' : ''}">Suggested by the RAGs: ${dotLabel(m.suggestedDot)}</p>`
+  const suggested = suggestedDot
+    ? `<p class="suggested${differs ? ' differs' : ''}">Suggested by the RAGs: ${dotLabel(suggestedDot)}</p>`
     : '';
+  const approval = workflow
+    ? `<p class="approval">${e(m.agency)}. Approved ${e(workflow.approvedAt.slice(0, 10))} by ${e(workflow.approvedBy)} (version ${workflow.version})</p>`
+    : 'lastUpdated' in m && m.lastUpdated
+      ? `<p class="approval">Last updated ${e(dayInWords(m.lastUpdated))}</p>`
+      : '';
   return `<tr id="measure-${e(m.ref)}">
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
 <td class="progress">${narrative}${m.tables.map(returnTable).join('')}${unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
-<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}<p class="approval">${e(m.agency)}. Approved ${e(m.approvedAt.slice(0, 10))} by ${e(m.approvedBy)} (version ${m.version})</p></td>
+<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${approval}</td>
 </tr>`;
 }
 
@@ -183,7 +192,7 @@ function returnTable(table: ReturnTable): string {
 </table>`;
 }
 
-function appendices(report: CycleReport): string {
+function appendices(report: AnyCycleReport): string {
   return report.appendices
     .map(
       (appendix) => `<section class="appendix" id="appendix-${appendix.number}">
@@ -197,7 +206,7 @@ ${appendix.groups
           (c) => `<article class="case-study">
 <h4>${e(c.title)}</h4>
 <p class="organisation">${e([c.organisation, c.author].filter(Boolean).join(' - '))}</p>
-${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
+${c.measureRef ? `<p class="measure-ref">Measure <a href="#measure-${e(c.measureRef)}">${e(c.measureRef)}</a></p>\n` : ''}${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
 </article>`,
         )
         .join('\n')}`,

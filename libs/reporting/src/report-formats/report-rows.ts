@@ -1,5 +1,5 @@
 import { ReturnTable } from '../../../returns/src/index.js';
-import { CycleReport } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { narrativeText } from './narrative-text.js';
 
@@ -20,13 +20,38 @@ export const ROW_HEADER = [
   'Version',
 ] as const;
 
+/** The columns of the staff's working view only: a publication never has them (issue 12 point 2). */
+const WORKFLOW_COLUMNS: ReadonlySet<string> = new Set([
+  'DOT suggested by RAGs',
+  'Approved by',
+  'Approved at',
+  'Version',
+]);
+
+/**
+ * The columns CSV and XLSX list: all of ROW_HEADER for the working report; for a publication, none of the
+ * workflow's, and "Last updated" when the coordinator chose to print those dates.
+ */
+export function rowHeader(report: AnyCycleReport, published: boolean): string[] {
+  if (!published) return [...ROW_HEADER];
+  const dated = report.themes.some((t) => t.measures.some((m) => 'lastUpdated' in m && m.lastUpdated));
+  return [...ROW_HEADER.filter((c) => !WORKFLOW_COLUMNS.has(c)), ...(dated ? ['Last updated'] : [])];
+}
+
 export interface ReportRow {
   rag: string | null;
   cells: (string | number)[];
 }
 
 /** One row per measure of the report, approved or awaiting, in the plan's order: what CSV and XLSX list. */
-export function reportRows(report: CycleReport): ReportRow[] {
+export function reportRows(report: AnyCycleReport, published = false): ReportRow[] {
+  const header = rowHeader(report, published);
+  // Each row is made with every column, then cut to the header's.
+  const pick = (cells: (string | number)[], lastUpdated: string) => {
+    const all = new Map<string, string | number>(ROW_HEADER.map((c, i) => [c, cells[i]]));
+    all.set('Last updated', lastUpdated);
+    return header.map((c) => all.get(c) ?? '');
+  };
   return report.themes.flatMap((theme) =>
     [
       ...theme.measures.map((m) => ({
@@ -42,13 +67,14 @@ export function reportRows(report: CycleReport): ReportRow[] {
           [narrativeText(m.narrative), unreadableNote(m.unreadable)].filter((t) => t !== '').join('\n\n'),
           m.tables.map(tableText).join('\n\n'),
           dotLabel(m.dot),
-          dotLabel(m.suggestedDot),
+          dotLabel(workflowOf(m)?.suggestedDot),
           m.previousRag ? ragLabel(m.previousRag) : '',
           m.comments ?? '',
-          m.approvedBy,
-          m.approvedAt,
-          m.version,
+          workflowOf(m)?.approvedBy ?? '',
+          workflowOf(m)?.approvedAt ?? '',
+          workflowOf(m)?.version ?? '',
         ],
+        lastUpdated: ('lastUpdated' in m && m.lastUpdated) || '',
       })),
       ...theme.awaiting.map((m) => ({
         position: m.position,
@@ -70,10 +96,11 @@ export function reportRows(report: CycleReport): ReportRow[] {
           '',
           '',
         ],
+        lastUpdated: '',
       })),
     ]
       .sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref))
-      .map(({ rag, cells }) => ({ rag, cells })),
+      .map(({ rag, cells, lastUpdated }) => ({ rag, cells: pick(cells, lastUpdated) })),
   );
 }
 

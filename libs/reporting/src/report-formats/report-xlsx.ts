@@ -1,9 +1,17 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { CycleReport } from '../cycle-report/cycle-report.js';
-import { narrativeText } from './narrative-text.js';
-import { ROW_HEADER, reportRows } from './report-rows.js';
+import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
+import { colophon, PublicationFacts } from './colophon.js';
+import {
+  APPENDIX_HEADER,
+  appendixRows,
+  CASE_STUDY_HEADER,
+  caseStudyRows,
+  SUMMARY_HEADER,
+  summaryRows,
+} from './report-parts.js';
+import { reportRows, rowHeader } from './report-rows.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
   green: { fill: 'FF00703C', font: 'FFFFFFFF' },
@@ -43,7 +51,11 @@ function fit(cells: (string | number)[]): (string | number)[] {
  * Each sheet is committed before the next is started, because the zip takes its entries one at a time and
  * would buffer a second open sheet whole. Resolves once the last byte has been handed to `output`.
  */
-export async function writeReportXlsx(report: CycleReport, output: Writable): Promise<void> {
+export async function writeReportXlsx(
+  report: AnyCycleReport,
+  output: Writable,
+  published?: PublicationFacts,
+): Promise<void> {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     // As the in-memory writer did: styles for the RAG cells, one shared table for repeated strings.
@@ -53,37 +65,48 @@ export async function writeReportXlsx(report: CycleReport, output: Writable): Pr
   book.creator = 'Partner Returns';
   book.title = report.title;
 
-  writeSummary(book.addWorksheet('Summary'), report);
-  await writeMeasures(book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
+  writeSummary(book.addWorksheet('Summary'), report, published);
+  await writeMeasures(
+    book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }),
+    report,
+    published !== undefined,
+  );
   await writeTables(book.addWorksheet('Tables'), report);
+  writeAppendices(book.addWorksheet('Appendices'), report);
   await writeCaseStudies(book.addWorksheet('Case studies'), report);
   await book.commit();
 }
 
-function writeSummary(summary: Sheet, report: CycleReport): void {
-  summary.columns = [{ width: 40 }, { width: 12 }, { width: 12 }, { width: 12 }, { width: 12 }];
+function writeSummary(summary: Sheet, report: AnyCycleReport, published?: PublicationFacts): void {
+  summary.columns = [40, 12, 12, 12, 12, 12, 12, 14, 36].map((width) => ({ width }));
   summary.addRow([report.title]).font = { bold: true, size: 14 };
   summary.addRow([report.partnership]);
-  summary.addRow([`${report.label} (${report.period})`]);
+  summary.addRow([report.yearHeading]);
   if (report.asAt) summary.addRow([`As it stood at ${report.asAt}`]);
   summary.addRow([]);
   summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
+  summary.addRow([
+    `${report.headline.rated} of ${report.headline.measures} measures rated; on target means rated Green`,
+  ]);
   summary.addRow([]);
-  summary.addRow(['Theme', 'Green', 'Amber', 'Red', 'Not rated']).font = { bold: true };
-  for (const theme of report.themes) {
-    const { green, amber, red, notRated } = theme.counts;
-    summary.addRow([theme.title, green, amber, red, notRated]);
+  summary.addRow([...SUMMARY_HEADER]).font = { bold: true };
+  const rows = summaryRows(report);
+  rows.forEach((row, i) => {
+    const added = summary.addRow(row);
+    if (i === rows.length - 1) added.font = { bold: true };
+  });
+  if (published) {
+    summary.addRow([]);
+    summary.addRow([colophon(published)]);
   }
-  const h = report.headline;
-  summary.addRow(['All themes', h.green, h.amber, h.red, h.notRated]).font = { bold: true };
   summary.commit();
 }
 
-async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void> {
+async function writeMeasures(measures: Sheet, report: AnyCycleReport, published: boolean): Promise<void> {
   measures.columns = [20, 8, 40, 30, 10, 80, 50, 12, 14, 12, 40, 28, 24, 8].map((width) => ({ width }));
-  measures.addRow([...ROW_HEADER]).font = { bold: true };
+  measures.addRow(rowHeader(report, published)).font = { bold: true };
   let written = 0;
-  for (const row of reportRows(report)) {
+  for (const row of reportRows(report, published)) {
     const added = measures.addRow(fit(row.cells));
     added.alignment = { vertical: 'top', wrapText: true };
     const colours = FILLS[row.rag ?? 'none'];
@@ -96,7 +119,7 @@ async function writeMeasures(measures: Sheet, report: CycleReport): Promise<void
   measures.commit();
 }
 
-async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
+async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void> {
   let written = 0;
   for (const theme of report.themes) {
     for (const m of theme.measures) {
@@ -112,36 +135,27 @@ async function writeTables(tables: Sheet, report: CycleReport): Promise<void> {
   tables.commit();
 }
 
-async function writeCaseStudies(studies: Sheet, report: CycleReport): Promise<void> {
-  studies.columns = [
-    { width: 30 },
-    { width: 24 },
-    { width: 40 },
-    { width: 30 },
-    { width: 30 },
-    { width: 100 },
-  ];
-  studies.addRow(['Appendix', 'Theme', 'Title', 'Organisation', 'Section', 'Text']).font = { bold: true };
+function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {
+  sheet.columns = [10, 40, 30, 80, 14].map((width) => ({ width }));
+  sheet.addRow([...APPENDIX_HEADER]).font = { bold: true };
+  for (const row of appendixRows(report)) {
+    const added = sheet.addRow(fit(row));
+    added.alignment = { vertical: 'top', wrapText: true };
+    added.commit();
+  }
+  sheet.commit();
+}
+
+/** A row per section of each case study, with its appendix, group, measure, organisation and author. */
+async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise<void> {
+  studies.columns = [30, 24, 10, 40, 30, 30, 30, 100].map((width) => ({ width }));
+  studies.addRow([...CASE_STUDY_HEADER]).font = { bold: true };
   let written = 0;
-  for (const appendix of report.appendices)
-    for (const group of appendix.groups) {
-      for (const study of group.caseStudies) {
-        for (const section of study.sections) {
-          const added = studies.addRow(
-            fit([
-              appendix.heading,
-              group.title ?? '',
-              study.title,
-              study.organisation,
-              section.heading,
-              narrativeText(section.body),
-            ]),
-          );
-          added.alignment = { vertical: 'top', wrapText: true };
-          added.commit();
-          if (++written % ROWS_PER_TURN === 0) await nextTurn();
-        }
-      }
-    }
+  for (const row of caseStudyRows(report)) {
+    const added = studies.addRow(fit(row));
+    added.alignment = { vertical: 'top', wrapText: true };
+    added.commit();
+    if (++written % ROWS_PER_TURN === 0) await nextTurn();
+  }
   studies.commit();
 }

@@ -67,11 +67,16 @@ const close = (
   unresolvedReturnIds,
   ...extra,
 });
-const publish = (contentHash = 'sha256:bbb', at = new Date('2020-06-02T08:00:00.000Z')): CycleCommand => ({
+const publish = (
+  contentHash = 'sha256:bbb',
+  at = new Date('2020-06-02T08:00:00.000Z'),
+  lastUpdatedDates = false,
+): CycleCommand => ({
   type: 'PublishReport',
   actor: coordinator,
   now: at,
   contentHash,
+  lastUpdatedDates,
 });
 
 describe('decideCycle', () => {
@@ -355,7 +360,28 @@ describe('decideCycle', () => {
       expect(when(given(drafted, opened, closed), publish('sha256:bbb'))).toEqual([
         {
           type: 'ReportPublished',
-          data: { contentHash: 'sha256:bbb', publishedAt: '2020-06-02T08:00:00.000Z' },
+          data: {
+            contentHash: 'sha256:bbb',
+            publishedAt: '2020-06-02T08:00:00.000Z',
+            lastUpdatedDates: false,
+          },
+        },
+      ]);
+    });
+
+    it("records the coordinator's choice to print when each measure was last updated", () => {
+      const then = when(
+        given(drafted, opened, closed),
+        publish('sha256:bbb', new Date('2020-06-02T08:00:00.000Z'), true),
+      );
+      expect(then).toEqual([
+        {
+          type: 'ReportPublished',
+          data: {
+            contentHash: 'sha256:bbb',
+            publishedAt: '2020-06-02T08:00:00.000Z',
+            lastUpdatedDates: true,
+          },
         },
       ]);
     });
@@ -366,7 +392,11 @@ describe('decideCycle', () => {
       expect(then).toEqual([
         {
           type: 'ReportPublished',
-          data: { contentHash: 'sha256:ccc', publishedAt: '2020-07-01T00:00:00.000Z' },
+          data: {
+            contentHash: 'sha256:ccc',
+            publishedAt: '2020-07-01T00:00:00.000Z',
+            lastUpdatedDates: false,
+          },
         },
       ]);
       expect(then.reduce(evolveCycle, state)).toMatchObject({

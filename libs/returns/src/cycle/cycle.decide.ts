@@ -32,7 +32,8 @@ export type CycleCommand =
       measureRefs?: string[];
     }
   | { type: 'CloseCycle'; actor: Actor; unresolvedReturnIds: string[]; force?: boolean; reason?: string }
-  | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string };
+  | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string; lastUpdatedDates: boolean }
+  | { type: 'SetReportHeadings'; actor: Actor; reportTitle: string | null; yearHeading: string | null };
 
 export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
   if (command.actor.role !== 'coordinator') {
@@ -82,6 +83,8 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       }
       if (typeof facts.label !== 'string' || !facts.label.trim())
         throw new DomainError('label-required', 'Give the cycle a label', 'unprocessable', 'label');
+      for (const field of ['reportTitle', 'yearHeading'] as const)
+        if (facts[field] !== undefined) requireHeading(field, facts[field]);
       const labelFault = textFault(facts.label);
       if (labelFault)
         throw new DomainError(
@@ -147,6 +150,15 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         },
       ];
     }
+    case 'SetReportHeadings': {
+      const { reportTitle, yearHeading } = command;
+      if (reportTitle !== null) requireHeading('reportTitle', reportTitle);
+      if (yearHeading !== null) requireHeading('yearHeading', yearHeading);
+      // Setting what is already there records nothing: the report would not change.
+      const now = state as CycleFacts;
+      if ((now.reportTitle ?? null) === reportTitle && (now.yearHeading ?? null) === yearHeading) return [];
+      return [{ type: 'ReportHeadingsSet', data: { reportTitle, yearHeading } }];
+    }
     case 'PublishReport':
       if (state.status !== 'closed' && state.status !== 'published') {
         throw new DomainError(
@@ -158,7 +170,11 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       return [
         {
           type: 'ReportPublished',
-          data: { contentHash: command.contentHash, publishedAt: command.now.toISOString() },
+          data: {
+            contentHash: command.contentHash,
+            publishedAt: command.now.toISOString(),
+            lastUpdatedDates: command.lastUpdatedDates,
+          },
         },
       ];
     default: {
@@ -166,4 +182,23 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       return unhandled;
     }
   }
+}
+
+/** A title or heading printed on the report: some words, on one line, not too long to print. */
+function requireHeading(field: 'reportTitle' | 'yearHeading', value: unknown): void {
+  if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > 200)
+    throw new DomainError(
+      'heading-invalid',
+      `${field} must be 1 to 200 characters, without spaces at either end`,
+      'unprocessable',
+      field,
+    );
+  const fault = textFault(value);
+  if (fault || /[\r\n]/.test(value))
+    throw new DomainError(
+      'malformed-text',
+      `${field} ${fault ? TEXT_FAULT_MESSAGES[fault] : 'must be one line'}`,
+      'unprocessable',
+      field,
+    );
 }

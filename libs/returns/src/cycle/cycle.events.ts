@@ -20,11 +20,27 @@ export type CycleEvent =
         dueDate: string;
         /** How overdue agencies are chased; cycles drafted before chasing existed have none (the defaults). */
         chasePolicy?: ChasePolicy;
+        /** The report's title and year heading when the coordinator set their own; absent for the defaults. */
+        reportTitle?: string;
+        yearHeading?: string;
       };
+    }
+  | {
+      /** The coordinator set (or, with null, went back to the default for) the report's title and year heading. */
+      type: 'ReportHeadingsSet';
+      data: { reportTitle: string | null; yearHeading: string | null };
     }
   | { type: 'CycleOpened'; data: { openedAt: string; returns: RequestedReturn[] } }
   | { type: 'CycleClosed'; data: { forced: boolean; reason: string | null; unresolvedReturnIds: string[] } }
-  | { type: 'ReportPublished'; data: { contentHash: string; publishedAt: string } }
+  | {
+      type: 'ReportPublished';
+      data: {
+        contentHash: string;
+        publishedAt: string;
+        /** Whether the publication prints when each measure was last updated; absent before it could choose. */
+        lastUpdatedDates?: boolean;
+      };
+    }
   | { type: 'SubmissionLinkIssued'; data: IssuedLink }
   | { type: 'SubmissionLinkRevoked'; data: { linkId: string; reason: string } }
   | { type: 'SubmissionLinkUsed'; data: { linkId: string } };
@@ -35,6 +51,12 @@ export interface IssuedLink {
   agencyId: string;
   contactEmail: string;
   tokenHash: string;
+  /**
+   * A link the contact asked for themselves (from the start page, by typing their email) works once and only
+   * until this instant: anyone can ask for one in a contact's name, so it must not be a lasting key.
+   */
+  expiresAt?: string;
+  singleUse?: boolean;
 }
 
 export const cycleStreamId = (cycleId: string) => `cycle:${cycleId}`;

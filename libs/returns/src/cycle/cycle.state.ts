@@ -11,6 +11,13 @@ export interface CycleFacts {
   dueDate: string;
   /** Given when drafting (partly or not at all); the event stores it whole, defaults filled in. */
   chasePolicy?: ChasePolicy;
+  /**
+   * The coordinator's own title and year heading for the cycle's report; when absent the report makes them from
+   * the plan and the period as the seed does ("... Annual Monitoring Report 2019/20", "Year 1 (April 2019 -
+   * March 2020)").
+   */
+  reportTitle?: string;
+  yearHeading?: string;
 }
 
 export type CycleLink = Omit<IssuedLink, 'tokenHash'> & { revoked: boolean; uses: number };
@@ -50,6 +57,16 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
       return state.status === 'drafted' ? { ...state, status: 'open', ...event.data, links: {} } : state;
     case 'CycleClosed':
       return state.status === 'open' ? { ...state, status: 'closed' } : state;
+    case 'ReportHeadingsSet': {
+      if (state.status === 'none') return state;
+      // null goes back to the default: the field is left out, as in a cycle drafted without one.
+      const { reportTitle: _t, yearHeading: _y, ...rest } = state;
+      return {
+        ...rest,
+        ...(event.data.reportTitle !== null ? { reportTitle: event.data.reportTitle } : {}),
+        ...(event.data.yearHeading !== null ? { yearHeading: event.data.yearHeading } : {}),
+      } as CycleState;
+    }
     case 'ReportPublished':
       return state.status === 'closed' || state.status === 'published'
         ? { ...state, status: 'published', contentHash: event.data.contentHash }

@@ -141,4 +141,59 @@ describe('decideLinks', () => {
       field,
     );
   });
+  describe('a link the contact asked for', () => {
+    const requested = {
+      ...link,
+      linkId: 'L2' + 'b'.repeat(41),
+      expiresAt: '2020-07-02T09:00:00.000Z',
+      singleUse: true as const,
+    };
+    const withReturns: CycleEvent = {
+      type: 'CycleOpened',
+      data: {
+        openedAt: '2020-07-01T09:00:00.000Z',
+        returns: [{ returnId: 'c.S1', measureRef: 'S1', themeId: 'safe', agencyId: 'council' }],
+      },
+    };
+
+    it('is issued while the cycle is open to an agency with returns in it', () => {
+      expect(when(given(drafted, withReturns), { type: 'IssueRequestedLink', link: requested })).toEqual([
+        { type: 'SubmissionLinkIssued', data: requested },
+      ]);
+    });
+
+    it('is refused for an agency asked for nothing, or a cycle not open', () => {
+      thenError(
+        () =>
+          when(given(drafted, withReturns), {
+            type: 'IssueRequestedLink',
+            link: { ...requested, agencyId: 'police' },
+          }),
+        'agency-not-in-cycle',
+        'not-found',
+      );
+      thenError(
+        () => when(given(drafted, withReturns, closed), { type: 'IssueRequestedLink', link: requested }),
+        'cycle-closed',
+        'conflict',
+      );
+    });
+
+    it('works once, and not after it expires', () => {
+      const fresh = given(drafted, withReturns, { type: 'SubmissionLinkIssued', data: requested });
+      const before = '2020-07-01T10:00:00.000Z';
+      expect(when(fresh, { type: 'UseLink', linkId: requested.linkId, now: before })).toHaveLength(1);
+      const used = evolveCycle(fresh, { type: 'SubmissionLinkUsed', data: { linkId: requested.linkId } });
+      thenError(
+        () => when(used, { type: 'UseLink', linkId: requested.linkId, now: before }),
+        'link-used',
+        'gone',
+      );
+      thenError(
+        () => when(fresh, { type: 'UseLink', linkId: requested.linkId, now: requested.expiresAt }),
+        'link-lapsed',
+        'gone',
+      );
+    });
+  });
 });

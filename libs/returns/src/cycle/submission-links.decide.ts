@@ -6,7 +6,9 @@ export type LinkCommand =
   /** Links are minted by the caller (random ids, token hashes); the rules decide whether they may be issued. */
   | { type: 'IssueLinks'; actor: Actor; links: IssuedLink[] }
   | { type: 'RevokeLink'; actor: Actor; linkId: string; reason: string }
-  | { type: 'UseLink'; linkId: string };
+  | { type: 'UseLink'; linkId: string; now?: string }
+  /** A registered agency contact asked for a new link (no actor: they are not signed in). */
+  | { type: 'IssueRequestedLink'; link: IssuedLink & { expiresAt: string; singleUse: true } };
 
 /** The rules of a cycle's submission links: issued while open, revoked by a coordinator, dead once closed. */
 export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent[] {
@@ -39,6 +41,17 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
           );
       });
       return command.links.map((link) => ({ type: 'SubmissionLinkIssued', data: link }));
+    case 'IssueRequestedLink': {
+      if (state.status !== 'open')
+        throw new DomainError(
+          `cycle-${state.status}`,
+          'Links are issued only while a cycle is open',
+          'conflict',
+        );
+      if (!state.returns.some((r) => r.agencyId === command.link.agencyId))
+        throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 'not-found');
+      return [{ type: 'SubmissionLinkIssued', data: command.link }];
+    }
     case 'RevokeLink': {
       coordinator(command.actor);
       const link = linkOf(state, command.linkId);
@@ -65,6 +78,20 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
         throw new DomainError(
           'link-expired',
           'This monitoring cycle has closed, so its link no longer works.',
+          'gone',
+        );
+      }
+      if (link.singleUse && link.uses > 0) {
+        throw new DomainError(
+          'link-used',
+          'This link has already been used: a link you asked for works once. Ask for another.',
+          'gone',
+        );
+      }
+      if (link.expiresAt && command.now !== undefined && command.now >= link.expiresAt) {
+        throw new DomainError(
+          'link-lapsed',
+          'This link was valid for a day only and that day has passed. Ask for another.',
           'gone',
         );
       }

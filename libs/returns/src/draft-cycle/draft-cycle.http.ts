@@ -72,6 +72,28 @@ export class DraftCycleDto {
   cycleId?: string;
 
   @ApiPropertyOptional({
+    description:
+      'The report\'s own title; left out, it is made from the plan and the period ("... Annual Monitoring ' +
+      'Report 2019/20"). Can be changed later with PUT /cycles/{cycleId}/report-headings.',
+    maxLength: 200,
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  reportTitle?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The year heading over the progress column; left out, "Year n (April 2019 - March 2020)" with n counted ' +
+      'from the start of the plan.',
+    maxLength: 200,
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  yearHeading?: string;
+
+  @ApiPropertyOptional({
     type: ChasePolicyDto,
     description: 'How overdue agencies are chased; defaults apply',
   })

@@ -15,6 +15,9 @@ export interface CycleView {
   periodStart: string;
   periodEnd: string;
   dueDate: string;
+  /** The coordinator's own title and year heading for the report; null for the defaults. */
+  reportTitle: string | null;
+  yearHeading: string | null;
   returns: ReturnSummary[];
 }
 
@@ -31,6 +34,8 @@ export function cycleView(actor: Actor, cycle: LiveCycle, version: number, retur
     periodStart,
     periodEnd,
     dueDate,
+    reportTitle: cycle.reportTitle ?? null,
+    yearHeading: cycle.yearHeading ?? null,
     returns: returns
       .filter((v) => actor.role !== 'agency-lead' || v.agencyId === actor.agencyId)
       .map(summaryOf),

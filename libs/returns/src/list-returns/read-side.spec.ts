@@ -95,6 +95,9 @@ describe('the returns of a cycle (given return events, then the list)', () => {
       periodStart: '2019-04-01',
       periodEnd: '2020-03-31',
       dueDate: '2020-04-30',
+      // The report's defaults: the coordinator set no headings of their own.
+      reportTitle: null,
+      yearHeading: null,
       returns: ['y1.M1'],
     });
   });

@@ -3,7 +3,11 @@ import { LinksAdmin } from '../../../auth/src/index.js';
 import { ChaseNowCommand } from '../../../chasing/src/index.js';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { PublishReportCommand } from '../../../reporting/src/index.js';
-import { CloseCycleCommand, ExtendAgencyDeadlineCommand } from '../../../returns/src/index.js';
+import {
+  CloseCycleCommand,
+  ExtendAgencyDeadlineCommand,
+  SetReportHeadingsCommand,
+} from '../../../returns/src/index.js';
 import { dateInWords } from '../date-input/date-input.js';
 import { Form } from './coordinator.js';
 
@@ -46,9 +50,24 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
   ],
   [
     'publish',
-    async ({ commands, envelope, cycleId }) => {
-      await commands.execute(new PublishReportCommand(envelope, cycleId));
+    async ({ commands, envelope, cycleId, form }) => {
+      await commands.execute(new PublishReportCommand(envelope, cycleId, form.lastUpdatedDates === 'yes'));
       return 'Report published: it is frozen as it stands now; later amendments go into the next publication';
+    },
+  ],
+  [
+    'report-headings',
+    async ({ commands, envelope, cycleId, form }) => {
+      // An empty field is the default, as null is in the API.
+      await commands.execute(
+        new SetReportHeadingsCommand(
+          envelope,
+          cycleId,
+          form.reportTitle?.trim() || null,
+          form.yearHeading?.trim() || null,
+        ),
+      );
+      return "The report's headings are saved; the next publication prints them";
     },
   ],
   [

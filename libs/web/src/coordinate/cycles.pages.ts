@@ -90,6 +90,9 @@ export class CyclesPages {
           periodStart: dates.periodStart,
           periodEnd: dates.periodEnd,
           dueDate: dates.dueDate,
+          // Left empty, the report's own defaults apply.
+          ...(form.reportTitle?.trim() ? { reportTitle: form.reportTitle.trim() } : {}),
+          ...(form.yearHeading?.trim() ? { yearHeading: form.yearHeading.trim() } : {}),
         }),
       );
     } catch (error) {

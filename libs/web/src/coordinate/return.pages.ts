@@ -6,6 +6,7 @@ import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../ht
 import { Actor, CommandEnvelope } from '../../../kernel/src/index.js';
 import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
+import { ReturnHistory } from '../return-history/return-history.query.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
@@ -22,6 +23,7 @@ export class ReturnPages {
     @Inject(GetCycle) private readonly cycles: GetCycle,
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReturnHistory) private readonly history: ReturnHistory,
   ) {}
 
   @Get('returns/:returnId')
@@ -44,6 +46,7 @@ export class ReturnPages {
         ? renderNarrative(view.approved.content.narrative)
         : null,
       agencies: words.activeAgencies,
+      history: await this.history.of(view, cycle, words),
       done,
       error,
       backLink: `/coordinate/cycles/${encodeURIComponent(view.cycleId)}`,

@@ -36,6 +36,7 @@ const words: PlanWords = {
     ] ?? id,
   themeTitle: (id) => ({ t1: 'Community safety', t2: 'Health', t3: 'Environment' })[id] ?? id,
   themePosition: (id) => ({ t1: 1, t2: 2, t3: 3 })[id] ?? 99,
+  contact: () => null,
   activeAgencies: [],
 };
 

@@ -11,6 +11,8 @@ import {
   ReturnView,
 } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
+import { HistoryLine } from '../return-history/history-words.js';
+import { ReturnHistory } from '../return-history/return-history.query.js';
 
 export interface ReturnUnderReview {
   view: ReturnView;
@@ -19,6 +21,8 @@ export interface ReturnUnderReview {
   cycleLabel: string;
   previous: { label: string; content: ReturnContent; narrativeHtml: string | null } | null;
   changes: ContentChange[] | null;
+  /** Its history in words, newest first. */
+  history: HistoryLine[];
 }
 
 /** A resubmission is compared with what was submitted before it was sent back; a first submission with nothing. */
@@ -39,6 +43,7 @@ export class ReviewReturn {
     @Inject(GetCycle) private readonly cycles: GetCycle,
     @Inject(PreviousApproved) private readonly previousApproved: PreviousApproved,
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
+    @Inject(ReturnHistory) private readonly history: ReturnHistory,
   ) {}
 
   async of(actor: Actor, returnId: string): Promise<ReturnUnderReview> {
@@ -60,6 +65,7 @@ export class ReviewReturn {
           }
         : null,
       changes: changesSinceLastSubmission(view),
+      history: await this.history.of(view, cycle, words),
     };
   }
 }

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { Clock, mintLink } from '../../../kernel/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
+import { AttemptThrottle } from '../throttle/attempt-throttle.js';
+import { clientAddress } from '../throttle/client-address.js';
+import { newLinkRules } from '../throttle/throttle-rules.js';
+
+/** The page where an agency lead whose link expired asks for another. */
+export const NEW_LINK_PAGE = '/link/new';
+
+/** A link asked for by email works for a day: long enough to find the mail, short enough not to linger. */
+export const REQUESTED_LINK_HOURS = 24;
+
+/**
+ * "My link has expired: send me a new one". Anyone can type an email address, so the answer never says whether
+ * it is known, the link goes only to that registered address (through the mail ledger, like every link), and
+ * it works once and for a day. The contact's earlier links keep working: a stranger typing a lead's address
+ * must not be able to cut off the link the lead is using.
+ */
+@Injectable()
+export class RequestNewLink {
+  private readonly logger = new Logger('RequestNewLink');
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Issues a new link for every open cycle where this address is a lead contact of an agency asked for returns.
+   * Throws TooManyAttempts past the limits; otherwise returns nothing, whoever the address belongs to. Every
+   * request counts against the address typed and the client's address, found or not.
+   */
+  async request(email: string, ip: string | undefined): Promise<void> {
+    const wanted = email.trim().toLowerCase();
+    const attempt = await this.throttle.begin(newLinkRules(wanted, clientAddress(ip)));
+    try {
+      await this.issueFor(wanted);
+    } finally {
+      await this.throttle.settle(attempt, true);
+    }
+  }
+
+  private async issueFor(email: string): Promise<void> {
+    for (const cycleId of await this.openCycleIds()) {
+      // A cycle's stream takes other writes too (links used, drafts saved): read it again and retry, so that a
+      // known address never answers differently (a conflict page) from an unknown one.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.issueIn(cycleId, email);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt === 3) throw error;
+        }
+      }
+    }
+  }
+
+  private async issueIn(cycleId: string, email: string): Promise<void> {
+    const { state, version } = await this.cycles.load(cycleId);
+    if (state.status !== 'open') return;
+    const partnership = await this.plans.partnership(state.partnershipId);
+    if (partnership.status !== 'registered') return;
+    const asked = new Set(state.returns.map((r) => r.agencyId));
+    const expiresAt = new Date(this.clock.now().getTime() + REQUESTED_LINK_HOURS * 3_600_000).toISOString();
+    // One link per agency the address leads (a person can lead more than one), all in one append.
+    const events = [...partnership.agencies.values()].flatMap((agency) => {
+      const contact = [...agency.contacts.values()].find(
+        (c) => c.role === 'lead' && c.email.toLowerCase() === email,
+      );
+      if (agency.retired || !asked.has(agency.id) || !contact) return [];
+      const link = {
+        ...mintLink(this.config.tokenPepper, agency.id, contact.email),
+        expiresAt,
+        singleUse: true as const,
+      };
+      return decideLinks({ type: 'IssueRequestedLink', link }, state);
+    });
+    if (events.length === 0) return;
+    // On the record as the contact's own request; the mail follows from the event, through the ledger.
+    await this.store.append(
+      cycleStreamId(cycleId),
+      version,
+      events,
+      {
+        actorId: email,
+        actorRole: 'agency-lead',
+        correlationId: `new-link-${cycleId}`.slice(0, 100),
+        reason: 'The contact asked for a new link',
+      },
+      { recordedAt: this.clock.now() },
+    );
+    this.logger.log(`${events.length} new link(s) issued on request in ${cycleId}`);
+  }
+
+  /** Cycles opened and not closed since, read from their events (a handful at any time). */
+  private async openCycleIds(): Promise<string[]> {
+    const rows: { stream_id: string }[] = await this.dataSource.query(
+      `SELECT o.stream_id FROM events o
+       WHERE o.type = 'CycleOpened'
+         AND NOT EXISTS (SELECT 1 FROM events c WHERE c.stream_id = o.stream_id AND c.type = 'CycleClosed')
+       ORDER BY o.global_position DESC`,
+    );
+    return rows.map((r) => r.stream_id.replace(/^cycle:/, ''));
+  }
+}

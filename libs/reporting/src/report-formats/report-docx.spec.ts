@@ -1,0 +1,204 @@
+import JSZip from 'jszip';
+import { buildCycleReport } from '../cycle-report/cycle-report.js';
+import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
+import { columnWidths, renderReportDocx } from './report-docx.js';
+
+const hostile = '<script>alert("x")</script>\u0007';
+
+const report = buildCycleReport(
+  reportInput({
+    returns: [
+      approved('S1', 'safe', 'csp', {
+        rag: 'green',
+        narrative: `Plan at **98%** ${hostile}\n\n- Attending events\n  - 18 Task and Finish Groups\n- Second bullet\n\n1. first\n2. second`,
+        dot: 'improving',
+        comments: 'On track',
+        tables: [
+          {
+            caption: 'Table 1 NEET Not knowns',
+            header: ['District', 'Cohort'],
+            rows: [['Sevenoaks', '1,930']],
+          },
+        ],
+        caseStudies: [
+          {
+            title: 'Jane’s story',
+            agency: 'Kent Police',
+            sections: [{ heading: 'The beginning', body: '- Jane moved\n  - to Swanley' }],
+          },
+        ],
+      }),
+      approved('S2', 'safe', 'csp', { rag: 'amber', narrative: 'Second lowest', dot: 'no-change' }),
+      approved('C1', 'caring', 'sdc', { rag: 'red', narrative: '£758,817.95 of assistance' }),
+      awaiting('S3', 'safe', 'sdc'),
+    ],
+  }),
+);
+
+async function documentXml(
+  provenance?: Parameters<typeof renderReportDocx>[1],
+): Promise<{ xml: string; zip: JSZip }> {
+  const zip = await JSZip.loadAsync(await renderReportDocx(report, provenance));
+  return { xml: await zip.file('word/document.xml')!.async('string'), zip };
+}
+
+/** The paragraphs' texts in order, with the style each has: enough to read the document's outline. */
+function paragraphs(xml: string): { style: string | null; text: string; xml: string }[] {
+  return [...xml.matchAll(/<w:p>([\s\S]*?)<\/w:p>|<w:p [^>]*>([\s\S]*?)<\/w:p>/g)].map((m) => {
+    const body = m[1] ?? m[2] ?? '';
+    return {
+      style: /<w:pStyle w:val="([^"]+)"/.exec(body)?.[1] ?? null,
+      text: [...body.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+      xml: body,
+    };
+  });
+}
+
+describe('the report as a Word document', () => {
+  it('is a Word document in landscape A4', async () => {
+    const { xml, zip } = await documentXml();
+    expect(Object.keys(zip.files)).toEqual(
+      expect.arrayContaining(['word/document.xml', 'word/numbering.xml']),
+    );
+    expect(xml).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
+  });
+
+  it('gives the title, the themes and the appendix Word heading styles in the seed’s order', async () => {
+    const { xml } = await documentXml();
+    const outline = paragraphs(xml)
+      .filter((p) => p.style && /^(Title|Heading)/.test(p.style))
+      .map((p) => `${p.style}: ${p.text}`);
+    expect(outline).toEqual([
+      'Title: Community Plan Annual Monitoring Report 2019/20',
+      'Heading1: Summary',
+      'Heading1: Safe Communities - A safer place to live work and travel',
+      'Heading1: Caring Communities',
+      'Heading1: Appendix 1 - Partner Case Studies',
+      'Heading2: Safe Communities',
+      'Heading3: Jane’s story',
+    ]);
+    expect(xml).toContain('33% of measures on target');
+  });
+
+  it('tables the measures with the seed’s columns, a repeating header and the RAG cell shaded and worded', async () => {
+    const { xml } = await documentXml();
+    expect((xml.match(/<w:tbl>/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(xml).toContain('<w:tblHeader/>');
+    const header = ['Ref', 'Key Success Measure', 'Lead', 'RAG', 'Year 1 (April 2019 - March 2020)'];
+    let at = 0;
+    for (const text of [...header, 'DOT', 'Direction of Travel &amp; comments']) {
+      const next = xml.indexOf(`>${text}</w:t>`, at);
+      expect([text, next > at]).toEqual([text, true]);
+      at = next;
+    }
+    for (const [fill, word] of [
+      ['00703C', 'Green'],
+      ['FFBF47', 'Amber'],
+      ['D4351C', 'Red'],
+      ['F3F2F1', 'Not rated'],
+    ]) {
+      expect([
+        word,
+        new RegExp(`<w:shd [^>]*w:fill="${fill}"[^>]*/>[\\s\\S]{0,400}?>${word}</w:t>`).test(xml),
+      ]).toEqual([word, true]);
+    }
+  });
+
+  it('makes the narrative’s bullets Word numbering lists, nested bullets one level down', async () => {
+    const { xml } = await documentXml();
+    const all = paragraphs(xml);
+    const level = (text: string) => {
+      const p = all.find((q) => q.text === text);
+      expect([text, p && /<w:numPr>/.test(p.xml)]).toEqual([text, true]);
+      return /<w:ilvl w:val="(\d)"\/>/.exec(p!.xml)?.[1];
+    };
+    expect(level('Attending events')).toBe('0');
+    expect(level('18 Task and Finish Groups')).toBe('1');
+    expect(level('Second bullet')).toBe('0');
+    expect(level('first')).toBe('0');
+    expect(level('Jane moved')).toBe('0');
+    expect(level('to Swanley')).toBe('1');
+    // Bullets and numbered items are different Word lists.
+    const numId = (text: string) =>
+      /<w:numId w:val="(\d+)"\/>/.exec(all.find((p) => p.text === text)!.xml)?.[1];
+    expect(numId('first')).not.toBe(numId('Attending events'));
+  });
+
+  it('prints a return’s data table as a Word table with every cell, and keeps markup as text', async () => {
+    const { xml } = await documentXml();
+    const tableStart = xml.indexOf('>Table 1 NEET Not knowns<');
+    expect(tableStart).toBeGreaterThan(0);
+    for (const cell of ['District', 'Cohort', 'Sevenoaks', '1,930']) expect(xml).toContain(`>${cell}</w:t>`);
+    expect(paragraphs(xml).map((p) => p.text)).toContain(
+      'Plan at 98% &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;',
+    );
+    expect(xml).not.toContain('\u0007');
+    expect(xml).toMatch(/<w:b\/>[\s\S]{0,200}>98%<\/w:t>/);
+  });
+
+  it('leaves the staff’s workflow out: no approver, version or suggested direction of travel', async () => {
+    const { xml } = await documentXml();
+    expect(xml).not.toContain('rita@example.org');
+    expect(xml).not.toContain('Suggested');
+    expect(xml).not.toMatch(/\(version \d/);
+    expect(xml).not.toContain('Approved');
+  });
+
+  it('says the publication in one colophon line when it is one', async () => {
+    expect((await documentXml()).xml).not.toContain('Publication');
+    const { xml } = await documentXml({
+      published: { publication: 2, publishedAt: '2020-05-01T10:00:00.000Z', contentHash: 'ab12' },
+    });
+    expect(xml).toContain('Publication 2, published 1 May 2020. Content hash: ab12');
+  });
+
+  it('widens a data table’s column to its longest cell, so a name or a figure is never broken inside', () => {
+    const widths = columnWidths(
+      ['Yr12 & Yr13 NEET Summary', 'Total Cohort Yr12 & Yr13', '% NEET Yr12 & Yr13'],
+      [
+        ['Folkestone and Hythe', '2,166', '4.3%'],
+        ['Kent', '32,240', '3.6%'],
+      ],
+      3,
+      3750,
+    );
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3750);
+    // Beyond each column's padding (230), characters share the rest: "Folkestone and Hythe" (20) against the
+    // bold "Cohort" (8) and "NEET" (6), wider than their figures.
+    expect(widths).toEqual([230 + 1800, 230 + 720, 230 + 540]);
+  });
+
+  it('makes a table typed in a narrative a Word table, starts each numbered list at 1 and notes unreadable parts', async () => {
+    const typed = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative:
+              '| District | NEET |\n| --- | --- |\n| Sevenoaks | 2.7% |\n\n1. one\n2. two\n\nBetween\n\n1. again',
+          }),
+        ],
+      }),
+    );
+    const marked = {
+      ...typed,
+      themes: typed.themes.map((t) => ({
+        ...t,
+        measures: t.measures.map((m) => ({ ...m, unreadable: [{ part: 'tables/0', problem: 'a list' }] })),
+      })),
+    };
+    const zip = await JSZip.loadAsync(await renderReportDocx(marked));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const progress = xml.slice(xml.indexOf('>S1</w:t>'));
+    const table = progress.slice(progress.indexOf('<w:tbl>'), progress.indexOf('</w:tbl>'));
+    for (const cell of ['District', 'NEET', 'Sevenoaks', '2.7%']) expect(table).toContain(`>${cell}</w:t>`);
+    const all = paragraphs(xml);
+    const numId = (text: string) =>
+      /<w:numId w:val="(\d+)"\/>/.exec(all.find((p) => p.text === text)!.xml)?.[1];
+    expect(numId('two')).toBe(numId('one'));
+    expect(numId('again')).not.toBe(numId('one'));
+    expect(all.map((p) => p.text)).toContain(
+      'Part of this return could not be shown as stored: table 1 (a list).',
+    );
+  });
+});

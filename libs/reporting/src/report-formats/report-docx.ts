@@ -1,0 +1,617 @@
+import {
+  AlignmentType,
+  Document,
+  HeadingLevel,
+  LevelFormat,
+  Packer,
+  PageOrientation,
+  Paragraph,
+  ParagraphChild,
+  ShadingType,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import { Marked, Token, Tokens } from 'marked';
+import { Rag, ReturnTable } from '../../../returns/src/index.js';
+import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
+import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
+import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { colophon } from './colophon.js';
+
+/** What the document says about where it came from; the publication's number, date and hash, when it is one. */
+export interface DocxProvenance {
+  published?: { publication: number; publishedAt: string; contentHash: string };
+}
+
+const lexer = new Marked({ gfm: true, breaks: true });
+
+/** The RAG colours of the HTML and XLSX, as Word shading: the word is always printed in the cell too. */
+const RAG_SHADES: Record<string, { fill: string; text: string }> = {
+  green: { fill: '00703C', text: 'FFFFFF' },
+  amber: { fill: 'FFBF47', text: '0B0C0C' },
+  red: { fill: 'D4351C', text: 'FFFFFF' },
+  none: { fill: 'F3F2F1', text: '0B0C0C' },
+};
+const HEADER_FILL = 'DEE0E2';
+/** Data tables print at 8.5 pt, as in the HTML, so that thirteen districts by ten columns fit the width. */
+const DATA_SIZE = 17;
+
+const BULLETS = 'report-bullets';
+const NUMBERS = 'report-numbers';
+/** Word's nine list levels: the seed nests bullets two deep, an agency may nest further. */
+const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const BULLET_SIGNS = ['•', '◦', '▪'];
+
+/** A4 landscape, 12 mm margins (as the HTML prints), in twentieths of a point. */
+const PAGE = { width: 11906, height: 16838, margin: 680 };
+const TEXT_WIDTH = PAGE.height - 2 * PAGE.margin;
+
+/** The seed's columns and their share of the width: Ref, measure, lead, RAG, progress, DOT, comments. */
+const MEASURE_COLUMNS = [5, 15, 10, 7, 41, 8, 14];
+
+// Characters XML 1.0 cannot carry: a report read from old data must still open in Word.
+// eslint-disable-next-line no-control-regex
+const UNCARRIABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const clean = (text: string) => text.replace(UNCARRIABLE, '');
+
+/**
+ * The most measures a Word report is made for. The docx package builds the whole document as objects before it
+ * zips it: 1,000 measures took 2.5 s of the api's only thread and 500 MB, 5,000 took 15 s and 1.1 GB. A monitoring
+ * report has tens (Sevenoaks 27); a report this large is for the CSV or the XLSX, which stream.
+ */
+export const DOCX_MAX_MEASURES = 500;
+
+/** How many measures the Word report of `report` would print, approved and awaited. */
+export function docxMeasureCount(report: AnyCycleReport): number {
+  return report.themes.reduce((n, t) => n + t.measures.length + t.awaiting.length, 0);
+}
+
+/**
+ * The report as a Word document that officers edit before it goes to committee, in the seed's structure: title,
+ * partnership and year; the summary with the headline and RAG counts; each theme under Heading 1 with its lead
+ * agencies, priorities and a Word table of its measures (the header row repeats on every page, the RAG cell is
+ * shaded in its colour and says its rating); narratives' lists as Word numbering lists, nested as typed, and
+ * their data tables as Word tables across the width of the measures table; the appendices under Heading 1 with
+ * their groups (Heading 2) and case studies (Heading 3). What readers need and nothing of the staff's workflow:
+ * no approver, version or suggested direction of travel.
+ */
+export async function renderReportDocx(
+  report: AnyCycleReport,
+  provenance: DocxProvenance = {},
+): Promise<Buffer> {
+  const lists = new ListCounter();
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(clean(report.title))] }),
+    new Paragraph({ children: [new TextRun({ text: clean(report.partnership), bold: true })] }),
+    new Paragraph({ children: [new TextRun(clean(report.yearHeading))] }),
+    ...(report.asAt ? [plain(`As it stood at ${report.asAt}`)] : []),
+    plain(
+      `This report is produced on behalf of the ${report.partnership} using data and information provided by partners.`,
+    ),
+    ...summary(report),
+    ...report.themes.flatMap((theme) => themeSection(report, theme, lists)),
+    ...appendices(report, lists),
+    ...colophonLine(provenance),
+  ];
+  const document = new Document({
+    creator: 'Partner Returns',
+    title: clean(report.title),
+    description: clean(`${report.partnership}: ${report.yearHeading}`),
+    styles: { default: { document: { run: { font: 'Arial', size: 20 } } } },
+    numbering: {
+      config: [
+        {
+          reference: BULLETS,
+          levels: LEVELS.map((level) => ({
+            level,
+            format: LevelFormat.BULLET,
+            text: BULLET_SIGNS[level % BULLET_SIGNS.length],
+            alignment: AlignmentType.LEFT,
+            style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 260 } } },
+          })),
+        },
+        {
+          reference: NUMBERS,
+          levels: LEVELS.map((level) => ({
+            level,
+            format: level % 2 === 0 ? LevelFormat.DECIMAL : LevelFormat.LOWER_LETTER,
+            text: `%${level + 1}.`,
+            alignment: AlignmentType.LEFT,
+            style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 300 } } },
+          })),
+        },
+      ],
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.LANDSCAPE },
+            margin: { top: PAGE.margin, right: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin },
+          },
+        },
+        children,
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
+}
+
+function plain(text: string): Paragraph {
+  return new Paragraph({ children: [new TextRun(clean(text))] });
+}
+
+function heading(level: (typeof HeadingLevel)[keyof typeof HeadingLevel], text: string): Paragraph {
+  return new Paragraph({ heading: level, children: [new TextRun(clean(text))] });
+}
+
+function summary(report: AnyCycleReport): (Paragraph | Table)[] {
+  const h = report.headline;
+  const countRow = (label: string, c: { green: number; amber: number; red: number; notRated: number }) => [
+    label,
+    String(c.green),
+    String(c.amber),
+    String(c.red),
+    String(c.notRated),
+  ];
+  return [
+    heading(HeadingLevel.HEADING_1, 'Summary'),
+    new Paragraph({ children: [new TextRun({ text: clean(h.text), bold: true, size: 28 })] }),
+    plain(`${h.rated} of ${h.measures} measures rated; on target means rated Green.`),
+    dataTable(
+      {
+        caption: 'RAG ratings by theme',
+        header: ['Theme', 'Green', 'Amber', 'Red', 'Not rated'],
+        rows: [...report.themes.map((t) => countRow(t.title, t.counts)), countRow('All themes', h)],
+      },
+      TEXT_WIDTH * 0.6,
+    ),
+  ];
+}
+
+function themeSection(
+  report: AnyCycleReport,
+  theme: AnyCycleReport['themes'][number],
+  lists: ListCounter,
+): (Paragraph | Table)[] {
+  const rows = [
+    ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, rows: measureRows(m, lists) })),
+    ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, rows: [awaitingRow(m)] })),
+  ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
+  const widths = MEASURE_COLUMNS.map((share) => Math.floor((TEXT_WIDTH * share) / 100));
+  const header = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: [
+      'Ref',
+      'Key Success Measure',
+      'Lead',
+      'RAG',
+      report.yearHeading,
+      'DOT',
+      'Direction of Travel & comments',
+    ].map((text) => headerCell(text)),
+  });
+  const body = rows.flatMap((r) => r.rows);
+  return [
+    new Paragraph({
+      heading: HeadingLevel.HEADING_1,
+      pageBreakBefore: true,
+      children: [new TextRun(clean(theme.heading))],
+    }),
+    ...(theme.leadAgenciesLine ? [plain(theme.leadAgenciesLine)] : []),
+    ...(theme.priorities.length
+      ? [
+          new Table({
+            width: { size: TEXT_WIDTH, type: WidthType.DXA },
+            columnWidths: [Math.floor(TEXT_WIDTH * 0.12), Math.floor(TEXT_WIDTH * 0.88)],
+            rows: theme.priorities.map(
+              (p, i) =>
+                new TableRow({
+                  children: [headerCell(`Priority ${i + 1}`), textCell(p.text)],
+                }),
+            ),
+          }),
+          plain(''),
+        ]
+      : []),
+    plain('The monitoring is based on the following agreed key success measures for the above priorities'),
+    new Table({
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      layout: TableLayoutType.FIXED,
+      columnWidths: widths,
+      rows: [
+        header,
+        ...(body.length
+          ? body
+          : [new TableRow({ children: [textCell('No measures in this cycle.', MEASURE_COLUMNS.length)] })]),
+      ],
+    }),
+  ];
+}
+
+function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): TableRow[] {
+  const note = unreadableNote(m.unreadable);
+  const progress = [
+    ...markdown(m.narrative ?? '', lists),
+    ...(note ? [new Paragraph({ children: [new TextRun({ text: clean(note), italics: true })] })] : []),
+  ];
+  const row = new TableRow({
+    children: [
+      textCell(m.ref, 1, true),
+      textCell(m.text),
+      textCell(m.agency),
+      ragCell(m.rag),
+      cell(progress),
+      textCell(dotLabel(m.dot)),
+      cell(m.comments ? textParagraphs(m.comments) : [new Paragraph('')]),
+    ],
+  });
+  // A data table gets the width it needs: a row of its own under the measure, across every column but the Ref.
+  const tables = m.tables.map(
+    (table) =>
+      new TableRow({
+        children: [
+          textCell(m.ref, 1, true),
+          cell(
+            [dataTable(table, TEXT_WIDTH - Math.floor((TEXT_WIDTH * MEASURE_COLUMNS[0]) / 100) - 200)],
+            MEASURE_COLUMNS.length - 1,
+          ),
+        ],
+      }),
+  );
+  return [row, ...tables];
+}
+
+function awaitingRow(m: AwaitingMeasure): TableRow {
+  return new TableRow({
+    children: [
+      textCell(m.ref, 1, true),
+      textCell(m.text),
+      textCell(m.agency),
+      ragCell(null),
+      cell(
+        [
+          new Paragraph({
+            children: [
+              new TextRun({ text: clean(`No approved return yet from ${m.agency}.`), italics: true }),
+            ],
+          }),
+        ],
+        3,
+      ),
+    ],
+  });
+}
+
+function cell(children: (Paragraph | Table)[], columnSpan = 1): TableCell {
+  // Word requires a cell to end in a paragraph, also after a table in it.
+  const last = children[children.length - 1];
+  const closed = !last || last instanceof Table ? [...children, new Paragraph('')] : children;
+  return new TableCell({ children: closed, ...(columnSpan > 1 ? { columnSpan } : {}) });
+}
+
+function textCell(text: string, columnSpan = 1, bold = false, size?: number): TableCell {
+  return cell(
+    [
+      new Paragraph({
+        children: [new TextRun({ text: clean(text), ...(bold ? { bold } : {}), ...(size ? { size } : {}) })],
+      }),
+    ],
+    columnSpan,
+  );
+}
+
+function headerCell(text: string, size?: number): TableCell {
+  return new TableCell({
+    shading: { type: ShadingType.CLEAR, color: 'auto', fill: HEADER_FILL },
+    children: [
+      new Paragraph({
+        children: [new TextRun({ text: clean(text), bold: true, ...(size ? { size } : {}) })],
+      }),
+    ],
+  });
+}
+
+/** A cell's margins and borders, in twentieths of a point: a column is this much wider than its text. */
+const CELL_PADDING = 230;
+
+/**
+ * A data table's column widths (twentieths of a point), by what each holds: a whole data cell ("Folkestone and
+ * Hythe") or the longest word of its heading (bold, so wider), whichever is longer, so that a figure or a name
+ * is never broken inside itself, as the equal columns of the PDF broke "32,2|40". Every column has its padding,
+ * and the text width left is shared by characters.
+ */
+export function columnWidths(header: string[], rows: string[][], columns: number, width: number): number[] {
+  const longestWord = (text: string) => Math.max(0, ...text.split(/\s+/).map((w) => w.length));
+  const weights = Array.from({ length: columns }, (_, i) =>
+    Math.max(
+      3,
+      Math.ceil(longestWord(header[i] ?? '') * 1.3),
+      ...rows.map((r) => (r[i] ?? '').trim().length),
+    ),
+  );
+  const total = weights.reduce((a, b) => a + b, 0);
+  const text = Math.max(0, width - columns * CELL_PADDING);
+  return weights.map((w) => CELL_PADDING + Math.floor((text * w) / total));
+}
+
+function ragCell(rag: Rag | null): TableCell {
+  const shade = RAG_SHADES[rag ?? 'none'];
+  return new TableCell({
+    shading: { type: ShadingType.CLEAR, color: 'auto', fill: shade.fill },
+    children: [
+      new Paragraph({ children: [new TextRun({ text: ragLabel(rag), bold: true, color: shade.text })] }),
+    ],
+  });
+}
+
+/** A return's table, or a table typed in a narrative: caption, a repeating header row, rows never split. */
+function dataTable(table: ReturnTable, width: number): Table {
+  const columns = Math.max(table.header.length, ...table.rows.map((r) => r.length), 1);
+  const widths = columnWidths(table.header, table.rows, columns, width);
+  const pad = (cells: string[]) => [...cells, ...Array<string>(columns - cells.length).fill('')];
+  const rows = [
+    ...(table.caption
+      ? [
+          new TableRow({
+            cantSplit: true,
+            tableHeader: true,
+            children: [
+              new TableCell({
+                columnSpan: columns,
+                children: [
+                  new Paragraph({ children: [new TextRun({ text: clean(table.caption), bold: true })] }),
+                ],
+              }),
+            ],
+          }),
+        ]
+      : []),
+    ...(table.header.length
+      ? [
+          new TableRow({
+            tableHeader: true,
+            cantSplit: true,
+            children: pad(table.header).map((text) => headerCell(text, DATA_SIZE)),
+          }),
+        ]
+      : []),
+    ...table.rows.map(
+      (row) =>
+        new TableRow({
+          cantSplit: true,
+          children: pad(row).map((text) => textCell(text, 1, false, DATA_SIZE)),
+        }),
+    ),
+  ];
+  return new Table({
+    width: { size: width, type: WidthType.DXA },
+    layout: TableLayoutType.FIXED,
+    columnWidths: widths,
+    rows: rows.length ? rows : [new TableRow({ children: [textCell('')] })],
+  });
+}
+
+function appendices(report: AnyCycleReport, lists: ListCounter): (Paragraph | Table)[] {
+  return report.appendices.flatMap((appendix) => [
+    new Paragraph({
+      heading: HeadingLevel.HEADING_1,
+      pageBreakBefore: true,
+      children: [new TextRun(clean(appendix.heading))],
+    }),
+    ...markdown(appendix.introduction, lists),
+    ...appendix.groups.flatMap((group) => [
+      ...(group.title ? [heading(HeadingLevel.HEADING_2, group.title)] : []),
+      ...group.caseStudies.flatMap((study) => [
+        heading(HeadingLevel.HEADING_3, study.title),
+        new Paragraph({
+          children: [
+            new TextRun({
+              text: clean([study.organisation, study.author].filter(Boolean).join(' - ')),
+              italics: true,
+            }),
+          ],
+        }),
+        ...study.sections.flatMap((section) => [
+          ...(section.heading
+            ? [new Paragraph({ children: [new TextRun({ text: clean(section.heading), bold: true })] })]
+            : []),
+          ...markdown(section.body, lists),
+        ]),
+      ]),
+    ]),
+  ]);
+}
+
+function colophonLine(provenance: DocxProvenance): Paragraph[] {
+  const p = provenance.published;
+  if (!p) return [];
+  return [
+    new Paragraph({
+      spacing: { before: 240 },
+      children: [
+        new TextRun({
+          // The same line as every other format's (issue 12 point 2).
+          text: colophon(p),
+          size: 16,
+          color: '505A5F',
+        }),
+      ],
+    }),
+  ];
+}
+
+/** Hands each ordered list a Word list instance of its own, so that every one counts from its own start. */
+class ListCounter {
+  private next = 0;
+  instance(): number {
+    return ++this.next;
+  }
+}
+
+/** Plain text kept as typed, a paragraph per line. */
+function textParagraphs(text: string): Paragraph[] {
+  return text.split(/\r?\n/).map((line) => plain(line));
+}
+
+/**
+ * A narrative's Markdown as Word paragraphs: bullets and numbered items as Word numbering lists at the level
+ * they are nested to, tables as Word tables, bold and italics kept, links as "words (address)". Raw HTML is
+ * kept as the text it is: nothing an agency typed becomes anything but text.
+ */
+export function markdown(text: string, lists: ListCounter = new ListCounter()): (Paragraph | Table)[] {
+  if (!text.trim()) return [];
+  let tokens: Token[];
+  try {
+    tokens = lexer.lexer(text);
+  } catch {
+    // Nesting thousands deep exhausts the parser's stack (see renderNarrative): the text as typed, then.
+    return textParagraphs(text);
+  }
+  return blocks(tokens, lists, null);
+}
+
+interface ListPlace {
+  reference: string;
+  level: number;
+  instance: number;
+}
+
+function blocks(tokens: Token[], lists: ListCounter, place: ListPlace | null): (Paragraph | Table)[] {
+  return tokens.flatMap((token): (Paragraph | Table)[] => {
+    switch (token.type) {
+      case 'space':
+      case 'hr':
+        return [];
+      case 'list':
+        return list(token as Tokens.List, lists, place);
+      case 'table': {
+        const table = token as Tokens.Table;
+        const row = (cells: Tokens.TableCell[]) => cells.map((c) => inlineText(c.tokens, c.text));
+        return [
+          dataTable(
+            { caption: '', header: row(table.header), rows: table.rows.map(row) },
+            Math.floor(TEXT_WIDTH * 0.4),
+          ),
+          new Paragraph(''),
+        ];
+      }
+      case 'heading': {
+        const h = token as Tokens.Heading;
+        return [new Paragraph({ children: runs(h.tokens, h.text, { bold: true }) })];
+      }
+      case 'blockquote':
+        return blocks((token as Tokens.Blockquote).tokens, lists, place);
+      case 'code':
+        return textParagraphs((token as Tokens.Code).text);
+      case 'paragraph':
+      case 'text': {
+        const t = token as Tokens.Text;
+        return [paragraph(runs(t.tokens ?? [], t.text), place)];
+      }
+      default:
+        return 'raw' in token && String(token.raw).trim()
+          ? [paragraph(runs([], String(token.raw).trim()), place)]
+          : [];
+    }
+  });
+}
+
+function paragraph(children: ParagraphChild[], place: ListPlace | null): Paragraph {
+  return new Paragraph({
+    children,
+    ...(place
+      ? { numbering: { reference: place.reference, level: place.level, instance: place.instance } }
+      : {}),
+  });
+}
+
+function list(token: Tokens.List, lists: ListCounter, outer: ListPlace | null): (Paragraph | Table)[] {
+  const level = outer ? Math.min(outer.level + 1, LEVELS.length - 1) : 0;
+  const place: ListPlace = token.ordered
+    ? {
+        reference: NUMBERS,
+        level,
+        instance: outer?.reference === NUMBERS ? outer.instance : lists.instance(),
+      }
+    : { reference: BULLETS, level, instance: 0 };
+  return token.items.flatMap((item) => {
+    // The item's first block carries its bullet; what follows in it (a second paragraph) is indented under it.
+    const [first, ...rest] = item.tokens.filter((t) => t.type !== 'space');
+    if (!first) return [paragraph([], place)];
+    const lead =
+      first.type === 'list'
+        ? [paragraph([], place), ...list(first as Tokens.List, lists, place)]
+        : blocks([first], lists, place);
+    // A nested list goes one level down; another paragraph of the item is text under it, without a bullet.
+    const more = rest.flatMap((t) =>
+      t.type === 'list' ? list(t as Tokens.List, lists, place) : blocks([t], lists, null),
+    );
+    return [...lead, ...more];
+  });
+}
+
+interface RunStyle {
+  bold?: boolean;
+  italics?: boolean;
+}
+
+function runs(tokens: Token[], fallback: string, style: RunStyle = {}): TextRun[] {
+  if (tokens.length === 0) return fallback ? [run(decode(fallback), style)] : [];
+  return tokens.flatMap((token): TextRun[] => {
+    switch (token.type) {
+      case 'br':
+        return [new TextRun({ break: 1 })];
+      case 'strong':
+        return runs((token as Tokens.Strong).tokens, (token as Tokens.Strong).text, { ...style, bold: true });
+      case 'em':
+        return runs((token as Tokens.Em).tokens, (token as Tokens.Em).text, { ...style, italics: true });
+      case 'link': {
+        const link = token as Tokens.Link;
+        const words = runs(link.tokens ?? [], link.text, style);
+        return link.text === link.href ? words : [...words, run(` (${link.href})`, style)];
+      }
+      case 'image':
+        return [run((token as Tokens.Image).text, style)];
+      case 'html':
+        return [run((token as Tokens.HTML).raw, style)];
+      case 'codespan':
+      case 'escape':
+        return [run(decode((token as Tokens.Codespan).text), style)];
+      default:
+        return 'tokens' in token && Array.isArray(token.tokens) && token.tokens.length > 0
+          ? runs(token.tokens as Token[], '', style)
+          : [run(decode('text' in token ? String(token.text) : String(token.raw)), style)];
+    }
+  });
+}
+
+function inlineText(tokens: Token[], fallback: string): string {
+  return tokens.length === 0
+    ? decode(fallback)
+    : tokens
+        .map((t) =>
+          'tokens' in t && Array.isArray(t.tokens) && t.tokens.length > 0
+            ? inlineText(t.tokens as Token[], '')
+            : decode('text' in t ? String(t.text) : String(t.raw)),
+        )
+        .join('');
+}
+
+function run(text: string, style: RunStyle): TextRun {
+  return new TextRun({ text: clean(text), ...style });
+}
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);

@@ -1,0 +1,87 @@
+import { coordinator, reviewer, thenError } from '../../../../test/support/decide-spec.js';
+import { CycleCommand, decideCycle } from '../cycle/cycle.decide.js';
+import { CycleEvent } from '../cycle/cycle.events.js';
+import { CycleFacts, CycleState, evolveCycle, initialCycle } from '../cycle/cycle.state.js';
+
+const given = (...events: CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycle());
+const when = (state: CycleState, command: CycleCommand): CycleEvent[] => decideCycle(command, state);
+
+const facts: CycleFacts = {
+  cycleId: 'y1',
+  partnershipId: 'lsp',
+  planId: 'plan',
+  label: 'Year 1 2019/20',
+  periodStart: '2019-04-01',
+  periodEnd: '2020-03-31',
+  dueDate: '2020-04-30',
+};
+const drafted: CycleEvent = { type: 'CycleDrafted', data: facts };
+const set = (reportTitle: string | null, yearHeading: string | null, actor = coordinator): CycleCommand => ({
+  type: 'SetReportHeadings',
+  actor,
+  reportTitle,
+  yearHeading,
+});
+
+describe('SetReportHeadings', () => {
+  it('records the coordinator’s own title and year heading, which the cycle then holds', () => {
+    const state = given(drafted);
+    const then = when(state, set('Annual Report 2019/20', 'First year (2019/20)'));
+    expect(then).toEqual([
+      {
+        type: 'ReportHeadingsSet',
+        data: { reportTitle: 'Annual Report 2019/20', yearHeading: 'First year (2019/20)' },
+      },
+    ]);
+    expect(then.reduce(evolveCycle, state)).toMatchObject({
+      reportTitle: 'Annual Report 2019/20',
+      yearHeading: 'First year (2019/20)',
+    });
+  });
+
+  it('goes back to the default of either with null, leaving the field out of the cycle', () => {
+    const state = given(drafted, {
+      type: 'ReportHeadingsSet',
+      data: { reportTitle: 'Own title', yearHeading: 'Own year' },
+    });
+    const after = when(state, set(null, 'Own year')).reduce(evolveCycle, state);
+    expect(after).not.toHaveProperty('reportTitle');
+    expect(after).toMatchObject({ yearHeading: 'Own year' });
+  });
+
+  it('records nothing when the headings are already those', () => {
+    const state = given({ type: 'CycleDrafted', data: { ...facts, reportTitle: 'T' } });
+    expect(when(state, set('T', null))).toEqual([]);
+  });
+
+  it.each([
+    ['an empty title', '', null, 'reportTitle'],
+    ['a title with spaces at its ends', ' T ', null, 'reportTitle'],
+    ['a heading over two lines', null, 'Year 1\nApril', 'yearHeading'],
+    ['a heading over 200 characters', null, 'y'.repeat(201), 'yearHeading'],
+  ])('refuses %s, naming the field (422)', (_what, title, heading, field) => {
+    const error = thenError(
+      () => when(given(drafted), set(title, heading)),
+      expect.any(String) as never,
+      'unprocessable',
+      field,
+    );
+    expect(error.message).toContain(field);
+  });
+
+  it('is the coordinator’s alone', () => {
+    thenError(() => when(given(drafted), set('T', null, reviewer)), 'forbidden', 'forbidden');
+  });
+
+  it('takes headings given when drafting, checked the same way', () => {
+    expect(
+      when(given(), { type: 'DraftCycle', actor: coordinator, ...facts, reportTitle: 'Own title' }),
+    ).toEqual([{ type: 'CycleDrafted', data: expect.objectContaining({ reportTitle: 'Own title' }) }]);
+    thenError(
+      () => when(given(), { type: 'DraftCycle', actor: coordinator, ...facts, yearHeading: ' ' }),
+      'heading-invalid',
+      'unprocessable',
+      'yearHeading',
+    );
+  });
+});

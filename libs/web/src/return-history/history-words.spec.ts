@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReturnHistoryEntry } from '../../../returns/src/index.js';
+import { historyInWords, HistoryPeople, RETURN_EVENT_WORDS, timeInWords } from './history-words.js';
+
+const people: HistoryPeople = {
+  staff: (id) =>
+    ({
+      'jo@sevenoaks.example.org': { name: 'Jo Smith', role: 'reviewer' },
+      'cora@sevenoaks.example.org': { name: 'Cora Jones', role: 'coordinator' },
+    })[id] ?? null,
+  contact: (email) =>
+    email === 'lee@kent.police.uk' ? { name: 'Lee Brown', agencyName: 'Kent Police' } : null,
+  agencyName: (id) => ({ 'kent-police': 'Kent Police', kcc: 'Kent County Council' })[id] ?? id,
+};
+
+let version = 0;
+const entry = (
+  type: string,
+  actorId: string,
+  actorRole: string,
+  data: unknown,
+  at = '2026-12-03T14:05:00Z',
+): ReturnHistoryEntry => ({ version: ++version, type, at, actorId, actorRole, reason: null, data });
+
+describe('history in words', () => {
+  beforeEach(() => (version = 0));
+
+  it('has words for every return event type declared in return.events.ts', () => {
+    // Read from the source, not from the table: a new event type must fail here until it has words.
+    const source = readFileSync(join(__dirname, '../../../returns/src/return/return.events.ts'), 'utf8');
+    const declared = [...source.matchAll(/type: '(\w+)'/g)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThanOrEqual(9);
+    expect(declared.filter((type) => !(type in RETURN_EVENT_WORDS))).toEqual([]);
+  });
+
+  it('tells a return from request to approval: who by name and role, what in words, with the version', () => {
+    // given the events of a return sent back once and approved on its second submission
+    const history = [
+      entry('ReturnRequested', 'demo-coordinator', 'coordinator', { dueDate: '2026-12-23' }),
+      entry('ReturnDraftSaved', 'lee@kent.police.uk', 'agency-lead', { content: {}, by: 'x' }),
+      entry('ReturnDraftSaved', 'lee@kent.police.uk', 'agency-lead', { content: {}, by: 'x' }),
+      entry('ReturnSubmitted', 'lee@kent.police.uk', 'agency-lead', { content: {}, late: false }),
+      entry('ReturnSentBack', 'jo@sevenoaks.example.org', 'reviewer', { reason: 'Add the 2019 baseline' }),
+      entry('ReturnSubmitted', 'lee@kent.police.uk', 'agency-lead', { content: {}, late: true }),
+      entry('ReturnApproved', 'cora@sevenoaks.example.org', 'coordinator', { content: {} }),
+    ];
+    // when it is put in words
+    const lines = historyInWords(history, people);
+    // then
+    expect(lines.map((l) => [l.version, l.who, l.what])).toEqual([
+      [1, 'A coordinator', 'Asked for, due 23 December 2026'],
+      [2, 'Lee Brown, Kent Police', 'Started'],
+      [3, 'Lee Brown, Kent Police', 'Saved a draft'],
+      [4, 'Lee Brown, Kent Police', 'Submitted'],
+      [5, 'Jo Smith (reviewer)', 'Sent back: Add the 2019 baseline'],
+      [6, 'Lee Brown, Kent Police', 'Submitted late'],
+      [7, 'Cora Jones (coordinator)', 'Approved'],
+    ]);
+    expect(lines.map((l) => l.who).join()).not.toMatch(/demo-coordinator|@/);
+  });
+
+  it('puts the coordinator actions in words with their reasons', () => {
+    const c = 'cora@sevenoaks.example.org';
+    const lines = historyInWords(
+      [
+        entry('ReturnReopened', c, 'coordinator', { reason: 'New figures' }),
+        entry('DeadlineExtended', c, 'coordinator', { dueDate: '2027-01-08', reason: 'Staff away' }),
+        entry('ReturnReassigned', c, 'coordinator', {
+          fromAgencyId: 'kcc',
+          toAgencyId: 'kent-police',
+          reason: 'Police lead this now',
+        }),
+        entry('ReturnWithdrawn', c, 'coordinator', { reason: 'Measure dropped' }),
+        entry('ReturnApproved', 'someone-gone@example.org', 'reviewer', { content: {} }),
+        entry('ReturnSubmitted', 'gone@example.org', 'agency-lead', { content: {}, late: false }),
+        entry('ReturnApproved', 'processor', 'system', { content: {} }),
+      ],
+      people,
+    );
+    expect(lines.map((l) => `${l.who}: ${l.what}`)).toEqual([
+      'Cora Jones (coordinator): Reopened: New figures',
+      'Cora Jones (coordinator): Deadline moved to 8 January 2027: Staff away',
+      'Cora Jones (coordinator): Reassigned from Kent County Council to Kent Police: Police lead this now',
+      'Cora Jones (coordinator): Withdrawn: Measure dropped',
+      'A reviewer: Approved',
+      'An agency lead: Submitted',
+      'Partner Returns (automatically): Approved',
+    ]);
+  });
+
+  it('gives a line even to an event type it does not know, without its raw name', () => {
+    const [line] = historyInWords(
+      [entry('ReturnFrobnicated', 'cora@sevenoaks.example.org', 'coordinator', {})],
+      people,
+    );
+    expect(line.what).toBe('Changed');
+  });
+
+  it('says when in UK time, in words: GMT in winter, BST in summer, midday and midnight by name', () => {
+    expect(timeInWords('2026-12-03T14:05:00Z')).toBe('3 December 2026 at 2:05pm');
+    expect(timeInWords('2026-07-01T08:30:00Z')).toBe('1 July 2026 at 9:30am');
+    expect(timeInWords('2026-06-30T23:30:00Z')).toBe('1 July 2026 at 12:30am');
+    expect(timeInWords('2026-12-03T12:00:00Z')).toBe('3 December 2026 at midday');
+    expect(timeInWords('2026-12-03T00:00:00Z')).toBe('3 December 2026 at midnight');
+  });
+});

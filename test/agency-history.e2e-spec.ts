@@ -1,0 +1,291 @@
+import { AuthService } from '../libs/auth/src/index.js';
+import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+
+/**
+ * Issue 13 points 4 and 8: an agency lead reads what they sent, version by version, with the history in words;
+ * starts a return from last cycle's approved one; and a stale save, a second submit, a cycle closed mid-edit
+ * and an ended session each get a page that keeps what was typed.
+ */
+describe('agency lead: what was sent, last cycle, and never losing the typing (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let lastYear: string;
+  let thisYear: string;
+  const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const lead = csp.contacts.find((c) => c.role === 'lead')!;
+  const content = (narrative: string) => ({ rag: 'green', narrative, dot: 'improving', comments: null });
+
+  async function cycle(label: string, periodStart: string, periodEnd: string, refs: string[]) {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart,
+      periodEnd,
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    expect(
+      (await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: refs })).status,
+    ).toBe(200);
+    return drafted.body.id as string;
+  }
+
+  beforeAll(async () => {
+    product = await startProduct('agency_history');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    lastYear = await cycle('Year 1 2019/20', '2019-04-01', '2020-03-31', ['S1', 'S2']);
+    // Last year's S1: sent, sent back with a reason, sent again, approved.
+    const s1 = `${lastYear}.S1`;
+    const me = as.lead('sevenoaks-csp');
+    expect((await call('PUT', `/returns/${s1}/draft`, me, content('First go at 2019/20'))).status).toBe(200);
+    expect((await call('POST', `/returns/${s1}/submit`, me)).status).toBe(200);
+    expect(
+      (await call('POST', `/returns/${s1}/send-back`, as.reviewer, { reason: 'Add the baseline' })).status,
+    ).toBe(200);
+    expect(
+      (await call('PUT', `/returns/${s1}/draft`, me, content('Baseline 2018: 80%. Now 90%.'))).status,
+    ).toBe(200);
+    expect((await call('POST', `/returns/${s1}/submit`, me)).status).toBe(200);
+    expect((await call('POST', `/returns/${s1}/approve`, as.reviewer)).status).toBe(200);
+    thisYear = await cycle('Year 2 2020/21', '2020-04-01', '2021-03-31', ['S1', 'S2', 'S3']);
+  }, 60_000);
+  afterAll(() => product.stop());
+
+  /** A page as a browser gets it, with the session's headers. */
+  async function page(path: string, headers: Record<string, string> = as.lead('sevenoaks-csp')) {
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      headers: { ...headers, accept: 'text/html' },
+      redirect: 'manual',
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+      response,
+    };
+  }
+
+  /** Posts a page's form as the browser would: with the CSRF token and cookie that page handed out. */
+  async function post(
+    formPath: string,
+    action: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = as.lead('sevenoaks-csp'),
+  ) {
+    const { html, response } = await page(formPath, headers);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    const posted = await fetch(`${product.baseUrl}${action}`, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        cookie: [headers.cookie, csrfCookie].filter(Boolean).join('; '),
+        origin: product.baseUrl,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+      redirect: 'manual',
+    });
+    return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
+  }
+
+  const versionOn = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
+
+  it('shows history in words on the coordinator and review pages: names, words, UK time, versions', async () => {
+    for (const path of [`/coordinate/returns/${lastYear}.S1`, `/review/returns/${lastYear}.S1`]) {
+      const { status, html } = await page(path, as.coordinator);
+      expect(status).toBe(200);
+      expect(html).toContain(`${lead.name}, ${csp.name}`);
+      expect(html).toContain('Sent back: Add the baseline');
+      expect(html).toContain('reviewer (reviewer)'); // the test reviewer's account is named "reviewer"
+      expect(html).toMatch(
+        /Approved<\/strong>[\s\S]*?\d{1,2} \w+ 20\d\d at (\d{1,2}:\d\d[ap]m|midday|midnight), version 7/,
+      );
+      expect(html).not.toMatch(/ReturnDraftSaved|ReturnApproved|UTC/);
+      expect(html).not.toContain(`by ${lead.email}`);
+    }
+  });
+
+  it('lets the lead read every version they sent, with its history, from the task list', async () => {
+    const tasks = await page(`/agency/cycles/${lastYear}`);
+    expect(tasks.html).toContain(`/agency/returns/${lastYear}.S1/sent`);
+    const latest = await page(`/agency/returns/${lastYear}.S1/sent`);
+    expect(latest.status).toBe(200);
+    expect(latest.html).toContain('Your return as sent');
+    expect(latest.html).toContain('Baseline 2018: 80%. Now 90%.');
+    expect(latest.html).toContain('Sent back: Add the baseline');
+    // The first submission was version 3; its page shows what was sent then.
+    expect(latest.html).toContain(`/agency/returns/${lastYear}.S1/sent/3`);
+    const first = await page(`/agency/returns/${lastYear}.S1/sent/3`);
+    expect(first.html).toContain('First go at 2019/20');
+    expect(first.html).toContain('This is an earlier version');
+    expect((await page(`/agency/returns/${lastYear}.S1/sent/2`)).status).toBe(404);
+    expect((await page(`/agency/returns/${lastYear}.S2/sent`)).status).toBe(404);
+    // Another agency's lead cannot read it.
+    expect((await page(`/agency/returns/${lastYear}.S1/sent`, as.lead('kent-police'))).status).toBe(404);
+  });
+
+  it("starts a not-started return from last cycle's approved one, as a draft to edit", async () => {
+    const form = await page(`/agency/returns/${thisYear}.S1`);
+    expect(form.html).toContain('Start from last year’s return');
+    expect(form.html).toContain('Year 1 2019/20');
+    const copied = await post(
+      `/agency/returns/${thisYear}.S1`,
+      `/agency/returns/${thisYear}.S1/from-last-year`,
+      {
+        version: versionOn(form.html),
+      },
+    );
+    expect(copied.status).toBe(303);
+    expect(copied.location).toBe(`/agency/returns/${thisYear}.S1?copied=1`);
+    const stored = await call('GET', `/returns/${thisYear}.S1`, as.coordinator);
+    expect(stored.body).toMatchObject({
+      status: 'draft',
+      content: { narrative: 'Baseline 2018: 80%. Now 90%.' },
+    });
+    const after = await page(`/agency/returns/${thisYear}.S1?copied=1`);
+    expect(after.html).toContain('has been copied into this one');
+    expect(after.html).not.toContain('Start from last year’s return');
+    // S2 was not approved last year: nothing to start from.
+    expect((await page(`/agency/returns/${thisYear}.S2`)).html).not.toContain('Start from last year');
+    const none = await post(
+      `/agency/returns/${thisYear}.S2`,
+      `/agency/returns/${thisYear}.S2/from-last-year`,
+      {
+        version: '1',
+      },
+    );
+    expect(none.status).toBe(404);
+  });
+
+  it('keeps the typing on a stale save and offers it at the latest version', async () => {
+    const path = `/agency/returns/${thisYear}.S2`;
+    const opened = versionOn((await page(path)).html);
+    // Someone (another tab) saves first.
+    expect(
+      (await call('PUT', `/returns/${thisYear}.S2/draft`, as.lead('sevenoaks-csp'), content('Other tab')))
+        .status,
+    ).toBe(200);
+    const stale = await post(path, path, {
+      version: opened,
+      rag: 'amber',
+      narrative: 'My careful words',
+      action: 'save',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain('This return changed after you opened it');
+    expect(stale.html).toContain(`Started: ${lead.name}, ${csp.name}`);
+    expect(stale.html).toContain('My careful words');
+    expect(versionOn(stale.html)).toBe(String(Number(opened) + 1));
+    // Saving again from that page replaces the other version with the lead's.
+    const again = await post(path, path, {
+      version: versionOn(stale.html),
+      rag: 'amber',
+      narrative: 'My careful words',
+      dot: 'improving',
+      action: 'save',
+    });
+    expect(again.status).toBe(303);
+    expect((await call('GET', `/returns/${thisYear}.S2`, as.coordinator)).body.content.narrative).toBe(
+      'My careful words',
+    );
+  });
+
+  it('answers Back then Submit again with "already sent", not a conflict', async () => {
+    const check = `/agency/returns/${thisYear}.S2/check`;
+    const version = versionOn((await page(check)).html);
+    const first = await post(check, `/agency/returns/${thisYear}.S2/submit`, { version });
+    expect(first.status).toBe(303);
+    const second = await post(`/agency/returns/${thisYear}.S1`, `/agency/returns/${thisYear}.S2/submit`, {
+      version,
+    });
+    expect(second.status).toBe(409);
+    expect(second.html).toContain('You have already sent this return');
+    expect(second.html).toContain(`/agency/returns/${thisYear}.S2/sent`);
+    expect(second.html).not.toContain('Someone else saved a change first');
+    // Back to the form, and Save: the typing is shown to copy, with where the sent return is.
+    const saved = await post(`/agency/returns/${thisYear}.S1`, `/agency/returns/${thisYear}.S2`, {
+      version,
+      narrative: 'An afterthought',
+      action: 'save',
+    });
+    expect(saved.status).toBe(409);
+    expect(saved.html).toContain('You have already sent this return');
+    expect(saved.html).toMatch(/<textarea[^>]*readonly[^>]*>An afterthought<\/textarea>/);
+  });
+
+  it('keeps the typing, to copy, when the cycle closes mid-edit', async () => {
+    const path = `/agency/returns/${thisYear}.S3`;
+    const opened = versionOn((await page(path)).html);
+    const closed = await call('POST', `/cycles/${thisYear}/close`, as.coordinator, {
+      force: true,
+      reason: 'Year end',
+    });
+    expect(closed.status).toBe(200);
+    const late = await post(path, path, {
+      version: opened,
+      rag: 'red',
+      narrative: 'Typed while it closed',
+      action: 'save',
+    });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('This monitoring cycle has closed');
+    expect(late.html).toContain('What you typed (not saved)');
+    expect(late.html).toMatch(/<textarea[^>]*readonly[^>]*>Typed while it closed<\/textarea>/);
+    expect(late.html).not.toContain('name="action" value="save"');
+    // Opening the form now says so too, with no form to fill in.
+    const now = await page(path);
+    expect(now.html).toContain('This monitoring cycle has closed');
+    expect(now.html).not.toContain('Save as draft');
+  });
+
+  it('tells a lead whose session ended so, with the way back, and gives back what they typed', async () => {
+    const auth = product.api.get(AuthService);
+    const session = await auth.createLinkSession({
+      linkId: 'test-ended',
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: null,
+      agencyId: 'sevenoaks-csp',
+      contactEmail: lead.email,
+    });
+    const headers = { cookie: `pr_session=${session}`, origin: product.baseUrl };
+    const path = `/agency/returns/${lastYear}.S2`;
+    const { html, response } = await page(path, headers);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    // The session runs out while the lead types.
+    await product.db.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 minute'`);
+    for (const cookie of [`${headers.cookie}; ${csrfCookie}`, csrfCookie]) {
+      // With the cookie still sent, and with it gone from the browser too.
+      const ended = await fetch(`${product.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          cookie,
+          origin: product.baseUrl,
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          _csrf: token,
+          version: '1',
+          narrative: 'Words worth keeping',
+          action: 'save',
+        }),
+        redirect: 'manual',
+      });
+      const text = await ended.text();
+      expect(ended.status).toBe(401);
+      expect(text).toContain('Your session has ended');
+      expect(text).toContain('Words worth keeping');
+      expect(text).toContain('click the link in the most recent email');
+      expect(text).not.toContain('/sign-in?');
+    }
+    const get = await page(path, { cookie: headers.cookie });
+    expect(get.status).toBe(401);
+    expect(get.html).toContain('Your session has ended');
+    expect((await call('GET', `/returns/${lastYear}.S2`, as.coordinator)).body.status).toBe('requested');
+  });
+});

@@ -1,0 +1,188 @@
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkPage, launchBrowser } from '../support/browser.js';
+import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from '../support/product.js';
+
+/**
+ * Issue 13 points 4 and 8 in a real browser, each page at 1280 and 320 px (axe, no sideways scroll, a
+ * screenshot of each): starting from last year's return, reading what was sent with its history in words,
+ * Back then Submit again, a stale save, an ended session and a cycle closed mid-edit, and without JavaScript.
+ */
+describe('agency lead: history, last year and kept typing in the browser (e2e)', () => {
+  // Two widths and axe on every page: slow on a small shared machine.
+  jest.setTimeout(180_000);
+  let product: Product;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let call: ReturnType<typeof http>;
+  let lastYear: string;
+  let thisYear: string;
+  const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const lead = csp.contacts.find((c) => c.role === 'lead')!;
+
+  async function cycle(label: string, periodStart: string, periodEnd: string, refs: string[]) {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart,
+      periodEnd,
+      dueDate: '2030-04-30',
+    });
+    await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: refs });
+    return drafted.body.id as string;
+  }
+
+  /** Checks the page at 1280 and at 320 px: axe finds nothing, nothing scrolls sideways; a screenshot of each. */
+  async function atBothWidths(p: Page, name: string) {
+    await checkPage(p, `history-${name}-1280`);
+    await p.setViewportSize({ width: 320, height: 800 });
+    expect({
+      name,
+      fits: await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
+    }).toEqual({
+      name,
+      fits: true,
+    });
+    await checkPage(p, `history-${name}-320`);
+    await p.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  /** A browser holding the lead's link session (the emailed link's own journey is agency-journey's). */
+  async function leadContext(options: { javaScriptEnabled?: boolean } = {}) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const cookie = as.lead('sevenoaks-csp').cookie.split('=');
+    await ctx.addCookies([{ name: cookie[0], value: cookie[1], url: product.baseUrl }]);
+    // A missing element fails the step that wanted it, rather than the whole test's timeout.
+    ctx.setDefaultTimeout(20_000);
+    return ctx;
+  }
+
+  beforeAll(async () => {
+    product = await startProduct('browser_history');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    lastYear = await cycle('Year 1 2019/20', '2019-04-01', '2020-03-31', ['S1']);
+    const me = as.lead('sevenoaks-csp');
+    const s1 = `${lastYear}.S1`;
+    await call('PUT', `/returns/${s1}/draft`, me, {
+      rag: 'green',
+      narrative: 'Our 2019/20 progress.',
+      dot: 'new',
+    });
+    await call('POST', `/returns/${s1}/submit`, me);
+    await call('POST', `/returns/${s1}/send-back`, as.reviewer, { reason: 'Say how many visits were made' });
+    await call('PUT', `/returns/${s1}/draft`, me, {
+      rag: 'green',
+      narrative: 'Our 2019/20 progress: 600 visits.',
+      dot: 'new',
+    });
+    await call('POST', `/returns/${s1}/submit`, me);
+    await call('POST', `/returns/${s1}/approve`, as.reviewer);
+    thisYear = await cycle('Year 2 2020/21', '2020-04-01', '2021-03-31', ['S1', 'S2', 'S3']);
+    browser = await launchBrowser();
+    context = await leadContext();
+    page = await context.newPage();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await product.stop();
+  });
+
+  it("starts from last year's return, submits it, reads it as sent, and is told when submitting twice", async () => {
+    await page.goto(`${product.baseUrl}/agency/cycles/${thisYear}`);
+    await page.getByRole('link', { name: /^S1:/ }).click();
+    await atBothWidths(page, '01-form-with-last-year');
+    await page.getByRole('button', { name: 'Start from last year’s return' }).click();
+    expect(await page.textContent('.govuk-notification-banner--success')).toContain('copied into this one');
+    expect(await page.getByLabel('Progress this period').inputValue()).toBe(
+      'Our 2019/20 progress: 600 visits.',
+    );
+    await atBothWidths(page, '02-copied');
+    await page.getByLabel('Progress this period').fill('Our 2020/21 progress: 700 visits.');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/check');
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    await page.waitForURL('**/submitted');
+    await page.getByRole('link', { name: 'Read your return as you sent it' }).click();
+    expect(await page.textContent('h1')).toBe('Your return as sent');
+    expect(await page.textContent('main')).toContain('Our 2020/21 progress: 700 visits.');
+    const history = await page.textContent('.app-history');
+    expect(history).toContain(`Submitted`);
+    expect(history).toContain(`${lead.name}, ${csp.name}`);
+    expect(history).not.toMatch(/ReturnSubmitted|@/);
+    await atBothWidths(page, '03-sent');
+
+    // Back to the check page, and Submit again.
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL('**/check');
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    expect(await page.textContent('h1')).toBe('You have already sent this return');
+    await atBothWidths(page, '04-already-sent');
+  });
+
+  it("reads last year's return, each version sent, with the reviewer's reason in its history", async () => {
+    await page.goto(`${product.baseUrl}/agency/cycles/${lastYear}`);
+    await page.getByRole('link', { name: /^S1:/ }).click();
+    expect(await page.textContent('h1')).toBe('Your return as sent');
+    expect(await page.textContent('.app-history')).toContain('Sent back: Say how many visits were made');
+    await page.getByRole('link', { name: 'Read what was sent in version 3' }).click();
+    expect(await page.textContent('main')).toContain('This is an earlier version');
+    expect(await page.textContent('main')).toContain('Our 2019/20 progress.');
+    await atBothWidths(page, '05-earlier-version');
+  });
+
+  it('keeps the typing when someone else saved first', async () => {
+    await page.goto(`${product.baseUrl}/agency/returns/${thisYear}.S2`);
+    await call('PUT', `/returns/${thisYear}.S2/draft`, as.lead('sevenoaks-csp'), {
+      narrative: 'From the other tab',
+    });
+    await page.getByLabel('Progress this period').fill('What I typed here');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await page.textContent('#notice')).toContain('This return changed after you opened it');
+    expect(await page.getByLabel('Progress this period').inputValue()).toBe('What I typed here');
+    await atBothWidths(page, '06-stale-save');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await page.textContent('.govuk-notification-banner--success')).toContain(
+      'Your draft has been saved',
+    );
+  });
+
+  it('says the session ended, with the way back, and gives back the typing', async () => {
+    const ctx = await leadContext();
+    const p = await ctx.newPage();
+    await p.goto(`${product.baseUrl}/agency/returns/${thisYear}.S3`);
+    await p.getByLabel('Progress this period').fill('Typed as the session ran out');
+    await ctx.clearCookies({ name: 'pr_session' });
+    await p.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await p.textContent('h1')).toBe('Your session has ended');
+    expect(await p.getByLabel('Progress this period').inputValue()).toBe('Typed as the session ran out');
+    await atBothWidths(p, '07-session-ended');
+    await ctx.close();
+  });
+
+  it('works without JavaScript, and keeps the typing when the cycle closes mid-edit', async () => {
+    // axe and the width check run scripts in the page, so the pages are checked in the JavaScript browser.
+    const ctx = await leadContext({ javaScriptEnabled: false });
+    const p = await ctx.newPage();
+    await p.goto(`${product.baseUrl}/agency/returns/${thisYear}.S3`);
+    await p.getByLabel('Progress this period').fill('First save without JavaScript');
+    await p.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await p.textContent('.govuk-notification-banner--success')).toContain('Your draft has been saved');
+    await p.getByLabel('Progress this period').fill('Typed while the cycle closed');
+    await page.goto(`${product.baseUrl}/agency/returns/${thisYear}.S2`);
+    await page.getByLabel('Progress this period').fill('Also typed while it closed');
+
+    await call('POST', `/cycles/${thisYear}/close`, as.coordinator, { force: true, reason: 'Year end' });
+    await p.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await p.textContent('#notice')).toContain('This monitoring cycle has closed');
+    expect(await p.getByLabel('Progress this period').inputValue()).toBe('Typed while the cycle closed');
+    await ctx.close();
+
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    expect(await page.textContent('#notice')).toContain('This monitoring cycle has closed');
+    expect(await page.getByLabel('Progress this period').inputValue()).toBe('Also typed while it closed');
+    await atBothWidths(page, '08-closed-mid-edit');
+  });
+});
