@@ -203,7 +203,9 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
     expect(html).toContain('<td class="rag rag-amber">Amber</td>');
     expect(html).toContain('<th scope="col">Yr12 &amp; Yr13 NEET Summary</th>');
     expect(html).toContain(
-      '<tr><td>Sevenoaks</td><td>1,930</td><td></td><td>2.7%</td><td>1.3%</td><td>-1.4%</td><td>17</td><td>2.1%</td>',
+      // The district names its row; figures are right-aligned and kept on one line.
+      '<tr><th scope="row" class="label">Sevenoaks</th><td class="num">1,930</td><td></td><td class="num">2.7%</td>' +
+        '<td class="num">1.3%</td><td class="num">-1.4%</td><td class="num">17</td><td class="num">2.1%</td>',
     );
     expect(html).toContain('<li>32 Acceptable Behaviour Agreements (ABA)</li>');
     expect(html).toContain('Consistently above 85% target');

@@ -231,7 +231,7 @@ describe('report formats and who sees them (e2e)', () => {
       const bytes = Buffer.from(await pdf.arrayBuffer());
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
       // Landscape A4: the page box is about 842 x 595 points, wider than tall.
-      expect(bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 84[12](\.\d+)? 59[45](\.\d+)?\]/);
+      expect(bytes.toString('latin1')).toMatch(/\/MediaBox \[\s*0 0 84[12](\.\d+)? 59[45](\.\d+)?\s*\]/);
     },
   );
 

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { narrativeText } from '../libs/reporting/src/index.js';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { renderNarrative } from '../libs/returns/src/index.js';
 import {
   APPENDICES,
@@ -14,6 +15,7 @@ import {
   SEVENOAKS_2019_20_RETURNS,
 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
+import { launchBrowser } from './support/browser.js';
 import { openCycle, projectionsSettled } from './support/reporting.js';
 
 type Measure = {
@@ -558,6 +560,233 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       ]),
     );
   });
+
+  // Issue 12, points 1 and 8: the PDF an officer takes to committee. One landscape print and one portrait print.
+  describe('the printed PDF', () => {
+    const hasChromium = existsSync('/usr/bin/chromium');
+    const dir = mkdtempSync(join(tmpdir(), 'whole-report-pdf-'));
+    const norm = (text: string) => text.replace(/\s+/g, ' ');
+    const pageText = (file: string, n: number, layout = false) =>
+      execFileSync(
+        'pdftotext',
+        [...(layout ? ['-layout'] : []), '-f', String(n), '-l', String(n), file, '-'],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    const pageSize = (file: string) => {
+      const [, width, height] = /^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info(file))!.map(Number);
+      return { a4: /\(A4\)$/m.test(info(file)), landscape: width > height };
+    };
+    const pageCount = (file: string) => Number(/^Pages:\s+(\d+)/m.exec(info(file))![1]);
+    let landscape: string;
+    let portrait: string;
+    let report: {
+      label: string;
+      yearHeading: string;
+      themes: { title: string; heading: string; measures: { ref: string; rag: string }[] }[];
+      appendices: { heading: string }[];
+    };
+
+    beforeAll(async () => {
+      if (!hasChromium) return;
+      report = (await call('GET', published(), as.coordinator)).body;
+      // Both prints at once, one request after the other, so that the tests between read files only.
+      landscape = join(dir, 'landscape.pdf');
+      writeFileSync(landscape, Buffer.from(await download(published('pdf'))));
+      portrait = join(dir, 'portrait.pdf');
+      writeFileSync(portrait, Buffer.from(await download(`${published('pdf')}&orientation=portrait`)));
+    }, 120_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    (hasChromium ? it : it.skip)('names in its contents the page each heading is really on', () => {
+      const contents = pageText(landscape, 1, true);
+      expect(contents).toContain('Contents');
+      const entries = [
+        { title: 'Summary', heading: 'Summary' },
+        ...report.themes.map((t) => ({ title: t.title, heading: t.heading })),
+        ...report.appendices.map((a) => ({ title: a.heading, heading: a.heading })),
+      ];
+      expect(report.appendices.length).toBeGreaterThan(0);
+      const pages = pageCount(landscape);
+      for (const entry of entries) {
+        const line = new RegExp(
+          `^\\s*${entry.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+(\\d+)\\s*$`,
+          'm',
+        );
+        const match = line.exec(contents);
+        expect([entry.title, match !== null]).toEqual([entry.title, true]);
+        const page = Number(match![1]);
+        expect(page).toBeGreaterThan(1);
+        expect(page).toBeLessThanOrEqual(pages);
+        // The heading is on the page named, and not yet on the page before it (unless that is the contents).
+        expect([entry.title, page, norm(pageText(landscape, page)).includes(norm(entry.heading))]).toEqual([
+          entry.title,
+          page,
+          true,
+        ]);
+        if (page - 1 > 1)
+          expect([
+            entry.title,
+            page - 1,
+            norm(pageText(landscape, page - 1)).includes(norm(entry.heading)),
+          ]).toEqual([entry.title, page - 1, false]);
+      }
+    });
+
+    (hasChromium ? it : it.skip)(
+      'is tagged for screen readers, A4 landscape, with a bookmark for each theme',
+      async () => {
+        expect(info(landscape)).toMatch(/^Tagged:\s+yes$/m);
+        expect(pageSize(landscape)).toEqual({ a4: true, landscape: true });
+        const titles = await outlineTitles(readFileSync(landscape));
+        for (const theme of report.themes)
+          expect([theme.heading, titles.filter((t) => norm(t) === norm(theme.heading)).length]).toEqual([
+            theme.heading,
+            1,
+          ]);
+        for (const appendix of report.appendices) expect(titles).toContain(appendix.heading);
+      },
+    );
+
+    (hasChromium ? it : it.skip)(
+      'prints every NEET figure whole (landscape and portrait), and C3 with its RAG on each page of its table',
+      () => {
+        const figures = NEET_TABLE.rows.flat().filter((c) => c.trim() !== '');
+        expect(figures.length).toBeGreaterThan(100);
+        for (const [file, text] of [landscape, portrait].map((f) => [
+          f,
+          execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }),
+        ]))
+          for (const figure of figures) {
+            const whole = new RegExp(`(^|\\s)${figure.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm');
+            expect([file, figure, whole.test(text)]).toEqual([file, figure, true]);
+          }
+        const c3 = report.themes.flatMap((t) => t.measures).find((m) => m.ref === 'C3')!;
+        const ragWord = c3.rag.charAt(0).toUpperCase() + c3.rag.slice(1);
+        // A page holds part of the table where a district's row starts, its name followed by its cohort.
+        const rowStarts = NEET_TABLE.rows.map((r) => new RegExp(`^\\s*${r[0]}\\s+${r[1]}\\s`, 'm'));
+        const tablePages: number[] = [];
+        for (let n = 1; n <= pageCount(landscape); n++) {
+          const page = pageText(landscape, n, true);
+          if (rowStarts.some((row) => row.test(page))) tablePages.push(n);
+        }
+        expect(tablePages.length).toBeGreaterThan(0);
+        for (const n of tablePages) {
+          const page = pageText(landscape, n, true);
+          // The table's repeated header names the measure and its RAG, side by side.
+          expect([n, new RegExp(`^\\s*C3\\s+${ragWord}\\s*$`, 'm').test(page)]).toEqual([n, true]);
+        }
+      },
+    );
+
+    (hasChromium ? it : it.skip)(
+      'starts each page of a theme with a measure’s Ref and its RAG word, landscape and portrait',
+      () => {
+        const measures = report.themes.flatMap((t) => t.measures);
+        const ragOf = new Map(measures.map((m) => [m.ref, m.rag.charAt(0).toUpperCase() + m.rag.slice(1)]));
+        // The words of the repeated column headings, which may wrap onto lines of their own.
+        const headingWords = new Set(
+          `Ref Key Success Measure RAG DOT Direction of Travel & comments ${report.label} ${report.yearHeading}`.split(
+            /\s+/,
+          ),
+        );
+        let themePages = 0;
+        for (const file of [landscape, portrait])
+          for (let n = 2; n <= pageCount(file); n++) {
+            const lines = pageText(file, n, true)
+              .split('\n')
+              .filter((l) => l.trim() !== '');
+            const header = lines.findIndex((l) => /^\s*Ref\s+Key Success/.test(l));
+            if (header < 0) continue;
+            themePages++;
+            const rest = lines.slice(header + 1);
+            const first = rest.findIndex(
+              (l) =>
+                !l
+                  .trim()
+                  .split(/\s+/)
+                  .every((w) => headingWords.has(w)),
+            );
+            const [ref] = rest[first].trim().split(/\s+/);
+            // The first line under the headings names a measure, and the RAG beside it is that measure's.
+            expect([file, n, ragOf.has(ref), rest[first].includes(ragOf.get(ref) ?? '?')]).toEqual([
+              file,
+              n,
+              true,
+              true,
+            ]);
+          }
+        expect(themePages).toBeGreaterThan(30);
+      },
+    );
+
+    (hasChromium ? it : it.skip)(
+      'prints A4 portrait on request',
+      async () => {
+        expect(pageSize(portrait)).toEqual({ a4: true, landscape: false });
+        expect(info(portrait)).toMatch(/^Tagged:\s+yes$/m);
+        expect(pageText(portrait, 1)).toContain('Contents');
+      },
+      120_000,
+    );
+  });
+
+  it('refuses an orientation it does not know, naming the parameter', async () => {
+    const res = await call('GET', `${published('pdf')}&orientation=sideways`, as.coordinator);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(res.body)).toMatch(/orientation/);
+  });
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'reads at 320 px: the page does not scroll sideways, the measures and the NEET table scroll in their own boxes',
+    async () => {
+      const browser = await launchBrowser();
+      try {
+        // As served, under the report's own Content-Security-Policy: its style sheet must apply for any of this.
+        const context = await browser.newContext({
+          viewport: { width: 320, height: 640 },
+          extraHTTPHeaders: as.coordinator,
+        });
+        const page = await context.newPage();
+        const res = await page.goto(`${product.baseUrl}${published('html')}`);
+        expect(res?.status()).toBe(200);
+        const widths = (await page.evaluate(`(() => {
+          const box = document.querySelector('#measure-C3-tables .table-scroll');
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter((el) => !el.parentElement.closest('.table-scroll'))
+            .slice(0, 5)
+            .map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right));
+          return {
+            page: document.documentElement.scrollWidth,
+            viewport: document.documentElement.clientWidth,
+            box: box.clientWidth,
+            table: box.scrollWidth,
+            wide,
+            rag: getComputedStyle(document.querySelector('#measure-C3 td.rag')).backgroundColor,
+          };
+        })()`)) as {
+          page: number;
+          viewport: number;
+          box: number;
+          table: number;
+          wide: string[];
+          rag: string;
+        };
+        // Green, from the style sheet: the policy let it apply.
+        expect(widths.rag).toBe('rgb(0, 112, 60)');
+        expect(widths.wide).toEqual([]);
+        expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+        expect(widths.table).toBeGreaterThan(widths.box);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });
 
 function escape(text: string): string {
@@ -594,4 +823,19 @@ function unescapeXml(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
+}
+
+/** Every bookmark's title in a PDF's outline, depth first. */
+async function outlineTitles(pdf: Uint8Array): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const titles: string[] = [];
+  const walk = (item: PDFDict | undefined) => {
+    for (let at = item; at; at = at.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      const title = at.lookup(PDFName.of('Title'));
+      if (title instanceof PDFString || title instanceof PDFHexString) titles.push(title.decodeText());
+      walk(at.lookupMaybe(PDFName.of('First'), PDFDict));
+    }
+  };
+  walk(doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.lookupMaybe(PDFName.of('First'), PDFDict));
+  return titles;
 }

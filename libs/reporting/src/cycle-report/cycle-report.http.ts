@@ -21,10 +21,12 @@ import {
   MEDIA_TYPES,
   negotiateFormat,
   ReportFormat,
+  ReportOrientation,
 } from '../report-formats/report-format.js';
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
-import { renderReportHtml, ReportProvenance } from '../report-formats/report-html.js';
+import { reportHeadings } from '../report-formats/report-contents.js';
+import { renderReportHtml, reportHtmlPolicy, ReportProvenance } from '../report-formats/report-html.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { AnyCycleReport } from './published-cycle-report.js';
 import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
@@ -48,6 +50,8 @@ export class CycleReportHttp {
       'publication exactly as published (`published=latest` or a number; its JSON is served byte for byte). ' +
       'Formats: JSON, HTML (printable on A4 landscape), CSV, XLSX, DOCX (Word, A4 landscape, to edit before ' +
       'committee) and PDF, by `format` or the Accept header. ' +
+      'The PDF is tagged for screen readers, has bookmarks and a table of contents with the page of each ' +
+      'section, and lies on A4 landscape unless `orientation=portrait`. ' +
       'Agency leads see only their agency’s measures.',
   })
   @ApiProduces(...Object.values(MEDIA_TYPES))
@@ -70,6 +74,7 @@ export class CycleReportHttp {
       });
     }
     const format = negotiateFormat(query.format, request);
+    const orientation = query.orientation ?? 'landscape';
     // Another partnership's cycle is a 404 before any rule about the request's shape is checked.
     const cycle = await this.reports.cycle(actor, cycleId, asAt);
     if (query.part && format !== 'csv') {
@@ -108,12 +113,20 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance, part);
+      await this.send(response, format, report, disposition, provenance, part, orientation);
       return;
     }
 
     const report = await this.reports.report(actor, cycle, asAt);
-    await this.send(response, format, report, contentDisposition(format, { ...names, asAt }), {}, part);
+    await this.send(
+      response,
+      format,
+      report,
+      contentDisposition(format, { ...names, asAt }),
+      {},
+      part,
+      orientation,
+    );
   }
 
   private async send(
@@ -123,6 +136,7 @@ export class CycleReportHttp {
     disposition: string,
     provenance: ReportProvenance,
     part: CsvPart,
+    orientation: ReportOrientation,
   ): Promise<void> {
     if (format === 'docx' && docxMeasureCount(report) > DOCX_MAX_MEASURES) {
       throw new UnprocessableEntityException({
@@ -150,7 +164,8 @@ export class CycleReportHttp {
         body = JSON.stringify(report);
         break;
       case 'html':
-        body = renderReportHtml(report, provenance);
+        body = renderReportHtml(report, provenance, { orientation });
+        response.setHeader('Content-Security-Policy', reportHtmlPolicy({ orientation }));
         break;
       case 'csv':
         body = renderReportCsv(report, part, provenance.published);
@@ -159,10 +174,11 @@ export class CycleReportHttp {
         body = await renderReportDocx(report, provenance);
         break;
       case 'pdf':
-        body = await this.pdf.print(
-          renderReportHtml(report, provenance),
-          `${report.title}`.replace(/[<>&"']/g, ''),
-        );
+        body = await this.pdf.print((pages) => renderReportHtml(report, provenance, { orientation, pages }), {
+          footer: `${report.title}`.replace(/[<>&"']/g, ''),
+          orientation,
+          headings: reportHeadings(report),
+        });
         break;
     }
     this.headers(response, format, disposition);

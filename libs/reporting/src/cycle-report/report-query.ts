@@ -1,7 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../../http/src/index.js';
-import { CSV_PARTS, CsvPart, REPORT_FORMATS, ReportFormat } from '../report-formats/report-format.js';
+import {
+  CSV_PARTS,
+  CsvPart,
+  REPORT_FORMATS,
+  REPORT_ORIENTATIONS,
+  ReportFormat,
+  ReportOrientation,
+} from '../report-formats/report-format.js';
 
 export class ReportQuery {
   @ApiPropertyOptional({
@@ -42,4 +49,14 @@ export class ReportQuery {
   @Optional()
   @IsIn(CSV_PARTS)
   part?: CsvPart;
+
+  @ApiPropertyOptional({
+    enum: REPORT_ORIENTATIONS,
+    description:
+      'How the PDF (and the HTML when printed) lies on A4: landscape (default, as the seed) or portrait',
+    example: 'portrait',
+  })
+  @Optional()
+  @IsIn(REPORT_ORIENTATIONS)
+  orientation?: ReportOrientation;
 }

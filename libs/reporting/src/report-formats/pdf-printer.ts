@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { Injectable, Logger, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
+import { destinationPages, samePages } from './pdf-destinations.js';
+import { mendOutline } from './pdf-outline.js';
+import { ContentsPages } from './report-contents.js';
+import { ReportOrientation } from './report-format.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -13,6 +17,14 @@ const FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+export interface PrintOptions {
+  /** Plain text for the foot of each page, beside the page number. */
+  footer: string;
+  orientation: ReportOrientation;
+  /** The headings as printed, to mend the bookmarks Chromium makes of them. */
+  headings: readonly string[];
+}
 
 /** Where Chromium is: CHROMIUM_PATH, read at each print so an operator can install it without a restart. */
 export function chromiumPath(): string {
@@ -29,7 +41,27 @@ export class PdfPrinter implements OnModuleDestroy {
   private readonly logger = new Logger('PdfPrinter');
   private browser: Promise<Browser> | null = null;
 
-  async print(html: string, footer: string): Promise<Buffer> {
+  /**
+   * Prints a page whose contents name the pages of its headings. The pages are only known once it is printed,
+   * so it is printed first with the numbers left blank (their boxes keep their width), the page of each heading
+   * is read from the PDF's named destinations, and it is printed again with the numbers in. If filling them in
+   * moved a heading (it should not), once more with the new numbers: at most three prints.
+   */
+  async print(render: (pages: ContentsPages) => string, options: PrintOptions): Promise<Buffer> {
+    let pages: ContentsPages = new Map();
+    let pdf = await this.printOnce(render(pages), options);
+    for (let print = 2; print <= 3; print++) {
+      const found = await destinationPages(pdf);
+      if (print > 2 && samePages(found, pages)) break;
+      if (print > 2)
+        this.logger.warn('The contents moved a heading; printing once more with the new page numbers');
+      pages = found;
+      pdf = await this.printOnce(render(pages), options);
+    }
+    return Buffer.from(await mendOutline(pdf, options.headings));
+  }
+
+  private async printOnce(html: string, { footer, orientation }: PrintOptions): Promise<Buffer> {
     const browser = await this.launch();
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
@@ -38,9 +70,12 @@ export class PdfPrinter implements OnModuleDestroy {
       await page.setContent(html, { waitUntil: 'load' });
       return await page.pdf({
         format: 'A4',
-        landscape: true,
+        landscape: orientation === 'landscape',
         printBackground: true,
         preferCSSPageSize: true,
+        // A tagged PDF for screen readers, with bookmarks made from the headings.
+        tagged: true,
+        outline: true,
         displayHeaderFooter: true,
         headerTemplate: '<span></span>',
         footerTemplate:

@@ -9,6 +9,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const CSV_PARTS = ['measures', 'summary', 'appendices', 'case-studies'] as const;
 export type CsvPart = (typeof CSV_PARTS)[number];
 
+/** How the printable formats lie on A4: landscape (the seed's, and the default) or portrait. */
+export const REPORT_ORIENTATIONS = ['landscape', 'portrait'] as const;
+export type ReportOrientation = (typeof REPORT_ORIENTATIONS)[number];
+
 export const MEDIA_TYPES: Record<ReportFormat, string> = {
   json: 'application/json',
   html: 'text/html',

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../../mail/src/index.js';
 import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
+import { narrativeChunks } from './narrative-chunks.js';
 import { ragChartSvg } from './rag-chart-svg.js';
+import { appendixId, contentsHtml, ContentsPages, reportContents, themeId } from './report-contents.js';
+import { ReportOrientation } from './report-format.js';
 
 /** What the page says about where the report came from: now, as at an instant, or a publication. */
 export interface ReportProvenance {
@@ -13,8 +17,14 @@ export interface ReportProvenance {
 
 const e = escapeHtml;
 
+/** How the page is laid out: A4 landscape unless asked otherwise; `pages` only when printing to PDF. */
+export interface ReportLayout {
+  orientation?: ReportOrientation;
+  /** The page of each section for the contents, known after a first print (empty on that print). */
+  pages?: ContentsPages;
+}
+
 const STYLE = `
-@page { size: A4 landscape; margin: 12mm; }
 * { box-sizing: border-box; }
 body { font-family: Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.35; color: #0b0c0c;
   margin: 0 auto; padding: 16px; max-width: 1200px; }
@@ -25,6 +35,8 @@ h4 { font-size: 11pt; margin: 12px 0 4px; }
 h5 { font-size: 10pt; margin: 8px 0 2px; }
 p { margin: 0 0 6px; }
 ul, ol { margin: 0 0 6px; padding-left: 18px; }
+/* A content hash is one long word: on a narrow screen it breaks rather than widen the page. */
+code { overflow-wrap: anywhere; }
 .provenance { border-left: 6px solid #1d70b8; padding: 6px 10px; background: #f3f2f1; margin: 8px 0; }
 .headline-text { font-size: 14pt; font-weight: bold; margin: 12px 0 6px; }
 .rag-counts { list-style: none; padding: 0; display: flex; gap: 8px; flex-wrap: wrap; }
@@ -39,7 +51,31 @@ table.measures col.rag { width: 7%; } table.measures col.progress { width: 46%; 
 table.measures col.dot { width: 10%; } table.measures col.comments { width: 16%; }
 table.measures caption, table.return-table caption { text-align: left; font-weight: bold; padding: 4px 0; }
 table.priorities { margin-bottom: 8px; } table.priorities th { width: 12%; white-space: nowrap; }
-table.return-table { margin: 6px 0; font-size: 8.5pt; }
+/* A data table gets the whole width of the report in its own row under its measure; on a narrow screen it
+   scrolls in its own box rather than the page. Figures are never split: no breaking inside words or numbers,
+   tabular figures, numbers kept on one line. */
+tr.measure-tables > td { padding: 4px 6px 8px; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+/* Six columns need some width: on a narrow screen the measures scroll sideways in their box, not the page. */
+@media screen { table.measures { min-width: 720px; } }
+table.return-table { margin: 6px 0; font-size: 8.5pt; font-variant-numeric: tabular-nums;
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+table.return-table td.num, table.return-table th.num { white-space: nowrap; text-align: right; }
+table.return-table tbody th { font-weight: normal; }
+/* The rows that carry on a long narrative read as one with the row above. */
+table.measures tr.continued > * { border-top: 1px dotted #b1b4b6; }
+tr.continued .again { font-size: 8pt; }
+table.return-table .label { white-space: nowrap; }
+table.return-table tr.measure-id th { background: #ffffff; font-weight: normal; border: 0; padding: 0 0 4px; }
+.measure-id .ref { font-weight: bold; margin-right: 6px; }
+nav.contents ol { list-style: none; padding: 0; max-width: 900px; }
+nav.contents li { margin: 0 0 2px; }
+/* Each line is a link at least 24px high, so that a finger can choose one (WCAG 2.2 target size). */
+nav.contents a { display: flex; gap: 8px; color: inherit; min-height: 24px; align-items: center; }
+nav.contents .entry { flex: 1 1 auto; }
+nav.contents .page { flex: 0 0 3em; text-align: right; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 td.progress { overflow-wrap: anywhere; }
 .rag { font-weight: bold; }
 .rag-green { background: #00703c; color: #ffffff; }
@@ -58,6 +94,12 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
   .rag, .chip, .rag-counts li, thead th, .provenance, .rag-chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section.theme, section.appendix { break-before: page; }
   thead { display: table-header-group; }
+  /* A measure stays whole on its page where it fits; its data table follows it and, when it runs over,
+     repeats its header with the measure's Ref and RAG on each page. */
+  table.measures > tbody > tr:not(.measure-tables) { break-inside: avoid; }
+  .table-scroll { overflow: visible; }
+  table.return-table tr { break-inside: avoid; }
+  nav.contents { break-after: page; }
   h2, h3, h4, caption { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -69,7 +111,11 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
  * user text is escaped, narratives and case-study bodies go through renderNarrative, RAG cells are coloured and
  * say their rating in words.
  */
-export function renderReportHtml(report: AnyCycleReport, provenance: ReportProvenance = {}): string {
+export function renderReportHtml(
+  report: AnyCycleReport,
+  provenance: ReportProvenance = {},
+  layout: ReportLayout = {},
+): string {
   const h = report.headline;
   const counts = [
     ['rag-green', `Green: ${h.green}`],
@@ -83,7 +129,7 @@ export function renderReportHtml(report: AnyCycleReport, provenance: ReportProve
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(report.title)}</title>
-<style>${STYLE}</style>
+<style>${reportStyle(layout)}</style>
 </head>
 <body>
 <header>
@@ -93,6 +139,7 @@ export function renderReportHtml(report: AnyCycleReport, provenance: ReportProve
 ${provenanceBlock(report, provenance)}
 <p class="intro">This report is produced on behalf of the ${e(report.partnership)} using data and information provided by partners.</p>
 </header>
+${contentsHtml(reportContents(report), layout.pages)}
 <section class="headline" aria-labelledby="headline-heading">
 <h2 id="headline-heading">Summary</h2>
 <p class="headline-text">${e(h.text)}</p>
@@ -100,12 +147,27 @@ ${provenanceBlock(report, provenance)}
 <ul class="rag-counts">${counts.map(([cls, text]) => `<li class="rag ${cls}">${e(text)}</li>`).join('')}</ul>
 ${ragChartSvg(report)}
 </section>
-${report.themes.map((theme) => themeSection(report, theme)).join('\n')}
+${report.themes.map((theme) => themeSection(report, theme, layout.pages !== undefined)).join('\n')}
 ${appendices(report)}
 ${provenance.published ? `<footer><p class="colophon">${e(colophon(provenance.published))}</p></footer>` : ''}
 </body>
 </html>
 `;
+}
+
+/** The page's one style sheet, inline so that the HTML is one file (and Chromium prints it with no network). */
+export function reportStyle(layout: ReportLayout = {}): string {
+  return `@page { size: A4 ${layout.orientation ?? 'landscape'}; margin: 12mm; }${STYLE}`;
+}
+
+/**
+ * The Content-Security-Policy the report's HTML is served with. The service's own policy allows styles from its
+ * own origin only, which would leave the report's inline style sheet unapplied (no colours, no layout); this one
+ * allows exactly that sheet, by its hash, and nothing else: no scripts, no requests, no frames.
+ */
+export function reportHtmlPolicy(layout: ReportLayout = {}): string {
+  const hash = createHash('sha256').update(reportStyle(layout), 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
 /** A publication says where it came from in its colophon, at the end; the cover is the readers'. */
@@ -115,9 +177,17 @@ function provenanceBlock(report: AnyCycleReport, provenance: ReportProvenance): 
   return '';
 }
 
-function themeSection(report: AnyCycleReport, theme: AnyCycleReport['themes'][number]): string {
+function themeSection(
+  report: AnyCycleReport,
+  theme: AnyCycleReport['themes'][number],
+  print: boolean,
+): string {
   const rows = [
-    ...theme.measures.map((m) => ({ position: m.position, ref: m.ref, html: measureRow(m) })),
+    ...theme.measures.map((m) => ({
+      position: m.position,
+      ref: m.ref,
+      html: measureRow(m, print) + measureTables(m),
+    })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
   ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
   const priorities = theme.priorities.length
@@ -125,11 +195,12 @@ function themeSection(report: AnyCycleReport, theme: AnyCycleReport['themes'][nu
         .map((p, i) => `<tr><th scope="row">Priority ${i + 1}</th><td>${e(p.text)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
-  return `<section class="theme" id="theme-${e(theme.themeId)}">
+  return `<section class="theme" id="${e(themeId(theme.themeId))}">
 <h2>${e(theme.heading)}</h2>
 ${theme.leadAgenciesLine ? `<p class="lead-agencies">${e(theme.leadAgenciesLine)}</p>` : ''}
 ${priorities}
 <p>The monitoring is based on the following agreed key success measures for the above priorities</p>
+<div class="table-scroll" role="region" aria-label="${e(theme.title)}: measures" tabindex="0">
 <table class="measures">
 <caption>${e(theme.heading)}</caption>
 <colgroup><col class="ref"><col class="measure"><col class="rag"><col class="progress"><col class="dot"><col class="comments"></colgroup>
@@ -138,6 +209,7 @@ ${priorities}
 ${rows.map((r) => r.html).join('\n') || '<tr><td colspan="6">No measures in this cycle.</td></tr>'}
 </tbody>
 </table>
+</div>
 </section>`;
 }
 
@@ -145,10 +217,13 @@ function ragClass(rag: string | null): string {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
 }
 
-function measureRow(m: ReportMeasure | PublishedMeasure): string {
+function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string {
   // Who approved it, the version and the suggested DOT are the staff's working view: a publication has none.
   const workflow = workflowOf(m);
-  const narrative = m.narrative ? renderNarrative(m.narrative) : '';
+  // In print a long narrative goes over several rows, each starting with its measure's Ref and RAG (see
+  // narrativeChunks); on screen it is one row.
+  const [first = '', ...more] = m.narrative ? (print ? narrativeChunks(m.narrative) : [m.narrative]) : [];
+  const narrative = first ? renderNarrative(first) : '';
   const note = unreadableNote(m.unreadable);
   const unreadable = note ? `<p class="unreadable" role="note">${e(note)}</p>` : '';
   const suggestedDot = workflow?.suggestedDot ?? null;
@@ -170,9 +245,22 @@ function measureRow(m: ReportMeasure | PublishedMeasure): string {
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
-<td class="progress">${narrative}${m.tables.map(returnTable).join('')}${unreadable}</td>
+<td class="progress">${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${approval}</td>
+</tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;
+}
+
+/** The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. */
+function continuedRow(m: ReportMeasure | PublishedMeasure, chunk: string, after: string): string {
+  return `
+<tr class="continued">
+<th scope="row"><span class="again">${e(m.ref)}</span></th>
+<td></td>
+<td class="rag ${ragClass(m.rag)}"><span class="again">${ragLabel(m.rag)}</span></td>
+<td class="progress">${renderNarrative(chunk)}${after}</td>
+<td class="dot"></td>
+<td class="comments"></td>
 </tr>`;
 }
 
@@ -185,17 +273,42 @@ function awaitingRow(m: AwaitingMeasure): string {
 </tr>`;
 }
 
-function returnTable(table: ReturnTable): string {
-  return `<table class="return-table">${table.caption ? `<caption>${e(table.caption)}</caption>` : ''}
-<thead><tr>${table.header.map((c) => `<th scope="col">${e(c)}</th>`).join('')}</tr></thead>
-<tbody>${table.rows.map((row) => `<tr>${row.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody>
-</table>`;
+/** A measure's data tables, in a row of their own under it, across all six columns. */
+function measureTables(m: ReportMeasure | PublishedMeasure): string {
+  if (m.tables.length === 0) return '';
+  return `
+<tr class="measure-tables" id="measure-${e(m.ref)}-tables"><td colspan="6">${m.tables.map((t) => returnTable(m, t)).join('')}</td></tr>`;
+}
+
+/** A figure: digits with their separators, signs, percentages and pounds ("32,240", "-3.5%", "£1,200"). */
+const FIGURE = /^[-+−–(]?[£$€]?\d[\d,. ]*%?\)?$/;
+const cellClass = (text: string) => (FIGURE.test(text.trim()) ? ' class="num"' : '');
+/** A row's first cell names the row ("Folkestone and Hythe"); a short name is kept on one line. */
+const rowLabel = (text: string) =>
+  FIGURE.test(text.trim())
+    ? `<td class="num">${e(text)}</td>`
+    : `<th scope="row"${text.length <= 30 ? ' class="label"' : ''}>${e(text)}</th>`;
+
+/**
+ * The table's header repeats on each page it runs over, and its first header row names the measure by Ref and
+ * RAG (colour and word), so a page holding only the rest of the table still says whose figures they are.
+ */
+function returnTable(m: ReportMeasure | PublishedMeasure, table: ReturnTable): string {
+  const columns = Math.max(1, table.header.length, ...table.rows.map((r) => r.length));
+  const label = `${e(m.ref)}: ${table.caption ? e(table.caption) : 'table'}`;
+  return `<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">
+<table class="return-table">${table.caption ? `<caption>${e(table.caption)}</caption>` : ''}
+<thead><tr class="measure-id"><th colspan="${columns}" scope="colgroup"><span class="ref">${e(m.ref)}</span><span class="chip ${ragClass(m.rag)}">${ragLabel(m.rag)}</span></th></tr>
+<tr>${table.header.map((c) => `<th scope="col"${cellClass(c)}>${e(c)}</th>`).join('')}</tr></thead>
+<tbody>${table.rows.map((row) => `<tr>${row.map((c, i) => (i === 0 ? rowLabel(c) : `<td${cellClass(c)}>${e(c)}</td>`)).join('')}</tr>`).join('')}</tbody>
+</table>
+</div>`;
 }
 
 function appendices(report: AnyCycleReport): string {
   return report.appendices
     .map(
-      (appendix) => `<section class="appendix" id="appendix-${appendix.number}">
+      (appendix) => `<section class="appendix" id="${appendixId(appendix.number)}">
 <h2>${e(appendix.heading)}</h2>
 ${appendix.introductionHtml ? `<div class="introduction">${appendix.introductionHtml}</div>` : ''}
 ${appendix.groups

@@ -1,0 +1,46 @@
+import { Marked, Token, Tokens } from 'marked';
+
+const lexer = new Marked({ gfm: true, breaks: true });
+
+/** About a third of a printed page of the progress column, landscape or portrait (see printed rows). */
+export const PRINT_CHUNK = 1500;
+
+/**
+ * A narrative cut into pieces of Markdown at its top-level blocks (paragraphs, and the items of a list), each
+ * about `size` characters or one block if longer. A printed measure row cannot carry its Ref and RAG onto the
+ * next page, so a long narrative is printed as several rows, each short enough to start on a page of its own
+ * and each with the Ref and RAG. A short narrative, or one that cannot be parsed, is one piece.
+ */
+export function narrativeChunks(markdown: string, size = PRINT_CHUNK): string[] {
+  if (markdown.length <= size) return [markdown];
+  let tokens: Token[];
+  try {
+    tokens = lexer.lexer(markdown);
+  } catch {
+    return [markdown];
+  }
+  // A bulleted list can be cut between its items. A numbered one stays whole: the narrative's HTML keeps no
+  // start number, so its second half would count from 1 again.
+  const blocks = tokens.flatMap((t) =>
+    t.type === 'list' && !(t as Tokens.List).ordered
+      ? (t as Tokens.List).items.map((i) => ({ raw: i.raw.trimEnd(), item: true }))
+      : t.type === 'space'
+        ? []
+        : [{ raw: t.raw.trimEnd(), item: false }],
+  );
+  const chunks: string[] = [];
+  let current = '';
+  let lastWasItem = false;
+  for (const block of blocks) {
+    if (current !== '' && current.length + block.raw.length > size) {
+      chunks.push(current);
+      current = '';
+    }
+    // Items of one list stay one (tight) list; anything else is its own block, a blank line apart.
+    if (current !== '') current += block.item && lastWasItem ? '\n' : '\n\n';
+    current += block.raw;
+    lastWasItem = block.item;
+  }
+  if (current.trim() !== '') chunks.push(current);
+  return chunks.length ? chunks : [markdown];
+}
