@@ -36,7 +36,7 @@ h5 { font-size: 10pt; margin: 8px 0 2px; }
 p { margin: 0 0 6px; }
 ul, ol { margin: 0 0 6px; padding-left: 18px; }
 /* A content hash is one long word: on a narrow screen it breaks rather than widen the page. */
-code { overflow-wrap: anywhere; }
+code, .colophon { overflow-wrap: anywhere; }
 .provenance { border-left: 6px solid #1d70b8; padding: 6px 10px; background: #f3f2f1; margin: 8px 0; }
 .headline-text { font-size: 14pt; font-weight: bold; margin: 12px 0 6px; }
 .rag-counts { list-style: none; padding: 0; display: flex; gap: 8px; flex-wrap: wrap; }
