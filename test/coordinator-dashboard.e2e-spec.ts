@@ -151,6 +151,8 @@ describe('the coordinator dashboard (e2e)', () => {
     expect(html).toMatch(/Sevenoaks District Council: 15 returns asked for, 15 not started; 15 overdue\./);
     expect(html).toContain('due <span class="app-nowrap">20 November 2026</span>');
     expect(html).not.toMatch(/\b2026-11-20\b/);
+    // The list of cycles says the due date in words too.
+    expect((await page('/coordinate')).html).toContain('<span class="app-nowrap">20 November 2026</span>');
     for (const link of ['/chase-schedule', '/chases', '/agencies/sevenoaks-dc'])
       expect(html).toContain(`href="${cyclePath()}${link}"`);
   });

@@ -15,6 +15,7 @@ import {
 import { CommandEnvelope, Actor, Clock, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
 import {
   dateInputItems,
+  dateInWords,
   DatePart,
   parseDateInput,
   postedDateParts,
@@ -48,7 +49,8 @@ export class CyclesPages {
           html: `<a class="govuk-link" href="/coordinate/cycles/${encodeURIComponent(state.cycleId)}">${escapeHtml(state.label)}</a>`,
         },
         { text: state.status },
-        { text: state.dueDate },
+        // In words, never broken across lines ("23 December 2026").
+        { html: `<span class="app-nowrap">${escapeHtml(dateInWords(state.dueDate))}</span>` },
         { text: views.length ? `${done} of ${views.length}` : '-' },
       ]);
     }
