@@ -28,6 +28,7 @@ const words = planWords(
   {
     status: 'adopted',
     measures: new Map([['M1', { text: 'Fewer burglaries' }]]),
+    themes: new Map(),
   } as never,
   {
     status: 'registered',
@@ -77,7 +78,7 @@ describe('the cycle dashboard (given returns, links and chase mails, then the da
         overdue: 1,
         sent: 2,
         failed: 1,
-        returns: ['M1 Approved Fewer burglaries', 'M2 Not started '],
+        returns: ['M2 Not started ', 'M1 Approved Fewer burglaries'],
         links: [],
       },
       {
