@@ -341,5 +341,7 @@ describe('who may use which route: the RolesGuard (e2e)', () => {
       }
     }
     expect(answers).toEqual(expected);
-  });
+    // Every route as every caller, one after another, the allowed ones doing their real work (a PDF is printed
+    // two or three times for its contents): minutes on a loaded machine.
+  }, 300_000);
 });
