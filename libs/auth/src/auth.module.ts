@@ -9,11 +9,15 @@ import { AuthService } from './auth.service.js';
 import { SignInHttp } from './sign-in/sign-in.http.js';
 import { StaffHttp } from './staff/staff.http.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
+import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../mail/src/index.js';
+import { Passwords } from './passwords/passwords.service.js';
+import { StaffDirectory } from './staff/staff-directory.js';
 import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
 
 @Module({
-  imports: [ReturnsModule],
+  // The mail module for password mail, sent at once through the mail ledger (a person is waiting for it).
+  imports: [ReturnsModule, MailModule],
   controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp],
   providers: [
     AuthService,
@@ -22,7 +26,10 @@ import { AttemptThrottle } from './throttle/attempt-throttle.js';
     LinksAdmin,
     AttemptThrottle,
     ThrottledSignIn,
+    Passwords,
+    StaffDirectory,
+    ...MAIL_LEDGER_PROVIDERS,
   ],
-  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn],
+  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, Passwords, StaffDirectory],
 })
 export class AuthModule {}

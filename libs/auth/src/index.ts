@@ -14,3 +14,7 @@ export * from './throttle/throttle-rules.js';
 export * from './staff/staff-account.entity.js';
 export * from './tokens/api-token.entity.js';
 export * from './sessions/session.entity.js';
+export * from './passwords/password-rules.js';
+export * from './passwords/password-token.js';
+export * from './passwords/passwords.service.js';
+export * from './staff/staff-directory.js';

@@ -12,6 +12,7 @@ export const PAGE_PREFIXES = [
   '/review',
   '/coordinate',
   '/admin/processors',
+  '/account',
 ];
 
 /**
@@ -149,7 +150,7 @@ function refuse(req: Request, res: Response, page: boolean, rule: Refusal): void
       status: refusal.status,
       code: rule,
       errors: [{ field: refusal.field, rule, message: refusal.title }],
-      instance: req.originalUrl.split('?')[0].replace(/^\/l\/[^/]+/, '/l/[token]'),
+      instance: req.originalUrl.split('?')[0].replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]'),
     }),
   );
 }

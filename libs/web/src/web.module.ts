@@ -16,6 +16,11 @@ import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
 import { SignInPage } from './sign-in.page.js';
+import { AccountPages } from './account/account.pages.js';
+import { PasswordResetPages } from './account/password-reset.pages.js';
+import { CycleLinksPages } from './cycle-links/cycle-links.pages.js';
+import { StaffPages } from './staff/staff.pages.js';
+import { ViewerPages } from './viewer/viewer.pages.js';
 
 /**
  * The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). They read through the libs'
@@ -32,6 +37,12 @@ import { SignInPage } from './sign-in.page.js';
     CycleDashboardPages,
     ReturnPages,
     PlanPages,
+    // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
+    CycleLinksPages,
+    StaffPages,
+    AccountPages,
+    PasswordResetPages,
+    ViewerPages,
   ],
   providers: [CyclePlanWords, CycleChases, CycleDashboard, ReviewQueue, ReviewReturn, AgencyReturns],
 })
