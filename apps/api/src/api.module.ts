@@ -52,6 +52,7 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthMiddleware).forRoutes('*path');
+    // '{*path}' takes in the root too: the start page at / knows who is signed in.
+    consumer.apply(AuthMiddleware).forRoutes('{*path}');
   }
 }

@@ -65,7 +65,7 @@ export class PasswordResetPages {
         backLink: '/sign-in',
       });
     }
-    res.render('pages/error', {
+    res.status(200).render('pages/error', {
       title: 'Check your email',
       paragraphs: [
         `If ${email} has a staff account, we have sent it a link to reset the password. The link works once, for 1 hour.`,
@@ -110,7 +110,7 @@ export class PasswordResetPages {
       try {
         await this.passwords.setWithToken(token, password);
         res.clearCookie(SET_PASSWORD_COOKIE, { path: SET_PASSWORD });
-        return res.render('pages/error', {
+        return res.status(200).render('pages/error', {
           title: found.purpose === 'invite' ? 'Your account is ready' : 'Your password has been reset',
           paragraphs: [
             found.purpose === 'invite'
