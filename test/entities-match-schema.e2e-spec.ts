@@ -24,9 +24,15 @@ describe('the TypeORM entities', () => {
     expect(sql.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('are the staff, token, session and publication tables', () => {
+  it('are the staff, token, password token, session and publication tables', () => {
     const tables = db.dataSource.entityMetadatas.map((m) => m.tableName).sort();
-    expect(tables).toEqual(['api_tokens', 'published_reports', 'sessions', 'staff_accounts']);
+    expect(tables).toEqual([
+      'api_tokens',
+      'password_tokens',
+      'published_reports',
+      'sessions',
+      'staff_accounts',
+    ]);
   });
 
   it('never select a password hash unless it is asked for by name', async () => {

@@ -163,6 +163,32 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /agency/returns/:returnId/sent/:version': 'agency leads',
   'POST /agency/returns/:returnId/from-last-year': 'agency leads',
 
+  // Staff pages (coordinators), each staff member's account, and forgotten passwords (nobody signed in yet).
+  'GET /coordinate/staff': 'coordinators',
+  'GET /coordinate/staff/invite': 'coordinators',
+  'POST /coordinate/staff/invite': 'coordinators',
+  'GET /coordinate/staff/:staffId': 'coordinators',
+  'POST /coordinate/staff/:staffId': 'coordinators',
+  'POST /coordinate/staff/:staffId/deactivate': 'coordinators',
+  'GET /account': 'staff',
+  'GET /account/password': 'staff',
+  'POST /account/password': 'staff',
+  'GET /account/tokens': 'staff',
+  'POST /account/tokens': 'staff',
+  'POST /account/tokens/:tokenId/revoke': 'staff',
+  'GET /account/forgot-password': 'anyone',
+  'POST /account/forgot-password': 'anyone',
+  'GET /account/set-password/:token': 'anyone',
+  'GET /account/set-password': 'anyone',
+  'POST /account/set-password': 'anyone',
+
+  // A cycle's submission links, page by agency (coordinators); the viewer's read-only pages (any staff).
+  'GET /coordinate/cycles/:cycleId/links': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/links/:linkId/revoke': 'coordinators',
+  'POST /coordinate/cycles/:cycleId/links/agencies/:agencyId/reissue': 'coordinators',
+  'GET /view': 'staff',
+  'GET /view/cycles/:cycleId': 'staff',
+
   // The operator's pages (each also asks that the coordinator's partnership runs the deployment).
   'GET /admin/processors': 'coordinators',
   'POST /admin/processors/retry': 'coordinators',
@@ -178,6 +204,7 @@ const SAMPLE: Record<string, string> = {
   linkId: 'no-such-link',
   email: 'nobody@sevenoaks.example.org',
   tokenId: '00000000-0000-4000-8000-000000000000',
+  staffId: '00000000-0000-4000-8000-000000000000',
   token: 'no-such-token',
   action: 'no-such-action',
   version: '1',

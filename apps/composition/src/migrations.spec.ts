@@ -41,6 +41,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'AttemptThrottles1765040000100',
       'StaffEmailPerPartnership1765050000100',
       'ReportReturnsUnreadable1765060000300',
+      'PasswordTokens1765070000400',
     ]);
   });
 });

@@ -10,13 +10,17 @@ import { SignInHttp } from './sign-in/sign-in.http.js';
 import { StaffHttp } from './staff/staff.http.js';
 import { StaffNames } from './staff/staff-names.query.js';
 import { ApiTokensHttp } from './tokens/api-tokens.http.js';
+import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../mail/src/index.js';
+import { Passwords } from './passwords/passwords.service.js';
+import { StaffDirectory } from './staff/staff-directory.js';
 import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
 import { RequestNewLinkPage } from './request-new-link/request-new-link.http.js';
 import { RequestNewLink } from './request-new-link/request-new-link.service.js';
 
 @Module({
-  imports: [ReturnsModule],
+  // The mail module for password mail, sent at once through the mail ledger (a person is waiting for it).
+  imports: [ReturnsModule, MailModule],
   controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp, RequestNewLinkPage],
   providers: [
     AuthService,
@@ -27,7 +31,10 @@ import { RequestNewLink } from './request-new-link/request-new-link.service.js';
     ThrottledSignIn,
     StaffNames,
     RequestNewLink,
+    Passwords,
+    StaffDirectory,
+    ...MAIL_LEDGER_PROVIDERS,
   ],
-  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, StaffNames],
+  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, StaffNames, Passwords, StaffDirectory],
 })
 export class AuthModule {}

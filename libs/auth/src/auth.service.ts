@@ -9,6 +9,7 @@ import { Session } from './sessions/session.entity.js';
 import { StaffAccount } from './staff/staff-account.entity.js';
 import { ApiToken } from './tokens/api-token.entity.js';
 import { STAFF_ROLES, StaffRole } from './staff/staff-role.js';
+import { passwordProblem } from './passwords/password-rules.js';
 
 export { STAFF_ROLES, type StaffRole };
 
@@ -65,14 +66,8 @@ export class AuthService {
         'role',
       );
     }
-    if (input.password.length < 12) {
-      throw new DomainError(
-        'password-too-short',
-        'A password must be at least 12 characters',
-        'unprocessable',
-        'password',
-      );
-    }
+    const problem = passwordProblem(input.password, input);
+    if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
     const staffId = randomUUID();
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {

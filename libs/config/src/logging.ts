@@ -35,8 +35,8 @@ export function loggingModule(config: AppConfig): DynamicModule {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        // A submission link's token is the path itself: never let it reach a log line.
-        url: req.url?.split('?')[0].replace(/^\/l\/[^/]+/, '/l/[token]'),
+        // A submission link's token, and a set-password token, are the path itself: never let them reach a log line.
+        url: req.url?.split('?')[0].replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]'),
       }),
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },

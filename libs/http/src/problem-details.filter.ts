@@ -26,7 +26,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl?.split('?')[0].replace(/^\/l\/[^/]+/, '/l/[token]');
+    problem.instance = request.originalUrl
+      ?.split('?')[0]
+      .replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]');
     if (problem.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;

@@ -13,6 +13,7 @@ export const PAGE_PREFIXES = [
   '/coordinate',
   '/admin/processors',
   '/link/new',
+  '/account',
 ];
 
 /**
@@ -153,7 +154,7 @@ function refuse(req: Request, res: Response, page: boolean, rule: Refusal): void
       status: refusal.status,
       code: rule,
       errors: [{ field: refusal.field, rule, message: refusal.title }],
-      instance: req.originalUrl.split('?')[0].replace(/^\/l\/[^/]+/, '/l/[token]'),
+      instance: req.originalUrl.split('?')[0].replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]'),
     }),
   );
 }

@@ -101,13 +101,21 @@ export class ReviewPages {
 
 export function staffNavigation(actor: Actor, current: string) {
   const items = [
-    { href: '/review', text: 'Review' },
+    ...(actor.role === 'viewer'
+      ? [{ href: '/view', text: 'Cycles' }]
+      : [{ href: '/review', text: 'Review' }]),
     ...(actor.role === 'coordinator'
       ? [
           { href: '/coordinate', text: 'Cycles' },
           { href: '/coordinate/plan', text: 'Plan' },
+          { href: '/coordinate/staff', text: 'Staff' },
         ]
       : []),
+    { href: '/account', text: 'Your account' },
   ];
-  return items.map((i) => ({ ...i, active: current.startsWith(i.href) }));
+  // The item whose address is the longest start of the page's (Staff, not Cycles, on /coordinate/staff).
+  const active = items
+    .filter((i) => current.startsWith(i.href))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((i) => ({ ...i, active: i === active }));
 }

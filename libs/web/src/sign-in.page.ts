@@ -22,6 +22,9 @@ export function startPageFor(actor: Actor): string {
       return actor.cycleId ? `/agency/cycles/${encodeURIComponent(actor.cycleId)}` : '/sign-in';
     case 'reviewer':
       return '/review';
+    // Read-only: their own page of cycles and reports (the coordinator's pages would only refuse them).
+    case 'viewer':
+      return '/view';
     default:
       return '/coordinate';
   }

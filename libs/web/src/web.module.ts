@@ -26,6 +26,11 @@ import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
 import { ServicePages } from './service-pages.js';
 import { SignInPage } from './sign-in.page.js';
+import { AccountPages } from './account/account.pages.js';
+import { PasswordResetPages } from './account/password-reset.pages.js';
+import { CycleLinksPages } from './cycle-links/cycle-links.pages.js';
+import { StaffPages } from './staff/staff.pages.js';
+import { ViewerPages } from './viewer/viewer.pages.js';
 
 /**
  * The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). They read through the libs'
@@ -45,6 +50,12 @@ import { SignInPage } from './sign-in.page.js';
     AppendicesPages,
     ReturnPages,
     PlanPages,
+    // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
+    CycleLinksPages,
+    StaffPages,
+    AccountPages,
+    PasswordResetPages,
+    ViewerPages,
   ],
   providers: [
     CyclePlanWords,

@@ -92,3 +92,51 @@ export function newLinkRules(email: string, address: string): ThrottleRule[] {
     },
   ];
 }
+
+/**
+ * Forgotten-password mails: a few per email an hour (so nobody can flood a colleague's inbox) and more per
+ * address (an office shares one). Every request counts, whether the email is known or not.
+ */
+export const RESET_REQUESTS_PER_EMAIL = 3;
+export const RESET_REQUESTS_PER_ADDRESS = 20;
+export const RESET_WINDOW_MINUTES = 60;
+
+export function resetRequestRules(email: string, address: string): ThrottleRule[] {
+  const refusal = (left: number | null) =>
+    left === null
+      ? 'Too many requests are being made at once. Try again in a moment.'
+      : `Too many password reset requests. Try again in ${minutes(left)}.`;
+  return [
+    {
+      kind: 'reset-address',
+      subject: address,
+      failures: RESET_REQUESTS_PER_ADDRESS,
+      windowMinutes: RESET_WINDOW_MINUTES,
+      inFlight: 4,
+      refusal,
+    },
+    {
+      kind: 'reset-email',
+      subject: email.trim().toLowerCase(),
+      failures: RESET_REQUESTS_PER_EMAIL,
+      windowMinutes: RESET_WINDOW_MINUTES,
+      inFlight: 2,
+      refusal,
+    },
+  ];
+}
+
+/** Set-password tokens are 256 bits, but wrong ones from one address are limited as links are. */
+export function passwordTokenRule(address: string): ThrottleRule {
+  return {
+    kind: 'password-token-address',
+    subject: address,
+    failures: LINK_FAILURES_ALLOWED,
+    windowMinutes: LINK_WINDOW_MINUTES,
+    inFlight: LINK_LOOKUPS_IN_FLIGHT,
+    refusal: (left) =>
+      left === null
+        ? 'Too many links are being tried from your address at once. Try again in a moment.'
+        : `Too many links that did not work from your address. Try again in ${minutes(left)}.`,
+  };
+}

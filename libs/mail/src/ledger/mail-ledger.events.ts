@@ -3,7 +3,7 @@
  * agency's chase stream, notifications in the return's notifications stream, submission-link mails in a stream
  * of their own per link. A later kind of mail picks a prefix and a stream here, never new rules.
  */
-export type LedgerPrefix = 'Reminder' | 'Notification' | 'LinkMail';
+export type LedgerPrefix = 'Reminder' | 'Notification' | 'LinkMail' | 'PasswordMail';
 
 /** Which mail an event is about: the owing event's key (a chase step, a version, a link id) and the address. */
 export interface MailAddress {

@@ -1,0 +1,275 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import argon2 from 'argon2';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { transactionally } from '../../../event-store/src/index.js';
+import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
+import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
+import { Session } from '../sessions/session.entity.js';
+import { StaffAccount } from '../staff/staff-account.entity.js';
+import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
+import { AttemptThrottle } from '../throttle/attempt-throttle.js';
+import { passwordTokenRule, resetRequestRules, signInAccountRule } from '../throttle/throttle-rules.js';
+import { passwordMail } from './password-mail.js';
+import { passwordProblem } from './password-rules.js';
+import { PasswordToken } from './password-token.entity.js';
+import {
+  judgeToken,
+  PasswordTokenPurpose,
+  TOKEN_LIFETIME_MINUTES,
+  TokenVerdict,
+  tokenExpiry,
+} from './password-token.js';
+
+/**
+ * Stored for an invited account until its owner sets a password: not an argon2 hash, so no password matches it
+ * (argon2.verify refuses it, and sign-in counts that as a wrong password).
+ */
+export const NO_PASSWORD_YET = '!invited';
+
+/** What a set-password link comes to, for the page that shows it. */
+export interface TokenLookup {
+  verdict: TokenVerdict;
+  purpose?: PasswordTokenPurpose;
+  name?: string;
+  email?: string;
+}
+
+/**
+ * Passwords, apart from sessions so that another way in (single sign-on) can come later beside them: invitations,
+ * forgotten passwords and changes. Tokens mailed are 256-bit, single-use, kept as SHA-256 only, expire, and go out
+ * through the mail ledger named by a token id (the ledger never holds the token). Setting a password by a token
+ * ends every session of the account; changing it ends all but the one that changed it.
+ */
+@Injectable()
+export class Passwords {
+  private readonly logger = new Logger('Passwords');
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
+    @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
+    @Inject(MailSender) private readonly mail: MailSender,
+  ) {}
+
+  /** A new account with no password yet, and a mailed invitation to choose one. */
+  async invite(input: {
+    partnershipId: string;
+    email: string;
+    name: string;
+    role: StaffRole;
+    themeIds?: string[];
+  }): Promise<{ staffId: string; mailed: boolean }> {
+    if (!STAFF_ROLES.includes(input.role))
+      throw new DomainError('invalid-role', 'Choose a role', 'unprocessable', 'role');
+    const staffId = randomUUID();
+    let issued: { token: string; tokenId: string };
+    try {
+      issued = await transactionally(this.dataSource, async (m) => {
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(StaffAccount)
+          .values({
+            staffId,
+            partnershipId: input.partnershipId,
+            email: () => 'lower(:email)',
+            name: input.name,
+            role: input.role,
+            passwordHash: NO_PASSWORD_YET,
+            themeIds: input.role === 'reviewer' ? [...new Set(input.themeIds ?? [])] : [],
+          })
+          .setParameter('email', input.email)
+          .execute();
+        return this.issue(m, staffId, 'invite');
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new DomainError(
+          'email-taken',
+          'Your partnership already has an account with that email',
+          'conflict',
+          'email',
+        );
+      throw error;
+    }
+    const mailed = await this.send(issued, { email: input.email.toLowerCase(), name: input.name }, 'invite');
+    return { staffId, mailed };
+  }
+
+  /**
+   * A forgotten password: mails a reset link to every enabled account of that email. The caller says the same
+   * thing whether or not there was one; only the throttle (counted for any email) can refuse.
+   */
+  async requestReset(email: string, address: string): Promise<void> {
+    const attempt = await this.throttle.begin(resetRequestRules(email, address));
+    try {
+      const accounts = await this.dataSource
+        .createQueryBuilder(StaffAccount, 'account')
+        .where('lower(account.email) = lower(:email)', { email: email.trim() })
+        .andWhere('account.disabledAt IS NULL')
+        .getMany();
+      for (const account of accounts) {
+        const issued = await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
+        await this.send(issued, account, 'reset');
+      }
+    } finally {
+      // Every request counts against the limits, known email or not.
+      await this.throttle.settle(attempt, true);
+    }
+  }
+
+  /** What a token can do now, for the set-password page; wrong tokens count against the address. */
+  async lookUp(token: string, address: string): Promise<TokenLookup> {
+    const attempt = await this.throttle.begin([passwordTokenRule(address)]);
+    let found: TokenLookup = { verdict: 'unknown' };
+    try {
+      found = await this.find(this.dataSource.manager, token);
+      return found;
+    } finally {
+      await this.throttle.settle(attempt, found.verdict === 'unknown');
+    }
+  }
+
+  /** Sets the password with a mailed token, once: the token is spent and every session of the account ends. */
+  async setWithToken(token: string, password: string): Promise<{ email: string }> {
+    return transactionally(this.dataSource, async (m) => {
+      const found = await this.find(m, token, true);
+      if (found.verdict !== 'usable')
+        throw new DomainError(
+          `token-${found.verdict}`,
+          'This link no longer works',
+          'unprocessable',
+          'token',
+        );
+      const problem = passwordProblem(password, found);
+      if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
+      const row = await m.findOneByOrFail(PasswordToken, { tokenHash: sha256(token) });
+      const now = this.clock.now();
+      await m.update(StaffAccount, { staffId: row.staffId }, { passwordHash: await hash(password) });
+      // Spent, with every other unspent token of the account: the newest password is the only way in.
+      await m.update(PasswordToken, { staffId: row.staffId, usedAt: IsNull() }, { usedAt: now });
+      await m.delete(Session, { staffId: row.staffId });
+      return { email: found.email! };
+    });
+  }
+
+  /**
+   * A signed-in staff member changes their password: the current one must be right (throttled as sign-in is),
+   * and every other session of the account ends; the one that changed it stays signed in.
+   */
+  async change(actor: Actor, current: string, next: string, keepSessionId?: string): Promise<void> {
+    const account = await this.dataSource
+      .createQueryBuilder(StaffAccount, 'account')
+      .addSelect('account.passwordHash')
+      .where('lower(account.email) = lower(:email)', { email: actor.id })
+      .andWhere('account.partnershipId = :partnershipId', { partnershipId: actor.partnershipId })
+      .andWhere('account.disabledAt IS NULL')
+      .getOne();
+    if (!account) throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
+    const rule = signInAccountRule(account.email);
+    const attempt = await this.throttle.begin([rule]);
+    let failed = true;
+    try {
+      failed = !(await argon2.verify(account.passwordHash, current).catch(() => false));
+    } finally {
+      await this.throttle.settle(attempt, failed, failed ? [] : [rule]);
+    }
+    if (failed)
+      throw new DomainError(
+        'current-password-wrong',
+        'Your current password is not right',
+        'unprocessable',
+        'current',
+      );
+    const problem = passwordProblem(next, account);
+    if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
+    await transactionally(this.dataSource, async (m) => {
+      await m.update(StaffAccount, { staffId: account.staffId }, { passwordHash: await hash(next) });
+      await m.delete(Session, {
+        staffId: account.staffId,
+        ...(keepSessionId ? { sessionHash: Not(sha256(keepSessionId)) } : {}),
+      });
+    });
+  }
+
+  private async find(m: EntityManager, token: string, lock = false): Promise<TokenLookup> {
+    const query = m
+      .createQueryBuilder(PasswordToken, 'token')
+      .innerJoinAndSelect('token.staff', 'account')
+      .where('token.tokenHash = :hash', { hash: sha256(token) });
+    if (lock) query.setLock('pessimistic_write', undefined, ['token']);
+    const row = await query.getOne();
+    const verdict = judgeToken(
+      row
+        ? {
+            purpose: row.purpose,
+            expiresAt: row.expiresAt,
+            usedAt: row.usedAt,
+            accountDisabled: row.staff!.disabledAt !== null,
+          }
+        : null,
+      this.clock.now(),
+    );
+    return row && verdict !== 'unknown'
+      ? { verdict, purpose: row.purpose, name: row.staff!.name, email: row.staff!.email }
+      : { verdict };
+  }
+
+  private async issue(m: EntityManager, staffId: string, purpose: PasswordTokenPurpose) {
+    const token = newSecret();
+    const tokenId = randomUUID();
+    const now = this.clock.now();
+    // A new link replaces any earlier one still unused: only the latest mail works.
+    await m.update(PasswordToken, { staffId, usedAt: IsNull() }, { usedAt: now });
+    await m.insert(PasswordToken, {
+      tokenHash: sha256(token),
+      tokenId,
+      staffId,
+      purpose,
+      expiresAt: tokenExpiry(purpose, now),
+    });
+    return { token, tokenId };
+  }
+
+  /** Through the mail ledger, named by the token's id; a failure is logged without the token, never thrown. */
+  private async send(
+    issued: { token: string; tokenId: string },
+    account: { email: string; name: string },
+    purpose: PasswordTokenPurpose,
+  ): Promise<boolean> {
+    const minutes = TOKEN_LIFETIME_MINUTES[purpose];
+    const mail = passwordMail({
+      to: account.email,
+      name: account.name,
+      purpose,
+      link: `${this.config.publicBaseUrl}/account/set-password/${issued.token}`,
+      expiresIn:
+        minutes >= 1440 ? `${minutes / 1440} days` : `${minutes / 60} hour${minutes === 60 ? '' : 's'}`,
+    });
+    try {
+      const result = await this.ledger.deliverOnce(
+        {
+          streamId: `password-mail:${issued.tokenId}`,
+          prefix: 'PasswordMail',
+          key: issued.tokenId,
+          recipient: account.email,
+          willRetry: false,
+          send: () => this.mail.send(mail),
+        },
+        `password-mail-${issued.tokenId}`,
+      );
+      return result.outcome === 'sent';
+    } catch (error) {
+      this.logger.warn(`${purpose} mail ${issued.tokenId} not sent: ${(error as Error).message}`);
+      return false;
+    }
+  }
+}
+
+function hash(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id });
+}
