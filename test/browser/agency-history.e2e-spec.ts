@@ -9,7 +9,7 @@ import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from 
  */
 describe('agency lead: history, last year and kept typing in the browser (e2e)', () => {
   // Two widths and axe on every page: slow on a small shared machine.
-  jest.setTimeout(180_000);
+  jest.setTimeout(300_000);
   let product: Product;
   let browser: Browser;
   let context: BrowserContext;
@@ -83,7 +83,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     browser = await launchBrowser();
     context = await leadContext();
     page = await context.newPage();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await product.stop();

@@ -40,7 +40,7 @@ describe('agency lead in the browser (e2e)', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await product.stop();

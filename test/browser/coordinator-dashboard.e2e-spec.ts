@@ -52,7 +52,7 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
     // axe runs in the page, so the checked pages have JavaScript; the date journey runs again without it.
     page = await signIn(true);
     noScript = await signIn(false);
-  }, 90_000);
+  }, 300_000);
 
   async function signIn(javaScriptEnabled: boolean): Promise<Page> {
     const context = await browser.newContext({ viewport: SCREEN, javaScriptEnabled });

@@ -94,7 +94,7 @@ describe('hostile narratives in the browser (e2e)', () => {
     });
     expect(submitted.status).toBe(200);
     browser = await launchBrowser();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await product.stop();
@@ -122,7 +122,7 @@ describe('hostile narratives in the browser (e2e)', () => {
 
     await reviewer.getByRole('button', { name: 'Approve' }).click();
     await reviewer.waitForURL('**/review');
-  }, 120_000);
+  }, 300_000);
 
   it('keeps every narrative link inside its cell or case study in the report as HTML', async () => {
     await projectionsSettled(product);
@@ -135,5 +135,5 @@ describe('hostile narratives in the browser (e2e)', () => {
     expect(found.sort()).toEqual([...ALLOWED, ...ALLOWED].sort());
     expect(await reviewer.locator('#measure-S1 td.comments').textContent()).toContain('After the narrative');
     expect(await reviewer.locator('#measure-S2').textContent()).toContain('No approved return yet');
-  }, 120_000);
+  }, 300_000);
 });

@@ -16,7 +16,7 @@ describe('signing in and approving at once, in the browser (e2e)', () => {
     product = await startProduct('browser_sign_in_approve');
     await importSevenoaks(product.store);
     browser = await launchBrowser();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await product.stop();

@@ -18,7 +18,7 @@ import {
  * 1280 and 320 px: axe (WCAG 2.2 AA) finds nothing, nothing scrolls sideways, and a screenshot is kept.
  */
 describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
-  jest.setTimeout(180_000);
+  jest.setTimeout(300_000);
   let product: Product;
   let browser: Browser;
   let cycleId: string;
@@ -39,7 +39,7 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     });
     cycleId = drafted.body.id;
     await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2', 'C1'] });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();

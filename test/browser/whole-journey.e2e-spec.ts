@@ -25,7 +25,7 @@ describe('the whole journey in the browser (e2e)', () => {
     product = await startProduct('browser_journey');
     await importSevenoaks(product.store);
     browser = await launchBrowser();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await product.stop();
@@ -169,5 +169,5 @@ describe('the whole journey in the browser (e2e)', () => {
 
     await coordinator.goto(`${product.baseUrl}/coordinate/plan`);
     await checkPage(coordinator, 'j10-plan');
-  }, 120_000);
+  }, 300_000);
 });
