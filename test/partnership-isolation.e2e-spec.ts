@@ -67,6 +67,27 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
   'GET /api/docs/LICENSE': 'Swagger UI',
   'GET /api/docs/swagger-ui-init.js': 'Swagger UI',
   'GET /api/docs/docs/swagger-ui-init.js': 'Swagger UI',
+  'GET /coordinate/staff': "the caller's own partnership's staff: it takes no partnership id",
+  'GET /coordinate/staff/invite': 'an empty form',
+  'POST /coordinate/staff/invite': "invites into the caller's own partnership: it takes no partnership id",
+  'GET /coordinate/staff/{staffId}':
+    "looked up within the caller's own partnership only (StaffDirectory.one(actor.partnershipId, staffId))",
+  'POST /coordinate/staff/{staffId}': "changed within the caller's own partnership only, as its GET",
+  'POST /coordinate/staff/{staffId}/deactivate':
+    "deactivated within the caller's own partnership only, as its GET",
+  'GET /account': "the caller's own account",
+  'GET /account/password': "the caller's own account",
+  'POST /account/password': "changes the caller's own password",
+  'GET /account/tokens': "the caller's own tokens",
+  'POST /account/tokens': "makes a token for the caller's own account",
+  'GET /account/forgot-password': 'an empty form',
+  'POST /account/forgot-password':
+    'mails a reset link only to the address typed; the same answer for any address',
+  'GET /account/set-password/{token}':
+    'the token decides whose password; moved into a short cookie, changes nothing',
+  'GET /account/set-password': 'the form for the token held in its cookie',
+  'POST /account/set-password': "sets the password of the token's own account",
+  'GET /view': "the viewer's own partnership's cycles: it takes no partnership id",
   'GET /dev/mail': 'the embedded mail catcher, outside production only (and not mounted with an SMTP_URL)',
 };
 
@@ -185,6 +206,12 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       action: 'remove-study',
       form: { appendixId: 'appendix-1', caseStudyId: 'study-1' },
     },
+    // A cycle's links, and the viewer's read-only cycle page.
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/links' },
+    { method: 'POST', template: '/coordinate/cycles/{cycleId}/links/{linkId}/revoke', form: {} },
+    { method: 'POST', template: '/coordinate/cycles/{cycleId}/links/agencies/{agencyId}/reissue', form: {} },
+    { method: 'GET', template: '/view/cycles/{cycleId}' },
+    { method: 'POST', template: '/account/tokens/{tokenId}/revoke', form: {} },
     // The operator's page of the event processors (OPERATOR_PARTNERSHIP is sevenoaks here).
     { method: 'GET', template: '/admin/processors' },
     {
