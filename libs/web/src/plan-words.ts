@@ -5,6 +5,7 @@ import { Agency, PartnershipState, PlanRepository, PlanState } from '../../plan/
 export interface PlanWords {
   measureText(measureRef: string): string;
   agencyName(agencyId: string): string;
+  themeTitle(themeId: string): string;
   activeAgencies: Agency[];
   /** An agency contact by email (as a link session records them), with their agency's name; null if none. */
   contact(email: string): { name: string; agencyName: string } | null;
@@ -15,6 +16,7 @@ export function planWords(plan: PlanState | null, partnership: PartnershipState)
   return {
     measureText: (ref) => (plan?.status === 'adopted' ? (plan.measures.get(ref)?.text ?? '') : ''),
     agencyName: (id) => agencies.get(id)?.name ?? id,
+    themeTitle: (id) => (plan?.status === 'adopted' ? (plan.themes.get(id)?.title ?? id) : id),
     activeAgencies: [...agencies.values()].filter((a) => !a.retired),
     contact: (email) => {
       for (const agency of agencies.values()) {
