@@ -125,6 +125,9 @@ describe('no write from another origin (e2e)', () => {
       queueStatus: 'failed',
       jobId: 'some-job',
       schedulerId: 'chase-scan',
+      appendixId: 'appendix-1',
+      caseStudyId: 'study-1',
+      version: '2',
     };
     return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`no value for :${name} in ${path}: add one to fill()`);

@@ -113,6 +113,9 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'GET', template: '/coordinate/plan' },
     { method: 'POST', template: '/coordinate/plan', form: { yaml: readFileSync(SEVENOAKS_FILE, 'utf8') } },
     { method: 'GET', template: '/coordinate/cycles/{cycleId}' },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/agencies/{agencyId}' },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/chase-schedule' },
+    { method: 'GET', template: '/coordinate/cycles/{cycleId}/chases' },
     {
       method: 'POST',
       template: '/coordinate/cycles/{cycleId}/{action}',
@@ -123,7 +126,13 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       method: 'POST',
       template: '/coordinate/cycles/{cycleId}/{action}',
       action: 'extend-agency',
-      form: { agencyId: 'sevenoaks-csp', dueDate: FUTURE_DATE, reason: TEXT },
+      form: {
+        agencyId: 'sevenoaks-csp',
+        'dueDate-day': FUTURE_DATE.slice(8),
+        'dueDate-month': FUTURE_DATE.slice(5, 7),
+        'dueDate-year': FUTURE_DATE.slice(0, 4),
+        reason: TEXT,
+      },
     },
     { method: 'POST', template: '/coordinate/cycles/{cycleId}/{action}', action: 'chase', form: {} },
     {

@@ -125,7 +125,17 @@ describe('ids and emails scoped per partnership (e2e)', () => {
         headers: { ...as.coordinator, accept: 'text/html' },
       });
       expect(page.status).toBe(200);
-      expect(await page.text()).toContain('/coordinate/returns/sevenoaks-lsp~y1-2019-20.S1');
+      expect(await page.text()).toContain(
+        '/coordinate/cycles/sevenoaks-lsp~y1-2019-20/agencies/sevenoaks-csp',
+      );
+      // The return itself is one click further, on its agency's page.
+      const agencyPage = await fetch(
+        `${product.baseUrl}/coordinate/cycles/y1-2019-20/agencies/sevenoaks-csp`,
+        {
+          headers: { ...as.coordinator, accept: 'text/html' },
+        },
+      );
+      expect(await agencyPage.text()).toContain('/coordinate/returns/sevenoaks-lsp~y1-2019-20.S1');
       // Their cycle of that name has no returns yet: nothing of sevenoaks' is reached through the name.
       expect((await call('GET', '/returns/y1-2019-20.S1', as.otherCoordinator)).status).toBe(404);
     });

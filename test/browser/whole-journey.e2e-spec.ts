@@ -49,15 +49,25 @@ describe('the whole journey in the browser (e2e)', () => {
     await coordinator.getByRole('button', { name: 'Open a monitoring cycle' }).click();
     await checkPage(coordinator, 'j02-open-cycle');
     await coordinator.getByLabel('Name of the cycle').fill('Year 1 2019/20 (April 2019 - March 2020)');
-    await coordinator.getByLabel('Period starts').fill('2019-04-01');
-    await coordinator.getByLabel('Period ends').fill('2020-03-31');
-    await coordinator.getByLabel('Returns due by').fill('2030-04-30');
+    // GOV.UK date inputs: day, month and year in boxes of their own.
+    for (const [name, [day, month, year]] of [
+      ['periodStart', ['1', '4', '2019']],
+      ['periodEnd', ['31', '3', '2020']],
+      ['dueDate', ['30', '4', '2030']],
+    ] as const) {
+      await coordinator.fill(`#${name}-day`, day);
+      await coordinator.fill(`#${name}-month`, month);
+      await coordinator.fill(`#${name}-year`, year);
+    }
     await coordinator.getByRole('button', { name: 'Open the cycle' }).click();
     await coordinator.waitForURL('**/coordinate/cycles/*');
     expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Cycle opened');
     await checkPage(coordinator, 'j03-dashboard');
     expect(await fitsNarrowScreen(coordinator)).toBe(true);
     const cycleId = coordinator.url().split('/coordinate/cycles/')[1].split('?')[0];
+    // An agency's chase button is on its page, one click from the dashboard's chart.
+    await coordinator.getByRole('link', { name: 'Kent County Council', exact: true }).click();
+    await coordinator.waitForURL('**/agencies/kent-cc');
     await coordinator
       .locator('form[action$="/chase"]:has(input[name="agencyId"][value="kent-cc"]) button')
       .click();
@@ -135,9 +145,10 @@ describe('the whole journey in the browser (e2e)', () => {
     expect(history).not.toMatch(/ReturnSentBack|@/);
     await checkPage(coordinator, 'j07-return-history');
     await coordinator.goto(`${product.baseUrl}/coordinate/cycles/${cycleId}`);
+    await coordinator.locator('summary', { hasText: 'Close the cycle' }).click();
     await coordinator.getByLabel('Close even though some returns are not approved or withdrawn').check();
     await coordinator.getByLabel('Reason (needed when closing early)').fill('Year end');
-    await coordinator.getByRole('button', { name: 'Close the cycle' }).click();
+    await coordinator.locator('form[action$="/close"] button').click();
     expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain('Cycle closed');
     await coordinator.getByRole('button', { name: 'Publish the report' }).click();
     expect(await coordinator.textContent('.govuk-notification-banner--success')).toContain(
@@ -152,7 +163,7 @@ describe('the whole journey in the browser (e2e)', () => {
       if (format === 'json' || format === 'html' || format === 'csv')
         expect(await download.text()).toContain('98%');
     }
-    await coordinator.getByRole('link', { name: 'HTML (published)' }).click();
+    await coordinator.getByRole('link', { name: 'The published report' }).click();
     await coordinator.waitForURL('**/report?published=latest&format=html');
     await checkPage(coordinator, 'j09-published-report');
 

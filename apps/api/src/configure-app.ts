@@ -40,6 +40,12 @@ export function configureApi(app: INestApplication): INestApplication {
   app.useGlobalFilters(new PageErrorFilter());
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();
+  // Node closes an idle keep-alive connection after 5 s, shorter than the proxies in front of it (60 s is usual)
+  // and racy for any client whose event loop is busy when that timer fires: the client reuses a socket the server
+  // is closing and gets ECONNRESET. Keep idle connections longer than the proxy does; headers must come sooner.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -81,7 +81,7 @@ describe('the cycle dashboard (given returns, links and chase mails, then the da
         overdue: 1,
         sent: 2,
         failed: 1,
-        returns: ['M1 Approved Fewer burglaries', 'M2 Not started '],
+        returns: ['M2 Not started ', 'M1 Approved Fewer burglaries'],
         links: [],
       },
       {

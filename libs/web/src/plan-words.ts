@@ -5,7 +5,9 @@ import { Agency, PartnershipState, PlanRepository, PlanState } from '../../plan/
 export interface PlanWords {
   measureText(measureRef: string): string;
   agencyName(agencyId: string): string;
+  /** A theme's title, and its place in the plan (themes are shown in the plan's order). */
   themeTitle(themeId: string): string;
+  themePosition(themeId: string): number;
   activeAgencies: Agency[];
   /** An agency contact by email (as a link session records them), with their agency's name; null if none. */
   contact(email: string): { name: string; agencyName: string } | null;
@@ -17,6 +19,8 @@ export function planWords(plan: PlanState | null, partnership: PartnershipState)
     measureText: (ref) => (plan?.status === 'adopted' ? (plan.measures.get(ref)?.text ?? '') : ''),
     agencyName: (id) => agencies.get(id)?.name ?? id,
     themeTitle: (id) => (plan?.status === 'adopted' ? (plan.themes.get(id)?.title ?? id) : id),
+    themePosition: (id) =>
+      plan?.status === 'adopted' ? (plan.themes.get(id)?.position ?? Number.MAX_SAFE_INTEGER) : 0,
     activeAgencies: [...agencies.values()].filter((a) => !a.retired),
     contact: (email) => {
       for (const agency of agencies.values()) {

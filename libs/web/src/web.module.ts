@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '../../auth/src/index.js';
-import { CycleChases } from '../../chasing/src/index.js';
+import {
+  ChaseScheduleQuery,
+  CycleChases,
+  CycleReturns,
+  workingCalendarProvider,
+} from '../../chasing/src/index.js';
 import { PlanModule } from '../../plan/src/index.js';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
+import { ChasePagesQuery } from './chase-pages/chase-pages.query.js';
+import { ChasePages } from './coordinate/chase.pages.js';
 import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
@@ -33,6 +40,7 @@ import { SignInPage } from './sign-in.page.js';
     AgencyPages,
     ReviewPages,
     CyclesPages,
+    ChasePages,
     CycleDashboardPages,
     AppendicesPages,
     ReturnPages,
@@ -45,6 +53,11 @@ import { SignInPage } from './sign-in.page.js';
     ReviewQueue,
     ReviewReturn,
     AgencyReturns,
+    // The chase pages read what the chasing API reads, through the same queries.
+    CycleReturns,
+    ChaseScheduleQuery,
+    workingCalendarProvider,
+    ChasePagesQuery,
     ReturnHistory,
   ],
 })

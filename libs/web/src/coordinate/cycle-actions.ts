@@ -8,6 +8,7 @@ import {
   ExtendAgencyDeadlineCommand,
   SetReportHeadingsCommand,
 } from '../../../returns/src/index.js';
+import { dateInWords } from '../date-input/date-input.js';
 import { Form } from './coordinator.js';
 
 export interface CycleActionContext {
@@ -44,7 +45,7 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
           form.reason ?? '',
         ),
       );
-      return `Deadline extended to ${form.dueDate}`;
+      return `Deadline extended to ${dateInWords(form.dueDate ?? '')}`;
     },
   ],
   [

@@ -12,7 +12,15 @@ import {
   OpenCycleCommand,
   PartnershipIndex,
 } from '../../../returns/src/index.js';
-import { CommandEnvelope, Actor, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
+import { CommandEnvelope, Actor, Clock, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
+import {
+  dateInputItems,
+  dateInWords,
+  DatePart,
+  parseDateInput,
+  postedDateParts,
+  todayInLondon,
+} from '../date-input/date-input.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form } from './coordinator.js';
 
@@ -27,6 +35,7 @@ export class CyclesPages {
     @Inject(ListReturns) private readonly returns: ListReturns,
     @Inject(PartnershipIndex) private readonly index: PartnershipIndex,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -40,7 +49,8 @@ export class CyclesPages {
           html: `<a class="govuk-link" href="/coordinate/cycles/${encodeURIComponent(state.cycleId)}">${escapeHtml(state.label)}</a>`,
         },
         { text: state.status },
-        { text: state.dueDate },
+        // In words, never broken across lines ("23 December 2026").
+        { html: `<span class="app-nowrap">${escapeHtml(dateInWords(state.dueDate))}</span>` },
         { text: views.length ? `${done} of ${views.length}` : '-' },
       ]);
     }
@@ -53,12 +63,7 @@ export class CyclesPages {
 
   @Get('cycles/new')
   async newCycle(@CurrentActor() actor: Actor, @Res() res: Response) {
-    res.render('pages/coordinate/new-cycle', {
-      title: 'Open a monitoring cycle',
-      form: {},
-      backLink: '/coordinate',
-      navigation: staffNavigation(actor, '/coordinate'),
-    });
+    res.render('pages/coordinate/new-cycle', newCycleModel(actor, {}, []));
   }
 
   /** Drafts the cycle and opens it at once: the same two commands as POST /cycles and POST /cycles/:id/open. */
@@ -69,6 +74,11 @@ export class CyclesPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
+    // The dates first, in the GOV.UK pattern: every problem at once, and what was typed shown again.
+    const dates = readCycleDates(form, todayInLondon(this.clock.now()));
+    if (!dates.ok) {
+      return res.status(400).render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems));
+    }
     const latestPlanId = (await this.index.planIds(actor.partnershipId)).at(-1);
     const cycleId = scopedCycleId(actor.partnershipId, randomUUID());
     const envelope: CommandEnvelope = { actor, correlationId };
@@ -79,9 +89,9 @@ export class CyclesPages {
           partnershipId: actor.partnershipId,
           planId: form.planId || latestPlanId || '',
           label: form.label ?? '',
-          periodStart: form.periodStart ?? '',
-          periodEnd: form.periodEnd ?? '',
-          dueDate: form.dueDate ?? '',
+          periodStart: dates.periodStart,
+          periodEnd: dates.periodEnd,
+          dueDate: dates.dueDate,
           // Left empty, the report's own defaults apply.
           ...(form.reportTitle?.trim() ? { reportTitle: form.reportTitle.trim() } : {}),
           ...(form.yearHeading?.trim() ? { yearHeading: form.yearHeading.trim() } : {}),
@@ -89,12 +99,10 @@ export class CyclesPages {
       );
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'unprocessable') {
-        return res.status(400).render('pages/coordinate/new-cycle', {
-          title: 'Open a monitoring cycle',
-          form,
-          errors: [{ text: error.message, href: `#${error.field ?? 'label'}` }],
-          backLink: '/coordinate',
-        });
+        const field = error.field ?? 'label';
+        return res
+          .status(400)
+          .render('pages/coordinate/new-cycle', newCycleModel(actor, form, [{ field, text: error.message }]));
       }
       throw error;
     }
@@ -104,4 +112,86 @@ export class CyclesPages {
       `/coordinate/cycles/${encodeURIComponent(cycleId)}?done=${encodeURIComponent('Cycle opened: every agency lead has been emailed their link')}`,
     );
   }
+}
+
+/** A problem with the new-cycle form: the field it is about (a date's or the label's) and what to do. */
+interface CycleProblem {
+  field: string;
+  text: string;
+  parts?: DatePart[];
+}
+
+const CYCLE_DATES = [
+  { name: 'periodStart', label: 'Period start date' },
+  { name: 'periodEnd', label: 'Period end date' },
+  { name: 'dueDate', label: 'Due date' },
+] as const;
+
+/**
+ * The cycle's three dates from their day, month and year boxes. A due date before today is a slip more often
+ * than a choice (the leads would be overdue the moment they are asked), so it needs the confirmation box too.
+ */
+function readCycleDates(
+  form: Form,
+  today: string,
+):
+  | { ok: true; periodStart: string; periodEnd: string; dueDate: string }
+  | { ok: false; problems: CycleProblem[] } {
+  const problems: CycleProblem[] = [];
+  const dates: Record<string, string> = {};
+  for (const { name, label } of CYCLE_DATES) {
+    const parsed = parseDateInput(postedDateParts(form, name), label);
+    if (parsed.ok) dates[name] = parsed.date;
+    else problems.push({ field: name, text: parsed.message, parts: parsed.parts });
+  }
+  if (dates.periodStart && dates.periodEnd && dates.periodEnd < dates.periodStart) {
+    problems.push({
+      field: 'periodEnd',
+      text: 'Period end date must be after the period start date',
+      parts: [],
+    });
+  }
+  if (dates.dueDate && dates.dueDate < today && form.confirmPast !== 'yes') {
+    problems.push({
+      field: 'dueDate',
+      text: 'Due date is in the past: check it, or confirm that is what you mean',
+      parts: [],
+    });
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, periodStart: dates.periodStart, periodEnd: dates.periodEnd, dueDate: dates.dueDate };
+}
+
+/** The new-cycle page: what was typed, each problem inline and in the summary, "Error:" in the title. */
+function newCycleModel(actor: Actor, form: Form, problems: CycleProblem[]) {
+  const problemOf = (field: string) => problems.find((p) => p.field === field);
+  const dateQuestions = Object.fromEntries(
+    CYCLE_DATES.map(({ name }) => {
+      const problem = problemOf(name);
+      return [
+        name,
+        {
+          items: dateInputItems(
+            postedDateParts(form, name),
+            problem?.parts ?? (problem ? ['day', 'month', 'year'] : []),
+          ),
+          error: problem ? { text: problem.text } : undefined,
+        },
+      ];
+    }),
+  );
+  return {
+    title: `${problems.length ? 'Error: ' : ''}Open a monitoring cycle`,
+    heading: 'Open a monitoring cycle',
+    form,
+    dates: dateQuestions,
+    labelError: problemOf('label') ? { text: problemOf('label')!.text } : undefined,
+    askPastConfirmation: problems.some((p) => p.field === 'dueDate' && p.parts?.length === 0),
+    errors: problems.map((p) => ({
+      text: p.text,
+      href: `#${p.field}${CYCLE_DATES.some((d) => d.name === p.field) ? `-${p.parts?.[0] ?? 'day'}` : ''}`,
+    })),
+    backLink: '/coordinate',
+    navigation: staffNavigation(actor, '/coordinate'),
+  };
 }

@@ -14,9 +14,94 @@ export const STATUS_WORDS: Record<string, string> = {
 };
 
 /**
- * The coordinator's dashboard of a cycle: each agency with its returns, overdue ones, chase mails sent and
- * failed, and links; the counts by state, completeness (submitted or approved over those still asked for) and
- * how many are overdue.
+ * Where a return stands as the coordinator follows progress: a draft that a reviewer sent back is told apart
+ * from one the lead is still writing, because it is the coordinator's to chase.
+ */
+export type Progress = 'not-started' | 'in-progress' | 'sent-back' | 'submitted' | 'approved';
+
+/** Each stage in the order a return moves through them, with its words and its GOV.UK tag colour. */
+export const PROGRESS: readonly { key: Progress; words: string; tag: string }[] = [
+  { key: 'approved', words: 'Approved', tag: 'govuk-tag--green' },
+  { key: 'submitted', words: 'Submitted', tag: 'govuk-tag--blue' },
+  { key: 'sent-back', words: 'Sent back', tag: 'govuk-tag--orange' },
+  { key: 'in-progress', words: 'In progress', tag: 'govuk-tag--light-blue' },
+  { key: 'not-started', words: 'Not started', tag: 'govuk-tag--grey' },
+];
+
+export function progressOf(v: Pick<ReturnView, 'status' | 'sentBackReason'>): Progress | null {
+  if (v.status === 'withdrawn') return null;
+  if (v.status === 'requested') return 'not-started';
+  if (v.status === 'draft') return v.sentBackReason ? 'sent-back' : 'in-progress';
+  return v.status === 'approved' ? 'approved' : 'submitted';
+}
+
+/**
+ * One bar of the progress chart: the returns of a theme or an agency by stage, each stage's share as a
+ * percentage of the bar (the template draws them as SVG rectangles, no JavaScript), and a sentence for
+ * screen readers saying the same.
+ */
+export interface ChartRow {
+  key: string;
+  name: string;
+  asked: number;
+  done: number;
+  overdue: number;
+  segments: { key: Progress; words: string; n: number; x: number; width: number }[];
+  sentence: string;
+}
+
+export function chartRow(key: string, name: string, views: readonly ReturnView[]): ChartRow {
+  const asked = views.filter((v) => progressOf(v) !== null);
+  let x = 0;
+  const segments = PROGRESS.map(({ key: stage, words }) => {
+    const n = asked.filter((v) => progressOf(v) === stage).length;
+    const width = asked.length ? (n / asked.length) * 100 : 0;
+    const segment = { key: stage, words, n, x: round(x), width: round(width) };
+    x += width;
+    return segment;
+  }).filter((s) => s.n > 0);
+  const done = asked.filter((v) => v.status === 'submitted' || v.status === 'approved').length;
+  const overdue = asked.filter((v) => v.overdue).length;
+  const parts = segments.map((s) => `${s.n} ${s.words.toLowerCase()}`);
+  return {
+    key,
+    name,
+    asked: asked.length,
+    done,
+    overdue,
+    segments,
+    sentence: `${name}: ${asked.length} return${asked.length === 1 ? '' : 's'} asked for${parts.length ? `, ${parts.join(', ')}` : ''}${overdue ? `; ${overdue} overdue` : ''}.`,
+  };
+}
+
+/** Most overdue first, then the fewest done (they need the coordinator most), then by name. */
+export function needsAttentionFirst<T extends { overdue: number; asked: number; done: number; name: string }>(
+  a: T,
+  b: T,
+): number {
+  return (
+    b.overdue - a.overdue ||
+    a.done / Math.max(a.asked, 1) - b.done / Math.max(b.asked, 1) ||
+    a.name.localeCompare(b.name)
+  );
+}
+
+/** An agency's returns: overdue first, then the earliest due, then in the plan's measure order. */
+export function returnsInOrder<T extends Pick<ReturnView, 'overdue' | 'dueDate' | 'measureRef'>>(
+  views: readonly T[],
+): T[] {
+  return [...views].sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      a.dueDate.localeCompare(b.dueDate) ||
+      a.measureRef.localeCompare(b.measureRef, 'en', { numeric: true }),
+  );
+}
+
+/**
+ * The coordinator's dashboard of a cycle: the totals at a glance, progress by theme (in the plan's order) and
+ * by agency (those needing attention first), and each agency with its returns, chase mails and links for the
+ * agency's own page.
  */
 export function cycleDashboard(
   cycle: LiveCycle,
@@ -27,36 +112,68 @@ export function cycleDashboard(
   chaseMails: ReadonlyMap<string, { sent: number; failed: number }>,
 ) {
   const agencyIds = [...new Set(views.map((v) => v.agencyId))];
-  const agencies = agencyIds.map((agencyId) => {
-    const mine = views.filter((v) => v.agencyId === agencyId);
-    const mails = chaseMails.get(agencyId) ?? { sent: 0, failed: 0 };
-    return {
-      chasesSent: mails.sent,
-      chasesFailed: mails.failed,
-      agencyId,
-      name: words.agencyName(agencyId),
-      overdue: mine.filter((v) => v.overdue).length,
-      returns: mine.map((v) => ({
-        ...v,
-        statusText: STATUS_WORDS[v.status] ?? v.status,
-        measureText: words.measureText(v.measureRef),
-      })),
-      links: links.filter((l) => l.agencyId === agencyId),
-    };
-  });
+  const agencies = agencyIds
+    .map((agencyId) => {
+      const mine = views.filter((v) => v.agencyId === agencyId);
+      const mails = chaseMails.get(agencyId) ?? { sent: 0, failed: 0 };
+      const row = chartRow(agencyId, words.agencyName(agencyId), mine);
+      return {
+        ...row,
+        chasesSent: mails.sent,
+        chasesFailed: mails.failed,
+        agencyId,
+        earliestDue: mine.map((v) => v.dueDate).sort()[0] ?? cycle.dueDate,
+        returns: returnsInOrder(mine).map((v) => {
+          const progress = progressOf(v);
+          const stage = PROGRESS.find((p) => p.key === progress);
+          return {
+            ...v,
+            statusText: stage?.words ?? STATUS_WORDS[v.status] ?? v.status,
+            statusTag: stage?.tag ?? 'govuk-tag--grey',
+            measureText: words.measureText(v.measureRef),
+          };
+        }),
+        links: links.filter((l) => l.agencyId === agencyId),
+      };
+    })
+    .sort(needsAttentionFirst);
+  const themeIds = [...new Set(views.map((v) => v.themeId))].sort(
+    (a, b) => words.themePosition(a) - words.themePosition(b) || a.localeCompare(b),
+  );
+  const themes = themeIds.map((themeId) =>
+    chartRow(
+      themeId,
+      words.themeTitle(themeId),
+      views.filter((v) => v.themeId === themeId),
+    ),
+  );
   const asked = views.filter((v) => v.status !== 'withdrawn');
   const answered = asked.filter((v) => v.status === 'submitted' || v.status === 'approved');
+  const count = (stage: Progress) => asked.filter((v) => progressOf(v) === stage).length;
   return {
     cycle,
     version,
     agencies,
+    themes,
+    totals: [
+      { key: 'asked', words: 'Returns asked for', n: asked.length },
+      ...[...PROGRESS].reverse().map((p) => ({ key: p.key, words: p.words, n: count(p.key) })),
+      { key: 'overdue', words: 'Overdue', n: asked.filter((v) => v.overdue).length },
+    ],
+    progress: PROGRESS,
     counts: Object.entries(STATUS_WORDS).map(([status, words]) => ({
       words,
       n: views.filter((v) => v.status === status).length,
     })),
     completeness: asked.length ? Math.round((answered.length / asked.length) * 100) : 0,
-    overdue: views.filter((v) => v.overdue).length,
+    overdue: asked.filter((v) => v.overdue).length,
   };
+}
+
+export type CycleDashboardModel = ReturnType<typeof cycleDashboard>;
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 /** Loads what the dashboard shows: the cycle, its returns, the plan's words, its links and chase mails. */
@@ -70,7 +187,7 @@ export class CycleDashboard {
     @Inject(CycleChases) private readonly chases: CycleChases,
   ) {}
 
-  async of(actor: Actor, cycleId: string) {
+  async of(actor: Actor, cycleId: string): Promise<CycleDashboardModel> {
     const { state: cycle, version } = await this.cycles.cycle(actor, cycleId);
     const [views, words, links] = await Promise.all([
       this.returns.of(cycle),

@@ -1,0 +1,300 @@
+import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+
+/**
+ * The coordinator's dashboard on the Sevenoaks cycle (27 returns from the 6 of its 9 agencies that lead a measure, 6 themes): the totals, progress
+ * by theme and by agency with overdue first, dates in words, the agency pages one click away, the chase
+ * schedule and log as pages, and the GOV.UK date inputs that keep what was typed and ask before a past date.
+ */
+describe('the coordinator dashboard (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  /** The coordinator's session cookie, signed in for real. */
+  let session: string;
+  const cyclePath = () => `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
+
+  /** A page as the coordinator's browser gets it (a bearer token stands for the signed-in coordinator). */
+  async function page(path: string) {
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      headers: { ...as.coordinator, accept: 'text/html' },
+    });
+    return { status: response.status, html: await response.text() };
+  }
+
+  /**
+   * A page's form posted as the coordinator's browser posts it: signed in with the session cookie, the CSRF
+   * cookie and token a page gave, from the service's own origin; the redirect is not followed.
+   */
+  async function post(path: string, form: Record<string, string>) {
+    const before = await fetch(`${product.baseUrl}/coordinate`, { headers: { cookie: session } });
+    const csrf = before.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pr_csrf='))!
+      .split(';')[0];
+    const token = /name="_csrf" value="([^"]+)"/.exec(await before.text())![1];
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: `${session}; ${csrf}`,
+        origin: product.baseUrl,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ ...form, _csrf: token }).toString(),
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+    };
+  }
+
+  /** A write to a return through the API, with If-Match from a fresh read. */
+  async function write(
+    ref: string,
+    action: string,
+    who: Record<string, string>,
+    method = 'POST',
+    body?: unknown,
+  ) {
+    const id = `${cycleId}.${ref}`;
+    const read = await call('GET', `/returns/${encodeURIComponent(id)}`, who);
+    const done = await call(
+      method,
+      `/returns/${encodeURIComponent(id)}/${action}`,
+      {
+        ...who,
+        'if-match': read.headers.get('etag')!,
+      },
+      body,
+    );
+    expect([ref, action, done.status]).toEqual([ref, action, 200]);
+  }
+
+  const totals = (html: string) =>
+    Object.fromEntries(
+      [
+        ...html.matchAll(
+          /<span class="app-totals__n">(\d+)<\/span> <span class="app-totals__words">([^<]+)<\/span>/g,
+        ),
+      ].map((m) => [m[2], Number(m[1])]),
+    );
+  /** The rows of the chart captioned `caption`: each row's name and its overdue count (0 when none). */
+  const chartRows = (html: string, caption: string) => {
+    const table = html.split(`${caption}</caption>`)[1].split('</table>')[0];
+    return [
+      ...table.matchAll(/<th scope="row"[^>]*>\s*(?:<a[^>]*>)?([^<]+?)(?:<\/a>)?\s*<\/th>[\s\S]*?<\/tr>/g),
+    ].map((m) => ({
+      name: m[1].replace(/&#39;/g, "'"),
+      overdue: Number(/(\d+) overdue/.exec(m[0])?.[1] ?? 0),
+    }));
+  };
+  const inputValue = (html: string, name: string) =>
+    new RegExp(`name="${name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="${name}"`)
+      .exec(html)
+      ?.slice(1)
+      .find((v) => v !== undefined);
+
+  beforeAll(async () => {
+    product = await startProduct('coordinator_dashboard');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
+    session = signIn.headers.get('set-cookie')!.split(';')[0];
+    // Due a few weeks ago: every return still outstanding is overdue.
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Year 1 2019/20 (April 2019 - March 2020)',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2026-11-20',
+      cycleId: 'y1-dash',
+    });
+    expect(drafted.status).toBe(201);
+    cycleId = drafted.body.id;
+    expect((await call('POST', `/cycles/y1-dash/open`, as.coordinator, {})).status).toBe(200);
+    // One return in progress, one submitted, one approved (all Sevenoaks CSP's).
+    await write('S1', 'draft', as.lead('sevenoaks-csp'), 'PUT', { rag: 'amber' });
+    await write('S2', 'submit', as.lead('sevenoaks-csp'), 'POST', {
+      rag: 'green',
+      narrative: 'Done',
+      dot: 'improving',
+    });
+    await write('S3', 'submit', as.lead('sevenoaks-csp'), 'POST', {
+      rag: 'green',
+      narrative: 'Done',
+      dot: 'improving',
+    });
+    await write('S3', 'approve', as.coordinator);
+  }, 90_000);
+  afterAll(() => product?.stop());
+
+  it('shows the cycle at a glance: totals, 6 themes and the 6 agencies asked for returns, dates in words', async () => {
+    const { status, html } = await page(cyclePath());
+    expect(status).toBe(200);
+    const t = totals(html);
+    expect(t).toMatchObject({
+      'Returns asked for': 27,
+      'In progress': 1,
+      Submitted: 1,
+      Approved: 1,
+      'Sent back': 0,
+      'Not started': 24,
+    });
+    expect(t.Overdue).toBe(25);
+    expect(chartRows(html, 'Progress by theme')).toHaveLength(6);
+    expect(chartRows(html, 'Progress by agency, overdue first')).toHaveLength(6);
+    // One SVG bar per theme and per agency, each with its sentence for screen readers.
+    expect(html.match(/<svg class="app-chart__bar"/g)).toHaveLength(12);
+    expect(html).toMatch(/Sevenoaks District Council: 15 returns asked for, 15 not started; 15 overdue\./);
+    expect(html).toContain('due <span class="app-nowrap">20 November 2026</span>');
+    expect(html).not.toMatch(/\b2026-11-20\b/);
+    // The list of cycles says the due date in words too.
+    expect((await page('/coordinate')).html).toContain('<span class="app-nowrap">20 November 2026</span>');
+    for (const link of ['/chase-schedule', '/chases', '/agencies/sevenoaks-dc'])
+      expect(html).toContain(`href="${cyclePath()}${link}"`);
+  });
+
+  it('puts the agencies needing attention first: most overdue, then the least done', async () => {
+    const rows = chartRows((await page(cyclePath())).html, 'Progress by agency, overdue first');
+    expect(rows[0]).toEqual({ name: 'Sevenoaks District Council', overdue: 15 });
+    const overdue = rows.map((r) => r.overdue);
+    expect(overdue).toEqual([...overdue].sort((a, b) => b - a));
+  });
+
+  it("shows an agency's returns one click away, overdue first, with status tags and dates in words", async () => {
+    const { status, html } = await page(`${cyclePath()}/agencies/sevenoaks-csp`);
+    expect(status).toBe(200);
+    const tags = [...html.matchAll(/<strong class="govuk-tag (govuk-tag--[a-z-]+)">([^<]+)<\/strong>/g)].map(
+      (m) => m[2],
+    );
+    expect(tags).toContain('In progress');
+    expect(tags).toContain('Submitted');
+    expect(tags).toContain('Approved');
+    // Overdue ones first: the first row of the table is overdue, the approved one is not.
+    const rows = html.split('<tbody class="govuk-table__body">')[1].split('</tbody>')[0].split('</tr>');
+    expect(rows[0]).toContain('Overdue');
+    expect(html).toContain('<span class="app-nowrap">20 November 2026</span>');
+    expect((await page(`${cyclePath()}/agencies/nobody`)).status).toBe(404);
+  });
+
+  it('shows the chase schedule and the chase log as pages, while the JSON API stays', async () => {
+    const schedule = await page(`${cyclePath()}/chase-schedule`);
+    expect(schedule.status).toBe(200);
+    expect(schedule.html).toContain('<h1 class="govuk-heading-l">Chase schedule</h1>');
+    expect(schedule.html).toContain('20 November 2026');
+    expect(schedule.html).toContain('Sevenoaks District Council');
+    const chased = await post(`${cyclePath()}/chase`, { agencyId: 'kent-cc' });
+    expect([chased.status, chased.location]).toEqual([
+      303,
+      `${cyclePath()}/agencies/kent-cc?done=${encodeURIComponent('Chase sent to the agency')}`,
+    ]);
+    const log = await page(`${cyclePath()}/chases`);
+    expect(log.status).toBe(200);
+    expect(log.html).toContain('<h1 class="govuk-heading-l">Chase log</h1>');
+    expect(log.html).toContain('Kent County Council');
+    expect(log.html).toContain('A coordinator (chase now)');
+    const json = await call('GET', `/cycles/${encodeURIComponent(cycleId)}/chase-schedule`, as.coordinator);
+    expect([json.status, json.headers.get('content-type')]).toEqual([
+      200,
+      expect.stringContaining('application/json'),
+    ]);
+    expect((await call('GET', `/cycles/${encodeURIComponent(cycleId)}/chases`, as.coordinator)).status).toBe(
+      200,
+    );
+  });
+
+  it('keeps everything typed when the new due date is not a real date, with the GOV.UK error pattern', async () => {
+    const typed = {
+      agencyId: 'sevenoaks-dc',
+      'dueDate-day': '31',
+      'dueDate-month': '4',
+      'dueDate-year': '2027',
+      reason: 'Waiting for the police figures',
+    };
+    const bad = await post(`${cyclePath()}/extend-agency`, typed);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/<title>Error: /);
+    expect(bad.html).toContain('govuk-error-summary');
+    expect(bad.html).toContain('href="#dueDate-day">New due date must be a real date</a>');
+    expect(bad.html).toContain(
+      '<span class="govuk-visually-hidden">Error:</span> New due date must be a real date',
+    );
+    expect([
+      inputValue(bad.html, 'dueDate-day'),
+      inputValue(bad.html, 'dueDate-month'),
+      inputValue(bad.html, 'dueDate-year'),
+      inputValue(bad.html, 'reason'),
+    ]).toEqual(['31', '4', '2027', 'Waiting for the police figures']);
+    const noMonth = await post(`${cyclePath()}/extend-agency`, { ...typed, 'dueDate-month': '' });
+    expect(noMonth.status).toBe(400);
+    expect(noMonth.html).toContain('New due date must include a month');
+    expect(inputValue(noMonth.html, 'reason')).toBe('Waiting for the police figures');
+    // A good date goes through, and says so in words.
+    const good = await post(`${cyclePath()}/extend-agency`, { ...typed, 'dueDate-day': '30' });
+    expect(good.status).toBe(303);
+    expect(decodeURIComponent(good.location!)).toContain('Deadline extended to 30 April 2027');
+    const rows = chartRows((await page(cyclePath())).html, 'Progress by agency, overdue first');
+    expect(rows.find((r) => r.name === 'Sevenoaks District Council')).toEqual({
+      name: 'Sevenoaks District Council',
+      overdue: 0,
+    });
+  });
+
+  it('asks before accepting a due date in the past, then accepts it once confirmed', async () => {
+    const form = {
+      agencyId: 'sevenoaks-hat',
+      'dueDate-day': '25',
+      'dueDate-month': '11',
+      'dueDate-year': '2026',
+      reason: 'Agreed at the board',
+    };
+    const asked = await post(`${cyclePath()}/extend-agency`, form);
+    expect(asked.status).toBe(400);
+    expect(asked.html).toContain('New due date is in the past: check it, or confirm that is what you mean');
+    expect(asked.html).toContain('Yes, the due date is in the past');
+    expect(inputValue(asked.html, 'dueDate-day')).toBe('25');
+    const confirmed = await post(`${cyclePath()}/extend-agency`, { ...form, confirmPast: 'yes' });
+    expect(confirmed.status).toBe(303);
+    expect(decodeURIComponent(confirmed.location!)).toContain('Deadline extended to 25 November 2026');
+  });
+
+  it('opens a cycle from GOV.UK date inputs: errors keep what was typed, a past due date is confirmed first', async () => {
+    const form = {
+      label: 'Year 2 2020/21',
+      'periodStart-day': '1',
+      'periodStart-month': '4',
+      'periodStart-year': '2020',
+      'periodEnd-day': '31',
+      'periodEnd-month': '3',
+      'periodEnd-year': '2021',
+      'dueDate-day': '30',
+      'dueDate-month': '',
+      'dueDate-year': '2021',
+    };
+    const bad = await post('/coordinate/cycles/new', form);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/<title>Error: Open a monitoring cycle/);
+    expect(bad.html).toContain('href="#dueDate-month">Due date must include a month</a>');
+    expect([
+      inputValue(bad.html, 'label'),
+      inputValue(bad.html, 'periodEnd-day'),
+      inputValue(bad.html, 'dueDate-day'),
+    ]).toEqual(['Year 2 2020/21', '31', '30']);
+    const past = await post('/coordinate/cycles/new', { ...form, 'dueDate-month': '4' });
+    expect(past.status).toBe(400);
+    expect(past.html).toContain('Due date is in the past');
+    expect(past.html).toContain('Yes, the due date is in the past');
+    const opened = await post('/coordinate/cycles/new', {
+      ...form,
+      'dueDate-month': '4',
+      confirmPast: 'yes',
+    });
+    expect(opened.status).toBe(303);
+    expect(opened.location).toMatch(/^\/coordinate\/cycles\/sevenoaks-lsp~[^?]+\?done=Cycle%20opened/);
+    const dashboard = await page(opened.location!.split('?')[0]);
+    expect(dashboard.html).toContain('due <span class="app-nowrap">30 April 2021</span>');
+  });
+});
