@@ -121,7 +121,7 @@ describe('hostile narratives in the browser (e2e)', () => {
       expect(narrative).toContain(words);
 
     await reviewer.getByRole('button', { name: 'Approve' }).click();
-    await reviewer.waitForURL('**/review');
+    await reviewer.waitForURL('**/review?approved=*');
   }, 300_000);
 
   it('keeps every narrative link inside its cell or case study in the report as HTML', async () => {

@@ -48,7 +48,8 @@ describe('signing in and approving at once, in the browser (e2e)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`**/review/returns/${returnId}`);
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForURL('**/review');
+    await page.waitForURL('**/review?approved=*');
+    expect(await page.textContent('.govuk-notification-banner')).toContain('Approved S1 for');
     expect(await page.textContent('main')).not.toContain('The form expired');
 
     const types = (await product.store.readStream(`return:${returnId}`)).map((e) => e.type);

@@ -110,7 +110,7 @@ describe('the whole journey in the browser (e2e)', () => {
       .getByLabel('Or send it back: what needs to change?')
       .fill('Please add the percentage on target.');
     await reviewer.getByRole('button', { name: 'Send back' }).click();
-    await reviewer.waitForURL('**/review');
+    await reviewer.waitForURL('**/review?sent-back=*');
 
     // The lead sees why, fixes it and resubmits.
     const sentBack = await eventually(
@@ -132,9 +132,9 @@ describe('the whole journey in the browser (e2e)', () => {
 
     // A different reviewer approves it, seeing what changed since the first submission.
     await reviewer.goto(`${product.baseUrl}/review/returns/${cycleId}.S1`);
-    expect(await reviewer.textContent('main')).toContain('Changed since it was last submitted');
+    expect(await reviewer.textContent('main')).toContain('Changed since it was sent back');
     await reviewer.getByRole('button', { name: 'Approve' }).click();
-    await reviewer.waitForURL('**/review');
+    await reviewer.waitForURL('**/review?approved=*');
 
     // The coordinator sees the history, closes the cycle and downloads the report.
     await coordinator.goto(`${product.baseUrl}/coordinate/returns/${cycleId}.S1`);

@@ -1,7 +1,7 @@
 import { LiveCycle, ReturnView } from '../../returns/src/index.js';
 import { planWords } from './plan-words.js';
-import { reviewQueue } from './review-queue/review-queue.query.js';
-import { changesSinceLastSubmission } from './review-return/review-return.query.js';
+import { doneBanner, queueChoices, reviewQueue } from './review-queue/review-queue.query.js';
+import { resubmissionOf } from './review-return/review-return.query.js';
 import { cycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 
 /** The pure folds of the staff pages: the dashboard, the review queue, a resubmission's changes. */
@@ -28,7 +28,10 @@ const words = planWords(
   {
     status: 'adopted',
     measures: new Map([['M1', { text: 'Fewer burglaries' }]]),
-    themes: new Map(),
+    themes: new Map([
+      ['t1', { themeId: 't1', title: 'Safe' }],
+      ['t2', { themeId: 't2', title: 'Healthy' }],
+    ]),
   } as never,
   {
     status: 'registered',
@@ -126,30 +129,98 @@ describe('the review queue (given cycles and their returns, then the queue)', ()
   });
 });
 
-describe('what changed since the last submission', () => {
-  const submission = (narrative: string) => ({
-    version: 2,
-    type: 'ReturnSubmitted',
+describe('the review queue filters (given returns in several states, then a filter)', () => {
+  const cycles = [
+    {
+      label: 'Year 1',
+      words,
+      returns: [
+        view('M1', 'kcc', 'submitted'),
+        view('M2', 'csp', 'submitted', { themeId: 't2' }),
+        view('M3', 'kcc', 'draft', { sentBackReason: 'Add the baseline' }),
+        view('M4', 'kcc', 'approved', { themeId: 't2' }),
+        view('M5', 'kcc', 'requested'),
+      ],
+    },
+  ];
+  const refs = (filter: Parameters<typeof reviewQueue>[1]) =>
+    reviewQueue(cycles, filter).map((q) => q.measureRef);
+
+  it('picks by state, theme and agency, together', () => {
+    expect(refs({})).toEqual(['M1', 'M2']);
+    expect(refs({ state: 'sent-back' })).toEqual(['M3']);
+    expect(refs({ state: 'approved' })).toEqual(['M4']);
+    expect(refs({ state: 'all' })).toEqual(['M1', 'M2', 'M3', 'M4', 'M5']);
+    expect(refs({ theme: 't2' })).toEqual(['M2']);
+    expect(refs({ agency: 'kcc' })).toEqual(['M1']);
+    expect(refs({ state: 'all', theme: 't2', agency: 'kcc' })).toEqual(['M4']);
+  });
+
+  it('offers the themes and agencies that have returns, by name', () => {
+    expect(queueChoices(cycles)).toEqual({
+      themes: [
+        { value: 't2', text: 'Healthy' },
+        { value: 't1', text: 'Safe' },
+      ],
+      agencies: [
+        { value: 'csp', text: 'csp' },
+        { value: 'kcc', text: 'Kent County Council' },
+      ],
+    });
+  });
+
+  it('says what was done only when the return stands as the action left it', () => {
+    expect(doneBanner(cycles, { approved: 'y1.M4' })).toBe('Approved M4 for Kent County Council');
+    expect(doneBanner(cycles, { sentBack: 'y1.M3' })).toBe('Sent M3 back to Kent County Council');
+    expect(doneBanner(cycles, { approved: 'y1.M1' })).toBeNull();
+    expect(doneBanner(cycles, { sentBack: 'y1.M4' })).toBeNull();
+    expect(doneBanner(cycles, { approved: 'nope' })).toBeNull();
+    expect(doneBanner(cycles, {})).toBeNull();
+  });
+});
+
+describe('a resubmission (given a return sent back and submitted again, then what the reviewer sees first)', () => {
+  const entry = (version: number, type: string, data: unknown, reason: string | null = null) => ({
+    version,
+    type,
     at: '',
     actorId: 'ann',
     actorRole: 'agency-lead',
-    reason: null,
-    data: { content: { rag: 'green', narrative, dot: null, comments: null, tables: [], caseStudies: [] } },
+    reason,
+    data,
   });
-  it('is nothing for a first submission, and the change from the one sent back for a resubmission', () => {
-    const first = view('M1', 'kcc', 'submitted', { history: [submission('Done')] });
-    expect(changesSinceLastSubmission(first)).toBeNull();
+  const content = (narrative: string) => ({
+    rag: 'green' as const,
+    narrative,
+    dot: null,
+    comments: null,
+    tables: [],
+    caseStudies: [],
+  });
+  const submitted = (version: number, narrative: string) =>
+    entry(version, 'ReturnSubmitted', { content: content(narrative) });
+  const sentBack = (version: number, reason: string) => entry(version, 'ReturnSentBack', { reason }, reason);
+
+  it('is nothing for a first submission, or one sent back and not yet submitted again', () => {
+    expect(resubmissionOf(view('M1', 'kcc', 'submitted', { history: [submitted(2, 'Done')] }))).toBeNull();
+    const waiting = view('M1', 'kcc', 'draft', { history: [submitted(2, 'Done'), sentBack(3, 'Why?')] });
+    expect(resubmissionOf(waiting)).toBeNull();
+  });
+
+  it('is the last reason, and the change from the version sent back to the one submitted now', () => {
     const again = view('M1', 'kcc', 'submitted', {
-      history: [submission('Done'), submission('Done better')],
-      content: {
-        rag: 'green',
-        narrative: 'Done better',
-        dot: null,
-        comments: null,
-        tables: [],
-        caseStudies: [],
-      },
+      history: [
+        submitted(2, 'Done'),
+        sentBack(3, 'Say how many'),
+        submitted(4, 'Done: 12'),
+        sentBack(5, 'Add the baseline'),
+        submitted(6, 'Done: 12 against 10'),
+      ],
+      content: content('Done: 12 against 10'),
     });
-    expect(changesSinceLastSubmission(again)?.map((c) => c.field)).toEqual(['narrative']);
+    const found = resubmissionOf(again)!;
+    expect(found.reason).toBe('Add the baseline');
+    expect(found.version).toBe(5);
+    expect(found.changes.narrative.filter((w) => w.op !== ' ')).toEqual([{ op: '+', text: 'against 10' }]);
   });
 });

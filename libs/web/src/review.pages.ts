@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,7 +6,7 @@ import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/
 import { ApproveReturnCommand, SendReturnBackCommand } from '../../returns/src/index.js';
 import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
-import { ReviewQueue } from './review-queue/review-queue.query.js';
+import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 
 /** The reviewer's queue and review page: the return beside last cycle's approved one, then approve or send back. */
@@ -21,20 +21,32 @@ export class ReviewPages {
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
+  /**
+   * The queue, filtered by a GET form (theme, agency, state) that works without JavaScript. `approved` or
+   * `sent-back` name the return just acted on, for the success banner; they are not secret and only confirm
+   * what the return's state already shows.
+   */
   @Get()
-  async queue(@CurrentActor() actor: Actor, @Res() res: Response) {
-    const rows = (await this.reviewQueue.of(actor)).map((r) => [
-      { text: `${r.measureRef}: ${r.measureText}` },
-      { text: r.agencyName },
-      { text: r.cycleLabel },
-      { text: r.dueDate },
-      {
-        html: `<a class="govuk-link" href="/review/returns/${encodeURIComponent(r.returnId)}">Review<span class="govuk-visually-hidden"> ${r.measureRef}</span></a>`,
-      },
-    ]);
+  async queue(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor, @Res() res: Response) {
+    const text = (name: string) => (typeof query[name] === 'string' ? query[name] : '');
+    const state = QUEUE_STATES.find((s) => s.value === text('state'))?.value ?? 'to-review';
+    const filter: QueueFilter = { theme: text('theme'), agency: text('agency'), state };
+    const { queue, themes, agencies, done } = await this.reviewQueue.of(actor, filter, {
+      approved: text('approved') || undefined,
+      sentBack: text('sent-back') || undefined,
+    });
+    const any = (label: string) => ({ value: '', text: label });
+    const pick = (items: { value: string; text: string }[], chosen: string | undefined) =>
+      items.map((i) => ({ ...i, selected: i.value === chosen }));
     res.render('pages/review/queue', {
       title: 'Returns to review',
-      rows,
+      queue,
+      done,
+      filtered: Boolean(filter.theme || filter.agency || state !== 'to-review'),
+      stateText: QUEUE_STATES.find((s) => s.value === state)?.text,
+      themes: pick([any('Any theme'), ...themes], filter.theme),
+      agencies: pick([any('Any agency'), ...agencies], filter.agency),
+      states: pick(QUEUE_STATES, state),
       navigation: staffNavigation(actor, '/review'),
     });
   }
@@ -58,7 +70,7 @@ export class ReviewPages {
         returnId,
       ),
     );
-    res.redirect(303, '/review');
+    res.redirect(303, `/review?approved=${encodeURIComponent(returnId)}`);
   }
 
   @Post('returns/:returnId/send-back')
@@ -74,6 +86,7 @@ export class ReviewPages {
       const model = await this.model(actor, returnId);
       return res.status(400).render('pages/review/return', {
         ...model,
+        title: `Error: ${model.title}`,
         error: 'Say what needs to change before sending it back',
       });
     }
@@ -84,7 +97,7 @@ export class ReviewPages {
         reason,
       ),
     );
-    res.redirect(303, '/review');
+    res.redirect(303, `/review?sent-back=${encodeURIComponent(returnId)}`);
   }
 
   private async model(actor: Actor, returnId: string) {

@@ -46,7 +46,8 @@ export class DiffReturnHttp {
     summary: 'What changed in a return between two versions',
     description:
       'The content as it stood after each version, and the changes field by field (rag, narrative with a ' +
-      'line diff, dot, comments, tables, case studies). 404 for a version the return has not reached; 422 ' +
+      'line diff, dot, comments, tables, case studies); narrative and comments also carry `words` (word by ' +
+      'word), a table carries `table` (cell by cell, rows matched on their first cell). 404 for a version the return has not reached; 422 ' +
       'when from is after to.',
   })
   @ApiOkResponse({ description: 'Both versions and the changes between them' })

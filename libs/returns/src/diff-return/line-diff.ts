@@ -1,44 +1,34 @@
+import { diffLines } from 'diff';
+
 export interface LineChange {
   /** ' ' kept, '-' only in the earlier text, '+' only in the later one. */
   op: ' ' | '-' | '+';
   text: string;
 }
 
-/** Beyond this many line pairs the table would be too big: the whole text is shown as replaced instead. */
-const MAX_CELLS = 4_000_000;
+/**
+ * Beyond this many edits the comparison costs more than it tells: the whole text is shown as replaced
+ * instead (the `diff` package gives up and answers undefined).
+ */
+const MAX_EDITS = 10_000;
 
-/** A line-by-line difference (longest common subsequence), the way a reviewer reads a changed narrative. */
+const linesOf = (text: string): string[] => (text === '' ? [] : text.split('\n'));
+
+/** A line-by-line difference (the `diff` package's Myers diff), the way the API reports a changed narrative. */
 export function lineDiff(before: string, after: string): LineChange[] {
-  const a = before === '' ? [] : before.split('\n');
-  const b = after === '' ? [] : after.split('\n');
-  if (a.length * b.length > MAX_CELLS) {
+  // Every line ends in a newline here, so a last line that gained one beside it still counts as kept.
+  const terminated = (text: string) => (text === '' ? '' : `${text}\n`);
+  const parts = diffLines(terminated(before), terminated(after), { maxEditLength: MAX_EDITS });
+  if (!parts) {
     return [
-      ...a.map((text) => ({ op: '-' as const, text })),
-      ...b.map((text) => ({ op: '+' as const, text })),
+      ...linesOf(before).map((text) => ({ op: '-' as const, text })),
+      ...linesOf(after).map((text) => ({ op: '+' as const, text })),
     ];
   }
-  // common[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
-  const common = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      common[i][j] = a[i] === b[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
-    }
-  }
-  const changes: LineChange[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      changes.push({ op: ' ', text: a[i] });
-      i++;
-      j++;
-    } else if (common[i + 1][j] >= common[i][j + 1]) {
-      changes.push({ op: '-', text: a[i++] });
-    } else {
-      changes.push({ op: '+', text: b[j++] });
-    }
-  }
-  while (i < a.length) changes.push({ op: '-', text: a[i++] });
-  while (j < b.length) changes.push({ op: '+', text: b[j++] });
-  return changes;
+  return parts.flatMap((part) =>
+    linesOf(part.value.replace(/\n$/, '')).map((text) => ({
+      op: part.added ? ('+' as const) : part.removed ? ('-' as const) : (' ' as const),
+      text,
+    })),
+  );
 }

@@ -62,7 +62,8 @@ describe('diffReturnContent', () => {
       { rag: 'amber', narrative: 'Work started.', comments: 'Figures from KCC' },
       { rag: 'green', narrative: 'Work started.\nAll done.', dot: 'improving' },
     );
-    expect(changes).toEqual([
+    // The API's first answer is kept; the word-by-word difference comes beside it.
+    expect(changes).toMatchObject([
       { field: 'rag', change: 'changed', before: 'amber', after: 'green' },
       {
         field: 'narrative',
@@ -77,6 +78,12 @@ describe('diffReturnContent', () => {
       { field: 'dot', change: 'added', before: null, after: 'improving' },
       { field: 'comments', change: 'removed', before: 'Figures from KCC', after: null },
     ]);
+    expect(changes[1].words).toEqual([
+      { op: ' ', text: 'Work started.\n' },
+      { op: '+', text: 'All done.' },
+    ]);
+    expect(changes[3].words).toEqual([{ op: '-', text: 'Figures from KCC' }]);
+    expect(changes[0].words).toBeUndefined();
   });
 
   it('compares tables and case studies position by position', () => {
@@ -90,10 +97,13 @@ describe('diffReturnContent', () => {
       { tables: [neet, neet], caseStudies: [] },
       { tables: [revised], caseStudies: [study] },
     );
-    expect(changes).toEqual([
+    expect(changes).toMatchObject([
       { field: 'tables[0]', change: 'changed', before: neet, after: revised },
       { field: 'tables[1]', change: 'removed', before: neet, after: null },
       { field: 'caseStudies[0]', change: 'added', before: null, after: study },
     ]);
+    expect(changes[0].table?.rows.map((r) => r.mark)).toEqual(['same', 'changed']);
+    expect(changes[1].table?.mark).toBe('removed');
+    expect(changes[2].table).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
-import { ReturnContent } from '../return/return-content.js';
+import { ReturnContent, ReturnTable } from '../return/return-content.js';
 import { LineChange, lineDiff } from './line-diff.js';
+import { TableChange, tableDiff } from './table-diff.js';
+import { WordChange, wordDiff } from './word-diff.js';
 
 /**
  * One difference between two versions of a return's content. Lists (tables, case studies) are compared
@@ -12,6 +14,10 @@ export interface ContentChange {
   after: unknown;
   /** For the narrative: the line-by-line difference. */
   lines?: LineChange[];
+  /** For the narrative and comments: the word-by-word difference. */
+  words?: WordChange[];
+  /** For a table: the cell-by-cell difference. */
+  table?: TableChange;
 }
 
 const SCALARS = ['rag', 'dot', 'comments'] as const;
@@ -30,18 +36,36 @@ export function diffReturnContent(before: ReturnContent, after: ReturnContent): 
       before: was,
       after: is,
       ...(field === 'narrative' ? { lines: lineDiff(was ?? '', is ?? '') } : {}),
+      ...(field !== 'rag' && field !== 'dot' ? { words: wordDiff(was ?? '', is ?? '') } : {}),
     });
   }
   for (const field of LISTS) {
     const was: unknown[] = before[field] ?? [];
     const is: unknown[] = after[field] ?? [];
+    // Tables also carry their cell-by-cell difference; the fields before it are the API's first answer.
+    const cells = (i: number) =>
+      field === 'tables'
+        ? { table: tableDiff((was[i] ?? null) as ReturnTable | null, (is[i] ?? null) as ReturnTable | null) }
+        : {};
     for (let i = 0; i < Math.max(was.length, is.length); i++) {
       if (i >= is.length)
-        changes.push({ field: `${field}[${i}]`, change: 'removed', before: was[i], after: null });
+        changes.push({
+          field: `${field}[${i}]`,
+          change: 'removed',
+          before: was[i],
+          after: null,
+          ...cells(i),
+        });
       else if (i >= was.length)
-        changes.push({ field: `${field}[${i}]`, change: 'added', before: null, after: is[i] });
+        changes.push({ field: `${field}[${i}]`, change: 'added', before: null, after: is[i], ...cells(i) });
       else if (JSON.stringify(was[i]) !== JSON.stringify(is[i])) {
-        changes.push({ field: `${field}[${i}]`, change: 'changed', before: was[i], after: is[i] });
+        changes.push({
+          field: `${field}[${i}]`,
+          change: 'changed',
+          before: was[i],
+          after: is[i],
+          ...cells(i),
+        });
       }
     }
   }

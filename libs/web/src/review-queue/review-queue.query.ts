@@ -3,36 +3,104 @@ import { Actor } from '../../../kernel/src/index.js';
 import { ListCycles, ListReturns, ReturnView } from '../../../returns/src/index.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
 
+/** Where a return stands for a reviewer: the queue shows those waiting for review unless asked otherwise. */
+export type QueueState = 'to-review' | 'sent-back' | 'approved' | 'other';
+
+export const QUEUE_STATES: { value: QueueState | 'all'; text: string }[] = [
+  { value: 'to-review', text: 'Waiting for review' },
+  { value: 'sent-back', text: 'Sent back' },
+  { value: 'approved', text: 'Approved' },
+  { value: 'all', text: 'Any state' },
+];
+
 export interface QueuedReturn {
   returnId: string;
   measureRef: string;
   measureText: string;
+  themeId: string;
+  themeTitle: string;
+  agencyId: string;
   agencyName: string;
   cycleLabel: string;
   dueDate: string;
+  state: QueueState;
 }
 
-/** The returns waiting for review (submitted), across the cycles, the earliest due first. */
-export function reviewQueue(
-  cycles: { label: string; returns: ReturnView[]; words: PlanWords }[],
-): QueuedReturn[] {
-  return cycles
-    .flatMap(({ label, returns, words }) =>
-      returns
-        .filter((v) => v.status === 'submitted')
-        .map((v) => ({
-          returnId: v.returnId,
-          measureRef: v.measureRef,
-          measureText: words.measureText(v.measureRef),
-          agencyName: words.agencyName(v.agencyId),
-          cycleLabel: label,
-          dueDate: v.dueDate,
-        })),
-    )
+/** The filter a reviewer picks; an empty or unknown theme or agency means any. */
+export interface QueueFilter {
+  theme?: string;
+  agency?: string;
+  state?: QueueState | 'all';
+}
+
+type CycleReturns = { label: string; returns: ReturnView[]; words: PlanWords };
+
+export function queueState(view: ReturnView): QueueState {
+  if (view.status === 'submitted') return 'to-review';
+  if (view.status === 'approved') return 'approved';
+  if (view.status === 'draft' && view.sentBackReason) return 'sent-back';
+  return 'other';
+}
+
+function queued(cycles: CycleReturns[]): QueuedReturn[] {
+  return cycles.flatMap(({ label, returns, words }) =>
+    returns.map((v) => ({
+      returnId: v.returnId,
+      measureRef: v.measureRef,
+      measureText: words.measureText(v.measureRef),
+      themeId: v.themeId,
+      themeTitle: words.themeTitle(v.themeId),
+      agencyId: v.agencyId,
+      agencyName: words.agencyName(v.agencyId),
+      cycleLabel: label,
+      dueDate: v.dueDate,
+      state: queueState(v),
+    })),
+  );
+}
+
+/** The returns the filter picks (by default those waiting for review), across the cycles, the earliest due first. */
+export function reviewQueue(cycles: CycleReturns[], filter: QueueFilter = {}): QueuedReturn[] {
+  const state = filter.state ?? 'to-review';
+  return queued(cycles)
+    .filter((q) => state === 'all' || q.state === state)
+    .filter((q) => !filter.theme || q.themeId === filter.theme)
+    .filter((q) => !filter.agency || q.agencyId === filter.agency)
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
 }
 
-/** The reviewer's queue: every cycle of the partnership, newest first, and its submitted returns. */
+/** The themes and agencies the filter offers: those with a return in any cycle, by name. */
+export function queueChoices(cycles: CycleReturns[]) {
+  const all = queued(cycles);
+  const choices = (pairs: [string, string][]) =>
+    [...new Map(pairs)]
+      .map(([value, text]) => ({ value, text }))
+      .sort((a, b) => a.text.localeCompare(b.text));
+  return {
+    themes: choices(all.map((q) => [q.themeId, q.themeTitle])),
+    agencies: choices(all.map((q) => [q.agencyId, q.agencyName])),
+  };
+}
+
+/**
+ * What a reviewer just did, as the queue's success banner says it. Only a return that stands as the action
+ * left it gets a banner, so an edited address cannot make the page claim an approval that did not happen.
+ */
+export function doneBanner(
+  cycles: CycleReturns[],
+  done: { approved?: string; sentBack?: string },
+): string | null {
+  const id = done.approved ?? done.sentBack;
+  const found = id ? queued(cycles).find((q) => q.returnId === id) : undefined;
+  if (!found) return null;
+  if (done.approved && found.state === 'approved')
+    return `Approved ${found.measureRef} for ${found.agencyName}`;
+  if (done.sentBack && found.state === 'sent-back')
+    return `Sent ${found.measureRef} back to ${found.agencyName}`;
+  return null;
+}
+
+/** The reviewer's queue: every cycle of the partnership, newest first, and its returns as filtered. */
 @Injectable()
 export class ReviewQueue {
   constructor(
@@ -41,8 +109,8 @@ export class ReviewQueue {
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
   ) {}
 
-  async of(actor: Actor): Promise<QueuedReturn[]> {
-    const cycles = [];
+  async of(actor: Actor, filter: QueueFilter = {}, done: { approved?: string; sentBack?: string } = {}) {
+    const cycles: CycleReturns[] = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       cycles.push({
         label: state.label,
@@ -50,6 +118,6 @@ export class ReviewQueue {
         words: await this.words.of(state),
       });
     }
-    return reviewQueue(cycles);
+    return { queue: reviewQueue(cycles, filter), ...queueChoices(cycles), done: doneBanner(cycles, done) };
   }
 }

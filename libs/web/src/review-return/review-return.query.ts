@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../../../kernel/src/index.js';
 import {
-  ContentChange,
-  diffReturnContent,
+  compareReturns,
   GetCycle,
   GetReturn,
   PreviousApproved,
   renderNarrative,
+  ReturnComparison,
   ReturnContent,
   ReturnView,
 } from '../../../returns/src/index.js';
@@ -20,19 +20,41 @@ export interface ReturnUnderReview {
   agencyName: string;
   cycleLabel: string;
   previous: { label: string; content: ReturnContent; narrativeHtml: string | null } | null;
-  changes: ContentChange[] | null;
+  /** This return against last cycle's approved one, words and cells marked; null when there is none. */
+  comparedWithLastCycle: ReturnComparison | null;
+  /** A return sent back and submitted again: why it went back, and what changed since the version sent back. */
+  resubmission: Resubmission | null;
   /** Its history in words, newest first. */
   history: HistoryLine[];
 }
 
-/** A resubmission is compared with what was submitted before it was sent back; a first submission with nothing. */
-export function changesSinceLastSubmission(view: ReturnView): ContentChange[] | null {
-  const submissions = (view.history ?? []).filter((h) => h.type === 'ReturnSubmitted');
-  const before =
-    submissions.length > 1
-      ? (submissions[submissions.length - 2].data as { content: ReturnContent }).content
-      : null;
-  return before ? diffReturnContent(before, view.content) : null;
+export interface Resubmission {
+  reason: string;
+  /** The send-back in words (who, when), from the history. */
+  sentBack: HistoryLine | null;
+  changes: ReturnComparison;
+}
+
+/**
+ * A resubmission: the last send-back, its reason, and the content as submitted before it (what the reviewer
+ * read when they sent it back) compared with the content now. Null for a return never sent back, or one sent
+ * back and not yet submitted again.
+ */
+export function resubmissionOf(
+  view: ReturnView,
+): (Omit<Resubmission, 'sentBack'> & { version: number }) | null {
+  const history = view.history ?? [];
+  const sentBack = history.findLastIndex((h) => h.type === 'ReturnSentBack');
+  if (sentBack < 0) return null;
+  const submittedBefore = history.slice(0, sentBack).findLast((h) => h.type === 'ReturnSubmitted');
+  const submittedAgain = history.slice(sentBack).some((h) => h.type === 'ReturnSubmitted');
+  if (!submittedBefore || !submittedAgain) return null;
+  const entry = history[sentBack];
+  return {
+    version: entry.version,
+    reason: entry.reason ?? (entry.data as { reason: string }).reason,
+    changes: compareReturns((submittedBefore.data as { content: ReturnContent }).content, view.content),
+  };
 }
 
 /** The review page's return: with its history, last cycle's approved one beside it, and what changed. */
@@ -53,6 +75,8 @@ export class ReviewReturn {
       this.words.of(cycle),
       this.previousApproved.of(actor, cycle, view.measureRef),
     ]);
+    const history = await this.history.of(view, cycle, words);
+    const resubmission = resubmissionOf(view);
     return {
       view,
       measureText: words.measureText(view.measureRef),
@@ -64,8 +88,13 @@ export class ReviewReturn {
             narrativeHtml: previous.content.narrative ? renderNarrative(previous.content.narrative) : null,
           }
         : null,
-      changes: changesSinceLastSubmission(view),
-      history: await this.history.of(view, cycle, words),
+      comparedWithLastCycle: previous ? compareReturns(previous.content, view.content) : null,
+      resubmission: resubmission && {
+        reason: resubmission.reason,
+        changes: resubmission.changes,
+        sentBack: history.find((h) => h.version === resubmission.version) ?? null,
+      },
+      history,
     };
   }
 }

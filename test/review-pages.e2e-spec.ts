@@ -1,0 +1,205 @@
+import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+
+/**
+ * Issue 13 point 5: a reviewer's pages. A success banner after Approve and Send back; the return compared with
+ * last cycle's approved one, words and cells marked; a resubmission's changes and the earlier reason at the top;
+ * the queue filtered by theme, agency and state with a GET form.
+ */
+describe('reviewer pages: banners, marked changes, resubmissions and the filtered queue (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let lastYear: string;
+  let thisYear: string;
+  const plan = sevenoaksPlan();
+  const csp = plan.agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const hat = plan.agencies.find((a) => a.id === 'sevenoaks-hat')!;
+  const table = (rows: string[][]) => ({
+    caption: 'Actions achieved',
+    header: ['Year', 'Achieved', 'Target'],
+    rows,
+  });
+
+  async function cycle(label: string, periodStart: string, periodEnd: string, refs: string[]) {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label,
+      periodStart,
+      periodEnd,
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    expect(
+      (await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: refs })).status,
+    ).toBe(200);
+    return drafted.body.id as string;
+  }
+
+  async function submit(returnId: string, agencyId: string, content: Record<string, unknown>) {
+    const me = as.lead(agencyId);
+    expect((await call('PUT', `/returns/${returnId}/draft`, me, content)).status).toBe(200);
+    expect((await call('POST', `/returns/${returnId}/submit`, me)).status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    product = await startProduct('review_pages');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    lastYear = await cycle('Year 1 2019/20', '2019-04-01', '2020-03-31', ['S1']);
+    await submit(`${lastYear}.S1`, 'sevenoaks-csp', {
+      rag: 'amber',
+      narrative: 'Most actions in the plan were achieved this year.',
+      dot: 'improving',
+      tables: [table([['2019/20', '80%', '85%']])],
+    });
+    expect((await call('POST', `/returns/${lastYear}.S1/approve`, as.reviewer)).status).toBe(200);
+    thisYear = await cycle('Year 2 2020/21', '2020-04-01', '2021-03-31', ['S1', 'S2', 'H1']);
+    await submit(`${thisYear}.S1`, 'sevenoaks-csp', {
+      rag: 'green',
+      narrative: 'Nearly all actions in the plan were achieved this year.',
+      dot: 'improving',
+      tables: [
+        table([
+          ['2019/20', '80%', '85%'],
+          ['2020/21', '88%', '85%'],
+        ]),
+      ],
+    });
+    await submit(`${thisYear}.S2`, 'sevenoaks-csp', {
+      rag: 'green',
+      narrative: 'Crime stays low.',
+      dot: 'no-change',
+    });
+    await submit(`${thisYear}.H1`, 'sevenoaks-hat', { rag: 'amber', narrative: 'Plan drafted.', dot: 'new' });
+  }, 90_000);
+  afterAll(() => product.stop());
+
+  async function page(path: string, headers: Record<string, string> = as.reviewer) {
+    const response = await fetch(`${product.baseUrl}${path}`, {
+      headers: { ...headers, accept: 'text/html' },
+      redirect: 'manual',
+    });
+    return { status: response.status, html: await response.text(), response };
+  }
+
+  /** Posts a page's form as the browser would: with the CSRF token and cookie that page handed out. */
+  async function post(formPath: string, action: string, fields: Record<string, string>) {
+    const { html, response } = await page(formPath);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    const version = /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
+    const posted = await fetch(`${product.baseUrl}${action}`, {
+      method: 'POST',
+      headers: {
+        ...as.reviewer,
+        cookie: [as.reviewer.cookie, csrfCookie].filter(Boolean).join('; '),
+        origin: product.baseUrl,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
+      redirect: 'manual',
+    });
+    return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
+  }
+
+  /** The measure refs of the queue's cards, in order. */
+  const cards = (html: string) =>
+    [...html.matchAll(/govuk-summary-card__title">\s*([A-Z]\d+): /g)].map((m) => m[1]);
+
+  it('marks the changes from last cycle word by word and cell by cell, with hidden words', async () => {
+    const { status, html } = await page(`/review/returns/${thisYear}.S1`);
+    expect(status).toBe(200);
+    expect(html).toContain('Compared with Year 1 2019/20');
+    const compared = html.slice(html.indexOf('id="compared"'));
+    // Word by word: only "Most" went, "Nearly all" came; the rest of the sentence is kept unmarked.
+    expect(compared).toMatch(
+      /<del class="app-diff-removed"><span class="govuk-visually-hidden">removed: <\/span>Most<\/del>/,
+    );
+    expect(compared).toMatch(
+      /<ins class="app-diff-added"><span class="govuk-visually-hidden">added: <\/span>Nearly all<\/ins>/,
+    );
+    expect(compared).toContain(' actions in the plan were achieved this year.');
+    // RAG: amber taken out, green put in.
+    expect(compared).toMatch(
+      /removed: <\/span>Amber: some concern<\/del> <ins[^>]*><span[^>]*>added: <\/span>Green: on target/,
+    );
+    // Cell by cell: the new row is marked added, the kept row is not marked.
+    expect(compared).toMatch(/app-diff-row--added">[\s\S]*?added: <\/span>2020\/21/);
+    expect(compared).toMatch(/app-diff-row--same"><td class="govuk-table__cell">2019\/20<\/td>/);
+    // Last cycle's return is one click away.
+    expect(compared).toContain('The return approved in Year 1 2019/20');
+    // A first submission has no resubmission block.
+    expect(html).not.toContain('Sent back and submitted again');
+  });
+
+  it('filters the queue by theme, agency and state with a GET form', async () => {
+    const all = await page('/review');
+    expect(all.html).toContain('<form method="get" action="/review"');
+    expect(cards(all.html).sort()).toEqual(['H1', 'S1', 'S2']);
+    expect(all.html).toContain('30 April 2030');
+    expect(cards((await page('/review?agency=sevenoaks-hat')).html)).toEqual(['H1']);
+    expect(cards((await page('/review?theme=safe-communities')).html).sort()).toEqual(['S1', 'S2']);
+    const approved = await page('/review?state=approved');
+    expect(cards(approved.html)).toEqual(['S1']);
+    expect(approved.html).toContain('<option value="approved" selected>');
+    const none = await page('/review?state=sent-back&agency=sevenoaks-csp');
+    expect(cards(none.html)).toEqual([]);
+    expect(none.html).toContain('No returns match these filters.');
+    // An unknown state is the default, not an error.
+    expect(cards((await page('/review?state=nonsense')).html).sort()).toEqual(['H1', 'S1', 'S2']);
+  });
+
+  it('shows a success banner after Approve and after Send back, and an error page for no reason', async () => {
+    const approved = await post(
+      `/review/returns/${thisYear}.S1`,
+      `/review/returns/${thisYear}.S1/approve`,
+      {},
+    );
+    expect([approved.status, approved.location]).toEqual([303, `/review?approved=${thisYear}.S1`]);
+    const afterApprove = await page(approved.location!);
+    expect(afterApprove.html).toContain('govuk-notification-banner--success');
+    expect(afterApprove.html).toContain(`Approved S1 for ${csp.name}`);
+    expect(cards(afterApprove.html)).not.toContain('S1');
+
+    const empty = await post(`/review/returns/${thisYear}.H1`, `/review/returns/${thisYear}.H1/send-back`, {
+      reason: '  ',
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.html).toMatch(/<title>Error: /);
+    expect(empty.html).toContain('href="#reason"');
+
+    const sentBack = await post(
+      `/review/returns/${thisYear}.H1`,
+      `/review/returns/${thisYear}.H1/send-back`,
+      {
+        reason: 'Say which actions the plan covers',
+      },
+    );
+    expect([sentBack.status, sentBack.location]).toEqual([303, `/review?sent-back=${thisYear}.H1`]);
+    const afterSendBack = await page(sentBack.location!);
+    expect(afterSendBack.html).toContain(`Sent H1 back to ${hat.name}`);
+    expect(cards((await page('/review?state=sent-back')).html)).toEqual(['H1']);
+    // The flags only confirm what happened: a return still waiting gets no banner.
+    const claimed = await page(`/review?approved=${thisYear}.S2`);
+    expect(claimed.html).not.toContain('govuk-notification-banner--success');
+  });
+
+  it('puts the earlier reason and the changes since it was sent back at the top of a resubmission', async () => {
+    await submit(`${thisYear}.H1`, 'sevenoaks-hat', {
+      rag: 'amber',
+      narrative: 'Plan drafted, covering housing and activity.',
+      dot: 'new',
+    });
+    const { html } = await page(`/review/returns/${thisYear}.H1`);
+    const top = html.indexOf('Sent back and submitted again');
+    expect(top).toBeGreaterThan(0);
+    expect(html.indexOf('It was sent back because: Say which actions the plan covers')).toBeGreaterThan(top);
+    expect(html).toMatch(/reviewer \(reviewer\), [^<]*version \d+/);
+    const changes = html.indexOf('Changed since it was sent back');
+    const whole = html.indexOf('>This return<');
+    expect(changes).toBeGreaterThan(top);
+    expect(whole).toBeGreaterThan(changes);
+    expect(html.slice(changes, whole)).toMatch(/added: <\/span>, covering housing and activity<\/ins>/);
+  });
+});
