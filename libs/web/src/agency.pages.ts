@@ -451,12 +451,10 @@ export class AgencyPages {
     }
     // Still changeable: the step the lead was on comes back, with their typing, at the latest version.
     if (mayChange(view, cycle) && step === 'tables') {
-      return res
-        .status(409)
-        .render('pages/agency/return-tables', {
-          ...this.tablesModel(loaded, tableDrafts(typed.tables), {}),
-          notice,
-        });
+      return res.status(409).render('pages/agency/return-tables', {
+        ...this.tablesModel(loaded, tableDrafts(typed.tables), {}),
+        notice,
+      });
     }
     if (mayChange(view, cycle) && step === 'case-studies') {
       return res.status(409).render('pages/agency/return-case-studies', {
