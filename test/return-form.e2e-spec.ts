@@ -279,4 +279,35 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect(stale.html).toContain('value="Typed in this tab"');
     expect(JSON.stringify((await stored('S2')).content)).not.toContain('Typed in this tab');
   });
+
+  it('gives back typed table and case study cells, named as a lead counts them, when the session has ended', async () => {
+    const path = `/agency/returns/${cycleId}.S2/tables`;
+    const { html, response } = await page(path);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    // The session cookie is gone from the browser: only the CSRF cookie is sent.
+    const ended = await fetch(`${product.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        cookie: csrfCookie,
+        origin: product.baseUrl,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        _csrf: token,
+        'table-0-row-1-cell-2': 'A cell worth keeping',
+        'case-1-section-0-body': 'A story worth keeping',
+        narrative: 'Words worth keeping',
+        action: 'continue',
+      }).toString(),
+      redirect: 'manual',
+    });
+    const text = await ended.text();
+    expect(ended.status).toBe(401);
+    expect(text).toContain('Your session has ended');
+    expect(text).toMatch(/Table 1: row 2, cell 3\s*<\/label>[\s\S]*?A cell worth keeping/);
+    expect(text).toMatch(/Progress this period\s*<\/label>[\s\S]*?Words worth keeping/);
+    expect(text).toMatch(/Case study 2: section 1 body\s*<\/label>[\s\S]*?A story worth keeping/);
+  });
 });
