@@ -100,8 +100,11 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     );
     await atBothWidths(page, '02-copied');
     await page.getByLabel('Progress this period').fill('Our 2020/21 progress: 700 visits.');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForURL('**/check');
+    // Through the optional tables and case studies steps to check answers.
+    for (const step of ['**/tables', '**/case-studies', '**/check']) {
+      await page.getByRole('button', { name: 'Save and continue' }).click();
+      await page.waitForURL(step);
+    }
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL('**/submitted');
     await page.getByRole('link', { name: 'Read your return as you sent it' }).click();
@@ -139,11 +142,11 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
       narrative: 'From the other tab',
     });
     await page.getByLabel('Progress this period').fill('What I typed here');
-    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This return changed after you opened it');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('What I typed here');
     await atBothWidths(page, '06-stale-save');
-    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain(
       'Your draft has been saved',
     );
@@ -155,7 +158,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await p.goto(`${product.baseUrl}/agency/returns/${thisYear}.S3`);
     await p.getByLabel('Progress this period').fill('Typed as the session ran out');
     await ctx.clearCookies({ name: 'pr_session' });
-    await p.getByRole('button', { name: 'Save as draft' }).click();
+    await p.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await p.textContent('h1')).toBe('Your session has ended');
     expect(await p.getByLabel('Progress this period').inputValue()).toBe('Typed as the session ran out');
     await atBothWidths(p, '07-session-ended');
@@ -168,19 +171,19 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     const p = await ctx.newPage();
     await p.goto(`${product.baseUrl}/agency/returns/${thisYear}.S3`);
     await p.getByLabel('Progress this period').fill('First save without JavaScript');
-    await p.getByRole('button', { name: 'Save as draft' }).click();
+    await p.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await p.textContent('.govuk-notification-banner--success')).toContain('Your draft has been saved');
     await p.getByLabel('Progress this period').fill('Typed while the cycle closed');
     await page.goto(`${product.baseUrl}/agency/returns/${thisYear}.S2`);
     await page.getByLabel('Progress this period').fill('Also typed while it closed');
 
     await call('POST', `/cycles/${thisYear}/close`, as.coordinator, { force: true, reason: 'Year end' });
-    await p.getByRole('button', { name: 'Save as draft' }).click();
+    await p.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await p.textContent('#notice')).toContain('This monitoring cycle has closed');
     expect(await p.getByLabel('Progress this period').inputValue()).toBe('Typed while the cycle closed');
     await ctx.close();
 
-    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This monitoring cycle has closed');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('Also typed while it closed');
     await atBothWidths(page, '08-closed-mid-edit');

@@ -79,11 +79,16 @@ describe('agency lead in the browser (e2e)', () => {
     expect(await preview.locator('script').count()).toBe(0);
     await checkPage(page, '04-preview');
 
-    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain(
       'Your draft has been saved',
     );
-    await page.getByRole('button', { name: 'Continue' }).click();
+    // The form is in steps: tables and case studies are optional, so they are passed through here.
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL('**/tables');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL('**/case-studies');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL('**/check');
     expect(await page.textContent('.govuk-summary-list')).toContain('Green: on target');
     await checkPage(page, '05-check-answers');

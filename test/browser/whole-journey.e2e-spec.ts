@@ -93,7 +93,11 @@ describe('the whole journey in the browser (e2e)', () => {
     await lead.getByLabel('Amber: some concern').check();
     await lead.getByLabel('Progress this period').fill('Most actions are on track.');
     await lead.getByLabel('No change').check();
-    await lead.getByRole('button', { name: 'Continue' }).click();
+    // Tables and case studies are optional steps of the form: passed through to check answers.
+    for (const step of ['**/tables', '**/case-studies', '**/check']) {
+      await lead.getByRole('button', { name: 'Save and continue' }).click();
+      await lead.waitForURL(step);
+    }
     await lead.getByRole('button', { name: 'Submit return' }).click();
     await lead.waitForURL('**/submitted');
 
@@ -126,7 +130,11 @@ describe('the whole journey in the browser (e2e)', () => {
     await checkPage(lead, 'j06-sent-back');
     await lead.getByLabel('Green: on target').check();
     await lead.getByLabel('Progress this period').fill('The plan is at **98%** on target.');
-    await lead.getByRole('button', { name: 'Continue' }).click();
+    // Tables and case studies are optional steps of the form: passed through to check answers.
+    for (const step of ['**/tables', '**/case-studies', '**/check']) {
+      await lead.getByRole('button', { name: 'Save and continue' }).click();
+      await lead.waitForURL(step);
+    }
     await lead.getByRole('button', { name: 'Submit return' }).click();
     await lead.waitForURL('**/submitted');
 

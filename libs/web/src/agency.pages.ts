@@ -17,16 +17,31 @@ import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.que
 import { ReturnHistory } from './return-history/return-history.query.js';
 import { timeInWords } from './return-history/history-words.js';
 import {
+  caseStudiesFromDrafts,
+  caseStudyDrafts,
+  caseStudyDraftsFromForm,
+  CaseStudyDraft,
   caseStudyText,
-  contentFromForm,
+  editCaseStudies,
+  editTables,
   formErrors,
   formVersion,
+  ratingFromForm,
   ReturnFormBody,
+  Step,
+  tableDrafts,
+  tableDraftsFromForm,
+  TableDraft,
+  tablesFromDrafts,
   tableText,
 } from './return-form.js';
+import { FormError } from './return-form-words.js';
 
 /** The statuses in which the lead's return has been sent and is no longer theirs to change. */
 const SENT = new Set(['submitted', 'approved']);
+
+/** Where each step of the form lives, after /agency/returns/:returnId. */
+const STEP_PATHS: Record<Step, string> = { rating: '', tables: '/tables', 'case-studies': '/case-studies' };
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   requested: { text: 'Not started', classes: 'govuk-tag--blue' },
@@ -130,6 +145,7 @@ export class AgencyPages {
     res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}?copied=1`);
   }
 
+  /** Step 1: RAG rating, progress narrative, direction of travel and comments. */
   @Post('returns/:returnId')
   async save(
     @Param('returnId') returnId: string,
@@ -139,7 +155,8 @@ export class AgencyPages {
     @Res() res: Response,
   ) {
     const loaded = await this.load(returnId, actor);
-    const content = contentFromForm(body);
+    // Each step saves its own part; the rest of the draft stays as it was saved.
+    const content: ReturnContent = { ...loaded.view.content, ...ratingFromForm(body) };
     const errors = await formErrors(content);
     if (errors.length > 0 || body.action === 'preview') {
       return res.status(errors.length > 0 ? 400 : 200).render(
@@ -151,6 +168,110 @@ export class AgencyPages {
         }),
       );
     }
+    await this.saveStep(res, actor, correlationId, returnId, body, content, 'rating');
+  }
+
+  /** Step 2: tables, edited cell by cell; Add/Remove buttons are form submits, so no JavaScript is needed. */
+  @Get('returns/:returnId/tables')
+  async tables(
+    @Param('returnId') returnId: string,
+    @Query('saved') saved: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    const loaded = await this.load(returnId, actor);
+    res.render(
+      'pages/agency/return-tables',
+      this.tablesModel(loaded, tableDrafts(loaded.view.content.tables), { saved: saved === '1' }),
+    );
+  }
+
+  @Post('returns/:returnId/tables')
+  async saveTables(
+    @Param('returnId') returnId: string,
+    @Body() body: ReturnFormBody,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const loaded = await this.load(returnId, actor);
+    const drafts = tableDraftsFromForm(body);
+    const version = formVersion(body.version);
+    const edited = editTables(drafts, String(body.action ?? ''));
+    if (edited)
+      return res
+        .status(200)
+        .render('pages/agency/return-tables', this.tablesModel(loaded, edited, { version }));
+    const content: ReturnContent = { ...loaded.view.content, tables: tablesFromDrafts(drafts) };
+    const errors = await formErrors(content);
+    if (errors.length > 0) {
+      return res
+        .status(400)
+        .render('pages/agency/return-tables', this.tablesModel(loaded, drafts, { errors, version }));
+    }
+    await this.saveStep(res, actor, correlationId, returnId, body, content, 'tables');
+  }
+
+  /** Step 3: case studies, section by section. */
+  @Get('returns/:returnId/case-studies')
+  async caseStudies(
+    @Param('returnId') returnId: string,
+    @Query('saved') saved: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    const loaded = await this.load(returnId, actor);
+    res.render(
+      'pages/agency/return-case-studies',
+      this.caseStudiesModel(loaded, caseStudyDrafts(loaded.view.content.caseStudies), {
+        saved: saved === '1',
+      }),
+    );
+  }
+
+  @Post('returns/:returnId/case-studies')
+  async saveCaseStudies(
+    @Param('returnId') returnId: string,
+    @Body() body: ReturnFormBody,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const loaded = await this.load(returnId, actor);
+    const drafts = caseStudyDraftsFromForm(body);
+    const version = formVersion(body.version);
+    const edited = editCaseStudies(drafts, String(body.action ?? ''));
+    if (edited) {
+      return res
+        .status(200)
+        .render('pages/agency/return-case-studies', this.caseStudiesModel(loaded, edited, { version }));
+    }
+    const content: ReturnContent = { ...loaded.view.content, caseStudies: caseStudiesFromDrafts(drafts) };
+    const errors = await formErrors(content);
+    if (errors.length > 0) {
+      return res
+        .status(400)
+        .render(
+          'pages/agency/return-case-studies',
+          this.caseStudiesModel(loaded, drafts, { errors, version }),
+        );
+    }
+    await this.saveStep(res, actor, correlationId, returnId, body, content, 'case-studies');
+  }
+
+  /**
+   * Saves a step as a draft. "Save and continue" goes on to the next step; "Save and come back later" stays,
+   * saying it was saved, so the lead can leave and come back from their link.
+   */
+  private async saveStep(
+    res: Response,
+    actor: Actor,
+    correlationId: string,
+    returnId: string,
+    body: ReturnFormBody,
+    content: ReturnContent,
+    step: Step,
+  ) {
     try {
       await this.commands.execute(
         new SaveReturnDraftCommand(
@@ -161,10 +282,16 @@ export class AgencyPages {
       );
     } catch (error) {
       if (!refusedForNow(error)) throw error;
-      return this.notSaved(res, actor, returnId, content);
+      return this.notSaved(res, actor, returnId, content, step);
     }
     const path = `/agency/returns/${encodeURIComponent(returnId)}`;
-    res.redirect(303, body.action === 'continue' ? `${path}/check` : `${path}?saved=1`);
+    const here = `${path}${STEP_PATHS[step]}`;
+    const next = {
+      rating: `${path}/tables`,
+      tables: `${path}/case-studies`,
+      'case-studies': `${path}/check`,
+    }[step];
+    res.redirect(303, body.action === 'continue' ? next : `${here}?saved=1`);
   }
 
   @Get('returns/:returnId/check')
@@ -178,12 +305,12 @@ export class AgencyPages {
     const missing = [
       ...(view.content.rag
         ? []
-        : [{ text: 'Choose a RAG rating', href: `/agency/returns/${encodeURIComponent(returnId)}#rag` }]),
+        : [{ text: 'Select a RAG rating', href: `/agency/returns/${encodeURIComponent(returnId)}#rag` }]),
       ...(view.content.narrative
         ? []
         : [
             {
-              text: 'Write the progress narrative',
+              text: 'Enter the progress narrative',
               href: `/agency/returns/${encodeURIComponent(returnId)}#narrative`,
             },
           ]),
@@ -193,6 +320,7 @@ export class AgencyPages {
       view,
       measureText,
       missing,
+      steps: stepLinks(returnId, 'check'),
       notice,
       backLink: `/agency/returns/${encodeURIComponent(returnId)}`,
     };
@@ -287,7 +415,13 @@ export class AgencyPages {
    * nothing typed is lost. If the return can still be changed the form comes back with the typing in it, at the
    * latest version, so saving again replaces what came between; otherwise the typing is shown to copy.
    */
-  private async notSaved(res: Response, actor: Actor, returnId: string, typed: ReturnContent) {
+  private async notSaved(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    typed: ReturnContent,
+    step: Step = 'rating',
+  ) {
     const loaded = await this.load(returnId, actor);
     const { view, cycle } = loaded;
     const latest = (await this.history.of(view, cycle))[0];
@@ -314,6 +448,19 @@ export class AgencyPages {
         };
     if (!mayChange(view, cycle)) {
       notice.paragraphs.push('What you typed is below so that you can copy it. It was not saved.');
+    }
+    // Still changeable: the step the lead was on comes back, with their typing, at the latest version.
+    if (mayChange(view, cycle) && step === 'tables') {
+      return res.status(409).render('pages/agency/return-tables', {
+        ...this.tablesModel(loaded, tableDrafts(typed.tables), {}),
+        notice,
+      });
+    }
+    if (mayChange(view, cycle) && step === 'case-studies') {
+      return res.status(409).render('pages/agency/return-case-studies', {
+        ...this.caseStudiesModel(loaded, caseStudyDrafts(typed.caseStudies), {}),
+        notice,
+      });
     }
     res.status(409).render(
       'pages/agency/return-form',
@@ -377,10 +524,10 @@ export class AgencyPages {
   }
 
   private formModel(
-    loaded: { view: ReturnView; measureText: string; cycle: LiveCycle },
+    loaded: Loaded,
     content: ReturnContent,
     extra: {
-      errors?: { field: string; message: string }[];
+      errors?: FormError[];
       preview?: boolean;
       saved?: boolean;
       copied?: boolean;
@@ -391,41 +538,81 @@ export class AgencyPages {
       version?: number;
     },
   ) {
-    const { view, measureText, cycle } = loaded;
-    const editable = mayChange(view, cycle);
     return {
-      formVersion: extra.version ?? view.version,
+      ...this.stepModel(loaded, 'rating', 'Rating and progress', extra),
       copied: extra.copied ?? false,
       lastYearLabel: extra.lastYearLabel ?? null,
       notice: extra.notice ?? null,
       unsaved: extra.unsaved ?? null,
-      sentBefore: sentVersions(view).length > 0,
-      title: `${view.measureRef}: your return`,
+      sentBefore: sentVersions(loaded.view).length > 0,
+      content,
+      previewHtml: extra.preview && content.narrative ? renderNarrative(content.narrative) : null,
+    };
+  }
+
+  private tablesModel(
+    loaded: Loaded,
+    tables: TableDraft[],
+    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+  ) {
+    return {
+      ...this.stepModel(loaded, 'tables', 'Tables', extra),
+      tables,
+      // As the tables will print: what saving now would keep.
+      preview: tablesFromDrafts(tables),
+    };
+  }
+
+  private caseStudiesModel(
+    loaded: Loaded,
+    caseStudies: CaseStudyDraft[],
+    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+  ) {
+    return {
+      ...this.stepModel(loaded, 'case-studies', 'Case studies', extra),
+      caseStudies,
+      preview: caseStudiesFromDrafts(caseStudies),
+    };
+  }
+
+  /** What every step of the form shows: the errors (in the title too), the steps, where to go back to. */
+  private stepModel(
+    loaded: Loaded,
+    step: Step,
+    stepName: string,
+    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+  ) {
+    const { view, measureText, cycle } = loaded;
+    const errors = extra.errors ?? [];
+    return {
+      title: `${errors.length > 0 ? 'Error: ' : ''}${stepName} - ${view.measureRef}: your return`,
+      formVersion: extra.version ?? view.version,
       view,
       measureText,
-      content,
-      editable,
-      tables: [
-        ...(content.tables ?? []).map((t) => ({ caption: t.caption, text: tableText(t) })),
-        { caption: '', text: '' },
-      ],
-      caseStudies: [
-        ...(content.caseStudies ?? []).map((c) => ({
-          title: c.title,
-          agency: c.agency,
-          text: caseStudyText(c),
-        })),
-        { title: '', agency: '', text: '' },
-      ],
-      previewHtml: extra.preview && content.narrative ? renderNarrative(content.narrative) : null,
-      errors: (extra.errors ?? []).map((e) => ({
-        text: `${e.field}: ${e.message}`,
-        href: `#${e.field.split('.')[0]}`,
-      })),
+      editable: mayChange(view, cycle),
+      steps: stepLinks(view.returnId, step),
+      stepName,
+      action: `/agency/returns/${encodeURIComponent(view.returnId)}${STEP_PATHS[step]}`,
+      errors: errors.map((e) => ({ text: e.text, href: `#${e.id}` })),
+      // Each field's own message, shown above it (the first message, if a field broke two rules).
+      errorsById: Object.fromEntries([...errors].reverse().map((e) => [e.id, e.text])),
       saved: extra.saved ?? false,
       backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
     };
   }
+}
+
+type Loaded = { view: ReturnView; measureText: string; cycle: LiveCycle };
+
+/** The steps of the form and check answers, for the list at the top of each page. */
+function stepLinks(returnId: string, current: Step | 'check') {
+  const path = `/agency/returns/${encodeURIComponent(returnId)}`;
+  return [
+    { text: 'Rating and progress', href: path, current: current === 'rating' },
+    { text: 'Tables', href: `${path}/tables`, current: current === 'tables' },
+    { text: 'Case studies', href: `${path}/case-studies`, current: current === 'case-studies' },
+    { text: 'Check your answers', href: `${path}/check`, current: current === 'check' },
+  ];
 }
 
 interface Notice {
