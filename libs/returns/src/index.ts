@@ -19,6 +19,7 @@ export * from './cycle/visible-cycle.js';
 export * from './diff-return/diff-return.query.js';
 export * from './diff-return/return-diff.js';
 export * from './draft-cycle/draft-cycle.command.js';
+export * from './edit-plan/edit-plan.command.js';
 export * from './extend-agency-deadline/extend-agency-deadline.command.js';
 export * from './extend-deadline/extend-deadline.command.js';
 export * from './get-appendices/get-appendices.query.js';

@@ -10,6 +10,7 @@ import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
+import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
@@ -37,6 +38,7 @@ import { SignInPage } from './sign-in.page.js';
     AppendicesPages,
     ReturnPages,
     PlanPages,
+    PlanPartsPages,
   ],
   providers: [
     CyclePlanWords,
