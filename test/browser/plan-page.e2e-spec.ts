@@ -78,7 +78,8 @@ describe('the plan page, in the browser (e2e)', () => {
     await atBothWidths(page, 'plan-05-add-theme');
     await page.goto(`${product.baseUrl}/coordinate/plan/agency/kent-police/remove`);
     await atBothWidths(page, 'plan-06-remove-agency');
-  });
+    // Six pages, each checked by axe twice on a shared machine.
+  }, 240_000);
 
   it('adds a contact without JavaScript', async () => {
     const page = await signedIn(false);
