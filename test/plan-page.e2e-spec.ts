@@ -352,10 +352,18 @@ describe('the plan page (e2e)', () => {
       { actorId: 'test', actorRole: 'coordinator', correlationId: 'asked' },
     );
     expect(await page('/coordinate/plan')).not.toContain('href="/coordinate/plan/measure/S5/remove"');
-    const html = await page('/coordinate/plan/measure/S5/remove');
+    // The remove page says why up front, and asks nothing.
+    const why = await page('/coordinate/plan/measure/S5/remove');
+    expect(why).toContain('You cannot remove key success measure S5');
+    expect(why).toContain('S5 stays in the plan: it has been asked for in a cycle');
+    expect(why).not.toContain('Yes, remove it');
+    // A save sent anyway is refused with the same words.
+    const html = await page('/coordinate/plan/measure/S5/change');
     const res = await post('/coordinate/plan/measure/S5/remove', { version: versionIn(html) });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain('S5 stays in the plan: it has been asked for in a cycle');
+    // A measure no cycle asked for is asked about.
+    expect(await page('/coordinate/plan/measure/S4/remove')).toContain('Yes, remove it');
   });
 
   it('answers 404 for a part the plan does not have', async () => {

@@ -63,6 +63,14 @@ export class EditPlan {
     return { file: recordedPlanFile(partnership.state, plan.state), version, context };
   }
 
+  /** The problems an edit would meet now, recording nothing: a remove page says up front why it cannot be. */
+  async check(edit: PlanEdit, partnershipId: string): Promise<PlanEditProblem[]> {
+    const loaded = await this.load(partnershipId);
+    if (!loaded) return [];
+    const decided = decideEditPlan(edit, loaded.partnership.state, loaded.plan.state, loaded.context);
+    return decided.ok ? [] : decided.problems;
+  }
+
   async edit(edit: PlanEdit, expectedVersion: string, envelope: CommandEnvelope): Promise<PlanEditResult> {
     const loaded = await this.load(envelope.actor.partnershipId);
     if (loaded && loaded.version !== expectedVersion) return { outcome: 'stale' };

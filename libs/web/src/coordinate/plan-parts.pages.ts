@@ -97,7 +97,10 @@ export class PlanPartsPages {
     const p = partOf(part);
     // Named here so that an unknown part is a 404 before a question is asked about it.
     formOf(plan.file, p, key);
-    this.render(res, 200, actor, plan, { part: p, action: 'remove', key, form: {} });
+    const edit: PlanEdit = { part: p, action: 'remove', key, form: {} };
+    // What still needs it is said before the question, which is then not asked.
+    const blockers = await this.plans.check(edit, actor.partnershipId);
+    this.render(res, 200, actor, plan, edit, [], blockers);
   }
 
   @Post(':part/:key/remove')
@@ -161,6 +164,7 @@ export class PlanPartsPages {
     plan: EditablePlan,
     edit: PlanEdit,
     problems: PlanEditProblem[] = [],
+    blockers: PlanEditProblem[] = [],
   ) {
     const words = PART_WORDS[edit.part];
     const heading =
@@ -168,7 +172,9 @@ export class PlanPartsPages {
         ? words.add
         : edit.action === 'change'
           ? `Change ${words.name} ${labelOf(plan.file, edit.part, edit.key!)}`
-          : `Remove ${words.name} ${labelOf(plan.file, edit.part, edit.key!)}?`;
+          : blockers.length
+            ? `You cannot remove ${words.name} ${labelOf(plan.file, edit.part, edit.key!)}`
+            : `Remove ${words.name} ${labelOf(plan.file, edit.part, edit.key!)}?`;
     const errors = Object.fromEntries(
       problems.filter((p) => p.field).map((p) => [p.field, { text: p.message }]),
     );
@@ -186,6 +192,7 @@ export class PlanPartsPages {
     res.status(status).render('pages/coordinate/plan-part', {
       title: `${problems.length ? 'Error: ' : ''}${heading}`,
       heading,
+      blockers: blockers.map((b) => b.message),
       part: edit.part,
       action: edit.action,
       postTo: `/coordinate/plan/${edit.part}/${edit.action === 'add' ? 'new' : `${encodeURIComponent(edit.key!)}/${edit.action}`}`,
