@@ -59,6 +59,8 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
+  'POST /coordinate/plan/upload':
+    "loads a file into the caller's own partnership's plan; a file for another partnership is refused, as pasted",
   'GET /coordinate/plan/download': "the caller's own partnership's plan: the path names no partnership",
   'GET /coordinate/plan/{part}/new': "a form for the caller's own plan: the path names no partnership",
   'POST /coordinate/plan/{part}/new':

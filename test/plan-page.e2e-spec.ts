@@ -116,6 +116,47 @@ describe('the plan page (e2e)', () => {
     ).toBe(403);
   });
 
+  it('imports an uploaded plan file as the pasted one, checking it first', async () => {
+    const upload = async (fields: Record<string, string>, file?: { text: string; name: string }) => {
+      await page('/coordinate/plan');
+      const form = new FormData();
+      form.append('_csrf', csrf.token);
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      if (file) form.append('file', new Blob([file.text], { type: 'application/yaml' }), file.name);
+      const res = await fetch(`${product.baseUrl}/coordinate/plan/upload`, {
+        method: 'POST',
+        headers: { ...as.coordinator, origin: product.baseUrl, cookie: csrf.cookie },
+        body: form,
+      });
+      return { status: res.status, html: await res.text() };
+    };
+    const yaml = await (
+      await fetch(`${product.baseUrl}/coordinate/plan/download`, { headers: as.coordinator })
+    ).text();
+    const before = await lengths();
+    const checked = await upload({ action: 'preview' }, { text: yaml, name: 'plan.yaml' });
+    expect(checked.status).toBe(200);
+    expect(checked.html).toContain('The file is valid. It would record: No changes');
+    const edited = yaml.replace('text: Enforcement action taken', 'text: Firm enforcement action taken');
+    expect(edited).not.toBe(yaml);
+    const imported = await upload({ action: 'import' }, { text: edited, name: 'plan.yaml' });
+    expect(imported.html).toContain('Plan imported: 1 MeasureChanged');
+    const [plan] = await lengths();
+    expect(plan).toBe(before[0] + 1);
+    const none = await upload({ action: 'import' });
+    expect(none.status).toBe(400);
+    expect(none.html).toContain('<a href="#file">Select a plan file</a>');
+    const big = await upload({ action: 'import' }, { text: `# ${'x'.repeat(1_000_001)}`, name: 'big.yaml' });
+    expect(big.html).toContain('The file must be smaller than 1 MB');
+    const broken = await upload(
+      { action: 'import' },
+      { text: yaml.replace('leadAgency: sevenoaks-dc', 'leadAgency: nobody'), name: 'plan.yaml' },
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.html).toContain('names agency &quot;nobody&quot;');
+    expect((await lengths())[0]).toBe(plan);
+  });
+
   it('records each form’s edit as the plan events an import records', async () => {
     expect(
       (

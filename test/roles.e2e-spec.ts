@@ -143,6 +143,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/plan': 'coordinators',
   'POST /coordinate/plan': 'coordinators',
   'GET /coordinate/plan/download': 'coordinators',
+  'POST /coordinate/plan/upload': 'coordinators',
   'GET /coordinate/plan/:part/new': 'coordinators',
   'POST /coordinate/plan/:part/new': 'coordinators',
   'GET /coordinate/plan/:part/:key/change': 'coordinators',

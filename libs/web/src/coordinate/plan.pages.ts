@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { contactKey, ImportPlanFile, planFileYaml } from '../../../plan/src/index.js';
 import { EditPlan } from '../../../returns/src/index.js';
+import { PlanUploadRequest } from '../plan-file-upload.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form } from './coordinator.js';
 
@@ -52,27 +53,59 @@ export class PlanPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const preview = form.action === 'preview';
-    const done = await this.planFile.import(form.yaml ?? '', { actor, correlationId }, preview);
+    await this.importYaml(res, actor, correlationId, form.yaml ?? '', form.action === 'preview', '#yaml');
+  }
+
+  /** The same import from a file chosen on the page (multipart: see planFileUpload, before the CSRF check). */
+  @Post('plan/upload')
+  async uploadPlanFile(
+    @Req() req: PlanUploadRequest,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const problem = req.planFileProblem ?? (req.file ? undefined : 'Select a plan file');
+    if (problem) {
+      return res
+        .status(400)
+        .render(
+          'pages/coordinate/plan',
+          await this.model(actor, { problems: [{ text: problem, href: '#file' }] }),
+        );
+    }
+    const preview = (req.body as Form | undefined)?.action === 'preview';
+    await this.importYaml(res, actor, correlationId, req.file!.buffer.toString('utf8'), preview, '#file');
+  }
+
+  /** Checks, then imports (or on a preview only reports), a plan file pasted or uploaded. */
+  private async importYaml(
+    res: Response,
+    actor: Actor,
+    correlationId: string,
+    yaml: string,
+    preview: boolean,
+    href: string,
+  ) {
+    const done = await this.planFile.import(yaml, { actor, correlationId }, preview);
     if (done.outcome !== 'imported') {
       const problems: Problem[] =
         done.outcome === 'invalid'
-          ? done.problems.map((p) => ({
-              text: `Line ${p.line ?? '?'}: ${p.path} ${p.message}`,
-              href: '#yaml',
-            }))
-          : [{ text: `This file is for partnership "${done.partnershipId}", not yours`, href: '#yaml' }];
+          ? done.problems.map((p) => ({ text: `Line ${p.line ?? '?'}: ${p.path} ${p.message}`, href }))
+          : [{ text: `This file is for partnership "${done.partnershipId}", not yours`, href }];
       return res
         .status(400)
-        .render('pages/coordinate/plan', await this.model(actor, { yaml: form.yaml, problems }));
+        .render(
+          'pages/coordinate/plan',
+          await this.model(actor, { yaml: href === '#yaml' ? yaml : undefined, problems }),
+        );
     }
     const { result } = done;
     const summary =
       result.eventCount === 0 ? 'No changes' : result.changes.map((c) => `${c.count} ${c.type}`).join(', ');
-    res.render(
+    res.status(200).render(
       'pages/coordinate/plan',
       await this.model(actor, {
-        yaml: preview ? form.yaml : undefined,
+        yaml: preview && href === '#yaml' ? yaml : undefined,
         done: preview ? `The file is valid. It would record: ${summary}` : `Plan imported: ${summary}`,
       }),
     );
