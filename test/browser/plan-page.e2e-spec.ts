@@ -96,6 +96,21 @@ describe('the plan page, in the browser (e2e)', () => {
       type: 'AgencyContactAdded',
       data: { agencyId: 'kent-police', email: 'pat.constable@example.org', role: 'senior' },
     });
+
+    // And checks a plan file chosen from disk, still without JavaScript.
+    const yaml = await (
+      await fetch(`${product.baseUrl}/coordinate/plan/download`, { headers: as.coordinator })
+    ).text();
+    await page.getByText('Load or update the plan from a file').click();
+    await page.setInputFiles('#file', {
+      name: 'plan.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(yaml),
+    });
+    await page.getByRole('button', { name: 'Check the uploaded file' }).click();
+    expect(await page.textContent('.govuk-notification-banner')).toContain(
+      'The file is valid. It would record: No changes',
+    );
   });
 
   it('the HTML report is readable at 320 px and links back to the dashboard', async () => {
