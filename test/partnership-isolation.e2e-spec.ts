@@ -59,6 +59,18 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
+  'POST /coordinate/plan/upload':
+    "loads a file into the caller's own partnership's plan; a file for another partnership is refused, as pasted",
+  'GET /coordinate/plan/download': "the caller's own partnership's plan: the path names no partnership",
+  'GET /coordinate/plan/{part}/new': "a form for the caller's own plan: the path names no partnership",
+  'POST /coordinate/plan/{part}/new':
+    "adds to the caller's own partnership's plan: it takes no partnership id",
+  'GET /coordinate/plan/{part}/{key}/change':
+    "a part of the caller's own plan (plans of two partnerships may share refs): names no partnership",
+  'POST /coordinate/plan/{part}/{key}/change': "edits the caller's own partnership's plan only",
+  'GET /coordinate/plan/{part}/{key}/remove':
+    "a part of the caller's own plan (plans of two partnerships may share refs): names no partnership",
+  'POST /coordinate/plan/{part}/{key}/remove': "edits the caller's own partnership's plan only",
   'GET /api/docs-json': 'the OpenAPI document',
   'GET /api/docs-yaml': 'the OpenAPI document',
   'GET /api/docs': 'Swagger UI',

@@ -86,6 +86,22 @@ describe('report formats and who sees them (e2e)', () => {
     }
   });
 
+  it('links the HTML report back to the service: the dashboard, the task list, the queue or the start page', async () => {
+    for (const [headers, href] of [
+      [as.coordinator, `/coordinate/cycles/${cycleId}`],
+      [as.lead('sevenoaks-dc'), `/agency/cycles/${cycleId}`],
+      [as.reviewer, '/review'],
+      [as.viewer, '/'],
+    ] as const) {
+      const res = await get(`/cycles/${cycleId}/report?format=html`, headers);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toMatch(
+        new RegExp(`<body>\\n<p class="back-link"><a href="${href}">Back to [^<]+</a></p>\\n<header>`),
+      );
+    }
+  });
+
   it('answers CSV and XLSX as attachments', async () => {
     const csv = await get(`/cycles/${cycleId}/report`, { ...as.coordinator, accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');

@@ -145,6 +145,14 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',
   'POST /coordinate/plan': 'coordinators',
+  'GET /coordinate/plan/download': 'coordinators',
+  'POST /coordinate/plan/upload': 'coordinators',
+  'GET /coordinate/plan/:part/new': 'coordinators',
+  'POST /coordinate/plan/:part/new': 'coordinators',
+  'GET /coordinate/plan/:part/:key/change': 'coordinators',
+  'POST /coordinate/plan/:part/:key/change': 'coordinators',
+  'GET /coordinate/plan/:part/:key/remove': 'coordinators',
+  'POST /coordinate/plan/:part/:key/remove': 'coordinators',
 
   // The reviewer's pages.
   'GET /review': 'reviewers and coordinators',

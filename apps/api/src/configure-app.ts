@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
-import { configureWeb, csrf } from '../../../libs/web/src/index.js';
+import { configureWeb, csrf, PLAN_UPLOAD_PATH, planFileUpload } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
@@ -34,6 +34,8 @@ export function configureApi(app: INestApplication): INestApplication {
     res.locals.csrfToken = pageToken(req, res);
     next();
   });
+  // The plan page's file upload is the one multipart form: read before the CSRF check needs its _csrf field.
+  app.use(PLAN_UPLOAD_PATH, planFileUpload());
   // No write from another origin: see csrf.ts.
   app.use(protect);
   // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.

@@ -9,3 +9,6 @@ export * from './import-plan/import-plan.js';
 export * from './import-plan/import-plan-file.js';
 export * from './plan.repository.js';
 export * from './plan.module.js';
+export * from './edit-plan/recorded-plan-file.js';
+export * from './edit-plan/plan-edit.js';
+export * from './edit-plan/edit-plan.decide.js';

@@ -22,6 +22,7 @@ export * from './diff-return/return-comparison.js';
 export * from './diff-return/table-diff.js';
 export * from './diff-return/word-diff.js';
 export * from './draft-cycle/draft-cycle.command.js';
+export * from './edit-plan/edit-plan.command.js';
 export * from './extend-agency-deadline/extend-agency-deadline.command.js';
 export * from './extend-deadline/extend-deadline.command.js';
 export * from './get-appendices/get-appendices.query.js';

@@ -28,6 +28,7 @@ import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
 import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
 import { GetPlan } from './get-plan/get-plan.query.js';
+import { EditPlan } from './edit-plan/edit-plan.command.js';
 import { GetReturnHttp } from './get-return/get-return.http.js';
 import { GetReturn } from './get-return/get-return.query.js';
 import { PreviousApproved } from './get-return/previous-approved.query.js';
@@ -112,8 +113,10 @@ const READ_SIDE = [
     SetReportHeadingsHandler,
     AppendicesRepository,
     ChangeAppendicesHandler,
+    EditPlan,
   ],
   exports: [
+    EditPlan,
     AppendicesRepository,
     CycleRepository,
     ReturnRepository,

@@ -4,3 +4,4 @@ export * from './configure-web.js';
 export * from './csrf.js';
 export * from './review.pages.js';
 export * from './web.module.js';
+export * from './plan-file-upload.js';

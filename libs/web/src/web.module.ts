@@ -17,6 +17,7 @@ import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
+import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
@@ -50,6 +51,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     AppendicesPages,
     ReturnPages,
     PlanPages,
+    PlanPartsPages,
     // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
     CycleLinksPages,
     StaffPages,

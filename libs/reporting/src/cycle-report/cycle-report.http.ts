@@ -26,7 +26,13 @@ import {
 import { renderReportCsv } from '../report-formats/report-csv.js';
 import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { reportHeadings } from '../report-formats/report-contents.js';
-import { renderReportHtml, reportHtmlPolicy, ReportProvenance } from '../report-formats/report-html.js';
+import {
+  renderReportHtml,
+  reportHtmlPolicy,
+  ReportLayout,
+  ReportProvenance,
+} from '../report-formats/report-html.js';
+import { reportBackLink } from './report-back-link.js';
 import { writeReportXlsx } from '../report-formats/report-xlsx.js';
 import { AnyCycleReport } from './published-cycle-report.js';
 import { GetCycleReport, reportVisibleTo } from './cycle-report.query.js';
@@ -88,6 +94,7 @@ export class CycleReportHttp {
     }
     const part = query.part ?? 'measures';
     const names = { partnershipId: cycle.partnershipId, cycleId, part };
+    const back = reportBackLink(actor, cycleId);
     response.vary('Accept');
 
     if (query.published) {
@@ -113,7 +120,7 @@ export class CycleReportHttp {
           contentHash: publication.contentHash,
         },
       };
-      await this.send(response, format, report, disposition, provenance, part, orientation);
+      await this.send(response, format, report, disposition, provenance, part, orientation, back);
       return;
     }
 
@@ -126,6 +133,7 @@ export class CycleReportHttp {
       {},
       part,
       orientation,
+      back,
     );
   }
 
@@ -137,6 +145,7 @@ export class CycleReportHttp {
     provenance: ReportProvenance,
     part: CsvPart,
     orientation: ReportOrientation,
+    back: ReportLayout['back'],
   ): Promise<void> {
     if (format === 'docx' && docxMeasureCount(report) > DOCX_MAX_MEASURES) {
       throw new UnprocessableEntityException({
@@ -164,7 +173,7 @@ export class CycleReportHttp {
         body = JSON.stringify(report);
         break;
       case 'html':
-        body = renderReportHtml(report, provenance, { orientation });
+        body = renderReportHtml(report, provenance, { orientation, back });
         response.setHeader('Content-Security-Policy', reportHtmlPolicy({ orientation }));
         break;
       case 'csv':

@@ -94,6 +94,25 @@ describe('the report as HTML, laid out for print', () => {
     }
   });
 
+  it('given a way back to the service, then it is a plain link at the top, hidden in print, and the policy still allows the sheet', () => {
+    const back = { href: '/coordinate/cycles/c-2026', text: 'Back to the cycle’s dashboard' };
+    const html = renderReportHtml(report, {}, { back });
+    const link = html.indexOf(
+      '<p class="back-link"><a href="/coordinate/cycles/c-2026">Back to the cycle’s dashboard</a></p>',
+    );
+    expect(link).toBeGreaterThan(html.indexOf('<body>'));
+    expect(link).toBeLessThan(html.indexOf('<h1>'));
+    const sheet = /<style>([^]*?)<\/style>/.exec(html)![1];
+    expect(sheet).toMatch(/@media print \{[^]*\.back-link \{ display: none; \}/);
+    const hash = createHash('sha256').update(sheet, 'utf8').digest('base64');
+    expect(reportHtmlPolicy({})).toContain(`'sha256-${hash}'`);
+    // Printing to PDF passes no way back: there is none on paper.
+    expect(renderReportHtml(report, {}, { pages: new Map() })).not.toContain('back-link"><a');
+    expect(renderReportHtml(report, {}, { back: { href: '/"><x', text: '<b>' } })).toContain(
+      '<a href="/&quot;&gt;&lt;x">&lt;b&gt;</a>',
+    );
+  });
+
   it('lies on A4 landscape unless portrait is asked for', () => {
     expect(screen).toContain('@page { size: A4 landscape;');
     expect(renderReportHtml(report, {}, { orientation: 'portrait' })).toContain('@page { size: A4 portrait;');

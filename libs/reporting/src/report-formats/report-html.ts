@@ -22,6 +22,11 @@ export interface ReportLayout {
   orientation?: ReportOrientation;
   /** The page of each section for the contents, known after a first print (empty on that print). */
   pages?: ContentsPages;
+  /**
+   * Where a reader opening the report in a browser goes back to in the service (issue 13 point 10): a plain
+   * link at the top that is not printed. Absent when printing to PDF.
+   */
+  back?: { href: string; text: string };
 }
 
 const STYLE = `
@@ -37,6 +42,8 @@ p { margin: 0 0 6px; }
 ul, ol { margin: 0 0 6px; padding-left: 18px; }
 /* A content hash is one long word: on a narrow screen it breaks rather than widen the page. */
 code, .colophon { overflow-wrap: anywhere; }
+.back-link { margin: 0 0 12px; }
+.back-link a { color: #1d70b8; }
 .provenance { border-left: 6px solid #1d70b8; padding: 6px 10px; background: #f3f2f1; margin: 8px 0; }
 .headline-text { font-size: 14pt; font-weight: bold; margin: 12px 0 6px; }
 .rag-counts { list-style: none; padding: 0; display: flex; gap: 8px; flex-wrap: wrap; }
@@ -100,6 +107,8 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
   .table-scroll { overflow: visible; }
   table.return-table tr { break-inside: avoid; }
   nav.contents { break-after: page; }
+  /* The way back to the service is for the screen only: paper has nowhere to go back to. */
+  .back-link { display: none; }
   h2, h3, h4, caption { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -132,6 +141,7 @@ export function renderReportHtml(
 <style>${reportStyle(layout)}</style>
 </head>
 <body>
+${layout.back ? `<p class="back-link"><a href="${e(layout.back.href)}">${e(layout.back.text)}</a></p>` : ''}
 <header>
 <h1>${e(report.title)}</h1>
 <p class="partnership">${e(report.partnership)}</p>

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
-import { ImportPlanFile } from '../../../plan/src/index.js';
-import { GetPlan, ListAgencies } from '../../../returns/src/index.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { contactKey, ImportPlanFile, planFileYaml } from '../../../plan/src/index.js';
+import { EditPlan } from '../../../returns/src/index.js';
+import { PlanUploadRequest } from '../plan-file-upload.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form } from './coordinator.js';
 
@@ -17,14 +18,32 @@ type Problem = { text: string; href: string };
 @Roles(['coordinator'], 'These pages are for coordinators')
 export class PlanPages {
   constructor(
-    @Inject(GetPlan) private readonly plans: GetPlan,
-    @Inject(ListAgencies) private readonly agencies: ListAgencies,
+    @Inject(EditPlan) private readonly plans: EditPlan,
     @Inject(ImportPlanFile) private readonly planFile: ImportPlanFile,
   ) {}
 
   @Get('plan')
-  async plan(@CurrentActor() actor: Actor, @Res() res: Response) {
-    res.render('pages/coordinate/plan', await this.model(actor, {}));
+  async plan(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+    res.render('pages/coordinate/plan', await this.model(actor, { done: shortText(done) }));
+  }
+
+  /**
+   * The plan as a file to edit and load again: downloading it and importing it unchanged records nothing, so
+   * it is a safe start for a bulk change (a new plan period, many measures reworded).
+   */
+  @Get('plan/download')
+  async download(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const plan = await this.plans.current(actor.partnershipId);
+    if (!plan)
+      throw new DomainError('plan-not-found', 'There is no plan yet: load one from a file', 'not-found');
+    res
+      .status(200)
+      .type('application/yaml; charset=utf-8')
+      .setHeader(
+        'Content-Disposition',
+        `attachment; filename="${plan.file.partnership.id}-${plan.file.plan.id}.yaml"`,
+      )
+      .send(planFileYaml(plan.file));
   }
 
   @Post('plan')
@@ -34,51 +53,111 @@ export class PlanPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const preview = form.action === 'preview';
-    const done = await this.planFile.import(form.yaml ?? '', { actor, correlationId }, preview);
+    await this.importYaml(res, actor, correlationId, form.yaml ?? '', form.action === 'preview', '#yaml');
+  }
+
+  /** The same import from a file chosen on the page (multipart: see planFileUpload, before the CSRF check). */
+  @Post('plan/upload')
+  async uploadPlanFile(
+    @Req() req: PlanUploadRequest,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const problem = req.planFileProblem ?? (req.file ? undefined : 'Select a plan file');
+    if (problem) {
+      return res
+        .status(400)
+        .render(
+          'pages/coordinate/plan',
+          await this.model(actor, { problems: [{ text: problem, href: '#file' }] }),
+        );
+    }
+    const preview = (req.body as Form | undefined)?.action === 'preview';
+    await this.importYaml(res, actor, correlationId, req.file!.buffer.toString('utf8'), preview, '#file');
+  }
+
+  /** Checks, then imports (or on a preview only reports), a plan file pasted or uploaded. */
+  private async importYaml(
+    res: Response,
+    actor: Actor,
+    correlationId: string,
+    yaml: string,
+    preview: boolean,
+    href: string,
+  ) {
+    const done = await this.planFile.import(yaml, { actor, correlationId }, preview);
     if (done.outcome !== 'imported') {
       const problems: Problem[] =
         done.outcome === 'invalid'
-          ? done.problems.map((p) => ({
-              text: `Line ${p.line ?? '?'}: ${p.path} ${p.message}`,
-              href: '#yaml',
-            }))
-          : [{ text: `This file is for partnership "${done.partnershipId}", not yours`, href: '#yaml' }];
+          ? done.problems.map((p) => ({ text: `Line ${p.line ?? '?'}: ${p.path} ${p.message}`, href }))
+          : [{ text: `This file is for partnership "${done.partnershipId}", not yours`, href }];
       return res
         .status(400)
-        .render('pages/coordinate/plan', await this.model(actor, { yaml: form.yaml, problems }));
+        .render(
+          'pages/coordinate/plan',
+          await this.model(actor, { yaml: href === '#yaml' ? yaml : undefined, problems }),
+        );
     }
     const { result } = done;
     const summary =
       result.eventCount === 0 ? 'No changes' : result.changes.map((c) => `${c.count} ${c.type}`).join(', ');
-    res.render(
+    res.status(200).render(
       'pages/coordinate/plan',
       await this.model(actor, {
-        yaml: preview ? form.yaml : undefined,
+        yaml: preview && href === '#yaml' ? yaml : undefined,
         done: preview ? `The file is valid. It would record: ${summary}` : `Plan imported: ${summary}`,
       }),
     );
   }
 
-  /** The page's words from the plan and agencies queries (retired agencies are left out of the list). */
+  /** The whole plan as recorded: themes with their priorities and measures, agencies with their contacts. */
   private async model(actor: Actor, extra: { yaml?: string; problems?: Problem[]; done?: string }) {
-    const [plan, partnership] = await Promise.all([
-      this.plans.load(actor.partnershipId),
-      this.agencies.load(actor.partnershipId),
-    ]);
-    const agencies = (partnership?.agencies ?? [])
-      .filter((a) => !a.retired)
-      .map((a) => ({ id: a.agencyId, name: a.name, contacts: a.contacts }));
+    const plan = await this.plans.current(actor.partnershipId);
+    const file = plan?.file;
+    const agencyNames = Object.fromEntries((file?.agencies ?? []).map((a) => [a.id, a.name]));
     return {
-      title: plan?.title ?? 'Plan',
-      themes: (plan?.themes ?? []).map((t) => ({
+      title: file?.plan.title ?? 'Plan',
+      plan: file?.plan,
+      partnership: file?.partnership,
+      themes: (file?.themes ?? []).map((t) => ({
         ...t,
-        leadAgencyIds: t.leadAgencies.map((a) => a.agencyId),
+        actions: actions('theme', t.id, t.title),
+        leadAgencyNames: t.leadAgencies.map((id) => agencyNames[id] ?? id),
+        priorities: t.priorities.map((p) => ({
+          ...p,
+          actions: actions('priority', p.ref, `priority ${p.ref}`),
+        })),
+        measures: t.measures.map((m) => {
+          const asked = plan?.context.askedFor.has(m.ref) ?? false;
+          // A measure some cycle has asked for stays in the plan (its returns name it): no Remove to offer.
+          return { ...m, asked, actions: actions('measure', m.ref, `measure ${m.ref}`, !asked) };
+        }),
       })),
-      agencies,
-      agencyNames: Object.fromEntries(agencies.map((a) => [a.id, a.name])),
+      agencies: (file?.agencies ?? []).map((a) => ({
+        ...a,
+        actions: actions('agency', a.id, a.name),
+        contacts: a.contacts.map((c) => ({
+          ...c,
+          actions: actions('contact', contactKey(a.id, c.email), c.name),
+        })),
+      })),
+      agencyNames,
       navigation: staffNavigation(actor, '/coordinate/plan'),
       ...extra,
     };
   }
 }
+
+/** The Change (and Remove) links of a part of the plan, each naming the part for screen readers. */
+function actions(part: string, key: string, name: string, removable = true) {
+  const at = `/coordinate/plan/${part}/${encodeURIComponent(key)}`;
+  return [
+    { href: `${at}/change`, text: 'Change', visuallyHiddenText: name },
+    ...(removable ? [{ href: `${at}/remove`, text: 'Remove', visuallyHiddenText: name }] : []),
+  ];
+}
+
+/** A message carried in the address after a save: only ever the page's own words, so kept short. */
+const shortText = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length <= 200 ? value : undefined;
