@@ -128,6 +128,9 @@ describe('no write from another origin (e2e)', () => {
       appendixId: 'appendix-1',
       caseStudyId: 'study-1',
       version: '2',
+      part: 'measure',
+      key: 'S1',
+      staffId: '00000000-0000-4000-8000-000000000000',
     };
     return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`no value for :${name} in ${path}: add one to fill()`);
