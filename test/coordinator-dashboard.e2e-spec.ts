@@ -261,6 +261,60 @@ describe('the coordinator dashboard (e2e)', () => {
     expect(decodeURIComponent(confirmed.location!)).toContain('Deadline extended to 25 November 2026');
   });
 
+  it("extends one return's deadline from its page with the GOV.UK date input, keeping a bad date as typed", async () => {
+    const returnPath = `/coordinate/returns/${encodeURIComponent(`${cycleId}.S1`)}`;
+    const shown = await page(returnPath);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain('name="dueDate-day"');
+    expect(shown.html).not.toContain('YYYY-MM-DD');
+    const version = /name="version" value="([^"]*)"/.exec(shown.html)![1];
+    const typed = {
+      version,
+      'dueDate-day': '31',
+      'dueDate-month': '4',
+      'dueDate-year': '2027',
+      reason: 'Waiting for the police figures',
+    };
+    const bad = await post(`${returnPath}/extend`, typed);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/<title>Error: S1 in /);
+    expect(bad.html).toContain('href="#dueDate-day">New due date must be a real date</a>');
+    expect(bad.html).toContain(
+      '<span class="govuk-visually-hidden">Error:</span> New due date must be a real date',
+    );
+    expect([
+      inputValue(bad.html, 'dueDate-day'),
+      inputValue(bad.html, 'dueDate-month'),
+      inputValue(bad.html, 'dueDate-year'),
+      inputValue(bad.html, 'reason'),
+    ]).toEqual(['31', '4', '2027', 'Waiting for the police figures']);
+    const noYear = await post(`${returnPath}/extend`, { ...typed, 'dueDate-year': '' });
+    expect(noYear.status).toBe(400);
+    expect(noYear.html).toContain('href="#dueDate-year">New due date must include a year</a>');
+    // A date in the past is asked about first, keeping what was typed; confirmed, it goes through.
+    const past = { ...typed, 'dueDate-day': '25', 'dueDate-month': '11', 'dueDate-year': '2026' };
+    const asked = await post(`${returnPath}/extend`, past);
+    expect(asked.status).toBe(400);
+    expect(asked.html).toMatch(/<title>Error: /);
+    expect(asked.html).toContain('New due date is in the past: check it, or confirm that is what you mean');
+    expect(asked.html).toContain('Yes, the due date is in the past');
+    expect([inputValue(asked.html, 'dueDate-day'), inputValue(asked.html, 'reason')]).toEqual([
+      '25',
+      'Waiting for the police figures',
+    ]);
+    const confirmed = await post(`${returnPath}/extend`, { ...past, confirmPast: 'yes' });
+    expect(confirmed.status).toBe(303);
+    expect(decodeURIComponent(confirmed.location!)).toContain('Deadline extended to 25 November 2026');
+    // A good date goes through, says so in words, and the page shows it.
+    const again = /name="version" value="([^"]*)"/.exec((await page(returnPath)).html)![1];
+    const good = await post(`${returnPath}/extend`, { ...typed, version: again, 'dueDate-day': '30' });
+    expect(good.status).toBe(303);
+    expect(decodeURIComponent(good.location!)).toContain('Deadline extended to 30 April 2027');
+    expect((await page(returnPath)).html).toContain('due 30 April 2027');
+    const read = await call('GET', `/returns/${encodeURIComponent(`${cycleId}.S1`)}`, as.coordinator);
+    expect(read.body.dueDate).toBe('2027-04-30');
+  });
+
   it('opens a cycle from GOV.UK date inputs: errors keep what was typed, a past due date is confirmed first', async () => {
     const form = {
       label: 'Year 2 2020/21',

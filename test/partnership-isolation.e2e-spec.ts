@@ -197,7 +197,12 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       method: 'POST',
       template: '/coordinate/returns/{returnId}/{action}',
       action: 'extend',
-      form: { dueDate: FUTURE_DATE, reason: TEXT },
+      form: {
+        'dueDate-day': FUTURE_DATE.slice(8),
+        'dueDate-month': FUTURE_DATE.slice(5, 7),
+        'dueDate-year': FUTURE_DATE.slice(0, 4),
+        reason: TEXT,
+      },
     },
     {
       method: 'POST',

@@ -6,25 +6,16 @@ import { LinksAdmin } from '../../../auth/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
-import {
-  dateInputItems,
-  DatePart,
-  parseDateInput,
-  postedDateParts,
-  todayInLondon,
-} from '../date-input/date-input.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
 import { act, Form, noSuchAction } from './coordinator.js';
-
-/** What the agency page's extension form shows again after a problem: what was typed, and what is wrong. */
-interface ExtendForm {
-  items: ReturnType<typeof dateInputItems>;
-  reason: string;
-  dateError?: string;
-  reasonError?: string;
-  askPastConfirmation?: boolean;
-}
+import {
+  emptyExtendForm,
+  ExtendForm,
+  extensionErrors,
+  extensionProblem,
+  postedDueDate,
+} from './extend-form.js';
 
 /**
  * A cycle's dashboard and each agency's page in it, and every action on the cycle from them (see
@@ -87,39 +78,14 @@ export class CycleDashboardPages {
     const agencyId = form.agencyId || undefined;
     const back = agencyId ? `${cyclePage}/agencies/${encodeURIComponent(agencyId)}` : cyclePage;
     if (action === 'extend-agency') {
-      const problem = this.extensionProblem(form);
+      const problem = extensionProblem(form, this.clock.now());
       if (problem) return this.renderAgency(res, 400, actor, cycleId, agencyId ?? '', { extend: problem });
-      form = { ...form, dueDate: parseDate(form) };
+      form = { ...form, dueDate: postedDueDate(form) };
     }
     await act(res, back, async () => {
       const run = CYCLE_ACTIONS.get(action) ?? noSuchAction;
       return run({ commands: this.commands, links: this.links, envelope, cycleId, form });
     });
-  }
-
-  /**
-   * What is wrong with an extension before it is tried, in the GOV.UK error pattern: a date that is not one, a
-   * missing reason, or a date in the past not yet confirmed. Null when it can go to the command.
-   */
-  private extensionProblem(form: Form): ExtendForm | null {
-    const parts = postedDateParts(form, 'dueDate');
-    const parsed = parseDateInput(parts, 'New due date');
-    const reason = form.reason ?? '';
-    const wrong: DatePart[] = parsed.ok ? [] : parsed.parts;
-    const past = parsed.ok && parsed.date < todayInLondon(this.clock.now()) && form.confirmPast !== 'yes';
-    const reasonError = reason.trim() ? undefined : 'Enter why the deadline is extended';
-    if (parsed.ok && !past && !reasonError) return null;
-    return {
-      items: dateInputItems(parts, wrong),
-      reason,
-      dateError: parsed.ok
-        ? past
-          ? 'New due date is in the past: check it, or confirm that is what you mean'
-          : undefined
-        : parsed.message,
-      reasonError,
-      askPastConfirmation: past,
-    };
   }
 
   private async renderAgency(
@@ -133,11 +99,8 @@ export class CycleDashboardPages {
     const model = await this.dashboard.of(actor, cycleId);
     const agency = model.agencies.find((a) => a.agencyId === agencyId);
     if (!agency) throw new DomainError('agency-not-found', 'No such agency in this cycle', 'not-found');
-    const extend = extra.extend ?? { items: dateInputItems({}), reason: '' };
-    const errors = [
-      ...(extend.dateError ? [{ text: extend.dateError, href: '#dueDate-day' }] : []),
-      ...(extend.reasonError ? [{ text: extend.reasonError, href: '#reason-extend' }] : []),
-    ];
+    const extend = extra.extend ?? emptyExtendForm();
+    const errors = extensionErrors(extend, 'reason-extend');
     res.status(status).render('pages/coordinate/cycle-agency', {
       title: `${errors.length ? 'Error: ' : ''}${agency.name} in ${model.cycle.label}`,
       heading: agency.name,
@@ -151,9 +114,4 @@ export class CycleDashboardPages {
       backLink: `/coordinate/cycles/${encodeURIComponent(cycleId)}`,
     });
   }
-}
-
-function parseDate(form: Form): string {
-  const parsed = parseDateInput(postedDateParts(form, 'dueDate'), 'New due date');
-  return parsed.ok ? parsed.date : '';
 }

@@ -6,6 +6,7 @@ import {
   ReopenReturnCommand,
   WithdrawReturnCommand,
 } from '../../../returns/src/index.js';
+import { dateInWords } from '../date-input/date-input.js';
 import { Form } from './coordinator.js';
 
 export interface ReturnActionContext {
@@ -30,7 +31,7 @@ export const RETURN_ACTIONS = new Map<string, (c: ReturnActionContext) => Promis
     'extend',
     async ({ commands, envelope, returnId, form, reason }) => {
       await commands.execute(new ExtendDeadlineCommand(envelope, returnId, form.dueDate ?? '', reason));
-      return `Deadline extended to ${form.dueDate}`;
+      return `Deadline extended to ${dateInWords(form.dueDate ?? '')}`;
     },
   ],
   [

@@ -3,13 +3,20 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
-import { Actor, CommandEnvelope } from '../../../kernel/src/index.js';
+import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
+import {
+  emptyExtendForm,
+  ExtendForm,
+  extensionErrors,
+  extensionProblem,
+  postedDueDate,
+} from './extend-form.js';
 import { RETURN_ACTIONS } from './return-actions.js';
 
 /** One return for the coordinator: its content and history, and every action on it (see RETURN_ACTIONS). */
@@ -24,6 +31,7 @@ export class ReturnPages {
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get('returns/:returnId')
@@ -34,24 +42,7 @@ export class ReturnPages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const view = await this.returns.view(actor, returnId);
-    const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
-    const words = await this.words.of(cycle);
-    res.render('pages/coordinate/return', {
-      title: `${view.measureRef} in ${cycle.label}`,
-      view,
-      cycle,
-      measureText: words.measureText(view.measureRef),
-      approvedNarrativeHtml: view.approved?.content.narrative
-        ? renderNarrative(view.approved.content.narrative)
-        : null,
-      agencies: words.activeAgencies,
-      history: await this.history.of(view, cycle, words),
-      done,
-      error,
-      backLink: `/coordinate/cycles/${encodeURIComponent(view.cycleId)}`,
-      navigation: staffNavigation(actor, '/coordinate'),
-    });
+    await this.render(res, 200, actor, returnId, { done, error });
   }
 
   @Post('returns/:returnId/:action')
@@ -64,9 +55,46 @@ export class ReturnPages {
     @Res() res: Response,
   ) {
     const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
+    if (action === 'extend') {
+      const problem = extensionProblem(form, this.clock.now());
+      if (problem) return this.render(res, 400, actor, returnId, { extend: problem });
+      form = { ...form, dueDate: postedDueDate(form) };
+    }
     await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
       const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
       return run({ commands: this.commands, envelope, returnId, form, reason: form.reason ?? '' });
+    });
+  }
+
+  /** The page, with the extension form as first shown or as posted with what is wrong with it. */
+  private async render(
+    res: Response,
+    status: number,
+    actor: Actor,
+    returnId: string,
+    extra: { done?: string; error?: string; extend?: ExtendForm },
+  ) {
+    const view = await this.returns.view(actor, returnId);
+    const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
+    const words = await this.words.of(cycle);
+    const extend = extra.extend ?? emptyExtendForm();
+    const errors = extensionErrors(extend, 'reason-extend');
+    res.status(status).render('pages/coordinate/return', {
+      title: `${errors.length ? 'Error: ' : ''}${view.measureRef} in ${cycle.label}`,
+      view,
+      cycle,
+      measureText: words.measureText(view.measureRef),
+      approvedNarrativeHtml: view.approved?.content.narrative
+        ? renderNarrative(view.approved.content.narrative)
+        : null,
+      agencies: words.activeAgencies,
+      history: await this.history.of(view, cycle, words),
+      extend,
+      errors,
+      done: extra.done,
+      error: extra.error,
+      backLink: `/coordinate/cycles/${encodeURIComponent(view.cycleId)}`,
+      navigation: staffNavigation(actor, '/coordinate'),
     });
   }
 }

@@ -1,0 +1,67 @@
+import {
+  dateInputItems,
+  DatePart,
+  parseDateInput,
+  postedDateParts,
+  todayInLondon,
+} from '../date-input/date-input.js';
+import { Form } from './coordinator.js';
+
+/** What an extension form shows again after a problem: what was typed, and what is wrong. */
+export interface ExtendForm {
+  items: ReturnType<typeof dateInputItems>;
+  reason: string;
+  dateError?: string;
+  /** The first box the date error is about, for the error summary's link. */
+  dateErrorPart?: DatePart;
+  reasonError?: string;
+  askPastConfirmation?: boolean;
+}
+
+/** The extension form as first shown: three empty boxes and no reason. */
+export function emptyExtendForm(): ExtendForm {
+  return { items: dateInputItems({}), reason: '' };
+}
+
+/**
+ * What is wrong with an extension before it is tried, in the GOV.UK error pattern: a date that is not one, a
+ * missing reason, or a date in the past not yet confirmed. Null when it can go to the command. Both the
+ * agency's deadline (cycle dashboard) and one return's deadline (return page) are extended with this form.
+ */
+export function extensionProblem(form: Form, now: Date): ExtendForm | null {
+  const parts = postedDateParts(form, 'dueDate');
+  const parsed = parseDateInput(parts, 'New due date');
+  const reason = form.reason ?? '';
+  const wrong: DatePart[] = parsed.ok ? [] : parsed.parts;
+  const past = parsed.ok && parsed.date < todayInLondon(now) && form.confirmPast !== 'yes';
+  const reasonError = reason.trim() ? undefined : 'Enter why the deadline is extended';
+  if (parsed.ok && !past && !reasonError) return null;
+  return {
+    items: dateInputItems(parts, wrong),
+    reason,
+    dateError: parsed.ok
+      ? past
+        ? 'New due date is in the past: check it, or confirm that is what you mean'
+        : undefined
+      : parsed.message,
+    dateErrorPart: wrong[0] ?? 'day',
+    reasonError,
+    askPastConfirmation: past,
+  };
+}
+
+/** The error summary's list for an extension form, each linking to its box. */
+export function extensionErrors(extend: ExtendForm, reasonId: string): { text: string; href: string }[] {
+  return [
+    ...(extend.dateError
+      ? [{ text: extend.dateError, href: `#dueDate-${extend.dateErrorPart ?? 'day'}` }]
+      : []),
+    ...(extend.reasonError ? [{ text: extend.reasonError, href: `#${reasonId}` }] : []),
+  ];
+}
+
+/** The posted new due date as YYYY-MM-DD, once extensionProblem has found nothing wrong. */
+export function postedDueDate(form: Form): string {
+  const parsed = parseDateInput(postedDateParts(form, 'dueDate'), 'New due date');
+  return parsed.ok ? parsed.date : '';
+}
