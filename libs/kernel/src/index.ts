@@ -9,3 +9,4 @@ export * from './storable-text.js';
 export * from './clock.js';
 export * from './chase-policy.js';
 export * from './secrets.js';
+export * from './in-words.js';

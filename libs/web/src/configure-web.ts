@@ -1,3 +1,4 @@
+import { clockInWords, dayInWords } from '../../kernel/src/index.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -22,37 +23,11 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
     noCache: config.nodeEnv !== 'production',
     express: express.getHttpAdapter().getInstance(),
   });
-  env.addFilter('longDate', (iso: string | null | undefined) =>
-    iso
-      ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso).toLocaleDateString('en-GB', {
-          day: 'numeric',
-          month: 'long',
-          year: 'numeric',
-          timeZone: 'Europe/London',
-        })
-      : '',
-  );
+  env.addFilter('longDate', (iso: string | null | undefined) => (iso ? dayInWords(iso) : ''));
   // "3:15pm on 4 December 2026": an instant as people in the UK say it.
-  env.addFilter('momentInWords', (iso: string | null | undefined) => {
-    if (!iso) return '';
-    const at = new Date(iso);
-    const time = at
-      .toLocaleTimeString('en-GB', {
-        hour: 'numeric',
-        minute: '2-digit',
-        hour12: true,
-        timeZone: 'Europe/London',
-      })
-      .replace(/\s/g, '')
-      .toLowerCase();
-    const day = at.toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'Europe/London',
-    });
-    return `${time} on ${day}`;
-  });
+  env.addFilter('momentInWords', (iso: string | null | undefined) =>
+    iso ? `${clockInWords(iso)} on ${dayInWords(iso)}` : '',
+  );
   express.setViewEngine('njk');
   express.useStaticAssets(join(govuk, 'govuk/assets'), { prefix: '/assets', maxAge: '1d' });
   express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });

@@ -1,3 +1,4 @@
+import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
 
@@ -20,25 +21,7 @@ export interface ReturnsRequestedMail {
 }
 
 /** "3:15pm on 4 December 2026", in the UK's time. */
-const momentInWords = (iso: string) => {
-  const at = new Date(iso);
-  const time = at
-    .toLocaleTimeString('en-GB', {
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-      timeZone: 'Europe/London',
-    })
-    .replace(/\s/g, '')
-    .toLowerCase();
-  const day = at.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  });
-  return `${time} on ${day}`;
-};
+const momentInWords = (iso: string) => `${clockInWords(iso)} on ${dayInWords(iso)}`;
 
 /** What the mail says about how long the link works. */
 function lifetime(m: ReturnsRequestedMail): string {

@@ -1,3 +1,4 @@
+import { londonDay } from '../../../kernel/src/index.js';
 import { CycleReport, ReportMeasure, ReportTheme } from './cycle-report.js';
 
 /**
@@ -38,17 +39,6 @@ export type AnyCycleReport = CycleReport | PublishedCycleReport;
 export interface PublishOptions {
   /** Whether each measure says when its return was last updated (approved). */
   lastUpdatedDates: boolean;
-}
-
-/** The day an instant falls on in Europe/London, as YYYY-MM-DD. */
-export function londonDay(instant: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(instant));
 }
 
 /** The measure a reader sees, built field by field. */

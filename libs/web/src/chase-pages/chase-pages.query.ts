@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChaseScheduleQuery, ChaseView, CycleChases, CycleReturns } from '../../../chasing/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { Actor, clockInWords, dayInWords } from '../../../kernel/src/index.js';
 import { GetCycle } from '../../../returns/src/index.js';
 import { dateInWords } from '../date-input/date-input.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
@@ -24,22 +24,7 @@ export const MAIL_STATE: Record<string, { words: string; tag: string }> = {
 
 /** A moment as people in the partnership read it: "23 December 2026 at 9:05am" (Europe/London). */
 export function momentInWords(iso: string): string {
-  const at = new Date(iso);
-  const date = at.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  });
-  const time = at
-    .toLocaleTimeString('en-GB', {
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-      timeZone: 'Europe/London',
-    })
-    .replace(/\s/g, '');
-  return `${date} at ${time}`;
+  return `${dayInWords(iso)} at ${clockInWords(iso)}`;
 }
 
 type Schedule = Awaited<ReturnType<ChaseScheduleQuery['schedule']>>;

@@ -1,3 +1,4 @@
+import { dayInWords, londonDay } from '../../../kernel/src/index.js';
 /** The three boxes of a GOV.UK date input, as the browser posts them: each may be missing or anything typed. */
 export interface DateParts {
   day?: string;
@@ -106,17 +107,10 @@ export function dateInputItems(parts: DateParts, wrong: readonly DatePart[] = []
 
 /** Today's calendar date where the partnership is: a due date "in the past" means before this. */
 export function todayInLondon(now: Date): string {
-  return now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  return londonDay(now);
 }
 
 /** A calendar date as people say it: "23 December 2026". */
 export function dateInWords(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(iso)
-    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'Europe/London',
-      })
-    : iso;
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? dayInWords(iso) : iso;
 }

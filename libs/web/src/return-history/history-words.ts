@@ -1,3 +1,4 @@
+import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
 import type { ReturnEventType, ReturnHistoryEntry } from '../../../returns/src/index.js';
 
 /** One line of a return's history as people read it: who did what, when, and the version it made. */
@@ -85,36 +86,15 @@ export function historyInWords(history: ReturnHistoryEntry[], people: HistoryPeo
   });
 }
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-});
-const LONDON_TIME = new Intl.DateTimeFormat('en-GB', {
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-  timeZone: 'Europe/London',
-});
-
 /** An instant as people in the partnership read it: "3 December 2026 at 2:05pm", in UK time (GMT or BST). */
 export function timeInWords(iso: string): string {
-  const at = new Date(iso);
-  const time = LONDON_TIME.formatToParts(at);
-  const part = (type: string) => time.find((p) => p.type === type)?.value ?? '';
+  const clock = clockInWords(iso);
   // GOV.UK style: 12am is midnight and 12pm midday.
-  const clock = `${part('hour')}:${part('minute')}${part('dayPeriod').toLowerCase().replace(/\s/g, '')}`;
   const words = clock === '12:00am' ? 'midnight' : clock === '12:00pm' ? 'midday' : clock;
-  return `${LONDON_DATE.format(at)} at ${words}`;
+  return `${dayInWords(iso)} at ${words}`;
 }
 
 /** A calendar date (YYYY-MM-DD) in words: "23 December 2026". */
 export function dateInWords(date: string): string {
-  return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return dayInWords(date);
 }
