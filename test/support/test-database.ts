@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, dropDatabase, ensureDatabase } from '../../libs/database/src/index.js';
 import { SCHEMA } from '../../apps/composition/src/index.js';
@@ -23,10 +24,26 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     url: url.toString(),
     dataSource,
     async drop() {
+      // BI roles belong to the server, not the database: they would outlive it.
+      const roles: { role_name: string }[] = dataSource.isInitialized
+        ? await dataSource.query(`SELECT role_name FROM bi_access`).catch(() => [])
+        : [];
       if (dataSource.isInitialized) await dataSource.destroy();
       await dropDatabase(url.toString());
+      await dropRoles(roles.map((r) => r.role_name));
     },
   };
+}
+
+async function dropRoles(roles: readonly string[]): Promise<void> {
+  if (roles.length === 0) return;
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    for (const role of roles) await client.query(`DROP ROLE IF EXISTS ${escapeIdentifier(role)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

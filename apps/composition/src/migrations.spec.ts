@@ -42,6 +42,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'StaffEmailPerPartnership1765050000100',
       'ReportReturnsUnreadable1765060000300',
       'PasswordTokens1765070000400',
+      'BiViews1765081500100',
     ]);
   });
 });

@@ -16,3 +16,4 @@ export * from './report-formats/report-parts.js';
 export * from './report-formats/report-rows.js';
 export * from './reporting-lock/reporting-lock.js';
 export * from './reporting.module.js';
+export * from './bi-access/bi-access.js';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ReturnsModule } from '../../returns/src/index.js';
+import { BiAccess } from './bi-access/bi-access.js';
+import { BiAccessHttp } from './bi-access/bi-access.http.js';
 import { CycleReportHttp } from './cycle-report/cycle-report.http.js';
 import { GetCycleReport } from './cycle-report/cycle-report.query.js';
 import { CycleStatusHttp } from './cycle-status/cycle-status.http.js';
@@ -12,7 +14,7 @@ import { PdfPrinter } from './report-formats/pdf-printer.js';
 
 @Module({
   imports: [CqrsModule, ReturnsModule],
-  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp],
-  providers: [PublishedReports, PdfPrinter, PublishReportHandler, GetCycleReport, GetCycleStatus],
+  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp, BiAccessHttp],
+  providers: [BiAccess, PublishedReports, PdfPrinter, PublishReportHandler, GetCycleReport, GetCycleStatus],
 })
 export class ReportingModule {}
