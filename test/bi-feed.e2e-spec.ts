@@ -400,6 +400,35 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
     expect(read.body.version).toBe(1);
   });
 
+  it('takes rotations by both partnerships at once, one after another', async () => {
+    const answers = await Promise.all([
+      ...[1, 2, 3].map(() => grant(as.coordinator)),
+      ...[1, 2, 3].map(() => grant(as.otherCoordinator)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(
+      answers
+        .slice(0, 3)
+        .map((a) => a.body.version)
+        .sort(),
+    ).toEqual([3, 4, 5]);
+    expect(
+      answers
+        .slice(3)
+        .map((a) => a.body.version)
+        .sort(),
+    ).toEqual([2, 3, 4]);
+    // The last one to commit holds the password that works.
+    const last = answers.slice(0, 3).find((a) => a.body.version === 5)!.body;
+    const [stored] = await product.db.dataSource.query(
+      `SELECT rolpassword FROM pg_authid WHERE rolname = $1`,
+      [last.role],
+    );
+    expect(verifies(stored.rolpassword, last.password)).toBe(true);
+    sevenoaks = last;
+    other = answers.slice(3).find((a) => a.body.version === 4)!.body;
+  });
+
   it('refuses staff who are not coordinators', async () => {
     for (const who of [as.reviewer, as.viewer, as.lead('sevenoaks-csp')]) {
       expect((await grant(who)).status).toBe(403);
@@ -421,6 +450,7 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
       parseBiRoleArgs(['--partnership', 'other-lsp', '--by', 'ops']),
     );
     expect(lines[0]).toBe('Rotated the BI role of other-lsp.');
+    expect(lines).toContain('views:    bi.cycles, bi.returns, bi.ratings, bi.agencies, bi.measures');
     expect(lines).toContain(`user:     ${other.role}`);
     const password = /^password: (\S+)/.exec(lines.find((l) => l.startsWith('password:'))!)![1];
     const [stored] = await product.db.dataSource.query(
@@ -429,7 +459,7 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
     );
     expect(verifies(stored.rolpassword, password)).toBe(true);
     expect((await call('GET', '/partnership/bi-access', as.otherCoordinator)).body).toMatchObject({
-      version: 2,
+      version: 5,
       rotatedBy: 'ops',
     });
     expect(

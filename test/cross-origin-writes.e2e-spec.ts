@@ -51,7 +51,8 @@ describe('no write from another origin (e2e)', () => {
         `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM sessions)::int AS sessions,
                 (SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL)::int AS tokens,
                 (SELECT count(*) FROM staff_accounts WHERE disabled_at IS NULL)::int AS accounts,
-                (SELECT count(*) FROM idempotency_keys)::int AS keys`,
+                (SELECT count(*) FROM idempotency_keys)::int AS keys,
+                (SELECT coalesce(sum(version), 0) FROM bi_access)::int AS bi_roles`,
       )
     )[0];
 
@@ -77,6 +78,8 @@ describe('no write from another origin (e2e)', () => {
     }
     linkId = (await call('GET', `/cycles/${cycleId}/links`, as.coordinator)).body.links[0].linkId;
     tokenId = (await product.api.get(AuthService).createApiToken(STAFF.coordinator, 'walked')).tokenId;
+    // A BI role to rotate or drop, so the walk's POST and DELETE of it have something to change.
+    expect((await call('POST', '/partnership/bi-access', as.coordinator)).status).toBe(201);
     session.coordinator = await signedIn(STAFF.coordinator);
     session.reviewer = await signedIn(STAFF.reviewer);
     session.lead = await withCsrfCookie(as.lead('sevenoaks-csp').cookie);

@@ -41,6 +41,11 @@ const SKIPPED: Record<string, string> = {
   'GET /auth/me': 'who the caller is',
   'POST /auth/tokens': "makes a token for the caller's own account",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
+  'GET /partnership/bi-access':
+    "the caller's own partnership's BI role: the path names no partnership (see bi-feed for what the role sees)",
+  'POST /partnership/bi-access':
+    "makes or rotates the caller's own partnership's BI role: names no partnership",
+  'DELETE /partnership/bi-access': "drops the caller's own partnership's BI role: names no partnership",
 };
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */

@@ -130,6 +130,11 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /cycles/:cycleId/publish': 'coordinators',
   'GET /cycles/:cycleId/publications': 'signed in',
 
+  // The BI feed: the partnership's read-only PostgreSQL role.
+  'GET /partnership/bi-access': 'coordinators',
+  'POST /partnership/bi-access': 'coordinators',
+  'DELETE /partnership/bi-access': 'coordinators',
+
   // The coordinator's pages.
   'GET /coordinate': 'coordinators',
   'GET /coordinate/cycles/new': 'coordinators',

@@ -68,8 +68,7 @@ export class BiAccess {
       transactionally(this.dataSource, async (m) => {
         const db = await currentDatabase(m);
         const role = biRoleName(actor.partnershipId, db);
-        // Two coordinators at once: one creates, the other then rotates, never two CREATE ROLEs racing.
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`bi-access:${role}`]);
+        await oneAtATime(m);
         const [row] = await m.query<AccessRow[]>(`SELECT * FROM bi_access WHERE partnership_id = $1`, [
           actor.partnershipId,
         ]);
@@ -103,10 +102,10 @@ export class BiAccess {
   async revoke(partnershipId: string): Promise<void> {
     const role = await this.privileged(() =>
       transactionally(this.dataSource, async (m) => {
-        const [row] = await m.query<AccessRow[]>(
-          `SELECT * FROM bi_access WHERE partnership_id = $1 FOR UPDATE`,
-          [partnershipId],
-        );
+        await oneAtATime(m);
+        const [row] = await m.query<AccessRow[]>(`SELECT * FROM bi_access WHERE partnership_id = $1`, [
+          partnershipId,
+        ]);
         if (!row) throw noAccess();
         await m.query(`DELETE FROM bi_access WHERE partnership_id = $1`, [partnershipId]);
         const [exists] = await m.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [row.role_name]);
@@ -145,6 +144,14 @@ export class BiAccess {
       );
     }
   }
+}
+
+/**
+ * Role changes wait for each other, across partnerships too: two GRANTs on one view at once can fail with
+ * "tuple concurrently updated", and a rotation racing a drop would alter a role that is going. They are rare.
+ */
+async function oneAtATime(m: EntityManager): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('partner-returns:bi-access'))`);
 }
 
 async function currentDatabase(m: EntityManager): Promise<string> {
