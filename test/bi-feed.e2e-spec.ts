@@ -1,6 +1,8 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { Client } from 'pg';
+import { readModels } from '../apps/composition/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { BI_ROLE_USAGE, BiRoleRefused, parseBiRoleArgs, runBiRole } from '../scripts/bi-role-command.js';
 import { AuthService } from '../libs/auth/src/index.js';
@@ -299,6 +301,20 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
       { measure_ref: 'S1', cycles_asked: 1, cycles_rated: 1, latest_rag: 'green' },
       { measure_ref: 'S2', cycles_asked: 1, cycles_rated: 0, latest_rag: null },
     ]);
+  });
+
+  it('stands through a rebuild of the read models, with the same rows after it', async () => {
+    const ours = await connect(sevenoaks);
+    const everything = async () => {
+      const rows: Record<string, unknown[]> = {};
+      for (const view of VIEWS)
+        rows[view] = (await ours.query(`SELECT * FROM bi.${view} ORDER BY 1, 2, 3`)).rows;
+      return rows;
+    };
+    const before = await everything();
+    expect(before.returns).toHaveLength(2);
+    await rebuildReadModels(product.db.dataSource, product.store, readModels(product.store));
+    expect(await everything()).toEqual(before);
   });
 
   it('keeps the documented column names and types', async () => {
