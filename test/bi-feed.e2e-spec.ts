@@ -1,7 +1,10 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
+import { ServiceUnavailableException } from '@nestjs/common';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { readModels } from '../apps/composition/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
+import { BiAccess } from '../libs/reporting/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { BI_ROLE_USAGE, BiRoleRefused, parseBiRoleArgs, runBiRole } from '../scripts/bi-role-command.js';
@@ -488,6 +491,33 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
     expect(
       await product.db.dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [other.role]),
     ).toEqual([]);
+  });
+
+  it("answers 503 naming the fix when the service's database user may not manage roles, changing nothing", async () => {
+    const limited = `pr_limited_${Date.now()}`;
+    const admin = product.db.dataSource;
+    await admin.query(`CREATE ROLE "${limited}" LOGIN`);
+    await admin.query(`GRANT SELECT, INSERT, UPDATE ON bi_access TO "${limited}"`);
+    const url = new URL(product.db.url);
+    url.username = limited;
+    const asLimited = new DataSource({ type: 'postgres', url: url.toString() });
+    await asLimited.initialize();
+    try {
+      const before = await admin.query(`SELECT * FROM bi_access ORDER BY partnership_id`);
+      const actor = { id: 'x', role: 'coordinator' as const, partnershipId: 'sevenoaks-lsp' };
+      const refused = await new BiAccess(asLimited).grant(actor, new Date()).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ServiceUnavailableException);
+      expect((refused as ServiceUnavailableException).getResponse()).toMatchObject({
+        status: 503,
+        type: 'https://partner-returns.dev/problems/bi-roles-unavailable',
+        detail: expect.stringContaining('CREATEROLE'),
+      });
+      expect(await admin.query(`SELECT * FROM bi_access ORDER BY partnership_id`)).toEqual(before);
+    } finally {
+      await asLimited.destroy();
+      await admin.query(`REVOKE ALL ON bi_access FROM "${limited}"`);
+      await admin.query(`DROP ROLE "${limited}"`);
+    }
   });
 
   it('drops the role on DELETE, after which there is nothing to read or drop', async () => {
