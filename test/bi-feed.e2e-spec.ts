@@ -521,7 +521,9 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
   });
 
   it('drops the role on DELETE, after which there is nothing to read or drop', async () => {
-    const gone = await call('DELETE', '/partnership/bi-access', as.coordinator);
+    const stale = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"4"' });
+    expect([stale.status, stale.body.code]).toEqual([409, 'stale-bi-access']);
+    const gone = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"5"' });
     expect(gone.status).toBe(204);
     expect(
       await product.db.dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [sevenoaks.role]),

@@ -71,9 +71,13 @@ export class BiAccessHttp {
 
   @Delete()
   @HttpCode(204)
+  @ApiVersionedWrite()
   @ApiOperation({ summary: "Drops the partnership's BI role: BI tools can no longer connect" })
   @ApiNoContentResponse({ description: 'Dropped; 404 `bi-access-not-found` when there was none' })
-  async revoke(@CurrentActor() actor: Actor): Promise<void> {
-    await this.access.revoke(actor.partnershipId);
+  async revoke(
+    @CurrentActor() actor: Actor,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.access.revoke(actor.partnershipId, versionFromIfMatch(ifMatch));
   }
 }

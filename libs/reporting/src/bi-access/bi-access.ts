@@ -73,14 +73,7 @@ export class BiAccess {
           actor.partnershipId,
         ]);
         const version = row?.version ?? 0;
-        if (expectedVersion !== undefined && expectedVersion !== version) {
-          throw new DomainError(
-            'stale-bi-access',
-            `The BI access changed since you read it (now version ${version})`,
-            'conflict',
-            'If-Match',
-          );
-        }
+        if (expectedVersion !== undefined && expectedVersion !== version) throw stale(version);
         await setUpRole(m, role, db, password);
         const [saved] = await m.query<AccessRow[]>(
           `INSERT INTO bi_access (partnership_id, role_name, created_at, created_by, rotated_at, rotated_by, version)
@@ -99,7 +92,7 @@ export class BiAccess {
   }
 
   /** Drops the role and its record; the partnership's BI tools can no longer connect. */
-  async revoke(partnershipId: string): Promise<void> {
+  async revoke(partnershipId: string, expectedVersion?: number): Promise<void> {
     const role = await this.privileged(() =>
       transactionally(this.dataSource, async (m) => {
         await oneAtATime(m);
@@ -107,6 +100,7 @@ export class BiAccess {
           partnershipId,
         ]);
         if (!row) throw noAccess();
+        if (expectedVersion !== undefined && expectedVersion !== row.version) throw stale(row.version);
         await m.query(`DELETE FROM bi_access WHERE partnership_id = $1`, [partnershipId]);
         const [exists] = await m.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [row.role_name]);
         if (exists) await dropRole(m, row.role_name, await currentDatabase(m));
@@ -207,6 +201,15 @@ function viewOf(row: AccessRow, database: string): BiAccessView {
     rotatedAt: row.rotated_at.toISOString(),
     rotatedBy: row.rotated_by,
   };
+}
+
+function stale(version: number): DomainError {
+  return new DomainError(
+    'stale-bi-access',
+    `The BI access changed since you read it (now version ${version})`,
+    'conflict',
+    'If-Match',
+  );
 }
 
 function noAccess(): DomainError {
