@@ -520,10 +520,27 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
     }
   });
 
+  it('replays a retried rotation (same Idempotency-Key) once, without the password', async () => {
+    const keyed = { ...as.coordinator, 'idempotency-key': 'bi-rotation-1' };
+    const first = await grant(keyed);
+    const retry = await grant(keyed);
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual({ ...first.body, password: undefined });
+    expect((await call('GET', '/partnership/bi-access', as.coordinator)).body.version).toBe(
+      first.body.version,
+    );
+    const [stored] = await product.db.dataSource.query(
+      `SELECT body FROM idempotency_keys WHERE idempotency_key = 'bi-rotation-1'`,
+    );
+    expect(stored.body).not.toContain(first.body.password);
+    sevenoaks = first.body;
+  });
+
   it('drops the role on DELETE, after which there is nothing to read or drop', async () => {
-    const stale = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"4"' });
+    const stale = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"5"' });
     expect([stale.status, stale.body.code]).toEqual([409, 'stale-bi-access']);
-    const gone = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"5"' });
+    const gone = await call('DELETE', '/partnership/bi-access', { ...as.coordinator, 'if-match': '"6"' });
     expect(gone.status).toBe(204);
     expect(
       await product.db.dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [sevenoaks.role]),
