@@ -6,6 +6,10 @@ import {
   CycleReturns,
   SendReturnNotice,
   ScanForChases,
+  DigestReaders,
+  WindowSubmissions,
+  SendDigests,
+  StaffMailUrls,
 } from '../../../libs/chasing/src/index.js';
 import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
 import { ReturnStatusProjection } from './return-status.service.js';
@@ -19,6 +23,10 @@ export const CHASING_PROVIDERS = [
   ChaseAgency,
   SendChaseMail,
   SendReturnNotice,
+  DigestReaders,
+  WindowSubmissions,
+  SendDigests,
+  StaffMailUrls,
   ReturnStatusProjection,
   ChaseScanner,
   ChaseSchedule,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
@@ -16,6 +15,10 @@ import { ReturnNoticeJob } from '../../../queues/src/index.js';
 import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/src/index.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
+import { DigestReaders } from '../digests/digest-readers.js';
+import { DigestOutcome, SendDigests } from '../digests/send-digests.js';
+import { StaffMailUrls } from '../digests/staff-mail-urls.js';
+import { deliveryAt } from '../mail-preferences/mail-preference.js';
 
 export interface ReturnNoticeOutcome {
   sent: number;
@@ -27,7 +30,8 @@ export interface ReturnNoticeOutcome {
 /**
  * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
  * mails the agency's leads at once with the reviewer's reason; a submission mails the reviewers of its theme
- * (a reviewer with no themes assigned reviews them all).
+ * (a reviewer with no themes assigned reviews them all) who chose to hear at once, and is listed in the digest
+ * of everyone else once its window closes (see SendDigests): until then the job waits.
  */
 @Injectable()
 export class SendReturnNotice {
@@ -37,8 +41,10 @@ export class SendReturnNotice {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DigestReaders) private readonly readers: DigestReaders,
+    @Inject(SendDigests) private readonly digests: SendDigests,
+    @Inject(StaffMailUrls) private readonly urls: StaffMailUrls,
   ) {}
 
   async execute(job: ReturnNoticeJob, willRetry: boolean): Promise<ReturnNoticeOutcome> {
@@ -56,6 +62,7 @@ export class SendReturnNotice {
     const { partnershipName, agency } = await this.cycleReturns.agency(state.partnershipId, state.agencyId);
 
     const mails: OutgoingMail[] = [];
+    let digestOwed: (() => Promise<DigestOutcome>) | null = null;
     if (event.type === 'ReturnSentBack') {
       for (const contact of [...(agency?.contacts.values() ?? [])].filter((c) => c.role === 'lead')) {
         const link = Object.values(cycle.links).find(
@@ -77,15 +84,10 @@ export class SendReturnNotice {
         );
       }
     } else if (event.type === 'ReturnSubmitted') {
-      const reviewers: { email: string; name: string }[] = await this.dataSource.query(
-        `SELECT email, name FROM staff_accounts
-         WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
-           AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
-         ORDER BY email`,
-        [state.partnershipId, state.themeId],
-      );
       const theme = plan.status === 'adopted' ? plan.themes.get(state.themeId) : undefined;
-      for (const reviewer of reviewers) {
+      const at = last.recordedAt;
+      const reviewers = await this.readers.reviewersOf(state.partnershipId, state.themeId);
+      for (const reviewer of reviewers.filter((r) => deliveryAt(r.preference, at).delivery === 'at-once')) {
         mails.push(
           returnSubmittedMail({
             to: reviewer.email,
@@ -97,10 +99,21 @@ export class SendReturnNotice {
             measureRef: state.measureRef,
             measureText,
             late: event.data.late,
-            reviewUrl: `${this.config.publicBaseUrl}/returns/${encodeURIComponent(state.returnId)}`,
+            reviewUrl: this.urls.reviewPage(state.returnId),
+            queueUrl: this.urls.queue,
+            why: this.urls.why(reviewer, theme?.title ?? state.themeId, at),
           }),
         );
       }
+      const submission = {
+        position: job.eventPosition,
+        at,
+        returnId: state.returnId,
+        partnershipId: state.partnershipId,
+        themeId: state.themeId,
+      };
+      const readers = reviewers.filter((r) => deliveryAt(r.preference, at).delivery === 'digest');
+      digestOwed = () => this.digests.owedFor(submission, readers, willRetry, `notice-${job.eventPosition}`);
     }
     // Each recipient on its own: one permanent failure is recorded and does not hold back the others; a
     // temporary one makes the job retry, and the retry skips whoever already has their mail. A mail another
@@ -130,6 +143,13 @@ export class SendReturnNotice {
       }
     }
     if (temporary) throw temporary;
-    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
+    // After the mails that go at once, so a digest still waiting for its window holds none of them back.
+    const digest = digestOwed ? await digestOwed() : { sent: 0, recipients: 0, waitUntil: undefined };
+    if (digest.waitUntil && (!waitUntil || digest.waitUntil > waitUntil)) waitUntil = digest.waitUntil;
+    return {
+      sent: sent + digest.sent,
+      recipients: mails.length + digest.recipients,
+      ...(waitUntil ? { waitUntil } : {}),
+    };
   }
 }
