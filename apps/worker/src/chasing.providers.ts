@@ -10,6 +10,7 @@ import {
   WindowSubmissions,
   SendDigests,
   StaffMailUrls,
+  ScanForDigests,
 } from '../../../libs/chasing/src/index.js';
 import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
 import { ReturnStatusProjection } from './return-status.service.js';
@@ -27,6 +28,7 @@ export const CHASING_PROVIDERS = [
   WindowSubmissions,
   SendDigests,
   StaffMailUrls,
+  ScanForDigests,
   ReturnStatusProjection,
   ChaseScanner,
   ChaseSchedule,

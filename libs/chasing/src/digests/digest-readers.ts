@@ -5,7 +5,6 @@ import { mailPreferenceStreamId } from '../mail-preferences/mail-preference.js';
 import { DigestReader } from './digest.decide.js';
 
 export interface Reviewer extends DigestReader {
-  email: string;
   name: string;
 }
 
@@ -17,12 +16,13 @@ export class DigestReaders {
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
-  async reviewersOf(partnershipId: string, themeId: string): Promise<Reviewer[]> {
+  /** The reviewers of one theme, or (themeId null) every reviewer of the partnership. */
+  async reviewersOf(partnershipId: string, themeId: string | null): Promise<Reviewer[]> {
     const rows: { staff_id: string; email: string; name: string; theme_ids: string[] }[] =
       await this.dataSource.query(
         `SELECT staff_id, email, name, theme_ids FROM staff_accounts
          WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
-           AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
+           AND ($2::text IS NULL OR theme_ids = '{}' OR $2 = ANY (theme_ids))
          ORDER BY email`,
         [partnershipId, themeId],
       );

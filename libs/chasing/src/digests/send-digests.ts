@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { clockInWords, Clock, dayInWords } from '../../../kernel/src/index.js';
 import {
   digestMail,
@@ -9,9 +8,10 @@ import {
   TemporaryDeliveryError,
 } from '../../../mail/src/index.js';
 import { CycleReturns } from '../cycle-returns.js';
-import { decideDigest, WindowSubmission } from './digest.decide.js';
-import { Reviewer } from './digest-readers.js';
-import { DigestWindow, digestStreamId, windowOf } from './digest-window.js';
+import { DigestMailJob } from '../../../queues/src/index.js';
+import { decideDigest } from './digest.decide.js';
+import { DigestReaders } from './digest-readers.js';
+import { DigestWindow, digestStreamId } from './digest-window.js';
 import { StaffMailUrls } from './staff-mail-urls.js';
 import { SubmissionInWindow, WindowSubmissions } from './window-submissions.js';
 
@@ -33,30 +33,24 @@ function windowInWords(w: DigestWindow): string {
 }
 
 /**
- * The digests one submission's job owes: nothing until its window closes, then, to each reviewer for whom it is
- * the window's first submission, one mail listing all of theirs in it, through the mail ledger under the key
- * `digests:<staffId>` / window start, so it goes once however often and wherever the job runs.
+ * The digests of one partnership's window, once it has closed: to each reviewer with something in it, one mail
+ * listing all of it, through the mail ledger under `digests:<staffId>` and the window, so it goes once however
+ * often the job runs and on however many workers.
  */
 @Injectable()
 export class SendDigests {
   constructor(
     @Inject(WindowSubmissions) private readonly submissions: WindowSubmissions,
+    @Inject(DigestReaders) private readonly readers: DigestReaders,
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(StaffMailUrls) private readonly urls: StaffMailUrls,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async owedFor(
-    submission: WindowSubmission,
-    readers: readonly Reviewer[],
-    willRetry: boolean,
-    correlationId: string,
-  ): Promise<DigestOutcome> {
-    if (readers.length === 0) return { sent: 0, recipients: 0 };
-    const window = windowOf(submission.at, this.config.mail.digestIntervalMs);
+  async forWindow(job: DigestMailJob, willRetry: boolean): Promise<DigestOutcome> {
+    const window = { start: new Date(job.windowStart), end: new Date(job.windowEnd) };
     const now = this.clock.now();
     // The window is on the business clock; the wait runs on the machine's.
     if (now < window.end)
@@ -66,14 +60,15 @@ export class SendDigests {
         waitUntil: new Date(Date.now() + window.end.getTime() - now.getTime()),
       };
 
-    const inWindow = await this.submissions.load(submission.partnershipId, window);
-    const { partnershipName } = await this.cycleReturns.agency(submission.partnershipId, '');
+    const inWindow = await this.submissions.load(job.partnershipId, window);
+    const readers = await this.readers.reviewersOf(job.partnershipId, null);
+    const { partnershipName } = await this.cycleReturns.agency(job.partnershipId, '');
     let sent = 0;
     let recipients = 0;
     let waitUntil: Date | undefined;
     let temporary: unknown = null;
     for (const reader of readers) {
-      const decision = decideDigest({ now, window, submission }, reader, inWindow);
+      const decision = decideDigest({ now, window }, reader, inWindow);
       if (decision.type !== 'send') continue;
       recipients += 1;
       const mail = digestMail({
@@ -99,13 +94,14 @@ export class SendDigests {
             willRetry,
             send: () => this.mail.send(mail),
           },
-          correlationId,
+          `digest-${job.partnershipId}-${job.windowStart}`,
         );
         if (result.outcome === 'sent') sent += 1;
         if (result.outcome === 'in-progress' && (!waitUntil || result.until > waitUntil))
           waitUntil = result.until;
       } catch (error) {
-        // As with notices: one reader's permanent failure is recorded and holds back no one else.
+        // As with notices: one reader's permanent failure is recorded and holds back no one else; a temporary
+        // one makes the job retry, and the retry skips whoever already has their digest.
         if (error instanceof TemporaryDeliveryError) temporary = error;
         else if ((error as Error).name !== 'UnrecoverableError') throw error;
       }
@@ -113,7 +109,6 @@ export class SendDigests {
     if (temporary) throw temporary;
     return { sent, recipients, ...(waitUntil ? { waitUntil } : {}) };
   }
-
   private item(s: SubmissionInWindow): SubmissionItem {
     return {
       kind: 'submission',

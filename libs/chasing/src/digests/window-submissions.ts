@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EventStore } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository, foldReturnEvents, ReturnEvent } from '../../../returns/src/index.js';
+import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { WindowSubmission } from './digest.decide.js';
 import { DigestWindow } from './digest-window.js';
@@ -39,7 +40,11 @@ export class WindowSubmissions {
          ORDER BY global_position`,
         [window.start.toISOString(), window.end.toISOString()],
       );
-    const streams = await this.store.readStreams<ReturnEvent>([...new Set(rows.map((r) => r.stream_id))]);
+    const streamIds = [...new Set(rows.map((r) => r.stream_id))];
+    const streams = await this.store.readStreams<ReturnEvent>(streamIds);
+    const notices = await this.store.readStreams(
+      streamIds.map((id) => notificationStreamId(id.replace(/^return:/, ''))),
+    );
     // A window's submissions share a few cycles, plans and agencies: each is read once.
     const once = memo();
     const out: SubmissionInWindow[] = [];
@@ -75,6 +80,7 @@ export class WindowSubmissions {
             : state.themeId,
         cycleLabel: cycle.state.status === 'none' ? state.cycleId : cycle.state.label,
         late: (event.data as { late?: boolean }).late === true,
+        notified: noticeRecipients(notices.get(notificationStreamId(state.returnId)) ?? [], row.version),
       });
     }
     return out;
@@ -87,4 +93,13 @@ function memo() {
     if (!seen.has(key)) seen.set(key, load());
     return seen.get(key) as Promise<T>;
   };
+}
+
+/** Who the submission at `version` was mailed to at once (claimed or sent in its notification ledger). */
+function noticeRecipients(events: readonly { type: string; data: unknown }[], version: number): string[] {
+  return events
+    .filter((e) => e.type === 'NotificationClaimed' || e.type === 'NotificationSent')
+    .map((e) => e.data as { key: string; recipient: string })
+    .filter((d) => d.key === `v${version}`)
+    .map((d) => d.recipient);
 }

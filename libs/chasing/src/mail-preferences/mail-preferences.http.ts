@@ -31,7 +31,8 @@ export class MailPreferenceViewDto implements MailPreferenceView {
 const STAFF_ONLY = 'Only staff choose how they get mail; agency leads hear of their own returns only';
 
 @ApiTags('account')
-@Controller('account/mail-preferences')
+// Not under /account: that is a page prefix, whose writes all carry a page's CSRF token (libs/web csrf.ts).
+@Controller('me/mail-preferences')
 @Roles(ANY_STAFF, STAFF_ONLY)
 export class MailPreferencesHttp {
   constructor(

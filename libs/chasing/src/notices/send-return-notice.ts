@@ -16,7 +16,6 @@ import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { DigestReaders } from '../digests/digest-readers.js';
-import { DigestOutcome, SendDigests } from '../digests/send-digests.js';
 import { StaffMailUrls } from '../digests/staff-mail-urls.js';
 import { deliveryAt } from '../mail-preferences/mail-preference.js';
 
@@ -30,8 +29,8 @@ export interface ReturnNoticeOutcome {
 /**
  * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
  * mails the agency's leads at once with the reviewer's reason; a submission mails the reviewers of its theme
- * (a reviewer with no themes assigned reviews them all) who chose to hear at once, and is listed in the digest
- * of everyone else once its window closes (see SendDigests): until then the job waits.
+ * (a reviewer with no themes assigned reviews them all) who chose to hear at once; everyone else finds it in
+ * their digest of its window (SendDigests).
  */
 @Injectable()
 export class SendReturnNotice {
@@ -43,7 +42,6 @@ export class SendReturnNotice {
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DigestReaders) private readonly readers: DigestReaders,
-    @Inject(SendDigests) private readonly digests: SendDigests,
     @Inject(StaffMailUrls) private readonly urls: StaffMailUrls,
   ) {}
 
@@ -62,7 +60,6 @@ export class SendReturnNotice {
     const { partnershipName, agency } = await this.cycleReturns.agency(state.partnershipId, state.agencyId);
 
     const mails: OutgoingMail[] = [];
-    let digestOwed: (() => Promise<DigestOutcome>) | null = null;
     if (event.type === 'ReturnSentBack') {
       for (const contact of [...(agency?.contacts.values() ?? [])].filter((c) => c.role === 'lead')) {
         const link = Object.values(cycle.links).find(
@@ -105,15 +102,6 @@ export class SendReturnNotice {
           }),
         );
       }
-      const submission = {
-        position: job.eventPosition,
-        at,
-        returnId: state.returnId,
-        partnershipId: state.partnershipId,
-        themeId: state.themeId,
-      };
-      const readers = reviewers.filter((r) => deliveryAt(r.preference, at).delivery === 'digest');
-      digestOwed = () => this.digests.owedFor(submission, readers, willRetry, `notice-${job.eventPosition}`);
     }
     // Each recipient on its own: one permanent failure is recorded and does not hold back the others; a
     // temporary one makes the job retry, and the retry skips whoever already has their mail. A mail another
@@ -143,13 +131,6 @@ export class SendReturnNotice {
       }
     }
     if (temporary) throw temporary;
-    // After the mails that go at once, so a digest still waiting for its window holds none of them back.
-    const digest = digestOwed ? await digestOwed() : { sent: 0, recipients: 0, waitUntil: undefined };
-    if (digest.waitUntil && (!waitUntil || digest.waitUntil > waitUntil)) waitUntil = digest.waitUntil;
-    return {
-      sent: sent + digest.sent,
-      recipients: mails.length + digest.recipients,
-      ...(waitUntil ? { waitUntil } : {}),
-    };
+    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
   }
 }
