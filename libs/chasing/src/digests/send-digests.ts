@@ -7,7 +7,7 @@ import {
   SubmissionItem,
   TemporaryDeliveryError,
 } from '../../../mail/src/index.js';
-import { CycleReturns } from '../cycle-returns.js';
+import { PlanRepository } from '../../../plan/src/index.js';
 import { DigestMailJob } from '../../../queues/src/index.js';
 import { decideDigest } from './digest.decide.js';
 import { DigestReaders } from './digest-readers.js';
@@ -42,7 +42,7 @@ export class SendDigests {
   constructor(
     @Inject(WindowSubmissions) private readonly submissions: WindowSubmissions,
     @Inject(DigestReaders) private readonly readers: DigestReaders,
-    @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(StaffMailUrls) private readonly urls: StaffMailUrls,
@@ -62,7 +62,8 @@ export class SendDigests {
 
     const inWindow = await this.submissions.load(job.partnershipId, window);
     const readers = await this.readers.reviewersOf(job.partnershipId, null);
-    const { partnershipName } = await this.cycleReturns.agency(job.partnershipId, '');
+    const partnership = await this.plans.partnership(job.partnershipId);
+    const partnershipName = partnership.status === 'registered' ? partnership.name : job.partnershipId;
     let sent = 0;
     let recipients = 0;
     let waitUntil: Date | undefined;
