@@ -252,6 +252,9 @@ describe('chasing (e2e)', () => {
   it('mails the agency at once when a return is sent back, with the reason; submissions go to the theme’s reviewers', async () => {
     const cycleId = await openCycle('notices', ['S1'], '2020-07-31', new Date('2020-06-01T10:00:00Z'));
     await eventually(async () => product.smtp.mails.some((m) => m.subject.includes('Cycle notices')));
+    // Both choose to hear of each submission at once (a digest waits for its hour to close).
+    for (const reviewer of [as.reviewer, as.reviewer2])
+      expect((await call('PUT', '/me/mail-preferences', reviewer, { delivery: 'at-once' })).status).toBe(200);
     // Raj reviews the caring theme only; Rita has no themes, so reviews them all.
     const themes = await call('PUT', `/staff/${STAFF.reviewer2}/themes`, as.coordinator, {
       themeIds: ['caring-communities'],

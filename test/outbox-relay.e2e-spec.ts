@@ -42,6 +42,9 @@ describe('outbox relay with Redis away (e2e)', () => {
     });
 
   it('takes commands while Redis is down and, when it returns, relays every event stored meanwhile', async () => {
+    // Rita hears of each submission at once (a digest waits for its hour to close).
+    const atOnce = await call('PUT', '/me/mail-preferences', as.reviewer, { delivery: 'at-once' });
+    expect(atOnce.status).toBe(200);
     expect((await draft('before', 'Before the outage')).status).toBe(201);
     await call('POST', '/cycles/before/open', as.coordinator, { measureRefs: ['S1'] });
     await eventually(async () => product.smtp.mails.some((m) => m.subject.includes('Before the outage')));

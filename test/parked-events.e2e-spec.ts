@@ -134,7 +134,7 @@ describe('a poison event parks; every other stream goes on (e2e)', () => {
       async () => product.smtp.mails.filter((m) => m.subject.includes('Cycle after')).length >= 2,
     );
     clock.set(at10('2020-04-03'));
-    expect(await product.worker.get(ChaseScanner).run()).toEqual({ enqueued: 1, chases: 2 });
+    expect(await product.worker.get(ChaseScanner).run()).toEqual({ enqueued: 1, chases: 2, digests: 0 });
     const reminders = await eventually(async () => {
       const found = product.smtp.mails.filter(
         (m) => m.subject.includes('Reminder:') && m.subject.includes('Cycle after'),

@@ -40,6 +40,8 @@ const SKIPPED: Record<string, string> = {
   'POST /auth/sign-out': "ends the caller's own session",
   'GET /auth/me': 'who the caller is',
   'POST /auth/tokens': "makes a token for the caller's own account",
+  'GET /me/mail-preferences': "the caller's own mail preference: the path names no account",
+  'PUT /me/mail-preferences': "sets the caller's own mail preference only",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
   'GET /partnership/bi-access':
     "the caller's own partnership's BI role: the path names no partnership (see bi-feed for what the role sees)",
@@ -97,6 +99,7 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
   'POST /account/password': "changes the caller's own password",
   'GET /account/tokens': "the caller's own tokens",
   'POST /account/tokens': "makes a token for the caller's own account",
+  'POST /account/mail-preferences': "sets the caller's own mail preference only",
   'GET /account/forgot-password': 'an empty form',
   'POST /account/forgot-password':
     'mails a reset link only to the address typed; the same answer for any address',

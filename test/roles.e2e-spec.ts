@@ -76,6 +76,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /staff/:email/disable': 'coordinators',
   'POST /auth/tokens': 'staff',
   'DELETE /auth/tokens/:tokenId': 'staff',
+  // Each staff member's own mail preference (digest or at once).
+  'GET /me/mail-preferences': 'staff',
+  'PUT /me/mail-preferences': 'staff',
 
   // The plan.
   'POST /plan/import': 'coordinators',
@@ -193,6 +196,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /account/tokens': 'staff',
   'POST /account/tokens': 'staff',
   'POST /account/tokens/:tokenId/revoke': 'staff',
+  'POST /account/mail-preferences': 'staff',
   'GET /account/forgot-password': 'anyone',
   'POST /account/forgot-password': 'anyone',
   'GET /account/set-password/:token': 'anyone',

@@ -1,4 +1,9 @@
 import { FixedClock, cycleNameOf } from '../libs/kernel/src/index.js';
+import {
+  evolveMailPreference,
+  initialMailPreference,
+  MailPreferenceEvent,
+} from '../libs/chasing/src/index.js';
 import { EventStore, StoredEvent } from '../libs/event-store/src/index.js';
 import { evolveLedger, Ledger, LedgerPrefix } from '../libs/mail/src/index.js';
 import {
@@ -91,6 +96,12 @@ describe('upgrade from the previous release (e2e)', () => {
     chase: (events) => ledger('Reminder', events),
     notifications: (events) => ledger('Notification', events),
     'link-mail': (events) => ledger('LinkMail', events),
+    digests: (events) => ledger('Digest', events),
+    'mail-preferences': (events) =>
+      events.reduce(
+        (s, e) => evolveMailPreference(s, { type: e.type, data: e.data } as MailPreferenceEvent),
+        initialMailPreference(),
+      ),
   };
   function fold<S extends { status: string }>(
     events: StoredEvent[],

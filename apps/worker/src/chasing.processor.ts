@@ -7,7 +7,9 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { ChaseAgency, ScanForChases } from '../../../libs/chasing/src/index.js';
+import { DataSource } from 'typeorm';
+import { ChaseAgency, ScanForChases, ScanForDigests } from '../../../libs/chasing/src/index.js';
+import { OwedMails } from '../../../libs/mail/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import {
@@ -19,19 +21,27 @@ import {
   QUEUES,
 } from '../../../libs/queues/src/index.js';
 
-/** Runs a scan: enqueues what is due. Tests call it directly instead of waiting for the scheduler. */
+/**
+ * Runs a scan: enqueues what is due, chases and the digests of windows that have closed. Tests call it directly
+ * instead of waiting for the scheduler.
+ */
 @Injectable()
 export class ChaseScanner {
   constructor(
     @Inject(ScanForChases) private readonly scan: ScanForChases,
+    @Inject(ScanForDigests) private readonly digestScan: ScanForDigests,
+    @Inject(OwedMails) private readonly owed: OwedMails,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
     @InjectQueue(QUEUES.chasing) private readonly chasing: Queue,
     @InjectQueue(QUEUES.mail) private readonly mail: Queue,
   ) {}
 
   /** How many jobs it enqueued, and how many agency chases they hold (a job may hold a cycle's agencies). */
-  async run(): Promise<{ enqueued: number; chases: number }> {
-    const jobs = await this.scan.execute(this.clock.now());
+  async run(): Promise<{ enqueued: number; chases: number; digests: number }> {
+    const now = this.clock.now();
+    const digests = await this.owedDigests(now);
+    const jobs = [...(await this.scan.execute(now)), ...digests];
     const queues: Record<string, Queue> = { [QUEUES.chasing]: this.chasing, [QUEUES.mail]: this.mail };
     for (const [name, queue] of Object.entries(queues)) {
       const mine = jobs.filter((j) => j.queue === name);
@@ -52,7 +62,24 @@ export class ChaseScanner {
           : n + (j.name === CHASING_JOBS.chaseAgency ? 1 : 0),
       0,
     );
-    return { enqueued: jobs.length, chases };
+    return { enqueued: jobs.length, chases, digests: digests.length };
+  }
+
+  /**
+   * The digest jobs of closed windows, recorded in owed_mails first (so Redis is never their only record and
+   * reconciliation puts them back), and of those only the ones not settled yet: a window whose digests all went
+   * is found again by every scan for two days, and must cost no job.
+   */
+  private async owedDigests(now: Date): Promise<OutboxJob[]> {
+    const found = await this.digestScan.execute(now);
+    if (found.length === 0) return [];
+    const eventPosition = 0; // owed by a window closing, not by one event
+    await this.owed.record(
+      this.dataSource.manager,
+      found.map((j) => ({ jobId: j.jobId, name: j.name, data: j.data, eventPosition })),
+    );
+    const unsettled = await this.owed.stillOwed(found.map((j) => j.jobId));
+    return found.filter((j) => unsettled.has(j.jobId));
   }
 }
 

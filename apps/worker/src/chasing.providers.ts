@@ -6,6 +6,11 @@ import {
   CycleReturns,
   SendReturnNotice,
   ScanForChases,
+  DigestReaders,
+  WindowSubmissions,
+  SendDigests,
+  StaffMailUrls,
+  ScanForDigests,
 } from '../../../libs/chasing/src/index.js';
 import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
 import { ReturnStatusProjection } from './return-status.service.js';
@@ -19,6 +24,11 @@ export const CHASING_PROVIDERS = [
   ChaseAgency,
   SendChaseMail,
   SendReturnNotice,
+  DigestReaders,
+  WindowSubmissions,
+  SendDigests,
+  StaffMailUrls,
+  ScanForDigests,
   ReturnStatusProjection,
   ChaseScanner,
   ChaseSchedule,

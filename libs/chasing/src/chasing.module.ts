@@ -10,11 +10,14 @@ import { ChaseScheduleQuery } from './chase-schedule/chase-schedule.query.js';
 import { ChasesHttp } from './chases/chases.http.js';
 import { CycleChases } from './chases/chases.query.js';
 import { CycleReturns } from './cycle-returns.js';
+import { ChooseMailDeliveryHandler } from './mail-preferences/mail-preferences.handler.js';
+import { MailPreferencesHttp } from './mail-preferences/mail-preferences.http.js';
+import { MailPreferences } from './mail-preferences/mail-preferences.query.js';
 
-/** The api's side of chasing: chase now, the planned schedule and what was sent. */
+/** The api's side of chasing: chase now, the planned schedule, what was sent, and each person's mail preference. */
 @Module({
   imports: [CqrsModule],
-  controllers: [ChaseNowHttp, ChaseScheduleHttp, ChasesHttp],
+  controllers: [ChaseNowHttp, ChaseScheduleHttp, ChasesHttp, MailPreferencesHttp],
   providers: [
     CycleRepository,
     PlanRepository,
@@ -23,6 +26,10 @@ import { CycleReturns } from './cycle-returns.js';
     ChaseNowHandler,
     CycleChases,
     ChaseScheduleQuery,
+    MailPreferences,
+    ChooseMailDeliveryHandler,
   ],
+  // The account page reads and changes the preference through these, as the API does.
+  exports: [MailPreferences],
 })
 export class ChasingModule {}

@@ -1,5 +1,6 @@
 // The door of libs/chasing, the only way in for other libs, apps, scripts, benchmarks and tests:
-// working days and send windows, chase schedules, chase-now, the chase and notice mails, the return-status read model.
+// working days and send windows, chase schedules, chase-now, the chase and notice mails, the return-status read model,
+// staff mail preferences and the digests of submissions.
 export * from './migrations.js';
 export * from './reactions.js';
 export * from './return-status/return-status.read-model.js';
@@ -19,3 +20,13 @@ export * from './cycle-returns.js';
 export * from './notices/send-return-notice.js';
 export * from './return-status/return-status.projection.js';
 export * from './scan/scan-for-chases.js';
+export * from './digests/digest-readers.js';
+export * from './digests/digest-window.js';
+export * from './digests/scan-for-digests.js';
+export * from './digests/send-digests.js';
+export * from './digests/digest.decide.js';
+export * from './digests/staff-mail-urls.js';
+export * from './digests/window-submissions.js';
+export * from './mail-preferences/mail-preference.js';
+export * from './mail-preferences/mail-preferences.command.js';
+export * from './mail-preferences/mail-preferences.query.js';

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       reconcileEveryMs: 300_000,
       chaseScanEveryMs: 300_000,
       jobLockMs: 30_000,
+      digestIntervalMs: 3_600_000,
       concurrency: 8,
     });
     expect(loadConfig({ MAIL_RATE_PER_MINUTE: '600' }).mail.ratePerMinute).toBe(600);

@@ -50,6 +50,11 @@ export interface MailDeliveryConfig {
   /** How long a worker's hold on a job lasts without renewal: a job of a dead worker is retried after it. */
   jobLockMs: number;
   /**
+   * The length of a digest's window, counted from the Unix epoch so every worker agrees where windows start
+   * (an hour by default: the hours of UTC are the hours of Europe/London).
+   */
+  digestIntervalMs: number;
+  /**
    * Mail jobs each worker process runs at once. A mail job mostly waits (on PostgreSQL, then on the SMTP server),
    * so a few more than the SMTP connections keeps both busy.
    */
@@ -148,6 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reconcileEveryMs: int('MAIL_RECONCILE_EVERY_MS', 300_000, 200, 86_400_000),
     chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 500, 600_000),
+    digestIntervalMs: int('DIGEST_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     concurrency: int('MAIL_CONCURRENCY', 8, 1, 64),
   };
 

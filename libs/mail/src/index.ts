@@ -12,6 +12,8 @@ export * from './ledger/smtp-failure.js';
 export * from './ledger/mail-ledger.providers.js';
 export * from './migrations.js';
 export * from './templates/chase-digest.js';
+export * from './templates/digest.js';
+export * from './templates/why-sent.js';
 export * from './templates/escalation.js';
 export * from './templates/escape-html.js';
 export * from './templates/outstanding-returns.js';

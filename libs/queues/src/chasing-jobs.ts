@@ -12,8 +12,10 @@ export const CHASING_JOBS = {
   chaseMail: 'chase-mail',
   /** The agency's leads hear at once that a return was sent back, and why. */
   sentBackMail: 'sent-back-mail',
-  /** The theme's reviewers hear that a return was submitted. */
+  /** The theme's reviewers who chose "at once" hear that a return was submitted. */
   submittedMail: 'submitted-mail',
+  /** Everyone's digest of a partnership's window, once it has closed: enqueued by the chase scan. */
+  digestMail: 'digest-mail',
 } as const;
 
 /** The id of the one Job Scheduler that scans for due chases. */
@@ -45,6 +47,14 @@ export interface ReturnNoticeJob {
   /** The version of the ReturnSentBack or ReturnSubmitted event in the return's stream. */
   version: number;
   eventPosition: number;
+}
+
+/** Ids and instants only: what a digest lists is re-read from the events of its window when it is sent. */
+export interface DigestMailJob {
+  partnershipId: string;
+  /** The window, ISO instants: from start, up to but not including end. */
+  windowStart: string;
+  windowEnd: string;
 }
 
 // BullMQ job ids may not contain ":"; cycle and agency ids never contain "." or ":".
@@ -80,5 +90,17 @@ export function chaseMailJob(data: ChaseMailJob): OutboxJob {
     name: CHASING_JOBS.chaseMail,
     data,
     jobId: `chase-mail.${data.cycleId}.${data.agencyId}.${data.step}.${short(data.recipient)}`,
+  };
+}
+
+/** One job per partnership and window, whoever finds it owed and however often: its id says which. */
+export function digestMailJob(data: DigestMailJob): OutboxJob {
+  const start = new Date(data.windowStart).getTime();
+  const end = new Date(data.windowEnd).getTime();
+  return {
+    queue: QUEUES.mail,
+    name: CHASING_JOBS.digestMail,
+    data,
+    jobId: `digest.${data.partnershipId}.${start}.${end}`,
   };
 }

@@ -5,6 +5,7 @@ import {
   ChaseScheduleQuery,
   CycleChases,
   CycleReturns,
+  MailPreferences,
   workingCalendarProvider,
 } from '../../chasing/src/index.js';
 import { PlanModule } from '../../plan/src/index.js';
@@ -72,6 +73,8 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     workingCalendarProvider,
     ChasePagesQuery,
     ReturnHistory,
+    // The account page's mail choice, read as GET /account/mail-preferences reads it.
+    MailPreferences,
   ],
 })
 export class WebModule {}

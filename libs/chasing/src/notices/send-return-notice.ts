@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
@@ -16,6 +15,9 @@ import { ReturnNoticeJob } from '../../../queues/src/index.js';
 import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/src/index.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
+import { DigestReaders } from '../digests/digest-readers.js';
+import { StaffMailUrls } from '../digests/staff-mail-urls.js';
+import { deliveryAt } from '../mail-preferences/mail-preference.js';
 
 export interface ReturnNoticeOutcome {
   sent: number;
@@ -27,7 +29,8 @@ export interface ReturnNoticeOutcome {
 /**
  * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
  * mails the agency's leads at once with the reviewer's reason; a submission mails the reviewers of its theme
- * (a reviewer with no themes assigned reviews them all).
+ * (a reviewer with no themes assigned reviews them all) who chose to hear at once; everyone else finds it in
+ * their digest of its window (SendDigests).
  */
 @Injectable()
 export class SendReturnNotice {
@@ -37,8 +40,9 @@ export class SendReturnNotice {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DigestReaders) private readonly readers: DigestReaders,
+    @Inject(StaffMailUrls) private readonly urls: StaffMailUrls,
   ) {}
 
   async execute(job: ReturnNoticeJob, willRetry: boolean): Promise<ReturnNoticeOutcome> {
@@ -77,15 +81,10 @@ export class SendReturnNotice {
         );
       }
     } else if (event.type === 'ReturnSubmitted') {
-      const reviewers: { email: string; name: string }[] = await this.dataSource.query(
-        `SELECT email, name FROM staff_accounts
-         WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
-           AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
-         ORDER BY email`,
-        [state.partnershipId, state.themeId],
-      );
       const theme = plan.status === 'adopted' ? plan.themes.get(state.themeId) : undefined;
-      for (const reviewer of reviewers) {
+      const at = last.recordedAt;
+      const reviewers = await this.readers.reviewersOf(state.partnershipId, state.themeId);
+      for (const reviewer of reviewers.filter((r) => deliveryAt(r.preference, at).delivery === 'at-once')) {
         mails.push(
           returnSubmittedMail({
             to: reviewer.email,
@@ -97,7 +96,9 @@ export class SendReturnNotice {
             measureRef: state.measureRef,
             measureText,
             late: event.data.late,
-            reviewUrl: `${this.config.publicBaseUrl}/returns/${encodeURIComponent(state.returnId)}`,
+            reviewUrl: this.urls.reviewPage(state.returnId),
+            queueUrl: this.urls.queue,
+            why: this.urls.why(reviewer, theme?.title ?? state.themeId, at),
           }),
         );
       }

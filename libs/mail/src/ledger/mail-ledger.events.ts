@@ -1,9 +1,10 @@
 /**
  * Which ledger a mail is recorded in: the prefix of its event types. Reminders (chase digests) live in the
  * agency's chase stream, notifications in the return's notifications stream, submission-link mails in a stream
- * of their own per link. A later kind of mail picks a prefix and a stream here, never new rules.
+ * of their own per link, digests in a stream per person (`digests:<staffId>`). A later kind of mail picks a prefix
+ * and a stream here, never new rules.
  */
-export type LedgerPrefix = 'Reminder' | 'Notification' | 'LinkMail' | 'PasswordMail';
+export type LedgerPrefix = 'Reminder' | 'Notification' | 'LinkMail' | 'PasswordMail' | 'Digest';
 
 /** Which mail an event is about: the owing event's key (a chase step, a version, a link id) and the address. */
 export interface MailAddress {

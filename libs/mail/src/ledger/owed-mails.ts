@@ -41,6 +41,16 @@ export class OwedMails {
     );
   }
 
+  /** Of these jobs, those not settled yet (recorded or not): what is still worth putting on the queue. */
+  async stillOwed(jobIds: readonly string[]): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const rows: { job_id: string }[] = await this.dataSource.query(
+      `SELECT job_id FROM owed_mails WHERE job_id = ANY($1::text[]) AND settled_at IS NULL`,
+      [jobIds],
+    );
+    return new Set(rows.map((r) => r.job_id));
+  }
+
   async settle(jobId: string, outcome: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE owed_mails SET settled_at = now(), outcome = $2 WHERE job_id = $1 AND settled_at IS NULL`,

@@ -12,10 +12,18 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService, Passwords, SESSION_COOKIE, StaffDirectory } from '../../../auth/src/index.js';
-import { CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import {
+  ChooseMailDeliveryCommand,
+  MAIL_DELIVERIES,
+  MailPreferences,
+  MailPreferenceView,
+} from '../../../chasing/src/index.js';
+import { ConcurrencyError } from '../../../event-store/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
@@ -33,16 +41,61 @@ export class AccountPages {
     @Inject(Passwords) private readonly passwords: Passwords,
     @Inject(StaffDirectory) private readonly staff: StaffDirectory,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(MailPreferences) private readonly mailPreferences: MailPreferences,
+    @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   @Get()
-  account(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
-    res.render('pages/account/account', {
-      title: 'Your account',
+  async account(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+    res.render('pages/account/account', await this.accountModel(actor, { done }));
+  }
+
+  /** The mail choice: radios, the version read (a change made meanwhile elsewhere is not overwritten). */
+  @Post('mail-preferences')
+  async chooseMail(
+    @Body() form: Form,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const delivery = String(form.delivery ?? '');
+    const version = /^\d{1,9}$/.test(String(form.version ?? '')) ? Number(form.version) : undefined;
+    const errors: FieldError[] = [];
+    let status = 422;
+    if (!MAIL_DELIVERIES.includes(delivery as never)) {
+      errors.push({ field: 'delivery', text: 'Select how you want to hear of new submissions' });
+    } else {
+      try {
+        await this.commands.execute(
+          new ChooseMailDeliveryCommand({ actor, correlationId, expectedVersion: version }, delivery),
+        );
+        const said = delivery === 'at-once' ? 'one mail for each submission, at once' : 'a digest';
+        return res.redirect(303, `${HOME}?done=${encodeURIComponent(`Saved: you will get ${said}.`)}`);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) {
+          status = 409;
+          errors.push({
+            field: 'delivery',
+            text: 'Your choice was changed in another window meanwhile: it is shown below. Choose again',
+          });
+        } else if (error instanceof DomainError && error.field) {
+          errors.push({ field: error.field, text: error.message });
+        } else throw error;
+      }
+    }
+    res.status(status).render('pages/account/account', await this.accountModel(actor, {}, errors));
+  }
+
+  private async accountModel(actor: Actor, extra: { done?: string }, errors: FieldError[] = []) {
+    const mail: MailPreferenceView = await this.mailPreferences.view(actor);
+    return {
+      title: `${errors.length ? 'Error: ' : ''}Your account`,
       actor,
-      done,
+      ...extra,
+      mail,
+      ...errorsFor(errors),
       navigation: staffNavigation(actor, HOME),
-    });
+    };
   }
 
   @Get('password')

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { digestMailJob, OutboxJob } from '../../../queues/src/index.js';
+import { closedWindowsSpan } from './digest-window.js';
+
+/**
+ * Which digests are owed at `now`: one job per partnership and closed window in which its returns received a
+ * submission (within the catch-up span). Read from the events alone; the job decides who gets what, so finding
+ * the same window again on the next scan is harmless (the caller records and enqueues only what is unsettled).
+ */
+@Injectable()
+export class ScanForDigests {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(now: Date): Promise<OutboxJob[]> {
+    const interval = this.config.mail.digestIntervalMs;
+    const span = closedWindowsSpan(now, interval);
+    // The partnership is in the return's first event (ReturnRequested); the window is counted from the epoch.
+    const rows: { partnership_id: string; window_start: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT r.data->>'partnershipId' AS partnership_id,
+              (floor(extract(epoch FROM s.recorded_at) * 1000 / $3) * $3)::bigint::text AS window_start
+       FROM events s JOIN events r ON r.stream_id = s.stream_id AND r.version = 1
+       WHERE s.type = 'ReturnSubmitted' AND s.recorded_at >= $1 AND s.recorded_at < $2
+         AND r.data->>'partnershipId' IS NOT NULL`,
+      [span.start.toISOString(), span.end.toISOString(), interval],
+    );
+    return rows
+      .map((r) => ({ partnershipId: r.partnership_id, start: Number(r.window_start) }))
+      .sort((a, b) => a.start - b.start || a.partnershipId.localeCompare(b.partnershipId))
+      .map((r) =>
+        digestMailJob({
+          partnershipId: r.partnershipId,
+          windowStart: new Date(r.start).toISOString(),
+          windowEnd: new Date(r.start + interval).toISOString(),
+        }),
+      );
+  }
+}
