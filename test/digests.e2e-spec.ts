@@ -2,7 +2,9 @@ import { Queue } from 'bullmq';
 import { INestApplicationContext } from '@nestjs/common';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
 import { startWorker } from '../apps/worker/src/main.js';
+import { Client } from 'pg';
 import { AuthService } from '../libs/auth/src/index.js';
+import { ScanForDigests } from '../libs/chasing/src/index.js';
 import { FixedClock } from '../libs/kernel/src/index.js';
 import { bullConnection, CHASING_JOBS, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
 import {
@@ -252,5 +254,27 @@ describe('digests of submissions (e2e)', () => {
     expect(digests(STAFF.reviewer)).toHaveLength(1);
     expect(digests(SAM)).toHaveLength(1);
     expect(await ledger()).toBe(2);
+  });
+
+  it('owes no digest for a window while a transaction that began before it closed is still open', async () => {
+    // Such a transaction may yet commit a submission into the window; a digest sent before it would never carry it.
+    const scan = new ScanForDigests(product.db.dataSource, product.config);
+    const tenToEleven = (jobs: Awaited<ReturnType<ScanForDigests['execute']>>) =>
+      jobs.filter((j) => JSON.stringify(j.data).includes('2026-12-03T11:00:00.000Z')).length;
+    const late = new Client({ connectionString: product.db.url });
+    await late.connect();
+    try {
+      await late.query('BEGIN');
+      await late.query('SELECT txid_current()');
+      await new Promise((r) => setTimeout(r, 1500));
+      // 1 s after 11:00 the transaction, open for 1.5 s, began before the window closed: held back.
+      expect(tenToEleven(await scan.execute(new Date('2026-12-03T11:00:01Z')))).toBe(0);
+      // 30 s after, it began after the close: it cannot write into the window, so the digest is owed.
+      expect(tenToEleven(await scan.execute(new Date('2026-12-03T11:00:30Z')))).toBe(1);
+      await late.query('ROLLBACK');
+      expect(tenToEleven(await scan.execute(new Date('2026-12-03T11:00:01Z')))).toBe(1);
+    } finally {
+      await late.end();
+    }
   });
 });

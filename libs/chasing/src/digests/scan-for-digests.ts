@@ -18,7 +18,7 @@ export class ScanForDigests {
 
   async execute(now: Date): Promise<OutboxJob[]> {
     const interval = this.config.mail.digestIntervalMs;
-    const span = closedWindowsSpan(now, interval);
+    const span = closedWindowsSpan(await this.settledBefore(now), interval);
     // The partnership is in the return's first event (ReturnRequested); the window is counted from the epoch.
     const rows: { partnership_id: string; window_start: string }[] = await this.dataSource.query(
       `SELECT DISTINCT r.data->>'partnershipId' AS partnership_id,
@@ -38,5 +38,23 @@ export class ScanForDigests {
           windowEnd: new Date(r.start + interval).toISOString(),
         }),
       );
+  }
+
+  /**
+   * An event's recorded_at is its transaction's start, so a transaction that began before a window closed may
+   * still commit a submission into it. A window counts as closed only once every transaction of this database
+   * that started before its end has ended; otherwise its digest could go out without that submission, and no
+   * later digest would carry it.
+   */
+  private async settledBefore(now: Date): Promise<Date> {
+    // Counted as an age on PostgreSQL's own clock, so a worker whose clock differs from the server's still
+    // holds back exactly as long as the transaction has been open.
+    const [row]: { age_ms: string | null }[] = await this.dataSource.query(
+      `SELECT (extract(epoch FROM clock_timestamp() - min(xact_start)) * 1000)::bigint::text AS age_ms
+       FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+    );
+    const age = Math.max(0, Number(row?.age_ms ?? 0));
+    return new Date(now.getTime() - age);
   }
 }
