@@ -227,11 +227,12 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       action: 'remove-study',
       form: { appendixId: 'appendix-1', caseStudyId: 'study-1' },
     },
-    // A cycle's links, and the viewer's read-only cycle page.
+    // A cycle's links, and the viewer's read-only cycle and agency pages.
     { method: 'GET', template: '/coordinate/cycles/{cycleId}/links' },
     { method: 'POST', template: '/coordinate/cycles/{cycleId}/links/{linkId}/revoke', form: {} },
     { method: 'POST', template: '/coordinate/cycles/{cycleId}/links/agencies/{agencyId}/reissue', form: {} },
     { method: 'GET', template: '/view/cycles/{cycleId}' },
+    { method: 'GET', template: '/view/cycles/{cycleId}/agencies/{agencyId}' },
     { method: 'POST', template: '/account/tokens/{tokenId}/revoke', form: {} },
     // The operator's page of the event processors (OPERATOR_PARTNERSHIP is sevenoaks here).
     { method: 'GET', template: '/admin/processors' },
