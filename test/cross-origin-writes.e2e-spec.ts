@@ -144,6 +144,8 @@ describe('no write from another origin (e2e)', () => {
   it('refuses every cookie-authenticated write with a foreign Origin, only a foreign Referer, or neither', async () => {
     const routes = writeRoutes();
     expect(routes.length).toBeGreaterThan(50);
+    // The viewer's pages only read: nothing under /view takes a write, from any origin.
+    expect(routes.filter((r) => r.path.startsWith('/view'))).toEqual([]);
     expect(routes).toContainEqual({ method: 'POST', path: '/returns/:returnId/send-back', page: false });
     expect(routes).toContainEqual({ method: 'POST', path: '/review/returns/:returnId/approve', page: true });
     expect(routes).toContainEqual({

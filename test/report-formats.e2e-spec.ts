@@ -86,12 +86,12 @@ describe('report formats and who sees them (e2e)', () => {
     }
   });
 
-  it('links the HTML report back to the service: the dashboard, the task list, the queue or the start page', async () => {
+  it('links the HTML report back to the service: the dashboards, the task list or the queue', async () => {
     for (const [headers, href] of [
       [as.coordinator, `/coordinate/cycles/${cycleId}`],
       [as.lead('sevenoaks-dc'), `/agency/cycles/${cycleId}`],
       [as.reviewer, '/review'],
-      [as.viewer, '/'],
+      [as.viewer, `/view/cycles/${cycleId}`],
     ] as const) {
       const res = await get(`/cycles/${cycleId}/report?format=html`, headers);
       expect(res.status).toBe(200);

@@ -209,6 +209,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /coordinate/cycles/:cycleId/links/agencies/:agencyId/reissue': 'coordinators',
   'GET /view': 'staff',
   'GET /view/cycles/:cycleId': 'staff',
+  'GET /view/cycles/:cycleId/agencies/:agencyId': 'staff',
 
   // The operator's pages (each also asks that the coordinator's partnership runs the deployment).
   'GET /admin/processors': 'coordinators',

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from '../support/product.js';
 
 /**
@@ -31,21 +31,6 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     });
     await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: refs });
     return drafted.body.id as string;
-  }
-
-  /** Checks the page at 1280 and at 320 px: axe finds nothing, nothing scrolls sideways; a screenshot of each. */
-  async function atBothWidths(p: Page, name: string) {
-    await checkPage(p, `history-${name}-1280`);
-    await p.setViewportSize({ width: 320, height: 800 });
-    expect({
-      name,
-      fits: await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
-    }).toEqual({
-      name,
-      fits: true,
-    });
-    await checkPage(p, `history-${name}-320`);
-    await p.setViewportSize({ width: 1280, height: 900 });
   }
 
   /** A browser holding the lead's link session (the emailed link's own journey is agency-journey's). */
@@ -92,13 +77,13 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
   it("starts from last year's return, submits it, reads it as sent, and is told when submitting twice", async () => {
     await page.goto(`${product.baseUrl}/agency/cycles/${thisYear}`);
     await page.getByRole('link', { name: /^S1:/ }).click();
-    await atBothWidths(page, '01-form-with-last-year');
+    await checkBothWidths(page, 'history-01-form-with-last-year');
     await page.getByRole('button', { name: 'Start from last year’s return' }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain('copied into this one');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe(
       'Our 2019/20 progress: 600 visits.',
     );
-    await atBothWidths(page, '02-copied');
+    await checkBothWidths(page, 'history-02-copied');
     await page.getByLabel('Progress this period').fill('Our 2020/21 progress: 700 visits.');
     // Through the optional tables and case studies steps to check answers.
     for (const step of ['**/tables', '**/case-studies', '**/check']) {
@@ -114,7 +99,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     expect(history).toContain(`Submitted`);
     expect(history).toContain(`${lead.name}, ${csp.name}`);
     expect(history).not.toMatch(/ReturnSubmitted|@/);
-    await atBothWidths(page, '03-sent');
+    await checkBothWidths(page, 'history-03-sent');
 
     // Back to the check page, and Submit again.
     await page.goBack();
@@ -122,7 +107,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.waitForURL('**/check');
     await page.getByRole('button', { name: 'Submit return' }).click();
     expect(await page.textContent('h1')).toBe('You have already sent this return');
-    await atBothWidths(page, '04-already-sent');
+    await checkBothWidths(page, 'history-04-already-sent');
   });
 
   it("reads last year's return, each version sent, with the reviewer's reason in its history", async () => {
@@ -133,7 +118,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.getByRole('link', { name: 'Read what was sent in version 3' }).click();
     expect(await page.textContent('main')).toContain('This is an earlier version');
     expect(await page.textContent('main')).toContain('Our 2019/20 progress.');
-    await atBothWidths(page, '05-earlier-version');
+    await checkBothWidths(page, 'history-05-earlier-version');
   });
 
   it('keeps the typing when someone else saved first', async () => {
@@ -145,7 +130,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This return changed after you opened it');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('What I typed here');
-    await atBothWidths(page, '06-stale-save');
+    await checkBothWidths(page, 'history-06-stale-save');
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain(
       'Your draft has been saved',
@@ -161,7 +146,7 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await p.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await p.textContent('h1')).toBe('Your session has ended');
     expect(await p.getByLabel('Progress this period').inputValue()).toBe('Typed as the session ran out');
-    await atBothWidths(p, '07-session-ended');
+    await checkBothWidths(p, 'history-07-session-ended');
     await ctx.close();
   });
 
@@ -186,6 +171,6 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This monitoring cycle has closed');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('Also typed while it closed');
-    await atBothWidths(page, '08-closed-mid-edit');
+    await checkBothWidths(page, 'history-08-closed-mid-edit');
   });
 });

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from '../support/product.js';
 
 /**
@@ -69,23 +69,11 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
     await product?.stop();
   });
 
-  const sidewaysScroll = () => page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
   const height = () => page.evaluate('document.documentElement.scrollHeight') as Promise<number>;
-
-  /** Checks the page as it stands at 1280 and at 320 px: axe, no sideways scroll, a screenshot of each. */
-  async function atBothWidths(name: string): Promise<void> {
-    await page.setViewportSize(SCREEN);
-    await checkPage(page, `${name}-1280`);
-    expect({ name, sideways: await sidewaysScroll() }).toEqual({ name, sideways: false });
-    await page.setViewportSize({ width: 320, height: 800 });
-    await checkPage(page, `${name}-320`);
-    expect({ name, narrowSideways: await sidewaysScroll() }).toEqual({ name, narrowSideways: false });
-    await page.setViewportSize(SCREEN);
-  }
 
   it('shows the Sevenoaks cycle within two screens at 1280 px, and at 320 px without scrolling sideways', async () => {
     await page.goto(`${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}`);
-    await atBothWidths('d01-dashboard');
+    await checkBothWidths(page, 'd01-dashboard', SCREEN);
     expect(await height()).toBeLessThanOrEqual(2 * SCREEN.height);
     // The bars are drawn: each segment has a width, none needs a script.
     const widths = await page
@@ -105,18 +93,18 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
   it("opens an agency's page from the chart, and the chase schedule and log from the dashboard", async () => {
     await page.getByRole('link', { name: 'Sevenoaks District Community Safety Partnership' }).click();
     await page.waitForURL('**/agencies/sevenoaks-csp');
-    await atBothWidths('d02-agency');
+    await checkBothWidths(page, 'd02-agency', SCREEN);
     await page.getByRole('button', { name: /Chase now/ }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain('Chase sent');
     await page.getByRole('link', { name: 'Back' }).click();
     await page.getByRole('link', { name: 'Chase schedule' }).click();
     await page.waitForURL('**/chase-schedule');
     expect(await page.textContent('h1')).toBe('Chase schedule');
-    await atBothWidths('d03-chase-schedule');
+    await checkBothWidths(page, 'd03-chase-schedule', SCREEN);
     await page.getByRole('link', { name: /Chase log/ }).click();
     await page.waitForURL('**/chases');
     expect(await page.textContent('main')).toContain('Sevenoaks District Community Safety Partnership');
-    await atBothWidths('d04-chase-log');
+    await checkBothWidths(page, 'd04-chase-log', SCREEN);
   });
 
   it.each([
@@ -142,14 +130,14 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
         await p.inputValue('#dueDate-year'),
         await p.getByLabel('Reason').inputValue(),
       ]).toEqual(['31', '4', '2027', 'Waiting for the police figures']);
-      if (check) await atBothWidths('d05-date-error');
+      if (check) await checkBothWidths(page, 'd05-date-error', SCREEN);
       await p.fill('#dueDate-day', '25');
       await p.fill('#dueDate-month', '11');
       await p.fill('#dueDate-year', '2026');
       await p.getByRole('button', { name: 'Extend the deadline' }).click();
       expect(await p.textContent('.govuk-error-summary')).toContain('New due date is in the past');
       expect(await p.getByLabel('Reason').inputValue()).toBe('Waiting for the police figures');
-      if (check) await atBothWidths('d06-past-date');
+      if (check) await checkBothWidths(page, 'd06-past-date', SCREEN);
       await p.getByLabel('Yes, the due date is in the past').check();
       await p.getByRole('button', { name: 'Extend the deadline' }).click();
       expect(await p.textContent('.govuk-notification-banner--success')).toContain(
@@ -166,6 +154,6 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
     expect(await page.title()).toMatch(/^Error: Open a monitoring cycle/);
     expect(await page.getByLabel('Name of the cycle').inputValue()).toBe('Year 2 2020/21');
     expect(await page.inputValue('#periodStart-day')).toBe('1');
-    await atBothWidths('d07-new-cycle-errors');
+    await checkBothWidths(page, 'd07-new-cycle-errors', SCREEN);
   });
 });

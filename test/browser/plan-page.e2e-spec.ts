@@ -1,5 +1,5 @@
-import { Browser, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { Browser } from 'playwright-core';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from '../support/product.js';
 
 /**
@@ -11,19 +11,6 @@ describe('the plan page, in the browser (e2e)', () => {
   let product: Product;
   let browser: Browser;
   let cycleId: string;
-
-  /** Axe and a screenshot at 1280 px and at 320 px, where nothing may scroll sideways. */
-  const atBothWidths = async (page: Page, name: string) => {
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await checkPage(page, `${name}-1280`);
-    await page.setViewportSize({ width: 320, height: 800 });
-    await checkPage(page, `${name}-320`);
-    expect({
-      page: name,
-      fits: await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
-    }).toEqual({ page: name, fits: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
 
   const signedIn = async (javaScriptEnabled: boolean) => {
     const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
@@ -59,25 +46,25 @@ describe('the plan page, in the browser (e2e)', () => {
   it('shows the plan, changes a measure through its error page, and confirms', async () => {
     const page = await signedIn(true);
     expect(await page.textContent('h1')).toBe('Sevenoaks District Community Plan 2019-22');
-    await atBothWidths(page, 'plan-01-plan');
+    await checkBothWidths(page, 'plan-01-plan');
 
     await page.goto(`${product.baseUrl}/coordinate/plan/measure/S2/change`);
-    await atBothWidths(page, 'plan-02-change-measure');
+    await checkBothWidths(page, 'plan-02-change-measure');
     await page.getByLabel('Key success measure').fill('');
     await page.getByRole('button', { name: 'Save the measure' }).click();
     expect(await page.title()).toMatch(/^Error: Change key success measure S2/);
-    await atBothWidths(page, 'plan-03-change-measure-error');
+    await checkBothWidths(page, 'plan-03-change-measure-error');
     await page.getByRole('link', { name: 'Enter the key success measure' }).click();
     await page.getByLabel('Key success measure').fill('Keep overall crime amongst the lowest in Kent.');
     await page.getByRole('button', { name: 'Save the measure' }).click();
     await page.waitForURL('**/coordinate/plan?done=*');
     expect(await page.textContent('.govuk-notification-banner')).toContain('Key success measure changed');
-    await atBothWidths(page, 'plan-04-changed');
+    await checkBothWidths(page, 'plan-04-changed');
 
     await page.goto(`${product.baseUrl}/coordinate/plan/theme/new`);
-    await atBothWidths(page, 'plan-05-add-theme');
+    await checkBothWidths(page, 'plan-05-add-theme');
     await page.goto(`${product.baseUrl}/coordinate/plan/agency/kent-police/remove`);
-    await atBothWidths(page, 'plan-06-remove-agency');
+    await checkBothWidths(page, 'plan-06-remove-agency');
     // Six pages, each checked by axe twice on a shared machine.
   }, 240_000);
 
@@ -117,7 +104,7 @@ describe('the plan page, in the browser (e2e)', () => {
     const page = await signedIn(true);
     await page.goto(`${product.baseUrl}/cycles/${cycleId}/report?format=html`);
     const name = cycleId.replace(/^.*~/, '');
-    await atBothWidths(page, 'plan-07-report-html');
+    await checkBothWidths(page, 'plan-07-report-html');
     await page.getByRole('link', { name: 'Back to the cycle’s dashboard' }).click();
     await page.waitForURL(`**/coordinate/cycles/${name}`);
   });

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import {
   as,
   eventually,
@@ -46,19 +46,12 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     await product.stop();
   });
 
-  /** axe and a screenshot at 1280 px, then the same at 320 px with nothing wider than the screen. */
-  async function checkBothWidths(page: Page, name: string) {
+  /** The page at 1280 and 320 px (see checkBothWidths); a page without JavaScript through its mirror. */
+  async function checkForm(page: Page, name: string) {
     // Nothing can be run in a page without JavaScript, axe included: its HTML, scripts left out, is checked
     // in a page that runs only axe.
     const mirror = page.context() === noScript ? await mirrorOf(page) : null;
-    const checked = mirror ?? page;
-    await checked.setViewportSize({ width: 1280, height: 900 });
-    await checkPage(checked, name);
-    await checked.setViewportSize({ width: 320, height: 800 });
-    const fits = await checked.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
-    expect({ name, fits }).toEqual({ name, fits: true });
-    await checkPage(checked, `${name}-320`);
-    await checked.setViewportSize({ width: 1280, height: 900 });
+    await checkBothWidths(mirror ?? page, name);
     await mirror?.context().close();
   }
 
@@ -75,7 +68,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
   /** The whole journey through the form for one return; `mode` names the screenshots. */
   async function fillInAndSubmit(page: Page, ref: string, mode: string) {
     await page.goto(`${product.baseUrl}/agency/returns/${cycleId}.${ref}`);
-    await checkBothWidths(page, `form-${mode}-01-rating`);
+    await checkForm(page, `form-${mode}-01-rating`);
 
     // A broken rule: the summary and the field say so in words, and nothing typed is lost.
     await page.getByLabel('Amber: some concern').check();
@@ -89,7 +82,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     );
     expect(await page.textContent('#comments-error')).toContain('must be 5,000 characters or fewer');
     expect(await page.inputValue('#narrative')).toBe('Kept while the comments are fixed.');
-    await checkBothWidths(page, `form-${mode}-02-error`);
+    await checkForm(page, `form-${mode}-02-error`);
     await page.getByRole('link', { name: /Comments on the direction of travel must be/ }).click();
     // With JavaScript the summary moves focus to the field; without it, the link goes to the field's id.
     if (mode === 'js') expect(await page.evaluate('document.activeElement.id')).toBe('comments');
@@ -103,7 +96,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     await page.getByLabel('Comments on the direction of travel (optional)').fill('Above the 85% target');
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL('**/tables');
-    await checkBothWidths(page, `form-${mode}-03-no-tables`);
+    await checkForm(page, `form-${mode}-03-no-tables`);
 
     await page.getByRole('button', { name: 'Add a table' }).click();
     await page.getByLabel('Caption', { exact: true }).fill('NEET by district');
@@ -122,7 +115,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     await page.waitForURL('**/tables?saved=1');
     expect(await page.textContent('.app-preview')).toContain('Swanley');
-    await checkBothWidths(page, `form-${mode}-04-tables`);
+    await checkForm(page, `form-${mode}-04-tables`);
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL('**/case-studies');
 
@@ -134,7 +127,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     await page.getByRole('button', { name: 'Add a section to case study 1' }).click();
     await page.locator('#case-0-section-1-heading').fill('The end');
     await page.locator('#case-0-section-1-body').fill('All well now.');
-    await checkBothWidths(page, `form-${mode}-05-case-studies`);
+    await checkForm(page, `form-${mode}-05-case-studies`);
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL('**/check');
 
@@ -149,7 +142,7 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     ])
       expect(main).toContain(text);
     expect(await page.getByRole('link', { name: /^Change/ }).count()).toBe(6);
-    await checkBothWidths(page, `form-${mode}-06-check`);
+    await checkForm(page, `form-${mode}-06-check`);
     await page.getByRole('link', { name: 'Change tables' }).click();
     await page.waitForURL('**/tables');
     expect(await page.inputValue('#table-0-row-1-cell-0')).toBe('Swanley');

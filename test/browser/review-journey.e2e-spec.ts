@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import {
   as,
   http,
@@ -45,22 +45,6 @@ describe('reviewer journey in the browser (e2e)', () => {
   async function submit(returnId: string, agencyId: string, content: Record<string, unknown>) {
     await call('PUT', `/returns/${returnId}/draft`, as.lead(agencyId), content);
     expect((await call('POST', `/returns/${returnId}/submit`, as.lead(agencyId))).status).toBe(200);
-  }
-
-  /** Checks the page at 1280 and at 320 px: axe finds nothing, nothing scrolls sideways; a screenshot of each. */
-  async function atBothWidths(p: Page, name: string) {
-    await checkPage(p, `review-${name}-1280`);
-    await p.setViewportSize({ width: 320, height: 800 });
-    const fits = await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
-    // On failure, name what sticks out, so the fix is plain.
-    const wide = fits
-      ? []
-      : await p.evaluate(
-          `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth).map((e) => e.tagName + '.' + e.className).slice(0, 8)`,
-        );
-    expect({ name, fits, wide }).toEqual({ name, fits: true, wide: [] });
-    await checkPage(p, `review-${name}-320`);
-    await p.setViewportSize({ width: 1280, height: 900 });
   }
 
   async function signedIn(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
@@ -122,7 +106,7 @@ describe('reviewer journey in the browser (e2e)', () => {
 
   it('filters, compares, approves, sends back and reads a resubmission, at 1280 and 320 px', async () => {
     const page = await signedIn();
-    await atBothWidths(page, 'queue');
+    await checkBothWidths(page, 'review-queue');
     // At 320 px each card's Review link is on screen, not off to the side.
     await page.setViewportSize({ width: 320, height: 800 });
     for (const link of await page.getByRole('link', { name: /^Review / }).all()) {
@@ -138,7 +122,7 @@ describe('reviewer journey in the browser (e2e)', () => {
       expect.arrayContaining([expect.stringContaining('S1'), expect.stringContaining('S2')]),
     );
     expect(await page.locator('.govuk-summary-card').count()).toBe(2);
-    await atBothWidths(page, 'queue-filtered');
+    await checkBothWidths(page, 'review-queue-filtered');
 
     await page.getByRole('link', { name: `Review S1 for ${csp.name}` }).click();
     await page.waitForURL(`**/review/returns/${thisYear}.S1`);
@@ -147,26 +131,26 @@ describe('reviewer journey in the browser (e2e)', () => {
       expect.arrayContaining(['added: Nearly all']),
     );
     expect(await page.locator('.app-diff-row--added').count()).toBe(1);
-    await atBothWidths(page, 'return-compared');
+    await checkBothWidths(page, 'review-return-compared');
 
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL('**/review?approved=*');
     expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain(
       `Approved S1 for ${csp.name}`,
     );
-    await atBothWidths(page, 'queue-approved');
+    await checkBothWidths(page, 'review-queue-approved');
 
     await page.getByRole('link', { name: `Review H1 for ${hat.name}` }).click();
     await page.getByRole('button', { name: 'Send back' }).click();
     expect(await page.title()).toMatch(/^Error: /);
-    await atBothWidths(page, 'send-back-error');
+    await checkBothWidths(page, 'review-send-back-error');
     await page.getByLabel('Or send it back: what needs to change?').fill('Say which actions the plan covers');
     await page.getByRole('button', { name: 'Send back' }).click();
     await page.waitForURL('**/review?sent-back=*');
     expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain(
       `Sent H1 back to ${hat.name}`,
     );
-    await atBothWidths(page, 'queue-sent-back');
+    await checkBothWidths(page, 'review-queue-sent-back');
 
     await submit(`${thisYear}.H1`, 'sevenoaks-hat', {
       rag: 'amber',
@@ -184,7 +168,7 @@ describe('reviewer journey in the browser (e2e)', () => {
       await page.getByRole('heading', { name: 'This return' }).boundingBox(),
     ];
     expect(bannerBox!.y).toBeLessThan(wholeBox!.y);
-    await atBothWidths(page, 'resubmission');
+    await checkBothWidths(page, 'review-resubmission');
     await page.context().close();
   });
 

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import {
   as,
   eventually,
@@ -56,21 +56,6 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     return context.newPage();
   }
 
-  /** The page as it stands, at 1280 and at 320 px: axe, no sideways scroll, screenshots. */
-  async function look(page: Page, name: string): Promise<void> {
-    // A click's navigation may still be settling: axe waits on a page that has finished loading.
-    await page.waitForLoadState('load');
-    await checkPage(page, `staff-${name}-1280`);
-    await page.setViewportSize({ width: 320, height: 800 });
-    try {
-      await checkPage(page, `staff-${name}-320`);
-      const fits = await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
-      expect({ page: name, fits }).toEqual({ page: name, fits: true });
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 900 });
-    }
-  }
-
   async function signIn(page: Page, email: string, password: string) {
     await page.goto(`${product.baseUrl}/sign-in`);
     await page.getByLabel('Email address').fill(email);
@@ -82,14 +67,14 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     const admin = await newPage();
     await signIn(admin, STAFF.coordinator, PASSWORD);
     await admin.goto(`${product.baseUrl}/coordinate/staff`);
-    await look(admin, '01-list');
+    await checkBothWidths(admin, 'staff-01-list');
 
     await admin.getByRole('button', { name: 'Invite someone' }).click();
     await admin.waitForURL('**/coordinate/staff/invite');
-    await look(admin, '02-invite');
+    await checkBothWidths(admin, 'staff-02-invite');
     await admin.getByRole('button', { name: 'Send invitation' }).click();
     expect(await admin.title()).toMatch(/^Error: Invite someone/);
-    await look(admin, '03-invite-errors');
+    await checkBothWidths(admin, 'staff-03-invite-errors');
 
     await admin.getByLabel('Full name').fill('Priya Reviewer');
     await admin.getByLabel('Email address').fill('priya@sevenoaks.example.org');
@@ -99,18 +84,18 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     await admin.getByRole('button', { name: 'Send invitation' }).click();
     await admin.waitForURL('**/coordinate/staff?done=*');
     expect(await admin.textContent('main')).toContain('Priya Reviewer has been invited');
-    await look(admin, '04-invited');
+    await checkBothWidths(admin, 'staff-04-invited');
 
     await admin.getByRole('link', { name: 'Change Priya Reviewer' }).click();
     await admin.waitForURL('**/coordinate/staff/*-*');
-    await look(admin, '05-member');
+    await checkBothWidths(admin, 'staff-05-member');
     await admin.getByLabel('Viewer', { exact: true }).check();
     await admin.getByRole('button', { name: 'Save role and themes' }).click();
     await admin.waitForURL('**/coordinate/staff?done=*');
     expect(await admin.textContent('main')).toContain('role and themes are saved');
 
     await admin.goto(`${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}/links`);
-    await look(admin, '06-links');
+    await checkBothWidths(admin, 'staff-06-links');
     await admin.getByRole('button', { name: 'Revoke and send a new link' }).first().click();
     await admin.waitForURL('**/links?done=*');
     expect(await admin.textContent('main')).toContain('New link');
@@ -119,7 +104,7 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     await admin.getByLabel('What is it for?').fill('nightly export');
     await admin.getByRole('button', { name: 'Create token' }).click();
     expect(await admin.textContent('#new-token')).toMatch(/^pr_/);
-    await look(admin, '07-token-shown-once');
+    await checkBothWidths(admin, 'staff-07-token-shown-once');
 
     // The invitee, from the mailed link: the token leaves the address at once.
     const mail = await eventually(async () =>
@@ -129,29 +114,29 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     const priya = await newPage();
     await priya.goto(link.replace(/^https?:\/\/[^/]+/, product.baseUrl));
     expect(new URL(priya.url()).pathname).toBe('/account/set-password');
-    await look(priya, '08-set-password');
+    await checkBothWidths(priya, 'staff-08-set-password');
     await priya.getByLabel('Password', { exact: true }).fill('short');
     await priya.getByLabel('Confirm password').fill('short');
     await priya.getByRole('button', { name: 'Save password' }).click();
     expect(await priya.title()).toMatch(/^Error: Set your password/);
-    await look(priya, '09-set-password-error');
+    await checkBothWidths(priya, 'staff-09-set-password-error');
     await priya.getByLabel('Password', { exact: true }).fill('saffron bicycle tide');
     await priya.getByLabel('Confirm password').fill('saffron bicycle tide');
     await priya.getByRole('button', { name: 'Save password' }).click();
     expect(await priya.textContent('h1')).toContain('Your account is ready');
-    await look(priya, '10-account-ready');
+    await checkBothWidths(priya, 'staff-10-account-ready');
 
     await signIn(priya, 'priya@sevenoaks.example.org', 'saffron bicycle tide');
     await priya.waitForURL('**/view');
-    await look(priya, '11-viewer-cycles');
+    await checkBothWidths(priya, 'staff-11-viewer-cycles');
     await priya.getByRole('link', { name: 'Progress Community Plan monitoring 2019/20' }).click();
     await priya.waitForURL('**/view/cycles/*');
-    await look(priya, '12-viewer-cycle');
+    await checkBothWidths(priya, 'staff-12-viewer-cycle');
     await priya.goto(`${product.baseUrl}/account`);
-    await look(priya, '13-account');
+    await checkBothWidths(priya, 'staff-13-account');
     await priya.getByRole('link', { name: 'Change your password' }).click();
     await priya.waitForURL('**/account/password');
-    await look(priya, '14-change-password');
+    await checkBothWidths(priya, 'staff-14-change-password');
   });
 
   it('someone who has forgotten their password asks for a link from the sign-in page', async () => {
@@ -159,11 +144,11 @@ describe('the staff admin and viewer journeys, in the browser (e2e)', () => {
     await page.goto(`${product.baseUrl}/sign-in`);
     await page.getByRole('link', { name: 'Forgotten your password?' }).click();
     await page.waitForURL('**/account/forgot-password');
-    await look(page, '15-forgot-password');
+    await checkBothWidths(page, 'staff-15-forgot-password');
     await page.getByLabel('Email address').fill('nobody-here@sevenoaks.example.org');
     await page.getByRole('button', { name: 'Send the link' }).click();
     expect(await page.textContent('h1')).toContain('Check your email');
-    await look(page, '16-check-your-email');
+    await checkBothWidths(page, 'staff-16-check-your-email');
   });
 
   it('works without JavaScript: invite, set the password from the mail, sign in as a viewer', async () => {

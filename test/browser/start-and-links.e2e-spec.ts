@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkPage, launchBrowser } from '../support/browser.js';
+import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import {
   as,
   eventually,
@@ -32,19 +32,6 @@ describe('the way in, in the browser (e2e)', () => {
       .replace(product.config.publicBaseUrl, product.baseUrl);
   const mailsTo = (email: string) => product.smtp.mails.filter((m) => m.to.includes(email));
 
-  /** Axe and a screenshot at 1280 px and at 320 px, where nothing may scroll sideways. */
-  const atBothWidths = async (name: string) => {
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await checkPage(page, `${name}-1280`);
-    await page.setViewportSize({ width: 320, height: 800 });
-    await checkPage(page, `${name}-320`);
-    expect({
-      page: name,
-      fits: await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
-    }).toEqual({ page: name, fits: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
-
   beforeAll(async () => {
     product = await startProduct('browser_way_in');
     await importSevenoaks(product.store);
@@ -71,7 +58,7 @@ describe('the way in, in the browser (e2e)', () => {
   it('the start page and the footer’s pages', async () => {
     await page.goto(`${product.baseUrl}/`);
     expect(await page.textContent('h1')).toBe('Send and review your partnership’s monitoring returns');
-    await atBothWidths('way-in-01-start');
+    await checkBothWidths(page, 'way-in-01-start');
     for (const [link, heading, name] of [
       ['Accessibility statement', 'Accessibility statement for Partner Returns', 'accessibility'],
       ['Privacy notice', 'Privacy notice', 'privacy'],
@@ -80,7 +67,7 @@ describe('the way in, in the browser (e2e)', () => {
       await page.goto(`${product.baseUrl}/`);
       await page.locator('.govuk-footer').getByRole('link', { name: link }).click();
       expect(await page.textContent('h1')).toBe(heading);
-      await atBothWidths(`way-in-02-${name}`);
+      await checkBothWidths(page, `way-in-02-${name}`);
     }
   });
 
@@ -97,7 +84,7 @@ describe('the way in, in the browser (e2e)', () => {
       '3 returns',
     ])
       expect(main).toContain(words);
-    await atBothWidths('way-in-03-landing');
+    await checkBothWidths(page, 'way-in-03-landing');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(`**/agency/cycles/${cycleId}`);
   });
@@ -119,7 +106,7 @@ describe('the way in, in the browser (e2e)', () => {
     await page.goto(linkIn(old.text));
     expect(await page.textContent('h1')).toBe('This link has been replaced');
     expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
-    await atBothWidths('way-in-04-replaced-link');
+    await checkBothWidths(page, 'way-in-04-replaced-link');
 
     await page.getByRole('button', { name: 'Send me a new link' }).click();
     expect(await page.textContent('h1')).toBe('Get a new link to your returns');
@@ -127,12 +114,12 @@ describe('the way in, in the browser (e2e)', () => {
       'Enter the email address the coordinator sends your returns to',
     );
     expect(await page.title()).toMatch(/^Error: /);
-    await atBothWidths('way-in-05-new-link-error');
+    await checkBothWidths(page, 'way-in-05-new-link-error');
 
     await page.getByLabel('Your email address').fill(councilLead.email);
     await page.getByRole('button', { name: 'Send me a new link' }).click();
     expect(await page.textContent('h1')).toBe('Check your email');
-    await atBothWidths('way-in-06-check-your-email');
+    await checkBothWidths(page, 'way-in-06-check-your-email');
     const asked = await eventually(async () =>
       mailsTo(councilLead.email).find((m) => m.text.includes('You asked for this link')),
     );
@@ -173,7 +160,7 @@ describe('the way in, in the browser (e2e)', () => {
     expect(await page.textContent('main')).toContain('Quarter 1 2020/21');
     expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Send me a new link' }).count()).toBe(1);
-    await atBothWidths('way-in-04b-expired-link');
+    await checkBothWidths(page, 'way-in-04b-expired-link');
     await anonymous.close();
   });
 
@@ -184,7 +171,7 @@ describe('the way in, in the browser (e2e)', () => {
     const response = await page.goto(`${product.baseUrl}/no-such-page`);
     expect(response?.status()).toBe(404);
     expect(await page.textContent('h1')).toBe('Page not found');
-    await atBothWidths('way-in-07-not-found');
+    await checkBothWidths(page, 'way-in-07-not-found');
     await page.getByRole('link', { name: 'Go to your start page' }).click();
     expect(await page.textContent('h1')).toBe('Send and review your partnership’s monitoring returns');
     await anonymous.close();

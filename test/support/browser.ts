@@ -46,3 +46,37 @@ export async function fitsNarrowScreen(page: Page): Promise<boolean> {
   await page.setViewportSize({ width: 1280, height: 900 });
   return fits === true;
 }
+
+export const WIDE = { width: 1280, height: 900 };
+export const NARROW = { width: 320, height: 800 };
+
+/**
+ * The page as it stands, at 1280 px and then at 320 px: axe finds nothing, nothing scrolls sideways (what sticks
+ * out is named, so the fix is plain), and a screenshot of each (`<name>-1280`, `<name>-320`). The page is left
+ * at the wide size, `wide` (1280 by 900 unless a spec measures heights against its own screen).
+ */
+export async function checkBothWidths(page: Page, name: string, wide = WIDE): Promise<void> {
+  // A click's navigation may still be settling: axe waits on a page that has finished loading.
+  await page.waitForLoadState('load');
+  try {
+    for (const size of [wide, NARROW]) {
+      await page.setViewportSize(size);
+      await checkPage(page, `${name}-${size.width}`);
+      const fits = await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
+      const wider = fits
+        ? []
+        : await page.evaluate(
+            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+              .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 8)`,
+          );
+      expect({ page: name, width: size.width, fits, wider }).toEqual({
+        page: name,
+        width: size.width,
+        fits: true,
+        wider: [],
+      });
+    }
+  } finally {
+    await page.setViewportSize(wide);
+  }
+}

@@ -114,16 +114,15 @@ export class ReviewPages {
 
 export function staffNavigation(actor: Actor, current: string) {
   const items = [
-    ...(actor.role === 'viewer'
-      ? [{ href: '/view', text: 'Cycles' }]
-      : [{ href: '/review', text: 'Review' }]),
+    ...(actor.role === 'viewer' ? [] : [{ href: '/review', text: 'Review' }]),
+    // A coordinator's cycles are their dashboards; everyone else follows them read-only.
     ...(actor.role === 'coordinator'
       ? [
           { href: '/coordinate', text: 'Cycles' },
           { href: '/coordinate/plan', text: 'Plan' },
           { href: '/coordinate/staff', text: 'Staff' },
         ]
-      : []),
+      : [{ href: '/view', text: 'Cycles' }]),
     { href: '/account', text: 'Your account' },
   ];
   // The item whose address is the longest start of the page's (Staff, not Cycles, on /coordinate/staff).

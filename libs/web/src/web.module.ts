@@ -9,6 +9,7 @@ import {
   workingCalendarProvider,
 } from '../../chasing/src/index.js';
 import { PlanModule } from '../../plan/src/index.js';
+import { PublishedReports } from '../../reporting/src/index.js';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
@@ -75,6 +76,8 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     ReturnHistory,
     // The account page's mail choice, read as GET /account/mail-preferences reads it.
     MailPreferences,
+    // The viewer's page lists a cycle's publications as the API does.
+    PublishedReports,
   ],
 })
 export class WebModule {}

@@ -2,8 +2,8 @@ import { Actor, cycleNameOf } from '../../../kernel/src/index.js';
 
 /**
  * Where the HTML report's link goes back to in the service: the cycle's dashboard for a coordinator, the task
- * list of the link's cycle for an agency lead, the review queue for a reviewer, and the start page for anyone
- * else (a viewer, or whoever the page is later opened by). The report opens in its own tab with no layout of
+ * list of the link's cycle for an agency lead, the review queue for a reviewer, the cycle's read-only progress
+ * page for a viewer, and the start page for anyone else (whoever the page is later opened by). The report opens in its own tab with no layout of
  * the service around it, so without this a reader has no way back (issue 13 point 10).
  */
 export function reportBackLink(actor: Actor, cycleId: string): { href: string; text: string } {
@@ -19,6 +19,8 @@ export function reportBackLink(actor: Actor, cycleId: string): { href: string; t
       };
     case 'reviewer':
       return { href: '/review', text: 'Back to the returns to review' };
+    case 'viewer':
+      return { href: `/view/cycles/${cycle}`, text: 'Back to the cycle’s progress' };
     default:
       return { href: '/', text: 'Back to Partner Returns' };
   }

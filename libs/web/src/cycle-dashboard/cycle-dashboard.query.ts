@@ -98,42 +98,33 @@ export function returnsInOrder<T extends Pick<ReturnView, 'overdue' | 'dueDate' 
   );
 }
 
+/** A return as the dashboards list it: its measure in words and its stage as a GOV.UK tag. */
+function tagged(v: ReturnView, words: PlanWords) {
+  const progress = progressOf(v);
+  const stage = PROGRESS.find((p) => p.key === progress);
+  return {
+    ...v,
+    statusText: stage?.words ?? STATUS_WORDS[v.status] ?? v.status,
+    statusTag: stage?.tag ?? 'govuk-tag--grey',
+    measureText: words.measureText(v.measureRef),
+  };
+}
+
 /**
- * The coordinator's dashboard of a cycle: the totals at a glance, progress by theme (in the plan's order) and
- * by agency (those needing attention first), and each agency with its returns, chase mails and links for the
- * agency's own page.
+ * A cycle's progress as any of its partnership's staff may read it: the totals at a glance, progress by theme
+ * (in the plan's order) and by agency (those needing attention first), each agency with its returns, and the
+ * overdue returns. It holds nothing that writes, no contact and no link: the coordinator's dashboard adds those.
  */
-export function cycleDashboard(
-  cycle: LiveCycle,
-  version: number,
-  views: ReturnView[],
-  words: PlanWords,
-  links: CycleLink[],
-  chaseMails: ReadonlyMap<string, { sent: number; failed: number }>,
-) {
+export function cycleProgress(cycle: LiveCycle, version: number, views: ReturnView[], words: PlanWords) {
   const agencyIds = [...new Set(views.map((v) => v.agencyId))];
   const agencies = agencyIds
     .map((agencyId) => {
       const mine = views.filter((v) => v.agencyId === agencyId);
-      const mails = chaseMails.get(agencyId) ?? { sent: 0, failed: 0 };
-      const row = chartRow(agencyId, words.agencyName(agencyId), mine);
       return {
-        ...row,
-        chasesSent: mails.sent,
-        chasesFailed: mails.failed,
+        ...chartRow(agencyId, words.agencyName(agencyId), mine),
         agencyId,
         earliestDue: mine.map((v) => v.dueDate).sort()[0] ?? cycle.dueDate,
-        returns: returnsInOrder(mine).map((v) => {
-          const progress = progressOf(v);
-          const stage = PROGRESS.find((p) => p.key === progress);
-          return {
-            ...v,
-            statusText: stage?.words ?? STATUS_WORDS[v.status] ?? v.status,
-            statusTag: stage?.tag ?? 'govuk-tag--grey',
-            measureText: words.measureText(v.measureRef),
-          };
-        }),
-        links: links.filter((l) => l.agencyId === agencyId),
+        returns: returnsInOrder(mine).map((v) => tagged(v, words)),
       };
     })
     .sort(needsAttentionFirst);
@@ -167,6 +158,40 @@ export function cycleDashboard(
     })),
     completeness: asked.length ? Math.round((answered.length / asked.length) * 100) : 0,
     overdue: asked.filter((v) => v.overdue).length,
+    // The longest overdue first (the earliest due), each with the agency that owes it.
+    overdueReturns: returnsInOrder(asked.filter((v) => v.overdue)).map((v) => ({
+      ...tagged(v, words),
+      agencyName: words.agencyName(v.agencyId),
+    })),
+  };
+}
+
+export type CycleProgressModel = ReturnType<typeof cycleProgress>;
+
+/**
+ * The coordinator's dashboard of a cycle: its progress, and for each agency its chase mails and the links for
+ * the agency's own page.
+ */
+export function cycleDashboard(
+  cycle: LiveCycle,
+  version: number,
+  views: ReturnView[],
+  words: PlanWords,
+  links: CycleLink[],
+  chaseMails: ReadonlyMap<string, { sent: number; failed: number }>,
+) {
+  const progress = cycleProgress(cycle, version, views, words);
+  return {
+    ...progress,
+    agencies: progress.agencies.map((agency) => {
+      const mails = chaseMails.get(agency.agencyId) ?? { sent: 0, failed: 0 };
+      return {
+        ...agency,
+        chasesSent: mails.sent,
+        chasesFailed: mails.failed,
+        links: links.filter((l) => l.agencyId === agency.agencyId),
+      };
+    }),
   };
 }
 
@@ -176,7 +201,10 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Loads what the dashboard shows: the cycle, its returns, the plan's words, its links and chase mails. */
+/**
+ * Loads what the dashboards show: the cycle (404 to another partnership), its returns and the plan's words;
+ * for the coordinator's, its links and chase mails too.
+ */
 @Injectable()
 export class CycleDashboard {
   constructor(
@@ -188,13 +216,23 @@ export class CycleDashboard {
   ) {}
 
   async of(actor: Actor, cycleId: string): Promise<CycleDashboardModel> {
-    const { state: cycle, version } = await this.cycles.cycle(actor, cycleId);
-    const [views, words, links] = await Promise.all([
-      this.returns.of(cycle),
-      this.words.of(cycle),
+    const { cycle, version, views, words } = await this.read(actor, cycleId);
+    const [links, chaseMails] = await Promise.all([
       this.links.list(cycleId, actor),
+      this.chases.mailCounts(cycleId, [...new Set(views.map((v) => v.agencyId))]),
     ]);
-    const chaseMails = await this.chases.mailCounts(cycleId, [...new Set(views.map((v) => v.agencyId))]);
     return cycleDashboard(cycle, version, views, words, links, chaseMails);
+  }
+
+  /** The read-only progress, for any staff member of the cycle's partnership. */
+  async progress(actor: Actor, cycleId: string): Promise<CycleProgressModel> {
+    const { cycle, version, views, words } = await this.read(actor, cycleId);
+    return cycleProgress(cycle, version, views, words);
+  }
+
+  private async read(actor: Actor, cycleId: string) {
+    const { state: cycle, version } = await this.cycles.cycle(actor, cycleId);
+    const [views, words] = await Promise.all([this.returns.of(cycle), this.words.of(cycle)]);
+    return { cycle, version, views, words };
   }
 }

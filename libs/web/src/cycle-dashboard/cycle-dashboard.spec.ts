@@ -3,6 +3,7 @@ import { PlanWords } from '../plan-words.js';
 import {
   chartRow,
   cycleDashboard,
+  cycleProgress,
   needsAttentionFirst,
   progressOf,
   returnsInOrder,
@@ -154,5 +155,44 @@ describe('the cycle dashboard (given a cycle of returns, then totals, themes and
       'S2 Not started govuk-tag--grey',
       'S3 Sent back govuk-tag--orange',
     ]);
+  });
+});
+
+describe("a cycle's read-only progress (given a cycle of returns, then what every staff member may read)", () => {
+  const cycle = { status: 'open', cycleId: 'y1', label: 'Year 1', dueDate: '2026-12-23' } as LiveCycle;
+  const views = [
+    view('S1', 'kcc', 't2', 'approved'),
+    view('S2', 'sdc', 't1', 'requested', { overdue: true, dueDate: '2026-12-01' }),
+    view('S3', 'sdc', 't3', 'draft', { overdue: true, sentBackReason: 'Say more' }),
+    view('S4', 'csp', 't1', 'withdrawn', { overdue: true }),
+    view('S5', 'kcc', 't3', 'draft', { overdue: true, dueDate: '2026-11-20' }),
+  ];
+
+  it('lists the overdue returns, longest overdue first, each with its agency and tag, withdrawn ones left out', () => {
+    expect(
+      cycleProgress(cycle, 3, views, words).overdueReturns.map(
+        (r) => `${r.measureRef} ${r.agencyName} ${r.statusText} ${r.dueDate}`,
+      ),
+    ).toEqual([
+      'S5 Kent County Council In progress 2026-11-20',
+      'S2 Sevenoaks District Council Not started 2026-12-01',
+      'S3 Sevenoaks District Council Sent back 2026-12-23',
+    ]);
+  });
+
+  it('holds no link and no chase mail: the coordinator’s dashboard adds those to the same progress', () => {
+    const progress = cycleProgress(cycle, 3, views, words);
+    const link = { agencyId: 'kcc' } as Parameters<typeof cycleDashboard>[4][number];
+    const board = cycleDashboard(cycle, 3, views, words, [link], new Map([['kcc', { sent: 2, failed: 0 }]]));
+    expect(progress.agencies.map((a) => Object.keys(a))).not.toContainEqual(
+      expect.arrayContaining(['links']),
+    );
+    expect(board.agencies.find((a) => a.agencyId === 'kcc')).toMatchObject({ chasesSent: 2, links: [link] });
+    const { agencies: _p, ...rest } = progress;
+    const { agencies: _b, ...boardRest } = board;
+    expect(boardRest).toEqual(rest);
+    expect(board.agencies.map(({ links: _l, chasesSent: _s, chasesFailed: _f, ...a }) => a)).toEqual(
+      progress.agencies,
+    );
   });
 });

@@ -2,28 +2,16 @@ import { Controller, Get, Inject, Param, Res, UseFilters } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
-import { Actor, ANY_STAFF } from '../../../kernel/src/index.js';
-import { GetCycle, ListCycles, ListReturns } from '../../../returns/src/index.js';
-import { CyclePlanWords } from '../plan-words.js';
+import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
+import { PublishedReports } from '../../../reporting/src/index.js';
+import { ListCycles, ListReturns } from '../../../returns/src/index.js';
+import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 
-const STATUS_WORDS: Record<string, { text: string; classes: string }> = {
-  approved: { text: 'Approved', classes: 'govuk-tag--green' },
-  submitted: { text: 'Submitted', classes: 'govuk-tag--blue' },
-  withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
-  draft: { text: 'In progress', classes: 'govuk-tag--light-blue' },
-  requested: { text: 'Not started', classes: 'govuk-tag--grey' },
-};
-
-function tagFor(status: string, overdue: boolean) {
-  if (overdue && status !== 'approved' && status !== 'submitted')
-    return { text: 'Overdue', classes: 'govuk-tag--red' };
-  return STATUS_WORDS[status] ?? { text: status, classes: 'govuk-tag--grey' };
-}
-
 /**
- * The viewer's own pages, open to every staff member: the cycles, how far each has got and its report. They read
- * only; nothing on them changes anything.
+ * The viewer's own pages, open to every staff member: the cycles, each cycle's progress as the coordinator's
+ * dashboard shows it, each agency's returns in it, and the report. They read only: no form, no action, no
+ * contact and no submission link, and no way into a coordinator's page.
  */
 @ApiExcludeController()
 @Controller('view')
@@ -32,9 +20,9 @@ function tagFor(status: string, overdue: boolean) {
 export class ViewerPages {
   constructor(
     @Inject(ListCycles) private readonly cycles: ListCycles,
-    @Inject(GetCycle) private readonly cycle: GetCycle,
     @Inject(ListReturns) private readonly returns: ListReturns,
-    @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
+    @Inject(CycleDashboard) private readonly dashboard: CycleDashboard,
+    @Inject(PublishedReports) private readonly published: PublishedReports,
   ) {}
 
   @Get()
@@ -63,29 +51,35 @@ export class ViewerPages {
 
   @Get('cycles/:cycleId')
   async show(@Param('cycleId') cycleId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    const { state } = await this.cycle.cycle(actor, cycleId);
-    const [views, words] = await Promise.all([this.returns.of(state), this.words.of(state)]);
-    const byAgency = new Map<
-      string,
-      { name: string; rows: { ref: string; text: string; tag: { text: string; classes: string } }[] }
-    >();
-    for (const v of views) {
-      const agency = byAgency.get(v.agencyId) ?? { name: words.agencyName(v.agencyId), rows: [] };
-      agency.rows.push({
-        ref: v.measureRef,
-        text: words.measureText(v.measureRef),
-        tag: tagFor(v.status, v.overdue),
-      });
-      byAgency.set(v.agencyId, agency);
-    }
+    const model = await this.dashboard.progress(actor, cycleId);
+    // Who published is staff workflow, not for every reader: the number and the day are enough here.
+    const publications = (await this.published.list(model.cycle.cycleId))
+      .map((p) => ({ publication: p.publication, publishedAt: p.publishedAt.toISOString() }))
+      .reverse();
     res.render('pages/viewer/cycle', {
-      title: state.label,
-      cycle: state,
-      asked: views.length,
-      returned: views.filter((v) => v.status === 'submitted' || v.status === 'approved').length,
-      approved: views.filter((v) => v.status === 'approved').length,
-      agencies: [...byAgency.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      title: model.cycle.label,
+      ...model,
+      publications,
       backLink: '/view',
+      navigation: staffNavigation(actor, '/view'),
+    });
+  }
+
+  @Get('cycles/:cycleId/agencies/:agencyId')
+  async agency(
+    @Param('cycleId') cycleId: string,
+    @Param('agencyId') agencyId: string,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    const model = await this.dashboard.progress(actor, cycleId);
+    const agency = model.agencies.find((a) => a.agencyId === agencyId);
+    if (!agency) throw new DomainError('agency-not-found', 'No such agency in this cycle', 'not-found');
+    res.render('pages/viewer/agency', {
+      title: `${agency.name} in ${model.cycle.label}`,
+      cycle: model.cycle,
+      agency,
+      backLink: `/view/cycles/${encodeURIComponent(cycleId)}`,
       navigation: staffNavigation(actor, '/view'),
     });
   }
