@@ -37,16 +37,17 @@ export class ReviewBulkPages {
   @Post()
   async choose(@Body() body: Posted, @CurrentActor() actor: Actor, @Res() res: Response) {
     const form = readBulkForm(body);
-    const page = await queuePage(this.reviewQueue, actor, {});
-    const firstBox = page.queue.some((q) => q.state === 'to-review') ? 'select-1' : 'reason';
-    const errors = selectionErrors(form, firstBox);
-    if (!form.decision)
+    // The form is only shown with cards waiting for review, so select-1 (the first card's box) is there.
+    const errors = selectionErrors(form, 'select-1');
+    if (!form.decision) {
       errors.unshift({
         field: 'decision',
         text: 'Choose Approve selected or Send back selected',
         href: '#bulk-actions',
       });
+    }
     if (errors.length > 0 || !form.decision) {
+      const page = await queuePage(this.reviewQueue, actor, {});
       return res.status(400).render('pages/review/queue', {
         ...page,
         title: `Error: ${page.title}`,
