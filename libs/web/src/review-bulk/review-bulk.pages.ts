@@ -158,8 +158,15 @@ function resultModel(actor: Actor, result: BulkDecisionResult, cards: Map<string
       : result.mode === 'all-or-nothing'
         ? `You chose to decide none of them if any could not be decided, and ${plural(result.refused.length)} could not.`
         : `You chose to decide the ones that could be decided. ${plural(result.refused.length)} could not.`;
+  const banner =
+    result.outcome === 'all-decided'
+      ? asked === 1
+        ? `The return you selected was ${words.past}.`
+        : `All ${asked} returns you selected were ${words.past}.`
+      : title;
   return {
     title,
+    banner,
     why,
     outcome: result.outcome,
     words,
