@@ -154,6 +154,14 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'GET', template: '/review/returns/{returnId}' },
     { method: 'POST', template: '/review/returns/{returnId}/approve', form: {} },
     { method: 'POST', template: '/review/returns/{returnId}/send-back', form: { reason: TEXT } },
+    // The selection names sevenoaks' returns in the form; the queue offers only one's own, so a forged one is 404.
+    ...['/review/bulk', '/review/bulk/confirm'].flatMap((template) =>
+      ['approve', 'send-back'].map((decision) => ({
+        method: 'POST' as const,
+        template,
+        form: { decision, reason: TEXT, mode: 'valid-only', returns: '{returnId}@2' },
+      })),
+    ),
     { method: 'GET', template: '/coordinate' },
     { method: 'GET', template: '/coordinate/plan' },
     { method: 'POST', template: '/coordinate/plan', form: { yaml: readFileSync(SEVENOAKS_FILE, 'utf8') } },
@@ -795,7 +803,11 @@ describe('partnership isolation (e2e)', () => {
       const form =
         page.form &&
         Object.fromEntries(
-          Object.entries(page.form).map(([k, v]) => [k, v === '{linkId}' ? ids.linkId[0] : v]),
+          Object.entries(page.form).map(([k, v]) => [
+            k,
+            // A selection of returns names sevenoaks' submitted one (at its version after submission).
+            v === '{linkId}' ? ids.linkId[0] : v.replace('{returnId}', ids.returnId[2]),
+          ]),
         );
       return fill(template, names).map(({ path, values }) => ({
         route: `${page.method} ${template}`,

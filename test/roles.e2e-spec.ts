@@ -105,6 +105,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/submit': 'return editors',
   'POST /returns/:returnId/approve': 'reviewers and coordinators',
   'POST /returns/:returnId/send-back': 'reviewers and coordinators',
+  'POST /returns/bulk-decisions': 'reviewers and coordinators',
   'POST /returns/:returnId/reopen': 'coordinators',
   'POST /returns/:returnId/extend': 'coordinators',
   'POST /returns/:returnId/reassign': 'coordinators',
@@ -167,6 +168,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /review/returns/:returnId': 'reviewers and coordinators',
   'POST /review/returns/:returnId/approve': 'reviewers and coordinators',
   'POST /review/returns/:returnId/send-back': 'reviewers and coordinators',
+  'POST /review/bulk': 'reviewers and coordinators',
+  'POST /review/bulk/confirm': 'reviewers and coordinators',
 
   // The agency lead's pages.
   'GET /agency/cycles/:cycleId': 'agency leads',

@@ -16,6 +16,9 @@ import { SetReportHeadingsHttp } from './set-report-headings/set-report-headings
 import { CycleNameInterceptor } from './cycle/cycle-name.interceptor.js';
 import { CycleNames } from './cycle/cycle-names.js';
 import { CycleRepository } from './cycle/cycle.repository.js';
+import { BulkSelection } from './decide-in-bulk/bulk-selection.query.js';
+import { DecideInBulkHandler } from './decide-in-bulk/decide-in-bulk.handler.js';
+import { DecideInBulkHttp } from './decide-in-bulk/decide-in-bulk.http.js';
 import { DiffReturnHttp } from './diff-return/diff-return.http.js';
 import { DiffReturn } from './diff-return/diff-return.query.js';
 import { DraftCycleHandler } from './draft-cycle/draft-cycle.handler.js';
@@ -64,6 +67,7 @@ const READ_SIDE = [
   GetPlan,
   PreviousApproved,
   GetAppendices,
+  BulkSelection,
 ];
 
 @Module({
@@ -82,6 +86,7 @@ const READ_SIDE = [
     GetReturnHttp,
     DiffReturnHttp,
     ReturnCommandsHttp,
+    DecideInBulkHttp,
     ReopenReturnHttp,
     ExtendDeadlineHttp,
     ReassignReturnHttp,
@@ -104,6 +109,7 @@ const READ_SIDE = [
     SubmitReturnHandler,
     ApproveReturnHandler,
     SendReturnBackHandler,
+    DecideInBulkHandler,
     ReopenReturnHandler,
     ExtendDeadlineHandler,
     ExtendAgencyDeadlineHandler,

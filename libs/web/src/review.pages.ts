@@ -21,34 +21,9 @@ export class ReviewPages {
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
-  /**
-   * The queue, filtered by a GET form (theme, agency, state) that works without JavaScript. `approved` or
-   * `sent-back` name the return just acted on, for the success banner; they are not secret and only confirm
-   * what the return's state already shows.
-   */
   @Get()
   async queue(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor, @Res() res: Response) {
-    const text = (name: string) => (typeof query[name] === 'string' ? query[name] : '');
-    const state = QUEUE_STATES.find((s) => s.value === text('state'))?.value ?? 'to-review';
-    const filter: QueueFilter = { theme: text('theme'), agency: text('agency'), state };
-    const { queue, themes, agencies, done } = await this.reviewQueue.of(actor, filter, {
-      approved: text('approved') || undefined,
-      sentBack: text('sent-back') || undefined,
-    });
-    const any = (label: string) => ({ value: '', text: label });
-    const pick = (items: { value: string; text: string }[], chosen: string | undefined) =>
-      items.map((i) => ({ ...i, selected: i.value === chosen }));
-    res.render('pages/review/queue', {
-      title: 'Returns to review',
-      queue,
-      done,
-      filtered: Boolean(filter.theme || filter.agency || state !== 'to-review'),
-      stateText: QUEUE_STATES.find((s) => s.value === state)?.text,
-      themes: pick([any('Any theme'), ...themes], filter.theme),
-      agencies: pick([any('Any agency'), ...agencies], filter.agency),
-      states: pick(QUEUE_STATES, state),
-      navigation: staffNavigation(actor, '/review'),
-    });
+    res.render('pages/review/queue', await queuePage(this.reviewQueue, actor, query));
   }
 
   @Get('returns/:returnId')
@@ -110,6 +85,40 @@ export class ReviewPages {
       navigation: staffNavigation(actor, '/review'),
     };
   }
+}
+
+/**
+ * The queue, filtered by a GET form (theme, agency, state) that works without JavaScript. `approved` or
+ * `sent-back` name the return just acted on, for the success banner; they are not secret and only confirm
+ * what the return's state already shows.
+ */
+export async function queuePage(reviewQueue: ReviewQueue, actor: Actor, query: Record<string, unknown>) {
+  const text = (name: string) => (typeof query[name] === 'string' ? query[name] : '');
+  const state = QUEUE_STATES.find((s) => s.value === text('state'))?.value ?? 'to-review';
+  const filter: QueueFilter = { theme: text('theme'), agency: text('agency'), state };
+  const { queue, themes, agencies, done } = await reviewQueue.of(actor, filter, {
+    approved: text('approved') || undefined,
+    sentBack: text('sent-back') || undefined,
+  });
+  const any = (label: string) => ({ value: '', text: label });
+  const pick = (items: { value: string; text: string }[], chosen: string | undefined) =>
+    items.map((i) => ({ ...i, selected: i.value === chosen }));
+  // Each card waiting for review gets a numbered checkbox (select-1 first), which an error can link to.
+  let box = 0;
+  const cards = queue.map((q) => ({ ...q, box: q.state === 'to-review' ? (box += 1) : null }));
+  return {
+    title: 'Returns to review',
+    queue: cards,
+    done,
+    // The cards a reviewer can tick to decide together: only those waiting for review can be decided.
+    selectable: queue.some((q) => q.state === 'to-review'),
+    filtered: Boolean(filter.theme || filter.agency || state !== 'to-review'),
+    stateText: QUEUE_STATES.find((s) => s.value === state)?.text,
+    themes: pick([any('Any theme'), ...themes], filter.theme),
+    agencies: pick([any('Any agency'), ...agencies], filter.agency),
+    states: pick(QUEUE_STATES, state),
+    navigation: staffNavigation(actor, '/review'),
+  };
 }
 
 export function staffNavigation(actor: Actor, current: string) {

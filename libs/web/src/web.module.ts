@@ -27,6 +27,7 @@ import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { ReviewPages } from './review.pages.js';
+import { ReviewBulkPages } from './review-bulk/review-bulk.pages.js';
 import { ServicePages } from './service-pages.js';
 import { SignInPage } from './sign-in.page.js';
 import { AccountPages } from './account/account.pages.js';
@@ -47,6 +48,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     ServicePages,
     AgencyPages,
     ReviewPages,
+    ReviewBulkPages,
     CyclesPages,
     ChasePages,
     CycleDashboardPages,

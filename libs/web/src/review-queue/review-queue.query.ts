@@ -15,6 +15,8 @@ export const QUEUE_STATES: { value: QueueState | 'all'; text: string }[] = [
 
 export interface QueuedReturn {
   returnId: string;
+  /** The version the card shows: a bulk decision is taken on it, so a return changed since is refused. */
+  version: number;
   measureRef: string;
   measureText: string;
   themeId: string;
@@ -46,6 +48,7 @@ function queued(cycles: CycleReturns[]): QueuedReturn[] {
   return cycles.flatMap(({ label, returns, words }) =>
     returns.map((v) => ({
       returnId: v.returnId,
+      version: v.version,
       measureRef: v.measureRef,
       measureText: words.measureText(v.measureRef),
       themeId: v.themeId,

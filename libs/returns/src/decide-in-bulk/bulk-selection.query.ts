@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventStore } from '../../../event-store/src/index.js';
+import { CycleRepository } from '../cycle/cycle.repository.js';
+import { CycleState } from '../cycle/cycle.state.js';
+import { ReturnEvent, returnStreamId } from '../return/return.events.js';
+import { foldReturnEvents } from '../return/return.state.js';
+import { BulkDecideCommand, BulkPlan, decideInBulk, Loaded } from './decide-in-bulk.rules.js';
+
+/** The returns of a selection as stored, each with its cycle's status, in two round trips and one per cycle. */
+@Injectable()
+export class BulkSelection {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
+  ) {}
+
+  async load(returnIds: readonly string[]): Promise<Map<string, Loaded>> {
+    const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
+    const statuses = new Map<string, CycleState['status']>();
+    const loaded = new Map<string, Loaded>();
+    for (const returnId of returnIds) {
+      const events = streams.get(returnStreamId(returnId)) ?? [];
+      const state = foldReturnEvents(events);
+      if (state.status === 'none') {
+        loaded.set(returnId, null);
+        continue;
+      }
+      if (!statuses.has(state.cycleId)) statuses.set(state.cycleId, await this.cycles.status(state.cycleId));
+      const version = events[events.length - 1].version;
+      loaded.set(returnId, { state, version, cycleStatus: statuses.get(state.cycleId)! });
+    }
+    return loaded;
+  }
+
+  /** What deciding the selection now would do, appending nothing: the confirmation page shows it. */
+  async preview(command: BulkDecideCommand): Promise<BulkPlan> {
+    return decideInBulk(command, await this.load(command.returns.map((r) => r.returnId)));
+  }
+}
