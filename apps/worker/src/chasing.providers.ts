@@ -5,6 +5,7 @@ import {
   workingCalendarProvider,
   CycleReturns,
   SendReturnNotice,
+  SendMessageNotice,
   ScanForChases,
 } from '../../../libs/chasing/src/index.js';
 import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
@@ -19,6 +20,7 @@ export const CHASING_PROVIDERS = [
   ChaseAgency,
   SendChaseMail,
   SendReturnNotice,
+  SendMessageNotice,
   ReturnStatusProjection,
   ChaseScanner,
   ChaseSchedule,

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { SendLinkMail } from '../../../libs/auth/src/index.js';
-import { SendChaseMail, SendReturnNotice } from '../../../libs/chasing/src/index.js';
+import { SendChaseMail, SendMessageNotice, SendReturnNotice } from '../../../libs/chasing/src/index.js';
 import { AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
@@ -10,6 +10,7 @@ import {
   ChaseMailJob,
   CHASING_JOBS,
   JOBS,
+  MessageNoticeJob,
   QUEUES,
   ReturnNoticeJob,
   SubmissionLinkMailJob,
@@ -19,7 +20,7 @@ import {
 type Ran = { result: object; retryAt?: undefined } | { result?: undefined; retryAt: number };
 
 /**
- * Every mail: submission links, chases and review notices, each through the mail ledger (libs/mail). Everything
+ * Every mail: submission links, chases, review notices and messages on returns, each through the mail ledger (libs/mail). Everything
  * it says is re-read from the events, so the job carries ids only. A job that reaches an outcome settles its row
  * of owed_mails, so reconciliation stops re-enqueueing it. Registered through mailProcessorFor(config), which adds
  * the send rate.
@@ -30,6 +31,7 @@ export class MailProcessor extends WorkerHost {
     @Inject(SendLinkMail) private readonly linkMail: SendLinkMail,
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
     @Inject(SendReturnNotice) private readonly notice: SendReturnNotice,
+    @Inject(SendMessageNotice) private readonly messageNotice: SendMessageNotice,
     @Inject(OwedMails) private readonly owed: OwedMails,
     @Inject(Clock) private readonly clock: Clock,
   ) {
@@ -72,6 +74,13 @@ export class MailProcessor extends WorkerHost {
       case CHASING_JOBS.sentBackMail:
       case CHASING_JOBS.submittedMail: {
         const { waitUntil, ...result } = await this.notice.execute(job.data as ReturnNoticeJob, willRetry);
+        return waitUntil ? { retryAt: waitUntil.getTime() } : { result };
+      }
+      case CHASING_JOBS.messageMail: {
+        const { waitUntil, ...result } = await this.messageNotice.execute(
+          job.data as MessageNoticeJob,
+          willRetry,
+        );
         return waitUntil ? { retryAt: waitUntil.getTime() } : { result };
       }
       case JOBS.submissionLinkMail: {

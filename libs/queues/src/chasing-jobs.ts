@@ -14,6 +14,8 @@ export const CHASING_JOBS = {
   sentBackMail: 'sent-back-mail',
   /** The theme's reviewers hear that a return was submitted. */
   submittedMail: 'submitted-mail',
+  /** The other side of a return's thread hears of a message posted on it. */
+  messageMail: 'message-mail',
 } as const;
 
 /** The id of the one Job Scheduler that scans for due chases. */
@@ -43,6 +45,13 @@ export interface ChaseMailJob {
 export interface ReturnNoticeJob {
   returnId: string;
   /** The version of the ReturnSentBack or ReturnSubmitted event in the return's stream. */
+  version: number;
+  eventPosition: number;
+}
+
+export interface MessageNoticeJob {
+  returnId: string;
+  /** The version of the ReturnMessagePosted event in the return's conversation stream. */
   version: number;
   eventPosition: number;
 }
