@@ -19,6 +19,8 @@ import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
+import { AgencyConversationPages, StaffConversationPages } from './conversation/conversation.pages.js';
+import { ReturnThread } from './conversation/return-thread.query.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
@@ -43,6 +45,9 @@ import { ViewerPages } from './viewer/viewer.pages.js';
   controllers: [
     SignInPage,
     ServicePages,
+    // The messages pages before the agency's and the review's own `returns/:returnId/...` routes.
+    AgencyConversationPages,
+    StaffConversationPages,
     AgencyPages,
     ReviewPages,
     CyclesPages,
@@ -72,6 +77,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     workingCalendarProvider,
     ChasePagesQuery,
     ReturnHistory,
+    ReturnThread,
   ],
 })
 export class WebModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
+import { ReturnHistoryEntry } from '../get-return/return-view.js';
 import { ConversationEvent, conversationStreamId } from '../conversation/conversation.events.js';
 import { foldConversation, Message } from '../conversation/conversation.state.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -13,19 +14,27 @@ export interface ConversationView {
   version: number;
   messages: Message[];
   openChangeRequests: string[];
+  /** The thread's events as history entries, for the return's history in words. */
+  history: ReturnHistoryEntry[];
 }
 
 /** Pure: a return's thread as its readers see it, oldest message first. */
-export function conversationView(
-  returnId: string,
-  events: readonly { type: string; data: unknown; version: number }[],
-): ConversationView {
+export function conversationView(returnId: string, events: readonly StoredEvent[]): ConversationView {
   const state = foldConversation(events);
   return {
     returnId,
     version: events.at(-1)?.version ?? 0,
     messages: state.status === 'talking' ? state.messages : [],
     openChangeRequests: state.status === 'talking' ? state.openChangeRequests : [],
+    history: events.map((e) => ({
+      version: e.version,
+      type: e.type,
+      at: e.recordedAt.toISOString(),
+      actorId: e.metadata.actorId,
+      actorRole: e.metadata.actorRole,
+      reason: null,
+      data: e.data,
+    })),
   };
 }
 
