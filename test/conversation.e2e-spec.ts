@@ -294,6 +294,8 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
       expect([answered.status, answered.location]).toEqual([303, `${leadPage}?posted=${answers}#${answers}`]);
       const after = await page(`/review/returns/${s2}`, as.reviewer);
       expect(after.html).toContain(`Answered in ${answers}`);
+      // Each message's words are on the review page's thread too, not only on the messages page.
+      expect(after.html).toContain('<p class="govuk-body">Sevenoaks Town and Swanley.</p>');
       expect(after.html).not.toContain('change request is still open');
       // Another partnership's staff and another agency's lead get the 404 page.
       expect((await page(staffPage, as.otherCoordinator)).status).toBe(404);

@@ -16,7 +16,7 @@ import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
-import { ReturnThread, Thread } from './return-thread.query.js';
+import { ReturnThread } from './return-thread.query.js';
 
 type MessageForm = { version?: string; body?: string; changeRequest?: string; answers?: string };
 
@@ -73,7 +73,7 @@ abstract class ConversationPages {
     res.status(status).render('pages/conversation/messages', {
       title: `${error ? 'Error: ' : ''}Messages - ${about.measureRef}`,
       about: aboutWords,
-      thread: withParagraphs(thread),
+      thread,
       staff: actor.role !== 'agency-lead',
       action: this.path(returnId),
       form: {
@@ -159,17 +159,6 @@ function pageProblem(error: unknown): { status: number; field: string; text: str
     return { status: 422, field: error.field ?? 'body', text };
   }
   return null;
-}
-
-/** A message's lines as paragraphs, so that what was typed on several lines reads so, escaped. */
-function withParagraphs(thread: Thread) {
-  return {
-    ...thread,
-    messages: thread.messages.map((m) => ({
-      ...m,
-      paragraphs: m.body.split(/\n\s*\n|\n/).filter((p) => p.trim() !== ''),
-    })),
-  };
 }
 
 @ApiExcludeController()

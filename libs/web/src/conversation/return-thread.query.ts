@@ -11,6 +11,8 @@ export interface ThreadMessage {
   who: string;
   when: string;
   body: string;
+  /** The body's lines as paragraphs, so that what was typed on several lines reads so (escaped as text). */
+  paragraphs: string[];
   changeRequest: boolean;
   answers: string | null;
   /** For a change request: 'open', or how it was closed, in words. */
@@ -48,6 +50,7 @@ export function threadOf(view: ConversationView, people: HistoryPeople): Thread 
     who: who(m),
     when: timeInWords(m.postedAt),
     body: m.body,
+    paragraphs: m.body.split('\n').filter((p) => p.trim() !== ''),
     changeRequest: m.changeRequest,
     answers: m.answers,
     state: stateOf(m),
