@@ -156,6 +156,40 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
     expect(html).toContain('Answered change request m1');
   });
 
+  it('never leaves a change request open on an approved return when both are sent at once (10 races)', async () => {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Races',
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2030-04-30',
+    });
+    const refs = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'G1', 'G2', 'G3', 'G4'];
+    expect(
+      (await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, { measureRefs: refs })).status,
+    ).toBe(200);
+    for (const ref of refs) {
+      const returnId = `${drafted.body.id}.${ref}`;
+      // The coordinator submits, so either reviewer may approve.
+      const content = { rag: 'green', narrative: 'Done.' };
+      expect((await call('POST', `/returns/${returnId}/submit`, as.coordinator, content)).status).toBe(200);
+      const [approved, asked] = await Promise.all([
+        call('POST', `/returns/${returnId}/approve`, as.reviewer2),
+        call('POST', `/returns/${returnId}/messages`, as.reviewer, { body: 'Wait', changeRequest: true }),
+      ]);
+      // One of the two wins; the other is refused, never both taken.
+      expect([approved.status, asked.status].sort()).toEqual(
+        approved.status === 200 ? [200, 422] : [201, 422],
+      );
+      const status = (await call('GET', `/returns/${returnId}`, as.reviewer)).body.status;
+      const open = (await call('GET', `/returns/${returnId}/messages`, as.reviewer)).body.openChangeRequests;
+      expect({ ref, status, open }).toEqual(
+        status === 'approved' ? { ref, status, open: [] } : { ref, status: 'submitted', open: ['m1'] },
+      );
+    }
+  });
+
   it('lets a reviewer resolve a change request without an answer; the lead may not', async () => {
     const h1 = `${cycleId}.H1`;
     await submit(h1, 'sevenoaks-hat');
