@@ -230,6 +230,11 @@ describe('fuzzing every documented route (e2e)', () => {
     await ok('POST', '/returns/fz-open.S3/submit', csp, content);
     await ok('POST', '/returns/fz-open.S3/approve', as.reviewer);
     await ok('POST', '/returns/fz-open.S5/submit', dc, content);
+    // A change request on S1's thread, for the resolve route's message id.
+    await ok('POST', '/returns/fz-open.S1/messages', as.reviewer, {
+      body: 'Which year?',
+      changeRequest: true,
+    });
     await draft('fz-drafted', 2022);
     await draft('fz-closing', 2023);
     await ok('POST', '/cycles/fz-closing/open', as.coordinator, { measureRefs: ['S1'] });
@@ -282,6 +287,7 @@ describe('fuzzing every documented route (e2e)', () => {
       email: spare,
       appendixId: 'appendix-1',
       caseStudyId: 'study-1',
+      messageId: 'm1',
     });
     Object.assign(routeIds, {
       'POST /cycles/{cycleId}/open': { cycleId: 'fz-drafted' },
@@ -312,6 +318,7 @@ describe('fuzzing every documented route (e2e)', () => {
       token: linkToken,
       force: true,
       reason: 'Fuzzed',
+      body: 'A fuzzed message',
       timeZone: 'Europe/London',
     });
 

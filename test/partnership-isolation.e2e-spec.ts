@@ -150,6 +150,8 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       form: { rag: 'amber', narrative: TEXT, dot: 'improving', action: 'save' },
     },
     { method: 'POST', template: '/agency/returns/{returnId}/submit', form: {} },
+    { method: 'GET', template: '/agency/returns/{returnId}/messages' },
+    { method: 'POST', template: '/agency/returns/{returnId}/messages', form: { body: TEXT, answers: 'm10' } },
     { method: 'GET', template: '/review' },
     { method: 'GET', template: '/review/returns/{returnId}' },
     { method: 'POST', template: '/review/returns/{returnId}/approve', form: {} },
@@ -162,6 +164,13 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
         form: { decision, reason: TEXT, mode: 'valid-only', returns: '{returnId}@2' },
       })),
     ),
+    { method: 'GET', template: '/review/returns/{returnId}/messages' },
+    {
+      method: 'POST',
+      template: '/review/returns/{returnId}/messages',
+      form: { body: TEXT, changeRequest: 'yes' },
+    },
+    { method: 'POST', template: '/review/returns/{returnId}/messages/{messageId}/resolve', form: {} },
     { method: 'GET', template: '/coordinate' },
     { method: 'GET', template: '/coordinate/plan' },
     { method: 'POST', template: '/coordinate/plan', form: { yaml: readFileSync(SEVENOAKS_FILE, 'utf8') } },
@@ -314,6 +323,8 @@ function neverExisting(kind: string, value: string): string {
       return 'study-999';
     case 'version':
       return '9999';
+    case 'messageId':
+      return 'm999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -466,6 +477,16 @@ describe('partnership isolation (e2e)', () => {
         sections: [{ heading: '', body: CANARY }],
       }),
     );
+    // A thread on the submitted return, its last message a change request named with the canary. Ten messages,
+    // so that one has an id as long as the walk masks ("m10"; "m1" is too short to tell from other text).
+    for (let n = 1; n <= 10; n++) {
+      await ok(
+        call('POST', `/returns/${submitted}/messages`, as.reviewer, {
+          body: `Message ${n} ${CANARY}`,
+          changeRequest: n === 10,
+        }),
+      );
+    }
     const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
     const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
     sevenoaksToken = (token.body as { token: string }).token;
@@ -479,6 +500,7 @@ describe('partnership isolation (e2e)', () => {
       email: [STAFF.reviewer],
       appendixId: ['appendix-1'],
       caseStudyId: ['study-1'],
+      messageId: ['m10'],
       // The version the submitted and approved returns' submission made (requested, then submitted).
       version: ['2'],
     });

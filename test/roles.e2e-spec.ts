@@ -110,6 +110,10 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/extend': 'coordinators',
   'POST /returns/:returnId/reassign': 'coordinators',
   'POST /returns/:returnId/withdraw': 'coordinators',
+  // A return's conversation: read by anyone who may see the return (viewers too), written by its two sides.
+  'GET /returns/:returnId/messages': 'signed in',
+  'POST /returns/:returnId/messages': 'return editors',
+  'POST /returns/:returnId/messages/:messageId/resolve': 'reviewers and coordinators',
 
   // Chasing.
   'GET /cycles/:cycleId/chase-schedule': 'staff',
@@ -170,6 +174,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /review/returns/:returnId/send-back': 'reviewers and coordinators',
   'POST /review/bulk': 'reviewers and coordinators',
   'POST /review/bulk/confirm': 'reviewers and coordinators',
+  'GET /review/returns/:returnId/messages': 'reviewers and coordinators',
+  'POST /review/returns/:returnId/messages': 'reviewers and coordinators',
+  'POST /review/returns/:returnId/messages/:messageId/resolve': 'reviewers and coordinators',
 
   // The agency lead's pages.
   'GET /agency/cycles/:cycleId': 'agency leads',
@@ -185,6 +192,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /agency/returns/:returnId/sent': 'agency leads',
   'GET /agency/returns/:returnId/sent/:version': 'agency leads',
   'POST /agency/returns/:returnId/from-last-year': 'agency leads',
+  'GET /agency/returns/:returnId/messages': 'agency leads',
+  'POST /agency/returns/:returnId/messages': 'agency leads',
 
   // Staff pages (coordinators), each staff member's account, and forgotten passwords (nobody signed in yet).
   'GET /coordinate/staff': 'coordinators',

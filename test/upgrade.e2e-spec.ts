@@ -18,6 +18,7 @@ import { rebuildReadModels } from '../libs/projections/src/index.js';
 import {
   CycleEvent,
   evolveCycle,
+  foldConversation,
   initialCycle,
   ReturnEvent,
   evolveReturn,
@@ -102,6 +103,7 @@ describe('upgrade from the previous release (e2e)', () => {
         (s, e) => evolveMailPreference(s, { type: e.type, data: e.data } as MailPreferenceEvent),
         initialMailPreference(),
       ),
+    conversation: (events) => foldConversation(events),
   };
   function fold<S extends { status: string }>(
     events: StoredEvent[],
@@ -308,6 +310,12 @@ describe('upgrade from the previous release (e2e)', () => {
     await step('POST', `${rid('C3')}/submit`, lcpg, C3);
     await step('POST', `${rid('S2')}/send-back`, reviewer, { reason: 'Add the figures for the year' });
     await step('POST', `${rid('S2')}/submit`, csp, { ...S2, comments: 'Figures for the year added' });
+    // A conversation on a return of the new cycle: a change asked for and answered before approval.
+    await step('POST', `${rid('S1')}/messages`, reviewer, {
+      body: 'Which year are these for?',
+      changeRequest: true,
+    });
+    await step('POST', `${rid('S1')}/messages`, csp, { body: 'For 2021/22.', answers: 'm1' });
     for (const ref of ['S1', 'S2', 'C3']) await step('POST', `${rid(ref)}/approve`, reviewer);
     await step('POST', `${path}/close`, coordinator, {});
     await step('POST', `${path}/publish`, coordinator);

@@ -60,6 +60,16 @@ describe('mail owed by an event', () => {
     ]);
     expect(mailOwedBy(event('return:y1.S1', 'ReturnSubmitted', {}, 2))).toHaveLength(1);
     expect(mailOwedBy(event('return:y1.S1', 'ReturnSentBack', {}, 3))).toHaveLength(1);
+    const posted = event('conversation:y1.S1', 'ReturnMessagePosted', { messageId: 'm2' }, 2);
+    expect(mailOwedBy(posted)).toEqual([
+      {
+        jobId: `message-${posted.globalPosition}`,
+        name: 'message-mail',
+        data: { returnId: 'y1.S1', version: 2, eventPosition: posted.globalPosition },
+        eventPosition: posted.globalPosition,
+      },
+    ]);
+    expect(mailOwedBy(event('conversation:y1.S1', 'ChangeRequestResolved', {}, 3))).toEqual([]);
   });
 
   it('is not owed by a cycle whose events say none, such as a past year recorded later', () => {

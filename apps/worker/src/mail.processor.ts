@@ -2,7 +2,12 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { SendLinkMail } from '../../../libs/auth/src/index.js';
-import { SendChaseMail, SendDigests, SendReturnNotice } from '../../../libs/chasing/src/index.js';
+import {
+  SendChaseMail,
+  SendDigests,
+  SendMessageNotice,
+  SendReturnNotice,
+} from '../../../libs/chasing/src/index.js';
 import { AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
@@ -11,6 +16,7 @@ import {
   CHASING_JOBS,
   DigestMailJob,
   JOBS,
+  MessageNoticeJob,
   QUEUES,
   ReturnNoticeJob,
   SubmissionLinkMailJob,
@@ -20,7 +26,7 @@ import {
 type Ran = { result: object; retryAt?: undefined } | { result?: undefined; retryAt: number };
 
 /**
- * Every mail: submission links, chases, review notices and digests, each through the mail ledger (libs/mail). Everything
+ * Every mail: submission links, chases, review notices, digests and messages on returns, each through the mail ledger (libs/mail). Everything
  * it says is re-read from the events, so the job carries ids only. A job that reaches an outcome settles its row
  * of owed_mails, so reconciliation stops re-enqueueing it. Registered through mailProcessorFor(config), which adds
  * the send rate.
@@ -32,6 +38,7 @@ export class MailProcessor extends WorkerHost {
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
     @Inject(SendReturnNotice) private readonly notice: SendReturnNotice,
     @Inject(SendDigests) private readonly digests: SendDigests,
+    @Inject(SendMessageNotice) private readonly messageNotice: SendMessageNotice,
     @Inject(OwedMails) private readonly owed: OwedMails,
     @Inject(Clock) private readonly clock: Clock,
   ) {
@@ -78,6 +85,13 @@ export class MailProcessor extends WorkerHost {
       }
       case CHASING_JOBS.digestMail: {
         const { waitUntil, ...result } = await this.digests.forWindow(job.data as DigestMailJob, willRetry);
+        return waitUntil ? { retryAt: waitUntil.getTime() } : { result };
+      }
+      case CHASING_JOBS.messageMail: {
+        const { waitUntil, ...result } = await this.messageNotice.execute(
+          job.data as MessageNoticeJob,
+          willRetry,
+        );
         return waitUntil ? { retryAt: waitUntil.getTime() } : { result };
       }
       case JOBS.submissionLinkMail: {

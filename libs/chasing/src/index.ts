@@ -17,6 +17,8 @@ export * from './chase-snapshot/chase-snapshots.js';
 export * from './chase/chase.events.js';
 export * from './chasing.module.js';
 export * from './cycle-returns.js';
+export * from './notices/message-recipients.js';
+export * from './notices/send-message-notice.js';
 export * from './notices/send-return-notice.js';
 export * from './return-status/return-status.projection.js';
 export * from './scan/scan-for-chases.js';

@@ -6,6 +6,7 @@ import {
   OutboxJob,
   QUEUES,
   Reaction,
+  MessageNoticeJob,
   ReturnNoticeJob,
 } from '../../queues/src/index.js';
 import { ChaseEvent } from './chase/chase.events.js';
@@ -37,10 +38,25 @@ function chasingJobsFor(event: StoredEvent): OutboxJob[] {
         },
       ];
     }
+    case 'ReturnMessagePosted': {
+      const data: MessageNoticeJob = {
+        returnId: event.streamId.replace(/^conversation:/, ''),
+        version: event.version,
+        eventPosition: event.globalPosition,
+      };
+      return [
+        {
+          queue: QUEUES.mail,
+          name: CHASING_JOBS.messageMail,
+          data,
+          jobId: `message-${event.globalPosition}`,
+        },
+      ];
+    }
     default:
       return [];
   }
 }
 
-/** Which jobs an event causes for chasing: chases asked for, chase mails, and the notices of returns. */
+/** Which jobs an event causes for chasing: chases asked for, chase mails, the notices of returns and messages. */
 export const CHASING_REACTIONS: readonly Reaction[] = [chasingJobsFor];

@@ -96,6 +96,54 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(await store.readStream('m-1')).toEqual([]);
   });
 
+  it('appends while another stream stands unchanged, or not at all', async () => {
+    await store.append('s-watched', 'no_stream', [ev(1)], meta);
+    await store.append('s-main', 'no_stream', [ev(1)], meta);
+    const result = await store.appendWhileUnchanged(
+      { streamId: 's-main', expectedVersion: 1, events: [ev(2)] },
+      [
+        { streamId: 's-watched', version: 1 },
+        { streamId: 's-never-written', version: 0 },
+      ],
+      meta,
+    );
+    expect(result.nextExpectedVersion).toBe(2);
+    await expect(
+      store.appendWhileUnchanged(
+        { streamId: 's-main', expectedVersion: 2, events: [ev(3)] },
+        [{ streamId: 's-watched', version: 0 }],
+        meta,
+      ),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: 's-watched', actual: 1 });
+    expect(await store.streamVersion('s-main')).toBe(2);
+    expect((await store.readStream('s-main')).length).toBe(2);
+  });
+
+  it('of two writers each watching the other’s stream, never both succeed (40 races)', async () => {
+    let both = 0;
+    for (let round = 0; round < 40; round++) {
+      const [a, b] = [`race-a-${round}`, `race-b-${round}`];
+      await store.append(a, 'no_stream', [ev(0)], meta);
+      const outcomes = await Promise.allSettled([
+        store.appendWhileUnchanged(
+          { streamId: a, expectedVersion: 1, events: [ev(1)] },
+          [{ streamId: b, version: 0 }],
+          meta,
+        ),
+        store.appendWhileUnchanged(
+          { streamId: b, expectedVersion: 'no_stream', events: [ev(1)] },
+          [{ streamId: a, version: 1, wait: true }],
+          meta,
+        ),
+      ]);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConcurrencyError);
+      }
+      if (outcomes.every((o) => o.status === 'fulfilled')) both += 1;
+    }
+    expect(both).toBe(0);
+  });
+
   it('a: 20 concurrent appends at the same expected version: one wins, 19 conflict, no gaps', async () => {
     await store.append('race', 'no_stream', [ev(0)], meta);
     const outcomes = await Promise.allSettled(

@@ -179,13 +179,66 @@ export class EventStore {
     appends: readonly StreamAppend[],
     metadata: EventMetadata,
     options: AppendOptions = {},
+    /** Streams read but not written, which must still stand at these versions (as in appendWhileUnchanged). */
+    unchanged: readonly { streamId: string; version: number }[] = [],
   ): Promise<AppendResult[]> {
     return transactionally(this.dataSource, async (manager) => {
       const results: AppendResult[] = [];
       for (const a of appends) {
         results.push(await this.append(a.streamId, a.expectedVersion, a.events, metadata, options, manager));
       }
+      for (const u of unchanged) {
+        const rows: { version: number }[] = await manager.query(
+          'SELECT version FROM streams WHERE stream_id = $1',
+          [u.streamId],
+        );
+        const version = rows[0]?.version ?? 0;
+        if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
+      }
       return results;
+    });
+  }
+
+  /**
+   * Appends to one stream and, in the same transaction, confirms each of `unchanged` still stands at the version
+   * the caller decided on (0: no stream), else throws ConcurrencyError naming it and appends nothing. A check
+   * with `wait` takes a share lock on the stream's row, so it waits for a writer of that stream still running and
+   * sees what it wrote: of two commands each checking the other's stream, one must wait, or both could pass
+   * unseen by each other. The other side then checks without waiting, which keeps the two from deadlocking.
+   */
+  async appendWhileUnchanged(
+    append: StreamAppend,
+    unchanged: readonly { streamId: string; version: number; wait?: boolean }[],
+    metadata: EventMetadata,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return transactionally(this.dataSource, async (manager) => {
+      // A command's own transaction goes on after a refusal here (the caller may decide again): the savepoint
+      // takes back the append, so nothing is left half-written in it.
+      await manager.query('SAVEPOINT append_while_unchanged');
+      try {
+        const result = await this.append(
+          append.streamId,
+          append.expectedVersion,
+          append.events,
+          metadata,
+          options,
+          manager,
+        );
+        for (const u of unchanged) {
+          const rows: { version: number }[] = await manager.query(
+            `SELECT version FROM streams WHERE stream_id = $1${u.wait ? ' FOR SHARE' : ''}`,
+            [u.streamId],
+          );
+          const version = rows[0]?.version ?? 0;
+          if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
+        }
+        await manager.query('RELEASE SAVEPOINT append_while_unchanged');
+        return result;
+      } catch (error) {
+        await manager.query('ROLLBACK TO SAVEPOINT append_while_unchanged');
+        throw error;
+      }
     });
   }
 

@@ -17,6 +17,7 @@ export * from './templates/why-sent.js';
 export * from './templates/escalation.js';
 export * from './templates/escape-html.js';
 export * from './templates/outstanding-returns.js';
+export * from './templates/return-message.js';
 export * from './templates/return-sent-back.js';
 export * from './templates/return-submitted.js';
 export * from './templates/returns-requested.js';

@@ -16,6 +16,8 @@ export const CHASING_JOBS = {
   submittedMail: 'submitted-mail',
   /** Everyone's digest of a partnership's window, once it has closed: enqueued by the chase scan. */
   digestMail: 'digest-mail',
+  /** The other side of a return's thread hears of a message posted on it. */
+  messageMail: 'message-mail',
 } as const;
 
 /** The id of the one Job Scheduler that scans for due chases. */
@@ -55,6 +57,13 @@ export interface DigestMailJob {
   /** The window, ISO instants: from start, up to but not including end. */
   windowStart: string;
   windowEnd: string;
+}
+
+export interface MessageNoticeJob {
+  returnId: string;
+  /** The version of the ReturnMessagePosted event in the return's conversation stream. */
+  version: number;
+  eventPosition: number;
 }
 
 // BullMQ job ids may not contain ":"; cycle and agency ids never contain "." or ":".

@@ -8,6 +8,13 @@ import { ChangeAppendicesHandler } from './change-appendices/change-appendices.h
 import { ChangeAppendicesHttp } from './change-appendices/change-appendices.http.js';
 import { GetAppendicesHttp } from './get-appendices/get-appendices.http.js';
 import { GetAppendices } from './get-appendices/get-appendices.query.js';
+import { ConversationRepository } from './conversation/conversation.repository.js';
+import { GetConversationHttp } from './get-conversation/get-conversation.http.js';
+import { GetConversation } from './get-conversation/get-conversation.query.js';
+import { PostMessageHandler } from './post-message/post-message.handler.js';
+import { PostMessageHttp } from './post-message/post-message.http.js';
+import { ResolveChangeRequestHandler } from './resolve-change-request/resolve-change-request.handler.js';
+import { ResolveChangeRequestHttp } from './resolve-change-request/resolve-change-request.http.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
@@ -68,6 +75,7 @@ const READ_SIDE = [
   PreviousApproved,
   GetAppendices,
   BulkSelection,
+  GetConversation,
 ];
 
 @Module({
@@ -93,6 +101,9 @@ const READ_SIDE = [
     WithdrawReturnHttp,
     GetAppendicesHttp,
     ChangeAppendicesHttp,
+    GetConversationHttp,
+    PostMessageHttp,
+    ResolveChangeRequestHttp,
   ],
   providers: [
     PlanRepository,
@@ -120,6 +131,9 @@ const READ_SIDE = [
     AppendicesRepository,
     ChangeAppendicesHandler,
     EditPlan,
+    ConversationRepository,
+    PostMessageHandler,
+    ResolveChangeRequestHandler,
   ],
   exports: [
     EditPlan,

@@ -15,6 +15,8 @@ import {
 } from '../../returns/src/index.js';
 import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.query.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
+import { ReturnThread } from './conversation/return-thread.query.js';
+import { CyclePlanWords } from './plan-words.js';
 import { timeInWords } from './return-history/history-words.js';
 import {
   caseStudiesFromDrafts,
@@ -61,6 +63,8 @@ export class AgencyPages {
     @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
+    @Inject(ReturnThread) private readonly threads: ReturnThread,
+    @Inject(CyclePlanWords) private readonly planWords: CyclePlanWords,
   ) {}
 
   @Get('cycles/:cycleId')
@@ -99,15 +103,16 @@ export class AgencyPages {
       view.status === 'requested' && mayChange(view, cycle)
         ? await this.agencyReturns.lastCycleApproved(actor, cycle, view.measureRef)
         : null;
-    res.render(
-      'pages/agency/return-form',
-      this.formModel(loaded, view.content, {
+    const thread = await this.threads.of(actor, returnId, await this.planWords.of(cycle));
+    res.render('pages/agency/return-form', {
+      ...this.formModel(loaded, view.content, {
         saved: saved === '1',
         copied: copied === '1',
         lastYearLabel: lastYear?.label ?? null,
         notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
       }),
-    );
+      thread,
+    });
   }
 
   /** Starts a return from the same measure's approved return of last cycle, as a draft the lead then edits. */
@@ -388,10 +393,14 @@ export class AgencyPages {
     }
     const path = `/agency/returns/${encodeURIComponent(returnId)}`;
     const sentAt = new Set(versions.map((v) => v.version));
-    const history = (await this.history.of(view, cycle)).map((line) => ({
+    const words = await this.planWords.of(cycle);
+    const thread = await this.threads.of(actor, returnId, words);
+    const history = (await this.history.of(view, cycle, words, thread.view.history)).map((line) => ({
       ...line,
       href:
-        sentAt.has(line.version) && line.version !== chosen.version ? `${path}/sent/${line.version}` : null,
+        !line.message && sentAt.has(line.version) && line.version !== chosen.version
+          ? `${path}/sent/${line.version}`
+          : null,
     }));
     res.render('pages/agency/sent', {
       title: `${view.measureRef}: your return as sent`,
@@ -405,6 +414,7 @@ export class AgencyPages {
       status: STATUS_TAGS[view.status],
       editable: mayChange(view, cycle),
       history,
+      thread,
       formPath: path,
       backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
     });

@@ -21,6 +21,8 @@ import { CyclesPages } from './coordinate/cycles.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
+import { AgencyConversationPages, StaffConversationPages } from './conversation/conversation.pages.js';
+import { ReturnThread } from './conversation/return-thread.query.js';
 import { CycleDashboard } from './cycle-dashboard/cycle-dashboard.query.js';
 import { CyclePlanWords } from './plan-words.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
@@ -46,6 +48,9 @@ import { ViewerPages } from './viewer/viewer.pages.js';
   controllers: [
     SignInPage,
     ServicePages,
+    // The messages pages before the agency's and the review's own `returns/:returnId/...` routes.
+    AgencyConversationPages,
+    StaffConversationPages,
     AgencyPages,
     ReviewPages,
     ReviewBulkPages,
@@ -80,6 +85,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     MailPreferences,
     // The viewer's page lists a cycle's publications as the API does.
     PublishedReports,
+    ReturnThread,
   ],
 })
 export class WebModule {}

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventStore } from '../../../event-store/src/index.js';
+import { conversationStreamId } from '../conversation/conversation.events.js';
+import { foldConversation, openChangeRequestsOf } from '../conversation/conversation.state.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { CycleState } from '../cycle/cycle.state.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -16,6 +18,7 @@ export class BulkSelection {
 
   async load(returnIds: readonly string[]): Promise<Map<string, Loaded>> {
     const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
+    const threads = await this.store.readStreams(returnIds.map(conversationStreamId));
     const statuses = new Map<string, CycleState['status']>();
     const loaded = new Map<string, Loaded>();
     for (const returnId of returnIds) {
@@ -27,7 +30,16 @@ export class BulkSelection {
       }
       if (!statuses.has(state.cycleId)) statuses.set(state.cycleId, await this.cycles.status(state.cycleId));
       const version = events[events.length - 1].version;
-      loaded.set(returnId, { state, version, cycleStatus: statuses.get(state.cycleId)! });
+      const thread = threads.get(conversationStreamId(returnId)) ?? [];
+      loaded.set(returnId, {
+        state,
+        version,
+        cycleStatus: statuses.get(state.cycleId)!,
+        thread: {
+          openChangeRequests: openChangeRequestsOf(foldConversation(thread)),
+          version: thread.length > 0 ? thread[thread.length - 1].version : 0,
+        },
+      });
     }
     return loaded;
   }

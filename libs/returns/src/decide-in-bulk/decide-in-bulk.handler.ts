@@ -48,7 +48,12 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     const refused = [...plan.refused];
     if (plan.decide.length === 0) return { decided: [], refused, held: plan.held };
     try {
-      const written = await this.store.appendMany(plan.decide.map(toAppend), metadata, this.options());
+      const written = await this.store.appendMany(
+        plan.decide.map(toAppend),
+        metadata,
+        this.options(),
+        plan.decide.flatMap((a) => (a.thread ? [a.thread] : [])),
+      );
       return {
         decided: plan.decide.map((a, i) => decidedAt(a, written[i].nextExpectedVersion)),
         refused,
@@ -57,7 +62,9 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     } catch (error) {
       const moved =
         error instanceof ConcurrencyError
-          ? plan.decide.find((a) => returnStreamId(a.returnId) === error.streamId)
+          ? plan.decide.find(
+              (a) => returnStreamId(a.returnId) === error.streamId || a.thread?.streamId === error.streamId,
+            )
           : undefined;
       // Inside a request's own transaction the appends before the conflict would still commit: let it roll
       // back (409) rather than report a selection half decided.
@@ -73,9 +80,18 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     const decided: Decided[] = [];
     const refused: BulkRefusal[] = [...plan.refused];
     for (const a of plan.decide) {
-      const { streamId, expectedVersion, events } = toAppend(a);
       try {
-        const written = await this.store.append(streamId, expectedVersion, events, metadata, this.options());
+        // A message on the thread since it was read may be a change request: the approval is then refused as
+        // changed, to be looked at again, never appended past it.
+        const written = a.thread
+          ? await this.store.appendWhileUnchanged(toAppend(a), [a.thread], metadata, this.options())
+          : await this.store.append(
+              returnStreamId(a.returnId),
+              a.expectedVersion,
+              a.events,
+              metadata,
+              this.options(),
+            );
         decided.push(decidedAt(a, written.nextExpectedVersion));
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -1,4 +1,5 @@
 import { Actor, DomainError, requireReason, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import { conversationStreamId } from '../conversation/conversation.events.js';
 import { CycleState } from '../cycle/cycle.state.js';
 import { refuseOnClosedCycle } from '../return/closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from '../return/return.decide.js';
@@ -12,16 +13,34 @@ import { LiveReturnState } from '../return/return.state.js';
 export const BULK_DECISIONS = {
   approve: {
     needsReason: false,
-    command: (actor: Actor): ReturnCommand => ({ type: 'ApproveReturn', actor }),
+    // An approval waits for the return's open change requests, in bulk as alone; it also watches the thread.
+    watchesThread: true,
+    command: (actor: Actor, _reason = '', thread: ThreadFacts = NO_THREAD): ReturnCommand => ({
+      type: 'ApproveReturn',
+      actor,
+      openChangeRequests: thread.openChangeRequests,
+    }),
   },
   'send-back': {
     needsReason: true,
+    watchesThread: false,
     command: (actor: Actor, reason: string): ReturnCommand => ({ type: 'SendReturnBack', actor, reason }),
   },
 } satisfies Record<
   string,
-  { needsReason: boolean; command: (actor: Actor, reason: string) => ReturnCommand }
+  {
+    needsReason: boolean;
+    watchesThread: boolean;
+    command: (actor: Actor, reason: string, thread: ThreadFacts) => ReturnCommand;
+  }
 >;
+
+/** What a decision reads of a return's conversation: its open change requests, at the thread's version. */
+export interface ThreadFacts {
+  openChangeRequests: readonly string[];
+  version: number;
+}
+const NO_THREAD: ThreadFacts = { openChangeRequests: [], version: 0 };
 
 export type BulkDecision = keyof typeof BULK_DECISIONS;
 export const BULK_DECISION_NAMES = Object.keys(BULK_DECISIONS) as BulkDecision[];
@@ -43,7 +62,13 @@ export interface BulkDecideCommand {
 }
 
 /** A return as stored, with its cycle's status; null when there is no such return. */
-export type Loaded = { state: LiveReturnState; version: number; cycleStatus: CycleState['status'] } | null;
+export type Loaded = {
+  state: LiveReturnState;
+  version: number;
+  cycleStatus: CycleState['status'];
+  /** The return's conversation; none read as no messages. */
+  thread?: ThreadFacts;
+} | null;
 
 export interface BulkRefusal {
   returnId: string;
@@ -59,6 +84,8 @@ export interface BulkAppend {
   expectedVersion: number;
   events: ReturnEvent[];
   state: LiveReturnState;
+  /** The thread the decision read, which must still stand at its version when it is appended; null: none. */
+  thread: { streamId: string; version: number } | null;
 }
 
 export type BulkOutcome = 'all-decided' | 'some-decided' | 'none-decided';
@@ -109,7 +136,7 @@ export function decideInBulk(command: BulkDecideCommand, loaded: ReadonlyMap<str
   const valid: BulkAppend[] = [];
   const refused: BulkRefusal[] = [];
   for (const { returnId, version } of command.returns) {
-    const one = decideOne(rule.command(actor, reason), returnId, version, loaded.get(returnId) ?? null);
+    const one = decideOne(decision, actor, reason, returnId, version, loaded.get(returnId) ?? null);
     if ('rule' in one) refused.push(one);
     else valid.push(one);
   }
@@ -140,7 +167,9 @@ export function changedMeanwhile(append: BulkAppend): BulkRefusal {
 }
 
 function decideOne(
-  single: ReturnCommand,
+  decision: BulkDecision,
+  actor: Actor,
+  reason: string,
   returnId: string,
   seenVersion: number,
   loaded: Loaded,
@@ -151,6 +180,10 @@ function decideOne(
   };
   if (loaded === null) return refuse(notFound(), null);
   const { state, version, cycleStatus } = loaded;
+  const rule = BULK_DECISIONS[decision];
+  const thread = loaded.thread ?? NO_THREAD;
+  const command: (actor: Actor, reason: string, thread: ThreadFacts) => ReturnCommand = rule.command;
+  const single = command(actor, reason, thread);
   try {
     samePartnershipOr404(single.actor, state.partnershipId, 'return', state.cycleId);
   } catch (error) {
@@ -167,7 +200,16 @@ function decideOne(
   try {
     const events = decideReturn(single, state);
     refuseOnClosedCycle(single.type, cycleStatus, state);
-    return { returnId, measureRef: state.measureRef, expectedVersion: version, events, state };
+    return {
+      returnId,
+      measureRef: state.measureRef,
+      expectedVersion: version,
+      events,
+      state,
+      thread: rule.watchesThread
+        ? { streamId: conversationStreamId(returnId), version: thread.version }
+        : null,
+    };
   } catch (error) {
     // An agency lead's "not found" for another agency's return must not carry the measure ref either.
     return refuse(

@@ -214,8 +214,32 @@ describe('bulk decisions (given the returns, when a selection is decided, then e
     );
   });
 
+  it("refuses to approve a return with an open change request, and watches each approved return's thread", () => {
+    const loaded = given({ S1: submitted('S1'), S2: submitted('S2') });
+    loaded.set('y1.S2', { ...loaded.get('y1.S2')!, thread: { openChangeRequests: ['m1'], version: 1 } });
+    const plan = when(loaded, {
+      refs: [
+        ['S1', 2],
+        ['S2', 2],
+      ],
+    });
+    expect(plan.decide.map((d) => [d.returnId, d.thread])).toEqual([
+      ['y1.S1', { streamId: 'conversation:y1.S1', version: 0 }],
+    ]);
+    expect(plan.refused).toEqual([
+      { returnId: 'y1.S2', measureRef: 'S2', rule: 'open-change-requests', message: expect.any(String) },
+    ]);
+    // Sending back watches no thread: a message cannot make a send-back wrong.
+    const back = when(loaded, { decision: 'send-back', reason: 'Please add figures', refs: [['S2', 2]] });
+    expect(back.decide.map((d) => d.thread)).toEqual([null]);
+  });
+
   it('each decision is one entry mapping to the single-return command', () => {
-    expect(BULK_DECISIONS.approve.command(reviewer)).toEqual({ type: 'ApproveReturn', actor: reviewer });
+    expect(BULK_DECISIONS.approve.command(reviewer)).toEqual({
+      type: 'ApproveReturn',
+      actor: reviewer,
+      openChangeRequests: [],
+    });
     expect(BULK_DECISIONS['send-back'].command(reviewer, 'why')).toEqual({
       type: 'SendReturnBack',
       actor: reviewer,

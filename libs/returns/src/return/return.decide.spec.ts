@@ -99,7 +99,7 @@ describe('decideReturn', () => {
     it.each<[string, ReturnCommand]>([
       ['SaveReturnDraft', { type: 'SaveReturnDraft', actor: lead, content: partial }],
       ['SubmitReturn', { type: 'SubmitReturn', actor: lead, content: full, now: onTime }],
-      ['ApproveReturn', { type: 'ApproveReturn', actor: reviewer }],
+      ['ApproveReturn', { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }],
       ['ExtendDeadline', { type: 'ExtendDeadline', actor: coordinator, dueDate: '2020-05-31', reason: 'x' }],
       ['WithdrawReturn', { type: 'WithdrawReturn', actor: coordinator, reason: 'x' }],
     ])('%s is refused with return-not-found 404', (_name, command) => {
@@ -395,15 +395,15 @@ describe('decideReturn', () => {
   describe('ApproveReturn', () => {
     it('a reviewer approves the submitted content', () => {
       const state = given(requested, saved(partial), submitted(full));
-      expect(when(state, { type: 'ApproveReturn', actor: reviewer })).toEqual([
+      expect(when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] })).toEqual([
         { type: 'ReturnApproved', data: { content: full, by: 'rita' } },
       ]);
     });
 
     it('a coordinator who did not edit it may approve too', () => {
-      expect(when(histories.submitted(), { type: 'ApproveReturn', actor: coordinator })).toEqual([
-        { type: 'ReturnApproved', data: { content: full, by: 'cora' } },
-      ]);
+      expect(
+        when(histories.submitted(), { type: 'ApproveReturn', actor: coordinator, openChangeRequests: [] }),
+      ).toEqual([{ type: 'ReturnApproved', data: { content: full, by: 'cora' } }]);
     });
 
     it.each([
@@ -413,7 +413,7 @@ describe('decideReturn', () => {
       ['withdrawn', 'return-withdrawn'],
     ] as const)('is refused when the return is %s (%s 409)', (status, code) => {
       thenError(
-        () => when(histories[status](), { type: 'ApproveReturn', actor: reviewer }),
+        () => when(histories[status](), { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }),
         code,
         'conflict',
       );
@@ -421,7 +421,7 @@ describe('decideReturn', () => {
 
     it('is refused to the agency lead whose return it is (forbidden)', () => {
       thenError(
-        () => when(histories.submitted(), { type: 'ApproveReturn', actor: lead }),
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor: lead, openChangeRequests: [] }),
         'forbidden',
         'forbidden',
       );
@@ -429,7 +429,8 @@ describe('decideReturn', () => {
 
     it('is answered to the lead of another agency as a return that does not exist (return-not-found, not-found)', () => {
       thenError(
-        () => when(histories.submitted(), { type: 'ApproveReturn', actor: otherLead }),
+        () =>
+          when(histories.submitted(), { type: 'ApproveReturn', actor: otherLead, openChangeRequests: [] }),
         'return-not-found',
         'not-found',
       );
@@ -438,7 +439,7 @@ describe('decideReturn', () => {
     it('is refused to a reviewer who saved a draft of this version (approver-edited, forbidden)', () => {
       const state = given(requested, saved(partial, 'rita'), submitted(full));
       thenError(
-        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        () => when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }),
         'approver-edited',
         'forbidden',
       );
@@ -447,7 +448,7 @@ describe('decideReturn', () => {
     it('is refused to a reviewer who submitted this version (approver-edited, forbidden)', () => {
       const state = given(requested, submitted(full, 'rita'));
       thenError(
-        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        () => when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }),
         'approver-edited',
         'forbidden',
       );
@@ -456,7 +457,7 @@ describe('decideReturn', () => {
     it('is refused to a coordinator who saved a draft of this version (approver-edited, forbidden)', () => {
       const state = given(requested, saved(partial, 'cora'), submitted(full));
       thenError(
-        () => when(state, { type: 'ApproveReturn', actor: coordinator }),
+        () => when(state, { type: 'ApproveReturn', actor: coordinator, openChangeRequests: [] }),
         'approver-edited',
         'forbidden',
       );
@@ -464,7 +465,7 @@ describe('decideReturn', () => {
 
     it('a different reviewer may approve a version another reviewer edited', () => {
       const state = given(requested, saved(partial, 'rita'), submitted(full));
-      expect(when(state, { type: 'ApproveReturn', actor: otherReviewer })).toEqual([
+      expect(when(state, { type: 'ApproveReturn', actor: otherReviewer, openChangeRequests: [] })).toEqual([
         { type: 'ReturnApproved', data: { content: full, by: 'rob' } },
       ]);
     });
@@ -472,7 +473,7 @@ describe('decideReturn', () => {
     it('an editor of the version stays barred after a send back and resubmission', () => {
       const state = given(requested, saved(partial, 'rita'), submitted(full), sentBack(), submitted(amended));
       thenError(
-        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        () => when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }),
         'approver-edited',
         'forbidden',
       );
@@ -488,7 +489,7 @@ describe('decideReturn', () => {
         saved(amended),
         submitted(amended),
       );
-      expect(when(state, { type: 'ApproveReturn', actor: reviewer })).toEqual([
+      expect(when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] })).toEqual([
         { type: 'ReturnApproved', data: { content: amended, by: 'rita' } },
       ]);
     });
@@ -502,7 +503,7 @@ describe('decideReturn', () => {
         submitted(amended, 'rita'),
       );
       thenError(
-        () => when(state, { type: 'ApproveReturn', actor: reviewer }),
+        () => when(state, { type: 'ApproveReturn', actor: reviewer, openChangeRequests: [] }),
         'approver-edited',
         'forbidden',
       );
@@ -513,7 +514,7 @@ describe('decideReturn', () => {
       ['a viewer', viewer],
     ])('is refused to %s (forbidden)', (_who, actor) => {
       thenError(
-        () => when(histories.submitted(), { type: 'ApproveReturn', actor }),
+        () => when(histories.submitted(), { type: 'ApproveReturn', actor, openChangeRequests: [] }),
         'forbidden',
         'forbidden',
       );
@@ -674,7 +675,7 @@ describe('decideReturn', () => {
 
     it('replaces the approved version only when the amendment is approved', () => {
       const state = given(requested, submitted(full), approved(full, 'rob'), reopened(), submitted(amended));
-      const then = when(state, { type: 'ApproveReturn', actor: otherReviewer });
+      const then = when(state, { type: 'ApproveReturn', actor: otherReviewer, openChangeRequests: [] });
       expect(then).toEqual([{ type: 'ReturnApproved', data: { content: amended, by: 'rob' } }]);
       expect(live(then.reduce(evolveReturn, state)).approved).toEqual({ content: amended, by: 'rob' });
     });

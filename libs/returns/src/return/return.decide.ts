@@ -14,7 +14,8 @@ import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
 export type ReturnCommand =
   | { type: 'SaveReturnDraft'; actor: Actor; content: ReturnContent }
   | { type: 'SubmitReturn'; actor: Actor; content?: ReturnContent; now: Date }
-  | { type: 'ApproveReturn'; actor: Actor }
+  /** The open change requests of the return's thread (see conversation/): none may be open at approval. */
+  | { type: 'ApproveReturn'; actor: Actor; openChangeRequests: readonly string[] }
   | { type: 'SendReturnBack'; actor: Actor; reason: string }
   | { type: 'ReopenReturn'; actor: Actor; reason: string }
   | { type: 'ExtendDeadline'; actor: Actor; dueDate: string; reason: string }
@@ -70,6 +71,15 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
           'approver-edited',
           'You edited this return, so someone else must approve it',
           'forbidden',
+        );
+      }
+      if (command.openChangeRequests.length > 0) {
+        throw new DomainError(
+          'open-change-requests',
+          `A change request on this return is still open (${command.openChangeRequests.join(', ')}): it must be answered or resolved before the return is approved`,
+          'unprocessable',
+          'openChangeRequests',
+          { openChangeRequests: [...command.openChangeRequests] },
         );
       }
       return [{ type: 'ReturnApproved', data: { content: state.content, by: command.actor.id } }];

@@ -66,6 +66,8 @@ export class ReturnRepository {
     envelope: CommandEnvelope,
     command: CommandWithoutActor,
     check?: (state: ReturnFacts) => Promise<void>,
+    /** Other streams the decision read, which must still stand at these versions when it is appended. */
+    unchanged: readonly { streamId: string; version: number }[] = [],
   ): Promise<CommandResult> {
     const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
     if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 'not-found');
@@ -77,13 +79,18 @@ export class ReturnRepository {
     refuseOnClosedCycle(command.type, cycleStatus ?? (await this.cycles.status(state.cycleId)), state);
     await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
-    const { nextExpectedVersion } = await this.store.append(
-      returnStreamId(returnId),
-      version,
-      events,
-      metadataFor(envelope, reason),
-      { recordedAt: this.clock.now() },
-    );
+    const metadata = metadataFor(envelope, reason);
+    const options = { recordedAt: this.clock.now() };
+    // A plain append is one statement; watching other streams needs a transaction, so only when asked.
+    const { nextExpectedVersion } =
+      unchanged.length > 0
+        ? await this.store.appendWhileUnchanged(
+            { streamId: returnStreamId(returnId), expectedVersion: version, events },
+            unchanged,
+            metadata,
+            options,
+          )
+        : await this.store.append(returnStreamId(returnId), version, events, metadata, options);
     const next = events.reduce(evolveReturn, state);
     return { id: returnId, version: nextExpectedVersion, status: next.status };
   }

@@ -7,6 +7,7 @@ import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
+import { ReturnThread } from '../conversation/return-thread.query.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
@@ -32,6 +33,7 @@ export class ReturnPages {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(ReturnThread) private readonly threads: ReturnThread,
   ) {}
 
   @Get('returns/:returnId')
@@ -79,6 +81,7 @@ export class ReturnPages {
     const words = await this.words.of(cycle);
     const extend = extra.extend ?? emptyExtendForm();
     const errors = extensionErrors(extend, 'reason-extend');
+    const thread = await this.threads.of(actor, returnId, words);
     res.status(status).render('pages/coordinate/return', {
       title: `${errors.length ? 'Error: ' : ''}${view.measureRef} in ${cycle.label}`,
       view,
@@ -88,7 +91,8 @@ export class ReturnPages {
         ? renderNarrative(view.approved.content.narrative)
         : null,
       agencies: words.activeAgencies,
-      history: await this.history.of(view, cycle, words),
+      history: await this.history.of(view, cycle, words, thread.view.history),
+      thread,
       extend,
       errors,
       done: extra.done,

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReturnHistoryEntry } from '../../../returns/src/index.js';
-import { historyInWords, HistoryPeople, RETURN_EVENT_WORDS, timeInWords } from './history-words.js';
+import {
+  CONVERSATION_EVENT_WORDS,
+  historyInWords,
+  HistoryPeople,
+  mergedHistory,
+  RETURN_EVENT_WORDS,
+  threadInWords,
+  timeInWords,
+} from './history-words.js';
 
 const people: HistoryPeople = {
   staff: (id) =>
@@ -32,6 +40,69 @@ describe('history in words', () => {
     const declared = [...source.matchAll(/type: '(\w+)'/g)].map((m) => m[1]);
     expect(declared.length).toBeGreaterThanOrEqual(9);
     expect(declared.filter((type) => !(type in RETURN_EVENT_WORDS))).toEqual([]);
+  });
+
+  it('has words for every event type of a return’s thread declared in conversation.events.ts', () => {
+    const source = readFileSync(
+      join(__dirname, '../../../returns/src/conversation/conversation.events.ts'),
+      'utf8',
+    );
+    const declared = [...source.matchAll(/type: '(\w+)'/g)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThanOrEqual(2);
+    expect(declared.filter((type) => !(type in CONVERSATION_EVENT_WORDS))).toEqual([]);
+  });
+
+  it('tells the thread among the return’s events: a change asked for, answered, resolved, by message', () => {
+    const at = (minute: number) => `2026-12-03T14:${String(minute).padStart(2, '0')}:00Z`;
+    const returnLines = historyInWords(
+      [
+        entry('ReturnRequested', 'demo-coordinator', 'coordinator', {}, at(0)),
+        entry('ReturnSubmitted', 'lee@kent.police.uk', 'agency-lead', {}, at(10)),
+      ],
+      people,
+    );
+    version = 0;
+    const thread = threadInWords(
+      [
+        entry(
+          'ReturnMessagePosted',
+          'jo@sevenoaks.example.org',
+          'reviewer',
+          {
+            messageId: 'm1',
+            body: 'Split the\nfigures by district, please.',
+            changeRequest: true,
+            answers: null,
+          },
+          at(5),
+        ),
+        entry(
+          'ReturnMessagePosted',
+          'lee@kent.police.uk',
+          'agency-lead',
+          { messageId: 'm2', body: 'Done.', changeRequest: false, answers: 'm1' },
+          at(6),
+        ),
+        entry(
+          'ReturnMessagePosted',
+          'cora@sevenoaks.example.org',
+          'coordinator',
+          { messageId: 'm3', body: 'x'.repeat(300), changeRequest: true, answers: null },
+          at(11),
+        ),
+        entry('ChangeRequestResolved', 'jo@sevenoaks.example.org', 'reviewer', { messageId: 'm3' }, at(12)),
+      ],
+      people,
+    );
+    const lines = mergedHistory(returnLines, thread);
+    expect(lines.map((l) => [l.message ?? `v${l.version}`, l.who, l.what])).toEqual([
+      ['v1', 'A coordinator', 'Asked for'],
+      ['m1', 'Jo Smith (reviewer)', 'Asked for a change (m1): “Split the figures by district, please.”'],
+      ['m2', 'Lee Brown, Kent Police', 'Answered change request m1: “Done.”'],
+      ['v2', 'Lee Brown, Kent Police', 'Submitted'],
+      ['m3', 'Cora Jones (coordinator)', `Asked for a change (m3): “${'x'.repeat(119)}…”`],
+      ['m3', 'Jo Smith (reviewer)', 'Resolved change request m3'],
+    ]);
   });
 
   it('tells a return from request to approval: who by name and role, what in words, with the version', () => {

@@ -1,5 +1,9 @@
 import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
-import type { ReturnEventType, ReturnHistoryEntry } from '../../../returns/src/index.js';
+import type {
+  ConversationEventType,
+  ReturnEventType,
+  ReturnHistoryEntry,
+} from '../../../returns/src/index.js';
 
 /** One line of a return's history as people read it: who did what, when, and the version it made. */
 export interface HistoryLine {
@@ -7,6 +11,10 @@ export interface HistoryLine {
   who: string;
   what: string;
   when: string;
+  /** When it happened, to order the return's lines and its thread's together. */
+  at: string;
+  /** For a line from the return's thread: the message it is about (its version is the thread's, not the return's). */
+  message?: string;
 }
 
 /** The names behind the ids recorded on events: staff by email, agency leads by their contact email. */
@@ -51,6 +59,25 @@ export const RETURN_EVENT_WORDS: Record<ReturnEventType, Words> = {
   ReturnWithdrawn: (e) => withReason('Withdrawn', data<{ reason: string }>(e).reason ?? e.reason),
 };
 
+/** A message's body as a history line quotes it: the first words, on one line. */
+const QUOTE_LENGTH = 120;
+const quote = (body: string | undefined) => {
+  const line = (body ?? '').replace(/\s+/g, ' ').trim();
+  return `“${line.length > QUOTE_LENGTH ? `${line.slice(0, QUOTE_LENGTH - 1)}…` : line}”`;
+};
+
+/** Every event of a return's thread (conversation.events.ts) in words, as RETURN_EVENT_WORDS for its return. */
+export const CONVERSATION_EVENT_WORDS: Record<ConversationEventType, Words> = {
+  ReturnMessagePosted: (e) => {
+    const d = data<{ messageId: string; body: string; changeRequest: boolean; answers: string | null }>(e);
+    if (d.changeRequest) return `Asked for a change (${d.messageId}): ${quote(d.body)}`;
+    if (d.answers) return `Answered change request ${d.answers}: ${quote(d.body)}`;
+    return `Wrote (${d.messageId}): ${quote(d.body)}`;
+  },
+  ChangeRequestResolved: (e) =>
+    `Resolved change request ${data<{ messageId: string }>(e).messageId ?? ''}`.trim(),
+};
+
 const ROLE_WORDS: Record<string, string> = {
   coordinator: 'coordinator',
   reviewer: 'reviewer',
@@ -82,8 +109,35 @@ export function historyInWords(history: ReturnHistoryEntry[], people: HistoryPeo
       who: whoInWords(entry, people),
       what: words ? words(entry, people, history.slice(0, i)) : 'Changed',
       when: timeInWords(entry.at),
+      at: entry.at,
     };
   });
+}
+
+/** A return's thread in words, oldest first, each line naming its message. */
+export function threadInWords(thread: ReturnHistoryEntry[], people: HistoryPeople): HistoryLine[] {
+  return thread.map((entry, i) => {
+    const words = (CONVERSATION_EVENT_WORDS as Record<string, Words | undefined>)[entry.type];
+    return {
+      version: entry.version,
+      who: whoInWords(entry, people),
+      what: words ? words(entry, people, thread.slice(0, i)) : 'Changed the conversation',
+      when: timeInWords(entry.at),
+      at: entry.at,
+      message: data<{ messageId: string }>(entry).messageId ?? '',
+    };
+  });
+}
+
+/** The return's lines and its thread's together, oldest first (a thread line after a return line of its instant). */
+export function mergedHistory(returnLines: HistoryLine[], threadLines: HistoryLine[]): HistoryLine[] {
+  const merged: HistoryLine[] = [];
+  let t = 0;
+  for (const line of returnLines) {
+    while (t < threadLines.length && threadLines[t].at < line.at) merged.push(threadLines[t++]);
+    merged.push(line);
+  }
+  return [...merged, ...threadLines.slice(t)];
 }
 
 /** An instant as people in the partnership read it: "3 December 2026 at 2:05pm", in UK time (GMT or BST). */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StaffNames } from '../../../auth/src/index.js';
-import type { ReturnView } from '../../../returns/src/index.js';
+import type { ReturnHistoryEntry, ReturnView } from '../../../returns/src/index.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
-import { HistoryLine, historyInWords } from './history-words.js';
+import { HistoryLine, historyInWords, mergedHistory, threadInWords } from './history-words.js';
 
 /** A return's history in words (see historyInWords), newest first, with the names behind the recorded ids. */
 @Injectable()
@@ -16,17 +16,22 @@ export class ReturnHistory {
     view: ReturnView,
     cycle: { partnershipId: string; planId: string },
     known?: PlanWords,
+    /** The return's thread (GetConversation's history), shown among the return's own lines. */
+    thread: ReturnHistoryEntry[] = [],
   ): Promise<HistoryLine[]> {
     const history = view.history ?? [];
-    const staffIds = history.filter((h) => h.actorRole !== 'agency-lead').map((h) => h.actorId);
+    const staffIds = [...history, ...thread]
+      .filter((h) => h.actorRole !== 'agency-lead')
+      .map((h) => h.actorId);
     const [staff, words] = await Promise.all([
       this.staffNames.of(view.partnershipId, staffIds),
       known ?? this.planWords.of(cycle),
     ]);
-    return historyInWords(history, {
-      staff: (id) => staff.get(id.toLowerCase()) ?? null,
-      contact: (email) => words.contact(email),
-      agencyName: (id) => words.agencyName(id),
-    }).reverse();
+    const people = {
+      staff: (id: string) => staff.get(id.toLowerCase()) ?? null,
+      contact: (email: string) => words.contact(email),
+      agencyName: (id: string) => words.agencyName(id),
+    };
+    return mergedHistory(historyInWords(history, people), threadInWords(thread, people)).reverse();
   }
 }

@@ -13,6 +13,7 @@ import {
 import { CyclePlanWords } from '../plan-words.js';
 import { HistoryLine } from '../return-history/history-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
+import { ReturnThread, Thread } from '../conversation/return-thread.query.js';
 
 export interface ReturnUnderReview {
   view: ReturnView;
@@ -24,8 +25,10 @@ export interface ReturnUnderReview {
   comparedWithLastCycle: ReturnComparison | null;
   /** A return sent back and submitted again: why it went back, and what changed since the version sent back. */
   resubmission: Resubmission | null;
-  /** Its history in words, newest first. */
+  /** Its history in words, newest first, its messages among its events. */
   history: HistoryLine[];
+  /** Its messages, and the change requests still open (which hold back approval). */
+  thread: Thread;
 }
 
 export interface Resubmission {
@@ -66,6 +69,7 @@ export class ReviewReturn {
     @Inject(PreviousApproved) private readonly previousApproved: PreviousApproved,
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
+    @Inject(ReturnThread) private readonly threads: ReturnThread,
   ) {}
 
   async of(actor: Actor, returnId: string): Promise<ReturnUnderReview> {
@@ -75,7 +79,8 @@ export class ReviewReturn {
       this.words.of(cycle),
       this.previousApproved.of(actor, cycle, view.measureRef),
     ]);
-    const history = await this.history.of(view, cycle, words);
+    const thread = await this.threads.of(actor, returnId, words);
+    const history = await this.history.of(view, cycle, words, thread.view.history);
     const resubmission = resubmissionOf(view);
     return {
       view,
@@ -92,9 +97,10 @@ export class ReviewReturn {
       resubmission: resubmission && {
         reason: resubmission.reason,
         changes: resubmission.changes,
-        sentBack: history.find((h) => h.version === resubmission.version) ?? null,
+        sentBack: history.find((h) => !h.message && h.version === resubmission.version) ?? null,
       },
       history,
+      thread,
     };
   }
 }

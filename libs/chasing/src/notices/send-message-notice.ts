@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { linkToken } from '../../../kernel/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
+import {
+  MailSender,
+  OutgoingMail,
+  returnMessageMail,
+  MailLedgerService,
+  TemporaryDeliveryError,
+} from '../../../mail/src/index.js';
+import { PlanRepository } from '../../../plan/src/index.js';
+import { MessageNoticeJob } from '../../../queues/src/index.js';
+import {
+  ConversationEvent,
+  conversationStreamId,
+  foldReturnEvents,
+  ReturnEvent,
+  returnStreamId,
+} from '../../../returns/src/index.js';
+import { notificationStreamId } from '../chase/chase.events.js';
+import { CycleReturns } from '../cycle-returns.js';
+import { owedMailForMessage, Person } from './message-recipients.js';
+import { ReturnNoticeOutcome } from './send-return-notice.js';
+
+const ROLE_WORDS = { coordinator: 'coordinator', reviewer: 'reviewer' } as const;
+
+/**
+ * One mail per message to the other side of the thread (see owedMailForMessage), each once per recipient
+ * through the mail ledger, saying why it came and linking to the page to answer on: the lead's messages page
+ * (with their submission link to open a session), or the staff's.
+ */
+@Injectable()
+export class SendMessageNotice {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
+    @Inject(MailSender) private readonly mail: MailSender,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(job: MessageNoticeJob, willRetry: boolean): Promise<ReturnNoticeOutcome> {
+    const nothing = { sent: 0, recipients: 0 };
+    const [posted] = await this.store.readStream<ConversationEvent>(conversationStreamId(job.returnId), {
+      fromVersion: job.version,
+    });
+    if (!posted || posted.version !== job.version || posted.type !== 'ReturnMessagePosted') return nothing;
+    const message = (posted as unknown as Extract<ConversationEvent, { type: 'ReturnMessagePosted' }>).data;
+    const state = foldReturnEvents(
+      await this.store.readStream<ReturnEvent>(returnStreamId(job.returnId), { asAt: posted.recordedAt }),
+    );
+    if (state.status === 'none') return nothing;
+    const { cycle } = await this.cycleReturns.load(state.cycleId);
+    if (cycle.status === 'none' || cycle.status === 'drafted') return nothing;
+    const plan = await this.plans.plan(state.partnershipId, state.planId);
+    const measureText = plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '';
+    const { partnershipName, agency } = await this.cycleReturns.agency(state.partnershipId, state.agencyId);
+    const leads = [...(agency?.contacts.values() ?? [])].filter((c) => c.role === 'lead');
+    const themeReviewers: Person[] = await this.dataSource.query(
+      `SELECT email, name FROM staff_accounts
+       WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
+         AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
+       ORDER BY email`,
+      [state.partnershipId, state.themeId],
+    );
+    const recipients = owedMailForMessage(message, {
+      agencyLeads: leads.map((c) => ({ email: c.email, name: c.name })),
+      themeReviewers,
+      coordinators: await this.cycleReturns.coordinators(state.partnershipId),
+    });
+    const agencyName = agency?.name ?? state.agencyId;
+    const contact = agency?.contacts.get(message.author);
+    const authorInWords =
+      message.authorRole === 'agency-lead'
+        ? `${contact?.name ?? 'the lead'} of ${agencyName}`
+        : await this.staffInWords(message, state.partnershipId);
+    const base = this.config.publicBaseUrl;
+    const returnPath = encodeURIComponent(state.returnId);
+    const mails: OutgoingMail[] = recipients.map((r) => {
+      const link =
+        r.side === 'agency'
+          ? Object.values(cycle.links).find(
+              (l) => l.agencyId === state.agencyId && l.contactEmail === r.email && !l.revoked,
+            )
+          : undefined;
+      return returnMessageMail({
+        to: r.email,
+        name: r.name,
+        partnershipName,
+        cycleLabel: cycle.label,
+        measureRef: state.measureRef,
+        measureText,
+        authorInWords,
+        body: message.body,
+        changeRequest: message.changeRequest,
+        actUrl:
+          r.side === 'agency'
+            ? `${base}/agency/returns/${returnPath}/messages`
+            : `${base}/review/returns/${returnPath}/messages`,
+        signIn:
+          r.side === 'staff'
+            ? null
+            : link
+              ? {
+                  words: 'If you are not signed in, open your link first:',
+                  url: `${base}/l/${linkToken(this.config.tokenPepper, link.linkId)}`,
+                }
+              : { words: 'If you are not signed in, ask for a new link:', url: `${base}/link/new` },
+      });
+    });
+    // As the review notices: each recipient on its own, a temporary failure retried for those still owed.
+    let sent = 0;
+    let temporary: unknown = null;
+    let waitUntil: Date | undefined;
+    for (const mail of mails) {
+      try {
+        const result = await this.ledger.deliverOnce(
+          {
+            streamId: notificationStreamId(state.returnId),
+            prefix: 'Notification',
+            key: `message-${message.messageId}`,
+            recipient: mail.to as string,
+            willRetry,
+            send: () => this.mail.send(mail),
+          },
+          `message-${job.eventPosition}`,
+        );
+        if (result.outcome === 'sent') sent += 1;
+        if (result.outcome === 'in-progress' && (!waitUntil || result.until > waitUntil))
+          waitUntil = result.until;
+      } catch (error) {
+        if (error instanceof TemporaryDeliveryError) temporary = error;
+        else if ((error as Error).name !== 'UnrecoverableError') throw error;
+      }
+    }
+    if (temporary) throw temporary;
+    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
+  }
+
+  private async staffInWords(
+    message: { author: string; authorRole: string },
+    partnershipId: string,
+  ): Promise<string> {
+    const role = ROLE_WORDS[message.authorRole as keyof typeof ROLE_WORDS] ?? 'member of staff';
+    const [person]: { name: string }[] = await this.dataSource.query(
+      'SELECT name FROM staff_accounts WHERE partnership_id = $1 AND lower(email) = lower($2)',
+      [partnershipId, message.author],
+    );
+    return person ? `${person.name} (${role})` : `a ${role}`;
+  }
+}

@@ -1,0 +1,162 @@
+import { Actor, DomainError, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
+import { ReturnStatus } from '../return/return.state.js';
+import { ConversationEvent, MESSAGE_MAX_LENGTH, MessageAuthorRole } from './conversation.events.js';
+import { ConversationState } from './conversation.state.js';
+
+/** What the thread's rules need to know of its return, read by the handler from the return's stream. */
+export interface ConversationReturn {
+  returnId: string;
+  agencyId: string;
+  status: ReturnStatus;
+}
+
+export type ConversationCommand =
+  | {
+      type: 'PostMessage';
+      actor: Actor;
+      about: ConversationReturn;
+      body: string;
+      changeRequest: boolean;
+      answers: string | null;
+      now: Date;
+    }
+  | { type: 'ResolveChangeRequest'; actor: Actor; about: ConversationReturn; messageId: string; now: Date };
+
+/** The rules of a return's thread: given it and a command, the events that happen (or why not). */
+export function decideConversation(
+  command: ConversationCommand,
+  state: ConversationState,
+): ConversationEvent[] {
+  const role = speaker(command.actor, command.about);
+  const messages = state.status === 'talking' ? state.messages : [];
+  const open = state.status === 'talking' ? state.openChangeRequests : [];
+  switch (command.type) {
+    case 'PostMessage': {
+      if (command.about.status === 'withdrawn') {
+        throw new DomainError('return-withdrawn', 'This return was withdrawn from the cycle', 'conflict');
+      }
+      const body = requireBody(command.body);
+      if (command.changeRequest) {
+        if (role === 'agency-lead') {
+          throw new DomainError(
+            'change-request-by-staff',
+            'Only a reviewer or coordinator can ask for a change',
+            'unprocessable',
+            'changeRequest',
+          );
+        }
+        if (command.about.status === 'approved') {
+          throw new DomainError(
+            'return-approved',
+            'This return is approved: reopen it before asking for a change',
+            'unprocessable',
+            'changeRequest',
+          );
+        }
+      }
+      if (command.answers !== null) {
+        if (role !== 'agency-lead') {
+          throw new DomainError(
+            'answer-by-agency',
+            'Only the agency’s lead answers a change request; staff resolve it instead',
+            'unprocessable',
+            'answers',
+          );
+        }
+        if (!open.includes(command.answers)) {
+          throw new DomainError(
+            'no-open-change-request',
+            `There is no open change request ${command.answers} to answer`,
+            'unprocessable',
+            'answers',
+          );
+        }
+      }
+      return [
+        {
+          type: 'ReturnMessagePosted',
+          data: {
+            messageId: `m${messages.length + 1}`,
+            returnId: command.about.returnId,
+            body,
+            author: command.actor.id,
+            authorRole: role,
+            agencyId: role === 'agency-lead' ? command.about.agencyId : null,
+            changeRequest: command.changeRequest,
+            answers: command.answers,
+            postedAt: command.now.toISOString(),
+          },
+        },
+      ];
+    }
+    case 'ResolveChangeRequest': {
+      if (role === 'agency-lead') {
+        throw new DomainError(
+          'forbidden',
+          'Only a reviewer or coordinator resolves a change request',
+          'forbidden',
+        );
+      }
+      const message = messages.find((m) => m.messageId === command.messageId && m.changeRequest);
+      if (!message) {
+        throw new DomainError('message-not-found', 'No such change request', 'not-found', 'messageId');
+      }
+      if (!open.includes(message.messageId)) {
+        throw new DomainError(
+          'change-request-closed',
+          'This change request has already been answered or resolved',
+          'conflict',
+        );
+      }
+      return [
+        {
+          type: 'ChangeRequestResolved',
+          data: { messageId: message.messageId, by: command.actor.id, resolvedAt: command.now.toISOString() },
+        },
+      ];
+    }
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
+
+/** Who the actor is on this thread; anyone else may not take part (another agency's lead: no such return). */
+function speaker(actor: Actor, about: ConversationReturn): MessageAuthorRole {
+  if (actor.role === 'agency-lead') {
+    if (actor.agencyId !== about.agencyId) {
+      throw new DomainError('return-not-found', 'No such return', 'not-found');
+    }
+    return 'agency-lead';
+  }
+  if (actor.role === 'reviewer' || actor.role === 'coordinator') return actor.role;
+  throw new DomainError(
+    'forbidden',
+    'Only reviewers, coordinators and the agency’s lead write on a return',
+    'forbidden',
+  );
+}
+
+function requireBody(body: unknown): string {
+  const text = typeof body === 'string' ? body.trim() : '';
+  if (!text) throw new DomainError('message-required', 'Write a message', 'unprocessable', 'body');
+  if (text.length > MESSAGE_MAX_LENGTH) {
+    throw new DomainError(
+      'message-too-long',
+      `A message must be ${MESSAGE_MAX_LENGTH.toLocaleString('en-GB')} characters or fewer`,
+      'unprocessable',
+      'body',
+    );
+  }
+  const fault = textFault(text);
+  if (fault) {
+    throw new DomainError(
+      'malformed-text',
+      `The message ${TEXT_FAULT_MESSAGES[fault]}`,
+      'unprocessable',
+      'body',
+    );
+  }
+  return text;
+}

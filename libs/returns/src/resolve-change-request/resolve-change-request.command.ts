@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../../../kernel/src/index.js';
+import { ConversationResult } from '../conversation/conversation.repository.js';
+
+export class ResolveChangeRequestCommand extends Command<ConversationResult> {
+  constructor(
+    readonly envelope: CommandEnvelope,
+    readonly returnId: string,
+    readonly messageId: string,
+  ) {
+    super();
+  }
+}
