@@ -19,6 +19,8 @@ export function reportBackLink(actor: Actor, cycleId: string): { href: string; t
       };
     case 'reviewer':
       return { href: '/review', text: 'Back to the returns to review' };
+    case 'board':
+      return { href: '/review?state=to-accept', text: 'Back to the returns to accept' };
     default:
       return { href: '/', text: 'Back to Partner Returns' };
   }

@@ -3,23 +3,38 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, ANY_STAFF } from '../../../kernel/src/index.js';
-import { GetCycle, ListCycles, ListReturns } from '../../../returns/src/index.js';
+import {
+  GetCycle,
+  isAwaitingAcceptance,
+  ListCycles,
+  ListReturns,
+  ReturnView,
+} from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { staffNavigation } from '../review.pages.js';
 
 const STATUS_WORDS: Record<string, { text: string; classes: string }> = {
+  accepted: { text: 'Accepted', classes: 'govuk-tag--green' },
   approved: { text: 'Approved', classes: 'govuk-tag--green' },
+  'to-accept': { text: 'Waiting for acceptance', classes: 'govuk-tag--purple' },
   submitted: { text: 'Submitted', classes: 'govuk-tag--blue' },
   withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
   draft: { text: 'In progress', classes: 'govuk-tag--light-blue' },
   requested: { text: 'Not started', classes: 'govuk-tag--grey' },
 };
 
-function tagFor(status: string, overdue: boolean) {
-  if (overdue && status !== 'approved' && status !== 'submitted')
+function tagFor(v: Pick<ReturnView, 'status' | 'overdue' | 'signOff'>) {
+  if (v.overdue && (v.status === 'requested' || v.status === 'draft'))
     return { text: 'Overdue', classes: 'govuk-tag--red' };
-  return STATUS_WORDS[status] ?? { text: status, classes: 'govuk-tag--grey' };
+  const key = isAwaitingAcceptance(v) ? 'to-accept' : v.status;
+  return STATUS_WORDS[key] ?? { text: v.status, classes: 'govuk-tag--grey' };
 }
+
+/** Signed off for the report: approved in a one-stage cycle, accepted in a two-stage one. */
+const signedOff = (v: Pick<ReturnView, 'status' | 'signOff'>) =>
+  v.status === 'accepted' || (v.status === 'approved' && !isAwaitingAcceptance(v));
+const returnedIn = (v: Pick<ReturnView, 'status'>) =>
+  v.status === 'submitted' || v.status === 'approved' || v.status === 'accepted';
 
 /**
  * The viewer's own pages, open to every staff member: the cycles, how far each has got and its report. They read
@@ -42,8 +57,8 @@ export class ViewerPages {
     const cycles = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       const views = await this.returns.of(state);
-      const approved = views.filter((v) => v.status === 'approved').length;
-      const returned = views.filter((v) => v.status === 'submitted' || v.status === 'approved').length;
+      const approved = views.filter(signedOff).length;
+      const returned = views.filter(returnedIn).length;
       cycles.push({
         cycleId: state.cycleId,
         label: state.label,
@@ -74,7 +89,7 @@ export class ViewerPages {
       agency.rows.push({
         ref: v.measureRef,
         text: words.measureText(v.measureRef),
-        tag: tagFor(v.status, v.overdue),
+        tag: tagFor(v),
       });
       byAgency.set(v.agencyId, agency);
     }
@@ -82,8 +97,8 @@ export class ViewerPages {
       title: state.label,
       cycle: state,
       asked: views.length,
-      returned: views.filter((v) => v.status === 'submitted' || v.status === 'approved').length,
-      approved: views.filter((v) => v.status === 'approved').length,
+      returned: views.filter(returnedIn).length,
+      approved: views.filter(signedOff).length,
       agencies: [...byAgency.values()].sort((a, b) => a.name.localeCompare(b.name)),
       backLink: '/view',
       navigation: staffNavigation(actor, '/view'),
