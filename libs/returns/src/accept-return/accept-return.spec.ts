@@ -210,6 +210,35 @@ describe('two-stage sign-off', () => {
       expect(when(state, { type: 'AcceptReturn', actor: board })).toHaveLength(1);
     });
 
+    it('refuses whoever approved this version before it was returned to review and approved again', () => {
+      const state = given(
+        twoStage,
+        submitted(),
+        approved(full, coordinator.id),
+        returnedToReview(),
+        approved(full, otherReviewer.id),
+      );
+      thenError(
+        () => when(state, { type: 'AcceptReturn', actor: coordinator }),
+        'accepter-not-independent',
+        'forbidden',
+      );
+    });
+
+    it('forgets the approvers of a version sent back once a new one is submitted', () => {
+      const sentBack: ReturnEvent = { type: 'ReturnSentBack', data: { reason: 'Add the survey' } };
+      const state = given(
+        twoStage,
+        submitted(),
+        approved(full, coordinator.id),
+        returnedToReview(),
+        sentBack,
+        submitted(amended),
+        approved(amended, otherReviewer.id),
+      );
+      expect(when(state, { type: 'AcceptReturn', actor: coordinator })).toHaveLength(1);
+    });
+
     it('lets someone who edited an earlier, accepted version accept the amendment they did not touch', () => {
       const state = given(
         twoStage,

@@ -87,7 +87,8 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       inStatus(state, ['approved'], 'accept');
       const approval = state.awaitingAcceptance!;
       // Four eyes across both stages: whoever wrote, submitted or approved this version cannot also accept it.
-      if (state.editors.includes(command.actor.id) || approval.by === command.actor.id) {
+      const involved = [...state.editors, ...state.approvers, approval.by];
+      if (involved.includes(command.actor.id)) {
         throw new DomainError(
           'accepter-not-independent',
           'You edited, submitted or approved this version, so someone else must accept it',

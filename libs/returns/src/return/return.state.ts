@@ -31,6 +31,11 @@ export interface ReturnFacts {
    * In a two-stage cycle the approval does not clear it: the accepter must be someone else again.
    */
   editors: string[];
+  /**
+   * Two-stage cycles: everyone who approved this version (a return to review keeps the content, so an earlier
+   * approver of it is still one); none of them may accept it. Cleared when a new version is submitted.
+   */
+  approvers: string[];
   submittedLate: boolean | null;
 }
 
@@ -79,6 +84,7 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
       sentBackReason: null,
       returnedToReviewReason: null,
       editors: [],
+      approvers: [],
       submittedLate: null,
     };
   }
@@ -93,6 +99,7 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
         status: 'submitted',
         content: event.data.content,
         editors: addEditor(event.data.by),
+        approvers: [],
         sentBackReason: null,
         submittedLate: state.submittedLate ?? event.data.late,
       };
@@ -102,6 +109,9 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
           ...state,
           status: 'approved',
           awaitingAcceptance: { content: event.data.content, by: event.data.by },
+          approvers: state.approvers.includes(event.data.by)
+            ? state.approvers
+            : [...state.approvers, event.data.by],
           returnedToReviewReason: null,
         };
       return {
@@ -117,6 +127,7 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
         approved: { content: event.data.content, by: event.data.by },
         awaitingAcceptance: null,
         editors: [],
+        approvers: [],
       };
     case 'ReturnReturnedToReview':
       return {
