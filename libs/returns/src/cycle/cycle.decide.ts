@@ -97,7 +97,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       if (facts.signOff !== undefined && !SIGN_OFFS.includes(facts.signOff))
         throw new DomainError(
           'sign-off-invalid',
-          `signOff must be one of ${SIGN_OFFS.join(', ')}`,
+          `Choose the sign-off: ${SIGN_OFFS.join(' or ')}`,
           'unprocessable',
           'signOff',
         );
