@@ -351,4 +351,31 @@ describe('the coordinator dashboard (e2e)', () => {
     const dashboard = await page(opened.location!.split('?')[0]);
     expect(dashboard.html).toContain('due <span class="app-nowrap">30 April 2021</span>');
   });
+
+  it('asks for one or two stages of sign-off when opening a cycle, one stage unless chosen', async () => {
+    const form = {
+      label: 'Year 3 2021/22',
+      'periodStart-day': '1',
+      'periodStart-month': '4',
+      'periodStart-year': '2021',
+      'periodEnd-day': '31',
+      'periodEnd-month': '3',
+      'periodEnd-year': '2022',
+      'dueDate-day': '30',
+      'dueDate-month': '4',
+      'dueDate-year': '2032',
+    };
+    const empty = await page('/coordinate/cycles/new');
+    expect(empty.html).toMatch(/<input[^>]*id="signOff"[^>]*value="one-stage"[^>]*checked/);
+    const odd = await post('/coordinate/cycles/new', { ...form, signOff: 'three-stage' });
+    expect(odd.status).toBe(400);
+    expect(odd.html).toMatch(/<title>Error: Open a monitoring cycle/);
+    expect(odd.html).toContain('href="#signOff">Choose the sign-off: one-stage or two-stage</a>');
+    const opened = await post('/coordinate/cycles/new', { ...form, signOff: 'two-stage' });
+    expect(opened.status).toBe(303);
+    const cycleId = decodeURIComponent(opened.location!.split('?')[0].split('/').pop()!);
+    expect((await call('GET', `/cycles/${encodeURIComponent(cycleId)}`, as.coordinator)).body.signOff).toBe(
+      'two-stage',
+    );
+  });
 });

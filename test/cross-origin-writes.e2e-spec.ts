@@ -149,6 +149,12 @@ describe('no write from another origin (e2e)', () => {
     expect(routes.filter((r) => r.path.startsWith('/view'))).toEqual([]);
     expect(routes).toContainEqual({ method: 'POST', path: '/returns/:returnId/send-back', page: false });
     expect(routes).toContainEqual({ method: 'POST', path: '/review/returns/:returnId/approve', page: true });
+    expect(routes).toContainEqual({ method: 'POST', path: '/review/returns/:returnId/accept', page: true });
+    expect(routes).toContainEqual({
+      method: 'POST',
+      path: '/returns/:returnId/return-to-review',
+      page: false,
+    });
     expect(routes).toContainEqual({
       method: 'PUT',
       path: `${QUEUE_DASHBOARD_ROUTE}/api/queues/pause`,

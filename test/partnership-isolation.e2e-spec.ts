@@ -171,6 +171,8 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       form: { body: TEXT, changeRequest: 'yes' },
     },
     { method: 'POST', template: '/review/returns/{returnId}/messages/{messageId}/resolve', form: {} },
+    { method: 'POST', template: '/review/returns/{returnId}/accept', form: {} },
+    { method: 'POST', template: '/review/returns/{returnId}/return-to-review', form: { reason: TEXT } },
     { method: 'GET', template: '/coordinate' },
     { method: 'GET', template: '/coordinate/plan' },
     { method: 'POST', template: '/coordinate/plan', form: { yaml: readFileSync(SEVENOAKS_FILE, 'utf8') } },
@@ -526,9 +528,9 @@ describe('partnership isolation (e2e)', () => {
     const theirCycle = await draftCycle(as.otherCoordinator, 'other-lsp', 'Their year', 2020);
     await openCycle(as.otherCoordinator, theirCycle, ['S1', 'S2']);
 
-    // Its staff, signed in for real: the coordinator, and a reviewer and a viewer it adds.
+    // Its staff, signed in for real: the coordinator, and a reviewer, a board member and a viewer it adds.
     others['other coordinator'] = as.otherCoordinator;
-    for (const role of ['reviewer', 'viewer']) {
+    for (const role of ['reviewer', 'board', 'viewer']) {
       const email = `${role}@other.example.org`;
       await ok(call('POST', '/staff', as.otherCoordinator, { email, name: role, role, password: PASSWORD }));
       const signedIn = await ok(call('POST', '/auth/sign-in', {}, { email, password: PASSWORD }));

@@ -803,7 +803,12 @@ describe('returns API (e2e)', () => {
         ([, s]) => Object.keys((s as { properties?: object }).properties ?? {}).length === 0,
       );
       expect(empty.map(([name]) => name)).toEqual([]);
-      expect(schemas.CreateStaffDto.properties.role.enum).toEqual(['coordinator', 'reviewer', 'viewer']);
+      expect(schemas.CreateStaffDto.properties.role.enum).toEqual([
+        'coordinator',
+        'reviewer',
+        'board',
+        'viewer',
+      ]);
       expect(schemas.SignInDto.required).toEqual(['email', 'password']);
     });
   });

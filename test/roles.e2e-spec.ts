@@ -18,6 +18,7 @@ import { as, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './s
 const CALLERS = [
   'coordinator',
   'reviewer',
+  'board member',
   'viewer',
   'agency lead',
   'API token',
@@ -28,14 +29,26 @@ type Caller = (typeof CALLERS)[number];
 /** The audiences a route is declared for, each spelt out as the callers it lets in. */
 const AUDIENCES = {
   /** Anyone, signed in or not: sign-in, health, a submission link's landing page. */
-  anyone: ['coordinator', 'reviewer', 'viewer', 'agency lead', 'API token', 'nobody signed in'],
+  anyone: [
+    'coordinator',
+    'reviewer',
+    'board member',
+    'viewer',
+    'agency lead',
+    'API token',
+    'nobody signed in',
+  ],
   /** Anyone signed in; what each sees is narrowed by the query (an agency lead sees only its agency). */
-  'signed in': ['coordinator', 'reviewer', 'viewer', 'agency lead', 'API token'],
+  'signed in': ['coordinator', 'reviewer', 'board member', 'viewer', 'agency lead', 'API token'],
   /** People with a staff account: not agency leads. */
-  staff: ['coordinator', 'reviewer', 'viewer', 'API token'],
-  /** Who may write a return: its agency's lead, and the staff who may edit (not viewers). */
+  staff: ['coordinator', 'reviewer', 'board member', 'viewer', 'API token'],
+  /** Who may write a return: its agency's lead, and the staff who may edit (not viewers, not the board). */
   'return editors': ['coordinator', 'reviewer', 'agency lead', 'API token'],
   'reviewers and coordinators': ['coordinator', 'reviewer', 'API token'],
+  /** The review queue and page: reviewers, and the second stage of two-stage cycles, who read them too. */
+  'review readers': ['coordinator', 'reviewer', 'board member', 'API token'],
+  /** The second stage of sign-off in two-stage cycles: accept, or return to review. */
+  'second stage': ['coordinator', 'board member', 'API token'],
   coordinators: ['coordinator', 'API token'],
   'agency leads': ['agency lead'],
 } as const satisfies Record<string, readonly Caller[]>;
@@ -43,10 +56,12 @@ type Audience = keyof typeof AUDIENCES;
 
 /** The roles each audience is declared with (the API token here is a coordinator's: a token acts as its owner). */
 const DECLARED_ROLES: Record<Exclude<Audience, 'anyone'>, string[]> = {
-  'signed in': ['coordinator', 'reviewer', 'viewer', 'agency-lead'],
-  staff: ['coordinator', 'reviewer', 'viewer'],
+  'signed in': ['coordinator', 'reviewer', 'board', 'viewer', 'agency-lead'],
+  staff: ['coordinator', 'reviewer', 'board', 'viewer'],
   'return editors': ['coordinator', 'reviewer', 'agency-lead'],
   'reviewers and coordinators': ['coordinator', 'reviewer'],
+  'review readers': ['coordinator', 'reviewer', 'board'],
+  'second stage': ['coordinator', 'board'],
   coordinators: ['coordinator'],
   'agency leads': ['agency-lead'],
 };
@@ -106,6 +121,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/approve': 'reviewers and coordinators',
   'POST /returns/:returnId/send-back': 'reviewers and coordinators',
   'POST /returns/bulk-decisions': 'reviewers and coordinators',
+  'POST /returns/:returnId/accept': 'second stage',
+  'POST /returns/:returnId/return-to-review': 'second stage',
   'POST /returns/:returnId/reopen': 'coordinators',
   'POST /returns/:returnId/extend': 'coordinators',
   'POST /returns/:returnId/reassign': 'coordinators',
@@ -168,8 +185,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /coordinate/plan/:part/:key/remove': 'coordinators',
 
   // The reviewer's pages.
-  'GET /review': 'reviewers and coordinators',
-  'GET /review/returns/:returnId': 'reviewers and coordinators',
+  'GET /review': 'review readers',
+  'GET /review/returns/:returnId': 'review readers',
   'POST /review/returns/:returnId/approve': 'reviewers and coordinators',
   'POST /review/returns/:returnId/send-back': 'reviewers and coordinators',
   'POST /review/bulk': 'reviewers and coordinators',
@@ -177,6 +194,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /review/returns/:returnId/messages': 'reviewers and coordinators',
   'POST /review/returns/:returnId/messages': 'reviewers and coordinators',
   'POST /review/returns/:returnId/messages/:messageId/resolve': 'reviewers and coordinators',
+  'POST /review/returns/:returnId/accept': 'second stage',
+  'POST /review/returns/:returnId/return-to-review': 'second stage',
 
   // The agency lead's pages.
   'GET /agency/cycles/:cycleId': 'agency leads',
@@ -301,14 +320,20 @@ describe('who may use which route: the RolesGuard (e2e)', () => {
     routes = declaredRoutes(product);
     // Staff as the pages see them, by session cookie; the API token is the coordinator's bearer token.
     const origin = product.baseUrl;
-    for (const role of ['coordinator', 'reviewer', 'viewer'] as const) {
+    const staffCallers = [
+      ['coordinator', 'coordinator'],
+      ['reviewer', 'reviewer'],
+      ['board member', 'board'],
+      ['viewer', 'viewer'],
+    ] as const;
+    for (const [caller, role] of staffCallers) {
       const signIn = await fetch(`${origin}/auth/sign-in`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin },
         body: JSON.stringify({ email: STAFF[role], password: PASSWORD }),
       });
       expect(signIn.status).toBe(200);
-      headers[role] = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0], origin };
+      headers[caller] = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0], origin };
     }
     headers['agency lead'] = { ...as.lead('sevenoaks-dc') };
     headers['API token'] = { ...as.coordinator, origin };
@@ -364,7 +389,7 @@ describe('who may use which route: the RolesGuard (e2e)', () => {
     const status = async (caller: Record<string, string>) =>
       (await fetch(`${product.baseUrl}/admin/queues`, { headers: caller, redirect: 'manual' })).status;
     expect(await status({})).toBe(401);
-    for (const caller of [as.reviewer, as.viewer, as.lead('sevenoaks-dc')])
+    for (const caller of [as.reviewer, as.board, as.viewer, as.lead('sevenoaks-dc')])
       expect(await status(caller)).toBe(403);
     expect(await status(as.coordinator)).toBe(200);
   });

@@ -19,7 +19,7 @@ describe('staff:create arguments', () => {
     [['--email', 'two@example.org three@example.org'], 'is not an email address'],
     [['--email', ' '], '--email is required'],
     [['--partnership', ''], '--partnership is required'],
-    [['--role', 'admin'], '--role "admin" is not one of coordinator, reviewer, viewer'],
+    [['--role', 'admin'], '--role "admin" is not one of coordinator, reviewer, board, viewer'],
     [['--colour', 'red'], "Unknown option '--colour'"],
   ])('refuses %j in one line', (change, message) => {
     const argv = [...valid];

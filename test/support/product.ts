@@ -94,6 +94,7 @@ export const STAFF = {
   reviewer: 'rita@sevenoaks.example.org',
   reviewer2: 'raj@sevenoaks.example.org',
   viewer: 'vic@sevenoaks.example.org',
+  board: 'bea@sevenoaks.example.org',
   otherCoordinator: 'olga@other.example.org',
 } as const;
 export const PASSWORD = 'correct horse battery staple';
@@ -119,6 +120,10 @@ export const as = {
   get viewer(): Headers {
     return signedIn().staff.viewer;
   },
+  /** A board member: the second stage of sign-off in two-stage cycles. */
+  get board(): Headers {
+    return signedIn().staff.board;
+  },
   /** The coordinator of another partnership, for isolation tests. */
   get otherCoordinator(): Headers {
     return signedIn().staff.otherCoordinator;
@@ -142,6 +147,7 @@ async function createCredentials(auth: AuthService, origin: string): Promise<voi
     reviewer: 'reviewer',
     reviewer2: 'reviewer',
     viewer: 'viewer',
+    board: 'board',
     otherCoordinator: 'coordinator',
   } as const;
   for (const [key, email] of Object.entries(STAFF) as [keyof typeof STAFF, string][]) {

@@ -5,6 +5,7 @@ import { Auth1764000000300 } from './migrations/1764000000300-auth.js';
 import { AttemptThrottles1765040000100 } from './migrations/1765040000100-attempt-throttles.js';
 import { PasswordTokens1765070000400 } from './migrations/1765070000400-password-tokens.js';
 import { PasswordToken } from './passwords/password-token.entity.js';
+import { BoardRole1765081400100 } from './migrations/1765081400100-board-role.js';
 import { StaffEmailPerPartnership1765050000100 } from './migrations/1765050000100-staff-email-per-partnership.js';
 
 /** The auth lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
@@ -13,6 +14,7 @@ export const AUTH_MIGRATIONS = [
   AttemptThrottles1765040000100,
   StaffEmailPerPartnership1765050000100,
   PasswordTokens1765070000400,
+  BoardRole1765081400100,
 ];
 
 /** The TypeORM entities of the auth tables: they map what the migrations made, and never change it. */

@@ -40,7 +40,7 @@ export interface Actor {
   id: string;
   /** The partnership the actor works in: nothing of another partnership is ever visible to them. */
   partnershipId: string;
-  role: 'coordinator' | 'reviewer' | 'viewer' | 'agency-lead' | 'system';
+  role: 'coordinator' | 'reviewer' | 'board' | 'viewer' | 'agency-lead' | 'system';
   /** For agency leads: the agency the link was issued for. */
   agencyId?: string;
   /** For agency leads: the cycle the link was issued for; nothing of other cycles is visible through it. */

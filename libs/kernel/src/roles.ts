@@ -7,7 +7,7 @@ export type Role = Actor['role'];
 export type PersonRole = Exclude<Role, 'system'>;
 
 /** Staff: the people with an account (and so with API tokens), as against agency leads holding a link. */
-export const ANY_STAFF: readonly PersonRole[] = Object.freeze(['coordinator', 'reviewer', 'viewer']);
+export const ANY_STAFF: readonly PersonRole[] = Object.freeze(['coordinator', 'reviewer', 'board', 'viewer']);
 
 /** Everyone who can be signed in; what each of them then sees is the query's business. */
 export const ANYONE_SIGNED_IN: readonly PersonRole[] = Object.freeze([...ANY_STAFF, 'agency-lead']);

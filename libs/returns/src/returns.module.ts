@@ -54,6 +54,10 @@ import { PartnershipIndex } from './partnership-index.js';
 import { ReassignReturnHandler } from './reassign-return/reassign-return.handler.js';
 import { ReassignReturnHttp } from './reassign-return/reassign-return.http.js';
 import { ReopenReturnHandler } from './reopen-return/reopen-return.handler.js';
+import { AcceptReturnHandler } from './accept-return/accept-return.handler.js';
+import { AcceptReturnHttp } from './accept-return/accept-return.http.js';
+import { ReturnToReviewHandler } from './return-to-review/return-to-review.handler.js';
+import { ReturnToReviewHttp } from './return-to-review/return-to-review.http.js';
 import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
@@ -96,6 +100,8 @@ const READ_SIDE = [
     ReturnCommandsHttp,
     DecideInBulkHttp,
     ReopenReturnHttp,
+    AcceptReturnHttp,
+    ReturnToReviewHttp,
     ExtendDeadlineHttp,
     ReassignReturnHttp,
     WithdrawReturnHttp,
@@ -122,6 +128,8 @@ const READ_SIDE = [
     SendReturnBackHandler,
     DecideInBulkHandler,
     ReopenReturnHandler,
+    AcceptReturnHandler,
+    ReturnToReviewHandler,
     ExtendDeadlineHandler,
     ExtendAgencyDeadlineHandler,
     ReassignReturnHandler,

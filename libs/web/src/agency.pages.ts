@@ -40,7 +40,7 @@ import {
 import { FormError } from './return-form-words.js';
 
 /** The statuses in which the lead's return has been sent and is no longer theirs to change. */
-const SENT = new Set(['submitted', 'approved']);
+const SENT = new Set(['submitted', 'approved', 'accepted']);
 
 /** Where each step of the form lives, after /agency/returns/:returnId. */
 const STEP_PATHS: Record<Step, string> = { rating: '', tables: '/tables', 'case-studies': '/case-studies' };
@@ -50,6 +50,7 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   draft: { text: 'In progress', classes: 'govuk-tag--light-blue' },
   submitted: { text: 'Submitted', classes: 'govuk-tag--grey' },
   approved: { text: 'Approved', classes: 'govuk-tag--green' },
+  accepted: { text: 'Accepted', classes: 'govuk-tag--green' },
   withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
 };
 

@@ -102,6 +102,7 @@ describe('the cycle dashboard (given returns, links and chase mails, then the da
       'In progress 0',
       'Submitted 1',
       'Approved 1',
+      'Accepted 0',
       'Withdrawn 1',
     ]);
     expect({ completeness: board.completeness, overdue: board.overdue, version: board.version }).toEqual({

@@ -3,13 +3,27 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
-import { ApproveReturnCommand, SendReturnBackCommand } from '../../returns/src/index.js';
+import {
+  AcceptReturnCommand,
+  ApproveReturnCommand,
+  ReturnToReviewCommand,
+  SendReturnBackCommand,
+} from '../../returns/src/index.js';
 import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 
-/** The reviewer's queue and review page: the return beside last cycle's approved one, then approve or send back. */
+const READERS = ['reviewer', 'coordinator', 'board'] as const;
+const READERS_REFUSAL = 'Only reviewers, coordinators and board members see returns under review';
+const SECOND_STAGE = ['coordinator', 'board'] as const;
+const SECOND_STAGE_REFUSAL = 'Only coordinators and board members accept returns or return them to review';
+
+/**
+ * The reviewer's queue and review page: the return beside last cycle's approved one, then approve or send back.
+ * In a two-stage cycle the same page is where a coordinator or board member accepts an approved return or
+ * returns it to review; board members read the queue and the page but approve nothing.
+ */
 @ApiExcludeController()
 @Controller('review')
 @UseFilters(PageErrorFilter)
@@ -22,11 +36,13 @@ export class ReviewPages {
   ) {}
 
   @Get()
+  @Roles(READERS, READERS_REFUSAL)
   async queue(@Query() query: Record<string, unknown>, @CurrentActor() actor: Actor, @Res() res: Response) {
     res.render('pages/review/queue', await queuePage(this.reviewQueue, actor, query));
   }
 
   @Get('returns/:returnId')
+  @Roles(READERS, READERS_REFUSAL)
   async review(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     res.render('pages/review/return', await this.model(actor, returnId));
   }
@@ -75,13 +91,62 @@ export class ReviewPages {
     res.redirect(303, `/review?sent-back=${encodeURIComponent(returnId)}`);
   }
 
+  @Post('returns/:returnId/accept')
+  @Roles(SECOND_STAGE, SECOND_STAGE_REFUSAL)
+  async accept(
+    @Param('returnId') returnId: string,
+    @Body() body: { version?: string },
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    await this.commands.execute(
+      new AcceptReturnCommand({ actor, correlationId, expectedVersion: formVersion(body.version) }, returnId),
+    );
+    res.redirect(303, `/review?state=to-accept&accepted=${encodeURIComponent(returnId)}`);
+  }
+
+  @Post('returns/:returnId/return-to-review')
+  @Roles(SECOND_STAGE, SECOND_STAGE_REFUSAL)
+  async returnToReview(
+    @Param('returnId') returnId: string,
+    @Body() body: { version?: string; reason?: string },
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    const reason = String(body.reason ?? '').trim();
+    if (!reason) {
+      const model = await this.model(actor, returnId);
+      return res.status(400).render('pages/review/return', {
+        ...model,
+        title: `Error: ${model.title}`,
+        error: 'Say what the reviewer should look at again before returning it to review',
+      });
+    }
+    await this.commands.execute(
+      new ReturnToReviewCommand(
+        { actor, correlationId, expectedVersion: formVersion(body.version) },
+        returnId,
+        reason,
+      ),
+    );
+    res.redirect(303, `/review?state=to-accept&returned=${encodeURIComponent(returnId)}`);
+  }
+
   private async model(actor: Actor, returnId: string) {
     const { view, ...rest } = await this.reviewReturn.of(actor, returnId);
+    const awaitingAcceptance = view.status === 'approved' && view.signOff === 'two-stage';
     return {
-      title: `Review ${view.measureRef}`,
+      title: awaitingAcceptance ? `Accept ${view.measureRef}` : `Review ${view.measureRef}`,
       view,
       ...rest,
-      backLink: '/review',
+      // What the page offers is what the rules would allow this person; the rules still decide.
+      mayReview: actor.role === 'reviewer' || actor.role === 'coordinator',
+      mayAccept: awaitingAcceptance && (SECOND_STAGE as readonly string[]).includes(actor.role),
+      awaitingAcceptance,
+      statusWords: statusWords(view.status, view.signOff),
+      backLink: awaitingAcceptance ? '/review?state=to-accept' : '/review',
       navigation: staffNavigation(actor, '/review'),
     };
   }
@@ -94,11 +159,15 @@ export class ReviewPages {
  */
 export async function queuePage(reviewQueue: ReviewQueue, actor: Actor, query: Record<string, unknown>) {
   const text = (name: string) => (typeof query[name] === 'string' ? query[name] : '');
-  const state = QUEUE_STATES.find((s) => s.value === text('state'))?.value ?? 'to-review';
+  // A board member's work is the second stage, so that is where their queue starts.
+  const start = actor.role === 'board' ? 'to-accept' : 'to-review';
+  const state = QUEUE_STATES.find((s) => s.value === text('state'))?.value ?? start;
   const filter: QueueFilter = { theme: text('theme'), agency: text('agency'), state };
   const { queue, themes, agencies, done } = await reviewQueue.of(actor, filter, {
     approved: text('approved') || undefined,
     sentBack: text('sent-back') || undefined,
+    accepted: text('accepted') || undefined,
+    returned: text('returned') || undefined,
   });
   const any = (label: string) => ({ value: '', text: label });
   const pick = (items: { value: string; text: string }[], chosen: string | undefined) =>
@@ -107,12 +176,13 @@ export async function queuePage(reviewQueue: ReviewQueue, actor: Actor, query: R
   let box = 0;
   const cards = queue.map((q) => ({ ...q, box: q.state === 'to-review' ? (box += 1) : null }));
   return {
-    title: 'Returns to review',
+    title: state === 'to-accept' ? 'Returns to accept' : 'Returns to review',
     queue: cards,
     done,
     // The cards a reviewer can tick to decide together: only those waiting for review can be decided.
     selectable: queue.some((q) => q.state === 'to-review'),
-    filtered: Boolean(filter.theme || filter.agency || state !== 'to-review'),
+    filtered: Boolean(filter.theme || filter.agency || state !== start),
+    clearLink: start === 'to-review' ? '/review' : `/review?state=${start}`,
     stateText: QUEUE_STATES.find((s) => s.value === state)?.text,
     themes: pick([any('Any theme'), ...themes], filter.theme),
     agencies: pick([any('Any agency'), ...agencies], filter.agency),
@@ -121,10 +191,14 @@ export async function queuePage(reviewQueue: ReviewQueue, actor: Actor, query: R
   };
 }
 
+function statusWords(status: string, signOff: string): string {
+  if (status === 'approved' && signOff === 'two-stage') return 'approved and waiting for acceptance';
+  return status;
+}
+
 export function staffNavigation(actor: Actor, current: string) {
   const items = [
     ...(actor.role === 'viewer' ? [] : [{ href: '/review', text: 'Review' }]),
-    // A coordinator's cycles are their dashboards; everyone else follows them read-only.
     ...(actor.role === 'coordinator'
       ? [
           { href: '/coordinate', text: 'Cycles' },

@@ -22,6 +22,9 @@ export function startPageFor(actor: Actor): string {
       return actor.cycleId ? `/agency/cycles/${encodeURIComponent(actor.cycleId)}` : '/sign-in';
     case 'reviewer':
       return '/review';
+    // Their work is the second stage of sign-off: the returns approved and waiting for acceptance.
+    case 'board':
+      return '/review?state=to-accept';
     // Read-only: their own page of cycles and reports (the coordinator's pages would only refuse them).
     case 'viewer':
       return '/view';

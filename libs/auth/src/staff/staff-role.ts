@@ -1,2 +1,2 @@
-export type StaffRole = 'coordinator' | 'reviewer' | 'viewer';
-export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'viewer'];
+export type StaffRole = 'coordinator' | 'reviewer' | 'board' | 'viewer';
+export const STAFF_ROLES: readonly StaffRole[] = ['coordinator', 'reviewer', 'board', 'viewer'];

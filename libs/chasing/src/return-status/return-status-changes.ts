@@ -45,6 +45,8 @@ const RETURN_STATES: Record<string, string> = {
   ReturnDraftSaved: 'draft',
   ReturnSubmitted: 'submitted',
   ReturnApproved: 'approved',
+  ReturnAccepted: 'accepted',
+  ReturnReturnedToReview: 'submitted',
   ReturnSentBack: 'draft',
   ReturnReopened: 'draft',
   ReturnWithdrawn: 'withdrawn',

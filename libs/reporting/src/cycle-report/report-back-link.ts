@@ -21,6 +21,8 @@ export function reportBackLink(actor: Actor, cycleId: string): { href: string; t
       return { href: '/review', text: 'Back to the returns to review' };
     case 'viewer':
       return { href: `/view/cycles/${cycle}`, text: 'Back to the cycle’s progress' };
+    case 'board':
+      return { href: '/review?state=to-accept', text: 'Back to the returns to accept' };
     default:
       return { href: '/', text: 'Back to Partner Returns' };
   }

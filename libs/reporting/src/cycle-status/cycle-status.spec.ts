@@ -73,6 +73,7 @@ describe('buildCycleStatus', () => {
       draft: 2,
       submitted: 1,
       approved: 1,
+      accepted: 0,
       withdrawn: 1,
       overdue: 2,
       total: 7,
@@ -133,5 +134,30 @@ describe('chasesSentByReturn', () => {
       event(stream, 'AgencyChased', { step: '2020-05-15', returnIds: ['y1.S3'] }),
     ]);
     expect(Object.fromEntries(counts)).toEqual({ 'y1.S3': 2, 'y1.C1': 1 });
+  });
+});
+
+describe('buildCycleStatus in a two-stage cycle', () => {
+  const submittedAt = new Date('2020-04-20T09:00:00Z');
+  const status = buildCycleStatus(
+    input([
+      // Approved by a reviewer, waiting for acceptance, long past its due date.
+      r('S1', 'csp', 'safe', { status: 'approved', firstSubmittedAt: submittedAt }),
+      r('S2', 'csp', 'safe', { status: 'accepted', firstSubmittedAt: submittedAt, everApproved: true }),
+      r('S3', 'csp', 'safe', {}),
+    ]),
+  );
+
+  it('counts both stages apart', () => {
+    expect(status.totals).toMatchObject({ approved: 1, accepted: 1, requested: 1, total: 3 });
+  });
+
+  it('does not hold a return awaiting acceptance overdue against its agency', () => {
+    expect(status.overdue.map((o) => o.measureRef)).toEqual(['S3']);
+    expect(status.byAgency[0].counts.overdue).toBe(1);
+  });
+
+  it('counts returns in either stage, and accepted ones, as returned', () => {
+    expect(status.completeness).toEqual({ count: 2, of: 3, percent: 67 });
   });
 });

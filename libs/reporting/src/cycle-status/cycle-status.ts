@@ -61,7 +61,7 @@ export interface CycleStatus {
   byTheme: { themeId: string; title: string; counts: StateCounts }[];
   /** Most overdue first. */
   overdue: OverdueReturn[];
-  /** Returns submitted or approved, over returns requested and not withdrawn. */
+  /** Returns submitted, approved or accepted, over returns requested and not withdrawn. */
   completeness: Rate;
   timeliness: {
     /** First submitted on or before the due date the cycle set. */
@@ -72,6 +72,9 @@ export interface CycleStatus {
     notYetSubmitted: number;
   };
 }
+
+/** Sent in by its agency: in review, approved, or (two-stage cycles) accepted. */
+const RETURNED: readonly ReturnStatus[] = ['submitted', 'approved', 'accepted'];
 
 const DAY = 86_400_000;
 const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY);
@@ -138,10 +141,7 @@ export function buildCycleStatus(input: StatusInput): CycleStatus {
         chasesSent: r.chasesSent,
       }))
       .sort((a, b) => b.daysOverdue - a.daysOverdue || a.measureRef.localeCompare(b.measureRef)),
-    completeness: rate(
-      live.filter((r) => r.status === 'submitted' || r.status === 'approved' || r.everApproved).length,
-      live.length,
-    ),
+    completeness: rate(live.filter((r) => RETURNED.includes(r.status) || r.everApproved).length, live.length),
     timeliness: {
       byOriginalDueDate: rate(live.filter((r) => submittedBy(r, r.originalDueDate)).length, live.length),
       byExtendedDueDate: rate(live.filter((r) => submittedBy(r, r.dueDate)).length, live.length),
@@ -158,6 +158,7 @@ function counts(returns: StatusReturn[], today: string): StateCounts {
     draft: of('draft'),
     submitted: of('submitted'),
     approved: of('approved'),
+    accepted: of('accepted'),
     withdrawn: of('withdrawn'),
     overdue: returns.filter((r) => isOverdue(r, today)).length,
     total: returns.length,

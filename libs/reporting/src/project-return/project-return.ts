@@ -8,6 +8,7 @@ import { writeReportedReturns } from './write-reported-returns.js';
 export const REPORTED_RETURN_EVENTS: readonly ReturnEvent['type'][] = [
   'ReturnRequested',
   'ReturnApproved',
+  'ReturnAccepted',
   'ReturnReassigned',
   'ReturnWithdrawn',
 ];

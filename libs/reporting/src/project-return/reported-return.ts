@@ -13,7 +13,7 @@ export interface RequestedReturnRow {
   withdrawn: boolean;
 }
 
-/** A return's row of report_returns: its last approved version. */
+/** A return's row of report_returns: its last signed-off version (approved, or accepted in two stages). */
 export interface ApprovedReturnRow {
   returnId: string;
   cycleId: string;
@@ -44,17 +44,19 @@ export interface ReportedReturn {
 }
 
 /**
- * A return's stream folded, beside the event of its last approval: the report shows that version, with the
- * approval's time and stream version (both report sources, the read model and the events as at, start here).
+ * A return's stream folded, beside the event of its last sign-off: the report shows that version, with the
+ * sign-off's time and stream version (both report sources, the read model and the events as at, start here).
+ * The sign-off is the approval in a one-stage cycle and the acceptance in a two-stage one, where an approval
+ * still waiting to be accepted is not yet in the report.
  */
 export function foldWithLastApproval(events: readonly StoredEvent<ReturnEvent>[]): {
   state: ReturnState;
   approval: StoredEvent<ReturnEvent> | null;
 } {
-  return {
-    state: foldReturnEvents(events),
-    approval: events.findLast((e) => e.type === 'ReturnApproved') ?? null,
-  };
+  const state = foldReturnEvents(events);
+  const signOff =
+    state.status !== 'none' && state.signOff === 'two-stage' ? 'ReturnAccepted' : 'ReturnApproved';
+  return { state, approval: events.findLast((e) => e.type === signOff) ?? null };
 }
 
 /**

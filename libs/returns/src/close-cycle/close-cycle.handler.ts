@@ -25,10 +25,10 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
     }
-    // What the rules weigh: which returns are still neither approved nor withdrawn, read from their streams.
+    // What the rules weigh: which returns are still neither signed off nor withdrawn, read from their streams.
     const requested = state.status === 'drafted' ? [] : state.returns;
     const unresolvedReturnIds = (await this.returns.loadMany(requested.map((r) => r.returnId)))
-      .filter(({ state: r }) => !isResolved(r.status))
+      .filter(({ state: r }) => !isResolved(r))
       .map(({ state: r }) => r.returnId);
     const events = decideCycle(
       { type: 'CloseCycle', actor: envelope.actor, unresolvedReturnIds, force, reason },

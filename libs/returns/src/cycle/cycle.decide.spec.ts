@@ -81,10 +81,25 @@ const publish = (
 
 describe('decideCycle', () => {
   describe('DraftCycle', () => {
-    it('drafts a cycle with its label, period and due date, and the default chase policy', () => {
+    it('drafts a cycle with its label, period and due date, the default chase policy and one stage', () => {
       expect(when(given(), draft())).toEqual([
-        { type: 'CycleDrafted', data: { ...facts, chasePolicy: DEFAULT_CHASE_POLICY } },
+        {
+          type: 'CycleDrafted',
+          data: { ...facts, chasePolicy: DEFAULT_CHASE_POLICY, signOff: 'one-stage' },
+        },
       ]);
+    });
+
+    it('records two-stage sign-off when chosen, and refuses any other choice naming the field', () => {
+      expect(when(given(), draft({ signOff: 'two-stage' }))).toMatchObject([
+        { data: { signOff: 'two-stage' } },
+      ]);
+      thenError(
+        () => when(given(), draft({ signOff: 'board-only' as never })),
+        'sign-off-invalid',
+        'unprocessable',
+        'signOff',
+      );
     });
 
     it('keeps a chase policy given in part, filling in the rest, and refuses one that cannot work', () => {

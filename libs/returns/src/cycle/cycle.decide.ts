@@ -11,6 +11,7 @@ import {
 } from '../../../kernel/src/index.js';
 import { returnIdFor } from '../return/return.events.js';
 import { CycleEvent } from './cycle.events.js';
+import { SIGN_OFFS } from './sign-off.js';
 import { CycleFacts, CycleState } from './cycle.state.js';
 
 /** A measure of the plan, as the cycle needs it: who owns it and where it sits. */
@@ -93,8 +94,22 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           'unprocessable',
           'label',
         );
+      if (facts.signOff !== undefined && !SIGN_OFFS.includes(facts.signOff))
+        throw new DomainError(
+          'sign-off-invalid',
+          `Choose the sign-off: ${SIGN_OFFS.join(' or ')}`,
+          'unprocessable',
+          'signOff',
+        );
       return [
-        { type: 'CycleDrafted', data: { ...facts, chasePolicy: resolveChasePolicy(facts.chasePolicy) } },
+        {
+          type: 'CycleDrafted',
+          data: {
+            ...facts,
+            chasePolicy: resolveChasePolicy(facts.chasePolicy),
+            signOff: facts.signOff ?? 'one-stage',
+          },
+        },
       ];
     }
     case 'OpenCycle': {
@@ -137,7 +152,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       if (unresolved.length > 0 && command.force !== true) {
         throw new DomainError(
           'returns-unresolved',
-          `${unresolved.length} return(s) are not yet approved or withdrawn; close with force and a reason to close anyway`,
+          `${unresolved.length} return(s) are not yet signed off (approved, or accepted in a two-stage cycle) or withdrawn; close with force and a reason to close anyway`,
           'conflict',
         );
       }

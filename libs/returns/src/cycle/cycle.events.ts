@@ -1,4 +1,5 @@
 import { ChasePolicy } from '../../../kernel/src/index.js';
+import { SignOff } from './sign-off.js';
 
 export interface RequestedReturn {
   returnId: string;
@@ -23,6 +24,8 @@ export type CycleEvent =
         /** The report's title and year heading when the coordinator set their own; absent for the defaults. */
         reportTitle?: string;
         yearHeading?: string;
+        /** One or two stages of sign-off; cycles drafted before the choice existed have none (one stage). */
+        signOff?: SignOff;
       };
     }
   | {

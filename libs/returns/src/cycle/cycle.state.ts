@@ -1,5 +1,6 @@
 import { ChasePolicy } from '../../../kernel/src/index.js';
 import { CycleEvent, IssuedLink, RequestedReturn } from './cycle.events.js';
+import { SignOff } from './sign-off.js';
 
 export interface CycleFacts {
   cycleId: string;
@@ -18,6 +19,8 @@ export interface CycleFacts {
    */
   reportTitle?: string;
   yearHeading?: string;
+  /** Absent in a command means one stage; absent in an old event means the same (see signOffOf). */
+  signOff?: SignOff;
 }
 
 export type CycleLink = Omit<IssuedLink, 'tokenHash'> & { revoked: boolean; uses: number };

@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import {
@@ -14,6 +14,7 @@ import {
   Roles,
 } from '../../../http/src/index.js';
 import { ChasePolicyDto } from './chase-policy.dto.js';
+import { SIGN_OFFS, SignOff } from '../cycle/sign-off.js';
 import { ChasePolicy, CommandResult, CYCLE_NAME, scopedCycleId, Actor } from '../../../kernel/src/index.js';
 import { CommandResultDto } from '../command-http.js';
 import { DraftCycleCommand } from './draft-cycle.command.js';
@@ -92,6 +93,17 @@ export class DraftCycleDto {
   @IsString()
   @MaxLength(200)
   yearHeading?: string;
+
+  @ApiPropertyOptional({
+    enum: SIGN_OFFS,
+    default: 'one-stage',
+    description:
+      "One stage: a reviewer's approval is final. Two stages: after a reviewer approves, a coordinator or board " +
+      'member accepts the return (or returns it to review) before the report shows it.',
+  })
+  @Optional()
+  @IsIn(SIGN_OFFS)
+  signOff?: SignOff;
 
   @ApiPropertyOptional({
     type: ChasePolicyDto,

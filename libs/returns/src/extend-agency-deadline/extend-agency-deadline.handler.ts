@@ -8,7 +8,7 @@ import { CycleRepository } from '../cycle/cycle.repository.js';
 import { decideReturn } from '../return/return.decide.js';
 import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
-import { evolveReturn, isResolved } from '../return/return.state.js';
+import { evolveReturn, isAwaitingAcceptance, isResolved } from '../return/return.state.js';
 import { AgencyExtensionResult, ExtendAgencyDeadlineCommand } from './extend-agency-deadline.command.js';
 
 /**
@@ -50,7 +50,7 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
       );
     }
     const unresolved = (await this.returns.loadMany(cycle.returns.map((r) => r.returnId))).filter(
-      ({ state }) => state.agencyId === agencyId && !isResolved(state.status),
+      ({ state }) => state.agencyId === agencyId && !isResolved(state) && !isAwaitingAcceptance(state),
     );
     if (unresolved.length === 0) {
       throw new DomainError(

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../../../kernel/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
+import { SignOff, signOffOf } from '../cycle/sign-off.js';
 import { LiveCycle, visibleCycle } from '../cycle/visible-cycle.js';
 import { ReturnView } from '../get-return/return-view.js';
 import { ListReturns, ReturnSummary, summaryOf } from '../list-returns/list-returns.query.js';
@@ -18,6 +19,8 @@ export interface CycleView {
   /** The coordinator's own title and year heading for the report; null for the defaults. */
   reportTitle: string | null;
   yearHeading: string | null;
+  /** One or two stages of sign-off (cycles drafted before the choice read as one stage). */
+  signOff: SignOff;
   returns: ReturnSummary[];
 }
 
@@ -36,6 +39,7 @@ export function cycleView(actor: Actor, cycle: LiveCycle, version: number, retur
     dueDate,
     reportTitle: cycle.reportTitle ?? null,
     yearHeading: cycle.yearHeading ?? null,
+    signOff: signOffOf(cycle.signOff),
     returns: returns
       .filter((v) => actor.role !== 'agency-lead' || v.agencyId === actor.agencyId)
       .map(summaryOf),

@@ -3,6 +3,7 @@ import { ReturnContent } from '../return/return-content.js';
 import { ReturnEvent } from '../return/return.events.js';
 import { renderNarrative } from '../return/render-narrative.js';
 import { foldReturnEvents } from '../return/return.state.js';
+import { SignOff } from '../cycle/sign-off.js';
 
 export interface ReturnHistoryEntry {
   version: number;
@@ -29,9 +30,15 @@ export interface ReturnView {
   content: ReturnContent;
   /** The working narrative as safe HTML (full views only); null when there is none. */
   narrativeHtml?: string | null;
-  /** What the report shows; it stays while an amendment is written and reviewed. */
+  /** What the report shows; it stays while an amendment is written, reviewed and accepted. */
   approved: { content: ReturnContent; by: string; narrativeHtml?: string | null } | null;
+  /** One or two stages of sign-off, as its cycle chose. */
+  signOff: SignOff;
+  /** Two-stage cycles: the version a reviewer approved, waiting to be accepted; null otherwise. */
+  awaitingAcceptance: { content: ReturnContent; by: string } | null;
   sentBackReason: string | null;
+  /** Why the last approval was returned to review, until a reviewer decides again. */
+  returnedToReviewReason: string | null;
   history?: ReturnHistoryEntry[];
 }
 
@@ -61,7 +68,10 @@ export function toReturnView(
     overdue: unresolved && now.toISOString().slice(0, 10) > state.dueDate,
     content: state.content,
     approved: state.approved,
+    signOff: state.signOff,
+    awaitingAcceptance: state.awaitingAcceptance,
     sentBackReason: state.sentBackReason,
+    returnedToReviewReason: state.returnedToReviewReason,
     ...(full
       ? {
           narrativeHtml: narrativeHtml(state.content),

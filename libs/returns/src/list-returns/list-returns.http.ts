@@ -6,7 +6,7 @@ import { CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { ListReturns, ReturnSummary } from './list-returns.query.js';
 
-const STATUSES: ReturnStatus[] = ['requested', 'draft', 'submitted', 'approved', 'withdrawn'];
+const STATUSES: ReturnStatus[] = ['requested', 'draft', 'submitted', 'approved', 'accepted', 'withdrawn'];
 
 export class ListReturnsQuery {
   @ApiProperty({

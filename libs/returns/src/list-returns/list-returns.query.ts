@@ -10,7 +10,10 @@ import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { ReturnStatus } from '../return/return.state.js';
 
 /** A return in a list: many are shown at once, so no content, history or narrative. */
-export type ReturnSummary = Omit<ReturnView, 'content' | 'approved' | 'history' | 'narrativeHtml'>;
+export type ReturnSummary = Omit<
+  ReturnView,
+  'content' | 'approved' | 'awaitingAcceptance' | 'history' | 'narrativeHtml'
+>;
 
 export interface ReturnsFilter {
   agencyId?: string;
@@ -40,6 +43,7 @@ export function listedReturns(views: ReturnView[], actor: Actor, filter: Returns
 export function summaryOf({
   content: _c,
   approved: _a,
+  awaitingAcceptance: _w,
   history: _h,
   narrativeHtml: _n,
   ...summary

@@ -11,6 +11,7 @@ import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
+import { signOffOf } from '../cycle/sign-off.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { evolveCycle } from '../cycle/cycle.state.js';
 import { decideLinks } from '../cycle/submission-links.decide.js';
@@ -84,6 +85,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
             themeId: r.themeId,
             agencyId: r.agencyId,
             dueDate: state.dueDate,
+            signOff: signOffOf(state.signOff),
           },
         },
       ],

@@ -9,6 +9,8 @@ const AMENDMENT: ReturnCommand['type'][] = [
   'SubmitReturn',
   'ApproveReturn',
   'SendReturnBack',
+  'AcceptReturn',
+  'ReturnToReview',
 ];
 
 /**

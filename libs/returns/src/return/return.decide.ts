@@ -17,6 +17,8 @@ export type ReturnCommand =
   /** The open change requests of the return's thread (see conversation/): none may be open at approval. */
   | { type: 'ApproveReturn'; actor: Actor; openChangeRequests: readonly string[] }
   | { type: 'SendReturnBack'; actor: Actor; reason: string }
+  | { type: 'AcceptReturn'; actor: Actor }
+  | { type: 'ReturnToReview'; actor: Actor; reason: string }
   | { type: 'ReopenReturn'; actor: Actor; reason: string }
   | { type: 'ExtendDeadline'; actor: Actor; dueDate: string; reason: string }
   | { type: 'ReassignReturn'; actor: Actor; toAgencyId: string; reason: string }
@@ -89,9 +91,36 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       return [
         { type: 'ReturnSentBack', data: { reason: requireReason(command.reason, 'send a return back') } },
       ];
+    case 'AcceptReturn': {
+      maySignOffSecond(command.actor);
+      twoStageOnly(state, 'accept');
+      inStatus(state, ['approved'], 'accept');
+      const approval = state.awaitingAcceptance!;
+      // Four eyes across both stages: whoever wrote, submitted or approved this version cannot also accept it.
+      const involved = [...state.editors, ...state.approvers, approval.by];
+      if (involved.includes(command.actor.id)) {
+        throw new DomainError(
+          'accepter-not-independent',
+          'You edited, submitted or approved this version, so someone else must accept it',
+          'forbidden',
+        );
+      }
+      return [{ type: 'ReturnAccepted', data: { content: approval.content, by: command.actor.id } }];
+    }
+    case 'ReturnToReview':
+      maySignOffSecond(command.actor);
+      twoStageOnly(state, 'return to review');
+      inStatus(state, ['approved'], 'return to review');
+      return [
+        {
+          type: 'ReturnReturnedToReview',
+          data: { reason: requireReason(command.reason, 'return a return to review'), by: command.actor.id },
+        },
+      ];
     case 'ReopenReturn':
-      coordinatorOnly(command.actor, 'reopen an approved return');
-      inStatus(state, ['approved'], 'reopen');
+      coordinatorOnly(command.actor, 'reopen a signed-off return');
+      // In a two-stage cycle an approval not yet accepted is not reopened: it is returned to review instead.
+      inStatus(state, [signedOff(state)], 'reopen');
       return [{ type: 'ReturnReopened', data: { reason: requireReason(command.reason, 'reopen a return') } }];
     case 'ExtendDeadline': {
       coordinatorOnly(command.actor, 'extend a deadline');
@@ -137,7 +166,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
     }
     case 'WithdrawReturn':
       coordinatorOnly(command.actor, 'withdraw a return');
-      inStatus(state, ['requested', 'draft', 'submitted', 'approved'], 'withdraw');
+      inStatus(state, ['requested', 'draft', 'submitted', 'approved', 'accepted'], 'withdraw');
       return [
         { type: 'ReturnWithdrawn', data: { reason: requireReason(command.reason, 'withdraw a return') } },
       ];
@@ -174,6 +203,30 @@ function mayReview(actor: Actor): void {
     throw new DomainError('forbidden', 'Only reviewers and coordinators review returns', 'forbidden');
   }
 }
+
+/** The second stage is the coordinator's or the board's: the people the report is signed off for. */
+function maySignOffSecond(actor: Actor): void {
+  if (actor.role !== 'coordinator' && actor.role !== 'board') {
+    throw new DomainError(
+      'forbidden',
+      'Only coordinators and board members accept returns or return them to review',
+      'forbidden',
+    );
+  }
+}
+
+function twoStageOnly(state: Live, verb: string): void {
+  if (state.signOff !== 'two-stage') {
+    throw new DomainError(
+      'one-stage-sign-off',
+      `Cannot ${verb} a return in a one-stage cycle: its reviewer's approval is final`,
+      'conflict',
+    );
+  }
+}
+
+/** The status in which a return is finally signed off in its cycle. */
+const signedOff = (state: Live): ReturnStatus => (state.signOff === 'two-stage' ? 'accepted' : 'approved');
 
 function coordinatorOnly(actor: Actor, what: string): void {
   if (actor.role !== 'coordinator')

@@ -1,3 +1,4 @@
+import { SignOff } from '../cycle/sign-off.js';
 import { ReturnContent } from './return-content.js';
 
 export type ReturnEvent =
@@ -12,11 +13,17 @@ export type ReturnEvent =
         themeId: string;
         agencyId: string;
         dueDate: string;
+        /** The cycle's sign-off, copied so the return's own rules know it; absent before it existed (one stage). */
+        signOff?: SignOff;
       };
     }
   | { type: 'ReturnDraftSaved'; data: { content: ReturnContent; by: string } }
   | { type: 'ReturnSubmitted'; data: { content: ReturnContent; by: string; late: boolean } }
   | { type: 'ReturnApproved'; data: { content: ReturnContent; by: string } }
+  /** Two-stage cycles: the second person signed off the version the reviewer approved; the report shows it. */
+  | { type: 'ReturnAccepted'; data: { content: ReturnContent; by: string } }
+  /** Two-stage cycles: the second person did not accept; the return is submitted again for a reviewer. */
+  | { type: 'ReturnReturnedToReview'; data: { reason: string; by: string } }
   | { type: 'ReturnSentBack'; data: { reason: string } }
   | { type: 'ReturnReopened'; data: { reason: string } }
   | { type: 'DeadlineExtended'; data: { dueDate: string; reason: string } }

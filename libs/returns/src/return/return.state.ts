@@ -1,3 +1,4 @@
+import { SignOff, signOffOf } from '../cycle/sign-off.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 
@@ -13,21 +14,52 @@ export interface ReturnFacts {
   originalDueDate: string;
   /** The working copy: what the agency is writing or has submitted. */
   content: ReturnContent;
-  /** The version the report shows: it stays while an amendment is being written and reviewed. */
+  /** One or two stages of sign-off, as the cycle chose when it was drafted. */
+  signOff: SignOff;
+  /**
+   * The version the report shows, signed off (approved in a one-stage cycle, accepted in a two-stage one): it
+   * stays while an amendment is being written, reviewed and accepted.
+   */
   approved: { content: ReturnContent; by: string } | null;
+  /** Two-stage cycles: the version a reviewer approved, waiting for a second person to accept it. */
+  awaitingAcceptance: { content: ReturnContent; by: string } | null;
   sentBackReason: string | null;
-  /** Everyone who wrote this version since it was last approved: none of them may approve it. */
+  /** Why the second person returned the last approval to review; null once a reviewer decides again. */
+  returnedToReviewReason: string | null;
+  /**
+   * Everyone who wrote this version since it was last signed off: none of them may approve it, nor accept it.
+   * In a two-stage cycle the approval does not clear it: the accepter must be someone else again.
+   */
   editors: string[];
+  /**
+   * Two-stage cycles: everyone who approved this version (a return to review keeps the content, so an earlier
+   * approver of it is still one); none of them may accept it. Cleared when a new version is submitted.
+   */
+  approvers: string[];
   submittedLate: boolean | null;
 }
 
-export type ReturnStatus = 'requested' | 'draft' | 'submitted' | 'approved' | 'withdrawn';
+/**
+ * 'approved' is final in a one-stage cycle; in a two-stage cycle it means approved by a reviewer and awaiting
+ * acceptance, and 'accepted' is final.
+ */
+export type ReturnStatus = 'requested' | 'draft' | 'submitted' | 'approved' | 'accepted' | 'withdrawn';
 
 export type ReturnState = { status: 'none' } | ({ status: ReturnStatus } & ReturnFacts);
 export type LiveReturnState = Exclude<ReturnState, { status: 'none' }>;
 
-/** Approved or withdrawn: nothing more is waited for. Anything else keeps a cycle from closing unforced. */
-export const isResolved = (status: ReturnStatus): boolean => status === 'approved' || status === 'withdrawn';
+/**
+ * Signed off (approved in a one-stage cycle, accepted in a two-stage one) or withdrawn: nothing more is waited
+ * for. Anything else keeps a cycle from closing unforced.
+ */
+export const isResolved = (r: { status: ReturnStatus; signOff: SignOff }): boolean =>
+  r.status === 'withdrawn' ||
+  r.status === 'accepted' ||
+  (r.status === 'approved' && r.signOff === 'one-stage');
+
+/** Approved by a reviewer and waiting for the second stage: in review's hands no more, nor yet in the report. */
+export const isAwaitingAcceptance = (r: { status: string; signOff: SignOff }): boolean =>
+  r.status === 'approved' && r.signOff === 'two-stage';
 
 export const initialReturn = (): ReturnState => ({ status: 'none' });
 
@@ -44,11 +76,15 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
     return {
       status: 'requested',
       ...event.data,
+      signOff: signOffOf(event.data.signOff),
       originalDueDate: event.data.dueDate,
       content: {},
       approved: null,
+      awaitingAcceptance: null,
       sentBackReason: null,
+      returnedToReviewReason: null,
       editors: [],
+      approvers: [],
       submittedLate: null,
     };
   }
@@ -63,24 +99,52 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
         status: 'submitted',
         content: event.data.content,
         editors: addEditor(event.data.by),
+        approvers: [],
         sentBackReason: null,
         submittedLate: state.submittedLate ?? event.data.late,
       };
     case 'ReturnApproved':
+      if (state.signOff === 'two-stage')
+        return {
+          ...state,
+          status: 'approved',
+          awaitingAcceptance: { content: event.data.content, by: event.data.by },
+          approvers: state.approvers.includes(event.data.by)
+            ? state.approvers
+            : [...state.approvers, event.data.by],
+          returnedToReviewReason: null,
+        };
       return {
         ...state,
         status: 'approved',
         approved: { content: event.data.content, by: event.data.by },
         editors: [],
       };
+    case 'ReturnAccepted':
+      return {
+        ...state,
+        status: 'accepted',
+        approved: { content: event.data.content, by: event.data.by },
+        awaitingAcceptance: null,
+        editors: [],
+        approvers: [],
+      };
+    case 'ReturnReturnedToReview':
+      return {
+        ...state,
+        status: 'submitted',
+        awaitingAcceptance: null,
+        returnedToReviewReason: event.data.reason,
+      };
     case 'ReturnSentBack':
-      return { ...state, status: 'draft', sentBackReason: event.data.reason };
+      return { ...state, status: 'draft', sentBackReason: event.data.reason, returnedToReviewReason: null };
     case 'ReturnReopened':
       return {
         ...state,
         status: 'draft',
         content: state.approved?.content ?? state.content,
         sentBackReason: null,
+        returnedToReviewReason: null,
       };
     case 'DeadlineExtended':
       return { ...state, dueDate: event.data.dueDate };

@@ -11,6 +11,7 @@ import {
   ListReturns,
   OpenCycleCommand,
   PartnershipIndex,
+  SignOff,
 } from '../../../returns/src/index.js';
 import { CommandEnvelope, Actor, Clock, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
 import {
@@ -43,7 +44,7 @@ export class CyclesPages {
     const rows = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       const views = await this.returns.of(state);
-      const done = views.filter((v) => v.status === 'submitted' || v.status === 'approved').length;
+      const done = views.filter((v) => ['submitted', 'approved', 'accepted'].includes(v.status)).length;
       rows.push([
         {
           html: `<a class="govuk-link" href="/coordinate/cycles/${encodeURIComponent(state.cycleId)}">${escapeHtml(state.label)}</a>`,
@@ -95,6 +96,8 @@ export class CyclesPages {
           // Left empty, the report's own defaults apply.
           ...(form.reportTitle?.trim() ? { reportTitle: form.reportTitle.trim() } : {}),
           ...(form.yearHeading?.trim() ? { yearHeading: form.yearHeading.trim() } : {}),
+          // Nothing chosen is one stage, as over the API; anything else chosen the rules refuse by name.
+          ...(form.signOff ? { signOff: form.signOff as SignOff } : {}),
         }),
       );
     } catch (error) {
@@ -186,6 +189,21 @@ function newCycleModel(actor: Actor, form: Form, problems: CycleProblem[]) {
     form,
     dates: dateQuestions,
     labelError: problemOf('label') ? { text: problemOf('label')!.text } : undefined,
+    signOffError: problemOf('signOff') ? { text: problemOf('signOff')!.text } : undefined,
+    signOffItems: [
+      {
+        value: 'one-stage',
+        text: 'One stage: a reviewer approves',
+        hint: { text: 'The report shows a return as soon as a reviewer approves it.' },
+      },
+      {
+        value: 'two-stage',
+        text: 'Two stages: a reviewer approves, then a coordinator or board member accepts',
+        hint: {
+          text: 'The report shows a return only once it is accepted. Nobody may sign off both stages.',
+        },
+      },
+    ].map((item) => ({ ...item, checked: item.value === (form.signOff || 'one-stage') })),
     askPastConfirmation: problems.some((p) => p.field === 'dueDate' && p.parts?.length === 0),
     errors: problems.map((p) => ({
       text: p.text,

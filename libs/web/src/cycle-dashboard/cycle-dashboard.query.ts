@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../../../kernel/src/index.js';
 import { LinksAdmin } from '../../../auth/src/index.js';
 import { CycleChases } from '../../../chasing/src/index.js';
-import { CycleLink, GetCycle, ListReturns, LiveCycle, ReturnView } from '../../../returns/src/index.js';
+import {
+  CycleLink,
+  GetCycle,
+  ListReturns,
+  LiveCycle,
+  ReturnView,
+  SignOff,
+  signOffOf,
+} from '../../../returns/src/index.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
 
 export const STATUS_WORDS: Record<string, string> = {
@@ -10,6 +18,7 @@ export const STATUS_WORDS: Record<string, string> = {
   draft: 'In progress',
   submitted: 'Submitted',
   approved: 'Approved',
+  accepted: 'Accepted',
   withdrawn: 'Withdrawn',
 };
 
@@ -17,23 +26,43 @@ export const STATUS_WORDS: Record<string, string> = {
  * Where a return stands as the coordinator follows progress: a draft that a reviewer sent back is told apart
  * from one the lead is still writing, because it is the coordinator's to chase.
  */
-export type Progress = 'not-started' | 'in-progress' | 'sent-back' | 'submitted' | 'approved';
+export type Progress =
+  'not-started' | 'in-progress' | 'sent-back' | 'submitted' | 'to-accept' | 'approved' | 'accepted';
 
-/** Each stage in the order a return moves through them, with its words and its GOV.UK tag colour. */
+/**
+ * Each stage in the order a return moves through them, with its words and its GOV.UK tag colour. A one-stage
+ * cycle ends at approved; a two-stage one goes on through waiting for acceptance to accepted.
+ */
 export const PROGRESS: readonly { key: Progress; words: string; tag: string }[] = [
+  { key: 'accepted', words: 'Accepted', tag: 'govuk-tag--green' },
   { key: 'approved', words: 'Approved', tag: 'govuk-tag--green' },
+  { key: 'to-accept', words: 'Waiting for acceptance', tag: 'govuk-tag--purple' },
   { key: 'submitted', words: 'Submitted', tag: 'govuk-tag--blue' },
   { key: 'sent-back', words: 'Sent back', tag: 'govuk-tag--orange' },
   { key: 'in-progress', words: 'In progress', tag: 'govuk-tag--light-blue' },
   { key: 'not-started', words: 'Not started', tag: 'govuk-tag--grey' },
 ];
 
-export function progressOf(v: Pick<ReturnView, 'status' | 'sentBackReason'>): Progress | null {
+/** The stages a cycle's returns can be in, as its sign-off has them. */
+export function progressFor(signOff: SignOff): typeof PROGRESS {
+  const notHere: Progress[] = signOff === 'two-stage' ? ['approved'] : ['to-accept', 'accepted'];
+  return PROGRESS.filter((p) => !notHere.includes(p.key));
+}
+
+export function progressOf(
+  v: Pick<ReturnView, 'status' | 'sentBackReason'> & Partial<Pick<ReturnView, 'signOff'>>,
+): Progress | null {
   if (v.status === 'withdrawn') return null;
   if (v.status === 'requested') return 'not-started';
   if (v.status === 'draft') return v.sentBackReason ? 'sent-back' : 'in-progress';
-  return v.status === 'approved' ? 'approved' : 'submitted';
+  if (v.status === 'accepted') return 'accepted';
+  if (v.status === 'approved') return v.signOff === 'two-stage' ? 'to-accept' : 'approved';
+  return 'submitted';
 }
+
+/** Sent in by the agency: submitted, in either stage of sign-off, or signed off. */
+const answered = (v: Pick<ReturnView, 'status'>) =>
+  v.status === 'submitted' || v.status === 'approved' || v.status === 'accepted';
 
 /**
  * One bar of the progress chart: the returns of a theme or an agency by stage, each stage's share as a
@@ -60,7 +89,7 @@ export function chartRow(key: string, name: string, views: readonly ReturnView[]
     x += width;
     return segment;
   }).filter((s) => s.n > 0);
-  const done = asked.filter((v) => v.status === 'submitted' || v.status === 'approved').length;
+  const done = asked.filter(answered).length;
   const overdue = asked.filter((v) => v.overdue).length;
   const parts = segments.map((s) => `${s.n} ${s.words.toLowerCase()}`);
   return {
@@ -139,8 +168,9 @@ export function cycleProgress(cycle: LiveCycle, version: number, views: ReturnVi
     ),
   );
   const asked = views.filter((v) => v.status !== 'withdrawn');
-  const answered = asked.filter((v) => v.status === 'submitted' || v.status === 'approved');
+  const returned = asked.filter(answered);
   const count = (stage: Progress) => asked.filter((v) => progressOf(v) === stage).length;
+  const stages = progressFor(signOffOf(cycle.signOff));
   return {
     cycle,
     version,
@@ -148,15 +178,16 @@ export function cycleProgress(cycle: LiveCycle, version: number, views: ReturnVi
     themes,
     totals: [
       { key: 'asked', words: 'Returns asked for', n: asked.length },
-      ...[...PROGRESS].reverse().map((p) => ({ key: p.key, words: p.words, n: count(p.key) })),
+      ...[...stages].reverse().map((p) => ({ key: p.key, words: p.words, n: count(p.key) })),
       { key: 'overdue', words: 'Overdue', n: asked.filter((v) => v.overdue).length },
     ],
-    progress: PROGRESS,
+    progress: stages,
+    signOff: signOffOf(cycle.signOff),
     counts: Object.entries(STATUS_WORDS).map(([status, words]) => ({
       words,
       n: views.filter((v) => v.status === status).length,
     })),
-    completeness: asked.length ? Math.round((answered.length / asked.length) * 100) : 0,
+    completeness: asked.length ? Math.round((returned.length / asked.length) * 100) : 0,
     overdue: asked.filter((v) => v.overdue).length,
     // The longest overdue first (the earliest due), each with the agency that owes it.
     overdueReturns: returnsInOrder(asked.filter((v) => v.overdue)).map((v) => ({

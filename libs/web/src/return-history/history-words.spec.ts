@@ -160,6 +160,20 @@ describe('history in words', () => {
     ]);
   });
 
+  it('puts both stages of a two-stage sign-off in words, a board member by role when unknown', () => {
+    const lines = historyInWords(
+      [
+        entry('ReturnReturnedToReview', 'bea@example.org', 'board', { reason: 'Check the survey', by: 'b' }),
+        entry('ReturnAccepted', 'cora@sevenoaks.example.org', 'coordinator', { content: {}, by: 'c' }),
+      ],
+      people,
+    );
+    expect(lines.map((l) => `${l.who}: ${l.what}`)).toEqual([
+      'A board member: Returned to review: Check the survey',
+      'Cora Jones (coordinator): Accepted for the report',
+    ]);
+  });
+
   it('gives a line even to an event type it does not know, without its raw name', () => {
     const [line] = historyInWords(
       [entry('ReturnFrobnicated', 'cora@sevenoaks.example.org', 'coordinator', {})],

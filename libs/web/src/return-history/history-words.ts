@@ -44,6 +44,9 @@ export const RETURN_EVENT_WORDS: Record<ReturnEventType, Words> = {
     earlier.some((h) => h.type === 'ReturnDraftSaved') ? 'Saved a draft' : 'Started',
   ReturnSubmitted: (e) => (data<{ late: boolean }>(e).late ? 'Submitted late' : 'Submitted'),
   ReturnApproved: () => 'Approved',
+  ReturnAccepted: () => 'Accepted for the report',
+  ReturnReturnedToReview: (e) =>
+    withReason('Returned to review', data<{ reason: string }>(e).reason ?? e.reason),
   ReturnSentBack: (e) => withReason('Sent back', data<{ reason: string }>(e).reason ?? e.reason),
   ReturnReopened: (e) => withReason('Reopened', data<{ reason: string }>(e).reason ?? e.reason),
   DeadlineExtended: (e) => {
@@ -81,6 +84,7 @@ export const CONVERSATION_EVENT_WORDS: Record<ConversationEventType, Words> = {
 const ROLE_WORDS: Record<string, string> = {
   coordinator: 'coordinator',
   reviewer: 'reviewer',
+  board: 'board member',
   viewer: 'viewer',
   'agency-lead': 'agency lead',
 };

@@ -3,13 +3,18 @@ import { Actor } from '../../../kernel/src/index.js';
 import { ListCycles, ListReturns, ReturnView } from '../../../returns/src/index.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
 
-/** Where a return stands for a reviewer: the queue shows those waiting for review unless asked otherwise. */
-export type QueueState = 'to-review' | 'sent-back' | 'approved' | 'other';
+/**
+ * Where a return stands for a reviewer: the queue shows those waiting for review unless asked otherwise. In a
+ * two-stage cycle an approved return waits for acceptance (the board's queue) until it is accepted.
+ */
+export type QueueState = 'to-review' | 'sent-back' | 'to-accept' | 'approved' | 'accepted' | 'other';
 
 export const QUEUE_STATES: { value: QueueState | 'all'; text: string }[] = [
   { value: 'to-review', text: 'Waiting for review' },
   { value: 'sent-back', text: 'Sent back' },
+  { value: 'to-accept', text: 'Waiting for acceptance' },
   { value: 'approved', text: 'Approved' },
+  { value: 'accepted', text: 'Accepted' },
   { value: 'all', text: 'Any state' },
 ];
 
@@ -39,7 +44,8 @@ type CycleReturns = { label: string; returns: ReturnView[]; words: PlanWords };
 
 export function queueState(view: ReturnView): QueueState {
   if (view.status === 'submitted') return 'to-review';
-  if (view.status === 'approved') return 'approved';
+  if (view.status === 'approved') return view.signOff === 'two-stage' ? 'to-accept' : 'approved';
+  if (view.status === 'accepted') return 'accepted';
   if (view.status === 'draft' && view.sentBackReason) return 'sent-back';
   return 'other';
 }
@@ -89,18 +95,29 @@ export function queueChoices(cycles: CycleReturns[]) {
  * What a reviewer just did, as the queue's success banner says it. Only a return that stands as the action
  * left it gets a banner, so an edited address cannot make the page claim an approval that did not happen.
  */
-export function doneBanner(
-  cycles: CycleReturns[],
-  done: { approved?: string; sentBack?: string },
-): string | null {
-  const id = done.approved ?? done.sentBack;
+export function doneBanner(cycles: CycleReturns[], done: Done): string | null {
+  const id = done.approved ?? done.sentBack ?? done.accepted ?? done.returned;
   const found = id ? queued(cycles).find((q) => q.returnId === id) : undefined;
   if (!found) return null;
+  if (done.approved && found.state === 'to-accept')
+    return `Approved ${found.measureRef} for ${found.agencyName}: it now waits for acceptance`;
   if (done.approved && found.state === 'approved')
     return `Approved ${found.measureRef} for ${found.agencyName}`;
+  if (done.accepted && found.state === 'accepted')
+    return `Accepted ${found.measureRef} for ${found.agencyName}: the report now shows it`;
+  if (done.returned && found.state === 'to-review')
+    return `Returned ${found.measureRef} for ${found.agencyName} to review`;
   if (done.sentBack && found.state === 'sent-back')
     return `Sent ${found.measureRef} back to ${found.agencyName}`;
   return null;
+}
+
+/** The return just acted on, by what was done to it (from the address the action redirected to). */
+export interface Done {
+  approved?: string;
+  sentBack?: string;
+  accepted?: string;
+  returned?: string;
 }
 
 /** The reviewer's queue: every cycle of the partnership, newest first, and its returns as filtered. */
@@ -112,7 +129,7 @@ export class ReviewQueue {
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
   ) {}
 
-  async of(actor: Actor, filter: QueueFilter = {}, done: { approved?: string; sentBack?: string } = {}) {
+  async of(actor: Actor, filter: QueueFilter = {}, done: Done = {}) {
     const cycles: CycleReturns[] = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       cycles.push({

@@ -16,6 +16,10 @@ export const ROLE_WORDS: Record<StaffRole, { label: string; hint: string }> = {
     label: 'Reviewer',
     hint: 'Approves returns or sends them back, for the themes they look after',
   },
+  board: {
+    label: 'Board member',
+    hint: 'In two-stage cycles, accepts the returns reviewers approved or returns them to review',
+  },
   viewer: { label: 'Viewer', hint: 'Reads the cycles, their progress and reports; changes nothing' },
 };
 

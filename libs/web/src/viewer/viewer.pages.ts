@@ -4,9 +4,15 @@ import type { Response } from 'express';
 import { CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { PublishedReports } from '../../../reporting/src/index.js';
-import { ListCycles, ListReturns } from '../../../returns/src/index.js';
+import { isAwaitingAcceptance, ListCycles, ListReturns, ReturnView } from '../../../returns/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
+
+/** Signed off for the report: approved in a one-stage cycle, accepted in a two-stage one. */
+const signedOff = (v: Pick<ReturnView, 'status' | 'signOff'>) =>
+  v.status === 'accepted' || (v.status === 'approved' && !isAwaitingAcceptance(v));
+const returnedIn = (v: Pick<ReturnView, 'status'>) =>
+  v.status === 'submitted' || v.status === 'approved' || v.status === 'accepted';
 
 /**
  * The viewer's own pages, open to every staff member: the cycles, each cycle's progress as the coordinator's
@@ -30,8 +36,8 @@ export class ViewerPages {
     const cycles = [];
     for (const { state } of await this.cycles.cycles(actor)) {
       const views = await this.returns.of(state);
-      const approved = views.filter((v) => v.status === 'approved').length;
-      const returned = views.filter((v) => v.status === 'submitted' || v.status === 'approved').length;
+      const approved = views.filter(signedOff).length;
+      const returned = views.filter(returnedIn).length;
       cycles.push({
         cycleId: state.cycleId,
         label: state.label,
