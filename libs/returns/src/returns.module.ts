@@ -45,6 +45,8 @@ import { ReassignReturnHandler } from './reassign-return/reassign-return.handler
 import { ReassignReturnHttp } from './reassign-return/reassign-return.http.js';
 import { ReopenReturnHandler } from './reopen-return/reopen-return.handler.js';
 import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
+import { RecordHistoricalCycleHandler } from './record-historical-cycle/record-historical-cycle.handler.js';
+import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-historical-cycle.http.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
@@ -69,6 +71,7 @@ const READ_SIDE = [
 @Module({
   imports: [CqrsModule, IdempotencyModule],
   controllers: [
+    RecordHistoricalCycleHttp,
     DraftCycleHttp,
     OpenCycleHttp,
     CloseCycleHttp,
@@ -110,6 +113,7 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    RecordHistoricalCycleHandler,
     SetReportHeadingsHandler,
     AppendicesRepository,
     ChangeAppendicesHandler,
