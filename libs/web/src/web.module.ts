@@ -16,6 +16,7 @@ import { ChasePages } from './coordinate/chase.pages.js';
 import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
+import { HistoricalCyclePages } from './coordinate/historical-cycle.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
@@ -46,6 +47,8 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     AgencyPages,
     ReviewPages,
     CyclesPages,
+    HistoricalCyclePages,
+    HistoricalCyclePages,
     ChasePages,
     CycleDashboardPages,
     AppendicesPages,
