@@ -41,6 +41,9 @@ const SKIPPED: Record<string, string> = {
   'GET /auth/me': 'who the caller is',
   'POST /auth/tokens': "makes a token for the caller's own account",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
+  'POST /cycles/historical':
+    "records a past cycle in the caller's own partnership (it takes no partnership id); the plan and the files " +
+    'already recorded are looked up in that partnership only',
 };
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
@@ -59,6 +62,9 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
+  'GET /coordinate/cycles/historical': 'an empty form',
+  'POST /coordinate/cycles/historical':
+    "records a past cycle in the caller's own partnership from a file: it takes no partnership id",
   'POST /coordinate/plan/upload':
     "loads a file into the caller's own partnership's plan; a file for another partnership is refused, as pasted",
   'GET /coordinate/plan/download': "the caller's own partnership's plan: the path names no partnership",
