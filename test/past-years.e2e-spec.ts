@@ -108,8 +108,14 @@ describe('past years recorded from an old report (e2e)', () => {
     });
     const s4 = await product.store.readStream(`return:${CYCLE}.S4`);
     expect(s4.map((e) => [e.type, e.metadata.reason])).toEqual([
-      ['ReturnRequested', expect.stringMatching(/^Recorded from history: sevenoaks-2019-20-report\.json/)],
-      ['ReturnApproved', expect.stringMatching(/^Recorded from history: sevenoaks-2019-20-report\.json/)],
+      [
+        'ReturnRequested',
+        expect.stringMatching(/^Recorded from the past report sevenoaks-2019-20-report\.json$/),
+      ],
+      [
+        'ReturnApproved',
+        expect.stringMatching(/^Recorded from the past report sevenoaks-2019-20-report\.json$/),
+      ],
     ]);
     expect(s4[1].data).toMatchObject({ by: coordinatorId, content: { rag: 'amber' } });
   });

@@ -83,8 +83,9 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
           { streamId: cycleStreamId(cycleId), expectedVersion: 'no_stream', events: events.cycle },
           ...events.returns.map((r) => ({ ...r, expectedVersion: 'no_stream' as const })),
         ],
-        // Every event names the file it came from, so a return's history says where its approval came from.
-        metadataFor(envelope, `Recorded from history: ${source.fileName} (SHA-256 ${source.sha256})`),
+        // Every event names the file it came from, so a return's history says where its approval came from (the
+        // file's hash is on CycleRecordedFromHistory).
+        metadataFor(envelope, `Recorded from the past report ${source.fileName}`),
         { recordedAt: now },
       );
       return {

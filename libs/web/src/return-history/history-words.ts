@@ -35,7 +35,8 @@ export const RETURN_EVENT_WORDS: Record<ReturnEventType, Words> = {
   ReturnDraftSaved: (_e, _p, earlier) =>
     earlier.some((h) => h.type === 'ReturnDraftSaved') ? 'Saved a draft' : 'Started',
   ReturnSubmitted: (e) => (data<{ late: boolean }>(e).late ? 'Submitted late' : 'Submitted'),
-  ReturnApproved: () => 'Approved',
+  // An approval has no reason, but one recorded from a past report names the report (see Past years).
+  ReturnApproved: (e) => withReason('Approved', e.reason),
   ReturnSentBack: (e) => withReason('Sent back', data<{ reason: string }>(e).reason ?? e.reason),
   ReturnReopened: (e) => withReason('Reopened', data<{ reason: string }>(e).reason ?? e.reason),
   DeadlineExtended: (e) => {
