@@ -34,7 +34,8 @@ export type CycleState =
   | ({ status: 'closed' } & Opened)
   | ({ status: 'published'; contentHash: string } & Opened);
 
-type Opened = CycleFacts & CycleHistory & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
+type Opened = CycleFacts &
+  CycleHistory & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
