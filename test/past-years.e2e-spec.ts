@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { ScanForChases } from '../libs/chasing/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -72,7 +73,7 @@ describe('past years recorded from an old report (e2e)', () => {
     const notJson = await upload('broken.json', '{"label": "Year 1",');
     expect(notJson.status).toBe(422);
     expect(((await notJson.json()) as { problems: { message: string }[] }).problems[0].message).toMatch(
-      /^is not JSON/,
+      /^is neither JSON nor a spreadsheet/,
     );
     expect(await eventCount()).toBe(before);
     expect((await call('GET', `/cycles/${CYCLE}`, as.coordinator)).status).toBe(404);
@@ -207,5 +208,44 @@ describe('past years recorded from an old report (e2e)', () => {
       trend: [{ cycleId: CYCLE, label: 'Year 1 2019/20', periodStart: '2019-04-01', rag: 'amber' }],
     });
     expect(measures.get('S1')).toMatchObject({ previousRag: 'green', suggestedDot: 'no-change' });
+  });
+
+  it('records a past year from a spreadsheet too, naming each bad cell by sheet, row and column', async () => {
+    const book = async (rag: string) => {
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet('Cycle').addRows([
+        ['Label', 'Year 0 2018/19'],
+        ['Period start', '2018-04-01'],
+        ['Period end', '2019-03-31'],
+      ]);
+      workbook.addWorksheet('Measures').addRows([
+        ['Ref', 'RAG', 'Progress', 'DOT', 'Comments'],
+        ['S1', rag, 'The partnership plan was drafted.', 'New', ''],
+      ]);
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    const before = await eventCount();
+    // The live cycle of the test before mailed its leads; this one must add none.
+    const mailsBefore = product.smtp.mails.length;
+    const refused = await upload('y0.xlsx', await book('Blue'));
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { problems: unknown[] }).problems).toEqual([
+      { at: { sheet: 'Measures', row: 2, column: 'B' }, message: 'must be Red, Amber or Green' },
+    ]);
+    expect(await eventCount()).toBe(before);
+
+    const recorded = await upload('y0.xlsx', await book('Red'), { cycleId: 'y0-2018-19' });
+    expect(recorded.status).toBe(201);
+    expect(await recorded.json()).toMatchObject({ id: 'sevenoaks-lsp~y0-2018-19', returns: 1 });
+    const [, marked] = await product.store.readStream('cycle:sevenoaks-lsp~y0-2018-19');
+    expect(marked.data).toMatchObject({ source: { kind: 'xlsx', fileName: 'y0.xlsx' } });
+    await untilQuiet(product);
+    const { body } = await call('GET', '/cycles/sevenoaks-lsp~y1-2019-20/report', as.coordinator);
+    expect(body.themes[0].measures[0]).toMatchObject({
+      ref: 'S1',
+      previousRag: 'red',
+      suggestedDot: 'improving',
+    });
+    expect(product.smtp.mails).toHaveLength(mailsBefore);
   });
 });

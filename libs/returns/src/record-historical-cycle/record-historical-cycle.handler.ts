@@ -34,7 +34,7 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
     planId,
   }: RecordHistoricalCycleCommand): Promise<HistoricalCycleResult> {
     const { actor } = envelope;
-    const { file, source } = readHistoricalUpload(upload);
+    const { file, source } = await readHistoricalUpload(upload);
     const cycleName = name ?? nameFromLabel(file.label) ?? `history-${source.sha256.slice(0, 12)}`;
     if (!CYCLE_NAME.test(cycleName))
       throw new DomainError(
