@@ -2,8 +2,11 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { ScanForChases } from '../libs/chasing/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
-import { untilQuiet } from './support/processors.js';
-import { openCycle, submitAndApprove } from './support/reporting.js';
+import { expectNoHeldEvents, untilQuiet } from './support/processors.js';
+import { openCycle, readModelTables, submitAndApprove } from './support/reporting.js';
+import { EventStore } from '../libs/event-store/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
+import { readModels } from '../apps/composition/src/index.js';
 import { SEVENOAKS_HISTORY_EXAMPLE, sevenoaksHistoryReport } from './support/sevenoaks-history-example.js';
 
 /**
@@ -247,5 +250,15 @@ describe('past years recorded from an old report (e2e)', () => {
       suggestedDot: 'improving',
     });
     expect(product.smtp.mails).toHaveLength(mailsBefore);
+  });
+
+  it('leaves no event held by a processor, and read models rebuilt from the events equal to those kept', async () => {
+    await untilQuiet(product);
+    await expectNoHeldEvents(product.db.dataSource);
+    const kept = await readModelTables(product);
+    expect(kept.report_cycles.map((c) => (c as { status: string }).status)).toContain('closed');
+    const store = new EventStore(product.db.dataSource);
+    await rebuildReadModels(product.db.dataSource, store, readModels(store), { batchSize: 10 });
+    expect(await readModelTables(product)).toEqual(kept);
   });
 });
