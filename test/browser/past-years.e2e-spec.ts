@@ -106,5 +106,8 @@ describe('recording a past cycle, in the browser (e2e)', () => {
     await page.goto(`${product.baseUrl}/coordinate/cycles/y1-2019-20`);
     expect(await page.textContent('h1')).toContain('Year 1 2019/20');
     await atBothWidths(page, 'past-years-03-dashboard');
+    // The cycles page, with its way in to recording a past cycle and the recorded one listed.
+    await page.goto(`${product.baseUrl}/coordinate`);
+    await atBothWidths(page, 'past-years-04-cycles');
   }, 120_000);
 });
