@@ -48,6 +48,9 @@ const SKIPPED: Record<string, string> = {
   'POST /partnership/bi-access':
     "makes or rotates the caller's own partnership's BI role: names no partnership",
   'DELETE /partnership/bi-access': "drops the caller's own partnership's BI role: names no partnership",
+  'POST /cycles/historical':
+    "records a past cycle in the caller's own partnership (it takes no partnership id); the plan and the files " +
+    'already recorded are looked up in that partnership only',
 };
 
 /** Routes the app serves outside the OpenAPI document that are not about a partnership's data either. */
@@ -66,6 +69,9 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "a link's landing page: the token decides which cycle and agency it names; changes nothing",
   'GET /coordinate/cycles/new': 'an empty form',
   'POST /coordinate/cycles/new': "opens a cycle in the caller's own partnership: it takes no partnership id",
+  'GET /coordinate/cycles/historical': 'an empty form',
+  'POST /coordinate/cycles/historical':
+    "records a past cycle in the caller's own partnership from a file: it takes no partnership id",
   'POST /coordinate/plan/upload':
     "loads a file into the caller's own partnership's plan; a file for another partnership is refused, as pasted",
   'GET /coordinate/plan/download': "the caller's own partnership's plan: the path names no partnership",

@@ -103,6 +103,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   // Cycles.
   'GET /cycles': 'signed in',
   'POST /cycles': 'coordinators',
+  'POST /cycles/historical': 'coordinators',
   'GET /cycles/:cycleId': 'signed in',
   'POST /cycles/:cycleId/open': 'coordinators',
   'POST /cycles/:cycleId/close': 'coordinators',
@@ -164,6 +165,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate': 'coordinators',
   'GET /coordinate/cycles/new': 'coordinators',
   'POST /coordinate/cycles/new': 'coordinators',
+  'GET /coordinate/cycles/historical': 'coordinators',
+  'POST /coordinate/cycles/historical': 'coordinators',
   'GET /coordinate/cycles/:cycleId': 'coordinators',
   'GET /coordinate/cycles/:cycleId/agencies/:agencyId': 'coordinators',
   'GET /coordinate/cycles/:cycleId/chase-schedule': 'coordinators',

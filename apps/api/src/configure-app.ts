@@ -11,7 +11,9 @@ import {
   problemValidationPipe,
   refuseDeepJson,
   rejectHostileInput,
+  singleFileUpload,
 } from '../../../libs/http/src/index.js';
+import { HISTORICAL_CYCLE_PATH, HISTORICAL_FILE_MAX_BYTES } from '../../../libs/returns/src/index.js';
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {
@@ -36,6 +38,10 @@ export function configureApi(app: INestApplication): INestApplication {
   });
   // The plan page's file upload is the one multipart form: read before the CSRF check needs its _csrf field.
   app.use(PLAN_UPLOAD_PATH, planFileUpload());
+  // Past cycles come as a file too, to the API and to the coordinator's page alike.
+  const historicalUpload = singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB');
+  app.use(HISTORICAL_CYCLE_PATH, historicalUpload);
+  app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, historicalUpload);
   // No write from another origin: see csrf.ts.
   app.use(protect);
   // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.

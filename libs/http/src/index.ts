@@ -16,3 +16,4 @@ export * from './idempotency/idempotency.interceptor.js';
 export * from './idempotency/idempotency.module.js';
 export * from './roles.js';
 export * from './roles.guard.js';
+export * from './file-upload.js';

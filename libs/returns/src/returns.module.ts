@@ -59,6 +59,8 @@ import { AcceptReturnHttp } from './accept-return/accept-return.http.js';
 import { ReturnToReviewHandler } from './return-to-review/return-to-review.handler.js';
 import { ReturnToReviewHttp } from './return-to-review/return-to-review.http.js';
 import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
+import { RecordHistoricalCycleHandler } from './record-historical-cycle/record-historical-cycle.handler.js';
+import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-historical-cycle.http.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
@@ -85,6 +87,7 @@ const READ_SIDE = [
 @Module({
   imports: [CqrsModule, IdempotencyModule],
   controllers: [
+    RecordHistoricalCycleHttp,
     DraftCycleHttp,
     OpenCycleHttp,
     CloseCycleHttp,
@@ -135,6 +138,7 @@ const READ_SIDE = [
     ReassignReturnHandler,
     WithdrawReturnHandler,
     CloseCycleHandler,
+    RecordHistoricalCycleHandler,
     SetReportHeadingsHandler,
     AppendicesRepository,
     ChangeAppendicesHandler,

@@ -18,6 +18,7 @@ import { ChasePages } from './coordinate/chase.pages.js';
 import { AppendicesPages } from './coordinate/appendices.pages.js';
 import { CycleDashboardPages } from './coordinate/cycle-dashboard.pages.js';
 import { CyclesPages } from './coordinate/cycles.pages.js';
+import { HistoricalCyclePages } from './coordinate/historical-cycle.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
@@ -55,6 +56,8 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     ReviewPages,
     ReviewBulkPages,
     CyclesPages,
+    HistoricalCyclePages,
+    HistoricalCyclePages,
     ChasePages,
     CycleDashboardPages,
     AppendicesPages,

@@ -33,6 +33,14 @@ export type CycleEvent =
       type: 'ReportHeadingsSet';
       data: { reportTitle: string | null; yearHeading: string | null };
     }
+  | {
+      /**
+       * A past period recorded from an old report or spreadsheet: the cycle is opened and closed in the same
+       * transaction, and no link is issued, so it owes no mail and is never chased.
+       */
+      type: 'CycleRecordedFromHistory';
+      data: { source: HistoricalSource; recordedBy: string; returnCount: number };
+    }
   | { type: 'CycleOpened'; data: { openedAt: string; returns: RequestedReturn[] } }
   | { type: 'CycleClosed'; data: { forced: boolean; reason: string | null; unresolvedReturnIds: string[] } }
   | {
@@ -47,6 +55,13 @@ export type CycleEvent =
   | { type: 'SubmissionLinkIssued'; data: IssuedLink }
   | { type: 'SubmissionLinkRevoked'; data: { linkId: string; reason: string } }
   | { type: 'SubmissionLinkUsed'; data: { linkId: string } };
+
+/** The file a historical cycle was recorded from; the hash refuses a second recording of the same file. */
+export interface HistoricalSource {
+  kind: 'json' | 'xlsx';
+  fileName: string;
+  sha256: string;
+}
 
 /** One agency contact's link for the cycle. The token itself is never stored: only its SHA-256. */
 export interface IssuedLink {

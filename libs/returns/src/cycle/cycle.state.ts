@@ -1,5 +1,5 @@
 import { ChasePolicy } from '../../../kernel/src/index.js';
-import { CycleEvent, IssuedLink, RequestedReturn } from './cycle.events.js';
+import { CycleEvent, HistoricalSource, IssuedLink, RequestedReturn } from './cycle.events.js';
 import { SignOff } from './sign-off.js';
 
 export interface CycleFacts {
@@ -23,16 +23,22 @@ export interface CycleFacts {
   signOff?: SignOff;
 }
 
+/** Set on a cycle recorded from an old report: where it came from and who recorded it. */
+export interface CycleHistory {
+  recordedFromHistory?: { source: HistoricalSource; recordedBy: string };
+}
+
 export type CycleLink = Omit<IssuedLink, 'tokenHash'> & { revoked: boolean; uses: number };
 
 export type CycleState =
   | { status: 'none' }
-  | ({ status: 'drafted' } & CycleFacts)
+  | ({ status: 'drafted' } & CycleFacts & CycleHistory)
   | ({ status: 'open' } & Opened)
   | ({ status: 'closed' } & Opened)
   | ({ status: 'published'; contentHash: string } & Opened);
 
-type Opened = CycleFacts & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
+type Opened = CycleFacts &
+  CycleHistory & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
@@ -56,6 +62,11 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
   switch (event.type) {
     case 'CycleDrafted':
       return { status: 'drafted', ...event.data };
+    case 'CycleRecordedFromHistory': {
+      if (state.status !== 'drafted') return state;
+      const { source, recordedBy } = event.data;
+      return { ...state, recordedFromHistory: { source, recordedBy } };
+    }
     case 'CycleOpened':
       return state.status === 'drafted' ? { ...state, status: 'open', ...event.data, links: {} } : state;
     case 'CycleClosed':

@@ -49,7 +49,13 @@ export class CyclesPages {
         {
           html: `<a class="govuk-link" href="/coordinate/cycles/${encodeURIComponent(state.cycleId)}">${escapeHtml(state.label)}</a>`,
         },
-        { text: state.status },
+        // A past year recorded from its old report was never open here: say so beside its status.
+        {
+          text:
+            'recordedFromHistory' in state && state.recordedFromHistory
+              ? 'closed (recorded from a past report)'
+              : state.status,
+        },
         // In words, never broken across lines ("23 December 2026").
         { html: `<span class="app-nowrap">${escapeHtml(dateInWords(state.dueDate))}</span>` },
         { text: views.length ? `${done} of ${views.length}` : '-' },

@@ -174,6 +174,16 @@ describe('history in words', () => {
     ]);
   });
 
+  it('names the past report an approval was recorded from', () => {
+    const recorded = {
+      ...entry('ReturnApproved', 'cora@sevenoaks.example.org', 'coordinator', { content: {} }),
+      reason: 'Recorded from the past report y1.json',
+    };
+    expect(historyInWords([recorded], people)[0].what).toBe(
+      'Approved: Recorded from the past report y1.json',
+    );
+  });
+
   it('gives a line even to an event type it does not know, without its raw name', () => {
     const [line] = historyInWords(
       [entry('ReturnFrobnicated', 'cora@sevenoaks.example.org', 'coordinator', {})],

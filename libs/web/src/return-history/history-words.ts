@@ -43,7 +43,8 @@ export const RETURN_EVENT_WORDS: Record<ReturnEventType, Words> = {
   ReturnDraftSaved: (_e, _p, earlier) =>
     earlier.some((h) => h.type === 'ReturnDraftSaved') ? 'Saved a draft' : 'Started',
   ReturnSubmitted: (e) => (data<{ late: boolean }>(e).late ? 'Submitted late' : 'Submitted'),
-  ReturnApproved: () => 'Approved',
+  // An approval has no reason, but one recorded from a past report names the report (see Past years).
+  ReturnApproved: (e) => withReason('Approved', e.reason),
   ReturnAccepted: () => 'Accepted for the report',
   ReturnReturnedToReview: (e) =>
     withReason('Returned to review', data<{ reason: string }>(e).reason ?? e.reason),

@@ -1,0 +1,264 @@
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import { ScanForChases } from '../libs/chasing/src/index.js';
+import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { expectNoHeldEvents, untilQuiet } from './support/processors.js';
+import { openCycle, readModelTables, submitAndApprove } from './support/reporting.js';
+import { EventStore } from '../libs/event-store/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
+import { readModels } from '../apps/composition/src/index.js';
+import { SEVENOAKS_HISTORY_EXAMPLE, sevenoaksHistoryReport } from './support/sevenoaks-history-example.js';
+
+/**
+ * Issue 15 point 3: a coordinator records a past year from its old report, as a historical cycle: no mail, no
+ * chasing, each return approved by the coordinator with the file named as its source, and a live cycle opened
+ * after it gets its trend and suggested DOTs from it. The Sevenoaks 2019/20 report is recorded from examples/.
+ */
+describe('past years recorded from an old report (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  const fileText = readFileSync(SEVENOAKS_HISTORY_EXAMPLE, 'utf8');
+  const file = JSON.parse(fileText) as ReturnType<typeof sevenoaksHistoryReport>;
+  const CYCLE = 'sevenoaks-lsp~y1-2019-20';
+  const eventCount = async () =>
+    Number((await product.db.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
+  const upload = (name: string, body: string | Buffer, fields: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    form.append('file', new Blob([body]), name);
+    return fetch(`${product.baseUrl}/cycles/historical`, {
+      method: 'POST',
+      headers: as.coordinator,
+      body: form,
+    });
+  };
+
+  beforeAll(async () => {
+    product = await startProduct('past_years');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  });
+  afterAll(() => product.stop());
+
+  it('keeps the example file what the returns typed from the seed make', () => {
+    expect(file).toEqual(sevenoaksHistoryReport());
+    expect(file.themes.flatMap((t) => t.measures)).toHaveLength(27);
+  });
+
+  it('names every problem of a bad file by its JSON pointer and records nothing', async () => {
+    const before = await eventCount();
+    const bad = structuredClone(file);
+    bad.themes[0].measures[0].rag = 'purple' as never;
+    bad.themes[0].measures[1].dot = 'sideways' as never;
+    bad.themes[1].measures[0].ref = 'C99';
+    bad.themes[1].measures[1].ref = 'S3';
+    const answer = await call('POST', '/cycles/historical', as.coordinator, {
+      cycleId: 'y1-2019-20',
+      fileName: 'bad.json',
+      report: bad,
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.body).toMatchObject({
+      code: 'invalid-historical-file',
+      errors: [{ field: 'file', rule: 'invalid-historical-file' }],
+    });
+    expect(
+      (answer.body.problems as { at: { pointer: string }; message: string }[]).map(
+        (p) => `${p.at.pointer}: ${p.message}`,
+      ),
+    ).toEqual([
+      '/themes/0/measures/0/rag: must be one of red, amber, green',
+      '/themes/0/measures/1/dot: must be one of improving, no-change, declining, new, or null',
+      '/themes/1/measures/0/ref: C99 is not a measure of the plan',
+      '/themes/1/measures/1/ref: S3 is given more than once',
+    ]);
+    const notJson = await upload('broken.json', '{"label": "Year 1",');
+    expect(notJson.status).toBe(422);
+    expect(((await notJson.json()) as { problems: { message: string }[] }).problems[0].message).toMatch(
+      /^is neither JSON nor a spreadsheet/,
+    );
+    expect(await eventCount()).toBe(before);
+    expect((await call('GET', `/cycles/${CYCLE}`, as.coordinator)).status).toBe(404);
+  });
+
+  it('is for coordinators only', async () => {
+    const answer = await call('POST', '/cycles/historical', as.reviewer, { report: file });
+    expect(answer.status).toBe(403);
+  });
+
+  it('records the Sevenoaks 2019/20 report from examples/: 27 returns approved by the coordinator, the cycle closed', async () => {
+    const answer = await upload('sevenoaks-2019-20-report.json', fileText, { cycleId: 'y1-2019-20' });
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('location')).toBe(`/cycles/${encodeURIComponent(CYCLE)}`);
+    expect(await answer.json()).toEqual({ id: CYCLE, version: 4, status: 'closed', returns: 27 });
+
+    const cycleEvents = await product.store.readStream(`cycle:${CYCLE}`);
+    expect(cycleEvents.map((e) => e.type)).toEqual([
+      'CycleDrafted',
+      'CycleRecordedFromHistory',
+      'CycleOpened',
+      'CycleClosed',
+    ]);
+    const coordinatorId = cycleEvents[0].metadata.actorId;
+    expect(cycleEvents[1].data).toEqual({
+      source: {
+        kind: 'json',
+        fileName: 'sevenoaks-2019-20-report.json',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      recordedBy: coordinatorId,
+      returnCount: 27,
+    });
+    const s4 = await product.store.readStream(`return:${CYCLE}.S4`);
+    expect(s4.map((e) => [e.type, e.metadata.reason])).toEqual([
+      [
+        'ReturnRequested',
+        expect.stringMatching(/^Recorded from the past report sevenoaks-2019-20-report\.json$/),
+      ],
+      [
+        'ReturnApproved',
+        expect.stringMatching(/^Recorded from the past report sevenoaks-2019-20-report\.json$/),
+      ],
+    ]);
+    expect(s4[1].data).toMatchObject({ by: coordinatorId, content: { rag: 'amber' } });
+  });
+
+  it('gives the report the file holds', async () => {
+    await untilQuiet(product);
+    const { status, body: report } = await call('GET', `/cycles/${CYCLE}/report`, as.coordinator);
+    expect(status).toBe(200);
+    expect(report).toMatchObject({
+      title: file.title,
+      label: file.label,
+      yearHeading: file.yearHeading,
+      periodStart: file.periodStart,
+      periodEnd: file.periodEnd,
+      cycleStatus: 'closed',
+      headline: { text: '96% of measures on target', green: 26, amber: 1, red: 0, notRated: 0 },
+    });
+    const pick = (m: Record<string, unknown>) => ({
+      ref: m.ref,
+      text: m.text,
+      agency: m.agency,
+      rag: m.rag,
+      narrative: m.narrative,
+      dot: m.dot,
+      comments: m.comments,
+      tables: m.tables,
+    });
+    const themes = report.themes as { themeId: string; measures: Record<string, unknown>[]; awaiting: [] }[];
+    expect(themes.map((t) => ({ themeId: t.themeId, measures: t.measures.map(pick) }))).toEqual(
+      file.themes.map((t) => ({ themeId: t.themeId, measures: t.measures.map(pick) })),
+    );
+    expect(themes.flatMap((t) => t.awaiting)).toEqual([]);
+  });
+
+  it('sends no mail and never chases it', async () => {
+    await untilQuiet(product);
+    expect(product.smtp.mails).toEqual([]);
+    const owed = await product.db.dataSource.query(`SELECT count(*)::int AS n FROM owed_mails`);
+    expect(owed[0].n).toBe(0);
+    const chased = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'chase:%' OR type LIKE 'SubmissionLink%'`,
+    );
+    expect(chased[0].n).toBe(0);
+    // A working day in the send window, long after the period's end: the scan owes it nothing.
+    const jobs = await product.worker.get(ScanForChases).execute(new Date('2020-05-12T10:00:00Z'));
+    expect(jobs).toEqual([]);
+    const chaseNow = await call('POST', `/cycles/${CYCLE}/chase`, as.coordinator);
+    expect(chaseNow.status).toBe(409);
+  });
+
+  it('refuses the same report a second time, uploaded or posted, naming the cycle it became', async () => {
+    const again = await upload('copy.json', JSON.stringify(file), { cycleId: 'another-name' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'history-already-recorded', cycleId: CYCLE });
+    const posted = await call('POST', '/cycles/historical', as.coordinator, { report: file });
+    expect(posted.status).toBe(409);
+  });
+
+  it('gives a live cycle opened after it its trend and suggested DOTs from the recorded year', async () => {
+    const y2 = 'sevenoaks-lsp~y2-2020-21';
+    await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: y2,
+        label: 'Year 2 2020/21',
+        periodStart: '2020-04-01',
+        periodEnd: '2021-03-31',
+        dueDate: '2031-04-30',
+      },
+      ['S1', 'S4'],
+    );
+    await submitAndApprove(call, `${y2}.S4`, as.lead('sevenoaks-csp'), as.reviewer, {
+      rag: 'green',
+      narrative: 'KSI casualties fell.',
+    });
+    await submitAndApprove(call, `${y2}.S1`, as.lead('sevenoaks-csp'), as.reviewer, {
+      rag: 'green',
+      narrative: 'Still above target.',
+    });
+    await untilQuiet(product);
+    const { body } = await call('GET', `/cycles/${y2}/report`, as.coordinator);
+    const measures = new Map(
+      (body.themes as { measures: { ref: string }[] }[]).flatMap((t) => t.measures).map((m) => [m.ref, m]),
+    );
+    expect(measures.get('S4')).toMatchObject({
+      previousRag: 'amber',
+      suggestedDot: 'improving',
+      trend: [{ cycleId: CYCLE, label: 'Year 1 2019/20', periodStart: '2019-04-01', rag: 'amber' }],
+    });
+    expect(measures.get('S1')).toMatchObject({ previousRag: 'green', suggestedDot: 'no-change' });
+  });
+
+  it('records a past year from a spreadsheet too, naming each bad cell by sheet, row and column', async () => {
+    const book = async (rag: string) => {
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet('Cycle').addRows([
+        ['Label', 'Year 0 2018/19'],
+        ['Period start', '2018-04-01'],
+        ['Period end', '2019-03-31'],
+      ]);
+      workbook.addWorksheet('Measures').addRows([
+        ['Ref', 'RAG', 'Progress', 'DOT', 'Comments'],
+        ['S1', rag, 'The partnership plan was drafted.', 'New', ''],
+      ]);
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    const before = await eventCount();
+    // The live cycle of the test before mailed its leads; this one must add none.
+    const mailsBefore = product.smtp.mails.length;
+    const refused = await upload('y0.xlsx', await book('Blue'));
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { problems: unknown[] }).problems).toEqual([
+      { at: { sheet: 'Measures', row: 2, column: 'B' }, message: 'must be Red, Amber or Green' },
+    ]);
+    expect(await eventCount()).toBe(before);
+
+    const recorded = await upload('y0.xlsx', await book('Red'), { cycleId: 'y0-2018-19' });
+    expect(recorded.status).toBe(201);
+    expect(await recorded.json()).toMatchObject({ id: 'sevenoaks-lsp~y0-2018-19', returns: 1 });
+    const [, marked] = await product.store.readStream('cycle:sevenoaks-lsp~y0-2018-19');
+    expect(marked.data).toMatchObject({ source: { kind: 'xlsx', fileName: 'y0.xlsx' } });
+    await untilQuiet(product);
+    const { body } = await call('GET', '/cycles/sevenoaks-lsp~y1-2019-20/report', as.coordinator);
+    expect(body.themes[0].measures[0]).toMatchObject({
+      ref: 'S1',
+      previousRag: 'red',
+      suggestedDot: 'improving',
+    });
+    expect(product.smtp.mails).toHaveLength(mailsBefore);
+  });
+
+  it('leaves no event held by a processor, and read models rebuilt from the events equal to those kept', async () => {
+    await untilQuiet(product);
+    await expectNoHeldEvents(product.db.dataSource);
+    const kept = await readModelTables(product);
+    expect(kept.report_cycles.map((c) => (c as { status: string }).status)).toContain('closed');
+    const store = new EventStore(product.db.dataSource);
+    await rebuildReadModels(product.db.dataSource, store, readModels(store), { batchSize: 10 });
+    expect(await readModelTables(product)).toEqual(kept);
+  });
+});
