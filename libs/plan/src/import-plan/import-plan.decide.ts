@@ -104,11 +104,14 @@ export function decideImportPlan(
         leadAgencyId: measure.leadAgency,
         priorityRef: measure.priority ?? null,
         position: measurePosition++,
+        ...(measure.indicators?.length ? { indicators: measure.indicators } : {}),
       };
       const known = measures.get(measure.ref);
       if (!known) planEvents.push({ type: 'MeasureAdded', data: { ref: measure.ref, ...fields } });
       else {
-        const changes = changed(known, fields);
+        // A file that drops a measure's indicators says so by leaving the key out: that is a change to none.
+        const dropped = !fields.indicators && (known.indicators?.length ?? 0) > 0;
+        const changes = changed(known, dropped ? { ...fields, indicators: [] } : fields);
         if (changes) planEvents.push({ type: 'MeasureChanged', data: { ref: measure.ref, changes } });
       }
     }
