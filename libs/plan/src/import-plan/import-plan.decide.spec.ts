@@ -221,6 +221,13 @@ describe('decideImportPlan', () => {
         { type: 'MeasureChanged', data: { ref: 'S2', changes: { indicators: [] } } },
       ]);
       expect(reimport(withIndicators(), withIndicators()).planEvents).toEqual([]);
+      // As read back from jsonb, which orders an object's keys its own way.
+      const reordered = withIndicators();
+      const [indicator] = reordered.themes[0].measures[1].indicators!;
+      reordered.themes[0].measures[1].indicators = [
+        Object.fromEntries(Object.entries(indicator).reverse()) as typeof indicator,
+      ];
+      expect(reimport(reordered, withIndicators()).planEvents).toEqual([]);
     });
 
     it('a measure recorded before indicators existed reads as none: re-importing it records nothing', () => {

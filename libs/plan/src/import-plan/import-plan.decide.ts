@@ -134,10 +134,22 @@ function changed<T extends object>(current: object, next: T): Partial<T> | null 
   const changes: Partial<T> = {};
   let any = false;
   for (const key of Object.keys(next) as (keyof T)[]) {
-    if (JSON.stringify((current as T)[key]) !== JSON.stringify(next[key])) {
+    if (canonical((current as T)[key]) !== canonical(next[key])) {
       changes[key] = next[key];
       any = true;
     }
   }
   return any ? changes : null;
+}
+
+/**
+ * A value as JSON with every object's keys in order: the plan as read back from the store went through jsonb,
+ * which keeps its own key order, so an indicator read back must still equal the same indicator in the file.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -25,7 +25,8 @@ const valueOf = (values: readonly IndicatorValue[] | undefined, name: string): n
 /**
  * The measure's indicators as the plan declares them now, each with the approved value of this cycle and of
  * the plan's earlier cycles (matched by name: a renamed indicator starts a new trend). Absent (undefined) for
- * a measure without indicators, so a report without any keeps the shape it always had.
+ * a measure without indicators, or without a value for any of them in any cycle, so such a report keeps the
+ * shape it always had.
  */
 export function reportIndicators(
   declared: readonly Indicator[] | undefined,
@@ -35,7 +36,7 @@ export function reportIndicators(
   pastCycles: readonly PastCycle[],
 ): ReportIndicator[] | undefined {
   if (!declared?.length) return undefined;
-  return declared.map((indicator) => {
+  const reported = declared.map((indicator) => {
     const value = valueOf(values, indicator.name);
     return {
       name: indicator.name,
@@ -55,4 +56,6 @@ export function reportIndicators(
       ],
     };
   });
+  // A measure no cycle gave a value for has nothing to show against its target: the report stays as it was.
+  return reported.some((i) => i.trend.some((t) => t.value !== null)) ? reported : undefined;
 }

@@ -118,6 +118,14 @@ describe('indicators in the report', () => {
     );
   });
 
+  it('shows no indicators for a measure no cycle gave a value for', () => {
+    const none = input();
+    none.returns[0] = approved('S1', 'safe', 'csp', { rag: 'amber', narrative: 'No figures.' });
+    none.pastCycles = [];
+    const measure = buildCycleReport(none).themes[0].measures.find((m) => m.ref === 'S1')!;
+    expect('indicators' in measure).toBe(false);
+  });
+
   it('draws no sparkline from a single value', () => {
     const alone = buildCycleReport({ ...input(), pastCycles: [] });
     expect(renderReportHtml(alone)).not.toContain('class="sparkline"');
