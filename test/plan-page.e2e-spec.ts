@@ -89,6 +89,9 @@ describe('the plan page (e2e)', () => {
         expect(html).toContain(`href="/coordinate/plan/measure/${m.ref}/change"`);
     }
     expect(html).toContain('Priority: C-P1');
+    expect(html).toContain(
+      '<li>Indicator: Actions achieved (%): target 85, higher is better; amber below 85 (0% from target), red below 75</li>',
+    );
     for (const agency of plan.agencies) {
       expect(html).toContain(agency.name.replace(/'/g, '&#39;'));
       for (const c of agency.contacts) expect(html).toContain(`${c.email} (${c.role} contact)`);

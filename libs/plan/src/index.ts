@@ -12,3 +12,5 @@ export * from './plan.module.js';
 export * from './edit-plan/recorded-plan-file.js';
 export * from './edit-plan/plan-edit.js';
 export * from './edit-plan/edit-plan.decide.js';
+export * from './indicators/indicator.js';
+export * from './indicators/suggest-rag.js';

@@ -1,6 +1,7 @@
 import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import { planFileRuleProblems, formatPlanPath } from './plan-file-rules.js';
 import { PlanPath, planFileShapeProblems } from './plan-file-schema.js';
+import { Indicator } from './indicators/indicator.js';
 import { ContactRole, PlanFile, PlanFileProblem } from './plan-file.js';
 import { yamlNestingProblem } from './yaml-nesting.js';
 import { yamlSyntaxProblems } from './yaml-syntax-problems.js';
@@ -67,7 +68,13 @@ interface RawPlanFile {
     ambition: string;
     leadAgencies: string[];
     priorities?: { ref: string; text: string }[];
-    measures: { ref: string; text: string; leadAgency: string; priority?: string }[];
+    measures: {
+      ref: string;
+      text: string;
+      leadAgency: string;
+      priority?: string;
+      indicators?: (Omit<Indicator, 'baseline'> & { baseline?: number })[];
+    }[];
   }[];
 }
 
@@ -101,6 +108,20 @@ function planFileOf(raw: RawPlanFile): PlanFile {
         text: m.text.trim(),
         leadAgency: m.leadAgency.trim(),
         ...(m.priority?.trim() ? { priority: m.priority.trim() } : {}),
+        // Left out when there are none, so a plan without indicators reads as it always did.
+        ...(m.indicators?.length
+          ? {
+              indicators: m.indicators.map((i) => ({
+                name: i.name.trim(),
+                unit: i.unit.trim(),
+                baseline: i.baseline ?? null,
+                target: i.target,
+                direction: i.direction,
+                amber: { ...i.amber },
+                red: { ...i.red },
+              })),
+            }
+          : {}),
       })),
     })),
   };

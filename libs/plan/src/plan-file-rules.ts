@@ -1,3 +1,4 @@
+import { indicatorRuleProblems } from './indicators/indicator-rules.js';
 import { PlanPath, ShapeProblem } from './plan-file-schema.js';
 
 type Fields = Record<string, unknown>;
@@ -10,7 +11,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value.trim
 /**
  * What the schema cannot say about a plan file: ids, refs and contact emails are unique, every agency named is
  * listed, a measure's priority is one of its theme's, the period ends after it starts, and every agency has a
- * lead contact to answer returns. Reads whatever parts of the file are well formed, so its problems come out
+ * lead contact to answer returns, and a measure's indicators are consistent (indicatorRuleProblems). Reads whatever parts of the file are well formed, so its problems come out
  * beside the schema's.
  */
 export function planFileRuleProblems(data: unknown): ShapeProblem[] {
@@ -77,6 +78,7 @@ export function planFileRuleProblems(data: unknown): ShapeProblem[] {
           ['themes', t, 'measures', m, 'priority'],
           `names priority "${priority}", which is not one of this theme's priorities`,
         );
+      problems.push(...indicatorRuleProblems(measure.indicators, ['themes', t, 'measures', m, 'indicators']));
     });
   });
   return problems;

@@ -53,7 +53,9 @@ function problemOf(error: ErrorObject, data: unknown): ShapeProblem {
             ? 'must be a list'
             : type === 'object'
               ? 'must be a mapping'
-              : `must be ${type}`;
+              : type === 'number'
+                ? 'must be a number'
+                : `must be ${type}`;
       return { path, message };
     }
     case 'pattern':
@@ -63,6 +65,19 @@ function problemOf(error: ErrorObject, data: unknown): ShapeProblem {
       };
     case 'maxLength':
       return { path, message: `must be at most ${(error.params as { limit: number }).limit} characters` };
+    case 'minimum':
+    case 'maximum':
+      return {
+        path,
+        message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit.toLocaleString('en-GB')}`,
+      };
+    case 'minProperties':
+    case 'maxProperties':
+      return { path, message: `must have ${rule ?? 'one key'}` };
+    case 'maxItems': {
+      const limit = (error.params as { limit: number }).limit;
+      return { path, message: `must have at most ${limit} item${limit === 1 ? '' : 's'}` };
+    }
     case 'minItems': {
       const limit = (error.params as { limit: number }).limit;
       return { path, message: `must have at least ${limit} item${limit === 1 ? '' : 's'}` };

@@ -1,3 +1,5 @@
+import { Indicator } from './indicators/indicator.js';
+
 /** The shape of a plan file (YAML), as coordinators write it. See examples/sevenoaks-2019-22.yaml. */
 export type ContactRole = 'lead' | 'senior';
 
@@ -11,7 +13,13 @@ export interface PlanFile {
     ambition: string;
     leadAgencies: string[];
     priorities: { ref: string; text: string }[];
-    measures: { ref: string; text: string; leadAgency: string; priority?: string }[];
+    measures: {
+      ref: string;
+      text: string;
+      leadAgency: string;
+      priority?: string;
+      indicators?: Indicator[];
+    }[];
   }[];
 }
 

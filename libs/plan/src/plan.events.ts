@@ -1,3 +1,4 @@
+import { Indicator } from './indicators/indicator.js';
 import { ContactRole } from './plan-file.js';
 
 /** Events of a partnership's stream: who the partners are and whom to write to. */
@@ -27,6 +28,8 @@ export interface MeasureFields {
   leadAgencyId: string;
   priorityRef: string | null;
   position: number;
+  /** Left out of events recorded before indicators, and of measures without any: both read as none. */
+  indicators?: Indicator[];
 }
 
 /** Events of a plan's stream: themes, priorities and key success measures over the plan period. */

@@ -2,6 +2,7 @@ import { PublishedReport } from './publish-report/published-report.entity.js';
 import { ReportReturns1764000000100 } from './migrations/1764000000100-report-returns.js';
 import { ReportingTables1764000000650 } from './migrations/1764000000650-reporting-tables.js';
 import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
+import { ReportReturnsIndicators1765080000700 } from './migrations/1765080000700-report-returns-indicators.js';
 import { BiViews1765081500100 } from './migrations/1765081500100-bi-views.js';
 
 /** The reporting lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
@@ -9,6 +10,7 @@ export const REPORTING_MIGRATIONS = [
   ReportReturns1764000000100,
   ReportingTables1764000000650,
   ReportReturnsUnreadable1765060000300,
+  ReportReturnsIndicators1765080000700,
   BiViews1765081500100,
 ];
 

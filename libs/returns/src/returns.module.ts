@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IdempotencyModule } from '../../http/src/index.js';
 import { PlanRepository } from '../../plan/src/index.js';
+import { MeasureIndicators } from './return/measure-indicators.js';
 import { AppendicesRepository } from './appendices/appendices.repository.js';
 import { ChangeAppendicesHandler } from './change-appendices/change-appendices.handler.js';
 import { ChangeAppendicesHttp } from './change-appendices/change-appendices.http.js';
@@ -118,6 +119,7 @@ const READ_SIDE = [
     PlanRepository,
     CycleRepository,
     ReturnRepository,
+    MeasureIndicators,
     PartnershipIndex,
     CycleNames,
     ...READ_SIDE,

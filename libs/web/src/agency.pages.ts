@@ -38,6 +38,13 @@ import {
   tableText,
 } from './return-form.js';
 import { FormError } from './return-form-words.js';
+import {
+  indicatorFields,
+  indicatorValuesFromForm,
+  missingRagReason,
+  suggestedRagWords,
+} from './indicator-fields.js';
+import { Indicator } from '../../plan/src/index.js';
 
 /** The statuses in which the lead's return has been sent and is no longer theirs to change. */
 const SENT = new Set(['submitted', 'approved', 'accepted']);
@@ -162,8 +169,13 @@ export class AgencyPages {
   ) {
     const loaded = await this.load(returnId, actor);
     // Each step saves its own part; the rest of the draft stays as it was saved.
-    const content: ReturnContent = { ...loaded.view.content, ...ratingFromForm(body) };
-    const errors = await formErrors(content);
+    const read = indicatorValuesFromForm(body, loaded.indicators);
+    const content: ReturnContent = {
+      ...loaded.view.content,
+      ...ratingFromForm(body),
+      ...(loaded.indicators.length ? { indicators: read.values } : {}),
+    };
+    const errors = [...read.errors, ...(await formErrors(content))];
     if (errors.length > 0 || body.action === 'preview') {
       return res.status(errors.length > 0 ? 400 : 200).render(
         'pages/agency/return-form',
@@ -171,6 +183,7 @@ export class AgencyPages {
           errors,
           preview: body.action === 'preview',
           version: formVersion(body.version),
+          typedIndicators: read.typed,
         }),
       );
     }
@@ -302,13 +315,17 @@ export class AgencyPages {
 
   @Get('returns/:returnId/check')
   async check(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
-    const { view, measureText } = await this.load(returnId, actor);
-    res.render('pages/agency/check', this.checkModel(view, measureText));
+    const { view, measureText, indicators } = await this.load(returnId, actor);
+    res.render('pages/agency/check', this.checkModel(view, measureText, undefined, indicators));
   }
 
-  private checkModel(view: ReturnView, measureText: string, notice?: Notice) {
+  private checkModel(view: ReturnView, measureText: string, notice?: Notice, indicators: Indicator[] = []) {
     const returnId = view.returnId;
+    const reason = missingRagReason(indicators, view.content);
     const missing = [
+      ...(reason
+        ? [{ text: reason, href: `/agency/returns/${encodeURIComponent(returnId)}#ragReason` }]
+        : []),
       ...(view.content.rag
         ? []
         : [{ text: 'Select a RAG rating', href: `/agency/returns/${encodeURIComponent(returnId)}#rag` }]),
@@ -547,10 +564,15 @@ export class AgencyPages {
       unsaved?: { label: string; text: string }[] | null;
       /** The version the lead's form was at: a form with errors comes back at it, so a stale save is still caught. */
       version?: number;
+      /** The indicator values as typed, kept as they were when one is not a number. */
+      typedIndicators?: string[];
     },
   ) {
+    const step = this.stepModel(loaded, 'rating', 'Rating and progress', extra);
     return {
-      ...this.stepModel(loaded, 'rating', 'Rating and progress', extra),
+      ...step,
+      indicatorFields: indicatorFields(loaded.indicators, content, extra.typedIndicators, step.errorsById),
+      suggestedRag: suggestedRagWords(loaded.indicators, content),
       copied: extra.copied ?? false,
       lastYearLabel: extra.lastYearLabel ?? null,
       notice: extra.notice ?? null,
@@ -613,7 +635,7 @@ export class AgencyPages {
   }
 }
 
-type Loaded = { view: ReturnView; measureText: string; cycle: LiveCycle };
+type Loaded = { view: ReturnView; measureText: string; cycle: LiveCycle; indicators: Indicator[] };
 
 /** The steps of the form and check answers, for the list at the top of each page. */
 function stepLinks(returnId: string, current: Step | 'check') {

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Agency, PartnershipState, PlanRepository, PlanState } from '../../plan/src/index.js';
+import { Agency, Indicator, PartnershipState, PlanRepository, PlanState } from '../../plan/src/index.js';
 
 /** The words pages put beside ids: a measure's text, an agency's name, the agencies still taking part. */
 export interface PlanWords {
   measureText(measureRef: string): string;
+  /** What a return for the measure gives values for; none for a measure without indicators. */
+  measureIndicators(measureRef: string): Indicator[];
   agencyName(agencyId: string): string;
   /** A theme's title, and its place in the plan (themes are shown in the plan's order). */
   themeTitle(themeId: string): string;
@@ -17,6 +19,8 @@ export function planWords(plan: PlanState | null, partnership: PartnershipState)
   const agencies = partnership.status === 'registered' ? partnership.agencies : new Map<string, Agency>();
   return {
     measureText: (ref) => (plan?.status === 'adopted' ? (plan.measures.get(ref)?.text ?? '') : ''),
+    measureIndicators: (ref) =>
+      plan?.status === 'adopted' ? (plan.measures.get(ref)?.indicators ?? []) : [],
     agencyName: (id) => agencies.get(id)?.name ?? id,
     themeTitle: (id) => (plan?.status === 'adopted' ? (plan.themes.get(id)?.title ?? id) : id),
     themePosition: (id) =>

@@ -44,6 +44,30 @@ export const RULE_WORDS: Record<string, Words> = {
     id: 'comments',
     text: `Comments on the direction of travel must be ${count(LIMITS.comments)} characters or fewer`,
   }),
+  'ragReason:isString': () => unreadable('The reason for the RAG rating', 'ragReason'),
+  'ragReason:maxLength': () => ({
+    id: 'ragReason',
+    text: `The reason for the RAG rating must be ${count(LIMITS.ragReason)} characters or fewer`,
+  }),
+  'indicators:isDefined': () => unreadable('The indicator values', 'indicator-0'),
+  'indicators:isArray': () => unreadable('The indicator values', 'indicator-0'),
+  'indicators:eachIsObject': () => unreadable('The indicator values', 'indicator-0'),
+  'indicators:nestedValidation': () => unreadable('The indicator values', 'indicator-0'),
+  'indicators:arrayMaxSize': () => unreadable('The indicator values', 'indicator-0'),
+  'indicators.*.name:isString': (at) => unreadable(`The name of indicator ${at.table}`, `indicator-${at.t}`),
+  'indicators.*.name:maxLength': (at) => unreadable(`The name of indicator ${at.table}`, `indicator-${at.t}`),
+  'indicators.*.value:isNumber': (at) => ({
+    id: `indicator-${at.t}`,
+    text: `Value ${at.table} must be a number, like 85 or 1.5`,
+  }),
+  'indicators.*.value:min': (at) => ({
+    id: `indicator-${at.t}`,
+    text: `Value ${at.table} must be ${count(-1e12)} or more`,
+  }),
+  'indicators.*.value:max': (at) => ({
+    id: `indicator-${at.t}`,
+    text: `Value ${at.table} must be ${count(1e12)} or less`,
+  }),
 
   'tables:isDefined': () => unreadable('The tables', 'tables'),
   'tables:isArray': () => unreadable('The tables', 'tables'),

@@ -24,10 +24,13 @@ const NEW_COLUMNS = 3;
 const first = (value: string | string[] | undefined): string =>
   value === undefined ? '' : Array.isArray(value) ? (value[0] ?? '') : value;
 
-/** The first step: RAG rating, narrative, direction of travel and comments. Empty fields clear the draft's. */
+/**
+ * The first step: RAG rating, narrative, direction of travel and comments, and the reason for a RAG other than
+ * the indicators suggest. Empty fields clear the draft's. The indicator values are read by indicatorValuesFromForm.
+ */
 export function ratingFromForm(
   body: ReturnFormBody,
-): Pick<ReturnContent, 'rag' | 'narrative' | 'dot' | 'comments'> {
+): Pick<ReturnContent, 'rag' | 'narrative' | 'dot' | 'comments' | 'ragReason'> {
   const text = (name: string) => {
     const value = first(body[name]).trim();
     return value ? value : null;
@@ -37,6 +40,8 @@ export function ratingFromForm(
     narrative: text('narrative'),
     dot: text('dot') as ReturnContent['dot'],
     comments: text('comments'),
+    // Only a measure with indicators has the field: every other draft keeps the shape it had.
+    ...(body.ragReason !== undefined ? { ragReason: text('ragReason') } : {}),
   };
 }
 

@@ -34,8 +34,8 @@ const file = (): PlanFile => ({
 });
 
 /** given: the plan as first imported; when: a form's edit; then: the decision. */
-function given(context: Partial<PlanEditContext> = {}) {
-  const first = decideImportPlan(file(), initialPartnership(), initialPlan());
+function given(context: Partial<PlanEditContext> = {}, imported: PlanFile = file()) {
+  const first = decideImportPlan(imported, initialPartnership(), initialPlan());
   const partnership = first.partnershipEvents.reduce(evolvePartnership, initialPartnership());
   const plan = first.planEvents.reduce(evolvePlan, initialPlan());
   const ctx = { askedFor: new Set<string>(), retiredAgencyIds: new Set<string>(), ...context };
@@ -69,6 +69,30 @@ describe('decideEditPlan: a form’s edit, recorded as the import records it', (
       action: 'change',
       key: 'S2',
       form: { theme: 'safe', text: '  Parking enforced daily ', leadAgency: 'council', priority: '' },
+    });
+    expect(events(outcome)).toEqual([
+      { type: 'MeasureChanged', data: { ref: 'S2', changes: { text: 'Parking enforced daily' } } },
+    ]);
+  });
+
+  it('when a measure with indicators is reworded or moved, then its indicators stay as they were', () => {
+    const withIndicators = file();
+    withIndicators.themes[0].measures[1].indicators = [
+      {
+        name: 'Fines issued',
+        unit: 'count',
+        baseline: null,
+        target: 100,
+        direction: 'higher-is-better',
+        amber: { variance: 10 },
+        red: { value: 50 },
+      },
+    ];
+    const outcome = given({}, withIndicators).when({
+      part: 'measure',
+      action: 'change',
+      key: 'S2',
+      form: { theme: 'safe', text: 'Parking enforced daily', leadAgency: 'council', priority: '' },
     });
     expect(events(outcome)).toEqual([
       { type: 'MeasureChanged', data: { ref: 'S2', changes: { text: 'Parking enforced daily' } } },

@@ -297,7 +297,12 @@ const EDITS: Record<PlanPart, Record<PlanEdit['action'], Apply>> = {
       const { theme, measure } = findMeasure(file, key);
       const themeId = form.choice('theme', 'the theme', themeIds(file));
       const fields = measureFields(file, form, themeId);
-      const next = { ref: measure.ref, ...fields };
+      // The form edits the wording, theme, lead and priority; the measure's indicators go with it unchanged.
+      const next = {
+        ref: measure.ref,
+        ...fields,
+        ...(measure.indicators?.length ? { indicators: measure.indicators } : {}),
+      };
       if (themeId === theme.id) theme.measures[theme.measures.indexOf(measure)] = next;
       else {
         // Moved to another theme: it goes last there, and its old theme must keep a measure.

@@ -42,6 +42,7 @@ export function recordedPlanFile(partnership: RegisteredPartnership, plan: Adopt
           text: m.text,
           leadAgency: m.leadAgencyId,
           ...(m.priorityRef ? { priority: m.priorityRef } : {}),
+          ...(m.indicators?.length ? { indicators: structuredClone(m.indicators) } : {}),
         })),
     })),
   };
@@ -53,5 +54,8 @@ export function planFileYaml(file: PlanFile): string {
     `# The plan of ${file.partnership.name}, as recorded by Partner Returns.`,
     '# Edit it and load it on the plan page (or POST /plan/import): only what you change is recorded.',
   ].join('\n');
-  return `${header}\n${stringify(file, { lineWidth: 0 })}`;
+  // A baseline left out is null in the plan, and the file leaves it out again (the schema has no null).
+  const noNullBaseline = (key: unknown, value: unknown) =>
+    key === 'baseline' && value === null ? undefined : value;
+  return `${header}\n${stringify(file, noNullBaseline, { lineWidth: 0 })}`;
 }

@@ -3,6 +3,8 @@ import { PartnershipEvent, PlanEvent } from '../plan.events.js';
 import { evolvePartnership, evolvePlan, initialPartnership, initialPlan } from '../plan.state.js';
 import { thenError } from '../../../../test/support/decide-spec.js';
 import { decideImportPlan } from './import-plan.decide.js';
+import { parsePlanFile } from '../parse-plan-file.js';
+import { planFileYaml, recordedPlanFile } from '../edit-plan/recorded-plan-file.js';
 
 const file = (): PlanFile => ({
   partnership: { id: 'lsp', name: 'Somewhere LSP' },
@@ -177,5 +179,92 @@ describe('decideImportPlan', () => {
       'unprocessable',
       field,
     );
+  });
+
+  describe('indicators', () => {
+    const withIndicators = (): PlanFile => {
+      const f = file();
+      f.themes[0].measures[1].indicators = [
+        {
+          name: 'Fines issued',
+          unit: 'count',
+          baseline: null,
+          target: 100,
+          direction: 'higher-is-better',
+          amber: { variance: 10 },
+          red: { value: 50 },
+        },
+      ];
+      return f;
+    };
+
+    it('a measure added with indicators carries them; one without has no indicators key', () => {
+      const { planEvents } = decideImportPlan(withIndicators(), initialPartnership(), initialPlan());
+      const added = planEvents.filter((e) => e.type === 'MeasureAdded').map((e) => e.data);
+      expect('indicators' in added[0]).toBe(false);
+      expect(added[1].indicators).toEqual(withIndicators().themes[0].measures[1].indicators);
+    });
+
+    it('adding, changing and dropping indicators are MeasureChanged events; the same file again is none', () => {
+      expect(reimport(file(), withIndicators()).planEvents).toEqual([
+        {
+          type: 'MeasureChanged',
+          data: { ref: 'S2', changes: { indicators: withIndicators().themes[0].measures[1].indicators } },
+        },
+      ]);
+      const changed = withIndicators();
+      changed.themes[0].measures[1].indicators![0].target = 120;
+      expect(reimport(withIndicators(), changed).planEvents).toMatchObject([
+        { type: 'MeasureChanged', data: { ref: 'S2', changes: { indicators: [{ target: 120 }] } } },
+      ]);
+      expect(reimport(withIndicators(), file()).planEvents).toEqual([
+        { type: 'MeasureChanged', data: { ref: 'S2', changes: { indicators: [] } } },
+      ]);
+      expect(reimport(withIndicators(), withIndicators()).planEvents).toEqual([]);
+      // As read back from jsonb, which orders an object's keys its own way.
+      const reordered = withIndicators();
+      const [indicator] = reordered.themes[0].measures[1].indicators!;
+      reordered.themes[0].measures[1].indicators = [
+        Object.fromEntries(Object.entries(indicator).reverse()) as typeof indicator,
+      ];
+      expect(reimport(reordered, withIndicators()).planEvents).toEqual([]);
+    });
+
+    it('a measure recorded before indicators existed reads as none: re-importing it records nothing', () => {
+      // An event as an older release wrote it: no indicators key at all.
+      const old: PlanEvent[] = decideImportPlan(file(), initialPartnership(), initialPlan()).planEvents;
+      const plan = old.reduce(evolvePlan, initialPlan());
+      const partnership = decideImportPlan(
+        file(),
+        initialPartnership(),
+        initialPlan(),
+      ).partnershipEvents.reduce(evolvePartnership, initialPartnership());
+      expect(old.some((e) => e.type === 'MeasureAdded' && 'indicators' in e.data)).toBe(false);
+      expect(decideImportPlan(file(), partnership, plan).planEvents).toEqual([]);
+    });
+
+    it('the recorded plan written as YAML keeps its indicators, a missing baseline left out, and imports as no change', () => {
+      const first = decideImportPlan(withIndicators(), initialPartnership(), initialPlan());
+      const partnership = first.partnershipEvents.reduce(evolvePartnership, initialPartnership());
+      const plan = first.planEvents.reduce(evolvePlan, initialPlan());
+      if (partnership.status !== 'registered' || plan.status !== 'adopted') throw new Error('not adopted');
+      const yaml = planFileYaml(recordedPlanFile(partnership, plan));
+      expect(yaml).toContain('name: Fines issued');
+      expect(yaml).not.toContain('baseline');
+      const parsed = parsePlanFile(yaml);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      expect(decideImportPlan(parsed.plan, partnership, plan).planEvents).toEqual([]);
+    });
+
+    it('the backstop refuses an indicator whose numbers are not numbers, naming it', () => {
+      const bad = withIndicators();
+      (bad.themes[0].measures[1].indicators![0] as { target: unknown }).target = Infinity;
+      thenError(
+        () => decideImportPlan(bad, initialPartnership(), initialPlan()),
+        'malformed-plan',
+        'unprocessable',
+        'themes[0].measures[1].indicators[0]',
+      );
+    });
   });
 });

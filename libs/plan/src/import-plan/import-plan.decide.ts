@@ -104,11 +104,14 @@ export function decideImportPlan(
         leadAgencyId: measure.leadAgency,
         priorityRef: measure.priority ?? null,
         position: measurePosition++,
+        ...(measure.indicators?.length ? { indicators: measure.indicators } : {}),
       };
       const known = measures.get(measure.ref);
       if (!known) planEvents.push({ type: 'MeasureAdded', data: { ref: measure.ref, ...fields } });
       else {
-        const changes = changed(known, fields);
+        // A file that drops a measure's indicators says so by leaving the key out: that is a change to none.
+        const dropped = !fields.indicators && (known.indicators?.length ?? 0) > 0;
+        const changes = changed(known, dropped ? { ...fields, indicators: [] } : fields);
         if (changes) planEvents.push({ type: 'MeasureChanged', data: { ref: measure.ref, changes } });
       }
     }
@@ -131,10 +134,22 @@ function changed<T extends object>(current: object, next: T): Partial<T> | null 
   const changes: Partial<T> = {};
   let any = false;
   for (const key of Object.keys(next) as (keyof T)[]) {
-    if (JSON.stringify((current as T)[key]) !== JSON.stringify(next[key])) {
+    if (canonical((current as T)[key]) !== canonical(next[key])) {
       changes[key] = next[key];
       any = true;
     }
   }
   return any ? changes : null;
+}
+
+/**
+ * A value as JSON with every object's keys in order: the plan as read back from the store went through jsonb,
+ * which keeps its own key order, so an indicator read back must still equal the same indicator in the file.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -6,7 +6,15 @@ import {
   TEXT_FAULT_MESSAGES,
   textFault,
 } from '../../../kernel/src/index.js';
+import { INDICATOR_DIRECTIONS, IndicatorDirection, isIndicatorNumber } from '../indicators/indicator.js';
 import { PlanFile } from '../plan-file.js';
+
+/** The one number each threshold holds, or a non-number when it holds none or both. */
+const thresholdNumbers = (indicator: Record<string, unknown>): unknown[] =>
+  [indicator.amber, indicator.red].map((t) => {
+    const values = Object.values((t ?? {}) as Record<string, unknown>);
+    return values.length === 1 ? values[0] : NaN;
+  });
 
 /**
  * What the import rules refuse whoever parsed the file: ids that cannot name a stream or a row, text that
@@ -78,6 +86,18 @@ export function requireWellFormedPlan(file: PlanFile): void {
       id('slug', measure.leadAgency, `${field}.measures[${m}].leadAgency`);
       if (measure.priority !== undefined)
         id('measureRef', measure.priority, `${field}.measures[${m}].priority`);
+      if (measure.indicators !== undefined)
+        list(measure.indicators, `${field}.measures[${m}].indicators`).forEach((rawI, i) => {
+          const at = `${field}.measures[${m}].indicators[${i}]`;
+          const indicator = object(rawI, at);
+          text(indicator.name, `${at}.name`);
+          text(indicator.unit, `${at}.unit`);
+          const numbers = [indicator.target, indicator.baseline ?? 0, ...thresholdNumbers(indicator)];
+          if (!numbers.every(isIndicatorNumber))
+            fail(at, 'must have finite numbers for its target and thresholds');
+          if (!INDICATOR_DIRECTIONS.includes(indicator.direction as IndicatorDirection))
+            fail(`${at}.direction`, 'must be higher-is-better or lower-is-better');
+        });
     });
   });
 }

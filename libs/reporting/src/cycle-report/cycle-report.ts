@@ -6,6 +6,7 @@ import {
   ReturnTable,
 } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
+import { ReportIndicator, reportIndicators } from './report-indicators.js';
 import { ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
 import { defaultReportTitle, defaultYearHeading, yearOfPlan } from './report-title.js';
@@ -54,6 +55,8 @@ export interface ReportMeasure {
    * are none, as in every report published before it existed.
    */
   unreadable?: UnreadablePart[];
+  /** The plan's indicators for the measure with their values; absent for a measure without indicators. */
+  indicators?: ReportIndicator[];
 }
 
 export interface AwaitingMeasure {
@@ -191,6 +194,13 @@ export function buildCycleReport(input: ReportInput): CycleReport {
         rag: c.ratings.get(r.measureRef) ?? null,
       }));
       const previousRag = [...trend].reverse().find((t) => t.rag !== null)?.rag ?? null;
+      const indicators = reportIndicators(
+        plan.measures.get(r.measureRef)?.indicators,
+        content.indicators,
+        r.measureRef,
+        cycle,
+        input.pastCycles,
+      );
       return [
         {
           ref: r.measureRef,
@@ -211,6 +221,7 @@ export function buildCycleReport(input: ReportInput): CycleReport {
           approvedAt: r.approved.at.toISOString(),
           version: r.approved.version,
           ...(r.approved.unreadable.length > 0 ? { unreadable: r.approved.unreadable } : {}),
+          ...(indicators ? { indicators } : {}),
         },
       ];
     });

@@ -23,6 +23,7 @@ export type PublishedMeasure = Pick<
   | 'comments'
   | 'tables'
   | 'unreadable'
+  | 'indicators'
 > & {
   /** The day (Europe/London, YYYY-MM-DD) the measure's return was last approved; only when the coordinator chose to print it. */
   lastUpdated?: string;
@@ -64,6 +65,8 @@ export function publishedMeasure(
     comments: m.comments,
     tables: m.tables,
     ...(m.unreadable ? { unreadable: m.unreadable } : {}),
+    // Only where the plan declares indicators: every other measure (and every older publication) keeps its shape.
+    ...(m.indicators ? { indicators: m.indicators } : {}),
     ...(lastUpdated ? { lastUpdated } : {}),
   };
 }

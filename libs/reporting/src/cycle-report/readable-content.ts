@@ -3,11 +3,13 @@ import {
   CaseStudy,
   DIRECTIONS,
   DirectionOfTravel,
+  IndicatorValue,
   Rag,
   RAGS,
   ReturnContent,
   ReturnTable,
 } from '../../../returns/src/index.js';
+import { isIndicatorNumber } from '../../../plan/src/index.js';
 
 /**
  * A part of a stored return the report could not show as stored: where it is (a JSON pointer into the
@@ -94,7 +96,24 @@ function readableContent(stored: unknown, mark: (part: string, problem: string) 
       return readable ? [readable] : [];
     },
   );
+  // Only a return that gave values has the key: every other content reads as it always did.
+  if (stored.indicators !== undefined && stored.indicators !== null) {
+    content.indicators = list(stored.indicators, 'indicators', LIMITS.indicators, mark).flatMap(
+      ([entry, at]) => {
+        const readable = readableIndicatorValue(entry);
+        if (!readable) mark(at, `${describe(entry)} is not an indicator's name and value`);
+        return readable ? [readable] : [];
+      },
+    );
+  }
   return content;
+}
+
+function readableIndicatorValue(stored: unknown): IndicatorValue | null {
+  if (!isObject(stored) || typeof stored.name !== 'string' || !stored.name.trim()) return null;
+  const { value } = stored;
+  if (value === null || value === undefined) return { name: stored.name, value: null };
+  return isIndicatorNumber(value) ? { name: stored.name, value } : null;
 }
 
 function readableTable(

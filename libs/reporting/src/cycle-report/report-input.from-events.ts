@@ -1,6 +1,7 @@
 import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import {
+  IndicatorValue,
   AppendixEvent,
   appendicesStreamId,
   AppendixState,
@@ -111,10 +112,12 @@ async function pastCyclesOf(
   );
   return earlier.map((c) => {
     const ratings = new Map<string, Rag>();
+    const values = new Map<string, IndicatorValue[]>();
     for (const r of c.returns) {
       const folded = foldReturn(returnStreams.get(returnStreamId(r.returnId)) ?? []);
-      const rag = folded && !folded.withdrawn ? folded.approved?.content.rag : null;
-      if (folded && isRag(rag)) ratings.set(folded.measureRef, rag);
+      const approved = folded && !folded.withdrawn ? folded.approved?.content : null;
+      if (folded && isRag(approved?.rag)) ratings.set(folded.measureRef, approved.rag);
+      if (folded && approved?.indicators?.length) values.set(folded.measureRef, approved.indicators);
     }
     return {
       cycleId: c.cycleId,
@@ -122,6 +125,7 @@ async function pastCyclesOf(
       periodStart: c.periodStart,
       periodEnd: c.periodEnd,
       ratings,
+      values,
     };
   });
 }

@@ -24,6 +24,7 @@ interface ReturnRow {
   approved_at: Date | null;
   stream_version: number | null;
   unreadable: UnreadablePart[] | null;
+  indicators: unknown;
 }
 
 /**
@@ -40,7 +41,8 @@ export async function reportInputFromReadModel(
   const heading = await reportHeading(plans, cycle);
   const rows: ReturnRow[] = await sql.query(
     `SELECT q.return_id, q.measure_ref, q.theme_id, q.agency_id, q.withdrawn, r.rag, r.narrative, r.dot,
-       r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version, r.unreadable
+       r.comments, r.tables, r.case_studies, r.approved_by, r.approved_at, r.stream_version, r.unreadable,
+       r.indicators
      FROM report_requested_returns q LEFT JOIN report_returns r USING (return_id)
      WHERE q.cycle_id = $1`,
     [cycle.cycleId],
@@ -78,6 +80,7 @@ function approvalOf(row: ReturnRow) {
       comments: row.comments,
       tables: row.tables,
       caseStudies: row.case_studies,
+      ...(row.indicators !== null && row.indicators !== undefined ? { indicators: row.indicators } : {}),
     },
     by: row.approved_by,
   });
@@ -99,17 +102,28 @@ async function pastCycles(sql: Sql | EntityManager, cycle: KnownCycle): Promise<
      ORDER BY period_start, cycle_id`,
       [cycle.partnershipId, cycle.planId, cycle.periodStart, cycle.cycleId],
     );
-  const ratings: { cycle_id: string; measure_ref: string; rag: Rag }[] = await sql.query(
-    `SELECT r.cycle_id, r.measure_ref, r.rag FROM report_returns r
-     JOIN report_requested_returns q USING (return_id)
-     WHERE r.cycle_id = ANY($1::text[]) AND NOT q.withdrawn AND r.rag = ANY($2::text[])`,
-    [cycles.map((c) => c.cycle_id), RAGS],
-  );
+  const ratings: { cycle_id: string; measure_ref: string; rag: Rag | null; indicators: unknown }[] =
+    await sql.query(
+      `SELECT r.cycle_id, r.measure_ref, CASE WHEN r.rag = ANY($2::text[]) THEN r.rag END AS rag, r.indicators
+       FROM report_returns r
+       JOIN report_requested_returns q USING (return_id)
+       WHERE r.cycle_id = ANY($1::text[]) AND NOT q.withdrawn
+         AND (r.rag = ANY($2::text[]) OR r.indicators IS NOT NULL)`,
+      [cycles.map((c) => c.cycle_id), RAGS],
+    );
+  const mine = (cycleId: string) => ratings.filter((r) => r.cycle_id === cycleId);
   return cycles.map((c) => ({
     cycleId: c.cycle_id,
     label: c.label,
     periodStart: c.period_start,
     periodEnd: c.period_end,
-    ratings: new Map(ratings.filter((r) => r.cycle_id === c.cycle_id).map((r) => [r.measure_ref, r.rag])),
+    ratings: new Map(mine(c.cycle_id).flatMap((r) => (r.rag ? [[r.measure_ref, r.rag]] : []))),
+    // Read as the report reads a return's values: through readableApproval, so a bad row shows no value.
+    values: new Map(
+      mine(c.cycle_id).flatMap((r) => {
+        const { indicators } = readableApproval({ content: { indicators: r.indicators }, by: '' }).content;
+        return indicators?.length ? [[r.measure_ref, indicators]] : [];
+      }),
+    ),
   }));
 }

@@ -1,5 +1,5 @@
 import { PlanState } from '../../../plan/src/index.js';
-import { AppendixState, Rag, ReturnContent } from '../../../returns/src/index.js';
+import { AppendixState, IndicatorValue, Rag, ReturnContent } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 
 export type AdoptedPlan = Extract<PlanState, { status: 'adopted' }>;
@@ -32,6 +32,8 @@ export interface PastCycle {
   periodStart: string;
   periodEnd: string;
   ratings: Map<string, Rag>;
+  /** The approved indicator values of each measure that gave any (absent: none known). */
+  values?: Map<string, IndicatorValue[]>;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ApprovedReturnRow {
   caseStudies: string;
   /** JSON text: the parts readableApproval could not read, which the report marks. */
   unreadable: string;
+  /** JSON text of the indicator values, or null for a return that gave none (the key absent). */
+  indicators: string | null;
   approvedBy: string;
   approvedAt: Date;
   streamVersion: number;
@@ -91,6 +93,7 @@ export function reportedReturn(events: readonly StoredEvent<ReturnEvent>[]): Rep
       tables: JSON.stringify(content.tables ?? []),
       caseStudies: JSON.stringify(content.caseStudies ?? []),
       unreadable: JSON.stringify(unreadable),
+      indicators: content.indicators ? JSON.stringify(content.indicators) : null,
       approvedBy: by,
       approvedAt: approval.recordedAt,
       streamVersion: approval.version,

@@ -12,15 +12,16 @@ const UPSERT_REQUESTED = `
 const UPSERT_APPROVED = `
   INSERT INTO report_returns (return_id, cycle_id, partnership_id, plan_id, measure_ref, theme_id, agency_id, rag,
     narrative, dot, comments, tables, case_studies, approved_by, approved_at, stream_version, event_position,
-    unreadable)
-  SELECT r, c, p, pl, m, t, a, rag, n, d, cm, tb::jsonb, cs::jsonb, b, at, v, pos, un::jsonb
+    unreadable, indicators)
+  SELECT r, c, p, pl, m, t, a, rag, n, d, cm, tb::jsonb, cs::jsonb, b, at, v, pos, un::jsonb, ind::jsonb
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[],
-    $16::integer[], $17::bigint[], $18::text[]) AS u(r, c, p, pl, m, t, a, rag, n, d, cm, tb, cs, b, at, v, pos, un)
+    $16::integer[], $17::bigint[], $18::text[], $19::text[])
+    AS u(r, c, p, pl, m, t, a, rag, n, d, cm, tb, cs, b, at, v, pos, un, ind)
   ON CONFLICT (return_id) DO UPDATE SET
     agency_id = EXCLUDED.agency_id, rag = EXCLUDED.rag, narrative = EXCLUDED.narrative, dot = EXCLUDED.dot,
     comments = EXCLUDED.comments, tables = EXCLUDED.tables, case_studies = EXCLUDED.case_studies,
-    unreadable = EXCLUDED.unreadable, approved_by = EXCLUDED.approved_by, approved_at = EXCLUDED.approved_at,
+    unreadable = EXCLUDED.unreadable, indicators = EXCLUDED.indicators, approved_by = EXCLUDED.approved_by, approved_at = EXCLUDED.approved_at,
     stream_version = EXCLUDED.stream_version, event_position = EXCLUDED.event_position`;
 
 /**
@@ -63,5 +64,6 @@ export async function writeReportedReturns(
     approved.map((a) => a.streamVersion),
     approved.map((a) => a.eventPosition),
     approved.map((a) => a.unreadable),
+    approved.map((a) => a.indicators),
   ]);
 }

@@ -10,6 +10,7 @@ import {
   SUMMARY_HEADER,
   summaryRows,
 } from './report-parts.js';
+import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
 /**
@@ -54,8 +55,8 @@ export function renderReportCsv(
 }
 
 /**
- * One CSV holds one table, so the report comes as four: the measures (the default), the summary (headline and
- * counts by theme), the appendices, and their case studies.
+ * One CSV holds one table, so the report comes as five: the measures (the default), the summary (headline and
+ * counts by theme), the appendices, their case studies, and the measures' indicators.
  */
 function csvTable(
   report: AnyCycleReport,
@@ -69,6 +70,8 @@ function csvTable(
       return [APPENDIX_HEADER, appendixRows(report)];
     case 'case-studies':
       return [CASE_STUDY_HEADER, caseStudyRows(report)];
+    case 'indicators':
+      return [INDICATOR_HEADER, indicatorRows(report)];
     default:
       return [rowHeader(report, published), reportRows(report, published).map((r) => r.cells)];
   }

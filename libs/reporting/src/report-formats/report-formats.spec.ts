@@ -355,6 +355,7 @@ describe('the report as XLSX', () => {
       'Tables',
       'Appendices',
       'Case studies',
+      'Indicators',
     ]);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);

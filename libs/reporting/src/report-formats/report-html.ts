@@ -7,6 +7,7 @@ import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { narrativeChunks } from './narrative-chunks.js';
 import { ragChartSvg } from './rag-chart-svg.js';
+import { indicatorsHtml } from './indicator-html.js';
 import { appendixId, contentsHtml, ContentsPages, reportContents, themeId } from './report-contents.js';
 import { ReportOrientation } from './report-format.js';
 
@@ -90,6 +91,9 @@ td.progress { overflow-wrap: anywhere; }
 .rag-red { background: #d4351c; color: #ffffff; }
 .rag-none { background: #f3f2f1; color: #0b0c0c; }
 .chip { display: inline-block; padding: 0 4px; font-size: 8pt; font-weight: bold; }
+.indicators { list-style: none; padding: 0; margin: 0 0 6px; font-size: 9pt; }
+.indicators li { margin-bottom: 2px; } .indicator-name { font-weight: bold; }
+.sparkline { vertical-align: middle; }
 .suggested, .trend, .approval { font-size: 8pt; color: #505a5f; margin-top: 4px; }
 .suggested.differs { color: #0b0c0c; font-weight: bold; }
 tr.awaiting td { color: #505a5f; font-style: italic; }
@@ -255,7 +259,7 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
 <th scope="row">${e(m.ref)}</th>
 <td>${e(m.text)}</td>
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
-<td class="progress">${narrative}${more.length ? '' : unreadable}</td>
+<td class="progress">${indicatorsHtml(m.indicators)}${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${approval}</td>
 </tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;

@@ -11,6 +11,7 @@ import {
   SUMMARY_HEADER,
   summaryRows,
 } from './report-parts.js';
+import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
@@ -74,6 +75,7 @@ export async function writeReportXlsx(
   await writeTables(book.addWorksheet('Tables'), report);
   writeAppendices(book.addWorksheet('Appendices'), report);
   await writeCaseStudies(book.addWorksheet('Case studies'), report);
+  writeIndicators(book.addWorksheet('Indicators', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
   await book.commit();
 }
 
@@ -158,4 +160,21 @@ async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise
     if (++written % ROWS_PER_TURN === 0) await nextTurn();
   }
   studies.commit();
+}
+
+/** The indicators with their numbers in numeric cells, so a sheet can sum, compare and chart them. */
+function writeIndicators(sheet: Sheet, report: AnyCycleReport): void {
+  sheet.columns = [20, 8, 40, 30, 10, 10, 12, 12, 12, 14].map((width) => ({ width }));
+  sheet.addRow([...INDICATOR_HEADER]).font = { bold: true };
+  for (const row of indicatorRows(report)) {
+    const added = sheet.addRow(fit(row));
+    const rag = added.getCell(INDICATOR_HEADER.length);
+    const colours = FILLS[String(rag.value ?? '').toLowerCase()];
+    if (colours) {
+      rag.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colours.fill } };
+      rag.font = { bold: true, color: { argb: colours.font } };
+    }
+    added.commit();
+  }
+  sheet.commit();
 }

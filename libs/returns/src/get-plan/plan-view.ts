@@ -1,4 +1,4 @@
-import { PartnershipState, PlanState } from '../../../plan/src/index.js';
+import { Indicator, PartnershipState, PlanState } from '../../../plan/src/index.js';
 
 export interface PlanView {
   partnershipId: string;
@@ -18,6 +18,8 @@ export interface PlanView {
       leadAgencyId: string;
       leadAgency: string;
       priorityRef: string | null;
+      /** What a return gives a value for; left out for a measure without indicators. */
+      indicators?: Indicator[];
     }[];
   }[];
 }
@@ -55,6 +57,7 @@ export function toPlanView(
           leadAgencyId: m.leadAgencyId,
           leadAgency: agencyName(m.leadAgencyId),
           priorityRef: m.priorityRef,
+          ...(m.indicators?.length ? { indicators: m.indicators } : {}),
         })),
     })),
   };

@@ -3,12 +3,16 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
+  IsNumber,
   IsString,
+  Max,
   MaxLength,
+  Min,
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
 import { NestedObjects, Optional } from '../../../http/src/index.js';
+import { INDICATOR_LIMIT } from '../../../plan/src/index.js';
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS } from './return-content.js';
 
 export const LIMITS = {
@@ -21,6 +25,8 @@ export const LIMITS = {
   caseStudies: 10,
   sections: 10,
   sectionBody: 20_000,
+  indicators: 10,
+  ragReason: 2_000,
 };
 
 /** Rows of a table: a list of lists of text, each no wider than the header allows. */
@@ -96,6 +102,30 @@ export class CaseStudyDto {
   sections: CaseStudySectionDto[];
 }
 
+export class IndicatorValueDto {
+  @ApiProperty({
+    description: "One of the measure's indicators, as the plan names it",
+    example: 'Actions achieved',
+    maxLength: 200,
+  })
+  @IsString()
+  @MaxLength(200)
+  name: string;
+  @ApiProperty({
+    description: `The value for the period, in the indicator's unit; null while not known`,
+    type: Number,
+    nullable: true,
+    minimum: -INDICATOR_LIMIT,
+    maximum: INDICATOR_LIMIT,
+    example: 85,
+  })
+  @Optional({ nullable: true })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-INDICATOR_LIMIT)
+  @Max(INDICATOR_LIMIT)
+  value: number | null;
+}
+
 export class ReturnContentDto {
   // Null clears a field of a draft (the web form sends it for an empty field).
   @ApiPropertyOptional({ enum: RAGS, nullable: true })
@@ -141,4 +171,24 @@ export class ReturnContentDto {
   @ArrayMaxSize(LIMITS.caseStudies)
   @NestedObjects(() => CaseStudyDto)
   caseStudies?: CaseStudyDto[];
+  @ApiPropertyOptional({
+    type: [IndicatorValueDto],
+    description:
+      "A value for each of the measure's indicators (GET /plan lists them); a name the measure does not declare is refused (422)",
+  })
+  @Optional()
+  @ArrayMaxSize(LIMITS.indicators)
+  @NestedObjects(() => IndicatorValueDto)
+  indicators?: IndicatorValueDto[];
+  @ApiPropertyOptional({
+    description:
+      'Why the RAG differs from the one the indicator values suggest; required to submit when it does',
+    type: String,
+    maxLength: LIMITS.ragReason,
+    nullable: true,
+  })
+  @Optional({ nullable: true })
+  @IsString()
+  @MaxLength(LIMITS.ragReason)
+  ragReason?: string | null;
 }

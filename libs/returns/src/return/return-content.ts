@@ -16,6 +16,12 @@ export interface CaseStudy {
   sections: { heading: string; body: string }[];
 }
 
+/** A measure's indicator (named as the plan names it) and its value for the period; null while not known. */
+export interface IndicatorValue {
+  name: string;
+  value: number | null;
+}
+
 /** What an agency lead writes for one measure. A draft may leave anything out; a submission may not. */
 export interface ReturnContent {
   rag?: Rag | null;
@@ -25,4 +31,8 @@ export interface ReturnContent {
   comments?: string | null;
   tables?: ReturnTable[];
   caseStudies?: CaseStudy[];
+  /** A value for each of the measure's indicators; the RAG is suggested from them (suggestRag). */
+  indicators?: IndicatorValue[];
+  /** Why the agency chose another RAG than its values suggest: the reviewer reads it. */
+  ragReason?: string | null;
 }

@@ -7,13 +7,22 @@ import {
   requireWellFormedId,
 } from '../../../kernel/src/index.js';
 import { requireWellFormedContent } from '../well-formed/well-formed-content.js';
+import { Indicator } from '../../../plan/src/index.js';
+import { requireDeclaredIndicators, requireRagReason } from './indicator-values.rule.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
 
 export type ReturnCommand =
-  | { type: 'SaveReturnDraft'; actor: Actor; content: ReturnContent }
-  | { type: 'SubmitReturn'; actor: Actor; content?: ReturnContent; now: Date }
+  // `indicators`: what the plan declares for the return's measure now (none when left out).
+  | { type: 'SaveReturnDraft'; actor: Actor; content: ReturnContent; indicators?: readonly Indicator[] }
+  | {
+      type: 'SubmitReturn';
+      actor: Actor;
+      content?: ReturnContent;
+      now: Date;
+      indicators?: readonly Indicator[];
+    }
   /** The open change requests of the return's thread (see conversation/): none may be open at approval. */
   | { type: 'ApproveReturn'; actor: Actor; openChangeRequests: readonly string[] }
   | { type: 'SendReturnBack'; actor: Actor; reason: string }
@@ -33,15 +42,13 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
     throw new DomainError('return-not-found', 'No such return', 'not-found');
   }
   switch (command.type) {
-    case 'SaveReturnDraft':
+    case 'SaveReturnDraft': {
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'save a draft of');
-      return [
-        {
-          type: 'ReturnDraftSaved',
-          data: { content: requireWellFormedContent(command.content), by: command.actor.id },
-        },
-      ];
+      const content = requireWellFormedContent(command.content);
+      requireDeclaredIndicators(content, command.indicators ?? []);
+      return [{ type: 'ReturnDraftSaved', data: { content, by: command.actor.id } }];
+    }
     case 'SubmitReturn': {
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'submit');
@@ -62,6 +69,8 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
           'narrative',
         );
       }
+      requireDeclaredIndicators(content, command.indicators ?? []);
+      requireRagReason(content, command.indicators ?? []);
       const late = command.now.toISOString().slice(0, 10) > state.originalDueDate;
       return [{ type: 'ReturnSubmitted', data: { content, by: command.actor.id, late } }];
     }

@@ -58,13 +58,15 @@ export class ReturnRepository {
   }
 
   /**
+   * @param command the command, or (when it needs what the return is, such as its measure's indicators in
+   *   the plan) a function of the loaded return that makes it
    * @param check what the rules cannot know without I/O (whether an agency exists, say): it runs once they
    *   have agreed, before anything is appended.
    */
   async execute(
     returnId: string,
     envelope: CommandEnvelope,
-    command: CommandWithoutActor,
+    commandOrMaker: CommandWithoutActor | ((state: ReturnFacts) => Promise<CommandWithoutActor>),
     check?: (state: ReturnFacts) => Promise<void>,
     /** Other streams the decision read, which must still stand at these versions when it is appended. */
     unchanged: readonly { streamId: string; version: number }[] = [],
@@ -75,6 +77,7 @@ export class ReturnRepository {
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
       throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
     }
+    const command = typeof commandOrMaker === 'function' ? await commandOrMaker(state) : commandOrMaker;
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
     refuseOnClosedCycle(command.type, cycleStatus ?? (await this.cycles.status(state.cycleId)), state);
     await check?.(state);

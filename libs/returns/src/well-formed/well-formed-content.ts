@@ -1,4 +1,5 @@
 import { DomainError, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
+import { INDICATOR_LIMIT, isIndicatorNumber } from '../../../plan/src/index.js';
 import { DIRECTIONS, RAGS, ReturnContent } from '../return/return-content.js';
 
 /**
@@ -46,10 +47,29 @@ export function requireWellFormedContent(content: unknown): ReturnContent {
       true,
     );
   });
+  optionalText(c.ragReason, 'ragReason');
+  listOf(c.indicators, 'indicators', (entry, field) => {
+    if (!isPlainObject(entry)) throw malformed(field, 'must be an indicator value: name and value');
+    text(entry.name, `${field}.name`);
+    if (entry.value !== null && !isIndicatorNumber(entry.value))
+      throw malformed(
+        `${field}.value`,
+        `must be a number between -${INDICATOR_LIMIT} and ${INDICATOR_LIMIT}, or null`,
+      );
+  });
   return content as ReturnContent;
 }
 
-const CONTENT_KEYS = new Set(['rag', 'narrative', 'dot', 'comments', 'tables', 'caseStudies']);
+const CONTENT_KEYS = new Set([
+  'rag',
+  'narrative',
+  'dot',
+  'comments',
+  'tables',
+  'caseStudies',
+  'indicators',
+  'ragReason',
+]);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

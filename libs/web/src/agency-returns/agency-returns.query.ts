@@ -9,6 +9,7 @@ import {
   ReturnContent,
   ReturnView,
 } from '../../../returns/src/index.js';
+import { Indicator } from '../../../plan/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 
 type OpenedCycle = Exclude<LiveCycle, { status: 'drafted' }>;
@@ -47,7 +48,13 @@ export class AgencyReturns {
   async return(
     actor: Actor,
     returnId: string,
-  ): Promise<{ view: ReturnView; measureText: string; cycle: LiveCycle; agencyName: string }> {
+  ): Promise<{
+    view: ReturnView;
+    measureText: string;
+    cycle: LiveCycle;
+    agencyName: string;
+    indicators: Indicator[];
+  }> {
     const view = await this.one.view(actor, returnId);
     const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
     const words = await this.words.of(cycle);
@@ -56,6 +63,7 @@ export class AgencyReturns {
       measureText: words.measureText(view.measureRef),
       cycle,
       agencyName: words.agencyName(view.agencyId),
+      indicators: words.measureIndicators(view.measureRef),
     };
   }
 

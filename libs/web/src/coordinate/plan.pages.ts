@@ -3,7 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
-import { contactKey, ImportPlanFile, planFileYaml } from '../../../plan/src/index.js';
+import {
+  contactKey,
+  ImportPlanFile,
+  Indicator,
+  planFileYaml,
+  thresholdValue,
+} from '../../../plan/src/index.js';
 import { EditPlan } from '../../../returns/src/index.js';
 import { PlanUploadRequest } from '../plan-file-upload.js';
 import { staffNavigation } from '../review.pages.js';
@@ -131,7 +137,12 @@ export class PlanPages {
         measures: t.measures.map((m) => {
           const asked = plan?.context.askedFor.has(m.ref) ?? false;
           // A measure some cycle has asked for stays in the plan (its returns name it): no Remove to offer.
-          return { ...m, asked, actions: actions('measure', m.ref, `measure ${m.ref}`, !asked) };
+          return {
+            ...m,
+            asked,
+            indicatorLines: (m.indicators ?? []).map(indicatorLine),
+            actions: actions('measure', m.ref, `measure ${m.ref}`, !asked),
+          };
         }),
       })),
       agencies: (file?.agencies ?? []).map((a) => ({
@@ -161,3 +172,15 @@ function actions(part: string, key: string, name: string, removable = true) {
 /** A message carried in the address after a save: only ever the page's own words, so kept short. */
 const shortText = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length <= 200 ? value : undefined;
+
+/** An indicator as the plan page lists it: "Actions achieved (%): target 85, higher is better; amber below 85, red below 75". */
+function indicatorLine(indicator: Indicator): string {
+  const higher = indicator.direction === 'higher-is-better';
+  const beyond = higher ? 'below' : 'above';
+  const at = (t: Indicator['amber']) => {
+    const value = thresholdValue(indicator, t);
+    return 'variance' in t ? `${value} (${t.variance}% from target)` : String(value);
+  };
+  const baseline = indicator.baseline === null ? '' : `, baseline ${indicator.baseline}`;
+  return `${indicator.name} (${indicator.unit}): target ${indicator.target}${baseline}, ${higher ? 'higher' : 'lower'} is better; amber ${beyond} ${at(indicator.amber)}, red ${beyond} ${at(indicator.red)}`;
+}

@@ -30,6 +30,7 @@ const view = (
   }) as ReturnView;
 
 const words: PlanWords = {
+  measureIndicators: () => [],
   measureText: (ref) => `measure ${ref}`,
   agencyName: (id) =>
     ({ kcc: 'Kent County Council', sdc: 'Sevenoaks District Council', csp: 'Community Safety Partnership' })[
