@@ -223,6 +223,51 @@ describe('two-stage sign-off (e2e)', () => {
     expect(measure(report, 'S2')).toMatchObject({ narrative: 'Second lowest in Kent' });
   });
 
+  it('accepts a selection in bulk: each return its own ReturnAccepted, and the report holds them', async () => {
+    const bulk = scopedCycleId('sevenoaks-lsp', 'y2-bulk');
+    await draftAndOpen('y2-bulk', ['S1', 'S2', 'S3'], 'two-stage');
+    const returns = [];
+    for (const ref of ['S1', 'S2', 'S3']) {
+      const returnId = `${bulk}.${ref}`;
+      expect(
+        (await call('POST', `/returns/${returnId}/submit`, as.coordinator, { rag: 'green', narrative: ref }))
+          .status,
+      ).toBe(200);
+      if (ref !== 'S3')
+        expect((await call('POST', `/returns/${returnId}/approve`, as.reviewer)).status).toBe(200);
+      returns.push({ returnId, version: await version(returnId) });
+    }
+    // A reviewer is not the second stage: every one refused, none decided.
+    const byReviewer = await call('POST', '/returns/bulk-decisions', as.reviewer, {
+      decision: 'accept',
+      mode: 'valid-only',
+      returns,
+    });
+    expect(byReviewer.body).toMatchObject({ outcome: 'none-decided' });
+    const accepted = await call('POST', '/returns/bulk-decisions', as.board, {
+      decision: 'accept',
+      mode: 'valid-only',
+      returns,
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.outcome).toBe('some-decided');
+    expect(
+      accepted.body.decided.map((d: { measureRef: string; status: string }) => [d.measureRef, d.status]),
+    ).toEqual([
+      ['S1', 'accepted'],
+      ['S2', 'accepted'],
+    ]);
+    // S3 waits for review: there is nothing to accept yet, and the answer says so.
+    expect(accepted.body.refused.map((r: { measureRef: string }) => r.measureRef)).toEqual(['S3']);
+    await projectionsSettled(product);
+    const report = (await call('GET', `/cycles/${bulk}/report`, as.coordinator)).body;
+    const rated = report.themes
+      .flatMap((t: { measures: { ref: string; rag: string | null }[] }) => t.measures)
+      .filter((m: { rag: string | null }) => m.rag)
+      .map((m: { ref: string }) => m.ref);
+    expect(rated).toEqual(['S1', 'S2']);
+  });
+
   it('rebuilds the read models from the events into exactly the rows kept incrementally', async () => {
     await projectionsSettled(product);
     const incremental = await readModelTables(product);

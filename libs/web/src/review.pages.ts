@@ -172,15 +172,21 @@ export async function queuePage(reviewQueue: ReviewQueue, actor: Actor, query: R
   const any = (label: string) => ({ value: '', text: label });
   const pick = (items: { value: string; text: string }[], chosen: string | undefined) =>
     items.map((i) => ({ ...i, selected: i.value === chosen }));
-  // Each card waiting for review gets a numbered checkbox (select-1 first), which an error can link to.
+  // Each card the actor can decide gets a numbered checkbox (select-1 first), which an error can link to:
+  // reviewers decide those waiting for review, the second stage (coordinator, board) those waiting for acceptance.
+  const mayReview = actor.role === 'reviewer' || actor.role === 'coordinator';
+  const mayAccept = actor.role === 'coordinator' || actor.role === 'board';
+  const decidable = (s: string) => (s === 'to-review' && mayReview) || (s === 'to-accept' && mayAccept);
   let box = 0;
-  const cards = queue.map((q) => ({ ...q, box: q.state === 'to-review' ? (box += 1) : null }));
+  const cards = queue.map((q) => ({ ...q, box: decidable(q.state) ? (box += 1) : null }));
   return {
     title: state === 'to-accept' ? 'Returns to accept' : 'Returns to review',
     queue: cards,
     done,
-    // The cards a reviewer can tick to decide together: only those waiting for review can be decided.
-    selectable: queue.some((q) => q.state === 'to-review'),
+    // The cards the actor can tick to decide together, and which decisions the ticked ones can take.
+    selectable: box > 0,
+    reviewable: mayReview && queue.some((q) => q.state === 'to-review'),
+    acceptable: mayAccept && queue.some((q) => q.state === 'to-accept'),
     filtered: Boolean(filter.theme || filter.agency || state !== start),
     clearLink: start === 'to-review' ? '/review' : `/review?state=${start}`,
     stateText: QUEUE_STATES.find((s) => s.value === state)?.text,

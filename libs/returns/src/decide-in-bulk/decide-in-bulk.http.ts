@@ -63,12 +63,17 @@ export class DecideInBulkHttp {
   ) {}
 
   @Post('bulk-decisions')
-  @Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
+  // Board members accept in bulk; what each role may decide is the single decision's rule, return by return.
+  @Roles(
+    ['reviewer', 'coordinator', 'board'],
+    'Only reviewers, coordinators and board members decide returns',
+  )
   @HttpCode(200)
   @ApiOperation({
-    summary: `Approve or send back up to ${BULK_LIMIT} returns at once (reviewer or coordinator)`,
+    summary: `Approve, accept or send back up to ${BULK_LIMIT} returns at once (reviewer, coordinator or board member)`,
     description:
-      'Each return is decided as a single approve or send-back would be (four-eyes, its state, its cycle) and ' +
+      'Each return is decided as a single approve, accept or send-back would be (four-eyes, its state, its cycle, ' +
+      'the role: a reviewer approves and sends back, a coordinator or board member accepts) and ' +
       'only at the version given. A selection that names a return twice, or sends back without a reason, is ' +
       'refused whole (422, naming the field). Otherwise the answer is 200 and says which returns were decided, ' +
       'which were refused and why, and which were left alone because the mode was all-or-nothing.',

@@ -21,6 +21,12 @@ export const BULK_DECISIONS = {
       openChangeRequests: thread.openChangeRequests,
     }),
   },
+  // The second stage of a two-stage cycle: a coordinator or board member signs the returns off for the report.
+  accept: {
+    needsReason: false,
+    watchesThread: false,
+    command: (actor: Actor): ReturnCommand => ({ type: 'AcceptReturn', actor }),
+  },
   'send-back': {
     needsReason: true,
     watchesThread: false,
@@ -112,7 +118,7 @@ export function decideInBulk(command: BulkDecideCommand, loaded: ReadonlyMap<str
   else if (command.reason !== undefined) {
     throw new DomainError(
       'reason-not-taken',
-      `A reason is only given to send returns back, not to ${decision}`,
+      `A reason is only given to send returns back, not to ${decision} them`,
       'unprocessable',
       'reason',
     );

@@ -234,6 +234,44 @@ describe('bulk decisions (given the returns, when a selection is decided, then e
     expect(back.decide.map((d) => d.thread)).toEqual([null]);
   });
 
+  it('accepts a selection of a two-stage cycle: each its own ReturnAccepted, four-eyes across both stages', () => {
+    const twoStage = (ref: string): ReturnEvent => {
+      const r = requested(ref);
+      return r.type === 'ReturnRequested' ? { ...r, data: { ...r.data, signOff: 'two-stage' } } : r;
+    };
+    const board: Actor = { id: 'bea', partnershipId: 'lsp', role: 'board' };
+    const loaded = given({
+      S1: { events: [twoStage('S1'), submittedBy(lead.id), approvedBy(reviewer.id)] },
+      // The board member approved this one as a reviewer would have: someone else must accept it.
+      S2: { events: [twoStage('S2'), submittedBy(lead.id), approvedBy(board.id)] },
+      // Still waiting for review: there is nothing to accept yet.
+      S3: { events: [twoStage('S3'), submittedBy(lead.id)] },
+    });
+    const plan = when(
+      loaded,
+      {
+        decision: 'accept',
+        refs: [
+          ['S1', 3],
+          ['S2', 3],
+          ['S3', 2],
+        ],
+      },
+      board,
+    );
+    expect(plan.decide.map((d) => [d.returnId, d.events.map((e) => e.type)])).toEqual([
+      ['y1.S1', ['ReturnAccepted']],
+    ]);
+    expect(plan.refused.map((r) => [r.returnId, r.rule])).toEqual([
+      ['y1.S2', 'accepter-not-independent'],
+      ['y1.S3', expect.any(String)],
+    ]);
+    // A reviewer is not the second stage.
+    expect(when(loaded, { decision: 'accept', refs: [['S1', 3]] }).refused.map((r) => r.rule)).toEqual([
+      'forbidden',
+    ]);
+  });
+
   it('each decision is one entry mapping to the single-return command', () => {
     expect(BULK_DECISIONS.approve.command(reviewer)).toEqual({
       type: 'ApproveReturn',

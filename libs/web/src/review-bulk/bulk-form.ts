@@ -12,6 +12,12 @@ export const BULK_WORDS: Record<
   { button: string; past: string; not: string; question: string }
 > = {
   approve: { button: 'Approve', past: 'approved', not: 'Not approved', question: 'Approve' },
+  accept: {
+    button: 'Accept',
+    past: 'accepted for the report',
+    not: 'Not accepted',
+    question: 'Accept for the report',
+  },
   'send-back': { button: 'Send back', past: 'sent back', not: 'Not sent back', question: 'Send back' },
 };
 

@@ -25,7 +25,8 @@ type Posted = Record<string, string | string[] | undefined>;
 @ApiExcludeController()
 @Controller('review/bulk')
 @UseFilters(PageErrorFilter)
-@Roles(['reviewer', 'coordinator'], 'Only reviewers and coordinators review returns')
+// Board members accept in bulk; what each role may decide is the single decision's rule, return by return.
+@Roles(['reviewer', 'coordinator', 'board'], 'Only reviewers, coordinators and board members decide returns')
 export class ReviewBulkPages {
   constructor(
     @Inject(ReviewQueue) private readonly reviewQueue: ReviewQueue,
