@@ -42,6 +42,8 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'StaffEmailPerPartnership1765050000100',
       'ReportReturnsUnreadable1765060000300',
       'PasswordTokens1765070000400',
+      'ReportReturnsIndicators1765080000700',
+      'BoardRole1765081400100',
       'BiViews1765081500100',
     ]);
   });
