@@ -54,7 +54,9 @@ describe('chasing through a worker crash (e2e)', () => {
     // From here on only the worker in its own process runs, against a slow mail server.
     await product.worker.close();
     child = spawnWorker(product.config, MAIL_ENV);
-    product.smtp.delayMs = 1_000;
+    // Slow enough that the kill below lands well before the server answers, even on a loaded machine (a kill
+    // after the server's 250 is the one case the ledger documents as able to send twice).
+    product.smtp.delayMs = 3_000;
     const chaseMails = () => product.smtp.mails.filter((m) => m.subject.includes('Please send'));
 
     const chased = await call('POST', '/cycles/crash/chase', as.coordinator);
