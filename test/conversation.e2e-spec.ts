@@ -35,6 +35,18 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
       dueDate: '2030-04-30',
     });
     cycleId = drafted.body.id;
+    // Both reviewers hear of each message at once here; the digest of messages is test/digests.e2e-spec.ts.
+    for (const reviewer of [as.reviewer, as.reviewer2])
+      expect(
+        (
+          await call(
+            'PUT',
+            '/me/mail-preferences',
+            { ...reviewer, 'if-match': '"0"' },
+            { delivery: 'at-once' },
+          )
+        ).status,
+      ).toBe(200);
     expect(
       (await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2', 'H1'] }))
         .status,
@@ -126,7 +138,7 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
     );
     expect(answered.status).toBe(201);
     expect(answered.body).toMatchObject({ messageId: 'm2', openChangeRequests: [] });
-    // The reviewers of the theme (both have none set, so review every theme) hear of the answer.
+    // The reviewers of the theme (both have none set, so review every theme) hear of the answer at once.
     await eventually(
       async () =>
         mailsTo(STAFF.reviewer, /new message on S1/).length === 1 &&

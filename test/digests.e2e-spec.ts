@@ -277,4 +277,67 @@ describe('digests of submissions (e2e)', () => {
       await late.end();
     }
   });
+
+  it('puts a lead’s messages in the digest of staff who get digests, and mails them at once to staff who chose so', async () => {
+    const worker = restarted!;
+    const s1 = 'sevenoaks-lsp~digest.S1';
+    const perMessage = (to: string) =>
+      product.smtp.mails.filter((m) => m.to.includes(to) && m.subject.includes('new message on S1'));
+    const messageDigests = (to: string) =>
+      product.smtp.mails.filter(
+        (m) => m.to.includes(to) && / messages? on (a return|returns)$/.test(m.subject),
+      );
+    const bodies = [
+      'First: the figures for Swanley are attached.',
+      'Second: the target was agreed with the board.',
+      `Third: ${'a long explanation '.repeat(15)}END-OF-MESSAGE`,
+    ];
+    for (const [i, body] of bodies.entries()) {
+      clock.set(new Date(Date.parse('2026-12-03T12:05:00Z') + i * 5 * 60_000)); // 12:05, 12:10, 12:15
+      const posted = await call('POST', `/returns/${s1}/messages`, as.lead('sevenoaks-csp'), { body });
+      expect(posted.status).toBe(201);
+    }
+
+    // Raj chose at once: one mail per message, as each came.
+    await eventually(async () => perMessage(STAFF.reviewer2).length >= 3);
+    clock.set(new Date('2026-12-03T12:59:59Z'));
+    expect((await worker.get(ChaseScanner).run()).digests).toBe(0);
+    await untilQuiet(product);
+    expect(perMessage(STAFF.reviewer2)).toHaveLength(3);
+    // Rita and Sam get digests: nothing yet, and never a mail of its own.
+    expect(perMessage(STAFF.reviewer)).toHaveLength(0);
+    expect(perMessage(SAM)).toHaveLength(0);
+    expect(messageDigests(STAFF.reviewer)).toHaveLength(0);
+
+    // The hour closes: one digest each listing all three messages, linking the conversation to answer on.
+    clock.set(new Date('2026-12-03T13:00:30Z'));
+    expect((await worker.get(ChaseScanner).run()).digests).toBe(1);
+    await eventually(
+      async () => messageDigests(STAFF.reviewer).length >= 1 && messageDigests(SAM).length >= 1,
+    );
+    await untilQuiet(product);
+    const [rita] = messageDigests(STAFF.reviewer);
+    expect(messageDigests(STAFF.reviewer)).toHaveLength(1);
+    expect(rita.subject).toBe('Sevenoaks District Local Strategic Partnership: 3 messages on returns');
+    expect(rita.text).toContain('between 12:00pm and 1:00pm on 3 December 2026');
+    const lines = rita.text.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/ of Sevenoaks .* wrote on S1 \(/);
+    expect(rita.text).toContain('“First: the figures for Swanley are attached.”');
+    expect(rita.text).toContain('“Second: the target was agreed with the board.”');
+    expect(rita.text).toContain('“Third: a long explanation');
+    expect(rita.text).not.toContain('END-OF-MESSAGE'); // the first ~200 characters only
+    expect(rita.text).toContain(`${product.config.publicBaseUrl}/review/returns/${s1}/messages`);
+    expect(rita.html).toContain(`href="${product.config.publicBaseUrl}/review/returns/${s1}/messages"`);
+    expect(rita.text).toContain('hourly digests are the default');
+    expect(messageDigests(SAM)).toHaveLength(1);
+    expect(messageDigests(SAM)[0].text).toContain('you review the theme Safe Communities');
+    // Raj heard at once, so no digest; nobody heard twice, and a later scan owes nothing more.
+    expect(messageDigests(STAFF.reviewer2)).toHaveLength(0);
+    expect((await worker.get(ChaseScanner).run()).digests).toBe(0);
+    await untilQuiet(product);
+    expect(messageDigests(STAFF.reviewer)).toHaveLength(1);
+    expect(perMessage(STAFF.reviewer2)).toHaveLength(3);
+    expect(perMessage(STAFF.reviewer)).toHaveLength(0);
+  });
 });

@@ -61,7 +61,9 @@ describe('the mail preference on the account page, in the browser (e2e)', () => 
     await page.getByRole('button', { name: 'Save mail choice' }).click();
     await page.waitForLoadState('load');
     expect(
-      await page.getByText('Saved: you will get one mail for each submission, at once.').isVisible(),
+      await page
+        .getByText('Saved: you will get one mail for each submission or message, at once.')
+        .isVisible(),
     ).toBe(true);
     expect(await page.getByLabel('At once').isChecked()).toBe(true);
     expect(await delivery()).toBe('at-once');
@@ -81,11 +83,11 @@ describe('the mail preference on the account page, in the browser (e2e)', () => 
     const summary = page.locator('.govuk-error-summary');
     expect(
       await summary
-        .getByRole('link', { name: 'Select how you want to hear of new submissions' })
+        .getByRole('link', { name: 'Select how you want to hear of new submissions and messages' })
         .getAttribute('href'),
     ).toBe('#delivery');
     expect(await page.locator('#delivery-error').textContent()).toContain(
-      'Select how you want to hear of new submissions',
+      'Select how you want to hear of new submissions and messages',
     );
     await look(page, 'account-error');
     expect(await delivery()).toBe('at-once'); // nothing changed
@@ -111,7 +113,9 @@ describe('the mail preference on the account page, in the browser (e2e)', () => 
     await page.getByRole('button', { name: 'Save mail choice' }).click();
     await page.waitForLoadState('load');
     expect(
-      await page.getByText('Saved: you will get one mail for each submission, at once.').isVisible(),
+      await page
+        .getByText('Saved: you will get one mail for each submission or message, at once.')
+        .isVisible(),
     ).toBe(true);
     expect(await delivery()).toBe('at-once');
   });

@@ -8,7 +8,7 @@ export interface Reviewer extends DigestReader {
   name: string;
 }
 
-/** The reviewers a theme's submissions are for, each with their mail preference's events. */
+/** The staff a partnership's submissions and messages are for, each with their mail preference's events. */
 @Injectable()
 export class DigestReaders {
   constructor(
@@ -17,19 +17,33 @@ export class DigestReaders {
   ) {}
 
   /** The reviewers of one theme, or (themeId null) every reviewer of the partnership. */
-  async reviewersOf(partnershipId: string, themeId: string | null): Promise<Reviewer[]> {
+  reviewersOf(partnershipId: string, themeId: string | null): Promise<Reviewer[]> {
+    return this.staff(partnershipId, 'reviewer', themeId);
+  }
+
+  /** The coordinators: a lead's message goes to them when its theme has no reviewer. */
+  coordinatorsOf(partnershipId: string): Promise<Reviewer[]> {
+    return this.staff(partnershipId, 'coordinator', null);
+  }
+
+  private async staff(
+    partnershipId: string,
+    role: Reviewer['role'],
+    themeId: string | null,
+  ): Promise<Reviewer[]> {
     const rows: { staff_id: string; email: string; name: string; theme_ids: string[] }[] =
       await this.dataSource.query(
         `SELECT staff_id, email, name, theme_ids FROM staff_accounts
-         WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
+         WHERE partnership_id = $1 AND role = $3 AND disabled_at IS NULL
            AND ($2::text IS NULL OR theme_ids = '{}' OR $2 = ANY (theme_ids))
          ORDER BY email`,
-        [partnershipId, themeId],
+        [partnershipId, themeId, role],
       );
     const preferences = await this.store.readStreams(rows.map((r) => mailPreferenceStreamId(r.staff_id)));
     return rows.map((r) => ({
       staffId: r.staff_id,
       partnershipId,
+      role,
       email: r.email,
       name: r.name,
       themeIds: r.theme_ids,

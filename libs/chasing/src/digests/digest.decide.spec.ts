@@ -3,6 +3,8 @@ import {
   decideDigest,
   deliveryInWords,
   digestItems,
+  messageExcerpt,
+  WindowMessage,
   WindowSubmission,
 } from './digest.decide.js';
 import { closedWindowsSpan, DIGEST_CATCH_UP_MS, digestKey, windowOf } from './digest-window.js';
@@ -22,6 +24,7 @@ const submitted = (
   returnId: `y1.${themeId}-${position}`,
   partnershipId: 'lsp',
   themeId,
+  kind: 'submission',
   notified: [],
   ...more,
 });
@@ -33,6 +36,7 @@ const chose = (delivery: 'digest' | 'at-once', time: string) => ({
 const rita: DigestReader = {
   staffId: 'rita',
   email: 'rita@lsp.example',
+  role: 'reviewer',
   partnershipId: 'lsp',
   themeIds: [],
   preference: [],
@@ -120,5 +124,66 @@ describe('decideDigest: given submissions, when a window closes, then the digest
     expect(deliveryInWords([chose('digest', '09:00:00')], at('10:00:00'), 15 * 60_000)).toBe(
       'you chose digests every 15 minutes',
     );
+  });
+});
+
+describe('decideDigest: given messages, when a window closes, then the digest holds', () => {
+  const window = windowOf(at('10:00:00'), HOUR);
+  const posted = (time: string, more: Partial<WindowMessage> = {}): WindowMessage => ({
+    kind: 'message',
+    position: position++,
+    at: at(time),
+    returnId: 'y1.S1',
+    partnershipId: 'lsp',
+    themeId: 'safe',
+    digestFor: ['rita@lsp.example'],
+    notified: [],
+    ...more,
+  });
+
+  it('lists every message owed the reader in the window, with its submissions, in log order', () => {
+    const first = posted('10:05:00');
+    const submission = submitted('10:06:00');
+    const second = posted('10:07:00');
+    const third = posted('10:59:59');
+    expect(
+      decideDigest({ now: at('11:00:00'), window }, rita, [
+        third,
+        submission,
+        posted('11:00:00'),
+        second,
+        first,
+      ]),
+    ).toEqual({ type: 'send', key: digestKey(window), items: [first, submission, second, third] });
+  });
+
+  it('holds only the messages its reader was owed in a digest when they were posted, whatever their choice now', () => {
+    // digestFor is the choice in force at posting (messageDelivery); a later "at once" does not take them back.
+    const reader = { ...rita, preference: [chose('at-once', '10:30:00')] };
+    const early = posted('10:05:00');
+    const forRaj = posted('10:06:00', { digestFor: ['raj@lsp.example'] });
+    expect(digestItems(reader, window, [early, forRaj])).toEqual([early]);
+    expect(decideDigest({ now: at('11:00:00'), window }, rita, [forRaj])).toEqual({ type: 'nothing' });
+  });
+
+  it('leaves out a message mailed at once by an earlier release, and another partnership’s', () => {
+    const told = posted('10:05:00', { notified: ['Rita@LSP.example'] });
+    const elsewhere = posted('10:06:00', { partnershipId: 'other-lsp' });
+    expect(digestItems(rita, window, [told, elsewhere])).toEqual([]);
+  });
+
+  it('gives a coordinator messages owed them, never submissions (they review none)', () => {
+    const cora: DigestReader = { ...rita, staffId: 'cora', email: 'cora@lsp.example', role: 'coordinator' };
+    const message = posted('10:05:00', { digestFor: ['cora@lsp.example'] });
+    expect(digestItems(cora, window, [submitted('10:04:00'), message])).toEqual([message]);
+  });
+
+  it('quotes the first ~200 characters of a message on one line, cut at a word', () => {
+    expect(messageExcerpt('Split the\n\nfigures   by district.')).toBe('Split the figures by district.');
+    const long = 'word '.repeat(60);
+    const excerpt = messageExcerpt(long);
+    expect(excerpt.length).toBeLessThanOrEqual(201);
+    expect(excerpt).toMatch(/word…$/);
+    expect(messageExcerpt('x'.repeat(250))).toBe(`${'x'.repeat(200)}…`);
   });
 });

@@ -6,7 +6,7 @@ import { closedWindowsSpan } from './digest-window.js';
 
 /**
  * Which digests are owed at `now`: one job per partnership and closed window in which its returns received a
- * submission (within the catch-up span). Read from the events alone; the job decides who gets what, so finding
+ * submission or a message on their conversation (within the catch-up span). Read from the events alone; the job decides who gets what, so finding
  * the same window again on the next scan is harmless (the caller records and enqueues only what is unsettled).
  */
 @Injectable()
@@ -19,12 +19,15 @@ export class ScanForDigests {
   async execute(now: Date): Promise<OutboxJob[]> {
     const interval = this.config.mail.digestIntervalMs;
     const span = closedWindowsSpan(await this.settledBefore(now), interval);
-    // The partnership is in the return's first event (ReturnRequested); the window is counted from the epoch.
+    // The partnership is in the return's first event (ReturnRequested); a message's stream is the return's
+    // conversation, so it is joined through the returnId it carries. The window is counted from the epoch.
     const rows: { partnership_id: string; window_start: string }[] = await this.dataSource.query(
       `SELECT DISTINCT r.data->>'partnershipId' AS partnership_id,
               (floor(extract(epoch FROM s.recorded_at) * 1000 / $3) * $3)::bigint::text AS window_start
-       FROM events s JOIN events r ON r.stream_id = s.stream_id AND r.version = 1
-       WHERE s.type = 'ReturnSubmitted' AND s.recorded_at >= $1 AND s.recorded_at < $2
+       FROM events s JOIN events r ON r.version = 1 AND r.stream_id = CASE s.type
+           WHEN 'ReturnMessagePosted' THEN 'return:' || (s.data->>'returnId') ELSE s.stream_id END
+       WHERE s.type IN ('ReturnSubmitted', 'ReturnMessagePosted')
+         AND s.recorded_at >= $1 AND s.recorded_at < $2
          AND r.data->>'partnershipId' IS NOT NULL`,
       [span.start.toISOString(), span.end.toISOString(), interval],
     );
@@ -42,7 +45,7 @@ export class ScanForDigests {
 
   /**
    * An event's recorded_at is its transaction's start, so a transaction that began before a window closed may
-   * still commit a submission into it. A window counts as closed only once every transaction of this database
+   * still commit a submission or a message into it. A window counts as closed only once every transaction of this database
    * that started before its end has ended; otherwise its digest could go out without that submission, and no
    * later digest would carry it.
    */

@@ -4,15 +4,17 @@ import {
   digestMail,
   MailLedgerService,
   MailSender,
+  MessageItem,
   SubmissionItem,
   TemporaryDeliveryError,
 } from '../../../mail/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { DigestMailJob } from '../../../queues/src/index.js';
-import { decideDigest } from './digest.decide.js';
+import { decideDigest, messageExcerpt } from './digest.decide.js';
 import { DigestReaders } from './digest-readers.js';
 import { DigestWindow, digestStreamId } from './digest-window.js';
 import { StaffMailUrls } from './staff-mail-urls.js';
+import { MessageInWindow, WindowMessages } from './window-messages.js';
 import { SubmissionInWindow, WindowSubmissions } from './window-submissions.js';
 
 export interface DigestOutcome {
@@ -33,14 +35,15 @@ function windowInWords(w: DigestWindow): string {
 }
 
 /**
- * The digests of one partnership's window, once it has closed: to each reviewer with something in it, one mail
- * listing all of it, through the mail ledger under `digests:<staffId>` and the window, so it goes once however
+ * The digests of one partnership's window, once it has closed: to each reviewer (or coordinator) with something
+ * in it, one mail listing all of it, submissions and messages, through the mail ledger under `digests:<staffId>` and the window, so it goes once however
  * often the job runs and on however many workers.
  */
 @Injectable()
 export class SendDigests {
   constructor(
     @Inject(WindowSubmissions) private readonly submissions: WindowSubmissions,
+    @Inject(WindowMessages) private readonly messages: WindowMessages,
     @Inject(DigestReaders) private readonly readers: DigestReaders,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
@@ -60,8 +63,15 @@ export class SendDigests {
         waitUntil: new Date(Date.now() + window.end.getTime() - now.getTime()),
       };
 
-    const inWindow = await this.submissions.load(job.partnershipId, window);
-    const readers = await this.readers.reviewersOf(job.partnershipId, null);
+    const inWindow = [
+      ...(await this.submissions.load(job.partnershipId, window)),
+      ...(await this.messages.load(job.partnershipId, window)),
+    ];
+    // Coordinators too: a lead's message on a theme no one reviews is theirs (never a submission).
+    const readers = [
+      ...(await this.readers.reviewersOf(job.partnershipId, null)),
+      ...(await this.readers.coordinatorsOf(job.partnershipId)),
+    ];
     const partnership = await this.plans.partnership(job.partnershipId);
     const partnershipName = partnership.status === 'registered' ? partnership.name : job.partnershipId;
     let sent = 0;
@@ -110,7 +120,18 @@ export class SendDigests {
     if (temporary) throw temporary;
     return { sent, recipients, ...(waitUntil ? { waitUntil } : {}) };
   }
-  private item(s: SubmissionInWindow): SubmissionItem {
+  private item(s: SubmissionInWindow | MessageInWindow): SubmissionItem | MessageItem {
+    if (s.kind === 'message')
+      return {
+        kind: 'message',
+        authorInWords: s.authorInWords,
+        measureRef: s.measureRef,
+        measureText: s.measureText,
+        cycleLabel: s.cycleLabel,
+        changeRequest: s.changeRequest,
+        excerpt: messageExcerpt(s.body),
+        pageUrl: this.urls.messagesPage(s.returnId),
+      };
     return {
       kind: 'submission',
       agencyName: s.agencyName,

@@ -12,6 +12,11 @@ export class StaffMailUrls {
     return `${this.config.publicBaseUrl}/review/returns/${encodeURIComponent(returnId)}`;
   }
 
+  /** The return's conversation, where a message is answered. */
+  messagesPage(returnId: string): string {
+    return `${this.reviewPage(returnId)}/messages`;
+  }
+
   get queue(): string {
     return `${this.config.publicBaseUrl}/review`;
   }
@@ -21,15 +26,17 @@ export class StaffMailUrls {
     return `${this.config.publicBaseUrl}/account#mail`;
   }
 
-  /** Why a reviewer got a mail about these themes, under the choice in force at `at`. */
+  /** Why a reviewer (or a coordinator standing in for none) got a mail about these themes, under the choice in force at `at`. */
   why(reader: DigestReader, themeTitles: string | string[], at: Date): WhySent {
     const titles = [...new Set([themeTitles].flat())];
     const because =
-      reader.themeIds.length === 0
-        ? 'you review every theme'
-        : titles.length === 1
-          ? `you review the theme ${titles[0]}`
-          : `you review the themes ${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
+      reader.role === 'coordinator'
+        ? 'you coordinate the partnership and no reviewer covers the theme written about'
+        : reader.themeIds.length === 0
+          ? 'you review every theme'
+          : titles.length === 1
+            ? `you review the theme ${titles[0]}`
+            : `you review the themes ${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
     return {
       because,
       delivery: deliveryInWords(reader.preference, at, this.config.mail.digestIntervalMs),

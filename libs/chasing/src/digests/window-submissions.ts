@@ -66,6 +66,7 @@ export class WindowSubmissions {
         this.cycleReturns.agency(state.partnershipId, state.agencyId),
       );
       out.push({
+        kind: 'submission',
         position: Number(row.global_position),
         at: new Date(row.recorded_at),
         returnId: state.returnId,

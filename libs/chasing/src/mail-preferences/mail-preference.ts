@@ -40,7 +40,7 @@ export function decideMailPreference(
       if (!MAIL_DELIVERIES.includes(delivery as MailDelivery))
         throw new DomainError(
           'invalid-delivery',
-          'Choose how you want to hear of new submissions: a digest, or one mail for each at once',
+          'Choose how you want to hear of new submissions and messages: a digest, or one mail for each at once',
           'unprocessable',
           'delivery',
         );

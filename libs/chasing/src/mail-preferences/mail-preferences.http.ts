@@ -15,7 +15,7 @@ export class MailPreferenceDto {
     enum: MAIL_DELIVERIES,
     description:
       '"digest": one mail per interval (DIGEST_INTERVAL_MS, hourly by default) listing what happened in it; ' +
-      '"at-once": one mail for each submission as it comes',
+      '"at-once": one mail for each submission or message as it comes',
   })
   @IsIn(MAIL_DELIVERIES)
   delivery: MailDelivery;
@@ -42,7 +42,7 @@ export class MailPreferencesHttp {
 
   @Get()
   @ApiOperation({
-    summary: 'How you hear of new submissions: a digest per interval, or one mail each at once',
+    summary: 'How you hear of new submissions and messages: a digest per interval, or one mail each at once',
   })
   @ApiOkResponse({ type: MailPreferenceViewDto })
   async get(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
@@ -52,7 +52,7 @@ export class MailPreferencesHttp {
   @Put()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Choose how you hear of new submissions (any staff member, for themselves)',
+    summary: 'Choose how you hear of new submissions and messages (any staff member, for themselves)',
     description:
       'Records MailDeliveryChosen on your own mail-preferences stream (nothing when the choice is already in ' +
       'force). It applies to what happens from now on: a submission is mailed as the choice in force when it ' +

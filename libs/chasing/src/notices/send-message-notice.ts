@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
@@ -21,13 +20,12 @@ import {
 } from '../../../returns/src/index.js';
 import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
-import { owedMailForMessage, Person } from './message-recipients.js';
+import { MessageMailPlan } from './message-mail-plan.js';
 import { ReturnNoticeOutcome } from './send-return-notice.js';
 
-const ROLE_WORDS = { coordinator: 'coordinator', reviewer: 'reviewer' } as const;
-
 /**
- * One mail per message to the other side of the thread (see owedMailForMessage), each once per recipient
+ * One mail per message to those on the other side of the thread who hear of it at once (see MessageMailPlan:
+ * every agency lead, and staff who chose "at once"; other staff find it in their digest), each once per recipient
  * through the mail ledger, saying why it came and linking to the page to answer on: the lead's messages page
  * (with their submission link to open a session), or the staff's.
  */
@@ -39,7 +37,7 @@ export class SendMessageNotice {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(MessageMailPlan) private readonly plan: MessageMailPlan,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,24 +58,18 @@ export class SendMessageNotice {
     const measureText = plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '';
     const { partnershipName, agency } = await this.cycleReturns.agency(state.partnershipId, state.agencyId);
     const leads = [...(agency?.contacts.values() ?? [])].filter((c) => c.role === 'lead');
-    const themeReviewers: Person[] = await this.dataSource.query(
-      `SELECT email, name FROM staff_accounts
-       WHERE partnership_id = $1 AND role = 'reviewer' AND disabled_at IS NULL
-         AND (theme_ids = '{}' OR $2 = ANY (theme_ids))
-       ORDER BY email`,
-      [state.partnershipId, state.themeId],
-    );
-    const recipients = owedMailForMessage(message, {
-      agencyLeads: leads.map((c) => ({ email: c.email, name: c.name })),
-      themeReviewers,
-      coordinators: await this.cycleReturns.coordinators(state.partnershipId),
+    const recipients = (
+      await this.plan.deliveries(
+        message,
+        state,
+        leads.map((c) => ({ email: c.email, name: c.name })),
+        posted.recordedAt,
+      )
+    ).filter((r) => r.way === 'at-once');
+    const authorInWords = await this.plan.authorInWords(message, state.partnershipId, {
+      name: agency?.name ?? state.agencyId,
+      contactName: agency?.contacts.get(message.author)?.name,
     });
-    const agencyName = agency?.name ?? state.agencyId;
-    const contact = agency?.contacts.get(message.author);
-    const authorInWords =
-      message.authorRole === 'agency-lead'
-        ? `${contact?.name ?? 'the lead'} of ${agencyName}`
-        : await this.staffInWords(message, state.partnershipId);
     const base = this.config.publicBaseUrl;
     const returnPath = encodeURIComponent(state.returnId);
     const mails: OutgoingMail[] = recipients.map((r) => {
@@ -139,17 +131,5 @@ export class SendMessageNotice {
     }
     if (temporary) throw temporary;
     return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
-  }
-
-  private async staffInWords(
-    message: { author: string; authorRole: string },
-    partnershipId: string,
-  ): Promise<string> {
-    const role = ROLE_WORDS[message.authorRole as keyof typeof ROLE_WORDS] ?? 'member of staff';
-    const [person]: { name: string }[] = await this.dataSource.query(
-      'SELECT name FROM staff_accounts WHERE partnership_id = $1 AND lower(email) = lower($2)',
-      [partnershipId, message.author],
-    );
-    return person ? `${person.name} (${role})` : `a ${role}`;
   }
 }

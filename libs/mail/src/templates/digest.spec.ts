@@ -1,4 +1,4 @@
-import { digestMail, SubmissionItem } from './digest.js';
+import { digestMail, MessageItem, SubmissionItem } from './digest.js';
 
 const item = (ref: string, more: Partial<SubmissionItem> = {}): SubmissionItem => ({
   kind: 'submission',
@@ -63,5 +63,43 @@ describe('the digest mail', () => {
         items: [item('C3')],
       }).subject,
     ).toBe('P: 1 return submitted');
+  });
+
+  it('lists messages under their own heading: who wrote on which return, change requests marked, a link to answer', () => {
+    const message = (ref: string, more: Partial<MessageItem> = {}): MessageItem => ({
+      kind: 'message',
+      authorInWords: 'Ann Lee of Kent County Council',
+      measureRef: ref,
+      measureText: 'NEET',
+      cycleLabel: 'Year 1 2019/20',
+      changeRequest: false,
+      excerpt: 'Figures <attached>',
+      pageUrl: `https://returns.example/review/returns/y1.${ref}/messages`,
+      ...more,
+    });
+    const both = digestMail({
+      ...{ to: 'a@b.c', name: 'A', partnershipName: 'P', windowInWords: 'w', queueUrl: 'q', why },
+      items: [
+        message('C3'),
+        item('C4'),
+        message('C4', { changeRequest: true, authorInWords: 'Rita (reviewer)' }),
+      ],
+    });
+    expect(both.subject).toBe('P: 1 return submitted, 2 messages on returns');
+    expect(both.text).toContain(
+      '2 messages on returns\n- Ann Lee of Kent County Council wrote on C3 (NEET) for Year 1 2019/20: “Figures <attached>”\n' +
+        '  https://returns.example/review/returns/y1.C3/messages',
+    );
+    expect(both.text).toContain('- Rita (reviewer) asked for a change (change request) on C4 (NEET)');
+    expect(both.html).toContain(
+      '<a href="https://returns.example/review/returns/y1.C3/messages">read the conversation on C3</a>',
+    );
+    expect(both.html).toContain('“Figures &lt;attached&gt;”');
+    expect(
+      digestMail({
+        ...{ to: 'a@b.c', name: 'A', partnershipName: 'P', windowInWords: 'w', queueUrl: 'q', why },
+        items: [message('C3')],
+      }).subject,
+    ).toBe('P: 1 message on a return');
   });
 });

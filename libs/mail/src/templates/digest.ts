@@ -16,11 +16,27 @@ export interface SubmissionItem {
   pageUrl: string;
 }
 
+/** A message posted on a return's conversation by the other side: it may want an answer. */
+export interface MessageItem {
+  kind: 'message';
+  /** "Ann Lee of Kent County Council" */
+  authorInWords: string;
+  measureRef: string;
+  measureText: string;
+  cycleLabel: string;
+  /** Staff asked for a change: the return cannot be approved until it is answered. */
+  changeRequest: boolean;
+  /** The start of the message, so the reader can tell whether it is urgent without opening it. */
+  excerpt: string;
+  /** The return's messages page, where the reader answers. */
+  pageUrl: string;
+}
+
 /**
  * One thing a digest tells its reader of. Open: a feature that has more to tell (conversation messages,
  * acceptances) adds its item here and one entry to ITEM_WORDS; the digest itself does not change.
  */
-export type DigestItem = SubmissionItem;
+export type DigestItem = SubmissionItem | MessageItem;
 export type DigestItemKind = DigestItem['kind'];
 
 interface ItemWords<I> {
@@ -28,6 +44,8 @@ interface ItemWords<I> {
   heading(count: number): string;
   /** What the item says, as one sentence. */
   line(item: I): string;
+  /** The words of the link to the item's page. */
+  link(item: I): string;
 }
 
 const ITEM_WORDS: { [K in DigestItemKind]: ItemWords<Extract<DigestItem, { kind: K }>> } = {
@@ -36,6 +54,14 @@ const ITEM_WORDS: { [K in DigestItemKind]: ItemWords<Extract<DigestItem, { kind:
     line: (i) =>
       `${i.agencyName} submitted ${i.measureRef} (${i.measureText}) under ${i.themeTitle} for ${i.cycleLabel}` +
       (i.late ? ', after its due date' : ''),
+    link: (i) => `open ${i.measureRef}`,
+  },
+  message: {
+    heading: (n) => (n === 1 ? '1 message on a return' : `${n} messages on returns`),
+    line: (i) =>
+      `${i.authorInWords} ${i.changeRequest ? 'asked for a change (change request) on' : 'wrote on'} ` +
+      `${i.measureRef} (${i.measureText}) for ${i.cycleLabel}: “${i.excerpt}”`,
+    link: (i) => `read the conversation on ${i.measureRef}`,
   },
 };
 
@@ -89,7 +115,7 @@ ${groups
       `<h2 style="font-size:19px">${escapeHtml(ITEM_WORDS[kind].heading(of.length))}</h2><ul>${of
         .map(
           (item) =>
-            `<li>${escapeHtml(wordsOf(item).line(item))}: <a href="${escapeHtml(item.pageUrl)}">open ${escapeHtml(item.measureRef)}</a></li>`,
+            `<li>${escapeHtml(wordsOf(item).line(item))}: <a href="${escapeHtml(item.pageUrl)}">${escapeHtml(wordsOf(item).link(item))}</a></li>`,
         )
         .join('')}</ul>`,
   )

@@ -63,13 +63,13 @@ export class AccountPages {
     const errors: FieldError[] = [];
     let status = 422;
     if (!MAIL_DELIVERIES.includes(delivery as never)) {
-      errors.push({ field: 'delivery', text: 'Select how you want to hear of new submissions' });
+      errors.push({ field: 'delivery', text: 'Select how you want to hear of new submissions and messages' });
     } else {
       try {
         await this.commands.execute(
           new ChooseMailDeliveryCommand({ actor, correlationId, expectedVersion: version }, delivery),
         );
-        const said = delivery === 'at-once' ? 'one mail for each submission, at once' : 'a digest';
+        const said = delivery === 'at-once' ? 'one mail for each submission or message, at once' : 'a digest';
         return res.redirect(303, `${HOME}?done=${encodeURIComponent(`Saved: you will get ${said}.`)}`);
       } catch (error) {
         if (error instanceof ConcurrencyError) {
