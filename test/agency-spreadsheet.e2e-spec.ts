@@ -182,6 +182,24 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     );
   });
 
+  it('refuses a row of a return submitted since the download', async () => {
+    const book = await download();
+    set(book.getWorksheet('Returns')!, 'S2', { RAG: 'Red', Progress: 'Changed offline.' });
+    const sent = await call('POST', `/returns/${y2}.S2/submit`, lead(), {
+      rag: 'green',
+      narrative: 'Sent online.',
+    });
+    expect(sent.status).toBe(200);
+    const before = await drafts();
+    const refused = await upload(await bytes(book));
+    expect(refused.status).toBe(422);
+    const row = rowOf(book.getWorksheet('Returns')!, 'S2').number;
+    expect(refused.html).toContain(
+      `Returns sheet, row ${row}, column Ref: S2 has been submitted since, so it cannot be changed from a spreadsheet`,
+    );
+    expect(await drafts()).toBe(before);
+  });
+
   it('refuses a text file named .xlsx, a zip bomb and an oversize file, each with a clear error', async () => {
     const text = await upload('RAG,Progress\nGreen,fine\n', 'returns.xlsx');
     expect(text.status).toBe(422);
