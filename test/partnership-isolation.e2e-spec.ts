@@ -140,6 +140,9 @@ const KNOWN_BUGS: Record<string, { status: number; bug: string }> = {};
 const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?: Record<string, string> }[] =
   [
     { method: 'GET', template: '/agency/cycles/{cycleId}' },
+    { method: 'GET', template: '/agency/cycles/{cycleId}/spreadsheet' },
+    { method: 'GET', template: '/agency/cycles/{cycleId}/returns.xlsx' },
+    { method: 'POST', template: '/agency/cycles/{cycleId}/returns.xlsx', form: {} },
     { method: 'GET', template: '/agency/returns/{returnId}' },
     { method: 'GET', template: '/agency/returns/{returnId}/check' },
     { method: 'GET', template: '/agency/returns/{returnId}/submitted' },

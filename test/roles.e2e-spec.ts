@@ -202,6 +202,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
 
   // The agency lead's pages.
   'GET /agency/cycles/:cycleId': 'agency leads',
+  'GET /agency/cycles/:cycleId/spreadsheet': 'agency leads',
+  'GET /agency/cycles/:cycleId/returns.xlsx': 'agency leads',
+  'POST /agency/cycles/:cycleId/returns.xlsx': 'agency leads',
   'GET /agency/returns/:returnId': 'agency leads',
   'POST /agency/returns/:returnId': 'agency leads',
   'GET /agency/returns/:returnId/tables': 'agency leads',

@@ -3,7 +3,13 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
-import { configureWeb, csrf, PLAN_UPLOAD_PATH, planFileUpload } from '../../../libs/web/src/index.js';
+import {
+  configureWeb,
+  csrf,
+  PLAN_UPLOAD_PATH,
+  planFileUpload,
+  RETURNS_SPREADSHEET_PATH,
+} from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
@@ -13,7 +19,11 @@ import {
   rejectHostileInput,
   singleFileUpload,
 } from '../../../libs/http/src/index.js';
-import { HISTORICAL_CYCLE_PATH, HISTORICAL_FILE_MAX_BYTES } from '../../../libs/returns/src/index.js';
+import {
+  HISTORICAL_CYCLE_PATH,
+  HISTORICAL_FILE_MAX_BYTES,
+  SPREADSHEET_MAX_BYTES,
+} from '../../../libs/returns/src/index.js';
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {
@@ -42,6 +52,8 @@ export function configureApi(app: INestApplication): INestApplication {
   const historicalUpload = singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB');
   app.use(HISTORICAL_CYCLE_PATH, historicalUpload);
   app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, historicalUpload);
+  // An agency's returns spreadsheet, uploaded from its page.
+  app.use(RETURNS_SPREADSHEET_PATH, singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB'));
   // No write from another origin: see csrf.ts.
   app.use(protect);
   // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.

@@ -65,6 +65,7 @@ import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-hist
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
+import { SaveSpreadsheetDraftsHandler } from './spreadsheet-drafts/spreadsheet-drafts.handler.js';
 import { SendReturnBackHandler } from './send-return-back/send-return-back.handler.js';
 import { SubmitReturnHandler } from './submit-return/submit-return.handler.js';
 import { WithdrawReturnHandler } from './withdraw-return/withdraw-return.handler.js';
@@ -128,6 +129,7 @@ const READ_SIDE = [
     DraftCycleHandler,
     OpenCycleHandler,
     SaveReturnDraftHandler,
+    SaveSpreadsheetDraftsHandler,
     SubmitReturnHandler,
     ApproveReturnHandler,
     SendReturnBackHandler,

@@ -5,3 +5,4 @@ export * from './csrf.js';
 export * from './review.pages.js';
 export * from './web.module.js';
 export * from './plan-file-upload.js';
+export { RETURNS_SPREADSHEET_PATH } from './agency-spreadsheet/agency-spreadsheet.pages.js';

@@ -12,6 +12,7 @@ import { PlanModule } from '../../plan/src/index.js';
 import { PublishedReports } from '../../reporting/src/index.js';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
+import { AgencySpreadsheetPages } from './agency-spreadsheet/agency-spreadsheet.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
 import { ChasePagesQuery } from './chase-pages/chase-pages.query.js';
 import { ChasePages } from './coordinate/chase.pages.js';
@@ -53,6 +54,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     AgencyConversationPages,
     StaffConversationPages,
     AgencyPages,
+    AgencySpreadsheetPages,
     ReviewPages,
     ReviewBulkPages,
     CyclesPages,

@@ -150,7 +150,7 @@ function readMeasuresSheet(book: ExcelJS.Workbook, file: HistoricalFile): void {
 }
 
 /** A cell's value as text: rich text joined, a formula by its result; numbers and dates as written. */
-function cellText(value: ExcelJS.CellValue | undefined): string | undefined {
+export function cellText(value: ExcelJS.CellValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

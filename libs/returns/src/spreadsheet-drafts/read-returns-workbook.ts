@@ -1,0 +1,53 @@
+import ExcelJS from 'exceljs';
+import { cellText } from '../record-historical-cycle/read-report-xlsx.js';
+import { xlsxTooLarge } from '../record-historical-cycle/xlsx-size.js';
+import { REQUIRED_COLUMNS, RETURNS_SHEET, SHEET_ROW_LIMIT, SheetProblem, SheetRow } from './returns-sheet.js';
+
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+export type ReadWorkbook = { unreadable: string } | { rows: SheetRow[]; problems: SheetProblem[] };
+
+/**
+ * Reads an uploaded returns workbook into rows by column heading. What makes the whole file unreadable (not a
+ * spreadsheet, a zip that would unzip to far more than any workbook of returns, no Returns sheet) is said once;
+ * a missing column is a problem of row 1. Rows with no return id and nothing typed are left out.
+ */
+export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> {
+  if (!bytes.subarray(0, 4).equals(ZIP)) return { unreadable: 'The file must be an XLSX spreadsheet' };
+  if (xlsxTooLarge(bytes))
+    return { unreadable: 'The file unzips to far more than a spreadsheet of returns could hold' };
+  const book = new ExcelJS.Workbook();
+  try {
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    return { unreadable: 'The file must be an XLSX spreadsheet: this one could not be opened' };
+  }
+  const sheet = book.getWorksheet(RETURNS_SHEET);
+  if (!sheet) return { unreadable: `The spreadsheet must have a sheet named ${RETURNS_SHEET}` };
+  if (sheet.actualRowCount > SHEET_ROW_LIMIT + 1)
+    return { unreadable: `The ${RETURNS_SHEET} sheet must have at most ${SHEET_ROW_LIMIT} rows` };
+  const headings = new Map<number, string>();
+  sheet.getRow(1).eachCell((cell, c) => {
+    const heading = cellText(cell.value)?.trim();
+    if (heading) headings.set(c, heading);
+  });
+  const named = new Set(headings.values());
+  const problems: SheetProblem[] = REQUIRED_COLUMNS.filter((c) => !named.has(c)).map((column) => ({
+    row: 1,
+    column,
+    message: 'is missing: download the spreadsheet again and keep its headings',
+  }));
+  const rows: SheetRow[] = [];
+  if (problems.length > 0) return { rows, problems };
+  sheet.eachRow((row, r) => {
+    if (r === 1) return;
+    const cells: SheetRow['cells'] = {};
+    for (const [c, heading] of headings) {
+      const value = row.getCell(c).value;
+      const read = typeof value === 'number' ? value : cellText(value);
+      if (read !== undefined && read !== '') cells[heading] = read;
+    }
+    if (Object.keys(cells).length > 0) rows.push({ row: r, cells });
+  });
+  return { rows, problems };
+}

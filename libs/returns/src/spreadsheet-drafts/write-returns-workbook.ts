@@ -1,0 +1,113 @@
+import ExcelJS from 'exceljs';
+import { Indicator } from '../../../plan/src/index.js';
+import { LIMITS } from '../return/return-content.dto.js';
+import { ReturnContent } from '../return/return-content.js';
+import { COLUMNS, DOT_WORDS, indicatorColumn, RAG_WORDS, RETURNS_SHEET } from './returns-sheet.js';
+
+/** One of the agency's open returns, as the workbook shows it. */
+export interface WorkbookReturn {
+  returnId: string;
+  version: number;
+  measureRef: string;
+  measureText: string;
+  content: ReturnContent;
+  indicators: readonly Indicator[];
+  /** The same measure's approved return of the latest earlier cycle, for context; null when there is none. */
+  lastCycle: ReturnContent | null;
+}
+
+const GREY = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E5E5' } } as const;
+
+/**
+ * The agency's open returns as one sheet: what the service knows in grey, locked cells (the return's id and the
+ * version it was downloaded at, which the upload checks, among them); what the lead writes in open cells,
+ * pre-filled with the current draft. The sheet is protected without a password: it guards against typing in the
+ * wrong column, not against the lead.
+ */
+export async function writeReturnsWorkbook(returns: readonly WorkbookReturn[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet(RETURNS_SHEET);
+  const names = [...new Set(returns.flatMap((r) => r.indicators.map((i) => i.name)))];
+  const context = [
+    { header: COLUMNS.returnId, width: 14 },
+    { header: COLUMNS.version, width: 9 },
+    { header: COLUMNS.ref, width: 7 },
+    { header: COLUMNS.measure, width: 40 },
+    { header: COLUMNS.lastRag, width: 12 },
+    { header: COLUMNS.lastProgress, width: 40 },
+    { header: COLUMNS.lastValues, width: 25 },
+  ];
+  const editable = [
+    { header: COLUMNS.rag, width: 10 },
+    { header: COLUMNS.narrative, width: 60 },
+    { header: COLUMNS.dot, width: 12 },
+    { header: COLUMNS.comments, width: 40 },
+    { header: COLUMNS.ragReason, width: 30 },
+    ...names.map((name) => ({ header: indicatorColumn(name), width: 18 })),
+  ];
+  sheet.columns = [...context, ...editable];
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', xSplit: 4, ySplit: 1 }];
+  for (const r of returns) {
+    const valueOf = (c: ReturnContent | null, name: string) =>
+      c?.indicators?.find((i) => i.name === name)?.value ?? null;
+    const row = sheet.addRow([
+      r.returnId,
+      r.version,
+      r.measureRef,
+      r.measureText,
+      r.lastCycle?.rag ? RAG_WORDS[r.lastCycle.rag] : null,
+      r.lastCycle?.narrative ?? null,
+      r.lastCycle?.indicators?.map((i) => `${i.name}: ${i.value ?? 'not known'}`).join('; ') || null,
+      r.content.rag ? RAG_WORDS[r.content.rag] : null,
+      r.content.narrative ?? null,
+      r.content.dot ? DOT_WORDS[r.content.dot] : null,
+      r.content.comments ?? null,
+      r.content.ragReason ?? null,
+      ...names.map((name) => valueOf(r.content, name)),
+    ]);
+    const declared = new Set(r.indicators.map((i) => i.name));
+    row.eachCell({ includeEmpty: true }, (cell, c) => {
+      const heading = String(sheet.getRow(1).getCell(c).value);
+      const open = c > context.length && (!heading.startsWith('Value: ') || declared.has(heading.slice(7)));
+      cell.alignment = { wrapText: true, vertical: 'top' };
+      if (open) cell.protection = { locked: false };
+      else cell.fill = GREY;
+    });
+    row.getCell(context.length + 1).dataValidation = list(
+      Object.values(RAG_WORDS),
+      'Choose Green, Amber or Red',
+    );
+    row.getCell(context.length + 3).dataValidation = list(
+      Object.values(DOT_WORDS),
+      'Choose a direction of travel',
+    );
+    row.getCell(context.length + 2).dataValidation = length(LIMITS.narrative);
+    row.getCell(context.length + 4).dataValidation = length(LIMITS.comments);
+    row.getCell(context.length + 5).dataValidation = length(LIMITS.ragReason);
+  }
+  await sheet.protect('', {
+    formatColumns: true,
+    formatRows: true,
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+  });
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+const list = (words: string[], error: string): ExcelJS.DataValidation => ({
+  type: 'list',
+  allowBlank: true,
+  formulae: [`"${words.join(',')}"`],
+  showErrorMessage: true,
+  error,
+});
+
+const length = (max: number): ExcelJS.DataValidation => ({
+  type: 'textLength',
+  operator: 'lessThanOrEqual',
+  allowBlank: true,
+  formulae: [max],
+  showErrorMessage: true,
+  error: `At most ${max.toLocaleString('en-GB')} characters`,
+});
