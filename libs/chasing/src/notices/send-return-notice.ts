@@ -69,6 +69,7 @@ export class SendReturnNotice {
           returnSentBackMail({
             to: contact.email,
             contactName: contact.name,
+            agencyName: agency?.name ?? state.agencyId,
             partnershipName,
             cycleLabel: cycle.label,
             measureRef: state.measureRef,

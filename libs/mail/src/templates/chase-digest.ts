@@ -1,5 +1,6 @@
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
+import { whyContact, whyContactHtml } from './why-sent.js';
 import {
   linkHtml,
   linkText,
@@ -75,12 +76,15 @@ export function chaseDigestMail(kind: keyof typeof WORDING, d: ChaseDigest): Out
     '',
     'Thank you,',
     d.partnershipName,
+    '',
+    whyContact(d.agencyName, d.partnershipName),
   ].join('\n');
   const html = page(`<p>Dear ${escapeHtml(d.contactName)},</p>
 <p>${escapeHtml(words.opening(d))}</p>
 ${outstandingHtml(d.returns)}
 ${linkHtml(d.link)}
 <p>If you have already sent them, thank you, and please ignore this email.</p>
-<p>Thank you,<br>${escapeHtml(d.partnershipName)}</p>`);
+<p>Thank you,<br>${escapeHtml(d.partnershipName)}</p>
+${whyContactHtml(d.agencyName, d.partnershipName)}`);
   return { to: d.to, subject, text, html };
 }

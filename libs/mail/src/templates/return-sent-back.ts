@@ -1,11 +1,13 @@
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
+import { whyContact, whyContactHtml } from './why-sent.js';
 import { linkHtml, linkText, page } from './outstanding-returns.js';
 
 /** To the agency's leads as soon as a reviewer sends a return back, with the reviewer's reason. */
 export interface ReturnSentBackMail {
   to: string;
   contactName: string;
+  agencyName: string;
   partnershipName: string;
   cycleLabel: string;
   measureRef: string;
@@ -28,12 +30,15 @@ export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
     '',
     'Thank you,',
     m.partnershipName,
+    '',
+    whyContact(m.agencyName, m.partnershipName),
   ].join('\n');
   const html = page(`<p>Dear ${escapeHtml(m.contactName)},</p>
 <p>A reviewer has sent back your return on <strong>${escapeHtml(m.measureRef)}</strong> (${escapeHtml(m.measureText)}) for ${escapeHtml(m.cycleLabel)}. They said:</p>
 <blockquote style="white-space: pre-wrap">${escapeHtml(m.reason)}</blockquote>
 <p>Please make the changes and submit it again.</p>
 ${linkHtml(m.link)}
-<p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>`);
+<p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
+${whyContactHtml(m.agencyName, m.partnershipName)}`);
   return { to: m.to, subject, text, html };
 }

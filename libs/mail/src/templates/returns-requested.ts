@@ -1,6 +1,7 @@
 import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
+import { whyContact, whyContactHtml } from './why-sent.js';
 
 export interface ReturnsRequestedMail {
   to: string;
@@ -59,6 +60,8 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     '',
     'Thank you,',
     `${m.partnershipName}`,
+    '',
+    whyContact(m.agencyName, m.partnershipName),
   ].join('\n');
   const html = `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px">
 <p>Dear ${escapeHtml(m.contactName)},</p>
@@ -71,6 +74,7 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
 <p><a href="${escapeHtml(m.link)}" style="font-weight: bold">Open your returns</a> (this link is yours: please do not forward it).</p>
 <p>${escapeHtml(lifetime(m))}</p>
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
+${whyContactHtml(m.agencyName, m.partnershipName)}
 </body></html>`;
   return { to: m.to, subject, text, html };
 }
