@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { Indicator } from '../../../plan/src/index.js';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { toPublishedReport } from '../cycle-report/published-cycle-report.js';
 import { approved, reportInput } from '../testing/report-fixture.js';
 import { renderReportCsv } from './report-csv.js';
+import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
 
@@ -131,4 +133,38 @@ describe('indicators in the report', () => {
     expect(renderReportHtml(alone)).not.toContain('class="sparkline"');
     expect(renderReportHtml(alone)).toContain('82.5% against a target of 85%');
   });
+
+  it('the Word report says each indicator against its target with its RAG, and its trend, under the measure', async () => {
+    const texts = await docxParagraphs(report);
+    const at = texts.indexOf('Actions achieved: 82.5% against a target of 85% (Green)');
+    expect(at).toBeGreaterThan(texts.indexOf('Measure S1'));
+    expect(texts.slice(at + 1, at + 3)).toEqual([
+      'Trend: Year 0 2018/19 64%, Year 1 2019/20 82.5%',
+      'Most actions done.',
+    ]);
+    expect(texts.filter((t) => t.includes('against a target of'))).toHaveLength(1);
+  });
+
+  it('the Word report gives no trend from a single value', async () => {
+    const texts = await docxParagraphs(buildCycleReport({ ...input(), pastCycles: [] }));
+    expect(texts).toContain('Actions achieved: 82.5% against a target of 85% (Green)');
+    expect(texts.some((t) => t.startsWith('Trend:'))).toBe(false);
+  });
+
+  it('the Word report says when this cycle gave no value, without a RAG or a trend of one point', async () => {
+    const missing = input();
+    missing.returns[0] = approved('S1', 'safe', 'csp', { rag: 'amber', narrative: 'No figures.' });
+    const texts = await docxParagraphs(buildCycleReport(missing));
+    expect(texts).toContain('Actions achieved: no value given against a target of 85%');
+    expect(texts.some((t) => t.startsWith('Trend:'))).toBe(false);
+  });
 });
+
+/** The Word document's paragraphs as text, in order. */
+async function docxParagraphs(report: ReturnType<typeof buildCycleReport>): Promise<string[]> {
+  const zip = await JSZip.loadAsync(await renderReportDocx(report));
+  const xml = await zip.file('word/document.xml')!.async('string');
+  return [...xml.matchAll(/<w:p(?: [^>]*)?>([\s\S]*?)<\/w:p>/g)].map((p) =>
+    [...p[1].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+  );
+}

@@ -21,6 +21,7 @@ import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js'
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { colophon } from './colophon.js';
+import { indicatorSentence, trendSentence } from './indicator-words.js';
 
 /** What the document says about where it came from; the publication's number, date and hash, when it is one. */
 export interface DocxProvenance {
@@ -237,6 +238,7 @@ function themeSection(
 function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): TableRow[] {
   const note = unreadableNote(m.unreadable);
   const progress = [
+    ...indicatorParagraphs(m.indicators),
     ...markdown(m.narrative ?? '', lists),
     ...(note ? [new Paragraph({ children: [new TextRun({ text: clean(note), italics: true })] })] : []),
   ];
@@ -265,6 +267,17 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       }),
   );
   return [row, ...tables];
+}
+
+/** A measure's indicators above its narrative, as the HTML has them: one line each, its trend under it. */
+function indicatorParagraphs(indicators: ReportMeasure['indicators']): Paragraph[] {
+  return (indicators ?? []).flatMap((i) => {
+    const trend = trendSentence(i);
+    return [
+      new Paragraph({ children: [new TextRun({ text: clean(indicatorSentence(i)), bold: true })] }),
+      ...(trend ? [new Paragraph({ children: [new TextRun({ text: clean(trend), size: DATA_SIZE })] })] : []),
+    ];
+  });
 }
 
 function awaitingRow(m: AwaitingMeasure): TableRow {
