@@ -90,7 +90,7 @@ describe('the plan page (e2e)', () => {
     }
     expect(html).toContain('Priority: C-P1');
     expect(html).toContain(
-      '<li>Indicator: Actions achieved (%): target 85, higher is better; amber below 85 (0% from target), red below 75</li>',
+      '<li>Indicator: Actions achieved (%): target 85, higher is better; amber below 85 (0% from target), red below 75 <a class="govuk-link" href="/coordinate/plan/indicator/S1~Actions%20achieved/change">Change<span class="govuk-visually-hidden"> indicator Actions achieved of S1</span></a>',
     );
     for (const agency of plan.agencies) {
       expect(html).toContain(agency.name.replace(/'/g, '&#39;'));
@@ -413,5 +413,90 @@ describe('the plan page (e2e)', () => {
   it('answers 404 for a part the plan does not have', async () => {
     await page('/coordinate/plan/measure/Z99/change', 404);
     await page('/coordinate/plan/widget/new', 404);
+  });
+
+  it('adds, changes and removes a measure’s indicator by the import’s rules, in plain words and kept on a stale form', async () => {
+    const offences = {
+      name: 'Offences',
+      unit: 'count',
+      baseline: '110',
+      target: '100',
+      direction: 'lower-is-better',
+      amberKind: 'variance',
+      amber: '5',
+      redKind: 'value',
+      red: '120',
+    };
+    expect(await page('/coordinate/plan')).toContain('href="/coordinate/plan/indicator/new?measure=S2"');
+    expect(await page('/coordinate/plan/indicator/new?measure=S2')).toMatch(/<option value="S2" selected>/);
+    const added = await save('/coordinate/plan/indicator/new', { measure: 'S2', ...offences });
+    const declared = {
+      name: 'Offences',
+      unit: 'count',
+      baseline: 110,
+      target: 100,
+      direction: 'lower-is-better',
+      amber: { variance: 5 },
+      red: { value: 120 },
+    };
+    expect(added.events).toEqual([
+      { type: 'MeasureChanged', data: { ref: 'S2', changes: { indicators: [declared] } } },
+    ]);
+    expect(decodeURIComponent(added.location)).toContain('Indicator added');
+    expect(await page('/coordinate/plan')).toContain(
+      'Offences (count): target 100, baseline 110, lower is better; amber above 105 (5% from target), red above 120',
+    );
+
+    const at = `/coordinate/plan/indicator/${encodeURIComponent('S2~Offences')}`;
+    const form = await page(`${at}/change`);
+    expect(form).toContain('<title>Change indicator Offences of S2');
+    expect(form).toMatch(/name="amberKind" type="radio" value="variance" checked/);
+    const changed = await save(`${at}/change`, { ...offences, target: '90', baseline: '' });
+    expect(changed.events).toEqual([
+      {
+        type: 'MeasureChanged',
+        data: {
+          ref: 'S2',
+          changes: { indicators: [{ ...declared, target: 90, baseline: null }] },
+        },
+      },
+    ]);
+
+    // Red no further from the target than amber breaks the plan file's rule: named against its field.
+    const [plan, partnership] = await lengths();
+    const badForm = await page(`${at}/change`);
+    const bad = await post(`${at}/change`, { ...offences, red: '80', version: versionIn(badForm) });
+    expect(bad.status).toBe(422);
+    const badPage = await bad.text();
+    expect(badPage).toContain('<title>Error: Change indicator Offences of S2');
+    const words = 'Red must start above where amber starts, as lower is better';
+    expect(badPage).toContain(`<a href="#red">${words}</a>`);
+    expect(badPage).toMatch(new RegExp(`id="red-error"[^]*?Error:</span> ${words}`));
+    const notNumber = await post(`${at}/change`, { ...offences, target: 'ten', version: versionIn(badForm) });
+    expect(await notNumber.text()).toContain('Enter the target as a number, like 85 or 12.5');
+    expect(await eventsSince(plan, partnership)).toEqual([]);
+
+    // A form opened before someone else's save is refused with what was typed kept.
+    const stale = versionIn(await page(`${at}/change`));
+    await save('/coordinate/plan/measure/S4/change', {
+      theme: 'safe-communities',
+      text: 'Someone else’s words again',
+      leadAgency: 'sevenoaks-csp',
+      priority: '',
+    });
+    const [plan2, partnership2] = await lengths();
+    const conflict = await post(`${at}/change`, { ...offences, unit: 'crimes typed', version: stale });
+    expect(conflict.status).toBe(409);
+    const conflictPage = await conflict.text();
+    expect(conflictPage).toContain('Someone changed the plan since you opened this page');
+    expect(conflictPage).toContain('value="crimes typed"');
+    expect(await eventsSince(plan2, partnership2)).toEqual([]);
+
+    expect(await page(`${at}/remove`)).toContain('Yes, remove it');
+    const removed = await save(`${at}/remove`, {});
+    expect(removed.events).toEqual([
+      { type: 'MeasureChanged', data: { ref: 'S2', changes: { indicators: [] } } },
+    ]);
+    await page(`${at}/change`, 404);
   });
 });

@@ -11,6 +11,7 @@ export * from './plan.repository.js';
 export * from './plan.module.js';
 export * from './edit-plan/recorded-plan-file.js';
 export * from './edit-plan/plan-edit.js';
+export { findIndicator, indicatorForm, indicatorKey } from './edit-plan/indicator-edit.js';
 export * from './edit-plan/edit-plan.decide.js';
 export * from './indicators/indicator.js';
 export * from './indicators/suggest-rag.js';

@@ -1,10 +1,11 @@
 import { DomainError, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
 import { parsePlanFile } from '../parse-plan-file.js';
 import { ContactRole, PlanFile } from '../plan-file.js';
+import { addIndicator, changeIndicator, removeIndicator } from './indicator-edit.js';
 import { planFileYaml } from './recorded-plan-file.js';
 
 /** The parts of a plan a coordinator edits one at a time on the plan page. */
-export const PLAN_PARTS = ['theme', 'priority', 'measure', 'agency', 'contact'] as const;
+export const PLAN_PARTS = ['theme', 'priority', 'measure', 'indicator', 'agency', 'contact'] as const;
 export type PlanPart = (typeof PLAN_PARTS)[number];
 export const isPlanPart = (value: unknown): value is PlanPart => PLAN_PARTS.includes(value as PlanPart);
 
@@ -83,7 +84,7 @@ const notFound = (what: string, key: string): never => {
 /** Reads a form's fields, trimmed, adding a problem in plain words for each that breaks its rule. */
 class FormReader {
   constructor(
-    private readonly form: PlanForm,
+    readonly fields: PlanForm,
     private readonly problems: PlanEditProblem[],
   ) {}
 
@@ -92,12 +93,12 @@ class FormReader {
   }
 
   raw(field: string): string {
-    const value = this.form[field];
+    const value = this.fields[field];
     return (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).trim();
   }
 
   list(field: string): string[] {
-    const value = this.form[field];
+    const value = this.fields[field];
     return (Array.isArray(value) ? value : value ? [value] : []).map((v) => v.trim()).filter(Boolean);
   }
 
@@ -325,6 +326,17 @@ const EDITS: Record<PlanPart, Record<PlanEdit['action'], Apply>> = {
       else if (theme.measures.length === 1)
         form.problem('remove', `${key} is the only measure of ${theme.title}: remove the theme instead`);
       theme.measures = theme.measures.filter((m) => m !== measure);
+    },
+  },
+  indicator: {
+    add(file, _key, form, _context, problems) {
+      addIndicator(file, form.fields, problems);
+    },
+    change(file, key, form, _context, problems) {
+      changeIndicator(file, key, form.fields, problems);
+    },
+    remove(file, key) {
+      removeIndicator(file, key);
     },
   },
   agency: {

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
+  findIndicator,
+  indicatorForm,
   isPlanPart,
   PlanEdit,
   PlanFile,
@@ -20,6 +22,7 @@ const PART_WORDS: Record<PlanPart, { name: string; add: string }> = {
   theme: { name: 'theme', add: 'Add a theme' },
   priority: { name: 'priority', add: 'Add a priority' },
   measure: { name: 'key success measure', add: 'Add a key success measure' },
+  indicator: { name: 'indicator', add: 'Add an indicator' },
   agency: { name: 'agency', add: 'Add an agency' },
   contact: { name: 'contact', add: 'Add a contact' },
 };
@@ -39,9 +42,16 @@ export class PlanPartsPages {
   constructor(@Inject(EditPlan) private readonly plans: EditPlan) {}
 
   @Get(':part/new')
-  async addForm(@Param('part') part: string, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async addForm(
+    @Param('part') part: string,
+    @Query('measure') measure: unknown,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const plan = await this.plan(actor);
-    this.render(res, 200, actor, plan, { part: partOf(part), action: 'add', form: {} });
+    // An indicator is added from its measure's row: the form opens with that measure chosen.
+    const form: PlanForm = typeof measure === 'string' ? { measure } : {};
+    this.render(res, 200, actor, plan, { part: partOf(part), action: 'add', form });
   }
 
   @Post(':part/new')
@@ -206,6 +216,11 @@ export class PlanPartsPages {
       errors,
       errorList: problems.map((p) => ({ text: p.message, href: href(p.field) })),
       themeChoices: choices(themes, form.theme, 'Choose a theme'),
+      measureChoices: choices(
+        file.themes.flatMap((t) => t.measures.map((m) => ({ value: m.ref, text: `${m.ref}: ${m.text}` }))),
+        form.measure,
+        'Choose a key success measure',
+      ),
       agencyChoices: Object.fromEntries(
         ['leadAgency', 'measureLeadAgency', 'agency'].map((f) => [
           f,
@@ -273,6 +288,10 @@ function formOf(file: PlanFile, part: PlanPart, key: string): PlanForm {
       const m = theme.measures.find((x) => x.ref === key)!;
       return { theme: theme.id, text: m.text, leadAgency: m.leadAgency, priority: m.priority ?? '' };
     }
+    case 'indicator': {
+      const { measure, indicator } = findIndicator(file, key);
+      return indicatorForm(measure.ref, indicator);
+    }
     case 'agency': {
       const a = file.agencies.find((x) => x.id === key) ?? missing();
       return { name: a.name };
@@ -292,5 +311,6 @@ function labelOf(file: PlanFile, part: PlanPart, key: string): string {
   const form = formOf(file, part, key);
   if (part === 'theme') return String(form.title);
   if (part === 'agency' || part === 'contact') return String(form.name);
+  if (part === 'indicator') return `${String(form.name)} of ${String(form.measure)}`;
   return key;
 }

@@ -5,6 +5,7 @@ import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../ht
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
+  indicatorKey,
   ImportPlanFile,
   Indicator,
   planFileYaml,
@@ -140,7 +141,12 @@ export class PlanPages {
           return {
             ...m,
             asked,
-            indicatorLines: (m.indicators ?? []).map(indicatorLine),
+            indicatorLines: (m.indicators ?? []).map((i) => ({
+              text: indicatorLine(i),
+              at: `/coordinate/plan/indicator/${encodeURIComponent(indicatorKey(m.ref, i.name))}`,
+              name: `indicator ${i.name} of ${m.ref}`,
+            })),
+            addIndicator: `/coordinate/plan/indicator/new?measure=${encodeURIComponent(m.ref)}`,
             actions: actions('measure', m.ref, `measure ${m.ref}`, !asked),
           };
         }),
