@@ -2,13 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { linkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
-import {
-  MailSender,
-  OutgoingMail,
-  returnMessageMail,
-  MailLedgerService,
-  TemporaryDeliveryError,
-} from '../../../mail/src/index.js';
+import { MailSender, OutgoingMail, returnMessageMail, MailLedgerService } from '../../../mail/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { MessageNoticeJob } from '../../../queues/src/index.js';
 import {
@@ -18,10 +12,9 @@ import {
   ReturnEvent,
   returnStreamId,
 } from '../../../returns/src/index.js';
-import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { MessageMailPlan } from './message-mail-plan.js';
-import { ReturnNoticeOutcome } from './send-return-notice.js';
+import { deliverEach, ReturnNoticeOutcome } from './deliver-each.js';
 
 /**
  * One mail per message to those on the other side of the thread who hear of it at once (see MessageMailPlan:
@@ -104,32 +97,16 @@ export class SendMessageNotice {
               : { words: 'If you are not signed in, ask for a new link:', url: `${base}/link/new` },
       });
     });
-    // As the review notices: each recipient on its own, a temporary failure retried for those still owed.
-    let sent = 0;
-    let temporary: unknown = null;
-    let waitUntil: Date | undefined;
-    for (const mail of mails) {
-      try {
-        const result = await this.ledger.deliverOnce(
-          {
-            streamId: notificationStreamId(state.returnId),
-            prefix: 'Notification',
-            key: `message-${message.messageId}`,
-            recipient: mail.to as string,
-            willRetry,
-            send: () => this.mail.send(mail),
-          },
-          `message-${job.eventPosition}`,
-        );
-        if (result.outcome === 'sent') sent += 1;
-        if (result.outcome === 'in-progress' && (!waitUntil || result.until > waitUntil))
-          waitUntil = result.until;
-      } catch (error) {
-        if (error instanceof TemporaryDeliveryError) temporary = error;
-        else if ((error as Error).name !== 'UnrecoverableError') throw error;
-      }
-    }
-    if (temporary) throw temporary;
-    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
+    return deliverEach(
+      this.ledger,
+      this.mail,
+      mails,
+      {
+        returnId: state.returnId,
+        key: `message-${message.messageId}`,
+        causation: `message-${job.eventPosition}`,
+      },
+      willRetry,
+    );
   }
 }

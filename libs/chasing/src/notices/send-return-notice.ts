@@ -8,23 +8,17 @@ import {
   returnSentBackMail,
   returnSubmittedMail,
   MailLedgerService,
-  TemporaryDeliveryError,
 } from '../../../mail/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { ReturnNoticeJob } from '../../../queues/src/index.js';
 import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/src/index.js';
-import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { DigestReaders } from '../digests/digest-readers.js';
 import { StaffMailUrls } from '../digests/staff-mail-urls.js';
 import { deliveryAt } from '../mail-preferences/mail-preference.js';
+import { deliverEach, ReturnNoticeOutcome } from './deliver-each.js';
 
-export interface ReturnNoticeOutcome {
-  sent: number;
-  recipients: number;
-  /** Some recipient's mail is held by another sender: look again then. */
-  waitUntil?: Date;
-}
+export type { ReturnNoticeOutcome } from './deliver-each.js';
 
 /**
  * The notices a review step causes, sent once each per recipient through the mail ledger: a return sent back
@@ -104,34 +98,12 @@ export class SendReturnNotice {
         );
       }
     }
-    // Each recipient on its own: one permanent failure is recorded and does not hold back the others; a
-    // temporary one makes the job retry, and the retry skips whoever already has their mail. A mail another
-    // sender holds is looked at again once its lease would lapse, without using an attempt.
-    let sent = 0;
-    let temporary: unknown = null;
-    let waitUntil: Date | undefined;
-    for (const mail of mails) {
-      try {
-        const result = await this.ledger.deliverOnce(
-          {
-            streamId: notificationStreamId(state.returnId),
-            prefix: 'Notification',
-            key: `v${job.version}`,
-            recipient: mail.to as string,
-            willRetry,
-            send: () => this.mail.send(mail),
-          },
-          `notice-${job.eventPosition}`,
-        );
-        if (result.outcome === 'sent') sent += 1;
-        if (result.outcome === 'in-progress' && (!waitUntil || result.until > waitUntil))
-          waitUntil = result.until;
-      } catch (error) {
-        if (error instanceof TemporaryDeliveryError) temporary = error;
-        else if ((error as Error).name !== 'UnrecoverableError') throw error;
-      }
-    }
-    if (temporary) throw temporary;
-    return { sent, recipients: mails.length, ...(waitUntil ? { waitUntil } : {}) };
+    return deliverEach(
+      this.ledger,
+      this.mail,
+      mails,
+      { returnId: state.returnId, key: `v${job.version}`, causation: `notice-${job.eventPosition}` },
+      willRetry,
+    );
   }
 }
