@@ -88,6 +88,30 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses in production a secret that was written rather than generated, as a compose fallback is', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://127.0.0.1:25',
+      TOKEN_PEPPER: 'f3a9c07d5e1b6482a0cd97e3b15f6a28',
+    };
+    for (const placeholder of [
+      'change-me-in-production-0123456789abcdef',
+      'change-me-set-a-random-secret-of-32-or-more-characters',
+      'an-example-session-secret-for-the-readme',
+      'a'.repeat(40),
+      'abababababababababababababababab',
+    ]) {
+      expect(() => loadConfig({ ...production, SESSION_SECRET: placeholder })).toThrow(
+        /SESSION_SECRET looks like a placeholder, not a secret/,
+      );
+    }
+    expect(
+      loadConfig({ ...production, SESSION_SECRET: '9b41e07c2fd8a6531e0c4b7a98d2f6e3' }).sessionSecret,
+    ).toBe('9b41e07c2fd8a6531e0c4b7a98d2f6e3');
+    // Outside production a written value is fine: tests and the demo use them.
+    expect(loadConfig({ SESSION_SECRET: 'a'.repeat(40) }).sessionSecret).toBe('a'.repeat(40));
+  });
+
   it('outside production, derives secrets per database so separate api and worker processes agree', () => {
     const a = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/one' });
     const b = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/one' });

@@ -131,6 +131,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       return createHash('sha256').update(`${name}:development-only:${databaseUrl}`).digest('hex');
     }
     if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
+    else if (production && looksLikePlaceholder(value))
+      problems.push(
+        `${name} looks like a placeholder, not a secret: set 32 or more random characters (e.g. from \`openssl rand -hex 32\`)`,
+      );
     return value;
   };
   const operatorPartnershipId = str('OPERATOR_PARTNERSHIP');
@@ -185,4 +189,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     processors,
     rebuildBatchSize,
   };
+}
+
+/**
+ * A value someone wrote rather than generated: the words of a shipped fallback ("change me", "example"), or
+ * too few distinct characters to be random (32 random hex digits hold about 14). Refused in production, so a
+ * fallback in a compose file can never run a shared deployment.
+ */
+export function looksLikePlaceholder(value: string): boolean {
+  return /change.?me|example|placeholder|default|dummy|not.?secret/i.test(value) || new Set(value).size < 8;
 }
