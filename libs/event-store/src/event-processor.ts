@@ -116,7 +116,8 @@ export class EventProcessor {
 
   /**
    * Wakes the active instance so new events are processed without waiting for the next poll. A standby one is
-   * left to its lock retries: it could not read anyway.
+   * left to its lock retries (it could not read anyway), and so is one waiting out a failure: dropConnection
+   * gave up the lead, so wake-ups never cut its backoff short.
    */
   poke(): void {
     if (!this.leader) return;
