@@ -4,7 +4,7 @@
  * throwaway database, dropped afterwards; a failing benchmark is reported and the others still run.
  *
  * Environment: BENCH_QUICK=1 for a smoke run (a few minutes; figures not comparable), BENCH_ONLY=append,growth
- * to run some of them (append, growth, rebuild, http, chase, report), BENCH_DATABASE_URL for another server,
+ * to run some of them (append, growth, rebuild, http, chase, report, wake), BENCH_DATABASE_URL for another server,
  * REDIS_URL for another Redis. Each benchmark file lists its own knobs.
  */
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,7 @@ import { httpBenchmark } from './http.bench.js';
 import { chaseBenchmark } from './chase.bench.js';
 import { rebuildBenchmark } from './rebuild.bench.js';
 import { reportBenchmark } from './report.bench.js';
+import { wakeBenchmark } from './wake.bench.js';
 import { dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-database.js';
 import { Figure, figuresTable } from './support/figures.js';
 import { QUICK } from './support/options.js';
@@ -110,6 +111,11 @@ const sections: Section[] = [
     name: 'report',
     covers: ['report'],
     run: () => withDatabase((dataSource, url) => reportBenchmark(dataSource, url, progress)),
+  },
+  {
+    name: 'wake',
+    covers: ['wake'],
+    run: () => withDatabase((dataSource, url) => wakeBenchmark(dataSource, url, progress)),
   },
 ];
 

@@ -87,15 +87,15 @@ async function dropRoles(roles: readonly string[]): Promise<void> {
 }
 
 /**
- * Waits until every event stored so far is behind the subscribers' fence. The fence is cluster-wide: a
- * transaction open in another test's database holds it back for a moment, so tests that read right after an
- * append wait for it instead of assuming it has already passed.
+ * Waits until every event stored so far is behind the subscribers' fence. The fence is this database's own (see
+ * event_fence()), but a transaction of this database still open (a processor's batch, say) holds it back for a
+ * moment, so tests that read right after an append wait for it instead of assuming it has already passed.
  */
 export async function untilEventsVisible(dataSource: DataSource, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [{ visible }]: { visible: boolean }[] = await dataSource.query(
-      `SELECT coalesce(max(transaction_id) < pg_snapshot_xmin(pg_current_snapshot()), true) AS visible FROM events`,
+      `SELECT coalesce(max(transaction_id) < (SELECT event_fence()), true) AS visible FROM events`,
     );
     if (visible) return;
     if (Date.now() > deadline) throw new Error('events stayed behind the fence');

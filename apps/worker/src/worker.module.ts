@@ -22,6 +22,8 @@ logRedisOutages();
 export interface WorkerOptions {
   clock?: Clock;
   relayPollIntervalMs?: number;
+  /** False: the processors only poll (the benchmark's baseline); see ProcessorRunOptions.wakeOnAppend. */
+  wakeOnAppend?: boolean;
 }
 
 @Module({})
@@ -63,7 +65,11 @@ export class WorkerModule {
       providers: [
         {
           provide: RELAY_OPTIONS,
-          useValue: { pollIntervalMs: options.relayPollIntervalMs ?? 200, ...config.processors },
+          useValue: {
+            pollIntervalMs: options.relayPollIntervalMs ?? 200,
+            wakeOnAppend: options.wakeOnAppend ?? true,
+            ...config.processors,
+          },
         },
         OutboxRelay,
         ReportingProcessor,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { AppendWakeUps } from './append-wake-ups.js';
 import { Checkpoint, START, StoredEvent } from './event.js';
 import { EventStore, UnreadableEvent } from './event-store.js';
 import {
@@ -42,6 +43,11 @@ export interface ProcessorRunOptions extends Partial<RetryPolicy> {
   pollIntervalMs?: number;
   /** How often a standby instance tries to take over the lock. */
   lockRetryMs?: number;
+  /**
+   * Read as soon as a transaction that appended events commits (LISTEN, see AppendWakeUps), not only every
+   * `pollIntervalMs`; polling stays the fallback. On unless false (the benchmark's polling-only baseline).
+   */
+  wakeOnAppend?: boolean;
 }
 
 const SAVEPOINT = 'event_processor_try';
@@ -65,6 +71,10 @@ export class EventProcessor {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Set by a wake-up that came while a batch was being read: the next sleep ends at once, so none is lost. */
+  private woken = false;
+  private stopListening: (() => void) | null = null;
+  private readonly wakeOnAppend: boolean;
   private readonly pollIntervalMs: number;
   private readonly lockRetryMs: number;
   private readonly holds: ProcessorHolds;
@@ -80,6 +90,7 @@ export class EventProcessor {
     this.logger = new Logger(`Processor:${definition.name}`);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.lockRetryMs = options.lockRetryMs ?? 1000;
+    this.wakeOnAppend = options.wakeOnAppend ?? true;
     this.holds = new ProcessorHolds(definition.name, {
       attempts: options.attempts ?? DEFAULT_RETRY_POLICY.attempts,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs,
@@ -97,16 +108,27 @@ export class EventProcessor {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (this.wakeOnAppend) {
+      this.stopListening = AppendWakeUps.of(this.dataSource)?.subscribe(() => this.poke()) ?? null;
+    }
     this.loop = this.run();
   }
 
-  /** Wakes a sleeping instance so new events are processed without waiting for the next poll. */
+  /**
+   * Wakes the active instance so new events are processed without waiting for the next poll. A standby one is
+   * left to its lock retries (it could not read anyway), and so is one waiting out a failure: dropConnection
+   * gave up the lead, so wake-ups never cut its backoff short.
+   */
   poke(): void {
+    if (!this.leader) return;
+    this.woken = true;
     this.wake?.();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
+    this.stopListening = null;
     this.wake?.();
     await this.loop;
     this.loop = null;
@@ -141,10 +163,12 @@ export class EventProcessor {
           await this.sleep(this.lockRetryMs);
           continue;
         }
+        // Cleared before reading: a wake-up from now on may be for events this batch does not see.
+        this.woken = false;
         const applied = (await this.processBatch()) + (await this.releaseDue());
         this.recovered(failures);
         failures = 0;
-        if (applied === 0) await this.sleep(this.pollIntervalMs);
+        if (applied === 0 && !this.woken) await this.sleep(this.pollIntervalMs);
       } catch (error) {
         failures += 1;
         this.failing(error as Error, failures);
@@ -375,6 +399,9 @@ export class EventProcessor {
   }
 
   private sleep(ms: number): Promise<void> {
+    // Stopped while a batch was running: its wake came before this sleep and would be missed (a long poll
+    // interval, now that wake-ups make one reasonable, would hold stop() up for all of it).
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {

@@ -160,8 +160,8 @@ describe('EventStore (real PostgreSQL)', () => {
 
   it('never shows a subscriber an event past a transaction still in flight (the sequence gap)', async () => {
     const gapStore = new EventStore(db.dataSource);
-    // The fence is cluster-wide: another test file's open transaction can hold this file's earlier events
-    // back, so wait until they are all visible before taking the tail, or they would arrive in `late`.
+    // A transaction of this database still open can hold this file's earlier events back, so wait until they
+    // are all visible before taking the tail, or they would arrive in `late`.
     await untilEventsVisible(db.dataSource);
     const { checkpoint: tail } = await drainAll(gapStore, START);
     const slow = db.dataSource.createQueryRunner();

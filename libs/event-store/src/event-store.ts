@@ -357,8 +357,9 @@ export class EventStore {
 
   /**
    * Reads the next batch for a subscriber, in (transaction id, position) order. It never reads past the oldest
-   * transaction still in flight, so an event whose transaction commits after a later-numbered one can never
-   * be skipped: it is simply not visible to anyone until every earlier transaction id has finished.
+   * transaction of this database still in flight (event_fence(): one in another database does not count, as it
+   * cannot write here), so an event whose transaction commits after a later-numbered one can never be skipped:
+   * it is simply not visible to anyone until every earlier transaction id of this database has finished.
    *
    * Given `unreadable`, an event whose upcast throws is put there instead of failing the whole batch (the
    * checkpoint still passes it), so a processor can hold that one event back and go on with the rest.
@@ -374,7 +375,7 @@ export class EventStore {
     const rows: EventRow[] = await sql.query(
       `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND transaction_id < (SELECT event_fence())
        ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [after.transactionId, after.globalPosition, batchSize],

@@ -6,6 +6,7 @@ export * from './upcaster.js';
 export * from './event-store.js';
 export * from './command-transaction.js';
 export * from './event-processor.js';
+export * from './append-wake-ups.js';
 export * from './processor-holds.js';
 export * from './parked-events.js';
 export * from './aggregate-stream.js';

@@ -90,7 +90,7 @@ export class ParkedEvents {
         `SELECT c.name, c.global_position, c.updated_at,
            (SELECT count(*)::int FROM events e
             WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())) AS behind
+              AND e.transaction_id < (SELECT event_fence())) AS behind
          FROM processor_checkpoints c ORDER BY c.name`,
       );
     return rows.map((r) => ({

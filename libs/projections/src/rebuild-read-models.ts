@@ -37,7 +37,7 @@ export async function rebuildReadModels(
     // Only events behind the fence are replayed (as EventStore.readAll reads them); later ones reach the
     // tables through their own jobs once this transaction commits.
     const [{ total }]: { total: number }[] = await manager.query(
-      `SELECT count(*)::int AS total FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      `SELECT count(*)::int AS total FROM events WHERE transaction_id < (SELECT event_fence())`,
     );
     const bar = options.progress ? new ProgressBar(options.progress, total) : null;
     bar?.update(0);

@@ -1,0 +1,105 @@
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { AppendWakeUps } from './append-wake-ups.js';
+import { EventMetadata, StoredEvent } from './event.js';
+import { EventProcessor } from './event-processor.js';
+import { EventStore } from './event-store.js';
+
+const meta: EventMetadata = { actorId: 'system', actorRole: 'system', correlationId: 'wake-1' };
+const ev = (n: number) => ({ type: 'Counted', data: { n } });
+
+describe('wake-ups: an append wakes the processors at once, polling stays the fallback (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let wakeUps: AppendWakeUps;
+  const running: EventProcessor[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('wake_ups');
+    store = new EventStore(db.dataSource);
+    wakeUps = AppendWakeUps.of(db.dataSource)!;
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.stop()));
+  });
+  afterAll(() => db.drop());
+
+  /** A started processor recording what it applies, and whether anyone was listening when it applied it. */
+  async function started(name: string, pollIntervalMs: number) {
+    const applied: { streamId: string; listening: boolean; at: number }[] = [];
+    const processor = new EventProcessor(
+      db.dataSource,
+      store,
+      {
+        name,
+        handle: (events: StoredEvent[]) => {
+          const listening = wakeUps.listeningPid !== null;
+          for (const e of events) applied.push({ streamId: e.streamId, listening, at: Date.now() });
+          return Promise.resolve();
+        },
+      },
+      { pollIntervalMs },
+    );
+    running.push(processor);
+    processor.start();
+    await waitFor(async () => processor.isLeader && wakeUps.listeningPid !== null);
+    // Past what earlier tests appended, and asleep: from here on only a wake-up or a poll reads.
+    await new Promise((r) => setTimeout(r, 200));
+    applied.length = 0;
+    return { processor, applied };
+  }
+
+  it('a committed append is processed at once, long before the next poll', async () => {
+    const { applied } = await started('woken', 60_000);
+
+    const appendedAt = Date.now();
+    await store.append('woken-1', 'no_stream', [ev(1)], meta);
+    await waitFor(async () => applied.length === 1, 5_000);
+
+    expect(applied[0].streamId).toBe('woken-1');
+    expect(applied[0].at - appendedAt).toBeLessThan(5_000);
+  });
+
+  it('nothing is read before the appending transaction commits, however long it stays open', async () => {
+    const { applied } = await started('woken-on-commit', 60_000);
+    const open = db.dataSource.createQueryRunner();
+    await open.connect();
+    await open.startTransaction();
+    try {
+      await store.append('on-commit', 'no_stream', [ev(1)], meta, {}, open.manager);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(applied).toEqual([]);
+      await open.commitTransaction();
+    } finally {
+      await open.release();
+    }
+    await waitFor(async () => applied.length === 1, 5_000);
+    expect(applied[0].streamId).toBe('on-commit');
+  });
+
+  it('with the listening connection killed, events are still processed by polling, and it listens again', async () => {
+    const { applied } = await started('polled', 50);
+    const killed = wakeUps.listeningPid!;
+    await db.dataSource.query('SELECT pg_terminate_backend($1)', [killed]);
+    await waitFor(async () => wakeUps.listeningPid === null, 5_000);
+
+    await store.append('while-deaf', 'no_stream', [ev(1)], meta);
+    await waitFor(async () => applied.length === 1, 5_000);
+    // Applied while nobody listened: only the poll can have found it.
+    expect(applied[0]).toMatchObject({ streamId: 'while-deaf', listening: false });
+
+    await waitFor(async () => wakeUps.listeningPid !== null && wakeUps.listeningPid !== killed, 10_000);
+    const [{ listening }]: { listening: boolean }[] = await db.dataSource.query(
+      `SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $1 AND query ILIKE '%pg_backend_pid%') AS listening`,
+      [wakeUps.listeningPid],
+    );
+    expect(listening).toBe(true);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
