@@ -432,6 +432,30 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     await expectConsistent();
   });
 
+  it('takes a cookie session’s multipart upload only from our own origin or with the CSRF token', async () => {
+    const s2 = returnOf('S2');
+    const cookie = as.lead(csp).cookie;
+    const body = multipartBody({}, { fileName: 'x.pdf', content: await pdfFile() });
+    const post = (path: string, headers: Headers) =>
+      fetch(`${product.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': MULTIPART_TYPE, ...headers },
+        body,
+      });
+    const before = await stored();
+    const foreign: Headers[] = [{ origin: 'http://evil.example' }, { referer: 'http://evil.example/x' }, {}];
+    for (const headers of foreign) {
+      const refused = await post(`/returns/${s2}/evidence`, headers);
+      const problem = (await refused.json()) as { code: string };
+      expect([refused.status, problem.code]).toEqual([403, 'cross-origin-request']);
+    }
+    expect(await stored()).toEqual(before);
+    // Other API writes still take JSON only from a cookie, multipart included.
+    const other = await post(`/returns/${s2}/messages`, { origin: product.baseUrl });
+    expect([other.status, ((await other.json()) as { code: string }).code]).toEqual([415, 'json-required']);
+    expect((await post(`/returns/${s2}/evidence`, { 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+  });
+
   it('documents the four routes in OpenAPI', async () => {
     const doc = (await call('GET', '/api/docs-json', {})).body;
     const evidence = doc.paths['/returns/{returnId}/evidence'];

@@ -336,6 +336,8 @@ function neverExisting(kind: string, value: string): string {
       return '9999';
     case 'messageId':
       return 'm999';
+    case 'evidenceId':
+      return 'e999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -512,6 +514,7 @@ describe('partnership isolation (e2e)', () => {
       appendixId: ['appendix-1'],
       caseStudyId: ['study-1'],
       messageId: ['m10'],
+      evidenceId: ['e1'],
       // The version the submitted and approved returns' submission made (requested, then submitted).
       version: ['2'],
     });
