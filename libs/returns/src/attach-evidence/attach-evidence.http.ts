@@ -9,7 +9,7 @@ import { withETag, WriteEnvelope } from '../command-http.js';
 import { EvidenceResultDto } from '../evidence/evidence-result.dto.js';
 import { inMegabytes } from '../evidence/evidence.decide.js';
 import { EVIDENCE_TYPES_IN_WORDS } from '../evidence/evidence-types.js';
-import { EvidenceResult } from '../evidence/evidence.repository.js';
+import { EvidenceRepository, EvidenceResult } from '../evidence/evidence.repository.js';
 import { AttachEvidenceCommand } from './attach-evidence.command.js';
 
 /** The API's upload: multipart, streamed straight through the checks into the store (never a temporary file). */
@@ -19,6 +19,7 @@ export class AttachEvidenceHttp {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EvidenceRepository) private readonly evidence: EvidenceRepository,
   ) {}
 
   @Post()
@@ -59,6 +60,8 @@ export class AttachEvidenceHttp {
     @Res({ passthrough: true }) res: Response,
   ): Promise<EvidenceResult> {
     finishStreamedUpload(req, res);
+    // A return the caller may not see is missing, whatever the body: 404 before the upload is looked at.
+    await this.evidence.about(returnId, envelope);
     const { maxFileBytes } = this.config.evidence;
     const upload = await readStreamedUpload(req, {
       fileField: 'file',
