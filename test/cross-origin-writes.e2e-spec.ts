@@ -135,6 +135,7 @@ describe('no write from another origin (e2e)', () => {
       key: 'S1',
       staffId: '00000000-0000-4000-8000-000000000000',
       messageId: 'm1',
+      evidenceId: 'e1',
     };
     return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`no value for :${name} in ${path}: add one to fill()`);

@@ -24,6 +24,8 @@ import {
   startProduct,
 } from './support/product.js';
 import { untilQuiet } from './support/processors.js';
+import { pdfFile } from './support/evidence-files.js';
+import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 
 type Headers = Record<string, string>;
 
@@ -336,6 +338,8 @@ function neverExisting(kind: string, value: string): string {
       return '9999';
     case 'messageId':
       return 'm999';
+    case 'evidenceId':
+      return 'e999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -498,6 +502,19 @@ describe('partnership isolation (e2e)', () => {
         }),
       );
     }
+    // Files on the draft return, titled with the canary; ten, for an id as long as the walk masks ("e10").
+    const pdf = await pdfFile();
+    for (let n = 1; n <= 10; n++) {
+      const attached = await fetch(`${product.baseUrl}/returns/${draft}/evidence`, {
+        method: 'POST',
+        headers: { ...as.coordinator, 'content-type': MULTIPART_TYPE },
+        body: multipartBody(
+          { title: `Evidence ${n} ${CANARY}` },
+          { fileName: `sheet-${n}.pdf`, content: pdf },
+        ),
+      });
+      expect(attached.status).toBe(201);
+    }
     const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
     const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
     sevenoaksToken = (token.body as { token: string }).token;
@@ -512,6 +529,7 @@ describe('partnership isolation (e2e)', () => {
       appendixId: ['appendix-1'],
       caseStudyId: ['study-1'],
       messageId: ['m10'],
+      evidenceId: ['e10'],
       // The version the submitted and approved returns' submission made (requested, then submitted).
       version: ['2'],
     });

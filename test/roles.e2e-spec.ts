@@ -49,6 +49,8 @@ const AUDIENCES = {
   'review readers': ['coordinator', 'reviewer', 'board member', 'API token'],
   /** The second stage of sign-off in two-stage cycles: accept, or return to review. */
   'second stage': ['coordinator', 'board member', 'API token'],
+  /** A return's files: its agency's lead while it is editable, the coordinator until approval (the rules say when). */
+  'evidence keepers': ['coordinator', 'agency lead', 'API token'],
   coordinators: ['coordinator', 'API token'],
   'agency leads': ['agency lead'],
 } as const satisfies Record<string, readonly Caller[]>;
@@ -62,6 +64,7 @@ const DECLARED_ROLES: Record<Exclude<Audience, 'anyone'>, string[]> = {
   'reviewers and coordinators': ['coordinator', 'reviewer'],
   'review readers': ['coordinator', 'reviewer', 'board'],
   'second stage': ['coordinator', 'board'],
+  'evidence keepers': ['coordinator', 'agency-lead'],
   coordinators: ['coordinator'],
   'agency leads': ['agency-lead'],
 };
@@ -132,6 +135,11 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /returns/:returnId/messages': 'signed in',
   'POST /returns/:returnId/messages': 'return editors',
   'POST /returns/:returnId/messages/:messageId/resolve': 'reviewers and coordinators',
+  // A return's files: read by anyone who may see the return, attached and removed by its lead or coordinator.
+  'GET /returns/:returnId/evidence': 'signed in',
+  'GET /returns/:returnId/evidence/:evidenceId': 'signed in',
+  'POST /returns/:returnId/evidence': 'evidence keepers',
+  'DELETE /returns/:returnId/evidence/:evidenceId': 'evidence keepers',
 
   // Chasing.
   'GET /cycles/:cycleId/chase-schedule': 'staff',

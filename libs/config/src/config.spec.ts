@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAIL_ATTEMPTS: 'lots' })).toThrow(/MAIL_ATTEMPTS must be a whole number/);
   });
 
+  it('limits evidence files to 20 MB each and 100 MB a return unless told, never one file over the return', () => {
+    expect(loadConfig({}).evidence).toEqual({
+      maxFileBytes: 20 * 1024 * 1024,
+      maxReturnBytes: 100 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({ EVIDENCE_MAX_FILE_BYTES: '1000', EVIDENCE_MAX_RETURN_BYTES: '5000' }).evidence,
+    ).toEqual({ maxFileBytes: 1000, maxReturnBytes: 5000 });
+    expect(() => loadConfig({ EVIDENCE_MAX_FILE_BYTES: '6000', EVIDENCE_MAX_RETURN_BYTES: '5000' })).toThrow(
+      /EVIDENCE_MAX_FILE_BYTES must not be more than EVIDENCE_MAX_RETURN_BYTES/,
+    );
+  });
+
   it('validates every numeric variable: digits only, within its range, each named with its range', () => {
     expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000 });
     expect(loadConfig({}).rebuildBatchSize).toBe(10_000);
@@ -68,6 +81,8 @@ describe('loadConfig', () => {
       'JOB_LOCK_MS',
       'MAIL_CONCURRENCY',
       'PROCESSOR_ATTEMPTS',
+      'EVIDENCE_MAX_FILE_BYTES',
+      'EVIDENCE_MAX_RETURN_BYTES',
       'PROCESSOR_RETRY_DELAY_MS',
       'REBUILD_BATCH_SIZE',
     ];

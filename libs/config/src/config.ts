@@ -32,6 +32,8 @@ export interface AppConfig {
   processors: { attempts: number; retryDelayMs: number };
   /** Events per batch in `npm run projections:rebuild`. */
   rebuildBatchSize: number;
+  /** Files on a return (see README, Evidence files): the largest one file, and all of a return's together. */
+  evidence: { maxFileBytes: number; maxReturnBytes: number };
 }
 
 export interface MailDeliveryConfig {
@@ -168,6 +170,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
   const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);
 
+  const evidence = {
+    maxFileBytes: int('EVIDENCE_MAX_FILE_BYTES', 20 * 1024 * 1024, 1, 2 ** 40),
+    maxReturnBytes: int('EVIDENCE_MAX_RETURN_BYTES', 100 * 1024 * 1024, 1, 2 ** 40),
+  };
+  if (evidence.maxFileBytes > evidence.maxReturnBytes) {
+    problems.push('EVIDENCE_MAX_FILE_BYTES must not be more than EVIDENCE_MAX_RETURN_BYTES');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -188,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mail,
     processors,
     rebuildBatchSize,
+    evidence,
   };
 }
 

@@ -17,3 +17,4 @@ export * from './idempotency/idempotency.module.js';
 export * from './roles.js';
 export * from './roles.guard.js';
 export * from './file-upload.js';
+export * from './streamed-upload.js';

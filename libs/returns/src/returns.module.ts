@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IdempotencyModule } from '../../http/src/index.js';
@@ -12,6 +13,15 @@ import { GetAppendices } from './get-appendices/get-appendices.query.js';
 import { ConversationRepository } from './conversation/conversation.repository.js';
 import { GetConversationHttp } from './get-conversation/get-conversation.http.js';
 import { GetConversation } from './get-conversation/get-conversation.query.js';
+import { AttachEvidenceHandler } from './attach-evidence/attach-evidence.handler.js';
+import { AttachEvidenceHttp } from './attach-evidence/attach-evidence.http.js';
+import { EVIDENCE_STORAGE } from './evidence/evidence-storage.js';
+import { EvidenceRepository } from './evidence/evidence.repository.js';
+import { PostgresEvidenceStorage } from './evidence/postgres-evidence-storage.js';
+import { GetEvidenceHttp } from './get-evidence/get-evidence.http.js';
+import { GetEvidence } from './get-evidence/get-evidence.query.js';
+import { RemoveEvidenceHandler } from './remove-evidence/remove-evidence.handler.js';
+import { RemoveEvidenceHttp } from './remove-evidence/remove-evidence.http.js';
 import { PostMessageHandler } from './post-message/post-message.handler.js';
 import { PostMessageHttp } from './post-message/post-message.http.js';
 import { ResolveChangeRequestHandler } from './resolve-change-request/resolve-change-request.handler.js';
@@ -84,6 +94,7 @@ const READ_SIDE = [
   GetAppendices,
   BulkSelection,
   GetConversation,
+  GetEvidence,
 ];
 
 @Module({
@@ -115,6 +126,9 @@ const READ_SIDE = [
     GetConversationHttp,
     PostMessageHttp,
     ResolveChangeRequestHttp,
+    GetEvidenceHttp,
+    AttachEvidenceHttp,
+    RemoveEvidenceHttp,
   ],
   providers: [
     PlanRepository,
@@ -148,6 +162,15 @@ const READ_SIDE = [
     ChangeAppendicesHandler,
     EditPlan,
     ConversationRepository,
+    // Evidence bytes in PostgreSQL; an S3-compatible store would be provided under this token instead.
+    {
+      provide: EVIDENCE_STORAGE,
+      useFactory: (dataSource: DataSource) => new PostgresEvidenceStorage(dataSource),
+      inject: [DataSource],
+    },
+    EvidenceRepository,
+    AttachEvidenceHandler,
+    RemoveEvidenceHandler,
     PostMessageHandler,
     ResolveChangeRequestHandler,
   ],
@@ -159,6 +182,8 @@ const READ_SIDE = [
     PlanRepository,
     PartnershipIndex,
     CycleNames,
+    EvidenceRepository,
+    EVIDENCE_STORAGE,
     ...READ_SIDE,
   ],
 })

@@ -25,6 +25,13 @@ const LINK_EXCHANGE = '/l';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * API writes whose body is a file (multipart): from a cookie session they pass the same origin-or-token check
+ * as any other, and then need not be JSON. A page elsewhere can post multipart, but not from our origin nor
+ * with our X-CSRF-Token, and those were checked first.
+ */
+const MULTIPART_API = [/^\/returns\/[^/]+\/evidence$/];
+
 type WithCookies = Request & { cookies?: Record<string, string> };
 
 /**
@@ -88,7 +95,8 @@ export function csrf(config: AppConfig) {
     if (path !== JSON_SIGN_IN && provenance !== 'same-origin' && !validateRequest(req)) {
       return refuse(req, res, page, 'cross-origin-request');
     }
-    return jsonOrEmpty(req) ? next() : refuse(req, res, page, 'json-required');
+    const file = MULTIPART_API.some((p) => p.test(path)) && req.is('multipart/form-data') !== false;
+    return jsonOrEmpty(req) || file ? next() : refuse(req, res, page, 'json-required');
   };
 
   /**

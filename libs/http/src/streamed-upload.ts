@@ -1,0 +1,112 @@
+import busboy from 'busboy';
+import type { Request, Response } from 'express';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../../kernel/src/index.js';
+
+/** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
+export interface StreamedFile {
+  /** The name exactly as sent (paths kept, so the rules can refuse them rather than have them cut away). */
+  fileName: string;
+  declaredType: string;
+  content: Readable;
+}
+
+export interface StreamedUpload {
+  /** The text fields sent before the file: a page's `_csrf`, a title. Fields after the file are not read. */
+  fields: Record<string, string>;
+  file: StreamedFile | null;
+}
+
+/** Room for the multipart envelope and a few text fields beside the file itself. */
+const ENVELOPE_BYTES = 64 * 1024;
+
+const refuse = (code: string, message: string, field = 'file') =>
+  new DomainError(code, message, 'unprocessable', field);
+
+/**
+ * Reads a multipart request up to the start of its one file (field `fileField`) and hands the file on as a
+ * stream, so the reader decides how far to read. A request that says it is larger than `maxFileBytes` can be
+ * is refused before a byte of it is read. A client that goes away mid-file errors the file's stream, so a
+ * store reading it keeps nothing.
+ *
+ * Call finishStreamedUpload(req, res) too: an upload refused before its end must not be read to its end.
+ */
+export function readStreamedUpload(
+  req: Request,
+  options: { fileField: string; maxFileBytes: number; sizeInWords: string },
+): Promise<StreamedUpload> {
+  if (!req.is('multipart/form-data')) {
+    return Promise.reject(
+      refuse('multipart-required', 'Send the file as multipart/form-data, in the field `file`'),
+    );
+  }
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > options.maxFileBytes + ENVELOPE_BYTES) {
+    return Promise.reject(refuse('file-too-large', `The file must be ${options.sizeInWords} or smaller`));
+  }
+  return new Promise<StreamedUpload>((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let file: Readable | null = null;
+    let settled = false;
+    const settle = (outcome: StreamedUpload | Error) => {
+      if (settled) return;
+      settled = true;
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        preservePath: true,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fields: 8, parts: 9, fieldSize: 16 * 1024 },
+      });
+    } catch {
+      return settle(refuse('upload-unreadable', 'The upload could not be read: choose the file again'));
+    }
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) settle(refuse('field-too-long', `The field ${name} is too long`, name));
+      else fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== options.fileField || file) {
+        stream.resume();
+        return;
+      }
+      file = stream;
+      settle({
+        fields,
+        file: { fileName: info.filename ?? '', declaredType: info.mimeType, content: stream },
+      });
+    });
+    parser.on('close', () => settle({ fields, file: null }));
+    parser.on('error', (error: Error) => {
+      const problem = refuse('upload-unreadable', 'The upload could not be read: choose the file again');
+      file?.destroy(Object.assign(problem, { cause: error }));
+      settle(problem);
+    });
+    // A client that goes away leaves the file cut short: that must fail its reader, not end it quietly.
+    req.on('close', () => {
+      if (req.complete) return;
+      const cut = refuse('upload-cut-off', 'The upload was cut off before the end of the file');
+      if (file && !file.readableEnded) file.destroy(cut);
+      settle(cut);
+    });
+    req.pipe(parser);
+  });
+}
+
+/**
+ * Once the answer is sent, an upload not read to its end is dropped with its connection rather than read on:
+ * a refused 200 MB file costs what was read before the refusal, not 200 MB.
+ */
+export function finishStreamedUpload(req: Request, res: Response): void {
+  res.on('finish', () => {
+    if (req.complete) return;
+    req.unpipe();
+    // A moment for the answer to reach the client before the connection goes.
+    setTimeout(() => req.destroy(), 50).unref();
+  });
+  if (!res.headersSent) res.setHeader('Connection', 'close');
+}
