@@ -32,6 +32,15 @@ export interface AppConfig {
   processors: { attempts: number; retryDelayMs: number };
   /** Events per batch in `npm run projections:rebuild`. */
   rebuildBatchSize: number;
+  /** Operators' signals: see README, Metrics and alerts. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** When set, GET /metrics (api and worker) answers only `Authorization: Bearer <token>`; open when unset. */
+  token: string | undefined;
+  /** The worker's own small HTTP listener (/metrics, /health); 0 picks a free port (the tests' default). */
+  workerPort: number;
 }
 
 export interface MailDeliveryConfig {
@@ -164,6 +173,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
   const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);
 
+  const metricsToken = str('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must be 16-200 printable characters without spaces');
+  }
+  // Tests start many workers at once on one machine: each takes a free port unless told otherwise.
+  const metrics: MetricsConfig = {
+    token: metricsToken,
+    workerPort: int('WORKER_METRICS_PORT', nodeEnv === 'test' ? 0 : 9464, 0, 65535),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -184,5 +203,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mail,
     processors,
     rebuildBatchSize,
+    metrics,
   };
 }
