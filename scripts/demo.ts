@@ -104,6 +104,7 @@ Partner Returns is running.
   Demo cycle           ${base}/coordinate/cycles/${encodeURIComponent(demoCycle)}
   API docs (OpenAPI)   ${base}/api/docs
   Health               ${base}/health/ready
+  Metrics (Prometheus) ${base}/metrics, worker http://localhost:${config.metrics.workerPort}/metrics
 Press Ctrl+C to stop.`);
 
   const stop = async () => {
