@@ -26,7 +26,8 @@ const DEMO_STAFF: [string, StaffRole][] = [
  * Safe to run again: the import records only changes and the cycle is opened once.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // The demo is for trying the pages: warnings and errors only, unless LOG_LEVEL asks for more.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
   if (config.nodeEnv === 'production')
     throw new Error('npm start is the demo; in production run start:api and start:worker');
   exitOnSignalWithin(config.shutdownTimeoutMs);
