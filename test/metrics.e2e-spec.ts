@@ -3,6 +3,7 @@ import { OutboxRelay } from '../apps/worker/src/outbox-relay.service.js';
 import { MetricsListener } from '../apps/worker/src/metrics-listener.service.js';
 import { EventMetadata } from '../libs/event-store/src/index.js';
 import { PlanFile } from '../libs/plan/src/index.js';
+import { OperatorSignals } from '../libs/signals/src/index.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 
 const TOKEN = 'metrics-token-for-the-e2e-test-0123456789';
@@ -234,6 +235,24 @@ describe('metrics for operators (e2e)', () => {
       await eventually(async () => (await api()).get(series)! === (await queue.getDelayedCount()));
     } finally {
       await queue.close();
+    }
+  });
+
+  it('still answers with Redis away: the queues are left out and said to be unread, within seconds', async () => {
+    const signals = new OperatorSignals(product.db.dataSource, {
+      ...product.config,
+      redisUrl: 'redis://127.0.0.1:1',
+    });
+    try {
+      const started = Date.now();
+      const samples = parse(await signals.scrape());
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(samples.get('partner_returns_signal_up{signal="queues"}')).toBe(0);
+      expect(samples.get('partner_returns_signal_up{signal="mails"}')).toBe(1);
+      expect([...samples.keys()].filter((k) => k.startsWith('partner_returns_queue_jobs'))).toEqual([]);
+      expect(samples.has('partner_returns_relay_lag_seconds')).toBe(true);
+    } finally {
+      await signals.onApplicationShutdown();
     }
   });
 });

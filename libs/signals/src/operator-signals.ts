@@ -89,9 +89,12 @@ export class OperatorSignals implements OnApplicationShutdown {
     this.parked = new ParkedEvents(dataSource);
     // One fail-fast client for all three queues: a scrape while Redis is away is told at once, never queued.
     this.redis = healthRedis(config.redisUrl);
-    this.queues = Object.values(QUEUES).map(
-      (name) => new Queue(name, { connection: this.redis, prefix: config.queuePrefix }),
-    );
+    this.queues = Object.values(QUEUES).map((name) => {
+      const queue = new Queue(name, { connection: this.redis, prefix: config.queuePrefix });
+      // A Redis that is away is told by partner_returns_signal_up{signal="queues"} and one line, not per error.
+      queue.on('error', () => undefined);
+      return queue;
+    });
   }
 
   /** Reads every signal, then renders the registry. */
