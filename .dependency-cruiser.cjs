@@ -9,6 +9,7 @@
  *     -> auth | reporting | chasing        (features that build on returns)
  *     -> returns                           (cycles and returns: decide/evolve)
  *     -> plan                              (partnerships, agencies, plans)
+ *     -> signals                           (what operators watch: metrics read from the layers below)
  *     -> http | projections | queues       (the HTTP edge, read-model rebuild, queues and reactions)
  *     -> mail
  *     -> event-store
@@ -21,6 +22,7 @@ const LAYERS = [
   ['auth', 'reporting', 'chasing'],
   ['returns'],
   ['plan'],
+  ['signals'],
   ['http', 'projections', 'queues'],
   ['mail'],
   ['event-store'],
@@ -92,9 +94,12 @@ module.exports = {
     },
     {
       name: 'infrastructure-imports-no-feature',
-      comment: 'libs/database, libs/queues (and the rest of the infrastructure) import no feature lib.',
+      comment:
+        'libs/database, libs/queues, libs/signals (and the rest of the infrastructure) import no feature lib.',
       severity: 'error',
-      from: { path: any(['http', 'projections', 'queues', 'mail', 'event-store', 'database', 'config']) },
+      from: {
+        path: any(['signals', 'http', 'projections', 'queues', 'mail', 'event-store', 'database', 'config']),
+      },
       to: { path: any(['web', 'auth', 'reporting', 'chasing', 'returns', 'plan']) },
     },
     {

@@ -26,7 +26,8 @@ const DEMO_STAFF: [string, StaffRole][] = [
  * Safe to run again: the import records only changes and the cycle is opened once.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // The demo is for trying the pages: warnings and errors only, unless LOG_LEVEL asks for more.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
   if (config.nodeEnv === 'production')
     throw new Error('npm start is the demo; in production run start:api and start:worker');
   exitOnSignalWithin(config.shutdownTimeoutMs);
@@ -104,6 +105,7 @@ Partner Returns is running.
   Demo cycle           ${base}/coordinate/cycles/${encodeURIComponent(demoCycle)}
   API docs (OpenAPI)   ${base}/api/docs
   Health               ${base}/health/ready
+  Metrics (Prometheus) ${base}/metrics, worker http://localhost:${config.metrics.workerPort}/metrics
 Press Ctrl+C to stop.`);
 
   const stop = async () => {

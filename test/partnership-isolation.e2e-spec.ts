@@ -38,6 +38,8 @@ const FUTURE_DATE = '2032-04-30';
 const SKIPPED: Record<string, string> = {
   'GET /health/live': 'liveness of the process: no partnership data',
   'GET /health/ready': 'readiness of PostgreSQL and Redis: no partnership data',
+  'GET /metrics':
+    "operators' totals across the deployment (queues, processors, mail counts): no partnership's data",
   'POST /auth/sign-in': "signs in to the caller's own account",
   'POST /auth/sign-out': "ends the caller's own session",
   'GET /auth/me': 'who the caller is',

@@ -79,6 +79,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /auth/sign-out': 'anyone',
   'GET /health/live': 'anyone',
   'GET /health/ready': 'anyone',
+  // Prometheus has no session: METRICS_TOKEN guards it when set (unset here), see metrics.e2e-spec.
+  'GET /metrics': 'anyone',
   'GET /l/:token': 'anyone',
   'POST /l': 'anyone',
   'GET /link/new': 'anyone',

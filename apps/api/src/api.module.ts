@@ -18,6 +18,8 @@ import { DevMailHttp } from './dev-mail/dev-mail.http.js';
 import { DevMailbox } from './dev-mail/dev-mailbox.js';
 import { HealthController } from './health/health.controller.js';
 import { ProcessorsModule } from './processors/processors.module.js';
+import { SignalsModule } from '../../../libs/signals/src/index.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -41,8 +43,9 @@ export class ApiModule implements NestModule {
         ChasingModule,
         QueueDashboardModule,
         ProcessorsModule,
+        SignalsModule,
       ],
-      controllers: [HealthController, ...(devMail ? [DevMailHttp] : [])],
+      controllers: [HealthController, MetricsController, ...(devMail ? [DevMailHttp] : [])],
       providers: [
         // Every route declares who may use it (@Roles or @Public); the guard holds each to it.
         { provide: APP_GUARD, useClass: RolesGuard },

@@ -15,6 +15,8 @@ import { mailProcessorFor } from './mail.processor.js';
 import { MailReconciler } from './mail-reconciler.service.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
+import { SignalsModule } from '../../../libs/signals/src/index.js';
+import { MetricsListener } from './metrics-listener.service.js';
 
 // Before any queue is registered: every queue and worker then logs a Redis outage in one line.
 logRedisOutages();
@@ -37,6 +39,7 @@ export class WorkerModule {
         DatabaseModule.forRoot(SCHEMA),
         EventStoreModule,
         MailModule,
+        SignalsModule,
         BullModule.forRoot({
           connection: bullConnection(config.redisUrl),
           prefix: config.queuePrefix,
@@ -80,6 +83,7 @@ export class WorkerModule {
         CycleRepository,
         PlanRepository,
         ...CHASING_PROVIDERS,
+        MetricsListener,
       ],
     };
   }

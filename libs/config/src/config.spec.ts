@@ -63,6 +63,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the metrics token and the worker metrics port: a fixed port by default, a free one in tests', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, workerPort: 9464 });
+    expect(loadConfig({ NODE_ENV: 'test' }).metrics.workerPort).toBe(0);
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ METRICS_TOKEN: token, WORKER_METRICS_PORT: '9100' }).metrics).toEqual({
+      token,
+      workerPort: 9100,
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16-200 printable/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it ok' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('validates every numeric variable: digits only, within its range, each named with its range', () => {
     expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000 });
     expect(loadConfig({}).rebuildBatchSize).toBe(10_000);
@@ -85,6 +97,7 @@ describe('loadConfig', () => {
       'EVIDENCE_MAX_RETURN_BYTES',
       'PROCESSOR_RETRY_DELAY_MS',
       'REBUILD_BATCH_SIZE',
+      'WORKER_METRICS_PORT',
     ];
     for (const bad of ['-5', 'abc', '1e3', '0x10', ' 12', '12.0', '99999999999999999999']) {
       for (const name of numeric) {

@@ -34,6 +34,15 @@ export interface AppConfig {
   rebuildBatchSize: number;
   /** Files on a return (see README, Evidence files): the largest one file, and all of a return's together. */
   evidence: { maxFileBytes: number; maxReturnBytes: number };
+  /** Operators' signals: see README, Metrics and alerts. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** When set, GET /metrics (api and worker) answers only `Authorization: Bearer <token>`; open when unset. */
+  token: string | undefined;
+  /** The worker's own small HTTP listener (/metrics, /health); 0 picks a free port (the tests' default). */
+  workerPort: number;
 }
 
 export interface MailDeliveryConfig {
@@ -177,6 +186,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (evidence.maxFileBytes > evidence.maxReturnBytes) {
     problems.push('EVIDENCE_MAX_FILE_BYTES must not be more than EVIDENCE_MAX_RETURN_BYTES');
   }
+  const metricsToken = str('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must be 16-200 printable characters without spaces');
+  }
+  // Tests start many workers at once on one machine: each takes a free port unless told otherwise.
+  const metrics: MetricsConfig = {
+    token: metricsToken,
+    workerPort: int('WORKER_METRICS_PORT', nodeEnv === 'test' ? 0 : 9464, 0, 65535),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -199,6 +217,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     processors,
     rebuildBatchSize,
     evidence,
+    metrics,
   };
 }
 

@@ -4,11 +4,12 @@ import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { AppConfig } from './config.js';
+import { logFormat, prettyDestination } from './log-format.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /**
- * JSON logs with a correlation id per request (taken from X-Correlation-Id when it looks safe, else new).
+ * Logs with a correlation id per request (taken from X-Correlation-Id when it looks safe, else new).
  * Credentials are redacted and query strings dropped, so no token can reach a log line.
  */
 export function loggingModule(config: AppConfig): DynamicModule {
@@ -41,9 +42,11 @@ export function loggingModule(config: AppConfig): DynamicModule {
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
   };
-  return LoggerModule.forRoot({
-    pinoHttp: config.logFile
-      ? [options, pino.destination({ dest: config.logFile, sync: true, mkdir: true })]
-      : options,
-  });
+  // A file is for machines (tests read it); a person at a terminal outside production gets readable lines.
+  const destination = config.logFile
+    ? pino.destination({ dest: config.logFile, sync: true, mkdir: true })
+    : logFormat(process.stdout.isTTY, config.nodeEnv) === 'pretty'
+      ? prettyDestination(process.stdout)
+      : undefined;
+  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
 }
