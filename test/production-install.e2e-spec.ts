@@ -115,6 +115,7 @@ describe('the production install (the image, without a container engine)', () =>
     await ensureDatabase(databaseUrl);
     const smtpUrl = await smtp.start();
     const port = await freePort();
+    const workerPort = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     env = {
       PATH: process.env.PATH ?? '',
@@ -128,6 +129,7 @@ describe('the production install (the image, without a container engine)', () =>
       SESSION_SECRET: randomBytes(32).toString('hex'),
       TOKEN_PEPPER: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: String(workerPort),
     };
   }, 300_000);
 
@@ -223,13 +225,22 @@ describe('the production install (the image, without a container engine)', () =>
     });
     worker.stdout!.on('data', (d: Buffer) => workerOutput.push(d.toString()));
     worker.stderr!.on('data', (d: Buffer) => workerOutput.push(d.toString()));
-    await new Promise((r) => setTimeout(r, 8_000));
-    expect({
-      exitCode: worker.exitCode,
-      output: worker.exitCode === null ? '' : workerOutput.join(''),
-    }).toEqual({
+    // The image's HEALTHCHECK asks the worker's own listener, as here.
+    const health = `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`;
+    const deadline = Date.now() + 60_000;
+    let status = 0;
+    while (status !== 200 && worker.exitCode === null && Date.now() < deadline) {
+      status = await fetch(health).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    const output = worker.exitCode === null ? '' : workerOutput.join('');
+    expect({ status, exitCode: worker.exitCode, output }).toEqual({
+      status: 200,
       exitCode: null,
       output: '',
     });
-  }, 60_000);
+  }, 90_000);
 });
