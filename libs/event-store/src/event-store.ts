@@ -4,6 +4,7 @@ import { preparedQuery } from '../../database/src/index.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
+import { eventContentDigest } from './log-integrity/event-hash.js';
 import { Upcasters } from './upcaster.js';
 
 /** Anything that runs SQL: the DataSource (own connection per call) or a transaction's EntityManager. */
@@ -49,27 +50,36 @@ const COLUMNS = `global_position, stream_id, version, type, schema_version, data
   transaction_id::text AS transaction_id`;
 
 // One statement, so one round trip and an implicit transaction: the streams row is the lock that orders
-// writers, and `unique (stream_id, version)` on events is the backstop.
+// writers, and `unique (stream_id, version)` on events is the backstop. The same row holds the stream's head
+// hash: the bump chains the new events' hashes onto it (event_chain, with $7 their content digests, see
+// log-integrity/event-hash.ts) and each event row takes its own.
 const INSERT_EVENTS = `
-  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at)
+  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at, hash)
   SELECT $1, bump.version - $2::integer + e.ord::integer, e.value->>'type', (e.value->>'schemaVersion')::smallint,
-         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now())
+         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now()), bump.head_hashes[e.ord]
   FROM bump CROSS JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
   ORDER BY e.ord
   RETURNING global_position, version`;
 
+const CHAIN_ON = (head: string, version: string) =>
+  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), $7::text[])`;
+
 const APPEND_NEW_OR_ANY = `
   WITH bump AS (
-    INSERT INTO streams AS s (stream_id, version) VALUES ($1, $2::integer)
-    ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $2::integer, updated_at = now() WHERE $6::boolean
-    RETURNING s.version
+    INSERT INTO streams AS s (stream_id, version, head_hashes)
+    VALUES ($1, $2::integer, event_chain(NULL, 1, coalesce($5::timestamptz, now()), $7::text[]))
+    ON CONFLICT (stream_id) DO UPDATE
+      SET version = s.version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('s.head_hashes', 's.version')}
+      WHERE $6::boolean
+    RETURNING s.version, s.head_hashes
   )${INSERT_EVENTS}`;
 
 const APPEND_AT_VERSION = `
   WITH bump AS (
-    UPDATE streams SET version = version + $2::integer, updated_at = now()
+    UPDATE streams
+    SET version = version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('head_hashes', 'version')}
     WHERE stream_id = $1 AND version = $6::integer
-    RETURNING version
+    RETURNING version, head_hashes
   )${INSERT_EVENTS}`;
 
 const READ_STREAM = `SELECT ${COLUMNS} FROM events
@@ -126,9 +136,12 @@ export class EventStore {
     const command = given ? undefined : commandTransactionOn(this.dataSource);
     const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
     const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
-    const payload = JSON.stringify(
-      events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
-    );
+    const stored = events.map((e) => ({
+      type: e.type,
+      schemaVersion: e.schemaVersion ?? 1,
+      data: e.data ?? {},
+    }));
+    const payload = JSON.stringify(stored);
     const params = [
       streamId,
       events.length,
@@ -136,6 +149,7 @@ export class EventStore {
       JSON.stringify(metadata),
       options.recordedAt?.toISOString() ?? null,
       exact ? expectedVersion : expectedVersion === 'any',
+      stored.map((e) => eventContentDigest({ streamId, ...e, metadata })),
     ];
     let rows: { global_position: string; version: number }[];
     try {
