@@ -46,6 +46,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'BoardRole1765081400100',
       'BiViews1765081500100',
       'LogHashes1765091700100',
+      'PublicationLogDigest1765091700200',
     ]);
   });
 });

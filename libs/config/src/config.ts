@@ -32,6 +32,8 @@ export interface AppConfig {
   processors: { attempts: number; retryDelayMs: number };
   /** Events per batch in `npm run projections:rebuild`. */
   rebuildBatchSize: number;
+  /** How often each worker checkpoints the tamper-evident log (skipped when nothing was appended meanwhile). */
+  logCheckpointEveryMs: number;
 }
 
 export interface MailDeliveryConfig {
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
   const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);
+  const logCheckpointEveryMs = int('LOG_CHECKPOINT_EVERY_MS', 300_000, 200, 86_400_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -184,5 +187,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mail,
     processors,
     rebuildBatchSize,
+    logCheckpointEveryMs,
   };
 }

@@ -40,19 +40,18 @@ export class LogCheckpoints {
 
   /**
    * Takes a checkpoint, unless nothing outside the checkpoints stream has been settled since the last one (an
-   * idle log is not filled with checkpoints) or another worker took it meanwhile: then null.
+   * idle log is not filled with checkpoints; an empty one gets none) or another worker took it meanwhile: then
+   * null.
    */
   async take(now: Date = new Date()): Promise<LogDigest | null> {
     const [last] = await this.lastCheckpoint();
     const [{ fence }] = await this.dataSource.query<{ fence: string }[]>(FENCE);
-    if (last) {
-      const [{ changed }] = await this.dataSource.query<{ changed: boolean }[]>(CHANGED_SINCE, [
-        last.data.fence,
-        fence,
-        LOG_CHECKPOINTS_STREAM,
-      ]);
-      if (!changed) return null;
-    }
+    const [{ changed }] = await this.dataSource.query<{ changed: boolean }[]>(CHANGED_SINCE, [
+      last?.data.fence ?? '0',
+      fence,
+      LOG_CHECKPOINTS_STREAM,
+    ]);
+    if (!changed) return null;
     const rows = await this.dataSource.query<
       { stream_id: string; version: number; hash: string | null; global_position: string }[]
     >(HEADS, [fence]);
