@@ -4,7 +4,6 @@ import { preparedQuery } from '../../database/src/index.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
-import { eventContentDigest } from './log-integrity/event-hash.js';
 import { Upcasters } from './upcaster.js';
 
 /** Anything that runs SQL: the DataSource (own connection per call) or a transaction's EntityManager. */
@@ -51,7 +50,7 @@ const COLUMNS = `global_position, stream_id, version, type, schema_version, data
 
 // One statement, so one round trip and an implicit transaction: the streams row is the lock that orders
 // writers, and `unique (stream_id, version)` on events is the backstop. The same row holds the stream's head
-// hash: the bump chains the new events' hashes onto it (event_chain, with $7 their content digests, see
+// hash: the bump chains the new events' hashes onto it (event_chain over each event's content, see
 // log-integrity/event-hash.ts) and each event row takes its own.
 const INSERT_EVENTS = `
   INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at, hash)
@@ -61,13 +60,18 @@ const INSERT_EVENTS = `
   ORDER BY e.ord
   RETURNING global_position, version`;
 
+// Each new event's content as log-integrity/event-hash.ts defines it: the jsonb text of the same array a row gives.
+const CONTENTS = `ARRAY(
+  SELECT jsonb_build_array($1::text, c.value->>'type', (c.value->>'schemaVersion')::smallint, c.value->'data', $4::jsonb)::text
+  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS c(value, ord) ORDER BY c.ord)`;
+
 const CHAIN_ON = (head: string, version: string) =>
-  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), $7::text[])`;
+  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), ${CONTENTS})`;
 
 const APPEND_NEW_OR_ANY = `
   WITH bump AS (
     INSERT INTO streams AS s (stream_id, version, head_hashes)
-    VALUES ($1, $2::integer, event_chain(NULL, 1, coalesce($5::timestamptz, now()), $7::text[]))
+    VALUES ($1, $2::integer, event_chain(NULL, 1, coalesce($5::timestamptz, now()), ${CONTENTS}))
     ON CONFLICT (stream_id) DO UPDATE
       SET version = s.version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('s.head_hashes', 's.version')}
       WHERE $6::boolean
@@ -136,12 +140,9 @@ export class EventStore {
     const command = given ? undefined : commandTransactionOn(this.dataSource);
     const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
     const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
-    const stored = events.map((e) => ({
-      type: e.type,
-      schemaVersion: e.schemaVersion ?? 1,
-      data: e.data ?? {},
-    }));
-    const payload = JSON.stringify(stored);
+    const payload = JSON.stringify(
+      events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
+    );
     const params = [
       streamId,
       events.length,
@@ -149,7 +150,6 @@ export class EventStore {
       JSON.stringify(metadata),
       options.recordedAt?.toISOString() ?? null,
       exact ? expectedVersion : expectedVersion === 'any',
-      stored.map((e) => eventContentDigest({ streamId, ...e, metadata })),
     ];
     let rows: { global_position: string; version: number }[];
     try {

@@ -1,4 +1,4 @@
-import { chainLink, eventContentDigest } from './event-hash.js';
+import { chainLink, EVENT_CONTENT, RECORDED_AT_MICROS } from './event-hash.js';
 
 /** Anything that runs SQL: a DataSource, an EntityManager or a migration's QueryRunner. */
 export interface Queries {
@@ -9,10 +9,7 @@ interface Row {
   global_position: string;
   stream_id: string;
   version: number;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
+  content: string;
   recorded_at_micros: string;
 }
 
@@ -35,8 +32,8 @@ export async function chainExistingEvents(sql: Queries): Promise<number> {
     if (streams.length === 0) return chained;
     after = streams[streams.length - 1].stream_id;
     const rows = (await sql.query(
-      `SELECT global_position, stream_id, version, type, schema_version, data, metadata,
-              (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS recorded_at_micros
+      `SELECT global_position, stream_id, version, ${EVENT_CONTENT} AS content,
+              ${RECORDED_AT_MICROS} AS recorded_at_micros
        FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version`,
       [streams.map((s) => s.stream_id)],
     )) as Row[];
@@ -45,14 +42,7 @@ export async function chainExistingEvents(sql: Queries): Promise<number> {
     const heads = new Map<string, string>();
     for (const row of rows) {
       const previous = heads.get(row.stream_id) ?? null;
-      const content = eventContentDigest({
-        streamId: row.stream_id,
-        type: row.type,
-        schemaVersion: row.schema_version,
-        data: row.data,
-        metadata: row.metadata,
-      });
-      const hash = chainLink(previous, row.version, row.recorded_at_micros, content);
+      const hash = chainLink(previous, row.version, row.recorded_at_micros, row.content);
       heads.set(row.stream_id, hash);
       positions.push(row.global_position);
       hashes.push(hash);

@@ -1,5 +1,5 @@
 import { Queries } from './chain-existing-events.js';
-import { chainLink, eventContentDigest } from './event-hash.js';
+import { chainLink, EVENT_CONTENT, RECORDED_AT_MICROS } from './event-hash.js';
 import { LOG_CHECKPOINTS_STREAM } from './log-digest.js';
 import { rootOfHeads, StreamHead } from './stream-heads.js';
 
@@ -31,10 +31,7 @@ interface Row {
   global_position: string;
   stream_id: string;
   version: number;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
+  content: string;
   recorded_at_micros: string;
   transaction_id: string;
   hash: string | null;
@@ -44,8 +41,8 @@ const PAGE = 5_000;
 
 // Raw rows in (stream, version) order, paged on the unique index: the upcasters are not applied, since the hash
 // covers what was stored.
-const PAGE_OF_EVENTS = `SELECT global_position, stream_id, version, type, schema_version, data, metadata,
-    (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS recorded_at_micros,
+const PAGE_OF_EVENTS = `SELECT global_position, stream_id, version, ${EVENT_CONTENT} AS content,
+    ${RECORDED_AT_MICROS} AS recorded_at_micros,
     transaction_id::text AS transaction_id, encode(hash, 'hex') AS hash
   FROM events WHERE (stream_id, version) > ($1, $2) ORDER BY stream_id, version LIMIT $3`;
 
@@ -149,14 +146,7 @@ function checkRow(row: Row, before: Row | null): string | null {
       : `the stream starts at version ${row.version}: an event is missing or out of order`;
   }
   if (row.hash === null) return 'it has no hash';
-  const content = eventContentDigest({
-    streamId: row.stream_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
-  });
-  if (chainLink(before?.hash ?? null, row.version, row.recorded_at_micros, content) !== row.hash) {
+  if (chainLink(before?.hash ?? null, row.version, row.recorded_at_micros, row.content) !== row.hash) {
     return 'its hash does not match its content and the hash of the event before it';
   }
   return null;

@@ -16,8 +16,8 @@ export class LogHashes1765091700100 implements MigrationInterface {
   name = 'LogHashes1765091700100';
 
   async up(q: QueryRunner): Promise<void> {
-    // The link half of an event's hash (the content digest comes from the app). IMMUTABLE: same inputs, same
-    // hashes; the recorded time goes in as whole microseconds, so no time zone or text format is involved.
+    // Each event's hash from its content (see log-integrity/event-hash.ts). IMMUTABLE: same inputs, same hashes;
+    // the recorded time goes in as whole microseconds, so no time zone or text format is involved.
     await q.query(`
       CREATE FUNCTION event_chain(previous bytea, first_version integer, recorded_at timestamptz, contents text[])
       RETURNS bytea[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
