@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FixedClock, scopedCycleId } from '../libs/kernel/src/index.js';
+import { LogCheckpoints, verifyLog } from '../libs/event-store/src/index.js';
 import { chasesSentByReturn } from '../libs/reporting/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { freshLead, openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
@@ -307,6 +308,9 @@ describe('reports as at any time, and publishing (e2e)', () => {
       expect(html.body).not.toContain('Revised: lowest in Kent');
 
       minutes(5);
+      // Issue 17 point 1: a publication prints the log's latest checkpoint digest (the first had none yet).
+      const digest = (await new LogCheckpoints(product.db.dataSource, product.store).take())!;
+      expect(digest).not.toBeNull();
       const second = await call('POST', `/cycles/${y1}/publish`, as.coordinator);
       expect(second.status).toBe(201);
       expect(second.body.publication).toBe(2);
@@ -331,6 +335,16 @@ describe('reports as at any time, and publishing (e2e)', () => {
         }),
         expect.objectContaining({ publication: 2, contentHash: second.body.contentHash }),
       ]);
+      expect(list.body.publications[0].logDigest).toBeNull();
+      const printed = JSON.parse(list.body.publications[1].logDigest);
+      expect(printed).toEqual(digest);
+      const twoHtml = await call('GET', `/cycles/${y1}/report?published=2&format=html`, as.coordinator);
+      expect(twoHtml.body).toContain(
+        `Content hash: ${second.body.contentHash}. Log digest: root ${digest.root}, fence ${digest.fence}, ` +
+          `position ${digest.position}`,
+      );
+      // What the publication printed is enough to check the log from outside.
+      expect(await verifyLog(product.db.dataSource, printed)).toMatchObject({ ok: true });
     });
 
     it('shows an agency lead only their agency’s part of a publication, and refuses asAt with published', async () => {

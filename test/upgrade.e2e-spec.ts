@@ -4,7 +4,7 @@ import {
   initialMailPreference,
   MailPreferenceEvent,
 } from '../libs/chasing/src/index.js';
-import { EventStore, StoredEvent } from '../libs/event-store/src/index.js';
+import { EventStore, LogCheckpoints, StoredEvent, verifyLog } from '../libs/event-store/src/index.js';
 import { evolveLedger, Ledger, LedgerPrefix } from '../libs/mail/src/index.js';
 import {
   PlanEvent,
@@ -349,6 +349,14 @@ describe('upgrade from the previous release (e2e)', () => {
     // The closed old year still answers as it did, beside the new one.
     const old = release.answers.find((a) => a.path === `/cycles/${release.manifest.cycles.closed}/report`)!;
     expect(differences(old, await call('GET', old.path, as(old.as)))).toEqual([]);
+  });
+
+  it('chains every event the old release stored, so the whole log verifies (issue 17 point 1)', async () => {
+    const digest = await new LogCheckpoints(product.db.dataSource, product.store).take();
+    expect(digest).not.toBeNull();
+    const verified = await verifyLog(product.db.dataSource, digest!);
+    expect(verified).toMatchObject({ ok: true });
+    expect(verified.events).toBeGreaterThan(release.manifest.events);
   });
 });
 

@@ -46,7 +46,9 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'BoardRole1765081400100',
       'BiViews1765081500100',
       'EvidenceStorage1765090000100',
+      'PublicationLogDigest1765091700200',
       'MailOutcomesIndex1765091800100',
+      'LogHashes1765092600100',
       'EventFence1765094000100',
       'EventsAppendedNotify1765094000200',
     ]);

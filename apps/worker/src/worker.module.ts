@@ -12,6 +12,7 @@ import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/sr
 import { CycleRepository } from '../../../libs/returns/src/index.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
+import { LogCheckpointer } from './log-checkpointer.service.js';
 import { MailReconciler } from './mail-reconciler.service.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
@@ -80,6 +81,7 @@ export class WorkerModule {
         ...MAIL_LEDGER_PROVIDERS,
         SendLinkMail,
         MailReconciler,
+        LogCheckpointer,
         CycleRepository,
         PlanRepository,
         ...CHASING_PROVIDERS,

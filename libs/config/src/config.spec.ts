@@ -78,6 +78,9 @@ describe('loadConfig', () => {
   it('validates every numeric variable: digits only, within its range, each named with its range', () => {
     expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000 });
     expect(loadConfig({}).rebuildBatchSize).toBe(10_000);
+    expect(loadConfig({}).logCheckpointEveryMs).toBe(300_000);
+    expect(loadConfig({ LOG_CHECKPOINT_EVERY_MS: '1000' }).logCheckpointEveryMs).toBe(1000);
+    expect(() => loadConfig({ LOG_CHECKPOINT_EVERY_MS: '0' })).toThrow(/LOG_CHECKPOINT_EVERY_MS must be/);
     expect(loadConfig({ REBUILD_BATCH_SIZE: '500', PROCESSOR_ATTEMPTS: '3' })).toMatchObject({
       rebuildBatchSize: 500,
       processors: { attempts: 3 },
@@ -98,6 +101,7 @@ describe('loadConfig', () => {
       'PROCESSOR_RETRY_DELAY_MS',
       'REBUILD_BATCH_SIZE',
       'WORKER_METRICS_PORT',
+      'LOG_CHECKPOINT_EVERY_MS',
     ];
     for (const bad of ['-5', 'abc', '1e3', '0x10', ' 12', '12.0', '99999999999999999999']) {
       for (const name of numeric) {

@@ -32,6 +32,8 @@ export interface AppConfig {
   processors: { attempts: number; retryDelayMs: number };
   /** Events per batch in `npm run projections:rebuild`. */
   rebuildBatchSize: number;
+  /** How often each worker checkpoints the tamper-evident log (skipped when nothing was appended meanwhile). */
+  logCheckpointEveryMs: number;
   /** Files on a return (see README, Evidence files): the largest one file, and all of a return's together. */
   evidence: { maxFileBytes: number; maxReturnBytes: number };
   /** Operators' signals: see README, Metrics and alerts. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
   const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);
+  const logCheckpointEveryMs = int('LOG_CHECKPOINT_EVERY_MS', 300_000, 200, 86_400_000);
 
   const evidence = {
     maxFileBytes: int('EVIDENCE_MAX_FILE_BYTES', 20 * 1024 * 1024, 1, 2 ** 40),
@@ -218,6 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rebuildBatchSize,
     evidence,
     metrics,
+    logCheckpointEveryMs,
   };
 }
 

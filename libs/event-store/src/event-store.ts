@@ -49,27 +49,41 @@ const COLUMNS = `global_position, stream_id, version, type, schema_version, data
   transaction_id::text AS transaction_id`;
 
 // One statement, so one round trip and an implicit transaction: the streams row is the lock that orders
-// writers, and `unique (stream_id, version)` on events is the backstop.
+// writers, and `unique (stream_id, version)` on events is the backstop. The same row holds the stream's head
+// hash: the bump chains the new events' hashes onto it (event_chain over each event's content, see
+// log-integrity/event-hash.ts) and each event row takes its own.
 const INSERT_EVENTS = `
-  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at)
+  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at, hash)
   SELECT $1, bump.version - $2::integer + e.ord::integer, e.value->>'type', (e.value->>'schemaVersion')::smallint,
-         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now())
+         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now()), bump.head_hashes[e.ord]
   FROM bump CROSS JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
   ORDER BY e.ord
   RETURNING global_position, version`;
 
+// Each new event's content as log-integrity/event-hash.ts defines it: the jsonb text of the same array a row gives.
+const CONTENTS = `ARRAY(
+  SELECT jsonb_build_array($1::text, c.value->>'type', (c.value->>'schemaVersion')::smallint, c.value->'data', $4::jsonb)::text
+  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS c(value, ord) ORDER BY c.ord)`;
+
+const CHAIN_ON = (head: string, version: string) =>
+  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), ${CONTENTS})`;
+
 const APPEND_NEW_OR_ANY = `
   WITH bump AS (
-    INSERT INTO streams AS s (stream_id, version) VALUES ($1, $2::integer)
-    ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $2::integer, updated_at = now() WHERE $6::boolean
-    RETURNING s.version
+    INSERT INTO streams AS s (stream_id, version, head_hashes)
+    VALUES ($1, $2::integer, event_chain(NULL, 1, coalesce($5::timestamptz, now()), ${CONTENTS}))
+    ON CONFLICT (stream_id) DO UPDATE
+      SET version = s.version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('s.head_hashes', 's.version')}
+      WHERE $6::boolean
+    RETURNING s.version, s.head_hashes
   )${INSERT_EVENTS}`;
 
 const APPEND_AT_VERSION = `
   WITH bump AS (
-    UPDATE streams SET version = version + $2::integer, updated_at = now()
+    UPDATE streams
+    SET version = version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('head_hashes', 'version')}
     WHERE stream_id = $1 AND version = $6::integer
-    RETURNING version
+    RETURNING version, head_hashes
   )${INSERT_EVENTS}`;
 
 const READ_STREAM = `SELECT ${COLUMNS} FROM events

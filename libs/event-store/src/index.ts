@@ -13,3 +13,6 @@ export * from './aggregate-stream.js';
 export * from './migrations.js';
 export * from './command-metadata.js';
 export * from './event-store.module.js';
+export * from './log-integrity/log-digest.js';
+export * from './log-integrity/log-checkpoints.js';
+export * from './log-integrity/log-verifier.js';

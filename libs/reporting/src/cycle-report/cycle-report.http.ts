@@ -12,6 +12,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Clock, Actor, ANYONE_SIGNED_IN } from '../../../kernel/src/index.js';
+import type { LogDigest } from '../../../event-store/src/index.js';
 import { CurrentActor, parseAsAt, Roles } from '../../../http/src/index.js';
 import { readPublishedReport } from '../publish-report/published-report-json.js';
 import { PdfPrinter } from '../report-formats/pdf-printer.js';
@@ -118,6 +119,7 @@ export class CycleReportHttp {
           publication: publication.publication,
           publishedAt: publication.publishedAt.toISOString(),
           contentHash: publication.contentHash,
+          logDigest: publication.logDigest ? (JSON.parse(publication.logDigest) as LogDigest) : null,
         },
       };
       await this.send(response, format, report, disposition, provenance, part, orientation, back);

@@ -5,6 +5,7 @@ import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/in
 import {
   ConcurrencyError,
   EventStore,
+  LogCheckpoints,
   transactionally,
   metadataFor,
 } from '../../../event-store/src/index.js';
@@ -53,6 +54,8 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
     );
     const body = JSON.stringify(report);
     const hash = contentHash(body);
+    // Printed in the publication's colophon: the log's digest is then kept by everyone who has the report.
+    const logDigest = await new LogCheckpoints(this.dataSource, this.store).latest();
     const events = decideCycle(
       { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash, lastUpdatedDates },
       state,
@@ -76,6 +79,7 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
         body,
         publishedAt: now,
         publishedBy: envelope.actor.id,
+        logDigest: logDigest ? JSON.stringify(logDigest) : null,
       });
       return {
         id: cycleId,

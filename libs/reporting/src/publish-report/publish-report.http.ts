@@ -74,7 +74,8 @@ export class PublishReportHttp {
   @Get(':cycleId/publications')
   @Roles(ANYONE_SIGNED_IN)
   @ApiOperation({
-    summary: 'Every publication of the cycle’s report: number, content hash, when and by whom',
+    summary:
+      'Every publication of the cycle’s report: number, content hash, when and by whom, and the log digest it printed',
   })
   @ApiOkResponse({ description: 'The publications, oldest first' })
   async list(

@@ -28,4 +28,8 @@ export class PublishedReport {
 
   @Column({ name: 'published_by', type: 'text' })
   publishedBy: string;
+
+  /** The log's latest checkpoint digest when it was published (JSON, see LogDigest); null before the first. */
+  @Column({ name: 'log_digest', type: 'text', nullable: true })
+  logDigest: string | null;
 }

@@ -10,6 +10,8 @@ export interface Publication {
   body: string;
   publishedAt: Date;
   publishedBy: string;
+  /** The tamper-evident log's latest checkpoint digest at publication (JSON); null before the first. */
+  logDigest: string | null;
 }
 
 /** A publication as the API shows it: the partnership is known from the cycle, and is not repeated. */
@@ -35,16 +37,24 @@ export class PublishedReports {
   /** Every publication of the cycle, oldest first, without their bodies (a list never needs the bytes). */
   async list(cycleId: string): Promise<Omit<Publication, 'body'>[]> {
     const found = await this.dataSource.getRepository(PublishedReport).find({
-      select: { cycleId: true, publication: true, contentHash: true, publishedAt: true, publishedBy: true },
+      select: {
+        cycleId: true,
+        publication: true,
+        contentHash: true,
+        publishedAt: true,
+        publishedBy: true,
+        logDigest: true,
+      },
       where: { cycleId },
       order: { publication: 'ASC' },
     });
-    return found.map(({ publication, contentHash, publishedAt, publishedBy }) => ({
+    return found.map(({ publication, contentHash, publishedAt, publishedBy, logDigest }) => ({
       cycleId,
       publication,
       contentHash,
       publishedAt,
       publishedBy,
+      logDigest,
     }));
   }
 

@@ -1,3 +1,4 @@
+import { LogDigest } from '../../../event-store/src/index.js';
 import { dayInWords } from '../../../kernel/src/index.js';
 
 export { dayInWords };
@@ -7,6 +8,8 @@ export interface PublicationFacts {
   publication: number;
   publishedAt: string;
   contentHash: string;
+  /** The tamper-evident log's checkpoint digest the publication recorded, if any (issue 17 point 1). */
+  logDigest?: LogDigest | null;
 }
 
 /**
@@ -14,5 +17,11 @@ export interface PublicationFacts {
  * hash is what the ETag and the ReportPublished event carry, so a reader can tell two printings apart.
  */
 export function colophon(p: PublicationFacts): string {
-  return `Publication ${p.publication}, published ${dayInWords(p.publishedAt)}. Content hash: ${p.contentHash}`;
+  const line = `Publication ${p.publication}, published ${dayInWords(p.publishedAt)}. Content hash: ${p.contentHash}`;
+  return p.logDigest ? `${line}. ${logDigestLine(p.logDigest)}` : line;
+}
+
+/** What `npm run log:verify -- --digest` needs from a printed report: the root and its fence. */
+export function logDigestLine(d: LogDigest): string {
+  return `Log digest: root ${d.root}, fence ${d.fence}, position ${d.position}, checkpoint of ${d.at}`;
 }

@@ -20,12 +20,12 @@ import { Rag, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
-import { colophon } from './colophon.js';
+import { colophon, PublicationFacts } from './colophon.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
 
 /** What the document says about where it came from; the publication's number, date and hash, when it is one. */
 export interface DocxProvenance {
-  published?: { publication: number; publishedAt: string; contentHash: string };
+  published?: PublicationFacts;
 }
 
 const lexer = new Marked({ gfm: true, breaks: true });

@@ -1,0 +1,97 @@
+import { DataSource } from 'typeorm';
+import { ConcurrencyError } from '../concurrency.error.js';
+import { EventMetadata } from '../event.js';
+import { EventStore } from '../event-store.js';
+import { LOG_CHECKPOINTS_STREAM, LogCheckpointed, LogDigest } from './log-digest.js';
+import { rootOfHeads, StreamHead } from './stream-heads.js';
+
+const LATEST = `SELECT version, data, recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`;
+
+// pg_snapshot_xmin: the oldest transaction still running anywhere. Every event of an earlier transaction id is
+// settled, and no transaction can be given such an id any more: the set under the fence never changes again.
+const FENCE = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS fence`;
+
+const CHANGED_SINCE = `SELECT EXISTS (
+  SELECT 1 FROM events
+  WHERE transaction_id >= $1::xid8 AND transaction_id < $2::xid8 AND stream_id <> $3) AS changed`;
+
+const HEADS = `SELECT DISTINCT ON (stream_id) stream_id, version, encode(hash, 'hex') AS hash, global_position
+  FROM events WHERE transaction_id < $1::xid8
+  ORDER BY stream_id, version DESC`;
+
+const METADATA: EventMetadata = { actorId: 'log-checkpoint', actorRole: 'system', correlationId: '' };
+
+/**
+ * The periodic checkpoint of the tamper-evident log: a LogCheckpointed event on LOG_CHECKPOINTS_STREAM recording
+ * the root over every stream's head under a fence (and the previous checkpoint's root). The worker takes one
+ * every LOG_CHECKPOINT_EVERY_MS; `npm run log:digest` prints the latest, and each publication carries it.
+ */
+export class LogCheckpoints {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  /** The latest checkpoint's digest, or null before the first. */
+  async latest(): Promise<LogDigest | null> {
+    const [row] = await this.lastCheckpoint();
+    return row ? { ...pick(row.data), at: row.recorded_at.toISOString() } : null;
+  }
+
+  /**
+   * Takes a checkpoint, unless nothing outside the checkpoints stream has been settled since the last one (an
+   * idle log is not filled with checkpoints; an empty one gets none) or another worker took it meanwhile: then
+   * null.
+   */
+  async take(now: Date = new Date()): Promise<LogDigest | null> {
+    const [last] = await this.lastCheckpoint();
+    const [{ fence }] = await this.dataSource.query<{ fence: string }[]>(FENCE);
+    const [{ changed }] = await this.dataSource.query<{ changed: boolean }[]>(CHANGED_SINCE, [
+      last?.data.fence ?? '0',
+      fence,
+      LOG_CHECKPOINTS_STREAM,
+    ]);
+    if (!changed) return null;
+    const rows = await this.dataSource.query<
+      { stream_id: string; version: number; hash: string | null; global_position: string }[]
+    >(HEADS, [fence]);
+    const heads: StreamHead[] = rows.map((r) => ({
+      streamId: r.stream_id,
+      version: r.version,
+      hash: r.hash ?? '',
+    }));
+    const data: LogCheckpointed['data'] = {
+      root: rootOfHeads(heads),
+      fence,
+      position: rows.reduce((max, r) => Math.max(max, Number(r.global_position)), 0),
+      streams: rows.length,
+      previousRoot: last?.data.root ?? null,
+      previousFence: last?.data.fence ?? null,
+    };
+    const event: LogCheckpointed = { type: 'LogCheckpointed', data };
+    try {
+      await this.store.append(
+        LOG_CHECKPOINTS_STREAM,
+        last ? last.version : 'no_stream',
+        [event],
+        { ...METADATA, correlationId: `log-checkpoint:${fence}` },
+        { recordedAt: now },
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return null; // another worker's checkpoint stands for this one
+      throw error;
+    }
+    return { ...pick(data), at: now.toISOString() };
+  }
+
+  private lastCheckpoint() {
+    return this.dataSource.query<{ version: number; data: LogCheckpointed['data']; recorded_at: Date }[]>(
+      LATEST,
+      [LOG_CHECKPOINTS_STREAM],
+    );
+  }
+}
+
+function pick(data: LogCheckpointed['data']): Omit<LogDigest, 'at'> {
+  return { root: data.root, fence: data.fence, position: data.position, streams: data.streams };
+}

@@ -1,0 +1,48 @@
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
+import { openDatabase } from '../libs/database/src/index.js';
+import { EventStore, LogCheckpoints } from '../libs/event-store/src/index.js';
+import { SCHEMA } from '../apps/composition/src/index.js';
+
+export const LOG_DIGEST_USAGE = `Usage: npm run log:digest [-- --checkpoint]
+
+Prints the latest checkpoint's digest of the event log as one line of JSON (root, fence, position, streams,
+at), to keep outside the database and give to \`npm run log:verify -- --digest '<that JSON>'\` later.
+--checkpoint takes a checkpoint first (the worker takes one every LOG_CHECKPOINT_EVERY_MS).`;
+
+/** `npm run log:digest`: the digest on stdout; 1 when there is no checkpoint yet, 2 for a bad argument. */
+export async function logDigest(
+  env: Record<string, string | undefined>,
+  args: readonly string[],
+  out: { write(text: string): unknown },
+  err: { write(text: string): unknown },
+): Promise<number> {
+  const unknown = args.filter((a) => a !== '--checkpoint');
+  if (unknown.length > 0) {
+    err.write(`log:digest: unknown argument ${unknown[0]}\n${LOG_DIGEST_USAGE}\n`);
+    return 2;
+  }
+  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA);
+  try {
+    const checkpoints = new LogCheckpoints(dataSource, new EventStore(dataSource));
+    if (args.includes('--checkpoint')) await checkpoints.take();
+    const digest = await checkpoints.latest();
+    if (!digest) {
+      err.write('log:digest: no checkpoint yet: run it with --checkpoint, or let the worker take one\n');
+      return 1;
+    }
+    out.write(`${JSON.stringify(digest)}\n`);
+    return 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  logDigest(process.env, process.argv.slice(2), process.stdout, process.stderr).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      for (const line of startupFailureLines(error)) console.error(line);
+      process.exit(1);
+    },
+  );
+}
