@@ -12,3 +12,4 @@ export * from './aggregate-stream.js';
 export * from './migrations.js';
 export * from './command-metadata.js';
 export * from './event-store.module.js';
+export * from './personal-data/index.js';
