@@ -35,6 +35,8 @@ import { ExtendAgencyDeadlineHandler } from './extend-agency-deadline/extend-age
 import { ExtendAgencyDeadlineHttp } from './extend-agency-deadline/extend-agency-deadline.http.js';
 import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler.js';
 import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
+import { ForgetPersonHandler } from './forget-person/forget-person.handler.js';
+import { ForgetPersonHttp } from './forget-person/forget-person.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
 import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
@@ -115,6 +117,7 @@ const READ_SIDE = [
     GetConversationHttp,
     PostMessageHttp,
     ResolveChangeRequestHttp,
+    ForgetPersonHttp,
   ],
   providers: [
     PlanRepository,
@@ -150,6 +153,7 @@ const READ_SIDE = [
     ConversationRepository,
     PostMessageHandler,
     ResolveChangeRequestHandler,
+    ForgetPersonHandler,
   ],
   exports: [
     EditPlan,
