@@ -233,4 +233,87 @@ describe('forget this person (e2e)', () => {
     expect(report.status).toBe(200);
     expect(await report.text()).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
   });
+
+  it('documents the route in the OpenAPI document, with its body and the If-Match and Idempotency-Key headers', async () => {
+    const doc = (await call('GET', '/api/docs-json', {})).body;
+    const operation = doc.paths['/partnership/people/forget'].post;
+    expect(operation.summary).toMatch(/Forget a person/);
+    const headers = operation.parameters.filter((p: { in: string }) => p.in === 'header');
+    expect(headers.map((h: { name: string }) => h.name).sort()).toEqual(['Idempotency-Key', 'If-Match']);
+    expect(doc.components.schemas.ForgetPersonDto.required).toEqual(['email', 'reason']);
+  });
+
+  describe('the page, without JavaScript', () => {
+    const kent = sevenoaksPlan().agencies.find((a) => a.id === 'kent-cc')!;
+    const fiona = kent.contacts.find((c) => c.name === 'Fiona Marsh')!;
+    const path = `/coordinate/plan/contact/${encodeURIComponent(`kent-cc~${fiona.email}`)}/forget`;
+    const html = (): Record<string, string> => ({ ...as.coordinator, accept: 'text/html' });
+
+    /** Posts the page's form as a browser would: with the CSRF token and cookie that page handed out. */
+    async function post(fields: Record<string, string>) {
+      const page = await fetch(`${product.baseUrl}${path}`, { headers: html() });
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      const csrfCookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+      return fetch(`${product.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          ...html(),
+          cookie: csrfCookie,
+          origin: product.baseUrl,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+        redirect: 'manual',
+      });
+    }
+
+    it('is offered beside each contact on the plan page, and says what will happen before asking why', async () => {
+      const plan = await (await fetch(`${product.baseUrl}/coordinate/plan`, { headers: html() })).text();
+      expect(plan).toContain(`href="${path}"`);
+      const page = await fetch(`${product.baseUrl}${path}`, { headers: html() });
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain('Forget Fiona Marsh?');
+      expect(text).toContain('This cannot be undone');
+      expect(text).toMatch(/<form method="post" action="[^"]+forget"/);
+      expect(text).toContain('govuk-button--warning');
+      // Another partnership's coordinator, or a contact that is not there: the GOV.UK 404 page.
+      const other = await fetch(`${product.baseUrl}${path}`, {
+        headers: { ...as.otherCoordinator, accept: 'text/html' },
+      });
+      expect(other.status).toBe(404);
+    });
+
+    it('asks again, GOV.UK style, for a reason that is missing or names her, keeping what was typed', async () => {
+      const missing = await post({ reason: '' });
+      expect(missing.status).toBe(422);
+      const noReason = await missing.text();
+      expect(noReason).toContain('<title>Error:');
+      expect(noReason).toContain('govuk-error-summary');
+      expect(noReason).toContain('href="#reason"');
+      const naming = await post({ reason: 'Fiona Marsh moved away' });
+      expect(naming.status).toBe(422);
+      const named = await naming.text();
+      expect(named).toContain('must not give their name or email address');
+      expect(named).toContain('Fiona Marsh moved away</textarea>');
+      // Nothing happened: she is still readable.
+      const agencies = await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator);
+      expect(JSON.stringify(agencies.body)).toContain(fiona.email);
+    });
+
+    it('forgets her, back on the plan page with a banner and [erased] where she was', async () => {
+      const done = await post({ reason: 'Left the council; erasure asked for' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(/^\/coordinate\/plan\?done=Person%20forgotten/);
+      const plan = await (
+        await fetch(`${product.baseUrl}${done.headers.get('location')}`, { headers: html() })
+      ).text();
+      expect(plan).toContain('Person forgotten');
+      expect(plan).toContain('[erased]');
+      expect(plan).not.toContain(fiona.email);
+      expect(plan).not.toContain(fiona.name);
+      expect(await whereIs(fiona.email)).toEqual([]);
+      expect((await fetch(`${product.baseUrl}${path}`, { headers: html() })).status).toBe(404);
+    });
+  });
 });
