@@ -88,6 +88,10 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
   'GET /coordinate/plan/{part}/{key}/remove':
     "a part of the caller's own plan (plans of two partnerships may share refs): names no partnership",
   'POST /coordinate/plan/{part}/{key}/remove': "edits the caller's own partnership's plan only",
+  'GET /coordinate/plan/contact/{key}/forget':
+    "a contact of the caller's own plan, looked up there only (another partnership's is 404): names no partnership",
+  'POST /coordinate/plan/contact/{key}/forget':
+    "forgets a contact of the caller's own plan only (see forget-person for another partnership's: 404)",
   'GET /api/docs-json': 'the OpenAPI document',
   'GET /api/docs-yaml': 'the OpenAPI document',
   'GET /api/docs': 'Swagger UI',

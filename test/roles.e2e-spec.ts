@@ -171,6 +171,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /partnership/bi-access': 'coordinators',
   'DELETE /partnership/bi-access': 'coordinators',
 
+  // Personal data: forgetting a person (issue 17).
+  'POST /partnership/people/forget': 'coordinators',
+
   // The coordinator's pages.
   'GET /coordinate': 'coordinators',
   'GET /coordinate/cycles/new': 'coordinators',
@@ -196,6 +199,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /coordinate/plan/:part/:key/change': 'coordinators',
   'GET /coordinate/plan/:part/:key/remove': 'coordinators',
   'POST /coordinate/plan/:part/:key/remove': 'coordinators',
+  'GET /coordinate/plan/contact/:key/forget': 'coordinators',
+  'POST /coordinate/plan/contact/:key/forget': 'coordinators',
 
   // The reviewer's pages.
   'GET /review': 'review readers',

@@ -256,10 +256,11 @@ describe('start page, link landing and new links (e2e)', () => {
       `SELECT type FROM events WHERE stream_id LIKE 'link-mail:%' AND type LIKE 'LinkMail%'`,
     );
     expect(ledger.length).toBeGreaterThan(0);
-    const issued = await product.db.dataSource.query(
-      `SELECT metadata FROM events WHERE type = 'SubmissionLinkIssued' AND data ? 'expiresAt'`,
-    );
-    expect(issued.map((e: { metadata: { actorId: string } }) => e.metadata.actorId)).toEqual([cspLead]);
+    // Read through the store: the row holds the address sealed with its person's key (issue 17).
+    const issued = (
+      await product.store.readAll({ transactionId: '0', globalPosition: 0 }, 100_000)
+    ).events.filter((e) => e.type === 'SubmissionLinkIssued' && 'expiresAt' in (e.data as object));
+    expect(issued.map((e) => e.metadata.actorId)).toEqual([cspLead]);
 
     // The landing page says it works once; it does, then says it was used. The old link still works.
     const landing = await (await fetch(`${product.baseUrl}/l/${newToken}`, { headers: html })).text();

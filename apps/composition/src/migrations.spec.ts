@@ -48,6 +48,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'EvidenceStorage1765090000100',
       'PublicationLogDigest1765091700200',
       'MailOutcomesIndex1765091800100',
+      'PersonalData1765092400000',
       'LogHashes1765092600100',
       'EventFence1765094000100',
       'EventsAppendedNotify1765094000200',

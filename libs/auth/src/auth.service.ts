@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
-import { transactionally } from '../../event-store/src/index.js';
+import { ERASED, transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/index.js';
 import { Session } from './sessions/session.entity.js';
 import { StaffAccount } from './staff/staff-account.entity.js';
@@ -198,11 +198,12 @@ export class AuthService {
     const rows = await preparedQuery<SessionRow>(
       this.dataSource,
       'auth_resolve_session',
-      // A staff session lasts only while its account is enabled (link sessions have no account).
+      // A staff session lasts only while its account is enabled (link sessions have no account), and no session
+      // outlives its person being forgotten: forgetting erases their address, the session's actor, to [erased].
       `SELECT s.actor_id, s.role, s.partnership_id, s.agency_id, s.cycle_id, s.link_id
        FROM sessions s LEFT JOIN staff_accounts a ON a.staff_id = s.staff_id
-       WHERE s.session_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
-      [sha256(sessionId), this.clock.now()],
+       WHERE s.session_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL AND s.actor_id <> $3`,
+      [sha256(sessionId), this.clock.now(), ERASED],
     );
     return rows[0] ? toActor(rows[0]) : null;
   }

@@ -4,6 +4,7 @@ import { preparedQuery } from '../../database/src/index.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
+import { PersonalData } from './personal-data/personal-data.js';
 import { Upcasters } from './upcaster.js';
 
 /** Anything that runs SQL: the DataSource (own connection per call) or a transaction's EntityManager. */
@@ -119,6 +120,9 @@ export interface UnreadableEvent {
 }
 
 export class EventStore {
+  /** Names and addresses are sealed with their person's key on append and opened on read (see personal-data/). */
+  private readonly personalData = new PersonalData();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly upcasters: Upcasters = new Upcasters(),
@@ -140,14 +144,15 @@ export class EventStore {
     const command = given ? undefined : commandTransactionOn(this.dataSource);
     const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
     const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
+    const stored = await this.personalData.seal(events, metadata, sql);
     const payload = JSON.stringify(
-      events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
+      stored.events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
     );
     const params = [
       streamId,
       events.length,
       payload,
-      JSON.stringify(metadata),
+      JSON.stringify(stored.metadata),
       options.recordedAt?.toISOString() ?? null,
       exact ? expectedVersion : expectedVersion === 'any',
     ];
@@ -287,6 +292,7 @@ export class EventStore {
       options.fromVersion ?? 1,
       options.asAt?.toISOString() ?? null,
     ]);
+    await this.personalData.open(rows, sql);
     return rows.map((row) => this.toStoredEvent<E>(row));
   }
 
@@ -318,6 +324,7 @@ export class EventStore {
       READ_STREAM_WITH_TYPES_OF,
       [streamId, typesOfStreamId],
     );
+    await this.personalData.open(rows, this.dataSource);
     const events: StoredEvent<E>[] = [];
     const types: string[] = [];
     for (const row of rows) {
@@ -339,6 +346,7 @@ export class EventStore {
        ORDER BY stream_id, version`,
       [streamIds, options.asAt?.toISOString() ?? null],
     );
+    await this.personalData.open(rows, sql);
     return this.byStream<E>(streamIds, rows);
   }
 
@@ -356,6 +364,7 @@ export class EventStore {
       ids,
       ids.map((id) => fromVersions.get(id)!),
     ]);
+    await this.personalData.open(rows, sql);
     return this.byStream<E>(ids, rows);
   }
 
@@ -394,6 +403,7 @@ export class EventStore {
        LIMIT $3`,
       [after.transactionId, after.globalPosition, batchSize],
     );
+    await this.personalData.open(rows, sql);
     const events = this.toStoredEvents(rows, unreadable);
     const last = rows[rows.length - 1];
     return {
@@ -415,6 +425,7 @@ export class EventStore {
        ORDER BY events.transaction_id, events.global_position`,
       [positions],
     );
+    await this.personalData.open(rows, sql);
     return this.toStoredEvents(rows, unreadable);
   }
 

@@ -16,3 +16,4 @@ export * from './event-store.module.js';
 export * from './log-integrity/log-digest.js';
 export * from './log-integrity/log-checkpoints.js';
 export * from './log-integrity/log-verifier.js';
+export * from './personal-data/index.js';

@@ -48,6 +48,8 @@ export * from './draft-cycle/draft-cycle.command.js';
 export * from './edit-plan/edit-plan.command.js';
 export * from './extend-agency-deadline/extend-agency-deadline.command.js';
 export * from './extend-deadline/extend-deadline.command.js';
+export * from './forget-person/forget-person.command.js';
+export * from './forget-person/person.events.js';
 export * from './get-appendices/get-appendices.query.js';
 export * from './get-cycle/get-cycle.query.js';
 export * from './get-plan/get-plan.query.js';

@@ -45,6 +45,8 @@ import { ExtendAgencyDeadlineHandler } from './extend-agency-deadline/extend-age
 import { ExtendAgencyDeadlineHttp } from './extend-agency-deadline/extend-agency-deadline.http.js';
 import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler.js';
 import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
+import { ForgetPersonHandler } from './forget-person/forget-person.handler.js';
+import { ForgetPersonHttp } from './forget-person/forget-person.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
 import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
@@ -129,6 +131,7 @@ const READ_SIDE = [
     GetEvidenceHttp,
     AttachEvidenceHttp,
     RemoveEvidenceHttp,
+    ForgetPersonHttp,
   ],
   providers: [
     PlanRepository,
@@ -173,6 +176,7 @@ const READ_SIDE = [
     RemoveEvidenceHandler,
     PostMessageHandler,
     ResolveChangeRequestHandler,
+    ForgetPersonHandler,
   ],
   exports: [
     EditPlan,

@@ -22,6 +22,7 @@ import { CyclesPages } from './coordinate/cycles.pages.js';
 import { HistoricalCyclePages } from './coordinate/historical-cycle.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
+import { ForgetPersonPages } from './coordinate/forget-person.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { AgencyConversationPages, StaffConversationPages } from './conversation/conversation.pages.js';
 import { ReturnThread } from './conversation/return-thread.query.js';
@@ -66,6 +67,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     ReturnPages,
     PlanPages,
     PlanPartsPages,
+    ForgetPersonPages,
     // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
     CycleLinksPages,
     StaffPages,

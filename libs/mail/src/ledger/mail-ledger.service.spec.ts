@@ -1,7 +1,7 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
 import { loadConfig } from '../../../config/src/index.js';
 import { SystemClock } from '../../../kernel/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { ERASED, EventStore } from '../../../event-store/src/index.js';
 import { Delivery, mailIdOf, MailLedgerService } from './mail-ledger.service.js';
 import { MailLeases } from './mail-leases.js';
 
@@ -106,5 +106,27 @@ describe('MailLedgerService (real PostgreSQL)', () => {
     await expect(ledger.deliverOnce(refuse('link-mail:c:6', 451), 'c')).rejects.toThrow(/temporary failure/);
     expect(await ledger.deliverOnce(mail('link-mail:c:6'), 'c')).toMatchObject({ outcome: 'sent' });
     expect(sends).toEqual(['link-mail:c:6']);
+  });
+
+  it('sends nothing to a forgotten person, and records why as a permanent failure', async () => {
+    const d: Delivery = { ...mail('link-mail:c:7'), recipient: ERASED };
+    await expect(ledger.deliverOnce(d, 'c')).rejects.toThrow(
+      /permanent failure: Not sent: the recipient was forgotten/,
+    );
+    expect(sends).toEqual([]);
+    const [, failed] = await store.readStream(d.streamId);
+    expect(failed).toMatchObject({
+      type: 'LinkMailDeliveryFailed',
+      data: {
+        recipient: ERASED,
+        permanent: true,
+        willRetry: false,
+        reason: expect.stringMatching(/forgotten/),
+      },
+    });
+    expect(await ledger.deliverOnce(d, 'c')).toMatchObject({
+      outcome: 'already',
+      entry: { status: 'failed' },
+    });
   });
 });

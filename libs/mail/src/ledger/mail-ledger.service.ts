@@ -4,11 +4,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock } from '../../../kernel/src/index.js';
-import { EventMetadata, EventStore } from '../../../event-store/src/index.js';
+import { ERASED, EventMetadata, EventStore } from '../../../event-store/src/index.js';
 import { LedgerPrefix, MailAddress, MailEvent, withPrefix } from './mail-ledger.events.js';
 import { decideMail, evolveLedger, Ledger, MailCommand, mailKey, MailState, OWED } from './mail-ledger.js';
 import { MailLeases } from './mail-leases.js';
-import { classifySmtpFailure } from './smtp-failure.js';
+import { classifySmtpFailure, SmtpFailure } from './smtp-failure.js';
 
 export interface Delivery extends MailAddress {
   /** The stream that holds this mail's ledger events (a chase stream, a return's notifications, a link's). */
@@ -34,6 +34,14 @@ export type DeliveryResult =
 export class TemporaryDeliveryError extends Error {
   override readonly name = 'TemporaryDeliveryError';
 }
+
+/** The recipient was forgotten (issue 17): the mail is never sent, and never retried. */
+class ForgottenRecipient extends Error {}
+const FORGOTTEN: SmtpFailure = {
+  permanent: true,
+  responseCode: null,
+  reason: 'Not sent: the recipient was forgotten at the partnership’s request, so their address is erased',
+};
 
 const SYSTEM: Omit<EventMetadata, 'correlationId'> = { actorId: 'worker', actorRole: 'system' };
 const RECORD_TRIES = 3;
@@ -97,9 +105,11 @@ export class MailLedgerService {
     try {
       let messageId: string;
       try {
+        // A forgotten person's address reads [erased]: nothing is sent, and the ledger says why, for good.
+        if (d.recipient === ERASED) throw new ForgottenRecipient();
         ({ messageId } = await d.send());
       } catch (error) {
-        const failure = classifySmtpFailure(error);
+        const failure = error instanceof ForgottenRecipient ? FORGOTTEN : classifySmtpFailure(error);
         const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
         await record(decideMail(d, command, claimed)[0]);
         keeper.stop();

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ERASED } from '../../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
@@ -156,7 +157,19 @@ export class PlanPages {
         actions: actions('agency', a.id, a.name),
         contacts: a.contacts.map((c) => ({
           ...c,
-          actions: actions('contact', contactKey(a.id, c.email), c.name),
+          actions: [
+            ...actions('contact', contactKey(a.id, c.email), c.name),
+            // Someone forgotten already reads [erased]: there is no one left to forget.
+            ...(c.email === ERASED
+              ? []
+              : [
+                  {
+                    href: `/coordinate/plan/contact/${encodeURIComponent(contactKey(a.id, c.email))}/forget`,
+                    text: 'Forget',
+                    visuallyHiddenText: c.name,
+                  },
+                ]),
+          ],
         })),
       })),
       agencyNames,

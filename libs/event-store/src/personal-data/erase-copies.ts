@@ -1,0 +1,136 @@
+import { ERASED, openText, SealedPersonal } from './personal-cipher.js';
+import { openSealedFields } from './personal-fields.js';
+import { KeySql } from './personal-keys.js';
+
+/** Tables never scrubbed: the log itself (never rewritten: its values die with the key) and the keys. */
+const KEPT = ['events', 'personal_keys', 'personal_data_secret', 'migrations'];
+
+/**
+ * What a person's sealed values say, read with their key just before it is deleted: their address(es) and
+ * name(s) as every event has them. A scan over the log, once per forgetting, so nothing is missed.
+ */
+export async function clearValuesOf(sql: KeySql, personId: string, key: Buffer): Promise<Set<string>> {
+  const values = new Set<string>();
+  const rows: { data: unknown; metadata: unknown }[] = await sql.query(
+    `SELECT data, metadata FROM events WHERE strpos(data::text, $1) > 0 OR strpos(metadata::text, $1) > 0`,
+    [personId],
+  );
+  const open = (sealed: SealedPersonal) => {
+    if (sealed.pii === personId) values.add(openText(sealed, key));
+    return ERASED;
+  };
+  for (const row of rows) {
+    openSealedFields(row.data, open);
+    openSealedFields(row.metadata, open);
+  }
+  return values;
+}
+
+interface Column {
+  table: string;
+  column: string;
+  kind: 'text' | 'json' | 'array';
+}
+
+/** A PostgreSQL regular expression matching the text literally, in any case. */
+const literally = (text: string) => text.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`);
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Outside the log, copies of a forgotten person's values may sit in any table: read models (contacts, chase
+ * mails), sessions, the mail ledger's owed jobs, idempotent responses, caught development mail. Every text, JSON
+ * and text-array column of every table is searched: an address is replaced wherever it occurs, a name only where
+ * it is the whole value (a short name inside other words is not theirs). A row whose replacement would break a
+ * unique rule (two forgotten people under one key) is deleted instead: such rows are copies, and read models are
+ * rebuilt from the events anyway. Returns the number of rows changed or deleted.
+ */
+export async function eraseCopies(
+  sql: KeySql,
+  values: { emails: readonly string[]; names: readonly string[] },
+): Promise<number> {
+  const columns: Column[] = (await sql.query(
+    `SELECT c.table_name AS table, c.column_name AS column,
+              CASE WHEN c.data_type IN ('json', 'jsonb') THEN 'json'
+                   WHEN c.data_type = 'ARRAY' THEN 'array' ELSE 'text' END AS kind
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+         AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb')
+              OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))
+         AND NOT (c.table_name = ANY($1::text[]))`,
+    [KEPT],
+  )) as Column[];
+  let changed = 0;
+  for (const { table, column, kind } of columns) {
+    const t = quoted(table);
+    const c = quoted(column);
+    const asText = kind === 'json' ? `${c}::text` : kind === 'array' ? `array_to_string(${c}, chr(31))` : c;
+    for (const email of values.emails) {
+      const pattern = literally(email);
+      const set =
+        kind === 'json'
+          ? `regexp_replace(${c}::text, $1, $2, 'gi')::${await typeOf(sql, table, column)}`
+          : kind === 'array'
+            ? `ARRAY(SELECT regexp_replace(x, $1, $2, 'gi') FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`
+            : `regexp_replace(${c}, $1, $2, 'gi')`;
+      changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `${asText} ~* $1`, [pattern, ERASED]);
+    }
+    for (const name of values.names) {
+      if (kind === 'text') {
+        changed += await replaceOrDelete(sql, t, `${c} = $2`, `${c} = $1`, [name, ERASED]);
+      } else if (kind === 'json') {
+        // A JSON string whose whole value is the name, wherever it sits in the document.
+        const token = literally(JSON.stringify(name));
+        const set = `regexp_replace(${c}::text, $1, $2, 'g')::${await typeOf(sql, table, column)}`;
+        changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `${c}::text ~ $1`, [
+          token,
+          JSON.stringify(ERASED),
+        ]);
+      } else {
+        const set = `ARRAY(SELECT CASE WHEN x = $1 THEN $2 ELSE x END FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`;
+        changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `$1 = ANY(${c})`, [name, ERASED]);
+      }
+    }
+  }
+  return changed;
+}
+
+async function typeOf(sql: KeySql, table: string, column: string): Promise<string> {
+  const rows: { data_type: string }[] = await sql.query(
+    `SELECT data_type FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  );
+  return rows[0].data_type;
+}
+
+/** The update, or (when it would break a unique rule) the delete of the rows it names, behind a savepoint. */
+async function replaceOrDelete(
+  sql: KeySql,
+  table: string,
+  set: string,
+  where: string,
+  params: unknown[],
+): Promise<number> {
+  await sql.query('SAVEPOINT erase_copies');
+  try {
+    const n = await counted(sql, `UPDATE ${table} SET ${set} WHERE ${where}`, params);
+    await sql.query('RELEASE SAVEPOINT erase_copies');
+    return n;
+  } catch (error) {
+    await sql.query('ROLLBACK TO SAVEPOINT erase_copies');
+    if ((error as { code?: string }).code !== '23505') throw error;
+    const n = await counted(sql, `DELETE FROM ${table} WHERE ${where}`, params.slice(0, 1));
+    await sql.query('RELEASE SAVEPOINT erase_copies');
+    return n;
+  }
+}
+
+/** Rows an UPDATE or DELETE touched, asked as a SELECT (TypeORM answers those two commands in its own shape). */
+async function counted(sql: KeySql, statement: string, params: unknown[]): Promise<number> {
+  const rows: { n: number }[] = await sql.query(
+    `WITH touched AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM touched`,
+    params,
+  );
+  return rows[0].n;
+}

@@ -1,0 +1,33 @@
+import { clearValuesOf, eraseCopies } from './erase-copies.js';
+import { isEmail } from './personal-fields.js';
+import { KeySql, PersonalKeys } from './personal-keys.js';
+
+export interface ErasedPerson {
+  /** False when the person was already forgotten (or never known): nothing was done. */
+  erased: boolean;
+  /** Rows outside the log whose copies of the person's values were replaced or deleted. */
+  copies: number;
+}
+
+/**
+ * Forgets one person, in the caller's transaction (beside the PersonForgotten event): their values are read once
+ * with their key to find the copies kept outside the log, the key is deleted (so every event that holds them reads
+ * [erased], rebuilds included), and those copies are erased. No event row is touched.
+ */
+export async function erasePerson(
+  sql: KeySql,
+  keys: PersonalKeys,
+  personId: string,
+  reason: string,
+  at: Date,
+): Promise<ErasedPerson> {
+  const key = await keys.keyOf(sql, personId);
+  if (!key) return { erased: false, copies: 0 };
+  const values = [...(await clearValuesOf(sql, personId, key))];
+  if (!(await keys.erase(sql, personId, reason, at))) return { erased: false, copies: 0 };
+  const copies = await eraseCopies(sql, {
+    emails: values.filter(isEmail),
+    names: values.filter((v) => !v.includes('@') && v.trim() !== ''),
+  });
+  return { erased: true, copies };
+}

@@ -1,0 +1,108 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { normalEmail } from './personal-fields.js';
+
+/** Anything that runs SQL: a DataSource or a transaction's EntityManager (the same `query`). */
+export type KeySql = Pick<EntityManager, 'query'>;
+
+export interface PersonalKey {
+  personId: string;
+  key: Buffer;
+}
+
+// One statement: new people are inserted, existing ones read. A person inserted meanwhile by another transaction
+// is not in this statement's snapshot, so the caller asks once more for whoever is missing.
+const FIND_OR_MAKE = `
+  WITH made AS (
+    INSERT INTO personal_keys (person_id, lookup, key)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])
+    ON CONFLICT (lookup) DO NOTHING
+    RETURNING person_id, lookup, key
+  )
+  SELECT person_id, lookup, key FROM made
+  UNION ALL
+  SELECT person_id, lookup, key FROM personal_keys WHERE lookup = ANY($2::text[])`;
+
+/**
+ * The key of each person, found by a keyed hash (HMAC-SHA-256) of their address, never by the address itself.
+ * The hash's secret is held in the database (personal_data_secret, made by the migration) so the api, the worker,
+ * the scripts and the migration agree without a new setting; it guards the table against a guessed address only
+ * as well as the keys beside it guard the data, which is what crypto-shredding is for: erasure, not secrecy from
+ * whoever holds the database (see the README, Personal data).
+ */
+export class PersonalKeys {
+  private secret: Promise<Buffer> | null = null;
+
+  async lookupOf(sql: KeySql, email: string): Promise<string> {
+    this.secret ??= sql
+      .query('SELECT secret FROM personal_data_secret')
+      .then((rows: { secret: Buffer }[]) => rows[0].secret)
+      .catch((error: unknown) => {
+        this.secret = null;
+        throw error;
+      });
+    return createHmac('sha256', await this.secret)
+      .update(normalEmail(email))
+      .digest('base64url');
+  }
+
+  /** Each address's person and key (by its normal form), making a person with a new key for a new address. */
+  async forEmails(sql: KeySql, emails: readonly string[]): Promise<Map<string, PersonalKey>> {
+    const byLookup = new Map<string, string>();
+    for (const email of emails) byLookup.set(await this.lookupOf(sql, email), normalEmail(email));
+    const found = new Map<string, PersonalKey>();
+    for (let attempt = 0; attempt < 2 && found.size < byLookup.size; attempt++) {
+      const wanted = [...byLookup.keys()].filter((l) => !found.has(byLookup.get(l)!));
+      const rows: { person_id: string; lookup: string; key: Buffer }[] = await sql.query(FIND_OR_MAKE, [
+        wanted.map(() => randomUUID()),
+        wanted,
+        wanted.map(() => randomBytes(32)),
+      ]);
+      for (const row of rows) {
+        found.set(byLookup.get(row.lookup)!, { personId: row.person_id, key: row.key });
+      }
+    }
+    if (found.size < byLookup.size) throw new Error('personal keys: a person could not be found or made');
+    return found;
+  }
+
+  /** The keys of these people; a forgotten person's is null (and one never known is left out: also unreadable). */
+  async byIds(sql: KeySql, personIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const rows: { person_id: string; key: Buffer | null }[] = await sql.query(
+      'SELECT person_id, key FROM personal_keys WHERE person_id = ANY($1::uuid[])',
+      [personIds],
+    );
+    return new Map(rows.map((r) => [r.person_id, r.key]));
+  }
+
+  /** The person's key, null once forgotten, undefined for no such person. */
+  async keyOf(sql: KeySql, personId: string): Promise<Buffer | null | undefined> {
+    return (await this.byIds(sql, [personId])).get(personId);
+  }
+
+  /** The person an address belongs to, if it was ever written in an event and not forgotten since. */
+  async personOf(sql: KeySql, email: string): Promise<string | null> {
+    const rows: { person_id: string }[] = await sql.query(
+      'SELECT person_id FROM personal_keys WHERE lookup = $1',
+      [await this.lookupOf(sql, email)],
+    );
+    return rows[0]?.person_id ?? null;
+  }
+
+  /**
+   * Deletes the person's key and the hash of their address, keeping when and why: every value sealed with the
+   * key reads as [erased] from now on, and the address, written again later, is a new person. True if they were
+   * still known.
+   */
+  async erase(sql: KeySql, personId: string, reason: string, at: Date): Promise<boolean> {
+    // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE in a shape of its own.
+    const rows: unknown[] = await sql.query(
+      `WITH erased AS (
+         UPDATE personal_keys SET key = NULL, lookup = NULL, erased_at = $3, erased_reason = $2
+         WHERE person_id = $1 AND key IS NOT NULL RETURNING person_id
+       ) SELECT person_id FROM erased`,
+      [personId, reason, at.toISOString()],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
+
+/** Forget the person with this address, one of the actor's partnership's agency contacts, for this reason. */
+export class ForgetPersonCommand extends Command<CommandResult> {
+  constructor(
+    readonly envelope: CommandEnvelope,
+    readonly email: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,46 @@
+import { Actor, DomainError, requireReason } from '../../../kernel/src/index.js';
+import { PersonEvent, PersonState } from './person.events.js';
+
+export interface ForgetPerson {
+  type: 'ForgetPerson';
+  actor: Actor;
+  personId: string;
+  reason: string;
+  /**
+   * What the partnership knows the person as (their address and names), found by the handler in the actor's own
+   * partnership: empty when they are none of its people, which is then answered as not found.
+   */
+  knownAs: readonly string[];
+}
+
+/**
+ * "Forget this person" (issue 17 point 2): a coordinator's decision, with a reason that is kept for good. The
+ * reason outlives the person's data, so it may not name them.
+ */
+export function decideForgetPerson(command: ForgetPerson, state: PersonState): PersonEvent[] {
+  if (command.actor.role !== 'coordinator') {
+    throw new DomainError('forbidden', 'Only a coordinator can forget a person', 'forbidden');
+  }
+  if (command.knownAs.length === 0) {
+    throw new DomainError(
+      'person-not-found',
+      'No one with this email address is known to the partnership',
+      'not-found',
+      'email',
+    );
+  }
+  if (state.status === 'forgotten') {
+    throw new DomainError('person-forgotten', 'This person has already been forgotten');
+  }
+  const reason = requireReason(command.reason, 'forget a person');
+  const lower = reason.toLowerCase();
+  if (command.knownAs.some((value) => value.trim() !== '' && lower.includes(value.trim().toLowerCase()))) {
+    throw new DomainError(
+      'reason-names-person',
+      'The reason is kept after the person is forgotten, so it must not give their name or email address',
+      'unprocessable',
+      'reason',
+    );
+  }
+  return [{ type: 'PersonForgotten', data: { personId: command.personId, reason } }];
+}

@@ -1,0 +1,319 @@
+import { projectionsRebuild } from '../scripts/projections-rebuild.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  Product,
+  sevenoaksPlan,
+  startProduct,
+} from './support/product.js';
+import { untilEventsVisible } from './support/test-database.js';
+
+/**
+ * Issue 17 point 2: a forgotten person's name and address are unreadable everywhere, history and rebuilt read
+ * models included, which show [erased]; no event row is rewritten; everyone else is as they were; and mail to
+ * them is no longer sent, the ledger saying why.
+ */
+describe('forget this person (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!;
+  const priya = csp.contacts.find((c) => c.role === 'lead')!; // the lead who writes S1
+  const tom = csp.contacts.find((c) => c.role === 'senior')!; // her colleague, not forgotten
+  const reason = 'Erasure asked for under UK GDPR article 17';
+
+  /** Every place in the database a value could sit: each text, JSON and array column of every table. */
+  async function whereIs(text: string): Promise<string[]> {
+    const columns: { table_name: string; column_name: string }[] = await product.db.dataSource.query(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+         AND c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY')`,
+    );
+    const found: string[] = [];
+    for (const { table_name: t, column_name: c } of columns) {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM "${t}" WHERE strpos(lower("${c}"::text), lower($1)) > 0`,
+        [text],
+      );
+      if (n > 0) found.push(`${t}.${c} (${n})`);
+    }
+    return found;
+  }
+
+  /** The log's rows as they stand, to prove forgetting rewrites none of them. */
+  const rows = async () =>
+    (await product.db.dataSource.query(
+      `SELECT global_position, md5(data::text || metadata::text) AS digest FROM events ORDER BY global_position`,
+    )) as { global_position: string; digest: string }[];
+
+  beforeAll(async () => {
+    product = await startProduct('forget_person');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Year 1 2019/20',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2030-04-30',
+    });
+    cycleId = drafted.body.id;
+    expect(
+      (await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2'] })).status,
+    ).toBe(200);
+    // Priya's link mail goes out, she writes S1, sends it, and writes on its thread.
+    await eventually(async () => product.smtp.mails.some((m) => m.to.includes(priya.email)));
+    const me = as.lead('sevenoaks-csp');
+    const s1 = `${cycleId}.S1`;
+    expect(
+      (
+        await call('PUT', `/returns/${s1}/draft`, me, {
+          rag: 'green',
+          narrative: 'On track',
+          dot: 'improving',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call('POST', `/returns/${s1}/submit`, me)).status).toBe(200);
+    expect((await call('POST', `/returns/${s1}/messages`, me, { body: 'Figures to follow' })).status).toBe(
+      201,
+    );
+  }, 90_000);
+  afterAll(() => product.stop());
+
+  it('keeps names and addresses out of the log from the start', async () => {
+    const [{ text }] = await product.db.dataSource.query(
+      `SELECT string_agg(data::text || ' ' || metadata::text, ' ') AS text FROM events`,
+    );
+    for (const clear of [priya.email, priya.name, tom.email, tom.name]) expect(text).not.toContain(clear);
+    // Read through the store, they are what was written.
+    const history = await call('GET', `/returns/${cycleId}.S1`, as.coordinator);
+    expect(history.body.history.map((h: { actorId: string }) => h.actorId)).toContain(priya.email);
+  });
+
+  it('is the coordinator’s alone, for their own partnership’s people, with a reason that does not name them', async () => {
+    const body = { email: priya.email, reason };
+    expect((await call('POST', '/partnership/people/forget', as.reviewer, body)).status).toBe(403);
+    expect((await call('POST', '/partnership/people/forget', as.lead('sevenoaks-csp'), body)).status).toBe(
+      403,
+    );
+    const other = await call('POST', '/partnership/people/forget', as.otherCoordinator, body);
+    expect(other.status).toBe(404);
+    const stranger = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: 'nobody@nowhere.example.org',
+      reason,
+    });
+    expect(stranger.status).toBe(404);
+    const noReason = await call('POST', '/partnership/people/forget', as.coordinator, { email: priya.email });
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body)).toContain('reason');
+    const naming = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: priya.email,
+      reason: `${priya.name} wrote to ask`,
+    });
+    expect(naming.status).toBe(422);
+    expect(naming.body.errors).toEqual([
+      expect.objectContaining({ field: 'reason', rule: 'reason-names-person' }),
+    ]);
+    // Nothing happened: she is still readable.
+    const plan = await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator);
+    expect(JSON.stringify(plan.body)).toContain(priya.email);
+  });
+
+  it('makes her [erased] everywhere, rewrites no event row, and leaves everyone else as they were', async () => {
+    await untilEventsVisible(product.db.dataSource);
+    const before = await rows();
+    const done = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: priya.email,
+      reason,
+    });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: expect.any(String), status: 'forgotten' });
+
+    // The log: the same rows, and one more, PersonForgotten, holding her id and the reason only.
+    const after = await rows();
+    expect(after.slice(0, before.length)).toEqual(before);
+    const forgotten = await product.db.dataSource.query(
+      `SELECT stream_id, data, metadata FROM events WHERE type = 'PersonForgotten'`,
+    );
+    expect(forgotten).toEqual([
+      {
+        stream_id: `person:${done.body.id}`,
+        data: { personId: done.body.id, reason },
+        metadata: expect.objectContaining({ actorRole: 'coordinator' }),
+      },
+    ]);
+
+    // History (JSON and page), the thread, the agencies: [erased] where she was.
+    const s1 = await call('GET', `/returns/${cycleId}.S1`, as.coordinator);
+    const actors = s1.body.history.map((h: { actorId: string }) => h.actorId);
+    expect(actors).toContain('[erased]');
+    expect(JSON.stringify(s1.body)).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
+    const thread = await call('GET', `/returns/${cycleId}.S1/messages`, as.coordinator);
+    expect(JSON.stringify(thread.body)).toContain('[erased]');
+    expect(JSON.stringify(thread.body)).not.toContain(priya.email);
+    const page = await (
+      await fetch(`${product.baseUrl}/coordinate/returns/${cycleId}.S1`, {
+        headers: { ...as.coordinator, accept: 'text/html' },
+      })
+    ).text();
+    expect(page).toContain('[erased]');
+    expect(page).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
+    const agencies = JSON.stringify(
+      (await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator)).body,
+    );
+    expect(agencies).toContain('[erased]');
+    expect(agencies).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
+    expect(agencies).toContain(tom.email);
+    expect(agencies).toContain(tom.name);
+
+    // Her session ended with her.
+    expect((await call('GET', `/returns/${cycleId}.S1`, as.lead('sevenoaks-csp'))).status).toBe(401);
+
+    // Nowhere in the database, in any table.
+    expect(await whereIs(priya.email)).toEqual([]);
+    expect(await whereIs(priya.name)).toEqual([]);
+
+    // Forgetting her again: she is no longer known by that address.
+    expect(
+      (await call('POST', '/partnership/people/forget', as.coordinator, { email: priya.email, reason }))
+        .status,
+    ).toBe(404);
+  });
+
+  it('sends her no more mail, and the chase ledger says why', async () => {
+    const sentBefore = product.smtp.mails.length;
+    expect(
+      (await call('POST', `/cycles/${cycleId}/agencies/sevenoaks-csp/chase`, as.coordinator)).status,
+    ).toBe(202);
+    const failed = await eventually(async () => {
+      const events = await product.store.readStream(`chase:${cycleId}:sevenoaks-csp`);
+      return events.find((e) => e.type === 'ReminderDeliveryFailed');
+    });
+    expect(failed.data).toMatchObject({
+      recipient: '[erased]',
+      permanent: true,
+      reason: expect.stringMatching(/forgotten/),
+    });
+    // The chase log's read model says so too, and the mail server got nothing for her.
+    const mailRow = await eventually(async () => {
+      const [row] = await product.db.dataSource.query(
+        `SELECT recipient, state, reason FROM chase_mails WHERE cycle_id = $1 AND step = 'now-1'`,
+        [cycleId],
+      );
+      return row?.state === 'failed' ? row : null;
+    });
+    expect(mailRow).toEqual({
+      recipient: '[erased]',
+      state: 'failed',
+      reason: expect.stringMatching(/forgotten/),
+    });
+    expect(product.smtp.mails.slice(0, sentBefore).some((m) => m.to.includes(priya.email))).toBe(true); // before
+    expect(product.smtp.mails.slice(sentBefore).some((m) => m.to.includes(priya.email))).toBe(false);
+  });
+
+  it('rebuilds every read model after the forgetting, with [erased] where she was and her nowhere', async () => {
+    const out: string[] = [];
+    const code = await projectionsRebuild(
+      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
+      { write: (t: string) => out.push(t) },
+      { write: () => true },
+    );
+    expect(code).toBe(0);
+    expect(out.join('')).toMatch(/^Replayed [\d,]+ events/);
+    expect(await whereIs(priya.email)).toEqual([]);
+    expect(await whereIs(priya.name)).toEqual([]);
+    const report = await fetch(`${product.baseUrl}/cycles/${cycleId}/report`, {
+      headers: { ...as.coordinator, accept: 'text/html' },
+    });
+    expect(report.status).toBe(200);
+    expect(await report.text()).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
+  });
+
+  it('documents the route in the OpenAPI document, with its body and the If-Match and Idempotency-Key headers', async () => {
+    const doc = (await call('GET', '/api/docs-json', {})).body;
+    const operation = doc.paths['/partnership/people/forget'].post;
+    expect(operation.summary).toMatch(/Forget a person/);
+    const headers = operation.parameters.filter((p: { in: string }) => p.in === 'header');
+    expect(headers.map((h: { name: string }) => h.name).sort()).toEqual(['Idempotency-Key', 'If-Match']);
+    expect(doc.components.schemas.ForgetPersonDto.required).toEqual(['email', 'reason']);
+  });
+
+  describe('the page, without JavaScript', () => {
+    const kent = sevenoaksPlan().agencies.find((a) => a.id === 'kent-cc')!;
+    const fiona = kent.contacts.find((c) => c.name === 'Fiona Marsh')!;
+    const path = `/coordinate/plan/contact/${encodeURIComponent(`kent-cc~${fiona.email}`)}/forget`;
+    const html = (): Record<string, string> => ({ ...as.coordinator, accept: 'text/html' });
+
+    /** Posts the page's form as a browser would: with the CSRF token and cookie that page handed out. */
+    async function post(fields: Record<string, string>) {
+      const page = await fetch(`${product.baseUrl}${path}`, { headers: html() });
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      const csrfCookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+      return fetch(`${product.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          ...html(),
+          cookie: csrfCookie,
+          origin: product.baseUrl,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+        redirect: 'manual',
+      });
+    }
+
+    it('is offered beside each contact on the plan page, and says what will happen before asking why', async () => {
+      const plan = await (await fetch(`${product.baseUrl}/coordinate/plan`, { headers: html() })).text();
+      expect(plan).toContain(`href="${path}"`);
+      const page = await fetch(`${product.baseUrl}${path}`, { headers: html() });
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain('Forget Fiona Marsh?');
+      expect(text).toContain('This cannot be undone');
+      expect(text).toMatch(/<form method="post" action="[^"]+forget"/);
+      expect(text).toContain('govuk-button--warning');
+      // Another partnership's coordinator, or a contact that is not there: the GOV.UK 404 page.
+      const other = await fetch(`${product.baseUrl}${path}`, {
+        headers: { ...as.otherCoordinator, accept: 'text/html' },
+      });
+      expect(other.status).toBe(404);
+    });
+
+    it('asks again, GOV.UK style, for a reason that is missing or names her, keeping what was typed', async () => {
+      const missing = await post({ reason: '' });
+      expect(missing.status).toBe(422);
+      const noReason = await missing.text();
+      expect(noReason).toContain('<title>Error:');
+      expect(noReason).toContain('govuk-error-summary');
+      expect(noReason).toContain('href="#reason"');
+      const naming = await post({ reason: 'Fiona Marsh moved away' });
+      expect(naming.status).toBe(422);
+      const named = await naming.text();
+      expect(named).toContain('must not give their name or email address');
+      expect(named).toContain('Fiona Marsh moved away</textarea>');
+      // Nothing happened: she is still readable.
+      const agencies = await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator);
+      expect(JSON.stringify(agencies.body)).toContain(fiona.email);
+    });
+
+    it('forgets her, back on the plan page with a banner and [erased] where she was', async () => {
+      const done = await post({ reason: 'Left the council; erasure asked for' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(/^\/coordinate\/plan\?done=Person%20forgotten/);
+      const plan = await (
+        await fetch(`${product.baseUrl}${done.headers.get('location')}`, { headers: html() })
+      ).text();
+      expect(plan).toContain('Person forgotten');
+      expect(plan).toContain('[erased]');
+      expect(plan).not.toContain(fiona.email);
+      expect(plan).not.toContain(fiona.name);
+      expect(await whereIs(fiona.email)).toEqual([]);
+      expect((await fetch(`${product.baseUrl}${path}`, { headers: html() })).status).toBe(404);
+    });
+  });
+});
