@@ -12,6 +12,9 @@ import { GetAppendices } from './get-appendices/get-appendices.query.js';
 import { ConversationRepository } from './conversation/conversation.repository.js';
 import { GetConversationHttp } from './get-conversation/get-conversation.http.js';
 import { GetConversation } from './get-conversation/get-conversation.query.js';
+import { ChooseEvidenceInReportHandler } from './choose-evidence-in-report/choose-evidence-in-report.handler.js';
+import { ChooseEvidenceInReportHttp } from './choose-evidence-in-report/choose-evidence-in-report.http.js';
+import { EvidenceListing } from './evidence-listing/evidence-listing.query.js';
 import { PostMessageHandler } from './post-message/post-message.handler.js';
 import { PostMessageHttp } from './post-message/post-message.http.js';
 import { ResolveChangeRequestHandler } from './resolve-change-request/resolve-change-request.handler.js';
@@ -84,6 +87,7 @@ const READ_SIDE = [
   GetAppendices,
   BulkSelection,
   GetConversation,
+  EvidenceListing,
 ];
 
 @Module({
@@ -115,6 +119,7 @@ const READ_SIDE = [
     GetConversationHttp,
     PostMessageHttp,
     ResolveChangeRequestHttp,
+    ChooseEvidenceInReportHttp,
   ],
   providers: [
     PlanRepository,
@@ -150,6 +155,7 @@ const READ_SIDE = [
     ConversationRepository,
     PostMessageHandler,
     ResolveChangeRequestHandler,
+    ChooseEvidenceInReportHandler,
   ],
   exports: [
     EditPlan,
