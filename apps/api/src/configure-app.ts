@@ -9,6 +9,8 @@ import {
   PLAN_UPLOAD_PATH,
   planFileUpload,
   RETURNS_SPREADSHEET_PATH,
+  EVIDENCE_PAGE_MAX_BYTES,
+  EVIDENCE_UPLOAD_PATH,
 } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -54,6 +56,8 @@ export function configureApi(app: INestApplication): INestApplication {
   app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, historicalUpload);
   // An agency's returns spreadsheet, uploaded from its page.
   app.use(RETURNS_SPREADSHEET_PATH, singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB'));
+  // A file added to a return from the agency's files page (the JSON API's upload streams on its own route).
+  app.use(EVIDENCE_UPLOAD_PATH, singleFileUpload(EVIDENCE_PAGE_MAX_BYTES, '20 MB'));
   // No write from another origin: see csrf.ts.
   app.use(protect);
   // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.
