@@ -135,6 +135,7 @@ describe('no write from another origin (e2e)', () => {
       key: 'S1',
       staffId: '00000000-0000-4000-8000-000000000000',
       messageId: 'm1',
+      evidenceId: 'e1',
     };
     return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`no value for :${name} in ${path}: add one to fill()`);
@@ -155,6 +156,12 @@ describe('no write from another origin (e2e)', () => {
       path: '/returns/:returnId/return-to-review',
       page: false,
     });
+    expect(routes).toContainEqual({
+      method: 'PUT',
+      path: '/returns/:returnId/evidence/:evidenceId/report-choice',
+      page: false,
+    });
+    expect(routes).toContainEqual({ method: 'POST', path: '/agency/returns/:returnId/evidence', page: true });
     expect(routes).toContainEqual({
       method: 'PUT',
       path: `${QUEUE_DASHBOARD_ROUTE}/api/queues/pause`,

@@ -254,4 +254,22 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     expect(review.html).toContain('File removed: Action plan monitoring sheet');
     expect(review.html.slice(review.html.indexOf('id="evidence"'))).not.toContain('aps-march-2020.xlsx');
   });
+
+  it('documents the report choice in the OpenAPI document, with If-Match and Idempotency-Key', async () => {
+    const doc = (await call('GET', '/api/docs-json', {})).body;
+    const operation = doc.paths['/returns/{returnId}/evidence/{evidenceId}/report-choice']?.put;
+    expect(operation?.summary).toMatch(/coordinator/);
+    expect(operation.tags).toEqual(['evidence']);
+    const headers = operation.parameters.filter((p: { in: string }) => p.in === 'header');
+    expect(headers.map((h: { name: string }) => h.name).sort()).toEqual(['Idempotency-Key', 'If-Match']);
+    expect(doc.components.schemas.EvidenceChoiceDto.required).toEqual(['inReport']);
+    expect(Object.keys(doc.components.schemas.EvidenceChoiceResultDto.properties).sort()).toEqual([
+      'evidenceId',
+      'id',
+      'inReport',
+      'version',
+    ]);
+    // The pages are not API: they stay out of the document.
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/agency'))).toEqual([]);
+  });
 });
