@@ -23,6 +23,7 @@ import {
   STAFF,
   startProduct,
 } from './support/product.js';
+import { attachEvidenceForTest } from './support/evidence.js';
 import { untilQuiet } from './support/processors.js';
 
 type Headers = Record<string, string>;
@@ -161,6 +162,9 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'POST', template: '/agency/returns/{returnId}/submit', form: {} },
     { method: 'GET', template: '/agency/returns/{returnId}/messages' },
     { method: 'POST', template: '/agency/returns/{returnId}/messages', form: { body: TEXT, answers: 'm10' } },
+    { method: 'GET', template: '/agency/returns/{returnId}/evidence' },
+    { method: 'POST', template: '/agency/returns/{returnId}/evidence', form: { title: TEXT } },
+    { method: 'POST', template: '/agency/returns/{returnId}/evidence/{evidenceId}/remove', form: {} },
     { method: 'GET', template: '/review' },
     { method: 'GET', template: '/review/returns/{returnId}' },
     { method: 'POST', template: '/review/returns/{returnId}/approve', form: {} },
@@ -243,6 +247,12 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
         'dueDate-year': FUTURE_DATE.slice(0, 4),
         reason: TEXT,
       },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/returns/{returnId}/{action}',
+      action: 'evidence-in-report',
+      form: { listed: '{evidenceId}', inReport: '{evidenceId}' },
     },
     {
       method: 'POST',
@@ -336,6 +346,8 @@ function neverExisting(kind: string, value: string): string {
       return '9999';
     case 'messageId':
       return 'm999';
+    case 'evidenceId':
+      return 'e999';
     default:
       throw new Error(`no never-existing ${kind}: add one to neverExisting`);
   }
@@ -498,6 +510,14 @@ describe('partnership isolation (e2e)', () => {
         }),
       );
     }
+    // Ten files on the submitted return, titled with the canary, so that one has an id the walk masks ("e10").
+    for (let n = 1; n <= 10; n++) {
+      await attachEvidenceForTest(product.store, {
+        returnId: submitted,
+        agencyId: 'sevenoaks-csp',
+        title: `File ${n} ${CANARY}`,
+      });
+    }
     const links = await ok(call('GET', `/cycles/${open}/links`, as.coordinator));
     const token = await ok(call('POST', '/auth/tokens', as.coordinator, { name: 'isolation' }));
     sevenoaksToken = (token.body as { token: string }).token;
@@ -512,6 +532,7 @@ describe('partnership isolation (e2e)', () => {
       appendixId: ['appendix-1'],
       caseStudyId: ['study-1'],
       messageId: ['m10'],
+      evidenceId: ['e10'],
       // The version the submitted and approved returns' submission made (requested, then submitted).
       version: ['2'],
     });
@@ -870,7 +891,7 @@ describe('partnership isolation (e2e)', () => {
     const attempts = pageAttempts();
     expect(await ownersRead(attempts)).toEqual([]);
     expect(await walk(attempts)).toEqual([]);
-  }, 300_000);
+  }, 600_000); // every page (the evidence pages too) x 5 roles, each also asked of an id that never existed
 
   it("answers an agency lead asking of another agency's return, or another cycle's, as of one never made", async () => {
     // (The walks above made the attempts' never-existing answers for other roles only: these are asked afresh.)
