@@ -158,6 +158,12 @@ describe('no write from another origin (e2e)', () => {
     });
     expect(routes).toContainEqual({
       method: 'PUT',
+      path: '/returns/:returnId/evidence/:evidenceId/report-choice',
+      page: false,
+    });
+    expect(routes).toContainEqual({ method: 'POST', path: '/agency/returns/:returnId/evidence', page: true });
+    expect(routes).toContainEqual({
+      method: 'PUT',
       path: `${QUEUE_DASHBOARD_ROUTE}/api/queues/pause`,
       page: false,
     });

@@ -288,6 +288,7 @@ describe('fuzzing every documented route (e2e)', () => {
       appendixId: 'appendix-1',
       caseStudyId: 'study-1',
       messageId: 'm1',
+      evidenceId: 'e1',
     });
     Object.assign(routeIds, {
       'POST /cycles/{cycleId}/open': { cycleId: 'fz-drafted' },

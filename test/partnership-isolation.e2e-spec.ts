@@ -169,6 +169,9 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
     { method: 'POST', template: '/agency/returns/{returnId}/submit', form: {} },
     { method: 'GET', template: '/agency/returns/{returnId}/messages' },
     { method: 'POST', template: '/agency/returns/{returnId}/messages', form: { body: TEXT, answers: 'm10' } },
+    { method: 'GET', template: '/agency/returns/{returnId}/evidence' },
+    { method: 'POST', template: '/agency/returns/{returnId}/evidence', form: { title: TEXT } },
+    { method: 'POST', template: '/agency/returns/{returnId}/evidence/{evidenceId}/remove', form: {} },
     { method: 'GET', template: '/review' },
     { method: 'GET', template: '/review/returns/{returnId}' },
     { method: 'POST', template: '/review/returns/{returnId}/approve', form: {} },
@@ -251,6 +254,12 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
         'dueDate-year': FUTURE_DATE.slice(0, 4),
         reason: TEXT,
       },
+    },
+    {
+      method: 'POST',
+      template: '/coordinate/returns/{returnId}/{action}',
+      action: 'evidence-in-report',
+      form: { listed: '{evidenceId}', inReport: '{evidenceId}' },
     },
     {
       method: 'POST',
@@ -894,7 +903,7 @@ describe('partnership isolation (e2e)', () => {
     const attempts = pageAttempts();
     expect(await ownersRead(attempts)).toEqual([]);
     expect(await walk(attempts)).toEqual([]);
-  }, 300_000);
+  }, 600_000); // every page (the evidence pages too) x 5 roles, each also asked of an id that never existed
 
   it("answers an agency lead asking of another agency's return, or another cycle's, as of one never made", async () => {
     // (The walks above made the attempts' never-existing answers for other roles only: these are asked afresh.)

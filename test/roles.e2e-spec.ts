@@ -142,6 +142,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /returns/:returnId/evidence/:evidenceId': 'signed in',
   'POST /returns/:returnId/evidence': 'evidence keepers',
   'DELETE /returns/:returnId/evidence/:evidenceId': 'evidence keepers',
+  // A return's files: the coordinator chooses which the report lists by title.
+  'PUT /returns/:returnId/evidence/:evidenceId/report-choice': 'coordinators',
 
   // Chasing.
   'GET /cycles/:cycleId/chase-schedule': 'staff',
@@ -234,6 +236,9 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /agency/returns/:returnId/from-last-year': 'agency leads',
   'GET /agency/returns/:returnId/messages': 'agency leads',
   'POST /agency/returns/:returnId/messages': 'agency leads',
+  'GET /agency/returns/:returnId/evidence': 'agency leads',
+  'POST /agency/returns/:returnId/evidence': 'agency leads',
+  'POST /agency/returns/:returnId/evidence/:evidenceId/remove': 'agency leads',
 
   // Staff pages (coordinators), each staff member's account, and forgotten passwords (nobody signed in yet).
   'GET /coordinate/staff': 'coordinators',

@@ -9,6 +9,7 @@ import {
   PLAN_UPLOAD_PATH,
   planFileUpload,
   RETURNS_SPREADSHEET_PATH,
+  EVIDENCE_UPLOAD_PATH,
 } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -18,6 +19,7 @@ import {
   refuseDeepJson,
   rejectHostileInput,
   singleFileUpload,
+  streamedFileUpload,
 } from '../../../libs/http/src/index.js';
 import {
   HISTORICAL_CYCLE_PATH,
@@ -54,6 +56,14 @@ export function configureApi(app: INestApplication): INestApplication {
   app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, historicalUpload);
   // An agency's returns spreadsheet, uploaded from its page.
   app.use(RETURNS_SPREADSHEET_PATH, singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB'));
+  // A file added to a return from the agency's files page, streamed as the JSON API's upload is.
+  app.use(
+    EVIDENCE_UPLOAD_PATH,
+    streamedFileUpload(
+      config.evidence.maxFileBytes,
+      `${Math.round(config.evidence.maxFileBytes / 1048576)} MB`,
+    ),
+  );
   // No write from another origin: see csrf.ts.
   app.use(protect);
   // Browsers get a GOV.UK error page (an unknown address, say); API clients keep problem+json.

@@ -46,6 +46,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'BoardRole1765081400100',
       'BiViews1765081500100',
       'EvidenceStorage1765090000100',
+      'ReportEvidence1765091600100',
       'PublicationLogDigest1765091700200',
       'MailOutcomesIndex1765091800100',
       'PersonalData1765092400000',

@@ -110,3 +110,29 @@ export function finishStreamedUpload(req: Request, res: Response): void {
   });
   if (!res.headersSent) res.setHeader('Connection', 'close');
 }
+
+export type StreamedUploadRequest = Request & { streamedFile?: StreamedFile | null; fileProblem?: string };
+
+/**
+ * A page's multipart form, read as far as its file before the CSRF check (which needs the form's `_csrf`, sent
+ * before the file): the text fields become the body and the file stays a stream for the route to store.
+ * What goes wrong is kept in words for the page to show. Other requests pass as they came.
+ */
+export function streamedFileUpload(maxFileBytes: number, sizeInWords: string) {
+  return (req: Request, res: Response, next: (error?: unknown) => void) => {
+    if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
+    finishStreamedUpload(req, res);
+    readStreamedUpload(req, { fileField: 'file', maxFileBytes, sizeInWords }).then(
+      (upload) => {
+        req.body = upload.fields;
+        (req as StreamedUploadRequest).streamedFile = upload.file;
+        next();
+      },
+      (error: Error) => {
+        req.body = {};
+        (req as StreamedUploadRequest).fileProblem = error.message;
+        next();
+      },
+    );
+  };
+}

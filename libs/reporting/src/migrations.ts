@@ -5,6 +5,7 @@ import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300
 import { ReportReturnsIndicators1765080000700 } from './migrations/1765080000700-report-returns-indicators.js';
 import { BiViews1765081500100 } from './migrations/1765081500100-bi-views.js';
 import { PublicationLogDigest1765091700200 } from './migrations/1765091700200-publication-log-digest.js';
+import { ReportEvidence1765091600100 } from './migrations/1765091600100-report-evidence.js';
 
 /** The reporting lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const REPORTING_MIGRATIONS = [
@@ -14,6 +15,7 @@ export const REPORTING_MIGRATIONS = [
   ReportReturnsIndicators1765080000700,
   BiViews1765081500100,
   PublicationLogDigest1765091700200,
+  ReportEvidence1765091600100,
 ];
 
 /** The TypeORM entities of the reporting tables: they map what the migrations made, and never change it. */

@@ -12,7 +12,7 @@ import { lockForRebuild } from './reporting-lock/reporting-lock.js';
 export function reportingReadModel(store: EventStore): ReadModel {
   return {
     name: 'reporting',
-    tables: ['report_cycles', 'report_requested_returns', 'report_returns'],
+    tables: ['report_cycles', 'report_requested_returns', 'report_returns', 'report_evidence'],
     lockForRebuild,
     apply: (events: readonly StoredEvent[], manager: EntityManager) =>
       projectReportingBatch(store, manager, events),

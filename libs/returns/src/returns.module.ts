@@ -22,6 +22,9 @@ import { GetEvidenceHttp } from './get-evidence/get-evidence.http.js';
 import { GetEvidence } from './get-evidence/get-evidence.query.js';
 import { RemoveEvidenceHandler } from './remove-evidence/remove-evidence.handler.js';
 import { RemoveEvidenceHttp } from './remove-evidence/remove-evidence.http.js';
+import { ChooseEvidenceInReportHandler } from './choose-evidence-in-report/choose-evidence-in-report.handler.js';
+import { ChooseEvidenceInReportHttp } from './choose-evidence-in-report/choose-evidence-in-report.http.js';
+import { EvidenceListing } from './evidence-listing/evidence-listing.query.js';
 import { PostMessageHandler } from './post-message/post-message.handler.js';
 import { PostMessageHttp } from './post-message/post-message.http.js';
 import { ResolveChangeRequestHandler } from './resolve-change-request/resolve-change-request.handler.js';
@@ -97,6 +100,7 @@ const READ_SIDE = [
   BulkSelection,
   GetConversation,
   GetEvidence,
+  EvidenceListing,
 ];
 
 @Module({
@@ -132,6 +136,7 @@ const READ_SIDE = [
     AttachEvidenceHttp,
     RemoveEvidenceHttp,
     ForgetPersonHttp,
+    ChooseEvidenceInReportHttp,
   ],
   providers: [
     PlanRepository,
@@ -177,6 +182,7 @@ const READ_SIDE = [
     PostMessageHandler,
     ResolveChangeRequestHandler,
     ForgetPersonHandler,
+    ChooseEvidenceInReportHandler,
   ],
   exports: [
     EditPlan,

@@ -6,6 +6,7 @@ import { Actor, DomainError } from '../../kernel/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
 import {
+  EvidenceListing,
   LiveCycle,
   ReturnView,
   renderNarrative,
@@ -73,6 +74,7 @@ export class AgencyPages {
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
     @Inject(ReturnThread) private readonly threads: ReturnThread,
     @Inject(CyclePlanWords) private readonly planWords: CyclePlanWords,
+    @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
   ) {}
 
   @Get('cycles/:cycleId')
@@ -120,6 +122,7 @@ export class AgencyPages {
         notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
       }),
       thread,
+      evidence: await this.evidence.of(actor, returnId),
     });
   }
 
@@ -413,13 +416,16 @@ export class AgencyPages {
     const sentAt = new Set(versions.map((v) => v.version));
     const words = await this.planWords.of(cycle);
     const thread = await this.threads.of(actor, returnId, words);
-    const history = (await this.history.of(view, cycle, words, thread.view.history)).map((line) => ({
-      ...line,
-      href:
-        !line.message && sentAt.has(line.version) && line.version !== chosen.version
-          ? `${path}/sent/${line.version}`
-          : null,
-    }));
+    const files = await this.evidence.of(actor, returnId);
+    const history = (await this.history.of(view, cycle, words, thread.view.history, files.history)).map(
+      (line) => ({
+        ...line,
+        href:
+          !line.message && !line.file && sentAt.has(line.version) && line.version !== chosen.version
+            ? `${path}/sent/${line.version}`
+            : null,
+      }),
+    );
     res.render('pages/agency/sent', {
       title: `${view.measureRef}: your return as sent`,
       view,

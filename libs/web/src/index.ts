@@ -6,3 +6,4 @@ export * from './review.pages.js';
 export * from './web.module.js';
 export * from './plan-file-upload.js';
 export { RETURNS_SPREADSHEET_PATH } from './agency-spreadsheet/agency-spreadsheet.pages.js';
+export { EVIDENCE_UPLOAD_PATH } from './agency-evidence/agency-evidence.pages.js';

@@ -13,6 +13,7 @@ import { PublishedReports } from '../../reporting/src/index.js';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { AgencyPages } from './agency.pages.js';
 import { AgencySpreadsheetPages } from './agency-spreadsheet/agency-spreadsheet.pages.js';
+import { AgencyEvidencePages } from './agency-evidence/agency-evidence.pages.js';
 import { AgencyReturns } from './agency-returns/agency-returns.query.js';
 import { ChasePagesQuery } from './chase-pages/chase-pages.query.js';
 import { ChasePages } from './coordinate/chase.pages.js';
@@ -56,6 +57,7 @@ import { ViewerPages } from './viewer/viewer.pages.js';
     StaffConversationPages,
     AgencyPages,
     AgencySpreadsheetPages,
+    AgencyEvidencePages,
     ReviewPages,
     ReviewBulkPages,
     CyclesPages,

@@ -1,5 +1,7 @@
 import {
   AppendixState,
+  fileSizeInWords,
+  fileTypeInWords,
   renderNarrative,
   DirectionOfTravel,
   Rag,
@@ -7,7 +9,7 @@ import {
 } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
 import { ReportIndicator, reportIndicators } from './report-indicators.js';
-import { ReportInput } from './report-input.js';
+import { ReportedEvidence, ReportInput } from './report-input.js';
 import { leadAgenciesLine, periodWords } from './report-words.js';
 import { defaultReportTitle, defaultYearHeading, yearOfPlan } from './report-title.js';
 import { suggestedDot } from './suggested-dot.js';
@@ -57,6 +59,22 @@ export interface ReportMeasure {
   unreadable?: UnreadablePart[];
   /** The plan's indicators for the measure with their values; absent for a measure without indicators. */
   indicators?: ReportIndicator[];
+  /**
+   * The titles of the return's files the coordinator chose to list, in the order attached: printed as
+   * "Evidence: <title>, <title>", never as a link or a file name. Absent when none is chosen.
+   */
+  evidence?: string[];
+}
+
+/** One file on a return of the cycle, as the XLSX export lists them all: by title, type and size in words. */
+export interface ReportEvidenceFile {
+  agencyId: string;
+  agency: string;
+  measureRef: string;
+  title: string;
+  type: string;
+  size: string;
+  inReport: boolean;
 }
 
 export interface AwaitingMeasure {
@@ -162,6 +180,8 @@ export interface CycleReport {
    * appendices of its own; kept so that existing clients go on reading them. Use `appendices`.
    */
   appendix: { caseStudies: LegacyAppendixTheme[] };
+  /** Every file on the cycle's returns (withdrawn ones aside), by measure; absent when there is none. */
+  evidenceFiles?: ReportEvidenceFile[];
 }
 
 const byPosition = (a: { position: number }, b: { position: number }) => a.position - b.position;
@@ -177,6 +197,9 @@ export function buildCycleReport(input: ReportInput): CycleReport {
   const live = input.returns.filter((r) => !r.withdrawn);
   const position = (ref: string) => plan.measures.get(ref)?.position ?? Number.MAX_SAFE_INTEGER;
   const text = (ref: string) => plan.measures.get(ref)?.text ?? '';
+  const files = (input.evidence ?? []).filter((f) => live.some((r) => r.returnId === f.returnId));
+  const chosenTitles = (returnId: string) =>
+    files.filter((f) => f.returnId === returnId && f.inReport).map((f) => f.title);
 
   const themes = [...plan.themes.values()].sort(byPosition).map((theme): ReportTheme => {
     const mine = live
@@ -194,6 +217,7 @@ export function buildCycleReport(input: ReportInput): CycleReport {
         rag: c.ratings.get(r.measureRef) ?? null,
       }));
       const previousRag = [...trend].reverse().find((t) => t.rag !== null)?.rag ?? null;
+      const evidence = chosenTitles(r.returnId);
       const indicators = reportIndicators(
         plan.measures.get(r.measureRef)?.indicators,
         content.indicators,
@@ -222,6 +246,7 @@ export function buildCycleReport(input: ReportInput): CycleReport {
           version: r.approved.version,
           ...(r.approved.unreadable.length > 0 ? { unreadable: r.approved.unreadable } : {}),
           ...(indicators ? { indicators } : {}),
+          ...(evidence.length ? { evidence } : {}),
         },
       ];
     });
@@ -320,7 +345,33 @@ export function buildCycleReport(input: ReportInput): CycleReport {
     themes,
     appendices,
     appendix: legacyAppendix(appendices),
+    ...(files.length ? { evidenceFiles: evidenceFilesOf(files, agency, position) } : {}),
   };
+}
+
+/** Every file of the cycle for the export's list: in the plan's order of measures, then as attached. */
+function evidenceFilesOf(
+  files: ReportedEvidence[],
+  agency: (id: string) => string,
+  position: (ref: string) => number,
+): ReportEvidenceFile[] {
+  return files
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        position(a.f.measureRef) - position(b.f.measureRef) ||
+        a.f.measureRef.localeCompare(b.f.measureRef) ||
+        a.i - b.i,
+    )
+    .map(({ f }) => ({
+      agencyId: f.agencyId,
+      agency: agency(f.agencyId),
+      measureRef: f.measureRef,
+      title: f.title,
+      type: fileTypeInWords(f.mediaType, f.extension),
+      size: fileSizeInWords(f.bytes),
+      inReport: f.inReport,
+    }));
 }
 
 /** The appendices' case studies that sit under a theme, by theme, as the API gave them before appendices. */
@@ -383,6 +434,9 @@ export function restrictToAgency<R extends AgencyRestrictable>(report: R, agency
     themes,
     appendices,
     appendix: legacyAppendix(appendices),
+    ...(report.evidenceFiles
+      ? { evidenceFiles: report.evidenceFiles.filter((f) => f.agencyId === agencyId) }
+      : {}),
   };
 }
 

@@ -24,6 +24,7 @@ export type PublishedMeasure = Pick<
   | 'tables'
   | 'unreadable'
   | 'indicators'
+  | 'evidence'
 > & {
   /** The day (Europe/London, YYYY-MM-DD) the measure's return was last approved; only when the coordinator chose to print it. */
   lastUpdated?: string;
@@ -68,6 +69,8 @@ export function publishedMeasure(
     // Only where the plan declares indicators: every other measure (and every older publication) keeps its shape.
     ...(m.indicators ? { indicators: m.indicators } : {}),
     ...(lastUpdated ? { lastUpdated } : {}),
+    // Only where the coordinator chose files to list: every other measure (and older publication) keeps its shape.
+    ...(m.evidence?.length ? { evidence: m.evidence } : {}),
   };
 }
 

@@ -12,13 +12,15 @@ import {
   CycleState,
   evolveCycle,
   initialCycle,
+  evidenceStreamId,
   ReturnEvent,
   returnStreamId,
 } from '../../../returns/src/index.js';
+import { reportedEvidence } from '../project-evidence/reported-evidence.js';
 import { foldWithLastApproval } from '../project-return/reported-return.js';
 import { isRag, readableApproval, textOrEmpty } from './readable-content.js';
 import { KnownCycle, reportHeading } from './report-heading.js';
-import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
+import { PastCycle, ReportedEvidence, ReportedReturn, ReportInput } from './report-input.js';
 
 /**
  * The report's input as it stood at an instant (or now, when asAt is null), folded from the events alone:
@@ -34,9 +36,10 @@ export async function reportInputFromEvents(
   const at = asAt ?? undefined;
   const heading = await reportHeading(plans, cycle, at);
   const returns = await returnsOf(store, cycle, at);
+  const evidence = await evidenceOf(store, cycle, at);
   const pastCycles = await pastCyclesOf(store, sql, cycle, at);
   const appendices = await appendicesOf(store, cycle.cycleId, at);
-  return { ...heading, returns, pastCycles, appendices, asAt };
+  return { ...heading, returns, evidence, pastCycles, appendices, asAt };
 }
 
 /** The cycle's own appendices as they stood at asAt: a short stream, read whole by both report sources. */
@@ -59,6 +62,32 @@ async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Pro
     const folded = foldReturn(streams.get(returnStreamId(r.returnId)) ?? []);
     return folded ? [folded] : [];
   });
+}
+
+/** The files on the cycle's returns as they stood at asAt, folded as the projection folds them. */
+async function evidenceOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Promise<ReportedEvidence[]> {
+  const requested = cycle.status === 'drafted' ? [] : cycle.returns;
+  if (requested.length === 0) return [];
+  const streams = await store.readStreams(
+    requested.flatMap((r) => [returnStreamId(r.returnId), evidenceStreamId(r.returnId)]),
+    { asAt },
+  );
+  return requested.flatMap((r) =>
+    reportedEvidence(
+      (streams.get(returnStreamId(r.returnId)) ?? []) as StoredEvent<ReturnEvent>[],
+      streams.get(evidenceStreamId(r.returnId)) ?? [],
+    ).map((f) => ({
+      returnId: f.returnId,
+      evidenceId: f.evidenceId,
+      measureRef: f.measureRef,
+      agencyId: f.agencyId,
+      title: f.title,
+      mediaType: f.mediaType,
+      extension: f.extension,
+      bytes: f.bytes,
+      inReport: f.inReport,
+    })),
+  );
 }
 
 /** One return's stream as the report sees it: who owns it, whether withdrawn, and its last approved version. */

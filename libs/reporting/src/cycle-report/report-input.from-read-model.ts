@@ -5,7 +5,7 @@ import { Rag, RAGS } from '../../../returns/src/index.js';
 import { readableApproval, UnreadablePart } from './readable-content.js';
 import { KnownCycle, reportHeading } from './report-heading.js';
 import { appendicesOf } from './report-input.from-events.js';
-import { PastCycle, ReportedReturn, ReportInput } from './report-input.js';
+import { PastCycle, ReportedEvidence, ReportedReturn, ReportInput } from './report-input.js';
 
 interface ReturnRow {
   return_id: string;
@@ -60,6 +60,7 @@ export async function reportInputFromReadModel(
   return {
     ...heading,
     returns,
+    evidence: await evidenceOf(sql, cycle.cycleId),
     pastCycles: await pastCycles(sql, cycle),
     appendices: await appendicesOf(store, cycle.cycleId),
     asAt: null,
@@ -92,6 +93,37 @@ function approvalOf(row: ReturnRow) {
     ...readable,
     unreadable: [...projected, ...readable.unreadable.filter((p) => !marked.has(p.part))],
   };
+}
+
+/** The files on the cycle's returns (report_evidence), in the order each return's were attached. */
+async function evidenceOf(sql: Sql | EntityManager, cycleId: string): Promise<ReportedEvidence[]> {
+  const rows: {
+    return_id: string;
+    evidence_id: string;
+    measure_ref: string;
+    agency_id: string;
+    title: string;
+    media_type: string;
+    extension: string;
+    bytes: string;
+    in_report: boolean;
+  }[] = await sql.query(
+    `SELECT return_id, evidence_id, measure_ref, agency_id, title, media_type, extension, bytes, in_report
+     FROM report_evidence WHERE cycle_id = $1
+     ORDER BY return_id, attached_at, length(evidence_id), evidence_id`,
+    [cycleId],
+  );
+  return rows.map((r) => ({
+    returnId: r.return_id,
+    evidenceId: r.evidence_id,
+    measureRef: r.measure_ref,
+    agencyId: r.agency_id,
+    title: r.title,
+    mediaType: r.media_type,
+    extension: r.extension,
+    bytes: Number(r.bytes),
+    inReport: r.in_report,
+  }));
 }
 
 async function pastCycles(sql: Sql | EntityManager, cycle: KnownCycle): Promise<PastCycle[]> {

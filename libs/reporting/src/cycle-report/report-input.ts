@@ -25,6 +25,20 @@ export interface ReportedReturn {
   approved: ApprovedVersion | null;
 }
 
+/** One file on a requested return, as the report and its exports list it (never its bytes or its name). */
+export interface ReportedEvidence {
+  returnId: string;
+  evidenceId: string;
+  measureRef: string;
+  agencyId: string;
+  title: string;
+  mediaType: string;
+  extension: string;
+  bytes: number;
+  /** The coordinator chose to list it, by title, under the measure's return in the report. */
+  inReport: boolean;
+}
+
 /** An earlier cycle of the same plan, with the approved RAG of each measure it rated. */
 export interface PastCycle {
   cycleId: string;
@@ -61,5 +75,7 @@ export interface ReportInput {
   pastCycles: PastCycle[];
   /** The appendices the coordinator made for the cycle, in order; none (or absent) keeps Appendix 1 by theme. */
   appendices?: AppendixState[];
+  /** The files on the cycle's returns, in the order they were attached; none (or absent) lists none. */
+  evidence?: ReportedEvidence[];
   asAt: Date | null;
 }

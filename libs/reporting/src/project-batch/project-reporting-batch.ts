@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { CycleEvent, ReturnEvent } from '../../../returns/src/index.js';
+import { CycleEvent, evidenceStreamId, ReturnEvent, returnStreamId } from '../../../returns/src/index.js';
+import { reportedEvidence } from '../project-evidence/reported-evidence.js';
+import { writeReportedEvidence } from '../project-evidence/write-reported-evidence.js';
 import { reportedCycle } from '../project-cycle/reported-cycle.js';
 import { writeReportedCycles } from '../project-cycle/write-reported-cycles.js';
 import { reportedReturn } from '../project-return/reported-return.js';
@@ -22,18 +24,22 @@ export async function projectReportingBatch(
   events: readonly StoredEvent[],
   projected?: ProjectedStreams,
 ): Promise<void> {
-  const returnStreams = new Set<string>();
+  // A return is projected from its own stream and its files' (evidence) stream, whichever of them moved.
+  const returnIds = new Set<string>();
   const cycleStreams = new Set<string>();
   for (const event of events) {
     const target = reportingTargetOf(event);
     if (!target || projected?.covers(event.streamId, event.version)) continue;
-    (target.kind === 'return' ? returnStreams : cycleStreams).add(event.streamId);
+    if (target.kind === 'return') returnIds.add(target.id);
+    else cycleStreams.add(event.streamId);
   }
+  const returnStreams = new Set([...returnIds].map(returnStreamId));
+  const evidenceStreams = new Set([...returnIds].map(evidenceStreamId));
   if (returnStreams.size + cycleStreams.size === 0) return;
   // In a replay the streams are read on a connection of their own, so the reads overlap the other read models'
   // writes in the rebuild's transaction; they see the same events, all committed, as the transaction would.
   const sql = projected ? undefined : manager;
-  const wanted = [...returnStreams, ...cycleStreams];
+  const wanted = [...returnStreams, ...evidenceStreams, ...cycleStreams];
   const streams = wholeStreamsIn(events, await store.streamVersions(wanted, sql));
   const toRead = wanted.filter((id) => !streams.has(id));
   if (toRead.length > 0)
@@ -41,13 +47,20 @@ export async function projectReportingBatch(
   for (const [streamId, stream] of streams)
     projected?.record(streamId, stream[stream.length - 1]?.version ?? 0);
   const returns = [...returnStreams].flatMap((id) => {
-    const reported = reportedReturn(streams.get(id) as StoredEvent<ReturnEvent>[]);
+    const reported = reportedReturn((streams.get(id) ?? []) as StoredEvent<ReturnEvent>[]);
     return reported ? [reported] : [];
   });
   const cycles = [...cycleStreams].flatMap((id) => {
     const row = reportedCycle(streams.get(id) as StoredEvent<CycleEvent>[]);
     return row ? [row] : [];
   });
+  const files = [...returnIds].flatMap((id) =>
+    reportedEvidence(
+      (streams.get(returnStreamId(id)) ?? []) as StoredEvent<ReturnEvent>[],
+      streams.get(evidenceStreamId(id)) ?? [],
+    ),
+  );
   await writeReportedReturns(manager, returns);
+  await writeReportedEvidence(manager, [...returnIds], files);
   await writeReportedCycles(manager, cycles);
 }

@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { EventStore } from '../../../event-store/src/index.js';
-import { ReturnEvent, returnStreamId } from '../../../returns/src/index.js';
+import { evidenceStreamId, ReturnEvent, returnStreamId } from '../../../returns/src/index.js';
+import { reportedEvidence } from '../project-evidence/reported-evidence.js';
+import { writeReportedEvidence } from '../project-evidence/write-reported-evidence.js';
 import { reportedReturn } from './reported-return.js';
 import { writeReportedReturns } from './write-reported-returns.js';
 
@@ -14,7 +16,7 @@ export const REPORTED_RETURN_EVENTS: readonly ReturnEvent['type'][] = [
 ];
 
 /**
- * Writes what the report shows of one return (see reportedReturn). It re-reads the whole stream and writes the
+ * Writes what the report shows of one return (see reportedReturn) and the files it holds (reportedEvidence). It re-reads the whole stream and writes the
  * rows that stream implies, so a redelivered, late or replayed job converges on the same rows. Callers serialise
  * it per return (see lockForJob). The rebuild does the same for a batch of returns at once.
  */
@@ -26,4 +28,7 @@ export async function projectReturn(
   const events = await store.readStream<ReturnEvent>(returnStreamId(returnId), {}, manager);
   const reported = reportedReturn(events);
   if (reported) await writeReportedReturns(manager, [reported]);
+  // Its files too (report_evidence): a job for an evidence event is a job for its return.
+  const files = await store.readStream(evidenceStreamId(returnId), {}, manager);
+  await writeReportedEvidence(manager, [returnId], reportedEvidence(events, files));
 }

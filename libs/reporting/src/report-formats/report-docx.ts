@@ -21,6 +21,7 @@ import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js'
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { colophon, PublicationFacts } from './colophon.js';
+import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
 
 /** What the document says about where it came from; the publication's number, date and hash, when it is one. */
@@ -237,6 +238,7 @@ function themeSection(
 
 function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): TableRow[] {
   const note = unreadableNote(m.unreadable);
+  const comments = [...(m.comments ? textParagraphs(m.comments) : []), ...evidenceParagraphs(m.evidence)];
   const progress = [
     ...indicatorParagraphs(m.indicators),
     ...markdown(m.narrative ?? '', lists),
@@ -250,7 +252,7 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       ragCell(m.rag),
       cell(progress),
       textCell(dotLabel(m.dot)),
-      cell(m.comments ? textParagraphs(m.comments) : [new Paragraph('')]),
+      cell(comments.length ? comments : [new Paragraph('')]),
     ],
   });
   // A data table gets the width it needs: a row of its own under the measure, across every column but the Ref.
@@ -468,6 +470,12 @@ class ListCounter {
 }
 
 /** Plain text kept as typed, a paragraph per line. */
+/** The files the coordinator chose, by title only, as the HTML report prints them (see evidenceLine). */
+function evidenceParagraphs(titles: readonly string[] | undefined): Paragraph[] {
+  const line = evidenceLine(titles);
+  return line ? textParagraphs(line) : [];
+}
+
 function textParagraphs(text: string): Paragraph[] {
   return text.split(/\r?\n/).map((line) => plain(line));
 }

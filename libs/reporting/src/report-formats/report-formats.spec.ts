@@ -356,6 +356,7 @@ describe('the report as XLSX', () => {
       'Appendices',
       'Case studies',
       'Indicators',
+      'Evidence',
     ]);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);

@@ -4,6 +4,7 @@ import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { evidenceLine } from './evidence-rows.js';
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { narrativeChunks } from './narrative-chunks.js';
 import { ragChartSvg } from './rag-chart-svg.js';
@@ -250,6 +251,9 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
   const suggested = suggestedDot
     ? `<p class="suggested${differs ? ' differs' : ''}">Suggested by the RAGs: ${dotLabel(suggestedDot)}</p>`
     : '';
+  // The files the coordinator chose, by title: plain text, so nothing in the report leads to a file.
+  const chosen = evidenceLine(m.evidence);
+  const evidence = chosen ? `<p class="evidence">${e(chosen)}</p>` : '';
   const approval = workflow
     ? `<p class="approval">${e(m.agency)}. Approved ${e(workflow.approvedAt.slice(0, 10))} by ${e(workflow.approvedBy)} (version ${workflow.version})</p>`
     : 'lastUpdated' in m && m.lastUpdated
@@ -261,7 +265,7 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
 <td class="progress">${indicatorsHtml(m.indicators)}${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
-<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${approval}</td>
+<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${evidence}${approval}</td>
 </tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;
 }
 

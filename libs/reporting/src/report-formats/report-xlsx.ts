@@ -11,6 +11,7 @@ import {
   SUMMARY_HEADER,
   summaryRows,
 } from './report-parts.js';
+import { EVIDENCE_HEADER, evidenceRows } from './evidence-rows.js';
 import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
@@ -76,6 +77,7 @@ export async function writeReportXlsx(
   writeAppendices(book.addWorksheet('Appendices'), report);
   await writeCaseStudies(book.addWorksheet('Case studies'), report);
   writeIndicators(book.addWorksheet('Indicators', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
+  writeEvidence(book.addWorksheet('Evidence', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
   await book.commit();
 }
 
@@ -160,6 +162,14 @@ async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise
     if (++written % ROWS_PER_TURN === 0) await nextTurn();
   }
   studies.commit();
+}
+
+/** Every file on the cycle's returns, by title, type and size, and whether the report lists it. */
+function writeEvidence(sheet: Sheet, report: AnyCycleReport): void {
+  sheet.columns = [30, 10, 50, 24, 10, 10].map((width) => ({ width }));
+  sheet.addRow([...EVIDENCE_HEADER]).font = { bold: true };
+  for (const row of evidenceRows(report)) sheet.addRow(fit(row)).commit();
+  sheet.commit();
 }
 
 /** The indicators with their numbers in numeric cells, so a sheet can sum, compare and chart them. */

@@ -10,14 +10,14 @@ import { foldReturnEvents } from '../return/return.state.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 
 /** A file as listed: everything but where the store keeps it. */
-export type ListedEvidence = Omit<EvidenceFile, 'storageKey'>;
+export type EvidenceOnReturn = Omit<EvidenceFile, 'storageKey'>;
 
 export interface EvidenceList {
   returnId: string;
   /** The version of the return's files: the ETag, and the If-Match of the next attach or removal. */
   version: number;
   totalBytes: number;
-  files: ListedEvidence[];
+  files: EvidenceOnReturn[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import {
+  ChooseEvidenceInReportCommand,
   ExtendDeadlineCommand,
   ReassignReturnCommand,
   ReopenReturnCommand,
@@ -17,6 +18,9 @@ export interface ReturnActionContext {
   form: Form;
   reason: string;
 }
+
+/** A form field a browser may send once or many times (checkboxes): always a list. */
+const listOf = (value: unknown): string[] => ([] as unknown[]).concat(value ?? []).map(String);
 
 /** What the return page's buttons do: each the command the JSON API runs for it, and what happened. */
 export const RETURN_ACTIONS = new Map<string, (c: ReturnActionContext) => Promise<string>>([
@@ -39,6 +43,29 @@ export const RETURN_ACTIONS = new Map<string, (c: ReturnActionContext) => Promis
     async ({ commands, envelope, returnId, form, reason }) => {
       await commands.execute(new ReassignReturnCommand(envelope, returnId, form.toAgencyId ?? '', reason));
       return 'Return reassigned';
+    },
+  ],
+  [
+    // The files the report lists by title: one form of checkboxes over every file the page showed. Only the
+    // first choice carries the page's version (of the return's files), so a stale page changes nothing; a
+    // file whose box says what already stands appends nothing.
+    'evidence-in-report',
+    async ({ commands, envelope, returnId, form }) => {
+      const chosen = new Set(listOf(form.inReport));
+      let first = true;
+      for (const evidenceId of listOf(form.listed)) {
+        const expectedVersion = first ? envelope.expectedVersion : undefined;
+        first = false;
+        await commands.execute(
+          new ChooseEvidenceInReportCommand(
+            { ...envelope, expectedVersion },
+            returnId,
+            evidenceId,
+            chosen.has(evidenceId),
+          ),
+        );
+      }
+      return 'The report’s list of files has been saved';
     },
   ],
   [

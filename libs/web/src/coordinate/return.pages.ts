@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
-import { GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
+import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { ReturnThread } from '../conversation/return-thread.query.js';
@@ -34,6 +34,7 @@ export class ReturnPages {
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(ReturnThread) private readonly threads: ReturnThread,
+    @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
   ) {}
 
   @Get('returns/:returnId')
@@ -82,6 +83,7 @@ export class ReturnPages {
     const extend = extra.extend ?? emptyExtendForm();
     const errors = extensionErrors(extend, 'reason-extend');
     const thread = await this.threads.of(actor, returnId, words);
+    const evidence = await this.evidence.of(actor, returnId);
     res.status(status).render('pages/coordinate/return', {
       title: `${errors.length ? 'Error: ' : ''}${view.measureRef} in ${cycle.label}`,
       view,
@@ -91,8 +93,9 @@ export class ReturnPages {
         ? renderNarrative(view.approved.content.narrative)
         : null,
       agencies: words.activeAgencies,
-      history: await this.history.of(view, cycle, words, thread.view.history),
+      history: await this.history.of(view, cycle, words, thread.view.history, evidence.history),
       thread,
+      evidence,
       extend,
       errors,
       done: extra.done,

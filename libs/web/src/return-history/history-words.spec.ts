@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ReturnHistoryEntry } from '../../../returns/src/index.js';
 import {
   CONVERSATION_EVENT_WORDS,
+  EVIDENCE_EVENT_WORDS,
+  evidenceInWords,
   historyInWords,
   HistoryPeople,
   mergedHistory,
@@ -190,6 +192,41 @@ describe('history in words', () => {
       people,
     );
     expect(line.what).toBe('Changed');
+  });
+
+  it('has words for every event type of a return’s files declared in evidence.events.ts', () => {
+    const source = readFileSync(join(__dirname, '../../../returns/src/evidence/evidence.events.ts'), 'utf8');
+    const declared = [...source.matchAll(/type: '(\w+)'/g)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThanOrEqual(3);
+    expect(declared.filter((type) => !(type in EVIDENCE_EVENT_WORDS))).toEqual([]);
+  });
+
+  it('tells a return’s files by title, naming the file each line is about', () => {
+    const lines = evidenceInWords(
+      [
+        entry('EvidenceAttached', 'lee@kent.police.uk', 'agency-lead', {
+          evidenceId: 'e1',
+          title: 'Action plan monitoring sheet',
+          fileName: 'aps-q4.xlsx',
+        }),
+        entry('EvidenceReportChoiceMade', 'cora@sevenoaks.example.org', 'coordinator', {
+          evidenceId: 'e1',
+          inReport: true,
+        }),
+        entry('EvidenceReportChoiceMade', 'cora@sevenoaks.example.org', 'coordinator', {
+          evidenceId: 'e1',
+          inReport: false,
+        }),
+        entry('EvidenceRemoved', 'lee@kent.police.uk', 'agency-lead', { evidenceId: 'e1', reason: null }),
+      ],
+      people,
+    );
+    expect(lines.map((l) => `${l.who}: ${l.what} [${l.file}]`)).toEqual([
+      'Lee Brown, Kent Police: File attached: Action plan monitoring sheet [e1]',
+      'Cora Jones (coordinator): File listed in the report: Action plan monitoring sheet [e1]',
+      'Cora Jones (coordinator): File taken out of the report: Action plan monitoring sheet [e1]',
+      'Lee Brown, Kent Police: File removed: Action plan monitoring sheet [e1]',
+    ]);
   });
 
   it('says when in UK time, in words: GMT in winter, BST in summer, midday and midnight by name', () => {

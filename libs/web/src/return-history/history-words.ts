@@ -1,6 +1,7 @@
 import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
 import type {
   ConversationEventType,
+  EvidenceEventType,
   ReturnEventType,
   ReturnHistoryEntry,
 } from '../../../returns/src/index.js';
@@ -15,6 +16,8 @@ export interface HistoryLine {
   at: string;
   /** For a line from the return's thread: the message it is about (its version is the thread's, not the return's). */
   message?: string;
+  /** For a line about the return's files: the file it is about (its version is the files', not the return's). */
+  file?: string;
 }
 
 /** The names behind the ids recorded on events: staff by email, agency leads by their contact email. */
@@ -82,6 +85,29 @@ export const CONVERSATION_EVENT_WORDS: Record<ConversationEventType, Words> = {
     `Resolved change request ${data<{ messageId: string }>(e).messageId ?? ''}`.trim(),
 };
 
+/** The title a file was attached under, from the earlier lines of the files' history. */
+const titleOf = (evidenceId: string | undefined, earlier: ReturnHistoryEntry[]) =>
+  data<{ title: string }>(
+    earlier.find(
+      (h) => h.type === 'EvidenceAttached' && data<{ evidenceId: string }>(h).evidenceId === evidenceId,
+    ) ?? ({ data: {} } as ReturnHistoryEntry),
+  ).title;
+
+/** Every event of a return's files (evidence.events.ts) in words, by title: the file's name is on the list. */
+export const EVIDENCE_EVENT_WORDS: Record<EvidenceEventType, Words> = {
+  EvidenceAttached: (e) => `File attached: ${data<{ title: string }>(e).title ?? ''}`.trim(),
+  EvidenceRemoved: (e, _p, earlier) => {
+    const d = data<{ evidenceId: string; reason: string | null }>(e);
+    const title = titleOf(d.evidenceId, earlier);
+    return `File removed${title ? `: ${title}` : ''}${d.reason ? ` (${d.reason})` : ''}`;
+  },
+  EvidenceReportChoiceMade: (e, _p, earlier) => {
+    const d = data<{ evidenceId: string; inReport: boolean }>(e);
+    const title = titleOf(d.evidenceId, earlier) ?? d.evidenceId ?? '';
+    return d.inReport ? `File listed in the report: ${title}` : `File taken out of the report: ${title}`;
+  },
+};
+
 const ROLE_WORDS: Record<string, string> = {
   coordinator: 'coordinator',
   reviewer: 'reviewer',
@@ -130,6 +156,21 @@ export function threadInWords(thread: ReturnHistoryEntry[], people: HistoryPeopl
       when: timeInWords(entry.at),
       at: entry.at,
       message: data<{ messageId: string }>(entry).messageId ?? '',
+    };
+  });
+}
+
+/** A return's files' history in words, oldest first, each line naming its file. */
+export function evidenceInWords(files: ReturnHistoryEntry[], people: HistoryPeople): HistoryLine[] {
+  return files.map((entry, i) => {
+    const words = (EVIDENCE_EVENT_WORDS as Record<string, Words | undefined>)[entry.type];
+    return {
+      version: entry.version,
+      who: whoInWords(entry, people),
+      what: words ? words(entry, people, files.slice(0, i)) : 'Changed the files',
+      when: timeInWords(entry.at),
+      at: entry.at,
+      file: data<{ evidenceId: string }>(entry).evidenceId ?? '',
     };
   });
 }

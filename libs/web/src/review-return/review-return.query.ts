@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../../../kernel/src/index.js';
 import {
   compareReturns,
+  EvidenceListingView,
+  EvidenceListing,
   GetCycle,
   GetReturn,
   PreviousApproved,
@@ -29,6 +31,8 @@ export interface ReturnUnderReview {
   history: HistoryLine[];
   /** Its messages, and the change requests still open (which hold back approval). */
   thread: Thread;
+  /** The files on it (evidence), listed by title; the report lists a file only where the coordinator chose. */
+  evidence: EvidenceListingView;
 }
 
 export interface Resubmission {
@@ -70,6 +74,7 @@ export class ReviewReturn {
     @Inject(CyclePlanWords) private readonly words: CyclePlanWords,
     @Inject(ReturnHistory) private readonly history: ReturnHistory,
     @Inject(ReturnThread) private readonly threads: ReturnThread,
+    @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
   ) {}
 
   async of(actor: Actor, returnId: string): Promise<ReturnUnderReview> {
@@ -80,7 +85,8 @@ export class ReviewReturn {
       this.previousApproved.of(actor, cycle, view.measureRef),
     ]);
     const thread = await this.threads.of(actor, returnId, words);
-    const history = await this.history.of(view, cycle, words, thread.view.history);
+    const evidence = await this.evidence.of(actor, returnId);
+    const history = await this.history.of(view, cycle, words, thread.view.history, evidence.history);
     const resubmission = resubmissionOf(view);
     return {
       view,
@@ -97,10 +103,11 @@ export class ReviewReturn {
       resubmission: resubmission && {
         reason: resubmission.reason,
         changes: resubmission.changes,
-        sentBack: history.find((h) => !h.message && h.version === resubmission.version) ?? null,
+        sentBack: history.find((h) => !h.message && !h.file && h.version === resubmission.version) ?? null,
       },
       history,
       thread,
+      evidence,
     };
   }
 }

@@ -1,0 +1,167 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  StreamedUploadRequest,
+  PageErrorFilter,
+  Roles,
+  statusOf,
+} from '../../../http/src/index.js';
+import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
+import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
+import { formVersion } from '../return-form.js';
+
+/** Where the files page's upload posts; the file middleware runs on it (configure-app), before the CSRF check. */
+export const EVIDENCE_UPLOAD_PATH = '/agency/returns/:returnId/evidence';
+
+type Problem = { text: string; href: string };
+
+/** What a refusal of the command is about on this page: the title field, or else the file. */
+const FIELD_ANCHORS: Record<string, string> = { title: '#title' };
+
+/**
+ * The files on a return, for its agency's lead: the list, a remove button for each, and the GOV.UK file
+ * upload to add one. Plain forms, so it works without JavaScript. Attaching and removing are the evidence
+ * commands; a refusal comes back GOV.UK style on the field it names.
+ */
+@ApiExcludeController()
+@Controller('agency/returns/:returnId/evidence')
+@UseFilters(PageErrorFilter)
+@Roles(['agency-lead'], 'These pages are for agency leads, opened from the link in their email')
+export class AgencyEvidencePages {
+  constructor(
+    @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
+    @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  async page(
+    @Param('returnId') returnId: string,
+    @Query('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    res.render('pages/agency/evidence', await this.model(actor, returnId, { done: doneWords(done) }));
+  }
+
+  @Post()
+  async attach(
+    @Param('returnId') returnId: string,
+    @Req() req: StreamedUploadRequest,
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    await this.agencyReturns.return(actor, returnId);
+    const title = String((req.body as { title?: unknown } | undefined)?.title ?? '').trim();
+    const file = req.streamedFile;
+    // A form sent with no file chosen still has the file part, with no name and no bytes.
+    const early = req.fileProblem ?? (file?.fileName ? undefined : 'Select a file to add');
+    if (early || !file) {
+      file?.content.resume();
+      const problems = [{ text: early ?? 'Select a file to add', href: '#file' }];
+      return res
+        .status(400)
+        .render('pages/agency/evidence', await this.model(actor, returnId, { problems, title }));
+    }
+    try {
+      await this.commands.execute(
+        new AttachEvidenceCommand(
+          returnId,
+          { actor, correlationId },
+          {
+            fileName: file.fileName,
+            title: title || file.fileName,
+            declaredType: file.declaredType,
+            content: file.content,
+          },
+        ),
+      );
+    } catch (error) {
+      const problem = refusal(error);
+      return res
+        .status(statusOf(error as DomainError))
+        .render('pages/agency/evidence', await this.model(actor, returnId, { problems: [problem], title }));
+    }
+    res.redirect(303, `${here(returnId)}?done=attached`);
+  }
+
+  @Post(':evidenceId/remove')
+  async remove(
+    @Param('returnId') returnId: string,
+    @Param('evidenceId') evidenceId: string,
+    @Body() body: { version?: string },
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res() res: Response,
+  ) {
+    await this.agencyReturns.return(actor, returnId);
+    try {
+      await this.commands.execute(
+        new RemoveEvidenceCommand(
+          returnId,
+          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          evidenceId,
+          null,
+        ),
+      );
+    } catch (error) {
+      const problem = { ...refusal(error), href: '#files' };
+      return res
+        .status(statusOf(error as DomainError))
+        .render('pages/agency/evidence', await this.model(actor, returnId, { problems: [problem] }));
+    }
+    res.redirect(303, `${here(returnId)}?done=removed`);
+  }
+
+  private async model(
+    actor: Actor,
+    returnId: string,
+    extra: { problems?: Problem[]; title?: string; done?: string | null },
+  ) {
+    const { view, measureText, cycle } = await this.agencyReturns.return(actor, returnId);
+    const listing = await this.evidence.of(actor, returnId);
+    const problems = extra.problems ?? [];
+    const errorOn = (anchor: string) => problems.find((p) => p.href === anchor);
+    return {
+      title: `${problems.length ? 'Error: ' : ''}Files for ${view.measureRef}`,
+      view,
+      measureText,
+      files: listing.files,
+      version: listing.version,
+      // Files can be added and removed while the cycle is open; the command still decides.
+      changeable: cycle.status === 'open' && view.status !== 'withdrawn',
+      problems,
+      fileError: errorOn('#file') && { text: errorOn('#file')!.text },
+      titleError: errorOn('#title') && { text: errorOn('#title')!.text },
+      typedTitle: extra.title ?? '',
+      done: extra.done ?? null,
+      action: here(returnId),
+      backLink: `/agency/returns/${encodeURIComponent(returnId)}`,
+    };
+  }
+}
+
+const here = (returnId: string) => `/agency/returns/${encodeURIComponent(returnId)}/evidence`;
+
+/** The banner after a redirect; anything else in the query says nothing. */
+function doneWords(done: string | undefined): string | null {
+  if (done === 'attached') return 'The file has been added to your return';
+  if (done === 'removed') return 'The file has been removed from your return';
+  return null;
+}
+
+/**
+ * A refusal the lead can act on, on the field it names (the title, or else the file); anything else (no such
+ * return, a fault) is the error page's.
+ */
+function refusal(error: unknown): Problem {
+  if (!(error instanceof DomainError) || error.kind === 'not-found' || error.kind === 'forbidden')
+    throw error;
+  return { text: error.message, href: FIELD_ANCHORS[error.field ?? ''] ?? '#file' };
+}
