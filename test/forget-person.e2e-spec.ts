@@ -1,3 +1,5 @@
+import { logDigest } from '../scripts/log-digest.js';
+import { logVerify } from '../scripts/log-verify.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import {
   as,
@@ -42,6 +44,18 @@ describe('forget this person (e2e)', () => {
     }
     return found;
   }
+
+  /** `npm run log:digest` / `log:verify` as an operator runs them, on this product's database. */
+  const logCommand = async (command: typeof logVerify, args: string[]) => {
+    const out: string[] = [];
+    const code = await command(
+      { DATABASE_URL: product.db.url },
+      args,
+      { write: (t: string) => out.push(t) },
+      { write: () => undefined },
+    );
+    return { code, out: out.join('') };
+  };
 
   /** The log's rows as they stand, to prove forgetting rewrites none of them. */
   const rows = async () =>
@@ -127,11 +141,22 @@ describe('forget this person (e2e)', () => {
   it('makes her [erased] everywhere, rewrites no event row, and leaves everyone else as they were', async () => {
     await untilEventsVisible(product.db.dataSource);
     const before = await rows();
+    // The digest an operator holds outside the database from before the forgetting (issue 17 point 1).
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    expect(held.code).toBe(0);
     const done = await call('POST', '/partnership/people/forget', as.coordinator, {
       email: priya.email,
       reason,
     });
     expect(done.status).toBe(200);
+    await untilEventsVisible(product.db.dataSource);
+    // Forgetting deletes a key and rewrites no row: the log still verifies, against the old digest and a new one.
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+    const checkpoint = await logCommand(logDigest, ['--checkpoint']);
+    expect(await logCommand(logVerify, ['--digest', checkpoint.out])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('Verified'),
+    });
     expect(done.body).toMatchObject({ id: expect.any(String), status: 'forgotten' });
 
     // The log: the same rows, and one more, PersonForgotten, holding her id and the reason only.
