@@ -45,6 +45,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'ReportReturnsIndicators1765080000700',
       'BoardRole1765081400100',
       'BiViews1765081500100',
+      'ReturnTexts1765092500000',
     ]);
   });
 });

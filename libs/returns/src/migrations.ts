@@ -1,4 +1,5 @@
 import { EventsByPartnership1764000000500 } from './migrations/1764000000500-events-by-partnership.js';
+import { ReturnTexts1765092500000 } from './migrations/1765092500000-return-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
-export const RETURNS_MIGRATIONS = [EventsByPartnership1764000000500];
+export const RETURNS_MIGRATIONS = [EventsByPartnership1764000000500, ReturnTexts1765092500000];
