@@ -46,6 +46,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'BoardRole1765081400100',
       'BiViews1765081500100',
       'ReturnTexts1765092500000',
+      'PublicationsRedacted1765092500100',
     ]);
   });
 });

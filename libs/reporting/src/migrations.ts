@@ -4,6 +4,7 @@ import { ReportingTables1764000000650 } from './migrations/1764000000650-reporti
 import { ReportReturnsUnreadable1765060000300 } from './migrations/1765060000300-report-returns-unreadable.js';
 import { ReportReturnsIndicators1765080000700 } from './migrations/1765080000700-report-returns-indicators.js';
 import { BiViews1765081500100 } from './migrations/1765081500100-bi-views.js';
+import { PublicationsRedacted1765092500100 } from './migrations/1765092500100-publications-redacted.js';
 
 /** The reporting lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const REPORTING_MIGRATIONS = [
@@ -12,6 +13,7 @@ export const REPORTING_MIGRATIONS = [
   ReportReturnsUnreadable1765060000300,
   ReportReturnsIndicators1765080000700,
   BiViews1765081500100,
+  PublicationsRedacted1765092500100,
 ];
 
 /** The TypeORM entities of the reporting tables: they map what the migrations made, and never change it. */

@@ -73,3 +73,5 @@ export * from './withdraw-return/withdraw-return.command.js';
 export * from './return-texts/return-text-fields.js';
 export * from './return-texts/text-holding-event-store.js';
 export * from './return-texts/text-holding-event-store.module.js';
+export * from './redact-passage/passage-redaction.js';
+export * from './redact-passage/redact-passage.rule.js';

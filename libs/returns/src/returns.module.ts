@@ -62,6 +62,7 @@ import { ReturnToReviewHttp } from './return-to-review/return-to-review.http.js'
 import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
 import { RecordHistoricalCycleHandler } from './record-historical-cycle/record-historical-cycle.handler.js';
 import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-historical-cycle.http.js';
+import { PassageRedaction } from './redact-passage/passage-redaction.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
@@ -150,9 +151,11 @@ const READ_SIDE = [
     ConversationRepository,
     PostMessageHandler,
     ResolveChangeRequestHandler,
+    PassageRedaction,
   ],
   exports: [
     EditPlan,
+    PassageRedaction,
     AppendicesRepository,
     CycleRepository,
     ReturnRepository,
