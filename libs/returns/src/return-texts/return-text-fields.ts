@@ -32,7 +32,13 @@ export interface HeldText<T> {
  * Rebuilds `content` with each free text (a string, or a ref when reading) replaced by what `swap` makes of it.
  * The one walk over the fields, used both to move texts out (string -> ref) and to read them back (ref -> string).
  */
-export function mapFreeTexts(
+export function mapFreeTexts<C>(content: C, swap: (held: HeldText<unknown>) => unknown): C {
+  // Content that is not an object (a malformed event of long ago) has no fields to hold apart: kept as it is.
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) return content;
+  return mapFields(content as Record<string, unknown>, swap) as C;
+}
+
+function mapFields(
   content: Record<string, unknown>,
   swap: (held: HeldText<unknown>) => unknown,
 ): Record<string, unknown> {
@@ -66,7 +72,7 @@ export function mapFreeTexts(
 /** Every text of the field in one content, as it reads (a redaction checks its passage is among them). */
 export function textsOfField(content: ReturnContent, field: RedactableField): string[] {
   const texts: string[] = [];
-  mapFreeTexts(content as Record<string, unknown>, (held) => {
+  mapFreeTexts(content, (held) => {
     if (held.field === field && typeof held.value === 'string') texts.push(held.value);
     return held.value;
   });

@@ -15,7 +15,7 @@ interface NewText {
  */
 export async function holdTexts(sql: Sql, returnId: string, content: ReturnContent): Promise<unknown> {
   const rows: NewText[] = [];
-  const held = mapFreeTexts(content as Record<string, unknown>, ({ field, value }) => {
+  const held = mapFreeTexts(content, ({ field, value }) => {
     if (typeof value !== 'string') return value;
     const ref: TextRef = { textId: randomUUID() };
     rows.push({ id: ref.textId, field, text: value });
@@ -34,8 +34,7 @@ export async function holdTexts(sql: Sql, returnId: string, content: ReturnConte
 /** The refs an event's content holds (none for content written before texts were held apart). */
 export function refsIn(content: unknown): string[] {
   const ids: string[] = [];
-  if (typeof content !== 'object' || content === null) return ids;
-  mapFreeTexts(content as Record<string, unknown>, ({ value }) => {
+  mapFreeTexts(content, ({ value }) => {
     if (isTextRef(value)) ids.push(value.textId);
     return value;
   });
@@ -57,8 +56,7 @@ export const MISSING_TEXT = '[text not available]';
 
 /** The content with each ref replaced by its text. */
 export function withTexts(content: unknown, texts: ReadonlyMap<string, string>): unknown {
-  if (typeof content !== 'object' || content === null) return content;
-  return mapFreeTexts(content as Record<string, unknown>, ({ value }) =>
+  return mapFreeTexts(content, ({ value }) =>
     isTextRef(value) ? (texts.get(value.textId) ?? MISSING_TEXT) : value,
   );
 }

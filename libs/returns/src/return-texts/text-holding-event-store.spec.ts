@@ -100,6 +100,13 @@ describe('TextHoldingEventStore: the free texts of returns held apart (real Post
       meta,
     );
     expect(await rawData('return:c2.S1')).toContain(NAME);
+    // A malformed event of long ago (content that is not an object) is kept as it is.
+    await plain.append(
+      'return:c2.S2',
+      'no_stream',
+      [{ type: 'ReturnDraftSaved', data: { content: NAME } }],
+      meta,
+    );
     const runner = db.dataSource.createQueryRunner();
     try {
       // Down puts every text back into its event (as it now reads), up moves them all out again.
@@ -114,6 +121,7 @@ describe('TextHoldingEventStore: the free texts of returns held apart (real Post
       expect(await rawData(id)).not.toContain(NAME);
       expect(await rawData(id)).not.toContain('[redacted]');
     }
+    expect(await rawData('return:c2.S2')).toBe(JSON.stringify({ content: NAME }).replace(':', ': '));
     const [approved] = await store.readStream('return:c2.S1');
     expect(approved.data).toEqual({ content, by: 'r' });
     const [redacted] = await store.readStream('return:c1.S2');
