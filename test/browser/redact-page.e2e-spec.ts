@@ -5,10 +5,10 @@ import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } fro
 import { openCycle, submitAndApprove } from '../support/reporting.js';
 
 /**
- * The coordinator's redaction page (issue 17 point 3), without JavaScript: choose the field, paste the passage,
- * give a reason, confirm. A passage the field does not hold comes back with the GOV.UK error summary and the
- * field's error; a confirmed one is redacted, and the return page shows it so. The form and its error page are axe-checked
- * at 1280 and 320 px.
+ * The coordinator's redaction page (issue 17 point 3): choose the field, paste the passage, give a reason,
+ * confirm. A passage the field does not hold comes back with the GOV.UK error summary and the field's error; a
+ * confirmed one is redacted without JavaScript, and the return page shows it so. The form and its error page are
+ * axe-checked at 1280 and 320 px.
  */
 describe('the redaction page, in the browser (e2e)', () => {
   const NAME = 'Robin Pageable-Example';
