@@ -176,6 +176,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/cycles/:cycleId/appendices': 'coordinators',
   'POST /coordinate/cycles/:cycleId/appendices/:action': 'coordinators',
   'GET /coordinate/returns/:returnId': 'coordinators',
+  'GET /coordinate/returns/:returnId/redact': 'coordinators',
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',
   'POST /coordinate/plan': 'coordinators',
