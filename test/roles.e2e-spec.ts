@@ -133,6 +133,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/extend': 'coordinators',
   'POST /returns/:returnId/reassign': 'coordinators',
   'POST /returns/:returnId/withdraw': 'coordinators',
+  'POST /returns/:returnId/redactions': 'coordinators',
   // A return's conversation: read by anyone who may see the return (viewers too), written by its two sides.
   'GET /returns/:returnId/messages': 'signed in',
   'POST /returns/:returnId/messages': 'return editors',
@@ -190,6 +191,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/cycles/:cycleId/appendices': 'coordinators',
   'POST /coordinate/cycles/:cycleId/appendices/:action': 'coordinators',
   'GET /coordinate/returns/:returnId': 'coordinators',
+  'GET /coordinate/returns/:returnId/redact': 'coordinators',
   'POST /coordinate/returns/:returnId/:action': 'coordinators',
   'GET /coordinate/plan': 'coordinators',
   'POST /coordinate/plan': 'coordinators',

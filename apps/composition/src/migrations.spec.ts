@@ -50,6 +50,8 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'PublicationLogDigest1765091700200',
       'MailOutcomesIndex1765091800100',
       'PersonalData1765092400000',
+      'ReturnTexts1765092500000',
+      'PublicationsRedacted1765092500100',
       'LogHashes1765092600100',
       'EventFence1765094000100',
       'EventsAppendedNotify1765094000200',

@@ -10,6 +10,7 @@ export * from './project-cycle/project-cycle.js';
 export * from './project-return/project-return.js';
 export * from './publish-report/publish-report.command.js';
 export * from './publish-report/published-reports.js';
+export * from './redact-passage/redact-passage.command.js';
 export * from './report-formats/narrative-text.js';
 export * from './report-formats/report-csv.js';
 export * from './report-formats/report-docx.js';

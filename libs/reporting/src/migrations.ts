@@ -6,6 +6,7 @@ import { ReportReturnsIndicators1765080000700 } from './migrations/1765080000700
 import { BiViews1765081500100 } from './migrations/1765081500100-bi-views.js';
 import { PublicationLogDigest1765091700200 } from './migrations/1765091700200-publication-log-digest.js';
 import { ReportEvidence1765091600100 } from './migrations/1765091600100-report-evidence.js';
+import { PublicationsRedacted1765092500100 } from './migrations/1765092500100-publications-redacted.js';
 
 /** The reporting lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const REPORTING_MIGRATIONS = [
@@ -16,6 +17,7 @@ export const REPORTING_MIGRATIONS = [
   BiViews1765081500100,
   PublicationLogDigest1765091700200,
   ReportEvidence1765091600100,
+  PublicationsRedacted1765092500100,
 ];
 
 /** The TypeORM entities of the reporting tables: they map what the migrations made, and never change it. */

@@ -11,10 +11,20 @@ import { PublishReportHandler } from './publish-report/publish-report.handler.js
 import { PublishReportHttp } from './publish-report/publish-report.http.js';
 import { PublishedReports } from './publish-report/published-reports.js';
 import { PdfPrinter } from './report-formats/pdf-printer.js';
+import { RedactPassageHandler } from './redact-passage/redact-passage.handler.js';
+import { RedactPassageHttp } from './redact-passage/redact-passage.http.js';
 
 @Module({
   imports: [CqrsModule, ReturnsModule],
-  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp, BiAccessHttp],
-  providers: [BiAccess, PublishedReports, PdfPrinter, PublishReportHandler, GetCycleReport, GetCycleStatus],
+  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp, BiAccessHttp, RedactPassageHttp],
+  providers: [
+    BiAccess,
+    PublishedReports,
+    PdfPrinter,
+    PublishReportHandler,
+    RedactPassageHandler,
+    GetCycleReport,
+    GetCycleStatus,
+  ],
 })
 export class ReportingModule {}

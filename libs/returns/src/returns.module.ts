@@ -77,6 +77,7 @@ import { ReturnToReviewHttp } from './return-to-review/return-to-review.http.js'
 import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
 import { RecordHistoricalCycleHandler } from './record-historical-cycle/record-historical-cycle.handler.js';
 import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-historical-cycle.http.js';
+import { PassageRedaction } from './redact-passage/passage-redaction.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
@@ -183,9 +184,11 @@ const READ_SIDE = [
     ResolveChangeRequestHandler,
     ForgetPersonHandler,
     ChooseEvidenceInReportHandler,
+    PassageRedaction,
   ],
   exports: [
     EditPlan,
+    PassageRedaction,
     AppendicesRepository,
     CycleRepository,
     ReturnRepository,

@@ -36,7 +36,7 @@ export class GetCycleReport {
   }
 
   /** A publication ("latest" or its number), as published; 404 naming `published` when there is no such one. */
-  async publication(cycleId: string, published: string): Promise<Publication> {
+  async publication(cycleId: string, published: string): Promise<Publication & { body: string }> {
     const publication = await this.published.find(cycleId, published);
     if (!publication) {
       throw new DomainError(
@@ -46,7 +46,17 @@ export class GetCycleReport {
         'published',
       );
     }
-    return publication;
+    if (publication.body === null) {
+      // Its bytes held a passage since redacted: they are gone, and the redacted re-issue stands in their place.
+      const reissued = publication.redacted?.reissuedAs;
+      throw new DomainError(
+        'publication-redacted',
+        `Publication ${publication.publication} was withdrawn after a redaction (${publication.redacted?.reason ?? 'no reason recorded'}): read publication ${reissued} instead`,
+        'gone',
+        'published',
+      );
+    }
+    return { ...publication, body: publication.body };
   }
 
   /** The report now, or as it stood at asAt, as the actor may see it. */

@@ -13,6 +13,8 @@ export const REPORTED_RETURN_EVENTS: readonly ReturnEvent['type'][] = [
   'ReturnAccepted',
   'ReturnReassigned',
   'ReturnWithdrawn',
+  // The texts the report holds were redacted: the rows are written again from the texts as they now read.
+  'PassageRedacted',
 ];
 
 /**

@@ -6,6 +6,10 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('published_reports')
 @Check('published_reports_publication_check', 'publication > 0')
+@Check(
+  'published_reports_redacted_check',
+  '(body IS NULL) = (redaction_reason IS NOT NULL AND redacted_at IS NOT NULL AND reissued_as IS NOT NULL)',
+)
 export class PublishedReport {
   @PrimaryColumn({ name: 'cycle_id', type: 'text', primaryKeyConstraintName: 'published_reports_pkey' })
   cycleId: string;
@@ -19,9 +23,9 @@ export class PublishedReport {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;
 
-  /** The report's JSON exactly as hashed and published. */
-  @Column({ name: 'body', type: 'text' })
-  body: string;
+  /** The report's JSON exactly as hashed and published; null once deleted for a redaction (see reissuedAs). */
+  @Column({ name: 'body', type: 'text', nullable: true })
+  body: string | null;
 
   @Column({ name: 'published_at', type: 'timestamptz' })
   publishedAt: Date;
@@ -32,4 +36,14 @@ export class PublishedReport {
   /** The log's latest checkpoint digest when it was published (JSON, see LogDigest); null before the first. */
   @Column({ name: 'log_digest', type: 'text', nullable: true })
   logDigest: string | null;
+  /** Why its bytes were deleted: a passage they held was redacted. */
+  @Column({ name: 'redaction_reason', type: 'text', nullable: true })
+  redactionReason: string | null;
+
+  @Column({ name: 'redacted_at', type: 'timestamptz', nullable: true })
+  redactedAt: Date | null;
+
+  /** The publication that re-issued it redacted. */
+  @Column({ name: 'reissued_as', type: 'integer', nullable: true })
+  reissuedAs: number | null;
 }

@@ -9,6 +9,7 @@ import {
 import { requireWellFormedContent } from '../well-formed/well-formed-content.js';
 import { Indicator } from '../../../plan/src/index.js';
 import { requireDeclaredIndicators, requireRagReason } from './indicator-values.rule.js';
+import { decideRedactPassage, RedactPassage } from '../redact-passage/redact-passage.rule.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
@@ -31,7 +32,8 @@ export type ReturnCommand =
   | { type: 'ReopenReturn'; actor: Actor; reason: string }
   | { type: 'ExtendDeadline'; actor: Actor; dueDate: string; reason: string }
   | { type: 'ReassignReturn'; actor: Actor; toAgencyId: string; reason: string }
-  | { type: 'WithdrawReturn'; actor: Actor; reason: string };
+  | { type: 'WithdrawReturn'; actor: Actor; reason: string }
+  | RedactPassage;
 
 type Live = { status: ReturnStatus } & ReturnFacts;
 
@@ -179,6 +181,8 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       return [
         { type: 'ReturnWithdrawn', data: { reason: requireReason(command.reason, 'withdraw a return') } },
       ];
+    case 'RedactPassage':
+      return decideRedactPassage(command, state);
     default: {
       const unhandled: never = command;
       return unhandled;

@@ -1,5 +1,6 @@
 import { SignOff } from '../cycle/sign-off.js';
 import { ReturnContent } from './return-content.js';
+import { RedactableField } from '../return-texts/return-text-fields.js';
 
 export type ReturnEvent =
   | {
@@ -28,7 +29,21 @@ export type ReturnEvent =
   | { type: 'ReturnReopened'; data: { reason: string } }
   | { type: 'DeadlineExtended'; data: { dueDate: string; reason: string } }
   | { type: 'ReturnReassigned'; data: { fromAgencyId: string; toAgencyId: string; reason: string } }
-  | { type: 'ReturnWithdrawn'; data: { reason: string } };
+  | { type: 'ReturnWithdrawn'; data: { reason: string } }
+  /**
+   * A coordinator redacted a passage from one free-text field, in every version of it: where, why, and the
+   * passage's SHA-256 and length (to show what was taken, never the passage itself).
+   */
+  | {
+      type: 'PassageRedacted';
+      data: {
+        field: RedactableField;
+        passageSha256: string;
+        passageLength: number;
+        reason: string;
+        by: string;
+      };
+    };
 
 export type ReturnEventType = ReturnEvent['type'];
 

@@ -152,6 +152,9 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
       return { ...state, agencyId: event.data.toAgencyId };
     case 'ReturnWithdrawn':
       return { ...state, status: 'withdrawn' };
+    case 'PassageRedacted':
+      // The texts themselves are rewritten where they are held; the state reads them as they now stand.
+      return state;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -19,6 +19,13 @@ import {
   postedDueDate,
 } from './extend-form.js';
 import { RETURN_ACTIONS } from './return-actions.js';
+import {
+  emptyRedactForm,
+  RedactForm,
+  redactableFieldItems,
+  redactErrorList,
+  submitRedaction,
+} from './redact-form.js';
 
 /** One return for the coordinator: its content and history, and every action on it (see RETURN_ACTIONS). */
 @ApiExcludeController()
@@ -48,6 +55,11 @@ export class ReturnPages {
     await this.render(res, 200, actor, returnId, { done, error });
   }
 
+  @Get('returns/:returnId/redact')
+  async redactPage(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
+    await this.renderRedact(res, 200, actor, returnId, emptyRedactForm());
+  }
+
   @Post('returns/:returnId/:action')
   async returnAction(
     @Param('returnId') returnId: string,
@@ -58,6 +70,14 @@ export class ReturnPages {
     @Res() res: Response,
   ) {
     const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
+    if (action === 'redact') {
+      const outcome = await submitRedaction(this.commands, envelope, returnId, form);
+      if ('form' in outcome) return this.renderRedact(res, 400, actor, returnId, outcome.form);
+      return res.redirect(
+        303,
+        `/coordinate/returns/${encodeURIComponent(returnId)}?done=${encodeURIComponent(outcome.done)}`,
+      );
+    }
     if (action === 'extend') {
       const problem = extensionProblem(form, this.clock.now());
       if (problem) return this.render(res, 400, actor, returnId, { extend: problem });
@@ -66,6 +86,29 @@ export class ReturnPages {
     await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
       const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
       return run({ commands: this.commands, envelope, returnId, form, reason: form.reason ?? '' });
+    });
+  }
+
+  /** The redaction form (redact-form.ts), as first shown or as posted with what is wrong with it. */
+  private async renderRedact(
+    res: Response,
+    status: number,
+    actor: Actor,
+    returnId: string,
+    form: RedactForm,
+  ) {
+    const view = await this.returns.view(actor, returnId);
+    const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
+    const errorList = redactErrorList(form);
+    res.status(status).render('pages/coordinate/redact', {
+      title: `${errorList.length ? 'Error: ' : ''}Redact a passage from ${view.measureRef} in ${cycle.label}`,
+      view,
+      cycle,
+      form,
+      errorList,
+      fields: redactableFieldItems(form.field),
+      backLink: `/coordinate/returns/${encodeURIComponent(returnId)}`,
+      navigation: staffNavigation(actor, '/coordinate'),
     });
   }
 

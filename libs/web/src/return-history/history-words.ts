@@ -64,6 +64,19 @@ export const RETURN_EVENT_WORDS: Record<ReturnEventType, Words> = {
     return withReason(`Reassigned${from} to ${to}`, d.reason);
   },
   ReturnWithdrawn: (e) => withReason('Withdrawn', data<{ reason: string }>(e).reason ?? e.reason),
+  PassageRedacted: (e) => {
+    const d = data<{ field: string; passageLength: number; reason: string }>(e);
+    const from = (d.field && REDACTED_FIELD_WORDS[d.field]) || 'the return';
+    return withReason(`Redacted a passage of ${d.passageLength ?? '?'} characters from ${from}`, d.reason);
+  },
+};
+
+/** The redactable fields as the pages name them. */
+export const REDACTED_FIELD_WORDS: Record<string, string> = {
+  narrative: 'the progress narrative',
+  comments: 'the comments',
+  ragReason: 'the reason for the RAG',
+  caseStudies: 'the case studies',
 };
 
 /** A message's body as a history line quotes it: the first words, on one line. */

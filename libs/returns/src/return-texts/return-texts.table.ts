@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Sql } from '../../../event-store/src/index.js';
+import { ReturnContent } from '../return/return-content.js';
+import { isTextRef, mapFreeTexts, RedactableField, TextRef } from './return-text-fields.js';
+
+interface NewText {
+  id: string;
+  field: RedactableField;
+  text: string;
+}
+
+/**
+ * Moves the free texts of one content into return_texts and gives back the content that holds refs to them in
+ * their place: what an event of the return stores. The rows go in on `sql`, so in the append's transaction.
+ */
+export async function holdTexts(sql: Sql, returnId: string, content: ReturnContent): Promise<unknown> {
+  const rows: NewText[] = [];
+  const held = mapFreeTexts(content, ({ field, value }) => {
+    if (typeof value !== 'string') return value;
+    const ref: TextRef = { textId: randomUUID() };
+    rows.push({ id: ref.textId, field, text: value });
+    return ref;
+  });
+  if (rows.length > 0) {
+    await sql.query(
+      `INSERT INTO return_texts (id, return_id, field, text)
+       SELECT id, $1, field, text FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, field, text)`,
+      [returnId, rows.map((r) => r.id), rows.map((r) => r.field), rows.map((r) => r.text)],
+    );
+  }
+  return held;
+}
+
+/** The refs an event's content holds (none for content written before texts were held apart). */
+export function refsIn(content: unknown): string[] {
+  const ids: string[] = [];
+  mapFreeTexts(content, ({ value }) => {
+    if (isTextRef(value)) ids.push(value.textId);
+    return value;
+  });
+  return ids;
+}
+
+/** The texts of the refs, read in one round trip. */
+export async function readTexts(sql: Sql, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows: { id: string; text: string }[] = await sql.query(
+    'SELECT id::text AS id, text FROM return_texts WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.text]));
+}
+
+/** What a ref reads as when its row is gone (never expected: rows are rewritten, not deleted). */
+export const MISSING_TEXT = '[text not available]';
+
+/** The content with each ref replaced by its text. */
+export function withTexts(content: unknown, texts: ReadonlyMap<string, string>): unknown {
+  return mapFreeTexts(content, ({ value }) =>
+    isTextRef(value) ? (texts.get(value.textId) ?? MISSING_TEXT) : value,
+  );
+}
+
+/**
+ * Rewrites every version of one field of one return (drafts, submissions, approvals alike) with the passage
+ * replaced by [redacted]. The event rows are not touched: they hold refs only. Returns how many texts changed.
+ */
+export async function redactTexts(
+  sql: Sql,
+  returnId: string,
+  field: RedactableField,
+  passage: string,
+): Promise<number> {
+  // A SELECT over the update, so the driver answers rows (an UPDATE alone answers a row count instead).
+  const rows: { changed: number }[] = await sql.query(
+    `WITH redacted AS (
+       UPDATE return_texts SET text = replace(text, $3, '[redacted]'), redacted_at = now()
+       WHERE return_id = $1 AND field = $2 AND strpos(text, $3) > 0
+       RETURNING id)
+     SELECT count(*)::integer AS changed FROM redacted`,
+    [returnId, field, passage],
+  );
+  return rows[0].changed;
+}

@@ -1,0 +1,130 @@
+import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { EventMetadata, EventStore } from '../../../event-store/src/index.js';
+import { ReturnTexts1765092500000 } from '../migrations/1765092500000-return-texts.js';
+import { ReturnContent } from '../return/return-content.js';
+import { redactTexts } from './return-texts.table.js';
+import { TextHoldingEventStore } from './text-holding-event-store.js';
+
+const meta: EventMetadata = { actorId: 'lead', actorRole: 'agency-lead', correlationId: 'texts' };
+const NAME = 'Jamie Example';
+const content: ReturnContent = {
+  rag: 'green',
+  narrative: `Our mentor worked with ${NAME} all year.`,
+  comments: `${NAME} now has a job.`,
+  caseStudies: [
+    {
+      title: `${NAME}'s story`,
+      agency: 'KCC',
+      sections: [{ heading: 'The beginning', body: `${NAME} left school at 16.` }],
+    },
+  ],
+};
+
+describe('TextHoldingEventStore: the free texts of returns held apart (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: TextHoldingEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('return_texts');
+    store = new TextHoldingEventStore(db.dataSource);
+  });
+  afterAll(() => db.drop());
+
+  const rawData = async (streamId: string): Promise<string> =>
+    (
+      await db.dataSource.query(`SELECT string_agg(data::text, ' ') AS d FROM events WHERE stream_id = $1`, [
+        streamId,
+      ])
+    )[0].d;
+
+  it('stores refs in the event and reads the texts back through every read', async () => {
+    await store.append(
+      'return:c1.S1',
+      'no_stream',
+      [{ type: 'ReturnDraftSaved', data: { content, by: 'l' } }],
+      meta,
+    );
+    expect(await rawData('return:c1.S1')).not.toContain(NAME);
+    expect(await rawData('return:c1.S1')).toContain('textId');
+    const [one] = await store.readStream('return:c1.S1');
+    expect(one.data).toEqual({ content, by: 'l' });
+    const many = await store.readStreams(['return:c1.S1']);
+    expect(many.get('return:c1.S1')![0].data).toEqual({ content, by: 'l' });
+    const { events } = await store.readStreamWithTypesOf('return:c1.S1', 'cycle:c1');
+    expect(events[0].data).toEqual({ content, by: 'l' });
+    const positions = await store.readPositions([one.globalPosition]);
+    expect(positions[0].data).toEqual({ content, by: 'l' });
+  });
+
+  it('reads a redacted passage as [redacted] in every version of the field, the event rows unchanged', async () => {
+    const id = 'return:c1.S2';
+    await store.append(id, 'no_stream', [{ type: 'ReturnDraftSaved', data: { content, by: 'l' } }], meta);
+    await store.append(id, 1, [{ type: 'ReturnSubmitted', data: { content, by: 'l', late: false } }], meta);
+    const before = await rawData(id);
+    expect(await redactTexts(db.dataSource, 'c1.S2', 'narrative', NAME)).toBe(2);
+    expect(await rawData(id)).toBe(before);
+    const events = await store.readStream(id);
+    for (const e of events) {
+      const read = (e.data as { content: ReturnContent }).content;
+      expect(read.narrative).toBe('Our mentor worked with [redacted] all year.');
+      // Other fields keep it until they are redacted too.
+      expect(read.comments).toBe(content.comments);
+    }
+    expect(await redactTexts(db.dataSource, 'c1.S2', 'caseStudies', NAME)).toBe(4);
+    const [draft] = await store.readStream(id);
+    expect((draft.data as { content: ReturnContent }).content.caseStudies).toEqual([
+      {
+        title: "[redacted]'s story",
+        agency: 'KCC',
+        sections: [{ heading: 'The beginning', body: '[redacted] left school at 16.' }],
+      },
+    ]);
+  });
+
+  it('leaves events of other streams and types as they are', async () => {
+    await store.append(
+      'cycle:c9',
+      'no_stream',
+      [{ type: 'ReturnDraftSaved', data: { content, by: 'l' } }],
+      meta,
+    );
+    expect(await rawData('cycle:c9')).toContain(NAME);
+  });
+
+  it('moves the texts of events written before out of them (the migration), and reads them the same', async () => {
+    const plain = new EventStore(db.dataSource);
+    await plain.append(
+      'return:c2.S1',
+      'no_stream',
+      [{ type: 'ReturnApproved', data: { content, by: 'r' } }],
+      meta,
+    );
+    expect(await rawData('return:c2.S1')).toContain(NAME);
+    // A malformed event of long ago (content that is not an object) is kept as it is.
+    await plain.append(
+      'return:c2.S2',
+      'no_stream',
+      [{ type: 'ReturnDraftSaved', data: { content: NAME } }],
+      meta,
+    );
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      // Down puts every text back into its event (as it now reads), up moves them all out again.
+      await new ReturnTexts1765092500000().down(runner);
+      expect(await rawData('return:c1.S1')).toContain(NAME);
+      expect(await rawData('return:c1.S2')).not.toContain('textId');
+      await new ReturnTexts1765092500000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    for (const id of ['return:c1.S1', 'return:c1.S2', 'return:c2.S1']) {
+      expect(await rawData(id)).not.toContain(NAME);
+      expect(await rawData(id)).not.toContain('[redacted]');
+    }
+    expect(await rawData('return:c2.S2')).toBe(JSON.stringify({ content: NAME }).replace(':', ': '));
+    const [approved] = await store.readStream('return:c2.S1');
+    expect(approved.data).toEqual({ content, by: 'r' });
+    const [redacted] = await store.readStream('return:c1.S2');
+    expect((redacted.data as { content: ReturnContent }).content.narrative).toContain('[redacted]');
+  });
+});

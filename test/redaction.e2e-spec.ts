@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scopedCycleId } from '../libs/kernel/src/index.js';
+import { projectionsRebuild } from '../scripts/projections-rebuild.js';
+import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+
+/**
+ * Issue 17 point 3: a coordinator redacts a passage (a named young person) from a return's narrative and case
+ * studies. Afterwards the passage is nowhere: not in the events, not in any text column of any table, not in
+ * any export of the report, not after a rebuild; the publication that held it is re-issued redacted.
+ */
+describe('redacting a passage from a return (e2e)', () => {
+  const NAME = 'Jamie Redactable-Example';
+  const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
+  const S1 = `${cycleId}.S1`;
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let dir: string;
+
+  beforeAll(async () => {
+    product = await startProduct('redaction');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    dir = mkdtempSync(join(tmpdir(), 'redaction-'));
+    await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId,
+        label: 'Year 1 2019/20',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    // A draft first, so an earlier version of the field holds the passage too.
+    const draft = await call('PUT', `/returns/${S1}/draft`, as.coordinator, {
+      narrative: `Draft: ${NAME} was referred.`,
+    });
+    expect(draft.status).toBe(200);
+    await submitAndApprove(call, S1, as.coordinator, as.reviewer, {
+      rag: 'green',
+      narrative: `Our youth worker supported **${NAME}** into college.\n\n- 12 referrals`,
+      comments: 'Figures from the CSP.',
+      caseStudies: [
+        {
+          title: 'Back into learning',
+          agency: 'Community Safety Partnership',
+          sections: [{ heading: 'The beginning', body: `${NAME} had left school at 15.` }],
+        },
+      ],
+    });
+    await submitAndApprove(call, `${cycleId}.S2`, as.coordinator, as.reviewer, {
+      rag: 'amber',
+      narrative: 'Nobody is named here.',
+    });
+    expect((await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {})).status).toBe(200);
+    expect((await call('POST', `/cycles/${cycleId}/publish`, as.coordinator, {})).status).toBe(201);
+    await projectionsSettled(product);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await product.stop();
+  });
+
+  const redact = (headers: Record<string, string>, body: object) =>
+    call('POST', `/returns/${S1}/redactions`, headers, body);
+
+  /** Every table's rows whose text columns (text, varchar, json, jsonb) hold the text. */
+  async function tablesHolding(text: string): Promise<string[]> {
+    const columns: { table_name: string; column_name: string }[] = await product.db.dataSource.query(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+         AND c.data_type IN ('text', 'character varying', 'json', 'jsonb')`,
+    );
+    const found: string[] = [];
+    for (const { table_name, column_name } of columns) {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::integer AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
+        [text],
+      );
+      if (n > 0) found.push(`${table_name}.${column_name}`);
+    }
+    return found;
+  }
+
+  async function exportsHolding(text: string, query = ''): Promise<string[]> {
+    const found: string[] = [];
+    for (const format of ['json', 'html', 'csv', 'xlsx', 'docx', 'pdf']) {
+      const res = await fetch(`${product.baseUrl}/cycles/${cycleId}/report?format=${format}${query}`, {
+        headers: as.coordinator,
+      });
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const file = join(dir, `report.${format}`);
+      writeFileSync(file, bytes);
+      let readable: string;
+      if (format === 'xlsx' || format === 'docx') {
+        readable = execFileSync('unzip', ['-p', file], { maxBuffer: 64 << 20 }).toString('utf8');
+      } else if (format === 'pdf') {
+        readable = execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, ' ');
+      } else {
+        readable = bytes.toString('utf8');
+      }
+      if (readable.includes(text)) found.push(format);
+    }
+    return found;
+  }
+
+  it('holds the passage readable before: in return_texts only, never in an event row', async () => {
+    expect(await tablesHolding(NAME)).toEqual(
+      expect.arrayContaining(['return_texts.text', 'report_returns.narrative', 'published_reports.body']),
+    );
+    expect(await tablesHolding(NAME)).not.toContain('events.data');
+    expect(await exportsHolding(NAME)).toEqual(['json', 'html', 'csv', 'xlsx', 'docx', 'pdf']);
+  });
+
+  it('refuses anyone but the partnership’s coordinator', async () => {
+    const body = { field: 'narrative', passage: NAME, reason: 'Names a young person' };
+    expect((await redact(as.reviewer, body)).status).toBe(403);
+    expect((await redact(as.viewer, body)).status).toBe(403);
+    expect((await redact(as.lead('sevenoaks-csp'), body)).status).toBe(403);
+    expect((await redact(as.otherCoordinator, body)).status).toBe(404);
+  });
+
+  it('refuses a passage the field does not hold with a 422 naming the passage, and changes nothing', async () => {
+    const version = (await call('GET', `/returns/${S1}`, as.coordinator)).body.version;
+    const res = await redact(as.coordinator, {
+      field: 'comments',
+      passage: NAME,
+      reason: 'Names a young person',
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'passage-not-found' });
+    expect(JSON.stringify(res.body)).toContain('passage');
+    const noReason = await redact(as.coordinator, { field: 'narrative', passage: NAME, reason: '' });
+    expect(noReason.status).toBe(400);
+    expect((await call('GET', `/returns/${S1}`, as.coordinator)).body.version).toBe(version);
+  });
+
+  it('takes the passage out of every view, table, export and rebuild, and re-issues the publication', async () => {
+    const first = await redact(as.coordinator, {
+      field: 'narrative',
+      passage: NAME,
+      reason: 'Names a young person',
+    });
+    expect(first.status).toBe(200);
+    // The draft, the submission and the approval each held it.
+    expect(first.body).toMatchObject({ status: 'redacted', textsChanged: 3 });
+    expect(first.body.reissued).toEqual([expect.objectContaining({ publication: 1, reissuedAs: 2 })]);
+    const second = await redact(as.coordinator, {
+      field: 'caseStudies',
+      passage: NAME,
+      reason: 'Names a young person',
+    });
+    expect(second.status).toBe(200);
+    // The re-issue took the passage out of every text of the publication, case studies too: nothing is left.
+    expect(second.body.reissued).toEqual([]);
+    await projectionsSettled(product);
+
+    expect(await tablesHolding(NAME)).toEqual([]);
+    expect(await exportsHolding(NAME)).toEqual([]);
+    expect(await exportsHolding(NAME, '&published=latest')).toEqual([]);
+    const view = (await call('GET', `/returns/${S1}`, as.coordinator)).body;
+    expect(view.approved.content.narrative).toBe(
+      'Our youth worker supported **[redacted]** into college.\n\n- 12 referrals',
+    );
+    expect(view.approved.content.caseStudies[0].sections[0].body).toBe('[redacted] had left school at 15.');
+    expect(JSON.stringify(view)).not.toContain(NAME);
+    const history = view.history.map((h: { type: string }) => h.type);
+    expect(history.filter((t: string) => t === 'PassageRedacted')).toHaveLength(2);
+
+    // A rebuild of every read model from the events reads the texts as they now stand.
+    const out: string[] = [];
+    const code = await projectionsRebuild(
+      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
+      { write: (t: string) => out.push(t) },
+      { write: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(await tablesHolding(NAME)).toEqual([]);
+    expect(await exportsHolding(NAME)).toEqual([]);
+    const [{ narrative }] = await product.db.dataSource.query(
+      'SELECT narrative FROM report_returns WHERE return_id = $1',
+      [S1],
+    );
+    expect(narrative).toContain('[redacted]');
+  });
+
+  it('keeps the old publications’ hashes with the reason, serves their bytes no more, and the re-issue instead', async () => {
+    const list = (await call('GET', `/cycles/${cycleId}/publications`, as.coordinator)).body.publications;
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatchObject({
+      publication: 1,
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      redacted: { reason: 'Names a young person', reissuedAs: 2 },
+    });
+    expect(list[1]).toMatchObject({ publication: 2, redacted: null });
+    expect(list[1].contentHash).not.toBe(list[0].contentHash);
+    const gone = await call('GET', `/cycles/${cycleId}/report?published=1`, as.coordinator);
+    expect(gone.status).toBe(410);
+    const latest = await call('GET', `/cycles/${cycleId}/report?published=latest`, as.coordinator);
+    expect(latest.status).toBe(200);
+    expect(latest.headers.get('etag')).toBe(`"${list[1].contentHash}"`);
+    const s1 = latest.body.themes
+      .flatMap((t: { measures: { ref: string; narrative: string }[] }) => t.measures)
+      .find((m: { ref: string }) => m.ref === 'S1');
+    expect(s1.narrative).toContain('[redacted]');
+    // The events that record it hold where and why, never the passage.
+    const [{ data }] = await product.db.dataSource.query(
+      `SELECT data FROM events WHERE type = 'PassageRedacted' ORDER BY global_position LIMIT 1`,
+    );
+    expect(data).toMatchObject({
+      field: 'narrative',
+      passageLength: NAME.length,
+      reason: 'Names a young person',
+    });
+  });
+});
