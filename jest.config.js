@@ -17,9 +17,10 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': swc },
-  // Other ESM-only packages go through swc like @nestjs: marked, and the HTML parser under sanitize-html.
+  // Other ESM-only packages go through swc like @nestjs: marked, the HTML parser under sanitize-html, and
+  // OpenID Connect: openid-client (with oauth4webapi and jose) and, for the tests, oidc-provider.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)',
+    '/node_modules/(?!(@nestjs|marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|openid-client|oauth4webapi|jose|oidc-provider)/)',
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,

@@ -183,6 +183,67 @@ export class AuthService {
     });
   }
 
+  /**
+   * Sign-in by the partnership's identity provider, after the provider proved who the person is and the mapping
+   * gave them a role. The account is the one their first sign-in was linked to, else the one of their email in
+   * the partnership, else a new one (with an unguessable password nobody knows: a password is set, if ever,
+   * through "Reset your password"). A disabled account is refused, never re-enabled. The mapping decides the
+   * role at every sign-in, so a person moved to another group at the provider gets the new role next time.
+   */
+  async signInFromProvider(input: {
+    partnershipId: string;
+    linkedStaffId: string | null;
+    email: string;
+    name: string;
+    role: StaffRole;
+  }): Promise<
+    | { outcome: 'signed-in'; sessionId: string; actor: Actor; staffId: string; created: boolean }
+    | { outcome: 'disabled' }
+  > {
+    const unusablePassword = await argon2.hash(newSecret(), { type: argon2.argon2id });
+    const account = await transactionally(this.dataSource, async (m) => {
+      const query = m
+        .createQueryBuilder(StaffAccount, 'account')
+        .where('account.partnershipId = :partnershipId', { partnershipId: input.partnershipId })
+        .setLock('pessimistic_write');
+      if (input.linkedStaffId) query.andWhere('account.staffId = :staffId', { staffId: input.linkedStaffId });
+      else query.andWhere('lower(account.email) = lower(:email)', { email: input.email });
+      const found = await query.getOne();
+      if (found?.disabledAt) return 'disabled' as const;
+      if (found) {
+        if (found.role !== input.role)
+          await m.update(StaffAccount, { staffId: found.staffId }, { role: input.role });
+        return { staffId: found.staffId, email: found.email, created: false };
+      }
+      const staffId = randomUUID();
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(StaffAccount)
+        .values({
+          staffId,
+          partnershipId: input.partnershipId,
+          email: () => 'lower(:email)',
+          name: input.name,
+          role: input.role,
+          passwordHash: unusablePassword,
+          themeIds: [],
+        })
+        .setParameter('email', input.email)
+        .returning(['email'])
+        .execute();
+      const [{ email }] = inserted.raw as { email: string }[];
+      return { staffId, email, created: true };
+    });
+    if (account === 'disabled') return { outcome: 'disabled' };
+    const actor: Actor = { id: account.email, role: input.role, partnershipId: input.partnershipId };
+    const sessionId = await this.createSession(
+      { kind: 'staff', staffId: account.staffId, actor },
+      STAFF_SESSION_HOURS,
+    );
+    return { outcome: 'signed-in', sessionId, actor, staffId: account.staffId, created: account.created };
+  }
+
   async createLinkSession(grant: LinkSessionGrant): Promise<string> {
     const actor: Actor = {
       id: grant.contactEmail,
