@@ -379,6 +379,34 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     expect(signIn.body.actor.role).toBe('reviewer');
   });
 
+  it('documents the set-up routes in the OpenAPI document, and not the pages', async () => {
+    const doc = (await call('GET', '/api/docs-json', {})).body;
+    for (const method of ['get', 'put', 'delete']) {
+      const operation = doc.paths['/single-sign-on']?.[method];
+      expect([method, operation?.summary]).toEqual([method, expect.any(String)]);
+    }
+    const headers = doc.paths['/single-sign-on'].put.parameters.filter(
+      (p: { in: string }) => p.in === 'header',
+    );
+    expect(headers.map((h: { name: string }) => h.name).sort()).toEqual(['Idempotency-Key', 'If-Match']);
+    expect(doc.components.schemas.SingleSignOnDto.required).toEqual(
+      expect.arrayContaining(['organisation', 'issuer', 'clientId', 'clientSecretEnv', 'rules']),
+    );
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/sign-in'))).toEqual([]);
+  });
+
+  it('answers 409 to a change made on a stale version', async () => {
+    const view = await call('GET', '/single-sign-on', as.coordinator);
+    const { organisation, issuer, clientId, clientSecretEnv, rules } = view.body;
+    const stale = await call(
+      'PUT',
+      '/single-sign-on',
+      { ...as.coordinator, 'if-match': String(view.body.version - 1) },
+      { organisation, issuer, clientId, clientSecretEnv, rules },
+    );
+    expect(stale.status).toBe(409);
+  });
+
   it('answers 404 for a partnership without single sign-on', async () => {
     const out = await fetch(`${product.baseUrl}/sign-in/sso/other-lsp`, { redirect: 'manual' });
     expect(out.status).toBe(404);
