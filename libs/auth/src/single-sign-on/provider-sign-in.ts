@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { CommandTransaction, EventStore, runInCommandTransaction } from '../../../event-store/src/index.js';
+import { DataSource } from 'typeorm';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { openSignOn, sealSignOn, SIGN_ON_MINUTES } from './sign-on-cookie.js';
@@ -44,6 +45,7 @@ export class ProviderSignIn {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /** Where to send the browser, and the sealed cookie it must bring back to the callback. */
@@ -111,28 +113,42 @@ export class ProviderSignIn {
     if (claims.email_verified === false) throw new SignOnRefused('not-verified');
     const role = roleFor(settings.rules, person);
     if (!role) throw new SignOnRefused('not-mapped');
-    if (!person.email) throw new SignOnRefused('no-email');
+    const email = person.email;
+    if (!email) throw new SignOnRefused('no-email');
     const linked = linkedStaffId(setup, settings.issuer, person.subject);
-    const signedIn = await this.auth.signInFromProvider({
-      partnershipId,
-      linkedStaffId: linked,
-      email: person.email,
-      name:
-        typeof claims.name === 'string' && claims.name.trim()
-          ? claims.name.trim().slice(0, 200)
-          : person.email,
-      role,
-    });
-    if (signedIn.outcome === 'disabled') throw new SignOnRefused('disabled');
-    if (!linked) await this.recordFirstSignIn(settings, person.subject, signedIn);
-    return { sessionId: signedIn.sessionId, actor: signedIn.actor };
+    const name =
+      typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
+    // The account (found, or made) and the event linking it commit together, or neither does.
+    const transaction = new CommandTransaction(this.dataSource);
+    let account: Awaited<ReturnType<AuthService['accountFromProvider']>>;
+    try {
+      account = await runInCommandTransaction(transaction, async () => {
+        const found = await this.auth.accountFromProvider({
+          partnershipId,
+          linkedStaffId: linked,
+          email,
+          name,
+          role,
+        });
+        if (found.outcome !== 'disabled' && !linked)
+          await this.recordFirstSignIn(settings, person.subject, found);
+        return found;
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
+    }
+    if (account.outcome === 'disabled') throw new SignOnRefused('disabled');
+    const sessionId = await this.auth.openStaffSession(account.staffId, account.actor);
+    return { sessionId, actor: account.actor };
   }
 
   /** StaffLinkedToSingleSignOn: later sign-ins find the account by the provider's subject, whatever its email. */
   private async recordFirstSignIn(
     settings: SingleSignOnSettings,
     subject: string,
-    signedIn: { actor: Actor; staffId: string; created: boolean },
+    account: { outcome: 'found' | 'created'; actor: Actor; staffId: string },
   ): Promise<void> {
     const streamId = singleSignOnStreamId(settings.partnershipId);
     const { state, version } = await this.setups.load(settings.partnershipId);
@@ -142,8 +158,8 @@ export class ProviderSignIn {
         partnershipId: settings.partnershipId,
         issuer: settings.issuer,
         subject,
-        staffId: signedIn.staffId,
-        created: signedIn.created,
+        staffId: account.staffId,
+        created: account.outcome === 'created',
       },
       state,
     );
@@ -153,9 +169,9 @@ export class ProviderSignIn {
       version === 0 ? 'no_stream' : version,
       events,
       {
-        actorId: signedIn.actor.id,
-        actorRole: signedIn.actor.role,
-        correlationId: `sign-on:${signedIn.staffId}`,
+        actorId: account.actor.id,
+        actorRole: account.actor.role,
+        correlationId: `sign-on:${account.staffId}`,
         causationId: null,
       },
       { recordedAt: this.clock.now() },
