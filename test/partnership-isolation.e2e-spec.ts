@@ -70,6 +70,9 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "the way out to that partnership's identity provider, public like the sign-in page; changes nothing",
   'GET /sign-in/sso/{partnershipId}/callback':
     'the way back: signs in only a person the sealed cookie, the provider and the role mapping all vouch for',
+  'GET /coordinate/sign-on': "the coordinator's own partnership's single sign-on: it takes no partnership id",
+  'POST /coordinate/sign-on':
+    "sets the coordinator's own partnership's single sign-on: it takes no partnership id",
   'POST /sign-in': "signs in to the caller's own account",
   'POST /sign-out': "ends the caller's own session",
   'GET /l/{token}':

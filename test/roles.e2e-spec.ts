@@ -100,6 +100,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'DELETE /single-sign-on': 'coordinators',
   'GET /sign-in/sso/:partnershipId': 'anyone',
   'GET /sign-in/sso/:partnershipId/callback': 'anyone',
+  'GET /coordinate/sign-on': 'coordinators',
+  'POST /coordinate/sign-on': 'coordinators',
 
   // The plan.
   'POST /plan/import': 'coordinators',
