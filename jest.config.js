@@ -18,9 +18,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': swc },
   // Other ESM-only packages go through swc like @nestjs: marked, the HTML parser under sanitize-html, and
-  // file-type with its readers (evidence files are sniffed with it).
+  // file-type with its readers (evidence files are sniffed with it); OpenID Connect: openid-client (with
+  // oauth4webapi and jose) and, for the tests, oidc-provider.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)',
+    '/node_modules/(?!(@nestjs|marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|openid-client|oauth4webapi|jose|oidc-provider)/)',
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,

@@ -46,6 +46,9 @@ const SKIPPED: Record<string, string> = {
   'POST /auth/tokens': "makes a token for the caller's own account",
   'GET /me/mail-preferences': "the caller's own mail preference: the path names no account",
   'PUT /me/mail-preferences': "sets the caller's own mail preference only",
+  'GET /single-sign-on': "the caller's own partnership's sign-on: the path names no partnership",
+  'PUT /single-sign-on': "sets the caller's own partnership's sign-on only",
+  'DELETE /single-sign-on': "turns off the caller's own partnership's sign-on only",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
   'GET /partnership/bi-access':
     "the caller's own partnership's BI role: the path names no partnership (see bi-feed for what the role sees)",
@@ -67,6 +70,13 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
   'POST /link/new':
     'mails a new link only to the address typed, if registered; the same answer whoever it is (see start-and-links)',
   'GET /sign-in': 'the sign-in form',
+  'GET /sign-in/sso/{partnershipId}':
+    "the way out to that partnership's identity provider, public like the sign-in page; changes nothing",
+  'GET /sign-in/sso/{partnershipId}/callback':
+    'the way back: signs in only a person the sealed cookie, the provider and the role mapping all vouch for',
+  'GET /coordinate/sign-on': "the coordinator's own partnership's single sign-on: it takes no partnership id",
+  'POST /coordinate/sign-on':
+    "sets the coordinator's own partnership's single sign-on: it takes no partnership id",
   'POST /sign-in': "signs in to the caller's own account",
   'POST /sign-out': "ends the caller's own session",
   'GET /l/{token}':

@@ -99,6 +99,14 @@ const WHO_MAY_USE: Record<string, Audience> = {
   // Each staff member's own mail preference (digest or at once).
   'GET /me/mail-preferences': 'staff',
   'PUT /me/mail-preferences': 'staff',
+  // The partnership's single sign-on: set up by a coordinator; the way out to the provider and back is public.
+  'GET /single-sign-on': 'coordinators',
+  'PUT /single-sign-on': 'coordinators',
+  'DELETE /single-sign-on': 'coordinators',
+  'GET /sign-in/sso/:partnershipId': 'anyone',
+  'GET /sign-in/sso/:partnershipId/callback': 'anyone',
+  'GET /coordinate/sign-on': 'coordinators',
+  'POST /coordinate/sign-on': 'coordinators',
 
   // The plan.
   'POST /plan/import': 'coordinators',

@@ -1,3 +1,4 @@
+import { CqrsModule } from '@nestjs/cqrs';
 import { Module } from '@nestjs/common';
 import { ReturnsModule } from '../../returns/src/index.js';
 import { LinksAdminHttp } from './submission-links/links-admin.http.js';
@@ -17,11 +18,26 @@ import { ThrottledSignIn } from './sign-in/throttled-sign-in.js';
 import { AttemptThrottle } from './throttle/attempt-throttle.js';
 import { RequestNewLinkPage } from './request-new-link/request-new-link.http.js';
 import { RequestNewLink } from './request-new-link/request-new-link.service.js';
+import {
+  ConfigureSingleSignOnHandler,
+  TurnOffSingleSignOnHandler,
+} from './single-sign-on/configure-single-sign-on.handler.js';
+import { SingleSignOnHttp } from './single-sign-on/single-sign-on.http.js';
+import { SingleSignOnSetups } from './single-sign-on/single-sign-on.query.js';
+import { ProviderSignIn } from './single-sign-on/provider-sign-in.js';
 
 @Module({
   // The mail module for password mail, sent at once through the mail ledger (a person is waiting for it).
-  imports: [ReturnsModule, MailModule],
-  controllers: [SignInHttp, ApiTokensHttp, StaffHttp, SubmissionLinkHttp, LinksAdminHttp, RequestNewLinkPage],
+  imports: [CqrsModule, ReturnsModule, MailModule],
+  controllers: [
+    SignInHttp,
+    ApiTokensHttp,
+    StaffHttp,
+    SubmissionLinkHttp,
+    LinksAdminHttp,
+    RequestNewLinkPage,
+    SingleSignOnHttp,
+  ],
   providers: [
     AuthService,
     AuthMiddleware,
@@ -33,8 +49,22 @@ import { RequestNewLink } from './request-new-link/request-new-link.service.js';
     RequestNewLink,
     Passwords,
     StaffDirectory,
+    SingleSignOnSetups,
+    ProviderSignIn,
+    ConfigureSingleSignOnHandler,
+    TurnOffSingleSignOnHandler,
     ...MAIL_LEDGER_PROVIDERS,
   ],
-  exports: [AuthService, AuthMiddleware, LinksAdmin, ThrottledSignIn, StaffNames, Passwords, StaffDirectory],
+  exports: [
+    AuthService,
+    AuthMiddleware,
+    LinksAdmin,
+    ThrottledSignIn,
+    StaffNames,
+    Passwords,
+    StaffDirectory,
+    SingleSignOnSetups,
+    ProviderSignIn,
+  ],
 })
 export class AuthModule {}

@@ -183,6 +183,68 @@ export class AuthService {
     });
   }
 
+  /**
+   * The account of a person the partnership's identity provider vouched for and the mapping gave a role: the one
+   * their first sign-in was linked to, else the one of their email in the partnership, else a new one (with an
+   * unguessable password nobody knows: a password is set, if ever, through "Forgotten your password?"). A
+   * disabled account is answered as such, never re-enabled. The mapping decides the role at every sign-in, so
+   * a person moved to another group at the provider gets the new role next time. Joins the command's
+   * transaction when there is one, so the account and the event that links it commit together.
+   */
+  async accountFromProvider(input: {
+    partnershipId: string;
+    linkedStaffId: string | null;
+    email: string;
+    name: string;
+    role: StaffRole;
+  }): Promise<{ outcome: 'found' | 'created'; staffId: string; actor: Actor } | { outcome: 'disabled' }> {
+    const unusablePassword = await argon2.hash(newSecret(), { type: argon2.argon2id });
+    return transactionally(this.dataSource, async (m) => {
+      const query = m
+        .createQueryBuilder(StaffAccount, 'account')
+        .where('account.partnershipId = :partnershipId', { partnershipId: input.partnershipId })
+        .setLock('pessimistic_write');
+      if (input.linkedStaffId) query.andWhere('account.staffId = :staffId', { staffId: input.linkedStaffId });
+      else query.andWhere('lower(account.email) = lower(:email)', { email: input.email });
+      const found = await query.getOne();
+      if (found?.disabledAt) return { outcome: 'disabled' as const };
+      const actorOf = (email: string): Actor => ({
+        id: email,
+        role: input.role,
+        partnershipId: input.partnershipId,
+      });
+      if (found) {
+        if (found.role !== input.role)
+          await m.update(StaffAccount, { staffId: found.staffId }, { role: input.role });
+        return { outcome: 'found' as const, staffId: found.staffId, actor: actorOf(found.email) };
+      }
+      const staffId = randomUUID();
+      const inserted = await m
+        .createQueryBuilder()
+        .insert()
+        .into(StaffAccount)
+        .values({
+          staffId,
+          partnershipId: input.partnershipId,
+          email: () => 'lower(:email)',
+          name: input.name,
+          role: input.role,
+          passwordHash: unusablePassword,
+          themeIds: [],
+        })
+        .setParameter('email', input.email)
+        .returning(['email'])
+        .execute();
+      const [{ email }] = inserted.raw as { email: string }[];
+      return { outcome: 'created' as const, staffId, actor: actorOf(email) };
+    });
+  }
+
+  /** A staff session for an account whose sign-in was proved some other way than a password. */
+  openStaffSession(staffId: string, actor: Actor): Promise<string> {
+    return this.createSession({ kind: 'staff', staffId, actor }, STAFF_SESSION_HOURS);
+  }
+
   async createLinkSession(grant: LinkSessionGrant): Promise<string> {
     const actor: Actor = {
       id: grant.contactEmail,

@@ -20,3 +20,8 @@ export * from './passwords/password-rules.js';
 export * from './passwords/password-token.js';
 export * from './passwords/passwords.service.js';
 export * from './staff/staff-directory.js';
+export * from './single-sign-on/single-sign-on.js';
+export * from './single-sign-on/single-sign-on.query.js';
+export * from './single-sign-on/provider-sign-in.js';
+export * from './single-sign-on/sign-on-cookie.js';
+export * from './single-sign-on/configure-single-sign-on.command.js';

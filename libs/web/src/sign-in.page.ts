@@ -8,6 +8,7 @@ import {
   ThrottledSignIn,
   TooManyAttempts,
   sessionCookieOptions,
+  SingleSignOnSetups,
 } from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor, PageErrorFilter, Public } from '../../http/src/index.js';
@@ -54,7 +55,14 @@ export class SignInPage {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(ThrottledSignIn) private readonly signIns: ThrottledSignIn,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SingleSignOnSetups) private readonly setups: SingleSignOnSetups,
   ) {}
+
+  /** The sign-in page, with a "Sign in with <organisation>" button for each partnership that has set one up. */
+  private async show(res: Response, status: number, locals: Record<string, unknown>): Promise<void> {
+    const organisations = await this.setups.organisations();
+    res.status(status).render('pages/sign-in', { title: 'Sign in', organisations, ...locals });
+  }
 
   /** Signed in: their own start page. Anyone else: what the service is, and the way in for staff and leads. */
   @Get()
@@ -64,8 +72,8 @@ export class SignInPage {
   }
 
   @Get('sign-in')
-  page(@Query('next') next: unknown, @Res() res: Response): void {
-    res.render('pages/sign-in', { title: 'Sign in', next: pageToReturnTo(next) });
+  page(@Query('next') next: unknown, @Res() res: Response): Promise<void> {
+    return this.show(res, 200, { next: pageToReturnTo(next) });
   }
 
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
@@ -90,8 +98,7 @@ export class SignInPage {
       } else if (error instanceof DomainError && error.code === 'partnership-required') {
         // The password opens accounts in several partnerships: the person picks one (they proved it for each).
         const partnerships = (error.details?.partnerships ?? []) as string[];
-        return res.status(200).render('pages/sign-in', {
-          title: 'Sign in',
+        return this.show(res, 200, {
           email,
           next,
           partnerships: partnerships.map((id, i) => ({ value: id, text: id, checked: i === 0 })),
@@ -102,13 +109,10 @@ export class SignInPage {
     }
     if (result instanceof TooManyAttempts) {
       res.setHeader('Retry-After', String(result.retryAfter));
-      return res
-        .status(429)
-        .render('pages/sign-in', { title: 'Sign in', email, next, error: result.message });
+      return this.show(res, 429, { email, next, error: result.message });
     }
     if (!result) {
-      return res.status(401).render('pages/sign-in', {
-        title: 'Sign in',
+      return this.show(res, 401, {
         email,
         next,
         error: 'Enter the email address and password of your staff account',

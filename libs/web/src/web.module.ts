@@ -41,6 +41,8 @@ import { PasswordResetPages } from './account/password-reset.pages.js';
 import { CycleLinksPages } from './cycle-links/cycle-links.pages.js';
 import { StaffPages } from './staff/staff.pages.js';
 import { ViewerPages } from './viewer/viewer.pages.js';
+import { SingleSignOnPages } from './single-sign-on.pages.js';
+import { SignOnSetupPages } from './sign-on-setup/sign-on-setup.pages.js';
 
 /**
  * The pages people use in a browser (GOV.UK Frontend, no JavaScript needed). They read through the libs'
@@ -51,6 +53,8 @@ import { ViewerPages } from './viewer/viewer.pages.js';
   // CyclesPages first: its `cycles/new` must be matched before the dashboard's `cycles/:cycleId`.
   controllers: [
     SignInPage,
+    SingleSignOnPages,
+    SignOnSetupPages,
     ServicePages,
     // The messages pages before the agency's and the review's own `returns/:returnId/...` routes.
     AgencyConversationPages,

@@ -1,0 +1,234 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as oidc from 'openid-client';
+import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
+import { CommandTransaction, EventStore, runInCommandTransaction } from '../../../event-store/src/index.js';
+import { DataSource } from 'typeorm';
+import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
+import { AuthService } from '../auth.service.js';
+import { openSignOn, sealSignOn, SIGN_ON_MINUTES } from './sign-on-cookie.js';
+import {
+  decideSingleSignOn,
+  linkedStaffId,
+  ProviderPerson,
+  roleFor,
+  SingleSignOnSettings,
+  singleSignOnStreamId,
+} from './single-sign-on.js';
+import { SingleSignOnSetups } from './single-sign-on.query.js';
+
+/** Why a sign-in with the provider did not open a session; each has its own page (libs/web). */
+export type SignOnRefusal =
+  'no-sign-on-in-progress' | 'provider-refused' | 'not-verified' | 'no-email' | 'not-mapped' | 'disabled';
+
+export class SignOnRefused extends Error {
+  constructor(readonly reason: SignOnRefusal) {
+    super(`sign-on refused: ${reason}`);
+    this.name = 'SignOnRefused';
+  }
+}
+
+/**
+ * Staff sign-in with the partnership's OpenID Connect provider (openid-client): the authorization code flow
+ * with PKCE (S256), state and nonce. What the browser must bring back is sealed in a short-lived cookie, never
+ * in a URL; openid-client checks the state, exchanges the code with the PKCE verifier, and checks the ID
+ * token's signature, issuer, audience, expiry and nonce before anything here reads a claim.
+ */
+@Injectable()
+export class ProviderSignIn {
+  private readonly logger = new Logger('ProviderSignIn');
+  /** Discovery once per provider set-up; a failed one is forgotten so the next sign-in tries again. */
+  private readonly providers = new Map<string, Promise<oidc.Configuration>>();
+
+  constructor(
+    @Inject(SingleSignOnSetups) private readonly setups: SingleSignOnSetups,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  /** Where to send the browser, and the sealed cookie it must bring back to the callback. */
+  async begin(partnershipId: string): Promise<{ authorizationUrl: URL; cookie: string }> {
+    const settings = await this.settingsOf(partnershipId);
+    const provider = await this.provider(settings);
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const authorizationUrl = oidc.buildAuthorizationUrl(provider, {
+      redirect_uri: this.setups.redirectUri(partnershipId),
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const expiresAt = this.clock.now().getTime() + SIGN_ON_MINUTES * 60_000;
+    const cookie = sealSignOn(this.config.sessionSecret, {
+      partnershipId,
+      state,
+      nonce,
+      codeVerifier,
+      expiresAt,
+    });
+    return { authorizationUrl, cookie };
+  }
+
+  /** The provider sent the browser back: a staff session, or SignOnRefused saying why not. */
+  async finish(
+    partnershipId: string,
+    callbackUrl: URL,
+    sealedCookie: unknown,
+  ): Promise<{ sessionId: string; actor: Actor }> {
+    const inProgress = openSignOn(this.config.sessionSecret, sealedCookie, this.clock.now());
+    if (!inProgress || inProgress.partnershipId !== partnershipId)
+      throw new SignOnRefused('no-sign-on-in-progress');
+    const { state: setup } = await this.setups.load(partnershipId);
+    if (setup.status !== 'on')
+      throw new DomainError(
+        'sso-not-configured',
+        'This partnership does not sign in with a provider',
+        'not-found',
+      );
+    const settings = setup.settings;
+    const provider = await this.provider(settings);
+    let claims: oidc.IDToken;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
+        pkceCodeVerifier: inProgress.codeVerifier,
+        expectedState: inProgress.state,
+        expectedNonce: inProgress.nonce,
+        idTokenExpected: true,
+      });
+      claims = tokens.claims()!;
+    } catch (error) {
+      // The reason for the log, never the URL or tokens: the code in the URL is a credential until used.
+      const { name, code, error: oauthError } = error as { name?: string; code?: string; error?: string };
+      this.logger.warn(
+        `sign-in with the provider of ${partnershipId} refused: ${name} ${code ?? ''} ${oauthError ?? ''}`,
+      );
+      throw new SignOnRefused('provider-refused');
+    }
+    const person = personOf(claims);
+    if (claims.email_verified === false) throw new SignOnRefused('not-verified');
+    const role = roleFor(settings.rules, person);
+    if (!role) throw new SignOnRefused('not-mapped');
+    const email = person.email;
+    if (!email) throw new SignOnRefused('no-email');
+    const linked = linkedStaffId(setup, settings.issuer, person.subject);
+    const name =
+      typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
+    // The account (found, or made) and the event linking it commit together, or neither does.
+    const transaction = new CommandTransaction(this.dataSource);
+    let account: Awaited<ReturnType<AuthService['accountFromProvider']>>;
+    try {
+      account = await runInCommandTransaction(transaction, async () => {
+        const found = await this.auth.accountFromProvider({
+          partnershipId,
+          linkedStaffId: linked,
+          email,
+          name,
+          role,
+        });
+        if (found.outcome !== 'disabled' && !linked)
+          await this.recordFirstSignIn(settings, person.subject, found);
+        return found;
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
+    }
+    if (account.outcome === 'disabled') throw new SignOnRefused('disabled');
+    const sessionId = await this.auth.openStaffSession(account.staffId, account.actor);
+    return { sessionId, actor: account.actor };
+  }
+
+  /** StaffLinkedToSingleSignOn: later sign-ins find the account by the provider's subject, whatever its email. */
+  private async recordFirstSignIn(
+    settings: SingleSignOnSettings,
+    subject: string,
+    account: { outcome: 'found' | 'created'; actor: Actor; staffId: string },
+  ): Promise<void> {
+    const streamId = singleSignOnStreamId(settings.partnershipId);
+    const { state, version } = await this.setups.load(settings.partnershipId);
+    const events = decideSingleSignOn(
+      {
+        type: 'LinkStaffToSingleSignOn',
+        partnershipId: settings.partnershipId,
+        issuer: settings.issuer,
+        subject,
+        staffId: account.staffId,
+        created: account.outcome === 'created',
+      },
+      state,
+    );
+    if (events.length === 0) return;
+    await this.store.append(
+      streamId,
+      version === 0 ? 'no_stream' : version,
+      events,
+      {
+        actorId: account.actor.id,
+        actorRole: account.actor.role,
+        correlationId: `sign-on:${account.staffId}`,
+        causationId: null,
+      },
+      { recordedAt: this.clock.now() },
+    );
+  }
+
+  private async settingsOf(partnershipId: string): Promise<SingleSignOnSettings> {
+    const { state } = await this.setups.load(partnershipId);
+    if (state.status !== 'on')
+      throw new DomainError(
+        'sso-not-configured',
+        'This partnership does not sign in with a provider',
+        'not-found',
+      );
+    return state.settings;
+  }
+
+  private provider(settings: SingleSignOnSettings): Promise<oidc.Configuration> {
+    const secret = process.env[settings.clientSecretEnv];
+    if (!secret)
+      throw new DomainError(
+        'sso-secret-missing',
+        `Sign-in with ${settings.organisation} is not ready: the server has no ${settings.clientSecretEnv}`,
+        'conflict',
+      );
+    const key = JSON.stringify([settings.issuer, settings.clientId, secret]);
+    let provider = this.providers.get(key);
+    if (!provider) {
+      const issuer = new URL(settings.issuer);
+      provider = oidc.discovery(
+        issuer,
+        settings.clientId,
+        undefined,
+        oidc.ClientSecretPost(secret),
+        // The rules let plain HTTP through only for a provider on this machine outside production.
+        issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      );
+      provider.catch(() => this.providers.delete(key));
+      this.providers.set(key, provider);
+    }
+    return provider;
+  }
+}
+
+/** The subject, email and groups of the ID token; Entra ID puts app roles in `roles`, others use `groups`. */
+function personOf(claims: oidc.IDToken): ProviderPerson {
+  const list = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const email =
+    typeof claims.email === 'string' && claims.email.includes('@')
+      ? claims.email
+      : typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')
+        ? claims.preferred_username
+        : null;
+  return {
+    subject: claims.sub,
+    email: email?.toLowerCase() ?? null,
+    groups: [...list(claims.groups), ...list(claims.roles)],
+  };
+}

@@ -1,0 +1,164 @@
+import { coordinator, reviewer, thenError } from '../../../../test/support/decide-spec.js';
+import {
+  decideSingleSignOn,
+  evolveSingleSignOn,
+  initialSingleSignOn,
+  linkedStaffId,
+  roleFor,
+  RoleRule,
+  SingleSignOnCommand,
+  SingleSignOnEvent,
+  SingleSignOnSettings,
+  SingleSignOnState,
+} from './single-sign-on.js';
+
+// given-events / when-command / then-events
+const given = (...events: SingleSignOnEvent[]): SingleSignOnState =>
+  events.reduce(evolveSingleSignOn, initialSingleSignOn());
+
+const settings: SingleSignOnSettings = {
+  partnershipId: 'lsp',
+  organisation: 'Sevenoaks District Council',
+  issuer: 'https://login.microsoftonline.com/tenant/v2.0',
+  clientId: 'client-1',
+  clientSecretEnv: 'SSO_CLIENT_SECRET_SEVENOAKS',
+  rules: [
+    { match: 'group', value: 'lsp-coordinators', role: 'coordinator' },
+    { match: 'email', value: 'rita@example.org', role: 'reviewer' },
+  ],
+};
+const configured: SingleSignOnEvent = { type: 'SingleSignOnConfigured', data: settings };
+
+const configure = (state: SingleSignOnState, changes: Record<string, unknown> = {}, actor = coordinator) =>
+  decideSingleSignOn(
+    {
+      type: 'ConfigureSingleSignOn',
+      actor,
+      partnershipId: 'lsp',
+      settings: { ...settings, ...changes },
+      allowLoopbackHttp: false,
+    } as SingleSignOnCommand,
+    state,
+  );
+
+describe('a partnership’s single sign-on', () => {
+  it('is off until a coordinator sets it up, and records the settings (the secret’s variable name, never the secret)', () => {
+    expect(given().status).toBe('off');
+    const events = configure(given());
+    expect(events).toEqual([configured]);
+    expect(given(configured)).toEqual({ status: 'on', settings, links: {} });
+  });
+
+  it('records nothing when the settings are unchanged, and a change when they are not', () => {
+    expect(configure(given(configured))).toEqual([]);
+    expect(configure(given(configured), { clientId: 'client-2' })).toEqual([
+      { type: 'SingleSignOnConfigured', data: { ...settings, clientId: 'client-2' } },
+    ]);
+  });
+
+  it('is set up by a coordinator of that partnership only', () => {
+    thenError(() => configure(given(), {}, reviewer), 'coordinator-only', 'forbidden');
+    thenError(
+      () => configure(given(), {}, { ...coordinator, partnershipId: 'other' }),
+      'coordinator-only',
+      'forbidden',
+    );
+  });
+
+  it('refuses bad settings naming the field', () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ issuer: 'http://idp.example.org' }, 'sso-issuer-url', 'issuer'],
+      [{ issuer: 'not a url' }, 'sso-issuer-url', 'issuer'],
+      [{ issuer: 'https://idp.example.org/?x=1' }, 'sso-issuer-url', 'issuer'],
+      [{ clientId: '' }, 'sso-field-required', 'clientId'],
+      [{ organisation: 'x'.repeat(101) }, 'sso-field-too-long', 'organisation'],
+      [{ clientSecretEnv: 'DATABASE_URL' }, 'sso-secret-env', 'clientSecretEnv'],
+      [{ clientSecretEnv: 'SSO_CLIENT_SECRET_lower' }, 'sso-secret-env', 'clientSecretEnv'],
+      [{ rules: [] }, 'sso-rules-required', 'rules'],
+      [{ rules: 'coordinator' }, 'sso-rules-required', 'rules'],
+      [{ rules: [{ match: 'name', value: 'x', role: 'viewer' }] }, 'sso-rule-match', 'rules[0].match'],
+      [{ rules: [{ match: 'group', value: 'x', role: 'agency-lead' }] }, 'sso-rule-role', 'rules[0].role'],
+      [{ rules: [{ match: 'group', value: ' ', role: 'viewer' }] }, 'sso-field-required', 'rules[0].value'],
+    ];
+    for (const [changes, code, field] of cases)
+      thenError(() => configure(given(), changes), code, 'unprocessable', field);
+  });
+
+  it('takes a plain HTTP issuer only on this machine, and only when allowed', () => {
+    const loopback = { ...settings, issuer: 'http://127.0.0.1:4000' };
+    const command = (allowLoopbackHttp: boolean): SingleSignOnCommand => ({
+      type: 'ConfigureSingleSignOn',
+      actor: coordinator,
+      partnershipId: 'lsp',
+      settings: loopback,
+      allowLoopbackHttp,
+    });
+    expect(decideSingleSignOn(command(true), given())).toEqual([
+      { type: 'SingleSignOnConfigured', data: loopback },
+    ]);
+    thenError(() => decideSingleSignOn(command(false), given()), 'sso-issuer-url', 'unprocessable', 'issuer');
+  });
+
+  it('is turned off by a coordinator, once', () => {
+    const off = decideSingleSignOn(
+      { type: 'TurnOffSingleSignOn', actor: coordinator, partnershipId: 'lsp' },
+      given(configured),
+    );
+    expect(off).toEqual([{ type: 'SingleSignOnTurnedOff', data: { partnershipId: 'lsp' } }]);
+    expect(given(configured, ...off).status).toBe('off');
+    expect(
+      decideSingleSignOn({ type: 'TurnOffSingleSignOn', actor: coordinator, partnershipId: 'lsp' }, given()),
+    ).toEqual([]);
+  });
+
+  it('links a person’s first sign-in to a staff account, once per issuer and subject', () => {
+    const link: SingleSignOnCommand = {
+      type: 'LinkStaffToSingleSignOn',
+      partnershipId: 'lsp',
+      issuer: settings.issuer,
+      subject: 'sub-1',
+      staffId: 'staff-1',
+      created: true,
+    };
+    const events = decideSingleSignOn(link, given(configured));
+    expect(events).toEqual([
+      {
+        type: 'StaffLinkedToSingleSignOn',
+        data: {
+          partnershipId: 'lsp',
+          issuer: settings.issuer,
+          subject: 'sub-1',
+          staffId: 'staff-1',
+          created: true,
+        },
+      },
+    ]);
+    const linked = given(configured, ...events);
+    expect(linkedStaffId(linked, settings.issuer, 'sub-1')).toBe('staff-1');
+    expect(linkedStaffId(linked, 'https://other.example.org', 'sub-1')).toBeNull();
+    expect(decideSingleSignOn(link, linked)).toEqual([]);
+    thenError(() => decideSingleSignOn(link, given()), 'sso-not-configured', 'not-found');
+  });
+});
+
+describe('the role mapping', () => {
+  const rules: RoleRule[] = [
+    { match: 'subject', value: 'sub-boss', role: 'coordinator' },
+    { match: 'email', value: 'rita@example.org', role: 'reviewer' },
+    { match: 'group', value: 'board-members', role: 'board' },
+    { match: 'group', value: 'everyone', role: 'viewer' },
+  ];
+
+  it('gives the role of the first rule that matches the subject, email (any case) or a group', () => {
+    expect(roleFor(rules, { subject: 'sub-boss', email: null, groups: ['everyone'] })).toBe('coordinator');
+    expect(roleFor(rules, { subject: 's', email: 'Rita@Example.org', groups: [] })).toBe('reviewer');
+    expect(roleFor(rules, { subject: 's', email: null, groups: ['everyone', 'board-members'] })).toBe(
+      'board',
+    );
+    expect(roleFor(rules, { subject: 's', email: 'x@example.org', groups: ['everyone'] })).toBe('viewer');
+  });
+
+  it('gives none to a person outside the mapping', () => {
+    expect(roleFor(rules, { subject: 's', email: 'x@example.org', groups: ['others'] })).toBeNull();
+  });
+});
