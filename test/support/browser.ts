@@ -66,8 +66,18 @@ export async function checkBothWidths(page: Page, name: string, wide = WIDE): Pr
       const wider = fits
         ? []
         : await page.evaluate(
-            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth)
-              .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 8)`,
+            // Elements, and text that does not wrap inside its element (a long address, say).
+            `(() => {
+              const out = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth)
+                .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const range = document.createRange();
+                range.selectNodeContents(n);
+                if (range.getBoundingClientRect().right > window.innerWidth) out.push('text: ' + n.textContent.trim().slice(0, 60));
+              }
+              return out.slice(0, 8);
+            })()`,
           );
       expect({ page: name, width: size.width, fits, wider }).toEqual({
         page: name,
