@@ -248,6 +248,7 @@ const PAGES: { method: 'GET' | 'POST'; template: string; action?: string; form?:
       form: { linkId: '{linkId}', reason: TEXT },
     },
     { method: 'GET', template: '/coordinate/returns/{returnId}' },
+    { method: 'GET', template: '/coordinate/returns/{returnId}/redact' },
     ...['reopen', 'withdraw'].map((action) => ({
       method: 'POST' as const,
       template: '/coordinate/returns/{returnId}/{action}',

@@ -44,15 +44,19 @@ export class WindowMessages {
   ) {}
 
   async load(partnershipId: string, window: DigestWindow): Promise<MessageInWindow[]> {
-    const rows: { global_position: string; data: Posted; recorded_at: Date }[] = await this.dataSource.query(
-      `SELECT global_position, data, recorded_at FROM events
-       WHERE recorded_at >= $1 AND recorded_at < $2 AND type = 'ReturnMessagePosted'
-       ORDER BY global_position`,
-      [window.start.toISOString(), window.end.toISOString()],
-    );
+    const rows: { global_position: string; stream_id: string; version: number; recorded_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT global_position, stream_id, version, recorded_at FROM events
+         WHERE recorded_at >= $1 AND recorded_at < $2 AND type = 'ReturnMessagePosted'
+         ORDER BY global_position`,
+        [window.start.toISOString(), window.end.toISOString()],
+      );
     const out: MessageInWindow[] = [];
     for (const row of rows) {
-      const message = row.data;
+      // Through the store, which opens the author's sealed address (see event-store personal-data).
+      const [posted] = await this.store.readStream(row.stream_id, { fromVersion: row.version });
+      if (!posted || posted.version !== row.version) continue;
+      const message = posted.data as Posted;
       const at = new Date(row.recorded_at);
       const state = foldReturnEvents(
         await this.store.readStream<ReturnEvent>(returnStreamId(message.returnId), { asAt: at }),

@@ -49,14 +49,15 @@ function mapFields(
   }
   if (Array.isArray(content.caseStudies)) {
     out.caseStudies = content.caseStudies.map((study: unknown) => {
-      if (typeof study !== 'object' || study === null) return study;
+      // A malformed case study (a list, say) is kept as it is, for the report to name as unreadable.
+      if (typeof study !== 'object' || study === null || Array.isArray(study)) return study;
       const s = study as { title?: unknown; sections?: unknown };
       const copy: Record<string, unknown> = { ...s };
       if (s.title !== undefined && s.title !== null)
         copy.title = swap({ field: 'caseStudies', value: s.title });
       if (Array.isArray(s.sections)) {
         copy.sections = s.sections.map((section: unknown) => {
-          if (typeof section !== 'object' || section === null) return section;
+          if (typeof section !== 'object' || section === null || Array.isArray(section)) return section;
           const body = (section as { body?: unknown }).body;
           return body === undefined || body === null
             ? section

@@ -9,6 +9,16 @@ interface NewText {
   text: string;
 }
 
+/** A NUL, or half of a surrogate pair: neither can be stored in PostgreSQL text. */
+// eslint-disable-next-line no-control-regex -- the NUL is what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export class UnstorableTextError extends Error {
+  constructor(readonly field: string) {
+    super(`The ${field} holds a NUL or an unpaired surrogate, which cannot be stored`);
+  }
+}
+
 /**
  * Moves the free texts of one content into return_texts and gives back the content that holds refs to them in
  * their place: what an event of the return stores. The rows go in on `sql`, so in the append's transaction.
@@ -17,6 +27,9 @@ export async function holdTexts(sql: Sql, returnId: string, content: ReturnConte
   const rows: NewText[] = [];
   const held = mapFreeTexts(content, ({ field, value }) => {
     if (typeof value !== 'string') return value;
+    // As the log's jsonb did when texts were inline: text PostgreSQL cannot hold as written is refused, never
+    // cut short at a NUL or changed by a replacement character.
+    if (UNSTORABLE.test(value)) throw new UnstorableTextError(field);
     const ref: TextRef = { textId: randomUUID() };
     rows.push({ id: ref.textId, field, text: value });
     return ref;
