@@ -103,11 +103,15 @@ describe('the production install (the image, without a container engine)', () =>
     }
     cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
     // From the npm cache `npm ci` filled (the registry for anything missing), and no devDependency (playwright-core must be a dependency).
-    execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: app,
-      stdio: 'inherit',
-      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-    });
+    execFileSync(
+      'npm',
+      ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+      {
+        cwd: app,
+        stdio: 'inherit',
+        env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+      },
+    );
 
     const url = new URL(ADMIN_URL);
     url.pathname = `/pr_image_${randomBytes(4).toString('hex')}`;
