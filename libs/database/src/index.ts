@@ -5,3 +5,4 @@ export * from './data-source-options.js';
 export * from './open-database.js';
 export * from './database.module.js';
 export * from './prepared-query.js';
+export * from './backup.js';

@@ -1,0 +1,180 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { dropDatabase, ensureDatabase } from './ensure-database.js';
+
+/** Where progress lines go (stderr in the scripts). */
+export interface ProgressLines {
+  write(text: string): unknown;
+}
+
+/** A restore refused before anything was written (the target holds data and replacing it was not asked for). */
+export class RestoreRefused extends Error {}
+
+const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+
+async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The client tool (pg_dump, pg_restore) for the server behind `url`: pg_dump refuses a server newer than itself,
+ * and an older pg_restore cannot read a newer dump, so the tool of the server's own major version is taken when
+ * it is installed (Debian's /usr/lib/postgresql/<major>/bin), else the first on PG_BIN or the PATH; its version
+ * is checked, not assumed.
+ */
+export async function clientTool(
+  url: string,
+  tool: 'pg_dump' | 'pg_restore',
+  env = process.env,
+): Promise<string> {
+  const serverMajor = await withClient(url, async (c) =>
+    Math.floor(
+      Number((await c.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v) / 10_000,
+    ),
+  );
+  const candidates = [
+    ...(env.PG_BIN ? [join(env.PG_BIN, tool)] : []),
+    `/usr/lib/postgresql/${serverMajor}/bin/${tool}`,
+    tool,
+  ];
+  for (const candidate of candidates) {
+    if (candidate.includes('/') && !existsSync(candidate)) continue;
+    const run = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    const major = Number(/(\d+)(?:\.\d+)?/.exec(run.stdout ?? '')?.[1]);
+    if (run.status === 0 && major >= serverMajor) return candidate;
+  }
+  throw new Error(
+    `no ${tool} of PostgreSQL ${serverMajor} or later found (tried ${candidates.join(', ')}); ` +
+      `install the server's client tools or set PG_BIN to their folder`,
+  );
+}
+
+/** Runs a client tool, passing its verbose lines that name a table to `progress` as `<label>: <line>`. */
+function run(command: string, args: string[], label: string, progress: ProgressLines): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const errors: string[] = [];
+    let rest = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const text = line.replace(/^(pg_dump|pg_restore): /, '');
+        if (/^(error|fatal|warning|detail|hint)/i.test(text)) errors.push(text);
+        else if (/(dumping contents of table|processing data for table)/.test(text))
+          progress.write(`${label}: ${text}\n`);
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) return resolve();
+      reject(new Error(`${label} failed (exit ${code}): ${errors.slice(0, 5).join('; ') || rest}`));
+    });
+  });
+}
+
+/**
+ * `pg_dump -Fc` of the whole database into `file`: one consistent snapshot (pg_dump reads every table in one
+ * repeatable-read transaction), taken while the api and worker keep writing. Written beside the file first and
+ * renamed when complete, so a failed or interrupted backup never leaves a file that looks whole.
+ */
+export async function backupDatabase(
+  databaseUrl: string,
+  file: string,
+  progress: ProgressLines,
+): Promise<{ bytes: number; ms: number }> {
+  const started = Date.now();
+  const pgDump = await clientTool(databaseUrl, 'pg_dump');
+  const partial = `${file}.partial`;
+  progress.write(`backup: ${databaseName(databaseUrl)} with ${pgDump} to ${file}\n`);
+  try {
+    await run(
+      pgDump,
+      ['--format=custom', '--verbose', `--file=${partial}`, `--dbname=${databaseUrl}`],
+      'backup',
+      progress,
+    );
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  renameSync(partial, file);
+  const bytes = statSync(file).size;
+  const ms = Date.now() - started;
+  progress.write(`backup: done, ${(bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s\n`);
+  return { bytes, ms };
+}
+
+/** Tables, views and sequences outside PostgreSQL's own schemas: what makes a database not empty. */
+export async function relationsIn(databaseUrl: string): Promise<number> {
+  return withClient(databaseUrl, async (c) => {
+    const { rows } = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace
+       WHERE r.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
+    );
+    return rows[0].n;
+  });
+}
+
+/**
+ * `pg_restore` of a `backupDatabase` file into the database of `databaseUrl`, created when missing. A database
+ * that holds anything is refused (RestoreRefused) unless `replace` is set, when it is dropped (its sessions ended)
+ * and made again. The restore is one transaction (`--single-transaction`): it lands whole or not at all. Owners
+ * and grants are left out (`--no-owner --no-acl`): the objects belong to the role restoring, as migrations made
+ * them; roles are the server's, not the database's (see the README's Backups on BI roles).
+ */
+export async function restoreDatabase(
+  file: string,
+  databaseUrl: string,
+  options: { replace: boolean },
+  progress: ProgressLines,
+): Promise<{ ms: number }> {
+  const started = Date.now();
+  if (!existsSync(file)) throw new RestoreRefused(`no backup file ${file}`);
+  await ensureDatabase(databaseUrl);
+  const relations = await relationsIn(databaseUrl);
+  if (relations > 0) {
+    if (!options.replace)
+      throw new RestoreRefused(
+        `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
+          `restore into a new database, or pass --replace to drop it and restore in its place`,
+      );
+    progress.write(`restore: dropping ${databaseName(databaseUrl)} (--replace)\n`);
+    await dropDatabase(databaseUrl);
+    await ensureDatabase(databaseUrl);
+  }
+  const pgRestore = await clientTool(databaseUrl, 'pg_restore');
+  progress.write(`restore: ${file} into ${databaseName(databaseUrl)} with ${pgRestore}\n`);
+  await run(
+    pgRestore,
+    [
+      '--verbose',
+      '--single-transaction',
+      '--exit-on-error',
+      '--no-owner',
+      '--no-acl',
+      `--dbname=${databaseUrl}`,
+      file,
+    ],
+    'restore',
+    progress,
+  );
+  return { ms: Date.now() - started };
+}
+
+/** `postgres://…/<name>` with another database name. */
+export function withDatabaseName(databaseUrl: string, name: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.toString();
+}

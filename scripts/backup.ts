@@ -1,0 +1,47 @@
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
+import { backupDatabase } from '../libs/database/src/index.js';
+
+export const BACKUP_USAGE = `Usage: npm run backup [-- --file <path>]
+
+Writes a pg_dump (custom format) of the database at DATABASE_URL to <path> (default
+partner-returns-<UTC time>.dump in the current folder), with the server's own client tools. Safe while the api and
+worker run: pg_dump reads one consistent snapshot. Progress on stderr; the file, its size and time on stdout.
+Restore it with npm run restore (see the README's Backups).`;
+
+/** The default file name: when it was taken, sortable, in UTC. */
+export const defaultBackupFile = (now = new Date()) =>
+  `partner-returns-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.dump`;
+
+/** `npm run backup`: 0 written, 1 failed, 2 bad arguments. */
+export async function backup(
+  env: Record<string, string | undefined>,
+  args: readonly string[],
+  out: { write(text: string): unknown },
+  err: { write(text: string): unknown },
+): Promise<number> {
+  let file = defaultBackupFile();
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--file' && i + 1 < args.length) file = args[++i];
+    else if (args[i].startsWith('--file=')) file = args[i].slice('--file='.length);
+    else {
+      err.write(`backup: unknown argument ${args[i]}\n${BACKUP_USAGE}\n`);
+      return 2;
+    }
+  }
+  const { bytes, ms } = await backupDatabase(loadConfig(env).databaseUrl, file, err);
+  out.write(`Backed up to ${file}: ${bytes.toLocaleString('en-GB')} bytes in ${(ms / 1000).toFixed(1)} s.\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  backup(process.env, process.argv.slice(2), process.stdout, process.stderr).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      for (const line of startupFailureLines(error)) console.error(line);
+      process.exit(1);
+    },
+  );
+}

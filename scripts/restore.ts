@@ -1,0 +1,144 @@
+import { DataSource } from 'typeorm';
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
+import { openDatabase, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
+import { TextHoldingEventStore } from '../libs/returns/src/index.js';
+import { rebuildReadModels } from '../libs/projections/src/index.js';
+import { readModels, SCHEMA } from '../apps/composition/src/index.js';
+
+export const RESTORE_USAGE = `Usage: npm run restore -- --file <path> [--replace]
+
+Restores a file written by npm run backup into the database at DATABASE_URL (created when missing), in one
+transaction. A database that already holds tables is refused unless --replace is given, which drops it (ending
+its sessions) and restores in its place. Then, as the api would at start, brings the schema up to date, and
+rebuilds the read models fed by queue jobs (their jobs were in Redis, which a backup does not hold). Progress on
+stderr; what was restored on stdout. Exit 0 restored, 1 failed, 2 bad arguments or refused.`;
+
+/** `npm run restore`: 0 restored, 1 failed, 2 bad arguments or refused. */
+export async function restore(
+  env: Record<string, string | undefined>,
+  args: readonly string[],
+  out: { write(text: string): unknown },
+  err: { write(text: string): unknown },
+): Promise<number> {
+  let file: string | undefined;
+  let replace = false;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--file' && i + 1 < args.length) file = args[++i];
+    else if (args[i].startsWith('--file=')) file = args[i].slice('--file='.length);
+    else if (args[i] === '--replace') replace = true;
+    else {
+      err.write(`restore: unknown argument ${args[i]}\n${RESTORE_USAGE}\n`);
+      return 2;
+    }
+  }
+  if (!file) {
+    err.write(`restore: --file is required\n${RESTORE_USAGE}\n`);
+    return 2;
+  }
+  const databaseUrl = loadConfig(env).databaseUrl;
+  try {
+    await restoreDatabase(file, databaseUrl, { replace }, err);
+  } catch (error) {
+    if (!(error instanceof RestoreRefused)) throw error;
+    err.write(`restore: refused: ${error.message}\n`);
+    return 2;
+  }
+  const dataSource = await openDatabase(databaseUrl, SCHEMA);
+  try {
+    await moveServerPastRestoredTransactions(dataSource, err);
+    const rebuilt = await rederiveJobFedReadModels(dataSource, err);
+    for (const line of await restoredSummary(dataSource)) out.write(`${line}\n`);
+    out.write(`Rebuilt from the events: ${rebuilt}.\n`);
+    return 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Read models kept by queue jobs (the report tables) may lack what jobs still waiting in Redis would have written
+ * when the backup was taken; the Redis of that time is not restored, so they are rebuilt from the events. Models
+ * kept by a checkpointed processor are not touched: their processor resumes from the checkpoint restored with
+ * them, in the same snapshot.
+ */
+export async function rederiveJobFedReadModels(
+  dataSource: DataSource,
+  err: { write(text: string): unknown },
+): Promise<string> {
+  const store = new TextHoldingEventStore(dataSource);
+  const models = readModels(store).filter((m) => !m.processor);
+  err.write(`restore: rebuilding ${models.map((m) => m.name).join(', ')} from the events\n`);
+  const result = await rebuildReadModels(dataSource, store, models, { progress: err });
+  return `${models.map((m) => m.name).join(', ')} (${result.events.toLocaleString('en-GB')} events)`;
+}
+
+/**
+ * Processors read behind the oldest running transaction id of the server. Restored into the server it came from,
+ * every restored id is in the past. Restored into another server whose ids are behind, the restored events would
+ * stay unread and new ones would sort before the restored checkpoints: so the server's counter is moved past
+ * them (each id used by a transaction of its own). The ids are not renumbered: the log's digests name them as
+ * fences, and a renumbered log would no longer verify against a digest printed before.
+ */
+export async function moveServerPastRestoredTransactions(
+  dataSource: DataSource,
+  err: { write(text: string): unknown },
+): Promise<number> {
+  const [{ gap }]: { gap: string }[] = await dataSource.query(
+    `SELECT greatest(0, coalesce(max(transaction_id)::text::numeric, 0) + 1
+                        - pg_snapshot_xmax(pg_current_snapshot())::text::numeric)::text AS gap
+     FROM events`,
+  );
+  const ids = Number(gap);
+  if (ids === 0) return 0;
+  err.write(
+    `restore: the server's transaction ids are ${ids.toLocaleString('en-GB')} behind the restored events; moving them on\n`,
+  );
+  for (let left = ids; left > 0; left -= 10_000) {
+    // A DO block may COMMIT at top level: each loop turn is a transaction, and takes an id.
+    await dataSource.query(
+      `DO $$ BEGIN FOR i IN 1..${Math.min(left, 10_000)} LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`,
+    );
+    err.write(
+      `restore: ${(ids - Math.max(0, left - 10_000)).toLocaleString('en-GB')} of ${ids.toLocaleString('en-GB')} ids\n`,
+    );
+  }
+  return ids;
+}
+
+/** What an operator checks first after a restore: the log, where each processor resumes, mail owed, publications. */
+async function restoredSummary(dataSource: DataSource): Promise<string[]> {
+  const [{ events, last }]: { events: number; last: string | null }[] = await dataSource.query(
+    `SELECT count(*)::int AS events, max(global_position)::text AS last FROM events`,
+  );
+  const checkpoints: { name: string; position: string }[] = await dataSource.query(
+    `SELECT name, global_position::text AS position FROM processor_checkpoints ORDER BY name`,
+  );
+  const [{ owed }]: { owed: number }[] = await dataSource.query(
+    `SELECT count(*)::int AS owed FROM owed_mails WHERE settled_at IS NULL`,
+  );
+  const [{ publications }]: { publications: number }[] = await dataSource.query(
+    `SELECT count(*)::int AS publications FROM published_reports`,
+  );
+  const roles: { role_name: string }[] = await dataSource.query(`SELECT role_name FROM bi_access ORDER BY 1`);
+  return [
+    `Restored ${events.toLocaleString('en-GB')} events (last position ${last ?? 0}), ${publications} publications.`,
+    `Processors resume from: ${checkpoints.map((c) => `${c.name} ${c.position}`).join(', ') || 'none yet'}.`,
+    `Mail owed and not yet sent: ${owed} (the worker sends it once it starts; none already sent goes again).`,
+    ...(roles.length > 0
+      ? [
+          `BI roles are the server's, not restored with the database: run npm run bi:role -- --partnership <id> ` +
+            `again for ${roles.map((r) => r.role_name).join(', ')}.`,
+        ]
+      : []),
+  ];
+}
+
+if (require.main === module) {
+  restore(process.env, process.argv.slice(2), process.stdout, process.stderr).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      for (const line of startupFailureLines(error)) console.error(line);
+      process.exit(1);
+    },
+  );
+}
