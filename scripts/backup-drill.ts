@@ -134,7 +134,7 @@ export async function backupDrill(
       const [{ behind, unsettled }]: { behind: number; unsettled: number }[] = await r.query(
         `SELECT (SELECT count(*)::int FROM processor_checkpoints c
                   WHERE (c.transaction_id, c.global_position) <
-                        (SELECT (transaction_id, global_position) FROM events ORDER BY global_position DESC LIMIT 1)
+                        (SELECT transaction_id, global_position FROM events ORDER BY global_position DESC LIMIT 1)
                     AND c.name = ANY($1::text[])) AS behind,
                 (SELECT count(*)::int FROM owed_mails WHERE settled_at IS NULL) AS unsettled`,
         [atRestore.map((c) => c.name)],
