@@ -8,6 +8,7 @@ import {
   importSevenoaks,
   Product,
   sevenoaksPlan,
+  STAFF,
   startProduct,
 } from './support/product.js';
 import { untilEventsVisible } from './support/test-database.js';
@@ -259,6 +260,53 @@ describe('forget this person (e2e)', () => {
     expect(await report.text()).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
   });
 
+  it('forgets a member of staff too: their account goes, what they did reads [erased], not themselves', async () => {
+    const raj = STAFF.reviewer2;
+    const s1 = `${cycleId}.S1`;
+    expect(
+      (await call('POST', `/returns/${s1}/messages`, as.reviewer2, { body: 'Noted, thanks' })).status,
+    ).toBe(201);
+    const mine = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: STAFF.coordinator.toUpperCase(),
+      reason,
+    });
+    expect(mine.status).toBe(422);
+    expect(mine.body.errors).toEqual([expect.objectContaining({ field: 'email', rule: 'forget-self' })]);
+    // Another partnership's member of staff is not this coordinator's to forget.
+    expect(
+      (
+        await call('POST', '/partnership/people/forget', as.coordinator, {
+          email: STAFF.otherCoordinator,
+          reason,
+        })
+      ).status,
+    ).toBe(404);
+
+    await untilEventsVisible(product.db.dataSource);
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    const done = await call('POST', '/partnership/people/forget', as.coordinator, { email: raj, reason });
+    expect(done).toMatchObject({ status: 200, body: { status: 'forgotten' } });
+    await untilEventsVisible(product.db.dataSource);
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+
+    // Signed out for good, and gone from the staff list; the thread keeps the message, by [erased].
+    expect((await call('GET', `/returns/${s1}`, as.reviewer2)).status).toBe(401);
+    const [{ n }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM staff_accounts WHERE lower(email) = lower($1)`,
+      [raj],
+    );
+    expect(n).toBe(0);
+    const thread = JSON.stringify((await call('GET', `/returns/${s1}/messages`, as.coordinator)).body);
+    expect(thread).toContain('Noted, thanks');
+    expect(thread).not.toContain(raj);
+    expect(await whereIs(raj)).toEqual([]);
+    // Everyone else is as they were.
+    expect((await call('GET', `/returns/${s1}`, as.reviewer)).status).toBe(200);
+    expect(
+      (await call('POST', '/partnership/people/forget', as.coordinator, { email: raj, reason })).status,
+    ).toBe(404);
+  });
+
   it('documents the route in the OpenAPI document, with its body and the If-Match and Idempotency-Key headers', async () => {
     const doc = (await call('GET', '/api/docs-json', {})).body;
     const operation = doc.paths['/partnership/people/forget'].post;
@@ -275,11 +323,11 @@ describe('forget this person (e2e)', () => {
     const html = (): Record<string, string> => ({ ...as.coordinator, accept: 'text/html' });
 
     /** Posts the page's form as a browser would: with the CSRF token and cookie that page handed out. */
-    async function post(fields: Record<string, string>) {
-      const page = await fetch(`${product.baseUrl}${path}`, { headers: html() });
+    async function post(fields: Record<string, string>, at = path) {
+      const page = await fetch(`${product.baseUrl}${at}`, { headers: html() });
       const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
       const csrfCookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
-      return fetch(`${product.baseUrl}${path}`, {
+      return fetch(`${product.baseUrl}${at}`, {
         method: 'POST',
         headers: {
           ...html(),
@@ -339,6 +387,32 @@ describe('forget this person (e2e)', () => {
       expect(plan).not.toContain(fiona.name);
       expect(await whereIs(fiona.email)).toEqual([]);
       expect((await fetch(`${product.baseUrl}${path}`, { headers: html() })).status).toBe(404);
+    });
+
+    it('forgets a member of staff from their page on the staff list, never the coordinator themselves', async () => {
+      const idOf = async (email: string) =>
+        (
+          await product.db.dataSource.query(`SELECT staff_id FROM staff_accounts WHERE email = $1`, [email])
+        )[0].staff_id as string;
+      const vic = await idOf(STAFF.viewer);
+      const at = `/coordinate/staff/${vic}/forget`;
+      const member = await (
+        await fetch(`${product.baseUrl}/coordinate/staff/${vic}`, { headers: html() })
+      ).text();
+      expect(member).toContain(`href="${at}"`);
+      const page = await (await fetch(`${product.baseUrl}${at}`, { headers: html() })).text();
+      expect(page).toContain('their account is deleted');
+      const own = await fetch(`${product.baseUrl}/coordinate/staff/${await idOf(STAFF.coordinator)}/forget`, {
+        headers: html(),
+      });
+      expect(own.status).toBe(404);
+      expect((await post({ reason: '' }, at)).status).toBe(422);
+      const done = await post({ reason: 'Left the partnership; erasure asked for' }, at);
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(/^\/coordinate\/staff\?done=Person%20forgotten/);
+      const list = await (await fetch(`${product.baseUrl}/coordinate/staff`, { headers: html() })).text();
+      expect(list).not.toContain(STAFF.viewer);
+      expect((await call('GET', '/cycles', as.viewer)).status).toBe(401);
     });
   });
 });

@@ -118,6 +118,10 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
   'POST /coordinate/staff/{staffId}': "changed within the caller's own partnership only, as its GET",
   'POST /coordinate/staff/{staffId}/deactivate':
     "deactivated within the caller's own partnership only, as its GET",
+  'GET /coordinate/staff/{staffId}/forget':
+    "looked up within the caller's own partnership only (StaffDirectory.one(actor.partnershipId, staffId))",
+  'POST /coordinate/staff/{staffId}/forget':
+    "forgets a member of the caller's own partnership only, as its GET",
   'GET /account': "the caller's own account",
   'GET /account/password': "the caller's own account",
   'POST /account/password': "changes the caller's own password",

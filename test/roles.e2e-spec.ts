@@ -257,6 +257,8 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /coordinate/staff/:staffId': 'coordinators',
   'POST /coordinate/staff/:staffId': 'coordinators',
   'POST /coordinate/staff/:staffId/deactivate': 'coordinators',
+  'GET /coordinate/staff/:staffId/forget': 'coordinators',
+  'POST /coordinate/staff/:staffId/forget': 'coordinators',
   'GET /account': 'staff',
   'GET /account/password': 'staff',
   'POST /account/password': 'staff',

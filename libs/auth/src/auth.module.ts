@@ -25,10 +25,11 @@ import {
 import { SingleSignOnHttp } from './single-sign-on/single-sign-on.http.js';
 import { SingleSignOnSetups } from './single-sign-on/single-sign-on.query.js';
 import { ProviderSignIn } from './single-sign-on/provider-sign-in.js';
+import { StaffErasureModule } from './staff/staff-erasure.js';
 
 @Module({
   // The mail module for password mail, sent at once through the mail ledger (a person is waiting for it).
-  imports: [CqrsModule, ReturnsModule, MailModule],
+  imports: [CqrsModule, ReturnsModule, MailModule, StaffErasureModule],
   controllers: [
     SignInHttp,
     ApiTokensHttp,

@@ -57,6 +57,7 @@ export * from './extend-agency-deadline/extend-agency-deadline.command.js';
 export * from './extend-deadline/extend-deadline.command.js';
 export * from './forget-person/forget-person.command.js';
 export * from './forget-person/person.events.js';
+export * from './forget-person/staff-erasure.port.js';
 export * from './get-appendices/get-appendices.query.js';
 export * from './get-cycle/get-cycle.query.js';
 export * from './get-plan/get-plan.query.js';

@@ -40,6 +40,7 @@ import { AccountPages } from './account/account.pages.js';
 import { PasswordResetPages } from './account/password-reset.pages.js';
 import { CycleLinksPages } from './cycle-links/cycle-links.pages.js';
 import { StaffPages } from './staff/staff.pages.js';
+import { ForgetStaffPages } from './staff/forget-staff.pages.js';
 import { ViewerPages } from './viewer/viewer.pages.js';
 import { SingleSignOnPages } from './single-sign-on.pages.js';
 import { SignOnSetupPages } from './sign-on-setup/sign-on-setup.pages.js';
@@ -76,6 +77,7 @@ import { SignOnSetupPages } from './sign-on-setup/sign-on-setup.pages.js';
     ForgetPersonPages,
     // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
     CycleLinksPages,
+    ForgetStaffPages,
     StaffPages,
     AccountPages,
     PasswordResetPages,

@@ -20,10 +20,12 @@ export async function erasePerson(
   personId: string,
   reason: string,
   at: Date,
+  /** Values of theirs held outside the log only (a member of staff's name on their account), erased as copies too. */
+  alsoKnownAs: readonly string[] = [],
 ): Promise<ErasedPerson> {
   const key = await keys.keyOf(sql, personId);
   if (!key) return { erased: false, copies: 0 };
-  const values = [...(await clearValuesOf(sql, personId, key))];
+  const values = [...new Set([...(await clearValuesOf(sql, personId, key)), ...alsoKnownAs])];
   if (!(await keys.erase(sql, personId, reason, at))) return { erased: false, copies: 0 };
   const copies = await eraseCopies(sql, {
     emails: values.filter(isEmail),

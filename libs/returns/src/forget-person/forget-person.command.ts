@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import { CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 
-/** Forget the person with this address, one of the actor's partnership's agency contacts, for this reason. */
+/** Forget the person with this address, an agency contact or member of staff of the actor's partnership, for this reason. */
 export class ForgetPersonCommand extends Command<CommandResult> {
   constructor(
     readonly envelope: CommandEnvelope,

@@ -11,11 +11,14 @@ export interface ForgetPerson {
    * partnership: empty when they are none of its people, which is then answered as not found.
    */
   knownAs: readonly string[];
+  /** The address is the actor's own: a coordinator is forgotten by another, who can see it done. */
+  isActor: boolean;
 }
 
 /**
  * "Forget this person" (issue 17 point 2): a coordinator's decision, with a reason that is kept for good. The
- * reason outlives the person's data, so it may not name them.
+ * reason outlives the person's data, so it may not name them. The person is an agency contact or a member of
+ * staff; not the coordinator asking, who would be signed out half way through their own erasure.
  */
 export function decideForgetPerson(command: ForgetPerson, state: PersonState): PersonEvent[] {
   if (command.actor.role !== 'coordinator') {
@@ -26,6 +29,14 @@ export function decideForgetPerson(command: ForgetPerson, state: PersonState): P
       'person-not-found',
       'No one with this email address is known to the partnership',
       'not-found',
+      'email',
+    );
+  }
+  if (command.isActor) {
+    throw new DomainError(
+      'forget-self',
+      'You cannot forget yourself: another coordinator of the partnership must do it',
+      'unprocessable',
       'email',
     );
   }

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import {
@@ -13,11 +13,12 @@ import { PartnershipEvent, partnershipStreamId } from '../../../plan/src/index.j
 import { decideForgetPerson } from './forget-person.decide.js';
 import { ForgetPersonCommand } from './forget-person.command.js';
 import { evolvePerson, initialPerson, PersonEvent, personStreamId } from './person.events.js';
+import { STAFF_ERASURE, StaffErasure, StaffKnownAs } from './staff-erasure.port.js';
 
 /**
- * Forgets one of the partnership's agency contacts (now or before: a removed contact is still in the log). The
- * PersonForgotten event and the deletion of the person's key are one transaction: there is never a record of
- * forgetting someone who can still be read, nor the other way round.
+ * Forgets one of the partnership's agency contacts (now or before: a removed contact is still in the log) or one
+ * of its staff. The PersonForgotten event, the deletion of the person's key and (for staff) of their account are
+ * one transaction: there is never a record of forgetting someone who can still be read, nor the other way round.
  */
 @CommandHandler(ForgetPersonCommand)
 export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand> {
@@ -27,11 +28,18 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
+    // Absent where auth is not loaded (the worker): contacts only there.
+    @Optional() @Inject(STAFF_ERASURE) private readonly staff: StaffErasure | null = null,
   ) {}
 
   async execute({ envelope, email, reason }: ForgetPersonCommand): Promise<CommandResult> {
-    const knownAs = await this.contactNamed(envelope.actor.partnershipId, email);
-    const personId = knownAs.length > 0 ? await this.keys.personOf(this.dataSource, email) : null;
+    const partnershipId = envelope.actor.partnershipId;
+    const staff = this.staff ? await this.staff.named(this.dataSource, partnershipId, email) : null;
+    const knownAs = [
+      ...(await this.contactNamed(partnershipId, email)),
+      ...(staff ? [staff.email, staff.name] : []),
+    ];
+    const personId = knownAs.length > 0 ? await this.personOf(email, staff) : null;
     const streamId = personStreamId(personId ?? 'unknown');
     const history = personId ? await this.store.readStream<PersonEvent>(streamId) : [];
     const state = history.map((e) => e as PersonEvent).reduce(evolvePerson, initialPerson());
@@ -42,6 +50,7 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         personId: personId ?? '',
         reason,
         knownAs: personId ? knownAs : [],
+        isActor: envelope.actor.id.trim().toLowerCase() === email.trim().toLowerCase(),
       },
       state,
     );
@@ -55,10 +64,22 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         { recordedAt: now },
         manager,
       );
-      await erasePerson(manager, this.keys, personId!, events[0].data.reason, now);
+      if (staff) await this.staff!.erase(manager, staff.staffId, now);
+      await erasePerson(manager, this.keys, personId!, events[0].data.reason, now, knownAs);
       return nextExpectedVersion;
     });
     return { id: personId!, version, status: 'forgotten' };
+  }
+
+  /**
+   * The person behind the address. A member of staff who never acted (so no event holds their address) is made a
+   * person here, so that forgetting them is recorded like anyone else's.
+   */
+  private async personOf(email: string, staff: StaffKnownAs | null): Promise<string | null> {
+    const known = await this.keys.personOf(this.dataSource, email);
+    if (known || !staff) return known;
+    const [made] = (await this.keys.forEmails(this.dataSource, [email])).values();
+    return made.personId;
   }
 
   /** The address and every name the partnership's events give a contact with this address; none if no such. */

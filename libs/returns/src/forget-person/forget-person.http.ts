@@ -9,7 +9,8 @@ import { ForgetPersonCommand } from './forget-person.command.js';
 
 export class ForgetPersonDto {
   @ApiProperty({
-    description: "The address of one of the partnership's agency contacts (current or removed)",
+    description:
+      "The address of one of the partnership's agency contacts (current or removed) or of its staff (not the caller's own)",
     example: 'jo.smith@police.example.org',
     maxLength: 320,
   })
@@ -43,7 +44,8 @@ export class ForgetPersonHttp {
       "Deletes the person's key, so every event holding their name or address reads [erased] from now on, in " +
       'history, read models and rebuilds alike; copies outside the log are erased too. No event is rewritten. ' +
       'Records PersonForgotten with the person id and the reason only. Mail to them is no longer sent. ' +
-      'The answer names the person by id (status "forgotten"); someone not among the partnership\'s contacts is 404.',
+      'A member of staff loses their account too. The answer names the person by id (status "forgotten"); someone ' +
+      "not among the partnership's contacts or staff is 404, and the caller's own address 422.",
   })
   @ApiVersionedWrite()
   @ApiOkResponse({ type: CommandResultDto })

@@ -9,6 +9,7 @@ const forget = (overrides: Partial<ForgetPerson> = {}): ForgetPerson => ({
   personId: 'p-1',
   reason: 'Asked under UK GDPR article 17',
   knownAs: ['jo@police.example.org', 'Jo Smith'],
+  isActor: false,
   ...overrides,
 });
 
@@ -63,6 +64,15 @@ describe('ForgetPerson', () => {
       'reason-names-person',
       'unprocessable',
       'reason',
+    );
+  });
+
+  it('does not let a coordinator forget themselves (422 on the email): another coordinator must', () => {
+    thenError(
+      () => decideForgetPerson(forget({ isActor: true }), given()),
+      'forget-self',
+      'unprocessable',
+      'email',
     );
   });
 

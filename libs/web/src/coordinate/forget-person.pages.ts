@@ -75,7 +75,10 @@ export class ForgetPersonPages {
     res.status(status).render('pages/coordinate/forget-person', {
       title: `${typed.problem ? 'Error: ' : ''}${heading}`,
       heading,
-      contact,
+      person: contact,
+      caption: contact.agencyName,
+      back: { text: 'Back to the plan', href: '/coordinate/plan' },
+      staff: false,
       postTo: `/coordinate/plan/contact/${encodeURIComponent(key)}/forget`,
       reason: typed.reason ?? '',
       errors: typed.problem ? { reason: { text: typed.problem } } : {},
