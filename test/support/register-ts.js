@@ -16,16 +16,38 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolve.call(this, request, parent, ...rest);
 };
 
+// Transformed files are kept on disk, keyed by the file, its content, swc's version and these options: a test
+// that starts several processes (scale-out starts four at once) transforms each of the app's files once, not once
+// per process.
+const OPTIONS = {
+  sourceMaps: 'inline',
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+};
+const CACHE = path.join(require('node:os').tmpdir(), 'partner-returns-swc');
+fs.mkdirSync(CACHE, { recursive: true });
+
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  });
+  const source = fs.readFileSync(filename, 'utf8');
+  const key = require('node:crypto')
+    .createHash('sha256')
+    .update(JSON.stringify([swc.version, OPTIONS, filename]))
+    .update(source)
+    .digest('hex');
+  const cached = path.join(CACHE, `${key}.js`);
+  let code;
+  try {
+    code = fs.readFileSync(cached, 'utf8');
+  } catch {
+    ({ code } = swc.transformSync(source, { ...OPTIONS, filename }));
+    // Written beside and renamed over: a process reading it at the same time sees all of it or none.
+    const partial = `${cached}.${process.pid}`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+  }
   module._compile(code, filename);
 };
