@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import {
   Checkpoint,
+  EVENTS_APPENDED,
   EventStore,
   lockProcessorBatches,
   START,
@@ -106,13 +107,18 @@ async function rebuildWith(
   }));
   let checkpoint = state.checkpoint;
   let replayed = state.events;
-  // The next batch is read on a connection of its own while this one writes the current batch.
-  let next = store.readAll(checkpoint, batchSize);
+  // The next batch is read on a connection of its own while this one writes the current batch. A batch short of
+  // the batch size reached the fence: what arrives after it is left to the swap. (Waiting for an empty read
+  // would never end while commands keep arriving faster than a batch is written.)
+  let next: Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> | null = store.readAll(
+    checkpoint,
+    batchSize,
+  );
   try {
-    for (;;) {
-      const batch = await next;
+    while (next) {
+      const batch: { events: StoredEvent[]; checkpoint: Checkpoint } = await next;
       if (batch.events.length === 0) break;
-      next = store.readAll(batch.checkpoint, batchSize);
+      next = batch.events.length < batchSize ? null : store.readAll(batch.checkpoint, batchSize);
       replayed += batch.events.length;
       await inNewTables(runner, async (m) => {
         await applyAll(appliers, batch.events, m);
@@ -124,7 +130,7 @@ async function rebuildWith(
     }
   } catch (error) {
     // A failed apply leaves a read in flight: let it settle before the connection is given back.
-    await next.catch(() => undefined);
+    await next?.catch(() => undefined);
     throw error;
   }
   // Caught up with the fence: the swap, in one short transaction.
@@ -133,13 +139,20 @@ async function rebuildWith(
       await model.lockForRebuild(m);
       if (model.processor) await lockProcessorBatches(m, model.processor);
     }
-    // What arrived since the last batch: few events, applied while the incremental writers wait.
+    // What arrived since the last batch, applied while the incremental writers wait: the events behind the fence
+    // as it stands now, and no later ones, so the swap ends however fast commands keep arriving. The later ones
+    // reach the new tables through the processors and jobs, which carry on from here.
+    const [{ fence }]: { fence: string }[] = await m.query(`SELECT event_fence()::text AS fence`);
     for (;;) {
-      const batch = await store.readAll(checkpoint, batchSize, m);
-      if (batch.events.length === 0) break;
-      await applyAll(appliers, batch.events, m);
-      replayed += batch.events.length;
-      checkpoint = batch.checkpoint;
+      const { events } = await store.readAll(checkpoint, batchSize, m);
+      const behind = events.filter((e) => BigInt(e.transactionId) < BigInt(fence));
+      if (behind.length > 0) {
+        await applyAll(appliers, behind, m);
+        replayed += behind.length;
+        const last = behind[behind.length - 1];
+        checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+      }
+      if (behind.length < batchSize) break;
     }
     // Each processor carries on from exactly where the new tables stand: nothing applied twice or missed.
     for (const model of models.filter((x) => x.processor)) {
@@ -284,6 +297,9 @@ async function inNewTables<T>(runner: QueryRunner, work: (m: EntityManager) => P
       [REBUILD_SCHEMA],
     );
     const result = await work(runner.manager);
+    // While this transaction wrote it held back the fence: appends that committed meanwhile woke the processors
+    // too early to see their events. Woken again at this commit, they read them at once, not at their next poll.
+    await runner.query(`SELECT pg_notify($1, '')`, [EVENTS_APPENDED]);
     await runner.commitTransaction();
     return result;
   } catch (error) {
