@@ -20,6 +20,33 @@ type Apply = (events: readonly StoredEvent[], manager: EntityManager) => Promise
  */
 export const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
 
+/** How long a batch's transaction should take: it holds back the relay and every processor until it commits. */
+export const DEFAULT_BATCH_MS = 250;
+/** Batches never get smaller than this (nor than the batch size asked for). */
+const MIN_BATCH = 100;
+
+/**
+ * The size of the next batch, from how long the last ones took: scaled down at once when one took longer than
+ * the target, grown by half when one took less than half of it, never above the batch size asked for.
+ */
+export class BatchSizer {
+  size: number;
+
+  constructor(
+    private readonly max: number,
+    private readonly targetMs: number,
+  ) {
+    this.size = Math.min(max, Math.max(MIN_BATCH, 1_000));
+  }
+
+  took(events: number, ms: number): void {
+    const floor = Math.min(MIN_BATCH, this.max);
+    if (ms > this.targetMs) this.size = Math.max(floor, Math.floor((events * this.targetMs) / ms));
+    else if (ms < this.targetMs / 2 && events >= this.size)
+      this.size = Math.min(this.max, Math.ceil(this.size * 1.5));
+  }
+}
+
 /** Where the new tables are built: same names as the live ones, so the projection code runs unchanged. */
 export const REBUILD_SCHEMA = 'read_models_rebuild';
 /** Where the live tables go for the moment of the swap, dropped in the same transaction. */
@@ -38,7 +65,10 @@ export interface RebuildResult {
 }
 
 export interface RebuildOptions {
+  /** The most events in one batch (REBUILD_BATCH_SIZE); batches are made smaller to keep to `batchMs`. */
   batchSize?: number;
+  /** About how long one batch's transaction may take (default 250 ms); see BatchSizer. */
+  batchMs?: number;
   progress?: ProgressStream;
   /** Called after each committed batch, with the events replayed so far (tests append commands meanwhile). */
   afterBatch?(replayed: number): Promise<void>;
@@ -110,20 +140,28 @@ async function rebuildWith(
   // The next batch is read on a connection of its own while this one writes the current batch. A batch short of
   // the batch size reached the fence: what arrives after it is left to the swap. (Waiting for an empty read
   // would never end while commands keep arriving faster than a batch is written.)
+  // Batches are sized to take about BATCH_MS each: a batch's transaction holds back the fence of every processor
+  // of this database (the relay's lag) until it commits, however slow the machine is or how busy.
+  const sizer = new BatchSizer(batchSize, options.batchMs ?? DEFAULT_BATCH_MS);
+  let asked = sizer.size;
   let next: Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> | null = store.readAll(
     checkpoint,
-    batchSize,
+    asked,
   );
   try {
     while (next) {
       const batch: { events: StoredEvent[]; checkpoint: Checkpoint } = await next;
       if (batch.events.length === 0) break;
-      next = batch.events.length < batchSize ? null : store.readAll(batch.checkpoint, batchSize);
+      const reachedFence = batch.events.length < asked;
+      asked = sizer.size;
+      next = reachedFence ? null : store.readAll(batch.checkpoint, asked);
       replayed += batch.events.length;
+      const t0 = performance.now();
       await inNewTables(runner, async (m) => {
         await applyAll(appliers, batch.events, m);
         await saveCheckpoint(m, batch.checkpoint, replayed);
       });
+      sizer.took(batch.events.length, performance.now() - t0);
       checkpoint = batch.checkpoint;
       bar?.update(replayed);
       await options.afterBatch?.(replayed);
