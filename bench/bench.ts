@@ -88,12 +88,12 @@ const sections: Section[] = [
     name: 'growth',
     covers: ['growth', 'rebuild'],
     run: () =>
-      withDatabase(async (dataSource) => {
+      withDatabase(async (dataSource, url) => {
         const figures: Figure[] = [];
         // The 10,000-event log in a database of its own, measured side by side with the large one.
         const growth = await withDatabase((small) => growthBenchmark(dataSource, small, progress));
         if (wanted('growth')) figures.push(...growth.figures);
-        if (wanted('rebuild')) figures.push(...(await rebuildBenchmark(dataSource, progress)));
+        if (wanted('rebuild')) figures.push(...(await rebuildBenchmark(dataSource, url, progress)));
         return figures;
       }),
   },

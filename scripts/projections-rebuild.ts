@@ -5,9 +5,10 @@ import { ProgressStream, rebuildReadModels } from '../libs/projections/src/index
 import { SCHEMA, readModels } from '../apps/composition/src/index.js';
 
 /**
- * npm run projections:rebuild: empties every read model and replays all events through the same projection
- * code the worker runs, in one transaction (readers see the old rows until it commits). Progress goes to
- * stderr; the final count to stdout. Safe while the api and worker run: their writers wait for it.
+ * npm run projections:rebuild: replays all events through the same projection code the worker runs into new
+ * tables, in committed batches, and swaps them in for the live ones in one short transaction (see
+ * rebuildReadModels). Progress goes to stderr; the final count to stdout. Safe while the api and worker run, and
+ * stalls neither; a run killed part-way is continued by the next.
  */
 export async function projectionsRebuild(
   env: Record<string, string | undefined>,

@@ -52,6 +52,21 @@ export interface ProcessorRunOptions extends Partial<RetryPolicy> {
 
 const SAVEPOINT = 'event_processor_try';
 
+const PROCESSOR_BATCH_LOCK = `hashtextextended('event-processor-batch:' || $1, 0)`;
+// A transaction-level advisory lock takes no transaction id, so waiting on it holds back no one's fence.
+const PROCESSOR_BATCH_LOCK_SHARED = `SELECT pg_advisory_xact_lock_shared(${PROCESSOR_BATCH_LOCK})`;
+
+/**
+ * Keeps a named processor's batches out until the caller's transaction ends, after waiting for the one under
+ * way: what a rebuild takes before it moves the processor's checkpoint and swaps its tables.
+ */
+export async function lockProcessorBatches(
+  sql: Pick<EntityManager, 'query'>,
+  processor: string,
+): Promise<void> {
+  await sql.query(`SELECT pg_advisory_xact_lock(${PROCESSOR_BATCH_LOCK})`, [processor]);
+}
+
 /**
  * Runs one named processor: at most one active instance across all processes (a session-level advisory lock
  * on its own connection), reading behind the event store's transaction fence and checkpointing in the same
@@ -371,6 +386,9 @@ export class EventProcessor {
     await this.definition.beforeBatch?.();
     await runner.startTransaction();
     try {
+      // Before the checkpoint is read: a rebuild swapping this processor's tables in waits for the batch under
+      // way, and the next batch waits for the swap, then reads the checkpoint the swap set.
+      await runner.query(PROCESSOR_BATCH_LOCK_SHARED, [this.definition.name]);
       const result = await work(runner.manager);
       await runner.commitTransaction();
       return result;

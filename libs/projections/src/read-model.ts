@@ -8,19 +8,23 @@ import { StoredEvent } from '../../event-store/src/index.js';
  */
 export interface ReadModel {
   name: string;
-  /** Emptied (TRUNCATE) before the events are replayed. */
+  /**
+   * Built anew beside the live ones (same names, in the rebuild's schema, found first on the search_path while
+   * the events are replayed) and swapped in for them at the end.
+   */
   tables: readonly string[];
-  /** Keeps the model's incremental writers out until the rebuild's transaction ends. */
+  /** Keeps the model's incremental writers out until the transaction of the rebuild's swap ends. */
   lockForRebuild(manager: EntityManager): Promise<void>;
   /**
-   * For a model kept by a named EventProcessor: its checkpoint is moved to the end of the replay in the same
-   * transaction, so the processor carries on from there instead of applying every event a second time. The
+   * For a model kept by a named EventProcessor: its batches are kept out during the swap and its checkpoint is
+   * moved to the end of the replay in the swap's transaction, so the processor carries on from there. The
    * replay leaves out the events that processor holds back or was told to skip, as the processor itself does.
    */
   processor?: string;
   /**
-   * Applies a batch of events in order, exactly as the incremental path does; must be idempotent. The rebuild
-   * applies a batch to every model at once in its one transaction, so a model writes only its own tables.
+   * Applies a batch of events in order, exactly as the incremental path does; must be idempotent and name its
+   * tables unqualified (the rebuild's search_path points them at the new tables). The rebuild applies a batch to
+   * every model at once in one transaction, so a model writes only its own tables.
    */
   apply(events: readonly StoredEvent[], manager: EntityManager): Promise<void>;
   /**

@@ -9,7 +9,7 @@ import {
 
 /**
  * The chase scheduler's return-status model (issue 4), kept by the worker's `return-status` processor. The
- * rebuild's TRUNCATE makes that processor's next batch wait; its checkpoint is moved to the replay's end.
+ * rebuild's swap keeps that processor's batches out, and moves its checkpoint to the replay's end.
  */
 export function returnStatusReadModel(): ReadModel {
   return {
