@@ -18,7 +18,8 @@ export interface ForgetPerson {
  * reason outlives the person's data, so it may not name them.
  */
 export function decideForgetPerson(command: ForgetPerson, state: PersonState): PersonEvent[] {
-  if (command.actor.role !== 'coordinator') {
+  // The system forgets too: a partnership's retention period for contacts who left runs out (apply-retention).
+  if (command.actor.role !== 'coordinator' && command.actor.role !== 'system') {
     throw new DomainError('forbidden', 'Only a coordinator can forget a person', 'forbidden');
   }
   if (command.knownAs.length === 0) {
