@@ -11,7 +11,9 @@ import {
   eventually,
   http,
   importSevenoaks,
+  PASSWORD,
   Product,
+  STAFF,
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
@@ -152,6 +154,24 @@ describe('retention periods (e2e)', () => {
       data: { partnershipId: 'sevenoaks-lsp', ...periods },
       metadata: expect.objectContaining({ actorRole: 'coordinator' }),
     });
+    // The coordinator's alone (the roles walk lists these routes too); a page form needs its CSRF token.
+    for (const who of [as.reviewer, as.viewer, as.lead('sevenoaks-csp')])
+      for (const path of ['/partnership/retention', '/partnership/retention/due', '/coordinate/retention'])
+        expect((await call('GET', path, who)).status).toBe(403);
+    expect((await call('GET', '/partnership/retention', {})).status).toBe(401);
+    const cookie = (
+      await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD })
+    ).headers
+      .get('set-cookie')!
+      .split(';')[0];
+    const forged = await fetch(`${product.baseUrl}/coordinate/retention`, {
+      method: 'POST',
+      headers: { cookie, origin: product.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'contactMonths=1&mailDays=1&sessionDays=1&evidenceYears=1',
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(403);
+    expect((await call('GET', '/partnership/retention', as.coordinator)).body.version).toBe(1);
     // Another partnership's are its own.
     expect((await call('GET', '/partnership/retention', as.otherCoordinator)).body.set).toBe(false);
   });
