@@ -49,6 +49,11 @@ const SKIPPED: Record<string, string> = {
   'GET /single-sign-on': "the caller's own partnership's sign-on: the path names no partnership",
   'PUT /single-sign-on': "sets the caller's own partnership's sign-on only",
   'DELETE /single-sign-on': "turns off the caller's own partnership's sign-on only",
+  'GET /partnership/retention':
+    "the caller's own partnership's retention periods: the path names no partnership",
+  'PUT /partnership/retention': "sets the caller's own partnership's retention periods only",
+  'GET /partnership/retention/due':
+    "what the next run would remove in the caller's own partnership: names no partnership (see retention)",
   'POST /l': 'exchanges a link token for a session: the token decides, not an id (see submission-links)',
   'GET /partnership/bi-access':
     "the caller's own partnership's BI role: the path names no partnership (see bi-feed for what the role sees)",
@@ -74,6 +79,10 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     "the way out to that partnership's identity provider, public like the sign-in page; changes nothing",
   'GET /sign-in/sso/{partnershipId}/callback':
     'the way back: signs in only a person the sealed cookie, the provider and the role mapping all vouch for',
+  'GET /coordinate/retention':
+    "the coordinator's own partnership's retention periods and what would go: it takes no partnership id",
+  'POST /coordinate/retention':
+    "sets the coordinator's own partnership's retention periods: it takes no partnership id",
   'GET /coordinate/sign-on': "the coordinator's own partnership's single sign-on: it takes no partnership id",
   'POST /coordinate/sign-on':
     "sets the coordinator's own partnership's single sign-on: it takes no partnership id",

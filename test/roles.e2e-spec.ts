@@ -184,6 +184,12 @@ const WHO_MAY_USE: Record<string, Audience> = {
 
   // Personal data: forgetting a person (issue 17).
   'POST /partnership/people/forget': 'coordinators',
+  // Retention periods (issue 17 point 5): the partnership's own, set and previewed by its coordinator.
+  'GET /partnership/retention': 'coordinators',
+  'PUT /partnership/retention': 'coordinators',
+  'GET /partnership/retention/due': 'coordinators',
+  'GET /coordinate/retention': 'coordinators',
+  'POST /coordinate/retention': 'coordinators',
 
   // The coordinator's pages.
   'GET /coordinate': 'coordinators',

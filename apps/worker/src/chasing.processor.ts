@@ -12,6 +12,8 @@ import { ChaseAgency, ScanForChases, ScanForDigests } from '../../../libs/chasin
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
+import { RetentionRun } from '../../../libs/returns/src/index.js';
+import { RETENTION_JOB } from './retention.schedule.js';
 import {
   CHASE_SCHEDULER_ID,
   ChaseAgenciesJob,
@@ -138,6 +140,8 @@ export class ChasingProcessor extends WorkerHost {
   constructor(
     @Inject(ChaseScanner) private readonly scanner: ChaseScanner,
     @Inject(ChaseAgency) private readonly chaseAgency: ChaseAgency,
+    @Inject(RetentionRun) private readonly retention: RetentionRun,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     super();
   }
@@ -159,6 +163,9 @@ export class ChasingProcessor extends WorkerHost {
         this.logger.debug(`chases ${job.id}: ${JSON.stringify(tally)}`);
         return { outcomes: tally };
       }
+      case RETENTION_JOB:
+        // The time is passed in; what is due is read afresh, so a job delivered twice does nothing the second time.
+        return this.retention.run(this.clock.now());
       default:
         throw new Error(`unknown chasing job ${job.name}`);
     }

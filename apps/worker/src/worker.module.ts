@@ -8,7 +8,13 @@ import { SendLinkMail } from '../../../libs/auth/src/index.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/src/index.js';
-import { CycleRepository, TextHoldingEventStoreModule } from '../../../libs/returns/src/index.js';
+import {
+  CycleRepository,
+  RetentionRun,
+  RetentionSettings,
+  TextHoldingEventStoreModule,
+} from '../../../libs/returns/src/index.js';
+import { RetentionSchedule } from './retention.schedule.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
 import { LogCheckpointer } from './log-checkpointer.service.js';
@@ -84,6 +90,9 @@ export class WorkerModule {
         CycleRepository,
         PlanRepository,
         ...CHASING_PROVIDERS,
+        RetentionSettings,
+        RetentionRun,
+        RetentionSchedule,
         MetricsListener,
       ],
     };

@@ -50,6 +50,10 @@ import { ExtendDeadlineHandler } from './extend-deadline/extend-deadline.handler
 import { ExtendDeadlineHttp } from './extend-deadline/extend-deadline.http.js';
 import { ForgetPersonHandler } from './forget-person/forget-person.handler.js';
 import { ForgetPersonHttp } from './forget-person/forget-person.http.js';
+import { RetentionRun } from './apply-retention/retention-run.js';
+import { RetentionSettings } from './set-retention-periods/retention-settings.query.js';
+import { SetRetentionPeriodsHandler } from './set-retention-periods/set-retention-periods.handler.js';
+import { RetentionPeriodsHttp } from './set-retention-periods/set-retention-periods.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
 import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
@@ -137,6 +141,7 @@ const READ_SIDE = [
     AttachEvidenceHttp,
     RemoveEvidenceHttp,
     ForgetPersonHttp,
+    RetentionPeriodsHttp,
     ChooseEvidenceInReportHttp,
   ],
   providers: [
@@ -183,10 +188,15 @@ const READ_SIDE = [
     PostMessageHandler,
     ResolveChangeRequestHandler,
     ForgetPersonHandler,
+    RetentionSettings,
+    SetRetentionPeriodsHandler,
+    RetentionRun,
     ChooseEvidenceInReportHandler,
     PassageRedaction,
   ],
   exports: [
+    RetentionSettings,
+    RetentionRun,
     EditPlan,
     PassageRedaction,
     AppendicesRepository,

@@ -24,6 +24,7 @@ import { HistoricalCyclePages } from './coordinate/historical-cycle.pages.js';
 import { PlanPages } from './coordinate/plan.pages.js';
 import { PlanPartsPages } from './coordinate/plan-parts.pages.js';
 import { ForgetPersonPages } from './coordinate/forget-person.pages.js';
+import { RetentionPages } from './coordinate/retention.pages.js';
 import { ReturnPages } from './coordinate/return.pages.js';
 import { AgencyConversationPages, StaffConversationPages } from './conversation/conversation.pages.js';
 import { ReturnThread } from './conversation/return-thread.query.js';
@@ -75,6 +76,7 @@ import { SignOnSetupPages } from './sign-on-setup/sign-on-setup.pages.js';
     PlanPages,
     PlanPartsPages,
     ForgetPersonPages,
+    RetentionPages,
     // Staff, accounts, links and the viewer's pages (CycleLinksPages before the dashboard's `:action`).
     CycleLinksPages,
     ForgetStaffPages,

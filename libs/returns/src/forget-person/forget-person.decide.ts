@@ -21,7 +21,8 @@ export interface ForgetPerson {
  * staff; not the coordinator asking, who would be signed out half way through their own erasure.
  */
 export function decideForgetPerson(command: ForgetPerson, state: PersonState): PersonEvent[] {
-  if (command.actor.role !== 'coordinator') {
+  // The system forgets too: a partnership's retention period for contacts who left runs out (apply-retention).
+  if (command.actor.role !== 'coordinator' && command.actor.role !== 'system') {
     throw new DomainError('forbidden', 'Only a coordinator can forget a person', 'forbidden');
   }
   if (command.knownAs.length === 0) {

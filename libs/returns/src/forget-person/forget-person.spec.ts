@@ -34,6 +34,13 @@ describe('ForgetPerson', () => {
     thenError(() => decideForgetPerson(forget({ actor }), given()), 'forbidden', 'forbidden');
   });
 
+  it('lets the system forget, when a retention period runs out, recorded as the system’s', () => {
+    const system = { id: 'retention', partnershipId: 'lsp', role: 'system' as const };
+    expect(decideForgetPerson(forget({ actor: system, reason: 'Retention period' }), given())).toEqual([
+      { type: 'PersonForgotten', data: { personId: 'p-1', reason: 'Retention period' } },
+    ]);
+  });
+
   it('does not know someone who is none of the partnership’s people (404, as for another partnership’s)', () => {
     thenError(
       () => decideForgetPerson(forget({ knownAs: [] }), given()),
