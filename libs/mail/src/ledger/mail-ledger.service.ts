@@ -317,19 +317,17 @@ export class MailLedgerService {
     const recordedAt = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction(async (manager) => {
-          for (const [key, { correlationId, events }] of byStream) {
-            const streamId = key.slice(0, key.indexOf('\u0000'));
-            await this.store.append(
-              streamId,
-              'any',
+        await this.dataSource.transaction((manager) =>
+          this.store.appendEachAnyVersion(
+            [...byStream].map(([key, { correlationId, events }]) => ({
+              streamId: key.slice(0, key.indexOf('\u0000')),
               events,
-              { ...SYSTEM, correlationId },
-              { recordedAt },
-              manager,
-            );
-          }
-        });
+              metadata: { ...SYSTEM, correlationId },
+            })),
+            { recordedAt },
+            manager,
+          ),
+        );
         return;
       } catch (error) {
         if (attempt >= RECORD_TRIES) throw error;
