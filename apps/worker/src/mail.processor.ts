@@ -8,11 +8,12 @@ import {
   SendMessageNotice,
   SendReturnNotice,
 } from '../../../libs/chasing/src/index.js';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
 import {
   ChaseMailJob,
+  ChaseMailsJob,
   CHASING_JOBS,
   DigestMailJob,
   JOBS,
@@ -41,6 +42,7 @@ export class MailProcessor extends WorkerHost {
     @Inject(SendMessageNotice) private readonly messageNotice: SendMessageNotice,
     @Inject(OwedMails) private readonly owed: OwedMails,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
@@ -64,7 +66,8 @@ export class MailProcessor extends WorkerHost {
       await job.moveToDelayed(Math.max(ran.retryAt, Date.now()) + 50, token);
       throw new DelayedError();
     }
-    await this.settle(job, JSON.stringify(ran.result));
+    // A chase-mails job has no row of its own: its mails' rows were settled as each reached its outcome.
+    if (job.name !== CHASING_JOBS.chaseMails) await this.settle(job, JSON.stringify(ran.result));
     return ran.result;
   }
 
@@ -78,6 +81,8 @@ export class MailProcessor extends WorkerHost {
         if (result.outcome === 'in-progress') return { retryAt: result.until.getTime() };
         return { result };
       }
+      case CHASING_JOBS.chaseMails:
+        return this.chaseMails(job as Job<ChaseMailsJob>, willRetry);
       case CHASING_JOBS.sentBackMail:
       case CHASING_JOBS.submittedMail: {
         const { waitUntil, ...result } = await this.notice.execute(job.data as ReturnNoticeJob, willRetry);
@@ -101,6 +106,38 @@ export class MailProcessor extends WorkerHost {
       default:
         throw new Error(`unknown mail job ${job.name}`);
     }
+  }
+
+  /**
+   * A batch of chase mails. Each mail that reached an outcome (sent, already settled, not due, failed for good)
+   * has its own owed_mails row settled at once, so reconciliation never puts it back. Then, like a single mail's
+   * job: a temporary failure throws (BullMQ retries the batch with backoff, and the mails already sent are found
+   * sent); a mail held elsewhere or outside its send window brings the job back then. The rate limiter counts
+   * this job once; the queue is held back for the rest of its mails (Worker.rateLimit), so the send rate holds.
+   */
+  private async chaseMails(job: Job<ChaseMailsJob>, willRetry: boolean): Promise<Ran> {
+    const started = Date.now();
+    const outcomes = await this.chaseMail.executeMany(job.data, willRetry);
+    const settled: { jobId: string; outcome: string }[] = [];
+    const tally: Record<string, number> = {};
+    let retryAt: number | undefined;
+    let temporary: string | null = null;
+    const later = (at: number) => (retryAt = Math.min(retryAt ?? at, at));
+    outcomes.forEach((o, i) => {
+      const { jobId } = job.data.mails[i];
+      tally[o.outcome] = (tally[o.outcome] ?? 0) + 1;
+      if (o.outcome === 'deferred') later(Date.now() + o.until.getTime() - this.clock.now().getTime());
+      else if (o.outcome === 'in-progress') later(o.until.getTime());
+      else if (o.outcome === 'failed' && o.willRetry) temporary = o.reason;
+      else
+        settled.push({ jobId, outcome: o.outcome === 'failed' ? `failed: ${o.reason}` : JSON.stringify(o) });
+    });
+    await this.owed.settleMany(settled);
+    const sent = tally.sent ?? 0;
+    const owedMs = ((sent - 1) * 60_000) / this.config.mail.ratePerMinute - (Date.now() - started);
+    if (sent > 1 && owedMs >= 1) await this.worker.rateLimit(Math.ceil(owedMs));
+    if (temporary) throw new TemporaryDeliveryError(`temporary failure: ${temporary}`);
+    return retryAt !== undefined ? { retryAt } : { result: { outcomes: tally } };
   }
 
   private async settle(job: Job, outcome: string): Promise<void> {

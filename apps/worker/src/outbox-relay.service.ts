@@ -9,7 +9,7 @@ import {
   ProcessorRunOptions,
 } from '../../../libs/event-store/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
-import { jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
+import { chaseMailsJobs, jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
 import { REACTIONS } from '../../composition/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
@@ -74,7 +74,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
         },
         handle: async (events, manager) => {
-          const jobs = events.flatMap((event) => jobsFor(REACTIONS, event));
+          // A batch's chase mails go as a few chase-mails jobs; each mail stays owed under its own job id below.
+          const jobs = chaseMailsJobs(events.flatMap((event) => jobsFor(REACTIONS, event)));
           // The mail owed is recorded beside the checkpoint, so Redis is never its only record (see OwedMails).
           await owed.record(
             manager,

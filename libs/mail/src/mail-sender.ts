@@ -13,18 +13,31 @@ export interface OutgoingMail {
 export class MailSender {
   private readonly logger = new Logger('MailSender');
   private readonly transporter: Transporter;
+  /** Sends under way, and those waiting for one to end: a batch of mails never opens more than `connections`. */
+  private sending = 0;
+  private readonly waiting: (() => void)[] = [];
 
   /** `connections`: how many mails may be sent at once (a pool's size unless SMTP_URL sets maxConnections). */
   constructor(
     smtpUrl: string,
     private readonly from: string,
-    connections = 1,
+    private readonly connections = 1,
   ) {
     this.transporter = createTransport(sizedSmtpUrl(smtpUrl, connections));
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const info = await this.transporter.sendMail({ from: this.from, ...mail });
+    // A send that ends hands its place straight to the next waiting, so no newcomer slips in between.
+    if (this.sending >= this.connections) await new Promise<void>((r) => this.waiting.push(r));
+    else this.sending += 1;
+    let info: { messageId: string };
+    try {
+      info = await this.transporter.sendMail({ from: this.from, ...mail });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.sending -= 1;
+    }
     this.logger.log(`sent "${mail.subject}" (${info.messageId})`);
     return { messageId: info.messageId };
   }

@@ -10,6 +10,8 @@ export const CHASING_JOBS = {
   chaseAgencies: 'chase-agencies',
   /** One chase mail to one recipient. */
   chaseMail: 'chase-mail',
+  /** Chase mails of one cycle that the relay found in one batch of events, sent by one job (see chaseMailsJobs). */
+  chaseMails: 'chase-mails',
   /** The agency's leads hear at once that a return was sent back, and why. */
   sentBackMail: 'sent-back-mail',
   /** The theme's reviewers who chose "at once" hear that a return was submitted. */
@@ -42,6 +44,15 @@ export interface ChaseMailJob {
   agencyId: string;
   step: string;
   recipient: string;
+}
+
+/**
+ * Several chase mails of one cycle, each with the id of its own chase-mail job: that id is its row of owed_mails
+ * (settled mail by mail) and what reconciliation puts back on the queue if this job is lost.
+ */
+export interface ChaseMailsJob {
+  cycleId: string;
+  mails: (Omit<ChaseMailJob, 'cycleId'> & { jobId: string })[];
 }
 
 export interface ReturnNoticeJob {
@@ -100,6 +111,48 @@ export function chaseMailJob(data: ChaseMailJob): OutboxJob {
     data,
     jobId: `chase-mail.${data.cycleId}.${data.agencyId}.${data.step}.${short(data.recipient)}`,
   };
+}
+
+/**
+ * Most mails one chase-mails job sends: enough that a batch's reads and writes are each one round trip for many
+ * mails, few enough that a job's time stays well inside its lock and a retry repeats little.
+ */
+export const CHASE_MAILS_PER_JOB = 100;
+
+/**
+ * The relay's jobs with its chase-mail jobs gathered by cycle into chase-mails jobs of at most `perJob` mails.
+ * One job per mail costs a BullMQ round trip and a job's reads and writes for each mail; a batch reads its
+ * streams, claims, records and settles together. The id is derived from the mails it holds, so a relay batch
+ * replayed holds the same job; a replay that cuts the events elsewhere makes jobs that overlap, which the mail
+ * ledger makes harmless (each mail is sent once whoever holds it).
+ */
+export function chaseMailsJobs(jobs: readonly OutboxJob[], perJob = CHASE_MAILS_PER_JOB): OutboxJob[] {
+  const others: OutboxJob[] = [];
+  const byCycle = new Map<string, ChaseMailsJob['mails']>();
+  for (const j of jobs) {
+    if (j.name !== CHASING_JOBS.chaseMail || perJob <= 1) {
+      others.push(j);
+      continue;
+    }
+    const { cycleId, ...mail } = j.data as ChaseMailJob;
+    const mails = byCycle.get(cycleId) ?? [];
+    mails.push({ ...mail, jobId: j.jobId });
+    byCycle.set(cycleId, mails);
+  }
+  const batches: OutboxJob[] = [];
+  for (const [cycleId, mails] of byCycle) {
+    for (let i = 0; i < mails.length; i += perJob) {
+      const chunk = mails.slice(i, i + perJob);
+      const data: ChaseMailsJob = { cycleId, mails: chunk };
+      batches.push({
+        queue: QUEUES.mail,
+        name: CHASING_JOBS.chaseMails,
+        data,
+        jobId: `chase-mails.${cycleId}.${chunk.length}.${short(chunk.map((m) => m.jobId).join(','))}`,
+      });
+    }
+  }
+  return [...others, ...batches];
 }
 
 /** One job per partnership and window, whoever finds it owed and however often: its id says which. */

@@ -6,10 +6,13 @@ import {
   OutgoingMail,
   chaseDigestMail,
   escalationMail,
+  BatchDeliveryResult,
+  Delivery,
   DeliveryResult,
   MailLedgerService,
 } from '../../../mail/src/index.js';
-import { ChaseMailJob } from '../../../queues/src/index.js';
+import { ChaseMailJob, ChaseMailsJob } from '../../../queues/src/index.js';
+import { StoredEvent } from '../../../event-store/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { isInSendWindow, nextSendTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
@@ -26,6 +29,9 @@ export type ChaseMailOutcome =
   | { outcome: 'not-due'; why: string }
   /** Outside the send window: try again when it next opens (an instant on the business clock). */
   | { outcome: 'deferred'; until: Date };
+
+/** One mail of a chase-mails job: as ChaseMailOutcome, or a failure the ledger recorded. */
+export type ChaseMailsOutcome = ChaseMailOutcome | BatchDeliveryResult;
 
 /**
  * Sends one chase mail to one recipient, once. Everything it says is read again from the events, and just before
@@ -48,7 +54,49 @@ export class SendChaseMail {
     const streamId = chaseStreamId(job.cycleId, job.agencyId);
     // The chase stream comes in the same round trip as the cycle.
     const { snapshot, events } = await this.snapshots.of(job.cycleId, [streamId]);
-    const history = events.get(streamId)!;
+    const ready = await this.prepare(snapshot, events.get(streamId)!, job, willRetry);
+    if ('outcome' in ready) return ready;
+    return this.ledger.deliverOnce(ready, ready.correlationId);
+  }
+
+  /**
+   * Several chase mails of one cycle, each decided as execute() decides one: the cycle and every chase stream
+   * read in one round trip, the mails through the ledger together (deliverMany). Outcomes in the mails' order;
+   * a failure is an outcome here, recorded in the ledger, not an exception.
+   */
+  async executeMany(job: ChaseMailsJob, willRetry: boolean): Promise<ChaseMailsOutcome[]> {
+    const streamIds = [...new Set(job.mails.map((m) => chaseStreamId(job.cycleId, m.agencyId)))];
+    const { snapshot, events } = await this.snapshots.of(job.cycleId, streamIds);
+    const outcomes: ChaseMailsOutcome[] = new Array(job.mails.length);
+    const deliveries: (Delivery & { correlationId: string })[] = [];
+    const at: number[] = [];
+    for (const [i, mail] of job.mails.entries()) {
+      const one = { cycleId: job.cycleId, ...mail };
+      const ready = await this.prepare(
+        snapshot,
+        events.get(chaseStreamId(job.cycleId, mail.agencyId))!,
+        one,
+        willRetry,
+      );
+      if ('outcome' in ready) outcomes[i] = ready;
+      else {
+        deliveries.push(ready);
+        at.push(i);
+      }
+    }
+    const delivered = await this.ledger.deliverMany(deliveries);
+    delivered.forEach((d, k) => (outcomes[at[k]] = d));
+    return outcomes;
+  }
+
+  /** What one mail comes to before the ledger: not due, deferred, or the delivery to make. */
+  private async prepare(
+    snapshot: ChaseSnapshot,
+    history: StoredEvent[],
+    job: ChaseMailJob,
+    willRetry: boolean,
+  ): Promise<Exclude<ChaseMailOutcome, DeliveryResult> | (Delivery & { correlationId: string })> {
+    const streamId = chaseStreamId(job.cycleId, job.agencyId);
     const chased = asChaseEvents(history).find((e) => e.type === 'AgencyChased' && e.data.step === job.step);
     if (chased?.type !== 'AgencyChased') return { outcome: 'not-due', why: 'no such chase' };
     const recipient = chased.data.recipients.find((r) => r.email === job.recipient);
@@ -64,19 +112,17 @@ export class SendChaseMail {
       return { outcome: 'deferred', until: nextSendTime(now, sendWindow, this.calendar) };
     }
     const mail = await this.compose(due.snapshot, job, recipient.role, chased.data.kind, due.outstanding);
-    return this.ledger.deliverOnce(
-      {
-        streamId,
-        prefix: 'Reminder',
-        key: job.step,
-        recipient: job.recipient,
-        willRetry,
-        send: () => this.mail.send(mail),
-        // The chase stream was just read: the ledger starts from it instead of reading it again.
-        history,
-      },
-      `chase-${job.step}`,
-    );
+    return {
+      streamId,
+      prefix: 'Reminder',
+      key: job.step,
+      recipient: job.recipient,
+      willRetry,
+      send: () => this.mail.send(mail),
+      // The chase stream was just read: the ledger starts from it instead of reading it again.
+      history,
+      correlationId: `chase-${job.step}`,
+    };
   }
 
   private async compose(

@@ -43,6 +43,28 @@ export class PersonalData {
     };
   }
 
+  /** seal() for several appends at once, with one query for the keys of every address in them. */
+  async sealMany(
+    appends: readonly { events: readonly NewEvent[]; metadata: EventMetadata }[],
+    sql: KeySql,
+  ): Promise<{ events: readonly NewEvent[]; metadata: EventMetadata }[]> {
+    const emails = new Set<string>();
+    for (const a of appends) {
+      personalEmailsIn(a.metadata, emails);
+      for (const event of a.events) personalEmailsIn(event.data, emails);
+    }
+    if (emails.size === 0) return [...appends];
+    const keys = await this.keys.forEmails(sql, [...emails]);
+    const seal = (owner: string, text: string): SealedPersonal => {
+      const { personId, key } = keys.get(normalEmail(owner))!;
+      return sealText(personId, key, text);
+    };
+    return appends.map((a) => ({
+      events: a.events.map((e) => ({ ...e, data: sealPersonalFields(e.data, seal) })),
+      metadata: sealPersonalFields(a.metadata, seal) as EventMetadata,
+    }));
+  }
+
   /** Opens every sealed value of the rows in place, with one query for the keys: [erased] where one is gone. */
   async open(rows: readonly StoredParts[], sql: KeySql): Promise<void> {
     const people = new Set<string>();

@@ -42,6 +42,39 @@ export class MailLeases {
     }
   }
 
+  /**
+   * Many mails' leases in one statement: those taken, and until when each of the others is held (a lease let go
+   * between the two statements shows as held until now, so its mail is simply tried again).
+   */
+  async acquireMany(
+    mailIds: readonly string[],
+    holder: string,
+    leaseMs: number,
+  ): Promise<{ acquired: Map<string, { expiresAt: Date; now: Date }>; held: Map<string, Date> }> {
+    const acquired = new Map<string, { expiresAt: Date; now: Date }>();
+    const held = new Map<string, Date>();
+    if (mailIds.length === 0) return { acquired, held };
+    const taken: { mail_id: string; expires_at: Date; now: Date }[] = await this.dataSource.query(
+      `INSERT INTO mail_leases AS l (mail_id, holder, expires_at)
+       SELECT DISTINCT m, $2, now() + $3 * interval '1 millisecond' FROM unnest($1::text[]) AS m
+       ON CONFLICT (mail_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+         WHERE l.expires_at <= now()
+       RETURNING mail_id, expires_at, now() AS now`,
+      [mailIds, holder, leaseMs],
+    );
+    for (const t of taken) acquired.set(t.mail_id, { expiresAt: t.expires_at, now: t.now });
+    const others = mailIds.filter((id) => !acquired.has(id));
+    if (others.length > 0) {
+      const rows: { mail_id: string; expires_at: Date; now: Date }[] = await this.dataSource.query(
+        `SELECT m AS mail_id, coalesce(l.expires_at, now()) AS expires_at FROM unnest($1::text[]) AS m
+         LEFT JOIN mail_leases l ON l.mail_id = m`,
+        [others],
+      );
+      for (const r of rows) held.set(r.mail_id, r.expires_at);
+    }
+    return { acquired, held };
+  }
+
   /** Pushes the lease out again; false when it is no longer this holder's (it lapsed and was taken over). */
   async renew(mailId: string, holder: string, leaseMs: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
@@ -65,6 +98,34 @@ export class MailLeases {
     );
     timer.unref();
     return { stop: () => clearInterval(timer) };
+  }
+
+  /** keep() for many leases of one holder: one statement renews them all. */
+  keepMany(mailIds: readonly string[], holder: string, leaseMs: number): LeaseKeeper {
+    const timer = setInterval(
+      () => {
+        this.dataSource
+          .query(
+            `UPDATE mail_leases SET expires_at = now() + $3 * interval '1 millisecond'
+             WHERE mail_id = ANY($1::text[]) AND holder = $2`,
+            [mailIds, holder, leaseMs],
+          )
+          .catch((error: Error) =>
+            this.logger.warn(`${mailIds.length} leases not renewed: ${error.message}`),
+          );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  async releaseMany(mailIds: readonly string[], holder: string): Promise<void> {
+    if (mailIds.length === 0) return;
+    await this.dataSource.query('DELETE FROM mail_leases WHERE mail_id = ANY($1::text[]) AND holder = $2', [
+      mailIds,
+      holder,
+    ]);
   }
 
   async release(mailId: string, holder: string): Promise<void> {

@@ -19,7 +19,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
     store = new EventStore(db.dataSource);
     leases = new MailLeases(db.dataSource);
     const config = loadConfig({ MAIL_CLAIM_LEASE_MS: String(LEASE_MS) });
-    ledger = new MailLedgerService(store, leases, new SystemClock(), config);
+    ledger = new MailLedgerService(store, leases, new SystemClock(), config, db.dataSource);
   });
   afterAll(() => db.drop());
 
@@ -127,6 +127,83 @@ describe('MailLedgerService (real PostgreSQL)', () => {
     expect(await ledger.deliverOnce(d, 'c')).toMatchObject({
       outcome: 'already',
       entry: { status: 'failed' },
+    });
+  });
+
+  describe('deliverMany', () => {
+    const many = (streamId: string, recipients: string[]) =>
+      recipients.map((recipient) => ({
+        ...mail(streamId),
+        recipient,
+        correlationId: 'c',
+        send: async () => {
+          sends.push(recipient);
+          return { messageId: `<${recipient}>` };
+        },
+      }));
+
+    it('sends each mail of a batch once, the outcomes of a stream together, and lets every lease go', async () => {
+      const batch = [...many('link-mail:m:1', ['a@x.org', 'b@x.org']), ...many('link-mail:m:2', ['c@x.org'])];
+      const outcomes = await ledger.deliverMany(batch);
+      expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent']);
+      expect(await ledger.deliverMany(batch)).toMatchObject([
+        { outcome: 'already' },
+        { outcome: 'already' },
+        { outcome: 'already' },
+      ]);
+      expect(sends.sort()).toEqual(['a@x.org', 'b@x.org', 'c@x.org']);
+      expect((await types('link-mail:m:1')).sort()).toEqual([
+        'LinkMailClaimed',
+        'LinkMailClaimed',
+        'LinkMailSent',
+        'LinkMailSent',
+      ]);
+      expect(await db.dataSource.query('SELECT * FROM mail_leases')).toEqual([]);
+    });
+
+    it('leaves a mail another sender holds to it, and sends the rest', async () => {
+      const [held, free] = many('link-mail:m:3', ['held@x.org', 'free@x.org']);
+      const other = await leases.acquire(mailIdOf(held), 'other-worker', 10 * LEASE_MS);
+      const outcomes = await ledger.deliverMany([held, free]);
+      expect(outcomes[0]).toEqual({
+        outcome: 'in-progress',
+        until: other.acquired ? other.expiresAt : null,
+      });
+      expect(outcomes[1]).toMatchObject({ outcome: 'sent' });
+      expect(sends).toEqual(['free@x.org']);
+      await leases.release(mailIdOf(held), 'other-worker');
+    });
+
+    it('records a temporary failure mid-batch without holding the others back; the retry sends only it', async () => {
+      let refuse = true;
+      const batch = many('link-mail:m:4', ['a@x.org', 'b@x.org', 'c@x.org']).map((d) =>
+        d.recipient === 'b@x.org'
+          ? {
+              ...d,
+              send: () =>
+                refuse
+                  ? Promise.reject(
+                      Object.assign(new Error('busy'), { responseCode: 451, response: '451 busy' }),
+                    )
+                  : d.send(),
+            }
+          : d,
+      );
+      const first = await ledger.deliverMany(batch);
+      expect(first.map((o) => o.outcome)).toEqual(['sent', 'failed', 'sent']);
+      expect(first[1]).toMatchObject({ permanent: false, willRetry: true });
+      refuse = false;
+      const retry = await ledger.deliverMany(batch);
+      expect(retry.map((o) => o.outcome)).toEqual(['already', 'sent', 'already']);
+      expect(sends.sort()).toEqual(['a@x.org', 'b@x.org', 'c@x.org']);
+      expect(await db.dataSource.query('SELECT * FROM mail_leases')).toEqual([]);
+    });
+
+    it('keeps a mail named twice in a batch to one send', async () => {
+      const [d] = many('link-mail:m:5', ['twice@x.org']);
+      const outcomes = await ledger.deliverMany([d, d]);
+      expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'in-progress']);
+      expect(sends).toEqual(['twice@x.org']);
     });
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock } from '../../../kernel/src/index.js';
 import { ERASED, EventMetadata, EventStore } from '../../../event-store/src/index.js';
@@ -30,6 +31,10 @@ export type DeliveryResult =
   /** Another sender holds the mail's lease: look again then (machine time). */
   | { outcome: 'in-progress'; until: Date };
 
+/** What deliverMany made of one mail: deliverOnce's results, or a failure it recorded instead of throwing. */
+export type BatchDeliveryResult =
+  DeliveryResult | { outcome: 'failed'; permanent: boolean; willRetry: boolean; reason: string };
+
 /** A temporary failure, already recorded: the job throws it so BullMQ retries with backoff. */
 export class TemporaryDeliveryError extends Error {
   override readonly name = 'TemporaryDeliveryError';
@@ -42,6 +47,39 @@ const FORGOTTEN: SmtpFailure = {
   responseCode: null,
   reason: 'Not sent: the recipient was forgotten at the partnership’s request, so their address is erased',
 };
+
+/**
+ * Writes what is added while nothing is being written at once, and what is added meanwhile together next: a group
+ * commit. Each add resolves once its own item is written.
+ */
+class GroupRecorder<T> {
+  private pending: { item: T; done: (error?: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(private readonly write: (items: T[]) => Promise<void>) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ item, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length > 0) {
+      const group = this.pending.splice(0);
+      let failed: unknown = null;
+      try {
+        await this.write(group.map((g) => g.item));
+      } catch (error) {
+        failed = error ?? new Error('not recorded');
+      }
+      for (const g of group) g.done(failed);
+    }
+    this.writing = false;
+  }
+}
 
 const SYSTEM: Omit<EventMetadata, 'correlationId'> = { actorId: 'worker', actorRole: 'system' };
 const RECORD_TRIES = 3;
@@ -65,6 +103,7 @@ export class MailLedgerService {
     @Inject(MailLeases) private readonly leases: MailLeases,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async deliverOnce(d: Delivery, correlationId: string): Promise<DeliveryResult> {
@@ -123,6 +162,177 @@ export class MailLedgerService {
       return { outcome: 'sent', messageId };
     } finally {
       keeper.stop();
+    }
+  }
+
+  /**
+   * deliverOnce for many mails, with the same rules, in a few round trips instead of several per mail: every
+   * lease in one statement, every ledger read in one, every claim in one commit; then the mails are sent (as many
+   * at a time as the sender allows) and each outcome is recorded as soon as its SMTP answer is in, the outcomes
+   * that arrive while a record is being written going together in the next one. So a mail's 250 is never left
+   * unrecorded for longer than one commit, as with deliverOnce, and a crash resends only what was in that window.
+   * A failure is recorded and returned, not thrown, so one bad address does not hold the others back.
+   */
+  async deliverMany(
+    deliveries: readonly (Delivery & { correlationId: string })[],
+  ): Promise<BatchDeliveryResult[]> {
+    const results: BatchDeliveryResult[] = new Array(deliveries.length);
+    const ids = deliveries.map(mailIdOf);
+    // One mail twice in a batch is handled once, for the first; the other says it is in hand.
+    const first = new Map<string, number>();
+    ids.forEach((id, i) => first.has(id) || first.set(id, i));
+    const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
+    const leaseMs = this.config.mail.claimLeaseMs;
+    const { acquired, held } = await this.leases.acquireMany([...first.keys()], holder, leaseMs);
+    for (const [id, until] of held) results[first.get(id)!] = { outcome: 'in-progress', until };
+
+    const mine = [...acquired.keys()].map((id) => first.get(id)!);
+    const release = (mailIds: string[]) =>
+      this.leases
+        .releaseMany(mailIds, holder)
+        .catch((error: Error) => this.logger.warn(`${mailIds.length} leases not released: ${error.message}`));
+    const claims: { i: number; claimed: MailState; event: { type: string; data: unknown } }[] = [];
+    try {
+      const ledgers = await this.ledgers(mine.map((i) => deliveries[i]));
+      const unclaimed: string[] = [];
+      for (const i of mine) {
+        const d = deliveries[i];
+        const state = ledgers.get(d.streamId)!.get(mailKey(d.key, d.recipient)) ?? OWED;
+        const lease = acquired.get(ids[i])!;
+        const leaseUntil = lease.expiresAt.toISOString();
+        const claim = decideMail(
+          d,
+          { type: 'ClaimMail', claimId: holder, leaseUntil, now: lease.now },
+          state,
+        );
+        if (claim.length === 0) {
+          unclaimed.push(ids[i]);
+          results[i] =
+            state.status === 'claimed'
+              ? { outcome: 'in-progress', until: new Date(state.leaseUntil) }
+              : { outcome: 'already', entry: state };
+          continue;
+        }
+        claims.push({
+          i,
+          claimed: { status: 'claimed', claimId: holder, leaseUntil },
+          event: withPrefix(d.prefix, claim[0]),
+        });
+      }
+      await release(unclaimed);
+      await this.recordAll(claims.map((c) => ({ d: deliveries[c.i], event: c.event })));
+    } catch (error) {
+      await release(mine.map((i) => ids[i])); // nothing went out
+      throw error;
+    }
+
+    const keeper = this.leases.keepMany(
+      claims.map((c) => ids[c.i]),
+      holder,
+      leaseMs,
+    );
+    const recorder = new GroupRecorder<{
+      d: Delivery & { correlationId: string };
+      event: { type: string; data: unknown };
+    }>((items) => this.recordAll(items));
+    const recorded: string[] = [];
+    let unrecorded: unknown = null;
+    try {
+      await Promise.all(
+        claims.map(async ({ i, claimed }) => {
+          const d = deliveries[i];
+          let event: MailEvent;
+          let result: BatchDeliveryResult;
+          try {
+            if (d.recipient === ERASED) throw new ForgottenRecipient();
+            const { messageId } = await d.send();
+            event = decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0];
+            result = { outcome: 'sent', messageId };
+          } catch (error) {
+            const failure = error instanceof ForgottenRecipient ? FORGOTTEN : classifySmtpFailure(error);
+            const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
+            event = decideMail(d, command, claimed)[0];
+            result = {
+              outcome: 'failed',
+              permanent: failure.permanent,
+              willRetry: !failure.permanent && d.willRetry,
+              reason: failure.reason,
+            };
+          }
+          try {
+            await recorder.add({ d, event: withPrefix(d.prefix, event) });
+          } catch (error) {
+            // Not recorded: the lease is kept until it lapses, and the mail is owed again then (deliverOnce's rule).
+            unrecorded = error;
+            return;
+          }
+          results[i] = result;
+          recorded.push(ids[i]);
+        }),
+      );
+    } finally {
+      keeper.stop();
+    }
+    await release(recorded);
+    if (unrecorded) throw unrecorded;
+    // A mail named twice: the second is whoever holds the first's answer, so it is looked at again later.
+    ids.forEach((id, i) => {
+      if (first.get(id) !== i) results[i] = { outcome: 'in-progress', until: new Date(Date.now() + 1000) };
+    });
+    return results;
+  }
+
+  /** The ledgers of several mails' streams, read in one round trip (from what each caller already read). */
+  private async ledgers(ds: readonly Delivery[]): Promise<Map<string, Ledger>> {
+    const known = new Map<string, readonly { type: string; data: unknown; version: number }[]>();
+    for (const d of ds) if (!known.has(d.streamId)) known.set(d.streamId, d.history ?? []);
+    const from = new Map(
+      [...known].map(([id, h]) => [id, h.length > 0 ? h[h.length - 1].version + 1 : 1] as const),
+    );
+    const tails = from.size > 0 ? await this.store.readStreamTails(from) : new Map();
+    const ledgers = new Map<string, Ledger>();
+    for (const d of ds) {
+      if (ledgers.has(d.streamId)) continue;
+      const events = [...known.get(d.streamId)!, ...(tails.get(d.streamId) ?? [])];
+      ledgers.set(
+        d.streamId,
+        events.reduce<Ledger>((l, e) => evolveLedger(d.prefix, l, e), new Map()),
+      );
+    }
+    return ledgers;
+  }
+
+  /** Several ledger events in one commit, a stream's together, tried a few times like record(). */
+  private async recordAll(
+    items: readonly { d: Delivery & { correlationId: string }; event: { type: string; data: unknown } }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const byStream = new Map<string, { correlationId: string; events: { type: string; data: unknown }[] }>();
+    for (const { d, event } of items) {
+      const key = `${d.streamId}\u0000${d.correlationId}`;
+      const entry = byStream.get(key) ?? { correlationId: d.correlationId, events: [] };
+      entry.events.push(event);
+      byStream.set(key, entry);
+    }
+    const recordedAt = this.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction((manager) =>
+          this.store.appendEachAnyVersion(
+            [...byStream].map(([key, { correlationId, events }]) => ({
+              streamId: key.slice(0, key.indexOf('\u0000')),
+              events,
+              metadata: { ...SYSTEM, correlationId },
+            })),
+            { recordedAt },
+            manager,
+          ),
+        );
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_TRIES) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
     }
   }
 

@@ -58,6 +58,17 @@ export class OwedMails {
     );
   }
 
+  /** settle() for many jobs, each with its own outcome, in one statement. */
+  async settleMany(outcomes: readonly { jobId: string; outcome: string }[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE owed_mails o SET settled_at = now(), outcome = s.outcome
+       FROM unnest($1::text[], $2::text[]) AS s(job_id, outcome)
+       WHERE o.job_id = s.job_id AND o.settled_at IS NULL`,
+      [outcomes.map((o) => o.jobId), outcomes.map((o) => o.outcome.slice(0, 500))],
+    );
+  }
+
   /** Unsettled jobs after `afterJobId`, in id order, a page at a time. */
   async unsettled(afterJobId: string, limit: number): Promise<OwedMailJob[]> {
     const rows: { job_id: string; job_name: string; job_data: object; event_position: string }[] =
