@@ -30,17 +30,18 @@ export interface AppendStatements {
 // statement against the many-event path on one event (backend CPU, alternating slices, 2026-12-03): the plpgsql
 // loop of event_chain() and taking the JSON array apart twice cost about a quarter of the statement.
 
-/** The new event's parts, parsed once: the content its hash covers and the time it is recorded at. */
+/** The new event's parts, each JSON parsed once: the time it is recorded at and the content its hash covers. */
 const ONE_EVENT = (chained: boolean) => `
   WITH e AS MATERIALIZED (
-    SELECT $4::jsonb AS data, $5::jsonb AS metadata, coalesce($6::timestamptz, now()) AS recorded_at${
+    SELECT p.*${
       chained
         ? `,
            -- '|recorded at (µs)|content' of chainLink (log-integrity/event-hash.ts), as event_chain() writes it.
-           '|' || (extract(epoch FROM coalesce($6::timestamptz, now())) * 1000000)::bigint::text || '|' ||
-             jsonb_build_array($1::text, $2::text, $3::smallint, $4::jsonb, $5::jsonb)::text AS tail`
+           '|' || (extract(epoch FROM p.recorded_at) * 1000000)::bigint::text || '|' ||
+             jsonb_build_array($1::text, $2::text, $3::smallint, p.data, p.metadata)::text AS tail`
         : ''
     }
+    FROM (SELECT $4::jsonb AS data, $5::jsonb AS metadata, coalesce($6::timestamptz, now()) AS recorded_at) AS p
   )`;
 
 /** The event at `version`'s hash chained on `heads`' last (the stream's head): SHA-256 of `previous hex|version|tail`. */
@@ -72,38 +73,47 @@ const oneNewOrAny = (chained: boolean) => `${ONE_EVENT(chained)},
     RETURNING s.version${chained ? ', s.head_hashes' : ''}
   )${INSERT_ONE(chained)}`;
 
-// ---- Several events: one JSON array of them, taken apart in SQL; event_chain() chains them in order.
+// ---- Several events: one JSON array of them, taken apart once; event_chain() chains them in order.
 
-const INSERT_MANY = (chained: boolean) => `
-  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at${chained ? ', hash' : ''})
-  SELECT $1, bump.version - $2::integer + e.ord::integer, e.value->>'type', (e.value->>'schemaVersion')::smallint,
-         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now())${chained ? ', bump.head_hashes[e.ord]' : ''}
-  FROM bump CROSS JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-  ORDER BY e.ord
-  RETURNING global_position, version`;
+/** The new events, in order, and the metadata and time they share, each JSON parsed once. */
+const MANY_EVENTS = `
+  WITH m AS MATERIALIZED (SELECT $4::jsonb AS metadata, coalesce($5::timestamptz, now()) AS recorded_at),
+  e AS MATERIALIZED (
+    SELECT e.ord::integer AS ord, e.value->>'type' AS type, (e.value->>'schemaVersion')::smallint AS schema_version,
+           e.value->'data' AS data
+    FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+  )`;
 
 // Each new event's content as log-integrity/event-hash.ts defines it: the jsonb text of the same array a row gives.
 const CONTENTS = `ARRAY(
-  SELECT jsonb_build_array($1::text, c.value->>'type', (c.value->>'schemaVersion')::smallint, c.value->'data', $4::jsonb)::text
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS c(value, ord) ORDER BY c.ord)`;
+  SELECT jsonb_build_array($1::text, e.type, e.schema_version, e.data, m.metadata)::text FROM e, m ORDER BY e.ord)`;
 
-const CHAIN_ON = (head: string, version: string) =>
-  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), ${CONTENTS})`;
+const CHAIN_ON = (heads: string | null, version: string) =>
+  `event_chain(${heads ? `${heads}[cardinality(${heads})]` : 'NULL'}, ${version}, (SELECT recorded_at FROM m), ${CONTENTS})`;
 
-const manyNewOrAny = (chained: boolean) => `
-  WITH bump AS (
+const INSERT_MANY = (chained: boolean) => `
+  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at${chained ? ', hash' : ''})
+  SELECT $1, bump.version - $2::integer + e.ord, e.type, e.schema_version, e.data, m.metadata, m.recorded_at${
+    chained ? ', bump.head_hashes[e.ord]' : ''
+  }
+  FROM bump CROSS JOIN m CROSS JOIN e
+  ORDER BY e.ord
+  RETURNING global_position, version`;
+
+const manyNewOrAny = (chained: boolean) => `${MANY_EVENTS},
+  bump AS (
     INSERT INTO streams AS s (stream_id, version${chained ? ', head_hashes' : ''})
-    VALUES ($1, $2::integer${chained ? `, event_chain(NULL, 1, coalesce($5::timestamptz, now()), ${CONTENTS})` : ''})
+    VALUES ($1, $2::integer${chained ? `, ${CHAIN_ON(null, '1')}` : ''})
     ON CONFLICT (stream_id) DO UPDATE
-      SET version = s.version + $2::integer, updated_at = now()${chained ? `, head_hashes = ${CHAIN_ON('s.head_hashes', 's.version')}` : ''}
+      SET version = s.version + $2::integer, updated_at = now()${chained ? `, head_hashes = ${CHAIN_ON('s.head_hashes', 's.version + 1')}` : ''}
       WHERE $6::boolean
     RETURNING s.version${chained ? ', s.head_hashes' : ''}
   )${INSERT_MANY(chained)}`;
 
-const manyAtVersion = (chained: boolean) => `
-  WITH bump AS (
+const manyAtVersion = (chained: boolean) => `${MANY_EVENTS},
+  bump AS (
     UPDATE streams
-    SET version = version + $2::integer, updated_at = now()${chained ? `, head_hashes = ${CHAIN_ON('head_hashes', 'version')}` : ''}
+    SET version = version + $2::integer, updated_at = now()${chained ? `, head_hashes = ${CHAIN_ON('head_hashes', 'version + 1')}` : ''}
     WHERE stream_id = $1 AND version = $6::integer
     RETURNING version${chained ? ', head_hashes' : ''}
   )${INSERT_MANY(chained)}`;
