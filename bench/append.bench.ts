@@ -1,22 +1,32 @@
 /**
- * `npm run bench:append`: events per second through EventStore.append, beside raw `BEGIN; INSERT; COMMIT` into an
- * identical table and beside @event-driven-io/emmett-postgresql appending the same events to the same database,
- * all measured in the same run on the same server. Compare the ratios, not the absolute figures. `npm run bench`
- * runs it too (appendBenchmark below).
+ * `npm run bench:append`: events per second through EventStore.append, beside
+ * - raw `BEGIN; INSERT; COMMIT` into an identical table (three round trips),
+ * - one prepared `INSERT` in autocommit into an identical table (one round trip: the floor for an append),
+ * - the same EventStore.append without the hash chain (the same statements built with `chained: false`; the
+ *   difference is what issue 17 point 1's tamper-evident log costs),
+ * - @event-driven-io/emmett-postgresql appending the same events to the same database,
+ * all measured in the same run on the same server, the sides taking turns in every round (the order reversed
+ * every other round). Compare the ratios, not the absolute figures: against the autocommit INSERT and against the
+ * unchained append the ratio is the median of each round's ratio of neighbouring runs, with its spread, which
+ * holds up better than a ratio of medians on a busy machine. `npm run bench` runs it too (appendBenchmark below).
+ *
+ * The store is built with no hooks: it measures the event store's own append. In the product a return's content
+ * event also has its free texts held apart by the returns lib's hook (one more INSERT, in a transaction), and the
+ * sample events are such events.
  *
  * Environment: BENCH_DATABASE_URL (server to use; a throwaway database is created on it and dropped at the end),
- * BENCH_SECONDS (per measured run, default 5), BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 2),
+ * BENCH_SECONDS (per measured run, default 4), BENCH_WARMUP_SECONDS (default 1), BENCH_ROUNDS (default 3),
  * BENCH_WRITERS (default 1,8) and BENCH_EVENTS (events per append, default 1,10) to run fewer scenarios.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { getPostgreSQLEventStore, PostgresEventStore } from '@event-driven-io/emmett-postgresql';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, openDatabase } from '../libs/database/src/index.js';
-import { ConcurrencyError, EventStore, NewEvent } from '../libs/event-store/src/index.js';
+import { appendStatements, ConcurrencyError, EventStore, NewEvent } from '../libs/event-store/src/index.js';
 import { createBaselineTable, dropBenchDatabase, throwawayDatabaseUrl } from './support/bench-database.js';
 import { Progress } from './support/progress.js';
 import { figure, Figure } from './support/figures.js';
@@ -27,7 +37,7 @@ import { SCHEMA } from '../apps/composition/src/index.js';
 
 const SECONDS = positiveNumber('BENCH_SECONDS', 4, 1);
 const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 1, 0.5);
-const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 2, 1));
+const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 3, 1));
 const WRITER_COUNTS = numberList('BENCH_WRITERS', [1, 8]);
 const EVENTS_PER_APPEND = numberList('BENCH_EVENTS', [1, 10]);
 /** Streams each writer cycles through, so consecutive appends touch different streams rows and index pages. */
@@ -37,7 +47,7 @@ const EVENTS = sampleEvents();
 let progress = new Progress();
 let stopping = false;
 /** Every event each side has written, warm-ups included, checked against the tables at the end. */
-const written = { product: 0, baseline: 0, emmett: 0 };
+const written = { product: 0, unchained: 0, baseline: 0, autocommit: 0, emmett: 0 };
 
 /** One concurrent writer: performs one append and says how many events it wrote. */
 interface Writer {
@@ -53,6 +63,7 @@ class ProductWriter implements Writer {
     private readonly store: EventStore,
     private readonly eventsPerAppend: number,
     prefix: string,
+    private readonly counts: 'product' | 'unchained' = 'product',
   ) {
     this.streams = Array.from({ length: STREAMS_PER_WRITER }, (_, i) => ({
       id: `${prefix}.KSM-${String(i + 1).padStart(2, '0')}`,
@@ -75,7 +86,64 @@ class ProductWriter implements Writer {
       );
     }
     stream.version = result.nextExpectedVersion;
-    written.product += events.length;
+    written[this.counts] += events.length;
+    return events.length;
+  }
+}
+
+/**
+ * The store with the same append statements minus the hash chain (no event_chain(), no SHA-256, no head hashes
+ * kept): what the append costs without the tamper-evident log, the rest (Node side included) unchanged.
+ */
+class UnchainedEventStore extends EventStore {
+  protected override readonly statements = appendStatements(false);
+}
+
+/**
+ * The same rows with explicit versions as one prepared multi-row INSERT in autocommit: one round trip, nothing
+ * checked but the table's own constraints. No append can do less, so this is the floor (issue 18 point 7).
+ */
+class AutocommitWriter implements Writer {
+  private readonly streams: { id: string; version: number }[];
+  private readonly sql: string;
+  private readonly name: string;
+  private turn = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly eventsPerAppend: number,
+    prefix: string,
+  ) {
+    this.streams = Array.from({ length: STREAMS_PER_WRITER }, (_, i) => ({
+      id: `${prefix}.KSM-${String(i + 1).padStart(2, '0')}`,
+      version: 0,
+    }));
+    const rows = Array.from({ length: eventsPerAppend }, (_, r) => {
+      const p = r * 6;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+    });
+    this.sql = `INSERT INTO raw_autocommit_events (stream_id, version, type, schema_version, data, metadata) VALUES ${rows.join(', ')}`;
+    this.name = `bench_autocommit_insert_${eventsPerAppend}`;
+  }
+
+  async step(): Promise<number> {
+    const stream = this.streams[this.turn % this.streams.length];
+    const events = pick(this.turn++, this.eventsPerAppend);
+    const metadata = JSON.stringify(sampleMetadata());
+    const params: unknown[] = [];
+    events.forEach((e, i) => {
+      params.push(
+        stream.id,
+        stream.version + i + 1,
+        e.type,
+        e.schemaVersion ?? 1,
+        JSON.stringify(e.data),
+        metadata,
+      );
+    });
+    await this.pool.query({ name: this.name, text: this.sql, values: params });
+    stream.version += events.length;
+    written.autocommit += events.length;
     return events.length;
   }
 }
@@ -224,15 +292,34 @@ interface SideSummary {
   maxMs: number;
 }
 
+/** A ratio of two sides taken round by round (each round's runs side by side): the median and the spread. */
+interface PairedRatio {
+  median: number;
+  min: number;
+  max: number;
+  rounds: number[];
+}
+
 interface ScenarioSummary {
   scenario: string;
   writers: number;
   eventsPerAppend: number;
   product: SideSummary;
   baseline: SideSummary;
+  autocommit: SideSummary;
+  unchained: SideSummary;
   emmett: SideSummary;
   ratio: number;
   ratioToEmmett: number;
+  /** The product against one INSERT in autocommit (issue 18 point 7). */
+  ratioToAutocommit: PairedRatio;
+  /** The product against itself without the hash chain (issue 17 point 1). */
+  chainRatio: PairedRatio;
+}
+
+function paired(product: readonly RunResult[], other: readonly RunResult[]): PairedRatio {
+  const rounds = product.map((p, i) => p.eventsPerSecond / other[i].eventsPerSecond);
+  return { median: median(rounds), min: Math.min(...rounds), max: Math.max(...rounds), rounds };
 }
 
 const openResources = new Set<{ close(): Promise<void> }>();
@@ -273,77 +360,94 @@ async function scenario(
   };
   openResources.add(resources);
   try {
-    const store = new EventStore(dataSource);
+    // No hooks: the event store's own append (see the top of this file).
+    const store = new EventStore(dataSource, undefined, { hooks: [] });
+    const unchainedStore = new UnchainedEventStore(dataSource, undefined, { hooks: [] });
     const tag = `s${index}`;
+    // Product and unchained share the events table, so their streams are named apart (same length).
     const product = Array.from(
       { length: writers },
       (_, w) => new ProductWriter(store, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
+    );
+    const unchained = Array.from(
+      { length: writers },
+      (_, w) =>
+        new ProductWriter(unchainedStore, eventsPerAppend, `return:lsp-2026-q3-${tag}-u${w}`, 'unchained'),
     );
     const baseline = Array.from(
       { length: writers },
       (_, w) => new BaselineWriter(pool, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
     );
+    const autocommit = Array.from(
+      { length: writers },
+      (_, w) => new AutocommitWriter(pool, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
+    );
     const emmett = Array.from(
       { length: writers },
       (_, w) => new EmmettWriter(emmettStore, eventsPerAppend, `return:lsp-2026-q3-${tag}-w${w}`),
     );
+    const sides = [
+      { key: 'autocommit', label: 'one INSERT', writers: autocommit },
+      { key: 'product', label: 'product', writers: product },
+      { key: 'unchained', label: 'unchained', writers: unchained },
+      { key: 'baseline', label: 'BEGIN/INSERT/COMMIT', writers: baseline },
+      { key: 'emmett', label: 'emmett', writers: emmett },
+    ] as const;
+    type Side = (typeof sides)[number]['key'];
 
     // Warm-up: opens every pooled connection, creates each writer's streams, warms PostgreSQL's plan caches.
-    progress.phase(`${label}: warm-up baseline`, WARMUP_SECONDS);
-    await run(baseline, WARMUP_SECONDS);
-    progress.phase(`${label}: warm-up product`, WARMUP_SECONDS);
-    await run(product, WARMUP_SECONDS);
-    progress.phase(`${label}: warm-up emmett`, WARMUP_SECONDS);
-    await run(emmett, WARMUP_SECONDS);
-
-    const productRuns: RunResult[] = [];
-    const baselineRuns: RunResult[] = [];
-    const emmettRuns: RunResult[] = [];
-    const productLatency = new LatencyRecorder();
-    const baselineLatency = new LatencyRecorder();
-    const emmettLatency = new LatencyRecorder();
-    for (let round = 1; round <= ROUNDS; round++) {
-      await checkpoint(dataSource);
-      progress.phase(`${label}: baseline ${round}/${ROUNDS}`, SECONDS);
-      const b = await run(baseline, SECONDS, baselineLatency);
-      baselineRuns.push(b);
-      progress.done(`${name}: baseline ${round}/${ROUNDS}: ${fmt(b.eventsPerSecond)} events/s`);
-
-      await checkpoint(dataSource);
-      progress.phase(`${label}: product ${round}/${ROUNDS}`, SECONDS);
-      const p = await run(product, SECONDS, productLatency);
-      productRuns.push(p);
-      progress.done(`${name}: product  ${round}/${ROUNDS}: ${fmt(p.eventsPerSecond)} events/s`);
-
-      await checkpoint(dataSource);
-      progress.phase(`${label}: emmett ${round}/${ROUNDS}`, SECONDS);
-      const e = await run(emmett, SECONDS, emmettLatency);
-      emmettRuns.push(e);
-      progress.done(`${name}: emmett   ${round}/${ROUNDS}: ${fmt(e.eventsPerSecond)} events/s`);
+    for (const side of sides) {
+      progress.phase(`${label}: warm-up ${side.label}`, WARMUP_SECONDS);
+      await run(side.writers, WARMUP_SECONDS);
     }
-    const summarise = (runs: RunResult[], latency: LatencyRecorder): SideSummary => {
-      const sorted = latency.sorted();
+
+    const runs = Object.fromEntries(sides.map((side) => [side.key, [] as RunResult[]])) as Record<
+      Side,
+      RunResult[]
+    >;
+    const latency = Object.fromEntries(sides.map((side) => [side.key, new LatencyRecorder()])) as Record<
+      Side,
+      LatencyRecorder
+    >;
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Every other round in reverse, so no side always runs first or just after a given other.
+      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+        await checkpoint(dataSource);
+        progress.phase(`${label}: ${side.label} ${round}/${ROUNDS}`, SECONDS);
+        const r = await run(side.writers, SECONDS, latency[side.key]);
+        runs[side.key].push(r);
+        progress.done(
+          `${name}: ${side.label.padEnd(19)} ${round}/${ROUNDS}: ${fmt(r.eventsPerSecond)} events/s`,
+        );
+      }
+    }
+    const summarise = (side: Side): SideSummary => {
+      const sorted = latency[side].sorted();
       return {
-        runs: runs.map((r) => Math.round(r.eventsPerSecond)),
-        eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
-        appends: runs.reduce((sum, r) => sum + r.appends, 0),
+        runs: runs[side].map((r) => Math.round(r.eventsPerSecond)),
+        eventsPerSecond: median(runs[side].map((r) => r.eventsPerSecond)),
+        appends: runs[side].reduce((sum, r) => sum + r.appends, 0),
         p50Ms: percentile(sorted, 50),
         p99Ms: percentile(sorted, 99),
         maxMs: percentile(sorted, 100),
       };
     };
-    const productSummary = summarise(productRuns, productLatency);
-    const baselineSummary = summarise(baselineRuns, baselineLatency);
-    const emmettSummary = summarise(emmettRuns, emmettLatency);
+    const productSummary = summarise('product');
+    const baselineSummary = summarise('baseline');
+    const emmettSummary = summarise('emmett');
     return {
       scenario: name,
       writers,
       eventsPerAppend,
       product: productSummary,
       baseline: baselineSummary,
+      autocommit: summarise('autocommit'),
+      unchained: summarise('unchained'),
       emmett: emmettSummary,
       ratio: productSummary.eventsPerSecond / baselineSummary.eventsPerSecond,
       ratioToEmmett: productSummary.eventsPerSecond / emmettSummary.eventsPerSecond,
+      ratioToAutocommit: paired(runs.product, runs.autocommit),
+      chainRatio: paired(runs.product, runs.unchained),
     };
   } finally {
     await resources.close();
@@ -387,7 +491,7 @@ export interface AppendReport {
  */
 export async function appendBenchmark(url: string, sharedProgress?: Progress): Promise<AppendReport> {
   if (sharedProgress) progress = sharedProgress;
-  written.product = written.baseline = written.emmett = 0;
+  written.product = written.unchained = written.baseline = written.autocommit = written.emmett = 0;
   progress.log(`append: creating ${new URL(url).pathname.slice(1)} and running migrations`);
   const admin = await openDatabase(url, SCHEMA);
   const adminResource = {
@@ -399,7 +503,8 @@ export async function appendBenchmark(url: string, sharedProgress?: Progress): P
   openResources.add(adminResource);
   try {
     await createBaselineTable(admin);
-    await checkVersionCheck(new EventStore(admin));
+    await createBaselineTable(admin, 'raw_autocommit_events');
+    await checkVersionCheck(new EventStore(admin, undefined, { hooks: [] }));
     await createEmmettSchema(url);
     const [{ server_version: postgres }] =
       await admin.query<{ server_version: string }[]>('SHOW server_version');
@@ -418,23 +523,29 @@ export async function appendBenchmark(url: string, sharedProgress?: Progress): P
     }
 
     // Every event the benchmark counted is in the tables (plus the 2 of checkVersionCheck's stream).
-    const [counts] = await admin.query<{ product: number; baseline: number; emmett: number }[]>(
-      `SELECT (SELECT count(*) FROM events)::int AS product, (SELECT count(*) FROM raw_events)::int AS baseline,
+    // The unchained side's rows are the ones without a hash: the product's all have theirs.
+    const [counts] = await admin.query<
+      { product: number; unchained: number; baseline: number; autocommit: number; emmett: number }[]
+    >(
+      `SELECT (SELECT count(*) FROM events WHERE hash IS NOT NULL)::int AS product,
+              (SELECT count(*) FROM events WHERE hash IS NULL)::int AS unchained,
+              (SELECT count(*) FROM raw_events)::int AS baseline,
+              (SELECT count(*) FROM raw_autocommit_events)::int AS autocommit,
               (SELECT count(*) FROM emt_messages)::int AS emmett`,
     );
+    const expected = { ...written, product: written.product + 2 };
     if (
-      counts.product !== written.product + 2 ||
-      counts.baseline !== written.baseline ||
-      counts.emmett !== written.emmett
+      (Object.keys(expected) as (keyof typeof expected)[]).some((side) => counts[side] !== expected[side])
     ) {
       throw new Error(
-        `Counted ${written.product} product, ${written.baseline} baseline and ${written.emmett} emmett events, ` +
-          `but the tables hold ${counts.product - 2}, ${counts.baseline} and ${counts.emmett}`,
+        `Counted ${JSON.stringify(expected)} events (product with a hash, unchained without), but the tables ` +
+          `hold ${JSON.stringify(counts)}`,
       );
     }
     progress.log(
-      `append: checked ${fmt(counts.product - 2)} product, ${fmt(counts.baseline)} baseline and ` +
-        `${fmt(counts.emmett)} emmett events in the tables`,
+      `append: checked ${fmt(written.product)} product, ${fmt(written.unchained)} unchained, ` +
+        `${fmt(written.baseline)} baseline, ${fmt(written.autocommit)} autocommit and ${fmt(written.emmett)} emmett ` +
+        `events in the tables`,
     );
     return {
       postgres,
@@ -450,7 +561,14 @@ export async function appendBenchmark(url: string, sharedProgress?: Progress): P
   }
 }
 
-/** The table rows of issue 7's target a: each scenario against raw SQL (>= 0.7x) and against emmett (>= 1.0x). */
+const spread = (r: PairedRatio): string =>
+  `round by round ${r.rounds.map((x) => x.toFixed(2)).join(', ')} (median ${r.median.toFixed(2)}x)`;
+
+/**
+ * The table rows: each scenario against raw SQL (issue 7's >= 0.7x) and against emmett (>= 1.0x); against one
+ * INSERT in autocommit (issue 18 point 7: >= 0.9x for a single event; with 10 events untargeted); and against
+ * itself without the hash chain (issue 17 point 1: within 10%).
+ */
 export function appendFigures(report: AppendReport): Figure[] {
   return report.scenarios.flatMap((r) => {
     const common = {
@@ -477,6 +595,26 @@ export function appendFigures(report: AppendReport): Figure[] {
         met: r.ratioToEmmett >= 1,
         detail: { emmett: r.emmett },
       }),
+      figure({
+        ...common,
+        scenario: `${r.scenario} vs one INSERT (autocommit)`,
+        baseline: { name: 'INSERT', value: r.autocommit.eventsPerSecond },
+        ratio: r.ratioToAutocommit.median,
+        target: r.eventsPerAppend === 1 ? '>= 0.90x' : '-',
+        met: r.eventsPerAppend === 1 ? r.ratioToAutocommit.median >= 0.9 : null,
+        note: spread(r.ratioToAutocommit),
+        detail: { autocommit: r.autocommit, ratio: r.ratioToAutocommit },
+      }),
+      figure({
+        ...common,
+        scenario: `${r.scenario} hash chain vs none`,
+        baseline: { name: 'unchained', value: r.unchained.eventsPerSecond },
+        ratio: r.chainRatio.median,
+        target: '>= 0.90x',
+        met: r.chainRatio.median >= 0.9,
+        note: spread(r.chainRatio),
+        detail: { unchained: r.unchained, ratio: r.chainRatio },
+      }),
     ];
   });
 }
@@ -495,11 +633,16 @@ async function createEmmettSchema(url: string): Promise<void> {
 
 async function main(url: string): Promise<void> {
   const report = await appendBenchmark(url);
+  const range = (r: PairedRatio) => `${r.median.toFixed(2)}x (${r.min.toFixed(2)}-${r.max.toFixed(2)})`;
   const table = formatTable(
     [
       'scenario',
       'product events/s',
-      'raw events/s',
+      'one INSERT events/s',
+      'ratio (spread)',
+      'unchained events/s',
+      'ratio (spread)',
+      'BEGIN/INSERT/COMMIT',
       'ratio',
       'emmett events/s',
       'ratio',
@@ -509,6 +652,10 @@ async function main(url: string): Promise<void> {
     report.scenarios.map((r) => [
       r.scenario,
       fmt(r.product.eventsPerSecond),
+      fmt(r.autocommit.eventsPerSecond),
+      range(r.ratioToAutocommit),
+      fmt(r.unchained.eventsPerSecond),
+      range(r.chainRatio),
       fmt(r.baseline.eventsPerSecond),
       `${r.ratio.toFixed(2)}x`,
       fmt(r.emmett.eventsPerSecond),
@@ -518,9 +665,12 @@ async function main(url: string): Promise<void> {
     ]),
   );
   process.stdout.write(
-    `\nEventStore.append vs BEGIN; INSERT; COMMIT into an identical table and vs emmett-postgresql (median of ` +
-      `${ROUNDS} x ${SECONDS}s, PostgreSQL ${report.postgres}, node ${process.version}, ${cpus().length} CPUs)\n\n` +
-      `${table}\n\n`,
+    `\nEventStore.append vs one prepared INSERT in autocommit, vs itself without the hash chain (both: median and ` +
+      `spread of the ratio round by round), vs BEGIN; INSERT; COMMIT and vs emmett-postgresql (medians of ` +
+      `${ROUNDS} x ${SECONDS}s, PostgreSQL ${report.postgres}, node ${process.version}, ${cpus().length} CPUs, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})\n\n${table}\n\n`,
   );
 
   const dir = join(__dirname, '..', '..', 'bench', 'results');

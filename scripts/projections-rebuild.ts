@@ -1,6 +1,6 @@
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase } from '../libs/database/src/index.js';
-import { TextHoldingEventStore } from '../libs/returns/src/index.js';
+import { EventStore } from '../libs/event-store/src/index.js';
 import { ProgressStream, rebuildReadModels } from '../libs/projections/src/index.js';
 import { SCHEMA, readModels } from '../apps/composition/src/index.js';
 
@@ -18,8 +18,8 @@ export async function projectionsRebuild(
   const config = loadConfig(env);
   const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
   try {
-    // The app's store: return texts read as they stand now, redactions included.
-    const store = new TextHoldingEventStore(dataSource);
+    // Return texts read as they stand now, redactions included (the returns lib's hook, loaded with the schema).
+    const store = new EventStore(dataSource);
     const models = readModels(store);
     err.write(`Rebuilding ${models.map((m) => m.name).join(', ')} from the events\n`);
     const result = await rebuildReadModels(dataSource, store, models, {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
-import { TextHoldingEventStore } from '../libs/returns/src/index.js';
+import { EventStore } from '../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { readModels, SCHEMA } from '../apps/composition/src/index.js';
 
@@ -65,7 +65,7 @@ export async function rederiveJobFedReadModels(
   dataSource: DataSource,
   err: { write(text: string): unknown },
 ): Promise<string> {
-  const store = new TextHoldingEventStore(dataSource);
+  const store = new EventStore(dataSource);
   const models = readModels(store).filter((m) => !m.processor);
   err.write(`restore: rebuilding ${models.map((m) => m.name).join(', ')} from the events\n`);
   const result = await rebuildReadModels(dataSource, store, models, { progress: err });

@@ -12,7 +12,7 @@ import { startWorker } from '../apps/worker/src/main.js';
 import { AuthService } from '../libs/auth/src/index.js';
 import { zonedInstant } from '../libs/chasing/src/index.js';
 import { AppConfig, loadConfig } from '../libs/config/src/index.js';
-import { TextHoldingEventStore } from '../libs/returns/src/index.js';
+import { EventStore } from '../libs/event-store/src/index.js';
 import { bullConnection, CHASING_JOBS, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
 import { freePort, spawnApi } from './support/api-process.js';
 import { FileClock, setSharedClock } from './support/shared-clock.js';
@@ -176,7 +176,7 @@ async function runCycle({
     prefix: config.queuePrefix,
   });
   try {
-    const store = new TextHoldingEventStore(db.dataSource);
+    const store = new EventStore(db.dataSource);
     await importSevenoaks(store);
     const auth = new AuthService(db.dataSource, clock);
     const bearer: Record<string, Headers> = {};

@@ -20,13 +20,13 @@ export async function dropBenchDatabase(url: string): Promise<void> {
  * unique (stream_id, version) and both indexes). `INCLUDING ALL` covers identity columns since PostgreSQL 10;
  * `describeTable` below checks the copy is faithful instead of trusting that.
  */
-export async function createBaselineTable(dataSource: DataSource): Promise<void> {
-  await dataSource.query('CREATE TABLE raw_events (LIKE events INCLUDING ALL)');
+export async function createBaselineTable(dataSource: DataSource, table = 'raw_events'): Promise<void> {
+  await dataSource.query(`CREATE TABLE ${table} (LIKE events INCLUDING ALL)`);
   const events = await describeTable(dataSource, 'events');
-  const raw = await describeTable(dataSource, 'raw_events');
+  const raw = await describeTable(dataSource, table);
   if (JSON.stringify(events) !== JSON.stringify(raw)) {
     throw new Error(
-      `raw_events is not an identical copy of events:\nevents:     ${JSON.stringify(events)}\nraw_events: ${JSON.stringify(raw)}`,
+      `${table} is not an identical copy of events:\nevents:     ${JSON.stringify(events)}\n${table}: ${JSON.stringify(raw)}`,
     );
   }
 }

@@ -13,7 +13,6 @@ import { EventStore } from '../../libs/event-store/src/index.js';
 import { importPlan, parsePlanFile, PlanFile } from '../../libs/plan/src/index.js';
 import { deleteQueueKeys } from '../../libs/queues/src/index.js';
 import { AuthService } from '../../libs/auth/src/index.js';
-import { TextHoldingEventStore } from '../../libs/returns/src/index.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
@@ -63,8 +62,8 @@ export async function startProduct(
   configureApi(api);
   await api.listen(0, '127.0.0.1');
   const worker = await startWorker(config, { clock, relayPollIntervalMs: 25 });
-  // The store the apps use: a test that reads a return's events reads its texts, as the product does.
-  const store = new TextHoldingEventStore(db.dataSource);
+  // Any store reads a return's texts, as the product does: the returns lib's hook is on every EventStore.
+  const store = new EventStore(db.dataSource);
   const baseUrl = await api.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'));
   await createCredentials(api.get(AuthService), baseUrl);
   return {

@@ -5,11 +5,12 @@ import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { RolesGuard } from '../../../libs/http/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
 import { SCHEMA } from '../../composition/src/index.js';
 import { PlanModule } from '../../../libs/plan/src/index.js';
 import { WebModule } from '../../../libs/web/src/index.js';
 import { ReportingModule } from '../../../libs/reporting/src/index.js';
-import { ReturnsModule, TextHoldingEventStoreModule } from '../../../libs/returns/src/index.js';
+import { ReturnsModule } from '../../../libs/returns/src/index.js';
 import { ChasingModule } from '../../../libs/chasing/src/index.js';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module.js';
 import { AuthMiddleware, AuthModule } from '../../../libs/auth/src/index.js';
@@ -32,7 +33,7 @@ export class ApiModule implements NestModule {
         ConfigModule.forRoot(config, clock),
         loggingModule(config),
         DatabaseModule.forRoot(SCHEMA),
-        TextHoldingEventStoreModule,
+        EventStoreModule,
         TerminusModule,
         AuthModule,
         PlanModule,

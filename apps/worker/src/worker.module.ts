@@ -3,17 +3,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { EventStoreModule } from '../../../libs/event-store/src/index.js';
 import { SCHEMA } from '../../composition/src/index.js';
 import { SendLinkMail } from '../../../libs/auth/src/index.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/src/index.js';
-import {
-  CycleRepository,
-  RetentionRun,
-  RetentionSettings,
-  TextHoldingEventStoreModule,
-} from '../../../libs/returns/src/index.js';
+import { CycleRepository, RetentionRun, RetentionSettings } from '../../../libs/returns/src/index.js';
 import { RetentionSchedule } from './retention.schedule.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
@@ -43,7 +39,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config, options.clock ?? new SystemClock()),
         loggingModule(config),
         DatabaseModule.forRoot(SCHEMA),
-        TextHoldingEventStoreModule,
+        EventStoreModule,
         MailModule,
         SignalsModule,
         BullModule.forRoot({

@@ -1,5 +1,6 @@
 import { ExpectedVersion, NewEvent } from './event.js';
-import { EventStore, ReadStreamOptions, Sql } from './event-store.js';
+import { EventStore, ReadStreamOptions } from './event-store.js';
+import { Sql } from './event-store-hooks.js';
 
 /** Folds a stream into state with a pure evolve, returning the version to append at next. */
 export async function aggregateStream<State, E extends NewEvent>(

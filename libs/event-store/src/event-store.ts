@@ -1,14 +1,21 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../../database/src/index.js';
+import { AppendStatement, appendStatements, AppendStatements } from './append-statements.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
+import { EventStoreHook, registeredEventStoreHooks, Sql } from './event-store-hooks.js';
 import { PersonalData } from './personal-data/personal-data.js';
 import { Upcasters } from './upcaster.js';
 
-/** Anything that runs SQL: the DataSource (own connection per call) or a transaction's EntityManager. */
-export type Sql = Pick<DataSource | EntityManager, 'query'>;
+export interface EventStoreOptions {
+  /**
+   * The hooks this store runs (see event-store-hooks.ts). By default every hook registered in the process, read
+   * at each call; a list given here replaces them (the append benchmark measures the store's own append this way).
+   */
+  hooks?: readonly EventStoreHook[];
+}
 
 export interface AppendOptions {
   /** When the events happened; the store's clock (now()) when omitted. Tests pass an injected clock. */
@@ -49,44 +56,6 @@ interface EventRow {
 const COLUMNS = `global_position, stream_id, version, type, schema_version, data, metadata, recorded_at,
   transaction_id::text AS transaction_id`;
 
-// One statement, so one round trip and an implicit transaction: the streams row is the lock that orders
-// writers, and `unique (stream_id, version)` on events is the backstop. The same row holds the stream's head
-// hash: the bump chains the new events' hashes onto it (event_chain over each event's content, see
-// log-integrity/event-hash.ts) and each event row takes its own.
-const INSERT_EVENTS = `
-  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at, hash)
-  SELECT $1, bump.version - $2::integer + e.ord::integer, e.value->>'type', (e.value->>'schemaVersion')::smallint,
-         e.value->'data', $4::jsonb, coalesce($5::timestamptz, now()), bump.head_hashes[e.ord]
-  FROM bump CROSS JOIN jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-  ORDER BY e.ord
-  RETURNING global_position, version`;
-
-// Each new event's content as log-integrity/event-hash.ts defines it: the jsonb text of the same array a row gives.
-const CONTENTS = `ARRAY(
-  SELECT jsonb_build_array($1::text, c.value->>'type', (c.value->>'schemaVersion')::smallint, c.value->'data', $4::jsonb)::text
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS c(value, ord) ORDER BY c.ord)`;
-
-const CHAIN_ON = (head: string, version: string) =>
-  `event_chain(${head}[cardinality(${head})], ${version} + 1, coalesce($5::timestamptz, now()), ${CONTENTS})`;
-
-const APPEND_NEW_OR_ANY = `
-  WITH bump AS (
-    INSERT INTO streams AS s (stream_id, version, head_hashes)
-    VALUES ($1, $2::integer, event_chain(NULL, 1, coalesce($5::timestamptz, now()), ${CONTENTS}))
-    ON CONFLICT (stream_id) DO UPDATE
-      SET version = s.version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('s.head_hashes', 's.version')}
-      WHERE $6::boolean
-    RETURNING s.version, s.head_hashes
-  )${INSERT_EVENTS}`;
-
-const APPEND_AT_VERSION = `
-  WITH bump AS (
-    UPDATE streams
-    SET version = version + $2::integer, updated_at = now(), head_hashes = ${CHAIN_ON('head_hashes', 'version')}
-    WHERE stream_id = $1 AND version = $6::integer
-    RETURNING version, head_hashes
-  )${INSERT_EVENTS}`;
-
 const READ_STREAM = `SELECT ${COLUMNS} FROM events
   WHERE stream_id = $1 AND version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3)
   ORDER BY version`;
@@ -109,6 +78,16 @@ const READ_STREAM_WITH_TYPES_OF = `
 
 const UNIQUE_VIOLATION = '23505';
 
+const CHAINED = appendStatements();
+
+/** A stream read but not written, which must still stand at `version` (0: no stream) when the append commits. */
+export interface UnchangedStream {
+  streamId: string;
+  version: number;
+  /** Take a share lock on its row: wait for a writer of it still running (see appendWhileUnchanged). */
+  wait?: boolean;
+}
+
 /** A stored event that could not be read (its upcast threw): where it is, and why. */
 export interface UnreadableEvent {
   globalPosition: number;
@@ -122,15 +101,23 @@ export interface UnreadableEvent {
 export class EventStore {
   /** Names and addresses are sealed with their person's key on append and opened on read (see personal-data/). */
   private readonly personalData = new PersonalData();
+  /** The append's statements; the benchmark's subclass swaps in the same ones without the hash chain. */
+  protected readonly statements: AppendStatements = CHAINED;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly upcasters: Upcasters = new Upcasters(),
+    private readonly options: EventStoreOptions = {},
   ) {}
+
+  private get hooks(): readonly EventStoreHook[] {
+    return this.options.hooks ?? registeredEventStoreHooks();
+  }
 
   /**
    * Appends events to one stream atomically, or throws ConcurrencyError when the stream has moved on. Without
    * `sql`, the append joins the current command's transaction when there is one (see command-transaction.ts).
+   * When no hook has anything to store, that is one statement, in autocommit outside a command's transaction.
    */
   async append(
     streamId: string,
@@ -141,10 +128,20 @@ export class EventStore {
     given?: Sql,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
-    const command = given ? undefined : commandTransactionOn(this.dataSource);
-    const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
-    const stored = await this.personalData.seal(events, metadata, sql);
-    return this.appendSealed(streamId, expectedVersion, stored, options, sql);
+    const hooks = this.hooks.filter((hook) => hook.appliesTo(streamId, events));
+    if (hooks.length === 0) {
+      const command = given ? undefined : commandTransactionOn(this.dataSource);
+      const sql: Sql = given ?? (command ? await command.manager() : this.dataSource);
+      const stored = await this.personalData.seal(events, metadata, sql);
+      return this.appendSealed(streamId, expectedVersion, stored, options, sql);
+    }
+    // What the hooks write commits with the events or not at all.
+    const write = async (sql: Sql): Promise<AppendResult> => {
+      const held = await this.heldByHooks(hooks, streamId, events, sql);
+      const stored = await this.personalData.seal(held, metadata, sql);
+      return this.appendSealed(streamId, expectedVersion, stored, options, sql);
+    };
+    return given ? write(given) : transactionally(this.dataSource, write);
   }
 
   /**
@@ -157,15 +154,32 @@ export class EventStore {
     options: AppendOptions,
     manager: EntityManager,
   ): Promise<AppendResult[]> {
-    const sealed = await this.personalData.sealMany(appends, manager);
-    const results: AppendResult[] = [];
-    for (const [i, a] of appends.entries()) {
+    const held = [];
+    for (const a of appends) {
       if (a.events.length === 0) throw new Error(`Nothing to append to ${a.streamId}`);
+      const hooks = this.hooks.filter((hook) => hook.appliesTo(a.streamId, a.events));
+      held.push({ ...a, events: await this.heldByHooks(hooks, a.streamId, a.events, manager) });
+    }
+    const sealed = await this.personalData.sealMany(held, manager);
+    const results: AppendResult[] = [];
+    for (const [i, a] of held.entries()) {
       results.push(await this.appendSealed(a.streamId, 'any', sealed[i], options, manager));
     }
     return results;
   }
 
+  private async heldByHooks(
+    hooks: readonly EventStoreHook[],
+    streamId: string,
+    events: readonly NewEvent[],
+    sql: Sql,
+  ): Promise<readonly NewEvent[]> {
+    let held = events;
+    for (const hook of hooks) held = await hook.storing(streamId, held, sql);
+    return held;
+  }
+
+  /** The append itself, once the hooks are done and personal data sealed: the one statement. */
   private async appendSealed(
     streamId: string,
     expectedVersion: ExpectedVersion,
@@ -173,24 +187,43 @@ export class EventStore {
     options: AppendOptions,
     sql: Sql,
   ): Promise<AppendResult> {
-    const events = stored.events;
     const exact = typeof expectedVersion === 'number' && expectedVersion > 0;
-    const payload = JSON.stringify(
-      stored.events.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion ?? 1, data: e.data ?? {} })),
-    );
-    const params = [
-      streamId,
-      events.length,
-      payload,
-      JSON.stringify(stored.metadata),
-      options.recordedAt?.toISOString() ?? null,
-      exact ? expectedVersion : expectedVersion === 'any',
-    ];
+    const versionOrAny = exact ? expectedVersion : expectedVersion === 'any';
+    const recordedAt = options.recordedAt?.toISOString() ?? null;
+    let statement: AppendStatement;
+    let params: unknown[];
+    if (stored.events.length === 1) {
+      const [e] = stored.events;
+      statement = exact ? this.statements.oneAtVersion : this.statements.oneNewOrAny;
+      params = [
+        streamId,
+        e.type,
+        e.schemaVersion ?? 1,
+        JSON.stringify(e.data ?? {}),
+        JSON.stringify(stored.metadata),
+        recordedAt,
+        versionOrAny,
+      ];
+    } else {
+      statement = exact ? this.statements.manyAtVersion : this.statements.manyNewOrAny;
+      params = [
+        streamId,
+        stored.events.length,
+        JSON.stringify(
+          stored.events.map((e) => ({
+            type: e.type,
+            schemaVersion: e.schemaVersion ?? 1,
+            data: e.data ?? {},
+          })),
+        ),
+        JSON.stringify(stored.metadata),
+        recordedAt,
+        versionOrAny,
+      ];
+    }
     let rows: { global_position: string; version: number }[];
     try {
-      rows = exact
-        ? await this.prepared(sql, 'event_store_append_at_version', APPEND_AT_VERSION, params)
-        : await this.prepared(sql, 'event_store_append_new_or_any', APPEND_NEW_OR_ANY, params);
+      rows = await this.prepared(sql, statement.name, statement.text, params);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         // Read outside: a transaction the violation happened in is aborted and answers nothing more.
@@ -229,21 +262,14 @@ export class EventStore {
     metadata: EventMetadata,
     options: AppendOptions = {},
     /** Streams read but not written, which must still stand at these versions (as in appendWhileUnchanged). */
-    unchanged: readonly { streamId: string; version: number }[] = [],
+    unchanged: readonly UnchangedStream[] = [],
   ): Promise<AppendResult[]> {
     return transactionally(this.dataSource, async (manager) => {
       const results: AppendResult[] = [];
       for (const a of appends) {
         results.push(await this.append(a.streamId, a.expectedVersion, a.events, metadata, options, manager));
       }
-      for (const u of unchanged) {
-        const rows: { version: number }[] = await manager.query(
-          'SELECT version FROM streams WHERE stream_id = $1',
-          [u.streamId],
-        );
-        const version = rows[0]?.version ?? 0;
-        if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
-      }
+      await this.confirmUnchanged(unchanged, manager);
       return results;
     });
   }
@@ -257,7 +283,7 @@ export class EventStore {
    */
   async appendWhileUnchanged(
     append: StreamAppend,
-    unchanged: readonly { streamId: string; version: number; wait?: boolean }[],
+    unchanged: readonly UnchangedStream[],
     metadata: EventMetadata,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
@@ -274,14 +300,7 @@ export class EventStore {
           options,
           manager,
         );
-        for (const u of unchanged) {
-          const rows: { version: number }[] = await manager.query(
-            `SELECT version FROM streams WHERE stream_id = $1${u.wait ? ' FOR SHARE' : ''}`,
-            [u.streamId],
-          );
-          const version = rows[0]?.version ?? 0;
-          if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
-        }
+        await this.confirmUnchanged(unchanged, manager);
         await manager.query('RELEASE SAVEPOINT append_while_unchanged');
         return result;
       } catch (error) {
@@ -289,6 +308,21 @@ export class EventStore {
         throw error;
       }
     });
+  }
+
+  /** Throws ConcurrencyError for the first stream of `unchanged` not at its version (0: no stream), in order. */
+  private async confirmUnchanged(
+    unchanged: readonly UnchangedStream[],
+    manager: EntityManager,
+  ): Promise<void> {
+    for (const u of unchanged) {
+      const rows: { version: number }[] = await manager.query(
+        `SELECT version FROM streams WHERE stream_id = $1${u.wait ? ' FOR SHARE' : ''}`,
+        [u.streamId],
+      );
+      const version = rows[0]?.version ?? 0;
+      if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
+    }
   }
 
   /** The version of the stream's last event, or null when the stream does not exist. */
@@ -323,7 +357,10 @@ export class EventStore {
       options.asAt?.toISOString() ?? null,
     ]);
     await this.personalData.open(rows, sql);
-    return rows.map((row) => this.toStoredEvent<E>(row));
+    return this.throughHooks(
+      rows.map((row) => this.toStoredEvent<E>(row)),
+      sql,
+    );
   }
 
   /**
@@ -361,7 +398,7 @@ export class EventStore {
       if (row.types_only) types.push(row.type);
       else events.push(this.toStoredEvent<E>(row));
     }
-    return { events, types };
+    return { events: await this.throughHooks(events, this.dataSource), types };
   }
 
   /** Several whole streams in one round trip, each in version order. */
@@ -377,7 +414,7 @@ export class EventStore {
       [streamIds, options.asAt?.toISOString() ?? null],
     );
     await this.personalData.open(rows, sql);
-    return this.byStream<E>(streamIds, rows);
+    return this.byStream<E>(streamIds, rows, sql);
   }
 
   /**
@@ -395,17 +432,32 @@ export class EventStore {
       ids.map((id) => fromVersions.get(id)!),
     ]);
     await this.personalData.open(rows, sql);
-    return this.byStream<E>(ids, rows);
+    return this.byStream<E>(ids, rows, sql);
   }
 
   /** Rows of several streams, in version order within each, as one list per stream (empty for none). */
-  private byStream<E extends NewEvent>(
+  private async byStream<E extends NewEvent>(
     streamIds: readonly string[],
     rows: readonly EventRow[],
-  ): Map<string, StoredEvent<E>[]> {
+    sql: Sql,
+  ): Promise<Map<string, StoredEvent<E>[]>> {
+    const events = await this.throughHooks(
+      rows.map((row) => this.toStoredEvent<E>(row)),
+      sql,
+    );
     const streams = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
-    for (const row of rows) streams.get(row.stream_id)!.push(this.toStoredEvent<E>(row));
+    for (const event of events) streams.get(event.streamId)!.push(event);
     return streams;
+  }
+
+  /** Events as read, through every hook's `reading` (what a hook held apart put back), in registration order. */
+  private async throughHooks<E extends NewEvent>(
+    events: StoredEvent<E>[],
+    sql: Sql,
+  ): Promise<StoredEvent<E>[]> {
+    let read = events;
+    for (const hook of this.hooks) read = await hook.reading(read, sql);
+    return read;
   }
 
   /**
@@ -434,7 +486,7 @@ export class EventStore {
       [after.transactionId, after.globalPosition, batchSize],
     );
     await this.personalData.open(rows, sql);
-    const events = this.toStoredEvents(rows, unreadable);
+    const events = await this.throughHooks(this.toStoredEvents(rows, unreadable), sql);
     const last = rows[rows.length - 1];
     return {
       events,
@@ -456,7 +508,7 @@ export class EventStore {
       [positions],
     );
     await this.personalData.open(rows, sql);
-    return this.toStoredEvents(rows, unreadable);
+    return this.throughHooks(this.toStoredEvents(rows, unreadable), sql);
   }
 
   private toStoredEvents(rows: readonly EventRow[], unreadable?: UnreadableEvent[]): StoredEvent[] {

@@ -4,6 +4,8 @@ export * from './event.js';
 export * from './concurrency.error.js';
 export * from './upcaster.js';
 export * from './event-store.js';
+export * from './event-store-hooks.js';
+export * from './append-statements.js';
 export * from './command-transaction.js';
 export * from './event-processor.js';
 export * from './append-wake-ups.js';

@@ -1,4 +1,4 @@
-import { Sql } from './event-store.js';
+import { Sql } from './event-store-hooks.js';
 
 /** The event a processor failed on: enough to find it again and to tell an operator what it is. */
 export interface FailedEvent {

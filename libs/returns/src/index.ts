@@ -99,7 +99,6 @@ export * from './submit-return/submit-return.command.js';
 export * from './well-formed/well-formed-content.js';
 export * from './withdraw-return/withdraw-return.command.js';
 export * from './return-texts/return-text-fields.js';
-export * from './return-texts/text-holding-event-store.js';
-export * from './return-texts/text-holding-event-store.module.js';
+export * from './return-texts/return-texts-hook.js';
 export * from './redact-passage/passage-redaction.js';
 export * from './redact-passage/redact-passage.rule.js';

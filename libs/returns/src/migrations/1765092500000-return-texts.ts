@@ -13,7 +13,7 @@ const BATCH = 500;
 
 /**
  * The free texts of returns (narrative, comments, RAG reason, case studies) held apart from the events, so a
- * passage can be redacted without rewriting an event row (see TextHoldingEventStore). Content appended before
+ * passage can be redacted without rewriting an event row (see return-texts/return-texts-hook.ts). Content appended before
  * this migration is moved out once, here: its event rows are rewritten to hold refs, the one time they are.
  * It runs before the log's hash chain is first computed, so the chain covers only rows that no redaction
  * changes again.

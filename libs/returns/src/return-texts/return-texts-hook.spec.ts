@@ -1,9 +1,9 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
-import { EventMetadata, EventStore } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventMetadata, EventStore } from '../../../event-store/src/index.js';
 import { ReturnTexts1765092500000 } from '../migrations/1765092500000-return-texts.js';
 import { ReturnContent } from '../return/return-content.js';
 import { redactTexts } from './return-texts.table.js';
-import { TextHoldingEventStore } from './text-holding-event-store.js';
+import { RETURN_TEXTS_HOOK } from './return-texts-hook.js';
 
 const meta: EventMetadata = { actorId: 'lead', actorRole: 'agency-lead', correlationId: 'texts' };
 const NAME = 'Jamie Example';
@@ -20,13 +20,14 @@ const content: ReturnContent = {
   ],
 };
 
-describe('TextHoldingEventStore: the free texts of returns held apart (real PostgreSQL)', () => {
+describe('RETURN_TEXTS_HOOK: the free texts of returns held apart by every EventStore (real PostgreSQL)', () => {
   let db: TestDatabase;
-  let store: TextHoldingEventStore;
+  let store: EventStore;
 
   beforeAll(async () => {
     db = await createTestDatabase('return_texts');
-    store = new TextHoldingEventStore(db.dataSource);
+    // A plain store, as scripts, benchmarks and tests build one: the hook is on it because this lib is loaded.
+    store = new EventStore(db.dataSource);
   });
   afterAll(() => db.drop());
 
@@ -54,6 +55,51 @@ describe('TextHoldingEventStore: the free texts of returns held apart (real Post
     expect(events[0].data).toEqual({ content, by: 'l' });
     const positions = await store.readPositions([one.globalPosition]);
     expect(positions[0].data).toEqual({ content, by: 'l' });
+    const tails = await store.readStreamTails(new Map([['return:c1.S1', 1]]));
+    expect(tails.get('return:c1.S1')![0].data).toEqual({ content, by: 'l' });
+    const all = await store.readAll({ transactionId: '0', globalPosition: 0 }, 100);
+    expect(all.events.find((e) => e.streamId === 'return:c1.S1')!.data).toEqual({ content, by: 'l' });
+  });
+
+  it('is on every EventStore unless a store is given its own hooks', async () => {
+    await store.append(
+      'return:c1.S3',
+      'no_stream',
+      [{ type: 'ReturnSubmitted', data: { content, by: 'l', late: false } }],
+      meta,
+    );
+    const [held] = await new EventStore(db.dataSource, undefined, { hooks: [RETURN_TEXTS_HOOK] }).readStream(
+      'return:c1.S3',
+    );
+    expect(held.data).toEqual({ content, by: 'l', late: false });
+    // Without the hook the event reads as stored: refs in place of the texts.
+    const [bare] = await new EventStore(db.dataSource, undefined, { hooks: [] }).readStream('return:c1.S3');
+    const bareContent = (bare.data as { content: Record<string, unknown> }).content;
+    expect(bareContent.narrative).toEqual({ textId: expect.any(String) });
+    expect(bareContent.rag).toBe('green');
+  });
+
+  it('writes the texts and the event together or not at all', async () => {
+    await store.append(
+      'return:c1.S4',
+      'no_stream',
+      [{ type: 'ReturnDraftSaved', data: { content, by: 'l' } }],
+      meta,
+    );
+    const texts = async (): Promise<number> =>
+      (await db.dataSource.query(`SELECT count(*)::int AS n FROM return_texts WHERE return_id = 'c1.S4'`))[0]
+        .n;
+    const before = await texts();
+    // A stale version: the append is refused, and the texts it would have held are not left behind.
+    await expect(
+      store.append(
+        'return:c1.S4',
+        'no_stream',
+        [{ type: 'ReturnDraftSaved', data: { content, by: 'l' } }],
+        meta,
+      ),
+    ).rejects.toThrow(ConcurrencyError);
+    expect(await texts()).toBe(before);
   });
 
   it('reads a redacted passage as [redacted] in every version of the field, the event rows unchanged', async () => {
@@ -92,7 +138,8 @@ describe('TextHoldingEventStore: the free texts of returns held apart (real Post
   });
 
   it('moves the texts of events written before out of them (the migration), and reads them the same', async () => {
-    const plain = new EventStore(db.dataSource);
+    // A store without the hook writes texts inline, as every store did before they were held apart.
+    const plain = new EventStore(db.dataSource, undefined, { hooks: [] });
     await plain.append(
       'return:c2.S1',
       'no_stream',
