@@ -6,7 +6,7 @@
 'use strict';
 const Sequencer = require('@jest/test-sequencer').default;
 
-/** Slowest first, as measured (README, Tests: the slow files); keep it short, it only seeds a first run. */
+/** Slowest first, as measured one by one; keep it short: it only seeds a first run. */
 const KNOWN_SLOW = [
   'test/production-install.e2e-spec.ts',
   'test/partnership-isolation.e2e-spec.ts',
