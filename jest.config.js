@@ -25,4 +25,6 @@ module.exports = {
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
+  // Known slow files first when jest has no timings of its own yet (a clean clone): see the file.
+  testSequencer: '<rootDir>/test/support/test-sequencer.cjs',
 };

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import { Client } from 'pg';
 import { dropDatabase, ensureDatabase } from '../libs/database/src/index.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { kill } from './support/worker-process.js';
@@ -175,7 +176,7 @@ describe('the production install (the image, without a container engine)', () =>
     expect(await page.text()).toContain('govuk-template');
   }, 120_000);
 
-  it('imports the plan and creates a coordinator with the production scripts', () => {
+  it('imports the plan and creates a coordinator with the production scripts', async () => {
     expect(run('plan-import.js', ['examples/sevenoaks-2019-22.yaml'])).toMatch(/imported into sevenoaks-lsp/);
     expect(
       run(
@@ -195,6 +196,19 @@ describe('the production install (the image, without a container engine)', () =>
         },
       ),
     ).toMatch(/Created coordinator/);
+    // At the production cost (tests elsewhere make accounts at a test-only one: see PASSWORD_HASHING).
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT password_hash FROM staff_accounts WHERE email = $1', [
+        COORDINATOR,
+      ]);
+      expect(rows).toEqual([
+        { password_hash: expect.stringMatching(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/) },
+      ]);
+    } finally {
+      await db.end();
+    }
   }, 60_000);
 
   it('signs the coordinator in, records a past year and prints its report as a PDF', async () => {

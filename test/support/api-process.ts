@@ -43,6 +43,7 @@ export async function spawnApi(
       TOKEN_PEPPER: config.tokenPepper,
       SESSION_SECRET: config.sessionSecret,
       PUBLIC_BASE_URL: config.publicBaseUrl,
+      PASSWORD_HASHING: config.passwordHashing,
       ...env,
     },
   });

@@ -54,6 +54,9 @@ export async function startProduct(
     SMTP_URL: smtpUrl,
     QUEUE_PREFIX: `test-${label}-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The least argon2id cost: six accounts are made here for every test file, and many sign in. The production
+    // cost is held by libs/auth's password-hashing spec and read back from the production install's own hash.
+    PASSWORD_HASHING: 'test-only-fast',
     ...env,
   });
   const api = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, clock), {

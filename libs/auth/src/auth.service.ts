@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
@@ -10,6 +10,8 @@ import { StaffAccount } from './staff/staff-account.entity.js';
 import { ApiToken } from './tokens/api-token.entity.js';
 import { STAFF_ROLES, StaffRole } from './staff/staff-role.js';
 import { passwordProblem } from './passwords/password-rules.js';
+import { hashPassword, PasswordHashCost, passwordHashCost } from './passwords/password-hashing.js';
+import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 
 export { STAFF_ROLES, type StaffRole };
 
@@ -44,10 +46,16 @@ export class AuthService {
   /** Verified when an email is unknown, so a wrong email costs as long as a wrong password. */
   private decoyHash: Promise<string> | null = null;
 
+  private readonly hashCost: PasswordHashCost;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
-  ) {}
+    /** Absent where a script makes the service itself: the production cost. */
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.hashCost = passwordHashCost(config);
+  }
 
   async createStaff(input: {
     partnershipId: string;
@@ -69,7 +77,7 @@ export class AuthService {
     const problem = passwordProblem(input.password, input);
     if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
     const staffId = randomUUID();
-    const hash = await argon2.hash(input.password, { type: argon2.argon2id });
+    const hash = await hashPassword(input.password, this.hashCost);
     try {
       await transactionally(this.dataSource, (m) =>
         m
@@ -131,7 +139,7 @@ export class AuthService {
       .addSelect('account.passwordHash')
       .orderBy('account.partnershipId')
       .getMany();
-    this.decoyHash ??= argon2.hash(newSecret(), { type: argon2.argon2id });
+    this.decoyHash ??= hashPassword(newSecret(), this.hashCost);
     const hashes = rows.length > 0 ? rows.map((r) => r.passwordHash) : [await this.decoyHash];
     // Side by side: an email with two accounts costs about the time of one on a machine with two cores.
     const valid = await Promise.all(hashes.map((hash) => argon2.verify(hash, password).catch(() => false)));
@@ -198,7 +206,7 @@ export class AuthService {
     name: string;
     role: StaffRole;
   }): Promise<{ outcome: 'found' | 'created'; staffId: string; actor: Actor } | { outcome: 'disabled' }> {
-    const unusablePassword = await argon2.hash(newSecret(), { type: argon2.argon2id });
+    const unusablePassword = await hashPassword(newSecret(), this.hashCost);
     return transactionally(this.dataSource, async (m) => {
       const query = m
         .createQueryBuilder(StaffAccount, 'account')

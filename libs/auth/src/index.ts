@@ -17,6 +17,7 @@ export * from './sessions/session.entity.js';
 export * from './staff/staff-names.query.js';
 export * from './request-new-link/request-new-link.service.js';
 export * from './passwords/password-rules.js';
+export * from './passwords/password-hashing.js';
 export * from './passwords/password-token.js';
 export * from './passwords/passwords.service.js';
 export * from './staff/staff-directory.js';

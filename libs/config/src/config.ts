@@ -38,6 +38,11 @@ export interface AppConfig {
   evidence: { maxFileBytes: number; maxReturnBytes: number };
   /** Operators' signals: see README, Metrics and alerts. */
   metrics: MetricsConfig;
+  /**
+   * argon2id's cost for passwords: `production` always outside tests; `test-only-fast` (PASSWORD_HASHING) is
+   * taken only with NODE_ENV=test, so that test files do not spend seconds making and signing in accounts.
+   */
+  passwordHashing: 'production' | 'test-only-fast';
 }
 
 export interface MetricsConfig {
@@ -199,6 +204,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerPort: int('WORKER_METRICS_PORT', nodeEnv === 'test' ? 0 : 9464, 0, 65535),
   };
 
+  const passwordHashing = str('PASSWORD_HASHING', 'production')!;
+  if (passwordHashing !== 'production' && passwordHashing !== 'test-only-fast') {
+    problems.push('PASSWORD_HASHING must be production or test-only-fast');
+  } else if (passwordHashing === 'test-only-fast' && nodeEnv !== 'test') {
+    problems.push(
+      'PASSWORD_HASHING=test-only-fast is taken only with NODE_ENV=test: passwords need the production cost',
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
@@ -222,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     evidence,
     metrics,
     logCheckpointEveryMs,
+    passwordHashing: passwordHashing as AppConfig['passwordHashing'],
   };
 }
 

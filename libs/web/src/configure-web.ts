@@ -20,7 +20,9 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
   const env = nunjucks.configure([join(root, 'libs/web/views'), govuk], {
     autoescape: true,
     throwOnUndefined: false,
-    noCache: config.nodeEnv !== 'production',
+    // Templates are read again at every render only in development, where they are being edited. Tests render
+    // as production does: recompiling the GOV.UK macros for every page was most of a page's time.
+    noCache: config.nodeEnv === 'development',
     express: express.getHttpAdapter().getInstance(),
   });
   env.addFilter('longDate', (iso: string | null | undefined) => (iso ? dayInWords(iso) : ''));

@@ -11,6 +11,7 @@ import { StaffAccount } from '../staff/staff-account.entity.js';
 import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { passwordTokenRule, resetRequestRules, signInAccountRule } from '../throttle/throttle-rules.js';
+import { hashPassword, passwordHashCost } from './password-hashing.js';
 import { passwordMail } from './password-mail.js';
 import { passwordProblem } from './password-rules.js';
 import { PasswordToken } from './password-token.entity.js';
@@ -149,7 +150,7 @@ export class Passwords {
       if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
       const row = await m.findOneByOrFail(PasswordToken, { tokenHash: sha256(token) });
       const now = this.clock.now();
-      await m.update(StaffAccount, { staffId: row.staffId }, { passwordHash: await hash(password) });
+      await m.update(StaffAccount, { staffId: row.staffId }, { passwordHash: await this.hash(password) });
       // Spent, with every other unspent token of the account: the newest password is the only way in.
       await m.update(PasswordToken, { staffId: row.staffId, usedAt: IsNull() }, { usedAt: now });
       await m.delete(Session, { staffId: row.staffId });
@@ -188,7 +189,7 @@ export class Passwords {
     const problem = passwordProblem(next, account);
     if (problem) throw new DomainError('password-rule', problem, 'unprocessable', 'password');
     await transactionally(this.dataSource, async (m) => {
-      await m.update(StaffAccount, { staffId: account.staffId }, { passwordHash: await hash(next) });
+      await m.update(StaffAccount, { staffId: account.staffId }, { passwordHash: await this.hash(next) });
       await m.delete(Session, {
         staffId: account.staffId,
         ...(keepSessionId ? { sessionHash: Not(sha256(keepSessionId)) } : {}),
@@ -268,8 +269,8 @@ export class Passwords {
       return false;
     }
   }
-}
 
-function hash(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  private hash(password: string): Promise<string> {
+    return hashPassword(password, passwordHashCost(this.config));
+  }
 }
