@@ -1,6 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { checkPage, launchBrowser } from '../support/browser.js';
-import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from '../support/product.js';
+import { staffPage } from '../support/journeys.js';
+import { as, http, importSevenoaks, Product, STAFF, startProduct } from '../support/product.js';
 
 /**
  * Issue 14 point 3 in a real browser, each page at 1280 and 320 px (axe, no sideways scroll, screenshots): a
@@ -31,14 +32,9 @@ describe('bulk decisions in the browser (e2e)', () => {
   }
 
   async function signedIn(javaScriptEnabled: boolean): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await page.goto(`${product.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(STAFF.reviewer);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/review');
+    // Signed in by session (see staffPage): review-journey signs in through the page and lands here.
+    const page = await staffPage(browser, product, STAFF.reviewer, '/review', { javaScriptEnabled });
+    page.context().setDefaultTimeout(20_000);
     return page;
   }
 

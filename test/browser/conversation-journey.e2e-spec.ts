@@ -1,11 +1,11 @@
 import { Browser, Page } from 'playwright-core';
 import { checkPage, launchBrowser } from '../support/browser.js';
+import { staffPage } from '../support/journeys.js';
 import {
   as,
   eventually,
   http,
   importSevenoaks,
-  PASSWORD,
   Product,
   sevenoaksPlan,
   STAFF,
@@ -40,16 +40,11 @@ describe('conversation journey in the browser (e2e)', () => {
     await p.setViewportSize({ width: 1280, height: 900 });
   }
 
-  /** A reviewer signed in through the sign-in page, with or without JavaScript (axe needs it: only with). */
+  /** A reviewer at the review queue, with or without JavaScript (axe needs it: only with). */
   async function signIn(javaScriptEnabled: boolean): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await page.goto(`${product.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(STAFF.reviewer);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/review');
+    // Signed in by session (see staffPage): review-journey signs in through the page and lands here.
+    const page = await staffPage(browser, product, STAFF.reviewer, '/review', { javaScriptEnabled });
+    page.context().setDefaultTimeout(20_000);
     return page;
   }
 

@@ -1,10 +1,10 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { checkBothWidths, launchBrowser } from '../support/browser.js';
+import { signInThroughForm, staffPage } from '../support/journeys.js';
 import {
   as,
   http,
   importSevenoaks,
-  PASSWORD,
   Product,
   sevenoaksPlan,
   STAFF,
@@ -47,18 +47,15 @@ describe('reviewer journey in the browser (e2e)', () => {
     expect((await call('POST', `/returns/${returnId}/submit`, as.lead(agencyId))).status).toBe(200);
   }
 
-  async function signedIn(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context: BrowserContext = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      ...options,
-    });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await page.goto(`${product.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(STAFF.reviewer);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/review');
+  /** A reviewer at the review queue: through the sign-in page (it lands there), or signed in by session. */
+  async function signedIn(
+    options: { javaScriptEnabled?: boolean; throughForm?: boolean } = {},
+  ): Promise<Page> {
+    const { throughForm, ...context } = options;
+    const page = throughForm
+      ? await signInThroughForm(browser, product, STAFF.reviewer, '**/review', context)
+      : await staffPage(browser, product, STAFF.reviewer, '/review', context);
+    page.context().setDefaultTimeout(20_000);
     return page;
   }
 
@@ -105,7 +102,7 @@ describe('reviewer journey in the browser (e2e)', () => {
   });
 
   it('filters, compares, approves, sends back and reads a resubmission, at 1280 and 320 px', async () => {
-    const page = await signedIn();
+    const page = await signedIn({ throughForm: true });
     await checkBothWidths(page, 'review-queue');
     // At 320 px each card's Review link is on screen, not off to the side.
     await page.setViewportSize({ width: 320, height: 800 });

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { Browser, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,17 +25,55 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Keeps a screenshot of the page as a test artefact and checks it with axe (WCAG 2.2 AA rules). */
-export async function checkPage(page: Page, name: string): Promise<void> {
+/**
+ * axe-core as @axe-core/playwright ships it (the same release, so the same rules), minified. Injected into a
+ * document once and run there: AxeBuilder injected the unminified source on every check and then opened a
+ * blank page to inject it again for its finishing step, which was most of a check's time (issue: the browser
+ * specs took half the suite).
+ */
+const AXE_SOURCE = readFileSync(
+  require.resolve('axe-core/axe.min.js', { paths: [dirname(require.resolve('@axe-core/playwright'))] }),
+  'utf8',
+);
+/** WCAG 2.2 AA, as AxeBuilder.withTags was given before. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * A screenshot of every page checked when TEST_SCREENSHOTS=1; otherwise only of a page that fails a check. A
+ * full-page screenshot took seconds on some pages, so taking one of every page made up much of the browser
+ * specs' time (see README, Testing).
+ */
+export const SCREENSHOTS = process.env.TEST_SCREENSHOTS === '1';
+
+/** Saves `<name>.png` (the whole page) under test-artifacts/screenshots and gives its path. */
+export async function keepScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  const violations = results.violations.map(
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** What axe (WCAG 2.2 AA rules) finds wrong with the page as it stands, one line a rule. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Once per document: a navigation gives a new document without it; a resize keeps it.
+  if ((await page.evaluate('typeof window.axe?.run')) !== 'function') await page.evaluate(AXE_SOURCE);
+  // Only violations are needed: axe then keeps one node of each passing rule instead of all of them.
+  const results = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} }, resultTypes: ['violations'] })`,
+  )) as AxeResults;
+  return results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+}
+
+/**
+ * Checks the page with axe (WCAG 2.2 AA rules). A page that fails is kept as a screenshot, named in the
+ * failure; with TEST_SCREENSHOTS=1 every page is.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const violations = await axeViolations(page);
+  const screenshot = SCREENSHOTS || violations.length > 0 ? await keepScreenshot(page, name) : undefined;
+  expect({ page: name, violations, screenshot }).toEqual({ page: name, violations: [], screenshot });
 }
 
 /** Usable at 320 px: nothing wider than the viewport. */
@@ -52,8 +90,9 @@ export const NARROW = { width: 320, height: 800 };
 
 /**
  * The page as it stands, at 1280 px and then at 320 px: axe finds nothing, nothing scrolls sideways (what sticks
- * out is named, so the fix is plain), and a screenshot of each (`<name>-1280`, `<name>-320`). The page is left
- * at the wide size, `wide` (1280 by 900 unless a spec measures heights against its own screen).
+ * out is named, so the fix is plain); a screenshot (`<name>-1280`, `<name>-320`) of a width that fails, or of
+ * each with TEST_SCREENSHOTS=1. axe is injected once for both widths. The page is left at the wide size,
+ * `wide` (1280 by 900 unless a spec measures heights against its own screen).
  */
 export async function checkBothWidths(page: Page, name: string, wide = WIDE): Promise<void> {
   // A click's navigation may still be settling: axe waits on a page that has finished loading.
@@ -79,11 +118,13 @@ export async function checkBothWidths(page: Page, name: string, wide = WIDE): Pr
               return out.slice(0, 8);
             })()`,
           );
-      expect({ page: name, width: size.width, fits, wider }).toEqual({
+      const screenshot = fits ? undefined : await keepScreenshot(page, `${name}-${size.width}`);
+      expect({ page: name, width: size.width, fits, wider, screenshot }).toEqual({
         page: name,
         width: size.width,
         fits: true,
         wider: [],
+        screenshot,
       });
     }
   } finally {
