@@ -351,6 +351,15 @@ interface Answer {
 /** Request fields that carry an id of the kind they are named after. */
 const ID_FIELDS = ['partnershipId', 'agencyId', 'linkId', 'email'];
 
+/**
+ * Forgetting finds the caller's own staff by address too, and the walk gives the other partnership an account
+ * under a sevenoaks staff address (see BODY_HINTS.email); a sevenoaks contact's address is sevenoaks' alone.
+ */
+const SEVENOAKS_CONTACT = sevenoaksPlan().agencies[0].contacts[0].email;
+const ROUTE_BODY_HINTS: Record<string, Record<string, unknown>> = {
+  'POST /partnership/people/forget': { email: SEVENOAKS_CONTACT },
+};
+
 /** An id of the same kind that never existed anywhere. */
 function neverExisting(kind: string, value: string): string {
   const cycle = `sevenoaks-lsp~${randomUUID()}`;
@@ -697,7 +706,8 @@ describe('partnership isolation (e2e)', () => {
           );
         json = known;
       } else {
-        json = sampleValue(doc, schema, BODY_HINTS, TEXT, FUTURE_DATE);
+        const hints = { ...BODY_HINTS, ...ROUTE_BODY_HINTS[route.route] };
+        json = sampleValue(doc, schema, hints, TEXT, FUTURE_DATE);
       }
     }
     const bodyNamesSevenoaks = JSON.stringify(json ?? null).includes('sevenoaks-lsp');
@@ -723,7 +733,7 @@ describe('partnership isolation (e2e)', () => {
   ): { kind: string; value: string }[] {
     const named = Object.entries(parameters).filter(([kind, value]) => ids[kind]?.includes(value));
     for (const [field, value] of Object.entries(body ?? {})) {
-      const known = field === 'email' ? [BODY_HINTS.email] : ids[field];
+      const known = field === 'email' ? [BODY_HINTS.email, SEVENOAKS_CONTACT] : ids[field];
       if (ID_FIELDS.includes(field) && typeof value === 'string' && known?.includes(value)) {
         named.push([field, value]);
       }
