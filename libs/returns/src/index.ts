@@ -97,3 +97,5 @@ export * from './return-texts/text-holding-event-store.js';
 export * from './return-texts/text-holding-event-store.module.js';
 export * from './redact-passage/passage-redaction.js';
 export * from './redact-passage/redact-passage.rule.js';
+export * from './redact-appendix-passage/redact-appendix-passage.rule.js';
+export * from './redact-appendix-passage/appendix-passage-redaction.js';

@@ -15,13 +15,19 @@ import {
   Upcasters,
 } from '../../../event-store/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
-import { CONTENT_EVENT_TYPES } from './return-text-fields.js';
-import { holdTexts, readTexts, refsIn, withTexts } from './return-texts.table.js';
+import { CONTENT_EVENT_TYPES, isTextRef } from './return-text-fields.js';
+import { holdTexts, MISSING_TEXT, readTexts, refsIn, withTexts } from './return-texts.table.js';
+import { APPENDIX_STUDY_EVENT_TYPES, holdStudyTexts, mapStudyTexts, studyRefs } from './appendix-texts.js';
 
 const RETURN_STREAM = 'return:';
+const APPENDICES_STREAM = 'appendices:';
 
 const holdsContent = (streamId: string, type: string): boolean =>
   streamId.startsWith(RETURN_STREAM) && CONTENT_EVENT_TYPES.has(type);
+
+/** An appendices event with an entered case study, whose texts are held apart as a return's are. */
+const holdsStudy = (streamId: string, type: string): boolean =>
+  streamId.startsWith(APPENDICES_STREAM) && APPENDIX_STUDY_EVENT_TYPES.has(type);
 
 /**
  * The event store, with the free texts of returns (narratives, comments, case studies, RAG reasons) held apart
@@ -46,6 +52,21 @@ export class TextHoldingEventStore extends EventStore {
     options: AppendOptions = {},
     given?: Sql,
   ): Promise<AppendResult> {
+    if (events.some((e) => holdsStudy(streamId, e.type))) {
+      const write = async (sql: Sql): Promise<AppendResult> => {
+        const held: NewEvent[] = [];
+        for (const event of events) {
+          if (!holdsStudy(streamId, event.type)) {
+            held.push(event);
+            continue;
+          }
+          const data = event.data as { study: unknown };
+          held.push({ ...event, data: { ...data, study: await holdStudyTexts(sql, streamId, data.study) } });
+        }
+        return super.append(streamId, expectedVersion, held, metadata, options, sql);
+      };
+      return given ? write(given) : transactionally(this.db, write);
+    }
     if (!events.some((e) => holdsContent(streamId, e.type))) {
       return super.append(streamId, expectedVersion, events, metadata, options, given);
     }
@@ -129,10 +150,22 @@ export class TextHoldingEventStore extends EventStore {
   private async withTexts<E extends NewEvent>(events: StoredEvent<E>[], sql: Sql): Promise<StoredEvent<E>[]> {
     const contentOf = (e: StoredEvent<E>): unknown =>
       holdsContent(e.streamId, e.type) ? (e.data as { content?: unknown } | null)?.content : undefined;
-    const ids = events.flatMap((e) => refsIn(contentOf(e)));
+    const studyOf = (e: StoredEvent<E>): unknown =>
+      holdsStudy(e.streamId, e.type) ? (e.data as { study?: unknown } | null)?.study : undefined;
+    const ids = events.flatMap((e) => [
+      ...refsIn(contentOf(e)),
+      ...studyRefs(studyOf(e)).map((r) => r.textId),
+    ]);
     if (ids.length === 0) return events;
     const texts = await readTexts(sql, ids);
     return events.map((e) => {
+      const study = studyOf(e);
+      if (studyRefs(study).length > 0) {
+        const read = mapStudyTexts(study, (value) =>
+          isTextRef(value) ? (texts.get(value.textId) ?? MISSING_TEXT) : value,
+        );
+        return { ...e, data: { ...(e.data as object), study: read } as E['data'] };
+      }
       const content = contentOf(e);
       if (refsIn(content).length === 0) return e;
       return { ...e, data: { ...(e.data as object), content: withTexts(content, texts) } as E['data'] };
