@@ -142,6 +142,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/reassign': 'coordinators',
   'POST /returns/:returnId/withdraw': 'coordinators',
   'POST /returns/:returnId/redactions': 'coordinators',
+  'POST /cycles/:cycleId/appendices/redactions': 'coordinators',
   // A return's conversation: read by anyone who may see the return (viewers too), written by its two sides.
   'GET /returns/:returnId/messages': 'signed in',
   'POST /returns/:returnId/messages': 'return editors',

@@ -55,6 +55,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'LogHashes1765092600100',
       'EventFence1765094000100',
       'EventsAppendedNotify1765094000200',
+      'AppendixTexts1765210000000',
     ]);
   });
 });

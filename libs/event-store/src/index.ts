@@ -19,3 +19,4 @@ export * from './log-integrity/log-digest.js';
 export * from './log-integrity/log-checkpoints.js';
 export * from './log-integrity/log-verifier.js';
 export * from './personal-data/index.js';
+export * from './log-integrity/chain-existing-events.js';

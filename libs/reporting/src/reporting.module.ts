@@ -13,16 +13,26 @@ import { PublishedReports } from './publish-report/published-reports.js';
 import { PdfPrinter } from './report-formats/pdf-printer.js';
 import { RedactPassageHandler } from './redact-passage/redact-passage.handler.js';
 import { RedactPassageHttp } from './redact-passage/redact-passage.http.js';
+import { RedactAppendixPassageHandler } from './redact-appendix-passage/redact-appendix-passage.handler.js';
+import { RedactAppendixPassageHttp } from './redact-appendix-passage/redact-appendix-passage.http.js';
 
 @Module({
   imports: [CqrsModule, ReturnsModule],
-  controllers: [CycleReportHttp, CycleStatusHttp, PublishReportHttp, BiAccessHttp, RedactPassageHttp],
+  controllers: [
+    CycleReportHttp,
+    CycleStatusHttp,
+    PublishReportHttp,
+    BiAccessHttp,
+    RedactPassageHttp,
+    RedactAppendixPassageHttp,
+  ],
   providers: [
     BiAccess,
     PublishedReports,
     PdfPrinter,
     PublishReportHandler,
     RedactPassageHandler,
+    RedactAppendixPassageHandler,
     GetCycleReport,
     GetCycleStatus,
   ],

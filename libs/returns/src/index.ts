@@ -100,5 +100,8 @@ export * from './well-formed/well-formed-content.js';
 export * from './withdraw-return/withdraw-return.command.js';
 export * from './return-texts/return-text-fields.js';
 export * from './return-texts/return-texts-hook.js';
+export * from './return-texts/appendix-texts-hook.js';
 export * from './redact-passage/passage-redaction.js';
 export * from './redact-passage/redact-passage.rule.js';
+export * from './redact-appendix-passage/redact-appendix-passage.rule.js';
+export * from './redact-appendix-passage/appendix-passage-redaction.js';

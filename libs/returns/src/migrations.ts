@@ -1,10 +1,12 @@
 import { EventsByPartnership1764000000500 } from './migrations/1764000000500-events-by-partnership.js';
 import { EvidenceStorage1765090000100 } from './migrations/1765090000100-evidence-storage.js';
 import { ReturnTexts1765092500000 } from './migrations/1765092500000-return-texts.js';
+import { AppendixTexts1765210000000 } from './migrations/1765210000000-appendix-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
   EventsByPartnership1764000000500,
   EvidenceStorage1765090000100,
   ReturnTexts1765092500000,
+  AppendixTexts1765210000000,
 ];

@@ -82,6 +82,7 @@ import { ReopenReturnHttp } from './reopen-return/reopen-return.http.js';
 import { RecordHistoricalCycleHandler } from './record-historical-cycle/record-historical-cycle.handler.js';
 import { RecordHistoricalCycleHttp } from './record-historical-cycle/record-historical-cycle.http.js';
 import { PassageRedaction } from './redact-passage/passage-redaction.js';
+import { AppendixPassageRedaction } from './redact-appendix-passage/appendix-passage-redaction.js';
 import { ReturnCommandsHttp } from './return/return-commands.http.js';
 import { ReturnRepository } from './return/return.repository.js';
 import { SaveReturnDraftHandler } from './save-return-draft/save-return-draft.handler.js';
@@ -193,12 +194,14 @@ const READ_SIDE = [
     RetentionRun,
     ChooseEvidenceInReportHandler,
     PassageRedaction,
+    AppendixPassageRedaction,
   ],
   exports: [
     RetentionSettings,
     RetentionRun,
     EditPlan,
     PassageRedaction,
+    AppendixPassageRedaction,
     AppendicesRepository,
     CycleRepository,
     ReturnRepository,

@@ -43,8 +43,9 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
   /**
    * Each publication whose bytes held the passage is published again without it (a new publication: new bytes,
    * new hash, its own ReportPublished), and its own bytes are deleted, its hash kept with the reason.
+   * Also used for an appendix's passage (redact-appendix-passage.handler.ts).
    */
-  private async reissue(
+  async reissue(
     manager: EntityManager,
     envelope: CommandEnvelope,
     cycleId: string,

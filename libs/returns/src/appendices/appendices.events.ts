@@ -58,7 +58,24 @@ export type AppendixEvent =
       data: { appendixId: string; caseStudyId: string; placed: PlacedCaseStudy };
     }
   | { type: 'AppendixCaseStudyMoved'; data: { appendixId: string; caseStudyId: string; position: number } }
-  | { type: 'AppendixCaseStudyRemoved'; data: { appendixId: string; caseStudyId: string } };
+  | { type: 'AppendixCaseStudyRemoved'; data: { appendixId: string; caseStudyId: string } }
+  /**
+   * A passage (a named young person, say) redacted from one part of an entered study, in every version of it:
+   * part is 'title' or a section's index from 0. Records the passage's SHA-256 and length, never the passage:
+   * the held texts are rewritten outside the log (see return-texts/appendix-texts.ts).
+   */
+  | {
+      type: 'AppendixPassageRedacted';
+      data: {
+        appendixId: string;
+        caseStudyId: string;
+        part: 'title' | number;
+        passageSha256: string;
+        passageLength: number;
+        reason: string;
+        by: string;
+      };
+    };
 
 /** A cycle's appendices are a stream of their own: editing them never contends with the cycle's lifecycle. */
 export const appendicesStreamId = (cycleId: string) => `appendices:${cycleId}`;

@@ -108,6 +108,9 @@ export function evolveAppendices(state: AppendicesState, event: AppendixEvent): 
         caseStudies: a.caseStudies.filter((c) => c.caseStudyId !== caseStudyId),
       }));
     }
+    // The texts themselves are rewritten where they are held; the appendices read the same otherwise.
+    case 'AppendixPassageRedacted':
+      return state;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -1,6 +1,8 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
 import { ConcurrencyError, EventMetadata, EventStore } from '../../../event-store/src/index.js';
 import { ReturnTexts1765092500000 } from '../migrations/1765092500000-return-texts.js';
+import { AppendixTexts1765210000000 } from '../migrations/1765210000000-appendix-texts.js';
+import { redactHeldTexts, studyRefs } from './appendix-texts.js';
 import { ReturnContent } from '../return/return-content.js';
 import { redactTexts } from './return-texts.table.js';
 import { RETURN_TEXTS_HOOK } from './return-texts-hook.js';
@@ -173,5 +175,59 @@ describe('RETURN_TEXTS_HOOK: the free texts of returns held apart by every Event
     expect(approved.data).toEqual({ content, by: 'r' });
     const [redacted] = await store.readStream('return:c1.S2');
     expect((redacted.data as { content: ReturnContent }).content.narrative).toContain('[redacted]');
+  });
+
+  it('holds an appendix study’s title and section bodies apart, moves earlier ones out, and redacts one part', async () => {
+    const study = {
+      title: `${NAME}, Year 14`,
+      organisation: 'Broomhill Bank School',
+      sections: [{ heading: 'Background', body: `${NAME} joined.` }],
+    };
+    // The test before ran ReturnTexts down and up again, which made return_texts as it was before this migration.
+    const runner = db.dataSource.createQueryRunner();
+    // As TypeORM runs a migration: in a transaction (it locks the log while it rewrites rows).
+    const migrate = async (step: 'up' | 'down') => {
+      await runner.startTransaction();
+      await new AppendixTexts1765210000000()[step](runner);
+      await runner.commitTransaction();
+    };
+    await migrate('up');
+    await store.append(
+      'appendices:c3',
+      'no_stream',
+      [{ type: 'AppendixCaseStudyAdded', data: { appendixId: 'appendix-1', caseStudyId: 'study-1', study } }],
+      meta,
+    );
+    expect(await rawData('appendices:c3')).not.toContain(NAME);
+    expect((await store.readStream('appendices:c3'))[0].data).toMatchObject({ study });
+    // One written before texts were held apart, moved out by the migration (down puts them all back first).
+    await new EventStore(db.dataSource, undefined, { hooks: [] }).append(
+      'appendices:c4',
+      'no_stream',
+      [{ type: 'AppendixCaseStudyAdded', data: { appendixId: 'appendix-1', caseStudyId: 'study-1', study } }],
+      meta,
+    );
+    expect(await rawData('appendices:c4')).toContain(NAME);
+    try {
+      await migrate('down');
+      expect(await rawData('appendices:c3')).toContain(NAME);
+      await migrate('up');
+    } finally {
+      await runner.release();
+    }
+    for (const id of ['appendices:c3', 'appendices:c4']) {
+      expect(await rawData(id)).not.toContain(NAME);
+      expect((await store.readStream(id))[0].data).toMatchObject({ study });
+    }
+    // The body (section 0) only: the title keeps the name until it is redacted too.
+    const [row] = await db.dataSource.query(`SELECT data FROM events WHERE stream_id = 'appendices:c4'`);
+    const ids = studyRefs(row.data.study)
+      .filter((r) => r.part === 0)
+      .map((r) => r.textId);
+    expect(await redactHeldTexts(db.dataSource, ids, NAME)).toBe(1);
+    const [read] = await store.readStream('appendices:c4');
+    expect(read.data).toMatchObject({
+      study: { title: study.title, sections: [{ heading: 'Background', body: '[redacted] joined.' }] },
+    });
   });
 });
