@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   compoundFile,
   CSV,
@@ -26,6 +27,11 @@ type Headers = Record<string, string>;
  * hostile uploads: each refused or contained, no partial rows, no temporary files, and events, stored files and
  * chunk sets in step however many uploads arrive at once.
  */
+// A temporary directory of this test file's own (os.tmpdir() reads TMPDIR at each call): another file running
+// beside this one (a report being printed to PDF) makes and removes files in the shared one at any moment, and
+// the checks below that an upload leaves nothing behind would count those.
+process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'evidence-e2e-'));
+
 describe('evidence files on a return (e2e, real PostgreSQL)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
