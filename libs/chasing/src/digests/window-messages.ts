@@ -14,6 +14,7 @@ import { CycleReturns } from '../cycle-returns.js';
 import { MessageMailPlan } from '../notices/message-mail-plan.js';
 import { WindowMessage } from './digest.decide.js';
 import { DigestWindow } from './digest-window.js';
+import { eventsRecordedIn, measureWords, notifiedUnder } from './window-events.js';
 
 type Posted = Extract<ConversationEvent, { type: 'ReturnMessagePosted' }>['data'];
 
@@ -44,13 +45,7 @@ export class WindowMessages {
   ) {}
 
   async load(partnershipId: string, window: DigestWindow): Promise<MessageInWindow[]> {
-    const rows: { global_position: string; stream_id: string; version: number; recorded_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT global_position, stream_id, version, recorded_at FROM events
-         WHERE recorded_at >= $1 AND recorded_at < $2 AND type = 'ReturnMessagePosted'
-         ORDER BY global_position`,
-        [window.start.toISOString(), window.end.toISOString()],
-      );
+    const rows = await eventsRecordedIn(this.dataSource, 'ReturnMessagePosted', window);
     const out: MessageInWindow[] = [];
     for (const row of rows) {
       // Through the store, which opens the author's sealed address (see event-store personal-data).
@@ -79,21 +74,12 @@ export class WindowMessages {
         partnershipId: state.partnershipId,
         themeId: state.themeId,
         digestFor,
-        notified: notices
-          .filter((e) => e.type === 'NotificationClaimed' || e.type === 'NotificationSent')
-          .map((e) => e.data as { key: string; recipient: string })
-          .filter((d) => d.key === `message-${message.messageId}`)
-          .map((d) => d.recipient),
+        notified: notifiedUnder(notices, `message-${message.messageId}`),
         authorInWords: await this.plan.authorInWords(message, state.partnershipId, {
           name: agency?.name ?? state.agencyId,
           contactName: agency?.contacts.get(message.author)?.name,
         }),
-        measureRef: state.measureRef,
-        measureText: plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '',
-        themeTitle:
-          plan.status === 'adopted'
-            ? (plan.themes.get(state.themeId)?.title ?? state.themeId)
-            : state.themeId,
+        ...measureWords(plan, state),
         cycleLabel: cycle.label,
         changeRequest: message.changeRequest,
         body: message.body,

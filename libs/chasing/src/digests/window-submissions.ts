@@ -7,6 +7,7 @@ import { notificationStreamId } from '../chase/chase.events.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { WindowSubmission } from './digest.decide.js';
 import { DigestWindow } from './digest-window.js';
+import { eventsRecordedIn, measureWords, notifiedUnder } from './window-events.js';
 
 /** A submission with what a digest says of it. */
 export interface SubmissionInWindow extends WindowSubmission {
@@ -33,13 +34,7 @@ export class WindowSubmissions {
   ) {}
 
   async load(partnershipId: string, window: DigestWindow): Promise<SubmissionInWindow[]> {
-    const rows: { global_position: string; stream_id: string; version: number; recorded_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT global_position, stream_id, version, recorded_at FROM events
-         WHERE recorded_at >= $1 AND recorded_at < $2 AND type = 'ReturnSubmitted'
-         ORDER BY global_position`,
-        [window.start.toISOString(), window.end.toISOString()],
-      );
+    const rows = await eventsRecordedIn(this.dataSource, 'ReturnSubmitted', window);
     const streamIds = [...new Set(rows.map((r) => r.stream_id))];
     const streams = await this.store.readStreams<ReturnEvent>(streamIds);
     const notices = await this.store.readStreams(
@@ -73,15 +68,10 @@ export class WindowSubmissions {
         partnershipId: state.partnershipId,
         themeId: state.themeId,
         agencyName: agency?.name ?? state.agencyId,
-        measureRef: state.measureRef,
-        measureText: plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '',
-        themeTitle:
-          plan.status === 'adopted'
-            ? (plan.themes.get(state.themeId)?.title ?? state.themeId)
-            : state.themeId,
+        ...measureWords(plan, state),
         cycleLabel: cycle.state.status === 'none' ? state.cycleId : cycle.state.label,
         late: (event.data as { late?: boolean }).late === true,
-        notified: noticeRecipients(notices.get(notificationStreamId(state.returnId)) ?? [], row.version),
+        notified: notifiedUnder(notices.get(notificationStreamId(state.returnId)) ?? [], `v${row.version}`),
       });
     }
     return out;
@@ -94,13 +84,4 @@ function memo() {
     if (!seen.has(key)) seen.set(key, load());
     return seen.get(key) as Promise<T>;
   };
-}
-
-/** Who the submission at `version` was mailed to at once (claimed or sent in its notification ledger). */
-function noticeRecipients(events: readonly { type: string; data: unknown }[], version: number): string[] {
-  return events
-    .filter((e) => e.type === 'NotificationClaimed' || e.type === 'NotificationSent')
-    .map((e) => e.data as { key: string; recipient: string })
-    .filter((d) => d.key === `v${version}`)
-    .map((d) => d.recipient);
 }
