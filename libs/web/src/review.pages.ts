@@ -72,23 +72,24 @@ export class ReviewPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const reason = String(body.reason ?? '').trim();
-    if (!reason) {
-      const model = await this.model(actor, returnId);
-      return res.status(400).render('pages/review/return', {
-        ...model,
-        title: `Error: ${model.title}`,
-        error: 'Say what needs to change before sending it back',
-      });
-    }
-    await this.commands.execute(
-      new SendReturnBackCommand(
-        { actor, correlationId, expectedVersion: formVersion(body.version) },
-        returnId,
-        reason,
-      ),
+    return this.withReason(
+      res,
+      actor,
+      returnId,
+      body.reason,
+      'Say what needs to change before sending it back',
+      {
+        decide: (reason) =>
+          this.commands.execute(
+            new SendReturnBackCommand(
+              { actor, correlationId, expectedVersion: formVersion(body.version) },
+              returnId,
+              reason,
+            ),
+          ),
+        then: `/review?sent-back=${encodeURIComponent(returnId)}`,
+      },
     );
-    res.redirect(303, `/review?sent-back=${encodeURIComponent(returnId)}`);
   }
 
   @Post('returns/:returnId/accept')
@@ -115,23 +116,44 @@ export class ReviewPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const reason = String(body.reason ?? '').trim();
+    return this.withReason(
+      res,
+      actor,
+      returnId,
+      body.reason,
+      'Say what the reviewer should look at again before returning it to review',
+      {
+        decide: (reason) =>
+          this.commands.execute(
+            new ReturnToReviewCommand(
+              { actor, correlationId, expectedVersion: formVersion(body.version) },
+              returnId,
+              reason,
+            ),
+          ),
+        then: `/review?state=to-accept&returned=${encodeURIComponent(returnId)}`,
+      },
+    );
+  }
+
+  /** A decision that must say why: the return's page again with the error when no reason is given. */
+  private async withReason(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    given: string | undefined,
+    missing: string,
+    action: { decide: (reason: string) => Promise<unknown>; then: string },
+  ) {
+    const reason = String(given ?? '').trim();
     if (!reason) {
       const model = await this.model(actor, returnId);
-      return res.status(400).render('pages/review/return', {
-        ...model,
-        title: `Error: ${model.title}`,
-        error: 'Say what the reviewer should look at again before returning it to review',
-      });
+      return res
+        .status(400)
+        .render('pages/review/return', { ...model, title: `Error: ${model.title}`, error: missing });
     }
-    await this.commands.execute(
-      new ReturnToReviewCommand(
-        { actor, correlationId, expectedVersion: formVersion(body.version) },
-        returnId,
-        reason,
-      ),
-    );
-    res.redirect(303, `/review?state=to-accept&returned=${encodeURIComponent(returnId)}`);
+    await action.decide(reason);
+    res.redirect(303, action.then);
   }
 
   private async model(actor: Actor, returnId: string) {
