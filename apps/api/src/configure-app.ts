@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
-import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
+import { APP_CONFIG, AppConfig, withoutFalseAlarms } from '../../../libs/config/src/index.js';
 import {
   configureWeb,
   csrf,
@@ -29,7 +29,7 @@ import {
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
 export function configureApi(app: INestApplication): INestApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(withoutFalseAlarms(app.get(Logger)));
   const config = app.get<AppConfig>(APP_CONFIG);
   // req.ip, which throttles count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   (app as NestExpressApplication).set('trust proxy', config.trustProxy);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { AppConfig, withoutFalseAlarms } from '../../../libs/config/src/index.js';
 import { WorkerModule, WorkerOptions } from './worker.module.js';
 
 /** The worker, running: what startWorker loads once the configuration and the database are known to be good. */
@@ -16,7 +16,7 @@ export async function createWorker(
     abortOnError: false,
     autoFlushLogs: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(withoutFalseAlarms(app.get(Logger)));
   app.flushLogs();
   app.enableShutdownHooks();
   await app.init();

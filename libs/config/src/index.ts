@@ -3,6 +3,7 @@
 export * from './config.js';
 export * from './config.module.js';
 export * from './logging.js';
+export * from './app-logger.js';
 export * from './log-format.js';
 export * from './trust-proxy.js';
 export * from './startup.js';
