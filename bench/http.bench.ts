@@ -4,6 +4,11 @@
  * as its own process, NODE_ENV=production, request logs at info to /dev/null), beside a bare NestJS 12 express
  * endpoint doing one INSERT per request (bench/support/bare-nest-server.ts), alternating over rounds.
  *
+ * Issue 18.5 adds two comparisons to the same rounds, each a row of its own: the same bare endpoint on Nest's
+ * Fastify adapter against the express one (what the adapter alone could pay at most), and, at 8 and 32
+ * connections, the api as two processes on one port (bench/support/api-cluster.ts) against the one process (how
+ * throughput scales; PostgreSQL, both apis and autocannon share the machine's cores).
+ *
  * Every request needs a return in the right state, so the returns are made first through the product's own API:
  * a plan of BENCH_HTTP_MEASURES measures is imported, cycles are drafted and opened over HTTP (each open requests
  * one return per measure), one cycle's returns take the drafts (round robin), the others are submitted once each,
@@ -14,6 +19,7 @@
  * "600,2000,4000"), BENCH_HTTP_MEASURES (2000).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
@@ -40,6 +46,9 @@ const CONCURRENCY = [1, 8, 32];
 const REQUESTS = numberList('BENCH_HTTP_REQUESTS', QUICK ? [150, 400, 800] : [600, 2000, 4000]);
 const MEASURES = Math.round(positiveNumber('BENCH_HTTP_MEASURES', 2000, 1000));
 const WARMUP_REQUESTS = QUICK ? 100 : 300;
+/** The several-process api: how many processes, at which connection counts. */
+const API_PROCESSES = 2;
+const SCALING_CONCURRENCY = [8, 32];
 /** Submits at 32 connections: at least this many a second with p99 at most P99_TARGET_MS. */
 const SUBMIT_TARGET = 1000;
 const P99_TARGET_MS = 50;
@@ -78,6 +87,8 @@ async function load(
   // autocannon ends a run of `amount` requests on its one-second tick: time the run from its own start to the
   // last response instead, or short runs would be counted as whole seconds.
   let lastResponse = 0;
+  // A session cookie writes only from the service's own origin, as a browser on its pages would send.
+  const origin = (target: Target) => (target.headers.cookie ? { origin: baseUrl } : {});
   const started = performance.now();
   const result = await autocannon({
     url: baseUrl,
@@ -94,7 +105,7 @@ async function load(
             ...request,
             method: command === 'save draft' ? 'PUT' : 'POST',
             path,
-            headers: { ...target.headers, 'content-type': 'application/json' },
+            headers: { ...target.headers, ...origin(target), 'content-type': 'application/json' },
             body: command === 'approve' ? '{}' : JSON.stringify(CONTENT(n)),
           };
         },
@@ -162,28 +173,43 @@ export async function httpBenchmark(
       leads.set(agency.id, { cookie: `pr_session=${session}` });
     }
 
-    progress.log('http: starting the api and the bare Nest baseline as their own processes');
-    const api = await startProductionApi(
-      url,
-      REDIS_URL,
-      queuePrefix,
-      // BENCH_API_CPU_PROF=<dir>: the api writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-      process.env.BENCH_API_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`]
-        : [],
+    progress.log(
+      `http: starting the api, the api as ${API_PROCESSES} processes and the bare Nest baselines (express, ` +
+        'fastify) as their own processes',
     );
-    servers.push(api);
-    const barePort = await freePort();
-    const bare = await startChildServer(
-      join(__dirname, 'support', 'bare-nest-server.js'),
-      { DATABASE_URL: url, PORT: String(barePort) },
-      '/health/ready',
-      barePort,
+    const started = async (starting: Promise<ChildServer>) => {
+      const server = await starting;
+      servers.push(server);
+      return server;
+    };
+    const api = await started(
+      startProductionApi(url, REDIS_URL, queuePrefix, {
+        // BENCH_API_CPU_PROF=<dir>: the api writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+        nodeArgs: process.env.BENCH_API_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`]
+          : [],
+      }),
     );
-    servers.push(bare);
+    const apis = await started(startProductionApi(url, REDIS_URL, queuePrefix, { processes: API_PROCESSES }));
+    const startBare = async (adapter: 'express' | 'fastify') => {
+      const port = await freePort();
+      return startChildServer(
+        join(__dirname, 'support', 'bare-nest-server.js'),
+        { DATABASE_URL: url, PORT: String(port), BARE_ADAPTER: adapter },
+        '/health/ready',
+        port,
+      );
+    };
+    const bare = await started(startBare('express'));
+    const bareFastify = await started(startBare('fastify'));
 
-    // Returns enough for every submit (and so every approve) of every run, plus one cycle for the drafts.
-    const submitsNeeded = WARMUP_REQUESTS + ROUNDS * REQUESTS.reduce((a, b) => a + b, 0);
+    // Returns enough for every submit (and so every approve) of every run of both apis, plus one cycle for the
+    // drafts.
+    const requestsAt = (connections: number) =>
+      REQUESTS[CONCURRENCY.indexOf(connections)] ?? REQUESTS[REQUESTS.length - 1];
+    const perRound = (levels: number[]) => levels.reduce((sum, c) => sum + requestsAt(c), 0);
+    const submitsNeeded =
+      2 * WARMUP_REQUESTS + ROUNDS * (perRound(CONCURRENCY) + perRound(SCALING_CONCURRENCY));
     const submitCycles = Math.ceil(submitsNeeded / MEASURES);
     const measures = planMeasures(plan);
     const post = async (path: string, body: unknown) => {
@@ -207,11 +233,7 @@ export async function httpBenchmark(
         dueDate: '2099-04-30',
       });
       await post(`/cycles/${cycleId}/open`, {});
-      // A session cookie writes only from the service's own origin, as a browser on its pages would send.
-      return measures.map((m) => ({
-        returnId: `${cycleId}.${m.ref}`,
-        headers: { ...leads.get(m.agencyId)!, origin: api.baseUrl },
-      }));
+      return measures.map((m) => ({ returnId: `${cycleId}.${m.ref}`, headers: leads.get(m.agencyId)! }));
     };
     progress.phase('http: drafting and opening cycles over HTTP', 0);
     const draftTargets = await cycleTargets('bench-drafts', 0);
@@ -249,7 +271,33 @@ export async function httpBenchmark(
     let submitted: string[] = [];
 
     const figures: Figure[] = [];
+    const adapterFigures: Figure[] = [];
+    const scalingFigures: Figure[] = [];
     const okCounts: Record<CommandName, number> = { 'save draft': 0, submit: 0, approve: 0 };
+    /**
+     * One run, checked: against the api (one process or several) with the next returns, its 2xx counted for the
+     * check against the events; or against a bare baseline with made-up ids.
+     */
+    const measure = async (
+      server: ChildServer,
+      label: string,
+      command: CommandName,
+      connections: number,
+      amount: number,
+    ) => {
+      const isProduct = server === api || server === apis;
+      const run = await load(
+        server.baseUrl,
+        command,
+        connections,
+        amount,
+        isProduct ? nextFor(command) : baselineNext,
+      );
+      check(`${label} ${command} x${connections}`, run, amount);
+      if (isProduct) okCounts[command] += run.requests;
+      return run;
+    };
+    const cores = availableParallelism();
     for (const command of ['save draft', 'submit', 'approve'] as CommandName[]) {
       if (command === 'approve') {
         const rows = await dataSource.query<{ stream_id: string }[]>(
@@ -258,39 +306,47 @@ export async function httpBenchmark(
         submitted = rows.map((r) => r.stream_id.slice('return:'.length));
       }
       progress.phase(`http ${command}: warm-up`, 0);
-      const w1 = await load(bare.baseUrl, command, 8, WARMUP_REQUESTS, baselineNext);
-      const w2 = await load(api.baseUrl, command, 8, WARMUP_REQUESTS, nextFor(command));
-      check(`${command} warm-up`, w1, WARMUP_REQUESTS);
-      check(`${command} warm-up`, w2, WARMUP_REQUESTS);
-      okCounts[command] += w2.requests;
-      for (const [k, connections] of CONCURRENCY.entries()) {
-        const amount = REQUESTS[k] ?? REQUESTS[REQUESTS.length - 1];
+      await measure(bare, 'baseline warm-up', command, 8, WARMUP_REQUESTS);
+      await measure(bareFastify, 'fastify baseline warm-up', command, 8, WARMUP_REQUESTS);
+      await measure(api, 'product warm-up', command, 8, WARMUP_REQUESTS);
+      await measure(apis, `${API_PROCESSES}-process product warm-up`, command, 8, WARMUP_REQUESTS);
+      for (const connections of CONCURRENCY) {
+        const amount = requestsAt(connections);
+        const scaling = SCALING_CONCURRENCY.includes(connections);
         const product: RunStats[] = [];
         const baseline: RunStats[] = [];
+        const fastify: RunStats[] = [];
+        const products: RunStats[] = [];
         for (let round = 1; round <= ROUNDS; round++) {
-          progress.phase(
-            `http ${command} x${connections}: baseline ${round}/${ROUNDS} (${fmt(amount)} requests)`,
-            0,
-          );
-          const b = await load(bare.baseUrl, command, connections, amount, baselineNext);
-          check(`baseline ${command} x${connections}`, b, amount);
+          const phase = (what: string) =>
+            progress.phase(
+              `http ${command} x${connections}: ${what} ${round}/${ROUNDS} (${fmt(amount)} requests)`,
+              0,
+            );
+          phase('baseline');
+          const b = await measure(bare, 'baseline', command, connections, amount);
           baseline.push(b);
-          progress.phase(
-            `http ${command} x${connections}: product ${round}/${ROUNDS} (${fmt(amount)} requests)`,
-            0,
-          );
-          const p = await load(api.baseUrl, command, connections, amount, nextFor(command));
-          check(`product ${command} x${connections}`, p, amount);
-          okCounts[command] += p.requests;
+          phase('fastify baseline');
+          const f = await measure(bareFastify, 'fastify baseline', command, connections, amount);
+          fastify.push(f);
+          phase('product');
+          const p = await measure(api, 'product', command, connections, amount);
           product.push(p);
+          let also = '';
+          if (scaling) {
+            phase(`product as ${API_PROCESSES} processes`);
+            const ps = await measure(apis, `${API_PROCESSES}-process product`, command, connections, amount);
+            products.push(ps);
+            also = `; ${API_PROCESSES} processes ${fmt(ps.perSecond)}/s p50 ${ps.p50Ms} ms p99 ${ps.p99Ms} ms`;
+          }
           progress.done(
             `http ${command} x${connections} round ${round}: product ${fmt(p.perSecond)}/s p50 ${p.p50Ms} ms ` +
-              `p99 ${p.p99Ms} ms; baseline ${fmt(b.perSecond)}/s p50 ${b.p50Ms} ms p99 ${b.p99Ms} ms`,
+              `p99 ${p.p99Ms} ms${also}; baseline ${fmt(b.perSecond)}/s p50 ${b.p50Ms} ms p99 ${b.p99Ms} ms; ` +
+              `fastify ${fmt(f.perSecond)}/s p50 ${f.p50Ms} ms p99 ${f.p99Ms} ms`,
           );
         }
-        const value = median(product.map((r) => r.perSecond));
-        const p50Ms = median(product.map((r) => r.p50Ms));
-        const p99Ms = median(product.map((r) => r.p99Ms));
+        const value = medianOf(product, 'perSecond');
+        const p99Ms = medianOf(product, 'p99Ms');
         const isTarget = command === 'submit' && connections === 32;
         figures.push(
           figure({
@@ -298,14 +354,47 @@ export async function httpBenchmark(
             scenario: `${command} x${connections} connections`,
             unit: 'req/s',
             value,
-            baseline: { name: 'bare Nest + INSERT', value: median(baseline.map((r) => r.perSecond)) },
-            p50Ms,
+            baseline: { name: 'bare Nest + INSERT', value: medianOf(baseline, 'perSecond') },
+            p50Ms: medianOf(product, 'p50Ms'),
             p99Ms,
             target: isTarget ? `>= ${fmt(SUBMIT_TARGET)}/s, p99 <= ${P99_TARGET_MS} ms` : '-',
             met: isTarget ? value >= SUBMIT_TARGET && p99Ms <= P99_TARGET_MS : null,
             detail: { requestsPerRun: amount, product, baseline },
           }),
         );
+        adapterFigures.push(
+          figure({
+            bench: 'http',
+            scenario: `bare Nest fastify vs express + INSERT, ${command} x${connections}`,
+            unit: 'req/s',
+            value: medianOf(fastify, 'perSecond'),
+            baseline: { name: 'bare Nest express + INSERT', value: medianOf(baseline, 'perSecond') },
+            p50Ms: medianOf(fastify, 'p50Ms'),
+            p99Ms: medianOf(fastify, 'p99Ms'),
+            target: '-',
+            met: null,
+            note: 'the most the Fastify adapter alone could pay',
+            detail: { requestsPerRun: amount, fastify, express: baseline },
+          }),
+        );
+        if (scaling) {
+          scalingFigures.push(
+            figure({
+              bench: 'http',
+              scenario:
+                `api ${API_PROCESSES} processes vs 1 (${cores} cores shared with PostgreSQL and autocannon), ` +
+                `${command} x${connections}`,
+              unit: 'req/s',
+              value: medianOf(products, 'perSecond'),
+              baseline: { name: 'api 1 process', value },
+              p50Ms: medianOf(products, 'p50Ms'),
+              p99Ms: medianOf(products, 'p99Ms'),
+              target: '-',
+              met: null,
+              detail: { requestsPerRun: amount, processes: API_PROCESSES, cores, products, product },
+            }),
+          );
+        }
       }
     }
 
@@ -330,11 +419,15 @@ export async function httpBenchmark(
       `http: checked ${fmt(okCounts['save draft'])} drafts, ${fmt(okCounts.submit)} submits and ` +
         `${fmt(okCounts.approve)} approvals against the events`,
     );
-    return figures;
+    return [...figures, ...adapterFigures, ...scalingFigures];
   } finally {
     await Promise.allSettled(servers.map((s) => s.stop()));
     await deleteQueueKeys(REDIS_URL, queuePrefix);
   }
+}
+
+function medianOf(runs: RunStats[], key: 'perSecond' | 'p50Ms' | 'p99Ms'): number {
+  return median(runs.map((r) => r[key]));
 }
 
 function check(label: string, run: RunStats, amount: number): void {

@@ -1,10 +1,13 @@
 /**
- * The baseline of the HTTP command benchmark: a bare NestJS 12 express app, run as its own process like the api,
+ * The baseline of the HTTP command benchmark: a bare NestJS 12 app, run as its own process like the api,
  * whose command routes (same paths and JSON bodies as the product's) each do the least a command could do: one
  * `INSERT` of the event row into an events-shaped table, in one round trip, with a pool of the same size.
  * No authentication, no validation, no logging, no stream load, no version check.
  *
- * Environment: DATABASE_URL (with the raw_events table), PORT.
+ * The same module runs on either HTTP adapter, so that two of these side by side differ in the adapter alone
+ * (issue 18.5: what Fastify could pay at most before anyone moves the product to it).
+ *
+ * Environment: DATABASE_URL (with the raw_events table), PORT, BARE_ADAPTER (express, the default, or fastify).
  */
 import 'reflect-metadata';
 import {
@@ -12,6 +15,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  INestApplication,
   Inject,
   Module,
   OnApplicationShutdown,
@@ -20,7 +24,8 @@ import {
   Put,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 
 const POOL = 'BASELINE_POOL';
@@ -88,9 +93,32 @@ class BareModule implements OnApplicationShutdown {
   }
 }
 
+/** JSON bodies up to 2 MB on either adapter, as the api takes. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+async function createApp(adapter: string): Promise<INestApplication> {
+  switch (adapter) {
+    case 'express': {
+      const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: ['error'] });
+      app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+      return app;
+    }
+    case 'fastify': {
+      // Loaded only when asked for: the express baseline should not pay for loading Fastify.
+      const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+      return NestFactory.create<NestFastifyApplication>(
+        BareModule,
+        new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+        { logger: ['error'] },
+      );
+    }
+    default:
+      throw new Error(`BARE_ADAPTER must be express or fastify, got "${adapter}"`);
+  }
+}
+
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: ['error'] });
-  app.useBodyParser('json', { limit: '2mb' });
+  const app = await createApp(process.env.BARE_ADAPTER ?? 'express');
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT), '127.0.0.1');
 }

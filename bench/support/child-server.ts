@@ -23,7 +23,7 @@ export interface ChildServer {
 
 /**
  * Runs a Node script as its own process (the way production runs the api: one process, its own event loop),
- * waits until `readyPath` answers 200, and stops it with SIGTERM (SIGKILL after 10 s). Its stdout (the request
+ * waits until `readyPath` (on `port`, or an absolute URL of its own) answers 200, and stops it with SIGTERM (SIGKILL after 10 s). Its stdout (the request
  * logs, at the level LOG_LEVEL says) goes to /dev/null; stderr is passed through.
  */
 export async function startChildServer(
@@ -44,7 +44,7 @@ export async function startChildServer(
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${baseUrl}${readyPath}`)
+    const ok = await fetch(new URL(readyPath, baseUrl))
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
@@ -70,33 +70,55 @@ export async function startChildServer(
 }
 
 /**
- * The api as production runs it, as its own process on a free port: NODE_ENV=production with fresh secrets and
- * request logs at info. It never sends mail itself (the worker does), but production wants SMTP_URL all the same.
+ * Secrets made once per bench process: every api it starts signs sessions and peppers tokens alike, so the copies
+ * of a several-process api accept each other's.
+ */
+const SECRETS = {
+  SESSION_SECRET: randomBytes(32).toString('hex'),
+  TOKEN_PEPPER: randomBytes(32).toString('hex'),
+};
+
+export interface ProductionApiOptions {
+  /** Node options for the api process, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** More than 1: that many api processes on one port (bench/support/api-cluster.ts). */
+  processes?: number;
+}
+
+/**
+ * The api as production runs it, as its own process (or several sharing one port) on a free port: NODE_ENV=production
+ * with this run's secrets and request logs at info. It never sends mail itself (the worker does), but production
+ * wants SMTP_URL all the same.
  */
 export async function startProductionApi(
   databaseUrl: string,
   redisUrl: string,
   queuePrefix: string,
-  nodeArgs: string[] = [],
+  { nodeArgs = [], processes = 1 }: ProductionApiOptions = {},
 ): Promise<ChildServer> {
   const port = await freePort();
+  const env = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    QUEUE_PREFIX: queuePrefix,
+    ...SECRETS,
+    LOG_LEVEL: 'info',
+  };
+  if (processes <= 1) {
+    const main = join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js');
+    return startChildServer(main, env, '/health/ready', port, 60_000, nodeArgs);
+  }
+  const readyPort = await freePort();
   return startChildServer(
-    join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js'),
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      SMTP_URL: 'smtp://127.0.0.1:2525',
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      QUEUE_PREFIX: queuePrefix,
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      TOKEN_PEPPER: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'info',
-    },
-    '/health/ready',
+    join(__dirname, 'api-cluster.js'),
+    { ...env, API_PROCESSES: String(processes), CLUSTER_READY_PORT: String(readyPort) },
+    `http://127.0.0.1:${readyPort}/`,
     port,
-    60_000,
+    60_000 * processes,
     nodeArgs,
   );
 }
