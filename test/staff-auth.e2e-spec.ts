@@ -1,5 +1,14 @@
 import { AuthService } from '../libs/auth/src/index.js';
-import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  STAFF,
+  startProduct,
+} from './support/product.js';
 
 const expectCode = (response: { status: number; body: { code?: string } }, status: number, code: string) =>
   expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
@@ -242,6 +251,51 @@ describe('staff accounts, sessions and roles (e2e)', () => {
       email,
     ]);
     expect((await call('GET', '/auth/me', session)).status).toBe(401);
+  });
+
+  it('answers 401, not 500, to a sign-in whose account is forgotten while its password is being checked', async () => {
+    const email = 'forgotten.mid-sign-in@sevenoaks.example.org';
+    const auth = product.api.get(AuthService);
+    const { staffId } = await auth.createStaff({
+      partnershipId: 'sevenoaks-lsp',
+      email,
+      name: 'Forgotten Mid Sign-In',
+      role: 'viewer',
+      password: PASSWORD,
+    });
+    // The deletion (as forgetting a member of staff does) is made but not yet committed: the sign-in still reads
+    // the account and checks its password, and its new session then waits on the row until the deletion commits.
+    const forgetting = product.db.dataSource.createQueryRunner();
+    await forgetting.connect();
+    await forgetting.startTransaction();
+    try {
+      await forgetting.query('DELETE FROM staff_accounts WHERE staff_id = $1', [staffId]);
+      const signIn = call('POST', '/auth/sign-in', {}, { email, password: PASSWORD });
+      await eventually(async () => {
+        const [{ waiting }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "sessions"%'`,
+        );
+        return waiting === 1;
+      });
+      await forgetting.commitTransaction();
+      const answer = await signIn;
+      const unknown = await call(
+        'POST',
+        '/auth/sign-in',
+        {},
+        { email: 'nobody@example.org', password: PASSWORD },
+      );
+      expect(answer.status).toBe(401);
+      expect(answer.body.title).toBe(unknown.body.title);
+    } finally {
+      if (forgetting.isTransactionActive) await forgetting.rollbackTransaction();
+      await forgetting.release();
+    }
+    // A session asked for it another way (single sign-on) is refused as gone.
+    await expect(
+      auth.openStaffSession(staffId, { id: email, role: 'viewer', partnershipId: 'sevenoaks-lsp' }),
+    ).rejects.toMatchObject({ code: 'session-holder-gone', kind: 'gone' });
   });
 
   it('answers 401 without credentials and 403 across every role boundary', async () => {

@@ -41,6 +41,10 @@ export interface LinkSessionGrant {
  * Session ids and tokens are 256-bit secrets handed out once; only their SHA-256 is kept. Row-by-row work goes
  * through the entities; the two lookups every request makes (session, bearer) stay prepared raw SQL.
  */
+
+const FOREIGN_KEY_VIOLATION = '23503';
+/** What a session is refused with when what it would belong to was deleted meanwhile. */
+export const SESSION_HOLDER_GONE = 'session-holder-gone';
 @Injectable()
 export class AuthService {
   /** Verified when an email is unknown, so a wrong email costs as long as a wrong password. */
@@ -156,10 +160,17 @@ export class AuthService {
     }
     const account = opened[0];
     const actor: Actor = { id: account.email, role: account.role, partnershipId: account.partnershipId };
-    const sessionId = await this.createSession(
-      { kind: 'staff', staffId: account.staffId, actor },
-      STAFF_SESSION_HOURS,
-    );
+    let sessionId: string;
+    try {
+      sessionId = await this.createSession(
+        { kind: 'staff', staffId: account.staffId, actor },
+        STAFF_SESSION_HOURS,
+      );
+    } catch (error) {
+      // Forgotten while its password was being checked: the account is no more, as if it had never matched.
+      if (error instanceof DomainError && error.code === SESSION_HOLDER_GONE) return null;
+      throw error;
+    }
     return { sessionId, actor };
   }
 
@@ -345,18 +356,26 @@ export class AuthService {
   ): Promise<string> {
     const sessionId = newSecret();
     const expires = new Date(this.clock.now().getTime() + hours * 3_600_000);
-    await this.dataSource.getRepository(Session).insert({
-      sessionHash: sha256(sessionId),
-      kind: session.kind,
-      staffId: session.staffId ?? null,
-      linkId: session.linkId ?? null,
-      partnershipId: session.actor.partnershipId,
-      agencyId: session.actor.agencyId ?? null,
-      cycleId: session.actor.cycleId ?? null,
-      actorId: session.actor.id,
-      role: session.actor.role,
-      expiresAt: expires,
-    });
+    try {
+      await this.dataSource.getRepository(Session).insert({
+        sessionHash: sha256(sessionId),
+        kind: session.kind,
+        staffId: session.staffId ?? null,
+        linkId: session.linkId ?? null,
+        partnershipId: session.actor.partnershipId,
+        agencyId: session.actor.agencyId ?? null,
+        cycleId: session.actor.cycleId ?? null,
+        actorId: session.actor.id,
+        role: session.actor.role,
+        expiresAt: expires,
+      });
+    } catch (error) {
+      // The account or link was deleted (a person forgotten) between its check and now: its key no longer exists.
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+        throw new DomainError(SESSION_HOLDER_GONE, 'That account or link no longer exists', 'gone');
+      }
+      throw error;
+    }
     return sessionId;
   }
 
