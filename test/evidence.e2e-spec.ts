@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
 import {
   compoundFile,
   CSV,
@@ -28,10 +27,10 @@ type Headers = Record<string, string>;
  * hostile uploads: each refused or contained, no partial rows, no temporary files, and events, stored files and
  * chunk sets in step however many uploads arrive at once.
  */
-// A temporary directory of this test file's own (os.tmpdir() reads TMPDIR at each call): another file running
-// beside this one (a report being printed to PDF) makes and removes files in the shared one at any moment, and
-// the checks below that an upload leaves nothing behind would count those.
-process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'evidence-e2e-'));
+// What other test files running beside this one put in the shared temporary directory at any moment (browsers,
+// a report printed to PDF): not this product's uploads, so not counted by the checks that an upload leaves nothing.
+// (Setting TMPDIR here would not help: Jest gives the file a copy of process.env, which os.tmpdir() never reads.)
+const OTHERS_TEMPORARY = /^(\.?org\.chromium\.|playwright|whole-report-pdf|jest_|hsperfdata_)/;
 
 describe('evidence files on a return (e2e, real PostgreSQL)', () => {
   let product: Product;
@@ -86,7 +85,10 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
                 (SELECT count(*) FROM events WHERE stream_id LIKE 'evidence:%')::int AS events`,
       )
     )[0] as { objects: number; chunks: number; events: number };
-  const temporaryFiles = () => readdirSync(tmpdir()).sort();
+  const temporaryFiles = () =>
+    readdirSync(tmpdir())
+      .filter((name) => !OTHERS_TEMPORARY.test(name))
+      .sort();
   const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   /**
