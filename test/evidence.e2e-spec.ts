@@ -27,10 +27,12 @@ type Headers = Record<string, string>;
  * hostile uploads: each refused or contained, no partial rows, no temporary files, and events, stored files and
  * chunk sets in step however many uploads arrive at once.
  */
-// What other test files running beside this one put in the shared temporary directory at any moment (browsers,
-// a report printed to PDF): not this product's uploads, so not counted by the checks that an upload leaves nothing.
-// (Setting TMPDIR here would not help: Jest gives the file a copy of process.env, which os.tmpdir() never reads.)
-const OTHERS_TEMPORARY = /^(\.?org\.chromium\.|playwright|whole-report-pdf|jest_|hsperfdata_)/;
+// What browsers and other test files running beside this one put in the shared temporary directory at any
+// moment (each file's own directories are named with the prefixes below): not this product's uploads, so not
+// counted by the checks that an upload leaves nothing. Setting TMPDIR here would not help: Jest gives a test file
+// a copy of process.env, which os.tmpdir() never reads.
+const OTHERS_TEMPORARY =
+  /^(\.?org\.chromium\.|playwright|jest_|hsperfdata_|partner-returns-|pr-|redaction|whole-report)/;
 
 describe('evidence files on a return (e2e, real PostgreSQL)', () => {
   let product: Product;
