@@ -527,7 +527,10 @@ describe('fuzzing every documented route (e2e)', () => {
     expect(faults.slice(0, 20)).toEqual([]);
     expect(new Set(outcomes.map((o) => o.route))).toEqual(new Set(routes.map((r) => r.route)));
     expect(new Set(outcomes.map((o) => o.role))).toEqual(new Set(roles.map((r) => r.name)));
-    expect(reached / outcomes.length).toBeGreaterThanOrEqual(0.5);
+    // Every route meets every role, so a third are refused by design (403); eight seeds measured 49.9-52% reached
+    // (seed 1788660384 sent 1,598 of 3,200), so the bar sits below that spread: it catches auth or routing that
+    // stops most requests before validation, not a seed's luck.
+    expect(reached / outcomes.length).toBeGreaterThanOrEqual(0.45);
     expect(FINDINGS.filter((f) => !byFinding[f])).toEqual([]);
   }, 300_000);
 
