@@ -13,3 +13,12 @@ export class ConcurrencyError extends Error {
     this.name = 'ConcurrencyError';
   }
 }
+
+/**
+ * The If-Match check every command makes before deciding: a write made on a version the stream has moved on
+ * from is refused (409), so it is never decided on state the writer did not see. No If-Match (undefined)
+ * writes on the latest version; the append's own expected version still guards the race after the read.
+ */
+export function refuseStaleVersion(streamId: string, expected: number | undefined, actual: number): void {
+  if (expected !== undefined && expected !== actual) throw new ConcurrencyError(streamId, expected, actual);
+}

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import {
   ConfigureSingleSignOnCommand,
@@ -26,8 +26,7 @@ async function decideAndAppend(
   const partnershipId = envelope.actor.partnershipId;
   const streamId = singleSignOnStreamId(partnershipId);
   const { state, version } = await setups.load(partnershipId);
-  if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version)
-    throw new ConcurrencyError(streamId, envelope.expectedVersion, version);
+  refuseStaleVersion(streamId, envelope.expectedVersion, version);
   const events = decideSingleSignOn(command, state);
   if (events.length === 0) return setups.viewOf(partnershipId, state, version);
   const { nextExpectedVersion } = await store.append(

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { Clock } from '../../../kernel/src/index.js';
 import { ChooseMailDeliveryCommand, MailPreferenceView } from './mail-preferences.command.js';
 import { decideMailPreference, evolveMailPreference, mailPreferenceStreamId } from './mail-preference.js';
@@ -18,8 +18,7 @@ export class ChooseMailDeliveryHandler implements ICommandHandler<ChooseMailDeli
     const staffId = await this.preferences.staffIdOf(envelope.actor);
     const streamId = mailPreferenceStreamId(staffId);
     const { state, version } = await this.preferences.load(staffId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version)
-      throw new ConcurrencyError(streamId, envelope.expectedVersion, version);
+    refuseStaleVersion(streamId, envelope.expectedVersion, version);
     const events = decideMailPreference(
       { type: 'ChooseMailDelivery', actor: envelope.actor, staffId, delivery },
       state,

@@ -3,11 +3,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import {
-  ConcurrencyError,
   EventStore,
   LogCheckpoints,
-  transactionally,
   metadataFor,
+  refuseStaleVersion,
+  transactionally,
 } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId, decideCycle, CycleRepository } from '../../../returns/src/index.js';
@@ -38,9 +38,7 @@ export class PublishReportHandler implements ICommandHandler<PublishReportComman
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     const now = this.clock.now();
     // The rules first, with a placeholder hash: a refused publication should not cost a report.
     decideCycle(

@@ -6,7 +6,7 @@ import {
   DomainError,
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { ReturnRepository } from '../return/return.repository.js';
@@ -56,9 +56,7 @@ export class AppendicesRepository {
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle', cycleId);
     const { state, version } = await this.load(cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(appendicesStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(appendicesStreamId(cycleId), envelope.expectedVersion, version);
     const plan = await this.plans.plan(cycle.partnershipId, cycle.planId);
     const context = {
       actor: envelope.actor,

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, CommandResult, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -22,9 +22,7 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     // What the rules weigh: which returns are still neither signed off nor withdrawn, read from their streams.
     const requested = state.status === 'drafted' ? [] : state.returns;
     const unresolvedReturnIds = (await this.returns.loadMany(requested.map((r) => r.returnId)))

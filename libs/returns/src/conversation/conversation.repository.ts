@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CommandEnvelope, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import {
+  ConcurrencyError,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents, LiveReturnState } from '../return/return.state.js';
 import { ConversationCommand, decideConversation } from './conversation.decide.js';
@@ -59,9 +64,7 @@ export class ConversationRepository {
     for (let attempt = 1; ; attempt++) {
       const about = await this.about(returnId, envelope);
       const { state, version } = await this.load(returnId);
-      if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-        throw new ConcurrencyError(conversationStreamId(returnId), envelope.expectedVersion, version);
-      }
+      refuseStaleVersion(conversationStreamId(returnId), envelope.expectedVersion, version);
       const now = this.clock.now();
       const events = decideConversation(
         {

@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { pipeline, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import {
+  ConcurrencyError,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { Clock, CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents } from '../return/return.state.js';
@@ -177,9 +182,7 @@ export class EvidenceRepository {
   }
 
   private refuseStale(returnId: string, envelope: CommandEnvelope, version: number): void {
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(evidenceStreamId(returnId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(evidenceStreamId(returnId), envelope.expectedVersion, version);
   }
 
   private attachCommand(

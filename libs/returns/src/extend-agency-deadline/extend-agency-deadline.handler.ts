@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -31,9 +31,7 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
     const { state: cycle, version } = await this.cycles.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, cycle.partnershipId, 'cycle', cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     // decideReturn says the same for each return; said first, a reviewer hears 403 even with nothing to extend.
     if (actor.role !== 'coordinator') {
       throw new DomainError('forbidden', 'Only a coordinator can extend a deadline', 'forbidden');

@@ -8,7 +8,7 @@ import {
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { signOffOf } from '../cycle/sign-off.js';
@@ -37,9 +37,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     const plan = await this.plans.plan(state.partnershipId, state.planId);
     const planMeasures =
       plan.status === 'adopted'

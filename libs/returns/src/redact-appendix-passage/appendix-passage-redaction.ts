@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock, CommandEnvelope, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { AppendixEvent, appendicesStreamId } from '../appendices/appendices.events.js';
 import { foldAppendices } from '../appendices/appendices.state.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -41,9 +41,7 @@ export class AppendixPassageRedaction {
     const streamId = appendicesStreamId(asked.cycleId);
     const events = await this.store.readStream<AppendixEvent>(streamId, {}, manager);
     const version = events.length > 0 ? events[events.length - 1].version : 0;
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(streamId, envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(streamId, envelope.expectedVersion, version);
     // The refs of the part in every version of the study, read from the rows as stored (the store reads texts).
     const rows: { data: { study?: unknown } }[] = await manager.query(
       `SELECT data FROM events WHERE stream_id = $1 AND type = ANY($2::text[]) AND data->>'caseStudyId' = $3`,

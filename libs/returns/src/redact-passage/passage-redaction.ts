@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock, CommandEnvelope, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { RedactableField } from '../return-texts/return-text-fields.js';
 import { redactTexts } from '../return-texts/return-texts.table.js';
 import { decideReturn } from '../return/return.decide.js';
@@ -47,9 +47,7 @@ export class PassageRedaction {
     if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     const version = events[events.length - 1].version;
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(streamId, envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(streamId, envelope.expectedVersion, version);
     const decided = decideReturn({ type: 'RedactPassage', actor: envelope.actor, ...asked }, state);
     const { nextExpectedVersion } = await this.store.append(
       streamId,

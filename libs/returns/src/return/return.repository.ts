@@ -6,7 +6,7 @@ import {
   DomainError,
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
@@ -74,9 +74,7 @@ export class ReturnRepository {
     const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
     if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(returnStreamId(returnId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(returnStreamId(returnId), envelope.expectedVersion, version);
     const command = typeof commandOrMaker === 'function' ? await commandOrMaker(state) : commandOrMaker;
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
     refuseOnClosedCycle(command.type, cycleStatus ?? (await this.cycles.status(state.cycleId)), state);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { Clock, CommandResult, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
@@ -24,9 +24,7 @@ export class SetReportHeadingsHandler implements ICommandHandler<SetReportHeadin
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
-      throw new ConcurrencyError(cycleStreamId(cycleId), envelope.expectedVersion, version);
-    }
+    refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     const events = decideCycle(
       { type: 'SetReportHeadings', actor: envelope.actor, reportTitle, yearHeading },
       state,

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
 import { Clock } from '../../../kernel/src/index.js';
 import { decideRetentionPeriods, evolveRetention, retentionStreamId } from './retention-periods.js';
 import { RetentionSettings, RetentionView, viewOf } from './retention-settings.query.js';
@@ -19,8 +19,7 @@ export class SetRetentionPeriodsHandler implements ICommandHandler<SetRetentionP
     const partnershipId = envelope.actor.partnershipId;
     const streamId = retentionStreamId(partnershipId);
     const { state, version } = await this.settings.load(partnershipId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version)
-      throw new ConcurrencyError(streamId, envelope.expectedVersion, version);
+    refuseStaleVersion(streamId, envelope.expectedVersion, version);
     const events = decideRetentionPeriods(
       { type: 'SetRetentionPeriods', actor: envelope.actor, partnershipId, periods },
       state,
