@@ -5,13 +5,14 @@ import { Allow, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
-import { MAX_PASSAGE_LENGTH, WriteEnvelope, withETag } from '../../../returns/src/index.js';
+import { WriteEnvelope, withETag } from '../../../returns/src/index.js';
+import { PassageToRedactDto } from '../redact-passage/passage-to-redact.dto.js';
 import {
   RedactAppendixPassageCommand,
   RedactAppendixPassageResult,
 } from './redact-appendix-passage.command.js';
 
-export class RedactAppendixPassageDto {
+export class RedactAppendixPassageDto extends PassageToRedactDto {
   @ApiProperty({ description: 'The appendix the case study is in' })
   @IsString()
   @IsNotEmpty()
@@ -34,24 +35,6 @@ export class RedactAppendixPassageDto {
   })
   @Allow()
   part: unknown;
-
-  @ApiProperty({
-    description: 'The passage exactly as written (a name, say); never stored, only its SHA-256 and length',
-    maxLength: MAX_PASSAGE_LENGTH,
-  })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_PASSAGE_LENGTH)
-  passage: string;
-
-  @ApiProperty({
-    description: 'Why it is redacted; kept and shown in the history and the publications',
-    maxLength: 2000,
-  })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
-  reason: string;
 }
 
 @ApiTags('cycles')

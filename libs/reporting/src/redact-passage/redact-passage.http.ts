@@ -1,19 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { Response } from 'express';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
-import {
-  MAX_PASSAGE_LENGTH,
-  REDACTABLE_FIELDS,
-  WriteEnvelope,
-  withETag,
-} from '../../../returns/src/index.js';
+import { REDACTABLE_FIELDS, WriteEnvelope, withETag } from '../../../returns/src/index.js';
+import { PassageToRedactDto } from './passage-to-redact.dto.js';
 import { RedactPassageCommand, RedactPassageResult } from './redact-passage.command.js';
 
-export class RedactPassageDto {
+export class RedactPassageDto extends PassageToRedactDto {
   @ApiProperty({
     description:
       'The free-text field the passage is in; "caseStudies" covers every case study title and body',
@@ -21,24 +17,6 @@ export class RedactPassageDto {
   })
   @IsIn(REDACTABLE_FIELDS)
   field: string;
-
-  @ApiProperty({
-    description: 'The passage exactly as written (a name, say); never stored, only its SHA-256 and length',
-    maxLength: MAX_PASSAGE_LENGTH,
-  })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_PASSAGE_LENGTH)
-  passage: string;
-
-  @ApiProperty({
-    description: 'Why it is redacted; kept and shown in the history and the publications',
-    maxLength: 2000,
-  })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
-  reason: string;
 }
 
 @ApiTags('returns')
