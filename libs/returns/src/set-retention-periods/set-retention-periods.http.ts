@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Put, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
@@ -7,57 +7,47 @@ import { ApiVersionedWrite, CurrentActor, Roles } from '../../../http/src/index.
 import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import { RetentionDryRun, RetentionRun } from '../apply-retention/retention-run.js';
 import { WriteEnvelope, withETag } from '../command-http.js';
-import { DEFAULT_RETENTION, RETENTION_BOUNDS } from './retention-periods.js';
+import { DEFAULT_RETENTION, RETENTION_BOUNDS, RetentionField } from './retention-periods.js';
 import { RetentionSettings, RetentionView } from './retention-settings.query.js';
 import { SetRetentionPeriodsCommand } from './set-retention-periods.command.js';
 
-const B = RETENTION_BOUNDS;
+/**
+ * A period as the API takes it: a whole number within its bounds (RETENTION_BOUNDS), documented with its default.
+ * The rule checks the same bounds again, wherever the command comes from (the pages' form too).
+ */
+function RetentionPeriod(field: RetentionField, description: string): PropertyDecorator {
+  const { min, max } = RETENTION_BOUNDS[field];
+  return applyDecorators(
+    ApiProperty({ description, minimum: min, maximum: max, example: DEFAULT_RETENTION[field] }),
+    IsInt(),
+    Min(min),
+    Max(max),
+  );
+}
 
 export class RetentionPeriodsDto {
-  @ApiProperty({
-    description:
-      'Months after the last cycle they were part of closed that a contact no longer on the plan is forgotten',
-    minimum: B.contactMonths.min,
-    maximum: B.contactMonths.max,
-    example: DEFAULT_RETENTION.contactMonths,
-  })
-  @IsInt()
-  @Min(B.contactMonths.min)
-  @Max(B.contactMonths.max)
+  @RetentionPeriod(
+    'contactMonths',
+    'Months after the last cycle they were part of closed that a contact no longer on the plan is forgotten',
+  )
   contactMonths: number;
 
-  @ApiProperty({
-    description: 'Days that copies of mail sent (dev-mail bodies, the settled mail ledger) are kept',
-    minimum: B.mailDays.min,
-    maximum: B.mailDays.max,
-    example: DEFAULT_RETENTION.mailDays,
-  })
-  @IsInt()
-  @Min(B.mailDays.min)
-  @Max(B.mailDays.max)
+  @RetentionPeriod(
+    'mailDays',
+    'Days that copies of mail sent (dev-mail bodies, the settled mail ledger) are kept',
+  )
   mailDays: number;
 
-  @ApiProperty({
-    description: 'Days that ended sessions, used or expired links and sign-in attempt records are kept',
-    minimum: B.sessionDays.min,
-    maximum: B.sessionDays.max,
-    example: DEFAULT_RETENTION.sessionDays,
-  })
-  @IsInt()
-  @Min(B.sessionDays.min)
-  @Max(B.sessionDays.max)
+  @RetentionPeriod(
+    'sessionDays',
+    'Days that ended sessions, used or expired links and sign-in attempt records are kept',
+  )
   sessionDays: number;
 
-  @ApiProperty({
-    description:
-      'Years after a cycle closed that its returns’ evidence files’ bytes are deleted (their SHA-256 is kept)',
-    minimum: B.evidenceYears.min,
-    maximum: B.evidenceYears.max,
-    example: DEFAULT_RETENTION.evidenceYears,
-  })
-  @IsInt()
-  @Min(B.evidenceYears.min)
-  @Max(B.evidenceYears.max)
+  @RetentionPeriod(
+    'evidenceYears',
+    'Years after a cycle closed that its returns’ evidence files’ bytes are deleted (their SHA-256 is kept)',
+  )
   evidenceYears: number;
 }
 
