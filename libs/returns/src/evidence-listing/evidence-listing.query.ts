@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, DomainError, dayInWords, clockInWords } from '../../../kernel/src/index.js';
+import { Actor, dayInWords, clockInWords } from '../../../kernel/src/index.js';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { ReturnHistoryEntry } from '../get-return/return-view.js';
+import { historyEntry, ReturnHistoryEntry } from '../get-return/return-view.js';
 import { EvidenceEvent, evidenceStreamId } from '../evidence/evidence.events.js';
 import { EvidenceFile, foldEvidence } from '../evidence/evidence.state.js';
-import { ReturnEvent, returnStreamId } from '../return/return.events.js';
-import { foldReturnEvents } from '../return/return.state.js';
-import { canSeeReturn } from '../return/return-visibility.js';
+import { readBesideVisibleReturn } from '../return/beside-visible-return.js';
 import { fileSizeInWords, fileTypeInWords } from './evidence-words.js';
 
 /** One file as the pages list it: what the lead called it, its name, its type and size in words, and when. */
@@ -47,15 +45,7 @@ export function evidenceListingView(returnId: string, events: readonly StoredEve
     returnId,
     version: events.at(-1)?.version ?? 0,
     files: foldEvidence(events).files.map(listedEvidence),
-    history: events.map((e) => ({
-      version: e.version,
-      type: e.type,
-      at: e.recordedAt.toISOString(),
-      actorId: e.metadata.actorId,
-      actorRole: e.metadata.actorRole,
-      reason: (e.data as { reason?: string | null }).reason ?? null,
-      data: e.data,
-    })),
+    history: events.map((e) => historyEntry(e, (e.data as { reason?: string | null }).reason ?? null)),
   };
 }
 
@@ -68,14 +58,9 @@ export class EvidenceListing {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   async of(actor: Actor, returnId: string): Promise<EvidenceListingView> {
-    const streams = await this.store.readStreams<ReturnEvent | EvidenceEvent>([
-      returnStreamId(returnId),
-      evidenceStreamId(returnId),
-    ]);
-    const about = foldReturnEvents(streams.get(returnStreamId(returnId)) ?? []);
-    if (about.status === 'none' || !canSeeReturn(actor, about)) {
-      throw new DomainError('return-not-found', 'No such return', 'not-found');
-    }
-    return evidenceListingView(returnId, streams.get(evidenceStreamId(returnId)) ?? []);
+    return evidenceListingView(
+      returnId,
+      await readBesideVisibleReturn<EvidenceEvent>(this.store, actor, returnId, evidenceStreamId(returnId)),
+    );
   }
 }

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { Actor } from '../../../kernel/src/index.js';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
-import { ReturnHistoryEntry } from '../get-return/return-view.js';
+import { historyEntry, ReturnHistoryEntry } from '../get-return/return-view.js';
 import { ConversationEvent, conversationStreamId } from '../conversation/conversation.events.js';
 import { foldConversation, Message } from '../conversation/conversation.state.js';
-import { ReturnEvent, returnStreamId } from '../return/return.events.js';
-import { foldReturnEvents } from '../return/return.state.js';
-import { canSeeReturn } from '../return/return-visibility.js';
+import { readBesideVisibleReturn } from '../return/beside-visible-return.js';
 
 export interface ConversationView {
   returnId: string;
@@ -26,15 +24,7 @@ export function conversationView(returnId: string, events: readonly StoredEvent[
     version: events.at(-1)?.version ?? 0,
     messages: state.status === 'talking' ? state.messages : [],
     openChangeRequests: state.status === 'talking' ? state.openChangeRequests : [],
-    history: events.map((e) => ({
-      version: e.version,
-      type: e.type,
-      at: e.recordedAt.toISOString(),
-      actorId: e.metadata.actorId,
-      actorRole: e.metadata.actorRole,
-      reason: null,
-      data: e.data,
-    })),
+    history: events.map((e) => historyEntry(e, null)),
   };
 }
 
@@ -47,14 +37,14 @@ export class GetConversation {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   async view(actor: Actor, returnId: string): Promise<ConversationView> {
-    const streams = await this.store.readStreams<ReturnEvent | ConversationEvent>([
-      returnStreamId(returnId),
-      conversationStreamId(returnId),
-    ]);
-    const about = foldReturnEvents(streams.get(returnStreamId(returnId)) ?? []);
-    if (about.status === 'none' || !canSeeReturn(actor, about)) {
-      throw new DomainError('return-not-found', 'No such return', 'not-found');
-    }
-    return conversationView(returnId, streams.get(conversationStreamId(returnId)) ?? []);
+    return conversationView(
+      returnId,
+      await readBesideVisibleReturn<ConversationEvent>(
+        this.store,
+        actor,
+        returnId,
+        conversationStreamId(returnId),
+      ),
+    );
   }
 }

@@ -5,9 +5,7 @@ import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { EVIDENCE_STORAGE, EvidenceStorage } from '../evidence/evidence-storage.js';
 import { EvidenceEvent, evidenceStreamId } from '../evidence/evidence.events.js';
 import { EvidenceFile, foldEvidence } from '../evidence/evidence.state.js';
-import { ReturnEvent, returnStreamId } from '../return/return.events.js';
-import { foldReturnEvents } from '../return/return.state.js';
-import { canSeeReturn } from '../return/return-visibility.js';
+import { readBesideVisibleReturn } from '../return/beside-visible-return.js';
 
 /** A file as listed: everything but where the store keeps it. */
 export type EvidenceOnReturn = Omit<EvidenceFile, 'storageKey'>;
@@ -32,15 +30,12 @@ export class GetEvidence {
   ) {}
 
   async list(actor: Actor, returnId: string): Promise<EvidenceList> {
-    const streams = await this.store.readStreams<ReturnEvent | EvidenceEvent>([
-      returnStreamId(returnId),
+    const events = await readBesideVisibleReturn<EvidenceEvent>(
+      this.store,
+      actor,
+      returnId,
       evidenceStreamId(returnId),
-    ]);
-    const about = foldReturnEvents(streams.get(returnStreamId(returnId)) ?? []);
-    if (about.status === 'none' || !canSeeReturn(actor, about)) {
-      throw new DomainError('return-not-found', 'No such return', 'not-found');
-    }
-    const events = streams.get(evidenceStreamId(returnId)) ?? [];
+    );
     const state = foldEvidence(events);
     return {
       returnId,

@@ -15,6 +15,19 @@ export interface ReturnHistoryEntry {
   data: unknown;
 }
 
+/** An event of a return's own stream, or of one beside it (its files, its thread), as its history shows it. */
+export function historyEntry(e: StoredEvent, reason: string | null): ReturnHistoryEntry {
+  return {
+    version: e.version,
+    type: e.type,
+    at: e.recordedAt.toISOString(),
+    actorId: e.metadata.actorId,
+    actorRole: e.metadata.actorRole,
+    reason,
+    data: e.data,
+  };
+}
+
 export interface ReturnView {
   returnId: string;
   partnershipId: string;
@@ -79,15 +92,7 @@ export function toReturnView(
             ...state.approved,
             narrativeHtml: narrativeHtml(state.approved.content),
           },
-          history: events.map((e) => ({
-            version: e.version,
-            type: e.type,
-            at: e.recordedAt.toISOString(),
-            actorId: e.metadata.actorId,
-            actorRole: e.metadata.actorRole,
-            reason: e.metadata.reason ?? null,
-            data: e.data,
-          })),
+          history: events.map((e) => historyEntry(e, e.metadata.reason ?? null)),
         }
       : {}),
   };
