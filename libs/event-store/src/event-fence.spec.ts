@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { EventMetadata, StoredEvent } from './event.js';
 import { EventProcessor } from './event-processor.js';
 import { EventStore } from './event-store.js';
+import { LogCheckpoints } from './log-integrity/log-checkpoints.js';
 
 const meta: EventMetadata = { actorId: 'system', actorRole: 'system', correlationId: 'fence-1' };
 const ev = (n: number) => ({ type: 'Counted', data: { n } });
@@ -77,6 +78,20 @@ describe('the per-database fence (real PostgreSQL, two databases on one server)'
     expect(BigInt(applied[0].transactionId)).toBeGreaterThan(otherXid);
     // The server-wide fence would have held these events back until the other database's transaction ended.
     expect(await serverWideFenceHolds(applied[0].transactionId)).toBe(true);
+  });
+
+  it('a long transaction in another database does not hold back this database’s log checkpoint', async () => {
+    await store.append('checkpointed', 'no_stream', [ev(1)], meta);
+    const [{ position }]: { position: string }[] = await db.dataSource.query(
+      `SELECT max(global_position)::text AS position FROM events`,
+    );
+
+    const digest = await new LogCheckpoints(db.dataSource, store).take();
+
+    expect(digest).toMatchObject({ position: Number(position) });
+    expect(BigInt(digest!.fence)).toBeGreaterThan(otherXid);
+    // The server-wide fence took no checkpoint here: nothing of this database was under it.
+    expect(await serverWideFenceHolds(otherXid.toString())).toBe(true);
   });
 
   it('a lower transaction id of this database committing late holds back the later ones, and none is skipped', async () => {

@@ -7,9 +7,11 @@ import { rootOfHeads, StreamHead } from './stream-heads.js';
 
 const LATEST = `SELECT version, data, recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`;
 
-// pg_snapshot_xmin: the oldest transaction still running anywhere. Every event of an earlier transaction id is
-// settled, and no transaction can be given such an id any more: the set under the fence never changes again.
-const FENCE = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS fence`;
+// event_fence(): the oldest transaction of this database still running (the subscribers' fence, see the
+// migration EventFence1765094000100). Every event of an earlier transaction id is settled, and no transaction can
+// be given such an id any more: the set under the fence never changes again. It was the oldest transaction
+// running anywhere on the server, so a long transaction in another database held checkpoints back as well.
+const FENCE = `SELECT event_fence()::text AS fence`;
 
 const CHANGED_SINCE = `SELECT EXISTS (
   SELECT 1 FROM events
