@@ -25,6 +25,10 @@ module.exports = {
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
+  // A worker is replaced after a file that leaves it holding more than this: Nest apps, TypeORM and Chromium
+  // drivers torn down file after file left each worker at 3 GB by the end of a run, and collecting a heap that size
+  // slowed every file after.
+  workerIdleMemoryLimit: '1GB',
   // Known slow files first when jest has no timings of its own yet (a clean clone): see the file.
   testSequencer: '<rootDir>/test/support/test-sequencer.cjs',
 };
