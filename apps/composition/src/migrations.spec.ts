@@ -56,6 +56,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'EventFence1765094000100',
       'EventsAppendedNotify1765094000200',
       'AppendixTexts1765210000000',
+      'EventsNotifiedAfterCommit1765220000000',
     ]);
   });
 });

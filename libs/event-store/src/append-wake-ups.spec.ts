@@ -76,6 +76,44 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     expect(applied[0].streamId).toBe('on-commit');
   });
 
+  it('an append inside a savepoint wakes no one until the whole transaction commits; a rolled back one never', async () => {
+    const { applied } = await started('woken-on-outer-commit', 60_000);
+    const open = db.dataSource.createQueryRunner();
+    await open.connect();
+    await open.startTransaction();
+    try {
+      await open.startTransaction(); // a savepoint: its release is not the commit
+      await store.append('in-savepoint', 'no_stream', [ev(1)], meta, {}, open.manager);
+      await open.commitTransaction();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(applied).toEqual([]);
+      await open.commitTransaction();
+    } finally {
+      await open.release();
+    }
+    await waitFor(async () => applied.length === 1, 5_000);
+    expect(applied[0].streamId).toBe('in-savepoint');
+
+    const rolledBack = db.dataSource.createQueryRunner();
+    await rolledBack.connect();
+    await rolledBack.startTransaction();
+    await store.append('rolled-back', 'no_stream', [ev(1)], meta, {}, rolledBack.manager);
+    await rolledBack.rollbackTransaction();
+    // The runner's next transaction appends nothing: its commit must not announce the rolled back append.
+    await rolledBack.startTransaction();
+    await rolledBack.commitTransaction();
+    await rolledBack.release();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(applied.map((a) => a.streamId)).toEqual(['in-savepoint']);
+  });
+
+  it('appenders notify after their commit, not inside it: the events table has no NOTIFY trigger', async () => {
+    const triggers: { tgname: string }[] = await db.dataSource.query(
+      `SELECT tgname FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal`,
+    );
+    expect(triggers.map((t) => t.tgname)).not.toContain('events_appended');
+  });
+
   it('with the listening connection killed, events are still processed by polling, and it listens again', async () => {
     const { applied } = await started('polled', 50);
     const killed = wakeUps.listeningPid!;

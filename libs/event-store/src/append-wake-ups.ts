@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
-/** The channel the events table's trigger notifies on commit (migration EventsAppendedNotify1765094000200). */
+/** The channel the event store notifies once an append has committed (AppendNotifier). */
 export const EVENTS_APPENDED = 'events_appended';
 
 const RECONNECT_MS = 1000;

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../../database/src/index.js';
 import { AppendStatement, appendStatements, AppendStatements } from './append-statements.js';
 import { commandTransactionOn, transactionally } from './command-transaction.js';
+import { AppendNotifier } from './append-notifier.js';
 import { ConcurrencyError } from './concurrency.error.js';
 import { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent } from './event.js';
 import { EventStoreHook, registeredEventStoreHooks, Sql } from './event-store-hooks.js';
@@ -234,6 +235,9 @@ export class EventStore {
     if (rows.length === 0) {
       throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId, sql));
     }
+    AppendNotifier.of(this.dataSource).appendedThrough(
+      sql === this.dataSource ? null : (sql as EntityManager).queryRunner,
+    );
     return {
       nextExpectedVersion: rows[rows.length - 1].version,
       firstPosition: Number(rows[0].global_position),

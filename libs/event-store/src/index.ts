@@ -9,6 +9,7 @@ export * from './append-statements.js';
 export * from './command-transaction.js';
 export * from './event-processor.js';
 export * from './append-wake-ups.js';
+export * from './append-notifier.js';
 export * from './processor-holds.js';
 export * from './parked-events.js';
 export * from './aggregate-stream.js';

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AppendNotifier } from '../append-notifier.js';
 import { ConcurrencyError } from '../concurrency.error.js';
 import { EventMetadata } from '../event.js';
 import { EventStore } from '../event-store.js';
@@ -46,6 +47,8 @@ export class LogCheckpoints {
    * null.
    */
   async take(now: Date = new Date()): Promise<LogDigest | null> {
+    // A notification of this process's still in flight holds an id of this database below what it announces.
+    await AppendNotifier.of(this.dataSource).idle();
     const [last] = await this.lastCheckpoint();
     const [{ fence }] = await this.dataSource.query<{ fence: string }[]>(FENCE);
     const [{ changed }] = await this.dataSource.query<{ changed: boolean }[]>(CHANGED_SINCE, [

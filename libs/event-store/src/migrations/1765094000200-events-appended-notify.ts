@@ -6,6 +6,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (append, appendMany, a script's INSERT) notifies alike. PostgreSQL delivers the notification only when the
  * transaction commits, and once per transaction however many statements sent it (the payload is always empty),
  * so a listener never reads before the events are there. Polling stays: a lost notification only costs a poll.
+ * Dropped by EventsNotifiedAfterCommit1765220000000: the store notifies after the commit instead (AppendNotifier).
  */
 export class EventsAppendedNotify1765094000200 implements MigrationInterface {
   name = 'EventsAppendedNotify1765094000200';
