@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { API_NODE_FLAGS } from '../../apps/api/src/api-node-flags.js';
 
 /** A free TCP port on 127.0.0.1, picked by the kernel. */
 export async function freePort(): Promise<number> {
@@ -110,7 +111,7 @@ export async function startProductionApi(
   };
   if (processes <= 1) {
     const main = join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js');
-    return startChildServer(main, env, '/health/ready', port, 60_000, nodeArgs);
+    return startChildServer(main, env, '/health/ready', port, 60_000, [...API_NODE_FLAGS, ...nodeArgs]);
   }
   const readyPort = await freePort();
   return startChildServer(
@@ -119,6 +120,7 @@ export async function startProductionApi(
     `http://127.0.0.1:${readyPort}/`,
     port,
     60_000 * processes,
-    nodeArgs,
+    // The cluster's copies inherit its flags (cluster.fork passes process.execArgv).
+    [...API_NODE_FLAGS, ...nodeArgs],
   );
 }
