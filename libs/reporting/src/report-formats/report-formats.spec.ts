@@ -395,8 +395,7 @@ describe('the report as XLSX', () => {
       1,
       'Appendix 1 - Partner Case Studies',
       'Partner Case Studies',
-      // No description: strings are written inline, and an empty one is an empty cell.
-      undefined,
+      '',
       1,
     ]);
     const studies = book.getWorksheet('Case studies')!;
@@ -407,7 +406,7 @@ describe('the report as XLSX', () => {
       'S1',
       `Case ${hostile}`,
       'Kent Police',
-      undefined, // no author: an empty cell
+      '',
       'The beginning',
       '• Jane',
     ]);
