@@ -8,6 +8,7 @@ import { MessageNoticeJob } from '../../../queues/src/index.js';
 import {
   ConversationEvent,
   conversationStreamId,
+  CycleRepository,
   foldReturnEvents,
   ReturnEvent,
   returnStreamId,
@@ -27,6 +28,7 @@ export class SendMessageNotice {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
@@ -45,7 +47,9 @@ export class SendMessageNotice {
       await this.store.readStream<ReturnEvent>(returnStreamId(job.returnId), { asAt: posted.recordedAt }),
     );
     if (state.status === 'none') return nothing;
-    const { cycle } = await this.cycleReturns.load(state.cycleId);
+    // The cycle alone (its label, its links), not every return of it: a notice per submission must not cost
+    // a read of the whole cycle's returns.
+    const { state: cycle } = await this.cycles.load(state.cycleId);
     if (cycle.status === 'none' || cycle.status === 'drafted') return nothing;
     const plan = await this.plans.plan(state.partnershipId, state.planId);
     const measureText = plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '';

@@ -11,7 +11,12 @@ import {
 } from '../../../mail/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { ReturnNoticeJob } from '../../../queues/src/index.js';
-import { ReturnEvent, returnStreamId, foldReturnEvents } from '../../../returns/src/index.js';
+import {
+  CycleRepository,
+  ReturnEvent,
+  returnStreamId,
+  foldReturnEvents,
+} from '../../../returns/src/index.js';
 import { CycleReturns } from '../cycle-returns.js';
 import { DigestReaders } from '../digests/digest-readers.js';
 import { StaffMailUrls } from '../digests/staff-mail-urls.js';
@@ -31,6 +36,7 @@ export class SendReturnNotice {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
@@ -47,7 +53,9 @@ export class SendReturnNotice {
     const event = { type: last.type, data: last.data } as ReturnEvent;
     const state = foldReturnEvents(upTo);
     if (state.status === 'none') return { sent: 0, recipients: 0 };
-    const { cycle } = await this.cycleReturns.load(state.cycleId);
+    // The cycle alone (its label, its links), not every return of it: a notice per submission must not cost
+    // a read of the whole cycle's returns.
+    const { state: cycle } = await this.cycles.load(state.cycleId);
     if (cycle.status === 'none' || cycle.status === 'drafted') return { sent: 0, recipients: 0 };
     const plan = await this.plans.plan(state.partnershipId, state.planId);
     const measureText = plan.status === 'adopted' ? (plan.measures.get(state.measureRef)?.text ?? '') : '';
