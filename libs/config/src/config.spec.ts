@@ -76,7 +76,7 @@ describe('loadConfig', () => {
   });
 
   it('validates every numeric variable: digits only, within its range, each named with its range', () => {
-    expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000 });
+    expect(loadConfig({}).processors).toEqual({ attempts: 5, retryDelayMs: 2_000, batchGapMs: 20 });
     expect(loadConfig({}).rebuildBatchSize).toBe(10_000);
     expect(loadConfig({}).logCheckpointEveryMs).toBe(300_000);
     expect(loadConfig({ LOG_CHECKPOINT_EVERY_MS: '1000' }).logCheckpointEveryMs).toBe(1000);
@@ -99,6 +99,7 @@ describe('loadConfig', () => {
       'EVIDENCE_MAX_FILE_BYTES',
       'EVIDENCE_MAX_RETURN_BYTES',
       'PROCESSOR_RETRY_DELAY_MS',
+      'PROCESSOR_BATCH_GAP_MS',
       'REBUILD_BATCH_SIZE',
       'WORKER_METRICS_PORT',
       'LOG_CHECKPOINT_EVERY_MS',

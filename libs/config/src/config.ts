@@ -29,7 +29,7 @@ export interface AppConfig {
   /** Chasing and mail delivery: see README, Environment. */
   mail: MailDeliveryConfig;
   /** How the worker's event processors retry an event they fail on before parking it. */
-  processors: { attempts: number; retryDelayMs: number };
+  processors: { attempts: number; retryDelayMs: number; batchGapMs: number };
   /** Events per batch in `npm run projections:rebuild`. */
   rebuildBatchSize: number;
   /** How often each worker checkpoints the tamper-evident log (skipped when nothing was appended meanwhile). */
@@ -182,6 +182,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const processors = {
     attempts: int('PROCESSOR_ATTEMPTS', 5, 1, 100),
     retryDelayMs: int('PROCESSOR_RETRY_DELAY_MS', 2_000, 10, 3_600_000),
+    // The default is DEFAULT_BATCH_GAP_MS's (libs/event-store, event-processor.ts).
+    batchGapMs: int('PROCESSOR_BATCH_GAP_MS', 20, 0, 10_000),
   };
   // The default is DEFAULT_REBUILD_BATCH_SIZE's (libs/projections).
   const rebuildBatchSize = int('REBUILD_BATCH_SIZE', 10_000, 1, 1_000_000);

@@ -24,28 +24,42 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
   afterAll(() => db.drop());
 
   /** A started processor recording what it applies, and whether anyone was listening when it applied it. */
-  async function started(name: string, pollIntervalMs: number) {
+  async function started(
+    name: string,
+    pollIntervalMs: number,
+    options: { batchGapMs?: number; batchSize?: number } = {},
+  ) {
     const applied: { streamId: string; listening: boolean; at: number }[] = [];
+    /** Each batch's size and when it was applied. */
+    const batches: { size: number; at: number }[] = [];
     const processor = new EventProcessor(
       db.dataSource,
       store,
       {
         name,
+        batchSize: options.batchSize,
         handle: (events: StoredEvent[]) => {
+          batches.push({ size: events.length, at: Date.now() });
           const listening = wakeUps.listeningPid !== null;
           for (const e of events) applied.push({ streamId: e.streamId, listening, at: Date.now() });
           return Promise.resolve();
         },
       },
-      { pollIntervalMs },
+      { pollIntervalMs, batchGapMs: options.batchGapMs },
     );
     running.push(processor);
     processor.start();
     await waitFor(async () => processor.isLeader && wakeUps.listeningPid !== null);
-    // Past what earlier tests appended, and asleep: from here on only a wake-up or a poll reads.
-    await new Promise((r) => setTimeout(r, 200));
+    // Past what earlier tests appended, and asleep (its gap after reading them over): from here on only a
+    // wake-up or a poll reads.
+    const [{ last }]: { last: string | null }[] = await db.dataSource.query(
+      'SELECT max(global_position) AS last FROM events',
+    );
+    await waitFor(async () => (await processor.checkpoint()).globalPosition >= Number(last ?? 0));
+    await new Promise((r) => setTimeout(r, 200 + (options.batchGapMs ?? 0)));
     applied.length = 0;
-    return { processor, applied };
+    batches.length = 0;
+    return { processor, applied, batches };
   }
 
   it('a committed append is processed at once, long before the next poll', async () => {
@@ -105,6 +119,43 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     await rolledBack.release();
     await new Promise((r) => setTimeout(r, 300));
     expect(applied.map((a) => a.streamId)).toEqual(['in-savepoint']);
+  });
+
+  it('under a steady stream of appends, batches start a gap apart and gather what came meanwhile', async () => {
+    const { applied, batches } = await started('gapped', 60_000, { batchGapMs: 1_000 });
+
+    const firstAt = Date.now();
+    for (let i = 1; i <= 40; i++) {
+      await store.append(`gapped-${i}`, 'no_stream', [ev(i)], meta);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await waitFor(async () => applied.length === 40, 10_000);
+
+    // The first append after a quiet spell is read at once, not a gap later.
+    expect(applied[0].at - firstAt).toBeLessThan(1_000);
+    // Woken some 40 times in about 1.5 s, it read in at most three batches (the next no sooner than 1 s on).
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < batches.length; i++) {
+      expect(batches[i].at - batches[i - 1].at).toBeGreaterThanOrEqual(950);
+    }
+  });
+
+  it('a full batch is followed at once: a backlog is not read a gap at a time', async () => {
+    const { applied, batches } = await started('backlog', 60_000, { batchGapMs: 3_000, batchSize: 10 });
+
+    const appendedAt = Date.now();
+    await store.append(
+      'backlog-1',
+      'no_stream',
+      Array.from({ length: 35 }, (_, i) => ev(i)),
+      meta,
+    );
+    await waitFor(async () => applied.length === 35, 10_000);
+
+    expect(batches.map((b) => b.size)).toEqual([10, 10, 10, 5]);
+    // Three gaps would be 9 s.
+    expect(Date.now() - appendedAt).toBeLessThan(2_500);
   });
 
   it('appenders notify after their commit, not inside it: the events table has no NOTIFY trigger', async () => {
