@@ -66,6 +66,8 @@ export async function chaseBenchmark(
     // The scheduler's own scans stay out of the way: the benchmark runs the one scan itself.
     CHASE_SCAN_EVERY_MS: '86400000',
     MAIL_CONCURRENCY: process.env.BENCH_MAIL_CONCURRENCY,
+    // The worker's event processors' batch gap, to compare (README, The fence and wake-ups).
+    PROCESSOR_BATCH_GAP_MS: process.env.PROCESSOR_BATCH_GAP_MS,
   });
   const mailConcurrency = config.mail.concurrency;
   const expected = new Set<string>();
