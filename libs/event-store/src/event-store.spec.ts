@@ -96,6 +96,43 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(await store.readStream('m-1')).toEqual([]);
   });
 
+  it("appends to each stream at its own expected version in the caller's transaction, or to none", async () => {
+    const each = (versions: ['e-1' | 'e-2', 'no_stream' | number][]) =>
+      db.dataSource.transaction((manager) =>
+        store.appendEach(
+          versions.map(([streamId, expectedVersion]) => ({
+            streamId,
+            expectedVersion,
+            events: [ev(1)],
+            metadata: meta,
+          })),
+          {},
+          manager,
+        ),
+      );
+    const first = await each([
+      ['e-1', 'no_stream'],
+      ['e-2', 'no_stream'],
+    ]);
+    expect(first.map((r) => r.nextExpectedVersion)).toEqual([1, 1]);
+
+    // e-1 at its version, e-2 stale: neither is written.
+    await expect(
+      each([
+        ['e-1', 1],
+        ['e-2', 'no_stream'],
+      ]),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: 'e-2' });
+    expect(await store.streamVersion('e-1')).toBe(1);
+    expect(await store.streamVersion('e-2')).toBe(1);
+
+    await each([
+      ['e-1', 1],
+      ['e-2', 1],
+    ]);
+    expect((await store.readStream('e-2')).map((e) => e.version)).toEqual([1, 2]);
+  });
+
   it('appends while another stream stands unchanged, or not at all', async () => {
     await store.append('s-watched', 'no_stream', [ev(1)], meta);
     await store.append('s-main', 'no_stream', [ev(1)], meta);

@@ -98,14 +98,19 @@ describe('ChaseAgency.executeMany (real PostgreSQL)', () => {
       meta,
     );
     // Another writer appends to the police stream between this call's read and its append.
-    const append = store.append.bind(store);
+    const appendEach = store.appendEach.bind(store);
     let raced = false;
-    jest.spyOn(store, 'append').mockImplementation(async (...args) => {
-      if (!raced && args[0] === `chase:${CHASE_CYCLE}:police`) {
+    jest.spyOn(store, 'appendEach').mockImplementation(async (...args) => {
+      if (!raced) {
         raced = true;
-        await append(args[0], 'any', [{ type: 'ChaseRequested', data: {} }], meta);
+        await store.append(
+          `chase:${CHASE_CYCLE}:police`,
+          'any',
+          [{ type: 'ChaseRequested', data: {} }],
+          meta,
+        );
       }
-      return append(...args);
+      return appendEach(...args);
     });
     try {
       await expect(

@@ -95,18 +95,19 @@ export class ChaseAgency {
       });
     }
     if (recordings.length > 0) {
-      await this.dataSource.transaction(async (manager) => {
-        for (const r of recordings) {
-          await this.store.append(
-            r.streamId,
-            r.version,
-            r.events,
-            { actorId: 'chase-scheduler', actorRole: 'system', correlationId: `chase-${r.step}` },
-            { recordedAt: now },
-            manager,
-          );
-        }
-      });
+      // One query for the recipients' keys for every stream, not one per append.
+      await this.dataSource.transaction((manager) =>
+        this.store.appendEach(
+          recordings.map((r) => ({
+            streamId: r.streamId,
+            expectedVersion: r.version,
+            events: r.events,
+            metadata: { actorId: 'chase-scheduler', actorRole: 'system', correlationId: `chase-${r.step}` },
+          })),
+          { recordedAt: now },
+          manager,
+        ),
+      );
     }
     return outcomes;
   }
