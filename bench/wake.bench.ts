@@ -77,9 +77,7 @@ export async function wakeBenchmark(
     // keeping the worker busy, when the next mode is measured.
     MAIL_RATE_PER_MINUTE: '100000',
     // To compare the processors' batch gap (README, The fence and wake-ups) with another, or none (0).
-    ...(process.env.PROCESSOR_BATCH_GAP_MS
-      ? { PROCESSOR_BATCH_GAP_MS: process.env.PROCESSOR_BATCH_GAP_MS }
-      : {}),
+    PROCESSOR_BATCH_GAP_MS: process.env.PROCESSOR_BATCH_GAP_MS,
   });
   let api: ChildServer | null = null;
   try {

@@ -97,7 +97,7 @@ export class EventProcessor {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  /** Ends a pause that wake-ups do not cut short (the batch gap) when the processor stops. */
+  /** Ends a sleep that wake-ups do not cut short (the batch gap) when the processor stops. */
   private halt: (() => void) | null = null;
   /** Set by a wake-up that came while a batch was being read: the next sleep ends at once, so none is lost. */
   private woken = false;
@@ -207,7 +207,8 @@ export class EventProcessor {
           if (!this.woken) await this.sleep(this.pollIntervalMs);
           continue;
         }
-        await this.pause(started + this.batchGapMs - performance.now());
+        const gapLeft = started + this.batchGapMs - performance.now();
+        if (gapLeft > 0) await this.sleep(gapLeft, false);
       } catch (error) {
         failures += 1;
         this.failing(error as Error, failures);
@@ -439,22 +440,11 @@ export class EventProcessor {
     return this.definition.batchSize ?? DEFAULT_BATCH_SIZE;
   }
 
-  /** Waits `ms` (nothing when not positive) whatever is appended meanwhile; only stop() ends it early. */
-  private pause(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined = undefined;
-      const done = (): void => {
-        clearTimeout(timer);
-        this.halt = null;
-        resolve();
-      };
-      timer = setTimeout(done, ms);
-      this.halt = done;
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
+  /**
+   * Waits `ms`, or less: stop() always ends it, and a wake-up (poke) ends it too unless `wakeable` is false (the
+   * batch gap, which appends must not cut short).
+   */
+  private sleep(ms: number, wakeable = true): Promise<void> {
     // Stopped while a batch was running: its wake came before this sleep and would be missed (a long poll
     // interval, now that wake-ups make one reasonable, would hold stop() up for all of it).
     if (this.stopped) return Promise.resolve();
@@ -464,7 +454,8 @@ export class EventProcessor {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      if (wakeable) this.wake = done;
+      else this.halt = done;
     });
   }
 }
