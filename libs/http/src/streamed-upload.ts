@@ -98,17 +98,43 @@ export function readStreamedUpload(
 }
 
 /**
+ * How long a refused upload's connection goes on reading, and dropping, what the client still sends after the
+ * answer, before it is cut: long enough for a client busy writing to read the answer, short enough that a
+ * refused 200 MB file is not read to its end.
+ */
+export const LINGER_MS = 2_000;
+
+/**
  * Once the answer is sent, an upload not read to its end is dropped with its connection rather than read on:
- * a refused 200 MB file costs what was read before the refusal, not 200 MB.
+ * a refused 200 MB file costs what was read before the refusal (and for a moment after), not 200 MB.
  */
 export function finishStreamedUpload(req: Request, res: Response): void {
   res.on('finish', () => {
     if (req.complete) return;
     req.unpipe();
-    // A moment for the answer to reach the client before the connection goes.
-    setTimeout(() => req.destroy(), 50).unref();
+    closeLingering(req);
   });
   if (!res.headersSent) res.setHeader('Connection', 'close');
+}
+
+/**
+ * Node closes a `Connection: close` socket as soon as the answer is written. Closed with the client's bytes still
+ * unread, the kernel answers them with a reset, and a client still writing its upload can meet that reset before
+ * it has read the answer: it sees a broken connection, not the 422 that says why (seen in CI). So the answer is
+ * followed by an end of our side only; what still arrives is read and dropped until the client closes its side,
+ * or for LINGER_MS at most (the "lingering close" of nginx and Apache).
+ */
+function closeLingering(req: Request): void {
+  const socket = req.socket;
+  if (socket.destroyed) return;
+  // What Node's destroySoon left waiting for the answer to be flushed; removed, the socket stays open to read.
+  socket.removeListener('finish', socket.destroy);
+  socket.end();
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  socket.once('end', () => socket.destroy());
+  req.resume();
 }
 
 export type StreamedUploadRequest = Request & { streamedFile?: StreamedFile | null; fileProblem?: string };

@@ -1,0 +1,128 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { connect, Socket } from 'node:net';
+import type { Server } from 'node:http';
+import { finishStreamedUpload, LINGER_MS, readStreamedUpload } from './streamed-upload.js';
+
+/**
+ * A client that goes on writing an upload the server has already refused must still read the refusal: the
+ * server's close may not be a reset that overtakes its answer. The client here reads nothing until it has written
+ * again after the refusal, which is the order a busy client (a test process, a slow laptop) can meet them in.
+ */
+describe('finishStreamedUpload', () => {
+  const LIMIT = 1024 * 1024;
+  let server: Server;
+  let port: number;
+  let refusals = 0;
+
+  beforeAll(async () => {
+    const app = express();
+    app.post('/upload', (req, res) => {
+      finishStreamedUpload(req, res);
+      readStreamedUpload(req, { fileField: 'file', maxFileBytes: LIMIT, sizeInWords: '1 MB' })
+        .then(async (upload) => {
+          // The store's rule: refused as the file passes the limit, without reading the rest.
+          let size = 0;
+          for await (const chunk of upload.file!.content) {
+            size += (chunk as Buffer).length;
+            if (size > LIMIT) break;
+          }
+          res.on('finish', () => refusals++);
+          res.status(422).type('application/problem+json').send('{"code":"file-too-large"}');
+        })
+        .catch(() => res.status(400).end());
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const boundary = 'spec-boundary';
+  const head =
+    'POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n' +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\n\r\n`;
+  const chunk = (data: Buffer | string) => {
+    const bytes = Buffer.from(data);
+    return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+  };
+  const filler = chunk(Buffer.alloc(64 * 1024, 0x20));
+  const until = async (check: () => boolean, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('answers a client that writes on past the refusal, and closes without a reset', async () => {
+    const before = refusals;
+    const socket: Socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause(); // reads nothing yet
+    let failure: Error | null = null;
+    socket.on('error', (e) => (failure = e));
+    socket.write(head);
+    socket.write(
+      chunk(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n` +
+          'Content-Type: application/pdf\r\n\r\n%PDF-1.7\n',
+      ),
+    );
+    // Twice the limit, then on until the server has answered.
+    for (let i = 0; i < 32; i++) socket.write(filler);
+    await until(() => refusals > before, 10_000);
+    expect(refusals).toBe(before + 1);
+    // Well after the answer, still writing: a server that has closed answers this with a reset.
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 4; i++) socket.write(filler);
+    await new Promise((r) => setTimeout(r, 200));
+    let answer = '';
+    let ended = false;
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('end', () => (ended = true));
+    socket.resume();
+    await until(() => ended || failure !== null, 5_000);
+    socket.destroy();
+    expect({
+      failure: (failure as Error | null)?.message ?? null,
+      status: answer.split('\r\n')[0],
+      ended,
+    }).toEqual({
+      failure: null,
+      status: 'HTTP/1.1 422 Unprocessable Entity',
+      ended: true,
+    });
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(answer.endsWith('{"code":"file-too-large"}')).toBe(true);
+  });
+
+  it('cuts a client that never stops writing once the lingering time is up', async () => {
+    const before = refusals;
+    // Half-open allowed: the client does not close its side when ours ends, and writes on.
+    const socket: Socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let closed = false;
+    socket.on('error', () => undefined);
+    socket.on('close', () => (closed = true));
+    socket.resume();
+    socket.write(head);
+    socket.write(
+      chunk(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n%PDF-1.7\n`,
+      ),
+    );
+    const writing = setInterval(() => {
+      if (!socket.destroyed) socket.write(filler);
+    }, 5);
+    try {
+      await until(() => refusals > before, 10_000);
+      const refusedAt = Date.now();
+      await until(() => closed, LINGER_MS + 3_000);
+      const lingered = Date.now() - refusedAt;
+      expect(closed).toBe(true);
+      expect(lingered).toBeGreaterThan(LINGER_MS - 300);
+      expect(lingered).toBeLessThan(LINGER_MS + 1_500);
+    } finally {
+      clearInterval(writing);
+      socket.destroy();
+    }
+  });
+});
