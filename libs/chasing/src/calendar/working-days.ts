@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 
 /** Calendar dates are strings "YYYY-MM-DD": a working day is a date, not an instant, so no clock change moves it. */
 export type CalendarDate = string;
@@ -31,13 +31,20 @@ export function calendarWithHolidays(holidays: Iterable<CalendarDate>): WorkingC
  * weekend beside its weekday substitute, so weekend dates are dropped: weekends are off anyway.
  */
 export function englandAndWales(): WorkingCalendar {
-  const source = new Holidays('GB', 'ENG');
+  // Its data is loaded at the first date asked about (a quarter of a second), not with every process that holds
+  // a calendar; a synchronous require, because isWorkingDay is synchronous.
+  let source: Holidays | undefined;
+  const holidays = (): Holidays => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Source = require('date-holidays') as typeof Holidays; // its CommonJS build exports the class itself
+    return (source ??= new Source('GB', 'ENG'));
+  };
   const years = new Map<number, Set<CalendarDate>>();
   const holidaysOf = (year: number) => {
     let dates = years.get(year);
     if (!dates) {
       dates = new Set(
-        (source.getHolidays(year) || [])
+        (holidays().getHolidays(year) || [])
           .filter((h) => h.type === 'public' || h.type === 'bank')
           .map((h) => h.date.slice(0, 10))
           .filter((d) => !isWeekend(d)),

@@ -1,4 +1,3 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { ContentsPages } from './report-contents.js';
 
 /**
@@ -7,6 +6,8 @@ import { ContentsPages } from './report-contents.js';
  * `[pageRef /XYZ x y zoom]`; the report's contents link to its sections, so these are where the sections start.
  */
 export async function destinationPages(pdf: Uint8Array): Promise<ContentsPages> {
+  // Loaded with the first PDF printed, not with every process.
+  const { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } = await import('pdf-lib');
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const pageOf = new Map(doc.getPages().map((page, i) => [page.ref.toString(), i + 1]));
   const found = new Map<string, number>();

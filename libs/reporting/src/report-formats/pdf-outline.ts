@@ -1,4 +1,4 @@
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import type { PDFDict } from 'pdf-lib';
 
 const squeezed = (text: string) => text.replace(/\s+/g, '');
 
@@ -9,6 +9,8 @@ const squeezed = (text: string) => text.replace(/\s+/g, '');
  * destinations and pages) is kept as it is.
  */
 export async function mendOutline(pdf: Uint8Array, headings: readonly string[]): Promise<Uint8Array> {
+  // Loaded with the first PDF printed, not with every process.
+  const { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } = await import('pdf-lib');
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
   if (!outlines) return pdf;

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+// Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
+import type ExcelJS from 'exceljs';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { colophon, PublicationFacts } from './colophon.js';
 import {
@@ -58,7 +59,8 @@ export async function writeReportXlsx(
   output: Writable,
   published?: PublicationFacts,
 ): Promise<void> {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.stream.xlsx.WorkbookWriter({
     stream: output,
     // As the in-memory writer did: styles for the RAG cells, one shared table for repeated strings. exceljs's
     // only other way writes each text as a formula's string result (t="str" with no formula): a quarter faster

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
+import type ExcelJS from 'exceljs';
 import { isCalendarDate, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS, ReturnContent } from '../return/return-content.js';
 import { LIMITS } from '../return/return-content.dto.js';
@@ -21,7 +22,8 @@ export async function readReportXlsx(bytes: Buffer): Promise<HistoricalFile> {
     problems,
     factsAt: {},
   };
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {

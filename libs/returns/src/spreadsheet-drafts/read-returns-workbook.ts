@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { cellText } from '../record-historical-cycle/read-report-xlsx.js';
 import { xlsxTooLarge } from '../record-historical-cycle/xlsx-size.js';
 import { REQUIRED_COLUMNS, RETURNS_SHEET, SHEET_ROW_LIMIT, SheetProblem, SheetRow } from './returns-sheet.js';
@@ -16,7 +15,8 @@ export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> 
   if (!bytes.subarray(0, 4).equals(ZIP)) return { unreadable: 'The file must be an XLSX spreadsheet' };
   if (xlsxTooLarge(bytes))
     return { unreadable: 'The file unzips to far more than a spreadsheet of returns could hold' };
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded here, not with every process
+  const book = new Excel.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
+import type ExcelJS from 'exceljs';
 import { Indicator } from '../../../plan/src/index.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { ReturnContent } from '../return/return-content.js';
@@ -25,7 +26,8 @@ const GREY = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E5E5' } 
  * wrong column, not against the lead.
  */
 export async function writeReturnsWorkbook(returns: readonly WorkbookReturn[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   const sheet = book.addWorksheet(RETURNS_SHEET);
   const names = [...new Set(returns.flatMap((r) => r.indicators.map((i) => i.name)))];
   const context = [
