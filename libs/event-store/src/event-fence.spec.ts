@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
+import { eventually } from '../../../test/support/eventually.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { EventMetadata, StoredEvent } from './event.js';
 import { EventProcessor } from './event-processor.js';
@@ -91,14 +92,10 @@ describe('the per-database fence (real PostgreSQL, two databases on one server)'
     // database's. So the checkpoint is asked for until it is taken; the other database's long transaction stays
     // open all along, so a fence held by it would never let one through.
     const checkpoints = new LogCheckpoints(db.dataSource, store);
-    let digest = await checkpoints.take();
-    for (let tries = 1; !digest && tries < 50; tries++) {
-      await new Promise((r) => setTimeout(r, 100));
-      digest = await checkpoints.take();
-    }
+    const digest = await eventually(() => checkpoints.take(), 5_000);
 
     expect(digest).toMatchObject({ position: Number(position) });
-    expect(BigInt(digest!.fence)).toBeGreaterThan(otherXid);
+    expect(BigInt(digest.fence)).toBeGreaterThan(otherXid);
     // The server-wide fence took no checkpoint here: nothing of this database was under it.
     expect(await serverWideFenceHolds(otherXid.toString())).toBe(true);
   });
