@@ -35,9 +35,12 @@ export function englandAndWales(): WorkingCalendar {
   // a calendar; a synchronous require, because isWorkingDay is synchronous.
   let source: Holidays | undefined;
   const holidays = (): Holidays => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Source = require('date-holidays') as typeof Holidays; // its CommonJS build exports the class itself
-    return (source ??= new Source('GB', 'ENG'));
+    if (!source) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Source = require('date-holidays') as typeof Holidays; // its CommonJS build exports the class itself
+      source = new Source('GB', 'ENG');
+    }
+    return source;
   };
   const years = new Map<number, Set<CalendarDate>>();
   const holidaysOf = (year: number) => {
