@@ -17,19 +17,33 @@ export async function projectionsSettled(product: Product, timeoutMs = 20_000): 
     product.worker.get(ReturnStatusProjection).processor,
   ];
   const queue = product.worker.get<Queue>(getQueueToken(QUEUES.reporting));
-  await eventually(async () => {
-    for (const processor of processors) {
-      // Not EventStore.readAll: its fence hides committed events while an older transaction is still open.
-      const { transactionId, globalPosition } = await processor.checkpoint();
-      const [{ unread }] = await product.db.dataSource.query(
-        `SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2)) AS unread`,
-        [transactionId, globalPosition],
-      );
-      if (unread) return false;
-    }
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((n) => n === 0);
-  }, timeoutMs);
+  // What the last look found still outstanding: a timeout names it, so a CI failure says which part stalled.
+  let outstanding = '';
+  try {
+    await eventually(async () => {
+      for (const processor of processors) {
+        // Not EventStore.readAll: its fence hides committed events while an older transaction is still open.
+        const { transactionId, globalPosition } = await processor.checkpoint();
+        const [{ unread }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS unread FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2)`,
+          [transactionId, globalPosition],
+        );
+        if (unread > 0) {
+          outstanding = `${processor.name} has ${unread} events unread past (${transactionId}, ${globalPosition})`;
+          return false;
+        }
+      }
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) return true;
+      const delayed = await queue.getDelayed(0, 2);
+      outstanding = `reporting jobs ${JSON.stringify(counts)}${delayed
+        .map((job) => `; ${job.name} delayed after ${job.attemptsMade} attempts: ${job.failedReason}`)
+        .join('')}`;
+      return false;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`projections not settled in ${timeoutMs} ms: ${outstanding}`, { cause: error });
+  }
 }
 
 /** Every row of every read model, in a stable order, for comparing two builds of them. */
