@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Server } from 'node:http';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -79,12 +80,32 @@ export async function startProduct(
     baseUrl,
     async stop() {
       await worker.close();
-      await api.close();
+      await closeApi(api, label);
       await smtp.stop();
       await db.drop();
       await deleteQueueKeys(config.redisUrl, config.queuePrefix);
     },
   };
+}
+
+/**
+ * Closes the api. A response the test never read can stay half-written (its connection busy until the collector
+ * frees the body), and the close would wait on it past the hook's timeout: after 5 s such connections are cut,
+ * with a line saying so, since the test's own assertions are over by then.
+ */
+async function closeApi(api: NestExpressApplication, label: string): Promise<void> {
+  const server = api.getHttpServer() as Server;
+  const cut = setTimeout(() => {
+    process.stderr.write(
+      `${label}: the api still had a response open 5 s into its close (a body never read?): cut\n`,
+    );
+    server.closeAllConnections();
+  }, 5_000);
+  try {
+    await api.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 export async function importSevenoaks(store: EventStore): Promise<PlanFile> {
