@@ -93,6 +93,7 @@ const READ_MODEL_TABLES = [
 const VARYING = new Set<string>([
   'last_position',
   'global_position',
+  'event_position',
   'updated_at',
   'created_at',
   'message_id',
