@@ -1,12 +1,11 @@
-import { Queue } from 'bullmq';
+import { QueueKeys } from 'bullmq';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { RETENTION_JOB } from '../../apps/worker/src/retention.schedule.js';
 import { AppConfig } from '../../libs/config/src/index.js';
 import { ParkedEvent, ParkedEvents } from '../../libs/event-store/src/index.js';
-import { bullConnection, CHASING_JOBS, QUEUES } from '../../libs/queues/src/index.js';
+import { CHASING_JOBS, QUEUES } from '../../libs/queues/src/index.js';
 import { untilEventsVisible } from './test-database.js';
-
-const SCHEDULED = new Set<string>([CHASING_JOBS.scan, RETENTION_JOB]);
 
 /** The worker's event processors: the outbox relay and the return-status projection. */
 export const PROCESSORS = ['outbox-relay', 'return-status'] as const;
@@ -53,15 +52,35 @@ export async function untilProcessorsPass(
   return position;
 }
 
-/** Jobs still owed: waiting, running or delayed (a retry), except the chase scheduler's next scan. */
-async function jobsOwed(queues: readonly Queue[]): Promise<number> {
-  let owed = 0;
-  for (const queue of queues) {
-    const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'waiting-children');
-    owed += Object.values(counts).reduce((a, b) => a + b, 0);
-    // The worker's own schedules (the scan, the nightly retention run) always wait for their time: not owed.
-    owed += (await queue.getDelayed()).filter((job) => !SCHEDULED.has(job.name)).length;
+/** The worker's own schedules (the scan, the nightly retention run): their next job always waits for its time. */
+const SCHEDULED = new Set<string>([CHASING_JOBS.scan, RETENTION_JOB]);
+
+/**
+ * Jobs still owed (waiting, running, or delayed for a retry, except a schedule's next run), counted in every
+ * queue at one instant: one MULTI, which Redis runs whole. Queue by queue, a scan that enqueued a digest
+ * between the look at the mail queue and the look at its own queue (finished by then) was missed, and the test
+ * went on with the digest still being sent.
+ */
+async function jobsOwed(redis: Redis, prefix: string): Promise<number> {
+  const keys = new QueueKeys(prefix);
+  const names = Object.values(QUEUES);
+  const multi = redis.multi();
+  for (const name of names) {
+    const key = (type: string) => keys.toKey(name, type);
+    multi.llen(key('wait')).llen(key('active')).zcard(key('prioritized')).zcard(key('waiting-children'));
+    multi.zrange(key('delayed'), 0, -1);
   }
+  const replies = (await multi.exec()) ?? [];
+  let owed = 0;
+  const delayed: string[] = [];
+  replies.forEach(([error, reply], i) => {
+    if (error) throw error;
+    if (!Array.isArray(reply)) owed += Number(reply);
+    else for (const id of reply as string[]) delayed.push(keys.toKey(names[Math.floor(i / 5)], id));
+  });
+  // A delayed job's name never changes; one gone meanwhile (null) has run, and counts until the next look.
+  for (const name of await Promise.all(delayed.map((job) => redis.hget(job, 'name'))))
+    if (name === null || !SCHEDULED.has(name)) owed += 1;
   return owed;
 }
 
@@ -74,18 +93,12 @@ export async function untilQuiet(
   product: { db: { dataSource: DataSource }; config: Pick<AppConfig, 'redisUrl' | 'queuePrefix'> },
   timeoutMs = 30_000,
 ): Promise<void> {
-  const queues = Object.values(QUEUES).map(
-    (name) =>
-      new Queue(name, {
-        connection: bullConnection(product.config.redisUrl),
-        prefix: product.config.queuePrefix,
-      }),
-  );
+  const redis = new Redis(product.config.redisUrl, { maxRetriesPerRequest: null });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       const last = await untilProcessorsPass(product.db.dataSource, PROCESSORS, timeoutMs);
-      const owed = await jobsOwed(queues);
+      const owed = await jobsOwed(redis, product.config.queuePrefix);
       const [{ now }]: { now: string | null }[] = await product.db.dataSource.query(
         'SELECT max(global_position) AS now FROM events',
       );
@@ -94,7 +107,7 @@ export async function untilQuiet(
       await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
-    await Promise.all(queues.map((q) => q.close()));
+    redis.disconnect();
   }
 }
 
