@@ -1,4 +1,5 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { AppendWakeUps } from './append-wake-ups.js';
 import { EventMetadata, StoredEvent } from './event.js';
 import { EventProcessor } from './event-processor.js';
@@ -49,13 +50,13 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     );
     running.push(processor);
     processor.start();
-    await waitFor(async () => processor.isLeader && wakeUps.listeningPid !== null);
+    await eventually(async () => processor.isLeader && wakeUps.listeningPid !== null);
     // Past what earlier tests appended, and asleep (its gap after reading them over): from here on only a
     // wake-up or a poll reads.
     const [{ last }]: { last: string | null }[] = await db.dataSource.query(
       'SELECT max(global_position) AS last FROM events',
     );
-    await waitFor(async () => (await processor.checkpoint()).globalPosition >= Number(last ?? 0));
+    await eventually(async () => (await processor.checkpoint()).globalPosition >= Number(last ?? 0));
     await new Promise((r) => setTimeout(r, 200 + (options.batchGapMs ?? 0)));
     applied.length = 0;
     batches.length = 0;
@@ -67,7 +68,7 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
 
     const appendedAt = Date.now();
     await store.append('woken-1', 'no_stream', [ev(1)], meta);
-    await waitFor(async () => applied.length === 1, 5_000);
+    await eventually(async () => applied.length === 1, 5_000);
 
     expect(applied[0].streamId).toBe('woken-1');
     expect(applied[0].at - appendedAt).toBeLessThan(5_000);
@@ -86,7 +87,7 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     } finally {
       await open.release();
     }
-    await waitFor(async () => applied.length === 1, 5_000);
+    await eventually(async () => applied.length === 1, 5_000);
     expect(applied[0].streamId).toBe('on-commit');
   });
 
@@ -105,7 +106,7 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     } finally {
       await open.release();
     }
-    await waitFor(async () => applied.length === 1, 5_000);
+    await eventually(async () => applied.length === 1, 5_000);
     expect(applied[0].streamId).toBe('in-savepoint');
 
     const rolledBack = db.dataSource.createQueryRunner();
@@ -129,7 +130,7 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
       await store.append(`gapped-${i}`, 'no_stream', [ev(i)], meta);
       await new Promise((r) => setTimeout(r, 25));
     }
-    await waitFor(async () => applied.length === 40, 10_000);
+    await eventually(async () => applied.length === 40, 10_000);
 
     // The first append after a quiet spell is read at once, not a gap later.
     expect(applied[0].at - firstAt).toBeLessThan(1_000);
@@ -151,7 +152,7 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
       Array.from({ length: 35 }, (_, i) => ev(i)),
       meta,
     );
-    await waitFor(async () => applied.length === 35, 10_000);
+    await eventually(async () => applied.length === 35, 10_000);
 
     expect(batches.map((b) => b.size)).toEqual([10, 10, 10, 5]);
     // Three gaps would be 9 s.
@@ -169,14 +170,14 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     const { applied } = await started('polled', 50);
     const killed = wakeUps.listeningPid!;
     await db.dataSource.query('SELECT pg_terminate_backend($1)', [killed]);
-    await waitFor(async () => wakeUps.listeningPid === null, 5_000);
+    await eventually(async () => wakeUps.listeningPid === null, 5_000);
 
     await store.append('while-deaf', 'no_stream', [ev(1)], meta);
-    await waitFor(async () => applied.length === 1, 5_000);
+    await eventually(async () => applied.length === 1, 5_000);
     // Applied while nobody listened: only the poll can have found it.
     expect(applied[0]).toMatchObject({ streamId: 'while-deaf', listening: false });
 
-    await waitFor(async () => wakeUps.listeningPid !== null && wakeUps.listeningPid !== killed, 10_000);
+    await eventually(async () => wakeUps.listeningPid !== null && wakeUps.listeningPid !== killed, 10_000);
     const [{ listening }]: { listening: boolean }[] = await db.dataSource.query(
       `SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $1 AND query ILIKE '%pg_backend_pid%') AS listening`,
       [wakeUps.listeningPid],
@@ -184,11 +185,3 @@ describe('wake-ups: an append wakes the processors at once, polling stays the fa
     expect(listening).toBe(true);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { EventMetadata, StoredEvent } from './event.js';
 import { EventProcessor, ProcessorDefinition } from './event-processor.js';
 import { EventStore } from './event-store.js';
@@ -98,7 +99,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     let bad = true;
     const processor = start(recorder('e', (ev) => bad && ev.type === 'Poison'));
 
-    const [event] = await waitFor(async () => {
+    const [event] = await eventually(async () => {
       const list = await parkedOf('e');
       return list.length === 1 && list[0].state === 'parked' ? list : null;
     });
@@ -128,8 +129,8 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     // Streams go on; the held one keeps what arrives, in order, without applying it.
     await ticks('e-ok-1', 1, 4);
     await ticks('e-bad', 1, 6);
-    await waitFor(async () => (await appliedTo('e', 'e-ok-1')).length === 4);
-    await waitFor(async () => (await parkedOf('e'))[0].held === 4);
+    await eventually(async () => (await appliedTo('e', 'e-ok-1')).length === 4);
+    await eventually(async () => (await parkedOf('e'))[0].held === 4);
     expect((await processor.checkpoint()).globalPosition).toBe(
       Number((await db.dataSource.query('SELECT max(global_position) AS p FROM events'))[0].p),
     );
@@ -138,7 +139,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     bad = false;
     const asked = await parked.request('e', event.globalPosition, 'retry', 'ops@example.org');
     expect(asked.ok).toBe(true);
-    await waitFor(async () => (await parkedOf('e')).length === 0);
+    await eventually(async () => (await parkedOf('e')).length === 0);
     expect(await appliedTo('e', 'e-bad')).toEqual([
       'e-bad@1',
       'e-bad@2',
@@ -159,7 +160,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
 
     // After release the stream flows as before.
     await ticks('e-bad', 1, 7);
-    await waitFor(async () => (await appliedTo('e', 'e-bad')).length === 7);
+    await eventually(async () => (await appliedTo('e', 'e-bad')).length === 7);
   });
 
   it('an event that recovers within its tries is applied in order and nothing stays parked', async () => {
@@ -171,7 +172,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
       recorder('r', (ev) => ev.type === 'Poison' && ++failures <= 2),
       5,
     );
-    await waitFor(async () => (await appliedTo('r', 'r-bad')).length === 3);
+    await eventually(async () => (await appliedTo('r', 'r-bad')).length === 3);
     expect(await appliedTo('r', 'r-bad')).toEqual(['r-bad@1', 'r-bad@2', 'r-bad@3']);
     expect(failures).toBe(3);
     expect(await parkedOf('r')).toEqual([]);
@@ -186,7 +187,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
       recorder('s', (ev) => ev.type === 'Poison'),
       1,
     );
-    const [event] = await waitFor(async () => {
+    const [event] = await eventually(async () => {
       const list = await parkedOf('s');
       return list.length === 1 ? list : null;
     });
@@ -203,7 +204,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     expect(await parked.request('s', 1, 'retry', 'x')).toMatchObject({ ok: false, problem: 'not-parked' });
     expect((await parkedOf('s'))[0].requested).toMatchObject({ action: 'retry', by: 'first' });
     processor.start();
-    await waitFor(async () => (await parked.history(5)).some((i) => i.actor === 'first' && i.doneAt));
+    await eventually(async () => (await parked.history(5)).some((i) => i.actor === 'first' && i.doneAt));
     const [retried] = await parkedOf('s');
     expect(retried).toMatchObject({ attempts: 2, state: 'parked', held: 3, requested: null });
     expect((await parked.history(5)).find((i) => i.actor === 'first')!.outcome).toMatch(
@@ -212,7 +213,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
 
     const skip = await parked.request('s', event.globalPosition, 'skip', 'ops', 'bad data, fixed by hand');
     expect(skip.ok).toBe(true);
-    await waitFor(async () => (await parkedOf('s')).length === 0);
+    await eventually(async () => (await parkedOf('s')).length === 0);
     expect(await appliedTo('s', 's-bad')).toEqual(['s-bad@1', 's-bad@3', 's-bad@4']);
     expect(await appliedTo('s', 's-ok')).toEqual(['s-ok@1', 's-ok@2']);
     const skipped = await db.dataSource.query(
@@ -231,7 +232,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     await db.dataSource.query(`DELETE FROM applied WHERE processor = 's'`);
     await db.dataSource.query(`DELETE FROM processor_checkpoints WHERE name = 's'`);
     processor.start();
-    await waitFor(async () => (await appliedTo('s', 's-')).length === 5);
+    await eventually(async () => (await appliedTo('s', 's-')).length === 5);
     expect(await appliedTo('s', 's-bad')).toEqual(['s-bad@1', 's-bad@3', 's-bad@4']);
     expect(await parkedOf('s')).toEqual([]);
   });
@@ -255,11 +256,11 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
         if (down && failed) throw new Error('Redis is away');
       },
     });
-    await waitFor(async () => checks > 5);
+    await eventually(async () => checks > 5);
     expect(await parkedOf('d')).toEqual([]);
     expect(await appliedTo('d', 'd')).toEqual([]);
     down = false;
-    await waitFor(async () => (await appliedTo('d', 'd')).length === 6);
+    await eventually(async () => (await appliedTo('d', 'd')).length === 6);
     expect(await parkedOf('d')).toEqual([]);
   });
 
@@ -293,7 +294,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     );
     running.push(processor);
     processor.start();
-    const [event] = await waitFor(async () => {
+    const [event] = await eventually(async () => {
       const list = await parkedOf('u');
       return list.length === 1 && list[0].state === 'parked' ? list : null;
     });
@@ -301,17 +302,7 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     expect(event.error).toBe('cannot upcast Reshaped v1');
     expect(await appliedTo('u', 'u-')).toEqual(['u-bad@1', 'u-ok@1', 'u-ok@2']);
     expect((await parked.request('u', event.globalPosition, 'skip', 'ops', 'unreadable')).ok).toBe(true);
-    await waitFor(async () => (await parkedOf('u')).length === 0);
+    await eventually(async () => (await parkedOf('u')).length === 0);
     expect(await appliedTo('u', 'u-bad')).toEqual(['u-bad@1', 'u-bad@3']);
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { EventMetadata, StoredEvent } from './event.js';
 import { EventProcessor } from './event-processor.js';
 import { EventStore } from './event-store.js';
@@ -61,7 +62,7 @@ describe('EventProcessor (real PostgreSQL)', () => {
       { pollIntervalMs: 10, lockRetryMs: 20 },
     );
     processor.start();
-    await waitFor(async () => (await appliedCounts('killable')).length === 300);
+    await eventually(async () => (await appliedCounts('killable')).length === 300);
     await processor.stop();
 
     expect(killed).toBe(true);
@@ -83,7 +84,7 @@ describe('EventProcessor (real PostgreSQL)', () => {
     const [a, b] = [make('a'), make('b')];
     a.start();
     b.start();
-    await waitFor(async () => (await appliedCounts('single')).length === 300);
+    await eventually(async () => (await appliedCounts('single')).length === 300);
     expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
     const counts = await appliedCounts('single');
     expect(counts.every((c) => c.times === 1)).toBe(true);
@@ -93,17 +94,9 @@ describe('EventProcessor (real PostgreSQL)', () => {
     const [leader, standby] = a.isLeader ? [a, b] : [b, a];
     await leader.stop();
     await store.append('p-late', 'no_stream', [{ type: 'Ticked', data: { n: 0 } }], meta);
-    await waitFor(async () => (await appliedCounts('single')).length === 301);
+    await eventually(async () => (await appliedCounts('single')).length === 301);
     expect(standby.isLeader).toBe(true);
     await standby.stop();
     expect((await appliedCounts('single')).every((c) => c.times === 1)).toBe(true);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
