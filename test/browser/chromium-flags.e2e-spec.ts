@@ -1,17 +1,32 @@
 import type { Browser } from 'playwright-core';
+import { PdfPrinter } from '../../libs/reporting/src/index.js';
 import { launchBrowser, PLAYWRIGHT_DISABLED_FEATURES, UNSEEN_FEATURES } from '../support/browser.js';
 
 /**
- * The browser specs' Chromium is started with Playwright's own switches and a few of ours. Chromium reads only the
- * last --disable-features switch, so launchBrowser drops Playwright's and passes one list with both: this holds
- * only while PLAYWRIGHT_DISABLED_FEATURES is Playwright's list word for word, which an upgrade can change.
+ * Chromium is started with Playwright's own switches and a few of ours, the same way by the product's PDF printer
+ * and by the browser specs (chromiumLaunchOptions). Chromium reads only the last --disable-features switch, so
+ * the launch drops Playwright's and passes one list with both: this holds only while PLAYWRIGHT_DISABLED_FEATURES
+ * is Playwright's list word for word, which an upgrade can change.
  */
-describe('the Chromium the browser specs start', () => {
+describe.each([
+  ['the browser specs start', () => ({ browser: launchBrowser(), close: async (b: Browser) => b.close() })],
+  [
+    'the PDF printer starts',
+    () => {
+      const printer = new PdfPrinter();
+      // Its one shared browser, as the first print starts it.
+      return { browser: printer['launch'](), close: () => printer.onModuleDestroy() };
+    },
+  ],
+] as const)('the Chromium %s', (_, start) => {
   let browser: Browser;
+  let close: (b: Browser) => Promise<void>;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    const started = start();
+    close = started.close;
+    browser = await started.browser;
   });
-  afterAll(() => browser?.close());
+  afterAll(() => (browser ? close(browser) : undefined));
 
   it('has one list of features turned off: Playwright’s and ours', async () => {
     const page = await (await browser.newContext()).newPage();

@@ -1,22 +1,13 @@
 import { existsSync } from 'node:fs';
 import { Injectable, Logger, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
+import { chromiumLaunchOptions } from './chromium-launch.js';
 import { destinationPages, samePages } from './pdf-destinations.js';
 import { mendOutline } from './pdf-outline.js';
 import { ContentsPages } from './report-contents.js';
 import { ReportOrientation } from './report-format.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface PrintOptions {
   /** Plain text for the foot of each page, beside the page number. */
@@ -109,7 +100,7 @@ export class PdfPrinter implements OnModuleDestroy {
     }
     if (!this.browser) {
       const starting = import('playwright-core').then(({ chromium }) =>
-        chromium.launch({ executablePath: path, args: FLAGS }),
+        chromium.launch(chromiumLaunchOptions(path)),
       );
       this.browser = starting;
       starting.then(
