@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { EvidenceStorage, StoredEvidence } from './evidence-storage.js';
 
-/** About 256 KB a row: small enough to hold one in memory, large enough that a 20 MB file is 80 rows. */
+/** 256 KB a row: small enough to hold one in memory, large enough that a 20 MB file is 80 rows. */
 export const EVIDENCE_CHUNK_BYTES = 256 * 1024;
 
 /**
@@ -28,15 +28,20 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
       let seq = 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
-      const flush = async () => {
-        if (pendingBytes === 0) return;
-        await runner.query('INSERT INTO evidence_chunks (storage_key, seq, bytes) VALUES ($1, $2, $3)', [
-          storageKey,
-          seq++,
-          Buffer.concat(pending, pendingBytes),
-        ]);
-        pending = [];
-        pendingBytes = 0;
+      // Rows of exactly EVIDENCE_CHUNK_BYTES (the last one shorter), however the upload's pieces arrive: the
+      // same file is the same rows, and no row outgrows the size a reader holds in memory.
+      const flush = async (all: boolean) => {
+        while (pendingBytes >= EVIDENCE_CHUNK_BYTES || (all && pendingBytes > 0)) {
+          const joined = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+          const size = Math.min(EVIDENCE_CHUNK_BYTES, pendingBytes);
+          await runner.query('INSERT INTO evidence_chunks (storage_key, seq, bytes) VALUES ($1, $2, $3)', [
+            storageKey,
+            seq++,
+            joined.subarray(0, size),
+          ]);
+          pending = size < joined.length ? [joined.subarray(size)] : [];
+          pendingBytes -= size;
+        }
       };
       // Awaiting each insert before pulling more holds the upload back (TCP backpressure): memory stays small.
       for await (const chunk of content) {
@@ -45,9 +50,9 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
         bytes += buffer.length;
         pending.push(buffer);
         pendingBytes += buffer.length;
-        if (pendingBytes >= EVIDENCE_CHUNK_BYTES) await flush();
+        if (pendingBytes >= EVIDENCE_CHUNK_BYTES) await flush(false);
       }
-      await flush();
+      await flush(true);
       const sha256 = hash.digest('hex');
       // stored_at is when the bytes became visible (commit), not when a slow upload began: the sweep's clock.
       await runner.query(
