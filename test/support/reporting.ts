@@ -17,32 +17,31 @@ export async function projectionsSettled(product: Product, timeoutMs = 20_000): 
     product.worker.get(ReturnStatusProjection).processor,
   ];
   const queue = product.worker.get<Queue>(getQueueToken(QUEUES.reporting));
-  // What the last look found still outstanding: a timeout names it, so a CI failure says which part stalled.
-  let outstanding = '';
+  /** The first part still outstanding (a processor behind, or reporting jobs left), or null once settled. */
+  const outstanding = async (): Promise<string | null> => {
+    for (const processor of processors) {
+      // Not EventStore.readAll: its fence hides committed events while an older transaction is still open.
+      const { transactionId, globalPosition } = await processor.checkpoint();
+      const [{ unread }] = await product.db.dataSource.query(
+        `SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2)) AS unread`,
+        [transactionId, globalPosition],
+      );
+      if (unread) return `${processor.name} has events unread past (${transactionId}, ${globalPosition})`;
+    }
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0) ? null : `reporting jobs ${JSON.stringify(counts)}`;
+  };
   try {
-    await eventually(async () => {
-      for (const processor of processors) {
-        // Not EventStore.readAll: its fence hides committed events while an older transaction is still open.
-        const { transactionId, globalPosition } = await processor.checkpoint();
-        const [{ unread }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS unread FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2)`,
-          [transactionId, globalPosition],
-        );
-        if (unread > 0) {
-          outstanding = `${processor.name} has ${unread} events unread past (${transactionId}, ${globalPosition})`;
-          return false;
-        }
-      }
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) return true;
-      const delayed = await queue.getDelayed(0, 2);
-      outstanding = `reporting jobs ${JSON.stringify(counts)}${delayed
-        .map((job) => `; ${job.name} delayed after ${job.attemptsMade} attempts: ${job.failedReason}`)
-        .join('')}`;
-      return false;
-    }, timeoutMs);
+    await eventually(async () => (await outstanding()) === null, timeoutMs);
   } catch (error) {
-    throw new Error(`projections not settled in ${timeoutMs} ms: ${outstanding}`, { cause: error });
+    // Looked at once more, with a delayed job's last error: a CI failure says which part stalled.
+    const delayed = await queue.getDelayed(0, 2);
+    const why = delayed.map(
+      (job) => `; ${job.name} delayed after ${job.attemptsMade} attempts: ${job.failedReason}`,
+    );
+    throw new Error(`projections not settled in ${timeoutMs} ms: ${await outstanding()}${why.join('')}`, {
+      cause: error,
+    });
   }
 }
 
