@@ -71,12 +71,13 @@ async function jobsOwed(redis: Redis, prefix: string): Promise<number> {
     multi.zrange(key('delayed'), 0, -1);
   }
   const replies = (await multi.exec()) ?? [];
+  const perQueue = replies.length / names.length;
   let owed = 0;
   const delayed: string[] = [];
   replies.forEach(([error, reply], i) => {
     if (error) throw error;
     if (!Array.isArray(reply)) owed += Number(reply);
-    else for (const id of reply as string[]) delayed.push(keys.toKey(names[Math.floor(i / 5)], id));
+    else for (const id of reply as string[]) delayed.push(keys.toKey(names[Math.floor(i / perQueue)], id));
   });
   // A delayed job's name never changes; one gone meanwhile (null) has run, and counts until the next look.
   for (const name of await Promise.all(delayed.map((job) => redis.hget(job, 'name'))))
