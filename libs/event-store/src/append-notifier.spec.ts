@@ -17,11 +17,10 @@ describe('the append notifier: a notification at most every few ms, the last com
   /** Each notification heard, with the last position a read right after it saw (what a woken processor reads). */
   let heard: { at: number; readThrough: number }[];
 
-  const lastPosition = async (sql: { query: Client['query'] } | TestDatabase['dataSource']) => {
+  const LAST = 'SELECT max(global_position) AS last FROM events';
+  const lastPosition = async (sql: Client | TestDatabase['dataSource']) => {
     const rows: { last: string | null }[] =
-      sql instanceof Client
-        ? (await sql.query<{ last: string | null }>('SELECT max(global_position) AS last FROM events')).rows
-        : await sql.query('SELECT max(global_position) AS last FROM events');
+      sql instanceof Client ? (await sql.query<{ last: string | null }>(LAST)).rows : await sql.query(LAST);
     return Number(rows[0].last ?? 0);
   };
 
