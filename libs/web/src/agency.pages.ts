@@ -46,6 +46,7 @@ import {
   suggestedRagWords,
 } from './indicator-fields.js';
 import { Indicator } from '../../plan/src/index.js';
+import { formText, FormValue } from './form-fields.js';
 
 /** The statuses in which the lead's return has been sent and is no longer theirs to change. */
 const SENT = new Set(['submitted', 'approved', 'accepted']);
@@ -130,7 +131,7 @@ export class AgencyPages {
   @Post('returns/:returnId/from-last-year')
   async fromLastYear(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string },
+    @Body() body: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
@@ -219,7 +220,7 @@ export class AgencyPages {
     const loaded = await this.load(returnId, actor);
     const drafts = tableDraftsFromForm(body);
     const version = formVersion(body.version);
-    const edited = editTables(drafts, String(body.action ?? ''));
+    const edited = editTables(drafts, formText(body.action));
     if (edited)
       return res
         .status(200)
@@ -262,7 +263,7 @@ export class AgencyPages {
     const loaded = await this.load(returnId, actor);
     const drafts = caseStudyDraftsFromForm(body);
     const version = formVersion(body.version);
-    const edited = editCaseStudies(drafts, String(body.action ?? ''));
+    const edited = editCaseStudies(drafts, formText(body.action));
     if (edited) {
       return res
         .status(200)
@@ -355,7 +356,7 @@ export class AgencyPages {
   @Post('returns/:returnId/submit')
   async submit(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string },
+    @Body() body: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,

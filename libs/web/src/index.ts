@@ -7,3 +7,4 @@ export * from './web.module.js';
 export * from './plan-file-upload.js';
 export { RETURNS_SPREADSHEET_PATH } from './agency-spreadsheet/agency-spreadsheet.pages.js';
 export { EVIDENCE_UPLOAD_PATH } from './agency-evidence/agency-evidence.pages.js';
+export * from './form-fields.js';

@@ -1,11 +1,9 @@
 import { Indicator, suggestRag } from '../../plan/src/index.js';
 import { IndicatorValue, Rag, ReturnContent } from '../../returns/src/index.js';
 import { FormError } from './return-form-words.js';
+import { formText, FormValue } from './form-fields.js';
 
-type Body = Record<string, string | string[] | undefined>;
-
-const first = (value: string | string[] | undefined): string =>
-  value === undefined ? '' : Array.isArray(value) ? (value[0] ?? '') : value;
+type Body = Record<string, FormValue>;
 
 /** A number as a lead may type it: 85, 85.5, -3, 1,930 (thousands commas), 85% (the unit typed too). */
 const NUMBER = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
@@ -19,7 +17,7 @@ export function indicatorValuesFromForm(
   indicators: readonly Indicator[],
 ): { values: IndicatorValue[]; errors: FormError[]; typed: string[] } {
   const errors: FormError[] = [];
-  const typed = indicators.map((_, i) => first(body[`indicator-${i}`]).trim());
+  const typed = indicators.map((_, i) => formText(body[`indicator-${i}`]).trim());
   const values = indicators.map((indicator, i) => {
     const text = typed[i].replace(/\s*(%|£)\s*/g, '');
     if (text === '') return { name: indicator.name, value: null };

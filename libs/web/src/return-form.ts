@@ -2,13 +2,14 @@ import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { CaseStudy, ReturnContent, ReturnTable, ReturnContentDto } from '../../returns/src/index.js';
 import { errorInWords, FormError } from './return-form-words.js';
+import { formText, FormValue } from './form-fields.js';
 
 /**
  * The return form as posted by a browser. Every field has its own flat name (urlencoded bodies are parsed
  * without nesting here): `table-0-caption`, `table-0-head-1`, `table-0-row-2-cell-1`, `case-0-title`,
  * `case-0-section-1-body`, and so on.
  */
-export type ReturnFormBody = Record<string, string | string[] | undefined>;
+export type ReturnFormBody = Record<string, FormValue>;
 
 /** The steps of the form, in order; each saves its own part of the return as a draft. */
 export const STEPS = ['rating', 'tables', 'case-studies'] as const;
@@ -21,9 +22,6 @@ export type CaseStudyDraft = CaseStudy;
 /** A new table starts with three columns and one row: enough to see how it works, easy to change. */
 const NEW_COLUMNS = 3;
 
-const first = (value: string | string[] | undefined): string =>
-  value === undefined ? '' : Array.isArray(value) ? (value[0] ?? '') : value;
-
 /**
  * The first step: RAG rating, narrative, direction of travel and comments, and the reason for a RAG other than
  * the indicators suggest. Empty fields clear the draft's. The indicator values are read by indicatorValuesFromForm.
@@ -32,7 +30,7 @@ export function ratingFromForm(
   body: ReturnFormBody,
 ): Pick<ReturnContent, 'rag' | 'narrative' | 'dot' | 'comments' | 'ragReason'> {
   const text = (name: string) => {
-    const value = first(body[name]).trim();
+    const value = formText(body[name]).trim();
     return value ? value : null;
   };
   return {
@@ -58,7 +56,7 @@ function indexed<T>(
     if (!match) continue;
     const index = Number(match[1]);
     if (!found.has(index)) found.set(index, make());
-    read(match, first(raw), found.get(index)!);
+    read(match, formText(raw), found.get(index)!);
   }
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
 }

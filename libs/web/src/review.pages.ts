@@ -13,6 +13,7 @@ import { Actor } from '../../kernel/src/index.js';
 import { formVersion } from './return-form.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
+import { formText, FormValue } from './form-fields.js';
 
 const READERS = ['reviewer', 'coordinator', 'board'] as const;
 const READERS_REFUSAL = 'Only reviewers, coordinators and board members see returns under review';
@@ -50,7 +51,7 @@ export class ReviewPages {
   @Post('returns/:returnId/approve')
   async approve(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string },
+    @Body() body: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
@@ -67,7 +68,7 @@ export class ReviewPages {
   @Post('returns/:returnId/send-back')
   async sendBack(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string; reason?: string },
+    @Body() body: { version?: FormValue; reason?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
@@ -96,7 +97,7 @@ export class ReviewPages {
   @Roles(SECOND_STAGE, SECOND_STAGE_REFUSAL)
   async accept(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string },
+    @Body() body: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
@@ -111,7 +112,7 @@ export class ReviewPages {
   @Roles(SECOND_STAGE, SECOND_STAGE_REFUSAL)
   async returnToReview(
     @Param('returnId') returnId: string,
-    @Body() body: { version?: string; reason?: string },
+    @Body() body: { version?: FormValue; reason?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
@@ -141,11 +142,11 @@ export class ReviewPages {
     res: Response,
     actor: Actor,
     returnId: string,
-    given: string | undefined,
+    given: FormValue,
     missing: string,
     action: { decide: (reason: string) => Promise<unknown>; then: string },
   ) {
-    const reason = String(given ?? '').trim();
+    const reason = formText(given).trim();
     if (!reason) {
       const model = await this.model(actor, returnId);
       return res

@@ -13,6 +13,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { RequestWithActor, PageErrorFilter, Public } from '../../http/src/index.js';
 import { Actor, DomainError } from '../../kernel/src/index.js';
+import { formText } from './form-fields.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
 
@@ -83,14 +84,14 @@ export class SignInPage {
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
-    const email = String(body.email ?? '').trim();
+    const email = formText(body.email).trim();
     const next = pageToReturnTo(body.next);
-    const partnershipId = body.partnershipId ? String(body.partnershipId) : undefined;
+    const partnershipId = body.partnershipId ? formText(body.partnershipId) : undefined;
     let result: Awaited<ReturnType<ThrottledSignIn['signIn']>> | TooManyAttempts;
     try {
       result =
         email && body.password
-          ? await this.signIns.signIn(email, String(body.password), req.ip, partnershipId)
+          ? await this.signIns.signIn(email, formText(body.password), req.ip, partnershipId)
           : null;
     } catch (error) {
       if (error instanceof TooManyAttempts) {

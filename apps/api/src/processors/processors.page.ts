@@ -4,12 +4,12 @@ import type { Response } from 'express';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
 import { CurrentActor, PageErrorFilter, Roles } from '../../../../libs/http/src/index.js';
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
-import { staffNavigation } from '../../../../libs/web/src/index.js';
+import { FormFields, FormValue, singleValues, staffNavigation } from '../../../../libs/web/src/index.js';
 import { DeploymentOperator } from '../queue-dashboard/operator-partnership.js';
 
 export const PROCESSORS_PAGE = '/admin/processors';
 
-type Form = Record<string, string | undefined>;
+type Form = Record<string, FormValue>;
 
 /**
  * The event processors for the operator: where each has read to, the events each holds back (parked after their
@@ -53,21 +53,22 @@ export class ProcessorsPage {
   }
 
   @Post('retry')
-  async retry(@Body() form: Form, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async retry(@Body() posted: Form, @CurrentActor() actor: Actor, @Res() res: Response) {
     await this.operatorOnly(actor);
-    return this.ask(res, form, 'retry', actor);
+    return this.ask(res, singleValues(posted), 'retry', actor);
   }
 
   @Post('skip')
-  async skip(@Body() form: Form, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async skip(@Body() posted: Form, @CurrentActor() actor: Actor, @Res() res: Response) {
     await this.operatorOnly(actor);
+    const form = singleValues(posted);
     if (!form.reason?.trim()) {
       return back(res, 'error', 'Say why the event is skipped: the reason is kept with the skip');
     }
     return this.ask(res, form, 'skip', actor);
   }
 
-  private async ask(res: Response, form: Form, action: 'retry' | 'skip', actor: Actor) {
+  private async ask(res: Response, form: FormFields, action: 'retry' | 'skip', actor: Actor) {
     const position = Number(form.position);
     if (!form.processor || !/^[1-9]\d{0,17}$/.test(form.position ?? '')) {
       return back(res, 'error', 'Choose an event to ' + action + ' from the list');

@@ -28,6 +28,7 @@ import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
+import { formText } from '../form-fields.js';
 
 const HOME = '/account';
 
@@ -58,8 +59,8 @@ export class AccountPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const delivery = String(form.delivery ?? '');
-    const version = /^\d{1,9}$/.test(String(form.version ?? '')) ? Number(form.version) : undefined;
+    const delivery = formText(form.delivery);
+    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
     const errors: FieldError[] = [];
     let status = 422;
     if (!MAIL_DELIVERIES.includes(delivery as never)) {
@@ -111,12 +112,12 @@ export class AccountPages {
     @Req() req: Request & { cookies?: Record<string, string> },
     @Res() res: Response,
   ) {
-    const current = String(form.current ?? '');
-    const next = String(form.password ?? '');
+    const current = formText(form.current);
+    const next = formText(form.password);
     const errors: FieldError[] = [];
     if (!current) errors.push({ field: 'current', text: 'Enter your current password' });
     if (!next) errors.push({ field: 'password', text: 'Enter a new password' });
-    else if (next !== String(form.confirm ?? ''))
+    else if (next !== formText(form.confirm))
       errors.push({ field: 'confirm', text: 'The passwords do not match: enter the new password again' });
     if (errors.length === 0) {
       try {
@@ -142,7 +143,7 @@ export class AccountPages {
   @Post('tokens')
   @Header('Cache-Control', 'no-store')
   async createToken(@Body() form: Form, @CurrentActor() actor: Actor, @Res() res: Response) {
-    const name = String(form.name ?? '').trim();
+    const name = formText(form.name).trim();
     const problem = !name
       ? 'Enter what the token is for'
       : name.length > 100

@@ -7,6 +7,7 @@ import { PageErrorFilter, Public } from '../../../http/src/index.js';
 import { DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
+import { formText } from '../form-fields.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
 
@@ -41,7 +42,7 @@ export class PasswordResetPages {
   /** The same answer for every email, known or not; only the throttle refuses. */
   @Post('forgot-password')
   async forgot(@Body() form: Form, @Req() req: Request, @Res() res: Response) {
-    const email = String(form.email ?? '').trim();
+    const email = formText(form.email).trim();
     if (!email || email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
       const text = email
         ? 'Enter an email address in the correct format, like name@example.org'
@@ -101,10 +102,10 @@ export class PasswordResetPages {
     const token = req.cookies?.[SET_PASSWORD_COOKIE] ?? '';
     const found = await this.passwords.lookUp(token, req.ip ?? 'unknown');
     if (found.verdict !== 'usable') return this.linkGone(res, found.verdict);
-    const password = String(form.password ?? '');
+    const password = formText(form.password);
     const errors: FieldError[] = [];
     if (!password) errors.push({ field: 'password', text: 'Enter a password' });
-    else if (password !== String(form.confirm ?? ''))
+    else if (password !== formText(form.confirm))
       errors.push({ field: 'confirm', text: 'The passwords do not match: enter the password again' });
     if (errors.length === 0) {
       try {

@@ -14,6 +14,7 @@ import {
 import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
 import { formVersion } from '../return-form.js';
+import { FormValue } from '../form-fields.js';
 
 /** Where the files page's upload posts; the file middleware runs on it (configure-app), before the CSRF check. */
 export const EVIDENCE_UPLOAD_PATH = '/agency/returns/:returnId/evidence';
@@ -95,7 +96,7 @@ export class AgencyEvidencePages {
   async remove(
     @Param('returnId') returnId: string,
     @Param('evidenceId') evidenceId: string,
-    @Body() body: { version?: string },
+    @Body() body: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,

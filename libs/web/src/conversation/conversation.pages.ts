@@ -17,8 +17,9 @@ import { CyclePlanWords, PlanWords } from '../plan-words.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { ReturnThread } from './return-thread.query.js';
+import { formText, FormValue } from '../form-fields.js';
 
-type MessageForm = { version?: string; body?: string; changeRequest?: string; answers?: string };
+type MessageForm = { version?: FormValue; body?: FormValue; changeRequest?: FormValue; answers?: FormValue };
 
 /** What the page says about the return the thread is on, whoever reads it. */
 interface About {
@@ -114,14 +115,14 @@ abstract class ConversationPages {
     returnId: string,
     form: MessageForm,
   ) {
-    const answers =
-      actor.role === 'agency-lead' && form.answers && form.answers !== 'none' ? form.answers : null;
+    const answered = formText(form.answers);
+    const answers = actor.role === 'agency-lead' && answered && answered !== 'none' ? answered : null;
     try {
       const result = await this.commands.execute(
         new PostMessageCommand(
           { actor, correlationId, expectedVersion: formVersion(form.version) },
           returnId,
-          String(form.body ?? ''),
+          formText(form.body),
           actor.role !== 'agency-lead' && form.changeRequest === 'yes',
           answers,
         ),
@@ -262,7 +263,7 @@ export class StaffConversationPages extends ConversationPages {
   async resolve(
     @Param('returnId') returnId: string,
     @Param('messageId') messageId: string,
-    @Body() form: { version?: string },
+    @Body() form: { version?: FormValue },
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,

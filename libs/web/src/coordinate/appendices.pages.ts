@@ -14,11 +14,12 @@ import {
 } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form, noSuchAction } from './coordinator.js';
+import { formText } from '../form-fields.js';
 
 /** How many sections the "add a case study" form offers: the seed's studies have at most six. */
 export const SECTION_FIELDS = 6;
 
-const text = (form: Form, name: string) => (form[name] ?? '').trim();
+const text = (form: Form, name: string) => formText(form[name]).trim();
 const orNull = (value: string) => (value === '' ? null : value);
 
 /** A case study as its form sends it: sections as numbered heading and body fields, empty rows left out. */
@@ -33,7 +34,7 @@ function studyFrom(f: Form): EnteredCaseStudy {
     // One heading and no body is a section the rules refuse, naming it.
     sections: Array.from({ length: APPENDIX_LIMITS.sections }, (_, i) => ({
       heading: text(f, `heading${i + 1}`),
-      body: (f[`body${i + 1}`] ?? '').trim(),
+      body: text(f, `body${i + 1}`),
     })).filter((s) => s.heading !== '' || s.body !== ''),
   };
 }
@@ -189,7 +190,8 @@ export class AppendicesPages {
     const read = APPENDIX_FORMS.get(name) ?? noSuchAction;
     const { change, done } = read(form);
     // The version the page showed: a change made meanwhile by someone else is refused, not overwritten.
-    const version = /^\d{1,9}$/.test(form.version ?? '') ? Number(form.version) : undefined;
+    const posted = formText(form.version);
+    const version = /^\d{1,9}$/.test(posted) ? Number(posted) : undefined;
     try {
       await this.commands.execute(
         new ChangeAppendicesCommand({ actor, correlationId, expectedVersion: version }, cycleId, change),

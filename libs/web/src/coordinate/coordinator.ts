@@ -1,8 +1,12 @@
 import type { Response } from 'express';
 import { DomainError } from '../../../kernel/src/index.js';
+import type { FormValue } from '../form-fields.js';
 
-/** A form as a browser posts it: every field a string, any may be missing. */
-export type Form = Record<string, string | undefined>;
+/**
+ * A form as posted: any field may be missing, and any may come more than once (a list), whatever the page's
+ * form holds. Read fields with formText and formList (form-fields.ts), never as they come.
+ */
+export type Form = Record<string, FormValue>;
 
 /** Runs a page action: back to the page with what happened, or with the rule it broke. */
 export async function act(res: Response, back: string, action: () => Promise<string>): Promise<void> {

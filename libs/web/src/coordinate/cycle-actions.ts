@@ -9,14 +9,14 @@ import {
   SetReportHeadingsCommand,
 } from '../../../returns/src/index.js';
 import { dateInWords } from '../date-input/date-input.js';
-import { Form } from './coordinator.js';
+import { FormFields } from '../form-fields.js';
 
 export interface CycleActionContext {
   commands: CommandBus;
   links: LinksAdmin;
   envelope: CommandEnvelope;
   cycleId: string;
-  form: Form;
+  form: FormFields;
 }
 
 /**

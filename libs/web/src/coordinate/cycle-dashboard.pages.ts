@@ -8,6 +8,7 @@ import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
+import { singleValues } from '../form-fields.js';
 import { act, Form, noSuchAction } from './coordinator.js';
 import {
   emptyExtendForm,
@@ -68,11 +69,13 @@ export class CycleDashboardPages {
   async cycleAction(
     @Param('cycleId') cycleId: string,
     @Param('action') action: string,
-    @Body() form: Form,
+    @Body() posted: Form,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
+    // None of a cycle's actions takes a list: each field is read as the one value the page's form sends.
+    let form = singleValues(posted);
     const envelope = { actor, correlationId };
     const cyclePage = `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
     const agencyId = form.agencyId || undefined;

@@ -23,6 +23,7 @@ import {
   todayInLondon,
 } from '../date-input/date-input.js';
 import { staffNavigation } from '../review.pages.js';
+import { FormFields, singleValues } from '../form-fields.js';
 import { Form } from './coordinator.js';
 
 /** The coordinator's cycles: the list with how many have returned, and opening a new cycle. */
@@ -76,11 +77,13 @@ export class CyclesPages {
   /** Drafts the cycle and opens it at once: the same two commands as POST /cycles and POST /cycles/:id/open. */
   @Post('cycles/new')
   async openCycle(
-    @Body() form: Form,
+    @Body() posted: Form,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
+    // The new-cycle form has no list fields: each is read as the one value it sends.
+    const form = singleValues(posted);
     // The dates first, in the GOV.UK pattern: every problem at once, and what was typed shown again.
     const dates = readCycleDates(form, todayInLondon(this.clock.now()));
     if (!dates.ok) {
@@ -141,7 +144,7 @@ const CYCLE_DATES = [
  * than a choice (the leads would be overdue the moment they are asked), so it needs the confirmation box too.
  */
 function readCycleDates(
-  form: Form,
+  form: FormFields,
   today: string,
 ):
   | { ok: true; periodStart: string; periodEnd: string; dueDate: string }
@@ -172,7 +175,7 @@ function readCycleDates(
 }
 
 /** The new-cycle page: what was typed, each problem inline and in the summary, "Error:" in the title. */
-function newCycleModel(actor: Actor, form: Form, problems: CycleProblem[]) {
+function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[]) {
   const problemOf = (field: string) => problems.find((p) => p.field === field);
   const dateQuestions = Object.fromEntries(
     CYCLE_DATES.map(({ name }) => {

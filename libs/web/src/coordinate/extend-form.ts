@@ -5,7 +5,7 @@ import {
   postedDateParts,
   todayInLondon,
 } from '../date-input/date-input.js';
-import { Form } from './coordinator.js';
+import { FormFields } from '../form-fields.js';
 
 /** What an extension form shows again after a problem: what was typed, and what is wrong. */
 export interface ExtendForm {
@@ -28,7 +28,7 @@ export function emptyExtendForm(): ExtendForm {
  * missing reason, or a date in the past not yet confirmed. Null when it can go to the command. Both the
  * agency's deadline (cycle dashboard) and one return's deadline (return page) are extended with this form.
  */
-export function extensionProblem(form: Form, now: Date): ExtendForm | null {
+export function extensionProblem(form: FormFields, now: Date): ExtendForm | null {
   const parts = postedDateParts(form, 'dueDate');
   const parsed = parseDateInput(parts, 'New due date');
   const reason = form.reason ?? '';
@@ -61,7 +61,7 @@ export function extensionErrors(extend: ExtendForm, reasonId: string): { text: s
 }
 
 /** The posted new due date as YYYY-MM-DD, once extensionProblem has found nothing wrong. */
-export function postedDueDate(form: Form): string {
+export function postedDueDate(form: FormFields): string {
   const parsed = parseDateInput(postedDateParts(form, 'dueDate'), 'New due date');
   return parsed.ok ? parsed.date : '';
 }

@@ -8,9 +8,10 @@ import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { contactKey } from '../../../plan/src/index.js';
 import { EditPlan, ForgetPersonCommand } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
+import { FormValue } from '../form-fields.js';
 
 interface ForgetForm {
-  reason?: string;
+  reason?: FormValue;
 }
 
 /**

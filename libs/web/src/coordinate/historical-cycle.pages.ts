@@ -13,6 +13,7 @@ import { Actor, CYCLE_NAME, DomainError } from '../../../kernel/src/index.js';
 import { FileProblem, locationInWords, RecordHistoricalCycleCommand } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form } from './coordinator.js';
+import { formText } from '../form-fields.js';
 
 type Problem = { text: string; href: string };
 
@@ -40,7 +41,7 @@ export class HistoricalCyclePages {
     @Res() res: Response,
   ) {
     const form = (req.body ?? {}) as Form;
-    const name = form.cycleName?.trim() || undefined;
+    const name = formText(form.cycleName).trim() || undefined;
     const early: Problem[] = [];
     if (name !== undefined && !CYCLE_NAME.test(name))
       early.push({

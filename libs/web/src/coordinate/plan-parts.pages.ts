@@ -16,6 +16,7 @@ import {
 } from '../../../plan/src/index.js';
 import { EditablePlan, EditPlan } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
+import { formText } from '../form-fields.js';
 
 /** Each part of the plan in the coordinator's words. */
 const PART_WORDS: Record<PlanPart, { name: string; add: string }> = {
@@ -309,8 +310,8 @@ function formOf(file: PlanFile, part: PlanPart, key: string): PlanForm {
 /** How a heading names the part: a theme or agency by name, a measure or priority by ref, a contact by name. */
 function labelOf(file: PlanFile, part: PlanPart, key: string): string {
   const form = formOf(file, part, key);
-  if (part === 'theme') return String(form.title);
-  if (part === 'agency' || part === 'contact') return String(form.name);
-  if (part === 'indicator') return `${String(form.name)} of ${String(form.measure)}`;
+  if (part === 'theme') return formText(form.title);
+  if (part === 'agency' || part === 'contact') return formText(form.name);
+  if (part === 'indicator') return `${formText(form.name)} of ${formText(form.measure)}`;
   return key;
 }

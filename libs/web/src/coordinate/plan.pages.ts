@@ -16,6 +16,7 @@ import { EditPlan } from '../../../returns/src/index.js';
 import { PlanUploadRequest } from '../plan-file-upload.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form } from './coordinator.js';
+import { formText } from '../form-fields.js';
 
 type Problem = { text: string; href: string };
 
@@ -61,7 +62,7 @@ export class PlanPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await this.importYaml(res, actor, correlationId, form.yaml ?? '', form.action === 'preview', '#yaml');
+    await this.importYaml(res, actor, correlationId, formText(form.yaml), form.action === 'preview', '#yaml');
   }
 
   /** The same import from a file chosen on the page (multipart: see planFileUpload, before the CSRF check). */

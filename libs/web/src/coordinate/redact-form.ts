@@ -3,7 +3,7 @@ import { CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
 import { RedactPassageCommand } from '../../../reporting/src/index.js';
 import { REDACTABLE_FIELDS } from '../../../returns/src/index.js';
 import { REDACTED_FIELD_WORDS } from '../return-history/history-words.js';
-import { Form } from './coordinator.js';
+import { FormFields } from '../form-fields.js';
 
 /** The redaction form as shown: what was typed, and what is wrong with each field (GOV.UK field errors). */
 export interface RedactForm {
@@ -38,7 +38,7 @@ export async function submitRedaction(
   commands: CommandBus,
   envelope: CommandEnvelope,
   returnId: string,
-  posted: Form,
+  posted: FormFields,
 ): Promise<{ done: string } | { form: RedactForm }> {
   const form: RedactForm = {
     field: posted.field ?? '',

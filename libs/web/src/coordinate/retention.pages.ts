@@ -18,6 +18,7 @@ import {
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
 import { Form } from './coordinator.js';
+import { formText } from '../form-fields.js';
 
 const HOME = '/coordinate/retention';
 
@@ -79,7 +80,7 @@ export class RetentionPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const version = /^\d{1,9}$/.test(String(form.version ?? '')) ? Number(form.version) : undefined;
+    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
     const typed = Object.fromEntries(RETENTION_FIELDS.map((f) => [f, String(form[f] ?? '')])) as Record<
       RetentionField,
       string

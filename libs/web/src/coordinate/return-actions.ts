@@ -8,6 +8,7 @@ import {
   WithdrawReturnCommand,
 } from '../../../returns/src/index.js';
 import { dateInWords } from '../date-input/date-input.js';
+import { FormFields, formList } from '../form-fields.js';
 import { Form } from './coordinator.js';
 
 export interface ReturnActionContext {
@@ -15,12 +16,12 @@ export interface ReturnActionContext {
   /** With the version the page was rendered at, so a stale page gets the API's conflict. */
   envelope: CommandEnvelope;
   returnId: string;
-  form: Form;
+  /** The form's fields, each as one value. */
+  form: FormFields;
+  /** The form as posted, for the fields that are lists (checkboxes). */
+  posted: Form;
   reason: string;
 }
-
-/** A form field a browser may send once or many times (checkboxes): always a list. */
-const listOf = (value: unknown): string[] => ([] as unknown[]).concat(value ?? []).map(String);
 
 /** What the return page's buttons do: each the command the JSON API runs for it, and what happened. */
 export const RETURN_ACTIONS = new Map<string, (c: ReturnActionContext) => Promise<string>>([
@@ -50,10 +51,10 @@ export const RETURN_ACTIONS = new Map<string, (c: ReturnActionContext) => Promis
     // first choice carries the page's version (of the return's files), so a stale page changes nothing; a
     // file whose box says what already stands appends nothing.
     'evidence-in-report',
-    async ({ commands, envelope, returnId, form }) => {
-      const chosen = new Set(listOf(form.inReport));
+    async ({ commands, envelope, returnId, posted }) => {
+      const chosen = new Set(formList(posted.inReport));
       let first = true;
-      for (const evidenceId of listOf(form.listed)) {
+      for (const evidenceId of formList(posted.listed)) {
         const expectedVersion = first ? envelope.expectedVersion : undefined;
         first = false;
         await commands.execute(

@@ -8,6 +8,7 @@ import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { ReturnThread } from '../conversation/return-thread.query.js';
+import { singleValues } from '../form-fields.js';
 import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
@@ -64,11 +65,12 @@ export class ReturnPages {
   async returnAction(
     @Param('returnId') returnId: string,
     @Param('action') action: string,
-    @Body() form: Form,
+    @Body() posted: Form,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
+    let form = singleValues(posted);
     const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
     if (action === 'redact') {
       const outcome = await submitRedaction(this.commands, envelope, returnId, form);
@@ -85,7 +87,7 @@ export class ReturnPages {
     }
     await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
       const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
-      return run({ commands: this.commands, envelope, returnId, form, reason: form.reason ?? '' });
+      return run({ commands: this.commands, envelope, returnId, form, posted, reason: form.reason ?? '' });
     });
   }
 

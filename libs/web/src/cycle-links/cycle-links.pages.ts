@@ -8,6 +8,7 @@ import { GetCycle } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { staffNavigation } from '../review.pages.js';
+import { formText } from '../form-fields.js';
 
 /**
  * A cycle's submission links by agency: who holds one, whether it works and how often it was used; revoke one
@@ -103,9 +104,5 @@ export class CycleLinksPages {
 
 /** A reason is optional on the page: the event still records one. */
 function reasonOf(form: Form, fallback: string): string {
-  return (
-    String(form.reason ?? '')
-      .trim()
-      .slice(0, 2000) || fallback
-  );
+  return formText(form.reason).trim().slice(0, 2000) || fallback;
 }

@@ -14,6 +14,7 @@ import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
 import { readRules, rulesText } from './rules-text.js';
+import { formText } from '../form-fields.js';
 
 const HOME = '/coordinate/sign-on';
 const FIELDS = ['organisation', 'issuer', 'clientId', 'clientSecretEnv'] as const;
@@ -45,8 +46,8 @@ export class SignOnSetupPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const version = /^\d{1,9}$/.test(String(form.version ?? '')) ? Number(form.version) : undefined;
-    const read = readRules(String(form.rules ?? ''));
+    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
+    const read = readRules(formText(form.rules));
     let errors = read.errors;
     let status = 422;
     if (errors.length === 0) {
@@ -55,10 +56,10 @@ export class SignOnSetupPages {
           new ConfigureSingleSignOnCommand(
             { actor, correlationId, expectedVersion: version },
             {
-              organisation: String(form.organisation ?? ''),
-              issuer: String(form.issuer ?? ''),
-              clientId: String(form.clientId ?? ''),
-              clientSecretEnv: String(form.clientSecretEnv ?? ''),
+              organisation: formText(form.organisation),
+              issuer: formText(form.issuer),
+              clientId: formText(form.clientId),
+              clientSecretEnv: formText(form.clientSecretEnv),
               rules: read.rules,
             },
           ),

@@ -1,5 +1,6 @@
 import { STAFF_ROLES, StaffRole } from '../../../auth/src/index.js';
 import type { Form } from '../coordinate/coordinator.js';
+import { formText } from '../form-fields.js';
 
 /** A field and what is wrong with it, as the GOV.UK error summary and inline messages show it. */
 export interface FieldError {
@@ -32,7 +33,7 @@ export function listOf(value: unknown): string[] {
 /** The role and themes of the invite and change forms, read and checked. */
 export function roleAndThemes(form: Form, themeIds: readonly string[]) {
   const errors: FieldError[] = [];
-  const role = String(form.role ?? '') as StaffRole;
+  const role = formText(form.role) as StaffRole;
   if (!STAFF_ROLES.includes(role)) errors.push({ field: 'role', text: 'Select a role' });
   const themes = listOf((form as Record<string, unknown>).themeIds).filter((t) => themeIds.includes(t));
   return { role, themes, errors };
@@ -40,8 +41,8 @@ export function roleAndThemes(form: Form, themeIds: readonly string[]) {
 
 /** The invite form: a name, an email and a role (and themes for a reviewer). */
 export function readInvite(form: Form, themeIds: readonly string[]) {
-  const name = String(form.name ?? '').trim();
-  const email = String(form.email ?? '').trim();
+  const name = formText(form.name).trim();
+  const email = formText(form.email).trim();
   const errors: FieldError[] = [];
   if (!name) errors.push({ field: 'name', text: 'Enter their full name' });
   else if (name.length > 200) errors.push({ field: 'name', text: 'Name must be 200 characters or fewer' });

@@ -8,6 +8,7 @@ import { GetPlan } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError, readInvite, ROLE_WORDS, roleAndThemes } from './staff-form.js';
+import { formText } from '../form-fields.js';
 
 const HOME = '/coordinate/staff';
 
@@ -158,7 +159,7 @@ export class StaffPages {
       heading: 'Invite someone',
       form,
       ...errorsFor(errors),
-      roles: roleItems(String(form.role ?? '')),
+      roles: roleItems(formText(form.role)),
       themeItems: themeItems(
         themes,
         Array.isArray(chosen) ? chosen.map(String) : chosen ? [String(chosen)] : [],
