@@ -72,6 +72,32 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
+/**
+ * Query parameters the pages read (banners, filters, the sign-in's next, the appendices' error anchors), each
+ * twice or mangled: `name=a&name=b` arrives as a list where a handler may expect a string.
+ */
+const HOSTILE_QUERY = [
+  ...[
+    'done',
+    'error',
+    'saved',
+    'copied',
+    'posted',
+    'resolved',
+    'unchanged',
+    'field',
+    'form',
+    'appendix',
+    'next',
+  ].map((name) => `${name}=a&${name}=b`),
+  ...['measure', 'theme', 'agency', 'state', 'q', 'page', 'asAt', 'format'].map(
+    (name) => `${name}=%FF&${name}=%00`,
+  ),
+  'asAt=0000-01-01',
+  'page=-1',
+  '__proto__%5Bx%5D=1',
+].join('&');
+
 /** Posts that end the role's own access (its token or session) or sign it out: posted last, once each. */
 const ENDS_ACCESS = /sign-out|\/revoke$|\/deactivate$|forget/;
 
@@ -143,6 +169,10 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
       }
       const html = await response.text();
       const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+      // The page again with hostile query parameters: each it reads, and some it does not, twice or mangled.
+      const hostile = await get(`${path}${path.includes('?') ? '&' : '?'}${HOSTILE_QUERY}`, r.headers);
+      await hostile.arrayBuffer();
+      if (hostile.status >= 500) faults.push(`${role} GET ${path} with hostile query: ${hostile.status}`);
       for (const form of formsIn(html, path)) {
         const token = form.fields.find(([k]) => k === '_csrf')?.[1];
         if (token && cookie.startsWith('pr_csrf=') && !r.csrf) r.csrf = { cookie, token };
@@ -157,7 +187,8 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     }
   }
 
-  it('finds forms to post as every role', () => {
+  it('finds forms to post as every role, and reads every page it walked, hostile query or not, without a 500', () => {
+    expect(faults).toEqual([]);
     const byRole = Object.fromEntries(Object.keys(roles).map((role) => [role, 0]));
     for (const form of forms) byRole[form.role] += 1;
     // Every role that can write has forms; the walk is broken if one finds none.
