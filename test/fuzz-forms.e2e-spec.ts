@@ -98,6 +98,10 @@ const HOSTILE_QUERY = [
   '__proto__%5Bx%5D=1',
 ].join('&');
 
+/** Where a signed-in role's walk starts, and where a visitor's who is not signed in does. */
+const SIGNED_IN_START = ['/', '/agency', '/coordinate', '/review', '/account'];
+const PUBLIC_START = ['/', '/sign-in', '/forgot-password', '/link/new', '/set-password/not-a-token'];
+
 /** Posts that end the role's own access (its token or session) or sign it out: posted last, once each. */
 const ENDS_ACCESS = /sign-out|\/revoke$|\/deactivate$|forget/;
 
@@ -141,7 +145,12 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     roles.reviewer = { headers: as.reviewer };
     roles.viewer = { headers: as.viewer };
     roles.lead = { headers: lead };
-    for (const [role, r] of Object.entries(roles)) await walk(role, r);
+    for (const [role, r] of Object.entries(roles)) await walk(role, r, SIGNED_IN_START);
+    // Someone not signed in: the sign-in, password and new-link pages, and a lead's real link from the mail.
+    const mailed = product.smtp.mails.map((m) => /\/l\/[A-Za-z0-9_-]{16,}/.exec(m.text)?.[0]).find(Boolean);
+    expect(mailed).toBeDefined();
+    roles.anonymous = { headers: {} };
+    await walk('anonymous', roles.anonymous, [...PUBLIC_START, mailed!]);
   }, 120_000);
   afterAll(async () => {
     watch.stop();
@@ -152,8 +161,8 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     fetch(`${product.baseUrl}${path}`, { headers: { ...headers, accept: 'text/html' }, redirect: 'manual' });
 
   /** Reads the pages a role can reach from the start, breadth first, and keeps the forms that post. */
-  async function walk(role: string, r: (typeof roles)[string]) {
-    const queue = ['/', '/agency', '/coordinate', '/review', '/account'];
+  async function walk(role: string, r: (typeof roles)[string], start: readonly string[]) {
+    const queue = [...start];
     const seen = new Set<string>();
     while (queue.length > 0 && seen.size < PAGES_PER_ROLE) {
       const path = queue.shift()!;
@@ -195,6 +204,7 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     expect(byRole.coordinator).toBeGreaterThan(5);
     expect(byRole.reviewer).toBeGreaterThan(0);
     expect(byRole.lead).toBeGreaterThan(0);
+    expect(byRole.anonymous).toBeGreaterThanOrEqual(3);
     // And each role with forms got the CSRF token they carry, so the posts reach the handlers.
     const withoutToken = Object.keys(roles).filter((role) => byRole[role] > 0 && !roles[role].csrf);
     expect(withoutToken).toEqual([]);
