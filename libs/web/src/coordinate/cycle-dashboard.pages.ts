@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
-import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
+import { Actor, Clock, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
@@ -78,7 +78,8 @@ export class CycleDashboardPages {
     let form = singleValues(posted);
     const envelope = { actor, correlationId };
     const cyclePage = `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
-    const agencyId = form.agencyId || undefined;
+    // Back to the agency's page only when the field can name one: it goes into the Location header as it came.
+    const agencyId = isWellFormedId('slug', form.agencyId) ? form.agencyId : undefined;
     const back = agencyId ? `${cyclePage}/agencies/${encodeURIComponent(agencyId)}` : cyclePage;
     if (action === 'extend-agency') {
       const problem = extensionProblem(form, this.clock.now());
