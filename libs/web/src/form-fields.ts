@@ -6,10 +6,24 @@
  */
 export type FormValue = string | string[] | undefined;
 
+/** A field's one value: the first when it came more than once; undefined when missing or not text. */
+function firstText(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
 /** A single-valued field: its value, the first one when it came more than once, '' when missing. */
 export function formText(value: unknown): string {
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first : '';
+  return firstText(value) ?? '';
+}
+
+/**
+ * The version a page was rendered at, from its hidden field: a whole number of up to 9 digits, else undefined.
+ * Read from the field's one value, so a field posted twice is not a list turned into NaN.
+ */
+export function formPageVersion(value: unknown): number | undefined {
+  const text = formText(value);
+  return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
 
 /** A field that may be chosen more than once (checkboxes): every value that came, in order; [] when none. */
@@ -27,8 +41,8 @@ export function singleValues(form: unknown): FormFields {
   const fields: FormFields = {};
   if (typeof form !== 'object' || form === null) return fields;
   for (const [name, value] of Object.entries(form)) {
-    const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-    if (typeof first === 'string') fields[name] = first;
+    const text = firstText(value);
+    if (text !== undefined) fields[name] = text;
   }
   return fields;
 }

@@ -28,7 +28,7 @@ import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
-import { formText } from '../form-fields.js';
+import { formPageVersion, formText } from '../form-fields.js';
 
 const HOME = '/account';
 
@@ -60,7 +60,7 @@ export class AccountPages {
     @Res() res: Response,
   ) {
     const delivery = formText(form.delivery);
-    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
+    const version = formPageVersion(form.version);
     const errors: FieldError[] = [];
     let status = 422;
     if (!MAIL_DELIVERIES.includes(delivery as never)) {

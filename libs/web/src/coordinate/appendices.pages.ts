@@ -14,7 +14,7 @@ import {
 } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
 import { Form, noSuchAction } from './coordinator.js';
-import { formText } from '../form-fields.js';
+import { formPageVersion, formText } from '../form-fields.js';
 
 /** How many sections the "add a case study" form offers: the seed's studies have at most six. */
 export const SECTION_FIELDS = 6;
@@ -190,8 +190,7 @@ export class AppendicesPages {
     const read = APPENDIX_FORMS.get(name) ?? noSuchAction;
     const { change, done } = read(form);
     // The version the page showed: a change made meanwhile by someone else is refused, not overwritten.
-    const posted = formText(form.version);
-    const version = /^\d{1,9}$/.test(posted) ? Number(posted) : undefined;
+    const version = formPageVersion(form.version);
     try {
       await this.commands.execute(
         new ChangeAppendicesCommand({ actor, correlationId, expectedVersion: version }, cycleId, change),

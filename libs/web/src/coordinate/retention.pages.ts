@@ -18,7 +18,7 @@ import {
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
 import { Form } from './coordinator.js';
-import { formText } from '../form-fields.js';
+import { formPageVersion, formText } from '../form-fields.js';
 
 const HOME = '/coordinate/retention';
 
@@ -80,8 +80,8 @@ export class RetentionPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
-    const typed = Object.fromEntries(RETENTION_FIELDS.map((f) => [f, String(form[f] ?? '')])) as Record<
+    const version = formPageVersion(form.version);
+    const typed = Object.fromEntries(RETENTION_FIELDS.map((f) => [f, formText(form[f])])) as Record<
       RetentionField,
       string
     >;

@@ -14,7 +14,7 @@ import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError } from '../staff/staff-form.js';
 import { readRules, rulesText } from './rules-text.js';
-import { formText } from '../form-fields.js';
+import { formPageVersion, formText } from '../form-fields.js';
 
 const HOME = '/coordinate/sign-on';
 const FIELDS = ['organisation', 'issuer', 'clientId', 'clientSecretEnv'] as const;
@@ -46,7 +46,7 @@ export class SignOnSetupPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const version = /^\d{1,9}$/.test(formText(form.version)) ? Number(form.version) : undefined;
+    const version = formPageVersion(form.version);
     const read = readRules(formText(form.rules));
     let errors = read.errors;
     let status = 422;
