@@ -5,6 +5,7 @@ import {
   BulkDecision,
   BulkMode,
 } from '../../../returns/src/index.js';
+import { formList } from '../form-fields.js';
 
 /** How each decision reads on the pages: a new decision (accept, say) is one more entry. */
 export const BULK_WORDS: Record<
@@ -48,10 +49,7 @@ const text = (value: string | string[] | undefined) => (typeof value === 'string
 
 /** What a browser posted from the queue or the confirmation page; anything malformed is left out. */
 export function readBulkForm(body: Posted): BulkForm {
-  const raw = body.returns;
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
-    (v): v is string => typeof v === 'string',
-  );
+  const values = formList(body.returns);
   const selected = values.flatMap((value) => {
     const at = value.lastIndexOf('@');
     const version = Number(value.slice(at + 1));

@@ -1,6 +1,6 @@
 import { STAFF_ROLES, StaffRole } from '../../../auth/src/index.js';
 import type { Form } from '../coordinate/coordinator.js';
-import { formText } from '../form-fields.js';
+import { formList, formText } from '../form-fields.js';
 
 /** A field and what is wrong with it, as the GOV.UK error summary and inline messages show it. */
 export interface FieldError {
@@ -24,18 +24,12 @@ export const ROLE_WORDS: Record<StaffRole, { label: string; hint: string }> = {
   viewer: { label: 'Viewer', hint: 'Reads the cycles, their progress and reports; changes nothing' },
 };
 
-/** Checkbox values arrive as one string or many. */
-export function listOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' && value ? [value] : [];
-}
-
 /** The role and themes of the invite and change forms, read and checked. */
 export function roleAndThemes(form: Form, themeIds: readonly string[]) {
   const errors: FieldError[] = [];
   const role = formText(form.role) as StaffRole;
   if (!STAFF_ROLES.includes(role)) errors.push({ field: 'role', text: 'Select a role' });
-  const themes = listOf((form as Record<string, unknown>).themeIds).filter((t) => themeIds.includes(t));
+  const themes = formList(form.themeIds).filter((t) => themeIds.includes(t));
   return { role, themes, errors };
 }
 

@@ -8,7 +8,7 @@ import { GetPlan } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
 import { errorsFor, FieldError, readInvite, ROLE_WORDS, roleAndThemes } from './staff-form.js';
-import { formText } from '../form-fields.js';
+import { formList, formText } from '../form-fields.js';
 
 const HOME = '/coordinate/staff';
 
@@ -153,17 +153,13 @@ export class StaffPages {
 
   private async inviteModel(actor: Actor, form: Form, errors: FieldError[]) {
     const themes = await this.themes(actor);
-    const chosen = (form as Record<string, unknown>).themeIds;
     return {
       title: errors.length ? 'Error: Invite someone' : 'Invite someone',
       heading: 'Invite someone',
       form,
       ...errorsFor(errors),
       roles: roleItems(formText(form.role)),
-      themeItems: themeItems(
-        themes,
-        Array.isArray(chosen) ? chosen.map(String) : chosen ? [String(chosen)] : [],
-      ),
+      themeItems: themeItems(themes, formList(form.themeIds)),
       backLink: HOME,
       navigation: staffNavigation(actor, HOME),
     };
