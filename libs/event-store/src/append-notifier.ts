@@ -46,6 +46,7 @@ export class AppendNotifier implements EntitySubscriberInterface {
   private sending: Promise<void> | null = null;
   /** A notification held back until MIN_GAP_MS after the last one started: idle() sends it at once. */
   private held: (() => void) | null = null;
+  /** Commits came while a notification was in flight: one more is owed after it. */
   private again = false;
   private lastSentAt = -Infinity;
 
@@ -81,7 +82,9 @@ export class AppendNotifier implements EntitySubscriberInterface {
   }
 
   private notify(): void {
-    if (this.sending || this.held) {
+    // A held notification has not started yet, so it covers this commit too.
+    if (this.held) return;
+    if (this.sending) {
       this.again = true;
       return;
     }
@@ -93,8 +96,6 @@ export class AppendNotifier implements EntitySubscriberInterface {
     const send = () => {
       clearTimeout(timer);
       this.held = null;
-      // The send covers every commit until it starts, those held back with it included.
-      this.again = false;
       this.send();
     };
     // Not kept alive for it: a notification lost at exit only costs a poll.
