@@ -36,8 +36,10 @@ interface Form {
   page: string;
   action: string;
   fields: [string, string][];
-  multipart: boolean;
 }
+
+/** A form's field names in order: with its action, what makes two forms the same form. */
+const namesOf = (form: Pick<Form, 'fields'>) => form.fields.map(([name]) => name);
 
 /** One mutation of a form's urlencoded body: its name, and the body it makes from the page's fields. */
 interface Mutation {
@@ -248,9 +250,7 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     console.log(`form fuzz seed ${SEED} (FORM_FUZZ_SEED=${SEED} replays it), ${POSTS} posts`);
     // One of each form (same action and fields), the ones that end a role's access last.
     const distinct = [
-      ...new Map(
-        forms.map((f) => [`${f.role} ${f.action} ${f.fields.map(([k]) => k).join(',')}`, f]),
-      ).values(),
+      ...new Map(forms.map((f) => [`${f.role} ${f.action} ${namesOf(f).join(',')}`, f])).values(),
     ];
     const ordinary = distinct.filter((f) => !ENDS_ACCESS.test(f.action));
     const last = distinct.filter((f) => ENDS_ACCESS.test(f.action));
@@ -295,13 +295,13 @@ describe('hostile posts to every page form, as every role (e2e)', () => {
     const refresh = async (form: Form) => {
       const response = await get(form.page, roles[form.role].headers);
       const html = await response.text();
-      const names = form.fields.map(([k]) => k).join(',');
+      const names = namesOf(form).join(',');
       const fresh = formsIn(html, form.page).find(
-        (f) => f.action === form.action && f.fields.map(([k]) => k).join(',') === names,
+        (f) => f.action === form.action && namesOf(f).join(',') === names,
       );
       if (fresh) form.fields = fresh.fields;
     };
-    const targets = (form: Form) => form.fields.map(([k]) => k).filter((k) => k !== '_csrf');
+    const targets = (form: Form) => namesOf(form).filter((k) => k !== '_csrf');
     for (let i = 0; i < POSTS && ordinary.length > 0; i++) {
       // Every form at least once before any twice, then at random.
       const form = i < ordinary.length ? ordinary[i] : pick(random, ordinary);
@@ -351,7 +351,7 @@ function formsIn(html: string, page: string): Omit<Form, 'role' | 'page'>[] {
       const value = /<option\b[^>]*\bvalue="([^"]*)"/.exec(options)?.[1];
       if (name) fields.push([name, decodeEntities(value ?? '')]);
     }
-    found.push({ action, fields, multipart: /multipart\/form-data/i.test(attributes) });
+    found.push({ action, fields });
   }
   return found;
 }
