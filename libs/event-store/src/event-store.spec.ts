@@ -321,6 +321,53 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(raw.data).toEqual({ name: 'S1 text' });
   });
 
+  it('reads several whole streams at once: each once however often it is named, as it stood at an instant', async () => {
+    await store.append('many-a', 'no_stream', [ev(1)], meta, {
+      recordedAt: new Date('2021-01-01T00:00:00Z'),
+    });
+    await store.append('many-a', 1, [ev(2)], meta, { recordedAt: new Date('2021-06-01T00:00:00Z') });
+    await store.append('many-b', 'no_stream', [ev(1), ev(2)], meta, {
+      recordedAt: new Date('2021-01-01T00:00:00Z'),
+    });
+    const versions = (streams: Map<string, StoredEvent[]>) =>
+      [...streams].map(([id, events]) => [id, events.map((e) => [e.streamId, e.version])]);
+    expect(versions(await store.readStreams(['many-b', 'many-a', 'many-none', 'many-b']))).toEqual([
+      [
+        'many-b',
+        [
+          ['many-b', 1],
+          ['many-b', 2],
+        ],
+      ],
+      [
+        'many-a',
+        [
+          ['many-a', 1],
+          ['many-a', 2],
+        ],
+      ],
+      ['many-none', []],
+    ]);
+    expect(
+      versions(await store.readStreams(['many-a', 'many-b'], { asAt: new Date('2021-03-01T00:00:00Z') })),
+    ).toEqual([
+      ['many-a', [['many-a', 1]]],
+      [
+        'many-b',
+        [
+          ['many-b', 1],
+          ['many-b', 2],
+        ],
+      ],
+    ]);
+    expect(await store.streamVersions(['many-a', 'many-none', 'many-a', 'many-b'])).toEqual(
+      new Map([
+        ['many-a', 2],
+        ['many-b', 2],
+      ]),
+    );
+  });
+
   it('reads several streams from a version each, in one round trip, through the upcasters', async () => {
     await store.append('tail-a', 'no_stream', [ev(1), ev(2), ev(3)], meta);
     await store.append('tail-b', 'no_stream', [ev(1), ev(2)], meta);
