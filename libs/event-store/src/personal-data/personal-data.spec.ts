@@ -108,6 +108,18 @@ describe('personal data in the log (real PostgreSQL)', () => {
     expect(lookups.map((l) => l.lookup).join(' ')).not.toMatch(/police|council/i);
   });
 
+  it('makes each new person a key of their own, 32 bytes, when several arrive at once', async () => {
+    const emails = ['new-a@example.org', 'new-b@example.org', 'new-c@example.org'];
+    const made = await keys.forEmails(db.dataSource, emails);
+    const stored: { key: Buffer }[] = await db.dataSource.query(
+      'SELECT key FROM personal_keys WHERE person_id = ANY($1::uuid[])',
+      [[...made.values()].map((k) => k.personId)],
+    );
+    expect(stored.map((r) => r.key.length)).toEqual([32, 32, 32]);
+    expect(new Set(stored.map((r) => r.key.toString('hex'))).size).toBe(3);
+    expect(new Set([...made.values()].map((k) => k.key.toString('hex'))).size).toBe(3);
+  });
+
   it('reads a forgotten person as [erased] everywhere, and leaves everyone else as they were', async () => {
     const before = await everything();
     const jo = (await keys.personOf(db.dataSource, JO))!;

@@ -55,10 +55,12 @@ export class PersonalKeys {
     const found = new Map<string, PersonalKey>();
     for (let attempt = 0; attempt < 2 && found.size < byLookup.size; attempt++) {
       const wanted = [...byLookup.keys()].filter((l) => !found.has(byLookup.get(l)!));
+      // A key for each in case they are new (most are not): cut from one draw of random bytes, not one each.
+      const fresh = randomBytes(32 * wanted.length);
       const rows: { person_id: string; lookup: string; key: Buffer }[] = await sql.query(FIND_OR_MAKE, [
         wanted.map(() => randomUUID()),
         wanted,
-        wanted.map(() => randomBytes(32)),
+        wanted.map((_, i) => fresh.subarray(32 * i, 32 * (i + 1))),
       ]);
       for (const row of rows) {
         found.set(byLookup.get(row.lookup)!, { personId: row.person_id, key: row.key });
