@@ -28,7 +28,6 @@ import {
   editCaseStudies,
   editTables,
   formErrors,
-  formVersion,
   ratingFromForm,
   ReturnFormBody,
   Step,
@@ -46,7 +45,7 @@ import {
   suggestedRagWords,
 } from './indicator-fields.js';
 import { Indicator } from '../../plan/src/index.js';
-import { formText, FormValue } from './form-fields.js';
+import { formPageVersion, formText, FormValue } from './form-fields.js';
 
 /** The statuses in which the lead's return has been sent and is no longer theirs to change. */
 const SENT = new Set(['submitted', 'approved', 'accepted']);
@@ -154,7 +153,7 @@ export class AgencyPages {
     }
     await this.commands.execute(
       new SaveReturnDraftCommand(
-        { actor, correlationId, expectedVersion: formVersion(body.version) },
+        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
         returnId,
         previous.content,
       ),
@@ -186,7 +185,7 @@ export class AgencyPages {
         this.formModel(loaded, content, {
           errors,
           preview: body.action === 'preview',
-          version: formVersion(body.version),
+          version: formPageVersion(body.version),
           typedIndicators: read.typed,
         }),
       );
@@ -219,7 +218,7 @@ export class AgencyPages {
   ) {
     const loaded = await this.load(returnId, actor);
     const drafts = tableDraftsFromForm(body);
-    const version = formVersion(body.version);
+    const version = formPageVersion(body.version);
     const edited = editTables(drafts, formText(body.action));
     if (edited)
       return res
@@ -262,7 +261,7 @@ export class AgencyPages {
   ) {
     const loaded = await this.load(returnId, actor);
     const drafts = caseStudyDraftsFromForm(body);
-    const version = formVersion(body.version);
+    const version = formPageVersion(body.version);
     const edited = editCaseStudies(drafts, formText(body.action));
     if (edited) {
       return res
@@ -298,7 +297,7 @@ export class AgencyPages {
     try {
       await this.commands.execute(
         new SaveReturnDraftCommand(
-          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          { actor, correlationId, expectedVersion: formPageVersion(body.version) },
           returnId,
           content,
         ),
@@ -365,7 +364,7 @@ export class AgencyPages {
     try {
       await this.commands.execute(
         new SubmitReturnCommand(
-          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          { actor, correlationId, expectedVersion: formPageVersion(body.version) },
           returnId,
         ),
       );

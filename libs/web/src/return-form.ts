@@ -227,9 +227,3 @@ export function tableText(table: ReturnTable): string {
 export function caseStudyText(caseStudy: CaseStudy): string {
   return caseStudy.sections.map((s) => `${s.heading}\n${s.body}`).join('\n\n');
 }
-
-/** The version a page form was rendered at (its hidden "version" field), for If-Match-style checks. */
-export function formVersion(raw: unknown): number | undefined {
-  const version = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isInteger(version) ? version : undefined;
-}

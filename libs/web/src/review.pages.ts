@@ -10,10 +10,9 @@ import {
   SendReturnBackCommand,
 } from '../../returns/src/index.js';
 import { Actor } from '../../kernel/src/index.js';
-import { formVersion } from './return-form.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
-import { formText, FormValue } from './form-fields.js';
+import { formPageVersion, formText, FormValue } from './form-fields.js';
 
 const READERS = ['reviewer', 'coordinator', 'board'] as const;
 const READERS_REFUSAL = 'Only reviewers, coordinators and board members see returns under review';
@@ -58,7 +57,7 @@ export class ReviewPages {
   ) {
     await this.commands.execute(
       new ApproveReturnCommand(
-        { actor, correlationId, expectedVersion: formVersion(body.version) },
+        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
         returnId,
       ),
     );
@@ -83,7 +82,7 @@ export class ReviewPages {
         decide: (reason) =>
           this.commands.execute(
             new SendReturnBackCommand(
-              { actor, correlationId, expectedVersion: formVersion(body.version) },
+              { actor, correlationId, expectedVersion: formPageVersion(body.version) },
               returnId,
               reason,
             ),
@@ -103,7 +102,10 @@ export class ReviewPages {
     @Res() res: Response,
   ) {
     await this.commands.execute(
-      new AcceptReturnCommand({ actor, correlationId, expectedVersion: formVersion(body.version) }, returnId),
+      new AcceptReturnCommand(
+        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
+        returnId,
+      ),
     );
     res.redirect(303, `/review?state=to-accept&accepted=${encodeURIComponent(returnId)}`);
   }
@@ -127,7 +129,7 @@ export class ReviewPages {
         decide: (reason) =>
           this.commands.execute(
             new ReturnToReviewCommand(
-              { actor, correlationId, expectedVersion: formVersion(body.version) },
+              { actor, correlationId, expectedVersion: formPageVersion(body.version) },
               returnId,
               reason,
             ),

@@ -13,8 +13,7 @@ import {
 } from '../../../http/src/index.js';
 import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
-import { formVersion } from '../return-form.js';
-import { FormValue } from '../form-fields.js';
+import { formPageVersion, FormValue } from '../form-fields.js';
 
 /** Where the files page's upload posts; the file middleware runs on it (configure-app), before the CSRF check. */
 export const EVIDENCE_UPLOAD_PATH = '/agency/returns/:returnId/evidence';
@@ -106,7 +105,7 @@ export class AgencyEvidencePages {
       await this.commands.execute(
         new RemoveEvidenceCommand(
           returnId,
-          { actor, correlationId, expectedVersion: formVersion(body.version) },
+          { actor, correlationId, expectedVersion: formPageVersion(body.version) },
           evidenceId,
           null,
         ),

@@ -14,10 +14,9 @@ import {
 } from '../../../returns/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
 import { CyclePlanWords, PlanWords } from '../plan-words.js';
-import { formVersion } from '../return-form.js';
 import { staffNavigation } from '../review.pages.js';
 import { ReturnThread } from './return-thread.query.js';
-import { formText, FormValue } from '../form-fields.js';
+import { formPageVersion, formText, FormValue } from '../form-fields.js';
 
 type MessageForm = { version?: FormValue; body?: FormValue; changeRequest?: FormValue; answers?: FormValue };
 
@@ -120,7 +119,7 @@ abstract class ConversationPages {
     try {
       const result = await this.commands.execute(
         new PostMessageCommand(
-          { actor, correlationId, expectedVersion: formVersion(form.version) },
+          { actor, correlationId, expectedVersion: formPageVersion(form.version) },
           returnId,
           formText(form.body),
           actor.role !== 'agency-lead' && form.changeRequest === 'yes',
@@ -271,7 +270,7 @@ export class StaffConversationPages extends ConversationPages {
     try {
       await this.commands.execute(
         new ResolveChangeRequestCommand(
-          { actor, correlationId, expectedVersion: formVersion(form.version) },
+          { actor, correlationId, expectedVersion: formPageVersion(form.version) },
           returnId,
           messageId,
         ),

@@ -8,8 +8,7 @@ import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { ReturnThread } from '../conversation/return-thread.query.js';
-import { singleValues } from '../form-fields.js';
-import { formVersion } from '../return-form.js';
+import { formPageVersion, singleValues } from '../form-fields.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
 import {
@@ -71,7 +70,11 @@ export class ReturnPages {
     @Res() res: Response,
   ) {
     let form = singleValues(posted);
-    const envelope: CommandEnvelope = { actor, correlationId, expectedVersion: formVersion(form.version) };
+    const envelope: CommandEnvelope = {
+      actor,
+      correlationId,
+      expectedVersion: formPageVersion(form.version),
+    };
     if (action === 'redact') {
       const outcome = await submitRedaction(this.commands, envelope, returnId, form);
       if ('form' in outcome) return this.renderRedact(res, 400, actor, returnId, outcome.form);

@@ -5,7 +5,7 @@ import {
   BulkDecision,
   BulkMode,
 } from '../../../returns/src/index.js';
-import { formList } from '../form-fields.js';
+import { formList, formText, FormValue } from '../form-fields.js';
 
 /** How each decision reads on the pages: a new decision (accept, say) is one more entry. */
 export const BULK_WORDS: Record<
@@ -43,9 +43,7 @@ export interface BulkForm {
   values: string[];
 }
 
-type Posted = Record<string, string | string[] | undefined>;
-
-const text = (value: string | string[] | undefined) => (typeof value === 'string' ? value : '');
+type Posted = Record<string, FormValue>;
 
 /** What a browser posted from the queue or the confirmation page; anything malformed is left out. */
 export function readBulkForm(body: Posted): BulkForm {
@@ -56,9 +54,9 @@ export function readBulkForm(body: Posted): BulkForm {
     if (at <= 0 || !Number.isInteger(version) || version < 1) return [];
     return [{ returnId: value.slice(0, at), version }];
   });
-  const decision = BULK_DECISION_NAMES.find((d) => d === text(body.decision)) ?? null;
-  const mode = BULK_MODES.find((m) => m === text(body.mode)) ?? null;
-  return { decision, reason: text(body.reason).trim(), mode, selected, values };
+  const decision = BULK_DECISION_NAMES.find((d) => d === formText(body.decision)) ?? null;
+  const mode = BULK_MODES.find((m) => m === formText(body.mode)) ?? null;
+  return { decision, reason: formText(body.reason).trim(), mode, selected, values };
 }
 
 /** What is wrong with the queue's form, in the words the page shows (the first checkbox is `firstBox`). */
