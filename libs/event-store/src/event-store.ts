@@ -65,12 +65,28 @@ const READ_STREAM = `SELECT ${COLUMNS} FROM events
 // with OFFSET 0 (which keeps the planner from flattening it into a join) makes it one index range per stream:
 // as a plain join, PostgreSQL's estimate of events per stream (plan and partnership streams are long) made it
 // hash the whole table, 65-95 ms a call once a chase had 60,000 events to scan.
-const READ_STREAM_TAILS = `SELECT ${COLUMNS}
+export const READ_STREAM_TAILS = `SELECT ${COLUMNS}
   FROM unnest($1::text[], $2::integer[]) AS tail(tail_stream_id, from_version)
   CROSS JOIN LATERAL (
     SELECT * FROM events WHERE stream_id = tail.tail_stream_id AND version >= tail.from_version OFFSET 0
   ) AS e
   ORDER BY stream_id, version`;
+
+// One index range per stream, as READ_STREAM_TAILS: `stream_id = ANY(...)` of a few hundred streams was planned
+// as a scan of the whole table, 165-210 ms a call in a rebuild of 100,000 events. Each id must be named once.
+export const READ_STREAMS = `SELECT ${COLUMNS}
+  FROM unnest($1::text[]) AS wanted(wanted_stream_id)
+  CROSS JOIN LATERAL (
+    SELECT * FROM events WHERE stream_id = wanted.wanted_stream_id
+      AND ($2::timestamptz IS NULL OR recorded_at <= $2) OFFSET 0
+  ) AS e
+  ORDER BY stream_id, version`;
+
+export const STREAM_VERSIONS = `SELECT s.stream_id, s.version
+  FROM unnest($1::text[]) AS wanted(wanted_stream_id)
+  CROSS JOIN LATERAL (
+    SELECT stream_id, version FROM streams WHERE stream_id = wanted.wanted_stream_id OFFSET 0
+  ) AS s`;
 
 const READ_STREAM_TYPES = 'SELECT type FROM events WHERE stream_id = $1 ORDER BY version';
 
@@ -370,13 +386,9 @@ export class EventStore {
     streamIds: readonly string[],
     sql: Sql = this.dataSource,
   ): Promise<Map<string, number>> {
-    const rows: { stream_id: string; version: number }[] = await sql.query(
-      `SELECT s.stream_id, s.version FROM unnest($1::text[]) AS wanted(wanted_stream_id)
-       CROSS JOIN LATERAL (
-         SELECT stream_id, version FROM streams WHERE stream_id = wanted.wanted_stream_id OFFSET 0
-       ) AS s`,
-      [[...new Set(streamIds)]],
-    );
+    const rows: { stream_id: string; version: number }[] = await sql.query(STREAM_VERSIONS, [
+      [...new Set(streamIds)],
+    ]);
     return new Map(rows.map((r) => [r.stream_id, r.version]));
   }
 
@@ -442,18 +454,10 @@ export class EventStore {
     options: Pick<ReadStreamOptions, 'asAt'> = {},
     sql: Sql = this.dataSource,
   ): Promise<Map<string, StoredEvent<E>[]>> {
-    // One index range per stream (see READ_STREAM_TAILS): `stream_id = ANY(...)` of a few hundred streams was
-    // planned as a scan of the whole table, 165-210 ms a call in a rebuild of 100,000 events.
-    const rows: EventRow[] = await sql.query(
-      `SELECT ${COLUMNS}
-       FROM unnest($1::text[]) AS wanted(wanted_stream_id)
-       CROSS JOIN LATERAL (
-         SELECT * FROM events WHERE stream_id = wanted.wanted_stream_id
-           AND ($2::timestamptz IS NULL OR recorded_at <= $2) OFFSET 0
-       ) AS e
-       ORDER BY stream_id, version`,
-      [[...new Set(streamIds)], options.asAt?.toISOString() ?? null],
-    );
+    const rows: EventRow[] = await sql.query(READ_STREAMS, [
+      [...new Set(streamIds)],
+      options.asAt?.toISOString() ?? null,
+    ]);
     await this.personalData.open(rows, sql);
     return this.byStream<E>(streamIds, rows, sql);
   }
