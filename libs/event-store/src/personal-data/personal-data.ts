@@ -29,18 +29,8 @@ export class PersonalData {
     metadata: EventMetadata,
     sql: KeySql,
   ): Promise<{ events: readonly NewEvent[]; metadata: EventMetadata }> {
-    const emails = personalEmailsIn(metadata, new Set());
-    for (const event of events) personalEmailsIn(event.data, emails);
-    if (emails.size === 0) return { events, metadata };
-    const keys = await this.keys.forEmails(sql, [...emails]);
-    const seal = (owner: string, text: string): SealedPersonal => {
-      const { personId, key } = keys.get(normalEmail(owner))!;
-      return sealText(personId, key, text);
-    };
-    return {
-      events: events.map((e) => ({ ...e, data: sealPersonalFields(e.data, seal) })),
-      metadata: sealPersonalFields(metadata, seal) as EventMetadata,
-    };
+    const [sealed] = await this.sealMany([{ events, metadata }], sql);
+    return sealed;
   }
 
   /** seal() for several appends at once, with one query for the keys of every address in them. */
