@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, KeyObject, randomBytes, randomUUID } from 'node:crypto';
-import { forgetKeyObject } from './personal-cipher.js';
 import type { EntityManager } from 'typeorm';
+import { forgetKeyObject } from './personal-cipher.js';
 import { normalEmail } from './personal-fields.js';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager (the same `query`). */
