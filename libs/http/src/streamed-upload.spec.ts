@@ -126,3 +126,64 @@ describe('finishStreamedUpload', () => {
     }
   });
 });
+
+/**
+ * A form that ends before its closing boundary fails busboy's file stream, and it can fail before the route has
+ * started reading the file (it checks the return first). That must neither be an uncaught 'error' (which ends
+ * the process) nor reach the reader as busboy's own error (a 500): the reader meets a refusal of the upload.
+ */
+describe('readStreamedUpload, a form cut off in its file', () => {
+  let server: Server;
+  let port: number;
+  const outcomes: unknown[] = [];
+  const uncaught: Error[] = [];
+  const onUncaught = (error: Error) => uncaught.push(error);
+
+  beforeAll(async () => {
+    // Jest's own handler would fail the run on an uncaught error; this one records it for the assertion.
+    process.prependListener('uncaughtException', onUncaught);
+    const app = express();
+    app.post('/upload', (req, res) => {
+      finishStreamedUpload(req, res);
+      readStreamedUpload(req, { fileField: 'file', maxFileBytes: 1024 * 1024, sizeInWords: '1 MB' })
+        .then(async (upload) => {
+          // The route's checks before it reads: long enough for the whole short body to have been parsed.
+          await new Promise((r) => setTimeout(r, 100));
+          const chunks: Buffer[] = [];
+          for await (const chunk of upload.file!.content) chunks.push(chunk as Buffer);
+          outcomes.push({ read: Buffer.concat(chunks).toString() });
+        })
+        .catch((error: Error & { code?: string }) => outcomes.push({ code: error.code ?? error.message }))
+        .finally(() => res.status(204).end());
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    process.removeListener('uncaughtException', onUncaught);
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (body: string) =>
+    fetch(`http://127.0.0.1:${port}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=cut' },
+      body,
+    });
+  const head = '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n';
+
+  it('refuses the upload when the reader reads, and nothing is uncaught', async () => {
+    // No closing boundary, and then a form cut off in the middle of the file.
+    for (const body of [`${head}rest of the file\r\n`, head.slice(0, -3)]) {
+      outcomes.length = 0;
+      expect((await post(body)).status).toBe(204);
+      expect(outcomes).toEqual([{ code: 'upload-unreadable' }]);
+    }
+    // A whole form still reads to its end.
+    outcomes.length = 0;
+    await post(`${head}the end\r\n--cut--\r\n`);
+    expect(outcomes).toEqual([{ read: '%PDF-1.7\nthe end' }]);
+    expect(uncaught).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { DomainError } from '../../kernel/src/index.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
@@ -74,10 +74,11 @@ export function readStreamedUpload(
         stream.resume();
         return;
       }
-      file = stream;
+      const content = readerSide(stream);
+      file = content;
       settle({
         fields,
-        file: { fileName: info.filename ?? '', declaredType: info.mimeType, content: stream },
+        file: { fileName: info.filename ?? '', declaredType: info.mimeType, content },
       });
     });
     parser.on('close', () => settle({ fields, file: null }));
@@ -95,6 +96,33 @@ export function readStreamedUpload(
     });
     req.pipe(parser);
   });
+}
+
+/**
+ * The file as its reader gets it. Busboy fails its own file stream when the form ends early (a body cut off in
+ * the file, no closing boundary), and it may do so before the reader has started: the route checks the return
+ * first. An 'error' with no listener yet would be uncaught and end the process, so the reader's side always has
+ * one; the reader still meets the error when it reads (a stream that failed stays failed). And the reader meets
+ * it in words, as a refusal of the upload, never as busboy's own error, which would answer 500. The reader
+ * letting go of its side stops the file.
+ */
+function readerSide(file: Readable): Readable {
+  const content = new PassThrough();
+  content.on('error', () => undefined);
+  file.on('error', (error: Error) =>
+    content.destroy(
+      error instanceof DomainError
+        ? error
+        : Object.assign(refuse('upload-unreadable', 'The upload could not be read: choose the file again'), {
+            cause: error,
+          }),
+    ),
+  );
+  content.once('close', () => {
+    if (!file.readableEnded) file.destroy();
+  });
+  file.pipe(content);
+  return content;
 }
 
 /**
