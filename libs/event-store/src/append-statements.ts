@@ -22,6 +22,11 @@ export interface AppendStatements {
   manyAtVersion: AppendStatement;
   /** Several events, the same parameters with (any: boolean) last. */
   manyNewOrAny: AppendStatement;
+  /**
+   * One event to each of several streams, at any version (no two the same stream): parameters (stream ids,
+   * types, schema versions, data JSON texts, metadata JSON texts: one array element per stream; recorded at).
+   */
+  oneEachAnyVersion: AppendStatement;
 }
 
 // ---- One event: its fields as parameters of their own, no JSON array to take apart, the hash inline.
@@ -118,6 +123,57 @@ const manyAtVersion = (chained: boolean) => `${MANY_EVENTS},
     RETURNING version${chained ? ', head_hashes' : ''}
   )${INSERT_MANY(chained)}`;
 
+// ---- One event to each of several streams, any version: the mail ledger records a batch of mails this way.
+//
+// One statement for the batch instead of one per stream (measured, the chase benchmark: four single-event
+// appends a mail, 40,100 statements for 10,000 mails, each a round trip in the worker's one thread). Each stream
+// gets the same bump and hash as oneNewOrAny gives it alone: a new stream starts at 1 chained on '', an existing
+// one is locked, moved on by one and chained on its head. Streams are bumped in stream id order, the order every
+// batch takes their locks in. ON CONFLICT may touch a row once per statement, hence one event per stream.
+
+const EACH_EVENT = (chained: boolean) => `
+  WITH e AS MATERIALIZED (
+    SELECT i.ord, i.stream_id, i.type, i.schema_version, i.data, i.metadata, t.recorded_at${
+      chained
+        ? `,
+           '|' || (extract(epoch FROM t.recorded_at) * 1000000)::bigint::text || '|' ||
+             jsonb_build_array(i.stream_id, i.type, i.schema_version, i.data, i.metadata)::text AS tail`
+        : ''
+    }
+    FROM (
+      SELECT u.ord, u.stream_id, u.type, u.schema_version, u.data::jsonb AS data, u.metadata::jsonb AS metadata
+      FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[])
+        WITH ORDINALITY AS u(stream_id, type, schema_version, data, metadata, ord)
+    ) AS i
+    CROSS JOIN (SELECT coalesce($6::timestamptz, now()) AS recorded_at) AS t
+  )`;
+
+/** The hash of a stream's event at `version` chained on `heads`' last, the event's tail found by `tail`. */
+const EACH_LINK = (heads: string | null, version: string, tail: string) => {
+  const previous = heads ? `coalesce(encode(${heads}[cardinality(${heads})], 'hex'), '')` : `''`;
+  return `ARRAY[sha256(convert_to(${previous} || '|' || (${version})::text || ${tail}, 'UTF8'))]`;
+};
+
+const oneEachAnyVersion = (chained: boolean) => `${EACH_EVENT(chained)},
+  bump AS (
+    INSERT INTO streams AS s (stream_id, version${chained ? ', head_hashes' : ''})
+    SELECT e.stream_id, 1${chained ? `, ${EACH_LINK(null, '1', 'e.tail')}` : ''} FROM e ORDER BY e.stream_id
+    ON CONFLICT (stream_id) DO UPDATE
+      SET version = s.version + 1, updated_at = now()${
+        chained
+          ? `, head_hashes = ${EACH_LINK('s.head_hashes', 's.version + 1', '(SELECT e.tail FROM e WHERE e.stream_id = EXCLUDED.stream_id)')}`
+          : ''
+      }
+    RETURNING s.stream_id, s.version${chained ? ', s.head_hashes' : ''}
+  )
+  INSERT INTO events (stream_id, version, type, schema_version, data, metadata, recorded_at${chained ? ', hash' : ''})
+  SELECT e.stream_id, bump.version, e.type, e.schema_version, e.data, e.metadata, e.recorded_at${
+    chained ? ', bump.head_hashes[1]' : ''
+  }
+  FROM e JOIN bump ON bump.stream_id = e.stream_id
+  ORDER BY e.ord
+  RETURNING global_position, stream_id, version`;
+
 export function appendStatements(chained = true): AppendStatements {
   const suffix = chained ? '' : '_unchained';
   return {
@@ -125,5 +181,6 @@ export function appendStatements(chained = true): AppendStatements {
     oneNewOrAny: { name: `event_store_append_one_new_or_any${suffix}`, text: oneNewOrAny(chained) },
     manyAtVersion: { name: `event_store_append_at_version${suffix}`, text: manyAtVersion(chained) },
     manyNewOrAny: { name: `event_store_append_new_or_any${suffix}`, text: manyNewOrAny(chained) },
+    oneEachAnyVersion: { name: `event_store_append_one_each_any${suffix}`, text: oneEachAnyVersion(chained) },
   };
 }

@@ -206,11 +206,51 @@ export class EventStore {
       held.push({ ...a, events: await this.heldByHooks(hooks, a.streamId, a.events, manager) });
     }
     const sealed = await this.personalData.sealMany(held, manager);
+    const oneEach =
+      held.length > 1 &&
+      held.every((a, i) => a.expectedVersion === 'any' && sealed[i].events.length === 1) &&
+      new Set(held.map((a) => a.streamId)).size === held.length;
+    if (oneEach) return this.appendOneEachSealed(held, sealed, options, manager);
     const results: AppendResult[] = [];
     for (const [i, a] of held.entries()) {
       results.push(await this.appendSealed(a.streamId, a.expectedVersion, sealed[i], options, manager));
     }
     return results;
+  }
+
+  /** One event to each of several streams, any version, in one statement (see oneEachAnyVersion). */
+  private async appendOneEachSealed(
+    appends: readonly { streamId: string }[],
+    sealed: readonly { events: readonly NewEvent[]; metadata: EventMetadata }[],
+    options: AppendOptions,
+    manager: EntityManager,
+  ): Promise<AppendResult[]> {
+    const events = sealed.map((s) => s.events[0]);
+    const { name, text } = this.statements.oneEachAnyVersion;
+    const rows = await this.prepared<{ global_position: string; stream_id: string; version: number }>(
+      manager,
+      name,
+      text,
+      [
+        appends.map((a) => a.streamId),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion ?? 1),
+        events.map((e) => JSON.stringify(e.data ?? {})),
+        sealed.map((s) => JSON.stringify(s.metadata)),
+        options.recordedAt?.toISOString() ?? null,
+      ],
+    );
+    if (rows.length !== appends.length) {
+      throw new Error(`appended ${rows.length} of ${appends.length} streams' events in one statement`);
+    }
+    AppendNotifier.of(this.dataSource).appendedThrough(manager.queryRunner);
+    // Each stream is named once, so its row is found by its id whatever order RETURNING gives them in.
+    const byStream = new Map(rows.map((row) => [row.stream_id, row]));
+    return appends.map((a) => {
+      const row = byStream.get(a.streamId)!;
+      const position = Number(row.global_position);
+      return { nextExpectedVersion: row.version, firstPosition: position, lastPosition: position };
+    });
   }
 
   private async heldByHooks(

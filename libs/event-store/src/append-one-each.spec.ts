@@ -1,0 +1,161 @@
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { EventMetadata } from './event.js';
+import { EventStore } from './event-store.js';
+import { LogCheckpoints } from './log-integrity/log-checkpoints.js';
+import { verifyLog } from './log-integrity/log-verifier.js';
+
+const meta = (correlationId: string): EventMetadata => ({
+  actorId: 'system',
+  actorRole: 'system',
+  correlationId,
+});
+const at = new Date('2026-12-05T02:30:00.123Z');
+
+/**
+ * appendEachAnyVersion with one event to each of several streams is one statement (see append-statements.ts,
+ * oneEachAnyVersion): each stream must come out exactly as if it had been appended to alone, hash chain included.
+ */
+describe('appending one event to each of several streams at once (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('append_one_each');
+    store = new EventStore(db.dataSource);
+    await store.append('mail:a', 'no_stream', [{ type: 'MailClaimed', data: { n: 1 } }], meta('before'));
+    await store.append(
+      'mail:b',
+      'no_stream',
+      [
+        { type: 'MailClaimed', data: { n: 1 } },
+        { type: 'MailSent', data: { n: 2 } },
+      ],
+      meta('before'),
+    );
+  });
+  afterAll(() => db.drop());
+
+  const batch = [
+    // An existing stream, a new one with personal data in its event, another existing one, a new one.
+    {
+      streamId: 'mail:b',
+      events: [{ type: 'MailSent', data: { n: 3, text: 'Ünïcode “quotes” \\ \u2028' } }],
+      metadata: meta('c-b'),
+    },
+    {
+      streamId: 'mail:new-1',
+      events: [
+        { type: 'DigestSent', data: { recipient: 'Lead@Example.org', list: [1.5, -2, { z: 1, a: null }] } },
+      ],
+      metadata: meta('c-n1'),
+    },
+    {
+      streamId: 'mail:a',
+      events: [{ type: 'MailSent', data: { n: 2 }, schemaVersion: 2 }],
+      metadata: meta('c-a'),
+    },
+    { streamId: 'mail:new-2', events: [{ type: 'MailClaimed', data: {} }], metadata: meta('c-n2') },
+  ];
+
+  interface Row {
+    stream_id: string;
+    version: number;
+    hash: string;
+  }
+  /** The events of `streams` recorded at `at`, by stream id. */
+  const rowsOf = async (sql: Pick<typeof db.dataSource, 'query'>, streams: string[]): Promise<Row[]> =>
+    sql.query(
+      `SELECT stream_id, version, encode(hash, 'hex') AS hash FROM events
+       WHERE stream_id = ANY($1) AND recorded_at = $2 ORDER BY stream_id`,
+      [streams, at.toISOString()],
+    );
+  // A sealed address is sealed afresh (a new IV) each time, so that stream's hash differs by design; the log's
+  // verification covers its chain.
+  const unsealed = (rows: Row[]) => rows.filter((r) => r.stream_id !== 'mail:new-1');
+
+  it('writes what appending to each stream alone writes, in the order given, and the log verifies', async () => {
+    const streams = batch.map((a) => a.streamId);
+    // Alone, one append a stream, in a transaction rolled back: the hashes each stream should get.
+    const alone = db.dataSource.createQueryRunner();
+    await alone.connect();
+    await alone.startTransaction();
+    let expected: Row[];
+    try {
+      for (const a of batch) {
+        await store.append(a.streamId, 'any', a.events, a.metadata, { recordedAt: at }, alone.manager);
+      }
+      expected = await rowsOf(alone, streams);
+    } finally {
+      await alone.rollbackTransaction();
+      await alone.release();
+    }
+    expect(expected).toHaveLength(4);
+
+    const results = await db.dataSource.transaction((m) =>
+      store.appendEachAnyVersion(batch, { recordedAt: at }, m),
+    );
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([3, 1, 2, 1]);
+    const positions = results.map((r) => r.firstPosition);
+    expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    expect(results.every((r) => r.firstPosition === r.lastPosition)).toBe(true);
+    const inOrder: { stream_id: string }[] = await db.dataSource.query(
+      'SELECT stream_id FROM events WHERE global_position = ANY($1) ORDER BY global_position',
+      [positions],
+    );
+    expect(inOrder.map((r) => r.stream_id)).toEqual(streams);
+    expect(unsealed(await rowsOf(db.dataSource, streams))).toEqual(unsealed(expected));
+
+    // Read back as written: the address sealed at rest, opened on read.
+    const [digest] = await store.readStream('mail:new-1');
+    expect(digest.data).toEqual({ recipient: 'Lead@Example.org', list: [1.5, -2, { z: 1, a: null }] });
+    expect(digest.metadata).toEqual(meta('c-n1'));
+    const [raw] = await db.dataSource.query(
+      `SELECT data::text AS data FROM events WHERE stream_id = 'mail:new-1'`,
+    );
+    expect(raw.data).not.toContain('Lead@Example.org');
+    expect((await store.readStream('mail:a')).map((e) => [e.version, e.schemaVersion])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+
+    const digestOutside = (await new LogCheckpoints(db.dataSource, store).take())!;
+    expect(await verifyLog(db.dataSource, digestOutside)).toMatchObject({ ok: true });
+  });
+
+  it('takes a stream named twice in a batch, one event after the other', async () => {
+    const results = await db.dataSource.transaction((m) =>
+      store.appendEachAnyVersion(
+        [
+          { streamId: 'mail:twice', events: [{ type: 'MailClaimed', data: {} }], metadata: meta('t-1') },
+          { streamId: 'mail:twice', events: [{ type: 'MailSent', data: {} }], metadata: meta('t-2') },
+          { streamId: 'mail:other', events: [{ type: 'MailClaimed', data: {} }], metadata: meta('t-3') },
+        ],
+        {},
+        m,
+      ),
+    );
+    expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 2, 1]);
+    expect((await store.readStream('mail:twice')).map((e) => e.metadata.correlationId)).toEqual([
+      't-1',
+      't-2',
+    ]);
+  });
+
+  it('appends nothing of the batch when the transaction it ran in rolls back', async () => {
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await store.appendEachAnyVersion(
+          [
+            { streamId: 'mail:a', events: [{ type: 'MailSent', data: {} }], metadata: meta('r-1') },
+            { streamId: 'mail:rolled-back', events: [{ type: 'MailSent', data: {} }], metadata: meta('r-2') },
+          ],
+          {},
+          m,
+        );
+        throw new Error('the caller fails after');
+      }),
+    ).rejects.toThrow('the caller fails after');
+    expect(await store.streamVersion('mail:a')).toBe(2);
+    expect(await store.streamVersion('mail:rolled-back')).toBeNull();
+  });
+});
