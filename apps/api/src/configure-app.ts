@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig, withoutFalseAlarms } from '../../../libs/config/src/index.js';
+import { withKnownPeople } from '../../../libs/event-store/src/index.js';
 import {
   configureWeb,
   csrf,
@@ -41,6 +42,8 @@ export function configureApi(app: INestApplication): INestApplication {
   express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
   // Before anything reads the request: NUL, lone surrogates, deep nesting and list bodies are a 400 here.
   app.use(rejectHostileInput);
+  // Each request one unit of work for personal keys: what it read of them its appends need not ask again.
+  app.use((_req: Request, _res: Response, next: NextFunction) => withKnownPeople(next));
   app.use(cookieParser());
   const { protect, pageToken } = csrf(config);
   // Every page template can ask for the token of this request's session: one token per response.

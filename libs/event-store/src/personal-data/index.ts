@@ -5,3 +5,4 @@ export { PersonalKeys } from './personal-keys.js';
 export type { KeySql } from './personal-keys.js';
 export { erasePerson } from './erase-person.js';
 export type { ErasedPerson } from './erase-person.js';
+export { withKnownPeople } from './known-people.js';

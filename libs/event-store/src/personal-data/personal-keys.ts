@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { knownPeople } from './known-people.js';
 import { forgetKeyObject } from './personal-cipher.js';
 import { normalEmail } from './personal-fields.js';
 
@@ -53,6 +54,12 @@ export class PersonalKeys {
     const byLookup = new Map<string, string>();
     for (const email of emails) byLookup.set(await this.lookupOf(sql, email), normalEmail(email));
     const found = new Map<string, PersonalKey>();
+    // Those this request has already read from the table (see known-people.ts) need no query.
+    const known = knownPeople();
+    for (const [lookup, email] of byLookup) {
+      const person = known?.get(lookup);
+      if (person) found.set(email, person);
+    }
     for (let attempt = 0; attempt < 2 && found.size < byLookup.size; attempt++) {
       const wanted = [...byLookup.keys()].filter((l) => !found.has(byLookup.get(l)!));
       // A key for each in case they are new (most are not): cut from one draw of random bytes, not one each.
@@ -63,7 +70,9 @@ export class PersonalKeys {
         wanted.map((_, i) => fresh.subarray(32 * i, 32 * (i + 1))),
       ]);
       for (const row of rows) {
-        found.set(byLookup.get(row.lookup)!, { personId: row.person_id, key: row.key });
+        const person = { personId: row.person_id, key: row.key };
+        found.set(byLookup.get(row.lookup)!, person);
+        known?.set(row.lookup, person);
       }
     }
     if (found.size < byLookup.size) throw new Error('personal keys: a person could not be found or made');
@@ -72,10 +81,14 @@ export class PersonalKeys {
 
   /** The keys of these people; a forgotten person's is null (and one never known is left out: also unreadable). */
   async byIds(sql: KeySql, personIds: readonly string[]): Promise<Map<string, Buffer | null>> {
-    const rows: { person_id: string; key: Buffer | null }[] = await sql.query(
-      'SELECT person_id, key FROM personal_keys WHERE person_id = ANY($1::uuid[])',
+    const known = knownPeople();
+    const rows: { person_id: string; key: Buffer | null; lookup: string | null }[] = await sql.query(
+      `SELECT person_id, key, ${known ? 'lookup' : 'NULL AS lookup'} FROM personal_keys
+       WHERE person_id = ANY($1::uuid[])`,
       [personIds],
     );
+    // A forgotten person has neither key nor lookup: only people still known are kept for this request's appends.
+    for (const r of rows) if (r.key && r.lookup) known?.set(r.lookup, { personId: r.person_id, key: r.key });
     return new Map(rows.map((r) => [r.person_id, r.key]));
   }
 
@@ -108,6 +121,8 @@ export class PersonalKeys {
       [personId, reason, at.toISOString()],
     );
     forgetKeyObject(personId);
+    const known = knownPeople();
+    for (const [lookup, person] of known ?? []) if (person.personId === personId) known!.delete(lookup);
     return rows.length > 0;
   }
 }
