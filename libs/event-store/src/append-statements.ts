@@ -35,24 +35,39 @@ export interface AppendStatements {
 // statement against the many-event path on one event (backend CPU, alternating slices, 2026-12-03): the plpgsql
 // loop of event_chain() and taking the JSON array apart twice cost about a quarter of the statement.
 
+/**
+ * '|recorded at (µs)|content' of chainLink (log-integrity/event-hash.ts), as event_chain() writes it, from SQL for
+ * the event's recorded time and its five content parts: what follows `previous hex|version` in its hash.
+ */
+const TAIL = (
+  recordedAt: string,
+  streamId: string,
+  type: string,
+  schemaVersion: string,
+  data: string,
+  metadata: string,
+) =>
+  `'|' || (extract(epoch FROM ${recordedAt}) * 1000000)::bigint::text || '|' ||
+     jsonb_build_array(${streamId}, ${type}, ${schemaVersion}, ${data}, ${metadata})::text`;
+
 /** The new event's parts, each JSON parsed once: the time it is recorded at and the content its hash covers. */
 const ONE_EVENT = (chained: boolean) => `
   WITH e AS MATERIALIZED (
     SELECT p.*${
       chained
-        ? `,
-           -- '|recorded at (µs)|content' of chainLink (log-integrity/event-hash.ts), as event_chain() writes it.
-           '|' || (extract(epoch FROM p.recorded_at) * 1000000)::bigint::text || '|' ||
-             jsonb_build_array($1::text, $2::text, $3::smallint, p.data, p.metadata)::text AS tail`
+        ? `, ${TAIL('p.recorded_at', '$1::text', '$2::text', '$3::smallint', 'p.data', 'p.metadata')} AS tail`
         : ''
     }
     FROM (SELECT $4::jsonb AS data, $5::jsonb AS metadata, coalesce($6::timestamptz, now()) AS recorded_at) AS p
   )`;
 
-/** The event at `version`'s hash chained on `heads`' last (the stream's head): SHA-256 of `previous hex|version|tail`. */
-const LINK = (heads: string | null, version: string) => {
+/**
+ * The event at `version`'s hash chained on `heads`' last (the stream's head): SHA-256 of `previous hex|version|tail`,
+ * the tail (TAIL) found by the SQL `tail`: the one event's, unless a statement of several streams says whose.
+ */
+const LINK = (heads: string | null, version: string, tail = '(SELECT tail FROM e)') => {
   const previous = heads ? `coalesce(encode(${heads}[cardinality(${heads})], 'hex'), '')` : `''`;
-  return `ARRAY[sha256(convert_to(${previous} || '|' || (${version})::text || (SELECT tail FROM e), 'UTF8'))]`;
+  return `ARRAY[sha256(convert_to(${previous} || '|' || (${version})::text || ${tail}, 'UTF8'))]`;
 };
 
 const INSERT_ONE = (chained: boolean) => `
@@ -135,9 +150,7 @@ const EACH_EVENT = (chained: boolean) => `
   WITH e AS MATERIALIZED (
     SELECT i.ord, i.stream_id, i.type, i.schema_version, i.data, i.metadata, t.recorded_at${
       chained
-        ? `,
-           '|' || (extract(epoch FROM t.recorded_at) * 1000000)::bigint::text || '|' ||
-             jsonb_build_array(i.stream_id, i.type, i.schema_version, i.data, i.metadata)::text AS tail`
+        ? `, ${TAIL('t.recorded_at', 'i.stream_id', 'i.type', 'i.schema_version', 'i.data', 'i.metadata')} AS tail`
         : ''
     }
     FROM (
@@ -148,20 +161,14 @@ const EACH_EVENT = (chained: boolean) => `
     CROSS JOIN (SELECT coalesce($6::timestamptz, now()) AS recorded_at) AS t
   )`;
 
-/** The hash of a stream's event at `version` chained on `heads`' last, the event's tail found by `tail`. */
-const EACH_LINK = (heads: string | null, version: string, tail: string) => {
-  const previous = heads ? `coalesce(encode(${heads}[cardinality(${heads})], 'hex'), '')` : `''`;
-  return `ARRAY[sha256(convert_to(${previous} || '|' || (${version})::text || ${tail}, 'UTF8'))]`;
-};
-
 const oneEachAnyVersion = (chained: boolean) => `${EACH_EVENT(chained)},
   bump AS (
     INSERT INTO streams AS s (stream_id, version${chained ? ', head_hashes' : ''})
-    SELECT e.stream_id, 1${chained ? `, ${EACH_LINK(null, '1', 'e.tail')}` : ''} FROM e ORDER BY e.stream_id
+    SELECT e.stream_id, 1${chained ? `, ${LINK(null, '1', 'e.tail')}` : ''} FROM e ORDER BY e.stream_id
     ON CONFLICT (stream_id) DO UPDATE
       SET version = s.version + 1, updated_at = now()${
         chained
-          ? `, head_hashes = ${EACH_LINK('s.head_hashes', 's.version + 1', '(SELECT e.tail FROM e WHERE e.stream_id = EXCLUDED.stream_id)')}`
+          ? `, head_hashes = ${LINK('s.head_hashes', 's.version + 1', '(SELECT e.tail FROM e WHERE e.stream_id = EXCLUDED.stream_id)')}`
           : ''
       }
     RETURNING s.stream_id, s.version${chained ? ', s.head_hashes' : ''}
