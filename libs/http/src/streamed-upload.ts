@@ -23,6 +23,12 @@ const ENVELOPE_BYTES = 64 * 1024;
 const refuse = (code: string, message: string, field = 'file') =>
   new DomainError(code, message, 'unprocessable', field);
 
+/** The upload as sent cannot be parsed (busboy's own error, when there is one, kept as the cause). */
+const unreadable = (cause?: Error) => {
+  const problem = refuse('upload-unreadable', 'The upload could not be read: choose the file again');
+  return cause ? Object.assign(problem, { cause }) : problem;
+};
+
 /**
  * Reads a multipart request up to the start of its one file (field `fileField`) and hands the file on as a
  * stream, so the reader decides how far to read. A request that says it is larger than `maxFileBytes` can be
@@ -63,7 +69,7 @@ export function readStreamedUpload(
         limits: { files: 1, fields: 8, parts: 9, fieldSize: 16 * 1024 },
       });
     } catch {
-      return settle(refuse('upload-unreadable', 'The upload could not be read: choose the file again'));
+      return settle(unreadable());
     }
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) settle(refuse('field-too-long', `The field ${name} is too long`, name));
@@ -83,8 +89,8 @@ export function readStreamedUpload(
     });
     parser.on('close', () => settle({ fields, file: null }));
     parser.on('error', (error: Error) => {
-      const problem = refuse('upload-unreadable', 'The upload could not be read: choose the file again');
-      file?.destroy(Object.assign(problem, { cause: error }));
+      const problem = unreadable(error);
+      file?.destroy(problem);
       settle(problem);
     });
     // A client that goes away leaves the file cut short: that must fail its reader, not end it quietly.
@@ -110,13 +116,7 @@ function readerSide(file: Readable): Readable {
   const content = new PassThrough();
   content.on('error', () => undefined);
   file.on('error', (error: Error) =>
-    content.destroy(
-      error instanceof DomainError
-        ? error
-        : Object.assign(refuse('upload-unreadable', 'The upload could not be read: choose the file again'), {
-            cause: error,
-          }),
-    ),
+    content.destroy(error instanceof DomainError ? error : unreadable(error)),
   );
   content.once('close', () => {
     if (!file.readableEnded) file.destroy();

@@ -11,10 +11,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * already had between its key query and its commit, no wider; and there is nothing to go stale across requests,
  * processes or a restored database.
  */
-const scope = new AsyncLocalStorage<Map<string, KnownPerson>>();
+const scope = new AsyncLocalStorage<Map<string, PersonalKey>>();
 
-/** A person as personal_keys answered: their id and key (PersonalKey of personal-keys.ts). */
-export interface KnownPerson {
+/** A person as personal_keys answers: their id and key. Defined here, where personal-keys.ts can import it. */
+export interface PersonalKey {
   personId: string;
   key: Buffer;
 }
@@ -25,6 +25,6 @@ export function withKnownPeople<T>(work: () => T): T {
 }
 
 /** The people the current unit of work has read, or undefined outside one. */
-export function knownPeople(): Map<string, KnownPerson> | undefined {
+export function knownPeople(): Map<string, PersonalKey> | undefined {
   return scope.getStore();
 }

@@ -1,16 +1,13 @@
 import { createHmac, createSecretKey, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { knownPeople } from './known-people.js';
+import { knownPeople, PersonalKey } from './known-people.js';
 import { forgetKeyObject } from './personal-cipher.js';
 import { normalEmail } from './personal-fields.js';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager (the same `query`). */
 export type KeySql = Pick<EntityManager, 'query'>;
 
-export interface PersonalKey {
-  personId: string;
-  key: Buffer;
-}
+export type { PersonalKey };
 
 // One statement: new people are inserted, existing ones read. A person inserted meanwhile by another transaction
 // is not in this statement's snapshot, so the caller asks once more for whoever is missing.
