@@ -59,20 +59,28 @@ const closing = (boundary: string) => Buffer.from(`--${boundary}--${CRLF}`);
 const type = (boundary: string) => `multipart/form-data; boundary=${boundary}`;
 
 /** The form as a browser sends it: its fields, then the file. */
-function wellFormed(t: Target, boundary: string, fields = t.fields, file = filePart(boundary, t)): Buffer {
+function wellFormed(
+  t: Target,
+  boundary: string,
+  fields = t.fields,
+  file: Buffer = filePart(boundary, t),
+): Buffer {
   return Buffer.concat([...fields.map(([k, v]) => field(boundary, k, v)), file, closing(boundary)]);
 }
 
 /** A body with one thing wrong, built from the target's form. */
 type Mutation = [name: string, make: (t: Target, random: Random) => Body];
 
-const withFileName = (name: string, fileName: string): Mutation => [
+/** The form's fields, then `file(t, boundary)` in place of its file part. */
+const withFile = (name: string, file: (t: Target, b: string) => Buffer): Mutation => [
   name,
   (t, r) => {
     const b = boundaryOf(r);
-    return { contentType: type(b), body: wellFormed(t, b, t.fields, filePart(b, t, fileName)) };
+    return { contentType: type(b), body: wellFormed(t, b, t.fields, file(t, b)) };
   },
 ];
+const withFileName = (name: string, fileName: string): Mutation =>
+  withFile(name, (t, b) => filePart(b, t, fileName));
 const withFields = (name: string, fields: (t: Target) => [string, string][]): Mutation => [
   name,
   (t, r) => {
@@ -191,22 +199,12 @@ const MUTATIONS: Mutation[] = [
       };
     },
   ],
-  [
-    'filename* with broken escapes',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = part(b, `form-data; name="file"; filename*=UTF-8''%FF%E0%`, t.file.content);
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
-  [
-    'filename* in an unknown charset',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = part(b, `form-data; name="file"; filename*=x-evil''a%2E%2E%2Fb`, t.file.content);
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
+  withFile('filename* with broken escapes', (t, b) =>
+    part(b, `form-data; name="file"; filename*=UTF-8''%FF%E0%`, t.file.content),
+  ),
+  withFile('filename* in an unknown charset', (t, b) =>
+    part(b, `form-data; name="file"; filename*=x-evil''a%2E%2E%2Fb`, t.file.content),
+  ),
   withFields('every field twice', (t) => [...t.fields, ...t.fields]),
   withFields('fields nested', (t) => [
     ...t.fields.map(([k, v]): [string, string] => [`${k}[a]`, v]),
@@ -225,26 +223,8 @@ const MUTATIONS: Mutation[] = [
     ...Array.from({ length: 60 }, (_, i): [string, string] => [`f${i}`, String(i)]),
   ]),
   withFields('the fields left out', () => []),
-  [
-    'two files',
-    (t, r) => {
-      const b = boundaryOf(r);
-      return {
-        contentType: type(b),
-        body: wellFormed(t, b, t.fields, Buffer.concat([filePart(b, t), filePart(b, t, 'again.pdf')])),
-      };
-    },
-  ],
-  [
-    'the file under another name',
-    (t, r) => {
-      const b = boundaryOf(r);
-      return {
-        contentType: type(b),
-        body: wellFormed(t, b, t.fields, filePart(b, t, t.file.fileName, 'upload')),
-      };
-    },
-  ],
+  withFile('two files', (t, b) => Buffer.concat([filePart(b, t), filePart(b, t, 'again.pdf')])),
+  withFile('the file under another name', (t, b) => filePart(b, t, t.file.fileName, 'upload')),
   [
     'the file as a text field',
     (t, r) => {
@@ -265,32 +245,17 @@ const MUTATIONS: Mutation[] = [
       };
     },
   ],
-  [
-    'a file part type that is not a type',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = part(
-        b,
-        'form-data; name="file"; filename="x.pdf"',
-        t.file.content,
-        `${CRLF}Content-Type: ;;;/`,
-      );
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
-  [
-    'a header line of 100 KB',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = part(
-        b,
-        'form-data; name="file"; filename="x.pdf"',
-        t.file.content,
-        `${CRLF}X-Long: ${'a'.repeat(100_000)}`,
-      );
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
+  withFile('a file part type that is not a type', (t, b) =>
+    part(b, 'form-data; name="file"; filename="x.pdf"', t.file.content, `${CRLF}Content-Type: ;;;/`),
+  ),
+  withFile('a header line of 100 KB', (t, b) =>
+    part(
+      b,
+      'form-data; name="file"; filename="x.pdf"',
+      t.file.content,
+      `${CRLF}X-Long: ${'a'.repeat(100_000)}`,
+    ),
+  ),
   [
     'bare LF line ends',
     (t, r) => {
@@ -313,19 +278,14 @@ const MUTATIONS: Mutation[] = [
       return { contentType: `multipart/form-data; boundary="${b}"`, body: wellFormed(t, b) };
     },
   ],
-  [
-    'Content-Transfer-Encoding base64',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = part(
-        b,
-        'form-data; name="file"; filename="x.pdf"',
-        t.file.content.toString('base64'),
-        `${CRLF}Content-Type: ${t.file.type}${CRLF}Content-Transfer-Encoding: base64`,
-      );
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
+  withFile('Content-Transfer-Encoding base64', (t, b) =>
+    part(
+      b,
+      'form-data; name="file"; filename="x.pdf"',
+      t.file.content.toString('base64'),
+      `${CRLF}Content-Type: ${t.file.type}${CRLF}Content-Transfer-Encoding: base64`,
+    ),
+  ),
   [
     'charset utf-16 on the body',
     (t, r) => {
@@ -333,22 +293,10 @@ const MUTATIONS: Mutation[] = [
       return { contentType: `${type(b)}; charset=utf-16`, body: wellFormed(t, b) };
     },
   ],
-  [
-    'random bytes as the file',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = filePart(b, { ...t, file: { ...t.file, content: randomBytes(2048) } });
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
-  [
-    'an empty file',
-    (t, r) => {
-      const b = boundaryOf(r);
-      const file = filePart(b, { ...t, file: { ...t.file, content: Buffer.alloc(0) } });
-      return { contentType: type(b), body: wellFormed(t, b, t.fields, file) };
-    },
-  ],
+  withFile('random bytes as the file', (t, b) =>
+    filePart(b, { ...t, file: { ...t.file, content: randomBytes(2048) } }),
+  ),
+  withFile('an empty file', (t, b) => filePart(b, { ...t, file: { ...t.file, content: Buffer.alloc(0) } })),
   [
     'multipart/mixed',
     (t, r) => {
