@@ -99,6 +99,15 @@ const rawFileName = (t: Target, b: string, bytes: Buffer) =>
     closing(b),
   ]);
 
+/** The file's name as raw bytes, which need not be UTF-8. */
+const withRawFileName = (name: string, bytes: number[]): Mutation => [
+  name,
+  (t, r) => {
+    const b = boundaryOf(r);
+    return { contentType: type(b), body: rawFileName(t, b, Buffer.from(bytes)) };
+  },
+];
+
 const MUTATIONS: Mutation[] = [
   [
     'well formed',
@@ -179,26 +188,8 @@ const MUTATIONS: Mutation[] = [
   withFileName('file name with markup', '<img src=x onerror=alert(1)>.pdf'),
   withFileName('file name with a quote and a semicolon', 'a"; name="other.pdf'),
   withFileName('empty file name', ''),
-  [
-    'file name not UTF-8',
-    (t, r) => {
-      const b = boundaryOf(r);
-      return {
-        contentType: type(b),
-        body: rawFileName(t, b, Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0x2e, 0x70])),
-      };
-    },
-  ],
-  [
-    'file name with a lone surrogate',
-    (t, r) => {
-      const b = boundaryOf(r);
-      return {
-        contentType: type(b),
-        body: rawFileName(t, b, Buffer.from([0x78, 0xed, 0xa0, 0x80, 0x2e, 0x70])),
-      };
-    },
-  ],
+  withRawFileName('file name not UTF-8', [0xff, 0xfe, 0xc0, 0xaf, 0x2e, 0x70]),
+  withRawFileName('file name with a lone surrogate', [0x78, 0xed, 0xa0, 0x80, 0x2e, 0x70]),
   withFile('filename* with broken escapes', (t, b) =>
     part(b, `form-data; name="file"; filename*=UTF-8''%FF%E0%`, t.file.content),
   ),
