@@ -122,6 +122,78 @@ describe('appending one event to each of several streams at once (real PostgreSQ
     expect(await verifyLog(db.dataSource, digestOutside)).toMatchObject({ ok: true });
   });
 
+  it('writes, at expected versions, what appending to each stream alone at its version writes', async () => {
+    await store.append('chase:x', 'no_stream', [{ type: 'AgencyChased', data: { step: 1 } }], meta('x'));
+    const atVersion = [
+      { streamId: 'chase:y', expectedVersion: 'no_stream' as const, step: 1 },
+      { streamId: 'chase:x', expectedVersion: 1, step: 2 },
+    ].map(({ streamId, expectedVersion, step }) => ({
+      streamId,
+      expectedVersion,
+      events: [{ type: 'AgencyChased', data: { step } }],
+      metadata: meta(`v-${streamId}`),
+    }));
+    const streams = atVersion.map((a) => a.streamId);
+    const alone = db.dataSource.createQueryRunner();
+    await alone.connect();
+    await alone.startTransaction();
+    let expected: Row[];
+    try {
+      for (const a of atVersion) {
+        await store.append(
+          a.streamId,
+          a.expectedVersion,
+          a.events,
+          a.metadata,
+          { recordedAt: at },
+          alone.manager,
+        );
+      }
+      expected = await rowsOf(alone, streams);
+    } finally {
+      await alone.rollbackTransaction();
+      await alone.release();
+    }
+    expect(expected.map((r) => [r.stream_id, r.version])).toEqual([
+      ['chase:x', 2],
+      ['chase:y', 1],
+    ]);
+
+    const prepared = await db.dataSource.transaction(async (m) => {
+      const results = await store.appendEach(atVersion, { recordedAt: at }, m);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 2]);
+      const names: { name: string }[] = await m.query('SELECT name FROM pg_prepared_statements');
+      return names.map((n) => n.name);
+    });
+    // One statement for the batch, not one append a stream.
+    expect(prepared).toContain('event_store_append_one_each_at_version');
+    expect(await rowsOf(db.dataSource, streams)).toEqual(expected);
+    const digestOutside = (await new LogCheckpoints(db.dataSource, store).take())!;
+    expect(await verifyLog(db.dataSource, digestOutside)).toMatchObject({ ok: true });
+  });
+
+  it('appends none of a batch at versions when one stream is not at its own, missing or present', async () => {
+    const chase = (streamId: string, expectedVersion: 'no_stream' | number) => ({
+      streamId,
+      expectedVersion,
+      events: [{ type: 'AgencyChased', data: {} }],
+      metadata: meta('stale'),
+    });
+    const before = await store.streamVersion('chase:x');
+    for (const stale of [
+      chase('chase:x', 'no_stream'), // exists
+      chase('chase:x', before! - 1), // moved on
+      chase('chase:never', 4), // expected to exist, missing
+    ]) {
+      await expect(
+        db.dataSource.transaction((m) => store.appendEach([chase('chase:fresh', 'no_stream'), stale], {}, m)),
+      ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: stale.streamId });
+      expect(await store.streamVersion('chase:x')).toBe(before);
+      expect(await store.streamVersion('chase:fresh')).toBeNull();
+      expect(await store.streamVersion('chase:never')).toBeNull();
+    }
+  });
+
   it('takes a stream named twice in a batch, one event after the other', async () => {
     const results = await db.dataSource.transaction((m) =>
       store.appendEachAnyVersion(

@@ -27,6 +27,12 @@ export interface AppendStatements {
    * types, schema versions, data JSON texts, metadata JSON texts: one array element per stream; recorded at).
    */
   oneEachAnyVersion: AppendStatement;
+  /**
+   * The same with each stream's expected version (0: a new stream) as a seventh parameter, an integer array. A
+   * stream not at its version is left out of RETURNING, or, expected to exist and missing, comes back at version
+   * 1: the caller checks every version and rolls the transaction back on any other (see EventStore.appendEach).
+   */
+  oneEachAtVersion: AppendStatement;
 }
 
 // ---- One event: its fields as parameters of their own, no JSON array to take apart, the hash inline.
@@ -145,30 +151,45 @@ const manyAtVersion = (chained: boolean) => `${MANY_EVENTS},
 // gets the same bump and hash as oneNewOrAny gives it alone: a new stream starts at 1 chained on '', an existing
 // one is locked, moved on by one and chained on its head. Streams are bumped in stream id order, the order every
 // batch takes their locks in. ON CONFLICT may touch a row once per statement, hence one event per stream.
+//
+// At version (a chase job's AgencyChased to each of a cycle's agencies, 10,000 single appends in the chase
+// benchmark before): an existing stream moves on only from its expected version, and a new one is made whatever
+// was expected, so a stream expected to exist but missing is told by its version coming back 1; the caller's
+// transaction is rolled back for either.
 
-const EACH_EVENT = (chained: boolean) => `
+const EACH_EVENT = (chained: boolean, atVersion: boolean) => `
   WITH e AS MATERIALIZED (
     SELECT i.ord, i.stream_id, i.type, i.schema_version, i.data, i.metadata, t.recorded_at${
+      atVersion ? ', i.expected' : ''
+    }${
       chained
         ? `, ${TAIL('t.recorded_at', 'i.stream_id', 'i.type', 'i.schema_version', 'i.data', 'i.metadata')} AS tail`
         : ''
     }
     FROM (
-      SELECT u.ord, u.stream_id, u.type, u.schema_version, u.data::jsonb AS data, u.metadata::jsonb AS metadata
-      FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[])
-        WITH ORDINALITY AS u(stream_id, type, schema_version, data, metadata, ord)
+      SELECT u.ord, u.stream_id, u.type, u.schema_version, u.data::jsonb AS data, u.metadata::jsonb AS metadata${
+        atVersion ? ', u.expected' : ''
+      }
+      FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[]${atVersion ? ', $7::integer[]' : ''})
+        WITH ORDINALITY AS u(stream_id, type, schema_version, data, metadata${atVersion ? ', expected' : ''}, ord)
     ) AS i
     CROSS JOIN (SELECT coalesce($6::timestamptz, now()) AS recorded_at) AS t
   )`;
 
-const oneEachAnyVersion = (chained: boolean) => `${EACH_EVENT(chained)},
+/** The new event of the stream an ON CONFLICT clause is updating, by a column of e. */
+const OF_EXCLUDED = (column: string) => `(SELECT e.${column} FROM e WHERE e.stream_id = EXCLUDED.stream_id)`;
+
+const oneEach = (chained: boolean, atVersion: boolean) => `${EACH_EVENT(chained, atVersion)},
   bump AS (
     INSERT INTO streams AS s (stream_id, version${chained ? ', head_hashes' : ''})
     SELECT e.stream_id, 1${chained ? `, ${LINK(null, '1', 'e.tail')}` : ''} FROM e ORDER BY e.stream_id
     ON CONFLICT (stream_id) DO UPDATE
       SET version = s.version + 1, updated_at = now()${
-        chained
-          ? `, head_hashes = ${LINK('s.head_hashes', 's.version + 1', '(SELECT e.tail FROM e WHERE e.stream_id = EXCLUDED.stream_id)')}`
+        chained ? `, head_hashes = ${LINK('s.head_hashes', 's.version + 1', OF_EXCLUDED('tail'))}` : ''
+      }${
+        atVersion
+          ? `
+      WHERE s.version = ${OF_EXCLUDED('expected')}`
           : ''
       }
     RETURNING s.stream_id, s.version${chained ? ', s.head_hashes' : ''}
@@ -188,6 +209,10 @@ export function appendStatements(chained = true): AppendStatements {
     oneNewOrAny: { name: `event_store_append_one_new_or_any${suffix}`, text: oneNewOrAny(chained) },
     manyAtVersion: { name: `event_store_append_at_version${suffix}`, text: manyAtVersion(chained) },
     manyNewOrAny: { name: `event_store_append_new_or_any${suffix}`, text: manyNewOrAny(chained) },
-    oneEachAnyVersion: { name: `event_store_append_one_each_any${suffix}`, text: oneEachAnyVersion(chained) },
+    oneEachAnyVersion: { name: `event_store_append_one_each_any${suffix}`, text: oneEach(chained, false) },
+    oneEachAtVersion: {
+      name: `event_store_append_one_each_at_version${suffix}`,
+      text: oneEach(chained, true),
+    },
   };
 }

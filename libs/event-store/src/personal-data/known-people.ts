@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The people one unit of work (an HTTP request) has already read from personal_keys, by the keyed hash of their
- * address: a command reads its return (opening the lead's sealed address) and then appends an event whose
- * metadata names the same lead, and the append need not ask the table again (measured: 1.5 key queries a
- * command, of about eleven statements).
+ * The people one unit of work (an HTTP request, or a batch of mails) has already read from personal_keys, by the
+ * keyed hash of their address: a command reads its return (opening the lead's sealed address) and then appends an
+ * event whose metadata names the same lead, and the append need not ask the table again (measured: 1.5 key
+ * queries a command, of about eleven statements); a batch of mails seals its claims and then each outcome for the
+ * same recipients (1.5 key queries a mail before).
  *
  * Only what the table itself answered is kept, by the row's own lookup, so an address is never tied to a person by
  * anything but the table. Nothing outlives the unit of work: a person forgotten meanwhile is a race the append

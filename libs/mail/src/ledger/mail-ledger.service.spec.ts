@@ -19,7 +19,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
     store = new EventStore(db.dataSource);
     leases = new MailLeases(db.dataSource);
     const config = loadConfig({ MAIL_CLAIM_LEASE_MS: String(LEASE_MS) });
-    ledger = new MailLedgerService(store, leases, new SystemClock(), config, db.dataSource);
+    ledger = new MailLedgerService(store, leases, new SystemClock(), config);
   });
   afterAll(() => db.drop());
 
@@ -159,6 +159,41 @@ describe('MailLedgerService (real PostgreSQL)', () => {
         'LinkMailSent',
       ]);
       expect(await db.dataSource.query('SELECT * FROM mail_leases')).toEqual([]);
+    });
+
+    it("asks for the recipients' keys once a batch: the outcomes are sealed with those the claims found", async () => {
+      // Counted by PostgreSQL: a statement trigger fires for every find-or-make, whether it makes a key or not.
+      await db.dataSource.query(`
+        CREATE TABLE key_asks (at timestamptz);
+        CREATE FUNCTION count_key_ask() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN INSERT INTO key_asks VALUES (now()); RETURN NULL; END $$;
+        CREATE TRIGGER count_key_asks AFTER INSERT ON personal_keys FOR EACH STATEMENT EXECUTE FUNCTION count_key_ask();
+      `);
+      try {
+        const batch = [
+          ...many('link-mail:k:1', ['k1@x.org', 'k2@x.org']),
+          ...many('link-mail:k:2', ['k3@x.org']),
+          ...many('link-mail:k:3', ['k4@x.org']),
+        ];
+        expect((await ledger.deliverMany(batch)).map((o) => o.outcome)).toEqual([
+          'sent',
+          'sent',
+          'sent',
+          'sent',
+        ]);
+        const [{ asks }] = await db.dataSource.query('SELECT count(*)::int AS asks FROM key_asks');
+        expect(asks).toBe(1);
+        // Each outcome opens with its recipient, sealed with their one key.
+        const sent = (await store.readStream('link-mail:k:1')).filter((e) => e.type === 'LinkMailSent');
+        expect(sent.map((e) => (e.data as { recipient: string }).recipient).sort()).toEqual([
+          'k1@x.org',
+          'k2@x.org',
+        ]);
+      } finally {
+        await db.dataSource.query(`
+          DROP TRIGGER count_key_asks ON personal_keys; DROP FUNCTION count_key_ask(); DROP TABLE key_asks;
+        `);
+      }
     });
 
     it('leaves a mail another sender holds to it, and sends the rest', async () => {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock } from '../../../kernel/src/index.js';
-import { ERASED, EventMetadata, EventStore } from '../../../event-store/src/index.js';
+import { ERASED, EventMetadata, EventStore, withKnownPeople } from '../../../event-store/src/index.js';
 import { LedgerPrefix, MailAddress, MailEvent, withPrefix } from './mail-ledger.events.js';
 import { decideMail, evolveLedger, Ledger, MailCommand, mailKey, MailState, OWED } from './mail-ledger.js';
 import { MailLeases } from './mail-leases.js';
@@ -103,7 +102,6 @@ export class MailLedgerService {
     @Inject(MailLeases) private readonly leases: MailLeases,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async deliverOnce(d: Delivery, correlationId: string): Promise<DeliveryResult> {
@@ -173,7 +171,15 @@ export class MailLedgerService {
    * unrecorded for longer than one commit, as with deliverOnce, and a crash resends only what was in that window.
    * A failure is recorded and returned, not thrown, so one bad address does not hold the others back.
    */
-  async deliverMany(
+  /**
+   * Mails many deliveries as one unit of work: the recipients' keys read to seal the claims also seal every
+   * outcome (see known-people.ts), instead of a key query for each outcome's commit.
+   */
+  deliverMany(deliveries: readonly (Delivery & { correlationId: string })[]): Promise<BatchDeliveryResult[]> {
+    return withKnownPeople(() => this.deliverBatch(deliveries));
+  }
+
+  private async deliverBatch(
     deliveries: readonly (Delivery & { correlationId: string })[],
   ): Promise<BatchDeliveryResult[]> {
     const results: BatchDeliveryResult[] = new Array(deliveries.length);
@@ -317,16 +323,13 @@ export class MailLedgerService {
     const recordedAt = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction((manager) =>
-          this.store.appendEachAnyVersion(
-            [...byStream].map(([key, { correlationId, events }]) => ({
-              streamId: key.slice(0, key.indexOf('\u0000')),
-              events,
-              metadata: { ...SYSTEM, correlationId },
-            })),
-            { recordedAt },
-            manager,
-          ),
+        await this.store.appendEachAnyVersionAlone(
+          [...byStream].map(([key, { correlationId, events }]) => ({
+            streamId: key.slice(0, key.indexOf('\u0000')),
+            events,
+            metadata: { ...SYSTEM, correlationId },
+          })),
+          { recordedAt },
         );
         return;
       } catch (error) {
