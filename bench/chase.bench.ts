@@ -16,6 +16,7 @@
  * 100000, its maximum; the default 120 a minute is a deliberate throttle for real SMTP relays).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { createTransport } from 'nodemailer';
@@ -29,10 +30,12 @@ import { EventStore } from '../libs/event-store/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { DraftCycleCommand, OpenCycleCommand } from '../libs/returns/src/index.js';
+import { ChildServer, freePort, startChildServer } from './support/child-server.js';
 import { CountingSmtpSink } from './support/counting-smtp-sink.js';
 import { figure, Figure } from './support/figures.js';
 import { fmt, positiveNumber } from './support/options.js';
 import { planForPartnership, widePlan } from './support/plans.js';
+import { processCpuMs } from './support/process-cpu.js';
 import { Progress } from './support/progress.js';
 
 const PARTNERSHIPS = Math.round(positiveNumber('BENCH_CHASE_PARTNERSHIPS', 100, 20));
@@ -44,6 +47,28 @@ const DUE_DATE = '2026-11-16';
 const CHASE_AT = new Date('2026-11-23T10:00:00Z');
 /** SMTP connections, for the worker and the baseline alike. */
 const SMTP_CONNECTIONS = 4;
+/** Worker processes: this process's, and BENCH_CHASE_WORKERS - 1 more of their own on the same queues. */
+const WORKERS = Math.round(positiveNumber('BENCH_CHASE_WORKERS', 1));
+const RELAY_POLL_MS = 50;
+
+/** Another worker, as a process of its own, on the benchmark's queues and business clock. */
+async function startClockedWorker(env: Record<string, string | undefined>, at: Date): Promise<ChildServer> {
+  const port = await freePort();
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return startChildServer(
+    join(__dirname, 'support', 'clocked-worker.js'),
+    {
+      ...defined,
+      WORKER_METRICS_PORT: String(port),
+      BENCH_CLOCK_AT: at.toISOString(),
+      BENCH_RELAY_POLL_MS: String(RELAY_POLL_MS),
+    },
+    '/health',
+    port,
+  );
+}
 
 export async function chaseBenchmark(
   dataSource: DataSource,
@@ -55,7 +80,7 @@ export async function chaseBenchmark(
   // costs ~100 ms of dialogue here (37 mails/s from a plain loop), which would hide everything else.
   const smtpUrl = `${await sink.start()}?pool=true&maxConnections=${SMTP_CONNECTIONS}`;
   const clock = new FixedClock(OPENED_AT);
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'test',
     DATABASE_URL: url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -68,7 +93,8 @@ export async function chaseBenchmark(
     MAIL_CONCURRENCY: process.env.BENCH_MAIL_CONCURRENCY,
     // The worker's event processors' batch gap, to compare (README, The fence and wake-ups).
     PROCESSOR_BATCH_GAP_MS: process.env.PROCESSOR_BATCH_GAP_MS,
-  });
+  };
+  const config = loadConfig(env);
   const mailConcurrency = config.mail.concurrency;
   const expected = new Set<string>();
   try {
@@ -128,8 +154,13 @@ export async function chaseBenchmark(
     );
 
     clock.set(CHASE_AT);
-    const worker = await startWorker(config, { clock, relayPollIntervalMs: 50 });
+    const worker = await startWorker(config, { clock, relayPollIntervalMs: RELAY_POLL_MS });
+    const others: ChildServer[] = [];
     try {
+      for (let w = 1; w < WORKERS; w++) {
+        progress.phase(`chase: worker process ${w + 1} of ${WORKERS} starting`, 0);
+        others.push(await startClockedWorker(env, CHASE_AT));
+      }
       // The scan reads the return-status read model: let the worker's projection catch up first.
       progress.phase('chase: return-status read model catching up', 0);
       const returns = PARTNERSHIPS * AGENCIES;
@@ -147,6 +178,7 @@ export async function chaseBenchmark(
       const t0 = performance.now();
       // CPU of this process (worker and sink) over the fan-out: steadier than mails/s on a shared machine.
       const cpu0 = process.cpuUsage();
+      const othersCpu0 = others.map((o) => processCpuMs(o.pid));
       const { chases } = await worker.get(ChaseScanner).run();
       if (chases !== PARTNERSHIPS * AGENCIES) throw new Error(`the scan enqueued ${chases} chases`);
       const timeout = setInterval(
@@ -160,7 +192,8 @@ export async function chaseBenchmark(
       }
       const seconds = (sink.lastAt - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
-      const cpuMsPerMail = (cpu.user + cpu.system) / 1000 / expected.size;
+      const othersCpuMs = others.reduce((sum, o, i) => sum + processCpuMs(o.pid) - othersCpu0[i], 0);
+      const cpuMsPerMail = ((cpu.user + cpu.system) / 1000 + othersCpuMs) / expected.size;
       const rate = expected.size / seconds;
       // Anything late (a duplicate) would arrive now.
       await new Promise((r) => setTimeout(r, 2000));
@@ -178,10 +211,11 @@ export async function chaseBenchmark(
       const meanBytes = Math.round(sink.bytes / sink.total);
       progress.done(
         `chase: ${fmt(expected.size)} digests in ${seconds.toFixed(1)} s (${fmt(rate)} mails/s), ~${fmt(meanBytes)} bytes each, ` +
-          `${fmt(cpuMsPerMail, 2)} ms of this process's CPU a mail; ` +
+          `${fmt(cpuMsPerMail, 2)} ms of ${WORKERS > 1 ? `the ${WORKERS} workers' (and the sink's)` : "this process's"} CPU a mail; ` +
           'checked: one per lead contact, none missing, none to anyone else',
       );
       await worker.close();
+      await Promise.all(others.map((o) => o.stop()));
 
       // Baseline: the same number of mails of the same size, straight through nodemailer.
       sink.reset();
@@ -211,7 +245,9 @@ export async function chaseBenchmark(
       return [
         figure({
           bench: 'chase',
-          scenario: `${fmt(expected.size)} overdue contacts, digests to SMTP`,
+          scenario:
+            `${fmt(expected.size)} overdue contacts, digests to SMTP` +
+            (WORKERS > 1 ? `, ${WORKERS} worker processes` : ''),
           unit: 'mails/s',
           value: rate,
           baseline: { name: 'nodemailer loop', value: baseline },
@@ -226,12 +262,14 @@ export async function chaseBenchmark(
             cpuMsPerMail,
             baselineCpuMsPerMail,
             mailConcurrency,
+            workers: WORKERS,
             smtpConnections: SMTP_CONNECTIONS,
           },
         }),
       ];
     } finally {
       await worker.close().catch(() => undefined);
+      await Promise.all(others.map((o) => o.stop().catch(() => undefined)));
     }
   } finally {
     await sink.stop();
