@@ -58,7 +58,7 @@ describe('indicator values on the return form, without JavaScript, at 1280 and 3
   it('asks for each value with its unit and target, and names a value that is not a number', async () => {
     await page.goto(`${product.baseUrl}/agency/returns/${returnId}`);
     const reoffending = page.getByLabel('Re-offending by children and young people');
-    expect((await page.textContent('#indicator-0-hint'))?.trim()).toBe('Target: 35 rate (lower is better)');
+    expect((await page.textContent('#indicator-0-hint'))?.trim()).toBe('Target: 35 (lower is better)');
     expect((await page.textContent('#indicator-1-hint'))?.trim()).toBe('Target: 75% (higher is better)');
     expect((await page.textContent('.govuk-input__suffix'))?.trim()).toBe('rate');
     await checkBothWidths('indicators-01-form');

@@ -15,3 +15,4 @@ export { findIndicator, indicatorForm, indicatorKey } from './edit-plan/indicato
 export * from './edit-plan/edit-plan.decide.js';
 export * from './indicators/indicator.js';
 export * from './indicators/suggest-rag.js';
+export * from './indicators/figure-in-words.js';

@@ -1,4 +1,4 @@
-import { Indicator, suggestRag } from '../../plan/src/index.js';
+import { figureInWords, Indicator, isPrefixUnit, suggestRag } from '../../plan/src/index.js';
 import { IndicatorValue, Rag, ReturnContent } from '../../returns/src/index.js';
 import { FormError } from './return-form-words.js';
 import { formText, FormValue } from './form-fields.js';
@@ -30,14 +30,6 @@ export function indicatorValuesFromForm(
   return { values, errors, typed };
 }
 
-/** Where a unit goes: money before the number, anything else after it. */
-const isPrefix = (unit: string) => unit === '£' || unit === '$' || unit === '€';
-
-const inWords = (value: number, unit: string) => {
-  const n = value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
-  return unit === '%' ? `${n}%` : isPrefix(unit) ? `${unit}${n}` : `${n} ${unit}`;
-};
-
 /** Each indicator's input as the GOV.UK input macro takes it: the unit beside it, the target as its hint. */
 export function indicatorFields(
   indicators: readonly Indicator[],
@@ -52,11 +44,11 @@ export function indicatorFields(
       id: `indicator-${i}`,
       name: indicator.name,
       value: typed?.[i] ?? (typeof stored === 'number' ? String(stored) : ''),
-      hint: `Target: ${inWords(indicator.target, indicator.unit)} (${better} is better)${
-        indicator.baseline === null ? '' : `. Baseline: ${inWords(indicator.baseline, indicator.unit)}`
+      hint: `Target: ${figureInWords(indicator.target, indicator.unit)} (${better} is better)${
+        indicator.baseline === null ? '' : `. Baseline: ${figureInWords(indicator.baseline, indicator.unit)}`
       }`,
-      prefix: isPrefix(indicator.unit) ? indicator.unit : null,
-      suffix: isPrefix(indicator.unit) ? null : indicator.unit,
+      prefix: isPrefixUnit(indicator.unit) ? indicator.unit : null,
+      suffix: isPrefixUnit(indicator.unit) ? null : indicator.unit,
       error: errorsById[`indicator-${i}`] ?? null,
     };
   });

@@ -1,15 +1,7 @@
 import { escapeHtml as e } from '../../../mail/src/index.js';
+import { figureInWords } from '../../../plan/src/index.js';
 import { ReportIndicator } from '../cycle-report/report-indicators.js';
 import { ragLabel } from '../cycle-report/report-words.js';
-
-/** A number with its unit as a reader says it: 85%, £1,200, 35 count. */
-export function withUnit(value: number, unit: string): string {
-  const n = value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
-  if (unit === '%') return `${n}%`;
-  if (unit === '£' || unit === '$' || unit === '€')
-    return `${value < 0 ? '-' : ''}${unit}${n.replace('-', '')}`;
-  return `${n} ${unit}`;
-}
 
 const W = 80;
 const H = 20;
@@ -30,8 +22,8 @@ export function sparklineSvg(indicator: ReportIndicator): string {
   const y = (v: number) => H - PAD - ((v - low) / span) * (H - 2 * PAD);
   const line = points.map((p) => `${x(p.i).toFixed(1)},${y(p.value as number).toFixed(1)}`).join(' ');
   const words = `Trend of ${indicator.name}: ${points
-    .map((p) => `${p.label} ${withUnit(p.value as number, indicator.unit)}`)
-    .join(', ')}; target ${withUnit(indicator.target, indicator.unit)}`;
+    .map((p) => `${p.label} ${figureInWords(p.value as number, indicator.unit)}`)
+    .join(', ')}; target ${figureInWords(indicator.target, indicator.unit)}`;
   const last = points[points.length - 1];
   return (
     `<svg class="sparkline" role="img" aria-label="${e(words)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg">` +
@@ -47,9 +39,9 @@ export function sparklineSvg(indicator: ReportIndicator): string {
 export function indicatorsHtml(indicators: ReportIndicator[] | undefined): string {
   if (!indicators?.length) return '';
   const items = indicators.map((i) => {
-    const value = i.value === null ? 'no value given' : withUnit(i.value, i.unit);
+    const value = i.value === null ? 'no value given' : figureInWords(i.value, i.unit);
     const chip = i.rag ? ` <span class="chip rag-${i.rag}">${ragLabel(i.rag)}</span>` : '';
-    return `<li><span class="indicator-name">${e(i.name)}</span>: ${e(value)} against a target of ${e(withUnit(i.target, i.unit))}${chip} ${sparklineSvg(i)}</li>`;
+    return `<li><span class="indicator-name">${e(i.name)}</span>: ${e(value)} against a target of ${e(figureInWords(i.target, i.unit))}${chip} ${sparklineSvg(i)}</li>`;
   });
   return `<ul class="indicators">${items.join('')}</ul>`;
 }

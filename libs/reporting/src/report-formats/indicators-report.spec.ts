@@ -128,6 +128,28 @@ describe('indicators in the report', () => {
     expect('indicators' in measure).toBe(false);
   });
 
+  it('prints a figure bare when its unit only says what kind of figure it is, and other units beside it', () => {
+    for (const [unit, printed] of [
+      ['rate', '18.8 against a target of 35'],
+      [' Count ', '18.8 against a target of 35'],
+      ['per 100,000', '18.8 per 100,000 against a target of 35 per 100,000'],
+      ['days', '18.8 days against a target of 35 days'],
+      ['£', '£18.8 against a target of £35'],
+    ]) {
+      const one = input();
+      const s1 = one.plan.measures.get('S1')!;
+      one.plan.measures.set('S1', { ...s1, indicators: [{ ...actions, unit, target: 35 }] });
+      one.returns[0] = approved('S1', 'safe', 'csp', {
+        rag: 'green',
+        narrative: 'Figures.',
+        indicators: [{ name: 'Actions achieved', value: 18.8 }],
+      });
+      expect(renderReportHtml(buildCycleReport({ ...one, pastCycles: [] }))).toContain(
+        `<span class="indicator-name">Actions achieved</span>: ${printed}`,
+      );
+    }
+  });
+
   it('draws no sparkline from a single value', () => {
     const alone = buildCycleReport({ ...input(), pastCycles: [] });
     expect(renderReportHtml(alone)).not.toContain('class="sparkline"');
