@@ -215,4 +215,28 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     expect(big.status).toBe(400);
     expect(big.html).toContain('The file must be smaller than 5 MB');
   });
+
+  it('offers the spreadsheet only while the agency has returns to write in an open cycle', async () => {
+    const taskList = async (cycle: string) => {
+      const page = await fetch(`${product.baseUrl}/agency/cycles/${cycle}`, {
+        headers: { ...lead(), accept: 'text/html' },
+      });
+      expect(page.status).toBe(200);
+      return page.text();
+    };
+    const OFFER = 'Fill in your returns offline as a spreadsheet';
+    expect(await taskList(y2)).toContain(OFFER);
+    // Year 1's only return is approved: nothing left to fill in.
+    expect(await taskList(y1)).not.toContain(OFFER);
+    // Closed with returns still unsent (the last test here: the others write to year 2).
+    const closed = await call('POST', `/cycles/${y2}/close`, as.coordinator, {
+      force: true,
+      reason: 'Year end',
+    });
+    expect(closed.status).toBe(200);
+    const after = await taskList(y2);
+    expect(after).not.toContain(OFFER);
+    expect(after).toContain('This monitoring cycle has closed');
+    expect(after).not.toContain('Your returns are due by');
+  });
 });

@@ -89,12 +89,16 @@ export class AgencyPages {
       hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
       status: { tag: STATUS_TAGS[v.status] },
     }));
+    const open = cycle.status === 'open';
     res.render('pages/agency/task-list', {
       title: `Your returns for ${cycle.label}`,
       cycle,
       agencyName,
       items,
       done: items.filter((i) => ['Submitted', 'Approved'].includes(i.status.tag.text)).length,
+      open,
+      // The spreadsheet holds the returns still to write: none once all are sent or the cycle has closed.
+      offline: open && returns.some(({ view: v }) => !SENT.has(v.status)),
     });
   }
 
