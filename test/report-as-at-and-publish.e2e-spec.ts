@@ -306,6 +306,29 @@ describe('reports as at any time, and publishing (e2e)', () => {
       );
       expect(html.body).toContain('Second lowest');
       expect(html.body).not.toContain('Revised: lowest in Kent');
+      expect(html.body).toContain(`<p class="back-link"><a href="/coordinate/cycles/`);
+      // Saved to go on a council's website: a file, the same report, and no link into the service.
+      const file = await fetch(
+        `${product.baseUrl}/cycles/${y1}/report?published=1&format=html&download=true`,
+        {
+          headers: as.coordinator,
+        },
+      );
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-disposition')).toMatch(
+        /^attachment; filename=".*-publication-1\.html"$/,
+      );
+      const saved = await file.text();
+      expect(saved).not.toContain('<p class="back-link">');
+      expect(saved).not.toContain('href="/');
+      expect(saved.replace(/\s+/g, ' ')).toContain('Second lowest');
+      const wrong = await call(
+        'GET',
+        `/cycles/${y1}/report?published=1&format=html&download=yes`,
+        as.coordinator,
+      );
+      expect(wrong.status).toBe(400);
+      expect(JSON.stringify(wrong.body)).toContain('download');
 
       minutes(5);
       // Issue 17 point 1: a publication prints the log's latest checkpoint digest (the first had none yet).

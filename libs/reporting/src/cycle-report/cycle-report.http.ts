@@ -95,14 +95,20 @@ export class CycleReportHttp {
     }
     const part = query.part ?? 'measures';
     const names = { partnershipId: cycle.partnershipId, cycleId, part };
-    const back = reportBackLink(actor, cycleId);
+    const download = query.download === 'true';
+    // A file saved to publish elsewhere links nowhere in the service; read in the service, it links back.
+    const back = download ? undefined : reportBackLink(actor, cycleId);
     response.vary('Accept');
 
     if (query.published) {
       const publication = await this.reports.publication(cycleId, query.published);
       response.setHeader('ETag', `"${publication.contentHash}"`);
       response.setHeader('X-Report-Publication', String(publication.publication));
-      const disposition = contentDisposition(format, { ...names, publication: publication.publication });
+      const disposition = contentDisposition(
+        format,
+        { ...names, publication: publication.publication },
+        download,
+      );
       const published = readPublishedReport(publication.body);
       if (format === 'json' && actor.role !== 'agency-lead') {
         // The bytes that were hashed and published, untouched; but a publication of an older release carried
@@ -131,7 +137,7 @@ export class CycleReportHttp {
       response,
       format,
       report,
-      contentDisposition(format, { ...names, asAt }),
+      contentDisposition(format, { ...names, asAt }, download),
       {},
       part,
       orientation,

@@ -59,4 +59,15 @@ export class ReportQuery {
   @Optional()
   @IsIn(REPORT_ORIENTATIONS)
   orientation?: ReportOrientation;
+
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description:
+      'true: the report as a file to save (Content-Disposition: attachment) rather than to read in the browser; ' +
+      'its HTML then has no link back into the service, so it can go on a website as it is',
+    example: 'true',
+  })
+  @Optional()
+  @IsIn(['true'])
+  download?: 'true';
 }

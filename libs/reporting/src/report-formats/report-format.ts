@@ -49,6 +49,7 @@ export function negotiateFormat(format: ReportFormat | undefined, request: Reque
 export function contentDisposition(
   format: ReportFormat,
   parts: { partnershipId: string; cycleId: string; asAt?: Date | null; publication?: number; part?: CsvPart },
+  download = false,
 ): string {
   const suffix = parts.publication
     ? `-publication-${parts.publication}`
@@ -65,6 +66,7 @@ export function contentDisposition(
       '_',
     );
   // Files to open in another program (a spreadsheet, Word) are downloaded; the rest show in the browser.
-  const disposition = format === 'csv' || format === 'xlsx' || format === 'docx' ? 'attachment' : 'inline';
+  const disposition =
+    download || format === 'csv' || format === 'xlsx' || format === 'docx' ? 'attachment' : 'inline';
   return `${disposition}; filename="${name}"`;
 }
