@@ -17,3 +17,26 @@ export function textFault(text: string): TextFault | null {
   if (LONE_SURROGATE.test(text)) return 'lone-surrogate';
   return null;
 }
+
+/**
+ * Characters XML 1.0 cannot carry (C0 controls but tab and newlines, and the noncharacters U+FFFE and U+FFFF):
+ * a spreadsheet or Word file holding one is corrupt to Excel and Word. Stored text may hold them (an evidence
+ * title, a narrative), so every writer of an Office file leaves them out.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_IN_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+/** The text without what XML cannot carry. */
+export function xmlCarriable(text: string): string {
+  return text.replace(NOT_IN_XML, '');
+}
+
+/** A copy of a JSON-like value with every string in it made carriable in XML (keys too). */
+export function xmlCarriableDeep<T>(value: T): T {
+  if (typeof value === 'string') return xmlCarriable(value) as T;
+  if (Array.isArray(value)) return value.map(xmlCarriableDeep) as T;
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [xmlCarriable(k), xmlCarriableDeep(v)]),
+  ) as T;
+}

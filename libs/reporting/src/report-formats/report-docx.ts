@@ -16,6 +16,7 @@ import {
   WidthType,
 } from 'docx';
 import { Marked, Token, Tokens } from 'marked';
+import { xmlCarriable } from '../../../kernel/src/index.js';
 import { Rag, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
@@ -55,10 +56,8 @@ const TEXT_WIDTH = PAGE.height - 2 * PAGE.margin;
 /** The seed's columns and their share of the width: Ref, measure, lead, RAG, progress, DOT, comments. */
 const MEASURE_COLUMNS = [5, 15, 10, 7, 41, 8, 14];
 
-// Characters XML 1.0 cannot carry: a report read from old data must still open in Word.
-// eslint-disable-next-line no-control-regex
-const UNCARRIABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
-const clean = (text: string) => text.replace(UNCARRIABLE, '');
+// A report read from old data must still open in Word.
+const clean = (text: string) => xmlCarriable(text);
 
 /**
  * The most measures a Word report is made for. The docx package builds the whole document as objects before it

@@ -104,6 +104,21 @@ describe('evidence in the report: by title only, where the coordinator chose', (
     ]);
   });
 
+  it('writes an XLSX that opens when stored text holds what XML cannot carry (U+FFFF, control characters)', async () => {
+    const odd = input();
+    odd.evidence[0] = { ...odd.evidence[0], title: 'Lead file \uffff' };
+    odd.returns[0] = approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'On\u0001 target\ufffe.' });
+    const report = buildCycleReport(odd);
+    const book = await workbook({ ...report, title: `${report.title}\uffff` });
+    const titles: unknown[] = [];
+    book.getWorksheet('Evidence')!.eachRow((row) => titles.push(row.getCell(3).value));
+    expect(titles).toContain('Lead file ');
+    const narratives: unknown[] = [];
+    book.getWorksheet('Measures')!.eachRow((row) => narratives.push(...(row.values as unknown[])));
+    expect(narratives).toContain('On target.');
+    expect(book.title).toBe(report.title);
+  });
+
   it('leaves a withdrawn return’s files out, and an agency’s view holds only its own', () => {
     const withdrawn = input();
     withdrawn.returns = withdrawn.returns.map((r) => (r.measureRef === 'S3' ? { ...r, withdrawn: true } : r));

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 // Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
 import type ExcelJS from 'exceljs';
+import { xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { colophon, PublicationFacts } from './colophon.js';
 import {
@@ -55,10 +56,12 @@ function fit(cells: (string | number)[]): (string | number)[] {
  * would buffer a second open sheet whole. Resolves once the last byte has been handed to `output`.
  */
 export async function writeReportXlsx(
-  report: AnyCycleReport,
+  stored: AnyCycleReport,
   output: Writable,
   published?: PublicationFacts,
 ): Promise<void> {
+  // Stored text may hold what XML cannot carry (U+FFFF in an evidence title, say): Excel would call it corrupt.
+  const report = xmlCarriableDeep(stored);
   const { default: Excel } = await import('exceljs');
   const book = new Excel.stream.xlsx.WorkbookWriter({
     stream: output,

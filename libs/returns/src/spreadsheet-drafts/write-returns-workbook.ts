@@ -1,5 +1,6 @@
 // Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
 import type ExcelJS from 'exceljs';
+import { xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { Indicator } from '../../../plan/src/index.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { ReturnContent } from '../return/return-content.js';
@@ -25,7 +26,9 @@ const GREY = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E5E5' } 
  * pre-filled with the current draft. The sheet is protected without a password: it guards against typing in the
  * wrong column, not against the lead.
  */
-export async function writeReturnsWorkbook(returns: readonly WorkbookReturn[]): Promise<Buffer> {
+export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): Promise<Buffer> {
+  // A draft may hold what XML cannot carry: the lead's own download must open, and read back when uploaded.
+  const returns = xmlCarriableDeep(stored);
   const { default: Excel } = await import('exceljs');
   const book = new Excel.Workbook();
   const sheet = book.addWorksheet(RETURNS_SHEET);
