@@ -16,6 +16,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
   PageErrorFilter,
+  onlyTextCookies,
   problemValidationPipe,
   refuseDeepJson,
   rejectHostileInput,
@@ -38,13 +39,19 @@ export function configureApi(app: INestApplication): INestApplication {
   // Parsers first (Nest would add them only at init, after these middlewares): CSRF reads the form body.
   const express = app as NestExpressApplication;
   // Nest's types leave out body-parser's `verify` (it uses it for rawBody, off here); express gets it as given.
-  express.useBodyParser('json', { limit: '2mb', verify: refuseDeepJson } as { limit: string });
+  // application/merge-patch+json and the like are JSON too: read, not taken as no body (see csrf.ts).
+  express.useBodyParser('json', {
+    limit: '2mb',
+    type: ['application/json', 'application/*+json'],
+    verify: refuseDeepJson,
+  } as { limit: string });
   express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
   // Before anything reads the request: NUL, lone surrogates, deep nesting and list bodies are a 400 here.
   app.use(rejectHostileInput);
   // Each request one unit of work for personal keys: what it read of them its appends need not ask again.
   app.use((_req: Request, _res: Response, next: NextFunction) => withKnownPeople(next));
   app.use(cookieParser());
+  app.use(onlyTextCookies);
   const { protect, pageToken } = csrf(config);
   // Every page template can ask for the token of this request's session: one token per response.
   app.use((req: Request, res: Response, next: NextFunction) => {

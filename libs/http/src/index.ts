@@ -18,3 +18,5 @@ export * from './roles.js';
 export * from './roles.guard.js';
 export * from './file-upload.js';
 export * from './streamed-upload.js';
+export * from './query-text.js';
+export * from './text-cookies.js';

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, DomainError } from '../../kernel/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../http/src/index.js';
 import {
   EvidenceListing,
   LiveCycle,
@@ -105,8 +105,8 @@ export class AgencyPages {
   @Get('returns/:returnId')
   async form(
     @Param('returnId') returnId: string,
-    @Query('saved') saved: string | undefined,
-    @Query('copied') copied: string | undefined,
+    @QueryText('saved') saved: string | undefined,
+    @QueryText('copied') copied: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -201,7 +201,7 @@ export class AgencyPages {
   @Get('returns/:returnId/tables')
   async tables(
     @Param('returnId') returnId: string,
-    @Query('saved') saved: string | undefined,
+    @QueryText('saved') saved: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -242,7 +242,7 @@ export class AgencyPages {
   @Get('returns/:returnId/case-studies')
   async caseStudies(
     @Param('returnId') returnId: string,
-    @Query('saved') saved: string | undefined,
+    @QueryText('saved') saved: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -30,7 +30,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * as any other, and then need not be JSON. A page elsewhere can post multipart, but not from our origin nor
  * with our X-CSRF-Token, and those were checked first.
  */
-const MULTIPART_API = [/^\/returns\/[^/]+\/evidence$/];
+const MULTIPART_API = [/^\/returns\/[^/]+\/evidence$/, /^\/cycles\/historical$/];
 
 type WithCookies = Request & { cookies?: Record<string, string> };
 
@@ -76,7 +76,12 @@ export function csrf(config: AppConfig) {
     const signIn = path === JSON_SIGN_IN || path === LINK_EXCHANGE;
     const bearer = /^Bearer\s/i.test(req.headers.authorization ?? '');
     const cookie = req.cookies?.[SESSION_COOKIE] !== undefined && !bearer;
-    if (!page && !signIn && !cookie) return next();
+    const file = MULTIPART_API.some((p) => p.test(path)) && req.is('multipart/form-data') !== false;
+    // A bearer client's write is JSON (or a file where one is taken) as a cookie's is: any other body was read
+    // as none, so `{"measureRefs": [...]}` sent as text/plain opened a cycle for every measure.
+    if (!page && !signIn && !cookie) {
+      return !bearer || jsonOrEmpty(req) || file ? next() : refuse(req, res, false, 'json-body-required');
+    }
 
     const provenance = provenanceOf(
       {
@@ -95,7 +100,6 @@ export function csrf(config: AppConfig) {
     if (path !== JSON_SIGN_IN && provenance !== 'same-origin' && !validateRequest(req)) {
       return refuse(req, res, page, 'cross-origin-request');
     }
-    const file = MULTIPART_API.some((p) => p.test(path)) && req.is('multipart/form-data') !== false;
     return jsonOrEmpty(req) || file ? next() : refuse(req, res, page, 'json-required');
   };
 
@@ -118,7 +122,7 @@ function jsonOrEmpty(req: Request): boolean {
   return !hasBody || req.is(['application/json', 'application/*+json']) !== false;
 }
 
-type Refusal = 'cross-origin-request' | 'csrf-token-missing' | 'json-required';
+type Refusal = 'cross-origin-request' | 'csrf-token-missing' | 'json-required' | 'json-body-required';
 
 const REFUSALS: Record<Refusal, { status: number; field: string; title: string; page: string[] }> = {
   'cross-origin-request': {
@@ -141,6 +145,12 @@ const REFUSALS: Record<Refusal, { status: number; field: string; title: string; 
     status: 415,
     field: 'Content-Type',
     title: 'A write signed in with a cookie must send its body as application/json',
+    page: ['This request was not accepted. Nothing was changed.'],
+  },
+  'json-body-required': {
+    status: 415,
+    field: 'Content-Type',
+    title: 'The body of an API write must be JSON (application/json); nothing was changed',
     page: ['This request was not accepted. Nothing was changed.'],
   },
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -11,7 +11,7 @@ import {
   SingleSignOnSetups,
 } from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
-import { RequestWithActor, PageErrorFilter, Public } from '../../http/src/index.js';
+import { PageErrorFilter, Public, QueryText, RequestWithActor } from '../../http/src/index.js';
 import { Actor, DomainError } from '../../kernel/src/index.js';
 import { formText } from './form-fields.js';
 
@@ -73,7 +73,7 @@ export class SignInPage {
   }
 
   @Get('sign-in')
-  page(@Query('next') next: unknown, @Res() res: Response): Promise<void> {
+  page(@QueryText('next') next: unknown, @Res() res: Response): Promise<void> {
     return this.show(res, 200, { next: pageToReturnTo(next) });
   }
 

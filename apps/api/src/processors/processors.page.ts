@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
@@ -6,6 +6,7 @@ import { CurrentActor, PageErrorFilter, Roles } from '../../../../libs/http/src/
 import { Actor, DomainError } from '../../../../libs/kernel/src/index.js';
 import { FormFields, FormValue, singleValues, staffNavigation } from '../../../../libs/web/src/index.js';
 import { DeploymentOperator } from '../queue-dashboard/operator-partnership.js';
+import { QueryText } from '../../../../libs/http/src/index.js';
 
 export const PROCESSORS_PAGE = '/admin/processors';
 
@@ -30,8 +31,8 @@ export class ProcessorsPage {
   @Get()
   async page(
     @CurrentActor() actor: Actor,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
     @Res() res: Response,
   ) {
     await this.operatorOnly(actor);

@@ -7,7 +7,6 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
-  Query,
   Req,
   Res,
   UseFilters,
@@ -23,7 +22,7 @@ import {
   MailPreferenceView,
 } from '../../../chasing/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
@@ -47,7 +46,11 @@ export class AccountPages {
   ) {}
 
   @Get()
-  async account(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async account(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     res.render('pages/account/account', await this.accountModel(actor, { done }));
   }
 
@@ -135,7 +138,11 @@ export class AccountPages {
   }
 
   @Get('tokens')
-  async tokens(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async tokens(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     res.render('pages/account/tokens', await this.tokensModel(actor, { done }));
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,10 +6,11 @@ import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   CorrelationId,
   CurrentActor,
-  StreamedUploadRequest,
   PageErrorFilter,
+  QueryText,
   Roles,
   statusOf,
+  StreamedUploadRequest,
 } from '../../../http/src/index.js';
 import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
@@ -42,7 +43,7 @@ export class AgencyEvidencePages {
   @Get()
   async page(
     @Param('returnId') returnId: string,
-    @Query('done') done: string | undefined,
+    @QueryText('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,6 +8,7 @@ import {
   CurrentActor,
   FileUploadRequest,
   PageErrorFilter,
+  QueryText,
   Roles,
 } from '../../../http/src/index.js';
 import {
@@ -45,8 +46,8 @@ export class AgencySpreadsheetPages {
   @Get('spreadsheet')
   async page(
     @Param('cycleId') cycleId: string,
-    @Query('saved') saved: string | undefined,
-    @Query('unchanged') unchanged: string | undefined,
+    @QueryText('saved') saved: string | undefined,
+    @QueryText('unchanged') unchanged: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import {
   GetCycle,
   GetReturn,
@@ -178,7 +178,7 @@ export class AgencyConversationPages extends ConversationPages {
   @Get()
   async page(
     @Param('returnId') returnId: string,
-    @Query('posted') posted: string | undefined,
+    @QueryText('posted') posted: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -239,8 +239,8 @@ export class StaffConversationPages extends ConversationPages {
   @Get()
   async page(
     @Param('returnId') returnId: string,
-    @Query('posted') posted: string | undefined,
-    @Query('resolved') resolved: string | undefined,
+    @QueryText('posted') posted: string | undefined,
+    @QueryText('resolved') resolved: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

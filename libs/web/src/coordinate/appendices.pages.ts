@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   APPENDIX_LIMITS,
@@ -155,11 +155,11 @@ export class AppendicesPages {
   @Get('cycles/:cycleId/appendices')
   async show(
     @Param('cycleId') cycleId: string,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
-    @Query('field') field: string | undefined,
-    @Query('form') form: string | undefined,
-    @Query('appendix') appendix: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
+    @QueryText('field') field: string | undefined,
+    @QueryText('form') form: string | undefined,
+    @QueryText('appendix') appendix: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
@@ -37,8 +37,8 @@ export class CycleDashboardPages {
   @Get('cycles/:cycleId')
   async show(
     @Param('cycleId') cycleId: string,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -57,8 +57,8 @@ export class CycleDashboardPages {
   async agency(
     @Param('cycleId') cycleId: string,
     @Param('agencyId') agencyId: string,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -45,7 +45,7 @@ export class PlanPartsPages {
   @Get(':part/new')
   async addForm(
     @Param('part') part: string,
-    @Query('measure') measure: unknown,
+    @QueryText('measure') measure: unknown,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

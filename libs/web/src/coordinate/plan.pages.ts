@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ERASED } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -32,7 +32,11 @@ export class PlanPages {
   ) {}
 
   @Get('plan')
-  async plan(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async plan(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     res.render('pages/coordinate/plan', await this.model(actor, { done: shortText(done) }));
   }
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import {
   RETENTION_BOUNDS,
@@ -67,7 +67,11 @@ export class RetentionPages {
   ) {}
 
   @Get()
-  async page(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async page(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const view = await this.settings.view(actor.partnershipId);
     const form = Object.fromEntries(RETENTION_FIELDS.map((f) => [f, String(view[f])]));
     res.render('pages/coordinate/retention', await this.model(actor, view, form, [], done));

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
@@ -47,8 +47,8 @@ export class ReturnPages {
   @Get('returns/:returnId')
   async show(
     @Param('returnId') returnId: string,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

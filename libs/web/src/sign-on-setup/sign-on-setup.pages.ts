@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,7 +8,7 @@ import {
   SingleSignOnView,
 } from '../../../auth/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
@@ -34,7 +34,11 @@ export class SignOnSetupPages {
   ) {}
 
   @Get()
-  async page(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async page(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const view = await this.setups.view(actor.partnershipId);
     res.render('pages/coordinate/sign-on', this.model(actor, view, formOf(view), [], done));
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService, Passwords, STAFF_ROLES, StaffDirectory, StaffMember } from '../../../auth/src/index.js';
-import { CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import { CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { GetPlan } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
@@ -30,7 +30,11 @@ export class StaffPages {
   ) {}
 
   @Get()
-  async list(@Query('done') done: string | undefined, @CurrentActor() actor: Actor, @Res() res: Response) {
+  async list(
+    @QueryText('done') done: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const themes = await this.themes(actor);
     const members = await this.staff.list(actor.partnershipId);
     res.render('pages/staff/list', {
@@ -82,8 +86,8 @@ export class StaffPages {
   @Get(':staffId')
   async member(
     @Param('staffId') staffId: string,
-    @Query('done') done: string | undefined,
-    @Query('error') error: string | undefined,
+    @QueryText('done') done: string | undefined,
+    @QueryText('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

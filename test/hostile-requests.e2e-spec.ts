@@ -1,0 +1,111 @@
+import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import { openCycle } from './support/reporting.js';
+
+/**
+ * What an attacker found with the demo running (2026-12-05), each a 500 or a write taken silently wrong before:
+ * cookies cookie-parser reads as JSON, a query parameter given twice on a page, and an API write whose body is
+ * not JSON read as no body at all.
+ */
+describe('hostile cookies, repeated query parameters and bodies that are not JSON (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycle: string;
+  let staffCookie: string;
+
+  beforeAll(async () => {
+    product = await startProduct('hostile_requests');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'hostile',
+        label: 'Hostile',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
+    staffCookie = signIn.headers.get('set-cookie')!.split(';')[0];
+  }, 60_000);
+  afterAll(() => product.stop());
+
+  const get = (path: string, headers: Record<string, string>) =>
+    fetch(`${product.baseUrl}${path}`, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' });
+
+  it('takes a cookie cookie-parser would read as JSON for no cookie at all', async () => {
+    for (const cookie of ['pr_session=j:{"a":1}', 'pr_session=j:1', 'pr_session=j:[1,2]', 'pr_csrf=j:{}']) {
+      expect((await get('/health/live', { cookie })).status).toBe(200);
+      const me = await fetch(`${product.baseUrl}/auth/me`, { headers: { cookie } });
+      expect(me.status).toBe(401);
+      expect((await get('/sign-in', { cookie })).status).toBe(200);
+    }
+    expect((await get('/account/set-password', { cookie: 'pr_set_password=j:{"a":1}' })).status).toBeLessThan(
+      500,
+    );
+    // A real session beside a JSON one still works.
+    expect((await get('/account', { cookie: `${staffCookie}; pr_csrf=j:{"x":1}` })).status).toBe(200);
+  });
+
+  it('reads a page query parameter given twice, or as a list, as not given', async () => {
+    const name = cycle.slice(cycle.indexOf('~') + 1);
+    for (const path of [
+      '/account',
+      '/account/tokens',
+      '/coordinate/staff',
+      '/coordinate/retention',
+      '/coordinate/sign-on',
+      `/coordinate/cycles/${name}`,
+      `/coordinate/cycles/${name}/links`,
+      `/coordinate/cycles/${name}/appendices`,
+      `/coordinate/returns/${cycle}.S1`,
+      '/review',
+    ]) {
+      for (const query of ['done=a&done=b', 'error=a&error=b', 'saved=1&saved=2', 'state=a&state=b']) {
+        const page = await get(`${path}?${query}`, { cookie: staffCookie });
+        expect({ path, query, status: page.status }).toEqual({ path, query, status: 200 });
+        expect(await page.text()).not.toContain('govuk-notification-banner--success');
+      }
+    }
+  });
+
+  it('refuses an API write whose body is not JSON with 415, and changes nothing', async () => {
+    const saved = await call('PUT', `/returns/${cycle}.S1/draft`, as.coordinator, { narrative: 'Kept' });
+    expect(saved.status).toBe(200);
+    const asText = await fetch(`${product.baseUrl}/returns/${cycle}.S1/draft`, {
+      method: 'PUT',
+      headers: { ...as.coordinator, 'content-type': 'text/plain' },
+      body: JSON.stringify({ narrative: 'x' }),
+    });
+    expect(asText.status).toBe(415);
+    expect(asText.headers.get('content-type')).toContain('application/problem+json');
+    expect(await asText.json()).toMatchObject({
+      status: 415,
+      errors: [{ field: 'Content-Type', rule: 'json-body-required' }],
+    });
+    const draft = await call('GET', `/returns/${cycle}.S1`, as.coordinator);
+    expect(draft.body.content).toMatchObject({ narrative: 'Kept' });
+
+    // A JSON type by another name is read as JSON, not as no body.
+    const merge = await fetch(`${product.baseUrl}/returns/${cycle}.S1/draft`, {
+      method: 'PUT',
+      headers: { ...as.coordinator, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ narrative: 'Read as JSON' }),
+    });
+    expect(merge.status).toBe(200);
+    expect((await call('GET', `/returns/${cycle}.S1`, as.coordinator)).body.content).toMatchObject({
+      narrative: 'Read as JSON',
+    });
+
+    // A form-encoded write to the API from a bearer client is no more a body than text is.
+    const form = await fetch(`${product.baseUrl}/cycles`, {
+      method: 'POST',
+      headers: { ...as.coordinator, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'cycleId=sneaky&label=Sneaky',
+    });
+    expect(form.status).toBe(415);
+  });
+});
