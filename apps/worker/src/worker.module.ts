@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule, loggingModule } from '../../../libs/config/src/index.js';
 import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
@@ -19,6 +20,7 @@ import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
 import { SignalsModule } from '../../../libs/signals/src/index.js';
 import { MetricsListener } from './metrics-listener.service.js';
+import { JobsDrain } from './jobs-drain.service.js';
 
 // Before any queue is registered: every queue and worker then logs a Redis outage in one line.
 logRedisOutages();
@@ -42,6 +44,7 @@ export class WorkerModule {
         EventStoreModule,
         MailModule,
         SignalsModule,
+        DiscoveryModule,
         BullModule.forRoot({
           connection: bullConnection(config.redisUrl),
           prefix: config.queuePrefix,
@@ -90,6 +93,7 @@ export class WorkerModule {
         RetentionRun,
         RetentionSchedule,
         MetricsListener,
+        JobsDrain,
       ],
     };
   }

@@ -106,7 +106,7 @@ describe('evidence in the report: by title only, where the coordinator chose', (
 
   it('writes an XLSX that opens when stored text holds what XML cannot carry (U+FFFF, control characters)', async () => {
     const odd = input();
-    odd.evidence[0] = { ...odd.evidence[0], title: 'Lead file \uffff' };
+    odd.evidence![0] = { ...odd.evidence![0], title: 'Lead file \uffff' };
     odd.returns[0] = approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'On\u0001 target\ufffe.' });
     const report = buildCycleReport(odd);
     const book = await workbook({ ...report, title: `${report.title}\uffff` });
