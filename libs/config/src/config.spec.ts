@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/REDIS_URL is not a valid URL/);
   });
 
+  it('takes a Redis database number 0-15 in REDIS_URL and names anything else there', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380/3' }).redisUrl).toBe('redis://cache:6380/3');
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380/' }).redisUrl).toBe('redis://cache:6380/');
+    for (const bad of ['redis://cache:6380/abc', 'redis://cache:6380/16', 'redis://cache:6380/1/2']) {
+      expect(() => loadConfig({ REDIS_URL: bad })).toThrow(/REDIS_URL may name a database number 0-15/);
+    }
+  });
+
   it('reads the mail delivery settings and refuses a send rate that is not a positive whole number', () => {
     expect(loadConfig({}).mail).toEqual({
       ratePerMinute: 120,

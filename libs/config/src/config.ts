@@ -133,6 +133,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     'postgres://postgres@127.0.0.1:5432/partner_returns',
   )!;
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
+  // ioredis SELECTs the path as a database number: anything else is a stack trace at start-up, not a message.
+  const redisDb = URL.canParse(redisUrl) ? new URL(redisUrl).pathname.replace(/^\//, '') : '';
+  if (redisDb !== '' && !/^(?:[0-9]|1[0-5])$/.test(redisDb)) {
+    problems.push(
+      'REDIS_URL may name a database number 0-15 after the host (redis://host:6379/0), nothing else',
+    );
+  }
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   if (production && !smtpUrl) problems.push('SMTP_URL is required in production');
   const publicBaseUrl = url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)!;

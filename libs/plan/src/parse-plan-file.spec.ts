@@ -51,6 +51,20 @@ describe('parsePlanFile', () => {
     expect(plan.plan.periodStart).toBe('2019-04-01');
   });
 
+  it('names a file of too many aliases (a billion laughs) as such, never as 0 problems', () => {
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const result = parsePlanFile(`${laughs.join('\n')}\n`);
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ line: 1, message: expect.stringMatching(/too many aliases/) })],
+    });
+  });
+
   it('rejects a bad file whole, listing every problem with its line', () => {
     const source = [
       'partnership:',

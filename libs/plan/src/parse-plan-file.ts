@@ -24,9 +24,15 @@ export function parsePlanFile(source: string): ParsedPlanFile {
   let data: unknown;
   try {
     data = doc.toJS();
-  } catch {
-    // Only an unresolvable alias stops the parser from going on; yamlSyntaxProblems names it.
-    return { ok: false, problems: syntax };
+  } catch (error) {
+    // An unresolvable alias stops the parser from going on, and yamlSyntaxProblems names it. So does a file
+    // with more than yaml's 100 aliases (a "billion laughs" bomb), which nothing else names: say so, never
+    // "0 problems".
+    if (syntax.length > 0) return { ok: false, problems: syntax };
+    const message = /alias/i.test((error as Error).message)
+      ? 'The file uses too many aliases (*name) to be read safely: write the values out in full'
+      : 'The file could not be read as YAML';
+    return { ok: false, problems: [{ path: '', line: 1, message }] };
   }
   const garbled = (line: number) => faults.some((f) => f.lines[0] <= line && line <= f.lines[1]);
   const content = [...planFileShapeProblems(data), ...planFileRuleProblems(data)]
