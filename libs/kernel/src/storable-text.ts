@@ -40,3 +40,17 @@ export function xmlCarriableDeep<T>(value: T): T {
     Object.entries(value).map(([k, v]) => [xmlCarriable(k), xmlCarriableDeep(v)]),
   ) as T;
 }
+
+/**
+ * What a name or a label must not hold: line breaks (a cycle label with "\nBcc: ..." reached the body of every
+ * lead's mail as a line of its own) and other control characters. Tabs too: a name is one run of words.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f\u0085\u2028\u2029\ufffe\uffff]/;
+
+export const NOT_ONE_LINE_MESSAGE = 'must be one line of text, without line breaks or control characters';
+
+/** True when the text is one line, fit for a name or a label. */
+export function isOneLine(text: string): boolean {
+  return !NOT_IN_A_LINE.test(text);
+}

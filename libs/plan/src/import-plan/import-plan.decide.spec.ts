@@ -170,6 +170,17 @@ describe('decideImportPlan', () => {
       'themes[0].measures[0].leadAgency',
     ],
     ['measures that are not a list', (f) => (f.themes[0].measures = {} as never), 'themes[0].measures'],
+    [
+      'a plan title of two lines (mail prints it)',
+      (f) => (f.plan.title = 'Plan\nBcc: evil@example.com'),
+      'plan.title',
+    ],
+    [
+      'a partnership name with a control character',
+      (f) => (f.partnership.name = 'LSP\u0001'),
+      'partnership.name',
+    ],
+    ['an agency name with a line break', (f) => (f.agencies[0].name = 'A\r\nB'), 'agencies[0].name'],
   ])('refuses a file with %s (malformed-plan, unprocessable)', (_what, spoil, field) => {
     const spoilt = file();
     spoil(spoilt);

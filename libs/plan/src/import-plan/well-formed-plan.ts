@@ -2,7 +2,9 @@ import {
   isCalendarDate,
   DomainError,
   IdKind,
+  isOneLine,
   isWellFormedId,
+  NOT_ONE_LINE_MESSAGE,
   TEXT_FAULT_MESSAGES,
   textFault,
 } from '../../../kernel/src/index.js';
@@ -30,6 +32,11 @@ export function requireWellFormedPlan(file: PlanFile): void {
     const fault = textFault(value as string);
     if (fault) fail(field, TEXT_FAULT_MESSAGES[fault]);
   };
+  /** A name that mail and reports print inline. */
+  const name = (value: unknown, field: string) => {
+    text(value, field);
+    if (!isOneLine(value as string)) fail(field, NOT_ONE_LINE_MESSAGE);
+  };
   const id = (kind: IdKind, value: unknown, field: string) => {
     if (!isWellFormedId(kind, value))
       fail(field, `is not a well-formed ${kind === 'slug' ? 'id' : 'reference'}`);
@@ -43,21 +50,21 @@ export function requireWellFormedPlan(file: PlanFile): void {
 
   const partnership = object(file?.partnership, 'partnership');
   id('slug', partnership.id, 'partnership.id');
-  text(partnership.name, 'partnership.name');
+  name(partnership.name, 'partnership.name');
   const plan = object(file.plan, 'plan');
   id('slug', plan.id, 'plan.id');
-  text(plan.title, 'plan.title');
+  name(plan.title, 'plan.title');
   for (const field of ['periodStart', 'periodEnd'] as const) {
     if (!isCalendarDate(plan[field])) fail(`plan.${field}`, 'must be a real date written YYYY-MM-DD');
   }
   list(file.agencies, 'agencies').forEach((raw, a) => {
     const agency = object(raw, `agencies[${a}]`);
     id('slug', agency.id, `agencies[${a}].id`);
-    text(agency.name, `agencies[${a}].name`);
+    name(agency.name, `agencies[${a}].name`);
     list(agency.contacts, `agencies[${a}].contacts`).forEach((rawContact, c) => {
       const field = `agencies[${a}].contacts[${c}]`;
       const contact = object(rawContact, field);
-      text(contact.name, `${field}.name`);
+      name(contact.name, `${field}.name`);
       text(contact.email, `${field}.email`);
       if (!/^[^\s@]+@[^\s@]+$/.test(contact.email as string))
         fail(`${field}.email`, 'must be an email address');
@@ -69,7 +76,7 @@ export function requireWellFormedPlan(file: PlanFile): void {
     const field = `themes[${t}]`;
     const theme = object(raw, field);
     id('slug', theme.id, `${field}.id`);
-    text(theme.title, `${field}.title`);
+    name(theme.title, `${field}.title`);
     text(theme.ambition, `${field}.ambition`);
     list(theme.leadAgencies, `${field}.leadAgencies`).forEach((v, i) =>
       id('slug', v, `${field}.leadAgencies[${i}]`),

@@ -90,6 +90,19 @@ describe('decideCycle', () => {
       ]);
     });
 
+    it('refuses a label of more than one line or with control characters, which mail would print as lines', () => {
+      for (const label of [
+        'Year 1\nBcc: evil@example.com',
+        'Year 1\r2019',
+        'Year\u00011',
+        'Year\t1',
+        'Y\u2028 1',
+      ]) {
+        thenError(() => when(given(), draft({ label })), 'malformed-text', 'unprocessable', 'label');
+      }
+      expect(when(given(), draft({ label: 'Year 1 2019/20 – “Q4”' }))).toHaveLength(1);
+    });
+
     it('records two-stage sign-off when chosen, and refuses any other choice naming the field', () => {
       expect(when(given(), draft({ signOff: 'two-stage' }))).toMatchObject([
         { data: { signOff: 'two-stage' } },

@@ -6,6 +6,8 @@ import {
   DomainError,
   requireReason,
   requireWellFormedId,
+  isOneLine,
+  NOT_ONE_LINE_MESSAGE,
   TEXT_FAULT_MESSAGES,
   textFault,
 } from '../../../kernel/src/index.js';
@@ -87,10 +89,10 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       for (const field of ['reportTitle', 'yearHeading'] as const)
         if (facts[field] !== undefined) requireHeading(field, facts[field]);
       const labelFault = textFault(facts.label);
-      if (labelFault)
+      if (labelFault || !isOneLine(facts.label))
         throw new DomainError(
           'malformed-text',
-          `label ${TEXT_FAULT_MESSAGES[labelFault]}`,
+          `label ${labelFault ? TEXT_FAULT_MESSAGES[labelFault] : NOT_ONE_LINE_MESSAGE}`,
           'unprocessable',
           'label',
         );
