@@ -24,3 +24,26 @@ export function mintLink(pepper: string, agencyId: string, contactEmail: string)
   const linkId = newSecret();
   return { linkId, agencyId, contactEmail, tokenHash: sha256(linkToken(pepper, linkId)) };
 }
+
+/** Raised instead of mailing a link whose token this process's pepper does not make (see issuedLinkToken). */
+export class PepperMismatchError extends Error {
+  override readonly name = 'PepperMismatchError';
+  constructor(linkId: string) {
+    super(
+      `TOKEN_PEPPER does not make the token link ${linkId.slice(0, 8)}... was issued with: the api and the ` +
+        'worker must share TOKEN_PEPPER (and, outside production, DATABASE_URL written the same way). ' +
+        'No mail with a link that would not work was sent; it goes once the pepper is right.',
+    );
+  }
+}
+
+/**
+ * The token of a link as it was issued: re-derived with this process's pepper and checked against the hash the
+ * link was issued with. A worker whose pepper differs from the api's mailed every lead a link that answered
+ * "not recognised" and recorded it sent; now the mail is not sent and the job fails until the pepper is right.
+ */
+export function issuedLinkToken(pepper: string, linkId: string, tokenHash: string | undefined): string {
+  const token = linkToken(pepper, linkId);
+  if (sha256(token) !== tokenHash) throw new PepperMismatchError(linkId);
+  return token;
+}

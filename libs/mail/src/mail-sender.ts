@@ -10,6 +10,14 @@ export interface OutgoingMail {
 }
 
 /** Sends through nodemailer over SMTP. Errors carry the SMTP response code so callers can tell 4xx from 5xx. */
+/** A mail not sent because its batch said, when a connection came free, that it no longer wanted it sent. */
+export class MailHeldBack extends Error {
+  override readonly name = 'MailHeldBack';
+  constructor() {
+    super('not sent: its batch stopped sending (its outcomes could not be recorded)');
+  }
+}
+
 export class MailSender {
   private readonly logger = new Logger('MailSender');
   private readonly transporter: Transporter;
@@ -26,12 +34,17 @@ export class MailSender {
     this.transporter = createTransport(sizedSmtpUrl(smtpUrl, connections));
   }
 
-  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+  /**
+   * Sends the mail once a connection is free; `stillWanted`, asked then, may hold it back (MailHeldBack): a batch
+   * whose records can no longer be written stops sending what it could not record.
+   */
+  async send(mail: OutgoingMail, stillWanted?: () => boolean): Promise<{ messageId: string }> {
     // A send that ends hands its place straight to the next waiting, so no newcomer slips in between.
     if (this.sending >= this.connections) await new Promise<void>((r) => this.waiting.push(r));
     else this.sending += 1;
     let info: { messageId: string };
     try {
+      if (stillWanted && !stillWanted()) throw new MailHeldBack();
       info = await this.transporter.sendMail({ from: this.from, ...mail });
     } finally {
       const next = this.waiting.shift();

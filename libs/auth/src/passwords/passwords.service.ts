@@ -259,7 +259,7 @@ export class Passwords {
           key: issued.tokenId,
           recipient: account.email,
           willRetry: false,
-          send: () => this.mail.send(mail),
+          send: (stillWanted) => this.mail.send(mail, stillWanted),
         },
         `password-mail-${issued.tokenId}`,
       );

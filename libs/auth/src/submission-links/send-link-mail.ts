@@ -10,7 +10,7 @@ import {
 import { PlanRepository } from '../../../plan/src/index.js';
 import { SubmissionLinkMailJob } from '../../../queues/src/index.js';
 import { CycleRepository } from '../../../returns/src/index.js';
-import { linkToken } from '../../../kernel/src/index.js';
+import { issuedLinkToken } from '../../../kernel/src/index.js';
 import { NEW_LINK_PAGE } from '../request-new-link/request-new-link.service.js';
 
 /** A link's mail ledger: one stream per link, so a cycle of thousands of links never reads a long stream. */
@@ -58,7 +58,7 @@ export class SendLinkMail {
       cycleLabel: cycle.label,
       dueDate: cycle.dueDate,
       measures,
-      link: `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`,
+      link: `${this.config.publicBaseUrl}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`,
       ...(link.expiresAt
         ? { oneUseUntil: link.expiresAt, newLinkPage: `${this.config.publicBaseUrl}${NEW_LINK_PAGE}` }
         : {}),
@@ -70,7 +70,7 @@ export class SendLinkMail {
         key: link.linkId,
         recipient: link.contactEmail,
         willRetry,
-        send: () => this.mail.send(mail),
+        send: (stillWanted) => this.mail.send(mail, stillWanted),
       },
       `link-mail-${job.eventPosition}`,
     );

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { linkToken, Clock } from '../../../kernel/src/index.js';
+import { issuedLinkToken, Clock } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import {
   MailSender,
@@ -118,7 +118,7 @@ export class SendChaseMail {
       key: job.step,
       recipient: job.recipient,
       willRetry,
-      send: () => this.mail.send(mail),
+      send: (stillWanted) => this.mail.send(mail, stillWanted),
       // The chase stream was just read: the ledger starts from it instead of reading it again.
       history,
       correlationId: `chase-${job.step}`,
@@ -154,7 +154,7 @@ export class SendChaseMail {
           returns: lines,
           // Re-derived here from the link id and the secret: no token is stored or put in a job.
           link: link
-            ? `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`
+            ? `${this.config.publicBaseUrl}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`
             : null,
         },
       );

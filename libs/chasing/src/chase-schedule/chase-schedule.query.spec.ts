@@ -17,6 +17,7 @@ const cycle = (status: 'open' | 'closed') =>
     openedAt: '2026-10-01T09:00:00Z',
     returns: [],
     links: {},
+    tokenHashes: {},
   }) as LiveCycle;
 const ret = (returnId: string, agencyId: string, status: string, dueDate = '2026-11-16') =>
   ({ returnId, agencyId, status, dueDate }) as LiveReturnState;

@@ -103,7 +103,7 @@ export class SendDigests {
             key: decision.key,
             recipient: reader.email,
             willRetry,
-            send: () => this.mail.send(mail),
+            send: (stillWanted) => this.mail.send(mail, stillWanted),
           },
           `digest-${job.partnershipId}-${job.windowStart}`,
         );

@@ -45,7 +45,7 @@ export async function deliverEach(
           key: notice.key,
           recipient: mail.to as string,
           willRetry,
-          send: () => sender.send(mail),
+          send: (stillWanted) => sender.send(mail, stillWanted),
         },
         notice.causation,
       );

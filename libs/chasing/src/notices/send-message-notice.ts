@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { linkToken } from '../../../kernel/src/index.js';
+import { issuedLinkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import { MailSender, OutgoingMail, returnMessageMail, MailLedgerService } from '../../../mail/src/index.js';
@@ -96,7 +96,7 @@ export class SendMessageNotice {
             : link
               ? {
                   words: 'If you are not signed in, open your link first:',
-                  url: `${base}/l/${linkToken(this.config.tokenPepper, link.linkId)}`,
+                  url: `${base}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`,
                 }
               : { words: 'If you are not signed in, ask for a new link:', url: `${base}/link/new` },
       });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { linkToken } from '../../../kernel/src/index.js';
+import { issuedLinkToken } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import {
@@ -78,7 +78,7 @@ export class SendReturnNotice {
             measureText,
             reason: event.data.reason,
             link: link
-              ? `${this.config.publicBaseUrl}/l/${linkToken(this.config.tokenPepper, link.linkId)}`
+              ? `${this.config.publicBaseUrl}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`
               : null,
           }),
         );

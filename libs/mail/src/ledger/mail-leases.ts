@@ -101,7 +101,13 @@ export class MailLeases {
   }
 
   /** keep() for many leases of one holder: one statement renews them all. */
-  keepMany(mailIds: readonly string[], holder: string, leaseMs: number): LeaseKeeper {
+  keepMany(
+    mailIds: readonly string[],
+    holder: string,
+    leaseMs: number,
+    /** Told when a renewal fails: the leases may lapse under the sender, who should stop sending. */
+    onLost: () => void = () => undefined,
+  ): LeaseKeeper {
     const timer = setInterval(
       () => {
         this.dataSource
@@ -110,9 +116,10 @@ export class MailLeases {
              WHERE mail_id = ANY($1::text[]) AND holder = $2`,
             [mailIds, holder, leaseMs],
           )
-          .catch((error: Error) =>
-            this.logger.warn(`${mailIds.length} leases not renewed: ${error.message}`),
-          );
+          .catch((error: Error) => {
+            onLost();
+            this.logger.warn(`${mailIds.length} leases not renewed: ${error.message}`);
+          });
       },
       Math.max(50, Math.floor(leaseMs / 3)),
     );

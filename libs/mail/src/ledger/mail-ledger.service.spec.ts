@@ -4,6 +4,8 @@ import { SystemClock } from '../../../kernel/src/index.js';
 import { ERASED, EventStore } from '../../../event-store/src/index.js';
 import { Delivery, mailIdOf, MailLedgerService } from './mail-ledger.service.js';
 import { MailLeases } from './mail-leases.js';
+import { MailSender } from '../mail-sender.js';
+import { SmtpSink } from '../../../../test/support/smtp-sink.js';
 
 const LEASE_MS = 1_000;
 
@@ -194,6 +196,47 @@ describe('MailLedgerService (real PostgreSQL)', () => {
           DROP TRIGGER count_key_asks ON personal_keys; DROP FUNCTION count_key_ask(); DROP TABLE key_asks;
         `);
       }
+    });
+
+    it('stops sending the rest of a batch once an outcome cannot be recorded, and sends those later once', async () => {
+      const sink = new SmtpSink();
+      const sender = new MailSender(await sink.start(), 'test@partner-returns.local', 1);
+      // Each mail takes the server 150 ms: the first outcome fails while the second is being sent.
+      sink.delayMs = 150;
+      const recipients = ['s1@x.org', 's2@x.org', 's3@x.org', 's4@x.org', 's5@x.org'];
+      const batch = recipients.map((recipient, n) => ({
+        ...mail(`link-mail:stop:${n}`),
+        recipient,
+        correlationId: 'c',
+        send: (stillWanted?: () => boolean) =>
+          sender.send({ to: recipient, subject: 'Link', text: 'x', html: '<p>x</p>' }, stillWanted),
+      }));
+      // PostgreSQL refuses every outcome (as if it had gone): claims were written, sent ones cannot be.
+      await db.dataSource.query(`
+        CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN IF NEW.type = 'LinkMailSent' THEN RAISE EXCEPTION 'gone'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse_sent BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_sent();
+      `);
+      try {
+        await expect(ledger.deliverMany(batch)).rejects.toThrow('gone');
+        // One connection: the first went, and the second, which had its turn before the first's record failed;
+        // the others were held back when their turn came.
+        expect(sink.mails.map((m) => m.to).flat()).toEqual(['s1@x.org', 's2@x.org']);
+      } finally {
+        await db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();');
+      }
+      await new Promise((r) => setTimeout(r, LEASE_MS + 100));
+      const later = await ledger.deliverMany(batch);
+      expect(later.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+      // Those sent and never recorded go again (the ledger's one documented gap); those held back go once.
+      expect(
+        sink.mails
+          .map((m) => m.to)
+          .flat()
+          .sort(),
+      ).toEqual(['s1@x.org', 's1@x.org', 's2@x.org', 's2@x.org', 's3@x.org', 's4@x.org', 's5@x.org']);
+      sender.close();
+      await sink.stop();
     });
 
     it('leaves a mail another sender holds to it, and sends the rest', async () => {

@@ -7,6 +7,7 @@ import { Clock } from '../../../kernel/src/index.js';
 import { ERASED, EventMetadata, EventStore, withKnownPeople } from '../../../event-store/src/index.js';
 import { LedgerPrefix, MailAddress, MailEvent, withPrefix } from './mail-ledger.events.js';
 import { decideMail, evolveLedger, Ledger, MailCommand, mailKey, MailState, OWED } from './mail-ledger.js';
+import { MailHeldBack } from '../mail-sender.js';
 import { MailLeases } from './mail-leases.js';
 import { classifySmtpFailure, SmtpFailure } from './smtp-failure.js';
 
@@ -16,7 +17,8 @@ export interface Delivery extends MailAddress {
   prefix: LedgerPrefix;
   /** Whether a temporary failure now will be retried (false on the job's last attempt). */
   willRetry: boolean;
-  send(): Promise<{ messageId: string }>;
+  /** Sends the mail; `stillWanted`, when given, is asked as it is about to go (see MailSender.send). */
+  send(stillWanted?: () => boolean): Promise<{ messageId: string }>;
   /**
    * The ledger stream as the caller just read it, if it did: only what was appended since is read again, once
    * the lease is held, so the decision is always made on the stream as it stands under the lease.
@@ -197,7 +199,11 @@ export class MailLedgerService {
       this.leases
         .releaseMany(mailIds, holder)
         .catch((error: Error) => this.logger.warn(`${mailIds.length} leases not released: ${error.message}`));
-    const claims: { i: number; claimed: MailState; event: { type: string; data: unknown } }[] = [];
+    const claims: {
+      i: number;
+      claimed: Extract<MailState, { status: 'claimed' }>;
+      event: { type: string; data: unknown };
+    }[] = [];
     try {
       const ledgers = await this.ledgers(mine.map((i) => deliveries[i]));
       const unclaimed: string[] = [];
@@ -232,15 +238,19 @@ export class MailLedgerService {
       throw error;
     }
 
+    // Once an outcome cannot be recorded, or the leases cannot be renewed (PostgreSQL gone), the mails not yet
+    // sent are held back: sent, they could not be recorded and would go again once their leases lapse.
+    let stopped = false;
     const keeper = this.leases.keepMany(
       claims.map((c) => ids[c.i]),
       holder,
       leaseMs,
+      () => (stopped = true),
     );
     const recorder = new GroupRecorder<{
       d: Delivery & { correlationId: string };
       event: { type: string; data: unknown };
-    }>((items) => this.recordAll(items));
+    }>((items) => this.recordAll(items, () => (stopped = true)));
     const recorded: string[] = [];
     let unrecorded: unknown = null;
     try {
@@ -251,10 +261,15 @@ export class MailLedgerService {
           let result: BatchDeliveryResult;
           try {
             if (d.recipient === ERASED) throw new ForgottenRecipient();
-            const { messageId } = await d.send();
+            const { messageId } = await d.send(() => !stopped);
             event = decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0];
             result = { outcome: 'sent', messageId };
           } catch (error) {
+            if (error instanceof MailHeldBack) {
+              // Claimed and never sent: its lease lapses and the next attempt sends it, once.
+              results[i] = { outcome: 'in-progress', until: new Date(claimed.leaseUntil) };
+              return;
+            }
             const failure = error instanceof ForgottenRecipient ? FORGOTTEN : classifySmtpFailure(error);
             const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
             event = decideMail(d, command, claimed)[0];
@@ -270,6 +285,7 @@ export class MailLedgerService {
           } catch (error) {
             // Not recorded: the lease is kept until it lapses, and the mail is owed again then (deliverOnce's rule).
             unrecorded = error;
+            stopped = true;
             return;
           }
           results[i] = result;
@@ -311,6 +327,8 @@ export class MailLedgerService {
   /** Several ledger events in one commit, a stream's together, tried a few times like record(). */
   private async recordAll(
     items: readonly { d: Delivery & { correlationId: string }; event: { type: string; data: unknown } }[],
+    /** Told at the first failed try, before the retries: a sender stops sending what it may not record. */
+    onFailedTry: () => void = () => undefined,
   ): Promise<void> {
     if (items.length === 0) return;
     const byStream = new Map<string, { correlationId: string; events: { type: string; data: unknown }[] }>();
@@ -333,6 +351,7 @@ export class MailLedgerService {
         );
         return;
       } catch (error) {
+        onFailedTry();
         if (attempt >= RECORD_TRIES) throw error;
         await new Promise((r) => setTimeout(r, 100 * attempt));
       }

@@ -38,7 +38,16 @@ export type CycleState =
   | ({ status: 'published'; contentHash: string } & Opened);
 
 type Opened = CycleFacts &
-  CycleHistory & { openedAt: string; returns: RequestedReturn[]; links: Record<string, CycleLink> };
+  CycleHistory & {
+    openedAt: string;
+    returns: RequestedReturn[];
+    links: Record<string, CycleLink>;
+    /**
+     * Each link's token hash as issued, apart from the links (which lists and pages show): a worker re-deriving
+     * a token for a mail checks it against this before sending (see issuedLinkToken).
+     */
+    tokenHashes: Record<string, string>;
+  };
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
@@ -68,7 +77,9 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
       return { ...state, recordedFromHistory: { source, recordedBy } };
     }
     case 'CycleOpened':
-      return state.status === 'drafted' ? { ...state, status: 'open', ...event.data, links: {} } : state;
+      return state.status === 'drafted'
+        ? { ...state, status: 'open', ...event.data, links: {}, tokenHashes: {} }
+        : state;
     case 'CycleClosed':
       return state.status === 'open' ? { ...state, status: 'closed' } : state;
     case 'ReportHeadingsSet': {
@@ -87,8 +98,12 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
         : state;
     case 'SubmissionLinkIssued': {
       if (state.status === 'none' || state.status === 'drafted') return state;
-      const { tokenHash: _hash, ...link } = event.data;
-      return { ...state, links: { ...state.links, [link.linkId]: { ...link, revoked: false, uses: 0 } } };
+      const { tokenHash, ...link } = event.data;
+      return {
+        ...state,
+        links: { ...state.links, [link.linkId]: { ...link, revoked: false, uses: 0 } },
+        tokenHashes: { ...state.tokenHashes, [link.linkId]: tokenHash },
+      };
     }
     case 'SubmissionLinkRevoked':
     case 'SubmissionLinkUsed': {

@@ -83,6 +83,7 @@ describe('the returns of a cycle (given return events, then the list)', () => {
       openedAt: '2020-04-01T00:00:00Z',
       returns: [],
       links: {},
+      tokenHashes: {},
     } as LiveCycle;
     const view = cycleView(lead, cycle, 3, returnViews(asked, returns, now));
     expect({ ...view, returns: view.returns.map((r) => r.returnId) }).toEqual({
