@@ -100,7 +100,7 @@ export async function rebuildBenchmark(
   await dataSource.query(
     `INSERT INTO processor_checkpoints (name, transaction_id, global_position, updated_at)
      SELECT p.name, e.transaction_id, e.global_position, now()
-     FROM (VALUES ('outbox-relay'), ('return-status')) AS p(name),
+     FROM (VALUES ('outbox-relay'), ('return-status'), ('reporting')) AS p(name),
        (SELECT transaction_id, global_position FROM events
         ORDER BY transaction_id DESC, global_position DESC LIMIT 1) AS e
      ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,

@@ -232,13 +232,13 @@ async function caughtUp(dataSource: DataSource): Promise<void> {
   for (;;) {
     const [{ behind }] = await dataSource.query<{ behind: number }[]>(
       `SELECT count(*)::int AS behind FROM processor_checkpoints c
-       WHERE c.name IN ('outbox-relay', 'return-status')
+       WHERE c.name IN ('outbox-relay', 'return-status', 'reporting')
          AND EXISTS (SELECT FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))`,
     );
     const [{ processors }] = await dataSource.query<{ processors: number }[]>(
-      `SELECT count(*)::int AS processors FROM processor_checkpoints WHERE name IN ('outbox-relay', 'return-status')`,
+      `SELECT count(*)::int AS processors FROM processor_checkpoints WHERE name IN ('outbox-relay', 'return-status', 'reporting')`,
     );
-    if (behind === 0 && processors === 2) return;
+    if (behind === 0 && processors === 3) return;
     if (Date.now() > deadline) throw new Error('the worker did not catch up with the set-up in 5 minutes');
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -129,7 +129,9 @@ describe('backup and restore of a running deployment (e2e)', () => {
     const y3 = await cycle('bk-y3', 'Backup year three', ['S3']);
     await untilProcessorsPass(product.db.dataSource);
     const q = (sql: string, params: unknown[] = []) => product.db.dataSource.query(sql, params);
-    expect(await q(`SELECT 1 FROM report_cycles WHERE cycle_id = $1`, [y3])).toHaveLength(0);
+    // The report's row is written by its processor with its checkpoint, not by a job waiting in Redis: it is in
+    // the backup already (a reporting job paused here once had to be re-derived by the restore).
+    expect(await q(`SELECT 1 FROM report_cycles WHERE cycle_id = $1`, [y3])).toHaveLength(1);
     expect(await paused[0].getWaitingCount()).toBeGreaterThan(0);
 
     // The backup, while drafts keep being saved.

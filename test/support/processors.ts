@@ -7,8 +7,8 @@ import { ParkedEvent, ParkedEvents } from '../../libs/event-store/src/index.js';
 import { CHASING_JOBS, QUEUES } from '../../libs/queues/src/index.js';
 import { untilEventsVisible } from './test-database.js';
 
-/** The worker's event processors: the outbox relay and the return-status projection. */
-export const PROCESSORS = ['outbox-relay', 'return-status'] as const;
+/** The worker's event processors: the outbox relay, the return-status and the reporting projections. */
+export const PROCESSORS = ['outbox-relay', 'return-status', 'reporting'] as const;
 
 /** Whether every named processor's checkpoint is at or past the event at `position`. */
 export async function processorsPassed(

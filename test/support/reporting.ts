@@ -2,19 +2,21 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { OutboxRelay } from '../../apps/worker/src/outbox-relay.service.js';
 import { ReturnStatusProjection } from '../../apps/worker/src/return-status.service.js';
+import { ReportingProjection } from '../../apps/worker/src/reporting-projection.service.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { AuthService } from '../../libs/auth/src/index.js';
 import { cycleNameOf } from '../../libs/kernel/src/index.js';
 import { eventually, http, Product } from './product.js';
 
 /**
- * Waits until the outbox relay and the return-status processor have read every event and the reporting queue
- * has nothing left to do.
+ * Waits until the outbox relay, the return-status and the reporting processors have read every event and the
+ * reporting queue (jobs an earlier release left) has nothing left to do.
  */
 export async function projectionsSettled(product: Product, timeoutMs = 20_000): Promise<void> {
   const processors = [
     product.worker.get(OutboxRelay).processor,
     product.worker.get(ReturnStatusProjection).processor,
+    product.worker.get(ReportingProjection).processor,
   ];
   const queue = product.worker.get<Queue>(getQueueToken(QUEUES.reporting));
   /** The first part still outstanding (a processor behind, or reporting jobs left), or null once settled. */

@@ -1,34 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { EventStore } from '../../../libs/event-store/src/index.js';
-import { JOBS, ProjectCycleJob, ProjectReturnJob, QUEUES } from '../../../libs/queues/src/index.js';
-import { projectCycle, projectReturn, lockForJob } from '../../../libs/reporting/src/index.js';
+import { QUEUES } from '../../../libs/queues/src/index.js';
 
-/** Projects returns and cycles into the report tables. Safe to run twice: each job re-derives whole rows. */
+/**
+ * Reporting jobs queued by an earlier release. The reporting tables are kept by ReportingProjection now, a
+ * checkpointed processor that reads every event from the log (from the first, on its first start), so a job
+ * left in Redis has nothing to do: it is taken and done, and never writes a row a later event has moved on from.
+ */
 @Processor(QUEUES.reporting, { concurrency: 8 })
 export class ReportingProcessor extends WorkerHost {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(EventStore) private readonly store: EventStore,
-  ) {
-    super();
-  }
-
-  async process(job: Job<ProjectReturnJob | ProjectCycleJob>): Promise<{ projected: string }> {
-    const streamId =
-      job.name === JOBS.projectCycle
-        ? `cycle:${(job.data as ProjectCycleJob).cycleId}`
-        : `return:${(job.data as ProjectReturnJob).returnId}`;
-    await this.dataSource.transaction(async (manager) => {
-      await lockForJob(manager, streamId);
-      if (job.name === JOBS.projectCycle) {
-        await projectCycle(this.store, manager, (job.data as ProjectCycleJob).cycleId);
-      } else {
-        await projectReturn(this.store, manager, (job.data as ProjectReturnJob).returnId);
-      }
-    });
-    return { projected: streamId };
+  async process(job: Job): Promise<{ projected: null; by: string }> {
+    return { projected: null, by: `the reporting processor (job ${job.id} left by an earlier release)` };
   }
 }

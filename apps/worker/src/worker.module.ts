@@ -18,6 +18,7 @@ import { LogCheckpointer } from './log-checkpointer.service.js';
 import { MailReconciler } from './mail-reconciler.service.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
+import { ReportingProjection } from './reporting-projection.service.js';
 import { SignalsModule } from '../../../libs/signals/src/index.js';
 import { MetricsListener } from './metrics-listener.service.js';
 import { JobsDrain } from './jobs-drain.service.js';
@@ -81,6 +82,7 @@ export class WorkerModule {
         },
         OutboxRelay,
         ReportingProcessor,
+        ReportingProjection,
         mailProcessorFor(config),
         ...MAIL_LEDGER_PROVIDERS,
         SendLinkMail,

@@ -1,7 +1,6 @@
 // The door of libs/reporting, the only way in for other libs, apps, scripts, benchmarks and tests:
 // the report read model, the report in its formats, cycle status, publishing.
 export * from './migrations.js';
-export * from './reactions.js';
 export * from './reporting-read-model.js';
 export * from './cycle-report/cycle-report.query.js';
 export * from './cycle-status/cycle-status.from-events.js';

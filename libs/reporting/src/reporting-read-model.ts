@@ -6,6 +6,13 @@ import { ProjectedStreams } from './project-batch/projected-streams.js';
 import { lockForRebuild } from './reporting-lock/reporting-lock.js';
 
 /**
+ * The checkpointed processor that keeps the reporting tables (apps/worker, ReportingProjection): its rows and
+ * its checkpoint commit together, so nothing it owes lives only in Redis. Reporting jobs did that before, and a
+ * Redis emptied while some waited lost those updates until a rebuild.
+ */
+export const REPORTING_PROCESSOR = 'reporting';
+
+/**
  * The reporting tables as one read model. published_reports is not among them: it holds the bytes each
  * publication handed out, written with its ReportPublished event, and a rebuild must never change those.
  */
@@ -13,6 +20,7 @@ export function reportingReadModel(store: EventStore): ReadModel {
   return {
     name: 'reporting',
     tables: ['report_cycles', 'report_requested_returns', 'report_returns', 'report_evidence'],
+    processor: REPORTING_PROCESSOR,
     lockForRebuild,
     apply: (events: readonly StoredEvent[], manager: EntityManager) =>
       projectReportingBatch(store, manager, events),

@@ -17,7 +17,11 @@ export interface ReportedCycleRow {
   lastPublishedAt: Date | null;
 }
 
-/** One cycle's report row, folded from its whole stream: null for a stream that never drafted a cycle. */
+/**
+ * One cycle's report row, folded from its whole stream: null for a stream that never drafted a cycle, or drafted
+ * one with no id (written straight into the log, never by a command): no report can name it, and the processors
+ * that must have one park it instead (return-status).
+ */
 export function reportedCycle(events: readonly StoredEvent<CycleEvent>[]): ReportedCycleRow | null {
   let state: CycleState = initialCycle();
   let closedAt: Date | null = null;
@@ -31,7 +35,7 @@ export function reportedCycle(events: readonly StoredEvent<CycleEvent>[]): Repor
       lastPublishedAt = event.recordedAt;
     }
   }
-  if (state.status === 'none') return null;
+  if (state.status === 'none' || typeof state.cycleId !== 'string') return null;
   return {
     cycleId: state.cycleId,
     partnershipId: state.partnershipId,
