@@ -37,6 +37,18 @@ export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> 
     column,
     message: 'is missing: download the spreadsheet again and keep its headings',
   }));
+  // Two columns of one heading: which one was meant cannot be told (the second silently won before).
+  const seen = new Set<string>();
+  for (const heading of headings.values()) {
+    if (seen.has(heading)) {
+      problems.push({
+        row: 1,
+        column: heading,
+        message: 'is a heading of two columns: keep one, as the downloaded spreadsheet has',
+      });
+    }
+    seen.add(heading);
+  }
   const rows: SheetRow[] = [];
   if (problems.length > 0) return { rows, problems };
   sheet.eachRow((row, r) => {
