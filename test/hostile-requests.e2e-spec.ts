@@ -108,4 +108,22 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     });
     expect(form.status).toBe(415);
   });
+
+  it('refuses to give a reviewer a theme the plan does not have, naming it, and changes nothing', async () => {
+    const set = (themeIds: string[]) =>
+      call('PUT', `/staff/${STAFF.reviewer}/themes`, as.coordinator, { themeIds });
+    expect((await set(['safe-communities'])).status).toBe(200);
+    const unknown = await set(['safe-communities', 'no-such-theme']);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({
+      code: 'theme-unknown',
+      errors: [{ field: 'themeIds', message: expect.stringContaining('"no-such-theme"') }],
+    });
+    const [{ theme_ids }] = await product.db.dataSource.query(
+      'SELECT theme_ids FROM staff_accounts WHERE lower(email) = lower($1)',
+      [STAFF.reviewer],
+    );
+    expect(theme_ids).toEqual(['safe-communities']);
+    expect((await set([])).status).toBe(200);
+  });
 });

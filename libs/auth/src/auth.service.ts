@@ -116,6 +116,18 @@ export class AuthService {
   }
 
   /** Which themes a reviewer looks after (none: every theme). */
+  /** Whether the partnership has a staff account of this email (enabled or not). */
+  async hasStaff(partnershipId: string, email: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(StaffAccount)
+      .createQueryBuilder('account')
+      .where('account.partnershipId = :partnershipId AND lower(account.email) = lower(:email)', {
+        partnershipId,
+        email,
+      })
+      .getExists();
+  }
+
   async assignThemes(partnershipId: string, email: string, themeIds: string[]): Promise<boolean> {
     const { affected } = await this.dataSource
       .createQueryBuilder()

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { CurrentActor, Optional, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { GetPlan } from '../../../returns/src/index.js';
 import { AuthService, STAFF_ROLES, StaffRole } from '../auth.service.js';
 
 export class CreateStaffDto {
@@ -62,11 +63,33 @@ export class ThemesDto {
 @ApiTags('staff')
 @Controller('staff')
 export class StaffHttp {
-  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(GetPlan) private readonly plans: GetPlan,
+  ) {}
+
+  /**
+   * Only the plan's themes, as the page offers them: a reviewer given only unknown ones reviewed nothing, where
+   * an empty list means every theme.
+   */
+  private async requireKnownThemes(actor: Actor, themeIds: readonly string[] = []): Promise<void> {
+    if (themeIds.length === 0) return;
+    const known = new Set((await this.plans.load(actor.partnershipId))?.themes.map((t) => t.themeId) ?? []);
+    const unknown = themeIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new DomainError(
+        'theme-unknown',
+        `themeIds: the plan has no theme ${unknown.map((id) => JSON.stringify(id)).join(', ')}`,
+        'unprocessable',
+        'themeIds',
+      );
+    }
+  }
 
   @Post()
   @Roles(['coordinator'], 'Only a coordinator can add staff')
   async create(@Body() body: CreateStaffDto, @CurrentActor() actor: Actor) {
+    await this.requireKnownThemes(actor, body.themeIds);
     const { staffId } = await this.auth.createStaff({ ...body, partnershipId: actor.partnershipId });
     return {
       staffId,
@@ -82,6 +105,10 @@ export class StaffHttp {
   @Roles(['coordinator'], 'Only a coordinator can assign themes')
   @HttpCode(200)
   async themes(@Param('email') email: string, @Body() body: ThemesDto, @CurrentActor() actor: Actor) {
+    if (!(await this.auth.hasStaff(actor.partnershipId, email))) {
+      throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
+    }
+    await this.requireKnownThemes(actor, body.themeIds);
     if (!(await this.auth.assignThemes(actor.partnershipId, email, body.themeIds))) {
       throw new DomainError('staff-not-found', 'No such staff account', 'not-found');
     }
