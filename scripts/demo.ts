@@ -9,7 +9,12 @@ import { loadConfig, exitOnSignalWithin } from '../libs/config/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { formatProblems, importPlan, parsePlanFile } from '../libs/plan/src/index.js';
 import { scopedCycleId, Actor } from '../libs/kernel/src/index.js';
-import { CycleRepository, DraftCycleCommand, OpenCycleCommand } from '../libs/returns/src/index.js';
+import {
+  CycleRepository,
+  DraftCycleCommand,
+  OpenCycleCommand,
+  SetReportHeadingsCommand,
+} from '../libs/returns/src/index.js';
 
 const PLAN_FILE = join(__dirname, '../../examples/sevenoaks-2019-22.yaml');
 /** The demo cycle's name in its partnership; `npm start` of releases before cycle ids were scoped used the id. */
@@ -88,6 +93,17 @@ async function main(): Promise<void> {
         periodEnd: '2020-03-31',
         dueDate: due,
       }),
+    );
+    // The demo's report opens as the Sevenoaks report does (the defaults name only the partnership).
+    await commands.execute(
+      new SetReportHeadingsCommand(
+        envelope,
+        demoCycle,
+        null,
+        'Year 1 2019/20 (April 2019 - March 2020)',
+        'This Annual Report is produced by Sevenoaks District Council on behalf of the Sevenoaks District LSP ' +
+          'using data and information provided by partners',
+      ),
     );
   }
   if (state.status === 'none' || state.status === 'drafted') {

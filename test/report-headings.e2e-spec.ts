@@ -126,6 +126,55 @@ describe('the report’s title and year heading (e2e)', () => {
     ]);
   });
 
+  it('prints the coordinator’s own opening sentence in HTML, Word and the JSON, the default without one', async () => {
+    const SEED =
+      'This Annual Report is produced by Sevenoaks District Council on behalf of the Sevenoaks District LSP ' +
+      'using data and information provided by partners';
+    const html = async () => (await call('GET', `${path('y1-own')}/report?format=html`, as.coordinator)).body;
+    expect(await html()).toContain(
+      '<p class="intro">This report is produced on behalf of the Sevenoaks District Local Strategic Partnership using data and information provided by partners.</p>',
+    );
+    const put = (body: object) =>
+      call(
+        'PUT',
+        `${path('y1-own')}/report-headings`,
+        { ...as.coordinator },
+        { reportTitle: 'Our own title', yearHeading: 'The first year', ...body },
+      );
+    for (const [introduction, status] of [
+      ['Two\nlines', 422],
+      ['x'.repeat(601), 400],
+    ] as const) {
+      const bad = await put({ introduction });
+      expect([bad.status, bad.body.errors?.[0]?.field ?? bad.body.field]).toEqual([status, 'introduction']);
+    }
+    expect((await put({ introduction: SEED })).status).toBe(200);
+    expect(await html()).toContain(`<p class="intro">${SEED}</p>`);
+    const json = await call('GET', `${path('y1-own')}/report`, as.coordinator);
+    expect(json.body).toMatchObject({ introduction: SEED, title: 'Our own title' });
+    const docx = await fetch(`${product.baseUrl}${path('y1-own')}/report?format=docx`, {
+      headers: as.coordinator,
+    });
+    const { default: JSZip } = await import('jszip');
+    const xml = await (
+      await JSZip.loadAsync(await docx.arrayBuffer())
+    )
+      .file('word/document.xml')!
+      .async('string');
+    expect(xml).toContain(SEED);
+    // Set once more as it is: nothing recorded; left out: the default again.
+    expect((await put({ introduction: SEED })).status).toBe(200);
+    expect((await put({})).status).toBe(200);
+    expect(await html()).not.toContain(SEED);
+    const events = (await product.store.readStream('cycle:sevenoaks-lsp~y1-own')).filter(
+      (e) => e.type === 'ReportHeadingsSet',
+    );
+    expect(events.map((e) => (e.data as { introduction?: string }).introduction ?? null)).toEqual([
+      SEED,
+      null,
+    ]);
+  });
+
   it('lets the coordinator set them on the cycle’s dashboard page', async () => {
     const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];

@@ -159,6 +159,12 @@ export interface CycleReport {
   period: string;
   /** The heading of the progress column and the year the report covers: "Year 1 (April 2019 - March 2020)". */
   yearHeading: string;
+  /**
+   * The opening sentence the coordinator wrote, when they did (the seed's: "This Annual Report is produced by
+   * Sevenoaks District Council on behalf of the Sevenoaks District LSP ..."); absent, formats print
+   * reportIntroduction's default.
+   */
+  introduction?: string;
   periodStart: string;
   periodEnd: string;
   cycleStatus: string;
@@ -337,6 +343,7 @@ export function buildCycleReport(input: ReportInput): CycleReport {
         cycle.label,
         periodWords(cycle.periodStart, cycle.periodEnd),
       ),
+    ...(cycle.introduction ? { introduction: cycle.introduction } : {}),
     periodStart: cycle.periodStart,
     periodEnd: cycle.periodEnd,
     cycleStatus: cycle.status,

@@ -35,6 +35,7 @@ export async function reportHeading(
       status: cycle.status,
       reportTitle: cycle.reportTitle ?? null,
       yearHeading: cycle.yearHeading ?? null,
+      introduction: cycle.introduction ?? null,
     },
     partnershipName: partnership.status === 'registered' ? partnership.name : cycle.partnershipId,
     agencyNames: new Map(

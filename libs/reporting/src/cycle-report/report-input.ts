@@ -66,6 +66,8 @@ export interface ReportInput {
     /** The coordinator's own title and year heading for the report; the defaults when absent. */
     reportTitle?: string | null;
     yearHeading?: string | null;
+    /** The coordinator's own opening sentence; the default when absent. */
+    introduction?: string | null;
   };
   partnershipName: string;
   agencyNames: Map<string, string>;

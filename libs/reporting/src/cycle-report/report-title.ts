@@ -40,3 +40,11 @@ export function defaultYearHeading(year: number | null, label: string, period: s
   if (year !== null) return `Year ${year} (${period})`;
   return label.includes(period) ? label : `${label} (${period})`;
 }
+
+/** The report's opening sentence: the coordinator's own, or one that names the partnership. */
+export function reportIntroduction(report: { introduction?: string; partnership: string }): string {
+  return (
+    report.introduction ??
+    `This report is produced on behalf of the ${report.partnership} using data and information provided by partners.`
+  );
+}

@@ -21,6 +21,7 @@ import { Rag, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { reportIntroduction } from '../cycle-report/report-title.js';
 import { colophon, PublicationFacts } from './colophon.js';
 import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
@@ -90,9 +91,7 @@ export async function renderReportDocx(
     new Paragraph({ children: [new TextRun({ text: clean(report.partnership), bold: true })] }),
     new Paragraph({ children: [new TextRun(clean(report.yearHeading))] }),
     ...(report.asAt ? [plain(`As it stood at ${report.asAt}`)] : []),
-    plain(
-      `This report is produced on behalf of the ${report.partnership} using data and information provided by partners.`,
-    ),
+    plain(reportIntroduction(report)),
     ...summary(report),
     ...report.themes.flatMap((theme) => themeSection(report, theme, lists)),
     ...appendices(report, lists),

@@ -4,6 +4,7 @@ import { renderNarrative, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { reportIntroduction } from '../cycle-report/report-title.js';
 import { evidenceLine } from './evidence-rows.js';
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { narrativeChunks } from './narrative-chunks.js';
@@ -152,7 +153,7 @@ ${layout.back ? `<p class="back-link"><a href="${e(layout.back.href)}">${e(layou
 <p class="partnership">${e(report.partnership)}</p>
 <p class="year-heading">${e(report.yearHeading)}</p>
 ${provenanceBlock(report, provenance)}
-<p class="intro">This report is produced on behalf of the ${e(report.partnership)} using data and information provided by partners.</p>
+<p class="intro">${e(reportIntroduction(report))}</p>
 </header>
 ${contentsHtml(reportContents(report), layout.pages)}
 <section class="headline" aria-labelledby="headline-heading">

@@ -36,7 +36,13 @@ export type CycleCommand =
     }
   | { type: 'CloseCycle'; actor: Actor; unresolvedReturnIds: string[]; force?: boolean; reason?: string }
   | { type: 'PublishReport'; actor: Actor; now: Date; contentHash: string; lastUpdatedDates: boolean }
-  | { type: 'SetReportHeadings'; actor: Actor; reportTitle: string | null; yearHeading: string | null };
+  | {
+      type: 'SetReportHeadings';
+      actor: Actor;
+      reportTitle: string | null;
+      yearHeading: string | null;
+      introduction?: string | null;
+    };
 
 export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
   if (command.actor.role !== 'coordinator') {
@@ -169,12 +175,24 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     }
     case 'SetReportHeadings': {
       const { reportTitle, yearHeading } = command;
+      const introduction = command.introduction ?? null;
       if (reportTitle !== null) requireHeading('reportTitle', reportTitle);
       if (yearHeading !== null) requireHeading('yearHeading', yearHeading);
+      if (introduction !== null) requireIntroduction(introduction);
       // Setting what is already there records nothing: the report would not change.
       const now = state as CycleFacts;
-      if ((now.reportTitle ?? null) === reportTitle && (now.yearHeading ?? null) === yearHeading) return [];
-      return [{ type: 'ReportHeadingsSet', data: { reportTitle, yearHeading } }];
+      if (
+        (now.reportTitle ?? null) === reportTitle &&
+        (now.yearHeading ?? null) === yearHeading &&
+        (now.introduction ?? null) === introduction
+      )
+        return [];
+      return [
+        {
+          type: 'ReportHeadingsSet',
+          data: { reportTitle, yearHeading, ...(introduction !== null ? { introduction } : {}) },
+        },
+      ];
     }
     case 'PublishReport':
       if (state.status !== 'closed' && state.status !== 'published') {
@@ -202,6 +220,25 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
 }
 
 /** A title or heading printed on the report: some words, on one line, not too long to print. */
+/** The report's opening sentence: one paragraph of 1 to 600 characters, storable, no line breaks. */
+function requireIntroduction(value: unknown): void {
+  if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > 600)
+    throw new DomainError(
+      'heading-invalid',
+      'introduction must be 1 to 600 characters, without spaces at either end',
+      'unprocessable',
+      'introduction',
+    );
+  const fault = textFault(value);
+  if (fault || !isOneLine(value))
+    throw new DomainError(
+      'malformed-text',
+      `introduction ${fault ? TEXT_FAULT_MESSAGES[fault] : 'must be one paragraph, without line breaks or control characters'}`,
+      'unprocessable',
+      'introduction',
+    );
+}
+
 function requireHeading(field: 'reportTitle' | 'yearHeading', value: unknown): void {
   if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > 200)
     throw new DomainError(

@@ -31,7 +31,7 @@ export type CycleEvent =
   | {
       /** The coordinator set (or, with null, went back to the default for) the report's title and year heading. */
       type: 'ReportHeadingsSet';
-      data: { reportTitle: string | null; yearHeading: string | null };
+      data: { reportTitle: string | null; yearHeading: string | null; introduction?: string };
     }
   | {
       /**

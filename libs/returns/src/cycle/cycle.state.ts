@@ -19,6 +19,8 @@ export interface CycleFacts {
    */
   reportTitle?: string;
   yearHeading?: string;
+  /** The report's opening sentence, when the coordinator wrote their own ("produced by ... on behalf of ..."). */
+  introduction?: string;
   /** Absent in a command means one stage; absent in an old event means the same (see signOffOf). */
   signOff?: SignOff;
 }
@@ -85,11 +87,13 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
     case 'ReportHeadingsSet': {
       if (state.status === 'none') return state;
       // null goes back to the default: the field is left out, as in a cycle drafted without one.
-      const { reportTitle: _t, yearHeading: _y, ...rest } = state;
+      const { reportTitle: _t, yearHeading: _y, introduction: _i, ...rest } = state;
       return {
         ...rest,
         ...(event.data.reportTitle !== null ? { reportTitle: event.data.reportTitle } : {}),
         ...(event.data.yearHeading !== null ? { yearHeading: event.data.yearHeading } : {}),
+        // Events before 2026-12-05 carry no introduction: the default.
+        ...(event.data.introduction ? { introduction: event.data.introduction } : {}),
       } as CycleState;
     }
     case 'ReportPublished':

@@ -19,6 +19,8 @@ export interface CycleView {
   /** The coordinator's own title and year heading for the report; null for the defaults. */
   reportTitle: string | null;
   yearHeading: string | null;
+  /** The report's opening sentence as the coordinator wrote it; null for the default. */
+  introduction: string | null;
   /** One or two stages of sign-off (cycles drafted before the choice read as one stage). */
   signOff: SignOff;
   returns: ReturnSummary[];
@@ -39,6 +41,7 @@ export function cycleView(actor: Actor, cycle: LiveCycle, version: number, retur
     dueDate,
     reportTitle: cycle.reportTitle ?? null,
     yearHeading: cycle.yearHeading ?? null,
+    introduction: cycle.introduction ?? null,
     signOff: signOffOf(cycle.signOff),
     returns: returns
       .filter((v) => actor.role !== 'agency-lead' || v.agencyId === actor.agencyId)

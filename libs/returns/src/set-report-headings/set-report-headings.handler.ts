@@ -20,13 +20,14 @@ export class SetReportHeadingsHandler implements ICommandHandler<SetReportHeadin
     cycleId,
     reportTitle,
     yearHeading,
+    introduction,
   }: SetReportHeadingsCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
     refuseStaleVersion(cycleStreamId(cycleId), envelope.expectedVersion, version);
     const events = decideCycle(
-      { type: 'SetReportHeadings', actor: envelope.actor, reportTitle, yearHeading },
+      { type: 'SetReportHeadings', actor: envelope.actor, reportTitle, yearHeading, introduction },
       state,
     );
     if (events.length === 0) return { id: cycleId, version, status: state.status };

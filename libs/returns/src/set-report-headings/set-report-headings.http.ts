@@ -34,6 +34,21 @@ export class SetReportHeadingsDto {
   @IsString()
   @MaxLength(200)
   yearHeading?: string | null;
+
+  @ApiPropertyOptional({
+    description:
+      "The report's opening sentence, one paragraph; null or left out for the default " +
+      '("This report is produced on behalf of the <partnership> using data and information provided by partners.")',
+    example:
+      'This Annual Report is produced by Sevenoaks District Council on behalf of the Sevenoaks District LSP ' +
+      'using data and information provided by partners',
+    maxLength: 600,
+    nullable: true,
+  })
+  @Optional({ nullable: true })
+  @IsString()
+  @MaxLength(600)
+  introduction?: string | null;
 }
 
 @ApiTags('cycles')
@@ -45,9 +60,9 @@ export class SetReportHeadingsHttp {
   @Roles(['coordinator'], 'Only a coordinator can draft, open, close or publish a cycle')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Set the report's title and year heading (coordinator)",
+    summary: "Set the report's title, year heading and opening sentence (coordinator)",
     description:
-      'Both are replaced: a field left out or null goes back to its default. Publications already made keep ' +
+      'All are replaced: a field left out or null goes back to its default. Publications already made keep ' +
       'the headings they were published with; the next one takes these. Records ReportHeadingsSet.',
   })
   @ApiVersionedWrite()
@@ -63,6 +78,7 @@ export class SetReportHeadingsHttp {
       cycleId,
       body.reportTitle ?? null,
       body.yearHeading ?? null,
+      body.introduction ?? null,
     );
     return withETag(res, await this.commands.execute(command));
   }

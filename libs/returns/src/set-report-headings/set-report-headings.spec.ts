@@ -49,6 +49,29 @@ describe('SetReportHeadings', () => {
     expect(after).toMatchObject({ yearHeading: 'Own year' });
   });
 
+  it('records the coordinator’s own opening sentence with them, and takes it back to the default when left out', () => {
+    const intro = 'This Annual Report is produced by Sevenoaks District Council on behalf of the LSP';
+    const withIntro: CycleCommand = { ...set(null, null), introduction: intro } as CycleCommand;
+    const then = when(given(drafted), withIntro);
+    expect(then).toEqual([
+      { type: 'ReportHeadingsSet', data: { reportTitle: null, yearHeading: null, introduction: intro } },
+    ]);
+    const state = then.reduce(evolveCycle, given(drafted));
+    expect(state).toMatchObject({ introduction: intro });
+    expect(when(state, withIntro)).toEqual([]);
+    const back = when(state, set(null, null));
+    expect(back).toEqual([{ type: 'ReportHeadingsSet', data: { reportTitle: null, yearHeading: null } }]);
+    expect(back.reduce(evolveCycle, state)).not.toHaveProperty('introduction');
+    for (const bad of ['', ' padded ', 'two\nparagraphs', 'x'.repeat(601)]) {
+      thenError(
+        () => when(given(drafted), { ...set(null, null), introduction: bad } as CycleCommand),
+        expect.any(String) as never,
+        'unprocessable',
+        'introduction',
+      );
+    }
+  });
+
   it('records nothing when the headings are already those', () => {
     const state = given({ type: 'CycleDrafted', data: { ...facts, reportTitle: 'T' } });
     expect(when(state, set('T', null))).toEqual([]);

@@ -65,6 +65,7 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
           cycleId,
           form.reportTitle?.trim() || null,
           form.yearHeading?.trim() || null,
+          form.introduction?.trim() || null,
         ),
       );
       return "The report's headings are saved; the next publication prints them";
