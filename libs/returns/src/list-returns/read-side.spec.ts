@@ -99,6 +99,7 @@ describe('the returns of a cycle (given return events, then the list)', () => {
       // The report's defaults: the coordinator set no headings of their own.
       reportTitle: null,
       yearHeading: null,
+      introduction: null,
       signOff: 'one-stage',
       returns: ['y1.M1'],
     });
