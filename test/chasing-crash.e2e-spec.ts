@@ -4,15 +4,9 @@ import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { kill, spawnWorker } from './support/worker-process.js';
 import { untilQuiet } from './support/processors.js';
+import { MAIL_CRASH_ENV, openCycleOfSevenLeads } from './support/mail-crash.js';
 
-const MAIL_ENV = {
-  MAIL_RATE_PER_MINUTE: '600',
-  MAIL_RETRY_DELAY_MS: '100',
-  JOB_LOCK_MS: '1500',
-  MAIL_CLAIM_LEASE_MS: '1500',
-  // Fewer at once than the 7 mails, so they go in waves and the kill can land with some sent and some in flight.
-  MAIL_CONCURRENCY: '4',
-};
+const MAIL_ENV = MAIL_CRASH_ENV;
 
 /** A worker killed outright (SIGKILL) in the middle of a batch of chase mails, then started again. */
 describe('chasing through a worker crash (e2e)', () => {
@@ -34,22 +28,7 @@ describe('chasing through a worker crash (e2e)', () => {
   });
 
   it('sends no duplicate and loses no mail when the worker is killed mid-batch and started again', async () => {
-    const drafted = await call('POST', '/cycles', as.coordinator, {
-      partnershipId: 'sevenoaks-lsp',
-      planId: 'community-plan-2019-22',
-      label: 'Crash cycle',
-      periodStart: '2020-04-01',
-      periodEnd: '2021-03-31',
-      dueDate: '2030-04-30',
-      cycleId: 'crash',
-    });
-    expect(drafted.status).toBe(201);
-    // Its id is scoped to the partnership (the chase streams below are named by it); the name serves URLs.
-    expect(drafted.body.id).toBe('sevenoaks-lsp~crash');
-    await call('POST', '/cycles/crash/open', as.coordinator, {
-      measureRefs: ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
-    });
-    await eventually(async () => product.smtp.mails.length >= 7);
+    await openCycleOfSevenLeads(product, call, 'crash', 'Crash cycle');
 
     // From here on only the worker in its own process runs, against a slow mail server.
     await product.worker.close();

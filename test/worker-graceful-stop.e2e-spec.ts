@@ -5,14 +5,9 @@ import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { kill, spawnWorker } from './support/worker-process.js';
 import { untilQuiet } from './support/processors.js';
+import { MAIL_CRASH_ENV, openCycleOfSevenLeads } from './support/mail-crash.js';
 
-const MAIL_ENV = {
-  MAIL_RATE_PER_MINUTE: '600',
-  MAIL_RETRY_DELAY_MS: '100',
-  JOB_LOCK_MS: '1500',
-  MAIL_CLAIM_LEASE_MS: '1500',
-  MAIL_CONCURRENCY: '4',
-};
+const MAIL_ENV = MAIL_CRASH_ENV;
 
 /**
  * A worker stopped the way a deploy stops it (SIGTERM) while mails are with the SMTP server: it finishes them and
@@ -37,20 +32,7 @@ describe('a worker stopped with SIGTERM mid-batch (e2e)', () => {
   });
 
   it('finishes and records the mails in hand, and the next worker sends none of them twice', async () => {
-    const drafted = await call('POST', '/cycles', as.coordinator, {
-      partnershipId: 'sevenoaks-lsp',
-      planId: 'community-plan-2019-22',
-      label: 'Deploy cycle',
-      periodStart: '2020-04-01',
-      periodEnd: '2021-03-31',
-      dueDate: '2030-04-30',
-      cycleId: 'deploy',
-    });
-    expect(drafted.status).toBe(201);
-    await call('POST', '/cycles/deploy/open', as.coordinator, {
-      measureRefs: ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
-    });
-    await eventually(async () => product.smtp.mails.length >= 7);
+    await openCycleOfSevenLeads(product, call, 'deploy', 'Deploy cycle');
 
     await product.worker.close();
     child = spawnWorker(product.config, MAIL_ENV);
