@@ -167,40 +167,25 @@ export class EventStore {
   }
 
   /**
-   * Appends to each stream (any version) in the transaction `manager` runs, the events of all of them sealed
-   * with one query for their people's keys: for writers of many small appends at once (the mail ledger's
-   * batches), where a key query per append would be half the round trips.
+   * Appends to each stream (any version), the events of all of them sealed with one query for their people's
+   * keys: for writers of many small appends at once (the mail ledger's batches), where a key query per append
+   * would be half the round trips. In the transaction `manager` runs when one is given. Without one, appends that
+   * take one statement (one stream, or one event to each of distinct streams, and no hook writes beside them) are
+   * that statement alone, its own transaction with no BEGIN and COMMIT round trips (a key made for a new person
+   * then commits on its own, which is harmless: a key nobody's data uses); others run in one transaction.
    */
   async appendEachAnyVersion(
     appends: readonly { streamId: string; events: readonly NewEvent[]; metadata: EventMetadata }[],
     options: AppendOptions,
-    manager: EntityManager,
-  ): Promise<AppendResult[]> {
-    return this.appendEach(
-      appends.map((a) => ({ ...a, expectedVersion: 'any' as const })),
-      options,
-      manager,
-    );
-  }
-
-  /**
-   * appendEachAnyVersion with no transaction of the caller's to join: where the appends take one statement (one
-   * stream, or one event to each of distinct streams, and no hook writes beside them), that statement is its own
-   * transaction, without BEGIN and COMMIT round trips (a key made for a new person commits on its own, which is
-   * harmless: a key nobody's data uses); else all of them in one transaction. For writers of many small
-   * independent batches (the mail ledger's outcomes: the chase benchmark spends a sixth of the worker's CPU
-   * writing to PostgreSQL's socket).
-   */
-  async appendEachAnyVersionAlone(
-    appends: readonly { streamId: string; events: readonly NewEvent[]; metadata: EventMetadata }[],
-    options: AppendOptions,
+    manager?: EntityManager,
   ): Promise<AppendResult[]> {
     const each = appends.map((a) => ({ ...a, expectedVersion: 'any' as const }));
+    if (manager) return this.appendEach(each, options, manager);
     const oneStatement =
       (each.length === 1 || this.oneEach(each)) &&
       each.every((a) => !this.hooks.some((hook) => hook.appliesTo(a.streamId, a.events)));
     if (oneStatement) return this.appendEach(each, options, this.dataSource);
-    return transactionally(this.dataSource, (manager) => this.appendEach(each, options, manager));
+    return transactionally(this.dataSource, (m) => this.appendEach(each, options, m));
   }
 
   /**

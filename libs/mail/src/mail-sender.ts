@@ -9,7 +9,6 @@ export interface OutgoingMail {
   html: string;
 }
 
-/** Sends through nodemailer over SMTP. Errors carry the SMTP response code so callers can tell 4xx from 5xx. */
 /** A mail not sent because its batch said, when a connection came free, that it no longer wanted it sent. */
 export class MailHeldBack extends Error {
   override readonly name = 'MailHeldBack';
@@ -18,6 +17,7 @@ export class MailHeldBack extends Error {
   }
 }
 
+/** Sends through nodemailer over SMTP. Errors carry the SMTP response code so callers can tell 4xx from 5xx. */
 export class MailSender {
   private readonly logger = new Logger('MailSender');
   private readonly transporter: Transporter;

@@ -171,11 +171,9 @@ export class MailLedgerService {
    * at a time as the sender allows) and each outcome is recorded as soon as its SMTP answer is in, the outcomes
    * that arrive while a record is being written going together in the next one. So a mail's 250 is never left
    * unrecorded for longer than one commit, as with deliverOnce, and a crash resends only what was in that window.
-   * A failure is recorded and returned, not thrown, so one bad address does not hold the others back.
-   */
-  /**
-   * Mails many deliveries as one unit of work: the recipients' keys read to seal the claims also seal every
-   * outcome (see known-people.ts), instead of a key query for each outcome's commit.
+   * A failure is recorded and returned, not thrown, so one bad address does not hold the others back. The batch
+   * is one unit of work of known people: the recipients' keys read to seal the claims also seal every outcome
+   * (see known-people.ts), instead of a key query for each outcome's commit.
    */
   deliverMany(deliveries: readonly (Delivery & { correlationId: string })[]): Promise<BatchDeliveryResult[]> {
     return withKnownPeople(() => this.deliverBatch(deliveries));
@@ -341,7 +339,7 @@ export class MailLedgerService {
     const recordedAt = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.appendEachAnyVersionAlone(
+        await this.store.appendEachAnyVersion(
           [...byStream].map(([key, { correlationId, events }]) => ({
             streamId: key.slice(0, key.indexOf('\u0000')),
             events,
