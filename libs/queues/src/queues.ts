@@ -16,27 +16,9 @@ export interface OutboxJob {
 }
 
 export const JOBS = {
-  /** Earlier name of projectReturn: jobs already queued under it are still projected. */
-  projectApprovedReturn: 'project-approved-return',
-  /** Re-projects what the report shows of one return (requested, approved, reassigned or withdrawn). */
-  projectReturn: 'project-return',
-  /** Re-projects one cycle's row of the reporting tables. */
-  projectCycle: 'project-cycle',
   /** The mail that carries a submission link: sent when the link is issued (cycle opened, or reissued). */
   submissionLinkMail: 'submission-link-mail',
 } as const;
-
-export interface ProjectApprovedReturnJob {
-  returnId: string;
-  eventPosition: number;
-}
-
-export type ProjectReturnJob = ProjectApprovedReturnJob;
-
-export interface ProjectCycleJob {
-  cycleId: string;
-  eventPosition: number;
-}
 
 /** Ids only: the worker re-derives the token from the link id and its own secret, so no job holds a token. */
 export interface SubmissionLinkMailJob {

@@ -17,6 +17,5 @@ export * from './report-formats/report-csv.js';
 export * from './report-formats/report-docx.js';
 export * from './report-formats/report-parts.js';
 export * from './report-formats/report-rows.js';
-export * from './reporting-lock/reporting-lock.js';
 export * from './reporting.module.js';
 export * from './bi-access/bi-access.js';

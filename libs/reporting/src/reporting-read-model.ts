@@ -3,7 +3,6 @@ import { EventStore, StoredEvent } from '../../event-store/src/index.js';
 import type { ReadModel } from '../../projections/src/index.js';
 import { projectReportingBatch } from './project-batch/project-reporting-batch.js';
 import { ProjectedStreams } from './project-batch/projected-streams.js';
-import { lockForRebuild } from './reporting-lock/reporting-lock.js';
 
 /**
  * The checkpointed processor that keeps the reporting tables (apps/worker, ReportingProjection): its rows and
@@ -21,7 +20,8 @@ export function reportingReadModel(store: EventStore): ReadModel {
     name: 'reporting',
     tables: ['report_cycles', 'report_requested_returns', 'report_returns', 'report_evidence'],
     processor: REPORTING_PROCESSOR,
-    lockForRebuild,
+    // Its processor is the tables' only writer: the rebuild's swap keeps that processor's batches out.
+    lockForRebuild: async () => undefined,
     apply: (events: readonly StoredEvent[], manager: EntityManager) =>
       projectReportingBatch(store, manager, events),
     // A return's later events were already read when its request was projected (the whole stream is read),

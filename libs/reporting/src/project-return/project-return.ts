@@ -19,8 +19,8 @@ export const REPORTED_RETURN_EVENTS: readonly ReturnEvent['type'][] = [
 
 /**
  * Writes what the report shows of one return (see reportedReturn) and the files it holds (reportedEvidence). It re-reads the whole stream and writes the
- * rows that stream implies, so a redelivered, late or replayed job converges on the same rows. Callers serialise
- * it per return (see lockForJob). The rebuild does the same for a batch of returns at once.
+ * rows that stream implies, so a late or replayed projection converges on the same rows. The reporting processor
+ * and the rebuild do the same for a batch of returns at once (projectReportingBatch), which tests compare to it.
  */
 export async function projectReturn(
   store: EventStore,
