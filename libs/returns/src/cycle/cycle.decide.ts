@@ -178,7 +178,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
       const introduction = command.introduction ?? null;
       if (reportTitle !== null) requireHeading('reportTitle', reportTitle);
       if (yearHeading !== null) requireHeading('yearHeading', yearHeading);
-      if (introduction !== null) requireIntroduction(introduction);
+      if (introduction !== null) requireHeading('introduction', introduction);
       // Setting what is already there records nothing: the report would not change.
       const now = state as CycleFacts;
       if (
@@ -219,39 +219,36 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
   }
 }
 
-/** A title or heading printed on the report: some words, on one line, not too long to print. */
-/** The report's opening sentence: one paragraph of 1 to 600 characters, storable, no line breaks. */
-function requireIntroduction(value: unknown): void {
-  if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > 600)
-    throw new DomainError(
-      'heading-invalid',
-      'introduction must be 1 to 600 characters, without spaces at either end',
-      'unprocessable',
-      'introduction',
-    );
-  const fault = textFault(value);
-  if (fault || !isOneLine(value))
-    throw new DomainError(
-      'malformed-text',
-      `introduction ${fault ? TEXT_FAULT_MESSAGES[fault] : 'must be one paragraph, without line breaks or control characters'}`,
-      'unprocessable',
-      'introduction',
-    );
-}
+/**
+ * The coordinator's texts of a report: how long each may be, and what keeps it to its line. Headings are one
+ * line; the opening sentence, printed as a paragraph, one paragraph without control characters either.
+ */
+const HEADING = { max: 200, onItsLine: (v: string) => !/[\r\n]/.test(v), line: 'must be one line' };
+const HEADINGS = {
+  reportTitle: HEADING,
+  yearHeading: HEADING,
+  introduction: {
+    max: 600,
+    onItsLine: isOneLine,
+    line: 'must be one paragraph, without line breaks or control characters',
+  },
+};
 
-function requireHeading(field: 'reportTitle' | 'yearHeading', value: unknown): void {
-  if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > 200)
+/** A title, heading or opening sentence printed on the report: some words, on its line, not too long to print. */
+function requireHeading(field: keyof typeof HEADINGS, value: unknown): void {
+  const { max, onItsLine, line } = HEADINGS[field];
+  if (typeof value !== 'string' || !value.trim() || value !== value.trim() || value.length > max)
     throw new DomainError(
       'heading-invalid',
-      `${field} must be 1 to 200 characters, without spaces at either end`,
+      `${field} must be 1 to ${max} characters, without spaces at either end`,
       'unprocessable',
       field,
     );
   const fault = textFault(value);
-  if (fault || /[\r\n]/.test(value))
+  if (fault || !onItsLine(value))
     throw new DomainError(
       'malformed-text',
-      `${field} ${fault ? TEXT_FAULT_MESSAGES[fault] : 'must be one line'}`,
+      `${field} ${fault ? TEXT_FAULT_MESSAGES[fault] : line}`,
       'unprocessable',
       field,
     );
