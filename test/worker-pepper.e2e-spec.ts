@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { openCycle } from './support/reporting.js';
 
 /**
  * A worker whose TOKEN_PEPPER is not the api's would mail every lead a link the api does not recognise, and
@@ -35,19 +36,18 @@ describe('a worker with another TOKEN_PEPPER than the api (e2e)', () => {
   it('sends no link it cannot vouch for, and each link once the pepper is right', async () => {
     await product.worker.close();
     wrong = await startWorker({ ...product.config, tokenPepper: 'another pepper, 32 characters long' });
-    const drafted = await call('POST', '/cycles', as.coordinator, {
-      partnershipId: 'sevenoaks-lsp',
-      planId: 'community-plan-2019-22',
-      label: 'Pepper cycle',
-      periodStart: '2020-04-01',
-      periodEnd: '2021-03-31',
-      dueDate: '2030-04-30',
-      cycleId: 'pepper',
-    });
-    expect(drafted.status).toBe(201);
-    expect(
-      (await call('POST', '/cycles/pepper/open', as.coordinator, { measureRefs: ['S1', 'C3'] })).status,
-    ).toBe(200);
+    await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'pepper',
+        label: 'Pepper cycle',
+        periodStart: '2020-04-01',
+        periodEnd: '2021-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'C3'],
+    );
     // The relay hands the mails over and the attempts fail: give them time to have gone, had they been sent.
     await eventually(
       async () =>

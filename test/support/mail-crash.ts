@@ -1,4 +1,5 @@
 import { as, eventually, http, Product } from './product.js';
+import { openCycle } from './reporting.js';
 
 /**
  * What the tests of a worker stopped mid-batch share: mail settings that make a batch go in waves and lapse
@@ -21,20 +22,13 @@ export async function openCycleOfSevenLeads(
   cycleId: string,
   label: string,
 ): Promise<void> {
-  const drafted = await call('POST', '/cycles', as.coordinator, {
-    partnershipId: 'sevenoaks-lsp',
-    planId: 'community-plan-2019-22',
-    label,
-    periodStart: '2020-04-01',
-    periodEnd: '2021-03-31',
-    dueDate: '2030-04-30',
-    cycleId,
-  });
-  if (drafted.status !== 201) throw new Error(`cycle not drafted: ${drafted.status}`);
+  const id = await openCycle(
+    call,
+    as.coordinator,
+    { cycleId, label, periodStart: '2020-04-01', periodEnd: '2021-03-31', dueDate: '2030-04-30' },
+    ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
+  );
   // Its id is scoped to the partnership (the chase streams are named by it); the name serves URLs.
-  if (drafted.body.id !== `sevenoaks-lsp~${cycleId}`) throw new Error(`cycle id ${drafted.body.id}`);
-  await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {
-    measureRefs: ['S1', 'G1', 'C3', 'H1', 'D4', 'Sus4'],
-  });
+  if (id !== `sevenoaks-lsp~${cycleId}`) throw new Error(`cycle id ${id}`);
   await eventually(async () => product.smtp.mails.length >= 7);
 }
