@@ -1,40 +1,27 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventProcessor, EventStore, ProcessorRunOptions } from '../../../libs/event-store/src/index.js';
+import { EventStore, ProcessorRunOptions } from '../../../libs/event-store/src/index.js';
 import {
   projectReturnStatus,
   RETURN_STATUS_PROCESSOR,
   RETURN_STATUS_TABLES,
 } from '../../../libs/chasing/src/index.js';
 import { RELAY_OPTIONS } from './outbox-relay.service.js';
+import { ReadModelProcessor } from './read-model-processor.js';
 
-/**
- * Keeps the return-status read model the chase scheduler scans: a checkpointed processor whose writes and
- * checkpoint commit together, run by one worker process at a time.
- */
+/** Keeps the return-status read model the chase scheduler scans (see ReadModelProcessor). */
 @Injectable()
-export class ReturnStatusProjection implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly processor: EventProcessor;
-
+export class ReturnStatusProjection extends ReadModelProcessor {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DataSource) dataSource: DataSource,
     @Inject(EventStore) store: EventStore,
     @Inject(RELAY_OPTIONS) options: ProcessorRunOptions,
   ) {
-    this.processor = new EventProcessor(
-      dataSource,
-      store,
-      { name: RETURN_STATUS_PROCESSOR, batchSize: 500, handle: projectReturnStatus },
-      { ...options, lockRetryMs: 2000 },
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.processor.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.processor.stop();
+    super(dataSource, store, options, {
+      name: RETURN_STATUS_PROCESSOR,
+      batchSize: 500,
+      handle: projectReturnStatus,
+    });
   }
 
   /** Drops the read model and replays every event into it (stop other workers' copies first). */
