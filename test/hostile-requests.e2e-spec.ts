@@ -109,6 +109,48 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     expect(form.status).toBe(415);
   });
 
+  it('refuses a page form whose hidden version is not a number with 400 naming it, and changes nothing', async () => {
+    const submitted = await call('POST', `/returns/${cycle}.S2/submit`, as.lead('sevenoaks-csp'), {
+      rag: 'green',
+      narrative: 'For review',
+    });
+    expect(submitted.status).toBeLessThan(300);
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.reviewer, password: PASSWORD });
+    const session = signIn.headers.get('set-cookie')!.split(';')[0];
+    const page = await get(`/review/returns/${cycle}.S2`, { cookie: session });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const shown = /name="version" value="(\d+)"/.exec(html)![1];
+    const csrf = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pr_csrf='))!
+      .split(';')[0];
+    const approve = (version: string) =>
+      fetch(`${product.baseUrl}/review/returns/${cycle}.S2/approve`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: `${session}; ${csrf}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          origin: product.baseUrl,
+        },
+        body: `_csrf=${encodeURIComponent(token)}&${version}`,
+      });
+    const types = async () => (await product.store.readStream(`return:${cycle}.S2`)).map((e) => e.type);
+    const before = await types();
+    for (const version of ['version=abc', 'version=1e400', 'version=-1', 'version=x&version=3']) {
+      const refused = await approve(version);
+      expect({ version, status: refused.status }).toEqual({ version, status: 400 });
+      expect(await refused.text()).toContain('reload the page');
+    }
+    expect(await types()).toEqual(before);
+    // The page's own version still approves.
+    expect((await approve(`version=${shown}`)).status).toBe(303);
+    expect((await types()).at(-1)).toBe('ReturnApproved');
+  });
+
   it('refuses to give a reviewer a theme the plan does not have, naming it, and changes nothing', async () => {
     const set = (themeIds: string[]) =>
       call('PUT', `/staff/${STAFF.reviewer}/themes`, as.coordinator, { themeIds });

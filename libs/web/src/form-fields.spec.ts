@@ -19,11 +19,23 @@ describe('form fields: read as the page means them, however they were posted', (
   it('formPageVersion reads a version posted twice from its first value, never as NaN', () => {
     expect(formPageVersion('7')).toBe(7);
     expect(formPageVersion(['7', '8'])).toBe(7);
-    expect(formPageVersion(['x', '8'])).toBeUndefined();
-    expect(formPageVersion('-1')).toBeUndefined();
-    expect(formPageVersion('1234567890')).toBeUndefined();
     expect(formPageVersion(undefined)).toBeUndefined();
+    expect(formPageVersion('')).toBeUndefined();
   });
+
+  it.each([['abc'], ['1e400'], ['-1'], ['1234567890'], [' 3'], [['x', '8']], [{ a: '1' }], [[]]])(
+    'formPageVersion refuses %p naming the version field, rather than skip the stale check',
+    (value) => {
+      expect(() => formPageVersion(value)).toThrow(
+        expect.objectContaining({
+          response: expect.objectContaining({
+            status: 400,
+            errors: [expect.objectContaining({ field: 'version' })],
+          }),
+        }),
+      );
+    },
+  );
 
   it('singleValues keeps each text field once and leaves out the rest', () => {
     expect(singleValues({ a: ['1', '2'], b: '3', c: undefined, d: [] })).toEqual({ a: '1', b: '3' });

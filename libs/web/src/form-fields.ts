@@ -1,3 +1,5 @@
+import { BadRequestException } from '@nestjs/common';
+
 /**
  * What a urlencoded form field can be once parsed: missing, a string, or a list when the name came more than
  * once. A browser filling in our pages sends a single-valued field once, but anyone can post `name=a&name=b`:
@@ -18,12 +20,26 @@ export function formText(value: unknown): string {
 }
 
 /**
- * The version a page was rendered at, from its hidden field: a whole number of up to 9 digits, else undefined.
- * Read from the field's one value, so a field posted twice is not a list turned into NaN.
+ * The version a page was rendered at, from its hidden field: a whole number of up to 9 digits; undefined when the
+ * form carried none (a form that has no version to check). Read from the field's one value, so a field posted
+ * twice is not a list turned into NaN. Anything else is refused: read as "no version", `abc` or `1e400` would let
+ * a post skip the stale check that the page's own version would have made (the API refuses the same in If-Match).
  */
 export function formPageVersion(value: unknown): number | undefined {
-  const text = formText(value);
-  return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+  if (value === undefined) return undefined;
+  const text = firstText(value);
+  if (text === '') return undefined;
+  if (text !== undefined && /^\d{1,9}$/.test(text)) return Number(text);
+  throw new BadRequestException({
+    type: 'https://partner-returns.dev/problems/validation',
+    title: 'This form was not one this service sent',
+    status: 400,
+    message:
+      'The form’s hidden version was not one this service wrote. Nothing was saved: reload the page and try again.',
+    errors: [
+      { field: 'version', rule: 'page-version', message: 'must be the version the page was shown at' },
+    ],
+  });
 }
 
 /** A field that may be chosen more than once (checkboxes): every value that came, in order; [] when none. */
