@@ -151,6 +151,17 @@ function readMeasuresSheet(book: ExcelJS.Workbook, file: HistoricalFile): void {
     say(file, { sheet: 'Measures', row: 2, column: 'A' }, 'must hold at least one measure with its return');
 }
 
+/**
+ * The spreadsheet error a cell shows (`#N/A`, `#REF!`...), typed in or a formula's result; undefined for a value.
+ * cellText reads such a cell as empty, which in a file of changes would clear the field it stands in.
+ */
+export function cellError(value: ExcelJS.CellValue | undefined): string | undefined {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+  if ('error' in value && typeof value.error === 'string') return value.error;
+  if ('result' in value) return cellError(value.result as ExcelJS.CellValue);
+  return undefined;
+}
+
 /** A cell's value as text: rich text joined, a formula by its result; numbers and dates as written. */
 export function cellText(value: ExcelJS.CellValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;

@@ -3,7 +3,7 @@ import { readReturnsWorkbook } from './read-returns-workbook.js';
 import { COLUMNS, REQUIRED_COLUMNS, RETURNS_SHEET } from './returns-sheet.js';
 import { writeReturnsWorkbook } from './write-returns-workbook.js';
 
-async function workbook(header: string[], ...rows: (string | number)[][]): Promise<Buffer> {
+async function workbook(header: string[], ...rows: ExcelJS.CellValue[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(RETURNS_SHEET);
   sheet.addRow(header);
@@ -21,6 +21,28 @@ describe('reading an agency’s returns workbook', () => {
     expect(read).toMatchObject({
       problems: [{ row: 1, column: COLUMNS.rag, message: expect.stringContaining('heading of two columns') }],
     });
+  });
+
+  it("refuses a cell showing a spreadsheet error, typed or a formula's result, rather than read it as blank", async () => {
+    const header = [...REQUIRED_COLUMNS];
+    const row = (value: ExcelJS.CellValue) =>
+      header.map((h) => (h === COLUMNS.narrative ? value : h === COLUMNS.returnId ? 'y1.S1' : 'x'));
+    const read = await readReturnsWorkbook(
+      await workbook(
+        header,
+        row({ error: '#N/A' }),
+        row({ formula: 'VLOOKUP(A2,Z:Z,2,FALSE)', result: { error: '#REF!' } } as ExcelJS.CellValue),
+        row('Kept as typed'),
+      ),
+    );
+    expect(read).toMatchObject({
+      problems: [
+        { row: 2, column: COLUMNS.narrative, message: expect.stringContaining('#N/A') },
+        { row: 3, column: COLUMNS.narrative, message: expect.stringContaining('#REF!') },
+      ],
+    });
+    const rows = (read as { rows: { row: number; cells: Record<string, unknown> }[] }).rows;
+    expect(rows.find((r) => r.row === 4)!.cells[COLUMNS.narrative]).toBe('Kept as typed');
   });
 
   it('reads back a download whose draft held what XML cannot carry (U+FFFF, a control character)', async () => {

@@ -1,4 +1,4 @@
-import { cellText } from '../record-historical-cycle/read-report-xlsx.js';
+import { cellError, cellText } from '../record-historical-cycle/read-report-xlsx.js';
 import { xlsxTooLarge } from '../record-historical-cycle/xlsx-size.js';
 import { REQUIRED_COLUMNS, RETURNS_SHEET, SHEET_ROW_LIMIT, SheetProblem, SheetRow } from './returns-sheet.js';
 
@@ -9,7 +9,8 @@ export type ReadWorkbook = { unreadable: string } | { rows: SheetRow[]; problems
 /**
  * Reads an uploaded returns workbook into rows by column heading. What makes the whole file unreadable (not a
  * spreadsheet, a zip that would unzip to far more than any workbook of returns, no Returns sheet) is said once;
- * a missing column is a problem of row 1. Rows with no return id and nothing typed are left out.
+ * a missing column is a problem of row 1, a cell showing a spreadsheet error (`#N/A`) one of its row. Rows with
+ * no return id and nothing typed are left out.
  */
 export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> {
   if (!bytes.subarray(0, 4).equals(ZIP)) return { unreadable: 'The file must be an XLSX spreadsheet' };
@@ -56,6 +57,15 @@ export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> 
     const cells: SheetRow['cells'] = {};
     for (const [c, heading] of headings) {
       const value = row.getCell(c).value;
+      const error = cellError(value);
+      if (error) {
+        problems.push({
+          row: r,
+          column: heading,
+          message: `shows the spreadsheet error ${error}: type the value itself, or clear the cell`,
+        });
+        continue;
+      }
       const read = typeof value === 'number' ? value : cellText(value);
       if (read !== undefined && read !== '') cells[heading] = read;
     }
