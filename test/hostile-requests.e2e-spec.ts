@@ -72,6 +72,48 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     }
   });
 
+  it("shows ?done= and ?error= text only as the page's own redirect signed it, never a crafted link's", async () => {
+    const phishing = 'Your account is locked: call 0800 000 000';
+    for (const path of ['/account', '/coordinate/plan', '/coordinate/retention', '/coordinate/staff']) {
+      for (const query of [`done=${encodeURIComponent(phishing)}`, `error=${encodeURIComponent(phishing)}`]) {
+        const page = await get(`${path}?${query}&sig=AAAAAAAAAAAAAAAAAAAAAA`, { cookie: staffCookie });
+        expect({ path, status: page.status }).toEqual({ path, status: 200 });
+        expect(await page.text()).not.toContain('call 0800');
+      }
+    }
+    // The account page's own form still says what it saved.
+    const account = await get('/account', { cookie: staffCookie });
+    const html = await account.text();
+    const csrf = account.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pr_csrf='))!
+      .split(';')[0];
+    const saved = await fetch(`${product.baseUrl}/account/mail-preferences`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: `${staffCookie}; ${csrf}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        origin: product.baseUrl,
+      },
+      body: new URLSearchParams({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1],
+        version: /name="version" value="(\d*)"/.exec(html)![1],
+        delivery: 'at-once',
+      }).toString(),
+    });
+    expect(saved.status).toBe(303);
+    const location = saved.headers.get('location')!;
+    expect(location).toMatch(/^\/account\?done=Saved.*&sig=[\w-]{22}$/);
+    const shown = await (await get(location, { cookie: staffCookie })).text();
+    expect(shown).toContain('govuk-notification-banner--success');
+    expect(shown).toContain('Saved: you will get');
+    // The same signature does not carry other text.
+    const altered = location.replace(/done=[^&]*/, `done=${encodeURIComponent(phishing)}`);
+    expect(await (await get(altered, { cookie: staffCookie })).text()).not.toContain('call 0800');
+  });
+
   it('refuses an API write whose body is not JSON with 415, and changes nothing', async () => {
     const saved = await call('PUT', `/returns/${cycle}.S1/draft`, as.coordinator, { narrative: 'Kept' });
     expect(saved.status).toBe(200);

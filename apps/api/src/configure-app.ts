@@ -17,6 +17,7 @@ import { Logger } from 'nestjs-pino';
 import {
   PageErrorFilter,
   onlyTextCookies,
+  pageMessages,
   problemValidationPipe,
   refuseDeepJson,
   rejectHostileInput,
@@ -52,6 +53,8 @@ export function configureApi(app: INestApplication): INestApplication {
   app.use((_req: Request, _res: Response, next: NextFunction) => withKnownPeople(next));
   app.use(cookieParser());
   app.use(onlyTextCookies);
+  // A page shows ?done= and ?error= text only when its own redirect signed it: see page-messages.ts.
+  app.use(pageMessages(config.sessionSecret));
   const { protect, pageToken } = csrf(config);
   // Every page template can ask for the token of this request's session: one token per response.
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -19,4 +19,5 @@ export * from './roles.guard.js';
 export * from './file-upload.js';
 export * from './streamed-upload.js';
 export * from './query-text.js';
+export * from './page-messages.js';
 export * from './text-cookies.js';

@@ -22,7 +22,14 @@ import {
   MailPreferenceView,
 } from '../../../chasing/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, ANY_STAFF, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
@@ -47,7 +54,7 @@ export class AccountPages {
 
   @Get()
   async account(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -74,7 +81,7 @@ export class AccountPages {
           new ChooseMailDeliveryCommand({ actor, correlationId, expectedVersion: version }, delivery),
         );
         const said = delivery === 'at-once' ? 'one mail for each submission or message, at once' : 'a digest';
-        return res.redirect(303, `${HOME}?done=${encodeURIComponent(`Saved: you will get ${said}.`)}`);
+        return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', `Saved: you will get ${said}.`)}`);
       } catch (error) {
         if (error instanceof ConcurrencyError) {
           status = 409;
@@ -127,7 +134,7 @@ export class AccountPages {
         await this.passwords.change(actor, current, next, req.cookies?.[SESSION_COOKIE]);
         return res.redirect(
           303,
-          `${HOME}?done=${encodeURIComponent('Your password is changed. You have been signed out everywhere else.')}`,
+          `${HOME}?${pageMessageQuery(res, 'done', 'Your password is changed. You have been signed out everywhere else.')}`,
         );
       } catch (error) {
         if (!(error instanceof DomainError && error.field)) throw error;
@@ -139,7 +146,7 @@ export class AccountPages {
 
   @Get('tokens')
   async tokens(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -181,7 +188,7 @@ export class AccountPages {
       throw new DomainError('token-not-found', 'No such token', 'not-found');
     res.redirect(
       303,
-      `${HOME}/tokens?done=${encodeURIComponent('The token is revoked: it no longer works')}`,
+      `${HOME}/tokens?${pageMessageQuery(res, 'done', 'The token is revoked: it no longer works')}`,
     );
   }
 

@@ -3,7 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  PageMessage,
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  QueryText,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   APPENDIX_LIMITS,
@@ -155,8 +163,8 @@ export class AppendicesPages {
   @Get('cycles/:cycleId/appendices')
   async show(
     @Param('cycleId') cycleId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @QueryText('field') field: string | undefined,
     @QueryText('form') form: string | undefined,
     @QueryText('appendix') appendix: string | undefined,
@@ -195,12 +203,12 @@ export class AppendicesPages {
       await this.commands.execute(
         new ChangeAppendicesCommand({ actor, correlationId, expectedVersion: version }, cycleId, change),
       );
-      res.redirect(303, `${back}?done=${encodeURIComponent(done)}`);
+      res.redirect(303, `${back}?${pageMessageQuery(res, 'done', done)}`);
     } catch (error) {
       const refused = (message: string, field = '') =>
         res.redirect(
           303,
-          `${back}?error=${encodeURIComponent(message)}&field=${encodeURIComponent(field)}&form=${encodeURIComponent(name)}&appendix=${encodeURIComponent([form.appendixId, form.caseStudyId].filter(Boolean).join('-'))}`,
+          `${back}?${pageMessageQuery(res, 'error', message)}&field=${encodeURIComponent(field)}&form=${encodeURIComponent(name)}&appendix=${encodeURIComponent([form.appendixId, form.caseStudyId].filter(Boolean).join('-'))}`,
         );
       if (error instanceof ConcurrencyError) {
         return refused('The appendices changed since this page was loaded: look again and redo the change');

@@ -1,3 +1,4 @@
+import { pageMessageQuery } from '../../../http/src/index.js';
 import type { Response } from 'express';
 import { DomainError } from '../../../kernel/src/index.js';
 import type { FormValue } from '../form-fields.js';
@@ -12,10 +13,10 @@ export type Form = Record<string, FormValue>;
 export async function act(res: Response, back: string, action: () => Promise<string>): Promise<void> {
   try {
     const message = await action();
-    res.redirect(303, `${back}?done=${encodeURIComponent(message)}`);
+    res.redirect(303, `${back}?${pageMessageQuery(res, 'done', message)}`);
   } catch (error) {
     if (error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict')) {
-      return res.redirect(303, `${back}?error=${encodeURIComponent(error.message)}`);
+      return res.redirect(303, `${back}?${pageMessageQuery(res, 'error', error.message)}`);
     }
     throw error;
   }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
 import { Actor, Clock, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
@@ -37,8 +37,8 @@ export class CycleDashboardPages {
   @Get('cycles/:cycleId')
   async show(
     @Param('cycleId') cycleId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -57,8 +57,8 @@ export class CycleDashboardPages {
   async agency(
     @Param('cycleId') cycleId: string,
     @Param('agencyId') agencyId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -3,7 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { escapeHtml } from '../../../mail/src/index.js';
 import {
   DraftCycleCommand,
@@ -121,7 +127,7 @@ export class CyclesPages {
     await this.commands.execute(new OpenCycleCommand(envelope, cycleId));
     res.redirect(
       303,
-      `/coordinate/cycles/${encodeURIComponent(cycleId)}?done=${encodeURIComponent('Cycle opened: every agency lead has been emailed their link')}`,
+      `/coordinate/cycles/${encodeURIComponent(cycleId)}?${pageMessageQuery(res, 'done', 'Cycle opened: every agency lead has been emailed their link')}`,
     );
   }
 }

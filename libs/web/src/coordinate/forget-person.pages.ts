@@ -3,7 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ERASED } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { contactKey } from '../../../plan/src/index.js';
 import { EditPlan, ForgetPersonCommand } from '../../../returns/src/index.js';
@@ -51,7 +57,7 @@ export class ForgetPersonPages {
       return this.render(res, 422, actor, key, contact, { reason, problem: error.message });
     }
     const done = 'Person forgotten: their name and email address now read [erased] everywhere';
-    return res.redirect(303, `/coordinate/plan?done=${encodeURIComponent(done)}`);
+    return res.redirect(303, `/coordinate/plan?${pageMessageQuery(res, 'done', done)}`);
   }
 
   /** The contact the key names in the coordinator's own plan; not found when none (or already forgotten). */

@@ -8,6 +8,7 @@ import {
   FileUploadRequest,
   PageErrorFilter,
   Roles,
+  pageMessageQuery,
 } from '../../../http/src/index.js';
 import { Actor, CYCLE_NAME, DomainError } from '../../../kernel/src/index.js';
 import { FileProblem, locationInWords, RecordHistoricalCycleCommand } from '../../../returns/src/index.js';
@@ -64,7 +65,7 @@ export class HistoricalCyclePages {
       const done = `Recorded from ${fileName}: ${result.returns} returns approved, the cycle closed`;
       res.redirect(
         303,
-        `/coordinate/cycles/${encodeURIComponent(result.id)}?done=${encodeURIComponent(done)}`,
+        `/coordinate/cycles/${encodeURIComponent(result.id)}?${pageMessageQuery(res, 'done', done)}`,
       );
     } catch (error) {
       if (!(error instanceof DomainError) || !['unprocessable', 'conflict'].includes(error.kind)) throw error;

@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  QueryText,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -133,7 +140,7 @@ export class PlanPartsPages {
       const words = PART_WORDS[edit.part].name;
       const what = edit.action === 'add' ? 'added' : edit.action === 'change' ? 'changed' : 'removed';
       const message = done.changes.length === 0 ? 'Nothing changed' : `${capital(words)} ${what}`;
-      return res.redirect(303, `/coordinate/plan?done=${encodeURIComponent(message)}`);
+      return res.redirect(303, `/coordinate/plan?${pageMessageQuery(res, 'done', message)}`);
     }
     // Shown again with what was typed: the problems, or that the plan moved on (then at its new version).
     const plan = await this.plan(actor);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters } from '@nest
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ERASED } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -33,7 +33,7 @@ export class PlanPages {
 
   @Get('plan')
   async plan(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

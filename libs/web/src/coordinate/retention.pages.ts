@@ -3,7 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import {
   RETENTION_BOUNDS,
@@ -68,7 +75,7 @@ export class RetentionPages {
 
   @Get()
   async page(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -95,7 +102,7 @@ export class RetentionPages {
       await this.commands.execute(
         new SetRetentionPeriodsCommand({ actor, correlationId, expectedVersion: version }, typed),
       );
-      return res.redirect(303, `${HOME}?done=${encodeURIComponent('Retention periods saved')}`);
+      return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', 'Retention periods saved')}`);
     } catch (error) {
       if (error instanceof ConcurrencyError) {
         status = 409;

@@ -2,7 +2,14 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
@@ -47,8 +54,8 @@ export class ReturnPages {
   @Get('returns/:returnId')
   async show(
     @Param('returnId') returnId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -80,7 +87,7 @@ export class ReturnPages {
       if ('form' in outcome) return this.renderRedact(res, 400, actor, returnId, outcome.form);
       return res.redirect(
         303,
-        `/coordinate/returns/${encodeURIComponent(returnId)}?done=${encodeURIComponent(outcome.done)}`,
+        `/coordinate/returns/${encodeURIComponent(returnId)}?${pageMessageQuery(res, 'done', outcome.done)}`,
       );
     }
     if (action === 'extend') {

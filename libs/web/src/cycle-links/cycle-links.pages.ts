@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
 import { Actor } from '../../../kernel/src/index.js';
 import { GetCycle } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
@@ -28,8 +28,8 @@ export class CycleLinksPages {
   @Get()
   async list(
     @Param('cycleId') cycleId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {

@@ -8,7 +8,14 @@ import {
   SingleSignOnView,
 } from '../../../auth/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { Form } from '../coordinate/coordinator.js';
 import { staffNavigation } from '../review.pages.js';
@@ -35,7 +42,7 @@ export class SignOnSetupPages {
 
   @Get()
   async page(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -68,7 +75,7 @@ export class SignOnSetupPages {
             },
           ),
         );
-        return res.redirect(303, `${HOME}?done=${encodeURIComponent('Single sign-on saved')}`);
+        return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', 'Single sign-on saved')}`);
       } catch (error) {
         if (error instanceof ConcurrencyError) {
           status = 409;

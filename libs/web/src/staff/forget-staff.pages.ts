@@ -3,7 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StaffDirectory, StaffMember } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { ForgetPersonCommand } from '../../../returns/src/index.js';
 import { staffNavigation } from '../review.pages.js';
@@ -46,7 +52,7 @@ export class ForgetStaffPages {
       return this.render(res, 422, actor, member, { reason, problem: error.message });
     }
     const done = 'Person forgotten: their account is deleted and their name and email address read [erased]';
-    return res.redirect(303, `${HOME}?done=${encodeURIComponent(done)}`);
+    return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', done)}`);
   }
 
   /** The member of the coordinator's own partnership, not themselves (they are forgotten by another coordinator). */

@@ -2,7 +2,13 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService, Passwords, STAFF_ROLES, StaffDirectory, StaffMember } from '../../../auth/src/index.js';
-import { CurrentActor, PageErrorFilter, QueryText, Roles } from '../../../http/src/index.js';
+import {
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  pageMessageQuery,
+} from '../../../http/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { GetPlan } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
@@ -31,7 +37,7 @@ export class StaffPages {
 
   @Get()
   async list(
-    @QueryText('done') done: string | undefined,
+    @PageMessage('done') done: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -74,7 +80,7 @@ export class StaffPages {
         const done = mailed
           ? `${read.name} has been invited: we have emailed ${read.email.toLowerCase()} a link to set their password`
           : `${read.name}'s account was made, but the email did not go: ask them to use "Forgotten your password?"`;
-        return res.redirect(303, `${HOME}?done=${encodeURIComponent(done)}`);
+        return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', done)}`);
       } catch (error) {
         if (!(error instanceof DomainError && error.field)) throw error;
         errors = [{ field: error.field, text: error.message }];
@@ -86,8 +92,8 @@ export class StaffPages {
   @Get(':staffId')
   async member(
     @Param('staffId') staffId: string,
-    @QueryText('done') done: string | undefined,
-    @QueryText('error') error: string | undefined,
+    @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -124,7 +130,10 @@ export class StaffPages {
         );
     }
     await this.staff.change(actor.partnershipId, staffId, chosen.role, chosen.themes);
-    res.redirect(303, `${HOME}?done=${encodeURIComponent(`${member.name}'s role and themes are saved`)}`);
+    res.redirect(
+      303,
+      `${HOME}?${pageMessageQuery(res, 'done', `${member.name}'s role and themes are saved`)}`,
+    );
   }
 
   @Post(':staffId/deactivate')
