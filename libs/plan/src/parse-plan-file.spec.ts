@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from './did-you-mean.js';
-import { parsePlanFile } from './parse-plan-file.js';
-import { yamlNestingProblem } from './yaml-nesting.js';
+import { parsePlanFile, PLAN_FILE_MAX_PROBLEMS } from './parse-plan-file.js';
+import { PLAN_FILE_MAX_LINES, yamlNestingProblem } from './yaml-nesting.js';
 
 const example = readFileSync(join(__dirname, '../../../examples/sevenoaks-2019-22.yaml'), 'utf8');
 
@@ -62,6 +62,47 @@ describe('parsePlanFile', () => {
     expect(result).toEqual({
       ok: false,
       problems: [expect.objectContaining({ line: 1, message: expect.stringMatching(/too many aliases/) })],
+    });
+  });
+
+  it('answers a file of many aliases or many keys at once, in time that grows with its length', () => {
+    // Each was minutes of the api's one thread: the parser's duplicate-key check and resolving each alias were
+    // quadratic. Timed against a plain parse of a file as long, so a slow machine does not fail it.
+    const aliases = ['a: &a x', ...Array.from({ length: 20_000 }, (_, i) => `b${i}: *a`)].join('\n');
+    const keys = ['k0: x', ...Array.from({ length: 40_000 }, (_, i) => `k${i}: x`)].join('\n');
+    const plain = Array.from({ length: 40_000 }, (_, i) => `- k${i}`).join('\n');
+    const took = (source: string) => {
+      const started = performance.now();
+      const parsed = parsePlanFile(source);
+      return { ms: performance.now() - started, parsed };
+    };
+    const baseline = took(plain).ms;
+    const many = took(aliases);
+    expect(many.ms).toBeLessThan(baseline * 10 + 500);
+    const twice = took(keys);
+    expect(twice.ms).toBeLessThan(baseline * 10 + 500);
+    if (twice.parsed.ok) throw new Error('expected problems');
+    expect(twice.parsed.problems).toContainEqual({
+      path: '',
+      line: 2,
+      message: expect.stringContaining('this key is already given above'),
+    });
+    // 40,000 stray keys: the first hundred problems, and a count of the rest.
+    expect(twice.parsed.problems).toHaveLength(PLAN_FILE_MAX_PROBLEMS + 1);
+    expect(twice.parsed.problems.at(-1)!.message).toMatch(/^… and 39,9\d\d more problems after line \d+/);
+  });
+
+  it('refuses a file longer than any plan before parsing it', () => {
+    const long = 'x: 1\n'.repeat(PLAN_FILE_MAX_LINES + 1);
+    expect(parsePlanFile(long)).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: '',
+          line: PLAN_FILE_MAX_LINES + 1,
+          message: expect.stringContaining('more than 50,000 lines'),
+        },
+      ],
     });
   });
 

@@ -3,7 +3,7 @@ import { planFileRuleProblems, formatPlanPath } from './plan-file-rules.js';
 import { PlanPath, planFileShapeProblems } from './plan-file-schema.js';
 import { Indicator } from './indicators/indicator.js';
 import { ContactRole, PlanFile, PlanFileProblem } from './plan-file.js';
-import { yamlNestingProblem } from './yaml-nesting.js';
+import { planFileLengthProblem, yamlNestingProblem } from './yaml-nesting.js';
 import { yamlSyntaxProblems } from './yaml-syntax-problems.js';
 
 export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problems: PlanFileProblem[] };
@@ -15,10 +15,18 @@ export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problem
  * file is valid.
  */
 export function parsePlanFile(source: string): ParsedPlanFile {
+  const tooLong = planFileLengthProblem(source);
+  if (tooLong) return { ok: false, problems: [tooLong] };
   const tooDeep = yamlNestingProblem(source);
   if (tooDeep) return { ok: false, problems: [tooDeep] };
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
+  // Duplicate keys are found by yamlSyntaxProblems, in one pass: the parser's own check is quadratic.
+  const doc = parseDocument(source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    logLevel: 'error',
+    uniqueKeys: false,
+  });
   const faults = yamlSyntaxProblems(doc, lines);
   const syntax = faults.map((p) => ({ path: '', line: p.line, message: p.message }));
   let data: unknown;
@@ -35,13 +43,30 @@ export function parsePlanFile(source: string): ParsedPlanFile {
     return { ok: false, problems: [{ path: '', line: 1, message }] };
   }
   const garbled = (line: number) => faults.some((f) => f.lines[0] <= line && line <= f.lines[1]);
-  const content = [...planFileShapeProblems(data), ...planFileRuleProblems(data)]
+  const found = [...planFileShapeProblems(data), ...planFileRuleProblems(data)];
+  // Finding a problem's line reads along its map: for every one of 40,000 stray keys that was minutes. A person
+  // fixes a file a screenful at a time anyway.
+  const content = found
+    .slice(0, PLAN_FILE_MAX_PROBLEMS)
     .map((p) => ({ path: formatPlanPath(p.path), line: lineOf(doc, lines, p.path), message: p.message }))
     // What a syntax fault garbles (an over-indented key swallows the one above it) is that fault, not another.
     .filter((p) => !garbled(p.line));
   const problems = [...syntax, ...content].sort((a, b) => a.line - b.line);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, plan: planFileOf(data as RawPlanFile) };
+  if (problems.length === 0) return { ok: true, plan: planFileOf(data as RawPlanFile) };
+  const more = syntax.length + found.length - PLAN_FILE_MAX_PROBLEMS;
+  if (more <= 0) return { ok: false, problems };
+  const shown = problems.slice(0, PLAN_FILE_MAX_PROBLEMS);
+  const last = shown[shown.length - 1];
+  shown.push({
+    path: '',
+    line: last.line,
+    message: `… and ${more.toLocaleString('en-GB')} more problems after line ${last.line}: fix these, then import the file again`,
+  });
+  return { ok: false, problems: shown };
 }
+
+/** The most problems a plan file's check lists, each with its line; the rest are counted. */
+export const PLAN_FILE_MAX_PROBLEMS = 100;
 
 /**
  * The line at fault for a path: a key's own line (where a misspelt or misplaced key, or a wrong value, is), a

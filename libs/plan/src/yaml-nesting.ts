@@ -63,3 +63,23 @@ function problem(line: number, what: string): PlanFileProblem {
     message: `Line ${line} ${what}: no plan file does; the file was not read further`,
   };
 }
+
+/**
+ * The most lines a plan file may have: a partnership's plan of a thousand measures is some 12,000. Parsing takes
+ * time in proportion to the text; this keeps the longest at a fraction of a second.
+ */
+export const PLAN_FILE_MAX_LINES = 50_000;
+
+export function planFileLengthProblem(source: string): PlanFileProblem | null {
+  let lines = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) {
+    if (++lines > PLAN_FILE_MAX_LINES) {
+      return {
+        path: '',
+        line: PLAN_FILE_MAX_LINES + 1,
+        message: `The file has more than ${PLAN_FILE_MAX_LINES.toLocaleString('en-GB')} lines: no plan file does; the file was not read`,
+      };
+    }
+  }
+  return null;
+}
