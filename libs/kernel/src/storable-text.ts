@@ -54,3 +54,15 @@ export const NOT_ONE_LINE_MESSAGE = 'must be one line of text, without line brea
 export function isOneLine(text: string): boolean {
   return !NOT_IN_A_LINE.test(text);
 }
+
+/**
+ * How many characters a text has, as the API's validation (class-validator's MaxLength) counts them when it is
+ * saved: code points, not UTF-16 units (an emoji is one character, not two), emoji presentation selectors not
+ * counted. Every later limit on a saved text (the report, the lead's spreadsheet) counts the same way, so no text
+ * the API took is cut or refused after.
+ */
+export function charactersIn(text: string): number {
+  let length = 0;
+  for (const c of text) if (c !== '\ufe0e' && c !== '\ufe0f') length += 1;
+  return length;
+}

@@ -63,9 +63,18 @@ describe('readableApproval: what the log holds, as the report can show it', () =
       by: 'r',
     });
     expect(carried.content.narrative).toBe('Control chars stay');
-    // A surrogate pair is never cut in two.
-    const emoji = readableApproval({ content: { comments: `${'x'.repeat(4_999)}😀` }, by: 'r' });
-    expect(emoji.content.comments).toBe('x'.repeat(4_999));
+    // Characters are counted as the API counted them: an emoji is one, not the two UTF-16 units it takes. So
+    // 5,000 emoji the API took are shown whole, unmarked; one more is cut, and never inside a surrogate pair.
+    const whole = readableApproval({
+      content: { comments: '😀'.repeat(5_000), narrative: '❤️'.repeat(50_000) },
+      by: 'r',
+    });
+    expect(whole.content.comments).toBe('😀'.repeat(5_000));
+    expect(whole.content.narrative).toBe('❤️'.repeat(50_000));
+    expect(whole.unreadable).toEqual([]);
+    const over = readableApproval({ content: { comments: `x${'😀'.repeat(5_000)}` }, by: 'r' });
+    expect(over.content.comments).toBe(`x${'😀'.repeat(4_999)}`);
+    expect(over.unreadable.map((p) => p.part)).toEqual(['comments']);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   ReturnTable,
 } from '../../../returns/src/index.js';
 import { isIndicatorNumber } from '../../../plan/src/index.js';
+import { charactersIn } from '../../../kernel/src/index.js';
 
 /**
  * A part of a stored return the report could not show as stored: where it is (a JSON pointer into the
@@ -200,10 +201,10 @@ function text(
     return null;
   }
   const clean = stored.replace(UNCARRIABLE, '');
-  if (clean.length <= limit) return clean;
+  // Characters as the API counted them when the text was saved (30,000 emoji, 60,000 UTF-16 units, were cut here).
+  if (clean.length <= limit || charactersIn(clean) <= limit) return clean;
   mark(at, `longer than ${limit.toLocaleString('en-GB')} characters: cut short`);
-  // Never cut a surrogate pair in two.
-  return clean.slice(0, limit).replace(/[\ud800-\udbff]$/, '');
+  return [...clean].slice(0, limit).join('');
 }
 
 /** The items of a stored list with where each stands; anything else is marked and read as no items. */

@@ -1,4 +1,10 @@
-import { Actor, DomainError, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
+import {
+  Actor,
+  charactersIn,
+  DomainError,
+  TEXT_FAULT_MESSAGES,
+  textFault,
+} from '../../../kernel/src/index.js';
 import { Indicator, isIndicatorNumber } from '../../../plan/src/index.js';
 import { CycleState } from '../cycle/cycle.state.js';
 import { refuseOnClosedCycle } from '../return/closed-cycle.rule.js';
@@ -175,7 +181,8 @@ function textOf(typed: string, column: string, max: number, say: Say): string | 
   if (typed === '') return null;
   const fault = textFault(typed);
   if (fault) say(column, TEXT_FAULT_MESSAGES[fault]);
-  else if (typed.length > max) say(column, `must be at most ${max.toLocaleString('en-GB')} characters`);
+  else if (charactersIn(typed) > max)
+    say(column, `must be at most ${max.toLocaleString('en-GB')} characters`);
   return typed;
 }
 

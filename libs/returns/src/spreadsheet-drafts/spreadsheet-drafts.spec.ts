@@ -114,6 +114,17 @@ describe('returns spreadsheet rows', () => {
     ]);
   });
 
+  it('counts characters as the API does: 5,000 emoji are 5,000 characters, not 10,000', () => {
+    const then = decideSpreadsheetRows(
+      [row(2, 'S1', 1, { ...filled, [COLUMNS.comments]: '😀'.repeat(5_000) })],
+      given([requested('S1')]),
+      lead,
+      'open',
+    );
+    expect(then.problems).toEqual([]);
+    expect(then.drafts).toHaveLength(1);
+  });
+
   it('refuses a row of a return changed since the download, rather than overwrite it', () => {
     const then = decideSpreadsheetRows(
       [row(2, 'S1', 1, filled)],
