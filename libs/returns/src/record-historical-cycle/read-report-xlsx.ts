@@ -152,13 +152,16 @@ function readMeasuresSheet(book: ExcelJS.Workbook, file: HistoricalFile): void {
 }
 
 /**
- * The spreadsheet error a cell shows (`#N/A`, `#REF!`...), typed in or a formula's result; undefined for a value.
- * cellText reads such a cell as empty, which in a file of changes would clear the field it stands in.
+ * The spreadsheet error a cell shows (`#N/A`, `#REF!`...), typed in or a formula's result, or that a formula was
+ * saved with no value; undefined for a value. cellText reads such a cell as empty, which in a file of changes
+ * would clear the field it stands in.
  */
 export function cellError(value: ExcelJS.CellValue | undefined): string | undefined {
   if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
   if ('error' in value && typeof value.error === 'string') return value.error;
-  if ('result' in value) return cellError(value.result as ExcelJS.CellValue);
+  if ('result' in value && value.result !== undefined) return cellError(value.result as ExcelJS.CellValue);
+  // A formula saved without its value (written by a program that does not calculate): no value to read.
+  if ('formula' in value || 'sharedFormula' in value) return 'of a formula with no saved value';
   return undefined;
 }
 
@@ -169,7 +172,8 @@ export function cellText(value: ExcelJS.CellValue | undefined): string | undefin
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if ('richText' in value) return value.richText.map((t) => t.text).join('');
-  if ('text' in value && typeof value.text === 'string') return value.text;
+  // A link's text, plain or rich (a link pasted from a web page or a document keeps its formatting).
+  if ('text' in value) return cellText(value.text as ExcelJS.CellValue);
   if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
   return undefined;
 }

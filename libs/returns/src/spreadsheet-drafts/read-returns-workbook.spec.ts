@@ -33,16 +33,27 @@ describe('reading an agency’s returns workbook', () => {
         row({ error: '#N/A' }),
         row({ formula: 'VLOOKUP(A2,Z:Z,2,FALSE)', result: { error: '#REF!' } } as ExcelJS.CellValue),
         row('Kept as typed'),
+        row({ formula: 'D2' } as ExcelJS.CellValue),
+        row({
+          text: { richText: [{ text: 'Rich ' }, { font: { bold: true }, text: 'link' }] },
+          hyperlink: 'https://example.org',
+        } as unknown as ExcelJS.CellValue),
       ),
     );
     expect(read).toMatchObject({
       problems: [
         { row: 2, column: COLUMNS.narrative, message: expect.stringContaining('#N/A') },
         { row: 3, column: COLUMNS.narrative, message: expect.stringContaining('#REF!') },
+        {
+          row: 5,
+          column: COLUMNS.narrative,
+          message: expect.stringContaining('formula saved without its value'),
+        },
       ],
     });
     const rows = (read as { rows: { row: number; cells: Record<string, unknown> }[] }).rows;
     expect(rows.find((r) => r.row === 4)!.cells[COLUMNS.narrative]).toBe('Kept as typed');
+    expect(rows.find((r) => r.row === 6)!.cells[COLUMNS.narrative]).toBe('Rich link');
   });
 
   it('reads back a download whose draft held what XML cannot carry (U+FFFF, a control character)', async () => {

@@ -62,7 +62,9 @@ export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> 
         problems.push({
           row: r,
           column: heading,
-          message: `shows the spreadsheet error ${error}: type the value itself, or clear the cell`,
+          message: error.startsWith('#')
+            ? `shows the spreadsheet error ${error}: type the value itself, or clear the cell`
+            : 'is a formula saved without its value: type the value itself, or open and save the file in a spreadsheet program',
         });
         continue;
       }
