@@ -70,6 +70,9 @@ describe('a partnership’s single sign-on', () => {
       [{ issuer: 'http://idp.example.org' }, 'sso-issuer-url', 'issuer'],
       [{ issuer: 'not a url' }, 'sso-issuer-url', 'issuer'],
       [{ issuer: 'https://idp.example.org/?x=1' }, 'sso-issuer-url', 'issuer'],
+      // An empty query or fragment: the discovery path appended after it would be a query or fragment too.
+      [{ issuer: 'https://idp.example.org/path?' }, 'sso-issuer-url', 'issuer'],
+      [{ issuer: 'https://idp.example.org/path#' }, 'sso-issuer-url', 'issuer'],
       [{ clientId: '' }, 'sso-field-required', 'clientId'],
       [{ organisation: 'x'.repeat(101) }, 'sso-field-too-long', 'organisation'],
       [{ clientSecretEnv: 'DATABASE_URL' }, 'sso-secret-env', 'clientSecretEnv'],

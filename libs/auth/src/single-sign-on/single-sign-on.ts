@@ -117,7 +117,9 @@ function issuerOf(value: unknown, allowLoopbackHttp: boolean): string {
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(allowLoopbackHttp && loopback && url.protocol === 'http:'))
     throw invalid('sso-issuer-url', 'The issuer must be an https:// URL', 'issuer');
-  if (url.search || url.hash || url.username || url.password)
+  // An empty `?` or `#` leaves search and hash '' but still turns the discovery path appended to the issuer into
+  // a query or fragment: any path on the host would then be fetched.
+  if (/[?#@]/.test(raw) || url.username || url.password)
     throw invalid('sso-issuer-url', 'The issuer URL has no query, fragment or user name', 'issuer');
   return raw;
 }

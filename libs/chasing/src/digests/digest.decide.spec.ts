@@ -185,5 +185,7 @@ describe('decideDigest: given messages, when a window closes, then the digest ho
     expect(excerpt.length).toBeLessThanOrEqual(201);
     expect(excerpt).toMatch(/word…$/);
     expect(messageExcerpt('x'.repeat(250))).toBe(`${'x'.repeat(200)}…`);
+    // Never half an emoji (a lone surrogate shows as a broken character in the mail).
+    expect(messageExcerpt(`${'x'.repeat(199)}😀 more`)).toBe(`${'x'.repeat(199)}…`);
   });
 });

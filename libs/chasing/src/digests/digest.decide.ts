@@ -107,7 +107,8 @@ export const EXCERPT_LENGTH = 200;
 export function messageExcerpt(body: string, length = EXCERPT_LENGTH): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   if (flat.length <= length) return flat;
-  const cut = flat.slice(0, length);
+  // Never inside a surrogate pair: half an emoji is a lone surrogate, shown as a broken character in the mail.
+  const cut = flat.slice(0, length).replace(/[\ud800-\udbff]$/, '');
   const atWord = cut.lastIndexOf(' ');
   return `${(atWord > length / 2 ? cut.slice(0, atWord) : cut).trimEnd()}…`;
 }
