@@ -447,27 +447,30 @@ export class EventStore {
     metadata: EventMetadata,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    return transactionally(this.dataSource, async (manager) => {
-      // A command's own transaction goes on after a refusal here (the caller may decide again): the savepoint
-      // takes back the append, so nothing is left half-written in it.
-      await manager.query('SAVEPOINT append_while_unchanged');
-      try {
-        const result = await this.append(
-          append.streamId,
-          append.expectedVersion,
-          append.events,
-          metadata,
-          options,
-          manager,
-        );
+    const write = (manager: EntityManager) =>
+      this.append(append.streamId, append.expectedVersion, append.events, metadata, options, manager);
+    const command = commandTransactionOn(this.dataSource);
+    if (!command) {
+      // A transaction of its own: a refusal rolls all of it back, so no savepoint (two round trips) is needed.
+      return this.dataSource.transaction(async (manager) => {
+        const result = await write(manager);
         await this.confirmUnchanged(unchanged, manager);
-        await manager.query('RELEASE SAVEPOINT append_while_unchanged');
         return result;
-      } catch (error) {
-        await manager.query('ROLLBACK TO SAVEPOINT append_while_unchanged');
-        throw error;
-      }
-    });
+      });
+    }
+    const manager = await command.manager();
+    // A command's own transaction goes on after a refusal here (the caller may decide again): the savepoint
+    // takes back the append, so nothing is left half-written in it.
+    await manager.query('SAVEPOINT append_while_unchanged');
+    try {
+      const result = await write(manager);
+      await this.confirmUnchanged(unchanged, manager);
+      await manager.query('RELEASE SAVEPOINT append_while_unchanged');
+      return result;
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT append_while_unchanged');
+      throw error;
+    }
   }
 
   /** Throws ConcurrencyError for the first stream of `unchanged` not at its version (0: no stream), in order. */

@@ -6,7 +6,12 @@ import {
   DomainError,
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  ConcurrencyError,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
@@ -31,12 +36,14 @@ export class ReturnRepository {
   ) {}
 
   /**
-   * The return and, in the same round trip, its cycle's status: the return's id names its cycle, which the
-   * stream then confirms. `cycleStatus` is null when it does not (the caller asks the cycle itself).
+   * The return and, in the same round trip, its cycle's status and version: the return's id names its cycle,
+   * which the stream then confirms. When it does not, the cycle is read on its own.
    */
-  private async loadWithCycleStatus(
-    returnId: string,
-  ): Promise<{ state: ReturnState; version: number; cycleStatus: CycleState['status'] | null }> {
+  private async loadWithCycle(returnId: string): Promise<{
+    state: ReturnState;
+    version: number;
+    cycle: { status: CycleState['status']; version: number } | null;
+  }> {
     const cycleId = cycleIdOf(returnId);
     const { events, types } = await this.store.readStreamWithTypesOf<ReturnEvent>(
       returnStreamId(returnId),
@@ -44,8 +51,11 @@ export class ReturnRepository {
     );
     const state = foldReturnEvents(events);
     const version = events.length > 0 ? events[events.length - 1].version : 0;
-    const named = state.status !== 'none' && state.cycleId === cycleId;
-    return { state, version, cycleStatus: named ? cycleStatusOf(types) : null };
+    if (state.status === 'none') return { state, version, cycle: null };
+    if (state.cycleId === cycleId)
+      return { state, version, cycle: { status: cycleStatusOf(types), version: types.length } };
+    const cycle = await this.cycles.load(state.cycleId);
+    return { state, version, cycle: { status: cycle.state.status, version: cycle.version } };
   }
 
   /** Several returns in one round trip, each with the version to append at; missing ones are left out. */
@@ -71,27 +81,48 @@ export class ReturnRepository {
     /** Other streams the decision read, which must still stand at these versions when it is appended. */
     unchanged: readonly { streamId: string; version: number }[] = [],
   ): Promise<CommandResult> {
-    const { state, version, cycleStatus } = await this.loadWithCycleStatus(returnId);
-    if (state.status === 'none') throw new DomainError('return-not-found', 'No such return', 'not-found');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.executeOnce(returnId, envelope, commandOrMaker, check, unchanged);
+      } catch (error) {
+        // The cycle moved on between its read and the append (its deadline extended, say, or it was closed):
+        // decide again on the cycle as it now stands, which refuses the command if it was closed.
+        const cycleMoved =
+          error instanceof ConcurrencyError && error.streamId.startsWith(cycleStreamId('')) && attempt < 3;
+        if (!cycleMoved) throw error;
+      }
+    }
+  }
+
+  private async executeOnce(
+    returnId: string,
+    envelope: CommandEnvelope,
+    commandOrMaker: CommandWithoutActor | ((state: ReturnFacts) => Promise<CommandWithoutActor>),
+    check: ((state: ReturnFacts) => Promise<void>) | undefined,
+    unchanged: readonly { streamId: string; version: number }[],
+  ): Promise<CommandResult> {
+    const { state, version, cycle } = await this.loadWithCycle(returnId);
+    if (state.status === 'none' || !cycle)
+      throw new DomainError('return-not-found', 'No such return', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     refuseStaleVersion(returnStreamId(returnId), envelope.expectedVersion, version);
     const command = typeof commandOrMaker === 'function' ? await commandOrMaker(state) : commandOrMaker;
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
-    refuseOnClosedCycle(command.type, cycleStatus ?? (await this.cycles.status(state.cycleId)), state);
+    refuseOnClosedCycle(command.type, cycle.status, state);
     await check?.(state);
     const reason = 'reason' in command ? command.reason : null;
     const metadata = metadataFor(envelope, reason);
     const options = { recordedAt: this.clock.now() };
-    // A plain append is one statement; watching other streams needs a transaction, so only when asked.
-    const { nextExpectedVersion } =
-      unchanged.length > 0
-        ? await this.store.appendWhileUnchanged(
-            { streamId: returnStreamId(returnId), expectedVersion: version, events },
-            unchanged,
-            metadata,
-            options,
-          )
-        : await this.store.append(returnStreamId(returnId), version, events, metadata, options);
+    // The cycle must still stand as read when the return's events are appended, its row share-locked until they
+    // commit: a close that came meanwhile is either seen here (and the command decided again, and refused) or
+    // waits for this append and follows it in the log. Without it a lead's submit could land after CycleClosed.
+    const cycleAsRead = { streamId: cycleStreamId(state.cycleId), version: cycle.version, wait: true };
+    const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
+      { streamId: returnStreamId(returnId), expectedVersion: version, events },
+      [...unchanged, cycleAsRead],
+      metadata,
+      options,
+    );
     const next = events.reduce(evolveReturn, state);
     return { id: returnId, version: nextExpectedVersion, status: next.status };
   }

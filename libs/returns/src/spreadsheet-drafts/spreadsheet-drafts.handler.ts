@@ -1,3 +1,4 @@
+import { cycleStreamId } from '../cycle/cycle.events.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError } from '../../../kernel/src/index.js';
@@ -38,12 +39,8 @@ export class SaveSpreadsheetDraftsHandler implements ICommandHandler<SaveSpreads
       if (state.cycleId !== cycleId || state.partnershipId !== envelope.actor.partnershipId) continue;
       stored.set(state.returnId, { state, version, indicators: await this.indicators.of(state) });
     }
-    const decision = decideSpreadsheetRows(
-      read.rows,
-      stored,
-      envelope.actor,
-      await this.cycles.status(cycleId),
-    );
+    const cycle = await this.cycles.load(cycleId);
+    const decision = decideSpreadsheetRows(read.rows, stored, envelope.actor, cycle.state.status);
     refuseIfAny(decision.problems);
     if (decision.drafts.length === 0) return { saved: [], unchanged: decision.unchanged };
     try {
@@ -55,6 +52,8 @@ export class SaveSpreadsheetDraftsHandler implements ICommandHandler<SaveSpreads
         })),
         metadataFor(envelope, null),
         { recordedAt: this.clock.now() },
+        // As a single return's command does (ReturnRepository): no draft lands after the cycle's close.
+        [{ streamId: cycleStreamId(cycleId), version: cycle.version, wait: true }],
       );
       return {
         saved: decision.drafts.map((d, i) => ({
@@ -66,6 +65,16 @@ export class SaveSpreadsheetDraftsHandler implements ICommandHandler<SaveSpreads
       };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
+      if (error.streamId === cycleStreamId(cycleId)) {
+        refuseIfAny([
+          {
+            row: 1,
+            column: COLUMNS.returnId,
+            message:
+              'the cycle was changed (closed, or its deadline moved) while the spreadsheet was being saved: upload it again',
+          },
+        ]);
+      }
       // Changed between reading the file and saving it: the same problem as a stale row, found a moment later.
       const moved = decision.drafts.find((d) => returnStreamId(d.returnId) === error.streamId);
       refuseIfAny([

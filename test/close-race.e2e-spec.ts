@@ -1,0 +1,114 @@
+import { Client } from 'pg';
+import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { openCycle } from './support/reporting.js';
+
+/**
+ * A cycle closed while a lead's write is on its way (an attacker's probe, 2026-12-05, sent submits, draft saves
+ * and a close at once): each write was checked against the cycle as read a moment before its append, so some
+ * were appended after CycleClosed and answered 200, and "a closed cycle's returns no longer change" did not hold
+ * in the log. A return's append now share-locks the cycle's row as it was read: a write lands before the close,
+ * or sees it and is refused.
+ */
+describe('closing a cycle while a lead writes (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+
+  beforeAll(async () => {
+    product = await startProduct('close_race');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  }, 60_000);
+  afterAll(() => product.stop());
+
+  const eventsOf = async (cycle: string) =>
+    (
+      (await product.db.dataSource.query(
+        `SELECT stream_id, type FROM events WHERE stream_id = $1 OR stream_id LIKE $2 ORDER BY global_position`,
+        [`cycle:${cycle}`, `return:${cycle}.%`],
+      )) as { stream_id: string; type: string }[]
+    ).map((e) => `${e.stream_id} ${e.type}`);
+
+  it.each([
+    ['a submit', 'POST', 'submit', { rag: 'green', narrative: 'Done' }],
+    ['a draft save', 'PUT', 'draft', { narrative: 'Again' }],
+  ] as const)(
+    'refuses %s whose cycle was closed between its read and its append, and records nothing after the close',
+    async (_what, method, action, body) => {
+      const cycle = await openCycle(
+        call,
+        as.coordinator,
+        {
+          cycleId: `race-${action}`,
+          label: `Race ${action}`,
+          periodStart: '2019-04-01',
+          periodEnd: '2020-03-31',
+          dueDate: '2030-04-30',
+        },
+        ['S1', 'S2'],
+      );
+      const lead = as.lead('sevenoaks-csp');
+      expect((await call('PUT', `/returns/${cycle}.S1/draft`, lead, { narrative: 'Begun' })).status).toBe(
+        200,
+      );
+
+      // Hold the return's row, so the write reads the cycle open, decides, and then waits at its append.
+      const holder = new Client({ connectionString: product.db.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
+        const write = call(method, `/returns/${cycle}.S1/${action}`, lead, body);
+        await eventually(async () => {
+          const [{ waiting }] = await product.db.dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+              WHERE NOT l.granted AND a.datname = current_database()`,
+          );
+          return waiting > 0;
+        });
+        const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
+          force: true,
+          reason: 'Closed while a lead wrote',
+        });
+        expect(closed.status).toBe(200);
+        await holder.query('ROLLBACK');
+        const answer = await write;
+        expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
+      } finally {
+        await holder.end();
+      }
+      const events = await eventsOf(cycle);
+      expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
+      expect(events.filter((e) => e.endsWith('ReturnSubmitted'))).toEqual([]);
+    },
+  );
+
+  it('lets a write that took the cycle first land before the close, which waits for it', async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'race-first',
+        label: 'Race first',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const lead = as.lead('sevenoaks-csp');
+    const writes = ['S1', 'S2'].flatMap((ref) => [
+      call('POST', `/returns/${cycle}.${ref}/submit`, lead, { rag: 'green', narrative: `Done ${ref}` }),
+      call('PUT', `/returns/${cycle}.${ref}/draft`, lead, { narrative: 'Again' }),
+    ]);
+    const close = call('POST', `/cycles/${cycle}/close`, as.coordinator, { force: true, reason: 'At once' });
+    const answers = await Promise.all([...writes, close]);
+    expect(answers.at(-1)!.status).toBe(200);
+    for (const a of answers) expect(a.status).toBeLessThan(500);
+    const events = await eventsOf(cycle);
+    expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
+    // Every submit answered 2xx is in the log, before the close.
+    expect(events.filter((e) => e.endsWith('ReturnSubmitted'))).toHaveLength(
+      [answers[0], answers[2]].filter((a) => a.status < 300).length,
+    );
+  });
+});
