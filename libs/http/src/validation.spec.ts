@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { IsIn, IsString } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { IsCalendarDate, NestedObject, NestedObjects, Optional } from './fields.js';
 import { problemValidationPipe } from './validation.js';
 
@@ -9,6 +9,7 @@ class SectionDto {
 
 class BodyDto {
   @Optional() @IsString() id?: string;
+  @Optional() @IsString() @MaxLength(10) narrative?: string;
   @Optional({ nullable: true }) @IsIn(['red', 'green']) rag?: string | null;
   @Optional() @IsCalendarDate() dueDate?: string;
   @Optional() @NestedObject(() => SectionDto) section?: SectionDto;
@@ -49,6 +50,17 @@ describe('problemValidationPipe', () => {
   ])('refuses %s, naming the item', async (_what, body, field) => {
     const errors = await errorsFor(body);
     expect(errors).toEqual([{ field, rule: 'isObject', message: `${field} must be an object` }]);
+  });
+
+  it('names only the kind a value of the wrong kind should be, not the length it breaks with it', async () => {
+    for (const narrative of [123, ['a'], { a: 1 }]) {
+      expect(await errorsFor({ narrative })).toEqual([
+        { field: 'narrative', rule: 'isString', message: 'narrative must be a string' },
+      ]);
+    }
+    expect(await errorsFor({ narrative: 'x'.repeat(11) })).toEqual([
+      expect.objectContaining({ field: 'narrative', rule: 'maxLength' }),
+    ]);
   });
 
   it.each(['0000-01-01', '9999-12-31', '2021-02-29', '2020-04-30T00:00:00Z', '20200430'])(

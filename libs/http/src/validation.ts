@@ -3,6 +3,17 @@ import { TEXT_FAULT_MESSAGES, textFault } from '../../kernel/src/index.js';
 import { EACH_IS_OBJECT, isObject } from './fields.js';
 import { inputProblem } from './hostile-input.js';
 
+/** class-validator's rules of what kind a value is, as against what it says (its length, range or form). */
+const KIND_RULES = new Set([
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isDefined',
+]);
+
 function flatten(errors: ValidationError[], parent = ''): { field: string; rule: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = parent
@@ -10,7 +21,11 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; rule:
         ? `${parent}[${error.property}]`
         : `${parent}.${error.property}`
       : error.property;
-    const own = Object.entries(error.constraints ?? {}).flatMap(([rule, message]) =>
+    const given = Object.entries(error.constraints ?? {});
+    // A value of the wrong kind breaks its length and range rules too, which then say nothing true of it
+    // (`"narrative": 123` "must be shorter than 50000 characters"): its kind is the one thing wrong to say.
+    const wrongKind = given.filter(([rule]) => KIND_RULES.has(rule));
+    const own = (wrongKind.length > 0 ? wrongKind : given).flatMap(([rule, message]) =>
       rule === EACH_IS_OBJECT && Array.isArray(error.value)
         ? itemsThatAreNotObjects(error.value, field)
         : [{ field, rule, message }],
