@@ -193,6 +193,24 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     expect((await types()).at(-1)).toBe('ReturnApproved');
   });
 
+  it('answers a body over the limit with 413 naming the limit, for JSON and forms alike', async () => {
+    for (const [type, body] of [
+      ['application/json', JSON.stringify({ narrative: 'x'.repeat(3 * 1024 * 1024) })],
+      ['application/x-www-form-urlencoded', `narrative=${'x'.repeat(3 * 1024 * 1024)}`],
+    ]) {
+      const res = await fetch(`${product.baseUrl}/returns/${cycle}.S1/draft`, {
+        method: 'PUT',
+        headers: { ...as.coordinator, 'content-type': type },
+        body,
+      });
+      expect({ type, status: res.status }).toEqual({ type, status: 413 });
+      expect(await res.json()).toMatchObject({
+        code: 'body-too-large',
+        detail: expect.stringContaining('2 MB'),
+      });
+    }
+  });
+
   it('refuses to give a reviewer a theme the plan does not have, naming it, and changes nothing', async () => {
     const set = (themeIds: string[]) =>
       call('PUT', `/staff/${STAFF.reviewer}/themes`, as.coordinator, { themeIds });

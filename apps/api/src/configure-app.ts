@@ -15,6 +15,7 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
+  BODY_LIMIT_BYTES,
   PageErrorFilter,
   onlyTextCookies,
   pageMessages,
@@ -42,11 +43,11 @@ export function configureApi(app: INestApplication): INestApplication {
   // Nest's types leave out body-parser's `verify` (it uses it for rawBody, off here); express gets it as given.
   // application/merge-patch+json and the like are JSON too: read, not taken as no body (see csrf.ts).
   express.useBodyParser('json', {
-    limit: '2mb',
+    limit: BODY_LIMIT_BYTES,
     type: ['application/json', 'application/*+json'],
     verify: refuseDeepJson,
-  } as { limit: string });
-  express.useBodyParser('urlencoded', { extended: false, limit: '2mb' });
+  } as { limit: number });
+  express.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT_BYTES });
   // Before anything reads the request: NUL, lone surrogates, deep nesting and list bodies are a 400 here.
   app.use(rejectHostileInput);
   // Each request one unit of work for personal keys: what it read of them its appends need not ask again.

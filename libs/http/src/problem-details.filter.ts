@@ -16,6 +16,9 @@ export interface ProblemDetails {
   [extra: string]: unknown;
 }
 
+/** The most a JSON or urlencoded body may hold (the api's body parsers are given it). */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
 /** Every error leaves as RFC 9457 problem+json; anything unexpected is logged and becomes a bare 500. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -63,6 +66,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Express wraps an error thrown in a body parser's verify hook (see refuseDeepJson): answer the one inside.
     if (exception instanceof HttpException && exception.cause instanceof HttpException) {
       return this.toProblem(exception.cause);
+    }
+    if (
+      (exception instanceof HttpException && exception.getStatus() === 413) ||
+      (exception as { type?: string })?.type === 'entity.too.large'
+    ) {
+      return {
+        type: 'https://partner-returns.dev/problems/body-too-large',
+        title: 'The request is larger than this service takes',
+        status: 413,
+        code: 'body-too-large',
+        detail: `A JSON or form body may be at most ${BODY_LIMIT_BYTES / 1024 / 1024} MB; files have limits of their own, named where they are uploaded.`,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
