@@ -8,8 +8,9 @@ import { readModels, SCHEMA } from '../apps/composition/src/index.js';
 export const RESTORE_USAGE = `Usage: npm run restore -- --file <path> [--replace]
 
 Restores a file written by npm run backup into the database at DATABASE_URL (created when missing), in one
-transaction. A database that already holds tables is refused unless --replace is given, which drops it (ending
-its sessions) and restores in its place. Then, as the api would at start, brings the schema up to date, and
+transaction. A database that already holds tables is refused unless --replace is given: then the file is
+restored into a new database first, and only when that succeeded is the old one dropped (its sessions ended) and
+the new one renamed in its place; a file that fails leaves the old database as it was. Then, as the api would at start, brings the schema up to date, and
 rebuilds the read models fed by queue jobs (their jobs were in Redis, which a backup does not hold). Progress on
 stderr; what was restored on stdout. Exit 0 restored, 1 failed, 2 bad arguments or refused.`;
 
@@ -39,9 +40,12 @@ export async function restore(
   try {
     await restoreDatabase(file, databaseUrl, { replace }, err);
   } catch (error) {
-    if (!(error instanceof RestoreRefused)) throw error;
-    err.write(`restore: refused: ${error.message}\n`);
-    return 2;
+    if (error instanceof RestoreRefused) {
+      err.write(`restore: refused: ${error.message}\n`);
+      return 2;
+    }
+    err.write(`restore: failed: ${(error as Error).message}\n`);
+    return 1;
   }
   const dataSource = await openDatabase(databaseUrl, SCHEMA);
   try {
@@ -67,6 +71,8 @@ export async function rederiveJobFedReadModels(
 ): Promise<string> {
   const store = new EventStore(dataSource);
   const models = readModels(store).filter((m) => !m.processor);
+  if (models.length === 0)
+    return 'none (every read model is kept by a processor that resumes from its checkpoint)';
   err.write(`restore: rebuilding ${models.map((m) => m.name).join(', ')} from the events\n`);
   const result = await rebuildReadModels(dataSource, store, models, { progress: err });
   return `${models.map((m) => m.name).join(', ')} (${result.events.toLocaleString('en-GB')} events)`;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
@@ -163,6 +163,17 @@ describe('backup and restore of a running deployment (e2e)', () => {
     expect(await run(restore, { DATABASE_URL: target }, ['--file', file])).toMatchObject({
       code: 2,
       err: expect.stringContaining('is not empty'),
+    });
+    // --replace with a file cut short fails and leaves the database as it was (it was dropped first, once, and
+    // left empty); with the whole file it replaces it. Everything below runs on the database replaced so.
+    const cut = join(dir, 'cut.dump');
+    writeFileSync(cut, readFileSync(file).subarray(0, Math.floor(statSync(file).size / 2)));
+    const failed = await run(restore, { DATABASE_URL: target }, ['--file', cut, '--replace']);
+    expect(failed.code).not.toBe(0);
+    expect(failed.err).toContain('is left as it was');
+    expect(await run(restore, { DATABASE_URL: target }, ['--file', file, '--replace'])).toMatchObject({
+      code: 0,
+      err: expect.stringContaining('replacing'),
     });
     restored = new DataSource(dataSourceOptions(target, SCHEMA));
     await restored.initialize();

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
 
 /** Where progress lines go (stderr in the scripts). */
@@ -128,10 +129,13 @@ export async function relationsIn(databaseUrl: string): Promise<number> {
 
 /**
  * `pg_restore` of a `backupDatabase` file into the database of `databaseUrl`, created when missing. A database
- * that holds anything is refused (RestoreRefused) unless `replace` is set, when it is dropped (its sessions ended)
- * and made again. The restore is one transaction (`--single-transaction`): it lands whole or not at all. Owners
- * and grants are left out (`--no-owner --no-acl`): the objects belong to the role restoring, as migrations made
- * them; roles are the server's, not the database's (see the README's Backups on BI roles).
+ * that holds anything is refused (RestoreRefused) unless `replace` is set. Then the file is restored into a new
+ * database beside it first, and only once that has succeeded is the old one dropped (its sessions ended) and the
+ * new one renamed in its place: a file that is cut short, or not a backup at all, leaves the old database as it
+ * was (it used to be dropped first, and left empty). The restore is one transaction (`--single-transaction`): it
+ * lands whole or not at all. Owners and grants are left out (`--no-owner --no-acl`): the objects belong to the
+ * role restoring, as migrations made them; roles are the server's, not the database's (see the README's Backups
+ * on BI roles).
  */
 export async function restoreDatabase(
   file: string,
@@ -140,23 +144,44 @@ export async function restoreDatabase(
   progress: ProgressLines,
 ): Promise<{ ms: number }> {
   const started = Date.now();
-  if (!existsSync(file)) throw new RestoreRefused(`no backup file ${file}`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new RestoreRefused(`no backup file ${file}`);
   await ensureDatabase(databaseUrl);
   const relations = await relationsIn(databaseUrl);
-  if (relations > 0) {
-    if (!options.replace)
-      throw new RestoreRefused(
-        `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
-          `restore into a new database, or pass --replace to drop it and restore in its place`,
-      );
-    progress.write(`restore: dropping ${databaseName(databaseUrl)} (--replace)\n`);
-    await dropDatabase(databaseUrl);
-    await ensureDatabase(databaseUrl);
+  if (relations === 0) {
+    await pgRestore(file, databaseUrl, progress);
+    return { ms: Date.now() - started };
   }
-  const pgRestore = await clientTool(databaseUrl, 'pg_restore');
-  progress.write(`restore: ${file} into ${databaseName(databaseUrl)} with ${pgRestore}\n`);
+  if (!options.replace)
+    throw new RestoreRefused(
+      `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
+        `restore into a new database, or pass --replace to drop it and restore in its place`,
+    );
+  const target = databaseName(databaseUrl);
+  const beside = withDatabaseName(
+    databaseUrl,
+    `${target.slice(0, 40)}_restoring_${randomBytes(4).toString('hex')}`,
+  );
+  await ensureDatabase(beside);
+  try {
+    await pgRestore(file, beside, progress);
+  } catch (error) {
+    await dropDatabase(beside).catch(() => undefined);
+    progress.write(`restore: ${target} is left as it was\n`);
+    throw error;
+  }
+  progress.write(`restore: replacing ${target} with what was restored (--replace)\n`);
+  await dropDatabase(databaseUrl);
+  await withClient(withDatabaseName(databaseUrl, 'postgres'), (c) =>
+    c.query(`ALTER DATABASE ${escapeIdentifier(databaseName(beside))} RENAME TO ${escapeIdentifier(target)}`),
+  );
+  return { ms: Date.now() - started };
+}
+
+async function pgRestore(file: string, databaseUrl: string, progress: ProgressLines): Promise<void> {
+  const tool = await clientTool(databaseUrl, 'pg_restore');
+  progress.write(`restore: ${file} into ${databaseName(databaseUrl)} with ${tool}\n`);
   await run(
-    pgRestore,
+    tool,
     [
       '--verbose',
       '--single-transaction',
@@ -169,7 +194,6 @@ export async function restoreDatabase(
     'restore',
     progress,
   );
-  return { ms: Date.now() - started };
 }
 
 /** `postgres://…/<name>` with another database name. */
