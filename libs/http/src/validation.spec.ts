@@ -58,6 +58,9 @@ describe('problemValidationPipe', () => {
         { field: 'narrative', rule: 'isString', message: 'narrative must be a string' },
       ]);
     }
+    expect(await errorsFor({ id: null })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'id', rule: 'isDefined' })]),
+    );
     expect(await errorsFor({ narrative: 'x'.repeat(11) })).toEqual([
       expect.objectContaining({ field: 'narrative', rule: 'maxLength' }),
     ]);
