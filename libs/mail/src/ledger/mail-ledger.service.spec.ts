@@ -239,6 +239,58 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       await sink.stop();
     });
 
+    it('sends nothing twice through an outage shorter than half a lease: what went out is recorded once it ends', async () => {
+      // A lease of 4 s: records are tried again for 2 s after the first fails (they gave up after 0.3 s before).
+      const lease = 4_000;
+      const patient = new MailLedgerService(
+        store,
+        leases,
+        new SystemClock(),
+        loadConfig({ MAIL_CLAIM_LEASE_MS: String(lease) }),
+      );
+      const sink = new SmtpSink();
+      const sender = new MailSender(await sink.start(), 'test@partner-returns.local', 2);
+      sink.delayMs = 50;
+      const recipients = ['o1@x.org', 'o2@x.org', 'o3@x.org', 'o4@x.org'];
+      const batch = recipients.map((recipient, n) => ({
+        ...mail(`link-mail:outage:${n}`),
+        recipient,
+        correlationId: 'c',
+        send: (stillWanted?: () => boolean) =>
+          sender.send({ to: recipient, subject: 'Link', text: 'x', html: '<p>x</p>' }, stillWanted),
+      }));
+      // PostgreSQL refuses every outcome for 800 ms (as if it had gone and come back), well within half a lease.
+      await db.dataSource.query(`
+        CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN IF NEW.type = 'LinkMailSent' THEN RAISE EXCEPTION 'gone'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse_sent BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_sent();
+      `);
+      const back = new Promise((r) => setTimeout(r, 800)).then(() =>
+        db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();'),
+      );
+      const first = await patient.deliverMany(batch);
+      await back;
+      // What went out before its record failed is recorded once PostgreSQL answers again; the rest were held
+      // back while it did not, and go once after their leases lapse.
+      const sentFirst = sink.mails.map((m) => m.to).flat();
+      expect(sentFirst.length).toBeGreaterThan(0);
+      expect(first.filter((o) => o.outcome === 'sent')).toHaveLength(sentFirst.length);
+      await new Promise((r) => setTimeout(r, lease + 100));
+      const later = await patient.deliverMany(batch);
+      expect(later.every((o) => o.outcome === 'sent' || o.outcome === 'already')).toBe(true);
+      expect(
+        sink.mails
+          .map((m) => m.to)
+          .flat()
+          .sort(),
+      ).toEqual(recipients);
+      // Each recorded sent once (one held back was claimed again when it went).
+      for (let n = 0; n < recipients.length; n++)
+        expect((await types(`link-mail:outage:${n}`)).filter((t) => t === 'LinkMailSent')).toHaveLength(1);
+      sender.close();
+      await sink.stop();
+    });
+
     it('leaves a mail another sender holds to it, and sends the rest', async () => {
       const [held, free] = many('link-mail:m:3', ['held@x.org', 'free@x.org']);
       const other = await leases.acquire(mailIdOf(held), 'other-worker', 10 * LEASE_MS);

@@ -84,6 +84,8 @@ class GroupRecorder<T> {
 
 const SYSTEM: Omit<EventMetadata, 'correlationId'> = { actorId: 'worker', actorRole: 'system' };
 const RECORD_TRIES = 3;
+/** The longest wait between two tries of an outcome's record while PostgreSQL is away. */
+const RECORD_RETRY_MAX_MS = 2_000;
 
 /** The id of one mail across the ledger's stream and the lease table: derived from the event that owes it. */
 export const mailIdOf = (d: Pick<Delivery, 'streamId' | 'key' | 'recipient'>) =>
@@ -98,6 +100,13 @@ export const mailIdOf = (d: Pick<Delivery, 'streamId' | 'key' | 'recipient'>) =>
 @Injectable()
 export class MailLedgerService {
   private readonly logger = new Logger('MailLedger');
+  /**
+   * A record of this process failed and none has succeeded since: PostgreSQL is likely away. Every batch then
+   * holds back the mails it has not sent yet, not only the batch whose record failed: an operator's probe stopped
+   * PostgreSQL for 10 s during a chase and the other batches sent 46 mails they could not record, which all went
+   * again when their leases lapsed.
+   */
+  private recordingFails = false;
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
@@ -113,7 +122,12 @@ export class MailLedgerService {
     const lease = await this.leases.acquire(mailId, holder, leaseMs);
     if (!lease.acquired) return { outcome: 'in-progress', until: lease.until };
 
-    const record = (event: MailEvent) => this.record(d, withPrefix(d.prefix, event), correlationId);
+    const record = (event: MailEvent, retryForMs = 0) =>
+      this.recordAll(
+        [{ d: { ...d, correlationId }, event: withPrefix(d.prefix, event) }],
+        undefined,
+        retryForMs,
+      );
     const release = () =>
       this.leases
         .release(mailId, holder)
@@ -150,13 +164,13 @@ export class MailLedgerService {
       } catch (error) {
         const failure = error instanceof ForgottenRecipient ? FORGOTTEN : classifySmtpFailure(error);
         const command: MailCommand = { type: 'RecordMailFailure', failure, attemptsLeft: d.willRetry };
-        await record(decideMail(d, command, claimed)[0]);
+        await record(decideMail(d, command, claimed)[0], leaseMs / 2);
         keeper.stop();
         await release();
         if (failure.permanent) throw new UnrecoverableError(`permanent failure: ${failure.reason}`);
         throw new TemporaryDeliveryError(`temporary failure: ${failure.reason}`);
       }
-      await record(decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0]);
+      await record(decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0], leaseMs / 2);
       keeper.stop();
       await release();
       return { outcome: 'sent', messageId };
@@ -239,16 +253,23 @@ export class MailLedgerService {
     // Once an outcome cannot be recorded, or the leases cannot be renewed (PostgreSQL gone), the mails not yet
     // sent are held back: sent, they could not be recorded and would go again once their leases lapse.
     let stopped = false;
+    const stop = () => {
+      stopped = true;
+      this.recordingFails = true;
+    };
     const keeper = this.leases.keepMany(
       claims.map((c) => ids[c.i]),
       holder,
       leaseMs,
-      () => (stopped = true),
+      stop,
     );
+    // A sent mail's outcome is tried again for as long as its lease surely holds (half of it from the first
+    // failure: a renewal less than a third of a lease before still holds it), so an outage shorter than that
+    // sends nothing twice: what was with the SMTP server is recorded once PostgreSQL is back.
     const recorder = new GroupRecorder<{
       d: Delivery & { correlationId: string };
       event: { type: string; data: unknown };
-    }>((items) => this.recordAll(items, () => (stopped = true)));
+    }>((items) => this.recordAll(items, stop, leaseMs / 2));
     const recorded: string[] = [];
     let unrecorded: unknown = null;
     try {
@@ -259,7 +280,7 @@ export class MailLedgerService {
           let result: BatchDeliveryResult;
           try {
             if (d.recipient === ERASED) throw new ForgottenRecipient();
-            const { messageId } = await d.send(() => !stopped);
+            const { messageId } = await d.send(() => !stopped && !this.recordingFails);
             event = decideMail(d, { type: 'RecordMailSent', messageId }, claimed)[0];
             result = { outcome: 'sent', messageId };
           } catch (error) {
@@ -283,7 +304,7 @@ export class MailLedgerService {
           } catch (error) {
             // Not recorded: the lease is kept until it lapses, and the mail is owed again then (deliverOnce's rule).
             unrecorded = error;
-            stopped = true;
+            stop();
             return;
           }
           results[i] = result;
@@ -322,11 +343,15 @@ export class MailLedgerService {
     return ledgers;
   }
 
-  /** Several ledger events in one commit, a stream's together, tried a few times like record(). */
+  /**
+   * Several ledger events in one commit, a stream's together, tried a few times like record(), or, given
+   * `retryForMs`, for that long after the first failed try.
+   */
   private async recordAll(
     items: readonly { d: Delivery & { correlationId: string }; event: { type: string; data: unknown } }[],
     /** Told at the first failed try, before the retries: a sender stops sending what it may not record. */
     onFailedTry: () => void = () => undefined,
+    retryForMs = 0,
   ): Promise<void> {
     if (items.length === 0) return;
     const byStream = new Map<string, { correlationId: string; events: { type: string; data: unknown }[] }>();
@@ -337,6 +362,7 @@ export class MailLedgerService {
       byStream.set(key, entry);
     }
     const recordedAt = this.clock.now();
+    let giveUpAt = Infinity;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.store.appendEachAnyVersion(
@@ -347,11 +373,19 @@ export class MailLedgerService {
           })),
           { recordedAt },
         );
+        this.recordingFails = false;
         return;
       } catch (error) {
         onFailedTry();
-        if (attempt >= RECORD_TRIES) throw error;
-        await new Promise((r) => setTimeout(r, 100 * attempt));
+        this.recordingFails = true;
+        const now = Date.now();
+        if (attempt === 1) giveUpAt = now + retryForMs;
+        if (attempt >= RECORD_TRIES && now >= giveUpAt) throw error;
+        const backoff = Math.min(100 * 2 ** (attempt - 1), RECORD_RETRY_MAX_MS);
+        // The last try lands at the deadline, not after it.
+        await new Promise((r) =>
+          setTimeout(r, attempt < RECORD_TRIES ? backoff : Math.min(backoff, giveUpAt - now)),
+        );
       }
     }
   }
@@ -362,24 +396,5 @@ export class MailLedgerService {
     const from = known.length > 0 ? known[known.length - 1].version + 1 : 1;
     const tail = await this.store.readStream(d.streamId, { fromVersion: from });
     return [...known, ...tail].reduce<Ledger>((l, e) => evolveLedger(d.prefix, l, e), new Map());
-  }
-
-  /** An outcome is tried a few times: a sent mail whose record is lost would be sent again. */
-  private async record(d: Delivery, event: { type: string; data: unknown }, correlationId: string) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.store.append(
-          d.streamId,
-          'any',
-          [event],
-          { ...SYSTEM, correlationId },
-          { recordedAt: this.clock.now() },
-        );
-        return;
-      } catch (error) {
-        if (attempt >= RECORD_TRIES) throw error;
-        await new Promise((r) => setTimeout(r, 100 * attempt));
-      }
-    }
   }
 }
