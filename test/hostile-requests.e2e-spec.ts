@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle } from './support/reporting.js';
 
@@ -208,6 +209,27 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
         code: 'body-too-large',
         detail: expect.stringContaining('2 MB'),
       });
+    }
+  });
+
+  it('answers health and metrics without looking up a bearer token: a stalled lookup holds no probe', async () => {
+    // An operator's probe froze PostgreSQL: probes sent with a bearer token (as a load balancer may) waited with
+    // it, because the token was looked up before the route. The lookup's table is held here instead.
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE');
+      for (const path of ['/health/live', '/health/ready', '/metrics']) {
+        const answer = await fetch(`${product.baseUrl}${path}`, {
+          headers: { authorization: 'Bearer not-a-token-of-ours' },
+          signal: AbortSignal.timeout(5_000),
+        });
+        expect({ path, status: answer.status }).toEqual({ path, status: 200 });
+      }
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
     }
   });
 

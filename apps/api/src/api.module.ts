@@ -55,7 +55,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // '{*path}', not '*path': the root too, so that `/` knows who is signed in.
-    consumer.apply(AuthMiddleware).forRoutes('{*path}');
+    // '{*path}', not '*path': the root too, so that `/` knows who is signed in. Not the health and metrics routes:
+    // they ask no one who they are, and with PostgreSQL stalled a bearer token's lookup held a probe for as long.
+    consumer.apply(AuthMiddleware).exclude('health/{*path}', 'metrics').forRoutes('{*path}');
   }
 }

@@ -22,7 +22,9 @@ export function dataSourceOptions(
     migrationsRun: false,
     synchronize: false,
     logging: false,
-    extra: { max: 20, application_name: 'partner-returns' },
+    // A connection that PostgreSQL does not complete in 10 s (stalled, or starting up) fails instead of holding
+    // its request for as long as the stall lasts; so does a wait for a free one of the 20.
+    extra: { max: 20, application_name: 'partner-returns', connectionTimeoutMillis: 10_000 },
     ...extra,
   } as DataSourceOptions;
 }

@@ -20,4 +20,5 @@ export * from './file-upload.js';
 export * from './streamed-upload.js';
 export * from './query-text.js';
 export * from './page-messages.js';
+export * from './database-unavailable.js';
 export * from './text-cookies.js';

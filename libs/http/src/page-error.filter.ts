@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
 import { DomainError } from '../../kernel/src/index.js';
+import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 
@@ -14,6 +15,13 @@ interface ErrorPage {
 
 /** What a person should read when something goes wrong on a page: what happened, and what to do next. */
 export function errorPageFor(exception: unknown): ErrorPage {
+  if (databaseUnavailable(exception)) {
+    return {
+      status: 503,
+      title: 'Sorry, the service is unavailable',
+      paragraphs: ['Try again in a few minutes. Nothing you entered was saved half way.'],
+    };
+  }
   const code = exception instanceof DomainError ? exception.code : undefined;
   const status =
     exception instanceof DomainError
@@ -165,9 +173,16 @@ export class PageErrorFilter implements ExceptionFilter {
       return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
     }
     const page = errorPageFor(exception);
-    const retryAfter = exception instanceof DomainError ? exception.details?.retryAfter : undefined;
+    const unavailable = databaseUnavailable(exception);
+    const retryAfter = unavailable
+      ? DATABASE_RETRY_AFTER_S
+      : exception instanceof DomainError
+        ? exception.details?.retryAfter
+        : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    if (page.status >= 500)
+    if (unavailable)
+      this.logger.warn(`answered 503: PostgreSQL unavailable (${(exception as Error).message})`);
+    else if (page.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(page.status).render('pages/error', { ...page, title: page.title });
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
 import { DomainError } from '../../kernel/src/index.js';
+import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
 
 export interface ProblemDetails {
@@ -32,8 +33,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.originalUrl
       ?.split('?')[0]
       .replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]');
-    if (problem.status >= 500)
+    if (problem.code === 'database-unavailable')
+      this.logger.warn(`answered 503: PostgreSQL unavailable (${(exception as Error).message})`);
+    else if (problem.status >= 500 && problem.status !== 503)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    else if (problem.status === 503) this.logger.warn(`answered 503: ${problem.title}`);
     if (response.headersSent) return;
     // A throttle's refusal says when to come back (RFC 9110 Retry-After, in seconds).
     if (typeof problem.retryAfter === 'number') response.setHeader('Retry-After', String(problem.retryAfter));
@@ -41,6 +45,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemDetails {
+    if (databaseUnavailable(exception)) {
+      return {
+        type: 'https://partner-returns.dev/problems/database-unavailable',
+        title: 'The service cannot reach its database just now: try again in a minute',
+        status: 503,
+        code: 'database-unavailable',
+        detail: 'Nothing of this request was saved half way.',
+        retryAfter: DATABASE_RETRY_AFTER_S,
+      };
+    }
     if (exception instanceof ConcurrencyError) {
       return {
         type: 'https://partner-returns.dev/problems/stale-version',

@@ -1,0 +1,30 @@
+import { errorPageFor } from './page-error.filter.js';
+import { databaseUnavailable } from './database-unavailable.js';
+
+const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+/** What TypeORM throws for a failed query: the driver's error under `driverError`. */
+const queryFailed = (driverError: Error) => Object.assign(new Error(driverError.message), { driverError });
+
+describe('databaseUnavailable: PostgreSQL cannot be reached just now, as against a query that was wrong', () => {
+  it.each([
+    ['refused', pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['shutting down', pgError('57P01', 'terminating connection due to administrator command')],
+    ['starting up', pgError('57P03', 'the database system is starting up')],
+    ['a connection exception', pgError('08006', 'connection failure')],
+    ['a cut connection', new Error('Connection terminated unexpectedly')],
+    ['a stalled connect', new Error('timeout exceeded when trying to connect')],
+    ['inside a TypeORM error', queryFailed(pgError('57P01', 'terminating connection'))],
+  ])('is true when %s', (_what, error) => {
+    expect(databaseUnavailable(error)).toBe(true);
+    expect(errorPageFor(error).status).toBe(503);
+  });
+
+  it.each([
+    ['a syntax error', pgError('42601')],
+    ['a unique violation', queryFailed(pgError('23505'))],
+    ['any other error', new Error('boom')],
+    ['nothing', undefined],
+  ])('is false for %s', (_what, error) => {
+    expect(databaseUnavailable(error)).toBe(false);
+  });
+});
