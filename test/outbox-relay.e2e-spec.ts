@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { AuthService } from '../libs/auth/src/index.js';
 import { bullConnection, CHASE_SCHEDULER_ID, QUEUES } from '../libs/queues/src/index.js';
@@ -20,6 +21,9 @@ describe('outbox relay with Redis away (e2e)', () => {
     product = await startProduct('relay', undefined, {
       REDIS_URL: redis.url,
       CHASE_SCAN_EVERY_MS: '1000',
+      // An event at fault is parked at its second try: a failure counted against events shows at once.
+      PROCESSOR_ATTEMPTS: '2',
+      PROCESSOR_RETRY_DELAY_MS: '100',
     });
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
@@ -40,6 +44,40 @@ describe('outbox relay with Redis away (e2e)', () => {
       dueDate: '2030-04-30',
       cycleId,
     });
+
+  it('waits, holding no event, while Redis answers but refuses writes, and relays everything when it takes them again', async () => {
+    // A failover leaves the service on a replica (READONLY to every write) while pings still pass: an operator's
+    // probe saw each event's enqueue fail, and the events parked until someone retried them one by one.
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('REPLICAOF', '127.0.0.1', String(await freePort()));
+      expect((await draft('readonly', 'While Redis refused writes')).status).toBe(201);
+      const opened = await call('POST', '/cycles/readonly/open', as.coordinator, { measureRefs: ['S1'] });
+      expect(opened.status).toBe(200);
+      await untilProcessorsPass(product.db.dataSource, ['return-status']);
+      // Long enough for several of the relay's tries, each of which would have counted against the events.
+      await new Promise((r) => setTimeout(r, 2_000));
+      const count = async (table: string) =>
+        Number(
+          (
+            await product.db.dataSource.query(
+              `SELECT count(*)::int AS n FROM ${table} WHERE processor = 'outbox-relay'`,
+            )
+          )[0].n,
+        );
+      expect([await count('parked_events'), await count('held_events')]).toEqual([0, 0]);
+      expect(product.smtp.mails.some((m) => m.subject.includes('While Redis refused writes'))).toBe(false);
+      await admin.call('REPLICAOF', 'NO', 'ONE');
+      await eventually(
+        async () => product.smtp.mails.some((m) => m.subject.includes('While Redis refused writes')),
+        30_000,
+      );
+      expect([await count('parked_events'), await count('held_events')]).toEqual([0, 0]);
+    } finally {
+      await admin.call('REPLICAOF', 'NO', 'ONE').catch(() => undefined);
+      admin.disconnect();
+    }
+  });
 
   it('takes commands while Redis is down and, when it returns, relays every event stored meanwhile', async () => {
     // Rita hears of each submission at once (a digest waits for its hour to close).

@@ -1,5 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import {
@@ -38,6 +44,9 @@ async function within<T>(ms: number, message: string, work: () => Promise<T>): P
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly processor: EventProcessor;
+  private readonly logger = new Logger('OutboxRelay');
+  /** Redis answered the last check but refused its write: said once when it starts, once when it ends. */
+  private writesRefused = false;
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
@@ -72,6 +81,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           // (The default backend is ioredis, whose clients ping.)
           const ping = () => (client as unknown as { ping(): Promise<string> }).ping();
           await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
+          // Answering but refusing writes (READONLY from a replica after a failover, OOM at maxmemory) is no
+          // event's fault either: a ping passes then, and each event's enqueue failed and was parked for an
+          // operator. A short-lived key written is the check.
+          const set = () =>
+            (client as unknown as { set(...args: unknown[]): Promise<unknown> }).set(
+              `${reporting.opts.prefix ?? 'bull'}:outbox-relay:writable`,
+              '1',
+              'PX',
+              5_000,
+            );
+          try {
+            await within(REDIS_WAIT_MS, 'Redis did not take a write', set);
+            if (this.writesRefused) this.logger.log('Redis takes writes again: the relay goes on');
+            this.writesRefused = false;
+          } catch (error) {
+            if (!this.writesRefused)
+              this.logger.warn(
+                `Redis (REDIS_URL) answers but refuses writes (${(error as Error).message.split('\n')[0]}): ` +
+                  'the relay waits, holding no event',
+              );
+            this.writesRefused = true;
+            throw new NotReady('Redis refuses writes');
+          }
         },
         handle: async (events, manager) => {
           // A batch's chase mails go as a few chase-mails jobs; each mail stays owed under its own job id below.
