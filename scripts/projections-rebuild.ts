@@ -33,12 +33,25 @@ export async function projectionsRebuild(
       `Replayed ${result.events.toLocaleString('en-GB')} events in ${(result.ms / 1000).toFixed(1)} s; rows: ${rows}\n`,
     );
     return 0;
+  } catch (error) {
+    // Started, and stopped part-way: what stopped it, and that the next run carries on (not "Could not start").
+    err.write(
+      `projections:rebuild: stopped: ${(error as Error).message.replace(/\s+/g, ' ').trim()}; ` +
+        'the live read models are as they were: run it again to carry on\n',
+    );
+    return 1;
   } finally {
-    await dataSource.destroy();
+    await dataSource.destroy().catch(() => undefined);
   }
 }
 
 if (require.main === module) {
+  if (process.argv.length > 2) {
+    console.error(
+      `projections:rebuild: takes no arguments (given: ${process.argv.slice(2).join(' ')}); it rebuilds every read model`,
+    );
+    process.exit(2);
+  }
   projectionsRebuild(process.env, process.stdout, process.stderr).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -119,6 +120,28 @@ describe('operators get one line per problem (e2e)', () => {
       expect(startupFailureLines(error)).toEqual([
         `Invalid configuration: REBUILD_BATCH_SIZE must be a whole number from 1 to 1000000, got "${size}"`,
       ]);
+    }
+  });
+
+  it('a rebuild that stops part-way says why in one line, and that running it again carries on: exit 1', async () => {
+    // Another rebuild holds the lock: one way a rebuild that has started stops. (A connection lost mid-rebuild
+    // once surfaced as "Could not start: Query runner already released".)
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended('projections-rebuild', 0))`);
+      const err: string[] = [];
+      const code = await projectionsRebuild(
+        { DATABASE_URL: db.url },
+        { write: () => undefined },
+        { write: (t: string) => err.push(t) },
+      );
+      expect(code).toBe(1);
+      expect(err.at(-1)).toMatch(
+        /^projections:rebuild: stopped: Another projections:rebuild is running on this database; .* run it again to carry on\n$/,
+      );
+    } finally {
+      await holder.end();
     }
   });
 

@@ -108,10 +108,12 @@ export async function rebuildReadModels(
     try {
       return await rebuildWith(runner, store, models, options, started);
     } finally {
-      await runner.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`);
+      // A connection that was lost mid-rebuild took the lock with it; failing to free it here must not hide
+      // why the rebuild stopped (it said "Query runner already released" instead of the lost connection).
+      await runner.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`).catch(() => undefined);
     }
   } finally {
-    await runner.release();
+    await runner.release().catch(() => undefined);
   }
 }
 
