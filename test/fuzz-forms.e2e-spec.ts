@@ -14,7 +14,7 @@ import { as, http, importSevenoaks, Product, startProduct } from './support/prod
  * Seeded: the seed is printed; FORM_FUZZ_SEED=<seed> replays the same posts, FORM_FUZZ_POSTS=<n> changes how many.
  */
 const SEED = Number(process.env.FORM_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const POSTS = Number(process.env.FORM_FUZZ_POSTS ?? 1_200);
+const POSTS = Number(process.env.FORM_FUZZ_POSTS ?? 700);
 /** Pages each role's walk reads at most: every kind of page is a few links from the start. */
 const PAGES_PER_ROLE = 150;
 /** Pages of one shape (the same path but for ids and keys) a walk reads: the plan's forty measures are one form. */

@@ -19,7 +19,7 @@ import { as, http, importSevenoaks, Product, startProduct } from './support/prod
  * changes how many.
  */
 const SEED = Number(process.env.MULTIPART_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const POSTS = Number(process.env.MULTIPART_FUZZ_POSTS ?? 500);
+const POSTS = Number(process.env.MULTIPART_FUZZ_POSTS ?? 300);
 /** An upload the server neither answers nor refuses in this long is a fault: a request left hanging. */
 const ANSWER_MS = 20_000;
 

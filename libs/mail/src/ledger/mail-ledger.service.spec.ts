@@ -144,6 +144,34 @@ describe('MailLedgerService (real PostgreSQL)', () => {
         },
       }));
 
+    /** A batch of link mails through a real SMTP server taking `delayMs` a mail, `connections` at a time. */
+    const smtpBatch = async (name: string, recipients: string[], connections: number, delayMs: number) => {
+      const sink = new SmtpSink();
+      const sender = new MailSender(await sink.start(), 'test@partner-returns.local', connections);
+      sink.delayMs = delayMs;
+      const batch = recipients.map((recipient, n) => ({
+        ...mail(`link-mail:${name}:${n}`),
+        recipient,
+        correlationId: 'c',
+        send: (stillWanted?: () => boolean) =>
+          sender.send({ to: recipient, subject: 'Link', text: 'x', html: '<p>x</p>' }, stillWanted),
+      }));
+      const close = async () => {
+        sender.close();
+        await sink.stop();
+      };
+      return { sink, batch, close };
+    };
+    /** PostgreSQL refuses every sent outcome (as if it had gone): claims are written, sent ones cannot be. */
+    const refuseSent = () =>
+      db.dataSource.query(`
+        CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN IF NEW.type = 'LinkMailSent' THEN RAISE EXCEPTION 'gone'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse_sent BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_sent();
+      `);
+    const takeSentAgain = () =>
+      db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();');
+
     it('sends each mail of a batch once, the outcomes of a stream together, and lets every lease go', async () => {
       const batch = [...many('link-mail:m:1', ['a@x.org', 'b@x.org']), ...many('link-mail:m:2', ['c@x.org'])];
       const outcomes = await ledger.deliverMany(batch);
@@ -199,31 +227,17 @@ describe('MailLedgerService (real PostgreSQL)', () => {
     });
 
     it('stops sending the rest of a batch once an outcome cannot be recorded, and sends those later once', async () => {
-      const sink = new SmtpSink();
-      const sender = new MailSender(await sink.start(), 'test@partner-returns.local', 1);
       // Each mail takes the server 150 ms: the first outcome fails while the second is being sent.
-      sink.delayMs = 150;
       const recipients = ['s1@x.org', 's2@x.org', 's3@x.org', 's4@x.org', 's5@x.org'];
-      const batch = recipients.map((recipient, n) => ({
-        ...mail(`link-mail:stop:${n}`),
-        recipient,
-        correlationId: 'c',
-        send: (stillWanted?: () => boolean) =>
-          sender.send({ to: recipient, subject: 'Link', text: 'x', html: '<p>x</p>' }, stillWanted),
-      }));
-      // PostgreSQL refuses every outcome (as if it had gone): claims were written, sent ones cannot be.
-      await db.dataSource.query(`
-        CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
-          $$ BEGIN IF NEW.type = 'LinkMailSent' THEN RAISE EXCEPTION 'gone'; END IF; RETURN NEW; END $$;
-        CREATE TRIGGER refuse_sent BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_sent();
-      `);
+      const { sink, batch, close } = await smtpBatch('stop', recipients, 1, 150);
+      await refuseSent();
       try {
         await expect(ledger.deliverMany(batch)).rejects.toThrow('gone');
         // One connection: the first went, and the second, which had its turn before the first's record failed;
         // the others were held back when their turn came.
         expect(sink.mails.map((m) => m.to).flat()).toEqual(['s1@x.org', 's2@x.org']);
       } finally {
-        await db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();');
+        await takeSentAgain();
       }
       await new Promise((r) => setTimeout(r, LEASE_MS + 100));
       const later = await ledger.deliverMany(batch);
@@ -235,8 +249,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
           .flat()
           .sort(),
       ).toEqual(['s1@x.org', 's1@x.org', 's2@x.org', 's2@x.org', 's3@x.org', 's4@x.org', 's5@x.org']);
-      sender.close();
-      await sink.stop();
+      await close();
     });
 
     it('sends nothing twice through an outage shorter than half a lease: what went out is recorded once it ends', async () => {
@@ -248,26 +261,11 @@ describe('MailLedgerService (real PostgreSQL)', () => {
         new SystemClock(),
         loadConfig({ MAIL_CLAIM_LEASE_MS: String(lease) }),
       );
-      const sink = new SmtpSink();
-      const sender = new MailSender(await sink.start(), 'test@partner-returns.local', 2);
-      sink.delayMs = 50;
       const recipients = ['o1@x.org', 'o2@x.org', 'o3@x.org', 'o4@x.org'];
-      const batch = recipients.map((recipient, n) => ({
-        ...mail(`link-mail:outage:${n}`),
-        recipient,
-        correlationId: 'c',
-        send: (stillWanted?: () => boolean) =>
-          sender.send({ to: recipient, subject: 'Link', text: 'x', html: '<p>x</p>' }, stillWanted),
-      }));
+      const { sink, batch, close } = await smtpBatch('outage', recipients, 2, 50);
       // PostgreSQL refuses every outcome for 800 ms (as if it had gone and come back), well within half a lease.
-      await db.dataSource.query(`
-        CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
-          $$ BEGIN IF NEW.type = 'LinkMailSent' THEN RAISE EXCEPTION 'gone'; END IF; RETURN NEW; END $$;
-        CREATE TRIGGER refuse_sent BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_sent();
-      `);
-      const back = new Promise((r) => setTimeout(r, 800)).then(() =>
-        db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();'),
-      );
+      await refuseSent();
+      const back = new Promise((r) => setTimeout(r, 800)).then(takeSentAgain);
       const first = await patient.deliverMany(batch);
       await back;
       // What went out before its record failed is recorded once PostgreSQL answers again; the rest were held
@@ -287,8 +285,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       // Each recorded sent once (one held back was claimed again when it went).
       for (let n = 0; n < recipients.length; n++)
         expect((await types(`link-mail:outage:${n}`)).filter((t) => t === 'LinkMailSent')).toHaveLength(1);
-      sender.close();
-      await sink.stop();
+      await close();
     });
 
     it('leaves a mail another sender holds to it, and sends the rest', async () => {
