@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
 import { CycleEvent, cycleStreamId } from './cycle.events.js';
-import { CycleState, cycleStatusOf, evolveCycle, initialCycle } from './cycle.state.js';
+import {
+  CycleStanding,
+  cycleStandingOf,
+  CycleState,
+  cycleStatusOf,
+  evolveCycle,
+  initialCycle,
+} from './cycle.state.js';
 
 @Injectable()
 export class CycleRepository {
@@ -21,5 +28,10 @@ export class CycleRepository {
   /** Only the status: reads the stream's event types, not its (large) data. */
   async status(cycleId: string): Promise<CycleState['status']> {
     return cycleStatusOf(await this.store.readStreamTypes(cycleStreamId(cycleId)));
+  }
+
+  /** The status and the stream's version, from the event types as status() reads them. */
+  async standing(cycleId: string): Promise<CycleStanding> {
+    return cycleStandingOf(await this.store.readStreamTypes(cycleStreamId(cycleId)));
   }
 }

@@ -53,6 +53,17 @@ type Opened = CycleFacts &
 
 export const initialCycle = (): CycleState => ({ status: 'none' });
 
+/** Where a cycle stands for a command that must not outlive its close: its status and its stream's version. */
+export interface CycleStanding {
+  status: CycleState['status'];
+  version: number;
+}
+
+/** A cycle's standing from its event types alone (versions run 1, 2, ...: the version is how many there are). */
+export function cycleStandingOf(types: readonly string[]): CycleStanding {
+  return { status: cycleStatusOf(types), version: types.length };
+}
+
 /**
  * A cycle's status from its event types alone, following the same transitions as evolveCycle (the unit test
  * checks they agree): lets a return command ask whether its cycle is closed without loading the whole cycle.

@@ -16,7 +16,7 @@ import { CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
-import { CycleState, cycleStatusOf } from '../cycle/cycle.state.js';
+import { CycleStanding, cycleStandingOf } from '../cycle/cycle.state.js';
 import { cycleIdOf, ReturnEvent, returnStreamId } from './return.events.js';
 import { evolveReturn, foldReturnEvents, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
 
@@ -42,7 +42,7 @@ export class ReturnRepository {
   private async loadWithCycle(returnId: string): Promise<{
     state: ReturnState;
     version: number;
-    cycle: { status: CycleState['status']; version: number } | null;
+    cycle: CycleStanding | null;
   }> {
     const cycleId = cycleIdOf(returnId);
     const { events, types } = await this.store.readStreamWithTypesOf<ReturnEvent>(
@@ -52,10 +52,9 @@ export class ReturnRepository {
     const state = foldReturnEvents(events);
     const version = events.length > 0 ? events[events.length - 1].version : 0;
     if (state.status === 'none') return { state, version, cycle: null };
-    if (state.cycleId === cycleId)
-      return { state, version, cycle: { status: cycleStatusOf(types), version: types.length } };
-    const cycle = await this.cycles.load(state.cycleId);
-    return { state, version, cycle: { status: cycle.state.status, version: cycle.version } };
+    const cycle =
+      state.cycleId === cycleId ? cycleStandingOf(types) : await this.cycles.standing(state.cycleId);
+    return { state, version, cycle };
   }
 
   /** Several returns in one round trip, each with the version to append at; missing ones are left out. */

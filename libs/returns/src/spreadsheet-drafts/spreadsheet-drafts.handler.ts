@@ -1,8 +1,8 @@
-import { cycleStreamId } from '../cycle/cycle.events.js';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError } from '../../../kernel/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { MeasureIndicators } from '../return/measure-indicators.js';
 import { returnStreamId } from '../return/return.events.js';
@@ -39,8 +39,8 @@ export class SaveSpreadsheetDraftsHandler implements ICommandHandler<SaveSpreads
       if (state.cycleId !== cycleId || state.partnershipId !== envelope.actor.partnershipId) continue;
       stored.set(state.returnId, { state, version, indicators: await this.indicators.of(state) });
     }
-    const cycle = await this.cycles.load(cycleId);
-    const decision = decideSpreadsheetRows(read.rows, stored, envelope.actor, cycle.state.status);
+    const cycle = await this.cycles.standing(cycleId);
+    const decision = decideSpreadsheetRows(read.rows, stored, envelope.actor, cycle.status);
     refuseIfAny(decision.problems);
     if (decision.drafts.length === 0) return { saved: [], unchanged: decision.unchanged };
     try {
