@@ -344,8 +344,8 @@ export class MailLedgerService {
   }
 
   /**
-   * Several ledger events in one commit, a stream's together, tried a few times like record(), or, given
-   * `retryForMs`, for that long after the first failed try.
+   * Several ledger events in one commit, a stream's together, tried a few times (a sent mail whose record is lost
+   * would be sent again), or, given `retryForMs`, for that long after the first failed try.
    */
   private async recordAll(
     items: readonly { d: Delivery & { correlationId: string }; event: { type: string; data: unknown } }[],
