@@ -47,9 +47,15 @@ export interface Actor {
   cycleId?: string;
 }
 
+/**
+ * A reason is read by people later (the history, the audit): it must hold a letter, a digit or a symbol. A
+ * right-to-left mark and combining accents on nothing trim to something, yet say nothing and show as blank.
+ */
+const READABLE = /[\p{L}\p{N}\p{S}]/u;
+
 export function requireReason(reason: unknown, what: string): string {
   const trimmed = typeof reason === 'string' ? reason.trim() : '';
-  if (!trimmed)
+  if (!READABLE.test(trimmed))
     throw new DomainError('reason-required', `A reason is required to ${what}`, 'unprocessable', 'reason');
   const fault = textFault(trimmed);
   if (fault)

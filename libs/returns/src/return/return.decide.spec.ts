@@ -532,14 +532,18 @@ describe('decideReturn', () => {
       ).toEqual([{ type: 'ReturnSentBack', data: { reason: 'Add the NEET table' } }]);
     });
 
-    it.each(['', '   \n\t'])('requires a reason (reason-required 422, field reason) — %j', (reason) => {
-      thenError(
-        () => when(histories.submitted(), { type: 'SendReturnBack', actor: reviewer, reason }),
-        'reason-required',
-        'unprocessable',
-        'reason',
-      );
-    });
+    // A right-to-left override with accents on nothing trims to something, but nobody can read it.
+    it.each(['', '   \n\t', '\u202e\u0301\u0301', '\u200b...'])(
+      'requires a reason (reason-required 422, field reason) — %j',
+      (reason) => {
+        thenError(
+          () => when(histories.submitted(), { type: 'SendReturnBack', actor: reviewer, reason }),
+          'reason-required',
+          'unprocessable',
+          'reason',
+        );
+      },
+    );
 
     it.each([
       ['requested', 'return-requested'],
