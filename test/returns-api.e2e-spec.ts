@@ -401,6 +401,19 @@ describe('returns API (e2e)', () => {
         409,
         'stale-version',
       );
+      // The current version, but weak: If-Match compares strongly, so it matches nothing and nothing closes.
+      expectProblem(
+        await call(
+          'POST',
+          `/cycles/${cycleId}/close`,
+          { ...as.coordinator, 'if-match': `W/"${version}"` },
+          {},
+        ),
+        412,
+        'weak-etag',
+        'If-Match',
+        'strong-etag',
+      );
       const closed = await call(
         'POST',
         `/cycles/${cycleId}/close`,
