@@ -52,8 +52,11 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
   private tick(): void {
     if (this.running) return;
     this.running = this.reconcile()
-      .then(({ owed, retried }) => {
-        if (owed > 0) this.logger.debug(`${owed} mail jobs owed re-enqueued, ${retried} failed ones retried`);
+      .then(({ owed, retried, requeued }) => {
+        if (owed > 0)
+          this.logger.debug(
+            `${owed} mail jobs owed re-enqueued, ${retried} failed ones retried, ${requeued} completed ones queued again`,
+          );
       })
       .catch((error: Error) => this.logger.warn(`mail not reconciled: ${error.message}`))
       .finally(() => {
@@ -61,13 +64,19 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
       });
   }
 
-  /** Enqueues every unsettled mail job; how many there were, and how many failed jobs it retried. */
-  async reconcile(): Promise<{ owed: number; retried: number }> {
+  /**
+   * Enqueues every unsettled mail job; how many there were, how many failed jobs it retried and how many
+   * completed ones it queued again.
+   */
+  async reconcile(): Promise<{ owed: number; retried: number; requeued: number }> {
     const unsettled = new Set<string>();
+    let requeued = 0;
     for (let after = ''; ;) {
       const page = await this.owed.unsettled(after, PAGE);
       if (page.length === 0) break;
-      await this.mail.addBulk(page.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } })));
+      const jobs = page.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } }));
+      await this.mail.addBulk(jobs);
+      requeued += await this.requeueCompleted(jobs);
       for (const j of page) unsettled.add(j.jobId);
       after = page[page.length - 1].jobId;
     }
@@ -89,6 +98,26 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
       }
     }
     await this.leases.prune(STALE_LEASE_MS);
-    return { owed: unsettled.size, retried };
+    return { owed: unsettled.size, retried, requeued };
+  }
+
+  /**
+   * A job settles its row before BullMQ marks it completed, so a completed job whose row is unsettled was owed
+   * again after it ran (a parked relay event retried by hand records its mails anew). BullMQ keeps completed ids
+   * for a week and adding one is then a no-op, so such a mail would stay owed and never go: it is removed and
+   * queued again. If it was sent after all, the ledger says so and nothing goes twice.
+   */
+  private async requeueCompleted(
+    jobs: readonly { name: string; data: unknown; opts: { jobId: string } }[],
+  ): Promise<number> {
+    const states = await Promise.all(jobs.map((j) => this.mail.getJobState(j.opts.jobId)));
+    const completed = jobs.filter((_, i) => states[i] === 'completed').map((j) => j.opts.jobId);
+    if (completed.length === 0) return 0;
+    // Settled meanwhile (the job's own run, read in between): nothing owed.
+    const owed = await this.owed.stillOwed(completed);
+    const again = jobs.filter((j) => owed.has(j.opts.jobId));
+    for (const j of again) await this.mail.remove(j.opts.jobId);
+    await this.mail.addBulk(again);
+    return again.length;
   }
 }

@@ -49,7 +49,7 @@ describe('MailReconciler (real PostgreSQL and Redis)', () => {
     await owed.settle('link-mail-3', 'sent');
 
     // Redis knows none of them (it came back empty): the unsettled two are queued, the settled one is not.
-    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0 });
     expect(await queue.getJob('link-mail-3')).toBeUndefined();
     expect((await queue.getWaiting()).map((j) => j.id).sort()).toEqual(['link-mail-1', 'link-mail-2']);
 
@@ -75,15 +75,27 @@ describe('MailReconciler (real PostgreSQL and Redis)', () => {
     expect(await failed!.isFailed()).toBe(true);
 
     // Still owed: queued again with a fresh budget of attempts; a job still in Redis is not doubled.
-    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 1 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 1, requeued: 0 });
     const retried = await queue.getJob('link-mail-2');
     expect(await retried!.isWaiting()).toBe(true);
     expect(retried!.attemptsMade).toBe(0);
-    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 0, requeued: 0 });
     expect(await queue.getJobCounts('waiting', 'completed', 'failed')).toEqual({
       waiting: 1,
       completed: 1,
       failed: 0,
     });
+  });
+
+  it('queues again a mail owed anew after its job completed (BullMQ would take its id for done)', async () => {
+    // link-mail-1 ran and settled above; its row is owed again, as a parked relay event retried by hand does.
+    await db.dataSource.query(`UPDATE owed_mails SET settled_at = NULL WHERE job_id = 'link-mail-1'`);
+    expect(await (await queue.getJob('link-mail-1'))!.isCompleted()).toBe(true);
+
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 1 });
+    expect(await (await queue.getJob('link-mail-1'))!.isWaiting()).toBe(true);
+    // Now waiting, it is left alone.
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0 });
+    expect(await queue.getJobCounts('waiting', 'completed')).toEqual({ waiting: 2, completed: 0 });
   });
 });
