@@ -180,7 +180,7 @@ describe('fidelity to the 2019/20 Sevenoaks report (e2e)', () => {
       'id="measure-S4"',
       'id="measure-S5"',
       '<h2>Caring Communities - Where children are given the best start and people can be supported to live independent lives</h2>',
-      '<p class="lead-agencies">Lead Agencies: Sevenoaks District Council and Sevenoaks District Local Children&#39;s Partnership Group (KCC)</p>',
+      '<p class="lead-agencies">Lead Agencies: Sevenoaks District Council and the Sevenoaks District Local Children&#39;s Partnership Group (KCC)</p>',
       '<th scope="row">Priority 1</th>',
       'id="measure-C3"',
       '<caption>Table 1 NEET Not knowns</caption>',

@@ -42,11 +42,27 @@ export function periodWords(start: string, end: string): string {
   return `${month(start)} - ${month(end)}`;
 }
 
-/** "Lead Agency: X" or "Lead Agencies: X and Y", as the seed introduces a theme. */
+/**
+ * A body named for what it is (a partnership, a group, a team) takes "the" inside a sentence; one named for its
+ * place (Kent County Council, Kent Police) does not. The seed writes "Sevenoaks District Council, Kent County
+ * Council and the Sevenoaks District Local Strategic Partnership", and a label's first name goes without it.
+ */
+const TAKES_THE =
+  /\b(partnership|group|team|board|forum|network|alliance|consortium|panel|committee|commission)(\s*\([^)]*\))?$/i;
+
+function inRunningText(name: string): string {
+  return TAKES_THE.test(name) && !/^the\s/i.test(name) ? `the ${name}` : name;
+}
+
+/** "Lead Agency: X" or "Lead Agencies: X and the Y", as the seed introduces a theme. */
 export function leadAgenciesLine(names: string[]): string {
   if (names.length === 0) return '';
+  const [first, ...rest] = names;
+  const others = rest.map(inRunningText);
   const list =
-    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    others.length === 0
+      ? first
+      : `${[first, ...others.slice(0, -1)].join(', ')} and ${others[others.length - 1]}`;
   return `${names.length === 1 ? 'Lead Agency' : 'Lead Agencies'}: ${list}`;
 }
 
