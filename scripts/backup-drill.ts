@@ -114,7 +114,8 @@ export async function backupDrill(
       SMTP_URL: smtpUrl,
       PORT: '0',
       WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      // The deployment's own LOG_LEVEL (info, say) would pour the drill's api and worker logs over its verdict.
+      LOG_LEVEL: env.DRILL_LOG_LEVEL ?? 'warn',
     });
     const clock = new SystemClock();
     const api = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, clock), {
