@@ -411,4 +411,26 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     const out = await fetch(`${product.baseUrl}/sign-in/sso/other-lsp`, { redirect: 'manual' });
     expect(out.status).toBe(404);
   });
+
+  // Last: it moves the set-up to a provider that is not there.
+  it('sends a browser to a page saying the provider cannot be reached when its discovery fails, not a 500', async () => {
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise((resolve) => gone.close(resolve));
+    const view = await call('GET', '/single-sign-on', as.coordinator);
+    const { organisation, clientId, clientSecretEnv, rules } = view.body;
+    const moved = await call(
+      'PUT',
+      '/single-sign-on',
+      { ...as.coordinator, 'if-match': `"${view.body.version}"` },
+      { organisation, issuer: `http://127.0.0.1:${port}`, clientId, clientSecretEnv, rules },
+    );
+    expect(moved.status).toBe(200);
+
+    const out = await fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, { redirect: 'manual' });
+    expect(out.status).toBe(502);
+    expect(out.headers.get('set-cookie')).toBeNull();
+    expect(await out.text()).toContain('Your organisation’s sign-in cannot be reached');
+  });
 });

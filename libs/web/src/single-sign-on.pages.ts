@@ -27,6 +27,13 @@ const REFUSALS: Record<SignOnRefusal, { title: string; paragraphs: string[] }> =
       'Start again from the sign-in page.',
     ],
   },
+  'provider-unreachable': {
+    title: 'Your organisation’s sign-in cannot be reached',
+    paragraphs: [
+      'The service could not reach your organisation’s identity provider. Try again in a few minutes.',
+      'If it goes on, tell your partnership’s coordinator, or sign in with your email and password.',
+    ],
+  },
   'provider-refused': {
     title: 'Your organisation’s sign-in did not work',
     paragraphs: ['Your organisation’s identity provider did not confirm who you are. Try again.'],
@@ -85,9 +92,14 @@ export class SingleSignOnPages {
 
   @Get(':partnershipId')
   async begin(@Param('partnershipId') partnershipId: string, @Res() res: Response): Promise<void> {
-    const { authorizationUrl, cookie } = await this.signOn.begin(partnershipId);
-    res.cookie(SIGN_ON_COOKIE, cookie, this.cookieOptions(SIGN_ON_MINUTES * 60_000));
-    res.redirect(303, authorizationUrl.href);
+    try {
+      const { authorizationUrl, cookie } = await this.signOn.begin(partnershipId);
+      res.cookie(SIGN_ON_COOKIE, cookie, this.cookieOptions(SIGN_ON_MINUTES * 60_000));
+      res.redirect(303, authorizationUrl.href);
+    } catch (error) {
+      if (!(error instanceof SignOnRefused)) throw error;
+      this.refused(res, error);
+    }
   }
 
   @Get(':partnershipId/callback')
@@ -111,10 +123,15 @@ export class SingleSignOnPages {
       res.redirect(303, startPageFor(actor));
     } catch (error) {
       if (!(error instanceof SignOnRefused)) throw error;
-      res.status(403).render('pages/error', {
-        ...REFUSALS[error.reason],
-        next: { href: '/sign-in', text: 'Go to the sign-in page' },
-      });
+      this.refused(res, error);
     }
+  }
+
+  /** The refusal's own page: 502 when the provider could not be reached (a gateway's failure), else 403. */
+  private refused(res: Response, error: SignOnRefused): void {
+    res.status(error.reason === 'provider-unreachable' ? 502 : 403).render('pages/error', {
+      ...REFUSALS[error.reason],
+      next: { href: '/sign-in', text: 'Go to the sign-in page' },
+    });
   }
 }

@@ -5,6 +5,7 @@ import { CommandTransaction, EventStore, runInCommandTransaction } from '../../.
 import { DataSource } from 'typeorm';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
+import { publicAddressesOnly } from './public-addresses-only.js';
 import { openSignOn, sealSignOn, SIGN_ON_MINUTES } from './sign-on-cookie.js';
 import {
   decideSingleSignOn,
@@ -18,7 +19,13 @@ import { SingleSignOnSetups } from './single-sign-on.query.js';
 
 /** Why a sign-in with the provider did not open a session; each has its own page (libs/web). */
 export type SignOnRefusal =
-  'no-sign-on-in-progress' | 'provider-refused' | 'not-verified' | 'no-email' | 'not-mapped' | 'disabled';
+  | 'no-sign-on-in-progress'
+  | 'provider-unreachable'
+  | 'provider-refused'
+  | 'not-verified'
+  | 'no-email'
+  | 'not-mapped'
+  | 'disabled';
 
 export class SignOnRefused extends Error {
   constructor(readonly reason: SignOnRefusal) {
@@ -51,7 +58,7 @@ export class ProviderSignIn {
   /** Where to send the browser, and the sealed cookie it must bring back to the callback. */
   async begin(partnershipId: string): Promise<{ authorizationUrl: URL; cookie: string }> {
     const settings = await this.settingsOf(partnershipId);
-    const provider = await this.provider(settings);
+    const provider = await this.reachable(settings, partnershipId);
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -91,7 +98,7 @@ export class ProviderSignIn {
         'not-found',
       );
     const settings = setup.settings;
-    const provider = await this.provider(settings);
+    const provider = await this.reachable(settings, partnershipId);
     let claims: oidc.IDToken;
     try {
       const tokens = await oidc.authorizationCodeGrant(provider, callbackUrl, {
@@ -189,6 +196,26 @@ export class ProviderSignIn {
     return state.settings;
   }
 
+  /**
+   * The provider's configuration, or SignOnRefused('provider-unreachable') with the reason logged: its discovery
+   * failed (the provider is down, the issuer is wrong, or its address is refused in production).
+   */
+  private async reachable(
+    settings: SingleSignOnSettings,
+    partnershipId: string,
+  ): Promise<oidc.Configuration> {
+    try {
+      return await this.provider(settings);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const { name, code, message } = error as { name?: string; code?: string; message?: string };
+      this.logger.warn(
+        `the provider of ${partnershipId} (${settings.issuer}) could not be reached: ${name} ${code ?? ''} ${message ?? ''}`,
+      );
+      throw new SignOnRefused('provider-unreachable');
+    }
+  }
+
   private provider(settings: SingleSignOnSettings): Promise<oidc.Configuration> {
     const secret = process.env[settings.clientSecretEnv];
     if (!secret)
@@ -201,14 +228,16 @@ export class ProviderSignIn {
     let provider = this.providers.get(key);
     if (!provider) {
       const issuer = new URL(settings.issuer);
-      provider = oidc.discovery(
-        issuer,
-        settings.clientId,
-        undefined,
-        oidc.ClientSecretPost(secret),
+      provider = oidc.discovery(issuer, settings.clientId, undefined, oidc.ClientSecretPost(secret), {
         // The rules let plain HTTP through only for a provider on this machine outside production.
-        issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
-      );
+        ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
+        // In production the issuer and every endpoint its discovery names must be public: the coordinator's
+        // issuer is not to be a way to reach the server's own network. openid-client keeps this fetch for the token and key
+        // requests too.
+        ...(this.config.nodeEnv === 'production'
+          ? { [oidc.customFetch]: publicAddressesOnly((url, options) => fetch(url, options as RequestInit)) }
+          : {}),
+      });
       provider.catch(() => this.providers.delete(key));
       this.providers.set(key, provider);
     }

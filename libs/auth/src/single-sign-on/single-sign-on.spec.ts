@@ -73,6 +73,10 @@ describe('a partnership’s single sign-on', () => {
       // An empty query or fragment: the discovery path appended after it would be a query or fragment too.
       [{ issuer: 'https://idp.example.org/path?' }, 'sso-issuer-url', 'issuer'],
       [{ issuer: 'https://idp.example.org/path#' }, 'sso-issuer-url', 'issuer'],
+      // In production (no loopback HTTP) an address of this server or its network is no provider's.
+      [{ issuer: 'https://169.254.169.254/latest' }, 'sso-issuer-url', 'issuer'],
+      [{ issuer: 'https://10.0.0.7/realms/council' }, 'sso-issuer-url', 'issuer'],
+      [{ issuer: 'https://[::1]:8443' }, 'sso-issuer-url', 'issuer'],
       [{ clientId: '' }, 'sso-field-required', 'clientId'],
       [{ organisation: 'x'.repeat(101) }, 'sso-field-too-long', 'organisation'],
       [{ clientSecretEnv: 'DATABASE_URL' }, 'sso-secret-env', 'clientSecretEnv'],

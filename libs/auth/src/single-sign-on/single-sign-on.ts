@@ -1,5 +1,6 @@
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
+import { isInsideAddress } from './public-addresses-only.js';
 
 /**
  * A partnership's single sign-on over OpenID Connect: which identity provider its staff may sign in with, and
@@ -121,6 +122,13 @@ function issuerOf(value: unknown, allowLoopbackHttp: boolean): string {
   // a query or fragment: any path on the host would then be fetched.
   if (/[?#@]/.test(raw) || url.username || url.password)
     throw invalid('sso-issuer-url', 'The issuer URL has no query, fragment or user name', 'issuer');
+  // A name is checked when it is fetched (publicAddressesOnly); an address can be told at once.
+  if (!allowLoopbackHttp && isInsideAddress(url.hostname.replace(/^\[(.*)\]$/, '$1')))
+    throw invalid(
+      'sso-issuer-url',
+      "The issuer must be on the internet, not a private or this server's address",
+      'issuer',
+    );
   return raw;
 }
 
