@@ -1,8 +1,9 @@
 import { ChildProcess } from 'node:child_process';
 import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { startWorker } from '../apps/worker/src/main.js';
 import { importPlan } from '../libs/plan/src/index.js';
-import { deleteQueueKeys } from '../libs/queues/src/index.js';
+import { bullConnection, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
 import { CaughtMail } from './support/smtp-sink.js';
 import { as, eventually, http, Product, sevenoaksPlan, STAFF, startProduct } from './support/product.js';
 import { kill, spawnWorker } from './support/worker-process.js';
@@ -96,6 +97,34 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     return byMail;
   }
 
+  /**
+   * Waits until the cycle's mails have all arrived and settled; if they do not in time, fails saying what is stuck
+   * (the count of copies, the unsettled jobs with their state in BullMQ, the leases held), not only "not in time".
+   */
+  async function untilAllSettled(label: string, expected: number, timeoutMs: number): Promise<void> {
+    try {
+      await eventually(async () => copies(label).size === expected && (await settled()), timeoutMs);
+    } catch {
+      const unsettled = await sql<{ job_id: string; name: string }>(
+        'SELECT job_id, job_name AS name FROM owed_mails WHERE settled_at IS NULL ORDER BY job_id LIMIT 10',
+      );
+      const queue = new Queue(QUEUES.mail, {
+        connection: bullConnection(product.config.redisUrl),
+        prefix: product.config.queuePrefix,
+      });
+      const states = await Promise.all(unsettled.map((j) => queue.getJobState(j.job_id)));
+      await queue.close();
+      const leases = await sql<{ mail_id: string; holder: string; expires_at: Date }>(
+        'SELECT mail_id, holder, expires_at FROM mail_leases LIMIT 5',
+      );
+      throw new Error(
+        `${copies(label).size} of ${expected} mails arrived; unsettled: ${JSON.stringify(
+          unsettled.map((j, i) => `${j.job_id} (${j.name}) ${states[i]}`),
+        )}; leases: ${JSON.stringify(leases)}`,
+      );
+    }
+  }
+
   /** Every mail job the events owe has reached its outcome, and no sender holds a lease. */
   const settled = async () =>
     (await count('SELECT count(*)::int AS n FROM owed_mails WHERE settled_at IS NULL')) === 0 &&
@@ -143,7 +172,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     );
     product.smtp.release();
 
-    await eventually(async () => copies(label).size === owedMails && (await settled()), 45_000);
+    await untilAllSettled(label, owedMails, 45_000);
     expect([...copies(label)].filter(([, n]) => n > 1)).toEqual([]);
     expect([...copies(label).keys()].filter((k) => k.startsWith('notice')).sort()).toEqual(
       [STAFF.reviewer2, STAFF.reviewer].map((r) => `notice ${r}`).sort(),
@@ -189,7 +218,7 @@ describe('mail ledger: nothing lost, nothing sent twice (e2e)', () => {
     expect(accepted()).toBeLessThan(80);
 
     restarted = await startWorker(product.config, { relayPollIntervalMs: 25 });
-    await eventually(async () => copies(label).size === 80 && (await settled()), 45_000);
+    await untilAllSettled(label, 80, 45_000);
 
     const received = copies(label);
     expect([...received.keys()].sort()).toEqual(LEADS.map((to) => `link ${to}`).sort()); // none lost
