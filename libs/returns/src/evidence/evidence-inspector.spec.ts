@@ -40,6 +40,15 @@ const refusal = async (content: Buffer, fileName: string, maxBytes?: number) => 
   throw new Error('not refused');
 };
 
+const inspectionError = async (content: Buffer, fileName: string): Promise<string> => {
+  try {
+    await inspect(content, fileName);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('not refused');
+};
+
 describe('what an uploaded file is, decided by its content', () => {
   it('knows each accepted kind by its content, whatever its name says', async () => {
     expect(await inspect(await pdfFile(), 'sheet.bin')).toEqual({
@@ -84,6 +93,16 @@ describe('what an uploaded file is, decided by its content', () => {
     expect(await refusal(late(Buffer.from([0x00])), 'f.csv')).toMatchObject({ code: 'csv-not-text' });
     expect(await refusal(late(Buffer.from([0xc3, 0x28])), 'f.csv')).toMatchObject({ code: 'csv-not-text' });
     expect(await refusal(late(Buffer.from([0xe2, 0x82])), 'f.csv')).toMatchObject({ code: 'csv-not-text' });
+  });
+
+  it('refuses a CSV with a cell a spreadsheet would run as a formula, naming the cell, early or late', async () => {
+    const formula = await refusal(
+      Buffer.from('Measure,Figure\nS1,"=HYPERLINK(""http://x.example"")"\n'),
+      'f.csv',
+    );
+    expect(formula).toMatchObject({ code: 'csv-formula', field: 'file' });
+    const late = Buffer.from(`${'a,-1\n'.repeat(30_000)}b,@SUM(A1)`);
+    expect(await inspectionError(late, 'f.csv')).toMatch(/^Cell B30001 of the CSV file starts "@SUM\(A1\)"/);
   });
 
   it('refuses an empty file, and one over the limit as soon as it goes over', async () => {

@@ -2,6 +2,7 @@ import { Transform, TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { fileTypeFromBuffer } from 'file-type';
 import { DomainError } from '../../../kernel/src/index.js';
+import { cellName, CsvFormulaCells, FormulaCell } from './csv-formula-cells.js';
 import { COMPOUND_FILE, EVIDENCE_TYPES, EVIDENCE_TYPES_IN_WORDS } from './evidence-types.js';
 
 /** How much of the start of a file is held back to sniff: enough for a zip's first entries (docx, xlsx, pptx). */
@@ -22,10 +23,20 @@ export interface EvidenceSizeLimit {
 
 type Verdict =
   | { kind: 'known'; mediaType: string }
-  | { kind: 'csv'; decoder: TextDecoder }
+  | { kind: 'csv'; decoder: TextDecoder; cells: CsvFormulaCells }
   | { kind: 'compound'; tail: Buffer; found: string | null };
 
 const refuse = (code: string, message: string) => new DomainError(code, message, 'unprocessable', 'file');
+
+/**
+ * A reviewer opens evidence in a spreadsheet, which would run the cell: the file is refused, naming the cell, so
+ * the agency can save it with values only (or put an apostrophe before the text).
+ */
+const formulaRefusal = (cell: FormulaCell) =>
+  refuse(
+    'csv-formula',
+    `Cell ${cellName(cell)} of the CSV file starts "${cell.start}", which a spreadsheet would run as a formula: save the file with values only, or start that text with an apostrophe`,
+  );
 
 /**
  * Passes an upload through while deciding what it is from its content alone (never its name or declared type)
@@ -37,7 +48,8 @@ const refuse = (code: string, message: string) => new DomainError(code, message,
  *   Workbook), searched for as the bytes go by, so it is still the content that decides.
  * - CSV has no magic number at all, so "it is CSV" cannot be proven, only made harmless: it is taken as
  *   text/csv only when nothing else was recognised, the name ends .csv, and the whole content is valid UTF-8
- *   without NUL and does not open as markup. It is then served as an attachment like any other file.
+ *   without NUL, does not open as markup and has no cell a spreadsheet would run as a formula. It is then served
+ *   as an attachment like any other file.
  */
 export class EvidenceInspector extends Transform {
   private head: Buffer[] = [];
@@ -96,7 +108,11 @@ export class EvidenceInspector extends Transform {
       if (/^(\uFEFF)?\s*</.test(head.subarray(0, 1024).toString('utf8'))) {
         throw refuse('csv-markup', 'The file is named .csv but holds markup (such as HTML), not CSV');
       }
-      this.verdict = { kind: 'csv', decoder: new TextDecoder('utf-8', { fatal: true }) };
+      this.verdict = {
+        kind: 'csv',
+        decoder: new TextDecoder('utf-8', { fatal: true }),
+        cells: new CsvFormulaCells(),
+      };
     } else {
       throw refuse('file-type-refused', `The file must be ${EVIDENCE_TYPES_IN_WORDS}`);
     }
@@ -109,11 +125,14 @@ export class EvidenceInspector extends Transform {
     if (verdict.kind === 'csv') {
       if (chunk.includes(0))
         throw refuse('csv-not-text', 'A CSV file must be text: this one holds NUL bytes');
+      let text: string;
       try {
-        verdict.decoder.decode(chunk, { stream: true });
+        text = verdict.decoder.decode(chunk, { stream: true });
       } catch {
         throw refuse('csv-not-text', 'A CSV file must be text in UTF-8');
       }
+      verdict.cells.write(text);
+      if (verdict.cells.found) throw formulaRefusal(verdict.cells.found);
     } else if (verdict.kind === 'compound' && verdict.found === null) {
       const window = Buffer.concat([verdict.tail, chunk]);
       verdict.found = COMPOUND_STREAMS.find((s) => window.includes(s.marker))?.mediaType ?? null;
@@ -126,11 +145,15 @@ export class EvidenceInspector extends Transform {
     let mediaType: string;
     if (verdict.kind === 'known') mediaType = verdict.mediaType;
     else if (verdict.kind === 'csv') {
+      let text: string;
       try {
-        verdict.decoder.decode();
+        text = verdict.decoder.decode();
       } catch {
         throw refuse('csv-not-text', 'A CSV file must be text in UTF-8');
       }
+      verdict.cells.write(text);
+      const formula = verdict.cells.end();
+      if (formula) throw formulaRefusal(formula);
       mediaType = 'text/csv';
     } else if (verdict.found) mediaType = verdict.found;
     else throw refuse('file-type-refused', `The file must be ${EVIDENCE_TYPES_IN_WORDS}`);

@@ -1,0 +1,48 @@
+import { cellName, CsvFormulaCells } from './csv-formula-cells.js';
+
+function scan(...pieces: string[]) {
+  const cells = new CsvFormulaCells();
+  for (const piece of pieces) cells.write(piece);
+  return cells.end();
+}
+
+describe('CsvFormulaCells', () => {
+  it('passes figures, words and signed numbers', () => {
+    expect(
+      scan(
+        'Measure,2019/20,Change\r\nNEET,4.1%,-0.3\r\nVolunteers,"1,200",+15%\r\nNote,"a ""quoted"" word",- 2\r\n',
+      ),
+    ).toBeNull();
+    expect(scan('a,b\n-1,200,+.5\n')).toBeNull();
+    expect(scan('')).toBeNull();
+  });
+
+  it.each([
+    ['=1+1\n', 'A1', '=1+1'],
+    ['a,b\nc,=HYPERLINK("http://x.example","click")\n', 'B2', '=HYPERLINK("http://x'],
+    ['a,"@SUM(A1:A2)"\n', 'B1', '@SUM(A1:A2)'],
+    ["x\n-2+3+cmd|' /C calc'!A0\n", 'A2', "-2+3+cmd|' /C calc'!"],
+    ['"a\nb",+cmd|x\n', 'B1', '+cmd|x'],
+    // The last cell, with no line break after it.
+    ['a,b\r\nc,=1', 'B2', '=1'],
+  ])('finds the formula in %j at %s', (csv, at, start) => {
+    const found = scan(csv);
+    expect(found && { at: cellName(found), start: found.start }).toEqual({ at, start });
+  });
+
+  it('reads a file cut anywhere into pieces as the whole', () => {
+    const csv = 'Measure,"Said ""=no"" here"\r\nS1,"=IMPORTXML(A1,""//a"")"\r\n';
+    for (let cut = 0; cut <= csv.length; cut += 1)
+      expect(cellName(scan(csv.slice(0, cut), csv.slice(cut))!)).toBe('B2');
+  });
+
+  it('names columns as a spreadsheet does', () => {
+    expect([1, 26, 27, 52, 703].map((column) => cellName({ row: 9, column }))).toEqual([
+      'A9',
+      'Z9',
+      'AA9',
+      'AZ9',
+      'AAA9',
+    ]);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Finds the first cell of a CSV file that a spreadsheet would run as a formula. Excel and LibreOffice take a cell
+ * beginning `=`, `+`, `-` or `@` for one, so a file of evidence could carry `=HYPERLINK(...)` or a DDE payload to
+ * the reviewer who opens it. A cell that is a plain signed number (`-5`, `+2.5%`, `-1,200`) is a number, not a
+ * formula. Fed the file's text in pieces as it streams by; quoted cells (with `""` inside, and line breaks) are
+ * read as CSV reads them.
+ */
+export interface FormulaCell {
+  /** 1-based, as a spreadsheet numbers rows. */
+  row: number;
+  /** 1-based column number. */
+  column: number;
+  /** The cell's first characters, enough to recognise it. */
+  start: string;
+}
+
+/** How much of a cell is kept to judge it: a signed number longer than this is no figure anyone reports. */
+const KEPT = 40;
+const SIGNED_NUMBER = /^[+-]\s*(\d[\d,]*(\.\d+)?|\.\d+)\s*%?\s*$/;
+
+export class CsvFormulaCells {
+  private row = 1;
+  private column = 1;
+  private inQuotes = false;
+  /** A quote seen inside a quoted cell: the next character says whether it closes the cell or is a `""`. */
+  private quoteInQuotes = false;
+  private afterCR = false;
+  private cell = '';
+  private cellLength = 0;
+  private wasQuoted = false;
+  found: FormulaCell | null = null;
+
+  write(text: string): void {
+    for (const ch of text) {
+      if (this.found) return;
+      this.take(ch);
+    }
+  }
+
+  /** The end of the file: the last cell is judged too. */
+  end(): FormulaCell | null {
+    if (!this.found && (this.cellLength > 0 || this.wasQuoted)) this.endCell();
+    return this.found;
+  }
+
+  private take(ch: string): void {
+    if (this.afterCR) {
+      this.afterCR = false;
+      if (ch === '\n') return;
+    }
+    if (this.inQuotes) {
+      if (this.quoteInQuotes) {
+        this.quoteInQuotes = false;
+        if (ch === '"') return this.add('"');
+        this.inQuotes = false; // it closed the cell's quotes: ch is read as outside them
+      } else if (ch === '"') {
+        this.quoteInQuotes = true;
+        return;
+      } else return this.add(ch);
+    }
+    if (ch === '"' && this.cellLength === 0 && !this.wasQuoted) {
+      this.inQuotes = true;
+      this.wasQuoted = true;
+    } else if (ch === ',') {
+      this.endCell();
+      this.column += 1;
+    } else if (ch === '\n' || ch === '\r') {
+      this.endCell();
+      this.row += 1;
+      this.column = 1;
+      this.afterCR = ch === '\r';
+    } else this.add(ch);
+  }
+
+  private add(ch: string): void {
+    if (this.cellLength < KEPT) this.cell += ch;
+    this.cellLength += 1;
+  }
+
+  private endCell(): void {
+    const cell = this.cell;
+    const first = cell[0];
+    const formula =
+      first === '=' ||
+      first === '@' ||
+      ((first === '+' || first === '-') && !(this.cellLength <= KEPT && SIGNED_NUMBER.test(cell)));
+    if (formula) this.found = { row: this.row, column: this.column, start: cell.slice(0, 20) };
+    this.cell = '';
+    this.cellLength = 0;
+    this.wasQuoted = false;
+  }
+}
+
+/** "B3", as a spreadsheet names the cell. */
+export function cellName(cell: Pick<FormulaCell, 'row' | 'column'>): string {
+  let letters = '';
+  for (let n = cell.column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return `${letters}${cell.row}`;
+}
