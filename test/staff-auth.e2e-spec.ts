@@ -1,4 +1,4 @@
-import { AuthService } from '../libs/auth/src/index.js';
+import { AuthService, StaffDirectory } from '../libs/auth/src/index.js';
 import {
   as,
   eventually,
@@ -232,6 +232,35 @@ describe('staff accounts, sessions and roles (e2e)', () => {
       sessionsEnded: 0,
       tokensRevoked: 0,
     });
+  });
+
+  it('acts with the role the account has now: a coordinator moved to viewer loses coordinator powers at once', async () => {
+    const email = 'demoted.coordinator@sevenoaks.example.org';
+    await call('POST', '/staff', as.coordinator, {
+      email,
+      name: 'Demoted Coordinator',
+      role: 'coordinator',
+      password: 'a long enough password',
+    });
+    const signIn = await call('POST', '/auth/sign-in', {}, { email, password: 'a long enough password' });
+    const session = { cookie: cookieOf(signIn.headers), origin: product.baseUrl };
+    expect((await call('GET', '/auth/me', session)).body.actor.role).toBe('coordinator');
+
+    const [{ staff_id: staffId }] = await product.db.dataSource.query(
+      `SELECT staff_id FROM staff_accounts WHERE email = $1`,
+      [email],
+    );
+    // As the coordinator's staff page does it.
+    expect(await product.api.get(StaffDirectory).change('sevenoaks-lsp', staffId, 'viewer', [])).toBe(true);
+
+    expect((await call('GET', '/auth/me', session)).body.actor.role).toBe('viewer');
+    const backdoor = await call('POST', '/staff', session, {
+      email: 'backdoor@evil.example',
+      name: 'Backdoor',
+      role: 'coordinator',
+      password: 'a long enough password',
+    });
+    expect(backdoor.status).toBe(403);
   });
 
   it('refuses the open session of an account disabled outside the API (by an operator in SQL)', async () => {

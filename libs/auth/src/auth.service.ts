@@ -293,7 +293,9 @@ export class AuthService {
       'auth_resolve_session',
       // A staff session lasts only while its account is enabled (link sessions have no account), and no session
       // outlives its person being forgotten: forgetting erases their address, the session's actor, to [erased].
-      `SELECT s.actor_id, s.role, s.partnership_id, s.agency_id, s.cycle_id, s.link_id
+      // A staff session acts with the account's role now, not the one it was opened with: a coordinator moved to
+      // viewer must not keep a coordinator's powers until the session ends.
+      `SELECT s.actor_id, coalesce(a.role, s.role) AS role, s.partnership_id, s.agency_id, s.cycle_id, s.link_id
        FROM sessions s LEFT JOIN staff_accounts a ON a.staff_id = s.staff_id
        WHERE s.session_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL AND s.actor_id <> $3`,
       [sha256(sessionId), this.clock.now(), ERASED],
