@@ -117,6 +117,14 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     return `/account/set-password/${match[1]}`;
   }
 
+  /** A token made on the account page by this signed-in browser; the request it authorises, to send again. */
+  async function tokenMadeBy(browser: Browser): Promise<() => Promise<Response>> {
+    const made = await browser.submit('/account/tokens', '/account/tokens', { name: 'script' });
+    const token = /id="new-token">([^<]+)</.exec(made.html)?.[1];
+    expect(token).toMatch(/^pr_/);
+    return () => fetch(`${product.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+  }
+
   async function invite(name: string, email: string, role: string, themeIds: string[] = []) {
     const before = product.smtp.mails.length;
     const sent = await coordinator.submit('/coordinate/staff/invite', '/coordinate/staff/invite', {
@@ -268,6 +276,9 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     const elsewhere = new Browser(product.baseUrl);
     await elsewhere.signIn('cal@sevenoaks.example.org', 'amber walrus lake');
     expect((await elsewhere.get('/account')).status).toBe(200);
+    // Whoever knew the old password could have made a token with it.
+    const withToken = await tokenMadeBy(elsewhere);
+    expect((await withToken()).status).toBe(200);
 
     const wrong = await here.submit('/account/password', '/account/password', {
       current: 'not my password',
@@ -285,6 +296,7 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     expect(changed.status).toBe(303);
     expect((await here.get('/account')).status).toBe(200);
     expect((await elsewhere.get('/account')).status).toBe(303);
+    expect((await withToken()).status).toBe(401);
     expect(
       (await new Browser(product.baseUrl).signIn('cal@sevenoaks.example.org', 'violet harbour stone')).status,
     ).toBe(303);
@@ -295,15 +307,20 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     const fay = new Browser(product.baseUrl, '10.0.0.1');
     await setPassword(fay, link, 'granite owl meadow');
     await fay.signIn('fay@sevenoaks.example.org', 'granite owl meadow');
+    const withToken = await tokenMadeBy(fay);
 
     const asker = new Browser(product.baseUrl, '10.0.0.2');
     const before = product.smtp.mails.length;
+    // The answer does not wait for the mail (it took longer for an email with an account, which told staff
+    // emails apart): with the mail server answering nothing, both answers still come.
+    product.smtp.hold();
     const known = await asker.submit('/account/forgot-password', '/account/forgot-password', {
       email: 'fay@sevenoaks.example.org',
     });
     const unknown = await asker.submit('/account/forgot-password', '/account/forgot-password', {
       email: 'nobody@sevenoaks.example.org',
     });
+    product.smtp.release();
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
     const answer = (page: string, email: string) => text(page).replace(email, 'EMAIL');
@@ -325,6 +342,8 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     const set = await setPassword(new Browser(product.baseUrl, '10.0.0.3'), reset, 'silver fern comet');
     expect(text(set.html)).toContain('Your password has been reset');
     expect((await fay.get('/account')).status).toBe(303);
+    // A reset takes a stolen password back: a token made with it goes too.
+    expect((await withToken()).status).toBe(401);
     expect(
       (await new Browser(product.baseUrl).signIn('fay@sevenoaks.example.org', 'silver fern comet')).status,
     ).toBe(303);

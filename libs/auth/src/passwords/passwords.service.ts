@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
@@ -7,6 +7,7 @@ import { transactionally } from '../../../event-store/src/index.js';
 import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
 import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
 import { Session } from '../sessions/session.entity.js';
+import { ApiToken } from '../tokens/api-token.entity.js';
 import { StaffAccount } from '../staff/staff-account.entity.js';
 import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
@@ -41,11 +42,13 @@ export interface TokenLookup {
  * Passwords, apart from sessions so that another way in (single sign-on) can come later beside them: invitations,
  * forgotten passwords and changes. Tokens mailed are 256-bit, single-use, kept as SHA-256 only, expire, and go out
  * through the mail ledger named by a token id (the ledger never holds the token). Setting a password by a token
- * ends every session of the account; changing it ends all but the one that changed it.
+ * ends every session of the account; changing it ends all but the one that changed it. Either revokes every API
+ * token of the account.
  */
 @Injectable()
-export class Passwords {
+export class Passwords implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Passwords');
+  private readonly resetting = new Set<Promise<void>>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -107,19 +110,30 @@ export class Passwords {
    */
   async requestReset(email: string, address: string): Promise<void> {
     const attempt = await this.throttle.begin(resetRequestRules(email, address));
-    try {
-      const accounts = await this.dataSource
-        .createQueryBuilder(StaffAccount, 'account')
-        .where('lower(account.email) = lower(:email)', { email: email.trim() })
-        .andWhere('account.disabledAt IS NULL')
-        .getMany();
-      for (const account of accounts) {
-        const issued = await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
-        await this.send(issued, account, 'reset');
-      }
-    } finally {
-      // Every request counts against the limits, known email or not.
-      await this.throttle.settle(attempt, true);
+    // Every request counts against the limits, known email or not.
+    await this.throttle.settle(attempt, true);
+    // After the answer: making a token and mailing it took 130 ms more for an email with an account, so the time
+    // of the answer told which emails are staff. Whatever it costs now, the answer does not wait for it.
+    const resetting = this.mailResets(email)
+      .catch((error: Error) => this.logger.warn(`reset not mailed: ${error.message}`))
+      .finally(() => this.resetting.delete(resetting));
+    this.resetting.add(resetting);
+  }
+
+  /** Resets still being mailed finish before the api stops (the mail ledger is closed after this). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.resetting);
+  }
+
+  private async mailResets(email: string): Promise<void> {
+    const accounts = await this.dataSource
+      .createQueryBuilder(StaffAccount, 'account')
+      .where('lower(account.email) = lower(:email)', { email: email.trim() })
+      .andWhere('account.disabledAt IS NULL')
+      .getMany();
+    for (const account of accounts) {
+      const issued = await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
+      await this.send(issued, account, 'reset');
     }
   }
 
@@ -154,6 +168,8 @@ export class Passwords {
       // Spent, with every other unspent token of the account: the newest password is the only way in.
       await m.update(PasswordToken, { staffId: row.staffId, usedAt: IsNull() }, { usedAt: now });
       await m.delete(Session, { staffId: row.staffId });
+      // A reset is how a stolen password is taken back: a token the thief made with it must go too.
+      await m.update(ApiToken, { staffId: row.staffId, revokedAt: IsNull() }, { revokedAt: now });
       return { email: found.email! };
     });
   }
@@ -194,6 +210,12 @@ export class Passwords {
         staffId: account.staffId,
         ...(keepSessionId ? { sessionHash: Not(sha256(keepSessionId)) } : {}),
       });
+      // As with the sessions: whoever knew the old password may have made a token with it.
+      await m.update(
+        ApiToken,
+        { staffId: account.staffId, revokedAt: IsNull() },
+        { revokedAt: this.clock.now() },
+      );
     });
   }
 

@@ -134,7 +134,7 @@ export class AccountPages {
         await this.passwords.change(actor, current, next, req.cookies?.[SESSION_COOKIE]);
         return res.redirect(
           303,
-          `${HOME}?${pageMessageQuery(res, 'done', 'Your password is changed. You have been signed out everywhere else.')}`,
+          `${HOME}?${pageMessageQuery(res, 'done', 'Your password is changed. You have been signed out everywhere else, and your API tokens no longer work.')}`,
         );
       } catch (error) {
         if (!(error instanceof DomainError && error.field)) throw error;
