@@ -253,4 +253,54 @@ describe('submission links (e2e)', () => {
     await product.db.dataSource.query('DELETE FROM attempt_throttles');
     expect((await exchange(token)).status).toBe(303);
   });
+
+  // Last: it takes the agency's lead out of the plan.
+  it('ends the sessions of a contact removed from the plan, and their link no longer opens', async () => {
+    const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
+    const session = sessionFrom(await exchange(token));
+    expect((await call('GET', '/auth/me', session)).status).toBe(200);
+
+    // As the coordinator's browser does it on the plan page: another lead is added, then this one removed.
+    const form = async (path: string, fields: Record<string, string>) => {
+      const opened = await fetch(`${product.baseUrl}${path}`, { headers: as.coordinator });
+      const html = await opened.text();
+      const cookie = opened.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const body = new URLSearchParams({
+        ...fields,
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1],
+        version: /name="version" value="([^"]+)"/.exec(html)![1],
+      });
+      const saved = await fetch(`${product.baseUrl}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          ...as.coordinator,
+          origin: product.baseUrl,
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: body.toString(),
+      });
+      expect([path, saved.status]).toEqual([path, 303]);
+    };
+    await form('/coordinate/plan/contact/new', {
+      agency: 'sevenoaks-csp',
+      name: 'New Lead',
+      email: 'new.lead@csp.example.org',
+      role: 'lead',
+    });
+    await form(`/coordinate/plan/contact/${encodeURIComponent(`sevenoaks-csp~${cspLead}`)}/remove`, {});
+
+    expect((await call('GET', '/auth/me', session)).status).toBe(401);
+    const refused = await exchange(token, 'application/json');
+    expect(refused.status).toBe(410);
+    expect(((await refused.json()) as { code: string }).code).toBe('link-contact-removed');
+    // Its landing page says it no longer works, as for a revoked link, and offers no way on.
+    const landing = await (await fetch(`${product.baseUrl}/l/${token}`)).text();
+    expect(landing).not.toContain('name="token"');
+  });
 });

@@ -82,16 +82,18 @@ export class SubmissionLinkService {
     const partnership = await this.plans.partnership(state.partnershipId);
     const registered = partnership.status === 'registered' ? partnership : undefined;
     const now = this.clock.now().toISOString();
+    const contactListed = await this.contactListed(state.partnershipId, link);
     return {
-      state: link.revoked
-        ? 'revoked'
-        : state.status !== 'open'
-          ? 'expired'
-          : link.singleUse && link.uses > 0
-            ? 'used'
-            : link.expiresAt && now >= link.expiresAt
-              ? 'lapsed'
-              : 'usable',
+      state:
+        link.revoked || !contactListed
+          ? 'revoked'
+          : state.status !== 'open'
+            ? 'expired'
+            : link.singleUse && link.uses > 0
+              ? 'used'
+              : link.expiresAt && now >= link.expiresAt
+                ? 'lapsed'
+                : 'usable',
       partnershipName: registered?.name ?? state.partnershipId,
       cycleLabel: state.label,
       agencyName: registered?.agencies.get(link.agencyId)?.name ?? link.agencyId,
@@ -99,6 +101,18 @@ export class SubmissionLinkService {
       returnsAsked: state.returns.filter((r) => r.agencyId === link.agencyId).length,
       expiresAt: link.expiresAt ?? null,
     };
+  }
+
+  /** Whether the plan still lists the link's contact among its agency's contacts. */
+  private async contactListed(
+    partnershipId: string,
+    link: { agencyId: string; contactEmail: string },
+  ): Promise<boolean> {
+    const partnership = await this.plans.partnership(partnershipId);
+    if (partnership.status !== 'registered') return false;
+    const contacts = partnership.agencies.get(link.agencyId)?.contacts;
+    const email = link.contactEmail.toLowerCase();
+    return [...(contacts?.keys() ?? [])].some((listed) => listed.toLowerCase() === email);
   }
 
   private find(token: string): Promise<{ stream_id: string; link_id: string }[]> {
@@ -137,8 +151,12 @@ export class SubmissionLinkService {
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
     const { state, version } = await this.cycles.load(cycleId);
+    const issued =
+      state.status === 'none' || state.status === 'drafted' ? undefined : state.links[found[0].link_id];
+    const contactRemoved =
+      issued && state.status !== 'none' ? !(await this.contactListed(state.partnershipId, issued)) : false;
     const events = decideLinks(
-      { type: 'UseLink', linkId: found[0].link_id, now: this.clock.now().toISOString() },
+      { type: 'UseLink', linkId: found[0].link_id, now: this.clock.now().toISOString(), contactRemoved },
       state,
     );
     if (state.status === 'none' || state.status === 'drafted')

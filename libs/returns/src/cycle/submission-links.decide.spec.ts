@@ -79,6 +79,16 @@ describe('decideLinks', () => {
     );
   });
 
+  it('answers the link of a contact the plan no longer lists with 410, as the caller read the plan', () => {
+    const state = given(drafted, opened, issued);
+    thenError(
+      () => when(state, { type: 'UseLink', linkId: L1, contactRemoved: true }),
+      'link-contact-removed',
+      'gone',
+    );
+    expect(when(state, { type: 'UseLink', linkId: L1, contactRemoved: false })).toHaveLength(1);
+  });
+
   it('revokes a link once, with a reason, by a coordinator', () => {
     const state = given(drafted, opened, issued);
     expect(when(state, { type: 'RevokeLink', actor: coordinator, linkId: L1, reason: 'Ann left' })).toEqual([

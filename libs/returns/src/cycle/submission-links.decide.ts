@@ -6,7 +6,16 @@ export type LinkCommand =
   /** Links are minted by the caller (random ids, token hashes); the rules decide whether they may be issued. */
   | { type: 'IssueLinks'; actor: Actor; links: IssuedLink[] }
   | { type: 'RevokeLink'; actor: Actor; linkId: string; reason: string }
-  | { type: 'UseLink'; linkId: string; now?: string }
+  | {
+      type: 'UseLink';
+      linkId: string;
+      now?: string;
+      /**
+       * The plan no longer lists the link's contact among its agency's contacts: read by the caller, since the plan
+       * is another aggregate. Someone who has left the agency must not go on writing its returns.
+       */
+      contactRemoved?: boolean;
+    }
   /** A registered agency contact asked for a new link (no actor: they are not signed in). */
   | { type: 'IssueRequestedLink'; link: IssuedLink & { expiresAt: string; singleUse: true } };
 
@@ -71,6 +80,13 @@ export function decideLinks(command: LinkCommand, state: CycleState): CycleEvent
         throw new DomainError(
           'link-revoked',
           'This link has been replaced or withdrawn. Ask the coordinator for a new one.',
+          'gone',
+        );
+      }
+      if (command.contactRemoved) {
+        throw new DomainError(
+          'link-contact-removed',
+          'This link was sent to someone who is no longer a contact of the agency. Ask the coordinator for a link.',
           'gone',
         );
       }

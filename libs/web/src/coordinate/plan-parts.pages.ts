@@ -9,6 +9,7 @@ import {
   Roles,
   pageMessageQuery,
 } from '../../../http/src/index.js';
+import { AuthService } from '../../../auth/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -47,7 +48,10 @@ const PART_WORDS: Record<PlanPart, { name: string; add: string }> = {
 @UseFilters(PageErrorFilter)
 @Roles(['coordinator'], 'These pages are for coordinators')
 export class PlanPartsPages {
-  constructor(@Inject(EditPlan) private readonly plans: EditPlan) {}
+  constructor(
+    @Inject(EditPlan) private readonly plans: EditPlan,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   @Get(':part/new')
   async addForm(
@@ -130,13 +134,34 @@ export class PlanPartsPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await this.save(res, actor, correlationId, { part: partOf(part), action: 'remove', key, form: {} }, form);
+    const p = partOf(part);
+    // A contact removed: the sessions their links opened end with it (their links no longer open either).
+    const contact = p === 'contact' ? formOf((await this.plan(actor)).file, p, key) : null;
+    await this.save(
+      res,
+      actor,
+      correlationId,
+      { part: p, action: 'remove', key, form: {} },
+      form,
+      async () => {
+        if (contact && typeof contact.agency === 'string' && typeof contact.email === 'string')
+          await this.auth.endContactLinkSessions(actor.partnershipId, contact.agency, contact.email);
+      },
+    );
   }
 
-  private async save(res: Response, actor: Actor, correlationId: string, edit: PlanEdit, form: PlanForm) {
+  private async save(
+    res: Response,
+    actor: Actor,
+    correlationId: string,
+    edit: PlanEdit,
+    form: PlanForm,
+    afterEdit?: () => Promise<void>,
+  ) {
     const version = typeof form.version === 'string' ? form.version : '';
     const done = await this.plans.edit(edit, version, { actor, correlationId });
     if (done.outcome === 'edited') {
+      await afterEdit?.();
       const words = PART_WORDS[edit.part].name;
       const what = edit.action === 'add' ? 'added' : edit.action === 'change' ? 'changed' : 'removed';
       const message = done.changes.length === 0 ? 'Nothing changed' : `${capital(words)} ${what}`;
