@@ -61,6 +61,11 @@ describe('problemValidationPipe', () => {
     expect(await errorsFor({ id: null })).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'id', rule: 'isDefined' })]),
     );
+    // Null is given, not left out: it is told it should not be null, not how long it may be.
+    expect(await errorsFor({ narrative: null })).toEqual([
+      expect.objectContaining({ field: 'narrative', rule: 'isDefined' }),
+      expect.objectContaining({ field: 'narrative', rule: 'isString' }),
+    ]);
     expect(await errorsFor({ narrative: 'x'.repeat(11) })).toEqual([
       expect.objectContaining({ field: 'narrative', rule: 'maxLength' }),
     ]);

@@ -24,8 +24,9 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; rule:
     const given = Object.entries(error.constraints ?? {});
     // A value of the wrong kind breaks its length and range rules too, which then say nothing true of it
     // (`"narrative": 123` "must be shorter than 50000 characters"): its kind is the one thing wrong to say.
-    // A field left out is answered as before: that it is required says more than what kind it should be.
-    const present = error.value !== undefined && error.value !== null;
+    // A field left out is answered as before: that it is required says more than what kind it should be. A null is
+    // given, so it is of the wrong kind too (`"introduction": null` was told it "must be shorter than 5000").
+    const present = error.value !== undefined;
     const wrongKind = present ? given.filter(([rule]) => KIND_RULES.has(rule)) : [];
     const own = (wrongKind.length > 0 ? wrongKind : given).flatMap(([rule, message]) =>
       rule === EACH_IS_OBJECT && Array.isArray(error.value)
