@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { DomainError } from '../../kernel/src/index.js';
 import { errorPageFor } from './page-error.filter.js';
 
@@ -27,5 +27,26 @@ describe('errorPageFor: what a person reads when a page goes wrong', () => {
         { href: '/link/new', text: 'Get a new link' },
       ]);
     }
+  });
+
+  it('tells the contact the plan no longer lists why their link stopped, and offers no new link', () => {
+    const page = errorPageFor(new DomainError('link-contact-removed', 'gone', 'gone'));
+    expect(page).toMatchObject({ status: 410, title: 'This link no longer works' });
+    expect(page.next).toBeUndefined();
+  });
+
+  // A form posted without its token showed only "Bad Request Exception".
+  it('names what was wrong with a request the validation refused, not the name of Nest’s exception', () => {
+    const refused = new BadRequestException({
+      type: 'https://partner-returns.dev/problems/validation',
+      title: 'The request has invalid fields',
+      status: 400,
+      errors: [{ field: 'token', rule: 'isString', message: 'token must be a string' }],
+    });
+    const page = errorPageFor(refused);
+    expect(page.status).toBe(400);
+    expect(page.paragraphs[0]).toContain('token must be a string');
+    expect(page.paragraphs.join(' ')).not.toContain('Exception');
+    expect(errorPageFor(new BadRequestException()).paragraphs.join(' ')).not.toContain('Exception');
   });
 });

@@ -59,6 +59,16 @@ export function errorPageFor(exception: unknown): ErrorPage {
       next: newLink,
     };
   }
+  if (code === 'link-contact-removed') {
+    return {
+      status,
+      title: 'This link no longer works',
+      paragraphs: [
+        'It was sent to someone who is no longer one of the agency’s contacts in the partnership’s plan.',
+        'If you still send your agency’s returns, ask your partnership’s coordinator to add you to the plan.',
+      ],
+    };
+  }
   if (code === 'link-not-found') {
     return {
       status,
@@ -121,11 +131,31 @@ export function errorPageFor(exception: unknown): ErrorPage {
         : {
             status,
             title: 'There is a problem',
-            paragraphs: [
-              exception instanceof Error ? exception.message : 'The request could not be completed.',
-            ],
+            paragraphs: whatWasWrong(exception),
           };
   }
+}
+
+/**
+ * In words, what made a request fail: each field's problem when validation named them ("token must be a
+ * string"), not Nest's "Bad Request Exception", which tells a person nothing.
+ */
+function whatWasWrong(exception: unknown): string[] {
+  if (exception instanceof DomainError) return [exception.message];
+  if (exception instanceof HttpException) {
+    const body = exception.getResponse() as { errors?: unknown; title?: unknown } | string;
+    const errors = typeof body === 'object' && Array.isArray(body.errors) ? body.errors : [];
+    const messages = errors.flatMap((e: { message?: unknown }) =>
+      typeof e?.message === 'string' ? [e.message] : [],
+    );
+    if (messages.length > 0)
+      return [
+        `The page sent something the service cannot take: ${messages.slice(0, 5).join('; ')}.`,
+        'Go back, reload the page and try again.',
+      ];
+    if (typeof body === 'object' && typeof body.title === 'string') return [body.title];
+  }
+  return ['The request could not be completed. Go back, reload the page and try again.'];
 }
 
 const AGENCY_PAGES = /^\/agency(\/|$)/i;
