@@ -467,6 +467,8 @@ describe('partnership isolation (e2e)', () => {
       partnershipId,
       planId: 'community-plan-2019-22',
       label,
+      // Named, not left to be made from the label: an id answered back is not content, the canary in it would be.
+      cycleId: `${label.split(' ')[0].toLowerCase()}-${year}`,
       periodStart: `${year}-04-01`,
       periodEnd: `${year + 1}-03-31`,
       dueDate: '2030-04-30',

@@ -15,7 +15,7 @@ type Headers = Record<string, string>;
 
 /**
  * Issue 10 point 11: ids and emails are scoped per partnership, so that nothing one partnership holds changes
- * what another is answered. Cycle ids are `<partnership>~<name>` (the name chosen, or a UUID), and a
+ * what another is answered. Cycle ids are `<partnership>~<name>` (the name chosen, or one made from the label), and a
  * partnership's own people may use the name alone in URLs; staff emails are unique per partnership, and signing in
  * with an email that has accounts in two partnerships still works.
  */
@@ -83,9 +83,9 @@ describe('ids and emails scoped per partnership (e2e)', () => {
       const none = await draft(as.otherCoordinator, 'other-lsp', { cycleId: 'sevenoaks-lsp~never-used' });
       expect(whole.status).toBe(400);
       expect(shape(whole, 'sevenoaks-lsp~y1-2019-20')).toEqual(shape(none, 'sevenoaks-lsp~never-used'));
-      // Made by the server when no name is given: a UUID, scoped all the same.
+      // Made by the server from the label when no name is given, scoped all the same.
       const unnamed = await draft(as.coordinator, 'sevenoaks-lsp');
-      expect(unnamed.body.id).toMatch(/^sevenoaks-lsp~[0-9a-f-]{36}$/);
+      expect(unnamed.body.id).toBe('sevenoaks-lsp~a-year-of-sevenoaks-lsp');
     });
 
     it('gives each partnership its own cycle under the same name: by name in URLs, or by the whole id', async () => {

@@ -2,7 +2,6 @@ import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import {
   ApiIdempotencyKey,
@@ -62,8 +61,11 @@ export class DraftCycleDto {
 
   @ApiPropertyOptional({
     description:
-      "A name for the cycle, unique in your partnership (a UUID is made when omitted). The cycle's id is " +
-      '`<partnershipId>~<name>`; in URLs of your own partnership the name alone works too.',
+      "A name for the cycle, unique in your partnership (409 `cycle-exists` when taken). The cycle's id is " +
+      '`<partnershipId>~<name>`; in URLs of your own partnership the name alone works too. Left out, the name ' +
+      'is made from the label: "Year 1 2019/20" gives `year-1-2019-20`, or `year-1-2019-20-2`, `-3`... when ' +
+      'your partnership has that name already; a UUID when the label has no letters or digits. The answer and ' +
+      '`Location` give the id made.',
     example: 'y1-2019-20',
     pattern: CYCLE_NAME.source,
   })
@@ -136,18 +138,22 @@ export class DraftCycleHttp {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CommandResult> {
-    const { cycleId: name = randomUUID(), ...facts } = body;
-    const cycleId = scopedCycleId(facts.partnershipId, name);
+    const { cycleId: name, ...facts } = body;
     const result = await this.commands.execute(
-      // A partial policy: the rules fill in the defaults and check it whole.
+      // A partial policy: the rules fill in the defaults and check it whole. Without a name, the handler makes
+      // one from the label.
       new DraftCycleCommand(
         { actor, correlationId },
-        { cycleId, ...facts, chasePolicy: facts.chasePolicy as ChasePolicy | undefined },
+        {
+          ...(name !== undefined ? { cycleId: scopedCycleId(facts.partnershipId, name) } : {}),
+          ...facts,
+          chasePolicy: facts.chasePolicy as ChasePolicy | undefined,
+        },
       ),
     );
     res
       .setHeader('ETag', `"${result.version}"`)
-      .setHeader('Location', `/cycles/${encodeURIComponent(cycleId)}`);
+      .setHeader('Location', `/cycles/${encodeURIComponent(result.id)}`);
     return result;
   }
 }

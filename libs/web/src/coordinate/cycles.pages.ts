@@ -2,7 +2,6 @@ import { Body, Controller, Get, Inject, Post, Res, UseFilters } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import {
   CorrelationId,
   CurrentActor,
@@ -19,7 +18,14 @@ import {
   PartnershipIndex,
   SignOff,
 } from '../../../returns/src/index.js';
-import { CommandEnvelope, Actor, Clock, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
+import {
+  CommandEnvelope,
+  Actor,
+  Clock,
+  CYCLE_NAME,
+  DomainError,
+  scopedCycleId,
+} from '../../../kernel/src/index.js';
 import {
   dateInputItems,
   dateInWords,
@@ -95,13 +101,21 @@ export class CyclesPages {
     if (!dates.ok) {
       return res.status(400).render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems));
     }
+    // The short name is optional: left empty, the cycle is named from its label (year-1-2019-20).
+    const name = form.cycleId?.trim() ?? '';
+    if (name && !CYCLE_NAME.test(name)) {
+      const text = 'Short name must be lower-case letters, digits and hyphens (-), at most 64 characters';
+      return res
+        .status(400)
+        .render('pages/coordinate/new-cycle', newCycleModel(actor, form, [{ field: 'cycleId', text }]));
+    }
     const latestPlanId = (await this.index.planIds(actor.partnershipId)).at(-1);
-    const cycleId = scopedCycleId(actor.partnershipId, randomUUID());
     const envelope: CommandEnvelope = { actor, correlationId };
+    let cycleId: string;
     try {
-      await this.commands.execute(
+      ({ id: cycleId } = await this.commands.execute(
         new DraftCycleCommand(envelope, {
-          cycleId,
+          ...(name ? { cycleId: scopedCycleId(actor.partnershipId, name) } : {}),
           partnershipId: actor.partnershipId,
           planId: form.planId || latestPlanId || '',
           label: form.label ?? '',
@@ -114,9 +128,10 @@ export class CyclesPages {
           // Nothing chosen is one stage, as over the API; anything else chosen the rules refuse by name.
           ...(form.signOff ? { signOff: form.signOff as SignOff } : {}),
         }),
-      );
+      ));
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'unprocessable') {
+      // A short name the partnership has already given is the coordinator's to change, as a wrong date is.
+      if (error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict')) {
         const field = error.field ?? 'label';
         return res
           .status(400)
@@ -132,7 +147,7 @@ export class CyclesPages {
   }
 }
 
-/** A problem with the new-cycle form: the field it is about (a date's or the label's) and what to do. */
+/** A problem with the new-cycle form: the field it is about (a date's, the label's, the name's) and what to do. */
 interface CycleProblem {
   field: string;
   text: string;
@@ -204,6 +219,7 @@ function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[])
     form,
     dates: dateQuestions,
     labelError: problemOf('label') ? { text: problemOf('label')!.text } : undefined,
+    cycleIdError: problemOf('cycleId') ? { text: problemOf('cycleId')!.text } : undefined,
     signOffError: problemOf('signOff') ? { text: problemOf('signOff')!.text } : undefined,
     signOffItems: [
       {
