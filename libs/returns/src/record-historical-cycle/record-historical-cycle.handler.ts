@@ -1,6 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Clock, CYCLE_NAME, DomainError, scopedCycleId } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  CYCLE_NAME,
+  cycleNameFromLabel,
+  DomainError,
+  scopedCycleId,
+} from '../../../kernel/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
@@ -35,7 +41,9 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
   }: RecordHistoricalCycleCommand): Promise<HistoricalCycleResult> {
     const { actor } = envelope;
     const { file, source } = await readHistoricalUpload(upload);
-    const cycleName = name ?? nameFromLabel(file.label) ?? `history-${source.sha256.slice(0, 12)}`;
+    // Named from the label as a drafted cycle is (see cycle-id.ts), but never `-2`: a past year recorded twice is
+    // more likely a slip than a second cycle, so a taken name is a 409.
+    const cycleName = name ?? cycleNameFromLabel(file.label) ?? `history-${source.sha256.slice(0, 12)}`;
     if (!CYCLE_NAME.test(cycleName))
       throw new DomainError(
         'invalid-id',
@@ -99,15 +107,4 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
       throw error;
     }
   }
-}
-
-/** "Year 1 2019/20" gives "year-1-2019-20": the name a coordinator would likely have typed. */
-function nameFromLabel(label: string | null): string | null {
-  const name = (label ?? '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return name || null;
 }
