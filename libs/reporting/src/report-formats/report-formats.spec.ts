@@ -389,7 +389,8 @@ describe('the report as XLSX', () => {
     expect(measures.getCell('K2').formula).toBeUndefined();
     const tables = book.getWorksheet('Tables')!;
     expect(tables.getCell('A2').value).toBe('District');
-    expect(tables.getCell('B3').value).toBe('1,930');
+    expect(tables.getCell('B3').value).toBe(1930);
+    expect(tables.getCell('B3').numFmt).toBe('#,##0');
     const appendices = book.getWorksheet('Appendices')!;
     expect((appendices.getRow(2).values as unknown[]).slice(1)).toEqual([
       1,
@@ -410,6 +411,51 @@ describe('the report as XLSX', () => {
       'The beginning',
       '• Jane',
     ]);
+  });
+
+  it('writes the figures of a return table as numbers shown as typed, and everything else as text', async () => {
+    const neet = {
+      caption: 'Table 1 NEET Not knowns',
+      header: [
+        'Yr12 & Yr13 NEET Summary',
+        'Total Cohort Yr12 & Yr13',
+        '% NEET Yr12 & Yr13',
+        'Target Yr12 & Yr13 Jan 2018',
+        'Diff from target',
+        'Note',
+      ],
+      rows: [
+        ['Kent', '32,240', '3.6%', '2.0%', '-1.6%', 'n/a'],
+        ['Sevenoaks', '1,930', '2.0', '429', '+0.5%', '1-2'],
+      ],
+    };
+    const book = await writtenWorkbook(
+      buildCycleReport(
+        reportInput({ returns: [approved('C3', 'caring', 'sdc', { rag: 'amber', tables: [neet] })] }),
+      ),
+    );
+    const tables = book.getWorksheet('Tables')!;
+    const cell = (address: string) => {
+      const c = tables.getCell(address);
+      return { type: c.type, value: c.value, numFmt: c.numFmt };
+    };
+    const { Number: number, String: text } = ExcelJS.ValueType;
+    // Row 1 is the caption, row 2 the header: text, as typed.
+    expect(cell('A1')).toMatchObject({ type: text, value: 'C3: Table 1 NEET Not knowns' });
+    expect(cell('D2')).toMatchObject({ type: text, value: 'Target Yr12 & Yr13 Jan 2018' });
+    expect(cell('A3')).toMatchObject({ type: text, value: 'Kent' });
+    expect(cell('B3')).toEqual({ type: number, value: 32240, numFmt: '#,##0' });
+    expect(cell('C3')).toEqual({ type: number, value: 0.036, numFmt: '0.0%' });
+    expect(cell('D3')).toEqual({ type: number, value: 0.02, numFmt: '0.0%' });
+    expect(cell('E3')).toEqual({ type: number, value: -0.016, numFmt: '0.0%' });
+    expect(cell('F3')).toMatchObject({ type: text, value: 'n/a' });
+    expect(cell('B4')).toEqual({ type: number, value: 1930, numFmt: '#,##0' });
+    expect(cell('C4')).toEqual({ type: number, value: 2, numFmt: '0.0' });
+    expect(cell('D4')).toEqual({ type: number, value: 429, numFmt: '0' });
+    expect(cell('E4')).toEqual({ type: number, value: 0.005, numFmt: '"+"0.0%;-0.0%;"+"0.0%' });
+    expect(cell('F4')).toMatchObject({ type: text, value: '1-2' });
+    // Each column as wide as its longest header or cell (the caption runs on over its neighbours).
+    expect(tables.columns.map((c) => c.width)).toEqual([26, 26, 20, 29, 18, 10]);
   });
 
   it('holds every measure and table of a report written over many turns, in the plan’s order', async () => {

@@ -16,6 +16,7 @@ import {
 import { EVIDENCE_HEADER, evidenceRows } from './evidence-rows.js';
 import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
+import { typedFigure } from './typed-figure.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
   green: { fill: 'FF00703C', font: 'FFFFFFFF' },
@@ -48,7 +49,8 @@ function fit(cells: (string | number)[]): (string | number)[] {
 /**
  * The report as a workbook, written as it is built into `output` (the HTTP response): a summary sheet (title,
  * partnership, period, headline, RAG by theme), the measures with RAG cells coloured and worded, every return
- * table as a block of its own, and the case studies. Cells are written as text values, never as formulas.
+ * table as a block of its own (its figures as numbers), and the case studies. Text is written as text values,
+ * never as formulas.
  *
  * exceljs's streaming writer keeps only the row being written: a 5,000-measure report built as a whole
  * `Workbook` held every cell as an object, then the zip, beside the report (the api's peak memory, issue 7).
@@ -130,20 +132,60 @@ async function writeMeasures(measures: Sheet, report: AnyCycleReport, published:
   measures.commit();
 }
 
+/**
+ * Every return table as a block: caption, header, rows. A cell whose whole text is a figure ("32,240", "3.6%")
+ * is a number in the format that shows it as typed, so a sheet can sum and sort it; any other cell, and every
+ * header, stays text as typed.
+ */
 async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void> {
+  // The streaming writer puts the column widths out before the first row, so they are measured first.
+  tables.columns = tableColumnWidths(report).map((width) => ({ width }));
   let written = 0;
   for (const theme of report.themes) {
     for (const m of theme.measures) {
       for (const table of m.tables) {
         tables.addRow(fit([`${m.ref}: ${table.caption}`])).font = { bold: true };
-        tables.addRow(fit(table.header)).font = { bold: true };
-        for (const row of table.rows) tables.addRow(fit(row));
+        const header = tables.addRow(fit(table.header));
+        header.font = { bold: true };
+        header.alignment = { vertical: 'top', wrapText: true };
+        for (const row of table.rows) addFigureRow(tables, row);
         tables.addRow([]).commit();
       }
       if (++written % ROWS_PER_TURN === 0) await nextTurn();
     }
   }
   tables.commit();
+}
+
+/** A table row with each figure as a number in its typed format and each other cell as text. */
+function addFigureRow(sheet: Sheet, cells: string[]): void {
+  const figures = cells.map(typedFigure);
+  const added = sheet.addRow(fit(cells.map((cell, i) => figures[i]?.value ?? cell)));
+  added.alignment = { vertical: 'top', wrapText: true };
+  figures.forEach((figure, i) => {
+    if (figure) added.getCell(i + 1).numFmt = figure.numFmt;
+  });
+}
+
+/** Columns of the Tables sheet: wide enough for the longest header or cell line in them, within reason. */
+const TABLE_COLUMN = { min: 10, max: 50 };
+
+/**
+ * The width of each column of the Tables sheet, from the headers and cells of every table (a caption is left
+ * out: it runs on over the empty cells beside it). A header longer than the widest column wraps.
+ */
+function tableColumnWidths(report: AnyCycleReport): number[] {
+  const widths: number[] = [];
+  for (const theme of report.themes)
+    for (const m of theme.measures)
+      for (const table of m.tables)
+        for (const cells of [table.header, ...table.rows])
+          cells.forEach((cell, i) => {
+            const longest = Math.max(...cell.split('\n').map((line) => [...line].length));
+            // Two characters over the text: Excel's width unit is a digit of the default font, bold is wider.
+            widths[i] = Math.max(widths[i] ?? TABLE_COLUMN.min, Math.min(longest + 2, TABLE_COLUMN.max));
+          });
+  return widths;
 }
 
 function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {

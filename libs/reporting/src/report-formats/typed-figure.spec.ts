@@ -1,0 +1,47 @@
+import { typedFigure } from './typed-figure.js';
+
+describe('a figure typed into a return table', () => {
+  it.each([
+    ['1,153', 1153, '#,##0'],
+    ['32,240', 32240, '#,##0'],
+    ['1,234,567.89', 1234567.89, '#,##0.00'],
+    ['429', 429, '0'],
+    ['32240', 32240, '0'],
+    ['0', 0, '0'],
+    ['2.0', 2, '0.0'],
+    ['0.50', 0.5, '0.00'],
+    ['-12', -12, '0'],
+    ['-0.05', -0.05, '0.00'],
+    ['3.6%', 0.036, '0.0%'],
+    ['-1.6%', -0.016, '0.0%'],
+    ['12%', 0.12, '0%'],
+    ['1.1%', 0.011, '0.0%'],
+    ['1,250.5%', 12.505, '#,##0.0%'],
+    ['+2.1%', 0.021, '"+"0.0%;-0.0%;"+"0.0%'],
+    ['+0', 0, '"+"0;-0;"+"0'],
+  ])('reads %j as %d shown %j', (text, value, numFmt) => {
+    expect(typedFigure(text)).toEqual({ value, numFmt });
+  });
+
+  it.each([
+    ['words', 'Kent'],
+    ['not applicable', 'n/a'],
+    ['a range', '1-2'],
+    ['a date', '31/01/2018'],
+    ['a month', 'Jan 2018'],
+    ['money', '£758,817.95'],
+    ['a unit after a space', '3.6 %'],
+    ['spaces around', ' 429 '],
+    ['a code with a leading zero', '007'],
+    ['commas not in threes', '1,15,3'],
+    ['a comma after four digits', '1234,567'],
+    ['no digit before the point', '.5'],
+    ['no digit after the point', '5.'],
+    ['an exponent', '1e5'],
+    ['a negative zero, which Excel shows without its sign', '-0.0%'],
+    ['more digits than Excel keeps', '1234567890.123456'],
+    ['empty', ''],
+  ])('leaves %s as text', (_, text) => {
+    expect(typedFigure(text)).toBeNull();
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * A figure an agency typed into a cell of a return's table, as the number a spreadsheet can sum and sort, with
+ * the Excel number format that shows it exactly as typed: "32,240" is 32240 shown '#,##0', "2.0" is 2 shown
+ * '0.0', "-1.6%" is -0.016 shown '0.0%'.
+ */
+export interface TypedFigure {
+  value: number;
+  numFmt: string;
+}
+
+// A whole cell that is a number: an optional sign, digits (in groups of three when commas are typed, and with no
+// leading zero, since "007" is a code, not seven), optional decimals and an optional percent sign.
+const FIGURE = /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.(\d+))?(%?)$/;
+
+/** Excel keeps 15 significant digits: a longer figure would show other digits than were typed. */
+const EXCEL_DIGITS = 15;
+
+/**
+ * The figure a cell's text is, or null when a number cell could not show that text as it is: words, "n/a",
+ * "1-2", dates, units ("£758", "3.6 %"), spaces around, a leading zero, too many digits, or a negative zero
+ * (Excel shows "-0" as "0").
+ */
+export function typedFigure(text: string): TypedFigure | null {
+  const match = FIGURE.exec(text);
+  if (!match) return null;
+  const [, sign, whole, decimals = '', percent] = match;
+  const digits = `${whole.replaceAll(',', '')}${decimals}`.replace(/^0+/, '');
+  if (digits.length > EXCEL_DIGITS) return null;
+  if (sign === '-' && digits === '') return null;
+  // Read from the digits as typed, the percent as a shift of the exponent: 3.6 / 100 is 0.036000000000000004.
+  const value = Number(
+    `${sign === '-' ? '-' : ''}${whole.replaceAll(',', '')}.${decimals || '0'}${percent ? 'e-2' : ''}`,
+  );
+  const shown = `${whole.includes(',') ? '#,##0' : '0'}${decimals ? `.${'0'.repeat(decimals.length)}` : ''}${percent}`;
+  // A typed plus is shown as typed: Excel writes one only when the format has it (zero falls in the third part).
+  const numFmt = sign === '+' ? `"+"${shown};-${shown};"+"${shown}` : shown;
+  return { value, numFmt };
+}
