@@ -66,3 +66,20 @@ export function charactersIn(text: string): number {
   for (const c of text) if (c !== '\ufe0e' && c !== '\ufe0f') length += 1;
   return length;
 }
+
+/**
+ * The text with every line ending a line feed: a browser sends a textarea's line breaks as CRLF and an API
+ * client usually LF, so the same words were stored, published and hashed two ways. A lone CR (an old Mac file)
+ * is a line break too.
+ */
+export function withLineFeeds(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** A copy of a JSON-like value with every string in it given line feeds (keys are names, kept as they are). */
+export function withLineFeedsDeep<T>(value: T): T {
+  if (typeof value === 'string') return withLineFeeds(value) as T;
+  if (Array.isArray(value)) return value.map(withLineFeedsDeep) as T;
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withLineFeedsDeep(v)])) as T;
+}

@@ -12,6 +12,7 @@ import {
   editCaseStudies,
   editTables,
   formErrors,
+  ratingFromForm,
   tableDrafts,
   tableDraftsFromForm,
   tablesFromDrafts,
@@ -186,5 +187,24 @@ describe('return form: tables and case studies field by field', () => {
     expect(editCaseStudies(drafts, 'remove-section-0-0')![0].sections[0].heading).toBe('');
     expect(editCaseStudies(drafts, 'remove-case-study-1')).toHaveLength(1);
     expect(editCaseStudies(drafts, 'add-case-study')).toHaveLength(3);
+  });
+
+  it('reads a textarea’s CRLF line breaks (and a lone CR) as LF, so its length counts as the page counted it', () => {
+    expect(
+      ratingFromForm({
+        rag: 'amber',
+        narrative: 'Fell.\r\n\r\n- Sevenoaks\r- Swanley',
+        comments: 'KCC\r\ndata',
+      }),
+    ).toMatchObject({ narrative: 'Fell.\n\n- Sevenoaks\n- Swanley', comments: 'KCC\ndata' });
+    const [study] = caseStudyDraftsFromForm({
+      'case-0-title': 'A family',
+      'case-0-agency': 'CSP',
+      'case-0-section-0-heading': '',
+      'case-0-section-0-body': 'They came to us.\r\n\r\nIn need.',
+    });
+    expect(study.sections[0].body).toBe('They came to us.\n\nIn need.');
+    const [table] = tableDraftsFromForm({ 'table-0-caption': 'NEET', 'table-0-head-0': 'Yr12\r\nYr13' });
+    expect(table.header).toEqual(['Yr12\nYr13']);
   });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { withLineFeeds } from '../../kernel/src/index.js';
 import { CaseStudy, ReturnContent, ReturnTable, ReturnContentDto } from '../../returns/src/index.js';
 import { errorInWords, FormError } from './return-form-words.js';
 import { formText, FormValue } from './form-fields.js';
@@ -29,8 +30,10 @@ const NEW_COLUMNS = 3;
 export function ratingFromForm(
   body: ReturnFormBody,
 ): Pick<ReturnContent, 'rag' | 'narrative' | 'dot' | 'comments' | 'ragReason'> {
+  // A textarea's line breaks come as CRLF: read as LF, so a text's length counts as the page's character
+  // count counted it.
   const text = (name: string) => {
-    const value = formText(body[name]).trim();
+    const value = withLineFeeds(formText(body[name])).trim();
     return value ? value : null;
   };
   return {
@@ -56,7 +59,8 @@ function indexed<T>(
     if (!match) continue;
     const index = Number(match[1]);
     if (!found.has(index)) found.set(index, make());
-    read(match, formText(raw), found.get(index)!);
+    // As in ratingFromForm: line breaks read as LF.
+    read(match, withLineFeeds(formText(raw)), found.get(index)!);
   }
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
 }

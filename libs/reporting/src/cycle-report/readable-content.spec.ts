@@ -78,6 +78,44 @@ describe('readableApproval: what the log holds, as the report can show it', () =
   });
 });
 
+describe('readableApproval: line endings', () => {
+  it('gives every text of a return stored with CRLF or a lone CR (typed in a browser) LF line endings', () => {
+    const stored = {
+      rag: 'amber',
+      narrative: 'Fell.\r\n\r\n- Sevenoaks\r- Swanley',
+      comments: 'KCC\r\ndata',
+      tables: [{ caption: 'NEET\r\n2020', header: ['Yr12\r\nYr13'], rows: [['1\r\n2']] }],
+      caseStudies: [
+        { title: 'A\r\nfamily', agency: 'CSP', sections: [{ heading: 'Then\r', body: 'Came.\r\nWent.' }] },
+      ],
+    };
+    const readable = readableApproval({ content: stored, by: 'rita@example.org' });
+    expect(readable).toEqual({
+      content: {
+        rag: 'amber',
+        narrative: 'Fell.\n\n- Sevenoaks\n- Swanley',
+        comments: 'KCC\ndata',
+        tables: [{ caption: 'NEET\n2020', header: ['Yr12\nYr13'], rows: [['1\n2']] }],
+        caseStudies: [
+          { title: 'A\nfamily', agency: 'CSP', sections: [{ heading: 'Then\n', body: 'Came.\nWent.' }] },
+        ],
+      },
+      by: 'rita@example.org',
+      unreadable: [],
+    });
+    expect(readableApproval(readable)).toEqual(readable);
+  });
+
+  it('puts a narrative stored with CRLF into the report’s JSON with LF', () => {
+    const report = buildCycleReport(
+      reportInput({ returns: [approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'One.\r\nTwo.' })] }),
+    );
+    const json = JSON.stringify(report);
+    expect(json).toContain('"narrative":"One.\\nTwo."');
+    expect(json).not.toContain('\\r');
+  });
+});
+
 describe('the words for a part that could not be shown', () => {
   it.each([
     ['', 'the whole return'],

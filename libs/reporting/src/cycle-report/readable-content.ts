@@ -10,7 +10,7 @@ import {
   ReturnTable,
 } from '../../../returns/src/index.js';
 import { isIndicatorNumber } from '../../../plan/src/index.js';
-import { charactersIn } from '../../../kernel/src/index.js';
+import { charactersIn, withLineFeeds } from '../../../kernel/src/index.js';
 
 /**
  * A part of a stored return the report could not show as stored: where it is (a JSON pointer into the
@@ -53,8 +53,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * The one step between what the log holds and what the report shows. Validation at the door has had gaps (an
  * array where a table belongs was once accepted and approved), and the log keeps whatever got in for ever: so
  * the report reads a stored return as unknown data, keeps every part that is valid, and names each part that is
- * not instead of failing on it. Idempotent: its own result comes back unchanged, with nothing marked (but an
- * approver it could not read, which stays empty and is marked again).
+ * not instead of failing on it. Every text comes out with LF line endings, as the API now stores them.
+ * Idempotent: its own result comes back unchanged, with nothing marked (but an approver it could not read,
+ * which stays empty and is marked again).
  */
 export function readableApproval(stored: { content: unknown; by: unknown }): ReadableApproval {
   const unreadable: UnreadablePart[] = [];
@@ -188,7 +189,10 @@ function required(
     if (stored[key] === undefined || stored[key] === null) mark(`${at}/${key}`, 'missing');
 }
 
-/** A text as shown: null when absent, cut at its limit, without characters no format can carry. */
+/**
+ * A text as shown: null when absent, cut at its limit, without characters no format can carry, its line endings
+ * line feeds.
+ */
 function text(
   stored: unknown,
   at: string,
@@ -200,7 +204,8 @@ function text(
     mark(at, `${kind(stored)} where text belongs`);
     return null;
   }
-  const clean = stored.replace(UNCARRIABLE, '');
+  // Line endings as LF: returns typed in a browser before the API made them so hold CRLF, and the log keeps them.
+  const clean = withLineFeeds(stored.replace(UNCARRIABLE, ''));
   // Characters as the API counted them when the text was saved (30,000 emoji, 60,000 UTF-16 units, were cut here).
   if (clean.length <= limit || charactersIn(clean) <= limit) return clean;
   mark(at, `longer than ${limit.toLocaleString('en-GB')} characters: cut short`);

@@ -1,4 +1,5 @@
 import { EventStore, Sql, StoredEvent } from '../../../event-store/src/index.js';
+import { withLineFeedsDeep } from '../../../kernel/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import {
   IndicatorValue,
@@ -42,14 +43,19 @@ export async function reportInputFromEvents(
   return { ...heading, returns, evidence, pastCycles, appendices, asAt };
 }
 
-/** The cycle's own appendices as they stood at asAt: a short stream, read whole by both report sources. */
+/**
+ * The cycle's own appendices as they stood at asAt: a short stream, read whole by both report sources. Their
+ * texts with LF line endings: one typed in a browser before the rules made them so holds CRLF in the log.
+ */
 export async function appendicesOf(
   store: EventStore,
   cycleId: string,
   asAt?: Date,
 ): Promise<AppendixState[]> {
   const events = await store.readStream<AppendixEvent>(appendicesStreamId(cycleId), { asAt });
-  return foldAppendices(events.map((e) => ({ type: e.type, data: e.data }) as AppendixEvent)).appendices;
+  return withLineFeedsDeep(
+    foldAppendices(events.map((e) => ({ type: e.type, data: e.data }) as AppendixEvent)).appendices,
+  );
 }
 
 async function returnsOf(store: EventStore, cycle: KnownCycle, asAt?: Date): Promise<ReportedReturn[]> {

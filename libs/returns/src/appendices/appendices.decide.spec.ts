@@ -180,6 +180,47 @@ describe('a cycle’s appendices', () => {
     ]);
   });
 
+  it('stores an introduction and a case study typed in a browser (CRLF, a lone CR) with LF line endings', () => {
+    const state = given(added(1, 'A'), studyAdded(1));
+    const typed = {
+      ...intern,
+      sections: [{ heading: 'Academic\r\nbackground', body: '- GCSE Mathematics- 5\r\n- GCSE English- 4\r' }],
+    };
+    const stored = {
+      ...intern,
+      sections: [{ heading: 'Academic\nbackground', body: '- GCSE Mathematics- 5\n- GCSE English- 4\n' }],
+    };
+    expect(
+      when(state, {
+        type: 'ChangeAppendix',
+        appendixId: 'appendix-1',
+        title: 'A',
+        introduction: 'One\r\ntwo',
+      }),
+    ).toEqual([
+      { type: 'AppendixChanged', data: { appendixId: 'appendix-1', title: 'A', introduction: 'One\ntwo' } },
+    ]);
+    expect(when(state, { type: 'AddCaseStudy', appendixId: 'appendix-1', study: typed })).toEqual([
+      {
+        type: 'AppendixCaseStudyAdded',
+        data: { appendixId: 'appendix-1', caseStudyId: 'study-2', study: stored },
+      },
+    ]);
+    expect(
+      when(state, {
+        type: 'ChangeCaseStudy',
+        appendixId: 'appendix-1',
+        caseStudyId: 'study-1',
+        study: typed,
+      }),
+    ).toEqual([
+      {
+        type: 'AppendixCaseStudyChanged',
+        data: { appendixId: 'appendix-1', caseStudyId: 'study-1', study: stored },
+      },
+    ]);
+  });
+
   it("places an agency's case study once, and refuses one the cycle's returns do not carry", () => {
     const state = given(added(1, 'A'), added(2, 'B'));
     const place = (found: PlacedCaseStudy | null, appendixId = 'appendix-1') =>

@@ -1,4 +1,4 @@
-import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { Actor, DomainError, withLineFeeds, withLineFeedsDeep } from '../../../kernel/src/index.js';
 import { AppendixEvent, EnteredCaseStudy, PlacedCaseStudy } from './appendices.events.js';
 import { AppendicesState, AppendixState } from './appendices.state.js';
 
@@ -101,9 +101,10 @@ export function decideAppendices(command: AppendixCommand, state: AppendicesStat
   switch (command.type) {
     case 'AddAppendix':
     case 'ChangeAppendix': {
-      requireText(command.title, APPENDIX_LIMITS.title, 'title', { required: true });
-      requireText(command.introduction, APPENDIX_LIMITS.introduction, 'introduction', { required: false });
-      const { title, introduction } = command;
+      // Stored with LF whoever typed it, as a return's texts are (the web form sends CRLF), and counted so.
+      const [title, introduction] = [command.title, command.introduction].map(withLineFeeds);
+      requireText(title, APPENDIX_LIMITS.title, 'title', { required: true });
+      requireText(introduction, APPENDIX_LIMITS.introduction, 'introduction', { required: false });
       if (command.type === 'ChangeAppendix') {
         const { appendixId } = appendixOf(state, command.appendixId);
         return [{ type: 'AppendixChanged', data: { appendixId, title, introduction } }];
@@ -143,12 +144,10 @@ export function decideAppendices(command: AppendixCommand, state: AppendicesStat
       }
       const caseStudyId = `study-${state.caseStudiesAdded + 1}`;
       if (command.type === 'AddCaseStudy') {
-        requireStudy(command.study, command.cycle);
+        const study = withLineFeedsDeep(command.study);
+        requireStudy(study, command.cycle);
         return [
-          {
-            type: 'AppendixCaseStudyAdded',
-            data: { appendixId: appendix.appendixId, caseStudyId, study: command.study },
-          },
+          { type: 'AppendixCaseStudyAdded', data: { appendixId: appendix.appendixId, caseStudyId, study } },
         ];
       }
       if (!command.found) {
@@ -188,11 +187,12 @@ export function decideAppendices(command: AppendixCommand, state: AppendicesStat
           'caseStudyId',
         );
       }
-      requireStudy(command.study, command.cycle);
+      const changed = withLineFeedsDeep(command.study);
+      requireStudy(changed, command.cycle);
       return [
         {
           type: 'AppendixCaseStudyChanged',
-          data: { appendixId: appendix.appendixId, caseStudyId: study.caseStudyId, study: command.study },
+          data: { appendixId: appendix.appendixId, caseStudyId: study.caseStudyId, study: changed },
         },
       ];
     }

@@ -32,6 +32,35 @@ const full: ReturnContent = {
   tables: [{ caption: 'NEET by district', header: ['District', 'NEET'], rows: [['Sevenoaks', '2.1%']] }],
 };
 const partial: ReturnContent = { narrative: 'Work started; figures to follow.' };
+/** `full` as a browser's form sends it: every line break CRLF, and a lone CR from a pasted old file. */
+const typedInABrowser: ReturnContent = {
+  ...full,
+  narrative: 'NEET figures fell in most districts.\r\n\r\n- Sevenoaks 2.1%\r- Tonbridge 2.4%',
+  comments: 'Figures\r\nfrom KCC.',
+  ragReason: 'Below target\r\nbut improving',
+  tables: [
+    {
+      caption: 'NEET\r\nby district',
+      header: ['District\r\n2020', 'NEET'],
+      rows: [['Seven\r\noaks', '2.1%']],
+    },
+  ],
+  caseStudies: [
+    { title: "Jo\r's story", agency: 'KCC', sections: [{ heading: 'Then\r\nnow', body: 'Jo\r\n\r\nworks' }] },
+  ],
+};
+/** The same content with LF line endings, as the API stores it. */
+const withLineFeeds: ReturnContent = {
+  ...full,
+  comments: 'Figures\nfrom KCC.',
+  ragReason: 'Below target\nbut improving',
+  tables: [
+    { caption: 'NEET\nby district', header: ['District\n2020', 'NEET'], rows: [['Seven\noaks', '2.1%']] },
+  ],
+  caseStudies: [
+    { title: "Jo\n's story", agency: 'KCC', sections: [{ heading: 'Then\nnow', body: 'Jo\n\nworks' }] },
+  ],
+};
 const amended: ReturnContent = {
   ...full,
   rag: 'green',
@@ -138,6 +167,12 @@ describe('decideReturn', () => {
       expect(
         when(given(requested), { type: 'SaveReturnDraft', actor: coordinator, content: partial }),
       ).toEqual([{ type: 'ReturnDraftSaved', data: { content: partial, by: 'cora' } }]);
+    });
+
+    it('stores every free text with LF line endings, as typed in a browser (CRLF, a lone CR) or by an API client', () => {
+      expect(
+        when(given(requested), { type: 'SaveReturnDraft', actor: lead, content: typedInABrowser }),
+      ).toEqual([{ type: 'ReturnDraftSaved', data: { content: withLineFeeds, by: 'ann' } }]);
     });
 
     it.each([
@@ -275,6 +310,19 @@ describe('decideReturn', () => {
       const state = given(requested, saved(full));
       expect(when(state, { type: 'SubmitReturn', actor: lead, now: onTime })).toEqual([
         { type: 'ReturnSubmitted', data: { content: full, by: 'ann', late: false } },
+      ]);
+    });
+
+    it('submits content typed in a browser with LF line endings', () => {
+      expect(
+        when(given(requested), { type: 'SubmitReturn', actor: lead, content: typedInABrowser, now: onTime }),
+      ).toEqual([{ type: 'ReturnSubmitted', data: { content: withLineFeeds, by: 'ann', late: false } }]);
+    });
+
+    it('submits a draft stored with CRLF before line endings were made one with LF', () => {
+      const state = given(requested, saved(typedInABrowser));
+      expect(when(state, { type: 'SubmitReturn', actor: lead, now: onTime })).toEqual([
+        { type: 'ReturnSubmitted', data: { content: withLineFeeds, by: 'ann', late: false } },
       ]);
     });
 

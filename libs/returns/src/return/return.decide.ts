@@ -5,6 +5,7 @@ import {
   DomainError,
   requireReason,
   requireWellFormedId,
+  withLineFeedsDeep,
 } from '../../../kernel/src/index.js';
 import { requireWellFormedContent } from '../well-formed/well-formed-content.js';
 import { Indicator } from '../../../plan/src/index.js';
@@ -47,15 +48,19 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
     case 'SaveReturnDraft': {
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'save a draft of');
-      const content = requireWellFormedContent(command.content);
+      // A return's words are stored one way whoever typed them: the web form's CRLF as the API's LF. Every text
+      // of a content is free text or a name or value that cannot hold a line break, so all of it.
+      const content = withLineFeedsDeep(requireWellFormedContent(command.content));
       requireDeclaredIndicators(content, command.indicators ?? []);
       return [{ type: 'ReturnDraftSaved', data: { content, by: command.actor.id } }];
     }
     case 'SubmitReturn': {
       mayEdit(command.actor, state);
       inStatus(state, ['requested', 'draft'], 'submit');
-      const content =
-        command.content === undefined ? state.content : requireWellFormedContent(command.content);
+      // A draft saved before line endings were made one (CRLF from a browser) is submitted with LF too.
+      const content = withLineFeedsDeep(
+        command.content === undefined ? state.content : requireWellFormedContent(command.content),
+      );
       if (!content.rag)
         throw new DomainError(
           'rag-required',
