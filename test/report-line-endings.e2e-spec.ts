@@ -70,6 +70,27 @@ describe('line endings in returns and the report (e2e)', () => {
     expect(measure.comments).toBe('Old\ncomment');
   });
 
+  it('redacts a passage over two lines from a return stored with CRLF, the passage typed either way', async () => {
+    const returnId = `${cycleId}.${stored.ref}`;
+    const redacted = await call('POST', `/returns/${returnId}/redactions`, as.coordinator, {
+      field: 'comments',
+      passage: 'Old\ncomment',
+      reason: 'Test of line endings',
+    });
+    expect(redacted.status).toBe(200);
+    await projectionsSettled(product, 60_000);
+    const report = await call('GET', `/cycles/${cycleId}/report`, as.coordinator);
+    const measure = report.body.themes[0].measures.find((m: { ref: string }) => m.ref === stored.ref);
+    expect(measure.comments).toBe('[redacted]');
+    // And the other way round: typed with CRLF, as a textarea sends it, in a return stored with LF.
+    const typedAgain = await call('POST', `/returns/${cycleId}.${typed.ref}/redactions`, as.coordinator, {
+      field: 'narrative',
+      passage: 'CRLF\r\n- and',
+      reason: 'Test of line endings',
+    });
+    expect(typedAgain.status).toBe(200);
+  });
+
   it('publishes the report with LF: the hashed bytes hold no CR', async () => {
     const closed = await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {
       force: true,

@@ -76,6 +76,16 @@ export function withLineFeeds(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
+/**
+ * The ways a passage may stand in stored text: with line feeds, as texts are stored now, and with CRLF, as a
+ * browser typed texts stored before (and as a passage pasted into a textarea arrives): the two the same when it
+ * has no line break.
+ */
+export function lineEndingForms(passage: string): [string, string] {
+  const lf = withLineFeeds(passage);
+  return [lf, lf.replace(/\n/g, '\r\n')];
+}
+
 /** A copy of a JSON-like value with every string in it given line feeds (keys are names, kept as they are). */
 export function withLineFeedsDeep<T>(value: T): T {
   if (typeof value === 'string') return withLineFeeds(value) as T;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Actor, DomainError, requireReason } from '../../../kernel/src/index.js';
+import { Actor, DomainError, requireReason, lineEndingForms } from '../../../kernel/src/index.js';
 import { AppendixEvent } from '../appendices/appendices.events.js';
 import { AppendicesState } from '../appendices/appendices.state.js';
 import { REDACTED } from '../return-texts/return-text-fields.js';
@@ -48,7 +48,9 @@ export function decideRedactAppendixPassage(
   if (part !== 'title' && !(Number.isInteger(part) && (part as number) >= 0)) {
     throw problem('invalid-part', 'Choose the title or a section (its number from 0)', 'part');
   }
-  const passage = typeof command.passage === 'string' ? command.passage : '';
+  // Matched whichever way its lines end (see lineEndingForms); recorded, and hashed, with line feeds.
+  const forms = lineEndingForms(typeof command.passage === 'string' ? command.passage : '');
+  const passage = forms[0];
   if (passage.trim() === '' || passage.trim() === REDACTED) {
     throw problem('passage-required', 'Paste the passage to redact', 'passage');
   }
@@ -60,10 +62,10 @@ export function decideRedactAppendixPassage(
     );
   }
   const reason = requireReason(command.reason, 'redact a passage');
-  if (reason.includes(passage)) {
+  if (forms.some((form) => reason.includes(form))) {
     throw problem('reason-holds-passage', 'The reason must not repeat the passage it redacts', 'reason');
   }
-  if (!command.versions.some((text) => text.includes(passage))) {
+  if (!command.versions.some((text) => forms.some((form) => text.includes(form)))) {
     throw problem(
       'passage-not-found',
       `The passage does not occur in the case study’s ${part === 'title' ? 'title' : `section ${String(part)}`}: paste it exactly as it is written`,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Actor, DomainError, requireReason } from '../../../kernel/src/index.js';
+import { Actor, DomainError, requireReason, lineEndingForms } from '../../../kernel/src/index.js';
 import {
   isRedactableField,
   REDACTABLE_FIELDS,
@@ -37,7 +37,9 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
       'field',
     );
   }
-  const passage = typeof command.passage === 'string' ? command.passage : '';
+  // Matched whichever way its lines end (see lineEndingForms); recorded, and hashed, with line feeds.
+  const forms = lineEndingForms(typeof command.passage === 'string' ? command.passage : '');
+  const passage = forms[0];
   if (passage.trim() === '' || passage.trim() === REDACTED) {
     throw new DomainError('passage-required', 'Paste the passage to redact', 'unprocessable', 'passage');
   }
@@ -51,7 +53,7 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
   }
   const reason = requireReason(command.reason, 'redact a passage');
   // The reason is kept readable for good: it must not carry the passage back in.
-  if (reason.includes(passage)) {
+  if (forms.some((form) => reason.includes(form))) {
     throw new DomainError(
       'reason-holds-passage',
       'The reason must not repeat the passage it redacts',
@@ -61,7 +63,9 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
   }
   const versions = [state.content, state.awaitingAcceptance?.content, state.approved?.content];
   const found = versions.some(
-    (content) => content && textsOfField(content, command.field as never).some((t) => t.includes(passage)),
+    (content) =>
+      content &&
+      textsOfField(content, command.field as never).some((t) => forms.some((form) => t.includes(form))),
   );
   if (!found) {
     throw new DomainError(

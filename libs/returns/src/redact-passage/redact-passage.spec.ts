@@ -50,6 +50,28 @@ const redact = (over: Partial<Extract<ReturnCommand, { type: 'RedactPassage' }>>
 });
 
 describe('RedactPassage', () => {
+  // A return typed in a browser before line endings were made one kind holds CRLF; one stored since holds LF, and
+  // a passage pasted into the redaction page's textarea arrives with CRLF. Each finds the other.
+  it.each([
+    ['an LF passage in a CRLF text', 'Line one.\r\nJamie, line two.', 'Line one.\nJamie'],
+    ['a CRLF passage in an LF text', 'Line one.\nJamie, line two.', 'Line one.\r\nJamie'],
+  ])('finds %s, and records it with line feeds', (_what, narrative, passage) => {
+    const typed: ReturnContent = { ...content, narrative };
+    const state = given(
+      requested,
+      { type: 'ReturnSubmitted', data: { content: typed, by: lead.id, late: false } },
+      { type: 'ReturnApproved', data: { content: typed, by: reviewer.id } },
+    );
+    const [event] = when(state, redact({ passage }));
+    expect(event).toMatchObject({
+      type: 'PassageRedacted',
+      data: {
+        passageSha256: createHash('sha256').update('Line one.\nJamie').digest('hex'),
+        passageLength: 'Line one.\nJamie'.length,
+      },
+    });
+  });
+
   it('records where, why, and the passage’s SHA-256 and length, never the passage', () => {
     const events = when(given(...approved), redact());
     expect(events).toEqual([

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
+import { lineEndingForms } from '../../../kernel/src/index.js';
 import { isTextRef, TextRef } from './return-text-fields.js';
 import { UnstorableTextError } from './return-texts.table.js';
 
@@ -75,13 +76,15 @@ export function studyRefs(study: unknown): { textId: string; part: StudyPart }[]
  */
 export async function redactHeldTexts(sql: Sql, ids: readonly string[], passage: string): Promise<number> {
   if (ids.length === 0) return 0;
+  // Whichever way the held text's lines end (one entered in a browser before was kept with CRLF).
+  const [lf, crlf] = lineEndingForms(passage);
   const rows: { changed: number }[] = await sql.query(
     `WITH redacted AS (
-       UPDATE return_texts SET text = replace(text, $2, '[redacted]'), redacted_at = now()
-       WHERE id = ANY($1::uuid[]) AND strpos(text, $2) > 0
+       UPDATE return_texts SET text = replace(replace(text, $2, '[redacted]'), $3, '[redacted]'), redacted_at = now()
+       WHERE id = ANY($1::uuid[]) AND (strpos(text, $2) > 0 OR strpos(text, $3) > 0)
        RETURNING id)
      SELECT count(*)::integer AS changed FROM redacted`,
-    [ids, passage],
+    [ids, lf, crlf],
   );
   return rows[0].changed;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
+import { lineEndingForms } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 import { isTextRef, mapFreeTexts, RedactableField, TextRef } from './return-text-fields.js';
 
@@ -84,14 +85,16 @@ export async function redactTexts(
   field: RedactableField,
   passage: string,
 ): Promise<number> {
+  // Whichever way the stored text's lines end (a return typed in a browser before was kept with CRLF).
+  const [lf, crlf] = lineEndingForms(passage);
   // A SELECT over the update, so the driver answers rows (an UPDATE alone answers a row count instead).
   const rows: { changed: number }[] = await sql.query(
     `WITH redacted AS (
-       UPDATE return_texts SET text = replace(text, $3, '[redacted]'), redacted_at = now()
-       WHERE return_id = $1 AND field = $2 AND strpos(text, $3) > 0
+       UPDATE return_texts SET text = replace(replace(text, $3, '[redacted]'), $4, '[redacted]'), redacted_at = now()
+       WHERE return_id = $1 AND field = $2 AND (strpos(text, $3) > 0 OR strpos(text, $4) > 0)
        RETURNING id)
      SELECT count(*)::integer AS changed FROM redacted`,
-    [returnId, field, passage],
+    [returnId, field, lf, crlf],
   );
   return rows[0].changed;
 }
