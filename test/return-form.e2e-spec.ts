@@ -201,6 +201,33 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect(back.html).toMatch(/<td class="govuk-table__cell">Swanley<\/td>/);
   });
 
+  it('adds a table pasted from a spreadsheet beside the others, to check before saving, and says what it cannot take', async () => {
+    const path = `/agency/returns/${cycleId}.S2/tables`;
+    expect((await page(path)).html).toContain('Paste a table from a spreadsheet');
+    // As Excel copies a range: tabs between cells, CRLF after each row.
+    const pasted = await post(path, {
+      'table-paste': 'District\tNEET\tNot known\r\nSevenoaks\t2.1%\t1.0%\r\nKent\t2.6%\t1.4%\r\n',
+      action: 'paste-table',
+    });
+    expect(pasted.status).toBe(200);
+    expect(pasted.html).toContain('id="table-0-head-2" name="table-0-head-2" type="text" value="Not known"');
+    expect(pasted.html).toContain(
+      'id="table-0-row-1-cell-0" name="table-0-row-1-cell-0" type="text" value="Kent"',
+    );
+    // Nothing is saved until the lead saves the step.
+    expect((await stored('S2')).content?.tables ?? []).toEqual([]);
+
+    const tooWide = await post(path, {
+      'table-paste': Array.from({ length: 31 }, (_, i) => `Column ${i + 1}`).join('\t'),
+      action: 'paste-table',
+    });
+    expect(tooWide.status).toBe(400);
+    expect(tooWide.html).toContain('href="#table-paste"');
+    expect(tooWide.html).toContain('at most 30 columns and 500 rows under its headings');
+    // What was pasted comes back to fix.
+    expect(tooWide.html).toContain('Column 31</textarea>');
+  });
+
   it('edits case studies section by section, then check answers shows every part with Change links', async () => {
     const path = `/agency/returns/${cycleId}.S1/case-studies`;
     const added = await post(path, { action: 'add-case-study' });

@@ -98,6 +98,19 @@ describe('the return form in the browser, at 1280 and 320 px, with and without J
     await page.waitForURL('**/tables');
     await checkForm(page, `form-${mode}-03-no-tables`);
 
+    if (mode === 'js') {
+      // A paste it cannot take comes back open, with the error by the box and what was pasted kept.
+      await page.getByText('Paste a table from a spreadsheet').click();
+      await page
+        .getByLabel('Cells copied from a spreadsheet or a Word table')
+        .fill(Array.from({ length: 31 }, (_, i) => `Column ${i + 1}`).join('\t'));
+      await page.getByRole('button', { name: 'Add the pasted table' }).click();
+      await page.waitForSelector('.govuk-error-summary');
+      expect(await page.textContent('#table-paste-error')).toContain('at most 30 columns');
+      await checkForm(page, `form-${mode}-03-paste-error`);
+      await page.getByLabel('Cells copied from a spreadsheet or a Word table').fill('');
+    }
+
     await page.getByRole('button', { name: 'Add a table' }).click();
     await page.getByLabel('Caption', { exact: true }).fill('NEET by district');
     await page.getByLabel('Column 1 heading').fill('District');

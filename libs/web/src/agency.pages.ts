@@ -7,6 +7,7 @@ import { ConcurrencyError } from '../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../http/src/index.js';
 import {
   EvidenceListing,
+  LIMITS,
   LiveCycle,
   ReturnView,
   renderNarrative,
@@ -38,6 +39,7 @@ import {
   tableText,
 } from './return-form.js';
 import { FormError } from './return-form-words.js';
+import { pastedTable } from './pasted-table.js';
 import {
   indicatorFields,
   indicatorValuesFromForm,
@@ -223,6 +225,29 @@ export class AgencyPages {
     const loaded = await this.load(returnId, actor);
     const drafts = tableDraftsFromForm(body);
     const version = formPageVersion(body.version);
+    if (formText(body.action) === 'paste-table') {
+      // Nothing is saved: the pasted table joins the others on the page, to check before saving.
+      const pasted = pastedTable(formText(body['table-paste']));
+      if ('problem' in pasted) {
+        const errors = [{ id: 'table-paste', text: pasted.problem }];
+        return res.status(400).render('pages/agency/return-tables', {
+          ...this.tablesModel(loaded, drafts, { errors, version }),
+          pasteText: formText(body['table-paste']),
+        });
+      }
+      if (drafts.length >= LIMITS.tables) {
+        const errors = [{ id: 'table-paste', text: `A return can have at most ${LIMITS.tables} tables` }];
+        return res
+          .status(400)
+          .render('pages/agency/return-tables', this.tablesModel(loaded, drafts, { errors, version }));
+      }
+      return res
+        .status(200)
+        .render(
+          'pages/agency/return-tables',
+          this.tablesModel(loaded, [...drafts, pasted.table], { version }),
+        );
+    }
     const edited = editTables(drafts, formText(body.action));
     if (edited)
       return res
