@@ -302,5 +302,14 @@ describe('submission links (e2e)', () => {
     // Its landing page says it no longer works, as for a revoked link, and offers no way on.
     const landing = await (await fetch(`${product.baseUrl}/l/${token}`)).text();
     expect(landing).not.toContain('name="token"');
+    // The coordinator's list says so too, beside the link.
+    const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
+    const removed = links.body.links.filter((l: { contactEmail: string }) => l.contactEmail === cspLead);
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.every((l: { contactRemoved: boolean }) => l.contactRemoved)).toBe(true);
+    const page = await fetch(`${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}/links`, {
+      headers: as.coordinator,
+    });
+    expect(await page.text()).toContain('No longer works: contact removed from the plan');
   });
 });

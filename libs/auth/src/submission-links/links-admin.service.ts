@@ -13,6 +13,9 @@ import {
   decideLinks,
 } from '../../../returns/src/index.js';
 import { AuthService } from '../auth.service.js';
+import { contactListed } from './contact-listed.js';
+
+export type ListedLink = CycleLink & { contactRemoved: boolean };
 
 /** A coordinator's work on a cycle's links: list them, revoke one, reissue an agency's. Used by API and pages. */
 @Injectable()
@@ -26,11 +29,17 @@ export class LinksAdmin {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(cycleId: string, actor: Actor): Promise<CycleLink[]> {
+  /** The cycle's links, each saying whether its contact has since been removed from the plan (it no longer opens). */
+  async list(cycleId: string, actor: Actor): Promise<ListedLink[]> {
     const { state } = await this.load(cycleId, actor);
     if (actor.role !== 'coordinator')
       throw new DomainError('forbidden', 'Only a coordinator manages links', 'forbidden');
-    return state.status === 'drafted' || state.status === 'none' ? [] : Object.values(state.links);
+    if (state.status === 'drafted' || state.status === 'none') return [];
+    const partnership = await this.plans.partnership(state.partnershipId);
+    return Object.values(state.links).map((link) => ({
+      ...link,
+      contactRemoved: !contactListed(partnership, link),
+    }));
   }
 
   async revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {

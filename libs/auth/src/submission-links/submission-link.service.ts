@@ -5,6 +5,7 @@ import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js'
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
+import { contactListed } from './contact-listed.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
@@ -108,11 +109,7 @@ export class SubmissionLinkService {
     partnershipId: string,
     link: { agencyId: string; contactEmail: string },
   ): Promise<boolean> {
-    const partnership = await this.plans.partnership(partnershipId);
-    if (partnership.status !== 'registered') return false;
-    const contacts = partnership.agencies.get(link.agencyId)?.contacts;
-    const email = link.contactEmail.toLowerCase();
-    return [...(contacts?.keys() ?? [])].some((listed) => listed.toLowerCase() === email);
+    return contactListed(await this.plans.partnership(partnershipId), link);
   }
 
   private find(token: string): Promise<{ stream_id: string; link_id: string }[]> {
