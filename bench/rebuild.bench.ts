@@ -120,7 +120,7 @@ export async function rebuildBenchmark(
   try {
     worker = await startWorker(config);
     const store = new EventStore(dataSource);
-    const writer = new LagWriter(store, worker.get<Queue>(getQueueToken(QUEUES.reporting)));
+    const writer = new LagWriter(store, worker.get<Queue>(getQueueToken(QUEUES.mail)));
 
     progress.phase(`rebuild: relay lag with no rebuild, an append every ${APPEND_EVERY_MS} ms`, IDLE_SECONDS);
     const idle = await writer.during(
@@ -208,9 +208,10 @@ function lagLine(l: Lags): string {
 }
 
 /**
- * Appends a ReturnRequested to a new stream on a fixed schedule while `work` runs, each remembered with the time
- * its append committed (resolved); then reads each one's projection job (`project-<position>`, added by the
- * outbox relay) for the time BullMQ recorded it was added.
+ * Appends a return requested and submitted to a new stream on a fixed schedule while `work` runs, each remembered
+ * with the time its append committed (resolved); then reads each one's notice job (`submitted-<position>`, which
+ * the outbox relay adds to the mail queue for a submit) for the time BullMQ recorded it was added. (The report's
+ * tables no longer come from relayed jobs, so a return requested alone makes none.)
  */
 class LagWriter {
   private n = 0;
@@ -247,6 +248,10 @@ class LagWriter {
                   dueDate: '2030-01-01',
                 },
               },
+              {
+                type: 'ReturnSubmitted',
+                data: { content: { rag: 'green', narrative: 'On track.' }, by: 'bench', late: false },
+              },
             ],
             { actorId: 'bench', actorRole: 'coordinator', correlationId: `bench-lag-${n}` },
           )
@@ -267,10 +272,10 @@ class LagWriter {
     const lags: number[] = [];
     let missing = 0;
     for (const a of appended) {
-      let job = await this.queue.getJob(`project-${a.position}`);
+      let job = await this.queue.getJob(`submitted-${a.position}`);
       for (let tries = 0; !job && tries < 100; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        job = await this.queue.getJob(`project-${a.position}`);
+        job = await this.queue.getJob(`submitted-${a.position}`);
       }
       if (job) lags.push(Math.max(0, job.timestamp - a.committedAt));
       else missing += 1;
