@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { Client } from 'pg';
 import { dropDatabase, ensureDatabase } from '../libs/database/src/index.js';
+import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { kill } from './support/worker-process.js';
 
@@ -143,6 +144,8 @@ describe('the production install (the image, without a container engine)', () =>
     if (worker) await kill(worker);
     await smtp.stop();
     if (databaseUrl) await dropDatabase(databaseUrl);
+    // Its Redis keys too: each run left its queues behind under its own prefix.
+    if (env) await deleteQueueKeys(REDIS_URL, env.QUEUE_PREFIX);
     if (app) rmSync(app, { recursive: true, force: true });
   });
 
