@@ -103,5 +103,6 @@ export * from './return-texts/return-texts-hook.js';
 export * from './return-texts/appendix-texts-hook.js';
 export * from './redact-passage/passage-redaction.js';
 export * from './redact-passage/redact-passage.rule.js';
+export * from './redact-passage/checked-passage.js';
 export * from './redact-appendix-passage/redact-appendix-passage.rule.js';
 export * from './redact-appendix-passage/appendix-passage-redaction.js';

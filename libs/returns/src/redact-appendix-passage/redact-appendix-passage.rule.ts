@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Actor, DomainError, requireReason, lineEndingForms } from '../../../kernel/src/index.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { AppendixEvent } from '../appendices/appendices.events.js';
 import { AppendicesState } from '../appendices/appendices.state.js';
-import { REDACTED } from '../return-texts/return-text-fields.js';
-import { MAX_PASSAGE_LENGTH } from '../redact-passage/redact-passage.rule.js';
+import { checkedPassage } from '../redact-passage/checked-passage.js';
 
 export interface RedactAppendixPassage {
   type: 'RedactAppendixPassage';
@@ -48,24 +46,8 @@ export function decideRedactAppendixPassage(
   if (part !== 'title' && !(Number.isInteger(part) && (part as number) >= 0)) {
     throw problem('invalid-part', 'Choose the title or a section (its number from 0)', 'part');
   }
-  // Matched whichever way its lines end (see lineEndingForms); recorded, and hashed, with line feeds.
-  const forms = lineEndingForms(typeof command.passage === 'string' ? command.passage : '');
-  const passage = forms[0];
-  if (passage.trim() === '' || passage.trim() === REDACTED) {
-    throw problem('passage-required', 'Paste the passage to redact', 'passage');
-  }
-  if (passage.length > MAX_PASSAGE_LENGTH) {
-    throw problem(
-      'passage-too-long',
-      `The passage must be at most ${MAX_PASSAGE_LENGTH} characters`,
-      'passage',
-    );
-  }
-  const reason = requireReason(command.reason, 'redact a passage');
-  if (forms.some((form) => reason.includes(form))) {
-    throw problem('reason-holds-passage', 'The reason must not repeat the passage it redacts', 'reason');
-  }
-  if (!command.versions.some((text) => forms.some((form) => text.includes(form)))) {
+  const { isIn, passageSha256, passageLength, reason } = checkedPassage(command.passage, command.reason);
+  if (!command.versions.some(isIn)) {
     throw problem(
       'passage-not-found',
       `The passage does not occur in the case study’s ${part === 'title' ? 'title' : `section ${String(part)}`}: paste it exactly as it is written`,
@@ -79,8 +61,8 @@ export function decideRedactAppendixPassage(
         appendixId: command.appendixId,
         caseStudyId: command.caseStudyId,
         part: part as 'title' | number,
-        passageSha256: createHash('sha256').update(passage, 'utf8').digest('hex'),
-        passageLength: passage.length,
+        passageSha256,
+        passageLength,
         reason,
         by: command.actor.id,
       },

@@ -1,13 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Actor, DomainError, requireReason, lineEndingForms } from '../../../kernel/src/index.js';
-import {
-  isRedactableField,
-  REDACTABLE_FIELDS,
-  REDACTED,
-  textsOfField,
-} from '../return-texts/return-text-fields.js';
+import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { isRedactableField, REDACTABLE_FIELDS, textsOfField } from '../return-texts/return-text-fields.js';
 import { ReturnEvent } from '../return/return.events.js';
 import { LiveReturnState } from '../return/return.state.js';
+import { checkedPassage } from './checked-passage.js';
 
 export interface RedactPassage {
   type: 'RedactPassage';
@@ -16,9 +11,6 @@ export interface RedactPassage {
   passage: string;
   reason: string;
 }
-
-/** Long enough for a name; a redaction is of a passage, not of a whole report. */
-export const MAX_PASSAGE_LENGTH = 2000;
 
 /**
  * A coordinator redacts a passage (a named young person, say) from one free-text field of a return, in every
@@ -37,35 +29,10 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
       'field',
     );
   }
-  // Matched whichever way its lines end (see lineEndingForms); recorded, and hashed, with line feeds.
-  const forms = lineEndingForms(typeof command.passage === 'string' ? command.passage : '');
-  const passage = forms[0];
-  if (passage.trim() === '' || passage.trim() === REDACTED) {
-    throw new DomainError('passage-required', 'Paste the passage to redact', 'unprocessable', 'passage');
-  }
-  if (passage.length > MAX_PASSAGE_LENGTH) {
-    throw new DomainError(
-      'passage-too-long',
-      `The passage must be at most ${MAX_PASSAGE_LENGTH} characters`,
-      'unprocessable',
-      'passage',
-    );
-  }
-  const reason = requireReason(command.reason, 'redact a passage');
-  // The reason is kept readable for good: it must not carry the passage back in.
-  if (forms.some((form) => reason.includes(form))) {
-    throw new DomainError(
-      'reason-holds-passage',
-      'The reason must not repeat the passage it redacts',
-      'unprocessable',
-      'reason',
-    );
-  }
+  const { isIn, passageSha256, passageLength, reason } = checkedPassage(command.passage, command.reason);
   const versions = [state.content, state.awaitingAcceptance?.content, state.approved?.content];
   const found = versions.some(
-    (content) =>
-      content &&
-      textsOfField(content, command.field as never).some((t) => forms.some((form) => t.includes(form))),
+    (content) => content && textsOfField(content, command.field as never).some(isIn),
   );
   if (!found) {
     throw new DomainError(
@@ -80,8 +47,8 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
       type: 'PassageRedacted',
       data: {
         field: command.field,
-        passageSha256: createHash('sha256').update(passage, 'utf8').digest('hex'),
-        passageLength: passage.length,
+        passageSha256,
+        passageLength,
         reason,
         by: command.actor.id,
       },
