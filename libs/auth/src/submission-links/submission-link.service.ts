@@ -83,10 +83,9 @@ export class SubmissionLinkService {
     const partnership = await this.plans.partnership(state.partnershipId);
     const registered = partnership.status === 'registered' ? partnership : undefined;
     const now = this.clock.now().toISOString();
-    const contactListed = await this.contactListed(state.partnershipId, link);
     return {
       state:
-        link.revoked || !contactListed
+        link.revoked || !contactListed(partnership, link)
           ? 'revoked'
           : state.status !== 'open'
             ? 'expired'
@@ -102,14 +101,6 @@ export class SubmissionLinkService {
       returnsAsked: state.returns.filter((r) => r.agencyId === link.agencyId).length,
       expiresAt: link.expiresAt ?? null,
     };
-  }
-
-  /** Whether the plan still lists the link's contact among its agency's contacts. */
-  private async contactListed(
-    partnershipId: string,
-    link: { agencyId: string; contactEmail: string },
-  ): Promise<boolean> {
-    return contactListed(await this.plans.partnership(partnershipId), link);
   }
 
   private find(token: string): Promise<{ stream_id: string; link_id: string }[]> {
@@ -148,10 +139,12 @@ export class SubmissionLinkService {
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
     const { state, version } = await this.cycles.load(cycleId);
-    const issued =
-      state.status === 'none' || state.status === 'drafted' ? undefined : state.links[found[0].link_id];
+    const opened = state.status === 'none' || state.status === 'drafted' ? null : state;
+    const issued = opened?.links[found[0].link_id];
     const contactRemoved =
-      issued && state.status !== 'none' ? !(await this.contactListed(state.partnershipId, issued)) : false;
+      opened !== null &&
+      issued !== undefined &&
+      !contactListed(await this.plans.partnership(opened.partnershipId), issued);
     const events = decideLinks(
       { type: 'UseLink', linkId: found[0].link_id, now: this.clock.now().toISOString(), contactRemoved },
       state,
