@@ -1,13 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
 import { ERASED, transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/index.js';
 import { Session } from './sessions/session.entity.js';
 import { StaffAccount } from './staff/staff-account.entity.js';
 import { ApiToken } from './tokens/api-token.entity.js';
+import { revokeAccountTokens } from './tokens/revoke-account-tokens.js';
 import { STAFF_ROLES, StaffRole } from './staff/staff-role.js';
 import { passwordProblem } from './passwords/password-rules.js';
 import { hashPassword, PasswordHashCost, passwordHashCost } from './passwords/password-hashing.js';
@@ -209,8 +210,8 @@ export class AuthService {
       if (accounts.length === 0) return null;
       const [{ staff_id: staffId, disabled_at: disabledAt }] = accounts;
       const sessions = await m.delete(Session, { staffId });
-      const tokens = await m.update(ApiToken, { staffId, revokedAt: IsNull() }, { revokedAt: now });
-      return { disabledAt, sessionsEnded: sessions.affected ?? 0, tokensRevoked: tokens.affected ?? 0 };
+      const tokensRevoked = await revokeAccountTokens(m, staffId, now);
+      return { disabledAt, sessionsEnded: sessions.affected ?? 0, tokensRevoked };
     });
   }
 

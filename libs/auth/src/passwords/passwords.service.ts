@@ -7,7 +7,7 @@ import { transactionally } from '../../../event-store/src/index.js';
 import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
 import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
 import { Session } from '../sessions/session.entity.js';
-import { ApiToken } from '../tokens/api-token.entity.js';
+import { revokeAccountTokens } from '../tokens/revoke-account-tokens.js';
 import { StaffAccount } from '../staff/staff-account.entity.js';
 import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
@@ -169,7 +169,7 @@ export class Passwords implements BeforeApplicationShutdown {
       await m.update(PasswordToken, { staffId: row.staffId, usedAt: IsNull() }, { usedAt: now });
       await m.delete(Session, { staffId: row.staffId });
       // A reset is how a stolen password is taken back: a token the thief made with it must go too.
-      await m.update(ApiToken, { staffId: row.staffId, revokedAt: IsNull() }, { revokedAt: now });
+      await revokeAccountTokens(m, row.staffId, now);
       return { email: found.email! };
     });
   }
@@ -211,11 +211,7 @@ export class Passwords implements BeforeApplicationShutdown {
         ...(keepSessionId ? { sessionHash: Not(sha256(keepSessionId)) } : {}),
       });
       // As with the sessions: whoever knew the old password may have made a token with it.
-      await m.update(
-        ApiToken,
-        { staffId: account.staffId, revokedAt: IsNull() },
-        { revokedAt: this.clock.now() },
-      );
+      await revokeAccountTokens(m, account.staffId, this.clock.now());
     });
   }
 
