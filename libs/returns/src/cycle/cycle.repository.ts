@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
 import { CycleEvent, cycleStreamId } from './cycle.events.js';
-import {
-  CycleStanding,
-  cycleStandingOf,
-  CycleState,
-  cycleStatusOf,
-  evolveCycle,
-  initialCycle,
-} from './cycle.state.js';
+import { CycleStanding, cycleStandingOf, CycleState, evolveCycle, initialCycle } from './cycle.state.js';
 
 @Injectable()
 export class CycleRepository {
@@ -25,12 +18,12 @@ export class CycleRepository {
     return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
   }
 
-  /** Only the status: reads the stream's event types, not its (large) data. */
+  /** Only the status: see standing(). */
   async status(cycleId: string): Promise<CycleState['status']> {
-    return cycleStatusOf(await this.store.readStreamTypes(cycleStreamId(cycleId)));
+    return (await this.standing(cycleId)).status;
   }
 
-  /** The status and the stream's version, from the event types as status() reads them. */
+  /** The status and the stream's version: reads the stream's event types, not its (large) data. */
   async standing(cycleId: string): Promise<CycleStanding> {
     return cycleStandingOf(await this.store.readStreamTypes(cycleStreamId(cycleId)));
   }
