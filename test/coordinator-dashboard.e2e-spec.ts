@@ -1,4 +1,5 @@
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * The coordinator's dashboard on the Sevenoaks cycle (27 returns from the 6 of its 9 agencies that lead a measure, 6 themes): the totals, progress
@@ -25,30 +26,13 @@ describe('the coordinator dashboard (e2e)', () => {
    * A page's form posted as the coordinator's browser posts it: signed in with the session cookie, the CSRF
    * cookie and token a page gave, from the service's own origin; the redirect is not followed.
    */
-  async function post(path: string, form: Record<string, string>) {
-    const before = await fetch(`${product.baseUrl}/coordinate`, { headers: { cookie: session } });
-    const csrf = before.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pr_csrf='))!
-      .split(';')[0];
-    const token = /name="_csrf" value="([^"]+)"/.exec(await before.text())![1];
-    const response = await fetch(`${product.baseUrl}${path}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: `${session}; ${csrf}`,
-        origin: product.baseUrl,
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ ...form, _csrf: token }).toString(),
+  const post = (path: string, form: Record<string, string>) =>
+    postPageForm(product.baseUrl, {
+      from: '/coordinate',
+      to: path,
+      headers: { cookie: session },
+      fields: form,
     });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      html: await response.text(),
-    };
-  }
 
   /** A write to a return through the API, with If-Match from a fresh read. */
   async function write(

@@ -1,5 +1,6 @@
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
 import { projectionsSettled } from './support/reporting.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * A cycle drafted without a name is named from its label, from the new-cycle page as over the API: its links and
@@ -33,27 +34,14 @@ describe('cycles named from their labels (e2e)', () => {
 
   /** The new-cycle form posted as the coordinator's browser posts it, signed in, with the CSRF cookie and token. */
   async function postNewCycle(form: Record<string, string>) {
-    const before = await fetch(`${product.baseUrl}/coordinate/cycles/new`, { headers: { cookie: session } });
-    const csrf = before.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pr_csrf='))!
-      .split(';')[0];
-    const token = /name="_csrf" value="([^"]+)"/.exec(await before.text())![1];
-    const response = await fetch(`${product.baseUrl}/coordinate/cycles/new`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: `${session}; ${csrf}`,
-        origin: product.baseUrl,
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ ...dates, ...form, _csrf: token }).toString(),
+    const { status, html, location } = await postPageForm(product.baseUrl, {
+      from: '/coordinate/cycles/new',
+      headers: { cookie: session },
+      fields: { ...dates, ...form },
     });
-    const location = response.headers.get('location');
     return {
-      status: response.status,
-      html: await response.text(),
+      status,
+      html,
       cycleId: location ? decodeURIComponent(location.split('?')[0].split('/').pop()!) : null,
     };
   }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { importPlan } from '../libs/plan/src/index.js';
 import { cycleStreamId } from '../libs/returns/src/index.js';
+import { postPageForm } from './support/page-form.js';
 import {
   as,
   eventually,
@@ -263,27 +264,10 @@ describe('submission links (e2e)', () => {
 
     // As the coordinator's browser does it on the plan page: another lead is added, then this one removed.
     const form = async (path: string, fields: Record<string, string>) => {
-      const opened = await fetch(`${product.baseUrl}${path}`, { headers: as.coordinator });
-      const html = await opened.text();
-      const cookie = opened.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const body = new URLSearchParams({
-        ...fields,
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1],
-        version: /name="version" value="([^"]+)"/.exec(html)![1],
-      });
-      const saved = await fetch(`${product.baseUrl}${path}`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: {
-          ...as.coordinator,
-          origin: product.baseUrl,
-          cookie,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: body.toString(),
+      const saved = await postPageForm(product.baseUrl, {
+        from: path,
+        headers: as.coordinator,
+        fields: (html) => ({ ...fields, version: /name="version" value="([^"]+)"/.exec(html)![1] }),
       });
       expect([path, saved.status]).toEqual([path, 303]);
     };

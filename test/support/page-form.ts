@@ -1,0 +1,37 @@
+/**
+ * A form posted as a signed-in browser posts it: the page `from` is opened with `headers` (a session cookie, or
+ * a bearer token), and its CSRF token and cookie go with `fields` to `to`, urlencoded, from the service's own
+ * origin. The redirect is not followed. `fields` may be made from the page's HTML (a hidden version, say).
+ */
+export async function postPageForm(
+  baseUrl: string,
+  request: {
+    from: string;
+    to?: string;
+    headers: Record<string, string>;
+    fields: Record<string, string> | ((html: string) => Record<string, string>);
+  },
+): Promise<{ status: number; location: string | null; html: string }> {
+  const page = await fetch(`${baseUrl}${request.from}`, { headers: request.headers });
+  const html = await page.text();
+  const csrfCookie = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('pr_csrf='))
+    ?.split(';')[0];
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrfCookie || !token) throw new Error(`${request.from} gave no CSRF cookie and token to post with`);
+  const fields = typeof request.fields === 'function' ? request.fields(html) : request.fields;
+  const response = await fetch(`${baseUrl}${request.to ?? request.from}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...request.headers,
+      cookie: [request.headers.cookie, csrfCookie].filter(Boolean).join('; '),
+      origin: baseUrl,
+      accept: 'text/html',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
+  });
+  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+}
