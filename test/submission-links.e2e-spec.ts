@@ -12,6 +12,7 @@ import {
   http,
   importSevenoaks,
   Product,
+  SEVENOAKS_FILE,
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
@@ -253,6 +254,30 @@ describe('submission links (e2e)', () => {
     expect(await page.text()).toContain('Too many links that did not work from your address.');
     await product.db.dataSource.query('DELETE FROM attempt_throttles');
     expect((await exchange(token)).status).toBe(303);
+  });
+
+  it('ends the sessions of a contact left out of a plan file imported through the API', async () => {
+    const daniel = 'daniel.pryce@example.org';
+    const token = await tokenFor(daniel);
+    await product.db.dataSource.query('DELETE FROM attempt_throttles');
+    const session = sessionFrom(await exchange(token));
+    expect((await call('GET', '/auth/me', session)).status).toBe(200);
+    const hannah = sessionFrom(await exchange(await tokenFor('hannah.okafor@example.org')));
+
+    const yaml = readFileSync(SEVENOAKS_FILE, 'utf8');
+    const without = yaml.replace(
+      '      - name: Daniel Pryce\n        email: daniel.pryce@example.org\n        role: lead\n',
+      '',
+    );
+    expect(without).not.toBe(yaml);
+    const imported = await call('POST', '/plan/import', as.coordinator, { yaml: without });
+    expect(imported.status).toBe(200);
+    expect(imported.body.changes).toEqual([{ type: 'AgencyContactRemoved', count: 1 }]);
+
+    expect((await call('GET', '/auth/me', session)).status).toBe(401);
+    expect((await exchange(token, 'application/json')).status).toBe(410);
+    // The agency's other lead, still listed, goes on.
+    expect((await call('GET', '/auth/me', hannah)).status).toBe(200);
   });
 
   // Last: it takes the agency's lead out of the plan.

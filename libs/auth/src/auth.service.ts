@@ -308,20 +308,6 @@ export class AuthService {
     await this.dataSource.getRepository(Session).delete({ sessionHash: sha256(sessionId) });
   }
 
-  /**
-   * Ends every session a contact opened with one of their agency's links, when the plan no longer lists them: their
-   * links no longer open (SubmissionLinkService), and someone who has left the agency must not go on writing its
-   * returns for the hours a session lasts.
-   */
-  async endContactLinkSessions(partnershipId: string, agencyId: string, email: string): Promise<number> {
-    const [, ended]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM sessions
-       WHERE partnership_id = $1 AND agency_id = $2 AND lower(actor_id) = lower($3) AND link_id IS NOT NULL`,
-      [partnershipId, agencyId, email],
-    );
-    return ended;
-  }
-
   /** Ends every session opened with a link, when the link is revoked. */
   async endLinkSessions(linkId: string): Promise<void> {
     await transactionally(this.dataSource, (m) => m.delete(Session, { linkId }));

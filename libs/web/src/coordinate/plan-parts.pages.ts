@@ -9,7 +9,6 @@ import {
   Roles,
   pageMessageQuery,
 } from '../../../http/src/index.js';
-import { AuthService } from '../../../auth/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import {
   contactKey,
@@ -48,10 +47,7 @@ const PART_WORDS: Record<PlanPart, { name: string; add: string }> = {
 @UseFilters(PageErrorFilter)
 @Roles(['coordinator'], 'These pages are for coordinators')
 export class PlanPartsPages {
-  constructor(
-    @Inject(EditPlan) private readonly plans: EditPlan,
-    @Inject(AuthService) private readonly auth: AuthService,
-  ) {}
+  constructor(@Inject(EditPlan) private readonly plans: EditPlan) {}
 
   @Get(':part/new')
   async addForm(
@@ -134,34 +130,14 @@ export class PlanPartsPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const p = partOf(part);
-    // A contact removed: the sessions their links opened end with it (their links no longer open either).
-    const contact = p === 'contact' ? formOf((await this.plan(actor)).file, p, key) : null;
-    await this.save(
-      res,
-      actor,
-      correlationId,
-      { part: p, action: 'remove', key, form: {} },
-      form,
-      async () => {
-        if (contact && typeof contact.agency === 'string' && typeof contact.email === 'string')
-          await this.auth.endContactLinkSessions(actor.partnershipId, contact.agency, contact.email);
-      },
-    );
+    // A contact removed: the sessions their links opened end in the same transaction (REMOVED_CONTACT_SESSIONS_HOOK).
+    await this.save(res, actor, correlationId, { part: partOf(part), action: 'remove', key, form: {} }, form);
   }
 
-  private async save(
-    res: Response,
-    actor: Actor,
-    correlationId: string,
-    edit: PlanEdit,
-    form: PlanForm,
-    afterEdit?: () => Promise<void>,
-  ) {
+  private async save(res: Response, actor: Actor, correlationId: string, edit: PlanEdit, form: PlanForm) {
     const version = typeof form.version === 'string' ? form.version : '';
     const done = await this.plans.edit(edit, version, { actor, correlationId });
     if (done.outcome === 'edited') {
-      await afterEdit?.();
       const words = PART_WORDS[edit.part].name;
       const what = edit.action === 'add' ? 'added' : edit.action === 'change' ? 'changed' : 'removed';
       const message = done.changes.length === 0 ? 'Nothing changed' : `${capital(words)} ${what}`;
