@@ -226,6 +226,19 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect(tooWide.html).toContain('at most 30 columns and 500 rows under its headings');
     // What was pasted comes back to fix.
     expect(tooWide.html).toContain('Column 31</textarea>');
+
+    // A return already holding its most tables: the paste is refused, and kept for when one is removed.
+    const twenty = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`table-${i}-head-0`, `Heading ${i + 1}`]),
+    );
+    const tooMany = await post(path, {
+      ...twenty,
+      'table-paste': 'Area\tRate\r\nKent\t2.6%',
+      action: 'paste-table',
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.html).toContain('A return can have at most 20 tables');
+    expect(tooMany.html).toContain('Kent\t2.6%</textarea>');
   });
 
   it('edits case studies section by section, then check answers shows every part with Change links', async () => {

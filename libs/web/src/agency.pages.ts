@@ -226,20 +226,18 @@ export class AgencyPages {
     const drafts = tableDraftsFromForm(body);
     const version = formPageVersion(body.version);
     if (formText(body.action) === 'paste-table') {
-      // Nothing is saved: the pasted table joins the others on the page, to check before saving.
-      const pasted = pastedTable(formText(body['table-paste']));
-      if ('problem' in pasted) {
-        const errors = [{ id: 'table-paste', text: pasted.problem }];
+      // Nothing is saved: the pasted table joins the others on the page, to check before saving. A paste refused
+      // comes back in its box with the reason, so the lead does not have to copy it again.
+      const pasteText = formText(body['table-paste']);
+      const pasted = pastedTable(pasteText);
+      if ('problem' in pasted || drafts.length >= LIMITS.tables) {
+        const text =
+          'problem' in pasted ? pasted.problem : `A return can have at most ${LIMITS.tables} tables`;
+        const errors = [{ id: 'table-paste', text }];
         return res.status(400).render('pages/agency/return-tables', {
           ...this.tablesModel(loaded, drafts, { errors, version }),
-          pasteText: formText(body['table-paste']),
+          pasteText,
         });
-      }
-      if (drafts.length >= LIMITS.tables) {
-        const errors = [{ id: 'table-paste', text: `A return can have at most ${LIMITS.tables} tables` }];
-        return res
-          .status(400)
-          .render('pages/agency/return-tables', this.tablesModel(loaded, drafts, { errors, version }));
       }
       return res
         .status(200)
