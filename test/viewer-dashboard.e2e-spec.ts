@@ -135,6 +135,16 @@ describe("the viewer's cycle dashboard (e2e)", () => {
       expect(hrefs(html)).toContain(`${report}?format=${format}`);
     const csv = await fetch(`${product.baseUrl}${report}?format=csv`, { headers: as.viewer });
     expect(csv.status).toBe(200);
+    // The CSV's other tables, each a file of its own.
+    for (const part of ['measures', 'summary', 'tables', 'indicators', 'appendices', 'case-studies']) {
+      expect(hrefs(html)).toContain(`${report}?format=csv&part=${part}`);
+      const file = await fetch(`${product.baseUrl}${report}?format=csv&part=${part}`, { headers: as.viewer });
+      expect([part, file.status, file.headers.get('content-disposition')]).toEqual([
+        part,
+        200,
+        expect.stringContaining(part === 'measures' ? '.csv' : `-${part}.csv`),
+      ]);
+    }
   });
 
   it("shows an agency's returns with status tags, one click away, with no link to a return or a contact", async () => {

@@ -262,6 +262,17 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
         String(theme.counts.amber),
         String(theme.counts.red),
       ]);
+    // The NEET table, cell by cell, gives the table back whole: each row, each column under its heading.
+    const cells = (await csv('tables')).filter((c) => c.Ref === 'C3');
+    const grid: string[][] = [];
+    for (const c of cells) {
+      expect([c.Caption, c['Column heading']]).toEqual([
+        NEET_TABLE.caption,
+        NEET_TABLE.header[+c.Column - 1],
+      ]);
+      (grid[+c.Row - 1] ??= [])[+c.Column - 1] = c.Cell;
+    }
+    expect(grid).toEqual(NEET_TABLE.rows);
     const appendices = await csv('appendices');
     expect(appendices.map((a) => a.Heading)).toEqual(report.appendices.map((a) => a.heading));
     const studies = report.appendices.flatMap((a) =>

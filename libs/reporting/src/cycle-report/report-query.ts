@@ -43,7 +43,8 @@ export class ReportQuery {
       'With format=csv, which table: measures (default, one row per measure), summary (the headline and the ' +
       'RAG counts by theme and for all themes), appendices (one row per appendix, with its introduction), or ' +
       'case-studies (one row per section of each case study, with its appendix, group, measure, organisation ' +
-      'and author). The XLSX holds them all as sheets.',
+      "and author), indicators (one row per indicator of each approved measure) or tables (the measures' " +
+      'tables, one row per cell with its table, row, column and column heading). The XLSX holds them all as sheets.',
     example: 'summary',
   })
   @Optional()

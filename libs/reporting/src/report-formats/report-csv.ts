@@ -11,6 +11,7 @@ import {
   summaryRows,
 } from './report-parts.js';
 import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
+import { TABLE_CELL_HEADER, tableCellRows } from './table-cell-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
 /**
@@ -26,11 +27,18 @@ const FORMULA_SIGNS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20\\uFE66\\uFE62\\uFE63\\
 const FORMULA = new RegExp(`^(?:[\\p{White_Space}\\p{Cc}\\p{Cf}]*[${FORMULA_SIGNS}]|\\p{Cc})`, 'u');
 
 /**
+ * A figure with its sign and nothing else ("-1.6%", "+2", "-1,200.5"): a spreadsheet reads it as a number, never
+ * runs it, so it stays as typed (an apostrophe would make the NEET table's "Diff from target" text, and show). The
+ * same line the evidence CSV check draws (returns' csv-formula-cells.ts), without the spaces it forgives.
+ */
+const SIGNED_FIGURE = /^[+-](\d[\d,]*(\.\d+)?|\.\d+)%?$/;
+
+/**
  * A cell a spreadsheet would run as a formula gets a leading apostrophe, so opening the CSV never executes
- * what an agency typed. Numbers the report itself puts in a cell are left alone.
+ * what an agency typed. Numbers the report itself puts in a cell are left alone, and so is a signed figure.
  */
 export function neutraliseFormula(cell: string | number): string | number {
-  return typeof cell === 'string' && FORMULA.test(cell) ? `'${cell}` : cell;
+  return typeof cell === 'string' && FORMULA.test(cell) && !SIGNED_FIGURE.test(cell) ? `'${cell}` : cell;
 }
 
 /**
@@ -55,8 +63,8 @@ export function renderReportCsv(
 }
 
 /**
- * One CSV holds one table, so the report comes as five: the measures (the default), the summary (headline and
- * counts by theme), the appendices, their case studies, and the measures' indicators.
+ * One CSV holds one table, so the report comes as six: the measures (the default), the summary (headline and
+ * counts by theme), the measures' tables cell by cell, their indicators, the appendices and their case studies.
  */
 function csvTable(
   report: AnyCycleReport,
@@ -70,6 +78,8 @@ function csvTable(
       return [APPENDIX_HEADER, appendixRows(report)];
     case 'case-studies':
       return [CASE_STUDY_HEADER, caseStudyRows(report)];
+    case 'tables':
+      return [TABLE_CELL_HEADER, tableCellRows(report)];
     case 'indicators':
       return [INDICATOR_HEADER, indicatorRows(report)];
     default:

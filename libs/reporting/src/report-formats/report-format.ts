@@ -6,7 +6,14 @@ export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx', 'docx', 'pdf'] as 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The tables the CSV report comes in, one file each (`format=csv&part=`): the measures by default. */
-export const CSV_PARTS = ['measures', 'summary', 'appendices', 'case-studies', 'indicators'] as const;
+export const CSV_PARTS = [
+  'measures',
+  'summary',
+  'appendices',
+  'case-studies',
+  'indicators',
+  'tables',
+] as const;
 export type CsvPart = (typeof CSV_PARTS)[number];
 
 /** How the printable formats lie on A4: landscape (the seed's, and the default) or portrait. */

@@ -193,7 +193,9 @@ describe('the report as CSV', () => {
 
   it('never lets a cell start a formula', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")`);
-    expect(neutraliseFormula('+1')).toBe("'+1");
+    expect(neutraliseFormula('+1+cmd')).toBe("'+1+cmd");
+    expect(neutraliseFormula('-1.6%+1')).toBe("'-1.6%+1");
+    expect(neutraliseFormula('-1.6% ')).toBe("'-1.6% ");
     expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(neutraliseFormula('• fine')).toBe('• fine');
     expect(neutraliseFormula(3)).toBe(3);
@@ -220,12 +222,20 @@ describe('the report as CSV', () => {
     expect(neutraliseFormula(cell)).toBe(`'${cell}`);
   });
 
-  it.each([['plain words'], ['  indented words'], ['1,930'], ['£758,817.95'], ['x = y'], ['']])(
-    'leaves %j as it is',
-    (cell) => {
-      expect(neutraliseFormula(cell)).toBe(cell);
-    },
-  );
+  it.each([
+    ['plain words'],
+    ['  indented words'],
+    ['1,930'],
+    ['£758,817.95'],
+    ['x = y'],
+    [''],
+    ['-1.6%'],
+    ['+2'],
+    ['-1,200.5'],
+    ['-.5'],
+  ])('leaves %j as it is', (cell) => {
+    expect(neutraliseFormula(cell)).toBe(cell);
+  });
 
   it('quotes every cell with a line feed, a carriage return, a quote or a comma (RFC 4180)', () => {
     const built = buildCycleReport(
@@ -316,6 +326,43 @@ describe('the report as CSV in parts', () => {
         'The beginning',
         '• Jane',
       ],
+    ]);
+  });
+
+  it('gives every cell of every measure’s tables a record of its own, with its table, row and column', () => {
+    const tabled = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('C3', 'caring', 'sdc', {
+            rag: 'amber',
+            tables: [
+              {
+                caption: 'Table 1 NEET',
+                header: ['District', 'Cohort', '% NEET'],
+                rows: [
+                  ['Kent', '32,240', '3.6%'],
+                  ['Sevenoaks', '1,930', '=2+2'],
+                ],
+              },
+              { caption: '', header: ['Year', 'Visits'], rows: [['2019/20', '41']] },
+            ],
+          }),
+          approved('S1', 'safe', 'csp', { rag: 'green' }),
+        ],
+      }),
+    );
+    const rows = parse(renderReportCsv(tabled, 'tables'), { bom: true }) as string[][];
+    const measure = ['Caring Communities', 'C3', tabled.themes[1].measures[0].text];
+    expect(rows).toEqual([
+      ['Theme', 'Ref', 'Key success measure', 'Table', 'Caption', 'Row', 'Column', 'Column heading', 'Cell'],
+      [...measure, '1', 'Table 1 NEET', '1', '1', 'District', 'Kent'],
+      [...measure, '1', 'Table 1 NEET', '1', '2', 'Cohort', '32,240'],
+      [...measure, '1', 'Table 1 NEET', '1', '3', '% NEET', '3.6%'],
+      [...measure, '1', 'Table 1 NEET', '2', '1', 'District', 'Sevenoaks'],
+      [...measure, '1', 'Table 1 NEET', '2', '2', 'Cohort', '1,930'],
+      [...measure, '1', 'Table 1 NEET', '2', '3', '% NEET', "'=2+2"],
+      [...measure, '2', '', '1', '1', 'Year', '2019/20'],
+      [...measure, '2', '', '1', '2', 'Visits', '41'],
     ]);
   });
 
