@@ -1,5 +1,6 @@
 import { AuthService } from '../libs/auth/src/index.js';
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 13 points 4 and 8: an agency lead reads what they sent, version by version, with the history in words;
@@ -68,29 +69,12 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
   }
 
   /** Posts a page's form as the browser would: with the CSRF token and cookie that page handed out. */
-  async function post(
+  const post = (
     formPath: string,
     action: string,
     fields: Record<string, string>,
     headers: Record<string, string> = as.lead('sevenoaks-csp'),
-  ) {
-    const { html, response } = await page(formPath, headers);
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-    const posted = await fetch(`${product.baseUrl}${action}`, {
-      method: 'POST',
-      headers: {
-        ...headers,
-        cookie: [headers.cookie, csrfCookie].filter(Boolean).join('; '),
-        origin: product.baseUrl,
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
-      redirect: 'manual',
-    });
-    return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
-  }
+  ) => postPageForm(product.baseUrl, { from: formPath, to: action, headers, fields });
 
   const versionOn = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 

@@ -8,6 +8,7 @@ import {
   STAFF,
   startProduct,
 } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 14 point 1: a conversation on a return. Reviewer, coordinator and the agency's lead write on a return's
@@ -282,30 +283,18 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
       return { status: response.status, html: await response.text(), response };
     }
     /** Posts a page's form as a browser would: with the CSRF token and cookie that page handed out. */
-    async function post(
+    const post = (
       formPath: string,
       action: string,
       headers: Record<string, string>,
       fields: Record<string, string>,
-    ) {
-      const { html, response } = await page(formPath, headers);
-      const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-      const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-      const version = /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
-      const posted = await fetch(`${product.baseUrl}${action}`, {
-        method: 'POST',
-        headers: {
-          ...headers,
-          cookie: [headers.cookie, csrfCookie].filter(Boolean).join('; '),
-          origin: product.baseUrl,
-          accept: 'text/html',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-        redirect: 'manual',
+    ) =>
+      postPageForm(product.baseUrl, {
+        from: formPath,
+        to: action,
+        headers,
+        fields: (html) => ({ version: /name="version" value="(\d+)"/.exec(html)?.[1] ?? '', ...fields }),
       });
-      return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
-    }
 
     it('a reviewer asks for a change on the messages page; the lead sees it on the form and answers it there', async () => {
       const s2 = `${cycleId}.S2`;

@@ -1,4 +1,5 @@
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 13 point 5: a reviewer's pages. A success banner after Approve and Send back; the return compared with
@@ -83,25 +84,13 @@ describe('reviewer pages: banners, marked changes, resubmissions and the filtere
   }
 
   /** Posts a page's form as the browser would: with the CSRF token and cookie that page handed out. */
-  async function post(formPath: string, action: string, fields: Record<string, string>) {
-    const { html, response } = await page(formPath);
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-    const version = /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
-    const posted = await fetch(`${product.baseUrl}${action}`, {
-      method: 'POST',
-      headers: {
-        ...as.reviewer,
-        cookie: [as.reviewer.cookie, csrfCookie].filter(Boolean).join('; '),
-        origin: product.baseUrl,
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-      redirect: 'manual',
+  const post = (formPath: string, action: string, fields: Record<string, string>) =>
+    postPageForm(product.baseUrl, {
+      from: formPath,
+      to: action,
+      headers: as.reviewer,
+      fields: (html) => ({ version: /name="version" value="(\d+)"/.exec(html)?.[1] ?? '', ...fields }),
     });
-    return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
-  }
 
   /** The measure refs of the queue's cards, in order. */
   const cards = (html: string) =>
