@@ -12,6 +12,7 @@ import {
   startProduct,
 } from './support/product.js';
 import { untilEventsVisible } from './support/test-database.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 17 point 2: a forgotten person's name and address are unreadable everywhere, history and rebuilt read
@@ -323,22 +324,8 @@ describe('forget this person (e2e)', () => {
     const html = (): Record<string, string> => ({ ...as.coordinator, accept: 'text/html' });
 
     /** Posts the page's form as a browser would: with the CSRF token and cookie that page handed out. */
-    async function post(fields: Record<string, string>, at = path) {
-      const page = await fetch(`${product.baseUrl}${at}`, { headers: html() });
-      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-      const csrfCookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
-      return fetch(`${product.baseUrl}${at}`, {
-        method: 'POST',
-        headers: {
-          ...html(),
-          cookie: csrfCookie,
-          origin: product.baseUrl,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
-        redirect: 'manual',
-      });
-    }
+    const post = (fields: Record<string, string>, at = path) =>
+      postPageForm(product.baseUrl, { from: at, headers: html(), fields });
 
     it('is offered beside each contact on the plan page, and says what will happen before asking why', async () => {
       const plan = await (await fetch(`${product.baseUrl}/coordinate/plan`, { headers: html() })).text();
@@ -360,13 +347,13 @@ describe('forget this person (e2e)', () => {
     it('asks again, GOV.UK style, for a reason that is missing or names her, keeping what was typed', async () => {
       const missing = await post({ reason: '' });
       expect(missing.status).toBe(422);
-      const noReason = await missing.text();
+      const noReason = missing.html;
       expect(noReason).toContain('<title>Error:');
       expect(noReason).toContain('govuk-error-summary');
       expect(noReason).toContain('href="#reason"');
       const naming = await post({ reason: 'Fiona Marsh moved away' });
       expect(naming.status).toBe(422);
-      const named = await naming.text();
+      const named = naming.html;
       expect(named).toContain('must not give their name or email address');
       expect(named).toContain('Fiona Marsh moved away</textarea>');
       // Nothing happened: she is still readable.
@@ -377,10 +364,8 @@ describe('forget this person (e2e)', () => {
     it('forgets her, back on the plan page with a banner and [erased] where she was', async () => {
       const done = await post({ reason: 'Left the council; erasure asked for' });
       expect(done.status).toBe(303);
-      expect(done.headers.get('location')).toMatch(/^\/coordinate\/plan\?done=Person%20forgotten/);
-      const plan = await (
-        await fetch(`${product.baseUrl}${done.headers.get('location')}`, { headers: html() })
-      ).text();
+      expect(done.location).toMatch(/^\/coordinate\/plan\?done=Person%20forgotten/);
+      const plan = await (await fetch(`${product.baseUrl}${done.location}`, { headers: html() })).text();
       expect(plan).toContain('Person forgotten');
       expect(plan).toContain('[erased]');
       expect(plan).not.toContain(fiona.email);
@@ -409,7 +394,7 @@ describe('forget this person (e2e)', () => {
       expect((await post({ reason: '' }, at)).status).toBe(422);
       const done = await post({ reason: 'Left the partnership; erasure asked for' }, at);
       expect(done.status).toBe(303);
-      expect(done.headers.get('location')).toMatch(/^\/coordinate\/staff\?done=Person%20forgotten/);
+      expect(done.location).toMatch(/^\/coordinate\/staff\?done=Person%20forgotten/);
       const list = await (await fetch(`${product.baseUrl}/coordinate/staff`, { headers: html() })).text();
       expect(list).not.toContain(STAFF.viewer);
       expect((await call('GET', '/cycles', as.viewer)).status).toBe(401);

@@ -1,4 +1,5 @@
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 13 point 3: the return form in steps (rating and progress, tables, case studies, check answers), with
@@ -41,26 +42,15 @@ describe('return form: steps, errors in words, tables and case studies field by 
   }
 
   /** Posts a step's form as a browser would, with the CSRF token and cookie of the page it came from. */
-  async function post(path: string, fields: Record<string, string>, meanwhile?: () => Promise<unknown>) {
-    const { html, response } = await page(path);
-    await meanwhile?.();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const version = /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
-    const csrfCookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-    const posted = await fetch(`${product.baseUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        ...lead,
-        cookie: [lead.cookie, csrfCookie].filter(Boolean).join('; '),
-        origin: product.baseUrl,
-        accept: 'text/html',
-        'content-type': 'application/x-www-form-urlencoded',
+  const post = (path: string, fields: Record<string, string>, meanwhile?: () => Promise<unknown>) =>
+    postPageForm(product.baseUrl, {
+      from: path,
+      headers: lead,
+      fields: async (html) => {
+        await meanwhile?.();
+        return { version: /name="version" value="(\d+)"/.exec(html)?.[1] ?? '', ...fields };
       },
-      body: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-      redirect: 'manual',
     });
-    return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
-  }
 
   const stored = async (ref: string) =>
     (await call('GET', `/returns/${cycleId}.${ref}`, as.coordinator)).body;

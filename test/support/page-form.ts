@@ -1,7 +1,8 @@
 /**
  * A form posted as a signed-in browser posts it: the page `from` is opened with `headers` (a session cookie, or
  * a bearer token), and its CSRF token and cookie go with `fields` to `to`, urlencoded, from the service's own
- * origin. The redirect is not followed. `fields` may be made from the page's HTML (a hidden version, say).
+ * origin. The redirect is not followed. `fields` may be made from the page's HTML (a hidden version, say), and
+ * may wait for something to happen between opening the page and posting it (another tab saving first, say).
  */
 export async function postPageForm(
   baseUrl: string,
@@ -9,7 +10,8 @@ export async function postPageForm(
     from: string;
     to?: string;
     headers: Record<string, string>;
-    fields: Record<string, string> | ((html: string) => Record<string, string>);
+    fields:
+      Record<string, string> | ((html: string) => Record<string, string> | Promise<Record<string, string>>);
   },
 ): Promise<{ status: number; location: string | null; html: string }> {
   const page = await fetch(`${baseUrl}${request.from}`, { headers: request.headers });
@@ -20,7 +22,7 @@ export async function postPageForm(
     ?.split(';')[0];
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!csrfCookie || !token) throw new Error(`${request.from} gave no CSRF cookie and token to post with`);
-  const fields = typeof request.fields === 'function' ? request.fields(html) : request.fields;
+  const fields = typeof request.fields === 'function' ? await request.fields(html) : request.fields;
   const response = await fetch(`${baseUrl}${request.to ?? request.from}`, {
     method: 'POST',
     redirect: 'manual',
