@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle } from './support/reporting.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * What an attacker found with the demo running (2026-12-05), each a 500 or a write taken silently wrong before:
@@ -83,29 +84,14 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
       }
     }
     // The account page's own form still says what it saved.
-    const account = await get('/account', { cookie: staffCookie });
-    const html = await account.text();
-    const csrf = account.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pr_csrf='))!
-      .split(';')[0];
-    const saved = await fetch(`${product.baseUrl}/account/mail-preferences`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: `${staffCookie}; ${csrf}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'text/html',
-        origin: product.baseUrl,
-      },
-      body: new URLSearchParams({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1],
-        version: /name="version" value="(\d*)"/.exec(html)![1],
-        delivery: 'at-once',
-      }).toString(),
+    const saved = await postPageForm(product.baseUrl, {
+      from: '/account',
+      to: '/account/mail-preferences',
+      headers: { cookie: staffCookie },
+      fields: (html) => ({ version: /name="version" value="(\d*)"/.exec(html)![1], delivery: 'at-once' }),
     });
     expect(saved.status).toBe(303);
-    const location = saved.headers.get('location')!;
+    const location = saved.location!;
     expect(location).toMatch(/^\/account\?done=Saved.*&sig=[\w-]{22}$/);
     const shown = await (await get(location, { cookie: staffCookie })).text();
     expect(shown).toContain('govuk-notification-banner--success');

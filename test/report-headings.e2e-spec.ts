@@ -1,5 +1,6 @@
 import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
 import { openCycle, submitAndApprove } from './support/reporting.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Issue 12 point 4: the report's title and year heading follow the seed by default, made from the plan and the
@@ -178,25 +179,16 @@ describe('the report’s title and year heading (e2e)', () => {
   it('lets the coordinator set them on the cycle’s dashboard page', async () => {
     const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
-    const page = await fetch(`${product.baseUrl}/coordinate/cycles/y1-own`, { headers: { cookie } });
-    const html = await page.text();
     // A page form carries the double-submit CSRF token of the session, as the browser would send it.
-    const csrfCookie = page.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pr_csrf='))!
-      .split(';')[0];
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
-    expect(html).toContain('action="/coordinate/cycles/sevenoaks-lsp~y1-own/report-headings"');
-    expect(html).toContain('value="Our own title"');
-    const posted = await fetch(`${product.baseUrl}/coordinate/cycles/y1-own/report-headings`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: `${cookie}; ${csrfCookie}`,
-        origin: product.baseUrl,
-        'content-type': 'application/x-www-form-urlencoded',
+    const posted = await postPageForm(product.baseUrl, {
+      from: '/coordinate/cycles/y1-own',
+      to: '/coordinate/cycles/y1-own/report-headings',
+      headers: { cookie },
+      fields: (html) => {
+        expect(html).toContain('action="/coordinate/cycles/sevenoaks-lsp~y1-own/report-headings"');
+        expect(html).toContain('value="Our own title"');
+        return { reportTitle: 'Set on the page', yearHeading: '' };
       },
-      body: new URLSearchParams({ _csrf: token, reportTitle: 'Set on the page', yearHeading: '' }).toString(),
     });
     expect(posted.status).toBe(303);
     expect(await headings('y1-own')).toEqual({
@@ -229,21 +221,12 @@ describe('the report’s title and year heading (e2e)', () => {
     const page = await fetch(`${product.baseUrl}/coordinate/cycles/y3-2021-22`, { headers: { cookie } });
     const html = await page.text();
     expect(html).toContain('name="lastUpdatedDates"');
-    const csrfCookie = page.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pr_csrf='))!
-      .split(';')[0];
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
     const publish = (fields: Record<string, string>) =>
-      fetch(`${product.baseUrl}/coordinate/cycles/y3-2021-22/publish`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: {
-          cookie: `${cookie}; ${csrfCookie}`,
-          origin: product.baseUrl,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+      postPageForm(product.baseUrl, {
+        from: '/coordinate/cycles/y3-2021-22',
+        to: '/coordinate/cycles/y3-2021-22/publish',
+        headers: { cookie },
+        fields,
       });
     const s1 = async (publication: number) =>
       (await call('GET', `/cycles/${cycleId}/report?published=${publication}`, as.coordinator)).body.themes[0]
