@@ -21,6 +21,7 @@ import {
 } from './support/product.js';
 import { spawnApi } from './support/api-process.js';
 import { kill } from './support/worker-process.js';
+import { postPageForm } from './support/page-form.js';
 
 /**
  * Throttles on guessable secrets under real concurrency: submission-link tokens per address, staff sign-in per
@@ -206,25 +207,15 @@ describe('rate limits under concurrency (e2e)', () => {
     expect((await signIn(STAFF.reviewer, PASSWORD, '203.0.113.6')).status).toBe(200);
 
     // The sign-in page answers the same refusal as a page, with the form to try again later.
-    const page = await fetch(`${product.baseUrl}/sign-in`, { headers: { 'x-forwarded-for': '203.0.113.5' } });
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
-    const form = await fetch(`${product.baseUrl}/sign-in`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-forwarded-for': '203.0.113.5',
-        origin: product.baseUrl,
-        cookie,
-      },
-      body: new URLSearchParams({ _csrf: csrf, email: STAFF.reviewer, password: PASSWORD }).toString(),
+    const form = await postPageForm(product.baseUrl, {
+      from: '/sign-in',
+      headers: { 'x-forwarded-for': '203.0.113.5' },
+      fields: { email: STAFF.reviewer, password: PASSWORD },
     });
     expect(form.status).toBe(429);
     expect(Number(form.headers.get('retry-after'))).toBeGreaterThan(0);
-    const html = await form.text();
-    expect(html).toContain('Too many failed sign-ins from your address.');
-    expect(html).toContain('name="password"');
+    expect(form.html).toContain('Too many failed sign-ins from your address.');
+    expect(form.html).toContain('name="password"');
   });
 
   it('verifies at most the failures left plus the in-flight cap of 300 concurrent wrong passwords for one account', async () => {

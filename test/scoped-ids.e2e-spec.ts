@@ -10,6 +10,7 @@ import {
   STAFF,
   startProduct,
 } from './support/product.js';
+import { postPageForm } from './support/page-form.js';
 
 type Headers = Record<string, string>;
 
@@ -299,30 +300,15 @@ describe('ids and emails scoped per partnership (e2e)', () => {
     });
 
     it('the sign-in page offers the partnerships the password opens, then signs in to the one chosen', async () => {
-      const form = async (fields: Record<string, string>, cookies: string[] = []) => {
-        const page = await fetch(`${product.baseUrl}/sign-in`, { headers: { cookie: cookies.join('; ') } });
-        const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-        const csrf = page.headers.getSetCookie().map((c) => c.split(';')[0]);
-        return fetch(`${product.baseUrl}/sign-in`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'text/html',
-            origin: product.baseUrl,
-            cookie: [...cookies, ...csrf].join('; '),
-          },
-          body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
-        });
-      };
+      const form = (fields: Record<string, string>) =>
+        postPageForm(product.baseUrl, { from: '/sign-in', headers: {}, fields });
       const asked = await form({ email: shared, password: PASSWORD });
       expect(asked.status).toBe(200);
-      const html = await asked.text();
-      expect(html).toContain('Which partnership are you signing in to?');
-      expect(html).toContain('value="sevenoaks-lsp"');
-      expect(html).toContain('value="other-lsp"');
+      expect(asked.html).toContain('Which partnership are you signing in to?');
+      expect(asked.html).toContain('value="sevenoaks-lsp"');
+      expect(asked.html).toContain('value="other-lsp"');
       const chosen = await form({ email: shared, password: PASSWORD, partnershipId: 'other-lsp' });
-      expect([chosen.status, chosen.headers.get('location')]).toEqual([303, '/review']);
+      expect([chosen.status, chosen.location]).toEqual([303, '/review']);
       const session = chosen.headers
         .getSetCookie()
         .find((c) => c.startsWith('pr_session='))!

@@ -3,6 +3,7 @@
  * a bearer token), and its CSRF token and cookie go with `fields` to `to`, urlencoded, from the service's own
  * origin. The redirect is not followed. `fields` may be made from the page's HTML (a hidden version, say), and
  * may wait for something to happen between opening the page and posting it (another tab saving first, say).
+ * The answer's headers come back too, for a cookie it set or its Retry-After.
  */
 export async function postPageForm(
   baseUrl: string,
@@ -13,7 +14,7 @@ export async function postPageForm(
     fields:
       Record<string, string> | ((html: string) => Record<string, string> | Promise<Record<string, string>>);
   },
-): Promise<{ status: number; location: string | null; html: string }> {
+): Promise<{ status: number; location: string | null; html: string; headers: Headers }> {
   const page = await fetch(`${baseUrl}${request.from}`, { headers: request.headers });
   const html = await page.text();
   const csrfCookie = page.headers
@@ -35,5 +36,10 @@ export async function postPageForm(
     },
     body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
   });
-  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    html: await response.text(),
+    headers: response.headers,
+  };
 }
