@@ -231,12 +231,10 @@ export class ProviderSignIn {
       provider = oidc.discovery(issuer, settings.clientId, undefined, oidc.ClientSecretPost(secret), {
         // The rules let plain HTTP through only for a provider on this machine outside production.
         ...(issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
-        // In production the issuer and every endpoint its discovery names must be public: the coordinator's
-        // issuer is not to be a way to reach the server's own network. openid-client keeps this fetch for the token and key
-        // requests too.
-        ...(this.config.nodeEnv === 'production'
-          ? { [oidc.customFetch]: publicAddressesOnly((url, options) => fetch(url, options as RequestInit)) }
-          : {}),
+        // In production the issuer and every endpoint its discovery names must be public, checked on the address
+        // each connection takes: the coordinator's issuer is not to be a way to reach the server's own network.
+        // openid-client keeps this fetch for the token and key requests too.
+        ...(this.config.nodeEnv === 'production' ? { [oidc.customFetch]: publicAddressesOnly() } : {}),
       });
       provider.catch(() => this.providers.delete(key));
       this.providers.set(key, provider);

@@ -1,4 +1,3 @@
-import type { CustomFetch } from 'openid-client';
 import { isInsideAddress, ProviderAddressRefused, publicAddressesOnly } from './public-addresses-only.js';
 
 describe('publicAddressesOnly', () => {
@@ -27,26 +26,12 @@ describe('publicAddressesOnly', () => {
     },
   );
 
-  const answer = new Response('{}');
-  const fetched: string[] = [];
-  const fetchUrl: CustomFetch = async (url) => {
-    fetched.push(url);
-    return answer;
-  };
   const names: Record<string, string[]> = {
-    'login.microsoftonline.com': ['20.190.151.68', '2603:1026::1'],
     'idp.internal.example': ['10.0.0.7'],
     // One public answer is not enough: the connection may take the other.
     'mixed.example': ['20.190.151.68', '127.0.0.1'],
   };
-  const guarded = publicAddressesOnly(fetchUrl, async (host) => names[host] ?? []);
-
-  it('fetches a provider whose every address is public', async () => {
-    await expect(
-      guarded('https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration', {} as never),
-    ).resolves.toBe(answer);
-    expect(fetched).toEqual(['https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration']);
-  });
+  const guarded = publicAddressesOnly(async (host) => names[host] ?? []);
 
   it.each([
     'https://idp.internal.example/.well-known/openid-configuration',
@@ -54,9 +39,9 @@ describe('publicAddressesOnly', () => {
     'https://169.254.169.254/latest/meta-data/',
     'https://[::1]:8443/token',
     'https://[::ffff:a00:1]/token',
-  ])('refuses %s without fetching it', async (url) => {
-    fetched.length = 0;
-    await expect(guarded(url, {} as never)).rejects.toBeInstanceOf(ProviderAddressRefused);
-    expect(fetched).toEqual([]);
+    'http://127.0.0.1:9/token',
+  ])('refuses %s without connecting', async (url) => {
+    const refused = guarded(url, { method: 'GET', headers: {}, body: undefined, redirect: 'manual' });
+    await expect(refused).rejects.toBeInstanceOf(ProviderAddressRefused);
   });
 });

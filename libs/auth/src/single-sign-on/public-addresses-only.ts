@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { CustomFetch } from 'openid-client';
+import { checkedAddressFetch, ResolveHost } from './checked-address-fetch.js';
 
 /**
  * Addresses no council's identity provider has: this machine, the private networks it may sit in, link-local
@@ -45,23 +46,17 @@ export class ProviderAddressRefused extends Error {
   }
 }
 
-export type ResolveHost = (host: string) => Promise<string[]>;
-
 const everyAddress: ResolveHost = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
- * A fetch for openid-client that refuses a URL whose host is, or resolves to, an inside address. Every address
- * the name has is checked, not only the first, since the connection may take any of them. (A name that changes
- * its answer between this look-up and the connection is not stopped; an operator who fears that puts the api
- * behind an egress proxy.)
+ * A fetch for openid-client that connects to no inside address: the provider's host, and every endpoint its
+ * discovery names, must be, and resolve only to, public addresses. The check is made on the very addresses the
+ * connection uses (checkedAddressFetch), so a name that changes its answer between a check and the connection
+ * is stopped too.
  */
-export function publicAddressesOnly(fetchUrl: CustomFetch, resolve: ResolveHost = everyAddress): CustomFetch {
-  return async (url, options) => {
-    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-    const addresses = isIP(host) ? [host] : await resolve(host);
-    const inside = addresses.find(isInsideAddress);
-    if (inside !== undefined) throw new ProviderAddressRefused(host, inside);
-    return fetchUrl(url, options);
-  };
+export function publicAddressesOnly(resolve: ResolveHost = everyAddress): CustomFetch {
+  return checkedAddressFetch(resolve, (host, address) =>
+    isInsideAddress(address) ? new ProviderAddressRefused(host, address) : null,
+  );
 }
