@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   BadRequestException,
   Controller,
@@ -24,7 +26,7 @@ import {
   ReportFormat,
   ReportOrientation,
 } from '../report-formats/report-format.js';
-import { renderReportCsv } from '../report-formats/report-csv.js';
+import { reportCsvChunks } from '../report-formats/report-csv.js';
 import { DOCX_MAX_MEASURES, docxMeasureCount, renderReportDocx } from '../report-formats/report-docx.js';
 import { reportHeadings } from '../report-formats/report-contents.js';
 import {
@@ -170,9 +172,13 @@ export class CycleReportHttp {
         ],
       });
     }
-    if (format === 'xlsx') {
+    if (format === 'xlsx' || format === 'csv') {
       this.headers(response, format, disposition);
-      await this.stream(response, report, provenance);
+      await this.stream(response, (into) =>
+        format === 'xlsx'
+          ? writeReportXlsx(report, into, provenance.published)
+          : pipeline(Readable.from(reportCsvChunks(report, part, provenance.published)), into),
+      );
       return;
     }
     let body: string | Buffer;
@@ -183,9 +189,6 @@ export class CycleReportHttp {
       case 'html':
         body = renderReportHtml(report, provenance, { orientation, back });
         response.setHeader('Content-Security-Policy', reportHtmlPolicy({ orientation }));
-        break;
-      case 'csv':
-        body = renderReportCsv(report, part, provenance.published);
         break;
       case 'docx':
         body = await renderReportDocx(report, provenance);
@@ -210,17 +213,13 @@ export class CycleReportHttp {
   }
 
   /**
-   * The workbook goes out as it is written (chunked), never whole in memory: see writeReportXlsx. A failure
-   * once bytes have gone can no longer become a problem response: the connection is cut, so the client sees
-   * a broken download rather than a truncated file that looks whole.
+   * The workbook and the CSV go out as they are written (chunked), never whole in memory: see writeReportXlsx
+   * and reportCsvChunks. A failure once bytes have gone can no longer become a problem response: the connection
+   * is cut, so the client sees a broken download rather than a truncated file that looks whole.
    */
-  private async stream(
-    response: Response,
-    report: AnyCycleReport,
-    provenance: ReportProvenance,
-  ): Promise<void> {
+  private async stream(response: Response, write: (into: Response) => Promise<void>): Promise<void> {
     try {
-      await writeReportXlsx(report, response, provenance.published);
+      await write(response);
     } catch (error) {
       if (!response.headersSent) throw error;
       response.destroy(error as Error);

@@ -41,6 +41,9 @@ export function neutraliseFormula(cell: string | number): string | number {
   return typeof cell === 'string' && FORMULA.test(cell) && !SIGNED_FIGURE.test(cell) ? `'${cell}` : cell;
 }
 
+/** Records stringified at a time: small enough that a chunk never holds the event loop for long. */
+const RECORDS_PER_CHUNK = 2_000;
+
 /**
  * The report's measures as CSV, RFC 4180 (CRLF between records; a cell holding a comma, a quote, a carriage
  * return or a line feed is quoted, its quotes doubled), UTF-8 with a byte order mark so spreadsheets read "£"
@@ -52,14 +55,35 @@ export function renderReportCsv(
   part: CsvPart = 'measures',
   published?: PublicationFacts,
 ): string {
+  return [...reportCsvChunks(report, part, published)].join('');
+}
+
+/**
+ * The same CSV in pieces of a few thousand records, made as they are asked for: the api streams them, so the
+ * tables part of a report whose returns hold hundreds of thousands of cells is never whole in memory.
+ */
+export function* reportCsvChunks(
+  report: AnyCycleReport,
+  part: CsvPart = 'measures',
+  published?: PublicationFacts,
+): Generator<string> {
   const [header, rows] = csvTable(report, part, published !== undefined);
-  const cells = rows.map((row) => row.map(neutraliseFormula));
+  const stringified = (records: (string | number)[][]) =>
+    stringify(records, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+  yield `\ufeff${stringified([[...header]])}`;
+  let chunk: (string | number)[][] = [];
+  for (const row of rows) {
+    chunk.push(row.map(neutraliseFormula));
+    if (chunk.length === RECORDS_PER_CHUNK) {
+      yield stringified(chunk);
+      chunk = [];
+    }
+  }
   // A publication's measures (the CSV report's main file) end with its colophon, in the first column with the
   // others empty: every record keeps the header's width, so a parser that reads the file as a table still can.
   // The other parts are tables of the same publication and stay pure tables.
-  const end =
-    published && part === 'measures' ? [[colophon(published), ...header.slice(1).map(() => '')]] : [];
-  return `\ufeff${stringify([[...header], ...cells, ...end], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
+  if (published && part === 'measures') chunk.push([colophon(published), ...header.slice(1).map(() => '')]);
+  if (chunk.length > 0) yield stringified(chunk);
 }
 
 /**
@@ -70,7 +94,7 @@ function csvTable(
   report: AnyCycleReport,
   part: CsvPart,
   published: boolean,
-): [readonly string[], (string | number)[][]] {
+): [readonly string[], Iterable<(string | number)[]>] {
   switch (part) {
     case 'summary':
       return [SUMMARY_HEADER, summaryRows(report)];

@@ -5,7 +5,7 @@ import { buildCycleReport, CycleReport } from '../cycle-report/cycle-report.js';
 import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
-import { neutraliseFormula, renderReportCsv } from './report-csv.js';
+import { neutraliseFormula, renderReportCsv, reportCsvChunks } from './report-csv.js';
 import { CASE_STUDY_HEADER, SUMMARY_HEADER } from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
@@ -352,18 +352,41 @@ describe('the report as CSV in parts', () => {
       }),
     );
     const rows = parse(renderReportCsv(tabled, 'tables'), { bom: true }) as string[][];
-    const measure = ['Caring Communities', 'C3', tabled.themes[1].measures[0].text];
     expect(rows).toEqual([
-      ['Theme', 'Ref', 'Key success measure', 'Table', 'Caption', 'Row', 'Column', 'Column heading', 'Cell'],
-      [...measure, '1', 'Table 1 NEET', '1', '1', 'District', 'Kent'],
-      [...measure, '1', 'Table 1 NEET', '1', '2', 'Cohort', '32,240'],
-      [...measure, '1', 'Table 1 NEET', '1', '3', '% NEET', '3.6%'],
-      [...measure, '1', 'Table 1 NEET', '2', '1', 'District', 'Sevenoaks'],
-      [...measure, '1', 'Table 1 NEET', '2', '2', 'Cohort', '1,930'],
-      [...measure, '1', 'Table 1 NEET', '2', '3', '% NEET', "'=2+2"],
-      [...measure, '2', '', '1', '1', 'Year', '2019/20'],
-      [...measure, '2', '', '1', '2', 'Visits', '41'],
+      ['Ref', 'Table', 'Caption', 'Row', 'Column', 'Column heading', 'Cell'],
+      ['C3', '1', 'Table 1 NEET', '1', '1', 'District', 'Kent'],
+      ['C3', '1', 'Table 1 NEET', '1', '2', 'Cohort', '32,240'],
+      ['C3', '1', 'Table 1 NEET', '1', '3', '% NEET', '3.6%'],
+      ['C3', '1', 'Table 1 NEET', '2', '1', 'District', 'Sevenoaks'],
+      ['C3', '1', 'Table 1 NEET', '2', '2', 'Cohort', '1,930'],
+      ['C3', '1', 'Table 1 NEET', '2', '3', '% NEET', "'=2+2"],
+      ['C3', '2', '', '1', '1', 'Year', '2019/20'],
+      ['C3', '2', '', '1', '2', 'Visits', '41'],
     ]);
+  });
+
+  it('comes in pieces of a few thousand records that make the same file, also for 300,000 cells', () => {
+    const big = {
+      caption: 'Cells',
+      header: Array.from({ length: 30 }, (_, i) => `H${i + 1}`),
+      rows: Array.from({ length: 500 }, (_, r) => Array.from({ length: 30 }, (_, c) => `${r}.${c}`)),
+    };
+    const maxed = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('C3', 'caring', 'sdc', { rag: 'amber', tables: Array.from({ length: 20 }, () => big) }),
+        ],
+      }),
+    );
+    const chunks = [...reportCsvChunks(maxed, 'tables')];
+    // The header, then 300,000 records 2,000 at a time.
+    expect(chunks).toHaveLength(1 + 150);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(100_000);
+    const records = parse(chunks.join(''), { bom: true }) as string[][];
+    expect(records).toHaveLength(1 + 300_000);
+    expect(records.at(-1)).toEqual(['C3', '20', 'Cells', '500', '30', 'H30', '499.29']);
+    // The measures and a publication's colophon come the same way.
+    expect([...reportCsvChunks(report, 'measures')].join('')).toBe(renderReportCsv(report));
   });
 
   it('keeps the measures as the default part, and guards formulas in every part', () => {
