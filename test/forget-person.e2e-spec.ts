@@ -1,3 +1,4 @@
+import { importPlan } from '../libs/plan/src/index.js';
 import { logDigest } from '../scripts/log-digest.js';
 import { logVerify } from '../scripts/log-verify.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
@@ -399,5 +400,54 @@ describe('forget this person (e2e)', () => {
       expect(list).not.toContain(STAFF.viewer);
       expect((await call('GET', '/cycles', as.viewer)).status).toBe(401);
     });
+  });
+
+  // From here on the other partnership's plan lists Tom and Rita: no test forgets them in Sevenoaks.
+  it('reaches no other partnership’s people or rows, whatever another coordinator lists in their own plan', async () => {
+    const other = sevenoaksPlan();
+    other.partnership.id = 'other-lsp';
+    for (const agency of other.agencies) for (const c of agency.contacts) c.email = `other.${c.email}`;
+    other.agencies[0].contacts.push(
+      // Sevenoaks' agency contact and one of its staff.
+      { name: tom.name, email: tom.email, role: 'senior' },
+      { name: 'Rita', email: STAFF.reviewer, role: 'senior' },
+      // Names that are Sevenoaks' id and a return's status, and an address that ends Sevenoaks' coordinator's.
+      { name: 'sevenoaks-lsp', email: 'decoy@other.example.org', role: 'senior' },
+      { name: 'submitted', email: 'ra@sevenoaks.example.org', role: 'senior' },
+    );
+    await importPlan(product.store, other, {
+      actorId: 'test',
+      actorRole: 'coordinator',
+      correlationId: 'other',
+    });
+    const sevenoaks = async () => ({
+      staff: await product.db.dataSource.query(
+        `SELECT partnership_id, email, name FROM staff_accounts WHERE partnership_id = 'sevenoaks-lsp' ORDER BY email`,
+      ),
+      sessions: await product.db.dataSource.query(
+        `SELECT partnership_id, actor_id, count(*)::int AS n FROM sessions GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+      cycles: await product.db.dataSource.query(
+        `SELECT cycle_id, partnership_id FROM report_cycles ORDER BY 1`,
+      ),
+      statuses: await product.db.dataSource.query(`SELECT return_id, status FROM return_status ORDER BY 1`),
+      agencies: (await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator)).body,
+    });
+    const before = await sevenoaks();
+    expect(JSON.stringify(before.agencies)).toContain(tom.email);
+
+    for (const email of [tom.email, STAFF.reviewer]) {
+      const refused = await call('POST', '/partnership/people/forget', as.otherCoordinator, {
+        email,
+        reason,
+      });
+      expect([email, refused.status, refused.body.code]).toEqual([email, 409, 'person-in-other-partnership']);
+    }
+    for (const email of ['decoy@other.example.org', 'ra@sevenoaks.example.org']) {
+      const done = await call('POST', '/partnership/people/forget', as.otherCoordinator, { email, reason });
+      expect([email, done.status]).toEqual([email, 200]);
+    }
+    expect(await sevenoaks()).toEqual(before);
+    expect((await call('GET', `/cycles/${cycleId}/report`, as.coordinator)).status).toBe(200);
   });
 });

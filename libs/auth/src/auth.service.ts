@@ -341,9 +341,10 @@ export class AuthService {
     const rows = await preparedQuery<{ email: string; role: StaffRole; partnership_id: string }>(
       this.dataSource,
       'auth_resolve_bearer',
+      // An account whose address was erased is no one's to act as, as a session's is not (resolveSession).
       `SELECT s.email, s.role, s.partnership_id FROM api_tokens t JOIN staff_accounts s USING (staff_id)
-       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled_at IS NULL`,
-      [sha256(token)],
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled_at IS NULL AND s.email <> $2`,
+      [sha256(token), ERASED],
     );
     return rows[0] ? { id: rows[0].email, role: rows[0].role, partnershipId: rows[0].partnership_id } : null;
   }

@@ -30,6 +30,8 @@ interface Column {
   table: string;
   column: string;
   kind: 'text' | 'json' | 'array';
+  /** The table has a partnership_id column: its rows say whose they are. */
+  scoped: boolean;
 }
 
 /** A PostgreSQL regular expression matching the text literally, in any case. */
@@ -37,58 +39,113 @@ const literally = (text: string) => text.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
+ * An address as a whole: not the tail of a longer one ("x@a.org" inside "reviewer.x@a.org") nor the head of a longer
+ * domain ("x@a.org" inside "x@a.org.uk"); a full stop after it that ends a sentence is not part of it.
+ */
+export const wholeAddress = (email: string) =>
+  `(?<![A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-])${literally(email)}(?![A-Za-z0-9-])(?!\\.[A-Za-z0-9])`;
+
+/** Columns that name things rather than people: ids, hashes and keys are never a person's name. */
+const NAMES_NOTHING = /(^id$|_id$|_hash$|_key$|^partnership_id$)/;
+
+/**
  * Outside the log, copies of a forgotten person's values may sit in any table: read models (contacts, chase
- * mails), sessions, the mail ledger's owed jobs, idempotent responses, caught development mail. Every text, JSON
- * and text-array column of every table is searched: an address is replaced wherever it occurs, a name only where
- * it is the whole value (a short name inside other words is not theirs). A row whose replacement would break a
- * unique rule (two forgotten people under one key) is deleted instead: such rows are copies, and read models are
- * rebuilt from the events anyway. Returns the number of rows changed or deleted.
+ * mails), sessions, the mail ledger's owed jobs, idempotent answers, caught development mail. Every text, JSON
+ * and text-array column of every table is searched, and only what is the forgetting partnership's is changed:
+ * in a table with a partnership_id, its rows alone. There an address is replaced wherever it occurs whole, and a
+ * name where it is the whole value (a short name inside other words is not theirs), never in an id. A table
+ * that does not say whose a row is gets the address replaced (the person is known to this partnership alone:
+ * ForgetPersonHandler refuses anyone another partnership knows), and a name only in a row that also holds their
+ * address, so that a name a coordinator chose ("submitted", another partnership's id) cannot rewrite rows that
+ * are not about the person. A row whose replacement would break a unique rule (two forgotten people under one
+ * key) is deleted instead: such rows are copies, and read models are rebuilt from the events anyway. Returns the
+ * number of rows changed or deleted.
  */
 export async function eraseCopies(
   sql: KeySql,
+  partnershipId: string,
   values: { emails: readonly string[]; names: readonly string[] },
 ): Promise<number> {
   const columns: Column[] = (await sql.query(
     `SELECT c.table_name AS table, c.column_name AS column,
               CASE WHEN c.data_type IN ('json', 'jsonb') THEN 'json'
-                   WHEN c.data_type = 'ARRAY' THEN 'array' ELSE 'text' END AS kind
+                   WHEN c.data_type = 'ARRAY' THEN 'array' ELSE 'text' END AS kind,
+              EXISTS (SELECT 1 FROM information_schema.columns p
+                      WHERE p.table_schema = c.table_schema AND p.table_name = c.table_name
+                        AND p.column_name = 'partnership_id') AS scoped
        FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
        WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
          AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb')
               OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))
-         AND NOT (c.table_name = ANY($1::text[]))`,
+         AND NOT (c.table_name = ANY($1::text[]))
+       ORDER BY c.table_name, c.ordinal_position`,
     [KEPT],
   )) as Column[];
+  const addresses = values.emails.map(wholeAddress);
   let changed = 0;
-  for (const { table, column, kind } of columns) {
+  const tables = [...new Set(columns.map((c) => c.table))];
+  for (const table of tables) {
+    const own = columns.filter((c) => c.table === table);
     const t = quoted(table);
-    const c = quoted(column);
-    const asText = kind === 'json' ? `${c}::text` : kind === 'array' ? `array_to_string(${c}, chr(31))` : c;
-    for (const email of values.emails) {
-      const pattern = literally(email);
-      const set =
-        kind === 'json'
-          ? `regexp_replace(${c}::text, $1, $2, 'gi')::${await typeOf(sql, table, column)}`
-          : kind === 'array'
-            ? `ARRAY(SELECT regexp_replace(x, $1, $2, 'gi') FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`
-            : `regexp_replace(${c}, $1, $2, 'gi')`;
-      changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `${asText} ~* $1`, [pattern, ERASED]);
+    // $1 and $2 are each statement's own; the row's owner is $3, or (unscoped) its holding an address, $3 on.
+    const whose = own[0].scoped
+      ? { where: 'r.partnership_id = $3', params: [partnershipId] }
+      : {
+          where: `(${addresses.map((_, i) => `r::text ~* $${i + 3}`).join(' OR ') || 'false'})`,
+          params: addresses,
+        };
+    // Names first: in an unscoped table the row's address says it is about the person, until it is replaced.
+    for (const { column, kind } of own) {
+      if (NAMES_NOTHING.test(column)) continue;
+      const c = `r.${quoted(column)}`;
+      for (const name of values.names) {
+        if (kind === 'text') {
+          changed += await replaceOrDelete(sql, t, `${quoted(column)} = $2`, `${c} = $1 AND ${whose.where}`, [
+            name,
+            ERASED,
+            ...whose.params,
+          ]);
+        } else if (kind === 'json') {
+          // A JSON string whose whole value is the name, wherever it sits in the document.
+          const set = `regexp_replace(${c}::text, $1, $2, 'g')::${await typeOf(sql, table, column)}`;
+          changed += await replaceOrDelete(
+            sql,
+            t,
+            `${quoted(column)} = ${set}`,
+            `${c}::text ~ $1 AND ${whose.where}`,
+            [literally(JSON.stringify(name)), JSON.stringify(ERASED), ...whose.params],
+          );
+        } else {
+          const set = `ARRAY(SELECT CASE WHEN x = $1 THEN $2 ELSE x END FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`;
+          changed += await replaceOrDelete(
+            sql,
+            t,
+            `${quoted(column)} = ${set}`,
+            `$1 = ANY(${c}) AND ${whose.where}`,
+            [name, ERASED, ...whose.params],
+          );
+        }
+      }
     }
-    for (const name of values.names) {
-      if (kind === 'text') {
-        changed += await replaceOrDelete(sql, t, `${c} = $2`, `${c} = $1`, [name, ERASED]);
-      } else if (kind === 'json') {
-        // A JSON string whose whole value is the name, wherever it sits in the document.
-        const token = literally(JSON.stringify(name));
-        const set = `regexp_replace(${c}::text, $1, $2, 'g')::${await typeOf(sql, table, column)}`;
-        changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `${c}::text ~ $1`, [
-          token,
-          JSON.stringify(ERASED),
-        ]);
-      } else {
-        const set = `ARRAY(SELECT CASE WHEN x = $1 THEN $2 ELSE x END FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`;
-        changed += await replaceOrDelete(sql, t, `${c} = ${set}`, `$1 = ANY(${c})`, [name, ERASED]);
+    for (const { column, kind } of own) {
+      const c = `r.${quoted(column)}`;
+      const asText = kind === 'json' ? `${c}::text` : kind === 'array' ? `array_to_string(${c}, chr(31))` : c;
+      for (const pattern of addresses) {
+        const set =
+          kind === 'json'
+            ? `regexp_replace(${c}::text, $1, $2, 'gi')::${await typeOf(sql, table, column)}`
+            : kind === 'array'
+              ? `ARRAY(SELECT regexp_replace(x, $1, $2, 'gi') FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`
+              : `regexp_replace(${c}, $1, $2, 'gi')`;
+        const scope = own[0].scoped ? [partnershipId] : [];
+        changed += await replaceOrDelete(
+          sql,
+          t,
+          `${quoted(column)} = ${set}`,
+          `${asText} ~* $1${own[0].scoped ? ' AND r.partnership_id = $3' : ''}`,
+          [pattern, ERASED, ...scope],
+        );
       }
     }
   }
@@ -104,7 +161,10 @@ async function typeOf(sql: KeySql, table: string, column: string): Promise<strin
   return rows[0].data_type;
 }
 
-/** The update, or (when it would break a unique rule) the delete of the rows it names, behind a savepoint. */
+/**
+ * The update, or (when it would break a unique rule) the delete of the rows it names, behind a savepoint. `where`
+ * names the table `r` and may use every parameter but $2 (the replacement, which the delete does without).
+ */
 async function replaceOrDelete(
   sql: KeySql,
   table: string,
@@ -114,13 +174,14 @@ async function replaceOrDelete(
 ): Promise<number> {
   await sql.query('SAVEPOINT erase_copies');
   try {
-    const n = await counted(sql, `UPDATE ${table} SET ${set} WHERE ${where}`, params);
+    const n = await counted(sql, `UPDATE ${table} AS r SET ${set} WHERE ${where}`, params);
     await sql.query('RELEASE SAVEPOINT erase_copies');
     return n;
   } catch (error) {
     await sql.query('ROLLBACK TO SAVEPOINT erase_copies');
     if ((error as { code?: string }).code !== '23505') throw error;
-    const n = await counted(sql, `DELETE FROM ${table} WHERE ${where}`, params.slice(0, 1));
+    // The replacement, $2, is named only so that the parameters after it keep their numbers.
+    const n = await counted(sql, `DELETE FROM ${table} AS r WHERE ${where} AND $2::text IS NOT NULL`, params);
     await sql.query('RELEASE SAVEPOINT erase_copies');
     return n;
   }

@@ -124,7 +124,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
     const before = await everything();
     const jo = (await keys.personOf(db.dataSource, JO))!;
     const done = await db.dataSource.transaction((m) =>
-      erasePerson(m, keys, jo, 'asked to be forgotten', new Date()),
+      erasePerson(m, keys, 'lsp', jo, 'asked to be forgotten', new Date()),
     );
     expect(done.erased).toBe(true);
     expect(await everything()).toBe(before); // no event row rewritten
@@ -155,7 +155,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
         jo,
       ]);
     expect(row[0]).toEqual({ erased_reason: 'asked to be forgotten', key: null, lookup: null });
-    expect((await erasePerson(db.dataSource, keys, jo, 'again', new Date())).erased).toBe(false);
+    expect((await erasePerson(db.dataSource, keys, 'lsp', jo, 'again', new Date())).erased).toBe(false);
   });
 
   it('erases the copies kept outside the log: the address anywhere in a value, the name as a whole value', async () => {
@@ -181,7 +181,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
       staff,
     );
     const bo = (await keys.personOf(db.dataSource, 'bo@x.example.org'))!;
-    const done = await db.dataSource.transaction((m) => erasePerson(m, keys, bo, 'left', new Date()));
+    const done = await db.dataSource.transaction((m) => erasePerson(m, keys, 'lsp', bo, 'left', new Date()));
     expect(done.erased).toBe(true);
     const rows = await db.dataSource.query(`SELECT id, handle, who, note, doc, tags FROM copies ORDER BY id`);
     // Row 2's handle would have become a second [erased] under a unique rule: the row is deleted instead. A name
@@ -196,6 +196,67 @@ describe('personal data in the log (real PostgreSQL)', () => {
         tags: [ERASED, 'other'],
       },
       { id: 3, handle: ERASED, who: 'someone', note: 'forgotten before', doc: {}, tags: [] },
+    ]);
+  });
+
+  it('erases only what is the forgetting partnership’s: its rows, whole addresses, and names only beside them', async () => {
+    await db.dataSource.query(
+      `CREATE TABLE owned (id int PRIMARY KEY, partnership_id text, who text, note text, doc jsonb)`,
+    );
+    await db.dataSource.query(`CREATE TABLE loose (id int PRIMARY KEY, status text, note text)`);
+    await db.dataSource.query(
+      `INSERT INTO owned VALUES
+        (1, 'lsp', 'Cy Cole', 'to cy@x.example.org.', '{"by": "Cy Cole"}'),
+        (2, 'other-lsp', 'Cy Cole', 'to cy@x.example.org', '{"by": "Cy Cole"}'),
+        (3, 'lsp', 'lsp', 'reviewer.cy@x.example.org and cy@x.example.org.uk', '{}')`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO loose VALUES (1, 'Cy Cole', 'cy@x.example.org wrote'), (2, 'Cy Cole', 'someone else'),
+        (3, 'submitted', 'lsp')`,
+    );
+    await store.append(
+      'partnership:lsp',
+      'any',
+      [
+        {
+          type: 'AgencyContactAdded',
+          data: { agencyId: 'kcc', email: 'cy@x.example.org', name: 'Cy Cole', role: 'senior' },
+        },
+      ],
+      staff,
+    );
+    const cy = (await keys.personOf(db.dataSource, 'cy@x.example.org'))!;
+    // Names a coordinator might give a contact to rewrite others' rows: a status, a partnership's id.
+    await db.dataSource.transaction((m) =>
+      erasePerson(m, keys, 'lsp', cy, 'left', new Date(), ['submitted', 'lsp', 'other-lsp']),
+    );
+    expect(
+      await db.dataSource.query(`SELECT id, partnership_id, who, note, doc FROM owned ORDER BY id`),
+    ).toEqual([
+      // The sentence's full stop is not part of the address.
+      { id: 1, partnership_id: 'lsp', who: ERASED, note: `to ${ERASED}.`, doc: { by: ERASED } },
+      // Another partnership's row is not this coordinator's to change.
+      {
+        id: 2,
+        partnership_id: 'other-lsp',
+        who: 'Cy Cole',
+        note: 'to cy@x.example.org',
+        doc: { by: 'Cy Cole' },
+      },
+      // Longer addresses that hold theirs are other people's; an id is never a name.
+      {
+        id: 3,
+        partnership_id: 'lsp',
+        who: ERASED,
+        note: 'reviewer.cy@x.example.org and cy@x.example.org.uk',
+        doc: {},
+      },
+    ]);
+    // A table that does not say whose its rows are: their name only beside their address.
+    expect(await db.dataSource.query(`SELECT id, status, note FROM loose ORDER BY id`)).toEqual([
+      { id: 1, status: ERASED, note: `${ERASED} wrote` },
+      { id: 2, status: 'Cy Cole', note: 'someone else' },
+      { id: 3, status: 'submitted', note: 'lsp' },
     ]);
   });
 

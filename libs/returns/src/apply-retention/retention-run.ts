@@ -236,8 +236,12 @@ export class RetentionRun {
         await this.forget.execute(new ForgetPersonCommand(envelope, contact.email, RETENTION_REASON));
         forgotten++;
       } catch (error) {
-        // Another run (BullMQ delivers at least once) got there first: nothing is left to do.
-        if (error instanceof DomainError && ['person-not-found', 'person-forgotten'].includes(error.code))
+        // Another run (BullMQ delivers at least once) got there first: nothing is left to do. Or another
+        // partnership still has them, whose data is not this partnership's retention to end.
+        if (
+          error instanceof DomainError &&
+          ['person-not-found', 'person-forgotten', 'person-in-other-partnership'].includes(error.code)
+        )
           continue;
         throw error;
       }

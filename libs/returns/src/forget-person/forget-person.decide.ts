@@ -13,6 +13,11 @@ export interface ForgetPerson {
   knownAs: readonly string[];
   /** The address is the actor's own: a coordinator is forgotten by another, who can see it done. */
   isActor: boolean;
+  /**
+   * Another partnership hosted here knows the address too (a contact, or staff). A person's key is one for the
+   * deployment, so forgetting them here would erase them there as well: not one coordinator's to decide.
+   */
+  knownElsewhere: boolean;
 }
 
 /**
@@ -38,6 +43,14 @@ export function decideForgetPerson(command: ForgetPerson, state: PersonState): P
       'forget-self',
       'You cannot forget yourself: another coordinator of the partnership must do it',
       'unprocessable',
+      'email',
+    );
+  }
+  if (command.knownElsewhere) {
+    throw new DomainError(
+      'person-in-other-partnership',
+      'Another partnership on this service also has this address, and forgetting it would erase it there too: ask the service’s operator',
+      'conflict',
       'email',
     );
   }

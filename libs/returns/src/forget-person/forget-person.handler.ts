@@ -51,6 +51,7 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         reason,
         knownAs: personId ? knownAs : [],
         isActor: envelope.actor.id.trim().toLowerCase() === email.trim().toLowerCase(),
+        knownElsewhere: personId !== null && (await this.knownElsewhere(partnershipId, email, personId)),
       },
       state,
     );
@@ -65,7 +66,7 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         manager,
       );
       if (staff) await this.staff!.erase(manager, staff.staffId, now);
-      await erasePerson(manager, this.keys, personId!, events[0].data.reason, now, knownAs);
+      await erasePerson(manager, this.keys, partnershipId, personId!, events[0].data.reason, now, knownAs);
       return nextExpectedVersion;
     });
     return { id: personId!, version, status: 'forgotten' };
@@ -80,6 +81,21 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
     if (known || !staff) return known;
     const [made] = (await this.keys.forEmails(this.dataSource, [email])).values();
     return made.personId;
+  }
+
+  /**
+   * Whether another partnership knows the person: a member of its staff with the address, or a contact its plan
+   * lists or listed (its partnership stream holds data sealed under the person's key).
+   */
+  private async knownElsewhere(partnershipId: string, email: string, personId: string): Promise<boolean> {
+    const [found]: { staff: boolean; contact: boolean }[] = await this.dataSource.query(
+      `SELECT
+         EXISTS (SELECT 1 FROM staff_accounts WHERE partnership_id <> $1 AND lower(email) = lower($2)) AS staff,
+         EXISTS (SELECT 1 FROM events
+                 WHERE stream_id LIKE 'partnership:%' AND stream_id <> $3 AND strpos(data::text, $4) > 0) AS contact`,
+      [partnershipId, email.trim(), partnershipStreamId(partnershipId), personId],
+    );
+    return found.staff || found.contact;
   }
 
   /** The address and every name the partnership's events give a contact with this address; none if no such. */

@@ -45,7 +45,8 @@ export class ForgetPersonHttp {
       'history, read models and rebuilds alike; copies outside the log are erased too. No event is rewritten. ' +
       'Records PersonForgotten with the person id and the reason only. Mail to them is no longer sent. ' +
       'A member of staff loses their account too. The answer names the person by id (status "forgotten"); someone ' +
-      "not among the partnership's contacts or staff is 404, and the caller's own address 422.",
+      "not among the partnership's contacts or staff is 404, the caller's own address 422, and an address " +
+      'another partnership on the service also has 409 (person-in-other-partnership: the operator decides).',
   })
   @ApiVersionedWrite()
   @ApiOkResponse({ type: CommandResultDto })

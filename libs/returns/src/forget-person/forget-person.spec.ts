@@ -10,6 +10,7 @@ const forget = (overrides: Partial<ForgetPerson> = {}): ForgetPerson => ({
   reason: 'Asked under UK GDPR article 17',
   knownAs: ['jo@police.example.org', 'Jo Smith'],
   isActor: false,
+  knownElsewhere: false,
   ...overrides,
 });
 
@@ -32,6 +33,15 @@ describe('ForgetPerson', () => {
     ['an agency lead', lead],
   ])('is the coordinator’s alone, not %s’s', (_who, actor) => {
     thenError(() => decideForgetPerson(forget({ actor }), given()), 'forbidden', 'forbidden');
+  });
+
+  it('leaves someone another partnership on the service also has to the operator, since their key is one', () => {
+    thenError(
+      () => decideForgetPerson(forget({ knownElsewhere: true }), given()),
+      'person-in-other-partnership',
+      'conflict',
+      'email',
+    );
   });
 
   it('lets the system forget, when a retention period runs out, recorded as the system’s', () => {
