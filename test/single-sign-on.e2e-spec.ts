@@ -14,7 +14,7 @@ import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } fro
 const PUBLIC = 'http://partner-returns.test';
 const CLIENT_ID = 'partner-returns';
 const CLIENT_SECRET = randomBytes(24).toString('base64url');
-const SECRET_ENV = 'SSO_CLIENT_SECRET_SEVENOAKS_E2E';
+const SECRET_ENV = 'SSO_CLIENT_SECRET_SEVENOAKS_LSP__E2E';
 const CALLBACK = `${PUBLIC}/sign-in/sso/sevenoaks-lsp/callback`;
 
 /** The provider's people: a subject, an email, groups. */
@@ -222,6 +222,20 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['clientSecretEnv']);
     expect((await call('PUT', '/single-sign-on', as.reviewer, {})).status).toBe(403);
+    // Another partnership's coordinator may not have Sevenoaks' secret sent to a provider of theirs, nor learn
+    // whether the server has it.
+    const theirs = await call('PUT', '/single-sign-on', as.otherCoordinator, {
+      organisation: 'Other Org',
+      issuer: view.body.issuer,
+      clientId: 'other-client',
+      clientSecretEnv: SECRET_ENV,
+      rules: view.body.rules,
+    });
+    expect(theirs.status).toBe(422);
+    expect(theirs.body.errors).toEqual([
+      expect.objectContaining({ field: 'clientSecretEnv', rule: 'sso-secret-env' }),
+    ]);
+    expect(theirs.body.errors[0].message).toContain('SSO_CLIENT_SECRET_OTHER_LSP');
   });
 
   it('offers "Sign in with" the organisation on the sign-in page', async () => {

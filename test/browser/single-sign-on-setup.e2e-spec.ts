@@ -49,7 +49,7 @@ describe('the single sign-on page, in the browser (e2e)', () => {
     await page.getByLabel('Organisation').fill('Sevenoaks District Council');
     await page.getByLabel('Issuer URL').fill('https://login.microsoftonline.com/tenant/v2.0');
     await page.getByLabel('Client ID').fill('client-1');
-    await page.getByLabel('Name of the client secret’s variable').fill('SSO_CLIENT_SECRET_SEVENOAKS');
+    await page.getByLabel('Name of the client secret’s variable').fill('SSO_CLIENT_SECRET_SEVENOAKS_LSP');
     await page.getByLabel('Who gets which role').fill(rules);
   }
 

@@ -8,7 +8,9 @@ import { AuthService } from '../auth.service.js';
 import { publicAddressesOnly } from './public-addresses-only.js';
 import { openSignOn, sealSignOn, SIGN_ON_MINUTES } from './sign-on-cookie.js';
 import {
+  clientSecretEnvFor,
   decideSingleSignOn,
+  isOwnClientSecretEnv,
   linkedStaffId,
   ProviderPerson,
   roleFor,
@@ -217,6 +219,13 @@ export class ProviderSignIn {
   }
 
   private provider(settings: SingleSignOnSettings): Promise<oidc.Configuration> {
+    // Settings recorded before a partnership could name only its own variable are read by the same rule.
+    if (!isOwnClientSecretEnv(settings.partnershipId, settings.clientSecretEnv))
+      throw new DomainError(
+        'sso-secret-env',
+        `Sign-in with ${settings.organisation} is not ready: its secret must be in ${clientSecretEnvFor(settings.partnershipId)}; a coordinator sets it up again with that name`,
+        'conflict',
+      );
     const secret = process.env[settings.clientSecretEnv];
     if (!secret)
       throw new DomainError(

@@ -5,6 +5,7 @@ import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
 import {
   evolveSingleSignOn,
   initialSingleSignOn,
+  isOwnClientSecretEnv,
   RoleRule,
   SingleSignOnEvent,
   singleSignOnStreamId,
@@ -58,7 +59,11 @@ export class SingleSignOnSetups {
       issuer: settings?.issuer ?? null,
       clientId: settings?.clientId ?? null,
       clientSecretEnv: settings?.clientSecretEnv ?? null,
-      clientSecretSet: settings ? Boolean(process.env[settings.clientSecretEnv]) : false,
+      // Only of the partnership's own variable: the page is no way to learn what else the server's environment holds.
+      clientSecretSet:
+        settings !== null &&
+        isOwnClientSecretEnv(partnershipId, settings.clientSecretEnv) &&
+        Boolean(process.env[settings.clientSecretEnv]),
       redirectUri: this.redirectUri(partnershipId),
       rules: settings?.rules ?? [],
       version,

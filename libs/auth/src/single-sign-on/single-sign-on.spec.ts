@@ -1,6 +1,8 @@
 import { coordinator, reviewer, thenError } from '../../../../test/support/decide-spec.js';
 import {
+  clientSecretEnvFor,
   decideSingleSignOn,
+  isOwnClientSecretEnv,
   evolveSingleSignOn,
   initialSingleSignOn,
   linkedStaffId,
@@ -21,7 +23,7 @@ const settings: SingleSignOnSettings = {
   organisation: 'Sevenoaks District Council',
   issuer: 'https://login.microsoftonline.com/tenant/v2.0',
   clientId: 'client-1',
-  clientSecretEnv: 'SSO_CLIENT_SECRET_SEVENOAKS',
+  clientSecretEnv: 'SSO_CLIENT_SECRET_LSP',
   rules: [
     { match: 'group', value: 'lsp-coordinators', role: 'coordinator' },
     { match: 'email', value: 'rita@example.org', role: 'reviewer' },
@@ -81,6 +83,10 @@ describe('a partnership’s single sign-on', () => {
       [{ organisation: 'x'.repeat(101) }, 'sso-field-too-long', 'organisation'],
       [{ clientSecretEnv: 'DATABASE_URL' }, 'sso-secret-env', 'clientSecretEnv'],
       [{ clientSecretEnv: 'SSO_CLIENT_SECRET_lower' }, 'sso-secret-env', 'clientSecretEnv'],
+      // Another partnership's secret, or a name two partnerships could both claim.
+      [{ clientSecretEnv: 'SSO_CLIENT_SECRET_SEVENOAKS_LSP' }, 'sso-secret-env', 'clientSecretEnv'],
+      [{ clientSecretEnv: 'SSO_CLIENT_SECRET_LSP_OTHER' }, 'sso-secret-env', 'clientSecretEnv'],
+      [{ clientSecretEnv: 'SSO_CLIENT_SECRET_LSP__' }, 'sso-secret-env', 'clientSecretEnv'],
       [{ rules: [] }, 'sso-rules-required', 'rules'],
       [{ rules: 'coordinator' }, 'sso-rules-required', 'rules'],
       [{ rules: [{ match: 'name', value: 'x', role: 'viewer' }] }, 'sso-rule-match', 'rules[0].match'],
@@ -89,6 +95,22 @@ describe('a partnership’s single sign-on', () => {
     ];
     for (const [changes, code, field] of cases)
       thenError(() => configure(given(), changes), code, 'unprocessable', field);
+  });
+
+  it('reads the client secret from the partnership’s own variable only, with a suffix of its choosing', () => {
+    expect(clientSecretEnvFor('sevenoaks-lsp')).toBe('SSO_CLIENT_SECRET_SEVENOAKS_LSP');
+    expect(configure(given(), { clientSecretEnv: 'SSO_CLIENT_SECRET_LSP__2026' })).toEqual([
+      {
+        type: 'SingleSignOnConfigured',
+        data: { ...settings, clientSecretEnv: 'SSO_CLIENT_SECRET_LSP__2026' },
+      },
+    ]);
+    expect(isOwnClientSecretEnv('sevenoaks-lsp', 'SSO_CLIENT_SECRET_SEVENOAKS_LSP')).toBe(true);
+    // "sevenoaks" may not take "sevenoaks-lsp"'s, nor the other way round.
+    expect(isOwnClientSecretEnv('sevenoaks', 'SSO_CLIENT_SECRET_SEVENOAKS_LSP')).toBe(false);
+    expect(isOwnClientSecretEnv('sevenoaks-lsp', 'SSO_CLIENT_SECRET_SEVENOAKS')).toBe(false);
+    expect(isOwnClientSecretEnv('sevenoaks', 'SSO_CLIENT_SECRET_SEVENOAKS__LSP')).toBe(true);
+    expect(isOwnClientSecretEnv('sevenoaks-lsp', 'SSO_CLIENT_SECRET_SEVENOAKS__LSP')).toBe(false);
   });
 
   it('takes a plain HTTP issuer only on this machine, and only when allowed', () => {

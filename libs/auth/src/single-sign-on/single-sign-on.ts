@@ -23,7 +23,22 @@ export interface RoleRule {
  * only names under this prefix, so a coordinator cannot point sign-in at DATABASE_URL or SESSION_SECRET.
  */
 export const CLIENT_SECRET_ENV_PREFIX = 'SSO_CLIENT_SECRET_';
-const CLIENT_SECRET_ENV = /^SSO_CLIENT_SECRET_[A-Z0-9_]{1,64}$/;
+const CLIENT_SECRET_ENV = /^SSO_CLIENT_SECRET_[A-Z0-9_]{1,100}$/;
+
+/**
+ * The client secret's variable a partnership's sign-in may read: its own id in capitals, hyphens as _
+ * (SSO_CLIENT_SECRET_SEVENOAKS_LSP), or that, __ and a suffix of its choosing (a second secret while one is rotated).
+ * One partnership's coordinator cannot name another's secret and have it sent to a provider of theirs: an id has
+ * no "--", so no name is two partnerships' own.
+ */
+export function clientSecretEnvFor(partnershipId: string): string {
+  return `${CLIENT_SECRET_ENV_PREFIX}${partnershipId.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function isOwnClientSecretEnv(partnershipId: string, name: string): boolean {
+  const own = clientSecretEnvFor(partnershipId);
+  return CLIENT_SECRET_ENV.test(name) && (name === own || /^__[A-Z0-9_]+$/.test(name.slice(own.length)));
+}
 export const MAX_ROLE_RULES = 200;
 
 export interface SingleSignOnSettings {
@@ -171,10 +186,10 @@ export function decideSingleSignOn(
         'the name of the client secret’s environment variable',
         82,
       );
-      if (!CLIENT_SECRET_ENV.test(clientSecretEnv))
+      if (!isOwnClientSecretEnv(command.partnershipId, clientSecretEnv))
         throw invalid(
           'sso-secret-env',
-          `The client secret's variable must be named ${CLIENT_SECRET_ENV_PREFIX} and then capitals, digits or _`,
+          `The client secret's variable must be named ${clientSecretEnvFor(command.partnershipId)}, or that, __ and then capitals, digits or _`,
           'clientSecretEnv',
         );
       const settings: SingleSignOnSettings = {

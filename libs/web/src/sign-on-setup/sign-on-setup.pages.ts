@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
+  clientSecretEnvFor,
   ConfigureSingleSignOnCommand,
   SingleSignOnSetups,
   SingleSignOnView,
@@ -110,6 +111,7 @@ export class SignOnSetupPages {
       view,
       form,
       done,
+      secretEnv: clientSecretEnvFor(actor.partnershipId),
       ...errorsFor(errors),
       navigation: staffNavigation(actor, HOME),
     };
