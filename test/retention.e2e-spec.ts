@@ -155,7 +155,9 @@ describe('retention periods (e2e)', () => {
       metadata: expect.objectContaining({ actorRole: 'coordinator' }),
     });
     // The coordinator's alone (the roles walk lists these routes too); a page form needs its CSRF token.
-    for (const who of [as.reviewer, as.viewer, as.lead('sevenoaks-csp')])
+    // (Priya, the CSP's lead, left the plan above, and her link session ended with it.)
+    expect((await call('GET', '/partnership/retention', as.lead('sevenoaks-csp'))).status).toBe(401);
+    for (const who of [as.reviewer, as.viewer, as.lead('sevenoaks-dc')])
       for (const path of ['/partnership/retention', '/partnership/retention/due', '/coordinate/retention'])
         expect((await call('GET', path, who)).status).toBe(403);
     expect((await call('GET', '/partnership/retention', {})).status).toBe(401);
