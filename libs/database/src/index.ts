@@ -1,8 +1,9 @@
 // The door of libs/database, the only way in for other libs, apps, scripts, benchmarks and tests:
-// the DataSource options, opening (creating and migrating) a database, prepared queries.
+// the DataSource options, opening (creating and migrating) a database, prepared queries, query timeouts.
 export * from './ensure-database.js';
 export * from './data-source-options.js';
 export * from './open-database.js';
 export * from './database.module.js';
 export * from './prepared-query.js';
 export * from './backup.js';
+export * from './query-timed-out.js';

@@ -14,6 +14,9 @@ describe('databaseUnavailable: PostgreSQL cannot be reached just now, as against
     ['a cut connection', new Error('Connection terminated unexpectedly')],
     ['a stalled connect', new Error('timeout exceeded when trying to connect')],
     ['inside a TypeORM error', queryFailed(pgError('57P01', 'terminating connection'))],
+    // A statement past statement_timeout, or one a stalled server never answered within query_timeout.
+    ['a statement cancelled', queryFailed(pgError('57014', 'canceling statement due to statement timeout'))],
+    ['a query with no answer', queryFailed(new Error('Query read timeout'))],
   ])('is true when %s', (_what, error) => {
     expect(databaseUnavailable(error)).toBe(true);
     expect(errorPageFor(error).status).toBe(503);
@@ -22,6 +25,7 @@ describe('databaseUnavailable: PostgreSQL cannot be reached just now, as against
   it.each([
     ['a syntax error', pgError('42601')],
     ['a unique violation', queryFailed(pgError('23505'))],
+    ['a lock wait past its own lock timeout', queryFailed(pgError('55P03'))],
     ['any other error', new Error('boom')],
     ['nothing', undefined],
   ])('is false for %s', (_what, error) => {

@@ -1,9 +1,13 @@
+import { queryTimedOut } from '../../database/src/index.js';
+
 /**
  * Whether an error says PostgreSQL cannot be reached just now (refused, stalled past the pool's connection
- * timeout, shutting down or starting up, a connection cut), rather than that a query was wrong: such a request is
- * answered 503 with Retry-After, not 500, and nothing it did was committed half way.
+ * timeout, shutting down or starting up, a connection cut, a statement that timed out: see queryTimedOut), rather
+ * than that a query was wrong: such a request is answered 503 with Retry-After, not 500, and nothing it did was
+ * committed half way.
  */
 export function databaseUnavailable(error: unknown): boolean {
+  if (queryTimedOut(error)) return true;
   const driver = (error as { driverError?: unknown })?.driverError ?? error;
   const code = (driver as { code?: unknown })?.code;
   if (typeof code === 'string') {
