@@ -7,3 +7,5 @@ export * from './database.module.js';
 export * from './prepared-query.js';
 export * from './backup.js';
 export * from './query-timed-out.js';
+export * from './query-timeout.js';
+export * from './stall-ending-client.js';
