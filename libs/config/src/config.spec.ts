@@ -8,6 +8,19 @@ describe('loadConfig', () => {
     expect(config.smtpUrl).toBeUndefined();
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
     expect(config.port).toBe(3000);
+    expect(config.databaseQueryTimeoutMs).toBe(30_000);
+  });
+
+  it('reads the database query timeout: 1 s to an hour, in milliseconds', () => {
+    expect(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '1500' }).databaseQueryTimeoutMs).toBe(1_500);
+    expect(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '3600000' }).databaseQueryTimeoutMs).toBe(3_600_000);
+    // Empty is unset, as for every variable: the default.
+    expect(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '' }).databaseQueryTimeoutMs).toBe(30_000);
+    for (const bad of ['0', '999', '3600001', '30s']) {
+      expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: bad })).toThrow(
+        `DATABASE_QUERY_TIMEOUT_MS must be a whole number from 1000 to 3600000, got "${bad}"`,
+      );
+    }
   });
 
   it('names every bad variable at once', () => {
@@ -95,6 +108,7 @@ describe('loadConfig', () => {
     });
     const numeric = [
       'PORT',
+      'DATABASE_QUERY_TIMEOUT_MS',
       'SHUTDOWN_TIMEOUT_MS',
       'MAIL_RATE_PER_MINUTE',
       'MAIL_ATTEMPTS',

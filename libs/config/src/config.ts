@@ -6,6 +6,11 @@ export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   databaseUrl: string;
+  /**
+   * The longest a statement of the api or the worker may take (DATABASE_QUERY_TIMEOUT_MS): a PostgreSQL that
+   * stalls makes a request answer 503 and a job or processor retry, instead of waiting for as long as it lasts.
+   */
+  databaseQueryTimeoutMs: number;
   redisUrl: string;
   /** Unset outside production: the embedded SMTP catcher is used and mails are listed at /dev/mail. */
   smtpUrl: string | undefined;
@@ -132,6 +137,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['postgres:', 'postgresql:'],
     'postgres://postgres@127.0.0.1:5432/partner_returns',
   )!;
+  // A second at least: less would cut the ordinary statements of a busy machine (see README, Environment).
+  const databaseQueryTimeoutMs = int('DATABASE_QUERY_TIMEOUT_MS', 30_000, 1_000, 3_600_000);
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!;
   // ioredis SELECTs the path as a database number: anything else is a stack trace at start-up, not a message.
   const redisDb = URL.canParse(redisUrl) ? new URL(redisUrl).pathname.replace(/^\//, '') : '';
@@ -227,6 +234,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv: nodeEnv as AppConfig['nodeEnv'],
     port,
     databaseUrl,
+    databaseQueryTimeoutMs,
     redisUrl,
     smtpUrl,
     mailFrom,

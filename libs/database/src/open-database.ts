@@ -1,14 +1,33 @@
 import { DataSource } from 'typeorm';
 import { DatabaseSchema, dataSourceOptions } from './data-source-options.js';
 import { ensureDatabase } from './ensure-database.js';
+import { withQueryTimeout } from './query-timeout.js';
 
 /**
  * Creates the database if missing, connects, and brings the schema up to date. An advisory lock makes the api,
  * the worker and a CLI starting together take turns instead of racing the same migrations.
+ *
+ * With `queryTimeoutMs` (the api and the worker, see withQueryTimeout) the DataSource returned gives up on a
+ * statement that takes longer; the migrations still run on one without it, and the wait for another process's
+ * migrations too, since either may take minutes. Without it (the CLI scripts) no statement is cut short.
  */
-export async function openDatabase(databaseUrl: string, schema: DatabaseSchema): Promise<DataSource> {
+export async function openDatabase(
+  databaseUrl: string,
+  schema: DatabaseSchema,
+  options: { queryTimeoutMs?: number } = {},
+): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl, schema));
+  const migrated = await migrate(new DataSource(dataSourceOptions(databaseUrl, schema)));
+  if (options.queryTimeoutMs === undefined) return migrated;
+  await migrated.destroy();
+  const serving = new DataSource(
+    withQueryTimeout(dataSourceOptions(databaseUrl, schema), options.queryTimeoutMs),
+  );
+  await serving.initialize();
+  return serving;
+}
+
+async function migrate(dataSource: DataSource): Promise<DataSource> {
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {
