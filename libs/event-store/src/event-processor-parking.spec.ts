@@ -264,6 +264,32 @@ describe('EventProcessor: failing events are held, parked and released (real Pos
     expect(await parkedOf('d')).toEqual([]);
   });
 
+  it('holds nothing when a statement times out (a lock held, PostgreSQL stalled): the batch waits and then applies', async () => {
+    await ticks('t-1', 2);
+    await ticks('t-2', 2);
+    let stalls = 0;
+    const definition = recorder('t', () => false);
+    start(
+      {
+        ...definition,
+        handle: async (events, m) => {
+          if (stalls < 4 && events.some((e) => e.streamId.startsWith('t-'))) {
+            stalls += 1;
+            // statement_timeout cancels it, as DATABASE_QUERY_TIMEOUT_MS does a statement that waits too long.
+            await m.query(`SET LOCAL statement_timeout = 50`);
+            await m.query(`SELECT pg_sleep(1)`);
+          }
+          return definition.handle(events, m);
+        },
+      },
+      2,
+    );
+    await eventually(async () => (await appliedTo('t', 't-')).length === 4);
+    expect(stalls).toBe(4);
+    expect(await parkedOf('t')).toEqual([]);
+    expect(await appliedTo('t', 't-')).toEqual(['t-1@1', 't-1@2', 't-2@1', 't-2@2']);
+  });
+
   it('holds an event it cannot even read (its upcast throws) like one it fails on', async () => {
     const broken = new EventStore(
       db.dataSource,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { queryTimedOut } from '../../database/src/index.js';
 import { AppendWakeUps } from './append-wake-ups.js';
 import { Checkpoint, START, StoredEvent } from './event.js';
 import { EventStore, UnreadableEvent } from './event-store.js';
@@ -308,14 +309,16 @@ export class EventProcessor {
 
   /**
    * Applies events under a savepoint; the error when that fails (its writes undone). An error that is not the
-   * events' fault is thrown instead: the savepoint cannot be rolled back (the connection is gone), or
-   * `beforeBatch` now fails (a dependency went away).
+   * events' fault is thrown instead: a statement timed out (a lock held, PostgreSQL stalled: see
+   * DATABASE_QUERY_TIMEOUT_MS), the savepoint cannot be rolled back (the connection is gone), or `beforeBatch` now
+   * fails (a dependency went away).
    */
   private async attempt(events: readonly StoredEvent[], m: EntityManager): Promise<Error | null> {
     await m.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
       await this.definition.handle([...events], m);
     } catch (error) {
+      if (queryTimedOut(error)) throw error;
       await m.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
       await this.definition.beforeBatch?.();
       return error instanceof Error ? error : new Error(String(error));
