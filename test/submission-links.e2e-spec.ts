@@ -204,16 +204,21 @@ describe('submission links (e2e)', () => {
     ]);
   });
 
-  it('expires every link when the cycle closes', async () => {
+  it('expires every link when the cycle closes, and ends the sessions they opened', async () => {
     const closingCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Closing soon');
     const token = await tokenFor(cspLead, 'Closing soon');
-    expect((await exchange(token)).status).toBe(303);
-    await product.store.append(
-      cycleStreamId(closingCycle),
-      'any',
-      [{ type: 'CycleClosed', data: { forced: true, reason: 'test', unresolvedReturnIds: [] } }],
-      { actorId: 'cora', actorRole: 'coordinator', correlationId: 'close' },
-    );
+    const session = sessionFrom(await exchange(token));
+    expect((await call('GET', `/returns/${closingCycle}.S1`, session)).status).toBe(200);
+    const closed = await call('POST', `/cycles/${closingCycle}/close`, as.coordinator, {
+      force: true,
+      reason: 'Closed early for the test',
+    });
+    expect(closed.status).toBe(200);
+    // The session a link opened is over with its cycle: no more reading, writing or messages to staff.
+    expect((await call('GET', '/auth/me', session)).status).toBe(401);
+    expect(
+      (await call('POST', `/returns/${closingCycle}.S1/messages`, session, { body: 'Still here' })).status,
+    ).toBe(401);
     const expired = await exchange(token);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');

@@ -10,7 +10,7 @@ export * from './submission-links/link-mail.reaction.js';
 export * from './sign-in/sign-in.http.js';
 export * from './submission-links/links-admin.service.js';
 export * from './submission-links/send-link-mail.js';
-export * from './submission-links/removed-contact-sessions.hook.js';
+export * from './submission-links/link-sessions-end.hook.js';
 export * from './throttle/throttle-rules.js';
 export * from './staff/staff-account.entity.js';
 export * from './tokens/api-token.entity.js';

@@ -130,7 +130,7 @@ export class PlanPartsPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    // A contact removed: the sessions their links opened end in the same transaction (REMOVED_CONTACT_SESSIONS_HOOK).
+    // A contact removed: the sessions their links opened end in the same transaction (LINK_SESSIONS_END_HOOK).
     await this.save(res, actor, correlationId, { part: partOf(part), action: 'remove', key, form: {} }, form);
   }
 
