@@ -402,6 +402,28 @@ describe('forget this person (e2e)', () => {
     });
   });
 
+  it('opens a later cycle for her agency, its links going to the leads who are still someone', async () => {
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'After forgetting',
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2030-04-30',
+    });
+    const opened = await call('POST', `/cycles/${drafted.body.id}/open`, as.coordinator, {
+      measureRefs: ['S1', 'C1'],
+    });
+    expect(opened.status).toBe(200);
+    const links = await call('GET', `/cycles/${drafted.body.id}/links`, as.coordinator);
+    const to = links.body.links.map((l: { agencyId: string; contactEmail: string }) => [
+      l.agencyId,
+      l.contactEmail,
+    ]);
+    expect(to).not.toContainEqual(['sevenoaks-csp', '[erased]']);
+    expect(to).toContainEqual(['sevenoaks-dc', 'hannah.okafor@example.org']);
+  });
+
   // From here on the other partnership's plan lists Tom and Rita: no test forgets them in Sevenoaks.
   it('reaches no other partnership’s people or rows, whatever another coordinator lists in their own plan', async () => {
     const other = sevenoaksPlan();

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
 import { EventStore, metadataFor } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
+import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import {
   CycleEvent,
   cycleStreamId,
@@ -70,9 +70,7 @@ export class LinksAdmin {
       current = revoked.reduce(evolveCycle, current);
       events.push(...revoked);
     }
-    const fresh = [...(agency?.contacts.values() ?? [])]
-      .filter((c) => c.role === 'lead')
-      .map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
+    const fresh = linkableLeads(agency).map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
     events.push(...decideLinks({ type: 'IssueLinks', actor, links: fresh }, current));
     const result = await this.append(cycleId, version, events, actor, correlationId, reason);
     for (const link of live) await this.auth.endLinkSessions(link.linkId);

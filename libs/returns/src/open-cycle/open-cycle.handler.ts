@@ -9,7 +9,7 @@ import {
 } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
+import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { signOffOf } from '../cycle/sign-off.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
@@ -60,9 +60,7 @@ export class OpenCycleHandler implements ICommandHandler<OpenCycleCommand> {
     );
     const links = [...agencies].flatMap((agencyId) => {
       const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
-      return [...(agency?.contacts.values() ?? [])]
-        .filter((c) => c.role === 'lead')
-        .map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
+      return linkableLeads(agency).map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
     });
     events.push(
       ...decideLinks({ type: 'IssueLinks', actor: envelope.actor, links }, events.reduce(evolveCycle, state)),
