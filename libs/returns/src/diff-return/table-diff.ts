@@ -1,5 +1,5 @@
-import { diffArrays } from 'diff';
 import { ReturnTable } from '../return/return-content.js';
+import { DiffBudget, myers, Run } from './diff-budget.js';
 
 export type Mark = 'same' | 'changed' | 'added' | 'removed';
 
@@ -46,7 +46,11 @@ const overall = (marks: Mark[]): Mark => (marks.every((m) => m === 'same') ? 'sa
  * row put in above others does not mark every row below it as changed; a row whose label changed reads as one
  * row removed and one added. Either table may be missing: the other is then wholly added or removed.
  */
-export function tableDiff(before: ReturnTable | null, after: ReturnTable | null): TableChange {
+export function tableDiff(
+  before: ReturnTable | null,
+  after: ReturnTable | null,
+  budget = new DiffBudget(),
+): TableChange {
   if (!before || !after) {
     const table = (before ?? after)!;
     const mark = before ? ('removed' as const) : ('added' as const);
@@ -60,12 +64,19 @@ export function tableDiff(before: ReturnTable | null, after: ReturnTable | null)
   const rows: RowChange[] = [];
   let i = 0;
   let j = 0;
-  const parts = diffArrays(before.rows, after.rows, { comparator: (a, b) => a[0] === b[0] });
-  for (const part of parts) {
-    const count = part.value.length;
+  // Beyond the budget (labels changed in row after row), the rows are shown removed, then added.
+  let runs = myers(before.rows, after.rows, budget, Infinity, (row) => row[0]);
+  if (!runs) {
+    budget.coarsePassages++;
+    runs = [
+      { op: '-', count: before.rows.length },
+      { op: '+', count: after.rows.length },
+    ] satisfies Run[];
+  }
+  for (const { op, count } of runs) {
     for (let k = 0; k < count; k++) {
-      if (part.removed) rows.push(whole('removed', before.rows[i++]));
-      else if (part.added) rows.push(whole('added', after.rows[j++]));
+      if (op === '-') rows.push(whole('removed', before.rows[i++]));
+      else if (op === '+') rows.push(whole('added', after.rows[j++]));
       else {
         const row = cells(before.rows[i++], after.rows[j++]);
         rows.push({ mark: overall(row.map((c) => c.mark)), cells: row });
