@@ -47,8 +47,11 @@ export class DiffReturnHttp {
     description:
       'The content as it stood after each version, and the changes field by field (rag, narrative with a ' +
       'line diff, dot, comments, tables, case studies); narrative and comments also carry `words` (word by ' +
-      'word), a table carries `table` (cell by cell, rows matched on their first cell). 404 for a version the return has not reached; 422 ' +
-      'when from is after to.',
+      'word), a table carries `table` (cell by cell, rows matched on their first cell). The comparison has a ' +
+      'fixed work budget whatever the texts (paragraphs first, then words within the changed ones, smallest ' +
+      'first): a change carries `coarse: true` when some passage, lines or rows of it were too big or too changed ' +
+      'to compare finer, and are shown removed whole, then added whole. 404 for a version the return has not ' +
+      'reached; 422 when from is after to.',
   })
   @ApiOkResponse({ description: 'Both versions and the changes between them' })
   async diff(
