@@ -211,7 +211,7 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     await expectConsistent();
   });
 
-  it('refuses HTML or SVG renamed .pdf, an empty file, a name with ../ or NUL, an oversize file: nothing stored', async () => {
+  it('refuses HTML or SVG renamed .pdf, a CSV formula behind spaces or in full-width, an empty file, a name with ../ or NUL, an oversize file: nothing stored', async () => {
     const s3 = returnOf('S3');
     const before = await stored();
     const temporary = temporaryFiles();
@@ -243,6 +243,14 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
       expect([what, refused.status, refused.body?.code]).toEqual([what, 422, code]);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: code })]);
+    }
+    // A formula behind what a spreadsheet skips before its sign, or in full-width: refused, naming the cell.
+    for (const cell of [' =1+1', '\t=1+1', '"\n=1+1"', '\uff1d1+1', '\ufeff=1+1']) {
+      const content = Buffer.from(`Measure,Figure\nS1,-5\nS2,${cell}\n`);
+      const refused = await upload(s3, as.lead(csp), { fileName: 'figures.csv', content });
+      expect([cell, refused.status, refused.body?.code]).toEqual([cell, 422, 'csv-formula']);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'csv-formula' })]);
+      expect(refused.body.title).toMatch(/^Cell B3 of the CSV file starts "/);
     }
     // A raw NUL in the quoted name is refused too (or the part is unreadable): never stored.
     const rawNul = await upload(s3, as.lead(csp), { fileName: 'a\u0000.pdf', content: pdf });

@@ -10,3 +10,4 @@ export * from './clock.js';
 export * from './chase-policy.js';
 export * from './secrets.js';
 export * from './in-words.js';
+export * from './spreadsheet-formula.js';

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { runsAsSpreadsheetFormula } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { colophon, PublicationFacts } from './colophon.js';
 import { CsvPart } from './report-format.js';
@@ -14,31 +15,21 @@ import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { TABLE_CELL_HEADER, tableCellRows } from './table-cell-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 
-/**
- * The signs a spreadsheet starts a formula with, the full-width and small forms among them: Excel and
- * LibreOffice read "＝1+1" as "=1+1".
- */
-const FORMULA_SIGNS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20\\uFE66\\uFE62\\uFE63\\uFE6B\\u2212';
-/**
- * Spreadsheets skip leading spaces, tabs, line breaks and invisible format characters before looking for that
- * sign, so " =cmd" and "\u200B=cmd" are formulas too; a cell that starts with any control character at all
- * (tab and carriage return are the classic ones) is guarded whatever follows.
- */
-const FORMULA = new RegExp(`^(?:[\\p{White_Space}\\p{Cc}\\p{Cf}]*[${FORMULA_SIGNS}]|\\p{Cc})`, 'u');
+/** A cell that starts with any control character at all (tab and carriage return are the classic ones). */
+const LEADING_CONTROL = /^\p{Cc}/u;
 
 /**
- * A figure with its sign and nothing else ("-1.6%", "+2", "-1,200.5"): a spreadsheet reads it as a number, never
- * runs it, so it stays as typed (an apostrophe would make the NEET table's "Diff from target" text, and show). The
- * same line the evidence CSV check draws (returns' csv-formula-cells.ts), without the spaces it forgives.
- */
-const SIGNED_FIGURE = /^[+-](\d[\d,]*(\.\d+)?|\.\d+)%?$/;
-
-/**
- * A cell a spreadsheet would run as a formula gets a leading apostrophe, so opening the CSV never executes
- * what an agency typed. Numbers the report itself puts in a cell are left alone, and so is a signed figure.
+ * A cell a spreadsheet would run as a formula (kernel's runsAsSpreadsheetFormula: "=cmd", " =cmd", "＝cmd",
+ * "\uFEFF=cmd", "-2+3"; the evidence CSV check refuses the same cells) gets a leading apostrophe, so opening the
+ * CSV never executes what an agency typed, and so, to be safe, does a cell that starts with a control character
+ * whatever follows. Numbers the report itself puts in a cell are left alone, and so is a signed figure ("-1.6%",
+ * "+2", "-1,200.5"): a spreadsheet reads it as a number and runs nothing, and an apostrophe would make the NEET
+ * table's "Diff from target" text, and show.
  */
 export function neutraliseFormula(cell: string | number): string | number {
-  return typeof cell === 'string' && FORMULA.test(cell) && !SIGNED_FIGURE.test(cell) ? `'${cell}` : cell;
+  return typeof cell === 'string' && (runsAsSpreadsheetFormula(cell) || LEADING_CONTROL.test(cell))
+    ? `'${cell}`
+    : cell;
 }
 
 /** Records stringified at a time: small enough that a chunk never holds the event loop for long. */

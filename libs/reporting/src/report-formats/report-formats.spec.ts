@@ -218,6 +218,8 @@ describe('the report as CSV', () => {
     ['a leading carriage return alone', '\rplain'],
     ['a leading NUL', '\u0000=1'],
     ['a leading escape character', '\u001bplain'],
+    ['a leading space before a signed figure with more after it', ' -2+3'],
+    ['a leading tab before a signed figure', '\t-5'],
   ])('guards a cell that starts with %s', (_what, cell) => {
     expect(neutraliseFormula(cell)).toBe(`'${cell}`);
   });
@@ -233,6 +235,11 @@ describe('the report as CSV', () => {
     ['+2'],
     ['-1,200.5'],
     ['-.5'],
+    // The evidence CSV check's line too (kernel's runsAsSpreadsheetFormula): spaces between the sign and the
+    // figure, or before the sign, and it is still a figure a spreadsheet reads and never runs.
+    ['- 5'],
+    [' -0.3'],
+    ['\ufeff-5'],
   ])('leaves %j as it is', (cell) => {
     expect(neutraliseFormula(cell)).toBe(cell);
   });

@@ -30,6 +30,29 @@ describe('CsvFormulaCells', () => {
     expect(found && { at: cellName(found), start: found.start }).toEqual({ at, start });
   });
 
+  // What a spreadsheet skips before the sign (spaces, tabs, line breaks, invisible format characters) and the
+  // full-width signs: each was taken before the check was the report CSV guard's rule too.
+  it.each([
+    ['a leading space', 'a,b\nc, =1+1\n', 'B2', '=1+1'],
+    ['a leading tab', 'a,b\nc,\t=1+1\n', 'B2', '=1+1'],
+    ['a leading line break in a quoted cell', 'a,b\nc,"\n=1+1"\n', 'B2', '=1+1'],
+    ['a full-width =', 'a,b\nc,\uff1d1+1\n', 'B2', '\uff1d1+1'],
+    ['a byte order mark', 'a,b\nc,\ufeff=1+1\n', 'B2', '=1+1'],
+    ['a zero-width space before @', 'a,\u200b@SUM(A1)\n', 'B1', '@SUM(A1)'],
+    ['a no-break space and a minus sign', '\u00a0\u22122+3\n', 'A1', '\u22122+3'],
+    ['spaces before a signed figure with more after it', 'a, -2+3\n', 'B1', '-2+3'],
+    ['many spaces, more than the cell kept', `a,${' '.repeat(100)}=1+1\n`, 'B1', '=1+1'],
+    ['a sign and more digits than any figure', `a,-${'1'.repeat(60)}\n`, 'B1', `-${'1'.repeat(19)}`],
+  ])('finds the formula after %s', (_what, csv, at, start) => {
+    const found = scan(csv);
+    expect(found && { at: cellName(found), start: found.start }).toEqual({ at, start });
+  });
+
+  it('passes a signed figure whatever leads it, and words after spaces', () => {
+    expect(scan('a, -0.3,\t+15%,"\n-1,200",\ufeff-.5,  words, x = 1\n')).toBeNull();
+    expect(scan(`a,${' '.repeat(100)}-5\n`)).toBeNull();
+  });
+
   it('reads a file cut anywhere into pieces as the whole', () => {
     const csv = 'Measure,"Said ""=no"" here"\r\nS1,"=IMPORTXML(A1,""//a"")"\r\n';
     for (let cut = 0; cut <= csv.length; cut += 1)

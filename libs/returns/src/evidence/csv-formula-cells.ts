@@ -1,22 +1,29 @@
+import {
+  invisibleBeforeFormula,
+  runsAsSpreadsheetFormula,
+  startsWithFormulaSign,
+} from '../../../kernel/src/index.js';
+
 /**
- * Finds the first cell of a CSV file that a spreadsheet would run as a formula. Excel and LibreOffice take a cell
- * beginning `=`, `+`, `-` or `@` for one, so a file of evidence could carry `=HYPERLINK(...)` or a DDE payload to
- * the reviewer who opens it. A cell that is a plain signed number (`-5`, `+2.5%`, `-1,200`) is a number, not a
- * formula. Fed the file's text in pieces as it streams by; quoted cells (with `""` inside, and line breaks) are
- * read as CSV reads them.
+ * Finds the first cell of a CSV file that a spreadsheet would run as a formula, by the rule the report's CSV guard
+ * uses too (kernel's runsAsSpreadsheetFormula). Excel and LibreOffice take a cell beginning `=`, `+`, `-` or `@`
+ * for one, their full-width forms too, and skip spaces, tabs, line breaks and invisible characters before the sign
+ * (" =1+1", "\uFEFF=1+1"), so a file of evidence could carry `=HYPERLINK(...)` or a DDE payload to the reviewer
+ * who opens it. A cell that is a plain signed number (`-5`, `+2.5%`, `-1,200`, `- 2`) is a number, not a formula.
+ * Fed the file's text in pieces as it streams by; quoted cells (with `""` inside, and line breaks) are read as CSV
+ * reads them.
  */
 export interface FormulaCell {
   /** 1-based, as a spreadsheet numbers rows. */
   row: number;
   /** 1-based column number. */
   column: number;
-  /** The cell's first characters, enough to recognise it. */
+  /** The cell's first characters from its sign (what a spreadsheet skips before it left out), enough to recognise it. */
   start: string;
 }
 
 /** How much of a cell is kept to judge it: a signed number longer than this is no figure anyone reports. */
 const KEPT = 40;
-const SIGNED_NUMBER = /^[+-]\s*(\d[\d,]*(\.\d+)?|\.\d+)\s*%?\s*$/;
 
 export class CsvFormulaCells {
   private row = 1;
@@ -25,8 +32,13 @@ export class CsvFormulaCells {
   /** A quote seen inside a quoted cell: the next character says whether it closes the cell or is a `""`. */
   private quoteInQuotes = false;
   private afterCR = false;
+  /** The cell as far as KEPT characters, without what a spreadsheet skips before a formula's sign. */
   private cell = '';
   private cellLength = 0;
+  /** How many characters `cell` holds (characters, not UTF-16 units). */
+  private kept = 0;
+  /** How many of the cell's characters so far were skippable ones before anything else (kept out of `cell`). */
+  private skipped = 0;
   private wasQuoted = false;
   found: FormulaCell | null = null;
 
@@ -73,20 +85,25 @@ export class CsvFormulaCells {
   }
 
   private add(ch: string): void {
-    if (this.cellLength < KEPT) this.cell += ch;
     this.cellLength += 1;
+    // However many spaces or invisible characters lead the cell, the sign after them is still seen.
+    if (this.kept === 0 && invisibleBeforeFormula(ch)) this.skipped += 1;
+    else if (this.kept < KEPT) {
+      this.cell += ch;
+      this.kept += 1;
+    }
   }
 
   private endCell(): void {
     const cell = this.cell;
-    const first = cell[0];
-    const formula =
-      first === '=' ||
-      first === '@' ||
-      ((first === '+' || first === '-') && !(this.cellLength <= KEPT && SIGNED_NUMBER.test(cell)));
+    // A cell cut at KEPT characters is no figure anyone reports: a sign at its start makes it a formula.
+    const cut = this.cellLength - this.skipped > this.kept;
+    const formula = cut ? startsWithFormulaSign(cell) : runsAsSpreadsheetFormula(cell);
     if (formula) this.found = { row: this.row, column: this.column, start: cell.slice(0, 20) };
     this.cell = '';
     this.cellLength = 0;
+    this.kept = 0;
+    this.skipped = 0;
     this.wasQuoted = false;
   }
 }

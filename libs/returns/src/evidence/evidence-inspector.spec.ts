@@ -105,6 +105,18 @@ describe('what an uploaded file is, decided by its content', () => {
     expect(await inspectionError(late, 'f.csv')).toMatch(/^Cell B30001 of the CSV file starts "@SUM\(A1\)"/);
   });
 
+  it.each([
+    ['a leading space', ' =1+1'],
+    ['a leading tab', '\t=1+1'],
+    ['a leading line break', '"\n=1+1"'],
+    ['a full-width =', '\uff1d1+1'],
+    ['a byte order mark', '\ufeff=1+1'],
+  ])('refuses a CSV cell with %s before the formula, naming the cell', async (_what, cell) => {
+    const csv = Buffer.from(`Measure,Figure\nS1,-5\nS2,${cell}\n`);
+    expect(await refusal(csv, 'f.csv')).toMatchObject({ code: 'csv-formula', field: 'file' });
+    expect(await inspectionError(csv, 'f.csv')).toMatch(/^Cell B3 of the CSV file starts "/);
+  });
+
   it('refuses an empty file, and one over the limit as soon as it goes over', async () => {
     expect(await refusal(Buffer.alloc(0), 'a.pdf')).toEqual({ code: 'file-empty', field: 'file' });
     expect(await refusal(await pdfFile(), 'a.pdf', 100)).toEqual({ code: 'file-too-large', field: 'file' });
