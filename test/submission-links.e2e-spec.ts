@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import { importPlan } from '../libs/plan/src/index.js';
 import { cycleStreamId } from '../libs/returns/src/index.js';
@@ -56,6 +57,22 @@ describe('submission links (e2e)', () => {
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept },
       body: `token=${encodeURIComponent(token)}`,
+    });
+  /** A GET of the path exactly as written: no URL parser between it and the server to tidy its slashes or dots. */
+  const rawGet = (path: string, accept: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(product.baseUrl);
+      const req = request(
+        { host: url.hostname, port: url.port, path, method: 'GET', headers: { accept } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (piece: string) => (body += piece));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
     });
   const sessionFrom = (response: Response) => ({
     cookie: (response.headers.get('set-cookie') ?? '').split(';')[0],
@@ -231,8 +248,36 @@ describe('submission links (e2e)', () => {
     const token = await tokenFor(cspLead, 'Year 2 2020/21', 2);
     await fetch(`${product.baseUrl}/l/${token}`);
     await exchange(token);
+    // The address as typed, mistyped or as a proxy might pass it on, sent as it is (fetch would tidy some of it),
+    // as a page and as an API call whose problem+json names the address in its instance.
+    const addresses = [
+      `//l/${token}`,
+      `///l//${token}`,
+      `/./l/${token}`,
+      `/x/../l/${token}`,
+      `/L/${token}/`,
+      `/l%2F${token}`,
+      `/l%252F${token}`,
+      `/%6C/${token}`,
+      `/l;x/${token}`,
+      `//account//set-password/${token}`,
+    ];
+    for (const address of addresses)
+      for (const accept of ['text/html', 'application/json']) {
+        const answer = await rawGet(address, accept);
+        const routed = address === `/L/${token}/`;
+        // Only the landing page of a link that works carries its token, in its Continue form, as it always has;
+        // a 404's problem+json names the address (instance, and Nest's "Cannot GET …") without it.
+        expect([address, accept, answer.status, answer.body.includes(token)]).toEqual([
+          address,
+          accept,
+          routed ? 200 : 404,
+          routed,
+        ]);
+      }
     const log = readFileSync(LOG_FILE, 'utf8');
     expect(log).toContain('/l/[token]');
+    expect(log).toContain('//l/[token]');
     expect(log).not.toContain(token);
     expect(log).not.toMatch(/pr_session=[A-Za-z0-9_-]{10}/);
   });

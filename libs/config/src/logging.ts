@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
+import { redactPathTokens } from '../../kernel/src/index.js';
 import { AppConfig } from './config.js';
 import { logFormat, prettyDestination } from './log-format.js';
 
@@ -36,8 +37,9 @@ export function loggingModule(config: AppConfig): DynamicModule {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        // A submission link's token, and a set-password token, are the path itself: never let them reach a log line.
-        url: req.url?.split('?')[0].replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]'),
+        // A submission link's token, and a set-password token, are the path itself: never let them reach a log
+        // line, however the path is written (//l/…, /./l/…, /l%2F…).
+        url: req.url === undefined ? undefined : redactPathTokens(req.url),
       }),
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
-import { DomainError } from '../../kernel/src/index.js';
+import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
 
@@ -30,9 +30,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl
-      ?.split('?')[0]
-      .replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]');
+    if (request.originalUrl !== undefined) {
+      // The address names a problem without any token it carries, however it is written (//l/…, /l%2F…), and
+      // so does the detail of Nest's "Cannot GET <address>", which quotes the address whole, query and all.
+      const instance = redactPathTokens(request.originalUrl);
+      problem.instance = instance;
+      if (typeof problem.detail === 'string' && request.originalUrl)
+        problem.detail = problem.detail.split(request.originalUrl).join(instance);
+    }
     if (problem.code === 'database-unavailable')
       this.logger.warn(`answered 503: PostgreSQL unavailable (${(exception as Error).message})`);
     else if (problem.status >= 500 && problem.status !== 503)

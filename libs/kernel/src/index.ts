@@ -11,3 +11,4 @@ export * from './chase-policy.js';
 export * from './secrets.js';
 export * from './in-words.js';
 export * from './spreadsheet-formula.js';
+export * from './path-tokens.js';

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import { SESSION_COOKIE } from '../../auth/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
+import { redactPathTokens } from '../../kernel/src/index.js';
 import { provenanceOf } from './request-provenance.js';
 
 /** Paths whose POSTs are page forms: each must carry the CSRF token of this browser's session. */
@@ -172,7 +173,7 @@ function refuse(req: Request, res: Response, page: boolean, rule: Refusal): void
       status: refusal.status,
       code: rule,
       errors: [{ field: refusal.field, rule, message: refusal.title }],
-      instance: req.originalUrl.split('?')[0].replace(/^\/(l|account\/set-password)\/[^/]+/i, '/$1/[token]'),
+      instance: redactPathTokens(req.originalUrl),
     }),
   );
 }
