@@ -1,6 +1,6 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { DomainError } from '../../kernel/src/index.js';
-import { errorPageFor } from './page-error.filter.js';
+import { errorPageFor, PageErrorFilter } from './page-error.filter.js';
 
 describe('errorPageFor: what a person reads when a page goes wrong', () => {
   it('says sorry for our own faults, without their details', () => {
@@ -49,4 +49,30 @@ describe('errorPageFor: what a person reads when a page goes wrong', () => {
     expect(page.paragraphs.join(' ')).not.toContain('Exception');
     expect(errorPageFor(new BadRequestException()).paragraphs.join(' ')).not.toContain('Exception');
   });
+});
+
+describe('PageErrorFilter', () => {
+  const TOKEN = 'Tk9_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-ab';
+  const signInFor = (originalUrl: string) => {
+    const redirect = jest.fn();
+    const req = { originalUrl, method: 'GET', path: originalUrl.split('?')[0], accepts: () => 'html' };
+    const res = { headersSent: false, redirect };
+    const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) };
+    new PageErrorFilter().catch(new UnauthorizedException(), host as unknown as ArgumentsHost);
+    return redirect.mock.calls[0][1] as string;
+  };
+
+  it('sends a person who must sign in back to the page they asked for', () => {
+    expect(signInFor('/coordinate/returns/r1?tab=2')).toBe(
+      `/sign-in?next=${encodeURIComponent('/coordinate/returns/r1?tab=2')}`,
+    );
+  });
+
+  // The redirect's Location is written to the request log.
+  it.each([`/l/${TOKEN}`, `//l/${TOKEN}`, `/l%2F${TOKEN}`, `/account//set-password/${TOKEN}`])(
+    'never puts the token of %s in the sign-in address',
+    (address) => {
+      expect(signInFor(address)).toBe('/sign-in');
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ConcurrencyError } from '../../event-store/src/index.js';
-import { DomainError } from '../../kernel/src/index.js';
+import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
@@ -199,8 +199,13 @@ export class PageErrorFilter implements ExceptionFilter {
       });
     }
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
-      // Back to this page once signed in (a link to a return, say).
-      return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      // Back to this page once signed in (a link to a return, say); never an address that carries a token,
+      // which would go into the redirect's Location, and the request log writes that header down.
+      const carriesToken = redactPathTokens(req.originalUrl) !== req.originalUrl.split(/[?#]/)[0];
+      return res.redirect(
+        303,
+        carriesToken ? '/sign-in' : `/sign-in?next=${encodeURIComponent(req.originalUrl)}`,
+      );
     }
     const page = errorPageFor(exception);
     const unavailable = databaseUnavailable(exception);
