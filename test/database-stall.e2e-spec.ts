@@ -194,6 +194,52 @@ describe('a PostgreSQL that stalls: 503 in time, nothing half applied, recovery 
     await eventually(async () => (await statusOf('S3')) === 'draft', 60_000);
     stillRunning();
   }, 120_000);
+  it('a database that takes no connections (maintenance): 503, not 500, and back by itself when it does', async () => {
+    const before = await drafts('S2');
+    const database = new URL(product.config.databaseUrl).pathname.slice(1);
+    // From another database: PostgreSQL lets no one turn away connections to the one they are in.
+    const admin = new URL(product.config.databaseUrl);
+    admin.pathname = '/postgres';
+    const operator = new Client({ connectionString: admin.toString() });
+    await operator.connect();
+    await operator.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+    try {
+      // The api's connections go (as pg_terminate_backend or a restart ends them); new ones are refused.
+      proxy.cut();
+      expectUnavailable(await saveDraft('S2', 'while refused'), 'json');
+      expectUnavailable(await cyclePage(), 'page');
+      stillRunning();
+    } finally {
+      await operator.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+      await operator.end();
+    }
+    expect(await drafts('S2')).toBe(before);
+    await eventually(async () => (await saveDraft('S2', 'allowed again')).status === 200, 30_000);
+    expect((await cyclePage()).status).toBe(200);
+  }, 120_000);
+
+  it('a connection cut under a command with an Idempotency-Key: 503, not the rollback’s failure as a 500', async () => {
+    const before = await drafts('S1');
+    const holder = new Client({ connectionString: product.config.databaseUrl });
+    holder.on('error', () => undefined);
+    await holder.connect();
+    try {
+      // The command waits on the lock inside its transaction; the connection is cut under it.
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE events IN EXCLUSIVE MODE');
+      const pending = saveDraft('S1', 'cut under it', 'cut-1');
+      await new Promise((r) => setTimeout(r, 300));
+      proxy.cut();
+      expectUnavailable(await pending, 'json');
+      stillRunning();
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+    expect([await drafts('S1'), await keyRecorded('cut-1')]).toEqual([before, 0]);
+    await eventually(async () => (await saveDraft('S1', 'cut under it', 'cut-1')).status === 200, 30_000);
+    expect([await drafts('S1'), await keyRecorded('cut-1')]).toEqual([before + 1, 1]);
+  }, 120_000);
 });
 
 type Answer = { status: number | string; headers: Headers; body: any; ms: number }; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -63,6 +63,11 @@ export class StallingProxy {
     for (const forward of this.held.splice(0)) forward();
   }
 
+  /** Cuts every connection there is now, both ends at once (a reset, as a network or a restarted server does). */
+  cut(): void {
+    for (const socket of this.sockets) socket.resetAndDestroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -36,7 +36,9 @@ export class CommandTransaction {
       await last(await this.opening);
       await this.runner!.commitTransaction();
     } catch (error) {
-      await this.rollback();
+      // What failed is the answer: a rollback on a connection that was lost fails too (PostgreSQL has rolled the
+      // transaction back already), and its error must not stand in for the connection's, which says 503.
+      await this.rollback().catch(() => undefined);
       throw error;
     } finally {
       await this.release();

@@ -468,7 +468,9 @@ export class EventStore {
       await manager.query('RELEASE SAVEPOINT append_while_unchanged');
       return result;
     } catch (error) {
-      await manager.query('ROLLBACK TO SAVEPOINT append_while_unchanged');
+      // On a connection that was lost the rollback fails too, and the loss, not that, is the answer (503). Were it
+      // to fail on a live one, the transaction is left aborted and its next statement or commit says so.
+      await manager.query('ROLLBACK TO SAVEPOINT append_while_unchanged').catch(() => undefined);
       throw error;
     }
   }

@@ -108,7 +108,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         lastValueFrom(next.handle(), { defaultValue: undefined }),
       );
     } catch (error) {
-      await transaction.rollback().catch((e) => this.logger.error(`rollback failed: ${String(e)}`));
+      // A rollback fails when the connection was lost, which PostgreSQL rolls back by itself: worth a warning.
+      await transaction.rollback().catch((e) => this.logger.warn(`rollback failed: ${String(e)}`));
       // The first request with this key may have finished while this one ran (this one waited for it, or
       // read what it wrote and was refused): answer what the first answered.
       const meanwhile = await this.store.find(actorKey, key, this.clock.now());
