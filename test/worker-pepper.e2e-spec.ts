@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle } from './support/reporting.js';
@@ -35,6 +35,7 @@ describe('a worker with another TOKEN_PEPPER than the api (e2e)', () => {
 
   it('sends no link it cannot vouch for, and each link once the pepper is right', async () => {
     await product.worker.close();
+    const warned = jest.spyOn(Logger.prototype, 'warn');
     wrong = await startWorker({ ...product.config, tokenPepper: 'another pepper, 32 characters long' });
     await openCycle(
       call,
@@ -61,6 +62,13 @@ describe('a worker with another TOKEN_PEPPER than the api (e2e)', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(linkMails()).toHaveLength(0);
     expect(await linksSent()).toBe(0);
+    // And the operator is told, in the worker's log, at the first failed attempt rather than hours later.
+    const told = warned.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('TOKEN_PEPPER'));
+    expect(told[0]).toMatch(
+      /^submission-link-mail job \S+ failed, attempt 1 of \d+, will retry: .*TOKEN_PEPPER/,
+    );
     await wrong.close();
     wrong = null;
 

@@ -10,6 +10,7 @@ import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChaseAgency, ScanForChases, ScanForDigests } from '../../../libs/chasing/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
+import { JobFailures } from './job-failures.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { RetentionRun } from '../../../libs/returns/src/index.js';
@@ -136,6 +137,7 @@ export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationS
 @Processor(QUEUES.chasing, { concurrency: 4 })
 export class ChasingProcessor extends WorkerHost {
   private readonly logger = new Logger('Chasing');
+  private readonly failures = new JobFailures(this.logger);
 
   constructor(
     @Inject(ChaseScanner) private readonly scanner: ChaseScanner,
@@ -147,6 +149,15 @@ export class ChasingProcessor extends WorkerHost {
   }
 
   async process(job: Job): Promise<unknown> {
+    try {
+      return await this.run(job);
+    } catch (error) {
+      this.failures.note(job, error);
+      throw error;
+    }
+  }
+
+  private async run(job: Job): Promise<unknown> {
     switch (job.name) {
       case CHASING_JOBS.scan:
         return this.scanner.run();

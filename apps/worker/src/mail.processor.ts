@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { SendLinkMail } from '../../../libs/auth/src/index.js';
 import {
@@ -9,6 +9,7 @@ import {
   SendReturnNotice,
 } from '../../../libs/chasing/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
+import { JobFailures } from './job-failures.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
 import {
@@ -34,6 +35,8 @@ type Ran = { result: object; retryAt?: undefined } | { result?: undefined; retry
  */
 @Processor(QUEUES.mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
+  private readonly failures = new JobFailures(new Logger('Mail'));
+
   constructor(
     @Inject(SendLinkMail) private readonly linkMail: SendLinkMail,
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
@@ -59,6 +62,7 @@ export class MailProcessor extends WorkerHost {
       const name = (error as Error).name;
       if (name === 'UnrecoverableError' || (error instanceof TemporaryDeliveryError && !willRetry))
         await this.settle(job, `failed: ${(error as Error).message}`);
+      this.failures.note(job, error);
       throw error;
     }
     if (ran.retryAt !== undefined) {
