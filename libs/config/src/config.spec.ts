@@ -138,6 +138,8 @@ describe('loadConfig', () => {
   it('requires real secrets and SMTP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL is required in production/);
+    // Mailed links would point at localhost otherwise.
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_BASE_URL is required in production/);
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(
       /SESSION_SECRET must be at least 32 characters/,
     );
@@ -147,6 +149,7 @@ describe('loadConfig', () => {
     const production = {
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://127.0.0.1:25',
+      PUBLIC_BASE_URL: 'https://returns.example.org',
       TOKEN_PEPPER: 'f3a9c07d5e1b6482a0cd97e3b15f6a28',
     };
     for (const placeholder of [

@@ -150,6 +150,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
   if (production && !smtpUrl) problems.push('SMTP_URL is required in production');
   const publicBaseUrl = url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)!;
+  // Every link, reset and invitation mailed names it: in production a localhost address would reach no one.
+  if (production && !str('PUBLIC_BASE_URL'))
+    problems.push('PUBLIC_BASE_URL is required in production (the address people reach the service at)');
   const queuePrefix = str('QUEUE_PREFIX', 'partner-returns')!;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(queuePrefix)) {
     problems.push('QUEUE_PREFIX must be 1-64 letters, digits, "-" or "_"');
