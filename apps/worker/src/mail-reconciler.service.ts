@@ -52,10 +52,10 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
   private tick(): void {
     if (this.running) return;
     this.running = this.reconcile()
-      .then(({ owed, retried, requeued }) => {
-        if (owed > 0)
+      .then(({ owed, retried, requeued, cleared }) => {
+        if (owed > 0 || cleared > 0)
           this.logger.debug(
-            `${owed} mail jobs owed re-enqueued, ${retried} failed ones retried, ${requeued} completed ones queued again`,
+            `${owed} mail jobs owed re-enqueued, ${retried} failed ones retried, ${requeued} completed ones queued again, ${cleared} failed ones whose mail went cleared`,
           );
       })
       .catch((error: Error) => this.logger.warn(`mail not reconciled: ${error.message}`))
@@ -68,7 +68,7 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
    * Enqueues every unsettled mail job; how many there were, how many failed jobs it retried and how many
    * completed ones it queued again.
    */
-  async reconcile(): Promise<{ owed: number; retried: number; requeued: number }> {
+  async reconcile(): Promise<{ owed: number; retried: number; requeued: number; cleared: number }> {
     const unsettled = new Set<string>();
     let requeued = 0;
     for (let after = ''; ;) {
@@ -81,13 +81,14 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
       after = page[page.length - 1].jobId;
     }
     let retried = 0;
+    const failedIds: string[] = [];
+    for (let start = 0; ; start += PAGE) {
+      const jobs = await this.mail.getFailed(start, start + PAGE - 1);
+      if (jobs.length === 0) break;
+      for (const job of jobs) if (job?.id) failedIds.push(job.id);
+    }
     if (unsettled.size > 0) {
-      const failed: string[] = [];
-      for (let start = 0; ; start += PAGE) {
-        const jobs = await this.mail.getFailed(start, start + PAGE - 1);
-        if (jobs.length === 0) break;
-        for (const job of jobs) if (job?.id && unsettled.has(job.id)) failed.push(job.id);
-      }
+      const failed = failedIds.filter((id) => unsettled.has(id));
       for (const id of failed) {
         const job = await this.mail.getJob(id);
         if (job && (await job.isFailed())) {
@@ -97,8 +98,27 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
         }
       }
     }
+    const cleared = await this.clearFalseFailures(failedIds);
     await this.leases.prune(STALE_LEASE_MS);
-    return { owed: unsettled.size, retried, requeued };
+    return { owed: unsettled.size, retried, requeued, cleared };
+  }
+
+  /**
+   * A job BullMQ marked failed although its mail went (its worker was killed or stalled after the send, and the
+   * job's lock ran out) is no failure: the ledger says sent. It is removed, so that the count of failed jobs, and
+   * the alert on it, tell only of mail that did fail; BullMQ would keep it for a month. A mail that failed for
+   * good keeps its failed job.
+   */
+  private async clearFalseFailures(failedIds: readonly string[]): Promise<number> {
+    let cleared = 0;
+    for (const id of await this.owed.settledWell(failedIds)) {
+      const job = await this.mail.getJob(id);
+      if (job && (await job.isFailed())) {
+        await job.remove();
+        cleared += 1;
+      }
+    }
+    return cleared;
   }
 
   /**

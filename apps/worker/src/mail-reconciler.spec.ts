@@ -49,7 +49,7 @@ describe('MailReconciler (real PostgreSQL and Redis)', () => {
     await owed.settle('link-mail-3', 'sent');
 
     // Redis knows none of them (it came back empty): the unsettled two are queued, the settled one is not.
-    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0, cleared: 0 });
     expect(await queue.getJob('link-mail-3')).toBeUndefined();
     expect((await queue.getWaiting()).map((j) => j.id).sort()).toEqual(['link-mail-1', 'link-mail-2']);
 
@@ -75,11 +75,11 @@ describe('MailReconciler (real PostgreSQL and Redis)', () => {
     expect(await failed!.isFailed()).toBe(true);
 
     // Still owed: queued again with a fresh budget of attempts; a job still in Redis is not doubled.
-    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 1, requeued: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 1, requeued: 0, cleared: 0 });
     const retried = await queue.getJob('link-mail-2');
     expect(await retried!.isWaiting()).toBe(true);
     expect(retried!.attemptsMade).toBe(0);
-    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 0, requeued: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 1, retried: 0, requeued: 0, cleared: 0 });
     expect(await queue.getJobCounts('waiting', 'completed', 'failed')).toEqual({
       waiting: 1,
       completed: 1,
@@ -92,10 +92,44 @@ describe('MailReconciler (real PostgreSQL and Redis)', () => {
     await db.dataSource.query(`UPDATE owed_mails SET settled_at = NULL WHERE job_id = 'link-mail-1'`);
     expect(await (await queue.getJob('link-mail-1'))!.isCompleted()).toBe(true);
 
-    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 1 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 1, cleared: 0 });
     expect(await (await queue.getJob('link-mail-1'))!.isWaiting()).toBe(true);
     // Now waiting, it is left alone.
-    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0 });
+    expect(await reconciler.reconcile()).toEqual({ owed: 2, retried: 0, requeued: 0, cleared: 0 });
     expect(await queue.getJobCounts('waiting', 'completed')).toEqual({ waiting: 2, completed: 0 });
+  });
+
+  it('clears a failed job whose mail the ledger says went, and keeps one that failed for good', async () => {
+    await owed.record(db.dataSource.manager, [job('link-mail-4', 4), job('link-mail-5', 5)]);
+    await queue.addBulk(
+      ['link-mail-4', 'link-mail-5'].map((id) => ({
+        name: 'submission-link-mail',
+        data: {},
+        opts: { jobId: id, attempts: 1 },
+      })),
+    );
+    // Both fail in BullMQ's eyes: the first after its send was recorded (its lock lost), the second for good.
+    const worker = new Worker(
+      QUEUES.mail,
+      async (j: Job) => {
+        if (j.id === 'link-mail-4') await owed.settle(j.id, JSON.stringify({ outcome: 'sent' }));
+        if (j.id === 'link-mail-5') await owed.settle(j.id, 'failed: 550 no such mailbox');
+        if (j.id === 'link-mail-4' || j.id === 'link-mail-5')
+          throw new Error('job stalled more than allowable limit');
+      },
+      { connection: bullConnection(REDIS_URL), prefix, autorun: false },
+    );
+    const done = new Promise<void>((resolve) => {
+      const seen = new Set<string>();
+      worker.on('failed', (j) => j?.id && seen.add(j.id) && seen.size === 2 && resolve());
+    });
+    void worker.run();
+    await done;
+    await worker.close();
+    const result = await reconciler.reconcile();
+    expect(result.cleared).toBe(1);
+    expect(await queue.getJob('link-mail-4')).toBeUndefined();
+    expect(await (await queue.getJob('link-mail-5'))!.isFailed()).toBe(true);
+    expect((await reconciler.reconcile()).cleared).toBe(0);
   });
 });

@@ -51,6 +51,18 @@ export class OwedMails {
     return new Set(rows.map((r) => r.job_id));
   }
 
+  /** Of these jobs, those whose mail reached an outcome that is not a failure (sent, or found sent). */
+  async settledWell(jobIds: readonly string[]): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const rows: { job_id: string }[] = await this.dataSource.query(
+      `SELECT job_id FROM owed_mails
+       WHERE job_id = ANY($1::text[]) AND settled_at IS NOT NULL
+         AND outcome NOT LIKE 'failed%' AND outcome NOT LIKE '%"outcome":"failed"%'`,
+      [jobIds],
+    );
+    return new Set(rows.map((r) => r.job_id));
+  }
+
   async settle(jobId: string, outcome: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE owed_mails SET settled_at = now(), outcome = $2 WHERE job_id = $1 AND settled_at IS NULL`,
