@@ -58,12 +58,15 @@ function isUpToDate(stampMs, newestSourceMs) {
   return stampMs !== null && newestSourceMs <= stampMs;
 }
 
-/** Builds if needed; returns tsc's exit code (0 when nothing had to be done). */
-function ensureBuild(root, log = (line) => process.stderr.write(`${line}\n`)) {
-  if (isUpToDate(stampTime(root), newestSource(root))) return 0;
+/**
+ * Compiles with `tsc -p tsconfig.build.json` and, when it succeeds, writes the stamp that says the build is fresh
+ * (`npm run build` and `pretest` come here too, so the next script does not compile everything again); returns
+ * tsc's exit code. A failed build leaves the stamp as it was.
+ */
+function build(root, log = (line) => process.stderr.write(`${line}\n`), reason = '') {
   // The stamp takes the time the build began: a file saved while tsc runs is newer, so the next run builds again.
   const began = new Date();
-  log('Building (tsc -p tsconfig.build.json): a source changed since the last build...');
+  log(`Building (tsc -p tsconfig.build.json)${reason}...`);
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
     cwd: root,
@@ -76,6 +79,24 @@ function ensureBuild(root, log = (line) => process.stderr.write(`${line}\n`)) {
   return 0;
 }
 
-module.exports = { newestSource, stampTime, isUpToDate, ensureBuild, STAMP };
+/** Builds if needed; returns tsc's exit code (0 when nothing had to be done). */
+function ensureBuild(root, log = (line) => process.stderr.write(`${line}\n`)) {
+  if (isUpToDate(stampTime(root), newestSource(root))) return 0;
+  return build(root, log, ': a source changed since the last build');
+}
 
-if (require.main === module) process.exit(ensureBuild(path.join(__dirname, '..')));
+/** The command line: `--always` (npm run build, pretest) compiles even when fresh; otherwise only when needed. */
+function main(args, root, log) {
+  const unknown = args.filter((a) => a !== '--always');
+  if (unknown.length > 0) {
+    (log ?? ((line) => process.stderr.write(`${line}\n`)))(
+      `ensure-build: unknown argument ${unknown[0]} (only --always)`,
+    );
+    return 2;
+  }
+  return args.includes('--always') ? build(root, log) : ensureBuild(root, log);
+}
+
+module.exports = { newestSource, stampTime, isUpToDate, build, ensureBuild, main, STAMP };
+
+if (require.main === module) process.exit(main(process.argv.slice(2), path.join(__dirname, '..')));

@@ -1,6 +1,15 @@
-import { mkdtempSync, rmSync, existsSync, utimesSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  existsSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuild, isUpToDate, newestSource, stampTime } from '../scripts/ensure-build.cjs';
+import { ensureBuild, isUpToDate, main, newestSource, stampTime } from '../scripts/ensure-build.cjs';
 
 const root = join(__dirname, '..');
 
@@ -75,6 +84,29 @@ describe('the npm scripts reuse a fresh build (scripts/ensure-build.cjs)', () =>
       later('tsconfig.build.json', 25);
       expect(build()).toBe(0);
       expect(lines).toHaveLength(1);
+    }, 360_000);
+
+    it('npm run build (and pretest) compiles even when fresh and leaves the stamp: the next script does not build', () => {
+      // An operator's probe: `npm run build` was plain tsc and wrote no stamp, so the `npm start` after it
+      // compiled everything again. Their scripts are ensure-build's command line now, run here as written.
+      const scripts = (
+        JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+      ).scripts;
+      // Everything written a minute ago (earlier tests moved some times ahead), and no stamp, as after plain tsc.
+      for (const path of ['libs/a/one.ts', 'libs/a', 'libs', 'tsconfig.build.json']) later(path, -60);
+      unlinkSync(join(dir, 'dist/.build-stamp'));
+      for (const name of ['build', 'pretest']) {
+        const [node, script, ...args] = scripts[name].split(' ');
+        expect([name, node, script]).toEqual([name, 'node', 'scripts/ensure-build.cjs']);
+        for (let run = 0; run < (name === 'build' ? 2 : 1); run++) {
+          lines.length = 0;
+          expect(main(args, dir, (line) => lines.push(line))).toBe(0);
+          expect(lines).toEqual([expect.stringMatching(/^Building/)]);
+          expect(isUpToDate(stampTime(dir), newestSource(dir))).toBe(true);
+        }
+        expect(build()).toBe(0);
+        expect(lines).toEqual([]);
+      }
     }, 360_000);
 
     it('reports a failed build and leaves no fresh stamp behind', () => {
