@@ -5,8 +5,9 @@ export const BACKUP_USAGE = `Usage: npm run backup [-- --file <path>]
 
 Writes a pg_dump (custom format) of the database at DATABASE_URL to <path> (default
 partner-returns-<UTC time>.dump in the current folder), with the server's own client tools. Safe while the api and
-worker run: pg_dump reads one consistent snapshot. Progress on stderr; the file, its size and time on stdout.
-Restore it with npm run restore (see the README's Backups).`;
+worker run: pg_dump reads one consistent snapshot. The file is readable by its owner only (0600: it holds the
+personal-data keys), and a missing folder is made (0700). Progress on stderr; the file, its size and time on
+stdout. Exit 0 written, 1 failed, 2 bad arguments. Restore it with npm run restore (see the README's Backups).`;
 
 /** The default file name: when it was taken, sortable, in UTC. */
 export const defaultBackupFile = (now = new Date()) =>
@@ -15,7 +16,7 @@ export const defaultBackupFile = (now = new Date()) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}.dump`;
 
-/** `npm run backup`: 0 written, 1 failed, 2 bad arguments. */
+/** `npm run backup`: 0 written, 1 failed (one line saying why), 2 bad arguments. */
 export async function backup(
   env: Record<string, string | undefined>,
   args: readonly string[],
@@ -31,7 +32,16 @@ export async function backup(
       return 2;
     }
   }
-  const { bytes, ms } = await backupDatabase(loadConfig(env).databaseUrl, file, err);
+  const databaseUrl = loadConfig(env).databaseUrl;
+  let written: { bytes: number; ms: number };
+  try {
+    written = await backupDatabase(databaseUrl, file, err);
+  } catch (error) {
+    // Not "Could not start": the backup started, and this is why it did not finish (no file is left behind).
+    err.write(`backup: failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const { bytes, ms } = written;
   out.write(`Backed up to ${file}: ${bytes.toLocaleString('en-GB')} bytes in ${(ms / 1000).toFixed(1)} s.\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
@@ -87,6 +87,10 @@ function run(command: string, args: string[], label: string, progress: ProgressL
  * `pg_dump -Fc` of the whole database into `file`: one consistent snapshot (pg_dump reads every table in one
  * repeatable-read transaction), taken while the api and worker keep writing. Written beside the file first and
  * renamed when complete, so a failed or interrupted backup never leaves a file that looks whole.
+ *
+ * The file holds the personal-data keys and the session and token hashes: it is created readable by its owner
+ * only (0600) before pg_dump writes a byte into it (pg_dump opens it as it is, so no umask's 0644 is ever seen),
+ * and a missing folder is made, readable by its owner only (0700), rather than failing the backup.
  */
 export async function backupDatabase(
   databaseUrl: string,
@@ -96,7 +100,15 @@ export async function backupDatabase(
   const started = Date.now();
   const pgDump = await clientTool(databaseUrl, 'pg_dump');
   const partial = `${file}.partial`;
+  const folder = dirname(file);
+  if (!existsSync(folder)) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    progress.write(`backup: made the folder ${folder} (mode 0700)\n`);
+  }
   progress.write(`backup: ${databaseName(databaseUrl)} with ${pgDump} to ${file}\n`);
+  // A .partial left by a backup killed midway is replaced: made anew, so its mode is this one's.
+  rmSync(partial, { force: true });
+  closeSync(openSync(partial, 'wx', 0o600));
   try {
     await run(
       pgDump,

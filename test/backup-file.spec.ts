@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backup } from '../scripts/backup.js';
+import { dropDatabase, ensureDatabase, withDatabaseName } from '../libs/database/src/index.js';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The file `npm run backup` writes (an operator's probe): it holds the personal-data keys and the session and
+ * token hashes, and was left -rw-r--r-- by the umask; and the README's own `--file /backups/…` failed where that
+ * folder did not exist. An empty database is enough: the file's mode and folder do not depend on what it holds.
+ */
+describe('npm run backup: the file it writes', () => {
+  const database = withDatabaseName(ADMIN_URL, `pr_backup_file_${randomBytes(4).toString('hex')}`);
+  let dir: string;
+  let umask: number;
+
+  beforeAll(async () => {
+    await ensureDatabase(database);
+    dir = mkdtempSync(join(tmpdir(), 'pr-backup-file-'));
+    // The usual umask, whatever this machine's is: without it a plain create gives 0644.
+    umask = process.umask(0o022);
+  });
+  afterAll(async () => {
+    process.umask(umask);
+    rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(database);
+  });
+
+  const run = async (file: string) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await backup(
+      { DATABASE_URL: database },
+      ['--file', file],
+      { write: (t: string) => out.push(t) },
+      { write: (t: string) => err.push(t) },
+    );
+    return { code, out: out.join(''), err: err.join('') };
+  };
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('is readable by its owner only, in folders it makes readable by their owner only', async () => {
+    const file = join(dir, 'backups', 'nightly', 'partner-returns.dump');
+    const written = await run(file);
+    expect(written).toMatchObject({ code: 0, out: expect.stringContaining(`Backed up to ${file}`) });
+    expect(written.err).toContain(`backup: made the folder ${join(dir, 'backups', 'nightly')} (mode 0700)`);
+    expect(mode(file).toString(8)).toBe('600');
+    expect(mode(join(dir, 'backups')).toString(8)).toBe('700');
+    expect(mode(join(dir, 'backups', 'nightly')).toString(8)).toBe('700');
+    expect(existsSync(`${file}.partial`)).toBe(false);
+
+    // A .partial left readable by an interrupted run is made anew, not written into as it was.
+    const again = join(dir, 'backups', 'nightly', 'again.dump');
+    writeFileSync(`${again}.partial`, 'left by a backup killed midway', { mode: 0o644 });
+    expect(await run(again)).toMatchObject({ code: 0 });
+    expect(mode(again).toString(8)).toBe('600');
+  });
+
+  it('fails in one line naming the backup, not "Could not start", and leaves no file', async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    const failed = await run(join(file, 'x.dump'));
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/^backup: failed: .*not-a-folder/m);
+    expect(failed.err).not.toContain('Could not start');
+  });
+});
