@@ -17,14 +17,15 @@ import { SmtpCatcher } from '../libs/mail/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 import { backup } from './backup.js';
-import { restore } from './restore.js';
+import { derivedSecrets, restore } from './restore.js';
 
 export const BACKUP_DRILL_USAGE = `Usage: npm run backup:drill [-- --keep] [--timeout <seconds>]
 
 Proves the backups of the deployment at DATABASE_URL restore: reads the log's latest digest, backs the database
 up (npm run backup), restores it into a new database on the same server (<name>_drill_<time>, or
-DRILL_DATABASE_URL), starts an api and a worker on it with a Redis prefix of their own and an SMTP server inside
-this process (nothing is mailed to anyone), waits until they have caught up, and checks: processors resumed from
+DRILL_DATABASE_URL), starts an api and a worker on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET
+(outside production, when unset, those derived from DATABASE_URL, not from the drill database's URL), a Redis
+prefix of their own and an SMTP server inside this process (nothing is mailed to anyone), waits until they have caught up, and checks: processors resumed from
 the restored checkpoints, no mail sent twice, every mail owed at the backup sent, every publication's bytes hash
 to their recorded hash, and the log verifies against the digest read before. Prints a short verdict; exit 0
 passed, 1 failed, 2 bad arguments. The drill database is dropped afterwards unless --keep.`;
@@ -54,6 +55,11 @@ export async function backupDrill(
     }
   }
   const source = loadConfig(env);
+  // The restored deployment runs with the deployment's own secrets. Left unset outside production, they are
+  // derived from DATABASE_URL: the drill database's URL would give others, and its worker would refuse to mail
+  // every link issued before the backup (the pepper no longer makes their tokens), so the drill never caught up.
+  const secrets = { SESSION_SECRET: source.sessionSecret, TOKEN_PEPPER: source.tokenPepper };
+  const derived = derivedSecrets(env, source.nodeEnv);
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const sourceName = decodeURIComponent(new URL(source.databaseUrl).pathname.slice(1));
   const target =
@@ -83,7 +89,12 @@ export async function backupDrill(
     const backedUp = await backup(env, ['--file', file], err, err);
     if (backedUp !== 0) throw new Error('the backup failed');
     const restoreStarted = Date.now();
-    const restoredCode = await restore({ ...env, DATABASE_URL: target }, ['--file', file], err, err);
+    const restoredCode = await restore(
+      { ...env, ...secrets, DATABASE_URL: target },
+      ['--file', file],
+      err,
+      err,
+    );
     if (restoredCode !== 0)
       throw new Error(`the restore into ${target.replace(/:[^:@/]*@/, ':***@')} failed`);
     const restoreSeconds = (Date.now() - restoreStarted) / 1000;
@@ -101,7 +112,10 @@ export async function backupDrill(
     );
     checks.push({
       ok: true,
-      line: `restored in ${restoreSeconds.toFixed(1)} s into ${new URL(target).pathname.slice(1)}`,
+      line:
+        `restored in ${restoreSeconds.toFixed(1)} s into ${new URL(target).pathname.slice(1)}; api and worker ` +
+        `run on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET` +
+        (derived.length > 0 ? ` (derived from its DATABASE_URL: ${derived.join(' and ')} not set)` : ''),
     });
 
     // 3. Api and worker on it: a Redis prefix nothing else uses (an empty Redis to BullMQ), mail caught here.
@@ -109,6 +123,7 @@ export async function backupDrill(
     const smtpUrl = await catcher.start();
     const config = loadConfig({
       ...env,
+      ...secrets,
       DATABASE_URL: target,
       QUEUE_PREFIX: queuePrefix,
       SMTP_URL: smtpUrl,

@@ -36,7 +36,8 @@ export async function restore(
     err.write(`restore: --file is required\n${RESTORE_USAGE}\n`);
     return 2;
   }
-  const databaseUrl = loadConfig(env).databaseUrl;
+  const config = loadConfig(env);
+  const databaseUrl = config.databaseUrl;
   try {
     await restoreDatabase(file, databaseUrl, { replace }, err);
   } catch (error) {
@@ -53,6 +54,15 @@ export async function restore(
     const rebuilt = await rederiveJobFedReadModels(dataSource, err);
     for (const line of await restoredSummary(dataSource)) out.write(`${line}\n`);
     out.write(`Rebuilt from the events: ${rebuilt}.\n`);
+    const derived = derivedSecrets(env, config.nodeEnv);
+    if (derived.length > 0)
+      out.write(
+        `${derived.join(' and ')} ${derived.length > 1 ? 'are' : 'is'} not set: outside production ` +
+          `${derived.length > 1 ? 'they are' : 'it is'} derived from DATABASE_URL, which here names the ` +
+          `restored database. Unless it is written exactly as the backed-up deployment's was, start the api ` +
+          `and worker on it with that deployment's ${derived.join(' and ')} set, or no submission link issued ` +
+          `before is mailed or opens (see the README's Backups).\n`,
+      );
     return 0;
   } finally {
     await dataSource.destroy();
@@ -109,6 +119,18 @@ export async function moveServerPastRestoredTransactions(
     );
   }
   return ids;
+}
+
+/**
+ * The secrets left to their development default, derived from DATABASE_URL (libs/config): a deployment restored
+ * into a database of another name gets other ones, and its restored links no longer match its pepper.
+ */
+export function derivedSecrets(
+  env: Record<string, string | undefined>,
+  nodeEnv: string,
+): ('TOKEN_PEPPER' | 'SESSION_SECRET')[] {
+  if (nodeEnv === 'production') return [];
+  return (['TOKEN_PEPPER', 'SESSION_SECRET'] as const).filter((name) => !env[name]);
 }
 
 /** What an operator checks first after a restore: the log, where each processor resumes, mail owed, publications. */

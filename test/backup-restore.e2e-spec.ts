@@ -8,6 +8,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { backup } from '../scripts/backup.js';
+import { backupDrill } from '../scripts/backup-drill.js';
 import { restore } from '../scripts/restore.js';
 import { logDigest } from '../scripts/log-digest.js';
 import { logVerify } from '../scripts/log-verify.js';
@@ -18,6 +19,7 @@ import { bullConnection, deleteQueueKeys, QUEUES } from '../libs/queues/src/inde
 import { SCHEMA } from '../apps/composition/src/index.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { untilProcessorsPass, untilQuiet } from './support/processors.js';
+import { OutboxRelay } from '../apps/worker/src/outbox-relay.service.js';
 import { openCycle, readModelTables, submitAndApprove } from './support/reporting.js';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/configure-app.js';
@@ -52,12 +54,16 @@ const run = async (
  * restored into a new database and started again with an api and a worker on a Redis of their own (the
  * old one is gone). Processors resume from the restored checkpoints, no mail sent before is sent again, mail owed
  * at the backup is sent once, job-fed read models are re-derived from the events, every publication's bytes
- * still hash to their recorded hash, and the log verifies against the digest printed before the backup.
+ * still hash to their recorded hash, and the log verifies against the digest printed before the backup. Before
+ * that backup, `npm run backup:drill` runs against the same deployment as a development one (no TOKEN_PEPPER or
+ * SESSION_SECRET set) while link mail is owed by events the relay has yet to read: it passes, and the links it
+ * mailed open on the deployment restored after.
  */
 describe('backup and restore of a running deployment (e2e)', () => {
   let product: Product;
   let dir: string;
   let target: string;
+  let drillTarget: string;
   let restored: DataSource | null = null;
   let redis: DisposableRedis | null = null;
   let sink: SmtpSink | null = null;
@@ -71,6 +77,8 @@ describe('backup and restore of a running deployment (e2e)', () => {
     const url = new URL(ADMIN_URL);
     url.pathname = `/pr_backup_restored_${randomBytes(4).toString('hex')}`;
     target = url.toString();
+    url.pathname = `/pr_backup_drill_${randomBytes(4).toString('hex')}`;
+    drillTarget = url.toString();
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -79,6 +87,7 @@ describe('backup and restore of a running deployment (e2e)', () => {
     await sink?.stop();
     await restored?.destroy();
     await dropDatabase(target);
+    await dropDatabase(drillTarget);
     rmSync(dir, { recursive: true, force: true });
     await product.stop();
   });
@@ -126,9 +135,56 @@ describe('backup and restore of a running deployment (e2e)', () => {
         }),
     );
     for (const queue of paused) await queue.pause();
-    const y3 = await cycle('bk-y3', 'Backup year three', ['S3']);
-    await untilProcessorsPass(product.db.dataSource);
     const q = (sql: string, params: unknown[] = []) => product.db.dataSource.query(sql, params);
+    // First, for the drill below, the relay stands still: the third year's link mails are owed by events it has
+    // yet to read. And mail caught before by a development deployment's own catcher is in its dev_mail.
+    const relay = product.worker.get(OutboxRelay).processor;
+    await relay.stop();
+    await q(
+      `INSERT INTO dev_mail (mail_from, rcpt_to, subject)
+       SELECT 'returns@partner-returns.local', ARRAY['lead@example.org'], 'Caught before the backup'
+       FROM generate_series(1, 3)`,
+    );
+    const y3 = await cycle('bk-y3', 'Backup year three', ['S3']);
+    await untilProcessorsPass(product.db.dataSource, ['return-status', 'reporting']);
+
+    // The drill of a development deployment (an operator's probe): no TOKEN_PEPPER or SESSION_SECRET set, so each
+    // is derived from DATABASE_URL. Its api and worker ran on the drill database's URL, so their pepper was not the
+    // deployment's: the worker refused every link mail owed ("TOKEN_PEPPER does not make the token link ...") and
+    // the drill failed, not caught up.
+    const drill = await run(
+      backupDrill,
+      {
+        NODE_ENV: 'development',
+        DATABASE_URL: product.db.url,
+        REDIS_URL: product.config.redisUrl,
+        DRILL_DATABASE_URL: drillTarget,
+        ...ENV,
+      },
+      ['--timeout', '60', '--keep'],
+    );
+    relay.start();
+    await untilProcessorsPass(product.db.dataSource);
+    const [{ links }]: { links: number }[] = await q(
+      `SELECT count(*)::int AS links FROM owed_mails WHERE settled_at IS NULL AND job_name = 'submission-link-mail'`,
+    );
+    expect(links).toBeGreaterThan(0);
+    expect(drill).toMatchObject({ code: 0, out: expect.stringContaining('Drill passed') });
+    expect(drill.out).toContain(
+      `api and worker run on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET (derived from its DATABASE_URL: TOKEN_PEPPER and SESSION_SECRET not set)`,
+    );
+    // The links it mailed are the deployment's: they open on the deployment restored below.
+    const drilled = new DataSource(dataSourceOptions(drillTarget, SCHEMA));
+    await drilled.initialize();
+    const drillMail: { text_body: string }[] = await drilled.query(
+      `SELECT text_body FROM dev_mail WHERE subject <> 'Caught before the backup' ORDER BY id`,
+    );
+    await drilled.destroy();
+    await dropDatabase(drillTarget);
+    const drillLinks = drillMail.map((m) => /\/l\/([A-Za-z0-9_-]+)/.exec(m.text_body)?.[1]);
+    expect(drillLinks).toHaveLength(links);
+    expect(drillLinks.every((token) => token !== undefined)).toBe(true);
+
     // The report's row is written by its processor with its checkpoint, not by a job waiting in Redis: it is in
     // the backup already (a reporting job paused here once had to be re-derived by the restore).
     expect(await q(`SELECT 1 FROM report_cycles WHERE cycle_id = $1`, [y3])).toHaveLength(1);
@@ -160,6 +216,10 @@ describe('backup and restore of a running deployment (e2e)', () => {
     // Restored into a new database; a second restore over it is refused.
     const restoring = await run(restore, { DATABASE_URL: target }, ['--file', file]);
     expect(restoring).toMatchObject({ code: 0, out: expect.stringContaining('Processors resume from: ') });
+    // A development deployment restored into a database of another name: the restore says to set the secrets.
+    expect(restoring.out).toContain(
+      'TOKEN_PEPPER and SESSION_SECRET are not set: outside production they are derived from DATABASE_URL',
+    );
     expect(await run(restore, { DATABASE_URL: target }, ['--file', file])).toMatchObject({
       code: 2,
       err: expect.stringContaining('is not empty'),
@@ -206,8 +266,18 @@ describe('backup and restore of a running deployment (e2e)', () => {
     redis = new DisposableRedis(await freePort());
     await redis.start();
     sink = new SmtpSink();
+    // The README's recipe for a development deployment restored into another database: the backed-up
+    // deployment's secrets, derived from its DATABASE_URL as written (sha256 of "<name>:development-only:<url>").
+    const derived = (name: string) =>
+      createHash('sha256').update(`${name}:development-only:${product.db.url}`).digest('hex');
+    expect([derived('TOKEN_PEPPER'), derived('SESSION_SECRET')]).toEqual([
+      product.config.tokenPepper,
+      product.config.sessionSecret,
+    ]);
     const config: AppConfig = {
       ...product.config,
+      tokenPepper: derived('TOKEN_PEPPER'),
+      sessionSecret: derived('SESSION_SECRET'),
       databaseUrl: target,
       redisUrl: redis.url,
       smtpUrl: await sink.start(),
@@ -235,6 +305,13 @@ describe('backup and restore of a running deployment (e2e)', () => {
     );
     expect(new Set(sink.mails.flatMap((m) => m.to)).size).toBe(sink.mails.length);
     expect(sink.mails.filter((m) => sentBefore.has(mailKey(m)))).toEqual([]);
+
+    // The links the drill mailed open here: the same links, and the same pepper, as the deployment's.
+    for (const token of drillLinks) {
+      const landing = await fetch(`${baseUrl}/l/${token}`, { headers: { accept: 'text/html' } });
+      expect(landing.status).toBe(200);
+      expect(await landing.text()).toMatch(/<button[^>]*>\s*Continue\s*<\/button>/);
+    }
 
     // Mail due after the restore is sent once too.
     const call2 = http(baseUrl);
