@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { openDatabase, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
-import { EventStore } from '../libs/event-store/src/index.js';
+import { Checkpoint, EventStore, START } from '../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
-import { readModels, SCHEMA } from '../apps/composition/src/index.js';
+import { mailOwedBy } from '../libs/queues/src/index.js';
+import { REACTIONS, readModels, SCHEMA } from '../apps/composition/src/index.js';
 
 export const RESTORE_USAGE = `Usage: npm run restore -- --file <path> [--replace]
 
@@ -133,6 +134,38 @@ export function derivedSecrets(
   return (['TOKEN_PEPPER', 'SESSION_SECRET'] as const).filter((name) => !env[name]);
 }
 
+/**
+ * The mail a database still owes: the unsettled rows of owed_mails (recorded by the outbox relay beside its
+ * checkpoint), and the mail owed by events the relay has yet to read, which it records when it reads them (the
+ * same reactions, so the same job ids). Restore printed only the first, "0" while a cycle's seven link mails
+ * waited behind the relay's checkpoint.
+ */
+export async function mailOwed(dataSource: DataSource): Promise<{ recorded: number; unrelayed: number }> {
+  const [{ recorded }]: { recorded: number }[] = await dataSource.query(
+    `SELECT count(*)::int AS recorded FROM owed_mails WHERE settled_at IS NULL`,
+  );
+  const [relay]: { tx: string; position: string }[] = await dataSource.query(
+    `SELECT transaction_id::text AS tx, global_position::text AS position FROM processor_checkpoints
+     WHERE name = 'outbox-relay'`,
+  );
+  let from: Checkpoint = relay ? { transactionId: relay.tx, globalPosition: Number(relay.position) } : START;
+  const store = new EventStore(dataSource);
+  const owed = new Set<string>();
+  for (;;) {
+    // An event that cannot be read is passed over here, as the relay would hold it back.
+    const { events, checkpoint } = await store.readAll(from, 1_000, dataSource, []);
+    for (const job of events.flatMap((event) => mailOwedBy(REACTIONS, event))) owed.add(job.jobId);
+    if (checkpoint.globalPosition === from.globalPosition && checkpoint.transactionId === from.transactionId)
+      break;
+    from = checkpoint;
+  }
+  const [{ known }]: { known: number }[] = await dataSource.query(
+    `SELECT count(*)::int AS known FROM owed_mails WHERE job_id = ANY($1::text[])`,
+    [[...owed]],
+  );
+  return { recorded, unrelayed: owed.size - known };
+}
+
 /** What an operator checks first after a restore: the log, where each processor resumes, mail owed, publications. */
 async function restoredSummary(dataSource: DataSource): Promise<string[]> {
   const [{ events, last }]: { events: number; last: string | null }[] = await dataSource.query(
@@ -141,9 +174,7 @@ async function restoredSummary(dataSource: DataSource): Promise<string[]> {
   const checkpoints: { name: string; position: string }[] = await dataSource.query(
     `SELECT name, global_position::text AS position FROM processor_checkpoints ORDER BY name`,
   );
-  const [{ owed }]: { owed: number }[] = await dataSource.query(
-    `SELECT count(*)::int AS owed FROM owed_mails WHERE settled_at IS NULL`,
-  );
+  const { recorded, unrelayed } = await mailOwed(dataSource);
   const [{ publications }]: { publications: number }[] = await dataSource.query(
     `SELECT count(*)::int AS publications FROM published_reports`,
   );
@@ -151,7 +182,9 @@ async function restoredSummary(dataSource: DataSource): Promise<string[]> {
   return [
     `Restored ${events.toLocaleString('en-GB')} events (last position ${last ?? 0}), ${publications} publications.`,
     `Processors resume from: ${checkpoints.map((c) => `${c.name} ${c.position}`).join(', ') || 'none yet'}.`,
-    `Mail owed and not yet sent: ${owed} (the worker sends it once it starts; none already sent goes again).`,
+    `Mail owed and not yet sent: ${recorded + unrelayed} (${recorded} recorded in owed_mails, ${unrelayed} ` +
+      `owed by events the outbox relay has yet to read): the worker sends it once it starts; none already sent ` +
+      `goes again.`,
     ...(roles.length > 0
       ? [
           `BI roles are the server's, not restored with the database: run npm run bi:role -- --partnership <id> ` +

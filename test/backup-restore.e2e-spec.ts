@@ -56,8 +56,8 @@ const run = async (
  * at the backup is sent once, job-fed read models are re-derived from the events, every publication's bytes
  * still hash to their recorded hash, and the log verifies against the digest printed before the backup. Before
  * that backup, `npm run backup:drill` runs against the same deployment as a development one (no TOKEN_PEPPER or
- * SESSION_SECRET set) while link mail is owed by events the relay has yet to read: it passes, and the links it
- * mailed open on the deployment restored after.
+ * SESSION_SECRET set) while link mail is owed by events the relay has yet to read: it passes, counts the mail it
+ * caught and the mail owed as they are, and the links it mailed open on the deployment restored after.
  */
 describe('backup and restore of a running deployment (e2e)', () => {
   let product: Product;
@@ -151,7 +151,8 @@ describe('backup and restore of a running deployment (e2e)', () => {
     // The drill of a development deployment (an operator's probe): no TOKEN_PEPPER or SESSION_SECRET set, so each
     // is derived from DATABASE_URL. Its api and worker ran on the drill database's URL, so their pepper was not the
     // deployment's: the worker refused every link mail owed ("TOKEN_PEPPER does not make the token link ...") and
-    // the drill failed, not caught up.
+    // the drill failed, not caught up. It counted the restored dev_mail rows as caught by its SMTP server, and
+    // the restore said no mail was owed while the relay had the link mails still to read.
     const drill = await run(
       backupDrill,
       {
@@ -169,9 +170,15 @@ describe('backup and restore of a running deployment (e2e)', () => {
       `SELECT count(*)::int AS links FROM owed_mails WHERE settled_at IS NULL AND job_name = 'submission-link-mail'`,
     );
     expect(links).toBeGreaterThan(0);
+    expect(drill.err).toContain(
+      `Mail owed and not yet sent: ${links} (0 recorded in owed_mails, ${links} owed by events the outbox relay has yet to read)`,
+    );
     expect(drill).toMatchObject({ code: 0, out: expect.stringContaining('Drill passed') });
     expect(drill.out).toContain(
       `api and worker run on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET (derived from its DATABASE_URL: TOKEN_PEPPER and SESSION_SECRET not set)`,
+    );
+    expect(drill.out).toContain(
+      `${links} owed at the backup, ${links} sent since, ${links} caught by the drill's SMTP server`,
     );
     // The links it mailed are the deployment's: they open on the deployment restored below.
     const drilled = new DataSource(dataSourceOptions(drillTarget, SCHEMA));

@@ -11,8 +11,17 @@ import { DataSource } from 'typeorm';
 export class SmtpCatcher {
   private readonly logger = new Logger('SmtpCatcher');
   private server: SMTPServer | null = null;
+  private stored = 0;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Messages this catcher received and stored since it started: not the rows of dev_mail, which may hold mail
+   * caught before (restored with a database, say).
+   */
+  get received(): number {
+    return this.stored;
+  }
 
   async start(port = 0): Promise<string> {
     const server = new SMTPServer({
@@ -35,7 +44,10 @@ export class SmtpCatcher {
               ],
             ),
           )
-          .then(() => callback(), callback);
+          .then(() => {
+            this.stored++;
+            callback();
+          }, callback);
       },
     });
     await new Promise<void>((resolve, reject) => {
