@@ -1,4 +1,6 @@
 import { importPlan } from '../libs/plan/src/index.js';
+import { runPersonForget } from '../scripts/person-forget-command.js';
+import { SystemClock } from '../libs/kernel/src/index.js';
 import { logDigest } from '../scripts/log-digest.js';
 import { logVerify } from '../scripts/log-verify.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
@@ -471,5 +473,26 @@ describe('forget this person (e2e)', () => {
     }
     expect(await sevenoaks()).toEqual(before);
     expect((await call('GET', `/cycles/${cycleId}/report`, as.coordinator)).status).toBe(200);
+
+    // The service's operator can forget them, in both partnerships at once.
+    const operator = { email: tom.email, reason, by: 'cli:operator' };
+    const lines = await runPersonForget(product.db.dataSource, new SystemClock(), operator);
+    expect(lines[0]).toMatch(/^Forgotten: person \S+, in other-lsp, sevenoaks-lsp\./);
+    const agencies = async (headers: Record<string, string>, partnershipId: string) =>
+      JSON.stringify((await call('GET', `/partnerships/${partnershipId}/agencies`, headers)).body);
+    // (The other partnership's own "other.tom.greaves@…" is someone else: the address is compared whole.)
+    expect(await agencies(as.coordinator, 'sevenoaks-lsp')).not.toContain(`"${tom.email}"`);
+    expect(await agencies(as.otherCoordinator, 'other-lsp')).not.toContain(`"${tom.email}"`);
+    expect(await agencies(as.otherCoordinator, 'other-lsp')).toContain(`"other.${tom.email}"`);
+    // Rita: Sevenoaks' reviewer, the other partnership's contact. Her account goes; nobody else's does.
+    await runPersonForget(product.db.dataSource, new SystemClock(), { ...operator, email: STAFF.reviewer });
+    expect((await call('GET', '/cycles', as.reviewer)).status).toBe(401);
+    expect((await call('GET', '/cycles', as.coordinator)).status).toBe(200);
+    await expect(
+      runPersonForget(product.db.dataSource, new SystemClock(), {
+        ...operator,
+        email: 'nobody@nowhere.example.org',
+      }),
+    ).rejects.toThrow('person-not-found');
   });
 });

@@ -27,3 +27,4 @@ export * from './single-sign-on/single-sign-on.query.js';
 export * from './single-sign-on/provider-sign-in.js';
 export * from './single-sign-on/sign-on-cookie.js';
 export * from './single-sign-on/configure-single-sign-on.command.js';
+export * from './staff/staff-erasure.js';

@@ -63,7 +63,7 @@ const NAMES_NOTHING = /(^id$|_id$|_hash$|_key$|^partnership_id$)/;
  */
 export async function eraseCopies(
   sql: KeySql,
-  partnershipId: string,
+  partnershipIds: readonly string[],
   values: { emails: readonly string[]; names: readonly string[] },
 ): Promise<number> {
   const columns: Column[] = (await sql.query(
@@ -90,7 +90,7 @@ export async function eraseCopies(
     const t = quoted(table);
     // $1 and $2 are each statement's own; the row's owner is $3, or (unscoped) its holding an address, $3 on.
     const whose = own[0].scoped
-      ? { where: 'r.partnership_id = $3', params: [partnershipId] }
+      ? { where: 'r.partnership_id = ANY($3::text[])', params: [partnershipIds] }
       : {
           where: `(${addresses.map((_, i) => `r::text ~* $${i + 3}`).join(' OR ') || 'false'})`,
           params: addresses,
@@ -138,12 +138,12 @@ export async function eraseCopies(
             : kind === 'array'
               ? `ARRAY(SELECT regexp_replace(x, $1, $2, 'gi') FROM unnest(${c}) WITH ORDINALITY AS u(x, o) ORDER BY o)`
               : `regexp_replace(${c}, $1, $2, 'gi')`;
-        const scope = own[0].scoped ? [partnershipId] : [];
+        const scope = own[0].scoped ? [partnershipIds] : [];
         changed += await replaceOrDelete(
           sql,
           t,
           `${quoted(column)} = ${set}`,
-          `${asText} ~* $1${own[0].scoped ? ' AND r.partnership_id = $3' : ''}`,
+          `${asText} ~* $1${own[0].scoped ? ' AND r.partnership_id = ANY($3::text[])' : ''}`,
           [pattern, ERASED, ...scope],
         );
       }

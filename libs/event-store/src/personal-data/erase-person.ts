@@ -17,8 +17,8 @@ export interface ErasedPerson {
 export async function erasePerson(
   sql: KeySql,
   keys: PersonalKeys,
-  /** The partnership forgetting them: copies are erased only from what is its own (see eraseCopies). */
-  partnershipId: string,
+  /** The partnerships forgetting them: copies are erased only from what is theirs (see eraseCopies). */
+  partnershipIds: readonly string[],
   personId: string,
   reason: string,
   at: Date,
@@ -29,7 +29,7 @@ export async function erasePerson(
   if (!key) return { erased: false, copies: 0 };
   const values = [...new Set([...(await clearValuesOf(sql, personId, key)), ...alsoKnownAs])];
   if (!(await keys.erase(sql, personId, reason, at))) return { erased: false, copies: 0 };
-  const copies = await eraseCopies(sql, partnershipId, {
+  const copies = await eraseCopies(sql, partnershipIds, {
     emails: values.filter(isEmail),
     names: values.filter((v) => !v.includes('@') && v.trim() !== ''),
   });

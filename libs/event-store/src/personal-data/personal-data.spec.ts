@@ -124,7 +124,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
     const before = await everything();
     const jo = (await keys.personOf(db.dataSource, JO))!;
     const done = await db.dataSource.transaction((m) =>
-      erasePerson(m, keys, 'lsp', jo, 'asked to be forgotten', new Date()),
+      erasePerson(m, keys, ['lsp'], jo, 'asked to be forgotten', new Date()),
     );
     expect(done.erased).toBe(true);
     expect(await everything()).toBe(before); // no event row rewritten
@@ -155,7 +155,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
         jo,
       ]);
     expect(row[0]).toEqual({ erased_reason: 'asked to be forgotten', key: null, lookup: null });
-    expect((await erasePerson(db.dataSource, keys, 'lsp', jo, 'again', new Date())).erased).toBe(false);
+    expect((await erasePerson(db.dataSource, keys, ['lsp'], jo, 'again', new Date())).erased).toBe(false);
   });
 
   it('erases the copies kept outside the log: the address anywhere in a value, the name as a whole value', async () => {
@@ -181,7 +181,9 @@ describe('personal data in the log (real PostgreSQL)', () => {
       staff,
     );
     const bo = (await keys.personOf(db.dataSource, 'bo@x.example.org'))!;
-    const done = await db.dataSource.transaction((m) => erasePerson(m, keys, 'lsp', bo, 'left', new Date()));
+    const done = await db.dataSource.transaction((m) =>
+      erasePerson(m, keys, ['lsp'], bo, 'left', new Date()),
+    );
     expect(done.erased).toBe(true);
     const rows = await db.dataSource.query(`SELECT id, handle, who, note, doc, tags FROM copies ORDER BY id`);
     // Row 2's handle would have become a second [erased] under a unique rule: the row is deleted instead. A name
@@ -228,7 +230,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
     const cy = (await keys.personOf(db.dataSource, 'cy@x.example.org'))!;
     // Names a coordinator might give a contact to rewrite others' rows: a status, a partnership's id.
     await db.dataSource.transaction((m) =>
-      erasePerson(m, keys, 'lsp', cy, 'left', new Date(), ['submitted', 'lsp', 'other-lsp']),
+      erasePerson(m, keys, ['lsp'], cy, 'left', new Date(), ['submitted', 'lsp', 'other-lsp']),
     );
     expect(
       await db.dataSource.query(`SELECT id, partnership_id, who, note, doc FROM owned ORDER BY id`),

@@ -8,7 +8,7 @@ import {
   PersonalKeys,
   transactionally,
 } from '../../../event-store/src/index.js';
-import { Clock, CommandResult } from '../../../kernel/src/index.js';
+import { Clock, CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 import { PartnershipEvent, partnershipStreamId } from '../../../plan/src/index.js';
 import { decideForgetPerson } from './forget-person.decide.js';
 import { ForgetPersonCommand } from './forget-person.command.js';
@@ -20,6 +20,11 @@ import { STAFF_ERASURE, StaffErasure, StaffKnownAs } from './staff-erasure.port.
  * of its staff. The PersonForgotten event, the deletion of the person's key and (for staff) of their account are
  * one transaction: there is never a record of forgetting someone who can still be read, nor the other way round.
  */
+/** The operator's forgetting: the person's id, and the partnerships they were forgotten in. */
+export interface ForgottenEverywhere extends CommandResult {
+  partnerships: string[];
+}
+
 @CommandHandler(ForgetPersonCommand)
 export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand> {
   private readonly keys = new PersonalKeys();
@@ -33,13 +38,41 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
   ) {}
 
   async execute({ envelope, email, reason }: ForgetPersonCommand): Promise<CommandResult> {
-    const partnershipId = envelope.actor.partnershipId;
-    const staff = this.staff ? await this.staff.named(this.dataSource, partnershipId, email) : null;
-    const knownAs = [
-      ...(await this.contactNamed(partnershipId, email)),
-      ...(staff ? [staff.email, staff.name] : []),
-    ];
-    const personId = knownAs.length > 0 ? await this.personOf(email, staff) : null;
+    return this.forget(envelope, email, reason, [envelope.actor.partnershipId]);
+  }
+
+  /**
+   * The service operator's forgetting (`npm run person:forget`): the person in every partnership hosted here that
+   * knows them, as a contact (now or before) or as staff. Their key is one for the service, so this is the only
+   * way to forget someone two partnerships know; a coordinator is refused (person-in-other-partnership).
+   */
+  async forgetEverywhere(
+    envelope: CommandEnvelope,
+    email: string,
+    reason: string,
+  ): Promise<ForgottenEverywhere> {
+    const partnerships = await this.partnershipsKnowing(email);
+    const result = await this.forget(envelope, email, reason, partnerships.length > 0 ? partnerships : ['']);
+    return { ...result, partnerships };
+  }
+
+  private async forget(
+    envelope: CommandEnvelope,
+    email: string,
+    reason: string,
+    partnershipIds: readonly string[],
+  ): Promise<CommandResult> {
+    const staff: StaffKnownAs[] = [];
+    const knownAs: string[] = [];
+    for (const partnershipId of partnershipIds) {
+      const member = this.staff ? await this.staff.named(this.dataSource, partnershipId, email) : null;
+      knownAs.push(...(await this.contactNamed(partnershipId, email)));
+      if (member) {
+        staff.push(member);
+        knownAs.push(member.email, member.name);
+      }
+    }
+    const personId = knownAs.length > 0 ? await this.personOf(email, staff[0] ?? null) : null;
     const streamId = personStreamId(personId ?? 'unknown');
     const history = personId ? await this.store.readStream<PersonEvent>(streamId) : [];
     const state = history.map((e) => e as PersonEvent).reduce(evolvePerson, initialPerson());
@@ -49,9 +82,9 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         actor: envelope.actor,
         personId: personId ?? '',
         reason,
-        knownAs: personId ? knownAs : [],
+        knownAs: personId ? [...new Set(knownAs)] : [],
         isActor: envelope.actor.id.trim().toLowerCase() === email.trim().toLowerCase(),
-        knownElsewhere: personId !== null && (await this.knownElsewhere(partnershipId, email, personId)),
+        knownElsewhere: personId !== null && (await this.knownElsewhere(partnershipIds, email, personId)),
       },
       state,
     );
@@ -65,8 +98,10 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         { recordedAt: now },
         manager,
       );
-      if (staff) await this.staff!.erase(manager, staff.staffId, now);
-      await erasePerson(manager, this.keys, partnershipId, personId!, events[0].data.reason, now, knownAs);
+      for (const member of staff) await this.staff!.erase(manager, member.staffId, now);
+      await erasePerson(manager, this.keys, partnershipIds, personId!, events[0].data.reason, now, [
+        ...new Set(knownAs),
+      ]);
       return nextExpectedVersion;
     });
     return { id: personId!, version, status: 'forgotten' };
@@ -84,18 +119,38 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
   }
 
   /**
-   * Whether another partnership knows the person: a member of its staff with the address, or a contact its plan
-   * lists or listed (its partnership stream holds data sealed under the person's key).
+   * Whether a partnership other than these knows the person: a member of its staff with the address, or a contact
+   * its plan lists or listed (its partnership stream holds data sealed under the person's key).
    */
-  private async knownElsewhere(partnershipId: string, email: string, personId: string): Promise<boolean> {
+  private async knownElsewhere(
+    partnershipIds: readonly string[],
+    email: string,
+    personId: string,
+  ): Promise<boolean> {
     const [found]: { staff: boolean; contact: boolean }[] = await this.dataSource.query(
       `SELECT
-         EXISTS (SELECT 1 FROM staff_accounts WHERE partnership_id <> $1 AND lower(email) = lower($2)) AS staff,
+         EXISTS (SELECT 1 FROM staff_accounts
+                 WHERE NOT (partnership_id = ANY($1::text[])) AND lower(email) = lower($2)) AS staff,
          EXISTS (SELECT 1 FROM events
-                 WHERE stream_id LIKE 'partnership:%' AND stream_id <> $3 AND strpos(data::text, $4) > 0) AS contact`,
-      [partnershipId, email.trim(), partnershipStreamId(partnershipId), personId],
+                 WHERE stream_id LIKE 'partnership:%' AND NOT (stream_id = ANY($3::text[]))
+                   AND strpos(data::text, $4) > 0) AS contact`,
+      [partnershipIds, email.trim(), partnershipIds.map(partnershipStreamId), personId],
     );
     return found.staff || found.contact;
+  }
+
+  /** Every partnership whose staff has the address or whose plan lists or listed it. */
+  private async partnershipsKnowing(email: string): Promise<string[]> {
+    const personId = await this.keys.personOf(this.dataSource, email);
+    const rows: { partnership_id: string }[] = await this.dataSource.query(
+      `SELECT partnership_id FROM staff_accounts WHERE lower(email) = lower($1)
+       UNION
+       SELECT substr(stream_id, length('partnership:') + 1) FROM events
+       WHERE $2::text IS NOT NULL AND stream_id LIKE 'partnership:%' AND strpos(data::text, $2) > 0
+       ORDER BY 1`,
+      [email.trim(), personId],
+    );
+    return rows.map((r) => r.partnership_id);
   }
 
   /** The address and every name the partnership's events give a contact with this address; none if no such. */
