@@ -55,6 +55,20 @@ describe('findHostileInput', () => {
     expect(findHostileInput(value, '')).toEqual(expect.objectContaining({ field, rule }));
   });
 
+  it('refuses an object of more keys than any request has, or a body of too many in all', () => {
+    const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
+    expect(findHostileInput(wide(180_000), '')).toEqual(
+      expect.objectContaining({ field: 'body', rule: 'max-keys' }),
+    );
+    expect(findHostileInput({ content: wide(1_001) }, '')).toEqual(
+      expect.objectContaining({ field: 'content', rule: 'max-keys' }),
+    );
+    expect(findHostileInput({ rows: Array.from({ length: 30 }, () => wide(900)) }, '')?.rule).toBe(
+      'max-keys',
+    );
+    expect(findHostileInput(wide(1_000), '')).toBeNull();
+  });
+
   it('walks a list 100,000 deep without overflowing its own stack', () => {
     expect(findHostileInput(nested(100_000), '')?.rule).toBe('max-depth');
   });

@@ -8,6 +8,15 @@ import { TEXT_FAULT_MESSAGES, textFault } from '../../kernel/src/index.js';
  */
 export const MAX_BODY_DEPTH = 16;
 
+/**
+ * How many keys one object of a request may have, and the whole request. No field of this product is a map: the
+ * widest real object has a few dozen keys, and a whole return about a thousand (a form's fields are capped at
+ * 1,000 parameters by its parser already). A JSON body of 180,000 keys held the event loop for 24 s in
+ * class-transformer, for anyone, signed in or not.
+ */
+export const MAX_OBJECT_KEYS = 1_000;
+export const MAX_BODY_KEYS = 20_000;
+
 /** Keys that would reach an object's prototype, or its constructor, wherever a body is copied or merged. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -25,6 +34,7 @@ export interface InputProblem {
  */
 export function findHostileInput(value: unknown, root: string): InputProblem | null {
   const stack: { value: unknown; field: string; depth: number }[] = [{ value, field: root, depth: 0 }];
+  let keys = 0;
   while (stack.length > 0) {
     const { value: v, field, depth } = stack.pop()!;
     const name = field || 'body';
@@ -41,6 +51,16 @@ export function findHostileInput(value: unknown, root: string): InputProblem | n
           rule: 'max-depth',
           message: `${name} nests too deep: no request goes more than ${MAX_BODY_DEPTH} levels down`,
         };
+      }
+      if (!Array.isArray(v)) {
+        const count = Object.keys(v).length;
+        keys += count;
+        if (count > MAX_OBJECT_KEYS || keys > MAX_BODY_KEYS)
+          return {
+            field: name,
+            rule: 'max-keys',
+            message: `${name} has too many fields: no request has more than ${MAX_OBJECT_KEYS} in one object or ${MAX_BODY_KEYS} in all`,
+          };
       }
       const entries: [string, unknown][] = Array.isArray(v)
         ? v.map((item, i) => [`[${i}]`, item])
