@@ -209,8 +209,19 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     });
     const ms = Date.now() - started;
     expect(res.status).toBe(400);
-    expect((await res.json()).errors).toEqual([expect.objectContaining({ field: 'body', rule: 'max-keys' })]);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ field: 'body', rule: 'max-keys' }),
+    ]);
     expect(ms).toBeLessThan(3_000);
+  });
+
+  it('gives a request 2 minutes to arrive whole and holds at most 4,096 connections (slow clients are a proxy’s)', () => {
+    // Node's own 5 minutes let a body sent a byte a second hold its connection that long, and with no cap 20,000
+    // slow connections from one client took every file descriptor, PostgreSQL's and Redis's included.
+    const server = product.api.getHttpServer() as import('node:http').Server;
+    expect([server.requestTimeout, server.maxConnections, server.headersTimeout]).toEqual([
+      120_000, 4_096, 66_000,
+    ]);
   });
 
   it('answers health and metrics without looking up a bearer token: a stalled lookup holds no probe', async () => {

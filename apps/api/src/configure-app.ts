@@ -32,6 +32,12 @@ import {
 } from '../../../libs/returns/src/index.js';
 
 /** One place that makes an app the way production runs it: used by main.ts and by every e2e test. */
+
+/** The longest a request may take to arrive whole, body included (see configureApp). */
+export const API_REQUEST_TIMEOUT_MS = 120_000;
+/** The most connections the api holds at once; more are closed as they come (see configureApp). */
+export const API_MAX_CONNECTIONS = 4_096;
+
 export function configureApi(app: INestApplication): INestApplication {
   app.useLogger(withoutFalseAlarms(app.get(Logger)));
   const config = app.get<AppConfig>(APP_CONFIG);
@@ -90,6 +96,12 @@ export function configureApi(app: INestApplication): INestApplication {
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // A whole request, body included, in 2 minutes (Node's 5 let a body sent a byte a second hold its connection
+  // that long), and no more connections than leave the process file descriptors for PostgreSQL, Redis and SMTP:
+  // 20,000 slow connections from one client took every descriptor, and with them the api's own connections.
+  // Holding off many slow clients is a reverse proxy's job (see the README's Security section).
+  server.requestTimeout = API_REQUEST_TIMEOUT_MS;
+  server.maxConnections = API_MAX_CONNECTIONS;
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
