@@ -54,10 +54,10 @@ const NAMES_NOTHING = /(^id$|_id$|_hash$|_key$|^partnership_id$)/;
  * and text-array column of every table is searched, and only what is the forgetting partnership's is changed:
  * in a table with a partnership_id, its rows alone. There an address is replaced wherever it occurs whole, and a
  * name where it is the whole value (a short name inside other words is not theirs), never in an id. A table
- * that does not say whose a row is gets the address replaced (the person is known to this partnership alone:
+ * that does not say whose a row is gets the address replaced (the person is known to these partnerships alone:
  * ForgetPersonHandler refuses anyone another partnership knows), and a name only in a row that also holds their
- * address, so that a name a coordinator chose ("submitted", another partnership's id) cannot rewrite rows that
- * are not about the person. A row whose replacement would break a unique rule (two forgotten people under one
+ * address, where it is then theirs as a whole word anywhere in the row's text, so that a name a coordinator
+ * chose ("submitted", another partnership's id) cannot rewrite rows that are not about the person. A row whose replacement would break a unique rule (two forgotten people under one
  * key) is deleted instead: such rows are copies, and read models are rebuilt from the events anyway. Returns the
  * number of rows changed or deleted.
  */
@@ -100,7 +100,19 @@ export async function eraseCopies(
       if (NAMES_NOTHING.test(column)) continue;
       const c = `r.${quoted(column)}`;
       for (const name of values.names) {
-        if (kind === 'text') {
+        if (kind !== 'array' && !own[0].scoped) {
+          // A row that holds their address is about them: their name is theirs inside its text too ("Dear Jo
+          // Smith," in a caught mail), as a whole word.
+          const word = `(?<![[:alnum:]_])${literally(name)}(?![[:alnum:]_])`;
+          const cast = kind === 'json' ? `::${await typeOf(sql, table, column)}` : '';
+          changed += await replaceOrDelete(
+            sql,
+            t,
+            `${quoted(column)} = regexp_replace(${c}::text, $1, $2, 'g')${cast}`,
+            `${c}::text ~ $1 AND ${whose.where}`,
+            [word, ERASED, ...whose.params],
+          );
+        } else if (kind === 'text') {
           changed += await replaceOrDelete(sql, t, `${quoted(column)} = $2`, `${c} = $1 AND ${whose.where}`, [
             name,
             ERASED,

@@ -214,7 +214,7 @@ describe('personal data in the log (real PostgreSQL)', () => {
     );
     await db.dataSource.query(
       `INSERT INTO loose VALUES (1, 'Cy Cole', 'cy@x.example.org wrote'), (2, 'Cy Cole', 'someone else'),
-        (3, 'submitted', 'lsp')`,
+        (3, 'submitted', 'lsp'), (4, 'sent', 'Dear Cy Cole, write to cy@x.example.org (not Cy Coleman)')`,
     );
     await store.append(
       'partnership:lsp',
@@ -259,6 +259,8 @@ describe('personal data in the log (real PostgreSQL)', () => {
       { id: 1, status: ERASED, note: `${ERASED} wrote` },
       { id: 2, status: 'Cy Cole', note: 'someone else' },
       { id: 3, status: 'submitted', note: 'lsp' },
+      // A caught mail to them: their name inside its text too, as a whole word.
+      { id: 4, status: 'sent', note: `Dear ${ERASED}, write to ${ERASED} (not Cy Coleman)` },
     ]);
   });
 
