@@ -4,6 +4,15 @@ import { isCalendarDate, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS, ReturnContent } from '../return/return-content.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { FileLocation, FileProblem, HISTORY_LIMITS, HistoricalFile } from './historical-file.js';
+import { preflightXlsx, XLSX_MAX_MERGED_CELLS, XLSX_MAX_MERGES, XlsxRefusal } from './xlsx-preflight.js';
+
+const UNOPENED = 'is not a spreadsheet this service can read (XLSX)';
+const REFUSALS: Record<XlsxRefusal, string> = {
+  'too-large': 'unzips to more than a past report could hold (20 MB)',
+  unreadable: UNOPENED,
+  'too-many-merges': `must have at most ${XLSX_MAX_MERGES.toLocaleString('en-GB')} merged cells: unmerge them and upload it again`,
+  'merges-too-large': `must have merged cells covering at most ${XLSX_MAX_MERGED_CELLS.toLocaleString('en-GB')} cells: unmerge them and upload it again`,
+};
 
 /**
  * Reads a past report typed into a spreadsheet: a "Cycle" sheet of rows naming Label, Period start, Period end
@@ -22,12 +31,18 @@ export async function readReportXlsx(bytes: Buffer): Promise<HistoricalFile> {
     problems,
     factsAt: {},
   };
+  // Unzipped and its merged cells counted before exceljs sees it: exceljs is given only what was counted.
+  const checked = preflightXlsx(bytes);
+  if ('refused' in checked) {
+    problems.push({ at: { pointer: '' }, message: REFUSALS[checked.refused] });
+    return file;
+  }
   const { default: Excel } = await import('exceljs');
   const book = new Excel.Workbook();
   try {
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    await book.xlsx.load(checked.bytes as unknown as ArrayBuffer);
   } catch {
-    problems.push({ at: { pointer: '' }, message: 'is not a spreadsheet this service can read (XLSX)' });
+    problems.push({ at: { pointer: '' }, message: UNOPENED });
     return file;
   }
   readCycleSheet(book, file);

@@ -1,27 +1,42 @@
 import { cellError, cellText } from '../record-historical-cycle/read-report-xlsx.js';
-import { xlsxTooLarge } from '../record-historical-cycle/xlsx-size.js';
+import {
+  preflightXlsx,
+  XLSX_MAX_MERGED_CELLS,
+  XLSX_MAX_MERGES,
+  XlsxRefusal,
+} from '../record-historical-cycle/xlsx-preflight.js';
 import { REQUIRED_COLUMNS, RETURNS_SHEET, SHEET_ROW_LIMIT, SheetProblem, SheetRow } from './returns-sheet.js';
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+const UNOPENED = 'The file must be an XLSX spreadsheet: this one could not be opened';
+const REFUSALS: Record<XlsxRefusal, string> = {
+  'too-large': 'The file unzips to far more than a spreadsheet of returns could hold',
+  unreadable: UNOPENED,
+  'too-many-merges': `The spreadsheet must have at most ${XLSX_MAX_MERGES.toLocaleString('en-GB')} merged cells: unmerge them (the downloaded spreadsheet has none) and upload it again`,
+  'merges-too-large': `The spreadsheet's merged cells must cover at most ${XLSX_MAX_MERGED_CELLS.toLocaleString('en-GB')} cells: unmerge them (the downloaded spreadsheet has none) and upload it again`,
+};
 
 export type ReadWorkbook = { unreadable: string } | { rows: SheetRow[]; problems: SheetProblem[] };
 
 /**
  * Reads an uploaded returns workbook into rows by column heading. What makes the whole file unreadable (not a
- * spreadsheet, a zip that would unzip to far more than any workbook of returns, no Returns sheet) is said once;
+ * spreadsheet, a zip that unzips to far more than any workbook of returns, or with more
+ * merged cells than one could need, no Returns sheet) is said once;
  * a missing column is a problem of row 1, a cell showing a spreadsheet error (`#N/A`) one of its row. Rows with
  * no return id and nothing typed are left out.
  */
 export async function readReturnsWorkbook(bytes: Buffer): Promise<ReadWorkbook> {
   if (!bytes.subarray(0, 4).equals(ZIP)) return { unreadable: 'The file must be an XLSX spreadsheet' };
-  if (xlsxTooLarge(bytes))
-    return { unreadable: 'The file unzips to far more than a spreadsheet of returns could hold' };
+  // Unzipped and its merged cells counted before exceljs sees it: exceljs is given only what was counted.
+  const checked = preflightXlsx(bytes);
+  if ('refused' in checked) return { unreadable: REFUSALS[checked.refused] };
   const { default: Excel } = await import('exceljs'); // loaded here, not with every process
   const book = new Excel.Workbook();
   try {
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    await book.xlsx.load(checked.bytes as unknown as ArrayBuffer);
   } catch {
-    return { unreadable: 'The file must be an XLSX spreadsheet: this one could not be opened' };
+    return { unreadable: UNOPENED };
   }
   const sheet = book.getWorksheet(RETURNS_SHEET);
   if (!sheet) return { unreadable: `The spreadsheet must have a sheet named ${RETURNS_SHEET}` };
