@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle, submitAndApprove } from './support/reporting.js';
 
@@ -214,6 +215,36 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     const big = await upload(Buffer.alloc(5_000_001, 1));
     expect(big.status).toBe(400);
     expect(big.html).toContain('The file must be smaller than 5 MB');
+  });
+
+  it('refuses the downloaded spreadsheet with 20,000 merged ranges or one huge merge at once, with a clear error', async () => {
+    const response = await fetch(`${product.baseUrl}/agency/cycles/${y2}/returns.xlsx`, { headers: lead() });
+    const zip = await JSZip.loadAsync(await response.arrayBuffer());
+    const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    const merged = (refs: readonly string[]) =>
+      zip
+        .file(
+          'xl/worksheets/sheet1.xml',
+          sheet.replace(
+            '</sheetData>',
+            `</sheetData><mergeCells>${refs.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells>`,
+          ),
+        )
+        .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    for (const [refs, rule] of [
+      [
+        Array.from({ length: 20_000 }, (_, i) => `A${1000 + i}:B${1000 + i}`),
+        'must have at most 1,000 merged cells',
+      ],
+      [['A1000:XFD1048999'], 'must cover at most 50,000 cells'],
+    ] as const) {
+      const started = Date.now();
+      const refused = await upload(await merged(refs));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(refused.status).toBe(422);
+      expect(refused.html).toContain('govuk-error-summary');
+      expect(refused.html).toContain(rule);
+    }
   });
 
   it('offers the spreadsheet only while the agency has returns to write in an open cycle', async () => {

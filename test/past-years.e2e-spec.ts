@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { ScanForChases } from '../libs/chasing/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -210,6 +211,40 @@ describe('past years recorded from an old report (e2e)', () => {
       trend: [{ cycleId: CYCLE, label: 'Year 1 2019/20', periodStart: '2019-04-01', rag: 'amber' }],
     });
     expect(measures.get('S1')).toMatchObject({ previousRag: 'green', suggestedDot: 'no-change' });
+  });
+
+  it('refuses a spreadsheet of 20,000 merged ranges or one huge merge at once, recording nothing', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Cycle').addRows([['Label', 'Year 0 2018/19']]);
+    const zip = await JSZip.loadAsync(await workbook.xlsx.writeBuffer());
+    const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    const merged = (refs: string[]) =>
+      zip
+        .file(
+          'xl/worksheets/sheet1.xml',
+          sheet.replace(
+            '</sheetData>',
+            `</sheetData><mergeCells>${refs.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells>`,
+          ),
+        )
+        .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const before = await eventCount();
+    for (const [refs, rule] of [
+      [Array.from({ length: 20_000 }, (_, i) => `A${1000 + i}:B${1000 + i}`), 'at most 1,000 merged cells'],
+      [['A1000:XFD1048999'], 'covering at most 50,000 cells'],
+    ] as const) {
+      const started = Date.now();
+      const refused = await upload('merged.xlsx', await merged([...refs]));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({
+        code: 'invalid-historical-file',
+        errors: [{ field: 'file', rule: 'invalid-historical-file' }],
+        problems: [{ at: { pointer: '' }, message: expect.stringContaining(rule) }],
+      });
+    }
+    expect(await eventCount()).toBe(before);
   });
 
   it('records a past year from a spreadsheet too, naming each bad cell by sheet, row and column', async () => {
