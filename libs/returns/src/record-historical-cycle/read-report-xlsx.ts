@@ -4,7 +4,15 @@ import { isCalendarDate, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '
 import { DIRECTIONS, DirectionOfTravel, Rag, RAGS, ReturnContent } from '../return/return-content.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { FileLocation, FileProblem, HISTORY_LIMITS, HistoricalFile } from './historical-file.js';
-import { preflightXlsx, XLSX_MAX_MERGED_CELLS, XLSX_MAX_MERGES, XlsxRefusal } from './xlsx-preflight.js';
+import {
+  preflightXlsx,
+  XLSX_MAX_CELLS,
+  XLSX_MAX_MERGED_CELLS,
+  XLSX_MAX_MERGES,
+  XLSX_MAX_SHARED_STRINGS,
+  XLSX_MAX_STYLES,
+  XlsxRefusal,
+} from './xlsx-preflight.js';
 
 const UNOPENED = 'is not a spreadsheet this service can read (XLSX)';
 const REFUSALS: Record<XlsxRefusal, string> = {
@@ -12,6 +20,7 @@ const REFUSALS: Record<XlsxRefusal, string> = {
   unreadable: UNOPENED,
   'too-many-merges': `must have at most ${XLSX_MAX_MERGES.toLocaleString('en-GB')} merged cells: unmerge them and upload it again`,
   'merges-too-large': `must have merged cells covering at most ${XLSX_MAX_MERGED_CELLS.toLocaleString('en-GB')} cells: unmerge them and upload it again`,
+  'too-many-cells': `must have at most ${XLSX_MAX_CELLS.toLocaleString('en-GB')} cells, ${XLSX_MAX_SHARED_STRINGS.toLocaleString('en-GB')} distinct texts and ${XLSX_MAX_STYLES.toLocaleString('en-GB')} cell styles: keep the report's two sheets only and upload it again`,
 };
 
 /**

@@ -46,6 +46,26 @@ async function opened(act: () => Promise<unknown>): Promise<number> {
 }
 
 describe('an untrusted workbook, before exceljs opens it', () => {
+  it('refuses more cells, distinct texts or cell styles than a workbook of ours could need, unopened', async () => {
+    const zip = await JSZip.loadAsync(await downloaded());
+    const xml = await zip.file(SHEET)!.async('string');
+    // 250,000 cells of one row each (a million took exceljs 4.5 s and 690 MB): about 6 MB unzipped.
+    const rows = Array.from({ length: 2_500 }, (_, r) => {
+      const cells = Array.from({ length: 100 }, (_, c) => `<c r="X${r + 600}" t="n"><v>${c}</v></c>`).join(
+        '',
+      );
+      return `<row r="${r + 600}">${cells}</row>`;
+    }).join('');
+    zip.file(SHEET, xml.replace('</sheetData>', `${rows}</sheetData>`));
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    let read: unknown;
+    expect(await opened(async () => (read = await readReturnsWorkbook(bytes)))).toBe(0);
+    expect(read).toEqual({ unreadable: expect.stringContaining('must have at most 200,000 cells') });
+    // The workbook a lead downloads passes.
+    const own = await downloaded();
+    expect(await opened(() => readReturnsWorkbook(own))).toBe(1);
+  });
+
   it('refuses 20,000 merged ranges at once, without exceljs comparing each with every other', async () => {
     const bytes = await withMerges(Array.from({ length: 20_000 }, (_, i) => `A${1000 + i}:B${1000 + i}`));
     const started = Date.now();

@@ -1,8 +1,11 @@
 import { cellError, cellText } from '../record-historical-cycle/read-report-xlsx.js';
 import {
   preflightXlsx,
+  XLSX_MAX_CELLS,
   XLSX_MAX_MERGED_CELLS,
   XLSX_MAX_MERGES,
+  XLSX_MAX_SHARED_STRINGS,
+  XLSX_MAX_STYLES,
   XlsxRefusal,
 } from '../record-historical-cycle/xlsx-preflight.js';
 import { REQUIRED_COLUMNS, RETURNS_SHEET, SHEET_ROW_LIMIT, SheetProblem, SheetRow } from './returns-sheet.js';
@@ -15,6 +18,7 @@ const REFUSALS: Record<XlsxRefusal, string> = {
   unreadable: UNOPENED,
   'too-many-merges': `The spreadsheet must have at most ${XLSX_MAX_MERGES.toLocaleString('en-GB')} merged cells: unmerge them (the downloaded spreadsheet has none) and upload it again`,
   'merges-too-large': `The spreadsheet's merged cells must cover at most ${XLSX_MAX_MERGED_CELLS.toLocaleString('en-GB')} cells: unmerge them (the downloaded spreadsheet has none) and upload it again`,
+  'too-many-cells': `The spreadsheet must have at most ${XLSX_MAX_CELLS.toLocaleString('en-GB')} cells, ${XLSX_MAX_SHARED_STRINGS.toLocaleString('en-GB')} distinct texts and ${XLSX_MAX_STYLES.toLocaleString('en-GB')} cell styles: type into the downloaded spreadsheet and upload it again`,
 };
 
 export type ReadWorkbook = { unreadable: string } | { rows: SheetRow[]; problems: SheetProblem[] };
