@@ -308,6 +308,51 @@ describe('parsePlanFile', () => {
       });
     });
 
+    // An operator's probe: the `'` after `a` (inside a plain scalar) was taken for a quote, so no bracket after it
+    // was counted, and the parser answered "YAML: Maximum call stack size exceeded" after 0.5 s.
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    it.each([
+      ['an apostrophe after a plain start', (n: number) => `x: [a', ${deep(n)}]\n`],
+      ["an apostrophe in a word (it's)", (n: number) => `x: [it's, ${deep(n)}]\n`],
+      ['a doubled apostrophe in a plain scalar', (n: number) => `x: [a''b, ${deep(n)}]\n`],
+      ['a double quote in a plain scalar', (n: number) => `x: [a", ${deep(n)}]\n`],
+      ['a quote in a flow mapping key', (n: number) => `x: {it's: ${deep(n)}}\n`],
+      ['a quote in a flow mapping value', (n: number) => `x: {a: b'c, d: ${deep(n)}}\n`],
+      ['a quote in a block value', (n: number) => `x: it's ${deep(n)}\n`],
+      ['a quote after a quoted scalar', (n: number) => `x: ['a'', ${deep(n)}]\n`],
+      ['a quote at the start of a plain continuation line', (n: number) => `x: [a\n'b ${deep(n)}]\n`],
+      ['brackets inside what looks quoted', (n: number) => `x: [a,\n'${deep(n)}']\n`],
+    ])('%s: refused at once, however the quotes are placed', (_kind, source) => {
+      const started = Date.now();
+      const parsed = parsePlanFile(source(100_000));
+      expect(Date.now() - started).toBeLessThan(300);
+      expect(parsed).toEqual({
+        ok: false,
+        problems: [
+          {
+            path: '',
+            line: expect.any(Number),
+            message: expect.stringMatching(/^Line \d+ nests lists or maps/),
+          },
+        ],
+      });
+      expect(JSON.stringify(parsed)).not.toMatch(/YAML|stack/i);
+    });
+
+    it('still reads quoted scalars where YAML starts them, brackets and all', () => {
+      const quoted = `'${'['.repeat(100)}'`;
+      for (const source of [
+        `a: ${quoted}\n`,
+        `a: [b, ${quoted}, "c [d"]\n`,
+        `a: {b: ${quoted}, c: "it's [here"}\n`,
+        `a:\n  - ${quoted}\n  - 'it''s ${'['.repeat(40)}'\n`,
+        `a: &x ${quoted}\nb: !!str ${quoted}\n`,
+        `a: ['${'{'.repeat(40)}'' ${'['.repeat(40)}']\n`,
+      ]) {
+        expect([source, yamlNestingProblem(source)]).toEqual([source, null]);
+      }
+    });
+
     it('counts no bracket inside quotes or comments, and reads the Sevenoaks plan unchanged', () => {
       const deepText = `'${'['.repeat(100)}'`;
       expect(yamlNestingProblem(`a: [${deepText}, "${'{'.repeat(100)}"] # ${'['.repeat(100)}\n`)).toBeNull();

@@ -3,7 +3,7 @@ import { planFileRuleProblems, formatPlanPath } from './plan-file-rules.js';
 import { PlanPath, planFileShapeProblems } from './plan-file-schema.js';
 import { Indicator } from './indicators/indicator.js';
 import { ContactRole, PlanFile, PlanFileProblem } from './plan-file.js';
-import { planFileLengthProblem, yamlNestingProblem } from './yaml-nesting.js';
+import { planFileLengthProblem, yamlNestingProblem, yamlTooDeepProblem } from './yaml-nesting.js';
 import { yamlSyntaxProblems } from './yaml-syntax-problems.js';
 
 export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problems: PlanFileProblem[] };
@@ -15,6 +15,16 @@ export type ParsedPlanFile = { ok: true; plan: PlanFile } | { ok: false; problem
  * file is valid.
  */
 export function parsePlanFile(source: string): ParsedPlanFile {
+  try {
+    return parseCheckedPlanFile(source);
+  } catch (error) {
+    // The parser's recursion running out of stack is the file's nesting, never a fault of ours to show as YAML.
+    if (error instanceof RangeError) return { ok: false, problems: [yamlTooDeepProblem(1)] };
+    throw error;
+  }
+}
+
+function parseCheckedPlanFile(source: string): ParsedPlanFile {
   const tooLong = planFileLengthProblem(source);
   if (tooLong) return { ok: false, problems: [tooLong] };
   const tooDeep = yamlNestingProblem(source);
@@ -27,12 +37,18 @@ export function parsePlanFile(source: string): ParsedPlanFile {
     logLevel: 'error',
     uniqueKeys: false,
   });
+  // The parser catches its own stack overflow ("Maximum call stack size exceeded") and reports it as an error.
+  const exhausted = doc.errors.find(
+    (e) => e.code === 'RESOURCE_EXHAUSTION' || /call stack|stack overflow/i.test(e.message),
+  );
+  if (exhausted) return { ok: false, problems: [yamlTooDeepProblem(lines.linePos(exhausted.pos[0]).line)] };
   const faults = yamlSyntaxProblems(doc, lines);
   const syntax = faults.map((p) => ({ path: '', line: p.line, message: p.message }));
   let data: unknown;
   try {
     data = doc.toJS();
   } catch (error) {
+    if (error instanceof RangeError) throw error;
     // An unresolvable alias stops the parser from going on, and yamlSyntaxProblems names it. So does a file
     // with more than yaml's 100 aliases (a "billion laughs" bomb), which nothing else names: say so, never
     // "0 problems".
