@@ -75,6 +75,21 @@ describe('plan import over HTTP (e2e)', () => {
     expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBe(before);
   });
 
+  it("refuses a deep file with an apostrophe in it before parsing it, never with the parser's own error", async () => {
+    const deep = 100_000;
+    const started = Date.now();
+    const answer = await call('POST', '/plan/import', as.coordinator, {
+      yaml: `x: [a', ${'['.repeat(deep)}${']'.repeat(deep)}]\n`,
+      dryRun: true,
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(answer.status).toBe(422);
+    expect(answer.body.problems).toEqual([
+      { path: '', line: 1, message: expect.stringContaining('nests lists or maps more than 32 deep') },
+    ]);
+    expect(JSON.stringify(answer.body)).not.toMatch(/call stack/i);
+  });
+
   it('lets only a coordinator of that partnership load it', async () => {
     expect((await call('POST', '/plan/import', as.reviewer, { yaml })).status).toBe(403);
     expect((await call('POST', '/plan/import', as.lead('sevenoaks-csp'), { yaml })).status).toBe(403);
