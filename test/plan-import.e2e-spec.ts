@@ -75,6 +75,39 @@ describe('plan import over HTTP (e2e)', () => {
     expect(await product.store.streamVersion('plan:sevenoaks-lsp:community-plan-2019-22')).toBe(before);
   });
 
+  it('refuses invisible and lookalike characters in a contact, each on its line, even in a dry run', async () => {
+    // An operator's probe: a dry run answered 200 AgencyContactAdded for each of these.
+    const lines = yaml.split('\n');
+    const contact = lines.indexOf('      - name: Priya Shah') + 1;
+    for (const [name, email, field] of [
+      ['Priya Shah', 'priya.shah\u200b@example.org', 'email'],
+      ['Priya Shah', '\uff50riya.shah@example.org', 'email'],
+      ['Priya Shah', 'priya.shah@ex\u0430mple.org', 'email'],
+      ['Evil\u202eGnp', 'evil@example.org', 'name'],
+    ]) {
+      // A second contact beside Priya Shah, whose own address stays.
+      const file = [
+        ...lines.slice(0, contact - 1),
+        `      - name: ${JSON.stringify(name)}`,
+        `        email: ${JSON.stringify(email)}`,
+        '        role: senior',
+        ...lines.slice(contact - 1),
+      ].join('\n');
+      const answer = await call('POST', '/plan/import', as.coordinator, { yaml: file, dryRun: true });
+      expect([name, email, answer.status]).toEqual([name, email, 422]);
+      expect(answer.body.code).toBe('invalid-plan-file');
+      expect(answer.body.problems).toEqual([
+        {
+          path: `agencies[0].contacts[0].${field}`,
+          line: field === 'email' ? contact + 1 : contact,
+          message: expect.stringMatching(
+            field === 'email' ? /^must be written in plain ASCII/ : /^must not hold invisible/,
+          ),
+        },
+      ]);
+    }
+  });
+
   it("refuses a deep file with an apostrophe in it before parsing it, never with the parser's own error", async () => {
     const deep = 100_000;
     const started = Date.now();

@@ -368,6 +368,30 @@ describe('the plan page (e2e)', () => {
     expect(text).toContain('Enter the contact’s name');
     expect(text).toContain('Enter an email address in the correct format, like name@example.org');
     expect(text).toContain('Choose whether the contact is a lead or a senior contact');
+
+    // An operator's probe: the plan file took these; the contact form holds to the same rules.
+    for (const [name, email, words] of [
+      ['Priya Shah', 'priya.shah\u200b@example.org', 'The email address must be written in plain ASCII'],
+      ['Priya Shah', '\uff50riya.shah@example.org', 'The email address must be written in plain ASCII'],
+      ['Priya Shah', 'priya.shah@ex\u0430mple.org', 'The email address must be written in plain ASCII'],
+      [
+        'Evil\u202eGnp',
+        'evil@example.org',
+        'The contact’s name must not hold invisible or control characters',
+      ],
+    ]) {
+      const form = await page('/coordinate/plan/contact/new');
+      const refused = await post('/coordinate/plan/contact/new', {
+        agency: 'kent-cc',
+        name,
+        email,
+        role: 'lead',
+        version: versionIn(form),
+      });
+      expect([email, refused.status]).toEqual([email, 422]);
+      expect(await refused.text()).toContain(words);
+    }
+    expect(await eventsSince(plan, partnership)).toEqual([]);
   });
 
   it('keeps a measure some cycle has asked for, saying why', async () => {

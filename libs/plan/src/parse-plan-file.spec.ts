@@ -160,6 +160,92 @@ describe('parsePlanFile', () => {
   const withLine = (line: number, replacement: string[]) =>
     [...exampleLines.slice(0, line - 1), ...replacement, ...exampleLines.slice(line)].join('\n');
 
+  describe('invisible and lookalike characters in names and emails', () => {
+    // An operator's probe: each of these was imported as AgencyContactAdded.
+    const contact = lineOf('      - name: Priya Shah');
+    const email = contact + 1;
+    // A second contact before Priya Shah, whose own address stays.
+    const withContact = (name: string, address: string) =>
+      withLine(contact, [
+        `      - name: ${JSON.stringify(name)}`,
+        `        email: ${JSON.stringify(address)}`,
+        '        role: senior',
+        '      - name: Priya Shah',
+      ]);
+    it.each([
+      [
+        'a zero-width space in an email',
+        'Priya Shah',
+        'priya.shah\u200b@example.org',
+        'email',
+        'U+200B at character 11',
+      ],
+      [
+        'a full-width letter beside the real address',
+        'Priya Shah',
+        '\uff50riya.shah@example.org',
+        'email',
+        'U+FF50 at character 1',
+      ],
+      [
+        'a Cyrillic letter in the domain',
+        'Priya Shah',
+        'priya.shah@ex\u0430mple.org',
+        'email',
+        'U+0430 at character 14',
+      ],
+      [
+        'a right-to-left override in a name',
+        'Evil\u202eGnp',
+        'evil@example.org',
+        'name',
+        'U+202E at character 5',
+      ],
+      ['a zero-width joiner in a name', 'Pri\u200dya', 'evil@example.org', 'name', 'U+200D at character 4'],
+      ['a control character in a name', 'Pri\u0007ya', 'evil@example.org', 'name', 'U+0007 at character 4'],
+    ])('refuses %s, on its line', (_kind, name, address, field, where) => {
+      const [line, message] =
+        field === 'email'
+          ? [email, 'must be written in plain ASCII letters, digits and signs']
+          : [contact, 'must not hold invisible or control characters'];
+      expect(problemsOf(withContact(name, address))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${line} agencies\\[0\\]\\.contacts\\[0\\]\\.${field} ${message}.*\\(${where.replace('+', '\\+')}\\)`,
+          ),
+        ),
+      ]);
+    });
+
+    it('refuses them in agency names, titles and texts too, each on its line', () => {
+      const agency = lineOf('    name: Sevenoaks District Community Safety Partnership');
+      const source = withLine(agency, ['    name: "Sevenoaks \u202eCSP"']);
+      expect(problemsOf(source)).toEqual([
+        expect.stringMatching(new RegExp(`^${agency} agencies\\[0\\]\\.name must not hold invisible`)),
+      ]);
+      const title = lineOf('  title: ' + exampleLines.find((l) => l.startsWith('  title: '))!.slice(9));
+      expect(problemsOf(withLine(title, ['  title: "Plan\u200b"']))).toEqual([
+        expect.stringMatching(new RegExp(`^${title} plan\\.title must not hold invisible`)),
+      ]);
+      const text = exampleLines.findIndex((l) => l.startsWith('        text: ')) + 1;
+      expect(problemsOf(withLine(text, ['        text: "Reduce\u2066 harm"']))).toEqual([
+        expect.stringMatching(
+          new RegExp(`^${text} themes\\[0\\]\\.measures\\[0\\]\\.text must not hold invisible`),
+        ),
+      ]);
+    });
+
+    it('still takes texts of several lines, and names with accents', () => {
+      const parsed = parsePlanFile(withContact('Zoë Ó Súilleabháin-Łukasz', 'zoe.osullivan@example.org'));
+      expect(parsed.ok).toBe(true);
+      const text = exampleLines.findIndex((l) => l.startsWith('        text: ')) + 1;
+      expect(
+        parsePlanFile(withLine(text, ['        text: |', '          Reduce harm.', '          \tAnd more.']))
+          .ok,
+      ).toBe(true);
+    });
+  });
+
   describe('unknown keys, at any depth', () => {
     it('refuses a misspelt role instead of making the contact a lead, and says what was meant', () => {
       const role = lineOf('        role: senior');

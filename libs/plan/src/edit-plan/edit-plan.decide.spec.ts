@@ -223,6 +223,47 @@ describe('decideEditPlan: a form’s edit, recorded as the import records it', (
     ).toEqual([{ field: 'ref', message: 'There is already a measure s1' }]);
   });
 
+  it('when a contact’s email or a name holds invisible or lookalike characters, then the field’s problem, as an import', () => {
+    const contact = (name: string, email: string) =>
+      problems(
+        given().when({ part: 'contact', action: 'add', form: { agency: 'fire', name, email, role: 'lead' } }),
+      );
+    const ascii = 'The email address must be written in plain ASCII letters, digits and signs';
+    for (const [email, where] of [
+      ['priya.shah\u200b@example.org', 'U+200B at character 11'],
+      ['\uff50riya.shah@example.org', 'U+FF50 at character 1'],
+      ['priya.shah@ex\u0430mple.org', 'U+0430 at character 14'],
+    ]) {
+      expect(contact('Priya Shah', email)).toEqual([
+        {
+          field: 'email',
+          message: expect.stringMatching(new RegExp(`^${ascii}.*\\(${where.replace('+', '\\+')}\\)`)),
+        },
+      ]);
+    }
+    expect(contact('Evil\u202eGnp', 'evil@example.org')).toEqual([
+      {
+        field: 'name',
+        message: expect.stringMatching(
+          /^The contact’s name must not hold invisible .*\(U\+202E at character 5\)/,
+        ),
+      },
+    ]);
+    expect(
+      problems(
+        given().when({
+          part: 'agency',
+          action: 'add',
+          form: { id: 'nhs', name: 'N\u200bHS', contactName: 'Nia', contactEmail: 'n\u0456a@example.org' },
+        }),
+      ),
+    ).toEqual([
+      { field: 'name', message: expect.stringContaining('The agency’s name must not hold invisible') },
+      { field: 'contactEmail', message: expect.stringContaining(ascii) },
+    ]);
+    expect(contact('Zoë Ó Súilleabháin', 'zoe@example.org')).toEqual([]);
+  });
+
   it('when removing what is still needed, then it says why and records nothing', () => {
     expect(
       problems(

@@ -2,6 +2,7 @@ import { DomainError } from '../../../kernel/src/index.js';
 import { indicatorRuleProblems } from '../indicators/indicator-rules.js';
 import { Indicator, IndicatorThreshold, INDICATOR_LIMIT } from '../indicators/indicator.js';
 import { PlanFile } from '../plan-file.js';
+import { planTextFault } from '../plan-text.js';
 
 /** A form's fields as the browser sent them (see PlanForm). */
 type Form = Record<string, string | string[] | undefined>;
@@ -66,6 +67,10 @@ function readIndicator(form: Form, problems: Problem[], label: string): Indicato
     if (!value) problem(field, `Enter ${words}`);
     else if (value.length > max)
       problem(field, `${words} must be ${max} characters or fewer`.replace(/^t/, 'T'));
+    else {
+      const invisible = planTextFault(value, 'one line');
+      if (invisible) problem(field, `${words} ${invisible}`.replace(/^t/, 'T'));
+    }
     return value;
   };
   const number = (field: string, words: string, optional = false): number | null => {

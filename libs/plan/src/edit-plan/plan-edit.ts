@@ -1,5 +1,6 @@
 import { DomainError, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
 import { parsePlanFile } from '../parse-plan-file.js';
+import { planEmailFault, planTextFault } from '../plan-text.js';
 import { ContactRole, PlanFile } from '../plan-file.js';
 import { addIndicator, changeIndicator, removeIndicator } from './indicator-edit.js';
 import { planFileYaml } from './recorded-plan-file.js';
@@ -110,7 +111,10 @@ class FormReader {
       this.problem(field, `${capital(label)} must be ${max.toLocaleString('en-GB')} characters or fewer`);
     else {
       const fault = textFault(value);
+      // The same rule as the plan file's: a name is one line, and nothing in it is invisible.
+      const invisible = planTextFault(value, max === NAME_MAX ? 'one line' : 'lines');
       if (fault) this.problem(field, `${capital(label)} ${TEXT_FAULT_MESSAGES[fault]}`);
+      else if (invisible) this.problem(field, `${capital(label)} ${invisible}`);
     }
     return value;
   }
@@ -140,6 +144,7 @@ class FormReader {
   email(field: string): string {
     const value = this.raw(field);
     if (!value) this.problem(field, 'Enter an email address');
+    else if (planEmailFault(value)) this.problem(field, `The email address ${planEmailFault(value)}`);
     else if (!EMAIL.test(value) || value.length > 254)
       this.problem(field, 'Enter an email address in the correct format, like name@example.org');
     return value;
