@@ -41,6 +41,7 @@ export function loggingModule(config: AppConfig): DynamicModule {
         // line, however the path is written (//l/…, /./l/…, /l%2F…).
         url: req.url === undefined ? undefined : redactPathTokens(req.url),
       }),
+      res: loggedResponse,
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
   };
@@ -51,4 +52,25 @@ export function loggingModule(config: AppConfig): DynamicModule {
       ? prettyDestination(process.stdout)
       : undefined;
   return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
+}
+
+/**
+ * A response as its log line shows it: status and headers, the redirect's Location as its path alone. A redirect
+ * to a provider carries its sign-on's state and nonce in the query, and one to a link page would carry a token
+ * in the path: neither is for a log.
+ */
+export function loggedResponse(res: { statusCode: number | null; headers?: Record<string, unknown> }): {
+  statusCode: number | null;
+  headers?: Record<string, unknown>;
+} {
+  const location = res.headers?.location;
+  if (typeof location !== 'string') return { statusCode: res.statusCode, headers: res.headers };
+  let path: string;
+  try {
+    const url = new URL(location, 'http://relative.invalid');
+    path = `${url.origin === 'http://relative.invalid' ? '' : url.origin}${url.pathname}`;
+  } catch {
+    path = location.split(/[?#]/)[0];
+  }
+  return { statusCode: res.statusCode, headers: { ...res.headers, location: redactPathTokens(path) } };
 }
