@@ -15,6 +15,7 @@ import {
   startProduct,
 } from './support/product.js';
 import { untilEventsVisible } from './support/test-database.js';
+import { projectionsSettled } from './support/reporting.js';
 import { postPageForm } from './support/page-form.js';
 
 /**
@@ -457,6 +458,8 @@ describe('forget this person (e2e)', () => {
       statuses: await product.db.dataSource.query(`SELECT return_id, status FROM return_status ORDER BY 1`),
       agencies: (await call('GET', '/partnerships/sevenoaks-lsp/agencies', as.coordinator)).body,
     });
+    // The read models have caught up with the cycle opened before (its returns' statuses come from the worker).
+    await projectionsSettled(product);
     const before = await sevenoaks();
     expect(JSON.stringify(before.agencies)).toContain(tom.email);
 
@@ -471,6 +474,7 @@ describe('forget this person (e2e)', () => {
       const done = await call('POST', '/partnership/people/forget', as.otherCoordinator, { email, reason });
       expect([email, done.status]).toEqual([email, 200]);
     }
+    await projectionsSettled(product);
     expect(await sevenoaks()).toEqual(before);
     expect((await call('GET', `/cycles/${cycleId}/report`, as.coordinator)).status).toBe(200);
 
