@@ -47,36 +47,52 @@ describe('staff:create (e2e)', () => {
     expect(await accounts()).toEqual([{ email: 'cora@example.org', partnership_id: 'sevenoaks-lsp' }]);
   });
 
-  it('as a command, says a refusal in one line and exits non-zero', () => {
-    // The real script in a process of its own (its arguments are checked in staff-create-command.spec.ts).
-    const run = spawnSync(
+  /** The real script in a process of its own (its arguments are checked in staff-create-command.spec.ts). */
+  const staffCreate = (args: string[], env: Record<string, string> = { STAFF_PASSWORD: password }) =>
+    spawnSync(
       process.execPath,
-      [
-        '-r',
-        join(__dirname, 'support/register-ts.js'),
-        'scripts/staff-create.ts',
-        '--partnership',
-        'nowhere',
-        '--email',
-        'nora@example.org',
-        '--name',
-        'Nora',
-      ],
+      ['-r', join(__dirname, 'support/register-ts.js'), 'scripts/staff-create.ts', ...args],
       {
         cwd: join(__dirname, '..'),
         encoding: 'utf8',
         timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          DATABASE_URL: db.url,
-          STAFF_PASSWORD: password,
-        },
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: db.url, ...env },
       },
     );
+
+  it('as a command, says a refusal in one line and exits non-zero', () => {
+    const run = staffCreate(['--partnership', 'nowhere', '--email', 'nora@example.org', '--name', 'Nora']);
     expect(run.stderr.trim().split('\n')).toEqual([
       'staff:create: partnership "nowhere" does not exist: import its plan first (npm run plan:import -- <plan.yaml>)',
     ]);
     expect(run.status).toBe(2);
+  }, 60_000);
+
+  it('as a command, prints its usage when run bare and creates nothing', () => {
+    const run = staffCreate([]);
+    expect(run.stderr).toContain('Usage: npm run staff:create');
+    expect(run.status).toBe(2);
+  }, 60_000);
+
+  it('as a command, creates the account and shows a generated password once', async () => {
+    const run = staffCreate(
+      [
+        '--partnership',
+        'sevenoaks-lsp',
+        '--email',
+        'Rita@Example.org',
+        '--name',
+        'Rita',
+        '--role',
+        'reviewer',
+      ],
+      {},
+    );
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Created reviewer rita@example.org in sevenoaks-lsp.');
+    expect(lines[1]).toMatch(/^Password \(shown once, change it after signing in\): [A-Za-z0-9_-]{20}$/);
+    expect(lines).toHaveLength(2);
+    expect(await accounts()).toContainEqual({ email: 'rita@example.org', partnership_id: 'sevenoaks-lsp' });
   }, 60_000);
 });
