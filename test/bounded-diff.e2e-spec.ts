@@ -1,4 +1,5 @@
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { seededWords } from './support/seeded-words.js';
 
 /**
  * A security probe's finding: an agency lead's text could freeze the api. A return of about 1.8 MB (a
@@ -15,17 +16,7 @@ describe('comparing two versions of a very large return (e2e)', () => {
   let returnId: string;
   const lead = () => as.lead('sevenoaks-csp');
 
-  let seed = 11;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
-  };
-  /** Random words (a prefix and a number below 100) making a text of about this many characters. */
-  const words = (prefix: string, chars: number) =>
-    Array.from({ length: Math.ceil(chars / 4) }, () => `${prefix}${random(100)}`)
-      .join(' ')
-      .slice(0, chars)
-      .trimEnd();
+  const { words } = seededWords(11);
   const content = (prefix: string) => ({
     rag: 'amber',
     dot: 'improving',

@@ -5,6 +5,7 @@ import { compareReturns } from './return-comparison.js';
 import { diffReturnContent } from './return-diff.js';
 import { tableDiff } from './table-diff.js';
 import { wordDiff } from './word-diff.js';
+import { seededWords } from '../../../../test/support/seeded-words.js';
 
 /**
  * A comparison's cost is bounded whatever a lead writes: the texts of a security probe (a 50,000-character
@@ -13,17 +14,7 @@ import { wordDiff } from './word-diff.js';
  * machine): the old comparison took seconds to tens of seconds for each of them.
  */
 
-let seed = 1;
-const random = (n: number) => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed % n;
-};
-/** Random words (prefix and a number below 100) making a text of about this many characters. */
-const words = (prefix: string, chars: number) =>
-  Array.from({ length: Math.ceil(chars / 4) }, () => `${prefix}${random(100)}`)
-    .join(' ')
-    .slice(0, chars)
-    .trimEnd();
+const { random, words } = seededWords(1);
 
 const study = (prefix: string): CaseStudy => ({
   title: `Study ${prefix}`,
