@@ -577,15 +577,18 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     const hasChromium = existsSync('/usr/bin/chromium');
     const dir = mkdtempSync(join(tmpdir(), 'whole-report-pdf-'));
     const norm = (text: string) => text.replace(/\s+/g, ' ');
+    // Each file is read once, all its pages in one call (pdftotext ends each page with a form feed). A call per
+    // page, over a hundred of them run synchronously, can hold this process (and the api in it) past the api's
+    // 65 s keep-alive timeout on a busy machine: the next request then went out on a connection the server was
+    // closing (ECONNRESET in a CI run at load average 15).
+    const read = new Map<string, string>();
+    const once = (key: string, run: () => string) => read.get(key) ?? read.set(key, run()).get(key)!;
     const pageText = (file: string, n: number, layout = false) =>
-      execFileSync(
-        'pdftotext',
-        [...(layout ? ['-layout'] : []), '-f', String(n), '-l', String(n), file, '-'],
-        {
-          encoding: 'utf8',
-        },
-      );
-    const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+      once(`${file} ${layout}`, () =>
+        execFileSync('pdftotext', [...(layout ? ['-layout'] : []), file, '-'], { encoding: 'utf8' }),
+      ).split('\f')[n - 1];
+    const info = (file: string) =>
+      once(`${file} info`, () => execFileSync('pdfinfo', [file], { encoding: 'utf8' }));
     const pageSize = (file: string) => {
       const [, width, height] = /^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info(file))!.map(Number);
       return { a4: /\(A4\)$/m.test(info(file)), landscape: width > height };
