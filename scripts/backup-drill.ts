@@ -17,13 +17,14 @@ import { SmtpCatcher } from '../libs/mail/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 import { backup } from './backup.js';
+import { DrillLocks } from './drill-databases.js';
 import { derivedSecrets, mailOwed, restore } from './restore.js';
 
 export const BACKUP_DRILL_USAGE = `Usage: npm run backup:drill [-- --keep] [--timeout <seconds>]
 
 Proves the backups of the deployment at DATABASE_URL restore: reads the log's latest digest, backs the database
-up (npm run backup), restores it into a new database on the same server (<name>_drill_<time>, or
-DRILL_DATABASE_URL), starts an api and a worker on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET
+up (npm run backup), restores it into a database it creates on the same server (<name>_drill_<time>, or
+DRILL_DATABASE_URL, which must not exist yet; what a drill that died left is dropped first), starts an api and a worker on it with the deployment's own TOKEN_PEPPER and SESSION_SECRET
 (outside production, when unset, those derived from DATABASE_URL, not from the drill database's URL), a Redis
 prefix of their own and an SMTP server inside this process (nothing is mailed to anyone), waits until they have caught up, and checks: processors resumed from
 the restored checkpoints, no mail sent twice, every mail owed at the backup sent, every publication's bytes hash
@@ -71,7 +72,17 @@ export async function backupDrill(
   let restored: DataSource | null = null;
   let catcher: SmtpCatcher | null = null;
   const checks: Check[] = [];
+  // The drill drops its database when it ends: only one it created itself (see drill-databases.ts).
+  const targetName = decodeURIComponent(new URL(target).pathname.slice(1));
+  const locks = await DrillLocks.open(source.databaseUrl);
+  let created = false;
   try {
+    for (const line of await locks.clearLeftovers(source.databaseUrl, source.redisUrl))
+      err.write(`${line}\n`);
+    if (!(await locks.take(targetName))) throw new Error(`another drill is using ${targetName}`);
+    await locks.create(target, { partnerReturnsDrillOf: sourceName, queuePrefix, dir });
+    created = true;
+
     // 1. The digest printed before the backup: what a restored log must still verify against.
     const live = await openDatabase(source.databaseUrl, SCHEMA);
     let digest: string;
@@ -220,15 +231,18 @@ export async function backupDrill(
     await catcher?.stop().catch(() => undefined);
     if (restored?.isInitialized) await restored.destroy();
     await deleteQueueKeys(source.redisUrl, queuePrefix).catch(() => undefined);
-    if (!keep) await dropDatabase(target).catch(() => undefined);
+    if (created && keep) await locks.unmark(target).catch(() => undefined);
+    else if (created) await dropDatabase(target).catch(() => undefined);
+    await locks.release(targetName).catch(() => undefined);
+    await locks.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const passed = checks.every((c) => c.ok);
   for (const check of checks) out.write(`${check.ok ? '  ok  ' : '  FAIL'} ${check.line}\n`);
   out.write(
     passed
-      ? `Drill passed: the backup restores and the deployment carries on from it.${keep ? ` Kept: ${target}` : ''}\n`
-      : `Drill FAILED.${keep ? ` Kept for a look: ${target}` : ''}\n`,
+      ? `Drill passed: the backup restores and the deployment carries on from it.${keep && created ? ` Kept: ${targetName}` : ''}\n`
+      : `Drill FAILED.${keep && created ? ` Kept for a look: ${targetName}` : ''}\n`,
   );
   return passed ? 0 : 1;
 }

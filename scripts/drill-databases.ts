@@ -1,0 +1,149 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
+import { dropDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import { deleteQueueKeys } from '../libs/queues/src/index.js';
+
+/**
+ * The databases `npm run backup:drill` restores into, and what it leaves if it dies.
+ *
+ * A drill drops its database when it ends, so it may only ever drop one it created itself: it once restored into
+ * whatever DRILL_DATABASE_URL named, and when the restore refused a database that was not empty, dropped it
+ * anyway (DRILL_DATABASE_URL set to DATABASE_URL dropped the deployment, and the dump it had just made went with
+ * its temporary folder). And a drill killed mid-way (kill -9, a host that restarts) left its database, a whole
+ * copy of the deployment with its personal-data keys, for good, with its dump in a temporary folder and its
+ * queue keys in Redis; the next drill neither noticed nor cleared them.
+ *
+ * So a drill creates its database itself (refusing one that exists), marks it with a comment saying whose drill
+ * it is and where its dump and queue keys are, and holds an advisory lock on its name on the server's `postgres`
+ * database for as long as it runs. A database so marked whose lock nobody holds is a drill that died: the next
+ * drill of the same deployment drops it and clears its dump and queue keys.
+ */
+export class DrillTargetRefused extends Error {}
+
+/** What a drill's database says about itself, in its comment. */
+interface DrillMark {
+  partnerReturnsDrillOf: string;
+  queuePrefix: string;
+  dir: string;
+}
+
+/** A server's `postgres` database, where drills hold their locks (advisory locks belong to one database). */
+export class DrillLocks {
+  private constructor(private readonly client: Client) {}
+
+  static async open(anyDatabaseUrl: string): Promise<DrillLocks> {
+    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
+    client.on('error', () => undefined); // a lost connection releases its locks; the drill's own queries fail
+    await client.connect();
+    return new DrillLocks(client);
+  }
+
+  /** Takes the lock on a drill database's name: false while another drill holds it. */
+  async take(name: string): Promise<boolean> {
+    const { rows } = await this.client.query<{ taken: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext('partner-returns-drill'), hashtext($1)) AS taken`,
+      [name],
+    );
+    return rows[0].taken;
+  }
+
+  async release(name: string): Promise<void> {
+    await this.client.query(`SELECT pg_advisory_unlock(hashtext('partner-returns-drill'), hashtext($1))`, [
+      name,
+    ]);
+  }
+
+  /**
+   * Creates the drill's database and marks it as the drill's. A database of that name that exists is refused
+   * and left alone: it may be the deployment's own, or anyone's.
+   */
+  async create(targetUrl: string, mark: DrillMark): Promise<void> {
+    const name = nameOf(targetUrl);
+    await onServerOf(targetUrl, async (admin) => {
+      try {
+        await admin.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42P04') throw error;
+        throw new DrillTargetRefused(
+          `database ${name} already exists: the drill restores only into a database it creates (and drops ` +
+            `it afterwards), so it leaves ${name} alone. Name another in DRILL_DATABASE_URL, or leave it unset`,
+        );
+      }
+      await admin.query(
+        `COMMENT ON DATABASE ${escapeIdentifier(name)} IS ${escapeLiteral(JSON.stringify(mark))}`,
+      );
+    });
+  }
+
+  /** A database kept with --keep is the operator's from now on: no later drill takes it for a leftover. */
+  async unmark(targetUrl: string): Promise<void> {
+    await onServerOf(targetUrl, (admin) =>
+      admin.query(`COMMENT ON DATABASE ${escapeIdentifier(nameOf(targetUrl))} IS NULL`),
+    );
+  }
+
+  /**
+   * Drops the databases of this deployment's drills that died (marked, and nobody holds their lock), with their
+   * dump folders and queue keys; returns a line for each.
+   */
+  async clearLeftovers(sourceUrl: string, redisUrl: string): Promise<string[]> {
+    const { rows } = await this.client.query<{ datname: string; mark: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS mark FROM pg_database`,
+    );
+    const lines: string[] = [];
+    for (const row of rows) {
+      const mark = markOf(row.mark);
+      if (!mark || mark.partnerReturnsDrillOf !== nameOf(sourceUrl)) continue;
+      if (!(await this.take(row.datname))) continue; // a drill running now
+      try {
+        await dropDatabase(withDatabaseName(sourceUrl, row.datname));
+        if (/^drill-[0-9a-z-]+$/.test(mark.queuePrefix))
+          await deleteQueueKeys(redisUrl, mark.queuePrefix).catch(() => undefined);
+        // Only a folder the drill itself made under the temporary folder: the comment is not trusted further.
+        if (mark.dir.startsWith(join(tmpdir(), 'partner-returns-drill-')) && !mark.dir.includes(`..${sep}`))
+          rmSync(mark.dir, { recursive: true, force: true });
+        lines.push(
+          `drill: dropped ${row.datname}, left by a drill that did not finish, with its dump and queue keys`,
+        );
+      } finally {
+        await this.release(row.datname);
+      }
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+/** DRILL_DATABASE_URL may name another server: its database is made there. */
+async function onServerOf<T>(databaseUrl: string, use: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: withDatabaseName(databaseUrl, 'postgres') });
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+function nameOf(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+}
+
+function markOf(comment: string | null): DrillMark | null {
+  if (!comment?.startsWith('{')) return null;
+  try {
+    const mark = JSON.parse(comment) as Partial<DrillMark>;
+    return typeof mark.partnerReturnsDrillOf === 'string' &&
+      typeof mark.queuePrefix === 'string' &&
+      typeof mark.dir === 'string'
+      ? (mark as DrillMark)
+      : null;
+  } catch {
+    return null;
+  }
+}
