@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { AuthService } from '../libs/auth/src/index.js';
@@ -162,6 +163,30 @@ describe('outbox relay with Redis away (e2e)', () => {
     try {
       await eventually(async () => (await chasing.getJobScheduler(CHASE_SCHEDULER_ID)) ?? null, 10_000);
     } finally {
+      await chasing.close();
+    }
+  });
+
+  it('puts the chase schedule back once after an outage, however many of its checks came due meanwhile', async () => {
+    // An operator's probe: after a minute without Redis the worker said 'the chase schedule was missing' six
+    // times at once, and upserted it six times: every check of the outage had waited for Redis.
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const chasing = new Queue(QUEUES.chasing, {
+      connection: bullConnection(redis.url),
+      prefix: product.config.queuePrefix,
+    });
+    try {
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 5_000)); // the schedule is checked every second here
+      await redis.start(); // empty
+      await eventually(async () => (await chasing.getJobScheduler(CHASE_SCHEDULER_ID)) ?? null, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // any check still held comes through
+      const said = warn.mock.calls.filter(([message]) =>
+        String(message).includes('chase schedule was missing'),
+      );
+      expect(said).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
       await chasing.close();
     }
   });

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { ChaseAgency, ScanForChases, ScanForDigests } from '../../../libs/chasing/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import { JobFailures } from './job-failures.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { RetentionRun } from '../../../libs/returns/src/index.js';
@@ -106,9 +107,9 @@ export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationS
     this.upsert().catch((error: Error) => this.logger.warn(`schedule not set yet: ${error.message}`));
     // Redis keeps nothing the product needs, so it may come back empty: look now and then, and put it back.
     this.timer = setInterval(
-      () => {
-        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`));
-      },
+      oneAtATime(() =>
+        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
+      ),
       Math.min(this.config.mail.chaseScanEveryMs, 30_000),
     );
     this.timer.unref();

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES } from '../../../libs/queues/src/index.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 /** The daily retention run: on the chasing queue (the worker's queue for scheduled scans), by name. */
 export const RETENTION_JOB = 'retention-run';
@@ -23,9 +24,12 @@ export class RetentionSchedule implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.upsert().catch((error: Error) => this.logger.warn(`schedule not set yet: ${error.message}`));
-    this.timer = setInterval(() => {
-      this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`));
-    }, 600_000);
+    this.timer = setInterval(
+      oneAtATime(() =>
+        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
+      ),
+      600_000,
+    );
     this.timer.unref();
   }
 
