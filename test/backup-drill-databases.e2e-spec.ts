@@ -120,4 +120,19 @@ describe('npm run backup:drill and its own databases (e2e)', () => {
       keys.disconnect();
     }
   }, 240_000);
+
+  it('drills a deployment whose log is empty', async () => {
+    // A deployment with no plan imported yet has no digest: its drill failed on '--digest: "root" must be 64 hex
+    // digits', as if the backup were broken.
+    const empty = await createTestDatabase('drill_empty');
+    try {
+      const run = await drill({ DATABASE_URL: empty.url }, ['--timeout', '120']);
+      expect(run.out).toContain('Drill passed');
+      expect(run.out).toContain('ok   the log was empty at the backup, and is now');
+      expect(run.err).toContain('drill: the log is empty: no digest yet');
+      expect(run.code).toBe(0);
+    } finally {
+      await empty.drop();
+    }
+  }, 180_000);
 });
