@@ -9,6 +9,7 @@ const CONNECTION_ERROR =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|Stream isn't writeable/i;
 
 const PROBE_EVERY_MS = 1_000;
+const SAY_AGAIN_AFTER_MS = 60_000;
 
 /**
  * One log line when a Redis goes away and one when it is back, naming REDIS_URL, instead of a trace from every
@@ -21,6 +22,8 @@ class RedisOutage {
   private downSince: number | null = null;
   private probe: Redis | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Each answer Redis gave with an error, and when it was last said. */
+  private readonly said = new Map<string, number>();
 
   constructor(private readonly url: string) {}
 
@@ -41,6 +44,7 @@ class RedisOutage {
   report(error: Error): void {
     const text = `${(error as { code?: string }).code ?? ''} ${error.message}`;
     if (!CONNECTION_ERROR.test(text)) {
+      if (this.saidLately(error.message)) return;
       this.logger.warn(`Redis at ${this.address} answered with an error: ${error.message}`);
       return;
     }
@@ -50,6 +54,18 @@ class RedisOutage {
       `REDIS_URL: Redis at ${this.address} cannot be reached (${error.message.replace(/\s+/g, ' ')}); jobs and mail wait until it is back, nothing is lost`,
     );
     this.startProbing();
+  }
+
+  /**
+   * Whether this answer was said in the last minute. BullMQ retries what failed: a job's lock it cannot renew
+   * (Redis emptied under it) fails again every half lock until the job ends, and was a warning each time.
+   */
+  private saidLately(message: string): boolean {
+    const now = Date.now();
+    for (const [said, at] of this.said) if (now - at >= SAY_AGAIN_AFTER_MS) this.said.delete(said);
+    if (this.said.has(message)) return true;
+    this.said.set(message, now);
+    return false;
   }
 
   private startProbing(): void {
