@@ -52,7 +52,7 @@ export class MailProcessor extends WorkerHost {
 
   async process(job: Job, token?: string): Promise<unknown> {
     // Whether a temporary failure now is retried: the ledger records it as "will retry" or as the last word.
-    const willRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    const willRetry = job.attemptsMade + 1 < (job.opts.attempts ?? 1) || (await this.stillYoung(job));
     let ran: Ran;
     try {
       ran = await this.run(job, willRetry);
@@ -142,6 +142,22 @@ export class MailProcessor extends WorkerHost {
     if (sent > 1 && owedMs >= 1) await this.worker.rateLimit(Math.ceil(owedMs));
     if (temporary) throw new TemporaryDeliveryError(`temporary failure: ${temporary}`);
     return retryAt !== undefined ? { retryAt } : { result: { outcomes: tally } };
+  }
+
+  /**
+   * A run's last try is not the last word on a mail owed for less than MAIL_GIVE_UP_AFTER_MS: a temporary failure
+   * then leaves it owed, and reconciliation gives its job a fresh run of tries. Without this an SMTP server away
+   * for longer than the tries' backoff (about an hour with the defaults) lost every mail owed meanwhile: each was
+   * recorded as failed for good and never sent when the server was back (an operator's probe).
+   */
+  private stillYoung(job: Job): Promise<boolean> {
+    const ids =
+      job.name === CHASING_JOBS.chaseMails
+        ? (job.data as ChaseMailsJob).mails.map((m) => m.jobId)
+        : job.id
+          ? [job.id]
+          : [];
+    return this.owed.owedWithin(ids, this.config.mail.giveUpAfterMs);
   }
 
   private async settle(job: Job, outcome: string): Promise<void> {

@@ -64,6 +64,11 @@ export interface MailDeliveryConfig {
   attempts: number;
   /** The first retry's delay; each later one doubles it. */
   retryDelayMs: number;
+  /**
+   * How long a mail that keeps failing for a temporary reason (an SMTP server away) stays owed: until then a run of
+   * tries that ends in a temporary failure is not the last word, and reconciliation starts another.
+   */
+  giveUpAfterMs: number;
   /** A mail sender's lease: renewed every third of it while the sender lives, taken over once it lapses. */
   claimLeaseMs: number;
   /** How often each worker re-enqueues the mail the events owe that has no outcome yet (and once at start). */
@@ -188,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ratePerMinute: int('MAIL_RATE_PER_MINUTE', 120, 1, 100_000),
     attempts: int('MAIL_ATTEMPTS', 8, 1, 50),
     retryDelayMs: int('MAIL_RETRY_DELAY_MS', 30_000, 10, 3_600_000),
+    giveUpAfterMs: int('MAIL_GIVE_UP_AFTER_MS', 259_200_000, 1_000, 2_592_000_000),
     claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 60_000, 300, 86_400_000),
     reconcileEveryMs: int('MAIL_RECONCILE_EVERY_MS', 300_000, 200, 86_400_000),
     chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),

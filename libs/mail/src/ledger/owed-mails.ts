@@ -63,6 +63,22 @@ export class OwedMails {
     return new Set(rows.map((r) => r.job_id));
   }
 
+  /**
+   * Whether any of these jobs is still owed and was first owed less than `ms` ago (by PostgreSQL's clock, which
+   * wrote owed_at): a mail that young is not given up on for a temporary failure.
+   */
+  async owedWithin(jobIds: readonly string[], ms: number): Promise<boolean> {
+    if (jobIds.length === 0) return false;
+    const [{ young }]: { young: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM owed_mails
+         WHERE job_id = ANY($1::text[]) AND settled_at IS NULL AND owed_at > now() - $2 * interval '1 millisecond'
+       ) AS young`,
+      [jobIds, ms],
+    );
+    return young;
+  }
+
   async settle(jobId: string, outcome: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE owed_mails SET settled_at = now(), outcome = $2 WHERE job_id = $1 AND settled_at IS NULL`,
