@@ -16,6 +16,49 @@ describe('pastedTable', () => {
     });
   });
 
+  it('reads a cell with line breaks as Excel copies it: quoted, its quotes doubled, one cell on one line', () => {
+    // The seed's NEET headings are wrapped with Alt+Enter ("Total / Cohort / Yr12 & / Yr13"); Excel, LibreOffice
+    // and Google Sheets quote such a cell on the clipboard. Read line by line, the heading became four rows.
+    const copied =
+      '"Yr12 & Yr13\r\nNEET Summary"\t"Total\r\nCohort\r\nYr12 &\r\nYr13"\t"The ""Speech\nBubbles"" project"\r\n' +
+      'Kent\t32,240\t"Lowest in\nKent"\r\n';
+    expect(pastedTable(copied)).toEqual({
+      table: {
+        caption: '',
+        header: ['Yr12 & Yr13 NEET Summary', 'Total Cohort Yr12 & Yr13', 'The "Speech Bubbles" project'],
+        rows: [['Kent', '32,240', 'Lowest in Kent']],
+      },
+    });
+    // A single column of such cells is read the same.
+    expect(pastedTable('"Actions\nagreed"\nOne')).toEqual({
+      table: { caption: '', header: ['Actions agreed'], rows: [['One']] },
+    });
+  });
+
+  it('keeps quotes that open no quoted cell, as the spreadsheet copied them', () => {
+    // A cell with no line break is copied as it is, even one that starts and ends with a quote.
+    expect(
+      pastedTable(
+        'Scheme\tNote\r\n"Wellbeing Starts at Home"\t"Speech Bubbles" (Priority: A)\r\n"Unclosed\t5',
+      ),
+    ).toEqual({
+      table: {
+        caption: '',
+        header: ['Scheme', 'Note'],
+        rows: [
+          ['"Wellbeing Starts at Home"', '"Speech Bubbles" (Priority: A)'],
+          ['"Unclosed', '5'],
+        ],
+      },
+    });
+  });
+
+  it('says how long a paste of 300,000 lines is, rather than failing on it', () => {
+    // The widest row was found with Math.max(...rows): 300,000 arguments overflowed the stack, a 500 for the lead.
+    const pasted = pastedTable('Ward\tCount\n' + 'Swanley\t1\n'.repeat(300_000));
+    expect('problem' in pasted && pasted.problem).toMatch(/2 columns and 300000 rows/);
+  });
+
   it('reads the " | " lines the service gives back to copy, and a single column', () => {
     expect(pastedTable('Year | Visits\n2019 | 1,200')).toEqual({
       table: { caption: '', header: ['Year', 'Visits'], rows: [['2019', '1,200']] },
