@@ -1,4 +1,5 @@
 import { Marked, Token, Tokens } from 'marked';
+import { bulletsFromWord } from '../../../returns/src/index.js';
 
 const lexer = new Marked({ gfm: true, breaks: true });
 
@@ -15,7 +16,7 @@ export function narrativeChunks(markdown: string, size = PRINT_CHUNK): string[] 
   if (markdown.length <= size) return [markdown];
   let tokens: Token[];
   try {
-    tokens = lexer.lexer(markdown);
+    tokens = lexer.lexer(bulletsFromWord(markdown));
   } catch {
     return [markdown];
   }

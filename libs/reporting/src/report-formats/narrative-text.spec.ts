@@ -28,6 +28,13 @@ describe('narrativeText', () => {
     );
   });
 
+  it('gives a list pasted from Word the same bullets as one typed with dashes', () => {
+    // Word puts a bullet and a tab before each item, "o" one level in: the cell had them as typed, tabs too.
+    expect(narrativeText('This included:\n•\tAttending events\no\tIn Swanley\n•\tInviting schools')).toBe(
+      ['This included:', '', '• Attending events', '  • In Swanley', '• Inviting schools'].join('\n'),
+    );
+  });
+
   it('keeps typed HTML and entities as the text they are, and single new lines as line breaks', () => {
     expect(narrativeText('Tom & <b>Jerry</b>\nnext line')).toBe('Tom & <b>Jerry</b>\nnext line');
     expect(narrativeText('<script>alert(1)</script>')).toBe('<script>alert(1)</script>');

@@ -1,4 +1,5 @@
 import { Marked, Token, Tokens } from 'marked';
+import { bulletsFromWord } from '../../../returns/src/index.js';
 
 const lexer = new Marked({ gfm: true, breaks: true });
 
@@ -19,7 +20,7 @@ const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => 
 export function narrativeText(markdown: string | null | undefined): string {
   if (!markdown) return '';
   try {
-    return blocks(lexer.lexer(markdown), 0)
+    return blocks(lexer.lexer(bulletsFromWord(markdown)), 0)
       .join('\n\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();

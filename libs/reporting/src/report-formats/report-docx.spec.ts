@@ -124,6 +124,30 @@ describe('the report as a Word document', () => {
     expect(numId('first')).not.toBe(numId('Attending events'));
   });
 
+  it('makes a list pasted from Word (a bullet and a tab, "o" a level in) Word numbering lists too', async () => {
+    const pasted = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative: 'This included:\r\n•\tAttending events\r\no\tIn Swanley\r\n•\tInviting schools',
+          }),
+        ],
+      }),
+    );
+    const zip = await JSZip.loadAsync(await renderReportDocx(pasted));
+    const all = paragraphs(await zip.file('word/document.xml')!.async('string'));
+    const level = (text: string) => {
+      const p = all.find((q) => q.text === text);
+      expect([text, p && /<w:numPr>/.test(p.xml)]).toEqual([text, true]);
+      return /<w:ilvl w:val="(\d)"\/>/.exec(p!.xml)?.[1];
+    };
+    expect(level('Attending events')).toBe('0');
+    expect(level('In Swanley')).toBe('1');
+    expect(level('Inviting schools')).toBe('0');
+    expect(all.map((p) => p.text).join('\n')).not.toMatch(/•|\t/);
+  });
+
   it('prints a return’s data table as a Word table with every cell, and keeps markup as text', async () => {
     const { xml } = await documentXml();
     const tableStart = xml.indexOf('>Table 1 NEET Not knowns<');

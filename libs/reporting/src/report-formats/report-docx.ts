@@ -17,7 +17,7 @@ import {
 } from 'docx';
 import { Marked, Token, Tokens } from 'marked';
 import { xmlCarriable } from '../../../kernel/src/index.js';
-import { Rag, ReturnTable } from '../../../returns/src/index.js';
+import { bulletsFromWord, Rag, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
@@ -487,7 +487,7 @@ export function markdown(text: string, lists: ListCounter = new ListCounter()): 
   if (!text.trim()) return [];
   let tokens: Token[];
   try {
-    tokens = lexer.lexer(text);
+    tokens = lexer.lexer(bulletsFromWord(text));
   } catch {
     // Nesting thousands deep exhausts the parser's stack (see renderNarrative): the text as typed, then.
     return textParagraphs(text);

@@ -238,6 +238,32 @@ describe('renderNarrative', () => {
       expect(tags(html).filter((t) => t === '<li')).toHaveLength(6);
     });
 
+    it('prints the S2 list pasted from Word (a bullet and a tab on each line, "o" a level in) as the same list', () => {
+      // What a textarea gets when the lead copies S2's list from their Word document, CRLF and all.
+      const pasted = [
+        'This year the group have issued:',
+        '•\tWarning letters, agreements and breach letters:',
+        'o\t42 Anti-Social Behaviour (ASB) Warning Letters,',
+        'o\t32 Acceptable Behaviour Agreements (ABA)',
+        '§\t11 of them in Swanley',
+        '\uf0b7\tInviting all primary schools to the Stag Theatre',
+      ].join('\r\n');
+      const html = renderNarrative(pasted);
+      expect(tags(html)).toEqual([
+        ...['<p', '</p', '<ul', '<li', '<ul', '<li', '</li', '<li', '<ul', '<li', '</li', '</ul', '</li'],
+        ...['</ul', '</li', '<li', '</li', '</ul'],
+      ]);
+      expect(html).toContain('<li>42 Anti-Social Behaviour (ASB) Warning Letters,</li>');
+      expect(html).not.toMatch(/•|\uf0b7|\t|>o |§/);
+    });
+
+    it('leaves an o, a section sign or a bullet inside a sentence as the words they are', () => {
+      const text = 'o dear, the figures\n§ 12 of the Act applies\nPriority • one';
+      expect(renderNarrative(text)).toBe(
+        '<p>o dear, the figures<br />§ 12 of the Act applies<br />Priority • one</p>',
+      );
+    });
+
     it('keeps the C1 sub-list of grants inside its item', () => {
       const html = renderNarrative(C1);
       expect(html).toMatch(

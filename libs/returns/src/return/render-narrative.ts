@@ -1,6 +1,7 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/index.js';
+import { bulletsFromWord } from './bullets-from-word.js';
 
 const SCHEMES = ['http', 'https', 'mailto'];
 const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));
@@ -67,7 +68,7 @@ export function renderNarrative(narrative: string): string {
  */
 function markup(narrative: string): string {
   try {
-    return markdown.parse(narrative, { async: false });
+    return markdown.parse(bulletsFromWord(narrative), { async: false });
   } catch {
     return narrative
       .split(/\n\s*\n/)
