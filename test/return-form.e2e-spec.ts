@@ -340,4 +340,27 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect(text).toMatch(/Progress this period\s*<\/label>[\s\S]*?Words worth keeping/);
     expect(text).toMatch(/Case study 2: section 1 body\s*<\/label>[\s\S]*?A story worth keeping/);
   });
+
+  it('will not submit a table with nothing in it but its caption, and says which on check answers', async () => {
+    // A caption typed into a new table and saved: the empty rows and columns are left out, the caption stays.
+    const ref = `${cycleId}.S1`;
+    await call('PUT', `/returns/${ref}/draft`, lead, { rag: 'green', narrative: 'On target.' });
+    const saved = await post(`/agency/returns/${ref}/tables`, {
+      'table-0-caption': 'Table 1 NEET Not knowns',
+      'table-0-head-0': '',
+      'table-0-row-0-cell-0': '',
+      action: 'save',
+    });
+    expect(saved.status).toBe(303);
+    const check = unescape((await page(`/agency/returns/${ref}/check`)).html);
+    expect(check).toContain('Table 1 has no headings or cells: fill it in or remove it');
+    expect(check).toContain(`href="/agency/returns/${ref}/tables#table-0-caption"`);
+    expect(check).not.toContain('Submit return');
+    const submitted = await call('POST', `/returns/${ref}/submit`, lead, {});
+    expect(submitted.status).toBe(422);
+    expect(submitted.body).toMatchObject({
+      code: 'table-empty',
+      errors: [{ field: 'tables[0]', rule: 'table-empty' }],
+    });
+  });
 });

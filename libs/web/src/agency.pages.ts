@@ -6,6 +6,7 @@ import { Actor, DomainError } from '../../kernel/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '../../http/src/index.js';
 import {
+  emptyTableMessage,
   EvidenceListing,
   LIMITS,
   LiveCycle,
@@ -367,6 +368,17 @@ export class AgencyPages {
               href: `/agency/returns/${encodeURIComponent(returnId)}#narrative`,
             },
           ]),
+      // The submit rule's own words for a table with nothing in it, linked to its caption.
+      ...(view.content.tables ?? []).flatMap((table, t) =>
+        [...table.header, ...table.rows.flat()].some((cell) => cell.trim() !== '')
+          ? []
+          : [
+              {
+                text: emptyTableMessage(t),
+                href: `/agency/returns/${encodeURIComponent(returnId)}/tables#table-${t}-caption`,
+              },
+            ],
+      ),
     ];
     return {
       title: 'Check your return before you submit it',

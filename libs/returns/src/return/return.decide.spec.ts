@@ -367,6 +367,32 @@ describe('decideReturn', () => {
       );
     });
 
+    it('refuses a table with nothing in it but its caption (table-empty 422, field tables[1])', () => {
+      const captionOnly = { caption: 'Table 2 NEET Not knowns', header: [' '], rows: [['']] };
+      thenError(
+        () =>
+          when(given(requested), {
+            type: 'SubmitReturn',
+            actor: lead,
+            content: { ...full, tables: [...full.tables!, captionOnly] },
+            now: onTime,
+          }),
+        'table-empty',
+        'unprocessable',
+        'tables[1]',
+      );
+      // A table of headings alone, or of cells alone, is something to print.
+      const headingsOnly = { caption: '', header: ['District'], rows: [] };
+      expect(
+        when(given(requested), {
+          type: 'SubmitReturn',
+          actor: lead,
+          content: { ...full, tables: [headingsOnly] },
+          now: onTime,
+        }),
+      ).toHaveLength(1);
+    });
+
     it('requires a narrative that is present', () => {
       thenError(
         () =>

@@ -76,6 +76,7 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
           'narrative',
         );
       }
+      requireFilledTables(content);
       requireDeclaredIndicators(content, command.indicators ?? []);
       requireRagReason(content, command.indicators ?? []);
       const late = command.now.toISOString().slice(0, 10) > state.originalDueDate;
@@ -249,4 +250,22 @@ const signedOff = (state: Live): ReturnStatus => (state.signOff === 'two-stage' 
 function coordinatorOnly(actor: Actor, what: string): void {
   if (actor.role !== 'coordinator')
     throw new DomainError('forbidden', `Only a coordinator can ${what}`, 'forbidden');
+}
+
+/**
+ * Every table of a submitted return has a heading or a cell with something in it. A table given a caption and
+ * nothing else (the form leaves out empty rows and columns when it saves) was approved and published as a
+ * caption over an empty table.
+ */
+function requireFilledTables(content: ReturnContent): void {
+  const empty = (content.tables ?? []).findIndex(
+    (table) => ![...table.header, ...table.rows.flat()].some((cell) => cell.trim() !== ''),
+  );
+  if (empty >= 0)
+    throw new DomainError('table-empty', emptyTableMessage(empty), 'unprocessable', `tables[${empty}]`);
+}
+
+/** What an agency lead is told of a table with nothing in it (here and on the check answers page). */
+export function emptyTableMessage(index: number): string {
+  return `Table ${index + 1} has no headings or cells: fill it in or remove it`;
 }
