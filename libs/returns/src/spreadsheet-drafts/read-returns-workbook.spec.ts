@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { readReturnsWorkbook } from './read-returns-workbook.js';
-import { COLUMNS, REQUIRED_COLUMNS, RETURNS_SHEET } from './returns-sheet.js';
+import { COLUMNS, PROGRESS_TOO_LONG, REQUIRED_COLUMNS, RETURNS_SHEET } from './returns-sheet.js';
 import { writeReturnsWorkbook } from './write-returns-workbook.js';
 
 async function workbook(header: string[], ...rows: ExcelJS.CellValue[][]): Promise<Buffer> {
@@ -72,5 +72,32 @@ describe('reading an agency’s returns workbook', () => {
     expect(read).toMatchObject({ problems: [] });
     const [row] = (read as { rows: { cells: Record<string, unknown> }[] }).rows;
     expect(row.cells).toMatchObject({ [COLUMNS.returnId]: 'y1.S1', [COLUMNS.narrative]: 'Begun well' });
+  });
+
+  it('leaves out of the file a progress longer than a cell holds, locked, saying to change it online', async () => {
+    // Excel keeps at most 32,767 characters in a cell: opened there, a 40,000-character draft would have been cut,
+    // and the cut text saved over the lead's on upload.
+    const long = 'The plan is on track. '.repeat(1_820);
+    const bytes = await writeReturnsWorkbook([
+      {
+        returnId: 'y1.S1',
+        version: 3,
+        measureRef: 'S1',
+        measureText: 'Measure one',
+        content: { narrative: long, rag: 'green' },
+        indicators: [],
+        lastCycle: { narrative: long, rag: 'amber' },
+      },
+    ]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet(RETURNS_SHEET)!;
+    const headings = (sheet.getRow(1).values as unknown[]).map(String);
+    const cell = (column: string) => sheet.getRow(2).getCell(headings.indexOf(column));
+    expect(cell(COLUMNS.narrative).value).toBe(PROGRESS_TOO_LONG);
+    expect(cell(COLUMNS.narrative).protection?.locked).not.toBe(false);
+    expect(String(cell(COLUMNS.lastProgress).value).length).toBeLessThanOrEqual(32_767);
+    expect(String(cell(COLUMNS.lastProgress).value)).toMatch(/the rest is on the service\]$/);
+    expect(cell(COLUMNS.rag).protection?.locked).toBe(false);
   });
 });

@@ -65,3 +65,15 @@ export interface SheetProblem {
 
 export const problemInWords = (p: SheetProblem) =>
   `${RETURNS_SHEET} sheet, row ${p.row}, column ${p.column}: ${p.message}`;
+
+/** The most characters a spreadsheet cell holds (Excel's limit; LibreOffice's is the same order). */
+export const CELL_CHARACTERS = 32_767;
+
+/**
+ * What the Progress cell says instead of a draft's narrative longer than a cell holds: Excel would cut it when
+ * opening the file, and the upload would have saved the cut text over the lead's. A row saying this leaves the
+ * narrative as it is; the rest of the row is read as usual.
+ */
+export const PROGRESS_TOO_LONG =
+  `This progress is longer than a spreadsheet cell holds (${CELL_CHARACTERS.toLocaleString('en-GB')} characters), ` +
+  'so it is not in this file: change it online, on the return form. Leave this cell as it is.';

@@ -18,6 +18,7 @@ import {
   DOT_WORDS,
   indicatorColumn,
   indicatorOfColumn,
+  PROGRESS_TOO_LONG,
   RAG_WORDS,
   SheetProblem,
   SheetRow,
@@ -145,7 +146,9 @@ function contentOfRow(row: SheetRow, found: StoredReturn, say: Say): ReturnConte
     'must be Improving, No change, Declining or New, or empty',
     say,
   );
-  content.narrative = textOf(cell(COLUMNS.narrative), COLUMNS.narrative, LIMITS.narrative, say);
+  // A narrative longer than a cell was not put in the file (PROGRESS_TOO_LONG stands in for it): kept as stored.
+  if (cell(COLUMNS.narrative) !== PROGRESS_TOO_LONG)
+    content.narrative = textOf(cell(COLUMNS.narrative), COLUMNS.narrative, LIMITS.narrative, say);
   content.comments = textOf(cell(COLUMNS.comments), COLUMNS.comments, LIMITS.comments, say);
   content.ragReason = textOf(cell(COLUMNS.ragReason), COLUMNS.ragReason, LIMITS.ragReason, say);
   const declared = new Set(found.indicators.map((i) => i.name));

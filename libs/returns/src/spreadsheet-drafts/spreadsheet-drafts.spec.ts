@@ -2,7 +2,7 @@ import { Indicator } from '../../../plan/src/index.js';
 import { lead, otherLead } from '../../../../test/support/decide-spec.js';
 import { ReturnEvent } from '../return/return.events.js';
 import { evolveReturn, initialReturn, LiveReturnState } from '../return/return.state.js';
-import { COLUMNS, indicatorColumn, problemInWords, SheetRow } from './returns-sheet.js';
+import { COLUMNS, indicatorColumn, problemInWords, PROGRESS_TOO_LONG, SheetRow } from './returns-sheet.js';
 import { decideSpreadsheetRows, StoredReturn } from './spreadsheet-drafts.rules.js';
 
 // given stored returns (from their events) / when rows are uploaded / then problems or drafts.
@@ -90,6 +90,30 @@ describe('returns spreadsheet rows', () => {
         },
       },
     ]);
+  });
+
+  it('keeps a progress too long for a cell as stored, while the rest of its row is saved', () => {
+    const long = 'x'.repeat(40_000);
+    const stored = given([
+      requested('S1'),
+      { type: 'ReturnDraftSaved', data: { content: { narrative: long }, by: 'ann' } },
+    ]);
+    const then = decideSpreadsheetRows(
+      [row(2, 'S1', 2, { [COLUMNS.rag]: 'Amber', [COLUMNS.narrative]: PROGRESS_TOO_LONG })],
+      stored,
+      lead,
+      'open',
+    );
+    expect(then.problems).toEqual([]);
+    expect(then.drafts[0].events[0]).toMatchObject({ data: { content: { rag: 'amber', narrative: long } } });
+    // Left as downloaded, the row says what the return holds.
+    const unchanged = decideSpreadsheetRows(
+      [row(2, 'S1', 2, { [COLUMNS.narrative]: PROGRESS_TOO_LONG })],
+      stored,
+      lead,
+      'open',
+    );
+    expect([unchanged.drafts, unchanged.unchanged]).toEqual([[], 1]);
   });
 
   it('names every bad cell by row and column, and makes no draft', () => {

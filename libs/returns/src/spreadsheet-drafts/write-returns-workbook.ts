@@ -4,7 +4,15 @@ import { xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { Indicator } from '../../../plan/src/index.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { ReturnContent } from '../return/return-content.js';
-import { COLUMNS, DOT_WORDS, indicatorColumn, RAG_WORDS, RETURNS_SHEET } from './returns-sheet.js';
+import {
+  CELL_CHARACTERS,
+  COLUMNS,
+  DOT_WORDS,
+  indicatorColumn,
+  PROGRESS_TOO_LONG,
+  RAG_WORDS,
+  RETURNS_SHEET,
+} from './returns-sheet.js';
 
 /** One of the agency's open returns, as the workbook shows it. */
 export interface WorkbookReturn {
@@ -62,10 +70,10 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
       r.measureRef,
       r.measureText,
       r.lastCycle?.rag ? RAG_WORDS[r.lastCycle.rag] : null,
-      r.lastCycle?.narrative ?? null,
+      cellSized(r.lastCycle?.narrative ?? null),
       r.lastCycle?.indicators?.map((i) => `${i.name}: ${i.value ?? 'not known'}`).join('; ') || null,
       r.content.rag ? RAG_WORDS[r.content.rag] : null,
-      r.content.narrative ?? null,
+      tooLong(r.content.narrative) ? PROGRESS_TOO_LONG : (r.content.narrative ?? null),
       r.content.dot ? DOT_WORDS[r.content.dot] : null,
       r.content.comments ?? null,
       r.content.ragReason ?? null,
@@ -74,7 +82,10 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
     const declared = new Set(r.indicators.map((i) => i.name));
     row.eachCell({ includeEmpty: true }, (cell, c) => {
       const heading = String(sheet.getRow(1).getCell(c).value);
-      const open = c > context.length && (!heading.startsWith('Value: ') || declared.has(heading.slice(7)));
+      const open =
+        c > context.length &&
+        (!heading.startsWith('Value: ') || declared.has(heading.slice(7))) &&
+        !(heading === COLUMNS.narrative && tooLong(r.content.narrative));
       cell.alignment = { wrapText: true, vertical: 'top' };
       if (open) cell.protection = { locked: false };
       else cell.fill = GREY;
@@ -87,7 +98,7 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
       Object.values(DOT_WORDS),
       'Choose a direction of travel',
     );
-    row.getCell(context.length + 2).dataValidation = length(LIMITS.narrative);
+    row.getCell(context.length + 2).dataValidation = length(Math.min(LIMITS.narrative, CELL_CHARACTERS));
     row.getCell(context.length + 4).dataValidation = length(LIMITS.comments);
     row.getCell(context.length + 5).dataValidation = length(LIMITS.ragReason);
   }
@@ -116,3 +127,13 @@ const length = (max: number): ExcelJS.DataValidation => ({
   showErrorMessage: true,
   error: `At most ${max.toLocaleString('en-GB')} characters`,
 });
+
+/** Whether a text is longer than a spreadsheet cell holds (counted as Excel counts, in UTF-16 units). */
+const tooLong = (text: string | null | undefined): boolean => (text ?? '').length > CELL_CHARACTERS;
+
+/** Last cycle's progress, for reading only: cut to what a cell holds, saying so. */
+function cellSized(text: string | null): string | null {
+  if (!tooLong(text)) return text;
+  const more = ' [… the rest is on the service]';
+  return text!.slice(0, CELL_CHARACTERS - more.length) + more;
+}
