@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { importPlan } from '../libs/plan/src/index.js';
 import { cycleStreamId } from '../libs/returns/src/index.js';
 import { postPageForm } from './support/page-form.js';
@@ -219,6 +220,56 @@ describe('submission links (e2e)', () => {
       [true, 3],
       [false, 1],
     ]);
+  });
+
+  /**
+   * An attacker's probe (2026-12-05) used a leaked link in a loop while the coordinator revoked it: 2 of 3 runs
+   * left sessions of the revoked link alive for their 4 hours. The use had read the link live, the revoke then
+   * appended and deleted the link's sessions, and the use appended (at any version) and made its session after.
+   * Here the cycle's row is held so that the revoke and then the use both wait at their appends, in that order.
+   */
+  it('leaves no session of a link revoked while it was being used', async () => {
+    const racedCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Raced year');
+    const token = await tokenFor(cspLead, 'Raced year');
+    const links = await call('GET', `/cycles/${racedCycle}/links`, as.coordinator);
+    const { linkId } = links.body.links.find((l: { contactEmail: string }) => l.contactEmail === cspLead);
+    const waiting = async () =>
+      (
+        await product.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        )
+      )[0].n as number;
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    let revoke: ReturnType<typeof call>;
+    let use: Promise<Response>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [
+        cycleStreamId(racedCycle),
+      ]);
+      revoke = call('POST', `/cycles/${racedCycle}/links/${linkId}/revoke`, as.coordinator, {
+        reason: 'The link was leaked',
+      });
+      await eventually(async () => (await waiting()) >= 1);
+      use = exchange(token);
+      await eventually(async () => (await waiting()) >= 2);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect((await revoke).status).toBe(200);
+    const used = await use;
+    const [{ n }] = await product.db.dataSource.query(
+      'SELECT count(*)::int AS n FROM sessions WHERE link_id = $1',
+      [linkId],
+    );
+    expect({ status: used.status, sessionsOfRevokedLink: n }).toEqual({
+      status: 410,
+      sessionsOfRevokedLink: 0,
+    });
+    expect((await call('GET', '/auth/me', sessionFrom(used))).status).toBe(401);
   });
 
   it('expires every link when the cycle closes, and ends the sessions they opened', async () => {

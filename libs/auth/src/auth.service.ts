@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, Actor, DomainError, newSecret, sha256 } from '../../kernel/src/index.js';
-import { ERASED, transactionally } from '../../event-store/src/index.js';
+import { commandTransactionOn, ERASED, transactionally } from '../../event-store/src/index.js';
 import { preparedQuery } from '../../database/src/index.js';
 import { Session } from './sessions/session.entity.js';
 import { StaffAccount } from './staff/staff-account.entity.js';
@@ -308,11 +308,6 @@ export class AuthService {
     await this.dataSource.getRepository(Session).delete({ sessionHash: sha256(sessionId) });
   }
 
-  /** Ends every session opened with a link, when the link is revoked. */
-  async endLinkSessions(linkId: string): Promise<void> {
-    await transactionally(this.dataSource, (m) => m.delete(Session, { linkId }));
-  }
-
   /** A bearer token for the account of that email in that partnership (or its only account, when omitted). */
   async createApiToken(
     staffEmail: string,
@@ -372,8 +367,11 @@ export class AuthService {
   ): Promise<string> {
     const sessionId = newSecret();
     const expires = new Date(this.clock.now().getTime() + hours * 3_600_000);
+    // In the command's transaction when there is one: a link's session commits with the use that opened it.
+    const command = commandTransactionOn(this.dataSource);
+    const db = command ? await command.manager() : this.dataSource.manager;
     try {
-      await this.dataSource.getRepository(Session).insert({
+      await db.insert(Session, {
         sessionHash: sha256(sessionId),
         kind: session.kind,
         staffId: session.staffId ?? null,

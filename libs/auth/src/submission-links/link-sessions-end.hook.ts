@@ -20,18 +20,36 @@ const removesContacts = (streamId: string, events: readonly NewEvent[]) =>
 const closesCycle = (streamId: string, events: readonly NewEvent[]) =>
   streamId.startsWith(CYCLE_STREAM) && events.some((e) => e.type === 'CycleClosed');
 
+/** The links an append to a cycle stream revokes (one revoked, or an agency's reissued). */
+function revokedLinks(streamId: string, events: readonly NewEvent[]): string[] {
+  if (!streamId.startsWith(CYCLE_STREAM)) return [];
+  return events.flatMap((e) => {
+    const linkId = (e.data as { linkId?: unknown } | undefined)?.linkId;
+    return e.type === 'SubmissionLinkRevoked' && typeof linkId === 'string' ? [linkId] : [];
+  });
+}
+
 /**
- * Ends the sessions links opened, in the very transaction whose events take away what the link stood for: its
- * contact removed from the plan, whichever way the plan changed (its page, a plan file imported on a page, through
- * the API or by `plan:import`), or its cycle closed. Their links no longer open (SubmissionLinkService), and
+ * Ends the sessions links opened, in the very transaction whose events take away what the link stood for: the
+ * link revoked (alone, or with its agency's links reissued), its contact removed from the plan, whichever way the
+ * plan changed (its page, a plan file imported on a page, through the API or by `plan:import`), or its cycle
+ * closed. A use of the link is appended at the version it read and makes its session in its own transaction, so
+ * a session is either made before this and ended by it, or refused (SubmissionLinkService). Their links no longer open (SubmissionLinkService), and
  * someone who has left the agency, or a cycle that is over, must not go on being written to for the hours a
  * session lasts. A hook rather than each caller's afterthought, so that a new way to change the plan or close a
  * cycle cannot forget it; it holds nothing apart and changes no event.
  */
 export const LINK_SESSIONS_END_HOOK: EventStoreHook = {
   name: 'link-sessions-end',
-  appliesTo: (streamId, events) => removesContacts(streamId, events) || closesCycle(streamId, events),
+  appliesTo: (streamId, events) =>
+    removesContacts(streamId, events) ||
+    closesCycle(streamId, events) ||
+    revokedLinks(streamId, events).length > 0,
   async storing(streamId, events, sql: Sql) {
+    const revoked = revokedLinks(streamId, events);
+    if (revoked.length > 0) {
+      await sql.query('DELETE FROM sessions WHERE link_id = ANY($1::text[])', [revoked]);
+    }
     if (closesCycle(streamId, events)) {
       await sql.query('DELETE FROM sessions WHERE cycle_id = $1 AND link_id IS NOT NULL', [
         streamId.slice(CYCLE_STREAM.length),

@@ -12,7 +12,6 @@ import {
   evolveCycle,
   decideLinks,
 } from '../../../returns/src/index.js';
-import { AuthService } from '../auth.service.js';
 import { contactListed } from './contact-listed.js';
 
 export type ListedLink = CycleLink & { contactRemoved: boolean };
@@ -24,7 +23,6 @@ export class LinksAdmin {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CycleRepository) private readonly cycles: CycleRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
-    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -45,8 +43,8 @@ export class LinksAdmin {
   async revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
     const { state, version } = await this.load(cycleId, actor);
     const events = decideLinks({ type: 'RevokeLink', actor, linkId, reason }, state);
+    // Its sessions end in the append's transaction (LINK_SESSIONS_END_HOOK).
     const result = await this.append(cycleId, version, events, actor, correlationId, reason);
-    await this.auth.endLinkSessions(linkId);
     return { ...result, revoked: [linkId] };
   }
 
@@ -73,7 +71,6 @@ export class LinksAdmin {
     const fresh = linkableLeads(agency).map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
     events.push(...decideLinks({ type: 'IssueLinks', actor, links: fresh }, current));
     const result = await this.append(cycleId, version, events, actor, correlationId, reason);
-    for (const link of live) await this.auth.endLinkSessions(link.linkId);
     return { ...result, revoked: live.map((l) => l.linkId), issued: fresh.map((l) => l.linkId) };
   }
 

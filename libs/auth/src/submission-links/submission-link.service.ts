@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import {
+  CommandTransaction,
+  commandTransactionOn,
+  ConcurrencyError,
+  EventStore,
+  runInCommandTransaction,
+} from '../../../event-store/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
-import { PlanRepository } from '../../../plan/src/index.js';
+import { partnershipStreamId, PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { contactListed } from './contact-listed.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
@@ -114,16 +120,16 @@ export class SubmissionLinkService {
   }
 
   /**
-   * A link that works once is used at the version it was read at. When the cycle was written meanwhile (another
-   * link used, or this one by a second post at the same moment), it is read and decided again: the second post
-   * of a one-use link then finds it used.
+   * A link is used at the version it was read at. When the cycle was written meanwhile (another link used, this
+   * one by a second post at the same moment, or revoked), it is read and decided again: the second post of a
+   * one-use link then finds it used, a revoked link is refused.
    */
   private async lookUpAndUseAgain(token: string): Promise<{ sessionId: string; cycleId: string }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.lookUpAndUse(token);
       } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt === 5) throw error;
+        if (!(error instanceof ConcurrencyError) || attempt === 8) throw error;
       }
     }
   }
@@ -141,6 +147,9 @@ export class SubmissionLinkService {
     const { state, version } = await this.cycles.load(cycleId);
     const opened = state.status === 'none' || state.status === 'drafted' ? null : state;
     const issued = opened?.links[found[0].link_id];
+    // The plan's version is read before the plan, so the append below can confirm it is still the plan judged.
+    const planStream = opened ? partnershipStreamId(opened.partnershipId) : null;
+    const planVersion = planStream ? ((await this.store.streamVersion(planStream)) ?? 0) : 0;
     const contactRemoved =
       opened !== null &&
       issued !== undefined &&
@@ -152,26 +161,45 @@ export class SubmissionLinkService {
     if (state.status === 'none' || state.status === 'drafted')
       throw new DomainError('link-not-found', 'No such link', 'not-found');
     const link = state.links[found[0].link_id];
-    // Every use is on the record: who opened the link and when. A link that works once is used at the version
-    // it was read at, so two posts of it at the same moment cannot both get a session.
-    await this.store.append(
-      cycleStreamId(cycleId),
-      link.singleUse ? version : 'any',
-      events,
-      {
-        actorId: link.contactEmail,
-        actorRole: 'agency-lead',
-        correlationId: `link-${link.linkId.slice(0, 8)}`,
-      },
-      { recordedAt: this.clock.now() },
-    );
-    const sessionId = await this.auth.createLinkSession({
-      linkId: link.linkId,
-      partnershipId: state.partnershipId,
-      cycleId,
-      agencyId: link.agencyId,
-      contactEmail: link.contactEmail,
+    // Every use is on the record: who opened the link and when. The use is appended at the version it was
+    // decided on, with the plan unchanged since, and its session made in the same transaction: a revoke, a
+    // close or the contact's removal that came meanwhile makes it decide again (and be refused), and one that
+    // comes after waits for this commit and ends the session with the rest. Appended at any version, a use read
+    // before a revoke was recorded after it and its session outlived the revoke (an attacker's probe kept a
+    // leaked link's session so).
+    return this.inOneTransaction(async () => {
+      await this.store.appendWhileUnchanged(
+        { streamId: cycleStreamId(cycleId), expectedVersion: version, events },
+        planStream ? [{ streamId: planStream, version: planVersion, wait: true }] : [],
+        {
+          actorId: link.contactEmail,
+          actorRole: 'agency-lead',
+          correlationId: `link-${link.linkId.slice(0, 8)}`,
+        },
+        { recordedAt: this.clock.now() },
+      );
+      const sessionId = await this.auth.createLinkSession({
+        linkId: link.linkId,
+        partnershipId: state.partnershipId,
+        cycleId,
+        agencyId: link.agencyId,
+        contactEmail: link.contactEmail,
+      });
+      return { sessionId, cycleId };
     });
-    return { sessionId, cycleId };
+  }
+
+  /** Runs `work` in the request's command transaction, or in one of its own that commits when it is done. */
+  private async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
+    if (commandTransactionOn(this.dataSource)) return work();
+    const transaction = new CommandTransaction(this.dataSource);
+    try {
+      const result = await runInCommandTransaction(transaction, work);
+      await transaction.commit();
+      return result;
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
+    }
   }
 }
