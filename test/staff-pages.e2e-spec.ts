@@ -144,6 +144,38 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     return browser.submit('/account/set-password', '/account/set-password', { password, confirm: password });
   }
 
+  /**
+   * An attacker's probe (2026-12-05) found no Cache-Control on any page or API answer: the staff list, the plan's
+   * contacts, returns and the account page could be kept by a browser (the back button after signing out, on a
+   * shared computer) or a proxy. Every answer but the static files is now no-store unless its route says more.
+   */
+  it('lets no browser or proxy keep a page or an answer (Cache-Control: no-store)', async () => {
+    const call = http(product.baseUrl);
+    const html = { ...as.coordinator, accept: 'text/html' };
+    const seen: [string, number, string | null][] = [];
+    for (const [path, headers] of [
+      ['/coordinate', html],
+      ['/coordinate/staff', html],
+      ['/coordinate/plan', html],
+      ['/coordinate/plan/download', html],
+      ['/account', html],
+      ['/account/tokens', html],
+      ['/review', { ...as.reviewer, accept: 'text/html' }],
+      ['/sign-in', { accept: 'text/html' }],
+      ['/auth/me', as.coordinator],
+      ['/partnerships/sevenoaks-lsp/plan', as.coordinator],
+      ['/auth/me', as.lead('sevenoaks-csp')],
+      ['/no-such-page', html],
+    ] as const) {
+      const answer = await call('GET', path, headers);
+      seen.push([path, answer.status, answer.headers.get('cache-control')]);
+    }
+    expect(seen.filter(([, , cache]) => cache !== 'no-store')).toEqual([]);
+    // Static files are the same for everyone, and keep their own lifetime.
+    const style = await fetch(`${product.baseUrl}/static/init.mjs`);
+    expect(style.headers.get('cache-control')).toMatch(/max-age=3600/);
+  });
+
   it('invites someone, who sets their password from the mailed link (once) and signs in', async () => {
     const link = await invite('Sam Reviewer', 'sam@sevenoaks.example.org', 'reviewer', ['safe-communities']);
     const list = text((await coordinator.get('/coordinate/staff')).html);

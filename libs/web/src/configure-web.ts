@@ -35,7 +35,11 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
   express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });
   express.useStaticAssets(join(root, 'libs/web/public'), { prefix: '/static', maxAge: '1h', index: false });
 
+  // Everything after the static files is someone's: pages and API answers hold names, addresses, returns and
+  // forms' tokens, and none may be kept by a proxy or by the browser for its back button after signing out on a
+  // shared computer. A route that may be kept says so itself (it sets Cache-Control after this).
   express.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
     res.locals.cspNonce = randomBytes(16).toString('base64');
     next();
   });
