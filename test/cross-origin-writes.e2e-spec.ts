@@ -399,4 +399,26 @@ describe('no write from another origin (e2e)', () => {
     const types = (await product.store.readStream(`return:${cycleId}.S1`)).map((e) => e.type);
     expect(types[types.length - 1]).toBe('ReturnApproved');
   });
+
+  /**
+   * Clickjacking: a page of another site may frame none of ours. The API docs (Swagger UI, which sends requests
+   * with the session cookie from its "Try it out" buttons) were left without any of the security headers, and an
+   * attacker's probe framed them from another origin in Chromium.
+   */
+  it('lets no other site frame a page, the API docs included', async () => {
+    const framing: [string, string | null, string | null][] = [];
+    for (const path of ['/sign-in', '/coordinate', '/api/docs', '/api/docs/', '/api/docs-json']) {
+      const answer = await fetch(`${product.baseUrl}${path}`, {
+        headers: { cookie: session.coordinator, accept: 'text/html' },
+      });
+      await answer.arrayBuffer();
+      const policy = answer.headers.get('content-security-policy');
+      framing.push([
+        path,
+        /frame-ancestors 'none'/.exec(policy ?? '')?.[0] ?? null,
+        answer.headers.get('x-frame-options'),
+      ]);
+    }
+    expect(framing.filter(([, ancestors, frame]) => ancestors === null || frame === null)).toEqual([]);
+  });
 });

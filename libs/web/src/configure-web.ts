@@ -59,8 +59,21 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
     // no-referrer a browser sends `Origin: null` even to its own origin).
     referrerPolicy: { policy: 'same-origin' },
   });
-  // Swagger UI brings its own inline script: it is the one place without the strict policy.
+  // Swagger UI brings its own inline script: it is the one place without the strict policy, but it keeps the
+  // other headers and may not be framed either (its "Try it out" sends requests with the session cookie, so a
+  // page elsewhere framing it could have a person click them unseen).
+  const docsHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc,
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+  });
   express.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/api/docs') ? next() : headers(req, res, next),
+    req.path.startsWith('/api/docs') ? docsHeaders(req, res, next) : headers(req, res, next),
   );
 }
