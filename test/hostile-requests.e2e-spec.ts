@@ -180,6 +180,34 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     expect((await types()).at(-1)).toBe('ReturnApproved');
   });
 
+  /**
+   * An attacker's probe (2026-12-05): a JSON body holding bytes that are not UTF-8 was decoded with U+FFFD in
+   * their place and saved (200), so a draft's words were changed without a word said. JSON must be UTF-8.
+   */
+  it('refuses a JSON body whose bytes are not UTF-8, naming the field, and changes nothing', async () => {
+    const before = await call('GET', `/returns/${cycle}.S2`, as.coordinator);
+    const events = async () =>
+      (await product.db.dataSource.query('SELECT count(*)::int AS n FROM events'))[0].n as number;
+    const counted = await events();
+    const bytes = Buffer.concat([
+      Buffer.from('{"rag":"green","narrative":"caf'),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    const answer = await fetch(`${product.baseUrl}/returns/${cycle}.S2/draft`, {
+      method: 'PUT',
+      headers: { ...as.coordinator, 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(await answer.json()).toMatchObject({ errors: [{ field: 'narrative', rule: 'invalid-utf8' }] });
+    expect(await events()).toBe(counted);
+    expect((await call('GET', `/returns/${cycle}.S2`, as.coordinator)).body.version).toBe(
+      before.body.version,
+    );
+  });
+
   it('answers a body over the limit with 413 naming the limit, for JSON and forms alike', async () => {
     for (const [type, body] of [
       ['application/json', JSON.stringify({ narrative: 'x'.repeat(3 * 1024 * 1024) })],

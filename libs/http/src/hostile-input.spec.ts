@@ -130,6 +130,26 @@ describe('refuseDeepJson', () => {
     });
   });
 
+  it('refuses bytes that are not UTF-8, naming the top-level field they are in', () => {
+    const body = (bytes: number[]) =>
+      Buffer.concat([Buffer.from('{"label":"ok","narrative":"a'), Buffer.from(bytes), Buffer.from('"}')]);
+    const refusal = (raw: Buffer) => problemOf(catchError(() => refuseDeepJson(undefined, undefined, raw)));
+    for (const bad of [
+      [0xff],
+      [0xe9, 0x20],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+    ]) {
+      expect(refusal(body(bad))).toMatchObject({ errors: [{ field: 'narrative', rule: 'invalid-utf8' }] });
+    }
+    expect(refusal(Buffer.from([0x5b, 0xff, 0x5d]))).toMatchObject({
+      errors: [{ field: 'body', rule: 'invalid-utf8' }],
+    });
+    expect(() => refuseDeepJson(undefined, undefined, body([...Buffer.from('é€😀')]))).not.toThrow();
+  });
+
   it('refuses one level more, and a 2 MB body of brackets, before it is parsed', () => {
     expect(check(`${'{"a":'.repeat(MAX_BODY_DEPTH + 1)}1${'}'.repeat(MAX_BODY_DEPTH + 1)}`)).toThrow(
       BadRequestException,
