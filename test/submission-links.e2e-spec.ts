@@ -272,6 +272,50 @@ describe('submission links (e2e)', () => {
     expect((await call('GET', '/auth/me', sessionFrom(used))).status).toBe(401);
   });
 
+  /**
+   * The same probe, the other way round: each use of the link is written to the cycle, so a revoke decided on the
+   * cycle as read was refused (409 stale-version) whenever a use landed first, and a holder using the link in a
+   * loop kept the coordinator from revoking it (6 tries in a row refused). A revoke or reissue is decided again
+   * on the cycle as it now stands, and ends the session of the use that came first.
+   */
+  it('revokes a link whose use landed between the revoke reading the cycle and writing it', async () => {
+    const racedCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Busy year');
+    const token = await tokenFor(cspLead, 'Busy year');
+    const links = await call('GET', `/cycles/${racedCycle}/links`, as.coordinator);
+    const { linkId } = links.body.links.find((l: { contactEmail: string }) => l.contactEmail === cspLead);
+    const waiting = async () =>
+      (
+        await product.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        )
+      )[0].n as number;
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    let use: Promise<Response>;
+    let revoke: ReturnType<typeof call>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [
+        cycleStreamId(racedCycle),
+      ]);
+      use = exchange(token);
+      await eventually(async () => (await waiting()) >= 1);
+      revoke = call('POST', `/cycles/${racedCycle}/links/${linkId}/revoke`, as.coordinator, {
+        reason: 'The link was leaked',
+      });
+      await eventually(async () => (await waiting()) >= 2);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    const used = await use;
+    expect(used.status).toBe(303);
+    expect((await revoke).status).toBe(200);
+    expect((await call('GET', '/auth/me', sessionFrom(used))).status).toBe(401);
+    expect((await exchange(token)).status).toBe(410);
+  });
+
   it('expires every link when the cycle closes, and ends the sessions they opened', async () => {
     const closingCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Closing soon');
     const token = await tokenFor(cspLead, 'Closing soon');

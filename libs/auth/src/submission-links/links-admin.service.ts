@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import {
   CycleEvent,
@@ -40,7 +40,27 @@ export class LinksAdmin {
     }));
   }
 
-  async revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
+  /**
+   * Every use of a link is written to the cycle, so a revoke decided on the cycle as read is often outrun by one:
+   * it is decided again on the cycle as it now stands (a link's holder using it in a loop kept the coordinator
+   * from revoking it, each try refused as stale).
+   */
+  revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
+    return decidedAgainWhenOutrun(() => this.revokeOnce(cycleId, linkId, reason, actor, correlationId));
+  }
+
+  /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
+  reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
+    return decidedAgainWhenOutrun(() => this.reissueOnce(cycleId, agencyId, reason, actor, correlationId));
+  }
+
+  private async revokeOnce(
+    cycleId: string,
+    linkId: string,
+    reason: string,
+    actor: Actor,
+    correlationId: string,
+  ) {
     const { state, version } = await this.load(cycleId, actor);
     const events = decideLinks({ type: 'RevokeLink', actor, linkId, reason }, state);
     // Its sessions end in the append's transaction (LINK_SESSIONS_END_HOOK).
@@ -48,8 +68,13 @@ export class LinksAdmin {
     return { ...result, revoked: [linkId] };
   }
 
-  /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
-  async reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
+  private async reissueOnce(
+    cycleId: string,
+    agencyId: string,
+    reason: string,
+    actor: Actor,
+    correlationId: string,
+  ) {
     const { state, version } = await this.load(cycleId, actor);
     if (
       state.status === 'none' ||
@@ -90,13 +115,24 @@ export class LinksAdmin {
     correlationId: string,
     reason: string,
   ) {
-    const { nextExpectedVersion } = await this.store.append(
-      cycleStreamId(cycleId),
-      version,
-      events,
+    // Under a savepoint in a request's own transaction (Idempotency-Key), so that being outrun can be tried again.
+    const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
+      { streamId: cycleStreamId(cycleId), expectedVersion: version, events },
+      [],
       metadataFor({ actor, correlationId }, reason),
       { recordedAt: this.clock.now() },
     );
     return { id: cycleId, version: nextExpectedVersion };
+  }
+}
+
+/** Runs `decide` again, up to 8 times, while another write to its stream lands between its read and its append. */
+async function decidedAgainWhenOutrun<T>(decide: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decide();
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt === 8) throw error;
+    }
   }
 }
