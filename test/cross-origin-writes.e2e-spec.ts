@@ -287,6 +287,30 @@ describe('no write from another origin (e2e)', () => {
     expect(bearer.status).toBe(200);
   });
 
+  /**
+   * The write rule took any `Authorization: Bearer ...` header for a bearer client and let the write through,
+   * while sign-in read a token only from `Bearer <one word>` and else fell back to the session cookie: a
+   * malformed header with a valid cookie made an API token from a foreign Origin (an attacker's probe). A browser
+   * page cannot add the header without a preflight, but the rule must not rest on that alone.
+   */
+  it('takes a malformed bearer header for no one, never for the session cookie beside it', async () => {
+    const before = await state();
+    for (const authorization of ['Bearer x y', 'bearer\tx y', 'Bearer pr_x pr_y']) {
+      const answer = await fetch(`${product.baseUrl}/auth/tokens`, {
+        method: 'POST',
+        headers: {
+          cookie: session.coordinator,
+          origin: EVIL,
+          authorization,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'made from elsewhere' }),
+      });
+      expect([authorization, answer.status]).toEqual([authorization, 401]);
+    }
+    expect(await state()).toEqual(before);
+  });
+
   it('protects sign-in and the link exchange against login CSRF', async () => {
     const signIn = (headers: Record<string, string>, body: string, type = 'application/json') =>
       fetch(`${product.baseUrl}/auth/sign-in`, {

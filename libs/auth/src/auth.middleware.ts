@@ -5,6 +5,10 @@ import { AuthService } from './auth.service.js';
 
 export const SESSION_COOKIE = 'pr_session';
 
+/** Whether a request speaks as a bearer client: then its session cookie, if any, is not read. */
+export const isBearer = (authorization: string | undefined): boolean =>
+  /^Bearer\s/i.test(authorization ?? '');
+
 /** Who is asking: an API client's bearer token, or else the session cookie of a signed-in page or link holder. */
 @Injectable()
 export class AuthMiddleware implements NestMiddleware {
@@ -12,10 +16,17 @@ export class AuthMiddleware implements NestMiddleware {
 
   async use(req: RequestWithActor, res: Response, next: NextFunction): Promise<void> {
     try {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+      const authorization = req.header('authorization') ?? '';
       const session = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
+      // Any Bearer header speaks for the request, well formed or not: the write rule (csrf.ts) lets a bearer
+      // client's write through without looking at its origin, so a malformed one must not fall back to the
+      // session cookie beside it (it did: a foreign Origin made an API token with `Bearer x y` and a cookie).
+      const bearer = isBearer(authorization);
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       const actor = bearer
-        ? await this.auth.resolveBearer(bearer)
+        ? token
+          ? await this.auth.resolveBearer(token)
+          : null
         : session
           ? await this.auth.resolveSession(session)
           : null;

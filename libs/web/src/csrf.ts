@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
-import { SESSION_COOKIE } from '../../auth/src/index.js';
+import { isBearer, SESSION_COOKIE } from '../../auth/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
 import { redactPathTokens } from '../../kernel/src/index.js';
 import { provenanceOf } from './request-provenance.js';
@@ -75,7 +75,8 @@ export function csrf(config: AppConfig) {
     const path = req.path.toLowerCase().replace(/\/+$/, '') || '/';
     const page = PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
     const signIn = path === JSON_SIGN_IN || path === LINK_EXCHANGE;
-    const bearer = /^Bearer\s/i.test(req.headers.authorization ?? '');
+    // The same test the sign-in middleware makes: a request it takes for a bearer's never acts by the cookie.
+    const bearer = isBearer(req.headers.authorization);
     const cookie = req.cookies?.[SESSION_COOKIE] !== undefined && !bearer;
     const file = MULTIPART_API.some((p) => p.test(path)) && req.is('multipart/form-data') !== false;
     // A bearer client's write is JSON (or a file where one is taken) as a cookie's is: any other body was read
