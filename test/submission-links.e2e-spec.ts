@@ -13,8 +13,10 @@ import {
   eventually,
   http,
   importSevenoaks,
+  PASSWORD,
   Product,
   SEVENOAKS_FILE,
+  STAFF,
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
@@ -314,6 +316,25 @@ describe('submission links (e2e)', () => {
     expect((await revoke).status).toBe(200);
     expect((await call('GET', '/auth/me', sessionFrom(used))).status).toBe(401);
     expect((await exchange(token)).status).toBe(410);
+  });
+
+  /**
+   * Staff sign-in ends the session a browser held before; the link's Continue did not, so a staff session left
+   * in a shared browser stayed valid after a lead opened their link there (an attacker's probe).
+   */
+  it('ends the session the browser held before when a link is used', async () => {
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
+    const staffCookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const token = await tokenFor(cspLead);
+    const used = await fetch(`${product.baseUrl}/l`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: staffCookie },
+      body: `token=${encodeURIComponent(token)}`,
+    });
+    expect(used.status).toBe(303);
+    expect((await call('GET', '/auth/me', { cookie: staffCookie })).status).toBe(401);
+    expect((await call('GET', '/auth/me', sessionFrom(used))).body.actor.role).toBe('agency-lead');
   });
 
   it('expires every link when the cycle closes, and ends the sessions they opened', async () => {

@@ -4,7 +4,7 @@ import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
-import { LINK_SESSION_HOURS } from '../auth.service.js';
+import { AuthService, LINK_SESSION_HOURS } from '../auth.service.js';
 import { sessionCookieOptions } from '../sign-in/sign-in.http.js';
 import { LinkLanding, SubmissionLinkService } from './submission-link.service.js';
 import { PageErrorFilter, Public } from '../../../http/src/index.js';
@@ -73,6 +73,7 @@ export class UseLinkDto {
 export class SubmissionLinkHttp {
   constructor(
     @Inject(SubmissionLinkService) private readonly links: SubmissionLinkService,
+    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,6 +106,10 @@ export class SubmissionLinkHttp {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     const { sessionId, cycleId } = await this.links.exchange(body.token, req.ip);
+    // A new session replaces, and ends, whatever session this browser held (as staff sign-in does): a staff
+    // session left in a shared browser must not stay valid once a lead opens their link there.
+    const previous = (req as { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE];
+    if (previous) await this.auth.endSession(previous);
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.cookie(SESSION_COOKIE, sessionId, sessionCookieOptions(this.config, LINK_SESSION_HOURS));
     // A browser goes on to its task list; an API client to the cycle's JSON.
