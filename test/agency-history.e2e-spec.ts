@@ -226,6 +226,31 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(now.html).not.toContain('Save as draft');
   });
 
+  it('gives back what was typed when the link was opened again in another tab while the form was open', async () => {
+    // The lead's second tab opened the emailed link: a new session, so the first tab's form token is stale.
+    const again = await product.api.get(AuthService).createLinkSession({
+      linkId: 'test-sevenoaks-csp',
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: null,
+      agencyId: 'sevenoaks-csp',
+      contactEmail: lead.email,
+    });
+    const path = `/agency/returns/${lastYear}.S2`;
+    const stale = await postPageForm(product.baseUrl, {
+      from: path,
+      headers: as.lead('sevenoaks-csp'),
+      postWith: { cookie: `pr_session=${again}`, origin: product.baseUrl },
+      fields: { version: '1', rag: 'amber', narrative: 'An hour of careful typing', action: 'save' },
+    });
+    expect(stale.status).toBe(403);
+    expect(stale.html).toContain('The form expired');
+    expect(stale.html).toContain('What you typed has not been saved');
+    expect(stale.html).toMatch(/<textarea[^>]*readonly[^>]*>An hour of careful typing<\/textarea>/);
+    expect(stale.html).toContain(`<a class="govuk-link" href="${path}">Open the page again</a>`);
+    expect(stale.html).not.toContain('reload the page');
+    expect((await call('GET', `/returns/${lastYear}.S2`, as.coordinator)).body.status).toBe('requested');
+  });
+
   it('tells a lead whose session ended so, with the way back, and gives back what they typed', async () => {
     const auth = product.api.get(AuthService);
     const session = await auth.createLinkSession({

@@ -1,4 +1,14 @@
-import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+import { AuthService } from '../libs/auth/src/index.js';
+import {
+  as,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
 import { postPageForm } from './support/page-form.js';
 
 /**
@@ -190,5 +200,41 @@ describe('reviewer pages: banners, marked changes, resubmissions and the filtere
     expect(changes).toBeGreaterThan(top);
     expect(whole).toBeGreaterThan(changes);
     expect(html.slice(changes, whole)).toMatch(/added: <\/span>, covering housing and activity<\/ins>/);
+  });
+
+  it('gives a reviewer back the reason they typed when their session ended or they signed in again meanwhile', async () => {
+    const auth = product.api.get(AuthService);
+    const signIn = async () => `pr_session=${(await auth.signIn(STAFF.reviewer, PASSWORD))!.sessionId}`;
+    const path = `/review/returns/${thisYear}.S2`;
+    const reason = 'The numbers for each quarter, please, and which schemes they came from';
+
+    // Signed in again in another tab: the form's token belongs to the session before.
+    const again = await postPageForm(product.baseUrl, {
+      from: path,
+      to: `${path}/send-back`,
+      headers: { cookie: await signIn() },
+      postWith: { cookie: await signIn() },
+      fields: { version: '99', reason },
+    });
+    expect(again.status).toBe(403);
+    expect(again.html).toContain('The form expired');
+    expect(again.html).toMatch(new RegExp(`<textarea[^>]*readonly[^>]*>${reason}</textarea>`));
+    expect(again.html).toContain(`href="${path}">Open the page again</a>`);
+
+    // The session ran out while the reason was written: signing in comes back to the return.
+    const ended = await postPageForm(product.baseUrl, {
+      from: path,
+      to: `${path}/send-back`,
+      headers: { cookie: await signIn() },
+      fields: async () => {
+        await product.db.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 minute'`);
+        return { version: '99', reason };
+      },
+    });
+    expect(ended.status).toBe(401);
+    expect(ended.html).toContain('You need to sign in');
+    expect(ended.html).toMatch(new RegExp(`<textarea[^>]*readonly[^>]*>${reason}</textarea>`));
+    expect(ended.html).toContain(`href="/sign-in?next=${encodeURIComponent(path)}"`);
+    expect((await call('GET', `/returns/${thisYear}.S2`, as.coordinator)).body.status).toBe('submitted');
   });
 });

@@ -3,7 +3,9 @@
  * a bearer token), and its CSRF token and cookie go with `fields` to `to`, urlencoded, from the service's own
  * origin. The redirect is not followed. `fields` may be made from the page's HTML (a hidden version, say), and
  * may wait for something to happen between opening the page and posting it (another tab saving first, say).
- * The answer's headers come back too, for a cookie it set or its Retry-After.
+ * The answer's headers come back too, for a cookie it set or its Retry-After. The post names the page in its
+ * Referer, as a browser does; `postWith` sends it with other headers than the page was opened with (the
+ * session changed while the page was open: the link opened again in another tab, say).
  */
 export async function postPageForm(
   baseUrl: string,
@@ -11,6 +13,7 @@ export async function postPageForm(
     from: string;
     to?: string;
     headers: Record<string, string>;
+    postWith?: Record<string, string>;
     fields:
       Record<string, string> | ((html: string) => Record<string, string> | Promise<Record<string, string>>);
   },
@@ -24,13 +27,15 @@ export async function postPageForm(
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!csrfCookie || !token) throw new Error(`${request.from} gave no CSRF cookie and token to post with`);
   const fields = typeof request.fields === 'function' ? await request.fields(html) : request.fields;
+  const sent = request.postWith ?? request.headers;
   const response = await fetch(`${baseUrl}${request.to ?? request.from}`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
-      ...request.headers,
-      cookie: [request.headers.cookie, csrfCookie].filter(Boolean).join('; '),
+      ...sent,
+      cookie: [sent.cookie, csrfCookie].filter(Boolean).join('; '),
       origin: baseUrl,
+      referer: `${baseUrl}${request.from}`,
       accept: 'text/html',
       'content-type': 'application/x-www-form-urlencoded',
     },

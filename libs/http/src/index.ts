@@ -22,3 +22,4 @@ export * from './query-text.js';
 export * from './page-messages.js';
 export * from './database-unavailable.js';
 export * from './text-cookies.js';
+export * from './typed-fields.js';

@@ -5,6 +5,7 @@ import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { formPageOf, typedFields } from './typed-fields.js';
 
 interface ErrorPage {
   status: number;
@@ -159,20 +160,6 @@ function whatWasWrong(exception: unknown): string[] {
 }
 
 const AGENCY_PAGES = /^\/agency(\/|$)/i;
-/** Form fields that are the page's machinery, not what a person typed. */
-const MACHINERY = new Set(['_csrf', 'version', 'action']);
-
-/** The text fields of a posted form, by name, blank ones left out. */
-function typedFields(body: unknown): { name: string; text: string }[] {
-  if (typeof body !== 'object' || body === null) return [];
-  return Object.entries(body as Record<string, unknown>).flatMap(([name, value]) =>
-    MACHINERY.has(name)
-      ? []
-      : (Array.isArray(value) ? value : [value]).flatMap((text) =>
-          typeof text === 'string' && text.trim() ? [{ name, text }] : [],
-        ),
-  );
-}
 
 /**
  * Pages answer errors with a page; API clients asking for JSON still get problem+json. It lives at the HTTP edge
@@ -195,7 +182,21 @@ export class PageErrorFilter implements ExceptionFilter {
       // Whatever they had typed comes back on the page, to copy into the form once a new link is opened.
       return res.status(401).render('pages/agency/session-ended', {
         title: 'Your session has ended',
-        typed: typedFields(req.body),
+        typed: typedFields(req),
+      });
+    }
+    if (exception instanceof HttpException && exception.getStatus() === 401 && req.method !== 'GET') {
+      // A staff session ran out while a reviewer wrote a reason or a message: the words come back to copy, and
+      // signing in returns to the page the form was on.
+      const typed = typedFields(req);
+      const from = formPageOf(req);
+      return res.status(401).render('pages/error', {
+        title: 'You need to sign in',
+        paragraphs: [
+          'Your session ended, so this was not saved. Sign in again to carry on. Agency leads: use the link in your email.',
+        ],
+        typed,
+        next: { href: from ? `/sign-in?next=${encodeURIComponent(from)}` : '/sign-in', text: 'Sign in' },
       });
     }
     if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {

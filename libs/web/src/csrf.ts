@@ -3,6 +3,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import { isBearer, SESSION_COOKIE } from '../../auth/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
 import { redactPathTokens } from '../../kernel/src/index.js';
+import { formPageOf, typedFields } from '../../http/src/index.js';
 import { provenanceOf } from './request-provenance.js';
 
 /** Paths whose POSTs are page forms: each must carry the CSRF token of this browser's session. */
@@ -157,12 +158,32 @@ const REFUSALS: Record<Refusal, { status: number; field: string; title: string; 
   },
 };
 
+/**
+ * A form whose token no longer matches the session: most often the page was open from before the lead opened
+ * their link again, or staff signed in again, in another tab. Nothing is saved; what they typed comes back to
+ * copy, with the way back to the page it was on (its Referer), so an hour's narrative is not lost to a reload.
+ */
+function formExpired(req: Request, res: Response): void {
+  const from = formPageOf(req);
+  const agency = req.path.toLowerCase().startsWith('/agency/');
+  return res.render('pages/error', {
+    title: 'The form expired',
+    paragraphs: [
+      `Nothing was changed. This usually happens when ${agency ? 'the link in your email is opened' : 'you sign in'} again, in this or another tab, after this page was opened.`,
+      from ? 'Open the page again and try again there.' : 'Go back, reload the page and try again.',
+    ],
+    typed: typedFields(req),
+    next: from ? { href: from, text: 'Open the page again' } : { href: '/', text: 'Go to your start page' },
+  });
+}
+
 function refuse(req: Request, res: Response, page: boolean, rule: Refusal): void {
   const refusal = REFUSALS[rule];
   res.status(refusal.status);
   if (page && req.accepts(['json', 'html']) === 'html') {
+    if (rule === 'csrf-token-missing') return formExpired(req, res);
     return res.render('pages/error', {
-      title: rule === 'csrf-token-missing' ? 'The form expired' : 'This was not accepted',
+      title: 'This was not accepted',
       paragraphs: refusal.page,
       next: { href: '/', text: 'Go to your start page' },
     });
