@@ -201,6 +201,17 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(saved.html).toMatch(/<textarea[^>]*readonly[^>]*>An afterthought<\/textarea>/);
   });
 
+  it('tags a return sent back as Sent back on the task list, waiting on the lead', async () => {
+    expect(
+      (await call('POST', `/returns/${thisYear}.S2/send-back`, as.reviewer, { reason: 'Add the baseline' }))
+        .status,
+    ).toBe(200);
+    const tasks = (await page(`/agency/cycles/${thisYear}`)).html;
+    const s2 = tasks.slice(tasks.indexOf(`${thisYear}.S2`));
+    expect(s2.slice(0, s2.indexOf('</li>'))).toMatch(/govuk-tag--orange">\s*Sent back/);
+    expect(tasks).toContain('You have sent 0 of 3.');
+  });
+
   it('keeps the typing, to copy, when the cycle closes mid-edit', async () => {
     const path = `/agency/returns/${thisYear}.S3`;
     const opened = versionOn((await page(path)).html);

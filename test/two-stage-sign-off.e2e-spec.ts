@@ -106,6 +106,11 @@ describe('two-stage sign-off (e2e)', () => {
     ).toMatchObject({ narrative: 'Accepted: 98% of actions achieved' });
     const after = (await call('GET', `/cycles/${twoStage}/status`, as.coordinator)).body;
     expect(after.totals).toMatchObject({ approved: 0, accepted: 1 });
+    // The lead's task list counts an accepted return as sent (it said 0 once the board accepted it).
+    const tasks = await fetch(`${product.baseUrl}/agency/cycles/${twoStage}`, {
+      headers: { ...as.lead('sevenoaks-csp'), accept: 'text/html' },
+    });
+    expect(await tasks.text()).toContain('You have sent 1 of 3.');
   });
 
   it('lets only coordinators and board members accept (403), with the version read (409 stale)', async () => {

@@ -64,6 +64,8 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   accepted: { text: 'Accepted', classes: 'govuk-tag--green' },
   withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
 };
+/** A draft the reviewer sent back: it waits on the lead, which "In progress" did not say. */
+const SENT_BACK_TAG = { text: 'Sent back', classes: 'govuk-tag--orange' };
 
 /** The agency lead's journey, from the emailed link: task list, return form, check answers, confirmation. */
 @ApiExcludeController()
@@ -90,15 +92,19 @@ export class AgencyPages {
       // What was sent opens read-only; a return still being written opens its form.
       href: `/agency/returns/${encodeURIComponent(v.returnId)}${SENT.has(v.status) ? '/sent' : ''}`,
       hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
-      status: { tag: STATUS_TAGS[v.status] },
+      status: { tag: v.status === 'draft' && v.sentBackReason ? SENT_BACK_TAG : STATUS_TAGS[v.status] },
     }));
     const open = cycle.status === 'open';
+    // Sent is every state past the lead's hands: an accepted return (two-stage cycles) was counted as not sent.
+    // A withdrawn return is no longer asked for.
+    const asked = returns.filter(({ view: v }) => v.status !== 'withdrawn');
     res.render('pages/agency/task-list', {
       title: `Your returns for ${cycle.label}`,
       cycle,
       agencyName,
       items,
-      done: items.filter((i) => ['Submitted', 'Approved'].includes(i.status.tag.text)).length,
+      done: asked.filter(({ view: v }) => SENT.has(v.status)).length,
+      asked: asked.length,
       open,
       // The spreadsheet holds the returns still to write: none once all are sent or the cycle has closed.
       offline: open && returns.some(({ view: v }) => !SENT.has(v.status)),
