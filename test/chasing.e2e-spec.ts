@@ -283,6 +283,8 @@ describe('chasing (e2e)', () => {
     );
     expect(sentBack.to).toEqual([LEADS.csp]);
     expect(sentBack.text).toContain(reason);
+    // By when: the return's due date, still ahead on the day it was sent back.
+    expect(sentBack.text).toContain('submit it again by Friday 31 July 2020.');
     expect(sentBack.html).toContain('Figures for &lt;Q4&gt; are missing &amp; the target is unclear');
     expect(sentBack.text).toMatch(/\/l\/[A-Za-z0-9_-]{43}/);
     await untilQuiet(product);

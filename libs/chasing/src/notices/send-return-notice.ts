@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { issuedLinkToken } from '../../../kernel/src/index.js';
+import { issuedLinkToken, londonDay } from '../../../kernel/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore } from '../../../event-store/src/index.js';
 import {
@@ -77,6 +77,9 @@ export class SendReturnNotice {
             measureRef: state.measureRef,
             measureText,
             reason: event.data.reason,
+            dueDate: state.dueDate,
+            // The day in the UK it was sent back, as the due date is a UK day.
+            sentBackOn: londonDay(last.recordedAt),
             link: link
               ? `${this.config.publicBaseUrl}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`
               : null,

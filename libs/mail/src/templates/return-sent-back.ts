@@ -1,7 +1,7 @@
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
 import { whyContact, whyContactHtml } from './why-sent.js';
-import { linkHtml, linkText, page } from './outstanding-returns.js';
+import { linkHtml, linkText, longDate, page } from './outstanding-returns.js';
 
 /** To the agency's leads as soon as a reviewer sends a return back, with the reviewer's reason. */
 export interface ReturnSentBackMail {
@@ -14,6 +14,16 @@ export interface ReturnSentBackMail {
   measureText: string;
   reason: string;
   link: string | null;
+  /** The return's due date (as extended, if it was), and the day it was sent back: the mail says by when. */
+  dueDate: string;
+  sentBackOn: string;
+}
+
+/** By when: the due date while it is still ahead, else as soon as they can (it has passed). */
+function byWhen(m: ReturnSentBackMail): string {
+  return m.dueDate >= m.sentBackOn
+    ? `Please make the changes and submit it again by ${longDate(m.dueDate)}.`
+    : `Please make the changes and submit it again as soon as you can: it was due on ${longDate(m.dueDate)}.`;
 }
 
 export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
@@ -25,7 +35,7 @@ export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
     '',
     ...m.reason.split('\n').map((line) => `  ${line}`),
     '',
-    'Please make the changes and submit it again.',
+    byWhen(m),
     ...linkText(m.link),
     '',
     'Thank you,',
@@ -36,7 +46,7 @@ export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
   const html = page(`<p>Dear ${escapeHtml(m.contactName)},</p>
 <p>A reviewer has sent back your return on <strong>${escapeHtml(m.measureRef)}</strong> (${escapeHtml(m.measureText)}) for ${escapeHtml(m.cycleLabel)}. They said:</p>
 <blockquote style="white-space: pre-wrap">${escapeHtml(m.reason)}</blockquote>
-<p>Please make the changes and submit it again.</p>
+<p>${escapeHtml(byWhen(m))}</p>
 ${linkHtml(m.link)}
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
 ${whyContactHtml(m.agencyName, m.partnershipName)}`);

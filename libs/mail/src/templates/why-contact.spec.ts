@@ -36,6 +36,8 @@ describe('mail to agency contacts says why it was sent', () => {
       measureText: 'Reduce crime',
       reason: 'Add the figures',
       link: null,
+      dueDate: cycle.dueDate,
+      sentBackOn: '2020-04-20',
     }),
   };
   it.each(Object.entries(mails))('%s: in the text and the HTML', (_kind, mail) => {
