@@ -202,10 +202,21 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
   });
 
   it('tags a return sent back as Sent back on the task list, waiting on the lead', async () => {
-    expect(
-      (await call('POST', `/returns/${thisYear}.S2/send-back`, as.reviewer, { reason: 'Add the baseline' }))
-        .status,
-    ).toBe(200);
+    const reason = 'Add the baseline.\nAnd name the schemes.';
+    expect((await call('POST', `/returns/${thisYear}.S2/send-back`, as.reviewer, { reason })).status).toBe(
+      200,
+    );
+    // The reason is on every step, each of its lines a paragraph as the reviewer wrote it.
+    for (const step of ['', '/tables', '/case-studies', '/check']) {
+      const { html } = await page(`/agency/returns/${thisYear}.S2${step}`);
+      const banner = html.slice(html.indexOf('id="sent-back"'));
+      expect([step, banner.slice(0, 1500)]).toEqual([
+        step,
+        expect.stringMatching(
+          /<p class="govuk-body">Add the baseline.<\/p><p class="govuk-body">And name the schemes.<\/p>/,
+        ),
+      ]);
+    }
     const tasks = (await page(`/agency/cycles/${thisYear}`)).html;
     const s2 = tasks.slice(tasks.indexOf(`${thisYear}.S2`));
     expect(s2.slice(0, s2.indexOf('</li>'))).toMatch(/govuk-tag--orange">\s*Sent back/);
