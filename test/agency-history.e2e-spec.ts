@@ -190,6 +190,9 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(second.html).toContain('You have already sent this return');
     expect(second.html).toContain(`/agency/returns/${thisYear}.S2/sent`);
     expect(second.html).not.toContain('Someone else saved a change first');
+    // Opened again, check answers shows what was sent, not a Submit button that can only say so.
+    const again = await page(check);
+    expect([again.status, again.location]).toEqual([303, `/agency/returns/${thisYear}.S2/sent`]);
     // Back to the form, and Save: the typing is shown to copy, with where the sent return is.
     const saved = await post(`/agency/returns/${thisYear}.S1`, `/agency/returns/${thisYear}.S2`, {
       version,

@@ -353,6 +353,10 @@ export class AgencyPages {
   @Get('returns/:returnId/check')
   async check(@Param('returnId') returnId: string, @CurrentActor() actor: Actor, @Res() res: Response) {
     const { view, measureText, indicators } = await this.load(returnId, actor);
+    // A return already sent is read as sent: its check page offered Submit and Change links that could only
+    // answer "already sent" or "cannot be changed here".
+    if (SENT.has(view.status))
+      return res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}/sent`);
     res.render('pages/agency/check', this.checkModel(view, measureText, undefined, indicators));
   }
 
