@@ -183,11 +183,16 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     const version = versionOn((await page(check)).html);
     const first = await post(check, `/agency/returns/${thisYear}.S2/submit`, { version });
     expect(first.status).toBe(303);
+    expect((await page(first.location!)).html).toContain(
+      'will now read your return on Keep overall crime amongst the lowest in the county and aim for an improvement in that position.</p>',
+    );
     const second = await post(`/agency/returns/${thisYear}.S1`, `/agency/returns/${thisYear}.S2/submit`, {
       version,
     });
     expect(second.status).toBe(409);
     expect(second.html).toContain('You have already sent this return');
+    // S2's words end in a full stop: the sentence has one, not two.
+    expect(second.html).toContain('aim for an improvement in that position was already submitted');
     expect(second.html).toContain(`/agency/returns/${thisYear}.S2/sent`);
     expect(second.html).not.toContain('Someone else saved a change first');
     // Opened again, check answers shows what was sent, not a Submit button that can only say so.
