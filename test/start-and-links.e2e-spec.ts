@@ -163,6 +163,10 @@ describe('start page, link landing and new links (e2e)', () => {
 
   it('lands on a page naming the partnership, cycle, agency, due date and returns asked for, changing nothing', async () => {
     const token = await tokenFor(cspLead, 'Year 2 2020/21');
+    // The mail says where to get a new link when this one stops working, not only to reply and wait.
+    expect(mailsTo(cspLead, 'Year 2 2020/21')[0].text).toContain(
+      `If it stops working, ask for a new one at ${product.config.publicBaseUrl}/link/new, or reply to this email.`,
+    );
     const before = await product.store.readStream(cycleStreamId(cycleId));
     const page = await fetch(`${product.baseUrl}/l/${token}`, { headers: html });
     expect(page.status).toBe(200);

@@ -59,9 +59,8 @@ export class SendLinkMail {
       dueDate: cycle.dueDate,
       measures,
       link: `${this.config.publicBaseUrl}/l/${issuedLinkToken(this.config.tokenPepper, link.linkId, cycle.tokenHashes[link.linkId])}`,
-      ...(link.expiresAt
-        ? { oneUseUntil: link.expiresAt, newLinkPage: `${this.config.publicBaseUrl}${NEW_LINK_PAGE}` }
-        : {}),
+      newLinkPage: `${this.config.publicBaseUrl}${NEW_LINK_PAGE}`,
+      ...(link.expiresAt ? { oneUseUntil: link.expiresAt } : {}),
     });
     return this.ledger.deliverOnce(
       {

@@ -14,10 +14,10 @@ export interface ReturnsRequestedMail {
   /** The contact's own submission link: it opens their agency's returns for this cycle, without an account. */
   link: string;
   /**
-   * Set when the contact asked for this link themselves: it works once, until this instant. The mail says so,
-   * and where to ask for another (`newLinkPage`).
+   * Set when the contact asked for this link themselves: it works once, until this instant. The mail says so.
    */
   oneUseUntil?: string;
+  /** Where a lead whose link stopped working asks for another, without waiting on a reply. */
   newLinkPage?: string;
 }
 
@@ -28,7 +28,7 @@ const momentInWords = (iso: string) => `${clockInWords(iso)} on ${dayInWords(iso
 function lifetime(m: ReturnsRequestedMail): string {
   return m.oneUseUntil
     ? `You asked for this link. It works once, until ${momentInWords(m.oneUseUntil)}. After that, ask for another at ${m.newLinkPage ?? 'the service start page'}.`
-    : 'The link works until the cycle closes. If it stops working, reply to this email and we will send a new one.';
+    : `The link works until the cycle closes. If it stops working, ask for a new one at ${m.newLinkPage ?? 'the service start page'}, or reply to this email.`;
 }
 
 const longDate = (iso: string) =>
