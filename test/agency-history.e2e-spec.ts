@@ -276,6 +276,7 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(stale.html).toContain('The form expired');
     expect(stale.html).toContain('What you typed has not been saved');
     expect(stale.html).toMatch(/<textarea[^>]*readonly[^>]*>An hour of careful typing<\/textarea>/);
+    expect(stale.html).toMatch(/<textarea[^>]*readonly[^>]*>Amber: some concern<\/textarea>/);
     expect(stale.html).toContain(`<a class="govuk-link" href="${path}">Open the page again</a>`);
     expect(stale.html).not.toContain('reload the page');
     expect((await call('GET', `/returns/${lastYear}.S2`, as.coordinator)).body.status).toBe('requested');

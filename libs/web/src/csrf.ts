@@ -170,7 +170,7 @@ function formExpired(req: Request, res: Response): void {
     title: 'The form expired',
     paragraphs: [
       `Nothing was changed. This usually happens when ${agency ? 'the link in your email is opened' : 'you sign in'} again, in this or another tab, after this page was opened.`,
-      from ? 'Open the page again and try again there.' : 'Go back, reload the page and try again.',
+      ...(from ? [] : ['Go back, reload the page and try again.']),
     ],
     typed: typedFields(req),
     next: from ? { href: from, text: 'Open the page again' } : { href: '/', text: 'Go to your start page' },
