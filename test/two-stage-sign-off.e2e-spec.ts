@@ -1,4 +1,5 @@
 import { readModels } from '../apps/composition/src/index.js';
+import { AuthService } from '../libs/auth/src/index.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
 import { FixedClock, scopedCycleId } from '../libs/kernel/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
@@ -191,6 +192,21 @@ describe('two-stage sign-off (e2e)', () => {
     expect(now.body).toMatchObject({ code: 'nothing-outstanding' });
     const status = (await call('GET', `/cycles/${twoStage}/status`, as.coordinator)).body;
     expect(status.overdue.map((o: { measureRef: string }) => o.measureRef)).toEqual(['S5']);
+    // The lead of the late agency reads so on their task list, not only the due date.
+    // A session opened now: the clock moved past the earlier ones' hours.
+    const session = await product.api.get(AuthService).createLinkSession({
+      linkId: 'test-sevenoaks-dc',
+      partnershipId: 'sevenoaks-lsp',
+      cycleId: null,
+      agencyId: 'sevenoaks-dc',
+      contactEmail: 'hannah.okafor@example.org',
+    });
+    const tasks = await fetch(`${product.baseUrl}/agency/cycles/${twoStage}`, {
+      headers: { cookie: `pr_session=${session}`, accept: 'text/html' },
+    });
+    const html = await tasks.text();
+    expect(html).toContain('<strong>1 is overdue</strong>: please send it as soon as you can.');
+    expect(html).toMatch(/Overdue: was due 30 April 2030/);
   });
 
   it('keeps a cycle open while a return waits for acceptance, unless forced', async () => {

@@ -91,7 +91,9 @@ export class AgencyPages {
       title: { text: `${v.measureRef}: ${measureText}` },
       // What was sent opens read-only; a return still being written opens its form.
       href: `/agency/returns/${encodeURIComponent(v.returnId)}${SENT.has(v.status) ? '/sent' : ''}`,
-      hint: { text: `Due ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}` },
+      hint: {
+        text: `${v.overdue ? 'Overdue: was due' : 'Due'} ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}`,
+      },
       status: { tag: v.status === 'draft' && v.sentBackReason ? SENT_BACK_TAG : STATUS_TAGS[v.status] },
     }));
     const open = cycle.status === 'open';
@@ -105,6 +107,8 @@ export class AgencyPages {
       items,
       done: asked.filter(({ view: v }) => SENT.has(v.status)).length,
       asked: asked.length,
+      // Said in words at the top too: the lead of a late agency saw only the due date, as if nothing were late.
+      overdue: asked.filter(({ view: v }) => v.overdue).length,
       open,
       // The spreadsheet holds the returns still to write: none once all are sent or the cycle has closed.
       offline: open && returns.some(({ view: v }) => !SENT.has(v.status)),
