@@ -90,6 +90,9 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
       await page.getByRole('button', { name: 'Save and continue' }).click();
       await page.waitForURL(step);
     }
+    // A second tab left on check answers, as a lead may leave one, to submit from again below.
+    const stale = await page.context().newPage();
+    await stale.goto(page.url());
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL('**/submitted');
     await page.getByRole('link', { name: 'Read your return as you sent it' }).click();
@@ -101,13 +104,19 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     expect(history).not.toMatch(/ReturnSubmitted|@/);
     await checkBothWidths(page, 'history-03-sent');
 
-    // Back to the check page, and Submit again.
+    // Back to the check page: pages are never kept (no-store), so it is asked for again, and a return already
+    // sent opens as sent, with nothing to submit.
     await page.goBack();
     await page.goBack();
-    await page.waitForURL('**/check');
-    await page.getByRole('button', { name: 'Submit return' }).click();
-    expect(await page.textContent('h1')).toBe('You have already sent this return');
-    await checkBothWidths(page, 'history-04-already-sent');
+    await page.waitForURL('**/sent');
+    expect(await page.textContent('h1')).toBe('Your return as sent');
+    expect(await page.getByRole('button', { name: 'Submit return' }).count()).toBe(0);
+
+    // The tab left open on check answers submits again, and is told.
+    await stale.getByRole('button', { name: 'Submit return' }).click();
+    expect(await stale.textContent('h1')).toBe('You have already sent this return');
+    await checkBothWidths(stale, 'history-04-already-sent');
+    await stale.close();
   });
 
   it("reads last year's return, each version sent, with the reviewer's reason in its history", async () => {
