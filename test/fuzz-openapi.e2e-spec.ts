@@ -473,8 +473,9 @@ describe('fuzzing every documented route (e2e)', () => {
     }
     const started = Date.now();
     const send = async ({ i, route, role, request }: (typeof planned)[number]) => {
-      // Signing in or out with a cookie would end the session that role's later requests carry.
-      const session = route.path === '/auth/sign-in' || route.path === '/auth/sign-out';
+      // Signing in or out with a cookie would end the session that role's later requests carry; so would opening a
+      // link (POST /l ends the session the browser held before, as signing in does).
+      const session = ['/auth/sign-in', '/auth/sign-out', '/l'].includes(route.path);
       const credentials = session && !role.bearer ? {} : role.headers;
       const response = await fetch(`${product.baseUrl}${request.url}`, {
         method: route.method,
