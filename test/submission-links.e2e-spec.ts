@@ -225,15 +225,17 @@ describe('submission links (e2e)', () => {
   });
 
   /**
-   * An attacker's probe (2026-12-05) used a leaked link in a loop while the coordinator revoked it: 2 of 3 runs
-   * left sessions of the revoked link alive for their 4 hours. The use had read the link live, the revoke then
-   * appended and deleted the link's sessions, and the use appended (at any version) and made its session after.
-   * Here the cycle's row is held so that the revoke and then the use both wait at their appends, in that order.
+   * A cycle of its own with the CSP lead's link, its stream's row held (FOR UPDATE) while `first` and then
+   * `second` start, so that each waits at its append in that order; the row is let go once both wait.
    */
-  it('leaves no session of a link revoked while it was being used', async () => {
-    const racedCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Raced year');
-    const token = await tokenFor(cspLead, 'Raced year');
-    const links = await call('GET', `/cycles/${racedCycle}/links`, as.coordinator);
+  async function raceAtHeldCycle<A, B>(
+    label: string,
+    first: (raced: { cycleId: string; token: string; linkId: string }) => Promise<A>,
+    second: (raced: { cycleId: string; token: string; linkId: string }) => Promise<B>,
+  ) {
+    const cycleId = await openCycle(as.coordinator, 'sevenoaks-lsp', label);
+    const token = await tokenFor(cspLead, label);
+    const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
     const { linkId } = links.body.links.find((l: { contactEmail: string }) => l.contactEmail === cspLead);
     const waiting = async () =>
       (
@@ -242,25 +244,40 @@ describe('submission links (e2e)', () => {
             WHERE NOT l.granted AND a.datname = current_database()`,
         )
       )[0].n as number;
+    const raced = { cycleId, token, linkId };
     const holder = new Client({ connectionString: product.db.url });
     await holder.connect();
-    let revoke: ReturnType<typeof call>;
-    let use: Promise<Response>;
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [
-        cycleStreamId(racedCycle),
-      ]);
-      revoke = call('POST', `/cycles/${racedCycle}/links/${linkId}/revoke`, as.coordinator, {
-        reason: 'The link was leaked',
-      });
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [cycleStreamId(cycleId)]);
+      const started = first(raced);
       await eventually(async () => (await waiting()) >= 1);
-      use = exchange(token);
+      const then = second(raced);
       await eventually(async () => (await waiting()) >= 2);
+      return { ...raced, first: started, second: then };
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
+  }
+
+  const revokeLink = ({ cycleId, linkId }: { cycleId: string; linkId: string }) =>
+    call('POST', `/cycles/${cycleId}/links/${linkId}/revoke`, as.coordinator, {
+      reason: 'The link was leaked',
+    });
+
+  /**
+   * An attacker's probe (2026-12-05) used a leaked link in a loop while the coordinator revoked it: 2 of 3 runs
+   * left sessions of the revoked link alive for their 4 hours. The use had read the link live, the revoke then
+   * appended and deleted the link's sessions, and the use appended (at any version) and made its session after.
+   * Here the cycle's row is held so that the revoke and then the use both wait at their appends, in that order.
+   */
+  it('leaves no session of a link revoked while it was being used', async () => {
+    const {
+      linkId,
+      first: revoke,
+      second: use,
+    } = await raceAtHeldCycle('Raced year', revokeLink, (r) => exchange(r.token));
     expect((await revoke).status).toBe(200);
     const used = await use;
     const [{ n }] = await product.db.dataSource.query(
@@ -281,36 +298,11 @@ describe('submission links (e2e)', () => {
    * on the cycle as it now stands, and ends the session of the use that came first.
    */
   it('revokes a link whose use landed between the revoke reading the cycle and writing it', async () => {
-    const racedCycle = await openCycle(as.coordinator, 'sevenoaks-lsp', 'Busy year');
-    const token = await tokenFor(cspLead, 'Busy year');
-    const links = await call('GET', `/cycles/${racedCycle}/links`, as.coordinator);
-    const { linkId } = links.body.links.find((l: { contactEmail: string }) => l.contactEmail === cspLead);
-    const waiting = async () =>
-      (
-        await product.db.dataSource.query(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        )
-      )[0].n as number;
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    let use: Promise<Response>;
-    let revoke: ReturnType<typeof call>;
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [
-        cycleStreamId(racedCycle),
-      ]);
-      use = exchange(token);
-      await eventually(async () => (await waiting()) >= 1);
-      revoke = call('POST', `/cycles/${racedCycle}/links/${linkId}/revoke`, as.coordinator, {
-        reason: 'The link was leaked',
-      });
-      await eventually(async () => (await waiting()) >= 2);
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
+    const {
+      token,
+      first: use,
+      second: revoke,
+    } = await raceAtHeldCycle('Busy year', (r) => exchange(r.token), revokeLink);
     const used = await use;
     expect(used.status).toBe(303);
     expect((await revoke).status).toBe(200);
