@@ -14,6 +14,9 @@ export interface SignOnInProgress {
   expiresAt: number;
 }
 
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 /** A key of its own, derived from SESSION_SECRET, so this cookie's key is used for nothing else. */
 const keyOf = (secret: string) => createHmac('sha256', secret).update('sign-on-cookie').digest();
 
@@ -22,8 +25,8 @@ const keyOf = (secret: string) => createHmac('sha256', secret).update('sign-on-c
  * no server-side table is needed for a sign-on that may never come back.
  */
 export function sealSignOn(secret: string, value: SignOnInProgress): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv, { authTagLength: TAG_BYTES });
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
 }
@@ -35,7 +38,9 @@ export function openSignOn(secret: string, sealed: unknown, now: Date): SignOnIn
   if (parts.length !== 3) return null;
   try {
     const [iv, tag, body] = parts.map((p) => Buffer.from(p, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), iv);
+    // GCM accepts a tag cut short (down to 4 bytes) unless told its length: a shorter one is far easier to forge.
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return null;
+    const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
     const value = JSON.parse(
       Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8'),

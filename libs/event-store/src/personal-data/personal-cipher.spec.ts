@@ -27,6 +27,17 @@ describe('personal cipher', () => {
     expect(() => openText({ ...sealed, pii: '0b0c1d2e-3f40-4152-8364-758697a8b9ca' }, key)).toThrow();
   });
 
+  // An empty text seals to the IV and the tag alone; cut into the tag, GCM checked only what was left of it.
+  it('refuses a value whose tag is cut short', () => {
+    const key = randomBytes(32);
+    const sealed = sealText(person, key, '');
+    const cut = Buffer.from(sealed.v, 'base64')
+      .subarray(0, 12 + 8)
+      .toString('base64');
+    expect(openText(sealed, key)).toBe('');
+    expect(() => openText({ ...sealed, v: cut }, key)).toThrow();
+  });
+
   it('gives every seal its own IV, across refills of the random block', () => {
     const key = randomBytes(32);
     const ivs = new Set<string>();

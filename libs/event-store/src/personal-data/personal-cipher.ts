@@ -89,7 +89,15 @@ export function openText(sealed: SealedPersonal, key: Buffer | null): string {
     return ERASED;
   }
   const bytes = Buffer.from(sealed.v, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(sealed.pii, key), bytes.subarray(0, IV_BYTES));
+  // The tag's length is stated: GCM would otherwise check a value cut short against a tag cut as short.
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    keyObjectOf(sealed.pii, key),
+    bytes.subarray(0, IV_BYTES),
+    {
+      authTagLength: TAG_BYTES,
+    },
+  );
   decipher.setAAD(Buffer.from(sealed.pii, 'utf8'));
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
