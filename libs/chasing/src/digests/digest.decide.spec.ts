@@ -113,6 +113,13 @@ describe('decideDigest: given submissions, when a window closes, then the digest
     expect(digestItems(rita, window, [told, untold])).toEqual([untold]);
   });
 
+  it('lists a return submitted again in the window once, at its last submission, among the others', () => {
+    const first = submitted('10:05:00');
+    const other = submitted('10:06:00');
+    const again = { ...first, position: position++, at: at('10:40:00') };
+    expect(digestItems(rita, window, [again, other, first])).toEqual([other, again]);
+  });
+
   it('says which choice was in force', () => {
     expect(deliveryInWords([], at('10:00:00'), HOUR)).toBe('hourly digests are the default');
     expect(deliveryInWords([chose('digest', '09:00:00')], at('10:00:00'), HOUR)).toBe(

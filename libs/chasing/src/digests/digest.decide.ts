@@ -85,13 +85,15 @@ function owedInDigest(reader: DigestReader, item: WindowItem): boolean {
 /**
  * What the reader's digest of the window holds: the submissions in it they review and the messages owed them,
  * that came while their choice was a digest, and that they were not already mailed about at once; in log order.
+ * A return submitted, sent back and submitted again in the window is listed once, at its last submission: that
+ * is the one waiting for review, and "28 returns submitted" of 27 returns reads as a return the reader missed.
  */
 export function digestItems<S extends WindowItem>(
   reader: DigestReader,
   window: DigestWindow,
   items: readonly S[],
 ): S[] {
-  return items
+  const owed = items
     .filter(
       (s) =>
         inWindow(window, s.at) &&
@@ -99,6 +101,9 @@ export function digestItems<S extends WindowItem>(
         !s.notified.some((n) => sameEmail(n, reader.email)),
     )
     .sort((a, b) => a.position - b.position);
+  const lastSubmission = new Map<string, number>();
+  for (const item of owed) if (item.kind === 'submission') lastSubmission.set(item.returnId, item.position);
+  return owed.filter((i) => i.kind !== 'submission' || lastSubmission.get(i.returnId) === i.position);
 }
 
 export const EXCERPT_LENGTH = 200;
