@@ -240,7 +240,9 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
       expect.objectContaining({ field: 'body', rule: 'max-keys' }),
     ]);
-    expect(ms).toBeLessThan(3_000);
+    // Parsed and refused in well under a second here; 10 s still tells the old 24 s apart on a loaded machine,
+    // where 3 s was missed.
+    expect(ms).toBeLessThan(10_000);
   });
 
   it('gives a request 2 minutes to arrive whole and holds at most 4,096 connections (slow clients are a proxy’s)', () => {
