@@ -264,6 +264,45 @@ describe('decideEditPlan: a form’s edit, recorded as the import records it', (
     expect(contact('Zoë Ó Súilleabháin', 'zoe@example.org')).toEqual([]);
   });
 
+  it('given a plan recorded before invisible characters were refused, then it can still be edited and mended', () => {
+    // An earlier release recorded these; the import's rules refuse them now, and each edit is checked whole.
+    const old = file();
+    old.themes[0].title = 'Safe\u200b Communities';
+    old.agencies[0].contacts[0].name = 'Ann\u202e';
+    const plan = given({}, old);
+    expect(
+      events(
+        plan.when({
+          part: 'measure',
+          action: 'change',
+          key: 'S2',
+          form: { theme: 'safe', text: 'Parking enforced daily', leadAgency: 'council', priority: '' },
+        }),
+      ),
+    ).toEqual([{ type: 'MeasureChanged', data: { ref: 'S2', changes: { text: 'Parking enforced daily' } } }]);
+    expect(
+      events(
+        plan.when({
+          part: 'theme',
+          action: 'change',
+          key: 'safe',
+          form: { title: 'Safe Communities', ambition: 'Safer', leadAgencies: ['police'] },
+        }),
+      ),
+    ).toEqual([{ type: 'ThemeChanged', data: { themeId: 'safe', changes: { title: 'Safe Communities' } } }]);
+    // What the edit brings is still checked: the form refuses a new invisible character in what it writes.
+    expect(
+      problems(
+        plan.when({
+          part: 'measure',
+          action: 'change',
+          key: 'S1',
+          form: { theme: 'safe', text: 'Crime\u200b stays low', leadAgency: 'police', priority: 'S-P1' },
+        }),
+      ),
+    ).toEqual([{ field: 'text', message: expect.stringContaining('must not hold invisible') }]);
+  });
+
   it('when removing what is still needed, then it says why and records nothing', () => {
     expect(
       problems(

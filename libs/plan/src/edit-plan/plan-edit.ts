@@ -1,7 +1,7 @@
 import { DomainError, isWellFormedId, TEXT_FAULT_MESSAGES, textFault } from '../../../kernel/src/index.js';
 import { parsePlanFile } from '../parse-plan-file.js';
 import { planEmailFault, planTextFault } from '../plan-text.js';
-import { ContactRole, PlanFile } from '../plan-file.js';
+import { ContactRole, PlanFile, PlanFileProblem } from '../plan-file.js';
 import { addIndicator, changeIndicator, removeIndicator } from './indicator-edit.js';
 import { planFileYaml } from './recorded-plan-file.js';
 
@@ -58,16 +58,34 @@ export function editPlanFile(current: PlanFile, edit: PlanEdit, context: PlanEdi
   if (problems.length > 0) return { ok: false, problems };
   // The backstop: every rule of the plan file (unique ids and emails, a lead contact, known agencies...).
   const parsed = parsePlanFile(planFileYaml(file));
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      problems: parsed.problems.map((p) => ({
-        field: '',
-        message: `The plan would not be valid: ${p.path} ${p.message}`,
-      })),
-    };
-  }
-  return { ok: true, file: parsed.plan };
+  if (parsed.ok) return { ok: true, file: parsed.plan };
+  const added = problemsAdded(parsed.problems, current);
+  if (added.length === 0) return { ok: true, file };
+  return {
+    ok: false,
+    problems: added.map((p) => ({
+      field: '',
+      message: `The plan would not be valid: ${p.path} ${p.message}`,
+    })),
+  };
+}
+
+/**
+ * The problems an edit brings, leaving out those the recorded plan already had: a plan recorded before a rule
+ * existed (a zero-width space in a theme's title, before invisible characters were refused) must stay editable,
+ * or no edit could ever be saved, not even the one that takes the character out. Matched by message, each once:
+ * an edit moves paths (a theme removed renumbers the rest), and the form's own checks refuse what it brings new.
+ */
+function problemsAdded(problems: PlanFileProblem[], current: PlanFile): PlanFileProblem[] {
+  const before = parsePlanFile(planFileYaml(current));
+  if (before.ok) return problems;
+  const inherited = before.problems.map((p) => p.message);
+  return problems.filter((p) => {
+    const at = inherited.indexOf(p.message);
+    if (at === -1) return true;
+    inherited.splice(at, 1);
+    return false;
+  });
 }
 
 type Apply = (
