@@ -86,6 +86,33 @@ describe('what an uploaded file is, decided by its content', () => {
     });
   });
 
+  it('refuses an old Word or Excel file that holds macros, known by their storages in its directory', async () => {
+    // A directory entry: the name in UTF-16LE padded to 64 bytes, then its length in bytes with the terminator.
+    const withEntries = (type: string, entries: Record<number, string>) => {
+      const file = compoundFile(type);
+      const out = Buffer.concat([file, Buffer.alloc(8192 - file.length)]);
+      for (const [offset, name] of Object.entries(entries)) {
+        out.write(name, Number(offset), 'utf16le');
+        out.writeUInt16LE((name.length + 1) * 2, Number(offset) + 64);
+      }
+      return out;
+    };
+    const macros = { code: 'file-has-macros', field: 'file' };
+    // 3,968 is a slot the test's 1,000-byte pieces cut between the name and its length.
+    expect(await refusal(withEntries('WordDocument', { 3968: 'Macros' }), 'minutes.doc')).toEqual(macros);
+    expect(await refusal(withEntries('Workbook', { 6144: '_VBA_PROJECT_CUR' }), 'figures.xls')).toEqual(
+      macros,
+    );
+    expect(await refusal(withEntries('WordDocument', { 7936: 'VBA' }), 'minutes.doc')).toEqual(macros);
+    // The word in a document's text, or a name out of a slot, is not a macro storage.
+    const mentions = withEntries('WordDocument', { 3970: 'Macros' });
+    Buffer.from('Macros\0', 'utf16le').copy(mentions, 5000);
+    expect(await inspect(mentions, 'minutes.doc')).toEqual({
+      mediaType: 'application/msword',
+      extension: 'doc',
+    });
+  });
+
   it('takes CSV only by a .csv name with UTF-8 text throughout: no NUL, no broken bytes, no markup', async () => {
     expect(await refusal(CSV, 'figures.txt')).toMatchObject({ code: 'file-type-refused' });
     expect(await refusal(HTML, 'figures.csv')).toMatchObject({ code: 'csv-markup' });

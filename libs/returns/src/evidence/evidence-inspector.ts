@@ -15,6 +15,21 @@ const COMPOUND_STREAMS: readonly { marker: Buffer; mediaType: string }[] = [
 ];
 const LONGEST_MARKER = Math.max(...COMPOUND_STREAMS.map((s) => s.marker.length));
 
+/**
+ * The storages an old Word or Excel file keeps its macros in (Word: Macros, Excel: _VBA_PROJECT_CUR, both with
+ * a VBA storage inside). Known by their directory entries, not by the bytes alone, so a document whose text
+ * says "Macros" is not refused: an entry is 128 bytes at a multiple of 128 after the 512-byte header, its name
+ * in UTF-16LE padded with zeros to 64 bytes, then the name's length in bytes with its terminator.
+ */
+const MACRO_STORAGES = ['Macros', '_VBA_PROJECT_CUR', 'VBA'].map((name) => {
+  const entry = Buffer.alloc(66);
+  entry.write(name, 'utf16le');
+  entry.writeUInt16LE((name.length + 1) * 2, 64);
+  return entry;
+});
+const DIRECTORY_ENTRY = 128;
+const COMPOUND_HEADER = 512;
+
 export interface EvidenceSizeLimit {
   maxBytes: number;
   /** Why not, in the words of whichever limit this is (the file's own, or what is left of the return's). */
@@ -24,7 +39,7 @@ export interface EvidenceSizeLimit {
 type Verdict =
   | { kind: 'known'; mediaType: string }
   | { kind: 'csv'; decoder: TextDecoder; cells: CsvFormulaCells }
-  | { kind: 'compound'; tail: Buffer; found: string | null };
+  | { kind: 'compound'; tail: Buffer; found: string | null; entries: Buffer; macros: boolean };
 
 const refuse = (code: string, message: string) => new DomainError(code, message, 'unprocessable', 'file');
 
@@ -101,7 +116,13 @@ export class EvidenceInspector extends Transform {
     this.head = [];
     const sniffed = await fileTypeFromBuffer(head);
     if (sniffed?.mime === COMPOUND_FILE) {
-      this.verdict = { kind: 'compound', tail: Buffer.alloc(0), found: null };
+      this.verdict = {
+        kind: 'compound',
+        tail: Buffer.alloc(0),
+        found: null,
+        entries: Buffer.alloc(0),
+        macros: false,
+      };
     } else if (sniffed && EVIDENCE_TYPES[sniffed.mime]) {
       this.verdict = { kind: 'known', mediaType: sniffed.mime };
     } else if (!sniffed && /\.csv$/i.test(this.fileName)) {
@@ -133,11 +154,37 @@ export class EvidenceInspector extends Transform {
       }
       verdict.cells.write(text);
       if (verdict.cells.found) throw formulaRefusal(verdict.cells.found);
-    } else if (verdict.kind === 'compound' && verdict.found === null) {
-      const window = Buffer.concat([verdict.tail, chunk]);
-      verdict.found = COMPOUND_STREAMS.find((s) => window.includes(s.marker))?.mediaType ?? null;
-      verdict.tail = window.subarray(Math.max(0, window.length - LONGEST_MARKER + 1));
+    } else if (verdict.kind === 'compound') {
+      if (verdict.found === null) {
+        const window = Buffer.concat([verdict.tail, chunk]);
+        verdict.found = COMPOUND_STREAMS.find((s) => window.includes(s.marker))?.mediaType ?? null;
+        verdict.tail = window.subarray(Math.max(0, window.length - LONGEST_MARKER + 1));
+      }
+      this.checkForMacros(verdict, chunk);
     }
+  }
+
+  /**
+   * Whole 128-byte slots, read as directory entries, however the chunks break: the bytes of a slot not yet
+   * complete wait for the next chunk. The content has passed this.bytes by the chunk's end.
+   */
+  private checkForMacros(verdict: Extract<Verdict, { kind: 'compound' }>, chunk: Buffer): void {
+    if (verdict.macros) return;
+    const pending = Buffer.concat([verdict.entries, chunk]);
+    const start = this.bytes - pending.length;
+    let at = (DIRECTORY_ENTRY - (start % DIRECTORY_ENTRY)) % DIRECTORY_ENTRY;
+    for (; at + DIRECTORY_ENTRY <= pending.length; at += DIRECTORY_ENTRY) {
+      if (start + at < COMPOUND_HEADER) continue;
+      const slot = pending.subarray(at, at + MACRO_STORAGES[0].length);
+      if (MACRO_STORAGES.some((entry) => slot.equals(entry))) {
+        verdict.macros = true;
+        throw refuse(
+          'file-has-macros',
+          'The file holds macros, which could run on a reviewer’s computer: save it as a Word or Excel document without macros (docx or xlsx) and upload that',
+        );
+      }
+    }
+    verdict.entries = pending.subarray(at);
   }
 
   private finalVerdict(): { mediaType: string; extension: string } {
