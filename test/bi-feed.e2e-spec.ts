@@ -59,6 +59,12 @@ const COLUMNS = {
     ['dot', 'text'],
     ['approved_at', 'timestamp with time zone'],
     ['approved_version', 'integer'],
+    ['plan_id', 'text'],
+    ['theme_title', 'text'],
+    ['theme_position', 'integer'],
+    ['measure_text', 'text'],
+    ['measure_position', 'integer'],
+    ['agency_name', 'text'],
   ],
   ratings: [
     ['partnership_id', 'text'],
@@ -76,6 +82,12 @@ const COLUMNS = {
     ['comments', 'text'],
     ['approved_at', 'timestamp with time zone'],
     ['approved_version', 'integer'],
+    ['plan_id', 'text'],
+    ['theme_title', 'text'],
+    ['theme_position', 'integer'],
+    ['measure_text', 'text'],
+    ['measure_position', 'integer'],
+    ['agency_name', 'text'],
   ],
   agencies: [
     ['partnership_id', 'text'],
@@ -85,6 +97,7 @@ const COLUMNS = {
     ['returns_submitted', 'integer'],
     ['returns_approved', 'integer'],
     ['returns_overdue', 'integer'],
+    ['agency_name', 'text'],
   ],
   measures: [
     ['partnership_id', 'text'],
@@ -93,6 +106,23 @@ const COLUMNS = {
     ['cycles_asked', 'integer'],
     ['cycles_rated', 'integer'],
     ['latest_rag', 'text'],
+    ['theme_title', 'text'],
+    ['theme_position', 'integer'],
+    ['measure_text', 'text'],
+    ['measure_position', 'integer'],
+  ],
+  plan_measures: [
+    ['partnership_id', 'text'],
+    ['plan_id', 'text'],
+    ['theme_id', 'text'],
+    ['theme_title', 'text'],
+    ['theme_position', 'integer'],
+    ['measure_ref', 'text'],
+    ['measure_text', 'text'],
+    ['measure_position', 'integer'],
+    ['lead_agency_id', 'text'],
+    ['lead_agency_name', 'text'],
+    ['retired', 'boolean'],
   ],
 } as const;
 const VIEWS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
@@ -469,7 +499,9 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
       parseBiRoleArgs(['--partnership', 'other-lsp', '--by', 'ops']),
     );
     expect(lines[0]).toBe('Rotated the BI role of other-lsp.');
-    expect(lines).toContain('views:    bi.cycles, bi.returns, bi.ratings, bi.agencies, bi.measures');
+    expect(lines).toContain(
+      'views:    bi.cycles, bi.returns, bi.ratings, bi.agencies, bi.measures, bi.plan_measures',
+    );
     expect(lines).toContain(`user:     ${other.role}`);
     const password = /^password: (\S+)/.exec(lines.find((l) => l.startsWith('password:'))!)![1];
     const [stored] = await product.db.dataSource.query(

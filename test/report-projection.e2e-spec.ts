@@ -217,7 +217,7 @@ describe('report projection and rebuild (e2e)', () => {
     expect(err[0]).toBe('Rebuilding reporting, return-status from the events\n');
     expect(err.join('')).toMatch(/100% [\d,]+\/[\d,]+ events\n$/);
     expect(out.join('')).toMatch(
-      /^Replayed [\d,]+ events in \d+\.\d s; rows: report_cycles 1, report_requested_returns 27, report_returns 4, report_evidence 0, chase_cycles 1, return_status 27, chase_steps \d+, chase_mails \d+\n$/,
+      /^Replayed [\d,]+ events in \d+\.\d s; rows: report_cycles 1, report_requested_returns 27, report_returns 4, report_evidence 0, report_plan_themes 6, report_plan_measures 27, report_agencies 9, chase_cycles 1, return_status 27, chase_steps \d+, chase_mails \d+\n$/,
     );
     expect(await readModelTables(product)).toEqual(incremental);
   });

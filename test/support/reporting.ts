@@ -55,6 +55,13 @@ export async function readModelTables(product: Product): Promise<Record<string, 
     report_requested_returns: await q(`SELECT * FROM report_requested_returns ORDER BY return_id`),
     report_returns: await q(`SELECT * FROM report_returns ORDER BY return_id`),
     report_evidence: await q(`SELECT * FROM report_evidence ORDER BY return_id, evidence_id`),
+    report_plan_themes: await q(
+      `SELECT * FROM report_plan_themes ORDER BY partnership_id, plan_id, theme_id`,
+    ),
+    report_plan_measures: await q(
+      `SELECT * FROM report_plan_measures ORDER BY partnership_id, plan_id, measure_ref`,
+    ),
+    report_agencies: await q(`SELECT * FROM report_agencies ORDER BY partnership_id, agency_id`),
     chase_cycles: await q(`SELECT * FROM chase_cycles ORDER BY cycle_id`),
     return_status: await q(`SELECT * FROM return_status ORDER BY return_id`),
     chase_steps: await q(`SELECT * FROM chase_steps ORDER BY cycle_id, agency_id, step`),

@@ -18,7 +18,15 @@ export const REPORTING_PROCESSOR = 'reporting';
 export function reportingReadModel(store: EventStore): ReadModel {
   return {
     name: 'reporting',
-    tables: ['report_cycles', 'report_requested_returns', 'report_returns', 'report_evidence'],
+    tables: [
+      'report_cycles',
+      'report_requested_returns',
+      'report_returns',
+      'report_evidence',
+      'report_plan_themes',
+      'report_plan_measures',
+      'report_agencies',
+    ],
     processor: REPORTING_PROCESSOR,
     // Its processor is the tables' only writer: the rebuild's swap keeps that processor's batches out.
     lockForRebuild: async () => undefined,

@@ -6,7 +6,7 @@ import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { biRoleName, newBiPassword, scramVerifier } from './bi-role.js';
 
 /** The views a BI role reads, in schema `bi` (see the BiViews migration and the README's BI feed). */
-export const BI_VIEWS = ['cycles', 'returns', 'ratings', 'agencies', 'measures'] as const;
+export const BI_VIEWS = ['cycles', 'returns', 'ratings', 'agencies', 'measures', 'plan_measures'] as const;
 
 /** PostgreSQL's insufficient_privilege: the service's own database user may not manage roles. */
 const INSUFFICIENT_PRIVILEGE = '42501';

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
+import { PartnershipEvent, PlanEvent } from '../../../plan/src/index.js';
 import { CycleEvent, evidenceStreamId, ReturnEvent, returnStreamId } from '../../../returns/src/index.js';
 import { reportedEvidence } from '../project-evidence/reported-evidence.js';
 import { writeReportedEvidence } from '../project-evidence/write-reported-evidence.js';
@@ -8,6 +9,9 @@ import { writeReportedCycles } from '../project-cycle/write-reported-cycles.js';
 import { reportedReturn } from '../project-return/reported-return.js';
 import { writeReportedReturns } from '../project-return/write-reported-returns.js';
 import { reportingTargetOf } from '../reporting-target.js';
+import { reportedAgencies } from '../project-plan/reported-agencies.js';
+import { reportedPlan } from '../project-plan/reported-plan.js';
+import { writeReportedAgencies, writeReportedPlans } from '../project-plan/write-reported-plans.js';
 import { ProjectedStreams } from './projected-streams.js';
 import { wholeStreamsIn } from './whole-streams.js';
 
@@ -27,19 +31,29 @@ export async function projectReportingBatch(
   // A return is projected from its own stream and its files' (evidence) stream, whichever of them moved.
   const returnIds = new Set<string>();
   const cycleStreams = new Set<string>();
+  const planStreams = new Set<string>();
+  const partnershipStreams = new Set<string>();
   for (const event of events) {
     const target = reportingTargetOf(event);
     if (!target || projected?.covers(event.streamId, event.version)) continue;
     if (target.kind === 'return') returnIds.add(target.id);
-    else cycleStreams.add(event.streamId);
+    else if (target.kind === 'cycle') cycleStreams.add(event.streamId);
+    else if (target.kind === 'plan') planStreams.add(event.streamId);
+    else partnershipStreams.add(event.streamId);
   }
   const returnStreams = new Set([...returnIds].map(returnStreamId));
   const evidenceStreams = new Set([...returnIds].map(evidenceStreamId));
-  if (returnStreams.size + cycleStreams.size === 0) return;
+  if (returnStreams.size + cycleStreams.size + planStreams.size + partnershipStreams.size === 0) return;
   // In a replay the streams are read on a connection of their own, so the reads overlap the other read models'
   // writes in the rebuild's transaction; they see the same events, all committed, as the transaction would.
   const sql = projected ? undefined : manager;
-  const wanted = [...returnStreams, ...evidenceStreams, ...cycleStreams];
+  const wanted = [
+    ...returnStreams,
+    ...evidenceStreams,
+    ...cycleStreams,
+    ...planStreams,
+    ...partnershipStreams,
+  ];
   const streams = wholeStreamsIn(events, await store.streamVersions(wanted, sql));
   const toRead = wanted.filter((id) => !streams.has(id));
   if (toRead.length > 0)
@@ -62,5 +76,15 @@ export async function projectReportingBatch(
   );
   await writeReportedReturns(manager, returns);
   await writeReportedEvidence(manager, [...returnIds], files);
+  const plans = [...planStreams].flatMap((id) => {
+    const plan = reportedPlan((streams.get(id) ?? []) as StoredEvent<PlanEvent>[]);
+    return plan ? [plan] : [];
+  });
+  const agencies = [...partnershipStreams].flatMap((id) => {
+    const partnership = reportedAgencies((streams.get(id) ?? []) as StoredEvent<PartnershipEvent>[]);
+    return partnership ? [partnership] : [];
+  });
   await writeReportedCycles(manager, cycles);
+  await writeReportedPlans(manager, plans);
+  await writeReportedAgencies(manager, agencies);
 }
