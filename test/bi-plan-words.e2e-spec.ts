@@ -1,8 +1,16 @@
 import { Client } from 'pg';
-import { readModels } from '../apps/composition/src/index.js';
+import { MIGRATIONS, readModels } from '../apps/composition/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
-import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  Product,
+  sevenoaksPlan,
+  startProduct,
+} from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
 interface Granted {
@@ -341,5 +349,27 @@ describe('BI feed: the plan order and words (e2e)', () => {
       report_agencies: 2 * sevenoaksPlan().agencies.length,
     });
     expect([await everything(ours), await everything(theirs)]).toEqual(before);
+  });
+
+  // A deployment upgraded to this release: its reporting processor had passed every plan event before it read
+  // plans, so the new tables would stay empty until someone thought of a rebuild.
+  it('fills the words on a database migrated with its plans already recorded, without a rebuild', async () => {
+    const measures = async () => rows(ours, 'SELECT * FROM plan_measures ORDER BY measure_position');
+    const before = await measures();
+    const Migration = MIGRATIONS.find((m) => m.name === 'BiPlanWords1765230000000')!;
+    const migration = new Migration();
+    const runner = product.db.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      const [{ behind }] = await product.db.dataSource.query(
+        `SELECT NOT EXISTS (SELECT 1 FROM processor_checkpoints WHERE name = 'reporting') AS behind`,
+      );
+      expect(behind).toBe(false); // the processor has passed every event, plans included
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    await eventually(async () => (await measures()).length === before.length, 30_000);
+    expect(await measures()).toEqual(before);
   });
 });

@@ -15,8 +15,12 @@ const asDate = (column: string) =>
  * report's order, and the agencies' names (organisations; no contact's name or address is in them). The existing
  * views keep every column, in order and type (Power BI reports depend on them), and gain the words at their end;
  * bi.plan_measures is new. Every view is a security barrier filtered on the role's own partnership, and joins
- * the new tables on the partnership too. An existing database fills the new tables at its next
- * `npm run projections:rebuild` (or as each plan is next edited).
+ * the new tables on the partnership too.
+ *
+ * An existing database has plans whose events the reporting processor passed before it read plans: its
+ * checkpoint is taken away, so it goes through the log again from the start and fills the new tables while the
+ * api serves. Its batches write each stream's whole state (they read the whole stream), so going over events it
+ * had projected rewrites the same rows; no operator has to remember a rebuild for the BI feed to have its words.
  */
 export class BiPlanWords1765230000000 implements MigrationInterface {
   name = 'BiPlanWords1765230000000';
@@ -52,6 +56,8 @@ export class BiPlanWords1765230000000 implements MigrationInterface {
         retired boolean NOT NULL,
         PRIMARY KEY (partnership_id, agency_id)
       )`);
+
+    await q.query(`DELETE FROM processor_checkpoints WHERE name = 'reporting'`);
 
     await q.query(`
       CREATE OR REPLACE VIEW bi.returns WITH (security_barrier = true) AS
