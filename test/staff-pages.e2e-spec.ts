@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Clock } from '../libs/kernel/src/index.js';
 import {
   as,
@@ -41,10 +42,45 @@ class Browser {
 
   /** Opens `page` for its form's token, then posts `fields` to `action` as that form would. */
   async submit(page: string, action: string, fields: Record<string, string | string[]>) {
-    const form = await this.get(page);
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.html)?.[1];
-    if (!token) throw new Error(`no form on ${page} (${form.status})`);
+    return this.post(action, (await this.get(page)).html, fields);
+  }
+
+  /**
+   * A GET with the Sec-Fetch headers a browser would send, through node:http: fetch puts its own
+   * Sec-Fetch-Mode (cors) in place of the one given.
+   */
+  async getAs(path: string, secFetch: { site: string; mode: string; dest: string }) {
+    const url = new URL(path, this.baseUrl);
+    const headers = {
+      ...this.headers(),
+      'sec-fetch-site': secFetch.site,
+      'sec-fetch-mode': secFetch.mode,
+      'sec-fetch-dest': secFetch.dest,
+    };
+    return new Promise<{ status: number; location: string | null }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers }, (res) => {
+        this.keepHeaders(res.headers['set-cookie'] ?? []);
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /**
+   * Posts `fields` to `action` with the hidden fields of its form in `html` (as a tab still showing it would),
+   * or with the page's CSRF token alone when no form there posts to `action`.
+   */
+  async post(action: string, html: string, fields: Record<string, string | string[]>) {
+    const forms = [...html.matchAll(/<form [^>]*action="([^"]*)"[^>]*>(.*?)<\/form>/gs)];
+    const own = forms.find(([, to]) => unescapeHtml(to) === action)?.[2];
+    const hidden = [...(own ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
+    const token = /name="_csrf" value="([^"]+)"/.exec(own ?? html)?.[1];
+    if (!token) throw new Error(`no form for ${action}`);
     const body = new URLSearchParams({ _csrf: token });
+    for (const [, name, value] of hidden)
+      if (name !== '_csrf' && !(name in fields)) body.append(name, unescapeHtml(value));
     for (const [name, value] of Object.entries(fields))
       for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
     const response = await fetch(`${this.baseUrl}${action}`, {
@@ -82,7 +118,11 @@ class Browser {
   }
 
   private keep(response: Response) {
-    for (const header of response.headers.getSetCookie()) {
+    this.keepHeaders(response.headers.getSetCookie());
+  }
+
+  private keepHeaders(setCookies: string[]) {
+    for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';');
       const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
       const expired = attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
@@ -91,6 +131,12 @@ class Browser {
     }
   }
 }
+
+const unescapeHtml = (value: string) =>
+  value.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!,
+  );
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
@@ -403,6 +449,58 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     } finally {
       clock.offsetMs = 0;
     }
+  });
+
+  /**
+   * An outside tester's probe (2026-12-05): another site could send anyone to /account/set-password/<its own
+   * account's token>. The form then set the attacker's account's password with whatever the visitor typed, and
+   * the browser's single cookie let a window opened by that site swap the token under a form the visitor had
+   * opened from their own mail, which still named them: their new password went to the attacker's account.
+   */
+  it('a set-password form sets only the account it names, and another site can neither swap its link nor hand it to someone signed in', async () => {
+    const ivoLink = await invite('Ivo Kerr', 'ivo@sevenoaks.example.org', 'viewer');
+    const ozLink = await invite('Oz Mallory', 'ozzie@sevenoaks.example.org', 'viewer');
+    const ivo = new Browser(product.baseUrl, '10.0.2.1');
+    await ivo.get(ivoLink);
+    const form = await ivo.get('/account/set-password');
+    expect(text(/<p class="govuk-body" id="account">.*?<\/p>/s.exec(form.html)?.[0] ?? '')).toContain(
+      'This sets the password of the account for ivo@sevenoaks.example.org (Ivo Kerr).',
+    );
+    expect(text(form.html)).toContain('If that is not your email address, do not choose a password here');
+    const held = ivo.cookie('pr_set_password');
+
+    // An image on another site sets nothing; a window it opens is a navigation like a webmail's, and is taken.
+    const image = await ivo.getAs(ozLink, { site: 'cross-site', mode: 'no-cors', dest: 'image' });
+    expect(image.status).toBe(403);
+    expect(ivo.cookie('pr_set_password')).toBe(held);
+    const opened = await ivo.getAs(ozLink, { site: 'cross-site', mode: 'navigate', dest: 'document' });
+    expect(opened).toMatchObject({ status: 303, location: '/account/set-password' });
+
+    // The form Ivo still has open named him: it sets no password for Oz.
+    const swapped = await ivo.post('/account/set-password', form.html, {
+      password: 'amber lantern quiet',
+      confirm: 'amber lantern quiet',
+    });
+    expect(swapped.status).toBe(409);
+    expect(text(swapped.html)).toContain('no password was set');
+    expect(
+      (await new Browser(product.baseUrl).signIn('ozzie@sevenoaks.example.org', 'amber lantern quiet'))
+        .status,
+    ).toBe(401);
+    const again = await setPassword(ivo, ivoLink, 'amber lantern quiet');
+    expect(text(again.html)).toContain('Your account is ready');
+
+    // Someone signed in is shown whose link it is, and no form.
+    await coordinator.get(ozLink);
+    const signedIn = await coordinator.get('/account/set-password');
+    expect(signedIn.status).toBe(409);
+    expect(text(signedIn.html)).toContain(
+      `You are signed in as ${STAFF.coordinator}, but this link sets the password of ozzie@sevenoaks.example.org.`,
+    );
+    expect(signedIn.html).not.toContain('name="password"');
+    // Oz's own link still works for Oz.
+    const oz = await setPassword(new Browser(product.baseUrl, '10.0.2.2'), ozLink, 'copper meadow lark');
+    expect(text(oz.html)).toContain('Your account is ready');
   });
 
   it('throttles reset requests per email, whether or not it has an account', async () => {
