@@ -52,6 +52,29 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     expect((await get('/account', { cookie: `${staffCookie}; pr_csrf=j:{"x":1}` })).status).toBe(200);
   });
 
+  /** An outside tester's probe (2026-12-05): `GET /returns?cycleId=%ff` answered 404 where `/cycles/%ff` answers 400. */
+  it('answers a query whose %-escape is not UTF-8 as the path is answered: 400 naming the query', async () => {
+    for (const path of [
+      '/returns?cycleId=%ff',
+      `/returns?cycleId=${encodeURIComponent(cycle)}%ED%A0%80`,
+      '/cycles?x=%',
+    ]) {
+      const answer = await call('GET', path, as.coordinator);
+      expect([path, answer.status, answer.headers.get('content-type')]).toEqual([
+        path,
+        400,
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
+      expect(answer.body).toMatchObject({ errors: [{ field: 'query', rule: 'percent-encoding' }] });
+    }
+    const page = await get('/review?state=%ff', { cookie: staffCookie });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('the query holds a %-escape that is not UTF-8');
+    expect((await call('GET', `/returns?cycleId=${encodeURIComponent(cycle)}`, as.coordinator)).status).toBe(
+      200,
+    );
+  });
+
   it('reads a page query parameter given twice, or as a list, as not given', async () => {
     const name = cycle.slice(cycle.indexOf('~') + 1);
     for (const path of [

@@ -87,12 +87,20 @@ describe('rejectHostileInput', () => {
 
   it('lets a clean request through', () => {
     expect(run({ body: { label: 'Year 1' }, query: { asAt: '2020-04-30T12:00:00Z' } })).toBeUndefined();
+    expect(run({ url: '/returns?cycleId=y1&q=caf%C3%A9+%25' })).toBeUndefined();
   });
 
   it.each<[string, Partial<Request>, string, string]>([
     ['a list where the body object belongs', { body: [{}] }, 'body', 'object-body'],
     ['a NUL in the query', { query: { cycleId: 'y1\u0000' } }, 'cycleId', 'nul'],
     ['a %-escape that is not UTF-8 in the path', { path: '/cycles/%ED%A0%80' }, 'path', 'percent-encoding'],
+    [
+      'a %-escape that is not UTF-8 in the query',
+      { url: '/returns?cycleId=%ff' },
+      'query',
+      'percent-encoding',
+    ],
+    ['a % that starts no escape in the query', { url: '/returns?q=100%' }, 'query', 'percent-encoding'],
   ])('answers %s with a 400 problem naming it', (_what, req, field, rule) => {
     const error = run(req);
     expect(error).toBeInstanceOf(BadRequestException);

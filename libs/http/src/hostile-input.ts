@@ -202,11 +202,15 @@ export function inputProblem(problems: InputProblem[]): BadRequestException {
 /**
  * Express middleware, after the body parsers and before anything reads the request (CSRF, authentication,
  * idempotency fingerprints, pipes): refuses with 400 what findHostileInput finds in the body or the query,
- * a body that is a list where every command takes an object, and a path whose %-escapes are not UTF-8.
+ * a body that is a list where every command takes an object, and a path or query whose %-escapes are not UTF-8.
  * Path parameters are checked by name in the validation pipe.
  */
 export function rejectHostileInput(req: Request, _res: Response, next: NextFunction): void {
-  const problem = pathProblem(req.path) ?? bodyProblem(req.body) ?? findHostileInput(req.query, '');
+  const problem =
+    pathProblem(req.path) ??
+    queryProblem(req.url) ??
+    bodyProblem(req.body) ??
+    findHostileInput(req.query, '');
   next(problem ? inputProblem([problem]) : undefined);
 }
 
@@ -225,6 +229,26 @@ function pathProblem(path: string): InputProblem | null {
       field: 'path',
       rule: 'percent-encoding',
       message: 'the address holds a %-escape that is not UTF-8',
+    };
+  }
+}
+
+/**
+ * The query parser keeps an escape it cannot decode as it came (`cycleId=%ff` read as the text "%ff"), so a
+ * route answered 404 for no such cycle where the same bytes in the path answer 400: the query is held to the
+ * path's rule, whichever parameter it is in and whether or not the route reads it.
+ */
+function queryProblem(url: string | undefined): InputProblem | null {
+  const at = url?.indexOf('?') ?? -1;
+  if (at < 0) return null;
+  try {
+    decodeURIComponent(url!.slice(at + 1));
+    return null;
+  } catch {
+    return {
+      field: 'query',
+      rule: 'percent-encoding',
+      message: 'the query holds a %-escape that is not UTF-8',
     };
   }
 }
