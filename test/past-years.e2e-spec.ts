@@ -78,6 +78,22 @@ describe('past years recorded from an old report (e2e)', () => {
     expect(((await notJson.json()) as { problems: { message: string }[] }).problems[0].message).toMatch(
       /^is neither JSON nor a spreadsheet/,
     );
+    // A name every return's history would show, reading as another (an outside tester's probe, 2026-12-05).
+    const reversed = await call('POST', '/cycles/historical', as.coordinator, {
+      cycleId: 'y1-2019-20',
+      fileName: '2019-20 report\u202Enosj.xlsx',
+      report: file,
+    });
+    expect(reversed.status).toBe(422);
+    expect(reversed.body).toMatchObject({
+      code: 'file-name-control-characters',
+      errors: [{ field: 'fileName', rule: 'file-name-control-characters' }],
+    });
+    const uploaded = await upload('2019-20 report\u202Enosj.json', fileText, { cycleId: 'y1-2019-20' });
+    expect(uploaded.status).toBe(422);
+    expect(await uploaded.json()).toMatchObject({
+      errors: [{ field: 'file', rule: 'file-name-control-characters' }],
+    });
     expect(await eventCount()).toBe(before);
     expect((await call('GET', `/cycles/${CYCLE}`, as.coordinator)).status).toBe(404);
   });
@@ -271,11 +287,12 @@ describe('past years recorded from an old report (e2e)', () => {
     ]);
     expect(await eventCount()).toBe(before);
 
-    const recorded = await upload('y0.xlsx', await book('Red'), { cycleId: 'y0-2018-19' });
+    // A name in UTF-8 is recorded as sent (multer read it as Latin-1: "Ã©" for "é").
+    const recorded = await upload('y0 café – 2018.xlsx', await book('Red'), { cycleId: 'y0-2018-19' });
     expect(recorded.status).toBe(201);
     expect(await recorded.json()).toMatchObject({ id: 'sevenoaks-lsp~y0-2018-19', returns: 1 });
     const [, marked] = await product.store.readStream('cycle:sevenoaks-lsp~y0-2018-19');
-    expect(marked.data).toMatchObject({ source: { kind: 'xlsx', fileName: 'y0.xlsx' } });
+    expect(marked.data).toMatchObject({ source: { kind: 'xlsx', fileName: 'y0 café – 2018.xlsx' } });
     await untilQuiet(product);
     const { body } = await call('GET', '/cycles/sevenoaks-lsp~y1-2019-20/report', as.coordinator);
     expect(body.themes[0].measures[0]).toMatchObject({

@@ -11,6 +11,9 @@ export type FileUploadRequest = Request & { file?: Express.Multer.File; fileProb
 export function singleFileUpload(maxBytes: number, sizeInWords: string): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
+    // Browsers send a file's name as UTF-8 bytes; multer reads them as Latin-1 unless told (café.xlsx was
+    // recorded as cafÃ©.xlsx), as the evidence upload's busboy is told too.
+    defParamCharset: 'utf8',
     limits: { fileSize: maxBytes, files: 1, fields: 6, parts: 7 },
   }).single('file');
   return (req: Request, res: Response, next: NextFunction) =>

@@ -17,6 +17,7 @@ export type PlanUploadRequest = Request & { file?: Express.Multer.File; planFile
 export function planFileUpload(): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
     limits: { fileSize: MAX_BYTES, files: 1, fields: 4, parts: 5 },
   }).single('file');
   return (req: Request, res: Response, next: NextFunction) =>

@@ -12,9 +12,14 @@ import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { PartnershipIndex } from '../partnership-index.js';
+import { checkedFileName } from '../evidence/evidence-file-name.js';
 import { readHistoricalUpload } from './read-historical-upload.js';
 import { decideRecordHistoricalCycle } from './record-historical-cycle.decide.js';
-import { HistoricalCycleResult, RecordHistoricalCycleCommand } from './record-historical-cycle.command.js';
+import {
+  HistoricalCycleResult,
+  HistoricalUpload,
+  RecordHistoricalCycleCommand,
+} from './record-historical-cycle.command.js';
 
 const cycleExists = () =>
   new DomainError('cycle-exists', 'Your partnership already has a cycle of that name', 'conflict', 'cycleId');
@@ -40,7 +45,7 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
     planId,
   }: RecordHistoricalCycleCommand): Promise<HistoricalCycleResult> {
     const { actor } = envelope;
-    const { file, source } = await readHistoricalUpload(upload);
+    const { file, source } = await readHistoricalUpload({ ...upload, fileName: sourceName(upload) });
     // Named from the label as a drafted cycle is (see cycle-id.ts), but never `-2`: a past year recorded twice is
     // more likely a slip than a second cycle, so a taken name is a 409.
     const cycleName = name ?? cycleNameFromLabel(file.label) ?? `history-${source.sha256.slice(0, 12)}`;
@@ -106,5 +111,20 @@ export class RecordHistoricalCycleHandler implements ICommandHandler<RecordHisto
       if (error instanceof ConcurrencyError) throw cycleExists();
       throw error;
     }
+  }
+}
+
+/**
+ * The file's name, held to an evidence file's rules (no controls or bidirectional overrides, no path, at most 255
+ * characters): every return's history shows it ("Recorded from the past report ..."), and a name such as
+ * `2019\u202Enosj.xlsx` would read there as another. A posted report's name is its `fileName` field.
+ */
+function sourceName(upload: HistoricalUpload): string {
+  try {
+    return checkedFileName(upload.fileName);
+  } catch (error) {
+    if (error instanceof DomainError && 'report' in upload)
+      throw new DomainError(error.code, error.message, error.kind, 'fileName');
+    throw error;
   }
 }
