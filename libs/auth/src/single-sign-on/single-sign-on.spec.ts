@@ -81,6 +81,16 @@ describe('a partnership’s single sign-on', () => {
       [{ issuer: 'https://[::1]:8443' }, 'sso-issuer-url', 'issuer'],
       [{ clientId: '' }, 'sso-field-required', 'clientId'],
       [{ organisation: 'x'.repeat(101) }, 'sso-field-too-long', 'organisation'],
+      // Shown on the sign-in page every partnership uses: a name must read as it is written (a probe, 2026-12-05).
+      [{ organisation: 'Sevenoaks \u202Elicnuoc' }, 'sso-field-characters', 'organisation'],
+      [{ organisation: 'Seven\u200Boaks District Council' }, 'sso-field-characters', 'organisation'],
+      [{ organisation: 'Sevenoaks\nSign in here' }, 'sso-field-characters', 'organisation'],
+      [{ clientId: 'abc\u0007' }, 'sso-field-characters', 'clientId'],
+      [
+        { rules: [{ match: 'group', value: 'lsp\u2066-reviewers', role: 'viewer' }] },
+        'sso-field-characters',
+        'rules[0].value',
+      ],
       [{ clientSecretEnv: 'DATABASE_URL' }, 'sso-secret-env', 'clientSecretEnv'],
       [{ clientSecretEnv: 'SSO_CLIENT_SECRET_lower' }, 'sso-secret-env', 'clientSecretEnv'],
       // Another partnership's secret, or a name two partnerships could both claim.

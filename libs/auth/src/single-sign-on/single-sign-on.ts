@@ -106,9 +106,30 @@ function coordinatorOnly(actor: Actor, partnershipId: string): void {
     );
 }
 
+/**
+ * What no setting needs and a name must not hold: control characters, line breaks and format characters
+ * (zero-width spaces and joiners, direction marks and overrides). The organisation is shown on the sign-in page
+ * every partnership's staff use, where "Sign in with" a name holding a right-to-left override or a zero-width
+ * space reads as another than it is written; an id, a group or an email holding one matches nothing a provider
+ * sends.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
 function text(value: unknown, field: string, label: string, max: number): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw invalid('sso-field-required', `Enter ${label}`, field);
+  const invisible = INVISIBLE.exec(value.trim());
+  if (invisible)
+    throw invalid(
+      'sso-field-characters',
+      `${label[0].toUpperCase()}${label.slice(1)} must not hold line breaks, control characters or invisible ` +
+        `characters such as zero-width spaces or direction overrides (U+${invisible[0]
+          .codePointAt(0)!
+          .toString(16)
+          .toUpperCase()
+          .padStart(4, '0')})`,
+      field,
+    );
   if (value.trim().length > max)
     throw invalid(
       'sso-field-too-long',
