@@ -4,11 +4,12 @@ export const EVIDENCE_NAME_MAX_LENGTH = 255;
 export const EVIDENCE_TITLE_MAX_LENGTH = 200;
 
 /**
- * C0 and C1 controls (NUL included) and the bidirectional overrides that make `report\u202Efdp.exe` read as
- * `reportexe.pdf`: none has a place in a file's name or title.
+ * C0 and C1 controls (NUL included), the line and paragraph separators, and the bidirectional marks, embeddings,
+ * overrides and isolates that make `report\u202Efdp.exe` read as `reportexe.pdf` (the Arabic letter mark
+ * U+061C among them, which reorders as the right-to-left mark does): none has a place in a file's name or title.
  */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 /**
  * The uploaded name, checked: it is shown and offered back on download, never used as a path, but a name with
