@@ -27,6 +27,31 @@ const PEOPLE: Record<string, { email: string; email_verified: boolean; name: str
   },
   'sub-cora': { email: STAFF.coordinator, email_verified: true, name: 'Cora', groups: [] },
   'sub-vic': { email: STAFF.viewer, email_verified: true, name: 'Vic', groups: ['lsp-viewers'] },
+  // What a directory may hold in a claim (an outside tester's probe, 2026-12-05).
+  'sub-nul-name': {
+    email: 'ned@sevenoaks.gov.uk',
+    email_verified: true,
+    name: 'Ned\u0000 \u202ENull',
+    groups: ['lsp-reviewers'],
+  },
+  'sub-nul-email': {
+    email: 'nel\u0000@sevenoaks.gov.uk',
+    email_verified: true,
+    name: 'Nel',
+    groups: ['lsp-reviewers'],
+  },
+  'sub-two-addresses': {
+    email: 'cr@sevenoaks.gov.uk\r\nBcc: x@evil.example',
+    email_verified: true,
+    name: 'Cr',
+    groups: ['lsp-reviewers'],
+  },
+  'sub-long-email': {
+    email: `${'l'.repeat(5000)}@sevenoaks.gov.uk`,
+    email_verified: true,
+    name: 'Long',
+    groups: ['lsp-reviewers'],
+  },
   'sub-outsider': {
     email: 'olly@sevenoaks.gov.uk',
     email_verified: true,
@@ -302,6 +327,27 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     });
     const links = (await linkEvents()).filter((e) => e.data.subject === 'sub-cora');
     expect(links.map((e) => e.data.created)).toEqual([false]);
+  });
+
+  it('takes a name without its control and invisible characters, and refuses an email that is not one address', async () => {
+    // A NUL in the name was a 500; now it and the direction override are left out.
+    const named = await signInAs('sub-nul-name');
+    expect(named.back.status).toBe(303);
+    const [ned]: { name: string }[] = await product.db.dataSource.query(
+      `SELECT name FROM staff_accounts WHERE email = 'ned@sevenoaks.gov.uk'`,
+    );
+    expect(ned).toEqual({ name: 'Ned Null' });
+    // A NUL was a 500; a line break and a second header made an account with them in its email.
+    for (const subject of ['sub-nul-email', 'sub-two-addresses', 'sub-long-email']) {
+      const { back, app } = await signInAs(subject);
+      expect([subject, back.status]).toEqual([subject, 403]);
+      expect(await back.text()).toContain('Your account has no email address');
+      expect(app.get('pr_session')).toBeUndefined();
+    }
+    const [{ count }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS count FROM staff_accounts WHERE email LIKE 'cr@%' OR email LIKE 'nel%' OR email LIKE 'lll%'`,
+    );
+    expect(count).toBe(0);
   });
 
   it('refuses a person outside the mapping with a page saying so, and no session', async () => {

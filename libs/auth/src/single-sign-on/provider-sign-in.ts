@@ -119,14 +119,18 @@ export class ProviderSignIn {
       throw new SignOnRefused('provider-refused');
     }
     const person = personOf(claims);
+    // A subject is at most 255 ASCII characters (OpenID Connect Core 2): one holding a NUL could not be recorded.
+    if (person.subject.length > 255 || INVISIBLE.test(person.subject)) {
+      this.logger.warn(`sign-in with the provider of ${partnershipId} refused: its subject is not one`);
+      throw new SignOnRefused('provider-refused');
+    }
     if (claims.email_verified === false) throw new SignOnRefused('not-verified');
     const role = roleFor(settings.rules, person);
     if (!role) throw new SignOnRefused('not-mapped');
     const email = person.email;
     if (!email) throw new SignOnRefused('no-email');
     const linked = linkedStaffId(setup, settings.issuer, person.subject);
-    const name =
-      typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
+    const name = nameOf(claims.name) ?? email;
     // The account (found, or made) and the event linking it commit together, or neither does.
     const transaction = new CommandTransaction(this.dataSource);
     let account: Awaited<ReturnType<AuthService['accountFromProvider']>>;
@@ -256,15 +260,37 @@ export class ProviderSignIn {
 function personOf(claims: oidc.IDToken): ProviderPerson {
   const list = (value: unknown) =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const email =
-    typeof claims.email === 'string' && claims.email.includes('@')
-      ? claims.email
-      : typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')
-        ? claims.preferred_username
-        : null;
+  const email = emailOf(claims.email) ?? emailOf(claims.preferred_username);
   return {
     subject: claims.sub,
     email: email?.toLowerCase() ?? null,
     groups: [...list(claims.groups), ...list(claims.roles)],
   };
+}
+
+/**
+ * Control characters, line breaks and format characters (zero-width spaces, direction overrides): what a claim
+ * the product keeps must not hold. The provider is the partnership's, but its claims are what its people typed
+ * or its directory holds: a NUL in a name or email was a 500 (PostgreSQL refuses it), and an email holding
+ * "\r\nBcc: ..." made an account whose mail would have gone to a second address.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/** An address mail can be sent to, as a staff account's email must be, or null. */
+function emailOf(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const email = value.trim();
+  return email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && !INVISIBLE.test(email)
+    ? email
+    : null;
+}
+
+/** The person's name with anything invisible left out, at most 200 characters; null when none is left. */
+function nameOf(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const name = [...value.replace(new RegExp(INVISIBLE.source, 'gu'), ' ').replace(/\s+/g, ' ').trim()]
+    .slice(0, 200)
+    .join('')
+    .trim();
+  return name === '' ? null : name;
 }
