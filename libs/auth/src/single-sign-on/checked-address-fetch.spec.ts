@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { checkedAddressFetch } from './checked-address-fetch.js';
+import { checkedAddressFetch, MAX_PROVIDER_ANSWER_BYTES } from './checked-address-fetch.js';
 
 /**
  * The fetch single sign-on uses in production, against a real HTTP server on this machine: the names are
@@ -56,6 +56,21 @@ describe('checkedAddressFetch', () => {
           );
           return;
         }
+        if (request.url === '/endless') {
+          // More than any discovery document or key set, a piece at a time, without a declared length.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          const piece = Buffer.alloc(64 * 1024, 0x20);
+          let sent = 0;
+          const more = () => {
+            while (sent <= 2 * MAX_PROVIDER_ANSWER_BYTES && !response.destroyed) {
+              sent += piece.length;
+              if (!response.write(piece)) return void response.once('drain', more);
+            }
+            response.end();
+          };
+          more();
+          return;
+        }
         if (request.url === '/moved') {
           response.writeHead(302, { location: 'http://10.0.0.7/' }).end();
           return;
@@ -75,6 +90,19 @@ describe('checkedAddressFetch', () => {
   beforeEach(() => {
     seen.length = 0;
     asked.length = 0;
+  });
+
+  /** An outside tester's probe (2026-12-05): an answer was read whole, however long, into the api's memory. */
+  it('stops reading an answer longer than any provider gives', async () => {
+    answers = [['127.0.0.1']];
+    const answer = await get('/endless');
+    expect(answer.status).toBe(200);
+    await expect(answer.arrayBuffer()).rejects.toThrow();
+    // An answer of ordinary size is read whole.
+    answers = [['127.0.0.1']];
+    expect(await (await get('/.well-known/openid-configuration')).json()).toMatchObject({
+      issuer: `http://provider.test:${port}`,
+    });
   });
 
   it('connects to the address its one look-up checked, and gives back the answer as fetch does', async () => {

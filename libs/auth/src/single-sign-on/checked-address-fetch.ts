@@ -1,9 +1,16 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { CustomFetch } from 'openid-client';
+
+/**
+ * The most of a provider's answer read: discovery documents, key sets and token answers are a few kilobytes. A
+ * provider is named by a partnership's coordinator, and openid-client reads each answer whole into memory, so an
+ * endless answer would otherwise fill the api's memory for as long as the request's time allows.
+ */
+export const MAX_PROVIDER_ANSWER_BYTES = 1024 * 1024;
 
 /** The addresses a name has, all of them: the connection may take any. */
 export type ResolveHost = (host: string) => Promise<string[]>;
@@ -62,8 +69,9 @@ export function checkedAddressFetch(
           const status = response.statusCode ?? 502;
           const empty = options.method === 'HEAD' || status === 204 || status === 304;
           if (empty) response.resume();
+          const body = empty ? null : pipeline(response, atMost(MAX_PROVIDER_ANSWER_BYTES), () => {});
           answer(
-            new Response(empty ? null : (Readable.toWeb(response) as unknown as ReadableStream), {
+            new Response(body && (Readable.toWeb(body) as unknown as ReadableStream), {
               status,
               statusText: response.statusMessage,
               headers,
@@ -85,6 +93,18 @@ function requestBody(body: Parameters<CustomFetch>[1]['body']): string | Uint8Ar
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   throw new TypeError(`a ${(body as WebReadableStream).constructor.name} body is not sent to a provider`);
+}
+
+/** Passes bytes on until there have been more than `limit`, then fails (and the pipeline ends the connection). */
+function atMost(limit: number): Transform {
+  let passed = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      passed += chunk.length;
+      if (passed > limit) done(new Error(`the provider's answer is over ${limit} bytes`));
+      else done(null, chunk);
+    },
+  });
 }
 
 function notFound(host: string): NodeJS.ErrnoException {
