@@ -59,6 +59,26 @@ describe('mail owed by an event', () => {
       { cycleId: 'y1', agencyId: 'kcc', step: '2020-04-16', recipient: 'a@kcc.example.org' },
       { cycleId: 'y1', agencyId: 'kcc', step: '2020-04-16', recipient: 'b@kcc.example.org' },
     ]);
+    // A coordinator's escalation mail is owed once per step, however many agencies are escalated at it.
+    const escalated = ['kcc', 'police'].flatMap((agency) =>
+      mailOwedBy(
+        event(`chase:y1:${agency}`, 'AgencyChased', {
+          step: '2020-05-13',
+          kind: 'escalation',
+          recipients: [
+            { email: `lead@${agency}.example.org`, role: 'lead' },
+            { email: 'cora@lsp.example.org', role: 'coordinator' },
+          ],
+        }),
+      ),
+    );
+    expect(escalated.map((j) => `${j.name} ${j.jobId.replace(/\.[0-9a-f]{16}$/, '')}`)).toEqual([
+      'chase-mail chase-mail.y1.kcc.2020-05-13',
+      'escalation-mail escalation-mail.y1.2020-05-13',
+      'chase-mail chase-mail.y1.police.2020-05-13',
+      'escalation-mail escalation-mail.y1.2020-05-13',
+    ]);
+    expect(new Set(escalated.map((j) => j.jobId)).size).toBe(3);
     expect(mailOwedBy(event('return:y1.S1', 'ReturnSubmitted', {}, 2))).toHaveLength(1);
     expect(mailOwedBy(event('return:y1.S1', 'ReturnSentBack', {}, 3))).toHaveLength(1);
     const posted = event('conversation:y1.S1', 'ReturnMessagePosted', { messageId: 'm2' }, 2);

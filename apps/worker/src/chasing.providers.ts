@@ -1,6 +1,7 @@
 import {
   ChaseAgency,
   SendChaseMail,
+  SendEscalationMail,
   ChaseSnapshots,
   workingCalendarProvider,
   CycleReturns,
@@ -26,6 +27,7 @@ export const CHASING_PROVIDERS = [
   ScanForChases,
   ChaseAgency,
   SendChaseMail,
+  SendEscalationMail,
   SendReturnNotice,
   DigestReaders,
   WindowSubmissions,

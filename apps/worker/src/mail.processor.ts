@@ -5,6 +5,7 @@ import { SendLinkMail } from '../../../libs/auth/src/index.js';
 import {
   SendChaseMail,
   SendDigests,
+  SendEscalationMail,
   SendMessageNotice,
   SendReturnNotice,
 } from '../../../libs/chasing/src/index.js';
@@ -17,6 +18,7 @@ import {
   ChaseMailsJob,
   CHASING_JOBS,
   DigestMailJob,
+  EscalationMailJob,
   JOBS,
   MessageNoticeJob,
   QUEUES,
@@ -40,6 +42,7 @@ export class MailProcessor extends WorkerHost {
   constructor(
     @Inject(SendLinkMail) private readonly linkMail: SendLinkMail,
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
+    @Inject(SendEscalationMail) private readonly escalationMail: SendEscalationMail,
     @Inject(SendReturnNotice) private readonly notice: SendReturnNotice,
     @Inject(SendDigests) private readonly digests: SendDigests,
     @Inject(SendMessageNotice) private readonly messageNotice: SendMessageNotice,
@@ -87,6 +90,13 @@ export class MailProcessor extends WorkerHost {
       }
       case CHASING_JOBS.chaseMails:
         return this.chaseMails(job as Job<ChaseMailsJob>, willRetry);
+      case CHASING_JOBS.escalationMail: {
+        const result = await this.escalationMail.execute(job.data as EscalationMailJob, willRetry);
+        if (result.outcome === 'deferred')
+          return { retryAt: Date.now() + result.until.getTime() - this.clock.now().getTime() };
+        if (result.outcome === 'in-progress') return { retryAt: result.until.getTime() };
+        return { result };
+      }
       case CHASING_JOBS.sentBackMail:
       case CHASING_JOBS.submittedMail: {
         const { waitUntil, ...result } = await this.notice.execute(job.data as ReturnNoticeJob, willRetry);

@@ -9,6 +9,7 @@ export * from './calendar/send-window.js';
 export * from './calendar/working-days.js';
 export * from './chase-agency/chase-agency.js';
 export * from './chase-mail/send-chase-mail.js';
+export * from './escalation-mail/send-escalation-mail.js';
 export * from './chase-now/chase-now.command.js';
 export * from './chase-schedule/chase-schedule.query.js';
 export * from './chases/chase-log.js';

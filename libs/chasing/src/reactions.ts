@@ -3,6 +3,7 @@ import {
   CHASING_JOBS,
   chaseAgencyJob,
   chaseMailJob,
+  escalationMailJob,
   OutboxJob,
   QUEUES,
   Reaction,
@@ -19,7 +20,13 @@ function chasingJobsFor(event: StoredEvent): OutboxJob[] {
       return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
     case 'AgencyChased': {
       const d = event.data as Extract<ChaseEvent, { type: 'AgencyChased' }>['data'];
-      return d.recipients.map((r) => chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }));
+      // The agency's own people get a mail of this agency's chase; a coordinator gets one mail per escalation
+      // step of the cycle, which every agency escalated at it owes under the same job id (so it is owed once).
+      return d.recipients.map((r) =>
+        r.role === 'coordinator'
+          ? escalationMailJob({ cycleId, step: d.step, recipient: r.email })
+          : chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }),
+      );
     }
     case 'ReturnSentBack':
     case 'ReturnSubmitted': {

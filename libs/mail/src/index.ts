@@ -15,6 +15,7 @@ export * from './templates/chase-digest.js';
 export * from './templates/digest.js';
 export * from './templates/why-sent.js';
 export * from './templates/escalation.js';
+export * from './templates/coordinator-escalation.js';
 export * from './templates/escape-html.js';
 export * from './templates/outstanding-returns.js';
 export * from './templates/return-message.js';

@@ -12,6 +12,8 @@ export const CHASING_JOBS = {
   chaseMail: 'chase-mail',
   /** Chase mails of one cycle that the relay found in one batch of events, sent by one job (see chaseMailsJobs). */
   chaseMails: 'chase-mails',
+  /** One coordinator's one mail of an escalation step of a cycle, listing every agency escalated at it. */
+  escalationMail: 'escalation-mail',
   /** The agency's leads hear at once that a return was sent back, and why. */
   sentBackMail: 'sent-back-mail',
   /** The theme's reviewers who chose "at once" hear that a return was submitted. */
@@ -53,6 +55,16 @@ export interface ChaseMailJob {
 export interface ChaseMailsJob {
   cycleId: string;
   mails: (Omit<ChaseMailJob, 'cycleId'> & { jobId: string })[];
+}
+
+/**
+ * Ids and an address only, like ChaseMailJob, but not an agency: a coordinator hears of a step's escalations in one
+ * mail, whichever agencies' chases owe it (each AgencyChased of the step owes the same job).
+ */
+export interface EscalationMailJob {
+  cycleId: string;
+  step: string;
+  recipient: string;
 }
 
 export interface ReturnNoticeJob {
@@ -110,6 +122,16 @@ export function chaseMailJob(data: ChaseMailJob): OutboxJob {
     name: CHASING_JOBS.chaseMail,
     data,
     jobId: `chase-mail.${data.cycleId}.${data.agencyId}.${data.step}.${short(data.recipient)}`,
+  };
+}
+
+/** One id per cycle, step and coordinator: the 40 agencies escalated at a step owe one job, not 40. */
+export function escalationMailJob(data: EscalationMailJob): OutboxJob {
+  return {
+    queue: QUEUES.mail,
+    name: CHASING_JOBS.escalationMail,
+    data,
+    jobId: `escalation-mail.${data.cycleId}.${data.step}.${short(data.recipient)}`,
   };
 }
 

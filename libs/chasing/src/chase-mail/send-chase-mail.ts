@@ -101,6 +101,11 @@ export class SendChaseMail {
     if (chased?.type !== 'AgencyChased') return { outcome: 'not-due', why: 'no such chase' };
     const recipient = chased.data.recipients.find((r) => r.email === job.recipient);
     if (!recipient) return { outcome: 'not-due', why: 'not a recipient of this chase' };
+    // A coordinator hears of a step's escalations in one mail for all its agencies (SendEscalationMail), never in
+    // one per agency: a job of this kind for them (made before that, or a duplicate) sends nothing.
+    if (recipient.role === 'coordinator') {
+      return { outcome: 'not-due', why: 'a coordinator gets one escalation mail per step' };
+    }
 
     const now = this.clock.now();
     const scheduled = chased.data.kind !== 'now';
@@ -159,14 +164,10 @@ export class SendChaseMail {
         },
       );
     }
-    const name =
-      role === 'senior'
-        ? (agency?.contacts.get(job.recipient)?.name ?? job.recipient)
-        : ((await this.cycleReturns.coordinators(cycle.partnershipId)).find((c) => c.email === job.recipient)
-            ?.name ?? job.recipient);
+    // A senior contact: coordinators hear of escalations from SendEscalationMail.
     return escalationMail({
       to: job.recipient,
-      name,
+      name: agency?.contacts.get(job.recipient)?.name ?? job.recipient,
       agencyName,
       partnershipName,
       cycleLabel: cycle.label,

@@ -32,6 +32,11 @@ export type ChaseEvent =
   | LedgerEvent<'Reminder'>;
 
 export const chaseStreamId = (cycleId: string, agencyId: string) => `chase:${cycleId}:${agencyId}`;
+/**
+ * A cycle's stream of the coordinators' escalation mails: the mail ledger's Reminder events of each coordinator's
+ * one mail per escalation step (key: the step), which lists every agency escalated at it.
+ */
+export const escalationStreamId = (cycleId: string) => `escalations:${cycleId}`;
 /** A return's stream of the mail ledger's Notification events: review notices claimed, sent or failed. */
 export const notificationStreamId = (returnId: string) => `notifications:${returnId}`;
 

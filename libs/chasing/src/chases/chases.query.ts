@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventStore } from '../../../event-store/src/index.js';
-import { asChaseEvents, ChaseEvent, chaseStreamId, StoredChaseEvent } from '../chase/chase.events.js';
+import {
+  asChaseEvents,
+  ChaseEvent,
+  chaseStreamId,
+  escalationStreamId,
+  StoredChaseEvent,
+} from '../chase/chase.events.js';
 import { chaseLog, chaseMailCounts, ChaseView } from './chase-log.js';
 
 /** The chases of a cycle, read from its agencies' chase streams: the API's chase log and the dashboard's counts. */
@@ -13,7 +19,7 @@ export class CycleChases {
     cycleId: string,
     returns: readonly { agencyId: string }[],
   ): Promise<{ cycleId: string; chases: ChaseView[] }> {
-    const streams = await this.streams(cycleId, [...new Set(returns.map((r) => r.agencyId))].sort());
+    const streams = await this.streams(cycleId, [...new Set(returns.map((r) => r.agencyId))].sort(), true);
     return { cycleId, chases: chaseLog([...streams].map(([agencyId, events]) => ({ agencyId, events }))) };
   }
 
@@ -26,16 +32,29 @@ export class CycleChases {
     return new Map([...streams].map(([agencyId, events]) => [agencyId, chaseMailCounts(events)]));
   }
 
+  /**
+   * Each agency's chase stream; with `escalations`, the cycle's coordinators' escalation mails merged into each in
+   * the log's order, so a coordinator's row of an agency's escalation shows what became of the one mail of its step.
+   */
   private async streams(
     cycleId: string,
     agencyIds: readonly string[],
+    escalations = false,
   ): Promise<Map<string, StoredChaseEvent[]>> {
-    const streams = await this.store.readStreams<ChaseEvent>(agencyIds.map((a) => chaseStreamId(cycleId, a)));
+    const ids = agencyIds.map((a) => chaseStreamId(cycleId, a));
+    const streams = await this.store.readStreams<ChaseEvent>(
+      escalations ? [...ids, escalationStreamId(cycleId)] : ids,
+    );
+    const coordinators = escalations ? (streams.get(escalationStreamId(cycleId)) ?? []) : [];
     return new Map(
-      agencyIds.map((agencyId) => [
-        agencyId,
-        asChaseEvents(streams.get(chaseStreamId(cycleId, agencyId)) ?? []),
-      ]),
+      agencyIds.map((agencyId, i) => {
+        const own = streams.get(ids[i]) ?? [];
+        const merged =
+          coordinators.length === 0
+            ? own
+            : [...own, ...coordinators].sort((a, b) => a.globalPosition - b.globalPosition);
+        return [agencyId, asChaseEvents(merged)];
+      }),
     );
   }
 }

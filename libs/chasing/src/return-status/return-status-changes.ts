@@ -30,6 +30,16 @@ export type ReturnStatusChange =
       stepKind: unknown;
       recipients: { email: unknown; role: unknown }[];
     }
+  /** A coordinator's one escalation mail of a step: its outcome is every agency's escalated at it. */
+  | {
+      kind: 'escalation-outcome';
+      cycleId: string;
+      step: unknown;
+      recipient: unknown;
+      state: string;
+      messageId: unknown;
+      reason: unknown;
+    }
   | {
       kind: 'mail-outcome';
       cycleId: string;
@@ -103,8 +113,9 @@ export function returnStatusChangeOf(event: StoredEvent): ReturnStatusChange | n
     case 'ReminderSent':
     case 'ReminderDeliveryFailed':
       return {
-        kind: 'mail-outcome',
-        ...chaseStream(event.streamId),
+        ...(event.streamId.startsWith('escalations:')
+          ? { kind: 'escalation-outcome' as const, cycleId: id }
+          : { kind: 'mail-outcome' as const, ...chaseStream(event.streamId) }),
         step: d.key,
         recipient: d.recipient,
         state:

@@ -166,6 +166,33 @@ const mailOutcome: ChangeWriter<ChangeOf<'mail-outcome'>> = {
     ),
 };
 
+// As mailOutcome, for the coordinator's row of every agency escalated at the step: one mail told them of all.
+const escalationOutcome: ChangeWriter<ChangeOf<'escalation-outcome'>> = {
+  row: (c) => key(c.cycleId, c.step, c.recipient),
+  combine: (earlier, later) => ({
+    ...later,
+    messageId: later.messageId ?? earlier.messageId,
+    reason: later.reason ?? earlier.reason,
+  }),
+  write: (m, cs) =>
+    m.query(
+      `UPDATE chase_mails m SET state = u.state, message_id = coalesce(u.message_id, m.message_id),
+         reason = coalesce(u.reason, m.reason)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS u(cycle_id, step, recipient, state, message_id, reason)
+       WHERE m.cycle_id = u.cycle_id AND m.step = u.step AND m.recipient = u.recipient
+         AND m.role = 'coordinator'`,
+      [
+        cs.map((c) => c.cycleId),
+        cs.map((c) => c.step),
+        cs.map((c) => c.recipient),
+        cs.map((c) => c.state),
+        cs.map((c) => c.messageId),
+        cs.map((c) => c.reason),
+      ],
+    ),
+};
+
 export const RETURN_STATUS_WRITERS: { [K in ReturnStatusChange['kind']]: ChangeWriter<ChangeOf<K>> } = {
   'cycle-drafted': cycleDrafted,
   'cycle-status': cycleStatus,
@@ -174,4 +201,5 @@ export const RETURN_STATUS_WRITERS: { [K in ReturnStatusChange['kind']]: ChangeW
   'chase-requested': chaseRequested,
   'agency-chased': agencyChased,
   'mail-outcome': mailOutcome,
+  'escalation-outcome': escalationOutcome,
 };

@@ -5,6 +5,7 @@ import {
   chaseAgenciesJob,
   chaseAgencyJob,
   chaseMailJob,
+  escalationMailJob,
   OutboxJob,
 } from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
@@ -81,15 +82,24 @@ export class ScanForChases {
     for (const r of requested) {
       jobs.push(chaseAgencyJob({ cycleId: r.cycle_id, agencyId: r.agency_id, step: r.step, kind: 'now' }));
     }
-    const unsent: { cycle_id: string; agency_id: string; step: string; recipient: string }[] =
+    const unsent: { cycle_id: string; agency_id: string; step: string; recipient: string; role: string }[] =
       await this.dataSource.query(
-        `SELECT m.cycle_id, m.agency_id, m.step, m.recipient FROM chase_mails m JOIN chase_cycles c USING (cycle_id)
+        `SELECT m.cycle_id, m.agency_id, m.step, m.recipient, m.role FROM chase_mails m JOIN chase_cycles c USING (cycle_id)
          WHERE m.state IN ('pending', 'claimed', 'retrying') AND c.status = 'open'`,
       );
+    const escalations = new Set<string>();
     for (const m of unsent) {
-      jobs.push(
-        chaseMailJob({ cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step, recipient: m.recipient }),
-      );
+      if (m.role !== 'coordinator') {
+        jobs.push(
+          chaseMailJob({ cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step, recipient: m.recipient }),
+        );
+        continue;
+      }
+      // A coordinator's mail is one per step, whichever of the step's agencies still shows it unsent.
+      const job = escalationMailJob({ cycleId: m.cycle_id, step: m.step, recipient: m.recipient });
+      if (escalations.has(job.jobId)) continue;
+      escalations.add(job.jobId);
+      jobs.push(job);
     }
     return jobs;
   }

@@ -1,0 +1,81 @@
+import { at, CYCLE, given, submitted } from '../testing/chase-given.js';
+import { decideEscalationMail, ESCALATION_GATHER_MS } from './escalation-mail.decide.js';
+
+// The police (M1, M2) and the council (M3) are both escalated at the step of Monday 7 December 2026.
+const STEP = '2026-12-07';
+const CORA = 'cora@lsp.example.org';
+const mail = { step: STEP, recipient: CORA };
+
+function chasedAt(agencyId: string, returnIds: string[], recordedAt: Date, coordinator = CORA) {
+  return [
+    {
+      type: 'AgencyChased',
+      data: {
+        cycleId: CYCLE,
+        agencyId,
+        step: STEP,
+        kind: 'escalation',
+        returnIds,
+        recipients: [
+          { email: `lead@${agencyId}.example.org`, role: 'lead' },
+          { email: coordinator, role: 'coordinator' },
+        ],
+      },
+      version: 1,
+      recordedAt,
+    },
+  ];
+}
+
+const police = (when = at(STEP)) => chasedAt('police', [`${CYCLE}.M1`, `${CYCLE}.M2`], when);
+const council = (when = at(STEP)) => chasedAt('council', [`${CYCLE}.M3`], when);
+
+function decide(chases: Record<string, ReturnType<typeof police>>, now = at(STEP), g = {}) {
+  const { snapshot, calendar } = given(g);
+  const all = new Map(['council', 'police'].map((a) => [a, chases[a] ?? []]));
+  return decideEscalationMail(mail, { snapshot, chases: all, calendar }, now);
+}
+
+const agenciesOf = (d: ReturnType<typeof decide>) =>
+  d.type === 'send'
+    ? d.agencies.map((a) => `${a.agencyId}: ${a.outstanding.map((r) => r.measureRef).join(' ')}`)
+    : d;
+
+describe('decideEscalationMail: one mail per escalation step for a coordinator', () => {
+  it('lists every agency escalated at the step, each with what it still owes', () => {
+    expect(agenciesOf(decide({ police: police(), council: council() }))).toEqual([
+      'council: M3',
+      'police: M1 M2',
+    ]);
+  });
+
+  it('waits while an agency due at the step is not recorded yet, then goes without it', () => {
+    const now = at(STEP);
+    expect(decide({ police: police(now) }, now)).toEqual({
+      type: 'wait',
+      until: new Date(now.getTime() + 1_000),
+    });
+    const later = new Date(now.getTime() + ESCALATION_GATHER_MS);
+    expect(agenciesOf(decide({ police: police(now) }, later))).toEqual(['police: M1 M2']);
+  });
+
+  it('leaves out an agency that has sent its returns since it was escalated', () => {
+    expect(
+      agenciesOf(
+        decide({ police: police(), council: council() }, at(STEP), { returns: { M3: [submitted] } }),
+      ),
+    ).toEqual(['police: M1 M2']);
+    const all = { M1: [submitted], M2: [submitted], M3: [submitted] };
+    expect(decide({ police: police(), council: council() }, at(STEP), { returns: all })).toEqual({
+      type: 'not-due',
+      why: 'no longer due',
+    });
+  });
+
+  it('owes nothing to a coordinator no escalation of the step names', () => {
+    expect(decide({})).toMatchObject({ type: 'not-due', why: 'no such escalation' });
+    const other = chasedAt('police', [`${CYCLE}.M1`], at(STEP), 'olga@lsp.example.org');
+    expect(decide({ police: other, council: council() })).toMatchObject({ type: 'send' });
+    expect(decide({ police: other })).toMatchObject({ type: 'not-due', why: 'no such escalation' });
+  });
+});

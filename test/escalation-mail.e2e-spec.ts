@@ -1,0 +1,222 @@
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { startWorker } from '../apps/worker/src/main.js';
+import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
+import { zonedInstant } from '../libs/chasing/src/index.js';
+import { bullConnection, CHASING_JOBS, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
+import { MAIL_CRASH_ENV } from './support/mail-crash.js';
+import { untilQuiet } from './support/processors.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
+import { openCycle } from './support/reporting.js';
+import { FileClock, setSharedClock } from './support/shared-clock.js';
+import { kill, spawnWorker } from './support/worker-process.js';
+
+const CLOCKED = join(__dirname, 'support/clocked-process.ts');
+/** Measures of several agencies: none is ever sent, so every one of the agencies is escalated at the same step. */
+const MEASURES = ['S1', 'G1', 'C3', 'H1', 'D4'];
+const PLAN = sevenoaksPlan();
+/** The agencies of MEASURES, as the plan names them, with their senior contacts. */
+const AGENCIES = [
+  ...new Set(
+    PLAN.themes.flatMap((t) => t.measures.filter((m) => MEASURES.includes(m.ref)).map((m) => m.leadAgency)),
+  ),
+].map((id) => PLAN.agencies.find((a) => a.id === id)!);
+const SENIORS = AGENCIES.flatMap((a) => a.contacts.filter((c) => c.role === 'senior').map((c) => c.email));
+const at10 = (date: string) => zonedInstant(date, '10:00', 'Europe/London');
+
+/**
+ * A coordinator hears of an escalation step once for all the agencies escalated at it, not once per agency (an
+ * operator's probe: 40 overdue agencies, 40 mails to the coordinator at once). The mail goes once with two
+ * workers and duplicate jobs, with Redis emptied, and with the worker killed while the SMTP server holds it.
+ */
+describe('escalation mail to the coordinator (e2e)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'escalation-clock-'));
+  const clockFile = join(dir, 'clock');
+  setSharedClock(clockFile, at10('2020-03-02'));
+  const env = { ...MAIL_CRASH_ENV, MAIL_RATE_PER_MINUTE: '60000' };
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let worker: INestApplicationContext;
+  let child: ChildProcess | null = null;
+  const cycles: Record<string, { id: string; escalation: string }> = {};
+
+  const toCoordinator = (label: string, mails = product.smtp.mails) =>
+    mails.filter(
+      (m) => m.to.includes(STAFF.coordinator) && m.subject.includes(label) && /still overdue/.test(m.subject),
+    );
+
+  beforeAll(async () => {
+    product = await startProduct('escalation', new FileClock(clockFile), env);
+    worker = product.worker;
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    // Two cycles due a week apart, so each is escalated on a day of its own.
+    for (const [name, dueDate] of [
+      ['esc-one', '2020-04-21'],
+      ['esc-two', '2020-04-28'],
+    ]) {
+      const id = await openCycle(
+        call,
+        as.coordinator,
+        {
+          cycleId: name,
+          label: `Cycle ${name}`,
+          periodStart: '2019-04-01',
+          periodEnd: '2020-03-31',
+          dueDate,
+        },
+        MEASURES,
+      );
+      const schedule = await call('GET', `/cycles/${encodeURIComponent(id)}/chase-schedule`, as.coordinator);
+      const step = (schedule.body.steps as { date: string; kind: string }[]).find(
+        (s) => s.kind === 'escalation',
+      )!;
+      cycles[name] = { id, escalation: step.date };
+    }
+    await eventually(async () => product.smtp.mails.length >= 12); // the opening mails with the links
+  });
+  afterAll(async () => {
+    if (child) await kill(child);
+    await worker.close();
+    await product.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the coordinator one mail for all the agencies escalated at a step, once with two workers and duplicate jobs', async () => {
+    const { id, escalation } = cycles['esc-one'];
+    const second = await startWorker(product.config, {
+      clock: new FileClock(clockFile),
+      relayPollIntervalMs: 25,
+    });
+    const mailQueue = new Queue(QUEUES.mail, {
+      connection: bullConnection(product.config.redisUrl),
+      prefix: product.config.queuePrefix,
+    });
+    product.smtp.delayMs = 50;
+    try {
+      setSharedClock(clockFile, at10(escalation));
+      // Both workers scan, and the coordinator's job is also queued twice under other ids, as a scan and the relay
+      // racing (or a Redis that lost its job ids) would.
+      await Promise.all([worker.get(ChaseScanner).run(), second.get(ChaseScanner).run()]);
+      for (const copy of ['a', 'b']) {
+        await mailQueue.add(
+          CHASING_JOBS.escalationMail,
+          { cycleId: id, step: escalation, recipient: STAFF.coordinator },
+          { jobId: `dup-${copy}.${escalation}` },
+        );
+      }
+      await eventually(async () => toCoordinator('Cycle esc-one').length >= 1, 20_000);
+      await untilQuiet(product);
+    } finally {
+      product.smtp.delayMs = 0;
+      await mailQueue.close();
+      await second.close();
+    }
+    const [mail, ...more] = toCoordinator('Cycle esc-one');
+    expect(more).toHaveLength(0);
+    expect(mail.subject).toBe(
+      `${PLAN.partnership.name}: ${AGENCIES.length} agencies' returns for Cycle esc-one are still overdue`,
+    );
+    for (const { name } of AGENCIES) expect(mail.text).toContain(name);
+    for (const ref of MEASURES) expect(mail.text).toMatch(new RegExp(`^  ${ref}  `, 'm'));
+    // Each agency's page in the cycle, which the coordinator can open.
+    const links = mail.text.match(/http\S+\/coordinate\/cycles\/\S+\/agencies\/\S+/g) ?? [];
+    expect(links).toHaveLength(AGENCIES.length);
+    const page = await fetch(links[0]!.replace(product.config.publicBaseUrl, product.baseUrl), {
+      headers: as.coordinator,
+    });
+    expect(page.status).toBe(200);
+
+    // The agencies' own people still hear of their agency's chase: each lead an overdue mail, each senior contact
+    // an escalation of their agency.
+    const seniors = product.smtp.mails.filter(
+      (m) => m.subject.includes('Cycle esc-one') && /'s returns for .* are still overdue$/.test(m.subject),
+    );
+    expect(seniors.flatMap((m) => m.to).sort()).toEqual([...SENIORS].sort());
+    // Each agency still records its escalation, naming the coordinator; the chase log shows their mail sent.
+    const log = await call('GET', `/cycles/${encodeURIComponent(id)}/chases`, as.coordinator);
+    const coordinatorRows = (
+      log.body.chases as { step: string; recipients: { email: string; state: string; messageId: string }[] }[]
+    )
+      .filter((c) => c.step === escalation)
+      .flatMap((c) => c.recipients.filter((r) => r.email === STAFF.coordinator));
+    expect(coordinatorRows).toHaveLength(AGENCIES.length);
+    expect(new Set(coordinatorRows.map((r) => `${r.state} ${r.messageId}`)).size).toBe(1);
+    expect(coordinatorRows[0].state).toBe('sent');
+    const [{ n }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReturnEscalated' AND stream_id LIKE $1`,
+      [`chase:${id}:%`],
+    );
+    expect(n).toBe(AGENCIES.length);
+  });
+
+  it('sends it no second time once Redis is emptied and every job is derived again', async () => {
+    const { id } = cycles['esc-one'];
+    await worker.close();
+    await deleteQueueKeys(product.config.redisUrl, product.config.queuePrefix);
+    // As if the worker had died before settling the rows: reconciliation puts the jobs back.
+    const [unsettled] = await product.db.dataSource.query(
+      `UPDATE owed_mails SET settled_at = NULL, outcome = NULL WHERE job_id LIKE $1 RETURNING job_id`,
+      [`escalation-mail.${id}.%`],
+    );
+    expect(unsettled).toHaveLength(1);
+    worker = await startWorker(product.config, { clock: new FileClock(clockFile), relayPollIntervalMs: 25 });
+    await worker.get(ChaseScanner).run();
+    await eventually(async () => {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM owed_mails WHERE job_id LIKE $1 AND settled_at IS NULL`,
+        [`escalation-mail.${id}.%`],
+      );
+      return n === 0;
+    }, 20_000);
+    await untilQuiet(product);
+    expect(toCoordinator('Cycle esc-one')).toHaveLength(1);
+    const [{ n }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReminderSent' AND stream_id = $1`,
+      [`escalations:${id}`],
+    );
+    expect(n).toBe(1);
+  });
+
+  it('sends it once when the worker is killed while the SMTP server holds it', async () => {
+    const { escalation } = cycles['esc-two'];
+    // From here on only a worker in its own process runs (on the shared clock), scanning by itself.
+    await worker.close();
+    const clocked = { ...env, TEST_CLOCK_FILE: clockFile, CHASE_SCAN_EVERY_MS: '1000' };
+    child = spawnWorker(product.config, clocked, [CLOCKED, 'worker']);
+    // Slow enough that the kill lands well before the server answers (a kill after its 250 is the one window
+    // the ledger documents as able to send twice).
+    product.smtp.delayMs = 3_000;
+    setSharedClock(clockFile, at10(escalation));
+    const held = () =>
+      toCoordinator('Cycle esc-two', product.smtp.offered).filter(
+        (m) => !product.smtp.mails.includes(m) && Date.now() - (m.receivedAt ?? 0) < 1_500,
+      );
+    await eventually(async () => held().length > 0, 30_000);
+    await kill(child);
+    child = null;
+    expect(toCoordinator('Cycle esc-two')).toHaveLength(0);
+
+    product.smtp.delayMs = 0;
+    worker = await startWorker(product.config, { clock: new FileClock(clockFile), relayPollIntervalMs: 25 });
+    await worker.get(ChaseScanner).run();
+    await eventually(async () => toCoordinator('Cycle esc-two').length >= 1, 20_000);
+    await untilQuiet(product);
+    const mails = toCoordinator('Cycle esc-two');
+    expect(mails).toHaveLength(1);
+    for (const { name } of AGENCIES) expect(mails[0].text).toContain(name);
+  });
+});
