@@ -10,7 +10,7 @@ import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/configure-app.js';
 import { startWorker } from '../apps/worker/src/main.js';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { dropDatabase, openDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import { dropDatabase, openDatabase, RestoreLocks, withDatabaseName } from '../libs/database/src/index.js';
 import { EventStore, LogCheckpoints, parseDigestArgument, verifyLog } from '../libs/event-store/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
 import { SmtpCatcher } from '../libs/mail/src/index.js';
@@ -79,6 +79,13 @@ export async function backupDrill(
   try {
     for (const line of await locks.clearLeftovers(source.databaseUrl, source.redisUrl))
       err.write(`${line}\n`);
+    // And what a `restore --replace` of the deployment that died left beside it (see RestoreLocks).
+    const restores = await RestoreLocks.open(source.databaseUrl);
+    try {
+      for (const line of await restores.clearDead(source.databaseUrl)) err.write(`${line}\n`);
+    } finally {
+      await restores.close();
+    }
     if (!(await locks.take(targetName))) throw new Error(`another drill is using ${targetName}`);
     await locks.create(target, { partnerReturnsDrillOf: sourceName, queuePrefix, dir });
     created = true;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
 
 /** Where progress lines go (stderr in the scripts). */
@@ -157,23 +157,41 @@ export async function restoreDatabase(
 ): Promise<{ ms: number }> {
   const started = Date.now();
   if (!existsSync(file) || !statSync(file).isFile()) throw new RestoreRefused(`no backup file ${file}`);
-  await ensureDatabase(databaseUrl);
-  const relations = await relationsIn(databaseUrl);
-  if (relations === 0) {
-    await pgRestore(file, databaseUrl, progress);
-    return { ms: Date.now() - started };
+  const locks = await RestoreLocks.open(databaseUrl);
+  try {
+    // Whatever a restore of this target that died left beside it goes first, whichever way this one restores.
+    for (const line of await locks.clearDead(databaseUrl)) progress.write(`${line}\n`);
+    await ensureDatabase(databaseUrl);
+    const relations = await relationsIn(databaseUrl);
+    if (relations === 0) {
+      await pgRestore(file, databaseUrl, progress);
+      return { ms: Date.now() - started };
+    }
+    if (!options.replace)
+      throw new RestoreRefused(
+        `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
+          `restore into a new database, or pass --replace to drop it and restore in its place`,
+      );
+    await replaceDatabase(file, databaseUrl, locks, progress);
+  } finally {
+    await locks.close();
   }
-  if (!options.replace)
-    throw new RestoreRefused(
-      `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
-        `restore into a new database, or pass --replace to drop it and restore in its place`,
-    );
+  return { ms: Date.now() - started };
+}
+
+/** The file restored beside the target, then put in its place, under the lock and mark of RestoreLocks. */
+async function replaceDatabase(
+  file: string,
+  databaseUrl: string,
+  locks: RestoreLocks,
+  progress: ProgressLines,
+): Promise<void> {
   const target = databaseName(databaseUrl);
-  const beside = withDatabaseName(
-    databaseUrl,
-    `${target.slice(0, 40)}_restoring_${randomBytes(4).toString('hex')}`,
-  );
-  await ensureDatabase(beside);
+  const besideName = `${target.slice(0, 40)}_restoring_${randomBytes(4).toString('hex')}`;
+  const beside = withDatabaseName(databaseUrl, besideName);
+  // Held until the new database has its place: while it is, no other restore takes this one for dead.
+  if (!(await locks.take(besideName))) throw new Error(`${besideName} is held by another restore`);
+  await locks.create(beside, { partnerReturnsRestoreOf: target, as: besideName });
   try {
     await pgRestore(file, beside, progress);
   } catch (error) {
@@ -183,10 +201,105 @@ export async function restoreDatabase(
   }
   progress.write(`restore: replacing ${target} with what was restored (--replace)\n`);
   await dropDatabase(databaseUrl);
-  await withClient(withDatabaseName(databaseUrl, 'postgres'), (c) =>
-    c.query(`ALTER DATABASE ${escapeIdentifier(databaseName(beside))} RENAME TO ${escapeIdentifier(target)}`),
-  );
-  return { ms: Date.now() - started };
+  await locks.renameInPlace(besideName, target);
+}
+
+/** What a database a `--replace` restore is filling says about itself, in its comment. */
+interface RestoreMark {
+  partnerReturnsRestoreOf: string;
+  /** Its own name: a database renamed in its target's place no longer matches it, so it is never taken for dead. */
+  as: string;
+}
+
+const RESTORE_LOCKS = 'partner-returns-restore';
+
+/**
+ * The databases `--replace` restores fill beside their target, and what a restore that dies leaves. A restore
+ * killed mid-way (kill -9, a host restart) left its `<db>_restoring_<hex>` database, a whole or partial copy of
+ * the deployment with its personal-data keys, for good, unnoticed by every restore after. So such a database is
+ * marked with a comment naming its target and itself, and the restore holds an advisory lock on its name, on the
+ * server's `postgres` database, for as long as it runs (a session that ends, however, lets its locks go). A
+ * database so marked whose lock nobody holds belongs to a restore that died: the next restore of the same target
+ * drops it and says so (as `npm run backup:drill` does with its own, scripts/drill-databases.ts).
+ */
+export class RestoreLocks {
+  private constructor(private readonly client: Client) {}
+
+  static async open(anyDatabaseUrl: string): Promise<RestoreLocks> {
+    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
+    client.on('error', () => undefined); // a lost connection releases its locks; the restore's own queries fail
+    await client.connect();
+    return new RestoreLocks(client);
+  }
+
+  /** Takes the lock on a restoring database's name: false while a live restore holds it. */
+  async take(name: string): Promise<boolean> {
+    const { rows } = await this.client.query<{ taken: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext('${RESTORE_LOCKS}'), hashtext($1)) AS taken`,
+      [name],
+    );
+    return rows[0].taken;
+  }
+
+  async release(name: string): Promise<void> {
+    await this.client.query(`SELECT pg_advisory_unlock(hashtext('${RESTORE_LOCKS}'), hashtext($1))`, [name]);
+  }
+
+  /** Creates the database to restore into and marks it as this restore's (one that exists is an error). */
+  async create(databaseUrl: string, mark: RestoreMark): Promise<void> {
+    const name = escapeIdentifier(databaseName(databaseUrl));
+    await this.client.query(`CREATE DATABASE ${name}`);
+    await this.client.query(`COMMENT ON DATABASE ${name} IS ${escapeLiteral(JSON.stringify(mark))}`);
+  }
+
+  /** The restored database in its target's place, no longer marked. */
+  async renameInPlace(besideName: string, target: string): Promise<void> {
+    await this.client.query(
+      `ALTER DATABASE ${escapeIdentifier(besideName)} RENAME TO ${escapeIdentifier(target)}`,
+    );
+    await this.client.query(`COMMENT ON DATABASE ${escapeIdentifier(target)} IS NULL`);
+  }
+
+  /**
+   * Drops the databases that restores of this target left when they died (marked, still under the name they were
+   * marked with, and nobody holds their lock); returns a line for each.
+   */
+  async clearDead(targetUrl: string): Promise<string[]> {
+    const target = databaseName(targetUrl);
+    const { rows } = await this.client.query<{ datname: string; mark: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS mark FROM pg_database`,
+    );
+    const lines: string[] = [];
+    for (const row of rows) {
+      const mark = restoreMarkOf(row.mark);
+      if (!mark || mark.partnerReturnsRestoreOf !== target || mark.as !== row.datname) continue;
+      if (!row.datname.includes('_restoring_')) continue;
+      if (!(await this.take(row.datname))) continue; // a restore running now
+      try {
+        await dropDatabase(withDatabaseName(targetUrl, row.datname));
+        lines.push(`restore: dropped ${row.datname}, left by a restore of ${target} that did not finish`);
+      } finally {
+        await this.release(row.datname);
+      }
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+function restoreMarkOf(comment: string | null): RestoreMark | null {
+  if (!comment?.startsWith('{')) return null;
+  try {
+    const mark = JSON.parse(comment) as Partial<RestoreMark>;
+    return typeof mark.partnerReturnsRestoreOf === 'string' && typeof mark.as === 'string'
+      ? (mark as RestoreMark)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 async function pgRestore(file: string, databaseUrl: string, progress: ProgressLines): Promise<void> {

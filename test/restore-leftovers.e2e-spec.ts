@@ -1,0 +1,136 @@
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
+import { loadConfig } from '../libs/config/src/index.js';
+import { dropDatabase, RestoreLocks, withDatabaseName } from '../libs/database/src/index.js';
+import { backup } from '../scripts/backup.js';
+import { restore } from '../scripts/restore.js';
+import { eventually } from './support/product.js';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { kill, spawnWorker } from './support/worker-process.js';
+
+const ROOT = join(__dirname, '..');
+
+/** Captures what a script writes, as the operator would see it. */
+async function run(command: typeof restore, env: Record<string, string>, args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await command(
+    env,
+    args,
+    { write: (t: string) => out.push(t) },
+    { write: (t: string) => err.push(t) },
+  );
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+/**
+ * An operator's probe: `npm run restore -- --replace` killed mid-way left its `<db>_restoring_<hex>` database (a
+ * copy of the deployment, personal-data keys and all) for good, and no later restore noticed it. Now the next
+ * restore of the same database drops what a dead restore left, says so, and leaves alone one whose restore is
+ * still running, and any it did not mark.
+ */
+describe('npm run restore -- --replace and what a killed one leaves (e2e)', () => {
+  let source: TestDatabase;
+  let target: string;
+  let dir: string;
+  let file: string;
+  let child: ChildProcess | null = null;
+  const env = () => ({ DATABASE_URL: target, NODE_ENV: 'test', REDIS_URL: process.env.REDIS_URL ?? '' });
+
+  const admin = async <T>(use: (c: Client) => Promise<T>): Promise<T> => {
+    const c = new Client({ connectionString: withDatabaseName(source.url, 'postgres') });
+    await c.connect();
+    try {
+      return await use(c);
+    } finally {
+      await c.end();
+    }
+  };
+  const targetName = () => new URL(target).pathname.slice(1);
+  const restoring = () =>
+    admin(async (c) =>
+      (
+        await c.query<{ datname: string }>(
+          `SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1`,
+          [`${targetName()}_restoring_`],
+        )
+      ).rows.map((r) => r.datname),
+    );
+
+  beforeAll(async () => {
+    source = await createTestDatabase('restore_src');
+    // Enough rows that restoring them takes a moment: the kill below lands while it runs.
+    await source.dataSource.query(
+      `INSERT INTO owed_mails (job_id, job_name, job_data, event_position)
+       SELECT 'job-' || i, 'chase-mail', jsonb_build_object('n', i, 'pad', repeat('x', 200)), i
+       FROM generate_series(1, 300000) AS i`,
+    );
+    dir = mkdtempSync(join(tmpdir(), 'restore-leftovers-'));
+    file = join(dir, 'deployment.dump');
+    expect((await run(backup, { DATABASE_URL: source.url }, ['--file', file])).code).toBe(0);
+    const made = await createTestDatabase('restore_target');
+    await made.dataSource.destroy();
+    target = made.url;
+  }, 120_000);
+  afterAll(async () => {
+    if (child) await kill(child);
+    for (const name of await restoring()) await dropDatabase(withDatabaseName(source.url, name));
+    await dropDatabase(target);
+    await source.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('drops the database a restore killed mid-way left, and says so', async () => {
+    const config = loadConfig(env());
+    child = spawnWorker(config, {}, [join(ROOT, 'scripts/restore.ts'), '--file', file, '--replace']);
+    await eventually(async () => (await restoring()).length === 1, 60_000);
+    await kill(child);
+    child = null;
+    const [left] = await restoring();
+
+    const again = await run(restore, env(), ['--file', file, '--replace']);
+    expect(again.err).toContain(
+      `restore: dropped ${left}, left by a restore of ${targetName()} that did not finish`,
+    );
+    expect(again.code).toBe(0);
+    expect(await restoring()).toEqual([]);
+    // The replaced database is the deployment's, unmarked: no later restore takes it for a leftover.
+    const [{ mark }] = await admin(
+      async (c) =>
+        (
+          await c.query<{ mark: string | null }>(
+            `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+            [targetName()],
+          )
+        ).rows,
+    );
+    expect(mark).toBeNull();
+  }, 120_000);
+
+  it('leaves a restore that is still running, and a database it did not mark, alone', async () => {
+    const live = `${targetName()}_restoring_11111111`;
+    const unmarked = `${targetName()}_restoring_22222222`;
+    await admin(async (c) => {
+      for (const name of [live, unmarked]) await c.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
+      const mark = JSON.stringify({ partnerReturnsRestoreOf: targetName(), as: live });
+      await c.query(`COMMENT ON DATABASE ${escapeIdentifier(live)} IS ${escapeLiteral(mark)}`);
+    });
+    // A restore holding its lock, as a live one does.
+    const running = await RestoreLocks.open(target);
+    try {
+      expect(await running.take(live)).toBe(true);
+      const meanwhile = await run(restore, env(), ['--file', file, '--replace']);
+      expect(meanwhile.code).toBe(0);
+      expect(meanwhile.err).not.toContain('restore: dropped');
+      expect(await restoring()).toEqual([live, unmarked]);
+    } finally {
+      await running.close(); // its session ends, as a killed restore's does
+    }
+    const after = await run(restore, env(), ['--file', file, '--replace']);
+    expect(after.err).toContain(`restore: dropped ${live}, left by a restore of ${targetName()}`);
+    expect(await restoring()).toEqual([unmarked]);
+  }, 120_000);
+});
