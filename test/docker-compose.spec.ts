@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../libs/config/src/index.js';
 import { dataSourceOptions } from '../libs/database/src/index.js';
 
 const ROOT = join(__dirname, '..');
@@ -40,6 +41,18 @@ describe('docker-compose.yml scales api and worker', () => {
     expect(lb.depends_on?.api).toEqual({ condition: 'service_healthy' });
     // PUBLIC_BASE_URL (links in mail, the same-origin check) is the load balancer's address.
     expect(api.environment?.PUBLIC_BASE_URL).toBe('http://localhost:3000');
+    // The sender comes from the shell; its fallback is one production refuses at start, naming MAIL_FROM.
+    for (const service of [api, worker]) {
+      const from = /^\$\{MAIL_FROM:-(.+)\}$/.exec(service.environment?.MAIL_FROM ?? '')![1];
+      expect(() =>
+        loadConfig({
+          ...service.environment,
+          MAIL_FROM: from,
+          SESSION_SECRET: '9b41e07c2fd8a6531e0c4b7a98d2f6e3',
+          TOKEN_PEPPER: 'f3a9c07d5e1b6482a0cd97e3b15f6a28',
+        }),
+      ).toThrow(/MAIL_FROM must be on a domain that receives mail in production/);
+    }
     // The apis believe the load balancer's X-Forwarded-For, so throttles count clients, not the balancer.
     expect(api.environment?.TRUST_PROXY).toBe('uniquelocal');
     const mount = lb.volumes!.find((v) => v.endsWith(':/etc/nginx/nginx.conf:ro'))!;

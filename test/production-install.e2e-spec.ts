@@ -132,6 +132,7 @@ describe('the production install (the image, without a container engine)', () =>
       QUEUE_PREFIX: `image-${randomBytes(4).toString('hex')}`,
       SMTP_URL: smtpUrl,
       PUBLIC_BASE_URL: baseUrl,
+      MAIL_FROM: 'Partner Returns <returns@sevenoaks.gov.uk>',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       TOKEN_PEPPER: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',

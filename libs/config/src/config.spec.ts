@@ -147,11 +147,48 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses to start in production without a MAIL_FROM on a domain that receives mail, naming it', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://127.0.0.1:25',
+      PUBLIC_BASE_URL: 'https://returns.kent.gov.uk',
+      SESSION_SECRET: '9b41e07c2fd8a6531e0c4b7a98d2f6e3',
+      TOKEN_PEPPER: 'f3a9c07d5e1b6482a0cd97e3b15f6a28',
+    };
+    // The default, returns@partner-returns.local, went out as the sender of every production mail.
+    expect(() => loadConfig(production)).toThrow(/MAIL_FROM is required in production/);
+    for (const from of [
+      'Partner Returns <returns@partner-returns.local>',
+      'returns@localhost',
+      'Returns <returns@returns.example>',
+      'returns@mail.invalid',
+      'returns@ci.test',
+      'returns@example.org',
+      'Returns <noreply@mail.example.com>',
+      'returns@127.0.0.1',
+    ]) {
+      expect(() => loadConfig({ ...production, MAIL_FROM: from })).toThrow(
+        /MAIL_FROM must be on a domain that receives mail in production, not \S+/,
+      );
+    }
+    for (const from of ['not an address', 'Returns <returns>', 'returns@', '<@kent.gov.uk>']) {
+      expect(() => loadConfig({ ...production, MAIL_FROM: from })).toThrow(
+        /MAIL_FROM must be an email address/,
+      );
+    }
+    for (const from of ['returns@kent.gov.uk', 'Sevenoaks LSP <Returns@Sevenoaks.Gov.UK>']) {
+      expect(loadConfig({ ...production, MAIL_FROM: from }).mailFrom).toBe(from);
+    }
+    // Outside production the default stands: development mail goes to the embedded catcher, never out.
+    expect(loadConfig({}).mailFrom).toBe('Partner Returns <returns@partner-returns.local>');
+  });
+
   it('refuses in production a secret that was written rather than generated, as a compose fallback is', () => {
     const production = {
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://127.0.0.1:25',
       PUBLIC_BASE_URL: 'https://returns.example.org',
+      MAIL_FROM: 'Partner Returns <returns@kent.gov.uk>',
       TOKEN_PEPPER: 'f3a9c07d5e1b6482a0cd97e3b15f6a28',
     };
     for (const placeholder of [

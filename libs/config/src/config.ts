@@ -185,7 +185,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const tokenPepper = secret('TOKEN_PEPPER');
   const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info')!;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const mailFrom = str('MAIL_FROM', 'Partner Returns <returns@partner-returns.local>')!;
+  const mailFrom = str('MAIL_FROM', DEVELOPMENT_MAIL_FROM)!;
+  // The default's .local domain receives nothing: replies, bounces and SPF/DMARC checks all need a real one, and
+  // mail from it is the first a receiving server rejects or files as spam.
+  if (production) {
+    const problem = mailFromProblem(str('MAIL_FROM'));
+    if (problem) problems.push(problem);
+  }
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000);
   const trustProxy = parseTrustProxy(str('TRUST_PROXY'));
   if (trustProxy.problem) problems.push(trustProxy.problem);
@@ -264,6 +270,44 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logCheckpointEveryMs,
     passwordHashing: passwordHashing as AppConfig['passwordHashing'],
   };
+}
+
+/** Outside production only: a domain that receives nothing, so no mail can ever be mistaken for a real one. */
+export const DEVELOPMENT_MAIL_FROM = 'Partner Returns <returns@partner-returns.local>';
+
+/** Top-level domains reserved for tests, examples and local networks (RFC 2606, 6761, 6762): nothing is delivered. */
+const UNDELIVERABLE_TLDS = ['local', 'localhost', 'example', 'invalid', 'test', 'internal', 'lan', 'home'];
+/** Second-level domains reserved for examples (RFC 2606). */
+const EXAMPLE_DOMAINS = ['example.com', 'example.net', 'example.org'];
+
+/**
+ * Why MAIL_FROM cannot be production's sender, or null: unset, not an address (`returns@council.gov.uk` or
+ * `Partner Returns <returns@council.gov.uk>`), or on a domain that receives no mail.
+ */
+export function mailFromProblem(value: string | undefined): string | null {
+  const example = 'e.g. MAIL_FROM="Partner Returns <returns@your-council.gov.uk>"';
+  if (value === undefined)
+    return `MAIL_FROM is required in production: the address every mail is sent from, on a domain that receives mail (${example})`;
+  const address = (/^[^<>]*<([^<>]+)>\s*$/.exec(value)?.[1] ?? value).trim();
+  const parts =
+    /^[^\s@<>"]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?)$/.exec(
+      address,
+    );
+  if (!parts)
+    return `MAIL_FROM must be an email address, optionally with a name (${example}), got "${value}"`;
+  const domain = parts[1].toLowerCase().replace(/\.$/, '');
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  if (
+    !domain.includes('.') ||
+    !/^[a-z]/.test(tld) || // an IP address, not a domain
+    UNDELIVERABLE_TLDS.includes(tld) ||
+    EXAMPLE_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`))
+  )
+    return (
+      `MAIL_FROM must be on a domain that receives mail in production, not ${domain} (reserved for ` +
+      `tests, examples or local networks: replies and bounces would go nowhere) (${example})`
+    );
+  return null;
 }
 
 /**

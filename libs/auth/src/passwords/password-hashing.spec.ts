@@ -15,6 +15,7 @@ describe('password hashing cost', () => {
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://127.0.0.1:25',
       PUBLIC_BASE_URL: 'https://returns.example.org',
+      MAIL_FROM: 'Partner Returns <returns@kent.gov.uk>',
       SESSION_SECRET: 'f3a9c07d5e1b6482a0cd97e3b15f6a28c4d1',
       TOKEN_PEPPER: '8b2e61f0d94c37a5e0b7c2d9f4a1836e5b0c',
     });
