@@ -105,6 +105,8 @@ export async function startProductionApi(
     REDIS_URL: redisUrl,
     SMTP_URL: 'smtp://127.0.0.1:2525',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    // Production refuses an undeliverable sender; nothing is mailed in a bench.
+    MAIL_FROM: 'Partner Returns <returns@sevenoaks.gov.uk>',
     QUEUE_PREFIX: queuePrefix,
     ...SECRETS,
     LOG_LEVEL: 'info',
