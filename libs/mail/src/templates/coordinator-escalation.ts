@@ -37,7 +37,8 @@ const why = (m: CoordinatorEscalationMail) =>
   `You are getting this as the coordinator: one mail for every agency escalated on ${longDate(m.step)}.`;
 
 export function coordinatorEscalationMail(m: CoordinatorEscalationMail): OutgoingMail {
-  const subject = `${m.partnershipName}: ${agenciesInWords(m.agencies.length)}' returns for ${m.cycleLabel} are still overdue`;
+  const whose = m.agencies.length === 1 ? "1 agency's" : `${m.agencies.length} agencies'`;
+  const subject = `${m.partnershipName}: ${whose} returns for ${m.cycleLabel} are still overdue`;
   const opening =
     `${agenciesInWords(m.agencies.length)} still owe returns for ${m.cycleLabel}, although we have reminded ` +
     `their leads ${m.overdueChases} times since they were due. We have written to each agency's senior contact too.`;

@@ -8,7 +8,7 @@ import {
   page,
 } from './outstanding-returns.js';
 
-/** To the coordinators and the agency's senior contact, once its leads have been chased without result. */
+/** To the agency's senior contacts, once its leads have been chased without result (coordinators: coordinator-escalation.ts). */
 export interface EscalationMail {
   to: string;
   name: string;
@@ -32,7 +32,7 @@ export function escalationMail(m: EscalationMail): OutgoingMail {
     '',
     ...outstandingText(m.returns),
     '',
-    'Could you help the agency send them? You are getting this as its senior contact or as the coordinator.',
+    'Could you help the agency send them? You are getting this as its senior contact; the coordinator hears of every agency escalated with it in one mail.',
     '',
     'Thank you,',
     m.partnershipName,
@@ -40,7 +40,7 @@ export function escalationMail(m: EscalationMail): OutgoingMail {
   const html = page(`<p>Dear ${escapeHtml(m.name)},</p>
 <p>${escapeHtml(opening)}</p>
 ${outstandingHtml(m.returns)}
-<p>Could you help the agency send them? You are getting this as its senior contact or as the coordinator.</p>
+<p>Could you help the agency send them? You are getting this as its senior contact; the coordinator hears of every agency escalated with it in one mail.</p>
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>`);
   return { to: m.to, subject, text, html };
 }

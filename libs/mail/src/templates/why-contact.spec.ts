@@ -45,7 +45,7 @@ describe('mail to agency contacts says why it was sent', () => {
     expect(mail.html).toContain(WHY.replace("'", '&#39;'));
   });
 
-  it('an escalation says it is to the senior contact or the coordinator', () => {
+  it('an escalation says it is to the senior contact, and that the coordinator hears in one mail', () => {
     const mail = escalationMail({
       to: 'a@b.c',
       name: 'Sam',
@@ -55,6 +55,8 @@ describe('mail to agency contacts says why it was sent', () => {
       overdueChases: 2,
       returns: [],
     });
-    expect(mail.text).toContain('You are getting this as its senior contact or as the coordinator.');
+    expect(mail.text).toContain(
+      'You are getting this as its senior contact; the coordinator hears of every agency escalated with it in one mail.',
+    );
   });
 });
