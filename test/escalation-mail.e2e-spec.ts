@@ -6,7 +6,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { startWorker } from '../apps/worker/src/main.js';
 import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
-import { zonedInstant } from '../libs/chasing/src/index.js';
+import { AGENCIES_PER_CHASE_JOB, zonedInstant } from '../libs/chasing/src/index.js';
+import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { bullConnection, CHASING_JOBS, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
 import { MAIL_CRASH_ENV } from './support/mail-crash.js';
 import { untilQuiet } from './support/processors.js';
@@ -36,6 +37,38 @@ const AGENCIES = [
 ].map((id) => PLAN.agencies.find((a) => a.id === id)!);
 const SENIORS = AGENCIES.flatMap((a) => a.contacts.filter((c) => c.role === 'senior').map((c) => c.email));
 const at10 = (date: string) => zonedInstant(date, '10:00', 'Europe/London');
+/** More agencies than one chase job records, so a scan records a step's escalations in two commits. */
+const WIDE = AGENCIES_PER_CHASE_JOB + 20;
+
+/** The other partnership of the test's staff (olga coordinates it): WIDE agencies, each owning one measure. */
+function widePlan(): PlanFile {
+  const ids = Array.from({ length: WIDE }, (_, i) => `agency-${i + 1}`);
+  const theme = PLAN.themes[0];
+  return {
+    ...PLAN,
+    partnership: { id: 'other-lsp', name: 'Other LSP' },
+    plan: { ...PLAN.plan, id: 'wide-plan' },
+    agencies: ids.map((id, i) => ({
+      id,
+      name: `Partner agency ${i + 1}`,
+      contacts: [
+        { name: `Lead ${i + 1}`, email: `lead@${id}.example.org`, role: 'lead' as const },
+        { name: `Senior ${i + 1}`, email: `senior@${id}.example.org`, role: 'senior' as const },
+      ],
+    })),
+    themes: [
+      {
+        ...theme,
+        leadAgencies: [ids[0]],
+        measures: ids.map((agency, n) => ({
+          ref: `W${n + 1}`,
+          text: `Measure of ${agency}`,
+          leadAgency: agency,
+        })),
+      },
+    ],
+  };
+}
 
 /**
  * A coordinator hears of an escalation step once for all the agencies escalated at it, not once per agency (an
@@ -86,7 +119,37 @@ describe('escalation mail to the coordinator (e2e)', () => {
       )!;
       cycles[name] = { id, escalation: step.date };
     }
-    await eventually(async () => product.smtp.mails.length >= 12); // the opening mails with the links
+    // Due later than the others' escalations, so their scans chase none of it.
+    await importPlan(product.store, widePlan(), {
+      actorId: 'test',
+      actorRole: 'coordinator',
+      correlationId: 'wide-import',
+    });
+    const drafted = await call('POST', '/cycles', as.otherCoordinator, {
+      partnershipId: 'other-lsp',
+      planId: 'wide-plan',
+      label: 'Cycle wide',
+      periodStart: '2019-04-01',
+      periodEnd: '2020-03-31',
+      dueDate: '2020-06-30',
+      cycleId: 'wide',
+    });
+    expect(drafted.status).toBe(201);
+    const wide = drafted.body.id as string;
+    expect(
+      (await call('POST', `/cycles/${encodeURIComponent(wide)}/open`, as.otherCoordinator, {})).status,
+    ).toBe(200);
+    const schedule = await call(
+      'GET',
+      `/cycles/${encodeURIComponent(wide)}/chase-schedule`,
+      as.otherCoordinator,
+    );
+    const step = (schedule.body.steps as { date: string; kind: string }[]).find(
+      (s) => s.kind === 'escalation',
+    )!;
+    cycles.wide = { id: wide, escalation: step.date };
+    // The opening mails with the links.
+    await eventually(async () => product.smtp.mails.length >= 12 + WIDE, 60_000);
   });
   afterAll(async () => {
     if (child) await kill(child);
@@ -219,4 +282,26 @@ describe('escalation mail to the coordinator (e2e)', () => {
     expect(mails).toHaveLength(1);
     for (const { name } of AGENCIES) expect(mails[0].text).toContain(name);
   });
+
+  it('lists every one of more agencies than one chase job records, escalated at one step', async () => {
+    const { escalation } = cycles.wide;
+    setSharedClock(clockFile, at10(escalation));
+    await worker.get(ChaseScanner).run();
+    const olga = () =>
+      product.smtp.mails.filter(
+        (m) => m.to.includes(STAFF.otherCoordinator) && /still overdue/.test(m.subject),
+      );
+    await eventually(async () => olga().length >= 1, 60_000);
+    await untilQuiet(product);
+    const [mail, ...more] = olga();
+    expect(more).toHaveLength(0);
+    expect(mail.subject).toBe(`Other LSP: ${WIDE} agencies' returns for Cycle wide are still overdue`);
+    const listed = mail.text.match(/^Partner agency \d+ \(due /gm) ?? [];
+    expect(listed).toHaveLength(WIDE);
+    // Each agency's own people heard of it too: its lead an overdue mail, its senior contact an escalation.
+    const others = product.smtp.mails.filter(
+      (m) => m.subject.includes('Cycle wide') && !m.to.includes(STAFF.otherCoordinator),
+    );
+    expect(others.filter((m) => m.to[0].startsWith('senior@'))).toHaveLength(WIDE);
+  }, 120_000);
 });
