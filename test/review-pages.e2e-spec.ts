@@ -193,13 +193,46 @@ describe('reviewer pages: banners, marked changes, resubmissions and the filtere
     const { html } = await page(`/review/returns/${thisYear}.H1`);
     const top = html.indexOf('Sent back and submitted again');
     expect(top).toBeGreaterThan(0);
-    expect(html.indexOf('It was sent back because: Say which actions the plan covers')).toBeGreaterThan(top);
+    expect(html.slice(top)).toMatch(
+      /It was sent back because:<\/p>\s*<p class="govuk-body">Say which actions the plan covers<\/p>/,
+    );
     expect(html).toMatch(/reviewer \(reviewer\), [^<]*version \d+/);
     const changes = html.indexOf('Changed since it was sent back');
     const whole = html.indexOf('>This return<');
     expect(changes).toBeGreaterThan(top);
     expect(whole).toBeGreaterThan(changes);
     expect(html.slice(changes, whole)).toMatch(/added: <\/span>, covering housing and activity<\/ins>/);
+  });
+
+  it('keeps the lines of a reason typed on several lines wherever it is shown again, escaped', async () => {
+    // As a browser sends a textarea: CRLF line endings, a blank line between two paragraphs.
+    const reason =
+      'Add the figures for each quarter.\r\n\r\nAnd name the <b>schemes</b>:\r\nthe two new ones.';
+    const sentBack = await post(
+      `/review/returns/${thisYear}.S2`,
+      `/review/returns/${thisYear}.S2/send-back`,
+      { reason },
+    );
+    expect(sentBack.status).toBe(303);
+    await submit(`${thisYear}.S2`, 'sevenoaks-csp', {
+      rag: 'green',
+      narrative: 'Crime stays low: Q1 3.',
+      dot: 'no-change',
+    });
+    const { html } = await page(`/review/returns/${thisYear}.S2`);
+    const banner = html.slice(
+      html.indexOf('id="resubmission"'),
+      html.indexOf('id="changes-since-sent-back"'),
+    );
+    // Each line of it a paragraph of its own, not one run-on line; the markup typed is text.
+    expect(banner).toMatch(
+      /It was sent back because:<\/p>\s*<p class="govuk-body">Add the figures for each quarter.<\/p><p class="govuk-body">And name the &lt;b&gt;schemes&lt;\/b&gt;:<\/p><p class="govuk-body">the two new ones.<\/p>/,
+    );
+    // The history's line breaks them too, keeping the blank line between its paragraphs.
+    expect(html).toContain(
+      'Sent back: Add the figures for each quarter.<br><br>And name the &lt;b&gt;schemes&lt;/b&gt;:<br>the two new ones.',
+    );
+    expect(html).not.toContain('<b>schemes');
   });
 
   it('gives a reviewer back the reason they typed when their session ended or they signed in again meanwhile', async () => {

@@ -156,8 +156,12 @@ describe('reviewer journey in the browser (e2e)', () => {
     });
     await page.goto(`${product.baseUrl}/review/returns/${thisYear}.H1`);
     const banner = page.locator('#resubmission');
-    expect(await banner.textContent()).toContain(
-      'It was sent back because: Say which actions the plan covers',
+    // The reason under its heading, a paragraph a line as the reviewer typed it.
+    expect(await banner.locator('.govuk-notification-banner__heading').textContent()).toBe(
+      'It was sent back because:',
+    );
+    expect(await banner.locator('p.govuk-body').first().textContent()).toBe(
+      'Say which actions the plan covers',
     );
     // The reason and the changes come before the whole return.
     const [bannerBox, wholeBox] = [

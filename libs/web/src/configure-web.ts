@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { AppConfig } from '../../config/src/index.js';
 import { repoRoot } from './repo-root.js';
+import { textLines } from './text-lines.js';
 
 /**
  * Pages are GOV.UK Frontend templates rendered by Nunjucks (autoescaped). Every response carries a strict
@@ -30,6 +31,8 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
   env.addFilter('momentInWords', (iso: string | null | undefined) =>
     iso ? `${clockInWords(iso)} on ${dayInWords(iso)}` : '',
   );
+  // A typed text's lines, for partials/typed-text.njk: HTML would run a reason's lines together.
+  env.addFilter('lines', textLines);
   express.setViewEngine('njk');
   express.useStaticAssets(join(govuk, 'govuk/assets'), { prefix: '/assets', maxAge: '1d' });
   express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });
