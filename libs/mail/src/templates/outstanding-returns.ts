@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape-html.js';
+import { typedLinesHtml, typedLinesText } from './typed-lines.js';
 
 /** One return still waiting for the agency, as a digest lists it. */
 export interface OutstandingReturnLine {
@@ -25,7 +26,11 @@ export const longDate = (iso: string) => {
 };
 
 export function outstandingText(lines: OutstandingReturnLine[]): string[] {
-  return lines.map((l) => `  ${l.ref}  ${l.text}\n      ${l.state}; due ${longDate(l.dueDate)}`);
+  // A state that holds a reviewer's reason may run over several lines: each stays under its return.
+  return lines.map(
+    (l) =>
+      `  ${l.ref}  ${l.text}\n${typedLinesText(`${l.state}; due ${longDate(l.dueDate)}`, '      ').join('\n')}`,
+  );
 }
 
 export function outstandingHtml(lines: OutstandingReturnLine[]): string {
@@ -33,7 +38,7 @@ export function outstandingHtml(lines: OutstandingReturnLine[]): string {
     .map(
       (l) =>
         `<tr><td><strong>${escapeHtml(l.ref)}</strong></td><td>${escapeHtml(l.text)}</td>` +
-        `<td>${escapeHtml(l.state)}</td><td>due ${escapeHtml(longDate(l.dueDate))}</td></tr>`,
+        `<td>${typedLinesHtml(l.state)}</td><td>due ${escapeHtml(longDate(l.dueDate))}</td></tr>`,
     )
     .join('')}</table>`;
 }

@@ -1,5 +1,6 @@
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
+import { typedLinesHtml, typedLinesText } from './typed-lines.js';
 import { page } from './outstanding-returns.js';
 
 /** To the other side of a return's thread when a message is posted on it. */
@@ -34,7 +35,7 @@ export function returnMessageMail(m: ReturnMessageMail): OutgoingMail {
     '',
     why,
     '',
-    ...m.body.split('\n').map((line) => `  ${line}`),
+    ...typedLinesText(m.body, '  '),
     '',
     ask,
     m.actUrl,
@@ -44,7 +45,7 @@ export function returnMessageMail(m: ReturnMessageMail): OutgoingMail {
   ].join('\n');
   const html = page(`<p>Dear ${escapeHtml(m.name)},</p>
 <p>${escapeHtml(why)}</p>
-<blockquote style="white-space: pre-wrap">${escapeHtml(m.body)}</blockquote>
+<blockquote style="white-space: pre-wrap">${typedLinesHtml(m.body)}</blockquote>
 <p>${escapeHtml(ask)} <a href="${escapeHtml(m.actUrl)}">${escapeHtml(m.actUrl)}</a></p>
 ${m.signIn ? `<p>${escapeHtml(m.signIn.words)} <a href="${escapeHtml(m.signIn.url)}">${escapeHtml(m.signIn.url)}</a></p>\n` : ''}<p>${escapeHtml(m.partnershipName)}</p>`);
   return { to: m.to, subject, text, html };

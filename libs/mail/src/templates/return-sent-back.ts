@@ -1,5 +1,6 @@
 import { OutgoingMail } from '../mail-sender.js';
 import { escapeHtml } from './escape-html.js';
+import { typedLinesHtml, typedLinesText } from './typed-lines.js';
 import { whyContact, whyContactHtml } from './why-sent.js';
 import { linkHtml, linkText, longDate, page } from './outstanding-returns.js';
 
@@ -33,7 +34,7 @@ export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
     '',
     `A reviewer has sent back your return on ${m.measureRef} (${m.measureText}) for ${m.cycleLabel}. They said:`,
     '',
-    ...m.reason.split('\n').map((line) => `  ${line}`),
+    ...typedLinesText(m.reason, '  '),
     '',
     byWhen(m),
     ...linkText(m.link),
@@ -45,7 +46,7 @@ export function returnSentBackMail(m: ReturnSentBackMail): OutgoingMail {
   ].join('\n');
   const html = page(`<p>Dear ${escapeHtml(m.contactName)},</p>
 <p>A reviewer has sent back your return on <strong>${escapeHtml(m.measureRef)}</strong> (${escapeHtml(m.measureText)}) for ${escapeHtml(m.cycleLabel)}. They said:</p>
-<blockquote style="white-space: pre-wrap">${escapeHtml(m.reason)}</blockquote>
+<blockquote style="white-space: pre-wrap">${typedLinesHtml(m.reason)}</blockquote>
 <p>${escapeHtml(byWhen(m))}</p>
 ${linkHtml(m.link)}
 <p>Thank you,<br>${escapeHtml(m.partnershipName)}</p>
