@@ -114,6 +114,25 @@ describe('return form: steps, errors in words, tables and case studies field by 
     });
   });
 
+  it('records nothing when "Save and continue" is pressed on a step left as it was, and goes on', async () => {
+    const path = `/agency/returns/${cycleId}.S2`;
+    const eventsOf = async () => (await product.store.readStream(`return:${cycleId}.S2`)).map((e) => e.type);
+    // Nothing typed on a return not started: its empty fields as the browser sends them.
+    const rating = await post(path, { narrative: '', comments: '', action: 'continue' });
+    expect([rating.status, rating.location]).toEqual([303, `${path}/tables`]);
+    const tables = await post(`${path}/tables`, { action: 'continue' });
+    expect([tables.status, tables.location]).toEqual([303, `${path}/case-studies`]);
+    const caseStudies = await post(`${path}/case-studies`, { action: 'continue' });
+    expect([caseStudies.status, caseStudies.location]).toEqual([303, `${path}/check`]);
+    expect(await eventsOf()).toEqual(['ReturnRequested']);
+    expect((await stored('S2')).status).toBe('requested');
+    // A draft, its step saved again as it stands (line breaks typed as a browser sends them): still one draft.
+    const typed = { narrative: '', comments: 'Figures from\r\n\r\nthe CSP.', action: 'continue' };
+    expect((await post(path, typed)).status).toBe(303);
+    expect((await post(path, typed)).location).toBe(`${path}/tables`);
+    expect(await eventsOf()).toEqual(['ReturnRequested', 'ReturnDraftSaved']);
+  });
+
   it('adds and removes tables, rows and columns with plain form buttons, keeping what was typed, then saves', async () => {
     const path = `/agency/returns/${cycleId}.S1/tables`;
     const empty = await page(path);

@@ -637,6 +637,50 @@ describe('returns API (e2e)', () => {
       expect(await eventsOf(`return:${s5}`)).toEqual(['ReturnRequested', 'ReturnWithdrawn']);
     });
 
+    it('answers a draft saved again unchanged at the version it stands at, recording nothing; If-Match still holds', async () => {
+      const cycleId = await openCycle(['S1', 'S2']);
+      const [s1, s2] = [`${cycleId}.S1`, `${cycleId}.S2`];
+      const draft = { rag: 'amber', narrative: 'Half way.\n\nMore to come.', comments: null };
+      const first = await call('PUT', `/returns/${s1}/draft`, { ...csp(), 'if-match': '"1"' }, draft);
+      expect([first.status, first.headers.get('etag')]).toEqual([200, '"2"']);
+      // The same again, as a browser would type it (CRLF), its empty field left out.
+      const again = await call(
+        'PUT',
+        `/returns/${s1}/draft`,
+        { ...csp(), 'if-match': '"2"' },
+        { narrative: 'Half way.\r\n\r\nMore to come.', rag: 'amber' },
+      );
+      expect([again.status, again.headers.get('etag'), again.body]).toEqual([
+        200,
+        '"2"',
+        { id: s1, version: 2, status: 'draft' },
+      ]);
+      // A stale If-Match is refused as before, unchanged draft or not.
+      expectProblem(
+        await call('PUT', `/returns/${s1}/draft`, { ...csp(), 'if-match': '"1"' }, draft),
+        409,
+        null,
+      );
+      const keyed = { ...csp(), 'idempotency-key': 'same-draft-again' };
+      const once = await call('PUT', `/returns/${s1}/draft`, keyed, draft);
+      const twice = await call('PUT', `/returns/${s1}/draft`, keyed, draft);
+      expect([once.status, twice.status, twice.headers.get('idempotent-replayed')]).toEqual([
+        200,
+        200,
+        'true',
+      ]);
+      expect(twice.body).toEqual(once.body);
+      expect(await eventsOf(`return:${s1}`)).toEqual(['ReturnRequested', 'ReturnDraftSaved']);
+      // Nothing typed on a return not started: it stays not started.
+      const empty = await call('PUT', `/returns/${s2}/draft`, csp(), {
+        rag: null,
+        narrative: '',
+        tables: [],
+      });
+      expect([empty.status, empty.body.status, empty.body.version]).toEqual([200, 'requested', 1]);
+      expect(await eventsOf(`return:${s2}`)).toEqual(['ReturnRequested']);
+    });
+
     it('replays a 201 with its Location, and keeps keys apart per actor', async () => {
       const body = {
         partnershipId: 'sevenoaks-lsp',

@@ -175,6 +175,44 @@ describe('decideReturn', () => {
       ).toEqual([{ type: 'ReturnDraftSaved', data: { content: withLineFeeds, by: 'ann' } }]);
     });
 
+    it('records nothing for a draft that says what the return already says', () => {
+      // The web form's step left as it was: every field sent, empty ones as null, on a requested return.
+      const untouched: ReturnContent = { rag: null, narrative: null, dot: null, comments: null, tables: [] };
+      expect(when(given(requested), { type: 'SaveReturnDraft', actor: lead, content: untouched })).toEqual(
+        [],
+      );
+      // The same draft saved again, typed in a browser (CRLF) over one stored with LF, keys in another order.
+      const state = given(requested, saved(withLineFeeds));
+      const reordered = Object.fromEntries(Object.entries(typedInABrowser).reverse()) as ReturnContent;
+      expect(when(state, { type: 'SaveReturnDraft', actor: coordinator, content: reordered })).toEqual([]);
+      expect(
+        when(given(requested, submitted(full), sentBack()), {
+          type: 'SaveReturnDraft',
+          actor: lead,
+          content: full,
+        }),
+      ).toEqual([]);
+    });
+
+    it('records a draft that changes anything, emptying a field included', () => {
+      const state = given(requested, saved(full));
+      const cleared = { ...full, comments: null };
+      expect(when(state, { type: 'SaveReturnDraft', actor: lead, content: cleared })).toEqual([
+        { type: 'ReturnDraftSaved', data: { content: cleared, by: 'ann' } },
+      ]);
+      const oneCell = { ...full, tables: [{ ...full.tables![0], rows: [['Sevenoaks', '2.2%']] }] };
+      expect(when(state, { type: 'SaveReturnDraft', actor: lead, content: oneCell })).toHaveLength(1);
+      expect(when(state, { type: 'SaveReturnDraft', actor: lead, content: {} })).toHaveLength(1);
+    });
+
+    it('still refuses an unchanged draft where a draft may not be saved (return-submitted 409)', () => {
+      thenError(
+        () => when(histories.submitted(), { type: 'SaveReturnDraft', actor: lead, content: full }),
+        'return-submitted',
+        'conflict',
+      );
+    });
+
     it.each([
       ['submitted', 'return-submitted'],
       ['approved', 'return-approved'],

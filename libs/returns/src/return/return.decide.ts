@@ -11,6 +11,7 @@ import { requireWellFormedContent } from '../well-formed/well-formed-content.js'
 import { Indicator } from '../../../plan/src/index.js';
 import { requireDeclaredIndicators, requireRagReason } from './indicator-values.rule.js';
 import { decideRedactPassage, RedactPassage } from '../redact-passage/redact-passage.rule.js';
+import { draftUnchanged } from '../save-return-draft/unchanged-draft.rule.js';
 import { ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
@@ -52,6 +53,9 @@ export function decideReturn(command: ReturnCommand, state: ReturnState): Return
       // of a content is free text or a name or value that cannot hold a line break, so all of it.
       const content = withLineFeedsDeep(requireWellFormedContent(command.content));
       requireDeclaredIndicators(content, command.indicators ?? []);
+      // Nothing typed, nothing changed: no draft is recorded (no "Saved a draft" in the history, a requested
+      // return not "Started", its saver not made one of its editors).
+      if (draftUnchanged(content, withLineFeedsDeep(state.content))) return [];
       return [{ type: 'ReturnDraftSaved', data: { content, by: command.actor.id } }];
     }
     case 'SubmitReturn': {

@@ -109,6 +109,8 @@ export class ReturnRepository {
     const events = decideReturn({ ...command, actor: envelope.actor } as ReturnCommand, state);
     refuseOnClosedCycle(command.type, cycle.status, state);
     await check?.(state);
+    // The rules found nothing to record (a draft saved again unchanged): the return stays at its version.
+    if (events.length === 0) return { id: returnId, version, status: state.status };
     const reason = 'reason' in command ? command.reason : null;
     const metadata = metadataFor(envelope, reason);
     const options = { recordedAt: this.clock.now() };

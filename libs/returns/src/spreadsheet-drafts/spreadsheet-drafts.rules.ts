@@ -108,6 +108,11 @@ export function decideSpreadsheetRows(
         { type: 'SaveReturnDraft', actor, content, indicators: found.indicators },
         found.state,
       );
+      // The rules may still find the row says what the draft says (its words stored with CRLF before, say).
+      if (events.length === 0) {
+        unchanged += 1;
+        continue;
+      }
       drafts.push({
         returnId,
         measureRef: found.state.measureRef,
