@@ -1,7 +1,8 @@
 import { Marked, Token, Tokens } from 'marked';
-import { bulletsFromWord } from '../../../returns/src/index.js';
+import { bulletsFromWord, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
 
-const lexer = new Marked({ gfm: true, breaks: true });
+// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no underlined headings).
+const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 
 const ENTITIES: Record<string, string> = {
   '&amp;': '&',

@@ -17,7 +17,7 @@ import {
 } from 'docx';
 import { Marked, Token, Tokens } from 'marked';
 import { xmlCarriable } from '../../../kernel/src/index.js';
-import { bulletsFromWord, Rag, ReturnTable } from '../../../returns/src/index.js';
+import { bulletsFromWord, OFFICERS_MARKDOWN, Rag, ReturnTable } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
@@ -31,7 +31,8 @@ export interface DocxProvenance {
   published?: PublicationFacts;
 }
 
-const lexer = new Marked({ gfm: true, breaks: true });
+// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no underlined headings).
+const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 
 /** The RAG colours of the HTML and XLSX, as Word shading: the word is always printed in the cell too. */
 const RAG_SHADES: Record<string, { fill: string; text: string }> = {

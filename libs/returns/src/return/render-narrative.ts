@@ -2,26 +2,30 @@ import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/index.js';
 import { bulletsFromWord } from './bullets-from-word.js';
+import { OFFICERS_MARKDOWN } from './officers-markdown.js';
 
 const SCHEMES = ['http', 'https', 'mailto'];
 const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));
 
 // Raw HTML typed into a narrative is shown as the text it is, never run: escaping it here means nothing an
 // agency lead writes is silently lost, and the sanitiser below is a second wall, not the only one.
-const markdown = new Marked({
-  gfm: true,
-  // People type narratives in a text box: a single new line there is a line break, as they meant it.
-  breaks: true,
-  renderer: {
-    html: ({ text }) => escapeHtml(text),
-    // Headings and images are outside the subset: a heading keeps its words as a paragraph, an image its alt
-    // text, so the meaning survives without the markup.
-    heading({ tokens }) {
-      return `<p>${this.parser.parseInline(tokens)}</p>\n`;
+const markdown = new Marked(
+  {
+    gfm: true,
+    // People type narratives in a text box: a single new line there is a line break, as they meant it.
+    breaks: true,
+    renderer: {
+      html: ({ text }) => escapeHtml(text),
+      // Headings and images are outside the subset: a heading keeps its words as a paragraph, an image its alt
+      // text, so the meaning survives without the markup.
+      heading({ tokens }) {
+        return `<p>${this.parser.parseInline(tokens)}</p>\n`;
+      },
+      image: ({ text }) => escapeHtml(text),
     },
-    image: ({ text }) => escapeHtml(text),
   },
-});
+  OFFICERS_MARKDOWN,
+);
 
 /**
  * The sanitiser walks the parsed tree and writes every element it keeps with its own end tag, so what comes
