@@ -229,6 +229,14 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     const s2 = tasks.slice(tasks.indexOf(`${thisYear}.S2`));
     expect(s2.slice(0, s2.indexOf('</li>'))).toMatch(/govuk-tag--orange">\s*Sent back/);
     expect(tasks).toContain('You have sent 0 of 3.');
+    // Grouped by what waits on the lead: the return sent back first, under its own heading, then the rest.
+    const groups = [
+      ...tasks.matchAll(/<h2 class="govuk-heading-m" id="tasks-[^"]+">([^<]+)<\/h2>([\s\S]*?)<\/ul>/g),
+    ].map((m) => [m[1], [...m[2].matchAll(/>\s*(S\d):/g)].map((r) => r[1])]);
+    expect(groups).toEqual([
+      ['Sent back for changes', ['S2']],
+      ['To do', ['S1', 'S3']],
+    ]);
   });
 
   it('keeps the typing, to copy, when the cycle closes mid-edit', async () => {

@@ -67,6 +67,20 @@ const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
 /** A draft the reviewer sent back: it waits on the lead, which "In progress" did not say. */
 const SENT_BACK_TAG = { text: 'Sent back', classes: 'govuk-tag--orange' };
 
+/** The task list's groups, in the order the lead deals with them; each is shown only when it has a return. */
+const TASK_GROUPS = [
+  { id: 'sent-back', heading: 'Sent back for changes', closedHeading: 'Sent back for changes' },
+  { id: 'to-do', heading: 'To do', closedHeading: 'Not sent' },
+  { id: 'sent', heading: 'Sent', closedHeading: 'Sent' },
+  { id: 'withdrawn', heading: 'No longer asked for', closedHeading: 'No longer asked for' },
+] as const;
+
+function taskGroupOf(v: ReturnView): (typeof TASK_GROUPS)[number]['id'] {
+  if (SENT.has(v.status)) return 'sent';
+  if (v.status === 'withdrawn') return 'withdrawn';
+  return v.sentBackReason ? 'sent-back' : 'to-do';
+}
+
 /** The agency lead's journey, from the emailed link: task list, return form, check answers, confirmation. */
 @ApiExcludeController()
 @Controller('agency')
@@ -87,7 +101,9 @@ export class AgencyPages {
     const cycle = await this.agencyReturns.openedCycle(actor, cycleId);
     const agencyId = this.agencyOf(actor);
     const { agencyName, returns } = await this.agencyReturns.taskList(cycle, agencyId);
+    const open = cycle.status === 'open';
     const items = returns.map(({ view: v, measureText }) => ({
+      group: taskGroupOf(v),
       title: { text: `${v.measureRef}: ${measureText}` },
       // What was sent opens read-only; a return still being written opens its form.
       href: `/agency/returns/${encodeURIComponent(v.returnId)}${SENT.has(v.status) ? '/sent' : ''}`,
@@ -96,7 +112,12 @@ export class AgencyPages {
       },
       status: { tag: v.status === 'draft' && v.sentBackReason ? SENT_BACK_TAG : STATUS_TAGS[v.status] },
     }));
-    const open = cycle.status === 'open';
+    // What waits on the lead first: a list of a dozen measures in plan order hid the one sent back among them.
+    const groups = TASK_GROUPS.map((g) => ({
+      id: g.id,
+      heading: open ? g.heading : g.closedHeading,
+      items: items.filter((i) => i.group === g.id),
+    })).filter((g) => g.items.length > 0);
     // Sent is every state past the lead's hands: an accepted return (two-stage cycles) was counted as not sent.
     // A withdrawn return is no longer asked for.
     const asked = returns.filter(({ view: v }) => v.status !== 'withdrawn');
@@ -104,7 +125,7 @@ export class AgencyPages {
       title: `Your returns for ${cycle.label}`,
       cycle,
       agencyName,
-      items,
+      groups,
       done: asked.filter(({ view: v }) => SENT.has(v.status)).length,
       asked: asked.length,
       // Said in words at the top too: the lead of a late agency saw only the due date, as if nothing were late.
