@@ -25,7 +25,9 @@ export class ReturnCommandsHttp {
   @Roles(['coordinator', 'reviewer', 'agency-lead'], 'Your role cannot edit returns')
   @ApiOperation({
     summary: 'Save a draft (agency lead of the owning agency, coordinator or reviewer)',
-    description: 'Replaces the working copy with the content sent; anything may be left out of a draft.',
+    description:
+      'Replaces the working copy with the content sent; anything may be left out of a draft. A draft that says ' +
+      'what the working copy says (empty fields and line endings aside) records nothing: 200 at the current version.',
   })
   @ApiVersionedWrite()
   @ApiOkResponse({ type: CommandResultDto })
