@@ -209,6 +209,22 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     expect(saved.html).toMatch(/<textarea[^>]*readonly[^>]*>An afterthought<\/textarea>/);
   });
 
+  it('keeps the lines of a reason in what changed meanwhile, when a save was too late', async () => {
+    const path = `/agency/returns/${thisYear}.S3`;
+    const opened = versionOn((await page(path)).html);
+    const reason = 'Staff away in March.\r\nThe <i>figures</i> come in April.';
+    const extended = await call('POST', `/returns/${thisYear}.S3/extend`, as.coordinator, {
+      dueDate: '2030-05-31',
+      reason,
+    });
+    expect(extended.status).toBe(200);
+    const stale = await post(path, path, { version: opened, narrative: 'Mine', action: 'save' });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain(
+      'Deadline moved to 31 May 2030: Staff away in March.<br>The &lt;i&gt;figures&lt;/i&gt; come in April.: ',
+    );
+  });
+
   it('tags a return sent back as Sent back on the task list, waiting on the lead', async () => {
     const reason = 'Add the baseline.\nAnd name the schemes.';
     expect((await call('POST', `/returns/${thisYear}.S2/send-back`, as.reviewer, { reason })).status).toBe(
