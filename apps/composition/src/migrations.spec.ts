@@ -57,6 +57,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'EventsAppendedNotify1765094000200',
       'AppendixTexts1765210000000',
       'EventsNotifiedAfterCommit1765220000000',
+      'BiPlanWords1765230000000',
     ]);
   });
 });
