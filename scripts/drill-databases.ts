@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
-import { dropDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import { dropDatabase, MarkedDatabaseLocks, markOf, withDatabaseName } from '../libs/database/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 
 /**
@@ -30,29 +30,9 @@ interface DrillMark {
 }
 
 /** A server's `postgres` database, where drills hold their locks (advisory locks belong to one database). */
-export class DrillLocks {
-  private constructor(private readonly client: Client) {}
-
+export class DrillLocks extends MarkedDatabaseLocks {
   static async open(anyDatabaseUrl: string): Promise<DrillLocks> {
-    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
-    client.on('error', () => undefined); // a lost connection releases its locks; the drill's own queries fail
-    await client.connect();
-    return new DrillLocks(client);
-  }
-
-  /** Takes the lock on a drill database's name: false while another drill holds it. */
-  async take(name: string): Promise<boolean> {
-    const { rows } = await this.client.query<{ taken: boolean }>(
-      `SELECT pg_try_advisory_lock(hashtext('partner-returns-drill'), hashtext($1)) AS taken`,
-      [name],
-    );
-    return rows[0].taken;
-  }
-
-  async release(name: string): Promise<void> {
-    await this.client.query(`SELECT pg_advisory_unlock(hashtext('partner-returns-drill'), hashtext($1))`, [
-      name,
-    ]);
+    return new DrillLocks(await MarkedDatabaseLocks.connect(anyDatabaseUrl), 'partner-returns-drill');
   }
 
   /**
@@ -89,33 +69,27 @@ export class DrillLocks {
    * dump folders and queue keys; returns a line for each.
    */
   async clearLeftovers(sourceUrl: string, redisUrl: string): Promise<string[]> {
-    const { rows } = await this.client.query<{ datname: string; mark: string | null }>(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS mark FROM pg_database`,
-    );
-    const lines: string[] = [];
-    for (const row of rows) {
-      const mark = markOf(row.mark);
-      if (!mark || mark.partnerReturnsDrillOf !== nameOf(sourceUrl)) continue;
-      if (!(await this.take(row.datname))) continue; // a drill running now
-      try {
-        await dropDatabase(withDatabaseName(sourceUrl, row.datname));
+    return this.dropDead(
+      ({ mark }) => {
+        const ours = markOf<DrillMark>(
+          mark,
+          (m) =>
+            typeof m.partnerReturnsDrillOf === 'string' &&
+            typeof m.queuePrefix === 'string' &&
+            typeof m.dir === 'string',
+        );
+        return ours?.partnerReturnsDrillOf === nameOf(sourceUrl) ? ours : null;
+      },
+      async (name, mark) => {
+        await dropDatabase(withDatabaseName(sourceUrl, name));
         if (/^drill-[0-9a-z-]+$/.test(mark.queuePrefix))
           await deleteQueueKeys(redisUrl, mark.queuePrefix).catch(() => undefined);
         // Only a folder the drill itself made under the temporary folder: the comment is not trusted further.
         if (mark.dir.startsWith(join(tmpdir(), 'partner-returns-drill-')) && !mark.dir.includes(`..${sep}`))
           rmSync(mark.dir, { recursive: true, force: true });
-        lines.push(
-          `drill: dropped ${row.datname}, left by a drill that did not finish, with its dump and queue keys`,
-        );
-      } finally {
-        await this.release(row.datname);
-      }
-    }
-    return lines;
-  }
-
-  async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+        return `drill: dropped ${name}, left by a drill that did not finish, with its dump and queue keys`;
+      },
+    );
   }
 }
 
@@ -132,18 +106,4 @@ async function onServerOf<T>(databaseUrl: string, use: (admin: Client) => Promis
 
 function nameOf(databaseUrl: string): string {
   return decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-}
-
-function markOf(comment: string | null): DrillMark | null {
-  if (!comment?.startsWith('{')) return null;
-  try {
-    const mark = JSON.parse(comment) as Partial<DrillMark>;
-    return typeof mark.partnerReturnsDrillOf === 'string' &&
-      typeof mark.queuePrefix === 'string' &&
-      typeof mark.dir === 'string'
-      ? (mark as DrillMark)
-      : null;
-  } catch {
-    return null;
-  }
 }

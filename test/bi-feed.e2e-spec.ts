@@ -1,6 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { ServiceUnavailableException } from '@nestjs/common';
 import { Client } from 'pg';
+import { biConnections, Granted } from './support/bi-role.js';
 import { DataSource } from 'typeorm';
 import { readModels } from '../apps/composition/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
@@ -21,13 +22,6 @@ import {
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
 type Headers = Record<string, string>;
-interface Granted {
-  role: string;
-  password: string;
-  database: string;
-  version: number;
-}
-
 /** What Power BI sees of each view: names and types are a contract with every report built on them. */
 const COLUMNS = {
   cycles: [
@@ -145,25 +139,11 @@ function verifies(verifier: string, password: string): boolean {
 describe('BI feed: reporting views and a read-only role per partnership (e2e)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
-  const clients: Client[] = [];
   let sevenoaks: Granted;
   let other: Granted;
 
-  const connect = async (who: Granted): Promise<Client> => {
-    const url = new URL(product.db.url);
-    const client = new Client({
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      database: who.database,
-      user: who.role,
-      password: who.password,
-    });
-    // A session the server ends (a rotation) must not bring the test process down.
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
+  const bi = biConnections(() => product.db.url);
+  const connect = bi.connect;
   const refusal = (client: Client, sql: string) =>
     client.query(sql).then(
       () => 'allowed',
@@ -228,7 +208,7 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
     await projectionsSettled(product);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    await bi.end();
     await product.stop();
   });
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { biConnections } from './support/bi-role.js';
 import { MIGRATIONS, readModels } from '../apps/composition/src/index.js';
 import { importPlan, PlanFile } from '../libs/plan/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
@@ -12,12 +13,6 @@ import {
   startProduct,
 } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
-
-interface Granted {
-  role: string;
-  password: string;
-  database: string;
-}
 
 const meta = (correlationId: string) => ({
   actorId: 'test',
@@ -46,25 +41,12 @@ const planOrder = (plan: PlanFile) =>
 describe('BI feed: the plan order and words (e2e)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
-  const clients: Client[] = [];
   let ours: Client;
   let theirs: Client;
   let cycleId: string;
 
-  const connect = async (who: Granted): Promise<Client> => {
-    const url = new URL(product.db.url);
-    const client = new Client({
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      database: who.database,
-      user: who.role,
-      password: who.password,
-    });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    return client;
-  };
+  const bi = biConnections(() => product.db.url);
+  const connect = bi.connect;
   const rows = async (client: Client, sql: string) => (await client.query(sql)).rows;
 
   /** The other partnership's plan: the same shape, but words of its own, so a leak would show. */
@@ -123,7 +105,7 @@ describe('BI feed: the plan order and words (e2e)', () => {
     theirs = await connect(theirRole.body);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    await bi.end();
     await product.stop();
   });
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
+import { MarkedDatabaseLocks, markOf } from './marked-databases.js';
 
 /** Where progress lines go (stderr in the scripts). */
 export interface ProgressLines {
@@ -222,27 +223,9 @@ const RESTORE_LOCKS = 'partner-returns-restore';
  * database so marked whose lock nobody holds belongs to a restore that died: the next restore of the same target
  * drops it and says so (as `npm run backup:drill` does with its own, scripts/drill-databases.ts).
  */
-export class RestoreLocks {
-  private constructor(private readonly client: Client) {}
-
+export class RestoreLocks extends MarkedDatabaseLocks {
   static async open(anyDatabaseUrl: string): Promise<RestoreLocks> {
-    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
-    client.on('error', () => undefined); // a lost connection releases its locks; the restore's own queries fail
-    await client.connect();
-    return new RestoreLocks(client);
-  }
-
-  /** Takes the lock on a restoring database's name: false while a live restore holds it. */
-  async take(name: string): Promise<boolean> {
-    const { rows } = await this.client.query<{ taken: boolean }>(
-      `SELECT pg_try_advisory_lock(hashtext('${RESTORE_LOCKS}'), hashtext($1)) AS taken`,
-      [name],
-    );
-    return rows[0].taken;
-  }
-
-  async release(name: string): Promise<void> {
-    await this.client.query(`SELECT pg_advisory_unlock(hashtext('${RESTORE_LOCKS}'), hashtext($1))`, [name]);
+    return new RestoreLocks(await MarkedDatabaseLocks.connect(anyDatabaseUrl), RESTORE_LOCKS);
   }
 
   /** Creates the database to restore into and marks it as this restore's (one that exists is an error). */
@@ -266,39 +249,23 @@ export class RestoreLocks {
    */
   async clearDead(targetUrl: string): Promise<string[]> {
     const target = databaseName(targetUrl);
-    const { rows } = await this.client.query<{ datname: string; mark: string | null }>(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS mark FROM pg_database`,
+    return this.dropDead(
+      ({ datname, mark }) => {
+        const ours = markOf<RestoreMark>(
+          mark,
+          (m) => typeof m.partnerReturnsRestoreOf === 'string' && typeof m.as === 'string',
+        );
+        return ours?.partnerReturnsRestoreOf === target &&
+          ours.as === datname &&
+          datname.includes('_restoring_')
+          ? ours
+          : null;
+      },
+      async (name) => {
+        await dropDatabase(withDatabaseName(targetUrl, name));
+        return `restore: dropped ${name}, left by a restore of ${target} that did not finish`;
+      },
     );
-    const lines: string[] = [];
-    for (const row of rows) {
-      const mark = restoreMarkOf(row.mark);
-      if (!mark || mark.partnerReturnsRestoreOf !== target || mark.as !== row.datname) continue;
-      if (!row.datname.includes('_restoring_')) continue;
-      if (!(await this.take(row.datname))) continue; // a restore running now
-      try {
-        await dropDatabase(withDatabaseName(targetUrl, row.datname));
-        lines.push(`restore: dropped ${row.datname}, left by a restore of ${target} that did not finish`);
-      } finally {
-        await this.release(row.datname);
-      }
-    }
-    return lines;
-  }
-
-  async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
-  }
-}
-
-function restoreMarkOf(comment: string | null): RestoreMark | null {
-  if (!comment?.startsWith('{')) return null;
-  try {
-    const mark = JSON.parse(comment) as Partial<RestoreMark>;
-    return typeof mark.partnerReturnsRestoreOf === 'string' && typeof mark.as === 'string'
-      ? (mark as RestoreMark)
-      : null;
-  } catch {
-    return null;
   }
 }
 

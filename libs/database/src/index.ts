@@ -6,6 +6,7 @@ export * from './open-database.js';
 export * from './database.module.js';
 export * from './prepared-query.js';
 export * from './backup.js';
+export * from './marked-databases.js';
 export * from './query-timed-out.js';
 export * from './query-timeout.js';
 export * from './stall-ending-client.js';
