@@ -311,6 +311,37 @@ describe('submission links (e2e)', () => {
   });
 
   /**
+   * Every use of a link is written to the cycle, so closing a cycle while its leads opened their links was
+   * refused (409 stale-version) whenever a use landed between the close reading the cycle and writing it: the
+   * coordinator had stated no version, and the use changes nothing the close decides on. It is decided again on
+   * the cycle as it now stands. A close that states the version it saw (If-Match) is still refused.
+   */
+  it('closes a cycle whose link was used between the close reading the cycle and writing it', async () => {
+    const closeCycle = ({ cycleId }: { cycleId: string }) =>
+      call('POST', `/cycles/${cycleId}/close`, as.coordinator, { force: true, reason: 'Year end' });
+    const {
+      token,
+      first: use,
+      second: close,
+    } = await raceAtHeldCycle('Closing year', (r) => exchange(r.token), closeCycle);
+    expect((await use).status).toBe(303);
+    expect((await close).status).toBe(200);
+    expect((await exchange(token)).status).toBe(410);
+
+    const stated = await raceAtHeldCycle(
+      'Stated year',
+      (r) => exchange(r.token),
+      async ({ cycleId }) => {
+        const seen = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+        const ifMatch = { ...as.coordinator, 'if-match': seen.headers.get('etag')! };
+        return call('POST', `/cycles/${cycleId}/close`, ifMatch, { force: true, reason: 'Year end' });
+      },
+    );
+    expect((await stated.first).status).toBe(303);
+    expect((await stated.second).status).toBe(409);
+  });
+
+  /**
    * Staff sign-in ends the session a browser held before; the link's Continue did not, so a staff session left
    * in a shared browser stayed valid after a lead opened their link there (an attacker's probe).
    */

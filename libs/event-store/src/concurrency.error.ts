@@ -22,3 +22,24 @@ export class ConcurrencyError extends Error {
 export function refuseStaleVersion(streamId: string, expected: number | undefined, actual: number): void {
   if (expected !== undefined && expected !== actual) throw new ConcurrencyError(streamId, expected, actual);
 }
+
+/**
+ * Runs `decide` (read a stream, decide, append at the version read) again, up to 8 times, while another write to
+ * `streamId` lands between its read and its append, when the writer stated no version (no If-Match): it asked
+ * for the stream as it stands, and a write it never saw, such as a lead's use of a link on the cycle, is one it
+ * has no quarrel with. A writer that stated the version it saw is refused as before.
+ */
+export async function decidedAgainWhenOutrun<T>(
+  streamId: string,
+  stated: number | undefined,
+  decide: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decide();
+    } catch (error) {
+      const outrun = error instanceof ConcurrencyError && error.streamId === streamId;
+      if (!outrun || stated !== undefined || attempt === 8) throw error;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { decidedAgainWhenOutrun, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import {
   CycleEvent,
@@ -46,12 +46,16 @@ export class LinksAdmin {
    * from revoking it, each try refused as stale).
    */
   revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
-    return decidedAgainWhenOutrun(() => this.revokeOnce(cycleId, linkId, reason, actor, correlationId));
+    return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
+      this.revokeOnce(cycleId, linkId, reason, actor, correlationId),
+    );
   }
 
   /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
   reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
-    return decidedAgainWhenOutrun(() => this.reissueOnce(cycleId, agencyId, reason, actor, correlationId));
+    return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
+      this.reissueOnce(cycleId, agencyId, reason, actor, correlationId),
+    );
   }
 
   private async revokeOnce(
@@ -123,16 +127,5 @@ export class LinksAdmin {
       { recordedAt: this.clock.now() },
     );
     return { id: cycleId, version: nextExpectedVersion };
-  }
-}
-
-/** Runs `decide` again, up to 8 times, while another write to its stream lands between its read and its append. */
-async function decidedAgainWhenOutrun<T>(decide: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await decide();
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt === 8) throw error;
-    }
   }
 }

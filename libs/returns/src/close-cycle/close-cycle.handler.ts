@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, CommandResult, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  decidedAgainWhenOutrun,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -18,7 +23,18 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute({ envelope, cycleId, force, reason }: CloseCycleCommand): Promise<CommandResult> {
+  /**
+   * Every use of a link is written to the cycle, and leads open theirs most in a cycle's last days: a close that
+   * stated no version is decided again on the cycle as it now stands rather than refused as stale.
+   */
+  execute(command: CloseCycleCommand): Promise<CommandResult> {
+    const { envelope, cycleId } = command;
+    return decidedAgainWhenOutrun(cycleStreamId(cycleId), envelope.expectedVersion, () =>
+      this.closeOnce(command),
+    );
+  }
+
+  private async closeOnce({ envelope, cycleId, force, reason }: CloseCycleCommand): Promise<CommandResult> {
     const { state, version } = await this.cycles.load(cycleId);
     if (state.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, state.partnershipId, 'cycle', cycleId);
