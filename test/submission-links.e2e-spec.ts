@@ -339,6 +339,16 @@ describe('submission links (e2e)', () => {
     );
     expect((await stated.first).status).toBe(303);
     expect((await stated.second).status).toBe(409);
+
+    // The report's headings, set while the cycle is open, the same way.
+    const headings = await raceAtHeldCycle(
+      'Headed year',
+      (r) => exchange(r.token),
+      ({ cycleId }) =>
+        call('PUT', `/cycles/${cycleId}/report-headings`, as.coordinator, { reportTitle: 'Our year' }),
+    );
+    expect((await headings.first).status).toBe(303);
+    expect((await headings.second).status).toBe(200);
   });
 
   /**

@@ -1,6 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  decidedAgainWhenOutrun,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { Clock, CommandResult, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import { decideCycle } from '../cycle/cycle.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
@@ -15,7 +20,15 @@ export class SetReportHeadingsHandler implements ICommandHandler<SetReportHeadin
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute({
+  /** Decided again when a link's use lands on the cycle meanwhile, as a close is (CloseCycleHandler). */
+  execute(command: SetReportHeadingsCommand): Promise<CommandResult> {
+    const { envelope, cycleId } = command;
+    return decidedAgainWhenOutrun(cycleStreamId(cycleId), envelope.expectedVersion, () =>
+      this.setOnce(command),
+    );
+  }
+
+  private async setOnce({
     envelope,
     cycleId,
     reportTitle,
