@@ -12,6 +12,7 @@ import { DisposableRedis, freePort } from './support/disposable-redis.js';
 import { eventually } from './support/product.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { kill, spawnWorker } from './support/worker-process.js';
+import { runScript } from './support/run-script.js';
 
 const ROOT = join(__dirname, '..');
 
@@ -45,17 +46,8 @@ describe('npm run backup:drill and its own databases (e2e)', () => {
   const dumpFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('partner-returns-drill-'));
   const sourceName = () => new URL(source.url).pathname.slice(1);
   const env = () => ({ DATABASE_URL: source.url, REDIS_URL: redis.url, NODE_ENV: 'test' });
-  const drill = async (extra: Record<string, string>, args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await backupDrill(
-      { ...env(), ...extra },
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: (t: string) => err.push(t) },
-    );
-    return { code, out: out.join(''), err: err.join('') };
-  };
+  const drill = (extra: Record<string, string>, args: string[]) =>
+    runScript(backupDrill, { ...env(), ...extra }, args);
 
   beforeAll(async () => {
     source = await createTestDatabase('drill_source');

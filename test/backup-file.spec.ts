@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backup } from '../scripts/backup.js';
 import { dropDatabase, ensureDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import { runScript } from './support/run-script.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -29,17 +30,7 @@ describe('npm run backup: the file it writes', () => {
     await dropDatabase(database);
   });
 
-  const run = async (file: string) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await backup(
-      { DATABASE_URL: database },
-      ['--file', file],
-      { write: (t: string) => out.push(t) },
-      { write: (t: string) => err.push(t) },
-    );
-    return { code, out: out.join(''), err: err.join('') };
-  };
+  const run = (file: string) => runScript(backup, { DATABASE_URL: database }, ['--file', file]);
   const mode = (path: string) => statSync(path).mode & 0o777;
 
   it('is readable by its owner only, in folders it makes readable by their owner only', async () => {

@@ -27,27 +27,11 @@ import { startWorker } from '../apps/worker/src/main.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
 import { DisposableRedis, freePort } from './support/disposable-redis.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import { runScript } from './support/run-script.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ENV = { MAIL_RATE_PER_MINUTE: '6000', MAIL_RECONCILE_EVERY_MS: '1000' };
 const LEDGER_SENT = ['ReminderSent', 'NotificationSent', 'LinkMailSent', 'PasswordMailSent', 'DigestSent'];
-
-/** Captures what a script writes, as the operator would see it. */
-const run = async (
-  command: typeof backup,
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number; out: string; err: string }> => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await command(
-    env,
-    args,
-    { write: (t: string) => out.push(t) },
-    { write: (t: string) => err.push(t) },
-  );
-  return { code, out: out.join(''), err: err.join('') };
-};
 
 /**
  * Issue 18 point 11: a running deployment is backed up (pg_dump while commands arrive and jobs wait in Redis),
@@ -123,7 +107,7 @@ describe('backup and restore of a running deployment (e2e)', () => {
     const mailKey = (m: { to: string[]; subject: string }) => `${[...m.to].sort().join()}|${m.subject}`;
     const sentBefore = new Set(product.smtp.mails.map(mailKey));
     expect(sentBefore.size).toBeGreaterThan(0);
-    const digest = await run(logDigest, { DATABASE_URL: product.db.url }, ['--checkpoint']);
+    const digest = await runScript(logDigest, { DATABASE_URL: product.db.url }, ['--checkpoint']);
     expect(digest.code).toBe(0);
 
     // Jobs waiting in Redis at the backup: the mail and reporting queues stop taking jobs, and a third year opens.
@@ -153,7 +137,7 @@ describe('backup and restore of a running deployment (e2e)', () => {
     // deployment's: the worker refused every link mail owed ("TOKEN_PEPPER does not make the token link ...") and
     // the drill failed, not caught up. It counted the restored dev_mail rows as caught by its SMTP server, and
     // the restore said no mail was owed while the relay had the link mails still to read.
-    const drill = await run(
+    const drill = await runScript(
       backupDrill,
       {
         NODE_ENV: 'development',
@@ -214,20 +198,20 @@ describe('backup and restore of a running deployment (e2e)', () => {
         version = Number(JSON.parse(saved.headers.get('etag') ?? '""'));
       }
     })();
-    const backedUp = await run(backup, { DATABASE_URL: product.db.url }, ['--file', file]);
+    const backedUp = await runScript(backup, { DATABASE_URL: product.db.url }, ['--file', file]);
     await drafting;
     expect(backedUp).toMatchObject({ code: 0, out: expect.stringContaining(`Backed up to ${file}`) });
     expect(backedUp.err).toContain('backup: dumping contents of table "public.events"');
     for (const queue of paused) await queue.resume();
 
     // Restored into a new database; a second restore over it is refused.
-    const restoring = await run(restore, { DATABASE_URL: target }, ['--file', file]);
+    const restoring = await runScript(restore, { DATABASE_URL: target }, ['--file', file]);
     expect(restoring).toMatchObject({ code: 0, out: expect.stringContaining('Processors resume from: ') });
     // A development deployment restored into a database of another name: the restore says to set the secrets.
     expect(restoring.out).toContain(
       'TOKEN_PEPPER and SESSION_SECRET are not set: outside production they are derived from DATABASE_URL',
     );
-    expect(await run(restore, { DATABASE_URL: target }, ['--file', file])).toMatchObject({
+    expect(await runScript(restore, { DATABASE_URL: target }, ['--file', file])).toMatchObject({
       code: 2,
       err: expect.stringContaining('is not empty'),
     });
@@ -235,10 +219,10 @@ describe('backup and restore of a running deployment (e2e)', () => {
     // left empty); with the whole file it replaces it. Everything below runs on the database replaced so.
     const cut = join(dir, 'cut.dump');
     writeFileSync(cut, readFileSync(file).subarray(0, Math.floor(statSync(file).size / 2)));
-    const failed = await run(restore, { DATABASE_URL: target }, ['--file', cut, '--replace']);
+    const failed = await runScript(restore, { DATABASE_URL: target }, ['--file', cut, '--replace']);
     expect(failed.code).not.toBe(0);
     expect(failed.err).toContain('is left as it was');
-    expect(await run(restore, { DATABASE_URL: target }, ['--file', file, '--replace'])).toMatchObject({
+    expect(await runScript(restore, { DATABASE_URL: target }, ['--file', file, '--replace'])).toMatchObject({
       code: 0,
       err: expect.stringContaining('replacing'),
     });
@@ -372,7 +356,7 @@ describe('backup and restore of a running deployment (e2e)', () => {
     }
 
     // The log verifies against the digest printed before the backup.
-    const verified = await run(logVerify, { DATABASE_URL: target }, ['--digest', digest.out.trim()]);
+    const verified = await runScript(logVerify, { DATABASE_URL: target }, ['--digest', digest.out.trim()]);
     expect(verified).toMatchObject({ code: 0, out: expect.stringContaining('Verified') });
 
     // Read models are what the events give, not doubled: a rebuild from the events leaves them as they are.

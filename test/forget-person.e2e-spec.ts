@@ -17,6 +17,7 @@ import {
 import { untilEventsVisible } from './support/test-database.js';
 import { projectionsSettled } from './support/reporting.js';
 import { postPageForm } from './support/page-form.js';
+import { runScript } from './support/run-script.js';
 
 /**
  * Issue 17 point 2: a forgotten person's name and address are unreadable everywhere, history and rebuilt read
@@ -53,14 +54,8 @@ describe('forget this person (e2e)', () => {
 
   /** `npm run log:digest` / `log:verify` as an operator runs them, on this product's database. */
   const logCommand = async (command: typeof logVerify, args: string[]) => {
-    const out: string[] = [];
-    const code = await command(
-      { DATABASE_URL: product.db.url },
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: () => undefined },
-    );
-    return { code, out: out.join('') };
+    const { code, out } = await runScript(command, { DATABASE_URL: product.db.url }, args);
+    return { code, out };
   };
 
   /** The log's rows as they stand, to prove forgetting rewrites none of them. */

@@ -2,6 +2,7 @@ import { logDigest } from '../scripts/log-digest.js';
 import { logVerify } from '../scripts/log-verify.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { runScript, ScriptCommand } from './support/run-script.js';
 
 /** Issue 17 point 1: `npm run log:digest` and `npm run log:verify`, as the operator runs them. */
 describe('npm run log:digest and log:verify (e2e, real PostgreSQL)', () => {
@@ -9,17 +10,7 @@ describe('npm run log:digest and log:verify (e2e, real PostgreSQL)', () => {
   let env: Record<string, string>;
   const meta = { actorId: 'coordinator-1', actorRole: 'coordinator', correlationId: 'c-1' };
 
-  const run = async (command: typeof logVerify, args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await command(
-      env,
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: (t: string) => err.push(t) },
-    );
-    return { code, out: out.join(''), err: err.join('') };
-  };
+  const run = (command: ScriptCommand, args: string[]) => runScript(command, env, args);
 
   beforeAll(async () => {
     db = await createTestDatabase('log_verify');

@@ -8,6 +8,7 @@ import { logVerify } from '../scripts/log-verify.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { runScript } from './support/run-script.js';
 
 /**
  * Issue 17 point 3 for the seed's case: a case study a coordinator entered in an appendix names a young person.
@@ -42,14 +43,8 @@ describe('redacting a passage from an appendix case study (e2e)', () => {
   const redact = (headers: Record<string, string>, body: object) =>
     call('POST', `${base}/redactions`, headers, body);
   const logCommand = async (command: typeof logVerify, args: string[]) => {
-    const out: string[] = [];
-    const code = await command(
-      { DATABASE_URL: product.db.url },
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: () => undefined },
-    );
-    return { code, out: out.join('') };
+    const { code, out } = await runScript(command, { DATABASE_URL: product.db.url }, args);
+    return { code, out };
   };
 
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { runScript } from './support/run-script.js';
 
 /**
  * Issue 17 point 3: a coordinator redacts a passage (a named young person) from a return's narrative and case
@@ -24,14 +25,8 @@ describe('redacting a passage from a return (e2e)', () => {
 
   /** `npm run log:digest` / `log:verify` as an operator runs them, on this product's database. */
   const logCommand = async (command: typeof logVerify, args: string[]) => {
-    const out: string[] = [];
-    const code = await command(
-      { DATABASE_URL: product.db.url },
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: () => undefined },
-    );
-    return { code, out: out.join('') };
+    const { code, out } = await runScript(command, { DATABASE_URL: product.db.url }, args);
+    return { code, out };
   };
 
   beforeAll(async () => {

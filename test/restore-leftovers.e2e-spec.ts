@@ -10,21 +10,9 @@ import { restore } from '../scripts/restore.js';
 import { eventually } from './support/product.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { kill, spawnWorker } from './support/worker-process.js';
+import { runScript } from './support/run-script.js';
 
 const ROOT = join(__dirname, '..');
-
-/** Captures what a script writes, as the operator would see it. */
-async function run(command: typeof restore, env: Record<string, string>, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await command(
-    env,
-    args,
-    { write: (t: string) => out.push(t) },
-    { write: (t: string) => err.push(t) },
-  );
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 /**
  * An operator's probe: `npm run restore -- --replace` killed mid-way left its `<db>_restoring_<hex>` database (a
@@ -70,7 +58,7 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     );
     dir = mkdtempSync(join(tmpdir(), 'restore-leftovers-'));
     file = join(dir, 'deployment.dump');
-    expect((await run(backup, { DATABASE_URL: source.url }, ['--file', file])).code).toBe(0);
+    expect((await runScript(backup, { DATABASE_URL: source.url }, ['--file', file])).code).toBe(0);
     const made = await createTestDatabase('restore_target');
     await made.dataSource.destroy();
     target = made.url;
@@ -91,7 +79,7 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     child = null;
     const [left] = await restoring();
 
-    const again = await run(restore, env(), ['--file', file, '--replace']);
+    const again = await runScript(restore, env(), ['--file', file, '--replace']);
     expect(again.err).toContain(
       `restore: dropped ${left}, left by a restore of ${targetName()} that did not finish`,
     );
@@ -122,14 +110,14 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     const running = await RestoreLocks.open(target);
     try {
       expect(await running.take(live)).toBe(true);
-      const meanwhile = await run(restore, env(), ['--file', file, '--replace']);
+      const meanwhile = await runScript(restore, env(), ['--file', file, '--replace']);
       expect(meanwhile.code).toBe(0);
       expect(meanwhile.err).not.toContain('restore: dropped');
       expect(await restoring()).toEqual([live, unmarked]);
     } finally {
       await running.close(); // its session ends, as a killed restore's does
     }
-    const after = await run(restore, env(), ['--file', file, '--replace']);
+    const after = await runScript(restore, env(), ['--file', file, '--replace']);
     expect(after.err).toContain(`restore: dropped ${live}, left by a restore of ${targetName()}`);
     expect(await restoring()).toEqual([unmarked]);
   }, 120_000);

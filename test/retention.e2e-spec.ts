@@ -19,6 +19,7 @@ import {
 } from './support/product.js';
 import { projectionsSettled } from './support/reporting.js';
 import { untilEventsVisible } from './support/test-database.js';
+import { runScript } from './support/run-script.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -41,14 +42,8 @@ describe('retention periods (e2e)', () => {
   const s1 = () => `${cycleId}.S1`;
 
   const logCommand = async (command: typeof logVerify, args: string[]) => {
-    const out: string[] = [];
-    const code = await command(
-      { DATABASE_URL: product.db.url },
-      args,
-      { write: (t: string) => out.push(t) },
-      { write: () => undefined },
-    );
-    return { code, out: out.join('') };
+    const { code, out } = await runScript(command, { DATABASE_URL: product.db.url }, args);
+    return { code, out };
   };
   const count = async (sql: string, params: unknown[] = []) =>
     ((await product.db.dataSource.query(sql, params)) as { n: number }[])[0].n;
