@@ -8,8 +8,8 @@ import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
 
 /**
- * A narrative pasted from Word: a paragraph indented four spaces (and one by a tab), and a line of dashes typed
- * under a line of text to set it off. The page, the PDF, the Word report and the spreadsheet all keep the
+ * A narrative pasted from Word: a paragraph indented four spaces (and one by a tab), a line of dashes typed
+ * under a line of text to set it off, and lines fenced by ``` (as a chat or a wiki taught). The page, the PDF, the Word report and the spreadsheet all keep the
  * paragraphs and the dashes, with the indents gone; nothing typed becomes markup.
  */
 const narrative = [
@@ -27,6 +27,11 @@ const narrative = [
   'Funding',
   '===',
   'Agreed until 2022.',
+  '',
+  '```',
+  '  Ward A: 12',
+  'Ward B: 9',
+  '```',
 ].join('\n');
 
 describe('a narrative as an officer writes it, in every format', () => {
@@ -40,6 +45,7 @@ describe('a narrative as an officer writes it, in every format', () => {
         '<p>---</p>',
         '<p>Recruit two wardens.</p>',
         '<p>Funding<br />===<br />Agreed until 2022.</p>',
+        '<p>Ward A: 12<br />Ward B: 9</p>',
       ].join('\n'),
     );
     // The PDF prints a long narrative in pieces cut between its paragraphs: together they print the same.
@@ -65,6 +71,8 @@ describe('a narrative as an officer writes it, in every format', () => {
         'Recruit two wardens.',
         '',
         'Funding\n===\nAgreed until 2022.',
+        '',
+        'Ward A: 12\nWard B: 9',
       ].join('\n'),
     );
   });
@@ -81,7 +89,7 @@ describe('a narrative as an officer writes it, in every format', () => {
       [...p[1].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:br\/>/g)].map((t) => t[1] ?? '\n').join(''),
     );
     const first = texts.indexOf('Most actions were achieved this year.');
-    expect(texts.slice(first, first + 7)).toEqual([
+    expect(texts.slice(first, first + 8)).toEqual([
       'Most actions were achieved this year.',
       'The survey was repeated in March, and 80% of residents said they\nfelt safe &lt;b&gt;after dark&lt;/b&gt;.',
       'The rest follows next year.',
@@ -89,6 +97,7 @@ describe('a narrative as an officer writes it, in every format', () => {
       '---',
       'Recruit two wardens.',
       'Funding\n===\nAgreed until 2022.',
+      'Ward A: 12\nWard B: 9',
     ]);
     // The HTML report (the PDF's source) has them too.
     expect(renderReportHtml(report)).toContain('<p>Next steps</p>\n<p>---</p>');

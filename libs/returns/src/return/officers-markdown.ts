@@ -11,6 +11,8 @@ import type { MarkedExtension, Tokens } from 'marked';
  *   paragraph, and the `===` a line of it.
  * - A line of only `---`, `***` or `___` is the text typed, as a paragraph of its own: a rule was dropped by
  *   the sanitiser, and the report's formats had none.
+ * - Lines fenced by ``` or ~~~ are a paragraph of those lines: a code block's tags are outside the subset, so its
+ *   text stood outside any paragraph. The fences themselves are not printed.
  */
 export const OFFICERS_MARKDOWN: MarkedExtension = {
   tokenizer: {
@@ -31,6 +33,20 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
       if (!cap) return undefined;
       const text = cap[0].replace(/^[ \t]+/gm, '');
       return { type: 'text', raw: cap[0], text, tokens: this.lexer.inline(text) } satisfies Tokens.Text;
+    },
+    fences(src) {
+      const cap = this.rules.block.fences.exec(src);
+      if (!cap) return undefined;
+      const text = (cap[3] ?? '').replace(/^[ \t]+/gm, '').replace(/\n+$/, '');
+      // Fences around nothing print nothing.
+      if (!text.trim()) return { type: 'space', raw: cap[0] } as unknown as Tokens.Code;
+      const paragraph: Tokens.Paragraph = {
+        type: 'paragraph',
+        raw: cap[0],
+        text,
+        tokens: this.lexer.inline(text),
+      };
+      return paragraph as unknown as Tokens.Code;
     },
     hr(src) {
       const cap = this.rules.block.hr.exec(src);
