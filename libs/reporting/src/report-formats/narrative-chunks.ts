@@ -21,8 +21,7 @@ export function narrativeChunks(markdown: string, size = PRINT_CHUNK): string[] 
   } catch {
     return [markdown];
   }
-  // A bulleted list can be cut between its items. A numbered one stays whole: the narrative's HTML keeps no
-  // start number, so its second half would count from 1 again.
+  // A bulleted list can be cut between its items. A numbered one stays whole, so it prints as one list.
   const blocks = tokens.flatMap((t) =>
     t.type === 'list' && !(t as Tokens.List).ordered
       ? (t as Tokens.List).items.map((i) => ({ raw: i.raw.trimEnd(), item: true }))

@@ -225,4 +225,40 @@ describe('the report as a Word document', () => {
       'Part of this return could not be shown as stored: table 1 (a list).',
     );
   });
+
+  it('counts a numbered list from the number it was typed with, as the page and the spreadsheet do', async () => {
+    const zip = await JSZip.loadAsync(
+      await renderReportDocx(
+        buildCycleReport(
+          reportInput({
+            returns: [
+              approved('S1', 'safe', 'csp', {
+                rag: 'green',
+                narrative: 'Steps taken:\n\n3.\tThird item\n4.\tFourth item\n\nBetween\n\n1. again',
+              }),
+            ],
+          }),
+        ),
+      ),
+    );
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const numbering = await zip.file('word/numbering.xml')!.async('string');
+    const all = paragraphs(xml);
+    // The number Word prints first: the start its list instance overrides its level with.
+    const firstNumber = (text: string) => {
+      const p = all.find((q) => q.text === text)!.xml;
+      const numId = /<w:numId w:val="(\d+)"\/>/.exec(p)![1];
+      const level = /<w:ilvl w:val="(\d+)"\/>/.exec(p)![1];
+      const num = new RegExp(`<w:num w:numId="${numId}"[^>]*>([\\s\\S]*?)</w:num>`).exec(numbering)![1];
+      const override = new RegExp(
+        `<w:lvlOverride w:ilvl="${level}">\\s*<w:startOverride w:val="(\\d+)"`,
+      ).exec(num);
+      return Number(override?.[1] ?? 1);
+    };
+    expect(firstNumber('Third item')).toBe(3);
+    expect(all.find((p) => p.text === 'Fourth item')!.xml).toBe(
+      all.find((p) => p.text === 'Third item')!.xml.replace('Third item', 'Fourth item'),
+    );
+    expect(firstNumber('again')).toBe(1);
+  });
 });

@@ -115,16 +115,8 @@ export async function renderReportDocx(
             style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 260 } } },
           })),
         },
-        {
-          reference: NUMBERS,
-          levels: LEVELS.map((level) => ({
-            level,
-            format: level % 2 === 0 ? LevelFormat.DECIMAL : LevelFormat.LOWER_LETTER,
-            text: `%${level + 1}.`,
-            alignment: AlignmentType.LEFT,
-            style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 300 } } },
-          })),
-        },
+        { reference: NUMBERS, levels: numberLevels() },
+        ...[...lists.starts].map(([reference, from]) => ({ reference, levels: numberLevels(from) })),
       ],
     },
     sections: [
@@ -460,12 +452,35 @@ function colophonLine(provenance: DocxProvenance): Paragraph[] {
   ];
 }
 
-/** Hands each ordered list a Word list instance of its own, so that every one counts from its own start. */
+/**
+ * Hands each ordered list a Word list instance of its own, so that every one counts from its own start: 1, or
+ * the number its first item was typed with ("3.\tThird" continuing a list from Word), as the page and the
+ * spreadsheet count it. Word takes a list's start from its numbering definition, so each start has its own.
+ */
 class ListCounter {
   private next = 0;
+  readonly starts = new Map<string, { level: number; start: number }>();
   instance(): number {
     return ++this.next;
   }
+  numbers(start: number | '', level: number): string {
+    if (typeof start !== 'number' || start === 1) return NUMBERS;
+    const reference = `${NUMBERS}-${level}-from-${start}`;
+    this.starts.set(reference, { level, start });
+    return reference;
+  }
+}
+
+/** The numbered lists' levels, one of them counting from a start other than 1. */
+function numberLevels(from?: { level: number; start: number }) {
+  return LEVELS.map((level) => ({
+    level,
+    format: level % 2 === 0 ? LevelFormat.DECIMAL : LevelFormat.LOWER_LETTER,
+    text: `%${level + 1}.`,
+    alignment: AlignmentType.LEFT,
+    style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 300 } } },
+    ...(from?.level === level ? { start: from.start } : {}),
+  }));
 }
 
 /** Plain text kept as typed, a paragraph per line. */
@@ -553,11 +568,13 @@ function paragraph(children: ParagraphChild[], place: ListPlace | null): Paragra
 
 function list(token: Tokens.List, lists: ListCounter, outer: ListPlace | null): (Paragraph | Table)[] {
   const level = outer ? Math.min(outer.level + 1, LEVELS.length - 1) : 0;
+  // A numbered list inside a numbered list is one Word list with it, at the next level.
+  const numbered = outer?.reference.startsWith(NUMBERS) ? outer : null;
   const place: ListPlace = token.ordered
     ? {
-        reference: NUMBERS,
+        reference: numbered ? numbered.reference : lists.numbers(token.start, level),
         level,
-        instance: outer?.reference === NUMBERS ? outer.instance : lists.instance(),
+        instance: numbered ? numbered.instance : lists.instance(),
       }
     : { reference: BULLETS, level, instance: 0 };
   return token.items.flatMap((item) => {

@@ -131,6 +131,13 @@ describe('renderNarrative', () => {
       expect(html).toContain('two a i');
     });
 
+    it('counts a numbered list from the number it was typed with, as the Word report and spreadsheet do', () => {
+      expect(renderNarrative('Steps taken:\n\n3.\tThird item\n4.\tFourth item')).toBe(
+        '<p>Steps taken:</p>\n<ol start="3">\n<li>Third item</li>\n<li>Fourth item</li>\n</ol>',
+      );
+      expect(renderNarrative('1. first')).toBe('<ol>\n<li>first</li>\n</ol>');
+    });
+
     it('keeps http, https and mailto links, opening nothing behind the reader', () => {
       expect(renderNarrative('[plan](https://www.sevenoaks.gov.uk/plan) and [old](http://example.org)')).toBe(
         '<p><a href="https://www.sevenoaks.gov.uk/plan" rel="noopener noreferrer">plan</a> and ' +

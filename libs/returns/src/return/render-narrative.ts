@@ -35,7 +35,10 @@ const markdown = new Marked(
  */
 const SUBSET: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'ul', 'ol', 'li', 'strong', 'em', 'a', 'br'],
-  allowedAttributes: { a: ['href', 'rel'] },
+  // A numbered list keeps the number it was typed from ("3.\tThird", a list from Word continued after a
+  // paragraph), as the Word report and the spreadsheet count it. Only the Markdown writes it: typed HTML is
+  // escaped above.
+  allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   // A link must go to the web or to a mailbox: any other scheme (javascript:, data:, vbscript:) loses its href
   // here, and `//host` with it...
   allowedSchemes: SCHEMES,
