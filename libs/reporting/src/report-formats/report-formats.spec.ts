@@ -54,6 +54,23 @@ describe('the report as HTML', () => {
     expect(html).toContain('<ul>\n<li>bullet<ul>\n<li>sub-bullet</li>');
   });
 
+  it('keeps the lines of comments typed on several lines, as the Word report and the spreadsheets do', () => {
+    const typed = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative: 'On target',
+            comments: 'Consistently above 85% target\r\n\r\nBased on the Police <assessment>',
+          }),
+        ],
+      }),
+    );
+    expect(renderReportHtml(typed)).toContain(
+      '<td class="comments"><p>Consistently above 85% target<br><br>Based on the Police &lt;assessment&gt;</p>',
+    );
+  });
+
   it('is printable on A4 landscape and colours RAG cells while saying the rating in words', () => {
     expect(html).toMatch(/@page \{ size: A4 landscape;/);
     expect(html).toMatch(/@media print \{/);

@@ -266,8 +266,20 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
 <td class="rag ${ragClass(m.rag)}">${ragLabel(m.rag)}</td>
 <td class="progress">${indicatorsHtml(m.indicators)}${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
-<td class="comments">${m.comments ? `<p>${e(m.comments)}</p>` : ''}${evidence}${approval}</td>
+<td class="comments">${commentsHtml(m.comments)}${evidence}${approval}</td>
 </tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;
+}
+
+/**
+ * A return's comments as typed, a line a line: the Word report prints each line a paragraph and the spreadsheets
+ * keep them, but one paragraph here ran them together (HTML collapses line breaks), in the page and the PDF.
+ */
+function commentsHtml(comments: string | null | undefined): string {
+  if (!comments) return '';
+  return `<p>${comments
+    .split(/\r\n|\r|\n/)
+    .map(e)
+    .join('<br>')}</p>`;
 }
 
 /** The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. */
