@@ -382,4 +382,26 @@ describe('return form: steps, errors in words, tables and case studies field by 
       errors: [{ field: 'tables[0]', rule: 'table-empty' }],
     });
   });
+
+  it('keeps the lines of comments and of a rating’s reason typed on several lines on check answers, escaped', async () => {
+    const path = `/agency/returns/${cycleId}.S2`;
+    const saved = await post(path, {
+      rag: 'amber',
+      ragReason: 'Police figures late.\r\nSee <b>Q4</b>.',
+      narrative: 'Crime stays low.',
+      dot: 'no-change',
+      comments: 'Second lowest in Kent.\r\n\r\nBased on the Police assessment.',
+      action: 'save',
+    });
+    expect(saved.status).toBe(303);
+    const { html } = await page(`${path}/check`);
+    // A line a line, as the Word report prints them, not one run-on sentence; the markup typed is text.
+    expect(html).toContain('Second lowest in Kent.<br><br>Based on the Police assessment.');
+    expect(html).toContain('Police figures late.<br>See &lt;b&gt;Q4&lt;/b&gt;.');
+    // And so on what was sent, as the lead, the reviewer and the coordinator read it (one partial).
+    expect((await call('POST', `/returns/${cycleId}.S2/submit`, lead, {})).status).toBe(200);
+    const sent = (await page(`${path}/sent`)).html;
+    expect(sent).toContain('Second lowest in Kent.<br><br>Based on the Police assessment.');
+    expect(sent).toContain('Police figures late.<br>See &lt;b&gt;Q4&lt;/b&gt;.');
+  });
 });
