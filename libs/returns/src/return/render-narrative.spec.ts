@@ -200,9 +200,15 @@ describe('renderNarrative', () => {
 
     it('keeps the words of other Markdown (quotes, code, tables) without their markup', () => {
       const html = renderNarrative('> quoted\n\n`code <b>`\n\n| a | b |\n|---|---|\n| 1 | 2 |');
-      expect(tags(html).filter((t) => !/^<\/?p$/.test(t))).toEqual([]);
+      expect(tags(html).filter((t) => !/^<(\/?p|br)$/.test(t))).toEqual([]);
       expect(html).toContain('quoted');
       expect(html).toContain('code &lt;b&gt;');
+    });
+
+    it('prints a table typed in Markdown as a paragraph, a row a line, as the spreadsheet does', () => {
+      expect(renderNarrative('Figures:\n\n| District | NEET |\n|---|---|\n| Sevenoaks | **2.7%** |')).toBe(
+        '<p>Figures:</p>\n<p>District | NEET<br />Sevenoaks | <strong>2.7%</strong></p>',
+      );
     });
 
     it('answers empty text with nothing', () => {

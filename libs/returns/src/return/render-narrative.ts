@@ -1,4 +1,4 @@
-import { Marked } from 'marked';
+import { Marked, Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/index.js';
 import { bulletsFromWord } from './bullets-from-word.js';
@@ -22,6 +22,14 @@ const markdown = new Marked(
         return `<p>${this.parser.parseInline(tokens)}</p>\n`;
       },
       image: ({ text }) => escapeHtml(text),
+      // A table typed in Markdown is outside the subset too: its cells' tags went and their words were left
+      // outside any paragraph, run together ("District NEET Sevenoaks 2.7%"). A row a line, its cells apart
+      // by " | ", as the spreadsheet prints it.
+      table({ header, rows }) {
+        const row = (cells: Tokens.TableCell[]) =>
+          cells.map((cell) => this.parser.parseInline(cell.tokens)).join(' | ');
+        return `<p>${[row(header), ...rows.map(row)].join('<br />')}</p>\n`;
+      },
     },
   },
   OFFICERS_MARKDOWN,
