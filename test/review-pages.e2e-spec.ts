@@ -204,6 +204,34 @@ describe('reviewer pages: banners, marked changes, resubmissions and the filtere
     expect(html.slice(changes, whole)).toMatch(/added: <\/span>, covering housing and activity<\/ins>/);
   });
 
+  // The report reads a case study's section as Markdown; the reviewer's page printed it as typed ("- Jane").
+  it("shows a case study's sections as the report prints them, sanitised", async () => {
+    const year = await cycle('Year 3 2021/22', '2021-04-01', '2022-03-31', ['S3']);
+    await submit(`${year}.S3`, 'sevenoaks-csp', {
+      rag: 'green',
+      narrative: 'Incidents stayed low.',
+      dot: 'improving',
+      caseStudies: [
+        {
+          title: 'Back into learning',
+          agency: 'Community Safety Partnership',
+          sections: [
+            {
+              heading: 'Who helped',
+              body: 'Two mentors:\n\n- Jane\n- Tom\n\nThen **college**. <img src=x onerror=alert(1)>',
+            },
+          ],
+        },
+      ],
+    });
+    const { html } = await page(`/review/returns/${year}.S3`);
+    const study = html.slice(html.indexOf('Back into learning'), html.indexOf('Back into learning') + 800);
+    expect(study).toMatch(/<ul>\s*<li>Jane<\/li>\s*<li>Tom<\/li>\s*<\/ul>/);
+    expect(study).toContain('<strong>college</strong>');
+    expect(study).not.toContain('- Jane');
+    expect(html).not.toMatch(/<img[^>]*onerror/);
+  });
+
   it('keeps the lines of a reason typed on several lines wherever it is shown again, escaped', async () => {
     // As a browser sends a textarea: CRLF line endings, a blank line between two paragraphs.
     const reason =

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { AppConfig } from '../../config/src/index.js';
+import { renderNarrative } from '../../returns/src/index.js';
 import { repoRoot } from './repo-root.js';
 import { textLines } from './text-lines.js';
 
@@ -33,6 +34,12 @@ export function configureWeb(app: INestApplication, config: AppConfig): void {
   );
   // A typed text's lines, for partials/typed-text.njk: HTML would run a reason's lines together.
   env.addFilter('lines', textLines);
+  // A case study's section body, read as every format reads an officer's Markdown (sanitised by renderNarrative):
+  // printed as typed, "- Jane" and its line breaks showed on the reviewer's page but not in the report.
+  env.addFilter(
+    'narrative',
+    (text: unknown) => new nunjucks.runtime.SafeString(renderNarrative(String(text ?? ''))),
+  );
   express.setViewEngine('njk');
   express.useStaticAssets(join(govuk, 'govuk/assets'), { prefix: '/assets', maxAge: '1d' });
   express.useStaticAssets(join(govuk, 'govuk'), { prefix: '/govuk', maxAge: '1d', index: false });
