@@ -10,7 +10,13 @@ import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/configure-app.js';
 import { startWorker } from '../apps/worker/src/main.js';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { dropDatabase, openDatabase, RestoreLocks, withDatabaseName } from '../libs/database/src/index.js';
+import {
+  databaseName,
+  dropDatabase,
+  openDatabase,
+  RestoreLocks,
+  withDatabaseName,
+} from '../libs/database/src/index.js';
 import { EventStore, LogCheckpoints, parseDigestArgument, verifyLog } from '../libs/event-store/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
 import { SmtpCatcher } from '../libs/mail/src/index.js';
@@ -62,7 +68,7 @@ export async function backupDrill(
   const secrets = { SESSION_SECRET: source.sessionSecret, TOKEN_PEPPER: source.tokenPepper };
   const derived = derivedSecrets(env, source.nodeEnv);
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const sourceName = decodeURIComponent(new URL(source.databaseUrl).pathname.slice(1));
+  const sourceName = databaseName(source.databaseUrl);
   const target =
     env.DRILL_DATABASE_URL ?? withDatabaseName(source.databaseUrl, `${sourceName}_drill_${stamp}`);
   const dir = mkdtempSync(join(tmpdir(), 'partner-returns-drill-'));
@@ -73,7 +79,7 @@ export async function backupDrill(
   let catcher: SmtpCatcher | null = null;
   const checks: Check[] = [];
   // The drill drops its database when it ends: only one it created itself (see drill-databases.ts).
-  const targetName = decodeURIComponent(new URL(target).pathname.slice(1));
+  const targetName = databaseName(target);
   const locks = await DrillLocks.open(source.databaseUrl);
   let created = false;
   try {

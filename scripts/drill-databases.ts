@@ -2,7 +2,13 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
-import { dropDatabase, MarkedDatabaseLocks, markOf, withDatabaseName } from '../libs/database/src/index.js';
+import {
+  databaseName,
+  dropDatabase,
+  MarkedDatabaseLocks,
+  markOf,
+  withDatabaseName,
+} from '../libs/database/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 
 /**
@@ -40,7 +46,7 @@ export class DrillLocks extends MarkedDatabaseLocks {
    * and left alone: it may be the deployment's own, or anyone's.
    */
   async create(targetUrl: string, mark: DrillMark): Promise<void> {
-    const name = nameOf(targetUrl);
+    const name = databaseName(targetUrl);
     await onServerOf(targetUrl, async (admin) => {
       try {
         await admin.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
@@ -60,7 +66,7 @@ export class DrillLocks extends MarkedDatabaseLocks {
   /** A database kept with --keep is the operator's from now on: no later drill takes it for a leftover. */
   async unmark(targetUrl: string): Promise<void> {
     await onServerOf(targetUrl, (admin) =>
-      admin.query(`COMMENT ON DATABASE ${escapeIdentifier(nameOf(targetUrl))} IS NULL`),
+      admin.query(`COMMENT ON DATABASE ${escapeIdentifier(databaseName(targetUrl))} IS NULL`),
     );
   }
 
@@ -78,7 +84,7 @@ export class DrillLocks extends MarkedDatabaseLocks {
             typeof m.queuePrefix === 'string' &&
             typeof m.dir === 'string',
         );
-        return ours?.partnerReturnsDrillOf === nameOf(sourceUrl) ? ours : null;
+        return ours?.partnerReturnsDrillOf === databaseName(sourceUrl) ? ours : null;
       },
       async (name, mark) => {
         await dropDatabase(withDatabaseName(sourceUrl, name));
@@ -102,8 +108,4 @@ async function onServerOf<T>(databaseUrl: string, use: (admin: Client) => Promis
   } finally {
     await admin.end();
   }
-}
-
-function nameOf(databaseUrl: string): string {
-  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
 }

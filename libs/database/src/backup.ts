@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSyn
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
+import { databaseName, withDatabaseName } from './database-url.js';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
 import { MarkedDatabaseLocks, markOf } from './marked-databases.js';
 
@@ -13,8 +14,6 @@ export interface ProgressLines {
 
 /** A restore refused before anything was written (the target holds data and replacing it was not asked for). */
 export class RestoreRefused extends Error {}
-
-const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
 
 async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -286,11 +285,4 @@ async function pgRestore(file: string, databaseUrl: string, progress: ProgressLi
     'restore',
     progress,
   );
-}
-
-/** `postgres://…/<name>` with another database name. */
-export function withDatabaseName(databaseUrl: string, name: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = `/${encodeURIComponent(name)}`;
-  return url.toString();
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/index.js';
+import { databaseName, withDatabaseName } from './database-url.js';
 
 /**
  * Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). A server
@@ -7,13 +8,10 @@ import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/
  * DATABASE_URL.
  */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const name = databaseName(databaseUrl);
   if (!name) throw new DependencyError('DATABASE_URL', 'names no database');
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
   const client = new Client({
-    connectionString: admin.toString(),
+    connectionString: withDatabaseName(databaseUrl, 'postgres'),
     connectionTimeoutMillis: DEPENDENCY_TIMEOUT_MS,
   });
   client.on('error', () => undefined); // a connection that drops later fails the query in hand instead
@@ -42,10 +40,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const name = databaseName(databaseUrl);
+  const client = new Client({ connectionString: withDatabaseName(databaseUrl, 'postgres') });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);

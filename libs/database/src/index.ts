@@ -1,5 +1,6 @@
 // The door of libs/database, the only way in for other libs, apps, scripts, benchmarks and tests:
 // the DataSource options, opening (creating and migrating) a database, prepared queries, query timeouts.
+export * from './database-url.js';
 export * from './ensure-database.js';
 export * from './data-source-options.js';
 export * from './open-database.js';

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { withDatabaseName } from './database-url.js';
 
 /** A database on the server, with the comment that may mark it as a tool's. */
 export interface ServerDatabase {
@@ -21,9 +22,7 @@ export class MarkedDatabaseLocks {
 
   /** A connection to the server's `postgres` database, which a lost connection ends quietly. */
   protected static async connect(anyDatabaseUrl: string): Promise<Client> {
-    const url = new URL(anyDatabaseUrl);
-    url.pathname = '/postgres';
-    const client = new Client({ connectionString: url.toString() });
+    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
     client.on('error', () => undefined); // a lost connection releases its locks; the tool's own queries fail
     await client.connect();
     return client;
