@@ -181,27 +181,26 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
       narrative: 'Sevenoaks narrative',
       dot: 'improving',
     });
-    const drafted = await call('POST', '/cycles', as.otherCoordinator, {
-      partnershipId: 'other-lsp',
-      planId: 'community-plan-2019-22',
-      cycleId: 'y1-2019-20',
-      label: 'Their year',
-      periodStart: '2019-04-01',
-      periodEnd: '2020-03-31',
-      dueDate: '2020-04-30',
-    });
-    expect(drafted.status).toBe(201);
-    const opened = await call('POST', `/cycles/${drafted.body.id}/open`, as.otherCoordinator, {
-      measureRefs: ['S1', 'C1'],
-    });
-    expect(opened.status).toBe(200);
+    const theirCycle = await openCycle(
+      call,
+      as.otherCoordinator,
+      {
+        partnershipId: 'other-lsp',
+        cycleId: 'y1-2019-20',
+        label: 'Their year',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2020-04-30',
+      },
+      ['S1', 'C1'],
+    );
     // Whoever submits may not approve: the other partnership gets a reviewer of its own.
     const auth = product.api.get(AuthService);
     const reviewer = { partnershipId: 'other-lsp', email: 'oscar@other.example.org', name: 'Oscar' };
     await auth.createStaff({ ...reviewer, role: 'reviewer', password: PASSWORD });
     const { token } = await auth.createApiToken(reviewer.email, 'tests', 'other-lsp');
     const otherReviewer = { authorization: `Bearer ${token}` };
-    await submitAndApprove(call, `${drafted.body.id}.S1`, as.otherCoordinator, otherReviewer, {
+    await submitAndApprove(call, `${theirCycle}.S1`, as.otherCoordinator, otherReviewer, {
       rag: 'red',
       narrative: 'Other narrative',
     });

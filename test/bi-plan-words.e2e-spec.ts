@@ -83,20 +83,19 @@ describe('BI feed: the plan order and words (e2e)', () => {
       narrative: 'Sevenoaks narrative',
       dot: 'improving',
     });
-    const drafted = await call('POST', '/cycles', as.otherCoordinator, {
-      partnershipId: 'other-lsp',
-      planId: 'community-plan-2019-22',
-      cycleId: 'y1-2019-20',
-      label: 'Their year',
-      periodStart: '2019-04-01',
-      periodEnd: '2020-03-31',
-      dueDate: '2030-04-30',
-    });
-    expect(drafted.status).toBe(201);
-    const opened = await call('POST', `/cycles/${drafted.body.id}/open`, as.otherCoordinator, {
-      measureRefs: ['S1', 'C1'],
-    });
-    expect(opened.status).toBe(200);
+    await openCycle(
+      call,
+      as.otherCoordinator,
+      {
+        partnershipId: 'other-lsp',
+        cycleId: 'y1-2019-20',
+        label: 'Their year',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'C1'],
+    );
     await projectionsSettled(product);
     const ourRole = await call('POST', '/partnership/bi-access', as.coordinator);
     const theirRole = await call('POST', '/partnership/bi-access', as.otherCoordinator);

@@ -95,7 +95,15 @@ type Call = ReturnType<typeof http>;
 export async function openCycle(
   call: Call,
   coordinator: Record<string, string>,
-  cycle: { cycleId: string; label: string; periodStart: string; periodEnd: string; dueDate: string },
+  cycle: {
+    cycleId: string;
+    label: string;
+    periodStart: string;
+    periodEnd: string;
+    dueDate: string;
+    /** Sevenoaks unless said: another partnership's coordinator opens one of theirs. */
+    partnershipId?: string;
+  },
   measureRefs?: string[],
 ): Promise<string> {
   const drafted = await call('POST', '/cycles', coordinator, {
