@@ -7,6 +7,16 @@ const OWN_PARTNERSHIP = `(SELECT a.partnership_id FROM bi_access a WHERE a.role_
 const asDate = (column: string) =>
   `CASE WHEN ${column} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN ${column}::date END`;
 
+/** The plan's words of a row of `row` (partnership, theme, measure, agency), in the plan named by `planId`. */
+const WORDS = `pt.title AS theme_title, pt.position AS theme_position,
+        pm.text AS measure_text, pm.position AS measure_position, ag.name AS agency_name`;
+const wordsOf = (row: string, planId: string) => `
+      LEFT JOIN report_plan_themes pt ON pt.partnership_id = ${row}.partnership_id AND pt.plan_id = ${planId}
+        AND pt.theme_id = ${row}.theme_id
+      LEFT JOIN report_plan_measures pm ON pm.partnership_id = ${row}.partnership_id AND pm.plan_id = ${planId}
+        AND pm.measure_ref = ${row}.measure_ref
+      LEFT JOIN report_agencies ag ON ag.partnership_id = ${row}.partnership_id AND ag.agency_id = ${row}.agency_id`;
+
 /**
  * The plan's words and order in the BI feed: a council officer's dashboards showed bare ids ("S1", "sevenoaks-csp")
  * and sorted measures as text ("1.10" before "1.2"), as the views carried neither the plan's order nor its words.
@@ -67,17 +77,11 @@ export class BiPlanWords1765230000000 implements MigrationInterface {
         (NOT q.withdrawn AND coalesce(s.status, 'requested') IN ('requested', 'draft')
           AND s.due_date < current_date) AS overdue,
         q.withdrawn, r.rag, r.dot, r.approved_at, r.stream_version AS approved_version,
-        c.plan_id, pt.title AS theme_title, pt.position AS theme_position,
-        pm.text AS measure_text, pm.position AS measure_position, ag.name AS agency_name
+        c.plan_id, ${WORDS}
       FROM report_requested_returns q
       LEFT JOIN return_status s ON s.return_id = q.return_id
       LEFT JOIN report_returns r ON r.return_id = q.return_id
-      LEFT JOIN report_cycles c ON c.cycle_id = q.cycle_id
-      LEFT JOIN report_plan_themes pt ON pt.partnership_id = q.partnership_id AND pt.plan_id = c.plan_id
-        AND pt.theme_id = q.theme_id
-      LEFT JOIN report_plan_measures pm ON pm.partnership_id = q.partnership_id AND pm.plan_id = c.plan_id
-        AND pm.measure_ref = q.measure_ref
-      LEFT JOIN report_agencies ag ON ag.partnership_id = q.partnership_id AND ag.agency_id = q.agency_id
+      LEFT JOIN report_cycles c ON c.cycle_id = q.cycle_id${wordsOf('q', 'c.plan_id')}
       WHERE q.partnership_id = ${OWN_PARTNERSHIP}`);
     await q.query(`
       CREATE OR REPLACE VIEW bi.ratings WITH (security_barrier = true) AS
@@ -85,15 +89,9 @@ export class BiPlanWords1765230000000 implements MigrationInterface {
         ${asDate('c.period_start')} AS period_start, ${asDate('c.period_end')} AS period_end,
         r.return_id, r.measure_ref, r.theme_id, r.agency_id, r.rag, r.dot, r.narrative, r.comments,
         r.approved_at, r.stream_version AS approved_version,
-        r.plan_id, pt.title AS theme_title, pt.position AS theme_position,
-        pm.text AS measure_text, pm.position AS measure_position, ag.name AS agency_name
+        r.plan_id, ${WORDS}
       FROM report_returns r
-      LEFT JOIN report_cycles c ON c.cycle_id = r.cycle_id
-      LEFT JOIN report_plan_themes pt ON pt.partnership_id = r.partnership_id AND pt.plan_id = r.plan_id
-        AND pt.theme_id = r.theme_id
-      LEFT JOIN report_plan_measures pm ON pm.partnership_id = r.partnership_id AND pm.plan_id = r.plan_id
-        AND pm.measure_ref = r.measure_ref
-      LEFT JOIN report_agencies ag ON ag.partnership_id = r.partnership_id AND ag.agency_id = r.agency_id
+      LEFT JOIN report_cycles c ON c.cycle_id = r.cycle_id${wordsOf('r', 'r.plan_id')}
       WHERE r.partnership_id = ${OWN_PARTNERSHIP}`);
     await q.query(`
       CREATE OR REPLACE VIEW bi.agencies WITH (security_barrier = true) AS
