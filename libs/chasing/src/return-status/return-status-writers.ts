@@ -139,13 +139,15 @@ const agencyChased: ChangeWriter<ChangeOf<'agency-chased'>> = {
 };
 
 // A message id or reason, once known, stays until a later outcome brings another (coalesce).
+const keepKnown = <O extends { messageId: unknown; reason: unknown }>(earlier: O, later: O): O => ({
+  ...later,
+  messageId: later.messageId ?? earlier.messageId,
+  reason: later.reason ?? earlier.reason,
+});
+
 const mailOutcome: ChangeWriter<ChangeOf<'mail-outcome'>> = {
   row: (c) => key(c.cycleId, c.agencyId, c.step, c.recipient),
-  combine: (earlier, later) => ({
-    ...later,
-    messageId: later.messageId ?? earlier.messageId,
-    reason: later.reason ?? earlier.reason,
-  }),
+  combine: keepKnown,
   write: (m, cs) =>
     m.query(
       `UPDATE chase_mails m SET state = u.state, message_id = coalesce(u.message_id, m.message_id),
@@ -169,11 +171,7 @@ const mailOutcome: ChangeWriter<ChangeOf<'mail-outcome'>> = {
 // As mailOutcome, for the coordinator's row of every agency escalated at the step: one mail told them of all.
 const escalationOutcome: ChangeWriter<ChangeOf<'escalation-outcome'>> = {
   row: (c) => key(c.cycleId, c.step, c.recipient),
-  combine: (earlier, later) => ({
-    ...later,
-    messageId: later.messageId ?? earlier.messageId,
-    reason: later.reason ?? earlier.reason,
-  }),
+  combine: keepKnown,
   write: (m, cs) =>
     m.query(
       `UPDATE chase_mails m SET state = u.state, message_id = coalesce(u.message_id, m.message_id),
