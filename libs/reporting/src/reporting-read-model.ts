@@ -11,6 +11,17 @@ import { ProjectedStreams } from './project-batch/projected-streams.js';
  */
 export const REPORTING_PROCESSOR = 'reporting';
 
+/** The tables the reporting processor keeps, which a rebuild builds anew. */
+export const REPORTING_TABLES = [
+  'report_cycles',
+  'report_requested_returns',
+  'report_returns',
+  'report_evidence',
+  'report_plan_themes',
+  'report_plan_measures',
+  'report_agencies',
+];
+
 /**
  * The reporting tables as one read model. published_reports is not among them: it holds the bytes each
  * publication handed out, written with its ReportPublished event, and a rebuild must never change those.
@@ -18,15 +29,7 @@ export const REPORTING_PROCESSOR = 'reporting';
 export function reportingReadModel(store: EventStore): ReadModel {
   return {
     name: 'reporting',
-    tables: [
-      'report_cycles',
-      'report_requested_returns',
-      'report_returns',
-      'report_evidence',
-      'report_plan_themes',
-      'report_plan_measures',
-      'report_agencies',
-    ],
+    tables: REPORTING_TABLES,
     processor: REPORTING_PROCESSOR,
     // Its processor is the tables' only writer: the rebuild's swap keeps that processor's batches out.
     lockForRebuild: async () => undefined,
