@@ -2,8 +2,6 @@ import { StoredEvent } from '../../event-store/src/index.js';
 import {
   CHASING_JOBS,
   chaseAgencyJob,
-  chaseMailJob,
-  escalationMailJob,
   OutboxJob,
   QUEUES,
   Reaction,
@@ -11,6 +9,7 @@ import {
   ReturnNoticeJob,
 } from '../../queues/src/index.js';
 import { ChaseEvent } from './chase/chase.events.js';
+import { chaseMailJobFor } from './chase-mail/chase-mail-job.js';
 
 /** The jobs chasing and its notices need from a stored event. */
 function chasingJobsFor(event: StoredEvent): OutboxJob[] {
@@ -20,13 +19,7 @@ function chasingJobsFor(event: StoredEvent): OutboxJob[] {
       return [chaseAgencyJob({ cycleId, agencyId, step: `now-${event.version}`, kind: 'now' })];
     case 'AgencyChased': {
       const d = event.data as Extract<ChaseEvent, { type: 'AgencyChased' }>['data'];
-      // The agency's own people get a mail of this agency's chase; a coordinator gets one mail per escalation
-      // step of the cycle, which every agency escalated at it owes under the same job id (so it is owed once).
-      return d.recipients.map((r) =>
-        r.role === 'coordinator'
-          ? escalationMailJob({ cycleId, step: d.step, recipient: r.email })
-          : chaseMailJob({ cycleId, agencyId, step: d.step, recipient: r.email }),
-      );
+      return d.recipients.map((r) => chaseMailJobFor({ cycleId, agencyId, step: d.step }, r));
     }
     case 'ReturnSentBack':
     case 'ReturnSubmitted': {

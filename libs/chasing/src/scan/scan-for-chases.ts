@@ -1,14 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  ChaseAgenciesJob,
-  chaseAgenciesJob,
-  chaseAgencyJob,
-  chaseMailJob,
-  escalationMailJob,
-  OutboxJob,
-} from '../../../queues/src/index.js';
+import { ChaseAgenciesJob, chaseAgenciesJob, chaseAgencyJob, OutboxJob } from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
+import { chaseMailJobFor } from '../chase-mail/chase-mail-job.js';
 import { isInSendWindow, localTime } from '../calendar/send-window.js';
 import { WorkingCalendar } from '../calendar/working-days.js';
 import { ChasePolicy } from '../../../kernel/src/index.js';
@@ -89,14 +83,11 @@ export class ScanForChases {
       );
     const escalations = new Set<string>();
     for (const m of unsent) {
-      if (m.role !== 'coordinator') {
-        jobs.push(
-          chaseMailJob({ cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step, recipient: m.recipient }),
-        );
-        continue;
-      }
+      const job = chaseMailJobFor(
+        { cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step },
+        { email: m.recipient, role: m.role },
+      );
       // A coordinator's mail is one per step, whichever of the step's agencies still shows it unsent.
-      const job = escalationMailJob({ cycleId: m.cycle_id, step: m.step, recipient: m.recipient });
       if (escalations.has(job.jobId)) continue;
       escalations.add(job.jobId);
       jobs.push(job);
