@@ -12,11 +12,14 @@ import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/sr
 import { partnershipStreamId, PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { contactListed } from './contact-listed.js';
+import { OneAtATime } from './one-at-a-time.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** Tries of a use outrun by writes to its cycle from elsewhere (another api process, a revoke). */
+const USE_TRIES = 8;
 
 /** What a link's landing page says about it, read without changing anything (mail scanners follow links). */
 export type LinkLanding =
@@ -35,6 +38,8 @@ export type LinkLanding =
 /** Turns a submission link's token into a short session for its agency's returns in its cycle. */
 @Injectable()
 export class SubmissionLinkService {
+  private readonly usesOfCycle = new OneAtATime();
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(EventStore) private readonly store: EventStore,
@@ -122,19 +127,11 @@ export class SubmissionLinkService {
   /**
    * A link is used at the version it was read at. When the cycle was written meanwhile (another link used, this
    * one by a second post at the same moment, or revoked), it is read and decided again: the second post of a
-   * one-use link then finds it used, a revoked link is refused.
+   * one-use link then finds it used, a revoked link is refused. Uses of one cycle in this process go one at a time,
+   * so the morning the links go out, leads clicking at once do not outrun each other; one outrun by another
+   * process's use waits a moment, more each time and never the same as its rival's, before trying again.
    */
   private async lookUpAndUseAgain(token: string): Promise<{ sessionId: string; cycleId: string }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.lookUpAndUse(token);
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt === 8) throw error;
-      }
-    }
-  }
-
-  private async lookUpAndUse(token: string): Promise<{ sessionId: string; cycleId: string }> {
     const found = await this.find(token);
     if (found.length === 0) {
       throw new DomainError(
@@ -144,9 +141,21 @@ export class SubmissionLinkService {
       );
     }
     const cycleId = found[0].stream_id.replace(/^cycle:/, '');
+    const linkId = found[0].link_id;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.usesOfCycle.run(cycleId, () => this.use(cycleId, linkId));
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt === USE_TRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+      }
+    }
+  }
+
+  private async use(cycleId: string, linkId: string): Promise<{ sessionId: string; cycleId: string }> {
     const { state, version } = await this.cycles.load(cycleId);
     const opened = state.status === 'none' || state.status === 'drafted' ? null : state;
-    const issued = opened?.links[found[0].link_id];
+    const issued = opened?.links[linkId];
     // The plan's version is read before the plan, so the append below can confirm it is still the plan judged.
     const planStream = opened ? partnershipStreamId(opened.partnershipId) : null;
     const planVersion = planStream ? ((await this.store.streamVersion(planStream)) ?? 0) : 0;
@@ -155,12 +164,12 @@ export class SubmissionLinkService {
       issued !== undefined &&
       !contactListed(await this.plans.partnership(opened.partnershipId), issued);
     const events = decideLinks(
-      { type: 'UseLink', linkId: found[0].link_id, now: this.clock.now().toISOString(), contactRemoved },
+      { type: 'UseLink', linkId, now: this.clock.now().toISOString(), contactRemoved },
       state,
     );
     if (state.status === 'none' || state.status === 'drafted')
       throw new DomainError('link-not-found', 'No such link', 'not-found');
-    const link = state.links[found[0].link_id];
+    const link = state.links[linkId];
     // Every use is on the record: who opened the link and when. The use is appended at the version it was
     // decided on, with the plan unchanged since, and its session made in the same transaction: a revoke, a
     // close or the contact's removal that came meanwhile makes it decide again (and be refused), and one that
