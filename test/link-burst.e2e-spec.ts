@@ -18,8 +18,32 @@ describe('a burst of link uses (e2e)', () => {
   });
   afterAll(() => product.stop());
 
-  it('opens every link of leads clicking at once, each once or several times, with none refused', async () => {
-    const label = 'Burst 2021/22';
+  let cycleId: string;
+  let tokens: string[];
+  const label = 'Burst 2021/22';
+
+  /** Every lead clicks their link `times` at once, each from their own address. */
+  const clickAll = (times: number) =>
+    Promise.all(
+      tokens
+        .flatMap((token, lead) => Array.from({ length: times }, () => ({ token, lead })))
+        .map(({ token, lead }) =>
+          fetch(`${product.baseUrl}/l`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-forwarded-for': `198.51.100.${lead + 1}`,
+            },
+            body: `token=${encodeURIComponent(token)}`,
+          }),
+        ),
+    );
+  const usesSoFar = async () =>
+    (await product.store.readStream(cycleStreamId(cycleId))).filter((e) => e.type === 'SubmissionLinkUsed')
+      .length;
+
+  beforeAll(async () => {
     const drafted = await call('POST', '/cycles', as.coordinator, {
       partnershipId: 'sevenoaks-lsp',
       planId: 'community-plan-2019-22',
@@ -28,14 +52,14 @@ describe('a burst of link uses (e2e)', () => {
       periodEnd: '2022-03-31',
       dueDate: '2030-04-30',
     });
-    const cycleId = drafted.body.id as string;
+    cycleId = drafted.body.id as string;
     expect((await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {})).status).toBe(200);
     const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
     const leads = [
       ...new Set(links.body.links.map((l: { contactEmail: string }) => l.contactEmail)),
     ] as string[];
     expect(leads.length).toBeGreaterThan(5);
-    const tokens = await Promise.all(
+    tokens = await Promise.all(
       leads.map(async (email) => {
         const mail = await eventually(async () =>
           product.smtp.mails.find((m) => m.to.includes(email) && m.subject.includes(label)),
@@ -43,25 +67,31 @@ describe('a burst of link uses (e2e)', () => {
         return /\/l\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
       }),
     );
-    const before = (await product.store.readStream(cycleStreamId(cycleId))).length;
+  });
 
-    const clicks = tokens.flatMap((token, lead) => [1, 2, 3].map(() => ({ token, lead })));
-    const answers = await Promise.all(
-      clicks.map(({ token, lead }) =>
-        fetch(`${product.baseUrl}/l`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'x-forwarded-for': `198.51.100.${lead + 1}`,
-          },
-          body: `token=${encodeURIComponent(token)}`,
-        }),
-      ),
-    );
-
+  it('opens every link of leads clicking at once, each several times, with none refused', async () => {
+    const before = await usesSoFar();
+    const answers = await clickAll(3);
     expect(answers.map((a) => a.status).filter((status) => status !== 303)).toEqual([]);
-    const uses = (await product.store.readStream(cycleStreamId(cycleId))).slice(before);
-    expect(uses.filter((e) => e.type === 'SubmissionLinkUsed')).toHaveLength(clicks.length);
+    expect((await usesSoFar()) - before).toBe(answers.length);
+  });
+
+  it('saves the drafts of leads already in while the others open their links', async () => {
+    const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+    const returns = cycle.body.returns as { returnId: string; agencyId: string }[];
+    expect(returns.length).toBeGreaterThan(10);
+    const [clicks, saves] = await Promise.all([
+      clickAll(2),
+      Promise.all(
+        returns.map((r, i) =>
+          call('PUT', `/returns/${r.returnId}/draft`, as.lead(r.agencyId), {
+            rag: 'amber',
+            narrative: `Progress noted on measure ${i + 1}.`,
+          }),
+        ),
+      ),
+    ]);
+    expect(clicks.map((a) => a.status).filter((status) => status !== 303)).toEqual([]);
+    expect(saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200)).toEqual([]);
   });
 });

@@ -156,6 +156,48 @@ describe('EventStore (real PostgreSQL)', () => {
     expect((await store.readStream('s-main')).length).toBe(2);
   });
 
+  it('counts a watched stream unchanged when only the types it may move by came since, and not otherwise', async () => {
+    const typed = (type: string) => ({ ...ev(0), type });
+    await store.append('m-watched', 'no_stream', [typed('Opened')], meta);
+    await store.append('m-main', 'no_stream', [ev(1)], meta);
+    await store.append('m-watched', 1, [typed('LinkUsed'), typed('LinkUsed')], meta);
+    const watched = (version: number) => [
+      { streamId: 'm-watched', version, wait: true, movedOnlyBy: ['LinkUsed'] },
+    ];
+    const written = await store.appendWhileUnchanged(
+      { streamId: 'm-main', expectedVersion: 1, events: [ev(2)] },
+      watched(1),
+      meta,
+    );
+    expect(written.nextExpectedVersion).toBe(2);
+
+    await store.append('m-watched', 3, [typed('Closed'), typed('LinkUsed')], meta);
+    await expect(
+      store.appendWhileUnchanged(
+        { streamId: 'm-main', expectedVersion: 2, events: [ev(3)] },
+        watched(3),
+        meta,
+      ),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: 'm-watched', actual: 5 });
+    // Without the types named, a use is a change like any other.
+    await expect(
+      store.appendWhileUnchanged(
+        { streamId: 'm-main', expectedVersion: 2, events: [ev(3)] },
+        [{ streamId: 'm-watched', version: 4 }],
+        meta,
+      ),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: 'm-watched' });
+    expect(
+      (
+        await store.appendWhileUnchanged(
+          { streamId: 'm-main', expectedVersion: 2, events: [ev(3)] },
+          watched(4),
+          meta,
+        )
+      ).nextExpectedVersion,
+    ).toBe(3);
+  });
+
   it('of two writers each watching the other’s stream, never both succeed (40 races)', async () => {
     let both = 0;
     for (let round = 0; round < 40; round++) {

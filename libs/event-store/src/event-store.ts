@@ -108,6 +108,12 @@ export interface UnchangedStream {
   version: number;
   /** Take a share lock on its row: wait for a writer of it still running (see appendWhileUnchanged). */
   wait?: boolean;
+  /**
+   * Event types that may have been appended since `version` without touching what the caller decided on: the
+   * stream still stands if each event after `version` is one of these (a lead's use of a link, on the cycle a
+   * return command checks is not closed).
+   */
+  movedOnlyBy?: readonly string[];
 }
 
 /** A stored event that could not be read (its upcast threw): where it is, and why. */
@@ -486,7 +492,16 @@ export class EventStore {
         [u.streamId],
       );
       const version = rows[0]?.version ?? 0;
-      if (version !== u.version) throw new ConcurrencyError(u.streamId, u.version, version);
+      if (version === u.version) continue;
+      if (version > u.version && u.movedOnlyBy?.length) {
+        // The events up to `version` have committed, as the row read says: what moved the stream since?
+        const since: { moved: boolean }[] = await manager.query(
+          `SELECT bool_and(type = ANY($3::text[])) AS moved FROM events WHERE stream_id = $1 AND version > $2`,
+          [u.streamId, u.version, u.movedOnlyBy],
+        );
+        if (since[0]?.moved) continue;
+      }
+      throw new ConcurrencyError(u.streamId, u.version, version);
     }
   }
 

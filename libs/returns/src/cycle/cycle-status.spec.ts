@@ -1,5 +1,5 @@
 import { CycleEvent } from './cycle.events.js';
-import { cycleStatusOf, evolveCycle, initialCycle } from './cycle.state.js';
+import { cycleStatusOf, evolveCycle, initialCycle, KEEP_CYCLE_STANDING } from './cycle.state.js';
 
 const facts = {
   cycleId: 'y1',
@@ -24,6 +24,8 @@ const e = {
     data: { linkId: 'l1', agencyId: 'a', contactEmail: 'a@example.org', tokenHash: 'h' },
   },
   used: { type: 'SubmissionLinkUsed', data: { linkId: 'l1' } },
+  revoked: { type: 'SubmissionLinkRevoked', data: { linkId: 'l1', reason: 'sent to the wrong person' } },
+  headings: { type: 'ReportHeadingsSet', data: { reportTitle: 'Monitoring report', yearHeading: null } },
   closed: { type: 'CycleClosed', data: { forced: false, reason: null, unresolvedReturnIds: [] } },
   published: { type: 'ReportPublished', data: { contentHash: 'x', publishedAt: '2020-05-01T00:00:00Z' } },
 } satisfies Record<string, CycleEvent>;
@@ -50,4 +52,23 @@ describe('cycleStatusOf', () => {
       );
     },
   );
+
+  const keeping: CycleEvent[] = [e.link, e.revoked, e.used, e.headings];
+
+  it('is kept by exactly the events KEEP_CYCLE_STANDING names, after any history', () => {
+    expect(keeping.map((x) => x.type).sort()).toEqual([...KEEP_CYCLE_STANDING].sort());
+    for (const history of histories) {
+      for (const event of keeping) {
+        const before = history.reduce(evolveCycle, initialCycle()).status;
+        expect([event.type, cycleStatusOf([...history, event].map((x) => x.type))]).toEqual([
+          event.type,
+          before,
+        ]);
+        expect([event.type, evolveCycle(history.reduce(evolveCycle, initialCycle()), event).status]).toEqual([
+          event.type,
+          before,
+        ]);
+      }
+    }
+  });
 });

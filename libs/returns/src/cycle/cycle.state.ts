@@ -59,6 +59,18 @@ export interface CycleStanding {
   version: number;
 }
 
+/**
+ * The cycle's events that leave its status as it was. A return command decided on the cycle's standing still
+ * stands when only these came after it: the morning the links go out, leads open them many a second, and a lead
+ * saving a draft meanwhile must not be refused for it.
+ */
+export const KEEP_CYCLE_STANDING: readonly CycleEvent['type'][] = [
+  'SubmissionLinkIssued',
+  'SubmissionLinkRevoked',
+  'SubmissionLinkUsed',
+  'ReportHeadingsSet',
+];
+
 /** A cycle's standing from its event types alone (versions run 1, 2, ...: the version is how many there are). */
 export function cycleStandingOf(types: readonly string[]): CycleStanding {
   return { status: cycleStatusOf(types), version: types.length };
