@@ -193,6 +193,52 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     expect((await call('GET', `/returns/${s2}/evidence`, as.coordinator)).body.files).toHaveLength(1);
   });
 
+  it('keeps a name with quotes as the lead saw it, escaped on the page and in the download, and refuses a line break', async () => {
+    // FormData sends the name as a browser does (WHATWG HTML): " as %22, CR and LF as %0D and %0A.
+    const s2 = `${cycleId}.S2`;
+    const send = async (fileName: string) => {
+      const { html, response } = await page(`/agency/returns/${s2}/evidence`, as.lead('sevenoaks-csp'));
+      const form = new FormData();
+      form.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(html)![1]);
+      form.append('file', new Blob([new Uint8Array(await pdfFile('Minutes'))]), fileName);
+      return fetch(`${product.baseUrl}/agency/returns/${s2}/evidence`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          ...as.lead('sevenoaks-csp'),
+          cookie: `${as.lead('sevenoaks-csp').cookie}; ${response.headers.get('set-cookie')!.split(';')[0]}`,
+          accept: 'text/html',
+        },
+        body: form,
+      });
+    };
+    const name = 'Minutes "final" <2020>.pdf';
+    expect((await send(name)).status).toBe(303);
+    const files: { evidenceId: string; fileName: string; title: string }[] = (
+      await call('GET', `/returns/${s2}/evidence`, as.coordinator)
+    ).body.files;
+    const file = files.find((f) => f.fileName.startsWith('Minutes'))!;
+    // It was stored as Minutes %22final%22 <2020>.pdf.
+    expect(file).toMatchObject({ fileName: name, title: name });
+    const shown = await page(`/agency/returns/${s2}`, as.lead('sevenoaks-csp'));
+    expect(shown.html).toContain('Minutes &quot;final&quot; &lt;2020&gt;.pdf, PDF');
+    expect(shown.html).not.toContain('Minutes "final"');
+    const download = await fetch(`${product.baseUrl}/returns/${s2}/evidence/${file.evidenceId}`, {
+      headers: as.coordinator,
+    });
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="Minutes _final_ _2020_.pdf"; filename*=UTF-8''Minutes%20%22final%22%20%3C2020%3E.pdf`,
+    );
+
+    const before = files.length;
+    for (const broken of ['Minutes\r\n.pdf', 'Minutes\nBcc.pdf']) {
+      const refused = await send(broken);
+      expect([JSON.stringify(broken), refused.status]).toEqual([JSON.stringify(broken), 422]);
+      expect(await refused.text()).toContain('must not hold control characters');
+    }
+    expect((await call('GET', `/returns/${s2}/evidence`, as.coordinator)).body.files).toHaveLength(before);
+  });
+
   it('lists the files on the review page and the coordinator’s return page, and tells them in the history', async () => {
     const review = await page(`/review/returns/${s1}`, as.reviewer);
     expect(review.status).toBe(200);

@@ -2,10 +2,14 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { PassThrough, Readable } from 'node:stream';
 import { DomainError } from '../../kernel/src/index.js';
+import { fileNameAsSeen } from './multipart-file-name.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
 export interface StreamedFile {
-  /** The name exactly as sent (paths kept, so the rules can refuse them rather than have them cut away). */
+  /**
+   * The name as the person saw it (fileNameAsSeen: `"`, CR and LF as themselves, not as the %22, %0D and %0A a
+   * browser sends), paths kept, so the rules can refuse them rather than have them cut away.
+   */
   fileName: string;
   declaredType: string;
   content: Readable;
@@ -84,7 +88,7 @@ export function readStreamedUpload(
       file = content;
       settle({
         fields,
-        file: { fileName: info.filename ?? '', declaredType: info.mimeType, content },
+        file: { fileName: fileNameAsSeen(info.filename ?? ''), declaredType: info.mimeType, content },
       });
     });
     parser.on('close', () => settle({ fields, file: null }));
