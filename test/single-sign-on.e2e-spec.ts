@@ -17,8 +17,14 @@ const CLIENT_SECRET = randomBytes(24).toString('base64url');
 const SECRET_ENV = 'SSO_CLIENT_SECRET_SEVENOAKS_LSP__E2E';
 const CALLBACK = `${PUBLIC}/sign-in/sso/sevenoaks-lsp/callback`;
 
-/** The provider's people: a subject, an email, groups. */
-const PEOPLE: Record<string, { email: string; email_verified: boolean; name: string; groups: string[] }> = {
+/**
+ * The provider's people: a subject, an email, groups, and what vouches for the email: `email_verified`, or as Entra
+ * ID sends it, no `email_verified` and perhaps its optional `xms_edov` (the email's domain is verified).
+ */
+const PEOPLE: Record<
+  string,
+  { email: string; email_verified?: boolean; xms_edov?: boolean; name: string; groups: string[] }
+> = {
   'sub-new-reviewer': {
     email: 'nadia@sevenoaks.gov.uk',
     email_verified: true,
@@ -52,6 +58,12 @@ const PEOPLE: Record<string, { email: string; email_verified: boolean; name: str
     name: 'Long',
     groups: ['lsp-reviewers'],
   },
+  // A directory user who set their own mail attribute to the coordinator's address, as Entra sends it: no
+  // email_verified (the "nOAuth" probe, 2026-12-05).
+  'sub-mallory': { email: STAFF.coordinator, name: 'Mallory', groups: [] },
+  'sub-mallory-reviewer': { email: STAFF.reviewer, name: 'Mallory', groups: ['lsp-reviewers'] },
+  // Raj at Entra, with the optional claim that says his email's domain is verified in the tenant.
+  'sub-entra-raj': { email: STAFF.reviewer2, xms_edov: true, name: 'Raj', groups: ['lsp-reviewers'] },
   'sub-outsider': {
     email: 'olly@sevenoaks.gov.uk',
     email_verified: true,
@@ -111,7 +123,11 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
       ],
       // Every authorization request must carry a PKCE challenge, and every code exchange its verifier.
       pkce: { required: () => true },
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
+      claims: {
+        openid: ['sub'],
+        email: ['email', 'email_verified', 'xms_edov'],
+        profile: ['name', 'groups'],
+      },
       // The claims in the ID token itself, as Entra ID and Google put email and groups there.
       conformIdTokenClaims: false,
       features: { devInteractions: { enabled: false } },
@@ -327,6 +343,48 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     });
     const links = (await linkEvents()).filter((e) => e.data.subject === 'sub-cora');
     expect(links.map((e) => e.data.created)).toEqual([false]);
+  });
+
+  it('links no existing account by an email the provider does not vouch for, nor gives an email rule’s role', async () => {
+    const sessions = async () =>
+      (await product.db.dataSource.query(`SELECT count(*)::int AS count FROM sessions`))[0].count as number;
+    const before = { links: (await linkEvents()).length, sessions: await sessions() };
+    // Cora's address with no email_verified: it matched her email rule and took her account (a coordinator's).
+    // Rita's with no email_verified, in a mapped group: it took Rita's account.
+    for (const subject of ['sub-mallory', 'sub-mallory-reviewer']) {
+      const { back, app } = await signInAs(subject);
+      expect([subject, back.status]).toEqual([subject, 403]);
+      expect(await back.text()).toContain('Your email address is not verified');
+      expect(app.get('pr_session')).toBeUndefined();
+    }
+    expect({ links: (await linkEvents()).length, sessions: await sessions() }).toEqual(before);
+    const [{ count }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS count FROM staff_accounts WHERE name = 'Mallory'`,
+    );
+    expect(count).toBe(0);
+  });
+
+  it('links an existing account by an email Entra vouches for with xms_edov, and signs the linked subject in after', async () => {
+    const { back, app } = await signInAs('sub-entra-raj');
+    expect(back.status).toBe(303);
+    expect((await me(app)).body.actor).toEqual({
+      id: STAFF.reviewer2,
+      role: 'reviewer',
+      partnershipId: 'sevenoaks-lsp',
+    });
+    expect(
+      (await linkEvents()).filter((e) => e.data.subject === 'sub-entra-raj').map((e) => e.data.created),
+    ).toEqual([false]);
+    // Once linked, the account is found by issuer and subject: a token vouching for nothing still signs Raj in.
+    delete PEOPLE['sub-entra-raj'].xms_edov;
+    try {
+      const again = await signInAs('sub-entra-raj');
+      expect(again.back.status).toBe(303);
+      expect((await me(again.app)).body.actor.id).toBe(STAFF.reviewer2);
+    } finally {
+      PEOPLE['sub-entra-raj'].xms_edov = true;
+    }
+    expect((await linkEvents()).filter((e) => e.data.subject === 'sub-entra-raj')).toHaveLength(1);
   });
 
   it('takes a name without its control and invisible characters, and refuses an email that is not one address', async () => {

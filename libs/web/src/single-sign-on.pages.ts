@@ -41,7 +41,9 @@ const REFUSALS: Record<SignOnRefusal, { title: string; paragraphs: string[] }> =
   'not-verified': {
     title: 'Your email address is not verified',
     paragraphs: [
-      'Your organisation’s identity provider has not verified your email address. Ask its administrators.',
+      'Your organisation’s identity provider did not confirm that the email address it gave is yours, so it ' +
+        'cannot be used to find or make your staff account.',
+      'Ask its administrators to send a verified email address, or sign in with your email and password.',
     ],
   },
   'no-email': {

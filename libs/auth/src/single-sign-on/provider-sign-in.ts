@@ -16,6 +16,7 @@ import {
   roleFor,
   SingleSignOnSettings,
   singleSignOnStreamId,
+  vouchesForEmail,
 } from './single-sign-on.js';
 import { SingleSignOnSetups } from './single-sign-on.query.js';
 
@@ -125,11 +126,15 @@ export class ProviderSignIn {
       throw new SignOnRefused('provider-refused');
     }
     if (claims.email_verified === false) throw new SignOnRefused('not-verified');
+    const linked = linkedStaffId(setup, settings.issuer, person.subject);
+    const email = person.email;
+    // A first sign-in finds (or makes) the staff account by the email, so the provider must vouch that the email
+    // is the person's: else a directory user who set their mail attribute to a coordinator's address would be
+    // linked to the coordinator's account. A person already linked is found by issuer and subject, not by email.
+    if (!linked && email && !person.emailVouched) throw new SignOnRefused('not-verified');
     const role = roleFor(settings.rules, person);
     if (!role) throw new SignOnRefused('not-mapped');
-    const email = person.email;
     if (!email) throw new SignOnRefused('no-email');
-    const linked = linkedStaffId(setup, settings.issuer, person.subject);
     const name = nameOf(claims.name) ?? email;
     // The account (found, or made) and the event linking it commit together, or neither does.
     const transaction = new CommandTransaction(this.dataSource);
@@ -260,10 +265,15 @@ export class ProviderSignIn {
 function personOf(claims: oidc.IDToken): ProviderPerson {
   const list = (value: unknown) =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const email = emailOf(claims.email) ?? emailOf(claims.preferred_username);
+  const vouched = emailOf(claims.email);
+  const email = vouched ?? emailOf(claims.preferred_username);
   return {
     subject: claims.sub,
     email: email?.toLowerCase() ?? null,
+    // Only the `email` claim is vouched for: nothing says Entra's preferred_username is the person's address.
+    emailVouched:
+      vouched !== null &&
+      vouchesForEmail({ email_verified: claims.email_verified, xms_edov: claims.xms_edov }),
     groups: [...list(claims.groups), ...list(claims.roles)],
   };
 }

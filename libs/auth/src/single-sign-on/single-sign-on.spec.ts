@@ -8,6 +8,7 @@ import {
   linkedStaffId,
   roleFor,
   RoleRule,
+  vouchesForEmail,
   SingleSignOnCommand,
   SingleSignOnEvent,
   SingleSignOnSettings,
@@ -189,15 +190,45 @@ describe('the role mapping', () => {
   ];
 
   it('gives the role of the first rule that matches the subject, email (any case) or a group', () => {
-    expect(roleFor(rules, { subject: 'sub-boss', email: null, groups: ['everyone'] })).toBe('coordinator');
-    expect(roleFor(rules, { subject: 's', email: 'Rita@Example.org', groups: [] })).toBe('reviewer');
-    expect(roleFor(rules, { subject: 's', email: null, groups: ['everyone', 'board-members'] })).toBe(
-      'board',
+    expect(
+      roleFor(rules, { subject: 'sub-boss', email: null, emailVouched: false, groups: ['everyone'] }),
+    ).toBe('coordinator');
+    expect(roleFor(rules, { subject: 's', email: 'Rita@Example.org', emailVouched: true, groups: [] })).toBe(
+      'reviewer',
     );
-    expect(roleFor(rules, { subject: 's', email: 'x@example.org', groups: ['everyone'] })).toBe('viewer');
+    expect(
+      roleFor(rules, {
+        subject: 's',
+        email: null,
+        emailVouched: false,
+        groups: ['everyone', 'board-members'],
+      }),
+    ).toBe('board');
+    expect(
+      roleFor(rules, { subject: 's', email: 'x@example.org', emailVouched: true, groups: ['everyone'] }),
+    ).toBe('viewer');
+  });
+
+  it('matches an email rule only to an email the provider vouches for', () => {
+    // An Entra user who set their own mail attribute to Rita's address is not given Rita's role.
+    const claimed = { subject: 's', email: 'rita@example.org', emailVouched: false, groups: [] };
+    expect(roleFor(rules, claimed)).toBeNull();
+    expect(roleFor(rules, { ...claimed, groups: ['everyone'] })).toBe('viewer');
+  });
+
+  it('takes email_verified: true, or with no email_verified Entra’s xms_edov: true, as vouching for the email', () => {
+    expect(vouchesForEmail({ email_verified: true })).toBe(true);
+    expect(vouchesForEmail({ xms_edov: true })).toBe(true);
+    expect(vouchesForEmail({})).toBe(false);
+    expect(vouchesForEmail({ email_verified: false, xms_edov: true })).toBe(false);
+    expect(vouchesForEmail({ email_verified: 'true' })).toBe(false);
+    expect(vouchesForEmail({ xms_edov: 'true' })).toBe(false);
+    expect(vouchesForEmail({ xms_edov: false })).toBe(false);
   });
 
   it('gives none to a person outside the mapping', () => {
-    expect(roleFor(rules, { subject: 's', email: 'x@example.org', groups: ['others'] })).toBeNull();
+    expect(
+      roleFor(rules, { subject: 's', email: 'x@example.org', emailVouched: true, groups: ['others'] }),
+    ).toBeNull();
   });
 });

@@ -278,13 +278,31 @@ export function linkedStaffId(state: SingleSignOnState, issuer: string, subject:
 export interface ProviderPerson {
   subject: string;
   email: string | null;
+  /** Whether the provider vouches that the email is the person's (vouchesForEmail), not only that they typed it. */
+  emailVouched: boolean;
   /** The `groups` claim and Entra's app `roles` claim together. */
   groups: readonly string[];
 }
 
-/** The first rule that matches the person gives their role; none matching means they may not sign in. */
+/**
+ * Whether the ID token vouches for its `email` claim: `email_verified: true` (Google, most providers), or, with no
+ * `email_verified` at all, Entra ID's optional `xms_edov: true` (the address's domain is verified in the tenant, so
+ * only its administrators hand it out). Entra sends no `email_verified`, and its `email` is whatever a directory
+ * user's mail attribute holds; taking it on trust let someone who could set their own mail attribute sign in as
+ * the staff account with that address ("nOAuth"). A string "true" is not vouching: the claims are booleans.
+ */
+export function vouchesForEmail(claims: { email_verified?: unknown; xms_edov?: unknown }): boolean {
+  if (claims.email_verified !== undefined) return claims.email_verified === true;
+  return claims.xms_edov === true;
+}
+
+/**
+ * The first rule that matches the person gives their role; none matching means they may not sign in. An email rule
+ * matches only an email the provider vouches for: else anyone who could put a coordinator's address in their own
+ * directory entry would be given the coordinator's role.
+ */
 export function roleFor(rules: readonly RoleRule[], person: ProviderPerson): StaffRole | null {
-  const email = person.email?.toLowerCase() ?? null;
+  const email = person.emailVouched ? (person.email?.toLowerCase() ?? null) : null;
   const rule = rules.find(
     (r) =>
       (r.match === 'subject' && r.value === person.subject) ||
