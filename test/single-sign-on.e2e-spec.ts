@@ -258,6 +258,7 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
       enabled: undefined,
       clientSecretSet: undefined,
       redirectUri: undefined,
+      signInPage: undefined,
       version: undefined,
     });
     expect(bad.status).toBe(400);
@@ -279,10 +280,75 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     expect(theirs.body.errors[0].message).toContain('SSO_CLIENT_SECRET_OTHER_LSP');
   });
 
-  it('offers "Sign in with" the organisation on the sign-in page', async () => {
-    const page = await (await fetch(`${product.baseUrl}/sign-in`)).text();
+  const signInPage = async (query = '') => {
+    const response = await fetch(`${product.baseUrl}/sign-in${query}`);
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+
+  it('offers "Sign in with" the organisation on the partnership’s own sign-in page, with its provider’s host', async () => {
+    const view = await call('GET', '/single-sign-on', as.coordinator);
+    expect(view.body.signInPage).toBe(`${PUBLIC}/sign-in?partnership=sevenoaks-lsp`);
+    const response = await fetch(`${product.baseUrl}/sign-in?partnership=sevenoaks-lsp`);
+    const page = await response.text();
     expect(page).toContain('Sign in with Sevenoaks District Council');
     expect(page).toContain('href="/sign-in/sso/sevenoaks-lsp"');
+    expect(page).toContain(`<strong>${new URL(issuer).host}</strong>`);
+    expect(page).toContain('name="partnership" value="sevenoaks-lsp"');
+    // A wrong password keeps the page the partnership's own.
+    const refused = await fetch(`${product.baseUrl}/sign-in`, {
+      method: 'POST',
+      headers: {
+        cookie: response.headers.getSetCookie()[0].split(';')[0],
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        origin: product.baseUrl,
+      },
+      body: new URLSearchParams({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1],
+        email: STAFF.reviewer,
+        password: 'wrong',
+        partnership: 'sevenoaks-lsp',
+      }),
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('href="/sign-in/sso/sevenoaks-lsp"');
+  });
+
+  it('shows another partnership’s look-alike organisation only on its own page, labelled with its partnership and provider', async () => {
+    // Another partnership names itself as Sevenoaks does: refusing that would tell it Sevenoaks' name (and a
+    // "Counci1" would pass), so it is taken, and kept off every page but its own.
+    const lookAlike = await call('PUT', '/single-sign-on', as.otherCoordinator, {
+      organisation: 'Sevenoaks District Council',
+      issuer: 'http://localhost:9',
+      clientId: 'look-alike',
+      clientSecretEnv: 'SSO_CLIENT_SECRET_OTHER_LSP',
+      rules: [{ match: 'group', value: 'everyone', role: 'coordinator' }],
+    });
+    expect(lookAlike.status).toBe(200);
+    try {
+      const shared = await signInPage();
+      expect(shared).not.toContain('Sign in with Sevenoaks');
+      expect(shared).not.toContain('/sign-in/sso/');
+      const ours = await signInPage('?partnership=sevenoaks-lsp');
+      expect(ours.match(/Sign in with Sevenoaks District Council/g)).toHaveLength(1);
+      expect(ours).not.toContain('other-lsp');
+      expect(ours).not.toContain('localhost:9');
+      const theirs = await signInPage('?partnership=other-lsp');
+      expect(theirs).toContain('href="/sign-in/sso/other-lsp"');
+      expect(theirs).toContain('For the partnership <strong>other-lsp</strong>');
+      expect(theirs).toContain('<strong>localhost:9</strong>');
+      expect(theirs).not.toContain('sevenoaks-lsp');
+      // An id that is no partnership's, or not an id at all: the password form alone.
+      for (const query of ['?partnership=nobody', '?partnership=%3Cscript%3E', '?partnership=']) {
+        expect([query, await signInPage(query)]).toEqual([
+          query,
+          expect.not.stringContaining('/sign-in/sso/'),
+        ]);
+      }
+    } finally {
+      expect((await call('DELETE', '/single-sign-on', as.otherCoordinator)).status).toBe(200);
+    }
   });
 
   it('sends the browser out with PKCE (S256), state and nonce, none of them kept in a URL of the product', async () => {

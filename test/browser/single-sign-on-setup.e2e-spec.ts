@@ -5,7 +5,7 @@ import { as, http, PASSWORD, Product, STAFF, startProduct } from '../support/pro
 /**
  * A coordinator sets up single sign-on on its page, in Chromium (a plain form, which posts without script): GOV.UK inputs and a text
  * area for the role mapping, the error pattern for a bad line or a change made meanwhile (409, what was typed
- * kept), and then the sign-in page offers "Sign in with" the organisation. axe finds nothing at 1280 and 320 px.
+ * kept), and then the partnership’s own sign-in page offers "Sign in with" the organisation. axe finds nothing at 1280 and 320 px.
  */
 describe('the single sign-on page, in the browser (e2e)', () => {
   jest.setTimeout(300_000);
@@ -66,7 +66,7 @@ describe('the single sign-on page, in the browser (e2e)', () => {
     expect((await call('GET', '/single-sign-on', as.coordinator)).body.enabled).toBe(false);
   });
 
-  it('saves the set-up, and the sign-in page then offers "Sign in with" the organisation', async () => {
+  it('saves the set-up, and the partnership’s sign-in page then offers "Sign in with" the organisation', async () => {
     const page = await coordinator();
     await fill(page, 'coordinator group lsp-coordinators\nviewer email vic@sevenoaks.gov.uk');
     await page.getByRole('button', { name: 'Save single sign-on' }).click();
@@ -83,8 +83,9 @@ describe('the single sign-on page, in the browser (e2e)', () => {
     });
     await checkBothWidths(page, 'sso-setup-saved');
 
+    expect(saved.signInPage).toMatch(/\/sign-in\?partnership=sevenoaks-lsp$/);
     const signIn = await newPage();
-    await signIn.goto(`${product.baseUrl}/sign-in`);
+    await signIn.goto(`${product.baseUrl}/sign-in?partnership=sevenoaks-lsp`);
     const button = signIn.getByRole('button', { name: 'Sign in with Sevenoaks District Council' });
     expect(await button.getAttribute('href')).toBe('/sign-in/sso/sevenoaks-lsp');
     await checkBothWidths(signIn, 'sign-in-with-organisation');

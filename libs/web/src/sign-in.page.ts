@@ -59,10 +59,18 @@ export class SignInPage {
     @Inject(SingleSignOnSetups) private readonly setups: SingleSignOnSetups,
   ) {}
 
-  /** The sign-in page, with a "Sign in with <organisation>" button for each partnership that has set one up. */
-  private async show(res: Response, status: number, locals: Record<string, unknown>): Promise<void> {
-    const organisations = await this.setups.organisations();
-    res.status(status).render('pages/sign-in', { title: 'Sign in', organisations, ...locals });
+  /**
+   * The sign-in page; a partnership's own (`?partnership=<id>`) has its "Sign in with <organisation>" button too,
+   * and only its. The shared page lists no partnership's: each organisation's name is what a coordinator typed.
+   */
+  private async show(
+    res: Response,
+    status: number,
+    partnership: string | undefined,
+    locals: Record<string, unknown>,
+  ): Promise<void> {
+    const signOn = partnership ? await this.setups.signInButton(partnership) : null;
+    res.status(status).render('pages/sign-in', { title: 'Sign in', signOn, ...locals });
   }
 
   /** Signed in: their own start page. Anyone else: what the service is, and the way in for staff and leads. */
@@ -73,20 +81,27 @@ export class SignInPage {
   }
 
   @Get('sign-in')
-  page(@QueryText('next') next: unknown, @Res() res: Response): Promise<void> {
-    return this.show(res, 200, { next: pageToReturnTo(next) });
+  page(
+    @QueryText('next') next: unknown,
+    @QueryText('partnership') partnership: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.show(res, 200, partnership, { next: pageToReturnTo(next) });
   }
 
   /** A new session id at every sign-in: any session the browser held before is ended, not reused. */
   @Post('sign-in')
   async signIn(
-    @Body() body: { email?: string; password?: string; next?: string; partnershipId?: string },
+    @Body()
+    body: { email?: string; password?: string; next?: string; partnershipId?: string; partnership?: string },
     @Req() req: WithCookies,
     @Res() res: Response,
   ) {
     const email = formText(body.email).trim();
     const next = pageToReturnTo(body.next);
     const partnershipId = body.partnershipId ? formText(body.partnershipId) : undefined;
+    // The partnership whose own sign-in page this was: shown again with its button if the password is refused.
+    const partnership = body.partnership ? formText(body.partnership) : undefined;
     let result: Awaited<ReturnType<ThrottledSignIn['signIn']>> | TooManyAttempts;
     try {
       result =
@@ -99,7 +114,7 @@ export class SignInPage {
       } else if (error instanceof DomainError && error.code === 'partnership-required') {
         // The password opens accounts in several partnerships: the person picks one (they proved it for each).
         const partnerships = (error.details?.partnerships ?? []) as string[];
-        return this.show(res, 200, {
+        return this.show(res, 200, partnership, {
           email,
           next,
           partnerships: partnerships.map((id, i) => ({ value: id, text: id, checked: i === 0 })),
@@ -110,10 +125,10 @@ export class SignInPage {
     }
     if (result instanceof TooManyAttempts) {
       res.setHeader('Retry-After', String(result.retryAfter));
-      return this.show(res, 429, { email, next, error: result.message });
+      return this.show(res, 429, partnership, { email, next, error: result.message });
     }
     if (!result) {
-      return this.show(res, 401, {
+      return this.show(res, 401, partnership, {
         email,
         next,
         error: 'Enter the email address and password of your staff account',

@@ -70,6 +70,10 @@ export class SingleSignOnViewDto implements SingleSignOnView {
   @ApiProperty({ nullable: true, type: String }) clientSecretEnv: string | null;
   @ApiProperty({ description: 'Whether the named variable is set on this server' }) clientSecretSet: boolean;
   @ApiProperty({ description: 'Register this at the provider as the redirect URI' }) redirectUri: string;
+  @ApiProperty({
+    description: 'Your partnership’s own sign-in page, with its “Sign in with” button: give it to your staff',
+  })
+  signInPage: string;
   @ApiProperty({ type: [RoleRuleDto] }) rules: RoleRuleDto[];
   @ApiProperty({ description: 'Send it back as If-Match', example: 1 }) version: number;
 }
@@ -99,7 +103,8 @@ export class SingleSignOnHttp {
     summary: 'Set up sign-in with your organisation’s OpenID Connect provider (coordinator)',
     description:
       'Records SingleSignOnConfigured on the partnership’s single-sign-on stream (nothing when unchanged). ' +
-      'Staff then see "Sign in with <organisation>" on the sign-in page; password sign-in goes on working.',
+      'Staff then see "Sign in with <organisation>" on the partnership’s own sign-in page (`signInPage`); ' +
+      'password sign-in goes on working.',
   })
   @ApiVersionedWrite()
   @ApiOkResponse({ type: SingleSignOnViewDto })

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
 import {
@@ -23,6 +22,8 @@ export interface SingleSignOnView {
   clientSecretSet: boolean;
   /** What to register at the provider as the redirect (reply) URI. */
   redirectUri: string;
+  /** The partnership's own sign-in page, with its "Sign in with" button: the address to give its staff. */
+  signInPage: string;
   rules: RoleRule[];
   /** The stream's version: the ETag, and If-Match for the next change. */
   version: number;
@@ -33,7 +34,6 @@ export interface SingleSignOnView {
 export class SingleSignOnSetups {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,6 +65,7 @@ export class SingleSignOnSetups {
         isOwnClientSecretEnv(partnershipId, settings.clientSecretEnv) &&
         Boolean(process.env[settings.clientSecretEnv]),
       redirectUri: this.redirectUri(partnershipId),
+      signInPage: this.signInPage(partnershipId),
       rules: settings?.rules ?? [],
       version,
     };
@@ -75,18 +76,29 @@ export class SingleSignOnSetups {
     return this.viewOf(partnershipId, state, version);
   }
 
-  /** Every partnership whose staff may sign in with a provider, for the buttons on the sign-in page. */
-  async organisations(): Promise<{ partnershipId: string; organisation: string }[]> {
-    const streams: { stream_id: string }[] = await this.dataSource.query(
-      `SELECT stream_id FROM streams WHERE stream_id LIKE 'single-sign-on:%' ORDER BY stream_id`,
-    );
-    const found = await Promise.all(
-      streams.map(async ({ stream_id }) => {
-        const partnershipId = stream_id.slice('single-sign-on:'.length);
-        const { state } = await this.load(partnershipId);
-        return state.status === 'on' ? { partnershipId, organisation: state.settings.organisation } : null;
-      }),
-    );
-    return found.filter((f) => f !== null);
+  /** The partnership's own sign-in page: the one that shows its "Sign in with" button, and no other's. */
+  signInPage(partnershipId: string): string {
+    return `${this.config.publicBaseUrl}/sign-in?partnership=${encodeURIComponent(partnershipId)}`;
+  }
+
+  /**
+   * The "Sign in with" button of one partnership's sign-in page, or null when it has none. Only the partnership
+   * the page is for: the organisation is whatever its coordinator typed, so on a page listing every
+   * partnership's buttons another partnership could name itself the same (or near enough) and have a staff member
+   * pick the button that sends them to its provider. Refusing a name already taken would not stop "Counci1" and
+   * would tell anyone which names other partnerships use. The provider's host goes beside the name, as the
+   * browser will show it at the provider.
+   */
+  async signInButton(
+    partnershipId: string,
+  ): Promise<{ partnershipId: string; organisation: string; providerHost: string } | null> {
+    if (!PARTNERSHIP_ID.test(partnershipId)) return null;
+    const { state } = await this.load(partnershipId);
+    if (state.status !== 'on') return null;
+    const { organisation, issuer } = state.settings;
+    return { partnershipId, organisation, providerHost: new URL(issuer).host };
   }
 }
+
+/** The shape of a partnership's id (a plan's slug): anything else has no set-up to look for. */
+const PARTNERSHIP_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
