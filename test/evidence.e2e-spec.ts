@@ -232,6 +232,12 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
       ['a name with ../', { fileName: '../../etc/passwd.pdf', content: pdf }, 'file-name-path'],
       ['a name with a backslash', { fileName: '..\\boot.pdf', content: pdf }, 'file-name-path'],
       ['a name with NUL', { fileNameStar: 'sheet%00.pdf', content: pdf }, 'file-name-control-characters'],
+      // A line break as browsers and curl send one in a file's name: it was kept as the text "%0D%0A".
+      [
+        'a name with a line break',
+        { fileName: 'sheet%0D%0ABcc.pdf', content: pdf },
+        'file-name-control-characters',
+      ],
       [
         'a name with a bidi override',
         { fileNameStar: 'sheet%E2%80%AEfdp.exe', content: pdf },
