@@ -8,6 +8,7 @@ import { CorrelationId, CurrentActor, PageErrorFilter, QueryText, Roles } from '
 import {
   emptyTableMessage,
   EvidenceListing,
+  isEmptyTable,
   LIMITS,
   LiveCycle,
   ReturnView,
@@ -405,7 +406,7 @@ export class AgencyPages {
           ]),
       // The submit rule's own words for a table with nothing in it, linked to its caption.
       ...(view.content.tables ?? []).flatMap((table, t) =>
-        [...table.header, ...table.rows.flat()].some((cell) => cell.trim() !== '')
+        !isEmptyTable(table)
           ? []
           : [
               {

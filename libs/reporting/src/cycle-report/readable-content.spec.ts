@@ -106,6 +106,36 @@ describe('readableApproval: line endings', () => {
     expect(readableApproval(readable)).toEqual(readable);
   });
 
+  it('leaves out a table with nothing but its caption, approved before such a return was refused, in every format', async () => {
+    // As the form saved a caption typed into a new table: its empty rows and columns left out, or blank.
+    const captionOnly = { caption: 'Table 2 NEET Not knowns', header: [' '], rows: [['', '  ']] };
+    const neet = { caption: 'Table 1 NEET', header: ['District'], rows: [['Sevenoaks']] };
+    const stored = {
+      rag: 'green',
+      narrative: 'On target',
+      tables: [neet, captionOnly, { ...captionOnly, header: [] }],
+    };
+    const readable = readableApproval({ content: stored, by: 'rita@example.org' });
+    expect(readable.content.tables).toEqual([neet]);
+    expect(readable.unreadable).toEqual([]);
+
+    const report = buildCycleReport(reportInput({ returns: [approved('S1', 'safe', 'csp', stored)] }));
+    expect(report.themes[0].measures[0].tables).toEqual([neet]);
+    const html = renderReportHtml(report);
+    expect(html).toContain('<caption>Table 1 NEET</caption>');
+    expect(html).not.toContain('NEET Not knowns');
+    expect(renderReportCsv(report, 'tables')).not.toContain('NEET Not knowns');
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await writeReportXlsx(report, output);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const cells = book.getWorksheet('Tables')!.getSheetValues().flat();
+    expect(cells).toContain('S1: Table 1 NEET');
+    expect(cells.filter((c) => String(c).includes('NEET Not knowns'))).toEqual([]);
+  });
+
   it('puts a narrative stored with CRLF into the report’s JSON with LF', () => {
     const report = buildCycleReport(
       reportInput({ returns: [approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'One.\r\nTwo.' })] }),

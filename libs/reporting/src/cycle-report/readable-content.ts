@@ -4,6 +4,7 @@ import {
   DIRECTIONS,
   DirectionOfTravel,
   IndicatorValue,
+  isEmptyTable,
   Rag,
   RAGS,
   ReturnContent,
@@ -90,7 +91,10 @@ function readableContent(stored: unknown, mark: (part: string, problem: string) 
   if (comments !== null) content.comments = comments;
   content.tables = list(stored.tables, 'tables', LIMITS.tables, mark).flatMap(([table, at]) => {
     const readable = readableTable(table, at, mark);
-    return readable ? [readable] : [];
+    // A caption over an empty table (approved before a return could no longer be submitted with one) is left
+    // out, as a return approved since has none; so is a table left empty by parts it could not read, its note
+    // still saying which.
+    return readable && !isEmptyTable(readable) ? [readable] : [];
   });
   content.caseStudies = list(stored.caseStudies, 'caseStudies', LIMITS.caseStudies, mark).flatMap(
     ([study, at]) => {

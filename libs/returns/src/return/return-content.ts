@@ -10,6 +10,13 @@ export interface ReturnTable {
   rows: string[][];
 }
 
+/**
+ * A table with no heading and no cell that holds anything: its caption, if any, over nothing. A return is not
+ * submitted with one (table-empty), and the report leaves out those approved before that rule.
+ */
+export const isEmptyTable = (table: ReturnTable): boolean =>
+  ![...table.header, ...table.rows.flat()].some((cell) => cell.trim() !== '');
+
 export interface CaseStudy {
   title: string;
   agency: string;

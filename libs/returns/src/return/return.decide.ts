@@ -12,7 +12,7 @@ import { Indicator } from '../../../plan/src/index.js';
 import { requireDeclaredIndicators, requireRagReason } from './indicator-values.rule.js';
 import { decideRedactPassage, RedactPassage } from '../redact-passage/redact-passage.rule.js';
 import { draftUnchanged } from '../save-return-draft/unchanged-draft.rule.js';
-import { ReturnContent } from './return-content.js';
+import { isEmptyTable, ReturnContent } from './return-content.js';
 import { ReturnEvent } from './return.events.js';
 import { ReturnFacts, ReturnState, ReturnStatus } from './return.state.js';
 
@@ -262,9 +262,7 @@ function coordinatorOnly(actor: Actor, what: string): void {
  * caption over an empty table.
  */
 function requireFilledTables(content: ReturnContent): void {
-  const empty = (content.tables ?? []).findIndex(
-    (table) => ![...table.header, ...table.rows.flat()].some((cell) => cell.trim() !== ''),
-  );
+  const empty = (content.tables ?? []).findIndex(isEmptyTable);
   if (empty >= 0)
     throw new DomainError('table-empty', emptyTableMessage(empty), 'unprocessable', `tables[${empty}]`);
 }
