@@ -21,7 +21,7 @@ const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => 
 export function narrativeText(markdown: string | null | undefined): string {
   if (!markdown) return '';
   try {
-    return blocks(lexer.lexer(bulletsFromWord(markdown)), 0)
+    return blocks(lexer.lexer(bulletsFromWord(markdown)), '')
       .join('\n\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();
@@ -31,14 +31,14 @@ export function narrativeText(markdown: string | null | undefined): string {
   }
 }
 
-function blocks(tokens: Token[], depth: number): string[] {
+function blocks(tokens: Token[], indent: string): string[] {
   return tokens.flatMap((token): string[] => {
     switch (token.type) {
       case 'space':
       case 'hr':
         return [];
       case 'list':
-        return [list(token as Tokens.List, depth)];
+        return [list(token as Tokens.List, indent)];
       case 'code':
         return [(token as Tokens.Code).text];
       case 'paragraph':
@@ -46,7 +46,7 @@ function blocks(tokens: Token[], depth: number): string[] {
       case 'text':
         return [inline((token as Tokens.Text).tokens ?? [], (token as Tokens.Text).text)];
       case 'blockquote':
-        return blocks((token as Tokens.Blockquote).tokens, depth);
+        return blocks((token as Tokens.Blockquote).tokens, indent);
       case 'table': {
         const table = token as Tokens.Table;
         const row = (cells: Tokens.TableCell[]) => cells.map((c) => inline(c.tokens, c.text)).join(' | ');
@@ -58,14 +58,22 @@ function blocks(tokens: Token[], depth: number): string[] {
   });
 }
 
-function list(token: Tokens.List, depth: number): string {
-  const indent = '  '.repeat(depth);
+/** A list, each item's marker at `indent`; the rest of the item, and a list inside it, under the item's text. */
+function list(token: Tokens.List, indent: string): string {
   const start = typeof token.start === 'number' ? token.start : 1;
   return token.items
     .map((item, i) => {
       const marker = token.ordered ? `${start + i}.` : '•';
-      const [first = '', ...rest] = blocks(item.tokens, depth + 1);
-      return [`${indent}${marker} ${first}`, ...rest].join('\n');
+      // Every line of the item after its first (a line break, its second paragraph) starts under its text, as
+      // a word processor hangs it: at the margin it read as a paragraph after the list.
+      const under = `${indent}${' '.repeat(marker.length + 1)}`;
+      const lines = item.tokens.flatMap((child) =>
+        child.type === 'list'
+          ? [list(child as Tokens.List, under)]
+          : blocks([child], under).flatMap((text) => text.split('\n').map((line) => `${under}${line}`)),
+      );
+      const [first = under, ...rest] = lines;
+      return [`${indent}${marker} ${first.slice(under.length)}`, ...rest].join('\n');
     })
     .join('\n');
 }

@@ -509,6 +509,47 @@ describe('the report as XLSX', () => {
     ]);
   });
 
+  it('starts a list item’s second paragraph and broken lines under the item’s text, not at the margin', async () => {
+    const narrative = [
+      'Work this quarter:',
+      '',
+      '- Patrols in Swanley',
+      '',
+      '  They ran on Friday nights.',
+      '- Letters sent',
+      '  to 42 households',
+      '  - by the CSP',
+      '',
+      '    and by the council',
+      '',
+      '10. Tenth point',
+      '',
+      '    Its second paragraph',
+    ].join('\n');
+    const book = await writtenWorkbook(
+      buildCycleReport(
+        reportInput({ returns: [approved('S1', 'safe', 'csp', { rag: 'green', narrative })] }),
+      ),
+    );
+    const measures = book.getWorksheet('Measures')!;
+    expect(measures.getCell('F1').value).toBe('Progress');
+    expect(measures.getCell('F2').value).toBe(
+      [
+        'Work this quarter:',
+        '',
+        '• Patrols in Swanley',
+        '  They ran on Friday nights.',
+        '• Letters sent',
+        '  to 42 households',
+        '  • by the CSP',
+        '    and by the council',
+        '',
+        '10. Tenth point',
+        '    Its second paragraph',
+      ].join('\n'),
+    );
+  });
+
   it('writes the figures of a return table as numbers shown as typed, and everything else as text', async () => {
     const neet = {
       caption: 'Table 1 NEET Not knowns',
