@@ -114,6 +114,26 @@ describe('return form: steps, errors in words, tables and case studies field by 
     });
   });
 
+  it('says there was nothing to save, not "Your draft has been saved", when "Save and come back later" is pressed on a return not started', async () => {
+    const path = `/agency/returns/${cycleId}.S2`;
+    for (const [step, fields] of [
+      ['', { narrative: '', comments: '' }],
+      ['/tables', {}],
+      ['/case-studies', {}],
+    ] as const) {
+      const later = await post(`${path}${step}`, { ...fields, action: 'save' });
+      expect([later.status, later.location]).toEqual([303, `${path}${step}?unchanged=1`]);
+      const shown = await page(later.location!);
+      expect(shown.html).not.toContain('Your draft has been saved');
+      expect(shown.html).toContain(
+        'Nothing has been typed in this return yet, so there was nothing to save. You can leave now and come back to it from the link in your email.',
+      );
+    }
+    expect((await product.store.readStream(`return:${cycleId}.S2`)).map((e) => e.type)).toEqual([
+      'ReturnRequested',
+    ]);
+  });
+
   it('records nothing when "Save and continue" is pressed on a step left as it was, and goes on', async () => {
     const path = `/agency/returns/${cycleId}.S2`;
     const eventsOf = async () => (await product.store.readStream(`return:${cycleId}.S2`)).map((e) => e.type);
@@ -131,6 +151,34 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect((await post(path, typed)).status).toBe(303);
     expect((await post(path, typed)).location).toBe(`${path}/tables`);
     expect(await eventsOf()).toEqual(['ReturnRequested', 'ReturnDraftSaved']);
+  });
+
+  it('says nothing has changed since the last save when a draft is saved again as it stands, and saved when it changed', async () => {
+    const path = `/agency/returns/${cycleId}.S2`;
+    const again = await post(path, {
+      narrative: '',
+      comments: 'Figures from\r\n\r\nthe CSP.',
+      action: 'save',
+    });
+    expect(again.location).toBe(`${path}?unchanged=1`);
+    const shown = (await page(again.location!)).html;
+    expect(shown).not.toContain('Your draft has been saved');
+    expect(shown).toContain(
+      'Nothing has changed since you last saved. You can leave now and come back to it from the link in your email.',
+    );
+    const tables = await post(`${path}/tables`, { action: 'save' });
+    expect(tables.location).toBe(`${path}/tables?unchanged=1`);
+    expect((await page(tables.location!)).html).toContain('Nothing has changed since you last saved.');
+    const changed = await post(path, {
+      // The narrative left empty: check answers asks for it below.
+      narrative: '',
+      comments: 'Figures from the CSP, checked.',
+      action: 'save',
+    });
+    expect(changed.location).toBe(`${path}?saved=1`);
+    const saved = (await page(changed.location!)).html;
+    expect(saved).toContain('Your draft has been saved');
+    expect(saved).not.toContain('Nothing has changed');
   });
 
   it('adds and removes tables, rows and columns with plain form buttons, keeping what was typed, then saves', async () => {

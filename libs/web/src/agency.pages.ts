@@ -141,6 +141,7 @@ export class AgencyPages {
   async form(
     @Param('returnId') returnId: string,
     @QueryText('saved') saved: string | undefined,
+    @QueryText('unchanged') unchanged: string | undefined,
     @QueryText('copied') copied: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -156,6 +157,7 @@ export class AgencyPages {
     res.render('pages/agency/return-form', {
       ...this.formModel(loaded, view.content, {
         saved: saved === '1',
+        unchanged: unchanged === '1',
         copied: copied === '1',
         lastYearLabel: lastYear?.label ?? null,
         notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
@@ -229,7 +231,7 @@ export class AgencyPages {
         }),
       );
     }
-    await this.saveStep(res, actor, correlationId, returnId, body, content, 'rating');
+    await this.saveStep(res, actor, correlationId, loaded.view, body, content, 'rating');
   }
 
   /** Step 2: tables, edited cell by cell; Add/Remove buttons are form submits, so no JavaScript is needed. */
@@ -237,13 +239,17 @@ export class AgencyPages {
   async tables(
     @Param('returnId') returnId: string,
     @QueryText('saved') saved: string | undefined,
+    @QueryText('unchanged') unchanged: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
     const loaded = await this.load(returnId, actor);
     res.render(
       'pages/agency/return-tables',
-      this.tablesModel(loaded, tableDrafts(loaded.view.content.tables), { saved: saved === '1' }),
+      this.tablesModel(loaded, tableDrafts(loaded.view.content.tables), {
+        saved: saved === '1',
+        unchanged: unchanged === '1',
+      }),
     );
   }
 
@@ -291,7 +297,7 @@ export class AgencyPages {
         .status(400)
         .render('pages/agency/return-tables', this.tablesModel(loaded, drafts, { errors, version }));
     }
-    await this.saveStep(res, actor, correlationId, returnId, body, content, 'tables');
+    await this.saveStep(res, actor, correlationId, loaded.view, body, content, 'tables');
   }
 
   /** Step 3: case studies, section by section. */
@@ -299,6 +305,7 @@ export class AgencyPages {
   async caseStudies(
     @Param('returnId') returnId: string,
     @QueryText('saved') saved: string | undefined,
+    @QueryText('unchanged') unchanged: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
@@ -307,6 +314,7 @@ export class AgencyPages {
       'pages/agency/return-case-studies',
       this.caseStudiesModel(loaded, caseStudyDrafts(loaded.view.content.caseStudies), {
         saved: saved === '1',
+        unchanged: unchanged === '1',
       }),
     );
   }
@@ -338,30 +346,36 @@ export class AgencyPages {
           this.caseStudiesModel(loaded, drafts, { errors, version }),
         );
     }
-    await this.saveStep(res, actor, correlationId, returnId, body, content, 'case-studies');
+    await this.saveStep(res, actor, correlationId, loaded.view, body, content, 'case-studies');
   }
 
   /**
    * Saves a step as a draft. "Save and continue" goes on to the next step; "Save and come back later" stays,
-   * saying it was saved, so the lead can leave and come back from their link.
+   * saying it was saved, so the lead can leave and come back from their link, or that nothing had changed (the
+   * step saved as it stood records nothing: "Your draft has been saved" said otherwise).
    */
   private async saveStep(
     res: Response,
     actor: Actor,
     correlationId: string,
-    returnId: string,
+    view: ReturnView,
     body: ReturnFormBody,
     content: ReturnContent,
     step: Step,
   ) {
+    const { returnId } = view;
+    // The version the save was decided at: the form's, or the one just read. A save that records nothing
+    // leaves the return at it.
+    const before = formPageVersion(body.version) ?? view.version;
+    let after: number;
     try {
-      await this.commands.execute(
+      ({ version: after } = await this.commands.execute(
         new SaveReturnDraftCommand(
           { actor, correlationId, expectedVersion: formPageVersion(body.version) },
           returnId,
           content,
         ),
-      );
+      ));
     } catch (error) {
       if (!refusedForNow(error)) throw error;
       return this.notSaved(res, actor, returnId, content, step);
@@ -373,7 +387,10 @@ export class AgencyPages {
       tables: `${path}/case-studies`,
       'case-studies': `${path}/check`,
     }[step];
-    res.redirect(303, body.action === 'continue' ? next : `${here}?saved=1`);
+    res.redirect(
+      303,
+      body.action === 'continue' ? next : `${here}?${after === before ? 'unchanged' : 'saved'}=1`,
+    );
   }
 
   @Get('returns/:returnId/check')
@@ -639,6 +656,7 @@ export class AgencyPages {
       errors?: FormError[];
       preview?: boolean;
       saved?: boolean;
+      unchanged?: boolean;
       copied?: boolean;
       lastYearLabel?: string | null;
       notice?: Notice;
@@ -667,7 +685,7 @@ export class AgencyPages {
   private tablesModel(
     loaded: Loaded,
     tables: TableDraft[],
-    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+    extra: { errors?: FormError[]; saved?: boolean; unchanged?: boolean; version?: number },
   ) {
     return {
       ...this.stepModel(loaded, 'tables', 'Tables', extra),
@@ -680,7 +698,7 @@ export class AgencyPages {
   private caseStudiesModel(
     loaded: Loaded,
     caseStudies: CaseStudyDraft[],
-    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+    extra: { errors?: FormError[]; saved?: boolean; unchanged?: boolean; version?: number },
   ) {
     return {
       ...this.stepModel(loaded, 'case-studies', 'Case studies', extra),
@@ -694,7 +712,7 @@ export class AgencyPages {
     loaded: Loaded,
     step: Step,
     stepName: string,
-    extra: { errors?: FormError[]; saved?: boolean; version?: number },
+    extra: { errors?: FormError[]; saved?: boolean; unchanged?: boolean; version?: number },
   ) {
     const { view, measureText, cycle } = loaded;
     const errors = extra.errors ?? [];
@@ -711,6 +729,7 @@ export class AgencyPages {
       // Each field's own message, shown above it (the first message, if a field broke two rules).
       errorsById: Object.fromEntries([...errors].reverse().map((e) => [e.id, e.text])),
       saved: extra.saved ?? false,
+      unchanged: extra.unchanged ?? false,
       backLink: `/agency/cycles/${encodeURIComponent(view.cycleId)}`,
     };
   }
