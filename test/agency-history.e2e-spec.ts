@@ -255,6 +255,39 @@ describe('agency lead: what was sent, last cycle, and never losing the typing (e
     ]);
   });
 
+  it("says the reviewer's reason under each return sent back on the task list: escaped, its lines kept, shortened when long", async () => {
+    const hintOf = (html: string, ref: string) => {
+      const item = html.slice(html.indexOf(`/agency/returns/${thisYear}.${ref}"`));
+      return /class="govuk-task-list__hint">([\s\S]*?)<\/div>/
+        .exec(item.slice(0, item.indexOf('</li>')))![1]
+        .trim();
+    };
+    expect(hintOf((await page(`/agency/cycles/${thisYear}`)).html, 'S2')).toBe(
+      'Due 30 April 2030 - sent back for changes<span class="govuk-!-display-block govuk-!-margin-top-1 app-break-words">' +
+        'The reviewer asked for changes: Add the baseline.<br>And name the schemes.</span>',
+    );
+    // Sent again, and sent back again with a long reason pasted from an email.
+    const me = as.lead('sevenoaks-csp');
+    expect(
+      (await call('PUT', `/returns/${thisYear}.S2/draft`, me, content('Baseline 2019: 80%.'))).status,
+    ).toBe(200);
+    expect((await call('POST', `/returns/${thisYear}.S2/submit`, me)).status).toBe(200);
+    const reason = `Please check <script>alert(1)</script> & the NEET table.\r\n\r\n${'The figures do not match the county return. '.repeat(10)}`;
+    expect((await call('POST', `/returns/${thisYear}.S2/send-back`, as.reviewer, { reason })).status).toBe(
+      200,
+    );
+    const tasks = (await page(`/agency/cycles/${thisYear}`)).html;
+    const hint = hintOf(tasks, 'S2');
+    expect(hint).toContain(
+      'The reviewer asked for changes: Please check &lt;script&gt;alert(1)&lt;/script&gt; &amp; the NEET table.<br>The figures do not match',
+    );
+    expect(hint).toMatch(/ return\. The…<\/span>$/);
+    expect(hint.length).toBeLessThan(500);
+    expect(tasks).not.toContain('<script>alert(1)');
+    // Only the return sent back says so.
+    expect(hintOf(tasks, 'S1')).toBe('Due 30 April 2030');
+  });
+
   it('keeps the typing, to copy, when the cycle closes mid-edit', async () => {
     const path = `/agency/returns/${thisYear}.S3`;
     const opened = versionOn((await page(path)).html);

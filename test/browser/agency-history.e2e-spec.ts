@@ -119,6 +119,31 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await stale.close();
   });
 
+  it("shows the reviewer's reason under a return sent back on the task list, its link described by it, at both widths", async () => {
+    const reason =
+      'Say how many visits were made in Swanley.\nThe figures are on https://www.kent.gov.uk/about-the-council/strategies-and-policies/community-safety/community-safety-partnership-figures-2020-21 ' +
+      'and in the <b>county</b> return. '.repeat(6);
+    expect((await call('POST', `/returns/${thisYear}.S1/send-back`, as.reviewer, { reason })).status).toBe(
+      200,
+    );
+    await page.goto(`${product.baseUrl}/agency/cycles/${thisYear}`);
+    const link = page.getByRole('link', { name: /^S1:/ });
+    // Read out with the link (aria-describedby), the lines as typed, the markup as text, shortened with "…".
+    const describedBy = (await link.getAttribute('aria-describedby'))!.split(' ');
+    const described = (
+      await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()))
+    ).join('\n');
+    expect(described).toContain(
+      'The reviewer asked for changes: Say how many visits were made in Swanley.\nThe figures are on https://www.kent.gov.uk/',
+    );
+    expect(described).toContain('<b>county</b>');
+    expect(described).toMatch(/…/);
+    expect(described).toContain('Sent back');
+    await checkBothWidths(page, 'history-01b-task-list-sent-back');
+    await link.click();
+    expect(await page.textContent('#sent-back')).toContain('county</b> return.');
+  });
+
   it("reads last year's return, each version sent, with the reviewer's reason in its history", async () => {
     await page.goto(`${product.baseUrl}/agency/cycles/${lastYear}`);
     await page.getByRole('link', { name: /^S1:/ }).click();

@@ -18,6 +18,7 @@ import {
   SubmitReturnCommand,
 } from '../../returns/src/index.js';
 import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.query.js';
+import { taskHintHtml } from './agency-returns/sent-back-hint.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReturnThread } from './conversation/return-thread.query.js';
 import { CyclePlanWords } from './plan-words.js';
@@ -108,8 +109,12 @@ export class AgencyPages {
       title: { text: `${v.measureRef}: ${measureText}` },
       // What was sent opens read-only; a return still being written opens its form.
       href: `/agency/returns/${encodeURIComponent(v.returnId)}${SENT.has(v.status) ? '/sent' : ''}`,
+      // A return sent back says why under it (the reviewer's reason, shortened when long).
       hint: {
-        text: `${v.overdue ? 'Overdue: was due' : 'Due'} ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}`,
+        html: taskHintHtml(
+          `${v.overdue ? 'Overdue: was due' : 'Due'} ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}`,
+          v.status === 'draft' ? v.sentBackReason : null,
+        ),
       },
       status: { tag: v.status === 'draft' && v.sentBackReason ? SENT_BACK_TAG : STATUS_TAGS[v.status] },
     }));
