@@ -204,6 +204,49 @@ describe('reviewer pages: banners, marked changes, resubmissions and the filtere
     expect(html.slice(changes, whole)).toMatch(/added: <\/span>, covering housing and activity<\/ins>/);
   });
 
+  // Compared as typed, a narrative only pasted again from Word (tabs, "•", other spaces) showed as changed, and a
+  // real change showed the marks typed ("- ", tabs, "**") rather than the words the report prints.
+  it('compares a resubmission as the reader sees it: a narrative only pasted again is unchanged, a real change reads as printed', async () => {
+    const year = await cycle('Year 4 2022/23', '2022-04-01', '2023-03-31', ['S3', 'S4']);
+    const typed =
+      'This year we:\n- Ran 12 patrols in Swanley\n  - by night\n- Sent 42 letters\n\n---\n\nFigures from the **CSP**.';
+    const pasted =
+      'This year we:\r\n•\tRan 12 patrols  in Swanley \r\no\tby night\r\n•\tSent 42\tletters\r\n\r\n---\r\n\r\n\tFigures from the CSP.  ';
+    for (const ref of ['S3', 'S4']) {
+      await submit(`${year}.${ref}`, 'sevenoaks-csp', { rag: 'green', narrative: typed, dot: 'improving' });
+      const sentBack = await post(
+        `/review/returns/${year}.${ref}`,
+        `/review/returns/${year}.${ref}/send-back`,
+        {
+          reason: 'Say where the patrols were',
+        },
+      );
+      expect(sentBack.status).toBe(303);
+    }
+    await submit(`${year}.S3`, 'sevenoaks-csp', { rag: 'green', narrative: pasted, dot: 'improving' });
+    const same = (await page(`/review/returns/${year}.S3`)).html;
+    const sinceSame = same.slice(same.indexOf('id="changes-since-sent-back"'), same.indexOf('>This return<'));
+    expect(sinceSame).toContain('Nothing changed since it was sent back.');
+
+    await submit(`${year}.S4`, 'sevenoaks-csp', {
+      rag: 'green',
+      narrative: pasted.replace('12 patrols', '14 patrols'),
+      dot: 'improving',
+    });
+    const changed = (await page(`/review/returns/${year}.S4`)).html;
+    const since = changed.slice(
+      changed.indexOf('id="changes-since-sent-back"'),
+      changed.indexOf('>This return<'),
+    );
+    expect(since).toMatch(/removed: <\/span>12<\/del><ins[^>]*><span[^>]*>added: <\/span>14<\/ins>/);
+    // The words as the report prints them: bullets as "•", a nested one indented, no marks typed, no tabs.
+    expect(since).toContain('This year we:\n\n• Ran ');
+    expect(since).toContain(
+      ' patrols in Swanley\n  • by night\n• Sent 42 letters\n\n---\n\nFigures from the CSP.',
+    );
+    expect(since).not.toMatch(/\t|- Ran|\*\*CSP/);
+  });
+
   // The report reads a case study's section as Markdown; the reviewer's page printed it as typed ("- Jane").
   it("shows a case study's sections as the report prints them, sanitised", async () => {
     const year = await cycle('Year 3 2021/22', '2021-04-01', '2022-03-31', ['S3']);

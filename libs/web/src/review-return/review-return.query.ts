@@ -13,6 +13,7 @@ import {
   ReturnView,
 } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
+import { contentAsRead } from './as-read.js';
 import { HistoryLine } from '../return-history/history-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { ReturnThread, Thread } from '../conversation/return-thread.query.js';
@@ -60,7 +61,11 @@ export function resubmissionOf(
   return {
     version: entry.version,
     reason: entry.reason ?? (entry.data as { reason: string }).reason,
-    changes: compareReturns((submittedBefore.data as { content: ReturnContent }).content, view.content),
+    // As the reader sees the two: the Markdown as the report reads it, not as typed.
+    changes: compareReturns(
+      contentAsRead((submittedBefore.data as { content: ReturnContent }).content),
+      contentAsRead(view.content),
+    ),
   };
 }
 
@@ -99,7 +104,9 @@ export class ReviewReturn {
             narrativeHtml: previous.content.narrative ? renderNarrative(previous.content.narrative) : null,
           }
         : null,
-      comparedWithLastCycle: previous ? compareReturns(previous.content, view.content) : null,
+      comparedWithLastCycle: previous
+        ? compareReturns(contentAsRead(previous.content), contentAsRead(view.content))
+        : null,
       resubmission: resubmission && {
         reason: resubmission.reason,
         changes: resubmission.changes,
