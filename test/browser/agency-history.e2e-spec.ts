@@ -133,8 +133,9 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     const described = (
       await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()))
     ).join('\n');
-    expect(described).toContain(
-      'The reviewer asked for changes: Say how many visits were made in Swanley.\nThe figures are on https://www.kent.gov.uk/',
+    // Who sent it back and when, then the reason.
+    expect(described).toMatch(
+      /reviewer \(reviewer\) asked for changes, \d+ \w+ \d{4} at (\d+:\d\d[ap]m|midnight|midday): Say how many visits were made in Swanley\.\nThe figures are on https:\/\/www\.kent\.gov\.uk\//,
     );
     expect(described).toContain('<b>county</b>');
     expect(described).toMatch(/…/);

@@ -22,7 +22,7 @@ import { taskHintHtml } from './agency-returns/sent-back-hint.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReturnThread } from './conversation/return-thread.query.js';
 import { CyclePlanWords } from './plan-words.js';
-import { timeInWords } from './return-history/history-words.js';
+import { HistoryLine, timeInWords } from './return-history/history-words.js';
 import {
   caseStudiesFromDrafts,
   caseStudyDrafts,
@@ -104,6 +104,14 @@ export class AgencyPages {
     const agencyId = this.agencyOf(actor);
     const { agencyName, returns } = await this.agencyReturns.taskList(cycle, agencyId);
     const open = cycle.status === 'open';
+    // Who sent each return back, and when: only the returns sent back (a few, if any) are read with their history.
+    const sentBack = new Map(
+      await Promise.all(
+        returns
+          .filter(({ view: v }) => v.status === 'draft' && v.sentBackReason)
+          .map(async ({ view: v }) => [v.returnId, await this.sentBackLine(actor, v.returnId)] as const),
+      ),
+    );
     const items = returns.map(({ view: v, measureText }) => ({
       group: taskGroupOf(v),
       title: { text: `${v.measureRef}: ${measureText}` },
@@ -114,6 +122,7 @@ export class AgencyPages {
         html: taskHintHtml(
           `${v.overdue ? 'Overdue: was due' : 'Due'} ${longDate(v.dueDate)}${v.sentBackReason ? ' - sent back for changes' : ''}`,
           v.status === 'draft' ? v.sentBackReason : null,
+          sentBack.get(v.returnId) ?? null,
         ),
       },
       status: { tag: v.status === 'draft' && v.sentBackReason ? SENT_BACK_TAG : STATUS_TAGS[v.status] },
@@ -635,6 +644,15 @@ export class AgencyPages {
         ],
       }),
     );
+  }
+
+  /** The history's line of the return's last send-back (who, when), or null when there is none. */
+  private async sentBackLine(actor: Actor, returnId: string): Promise<HistoryLine | null> {
+    const { view, cycle } = await this.load(returnId, actor);
+    const sent = view.history?.findLast((h) => h.type === 'ReturnSentBack');
+    if (!sent) return null;
+    const lines = await this.history.of(view, cycle);
+    return lines.find((h) => !h.message && !h.file && h.version === sent.version) ?? null;
   }
 
   private agencyOf(actor: Actor): string {

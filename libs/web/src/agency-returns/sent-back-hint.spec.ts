@@ -9,6 +9,13 @@ describe('a sent-back reason on the task list', () => {
         'The reviewer asked for changes: Add the &lt;b&gt;baseline&lt;/b&gt;.<br>And name the schemes &amp; dates.</span>',
     );
     expect(taskHintHtml('Due 30 April 2030', null)).toBe('Due 30 April 2030');
+    // Who sent it back and when, where the history says.
+    expect(
+      taskHintHtml('Due 30 April 2030', 'Add Q4', {
+        who: 'Rita <Patel> (reviewer)',
+        when: '3 May 2030 at 10:15am',
+      }),
+    ).toContain('>Rita &lt;Patel&gt; (reviewer) asked for changes, 3 May 2030 at 10:15am: Add Q4</span>');
   });
 
   it('is cut after a word when long, and after four lines, saying so with "…"', () => {

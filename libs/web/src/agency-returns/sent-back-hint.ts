@@ -34,14 +34,20 @@ export function shortReason(reason: string): { lines: string[]; shortened: boole
 }
 
 /**
- * The task list's hint for a return: when it is due and, for one sent back, the reviewer's reason, escaped,
- * its lines kept: the lead saw only "sent back for changes" and had to open each return to learn what to change.
+ * The task list's hint for a return: when it is due and, for one sent back, who sent it back and when, and the
+ * reviewer's reason, escaped, its lines kept: the lead saw only "sent back for changes" and had to open each
+ * return to learn what to change.
  */
-export function taskHintHtml(due: string, sentBackReason: string | null): string {
+export function taskHintHtml(
+  due: string,
+  sentBackReason: string | null,
+  by: { who: string; when: string } | null = null,
+): string {
   if (!sentBackReason?.trim()) return escapeHtml(due);
   const { lines } = shortReason(sentBackReason);
+  const asked = by ? `${by.who} asked for changes, ${by.when}` : 'The reviewer asked for changes';
   return (
     `${escapeHtml(due)}<span class="govuk-!-display-block govuk-!-margin-top-1 app-break-words">` +
-    `The reviewer asked for changes: ${lines.map(escapeHtml).join('<br>')}</span>`
+    `${escapeHtml(asked)}: ${lines.map(escapeHtml).join('<br>')}</span>`
   );
 }
