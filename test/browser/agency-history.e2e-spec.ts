@@ -170,6 +170,14 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     expect(await page.textContent('.govuk-notification-banner--success')).toContain(
       'Your draft has been saved',
     );
+    // Saved again with nothing changed: nothing is recorded, and the page says so rather than "saved".
+    await page.getByRole('button', { name: 'Save and come back later' }).click();
+    await page.waitForURL('**?unchanged=1');
+    expect(await page.locator('.govuk-notification-banner--success').count()).toBe(0);
+    expect(await page.textContent('#unchanged')).toContain(
+      'Nothing has changed since you last saved. You can leave now and come back to it from the link in your email.',
+    );
+    await checkBothWidths(page, 'history-06b-nothing-changed');
   });
 
   it('says the session ended, with the way back, and gives back the typing', async () => {
