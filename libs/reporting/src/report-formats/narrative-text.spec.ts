@@ -28,6 +28,21 @@ describe('narrativeText', () => {
     );
   });
 
+  it('hangs the rest of a list item under its text: its second paragraph, a broken line, a quote in it', () => {
+    const md = [
+      '- Patrols',
+      '',
+      '  Friday nights',
+      '  > Quoted',
+      '  > - in a list',
+      '1. One',
+      '   more',
+    ].join('\n');
+    expect(narrativeText(md)).toBe(
+      ['• Patrols', '  Friday nights', '  Quoted', '  • in a list', '', '1. One', '   more'].join('\n'),
+    );
+  });
+
   it('gives a list pasted from Word the same bullets as one typed with dashes', () => {
     // Word puts a bullet and a tab before each item, "o" one level in: the cell had them as typed, tabs too.
     expect(narrativeText('This included:\n•\tAttending events\no\tIn Swanley\n•\tInviting schools')).toBe(

@@ -70,7 +70,7 @@ function list(token: Tokens.List, indent: string): string {
       const lines = item.tokens.flatMap((child) =>
         child.type === 'list'
           ? [list(child as Tokens.List, under)]
-          : blocks([child], under).flatMap((text) => text.split('\n').map((line) => `${under}${line}`)),
+          : blocks([child], '').flatMap((text) => text.split('\n').map((line) => `${under}${line}`)),
       );
       const [first = under, ...rest] = lines;
       return [`${indent}${marker} ${first.slice(under.length)}`, ...rest].join('\n');
