@@ -100,6 +100,8 @@ describe('escalation mail to the coordinator (e2e)', () => {
     for (const [name, dueDate] of [
       ['esc-one', '2020-04-21'],
       ['esc-two', '2020-04-28'],
+      // Escalated after the wide cycle, for the last test.
+      ['esc-late', '2020-09-01'],
     ]) {
       const id = await openCycle(
         call,
@@ -303,5 +305,105 @@ describe('escalation mail to the coordinator (e2e)', () => {
       (m) => m.subject.includes('Cycle wide') && !m.to.includes(STAFF.otherCoordinator),
     );
     expect(others.filter((m) => m.to[0].startsWith('senior@'))).toHaveLength(WIDE);
+  }, 120_000);
+
+  it('tells the coordinator in one follow-up of the agencies escalated at the step after its mail went, naming none twice', async () => {
+    const { id, escalation } = cycles['esc-late'];
+    const [early, ...late] = AGENCIES;
+    const chasing = new Queue(QUEUES.chasing, {
+      connection: bullConnection(product.config.redisUrl),
+      prefix: product.config.queuePrefix,
+    });
+    const escalated = async () => {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM events WHERE type = 'AgencyChased' AND stream_id LIKE $1
+           AND data->>'step' = $2`,
+        [`chase:${id}:%`, escalation],
+      );
+      return n as number;
+    };
+    try {
+      setSharedClock(clockFile, at10(escalation));
+      // A scan's first job records one agency; its other job fails and runs again only after the mail's wait for
+      // the step's other agencies is over (as a job retried with backoff would).
+      await chasing.add(CHASING_JOBS.chaseAgencies, {
+        cycleId: id,
+        chases: [{ agencyId: early.id, step: escalation, kind: 'escalation' }],
+      });
+      await eventually(async () => (await escalated()) === 1, 20_000);
+      setSharedClock(clockFile, zonedInstant(escalation, '10:11', 'Europe/London'));
+      await eventually(async () => toCoordinator('Cycle esc-late').length >= 1, 20_000);
+      const [first] = toCoordinator('Cycle esc-late');
+      expect(first.subject).toBe(
+        `${PLAN.partnership.name}: 1 agency's returns for Cycle esc-late are still overdue`,
+      );
+      expect(first.text).toContain(early.name);
+
+      // The rest are recorded now; a scan finds their coordinator's rows unsent and owes the follow-up.
+      await worker.get(ChaseScanner).run();
+      await eventually(async () => (await escalated()) === AGENCIES.length, 20_000);
+      await eventually(async () => {
+        await worker.get(ChaseScanner).run();
+        return toCoordinator('Cycle esc-late').length >= 2;
+      }, 30_000);
+      await untilQuiet(product);
+    } finally {
+      await chasing.close();
+    }
+    const [, followUp, ...more] = toCoordinator('Cycle esc-late');
+    expect(more).toHaveLength(0);
+    expect(followUp.subject).toBe(
+      `${PLAN.partnership.name}: ${late.length} agencies' returns for Cycle esc-late are still overdue`,
+    );
+    for (const { name } of late) expect(followUp.text).toContain(name);
+    expect(followUp.text).not.toContain(early.name);
+    expect(followUp.text).toContain('Since our earlier mail');
+
+    // Redis emptied, the step's rows unsettled and every job derived again: no agency is named again.
+    await worker.close();
+    await deleteQueueKeys(product.config.redisUrl, product.config.queuePrefix);
+    await product.db.dataSource.query(
+      `UPDATE owed_mails SET settled_at = NULL, outcome = NULL WHERE job_id LIKE $1`,
+      [`escalation-mail.${id}.%`],
+    );
+    worker = await startWorker(product.config, { clock: new FileClock(clockFile), relayPollIntervalMs: 25 });
+    await worker.get(ChaseScanner).run();
+    await eventually(async () => {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM owed_mails WHERE job_id LIKE $1 AND settled_at IS NULL`,
+        [`escalation-mail.${id}.%`],
+      );
+      return n === 0;
+    }, 20_000);
+    await untilQuiet(product);
+    expect(toCoordinator('Cycle esc-late')).toHaveLength(2);
+
+    // The chase log shows each agency's coordinator row sent, by the mail that named it.
+    const log = await call('GET', `/cycles/${encodeURIComponent(id)}/chases`, as.coordinator);
+    const rows = (
+      log.body.chases as {
+        agencyId: string;
+        step: string;
+        recipients: { email: string; state: string; messageId: string }[];
+      }[]
+    )
+      .filter((c) => c.step === escalation)
+      .flatMap((c) =>
+        c.recipients
+          .filter((r) => r.email === STAFF.coordinator)
+          .map((r) => ({ ...r, agencyId: c.agencyId })),
+      );
+    expect(rows.map((r) => r.state)).toEqual(AGENCIES.map(() => 'sent'));
+    const earlyId = rows.find((r) => r.agencyId === early.id)!.messageId;
+    const lateIds = new Set(rows.filter((r) => r.agencyId !== early.id).map((r) => r.messageId));
+    expect(lateIds.size).toBe(1);
+    expect(lateIds.has(earlyId)).toBe(false);
+    // And the read model the scan re-derives from says the same: nothing left unsent.
+    const [{ unsent }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS unsent FROM chase_mails WHERE cycle_id = $1 AND step = $2 AND role = 'coordinator'
+         AND state <> 'sent'`,
+      [id, escalation],
+    );
+    expect(unsent).toBe(0);
   }, 120_000);
 });

@@ -125,13 +125,19 @@ export function chaseMailJob(data: ChaseMailJob): OutboxJob {
   };
 }
 
-/** One id per cycle, step and coordinator: the 40 agencies escalated at a step owe one job, not 40. */
-export function escalationMailJob(data: EscalationMailJob): OutboxJob {
+/**
+ * One id per cycle, step and coordinator: the 40 agencies escalated at a step owe one job, not 40. The scan, which
+ * finds the agencies whose coordinator's row is still unsent, adds them to the id (`unsent`): an agency escalated
+ * after the step's job ran then owes a job of its own, which sends the follow-up, where the step's id would be a
+ * job BullMQ has completed and keeps, so adding it again would do nothing.
+ */
+export function escalationMailJob(data: EscalationMailJob, unsent?: readonly string[]): OutboxJob {
+  const base = `escalation-mail.${data.cycleId}.${data.step}.${short(data.recipient)}`;
   return {
     queue: QUEUES.mail,
     name: CHASING_JOBS.escalationMail,
     data,
-    jobId: `escalation-mail.${data.cycleId}.${data.step}.${short(data.recipient)}`,
+    jobId: unsent ? `${base}.${short([...unsent].sort().join(','))}` : base,
   };
 }
 

@@ -3,7 +3,8 @@ import { chaseMailJob, escalationMailJob, OutboxJob } from '../../../queues/src/
 /**
  * The job that sends a chase's mail to one of its recipients. The agency's own people get a mail of this agency's
  * chase; a coordinator gets one mail per escalation step of the cycle, which every agency escalated at it owes
- * under the same job id (so it is owed once). Both the event's reaction and the scan's re-derivation ask this.
+ * under the same job id (so it is owed once). The event's reaction asks this; the scan's re-derivation asks it for
+ * the agencies' own people and escalationMailJob, with the agencies still unsent, for a coordinator.
  */
 export function chaseMailJobFor(
   chase: { cycleId: string; agencyId: string; step: string },

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventStore } from '../../../event-store/src/index.js';
+import { EventStore, StoredEvent } from '../../../event-store/src/index.js';
+import { stepOfEscalationKey } from '../escalation-mail/escalation-mails.js';
 import {
   asChaseEvents,
   ChaseEvent,
@@ -49,12 +50,23 @@ export class CycleChases {
     return new Map(
       agencyIds.map((agencyId, i) => {
         const own = streams.get(ids[i]) ?? [];
+        const theirs = coordinators.flatMap((e) => escalationMailOf(agencyId, e));
         const merged =
-          coordinators.length === 0
-            ? own
-            : [...own, ...coordinators].sort((a, b) => a.globalPosition - b.globalPosition);
+          theirs.length === 0 ? own : [...own, ...theirs].sort((a, b) => a.globalPosition - b.globalPosition);
         return [agencyId, asChaseEvents(merged)];
       }),
     );
   }
+}
+
+/**
+ * An escalation mail's event as the agency's chase log reads it: keyed by its step (a follow-up's key is
+ * `<step>#<n>`), and only for an agency the mail names. A mail of an earlier release names none: it stands for
+ * every agency escalated at the step before it, which the log's order gives.
+ */
+function escalationMailOf(agencyId: string, event: StoredEvent): StoredEvent[] {
+  const data = event.data as { key?: unknown; covers?: unknown };
+  if (typeof data.key !== 'string') return [];
+  if (Array.isArray(data.covers) && !data.covers.includes(agencyId)) return [];
+  return [{ ...event, data: { ...data, key: stepOfEscalationKey(data.key) } }];
 }

@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../kernel/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import {
   coordinatorEscalationMail,
-  evolveLedger,
-  isSettled,
-  Ledger,
   MailLedgerService,
   MailSender,
-  mailKey,
   OutgoingMail,
 } from '../../../mail/src/index.js';
 import { EscalationMailJob } from '../../../queues/src/index.js';
@@ -21,18 +18,25 @@ import { ChaseMailOutcome } from '../chase-mail/send-chase-mail.js';
 import { ChaseSnapshots } from '../chase-snapshot/chase-snapshots.js';
 import { CycleReturns, policyOf } from '../cycle-returns.js';
 import { decideEscalationMail, EscalationMailDecision } from './escalation-mail.decide.js';
+import { escalationMailKey } from './escalation-mails.js';
+
+/** How soon a job whose mail another job sent looks again (machine time). */
+const LOOK_AGAIN_MS = 250;
 
 /**
- * Sends a coordinator the one mail of an escalation step of a cycle, once: every agency escalated at the step,
- * each with what it still owes and a link to its page. Its ledger is the cycle's `escalations:<cycleId>` stream,
- * keyed by the step and the coordinator's address, so however many agencies' chases owe it, however often its
- * job runs and on however many workers, it goes once. Everything it says is read again from the events.
+ * Sends a coordinator the mail of an escalation step of a cycle, once: every agency escalated at the step, each
+ * with what it still owes and a link to its page. Its ledger is the cycle's `escalations:<cycleId>` stream, keyed
+ * by the step (and the mail's number, for a follow-up) and the coordinator's address, each mail's events naming
+ * the agencies it lists; so however many agencies' chases owe it, however often its job runs and on however many
+ * workers, each mail goes once and an agency escalated after the step's mail went is named in one follow-up.
+ * Everything it says is read again from the events.
  */
 @Injectable()
 export class SendEscalationMail {
   constructor(
     @Inject(CycleReturns) private readonly cycleReturns: CycleReturns,
     @Inject(ChaseSnapshots) private readonly snapshots: ChaseSnapshots,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
     @Inject(Clock) private readonly clock: Clock,
@@ -41,31 +45,29 @@ export class SendEscalationMail {
   ) {}
 
   async execute(job: EscalationMailJob, willRetry: boolean): Promise<ChaseMailOutcome> {
-    // Which agencies' chase streams to read comes from the cycle (its partnership's agencies and its returns').
-    const { snapshot: first } = await this.snapshots.of(job.cycleId, []);
-    if (!first.opened) return { outcome: 'not-due', why: `cycle ${first.cycle.status}` };
+    const ledgerStream = escalationStreamId(job.cycleId);
+    // The cycle once, with the ledger; which agencies' chase streams to read comes from it (its partnership's
+    // agencies and its returns'), read next. A ledger read first is at worst behind the chases: the lease below
+    // then finds the mail it would send settled, and the job looks again.
+    const { snapshot, events } = await this.snapshots.of(job.cycleId, [ledgerStream]);
+    if (!snapshot.opened) return { outcome: 'not-due', why: `cycle ${snapshot.cycle.status}` };
     const agencyIds = [
       ...new Set([
-        ...(first.partnership.status === 'registered' ? first.partnership.agencies.keys() : []),
-        ...first.returns.map((r) => r.agencyId),
+        ...(snapshot.partnership.status === 'registered' ? snapshot.partnership.agencies.keys() : []),
+        ...snapshot.returns.map((r) => r.agencyId),
       ]),
     ].sort();
     const streamIds = agencyIds.map((a) => chaseStreamId(job.cycleId, a));
-    const ledgerStream = escalationStreamId(job.cycleId);
-    const { snapshot, events } = await this.snapshots.of(job.cycleId, [...streamIds, ledgerStream]);
+    const chases = await this.store.readStreams(streamIds);
     const history = events.get(ledgerStream)!;
-    // Sent (or failed for good) already: nothing to gather or compose.
-    const entry = history
-      .reduce<Ledger>((l, e) => evolveLedger('Reminder', l, e), new Map())
-      .get(mailKey(job.step, job.recipient));
-    if (entry && isSettled(entry)) return { outcome: 'already', entry };
 
     const now = this.clock.now();
     const decision = decideEscalationMail(
       job,
       {
         snapshot,
-        chases: new Map(agencyIds.map((a, i) => [a, events.get(streamIds[i])!])),
+        chases: new Map(agencyIds.map((a, i) => [a, chases.get(streamIds[i]) ?? []])),
+        ledger: history,
         calendar: this.calendar,
       },
       now,
@@ -77,23 +79,34 @@ export class SendEscalationMail {
       return { outcome: 'deferred', until: nextSendTime(now, sendWindow, this.calendar) };
     }
     const mail = await this.compose(job, decision);
-    return this.ledger.deliverOnce(
+    const result = await this.ledger.deliverOnce(
       {
         streamId: ledgerStream,
         prefix: 'Reminder',
-        key: job.step,
+        key: escalationMailKey(job.step, decision.batch),
         recipient: job.recipient,
+        covers: decision.agencies.map((a) => a.agencyId),
         willRetry,
         send: (stillWanted) => this.mail.send(mail, stillWanted),
         history,
       },
       `escalation-${job.step}`,
     );
+    // Another job sent this mail meanwhile, perhaps naming fewer agencies than this one would: look again at
+    // once, and a follow-up names the rest.
+    if (result.outcome === 'already' && result.entry.status === 'sent') {
+      return { outcome: 'in-progress', until: new Date(Date.now() + LOOK_AGAIN_MS) };
+    }
+    return result;
   }
 
   private async compose(
     job: EscalationMailJob,
-    { snapshot: { cycle, partnership, plan }, agencies }: Extract<EscalationMailDecision, { type: 'send' }>,
+    {
+      snapshot: { cycle, partnership, plan },
+      agencies,
+      batch,
+    }: Extract<EscalationMailDecision, { type: 'send' }>,
   ): Promise<OutgoingMail> {
     const registered = partnership.status === 'registered' ? partnership : null;
     const coordinator = (await this.cycleReturns.coordinators(cycle.partnershipId)).find(
@@ -107,6 +120,7 @@ export class SendEscalationMail {
       cycleLabel: cycle.label,
       step: job.step,
       overdueChases: policyOf(cycle).escalateAfterOverdueChases,
+      followUp: batch > 1,
       agencies: agencies
         .map(({ agencyId, outstanding }) => ({
           agencyName: registered?.agencies.get(agencyId)?.name ?? agencyId,

@@ -1,5 +1,6 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
 import { DEFAULT_CHASE_POLICY } from '../../../kernel/src/index.js';
+import { stepOfEscalationKey } from '../escalation-mail/escalation-mails.js';
 
 /**
  * What one event does to the return-status tables, one kind per statement shape. Consecutive changes of one kind
@@ -30,11 +31,17 @@ export type ReturnStatusChange =
       stepKind: unknown;
       recipients: { email: unknown; role: unknown }[];
     }
-  /** A coordinator's one escalation mail of a step: its outcome is every agency's escalated at it. */
+  /**
+   * A coordinator's escalation mail of a step: its outcome is that of every agency it names (`agencies`, JSON), or,
+   * for a mail of an earlier release that names none, of every agency escalated at the step so far.
+   */
   | {
       kind: 'escalation-outcome';
       cycleId: string;
+      /** The mail's ledger key: the step, or `<step>#<n>` for a follow-up. */
+      key: unknown;
       step: unknown;
+      agencies: string | null;
       recipient: unknown;
       state: string;
       messageId: unknown;
@@ -114,9 +121,14 @@ export function returnStatusChangeOf(event: StoredEvent): ReturnStatusChange | n
     case 'ReminderDeliveryFailed':
       return {
         ...(event.streamId.startsWith('escalations:')
-          ? { kind: 'escalation-outcome' as const, cycleId: id }
+          ? {
+              kind: 'escalation-outcome' as const,
+              cycleId: id,
+              key: d.key,
+              agencies: Array.isArray(d.covers) ? JSON.stringify(d.covers) : null,
+            }
           : { kind: 'mail-outcome' as const, ...chaseStream(event.streamId) }),
-        step: d.key,
+        step: event.streamId.startsWith('escalations:') ? stepOfEscalationKey(String(d.key)) : d.key,
         recipient: d.recipient,
         state:
           event.type === 'ReminderClaimed'

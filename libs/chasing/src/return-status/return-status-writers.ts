@@ -168,18 +168,20 @@ const mailOutcome: ChangeWriter<ChangeOf<'mail-outcome'>> = {
     ),
 };
 
-// As mailOutcome, for the coordinator's row of every agency escalated at the step: one mail told them of all.
+// As mailOutcome, for the coordinator's row of every agency the mail names (a mail of an earlier release names
+// none: then of every agency escalated at the step so far, as that release wrote it).
 const escalationOutcome: ChangeWriter<ChangeOf<'escalation-outcome'>> = {
-  row: (c) => key(c.cycleId, c.step, c.recipient),
+  row: (c) => key(c.cycleId, c.key, c.recipient),
   combine: keepKnown,
   write: (m, cs) =>
     m.query(
       `UPDATE chase_mails m SET state = u.state, message_id = coalesce(u.message_id, m.message_id),
          reason = coalesce(u.reason, m.reason)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-         AS u(cycle_id, step, recipient, state, message_id, reason)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS u(cycle_id, step, recipient, state, message_id, reason, agencies)
        WHERE m.cycle_id = u.cycle_id AND m.step = u.step AND m.recipient = u.recipient
-         AND m.role = 'coordinator'`,
+         AND m.role = 'coordinator'
+         AND (u.agencies IS NULL OR m.agency_id IN (SELECT jsonb_array_elements_text(u.agencies::jsonb)))`,
       [
         cs.map((c) => c.cycleId),
         cs.map((c) => c.step),
@@ -187,6 +189,7 @@ const escalationOutcome: ChangeWriter<ChangeOf<'escalation-outcome'>> = {
         cs.map((c) => c.state),
         cs.map((c) => c.messageId),
         cs.map((c) => c.reason),
+        cs.map((c) => c.agencies),
       ],
     ),
 };

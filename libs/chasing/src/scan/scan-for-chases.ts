@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ChaseAgenciesJob, chaseAgenciesJob, chaseAgencyJob, OutboxJob } from '../../../queues/src/index.js';
+import {
+  ChaseAgenciesJob,
+  chaseAgenciesJob,
+  chaseAgencyJob,
+  EscalationMailJob,
+  escalationMailJob,
+  OutboxJob,
+} from '../../../queues/src/index.js';
 import { WORKING_CALENDAR } from '../calendar/calendar.provider.js';
 import { chaseMailJobFor } from '../chase-mail/chase-mail-job.js';
 import { isInSendWindow, localTime } from '../calendar/send-window.js';
@@ -81,17 +88,26 @@ export class ScanForChases {
         `SELECT m.cycle_id, m.agency_id, m.step, m.recipient, m.role FROM chase_mails m JOIN chase_cycles c USING (cycle_id)
          WHERE m.state IN ('pending', 'claimed', 'retrying') AND c.status = 'open'`,
       );
-    const escalations = new Set<string>();
+    // A coordinator's mail is one per step, whichever of the step's agencies still show it unsent; those agencies
+    // are in its id, so one escalated after the step's mail went owes a job BullMQ has not seen (a follow-up).
+    const escalations = new Map<string, { job: EscalationMailJob; agencies: string[] }>();
     for (const m of unsent) {
-      const job = chaseMailJobFor(
-        { cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step },
-        { email: m.recipient, role: m.role },
+      if (m.role === 'coordinator') {
+        const job = { cycleId: m.cycle_id, step: m.step, recipient: m.recipient };
+        const id = JSON.stringify([m.cycle_id, m.step, m.recipient.toLowerCase()]);
+        const entry = escalations.get(id) ?? { job, agencies: [] };
+        entry.agencies.push(m.agency_id);
+        escalations.set(id, entry);
+        continue;
+      }
+      jobs.push(
+        chaseMailJobFor(
+          { cycleId: m.cycle_id, agencyId: m.agency_id, step: m.step },
+          { email: m.recipient, role: m.role },
+        ),
       );
-      // A coordinator's mail is one per step, whichever of the step's agencies still shows it unsent.
-      if (escalations.has(job.jobId)) continue;
-      escalations.add(job.jobId);
-      jobs.push(job);
     }
+    for (const { job, agencies } of escalations.values()) jobs.push(escalationMailJob(job, agencies));
     return jobs;
   }
 }

@@ -10,6 +10,12 @@ export type LedgerPrefix = 'Reminder' | 'Notification' | 'LinkMail' | 'PasswordM
 export interface MailAddress {
   key: string;
   recipient: string;
+  /**
+   * What the mail is about, where its content grows over time and the key alone cannot say (a coordinator's
+   * escalation mail lists the agencies it names): recorded on each of the mail's events, so what was said is
+   * read back from the log and a later mail says only the rest.
+   */
+  covers?: readonly string[];
 }
 
 /**

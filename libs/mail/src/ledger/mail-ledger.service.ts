@@ -87,6 +87,10 @@ const RECORD_TRIES = 3;
 /** The longest wait between two tries of an outcome's record while PostgreSQL is away. */
 const RECORD_RETRY_MAX_MS = 2_000;
 
+/** The event with what its mail covers, if the delivery says (see MailAddress.covers). */
+const withCovers = (d: MailAddress, event: MailEvent): MailEvent =>
+  d.covers ? ({ ...event, data: { ...event.data, covers: [...d.covers] } } as MailEvent) : event;
+
 /** The id of one mail across the ledger's stream and the lease table: derived from the event that owes it. */
 export const mailIdOf = (d: Pick<Delivery, 'streamId' | 'key' | 'recipient'>) =>
   `${d.streamId}|${mailKey(d.key, d.recipient)}`;
@@ -124,7 +128,7 @@ export class MailLedgerService {
 
     const record = (event: MailEvent, retryForMs = 0) =>
       this.recordAll(
-        [{ d: { ...d, correlationId }, event: withPrefix(d.prefix, event) }],
+        [{ d: { ...d, correlationId }, event: withPrefix(d.prefix, withCovers(d, event)) }],
         undefined,
         retryForMs,
       );
@@ -240,7 +244,7 @@ export class MailLedgerService {
         claims.push({
           i,
           claimed: { status: 'claimed', claimId: holder, leaseUntil },
-          event: withPrefix(d.prefix, claim[0]),
+          event: withPrefix(d.prefix, withCovers(d, claim[0])),
         });
       }
       await release(unclaimed);
@@ -300,7 +304,7 @@ export class MailLedgerService {
             };
           }
           try {
-            await recorder.add({ d, event: withPrefix(d.prefix, event) });
+            await recorder.add({ d, event: withPrefix(d.prefix, withCovers(d, event)) });
           } catch (error) {
             // Not recorded: the lease is kept until it lapses, and the mail is owed again then (deliverOnce's rule).
             unrecorded = error;

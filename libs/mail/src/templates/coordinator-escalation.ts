@@ -29,18 +29,25 @@ export interface CoordinatorEscalationMail {
   step: string;
   overdueChases: number;
   agencies: EscalatedAgency[];
+  /** A later mail of the step: the agencies escalated at it after the first mail went, and only those. */
+  followUp?: boolean;
 }
 
 const agenciesInWords = (n: number) => (n === 1 ? '1 agency' : `${n} agencies`);
 
 const why = (m: CoordinatorEscalationMail) =>
-  `You are getting this as the coordinator: one mail for every agency escalated on ${longDate(m.step)}.`;
+  m.followUp
+    ? `You are getting this as the coordinator: these agencies were escalated on ${longDate(m.step)} after our earlier mail about that day.`
+    : `You are getting this as the coordinator: one mail for every agency escalated on ${longDate(m.step)}.`;
 
 export function coordinatorEscalationMail(m: CoordinatorEscalationMail): OutgoingMail {
   const whose = m.agencies.length === 1 ? "1 agency's" : `${m.agencies.length} agencies'`;
   const subject = `${m.partnershipName}: ${whose} returns for ${m.cycleLabel} are still overdue`;
+  const who = m.followUp
+    ? `Since our earlier mail we have escalated ${agenciesInWords(m.agencies.length)} more: they`
+    : agenciesInWords(m.agencies.length);
   const opening =
-    `${agenciesInWords(m.agencies.length)} still owe returns for ${m.cycleLabel}, although we have reminded ` +
+    `${who} still owe returns for ${m.cycleLabel}, although we have reminded ` +
     `their leads ${m.overdueChases} times since they were due. We have written to each agency's senior contact too.`;
   const text = [
     `Dear ${m.name},`,
