@@ -98,11 +98,10 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     expect(mark).toBeNull();
   }, 120_000);
 
-  it('leaves a restore that is still running, and a database it did not mark, alone', async () => {
+  it('leaves a restore that is still running alone', async () => {
     const live = `${targetName()}_restoring_11111111`;
-    const unmarked = `${targetName()}_restoring_22222222`;
     await admin(async (c) => {
-      for (const name of [live, unmarked]) await c.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
+      await c.query(`CREATE DATABASE ${escapeIdentifier(live)}`);
       const mark = JSON.stringify({ partnerReturnsRestoreOf: targetName(), as: live });
       await c.query(`COMMENT ON DATABASE ${escapeIdentifier(live)} IS ${escapeLiteral(mark)}`);
     });
@@ -113,12 +112,62 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
       const meanwhile = await runScript(restore, env(), ['--file', file, '--replace']);
       expect(meanwhile.code).toBe(0);
       expect(meanwhile.err).not.toContain('restore: dropped');
-      expect(await restoring()).toEqual([live, unmarked]);
+      expect(await restoring()).toEqual([live]);
     } finally {
       await running.close(); // its session ends, as a killed restore's does
     }
     const after = await runScript(restore, env(), ['--file', file, '--replace']);
     expect(after.err).toContain(`restore: dropped ${live}, left by a restore of ${targetName()}`);
-    expect(await restoring()).toEqual([unmarked]);
+    expect(await restoring()).toEqual([]);
+  }, 120_000);
+
+  /**
+   * A restore of a release before marks left its database unmarked, and every later restore left it alone ("drop
+   * those by hand"): a copy of the deployment, personal-data keys and all, that outlived a person's erasure.
+   */
+  it("drops what an earlier release's restore left unmarked once nothing uses it, and nothing else", async () => {
+    const leftover = `${targetName()}_restoring_22222222`;
+    const others = [
+      `${targetName()}_restoring_3333333`, // 7 hex digits: not a name a restore makes
+      `${targetName()}_restoring_nothex00`,
+      `${targetName()}_restoring_44444444`, // commented by someone: not a restore's leftover
+      `${targetName()}x_restoring_55555555`, // another database's
+    ];
+    await admin(async (c) => {
+      for (const name of [leftover, ...others]) await c.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
+      await c.query(`COMMENT ON DATABASE ${escapeIdentifier(others[2])} IS 'kept for the auditors'`);
+    });
+    try {
+      // An earlier release's restore still filling it: pg_restore is connected to it.
+      const filling = new Client({ connectionString: withDatabaseName(source.url, leftover) });
+      await filling.connect();
+      try {
+        const meanwhile = await runScript(restore, env(), ['--file', file, '--replace']);
+        expect(meanwhile.code).toBe(0);
+        expect(meanwhile.err).toContain(
+          `restore: left ${leftover} alone, unmarked beside ${targetName()}: 1 session(s) connected to it`,
+        );
+        expect(await restoring()).toContain(leftover);
+      } finally {
+        await filling.end();
+      }
+      const after = await runScript(restore, env(), ['--file', file, '--replace']);
+      expect(after.code).toBe(0);
+      expect(after.err).toContain(
+        `restore: dropped ${leftover}, left unmarked beside ${targetName()} by a restore of an earlier release that did not finish`,
+      );
+      expect(await restoring()).toEqual(others.slice(0, 3).sort());
+      const [{ n }] = await admin(
+        async (c) =>
+          (
+            await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_database WHERE datname = $1`, [
+              others[3],
+            ])
+          ).rows,
+      );
+      expect(n).toBe(1);
+    } finally {
+      for (const name of others) await dropDatabase(withDatabaseName(source.url, name));
+    }
   }, 120_000);
 });

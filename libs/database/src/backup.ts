@@ -187,7 +187,7 @@ async function replaceDatabase(
   progress: ProgressLines,
 ): Promise<void> {
   const target = databaseName(databaseUrl);
-  const besideName = `${target.slice(0, 40)}_restoring_${randomBytes(4).toString('hex')}`;
+  const besideName = besideNameOf(target, randomBytes(4).toString('hex'));
   const beside = withDatabaseName(databaseUrl, besideName);
   // Held until the new database has its place: while it is, no other restore takes this one for dead.
   if (!(await locks.take(besideName))) throw new Error(`${besideName} is held by another restore`);
@@ -244,11 +244,12 @@ export class RestoreLocks extends MarkedDatabaseLocks {
 
   /**
    * Drops the databases that restores of this target left when they died (marked, still under the name they were
-   * marked with, and nobody holds their lock); returns a line for each.
+   * marked with, and nobody holds their lock), and those an earlier release's restores left unmarked (see
+   * clearUnmarked); returns a line for each, dropped or left.
    */
   async clearDead(targetUrl: string): Promise<string[]> {
     const target = databaseName(targetUrl);
-    return this.dropDead(
+    const marked = await this.dropDead(
       ({ datname, mark }) => {
         const ours = markOf<RestoreMark>(
           mark,
@@ -265,8 +266,105 @@ export class RestoreLocks extends MarkedDatabaseLocks {
         return `restore: dropped ${name}, left by a restore of ${target} that did not finish`;
       },
     );
+    return [...marked, ...(await this.clearUnmarked(target))];
+  }
+
+  /**
+   * A restore of a release before marks left its `<db>_restoring_<hex>` unmarked, and nothing ever dropped it: a
+   * copy of the deployment with its personal-data keys, outliving a person's erasure. One named exactly as that
+   * release named this target's (`besideNameOf`'s prefix, then 8 or more hex digits), with no comment at all, is
+   * dropped once it is seen idle twice, UNMARKED_SETTLE_MS apart: no session connected to it, no lock on it or in
+   * it, nobody holding its advisory lock, and this target in place. A restore of that release still running is
+   * connected to it while pg_restore fills it, and between pg_restore and the rename it has dropped the target or
+   * is about to (by the second look the database is renamed away, or the target is gone): either way it is left,
+   * and so is one that is in use, saying so. The drop itself is a plain DROP DATABASE, which fails rather than end
+   * a session that connects meanwhile.
+   */
+  private async clearUnmarked(target: string): Promise<string[]> {
+    const pattern = new RegExp(`^${escapeRegExp(besideNameOf(target, ''))}[0-9a-f]{8,}$`);
+    const candidates = (await this.unmarkedIdle(target)).filter(
+      (c) => pattern.test(c.datname) && c.mark === null,
+    );
+    if (candidates.length === 0) return [];
+    const lines: string[] = [];
+    const busy = candidates.filter((c) => !c.idle);
+    for (const c of busy)
+      lines.push(
+        `restore: left ${c.datname} alone, unmarked beside ${target}: ${c.why} (run again once it is not)`,
+      );
+    const idle = candidates.filter((c) => c.idle).map((c) => c.datname);
+    if (idle.length === 0) return lines;
+    await new Promise((r) => setTimeout(r, UNMARKED_SETTLE_MS));
+    const again = new Map((await this.unmarkedIdle(target)).map((c) => [c.datname, c]));
+    for (const name of idle) {
+      const now = again.get(name);
+      if (!now) continue; // renamed into place, or dropped, meanwhile: not a leftover
+      if (!now.idle || now.mark !== null) {
+        lines.push(
+          `restore: left ${name} alone, unmarked beside ${target}: ${now.why || 'marked meanwhile'}`,
+        );
+        continue;
+      }
+      if (!(await this.take(name))) continue; // a restore of this release has it
+      try {
+        await this.client.query(`DROP DATABASE ${escapeIdentifier(name)}`);
+        lines.push(
+          `restore: dropped ${name}, left unmarked beside ${target} by a restore of an earlier release that did not finish`,
+        );
+      } catch (error) {
+        lines.push(`restore: left ${name} alone, unmarked beside ${target}: ${(error as Error).message}`);
+      } finally {
+        await this.release(name);
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Every `_restoring_` database with its comment, and whether it is idle: no session connected to it and no
+   * lock held on it or in it; none is idle while `target` itself is missing (a restore between its drop and its
+   * rename).
+   */
+  private async unmarkedIdle(
+    target: string,
+  ): Promise<{ datname: string; mark: string | null; idle: boolean; why: string }[]> {
+    const { rows } = await this.client.query<{
+      datname: string;
+      mark: string | null;
+      sessions: number;
+      locks: number;
+      target_there: boolean;
+    }>(
+      `SELECT d.datname, shobj_description(d.oid, 'pg_database') AS mark,
+              (SELECT count(*)::int FROM pg_stat_activity a WHERE a.datid = d.oid) AS sessions,
+              (SELECT count(*)::int FROM pg_locks l
+                WHERE l.database = d.oid
+                   OR (l.classid = 'pg_database'::regclass AND l.objid = d.oid)) AS locks,
+              EXISTS (SELECT 1 FROM pg_database t WHERE t.datname = $2) AS target_there
+       FROM pg_database d WHERE starts_with(d.datname, $1)`,
+      [besideNameOf(target, ''), target],
+    );
+    return rows.map((r) => {
+      const why =
+        r.sessions > 0
+          ? `${r.sessions} session(s) connected to it`
+          : r.locks > 0
+            ? `${r.locks} lock(s) held on it`
+            : !r.target_there
+              ? `${target} itself is missing (a restore may be putting it in place)`
+              : '';
+      return { datname: r.datname, mark: r.mark, idle: why === '', why };
+    });
   }
 }
+
+/** How long an unmarked leftover must stay idle between two looks before it is dropped. */
+const UNMARKED_SETTLE_MS = 2_000;
+
+/** The database a `--replace` restore fills beside `target`: this release's naming, and every earlier one's. */
+const besideNameOf = (target: string, hex: string) => `${target.slice(0, 40)}_restoring_${hex}`;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function pgRestore(file: string, databaseUrl: string, progress: ProgressLines): Promise<void> {
   const tool = await clientTool(databaseUrl, 'pg_restore');
