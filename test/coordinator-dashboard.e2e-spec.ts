@@ -1,5 +1,24 @@
-import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChaseScanner } from '../apps/worker/src/chasing.processor.js';
+import { zonedInstant } from '../libs/chasing/src/index.js';
+import { dayInWords } from '../libs/kernel/src/index.js';
+import {
+  as,
+  eventually,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
 import { postPageForm } from './support/page-form.js';
+import { openCycle } from './support/reporting.js';
+import { FileClock, setSharedClock } from './support/shared-clock.js';
+import { untilQuiet } from './support/processors.js';
 
 /**
  * The coordinator's dashboard on the Sevenoaks cycle (27 returns from the 6 of its 9 agencies that lead a measure, 6 themes): the totals, progress
@@ -364,4 +383,105 @@ describe('the coordinator dashboard (e2e)', () => {
       'two-stage',
     );
   });
+});
+
+/**
+ * Since a coordinator hears of a step's escalations in one mail for every agency escalated at it (not a mail per
+ * agency), an agency's page counted its chase mails without that one: an agency escalated to the coordinator read
+ * as if the coordinator had never been told. Each agency's count includes the coordinator's mail that named it,
+ * and the page says when the coordinator was told.
+ */
+describe("the coordinator dashboard's chase mails of an agency escalated to the coordinator (e2e)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dashboard-clock-'));
+  const clockFile = join(dir, 'clock');
+  const at10 = (date: string) => zonedInstant(date, '10:00', 'Europe/London');
+  setSharedClock(clockFile, at10('2020-03-02'));
+  const plan = sevenoaksPlan();
+  const MEASURES = ['S1', 'G1'];
+  const agencies = [
+    ...new Set(
+      plan.themes.flatMap((t) => t.measures.filter((m) => MEASURES.includes(m.ref)).map((m) => m.leadAgency)),
+    ),
+  ];
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  let escalation: string;
+
+  beforeAll(async () => {
+    product = await startProduct('dashboard_escalated', new FileClock(clockFile), {
+      MAIL_RATE_PER_MINUTE: '60000',
+    });
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'esc-dash',
+        label: 'Cycle esc-dash',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2020-04-21',
+      },
+      MEASURES,
+    );
+    const schedule = await call(
+      'GET',
+      `/cycles/${encodeURIComponent(cycleId)}/chase-schedule`,
+      as.coordinator,
+    );
+    escalation = (schedule.body.steps as { date: string; kind: string }[]).find(
+      (s) => s.kind === 'escalation',
+    )!.date;
+  }, 90_000);
+  afterAll(async () => {
+    await product?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("counts, on each agency's page, the coordinator's escalation mail that named it, and says when it went", async () => {
+    expect(agencies.length).toBeGreaterThan(1);
+    setSharedClock(clockFile, at10(escalation));
+    // The scan reads the return-status read model, which its processor fills after the cycle opened.
+    await eventually(async () => {
+      const [{ n }] = await product.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM return_status WHERE cycle_id = $1`,
+        [cycleId],
+      );
+      return n === MEASURES.length;
+    }, 30_000);
+    await product.worker.get(ChaseScanner).run();
+    await eventually(
+      async () =>
+        product.smtp.mails.some(
+          (m) => m.to.includes(STAFF.coordinator) && /Cycle esc-dash are still overdue/.test(m.subject),
+        ),
+      30_000,
+    );
+    await untilQuiet(product);
+    const log = await call('GET', `/cycles/${encodeURIComponent(cycleId)}/chases`, as.coordinator);
+    const chases = log.body.chases as {
+      agencyId: string;
+      recipients: { email: string; role: string; state: string }[];
+    }[];
+    for (const agencyId of agencies) {
+      const sent = chases
+        .filter((c) => c.agencyId === agencyId)
+        .flatMap((c) => c.recipients)
+        .filter((r) => r.state === 'sent');
+      // The lead's overdue mail, the senior contact's escalation, and the coordinator's mail naming the agency.
+      expect(sent.filter((r) => r.role === 'coordinator')).toHaveLength(1);
+      const response = await fetch(
+        `${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}/agencies/${agencyId}`,
+        { headers: { ...as.coordinator, accept: 'text/html' } },
+      );
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain(`Chase mails sent: ${sent.length}`);
+      expect(html).toContain(
+        `Escalated to the coordinator on <span class="app-nowrap">${dayInWords(escalation)}</span>.`,
+      );
+    }
+  }, 60_000);
 });

@@ -144,6 +144,22 @@ describe('the chase log (given chase events, then the chases)', () => {
       mail('ReminderDeliveryFailed', '2026-11-02', 'b@p.test', { willRetry: true }),
       mail('ReminderDeliveryFailed', '2026-11-02', 'b@p.test', { willRetry: false }),
     );
-    expect(chaseMailCounts(events)).toEqual({ sent: 1, failed: 1 });
+    expect(chaseMailCounts('police', events)).toEqual({ sent: 1, failed: 1, escalatedToCoordinator: null });
+  });
+
+  it("counts a coordinator's escalation mail naming the agency, and says when the coordinator was told", () => {
+    const escalated = chased('2026-11-23', 'escalation', 'a@p.test');
+    escalated.data.recipients.push({ email: 'cora@p.test', role: 'coordinator' });
+    const events = stream(
+      escalated,
+      mail('ReminderSent', '2026-11-23', 'a@p.test', { messageId: '<m1>' }),
+      // The cycle's escalation mail, merged into the agency's log by the step it is of (see CycleChases).
+      mail('ReminderSent', '2026-11-23', 'cora@p.test', { messageId: '<e1>' }),
+    );
+    expect(chaseMailCounts('police', events)).toEqual({
+      sent: 2,
+      failed: 0,
+      escalatedToCoordinator: '2026-11-02T09:02:00.000Z',
+    });
   });
 });

@@ -74,11 +74,30 @@ export function chaseLog(streams: { agencyId: string; events: StoredChaseEvent[]
     .sort((a, b) => a.at.localeCompare(b.at) || a.agencyId.localeCompare(b.agencyId));
 }
 
-/** How many of an agency's chase mails went, and how many failed for good (a retry may still send it). */
-export function chaseMailCounts(events: StoredChaseEvent[]): { sent: number; failed: number } {
+export interface ChaseMailCounts {
+  sent: number;
+  failed: number;
+  /** When a coordinator was last told of the agency's escalation (their mail naming it went), if ever. */
+  escalatedToCoordinator: string | null;
+}
+
+/**
+ * How many of an agency's chase mails went, and how many failed for good (a retry may still send it), read from
+ * its chase log: so a coordinator's escalation mail counts for each agency it names, as it did when it was a mail
+ * per agency (the log is given with the cycle's escalation mails merged in, see CycleChases).
+ */
+export function chaseMailCounts(agencyId: string, events: StoredChaseEvent[]): ChaseMailCounts {
+  const chases = agencyChases(agencyId, events);
+  const recipients = chases.flatMap((c) => c.recipients);
+  const told = chases
+    .filter((c) => c.kind === 'escalation')
+    .flatMap((c) => c.recipients.filter((r) => r.role === 'coordinator' && r.state === 'sent'))
+    .map((r) => r.at ?? '')
+    .sort();
   return {
-    sent: events.filter((e) => e.type === 'ReminderSent').length,
-    failed: events.filter((e) => e.type === 'ReminderDeliveryFailed' && !e.data.willRetry).length,
+    sent: recipients.filter((r) => r.state === 'sent').length,
+    failed: recipients.filter((r) => r.state === 'failed').length,
+    escalatedToCoordinator: told.length > 0 ? told[told.length - 1] : null,
   };
 }
 

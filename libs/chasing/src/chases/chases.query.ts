@@ -8,7 +8,7 @@ import {
   escalationStreamId,
   StoredChaseEvent,
 } from '../chase/chase.events.js';
-import { chaseLog, chaseMailCounts, ChaseView } from './chase-log.js';
+import { chaseLog, ChaseMailCounts, chaseMailCounts, ChaseView } from './chase-log.js';
 
 /** The chases of a cycle, read from its agencies' chase streams: the API's chase log and the dashboard's counts. */
 @Injectable()
@@ -24,13 +24,10 @@ export class CycleChases {
     return { cycleId, chases: chaseLog([...streams].map(([agencyId, events]) => ({ agencyId, events }))) };
   }
 
-  /** Each agency's chase mails sent and failed for good. */
-  async mailCounts(
-    cycleId: string,
-    agencyIds: readonly string[],
-  ): Promise<Map<string, { sent: number; failed: number }>> {
-    const streams = await this.streams(cycleId, agencyIds);
-    return new Map([...streams].map(([agencyId, events]) => [agencyId, chaseMailCounts(events)]));
+  /** Each agency's chase mails sent and failed for good, a coordinator's escalation mail naming it included. */
+  async mailCounts(cycleId: string, agencyIds: readonly string[]): Promise<Map<string, ChaseMailCounts>> {
+    const streams = await this.streams(cycleId, agencyIds, true);
+    return new Map([...streams].map(([agencyId, events]) => [agencyId, chaseMailCounts(agencyId, events)]));
   }
 
   /**

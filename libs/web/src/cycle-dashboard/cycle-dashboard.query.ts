@@ -209,17 +209,18 @@ export function cycleDashboard(
   views: ReturnView[],
   words: PlanWords,
   links: CycleLink[],
-  chaseMails: ReadonlyMap<string, { sent: number; failed: number }>,
+  chaseMails: ReadonlyMap<string, { sent: number; failed: number; escalatedToCoordinator?: string | null }>,
 ) {
   const progress = cycleProgress(cycle, version, views, words);
   return {
     ...progress,
     agencies: progress.agencies.map((agency) => {
-      const mails = chaseMails.get(agency.agencyId) ?? { sent: 0, failed: 0 };
+      const mails = chaseMails.get(agency.agencyId) ?? { sent: 0, failed: 0, escalatedToCoordinator: null };
       return {
         ...agency,
         chasesSent: mails.sent,
         chasesFailed: mails.failed,
+        escalatedToCoordinator: mails.escalatedToCoordinator ?? null,
         links: links.filter((l) => l.agencyId === agency.agencyId),
       };
     }),
