@@ -20,4 +20,18 @@ describe('redactedPublicationBody: a publication re-issued without a passage', (
     expect(redactedPublicationBody(body, '","comments"')).toBeNull();
     expect(redactedPublicationBody(body, 'said "thanks"')).toContain('Jamie [redacted]');
   });
+
+  it('renders a Markdown text again once the passage is out of it, so its HTML holds no escaped copy', () => {
+    const held = JSON.stringify({
+      narrative: 'Tom & Jo **Quint**',
+      narrativeHtml: '<p>Tom &amp; Jo <strong>Quint</strong></p>',
+    });
+    const redacted = JSON.parse(redactedPublicationBody(held, 'Tom & Jo **Quint**') ?? 'null');
+    expect(redacted).toEqual({ narrative: '[redacted]', narrativeHtml: '<p>[redacted]</p>' });
+  });
+
+  it('finds a passage pasted with CRLF in a text published with line feeds', () => {
+    const held = JSON.stringify({ narrative: 'one\n\ntwo' });
+    expect(redactedPublicationBody(held, 'one\r\n\r\ntwo')).toBe(JSON.stringify({ narrative: '[redacted]' }));
+  });
 });
