@@ -89,10 +89,20 @@ export async function eraseCopies(
     const own = columns.filter((c) => c.table === table);
     const t = quoted(table);
     // $1 and $2 are each statement's own; the row's owner is $3, or (unscoped) its holding an address, $3 on.
+    // The row's own texts, each as its values read: a whole row cast to text writes an array as
+    // {x@a.org}, where the brace (a character an address may hold) hides the address from wholeAddress, so a
+    // caught mail whose recipients are a text[] never counted as being about its recipient.
+    const rowText = `concat_ws(chr(31), ${own
+      .map((c) =>
+        c.kind === 'array'
+          ? `array_to_string(r.${quoted(c.column)}, chr(31))`
+          : `r.${quoted(c.column)}::text`,
+      )
+      .join(', ')})`;
     const whose = own[0].scoped
       ? { where: 'r.partnership_id = ANY($3::text[])', params: [partnershipIds] }
       : {
-          where: `(${addresses.map((_, i) => `r::text ~* $${i + 3}`).join(' OR ') || 'false'})`,
+          where: `(${addresses.map((_, i) => `${rowText} ~* $${i + 3}`).join(' OR ') || 'false'})`,
           params: addresses,
         };
     // Names first: in an unscoped table the row's address says it is about the person, until it is replaced.

@@ -280,4 +280,32 @@ describe('personal data in the log (real PostgreSQL)', () => {
     expect(old.data).toMatchObject({ email: 'old@csp.example.org', name: 'Olly Old' });
     expect(old.metadata.actorId).toBe('old@csp.example.org');
   });
+
+  it('erases their name in a caught mail whose only copy of their address is its recipients (a text[])', async () => {
+    await db.dataSource.query(
+      `INSERT INTO dev_mail (mail_from, rcpt_to, subject, text_body, html_body) VALUES
+        ('returns@x.example.org', ARRAY['di@x.example.org'], 'Your returns', 'Dear Di Dunn,\nyour link', '<p>Dear Di Dunn,</p>'),
+        ('returns@x.example.org', ARRAY['someone@x.example.org'], 'Digest', 'Di Dunn submitted', NULL)`,
+    );
+    await store.append(
+      'partnership:lsp',
+      'any',
+      [
+        {
+          type: 'AgencyContactAdded',
+          data: { agencyId: 'kcc', email: 'di@x.example.org', name: 'Di Dunn', role: 'lead' },
+        },
+      ],
+      staff,
+    );
+    const di = (await keys.personOf(db.dataSource, 'di@x.example.org'))!;
+    await db.dataSource.transaction((m) => erasePerson(m, keys, ['lsp'], di, 'left', new Date(), []));
+    expect(
+      await db.dataSource.query(`SELECT rcpt_to, text_body, html_body FROM dev_mail ORDER BY id`),
+    ).toEqual([
+      { rcpt_to: [ERASED], text_body: `Dear ${ERASED},\nyour link`, html_body: `<p>Dear ${ERASED},</p>` },
+      // A mail to someone else that names them is not about them by its address: free text, as documented.
+      { rcpt_to: ['someone@x.example.org'], text_body: 'Di Dunn submitted', html_body: null },
+    ]);
+  });
 });
