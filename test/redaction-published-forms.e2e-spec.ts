@@ -6,7 +6,8 @@ import { openCycle, projectionsSettled, submitAndApprove } from './support/repor
  * A passage redacted from a return that is already in a publication must be gone from the re-issued publication
  * in every form the publication holds it: as written (with either line ending) and rendered from Markdown
  * (`narrativeHtml`, a case study's `bodyHtml`), where "&" reads "&amp;" and bold text is split by tags. A probe
- * found the old publication's passage served on in each of those three ways.
+ * found the old publication's passage served on in each of those three ways, and a short passage replaced in the
+ * plan's own words (a measure's text) of the re-issue.
  */
 describe('redacting a passage a publication holds in another form (e2e)', () => {
   const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
@@ -32,7 +33,8 @@ describe('redacting a passage a publication holds in another form (e2e)', () => 
     );
     await submitAndApprove(call, S1, as.coordinator, as.reviewer, {
       rag: 'green',
-      narrative: 'We visited the Smith & Jones family.\n\nMet **Kayden** Quint at home.\n\n- 3 visits',
+      narrative:
+        'We visited the Smith & Jones family.\n\nMet **Kayden** Quint at home.\n\n- 3 visits, actions agreed',
       caseStudies: [
         {
           title: 'Home visits',
@@ -94,5 +96,16 @@ describe('redacting a passage a publication holds in another form (e2e)', () => 
     const published = await latestPublication();
     expect(published).not.toContain('at home.');
     expect(published).not.toContain('3 visits');
+  });
+
+  it('takes a short passage out of the return’s texts only, never out of the plan’s words around them', async () => {
+    const measureText =
+      '85% of actions in the Community Safety Partnership Strategy and action plan achieved each year';
+    expect(await latestPublication()).toContain(measureText);
+    const res = await redact('narrative', 'actions');
+    expect(res.reissued).toHaveLength(1);
+    const published = await latestPublication();
+    expect(published).toContain('[redacted] agreed');
+    expect(published).toContain(measureText);
   });
 });

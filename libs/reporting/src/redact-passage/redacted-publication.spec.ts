@@ -34,4 +34,50 @@ describe('redactedPublicationBody: a publication re-issued without a passage', (
     const held = JSON.stringify({ narrative: 'one\n\ntwo' });
     expect(redactedPublicationBody(held, 'one\r\n\r\ntwo')).toBe(JSON.stringify({ narrative: '[redacted]' }));
   });
+
+  it('leaves the plan’s words, ids and RAG alone: only a return’s free texts and case studies are redacted', () => {
+    const held = JSON.stringify({
+      partnership: 'Green Partnership',
+      themes: [
+        { measures: [{ ref: 'S1', text: 'Green spaces', rag: 'green', narrative: 'Met Green at home' }] },
+      ],
+      appendices: [
+        {
+          title: 'Green',
+          groups: [
+            {
+              title: 'Green',
+              caseStudies: [
+                { title: 'Green', sections: [{ heading: 'Green', body: 'Green', bodyHtml: '<p>Green</p>' }] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(JSON.parse(redactedPublicationBody(held, 'Green') ?? 'null')).toEqual({
+      partnership: 'Green Partnership',
+      themes: [
+        {
+          measures: [{ ref: 'S1', text: 'Green spaces', rag: 'green', narrative: 'Met [redacted] at home' }],
+        },
+      ],
+      appendices: [
+        {
+          title: 'Green',
+          groups: [
+            {
+              title: 'Green',
+              caseStudies: [
+                {
+                  title: '[redacted]',
+                  sections: [{ heading: 'Green', body: '[redacted]', bodyHtml: '<p>[redacted]</p>' }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
 });
