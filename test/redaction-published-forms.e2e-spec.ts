@@ -12,6 +12,9 @@ import { openCycle, projectionsSettled, submitAndApprove } from './support/repor
 describe('redacting a passage a publication holds in another form (e2e)', () => {
   const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
   const S1 = `${cycleId}.S1`;
+  // One name, typed twice: composed on one machine, decomposed (as macOS often types it) on another.
+  const COMPOSED = 'Jos\u00e9 N\u00fa\u00f1ez';
+  const DECOMPOSED = COMPOSED.normalize('NFD');
   let product: Product;
   let call: ReturnType<typeof http>;
 
@@ -33,6 +36,7 @@ describe('redacting a passage a publication holds in another form (e2e)', () => 
     );
     await submitAndApprove(call, S1, as.coordinator, as.reviewer, {
       rag: 'green',
+      comments: `Met ${COMPOSED} first, and later ${DECOMPOSED} again.`,
       narrative:
         'We visited the Smith & Jones family.\n\nMet **Kayden** Quint at home.\n\n- 3 visits, actions agreed',
       caseStudies: [
@@ -107,5 +111,21 @@ describe('redacting a passage a publication holds in another form (e2e)', () => 
     const published = await latestPublication();
     expect(published).toContain('[redacted] agreed');
     expect(published).toContain(measureText);
+  });
+
+  it('takes out a passage typed with accents composed or decomposed, whichever form is pasted', async () => {
+    expect(DECOMPOSED).not.toBe(COMPOSED);
+    expect(await latestPublication()).toContain(DECOMPOSED);
+    await redact('comments', COMPOSED);
+    const view = (await call('GET', `/returns/${S1}`, as.coordinator)).body;
+    expect(view.approved.content.comments).toBe('Met [redacted] first, and later [redacted] again.');
+    const published = await latestPublication();
+    expect(published).not.toContain(COMPOSED);
+    expect(published).not.toContain(DECOMPOSED);
+    const [{ n }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM return_texts WHERE strpos(text, $1) > 0 OR strpos(text, $2) > 0`,
+      [COMPOSED, DECOMPOSED],
+    );
+    expect(n).toBe(0);
   });
 });

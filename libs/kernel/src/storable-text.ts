@@ -86,6 +86,20 @@ export function lineEndingForms(passage: string): [string, string] {
   return [lf, lf.replace(/\n/g, '\r\n')];
 }
 
+/**
+ * Every way a passage may stand in stored text and read the same: each of its line-ending forms (see
+ * lineEndingForms) as given, composed (NFC) and decomposed (NFD). "José" typed on one machine and pasted from
+ * another may differ in code points only; a redaction that looked for the form pasted left the other readable.
+ */
+export function passageForms(passage: string): string[] {
+  const forms = lineEndingForms(passage).flatMap((form) => [
+    form,
+    form.normalize('NFC'),
+    form.normalize('NFD'),
+  ]);
+  return [...new Set(forms)];
+}
+
 /** A copy of a JSON-like value with every string in it given line feeds (keys are names, kept as they are). */
 export function withLineFeedsDeep<T>(value: T): T {
   if (typeof value === 'string') return withLineFeeds(value) as T;

@@ -1,4 +1,4 @@
-import { lineEndingForms } from '../../../kernel/src/index.js';
+import { passageForms } from '../../../kernel/src/index.js';
 import { REDACTED, renderNarrative } from '../../../returns/src/index.js';
 
 /** The text with every occurrence of each form of the passage replaced by [redacted]. */
@@ -57,12 +57,12 @@ function rendered(held: Record<string, unknown>, out: Record<string, unknown>): 
  * A publication's bytes re-issued without the passage, or null when its free texts never held it. The report is
  * the same report as published (same returns, same dates), the passage replaced wherever a return's free text
  * (or an appendix's case study) held it; only those strings of the JSON are searched, so a passage cannot match
- * across its structure nor rewrite the plan's words. The passage is looked for with line feeds and with CRLF (see
- * lineEndingForms): one pasted into the redaction page's textarea arrives with CRLF, while the texts it was
- * published from may have either.
+ * across its structure nor rewrite the plan's words. The passage is looked for in every form (see passageForms):
+ * one pasted into the redaction page's textarea arrives with CRLF, while the texts it was published from may
+ * have either, and accents composed or not.
  */
 export function redactedPublicationBody(body: string, passage: string): string | null {
   const published: unknown = JSON.parse(body);
-  const redacted = JSON.stringify(redactFreeTexts(published, lineEndingForms(passage)));
+  const redacted = JSON.stringify(redactFreeTexts(published, passageForms(passage)));
   return redacted === JSON.stringify(published) ? null : redacted;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DomainError, lineEndingForms, requireReason } from '../../../kernel/src/index.js';
+import { DomainError, lineEndingForms, passageForms, requireReason } from '../../../kernel/src/index.js';
 import { REDACTED } from '../return-texts/return-text-fields.js';
 
 /** Long enough for a name; a redaction is of a passage, not of a whole report. */
@@ -7,7 +7,7 @@ export const MAX_PASSAGE_LENGTH = 2000;
 
 /** A passage to redact and its reason, as both redactions (a return's text, an appendix's study) check them. */
 export interface CheckedPassage {
-  /** Whether a text holds the passage, whichever way its lines end (see lineEndingForms). */
+  /** Whether a text holds the passage, whichever way its lines end or its accents were typed (see passageForms). */
   isIn(text: string): boolean;
   /** What the event keeps of it, never the passage: its SHA-256 and length, with line feeds. */
   passageSha256: string;
@@ -20,8 +20,9 @@ export interface CheckedPassage {
  * is kept readable for good, so it must not carry the passage back in.
  */
 export function checkedPassage(passage: unknown, reason: unknown): CheckedPassage {
-  const forms = lineEndingForms(typeof passage === 'string' ? passage : '');
-  const [lf] = forms;
+  const given = typeof passage === 'string' ? passage : '';
+  const [lf] = lineEndingForms(given);
+  const forms = passageForms(given);
   if (lf.trim() === '' || lf.trim() === REDACTED) {
     throw new DomainError('passage-required', 'Paste the passage to redact', 'unprocessable', 'passage');
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
-import { lineEndingForms } from '../../../kernel/src/index.js';
+import { passageForms } from '../../../kernel/src/index.js';
 import { isTextRef, TextRef } from './return-text-fields.js';
-import { UnstorableTextError } from './return-texts.table.js';
+import { rewriteTexts, UnstorableTextError } from './return-texts.table.js';
 
 /**
  * The case studies a coordinator types into a cycle's appendices name young people as a return's do (the seed's
@@ -76,15 +76,13 @@ export function studyRefs(study: unknown): { textId: string; part: StudyPart }[]
  */
 export async function redactHeldTexts(sql: Sql, ids: readonly string[], passage: string): Promise<number> {
   if (ids.length === 0) return 0;
-  // Whichever way the held text's lines end (one entered in a browser before was kept with CRLF).
-  const [lf, crlf] = lineEndingForms(passage);
-  const rows: { changed: number }[] = await sql.query(
-    `WITH redacted AS (
-       UPDATE return_texts SET text = replace(replace(text, $2, '[redacted]'), $3, '[redacted]'), redacted_at = now()
-       WHERE id = ANY($1::uuid[]) AND (strpos(text, $2) > 0 OR strpos(text, $3) > 0)
-       RETURNING id)
-     SELECT count(*)::integer AS changed FROM redacted`,
-    [ids, lf, crlf],
+  // Whichever way the held text's lines end (one entered in a browser before was kept with CRLF) and whichever
+  // way its accents were typed (see passageForms).
+  const rows: { id: string; text: string }[] = await sql.query(
+    `SELECT id::text AS id, text FROM return_texts
+     WHERE id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS f(form) WHERE strpos(text, form) > 0)
+     FOR UPDATE`,
+    [ids, passageForms(passage)],
   );
-  return rows[0].changed;
+  return rewriteTexts(sql, rows, passage);
 }

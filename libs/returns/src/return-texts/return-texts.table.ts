@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
-import { lineEndingForms } from '../../../kernel/src/index.js';
+import { passageForms } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
-import { isTextRef, mapFreeTexts, RedactableField, TextRef } from './return-text-fields.js';
+import { isTextRef, mapFreeTexts, REDACTED, RedactableField, TextRef } from './return-text-fields.js';
 
 interface NewText {
   id: string;
@@ -85,16 +85,31 @@ export async function redactTexts(
   field: RedactableField,
   passage: string,
 ): Promise<number> {
-  // Whichever way the stored text's lines end (a return typed in a browser before was kept with CRLF).
-  const [lf, crlf] = lineEndingForms(passage);
-  // A SELECT over the update, so the driver answers rows (an UPDATE alone answers a row count instead).
-  const rows: { changed: number }[] = await sql.query(
-    `WITH redacted AS (
-       UPDATE return_texts SET text = replace(replace(text, $3, '[redacted]'), $4, '[redacted]'), redacted_at = now()
-       WHERE return_id = $1 AND field = $2 AND (strpos(text, $3) > 0 OR strpos(text, $4) > 0)
-       RETURNING id)
-     SELECT count(*)::integer AS changed FROM redacted`,
-    [returnId, field, lf, crlf],
+  const rows: { id: string; text: string }[] = await sql.query(
+    `SELECT id::text AS id, text FROM return_texts
+     WHERE return_id = $1 AND field = $2 AND EXISTS (SELECT 1 FROM unnest($3::text[]) AS f(form) WHERE strpos(text, form) > 0)
+     FOR UPDATE`,
+    [returnId, field, passageForms(passage)],
   );
-  return rows[0].changed;
+  return rewriteTexts(sql, rows, passage);
+}
+
+/**
+ * The rows' texts written back with every form of the passage (line endings, composed or decomposed: see
+ * passageForms) replaced by [redacted]: whichever way a text was typed, none of it stays readable.
+ */
+export async function rewriteTexts(
+  sql: Sql,
+  rows: readonly { id: string; text: string }[],
+  passage: string,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const forms = passageForms(passage);
+  const texts = rows.map((r) => forms.reduce((t, form) => t.split(form).join(REDACTED), r.text));
+  await sql.query(
+    `UPDATE return_texts SET text = t.text, redacted_at = now()
+     FROM unnest($1::uuid[], $2::text[]) AS t(id, text) WHERE return_texts.id = t.id`,
+    [rows.map((r) => r.id), texts],
+  );
+  return rows.length;
 }
