@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
@@ -127,5 +128,16 @@ describe('redacting a passage a publication holds in another form (e2e)', () => 
       [COMPOSED, DECOMPOSED],
     );
     expect(n).toBe(0);
+  });
+
+  it('never shows the passage’s hash in the history, where it would confirm a guessed name', async () => {
+    const guessed = createHash('sha256').update('Smith & Jones', 'utf8').digest('hex');
+    for (const who of [as.reviewer, as.coordinator]) {
+      const view = (await call('GET', `/returns/${S1}`, who)).body;
+      const redactions = view.history.filter((h: { type: string }) => h.type === 'PassageRedacted');
+      expect(redactions.length).toBeGreaterThan(0);
+      expect(redactions[0].data).toMatchObject({ field: 'narrative', passageLength: 13 });
+      expect(JSON.stringify(view)).not.toContain(guessed);
+    }
   });
 });

@@ -24,8 +24,20 @@ export function historyEntry(e: StoredEvent, reason: string | null): ReturnHisto
     actorId: e.metadata.actorId,
     actorRole: e.metadata.actorRole,
     reason,
-    data: e.data,
+    data: e.type === 'PassageRedacted' ? withoutPassageHash(e.data) : e.data,
   };
+}
+
+/**
+ * A redaction as the history shows it: where, why and how long, never the passage's SHA-256. The passage is
+ * usually a name, and an unsalted hash beside its length let anyone who can read the history (a reviewer, a
+ * viewer, an API client) confirm a guessed name from a list in moments, undoing the redaction. The hash stays
+ * in the log, for whoever holds the database and the passage to prove what was taken out.
+ */
+function withoutPassageHash(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const { passageSha256: _hash, ...shown } = data as Record<string, unknown>;
+  return shown;
 }
 
 export interface ReturnView {
