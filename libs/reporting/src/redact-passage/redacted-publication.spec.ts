@@ -7,7 +7,7 @@ describe('redactedPublicationBody: a publication re-issued without a passage', (
     appendices: [{ caseStudies: [{ sections: [{ body: 'Jamie and Jamie' }] }] }],
   });
 
-  it('replaces the passage in every string, the rest byte for byte', () => {
+  it('replaces the passage in the return texts and case studies, the rest byte for byte', () => {
     const redacted = redactedPublicationBody(body, 'Jamie');
     expect(redacted).toBe(body.replaceAll('Jamie', '[redacted]'));
   });
