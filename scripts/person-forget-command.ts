@@ -4,6 +4,7 @@ import { StaffAccountErasure } from '../libs/auth/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { Clock, DomainError } from '../libs/kernel/src/index.js';
 import { ForgetPersonHandler } from '../libs/returns/src/index.js';
+import { PublicationsReissuedWithoutPerson } from '../libs/reporting/src/index.js';
 
 export const PERSON_FORGET_USAGE = `Usage: npm run person:forget -- --email <address> --reason "<why>" [--by <name>]
 Forgets the person with this address in every partnership hosted here that knows them, as a contact (now or
@@ -57,11 +58,13 @@ export async function runPersonForget(
   clock: Clock,
   args: PersonForgetArgs,
 ): Promise<string[]> {
+  const store = new EventStore(dataSource);
   const handler = new ForgetPersonHandler(
-    new EventStore(dataSource),
+    store,
     dataSource,
     clock,
     new StaffAccountErasure(),
+    new PublicationsReissuedWithoutPerson(dataSource, store),
   );
   try {
     const done = await handler.forgetEverywhere(

@@ -20,6 +20,7 @@ import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
 import { ReportingProjection } from './reporting-projection.service.js';
 import { SignalsModule } from '../../../libs/signals/src/index.js';
+import { PublicationErasureModule } from '../../../libs/reporting/src/index.js';
 import { MetricsListener } from './metrics-listener.service.js';
 import { JobsDrain } from './jobs-drain.service.js';
 
@@ -46,6 +47,8 @@ export class WorkerModule {
         MailModule,
         SignalsModule,
         DiscoveryModule,
+        // Retention forgets contacts: the publications that named them are re-issued without them.
+        PublicationErasureModule,
         BullModule.forRoot({
           connection: bullConnection(config.redisUrl),
           prefix: config.queuePrefix,

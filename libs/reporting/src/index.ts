@@ -19,3 +19,4 @@ export * from './report-formats/report-parts.js';
 export * from './report-formats/report-rows.js';
 export * from './reporting.module.js';
 export * from './bi-access/bi-access.js';
+export * from './forget-in-publications/publication-erasure.js';

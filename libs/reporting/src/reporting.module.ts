@@ -11,13 +11,14 @@ import { PublishReportHandler } from './publish-report/publish-report.handler.js
 import { PublishReportHttp } from './publish-report/publish-report.http.js';
 import { PublishedReports } from './publish-report/published-reports.js';
 import { PdfPrinter } from './report-formats/pdf-printer.js';
+import { PublicationErasureModule } from './forget-in-publications/publication-erasure.js';
 import { RedactPassageHandler } from './redact-passage/redact-passage.handler.js';
 import { RedactPassageHttp } from './redact-passage/redact-passage.http.js';
 import { RedactAppendixPassageHandler } from './redact-appendix-passage/redact-appendix-passage.handler.js';
 import { RedactAppendixPassageHttp } from './redact-appendix-passage/redact-appendix-passage.http.js';
 
 @Module({
-  imports: [CqrsModule, ReturnsModule],
+  imports: [CqrsModule, ReturnsModule, PublicationErasureModule],
   controllers: [
     CycleReportHttp,
     CycleStatusHttp,

@@ -58,6 +58,7 @@ export * from './extend-deadline/extend-deadline.command.js';
 export * from './forget-person/forget-person.command.js';
 export * from './forget-person/person.events.js';
 export * from './forget-person/staff-erasure.port.js';
+export * from './forget-person/publication-erasure.port.js';
 export * from './forget-person/forget-person.handler.js';
 export * from './set-retention-periods/retention-periods.js';
 export * from './set-retention-periods/retention-settings.query.js';

@@ -40,10 +40,12 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * An address as a whole: not the tail of a longer one ("x@a.org" inside "reviewer.x@a.org") nor the head of a longer
- * domain ("x@a.org" inside "x@a.org.uk"); a full stop after it that ends a sentence is not part of it.
+ * domain ("x@a.org" inside "x@a.org.uk"); a full stop after it that ends a sentence is not part of it. A `*` before
+ * it is Markdown's emphasis ("**x@a.org**" in a narrative), not the start of a longer address: one starting so is
+ * allowed but never seen, where a bold address in a narrative is common.
  */
 export const wholeAddress = (email: string) =>
-  `(?<![A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-])${literally(email)}(?![A-Za-z0-9-])(?!\\.[A-Za-z0-9])`;
+  `(?<![A-Za-z0-9.!#$%&'+/=?^_\`{|}~-])${literally(email)}(?![A-Za-z0-9-])(?!\\.[A-Za-z0-9])`;
 
 /** Columns that name things rather than people: ids, hashes and keys are never a person's name. */
 const NAMES_NOTHING = /(^id$|_id$|_hash$|_key$|^partnership_id$)/;
@@ -65,6 +67,8 @@ export async function eraseCopies(
   sql: KeySql,
   partnershipIds: readonly string[],
   values: { emails: readonly string[]; names: readonly string[] },
+  /** Tables another layer erases its own way (publications are re-issued, not rewritten: see erasePerson). */
+  leave: readonly string[] = [],
 ): Promise<number> {
   const columns: Column[] = (await sql.query(
     `SELECT c.table_name AS table, c.column_name AS column,
@@ -80,7 +84,7 @@ export async function eraseCopies(
               OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))
          AND NOT (c.table_name = ANY($1::text[]))
        ORDER BY c.table_name, c.ordinal_position`,
-    [KEPT],
+    [[...KEPT, ...leave]],
   )) as Column[];
   const addresses = values.emails.map(wholeAddress);
   let changed = 0;

@@ -7,6 +7,8 @@ export interface ErasedPerson {
   erased: boolean;
   /** Rows outside the log whose copies of the person's values were replaced or deleted. */
   copies: number;
+  /** What the person's values were, read with their key before it went: for what erases copies its own way. */
+  values: { emails: string[]; names: string[] };
 }
 
 /**
@@ -24,14 +26,18 @@ export async function erasePerson(
   at: Date,
   /** Values of theirs held outside the log only (a member of staff's name on their account), erased as copies too. */
   alsoKnownAs: readonly string[] = [],
+  /** Tables whose copies the caller erases its own way, with the values returned (see eraseCopies). */
+  leave: readonly string[] = [],
 ): Promise<ErasedPerson> {
+  const none = { erased: false, copies: 0, values: { emails: [], names: [] } };
   const key = await keys.keyOf(sql, personId);
-  if (!key) return { erased: false, copies: 0 };
-  const values = [...new Set([...(await clearValuesOf(sql, personId, key)), ...alsoKnownAs])];
-  if (!(await keys.erase(sql, personId, reason, at))) return { erased: false, copies: 0 };
-  const copies = await eraseCopies(sql, partnershipIds, {
-    emails: values.filter(isEmail),
-    names: values.filter((v) => !v.includes('@') && v.trim() !== ''),
-  });
-  return { erased: true, copies };
+  if (!key) return none;
+  const known = [...new Set([...(await clearValuesOf(sql, personId, key)), ...alsoKnownAs])];
+  if (!(await keys.erase(sql, personId, reason, at))) return none;
+  const values = {
+    emails: known.filter(isEmail),
+    names: known.filter((v) => !v.includes('@') && v.trim() !== ''),
+  };
+  const copies = await eraseCopies(sql, partnershipIds, values, leave);
+  return { erased: true, copies, values };
 }

@@ -4,5 +4,6 @@ export { ERASED } from './personal-cipher.js';
 export { PersonalKeys } from './personal-keys.js';
 export type { KeySql } from './personal-keys.js';
 export { erasePerson } from './erase-person.js';
+export { wholeAddress } from './erase-copies.js';
 export type { ErasedPerson } from './erase-person.js';
 export { withKnownPeople } from './known-people.js';

@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, CommandEnvelope } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor, transactionally } from '../../../event-store/src/index.js';
-import { cycleStreamId, CycleRepository, decideCycle, PassageRedaction } from '../../../returns/src/index.js';
-import { contentHash } from '../publish-report/content-hash.js';
+import { EventStore, transactionally } from '../../../event-store/src/index.js';
+import { CycleRepository, PassageRedaction } from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
+import { reissuePublications } from '../publish-report/reissue-publications.js';
 import { RedactPassageCommand, RedactPassageResult, ReissuedPublication } from './redact-passage.command.js';
 import { redactedPublicationBody } from './redacted-publication.js';
 
@@ -52,55 +52,14 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
     passage: string,
     reason: string,
   ): Promise<ReissuedPublication[]> {
-    const held = (await this.published.withBytes(cycleId, manager)).flatMap((p) => {
-      const body = redactedPublicationBody(p.body, passage);
-      return body === null ? [] : [{ old: p, body }];
-    });
-    if (held.length === 0) return [];
-    const { state } = await this.cycles.load(cycleId);
-    let version = (await this.store.streamVersion(cycleStreamId(cycleId), manager)) ?? 0;
-    const now = this.clock.now();
-    const reissued: ReissuedPublication[] = [];
-    for (const { old, body } of held) {
-      const hash = contentHash(body);
-      // A publication printed its measures' last-updated days only when its coordinator chose so.
-      const lastUpdatedDates = body.includes('"lastUpdated":');
-      const events = decideCycle(
-        { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash, lastUpdatedDates },
-        state,
-      );
-      ({ nextExpectedVersion: version } = await this.store.append(
-        cycleStreamId(cycleId),
-        version,
-        events,
-        metadataFor(envelope, `Re-issues publication ${old.publication} redacted: ${reason}`),
-        { recordedAt: now },
-        manager,
-      ));
-      const publication = await this.published.next(cycleId, manager);
-      await this.published.insert(manager, {
-        cycleId,
-        partnershipId: state.status === 'none' ? '' : state.partnershipId,
-        publication,
-        contentHash: hash,
-        body,
-        publishedAt: now,
-        publishedBy: envelope.actor.id,
-        // The re-issue is the same report with the passage taken out: it points at the log as the original did.
-        logDigest: old.logDigest,
-      });
-      await this.published.deleteBytes(manager, cycleId, old.publication, {
-        reason,
-        at: now,
-        reissuedAs: publication,
-      });
-      reissued.push({
-        publication: old.publication,
-        contentHash: old.contentHash,
-        reissuedAs: publication,
-        reissuedContentHash: hash,
-      });
-    }
-    return reissued;
+    return reissuePublications(
+      { store: this.store, cycles: this.cycles, published: this.published },
+      manager,
+      envelope,
+      cycleId,
+      (body) => redactedPublicationBody(body, passage),
+      reason,
+      this.clock.now(),
+    );
   }
 }

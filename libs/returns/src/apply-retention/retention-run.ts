@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ERASED, EventStore, transactionally } from '../../../event-store/src/index.js';
 import { Clock, DomainError } from '../../../kernel/src/index.js';
@@ -7,6 +7,7 @@ import { EvidenceEvent, evidenceStreamId } from '../evidence/evidence.events.js'
 import { foldEvidence } from '../evidence/evidence.state.js';
 import { ForgetPersonCommand } from '../forget-person/forget-person.command.js';
 import { ForgetPersonHandler } from '../forget-person/forget-person.handler.js';
+import { PUBLICATION_ERASURE, PublicationErasure } from '../forget-person/publication-erasure.port.js';
 import { RetentionPeriods } from '../set-retention-periods/retention-periods.js';
 import { RetentionSettings } from '../set-retention-periods/retention-settings.query.js';
 import {
@@ -58,9 +59,11 @@ export class RetentionRun {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RetentionSettings) private readonly settings: RetentionSettings,
     @Inject(Clock) clock: Clock,
+    @Optional() @Inject(PUBLICATION_ERASURE) publications: PublicationErasure | null = null,
   ) {
-    // The very path a coordinator's "Forget this person" takes: the same rule, event and erasure of copies.
-    this.forget = new ForgetPersonHandler(store, dataSource, clock);
+    // The very path a coordinator's "Forget this person" takes: the same rule, event and erasure of copies, and
+    // the publications that named the person re-issued without them.
+    this.forget = new ForgetPersonHandler(store, dataSource, clock, null, publications);
   }
 
   /** The partnerships hosted here: each has a stream. */

@@ -14,6 +14,7 @@ import { decideForgetPerson } from './forget-person.decide.js';
 import { ForgetPersonCommand } from './forget-person.command.js';
 import { evolvePerson, initialPerson, PersonEvent, personStreamId } from './person.events.js';
 import { STAFF_ERASURE, StaffErasure, StaffKnownAs } from './staff-erasure.port.js';
+import { PUBLICATION_ERASURE, PublicationErasure, PUBLICATIONS_TABLE } from './publication-erasure.port.js';
 
 /**
  * Forgets one of the partnership's agency contacts (now or before: a removed contact is still in the log) or one
@@ -35,6 +36,7 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
     @Inject(Clock) private readonly clock: Clock,
     // Absent where auth is not loaded (the worker): contacts only there.
     @Optional() @Inject(STAFF_ERASURE) private readonly staff: StaffErasure | null = null,
+    @Optional() @Inject(PUBLICATION_ERASURE) private readonly publications: PublicationErasure | null = null,
   ) {}
 
   async execute({ envelope, email, reason }: ForgetPersonCommand): Promise<CommandResult> {
@@ -99,9 +101,19 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
         manager,
       );
       for (const member of staff) await this.staff!.erase(manager, member.staffId, now);
-      await erasePerson(manager, this.keys, partnershipIds, personId!, events[0].data.reason, now, [
-        ...new Set(knownAs),
-      ]);
+      const erased = await erasePerson(
+        manager,
+        this.keys,
+        partnershipIds,
+        personId!,
+        events[0].data.reason,
+        now,
+        [...new Set(knownAs)],
+        this.publications ? [PUBLICATIONS_TABLE] : [],
+      );
+      if (this.publications && erased.erased) {
+        await this.publications.reissueWithout(manager, envelope, partnershipIds, erased.values, now);
+      }
       return nextExpectedVersion;
     });
     return { id: personId!, version, status: 'forgotten' };
