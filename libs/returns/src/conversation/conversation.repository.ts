@@ -23,8 +23,8 @@ export interface ConversationResult {
   openChangeRequests: string[];
 }
 
-/** How often a write is decided again when the other stream it watched moved meanwhile. */
-const ATTEMPTS = 3;
+/** How often a write is decided again when its thread, or the return it watched, moved meanwhile. */
+const ATTEMPTS = 8;
 
 /** Load, decide, append, for a return's thread: the shell its command handlers run the pure rules in. */
 @Injectable()
@@ -96,7 +96,13 @@ export class ConversationRepository {
         };
       } catch (error) {
         const returnMoved = error instanceof ConcurrencyError && error.streamId === returnStreamId(returnId);
-        if (!returnMoved || attempt >= ATTEMPTS) throw error;
+        // Another message landed on the thread between its read and this one's append (the lead and the
+        // reviewer writing at once): a writer who stated no version (If-Match) adds to the thread as it stands.
+        const threadOutrun =
+          error instanceof ConcurrencyError &&
+          error.streamId === conversationStreamId(returnId) &&
+          envelope.expectedVersion === undefined;
+        if ((!returnMoved && !threadOutrun) || attempt >= ATTEMPTS) throw error;
       }
     }
   }

@@ -13,14 +13,25 @@ import { returnStreamId } from '../return/return.events.js';
 import { evolveReturn } from '../return/return.state.js';
 import { BulkSelection } from './bulk-selection.query.js';
 import { BulkDecisionResult, DecideInBulkCommand } from './decide-in-bulk.command.js';
-import { BulkAppend, BulkPlan, BulkRefusal, changedMeanwhile, outcomeOf } from './decide-in-bulk.rules.js';
+import {
+  BulkAppend,
+  BulkDecideCommand,
+  BulkPlan,
+  BulkRefusal,
+  changedMeanwhile,
+  outcomeOf,
+} from './decide-in-bulk.rules.js';
+
+/** How often a decision is made again when a return's thread moved as it was appended. */
+const ATTEMPTS = 3;
 
 type Decided = BulkDecisionResult['decided'][number];
 
 /**
  * Appends each return's own event at the version it was decided on, so no return is decided on a version
  * nobody saw. All-or-nothing appends them in one transaction: a return that moved on meanwhile undoes the lot.
- * Valid-only appends each alone: a return that moved on costs only itself.
+ * Valid-only appends each alone: a return that moved on costs only itself. A message posted on a return's thread
+ * meanwhile is no version the reviewer stated: the decision is made again with it.
  */
 @CommandHandler(DecideInBulkCommand)
 export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand> {
@@ -33,18 +44,27 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
 
   async execute(command: DecideInBulkCommand): Promise<BulkDecisionResult> {
     const { envelope, decision, mode, returns, reason } = command;
-    const plan = await this.selection.preview({ decision, mode, returns, reason, actor: envelope.actor });
+    const asked = { decision, mode, returns, reason, actor: envelope.actor };
     const metadata = metadataFor(envelope, reason?.trim() || null);
     const { decided, refused, held } =
       mode === 'all-or-nothing'
-        ? await this.allOrNothing(plan, metadata)
-        : await this.validOnly(plan, metadata);
+        ? await this.allOrNothing(asked, metadata)
+        : await this.validOnly(asked, metadata);
     const order = new Map(returns.map((r, i) => [r.returnId, i]));
     refused.sort((x, y) => order.get(x.returnId)! - order.get(y.returnId)!);
     return { decision, mode, outcome: outcomeOf(decided.length, returns.length), decided, refused, held };
   }
 
-  private async allOrNothing(plan: BulkPlan, metadata: EventMetadata) {
+  private async allOrNothing(asked: BulkDecideCommand, metadata: EventMetadata) {
+    for (let attempt = 1; ; attempt++) {
+      const plan = await this.selection.preview(asked);
+      const done = await this.allOrNothingOnce(plan, metadata, attempt < ATTEMPTS);
+      if (done) return done;
+    }
+  }
+
+  /** The selection appended as planned; null when a thread moved meanwhile and it is to be decided again. */
+  private async allOrNothingOnce(plan: BulkPlan, metadata: EventMetadata, mayTryAgain: boolean) {
     const refused = [...plan.refused];
     if (plan.decide.length === 0) return { decided: [], refused, held: plan.held };
     try {
@@ -69,6 +89,9 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
       // Inside a request's own transaction the appends before the conflict would still commit: let it roll
       // back (409) rather than report a selection half decided.
       if (!moved || commandTransactionOn(this.dataSource)) throw error;
+      // A message on a thread is no version the reviewer stated: decide the selection again with it (a change
+      // request among them then refuses that return, as a single approval would).
+      if (mayTryAgain && threadMoved(moved, error as ConcurrencyError)) return null;
       const held = plan.decide
         .filter((a) => a !== moved)
         .map(({ returnId, measureRef }) => ({ returnId, measureRef }));
@@ -76,34 +99,69 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     }
   }
 
-  private async validOnly(plan: BulkPlan, metadata: EventMetadata) {
+  private async validOnly(asked: BulkDecideCommand, metadata: EventMetadata) {
+    const plan = await this.selection.preview(asked);
     const decided: Decided[] = [];
     const refused: BulkRefusal[] = [...plan.refused];
-    for (const a of plan.decide) {
-      try {
-        // A message on the thread since it was read may be a change request: the approval is then refused as
-        // changed, to be looked at again, never appended past it.
-        const written = a.thread
-          ? await this.store.appendWhileUnchanged(toAppend(a), [a.thread], metadata, this.options())
-          : await this.store.append(
-              returnStreamId(a.returnId),
-              a.expectedVersion,
-              a.events,
-              metadata,
-              this.options(),
-            );
-        decided.push(decidedAt(a, written.nextExpectedVersion));
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        refused.push(changedMeanwhile(a));
+    for (const planned of plan.decide) {
+      let a: BulkAppend | null = planned;
+      for (let attempt = 1; a; attempt++) {
+        const outcome = await this.decideOne(a, metadata);
+        if (outcome.decided) {
+          decided.push(outcome.decided);
+          break;
+        }
+        if (!threadMoved(a, outcome.error) || attempt >= ATTEMPTS) {
+          refused.push(changedMeanwhile(a));
+          break;
+        }
+        // Only its thread moved (a message posted as it was decided): decide it again, at the version the
+        // reviewer stated, with the thread as it now stands.
+        const again = await this.selection.preview({ ...asked, returns: stated(asked, a.returnId) });
+        refused.push(...again.refused);
+        a = again.decide[0] ?? null;
       }
     }
     return { decided, refused, held: plan.held };
   }
 
+  /** One return's decision appended, or the conflict that refused it. */
+  private async decideOne(
+    a: BulkAppend,
+    metadata: EventMetadata,
+  ): Promise<{ decided: Decided; error?: undefined } | { decided?: undefined; error: ConcurrencyError }> {
+    try {
+      // A message on the thread since it was read may be a change request: the approval is then never appended
+      // past it, but decided again with it (see validOnly).
+      const written = a.thread
+        ? await this.store.appendWhileUnchanged(toAppend(a), [a.thread], metadata, this.options())
+        : await this.store.append(
+            returnStreamId(a.returnId),
+            a.expectedVersion,
+            a.events,
+            metadata,
+            this.options(),
+          );
+      return { decided: decidedAt(a, written.nextExpectedVersion) };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      return { error };
+    }
+  }
+
   private options() {
     return { recordedAt: this.clock.now() };
   }
+}
+
+/** Whether it was the return's thread, not the return the reviewer saw, that moved. */
+function threadMoved(a: BulkAppend, error: ConcurrencyError): boolean {
+  return a.thread !== null && error.streamId === a.thread.streamId;
+}
+
+/** The one return of the selection, at the version the caller stated for it. */
+function stated(asked: BulkDecideCommand, returnId: string) {
+  return asked.returns.filter((r) => r.returnId === returnId);
 }
 
 function toAppend(a: BulkAppend) {

@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  commandTransactionOn,
+  ConcurrencyError,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
@@ -10,6 +17,9 @@ import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { evolveReturn, isAwaitingAcceptance, isResolved } from '../return/return.state.js';
 import { AgencyExtensionResult, ExtendAgencyDeadlineCommand } from './extend-agency-deadline.command.js';
+
+/** How often the extension is decided again when one of the agency's returns moved meanwhile. */
+const ATTEMPTS = 8;
 
 /**
  * One DeadlineExtended per unresolved return of the agency, appended in one transaction at the versions read:
@@ -23,9 +33,27 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
     @Inject(ReturnRepository) private readonly returns: ReturnRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
+  /**
+   * A return of the agency written between the read and the append (its lead saving a draft at the deadline) is
+   * no version the coordinator stated, only the cycle's is: the extension is decided again on the returns as
+   * they now stand.
+   */
   async execute(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.extendOnce(command);
+      } catch (error) {
+        const returnMoved =
+          error instanceof ConcurrencyError && error.streamId.startsWith(returnStreamId(''));
+        if (!returnMoved || attempt >= ATTEMPTS || commandTransactionOn(this.dataSource)) throw error;
+      }
+    }
+  }
+
+  private async extendOnce(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {
     const { envelope, cycleId, agencyId, dueDate, reason } = command;
     const { actor } = envelope;
     const { state: cycle, version } = await this.cycles.load(cycleId);

@@ -26,6 +26,9 @@ type CommandWithoutActor = ReturnCommand extends infer C
     : never
   : never;
 
+/** How often a command is decided again when its return or cycle moved between its read and its append. */
+const ATTEMPTS = 8;
+
 /** Load, decide, append: the shell every return command handler runs its pure rules in. */
 @Injectable()
 export class ReturnRepository {
@@ -84,11 +87,17 @@ export class ReturnRepository {
       try {
         return await this.executeOnce(returnId, envelope, commandOrMaker, check, unchanged);
       } catch (error) {
-        // The cycle moved on between its read and the append (its deadline extended, say, or it was closed):
-        // decide again on the cycle as it now stands, which refuses the command if it was closed.
-        const cycleMoved =
-          error instanceof ConcurrencyError && error.streamId.startsWith(cycleStreamId('')) && attempt < 3;
-        if (!cycleMoved) throw error;
+        if (!(error instanceof ConcurrencyError) || attempt >= ATTEMPTS) throw error;
+        // The cycle moved on between its read and the append (it was closed, say): decide again on the cycle
+        // as it now stands, which refuses the command if it was closed.
+        const cycleMoved = error.streamId.startsWith(cycleStreamId(''));
+        // The return itself moved between its read and the append (the coordinator extended the agency's
+        // deadline as its lead saved a draft): a caller who stated no version (If-Match) asked for the return as
+        // it stands, so the command is decided again on it, and its rules refuse it if it no longer fits. One
+        // who stated the version they saw is held to it, and refused (409).
+        const returnOutrun =
+          error.streamId === returnStreamId(returnId) && envelope.expectedVersion === undefined;
+        if (!cycleMoved && !returnOutrun) throw error;
       }
     }
   }

@@ -1,0 +1,153 @@
+import { openCycle } from './support/reporting.js';
+import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+
+/**
+ * The product's people at work at the same moment, on real HTTP: each of them states no version (no If-Match),
+ * so each asks for the thing as it now stands, and none may be refused for another's write they never saw.
+ */
+describe('people at work at once (e2e)', () => {
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  const content = { rag: 'amber', narrative: 'Most actions in the plan were achieved.', dot: 'improving' };
+
+  beforeAll(async () => {
+    product = await startProduct('people_at_once');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+  }, 60_000);
+  afterAll(() => product.stop());
+
+  const refused = (answers: { status: number; body: { code?: string } }[]) =>
+    answers.map((a) => [a.status, a.body?.code]).filter(([status]) => status !== 200);
+
+  async function returnsOf(cycleId: string): Promise<{ returnId: string; agencyId: string }[]> {
+    const cycle = await call('GET', `/cycles/${encodeURIComponent(cycleId)}`, as.coordinator);
+    return cycle.body.returns as { returnId: string; agencyId: string }[];
+  }
+
+  it("lets the coordinator extend one agency's deadline while its lead saves drafts and others submit", async () => {
+    const cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'deadline-day',
+      label: 'Deadline day',
+      periodStart: '2030-04-01',
+      periodEnd: '2031-03-31',
+      dueDate: '2031-04-30',
+    });
+    const returns = await returnsOf(cycleId);
+    const byAgency = new Map<string, string[]>();
+    for (const r of returns) byAgency.set(r.agencyId, [...(byAgency.get(r.agencyId) ?? []), r.returnId]);
+    const [late] = [...byAgency.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    const others = returns.filter((r) => r.agencyId !== late);
+    for (let round = 0; round < 3; round++) {
+      const [extended, saves, submits] = await Promise.all([
+        call('POST', `/cycles/${encodeURIComponent(cycleId)}/agencies/${late}/extend`, as.coordinator, {
+          dueDate: `2031-05-${String(10 + round).padStart(2, '0')}`,
+          reason: 'Their officer is away',
+        }),
+        Promise.all(
+          byAgency.get(late)!.map((id, i) =>
+            call('PUT', `/returns/${id}/draft`, as.lead(late), {
+              ...content,
+              narrative: `Draft ${round}.${i}`,
+            }),
+          ),
+        ),
+        Promise.all(
+          others
+            .slice(round * 8, round * 8 + 8)
+            .map((r) => call('POST', `/returns/${r.returnId}/submit`, as.lead(r.agencyId), content)),
+        ),
+      ]);
+      expect([extended.status, extended.body?.code]).toEqual([200, undefined]);
+      expect(refused(saves)).toEqual([]);
+      expect(refused(submits)).toEqual([]);
+    }
+    // A lead who states the version they saw is still held to it: the extension came after it.
+    const [first] = byAgency.get(late)!;
+    const seen = (await call('GET', `/returns/${first}`, as.lead(late))).body.version as number;
+    await call('POST', `/cycles/${encodeURIComponent(cycleId)}/agencies/${late}/extend`, as.coordinator, {
+      dueDate: '2031-06-30',
+      reason: 'Still away',
+    });
+    const stale = await call(
+      'PUT',
+      `/returns/${first}/draft`,
+      { ...as.lead(late), 'if-match': `"${seen}"` },
+      content,
+    );
+    expect([stale.status, stale.body.code]).toEqual([409, 'stale-version']);
+  }, 120_000);
+
+  let talking: string;
+  it('lands every message two people post on one return at the same moment', async () => {
+    talking = await openCycle(call, as.coordinator, {
+      cycleId: 'talking',
+      label: 'Talking',
+      periodStart: '2031-04-01',
+      periodEnd: '2032-03-31',
+      dueDate: '2032-04-30',
+    });
+    const [r] = await returnsOf(talking);
+    const posts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call('POST', `/returns/${r.returnId}/messages`, i % 2 ? as.reviewer : as.lead(r.agencyId), {
+          body: `Message ${i}`,
+        }),
+      ),
+    );
+    expect(posts.map((p) => [p.status, p.body?.code]).filter(([s]) => s !== 201 && s !== 200)).toEqual([]);
+    const thread = await product.store.readStream(`conversation:${r.returnId}`);
+    expect(thread.filter((e) => e.type === 'ReturnMessagePosted')).toHaveLength(6);
+  }, 60_000);
+
+  it('still refuses a message whose If-Match is stale', async () => {
+    const [r] = await returnsOf(talking);
+    const answer = await call(
+      'POST',
+      `/returns/${r.returnId}/messages`,
+      { ...as.reviewer, 'if-match': '"1"' },
+      { body: 'Seen only the first' },
+    );
+    expect(answer.status).toBe(409);
+  });
+
+  it('decides the returns two reviewers approve one by one and in bulk while leads submit', async () => {
+    const cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'review-day',
+      label: 'Review day',
+      periodStart: '2032-04-01',
+      periodEnd: '2033-03-31',
+      dueDate: '2033-04-30',
+    });
+    const returns = await returnsOf(cycleId);
+    const ready = returns.slice(0, 12);
+    const versions = new Map<string, number>();
+    for (const r of ready) {
+      const s = await call('POST', `/returns/${r.returnId}/submit`, as.lead(r.agencyId), content);
+      versions.set(r.returnId, s.body.version as number);
+    }
+    const [singles, bulk, submits, messages] = await Promise.all([
+      Promise.all(ready.slice(0, 6).map((r) => call('POST', `/returns/${r.returnId}/approve`, as.reviewer))),
+      call('POST', '/returns/bulk-decisions', as.reviewer2, {
+        decision: 'approve',
+        mode: 'valid-only',
+        returns: ready.slice(6).map((r) => ({ returnId: r.returnId, version: versions.get(r.returnId) })),
+      }),
+      Promise.all(
+        returns
+          .slice(12, 24)
+          .map((r) => call('POST', `/returns/${r.returnId}/submit`, as.lead(r.agencyId), content)),
+      ),
+      // The leads say thank you on the returns being approved: a message, not a change request.
+      Promise.all(
+        ready.map((r) =>
+          call('POST', `/returns/${r.returnId}/messages`, as.lead(r.agencyId), { body: 'Sent, thank you' }),
+        ),
+      ),
+    ]);
+    expect(refused(singles)).toEqual([]);
+    expect(refused(submits)).toEqual([]);
+    expect(messages.map((m) => m.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
+    expect(bulk.body.refused).toEqual([]);
+  }, 120_000);
+});
