@@ -1,4 +1,5 @@
 import { cycleStreamId } from '../libs/returns/src/index.js';
+import { postPageForm } from './support/page-form.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 
 /**
@@ -93,5 +94,30 @@ describe('a burst of link uses (e2e)', () => {
     ]);
     expect(clicks.map((a) => a.status).filter((status) => status !== 303)).toEqual([]);
     expect(saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200)).toEqual([]);
+  });
+
+  it("answers a lead asking for a new link, and the coordinator's link and heading changes, while the others open theirs", async () => {
+    const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+    const [agencyId] = [...new Set((cycle.body.returns as { agencyId: string }[]).map((r) => r.agencyId))];
+    const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
+    const lead = (links.body.links as { agencyId: string; contactEmail: string }[]).find(
+      (l) => l.agencyId !== agencyId,
+    )!.contactEmail;
+    const [clicks, asked, reissued, headings] = await Promise.all([
+      clickAll(3),
+      postPageForm(product.baseUrl, {
+        from: '/link/new',
+        headers: { accept: 'text/html', 'x-forwarded-for': '203.0.113.9' },
+        fields: { email: lead },
+      }),
+      call('POST', `/cycles/${cycleId}/agencies/${agencyId}/links/reissue`, as.coordinator, {
+        reason: 'Their lead changed',
+      }),
+      call('PUT', `/cycles/${cycleId}/report-headings`, as.coordinator, { reportTitle: 'Burst report' }),
+    ]);
+    expect(clicks.map((a) => a.status).filter((status) => status !== 303 && status !== 410)).toEqual([]);
+    expect(asked.status).toBe(200);
+    expect(reissued.status).toBe(200);
+    expect([headings.status, headings.body?.code]).toEqual([200, undefined]);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
+import { EventStore } from '../../../event-store/src/index.js';
 import { Clock, mintLink } from '../../../kernel/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
+import { holdingCycle } from '../submission-links/holding-cycle.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { newLinkRules } from '../throttle/throttle-rules.js';
@@ -52,16 +53,10 @@ export class RequestNewLink {
 
   private async issueFor(email: string): Promise<void> {
     for (const cycleId of await this.openCycleIds()) {
-      // A cycle's stream takes other writes too (links used, drafts saved): read it again and retry, so that a
-      // known address never answers differently (a conflict page) from an unknown one.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.issueIn(cycleId, email);
-          break;
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError) || attempt === 3) throw error;
-        }
-      }
+      // A cycle's stream takes other writes too (links used as leads click): retried three times, the request
+      // was outrun by a burst of them each time (409), and a known address answered differently (a conflict page)
+      // from an unknown one. Decided holding the cycle's row, nothing can outrun it.
+      await holdingCycle(this.dataSource, cycleId, () => this.issueIn(cycleId, email));
     }
   }
 

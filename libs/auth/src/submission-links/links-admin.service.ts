@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
 import { decidedAgainWhenOutrun, EventStore, metadataFor } from '../../../event-store/src/index.js';
@@ -13,6 +14,7 @@ import {
   decideLinks,
 } from '../../../returns/src/index.js';
 import { contactListed } from './contact-listed.js';
+import { holdingCycle } from './holding-cycle.js';
 
 export type ListedLink = CycleLink & { contactRemoved: boolean };
 
@@ -25,6 +27,7 @@ export class LinksAdmin {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /** The cycle's links, each saying whether its contact has since been removed from the plan (it no longer opens). */
@@ -43,18 +46,22 @@ export class LinksAdmin {
   /**
    * Every use of a link is written to the cycle, so a revoke decided on the cycle as read is often outrun by one:
    * it is decided again on the cycle as it now stands (a link's holder using it in a loop kept the coordinator
-   * from revoking it, each try refused as stale).
+   * from revoking it, each try refused as stale). It holds the cycle's row while it decides (see holdingCycle).
    */
   revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
     return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
-      this.revokeOnce(cycleId, linkId, reason, actor, correlationId),
+      holdingCycle(this.dataSource, cycleId, () =>
+        this.revokeOnce(cycleId, linkId, reason, actor, correlationId),
+      ),
     );
   }
 
   /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
   reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
     return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
-      this.reissueOnce(cycleId, agencyId, reason, actor, correlationId),
+      holdingCycle(this.dataSource, cycleId, () =>
+        this.reissueOnce(cycleId, agencyId, reason, actor, correlationId),
+      ),
     );
   }
 
