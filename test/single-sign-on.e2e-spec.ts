@@ -32,6 +32,18 @@ const PEOPLE: Record<
     groups: ['lsp-reviewers'],
   },
   'sub-cora': { email: STAFF.coordinator, email_verified: true, name: 'Cora', groups: [] },
+  // The first morning: a team signing in for the first time at once.
+  ...Object.fromEntries(
+    [0, 1, 2, 3, 4].map((i) => [
+      `sub-team-${i}`,
+      {
+        email: `team.${i}@sevenoaks.gov.uk`,
+        email_verified: true,
+        name: `Team ${i}`,
+        groups: ['lsp-reviewers'],
+      },
+    ]),
+  ),
   'sub-vic': { email: STAFF.viewer, email_verified: true, name: 'Vic', groups: ['lsp-viewers'] },
   // What a directory may hold in a claim (an outside tester's probe, 2026-12-05).
   'sub-nul-name': {
@@ -397,6 +409,28 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     expect(again.back.status).toBe(303);
     const links = (await linkEvents()).filter((e) => e.data.subject === 'sub-new-reviewer');
     expect(links.map((e) => e.data.created)).toEqual([true]);
+  });
+
+  it('signs in a team whose members sign in for the first time at the same moment, while the coordinator saves the set-up', async () => {
+    const view = await call('GET', '/single-sign-on', as.coordinator);
+    const {
+      enabled: _e,
+      clientSecretSet: _c,
+      version: _v,
+      redirectUri: _r,
+      signInPage: _s,
+      ...settings
+    } = view.body;
+    const [signIns, saved] = await Promise.all([
+      Promise.all([0, 1, 2, 3, 4].map((i) => signInAs(`sub-team-${i}`))),
+      call('PUT', '/single-sign-on', as.coordinator, settings),
+    ]);
+    expect(signIns.map(({ back }) => [back.status, back.headers.get('location')])).toEqual(
+      [0, 1, 2, 3, 4].map(() => [303, '/review']),
+    );
+    expect([saved.status, saved.body?.code]).toEqual([200, undefined]);
+    const linked = (await linkEvents()).filter((e) => e.data.subject.startsWith('sub-team-'));
+    expect(linked).toHaveLength(5);
   });
 
   it('links an existing staff account by its email, and the mapping gives its role', async () => {

@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  decidedAgainWhenOutrun,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { Clock, CommandEnvelope } from '../../../kernel/src/index.js';
 import {
   ConfigureSingleSignOnCommand,
@@ -15,8 +20,25 @@ import {
 } from './single-sign-on.js';
 import { SingleSignOnSetups, SingleSignOnView } from './single-sign-on.query.js';
 
-/** Decides a coordinator's command on their own partnership's stream and appends what it says. */
-async function decideAndAppend(
+/**
+ * Decides a coordinator's command on their own partnership's stream and appends what it says. Staff signing in
+ * for the first time write to the same stream (StaffLinkedToSingleSignOn): a coordinator who stated no version
+ * (If-Match) and was outrun by one is decided again on the stream as it now stands; one who did is refused (409).
+ */
+function decideAndAppend(
+  store: EventStore,
+  setups: SingleSignOnSetups,
+  clock: Clock,
+  envelope: CommandEnvelope,
+  command: SingleSignOnCommand,
+): Promise<SingleSignOnView> {
+  const streamId = singleSignOnStreamId(envelope.actor.partnershipId);
+  return decidedAgainWhenOutrun(streamId, envelope.expectedVersion, () =>
+    decideAndAppendOnce(store, setups, clock, envelope, command),
+  );
+}
+
+async function decideAndAppendOnce(
   store: EventStore,
   setups: SingleSignOnSetups,
   clock: Clock,
@@ -29,10 +51,10 @@ async function decideAndAppend(
   refuseStaleVersion(streamId, envelope.expectedVersion, version);
   const events = decideSingleSignOn(command, state);
   if (events.length === 0) return setups.viewOf(partnershipId, state, version);
-  const { nextExpectedVersion } = await store.append(
-    streamId,
-    version === 0 ? 'no_stream' : version,
-    events,
+  // Under a savepoint in a request's own transaction (Idempotency-Key), so that being outrun can be tried again.
+  const { nextExpectedVersion } = await store.appendWhileUnchanged(
+    { streamId, expectedVersion: version === 0 ? 'no_stream' : version, events },
+    [],
     metadataFor(envelope),
     { recordedAt: clock.now() },
   );

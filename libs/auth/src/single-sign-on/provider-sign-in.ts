@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { CommandTransaction, EventStore, runInCommandTransaction } from '../../../event-store/src/index.js';
+import {
+  CommandTransaction,
+  decidedAgainWhenOutrun,
+  EventStore,
+  runInCommandTransaction,
+} from '../../../event-store/src/index.js';
 import { DataSource } from 'typeorm';
 import { Actor, Clock, DomainError } from '../../../kernel/src/index.js';
 import { AuthService } from '../auth.service.js';
@@ -162,38 +167,44 @@ export class ProviderSignIn {
     return { sessionId, actor: account.actor };
   }
 
-  /** StaffLinkedToSingleSignOn: later sign-ins find the account by the provider's subject, whatever its email. */
+  /**
+   * StaffLinkedToSingleSignOn: later sign-ins find the account by the provider's subject, whatever its email. The
+   * partnership's set-up is one stream, and the first morning a team signs in for the first time at once: a link
+   * outrun by a colleague's (or the coordinator saving the set-up) is decided again on the stream as it now
+   * stands, under a savepoint in the sign-in's transaction, rather than refusing the sign-in (409).
+   */
   private async recordFirstSignIn(
     settings: SingleSignOnSettings,
     subject: string,
     account: { outcome: 'found' | 'created'; actor: Actor; staffId: string },
   ): Promise<void> {
     const streamId = singleSignOnStreamId(settings.partnershipId);
-    const { state, version } = await this.setups.load(settings.partnershipId);
-    const events = decideSingleSignOn(
-      {
-        type: 'LinkStaffToSingleSignOn',
-        partnershipId: settings.partnershipId,
-        issuer: settings.issuer,
-        subject,
-        staffId: account.staffId,
-        created: account.outcome === 'created',
-      },
-      state,
-    );
-    if (events.length === 0) return;
-    await this.store.append(
-      streamId,
-      version === 0 ? 'no_stream' : version,
-      events,
-      {
-        actorId: account.actor.id,
-        actorRole: account.actor.role,
-        correlationId: `sign-on:${account.staffId}`,
-        causationId: null,
-      },
-      { recordedAt: this.clock.now() },
-    );
+    await decidedAgainWhenOutrun(streamId, undefined, async () => {
+      const { state, version } = await this.setups.load(settings.partnershipId);
+      const events = decideSingleSignOn(
+        {
+          type: 'LinkStaffToSingleSignOn',
+          partnershipId: settings.partnershipId,
+          issuer: settings.issuer,
+          subject,
+          staffId: account.staffId,
+          created: account.outcome === 'created',
+        },
+        state,
+      );
+      if (events.length === 0) return;
+      await this.store.appendWhileUnchanged(
+        { streamId, expectedVersion: version === 0 ? 'no_stream' : version, events },
+        [],
+        {
+          actorId: account.actor.id,
+          actorRole: account.actor.role,
+          correlationId: `sign-on:${account.staffId}`,
+          causationId: null,
+        },
+        { recordedAt: this.clock.now() },
+      );
+    });
   }
 
   private async settingsOf(partnershipId: string): Promise<SingleSignOnSettings> {
