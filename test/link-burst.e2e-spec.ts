@@ -120,4 +120,42 @@ describe('a burst of link uses (e2e)', () => {
     expect(reissued.status).toBe(200);
     expect([headings.status, headings.body?.code]).toEqual([200, undefined]);
   });
+
+  it("adds contacts on the coordinator's plan page while leads open their links and save drafts", async () => {
+    const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+    const returns = cycle.body.returns as { returnId: string; agencyId: string }[];
+    const addContacts = async () => {
+      const answers = [];
+      for (let i = 0; i < 4; i++) {
+        const saved = await postPageForm(product.baseUrl, {
+          from: '/coordinate/plan/contact/new',
+          headers: as.coordinator,
+          fields: (html) => ({
+            agency: returns[i].agencyId,
+            name: `Deputy ${i}`,
+            email: `deputy.${i}@burst.example.org`,
+            role: 'senior',
+            version: /name="version" value="([^"]+)"/.exec(html)![1],
+          }),
+        });
+        answers.push(saved.status);
+      }
+      return answers;
+    };
+    const [clicks, saves, plan] = await Promise.all([
+      clickAll(2),
+      Promise.all(
+        returns.map((r) =>
+          call('PUT', `/returns/${r.returnId}/draft`, as.lead(r.agencyId), {
+            rag: 'green',
+            narrative: 'On track.',
+          }),
+        ),
+      ),
+      addContacts(),
+    ]);
+    expect(clicks.map((a) => a.status).filter((status) => status !== 303 && status !== 410)).toEqual([]);
+    expect(saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200)).toEqual([]);
+    expect(plan).toEqual([303, 303, 303, 303]);
+  });
 });

@@ -1,3 +1,5 @@
+import { pdfFile } from './support/evidence-files.js';
+import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 import { openCycle } from './support/reporting.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 
@@ -150,4 +152,59 @@ describe('people at work at once (e2e)', () => {
     expect(messages.map((m) => m.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
     expect(bulk.body.refused).toEqual([]);
   }, 120_000);
+
+  it("lands the evidence and messages of an agency's two leads on one return at the same moment", async () => {
+    const [r] = (await returnsOf(talking)).slice(1);
+    const pdf = await pdfFile();
+    const [uploads, posts] = await Promise.all([
+      Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          fetch(`${product.baseUrl}/returns/${r.returnId}/evidence`, {
+            method: 'POST',
+            headers: { ...as.lead(r.agencyId), 'content-type': MULTIPART_TYPE },
+            body: multipartBody({}, { fileName: `Minutes ${i}.pdf`, type: 'application/pdf', content: pdf }),
+          }),
+        ),
+      ),
+      Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          call('POST', `/returns/${r.returnId}/messages`, as.lead(r.agencyId), {
+            body: `Minutes ${i} attached`,
+          }),
+        ),
+      ),
+    ]);
+    expect(uploads.map((u) => u.status)).toEqual([201, 201, 201, 201]);
+    expect(posts.map((p) => p.status)).toEqual([201, 201, 201, 201]);
+    const files = await product.store.readStream(`evidence:${r.returnId}`);
+    expect(files.filter((e) => e.type === 'EvidenceAttached')).toHaveLength(4);
+  }, 60_000);
+
+  it('lets the coordinator choose the files a report lists while the lead adds more to the return', async () => {
+    const [r] = (await returnsOf(talking)).slice(1);
+    const files = (await product.store.readStream(`evidence:${r.returnId}`)).filter(
+      (e) => e.type === 'EvidenceAttached',
+    ) as unknown as { data: { evidenceId: string } }[];
+    const pdf = await pdfFile();
+    const [choices, uploads] = await Promise.all([
+      Promise.all(
+        files.map((f) =>
+          call('PUT', `/returns/${r.returnId}/evidence/${f.data.evidenceId}/report-choice`, as.coordinator, {
+            inReport: true,
+          }),
+        ),
+      ),
+      Promise.all(
+        [4, 5, 6, 7].map((i) =>
+          fetch(`${product.baseUrl}/returns/${r.returnId}/evidence`, {
+            method: 'POST',
+            headers: { ...as.lead(r.agencyId), 'content-type': MULTIPART_TYPE },
+            body: multipartBody({}, { fileName: `Minutes ${i}.pdf`, type: 'application/pdf', content: pdf }),
+          }),
+        ),
+      ),
+    ]);
+    expect(uploads.map((u) => u.status)).toEqual([201, 201, 201, 201]);
+    expect(refused(choices)).toEqual([]);
+  }, 60_000);
 });

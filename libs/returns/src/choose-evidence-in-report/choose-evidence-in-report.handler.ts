@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError } from '../../../kernel/src/index.js';
-import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import {
+  ConcurrencyError,
+  decidedAgainWhenOutrun,
+  EventStore,
+  metadataFor,
+} from '../../../event-store/src/index.js';
 import { EvidenceEvent, evidenceStreamId } from '../evidence/evidence.events.js';
 import { foldEvidence } from '../evidence/evidence.state.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -18,7 +23,18 @@ export class ChooseEvidenceInReportHandler implements ICommandHandler<ChooseEvid
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(c: ChooseEvidenceInReportCommand): Promise<EvidenceChoiceResult> {
+  /**
+   * The return's files are one stream, which its lead adds to while the coordinator ticks which the report lists:
+   * a choice outrun by an upload (or another choice) that stated no version (If-Match) is decided again on the
+   * files as they now stand; one that stated the version it saw is refused (409).
+   */
+  execute(c: ChooseEvidenceInReportCommand): Promise<EvidenceChoiceResult> {
+    return decidedAgainWhenOutrun(evidenceStreamId(c.returnId), c.envelope.expectedVersion, () =>
+      this.chooseOnce(c),
+    );
+  }
+
+  private async chooseOnce(c: ChooseEvidenceInReportCommand): Promise<EvidenceChoiceResult> {
     const streamId = evidenceStreamId(c.returnId);
     const streams = await this.store.readStreams<ReturnEvent | EvidenceEvent>([
       returnStreamId(c.returnId),
