@@ -1,7 +1,16 @@
 import { pdfFile } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 import { openCycle } from './support/reporting.js';
-import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import {
+  as,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
 
 /**
  * The product's people at work at the same moment, on real HTTP: each of them states no version (no If-Match),
@@ -207,4 +216,31 @@ describe('people at work at once (e2e)', () => {
     expect(uploads.map((u) => u.status)).toEqual([201, 201, 201, 201]);
     expect(refused(choices)).toEqual([]);
   }, 60_000);
+
+  it('lets two coordinators change different staff accounts at the same moment', async () => {
+    const themes = sevenoaksPlan().themes.map((t) => t.id);
+    const answers = await Promise.all([
+      call('PUT', `/staff/${encodeURIComponent(STAFF.reviewer)}/themes`, as.coordinator, {
+        themeIds: [themes[0]],
+      }),
+      call('PUT', `/staff/${encodeURIComponent(STAFF.reviewer2)}/themes`, as.coordinator, {
+        themeIds: [themes[1]],
+      }),
+      ...[0, 1, 2].map((i) =>
+        call('POST', '/staff', as.coordinator, {
+          email: `new.${i}@sevenoaks.example.org`,
+          name: `New ${i}`,
+          role: 'reviewer',
+          password: PASSWORD,
+        }),
+      ),
+      call('POST', `/staff/${encodeURIComponent(STAFF.board)}/disable`, as.coordinator),
+    ]);
+    expect(answers.map((a) => [a.status, a.body?.code]).filter(([s]) => s !== 200 && s !== 201)).toEqual([]);
+    const rows: { email: string; theme_ids: string[] }[] = await product.db.dataSource.query(
+      'SELECT email, theme_ids FROM staff_accounts WHERE email = ANY($1::text[]) ORDER BY email',
+      [[STAFF.reviewer, STAFF.reviewer2]],
+    );
+    expect(rows.map((r) => r.theme_ids)).toEqual([[themes[1]], [themes[0]]]);
+  });
 });
