@@ -243,4 +243,22 @@ describe('people at work at once (e2e)', () => {
     );
     expect(rows.map((r) => r.theme_ids)).toEqual([[themes[1]], [themes[0]]]);
   });
+
+  it("adds every appendix two coordinators add to a cycle's report at the same moment", async () => {
+    const added = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        call('POST', `/cycles/${encodeURIComponent(talking)}/appendices`, as.coordinator, {
+          title: `Appendix of team ${i}`,
+        }),
+      ),
+    );
+    expect(added.map((a) => [a.status, a.body?.code]).filter(([s]) => s !== 201)).toEqual([]);
+    const stale = await call(
+      'POST',
+      `/cycles/${encodeURIComponent(talking)}/appendices`,
+      { ...as.coordinator, 'if-match': '"1"' },
+      { title: 'Seen only the first' },
+    );
+    expect(stale.status).toBe(409);
+  });
 });

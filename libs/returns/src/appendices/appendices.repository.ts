@@ -6,7 +6,12 @@ import {
   DomainError,
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
-import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import {
+  decidedAgainWhenOutrun,
+  EventStore,
+  metadataFor,
+  refuseStaleVersion,
+} from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { ReturnRepository } from '../return/return.repository.js';
@@ -51,7 +56,22 @@ export class AppendicesRepository {
     };
   }
 
-  async execute(cycleId: string, envelope: CommandEnvelope, change: AppendixChange): Promise<CommandResult> {
+  /**
+   * A cycle's appendices are one stream: two coordinators adding or editing different appendices at once outran
+   * each other (409). A change that stated no version (If-Match) is decided again on the appendices as they now
+   * stand; one that stated the version it saw is refused.
+   */
+  execute(cycleId: string, envelope: CommandEnvelope, change: AppendixChange): Promise<CommandResult> {
+    return decidedAgainWhenOutrun(appendicesStreamId(cycleId), envelope.expectedVersion, () =>
+      this.executeOnce(cycleId, envelope, change),
+    );
+  }
+
+  private async executeOnce(
+    cycleId: string,
+    envelope: CommandEnvelope,
+    change: AppendixChange,
+  ): Promise<CommandResult> {
     const { state: cycle } = await this.cycles.load(cycleId);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle', cycleId);
@@ -71,10 +91,10 @@ export class AppendicesRepository {
         ? { ...context, ...change, found: await this.agencyStudy(cycle, change.returnId, change.index) }
         : { ...context, ...change };
     const events = decideAppendices(command, state);
-    const { nextExpectedVersion } = await this.store.append(
-      appendicesStreamId(cycleId),
-      version,
-      events,
+    // Under a savepoint in a request's own transaction (Idempotency-Key), so that being outrun can be tried again.
+    const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
+      { streamId: appendicesStreamId(cycleId), expectedVersion: version, events },
+      [],
       metadataFor(envelope, null),
       { recordedAt: this.clock.now() },
     );
