@@ -158,4 +158,14 @@ describe('a burst of link uses (e2e)', () => {
     expect(saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200)).toEqual([]);
     expect(plan).toEqual([303, 303, 303, 303]);
   });
+
+  // Last: the cycle is closed.
+  it('closes the cycle while leads open their links at the last minute', async () => {
+    const [clicks, closed] = await Promise.all([
+      clickAll(3),
+      call('POST', `/cycles/${cycleId}/close`, as.coordinator, { force: true, reason: 'Year end' }),
+    ]);
+    expect(clicks.map((a) => a.status).filter((status) => status !== 303 && status !== 410)).toEqual([]);
+    expect([closed.status, closed.body?.code]).toEqual([200, undefined]);
+  });
 });
