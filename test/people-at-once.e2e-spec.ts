@@ -261,4 +261,34 @@ describe('people at work at once (e2e)', () => {
     );
     expect(stale.status).toBe(409);
   });
+
+  it('approves a selection all or nothing while the leads thank the reviewers on its returns', async () => {
+    const cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'all-or-nothing-day',
+      label: 'All or nothing day',
+      periodStart: '2033-04-01',
+      periodEnd: '2034-03-31',
+      dueDate: '2034-04-30',
+    });
+    const ready = (await returnsOf(cycleId)).slice(0, 8);
+    const selection = [];
+    for (const r of ready) {
+      const s = await call('POST', `/returns/${r.returnId}/submit`, as.lead(r.agencyId), content);
+      selection.push({ returnId: r.returnId, version: s.body.version as number });
+    }
+    const [bulk, messages] = await Promise.all([
+      call('POST', '/returns/bulk-decisions', as.reviewer, {
+        decision: 'approve',
+        mode: 'all-or-nothing',
+        returns: selection,
+      }),
+      Promise.all(
+        ready.map((r) =>
+          call('POST', `/returns/${r.returnId}/messages`, as.lead(r.agencyId), { body: 'Sent, thank you' }),
+        ),
+      ),
+    ]);
+    expect(messages.map((m) => m.status).filter((s) => s !== 201)).toEqual([]);
+    expect([bulk.status, bulk.body.outcome, bulk.body.refused]).toEqual([200, 'all-decided', []]);
+  }, 60_000);
 });
