@@ -261,4 +261,31 @@ describe('the report as a Word document', () => {
     );
     expect(firstNumber('again')).toBe(1);
   });
+  it('indents a list item’s second paragraph under the item’s text, as the page and the spreadsheet do', async () => {
+    const zip = await JSZip.loadAsync(
+      await renderReportDocx(
+        buildCycleReport(
+          reportInput({
+            returns: [
+              approved('S1', 'safe', 'csp', {
+                rag: 'green',
+                narrative:
+                  '- Attending events\n\n  Second paragraph of it\n\n  - Nested\n\n    Under nested\n\n1. Numbered\n\n   Its own second\n\nAfter the lists',
+              }),
+            ],
+          }),
+        ),
+      ),
+    );
+    const all = paragraphs(await zip.file('word/document.xml')!.async('string'));
+    const left = (text: string) => {
+      const p = all.find((q) => q.text === text)!.xml;
+      return { numbered: /<w:numPr>/.test(p), left: Number(/<w:ind w:left="(\d+)"/.exec(p)?.[1] ?? 0) };
+    };
+    // The bullet's text starts at its level's left indent (360 a level): the paragraph under it starts there.
+    expect(left('Second paragraph of it')).toEqual({ numbered: false, left: 360 });
+    expect(left('Under nested')).toEqual({ numbered: false, left: 720 });
+    expect(left('Its own second')).toEqual({ numbered: false, left: 360 });
+    expect(left('After the lists')).toEqual({ numbered: false, left: 0 });
+  });
 });

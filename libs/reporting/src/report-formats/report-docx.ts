@@ -50,6 +50,8 @@ const NUMBERS = 'report-numbers';
 /** Word's nine list levels: the seed nests bullets two deep, an agency may nest further. */
 const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const BULLET_SIGNS = ['•', '◦', '▪'];
+/** Where a list level's text starts (its numbering's left indent, the bullet hanging before it). */
+const textIndent = (level: number) => 360 * (level + 1);
 
 /** A4 landscape, 12 mm margins (as the HTML prints), in twentieths of a point. */
 const PAGE = { width: 11906, height: 16838, margin: 680 };
@@ -112,7 +114,7 @@ export async function renderReportDocx(
             format: LevelFormat.BULLET,
             text: BULLET_SIGNS[level % BULLET_SIGNS.length],
             alignment: AlignmentType.LEFT,
-            style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 260 } } },
+            style: { paragraph: { indent: { left: textIndent(level), hanging: 260 } } },
           })),
         },
         { reference: NUMBERS, levels: numberLevels() },
@@ -478,7 +480,7 @@ function numberLevels(from?: { level: number; start: number }) {
     format: level % 2 === 0 ? LevelFormat.DECIMAL : LevelFormat.LOWER_LETTER,
     text: `%${level + 1}.`,
     alignment: AlignmentType.LEFT,
-    style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 300 } } },
+    style: { paragraph: { indent: { left: textIndent(level), hanging: 300 } } },
     ...(from?.level === level ? { start: from.start } : {}),
   }));
 }
@@ -515,6 +517,8 @@ interface ListPlace {
   reference: string;
   level: number;
   instance: number;
+  /** A paragraph after the item's first: no bullet, its left edge under the item's text. */
+  under?: boolean;
 }
 
 function blocks(tokens: Token[], lists: ListCounter, place: ListPlace | null): (Paragraph | Table)[] {
@@ -558,6 +562,7 @@ function blocks(tokens: Token[], lists: ListCounter, place: ListPlace | null): (
 }
 
 function paragraph(children: ParagraphChild[], place: ListPlace | null): Paragraph {
+  if (place?.under) return new Paragraph({ children, indent: { left: textIndent(place.level) } });
   return new Paragraph({
     children,
     ...(place
@@ -585,9 +590,12 @@ function list(token: Tokens.List, lists: ListCounter, outer: ListPlace | null): 
       first.type === 'list'
         ? [paragraph([], place), ...list(first as Tokens.List, lists, place)]
         : blocks([first], lists, place);
-    // A nested list goes one level down; another paragraph of the item is text under it, without a bullet.
+    // A nested list goes one level down; another paragraph of the item is text under it, without a bullet:
+    // at the margin it read as a paragraph after the list (as the spreadsheet's did, daf39b2).
     const more = rest.flatMap((t) =>
-      t.type === 'list' ? list(t as Tokens.List, lists, place) : blocks([t], lists, null),
+      t.type === 'list'
+        ? list(t as Tokens.List, lists, place)
+        : blocks([t], lists, { ...place, under: true }),
     );
     return [...lead, ...more];
   });
