@@ -355,6 +355,25 @@ describe('return form: steps, errors in words, tables and case studies field by 
     expect(check).toContain('Submit return');
   });
 
+  it('shows a case study’s section on check answers as the report prints it: its bullets, Word’s too, and bold', async () => {
+    const path = `/agency/returns/${cycleId}.S1/case-studies`;
+    const done = await post(path, {
+      'case-0-title': 'A family helped',
+      'case-0-agency': 'Sevenoaks CSP',
+      'case-0-section-0-heading': 'The beginning',
+      'case-0-section-0-body':
+        'They came to us.\n\n- She lived alone\n  - in Swanley\n\n•\tPasted from Word\n\n**Better** now',
+      action: 'continue',
+    });
+    expect(done.location).toBe(`/agency/returns/${cycleId}.S1/check`);
+    const check = unescape((await page(done.location!)).html);
+    // Printed as typed, "- She lived alone", "•" and "**" showed here but not in the report or to the reviewer.
+    expect(check).toMatch(/<li>(<p>)?She lived alone(<\/p>)?\s*<ul>\s*<li>in Swanley<\/li>/);
+    expect(check).toMatch(/<li>(<p>)?Pasted from Word(<\/p>)?\s*<\/li>/);
+    expect(check).toContain('<strong>Better</strong> now');
+    expect(check).not.toContain('- She lived alone');
+  });
+
   it('asks for what submitting needs in plain words, linked to the field', async () => {
     const check = unescape((await page(`/agency/returns/${cycleId}.S2/check`)).html);
     expect(check).toContain('Select a RAG rating');
