@@ -358,6 +358,16 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
           expect.not.stringContaining('/sign-in/sso/'),
         ]);
       }
+      // Not sent on to "your partnership’s own sign-in page" from the page given as that: it says there is none.
+      for (const query of ['?partnership=nobody', '?partnership=%3Cscript%3E']) {
+        const page = await signInPage(query);
+        expect([query, page]).toEqual([
+          query,
+          expect.not.stringContaining('use your partnership’s own sign-in'),
+        ]);
+        expect(page).toContain('There is no sign-in with an organisation’s account on this page.');
+      }
+      expect(shared).toContain('use your partnership’s own sign-in');
     } finally {
       expect((await call('DELETE', '/single-sign-on', as.otherCoordinator)).status).toBe(200);
     }

@@ -70,7 +70,12 @@ export class SignInPage {
     locals: Record<string, unknown>,
   ): Promise<void> {
     const signOn = partnership ? await this.setups.signInButton(partnership) : null;
-    res.status(status).render('pages/sign-in', { title: 'Sign in', signOn, ...locals });
+    res.status(status).render('pages/sign-in', {
+      title: 'Sign in',
+      signOn,
+      partnershipAsked: Boolean(partnership),
+      ...locals,
+    });
   }
 
   /** Signed in: their own start page. Anyone else: what the service is, and the way in for staff and leads. */
