@@ -18,15 +18,19 @@ export async function holdingCycle<T>(
   cycleId: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const hold = async () => {
+  return inOneCommandTransaction(dataSource, async () => {
     const manager = await commandTransactionOn(dataSource)!.manager();
     await manager.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [cycleStreamId(cycleId)]);
     return work();
-  };
-  if (commandTransactionOn(dataSource)) return hold();
+  });
+}
+
+/** Runs `work` in the request's command transaction, or in one of its own that commits when it is done. */
+export async function inOneCommandTransaction<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (commandTransactionOn(dataSource)) return work();
   const transaction = new CommandTransaction(dataSource);
   try {
-    const result = await runInCommandTransaction(transaction, hold);
+    const result = await runInCommandTransaction(transaction, work);
     await transaction.commit();
     return result;
   } catch (error) {

@@ -1,18 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
-import {
-  CommandTransaction,
-  commandTransactionOn,
-  ConcurrencyError,
-  EventStore,
-  runInCommandTransaction,
-} from '../../../event-store/src/index.js';
+import { ConcurrencyError, EventStore } from '../../../event-store/src/index.js';
 import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
 import { partnershipStreamId, PlanRepository } from '../../../plan/src/index.js';
 import { AuthService } from '../auth.service.js';
 import { contactListed } from './contact-listed.js';
 import { OneAtATime } from './one-at-a-time.js';
+import { inOneCommandTransaction } from './holding-cycle.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
@@ -176,7 +171,7 @@ export class SubmissionLinkService {
     // comes after waits for this commit and ends the session with the rest. Appended at any version, a use read
     // before a revoke was recorded after it and its session outlived the revoke (an attacker's probe kept a
     // leaked link's session so).
-    return this.inOneTransaction(async () => {
+    return inOneCommandTransaction(this.dataSource, async () => {
       await this.store.appendWhileUnchanged(
         { streamId: cycleStreamId(cycleId), expectedVersion: version, events },
         planStream ? [{ streamId: planStream, version: planVersion, wait: true }] : [],
@@ -196,19 +191,5 @@ export class SubmissionLinkService {
       });
       return { sessionId, cycleId };
     });
-  }
-
-  /** Runs `work` in the request's command transaction, or in one of its own that commits when it is done. */
-  private async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
-    if (commandTransactionOn(this.dataSource)) return work();
-    const transaction = new CommandTransaction(this.dataSource);
-    try {
-      const result = await runInCommandTransaction(transaction, work);
-      await transaction.commit();
-      return result;
-    } catch (error) {
-      await transaction.rollback();
-      throw error;
-    }
   }
 }

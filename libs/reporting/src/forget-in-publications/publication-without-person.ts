@@ -1,6 +1,6 @@
 import { ERASED, wholeAddress } from '../../../event-store/src/index.js';
-import { renderNarrative } from '../../../returns/src/index.js';
 import type { ForgottenValues } from '../../../returns/src/index.js';
+import { rendered } from '../redact-passage/redacted-publication.js';
 
 /**
  * The text with each of the person's addresses replaced by [erased] wherever it stands whole, and the whole text
@@ -21,12 +21,7 @@ function walk(value: unknown, erase: (text: string) => string): unknown {
   for (const [key, v] of Object.entries(held)) out[key] = walk(v, erase);
   // A Markdown text's rendering (`narrativeHtml` beside `narrative`) holds an address as a link and escaped, where
   // no replacement finds it whole: it is rendered again from the text that lost it.
-  for (const key of Object.keys(out)) {
-    const source = key.endsWith('Html') ? key.slice(0, -'Html'.length) : null;
-    if (source === null || typeof out[source] !== 'string' || typeof out[key] !== 'string') continue;
-    if (out[source] !== held[source]) out[key] = renderNarrative(out[source] as string);
-  }
-  return out;
+  return rendered(held, out);
 }
 
 /**

@@ -43,8 +43,14 @@ function redactFreeTexts(value: unknown, forms: readonly string[]): unknown {
   return rendered(held, out);
 }
 
-/** `out` with each `<key>Html` rendered again from `<key>` where the redaction changed `<key>`. */
-function rendered(held: Record<string, unknown>, out: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `out` with each `<key>Html` rendered again from `<key>` where the redaction changed `<key>`; forgetting a
+ * person re-issues a publication the same way (publication-without-person.ts).
+ */
+export function rendered(
+  held: Record<string, unknown>,
+  out: Record<string, unknown>,
+): Record<string, unknown> {
   for (const key of Object.keys(out)) {
     const source = key.endsWith('Html') ? key.slice(0, -'Html'.length) : null;
     if (source === null || typeof out[source] !== 'string' || typeof out[key] !== 'string') continue;
