@@ -82,6 +82,52 @@ describe('closing a cycle while a lead writes (e2e)', () => {
     },
   );
 
+  it("refuses an agency's deadline extension whose cycle was closed between its read and its append", async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'race-extend',
+        label: 'Race extend',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    // Hold a return's row, so the extension reads the cycle open, decides, and then waits at its append.
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
+      const extension = call('POST', `/cycles/${cycle}/agencies/sevenoaks-csp/extend`, as.coordinator, {
+        dueDate: '2030-05-31',
+        reason: 'Staff illness',
+      });
+      await eventually(async () => {
+        const [{ waiting }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return waiting > 0;
+      });
+      const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
+        force: true,
+        reason: 'Closed while a deadline moved',
+      });
+      expect(closed.status).toBe(200);
+      await holder.query('ROLLBACK');
+      const answer = await extension;
+      expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
+    } finally {
+      await holder.end();
+    }
+    const events = await eventsOf(cycle);
+    expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
+    expect(events.filter((e) => e.endsWith('DeadlineExtended'))).toEqual([]);
+  });
+
   it('lets a write that took the cycle first land before the close, which waits for it', async () => {
     const cycle = await openCycle(
       call,

@@ -11,6 +11,7 @@ import {
 } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
+import { KEEP_CYCLE_STANDING } from '../cycle/cycle.state.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
 import { decideReturn } from '../return/return.decide.js';
 import { returnStreamId } from '../return/return.events.js';
@@ -39,16 +40,18 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
   /**
    * A return of the agency written between the read and the append (its lead saving a draft at the deadline) is
    * no version the coordinator stated, only the cycle's is: the extension is decided again on the returns as
-   * they now stand.
+   * they now stand. A cycle closed in between is seen the same way, and the extension is then refused.
    */
   async execute(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.extendOnce(command);
       } catch (error) {
-        const returnMoved =
-          error instanceof ConcurrencyError && error.streamId.startsWith(returnStreamId(''));
-        if (!returnMoved || attempt >= ATTEMPTS || commandTransactionOn(this.dataSource)) throw error;
+        const moved =
+          error instanceof ConcurrencyError &&
+          (error.streamId.startsWith(returnStreamId('')) ||
+            error.streamId === cycleStreamId(command.cycleId));
+        if (!moved || attempt >= ATTEMPTS || commandTransactionOn(this.dataSource)) throw error;
       }
     }
   }
@@ -90,9 +93,20 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
       expectedVersion: at,
       events: decideReturn({ type: 'ExtendDeadline', actor, dueDate, reason }, state),
     }));
-    const written = await this.store.appendMany(appends, metadataFor(envelope, reason.trim()), {
-      recordedAt: this.clock.now(),
-    });
+    // The cycle must still be open when the extensions land, as for a return's own command: a close that came
+    // meanwhile is seen (and the extension decided again, and refused), or waits for them and follows in the log.
+    const cycleAsRead = {
+      streamId: cycleStreamId(cycleId),
+      version,
+      wait: true,
+      movedOnlyBy: KEEP_CYCLE_STANDING,
+    };
+    const written = await this.store.appendMany(
+      appends,
+      metadataFor(envelope, reason.trim()),
+      { recordedAt: this.clock.now() },
+      [cycleAsRead],
+    );
     return {
       id: cycleId,
       version,
