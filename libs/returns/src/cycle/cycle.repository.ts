@@ -1,7 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { aggregateStream, EventStore } from '../../../event-store/src/index.js';
+import { aggregateStream, EventStore, UnchangedStream } from '../../../event-store/src/index.js';
 import { CycleEvent, cycleStreamId } from './cycle.events.js';
-import { CycleStanding, cycleStandingOf, CycleState, evolveCycle, initialCycle } from './cycle.state.js';
+import {
+  CycleStanding,
+  cycleStandingOf,
+  CycleState,
+  evolveCycle,
+  initialCycle,
+  KEEP_CYCLE_STANDING,
+} from './cycle.state.js';
+
+/**
+ * What a write to a cycle's returns confirms as it appends: the cycle still stands as it was read, its row
+ * share-locked until the write commits. A close that came meanwhile is seen (and the write decided again, and
+ * refused), or waits for the write and follows it in the log. Only a change of its status counts: links opened
+ * meanwhile leave the decision as it was.
+ */
+export function cycleAsRead(cycleId: string, version: number): UnchangedStream {
+  return { streamId: cycleStreamId(cycleId), version, wait: true, movedOnlyBy: KEEP_CYCLE_STANDING };
+}
 
 @Injectable()
 export class CycleRepository {

@@ -11,8 +11,7 @@ import {
 } from '../../../event-store/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
-import { KEEP_CYCLE_STANDING } from '../cycle/cycle.state.js';
-import { CycleRepository } from '../cycle/cycle.repository.js';
+import { cycleAsRead, CycleRepository } from '../cycle/cycle.repository.js';
 import { decideReturn } from '../return/return.decide.js';
 import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
@@ -93,19 +92,12 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
       expectedVersion: at,
       events: decideReturn({ type: 'ExtendDeadline', actor, dueDate, reason }, state),
     }));
-    // The cycle must still be open when the extensions land, as for a return's own command: a close that came
-    // meanwhile is seen (and the extension decided again, and refused), or waits for them and follows in the log.
-    const cycleAsRead = {
-      streamId: cycleStreamId(cycleId),
-      version,
-      wait: true,
-      movedOnlyBy: KEEP_CYCLE_STANDING,
-    };
     const written = await this.store.appendMany(
       appends,
       metadataFor(envelope, reason.trim()),
       { recordedAt: this.clock.now() },
-      [cycleAsRead],
+      // As a return's own command does: no extension lands after the cycle's close.
+      [cycleAsRead(cycleId, version)],
     );
     return {
       id: cycleId,

@@ -12,11 +12,11 @@ import {
   metadataFor,
   refuseStaleVersion,
 } from '../../../event-store/src/index.js';
-import { CycleRepository } from '../cycle/cycle.repository.js';
+import { cycleAsRead, CycleRepository } from '../cycle/cycle.repository.js';
 import { refuseOnClosedCycle } from './closed-cycle.rule.js';
 import { decideReturn, ReturnCommand } from './return.decide.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
-import { CycleStanding, cycleStandingOf, KEEP_CYCLE_STANDING } from '../cycle/cycle.state.js';
+import { CycleStanding, cycleStandingOf } from '../cycle/cycle.state.js';
 import { cycleIdOf, ReturnEvent, returnStreamId } from './return.events.js';
 import { evolveReturn, foldReturnEvents, LiveReturnState, ReturnFacts, ReturnState } from './return.state.js';
 
@@ -123,19 +123,10 @@ export class ReturnRepository {
     const reason = 'reason' in command ? command.reason : null;
     const metadata = metadataFor(envelope, reason);
     const options = { recordedAt: this.clock.now() };
-    // The cycle must still stand as read when the return's events are appended, its row share-locked until they
-    // commit: a close that came meanwhile is either seen here (and the command decided again, and refused) or
-    // waits for this append and follows it in the log. Without it a lead's submit could land after CycleClosed.
-    // Only a change of its status counts: links opened meanwhile leave the decision as it was.
-    const cycleAsRead = {
-      streamId: cycleStreamId(state.cycleId),
-      version: cycle.version,
-      wait: true,
-      movedOnlyBy: KEEP_CYCLE_STANDING,
-    };
+    // Without the cycle confirmed as read (see cycleAsRead), a lead's submit could land after CycleClosed.
     const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
       { streamId: returnStreamId(returnId), expectedVersion: version, events },
-      [...unchanged, cycleAsRead],
+      [...unchanged, cycleAsRead(state.cycleId, cycle.version)],
       metadata,
       options,
     );

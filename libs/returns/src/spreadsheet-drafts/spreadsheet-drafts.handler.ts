@@ -3,8 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock, DomainError } from '../../../kernel/src/index.js';
 import { ConcurrencyError, EventStore, metadataFor } from '../../../event-store/src/index.js';
 import { cycleStreamId } from '../cycle/cycle.events.js';
-import { KEEP_CYCLE_STANDING } from '../cycle/cycle.state.js';
-import { CycleRepository } from '../cycle/cycle.repository.js';
+import { cycleAsRead, CycleRepository } from '../cycle/cycle.repository.js';
 import { MeasureIndicators } from '../return/measure-indicators.js';
 import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
@@ -54,14 +53,7 @@ export class SaveSpreadsheetDraftsHandler implements ICommandHandler<SaveSpreads
         metadataFor(envelope, null),
         { recordedAt: this.clock.now() },
         // As a single return's command does (ReturnRepository): no draft lands after the cycle's close.
-        [
-          {
-            streamId: cycleStreamId(cycleId),
-            version: cycle.version,
-            wait: true,
-            movedOnlyBy: KEEP_CYCLE_STANDING,
-          },
-        ],
+        [cycleAsRead(cycleId, cycle.version)],
       );
       return {
         saved: decision.drafts.map((d, i) => ({
