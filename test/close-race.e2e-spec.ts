@@ -28,6 +28,36 @@ describe('closing a cycle while a lead writes (e2e)', () => {
       )) as { stream_id: string; type: string }[]
     ).map((e) => `${e.stream_id} ${e.type}`);
 
+  /**
+   * Holds the return's row, so `write` reads the cycle open, decides, and then waits at its append; closes the
+   * cycle meanwhile, lets the write go on, and gives its answer.
+   */
+  const writeOutrunByClose = async (cycle: string, write: () => ReturnType<typeof call>) => {
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
+      const answer = write();
+      await eventually(async () => {
+        const [{ waiting }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return waiting > 0;
+      });
+      const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
+        force: true,
+        reason: 'Closed while a write was on its way',
+      });
+      expect(closed.status).toBe(200);
+      await holder.query('ROLLBACK');
+      return await answer;
+    } finally {
+      await holder.end();
+    }
+  };
+
   it.each([
     ['a submit', 'POST', 'submit', { rag: 'green', narrative: 'Done' }],
     ['a draft save', 'PUT', 'draft', { narrative: 'Again' }],
@@ -51,31 +81,10 @@ describe('closing a cycle while a lead writes (e2e)', () => {
         200,
       );
 
-      // Hold the return's row, so the write reads the cycle open, decides, and then waits at its append.
-      const holder = new Client({ connectionString: product.db.url });
-      await holder.connect();
-      try {
-        await holder.query('BEGIN');
-        await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
-        const write = call(method, `/returns/${cycle}.S1/${action}`, lead, body);
-        await eventually(async () => {
-          const [{ waiting }] = await product.db.dataSource.query(
-            `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-              WHERE NOT l.granted AND a.datname = current_database()`,
-          );
-          return waiting > 0;
-        });
-        const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
-          force: true,
-          reason: 'Closed while a lead wrote',
-        });
-        expect(closed.status).toBe(200);
-        await holder.query('ROLLBACK');
-        const answer = await write;
-        expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
-      } finally {
-        await holder.end();
-      }
+      const answer = await writeOutrunByClose(cycle, () =>
+        call(method, `/returns/${cycle}.S1/${action}`, lead, body),
+      );
+      expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
       const events = await eventsOf(cycle);
       expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
       expect(events.filter((e) => e.endsWith('ReturnSubmitted'))).toEqual([]);
@@ -95,34 +104,13 @@ describe('closing a cycle while a lead writes (e2e)', () => {
       },
       ['S1', 'S2'],
     );
-    // Hold a return's row, so the extension reads the cycle open, decides, and then waits at its append.
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
-      const extension = call('POST', `/cycles/${cycle}/agencies/sevenoaks-csp/extend`, as.coordinator, {
+    const answer = await writeOutrunByClose(cycle, () =>
+      call('POST', `/cycles/${cycle}/agencies/sevenoaks-csp/extend`, as.coordinator, {
         dueDate: '2030-05-31',
         reason: 'Staff illness',
-      });
-      await eventually(async () => {
-        const [{ waiting }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return waiting > 0;
-      });
-      const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
-        force: true,
-        reason: 'Closed while a deadline moved',
-      });
-      expect(closed.status).toBe(200);
-      await holder.query('ROLLBACK');
-      const answer = await extension;
-      expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
-    } finally {
-      await holder.end();
-    }
+      }),
+    );
+    expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
     const events = await eventsOf(cycle);
     expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
     expect(events.filter((e) => e.endsWith('DeadlineExtended'))).toEqual([]);
