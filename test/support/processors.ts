@@ -56,32 +56,42 @@ export async function untilProcessorsPass(
 const SCHEDULED = new Set<string>([CHASING_JOBS.scan, RETENTION_JOB]);
 
 /**
- * Jobs still owed (waiting, running, or delayed for a retry, except a schedule's next run), counted in every
- * queue at one instant: one MULTI, which Redis runs whole. Queue by queue, a scan that enqueued a digest
- * between the look at the mail queue and the look at its own queue (finished by then) was missed, and the test
- * went on with the digest still being sent.
+ * Jobs still owed (waiting, running, or delayed for a retry, except a schedule's next run), each as "queue state
+ * id" so a test that times out says which. Read from every queue at one instant: one MULTI, which Redis runs
+ * whole. Queue by queue, a scan that enqueued a digest between the look at the mail queue and the look at its own
+ * queue (finished by then) was missed, and the test went on with the digest still being sent.
  */
-async function jobsOwed(redis: Redis, prefix: string): Promise<number> {
+async function jobsOwed(redis: Redis, prefix: string): Promise<string[]> {
   const keys = new QueueKeys(prefix);
   const names = Object.values(QUEUES);
+  const states = ['wait', 'active', 'prioritized', 'waiting-children', 'delayed'] as const;
   const multi = redis.multi();
-  for (const name of names) {
-    const key = (type: string) => keys.toKey(name, type);
-    multi.llen(key('wait')).llen(key('active')).zcard(key('prioritized')).zcard(key('waiting-children'));
-    multi.zrange(key('delayed'), 0, -1);
-  }
+  for (const name of names)
+    for (const state of states) {
+      const key = keys.toKey(name, state);
+      if (state === 'wait' || state === 'active') multi.lrange(key, 0, -1);
+      else multi.zrange(key, 0, -1);
+    }
   const replies = (await multi.exec()) ?? [];
-  const perQueue = replies.length / names.length;
-  let owed = 0;
-  const delayed: string[] = [];
+  const owed: string[] = [];
+  const delayed: { queue: string; id: string }[] = [];
   replies.forEach(([error, reply], i) => {
     if (error) throw error;
-    if (!Array.isArray(reply)) owed += Number(reply);
-    else for (const id of reply as string[]) delayed.push(keys.toKey(names[Math.floor(i / perQueue)], id));
+    const queue = names[Math.floor(i / states.length)];
+    const state = states[i % states.length];
+    for (const id of reply as string[]) {
+      if (state === 'delayed') delayed.push({ queue, id });
+      else owed.push(`${queue} ${state} ${id}`);
+    }
   });
   // A delayed job's name never changes; one gone meanwhile (null) has run, and counts until the next look.
-  for (const name of await Promise.all(delayed.map((job) => redis.hget(job, 'name'))))
-    if (name === null || !SCHEDULED.has(name)) owed += 1;
+  const delayedNames = await Promise.all(
+    delayed.map(({ queue, id }) => redis.hget(keys.toKey(queue, id), 'name')),
+  );
+  delayed.forEach(({ queue, id }, i) => {
+    const name = delayedNames[i];
+    if (name === null || !SCHEDULED.has(name)) owed.push(`${queue} delayed ${id}`);
+  });
   return owed;
 }
 
@@ -103,8 +113,9 @@ export async function untilQuiet(
       const [{ now }]: { now: string | null }[] = await product.db.dataSource.query(
         'SELECT max(global_position) AS now FROM events',
       );
-      if (owed === 0 && Number(now) === last) return;
-      if (Date.now() > deadline) throw new Error(`not quiet in time: ${owed} jobs owed`);
+      if (owed.length === 0 && Number(now) === last) return;
+      if (Date.now() > deadline)
+        throw new Error(`not quiet in time: ${owed.length} jobs owed (${owed.slice(0, 5).join(', ')})`);
       await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
