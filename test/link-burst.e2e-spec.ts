@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { cycleStreamId } from '../libs/returns/src/index.js';
 import { postPageForm } from './support/page-form.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -157,6 +158,48 @@ describe('a burst of link uses (e2e)', () => {
     expect(clicks.map((a) => a.status).filter((status) => status !== 303 && status !== 410)).toEqual([]);
     expect(saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200)).toEqual([]);
     expect(plan).toEqual([303, 303, 303, 303]);
+  });
+
+  it("reissues a link and answers a lead's request for one with all the api's other connections taken", async () => {
+    // Stand-ins for writers of the cycle waiting on its row while the coordinator's reissue holds it: each holds a
+    // connection of the api's pool (20) while it waits. The hold must finish on the one connection it has.
+    const pool = product.api.get(DataSource);
+    const waiting = Array.from({ length: 19 }, () => pool.createQueryRunner());
+    await Promise.all(waiting.map((runner) => runner.connect()));
+    try {
+      const cycle = await call('GET', `/cycles/${cycleId}`, as.coordinator);
+      const [agencyId] = (cycle.body.returns as { agencyId: string }[]).map((r) => r.agencyId);
+      const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
+      const lead = (links.body.links as { agencyId: string; contactEmail: string }[]).find(
+        (l) => l.agencyId === agencyId,
+      )!.contactEmail;
+      const started = Date.now();
+      const reissued = await call(
+        'POST',
+        `/cycles/${cycleId}/agencies/${agencyId}/links/reissue`,
+        as.coordinator,
+        {
+          reason: 'Their lead changed again',
+        },
+      );
+      const issued = async () =>
+        (await product.store.readStream(cycleStreamId(cycleId))).filter(
+          (e) => e.type === 'SubmissionLinkIssued',
+        ).length;
+      const before = await issued();
+      const asked = await postPageForm(product.baseUrl, {
+        from: '/link/new',
+        headers: { accept: 'text/html', 'x-forwarded-for': '203.0.113.10' },
+        fields: { email: lead },
+      });
+      expect([reissued.status, reissued.body?.code]).toEqual([200, undefined]);
+      expect(asked.status).toBe(200);
+      // Not after the pool's 10 s wait for a connection.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect((await issued()) - before).toBe(1);
+    } finally {
+      await Promise.all(waiting.map((runner) => runner.release()));
+    }
   });
 
   // Last: the cycle is closed.

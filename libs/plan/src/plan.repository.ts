@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { aggregateStream, EventStore } from '../../event-store/src/index.js';
+import { aggregateStream, EventStore, Sql } from '../../event-store/src/index.js';
 import { PartnershipEvent, partnershipStreamId, PlanEvent, planStreamId } from './plan.events.js';
 import {
   evolvePartnership,
@@ -62,13 +62,15 @@ export class PlanRepository {
     return state;
   }
 
-  async partnership(partnershipId: string, asAt?: Date): Promise<PartnershipState> {
+  /** `sql`: a transaction to read in, else the pool. */
+  async partnership(partnershipId: string, asAt?: Date, sql?: Sql): Promise<PartnershipState> {
     const { state } = await aggregateStream<PartnershipState, PartnershipEvent>(
       this.store,
       partnershipStreamId(partnershipId),
       evolvePartnership,
       initialPartnership,
       { asAt },
+      sql,
     );
     return state;
   }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { EventStore } from '../../../event-store/src/index.js';
+import { EventStore, Sql } from '../../../event-store/src/index.js';
 import { Clock, mintLink } from '../../../kernel/src/index.js';
 import { PlanRepository } from '../../../plan/src/index.js';
-import { cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
+import { CycleEvent, cycleStreamId, CycleRepository, decideLinks } from '../../../returns/src/index.js';
 import { holdingCycle } from '../submission-links/holding-cycle.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
@@ -53,18 +53,29 @@ export class RequestNewLink {
 
   private async issueFor(email: string): Promise<void> {
     for (const cycleId of await this.openCycleIds()) {
+      // Most addresses lead nothing in most cycles: looked at first without holding the cycle, so a stranger's
+      // request holds up no lead's draft.
+      if ((await this.decideIn(cycleId, email)) === null) continue;
       // A cycle's stream takes other writes too (links used as leads click): retried three times, the request
       // was outrun by a burst of them each time (409), and a known address answered differently (a conflict page)
-      // from an unknown one. Decided holding the cycle's row, nothing can outrun it.
-      await holdingCycle(this.dataSource, cycleId, () => this.issueIn(cycleId, email));
+      // from an unknown one. Decided again holding the cycle's row, nothing can outrun it.
+      await holdingCycle(this.dataSource, cycleId, async (held) => {
+        const decided = await this.decideIn(cycleId, email, held);
+        if (decided) await this.issue(cycleId, email, decided);
+      });
     }
   }
 
-  private async issueIn(cycleId: string, email: string): Promise<void> {
-    const { state, version } = await this.cycles.load(cycleId);
-    if (state.status !== 'open') return;
-    const partnership = await this.plans.partnership(state.partnershipId);
-    if (partnership.status !== 'registered') return;
+  /** The new links the address is owed in the cycle, read through `sql` (the pool when not given); null if none. */
+  private async decideIn(
+    cycleId: string,
+    email: string,
+    sql?: Sql,
+  ): Promise<{ version: number; events: CycleEvent[] } | null> {
+    const { state, version } = await this.cycles.load(cycleId, undefined, sql);
+    if (state.status !== 'open') return null;
+    const partnership = await this.plans.partnership(state.partnershipId, undefined, sql);
+    if (partnership.status !== 'registered') return null;
     const asked = new Set(state.returns.map((r) => r.agencyId));
     const expiresAt = new Date(this.clock.now().getTime() + REQUESTED_LINK_HOURS * 3_600_000).toISOString();
     // One link per agency the address leads (a person can lead more than one), all in one append.
@@ -80,7 +91,14 @@ export class RequestNewLink {
       };
       return decideLinks({ type: 'IssueRequestedLink', link }, state);
     });
-    if (events.length === 0) return;
+    return events.length === 0 ? null : { version, events };
+  }
+
+  private async issue(
+    cycleId: string,
+    email: string,
+    { version, events }: { version: number; events: CycleEvent[] },
+  ): Promise<void> {
     // On the record as the contact's own request; the mail follows from the event, through the ledger.
     await this.store.append(
       cycleStreamId(cycleId),

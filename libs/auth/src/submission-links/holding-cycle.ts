@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   CommandTransaction,
   commandTransactionOn,
@@ -12,16 +12,20 @@ import { cycleStreamId } from '../../../returns/src/index.js';
  * decided on the cycle as read was outrun by one on each of its tries (409): the coordinator's reissue, a lead's
  * "send me a new link". Held, the uses wait for it (those that read the cycle before are decided again after);
  * what `work` reads is what is committed, which nothing can move on meanwhile.
+ *
+ * `work` reads through the `manager` it is given, on the connection that holds the row: reading on another from
+ * the pool, a hold could wait for a connection that the writers waiting on its row were holding (a pool of 20,
+ * all taken by draft saves of the cycle, left a reissue waiting until the pool's 10 s gave up, answered 503).
  */
 export async function holdingCycle<T>(
   dataSource: DataSource,
   cycleId: string,
-  work: () => Promise<T>,
+  work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return inOneCommandTransaction(dataSource, async () => {
     const manager = await commandTransactionOn(dataSource)!.manager();
     await manager.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [cycleStreamId(cycleId)]);
-    return work();
+    return work(manager);
   });
 }
 

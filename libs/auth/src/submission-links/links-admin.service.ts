@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
-import { decidedAgainWhenOutrun, EventStore, metadataFor } from '../../../event-store/src/index.js';
+import { decidedAgainWhenOutrun, EventStore, metadataFor, Sql } from '../../../event-store/src/index.js';
 import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import {
   CycleEvent,
@@ -50,8 +50,8 @@ export class LinksAdmin {
    */
   revoke(cycleId: string, linkId: string, reason: string, actor: Actor, correlationId: string) {
     return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
-      holdingCycle(this.dataSource, cycleId, () =>
-        this.revokeOnce(cycleId, linkId, reason, actor, correlationId),
+      holdingCycle(this.dataSource, cycleId, (held) =>
+        this.revokeOnce(cycleId, linkId, reason, actor, correlationId, held),
       ),
     );
   }
@@ -59,8 +59,8 @@ export class LinksAdmin {
   /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
   reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
     return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
-      holdingCycle(this.dataSource, cycleId, () =>
-        this.reissueOnce(cycleId, agencyId, reason, actor, correlationId),
+      holdingCycle(this.dataSource, cycleId, (held) =>
+        this.reissueOnce(cycleId, agencyId, reason, actor, correlationId, held),
       ),
     );
   }
@@ -71,8 +71,9 @@ export class LinksAdmin {
     reason: string,
     actor: Actor,
     correlationId: string,
+    held: Sql,
   ) {
-    const { state, version } = await this.load(cycleId, actor);
+    const { state, version } = await this.load(cycleId, actor, held);
     const events = decideLinks({ type: 'RevokeLink', actor, linkId, reason }, state);
     // Its sessions end in the append's transaction (LINK_SESSIONS_END_HOOK).
     const result = await this.append(cycleId, version, events, actor, correlationId, reason);
@@ -85,8 +86,9 @@ export class LinksAdmin {
     reason: string,
     actor: Actor,
     correlationId: string,
+    held: Sql,
   ) {
-    const { state, version } = await this.load(cycleId, actor);
+    const { state, version } = await this.load(cycleId, actor, held);
     if (
       state.status === 'none' ||
       state.status === 'drafted' ||
@@ -94,7 +96,7 @@ export class LinksAdmin {
     ) {
       throw new DomainError('agency-not-in-cycle', 'That agency has no returns in this cycle', 'not-found');
     }
-    const partnership = await this.plans.partnership(state.partnershipId);
+    const partnership = await this.plans.partnership(state.partnershipId, undefined, held);
     const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
     const live = Object.values(state.links).filter((l) => l.agencyId === agencyId && !l.revoked);
     const events: CycleEvent[] = [];
@@ -110,8 +112,8 @@ export class LinksAdmin {
     return { ...result, revoked: live.map((l) => l.linkId), issued: fresh.map((l) => l.linkId) };
   }
 
-  private async load(cycleId: string, actor: Actor) {
-    const loaded = await this.cycles.load(cycleId);
+  private async load(cycleId: string, actor: Actor, sql?: Sql) {
+    const loaded = await this.cycles.load(cycleId, undefined, sql);
     if (loaded.state.status === 'none')
       throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(actor, loaded.state.partnershipId, 'cycle', cycleId);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { aggregateStream, EventStore, UnchangedStream } from '../../../event-store/src/index.js';
+import { aggregateStream, EventStore, Sql, UnchangedStream } from '../../../event-store/src/index.js';
 import { CycleEvent, cycleStreamId } from './cycle.events.js';
 import {
   CycleStanding,
@@ -24,13 +24,15 @@ export function cycleAsRead(cycleId: string, version: number): UnchangedStream {
 export class CycleRepository {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
-  async load(cycleId: string, asAt?: Date): Promise<{ state: CycleState; version: number }> {
+  /** `sql`: a transaction to read in (see holdingCycle), else the pool. */
+  async load(cycleId: string, asAt?: Date, sql?: Sql): Promise<{ state: CycleState; version: number }> {
     const { state, expectedVersion } = await aggregateStream<CycleState, CycleEvent>(
       this.store,
       cycleStreamId(cycleId),
       evolveCycle,
       initialCycle,
       { asAt },
+      sql,
     );
     return { state, version: typeof expectedVersion === 'number' ? expectedVersion : 0 };
   }
