@@ -291,4 +291,38 @@ describe('people at work at once (e2e)', () => {
     expect(messages.map((m) => m.status).filter((s) => s !== 201)).toEqual([]);
     expect([bulk.status, bulk.body.outcome, bulk.body.refused]).toEqual([200, 'all-decided', []]);
   }, 60_000);
+
+  it('answers forty saves of one return at once, each with its own Idempotency-Key, without waiting out the pool', async () => {
+    // A retried client, or a lead's script: each keyed save runs in a transaction of its own, and one outrun is
+    // decided again inside it. Its reads went to the pool while it held its own connection: forty at once took the
+    // api's 20 and each waited out the pool's 10 s (503 for 18 of them).
+    const cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'keyed-saves-day',
+      label: 'Keyed saves day',
+      periodStart: '2034-04-01',
+      periodEnd: '2035-03-31',
+      dueDate: '2035-04-30',
+    });
+    const [r] = await returnsOf(cycleId);
+    const started = Date.now();
+    const saves = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(
+          'PUT',
+          `/returns/${r.returnId}/draft`,
+          { ...as.lead(r.agencyId), 'idempotency-key': `save-${i}` },
+          {
+            ...content,
+            narrative: `Saved ${i}`,
+          },
+        ),
+      ),
+    );
+    // Each is decided (200), or still outrun after its tries: a conflict the lead can resolve, never a 503.
+    expect(
+      saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200 && status !== 409),
+    ).toEqual([]);
+    expect(saves.some((s) => s.status === 200)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(9_000);
+  }, 60_000);
 });

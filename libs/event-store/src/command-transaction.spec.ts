@@ -52,6 +52,20 @@ describe('CommandTransaction (real PostgreSQL)', () => {
     ]);
   });
 
+  it("reads in the command's transaction once it has begun, on the pool before: a retry holds one connection", async () => {
+    const tx = transaction('reads');
+    await runInCommandTransaction(tx, async () => {
+      await store.readStream('cmd-r');
+      expect(tx.begun).toBe(false);
+      await store.append('cmd-r', 'no_stream', [ev(1)], meta);
+      // Its own append, not yet committed, is what it reads now: the same connection.
+      expect((await store.readStream('cmd-r')).map((e) => e.data)).toEqual([{ n: 1 }]);
+      expect(await store.streamVersion('cmd-r')).toBe(1);
+    });
+    expect(await versionOf('cmd-r')).toBeNull();
+    await tx.rollback();
+  });
+
   it('rolls back every write of the command together, its first statement included', async () => {
     const tx = transaction('rolled-back');
     await runInCommandTransaction(tx, () => store.append('cmd-c', 'no_stream', [ev(1)], meta));
