@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { buildCycleReport, CycleReport } from '../cycle-report/cycle-report.js';
+import { buildCycleReport } from '../cycle-report/cycle-report.js';
 import { ReportInput } from '../cycle-report/report-input.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
 import { contentDisposition } from './report-format.js';
@@ -10,8 +10,8 @@ import { CASE_STUDY_HEADER, SUMMARY_HEADER } from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
-import { toPublishedReport } from '../cycle-report/published-cycle-report.js';
-import { dayInWords } from './colophon.js';
+import { AnyCycleReport, toPublishedReport } from '../cycle-report/published-cycle-report.js';
+import { dayInWords, PublicationFacts } from './colophon.js';
 
 const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -186,6 +186,27 @@ describe('a publication', () => {
     expect(renderReportHtml(published, { published: facts })).not.toContain('Last updated');
     // Read back, a dated publication keeps its dates and an undated one gets none.
     expect(toPublishedReport(dated, { lastUpdatedDates: false }).themes[0].measures[0].lastUpdated).toBe(day);
+  });
+
+  it('gives each spreadsheet column the width of its heading, in a publication as in the staff’s view', async () => {
+    const widths = async (book: ExcelJS.Workbook) => {
+      const sheet = book.getWorksheet('Measures')!;
+      return Object.fromEntries(
+        (sheet.getRow(1).values as unknown[])
+          .slice(1)
+          .map((heading, i) => [String(heading), sheet.getColumn(i + 1).width]),
+      );
+    };
+    const staff = await widths(await writtenWorkbook(report));
+    const dated = toPublishedReport(report, { lastUpdatedDates: true });
+    for (const book of [await writtenWorkbook(published, facts), await writtenWorkbook(dated, facts)]) {
+      const columns = await widths(book);
+      // The workflow's columns are left out, and the rest keep their widths: comments were 12 wide.
+      for (const [heading, width] of Object.entries(columns))
+        if (heading !== 'Last updated') expect([heading, width]).toEqual([heading, staff[heading]]);
+      expect(columns['Direction of travel & comments']).toBe(40);
+    }
+    expect(Object.keys(await widths(await writtenWorkbook(dated, facts))).at(-1)).toBe('Last updated');
   });
 });
 
@@ -431,11 +452,11 @@ describe('the report as CSV in parts', () => {
 });
 
 /** The workbook as the response receives it, read back with exceljs's reader. */
-async function writtenWorkbook(of: CycleReport): Promise<ExcelJS.Workbook> {
+async function writtenWorkbook(of: AnyCycleReport, published?: PublicationFacts): Promise<ExcelJS.Workbook> {
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await writeReportXlsx(of, output);
+  await writeReportXlsx(of, output, published);
   const book = new ExcelJS.Workbook();
   // exceljs declares the older Buffer type.
   await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);

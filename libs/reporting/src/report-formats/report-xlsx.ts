@@ -115,9 +115,33 @@ function writeSummary(summary: Sheet, report: AnyCycleReport, published?: Public
   summary.commit();
 }
 
+/**
+ * Each column's width by its heading: a publication leaves the workflow's columns out, and widths given by place
+ * then fell on the wrong ones (the comments got the 12 characters of "Previous RAG", so each comment ran down
+ * its cell a word or two a line).
+ */
+const MEASURE_WIDTHS: Readonly<Record<string, number>> = {
+  Theme: 20,
+  Ref: 8,
+  'Key success measure': 40,
+  Agency: 30,
+  RAG: 10,
+  Progress: 80,
+  Tables: 50,
+  DOT: 12,
+  'DOT suggested by RAGs': 14,
+  'Previous RAG': 12,
+  'Direction of travel & comments': 40,
+  'Approved by': 28,
+  'Approved at': 24,
+  Version: 8,
+  'Last updated': 18,
+};
+
 async function writeMeasures(measures: Sheet, report: AnyCycleReport, published: boolean): Promise<void> {
-  measures.columns = [20, 8, 40, 30, 10, 80, 50, 12, 14, 12, 40, 28, 24, 8].map((width) => ({ width }));
-  measures.addRow(rowHeader(report, published)).font = { bold: true };
+  const header = rowHeader(report, published);
+  measures.columns = header.map((column) => ({ width: MEASURE_WIDTHS[column] ?? 14 }));
+  measures.addRow(header).font = { bold: true };
   let written = 0;
   for (const row of reportRows(report, published)) {
     const added = measures.addRow(fit(row.cells));
