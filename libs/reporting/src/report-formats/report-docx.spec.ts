@@ -1,6 +1,8 @@
 import JSZip from 'jszip';
 import { buildCycleReport } from '../cycle-report/cycle-report.js';
+import { toPublishedReport } from '../cycle-report/published-cycle-report.js';
 import { approved, awaiting, reportInput } from '../testing/report-fixture.js';
+import { dayInWords } from './colophon.js';
 import { columnWidths, renderReportDocx } from './report-docx.js';
 
 const hostile = '<script>alert("x")</script>\u0007';
@@ -166,6 +168,33 @@ describe('the report as a Word document', () => {
     expect(xml).not.toContain('Suggested');
     expect(xml).not.toMatch(/\(version \d/);
     expect(xml).not.toContain('Approved');
+  });
+
+  it('prints the day each return was last updated under its comments, when the coordinator chose it', async () => {
+    const dated = toPublishedReport(report, { lastUpdatedDates: true });
+    const day = dated.themes[0].measures[0].lastUpdated!;
+    const zip = await JSZip.loadAsync(await renderReportDocx(dated));
+    const texts = paragraphs(await zip.file('word/document.xml')!.async('string')).map((p) => p.text);
+    // Under S1's comments, as the page has it (the spreadsheets have a Last updated column).
+    const s1 = texts.indexOf('On track');
+    expect(texts.slice(s1, s1 + 2)).toEqual(['On track', `Last updated ${dayInWords(day)}`]);
+    expect(texts.filter((t) => t.startsWith('Last updated'))).toHaveLength(3);
+    // Undated, a publication says no day.
+    const undated = await renderReportDocx(toPublishedReport(report, { lastUpdatedDates: false }));
+    expect(await (await JSZip.loadAsync(undated)).file('word/document.xml')!.async('string')).not.toContain(
+      'Last updated',
+    );
+  });
+
+  it('names under a case study’s attribution the measure it tells of, as the page and the PDF do', async () => {
+    const texts = paragraphs((await documentXml()).xml).map((p) => p.text);
+    const study = texts.indexOf('Jane’s story');
+    expect(texts.slice(study, study + 4)).toEqual([
+      'Jane’s story',
+      'Kent Police',
+      'Measure S1',
+      'The beginning',
+    ]);
   });
 
   it('says the publication in one colophon line when it is one', async () => {

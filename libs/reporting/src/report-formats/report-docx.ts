@@ -22,7 +22,7 @@ import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js'
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { reportIntroduction } from '../cycle-report/report-title.js';
-import { colophon, PublicationFacts } from './colophon.js';
+import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
 
@@ -231,7 +231,11 @@ function themeSection(
 
 function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): TableRow[] {
   const note = unreadableNote(m.unreadable);
-  const comments = [...(m.comments ? textParagraphs(m.comments) : []), ...evidenceParagraphs(m.evidence)];
+  const comments = [
+    ...(m.comments ? textParagraphs(m.comments) : []),
+    ...evidenceParagraphs(m.evidence),
+    ...lastUpdatedParagraphs(m),
+  ];
   const progress = [
     ...indicatorParagraphs(m.indicators),
     ...markdown(m.narrative ?? '', lists),
@@ -262,6 +266,22 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       }),
   );
   return [row, ...tables];
+}
+
+/**
+ * The day the measure's return was last approved, under its comments as the page prints it, when the coordinator
+ * chose to publish those dates: the Word report left it out, so the document officers edit for committee lost what
+ * the page, the PDF and the spreadsheets said.
+ */
+function lastUpdatedParagraphs(m: ReportMeasure | PublishedMeasure): Paragraph[] {
+  if (!('lastUpdated' in m) || !m.lastUpdated) return [];
+  return [
+    new Paragraph({
+      children: [
+        new TextRun({ text: `Last updated ${dayInWords(m.lastUpdated)}`, size: DATA_SIZE, color: '505A5F' }),
+      ],
+    }),
+  ];
 }
 
 /** A measure's indicators above its narrative, as the HTML has them: one line each, its trend under it. */
@@ -425,6 +445,9 @@ function appendices(report: AnyCycleReport, lists: ListCounter): (Paragraph | Ta
             }),
           ],
         }),
+        // The measure it tells of, as the page and the PDF print it under the attribution (the spreadsheets in
+        // their Measure column): without it the interns' studies no longer said they were D2's.
+        ...(study.measureRef ? [plain(`Measure ${study.measureRef}`)] : []),
         ...study.sections.flatMap((section) => [
           ...(section.heading
             ? [new Paragraph({ children: [new TextRun({ text: clean(section.heading), bold: true })] })]
