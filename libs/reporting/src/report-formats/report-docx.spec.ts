@@ -186,6 +186,38 @@ describe('the report as a Word document', () => {
     );
   });
 
+  it('gives under each DOT the measure’s RAG in the earlier cycles, as the page and the PDF do', async () => {
+    const later = buildCycleReport({
+      ...reportInput({
+        returns: [approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'On target', dot: 'improving' })],
+      }),
+      pastCycles: [
+        {
+          cycleId: 'y-1',
+          label: '2017/18',
+          periodStart: '2017-04-01',
+          periodEnd: '2018-03-31',
+          ratings: new Map([['S1', 'red']]),
+        },
+        {
+          cycleId: 'y0',
+          label: '2018/19',
+          periodStart: '2018-04-01',
+          periodEnd: '2019-03-31',
+          ratings: new Map(),
+        },
+      ],
+    });
+    for (const shown of [later, toPublishedReport(later, { lastUpdatedDates: false })]) {
+      const zip = await JSZip.loadAsync(await renderReportDocx(shown));
+      const texts = paragraphs(await zip.file('word/document.xml')!.async('string')).map((p) => p.text);
+      const dot = texts.indexOf('Improving');
+      expect(texts.slice(dot, dot + 2)).toEqual(['Improving', 'RAG trend: 2017/18 Red → 2018/19 Not rated']);
+    }
+    // A first cycle has no trend to give.
+    expect((await documentXml()).xml).not.toContain('trend:');
+  });
+
   it('names under a case study’s attribution the measure it tells of, as the page and the PDF do', async () => {
     const texts = paragraphs((await documentXml()).xml).map((p) => p.text);
     const study = texts.indexOf('Jane’s story');

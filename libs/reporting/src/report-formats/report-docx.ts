@@ -248,7 +248,7 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       textCell(m.agency),
       ragCell(m.rag),
       cell(progress),
-      textCell(dotLabel(m.dot)),
+      cell([plain(dotLabel(m.dot)), ...ragTrendParagraphs(m.trend)]),
       cell(comments.length ? comments : [new Paragraph('')]),
     ],
   });
@@ -266,6 +266,19 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       }),
   );
   return [row, ...tables];
+}
+
+/**
+ * The measure's RAG in each earlier cycle of the plan, under its DOT where the page and the PDF print it ("RAG
+ * trend: 2018/19 Red → 2019/20 Amber"; "RAG" said, since an indicator's trend of values is a "Trend:" line in the
+ * same row): the Word report had none, so from the second year on it no longer said how a measure had been rated.
+ */
+function ragTrendParagraphs(trend: ReportMeasure['trend']): Paragraph[] {
+  if (!trend.length) return [];
+  const words = trend.map((t) => `${t.label} ${ragLabel(t.rag)}`).join(' → ');
+  return [
+    new Paragraph({ children: [new TextRun({ text: clean(`RAG trend: ${words}`), size: DATA_SIZE })] }),
+  ];
 }
 
 /**
