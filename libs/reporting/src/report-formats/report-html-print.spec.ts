@@ -129,6 +129,38 @@ describe('the report as HTML, laid out for print', () => {
     for (let i = 1; i <= 8; i++) expect(printed).toContain(`<p>Paragraph ${i} `);
     expect(screen).not.toContain('<tr class="continued">');
   });
+
+  it('given a link in a narrative or a case study, then on paper its address follows its words', () => {
+    const typed =
+      'See [the Authority Monitoring Report](https://www.sevenoaks.gov.uk/amr?year=2019&part=1), ' +
+      '[**the team**](mailto:team@sevenoaks.gov.uk), <info@sevenoaks.gov.uk> or https://www.kent.gov.uk today.';
+    const linked = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            narrative: typed,
+            caseStudies: [{ title: 'Links', agency: 'SDC', sections: [{ heading: '', body: typed }] }],
+          }),
+        ],
+      }),
+    );
+    const html = renderReportHtml(linked, {}, { pages: new Map() });
+    const addressed =
+      '<a href="https://www.sevenoaks.gov.uk/amr?year=2019&amp;part=1" rel="noopener noreferrer">the Authority Monitoring Report</a>' +
+      '<span class="link-address"> (https://www.sevenoaks.gov.uk/amr?year=2019&amp;part=1)</span>, ' +
+      '<a href="mailto:team@sevenoaks.gov.uk" rel="noopener noreferrer"><strong>the team</strong></a>' +
+      '<span class="link-address"> (team@sevenoaks.gov.uk)</span>, ' +
+      // A link whose words are its address says it once.
+      '<a href="mailto:info@sevenoaks.gov.uk" rel="noopener noreferrer">info@sevenoaks.gov.uk</a> or ' +
+      '<a href="https://www.kent.gov.uk" rel="noopener noreferrer">https://www.kent.gov.uk</a> today.';
+    // In the measure's row and in the appendix's case study.
+    expect(html.split(addressed)).toHaveLength(3);
+    // Shown in print only: on screen the link is there to follow.
+    expect(html).toMatch(
+      /\.link-address \{ display: none; \}\n@media print \{[^]*\.link-address \{ display: inline; \}\n\}/,
+    );
+  });
 });
 
 describe('the PDF’s contents and bookmarks', () => {

@@ -102,6 +102,8 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
 .unreadable { border-left: 4px solid #d4351c; padding-left: 6px; margin-top: 6px; }
 .case-study { border-top: 1px solid #b1b4b6; padding-top: 6px; margin-top: 10px; }
 .organisation { color: #505a5f; }
+/* A link's address is for paper, where the link cannot be followed (see addressesOnPaper). */
+.link-address { display: none; }
 @media print {
   body { padding: 0; max-width: none; font-size: 9pt; }
   .rag, .chip, .rag-counts li, thead th, .provenance, .rag-chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -117,6 +119,7 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
   .back-link { display: none; }
   h2, h3, h4, caption { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
+  .link-address { display: inline; }
 }
 `;
 
@@ -239,7 +242,7 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
   // In print a long narrative goes over several rows, each starting with its measure's Ref and RAG (see
   // narrativeChunks); on screen it is one row.
   const [first = '', ...more] = m.narrative ? (print ? narrativeChunks(m.narrative) : [m.narrative]) : [];
-  const narrative = first ? renderNarrative(first) : '';
+  const narrative = first ? addressesOnPaper(renderNarrative(first)) : '';
   const note = unreadableNote(m.unreadable);
   const unreadable = note ? `<p class="unreadable" role="note">${e(note)}</p>` : '';
   const suggestedDot = workflow?.suggestedDot ?? null;
@@ -282,6 +285,24 @@ function commentsHtml(comments: string | null | undefined): string {
     .join('<br>')}</p>`;
 }
 
+/**
+ * A narrative's links, each followed by its address where its words are not the address itself, shown in print
+ * only (the .link-address rule): on paper, and in the PDF, which prints the page, a link was its words alone, its
+ * address lost (the Word report and the spreadsheets give it in brackets). The HTML is renderNarrative's, whose
+ * links are all `<a href="..." rel="...">` with the address escaped, so it is read back as it was written.
+ */
+function addressesOnPaper(html: string): string {
+  return html.replace(
+    /<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g,
+    (link: string, href: string, words: string) => {
+      const address = href.startsWith('mailto:') ? href.slice('mailto:'.length) : href;
+      return words.replace(/<[^>]*>/g, '') === address
+        ? link
+        : `${link}<span class="link-address"> (${address})</span>`;
+    },
+  );
+}
+
 /** The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. */
 function continuedRow(m: ReportMeasure | PublishedMeasure, chunk: string, after: string): string {
   return `
@@ -289,7 +310,7 @@ function continuedRow(m: ReportMeasure | PublishedMeasure, chunk: string, after:
 <th scope="row"><span class="again">${e(m.ref)}</span></th>
 <td></td>
 <td class="rag ${ragClass(m.rag)}"><span class="again">${ragLabel(m.rag)}</span></td>
-<td class="progress">${renderNarrative(chunk)}${after}</td>
+<td class="progress">${addressesOnPaper(renderNarrative(chunk))}${after}</td>
 <td class="dot"></td>
 <td class="comments"></td>
 </tr>`;
@@ -341,7 +362,7 @@ function appendices(report: AnyCycleReport): string {
     .map(
       (appendix) => `<section class="appendix" id="${appendixId(appendix.number)}">
 <h2>${e(appendix.heading)}</h2>
-${appendix.introductionHtml ? `<div class="introduction">${appendix.introductionHtml}</div>` : ''}
+${appendix.introductionHtml ? `<div class="introduction">${addressesOnPaper(appendix.introductionHtml)}</div>` : ''}
 ${appendix.groups
   .map(
     (group) =>
@@ -350,7 +371,7 @@ ${appendix.groups
           (c) => `<article class="case-study">
 <h4>${e(c.title)}</h4>
 <p class="organisation">${e([c.organisation, c.author].filter(Boolean).join(' - '))}</p>
-${c.measureRef ? `<p class="measure-ref">Measure <a href="#measure-${e(c.measureRef)}">${e(c.measureRef)}</a></p>\n` : ''}${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${s.bodyHtml}`).join('\n')}
+${c.measureRef ? `<p class="measure-ref">Measure <a href="#measure-${e(c.measureRef)}">${e(c.measureRef)}</a></p>\n` : ''}${c.sections.map((s) => `${s.heading ? `<h5>${e(s.heading)}</h5>` : ''}${addressesOnPaper(s.bodyHtml)}`).join('\n')}
 </article>`,
         )
         .join('\n')}`,
