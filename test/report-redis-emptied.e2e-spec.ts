@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { bullConnection, deleteQueueKeys, QUEUES } from '../libs/queues/src/index.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { untilQuiet } from './support/processors.js';
 import { openCycle } from './support/reporting.js';
 
 /**
@@ -58,4 +59,28 @@ describe('the report when Redis is emptied (e2e)', () => {
     expect(refs.sort()).toEqual(['C3', 'S1', 'S2']);
     expect(report.body.headline).toMatchObject({ measures: 3 });
   });
+
+  it('sends a link whose try Redis held for later within seconds of Redis being emptied, and once', async () => {
+    // The mail server asks the worker to try again later: the job waits in Redis for its next try (30 s).
+    product.smtp.respond = () => ({ code: 451, message: '4.3.0 Try again later' });
+    const label = 'Emptied while owed';
+    const offered = () => product.smtp.offered.filter((m) => m.subject.includes(label));
+    try {
+      await openCycle(
+        call,
+        as.coordinator,
+        { cycleId: 'owed', label, periodStart: '2019-04-01', periodEnd: '2020-03-31', dueDate: '2030-04-30' },
+        ['S1'],
+      );
+      await eventually(async () => offered().length > 0, 20_000);
+    } finally {
+      product.smtp.respond = null;
+    }
+    expect(await deleteQueueKeys(product.config.redisUrl, product.config.queuePrefix)).toBeGreaterThan(0);
+    // Not at the next reconciliation (MAIL_RECONCILE_EVERY_MS, 5 minutes): the worker sees Redis emptied.
+    const sent = () => product.smtp.mails.filter((m) => m.subject.includes(label));
+    await eventually(async () => sent().length > 0, 20_000);
+    await untilQuiet(product);
+    expect(sent()).toHaveLength(1);
+  }, 60_000);
 });

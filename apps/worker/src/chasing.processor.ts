@@ -106,18 +106,21 @@ export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationS
     // processors included) with it. The check below puts the schedule back if this never got through.
     this.upsert().catch((error: Error) => this.logger.warn(`schedule not set yet: ${error.message}`));
     // Redis keeps nothing the product needs, so it may come back empty: look now and then, and put it back.
-    this.timer = setInterval(
-      oneAtATime(() =>
-        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
-      ),
-      Math.min(this.config.mail.chaseScanEveryMs, 30_000),
-    );
+    this.timer = setInterval(this.checkNow, Math.min(this.config.mail.chaseScanEveryMs, 30_000));
     this.timer.unref();
   }
 
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
+
+  /**
+   * Puts the schedule back if Redis has lost it: now and then, and at once when Redis came back empty. One check
+   * at a time, whoever asks: two at once both found it missing.
+   */
+  readonly checkNow = oneAtATime(() =>
+    this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
+  );
 
   private async restore(): Promise<void> {
     if (!(await this.chasing.getJobScheduler(CHASE_SCHEDULER_ID))) {

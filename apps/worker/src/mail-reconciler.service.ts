@@ -49,6 +49,11 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
     clearTimeout(timeout);
   }
 
+  /** Reconciles now, unless a reconciliation is already running (Redis came back empty, say). */
+  soon(): void {
+    this.tick();
+  }
+
   private tick(): void {
     if (this.running) return;
     this.running = this.reconcile()

@@ -24,18 +24,18 @@ export class RetentionSchedule implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.upsert().catch((error: Error) => this.logger.warn(`schedule not set yet: ${error.message}`));
-    this.timer = setInterval(
-      oneAtATime(() =>
-        this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
-      ),
-      600_000,
-    );
+    this.timer = setInterval(this.checkNow, 600_000);
     this.timer.unref();
   }
 
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
+
+  /** Puts the schedule back if Redis has lost it: every 10 minutes, and at once when Redis came back empty. */
+  readonly checkNow = oneAtATime(() =>
+    this.restore().catch((error: Error) => this.logger.warn(`schedule not checked: ${error.message}`)),
+  );
 
   private async restore(): Promise<void> {
     if (!(await this.queue.getJobScheduler(RETENTION_SCHEDULER_ID))) await this.upsert();

@@ -16,6 +16,7 @@ import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
 import { LogCheckpointer } from './log-checkpointer.service.js';
 import { MailReconciler } from './mail-reconciler.service.js';
+import { RedisEmptiedWatch } from './redis-emptied.watch.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
 import { ReportingProjection } from './reporting-projection.service.js';
@@ -97,6 +98,7 @@ export class WorkerModule {
         RetentionSettings,
         RetentionRun,
         RetentionSchedule,
+        RedisEmptiedWatch,
         MetricsListener,
         JobsDrain,
       ],
