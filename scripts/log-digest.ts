@@ -18,7 +18,7 @@ at), to keep outside the database and give to \`npm run log:verify -- --digest '
  */
 async function takeCheckpoint(dataSource: DataSource, checkpoints: LogCheckpoints): Promise<void> {
   for (let attempt = 0; attempt < 25; attempt++) {
-    if (await checkpoints.take()) return;
+    if (await checkpoints.take(undefined, { coveringAll: true })) return;
     const latest = await checkpoints.latest();
     const [{ left }] = await dataSource.query<{ left: boolean }[]>(
       'SELECT EXISTS (SELECT FROM events WHERE global_position > $1 AND stream_id <> $2) AS left',
