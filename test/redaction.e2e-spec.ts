@@ -150,6 +150,17 @@ describe('redacting a passage from a return (e2e)', () => {
     expect(JSON.stringify(res.body)).toContain('passage');
     const noReason = await redact(as.coordinator, { field: 'narrative', passage: NAME, reason: '' });
     expect(noReason.status).toBe(400);
+    // The reason is kept readable for good: the passage in other letters' case would give it back (200 before).
+    const lowerCased = await redact(as.coordinator, {
+      field: 'narrative',
+      passage: NAME,
+      reason: `${NAME.toLowerCase()} is a young person`,
+    });
+    expect(lowerCased.status).toBe(422);
+    expect(lowerCased.body).toMatchObject({
+      code: 'reason-holds-passage',
+      errors: [expect.objectContaining({ field: 'reason', rule: 'reason-holds-passage' })],
+    });
     expect((await call('GET', `/returns/${S1}`, as.coordinator)).body.version).toBe(version);
   });
 

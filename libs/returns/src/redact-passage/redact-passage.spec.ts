@@ -139,6 +139,12 @@ describe('RedactPassage', () => {
       'unprocessable',
       'reason',
     );
+    thenError(
+      () => when(given(...approved), redact({ reason: `Names ${NAME.toUpperCase()}` })),
+      'reason-holds-passage',
+      'unprocessable',
+      'reason',
+    );
   });
 
   it('refuses an unknown field, an empty passage and one that is only [redacted]', () => {
