@@ -44,6 +44,13 @@ const PEOPLE: Record<
       },
     ]),
   ),
+  // Signs in, is forgotten ("Forget this person"), then signs in again.
+  'sub-forgotten': {
+    email: 'fern@sevenoaks.gov.uk',
+    email_verified: true,
+    name: 'Fern Forgotten',
+    groups: ['lsp-reviewers'],
+  },
   'sub-vic': { email: STAFF.viewer, email_verified: true, name: 'Vic', groups: ['lsp-viewers'] },
   // What a directory may hold in a claim (an outside tester's probe, 2026-12-05).
   'sub-nul-name': {
@@ -441,6 +448,33 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     expect([saved.status, saved.body?.code]).toEqual([200, undefined]);
     const linked = (await linkEvents()).filter((e) => e.data.subject.startsWith('sub-team-'));
     expect(linked).toHaveLength(5);
+  });
+
+  it('signs a forgotten member in again as someone new, linked anew, as often as they come back', async () => {
+    const first = await signInAs('sub-forgotten');
+    expect(first.back.headers.get('location')).toBe('/review');
+    const forgotten = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: 'fern@sevenoaks.gov.uk',
+      reason: 'Asked to be forgotten',
+    });
+    expect(forgotten.status).toBe(200);
+    // Their account went with them; the provider still knows them. The link to the old account stood: the first
+    // sign-in back made an account without a link, and each after it answered 500 (the email taken).
+    for (const time of [1, 2, 3]) {
+      const back = await signInAs('sub-forgotten');
+      expect([time, back.back.status, back.back.headers.get('location')]).toEqual([time, 303, '/review']);
+      expect((await me(back.app)).body.actor).toMatchObject({
+        id: 'fern@sevenoaks.gov.uk',
+        role: 'reviewer',
+      });
+    }
+    const accounts: { staff_id: string }[] = await product.db.dataSource.query(
+      `SELECT staff_id FROM staff_accounts WHERE email = 'fern@sevenoaks.gov.uk'`,
+    );
+    expect(accounts).toHaveLength(1);
+    const links = (await linkEvents()).filter((e) => e.data.subject === 'sub-forgotten');
+    expect(links.map((e) => e.data.created)).toEqual([true, true]);
+    expect(links[1].data.staffId).toBe(accounts[0].staff_id);
   });
 
   it('links an existing staff account by its email, and the mapping gives its role', async () => {

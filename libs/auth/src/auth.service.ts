@@ -129,6 +129,18 @@ export class AuthService {
       .getExists();
   }
 
+  /** Whether the partnership still has this staff account (enabled or not): forgetting a person deletes theirs. */
+  async hasAccount(partnershipId: string, staffId: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(StaffAccount)
+      .createQueryBuilder('account')
+      .where('account.partnershipId = :partnershipId AND account.staffId = :staffId', {
+        partnershipId,
+        staffId,
+      })
+      .getExists();
+  }
+
   async assignThemes(partnershipId: string, email: string, themeIds: string[]): Promise<boolean> {
     const { affected } = await this.dataSource
       .createQueryBuilder()

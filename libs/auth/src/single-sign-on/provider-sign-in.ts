@@ -131,7 +131,12 @@ export class ProviderSignIn {
       throw new SignOnRefused('provider-refused');
     }
     if (claims.email_verified === false) throw new SignOnRefused('not-verified');
-    const linked = linkedStaffId(setup, settings.issuer, person.subject);
+    const linkedTo = linkedStaffId(setup, settings.issuer, person.subject);
+    // "Forget this person" deletes a member's account: a link to it then stands for no one, and the person the
+    // provider sends back is met as at a first sign-in (a vouched email, the account found or made by it, linked
+    // anew). Taken as linked, the first sign-in after made an account by the email without a link, and every one
+    // after that failed (500) on the email's unique index.
+    const linked = linkedTo && (await this.auth.hasAccount(partnershipId, linkedTo)) ? linkedTo : null;
     const email = person.email;
     // A first sign-in finds (or makes) the staff account by the email, so the provider must vouch that the email
     // is the person's: else a directory user who set their mail attribute to a coordinator's address would be
