@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import { pdfFile } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 import { openCycle } from './support/reporting.js';
 import {
   as,
+  eventually,
   http,
   importSevenoaks,
   PASSWORD,
@@ -325,4 +327,72 @@ describe('people at work at once (e2e)', () => {
     expect(saves.some((s) => s.status === 200)).toBe(true);
     expect(Date.now() - started).toBeLessThan(9_000);
   }, 60_000);
+
+  it('redacts a passage from a draft its lead saves again between the redaction reading the return and writing it', async () => {
+    const cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'redaction-day',
+        label: 'Redaction day',
+        periodStart: '2035-04-01',
+        periodEnd: '2036-03-31',
+        dueDate: '2036-04-30',
+      },
+      ['S1'],
+    );
+    const returnId = `${cycleId}.S1`;
+    const lead = as.lead('sevenoaks-csp');
+    expect(
+      (await call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Jo Bloggs came' })).status,
+    ).toBe(200);
+    // The return's row held, so that the lead's save waits at its append, then the redaction (having read the
+    // return) behind it: let go, the save lands first and the redaction finds the return moved on.
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    const waiting = (n: number) =>
+      eventually(async () => {
+        const [{ count }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return count >= n;
+      });
+    let answers: { status: number; body: { code?: string; textsChanged?: number } }[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${returnId}`]);
+      const saved = call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Jo Bloggs came again' });
+      await waiting(1);
+      const redacted = call('POST', `/returns/${returnId}/redactions`, as.coordinator, {
+        field: 'narrative',
+        passage: 'Jo Bloggs',
+        reason: 'Names a young person',
+      });
+      await waiting(2);
+      await holder.query('ROLLBACK');
+      answers = await Promise.all([saved, redacted]);
+    } finally {
+      await holder.end();
+    }
+    // 409 stale-version before, for a write the coordinator never saw.
+    expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    expect(answers[1].body.textsChanged).toBe(2);
+    const texts: { text: string }[] = await product.db.dataSource.query(
+      `SELECT text FROM return_texts WHERE return_id = $1 AND field = 'narrative' ORDER BY text`,
+      [returnId],
+    );
+    expect(texts.map((t) => t.text)).toEqual(['[redacted] came', '[redacted] came again']);
+    // A coordinator who states the version they saw is still held to it.
+    const stale = await call(
+      'POST',
+      `/returns/${returnId}/redactions`,
+      { ...as.coordinator, 'if-match': '"2"' },
+      { field: 'narrative', passage: 'came', reason: 'Not needed' },
+    );
+    expect([stale.status, stale.body.code]).toEqual([409, 'stale-version']);
+  });
 });

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { transactionally } from '../../../event-store/src/index.js';
-import { AppendixPassageRedaction } from '../../../returns/src/index.js';
+import { AppendixPassageRedaction, appendicesStreamId } from '../../../returns/src/index.js';
 import { RedactPassageHandler } from '../redact-passage/redact-passage.handler.js';
 import {
   RedactAppendixPassageCommand,
@@ -20,20 +20,22 @@ export class RedactAppendixPassageHandler implements ICommandHandler<RedactAppen
 
   async execute(command: RedactAppendixPassageCommand): Promise<RedactAppendixPassageResult> {
     const { envelope, cycleId, appendixId, caseStudyId, part, passage, reason } = command;
-    return transactionally(this.dataSource, async (manager) => {
-      const redacted = await this.redaction.redact(
-        envelope,
-        { cycleId, appendixId, caseStudyId, part, passage, reason },
-        manager,
-      );
-      const reissued = await this.returns.reissue(manager, envelope, cycleId, passage, reason.trim());
-      return {
-        id: caseStudyId,
-        version: redacted.version,
-        status: 'redacted' as const,
-        textsChanged: redacted.textsChanged,
-        reissued,
-      };
-    });
+    return this.returns.decidedAgainWhenOutrun(appendicesStreamId(cycleId), envelope, () =>
+      transactionally(this.dataSource, async (manager) => {
+        const redacted = await this.redaction.redact(
+          envelope,
+          { cycleId, appendixId, caseStudyId, part, passage, reason },
+          manager,
+        );
+        const reissued = await this.returns.reissue(manager, envelope, cycleId, passage, reason.trim());
+        return {
+          id: caseStudyId,
+          version: redacted.version,
+          status: 'redacted' as const,
+          textsChanged: redacted.textsChanged,
+          reissued,
+        };
+      }),
+    );
   }
 }

@@ -2,8 +2,13 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, CommandEnvelope } from '../../../kernel/src/index.js';
-import { EventStore, transactionally } from '../../../event-store/src/index.js';
-import { CycleRepository, PassageRedaction } from '../../../returns/src/index.js';
+import {
+  commandTransactionOn,
+  decidedAgainWhenOutrun,
+  EventStore,
+  transactionally,
+} from '../../../event-store/src/index.js';
+import { CycleRepository, PassageRedaction, returnStreamId } from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
 import { reissuePublications } from '../publish-report/reissue-publications.js';
 import { RedactPassageCommand, RedactPassageResult, ReissuedPublication } from './redact-passage.command.js';
@@ -27,6 +32,34 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
     passage,
     reason,
   }: RedactPassageCommand): Promise<RedactPassageResult> {
+    return this.decidedAgainWhenOutrun(returnStreamId(returnId), envelope, () =>
+      this.redactOnce(envelope, returnId, field, passage, reason),
+    );
+  }
+
+  /**
+   * A redaction that stated no version (If-Match) and was outrun on its stream between its read and its append
+   * (a lead saving the draft it redacts, a coordinator editing the appendix) is decided again on the stream as it
+   * now stands: it was refused 409 stale-version for a write its coordinator never saw. One that stated a version
+   * is refused as before, and so is one in a request's own transaction (Idempotency-Key), which a refused append
+   * may have left unusable. Also used for an appendix's passage (redact-appendix-passage.handler.ts).
+   */
+  decidedAgainWhenOutrun<T>(
+    streamId: string,
+    envelope: CommandEnvelope,
+    redact: () => Promise<T>,
+  ): Promise<T> {
+    if (commandTransactionOn(this.dataSource)) return redact();
+    return decidedAgainWhenOutrun(streamId, envelope.expectedVersion, redact);
+  }
+
+  private redactOnce(
+    envelope: CommandEnvelope,
+    returnId: string,
+    field: string,
+    passage: string,
+    reason: string,
+  ): Promise<RedactPassageResult> {
     return transactionally(this.dataSource, async (manager) => {
       const redacted = await this.redaction.redact(envelope, { returnId, field, passage, reason }, manager);
       const reissued = await this.reissue(manager, envelope, redacted.cycleId, passage, reason.trim());
