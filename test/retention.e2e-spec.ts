@@ -10,7 +10,6 @@ import {
   as,
   eventually,
   http,
-  importSevenoaks,
   PASSWORD,
   Product,
   STAFF,
@@ -39,6 +38,8 @@ describe('retention periods (e2e)', () => {
   const csp = plan.agencies.find((a) => a.id === 'sevenoaks-csp')!;
   const priya = csp.contacts.find((c) => c.role === 'lead')!; // writes S1, then leaves the plan
   const tom = csp.contacts.find((c) => c.role === 'senior')!; // stays
+  // A reviewer listed as the CSP's senior contact too, who leaves the plan with Priya but stays on the staff.
+  const raj = { name: 'Raj Reviewer', email: STAFF.reviewer2, role: 'senior' as const };
   const s1 = () => `${cycleId}.S1`;
 
   const logCommand = async (command: typeof logVerify, args: string[]) => {
@@ -54,7 +55,14 @@ describe('retention periods (e2e)', () => {
 
   beforeAll(async () => {
     product = await startProduct('retention', clock);
-    await importSevenoaks(product.store);
+    await importPlan(
+      product.store,
+      {
+        ...plan,
+        agencies: plan.agencies.map((a) => (a.id === csp.id ? { ...a, contacts: [...a.contacts, raj] } : a)),
+      },
+      { actorId: 'test', actorRole: 'coordinator', correlationId: 'test-import' },
+    );
     call = http(product.baseUrl);
     const drafted = await call('POST', '/cycles', as.coordinator, {
       partnershipId: 'sevenoaks-lsp',
@@ -85,12 +93,17 @@ describe('retention periods (e2e)', () => {
       body: multipartBody({}, { fileName: 'sheet.pdf', type: 'application/pdf', content: await pdfFile() }),
     });
     expect(upload.status).toBe(201);
+    // Raj works as the reviewer he is: his message is his, read back by his address after the run.
+    expect(
+      (await call('POST', `/returns/${s1()}/messages`, as.reviewer2, { body: 'Thank you for the figures' }))
+        .status,
+    ).toBe(201);
     const closed = await call('POST', `/cycles/${cycleId}/close`, as.coordinator, {
       force: true,
       reason: 'Closed for the retention test',
     });
     expect(closed.status).toBe(200);
-    // Priya leaves the plan: the partnership imports its plan without her.
+    // Priya leaves the plan (and Raj with her, as the CSP's contact): the partnership imports its plan without her.
     await importPlan(
       product.store,
       {
@@ -250,6 +263,11 @@ describe('retention periods (e2e)', () => {
     );
     expect(agencies).not.toMatch(new RegExp(`${priya.email}|${priya.name}`, 'i'));
     expect(agencies).toContain(tom.email);
+    // Raj left the plan but not the staff: still himself, in his account and in what he wrote (forgotten before).
+    expect(await count(`SELECT count(*)::int AS n FROM personal_keys WHERE erased_at IS NOT NULL`)).toBe(1);
+    const thread = await call('GET', `/returns/${s1()}/messages`, as.coordinator);
+    expect(JSON.stringify(thread.body)).toContain(raj.email);
+    expect((await call('GET', '/auth/me', as.reviewer2)).body.actor).toMatchObject({ id: raj.email });
 
     // The file's bytes are gone, its hash kept in the log.
     expect(await count(`SELECT count(*)::int AS n FROM evidence_objects`)).toBe(0);

@@ -168,7 +168,7 @@ export class RetentionRun {
 
   /**
    * Every contact the partnership's events have named and not yet forgotten (a forgotten one reads [erased]),
-   * with when they last left the plan: their removal, or their agency's retirement.
+   * with when they last left the plan: their removal, or their agency's retirement. Not one who is on its staff.
    */
   private async contacts(partnershipId: string): Promise<ContactFact[]> {
     const events = await this.store.readStream<PartnershipEvent>(partnershipStreamId(partnershipId));
@@ -192,12 +192,23 @@ export class RetentionRun {
         }
       }
     }
-    const onPlan = new Set([...on.values()].map((c) => c.email.trim().toLowerCase()));
+    // A member of the partnership's staff is still here too, whatever the plan says (a coordinator once listed as
+    // an agency's contact, say): an address is one person's key, so forgetting the contact erased the member of
+    // staff from everything they had done while their account went on, their history reading [erased].
+    const staff: { email: string }[] = await this.dataSource.query(
+      `SELECT lower(trim(email)) AS email FROM staff_accounts WHERE partnership_id = $1`,
+      [partnershipId],
+    );
+    const stillHere = new Set([
+      ...[...on.values()].map((c) => c.email.trim().toLowerCase()),
+      ...staff.map((s) => s.email),
+    ]);
     const facts = new Map<string, ContactFact>();
     for (const c of off.values()) {
       const email = c.email.trim().toLowerCase();
-      // On the plan still (for another agency, say): the same person, so kept; forgotten already: nothing left.
-      if (onPlan.has(email) || c.email === ERASED) continue;
+      // On the plan still (for another agency, say) or on the staff: the same person, so kept; forgotten already:
+      // nothing left.
+      if (stillHere.has(email) || c.email === ERASED) continue;
       const seen = facts.get(email);
       if (!seen || seen.removedAt! < c.removedAt!) facts.set(email, c);
     }
