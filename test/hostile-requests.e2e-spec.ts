@@ -1,5 +1,14 @@
 import { Client } from 'pg';
-import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+import {
+  as,
+  http,
+  importSevenoaks,
+  PASSWORD,
+  Product,
+  sevenoaksPlan,
+  STAFF,
+  startProduct,
+} from './support/product.js';
 import { openCycle } from './support/reporting.js';
 import { postPageForm } from './support/page-form.js';
 import { untilQuiet } from './support/processors.js';
@@ -318,5 +327,50 @@ describe('hostile cookies, repeated query parameters and bodies that are not JSO
     );
     expect(theme_ids).toEqual(['safe-communities']);
     expect((await set([])).status).toBe(200);
+  });
+
+  /**
+   * A probe of the pages (2026-12-06): the API refuses a reason over 2000 characters (400), but the pages reach
+   * the rule without the API's body: a send-back reason and a forgetting's of half a megabyte were kept for good.
+   */
+  it('refuses a reason over 2000 characters on the pages as the API does, naming it, and changes nothing', async () => {
+    const long = 'Too long a reason. '.repeat(200);
+    const submitted = await call('POST', `/returns/${cycle}.S1/submit`, as.lead('sevenoaks-csp'), {
+      rag: 'green',
+      narrative: 'For review',
+    });
+    expect(submitted.status).toBeLessThan(300);
+    const types = async () => (await product.store.readStream(`return:${cycle}.S1`)).map((e) => e.type);
+    const before = await types();
+    const sendBack = await postPageForm(product.baseUrl, {
+      from: `/review/returns/${cycle}.S1`,
+      to: `/review/returns/${cycle}.S1/send-back`,
+      headers: as.reviewer,
+      fields: (html) => ({ version: /name="version" value="(\d+)"/.exec(html)![1], reason: long }),
+    });
+    expect(sendBack.status).toBe(422);
+    expect(sendBack.html).toContain('The reason must be 2000 characters or fewer');
+    expect(await types()).toEqual(before);
+
+    const tom = sevenoaksPlan().agencies[0].contacts.find((c) => c.role === 'senior')!;
+    const forget = await postPageForm(product.baseUrl, {
+      from: '/coordinate/plan',
+      to: `/coordinate/plan/contact/${encodeURIComponent(`sevenoaks-csp~${tom.email}`)}/forget`,
+      headers: as.coordinator,
+      fields: { reason: long },
+    });
+    expect(forget.status).toBe(422);
+    expect(forget.html).toContain('The reason must be 2000 characters or fewer');
+    const [{ forgotten }] = await product.db.dataSource.query(
+      `SELECT count(*)::int AS forgotten FROM events WHERE type = 'PersonForgotten'`,
+    );
+    expect(forgotten).toBe(0);
+    // The API says the same in its own words, before the rule.
+    const api = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: tom.email,
+      reason: long,
+    });
+    expect(api.status).toBe(400);
+    expect(api.body.errors).toEqual([expect.objectContaining({ field: 'reason', rule: 'maxLength' })]);
   });
 });

@@ -9,7 +9,7 @@ import {
   ReturnToReviewCommand,
   SendReturnBackCommand,
 } from '../../returns/src/index.js';
-import { Actor } from '../../kernel/src/index.js';
+import { Actor, DomainError } from '../../kernel/src/index.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
 import { formPageVersion, formText, FormValue } from './form-fields.js';
@@ -149,13 +149,20 @@ export class ReviewPages {
     action: { decide: (reason: string) => Promise<unknown>; then: string },
   ) {
     const reason = formText(given).trim();
-    if (!reason) {
+    const refused = async (status: number, error: string) => {
       const model = await this.model(actor, returnId);
       return res
-        .status(400)
-        .render('pages/review/return', { ...model, title: `Error: ${model.title}`, error: missing });
+        .status(status)
+        .render('pages/review/return', { ...model, title: `Error: ${model.title}`, error });
+    };
+    if (!reason) return refused(400, missing);
+    try {
+      await action.decide(reason);
+    } catch (error) {
+      // The rule's word on the reason (unreadable, too long) is said beside it, as a missing one is.
+      if (!(error instanceof DomainError) || error.field !== 'reason') throw error;
+      return refused(422, error.message);
     }
-    await action.decide(reason);
     res.redirect(303, action.then);
   }
 
