@@ -380,6 +380,31 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     }
   });
 
+  it('starts a sign-in another site sent the browser to from the partnership’s sign-in page, never at once (login CSRF)', async () => {
+    const begin = (headers: Record<string, string>) =>
+      fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, { redirect: 'manual', headers });
+    // Sent on at once before: the browser came back signed in as whoever the other site's author chose.
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { referer: 'http://evil.example/attack.html' },
+    ] as Record<string, string>[]) {
+      const out = await begin(headers);
+      expect([out.status, out.headers.get('location')]).toEqual([303, '/sign-in?partnership=sevenoaks-lsp']);
+      expect(out.headers.getSetCookie().filter((c) => c.startsWith(`${SIGN_ON_COOKIE}=`))).toEqual([]);
+    }
+    // The button on that page, or the address typed: out to the provider with the sealed cookie.
+    for (const headers of [
+      { 'sec-fetch-site': 'same-origin', referer: `${PUBLIC}/sign-in?partnership=sevenoaks-lsp` },
+      { 'sec-fetch-site': 'none' },
+    ] as Record<string, string>[]) {
+      const out = await begin(headers);
+      expect(out.status).toBe(303);
+      expect(new URL(out.headers.get('location')!).origin).toBe(issuer);
+      expect(out.headers.getSetCookie().some((c) => c.startsWith(`${SIGN_ON_COOKIE}=`))).toBe(true);
+    }
+  });
+
   it('sends the browser out with PKCE (S256), state and nonce, none of them kept in a URL of the product', async () => {
     const { app, authorizationUrl } = await leave();
     expect(authorizationUrl.origin).toBe(issuer);

@@ -14,6 +14,7 @@ import {
 } from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { PageErrorFilter, Public } from '../../http/src/index.js';
+import { provenanceOf } from './request-provenance.js';
 import { startPageFor } from './sign-in.page.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
@@ -93,7 +94,17 @@ export class SingleSignOnPages {
   }
 
   @Get(':partnershipId')
-  async begin(@Param('partnershipId') partnershipId: string, @Res() res: Response): Promise<void> {
+  async begin(
+    @Param('partnershipId') partnershipId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // Login CSRF: a page elsewhere sending a browser here would have it come back signed in as whoever the page's
+    // author chose (their own partnership's provider vouching for them), the browser's own session ended. A sign-in
+    // started from another site goes through the partnership's sign-in page, whose button starts it from ours.
+    if (this.fromAnotherSite(req)) {
+      return res.redirect(303, `/sign-in?partnership=${encodeURIComponent(partnershipId)}`);
+    }
     try {
       const { authorizationUrl, cookie } = await this.signOn.begin(partnershipId);
       res.cookie(SIGN_ON_COOKIE, cookie, this.cookieOptions(SIGN_ON_MINUTES * 60_000));
@@ -127,6 +138,16 @@ export class SingleSignOnPages {
       if (!(error instanceof SignOnRefused)) throw error;
       this.refused(res, error);
     }
+  }
+
+  private fromAnotherSite(req: Request): boolean {
+    const own = new Set([new URL(this.config.publicBaseUrl).origin, `${req.protocol}://${req.get('host')}`]);
+    const headers = {
+      'sec-fetch-site': req.get('sec-fetch-site'),
+      origin: req.get('origin'),
+      referer: req.get('referer'),
+    };
+    return provenanceOf(headers, own) === 'foreign';
   }
 
   /** The refusal's own page: 502 when the provider could not be reached (a gateway's failure), else 403. */
