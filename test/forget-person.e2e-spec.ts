@@ -420,6 +420,29 @@ describe('forget this person (e2e)', () => {
     ]);
     expect(to).not.toContainEqual(['sevenoaks-csp', '[erased]']);
     expect(to).toContainEqual(['sevenoaks-dc', 'hannah.okafor@example.org']);
+    // A new link for her agency has no one to go to: refused saying so (the page said "sent", the API 500).
+    const cycle = encodeURIComponent(drafted.body.id);
+    const events = async () =>
+      (await product.store.readStream(`cycle:${drafted.body.id}`)).map((e) => e.type).join(' ');
+    const before = await events();
+    const reissued = await call(
+      'POST',
+      `/cycles/${cycle}/agencies/sevenoaks-csp/links/reissue`,
+      as.coordinator,
+      {
+        reason: 'Lost her mail',
+      },
+    );
+    expect([reissued.status, reissued.body.code]).toEqual([409, 'no-lead-contact']);
+    const page = await postPageForm(product.baseUrl, {
+      from: `/coordinate/cycles/${cycle}/links`,
+      to: `/coordinate/cycles/${cycle}/links/agencies/sevenoaks-csp/reissue`,
+      headers: as.coordinator,
+      fields: { reason: '' },
+    });
+    expect(page.status).toBe(303);
+    expect(decodeURIComponent(page.location!)).toContain('error=No new link was sent');
+    expect(await events()).toBe(before);
   });
 
   // From here on the other partnership's plan lists Tom and Rita: no test forgets them in Sevenoaks.

@@ -98,6 +98,16 @@ export class LinksAdmin {
     }
     const partnership = await this.plans.partnership(state.partnershipId, undefined, held);
     const agency = partnership.status === 'registered' ? partnership.agencies.get(agencyId) : undefined;
+    const fresh = linkableLeads(agency).map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
+    // No one to send a new link to (the lead forgotten, reading [erased]): revoking the links and sending none
+    // answered "new links sent" on the page, and once nothing was left to revoke, 500 (nothing to append).
+    if (fresh.length === 0) {
+      throw new DomainError(
+        'no-lead-contact',
+        'No new link was sent: the agency has no lead contact a link can go to. Add one on the plan page first',
+        'conflict',
+      );
+    }
     const live = Object.values(state.links).filter((l) => l.agencyId === agencyId && !l.revoked);
     const events: CycleEvent[] = [];
     let current: CycleState = state;
@@ -106,7 +116,6 @@ export class LinksAdmin {
       current = revoked.reduce(evolveCycle, current);
       events.push(...revoked);
     }
-    const fresh = linkableLeads(agency).map((c) => mintLink(this.config.tokenPepper, agencyId, c.email));
     events.push(...decideLinks({ type: 'IssueLinks', actor, links: fresh }, current));
     const result = await this.append(cycleId, version, events, actor, correlationId, reason);
     return { ...result, revoked: live.map((l) => l.linkId), issued: fresh.map((l) => l.linkId) };
