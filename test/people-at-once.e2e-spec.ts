@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { pdfFile } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
-import { openCycle } from './support/reporting.js';
+import { openCycle, submitAndApprove } from './support/reporting.js';
 import {
   as,
   eventually,
@@ -394,5 +394,72 @@ describe('people at work at once (e2e)', () => {
       { field: 'narrative', passage: 'came', reason: 'Not needed' },
     );
     expect([stale.status, stale.body.code]).toEqual([409, 'stale-version']);
+  });
+
+  it('takes a passage out of the publication for two redactions that reach the cycle at the same moment', async () => {
+    const cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'redactions-at-once',
+        label: 'Redactions at once',
+        periodStart: '2036-04-01',
+        periodEnd: '2037-03-31',
+        dueDate: '2037-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    for (const ref of ['S1', 'S2'])
+      await submitAndApprove(call, `${cycleId}.${ref}`, as.coordinator, as.reviewer, {
+        rag: 'green',
+        narrative: `Jo Bloggs was helped (${ref})`,
+      });
+    const cycle = encodeURIComponent(cycleId);
+    expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
+    expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
+    // The cycle's row held: each redaction has written its return and read the publications, and waits to
+    // re-issue them; let go, the first re-issues and the second finds the cycle moved on.
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    const waiting = (n: number) =>
+      eventually(async () => {
+        const [{ count }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return count >= n;
+      });
+    let answers: { status: number; body: { code?: string } }[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`cycle:${cycleId}`]);
+      const redactions = ['S1', 'S2'].map((ref, i) =>
+        (async () => {
+          await waiting(i);
+          return call('POST', `/returns/${cycle}.${ref}/redactions`, as.coordinator, {
+            field: 'narrative',
+            passage: 'Jo Bloggs',
+            reason: 'Names a young person',
+          });
+        })(),
+      );
+      await waiting(2);
+      await holder.query('ROLLBACK');
+      answers = await Promise.all(redactions);
+    } finally {
+      await holder.end();
+    }
+    // 409 stale-version before, for the other's re-issue it never saw.
+    expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    const held: { publication: number; body: string }[] = await product.db.dataSource.query(
+      `SELECT publication, body FROM published_reports WHERE cycle_id = $1 AND body IS NOT NULL`,
+      [cycleId],
+    );
+    // The first re-issue took the passage out of every return's texts in it: the second had none to re-issue.
+    expect(held.map((p) => p.publication)).toEqual([2]);
+    expect(held[0].body).not.toContain('Jo Bloggs');
   });
 });

@@ -20,7 +20,7 @@ export class RedactAppendixPassageHandler implements ICommandHandler<RedactAppen
 
   async execute(command: RedactAppendixPassageCommand): Promise<RedactAppendixPassageResult> {
     const { envelope, cycleId, appendixId, caseStudyId, part, passage, reason } = command;
-    return this.returns.decidedAgainWhenOutrun(appendicesStreamId(cycleId), envelope, () =>
+    return this.returns.decidedAgainWhenOutrun(appendicesStreamId(cycleId), cycleId, envelope, () =>
       transactionally(this.dataSource, async (manager) => {
         const redacted = await this.redaction.redact(
           envelope,

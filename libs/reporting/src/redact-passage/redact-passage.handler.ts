@@ -8,7 +8,13 @@ import {
   EventStore,
   transactionally,
 } from '../../../event-store/src/index.js';
-import { CycleRepository, PassageRedaction, returnStreamId } from '../../../returns/src/index.js';
+import {
+  CycleRepository,
+  cycleIdOf,
+  cycleStreamId,
+  PassageRedaction,
+  returnStreamId,
+} from '../../../returns/src/index.js';
 import { PublishedReports } from '../publish-report/published-reports.js';
 import { reissuePublications } from '../publish-report/reissue-publications.js';
 import { RedactPassageCommand, RedactPassageResult, ReissuedPublication } from './redact-passage.command.js';
@@ -32,7 +38,7 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
     passage,
     reason,
   }: RedactPassageCommand): Promise<RedactPassageResult> {
-    return this.decidedAgainWhenOutrun(returnStreamId(returnId), envelope, () =>
+    return this.decidedAgainWhenOutrun(returnStreamId(returnId), cycleIdOf(returnId) ?? '', envelope, () =>
       this.redactOnce(envelope, returnId, field, passage, reason),
     );
   }
@@ -42,15 +48,20 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
    * (a lead saving the draft it redacts, a coordinator editing the appendix) is decided again on the stream as it
    * now stands: it was refused 409 stale-version for a write its coordinator never saw. One that stated a version
    * is refused as before, and so is one in a request's own transaction (Idempotency-Key), which a refused append
-   * may have left unusable. Also used for an appendix's passage (redact-appendix-passage.handler.ts).
+   * may have left unusable. Its re-issue of the cycle's publications is a write to the cycle, which no If-Match
+   * states: outrun there (another redaction or a forgetting re-issuing them at once) it is decided again too, on
+   * the publications as they now stand. Also used for an appendix's passage (redact-appendix-passage.handler.ts).
    */
   decidedAgainWhenOutrun<T>(
     streamId: string,
+    cycleId: string,
     envelope: CommandEnvelope,
     redact: () => Promise<T>,
   ): Promise<T> {
     if (commandTransactionOn(this.dataSource)) return redact();
-    return decidedAgainWhenOutrun(streamId, envelope.expectedVersion, redact);
+    return decidedAgainWhenOutrun(streamId, envelope.expectedVersion, () =>
+      decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, redact),
+    );
   }
 
   private redactOnce(
