@@ -462,4 +462,75 @@ describe('people at work at once (e2e)', () => {
     expect(held.map((p) => p.publication)).toEqual([2]);
     expect(held[0].body).not.toContain('Jo Bloggs');
   });
+
+  it('forgets a person a publication names while a redaction re-issues the same publication', async () => {
+    const tom = sevenoaksPlan()
+      .agencies.find((a) => a.id === 'sevenoaks-csp')!
+      .contacts.find((c) => c.role === 'senior')!;
+    const cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'forgetting-at-once',
+        label: 'Forgetting at once',
+        periodStart: '2037-04-01',
+        periodEnd: '2038-03-31',
+        dueDate: '2038-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    await submitAndApprove(call, `${cycleId}.S1`, as.coordinator, as.reviewer, {
+      rag: 'green',
+      narrative: `Ask ${tom.email}`,
+    });
+    await submitAndApprove(call, `${cycleId}.S2`, as.coordinator, as.reviewer, {
+      rag: 'green',
+      narrative: 'Jo Bloggs was helped',
+    });
+    const cycle = encodeURIComponent(cycleId);
+    expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
+    expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    const waiting = (n: number) =>
+      eventually(async () => {
+        const [{ count }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return count >= n;
+      });
+    let answers: { status: number; body: { code?: string } }[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`cycle:${cycleId}`]);
+      const redacted = call('POST', `/returns/${cycle}.S2/redactions`, as.coordinator, {
+        field: 'narrative',
+        passage: 'Jo Bloggs',
+        reason: 'Names a young person',
+      });
+      await waiting(1);
+      const forgotten = call('POST', '/partnership/people/forget', as.coordinator, {
+        email: tom.email,
+        reason: 'Asked to be forgotten',
+      });
+      await waiting(2);
+      await holder.query('ROLLBACK');
+      answers = await Promise.all([redacted, forgotten]);
+    } finally {
+      await holder.end();
+    }
+    // 409 stale-version before: the forgetting was outrun by the redaction's re-issue, which it never saw.
+    expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    const held: { publication: number; body: string }[] = await product.db.dataSource.query(
+      `SELECT publication, body FROM published_reports WHERE cycle_id = $1 AND body IS NOT NULL`,
+      [cycleId],
+    );
+    expect(held.map((p) => p.publication)).toEqual([3]);
+    expect(held[0].body).not.toContain('Jo Bloggs');
+    expect(held[0].body).not.toContain(tom.email);
+  });
 });

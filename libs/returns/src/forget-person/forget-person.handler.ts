@@ -2,6 +2,8 @@ import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import {
+  commandTransactionOn,
+  ConcurrencyError,
   erasePerson,
   EventStore,
   metadataFor,
@@ -10,6 +12,7 @@ import {
 } from '../../../event-store/src/index.js';
 import { Clock, CommandEnvelope, CommandResult } from '../../../kernel/src/index.js';
 import { PartnershipEvent, partnershipStreamId } from '../../../plan/src/index.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
 import { decideForgetPerson } from './forget-person.decide.js';
 import { ForgetPersonCommand } from './forget-person.command.js';
 import { evolvePerson, initialPerson, PersonEvent, personStreamId } from './person.events.js';
@@ -58,7 +61,31 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
     return { ...result, partnerships };
   }
 
+  /**
+   * Re-issuing the publications that name the person appends to their cycles: a redaction (or another forgetting)
+   * re-issuing them at the same moment outran it, and the forgetting was refused 409 stale-version for a write its
+   * coordinator never saw. It is decided again on what now stands (the person perhaps forgotten by the other),
+   * unless in a request's own transaction (Idempotency-Key), which a refused append may have left unusable.
+   */
   private async forget(
+    envelope: CommandEnvelope,
+    email: string,
+    reason: string,
+    partnershipIds: readonly string[],
+  ): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.forgetOnce(envelope, email, reason, partnershipIds);
+      } catch (error) {
+        const outrun =
+          error instanceof ConcurrencyError &&
+          (error.streamId.startsWith(cycleStreamId('')) || error.streamId.startsWith(personStreamId('')));
+        if (!outrun || attempt >= 8 || commandTransactionOn(this.dataSource)) throw error;
+      }
+    }
+  }
+
+  private async forgetOnce(
     envelope: CommandEnvelope,
     email: string,
     reason: string,
