@@ -1,3 +1,4 @@
+import { AuthService } from '../libs/auth/src/index.js';
 import { importPlan } from '../libs/plan/src/index.js';
 import { runPersonForget } from '../scripts/person-forget-command.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
@@ -9,6 +10,7 @@ import {
   eventually,
   http,
   importSevenoaks,
+  PASSWORD,
   Product,
   sevenoaksPlan,
   STAFF,
@@ -272,6 +274,22 @@ describe('forget this person (e2e)', () => {
     });
     expect(mine.status).toBe(422);
     expect(mine.body.errors).toEqual([expect.objectContaining({ field: 'email', rule: 'forget-self' })]);
+    // A reason naming her with its accents typed decomposed (NFD), as macOS pastes them, names her all the same.
+    const zoe = { email: 'zoe@sevenoaks.example.org', name: 'Zoë Núñez' };
+    await product.api.get(AuthService).createStaff({
+      partnershipId: 'sevenoaks-lsp',
+      ...zoe,
+      role: 'reviewer',
+      password: PASSWORD,
+    });
+    const decomposed = await call('POST', '/partnership/people/forget', as.coordinator, {
+      email: zoe.email,
+      reason: `${zoe.name.normalize('NFD').toLowerCase()} asked by phone`,
+    });
+    expect([decomposed.status, decomposed.body.code]).toEqual([422, 'reason-names-person']);
+    expect(
+      (await call('POST', '/partnership/people/forget', as.coordinator, { email: zoe.email, reason })).status,
+    ).toBe(200);
     // Another partnership's member of staff is not this coordinator's to forget.
     expect(
       (

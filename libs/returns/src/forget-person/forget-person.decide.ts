@@ -58,8 +58,11 @@ export function decideForgetPerson(command: ForgetPerson, state: PersonState): P
     throw new DomainError('person-forgotten', 'This person has already been forgotten');
   }
   const reason = requireReason(command.reason, 'forget a person');
-  const lower = reason.toLowerCase();
-  if (command.knownAs.some((value) => value.trim() !== '' && lower.includes(value.trim().toLowerCase()))) {
+  // Compared as one form of accents: a name typed decomposed (NFD, as macOS pastes it) held the person's name
+  // composed in the plan all the same, and passed.
+  const folded = (text: string) => text.normalize('NFC').trim().toLowerCase();
+  const lower = folded(reason);
+  if (command.knownAs.some((value) => folded(value) !== '' && lower.includes(folded(value)))) {
     throw new DomainError(
       'reason-names-person',
       'The reason is kept after the person is forgotten, so it must not give their name or email address',
