@@ -25,8 +25,16 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
   let target: string;
   let dir: string;
   let file: string;
+  /** A backup of the migrated database alone: what the restores below restore when none is killed mid-way. */
+  let small: string;
   let child: ChildProcess | null = null;
-  const env = () => ({ DATABASE_URL: target, NODE_ENV: 'test', REDIS_URL: process.env.REDIS_URL ?? '' });
+  // The two looks at an unmarked leftover 200 ms apart, not a deployment's 2 s (scripts/restore.ts, test-only).
+  const env = () => ({
+    DATABASE_URL: target,
+    NODE_ENV: 'test',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    RESTORE_UNMARKED_SETTLE_MS: '200',
+  });
 
   const admin = async <T>(use: (c: Client) => Promise<T>): Promise<T> => {
     const c = new Client({ connectionString: withDatabaseName(source.url, 'postgres') });
@@ -50,13 +58,15 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
 
   beforeAll(async () => {
     source = await createTestDatabase('restore_src');
+    dir = mkdtempSync(join(tmpdir(), 'restore-leftovers-'));
+    small = join(dir, 'small.dump');
+    expect((await runScript(backup, { DATABASE_URL: source.url }, ['--file', small])).code).toBe(0);
     // Enough rows that restoring them takes a moment: the kill below lands while it runs.
     await source.dataSource.query(
       `INSERT INTO owed_mails (job_id, job_name, job_data, event_position)
        SELECT 'job-' || i, 'chase-mail', jsonb_build_object('n', i, 'pad', repeat('x', 200)), i
        FROM generate_series(1, 300000) AS i`,
     );
-    dir = mkdtempSync(join(tmpdir(), 'restore-leftovers-'));
     file = join(dir, 'deployment.dump');
     expect((await runScript(backup, { DATABASE_URL: source.url }, ['--file', file])).code).toBe(0);
     const made = await createTestDatabase('restore_target');
@@ -109,14 +119,14 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     const running = await RestoreLocks.open(target);
     try {
       expect(await running.take(live)).toBe(true);
-      const meanwhile = await runScript(restore, env(), ['--file', file, '--replace']);
+      const meanwhile = await runScript(restore, env(), ['--file', small, '--replace']);
       expect(meanwhile.code).toBe(0);
       expect(meanwhile.err).not.toContain('restore: dropped');
       expect(await restoring()).toEqual([live]);
     } finally {
       await running.close(); // its session ends, as a killed restore's does
     }
-    const after = await runScript(restore, env(), ['--file', file, '--replace']);
+    const after = await runScript(restore, env(), ['--file', small, '--replace']);
     expect(after.err).toContain(`restore: dropped ${live}, left by a restore of ${targetName()}`);
     expect(await restoring()).toEqual([]);
   }, 120_000);
@@ -142,7 +152,7 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
       const filling = new Client({ connectionString: withDatabaseName(source.url, leftover) });
       await filling.connect();
       try {
-        const meanwhile = await runScript(restore, env(), ['--file', file, '--replace']);
+        const meanwhile = await runScript(restore, env(), ['--file', small, '--replace']);
         expect(meanwhile.code).toBe(0);
         expect(meanwhile.err).toContain(
           `restore: left ${leftover} alone, unmarked beside ${targetName()}: 1 session(s) connected to it`,
@@ -151,7 +161,7 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
       } finally {
         await filling.end();
       }
-      const after = await runScript(restore, env(), ['--file', file, '--replace']);
+      const after = await runScript(restore, env(), ['--file', small, '--replace']);
       expect(after.code).toBe(0);
       expect(after.err).toContain(
         `restore: dropped ${leftover}, left unmarked beside ${targetName()} by a restore of an earlier release that did not finish`,

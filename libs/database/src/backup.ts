@@ -152,12 +152,12 @@ export async function relationsIn(databaseUrl: string): Promise<number> {
 export async function restoreDatabase(
   file: string,
   databaseUrl: string,
-  options: { replace: boolean },
+  options: { replace: boolean; unmarkedSettleMs?: number },
   progress: ProgressLines,
 ): Promise<{ ms: number }> {
   const started = Date.now();
   if (!existsSync(file) || !statSync(file).isFile()) throw new RestoreRefused(`no backup file ${file}`);
-  const locks = await RestoreLocks.open(databaseUrl);
+  const locks = await RestoreLocks.open(databaseUrl, options.unmarkedSettleMs);
   try {
     // Whatever a restore of this target that died left beside it goes first, whichever way this one restores.
     for (const line of await locks.clearDead(databaseUrl)) progress.write(`${line}\n`);
@@ -223,8 +223,13 @@ const RESTORE_LOCKS = 'partner-returns-restore';
  * drops it and says so (as `npm run backup:drill` does with its own, scripts/drill-databases.ts).
  */
 export class RestoreLocks extends MarkedDatabaseLocks {
-  static async open(anyDatabaseUrl: string): Promise<RestoreLocks> {
-    return new RestoreLocks(await MarkedDatabaseLocks.connect(anyDatabaseUrl), RESTORE_LOCKS);
+  private unmarkedSettleMs = UNMARKED_SETTLE_MS;
+
+  /** `unmarkedSettleMs` is for tests only (see scripts/restore.ts): a deployment always waits UNMARKED_SETTLE_MS. */
+  static async open(anyDatabaseUrl: string, unmarkedSettleMs = UNMARKED_SETTLE_MS): Promise<RestoreLocks> {
+    const locks = new RestoreLocks(await MarkedDatabaseLocks.connect(anyDatabaseUrl), RESTORE_LOCKS);
+    locks.unmarkedSettleMs = unmarkedSettleMs;
+    return locks;
   }
 
   /** Creates the database to restore into and marks it as this restore's (one that exists is an error). */
@@ -273,7 +278,7 @@ export class RestoreLocks extends MarkedDatabaseLocks {
    * A restore of a release before marks left its `<db>_restoring_<hex>` unmarked, and nothing ever dropped it: a
    * copy of the deployment with its personal-data keys, outliving a person's erasure. One named exactly as that
    * release named this target's (`besideNameOf`'s prefix, then 8 or more hex digits), with no comment at all, is
-   * dropped once it is seen idle twice, UNMARKED_SETTLE_MS apart: no session connected to it, no lock on it or in
+   * dropped once it is seen idle twice, UNMARKED_SETTLE_MS (unmarkedSettleMs) apart: no session connected to it, no lock on it or in
    * it, nobody holding its advisory lock, and this target in place. A restore of that release still running is
    * connected to it while pg_restore fills it, and between pg_restore and the rename it has dropped the target or
    * is about to (by the second look the database is renamed away, or the target is gone): either way it is left,
@@ -294,7 +299,7 @@ export class RestoreLocks extends MarkedDatabaseLocks {
       );
     const idle = candidates.filter((c) => c.idle).map((c) => c.datname);
     if (idle.length === 0) return lines;
-    await new Promise((r) => setTimeout(r, UNMARKED_SETTLE_MS));
+    await new Promise((r) => setTimeout(r, this.unmarkedSettleMs));
     const again = new Map((await this.unmarkedIdle(target)).map((c) => [c.datname, c]));
     for (const name of idle) {
       const now = again.get(name);
