@@ -6,6 +6,7 @@ import { Delivery, mailIdOf, MailLedgerService } from './mail-ledger.service.js'
 import { MailLeases } from './mail-leases.js';
 import { MailSender } from '../mail-sender.js';
 import { SmtpSink } from '../../../../test/support/smtp-sink.js';
+import { eventually } from '../../../../test/support/eventually.js';
 
 const LEASE_MS = 1_000;
 
@@ -171,6 +172,22 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       `);
     const takeSentAgain = () =>
       db.dataSource.query('DROP TRIGGER refuse_sent ON events; DROP FUNCTION refuse_sent();');
+    /**
+     * Until every lease on the batch's mails has lapsed by PostgreSQL's clock, the one the leases are taken by
+     * (mail-leases.ts): what a fixed wait of a whole lease from the first try's end waited for, without waiting
+     * out the part of the lease that try already spent.
+     */
+    const untilLeasesLapse = (batch: Delivery[]) =>
+      eventually(
+        async () =>
+          (
+            await db.dataSource.query(
+              'SELECT count(*)::int AS n FROM mail_leases WHERE mail_id = ANY($1) AND expires_at > now()',
+              [batch.map(mailIdOf)],
+            )
+          )[0].n === 0,
+        10_000,
+      );
 
     it('sends each mail of a batch once, the outcomes of a stream together, and lets every lease go', async () => {
       const batch = [...many('link-mail:m:1', ['a@x.org', 'b@x.org']), ...many('link-mail:m:2', ['c@x.org'])];
@@ -239,7 +256,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       } finally {
         await takeSentAgain();
       }
-      await new Promise((r) => setTimeout(r, LEASE_MS + 100));
+      await untilLeasesLapse(batch);
       const later = await ledger.deliverMany(batch);
       expect(later.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
       // Those sent and never recorded go again (the ledger's one documented gap); those held back go once.
@@ -273,7 +290,7 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       const sentFirst = sink.mails.map((m) => m.to).flat();
       expect(sentFirst.length).toBeGreaterThan(0);
       expect(first.filter((o) => o.outcome === 'sent')).toHaveLength(sentFirst.length);
-      await new Promise((r) => setTimeout(r, lease + 100));
+      await untilLeasesLapse(batch);
       const later = await patient.deliverMany(batch);
       expect(later.every((o) => o.outcome === 'sent' || o.outcome === 'already')).toBe(true);
       expect(
