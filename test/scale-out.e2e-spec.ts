@@ -159,8 +159,6 @@ async function runCycle({
   const env = {
     TEST_CLOCK_FILE: clockFile,
     MAIL_RATE_PER_MINUTE: '60000',
-    // V8's code cache on disk: the processes load the same modules, so later starts compile less.
-    NODE_COMPILE_CACHE: join(tmpdir(), 'partner-returns-node-compile-cache'),
   };
   const children: ChildProcess[] = [];
   const chasing = new Queue(QUEUES.chasing, {

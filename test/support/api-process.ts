@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AppConfig } from '../../libs/config/src/index.js';
+import { NODE_COMPILE_CACHE } from './worker-process.js';
 
 const ROOT = join(__dirname, '../..');
 
@@ -44,6 +45,7 @@ export async function spawnApi(
       SESSION_SECRET: config.sessionSecret,
       PUBLIC_BASE_URL: config.publicBaseUrl,
       PASSWORD_HASHING: config.passwordHashing,
+      NODE_COMPILE_CACHE,
       ...env,
     },
   });
