@@ -89,7 +89,7 @@ describe('npm run restore -- --replace and what a killed one leaves (e2e)', () =
     child = null;
     const [left] = await restoring();
 
-    const again = await runScript(restore, env(), ['--file', file, '--replace']);
+    const again = await runScript(restore, env(), ['--file', small, '--replace']);
     expect(again.err).toContain(
       `restore: dropped ${left}, left by a restore of ${targetName()} that did not finish`,
     );
