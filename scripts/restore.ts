@@ -80,7 +80,7 @@ export async function restore(
  * are (2 s otherwise, always in a deployment), so test/restore-leftovers.e2e does not wait out the full interval
  * on each restore that drops one. Not a setting an operator has: it is not in the README's table.
  */
-function testSettleMs(env: Record<string, string | undefined>, nodeEnv: string): number | undefined {
+export function testSettleMs(env: Record<string, string | undefined>, nodeEnv: string): number | undefined {
   const ms = Number(env.RESTORE_UNMARKED_SETTLE_MS);
   return nodeEnv === 'test' && env.RESTORE_UNMARKED_SETTLE_MS && Number.isInteger(ms) && ms >= 0
     ? ms

@@ -1,5 +1,5 @@
 import { backup, defaultBackupFile } from '../scripts/backup.js';
-import { restore } from '../scripts/restore.js';
+import { restore, testSettleMs } from '../scripts/restore.js';
 import { backupDrill } from '../scripts/backup-drill.js';
 
 /** The backup scripts' arguments, refused before anything touches a database (exit 2, with the usage). */
@@ -34,5 +34,15 @@ describe('npm run backup / restore / backup:drill arguments', () => {
       code: 2,
       err: expect.stringContaining('backup:drill: unknown argument --now\nUsage: npm run backup:drill'),
     });
+  });
+
+  it('takes RESTORE_UNMARKED_SETTLE_MS only with NODE_ENV=test: a deployment always waits 2 s between its looks', () => {
+    const env = { RESTORE_UNMARKED_SETTLE_MS: '200' };
+    expect(testSettleMs(env, 'test')).toBe(200);
+    expect(testSettleMs(env, 'production')).toBeUndefined();
+    expect(testSettleMs(env, 'development')).toBeUndefined();
+    for (const value of ['', 'soon', '-1', '1.5'])
+      expect(testSettleMs({ RESTORE_UNMARKED_SETTLE_MS: value }, 'test')).toBeUndefined();
+    expect(testSettleMs({}, 'test')).toBeUndefined();
   });
 });
