@@ -389,8 +389,13 @@ export class EventStore {
       rows = await this.prepared(sql, statement.name, statement.text, params);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        // Read outside: a transaction the violation happened in is aborted and answers nothing more.
-        throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
+        // Read outside, on the pool (not through readerFor): a transaction the violation happened in is aborted
+        // and answers nothing more.
+        throw new ConcurrencyError(
+          streamId,
+          expectedVersion,
+          await this.streamVersion(streamId, this.dataSource),
+        );
       }
       throw error;
     }
