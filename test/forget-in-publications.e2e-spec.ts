@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import {
   as,
   eventually,
@@ -8,6 +9,7 @@ import {
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
+import { withOneConnectionLeft } from './support/pool.js';
 
 /**
  * A published report is the bytes its ReportPublished's hash vouches for. Forgetting a person named in one (a
@@ -78,11 +80,17 @@ describe('forgetting a person a publication names (e2e)', () => {
     const [before] = await publications();
     expect(before.body).toContain(priya.email);
 
-    const forgotten = await call('POST', '/partnership/people/forget', as.coordinator, {
-      email: priya.email,
-      reason: 'Erasure asked for under UK GDPR article 17',
-    });
-    expect(forgotten.status).toBe(200);
+    // The re-issue reads the cycle in the forgetting's transaction, on its connection: with the api's others all
+    // held, a read asking the pool for one waited out its 10 s (503).
+    const started = Date.now();
+    const forgotten = await withOneConnectionLeft(product.api.get(DataSource), () =>
+      call('POST', '/partnership/people/forget', as.coordinator, {
+        email: priya.email,
+        reason: 'Erasure asked for under UK GDPR article 17',
+      }),
+    );
+    expect([forgotten.status, forgotten.body.code]).toEqual([200, undefined]);
+    expect(Date.now() - started).toBeLessThan(8_000);
 
     const after = await publications();
     expect(after).toHaveLength(2);

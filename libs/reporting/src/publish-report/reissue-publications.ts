@@ -27,7 +27,9 @@ export async function reissuePublications(
     return body === null ? [] : [{ old: p, body }];
   });
   if (held.length === 0) return [];
-  const { state } = await cycles.load(cycleId);
+  // On the caller's connection, which holds its transaction: asking the pool for another, a redaction or a
+  // forgetting waited for one that other requests held, while it held its own (503 after the pool's 10 s).
+  const { state } = await cycles.load(cycleId, undefined, manager);
   let version = (await store.streamVersion(cycleStreamId(cycleId), manager)) ?? 0;
   const reissued: ReissuedPublication[] = [];
   for (const { old, body } of held) {

@@ -35,7 +35,9 @@ export class AppendixPassageRedaction {
     asked: AppendixPassageToRedact,
     manager: EntityManager,
   ): Promise<{ version: number; textsChanged: number }> {
-    const { state: cycle } = await this.cycles.load(asked.cycleId);
+    // Through the caller's transaction, as every read here: it holds a connection, and one from the pool as well
+    // could wait for the connections of other requests held the same way (503 after the pool's 10 s).
+    const { state: cycle } = await this.cycles.load(asked.cycleId, undefined, manager);
     if (cycle.status === 'none') throw new DomainError('cycle-not-found', 'No such cycle', 'not-found');
     samePartnershipOr404(envelope.actor, cycle.partnershipId, 'cycle', asked.cycleId);
     const streamId = appendicesStreamId(asked.cycleId);
