@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
+import { DataSource } from 'typeorm';
 import {
   compoundFile,
   CSV,
@@ -19,6 +20,7 @@ import {
 } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE, multipartStream, streamUpload } from './support/multipart.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { withOneConnectionLeft } from './support/pool.js';
 
 type Headers = Record<string, string>;
 
@@ -330,15 +332,19 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
       `SELECT data->>'storageKey' AS key FROM events WHERE stream_id = $1 AND data->>'evidenceId' = 'e1'`,
       [`evidence:${s4}`],
     );
-    const removed = await call(
-      'DELETE',
-      `/returns/${s4}/evidence/e1`,
-      { ...as.coordinator, 'if-match': '"2"' },
-      {
-        reason: 'The wrong year’s sheet',
-      },
+    // Under an Idempotency-Key the bytes' delete commits with the event, on the request's one connection: on a
+    // second from the pool it waited out the pool's 10 s while the others were all held.
+    const started = Date.now();
+    const removed = await withOneConnectionLeft(product.api.get(DataSource), () =>
+      call(
+        'DELETE',
+        `/returns/${s4}/evidence/e1`,
+        { ...as.coordinator, 'if-match': '"2"', 'idempotency-key': `remove-${s4}` },
+        { reason: 'The wrong year’s sheet' },
+      ),
     );
     expect([removed.status, removed.body.evidenceId, removed.body.version]).toEqual([200, 'e1', 3]);
+    expect(Date.now() - started).toBeLessThan(8_000);
     const events = await product.store.readStream(`evidence:${s4}`);
     expect(events.at(-1)).toMatchObject({
       type: 'EvidenceRemoved',

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
 
 /** What a store answers once it holds a file's bytes. */
 export interface StoredEvidence {
@@ -21,8 +22,12 @@ export interface EvidenceStorage {
   put(content: Readable): Promise<StoredEvidence>;
   /** The bytes, streamed; null when the store has none under that key. */
   get(storageKey: string): Promise<Readable | null>;
-  /** Deleting what is not there is not an error: removal and the sweep may both try. */
-  delete(storageKey: string): Promise<void>;
+  /**
+   * Deleting what is not there is not an error: removal and the sweep may both try. Given `sql`, a transaction of
+   * the database that records the removal, the delete joins it and the bytes go when it commits (a store outside
+   * the database would delete at once).
+   */
+  delete(storageKey: string, sql?: Pick<EntityManager, 'query'>): Promise<void>;
   /** Keys stored before `cutoff`, oldest first, at most `limit`: the sweep asks which of them no event names. */
   storedBefore(cutoff: Date, limit: number): Promise<string[]>;
 }

@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import {
+  commandTransactionOn,
   ConcurrencyError,
   EventStore,
   metadataFor,
@@ -152,6 +153,15 @@ export class EvidenceRepository {
       storageKey = state.files.find((f) => f.evidenceId === evidenceId)!.storageKey;
       return events;
     });
+    // Under an Idempotency-Key the event is not in yet: it commits with the request's transaction, and the bytes'
+    // delete with it, on its connection. On the pool, the bytes went before the event did (a rollback kept a file
+    // without them), and the delete waited for a second connection while the transaction held one: with the api's
+    // others all held the same way, the pool's 10 s.
+    const command = commandTransactionOn(this.dataSource);
+    if (command?.begun) {
+      await this.storage.delete(storageKey, await command.manager());
+      return result;
+    }
     // The event is in: the bytes go now, or at the next sweep if this fails.
     await this.storage.delete(storageKey).catch((error: Error) => {
       this.logger.warn(

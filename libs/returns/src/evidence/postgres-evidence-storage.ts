@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EvidenceStorage, StoredEvidence } from './evidence-storage.js';
 
 /** 256 KB a row: small enough to hold one in memory, large enough that a 20 MB file is 80 rows. */
@@ -93,8 +93,8 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
     );
   }
 
-  async delete(storageKey: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM evidence_objects WHERE storage_key = $1', [storageKey]);
+  async delete(storageKey: string, sql: Pick<EntityManager, 'query'> = this.dataSource): Promise<void> {
+    await sql.query('DELETE FROM evidence_objects WHERE storage_key = $1', [storageKey]);
   }
 
   async storedBefore(cutoff: Date, limit: number): Promise<string[]> {
