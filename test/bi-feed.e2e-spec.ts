@@ -19,6 +19,7 @@ import {
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
+import { withOneConnectionLeft } from './support/pool.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
 
 type Headers = Record<string, string>;
@@ -533,7 +534,13 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
 
   it('replays a retried rotation (same Idempotency-Key) once, without the password', async () => {
     const keyed = { ...as.coordinator, 'idempotency-key': 'bi-rotation-1' };
-    const first = await grant(keyed);
+    const before = await connect(sevenoaks);
+    // The old password's sessions are ended on the request's own connection, which holds the rotation until it
+    // commits: on a second from the pool, with the others all held, it waited out the pool's 10 s.
+    const started = Date.now();
+    const first = await withOneConnectionLeft(product.api.get(DataSource), () => grant(keyed));
+    expect(Date.now() - started).toBeLessThan(8_000);
+    await expect(before.query('SELECT 1')).rejects.toThrow();
     const retry = await grant(keyed);
     expect([first.status, retry.status]).toEqual([201, 201]);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { transactionally } from '../../../event-store/src/index.js';
+import { commandTransactionOn, transactionally } from '../../../event-store/src/index.js';
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { biRoleName, newBiPassword, scramVerifier } from './bi-role.js';
 
@@ -126,13 +126,23 @@ export class BiAccess {
     }
   }
 
+  /**
+   * Under an Idempotency-Key the change commits with the request, which holds its transaction's connection until
+   * then: the sessions are ended on that connection, under a savepoint (a refusal leaves the change standing). On
+   * a second one from the pool, with the api's others all held the same way, the rotation waited the pool's 10 s.
+   */
   private async endSessions(role: string): Promise<void> {
+    const command = commandTransactionOn(this.dataSource);
+    const held = command?.begun ? await command.manager() : null;
     try {
-      await this.dataSource.query(
+      await held?.query('SAVEPOINT bi_end_sessions');
+      await (held ?? this.dataSource).query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`,
         [role],
       );
+      await held?.query('RELEASE SAVEPOINT bi_end_sessions');
     } catch (error) {
+      await held?.query('ROLLBACK TO SAVEPOINT bi_end_sessions').catch(() => undefined);
       this.logger.warn(
         `open sessions of ${role} were left to end by themselves: ${(error as Error).message}`,
       );
