@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import {
@@ -18,8 +19,15 @@ import {
   WEBP,
   xlsxFile,
 } from './support/evidence-files.js';
-import { multipartBody, MULTIPART_TYPE, multipartStream, streamUpload } from './support/multipart.js';
-import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import {
+  multipartBody,
+  MULTIPART_TYPE,
+  multipartStream,
+  partHead,
+  streamUpload,
+  TAIL,
+} from './support/multipart.js';
+import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { withOneConnectionLeft } from './support/pool.js';
 
 type Headers = Record<string, string>;
@@ -452,6 +460,46 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     expect(after.events - before.events).toBe(60);
     await expectConsistent();
   }, 120_000);
+
+  it('answers everyone else while more uploads trickle in than the pool has connections', async () => {
+    // Each upload being written holds a connection until its last byte: leads on slow lines, twenty at once, held
+    // every one of the api's 20, and every other request waited out the pool's 10 s (503).
+    const s3 = returnOf('S3');
+    const pdf = await pdfFile('Sent down a slow line');
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => (letThrough = resolve));
+    const slow = (i: number) =>
+      Readable.from(
+        (async function* () {
+          yield partHead({ name: 'file', file: { fileName: `slow-${i}.pdf`, type: 'application/pdf' } });
+          yield pdf.subarray(0, 1024);
+          await held;
+          yield pdf.subarray(1024);
+          yield TAIL;
+        })(),
+      );
+    const url = `${product.baseUrl}/returns/${s3}/evidence`;
+    const uploads = Array.from({ length: 20 }, (_, i) => streamUpload(url, as.lead(csp), slow(i)));
+    try {
+      // Every one of them has reached the store and is waiting for its client.
+      await eventually(async () => {
+        const [{ n }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+             AND application_name = 'partner-returns' AND state LIKE 'idle in transaction%'`,
+        );
+        return n >= 4;
+      });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const started = Date.now();
+      const read = await call('GET', `/returns/${s3}/evidence`, as.coordinator);
+      expect([read.status, read.body.code]).toEqual([200, undefined]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      letThrough();
+    }
+    expect((await Promise.all(uploads)).map((u) => u.status)).toEqual(Array(20).fill(201));
+    await expectConsistent();
+  });
 
   it('sweeps away bytes that no event names once they are old enough', async () => {
     const before = await stored();

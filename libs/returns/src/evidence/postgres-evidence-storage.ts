@@ -7,14 +7,27 @@ import { EvidenceStorage, StoredEvidence } from './evidence-storage.js';
 export const EVIDENCE_CHUNK_BYTES = 256 * 1024;
 
 /**
+ * How many puts a process writes at once. Each holds a connection of the pool (20) until its client has sent
+ * the last byte, minutes on a slow line: twenty leads uploading at once held them all, and every other request
+ * waited out the pool's 10 s (503). The rest wait their turn holding none, their clients held back meanwhile.
+ */
+export const EVIDENCE_PUTS_AT_ONCE = 4;
+
+/**
  * Evidence bytes in PostgreSQL: one `evidence_objects` row per file and its bytes in `evidence_chunks`, all
  * written in one transaction on a connection of its own, so a put that fails (client gone, content refused)
  * leaves no row at all. Reading takes one chunk per query, so a download holds no transaction open.
  */
 export class PostgresEvidenceStorage implements EvidenceStorage {
+  private readonly puts = new Turns(EVIDENCE_PUTS_AT_ONCE);
+
   constructor(private readonly dataSource: DataSource) {}
 
   async put(content: Readable): Promise<StoredEvidence> {
+    return this.puts.run(() => this.putNow(content));
+  }
+
+  private async putNow(content: Readable): Promise<StoredEvidence> {
     const storageKey = randomUUID();
     const hash = createHash('sha256');
     const runner = this.dataSource.createQueryRunner();
@@ -103,5 +116,26 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
       [cutoff.toISOString(), limit],
     );
     return rows.map((r) => r.storage_key);
+  }
+}
+
+/** Runs at most `size` of the works given at once; the others wait, in the order they came. */
+class Turns {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      // The turn passes straight to the next waiting, so none arriving meanwhile can take it first.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
