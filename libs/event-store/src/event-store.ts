@@ -288,9 +288,13 @@ export class EventStore {
       [expected],
     );
     for (const [i, a] of appends.entries()) {
-      if (rows.get(a.streamId)?.version !== expected[i] + 1) {
-        // Read outside: inside, a stream expected to exist but missing is the one this statement just made.
-        throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
+      const row = rows.get(a.streamId);
+      if (row?.version !== expected[i] + 1) {
+        // A row at another version is a stream this statement made (it was missing); no row, one it left where
+        // it stood, read in the transaction. Not on a second connection from the pool: the chase job holding
+        // this one would wait for it, and with the pool's others held the same way, for the pool's 10 s.
+        const actual = row ? null : await this.streamVersion(a.streamId, manager);
+        throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
       }
     }
     return appends.map((a) => this.oneEachResult(rows.get(a.streamId)!));
