@@ -501,6 +501,39 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     await expectConsistent();
   });
 
+  it('takes 100 uploads at once under Idempotency-Keys to one return, never past its limit', async () => {
+    // Each keyed upload holds its request's transaction once it has tried to append; one outrun and then refused
+    // (the return full) deleted its bytes on a second connection from the pool: twenty of them held all 20 and
+    // waited for another, and 17 of 100 answered 503 after the pool's 10 s. Their bytes are the sweep's now.
+    const returnId = returnOf('S3');
+    const pdf = await pdfFile('parallel, keyed');
+    const limits = product.config.evidence;
+    const original = { ...limits };
+    const { totalBytes } = (await call('GET', `/returns/${returnId}/evidence`, as.coordinator)).body;
+    const started = Date.now();
+    try {
+      limits.maxReturnBytes = totalBytes + pdf.length * 60;
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          upload(
+            returnId,
+            { ...(i % 2 ? as.lead(csp) : as.coordinator), 'idempotency-key': `keyed-upload-${i}` },
+            { fileName: `keyed-${i}.pdf`, content: pdf },
+          ),
+        ),
+      );
+      const statuses = answers.map((a) => (a.status === 201 ? 201 : `${a.status} ${a.body.code}`));
+      expect(statuses.filter((s) => s === 201)).toHaveLength(60);
+      expect(statuses.filter((s) => s !== 201)).toEqual(Array(40).fill('422 evidence-return-full'));
+    } finally {
+      Object.assign(limits, original);
+    }
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const { EvidenceRepository } = await import('../libs/returns/src/index.js');
+    await product.api.get(EvidenceRepository).sweepStale(0);
+    await expectConsistent();
+  }, 60_000);
+
   it('sweeps away bytes that no event names once they are old enough', async () => {
     const before = await stored();
     await product.db.dataSource.query(

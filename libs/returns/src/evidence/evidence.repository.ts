@@ -119,7 +119,11 @@ export class EvidenceRepository {
       this.sweepNowAndThen();
       return result;
     } catch (error) {
-      await this.storage.delete(stored.storageKey);
+      // Refused after an append was tried in a request's transaction (under an Idempotency-Key, outrun and decided
+      // again), which holds a connection until it rolls back: the bytes, named by no event, are left to the sweep.
+      // Deleted on a second connection from the pool, a burst of keyed uploads to one return held all 20 and
+      // each waited for another, answering 503 after the pool's 10 s.
+      if (!commandTransactionOn(this.dataSource)?.begun) await this.storage.delete(stored.storageKey);
       throw error;
     }
   }
