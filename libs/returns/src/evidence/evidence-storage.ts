@@ -16,7 +16,8 @@ export interface StoredEvidence {
  * provided under this token instead (see README, Evidence files).
  *
  * A put is all or nothing: when `content` errors (the client went away, or the inspection refused it) the
- * store keeps nothing of it.
+ * store keeps nothing of it (a store that could not delete what it had begun leaves it to the sweep, as bytes no
+ * event names).
  */
 export interface EvidenceStorage {
   put(content: Readable): Promise<StoredEvidence>;

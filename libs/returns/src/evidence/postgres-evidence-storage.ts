@@ -7,36 +7,29 @@ import { EvidenceStorage, StoredEvidence } from './evidence-storage.js';
 export const EVIDENCE_CHUNK_BYTES = 256 * 1024;
 
 /**
- * How many puts a process writes at once. Each holds a connection of the pool (20) until its client has sent
- * the last byte, minutes on a slow line: twenty leads uploading at once held them all, and every other request
- * waited out the pool's 10 s (503). The rest wait their turn holding none, their clients held back meanwhile.
- */
-export const EVIDENCE_PUTS_AT_ONCE = 4;
-
-/**
- * Evidence bytes in PostgreSQL: one `evidence_objects` row per file and its bytes in `evidence_chunks`, all
- * written in one transaction on a connection of its own, so a put that fails (client gone, content refused)
- * leaves no row at all. Reading takes one chunk per query, so a download holds no transaction open.
+ * Evidence bytes in PostgreSQL: one `evidence_objects` row per file and its bytes in `evidence_chunks`. Reading
+ * takes one chunk per query, so a download holds no transaction open; so does an upload (see put).
  */
 export class PostgresEvidenceStorage implements EvidenceStorage {
-  private readonly puts = new Turns(EVIDENCE_PUTS_AT_ONCE);
-
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Each statement on its own, and no transaction or connection held across the upload: a file comes as fast as
+   * its client sends it, minutes on a slow line. Written in one transaction, an upload held back every event
+   * processor for as long (their fence waits for the oldest transaction of the database: no mail, no read model),
+   * and a connection of the pool (twenty slow uploads took all 20, every other request 503). The object is whole
+   * once its last statement sets its size and hash; until then no event names it. One left unfinished (the client
+   * gone, the content refused) is deleted here, or, when even that fails (the process killed), by the sweep, which
+   * deletes bytes no event names once they are an hour old, longer than a request may take to arrive.
+   */
   async put(content: Readable): Promise<StoredEvidence> {
-    return this.puts.run(() => this.putNow(content));
-  }
-
-  private async putNow(content: Readable): Promise<StoredEvidence> {
     const storageKey = randomUUID();
     const hash = createHash('sha256');
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    await this.dataSource.query(
+      `INSERT INTO evidence_objects (storage_key, bytes, sha256) VALUES ($1, 0, '')`,
+      [storageKey],
+    );
     try {
-      await runner.startTransaction();
-      await runner.query(`INSERT INTO evidence_objects (storage_key, bytes, sha256) VALUES ($1, 0, '')`, [
-        storageKey,
-      ]);
       let bytes = 0;
       let seq = 0;
       let pending: Buffer[] = [];
@@ -47,11 +40,10 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
         while (pendingBytes >= EVIDENCE_CHUNK_BYTES || (all && pendingBytes > 0)) {
           const joined = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
           const size = Math.min(EVIDENCE_CHUNK_BYTES, pendingBytes);
-          await runner.query('INSERT INTO evidence_chunks (storage_key, seq, bytes) VALUES ($1, $2, $3)', [
-            storageKey,
-            seq++,
-            joined.subarray(0, size),
-          ]);
+          await this.dataSource.query(
+            'INSERT INTO evidence_chunks (storage_key, seq, bytes) VALUES ($1, $2, $3)',
+            [storageKey, seq++, joined.subarray(0, size)],
+          );
           pending = size < joined.length ? [joined.subarray(size)] : [];
           pendingBytes -= size;
         }
@@ -67,18 +59,15 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
       }
       await flush(true);
       const sha256 = hash.digest('hex');
-      // stored_at is when the bytes became visible (commit), not when a slow upload began: the sweep's clock.
-      await runner.query(
+      // stored_at is when the bytes were all in, not when a slow upload began: the sweep's clock.
+      await this.dataSource.query(
         'UPDATE evidence_objects SET bytes = $2, sha256 = $3, stored_at = clock_timestamp() WHERE storage_key = $1',
         [storageKey, bytes, sha256],
       );
-      await runner.commitTransaction();
       return { storageKey, bytes, sha256 };
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await this.delete(storageKey).catch(() => undefined);
       throw error;
-    } finally {
-      await runner.release();
     }
   }
 
@@ -116,26 +105,5 @@ export class PostgresEvidenceStorage implements EvidenceStorage {
       [cutoff.toISOString(), limit],
     );
     return rows.map((r) => r.storage_key);
-  }
-}
-
-/** Runs at most `size` of the works given at once; the others wait, in the order they came. */
-class Turns {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await work();
-    } finally {
-      // The turn passes straight to the next waiting, so none arriving meanwhile can take it first.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
   }
 }
