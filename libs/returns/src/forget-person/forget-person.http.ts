@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
+import { ApiIdempotencyKey, Roles } from '../../../http/src/index.js';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { CommandResultDto, WriteEnvelope } from '../command-http.js';
 import { ForgetPersonCommand } from './forget-person.command.js';
@@ -48,7 +48,9 @@ export class ForgetPersonHttp {
       "not among the partnership's contacts or staff is 404, the caller's own address 422, and an address " +
       'another partnership on the service also has 409 (person-in-other-partnership: the operator decides).',
   })
-  @ApiVersionedWrite()
+  // Idempotency-Key only: no version of the person is known to the caller to state (If-Match was documented here
+  // and never checked).
+  @ApiIdempotencyKey()
   @ApiOkResponse({ type: CommandResultDto })
   async forget(
     @Body() body: ForgetPersonDto,
