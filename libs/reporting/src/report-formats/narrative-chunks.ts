@@ -1,7 +1,7 @@
 import { Marked, Token, Tokens } from 'marked';
 import { bulletsFromWord, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
 
-// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no underlined headings).
+// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 
 /** About a third of a printed page of the progress column, landscape or portrait (see printed rows). */

@@ -1,7 +1,7 @@
 import { Marked, Token, Tokens } from 'marked';
 import { bulletsFromWord, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
 
-// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no underlined headings).
+// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 
 const ENTITIES: Record<string, string> = {
@@ -42,7 +42,6 @@ function blocks(tokens: Token[], indent: string): string[] {
       case 'code':
         return [(token as Tokens.Code).text];
       case 'paragraph':
-      case 'heading':
       case 'text':
         return [inline((token as Tokens.Text).tokens ?? [], (token as Tokens.Text).text)];
       case 'blockquote':

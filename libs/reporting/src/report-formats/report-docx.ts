@@ -31,7 +31,7 @@ export interface DocxProvenance {
   published?: PublicationFacts;
 }
 
-// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no underlined headings).
+// Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 
 /** The RAG colours of the HTML and XLSX, as Word shading: the word is always printed in the cell too. */
@@ -575,10 +575,6 @@ function blocks(tokens: Token[], lists: ListCounter, place: ListPlace | null): (
           ),
           new Paragraph(''),
         ];
-      }
-      case 'heading': {
-        const h = token as Tokens.Heading;
-        return [new Paragraph({ children: runs(h.tokens, h.text, { bold: true }) })];
       }
       case 'blockquote':
         return blocks((token as Tokens.Blockquote).tokens, lists, place);

@@ -45,7 +45,7 @@ const PLACES: Record<string, (first: string, second: string) => string> = {
   'a bullet': (a, b) => `- ${a} and ${b}\n- next`,
   'a nested bullet': (a, b) => `- top\n  - ${a}\n  - ${b}\n- next`,
   'bold and italic': (a, b) => `**${a}** _${b}_ *unclosed ${a}`,
-  'a heading': (a, b) => `# ${a} ${b}`,
+  'a line starting #': (a, b) => `# ${a} ${b}`,
   'a quote': (a, b) => `> ${a}\n> ${b}`,
   'a table': (a, b) => `| x | y |\n|---|---|\n| ${a} | ${b} |`,
   'an ordered list': (a, b) => `1. ${a}\n2. ${b}`,
@@ -192,8 +192,14 @@ describe('renderNarrative', () => {
       );
     });
 
-    it('turns headings into paragraphs and images into their alt text', () => {
-      expect(renderNarrative('# Big\n\n### Smaller')).toBe('<p>Big</p>\n<p>Smaller</p>');
+    it('prints a line starting with # as typed (no headings) and images as their alt text', () => {
+      // "#" is "number" to a lead: "# of referrals: 12" lost its "#" as a heading.
+      expect(renderNarrative('# of referrals: 12\n\n### Smaller')).toBe(
+        '<p># of referrals: 12</p>\n<p>### Smaller</p>',
+      );
+      expect(renderNarrative('Referrals:\n# of referrals: 12\n## 2')).toBe(
+        '<p>Referrals:<br /># of referrals: 12<br />## 2</p>',
+      );
       expect(renderNarrative('![Stag Theatre](https://example.org/stag.png)')).toBe('<p>Stag Theatre</p>');
       expect(renderNarrative('![<img src=x onerror=alert(1)>](x.png)')).not.toContain('<img');
     });

@@ -16,11 +16,8 @@ const markdown = new Marked(
     breaks: true,
     renderer: {
       html: ({ text }) => escapeHtml(text),
-      // Headings and images are outside the subset: a heading keeps its words as a paragraph, an image its alt
-      // text, so the meaning survives without the markup.
-      heading({ tokens }) {
-        return `<p>${this.parser.parseInline(tokens)}</p>\n`;
-      },
+      // Images are outside the subset: an image keeps its alt text, so the meaning survives without the markup.
+      // (A line starting `#` is no heading: OFFICERS_MARKDOWN reads it as a line of its paragraph, `#` kept.)
       image: ({ text }) => escapeHtml(text),
       // A table typed in Markdown is outside the subset too: its cells' tags went and their words were left
       // outside any paragraph, run together ("District NEET Sevenoaks 2.7%"). A row a line, its cells apart
