@@ -76,7 +76,10 @@ const SKIPPED_UNDOCUMENTED: Record<string, string> = {
     'mails a new link only to the address typed, if registered; the same answer whoever it is (see start-and-links)',
   'GET /sign-in': 'the sign-in form',
   'GET /sign-in/sso/{partnershipId}':
-    "the way out to that partnership's identity provider, public like the sign-in page; changes nothing",
+    "sends the browser to that partnership's sign-in page, public like it; changes nothing",
+  'POST /sign-in/sso/{partnershipId}':
+    "the way out to that partnership's identity provider (its sign-in page's form), public like that page; " +
+    'changes nothing',
   'GET /sign-in/sso/{partnershipId}/callback':
     'the way back: signs in only a person the sealed cookie, the provider and the role mapping all vouch for',
   'GET /coordinate/retention':

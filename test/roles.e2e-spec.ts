@@ -104,6 +104,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'PUT /single-sign-on': 'coordinators',
   'DELETE /single-sign-on': 'coordinators',
   'GET /sign-in/sso/:partnershipId': 'anyone',
+  'POST /sign-in/sso/:partnershipId': 'anyone',
   'GET /sign-in/sso/:partnershipId/callback': 'anyone',
   'GET /coordinate/sign-on': 'coordinators',
   'POST /coordinate/sign-on': 'coordinators',

@@ -238,9 +238,31 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     return callback;
   }
 
+  /**
+   * The button "Sign in with <organisation>" on the partnership's sign-in page, as a browser presses it: the page's
+   * form posted with its CSRF token and cookie, from our own origin.
+   */
+  async function press(partnership: string, app = new Jar()): Promise<Response> {
+    const page = await get(`${product.baseUrl}/sign-in?partnership=${partnership}`, app);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const out = await fetch(`${product.baseUrl}/sign-in/sso/${partnership}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: app.header(),
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        origin: product.baseUrl,
+      },
+      body: new URLSearchParams({ _csrf: token }),
+    });
+    app.take(out);
+    return out;
+  }
+
   /** "Sign in with Sevenoaks District Council": the product's redirect out, with the sealed cookie it set. */
   async function leave(app = new Jar()): Promise<{ app: Jar; authorizationUrl: URL }> {
-    const out = await get(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, app);
+    const out = await press('sevenoaks-lsp', app);
     expect(out.status).toBe(303);
     return { app, authorizationUrl: new URL(out.headers.get('location')!) };
   }
@@ -311,7 +333,7 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     const response = await fetch(`${product.baseUrl}/sign-in?partnership=sevenoaks-lsp`);
     const page = await response.text();
     expect(page).toContain('Sign in with Sevenoaks District Council');
-    expect(page).toContain('href="/sign-in/sso/sevenoaks-lsp"');
+    expect(page).toContain('<form method="post" action="/sign-in/sso/sevenoaks-lsp"');
     expect(page).toContain(`<strong>${new URL(issuer).host}</strong>`);
     expect(page).toContain('name="partnership" value="sevenoaks-lsp"');
     // A wrong password keeps the page the partnership's own.
@@ -331,7 +353,7 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
       }),
     });
     expect(refused.status).toBe(401);
-    expect(await refused.text()).toContain('href="/sign-in/sso/sevenoaks-lsp"');
+    expect(await refused.text()).toContain('action="/sign-in/sso/sevenoaks-lsp"');
   });
 
   it('shows another partnership’s look-alike organisation only on its own page, labelled with its partnership and provider', async () => {
@@ -354,7 +376,7 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
       expect(ours).not.toContain('other-lsp');
       expect(ours).not.toContain('localhost:9');
       const theirs = await signInPage('?partnership=other-lsp');
-      expect(theirs).toContain('href="/sign-in/sso/other-lsp"');
+      expect(theirs).toContain('action="/sign-in/sso/other-lsp"');
       expect(theirs).toContain('For the partnership <strong>other-lsp</strong>');
       expect(theirs).toContain('<strong>localhost:9</strong>');
       expect(theirs).not.toContain('sevenoaks-lsp');
@@ -380,29 +402,45 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     }
   });
 
-  it('starts a sign-in another site sent the browser to from the partnership’s sign-in page, never at once (login CSRF)', async () => {
-    const begin = (headers: Record<string, string>) =>
-      fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, { redirect: 'manual', headers });
-    // Sent on at once before: the browser came back signed in as whoever the other site's author chose.
+  it('never starts a sign-in from its address alone, only from the sign-in page’s form and its token (login CSRF)', async () => {
+    const sealed = (out: Response) =>
+      out.headers.getSetCookie().filter((c) => c.startsWith(`${SIGN_ON_COOKIE}=`));
+    // Whatever a browser says of where it came from, and an old one says nothing (no Sec-Fetch-Site, no Referer):
+    // the address shows the partnership's sign-in page. Before, the last of these went on to the provider, and the
+    // browser came back signed in as whoever the other site's author chose.
     for (const headers of [
       { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'same-site' },
       { referer: 'http://evil.example/attack.html' },
-    ] as Record<string, string>[]) {
-      const out = await begin(headers);
-      expect([out.status, out.headers.get('location')]).toEqual([303, '/sign-in?partnership=sevenoaks-lsp']);
-      expect(out.headers.getSetCookie().filter((c) => c.startsWith(`${SIGN_ON_COOKIE}=`))).toEqual([]);
-    }
-    // The button on that page, or the address typed: out to the provider with the sealed cookie.
-    for (const headers of [
-      { 'sec-fetch-site': 'same-origin', referer: `${PUBLIC}/sign-in?partnership=sevenoaks-lsp` },
       { 'sec-fetch-site': 'none' },
+      {},
     ] as Record<string, string>[]) {
-      const out = await begin(headers);
-      expect(out.status).toBe(303);
-      expect(new URL(out.headers.get('location')!).origin).toBe(issuer);
-      expect(out.headers.getSetCookie().some((c) => c.startsWith(`${SIGN_ON_COOKIE}=`))).toBe(true);
+      const out = await fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, {
+        redirect: 'manual',
+        headers,
+      });
+      expect([headers, out.status, out.headers.get('location')]).toEqual([
+        headers,
+        303,
+        '/sign-in?partnership=sevenoaks-lsp',
+      ]);
+      expect(sealed(out)).toEqual([]);
     }
+    // A form another site posts, as an old browser sends it (no Origin, no Referer, no Sec-Fetch-Site): without
+    // the page's token and cookie it is refused, and never reaches the provider.
+    const forged = await fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ _csrf: 'made-up' }),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('location')).toBeNull();
+    expect(sealed(forged)).toEqual([]);
+    // The button on that page: out to the provider with the sealed cookie.
+    const out = await press('sevenoaks-lsp');
+    expect(out.status).toBe(303);
+    expect(new URL(out.headers.get('location')!).origin).toBe(issuer);
+    expect(sealed(out)).toHaveLength(1);
   });
 
   it('sends the browser out with PKCE (S256), state and nonce, none of them kept in a URL of the product', async () => {
@@ -695,7 +733,7 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
   });
 
   it('answers 404 for a partnership without single sign-on', async () => {
-    const out = await fetch(`${product.baseUrl}/sign-in/sso/other-lsp`, { redirect: 'manual' });
+    const out = await press('other-lsp');
     expect(out.status).toBe(404);
   });
 
@@ -715,9 +753,9 @@ describe('single sign-on with the partnership’s OpenID provider (e2e)', () => 
     );
     expect(moved.status).toBe(200);
 
-    const out = await fetch(`${product.baseUrl}/sign-in/sso/sevenoaks-lsp`, { redirect: 'manual' });
+    const out = await press('sevenoaks-lsp');
     expect(out.status).toBe(502);
-    expect(out.headers.get('set-cookie')).toBeNull();
+    expect(out.headers.getSetCookie().filter((c) => c.startsWith(`${SIGN_ON_COOKIE}=`))).toEqual([]);
     expect(await out.text()).toContain('Your organisation’s sign-in cannot be reached');
   });
 });

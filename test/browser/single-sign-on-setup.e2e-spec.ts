@@ -87,7 +87,10 @@ describe('the single sign-on page, in the browser (e2e)', () => {
     const signIn = await newPage();
     await signIn.goto(`${product.baseUrl}/sign-in?partnership=sevenoaks-lsp`);
     const button = signIn.getByRole('button', { name: 'Sign in with Sevenoaks District Council' });
-    expect(await button.getAttribute('href')).toBe('/sign-in/sso/sevenoaks-lsp');
+    // A form's button, not a link: the address alone never starts a sign-in (login CSRF).
+    expect(await signIn.locator('form', { has: button }).getAttribute('action')).toBe(
+      '/sign-in/sso/sevenoaks-lsp',
+    );
     await checkBothWidths(signIn, 'sign-in-with-organisation');
   });
 

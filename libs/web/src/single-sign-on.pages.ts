@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -14,7 +14,6 @@ import {
 } from '../../auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { PageErrorFilter, Public } from '../../http/src/index.js';
-import { provenanceOf } from './request-provenance.js';
 import { startPageFor } from './sign-in.page.js';
 
 type WithCookies = Request & { cookies?: Record<string, string> };
@@ -68,8 +67,10 @@ const REFUSALS: Record<SignOnRefusal, { title: string; paragraphs: string[] }> =
 
 /**
  * "Sign in with <organisation>": the way out to the partnership's identity provider and the way back from it.
- * Both are GETs a browser is sent to, so there is no form and no CSRF token: the sealed sign-on cookie is what
- * ties the return to the browser that left (an attacker's callback link lacks it, or fails its state check).
+ * The way out is the sign-in page's form, a POST with the page's CSRF token (checked by csrf.ts, /sign-in being a
+ * page prefix): a page elsewhere cannot start it (login CSRF), whatever headers the browser leaves out. The way
+ * back is a GET the provider sends the browser to, so it has no token: the sealed sign-on cookie is what ties it
+ * to the browser that left (an attacker's callback link lacks it, or fails its state check).
  */
 @ApiExcludeController()
 @Controller('sign-in/sso')
@@ -93,18 +94,19 @@ export class SingleSignOnPages {
     };
   }
 
+  /**
+   * The address alone never starts a sign-in: a link or a redirect from another site would have the browser come
+   * back signed in as whoever that site's author chose (their own partnership's provider vouching for them), its
+   * own session ended, and an old browser sends no Sec-Fetch-Site nor Referer to tell such a start from ours. It
+   * shows the partnership's sign-in page, whose button posts the form below.
+   */
   @Get(':partnershipId')
-  async begin(
-    @Param('partnershipId') partnershipId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    // Login CSRF: a page elsewhere sending a browser here would have it come back signed in as whoever the page's
-    // author chose (their own partnership's provider vouching for them), the browser's own session ended. A sign-in
-    // started from another site goes through the partnership's sign-in page, whose button starts it from ours.
-    if (this.fromAnotherSite(req)) {
-      return res.redirect(303, `/sign-in?partnership=${encodeURIComponent(partnershipId)}`);
-    }
+  page(@Param('partnershipId') partnershipId: string, @Res() res: Response): void {
+    res.redirect(303, `/sign-in?partnership=${encodeURIComponent(partnershipId)}`);
+  }
+
+  @Post(':partnershipId')
+  async begin(@Param('partnershipId') partnershipId: string, @Res() res: Response): Promise<void> {
     try {
       const { authorizationUrl, cookie } = await this.signOn.begin(partnershipId);
       res.cookie(SIGN_ON_COOKIE, cookie, this.cookieOptions(SIGN_ON_MINUTES * 60_000));
@@ -138,16 +140,6 @@ export class SingleSignOnPages {
       if (!(error instanceof SignOnRefused)) throw error;
       this.refused(res, error);
     }
-  }
-
-  private fromAnotherSite(req: Request): boolean {
-    const own = new Set([new URL(this.config.publicBaseUrl).origin, `${req.protocol}://${req.get('host')}`]);
-    const headers = {
-      'sec-fetch-site': req.get('sec-fetch-site'),
-      origin: req.get('origin'),
-      referer: req.get('referer'),
-    };
-    return provenanceOf(headers, own) === 'foreign';
   }
 
   /** The refusal's own page: 502 when the provider could not be reached (a gateway's failure), else 403. */
