@@ -272,6 +272,80 @@ describe('submission links (e2e)', () => {
    * appended and deleted the link's sessions, and the use appended (at any version) and made its session after.
    * Here the cycle's row is held so that the revoke and then the use both wait at their appends, in that order.
    */
+  it('refuses a reason over 2000 characters on the links page, beside its box, and changes nothing', async () => {
+    const page = `/coordinate/cycles/${encodeURIComponent(cycleId)}/links`;
+    const listed = (await call('GET', `/cycles/${cycleId}/links`, as.coordinator)).body.links as {
+      linkId: string;
+      agencyId: string;
+      revoked: boolean;
+    }[];
+    const live = listed.find((l) => !l.revoked)!;
+    const events = async () => (await product.store.readStream(cycleStreamId(cycleId))).length;
+    const before = await events();
+    const tooLong = 'x'.repeat(2001);
+    // Cut at 2000 characters without a word before, and the link revoked (or reissued) with the cut reason.
+    for (const [to, box] of [
+      [`${page}/${encodeURIComponent(live.linkId)}/revoke`, `reason-revoke-${live.linkId}`],
+      [`${page}/agencies/${encodeURIComponent(live.agencyId)}/reissue`, `reason-reissue-${live.agencyId}`],
+    ]) {
+      const refused = await postPageForm(product.baseUrl, {
+        from: page,
+        to,
+        headers: as.coordinator,
+        fields: { reason: `  ${tooLong}  ` },
+      });
+      expect([to, refused.status]).toEqual([to, 422]);
+      expect(refused.html).toContain('The reason must be 2000 characters or fewer');
+      expect(refused.html).toContain(`href="#${box}"`);
+      // Beside the box, with what was typed in it.
+      expect(refused.html).toMatch(new RegExp(`id="${box}-error"[^]*?id="${box}"[^>]*value="\\s*${tooLong}`));
+    }
+    expect(await events()).toBe(before);
+    expect((await call('GET', `/cycles/${cycleId}/links`, as.coordinator)).body.links).toEqual(listed);
+    // The API says the same of the same reason.
+    const api = await call('POST', `/cycles/${cycleId}/links/${live.linkId}/revoke`, as.coordinator, {
+      reason: tooLong,
+    });
+    expect(api.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(api.body)).toContain('reason');
+  });
+
+  it('refuses a reason over 2000 characters on the dashboard’s reissue, though the agency has no live link', async () => {
+    const listed = (await call('GET', `/cycles/${cycleId}/links`, as.coordinator)).body.links as {
+      linkId: string;
+      agencyId: string;
+      revoked: boolean;
+    }[];
+    const agencyId = listed.find((l) => l.agencyId !== 'sevenoaks-csp')!.agencyId;
+    for (const link of listed.filter((l) => l.agencyId === agencyId && !l.revoked)) {
+      const revoked = await call('POST', `/cycles/${cycleId}/links/${link.linkId}/revoke`, as.coordinator, {
+        reason: 'Sent to the wrong person',
+      });
+      expect(revoked.status).toBe(200);
+    }
+    const events = async () => (await product.store.readStream(cycleStreamId(cycleId))).length;
+    const before = await events();
+    const dashboard = `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
+    const reissue = (reason: string) =>
+      postPageForm(product.baseUrl, {
+        from: dashboard,
+        to: `${dashboard}/reissue-links`,
+        headers: as.coordinator,
+        fields: { agencyId, reason },
+      });
+    // No RevokeLink decision to check it: before, new links were sent with all of it in their events' metadata.
+    const refused = await reissue('x'.repeat(2001));
+    expect(refused.status).toBe(303);
+    expect(decodeURIComponent(refused.location!)).toContain('The reason must be 2000 characters or fewer');
+    expect(await events()).toBe(before);
+    const sent = await reissue('Lost the email');
+    expect([sent.status, decodeURIComponent(sent.location!)]).toEqual([
+      303,
+      expect.stringContaining('done='),
+    ]);
+    expect(await events()).toBeGreaterThan(before);
+  });
+
   it('leaves no session of a link revoked while it was being used', async () => {
     const {
       linkId,

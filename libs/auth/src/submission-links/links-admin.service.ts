@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { Clock, Actor, DomainError, samePartnershipOr404, mintLink } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  Actor,
+  DomainError,
+  samePartnershipOr404,
+  mintLink,
+  requireReason,
+} from '../../../kernel/src/index.js';
 import { decidedAgainWhenOutrun, EventStore, metadataFor, Sql } from '../../../event-store/src/index.js';
 import { linkableLeads, PlanRepository } from '../../../plan/src/index.js';
 import {
@@ -56,11 +63,16 @@ export class LinksAdmin {
     );
   }
 
-  /** Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. */
-  reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
+  /**
+   * Revokes the agency's live links and issues each of its current lead contacts a new one, mailed at once. The
+   * reason is held to the rule here: with no live link to revoke, no RevokeLink decision checks it, and the
+   * dashboard's form (which has no API body's limits) put whatever it was given into the events' metadata.
+   */
+  async reissue(cycleId: string, agencyId: string, reason: string, actor: Actor, correlationId: string) {
+    const checked = requireReason(reason, 'send a new link');
     return decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, () =>
       holdingCycle(this.dataSource, cycleId, (held) =>
-        this.reissueOnce(cycleId, agencyId, reason, actor, correlationId, held),
+        this.reissueOnce(cycleId, agencyId, checked, actor, correlationId, held),
       ),
     );
   }

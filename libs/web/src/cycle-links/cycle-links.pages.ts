@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
 import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
-import { Actor } from '../../../kernel/src/index.js';
+import { Actor, DomainError, requireReason } from '../../../kernel/src/index.js';
 import { GetCycle } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
 import { CyclePlanWords } from '../plan-words.js';
@@ -33,6 +33,16 @@ export class CycleLinksPages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
+    await this.render(res, 200, actor, cycleId, { done, error });
+  }
+
+  private async render(
+    res: Response,
+    status: number,
+    actor: Actor,
+    cycleId: string,
+    messages: { done?: string; error?: string; refused?: RefusedReason },
+  ) {
     const { state: cycle } = await this.cycles.cycle(actor, cycleId);
     const [links, words] = await Promise.all([this.links.list(cycleId, actor), this.words.of(cycle)]);
     const agencyIds = [...new Set(cycle.status === 'drafted' ? [] : cycle.returns.map((r) => r.agencyId))];
@@ -43,16 +53,43 @@ export class CycleLinksPages {
         links: links.filter((l) => l.agencyId === agencyId),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    res.render('pages/coordinate/links', {
-      title: `Links: ${cycle.label}`,
+    res.status(status).render('pages/coordinate/links', {
+      title: messages.refused ? `Error: Links: ${cycle.label}` : `Links: ${cycle.label}`,
       cycle,
       agencies,
       open: cycle.status === 'open',
-      done,
-      error,
+      ...messages,
       backLink: `/coordinate/cycles/${encodeURIComponent(cycleId)}`,
       navigation: staffNavigation(actor, '/coordinate'),
     });
+  }
+
+  /**
+   * A page action with a reason: the rule's word on the reason (too long, unreadable) comes back beside the box it
+   * was typed in, with what was typed (422); any other refusal back on the page's summary, as before.
+   */
+  private async withReason(
+    res: Response,
+    actor: Actor,
+    cycleId: string,
+    refusedAt: Omit<RefusedReason, 'text' | 'reason'>,
+    given: Form['reason'],
+    action: (reason: string) => Promise<string>,
+  ) {
+    const typed = formText(given);
+    let reason: string;
+    try {
+      reason = reasonOf(
+        typed,
+        refusedAt.linkId ? 'Revoked by the coordinator' : 'New link sent by the coordinator',
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.field !== 'reason') throw error;
+      return this.render(res, 422, actor, cycleId, {
+        refused: { ...refusedAt, text: error.message, reason: typed },
+      });
+    }
+    await act(res, this.back(cycleId), () => action(reason));
   }
 
   @Post(':linkId/revoke')
@@ -64,14 +101,8 @@ export class CycleLinksPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await act(res, this.back(cycleId), async () => {
-      await this.links.revoke(
-        cycleId,
-        linkId,
-        reasonOf(form, 'Revoked by the coordinator'),
-        actor,
-        correlationId,
-      );
+    await this.withReason(res, actor, cycleId, { linkId }, form.reason, async (reason) => {
+      await this.links.revoke(cycleId, linkId, reason, actor, correlationId);
       return 'The link is revoked: it no longer works, and anyone using it has been signed out';
     });
   }
@@ -85,14 +116,8 @@ export class CycleLinksPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await act(res, this.back(cycleId), async () => {
-      const result = await this.links.reissue(
-        cycleId,
-        agencyId,
-        reasonOf(form, 'New link sent by the coordinator'),
-        actor,
-        correlationId,
-      );
+    await this.withReason(res, actor, cycleId, { agencyId }, form.reason, async (reason) => {
+      const result = await this.links.reissue(cycleId, agencyId, reason, actor, correlationId);
       return `New link${result.issued.length === 1 ? '' : 's'} sent to the agency's lead contact${result.issued.length === 1 ? '' : 's'}; the old one no longer works`;
     });
   }
@@ -102,7 +127,20 @@ export class CycleLinksPages {
   }
 }
 
-/** A reason is optional on the page: the event still records one. */
-function reasonOf(form: Form, fallback: string): string {
-  return formText(form.reason).trim().slice(0, 2000) || fallback;
+/** Which form's reason was refused, why, and what was typed in it. */
+interface RefusedReason {
+  linkId?: string;
+  agencyId?: string;
+  text: string;
+  reason: string;
+}
+
+/**
+ * A reason is optional on the page: the event still records one. One given is held to the rule the API's is
+ * (REASON_MAX_LENGTH and the rest): cut at 2000 characters, a longer one was kept cut without a word, and one of
+ * a reissue with no live link to revoke reached the event's metadata unchecked.
+ */
+function reasonOf(typed: string, fallback: string): string {
+  const trimmed = typed.trim();
+  return trimmed ? requireReason(trimmed, 'change a link') : fallback;
 }
