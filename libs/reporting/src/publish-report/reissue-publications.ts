@@ -37,7 +37,14 @@ export async function reissuePublications(
     // A publication printed its measures' last-updated days only when its coordinator chose so.
     const lastUpdatedDates = body.includes('"lastUpdated":');
     const events = decideCycle(
-      { type: 'PublishReport', actor: envelope.actor, now, contentHash: hash, lastUpdatedDates },
+      {
+        type: 'PublishReport',
+        actor: envelope.actor,
+        now,
+        contentHash: hash,
+        lastUpdatedDates,
+        reissue: true,
+      },
       state,
     );
     ({ nextExpectedVersion: version } = await store.append(

@@ -465,6 +465,20 @@ describe('decideCycle', () => {
       );
     });
 
+    it('lets the system re-issue a publication (a forgetting by the retention run), not publish one', () => {
+      const system: Actor = { id: 'retention', partnershipId: 'lsp', role: 'system' };
+      const reissue = { ...publish(), actor: system, reissue: true } as CycleCommand;
+      expect(when(given(drafted, opened, closed), reissue)).toEqual([
+        expect.objectContaining({ type: 'ReportPublished' }),
+      ]);
+      for (const [, actor] of others.filter(([, a]) => a.role !== 'system'))
+        thenError(
+          () => when(given(drafted, opened, closed), { ...reissue, actor } as CycleCommand),
+          'forbidden',
+          'forbidden',
+        );
+    });
+
     it.each(others)('may publish a report, not %s (forbidden)', (_who, actor) => {
       thenError(
         () => when(given(drafted, opened, closed), { ...publish(), actor } as CycleCommand),
