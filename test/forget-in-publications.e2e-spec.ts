@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SystemClock } from '../libs/kernel/src/index.js';
+import { runPersonForget } from '../scripts/person-forget-command.js';
 import {
   as,
   eventually,
@@ -124,5 +126,21 @@ describe('forgetting a person a publication names (e2e)', () => {
       [reissued.content_hash],
     );
     expect(n).toBe(1);
+  });
+
+  it('re-issues it too when the operator forgets someone it names (person:forget, by the system)', async () => {
+    // The re-issue's PublishReport was refused to anyone but a coordinator: the operator's forgetting failed.
+    const out = await runPersonForget(product.db.dataSource, new SystemClock(), {
+      email: tom.email,
+      reason: 'Erasure asked for under UK GDPR article 17',
+      by: 'operator',
+    });
+    expect(out.join('\n')).toContain('Forgotten');
+    const after = await publications();
+    expect(after).toHaveLength(3);
+    expect(after.filter((p) => p.body !== null)).toHaveLength(1);
+    const [kept] = after.filter((p) => p.body !== null);
+    expect(kept.body!.toLowerCase()).not.toContain(tom.email.toLowerCase());
+    expect(createHash('sha256').update(kept.body!, 'utf8').digest('hex')).toBe(kept.content_hash);
   });
 });
