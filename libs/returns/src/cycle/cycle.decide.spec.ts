@@ -468,9 +468,12 @@ describe('decideCycle', () => {
     it('lets the system re-issue a publication (a forgetting by the retention run), not publish one', () => {
       const system: Actor = { id: 'retention', partnershipId: 'lsp', role: 'system' };
       const reissue = { ...publish(), actor: system, reissue: true } as CycleCommand;
-      expect(when(given(drafted, opened, closed), reissue)).toEqual([
+      const published = when(given(drafted, opened, closed), publish());
+      expect(when(given(drafted, opened, closed, ...published), reissue)).toEqual([
         expect.objectContaining({ type: 'ReportPublished' }),
       ]);
+      // Not a first publication, said to be a re-issue.
+      thenError(() => when(given(drafted, opened, closed), reissue), 'forbidden', 'forbidden');
       for (const [, actor] of others.filter(([, a]) => a.role !== 'system'))
         thenError(
           () => when(given(drafted, opened, closed), { ...reissue, actor } as CycleCommand),

@@ -56,8 +56,12 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
   // A forgetting by the system (the retention run, the operator's person:forget) re-issues the publications that
   // named the person in its own transaction: refused here, the whole forgetting failed, and the nightly run with
   // it, every night, for a partnership whose report named a contact who had left. Publishing anew stays theirs.
+  // Only what a coordinator has published is re-issued: a cycle not yet published is no one's but theirs.
   const systemReissue =
-    command.type === 'PublishReport' && command.reissue && command.actor.role === 'system';
+    command.type === 'PublishReport' &&
+    command.reissue === true &&
+    command.actor.role === 'system' &&
+    state.status === 'published';
   if (command.actor.role !== 'coordinator' && !systemReissue) {
     throw new DomainError(
       'forbidden',
