@@ -140,6 +140,7 @@ describe('no write from another origin (e2e)', () => {
       staffId: '00000000-0000-4000-8000-000000000000',
       messageId: 'm1',
       evidenceId: 'e1',
+      partnershipId: 'sevenoaks-lsp',
     };
     return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`no value for :${name} in ${path}: add one to fill()`);
