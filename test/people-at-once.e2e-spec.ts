@@ -33,6 +33,39 @@ describe('people at work at once (e2e)', () => {
   const refused = (answers: { status: number; body: { code?: string } }[]) =>
     answers.map((a) => [a.status, a.body?.code]).filter(([status]) => status !== 200);
 
+  type Answer = Awaited<ReturnType<typeof call>>;
+
+  /**
+   * Sends `requests` in turn while another connection holds `streamId`'s row, each once the ones before it wait on a
+   * lock, then lets go: the order they reach their appends in is fixed, whatever the machine's speed.
+   */
+  async function inTurnWhileHeld(streamId: string, requests: (() => Promise<Answer>)[]): Promise<Answer[]> {
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    const waiting = (n: number) =>
+      eventually(async () => {
+        const [{ count }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return count >= n;
+      });
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [streamId]);
+      const sent: Promise<Answer>[] = [];
+      for (const request of requests) {
+        await waiting(sent.length);
+        sent.push(request());
+      }
+      await waiting(sent.length);
+      await holder.query('ROLLBACK');
+      return await Promise.all(sent);
+    } finally {
+      await holder.end();
+    }
+  }
+
   async function returnsOf(cycleId: string): Promise<{ returnId: string; agencyId: string }[]> {
     const cycle = await call('GET', `/cycles/${encodeURIComponent(cycleId)}`, as.coordinator);
     return cycle.body.returns as { returnId: string; agencyId: string }[];
@@ -348,33 +381,15 @@ describe('people at work at once (e2e)', () => {
     ).toBe(200);
     // The return's row held, so that the lead's save waits at its append, then the redaction (having read the
     // return) behind it: let go, the save lands first and the redaction finds the return moved on.
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    const waiting = (n: number) =>
-      eventually(async () => {
-        const [{ count }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return count >= n;
-      });
-    let answers: { status: number; body: { code?: string; textsChanged?: number } }[];
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${returnId}`]);
-      const saved = call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Jo Bloggs came again' });
-      await waiting(1);
-      const redacted = call('POST', `/returns/${returnId}/redactions`, as.coordinator, {
-        field: 'narrative',
-        passage: 'Jo Bloggs',
-        reason: 'Names a young person',
-      });
-      await waiting(2);
-      await holder.query('ROLLBACK');
-      answers = await Promise.all([saved, redacted]);
-    } finally {
-      await holder.end();
-    }
+    const answers = await inTurnWhileHeld(`return:${returnId}`, [
+      () => call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Jo Bloggs came again' }),
+      () =>
+        call('POST', `/returns/${returnId}/redactions`, as.coordinator, {
+          field: 'narrative',
+          passage: 'Jo Bloggs',
+          reason: 'Names a young person',
+        }),
+    ]);
     // 409 stale-version before, for a write the coordinator never saw.
     expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
       [200, undefined],
@@ -419,36 +434,17 @@ describe('people at work at once (e2e)', () => {
     expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
     // The cycle's row held: each redaction has written its return and read the publications, and waits to
     // re-issue them; let go, the first re-issues and the second finds the cycle moved on.
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    const waiting = (n: number) =>
-      eventually(async () => {
-        const [{ count }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return count >= n;
-      });
-    let answers: { status: number; body: { code?: string } }[];
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`cycle:${cycleId}`]);
-      const redactions = ['S1', 'S2'].map((ref, i) =>
-        (async () => {
-          await waiting(i);
-          return call('POST', `/returns/${cycle}.${ref}/redactions`, as.coordinator, {
+    const answers = await inTurnWhileHeld(
+      `cycle:${cycleId}`,
+      ['S1', 'S2'].map(
+        (ref) => () =>
+          call('POST', `/returns/${cycle}.${ref}/redactions`, as.coordinator, {
             field: 'narrative',
             passage: 'Jo Bloggs',
             reason: 'Names a young person',
-          });
-        })(),
-      );
-      await waiting(2);
-      await holder.query('ROLLBACK');
-      answers = await Promise.all(redactions);
-    } finally {
-      await holder.end();
-    }
+          }),
+      ),
+    );
     // 409 stale-version before, for the other's re-issue it never saw.
     expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
       [200, undefined],
@@ -490,36 +486,19 @@ describe('people at work at once (e2e)', () => {
     const cycle = encodeURIComponent(cycleId);
     expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
     expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    const waiting = (n: number) =>
-      eventually(async () => {
-        const [{ count }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return count >= n;
-      });
-    let answers: { status: number; body: { code?: string } }[];
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`cycle:${cycleId}`]);
-      const redacted = call('POST', `/returns/${cycle}.S2/redactions`, as.coordinator, {
-        field: 'narrative',
-        passage: 'Jo Bloggs',
-        reason: 'Names a young person',
-      });
-      await waiting(1);
-      const forgotten = call('POST', '/partnership/people/forget', as.coordinator, {
-        email: tom.email,
-        reason: 'Asked to be forgotten',
-      });
-      await waiting(2);
-      await holder.query('ROLLBACK');
-      answers = await Promise.all([redacted, forgotten]);
-    } finally {
-      await holder.end();
-    }
+    const answers = await inTurnWhileHeld(`cycle:${cycleId}`, [
+      () =>
+        call('POST', `/returns/${cycle}.S2/redactions`, as.coordinator, {
+          field: 'narrative',
+          passage: 'Jo Bloggs',
+          reason: 'Names a young person',
+        }),
+      () =>
+        call('POST', '/partnership/people/forget', as.coordinator, {
+          email: tom.email,
+          reason: 'Asked to be forgotten',
+        }),
+    ]);
     // 409 stale-version before: the forgetting was outrun by the redaction's re-issue, which it never saw.
     expect(answers.map((a) => [a.status, a.body?.code])).toEqual([
       [200, undefined],
