@@ -27,18 +27,20 @@ export function refuseStaleVersion(streamId: string, expected: number | undefine
  * Runs `decide` (read a stream, decide, append at the version read) again, up to 8 times, while another write to
  * `streamId` lands between its read and its append, when the writer stated no version (no If-Match): it asked
  * for the stream as it stands, and a write it never saw, such as a lead's use of a link on the cycle, is one it
- * has no quarrel with. A writer that stated the version it saw is refused as before.
+ * has no quarrel with. A writer that stated the version it saw is refused as before. `streamId` may instead say
+ * which streams count (any of a cycle's returns, say), for a command that appends to several.
  */
 export async function decidedAgainWhenOutrun<T>(
-  streamId: string,
+  streamId: string | ((streamId: string) => boolean),
   stated: number | undefined,
   decide: () => Promise<T>,
 ): Promise<T> {
+  const counts = typeof streamId === 'string' ? (id: string) => id === streamId : streamId;
   for (let attempt = 1; ; attempt++) {
     try {
       return await decide();
     } catch (error) {
-      const outrun = error instanceof ConcurrencyError && error.streamId === streamId;
+      const outrun = error instanceof ConcurrencyError && counts(error.streamId);
       if (!outrun || stated !== undefined || attempt === 8) throw error;
     }
   }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
 import {
   commandTransactionOn,
-  ConcurrencyError,
+  decidedAgainWhenOutrun,
   EventStore,
   metadataFor,
   refuseStaleVersion,
@@ -17,9 +17,6 @@ import { returnStreamId } from '../return/return.events.js';
 import { ReturnRepository } from '../return/return.repository.js';
 import { evolveReturn, isAwaitingAcceptance, isResolved } from '../return/return.state.js';
 import { AgencyExtensionResult, ExtendAgencyDeadlineCommand } from './extend-agency-deadline.command.js';
-
-/** How often the extension is decided again when one of the agency's returns moved meanwhile. */
-const ATTEMPTS = 8;
 
 /**
  * One DeadlineExtended per unresolved return of the agency, appended in one transaction at the versions read:
@@ -42,17 +39,12 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
    * they now stand. A cycle closed in between is seen the same way, and the extension is then refused.
    */
   async execute(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.extendOnce(command);
-      } catch (error) {
-        const moved =
-          error instanceof ConcurrencyError &&
-          (error.streamId.startsWith(returnStreamId('')) ||
-            error.streamId === cycleStreamId(command.cycleId));
-        if (!moved || attempt >= ATTEMPTS || commandTransactionOn(this.dataSource)) throw error;
-      }
-    }
+    if (commandTransactionOn(this.dataSource)) return this.extendOnce(command);
+    return decidedAgainWhenOutrun(
+      (streamId) => streamId.startsWith(returnStreamId('')) || streamId === cycleStreamId(command.cycleId),
+      undefined,
+      () => this.extendOnce(command),
+    );
   }
 
   private async extendOnce(command: ExtendAgencyDeadlineCommand): Promise<AgencyExtensionResult> {

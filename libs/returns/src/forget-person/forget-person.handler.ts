@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import {
   commandTransactionOn,
-  ConcurrencyError,
+  decidedAgainWhenOutrun,
   erasePerson,
   EventStore,
   metadataFor,
@@ -73,16 +73,13 @@ export class ForgetPersonHandler implements ICommandHandler<ForgetPersonCommand>
     reason: string,
     partnershipIds: readonly string[],
   ): Promise<CommandResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.forgetOnce(envelope, email, reason, partnershipIds);
-      } catch (error) {
-        const outrun =
-          error instanceof ConcurrencyError &&
-          (error.streamId.startsWith(cycleStreamId('')) || error.streamId.startsWith(personStreamId('')));
-        if (!outrun || attempt >= 8 || commandTransactionOn(this.dataSource)) throw error;
-      }
-    }
+    const once = () => this.forgetOnce(envelope, email, reason, partnershipIds);
+    if (commandTransactionOn(this.dataSource)) return once();
+    return decidedAgainWhenOutrun(
+      (streamId) => streamId.startsWith(cycleStreamId('')) || streamId.startsWith(personStreamId('')),
+      undefined,
+      once,
+    );
   }
 
   private async forgetOnce(
