@@ -60,17 +60,10 @@ export class LogCheckpoints {
     // A notification of this process's still in flight holds an id of this database below what it announces.
     await AppendNotifier.of(this.dataSource).idle();
     const [last] = await this.lastCheckpoint();
-    const [{ last: lastPosition }] = coveringAll
-      ? await this.dataSource.query<{ last: string }[]>(LAST_POSITION)
-      : [{ last: '0' }];
+    // Read before the fence: every event committed by now must stand under it.
+    const lastPosition = coveringAll ? await this.lastPosition() : null;
     const [{ fence }] = await this.dataSource.query<{ fence: string }[]>(FENCE);
-    if (coveringAll) {
-      const [{ left_out }] = await this.dataSource.query<{ left_out: boolean }[]>(LEFT_OUT, [
-        lastPosition,
-        fence,
-      ]);
-      if (left_out) return null;
-    }
+    if (lastPosition !== null && (await this.leftOut(lastPosition, fence))) return null;
     const [{ changed }] = await this.dataSource.query<{ changed: boolean }[]>(CHANGED_SINCE, [
       last?.data.fence ?? '0',
       fence,
@@ -107,6 +100,17 @@ export class LogCheckpoints {
       throw error;
     }
     return { ...pick(data), at: now.toISOString() };
+  }
+
+  private async lastPosition(): Promise<string> {
+    const [{ last }] = await this.dataSource.query<{ last: string }[]>(LAST_POSITION);
+    return last;
+  }
+
+  /** Whether an event at or before `position` is not under `fence`. */
+  private async leftOut(position: string, fence: string): Promise<boolean> {
+    const [{ left_out }] = await this.dataSource.query<{ left_out: boolean }[]>(LEFT_OUT, [position, fence]);
+    return left_out;
   }
 
   private lastCheckpoint() {
