@@ -278,12 +278,12 @@ export class RestoreLocks extends MarkedDatabaseLocks {
    * A restore of a release before marks left its `<db>_restoring_<hex>` unmarked, and nothing ever dropped it: a
    * copy of the deployment with its personal-data keys, outliving a person's erasure. One named exactly as that
    * release named this target's (`besideNameOf`'s prefix, then 8 or more hex digits), with no comment at all, is
-   * dropped once it is seen idle twice, UNMARKED_SETTLE_MS (unmarkedSettleMs) apart: no session connected to it, no lock on it or in
-   * it, nobody holding its advisory lock, and this target in place. A restore of that release still running is
-   * connected to it while pg_restore fills it, and between pg_restore and the rename it has dropped the target or
-   * is about to (by the second look the database is renamed away, or the target is gone): either way it is left,
-   * and so is one that is in use, saying so. The drop itself is a plain DROP DATABASE, which fails rather than end
-   * a session that connects meanwhile.
+   * dropped once it is seen idle twice, UNMARKED_SETTLE_MS (unmarkedSettleMs) apart: no session connected to it,
+   * no lock on it or in it, nobody holding its advisory lock, and this target in place. A restore of that release
+   * still running is connected to it while pg_restore fills it, and between pg_restore and the rename it has
+   * dropped the target or is about to (by the second look the database is renamed away, or the target is gone):
+   * either way it is left, and so is one that is in use, saying so. The drop itself is a plain DROP DATABASE, which
+   * fails rather than end a session that connects meanwhile.
    */
   private async clearUnmarked(target: string): Promise<string[]> {
     const pattern = new RegExp(`^${escapeRegExp(besideNameOf(target, ''))}[0-9a-f]{8,}$`);
