@@ -1,17 +1,8 @@
 import { Marked, Token, Tokens } from 'marked';
-import { bulletsFromWord, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
+import { bulletsFromWord, decodeEntities, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
 
 // Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
-
-const ENTITIES: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
 
 /**
  * A narrative as plain text for spreadsheets and CSV: paragraphs separated by a blank line, bullets as "•"
@@ -78,7 +69,7 @@ function list(token: Tokens.List, indent: string): string {
 }
 
 function inline(tokens: Token[], fallback: string): string {
-  if (tokens.length === 0) return decode(fallback);
+  if (tokens.length === 0) return decodeEntities(fallback);
   return tokens
     .map((token): string => {
       switch (token.type) {
@@ -93,13 +84,14 @@ function inline(tokens: Token[], fallback: string): string {
           return (token as Tokens.Image).text;
         case 'html':
           return (token as Tokens.HTML).raw;
-        case 'codespan':
-        case 'escape':
-          return decode((token as Tokens.Codespan).text);
+        // A code span and an escaped sign are printed as typed, as the page prints them; text comes with its
+        // entities decoded (OFFICERS_MARKDOWN).
         default:
           return 'tokens' in token && Array.isArray(token.tokens) && token.tokens.length > 0
             ? inline(token.tokens as Token[], '')
-            : decode('text' in token ? String(token.text) : String(token.raw));
+            : 'text' in token
+              ? String(token.text)
+              : String(token.raw);
       }
     })
     .join('');

@@ -17,7 +17,13 @@ import {
 } from 'docx';
 import { Marked, Token, Tokens } from 'marked';
 import { xmlCarriable } from '../../../kernel/src/index.js';
-import { bulletsFromWord, OFFICERS_MARKDOWN, Rag, ReturnTable } from '../../../returns/src/index.js';
+import {
+  bulletsFromWord,
+  decodeEntities,
+  OFFICERS_MARKDOWN,
+  Rag,
+  ReturnTable,
+} from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
@@ -639,7 +645,7 @@ interface RunStyle {
 }
 
 function runs(tokens: Token[], fallback: string, style: RunStyle = {}): TextRun[] {
-  if (tokens.length === 0) return fallback ? [run(decode(fallback), style)] : [];
+  if (tokens.length === 0) return fallback ? [run(decodeEntities(fallback), style)] : [];
   return tokens.flatMap((token): TextRun[] => {
     switch (token.type) {
       case 'br':
@@ -657,25 +663,26 @@ function runs(tokens: Token[], fallback: string, style: RunStyle = {}): TextRun[
         return [run((token as Tokens.Image).text, style)];
       case 'html':
         return [run((token as Tokens.HTML).raw, style)];
-      case 'codespan':
-      case 'escape':
-        return [run(decode((token as Tokens.Codespan).text), style)];
+      // A code span and an escaped sign are printed as typed, as the page prints them; text comes with its
+      // entities decoded (OFFICERS_MARKDOWN).
       default:
         return 'tokens' in token && Array.isArray(token.tokens) && token.tokens.length > 0
           ? runs(token.tokens as Token[], '', style)
-          : [run(decode('text' in token ? String(token.text) : String(token.raw)), style)];
+          : [run('text' in token ? String(token.text) : String(token.raw), style)];
     }
   });
 }
 
 function inlineText(tokens: Token[], fallback: string): string {
   return tokens.length === 0
-    ? decode(fallback)
+    ? decodeEntities(fallback)
     : tokens
         .map((t) =>
           'tokens' in t && Array.isArray(t.tokens) && t.tokens.length > 0
             ? inlineText(t.tokens as Token[], '')
-            : decode('text' in t ? String(t.text) : String(t.raw)),
+            : 'text' in t
+              ? String(t.text)
+              : String(t.raw),
         )
         .join('');
 }
@@ -683,12 +690,3 @@ function inlineText(tokens: Token[], fallback: string): string {
 function run(text: string, style: RunStyle): TextRun {
   return new TextRun({ text: clean(text), ...style });
 }
-
-const ENTITIES: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);

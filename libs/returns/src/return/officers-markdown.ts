@@ -1,4 +1,5 @@
-import type { MarkedExtension, Tokens } from 'marked';
+import { Tokenizer, type MarkedExtension, type Token, type Tokens } from 'marked';
+import sanitizeHtml from 'sanitize-html';
 
 /**
  * The Markdown an officer writes, as every format reads it (the page and PDF through renderNarrative, the Word
@@ -17,9 +18,38 @@ import type { MarkedExtension, Tokens } from 'marked';
  *   the sanitiser, and the report's formats had none.
  * - Lines fenced by ``` or ~~~ are a paragraph of those lines: a code block's tags are outside the subset, so its
  *   text stood outside any paragraph. The fences themselves are not printed.
+ * - A `*` between two letters or digits is the star typed, not emphasis: "2*3*4" printed a 3 in italics, and a
+ *   footnote star ("Total*s") started one. Markdown already reads `_` so; `*` before a space or a sign still
+ *   opens and closes emphasis.
+ * - A task list's box (`- [ ] item`, `- [x] item`) is a character of the item's text, "☐" or "☑": the page's
+ *   checkbox was dropped by the sanitiser, and the Word report and the spreadsheet had none.
+ * - An HTML entity typed as text (`&pound;`, `&amp;`, `&nbsp;`) is the character it names, in the tokens every
+ *   format reads: the page showed "£" (the browser decodes it) while the Word report and the spreadsheet showed
+ *   "&pound;". An officer who types one, or pastes it from a web page's source, means the character.
  */
 export const OFFICERS_MARKDOWN: MarkedExtension = {
+  hooks: {
+    // The lexer looks for emphasis's closing stars in this copy of the text: an intraword star is hidden from it.
+    emStrongMask: (src) => src.replace(INTRAWORD_STARS, (stars) => 'a'.repeat(stars.length)),
+  },
   tokenizer: {
+    // ...and an intraword star opens nothing: it is read as text.
+    emStrong(src, maskedSrc, prevChar) {
+      if (src[0] === '*' && maskedSrc[maskedSrc.length - src.length] !== '*') return undefined;
+      return Tokenizer.prototype.emStrong.call(this, src, maskedSrc, prevChar);
+    },
+    inlineText(src) {
+      const token = Tokenizer.prototype.inlineText.call(this, src);
+      // Raw HTML's text is escaped as it is (renderNarrative); every other text is the characters typed. Marked
+      // decodes only numbered entities, and then writes every other "&" as "&amp;": read from what was typed.
+      if (token && !token.escaped) token.text = decodeEntities(token.raw);
+      return token;
+    },
+    list(src) {
+      const list = Tokenizer.prototype.list.call(this, src);
+      for (const item of list?.items ?? []) if (item.task) boxAsText(item);
+      return list;
+    },
     // Not matched here, so read by the paragraph rule below.
     code: () => undefined,
     heading: () => undefined,
@@ -68,6 +98,66 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
     },
   },
 };
+
+/** Stars with a letter or digit on each side: "2*3*4", "Total*s". */
+const INTRAWORD_STARS = /(?<=[\p{L}\p{N}])\*+(?=[\p{L}\p{N}])/gu;
+
+/**
+ * The item's box as the first characters of its text. Marked gives a tight item's box as a token before its text
+ * and a loose one's as the first of its paragraph's tokens; a reader that does not know the box printed nothing.
+ */
+function boxAsText(item: Tokens.ListItem): void {
+  const box = item.checked ? '☑ ' : '☐ ';
+  const isBox = (token: Token) => token.type === 'checkbox';
+  item.tokens = item.tokens.filter((token) => !isBox(token));
+  const first = item.tokens.find(
+    (token): token is Tokens.Paragraph | Tokens.Text =>
+      (token.type === 'paragraph' || token.type === 'text') && Array.isArray(token.tokens),
+  );
+  const text: Tokens.Text = { type: 'text', raw: '', text: box, escaped: false };
+  if (!first) {
+    item.tokens.unshift({ type: 'text', raw: '', text: box.trim(), tokens: [{ ...text, text: box.trim() }] });
+    return;
+  }
+  // The lexer fills these tokens later, from the same array: the box stays first.
+  const inline = first.tokens!.filter((token) => !isBox(token));
+  first.tokens!.splice(0, first.tokens!.length, text, ...inline);
+  first.text = box + first.text.replace(/^\[[ xX]\] /, '');
+}
+
+/** An entity as HTML spells it: `&pound;`, `&#163;`, `&#xA3;`. */
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g;
+/**
+ * Controls no format prints (a Word or Excel file holding a C0 one is corrupt: xmlCarriable) and the noncharacters:
+ * `&#1;` stays as typed. (`&#150;` is Windows' dash, as HTML reads it.)
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+const ESCAPED: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
+const decoded = new Map<string, string>();
+
+/**
+ * Every entity HTML knows, as a browser reads it (`&pound;` is "£", `&#150;` is "–"), from the HTML parser the
+ * sanitiser uses; an entity HTML does not know (`&pond;`) stays as typed, as the browser shows it.
+ */
+export function decodeEntities(text: string): string {
+  return text.includes('&') ? text.replace(ENTITY, decodeEntity) : text;
+}
+
+function decodeEntity(entity: string): string {
+  let character = decoded.get(entity);
+  if (character === undefined) {
+    // The parser decodes it; the sanitiser writes the text back with &, <, > and " escaped.
+    character = sanitizeHtml(entity, { allowedTags: [], allowedAttributes: {} }).replace(
+      /&(?:amp|lt|gt|quot);/g,
+      (escaped) => ESCAPED[escaped],
+    );
+    if (character === '' || UNPRINTABLE.test(character)) character = entity;
+    // Numbered entities are many: only so many are kept.
+    if (decoded.size < 2048) decoded.set(entity, character);
+  }
+  return character;
+}
 
 /** A line starting as a heading did (up to three spaces, one to six `#`, then a space or its end), after a line. */
 const HASH_LINE = /\n {0,3}#{1,6}(?=[ \t\n]|$)[^\n]*/;

@@ -16,6 +16,12 @@ const markdown = new Marked(
     breaks: true,
     renderer: {
       html: ({ text }) => escapeHtml(text),
+      // Text comes with its entities decoded (OFFICERS_MARKDOWN): every "&" in it is one typed as such, and
+      // Marked's own escaping left "&pound;" (typed `&amp;pound;`) for the browser to read as "£".
+      text(token) {
+        if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
+        return 'escaped' in token && token.escaped ? token.text : escapeHtml(token.text);
+      },
       // Images are outside the subset: an image keeps its alt text, so the meaning survives without the markup.
       // (A line starting `#` is no heading: OFFICERS_MARKDOWN reads it as a line of its paragraph, `#` kept.)
       image: ({ text }) => escapeHtml(text),
