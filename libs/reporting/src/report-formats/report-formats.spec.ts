@@ -464,6 +464,16 @@ async function writtenWorkbook(of: AnyCycleReport, published?: PublicationFacts)
 }
 
 describe('the report as XLSX', () => {
+  it('keeps each list sheet’s heading row in view as it scrolls, the Case studies and Appendices too', async () => {
+    const book = await writtenWorkbook(report);
+    // Summary is a page to read and Tables holds blocks, each with its own header: no one row heads them.
+    const lists = ['Measures', 'Appendices', 'Case studies', 'Indicators', 'Evidence'];
+    for (const name of lists) {
+      const view = book.getWorksheet(name)!.views[0] as { state?: string; ySplit?: number } | undefined;
+      expect([name, view?.state, view?.ySplit]).toEqual([name, 'frozen', 1]);
+    }
+  });
+
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
     const book = await writtenWorkbook(report);
     expect(book.worksheets.map((s) => s.name)).toEqual([

@@ -76,17 +76,17 @@ export async function writeReportXlsx(
   book.creator = 'Partner Returns';
   book.title = report.title;
 
+  // A sheet that is a list keeps its heading row in view as it scrolls: a case study's sections run to dozens of
+  // tall rows, and its columns were nameless below the first screen. (Summary is read as a page; Tables holds
+  // blocks, each with its own header.)
+  const list = () => ({ views: [{ state: 'frozen' as const, ySplit: 1 }] });
   writeSummary(book.addWorksheet('Summary'), report, published);
-  await writeMeasures(
-    book.addWorksheet('Measures', { views: [{ state: 'frozen', ySplit: 1 }] }),
-    report,
-    published !== undefined,
-  );
+  await writeMeasures(book.addWorksheet('Measures', list()), report, published !== undefined);
   await writeTables(book.addWorksheet('Tables'), report);
-  writeAppendices(book.addWorksheet('Appendices'), report);
-  await writeCaseStudies(book.addWorksheet('Case studies'), report);
-  writeIndicators(book.addWorksheet('Indicators', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
-  writeEvidence(book.addWorksheet('Evidence', { views: [{ state: 'frozen', ySplit: 1 }] }), report);
+  writeAppendices(book.addWorksheet('Appendices', list()), report);
+  await writeCaseStudies(book.addWorksheet('Case studies', list()), report);
+  writeIndicators(book.addWorksheet('Indicators', list()), report);
+  writeEvidence(book.addWorksheet('Evidence', list()), report);
   await book.commit();
 }
 
