@@ -65,6 +65,24 @@ describe('the report as a Word document', () => {
     expect(xml).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
   });
 
+  it('numbers its pages in a footer under the report’s title, as the PDF and the seed do', async () => {
+    const { xml, zip } = await documentXml();
+    // The section names its footer, and the footer holds the title and Word's page and page-count fields.
+    const id = /<w:footerReference w:type="default" r:id="([^"]+)"\/>/.exec(xml)?.[1];
+    expect(id).toBeDefined();
+    const rels = await zip.file('word/_rels/document.xml.rels')!.async('string');
+    const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(rels);
+    const footer = await zip.file(`word/${target?.[1] ?? target?.[2]}`)!.async('string');
+    const text = [
+      ...footer.matchAll(
+        /<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:instrText[^>]*>([^<]*)<\/w:instrText>|<w:tab\/>/g,
+      ),
+    ]
+      .map((t) => t[1] ?? (t[2] === undefined ? '\t' : `{${t[2].trim()}}`))
+      .join('');
+    expect(text).toBe(`${report.title}\tPage {PAGE} of {NUMPAGES}`);
+  });
+
   it('gives the title, the themes and the appendix Word heading styles in the seed’s order', async () => {
     const { xml } = await documentXml();
     const outline = paragraphs(xml)

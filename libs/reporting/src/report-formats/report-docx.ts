@@ -1,17 +1,21 @@
 import {
   AlignmentType,
   Document,
+  Footer,
   HeadingLevel,
   LevelFormat,
   Packer,
+  PageNumber,
   PageOrientation,
   Paragraph,
   ParagraphChild,
   ShadingType,
+  Tab,
   Table,
   TableCell,
   TableLayoutType,
   TableRow,
+  TabStopType,
   TextRun,
   WidthType,
 } from 'docx';
@@ -60,7 +64,8 @@ const BULLET_SIGNS = ['•', '◦', '▪'];
 const textIndent = (level: number) => 360 * (level + 1);
 
 /** A4 landscape, 12 mm margins (as the HTML prints), in twentieths of a point. */
-const PAGE = { width: 11906, height: 16838, margin: 680 };
+// The footer 6 mm from the page's foot, under the 12 mm margin, as the PDF prints its footer.
+const PAGE = { width: 11906, height: 16838, margin: 680, footer: 340 };
 const TEXT_WIDTH = PAGE.height - 2 * PAGE.margin;
 
 /** The seed's columns and their share of the width: Ref, measure, lead, RAG, progress, DOT, comments. */
@@ -132,14 +137,43 @@ export async function renderReportDocx(
         properties: {
           page: {
             size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.LANDSCAPE },
-            margin: { top: PAGE.margin, right: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin },
+            margin: {
+              top: PAGE.margin,
+              right: PAGE.margin,
+              bottom: PAGE.margin,
+              left: PAGE.margin,
+              footer: PAGE.footer,
+            },
           },
         },
+        footers: { default: pageFooter(report) },
         children,
       },
     ],
   });
   return Packer.toBuffer(document);
+}
+
+/**
+ * The title, and "Page 3 of 32" at the right, on every page, as the PDF prints them (the seed numbers its pages
+ * too): an officer sending a page to committee, or reading one back, knows which report and where in it.
+ */
+function pageFooter(report: AnyCycleReport): Footer {
+  const size = 16;
+  return new Footer({
+    children: [
+      new Paragraph({
+        tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
+        children: [
+          new TextRun({ text: clean(report.title), size }),
+          new TextRun({
+            children: [new Tab(), 'Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES],
+            size,
+          }),
+        ],
+      }),
+    ],
+  });
 }
 
 function plain(text: string): Paragraph {
