@@ -96,6 +96,9 @@ describe('the report as a Word document', () => {
       'Heading1: Appendix 1 - Partner Case Studies',
       'Heading2: Safe Communities',
       'Heading3: Jane’s story',
+      // A case study's sections are headings under it, as the page and the PDF's tags have them (h5): Word's
+      // navigation pane and a contents table list them.
+      'Heading4: The beginning',
     ]);
     expect(xml).toContain('33% of measures on target');
   });

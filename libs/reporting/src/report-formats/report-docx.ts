@@ -115,7 +115,14 @@ export async function renderReportDocx(
     creator: 'Partner Returns',
     title: clean(report.title),
     description: clean(`${report.partnership}: ${report.yearHeading}`),
-    styles: { default: { document: { run: { font: 'Arial', size: 20 } } } },
+    styles: {
+      default: {
+        document: { run: { font: 'Arial', size: 20 } },
+        // A case study's section heading prints bold in the body's colour, as it did before it was a heading
+        // (Word's own Heading 4 is blue italics).
+        heading4: { run: { bold: true, italics: false, color: '0B0C0C', size: 20 } },
+      },
+    },
     numbering: {
       config: [
         {
@@ -502,9 +509,8 @@ function appendices(report: AnyCycleReport, lists: ListCounter): (Paragraph | Ta
         // their Measure column): without it the interns' studies no longer said they were D2's.
         ...(study.measureRef ? [plain(`Measure ${study.measureRef}`)] : []),
         ...study.sections.flatMap((section) => [
-          ...(section.heading
-            ? [new Paragraph({ children: [new TextRun({ text: clean(section.heading), bold: true })] })]
-            : []),
+          // A heading under the study's, as the page has it: Word's navigation pane lists it.
+          ...(section.heading ? [heading(HeadingLevel.HEADING_4, section.heading)] : []),
           ...markdown(section.body, lists),
         ]),
       ]),
