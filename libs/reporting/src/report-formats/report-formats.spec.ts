@@ -474,6 +474,21 @@ describe('the report as XLSX', () => {
     }
   });
 
+  it('prints every sheet on A4 landscape, its columns fitted to the page’s width, as the seed lies', async () => {
+    const book = await writtenWorkbook(report);
+    for (const sheet of book.worksheets) {
+      const { paperSize, orientation, fitToPage, fitToWidth, fitToHeight } = sheet.pageSetup;
+      expect([sheet.name, paperSize, orientation, fitToPage, fitToWidth, fitToHeight]).toEqual([
+        sheet.name,
+        9,
+        'landscape',
+        true,
+        1,
+        0,
+      ]);
+    }
+  });
+
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
     const book = await writtenWorkbook(report);
     expect(book.worksheets.map((s) => s.name)).toEqual([

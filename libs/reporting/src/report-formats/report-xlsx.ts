@@ -79,10 +79,21 @@ export async function writeReportXlsx(
   // A sheet that is a list keeps its heading row in view as it scrolls: a case study's sections run to dozens of
   // tall rows, and its columns were nameless below the first screen. (Summary is read as a page; Tables holds
   // blocks, each with its own header.)
-  const list = () => ({ views: [{ state: 'frozen' as const, ySplit: 1 }] });
-  writeSummary(book.addWorksheet('Summary'), report, published);
+  // Printed, a sheet lies on A4 landscape as the seed does, its columns fitted to the page's width: Excel's
+  // default (portrait, full size) printed the Measures sheet's ten columns across four pages side by side.
+  const paper = () => ({
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape' as const,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    },
+  });
+  const list = () => ({ ...paper(), views: [{ state: 'frozen' as const, ySplit: 1 }] });
+  writeSummary(book.addWorksheet('Summary', paper()), report, published);
   await writeMeasures(book.addWorksheet('Measures', list()), report, published !== undefined);
-  await writeTables(book.addWorksheet('Tables'), report);
+  await writeTables(book.addWorksheet('Tables', paper()), report);
   writeAppendices(book.addWorksheet('Appendices', list()), report);
   await writeCaseStudies(book.addWorksheet('Case studies', list()), report);
   writeIndicators(book.addWorksheet('Indicators', list()), report);
