@@ -127,6 +127,21 @@ describe('the report as a Word document', () => {
     }
   });
 
+  it('titles each theme’s table with the theme, as the seed and the page’s caption do, kept with the table', async () => {
+    const { xml } = await documentXml();
+    const all = paragraphs(xml);
+    const lead = all.findIndex((p) => p.text.startsWith('The monitoring is based'));
+    expect(all[lead + 1].text).toBe('Safe Communities - A safer place to live work and travel');
+    expect(all[lead + 1].xml).toMatch(/<w:keepNext\/>/);
+    expect(all[lead + 1].xml).toMatch(/<w:b\/>/);
+    // Straight above the table's header row.
+    const caption = xml.indexOf(
+      '>Safe Communities - A safer place to live work and travel</w:t>',
+      xml.indexOf('The monitoring is based'),
+    );
+    expect(xml.slice(caption, xml.indexOf('>Ref</w:t>', caption))).toMatch(/^[^]*?<\/w:p><w:tbl>/);
+  });
+
   it('makes the narrative’s bullets Word numbering lists, nested bullets one level down', async () => {
     const { xml } = await documentXml();
     const all = paragraphs(xml);

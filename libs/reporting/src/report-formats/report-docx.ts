@@ -262,6 +262,9 @@ function themeSection(
         ]
       : []),
     plain('The monitoring is based on the following agreed key success measures for the above priorities'),
+    // The table's title, as the seed sets it over the table and the page gives it as the table's caption: kept
+    // with the table's first rows.
+    new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(theme.heading), bold: true })] }),
     new Table({
       width: { size: TEXT_WIDTH, type: WidthType.DXA },
       layout: TableLayoutType.FIXED,
