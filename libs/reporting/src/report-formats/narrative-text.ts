@@ -78,7 +78,8 @@ function inline(tokens: Token[], fallback: string): string {
         case 'link': {
           const link = token as Tokens.Link;
           const words = inline(link.tokens ?? [], link.text);
-          return words === link.href ? words : `${words} (${link.href})`;
+          const address = printedAddress(link);
+          return words === address ? words : `${words} (${address})`;
         }
         case 'image':
           return (token as Tokens.Image).text;
@@ -95,4 +96,14 @@ function inline(tokens: Token[], fallback: string): string {
       }
     })
     .join('');
+}
+
+/**
+ * A link's address as every format prints it after its words, as the page does in print: a mail address without
+ * "mailto:" ("info@sevenoaks.gov.uk" typed was printed "info@sevenoaks.gov.uk (mailto:info@sevenoaks.gov.uk)"),
+ * and a Markdown link's entities decoded, as the browser reads its href (`?a=1&amp;b=2` is `?a=1&b=2`).
+ */
+export function printedAddress(link: Tokens.Link): string {
+  const href = link.raw.startsWith('[') ? decodeEntities(link.href) : link.href;
+  return href.startsWith('mailto:') ? href.slice('mailto:'.length) : href;
 }

@@ -35,6 +35,7 @@ import { reportIntroduction } from '../cycle-report/report-title.js';
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
+import { printedAddress } from './narrative-text.js';
 
 /** What the document says about where it came from; the publication's number, date and hash, when it is one. */
 export interface DocxProvenance {
@@ -700,7 +701,10 @@ function runs(tokens: Token[], fallback: string, style: RunStyle = {}): TextRun[
       case 'link': {
         const link = token as Tokens.Link;
         const words = runs(link.tokens ?? [], link.text, style);
-        return link.text === link.href ? words : [...words, run(` (${link.href})`, style)];
+        const address = printedAddress(link);
+        return inlineText(link.tokens ?? [], link.text) === address
+          ? words
+          : [...words, run(` (${address})`, style)];
       }
       case 'image':
         return [run((token as Tokens.Image).text, style)];

@@ -193,3 +193,31 @@ describe('an HTML entity typed as text', () => {
     expect(texts.filter((t) => t === text)).toHaveLength(2);
   });
 });
+
+/**
+ * A link's address after its words, as the page prints it on paper: a mail address typed bare was printed
+ * "info@sevenoaks.gov.uk (mailto:info@sevenoaks.gov.uk)" in the Word report and the spreadsheet, and a link's
+ * address with an entity in it ("&amp;") was printed with the entity.
+ */
+describe('a link’s address, printed after its words', () => {
+  const narrative =
+    'Contact info@sevenoaks.gov.uk, [email us](mailto:csu@sevenoaks.gov.uk) or [the plan](https://x.org/?a=1&amp;b=2)';
+  const text =
+    'Contact info@sevenoaks.gov.uk, email us (csu@sevenoaks.gov.uk) or the plan (https://x.org/?a=1&b=2)';
+  const report = reportWith(narrative);
+
+  it('is the address alone, once, on the printed page', () => {
+    expect(visible(renderReportHtml(report))).toContain(text);
+  });
+
+  it('is the same in the spreadsheet and the CSV', async () => {
+    expect(narrativeText(narrative)).toBe(text);
+    expect(csvCells(report)).toEqual([text, text]);
+    expect(await xlsxCells(report)).toEqual(expect.arrayContaining([text]));
+  });
+
+  it('is the same in the Word report', async () => {
+    const texts = (await docxParagraphs(await renderReportDocx(report))).map((p) => p.text);
+    expect(texts.filter((t) => t === text)).toHaveLength(2);
+  });
+});
