@@ -464,6 +464,36 @@ async function writtenWorkbook(of: AnyCycleReport, published?: PublicationFacts)
 }
 
 describe('the report as XLSX', () => {
+  it('holds the dates as Excel dates shown the UK way, so a column sorts and filters by them; the CSV keeps ISO', async () => {
+    const cell = (book: ExcelJS.Workbook, column: string, row: number) => {
+      const sheet = book.getWorksheet('Measures')!;
+      const at = (sheet.getRow(1).values as unknown[]).indexOf(column);
+      return sheet.getRow(row).getCell(at);
+    };
+    // 10:00 UTC on 20 April 2020 was 11:00 in London (BST).
+    const staff = await writtenWorkbook(report);
+    expect(cell(staff, 'Approved at', 2).value).toEqual(new Date(Date.UTC(2020, 3, 20, 11, 0)));
+    expect(cell(staff, 'Approved at', 2).numFmt).toBe('dd/mm/yyyy hh:mm');
+    const dated = toPublishedReport(report, { lastUpdatedDates: true });
+    const facts = { publication: 1, publishedAt: '2020-05-01T09:00:00.000Z', contentHash: 'ab12' };
+    const book = await writtenWorkbook(dated, facts);
+    expect(cell(book, 'Last updated', 2).value).toEqual(new Date(Date.UTC(2020, 3, 20)));
+    expect(cell(book, 'Last updated', 2).numFmt).toBe('dd/mm/yyyy');
+    // A measure still awaited has no date: a blank cell, found by a filter's "(Blanks)", not an empty text.
+    const awaitedRow = (book.getWorksheet('Measures')!.getColumn(2).values as unknown[]).indexOf('S3');
+    expect(cell(book, 'Last updated', awaitedRow).value).toBeNull();
+    const csv = parse(renderReportCsv(dated, 'measures', facts), { bom: true, columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(csv[0]['Last updated']).toBe('2020-04-20');
+    expect(
+      (parse(renderReportCsv(report), { bom: true, columns: true }) as Record<string, string>[])[0][
+        'Approved at'
+      ],
+    ).toBe('2020-04-20T10:00:00.000Z');
+  });
+
   it('keeps each list sheet’s heading row in view as it scrolls, the Case studies and Appendices too', async () => {
     const book = await writtenWorkbook(report);
     // Summary is a page to read and Tables holds blocks, each with its own header: no one row heads them.

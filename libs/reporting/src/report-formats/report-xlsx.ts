@@ -17,6 +17,7 @@ import { EVIDENCE_HEADER, evidenceRows } from './evidence-rows.js';
 import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 import { typedFigure } from './typed-figure.js';
+import { excelDate } from './excel-dates.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
   green: { fill: 'FF00703C', font: 'FFFFFFFF' },
@@ -149,14 +150,25 @@ const MEASURE_WIDTHS: Readonly<Record<string, number>> = {
   'Last updated': 18,
 };
 
+/**
+ * The columns that hold a date: real dates in the sheet, shown the UK way, so an officer sorts and filters by
+ * them (as ISO text they sorted only by accident and filtered as words). The CSV keeps them as ISO text.
+ */
+const DATE_COLUMNS: ReadonlySet<string> = new Set(['Approved at', 'Last updated']);
+
 async function writeMeasures(measures: Sheet, report: AnyCycleReport, published: boolean): Promise<void> {
   const header = rowHeader(report, published);
   measures.columns = header.map((column) => ({ width: MEASURE_WIDTHS[column] ?? 14 }));
   measures.addRow(header).font = { bold: true };
+  const dateColumns = header.flatMap((column, i) => (DATE_COLUMNS.has(column) ? [i] : []));
   let written = 0;
   for (const row of reportRows(report, published)) {
-    const added = measures.addRow(fit(row.cells));
+    const dates = dateColumns.map((i) => [i, excelDate(String(row.cells[i]))] as const);
+    const cells: (string | number | Date | null)[] = fit(row.cells);
+    for (const [i, date] of dates) if (date) cells[i] = date.value;
+    const added = measures.addRow(cells);
     added.alignment = { vertical: 'top', wrapText: true };
+    for (const [i, date] of dates) if (date?.numFmt) added.getCell(i + 1).numFmt = date.numFmt;
     const colours = FILLS[row.rag ?? 'none'];
     const rag = added.getCell(5);
     rag.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colours.fill } };
