@@ -30,7 +30,7 @@ import {
 } from '../../../returns/src/index.js';
 import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
-import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { dotLabel, ragLabel, ragTrendWords, unreadableNote } from '../cycle-report/report-words.js';
 import { reportIntroduction } from '../cycle-report/report-title.js';
 import { colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { evidenceLine } from './evidence-rows.js';
@@ -326,7 +326,7 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
  */
 function ragTrendParagraphs(trend: ReportMeasure['trend']): Paragraph[] {
   if (!trend.length) return [];
-  const words = trend.map((t) => `${t.label} ${ragLabel(t.rag)}`).join(' → ');
+  const words = ragTrendWords(trend);
   return [
     new Paragraph({ children: [new TextRun({ text: clean(`RAG trend: ${words}`), size: DATA_SIZE })] }),
   ];

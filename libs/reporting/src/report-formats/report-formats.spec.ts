@@ -167,10 +167,10 @@ describe('a publication', () => {
       ]).toEqual([format, null]);
     }
     expect(csv.split('\r\n')[0]).toBe(
-      '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments',
+      '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments,RAG trend',
     );
     expect(csv.trimEnd().split('\r\n').at(-1)).toBe(
-      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,',
+      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,,',
     );
     expect(cells).toContain('Publication 1, published 1 May 2020. Content hash: ab12');
   });
@@ -182,7 +182,7 @@ describe('a publication', () => {
     expect(renderReportHtml(dated, { published: facts })).toContain(
       `<p class="approval">Last updated ${dayInWords(day)}</p>`,
     );
-    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(/,Last updated$/);
+    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(/,Last updated,RAG trend$/);
     expect(renderReportHtml(published, { published: facts })).not.toContain('Last updated');
     // Read back, a dated publication keeps its dates and an undated one gets none.
     expect(toPublishedReport(dated, { lastUpdatedDates: false }).themes[0].measures[0].lastUpdated).toBe(day);
@@ -206,7 +206,11 @@ describe('a publication', () => {
         if (heading !== 'Last updated') expect([heading, width]).toEqual([heading, staff[heading]]);
       expect(columns['Direction of travel & comments']).toBe(40);
     }
-    expect(Object.keys(await widths(await writtenWorkbook(dated, facts))).at(-1)).toBe('Last updated');
+    // After the columns of the first release, in their places, and before those added since (the RAG trend).
+    expect(Object.keys(await widths(await writtenWorkbook(dated, facts))).slice(-2)).toEqual([
+      'Last updated',
+      'RAG trend',
+    ]);
   });
 });
 
@@ -321,6 +325,91 @@ describe('the report as CSV', () => {
       [...ROW_HEADER],
       ...reportRows(report).map((r) => r.cells.map((c) => String(neutraliseFormula(c)))),
     ]);
+  });
+});
+
+describe('the RAG trend in the CSV and the spreadsheet', () => {
+  // A Year 3 report: "Previous RAG" alone says Year 2's rating and loses Year 1's.
+  const year3 = buildCycleReport(
+    reportInput({
+      returns: [
+        approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'On target', dot: 'improving' }),
+        awaiting('S3', 'safe', 'sdc'),
+      ],
+      pastCycles: [
+        {
+          cycleId: 'y1',
+          label: 'Year 1 2019/20',
+          periodStart: '2019-04-01',
+          periodEnd: '2020-03-31',
+          ratings: new Map([['S1', 'red']]),
+        },
+        {
+          cycleId: 'y2',
+          label: 'Year 2 2020/21',
+          periodStart: '2020-04-01',
+          periodEnd: '2021-03-31',
+          ratings: new Map([['S1', 'amber']]),
+        },
+      ],
+    }),
+  );
+  const facts = { publication: 1, publishedAt: '2022-05-01T09:00:00.000Z', contentHash: 'ab12' };
+  const dated = toPublishedReport(year3, { lastUpdatedDates: true });
+  // The columns as they were before the trend: a spreadsheet or the BI feed reads them by place and name.
+  const before = {
+    staff: [
+      'Theme',
+      'Ref',
+      'Key success measure',
+      'Agency',
+      'RAG',
+      'Progress',
+      'Tables',
+      'DOT',
+      'DOT suggested by RAGs',
+      'Previous RAG',
+      'Direction of travel & comments',
+      'Approved by',
+      'Approved at',
+      'Version',
+    ],
+    dated: [
+      'Theme',
+      'Ref',
+      'Key success measure',
+      'Agency',
+      'RAG',
+      'Progress',
+      'Tables',
+      'DOT',
+      'Previous RAG',
+      'Direction of travel & comments',
+      'Last updated',
+    ],
+  };
+
+  it('carries every earlier cycle’s RAG in a column after all the others, which keep their places', async () => {
+    for (const [view, csv, columns] of [
+      ['staff', renderReportCsv(year3), before.staff],
+      ['dated', renderReportCsv(dated, 'measures', facts), before.dated],
+    ] as const) {
+      const [header, s1, s3] = parse(csv, { bom: true }) as string[][];
+      expect([view, header]).toEqual([view, [...columns, 'RAG trend']]);
+      expect([view, s1.at(-1), s1[header.indexOf('Previous RAG')]]).toEqual([
+        view,
+        'Year 1 2019/20 Red → Year 2 2020/21 Amber',
+        'Amber',
+      ]);
+      expect([view, s3[1], s3.at(-1)]).toEqual([view, 'S3', '']);
+    }
+    for (const book of [await writtenWorkbook(year3), await writtenWorkbook(dated, facts)]) {
+      const sheet = book.getWorksheet('Measures')!;
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header.at(-1)).toBe('RAG trend');
+      expect(sheet.getRow(2).getCell(header.length).value).toBe('Year 1 2019/20 Red → Year 2 2020/21 Amber');
+      expect(sheet.getColumn(header.length).width).toBe(30);
+    }
   });
 });
 

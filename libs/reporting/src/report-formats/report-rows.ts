@@ -1,9 +1,10 @@
 import { ReturnTable } from '../../../returns/src/index.js';
 import { AnyCycleReport, workflowOf } from '../cycle-report/published-cycle-report.js';
-import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
+import { dotLabel, ragLabel, ragTrendWords, unreadableNote } from '../cycle-report/report-words.js';
 import { narrativeText } from './narrative-text.js';
 
-export const ROW_HEADER = [
+/** The columns as they first were: people's spreadsheets and the BI feed read them by place and by name. */
+const FIRST_COLUMNS = [
   'Theme',
   'Ref',
   'Key success measure',
@@ -20,6 +21,16 @@ export const ROW_HEADER = [
   'Version',
 ] as const;
 
+/**
+ * Columns added since, always after every earlier one (a publication's "Last updated" too), so no column moves:
+ * "RAG trend" is the measure's RAG in the plan's earlier cycles, as the page and the Word report print it under
+ * the DOT; "Previous RAG" alone lost Year 1 from a Year 3 report.
+ */
+const LATER_COLUMNS = ['RAG trend'] as const;
+
+/** The staff's working report's columns, in their order. */
+export const ROW_HEADER = [...FIRST_COLUMNS, ...LATER_COLUMNS] as const;
+
 /** The columns of the staff's working view only: a publication never has them (issue 12 point 2). */
 const WORKFLOW_COLUMNS: ReadonlySet<string> = new Set([
   'DOT suggested by RAGs',
@@ -35,7 +46,11 @@ const WORKFLOW_COLUMNS: ReadonlySet<string> = new Set([
 export function rowHeader(report: AnyCycleReport, published: boolean): string[] {
   if (!published) return [...ROW_HEADER];
   const dated = report.themes.some((t) => t.measures.some((m) => 'lastUpdated' in m && m.lastUpdated));
-  return [...ROW_HEADER.filter((c) => !WORKFLOW_COLUMNS.has(c)), ...(dated ? ['Last updated'] : [])];
+  return [
+    ...FIRST_COLUMNS.filter((c) => !WORKFLOW_COLUMNS.has(c)),
+    ...(dated ? ['Last updated'] : []),
+    ...LATER_COLUMNS,
+  ];
 }
 
 export interface ReportRow {
@@ -73,6 +88,7 @@ export function reportRows(report: AnyCycleReport, published = false): ReportRow
           workflowOf(m)?.approvedBy ?? '',
           workflowOf(m)?.approvedAt ?? '',
           workflowOf(m)?.version ?? '',
+          ragTrendWords(m.trend),
         ],
         lastUpdated: ('lastUpdated' in m && m.lastUpdated) || '',
       })),
@@ -87,6 +103,7 @@ export function reportRows(report: AnyCycleReport, published = false): ReportRow
           m.agency,
           ragLabel(null),
           'No approved return yet',
+          '',
           '',
           '',
           '',

@@ -148,6 +148,7 @@ const MEASURE_WIDTHS: Readonly<Record<string, number>> = {
   'Approved at': 24,
   Version: 8,
   'Last updated': 18,
+  'RAG trend': 30,
 };
 
 /**
