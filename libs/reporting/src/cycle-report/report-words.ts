@@ -1,6 +1,5 @@
 import { DirectionOfTravel, Rag } from '../../../returns/src/index.js';
 import { UnreadablePart } from './readable-content.js';
-import type { TrendPoint } from './cycle-report.js';
 
 /** The words every format prints for a RAG rating: colour is never the only signal. */
 export function ragLabel(rag: Rag | null | undefined): string {
@@ -26,7 +25,7 @@ export function dotLabel(dot: DirectionOfTravel | null | undefined): string {
  * A measure's RAG in the plan's earlier cycles, oldest first, in the words the Word report and the spreadsheets
  * give it: "Year 1 2019/20 Red → Year 2 2020/21 Amber"; empty in a plan's first cycle.
  */
-export function ragTrendWords(trend: readonly Pick<TrendPoint, 'label' | 'rag'>[]): string {
+export function ragTrendWords(trend: readonly { label: string; rag: Rag | null }[]): string {
   return trend.map((t) => `${t.label} ${ragLabel(t.rag)}`).join(' → ');
 }
 
