@@ -748,6 +748,26 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       },
     );
 
+    // A long narrative goes on in rows that carry its Ref and RAG, for the page they start; one that shared its
+    // first row's page named the measure twice there (S1 on page 3).
+    (hasChromium ? it : it.skip)(
+      'names each measure as a row once on any page, landscape and portrait',
+      () => {
+        const measures = report.themes.flatMap((t) => t.measures);
+        const word = (rag: string) => rag.charAt(0).toUpperCase() + rag.slice(1);
+        for (const file of [landscape, portrait])
+          for (let n = 2; n <= pageCount(file); n++) {
+            const lines = pageText(file, n, true).split('\n');
+            for (const m of measures) {
+              const starts = lines.filter((l) => new RegExp(`^\\s{0,4}${m.ref}\\s`).test(l));
+              // A data table's repeated header ("C3 Amber" alone on its line) names the table, not a row.
+              const rows = starts.filter((l) => !new RegExp(`^\\s*${m.ref}\\s+${word(m.rag)}\\s*$`).test(l));
+              expect([file, n, m.ref, rows.length <= 1]).toEqual([file, n, m.ref, true]);
+            }
+          }
+      },
+    );
+
     (hasChromium ? it : it.skip)(
       'prints A4 portrait on request',
       async () => {

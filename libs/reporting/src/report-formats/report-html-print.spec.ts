@@ -120,14 +120,35 @@ describe('the report as HTML, laid out for print', () => {
 
   it('given a long narrative, in print it goes on in rows that each carry the Ref and RAG; on screen it is one row', () => {
     const printed = renderReportHtml(report, {}, { pages: new Map() });
-    const continued = printed.match(/<tr class="continued">[^]*?<\/tr>/g) ?? [];
+    const continued = printed.match(/<tr class="continued" id="measure-S2-continued-\d+">[^]*?<\/tr>/g) ?? [];
     expect(continued.length).toBeGreaterThan(0);
     for (const row of continued) {
       expect(row).toContain('<th scope="row"><span class="again">S2</span></th>');
       expect(row).toContain('<td class="rag rag-green"><span class="again">Green</span></td>');
     }
     for (let i = 1; i <= 8; i++) expect(printed).toContain(`<p>Paragraph ${i} `);
-    expect(screen).not.toContain('<tr class="continued">');
+    expect(screen).not.toContain('<tr class="continued"');
+  });
+
+  it('given the pages of a first print, then a continuation on its row’s page keeps its place but not its Ref and RAG', () => {
+    // A link, not shown, to each row of the narrative, so the first print gives their pages.
+    expect(renderReportHtml(report, {}, { pages: new Map() })).toContain(
+      '<tr class="marks" hidden><td colspan="6"><a href="#measure-S2"></a><a href="#measure-S2-continued-1"></a>',
+    );
+    const printedOn = (first: number, next: number) =>
+      renderReportHtml(
+        report,
+        {},
+        {
+          pages: new Map([
+            ['measure-S2', first],
+            ['measure-S2-continued-1', next],
+          ]),
+        },
+      );
+    expect(printedOn(4, 4)).toContain('<tr class="continued same-page" id="measure-S2-continued-1">');
+    expect(printedOn(4, 5)).toContain('<tr class="continued" id="measure-S2-continued-1">');
+    expect(printedOn(4, 4)).toContain('tr.continued.same-page .again { visibility: hidden; }');
   });
 
   it('given a link in a narrative or a case study, then on paper its address follows its words', () => {

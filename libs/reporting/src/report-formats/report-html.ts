@@ -75,6 +75,9 @@ table.return-table tbody th { font-weight: normal; }
 /* The rows that carry on a long narrative read as one with the row above. */
 table.measures tr.continued > * { border-top: 1px dotted #b1b4b6; }
 tr.continued .again { font-size: 8pt; }
+/* A continuation that the first print put on the same page as the row before it: its Ref and RAG are already on
+   that page, so they are not said again. Hidden, not removed, so the page lies exactly as it was measured. */
+tr.continued.same-page .again { visibility: hidden; }
 table.return-table .label { white-space: nowrap; }
 table.return-table tr.measure-id th { background: #ffffff; font-weight: normal; border: 0; padding: 0 0 4px; }
 .measure-id .ref { font-weight: bold; margin-right: 6px; }
@@ -166,7 +169,7 @@ ${contentsHtml(reportContents(report), layout.pages)}
 <ul class="rag-counts">${counts.map(([cls, text]) => `<li class="rag ${cls}">${e(text)}</li>`).join('')}</ul>
 ${ragChartSvg(report)}
 </section>
-${report.themes.map((theme) => themeSection(report, theme, layout.pages !== undefined)).join('\n')}
+${report.themes.map((theme) => themeSection(report, theme, layout.pages)).join('\n')}
 ${appendices(report)}
 ${provenance.published ? `<footer><p class="colophon">${e(colophon(provenance.published))}</p></footer>` : ''}
 </body>
@@ -199,13 +202,13 @@ function provenanceBlock(report: AnyCycleReport, provenance: ReportProvenance): 
 function themeSection(
   report: AnyCycleReport,
   theme: AnyCycleReport['themes'][number],
-  print: boolean,
+  pages: ContentsPages | undefined,
 ): string {
   const rows = [
     ...theme.measures.map((m) => ({
       position: m.position,
       ref: m.ref,
-      html: measureRow(m, print) + measureTables(m),
+      html: measureRow(m, pages) + measureTables(m),
     })),
     ...theme.awaiting.map((m) => ({ position: m.position, ref: m.ref, html: awaitingRow(m) })),
   ].sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref));
@@ -236,7 +239,12 @@ function ragClass(rag: string | null): string {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? `rag-${rag}` : 'rag-none';
 }
 
-function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string {
+/**
+ * `pages` is given when printing (see PdfPrinter.print): empty on the first print, then the page each row of a
+ * long narrative started on, read from the first print's named destinations.
+ */
+function measureRow(m: ReportMeasure | PublishedMeasure, pages?: ContentsPages): string {
+  const print = pages !== undefined;
   // Who approved it, the version and the suggested DOT are the staff's working view: a publication has none.
   const workflow = workflowOf(m);
   // In print a long narrative goes over several rows, each starting with its measure's Ref and RAG (see
@@ -270,7 +278,9 @@ function measureRow(m: ReportMeasure | PublishedMeasure, print = false): string 
 <td class="progress">${indicatorsHtml(m.indicators)}${narrative}${more.length ? '' : unreadable}</td>
 <td class="dot"><p>${e(dotLabel(m.dot))}</p>${suggested}${trend}</td>
 <td class="comments">${commentsHtml(m.comments)}${evidence}${approval}</td>
-</tr>${more.map((chunk, n) => continuedRow(m, chunk, n === more.length - 1 ? unreadable : '')).join('')}`;
+</tr>${more.map((chunk, n) => continuedRow(m, chunk, n + 1, n === more.length - 1 ? unreadable : '', pages)).join('')}${
+    more.length ? continuationMarks(m, more.length) : ''
+  }`;
 }
 
 /**
@@ -303,10 +313,29 @@ function addressesOnPaper(html: string): string {
   );
 }
 
-/** The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. */
-function continuedRow(m: ReportMeasure | PublishedMeasure, chunk: string, after: string): string {
+/** The id of a long narrative's row: the measure's own for its first, then one per continuation from 1. */
+function chunkId(m: ReportMeasure | PublishedMeasure, n: number): string {
+  return n === 0 ? `measure-${m.ref}` : `measure-${m.ref}-continued-${n}`;
+}
+
+/**
+ * The rest of a long narrative, under the same Ref and RAG (colour and word), for the page it may start. Whether
+ * it does start one is known only once printed: Chromium keeps each row whole, so a short first row and its
+ * continuation often share a page, which then named the measure twice (S1 on page 3 of the Sevenoaks report).
+ * The first print tells the page of each row (continuationMarks); on the next, a continuation on its previous
+ * row's page keeps its place and its colour but does not say the Ref and RAG again.
+ */
+function continuedRow(
+  m: ReportMeasure | PublishedMeasure,
+  chunk: string,
+  n: number,
+  after: string,
+  pages: ContentsPages | undefined,
+): string {
+  const page = pages?.get(chunkId(m, n));
+  const samePage = page !== undefined && page === pages?.get(chunkId(m, n - 1));
   return `
-<tr class="continued">
+<tr class="continued${samePage ? ' same-page' : ''}" id="${e(chunkId(m, n))}">
 <th scope="row"><span class="again">${e(m.ref)}</span></th>
 <td></td>
 <td class="rag ${ragClass(m.rag)}"><span class="again">${ragLabel(m.rag)}</span></td>
@@ -314,6 +343,17 @@ function continuedRow(m: ReportMeasure | PublishedMeasure, chunk: string, after:
 <td class="dot"></td>
 <td class="comments"></td>
 </tr>`;
+}
+
+/**
+ * Chromium makes a named destination, which gives its page, only for an element that a link in the page points
+ * at: one link, not shown, to each row of a long narrative, so the first print says the page each row starts on.
+ */
+function continuationMarks(m: ReportMeasure | PublishedMeasure, continued: number): string {
+  const links = Array.from({ length: continued + 1 }, (_, n) => `<a href="#${e(chunkId(m, n))}"></a>`).join(
+    '',
+  );
+  return `\n<tr class="marks" hidden><td colspan="6">${links}</td></tr>`;
 }
 
 function awaitingRow(m: AwaitingMeasure): string {
