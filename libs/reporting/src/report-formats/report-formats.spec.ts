@@ -167,10 +167,10 @@ describe('a publication', () => {
       ]).toEqual([format, null]);
     }
     expect(csv.split('\r\n')[0]).toBe(
-      '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments,RAG trend',
+      '\ufeffTheme,Ref,Key success measure,Agency,RAG,Progress,Tables,DOT,Previous RAG,Direction of travel & comments,RAG trend,Theme lead agencies,Theme priorities',
     );
     expect(csv.trimEnd().split('\r\n').at(-1)).toBe(
-      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,,',
+      '"Publication 1, published 1 May 2020. Content hash: ab12",,,,,,,,,,,,',
     );
     expect(cells).toContain('Publication 1, published 1 May 2020. Content hash: ab12');
   });
@@ -182,7 +182,9 @@ describe('a publication', () => {
     expect(renderReportHtml(dated, { published: facts })).toContain(
       `<p class="approval">Last updated ${dayInWords(day)}</p>`,
     );
-    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(/,Last updated,RAG trend$/);
+    expect(renderReportCsv(dated, 'measures', facts).split('\r\n')[0]).toMatch(
+      /,Last updated,RAG trend,Theme lead agencies,Theme priorities$/,
+    );
     expect(renderReportHtml(published, { published: facts })).not.toContain('Last updated');
     // Read back, a dated publication keeps its dates and an undated one gets none.
     expect(toPublishedReport(dated, { lastUpdatedDates: false }).themes[0].measures[0].lastUpdated).toBe(day);
@@ -207,9 +209,11 @@ describe('a publication', () => {
       expect(columns['Direction of travel & comments']).toBe(40);
     }
     // After the columns of the first release, in their places, and before those added since (the RAG trend).
-    expect(Object.keys(await widths(await writtenWorkbook(dated, facts))).slice(-2)).toEqual([
+    expect(Object.keys(await widths(await writtenWorkbook(dated, facts))).slice(-4)).toEqual([
       'Last updated',
       'RAG trend',
+      'Theme lead agencies',
+      'Theme priorities',
     ]);
   });
 });
@@ -395,21 +399,52 @@ describe('the RAG trend in the CSV and the spreadsheet', () => {
       ['dated', renderReportCsv(dated, 'measures', facts), before.dated],
     ] as const) {
       const [header, s1, s3] = parse(csv, { bom: true }) as string[][];
-      expect([view, header]).toEqual([view, [...columns, 'RAG trend']]);
-      expect([view, s1.at(-1), s1[header.indexOf('Previous RAG')]]).toEqual([
+      expect([view, header.slice(0, columns.length + 1)]).toEqual([view, [...columns, 'RAG trend']]);
+      expect([view, s1[header.indexOf('RAG trend')], s1[header.indexOf('Previous RAG')]]).toEqual([
         view,
         'Year 1 2019/20 Red → Year 2 2020/21 Amber',
         'Amber',
       ]);
-      expect([view, s3[1], s3.at(-1)]).toEqual([view, 'S3', '']);
+      expect([view, s3[1], s3[header.indexOf('RAG trend')]]).toEqual([view, 'S3', '']);
     }
     for (const book of [await writtenWorkbook(year3), await writtenWorkbook(dated, facts)]) {
       const sheet = book.getWorksheet('Measures')!;
       const header = (sheet.getRow(1).values as unknown[]).slice(1);
-      expect(header.at(-1)).toBe('RAG trend');
-      expect(sheet.getRow(2).getCell(header.length).value).toBe('Year 1 2019/20 Red → Year 2 2020/21 Amber');
-      expect(sheet.getColumn(header.length).width).toBe(30);
+      const trend = header.indexOf('RAG trend') + 1;
+      expect(sheet.getRow(2).getCell(trend).value).toBe('Year 1 2019/20 Red → Year 2 2020/21 Amber');
+      expect(sheet.getColumn(trend).width).toBe(30);
     }
+  });
+});
+
+describe('each theme’s lead agencies and priorities in the CSV and the spreadsheet', () => {
+  const safe = [
+    'Community Safety Partnership',
+    'Priority 1: Deliver the CSP plan\nPriority 2: Keep crime low',
+  ];
+  const caring = ['Sevenoaks District Council', ''];
+
+  it('gives them on each of the theme’s measures, awaited ones too, after every other column', () => {
+    const [header, ...rows] = parse(renderReportCsv(report), { bom: true }) as string[][];
+    expect(header.slice(-2)).toEqual(['Theme lead agencies', 'Theme priorities']);
+    expect(rows.map((r) => [r[1], ...r.slice(-2)])).toEqual([
+      ['S1', ...safe],
+      ['S2', ...safe],
+      ['S3', ...safe],
+      ['C1', ...caring],
+    ]);
+  });
+
+  it('lists them in a Themes sheet beside the Summary, a row per theme', async () => {
+    const book = await writtenWorkbook(report);
+    expect(book.worksheets.map((w) => w.name).slice(0, 3)).toEqual(['Summary', 'Themes', 'Measures']);
+    const sheet = book.getWorksheet('Themes')!;
+    const values = [1, 2, 3].map((r) => (sheet.getRow(r).values as unknown[]).slice(1).map((v) => v ?? ''));
+    expect(values).toEqual([
+      ['Theme', 'Ambition', 'Lead agencies', 'Priorities'],
+      ['Safe Communities', 'A safer place to live work and travel', ...safe],
+      ['Caring Communities', '', ...caring],
+    ]);
   });
 });
 
@@ -586,7 +621,7 @@ describe('the report as XLSX', () => {
   it('keeps each list sheet’s heading row in view as it scrolls, the Case studies and Appendices too', async () => {
     const book = await writtenWorkbook(report);
     // Summary is a page to read and Tables holds blocks, each with its own header: no one row heads them.
-    const lists = ['Measures', 'Appendices', 'Case studies', 'Indicators', 'Evidence'];
+    const lists = ['Themes', 'Measures', 'Appendices', 'Case studies', 'Indicators', 'Evidence'];
     for (const name of lists) {
       const view = book.getWorksheet(name)!.views[0] as { state?: string; ySplit?: number } | undefined;
       expect([name, view?.state, view?.ySplit]).toEqual([name, 'frozen', 1]);
@@ -612,6 +647,7 @@ describe('the report as XLSX', () => {
     const book = await writtenWorkbook(report);
     expect(book.worksheets.map((s) => s.name)).toEqual([
       'Summary',
+      'Themes',
       'Measures',
       'Tables',
       'Appendices',

@@ -1,6 +1,7 @@
 import { RagCounts } from '../cycle-report/cycle-report.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { narrativeText } from './narrative-text.js';
+import { themeLeadAgencies, themePriorities } from './report-rows.js';
 
 /**
  * The parts of the report a spreadsheet or CSV holds beside its measures: the summary (headline and counts), the
@@ -18,6 +19,16 @@ export const SUMMARY_HEADER = [
   'On target (%)',
   'Headline',
 ] as const;
+
+export const THEME_HEADER = ['Theme', 'Ambition', 'Lead agencies', 'Priorities'] as const;
+
+/**
+ * A row per theme with what the page prints over its table: its ambition, lead agencies and priorities (a line
+ * each, "Priority 1: ..."), which the spreadsheet otherwise lost.
+ */
+export function themeRows(report: AnyCycleReport): string[][] {
+  return report.themes.map((t) => [t.title, t.ambition ?? '', themeLeadAgencies(t), themePriorities(t)]);
+}
 
 export const APPENDIX_HEADER = ['Appendix', 'Heading', 'Title', 'Introduction', 'Case studies'] as const;
 

@@ -24,9 +24,10 @@ const FIRST_COLUMNS = [
 /**
  * Columns added since, always after every earlier one (a publication's "Last updated" too), so no column moves:
  * "RAG trend" is the measure's RAG in the plan's earlier cycles, as the page and the Word report print it under
- * the DOT; "Previous RAG" alone lost Year 1 from a Year 3 report.
+ * the DOT ("Previous RAG" alone lost Year 1 from a Year 3 report); "Theme lead agencies" and "Theme priorities"
+ * are what the page prints over the theme's table, on each of its measures' rows, since a CSV has no headings.
  */
-const LATER_COLUMNS = ['RAG trend'] as const;
+const LATER_COLUMNS = ['RAG trend', 'Theme lead agencies', 'Theme priorities'] as const;
 
 /** The staff's working report's columns, in their order. */
 export const ROW_HEADER = [...FIRST_COLUMNS, ...LATER_COLUMNS] as const;
@@ -53,6 +54,16 @@ export function rowHeader(report: AnyCycleReport, published: boolean): string[] 
   ];
 }
 
+/** A theme's lead agencies as a list to filter on, "Sevenoaks District Council; Kent County Council". */
+export function themeLeadAgencies(theme: AnyCycleReport['themes'][number]): string {
+  return (theme.leadAgencies ?? []).map((a) => a.name).join('; ');
+}
+
+/** A theme's priorities a line each, numbered as the page numbers them: "Priority 1: Keep crime low". */
+export function themePriorities(theme: AnyCycleReport['themes'][number]): string {
+  return (theme.priorities ?? []).map((p, i) => `Priority ${i + 1}: ${p.text}`).join('\n');
+}
+
 export interface ReportRow {
   rag: string | null;
   cells: (string | number)[];
@@ -67,8 +78,10 @@ export function reportRows(report: AnyCycleReport, published = false): ReportRow
     all.set('Last updated', lastUpdated);
     return header.map((c) => all.get(c) ?? '');
   };
-  return report.themes.flatMap((theme) =>
-    [
+  return report.themes.flatMap((theme) => {
+    const leads = themeLeadAgencies(theme);
+    const priorities = themePriorities(theme);
+    return [
       ...theme.measures.map((m) => ({
         position: m.position,
         ref: m.ref,
@@ -89,6 +102,8 @@ export function reportRows(report: AnyCycleReport, published = false): ReportRow
           workflowOf(m)?.approvedAt ?? '',
           workflowOf(m)?.version ?? '',
           ragTrendWords(m.trend),
+          leads,
+          priorities,
         ],
         lastUpdated: ('lastUpdated' in m && m.lastUpdated) || '',
       })),
@@ -112,13 +127,15 @@ export function reportRows(report: AnyCycleReport, published = false): ReportRow
           '',
           '',
           '',
+          leads,
+          priorities,
         ],
         lastUpdated: '',
       })),
     ]
       .sort((a, b) => a.position - b.position || a.ref.localeCompare(b.ref))
-      .map(({ rag, cells, lastUpdated }) => ({ rag, cells: pick(cells, lastUpdated) })),
-  );
+      .map(({ rag, cells, lastUpdated }) => ({ rag, cells: pick(cells, lastUpdated) }));
+  });
 }
 
 /** A return table as text lines: caption, then header and rows with cells separated by " | ". */

@@ -12,6 +12,8 @@ import {
   caseStudyRows,
   SUMMARY_HEADER,
   summaryRows,
+  THEME_HEADER,
+  themeRows,
 } from './report-parts.js';
 import { EVIDENCE_HEADER, evidenceRows } from './evidence-rows.js';
 import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
@@ -93,6 +95,8 @@ export async function writeReportXlsx(
   });
   const list = () => ({ ...paper(), views: [{ state: 'frozen' as const, ySplit: 1 }] });
   writeSummary(book.addWorksheet('Summary', paper()), report, published);
+  // Beside the summary, where an officer looks for what the page prints over each theme's table.
+  writeThemes(book.addWorksheet('Themes', list()), report);
   await writeMeasures(book.addWorksheet('Measures', list()), report, published !== undefined);
   await writeTables(book.addWorksheet('Tables', paper()), report);
   writeAppendices(book.addWorksheet('Appendices', list()), report);
@@ -149,6 +153,8 @@ const MEASURE_WIDTHS: Readonly<Record<string, number>> = {
   Version: 8,
   'Last updated': 18,
   'RAG trend': 30,
+  'Theme lead agencies': 30,
+  'Theme priorities': 60,
 };
 
 /**
@@ -234,6 +240,18 @@ function tableColumnWidths(report: AnyCycleReport): number[] {
             widths[i] = Math.max(widths[i] ?? TABLE_COLUMN.min, Math.min(longest + 2, TABLE_COLUMN.max));
           });
   return widths;
+}
+
+/** A row per theme: its ambition, lead agencies and priorities, as the page prints them over its table. */
+function writeThemes(sheet: Sheet, report: AnyCycleReport): void {
+  sheet.columns = [24, 50, 40, 80].map((width) => ({ width }));
+  sheet.addRow([...THEME_HEADER]).font = { bold: true };
+  for (const row of themeRows(report)) {
+    const added = sheet.addRow(fit(row));
+    added.alignment = { vertical: 'top', wrapText: true };
+    added.commit();
+  }
+  sheet.commit();
 }
 
 function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {
