@@ -1,5 +1,5 @@
 import { LogDigest } from '../../../event-store/src/index.js';
-import { dayInWords } from '../../../kernel/src/index.js';
+import { clockInWords, dayInWords } from '../../../kernel/src/index.js';
 
 export { dayInWords };
 
@@ -24,4 +24,13 @@ export function colophon(p: PublicationFacts): string {
 /** What `npm run log:verify -- --digest` needs from a printed report: the root and its fence. */
 export function logDigestLine(d: LogDigest): string {
   return `Log digest: root ${d.root}, fence ${d.fence}, position ${d.position}, checkpoint of ${d.at}`;
+}
+
+/**
+ * What a report as it stood at an instant says of it, in every format: "As it stood at 1:00pm on 30 April 2020",
+ * on a London clock. Each printed the instant as stored ("2020-04-30T12:00:00.000Z"), an hour out in summer to
+ * a reader who took it for UK time.
+ */
+export function asAtLine(asAt: string): string {
+  return `As it stood at ${clockInWords(asAt)} on ${dayInWords(asAt)}`;
 }

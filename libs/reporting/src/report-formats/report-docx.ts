@@ -32,7 +32,7 @@ import { AwaitingMeasure, ReportMeasure } from '../cycle-report/cycle-report.js'
 import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycle-report.js';
 import { dotLabel, ragLabel, ragTrendWords, unreadableNote } from '../cycle-report/report-words.js';
 import { reportIntroduction } from '../cycle-report/report-title.js';
-import { colophon, dayInWords, PublicationFacts } from './colophon.js';
+import { asAtLine, colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
 import { printedAddress } from './narrative-text.js';
@@ -105,7 +105,7 @@ export async function renderReportDocx(
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(clean(report.title))] }),
     new Paragraph({ children: [new TextRun({ text: clean(report.partnership), bold: true })] }),
     new Paragraph({ children: [new TextRun(clean(report.yearHeading))] }),
-    ...(report.asAt ? [plain(`As it stood at ${report.asAt}`)] : []),
+    ...(report.asAt ? [plain(asAtLine(report.asAt))] : []),
     plain(reportIntroduction(report)),
     ...summary(report),
     ...report.themes.flatMap((theme) => themeSection(report, theme, lists)),

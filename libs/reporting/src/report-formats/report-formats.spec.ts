@@ -10,6 +10,8 @@ import { CASE_STUDY_HEADER, SUMMARY_HEADER } from './report-parts.js';
 import { ROW_HEADER, reportRows } from './report-rows.js';
 import { renderReportHtml } from './report-html.js';
 import { writeReportXlsx } from './report-xlsx.js';
+import { renderReportDocx } from './report-docx.js';
+import JSZip from 'jszip';
 import { AnyCycleReport, toPublishedReport } from '../cycle-report/published-cycle-report.js';
 import { dayInWords, PublicationFacts } from './colophon.js';
 
@@ -445,6 +447,27 @@ describe('each theme’s lead agencies and priorities in the CSV and the spreads
       ['Safe Communities', 'A safer place to live work and travel', ...safe],
       ['Caring Communities', '', ...caring],
     ]);
+  });
+});
+
+describe('a report as it stood at an instant', () => {
+  // 12:00 UTC on 30 April 2020 was 1:00pm in London (BST): the stored instant read an hour out as UK time.
+  const then = buildCycleReport(
+    reportInput({
+      returns: [approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'On target' })],
+      asAt: new Date('2020-04-30T12:00:00Z'),
+    }),
+  );
+  const line = 'As it stood at 1:00pm on 30 April 2020';
+
+  it('says when in words on a London clock, in the page, the spreadsheet and the Word report', async () => {
+    expect(renderReportHtml(then)).toContain(`<p class="provenance">${line}</p>`);
+    const summary = (await writtenWorkbook(then)).getWorksheet('Summary')!;
+    expect(summary.getCell('A4').value).toBe(line);
+    const zip = await JSZip.loadAsync(await renderReportDocx(then));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain(`>${line}</w:t>`);
+    expect(xml).not.toContain('2020-04-30T12');
   });
 });
 

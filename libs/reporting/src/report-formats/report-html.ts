@@ -6,7 +6,7 @@ import { AnyCycleReport, PublishedMeasure, workflowOf } from '../cycle-report/pu
 import { dotLabel, ragLabel, unreadableNote } from '../cycle-report/report-words.js';
 import { reportIntroduction } from '../cycle-report/report-title.js';
 import { evidenceLine } from './evidence-rows.js';
-import { colophon, dayInWords, PublicationFacts } from './colophon.js';
+import { asAtLine, colophon, dayInWords, PublicationFacts } from './colophon.js';
 import { narrativeChunks } from './narrative-chunks.js';
 import { ragChartSvg } from './rag-chart-svg.js';
 import { indicatorsHtml } from './indicator-html.js';
@@ -195,7 +195,7 @@ export function reportHtmlPolicy(layout: ReportLayout = {}): string {
 /** A publication says where it came from in its colophon, at the end; the cover is the readers'. */
 function provenanceBlock(report: AnyCycleReport, provenance: ReportProvenance): string {
   if (provenance.published) return '';
-  if (report.asAt) return `<p class="provenance">As it stood at ${e(report.asAt)}</p>`;
+  if (report.asAt) return `<p class="provenance">${e(asAtLine(report.asAt))}</p>`;
   return '';
 }
 

@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import { xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
-import { colophon, PublicationFacts } from './colophon.js';
+import { asAtLine, colophon, PublicationFacts } from './colophon.js';
 import {
   APPENDIX_HEADER,
   appendixRows,
@@ -111,7 +111,7 @@ function writeSummary(summary: Sheet, report: AnyCycleReport, published?: Public
   summary.addRow([report.title]).font = { bold: true, size: 14 };
   summary.addRow([report.partnership]);
   summary.addRow([report.yearHeading]);
-  if (report.asAt) summary.addRow([`As it stood at ${report.asAt}`]);
+  if (report.asAt) summary.addRow([asAtLine(report.asAt)]);
   summary.addRow([]);
   summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
   summary.addRow([
