@@ -149,6 +149,12 @@ describe('the report as HTML, laid out for print', () => {
     expect(printedOn(4, 4)).toContain('<tr class="continued same-page" id="measure-S2-continued-1">');
     expect(printedOn(4, 5)).toContain('<tr class="continued" id="measure-S2-continued-1">');
     expect(printedOn(4, 4)).toContain('tr.continued.same-page .again { visibility: hidden; }');
+    // A dotted rule between the rows, above and below alike: collapsed borders meet as one, and a solid bottom
+    // above won over the dotted top, so it was a solid line as between two measures.
+    expect(printedOn(4, 4)).toContain('table.measures tr.continued > * { border-top: 1px dotted #b1b4b6; }');
+    expect(printedOn(4, 4)).toContain(
+      'table.measures tr:has(+ tr.continued) > * { border-bottom: 1px dotted #b1b4b6; }',
+    );
   });
 
   it('given a link in a narrative or a case study, then on paper its address follows its words', () => {

@@ -72,8 +72,11 @@ table.return-table { margin: 6px 0; font-size: 8.5pt; font-variant-numeric: tabu
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 table.return-table td.num, table.return-table th.num { white-space: nowrap; text-align: right; }
 table.return-table tbody th { font-weight: normal; }
-/* The rows that carry on a long narrative read as one with the row above. */
+/* The rows that carry on a long narrative read as one with the row above: a dotted rule between them. Collapsed
+   borders meet as one, and the solid bottom of the row above won over the dotted top, so both are dotted (the
+   same width, so nothing moves). */
 table.measures tr.continued > * { border-top: 1px dotted #b1b4b6; }
+table.measures tr:has(+ tr.continued) > * { border-bottom: 1px dotted #b1b4b6; }
 tr.continued .again { font-size: 8pt; }
 /* A continuation that the first print put on the same page as the row before it: its Ref and RAG are already on
    that page, so they are not said again. Hidden, not removed, so the page lies exactly as it was measured. */
