@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { ScanForChases } from '../libs/chasing/src/index.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -227,6 +228,29 @@ describe('past years recorded from an old report (e2e)', () => {
       trend: [{ cycleId: CYCLE, label: 'Year 1 2019/20', periodStart: '2019-04-01', rag: 'amber' }],
     });
     expect(measures.get('S1')).toMatchObject({ previousRag: 'green', suggestedDot: 'no-change' });
+  });
+
+  it('carries the recorded year’s RAG in the RAG trend column of the next year’s CSV and spreadsheet', async () => {
+    const y2 = 'sevenoaks-lsp~y2-2020-21';
+    const fetched = async (format: string) =>
+      Buffer.from(
+        await (
+          await fetch(`${product.baseUrl}/cycles/${y2}/report?format=${format}`, { headers: as.coordinator })
+        ).arrayBuffer(),
+      );
+    const csv = parse(await fetched('csv'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(csv.find((r) => r.Ref === 'S4')).toMatchObject({
+      'Previous RAG': 'Amber',
+      'RAG trend': 'Year 1 2019/20 Amber',
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await fetched('xlsx')) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Measures')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const s4 = [...Array(sheet.rowCount).keys()]
+      .map((i) => sheet.getRow(i + 1))
+      .find((r) => r.getCell(2).value === 'S4')!;
+    expect(s4.getCell(header.indexOf('RAG trend') + 1).value).toBe('Year 1 2019/20 Amber');
   });
 
   it('refuses a spreadsheet of 20,000 merged ranges or one huge merge at once, recording nothing', async () => {
