@@ -26,6 +26,8 @@ import sanitizeHtml from 'sanitize-html';
  * - An HTML entity typed as text (`&pound;`, `&amp;`, `&nbsp;`) is the character it names, in the tokens every
  *   format reads: the page showed "£" (the browser decodes it) while the Word report and the spreadsheet showed
  *   "&pound;". An officer who types one, or pastes it from a web page's source, means the character.
+ * - An address typed bare (`priya@kent.gov.uk`) is still a mailto link, but only its last 64 characters before
+ *   the `@` are looked at (see boundedEmails): an attacker's narrative could otherwise hold the api's thread.
  */
 export const OFFICERS_MARKDOWN: MarkedExtension = {
   hooks: {
@@ -33,13 +35,16 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
     emStrongMask: (src) => src.replace(INTRAWORD_STARS, (stars) => 'a'.repeat(stars.length)),
   },
   tokenizer: {
+    url(src) {
+      return Tokenizer.prototype.url.call(boundedEmails(this), src);
+    },
     // ...and an intraword star opens nothing: it is read as text.
     emStrong(src, maskedSrc, prevChar) {
       if (src[0] === '*' && maskedSrc[maskedSrc.length - src.length] !== '*') return undefined;
       return Tokenizer.prototype.emStrong.call(this, src, maskedSrc, prevChar);
     },
     inlineText(src) {
-      const token = Tokenizer.prototype.inlineText.call(this, src);
+      const token = Tokenizer.prototype.inlineText.call(boundedEmails(this), src);
       // Raw HTML's text is escaped as it is (renderNarrative); every other text is the characters typed. Marked
       // decodes only numbered entities, and then writes every other "&" as "&amp;": read from what was typed.
       if (token && !token.escaped) token.text = decodeEntities(token.raw);
@@ -182,4 +187,35 @@ function paragraphRaw(rule: RegExp, src: string): string | undefined {
     raw += rule.exec(`x${src.slice(raw.length, end)}`)![1].slice(1);
   }
   return raw;
+}
+
+/**
+ * The tokenizer as it is, but reading bare email addresses with a local part of at most 64 characters, the most an
+ * address may have (RFC 5321). Marked's GFM rules look, at every short piece of text and every place a link could
+ * start, for a run of address characters followed by `@`, to the end of the run: a narrative that is one long run
+ * of them broken up by emphasis signs (`_a_a_a...`, `*a*a...`) was read in time that grows with its length
+ * squared. 50,000 characters of `_a` held the api's one thread for 2 to 5 s in each format, and a case study's
+ * ninety sections as long again.
+ */
+function boundedEmails(tokenizer: Tokenizer): Tokenizer {
+  const view = Object.create(tokenizer) as Tokenizer;
+  view.rules = boundedRules(tokenizer.rules);
+  return view;
+}
+
+const BOUNDED = new WeakMap<Tokenizer['rules'], Tokenizer['rules']>();
+
+function boundedRules(rules: Tokenizer['rules']): Tokenizer['rules'] {
+  let made = BOUNDED.get(rules);
+  if (!made) {
+    const { inline } = rules;
+    made = { ...rules, inline: { ...inline, url: bounded(inline.url), text: bounded(inline.text) } };
+    BOUNDED.set(rules, made);
+  }
+  return made;
+}
+
+/** The rule with each unbounded run of address characters before an `@` (`[...]+@`, `[...]+(@)`) bounded to 64. */
+function bounded(rule: RegExp): RegExp {
+  return new RegExp(rule.source.replace(/\]\+(?=\(?@)/g, ']{1,64}'), rule.flags);
 }
