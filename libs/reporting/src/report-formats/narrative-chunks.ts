@@ -1,5 +1,5 @@
 import { Marked, Token, Tokens } from 'marked';
-import { bulletsFromWord, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
+import { OFFICERS_MARKDOWN, officersSource } from '../../../returns/src/index.js';
 
 // Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
@@ -17,7 +17,7 @@ export function narrativeChunks(markdown: string, size = PRINT_CHUNK): string[] 
   if (markdown.length <= size) return [markdown];
   let tokens: Token[];
   try {
-    tokens = lexer.lexer(bulletsFromWord(markdown));
+    tokens = lexer.lexer(officersSource(markdown));
   } catch {
     return [markdown];
   }

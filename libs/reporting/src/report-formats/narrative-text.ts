@@ -1,5 +1,5 @@
 import { Marked, Token, Tokens } from 'marked';
-import { bulletsFromWord, decodeEntities, OFFICERS_MARKDOWN } from '../../../returns/src/index.js';
+import { decodeEntities, OFFICERS_MARKDOWN, officersSource } from '../../../returns/src/index.js';
 
 // Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
@@ -12,7 +12,7 @@ const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
 export function narrativeText(markdown: string | null | undefined): string {
   if (!markdown) return '';
   try {
-    return blocks(lexer.lexer(bulletsFromWord(markdown)), '')
+    return blocks(lexer.lexer(officersSource(markdown)), '')
       .join('\n\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();

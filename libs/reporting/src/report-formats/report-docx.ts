@@ -22,9 +22,9 @@ import {
 import { Marked, Token, Tokens } from 'marked';
 import { xmlCarriable } from '../../../kernel/src/index.js';
 import {
-  bulletsFromWord,
   decodeEntities,
   OFFICERS_MARKDOWN,
+  officersSource,
   Rag,
   ReturnTable,
 } from '../../../returns/src/index.js';
@@ -591,7 +591,7 @@ export function markdown(text: string, lists: ListCounter = new ListCounter()): 
   if (!text.trim()) return [];
   let tokens: Token[];
   try {
-    tokens = lexer.lexer(bulletsFromWord(text));
+    tokens = lexer.lexer(officersSource(text));
   } catch {
     // Nesting thousands deep exhausts the parser's stack (see renderNarrative): the text as typed, then.
     return textParagraphs(text);

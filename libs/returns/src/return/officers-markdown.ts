@@ -1,5 +1,6 @@
 import { Tokenizer, type MarkedExtension, type Token, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { bulletsFromWord } from './bullets-from-word.js';
 
 /**
  * The Markdown an officer writes, as every format reads it (the page and PDF through renderNarrative, the Word
@@ -103,6 +104,29 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
     },
   },
 };
+
+/** More quotes and list markers at the start of one line than this, and a narrative is not read as Markdown. */
+export const MARKDOWN_NESTING_LIMIT = 40;
+
+/** A line starting with more than the limit of `>`, `-`, `*`, `+` or `1.` markers, each nesting the next. */
+const NESTED_TOO_DEEP = new RegExp(
+  `^(?:[ \\t]*(?:>|(?:[-*+]|\\d{1,9}[.)])(?=[ \\t]))){${MARKDOWN_NESTING_LIMIT + 1}}`,
+  'm',
+);
+
+/**
+ * A narrative as every format hands it to the Markdown parser: Word's bullets read as Markdown's
+ * (bulletsFromWord), and a RangeError, which each format already takes for "show the text as typed", for a
+ * narrative nested deeper than anyone writes. The parser reads the rest of a line once for every quote or list
+ * it opens: 16,666 list markers on one line (50,000 characters) held the api's thread 1 to 2 s in each format
+ * before the parser's stack ran out, and a case study's sections are a hundred chances.
+ */
+export function officersSource(narrative: string): string {
+  if (NESTED_TOO_DEEP.test(narrative)) {
+    throw new RangeError(`nested more than ${MARKDOWN_NESTING_LIMIT} deep on one line`);
+  }
+  return bulletsFromWord(narrative);
+}
 
 /** Stars with a letter or digit on each side: "2*3*4", "Total*s". */
 const INTRAWORD_STARS = /(?<=[\p{L}\p{N}])\*+(?=[\p{L}\p{N}])/gu;

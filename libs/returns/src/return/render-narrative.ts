@@ -1,8 +1,7 @@
 import { Marked, Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/index.js';
-import { bulletsFromWord } from './bullets-from-word.js';
-import { OFFICERS_MARKDOWN } from './officers-markdown.js';
+import { OFFICERS_MARKDOWN, officersSource } from './officers-markdown.js';
 
 const SCHEMES = ['http', 'https', 'mailto'];
 const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));
@@ -81,12 +80,13 @@ export function renderNarrative(narrative: string): string {
 
 /**
  * The Markdown parser recurses once per level of nesting: thousands of nested quotes, list markers or emphasis
- * signs exhaust the stack. Such a narrative is shown as the plain text it is, in paragraphs, rather than not
- * at all (or as a failed page).
+ * signs exhaust the stack, and more than MARKDOWN_NESTING_LIMIT on one line are refused before parsing
+ * (officersSource). Such a narrative is shown as the plain text it is, in paragraphs, rather than not at all (or
+ * as a failed page).
  */
 function markup(narrative: string): string {
   try {
-    return markdown.parse(bulletsFromWord(narrative), { async: false });
+    return markdown.parse(officersSource(narrative), { async: false });
   } catch {
     return narrative
       .split(/\n\s*\n/)
