@@ -65,3 +65,24 @@ describe('a narrative nested thousands deep on one line, in every format', () =>
     expect(narrativeText(nested(MARKDOWN_NESTING_LIMIT + 1))).toBe(nested(MARKDOWN_NESTING_LIMIT + 1));
   });
 });
+
+/**
+ * An attacker's probe: Marked asks at every line break whether only white space follows, to the end of the text.
+ * A paragraph of 25,000 lines of a no-break space (which the parser does not count as blank), or a fenced block of
+ * 50,000 blank lines (read as one paragraph here), was read in time growing with its length squared: 1.5 to 2.6 s
+ * a format. Lines of white space are blank lines now, and blank lines in a row in a fenced block one.
+ */
+describe('a narrative of lines of white space, in every format', () => {
+  it.each([
+    ['no-break spaces', `a\n${'\u00a0\n'.repeat(24_990)}b`],
+    ['a fenced block', `\`\`\`\na${'\n'.repeat(49_980)}b\n\`\`\``],
+  ])('is read in bounded time (%s)', (_, text) => {
+    msToRead(text.slice(0, 2_000));
+    expect(msToRead(text)).toBeLessThan(2_500);
+  });
+
+  it('shows a line of no-break spaces as a blank line, and blank lines in a fenced block as one', () => {
+    expect(renderNarrative('First\n\u00a0\u00a0\nSecond')).toBe('<p>First</p>\n<p>Second</p>');
+    expect(renderNarrative('```\nFirst\n\n\n\nSecond\n```')).toBe('<p>First<br /><br />Second</p>');
+  });
+});
