@@ -59,6 +59,19 @@ describe('pastedTable', () => {
     expect('problem' in pasted && pasted.problem).toMatch(/2 columns and 300000 rows/);
   });
 
+  /**
+   * An attacker's probe: a quoted cell's line breaks and the spaces beside them were found with a split on
+   * `\s*[\n\t]\s*`, tried from every space to the end of its run: 400 such cells of 5,000 spaces (a 2 MB paste) held
+   * the api's one thread 6 s.
+   */
+  it('reads quoted cells of thousands of spaces in bounded time', () => {
+    const cell = `"\nx${' '.repeat(4_990)}x"`;
+    const start = performance.now();
+    const pasted = pastedTable(`${cell}\t`.repeat(400));
+    expect(performance.now() - start).toBeLessThan(1_000);
+    expect('problem' in pasted && pasted.problem).toMatch(/at most 30 columns/);
+  });
+
   it('reads the " | " lines the service gives back to copy, and a single column', () => {
     expect(pastedTable('Year | Visits\n2019 | 1,200')).toEqual({
       table: { caption: '', header: ['Year', 'Visits'], rows: [['2019', '1,200']] },
