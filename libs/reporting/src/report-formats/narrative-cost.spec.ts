@@ -86,3 +86,28 @@ describe('a narrative of lines of white space, in every format', () => {
     expect(renderNarrative('```\nFirst\n\n\n\nSecond\n```')).toBe('<p>First<br /><br />Second</p>');
   });
 });
+
+/**
+ * An attacker's probe: long runs of spaces. A line of a bullet Word draws and 49,999 spaces was read by
+ * bulletsFromWord with two runs of spaces in a row in its pattern, and Marked's text rule looked at every space for
+ * spaces then a line break, to the end of the run: time growing with the spaces squared (1.3 to 1.5 s for 20,000
+ * to 40,000, in each format).
+ */
+describe('a narrative of long runs of spaces, in every format', () => {
+  it.each([
+    ['after a bullet', `•${' '.repeat(49_999)}`],
+    ['between two words', `a${' '.repeat(49_998)}b`],
+  ])('is read in bounded time (%s)', (_, text) => {
+    msToRead(text.slice(0, 2_000));
+    expect(msToRead(text)).toBeLessThan(2_500);
+  });
+
+  it('still reads a Word bullet as a list, and two spaces before a line end as a line break', () => {
+    expect(renderNarrative('•\tFirst\no\tSecond')).toBe(
+      '<ul>\n<li>First<ul>\n<li>Second</li>\n</ul>\n</li>\n</ul>',
+    );
+    expect(renderNarrative('First  \nSecond')).toBe('<p>First<br />Second</p>');
+    // Spaces beyond the 64 looked through stay before the break, where no format shows them.
+    expect(renderNarrative(`First${' '.repeat(100)}\nSecond`)).toMatch(/^<p>First {36}<br \/>Second<\/p>$/);
+  });
+});

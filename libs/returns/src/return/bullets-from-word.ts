@@ -45,4 +45,9 @@ const LEVELS: Record<string, number> = {
 /** Bullets that are nothing but bullets: read with spaces after them too. */
 const SHAPES = /^[•●·◦○▪■\uf0b7\uf0a7]$/u;
 const WORD_BULLET = /^[ \t]*[•●·◦○▪■o§\uf0b7\uf0a7][ \t]/mu;
-const WORD_BULLET_LINE = /^[ \t]*([•●·◦○▪■o§\uf0b7\uf0a7])(\t|[ ]+)[ \t]*(\S.*)$/u;
+/**
+ * A bullet line: its bullet, the first character after it (a tab, or a space), and its text. One character, not
+ * `(\t|[ ]+)` then `[ \t]*`: two runs of spaces in a row can split a line of spaces every way there is, and a bullet
+ * followed by 20,000 spaces took 1.3 s to read, in each format.
+ */
+const WORD_BULLET_LINE = /^[ \t]*([•●·◦○▪■o§\uf0b7\uf0a7])([\t ])[ \t]*(\S.*)$/u;

@@ -28,7 +28,8 @@ import { bulletsFromWord } from './bullets-from-word.js';
  *   format reads: the page showed "£" (the browser decodes it) while the Word report and the spreadsheet showed
  *   "&pound;". An officer who types one, or pastes it from a web page's source, means the character.
  * - An address typed bare (`priya@kent.gov.uk`) is still a mailto link, but only its last 64 characters before
- *   the `@` are looked at (see boundedEmails): an attacker's narrative could otherwise hold the api's thread.
+ *   the `@` are looked at, and at most 64 spaces before a line break (see boundedRuns): an attacker's narrative
+ *   could otherwise hold the api's thread.
  */
 export const OFFICERS_MARKDOWN: MarkedExtension = {
   hooks: {
@@ -37,7 +38,7 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
   },
   tokenizer: {
     url(src) {
-      return Tokenizer.prototype.url.call(boundedEmails(this), src);
+      return Tokenizer.prototype.url.call(boundedRuns(this), src);
     },
     // ...and an intraword star opens nothing: it is read as text.
     emStrong(src, maskedSrc, prevChar) {
@@ -45,7 +46,7 @@ export const OFFICERS_MARKDOWN: MarkedExtension = {
       return Tokenizer.prototype.emStrong.call(this, src, maskedSrc, prevChar);
     },
     inlineText(src) {
-      const token = Tokenizer.prototype.inlineText.call(boundedEmails(this), src);
+      const token = Tokenizer.prototype.inlineText.call(boundedRuns(this), src);
       // Raw HTML's text is escaped as it is (renderNarrative); every other text is the characters typed. Marked
       // decodes only numbered entities, and then writes every other "&" as "&amp;": read from what was typed.
       if (token && !token.escaped) token.text = decodeEntities(token.raw);
@@ -239,9 +240,11 @@ function paragraphRaw(rule: RegExp, src: string): string | undefined {
  * start, for a run of address characters followed by `@`, to the end of the run: a narrative that is one long run
  * of them broken up by emphasis signs (`_a_a_a...`, `*a*a...`) was read in time that grows with its length
  * squared. 50,000 characters of `_a` held the api's one thread for 2 to 5 s in each format, and a case study's
- * ninety sections as long again.
+ * ninety sections as long again. Likewise the text rule looks, at every character, for spaces then a line break
+ * (to leave a hard break's spaces to it): "a", 40,000 spaces and "b" took 1.5 s; it looks through 64 spaces now,
+ * and a line's spaces beyond those stay in its text, where no format shows them.
  */
-function boundedEmails(tokenizer: Tokenizer): Tokenizer {
+function boundedRuns(tokenizer: Tokenizer): Tokenizer {
   const view = Object.create(tokenizer) as Tokenizer;
   view.rules = boundedRules(tokenizer.rules);
   return view;
@@ -259,7 +262,14 @@ function boundedRules(rules: Tokenizer['rules']): Tokenizer['rules'] {
   return made;
 }
 
-/** The rule with each unbounded run of address characters before an `@` (`[...]+@`, `[...]+(@)`) bounded to 64. */
+/**
+ * The rule with each unbounded run of address characters before an `@` (`[...]+@`, `[...]+(@)`), and of spaces
+ * before a line break (` *\n`, ` {2,}\n`), bounded to 64.
+ */
 function bounded(rule: RegExp): RegExp {
-  return new RegExp(rule.source.replace(/\]\+(?=\(?@)/g, ']{1,64}'), rule.flags);
+  const source = rule.source
+    .replace(/\]\+(?=\(?@)/g, ']{1,64}')
+    .replaceAll(' *\\n', ' {0,64}\\n')
+    .replaceAll(' {2,}\\n', ' {2,64}\\n');
+  return new RegExp(source, rule.flags);
 }
