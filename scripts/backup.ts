@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
 import { backupDatabase } from '../libs/database/src/index.js';
 
@@ -31,6 +33,14 @@ export async function backup(
       err.write(`backup: unknown argument ${args[i]}\n${BACKUP_USAGE}\n`);
       return 2;
     }
+  }
+  // A folder (`--file /backups/`, as cp takes one) used to be dumped into whole, then fail at the rename, leaving
+  // the complete dump as a hidden `/backups/.partial`: refused before anything is read.
+  if (file.endsWith('/') || statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    err.write(
+      `backup: --file ${file} is a folder: name the file in it, e.g. ${join(file, defaultBackupFile())}\n`,
+    );
+    return 2;
   }
   const databaseUrl = loadConfig(env).databaseUrl;
   let written: { bytes: number; ms: number };

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backup } from '../scripts/backup.js';
-import { dropDatabase, ensureDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import {
+  backupDatabase,
+  dropDatabase,
+  ensureDatabase,
+  withDatabaseName,
+} from '../libs/database/src/index.js';
 import { runScript } from './support/run-script.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,5 +62,29 @@ describe('npm run backup: the file it writes', () => {
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/^backup: failed: .*not-a-folder/m);
     expect(failed.err).not.toContain('Could not start');
+  });
+
+  it('refuses a folder given as --file in one line, before dumping anything, and leaves nothing in it', async () => {
+    // An operator's probe: `--file /backups/` dumped the whole database, failed at the rename, and left the whole
+    // dump, keys and all, as a hidden `/backups/.partial`.
+    const folder = join(dir, 'given-a-folder');
+    mkdirSync(folder);
+    for (const given of [folder, `${folder}/`, join(dir, 'not-there-yet') + '/']) {
+      const refused = await run(given);
+      expect(refused.code).toBe(2);
+      expect(refused.err.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^backup: --file .* is a folder: name the file in it, e\.g\. .*partner-returns-\d{8}T\d{6}Z\.dump$/,
+        ),
+      ]);
+      expect(refused.err).not.toContain('dumping contents');
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    expect(existsSync(join(dir, 'not-there-yet'))).toBe(false);
+
+    // Called on a name a folder has taken, the dump itself removes what it wrote when the rename fails.
+    const failed = await backupDatabase(database, folder, { write: () => undefined }).catch((e: Error) => e);
+    expect(String(failed)).toMatch(/rename/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });

@@ -116,11 +116,12 @@ export async function backupDatabase(
       'backup',
       progress,
     );
+    // In the try: a rename that fails (the name taken by a folder) leaves no whole dump under a hidden name.
+    renameSync(partial, file);
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
   }
-  renameSync(partial, file);
   const bytes = statSync(file).size;
   const ms = Date.now() - started;
   progress.write(`backup: done, ${(bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s\n`);
