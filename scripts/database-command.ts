@@ -22,7 +22,7 @@ export function runDatabaseCommand<A>(command: {
       return 2;
     }
     const args = command.parse(process.argv.slice(2));
-    const dataSource = await openDatabase(loadConfig().databaseUrl, SCHEMA);
+    const dataSource = await openDatabase(loadConfig().databaseUrl, SCHEMA, { create: false });
     try {
       for (const line of await command.run(dataSource, new SystemClock(), args)) console.log(line);
       return 0;

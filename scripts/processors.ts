@@ -33,7 +33,7 @@ export async function processorsCli(
     return EXIT.usage;
   }
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false });
   try {
     const parked = new ParkedEvents(dataSource);
     if (command.command === 'status') return await status(parked, out);

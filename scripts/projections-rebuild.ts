@@ -16,7 +16,7 @@ export async function projectionsRebuild(
   err: ProgressStream,
 ): Promise<number> {
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl, SCHEMA);
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false });
   try {
     // Return texts read as they stand now, redactions included (the returns lib's hook, loaded with the schema).
     const store = new EventStore(dataSource);

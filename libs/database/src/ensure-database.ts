@@ -6,8 +6,12 @@ import { databaseName, withDatabaseName } from './database-url.js';
  * Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). A server
  * that cannot be reached, or does not answer within DEPENDENCY_TIMEOUT_MS, is a DependencyError naming
  * DATABASE_URL.
+ *
+ * With `create: false` (the scripts that look at or work on a deployment that must already be there) a missing
+ * database is that DependencyError instead: `log:verify` run with a misspelt name made an empty database, migrated
+ * it, and reported that the log "does not verify", a false alarm of tampering, and left the database behind.
  */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+export async function ensureDatabase(databaseUrl: string, options: { create?: boolean } = {}): Promise<void> {
   const name = databaseName(databaseUrl);
   if (!name) throw new DependencyError('DATABASE_URL', 'names no database');
   const client = new Client({
@@ -26,6 +30,12 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0 && options.create === false) {
+      throw new DependencyError(
+        'DATABASE_URL',
+        `there is no database "${name}" at ${addressOf(databaseUrl, 5432)}: nothing was created (is the name right?)`,
+      );
+    }
     if (found.rowCount === 0) {
       await client
         .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)

@@ -10,13 +10,15 @@ import { withQueryTimeout } from './query-timeout.js';
  * With `queryTimeoutMs` (the api and the worker, see withQueryTimeout) the DataSource returned gives up on a
  * statement that takes longer; the migrations still run on one without it, and the wait for another process's
  * migrations too, since either may take minutes. Without it (the CLI scripts) no statement is cut short.
+ *
+ * `create: false` refuses a database that does not exist rather than making it (see ensureDatabase).
  */
 export async function openDatabase(
   databaseUrl: string,
   schema: DatabaseSchema,
-  options: { queryTimeoutMs?: number } = {},
+  options: { queryTimeoutMs?: number; create?: boolean } = {},
 ): Promise<DataSource> {
-  await ensureDatabase(databaseUrl);
+  await ensureDatabase(databaseUrl, { create: options.create });
   const migrated = await migrate(new DataSource(dataSourceOptions(databaseUrl, schema)));
   if (options.queryTimeoutMs === undefined) return migrated;
   await migrated.destroy();
