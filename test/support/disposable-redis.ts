@@ -48,6 +48,16 @@ export class DisposableRedis {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as a host or network gone silent. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT), with everything it held. */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   stop(): Promise<void> {
     const p = this.process;
     this.process = null;
@@ -55,6 +65,7 @@ export class DisposableRedis {
     return new Promise((resolve) => {
       p.once('exit', () => resolve());
       p.kill('SIGKILL');
+      p.kill('SIGCONT'); // a frozen server takes its kill only once it runs
     });
   }
 }
