@@ -29,7 +29,11 @@ export async function backup(
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--file' && i + 1 < args.length) file = args[++i];
     else if (args[i].startsWith('--file=')) file = args[i].slice('--file='.length);
-    else {
+    else if (args[i] === '--file') {
+      // Last, with nothing after it: once said to be an unknown argument, which it is not.
+      err.write(`backup: --file needs a path after it\n${BACKUP_USAGE}\n`);
+      return 2;
+    } else {
       err.write(`backup: unknown argument ${args[i]}\n${BACKUP_USAGE}\n`);
       return 2;
     }

@@ -53,6 +53,8 @@ function digestArgument(args: readonly string[]): string {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--digest' && i + 1 < args.length) value = args[++i];
     else if (args[i].startsWith('--digest=')) value = args[i].slice('--digest='.length);
+    // Last, with nothing after it (the digest's variable empty in the shell): once said to be an unknown argument.
+    else if (args[i] === '--digest') throw new Error('--digest needs the digest after it');
     else throw new Error(`unknown argument ${args[i]}`);
   }
   if (value === undefined) throw new Error('--digest is required');

@@ -28,7 +28,11 @@ export async function restore(
     if (args[i] === '--file' && i + 1 < args.length) file = args[++i];
     else if (args[i].startsWith('--file=')) file = args[i].slice('--file='.length);
     else if (args[i] === '--replace') replace = true;
-    else {
+    else if (args[i] === '--file') {
+      // Last, with nothing after it: once said to be an unknown argument, which it is not.
+      err.write(`restore: --file needs a path after it\n${RESTORE_USAGE}\n`);
+      return 2;
+    } else {
       err.write(`restore: unknown argument ${args[i]}\n${RESTORE_USAGE}\n`);
       return 2;
     }

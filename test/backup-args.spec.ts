@@ -30,6 +30,15 @@ describe('npm run backup / restore / backup:drill arguments', () => {
       code: 2,
       err: 'restore: refused: no backup file /nonexistent/partner-returns.dump\n',
     });
+    // A flag with nothing after it is named as such, not as an unknown argument.
+    expect(await run(backup, ['--file'])).toEqual({
+      code: 2,
+      err: expect.stringContaining('backup: --file needs a path after it\nUsage: npm run backup'),
+    });
+    expect(await run(restore, ['--replace', '--file'])).toEqual({
+      code: 2,
+      err: expect.stringContaining('restore: --file needs a path after it\nUsage: npm run restore'),
+    });
     expect(await run(backupDrill, ['--now'])).toEqual({
       code: 2,
       err: expect.stringContaining('backup:drill: unknown argument --now\nUsage: npm run backup:drill'),

@@ -73,6 +73,13 @@ describe('npm run log:digest and log:verify (e2e, real PostgreSQL)', () => {
       code: 2,
       err: expect.stringContaining('--digest is required'),
     });
+    // The digest's shell variable left empty: named as such, not as an unknown argument.
+    expect(await run(logVerify, ['--digest'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(
+        'log:verify: --digest needs the digest after it\nUsage: npm run log:verify',
+      ),
+    });
     expect(await run(logVerify, ['--digest', 'not-a-digest'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('Usage: npm run log:verify'),
