@@ -20,7 +20,7 @@ import {
 import { EventStore, LogCheckpoints, parseDigestArgument, verifyLog } from '../libs/event-store/src/index.js';
 import { SystemClock } from '../libs/kernel/src/index.js';
 import { SmtpCatcher } from '../libs/mail/src/index.js';
-import { deleteQueueKeys } from '../libs/queues/src/index.js';
+import { deleteQueueKeys, requireRedis } from '../libs/queues/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 import { backup } from './backup.js';
 import { DrillLocks } from './drill-databases.js';
@@ -44,6 +44,16 @@ interface Check {
   line: string;
 }
 
+/** Closes an app, or gives up on it after `ms` (its connections go when the process exits). */
+async function closedWithin(app: INestApplicationContext, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    app.close().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** `npm run backup:drill`: 0 passed, 1 failed, 2 bad arguments. */
 export async function backupDrill(
   env: Record<string, string | undefined>,
@@ -62,6 +72,12 @@ export async function backupDrill(
     }
   }
   const source = loadConfig(env);
+  // Before anything is dumped or made: without Redis the drill's api and worker could not catch up, and closing
+  // them waited for it without end (an operator's probe: past --timeout, and deaf to SIGTERM, for 10 minutes).
+  await requireRedis(
+    source.redisUrl,
+    'the drill runs its api and worker on it, under a queue prefix of their own',
+  );
   // The restored deployment runs with the deployment's own secrets. Left unset outside production, they are
   // derived from DATABASE_URL: the drill database's URL would give others, and its worker would refuse to mail
   // every link issued before the backup (the pepper no longer makes their tokens), so the drill never caught up.
@@ -252,7 +268,8 @@ export async function backupDrill(
   } catch (error) {
     checks.push({ ok: false, line: (error as Error).message });
   } finally {
-    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    // Bounded as the apps' own shutdown is (SHUTDOWN_TIMEOUT_MS): Redis gone mid-drill holds a close for ever.
+    for (const app of apps.reverse()) await closedWithin(app, source.shutdownTimeoutMs);
     await catcher?.stop().catch(() => undefined);
     if (restored?.isInitialized) await restored.destroy();
     await deleteQueueKeys(source.redisUrl, queuePrefix).catch(() => undefined);

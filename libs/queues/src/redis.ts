@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
+import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/index.js';
 
 /** Connection options for BullMQ (it blocks on commands, so no per-request retry limit). */
 export function bullConnection(redisUrl: string): ConnectionOptions {
@@ -19,4 +19,34 @@ export function healthRedis(redisUrl: string): Redis {
   // Its failures are the readiness answer; without a listener ioredis prints every reconnect failure.
   redis.on('error', () => undefined);
   return redis;
+}
+
+/**
+ * Throws a DependencyError naming REDIS_URL unless Redis answers a ping within DEPENDENCY_TIMEOUT_MS: for a
+ * script that cannot do without Redis (the backup drill runs its api and worker on it), where the apps themselves
+ * start and wait for it.
+ */
+export async function requireRedis(redisUrl: string, what: string): Promise<void> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: DEPENDENCY_TIMEOUT_MS,
+    retryStrategy: () => null,
+  });
+  // The connection's own error says why (ECONNREFUSED); connect() rejects only with "Connection is closed".
+  let cause: Error | null = null;
+  redis.on('error', (error: Error) => (cause ??= error));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const why = ((cause ?? (error as Error)).message || 'no answer').replace(/\s+/g, ' ').trim();
+    throw new DependencyError(
+      'REDIS_URL',
+      `Redis at ${addressOf(redisUrl, 6379)} cannot be reached (${why}): ${what}`,
+    );
+  } finally {
+    redis.disconnect();
+  }
 }
