@@ -248,6 +248,83 @@ describe('the coordinator dashboard (e2e)', () => {
     });
   });
 
+  /**
+   * A reason the rules refuse (none, too long) on the agency page's forms: it was said only in the
+   * page's error summary, linking to the top of the page, and what was typed was lost. Now beside its box, red,
+   * with what was typed, the summary linking to the box (the GOV.UK error pattern, as every other form).
+   */
+  it("says a refused reason beside its box on an agency's reissue and extension forms, keeping what was typed", async () => {
+    // What a refused form must not have written (the processors write other events meanwhile).
+    const lastEvent = async () =>
+      (
+        await product.db.dataSource.query(
+          `SELECT max(global_position)::text AS n FROM events
+            WHERE type IN ('SubmissionLinkRevoked', 'SubmissionLinkIssued', 'DeadlineExtended')`,
+        )
+      )[0].n;
+    const before = await lastEvent();
+    const agencyPage = `${cyclePath()}/agencies/kent-cc`;
+    const refusedBeside = (html: string, box: string, text: string) => {
+      expect(html).toMatch(/<title>Error: /);
+      expect(html).toContain(`href="#${box}">${text}</a>`);
+      // The message just before the box, the box marked red and described by it.
+      expect(html).toMatch(
+        new RegExp(
+          `<p id="${box}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${text}\\s*</p>\\s*<input\\s+class="govuk-input govuk-input--error" id="${box}"[^>]*aria-describedby="${box}-error"`,
+        ),
+      );
+    };
+    const tooLong = 'x'.repeat(2001);
+    for (const [typed, text] of [
+      ['   ', 'A reason is required to send a new link'],
+      [tooLong, 'The reason must be 2000 characters or fewer'],
+    ]) {
+      const refused = await postPageForm(product.baseUrl, {
+        from: agencyPage,
+        to: `${cyclePath()}/reissue-links`,
+        headers: { cookie: session },
+        fields: { agencyId: 'kent-cc', reason: typed },
+      });
+      expect([text, refused.status]).toEqual([text, 422]);
+      refusedBeside(refused.html, 'reason-reissue', text);
+      // The form is open, with what was typed in its box.
+      expect(refused.html).toMatch(/<details class="govuk-details" open>/);
+      expect(/id="reason-reissue" name="reason" type="text" value="([^"]*)"/.exec(refused.html)?.[1]).toBe(
+        typed,
+      );
+    }
+    const extend = await postPageForm(product.baseUrl, {
+      from: agencyPage,
+      to: `${cyclePath()}/extend-agency`,
+      headers: { cookie: session },
+      fields: {
+        agencyId: 'kent-cc',
+        'dueDate-day': '30',
+        'dueDate-month': '4',
+        'dueDate-year': '2027',
+        reason: tooLong,
+      },
+    });
+    expect(extend.status).toBe(422);
+    refusedBeside(extend.html, 'reason-extend', 'The reason must be 2000 characters or fewer');
+    expect([inputValue(extend.html, 'dueDate-day'), inputValue(extend.html, 'dueDate-year')]).toEqual([
+      '30',
+      '2027',
+    ]);
+    expect(await lastEvent()).toBe(before);
+    // A reason the rules take still sends the new link and comes back to the agency's page.
+    const sent = await postPageForm(product.baseUrl, {
+      from: agencyPage,
+      to: `${cyclePath()}/reissue-links`,
+      headers: { cookie: session },
+      fields: { agencyId: 'kent-cc', reason: 'Lost the email' },
+    });
+    expect([sent.status, decodeURIComponent(sent.location!)]).toEqual([
+      303,
+      expect.stringContaining(`${agencyPage}?done=New link sent`),
+    ]);
+  });
+
   it('asks before accepting a due date in the past, then accepts it once confirmed', async () => {
     const form = {
       agencyId: 'sevenoaks-hat',

@@ -335,8 +335,8 @@ describe('submission links (e2e)', () => {
       });
     // No RevokeLink decision to check it: before, new links were sent with all of it in their events' metadata.
     const refused = await reissue('x'.repeat(2001));
-    expect(refused.status).toBe(303);
-    expect(decodeURIComponent(refused.location!)).toContain('The reason must be 2000 characters or fewer');
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('The reason must be 2000 characters or fewer');
     expect(await events()).toBe(before);
     const sent = await reissue('Lost the email');
     expect([sent.status, decodeURIComponent(sent.location!)]).toEqual([

@@ -9,12 +9,28 @@ import type { FormValue } from '../form-fields.js';
  */
 export type Form = Record<string, FormValue>;
 
-/** Runs a page action: back to the page with what happened, or with the rule it broke. */
-export async function act(res: Response, back: string, action: () => Promise<string>): Promise<void> {
+/**
+ * Runs a page action: back to the page with what happened, or with the rule it broke. A refusal that names a field
+ * goes first to `beside`, which shows the page again with the refusal beside that field's box (the GOV.UK error
+ * pattern) and answers true, or answers false when the page has no box for it: then it goes in the summary.
+ */
+export async function act(
+  res: Response,
+  back: string,
+  action: () => Promise<string>,
+  beside?: (error: DomainError & { field: string }) => Promise<boolean>,
+): Promise<void> {
   try {
     const message = await action();
     res.redirect(303, `${back}?${pageMessageQuery(res, 'done', message)}`);
   } catch (error) {
+    if (
+      error instanceof DomainError &&
+      error.field &&
+      beside &&
+      (await beside(error as DomainError & { field: string }))
+    )
+      return;
     if (error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict')) {
       return res.redirect(303, `${back}?${pageMessageQuery(res, 'error', error.message)}`);
     }

@@ -9,6 +9,7 @@ import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
 import { singleValues } from '../form-fields.js';
+import { dateInputItems, postedDateParts } from '../date-input/date-input.js';
 import { act, Form, noSuchAction } from './coordinator.js';
 import {
   emptyExtendForm,
@@ -86,10 +87,33 @@ export class CycleDashboardPages {
       if (problem) return this.renderAgency(res, 400, actor, cycleId, agencyId ?? '', { extend: problem });
       form = { ...form, dueDate: postedDueDate(form) };
     }
-    await act(res, back, async () => {
-      const run = CYCLE_ACTIONS.get(action) ?? noSuchAction;
-      return run({ commands: this.commands, links: this.links, envelope, cycleId, form });
-    });
+    const run = CYCLE_ACTIONS.get(action) ?? noSuchAction;
+    await act(
+      res,
+      back,
+      () => run({ commands: this.commands, links: this.links, envelope, cycleId, form }),
+      async (error) => {
+        // A refused reason (empty, too long, unreadable) beside the box it was typed in, with what was typed: it
+        // was said only in the page's summary, linking to the top of the page. No page posts a revoke-link here
+        // (the links page has its own form, and says its refusal beside its box): that one stays in the summary.
+        const typed = form.reason ?? '';
+        if (error.field !== 'reason' || !agencyId) return false;
+        if (action === 'reissue-links') {
+          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
+            reissue: { reason: typed, error: error.message },
+          });
+          return true;
+        }
+        if (action === 'extend-agency') {
+          const items = dateInputItems(postedDateParts(form, 'dueDate'));
+          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
+            extend: { items, reason: typed, reasonError: error.message },
+          });
+          return true;
+        }
+        return false;
+      },
+    );
   }
 
   private async renderAgency(
@@ -98,19 +122,23 @@ export class CycleDashboardPages {
     actor: Actor,
     cycleId: string,
     agencyId: string,
-    extra: { done?: string; error?: string; extend?: ExtendForm },
+    extra: { done?: string; error?: string; extend?: ExtendForm; reissue?: RefusedReissue },
   ) {
     const model = await this.dashboard.of(actor, cycleId);
     const agency = model.agencies.find((a) => a.agencyId === agencyId);
     if (!agency) throw new DomainError('agency-not-found', 'No such agency in this cycle', 'not-found');
     const extend = extra.extend ?? emptyExtendForm();
-    const errors = extensionErrors(extend, 'reason-extend');
+    const errors = [
+      ...extensionErrors(extend, 'reason-extend'),
+      ...(extra.reissue ? [{ text: extra.reissue.error, href: '#reason-reissue' }] : []),
+    ];
     res.status(status).render('pages/coordinate/cycle-agency', {
       title: `${errors.length ? 'Error: ' : ''}${agency.name} in ${model.cycle.label}`,
       heading: agency.name,
       cycle: model.cycle,
       agency,
       extend,
+      reissue: extra.reissue,
       errors,
       done: extra.done,
       error: extra.error,
@@ -118,4 +146,10 @@ export class CycleDashboardPages {
       backLink: `/coordinate/cycles/${encodeURIComponent(cycleId)}`,
     });
   }
+}
+
+/** The reissue form's reason as typed, and the rule's word on it. */
+interface RefusedReissue {
+  reason: string;
+  error: string;
 }
