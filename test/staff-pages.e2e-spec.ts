@@ -40,9 +40,14 @@ class Browser {
     };
   }
 
-  /** Opens `page` for its form's token, then posts `fields` to `action` as that form would. */
-  async submit(page: string, action: string, fields: Record<string, string | string[]>) {
-    return this.post(action, (await this.get(page)).html, fields);
+  /** Opens `page` for its form's token, then posts `fields` to `action` as that form would (with `headers`). */
+  async submit(
+    page: string,
+    action: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) {
+    return this.post(action, (await this.get(page)).html, fields, headers);
   }
 
   /**
@@ -72,7 +77,12 @@ class Browser {
    * Posts `fields` to `action` with the hidden fields of its form in `html` (as a tab still showing it would),
    * or with the page's CSRF token alone when no form there posts to `action`.
    */
-  async post(action: string, html: string, fields: Record<string, string | string[]>) {
+  async post(
+    action: string,
+    html: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) {
     const forms = [...html.matchAll(/<form [^>]*action="([^"]*)"[^>]*>(.*?)<\/form>/gs)];
     const own = forms.find(([, to]) => unescapeHtml(to) === action)?.[2];
     const hidden = [...(own ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
@@ -87,6 +97,7 @@ class Browser {
       method: 'POST',
       headers: {
         ...this.headers(),
+        ...headers,
         origin: this.baseUrl,
         'content-type': 'application/x-www-form-urlencoded',
       },
@@ -449,6 +460,84 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     } finally {
       clock.offsetMs = 0;
     }
+  });
+
+  /**
+   * A form posted with an Idempotency-Key runs in one transaction with the key's record (a script, or a client
+   * that adds the header to every write). The invitation's and the reset's mails were sent from inside it: the SMTP
+   * conversation held the transaction open, and the mail was out before the account or token it offers was
+   * committed (a rollback then left a mail for an account that never was). They now go once it has committed,
+   * once each, and a retry with the same key (answered as the first was) sends nothing more.
+   */
+  it('mails an invitation or a reset asked for with an Idempotency-Key only once it is committed, and once', async () => {
+    const committed = async (email: string) =>
+      (
+        await product.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM password_tokens t JOIN staff_accounts a USING (staff_id)
+            WHERE lower(a.email) = $1 AND t.used_at IS NULL`,
+          [email],
+        )
+      )[0].n as number;
+    const mailsTo = (email: string) => product.smtp.offered.filter((m) => m.to.includes(email)).length;
+    const email = 'kim@sevenoaks.example.org';
+    const keyed = { 'idempotency-key': 'invite-kim-1' };
+    const form = { name: 'Kim Keyed', email, role: 'viewer' };
+    const page = (await coordinator.get('/coordinate/staff/invite')).html;
+    // The server holds the mail unanswered: had it been sent in the transaction, nothing would be committed yet.
+    product.smtp.hold();
+    let seenCommitted: number | undefined;
+    try {
+      const invited = coordinator.post('/coordinate/staff/invite', page, form, keyed);
+      await eventually(async () => mailsTo(email) > 0 || undefined);
+      seenCommitted = await committed(email);
+      product.smtp.release();
+      expect((await invited).status).toBe(303);
+    } finally {
+      product.smtp.release();
+    }
+    expect(seenCommitted).toBe(1);
+    // The same key again: answered as before, and no second mail.
+    const again = await coordinator.post('/coordinate/staff/invite', page, form, keyed);
+    expect(again.status).toBe(303);
+    const link = await linkMailedTo(email, 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailsTo(email)).toBe(1);
+
+    // A reset asked for by someone signed in (the form is open to anyone), with a key.
+    const kim = new Browser(product.baseUrl, '10.0.0.9');
+    await setPassword(kim, link, 'amber valley clock');
+    await kim.signIn(email, 'amber valley clock');
+    const before = product.smtp.mails.length;
+    product.smtp.hold();
+    try {
+      const asked = kim.submit(
+        '/account/forgot-password',
+        '/account/forgot-password',
+        { email },
+        {
+          'idempotency-key': 'reset-kim-1',
+        },
+      );
+      await eventually(async () => mailsTo(email) > 1 || undefined);
+      seenCommitted = await committed(email);
+      product.smtp.release();
+      expect((await asked).status).toBe(200);
+    } finally {
+      product.smtp.release();
+    }
+    expect(seenCommitted).toBe(1);
+    await linkMailedTo(email, before);
+    const replayed = await kim.submit(
+      '/account/forgot-password',
+      '/account/forgot-password',
+      { email },
+      {
+        'idempotency-key': 'reset-kim-1',
+      },
+    );
+    expect(replayed.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailsTo(email)).toBe(2);
   });
 
   /**

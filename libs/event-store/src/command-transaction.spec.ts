@@ -1,5 +1,11 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { CommandTransaction, runInCommandTransaction, transactionally } from './command-transaction.js';
+import {
+  afterCommandCommits,
+  CommandTransaction,
+  commandTransactionOn,
+  runInCommandTransaction,
+  transactionally,
+} from './command-transaction.js';
 import { EventMetadata } from './event.js';
 import { EventStore } from './event-store.js';
 
@@ -88,6 +94,39 @@ describe('CommandTransaction (real PostgreSQL)', () => {
     await store.append('cmd-e', 'no_stream', [ev(1)], meta);
     expect(await marks()).toContain('alone');
     expect(await versionOf('cmd-e')).toBe(1);
+  });
+
+  it('runs after-commit work (a mail) only once the commit stands, outside the transaction, and never after a rollback', async () => {
+    const ran: { mark: string; seen: string[]; inside: boolean }[] = [];
+    const mailAbout = (mark: string) =>
+      afterCommandCommits(db.dataSource, () => {
+        // What it sees is committed, and its own writes would not join the ended transaction.
+        void marks().then((seen) => ran.push({ mark, seen, inside: !!commandTransactionOn(db.dataSource) }));
+      });
+    const committed = transaction('mailed');
+    await runInCommandTransaction(committed, async () => {
+      await transactionally(db.dataSource, (m) => m.query(`INSERT INTO marks (mark) VALUES ('account')`));
+      mailAbout('account');
+    });
+    expect(ran).toEqual([]);
+    await committed.commit();
+    const rolledBack = transaction('not-mailed');
+    await runInCommandTransaction(rolledBack, async () => {
+      await transactionally(db.dataSource, (m) => m.query(`INSERT INTO marks (mark) VALUES ('ghost')`));
+      mailAbout('ghost');
+    });
+    await rolledBack.rollback();
+    // A command that wrote nothing runs it when it is done with; outside any command, at once.
+    const unwritten = transaction('unused');
+    await runInCommandTransaction(unwritten, async () => mailAbout('nothing written'));
+    await unwritten.commit();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran.map((r) => r.mark).sort()).toEqual(['account', 'nothing written']);
+    expect(ran.find((r) => r.mark === 'account')).toMatchObject({ inside: false });
+    expect(ran.find((r) => r.mark === 'account')!.seen).toEqual(
+      expect.arrayContaining(['account', 'mailed']),
+    );
+    expect(await marks()).not.toContain('ghost');
   });
 
   it('reports a conflict inside it as a ConcurrencyError with the stream version', async () => {

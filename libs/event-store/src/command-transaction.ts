@@ -10,6 +10,7 @@ export class CommandTransaction {
   private runner: QueryRunner | null = null;
   private opening: Promise<EntityManager> | null = null;
   private ended = false;
+  private readonly whenCommitted: (() => void)[] = [];
 
   constructor(
     readonly dataSource: DataSource,
@@ -29,9 +30,26 @@ export class CommandTransaction {
     return this.opening;
   }
 
-  /** Runs `last` in the transaction and commits it; rolls back instead when either fails. */
+  /**
+   * Work that must not happen unless the command's writes stand, and must not hold the transaction open while it
+   * runs (a mail about them): run outside the transaction once it has committed (or at once, see commit), never
+   * when it rolls back. Not awaited: the work keeps its own record of what it did (the mail ledger).
+   */
+  afterCommit(work: () => void): void {
+    if (this.ended) throw new Error('The command transaction has already ended');
+    this.whenCommitted.push(work);
+  }
+
+  /**
+   * Runs `last` in the transaction and commits it; rolls back instead when either fails. A command that wrote
+   * nothing has nothing to commit: its after-commit work runs at once.
+   */
   async commit(last: (manager: EntityManager) => Promise<void> = async () => {}): Promise<void> {
-    if (!this.opening) return;
+    if (!this.opening) {
+      this.ended = true;
+      this.runCommitted();
+      return;
+    }
     try {
       await last(await this.opening);
       await this.runner!.commitTransaction();
@@ -43,6 +61,7 @@ export class CommandTransaction {
     } finally {
       await this.release();
     }
+    this.runCommitted();
   }
 
   async rollback(): Promise<void> {
@@ -53,6 +72,11 @@ export class CommandTransaction {
     } finally {
       await this.release();
     }
+  }
+
+  private runCommitted(): void {
+    // Outside this transaction: what the work writes is its own, committed or not by itself.
+    for (const work of this.whenCommitted.splice(0)) current.exit(work);
   }
 
   private async open(): Promise<EntityManager> {
@@ -97,4 +121,15 @@ export async function transactionally<T>(
 ): Promise<T> {
   const transaction = commandTransactionOn(dataSource);
   return transaction ? work(await transaction.manager()) : dataSource.transaction(work);
+}
+
+/**
+ * Runs `work` once the current command's transaction has committed, outside it (see
+ * CommandTransaction.afterCommit), or at once when the command runs in none: a mail about what the command did
+ * goes only once what it did stands.
+ */
+export function afterCommandCommits(dataSource: DataSource, work: () => void): void {
+  const transaction = commandTransactionOn(dataSource);
+  if (transaction) transaction.afterCommit(work);
+  else work();
 }

@@ -3,7 +3,11 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { transactionally } from '../../../event-store/src/index.js';
+import {
+  afterCommandCommits,
+  commandTransactionOn,
+  transactionally,
+} from '../../../event-store/src/index.js';
 import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
 import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
 import { Session } from '../sessions/session.entity.js';
@@ -48,7 +52,7 @@ export interface TokenLookup {
 @Injectable()
 export class Passwords implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Passwords');
-  private readonly resetting = new Set<Promise<void>>();
+  private readonly mailing = new Set<Promise<unknown>>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -66,7 +70,7 @@ export class Passwords implements BeforeApplicationShutdown {
     name: string;
     role: StaffRole;
     themeIds?: string[];
-  }): Promise<{ staffId: string; mailed: boolean }> {
+  }): Promise<{ staffId: string; mailed: boolean | 'after-commit' }> {
     if (!STAFF_ROLES.includes(input.role))
       throw new DomainError('invalid-role', 'Choose a role', 'unprocessable', 'role');
     const staffId = randomUUID();
@@ -100,8 +104,14 @@ export class Passwords implements BeforeApplicationShutdown {
         );
       throw error;
     }
-    const mailed = await this.send(issued, { email: input.email.toLowerCase(), name: input.name }, 'invite');
-    return { staffId, mailed };
+    const account = { email: input.email.toLowerCase(), name: input.name };
+    // In a request's own transaction (Idempotency-Key) the account is not yet committed: the mail goes once it is
+    // (sent from inside, it held the transaction open, and a rollback left a mail for an account that never was).
+    if (commandTransactionOn(this.dataSource)) {
+      afterCommandCommits(this.dataSource, () => this.inBackground(this.send(issued, account, 'invite')));
+      return { staffId, mailed: 'after-commit' };
+    }
+    return { staffId, mailed: await this.send(issued, account, 'invite') };
   }
 
   /**
@@ -113,16 +123,28 @@ export class Passwords implements BeforeApplicationShutdown {
     // Every request counts against the limits, known email or not.
     await this.throttle.settle(attempt, true);
     // After the answer: making a token and mailing it took 130 ms more for an email with an account, so the time
-    // of the answer told which emails are staff. Whatever it costs now, the answer does not wait for it.
-    const resetting = this.mailResets(email)
-      .catch((error: Error) => this.logger.warn(`reset not mailed: ${error.message}`))
-      .finally(() => this.resetting.delete(resetting));
-    this.resetting.add(resetting);
+    // of the answer told which emails are staff. Whatever it costs now, the answer does not wait for it. In a
+    // request's own transaction (Idempotency-Key, someone signed in) only once that has committed: before, the
+    // token's writes and the mail joined it, and a retry with the key after a rollback mailed a second link.
+    afterCommandCommits(this.dataSource, () =>
+      this.inBackground(
+        this.mailResets(email).catch((error: Error) =>
+          this.logger.warn(`reset not mailed: ${error.message}`),
+        ),
+      ),
+    );
   }
 
-  /** Resets still being mailed finish before the api stops (the mail ledger is closed after this). */
+  /** Mails still going out finish before the api stops (the mail ledger is closed after this). */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.resetting);
+    await Promise.all(this.mailing);
+  }
+
+  /** Work the answer does not wait for (a mail), kept until it ends so that a stopping api lets it finish. */
+  private inBackground(work: Promise<unknown>): void {
+    // Each caller logs its own failure (a mail not sent is never thrown at the one who asked).
+    const kept: Promise<unknown> = work.catch(() => undefined).finally(() => this.mailing.delete(kept));
+    this.mailing.add(kept);
   }
 
   private async mailResets(email: string): Promise<void> {

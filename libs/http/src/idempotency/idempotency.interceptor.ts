@@ -10,6 +10,7 @@ import {
   NestInterceptor,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -80,7 +81,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     });
     const response = context.switchToHttp().getResponse<Response>();
     const secrets = this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()) ?? [];
-    return from(this.once(actorKey, key, requestHash, response, next, secrets));
+    const answer = answersItself(context) ? 'end' : 'return';
+    return from(this.once(actorKey, key, requestHash, response, next, secrets, answer));
   }
 
   private async once(
@@ -90,12 +92,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     response: Response,
     next: CallHandler,
     secrets: readonly string[],
+    answer: 'end' | 'return',
   ): Promise<unknown> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + DAY_MS);
     this.purgeNowAndThen(now);
     const recorded = await this.store.find(actorKey, key, now);
-    if (recorded) return replay(recorded, requestHash, response);
+    if (recorded) return replay(recorded, requestHash, response, answer);
 
     const transaction = new CommandTransaction(this.dataSource, async (manager) => {
       if (!(await this.store.take(manager, actorKey, key, requestHash, now, expiresAt))) {
@@ -113,7 +116,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // The first request with this key may have finished while this one ran (this one waited for it, or
       // read what it wrote and was refused): answer what the first answered.
       const meanwhile = await this.store.find(actorKey, key, this.clock.now());
-      if (meanwhile) return replay(meanwhile, requestHash, response);
+      if (meanwhile) return replay(meanwhile, requestHash, response, answer);
       if (error instanceof KeyTakenMeanwhile || (error as { code?: string }).code === LOCK_TIMEOUT) {
         throw stillRunning();
       }
@@ -125,6 +128,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } else {
       // Nothing was written in a command transaction (a write outside the event store, or none at all).
       await this.store.recordAlone(actorKey, key, requestHash, now, expiresAt, stored);
+      // Its after-commit work (a mail) goes now the key is recorded: a retry finds the key and sends nothing more.
+      await transaction.commit();
     }
     return body;
   }
@@ -137,13 +142,35 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-function replay(recorded: RecordedKey, requestHash: string, response: Response): unknown {
+/**
+ * The recorded answer again. A page's route writes its own response (@Res()) and Nest sends nothing for it, so
+ * the replay ends the response itself (`answer: 'end'`): its status and Location, as a redirect's was; before,
+ * a page form posted again with its key was never answered.
+ */
+function replay(
+  recorded: RecordedKey,
+  requestHash: string,
+  response: Response,
+  answer: 'end' | 'return',
+): unknown {
   if (recorded.requestHash !== requestHash) throw keyReused();
   const { status, headers, body } = recorded.response;
   response.status(status);
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   response.setHeader('Idempotent-Replayed', 'true');
+  if (answer === 'end') {
+    response.end();
+    return undefined;
+  }
   return body === null ? undefined : JSON.parse(body);
+}
+
+/** Whether the route writes its own response: @Res() without passthrough (Nest's RouteParamtypes.RESPONSE is 1). */
+function answersItself(context: ExecutionContext): boolean {
+  const [owner, name] = [context.getClass(), context.getHandler().name];
+  if (Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, owner, name)) return false;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, owner, name) ?? {}) as Record<string, unknown>;
+  return Object.keys(args).some((key) => key.startsWith('1:'));
 }
 
 function storedResponse(response: Response, body: unknown, secrets: readonly string[]): StoredResponse {

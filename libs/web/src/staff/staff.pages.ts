@@ -77,9 +77,13 @@ export class StaffPages {
           role: read.role,
           themeIds: read.themes,
         });
-        const done = mailed
-          ? `${read.name} has been invited: we have emailed ${read.email.toLowerCase()} a link to set their password`
-          : `${read.name}'s account was made, but the email did not go: ask them to use "Forgotten your password?"`;
+        // Under an Idempotency-Key the mail goes once the request's transaction has committed, after this answer.
+        const done =
+          mailed === 'after-commit'
+            ? `${read.name} has been invited: we are emailing ${read.email.toLowerCase()} a link to set their password`
+            : mailed
+              ? `${read.name} has been invited: we have emailed ${read.email.toLowerCase()} a link to set their password`
+              : `${read.name}'s account was made, but the email did not go: ask them to use "Forgotten your password?"`;
         return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', done)}`);
       } catch (error) {
         if (!(error instanceof DomainError && error.field)) throw error;
