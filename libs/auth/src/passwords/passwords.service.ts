@@ -3,13 +3,10 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import {
-  afterCommandCommits,
-  commandTransactionOn,
-  transactionally,
-} from '../../../event-store/src/index.js';
+import { commandTransactionOn, transactionally } from '../../../event-store/src/index.js';
 import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
 import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
+import { AfterTheAnswer } from '../background/after-the-answer.js';
 import { Session } from '../sessions/session.entity.js';
 import { revokeAccountTokens } from '../tokens/revoke-account-tokens.js';
 import { StaffAccount } from '../staff/staff-account.entity.js';
@@ -52,7 +49,7 @@ export interface TokenLookup {
 @Injectable()
 export class Passwords implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Passwords');
-  private readonly mailing = new Set<Promise<unknown>>();
+  private readonly afterTheAnswer: AfterTheAnswer;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -61,7 +58,9 @@ export class Passwords implements BeforeApplicationShutdown {
     @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
     @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
     @Inject(MailSender) private readonly mail: MailSender,
-  ) {}
+  ) {
+    this.afterTheAnswer = new AfterTheAnswer(dataSource, this.logger);
+  }
 
   /** A new account with no password yet, and a mailed invitation to choose one. */
   async invite(input: {
@@ -108,7 +107,7 @@ export class Passwords implements BeforeApplicationShutdown {
     // In a request's own transaction (Idempotency-Key) the account is not yet committed: the mail goes once it is
     // (sent from inside, it held the transaction open, and a rollback left a mail for an account that never was).
     if (commandTransactionOn(this.dataSource)) {
-      afterCommandCommits(this.dataSource, () => this.inBackground(this.send(issued, account, 'invite')));
+      this.afterTheAnswer.start('invite not mailed', () => this.send(issued, account, 'invite'));
       return { staffId, mailed: 'after-commit' };
     }
     return { staffId, mailed: await this.send(issued, account, 'invite') };
@@ -126,25 +125,12 @@ export class Passwords implements BeforeApplicationShutdown {
     // of the answer told which emails are staff. Whatever it costs now, the answer does not wait for it. In a
     // request's own transaction (Idempotency-Key, someone signed in) only once that has committed: before, the
     // token's writes and the mail joined it, and a retry with the key after a rollback mailed a second link.
-    afterCommandCommits(this.dataSource, () =>
-      this.inBackground(
-        this.mailResets(email).catch((error: Error) =>
-          this.logger.warn(`reset not mailed: ${error.message}`),
-        ),
-      ),
-    );
+    this.afterTheAnswer.start('reset not mailed', () => this.mailResets(email));
   }
 
   /** Mails still going out finish before the api stops (the mail ledger is closed after this). */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.mailing);
-  }
-
-  /** Work the answer does not wait for (a mail), kept until it ends so that a stopping api lets it finish. */
-  private inBackground(work: Promise<unknown>): void {
-    // Each caller logs its own failure (a mail not sent is never thrown at the one who asked).
-    const kept: Promise<unknown> = work.catch(() => undefined).finally(() => this.mailing.delete(kept));
-    this.mailing.add(kept);
+    await this.afterTheAnswer.finished();
   }
 
   private async mailResets(email: string): Promise<void> {

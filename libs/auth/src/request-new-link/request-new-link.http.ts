@@ -35,7 +35,8 @@ export class RequestNewLinkPage {
         .render('pages/link/new', { title: 'Error: Get a new link to your returns', email, error: problem });
     }
     try {
-      await this.links.request(email, req.ip);
+      // The link is issued once this answer has gone, the same page for every address (see RequestNewLink).
+      await this.links.request(email, req.ip, (go) => res.once('close', go));
     } catch (error) {
       if (!(error instanceof TooManyAttempts)) throw error;
       res.setHeader('Retry-After', String(error.retryAfter));
