@@ -480,64 +480,55 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
       )[0].n as number;
     const mailsTo = (email: string) => product.smtp.offered.filter((m) => m.to.includes(email)).length;
     const email = 'kim@sevenoaks.example.org';
+    /**
+     * Posts while the SMTP server holds every mail unanswered, and says how many of the account's tokens were
+     * committed when its mail reached the server: had it been sent in the transaction, none yet.
+     */
+    const committedWhenMailed = async (post: () => Promise<{ status: number }>, status: number) => {
+      const mailed = mailsTo(email);
+      product.smtp.hold();
+      try {
+        const answered = post();
+        await eventually(async () => mailsTo(email) > mailed || undefined);
+        const seen = await committed(email);
+        product.smtp.release();
+        expect((await answered).status).toBe(status);
+        return seen;
+      } finally {
+        product.smtp.release();
+      }
+    };
+    const noMoreMailThan = async (count: number) => {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(mailsTo(email)).toBe(count);
+    };
+
     const keyed = { 'idempotency-key': 'invite-kim-1' };
     const form = { name: 'Kim Keyed', email, role: 'viewer' };
     const page = (await coordinator.get('/coordinate/staff/invite')).html;
-    // The server holds the mail unanswered: had it been sent in the transaction, nothing would be committed yet.
-    product.smtp.hold();
-    let seenCommitted: number | undefined;
-    try {
-      const invited = coordinator.post('/coordinate/staff/invite', page, form, keyed);
-      await eventually(async () => mailsTo(email) > 0 || undefined);
-      seenCommitted = await committed(email);
-      product.smtp.release();
-      expect((await invited).status).toBe(303);
-    } finally {
-      product.smtp.release();
-    }
-    expect(seenCommitted).toBe(1);
+    const invite = () => coordinator.post('/coordinate/staff/invite', page, form, keyed);
+    expect(await committedWhenMailed(invite, 303)).toBe(1);
     // The same key again: answered as before, and no second mail.
-    const again = await coordinator.post('/coordinate/staff/invite', page, form, keyed);
-    expect(again.status).toBe(303);
+    expect((await invite()).status).toBe(303);
     const link = await linkMailedTo(email, 0);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(mailsTo(email)).toBe(1);
+    await noMoreMailThan(1);
 
     // A reset asked for by someone signed in (the form is open to anyone), with a key.
     const kim = new Browser(product.baseUrl, '10.0.0.9');
     await setPassword(kim, link, 'amber valley clock');
     await kim.signIn(email, 'amber valley clock');
-    const before = product.smtp.mails.length;
-    product.smtp.hold();
-    try {
-      const asked = kim.submit(
+    const reset = () =>
+      kim.submit(
         '/account/forgot-password',
         '/account/forgot-password',
         { email },
-        {
-          'idempotency-key': 'reset-kim-1',
-        },
+        { 'idempotency-key': 'reset-kim-1' },
       );
-      await eventually(async () => mailsTo(email) > 1 || undefined);
-      seenCommitted = await committed(email);
-      product.smtp.release();
-      expect((await asked).status).toBe(200);
-    } finally {
-      product.smtp.release();
-    }
-    expect(seenCommitted).toBe(1);
+    const before = product.smtp.mails.length;
+    expect(await committedWhenMailed(reset, 200)).toBe(1);
     await linkMailedTo(email, before);
-    const replayed = await kim.submit(
-      '/account/forgot-password',
-      '/account/forgot-password',
-      { email },
-      {
-        'idempotency-key': 'reset-kim-1',
-      },
-    );
-    expect(replayed.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(mailsTo(email)).toBe(2);
+    expect((await reset()).status).toBe(200);
+    await noMoreMailThan(2);
   });
 
   /**
