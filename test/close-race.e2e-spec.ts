@@ -1,5 +1,5 @@
-import { Client } from 'pg';
-import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { inTurnWhileHeld } from './support/held-row.js';
+import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle } from './support/reporting.js';
 
 /**
@@ -33,29 +33,14 @@ describe('closing a cycle while a lead writes (e2e)', () => {
    * cycle meanwhile, lets the write go on, and gives its answer.
    */
   const writeOutrunByClose = async (cycle: string, write: () => ReturnType<typeof call>) => {
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [`return:${cycle}.S1`]);
-      const answer = write();
-      await eventually(async () => {
-        const [{ waiting }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return waiting > 0;
-      });
+    const [answer] = await inTurnWhileHeld(product.db, `return:${cycle}.S1`, [write], async () => {
       const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
         force: true,
         reason: 'Closed while a write was on its way',
       });
       expect(closed.status).toBe(200);
-      await holder.query('ROLLBACK');
-      return await answer;
-    } finally {
-      await holder.end();
-    }
+    });
+    return answer;
   };
 
   it.each([

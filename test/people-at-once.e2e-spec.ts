@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { pdfFile } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
+import { inTurnWhileHeld } from './support/held-row.js';
 import { openCycle, submitAndApprove } from './support/reporting.js';
 import {
   as,
-  eventually,
   http,
   importSevenoaks,
   PASSWORD,
@@ -33,37 +32,37 @@ describe('people at work at once (e2e)', () => {
   const refused = (answers: { status: number; body: { code?: string } }[]) =>
     answers.map((a) => [a.status, a.body?.code]).filter(([status]) => status !== 200);
 
-  type Answer = Awaited<ReturnType<typeof call>>;
-
   /**
-   * Sends `requests` in turn while another connection holds `streamId`'s row, each once the ones before it wait on a
-   * lock, then lets go: the order they reach their appends in is fixed, whatever the machine's speed.
+   * A cycle of its own for the year from April `year`, whose returns were submitted with these narratives and
+   * approved, then closed and published: a publication for redactions and forgetting to re-issue.
    */
-  async function inTurnWhileHeld(streamId: string, requests: (() => Promise<Answer>)[]): Promise<Answer[]> {
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    const waiting = (n: number) =>
-      eventually(async () => {
-        const [{ count }] = await product.db.dataSource.query(
-          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        );
-        return count >= n;
+  async function publishedCycle(
+    cycleId: string,
+    label: string,
+    year: number,
+    narratives: Record<string, string>,
+  ) {
+    const opened = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId,
+        label,
+        periodStart: `${year}-04-01`,
+        periodEnd: `${year + 1}-03-31`,
+        dueDate: `${year + 1}-04-30`,
+      },
+      Object.keys(narratives),
+    );
+    for (const [ref, narrative] of Object.entries(narratives))
+      await submitAndApprove(call, `${opened}.${ref}`, as.coordinator, as.reviewer, {
+        rag: 'green',
+        narrative,
       });
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [streamId]);
-      const sent: Promise<Answer>[] = [];
-      for (const request of requests) {
-        await waiting(sent.length);
-        sent.push(request());
-      }
-      await waiting(sent.length);
-      await holder.query('ROLLBACK');
-      return await Promise.all(sent);
-    } finally {
-      await holder.end();
-    }
+    const cycle = encodeURIComponent(opened);
+    expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
+    expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
+    return opened;
   }
 
   async function returnsOf(cycleId: string): Promise<{ returnId: string; agencyId: string }[]> {
@@ -381,7 +380,7 @@ describe('people at work at once (e2e)', () => {
     ).toBe(200);
     // The return's row held, so that the lead's save waits at its append, then the redaction (having read the
     // return) behind it: let go, the save lands first and the redaction finds the return moved on.
-    const answers = await inTurnWhileHeld(`return:${returnId}`, [
+    const answers = await inTurnWhileHeld(product.db, `return:${returnId}`, [
       () => call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Jo Bloggs came again' }),
       () =>
         call('POST', `/returns/${returnId}/redactions`, as.coordinator, {
@@ -412,29 +411,15 @@ describe('people at work at once (e2e)', () => {
   });
 
   it('takes a passage out of the publication for two redactions that reach the cycle at the same moment', async () => {
-    const cycleId = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'redactions-at-once',
-        label: 'Redactions at once',
-        periodStart: '2036-04-01',
-        periodEnd: '2037-03-31',
-        dueDate: '2037-04-30',
-      },
-      ['S1', 'S2'],
-    );
-    for (const ref of ['S1', 'S2'])
-      await submitAndApprove(call, `${cycleId}.${ref}`, as.coordinator, as.reviewer, {
-        rag: 'green',
-        narrative: `Jo Bloggs was helped (${ref})`,
-      });
+    const cycleId = await publishedCycle('redactions-at-once', 'Redactions at once', 2036, {
+      S1: 'Jo Bloggs was helped (S1)',
+      S2: 'Jo Bloggs was helped (S2)',
+    });
     const cycle = encodeURIComponent(cycleId);
-    expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
-    expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
     // The cycle's row held: each redaction has written its return and read the publications, and waits to
     // re-issue them; let go, the first re-issues and the second finds the cycle moved on.
     const answers = await inTurnWhileHeld(
+      product.db,
       `cycle:${cycleId}`,
       ['S1', 'S2'].map(
         (ref) => () =>
@@ -463,30 +448,12 @@ describe('people at work at once (e2e)', () => {
     const tom = sevenoaksPlan()
       .agencies.find((a) => a.id === 'sevenoaks-csp')!
       .contacts.find((c) => c.role === 'senior')!;
-    const cycleId = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'forgetting-at-once',
-        label: 'Forgetting at once',
-        periodStart: '2037-04-01',
-        periodEnd: '2038-03-31',
-        dueDate: '2038-04-30',
-      },
-      ['S1', 'S2'],
-    );
-    await submitAndApprove(call, `${cycleId}.S1`, as.coordinator, as.reviewer, {
-      rag: 'green',
-      narrative: `Ask ${tom.email}`,
-    });
-    await submitAndApprove(call, `${cycleId}.S2`, as.coordinator, as.reviewer, {
-      rag: 'green',
-      narrative: 'Jo Bloggs was helped',
+    const cycleId = await publishedCycle('forgetting-at-once', 'Forgetting at once', 2037, {
+      S1: `Ask ${tom.email}`,
+      S2: 'Jo Bloggs was helped',
     });
     const cycle = encodeURIComponent(cycleId);
-    expect((await call('POST', `/cycles/${cycle}/close`, as.coordinator, {})).status).toBe(200);
-    expect((await call('POST', `/cycles/${cycle}/publish`, as.coordinator, {})).status).toBe(201);
-    const answers = await inTurnWhileHeld(`cycle:${cycleId}`, [
+    const answers = await inTurnWhileHeld(product.db, `cycle:${cycleId}`, [
       () =>
         call('POST', `/returns/${cycle}.S2/redactions`, as.coordinator, {
           field: 'narrative',

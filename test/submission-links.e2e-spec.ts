@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { importPlan } from '../libs/plan/src/index.js';
 import { cycleStreamId } from '../libs/returns/src/index.js';
+import { inTurnWhileHeld } from './support/held-row.js';
 import { postPageForm } from './support/page-form.js';
 import {
   as,
@@ -237,28 +237,12 @@ describe('submission links (e2e)', () => {
     const token = await tokenFor(cspLead, label);
     const links = await call('GET', `/cycles/${cycleId}/links`, as.coordinator);
     const { linkId } = links.body.links.find((l: { contactEmail: string }) => l.contactEmail === cspLead);
-    const waiting = async () =>
-      (
-        await product.db.dataSource.query(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-            WHERE NOT l.granted AND a.datname = current_database()`,
-        )
-      )[0].n as number;
     const raced = { cycleId, token, linkId };
-    const holder = new Client({ connectionString: product.db.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [cycleStreamId(cycleId)]);
-      const started = first(raced);
-      await eventually(async () => (await waiting()) >= 1);
-      const then = second(raced);
-      await eventually(async () => (await waiting()) >= 2);
-      return { ...raced, first: started, second: then };
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
+    const [one, two] = await inTurnWhileHeld(product.db, cycleStreamId(cycleId), [
+      () => first(raced),
+      () => second(raced),
+    ]);
+    return { ...raced, first: Promise.resolve(one), second: Promise.resolve(two) };
   }
 
   const revokeLink = ({ cycleId, linkId }: { cycleId: string; linkId: string }) =>
