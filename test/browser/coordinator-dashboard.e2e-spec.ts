@@ -165,6 +165,22 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
     },
   );
 
+  it("says a refused reason for a new link beside its box on the agency's page, at both widths", async () => {
+    await page.goto(`${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}/agencies/kent-cc`);
+    await page.getByText('Send a new link to').click();
+    await page.getByLabel('Why send a new link?').fill('   ');
+    await page.getByRole('button', { name: 'Revoke and send a new link' }).click();
+    expect(await page.title()).toMatch(/^Error: /);
+    // The summary links to the box, open and in view, with the message beside it.
+    await page.locator('.govuk-error-summary a[href="#reason-reissue"]').click();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('reason-reissue');
+    expect(await page.textContent('#reason-reissue-error')).toContain(
+      'A reason is required to send a new link',
+    );
+    expect(await page.getAttribute('#reason-reissue', 'class')).toContain('govuk-input--error');
+    await checkBothWidths(page, 'd08-reissue-reason-error', SCREEN);
+  });
+
   it('opens a new cycle from date inputs, errors shown at both widths', async () => {
     await page.goto(`${product.baseUrl}/coordinate/cycles/new`);
     await page.getByLabel('Name of the cycle').fill('Year 2 2020/21');
