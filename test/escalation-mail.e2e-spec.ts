@@ -282,9 +282,9 @@ describe('escalation mail to the coordinator (e2e)', () => {
     await worker.get(ChaseScanner).run();
     // The killed worker's claim on the mail runs out first: on a loaded machine that took more than 20 s.
     await eventually(async () => toCoordinator('Cycle esc-two').length >= 1, 60_000);
-    // A scan the killed worker was running stays "active" until this worker's stalled check takes it back: the
-    // chasing queue keeps BullMQ's 30 s lock and 30 s check, so up to a minute (it failed the suite at 30 s).
-    await untilQuiet(product, 90_000);
+    // A scan the killed worker was running stays "active" until this worker's stalled check takes it back, once
+    // its lock (JOB_LOCK_MS, 1.5 s here) lapses; the bound leaves room for a loaded machine.
+    await untilQuiet(product, 60_000);
     const mails = toCoordinator('Cycle esc-two');
     expect(mails).toHaveLength(1);
     for (const { name } of AGENCIES) expect(mails[0].text).toContain(name);

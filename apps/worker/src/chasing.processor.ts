@@ -138,6 +138,10 @@ export class ChaseSchedule implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
+/**
+ * Chase scans, chases of agencies and the nightly retention run. Registered through chasingProcessorFor(config),
+ * which adds the job lock.
+ */
 @Processor(QUEUES.chasing, { concurrency: 4 })
 export class ChasingProcessor extends WorkerHost {
   private readonly logger = new Logger('Chasing');
@@ -185,4 +189,19 @@ export class ChasingProcessor extends WorkerHost {
         throw new Error(`unknown chasing job ${job.name}`);
     }
   }
+}
+
+/**
+ * The chasing processor with the configured job lock (`JOB_LOCK_MS`, as the mail queue's): a worker that dies
+ * holding a chase scan or a retention run lets it go after the lock runs out and the stalled check finds it. With
+ * BullMQ's own 30 s each, a retention run killed mid-way waited about a minute to be taken up again.
+ */
+export function chasingProcessorFor(config: AppConfig): typeof ChasingProcessor {
+  @Processor(QUEUES.chasing, {
+    concurrency: 4,
+    lockDuration: config.mail.jobLockMs,
+    stalledInterval: Math.max(250, Math.floor(config.mail.jobLockMs / 2)),
+  })
+  class LockedChasingProcessor extends ChasingProcessor {}
+  return LockedChasingProcessor;
 }

@@ -16,10 +16,13 @@ import {
   StaffMailUrls,
   ScanForDigests,
 } from '../../../libs/chasing/src/index.js';
-import { ChaseScanner, ChaseSchedule, ChasingProcessor } from './chasing.processor.js';
+import { ChaseScanner, ChaseSchedule } from './chasing.processor.js';
 import { ReturnStatusProjection } from './return-status.service.js';
 
-/** The worker's side of chasing (issue 4): read model, scheduler, the chase and notice use cases. */
+/**
+ * The worker's side of chasing (issue 4): read model, scheduler, the chase and notice use cases. The processor is
+ * registered by the worker module, with its job lock (chasingProcessorFor).
+ */
 export const CHASING_PROVIDERS = [
   workingCalendarProvider,
   CycleReturns,
@@ -40,5 +43,4 @@ export const CHASING_PROVIDERS = [
   ReturnStatusProjection,
   ChaseScanner,
   ChaseSchedule,
-  ChasingProcessor,
 ];

@@ -14,6 +14,7 @@ import { CycleRepository, RetentionRun, RetentionSettings } from '../../../libs/
 import { RetentionSchedule } from './retention.schedule.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
+import { chasingProcessorFor } from './chasing.processor.js';
 import { LogCheckpointer } from './log-checkpointer.service.js';
 import { MailReconciler } from './mail-reconciler.service.js';
 import { RedisEmptiedWatch } from './redis-emptied.watch.js';
@@ -95,6 +96,7 @@ export class WorkerModule {
         CycleRepository,
         PlanRepository,
         ...CHASING_PROVIDERS,
+        chasingProcessorFor(config),
         RetentionSettings,
         RetentionRun,
         RetentionSchedule,
