@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { ChaseAgency, ScanForChases, ScanForDigests } from '../../../libs/chasing/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import { JobFailures } from './job-failures.js';
+import { jobLock } from './job-lock.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
@@ -199,8 +200,7 @@ export class ChasingProcessor extends WorkerHost {
 export function chasingProcessorFor(config: AppConfig): typeof ChasingProcessor {
   @Processor(QUEUES.chasing, {
     concurrency: 4,
-    lockDuration: config.mail.jobLockMs,
-    stalledInterval: Math.max(250, Math.floor(config.mail.jobLockMs / 2)),
+    ...jobLock(config),
   })
   class LockedChasingProcessor extends ChasingProcessor {}
   return LockedChasingProcessor;

@@ -11,6 +11,7 @@ import {
 } from '../../../libs/chasing/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { JobFailures } from './job-failures.js';
+import { jobLock } from './job-lock.js';
 import { Clock } from '../../../libs/kernel/src/index.js';
 import { OwedMails, TemporaryDeliveryError } from '../../../libs/mail/src/index.js';
 import {
@@ -184,8 +185,7 @@ export function mailProcessorFor(config: AppConfig): typeof MailProcessor {
   @Processor(QUEUES.mail, {
     concurrency: config.mail.concurrency,
     limiter: { max: config.mail.ratePerMinute, duration: 60_000 },
-    lockDuration: config.mail.jobLockMs,
-    stalledInterval: Math.max(250, Math.floor(config.mail.jobLockMs / 2)),
+    ...jobLock(config),
   })
   class RateLimitedMailProcessor extends MailProcessor {}
   return RateLimitedMailProcessor;
