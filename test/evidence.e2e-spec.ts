@@ -535,7 +535,9 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     } finally {
       Object.assign(limits, original);
     }
-    expect(Date.now() - started).toBeLessThan(8_000);
+    // The statuses are the oracle (17 of 100 answered 503 after the pool's 10 s); this bound only catches a hang,
+    // with room for a loaded machine (12 s seen at load average 10).
+    expect(Date.now() - started).toBeLessThan(30_000);
     const { EvidenceRepository } = await import('../libs/returns/src/index.js');
     await product.api.get(EvidenceRepository).sweepStale(0);
     await expectConsistent();

@@ -357,7 +357,9 @@ describe('people at work at once (e2e)', () => {
       saves.map((s) => [s.status, s.body?.code]).filter(([status]) => status !== 200 && status !== 409),
     ).toEqual([]);
     expect(saves.some((s) => s.status === 200)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(9_000);
+    // The statuses are the oracle (the pool waited out answers 503); this bound only catches a hang, and leaves
+    // room for a loaded machine (12 s seen at load average 10).
+    expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 
   it('redacts a passage from a draft its lead saves again between the redaction reading the return and writing it', async () => {
