@@ -283,6 +283,52 @@ async function run(
   return { events, appends, seconds: elapsed, eventsPerSecond: events / elapsed };
 }
 
+/** Two sides stepped in turn by every writer, and what each side's appends took. */
+interface InterleavedRun {
+  /** Side a's events per second of its own appends' time against side b's. */
+  ratio: number;
+  a: { events: number; ms: number };
+  b: { events: number; ms: number };
+}
+
+/**
+ * Every writer appends through side a and side b in turn (a then b, then b then a, ...), each keeping one append in
+ * flight, and each append is timed. Taking turns an append at a time, both sides see the same machine: on 2 shared
+ * cores a side's 4 s run can land in a slow second the other's missed, which moved the turn-by-turn ratio of the
+ * same statements from 0.74x to 0.99x between whole runs, where pgbench interleaving them gave 0.92-0.94x.
+ */
+async function interleave(
+  a: readonly Writer[],
+  b: readonly Writer[],
+  seconds: number,
+): Promise<InterleavedRun> {
+  const sides = { a: { events: 0, ms: 0 }, b: { events: 0, ms: 0 } };
+  let failed = false;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    a.map(async (writerA, w) => {
+      const writers = { a: writerA, b: b[w] };
+      for (let turn = 0; !stopping && !failed && performance.now() < deadline; turn++) {
+        for (const side of turn % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const)) {
+          const t0 = performance.now();
+          let written: number;
+          try {
+            written = await writers[side].step();
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+          sides[side].ms += performance.now() - t0;
+          sides[side].events += written;
+        }
+      }
+    }),
+  );
+  if (stopping) throw new Error('Interrupted');
+  const rate = (side: { events: number; ms: number }) => side.events / side.ms;
+  return { ratio: rate(sides.a) / rate(sides.b), ...sides };
+}
+
 interface SideSummary {
   runs: number[];
   eventsPerSecond: number;
@@ -311,14 +357,19 @@ interface ScenarioSummary {
   emmett: SideSummary;
   ratio: number;
   ratioToEmmett: number;
-  /** The product against one INSERT in autocommit (issue 18 point 7). */
+  /** The product against one INSERT in autocommit (issue 18 point 7), the two interleaved append by append. */
   ratioToAutocommit: PairedRatio;
-  /** The product against itself without the hash chain (issue 17 point 1). */
+  /** The product against itself without the hash chain (issue 17 point 1), interleaved append by append. */
   chainRatio: PairedRatio;
+  /** The same two ratios from the sides' own runs, taking turns 4 s at a time (the figures before 2026-12-06). */
+  byRuns: { ratioToAutocommit: PairedRatio; chainRatio: PairedRatio };
 }
 
 function paired(product: readonly RunResult[], other: readonly RunResult[]): PairedRatio {
-  const rounds = product.map((p, i) => p.eventsPerSecond / other[i].eventsPerSecond);
+  return spreadOf(product.map((p, i) => p.eventsPerSecond / other[i].eventsPerSecond));
+}
+
+function spreadOf(rounds: number[]): PairedRatio {
   return { median: median(rounds), min: Math.min(...rounds), max: Math.max(...rounds), rounds };
 }
 
@@ -409,6 +460,7 @@ async function scenario(
       Side,
       LatencyRecorder
     >;
+    const interleaved = { unchained: [] as number[], autocommit: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       // Every other round in reverse, so no side always runs first or just after a given other.
       for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
@@ -418,6 +470,18 @@ async function scenario(
         runs[side.key].push(r);
         progress.done(
           `${name}: ${side.label.padEnd(19)} ${round}/${ROUNDS}: ${fmt(r.eventsPerSecond)} events/s`,
+        );
+      }
+      for (const [key, otherLabel, other] of [
+        ['unchained', 'unchained', unchained],
+        ['autocommit', 'one INSERT', autocommit],
+      ] as const) {
+        await checkpoint(dataSource);
+        progress.phase(`${label}: product and ${otherLabel} interleaved ${round}/${ROUNDS}`, SECONDS);
+        const r = await interleave(product, other, SECONDS);
+        interleaved[key].push(r.ratio);
+        progress.done(
+          `${name}: product against ${otherLabel} interleaved ${round}/${ROUNDS}: ${r.ratio.toFixed(2)}x`,
         );
       }
     }
@@ -446,8 +510,12 @@ async function scenario(
       emmett: emmettSummary,
       ratio: productSummary.eventsPerSecond / baselineSummary.eventsPerSecond,
       ratioToEmmett: productSummary.eventsPerSecond / emmettSummary.eventsPerSecond,
-      ratioToAutocommit: paired(runs.product, runs.autocommit),
-      chainRatio: paired(runs.product, runs.unchained),
+      ratioToAutocommit: spreadOf(interleaved.autocommit),
+      chainRatio: spreadOf(interleaved.unchained),
+      byRuns: {
+        ratioToAutocommit: paired(runs.product, runs.autocommit),
+        chainRatio: paired(runs.product, runs.unchained),
+      },
     };
   } finally {
     await resources.close();
@@ -561,8 +629,10 @@ export async function appendBenchmark(url: string, sharedProgress?: Progress): P
   }
 }
 
-const spread = (r: PairedRatio): string =>
-  `round by round ${r.rounds.map((x) => x.toFixed(2)).join(', ')} (median ${r.median.toFixed(2)}x)`;
+const spread = (r: PairedRatio, byRuns: PairedRatio): string =>
+  `interleaved append by append, round by round ${r.rounds.map((x) => x.toFixed(2)).join(', ')} (median ` +
+  `${r.median.toFixed(2)}x); by 4 s turns ${byRuns.rounds.map((x) => x.toFixed(2)).join(', ')} (median ` +
+  `${byRuns.median.toFixed(2)}x)`;
 
 /**
  * The table rows: each scenario against raw SQL (issue 7's >= 0.7x) and against emmett (>= 1.0x); against one
@@ -602,8 +672,8 @@ export function appendFigures(report: AppendReport): Figure[] {
         ratio: r.ratioToAutocommit.median,
         target: r.eventsPerAppend === 1 ? '>= 0.90x' : '-',
         met: r.eventsPerAppend === 1 ? r.ratioToAutocommit.median >= 0.9 : null,
-        note: spread(r.ratioToAutocommit),
-        detail: { autocommit: r.autocommit, ratio: r.ratioToAutocommit },
+        note: spread(r.ratioToAutocommit, r.byRuns.ratioToAutocommit),
+        detail: { autocommit: r.autocommit, ratio: r.ratioToAutocommit, byRuns: r.byRuns.ratioToAutocommit },
       }),
       figure({
         ...common,
@@ -612,8 +682,8 @@ export function appendFigures(report: AppendReport): Figure[] {
         ratio: r.chainRatio.median,
         target: '>= 0.90x',
         met: r.chainRatio.median >= 0.9,
-        note: spread(r.chainRatio),
-        detail: { unchained: r.unchained, ratio: r.chainRatio },
+        note: spread(r.chainRatio, r.byRuns.chainRatio),
+        detail: { unchained: r.unchained, ratio: r.chainRatio, byRuns: r.byRuns.chainRatio },
       }),
     ];
   });
@@ -665,8 +735,8 @@ async function main(url: string): Promise<void> {
     ]),
   );
   process.stdout.write(
-    `\nEventStore.append vs one prepared INSERT in autocommit, vs itself without the hash chain (both: median and ` +
-      `spread of the ratio round by round), vs BEGIN; INSERT; COMMIT and vs emmett-postgresql (medians of ` +
+    `\nEventStore.append vs one prepared INSERT in autocommit, vs itself without the hash chain (both: the two ` +
+      `interleaved append by append, median and spread of the ratio round by round), vs BEGIN; INSERT; COMMIT and vs emmett-postgresql (medians of ` +
       `${ROUNDS} x ${SECONDS}s, PostgreSQL ${report.postgres}, node ${process.version}, ${cpus().length} CPUs, ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(1))
