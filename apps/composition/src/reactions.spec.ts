@@ -41,7 +41,7 @@ describe('the jobs an event causes, composed from every lib that reacts', () => 
 });
 
 describe('mail owed by an event', () => {
-  it('is owed where an event says so: a link issued, a chase with its recipients, a return submitted or sent back', () => {
+  it('is owed where an event says so: a link issued, a chase with its recipients, a return submitted or sent back, a set-password link issued', () => {
     const issued = event('cycle:y1', 'SubmissionLinkIssued', { linkId: 'l1', agencyId: 'kcc' }, 3);
     expect(mailOwedBy(issued)).toEqual([
       {
@@ -91,6 +91,23 @@ describe('mail owed by an event', () => {
       },
     ]);
     expect(mailOwedBy(event('conversation:y1.S1', 'ChangeRequestResolved', {}, 3))).toEqual([]);
+    // A set-password link (an invitation, a reset) owes its mail by the token's id only, never the token.
+    const invited = event('password-link:t1', 'PasswordLinkIssued', {
+      tokenId: 't1',
+      staffId: 's1',
+      purpose: 'invite',
+    });
+    expect(mailOwedBy(invited)).toEqual([
+      {
+        jobId: `password-mail-${invited.globalPosition}`,
+        name: 'password-mail',
+        data: { tokenId: 't1', eventPosition: invited.globalPosition },
+        eventPosition: invited.globalPosition,
+      },
+    ]);
+    expect(
+      mailOwedBy(event('password-mail:t1', 'PasswordMailSent', { key: 't1', recipient: 'a@x' })),
+    ).toEqual([]);
   });
 
   it('is not owed by a cycle whose events say none, such as a past year recorded later', () => {

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { SendLinkMail } from '../../../libs/auth/src/index.js';
+import { SendLinkMail, SendPasswordMail } from '../../../libs/auth/src/index.js';
 import {
   SendChaseMail,
   SendDigests,
@@ -22,6 +22,7 @@ import {
   EscalationMailJob,
   JOBS,
   MessageNoticeJob,
+  PasswordMailJob,
   QUEUES,
   ReturnNoticeJob,
   SubmissionLinkMailJob,
@@ -31,10 +32,11 @@ import {
 type Ran = { result: object; retryAt?: undefined } | { result?: undefined; retryAt: number };
 
 /**
- * Every mail: submission links, chases, review notices, digests and messages on returns, each through the mail ledger (libs/mail). Everything
- * it says is re-read from the events, so the job carries ids only. A job that reaches an outcome settles its row
- * of owed_mails, so reconciliation stops re-enqueueing it. Registered through mailProcessorFor(config), which adds
- * the send rate.
+ * Every mail: submission links, set-password links (invitations, resets), chases, review notices, digests and
+ * messages on returns, each through the mail ledger (libs/mail). Everything it says is re-read from the events (a
+ * set-password link's from its token's row), so the job carries ids only. A job that reaches an outcome settles
+ * its row of owed_mails, so reconciliation stops re-enqueueing it. Registered through mailProcessorFor(config),
+ * which adds the send rate.
  */
 @Processor(QUEUES.mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
@@ -42,6 +44,7 @@ export class MailProcessor extends WorkerHost {
 
   constructor(
     @Inject(SendLinkMail) private readonly linkMail: SendLinkMail,
+    @Inject(SendPasswordMail) private readonly passwordMail: SendPasswordMail,
     @Inject(SendChaseMail) private readonly chaseMail: SendChaseMail,
     @Inject(SendEscalationMail) private readonly escalationMail: SendEscalationMail,
     @Inject(SendReturnNotice) private readonly notice: SendReturnNotice,
@@ -116,6 +119,10 @@ export class MailProcessor extends WorkerHost {
       }
       case JOBS.submissionLinkMail: {
         const result = await this.linkMail.execute(job.data as SubmissionLinkMailJob, willRetry);
+        return result.outcome === 'in-progress' ? { retryAt: result.until.getTime() } : { result };
+      }
+      case JOBS.passwordMail: {
+        const result = await this.passwordMail.execute(job.data as PasswordMailJob, willRetry);
         return result.outcome === 'in-progress' ? { retryAt: result.until.getTime() } : { result };
       }
       default:

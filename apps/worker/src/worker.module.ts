@@ -6,7 +6,7 @@ import { Clock, SystemClock } from '../../../libs/kernel/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { EventStoreModule } from '../../../libs/event-store/src/index.js';
 import { SCHEMA } from '../../composition/src/index.js';
-import { SendLinkMail } from '../../../libs/auth/src/index.js';
+import { SendLinkMail, SendPasswordMail } from '../../../libs/auth/src/index.js';
 import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.js';
 import { PlanRepository } from '../../../libs/plan/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/src/index.js';
@@ -91,6 +91,7 @@ export class WorkerModule {
         mailProcessorFor(config),
         ...MAIL_LEDGER_PROVIDERS,
         SendLinkMail,
+        SendPasswordMail,
         MailReconciler,
         LogCheckpointer,
         CycleRepository,

@@ -28,7 +28,6 @@ import { ProviderSignIn } from './single-sign-on/provider-sign-in.js';
 import { StaffErasureModule } from './staff/staff-erasure.js';
 
 @Module({
-  // The mail module for password mail, sent at once through the mail ledger (a person is waiting for it).
   imports: [CqrsModule, ReturnsModule, MailModule, StaffErasureModule],
   controllers: [
     SignInHttp,

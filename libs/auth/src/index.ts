@@ -21,6 +21,8 @@ export * from './passwords/password-rules.js';
 export * from './passwords/password-hashing.js';
 export * from './passwords/password-token.js';
 export * from './passwords/passwords.service.js';
+export * from './passwords/password-mail.reaction.js';
+export * from './passwords/send-password-mail.js';
 export * from './staff/staff-directory.js';
 export * from './single-sign-on/single-sign-on.js';
 export * from './single-sign-on/single-sign-on.query.js';

@@ -25,12 +25,21 @@ export function mintLink(pepper: string, agencyId: string, contactEmail: string)
   return { linkId, agencyId, contactEmail, tokenHash: sha256(linkToken(pepper, linkId)) };
 }
 
+/**
+ * A set-password link's token (an invitation or a reset), derived from its token id with the TOKEN_PEPPER secret,
+ * as a submission link's is: the api stores SHA-256(token) with the id, and the worker that mails it re-derives
+ * the token, so the mail can be owed durably (an event, owed_mails) with no token in any job, row or event.
+ */
+export function passwordToken(pepper: string, tokenId: string): string {
+  return createHmac('sha256', pepper).update(`password-token:${tokenId}`).digest('base64url');
+}
+
 /** Raised instead of mailing a link whose token this process's pepper does not make (see issuedLinkToken). */
 export class PepperMismatchError extends Error {
   override readonly name = 'PepperMismatchError';
-  constructor(linkId: string) {
+  constructor(id: string, what = 'link') {
     super(
-      `TOKEN_PEPPER does not make the token link ${linkId.slice(0, 8)}... was issued with: the api and the ` +
+      `TOKEN_PEPPER does not make the token ${what} ${id.slice(0, 8)}... was issued with: the api and the ` +
         'worker must share TOKEN_PEPPER (and, outside production, DATABASE_URL written the same way). ' +
         'No mail with a link that would not work was sent; it goes once the pepper is right.',
     );
@@ -45,5 +54,12 @@ export class PepperMismatchError extends Error {
 export function issuedLinkToken(pepper: string, linkId: string, tokenHash: string | undefined): string {
   const token = linkToken(pepper, linkId);
   if (sha256(token) !== tokenHash) throw new PepperMismatchError(linkId);
+  return token;
+}
+
+/** issuedLinkToken for a set-password link: its token as the api stored its hash, or PepperMismatchError. */
+export function issuedPasswordToken(pepper: string, tokenId: string, tokenHash: string): string {
+  const token = passwordToken(pepper, tokenId);
+  if (sha256(token) !== tokenHash) throw new PepperMismatchError(tokenId, 'set-password link');
   return token;
 }

@@ -18,11 +18,19 @@ export interface OutboxJob {
 export const JOBS = {
   /** The mail that carries a submission link: sent when the link is issued (cycle opened, or reissued). */
   submissionLinkMail: 'submission-link-mail',
+  /** The mail that carries a set-password link (an invitation or a reset): owed by PasswordLinkIssued. */
+  passwordMail: 'password-mail',
 } as const;
 
 /** Ids only: the worker re-derives the token from the link id and its own secret, so no job holds a token. */
 export interface SubmissionLinkMailJob {
   cycleId: string;
   linkId: string;
+  eventPosition: number;
+}
+
+/** Ids only, as for a submission link: the worker re-derives the set-password token from its id and the pepper. */
+export interface PasswordMailJob {
+  tokenId: string;
   eventPosition: number;
 }

@@ -3,9 +3,8 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
-import { commandTransactionOn, transactionally } from '../../../event-store/src/index.js';
-import { Actor, Clock, DomainError, newSecret, sha256 } from '../../../kernel/src/index.js';
-import { MailLedgerService, MailSender } from '../../../mail/src/index.js';
+import { EventStore, transactionally } from '../../../event-store/src/index.js';
+import { Actor, Clock, DomainError, passwordToken, sha256 } from '../../../kernel/src/index.js';
 import { AfterTheAnswer } from '../background/after-the-answer.js';
 import { Session } from '../sessions/session.entity.js';
 import { revokeAccountTokens } from '../tokens/revoke-account-tokens.js';
@@ -14,16 +13,10 @@ import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { passwordTokenRule, resetRequestRules, signInAccountRule } from '../throttle/throttle-rules.js';
 import { hashPassword, passwordHashCost } from './password-hashing.js';
-import { passwordMail } from './password-mail.js';
+import { PasswordLinkIssued, passwordLinkStreamId } from './password-mail.reaction.js';
 import { passwordProblem } from './password-rules.js';
 import { PasswordToken } from './password-token.entity.js';
-import {
-  judgeToken,
-  PasswordTokenPurpose,
-  TOKEN_LIFETIME_MINUTES,
-  TokenVerdict,
-  tokenExpiry,
-} from './password-token.js';
+import { judgeToken, PasswordTokenPurpose, TokenVerdict, tokenExpiry } from './password-token.js';
 
 /**
  * Stored for an invited account until its owner sets a password: not an argon2 hash, so no password matches it
@@ -41,10 +34,11 @@ export interface TokenLookup {
 
 /**
  * Passwords, apart from sessions so that another way in (single sign-on) can come later beside them: invitations,
- * forgotten passwords and changes. Tokens mailed are 256-bit, single-use, kept as SHA-256 only, expire, and go out
- * through the mail ledger named by a token id (the ledger never holds the token). Setting a password by a token
- * ends every session of the account; changing it ends all but the one that changed it. Either revokes every API
- * token of the account.
+ * forgotten passwords and changes. Tokens mailed are 256-bit, single-use, kept as SHA-256 only, and expire. Their
+ * mail is owed, not sent, here: the token's row and a PasswordLinkIssued event commit together, and the worker
+ * mails it (SendPasswordMail) as it does every other mail, so an api killed after the commit loses no invitation
+ * and no reset. Setting a password by a token ends every session of the account; changing it ends all but the one
+ * that changed it. Either revokes every API token of the account.
  */
 @Injectable()
 export class Passwords implements BeforeApplicationShutdown {
@@ -56,26 +50,27 @@ export class Passwords implements BeforeApplicationShutdown {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AttemptThrottle) private readonly throttle: AttemptThrottle,
-    @Inject(MailLedgerService) private readonly ledger: MailLedgerService,
-    @Inject(MailSender) private readonly mail: MailSender,
+    @Inject(EventStore) private readonly store: EventStore,
   ) {
     this.afterTheAnswer = new AfterTheAnswer(dataSource, this.logger);
   }
 
-  /** A new account with no password yet, and a mailed invitation to choose one. */
+  /**
+   * A new account with no password yet, and the invitation to choose one owed in the same transaction (in a
+   * request's own, under an Idempotency-Key): the worker mails it once that has committed.
+   */
   async invite(input: {
     partnershipId: string;
     email: string;
     name: string;
     role: StaffRole;
     themeIds?: string[];
-  }): Promise<{ staffId: string; mailed: boolean | 'after-commit' }> {
+  }): Promise<{ staffId: string }> {
     if (!STAFF_ROLES.includes(input.role))
       throw new DomainError('invalid-role', 'Choose a role', 'unprocessable', 'role');
     const staffId = randomUUID();
-    let issued: { token: string; tokenId: string };
     try {
-      issued = await transactionally(this.dataSource, async (m) => {
+      await transactionally(this.dataSource, async (m) => {
         await m
           .createQueryBuilder()
           .insert()
@@ -103,14 +98,7 @@ export class Passwords implements BeforeApplicationShutdown {
         );
       throw error;
     }
-    const account = { email: input.email.toLowerCase(), name: input.name };
-    // In a request's own transaction (Idempotency-Key) the account is not yet committed: the mail goes once it is
-    // (sent from inside, it held the transaction open, and a rollback left a mail for an account that never was).
-    if (commandTransactionOn(this.dataSource)) {
-      this.afterTheAnswer.start('invite not mailed', () => this.send(issued, account, 'invite'));
-      return { staffId, mailed: 'after-commit' };
-    }
-    return { staffId, mailed: await this.send(issued, account, 'invite') };
+    return { staffId };
   }
 
   /**
@@ -122,26 +110,26 @@ export class Passwords implements BeforeApplicationShutdown {
     // Every request counts against the limits, known email or not.
     await this.throttle.settle(attempt, true);
     // After the answer: making a token and mailing it took 130 ms more for an email with an account, so the time
-    // of the answer told which emails are staff. Whatever it costs now, the answer does not wait for it. In a
-    // request's own transaction (Idempotency-Key, someone signed in) only once that has committed: before, the
-    // token's writes and the mail joined it, and a retry with the key after a rollback mailed a second link.
-    this.afterTheAnswer.start('reset not mailed', () => this.mailResets(email));
+    // of the answer told which emails are staff. Whatever the token's writes cost, the answer does not wait for
+    // them. In a request's own transaction (Idempotency-Key, someone signed in) only once that has committed:
+    // before, the token's writes joined it, and a retry with the key after a rollback owed a second link. Once
+    // the token's own transaction commits, its mail is owed durably (see issue).
+    this.afterTheAnswer.start('reset not issued', () => this.issueResets(email));
   }
 
-  /** Mails still going out finish before the api stops (the mail ledger is closed after this). */
+  /** Resets still being issued finish before the api stops (the database is closed after this). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.afterTheAnswer.finished();
   }
 
-  private async mailResets(email: string): Promise<void> {
+  private async issueResets(email: string): Promise<void> {
     const accounts = await this.dataSource
       .createQueryBuilder(StaffAccount, 'account')
       .where('lower(account.email) = lower(:email)', { email: email.trim() })
       .andWhere('account.disabledAt IS NULL')
       .getMany();
     for (const account of accounts) {
-      const issued = await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
-      await this.send(issued, account, 'reset');
+      await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
     }
   }
 
@@ -246,54 +234,38 @@ export class Passwords implements BeforeApplicationShutdown {
       : { verdict };
   }
 
-  private async issue(m: EntityManager, staffId: string, purpose: PasswordTokenPurpose) {
-    const token = newSecret();
+  /**
+   * A new set-password token and the mail it owes, in `m`'s transaction. The token is derived from a fresh id and
+   * TOKEN_PEPPER (passwordToken): only its hash is stored, and the event names the id, so the worker can write
+   * the link into the mail and nothing at rest (job, owed_mails, event) holds the token.
+   */
+  private async issue(m: EntityManager, staffId: string, purpose: PasswordTokenPurpose): Promise<void> {
     const tokenId = randomUUID();
     const now = this.clock.now();
-    // A new link replaces any earlier one still unused: only the latest mail works.
+    // A new link replaces any earlier one still unused: only the latest mail works (an earlier one not yet
+    // mailed is then not mailed at all: SendPasswordMail finds it replaced).
     await m.update(PasswordToken, { staffId, usedAt: IsNull() }, { usedAt: now });
     await m.insert(PasswordToken, {
-      tokenHash: sha256(token),
+      tokenHash: sha256(passwordToken(this.config.tokenPepper, tokenId)),
       tokenId,
       staffId,
       purpose,
       expiresAt: tokenExpiry(purpose, now),
     });
-    return { token, tokenId };
-  }
-
-  /** Through the mail ledger, named by the token's id; a failure is logged without the token, never thrown. */
-  private async send(
-    issued: { token: string; tokenId: string },
-    account: { email: string; name: string },
-    purpose: PasswordTokenPurpose,
-  ): Promise<boolean> {
-    const minutes = TOKEN_LIFETIME_MINUTES[purpose];
-    const mail = passwordMail({
-      to: account.email,
-      name: account.name,
-      purpose,
-      link: `${this.config.publicBaseUrl}/account/set-password/${issued.token}`,
-      expiresIn:
-        minutes >= 1440 ? `${minutes / 1440} days` : `${minutes / 60} hour${minutes === 60 ? '' : 's'}`,
-    });
-    try {
-      const result = await this.ledger.deliverOnce(
-        {
-          streamId: `password-mail:${issued.tokenId}`,
-          prefix: 'PasswordMail',
-          key: issued.tokenId,
-          recipient: account.email,
-          willRetry: false,
-          send: (stillWanted) => this.mail.send(mail, stillWanted),
-        },
-        `password-mail-${issued.tokenId}`,
-      );
-      return result.outcome === 'sent';
-    } catch (error) {
-      this.logger.warn(`${purpose} mail ${issued.tokenId} not sent: ${(error as Error).message}`);
-      return false;
-    }
+    const issued: PasswordLinkIssued = { type: 'PasswordLinkIssued', data: { tokenId, staffId, purpose } };
+    await this.store.append(
+      passwordLinkStreamId(tokenId),
+      'no_stream',
+      [issued],
+      {
+        actorId: 'passwords',
+        actorRole: 'system',
+        correlationId: `password-link-${tokenId}`,
+        reason: purpose === 'invite' ? 'An account was made' : 'A password reset was asked for',
+      },
+      { recordedAt: now },
+      m,
+    );
   }
 
   private hash(password: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { StoredEvent } from '../../../event-store/src/index.js';
+import { passwordMailJobsFor } from '../passwords/password-mail.reaction.js';
 import { JOBS, OutboxJob, QUEUES, Reaction, SubmissionLinkMailJob } from '../../../queues/src/index.js';
 
 /** An issued submission link is mailed to its contact (SendLinkMail). */
@@ -20,4 +21,4 @@ function linkMailJobsFor(event: StoredEvent): OutboxJob[] {
 }
 
 /** Which jobs an event causes for auth. */
-export const AUTH_REACTIONS: readonly Reaction[] = [linkMailJobsFor];
+export const AUTH_REACTIONS: readonly Reaction[] = [linkMailJobsFor, passwordMailJobsFor];

@@ -70,20 +70,15 @@ export class StaffPages {
     let errors = read.errors;
     if (errors.length === 0) {
       try {
-        const { mailed } = await this.passwords.invite({
+        await this.passwords.invite({
           partnershipId: actor.partnershipId,
           email: read.email,
           name: read.name,
           role: read.role,
           themeIds: read.themes,
         });
-        // Under an Idempotency-Key the mail goes once the request's transaction has committed, after this answer.
-        const done =
-          mailed === 'after-commit'
-            ? `${read.name} has been invited: we are emailing ${read.email.toLowerCase()} a link to set their password`
-            : mailed
-              ? `${read.name} has been invited: we have emailed ${read.email.toLowerCase()} a link to set their password`
-              : `${read.name}'s account was made, but the email did not go: ask them to use "Forgotten your password?"`;
+        // The invitation is owed with the account and mailed by the worker, after this answer.
+        const done = `${read.name} has been invited: we are emailing ${read.email.toLowerCase()} a link to set their password`;
         return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'done', done)}`);
       } catch (error) {
         if (!(error instanceof DomainError && error.field)) throw error;
