@@ -240,7 +240,8 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     ] as const) {
       const started = Date.now();
       const refused = await upload(await merged(refs));
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // The rule in the answer is the oracle; the bound only catches a hang (2.2 s seen at load average 10).
+      expect(Date.now() - started).toBeLessThan(6_000);
       expect(refused.status).toBe(422);
       expect(refused.html).toContain('govuk-error-summary');
       expect(refused.html).toContain(rule);

@@ -219,7 +219,7 @@ describe('redacting a passage from a return (e2e)', () => {
       [S1],
     );
     expect(narrative).toContain('[redacted]');
-  });
+  }, 180_000);
 
   it('keeps the old publications’ hashes with the reason, serves their bytes no more, and the re-issue instead', async () => {
     const list = (await call('GET', `/cycles/${cycleId}/publications`, as.coordinator)).body.publications;
