@@ -16,7 +16,7 @@ export function passwordMail(m: {
     : 'Someone asked to reset the password of your Partner Returns account. If it was you, choose a new one:';
   const after = `The link works once and for ${m.expiresIn}. If you did not expect this email, you can ignore it.`;
   const text = [`Dear ${m.name},`, '', why, '', m.link, '', after].join('\n');
-  const html = `<!doctype html><html><body style="font-family: Arial, sans-serif">
+  const html = `<!doctype html><html lang="en-GB"><body style="font-family: Arial, sans-serif">
 <p>Dear ${escapeHtml(m.name)},</p>
 <p>${escapeHtml(why)}</p>
 <p><a href="${escapeHtml(m.link)}" style="font-weight: bold">${invite ? 'Set your password' : 'Reset your password'}</a></p>

@@ -44,7 +44,7 @@ export function outstandingHtml(lines: OutstandingReturnLine[]): string {
 }
 
 export const page = (body: string) =>
-  `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px">\n${body}\n</body></html>`;
+  `<!doctype html><html lang="en-GB"><body style="font-family: Arial, sans-serif; font-size: 16px">\n${body}\n</body></html>`;
 
 export function linkText(link: string | null): string[] {
   return link

@@ -63,7 +63,7 @@ export function returnsRequestedMail(m: ReturnsRequestedMail): OutgoingMail {
     '',
     whyContact(m.agencyName, m.partnershipName),
   ].join('\n');
-  const html = `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px">
+  const html = `<!doctype html><html lang="en-GB"><body style="font-family: Arial, sans-serif; font-size: 16px">
 <p>Dear ${escapeHtml(m.contactName)},</p>
 <p>${escapeHtml(m.partnershipName)} has opened its monitoring for <strong>${escapeHtml(m.cycleLabel)}</strong>.</p>
 <p>${escapeHtml(m.agencyName)} is asked for a return on ${m.measures.length === 1 ? 'this measure' : `these ${m.measures.length} measures`} by <strong>${escapeHtml(due)}</strong>:</p>

@@ -113,6 +113,12 @@ describe('the report as HTML, laid out for print', () => {
     );
   });
 
+  it('says it is in British English, screen and print alike, so screen readers and spelling checks read it so', () => {
+    for (const html of [screen, renderReportHtml(report, {}, { pages: new Map() })]) {
+      expect(/<html[^>]*\blang="([^"]*)"/.exec(html)?.[1]).toBe('en-GB');
+    }
+  });
+
   it('lies on A4 landscape unless portrait is asked for', () => {
     expect(screen).toContain('@page { size: A4 landscape;');
     expect(renderReportHtml(report, {}, { orientation: 'portrait' })).toContain('@page { size: A4 portrait;');

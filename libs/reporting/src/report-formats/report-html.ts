@@ -148,7 +148,7 @@ export function renderReportHtml(
     ['rag-none', `Not rated: ${h.notRated}`],
   ];
   return `<!doctype html>
-<html lang="en">
+<html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
