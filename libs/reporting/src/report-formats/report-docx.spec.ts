@@ -103,6 +103,40 @@ describe('the report as a Word document', () => {
     expect(xml).toContain('33% of measures on target');
   });
 
+  it('opens with a contents page after the title: Word’s table of contents of Heading 1 and 2, updated on opening', async () => {
+    const { xml, zip } = await documentXml();
+    const contents = /<w:sdt>[\s\S]*?<\/w:sdt>/.exec(xml)?.[0] ?? '';
+    expect(contents).toContain('<w:docPartGallery w:val="Table of Contents"/>');
+    // Word's TOC field over Heading 1-2, its lines links to the headings.
+    expect(contents).toMatch(/<w:instrText[^>]*>TOC \\h \\o &quot;1-2&quot;<\/w:instrText>/);
+    // Its lines are there before Word updates it: the summary, each theme, the appendix and its group, no more.
+    const lines = paragraphs(contents).filter((p) => p.style === 'TOC1' || p.style === 'TOC2');
+    expect(lines.map((p) => `${p.style}: ${p.text}`)).toEqual([
+      'TOC1: Summary',
+      'TOC1: Safe Communities - A safer place to live work and travel',
+      'TOC1: Caring Communities',
+      'TOC1: Appendix 1 - Partner Case Studies',
+      'TOC2: Safe Communities',
+    ]);
+    // After the title and the introduction, under a "Contents" line; the summary starts the next page.
+    const at = xml.indexOf('<w:sdt>');
+    expect(xml.indexOf('This report is produced on behalf of')).toBeLessThan(at);
+    expect(paragraphs(xml.slice(0, at)).at(-1)?.text).toBe('Contents');
+    const summary = paragraphs(xml.slice(at + contents.length)).find((p) => p.style === 'Heading1');
+    expect(summary?.text).toBe('Summary');
+    expect(summary?.xml).toContain('<w:pageBreakBefore/>');
+    // Word offers to update the fields when it opens the document, and so writes the page numbers.
+    const settings = await zip.file('word/settings.xml')!.async('string');
+    expect(settings).toMatch(/<w:updateFields(?: w:val="(?:true|1|on)")?\/>/);
+  });
+
+  it('is written in UK English, so Word checks its spelling as British', async () => {
+    const { zip } = await documentXml();
+    const styles = await zip.file('word/styles.xml')!.async('string');
+    const defaults = /<w:docDefaults>[\s\S]*?<\/w:docDefaults>/.exec(styles)?.[0] ?? '';
+    expect(defaults).toMatch(/<w:rPrDefault>[\s\S]*<w:lang w:val="en-GB"\/>[\s\S]*<\/w:rPrDefault>/);
+  });
+
   it('tables the measures with the seed’s columns, a repeating header and the RAG cell shaded and worded', async () => {
     const { xml } = await documentXml();
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBeGreaterThanOrEqual(4);

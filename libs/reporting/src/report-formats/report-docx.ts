@@ -13,6 +13,7 @@ import {
   Tab,
   Table,
   TableCell,
+  TableOfContents,
   TableLayoutType,
   TableRow,
   TabStopType,
@@ -101,12 +102,13 @@ export async function renderReportDocx(
   provenance: DocxProvenance = {},
 ): Promise<Buffer> {
   const lists = new ListCounter();
-  const children: (Paragraph | Table)[] = [
+  const children: (Paragraph | Table | TableOfContents)[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(clean(report.title))] }),
     new Paragraph({ children: [new TextRun({ text: clean(report.partnership), bold: true })] }),
     new Paragraph({ children: [new TextRun(clean(report.yearHeading))] }),
     ...(report.asAt ? [plain(asAtLine(report.asAt))] : []),
     plain(reportIntroduction(report)),
+    ...contents(),
     ...summary(report),
     ...report.themes.flatMap((theme) => themeSection(report, theme, lists)),
     ...appendices(report, lists),
@@ -118,7 +120,9 @@ export async function renderReportDocx(
     description: clean(`${report.partnership}: ${report.yearHeading}`),
     styles: {
       default: {
-        document: { run: { font: 'Arial', size: 20 } },
+        // UK English, so Word checks an officer's spelling as British ("organisation", "programme") and does not
+        // mark the seed's every other word as wrong.
+        document: { run: { font: 'Arial', size: 20, language: { value: 'en-GB' } } },
         // A case study's section heading prints bold in the body's colour, as it did before it was a heading
         // (Word's own Heading 4 is blue italics).
         heading4: { run: { bold: true, italics: false, color: '0B0C0C', size: 20 } },
@@ -140,6 +144,9 @@ export async function renderReportDocx(
         ...[...lists.starts].map(([reference, from]) => ({ reference, levels: numberLevels(from) })),
       ],
     },
+    // Word fills the contents in when it opens the document, after asking to update its fields: the package cannot
+    // know which page a heading falls on.
+    features: { updateFields: true },
     sections: [
       {
         properties: {
@@ -192,6 +199,23 @@ function heading(level: (typeof HeadingLevel)[keyof typeof HeadingLevel], text: 
   return new Paragraph({ heading: level, children: [new TextRun(clean(text))] });
 }
 
+/**
+ * The contents after the title, as the page and the PDF have them: Word's own table of contents over Heading 1
+ * (the summary, each theme, each appendix) and Heading 2 (the appendices' groups), each line a link to its
+ * heading. Word writes its page numbers when it updates the field, which it offers to do on opening; until then
+ * the lines are there without them. The summary starts the next page, as the page's contents break in print.
+ */
+function contents(): (Paragraph | TableOfContents)[] {
+  return [
+    new Paragraph({
+      spacing: { before: 240 },
+      keepNext: true,
+      children: [new TextRun({ text: 'Contents', bold: true, size: 28 })],
+    }),
+    new TableOfContents('Contents', { hyperlink: true, headingStyleRange: '1-2' }),
+  ];
+}
+
 function summary(report: AnyCycleReport): (Paragraph | Table)[] {
   const h = report.headline;
   const countRow = (label: string, c: { green: number; amber: number; red: number; notRated: number }) => [
@@ -202,7 +226,11 @@ function summary(report: AnyCycleReport): (Paragraph | Table)[] {
     String(c.notRated),
   ];
   return [
-    heading(HeadingLevel.HEADING_1, 'Summary'),
+    new Paragraph({
+      heading: HeadingLevel.HEADING_1,
+      pageBreakBefore: true,
+      children: [new TextRun('Summary')],
+    }),
     new Paragraph({ children: [new TextRun({ text: clean(h.text), bold: true, size: 28 })] }),
     plain(`${h.rated} of ${h.measures} measures rated; on target means rated Green.`),
     dataTable(
