@@ -55,6 +55,26 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     return prints.get(path)!;
   };
 
+  /**
+   * A part of the published CSV, its records by heading, without its last: the publication's colophon, which
+   * every part ends with (its first cell, the others empty) so that a file taken alone says what it is from.
+   */
+  const publishedPart = async (part: string) => {
+    const records = parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    const [first, ...rest] = Object.values(records.at(-1) ?? {});
+    expect([part, first, rest.every((cell) => cell === '')]).toEqual([
+      part,
+      expect.stringMatching(
+        /^Publication \d+, published \d{1,2} [A-Z][a-z]+ \d{4}\. Content hash: [0-9a-f]{64}$/,
+      ),
+      true,
+    ]);
+    return records.slice(0, -1);
+  };
+
   beforeAll(async () => {
     product = await startProduct('whole_report');
     call = http(product.baseUrl);
@@ -248,11 +268,7 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
 
   it('gives the headline, the counts and the case studies in the published CSV and XLSX', async () => {
     const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
-    const csv = async (part: string) =>
-      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
-        bom: true,
-        columns: true,
-      }) as Record<string, string>[];
+    const csv = (part: string) => publishedPart(part);
     const summary = await csv('summary');
     expect(summary.map((r) => r.Theme)).toEqual([...report.themes.map((t) => t.title), 'All themes']);
     expect(summary[summary.length - 1]).toEqual({
@@ -565,11 +581,7 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
       from = at;
     }
 
-    const csv = async (part: string) =>
-      parse(Buffer.from(await download(`${published('csv')}&part=${part}`)).toString('utf8'), {
-        bom: true,
-        columns: true,
-      }) as Record<string, string>[];
+    const csv = (part: string) => publishedPart(part);
     expect((await csv('appendices')).map((r) => [r.Heading, r['Case studies']])).toEqual([
       ['Appendix 1 - Partner Case Studies', '9'],
       ['Appendix 2 - Supported Internship Case Studies', '3'],

@@ -70,10 +70,10 @@ export function* reportCsvChunks(
       chunk = [];
     }
   }
-  // A publication's measures (the CSV report's main file) end with its colophon, in the first column with the
-  // others empty: every record keeps the header's width, so a parser that reads the file as a table still can.
-  // The other parts are tables of the same publication and stay pure tables.
-  if (published && part === 'measures') chunk.push([colophon(published), ...header.slice(1).map(() => '')]);
+  // Every part of a publication ends with its colophon, in the first column with the others empty: each file is
+  // often sent or kept alone (the tables to an analyst, the summary to committee), and then says which
+  // publication it is from. Every record keeps the header's width, so a parser that reads it as a table still can.
+  if (published) chunk.push([colophon(published), ...header.slice(1).map(() => '')]);
   if (chunk.length > 0) yield stringified(chunk);
 }
 

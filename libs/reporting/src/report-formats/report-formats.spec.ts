@@ -581,6 +581,31 @@ describe('the report as CSV in parts', () => {
     expect([...reportCsvChunks(report, 'measures')].join('')).toBe(renderReportCsv(report));
   });
 
+  it('ends every part of a publication with its colophon, so a file taken alone says what it is from', () => {
+    const facts = { publication: 3, publishedAt: '2020-05-01T09:00:00.000Z', contentHash: 'ab12' };
+    const line = 'Publication 3, published 1 May 2020. Content hash: ab12';
+    const published = toPublishedReport(report, { lastUpdatedDates: false });
+    for (const name of [
+      'measures',
+      'summary',
+      'tables',
+      'indicators',
+      'appendices',
+      'case-studies',
+    ] as const) {
+      const csv = renderReportCsv(published, name, facts);
+      const records = parse(csv, { bom: true }) as string[][];
+      // The last record, its line in the first cell and every other cell empty, as wide as the header; RFC 4180.
+      expect([name, records.at(-1)]).toEqual([name, [line, ...records[0].slice(1).map(() => '')]]);
+      expect([name, csv.endsWith(`"${line}"${','.repeat(records[0].length - 1)}\r\n`)]).toEqual([name, true]);
+      expect([name, csv.split(line).length - 1]).toEqual([name, 1]);
+      // Streamed in chunks, the same file.
+      expect([name, [...reportCsvChunks(published, name, facts)].join('') === csv]).toEqual([name, true]);
+      // The live report is no publication: it has none.
+      expect([name, renderReportCsv(report, name)]).not.toContain('Content hash');
+    }
+  });
+
   it('keeps the measures as the default part, and guards formulas in every part', () => {
     expect(renderReportCsv(report, 'measures')).toBe(renderReportCsv(report));
     const hostileStudy = buildCycleReport(
