@@ -161,6 +161,40 @@ describe('the report as a Word document', () => {
     }
   });
 
+  it('keeps a short measure’s row on one page, under the repeating header, and lets a row longer than half a page break', async () => {
+    const paragraph = (n: number) => `Paragraph ${n} ${'words '.repeat(100)}`.trim();
+    const long = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', { rag: 'green', narrative: 'Plan at 98%', comments: 'On track' }),
+          approved('S2', 'safe', 'csp', {
+            rag: 'amber',
+            narrative: Array.from({ length: 24 }, (_, i) => paragraph(i + 1)).join('\n\n'),
+          }),
+          awaiting('S3', 'safe', 'sdc'),
+        ],
+      }),
+    );
+    const xml = await (
+      await JSZip.loadAsync(await renderReportDocx(long))
+    )
+      .file('word/document.xml')!
+      .async('string');
+    // Each row of the theme's table by its Ref (the first cell's text) and its row properties.
+    const table = xml.slice(xml.indexOf('<w:tbl>', xml.indexOf('The monitoring is based')));
+    const rows = [...table.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((r) => ({
+      first: /<w:t(?: [^>]*)?>([^<]*)<\/w:t>/.exec(r[1])?.[1],
+      props: /<w:trPr>([\s\S]*?)<\/w:trPr>/.exec(r[1])?.[1] ?? '',
+    }));
+    expect(rows.slice(0, 4).map((r) => [r.first, r.props.includes('<w:cantSplit/>')])).toEqual([
+      ['Ref', true],
+      ['S1', true],
+      ['S2', false],
+      ['S3', true],
+    ]);
+    expect(rows[0].props).toContain('<w:tblHeader/>');
+  });
+
   it('titles each theme’s table with the theme, as the seed and the page’s caption do, kept with the table', async () => {
     const { xml } = await documentXml();
     const all = paragraphs(xml);

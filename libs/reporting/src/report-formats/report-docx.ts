@@ -321,6 +321,7 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
     ...(note ? [new Paragraph({ children: [new TextRun({ text: clean(note), italics: true })] })] : []),
   ];
   const row = new TableRow({
+    cantSplit: keepsWhole(measureLines(m)),
     children: [
       textCell(m.ref, 1, true),
       textCell(m.text),
@@ -335,6 +336,7 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
   const tables = m.tables.map(
     (table) =>
       new TableRow({
+        cantSplit: keepsWhole(table.rows.length + (table.caption ? 1 : 0) + (table.header.length ? 1 : 0)),
         children: [
           textCell(m.ref, 1, true),
           cell(
@@ -345,6 +347,43 @@ function measureRows(m: ReportMeasure | PublishedMeasure, lists: ListCounter): T
       }),
   );
   return [row, ...tables];
+}
+
+/**
+ * Lines of 10 pt text on a landscape page under its margins, the footer and the table's repeated header row: the
+ * page is 11906 - 2 * 680 twentieths of a point high, a line about 230.
+ */
+const PAGE_LINES = 40;
+
+/**
+ * Whether a measure's row is kept on one page (Word's "allow row to break across pages" off). A row that breaks
+ * goes on at the top of the next page under the repeated header row but with its Ref, measure and RAG cells left
+ * behind, so the page does not say whose progress it shows. A short row is therefore kept whole: moved to the
+ * next page, it leaves at most its own height blank. A row over half a page may break: kept whole it would leave
+ * most of a page blank, and one taller than a page Word cannot keep whole at all (it cuts it off at the page's
+ * foot, and the words are lost on paper); such a row starts under its Ref and runs on, under the header row.
+ */
+function keepsWhole(lines: number): boolean {
+  return lines <= PAGE_LINES / 2;
+}
+
+/** About how many lines a column of `share` percent of the width takes for `text`, 10 pt Arial. */
+function linesIn(text: string, share: number): number {
+  // Arial's average letter at 10 pt is about 100 twentieths of a point wide; a cell has its padding.
+  const perLine = Math.max(1, Math.floor(((TEXT_WIDTH * share) / 100 - CELL_PADDING) / 100));
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+}
+
+/** The height of a measure's row in lines: its tallest cell's, near enough to tell a short row from a long one. */
+function measureLines(m: ReportMeasure | PublishedMeasure): number {
+  const [, measure, lead, , progress, , comments] = MEASURE_COLUMNS;
+  const indicators = (m.indicators ?? []).length * 2;
+  return Math.max(
+    linesIn(m.text, measure),
+    linesIn(m.agency, lead),
+    indicators + linesIn(m.narrative ?? '', progress) + (m.unreadable?.length ? 2 : 0),
+    linesIn([m.comments ?? '', evidenceLine(m.evidence) ?? ''].join('\n'), comments) + 1,
+  );
 }
 
 /**
@@ -389,6 +428,7 @@ function indicatorParagraphs(indicators: ReportMeasure['indicators']): Paragraph
 
 function awaitingRow(m: AwaitingMeasure): TableRow {
   return new TableRow({
+    cantSplit: true,
     children: [
       textCell(m.ref, 1, true),
       textCell(m.text),
