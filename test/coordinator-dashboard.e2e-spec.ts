@@ -253,6 +253,18 @@ describe('the coordinator dashboard (e2e)', () => {
    * page's error summary, linking to the top of the page, and what was typed was lost. Now beside its box, red,
    * with what was typed, the summary linking to the box (the GOV.UK error pattern, as every other form).
    */
+  /** A refused reason said in the summary, linking to its box, and just before the box, marked red. */
+  const refusedBeside = (html: string, box: string, text: string) => {
+    expect(html).toMatch(/<title>Error: /);
+    expect(html).toContain(`href="#${box}">${text}</a>`);
+    // The message just before the box, the box marked red and described by it.
+    expect(html).toMatch(
+      new RegExp(
+        `<p id="${box}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${text}\\s*</p>\\s*<input\\s+class="govuk-input govuk-input--error" id="${box}"[^>]*aria-describedby="${box}-error"`,
+      ),
+    );
+  };
+
   it("says a refused reason beside its box on an agency's reissue and extension forms, keeping what was typed", async () => {
     // What a refused form must not have written (the processors write other events meanwhile).
     const lastEvent = async () =>
@@ -264,16 +276,6 @@ describe('the coordinator dashboard (e2e)', () => {
       )[0].n;
     const before = await lastEvent();
     const agencyPage = `${cyclePath()}/agencies/kent-cc`;
-    const refusedBeside = (html: string, box: string, text: string) => {
-      expect(html).toMatch(/<title>Error: /);
-      expect(html).toContain(`href="#${box}">${text}</a>`);
-      // The message just before the box, the box marked red and described by it.
-      expect(html).toMatch(
-        new RegExp(
-          `<p id="${box}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${text}\\s*</p>\\s*<input\\s+class="govuk-input govuk-input--error" id="${box}"[^>]*aria-describedby="${box}-error"`,
-        ),
-      );
-    };
     const tooLong = 'x'.repeat(2001);
     for (const [typed, text] of [
       ['   ', 'A reason is required to send a new link'],
@@ -323,6 +325,78 @@ describe('the coordinator dashboard (e2e)', () => {
       303,
       expect.stringContaining(`${agencyPage}?done=New link sent`),
     ]);
+  });
+
+  it("revokes one link from the agency's page, a refused reason beside its box, and never without the page's token", async () => {
+    const agencyPage = `${cyclePath()}/agencies/sevenoaks-csp`;
+    const revoked = async () =>
+      (
+        await product.db.dataSource.query(
+          `SELECT count(*)::int AS n FROM events WHERE type = 'SubmissionLinkRevoked'`,
+        )
+      )[0].n as number;
+    const before = await revoked();
+    const { html } = await page(agencyPage);
+    // A form for each live link, beside the reissue and extension forms, posting to the cycle's actions.
+    const linkIds = [...html.matchAll(/<input type="hidden" name="linkId" value="([^"]+)">/g)].map(
+      (m) => m[1],
+    );
+    expect(linkIds.length).toBeGreaterThan(0);
+    const linkId = linkIds[0];
+    expect(html).toContain(`action="${cyclePath()}/revoke-link"`);
+    expect(html).toMatch(
+      new RegExp(`<label class="govuk-label" for="reason-revoke-${linkId}">\\s*Why revoke this link\\?`),
+    );
+    const box = `reason-revoke-${linkId}`;
+    for (const [typed, text] of [
+      ['   ', 'A reason is required to revoke a link'],
+      ['x'.repeat(2001), 'The reason must be 2000 characters or fewer'],
+    ]) {
+      const refused = await postPageForm(product.baseUrl, {
+        from: agencyPage,
+        to: `${cyclePath()}/revoke-link`,
+        headers: { cookie: session },
+        fields: { agencyId: 'sevenoaks-csp', linkId, reason: typed },
+      });
+      expect([text, refused.status]).toEqual([text, 422]);
+      refusedBeside(refused.html, box, text);
+      // Its form open, with what was typed in its box; the other links' forms closed.
+      expect(refused.html).toMatch(
+        new RegExp(`<details class="govuk-details" open>[\\s\\S]{0,900}?name="linkId" value="${linkId}"`),
+      );
+      expect(
+        new RegExp(`id="${box}" name="reason" type="text" value="([^"]*)"`).exec(refused.html)?.[1],
+      ).toBe(typed);
+    }
+    // Without the page's CSRF token a post is refused, as every form's is.
+    const forged = await fetch(`${product.baseUrl}${cyclePath()}/revoke-link`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: session,
+        origin: product.baseUrl,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ agencyId: 'sevenoaks-csp', linkId, reason: 'Wrong person' }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    expect(await revoked()).toBe(before);
+    // A reason the rules take revokes it and comes back to the agency's page, where it is revoked, its form gone.
+    const done = await postPageForm(product.baseUrl, {
+      from: agencyPage,
+      to: `${cyclePath()}/revoke-link`,
+      headers: { cookie: session },
+      fields: { agencyId: 'sevenoaks-csp', linkId, reason: 'Sent to the wrong person' },
+    });
+    expect([done.status, decodeURIComponent(done.location!)]).toEqual([
+      303,
+      expect.stringContaining(`${agencyPage}?done=The link is revoked`),
+    ]);
+    expect(await revoked()).toBe(before + 1);
+    const after = (await page(agencyPage)).html;
+    expect(after).not.toContain(`name="linkId" value="${linkId}"`);
+    expect(after).toMatch(/: revoked, used 0 times<\/li>/);
   });
 
   it('asks before accepting a due date in the past, then accepts it once confirmed', async () => {

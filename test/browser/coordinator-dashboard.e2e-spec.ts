@@ -181,6 +181,29 @@ describe('the coordinator dashboard in the browser (e2e)', () => {
     await checkBothWidths(page, 'd08-reissue-reason-error', SCREEN);
   });
 
+  it("revokes one link from the agency's page: a refused reason beside its box, at both widths, then revoked", async () => {
+    await page.goto(
+      `${product.baseUrl}/coordinate/cycles/${encodeURIComponent(cycleId)}/agencies/sevenoaks-csp`,
+    );
+    await page.getByText('Revoke the link sent to').first().click();
+    const box = page.getByLabel('Why revoke this link?').first();
+    const id = await box.getAttribute('id');
+    expect(id).toMatch(/^reason-revoke-/);
+    await box.fill('   ');
+    await page.getByRole('button', { name: 'Revoke this link' }).first().click();
+    expect(await page.title()).toMatch(/^Error: /);
+    // The summary links to the box, its form open and in view, with the message beside it.
+    await page.locator(`.govuk-error-summary a[href="#${id}"]`).click();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe(id);
+    expect(await page.textContent(`#${id}-error`)).toContain('A reason is required to revoke a link');
+    expect(await page.getAttribute(`#${id}`, 'class')).toContain('govuk-input--error');
+    await checkBothWidths(page, 'd09-revoke-reason-error', SCREEN);
+    await page.locator(`#${id}`).fill('Sent to the wrong person');
+    await page.locator(`form:has(#${id})`).getByRole('button', { name: 'Revoke this link' }).click();
+    expect(await page.textContent('.govuk-notification-banner--success')).toContain('The link is revoked');
+    expect(await page.locator(`#${id}`).count()).toBe(0);
+  });
+
   it('opens a new cycle from date inputs, errors shown at both widths', async () => {
     await page.goto(`${product.baseUrl}/coordinate/cycles/new`);
     await page.getByLabel('Name of the cycle').fill('Year 2 2020/21');

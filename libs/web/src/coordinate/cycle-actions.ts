@@ -103,7 +103,7 @@ export const CYCLE_ACTIONS = new Map<string, (c: CycleActionContext) => Promise<
         envelope.actor,
         envelope.correlationId,
       );
-      return 'Link revoked';
+      return 'The link is revoked: it no longer works, and anyone using it has been signed out';
     },
   ],
 ]);

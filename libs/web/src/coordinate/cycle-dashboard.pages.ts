@@ -94,10 +94,15 @@ export class CycleDashboardPages {
       () => run({ commands: this.commands, links: this.links, envelope, cycleId, form }),
       async (error) => {
         // A refused reason (empty, too long, unreadable) beside the box it was typed in, with what was typed: it
-        // was said only in the page's summary, linking to the top of the page. No page posts a revoke-link here
-        // (the links page has its own form, and says its refusal beside its box): that one stays in the summary.
+        // was said only in the page's summary, linking to the top of the page.
         const typed = form.reason ?? '';
         if (error.field !== 'reason' || !agencyId) return false;
+        if (action === 'revoke-link' && form.linkId) {
+          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
+            revoke: { linkId: form.linkId, reason: typed, error: error.message },
+          });
+          return true;
+        }
         if (action === 'reissue-links') {
           await this.renderAgency(res, 422, actor, cycleId, agencyId, {
             reissue: { reason: typed, error: error.message },
@@ -122,15 +127,29 @@ export class CycleDashboardPages {
     actor: Actor,
     cycleId: string,
     agencyId: string,
-    extra: { done?: string; error?: string; extend?: ExtendForm; reissue?: RefusedReissue },
+    extra: {
+      done?: string;
+      error?: string;
+      extend?: ExtendForm;
+      reissue?: RefusedReissue;
+      revoke?: RefusedRevoke;
+    },
   ) {
     const model = await this.dashboard.of(actor, cycleId);
     const agency = model.agencies.find((a) => a.agencyId === agencyId);
     if (!agency) throw new DomainError('agency-not-found', 'No such agency in this cycle', 'not-found');
     const extend = extra.extend ?? emptyExtendForm();
+    // Beside its box when the page has one: a live link of this agency (another id has no box to be beside).
+    const revoke =
+      extra.revoke && agency.links.some((l) => l.linkId === extra.revoke!.linkId && !l.revoked)
+        ? extra.revoke
+        : undefined;
     const errors = [
       ...extensionErrors(extend, 'reason-extend'),
       ...(extra.reissue ? [{ text: extra.reissue.error, href: '#reason-reissue' }] : []),
+      ...(extra.revoke
+        ? [{ text: extra.revoke.error, href: revoke ? `#reason-revoke-${revoke.linkId}` : '#links' }]
+        : []),
     ];
     res.status(status).render('pages/coordinate/cycle-agency', {
       title: `${errors.length ? 'Error: ' : ''}${agency.name} in ${model.cycle.label}`,
@@ -139,6 +158,7 @@ export class CycleDashboardPages {
       agency,
       extend,
       reissue: extra.reissue,
+      revoke,
       errors,
       done: extra.done,
       error: extra.error,
@@ -146,6 +166,13 @@ export class CycleDashboardPages {
       backLink: `/coordinate/cycles/${encodeURIComponent(cycleId)}`,
     });
   }
+}
+
+/** A revoke form's reason as typed, the link it was for, and the rule's word on it. */
+interface RefusedRevoke {
+  linkId: string;
+  reason: string;
+  error: string;
 }
 
 /** The reissue form's reason as typed, and the rule's word on it. */
