@@ -639,13 +639,13 @@ function numberLevels(from?: { level: number; start: number }) {
   }));
 }
 
-/** Plain text kept as typed, a paragraph per line. */
 /** The files the coordinator chose, by title only, as the HTML report prints them (see evidenceLine). */
 function evidenceParagraphs(titles: readonly string[] | undefined): Paragraph[] {
   const line = evidenceLine(titles);
   return line ? textParagraphs(line) : [];
 }
 
+/** Plain text kept as typed, a paragraph per line. */
 function textParagraphs(text: string): Paragraph[] {
   return text.split(/\r?\n/).map((line) => plain(line));
 }
