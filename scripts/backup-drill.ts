@@ -113,7 +113,8 @@ export async function backupDrill(
     created = true;
 
     // 1. The digest printed before the backup: what a restored log must still verify against.
-    const live = await openDatabase(source.databaseUrl, SCHEMA, { create: false });
+    // The deployment's schema is never migrated by a drill: one older than this release is refused in one line.
+    const live = await openDatabase(source.databaseUrl, SCHEMA, { migrate: false });
     // None for a log that is empty (a deployment with no plan imported yet): its drill once failed on a digest of
     // "null" ('--digest: "root" must be 64 hex digits'); the restored log must then be empty too.
     let digest: string | null;

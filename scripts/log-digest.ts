@@ -41,7 +41,7 @@ export async function logDigest(
     err.write(`log:digest: unknown argument ${unknown[0]}\n${LOG_DIGEST_USAGE}\n`);
     return 2;
   }
-  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { create: false });
+  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { migrate: false });
   try {
     const checkpoints = new LogCheckpoints(dataSource, new EventStore(dataSource));
     if (args.includes('--checkpoint')) await takeCheckpoint(dataSource, checkpoints);

@@ -25,7 +25,7 @@ export async function logVerify(
     err.write(`log:verify: ${(error as Error).message}\n${LOG_VERIFY_USAGE}\n`);
     return 2;
   }
-  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { create: false });
+  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { migrate: false });
   try {
     const result = await verifyLog(dataSource, digest, err);
     if (result.ok) {

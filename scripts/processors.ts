@@ -33,7 +33,12 @@ export async function processorsCli(
     return EXIT.usage;
   }
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false });
+  // Listing only reads: it never migrates the database it is pointed at (a retry or skip writes, and does).
+  const dataSource = await openDatabase(
+    config.databaseUrl,
+    SCHEMA,
+    command.command === 'status' ? { migrate: false } : { create: false },
+  );
   try {
     const parked = new ParkedEvents(dataSource);
     if (command.command === 'status') return await status(parked, out);

@@ -11,3 +11,4 @@ export * from './marked-databases.js';
 export * from './query-timed-out.js';
 export * from './query-timeout.js';
 export * from './stall-ending-client.js';
+export * from './unrun-migrations.js';
