@@ -15,21 +15,30 @@ import {
   ProcessorRunOptions,
 } from '../../../libs/event-store/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
-import { chaseMailsJobs, jobsFor, mailOwedBy, QUEUES } from '../../../libs/queues/src/index.js';
+import {
+  chaseMailsJobs,
+  jobsFor,
+  mailOwedBy,
+  QUEUES,
+  reportRedisSilent,
+} from '../../../libs/queues/src/index.js';
 import { REACTIONS } from '../../composition/src/index.js';
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
 const REDIS_WAIT_MS = 2_000;
 
-/** Runs `work`, or throws if it has not finished within `ms` (it may still finish later). */
+/** What `within` throws: Redis gave no answer in time (as opposed to an answer that was an error). */
+class NoAnswer extends Error {}
+
+/** Runs `work`, or throws NoAnswer if it has not finished within `ms` (it may still finish later). */
 async function within<T>(ms: number, message: string, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
+        timer = setTimeout(() => reject(new NoAnswer(message)), ms);
       }),
     ]);
   } finally {
@@ -80,7 +89,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           // Connected but not answering is not an event's fault either: the batch waits, no event is held.
           // (The default backend is ioredis, whose clients ping.)
           const ping = () => (client as unknown as { ping(): Promise<string> }).ping();
-          await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping);
+          // A frozen Redis keeps its connections and answers nothing, so no queue ever reports it: said here, once
+          // for the outage (not as this processor's error on each try), and the outage log says when it is back.
+          await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping).catch((error: Error) => {
+            reportRedisSilent(reporting, error.message);
+            throw new NotReady(error.message);
+          });
           // Answering but refusing writes (READONLY from a replica after a failover, OOM at maxmemory) is no
           // event's fault either: a ping passes then, and each event's enqueue failed and was parked for an
           // operator. A short-lived key written is the check.
@@ -96,6 +110,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             if (this.writesRefused) this.logger.log('Redis takes writes again: the relay goes on');
             this.writesRefused = false;
           } catch (error) {
+            if (error instanceof NoAnswer) {
+              // Silent, not refusing: frozen between the ping and the write.
+              reportRedisSilent(reporting, error.message);
+              throw new NotReady(error.message);
+            }
             if (!this.writesRefused)
               this.logger.warn(
                 `Redis (REDIS_URL) answers but refuses writes (${(error as Error).message.split('\n')[0]}): ` +

@@ -8,6 +8,12 @@ import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
 const CONNECTION_ERROR =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|Stream isn't writeable/i;
 
+/**
+ * BullMQ's answers when a job in hand lost its lock: after Redis was away (or frozen) longer than the lock, every
+ * job in hand says so, each under its own id, when Redis answers again.
+ */
+const LOCK_LOST = /could not renew lock for job|missing lock for job|lock mismatch for job/i;
+
 const PROBE_EVERY_MS = 1_000;
 const SAY_AGAIN_AFTER_MS = 60_000;
 
@@ -20,6 +26,9 @@ class RedisOutage {
   private readonly logger = new Logger('Redis');
   private readonly users = new Set<object>();
   private downSince: number | null = null;
+  /** When it last answered again after an outage: the jobs in hand then lost their locks, as the line said. */
+  private backAt = 0;
+  private probing = false;
   private probe: Redis | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Each answer Redis gave with an error, and when it was last said. */
@@ -43,17 +52,42 @@ class RedisOutage {
 
   report(error: Error): void {
     const text = `${(error as { code?: string }).code ?? ''} ${error.message}`;
-    if (!CONNECTION_ERROR.test(text)) {
-      if (this.saidLately(error.message)) return;
-      this.logger.warn(`Redis at ${this.address} answered with an error: ${error.message}`);
-      return;
-    }
+    if (CONNECTION_ERROR.test(text)) return this.wentAway(`cannot be reached (${error.message})`);
+    if (LOCK_LOST.test(error.message)) return this.lockLost(error.message);
+    if (this.saidLately(error.message)) return;
+    this.logger.warn(`Redis at ${this.address} answered with an error: ${error.message}`);
+  }
+
+  /**
+   * Connected and silent (a frozen server, a network that drops packets): no connection error ever comes, so
+   * whoever timed it out says so here (the outbox relay's ping), and the probe says when it answers again.
+   */
+  silent(reason: string): void {
+    this.wentAway(`does not answer (${reason})`);
+  }
+
+  private wentAway(why: string): void {
     if (this.downSince !== null) return;
     this.downSince = Date.now();
     this.logger.error(
-      `REDIS_URL: Redis at ${this.address} cannot be reached (${error.message.replace(/\s+/g, ' ')}); jobs and mail wait until it is back, nothing is lost`,
+      `REDIS_URL: Redis at ${this.address} ${why.replace(/\s+/g, ' ')}; jobs and mail wait until it is back, nothing is lost`,
     );
     this.startProbing();
+  }
+
+  /**
+   * A job in hand lost its lock. Around an outage each job said so, once per job and per BullMQ step (renew,
+   * finish, delay), when Redis came back: a page of warnings after the one line that said it was back. They are
+   * what that line's "nothing is lost" covers (BullMQ takes such jobs up again as stalled), so they are not said
+   * while it is away or in the minute after it is back; at any other time, one line a minute, whatever the job.
+   */
+  private lockLost(message: string): void {
+    if (this.downSince !== null || Date.now() - this.backAt < SAY_AGAIN_AFTER_MS) return;
+    if (this.saidLately('lock lost')) return;
+    this.logger.warn(
+      `Redis at ${this.address}: jobs in hand lost their lock (${message}); BullMQ takes them up again as ` +
+        'stalled (said once a minute, whatever the job)',
+    );
   }
 
   /**
@@ -84,17 +118,22 @@ class RedisOutage {
 
   private async tryProbe(): Promise<void> {
     const probe = this.probe;
-    if (!probe || probe.status === 'connecting' || probe.status === 'connect') return;
+    // One try at a time: a frozen server holds a ping unanswered, and one a second would pile up behind it.
+    if (!probe || this.probing || probe.status === 'connecting' || probe.status === 'connect') return;
+    this.probing = true;
     try {
       if (probe.status !== 'ready') await probe.connect();
       await probe.ping();
     } catch {
       probe.disconnect();
       return;
+    } finally {
+      this.probing = false;
     }
     if (this.downSince === null) return;
     const seconds = Math.round((Date.now() - this.downSince) / 1000);
     this.downSince = null;
+    this.backAt = Date.now();
     this.stopProbing();
     this.logger.log(`REDIS_URL: Redis at ${this.address} answers again after ${seconds} s`);
   }
@@ -118,6 +157,14 @@ function outageOf(options: { connection?: unknown } | undefined): RedisOutage {
     outages.set(url, outage);
   }
   return outage;
+}
+
+/**
+ * Says that the Redis a queue connects to does not answer (see RedisOutage.silent): one line for the outage,
+ * however many times it is said, and one when it answers again.
+ */
+export function reportRedisSilent(queue: { opts: { connection?: unknown } }, reason: string): void {
+  outageOf(queue.opts).silent(reason);
 }
 
 /** Listens to its own errors from the start, so not one of them reaches the console as a trace. */
