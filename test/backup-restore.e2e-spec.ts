@@ -215,13 +215,14 @@ describe('backup and restore of a running deployment (e2e)', () => {
       code: 2,
       err: expect.stringContaining('is not empty'),
     });
-    // --replace with a file cut short fails and leaves the database as it was (it was dropped first, once, and
-    // left empty); with the whole file it replaces it. Everything below runs on the database replaced so.
+    // --replace with a file cut short is refused before anything is touched and leaves the database as it was (it
+    // was dropped first, once, and left empty; then restored beside it and failed); with the whole file it replaces
+    // it. Everything below runs on the database replaced so.
     const cut = join(dir, 'cut.dump');
     writeFileSync(cut, readFileSync(file).subarray(0, Math.floor(statSync(file).size / 2)));
     const failed = await runScript(restore, { DATABASE_URL: target }, ['--file', cut, '--replace']);
-    expect(failed.code).not.toBe(0);
-    expect(failed.err).toContain('is left as it was');
+    expect(failed.code).toBe(2);
+    expect(failed.err).toContain(`restore: refused: ${cut} is cut short or damaged`);
     expect(await runScript(restore, { DATABASE_URL: target }, ['--file', file, '--replace'])).toMatchObject({
       code: 0,
       err: expect.stringContaining('replacing'),

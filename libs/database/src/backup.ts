@@ -6,14 +6,15 @@ import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { databaseName, withDatabaseName } from './database-url.js';
 import { dropDatabase, ensureDatabase } from './ensure-database.js';
 import { MarkedDatabaseLocks, markOf } from './marked-databases.js';
+import { checkBackupFile } from './backup-file-check.js';
+import { RestoreRefused } from './restore-refused.js';
 
 /** Where progress lines go (stderr in the scripts). */
 export interface ProgressLines {
   write(text: string): unknown;
 }
 
-/** A restore refused before anything was written (the target holds data and replacing it was not asked for). */
-export class RestoreRefused extends Error {}
+export { RestoreRefused };
 
 async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -58,10 +59,27 @@ export async function clientTool(
   );
 }
 
-/** Runs a client tool, passing its verbose lines that name a table to `progress` as `<label>: <line>`. */
+/**
+ * Runs a client tool, passing its verbose lines that name a table to `progress` as `<label>: <line>`.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM while it runs stops the tool and fails the run, so that its caller cleans up what it
+ * made (the backup's .partial, the restore's database): either signal used to end the script there and then,
+ * leaving them.
+ */
 function run(command: string, args: string[], label: string, progress: ProgressLines): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let interrupted: NodeJS.Signals | null = null;
+    const stop = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      child.kill('SIGTERM');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    const settled = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
     const errors: string[] = [];
     let rest = '';
     child.stderr.setEncoding('utf8');
@@ -75,8 +93,13 @@ function run(command: string, args: string[], label: string, progress: ProgressL
           progress.write(`${label}: ${text}\n`);
       }
     });
-    child.once('error', reject);
+    child.once('error', (error) => {
+      settled();
+      reject(error);
+    });
     child.once('exit', (code) => {
+      settled();
+      if (interrupted) return reject(new Error(`${label} interrupted (${interrupted})`));
       if (code === 0) return resolve();
       reject(new Error(`${label} failed (exit ${code}): ${errors.slice(0, 5).join('; ') || rest}`));
     });
@@ -158,14 +181,17 @@ export async function restoreDatabase(
 ): Promise<{ ms: number }> {
   const started = Date.now();
   if (!existsSync(file) || !statSync(file).isFile()) throw new RestoreRefused(`no backup file ${file}`);
+  // Asked of the server's own database: the target may not exist yet, and nothing is made before the file passes.
+  const tool = await clientTool(withDatabaseName(databaseUrl, 'postgres'), 'pg_restore');
+  await checkBackupFile(file, tool, progress);
   const locks = await RestoreLocks.open(databaseUrl, options.unmarkedSettleMs);
   try {
     // Whatever a restore of this target that died left beside it goes first, whichever way this one restores.
     for (const line of await locks.clearDead(databaseUrl)) progress.write(`${line}\n`);
-    await ensureDatabase(databaseUrl);
+    const created = await ensureDatabase(databaseUrl);
     const relations = await relationsIn(databaseUrl);
     if (relations === 0) {
-      await pgRestore(file, databaseUrl, progress);
+      await restoreInto(file, databaseUrl, created, progress);
       return { ms: Date.now() - started };
     }
     if (!options.replace)
@@ -178,6 +204,28 @@ export async function restoreDatabase(
     await locks.close();
   }
   return { ms: Date.now() - started };
+}
+
+/**
+ * Into an empty target. pg_restore's one transaction leaves it empty when it fails, and a target this restore
+ * created is dropped then, rather than left behind empty (a file that passed the checks may still fail: a disk
+ * that fills, a Ctrl-C).
+ */
+async function restoreInto(
+  file: string,
+  databaseUrl: string,
+  created: boolean,
+  progress: ProgressLines,
+): Promise<void> {
+  try {
+    await pgRestore(file, databaseUrl, progress);
+  } catch (error) {
+    if (created) {
+      await dropDatabase(databaseUrl).catch(() => undefined);
+      progress.write(`restore: dropped ${databaseName(databaseUrl)}, which this restore had created\n`);
+    } else progress.write(`restore: ${databaseName(databaseUrl)} is left empty, as it was\n`);
+    throw error;
+  }
 }
 
 /** The file restored beside the target, then put in its place, under the lock and mark of RestoreLocks. */

@@ -10,8 +10,13 @@ import { databaseName, withDatabaseName } from './database-url.js';
  * With `create: false` (the scripts that look at or work on a deployment that must already be there) a missing
  * database is that DependencyError instead: `log:verify` run with a misspelt name made an empty database, migrated
  * it, and reported that the log "does not verify", a false alarm of tampering, and left the database behind.
+ *
+ * True when this call created it (a restore that fails drops only a database it made).
  */
-export async function ensureDatabase(databaseUrl: string, options: { create?: boolean } = {}): Promise<void> {
+export async function ensureDatabase(
+  databaseUrl: string,
+  options: { create?: boolean } = {},
+): Promise<boolean> {
   const name = databaseName(databaseUrl);
   if (!name) throw new DependencyError('DATABASE_URL', 'names no database');
   const client = new Client({
@@ -36,14 +41,15 @@ export async function ensureDatabase(databaseUrl: string, options: { create?: bo
         `there is no database "${name}" at ${addressOf(databaseUrl, 5432)}: nothing was created (is the name right?)`,
       );
     }
-    if (found.rowCount === 0) {
-      await client
-        .query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
-        .catch((error: { code?: string }) => {
-          // Another process created it between our check and our CREATE: that is what we wanted.
-          if (error.code !== '42P04' && error.code !== '23505') throw error;
-        });
-    }
+    if (found.rowCount !== 0) return false;
+    return await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).then(
+      () => true,
+      (error: { code?: string }) => {
+        // Another process created it between our check and our CREATE: that is what we wanted.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+        return false;
+      },
+    );
   } finally {
     await client.end();
   }
