@@ -1,5 +1,5 @@
-import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase } from '../libs/database/src/index.js';
+import { DependencyError, loadConfig, startupFailureLines } from '../libs/config/src/index.js';
+import { openDatabase, queryTimedOut } from '../libs/database/src/index.js';
 import { Intervention, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { parseProcessorsArgs, ProcessorsCommand } from './processors-args.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
@@ -33,11 +33,14 @@ export async function processorsCli(
     return EXIT.usage;
   }
   const config = loadConfig(env);
-  // Listing only reads: it never migrates the database it is pointed at (a retry or skip writes, and does).
+  // Listing only reads: it never migrates the database it is pointed at (a retry or skip writes, and does). Its
+  // statements are short, and it is what an operator runs while something is wrong: each is given up after
+  // DATABASE_QUERY_TIMEOUT_MS, as the api's are, rather than waiting on a stalled PostgreSQL without end.
+  const queryTimeoutMs = config.databaseQueryTimeoutMs;
   const dataSource = await openDatabase(
     config.databaseUrl,
     SCHEMA,
-    command.command === 'status' ? { migrate: false } : { create: false },
+    command.command === 'status' ? { migrate: false, queryTimeoutMs } : { create: false, queryTimeoutMs },
   );
   try {
     const parked = new ParkedEvents(dataSource);
@@ -72,8 +75,15 @@ export async function processorsCli(
       return EXIT.failed;
     }
     return EXIT.ok;
+  } catch (error) {
+    if (!queryTimedOut(error)) throw error;
+    throw new DependencyError(
+      'DATABASE_URL',
+      `PostgreSQL did not answer within DATABASE_QUERY_TIMEOUT_MS (${queryTimeoutMs} ms): run it again once ` +
+        'it answers (status then shows whether a retry or skip asked was recorded)',
+    );
   } finally {
-    await dataSource.destroy();
+    await dataSource.destroy().catch(() => undefined);
   }
 }
 
