@@ -193,6 +193,15 @@ export class ChasingProcessor extends WorkerHost {
 }
 
 /**
+ * How many times a chasing job may be found stalled (its worker died holding it) and still be taken up again.
+ * BullMQ's default is once: a retention run whose worker was killed, and whose next worker was killed too, was
+ * failed for good ("job stalled more than allowable limit") with the people due left for the next night. Each
+ * chasing job reads what is due afresh (BullMQ already ran it again after one death), so again is as safe; the
+ * limit stays, so a job that kills every worker that takes it (out of memory, say) ends failed, not in a loop.
+ */
+export const CHASING_MAX_STALLS = 5;
+
+/**
  * The chasing processor with the configured job lock (`JOB_LOCK_MS`, as the mail queue's): a worker that dies
  * holding a chase scan or a retention run lets it go after the lock runs out and the stalled check finds it. With
  * BullMQ's own 30 s each, a retention run killed mid-way waited about a minute to be taken up again.
@@ -201,6 +210,7 @@ export function chasingProcessorFor(config: AppConfig): typeof ChasingProcessor 
   @Processor(QUEUES.chasing, {
     concurrency: 4,
     ...jobLock(config),
+    maxStalledCount: CHASING_MAX_STALLS,
   })
   class LockedChasingProcessor extends ChasingProcessor {}
   return LockedChasingProcessor;
