@@ -68,7 +68,9 @@ export async function clientTool(
  */
 function run(command: string, args: string[], label: string, progress: ProgressLines): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: Ctrl-C at a terminal reaches the script alone, which stops the tool and then cleans up
+    // (with both getting it, the tool's exit could be seen first and the script's own SIGINT end it mid-cleanup).
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let interrupted: NodeJS.Signals | null = null;
     const stop = (signal: NodeJS.Signals) => {
       interrupted = signal;
