@@ -59,12 +59,14 @@ export async function clientTool(
   );
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
  * Runs a client tool, passing its verbose lines that name a table to `progress` as `<label>: <line>`.
  *
- * Ctrl-C (SIGINT) or SIGTERM while it runs stops the tool and fails the run, so that its caller cleans up what it
- * made (the backup's .partial, the restore's database): either signal used to end the script there and then,
- * leaving them.
+ * Ctrl-C (SIGINT), SIGTERM or a closed terminal (SIGHUP) while it runs stops the tool and fails the run, so that
+ * its caller cleans up what it made (the backup's .partial, the restore's database): each used to end the script
+ * there and then, leaving them.
  */
 function run(command: string, args: string[], label: string, progress: ProgressLines): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -76,11 +78,9 @@ function run(command: string, args: string[], label: string, progress: ProgressL
       interrupted = signal;
       child.kill('SIGTERM');
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
     const settled = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
     };
     const errors: string[] = [];
     let rest = '';
