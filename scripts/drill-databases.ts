@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import {
+  adminClient,
   databaseName,
   dropDatabase,
   MarkedDatabaseLocks,
@@ -101,8 +102,7 @@ export class DrillLocks extends MarkedDatabaseLocks {
 
 /** DRILL_DATABASE_URL may name another server: its database is made there. */
 async function onServerOf<T>(databaseUrl: string, use: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: withDatabaseName(databaseUrl, 'postgres') });
-  await admin.connect();
+  const admin = await adminClient(databaseUrl);
   try {
     return await use(admin);
   } finally {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { databaseName, withDatabaseName } from './database-url.js';
-import { dropDatabase, ensureDatabase } from './ensure-database.js';
+import { adminClient, dropDatabase, ensureDatabase } from './ensure-database.js';
 import { MarkedDatabaseLocks, markOf } from './marked-databases.js';
 import { checkBackupFile } from './backup-file-check.js';
 import { RestoreRefused } from './restore-refused.js';
@@ -17,8 +17,7 @@ export interface ProgressLines {
 export { RestoreRefused };
 
 async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const client = await adminClient(url, null);
   try {
     return await use(client);
   } finally {

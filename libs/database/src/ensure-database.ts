@@ -28,10 +28,7 @@ export async function ensureDatabase(
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new DependencyError(
-      'DATABASE_URL',
-      `PostgreSQL at ${addressOf(databaseUrl, 5432)} cannot be reached (${reasonOf(error)})`,
-    );
+    throw unreachable(databaseUrl, error);
   }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -57,13 +54,44 @@ export async function ensureDatabase(
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = databaseName(databaseUrl);
-  const client = new Client({ connectionString: withDatabaseName(databaseUrl, 'postgres') });
-  await client.connect();
+  const client = await adminClient(databaseUrl);
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
+}
+
+/** The DependencyError naming DATABASE_URL for a connection to `databaseUrl`'s server that failed. */
+export function unreachable(databaseUrl: string, error: unknown): DependencyError {
+  return new DependencyError(
+    'DATABASE_URL',
+    `PostgreSQL at ${addressOf(databaseUrl, 5432)} cannot be reached (${reasonOf(error)})`,
+  );
+}
+
+/**
+ * A connection for the backup, restore and drill tools to `databaseUrl` (or, by default, its server's `postgres`
+ * database): one not made within DEPENDENCY_TIMEOUT_MS is the DependencyError of ensureDatabase. They had no
+ * timeout, and `npm run backup` or `restore` against a server that takes connections and never answers (stopped,
+ * a network gone silent) waited without end.
+ */
+export async function adminClient(
+  databaseUrl: string,
+  database: string | null = 'postgres',
+): Promise<Client> {
+  const client = new Client({
+    connectionString: database === null ? databaseUrl : withDatabaseName(databaseUrl, database),
+    connectionTimeoutMillis: DEPENDENCY_TIMEOUT_MS,
+  });
+  client.on('error', () => undefined); // a connection that drops later fails the query in hand instead
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw unreachable(databaseUrl, error);
+  }
+  return client;
 }
 
 /** Why a connection failed, in a few words: the code or message, never the connection string. */

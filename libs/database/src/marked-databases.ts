@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { withDatabaseName } from './database-url.js';
+import { adminClient } from './ensure-database.js';
 
 /** A database on the server, with the comment that may mark it as a tool's. */
 export interface ServerDatabase {
@@ -22,10 +22,8 @@ export class MarkedDatabaseLocks {
 
   /** A connection to the server's `postgres` database, which a lost connection ends quietly. */
   protected static async connect(anyDatabaseUrl: string): Promise<Client> {
-    const client = new Client({ connectionString: withDatabaseName(anyDatabaseUrl, 'postgres') });
-    client.on('error', () => undefined); // a lost connection releases its locks; the tool's own queries fail
-    await client.connect();
-    return client;
+    // A lost connection releases its locks; the tool's own queries fail (adminClient listens for its errors).
+    return adminClient(anyDatabaseUrl);
   }
 
   /** Takes the lock on a database's name: false while a live run holds it. */
