@@ -9,7 +9,8 @@ import { REACTIONS, readModels, SCHEMA } from '../apps/composition/src/index.js'
 export const RESTORE_USAGE = `Usage: npm run restore -- --file <path> [--replace]
 
 Restores a file written by npm run backup into the database at DATABASE_URL (created when missing), in one
-transaction. A database that already holds tables is refused unless --replace is given: then the file is
+transaction. The file is read through first: one that is empty, not a backup, of another database or cut short
+is refused before any database is made, and a restore that fails later drops the database it created. A database that already holds tables is refused unless --replace is given: then the file is
 restored into a new database first, and only when that succeeded is the old one dropped (its sessions ended) and
 the new one renamed in its place; a file that fails leaves the old database as it was. Then, as the api would at start, brings the schema up to date, and
 rebuilds the read models fed by queue jobs (their jobs were in Redis, which a backup does not hold). Progress on
