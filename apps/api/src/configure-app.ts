@@ -15,6 +15,7 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
+  answerClientErrorsAsProblems,
   BODY_LIMIT_BYTES,
   PageErrorFilter,
   onlyTextCookies,
@@ -102,6 +103,8 @@ export function configureApi(app: INestApplication): INestApplication {
   // Holding off many slow clients is a reverse proxy's job (see the README's Security section).
   server.requestTimeout = API_REQUEST_TIMEOUT_MS;
   server.maxConnections = API_MAX_CONNECTIONS;
+  // Headers over 16 KB and requests Node cannot parse are answered problem+json too.
+  answerClientErrorsAsProblems(server);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -4,6 +4,7 @@
 export * from './problem-details.filter.js';
 export * from './validation.js';
 export * from './hostile-input.js';
+export * from './client-errors.js';
 export * from './fields.js';
 export * from './actor.js';
 export * from './if-match.js';

@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../../event-store/src/index.js';
 import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
+import { unreadableBody } from './unreadable-body.js';
 
 export interface ProblemDetails {
   type: string;
@@ -82,6 +83,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           : {}),
       };
     }
+    // Nest hands on a body parser's error as an HttpException caused by it.
+    const unreadable = unreadableBody(exception instanceof HttpException ? exception.cause : exception);
+    if (unreadable) return unreadable;
     // Express wraps an error thrown in a body parser's verify hook (see refuseDeepJson): answer the one inside.
     if (exception instanceof HttpException && exception.cause instanceof HttpException) {
       return this.toProblem(exception.cause);
@@ -109,9 +113,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         detail: typeof fromBody.message === 'string' ? fromBody.message : exception.message,
       };
-    }
-    if ((exception as { type?: string })?.type === 'entity.parse.failed') {
-      return { type: 'about:blank', title: 'The request body is not valid JSON', status: 400 };
     }
     return { type: 'about:blank', title: 'Something went wrong on our side', status: 500 };
   }
