@@ -1,5 +1,3 @@
-import type { ProblemDetails } from './problem-details.filter.js';
-
 /** What body-parser (and zlib under it) says when it cannot read a body, as far as it is read here. */
 interface ReadingError {
   type?: unknown;
@@ -10,13 +8,23 @@ interface ReadingError {
 
 const VALIDATION = 'https://partner-returns.dev/problems/validation';
 
+/** A ProblemDetails (problem-details.filter.ts, which imports this file, so it is not imported back). */
+type BodyProblem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code?: string;
+  errors: { field: string; rule: string; message: string }[];
+};
+
 /**
  * The problem for a body the parsers could not read, naming the field and the rule, as every other refusal
  * does: these came out as `about:blank` with body-parser's words ("Unexpected token 'n', "null" is not valid
  * JSON", "Bad Request" for a gzip body that was not gzip), naming neither. Null when the error is none of
  * these (a body over the limit and a refused verify have their own answers).
  */
-export function unreadableBody(error: unknown): ProblemDetails | null {
+export function unreadableBody(error: unknown): BodyProblem | null {
   if (typeof error !== 'object' || error === null) return null;
   const { type, code, body } = error as ReadingError;
   if (type === 'entity.parse.failed') {
@@ -58,7 +66,7 @@ function isJsonScalar(body: string): boolean {
   }
 }
 
-function invalid(field: string, rule: string, message: string): ProblemDetails {
+function invalid(field: string, rule: string, message: string): BodyProblem {
   return {
     type: VALIDATION,
     title: 'The request has invalid fields',
@@ -68,7 +76,7 @@ function invalid(field: string, rule: string, message: string): ProblemDetails {
   };
 }
 
-function unsupported(field: string, rule: string, message: string): ProblemDetails {
+function unsupported(field: string, rule: string, message: string): BodyProblem {
   return {
     type: 'https://partner-returns.dev/problems/unsupported-body',
     title: 'The request body is in a form this service does not read; nothing was changed',
