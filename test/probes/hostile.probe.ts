@@ -1,6 +1,6 @@
 import { as, http, importSevenoaks, Product, startProduct } from '../support/product.js';
 
-/** Not part of the suite: hostile requests, printing each answer that is 500+, slow, or not problem+json. */
+/** Not part of the suite (run as narrative-views.probe.ts is): hostile requests, printing each answer that is 500+, slow, or not problem+json. */
 describe('hostile requests (probe)', () => {
   let product: Product;
   let call: ReturnType<typeof http>;
