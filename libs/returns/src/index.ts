@@ -86,6 +86,7 @@ export * from './reopen-return/reopen-return.command.js';
 export * from './return-to-review/return-to-review.command.js';
 export * from './return/reason.dto.js';
 export * from './return/render-narrative.js';
+export * from './return/rendered-narratives.js';
 export * from './return/bullets-from-word.js';
 export * from './return/officers-markdown.js';
 export * from './return/return-content.dto.js';

@@ -1,5 +1,5 @@
 import { Marked, Token, Tokens } from 'marked';
-import { OFFICERS_MARKDOWN, officersSource } from '../../../returns/src/index.js';
+import { OFFICERS_MARKDOWN, officersSource, remembered, textBytes } from '../../../returns/src/index.js';
 
 // Read as every format reads a narrative (OFFICERS_MARKDOWN: no code blocks by indent, no headings).
 const lexer = new Marked({ gfm: true, breaks: true }, OFFICERS_MARKDOWN);
@@ -13,8 +13,23 @@ export const PRINT_CHUNK = 1500;
  * next page, so a long narrative is printed as several rows, each short enough to start on a page of its own
  * and each with the Ref and RAG. A short narrative, or one that cannot be parsed, is one piece.
  */
-export function narrativeChunks(markdown: string, size = PRINT_CHUNK): string[] {
+export function narrativeChunks(markdown: string, size = PRINT_CHUNK): readonly string[] {
   if (markdown.length <= size) return [markdown];
+  return size === PRINT_CHUNK ? printChunks(markdown) : chunks(markdown, size);
+}
+
+/**
+ * The printed pieces of each long narrative, kept as its HTML is (see renderNarrative): cutting one means lexing
+ * it whole, which is most of rendering it, on each PDF (twice: the first print tells the pages), and a return's
+ * narrative may be 50,000 characters of emphasis. Frozen: every PDF reads the same list.
+ */
+const printChunks = remembered(
+  (markdown) => Object.freeze(chunks(markdown, PRINT_CHUNK)),
+  16 * 1024 * 1024,
+  (pieces) => pieces.reduce((bytes, piece) => bytes + textBytes(piece), 0),
+);
+
+function chunks(markdown: string, size: number): string[] {
   let tokens: Token[];
   try {
     tokens = lexer.lexer(officersSource(markdown));

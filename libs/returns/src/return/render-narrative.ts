@@ -2,7 +2,7 @@ import { Marked, Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '../../../mail/src/index.js';
 import { OFFICERS_MARKDOWN, officersSource } from './officers-markdown.js';
-import { remembered } from './rendered-narratives.js';
+import { remembered, textBytes } from './rendered-narratives.js';
 
 const SCHEMES = ['http', 'https', 'mailto'];
 const SAFE_SCHEMES = new Set(SCHEMES.map((s) => `${s}:`));
@@ -83,7 +83,11 @@ export function renderNarrative(narrative: string): string {
  * Every page and report renders through this: the same text once while it is read (see remembered). 32 MB of
  * HTML is a dozen of the largest returns a lead may send.
  */
-const rendered = remembered((narrative) => sanitizeHtml(markup(narrative), SUBSET).trim(), 32 * 1024 * 1024);
+const rendered = remembered(
+  (narrative) => sanitizeHtml(markup(narrative), SUBSET).trim(),
+  32 * 1024 * 1024,
+  textBytes,
+);
 
 /**
  * The Markdown parser recurses once per level of nesting: thousands of nested quotes, list markers or emphasis

@@ -1,14 +1,18 @@
 import { seededWords } from '../../../../test/support/seeded-words.js';
 import { renderNarrative } from './render-narrative.js';
-import { remembered } from './rendered-narratives.js';
+import { remembered, textBytes } from './rendered-narratives.js';
 
 /** A render that counts its calls, and its HTML as long as asked. */
 function counted(htmlChars = 10) {
   const renders: string[] = [];
-  const render = remembered((text) => {
-    renders.push(text);
-    return `<p>${text}</p>`.padEnd(htmlChars, ' ');
-  }, 1_200);
+  const render = remembered(
+    (text) => {
+      renders.push(text);
+      return `<p>${text}</p>`.padEnd(htmlChars, ' ');
+    },
+    1_200,
+    textBytes,
+  );
   return { render, renders };
 }
 
