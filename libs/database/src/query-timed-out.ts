@@ -13,3 +13,17 @@ export function queryTimedOut(error: unknown): boolean {
   const message = (driver as { message?: unknown })?.message;
   return typeof message === 'string' && message.startsWith(QUERY_READ_TIMEOUT);
 }
+
+/** node-postgres's pool's error when no connection could be made or freed within `connectionTimeoutMillis`. */
+export const CONNECT_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/**
+ * Whether an error says no connection came within the pool's connection timeout: with withQueryTimeout that is
+ * the query timeout too, so a stalled server gives either this or queryTimedOut, whichever of a command's
+ * statements meets the stall first (they may run side by side, each on a connection of its own).
+ */
+export function connectTimedOut(error: unknown): boolean {
+  const driver = (error as { driverError?: unknown })?.driverError ?? error;
+  const message = (driver as { message?: unknown })?.message;
+  return typeof message === 'string' && message.startsWith(CONNECT_TIMEOUT);
+}
