@@ -10,8 +10,10 @@ import {
   SendReturnBackCommand,
 } from '../../returns/src/index.js';
 import { Actor, DomainError } from '../../kernel/src/index.js';
+import { ConcurrencyError } from '../../event-store/src/index.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
+import { changedMeanwhile } from './review-return/changed-meanwhile.js';
 import { formPageVersion, formText, FormValue } from './form-fields.js';
 
 const READERS = ['reviewer', 'coordinator', 'board'] as const;
@@ -55,13 +57,12 @@ export class ReviewPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await this.commands.execute(
-      new ApproveReturnCommand(
-        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
-        returnId,
-      ),
-    );
-    res.redirect(303, `/review?approved=${encodeURIComponent(returnId)}`);
+    const expectedVersion = formPageVersion(body.version);
+    await this.decided(res, actor, returnId, expectedVersion, '', {
+      decide: () =>
+        this.commands.execute(new ApproveReturnCommand({ actor, correlationId, expectedVersion }, returnId)),
+      then: `/review?approved=${encodeURIComponent(returnId)}`,
+    });
   }
 
   @Post('returns/:returnId/send-back')
@@ -72,24 +73,17 @@ export class ReviewPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    return this.withReason(
-      res,
-      actor,
-      returnId,
-      body.reason,
-      'Say what needs to change before sending it back',
-      {
-        decide: (reason) =>
-          this.commands.execute(
-            new SendReturnBackCommand(
-              { actor, correlationId, expectedVersion: formPageVersion(body.version) },
-              returnId,
-              reason,
-            ),
+    return this.withReason(res, actor, returnId, body, 'Say what needs to change before sending it back', {
+      decide: (reason) =>
+        this.commands.execute(
+          new SendReturnBackCommand(
+            { actor, correlationId, expectedVersion: formPageVersion(body.version) },
+            returnId,
+            reason,
           ),
-        then: `/review?sent-back=${encodeURIComponent(returnId)}`,
-      },
-    );
+        ),
+      then: `/review?sent-back=${encodeURIComponent(returnId)}`,
+    });
   }
 
   @Post('returns/:returnId/accept')
@@ -101,13 +95,12 @@ export class ReviewPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    await this.commands.execute(
-      new AcceptReturnCommand(
-        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
-        returnId,
-      ),
-    );
-    res.redirect(303, `/review?state=to-accept&accepted=${encodeURIComponent(returnId)}`);
+    const expectedVersion = formPageVersion(body.version);
+    await this.decided(res, actor, returnId, expectedVersion, '', {
+      decide: () =>
+        this.commands.execute(new AcceptReturnCommand({ actor, correlationId, expectedVersion }, returnId)),
+      then: `/review?state=to-accept&accepted=${encodeURIComponent(returnId)}`,
+    });
   }
 
   @Post('returns/:returnId/return-to-review')
@@ -123,7 +116,7 @@ export class ReviewPages {
       res,
       actor,
       returnId,
-      body.reason,
+      body,
       'Say what the reviewer should look at again before returning it to review',
       {
         decide: (reason) =>
@@ -144,26 +137,65 @@ export class ReviewPages {
     res: Response,
     actor: Actor,
     returnId: string,
-    given: FormValue,
+    form: { version?: FormValue; reason?: FormValue },
     missing: string,
     action: { decide: (reason: string) => Promise<unknown>; then: string },
   ) {
-    const reason = formText(given).trim();
-    const refused = async (status: number, error: string) => {
+    const seenVersion = formPageVersion(form.version);
+    const reason = formText(form.reason).trim();
+    if (!reason) {
       const model = await this.model(actor, returnId);
       return res
-        .status(status)
-        .render('pages/review/return', { ...model, title: `Error: ${model.title}`, error });
-    };
-    if (!reason) return refused(400, missing);
+        .status(400)
+        .render('pages/review/return', { ...model, title: `Error: ${model.title}`, error: missing });
+    }
+    return this.decided(res, actor, returnId, seenVersion, reason, action);
+  }
+
+  /**
+   * A decision, and the return's page again when it is refused: the rule's word on the reason beside it, and a
+   * return that moved on while the reviewer read it (another reviewer decided it first, it was withdrawn) said
+   * in words with who did what since, the reason they typed kept. A bare 409 page told them neither, and lost
+   * the reason.
+   */
+  private async decided(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    seenVersion: number | undefined,
+    reason: string,
+    action: { decide: (reason: string) => Promise<unknown>; then: string },
+  ) {
     try {
       await action.decide(reason);
     } catch (error) {
-      // The rule's word on the reason (unreadable, too long) is said beside it, as a missing one is.
-      if (!(error instanceof DomainError) || error.field !== 'reason') throw error;
-      return refused(422, error.message);
+      const model = await this.refusedPage(error, actor, returnId, seenVersion, reason);
+      if (!model) throw error;
+      return res.status(model.status).render('pages/review/return', model);
     }
     res.redirect(303, action.then);
+  }
+
+  private async refusedPage(
+    error: unknown,
+    actor: Actor,
+    returnId: string,
+    seenVersion: number | undefined,
+    reason: string,
+  ) {
+    const onReason = error instanceof DomainError && error.field === 'reason';
+    const moved =
+      error instanceof ConcurrencyError ||
+      (error instanceof DomainError && !onReason && ['conflict', 'unprocessable'].includes(error.kind));
+    if (!onReason && !moved) return null;
+    const model = await this.model(actor, returnId);
+    const page = { ...model, title: `Error: ${model.title}`, typedReason: reason };
+    if (onReason) return { ...page, status: 422, error: (error as DomainError).message };
+    const changed = changedMeanwhile(model.history, seenVersion, model.view);
+    // A rule's refusal on a return that has not moved (someone asked for a change as they approved) says the rule.
+    const summary =
+      error instanceof DomainError && changed.since.length === 0 ? error.message : changed.summary;
+    return { ...page, status: 409, conflict: { ...changed, summary } };
   }
 
   private async model(actor: Actor, returnId: string) {

@@ -1,0 +1,37 @@
+import { HistoryLine } from '../return-history/history-words.js';
+import { changedMeanwhile } from './changed-meanwhile.js';
+
+const line = (version: number, what: string, extra: Partial<HistoryLine> = {}): HistoryLine => ({
+  version,
+  what,
+  who: 'Raj Patel (reviewer)',
+  when: '6 December 2026 at 7:30am',
+  at: '2026-12-06T07:30:00Z',
+  ...extra,
+});
+
+describe('changedMeanwhile', () => {
+  it('lists what was done after the version seen, oldest first, leaving out message and file lines', () => {
+    const history = [
+      line(5, 'Submitted'),
+      line(2, 'Message', { message: 'm1' }),
+      line(4, 'Sent back: Add the figures'),
+      line(3, 'Submitted'),
+      line(1, 'File attached', { file: 'f1' }),
+    ];
+    const changed = changedMeanwhile(history, 3, { status: 'submitted', signOff: 'one-stage' });
+    expect(changed.since.map((l) => l.what)).toEqual(['Sent back: Add the figures', 'Submitted']);
+    expect(changed.summary).toBe(
+      'This return changed while you had it open, so your decision was not recorded. It is waiting for review: read it again before you decide.',
+    );
+  });
+
+  it('says where the return stands in words a reviewer acts on', () => {
+    const now = (status: string, signOff = 'one-stage') =>
+      changedMeanwhile([], 1, { status, signOff }).summary.split('. ')[1];
+    expect(now('approved')).toBe('It is approved.');
+    expect(now('approved', 'two-stage')).toBe('It is approved and waiting for acceptance.');
+    expect(now('draft')).toBe('It is back with the agency lead.');
+    expect(now('withdrawn')).toBe('It is withdrawn.');
+  });
+});
