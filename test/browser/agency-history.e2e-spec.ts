@@ -165,6 +165,10 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This return changed after you opened it');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('What I typed here');
+    // Not saved, and said so first: the title says there is an error, and the notice is read out as the page opens.
+    expect(await page.title()).toMatch(/^Error: Rating and progress - S2: your return - /);
+    expect(await page.getAttribute('#notice', 'role')).toBe('alert');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('notice');
     await checkBothWidths(page, 'history-06-stale-save');
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('.govuk-notification-banner--success')).toContain(
@@ -178,6 +182,23 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
       'Nothing has changed since you last saved. You can leave now and come back to it from the link in your email.',
     );
     await checkBothWidths(page, 'history-06b-nothing-changed');
+  });
+
+  it('says, first and in the title, that a return changed since check answers opened was not submitted', async () => {
+    const draft = (narrative: string) =>
+      call('PUT', `/returns/${thisYear}.S2/draft`, as.lead('sevenoaks-csp'), {
+        rag: 'amber',
+        narrative,
+        dot: 'no-change',
+      });
+    await draft('Ready to send');
+    await page.goto(`${product.baseUrl}/agency/returns/${thisYear}.S2/check`);
+    await draft('Changed in another tab');
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    expect(await page.textContent('#notice')).toContain('This return changed after you opened this page');
+    expect(await page.title()).toMatch(/^Error: Check your return before you submit it - /);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('notice');
+    await checkBothWidths(page, 'history-06c-stale-submit');
   });
 
   it('says the session ended, with the way back, and gives back the typing', async () => {
@@ -214,6 +235,8 @@ describe('agency lead: history, last year and kept typing in the browser (e2e)',
     await page.getByRole('button', { name: 'Save and come back later' }).click();
     expect(await page.textContent('#notice')).toContain('This monitoring cycle has closed');
     expect(await page.getByLabel('Progress this period').inputValue()).toBe('Also typed while it closed');
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('notice');
     await checkBothWidths(page, 'history-08-closed-mid-edit');
   });
 });

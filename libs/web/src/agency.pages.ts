@@ -591,23 +591,29 @@ export class AgencyPages {
     }
     // Still changeable: the step the lead was on comes back, with their typing, at the latest version.
     if (mayChange(view, cycle) && step === 'tables') {
-      return res.status(409).render('pages/agency/return-tables', {
-        ...this.tablesModel(loaded, tableDrafts(typed.tables), {}),
-        notice,
-      });
+      return res
+        .status(409)
+        .render(
+          'pages/agency/return-tables',
+          refusedPage(this.tablesModel(loaded, tableDrafts(typed.tables), {}), notice),
+        );
     }
     if (mayChange(view, cycle) && step === 'case-studies') {
-      return res.status(409).render('pages/agency/return-case-studies', {
-        ...this.caseStudiesModel(loaded, caseStudyDrafts(typed.caseStudies), {}),
-        notice,
-      });
+      return res
+        .status(409)
+        .render(
+          'pages/agency/return-case-studies',
+          refusedPage(this.caseStudiesModel(loaded, caseStudyDrafts(typed.caseStudies), {}), notice),
+        );
     }
     res.status(409).render(
       'pages/agency/return-form',
-      this.formModel(loaded, mayChange(view, cycle) ? typed : view.content, {
+      refusedPage(
+        this.formModel(loaded, mayChange(view, cycle) ? typed : view.content, {
+          unsaved: mayChange(view, cycle) ? null : typedText(typed),
+        }),
         notice,
-        unsaved: mayChange(view, cycle) ? null : typedText(typed),
-      }),
+      ),
     );
   }
 
@@ -626,17 +632,18 @@ export class AgencyPages {
       });
     }
     if (!mayChange(view, cycle)) {
+      const notice = closedNotice(view, cycle) ?? {
+        heading: 'Your return was not submitted',
+        paragraphs: [`This return is ${view.status}, so it cannot be sent here.`],
+      };
       return res
         .status(409)
-        .render(
-          'pages/agency/return-form',
-          this.formModel(loaded, view.content, { notice: closedNotice(view, cycle) }),
-        );
+        .render('pages/agency/return-form', refusedPage(this.formModel(loaded, view.content, {}), notice));
     }
     const latest = (await this.history.of(view, cycle))[0];
     res.status(409).render(
       'pages/agency/check',
-      this.checkModel(view, measureText, {
+      refusedPage(this.checkModel(view, measureText), {
         heading: 'This return changed after you opened this page',
         paragraphs: [
           `${latest.what}: ${latest.who}, ${latest.when}.`,
@@ -775,6 +782,17 @@ interface Notice {
   heading: string;
   paragraphs: string[];
   link?: { href: string; text: string };
+  /**
+   * What the lead pressed was refused (not saved, not submitted): the banner is an alert, focused as the page
+   * opens, and the title says "Error:". Without it the refused save came back looking like the form reloaded,
+   * and a screen reader read the same title as before: nothing said the typing was not saved.
+   */
+  refused?: boolean;
+}
+
+/** A step's or check page's model, when what the lead pressed was refused: its title says so, and its notice. */
+function refusedPage<M extends { title: string }>(model: M, notice: Notice): M & { notice: Notice } {
+  return { ...model, title: `Error: ${model.title}`, notice: { ...notice, refused: true } };
 }
 
 /** Whether the lead may still change the return: not yet sent, and its cycle open (or it is an amendment). */
