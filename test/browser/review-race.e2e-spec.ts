@@ -46,7 +46,9 @@ describe('two reviewers deciding one return at once (e2e)', () => {
       dueDate: '2030-04-30',
     });
     cycleId = drafted.body.id;
-    await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2', 'S3', 'H1'] });
+    await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {
+      measureRefs: ['S1', 'S2', 'S3', 'S4', 'H1'],
+    });
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -153,5 +155,25 @@ describe('two reviewers deciding one return at once (e2e)', () => {
     );
     await expect(page.getByLabel('Or send it back: what needs to change?').inputValue()).resolves.toBe(long);
     await page.context().close();
+  });
+
+  it('takes Approve pressed again in a second tab as the approval it already is', async () => {
+    const returnId = await submit('S4', 'sevenoaks-csp', 'Hate crime reporting up.');
+    const [tab, otherTab] = [
+      await reviewing(STAFF.reviewer, returnId),
+      await reviewing(STAFF.reviewer, returnId),
+    ];
+    await tab.getByRole('button', { name: 'Approve' }).click();
+    await tab.waitForURL('**/review?approved=*');
+    await otherTab.getByRole('button', { name: 'Approve' }).click();
+    await otherTab.waitForURL('**/review?approved=*');
+    await expect(otherTab.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Approved S4',
+    );
+    const approvals = (await call('GET', `/returns/${returnId}`, as.reviewer)).body.history.filter(
+      (h: { type: string }) => h.type === 'ReturnApproved',
+    );
+    expect(approvals).toHaveLength(1);
+    await Promise.all([tab.context().close(), otherTab.context().close()]);
   });
 });

@@ -13,8 +13,15 @@ import { Actor, DomainError } from '../../kernel/src/index.js';
 import { ConcurrencyError } from '../../event-store/src/index.js';
 import { QUEUE_STATES, QueueFilter, ReviewQueue } from './review-queue/review-queue.query.js';
 import { ReviewReturn } from './review-return/review-return.query.js';
-import { changedMeanwhile } from './review-return/changed-meanwhile.js';
+import { changedMeanwhile, sameDecisionAgain } from './review-return/changed-meanwhile.js';
 import { formPageVersion, formText, FormValue } from './form-fields.js';
+
+/** A decision on the review page: what it does, the event it records, and where the page goes once it is made. */
+interface Decision {
+  decide: (reason: string) => Promise<unknown>;
+  event: string;
+  then: string;
+}
 
 const READERS = ['reviewer', 'coordinator', 'board'] as const;
 const READERS_REFUSAL = 'Only reviewers, coordinators and board members see returns under review';
@@ -61,6 +68,7 @@ export class ReviewPages {
     await this.decided(res, actor, returnId, expectedVersion, '', {
       decide: () =>
         this.commands.execute(new ApproveReturnCommand({ actor, correlationId, expectedVersion }, returnId)),
+      event: 'ReturnApproved',
       then: `/review?approved=${encodeURIComponent(returnId)}`,
     });
   }
@@ -82,6 +90,7 @@ export class ReviewPages {
             reason,
           ),
         ),
+      event: 'ReturnSentBack',
       then: `/review?sent-back=${encodeURIComponent(returnId)}`,
     });
   }
@@ -99,6 +108,7 @@ export class ReviewPages {
     await this.decided(res, actor, returnId, expectedVersion, '', {
       decide: () =>
         this.commands.execute(new AcceptReturnCommand({ actor, correlationId, expectedVersion }, returnId)),
+      event: 'ReturnAccepted',
       then: `/review?state=to-accept&accepted=${encodeURIComponent(returnId)}`,
     });
   }
@@ -127,6 +137,7 @@ export class ReviewPages {
               reason,
             ),
           ),
+        event: 'ReturnReturnedToReview',
         then: `/review?state=to-accept&returned=${encodeURIComponent(returnId)}`,
       },
     );
@@ -139,7 +150,7 @@ export class ReviewPages {
     returnId: string,
     form: { version?: FormValue; reason?: FormValue },
     missing: string,
-    action: { decide: (reason: string) => Promise<unknown>; then: string },
+    action: Decision,
   ) {
     const seenVersion = formPageVersion(form.version);
     const reason = formText(form.reason).trim();
@@ -164,16 +175,28 @@ export class ReviewPages {
     returnId: string,
     seenVersion: number | undefined,
     reason: string,
-    action: { decide: (reason: string) => Promise<unknown>; then: string },
+    action: Decision,
   ) {
     try {
       await action.decide(reason);
     } catch (error) {
+      if (error instanceof ConcurrencyError && (await this.madeAlready(actor, returnId, seenVersion, action)))
+        return res.redirect(303, action.then);
       const model = await this.refusedPage(error, actor, returnId, seenVersion, reason);
       if (!model) throw error;
       return res.status(model.status).render('pages/review/return', model);
     }
     res.redirect(303, action.then);
+  }
+
+  private async madeAlready(
+    actor: Actor,
+    returnId: string,
+    seenVersion: number | undefined,
+    action: Decision,
+  ) {
+    const { view } = await this.reviewReturn.of(actor, returnId);
+    return sameDecisionAgain(view.history ?? [], seenVersion, actor.id, action.event);
   }
 
   private async refusedPage(

@@ -1,5 +1,5 @@
 import { HistoryLine } from '../return-history/history-words.js';
-import { changedMeanwhile } from './changed-meanwhile.js';
+import { changedMeanwhile, sameDecisionAgain } from './changed-meanwhile.js';
 
 const line = (version: number, what: string, extra: Partial<HistoryLine> = {}): HistoryLine => ({
   version,
@@ -33,5 +33,21 @@ describe('changedMeanwhile', () => {
     expect(now('approved', 'two-stage')).toBe('It is approved and waiting for acceptance.');
     expect(now('draft')).toBe('It is back with the agency lead.');
     expect(now('withdrawn')).toBe('It is withdrawn.');
+  });
+});
+
+describe('sameDecisionAgain', () => {
+  const history = [
+    { version: 3, type: 'ReturnSubmitted', actorId: 'lead' },
+    { version: 4, type: 'ReturnApproved', actorId: 'rita' },
+  ];
+  it('is the same person making the same decision that alone came after the version they read', () => {
+    expect(sameDecisionAgain(history, 3, 'rita', 'ReturnApproved')).toBe(true);
+  });
+  it('is not another person, another decision, more since, or no version read', () => {
+    expect(sameDecisionAgain(history, 3, 'raj', 'ReturnApproved')).toBe(false);
+    expect(sameDecisionAgain(history, 3, 'rita', 'ReturnSentBack')).toBe(false);
+    expect(sameDecisionAgain(history, 2, 'rita', 'ReturnApproved')).toBe(false);
+    expect(sameDecisionAgain(history, undefined, 'rita', 'ReturnApproved')).toBe(false);
   });
 });

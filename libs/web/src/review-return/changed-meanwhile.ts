@@ -37,3 +37,19 @@ function standing({ status, signOff }: { status: string; signOff: string }): str
   if (status === 'draft' || status === 'requested') return 'is back with the agency lead';
   return `is ${status}`;
 }
+
+/**
+ * The refused decision is one the same person already made at the version they read, and nothing else came
+ * since: a second press of the button (a double click, or the same page left open in another tab). It is done,
+ * so the page says so as if this press had done it, rather than that someone else changed the return.
+ */
+export function sameDecisionAgain(
+  history: readonly { version: number; type: string; actorId: string }[],
+  seenVersion: number | undefined,
+  actorId: string,
+  decision: string,
+): boolean {
+  if (seenVersion === undefined) return false;
+  const since = history.filter((h) => h.version > seenVersion);
+  return since.length === 1 && since[0].type === decision && since[0].actorId === actorId;
+}
