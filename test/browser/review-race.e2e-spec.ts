@@ -47,7 +47,7 @@ describe('two reviewers deciding one return at once (e2e)', () => {
     });
     cycleId = drafted.body.id;
     await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {
-      measureRefs: ['S1', 'S2', 'S3', 'S4', 'H1'],
+      measureRefs: ['S1', 'S2', 'S3', 'S4', 'H1', 'H2'],
     });
     browser = await launchBrowser();
   }, 120_000);
@@ -175,5 +175,30 @@ describe('two reviewers deciding one return at once (e2e)', () => {
     );
     expect(approvals).toHaveLength(1);
     await Promise.all([tab.context().close(), otherTab.context().close()]);
+  });
+
+  it('says on the review page why an approval waits when a change was asked for as the reviewer read it', async () => {
+    const returnId = await submit('H2', 'sevenoaks-hat', 'Most District Deal measures on target.');
+    const page = await reviewing(STAFF.reviewer, returnId);
+    const asked = await call('POST', `/returns/${returnId}/messages`, as.coordinator, {
+      body: 'Please split the figures by district',
+      changeRequest: true,
+    });
+    expect(asked.status).toBeLessThan(300);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/approve'));
+    await page.getByRole('button', { name: 'Approve' }).click();
+    expect((await answer).status()).toBe(422);
+    await page.waitForLoadState();
+    expect(await page.title()).toMatch(/^Error: Review H2 - /);
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'A change request on this return is still open',
+    );
+    // No Approve to press again: the page says where change requests are answered instead.
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'You can approve this return once its change requests are answered or resolved',
+    );
+    await checkBothWidths(page, 'review-race-change-requested');
+    await page.context().close();
   });
 });

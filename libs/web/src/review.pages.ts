@@ -218,7 +218,8 @@ export class ReviewPages {
     // A rule's refusal on a return that has not moved (someone asked for a change as they approved) says the rule.
     const summary =
       error instanceof DomainError && changed.since.length === 0 ? error.message : changed.summary;
-    return { ...page, status: 409, conflict: { ...changed, summary } };
+    const status = error instanceof DomainError && error.kind === 'unprocessable' ? 422 : 409;
+    return { ...page, status, conflict: { ...changed, summary } };
   }
 
   private async model(actor: Actor, returnId: string) {
