@@ -95,6 +95,10 @@ describe('agency lead in the browser (e2e)', () => {
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL('**/submitted');
     expect(await page.textContent('.govuk-panel__title')).toContain('Return submitted');
+    // A link from "send me a new link" opens once, so the page promises the mail's way back, not "the same link".
+    const confirmation = await page.textContent('main');
+    expect(confirmation).toContain('we will email you with their reason and how to change it');
+    expect(confirmation).not.toContain('same link');
     await checkPage(page, '06-confirmation');
 
     const stored = await http(product.baseUrl)('GET', `/returns/${cycleId}.S1`, as.coordinator);
