@@ -16,6 +16,7 @@ import { logVerify } from '../scripts/log-verify.js';
 import { pdfFile } from './support/evidence-files.js';
 import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 import { untilQuiet } from './support/processors.js';
+import { openCycle } from './support/reporting.js';
 import { as, eventually, http, Product, sevenoaksPlan, startProduct } from './support/product.js';
 import { runScript } from './support/run-script.js';
 import { untilEventsVisible } from './support/test-database.js';
@@ -78,18 +79,18 @@ describe.each([
         correlationId: 'test-import',
       });
       call = http(product.baseUrl);
-      const drafted = await call('POST', '/cycles', as.coordinator, {
-        partnershipId: 'sevenoaks-lsp',
-        planId: 'community-plan-2019-22',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      });
-      cycleId = drafted.body.id;
-      expect(
-        (await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1'] })).status,
-      ).toBe(200);
+      cycleId = await openCycle(
+        call,
+        as.coordinator,
+        {
+          cycleId: 'retention-crash',
+          label: 'Year 1 2019/20',
+          periodStart: '2019-04-01',
+          periodEnd: '2020-03-31',
+          dueDate: '2030-04-30',
+        },
+        ['S1'],
+      );
       const s1 = `${cycleId}.S1`;
       const lead = as.lead('sevenoaks-csp');
       // The published report names everyone leaving, and one who stays.

@@ -1,6 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { checkBothWidths, launchBrowser } from '../support/browser.js';
 import { staffPage } from '../support/journeys.js';
+import { openCycle } from '../support/reporting.js';
 import { as, http, importSevenoaks, Product, STAFF, startProduct } from '../support/product.js';
 
 /**
@@ -37,18 +38,18 @@ describe('two reviewers deciding one return at once (e2e)', () => {
     product = await startProduct('browser_review_race');
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
-    const drafted = await call('POST', '/cycles', as.coordinator, {
-      partnershipId: 'sevenoaks-lsp',
-      planId: 'community-plan-2019-22',
-      label: 'Year 2 2020/21',
-      periodStart: '2020-04-01',
-      periodEnd: '2021-03-31',
-      dueDate: '2030-04-30',
-    });
-    cycleId = drafted.body.id;
-    await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {
-      measureRefs: ['S1', 'S2', 'S3', 'S4', 'H1', 'H2'],
-    });
+    cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'review-race',
+        label: 'Year 2 2020/21',
+        periodStart: '2020-04-01',
+        periodEnd: '2021-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2', 'S3', 'S4', 'H1', 'H2'],
+    );
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
