@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { pick, seededRandom } from './support/fuzz.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
+import { openCycle } from './support/reporting.js';
 
 /**
  * An attacker's probe of every JSON write with bodies the parsers cannot read: JSON that is a number or null, JSON
@@ -20,16 +21,13 @@ describe('bodies and headers the parsers cannot read, on every JSON write (e2e)'
     product = await startProduct('fuzz_unreadable_bodies');
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
-    const cycle = await call('POST', '/cycles', as.coordinator, {
-      partnershipId: 'sevenoaks-lsp',
-      planId: 'community-plan-2019-22',
+    cycleId = await openCycle(call, as.coordinator, {
+      cycleId: 'unreadable-bodies',
       label: 'Year 1 2019/20',
       periodStart: '2019-04-01',
       periodEnd: '2020-03-31',
       dueDate: '2030-04-30',
     });
-    cycleId = cycle.body.id;
-    expect((await call('POST', `/cycles/${cycleId}/open`, as.coordinator, {})).status).toBe(200);
     expect(
       (await call('PUT', `/returns/${cycleId}.S1/draft`, as.lead('sevenoaks-csp'), { rag: 'amber' })).status,
     ).toBe(200);
