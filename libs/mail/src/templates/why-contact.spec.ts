@@ -1,45 +1,13 @@
-import { chaseDigestMail } from './chase-digest.js';
+import { contactMails, sampleCycle as cycle } from '../testing/contact-mails.js';
 import { escalationMail } from './escalation.js';
-import { returnSentBackMail } from './return-sent-back.js';
-import { returnsRequestedMail } from './returns-requested.js';
 
-const who = {
-  to: 'lee@example.org',
-  contactName: 'Lee',
-  agencyName: 'Kent Police',
-  partnershipName: 'Sevenoaks LSP',
-};
-const cycle = { cycleLabel: 'Year 1 2019/20', dueDate: '2020-04-30' };
 const WHY =
   "You are getting this because Sevenoaks LSP's plan names you as a contact for Kent Police. " +
   'If that is no longer right, reply to this email and the coordinator will change it.';
 
 /** Issue 14 point 4: every mail says why it was sent; an agency contact has no account, so the way out is a reply. */
 describe('mail to agency contacts says why it was sent', () => {
-  const mails = {
-    'returns requested': returnsRequestedMail({
-      ...who,
-      ...cycle,
-      measures: [{ ref: 'S1', text: 'Reduce crime' }],
-      link: 'http://x/l/t',
-    }),
-    'chase digest': chaseDigestMail('reminder', {
-      ...who,
-      ...cycle,
-      returns: [],
-      link: 'http://x/l/t',
-    }),
-    'sent back': returnSentBackMail({
-      ...who,
-      cycleLabel: cycle.cycleLabel,
-      measureRef: 'S1',
-      measureText: 'Reduce crime',
-      reason: 'Add the figures',
-      link: null,
-      dueDate: cycle.dueDate,
-      sentBackOn: '2020-04-20',
-    }),
-  };
+  const mails = contactMails();
   it.each(Object.entries(mails))('%s: in the text and the HTML', (_kind, mail) => {
     expect(mail.text).toContain(WHY);
     expect(mail.html).toContain(WHY.replace("'", '&#39;'));
