@@ -1,4 +1,4 @@
-import { queryTimedOut } from '../../database/src/index.js';
+import { connectTimedOut, queryTimedOut } from '../../database/src/index.js';
 
 /**
  * Whether an error says PostgreSQL cannot be reached just now (refused, stalled past the pool's connection
@@ -28,10 +28,9 @@ export function databaseUnavailable(error: unknown): boolean {
   )
     return true;
   return (
-    typeof message === 'string' &&
-    /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
-      message,
-    )
+    connectTimedOut(error) ||
+    (typeof message === 'string' &&
+      /^(Connection terminated|Client has encountered a connection error)/.test(message))
   );
 }
 
