@@ -13,6 +13,7 @@ import {
   EVIDENCE_UPLOAD_PATH,
 } from '../../../libs/web/src/index.js';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { britishDocsPage } from './docs-language.js';
 import { Logger } from 'nestjs-pino';
 import {
   answerClientErrorsAsProblems,
@@ -115,6 +116,8 @@ export function configureApi(app: INestApplication): INestApplication {
       .setVersion('0.1')
       .build(),
   );
+  // Before the docs' own routes, so their page goes out through it.
+  express.use('/api/docs', britishDocsPage);
   SwaggerModule.setup('api/docs', app, document);
   return app;
 }
