@@ -96,6 +96,7 @@ export * from './return/return.events.js';
 export * from './return/return.state.js';
 export * from './returns.module.js';
 export * from './save-return-draft/save-return-draft.command.js';
+export { draftUnchanged } from './save-return-draft/unchanged-draft.rule.js';
 export * from './spreadsheet-drafts/spreadsheet-drafts.command.js';
 export * from './spreadsheet-drafts/returns-sheet.js';
 export * from './spreadsheet-drafts/write-returns-workbook.js';

@@ -16,6 +16,7 @@ import {
   ReturnContent,
   SaveReturnDraftCommand,
   SubmitReturnCommand,
+  draftUnchanged,
 } from '../../returns/src/index.js';
 import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.query.js';
 import { taskHintHtml } from './agency-returns/sent-back-hint.js';
@@ -173,6 +174,7 @@ export class AgencyPages {
         saved: saved === '1',
         unchanged: unchanged === '1',
         copied: copied === '1',
+        copiedAlready: copied === 'already',
         lastYearLabel: lastYear?.label ?? null,
         notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
       }),
@@ -199,21 +201,63 @@ export class AgencyPages {
         'not-found',
       );
     }
-    if (view.status !== 'requested') {
-      throw new DomainError(
-        'return-started',
-        'This return has already been started, so last cycle’s was not copied over it. Nothing was changed.',
-        'conflict',
-      );
+    const seenVersion = formPageVersion(body.version);
+    // Only a return not started yet is copied over: copying over a draft would lose what was typed.
+    if (view.status === 'requested') {
+      try {
+        await this.commands.execute(
+          new SaveReturnDraftCommand(
+            { actor, correlationId, expectedVersion: seenVersion },
+            returnId,
+            previous.content,
+          ),
+        );
+        return res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}?copied=1`);
+      } catch (error) {
+        if (!refusedForNow(error)) throw error;
+      }
     }
-    await this.commands.execute(
-      new SaveReturnDraftCommand(
-        { actor, correlationId, expectedVersion: formPageVersion(body.version) },
-        returnId,
-        previous.content,
-      ),
-    );
-    res.redirect(303, `/agency/returns/${encodeURIComponent(returnId)}?copied=1`);
+    return this.notCopied(res, actor, returnId, previous.content, seenVersion);
+  }
+
+  /**
+   * "Start from last year's" on a page that was out of date. A return that already says what last year's did
+   * (the button pressed twice, or in two tabs) is what the lead wanted: the form as it is, saying so. A return
+   * started otherwise meanwhile (typed in another tab, a colleague's save) is not copied over: the form again, up
+   * to date, with an error summary saying who did what since. A bare 409 page said neither.
+   */
+  private async notCopied(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    lastYears: ReturnContent,
+    seenVersion: number | undefined,
+  ) {
+    const loaded = await this.load(returnId, actor);
+    const { view, cycle } = loaded;
+    const path = `/agency/returns/${encodeURIComponent(returnId)}`;
+    if (view.status === 'draft' && mayChange(view, cycle) && draftUnchanged(lastYears, view.content))
+      return res.redirect(303, `${path}?copied=already`);
+    const history = await this.history.of(view, cycle);
+    const own = history.filter((line) => !line.message && !line.file);
+    const since = (
+      seenVersion === undefined ? own.slice(0, 1) : own.filter((line) => line.version > seenVersion)
+    ).reverse();
+    const summary = mayChange(view, cycle)
+      ? 'This return was started while you had this page open, so last cycle’s was not copied over it. ' +
+        'Nothing was changed: the form below shows the return as it is now.'
+      : `Last cycle’s return was not copied: this return is ${view.status} now, so it cannot be changed here.`;
+    const model = this.formModel(loaded, view.content, {
+      errors: [{ id: 'changed-meanwhile', text: summary }],
+      notice: mayChange(view, cycle) ? undefined : closedNotice(view, cycle),
+    });
+    const thread = await this.threads.of(actor, returnId, await this.planWords.of(cycle));
+    res.status(409).render('pages/agency/return-form', {
+      ...model,
+      changed: { summary, since },
+      thread,
+      evidence: await this.evidence.of(actor, returnId),
+    });
   }
 
   /** Step 1: RAG rating, progress narrative, direction of travel and comments. */
@@ -688,6 +732,8 @@ export class AgencyPages {
       saved?: boolean;
       unchanged?: boolean;
       copied?: boolean;
+      /** "Start from last year's" pressed again: the return already says what last year's did. */
+      copiedAlready?: boolean;
       lastYearLabel?: string | null;
       notice?: Notice;
       unsaved?: { label: string; text: string }[] | null;
@@ -703,6 +749,7 @@ export class AgencyPages {
       indicatorFields: indicatorFields(loaded.indicators, content, extra.typedIndicators, step.errorsById),
       suggestedRag: suggestedRagWords(loaded.indicators, content),
       copied: extra.copied ?? false,
+      copiedAlready: extra.copiedAlready ?? false,
       lastYearLabel: extra.lastYearLabel ?? null,
       notice: extra.notice ?? null,
       unsaved: extra.unsaved ?? null,

@@ -13,8 +13,10 @@ import {
   StreamedUploadRequest,
 } from '../../../http/src/index.js';
 import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
+import { ConcurrencyError } from '../../../event-store/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
 import { formPageVersion, FormValue } from '../form-fields.js';
+import { ReturnHistory } from '../return-history/return-history.query.js';
 
 /** Where the files page's upload posts; the file middleware runs on it (configure-app), before the CSRF check. */
 export const EVIDENCE_UPLOAD_PATH = '/agency/returns/:returnId/evidence';
@@ -38,6 +40,7 @@ export class AgencyEvidencePages {
     @Inject(AgencyReturns) private readonly agencyReturns: AgencyReturns,
     @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReturnHistory) private readonly history: ReturnHistory,
   ) {}
 
   @Get()
@@ -102,22 +105,63 @@ export class AgencyEvidencePages {
     @Res() res: Response,
   ) {
     await this.agencyReturns.return(actor, returnId);
+    const seenVersion = formPageVersion(body.version);
     try {
       await this.commands.execute(
         new RemoveEvidenceCommand(
           returnId,
-          { actor, correlationId, expectedVersion: formPageVersion(body.version) },
+          { actor, correlationId, expectedVersion: seenVersion },
           evidenceId,
           null,
         ),
       );
     } catch (error) {
+      if (
+        error instanceof ConcurrencyError ||
+        (error instanceof DomainError && error.code === 'evidence-not-found')
+      )
+        return this.notRemoved(res, actor, returnId, evidenceId, seenVersion, error);
       const problem = { ...refusal(error), href: '#files' };
       return res
         .status(statusOf(error as DomainError))
         .render('pages/agency/evidence', await this.model(actor, returnId, { problems: [problem] }));
     }
     res.redirect(303, `${here(returnId)}?done=removed`);
+  }
+
+  /**
+   * A removal refused on a page that was out of date. The file already gone (Remove pressed twice, in two tabs,
+   * or a colleague removed it first) is what the lead wanted: the page as it is now, saying so. Files that changed
+   * otherwise (one added or removed elsewhere) leave this one in place: the page again, up to date, says what
+   * changed, and the lead presses Remove again if they still mean it. A bare 409 page told them neither.
+   */
+  private async notRemoved(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    evidenceId: string,
+    seenVersion: number | undefined,
+    error: ConcurrencyError | DomainError,
+  ) {
+    const { view, cycle } = await this.agencyReturns.return(actor, returnId);
+    const listing = await this.evidence.of(actor, returnId);
+    const held = listing.files.some((f) => f.evidenceId === evidenceId);
+    const attachedOnce = listing.history.some(
+      (h) => h.type === 'EvidenceAttached' && (h.data as { evidenceId?: string })?.evidenceId === evidenceId,
+    );
+    if (!held && attachedOnce) return res.redirect(303, `${here(returnId)}?done=already-removed`);
+    // No such file was ever on the return (an address typed by hand): the error page's, as before.
+    if (!(error instanceof ConcurrencyError)) throw error;
+    const since = (await this.history.of(view, cycle, undefined, [], listing.history))
+      .filter((line) => line.file && (seenVersion === undefined || line.version > seenVersion))
+      .reverse();
+    const summary =
+      'The files on this return changed while you had this page open, so the file was not removed. ' +
+      'Check the list below, then remove it again if you still need to.';
+    const model = await this.model(actor, returnId, {
+      problems: [{ text: summary, href: '#changed-meanwhile' }],
+    });
+    res.status(409).render('pages/agency/evidence', { ...model, changed: { summary, since } });
   }
 
   private async model(
@@ -154,6 +198,7 @@ const here = (returnId: string) => `/agency/returns/${encodeURIComponent(returnI
 function doneWords(done: string | undefined): string | null {
   if (done === 'attached') return 'The file has been added to your return';
   if (done === 'removed') return 'The file has been removed from your return';
+  if (done === 'already-removed') return 'That file had already been removed from your return';
   return null;
 }
 
