@@ -18,6 +18,12 @@ import { ReturnThread } from '../conversation/return-thread.query.js';
 import { formPageVersion, singleValues } from '../form-fields.js';
 import { staffNavigation } from '../review.pages.js';
 import { act, Form, noSuchAction } from './coordinator.js';
+import { ConcurrencyError } from '../../../event-store/src/index.js';
+import { dateInputItems, postedDateParts } from '../date-input/date-input.js';
+import { FormFields } from '../form-fields.js';
+import { sameDecisionAgain } from '../review-return/changed-meanwhile.js';
+import { HistoryLine } from '../return-history/history-words.js';
+import { actionOffered, RETURN_ACTION_WORDS } from './return-action-race.js';
 import {
   emptyExtendForm,
   ExtendForm,
@@ -83,7 +89,13 @@ export class ReturnPages {
       expectedVersion: formPageVersion(form.version),
     };
     if (action === 'redact') {
-      const outcome = await submitRedaction(this.commands, envelope, returnId, form);
+      let outcome: Awaited<ReturnType<typeof submitRedaction>>;
+      try {
+        outcome = await submitRedaction(this.commands, envelope, returnId, form);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        return this.redactionRefused(res, actor, returnId, form, envelope.expectedVersion);
+      }
       if ('form' in outcome) return this.renderRedact(res, 400, actor, returnId, outcome.form);
       return res.redirect(
         303,
@@ -95,10 +107,92 @@ export class ReturnPages {
       if (problem) return this.render(res, 400, actor, returnId, { extend: problem });
       form = { ...form, dueDate: postedDueDate(form) };
     }
-    await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
-      const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
-      return run({ commands: this.commands, envelope, returnId, form, posted, reason: form.reason ?? '' });
+    try {
+      await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
+        const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
+        return run({ commands: this.commands, envelope, returnId, form, posted, reason: form.reason ?? '' });
+      });
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      await this.changedMeanwhile(res, actor, returnId, action, form, envelope.expectedVersion);
+    }
+  }
+
+  /**
+   * An action refused because the return (or its files) moved on while the page was open: the lead saved a
+   * draft, a reviewer decided it, another coordinator acted. The same button pressed twice is done, and the page
+   * says so; anything else brings the page back up to date with an error summary, who did what since, and the
+   * reason typed kept in its box (or shown to copy, when the return's state no longer offers that action). The
+   * bare 409 page said none of that and lost the reason.
+   */
+  private async changedMeanwhile(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    action: string,
+    form: FormFields,
+    seenVersion: number | undefined,
+  ) {
+    const view = await this.returns.view(actor, returnId);
+    const words = RETURN_ACTION_WORDS[action];
+    const back = `/coordinate/returns/${encodeURIComponent(returnId)}`;
+    if (words && sameDecisionAgain(view.history ?? [], seenVersion, actor.id, words.event))
+      return res.redirect(303, `${back}?${pageMessageQuery(res, 'done', words.already)}`);
+    const summary = words
+      ? `This return changed while you had the page open, so “${words.button}” was not done. ` +
+        'Check it below, then try again if you still need to.'
+      : 'This return’s files changed while you had the page open, so the report’s list of files was not saved. ' +
+        'Check the files below, then save the list again.';
+    const reason = form.reason ?? '';
+    const kept = {
+      action,
+      reason,
+      toAgencyId: form.toAgencyId ?? '',
+      // The reason to copy, when the return's state no longer offers the form it was typed in.
+      toCopy: words && reason.trim() && !actionOffered(action, view.status) ? reason : '',
+    };
+    const extend =
+      action === 'extend' ? { items: dateInputItems(postedDateParts(form, 'dueDate')), reason } : undefined;
+    await this.render(res, 409, actor, returnId, {
+      extend,
+      conflict: { summary, seenVersion, files: !words },
+      kept,
     });
+  }
+
+  /**
+   * A redaction refused because the return moved on while the form was open (the lead saved, a reviewer
+   * decided). The same redaction sent twice is done; otherwise the form comes back at the latest version with
+   * the field, passage and reason as typed (the passage pasted again would be the slip a redaction is for), and
+   * who did what since. The bare 409 page lost all three.
+   */
+  private async redactionRefused(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    posted: FormFields,
+    seenVersion: number | undefined,
+  ) {
+    const view = await this.returns.view(actor, returnId);
+    if (sameDecisionAgain(view.history ?? [], seenVersion, actor.id, 'PassageRedacted')) {
+      const done = pageMessageQuery(res, 'done', 'That passage had already been redacted');
+      return res.redirect(303, `/coordinate/returns/${encodeURIComponent(returnId)}?${done}`);
+    }
+    const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
+    const since = (await this.history.of(view, cycle))
+      .filter((line) => !line.message && !line.file)
+      .filter((line) => seenVersion === undefined || line.version > seenVersion)
+      .reverse();
+    const summary =
+      'This return changed while you had the page open, so the passage was not redacted. ' +
+      'Check the return, then confirm the redaction again below.';
+    const form = {
+      ...emptyRedactForm(),
+      field: posted.field ?? '',
+      passage: posted.passage ?? '',
+      reason: posted.reason ?? '',
+    };
+    await this.renderRedact(res, 409, actor, returnId, form, { summary, since });
   }
 
   /** The redaction form (redact-form.ts), as first shown or as posted with what is wrong with it. */
@@ -108,16 +202,20 @@ export class ReturnPages {
     actor: Actor,
     returnId: string,
     form: RedactForm,
+    conflict?: { summary: string; since: HistoryLine[] },
   ) {
     const view = await this.returns.view(actor, returnId);
     const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
-    const errorList = redactErrorList(form);
+    const errorList = conflict
+      ? [{ text: conflict.summary, href: '#changed-meanwhile' }]
+      : redactErrorList(form);
     res.status(status).render('pages/coordinate/redact', {
       title: `${errorList.length ? 'Error: ' : ''}Redact a passage from ${view.measureRef} in ${cycle.label}`,
       view,
       cycle,
       form,
       errorList,
+      conflict: conflict ?? null,
       fields: redactableFieldItems(form.field),
       backLink: `/coordinate/returns/${encodeURIComponent(returnId)}`,
       navigation: staffNavigation(actor, '/coordinate'),
@@ -130,7 +228,15 @@ export class ReturnPages {
     status: number,
     actor: Actor,
     returnId: string,
-    extra: { done?: string; error?: string; extend?: ExtendForm },
+    extra: {
+      done?: string;
+      error?: string;
+      extend?: ExtendForm;
+      /** The action was refused on a page out of date: why, and the version that page showed. */
+      conflict?: { summary: string; seenVersion: number | undefined; files: boolean };
+      /** What was typed in the refused action's form, to show again. */
+      kept?: { action: string; reason: string; toAgencyId: string; toCopy: string };
+    },
   ) {
     const view = await this.returns.view(actor, returnId);
     const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
@@ -139,8 +245,21 @@ export class ReturnPages {
     const errors = extensionErrors(extend, 'reason-extend');
     const thread = await this.threads.of(actor, returnId, words);
     const evidence = await this.evidence.of(actor, returnId);
+    const history = await this.history.of(view, cycle, words, thread.view.history, evidence.history);
+    const conflict = extra.conflict && {
+      summary: extra.conflict.summary,
+      // Who did what since the page's version: the return's own lines, or its files' for the files' form.
+      since: history
+        .filter((line) => !line.message && (extra.conflict!.files ? line.file : !line.file))
+        .filter(
+          (line) => extra.conflict!.seenVersion === undefined || line.version > extra.conflict!.seenVersion,
+        )
+        .reverse(),
+    };
     res.status(status).render('pages/coordinate/return', {
-      title: `${errors.length ? 'Error: ' : ''}${view.measureRef} in ${cycle.label}`,
+      title: `${errors.length || conflict ? 'Error: ' : ''}${view.measureRef} in ${cycle.label}`,
+      conflict,
+      kept: extra.kept ?? null,
       view,
       cycle,
       measureText: words.measureText(view.measureRef),
@@ -148,7 +267,7 @@ export class ReturnPages {
         ? renderNarrative(view.approved.content.narrative)
         : null,
       agencies: words.activeAgencies,
-      history: await this.history.of(view, cycle, words, thread.view.history, evidence.history),
+      history,
       thread,
       evidence,
       extend,
