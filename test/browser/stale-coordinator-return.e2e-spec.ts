@@ -1,5 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { checkBothWidths, launchBrowser } from '../support/browser.js';
+import { attachEvidenceForTest } from '../support/evidence.js';
 import { staffPage } from '../support/journeys.js';
 import { openCycle, submitAndApprove } from '../support/reporting.js';
 import { as, http, importSevenoaks, Product, STAFF, startProduct } from '../support/product.js';
@@ -42,7 +43,7 @@ describe('a coordinator acting on a return that changed meanwhile (e2e)', () => 
         periodEnd: '2021-03-31',
         dueDate: '2030-04-30',
       },
-      ['S1', 'S2', 'S3'],
+      ['S1', 'S2', 'S3', 'S4'],
     );
     browser = await launchBrowser();
   }, 120_000);
@@ -149,6 +150,31 @@ describe('a coordinator acting on a return that changed meanwhile (e2e)', () => 
     await page.getByRole('button', { name: 'Redact the passage' }).click();
     await page.waitForURL('**/coordinate/returns/*?done=*');
     await expect(page.locator('main').textContent()).resolves.not.toContain(name);
+    await page.context().close();
+  });
+
+  it("says which files changed when the report's files were chosen on a page out of date", async () => {
+    const returnId = `${cycleId}.S4`;
+    await attachEvidenceForTest(product.store, { returnId, agencyId: 'sevenoaks-csp', title: 'Action plan' });
+    const page = await coordinating('S4');
+    await attachEvidenceForTest(product.store, {
+      returnId,
+      agencyId: 'sevenoaks-csp',
+      title: 'Visit figures',
+    });
+    await page.getByLabel('Action plan').check();
+    const answer = page.waitForResponse((r) => r.url().endsWith('/evidence-in-report'));
+    await page.getByRole('button', { name: 'Save the report’s files' }).click();
+    expect((await answer).status()).toBe(409);
+    await page.waitForLoadState();
+    expect(await page.title()).toMatch(/^Error: S4 in /);
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'This return’s files changed while you had the page open, so the report’s list of files was not saved.',
+    );
+    await expect(page.locator('#changed-meanwhile').textContent()).resolves.toContain(
+      'File attached: Visit figures',
+    );
+    await checkBothWidths(page, 'stale-coordinator-04-files');
     await page.context().close();
   });
 });
