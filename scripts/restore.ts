@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
+import { openDatabase, PauseAt, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
 import { Checkpoint, EventStore, START } from '../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { mailOwedBy } from '../libs/queues/src/index.js';
@@ -11,8 +11,10 @@ export const RESTORE_USAGE = `Usage: npm run restore -- --file <path> [--replace
 Restores a file written by npm run backup into the database at DATABASE_URL (created when missing), in one
 transaction. The file is read through first: one that is empty, not a backup, of another database or cut short
 is refused before any database is made, and a restore that fails later drops the database it created. A database that already holds tables is refused unless --replace is given: then the file is
-restored into a new database first, and only when that succeeded is the old one dropped (its sessions ended) and
-the new one renamed in its place; a file that fails leaves the old database as it was. Then, as the api would at start, brings the schema up to date, and
+restored into a new database first, and only when that succeeded is the old one renamed <db>_replaced_<hex> (its
+sessions ended) and the new one renamed in its place, in one transaction, and the old one dropped after; a file
+that fails leaves the old database as it was, and a restore stopped at any point leaves the old database or the new
+one under its name (a <db>_replaced_<hex> left behind is named, with how to finish or undo, by the next restore). Then, as the api would at start, brings the schema up to date, and
 rebuilds the read models fed by queue jobs (their jobs were in Redis, which a backup does not hold). Progress on
 stderr; what was restored on stdout. Exit 0 restored, 1 failed, 2 bad arguments or refused.`;
 
@@ -48,7 +50,11 @@ export async function restore(
     await restoreDatabase(
       file,
       databaseUrl,
-      { replace, unmarkedSettleMs: testSettleMs(env, config.nodeEnv) },
+      {
+        replace,
+        unmarkedSettleMs: testSettleMs(env, config.nodeEnv),
+        pauseAt: testPauseAt(env, config.nodeEnv, err),
+      },
       err,
     );
   } catch (error) {
@@ -90,6 +96,26 @@ export function testSettleMs(env: Record<string, string | undefined>, nodeEnv: s
   return nodeEnv === 'test' && env.RESTORE_UNMARKED_SETTLE_MS && Number.isInteger(ms) && ms >= 0
     ? ms
     : undefined;
+}
+
+/**
+ * RESTORE_PAUSE_AT=swapping|swapped, taken only with NODE_ENV=test: the restore stops at that step of a --replace
+ * swap (saying so on stderr) and waits to be killed, so test/restore-killed-swap.e2e can kill -9 the real process
+ * there. Undefined in a deployment, where nothing waits; not a setting an operator has (not in the README's table).
+ */
+export function testPauseAt(
+  env: Record<string, string | undefined>,
+  nodeEnv: string,
+  err: { write(text: string): unknown },
+): PauseAt | undefined {
+  const at = env.RESTORE_PAUSE_AT;
+  if (nodeEnv !== 'test' || !at) return undefined;
+  return (step) => {
+    if (step !== at) return Promise.resolve();
+    err.write(`restore: paused at ${step} (RESTORE_PAUSE_AT)\n`);
+    // A timer keeps the process alive while it waits for its kill.
+    return new Promise<void>(() => setInterval(() => undefined, 60_000));
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { databaseName, withDatabaseName } from './database-url.js';
 import { adminClient, dropDatabase, ensureDatabase } from './ensure-database.js';
-import { MarkedDatabaseLocks, markOf } from './marked-databases.js';
+import { MarkedDatabaseLocks, markOf, ServerDatabase } from './marked-databases.js';
 import { checkBackupFile } from './backup-file-check.js';
 import { RestoreRefused } from './restore-refused.js';
 
@@ -167,9 +167,11 @@ export async function relationsIn(databaseUrl: string): Promise<number> {
 /**
  * `pg_restore` of a `backupDatabase` file into the database of `databaseUrl`, created when missing. A database
  * that holds anything is refused (RestoreRefused) unless `replace` is set. Then the file is restored into a new
- * database beside it first, and only once that has succeeded is the old one dropped (its sessions ended) and the
- * new one renamed in its place: a file that is cut short, or not a backup at all, leaves the old database as it
- * was (it used to be dropped first, and left empty). The restore is one transaction (`--single-transaction`): it
+ * database beside it first, and only once that has succeeded is the old one renamed aside (its sessions ended)
+ * and the new one renamed in its place, in one transaction, and the old one dropped after: a file that is cut
+ * short, or not a backup at all, leaves the old database as it was (it used to be dropped first, and left empty),
+ * and a restore killed at any step leaves the old database or the new one under the target's name (it used to
+ * drop the old one and then rename, and killed between the two left no database under the name). The restore is one transaction (`--single-transaction`): it
  * lands whole or not at all. Owners and grants are left out (`--no-owner --no-acl`): the objects belong to the
  * role restoring, as migrations made them; roles are the server's, not the database's (see the README's Backups
  * on BI roles).
@@ -177,7 +179,7 @@ export async function relationsIn(databaseUrl: string): Promise<number> {
 export async function restoreDatabase(
   file: string,
   databaseUrl: string,
-  options: { replace: boolean; unmarkedSettleMs?: number },
+  options: { replace: boolean; unmarkedSettleMs?: number; pauseAt?: PauseAt },
   progress: ProgressLines,
 ): Promise<{ ms: number }> {
   const started = Date.now();
@@ -200,7 +202,7 @@ export async function restoreDatabase(
         `database ${databaseName(databaseUrl)} is not empty (${relations} tables, views or sequences): ` +
           `restore into a new database, or pass --replace to drop it and restore in its place`,
       );
-    await replaceDatabase(file, databaseUrl, locks, progress);
+    await replaceDatabase(file, databaseUrl, locks, options, progress);
   } finally {
     await locks.close();
   }
@@ -234,6 +236,7 @@ async function replaceDatabase(
   file: string,
   databaseUrl: string,
   locks: RestoreLocks,
+  options: { pauseAt?: PauseAt },
   progress: ProgressLines,
 ): Promise<void> {
   const target = databaseName(databaseUrl);
@@ -249,9 +252,33 @@ async function replaceDatabase(
     progress.write(`restore: ${target} is left as it was\n`);
     throw error;
   }
-  progress.write(`restore: replacing ${target} with what was restored (--replace)\n`);
-  await dropDatabase(databaseUrl);
-  await locks.renameInPlace(besideName, target);
+  // The live database is renamed aside, never dropped before the restored one has its name: both renames are one
+  // transaction, so a restore killed during them leaves the target as it was, and one killed after leaves the old
+  // database under a name that says what it is (the next restore names it, and how to finish or undo).
+  const asideName = replacedNameOf(target, besideName.slice(besideName.lastIndexOf('_') + 1));
+  if (!(await locks.take(asideName))) throw new Error(`${asideName} is held by another restore`);
+  progress.write(
+    `restore: replacing ${target} with what was restored (--replace): ${target} is renamed ${asideName} and ` +
+      `dropped once the restored database has its name\n`,
+  );
+  await locks.swapIn(besideName, target, asideName, options.pauseAt);
+  await options.pauseAt?.('swapped');
+  await dropDatabase(withDatabaseName(databaseUrl, asideName));
+  progress.write(`restore: ${target} replaced; what it held before (${asideName}) is dropped\n`);
+}
+
+/**
+ * Called at the named steps of a `--replace` swap (tests only, see scripts/restore.ts: a deployment passes none):
+ * 'swapping' once the target is renamed aside inside the swap's transaction, 'swapped' once it has committed.
+ */
+export type PauseAt = (step: 'swapping' | 'swapped') => Promise<void>;
+
+/** What the target a `--replace` restore renamed aside says about itself, in its comment, until it is dropped. */
+interface ReplacedMark {
+  partnerReturnsReplacedBy: 'restore';
+  of: string;
+  as: string;
+  at: string;
 }
 
 /** What a database a `--replace` restore is filling says about itself, in its comment. */
@@ -289,12 +316,77 @@ export class RestoreLocks extends MarkedDatabaseLocks {
     await this.client.query(`COMMENT ON DATABASE ${name} IS ${escapeLiteral(JSON.stringify(mark))}`);
   }
 
-  /** The restored database in its target's place, no longer marked. */
-  async renameInPlace(besideName: string, target: string): Promise<void> {
-    await this.client.query(
-      `ALTER DATABASE ${escapeIdentifier(besideName)} RENAME TO ${escapeIdentifier(target)}`,
+  /**
+   * The restored database in its target's place, no longer marked, and the target renamed `asideName` and marked
+   * as replaced, in one transaction (ALTER DATABASE ... RENAME and COMMENT are transactional): the target's name
+   * is never missing, as it was between the drop and the rename this replaced. A rename fails while anyone is
+   * connected to the database, so the target's sessions are ended first; one that connects again meanwhile
+   * fails the rename, and it is tried again.
+   */
+  async swapIn(besideName: string, target: string, asideName: string, pauseAt?: PauseAt): Promise<void> {
+    const mark: ReplacedMark = {
+      partnerReturnsReplacedBy: 'restore',
+      of: target,
+      as: asideName,
+      at: new Date().toISOString(),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.query('BEGIN');
+        await this.client.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [target],
+        );
+        await this.client.query(
+          `ALTER DATABASE ${escapeIdentifier(target)} RENAME TO ${escapeIdentifier(asideName)}`,
+        );
+        await this.client.query(
+          `COMMENT ON DATABASE ${escapeIdentifier(asideName)} IS ${escapeLiteral(JSON.stringify(mark))}`,
+        );
+        await pauseAt?.('swapping');
+        await this.client.query(
+          `ALTER DATABASE ${escapeIdentifier(besideName)} RENAME TO ${escapeIdentifier(target)}`,
+        );
+        await this.client.query(`COMMENT ON DATABASE ${escapeIdentifier(target)} IS NULL`);
+        await this.client.query('COMMIT');
+        return;
+      } catch (error) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        // 55006 object_in_use: a session connected to the target again between its end and the rename.
+        if ((error as { code?: string }).code !== '55006' || attempt === 5) throw error;
+      }
+    }
+  }
+
+  /**
+   * What a `--replace` restore of this target renamed aside and did not live to drop (nobody holds its lock): left
+   * as it is, the deployment's data before that restore, with one line saying how to finish or undo it.
+   */
+  async replacedLeftovers(target: string): Promise<string[]> {
+    const { rows } = await this.client.query<ServerDatabase>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS mark FROM pg_database ORDER BY datname`,
     );
-    await this.client.query(`COMMENT ON DATABASE ${escapeIdentifier(target)} IS NULL`);
+    const lines: string[] = [];
+    for (const row of rows) {
+      const mark = markOf<ReplacedMark>(
+        row.mark,
+        (m) =>
+          m.partnerReturnsReplacedBy === 'restore' && typeof m.of === 'string' && typeof m.at === 'string',
+      );
+      if (mark?.of !== target || mark.as !== row.datname) continue;
+      if (!(await this.take(row.datname))) continue; // its restore is running now, and drops it
+      await this.release(row.datname);
+      const aside = escapeIdentifier(row.datname);
+      const live = escapeIdentifier(target);
+      lines.push(
+        `restore: left ${row.datname} alone: it is what ${target} held until a restore --replace put a backup in ` +
+          `its place at ${mark.at} and stopped before dropping it; to keep that restore, run the restore again ` +
+          `(its read models were not rebuilt) and then DROP DATABASE ${aside}; to undo it, ALTER DATABASE ` +
+          `${live} RENAME TO ${escapeIdentifier(`${target.slice(0, 40)}_unwanted`)} and ALTER DATABASE ${aside} ` +
+          `RENAME TO ${live}`,
+      );
+    }
+    return lines;
   }
 
   /**
@@ -321,7 +413,7 @@ export class RestoreLocks extends MarkedDatabaseLocks {
         return `restore: dropped ${name}, left by a restore of ${target} that did not finish`;
       },
     );
-    return [...marked, ...(await this.clearUnmarked(target))];
+    return [...marked, ...(await this.clearUnmarked(target)), ...(await this.replacedLeftovers(target))];
   }
 
   /**
@@ -418,6 +510,9 @@ const UNMARKED_SETTLE_MS = 2_000;
 
 /** The database a `--replace` restore fills beside `target`: this release's naming, and every earlier one's. */
 const besideNameOf = (target: string, hex: string) => `${target.slice(0, 40)}_restoring_${hex}`;
+
+/** Where a `--replace` restore puts the target it replaces until the restored one has its name. */
+const replacedNameOf = (target: string, hex: string) => `${target.slice(0, 40)}_replaced_${hex}`;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
