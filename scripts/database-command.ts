@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../libs/config/src/index.js';
-import { openDatabase } from '../libs/database/src/index.js';
+import { didNotAnswer, openDatabase } from '../libs/database/src/index.js';
 import { Clock, SystemClock } from '../libs/kernel/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 
@@ -22,12 +22,18 @@ export function runDatabaseCommand<A>(command: {
       return 2;
     }
     const args = command.parse(process.argv.slice(2));
-    const dataSource = await openDatabase(loadConfig().databaseUrl, SCHEMA, { create: false });
+    const config = loadConfig();
+    // Each of these does a few short statements: each is given up after DATABASE_QUERY_TIMEOUT_MS, as the api's
+    // are, rather than the command waiting without end on a PostgreSQL that stopped answering mid-way.
+    const queryTimeoutMs = config.databaseQueryTimeoutMs;
+    const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false, queryTimeoutMs });
     try {
       for (const line of await command.run(dataSource, new SystemClock(), args)) console.log(line);
       return 0;
+    } catch (error) {
+      throw didNotAnswer(error, queryTimeoutMs) ?? error;
     } finally {
-      await dataSource.destroy();
+      await dataSource.destroy().catch(() => undefined);
     }
   };
   main().then(

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase } from '../libs/database/src/index.js';
+import { didNotAnswer, openDatabase } from '../libs/database/src/index.js';
 import { EventStore, LOG_CHECKPOINTS_STREAM, LogCheckpoints } from '../libs/event-store/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 
@@ -41,7 +41,11 @@ export async function logDigest(
     err.write(`log:digest: unknown argument ${unknown[0]}\n${LOG_DIGEST_USAGE}\n`);
     return 2;
   }
-  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { migrate: false });
+  // Short statements, a checkpoint's included: each is given up after DATABASE_QUERY_TIMEOUT_MS rather than
+  // waiting without end on a PostgreSQL that stopped answering mid-way.
+  const config = loadConfig(env);
+  const queryTimeoutMs = config.databaseQueryTimeoutMs;
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { migrate: false, queryTimeoutMs });
   try {
     const checkpoints = new LogCheckpoints(dataSource, new EventStore(dataSource));
     if (args.includes('--checkpoint')) await takeCheckpoint(dataSource, checkpoints);
@@ -52,8 +56,10 @@ export async function logDigest(
     }
     out.write(`${JSON.stringify(digest)}\n`);
     return 0;
+  } catch (error) {
+    throw didNotAnswer(error, queryTimeoutMs) ?? error;
   } finally {
-    await dataSource.destroy();
+    await dataSource.destroy().catch(() => undefined);
   }
 }
 

@@ -1,5 +1,5 @@
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase } from '../libs/database/src/index.js';
+import { didNotAnswer, openDatabase } from '../libs/database/src/index.js';
 import { GivenDigest, parseDigestArgument, verifyLog } from '../libs/event-store/src/index.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
 
@@ -25,7 +25,12 @@ export async function logVerify(
     err.write(`log:verify: ${(error as Error).message}\n${LOG_VERIFY_USAGE}\n`);
     return 2;
   }
-  const dataSource = await openDatabase(loadConfig(env).databaseUrl, SCHEMA, { migrate: false });
+  // Over a million events the run takes minutes, so no bound is put on the whole of it: each statement (a page of
+  // events, the stream heads) is given up after DATABASE_QUERY_TIMEOUT_MS instead, which a page never comes near
+  // but a PostgreSQL that stopped answering mid-way meets, rather than the check waiting without end.
+  const config = loadConfig(env);
+  const queryTimeoutMs = config.databaseQueryTimeoutMs;
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { migrate: false, queryTimeoutMs });
   try {
     const result = await verifyLog(dataSource, digest, err);
     if (result.ok) {
@@ -42,8 +47,10 @@ export async function logVerify(
         : `Does not verify: ${result.reason}.\n`,
     );
     return 1;
+  } catch (error) {
+    throw didNotAnswer(error, queryTimeoutMs) ?? error;
   } finally {
-    await dataSource.destroy();
+    await dataSource.destroy().catch(() => undefined);
   }
 }
 

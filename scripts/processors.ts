@@ -1,5 +1,5 @@
-import { DependencyError, loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { connectTimedOut, openDatabase, queryTimedOut } from '../libs/database/src/index.js';
+import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
+import { didNotAnswer, openDatabase } from '../libs/database/src/index.js';
 import { Intervention, ParkedEvent, ParkedEvents } from '../libs/event-store/src/index.js';
 import { parseProcessorsArgs, ProcessorsCommand } from './processors-args.js';
 import { SCHEMA } from '../apps/composition/src/index.js';
@@ -76,11 +76,12 @@ export async function processorsCli(
     }
     return EXIT.ok;
   } catch (error) {
-    if (!queryTimedOut(error) && !connectTimedOut(error)) throw error;
-    throw new DependencyError(
-      'DATABASE_URL',
-      `PostgreSQL did not answer within DATABASE_QUERY_TIMEOUT_MS (${queryTimeoutMs} ms): run it again once ` +
-        'it answers (status then shows whether a retry or skip asked was recorded)',
+    throw (
+      didNotAnswer(
+        error,
+        queryTimeoutMs,
+        'run it again once it answers (status then shows whether a retry or skip asked was recorded)',
+      ) ?? error
     );
   } finally {
     await dataSource.destroy().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase } from '../libs/database/src/index.js';
+import { didNotAnswer, openDatabase } from '../libs/database/src/index.js';
 import { EventStore } from '../libs/event-store/src/index.js';
 import { ProgressStream, rebuildReadModels } from '../libs/projections/src/index.js';
 import { SCHEMA, readModels } from '../apps/composition/src/index.js';
@@ -16,7 +16,12 @@ export async function projectionsRebuild(
   err: ProgressStream,
 ): Promise<number> {
   const config = loadConfig(env);
-  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false });
+  // A rebuild over a million events takes minutes, so no bound is put on the whole run: each statement is given
+  // up after DATABASE_QUERY_TIMEOUT_MS instead. Batches are sized to take about a quarter of a second
+  // (rebuildReadModels), so a working server never comes near it, and one that stopped answering mid-way stops the
+  // run in one line rather than leaving it waiting without end; the next run carries on from the last batch.
+  const queryTimeoutMs = config.databaseQueryTimeoutMs;
+  const dataSource = await openDatabase(config.databaseUrl, SCHEMA, { create: false, queryTimeoutMs });
   try {
     // Return texts read as they stand now, redactions included (the returns lib's hook, loaded with the schema).
     const store = new EventStore(dataSource);
@@ -35,9 +40,12 @@ export async function projectionsRebuild(
     return 0;
   } catch (error) {
     // Started, and stopped part-way: what stopped it, and that the next run carries on (not "Could not start").
+    const stalled = didNotAnswer(error, queryTimeoutMs, 'the live read models are as they were');
     err.write(
-      `projections:rebuild: stopped: ${(error as Error).message.replace(/\s+/g, ' ').trim()}; ` +
-        'the live read models are as they were: run it again to carry on\n',
+      stalled
+        ? `projections:rebuild: stopped: ${stalled.message}: run it again once it answers, to carry on\n`
+        : `projections:rebuild: stopped: ${(error as Error).message.replace(/\s+/g, ' ').trim()}; ` +
+            'the live read models are as they were: run it again to carry on\n',
     );
     return 1;
   } finally {

@@ -9,6 +9,7 @@ export * from './prepared-query.js';
 export * from './backup.js';
 export * from './marked-databases.js';
 export * from './query-timed-out.js';
+export * from './did-not-answer.js';
 export * from './query-timeout.js';
 export * from './stall-ending-client.js';
 export * from './unrun-migrations.js';

@@ -24,8 +24,10 @@ export const QUERY_TIMEOUT_GRACE_MS = 1_000;
  * them where a slow dependency should only slow them. A transaction whose client has gone (ended here on a
  * timeout) ends when PostgreSQL sees the connection close.
  *
- * Migrations, `projections:rebuild`, `log:verify`, backups and the other CLI scripts open their databases without
- * it (openDatabase), as does the api's and the worker's start-up before they serve: their work may take minutes.
+ * Migrations, backups and restores open their databases without it (openDatabase), as does the api's and the
+ * worker's start-up before they serve: one statement of theirs may take minutes. The operator commands
+ * (scripts/database-command.ts, log:*, processors, projections:rebuild) use it: each statement of theirs is short,
+ * even in a rebuild or a log:verify that takes minutes in all (pages and batches of a fraction of a second).
  */
 export function withQueryTimeout(options: DataSourceOptions, timeoutMs: number): DataSourceOptions {
   const extra = (options.extra ?? {}) as { connectionTimeoutMillis?: number };

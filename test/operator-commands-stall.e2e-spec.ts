@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { StallingProxy } from './support/stalling-proxy.js';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { kill, NODE_COMPILE_CACHE } from './support/worker-process.js';
+
+const ROOT = join(__dirname, '..');
+const GIVE_UP_MS = 25_000;
+
+/**
+ * An operator's probe: the short commands (staff:create, person:forget, bi:role, log:digest) and the long ones
+ * (log:verify, projections:rebuild), run against a PostgreSQL that stops answering mid-way (stopped, the network
+ * gone silent), waited without end, deaf to everything but Ctrl-C. Each statement of theirs is now given up after
+ * DATABASE_QUERY_TIMEOUT_MS, as `processors` does, and the command ends in one line saying so, exit 1. The long
+ * ones bound each statement, not the whole run. Each runs as the real script, in a process of its own.
+ */
+describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('commands_stall');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it.each([
+    [
+      'staff:create',
+      'staff-create.ts',
+      ['--partnership', 'p-none', '--email', 'a@example.org', '--name', 'A'],
+    ],
+    ['bi:role', 'bi-role.ts', ['--partnership', 'p-none']],
+    ['person:forget', 'person-forget.ts', ['--email', 'a@example.org', '--reason', 'asked to be forgotten']],
+    ['log:digest', 'log-digest.ts', []],
+    ['log:verify', 'log-verify.ts', ['--digest', 'ab'.repeat(32)]],
+    ['projections:rebuild', 'projections-rebuild.ts', []],
+  ])(
+    '%s gives up within the query timeout, in one line, exit 1',
+    async (_name, script, args) => {
+      const proxy = await StallingProxy.start();
+      try {
+        // The first statement that reads the log: the command's own work, after it has connected and opened.
+        proxy.stallBefore((chunk) => chunk.includes('events'));
+        const child = spawn(
+          process.execPath,
+          ['-r', join(__dirname, 'support/register-ts.js'), join(ROOT, 'scripts', script), ...args],
+          {
+            cwd: ROOT,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: {
+              PATH: process.env.PATH ?? '',
+              NODE_ENV: 'test',
+              DATABASE_URL: proxy.urlFor(db.url),
+              REDIS_URL: process.env.REDIS_URL ?? '',
+              DATABASE_QUERY_TIMEOUT_MS: '4000',
+              STAFF_PASSWORD: 'correct horse battery staple',
+              NODE_COMPILE_CACHE,
+            },
+          },
+        );
+        let err = '';
+        child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+        child.stdout!.resume();
+        const outcome = await Promise.race([
+          new Promise<string>((resolve) => child.once('exit', (code) => resolve(`exit ${code}`))),
+          new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), GIVE_UP_MS)),
+        ]);
+        await kill(child);
+        expect(proxy.isStalled).toBe(true);
+        expect({ outcome, err }).toEqual({
+          outcome: 'exit 1',
+          err: expect.stringContaining(
+            'DATABASE_URL: PostgreSQL did not answer within DATABASE_QUERY_TIMEOUT_MS (4000 ms)',
+          ),
+        });
+        const lines = err.split('\n').filter((l) => l.includes('did not answer'));
+        expect(lines).toHaveLength(1);
+      } finally {
+        proxy.resume();
+        await proxy.close();
+      }
+    },
+    60_000,
+  );
+});
