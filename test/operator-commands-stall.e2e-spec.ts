@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { EventStore } from '../libs/event-store/src/index.js';
+import { projectionsRebuild } from '../scripts/projections-rebuild.js';
+import { importPlan } from '../libs/plan/src/index.js';
+import { sevenoaksPlan } from './support/product.js';
 import { StallingProxy } from './support/stalling-proxy.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { kill, NODE_COMPILE_CACHE } from './support/worker-process.js';
@@ -83,4 +87,28 @@ describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
     },
     60_000,
   );
+
+  /** The bound is each statement's, never the run's: a rebuild far longer in all than the timeout finishes. */
+  it('projections:rebuild taking longer in all than DATABASE_QUERY_TIMEOUT_MS still finishes', async () => {
+    // The example plan under twenty partnerships: enough events that the rebuild runs for seconds.
+    for (let n = 1; n <= 20; n++) {
+      const plan = sevenoaksPlan();
+      plan.partnership.id = `${plan.partnership.id}-${n}`;
+      await importPlan(new EventStore(db.dataSource), plan, {
+        actorId: 'test',
+        actorRole: 'coordinator',
+        correlationId: `stall-${n}`,
+      });
+    }
+    const started = Date.now();
+    const err: string[] = [];
+    const code = await projectionsRebuild(
+      // One event a batch: many short statements, each far within the second allowed.
+      { DATABASE_URL: db.url, DATABASE_QUERY_TIMEOUT_MS: '1000', REBUILD_BATCH_SIZE: '1' },
+      { write: () => true },
+      { write: (t: string) => err.push(t) },
+    );
+    expect({ code, err: err.filter((l) => l.includes('stopped')) }).toEqual({ code: 0, err: [] });
+    expect(Date.now() - started).toBeGreaterThan(2_000);
+  }, 120_000);
 });
