@@ -160,5 +160,13 @@ describe('npm run restore -- --replace killed while it swaps the databases (e2e)
     expect(line).toContain(`ALTER DATABASE "${aside[0]}" RENAME TO "${name}"`);
     expect(await holds(withDatabaseName(target, aside[0]))).toBe('old');
     expect(await holds(target)).toBe('new');
+
+    // And the undo it gives, run as written, puts the old database back under the deployment's name.
+    const undo = /to undo it, with the api and worker stopped, (.*)$/.exec(line!)![1];
+    await admin(async (c) => {
+      for (const statement of undo.split(/, | and /)) await c.query(statement);
+    });
+    expect(await holds(target)).toBe('old');
+    expect(await databasesLike(`${name}_`)).toEqual([]);
   }, 120_000);
 });

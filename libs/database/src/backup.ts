@@ -171,7 +171,8 @@ export async function relationsIn(databaseUrl: string): Promise<number> {
  * and the new one renamed in its place, in one transaction, and the old one dropped after: a file that is cut
  * short, or not a backup at all, leaves the old database as it was (it used to be dropped first, and left empty),
  * and a restore killed at any step leaves the old database or the new one under the target's name (it used to
- * drop the old one and then rename, and killed between the two left no database under the name). The restore is one transaction (`--single-transaction`): it
+ * drop the old one and then rename, and killed between the two left no database under the name). The restore is
+ * one transaction (`--single-transaction`): it
  * lands whole or not at all. Owners and grants are left out (`--no-owner --no-acl`): the objects belong to the
  * role restoring, as migrations made them; roles are the server's, not the database's (see the README's Backups
  * on BI roles).
@@ -261,7 +262,14 @@ async function replaceDatabase(
     `restore: replacing ${target} with what was restored (--replace): ${target} is renamed ${asideName} and ` +
       `dropped once the restored database has its name\n`,
   );
-  await locks.swapIn(besideName, target, asideName, options.pauseAt);
+  try {
+    await locks.swapIn(besideName, target, asideName, options.pauseAt);
+  } catch (error) {
+    // The swap's transaction was rolled back: the target is as it was, and what was restored goes.
+    await dropDatabase(beside).catch(() => undefined);
+    progress.write(`restore: ${target} is left as it was\n`);
+    throw error;
+  }
   await options.pauseAt?.('swapped');
   await dropDatabase(withDatabaseName(databaseUrl, asideName));
   progress.write(`restore: ${target} replaced; what it held before (${asideName}) is dropped\n`);
@@ -378,12 +386,13 @@ export class RestoreLocks extends MarkedDatabaseLocks {
       await this.release(row.datname);
       const aside = escapeIdentifier(row.datname);
       const live = escapeIdentifier(target);
+      const unwanted = escapeIdentifier(`${target.slice(0, 40)}_unwanted`);
       lines.push(
         `restore: left ${row.datname} alone: it is what ${target} held until a restore --replace put a backup in ` +
           `its place at ${mark.at} and stopped before dropping it; to keep that restore, run the restore again ` +
-          `(its read models were not rebuilt) and then DROP DATABASE ${aside}; to undo it, ALTER DATABASE ` +
-          `${live} RENAME TO ${escapeIdentifier(`${target.slice(0, 40)}_unwanted`)} and ALTER DATABASE ${aside} ` +
-          `RENAME TO ${live}`,
+          `(its read models were not rebuilt) and then DROP DATABASE ${aside}; to undo it, with the api and ` +
+          `worker stopped, ALTER DATABASE ${live} RENAME TO ${unwanted}, ALTER DATABASE ${aside} RENAME TO ` +
+          `${live} and DROP DATABASE ${unwanted}`,
       );
     }
     return lines;
