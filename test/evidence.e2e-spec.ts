@@ -262,13 +262,21 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: code })]);
     }
     // A formula behind what a spreadsheet skips before its sign, or in full-width: refused, naming the cell.
-    for (const cell of [' =1+1', '\t=1+1', '"\n=1+1"', '\uff1d1+1', '\ufeff=1+1']) {
+    // A blank before a quoted one too: LibreOffice opens that quote, and the cell is =1+1.
+    for (const cell of [' =1+1', '\t=1+1', '"\n=1+1"', '\uff1d1+1', '\ufeff=1+1', ' "=1+1"']) {
       const content = Buffer.from(`Measure,Figure\nS1,-5\nS2,${cell}\n`);
       const refused = await upload(s3, as.lead(csp), { fileName: 'figures.csv', content });
       expect([cell, refused.status, refused.body?.code]).toEqual([cell, 422, 'csv-formula']);
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'csv-formula' })]);
       expect(refused.body.title).toMatch(/^Cell B3 of the CSV file starts "/);
     }
+    // Excel splits a file whose first line is sep=; at each ";": a comma reader saw one harmless cell.
+    const declared = await upload(s3, as.lead(csp), {
+      fileName: 'figures.csv',
+      content: Buffer.from('sep=;\r\nMeasure;Figure\r\nS2;=HYPERLINK("http://x.example","click")\r\n'),
+    });
+    expect([declared.status, declared.body?.code]).toEqual([422, 'csv-formula']);
+    expect(declared.body.title).toMatch(/^Cell B3 of the CSV file starts "=HYPERLINK/);
     // A raw NUL in the quoted name is refused too (or the part is unreadable): never stored.
     const rawNul = await upload(s3, as.lead(csp), { fileName: 'a\u0000.pdf', content: pdf });
     expect(rawNul.status).toBe(422);

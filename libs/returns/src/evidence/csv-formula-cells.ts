@@ -25,7 +25,21 @@ export interface FormulaCell {
 /** How much of a cell is kept to judge it: a signed number longer than this is no figure anyone reports. */
 const KEPT = 40;
 
+/**
+ * One way a spreadsheet may split the file into cells. Excel takes a first line `sep=;` as the separator for the
+ * rest of the file; LibreOffice takes a quote after leading blanks (` "=1+1"`) as opening a quoted cell, where
+ * RFC 4180 (and Excel) read the quote as text. A cell is a formula if any reading makes it one.
+ */
+export interface CsvReading {
+  /** The character between cells: `,` unless the file's first line declares another. */
+  separator?: string;
+  /** Whether a quote after nothing but blanks opens a quoted cell, as LibreOffice reads it. */
+  quoteAfterBlanks?: boolean;
+}
+
 export class CsvFormulaCells {
+  private readonly separator: string;
+  private readonly quoteAfterBlanks: boolean;
   private row = 1;
   private column = 1;
   private inQuotes = false;
@@ -41,6 +55,11 @@ export class CsvFormulaCells {
   private skipped = 0;
   private wasQuoted = false;
   found: FormulaCell | null = null;
+
+  constructor(reading: CsvReading = {}) {
+    this.separator = reading.separator ?? ',';
+    this.quoteAfterBlanks = reading.quoteAfterBlanks ?? false;
+  }
 
   write(text: string): void {
     for (const ch of text) {
@@ -70,10 +89,12 @@ export class CsvFormulaCells {
         return;
       } else return this.add(ch);
     }
-    if (ch === '"' && this.cellLength === 0 && !this.wasQuoted) {
+    // Blanks read before the quote (kept === 0) are left out of the cell, as LibreOffice leaves them.
+    const opens = this.cellLength === 0 || (this.quoteAfterBlanks && this.kept === 0);
+    if (ch === '"' && opens && !this.wasQuoted) {
       this.inQuotes = true;
       this.wasQuoted = true;
-    } else if (ch === ',') {
+    } else if (ch === this.separator) {
       this.endCell();
       this.column += 1;
     } else if (ch === '\n' || ch === '\r') {

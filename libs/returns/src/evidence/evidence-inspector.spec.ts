@@ -138,10 +138,21 @@ describe('what an uploaded file is, decided by its content', () => {
     ['a leading line break', '"\n=1+1"'],
     ['a full-width =', '\uff1d1+1'],
     ['a byte order mark', '\ufeff=1+1'],
+    // LibreOffice opens the quote after the blank: the cell is =1+1 there.
+    ['a blank and a quote', ' "=1+1"'],
   ])('refuses a CSV cell with %s before the formula, naming the cell', async (_what, cell) => {
     const csv = Buffer.from(`Measure,Figure\nS1,-5\nS2,${cell}\n`);
     expect(await refusal(csv, 'f.csv')).toMatchObject({ code: 'csv-formula', field: 'file' });
     expect(await inspectionError(csv, 'f.csv')).toMatch(/^Cell B3 of the CSV file starts "/);
+  });
+
+  it('refuses a formula cell of the separator a first sep= line declares, as Excel splits the file', async () => {
+    // A byte order mark first, as a spreadsheet saves one: the declaration is still the first line.
+    const csv = Buffer.from('\ufeffsep=;\r\nMeasure;Figure\r\nS1;=HYPERLINK("http://x.example","click")\r\n');
+    expect(await refusal(csv, 'f.csv')).toMatchObject({ code: 'csv-formula', field: 'file' });
+    expect(await inspectionError(csv, 'f.csv')).toMatch(/^Cell B3 of the CSV file starts "=HYPERLINK/);
+    const declaredOnly = Buffer.from('sep=;\r\nMeasure;Figure;Note\r\nS1;-5;"a; b"\r\n');
+    expect(await inspect(declaredOnly, 'f.csv')).toEqual({ mediaType: 'text/csv', extension: 'csv' });
   });
 
   it('refuses an empty file, and one over the limit as soon as it goes over', async () => {

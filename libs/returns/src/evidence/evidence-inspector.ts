@@ -2,7 +2,8 @@ import { Transform, TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { fileTypeFromBuffer } from 'file-type';
 import { DomainError } from '../../../kernel/src/index.js';
-import { cellName, CsvFormulaCells, FormulaCell } from './csv-formula-cells.js';
+import { cellName, FormulaCell } from './csv-formula-cells.js';
+import { CsvFormulaReadings } from './csv-formula-readings.js';
 import { COMPOUND_FILE, EVIDENCE_TYPES, EVIDENCE_TYPES_IN_WORDS } from './evidence-types.js';
 
 /** How much of the start of a file is held back to sniff: enough for a zip's first entries (docx, xlsx, pptx). */
@@ -38,7 +39,7 @@ export interface EvidenceSizeLimit {
 
 type Verdict =
   | { kind: 'known'; mediaType: string }
-  | { kind: 'csv'; decoder: TextDecoder; cells: CsvFormulaCells }
+  | { kind: 'csv'; decoder: TextDecoder; cells: CsvFormulaReadings }
   | { kind: 'compound'; tail: Buffer; found: string | null; entries: Buffer; macros: boolean };
 
 const refuse = (code: string, message: string) => new DomainError(code, message, 'unprocessable', 'file');
@@ -132,7 +133,7 @@ export class EvidenceInspector extends Transform {
       this.verdict = {
         kind: 'csv',
         decoder: new TextDecoder('utf-8', { fatal: true }),
-        cells: new CsvFormulaCells(),
+        cells: new CsvFormulaReadings(),
       };
     } else {
       throw refuse('file-type-refused', `The file must be ${EVIDENCE_TYPES_IN_WORDS}`);
