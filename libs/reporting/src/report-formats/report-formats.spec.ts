@@ -729,9 +729,12 @@ describe('the report as XLSX', () => {
     expect(measures.getCell('E2').value).toBe('Green');
     expect(measures.getCell('E2').fill).toMatchObject({ fgColor: { argb: 'FF00703C' } });
     expect(measures.getCell('E3').value).toBe('Amber');
-    // A formula-looking comment stays text.
+    // A formula-looking comment stays text, formatted as Text so that editing it in Excel cannot make it a formula;
+    // other text keeps the General format.
     expect(measures.getCell('K2').value).toBe(`=HYPERLINK("http://evil") ${hostile}`);
     expect(measures.getCell('K2').formula).toBeUndefined();
+    expect(measures.getCell('K2').numFmt).toBe('@');
+    expect(measures.getCell('F2').numFmt).toBeUndefined();
     const tables = book.getWorksheet('Tables')!;
     expect(tables.getCell('A2').value).toBe('District');
     expect(tables.getCell('B3').value).toBe(1930);

@@ -20,6 +20,7 @@ import { INDICATOR_HEADER, indicatorRows } from './indicator-rows.js';
 import { reportRows, rowHeader } from './report-rows.js';
 import { typedFigure } from './typed-figure.js';
 import { excelDate } from './excel-dates.js';
+import { keepFormulaTextAsText } from './xlsx-formula-text.js';
 
 const FILLS: Record<string, { fill: string; font: string }> = {
   green: { fill: 'FF00703C', font: 'FFFFFFFF' },
@@ -39,6 +40,11 @@ type Sheet = ExcelJS.Worksheet;
 /** The most characters Excel holds in a cell: a longer one makes it call the whole file corrupt. */
 export const EXCEL_CELL_LIMIT = 32_767;
 const CUT_NOTE = ' [cut short: the whole text is in the HTML and CSV report]';
+
+/** A row of the sheet, its formula-looking texts kept text however they are edited. */
+function addRow(sheet: Sheet, cells: ExcelJS.CellValue[]): ExcelJS.Row {
+  return keepFormulaTextAsText(sheet.addRow(cells));
+}
 
 /** Cells as Excel can open them: a text over its limit is cut, and says so. */
 function fit(cells: (string | number)[]): (string | number)[] {
@@ -108,25 +114,25 @@ export async function writeReportXlsx(
 
 function writeSummary(summary: Sheet, report: AnyCycleReport, published?: PublicationFacts): void {
   summary.columns = [40, 12, 12, 12, 12, 12, 12, 14, 36].map((width) => ({ width }));
-  summary.addRow([report.title]).font = { bold: true, size: 14 };
-  summary.addRow([report.partnership]);
-  summary.addRow([report.yearHeading]);
-  if (report.asAt) summary.addRow([asAtLine(report.asAt)]);
-  summary.addRow([]);
-  summary.addRow([report.headline.text]).font = { bold: true, size: 12 };
-  summary.addRow([
+  addRow(summary, [report.title]).font = { bold: true, size: 14 };
+  addRow(summary, [report.partnership]);
+  addRow(summary, [report.yearHeading]);
+  if (report.asAt) addRow(summary, [asAtLine(report.asAt)]);
+  addRow(summary, []);
+  addRow(summary, [report.headline.text]).font = { bold: true, size: 12 };
+  addRow(summary, [
     `${report.headline.rated} of ${report.headline.measures} measures rated; on target means rated Green`,
   ]);
-  summary.addRow([]);
-  summary.addRow([...SUMMARY_HEADER]).font = { bold: true };
+  addRow(summary, []);
+  addRow(summary, [...SUMMARY_HEADER]).font = { bold: true };
   const rows = summaryRows(report);
   rows.forEach((row, i) => {
-    const added = summary.addRow(row);
+    const added = addRow(summary, row);
     if (i === rows.length - 1) added.font = { bold: true };
   });
   if (published) {
-    summary.addRow([]);
-    summary.addRow([colophon(published)]);
+    addRow(summary, []);
+    addRow(summary, [colophon(published)]);
   }
   summary.commit();
 }
@@ -166,14 +172,14 @@ const DATE_COLUMNS: ReadonlySet<string> = new Set(['Approved at', 'Last updated'
 async function writeMeasures(measures: Sheet, report: AnyCycleReport, published: boolean): Promise<void> {
   const header = rowHeader(report, published);
   measures.columns = header.map((column) => ({ width: MEASURE_WIDTHS[column] ?? 14 }));
-  measures.addRow(header).font = { bold: true };
+  addRow(measures, header).font = { bold: true };
   const dateColumns = header.flatMap((column, i) => (DATE_COLUMNS.has(column) ? [i] : []));
   let written = 0;
   for (const row of reportRows(report, published)) {
     const dates = dateColumns.map((i) => [i, excelDate(String(row.cells[i]))] as const);
     const cells: (string | number | Date | null)[] = fit(row.cells);
     for (const [i, date] of dates) if (date) cells[i] = date.value;
-    const added = measures.addRow(cells);
+    const added = addRow(measures, cells);
     added.alignment = { vertical: 'top', wrapText: true };
     for (const [i, date] of dates) if (date?.numFmt) added.getCell(i + 1).numFmt = date.numFmt;
     const colours = FILLS[row.rag ?? 'none'];
@@ -198,12 +204,12 @@ async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void>
   for (const theme of report.themes) {
     for (const m of theme.measures) {
       for (const table of m.tables) {
-        tables.addRow(fit([`${m.ref}: ${table.caption}`])).font = { bold: true };
-        const header = tables.addRow(fit(table.header));
+        addRow(tables, fit([`${m.ref}: ${table.caption}`])).font = { bold: true };
+        const header = addRow(tables, fit(table.header));
         header.font = { bold: true };
         header.alignment = { vertical: 'top', wrapText: true };
         for (const row of table.rows) addFigureRow(tables, row);
-        tables.addRow([]).commit();
+        addRow(tables, []).commit();
       }
       if (++written % ROWS_PER_TURN === 0) await nextTurn();
     }
@@ -214,7 +220,7 @@ async function writeTables(tables: Sheet, report: AnyCycleReport): Promise<void>
 /** A table row with each figure as a number in its typed format and each other cell as text. */
 function addFigureRow(sheet: Sheet, cells: string[]): void {
   const figures = cells.map(typedFigure);
-  const added = sheet.addRow(fit(cells.map((cell, i) => figures[i]?.value ?? cell)));
+  const added = addRow(sheet, fit(cells.map((cell, i) => figures[i]?.value ?? cell)));
   added.alignment = { vertical: 'top', wrapText: true };
   figures.forEach((figure, i) => {
     if (figure) added.getCell(i + 1).numFmt = figure.numFmt;
@@ -245,9 +251,9 @@ function tableColumnWidths(report: AnyCycleReport): number[] {
 /** A row per theme: its ambition, lead agencies and priorities, as the page prints them over its table. */
 function writeThemes(sheet: Sheet, report: AnyCycleReport): void {
   sheet.columns = [24, 50, 40, 80].map((width) => ({ width }));
-  sheet.addRow([...THEME_HEADER]).font = { bold: true };
+  addRow(sheet, [...THEME_HEADER]).font = { bold: true };
   for (const row of themeRows(report)) {
-    const added = sheet.addRow(fit(row));
+    const added = addRow(sheet, fit(row));
     added.alignment = { vertical: 'top', wrapText: true };
     added.commit();
   }
@@ -256,9 +262,9 @@ function writeThemes(sheet: Sheet, report: AnyCycleReport): void {
 
 function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {
   sheet.columns = [10, 40, 30, 80, 14].map((width) => ({ width }));
-  sheet.addRow([...APPENDIX_HEADER]).font = { bold: true };
+  addRow(sheet, [...APPENDIX_HEADER]).font = { bold: true };
   for (const row of appendixRows(report)) {
-    const added = sheet.addRow(fit(row));
+    const added = addRow(sheet, fit(row));
     added.alignment = { vertical: 'top', wrapText: true };
     added.commit();
   }
@@ -268,10 +274,10 @@ function writeAppendices(sheet: Sheet, report: AnyCycleReport): void {
 /** A row per section of each case study, with its appendix, group, measure, organisation and author. */
 async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise<void> {
   studies.columns = [30, 24, 10, 40, 30, 30, 30, 100].map((width) => ({ width }));
-  studies.addRow([...CASE_STUDY_HEADER]).font = { bold: true };
+  addRow(studies, [...CASE_STUDY_HEADER]).font = { bold: true };
   let written = 0;
   for (const row of caseStudyRows(report)) {
-    const added = studies.addRow(fit(row));
+    const added = addRow(studies, fit(row));
     added.alignment = { vertical: 'top', wrapText: true };
     added.commit();
     if (++written % ROWS_PER_TURN === 0) await nextTurn();
@@ -282,17 +288,17 @@ async function writeCaseStudies(studies: Sheet, report: AnyCycleReport): Promise
 /** Every file on the cycle's returns, by title, type and size, and whether the report lists it. */
 function writeEvidence(sheet: Sheet, report: AnyCycleReport): void {
   sheet.columns = [30, 10, 50, 24, 10, 10].map((width) => ({ width }));
-  sheet.addRow([...EVIDENCE_HEADER]).font = { bold: true };
-  for (const row of evidenceRows(report)) sheet.addRow(fit(row)).commit();
+  addRow(sheet, [...EVIDENCE_HEADER]).font = { bold: true };
+  for (const row of evidenceRows(report)) addRow(sheet, fit(row)).commit();
   sheet.commit();
 }
 
 /** The indicators with their numbers in numeric cells, so a sheet can sum, compare and chart them. */
 function writeIndicators(sheet: Sheet, report: AnyCycleReport): void {
   sheet.columns = [20, 8, 40, 30, 10, 10, 12, 12, 12, 14].map((width) => ({ width }));
-  sheet.addRow([...INDICATOR_HEADER]).font = { bold: true };
+  addRow(sheet, [...INDICATOR_HEADER]).font = { bold: true };
   for (const row of indicatorRows(report)) {
-    const added = sheet.addRow(fit(row));
+    const added = addRow(sheet, fit(row));
     const rag = added.getCell(INDICATOR_HEADER.length);
     const colours = FILLS[String(rag.value ?? '').toLowerCase()];
     if (colours) {
