@@ -74,6 +74,44 @@ describe('reading an agency’s returns workbook', () => {
     expect(row.cells).toMatchObject({ [COLUMNS.returnId]: 'y1.S1', [COLUMNS.narrative]: 'Begun well' });
   });
 
+  it('formats the columns a lead writes words in as Text, so a list or "-5%" typed there stays words', async () => {
+    const bytes = await writeReturnsWorkbook([
+      {
+        returnId: 'y1.S1',
+        version: 3,
+        measureRef: 'S1',
+        measureText: 'Measure one',
+        content: { narrative: '- Attending events\n- 18 groups', comments: '=HYPERLINK("http://x.example")' },
+        indicators: [
+          {
+            name: 'Actions achieved',
+            unit: '%',
+            baseline: null,
+            target: 85,
+            direction: 'higher-is-better',
+            amber: { variance: 5 },
+            red: { variance: 10 },
+          },
+        ],
+        lastCycle: null,
+      },
+    ]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet(RETURNS_SHEET)!;
+    const headings = (sheet.getRow(1).values as unknown[]).map(String);
+    const format = (column: string) => sheet.getRow(2).getCell(headings.indexOf(column)).numFmt;
+    expect([COLUMNS.narrative, COLUMNS.comments, COLUMNS.ragReason].map(format)).toEqual(['@', '@', '@']);
+    // Figures stay General, so a value typed there is a number.
+    expect(format('Value: Actions achieved')).toBeUndefined();
+    const read = await readReturnsWorkbook(bytes);
+    const [row] = (read as { rows: { cells: Record<string, unknown> }[] }).rows;
+    expect(row.cells).toMatchObject({
+      [COLUMNS.narrative]: '- Attending events\n- 18 groups',
+      [COLUMNS.comments]: '=HYPERLINK("http://x.example")',
+    });
+  });
+
   it('leaves out of the file a progress longer than a cell holds, locked, saying to change it online', async () => {
     // Excel keeps at most 32,767 characters in a cell: opened there, a 40,000-character draft would have been cut,
     // and the cut text saved over the lead's on upload.

@@ -29,6 +29,13 @@ export interface WorkbookReturn {
 const GREY = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E5E5' } } as const;
 
 /**
+ * The columns a lead writes words in, formatted as Text (`@`): in a General cell Excel takes what is typed, or a
+ * draft edited and left, as a formula when it starts `=`, `+`, `-` or `@`, so a Markdown list ("- Attending
+ * events") or "-5% on last year" became a formula error, or a formula that ran, instead of the lead's words.
+ */
+const TEXT_COLUMNS: ReadonlySet<string> = new Set([COLUMNS.narrative, COLUMNS.comments, COLUMNS.ragReason]);
+
+/**
  * The agency's open returns as one sheet: what the service knows in grey, locked cells (the return's id and the
  * version it was downloaded at, which the upload checks, among them); what the lead writes in open cells,
  * pre-filled with the current draft. The sheet is protected without a password: it guards against typing in the
@@ -87,6 +94,7 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
         (!heading.startsWith('Value: ') || declared.has(heading.slice(7))) &&
         !(heading === COLUMNS.narrative && tooLong(r.content.narrative));
       cell.alignment = { wrapText: true, vertical: 'top' };
+      if (TEXT_COLUMNS.has(heading)) cell.numFmt = '@';
       if (open) cell.protection = { locked: false };
       else cell.fill = GREY;
     });
