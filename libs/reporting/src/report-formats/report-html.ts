@@ -108,6 +108,9 @@ tr.awaiting td { color: #505a5f; font-style: italic; }
 .unreadable { border-left: 4px solid #d4351c; padding-left: 6px; margin-top: 6px; }
 .case-study { border-top: 1px solid #b1b4b6; padding-top: 6px; margin-top: 10px; }
 .organisation { color: #505a5f; }
+/* A link's words and its printed address each keep their own direction: a direction override (U+202E) typed in
+   the words, or before them, ran on over the address, and an address written backwards showed as another. */
+a, .link-address { unicode-bidi: isolate; }
 /* A link's address is for paper, where the link cannot be followed (see addressesOnPaper). */
 .link-address { display: none; }
 @media print {
