@@ -57,6 +57,30 @@ function paragraphs(xml: string): { style: string | null; text: string; xml: str
 }
 
 describe('the report as a Word document', () => {
+  it('prints a link’s address as it is, whatever direction override the narrative holds', async () => {
+    const spoof = 'https://evil.example/ku.vog.skaoneves.www//:sptth';
+    const hostile = buildCycleReport(
+      reportInput({
+        returns: [
+          approved('S1', 'safe', 'csp', {
+            rag: 'green',
+            // Zero-width and control characters, and a word longer than any line, besides the overrides.
+            narrative: `See [the plan\u202e](${spoof}) \u2067today\u200b.\u0007\n\n${'x'.repeat(5_000)}`,
+            comments: '\u202dLRO\u202c \u2066isolated\u2069',
+          }),
+        ],
+      }),
+    );
+    const zip = await JSZip.loadAsync(await renderReportDocx(hostile));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(xml).not.toContain('\u0007');
+    const texts = paragraphs(xml).map((p) => p.text);
+    expect(texts).toContain(`See the plan (${spoof}) today\u200b.`);
+    expect(texts).toContain('LRO isolated');
+    expect(texts).toContain('x'.repeat(5_000));
+  });
+
   it('is a Word document in landscape A4', async () => {
     const { xml, zip } = await documentXml();
     expect(Object.keys(zip.files)).toEqual(

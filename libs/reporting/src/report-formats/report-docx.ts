@@ -73,8 +73,16 @@ const TEXT_WIDTH = PAGE.height - 2 * PAGE.margin;
 /** The seed's columns and their share of the width: Ref, measure, lead, RAG, progress, DOT, comments. */
 const MEASURE_COLUMNS = [5, 15, 10, 7, 41, 8, 14];
 
-// A report read from old data must still open in Word.
-const clean = (text: string) => xmlCarriable(text);
+/**
+ * The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). Word applies an override
+ * typed in a link's words to the rest of its paragraph, the address printed after the link too, so an address
+ * written backwards (".../ku.vog.skaoneves.www//:sptth") printed as the council's own; right-to-left script needs
+ * none of them to show in its own direction.
+ */
+const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+// A report read from old data must still open in Word, and say in print what it says.
+const clean = (text: string) => xmlCarriable(text).replace(DIRECTION_CONTROLS, '');
 
 /**
  * The most measures a Word report is made for. The docx package builds the whole document as objects before it
