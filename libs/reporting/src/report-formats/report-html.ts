@@ -93,6 +93,10 @@ nav.contents .page { flex: 0 0 3em; text-align: right; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
 td.progress { overflow-wrap: anywhere; }
+/* Each column of the measures is fixed: a word longer than its column (a pasted address, a reference) ran over
+   the next column, and off the page's edge in the comments, where the PDF lost it. The data tables in their own
+   row keep their figures whole (table.return-table). */
+table.measures > tbody > tr > td { overflow-wrap: anywhere; }
 .rag { font-weight: bold; }
 .rag-green { background: #00703c; color: #ffffff; }
 .rag-amber { background: #ffbf47; color: #0b0c0c; }
