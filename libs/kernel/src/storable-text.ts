@@ -42,6 +42,20 @@ export function xmlCarriableDeep<T>(value: T): T {
 }
 
 /**
+ * A workbook's text stands for a character by its code between `_x` and `_` (`_x003D_` is "="): Excel and exceljs
+ * read it so, and exceljs writes text as given. A typed `_x003D_HYPERLINK(...)` showed as "=HYPERLINK(...)" (a
+ * formula once the cell was edited, and no Text format, since the text as stored starts with no sign), and a
+ * lead's `_x0041_` came back from their spreadsheet as "A". Such a run is written with its underscore coded
+ * (`_x005F_`), as Excel writes one, so it is read back as typed.
+ */
+const CODED_CHARACTER = /_(?=x[0-9A-Fa-f]{4}_)/g;
+
+/** A cell's text as a workbook holds it: carriable in XML, and a literal `_xHHHH_` kept literal. */
+export function workbookText(text: string): string {
+  return xmlCarriable(text).replace(CODED_CHARACTER, '_x005F_');
+}
+
+/**
  * What a name or a label must not hold: line breaks (a cycle label with "\nBcc: ..." reached the body of every
  * lead's mail as a line of its own) and other control characters. Tabs too: a name is one run of words.
  */

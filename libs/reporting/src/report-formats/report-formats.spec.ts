@@ -735,6 +735,31 @@ describe('the report as XLSX', () => {
     expect(measures.getCell('K2').formula).toBeUndefined();
     expect(measures.getCell('K2').numFmt).toBe('@');
     expect(measures.getCell('F2').numFmt).toBeUndefined();
+  });
+
+  it('keeps a typed _x003D_ as typed: a workbook reads it as the character it codes', async () => {
+    const coded = '_x003D_HYPERLINK("http://evil") and _x0041_';
+    const book = await writtenWorkbook(
+      buildCycleReport(
+        reportInput({
+          returns: [
+            approved('S1', 'safe', 'csp', {
+              rag: 'green',
+              narrative: 'Plain',
+              comments: coded,
+              tables: [{ caption: 'Codes', header: ['Code', coded], rows: [['_x0041_', '1']] }],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(book.getWorksheet('Measures')!.getCell('K2').value).toBe(coded);
+    const tables = book.getWorksheet('Tables')!;
+    expect([tables.getCell('B2').value, tables.getCell('A3').value]).toEqual([coded, '_x0041_']);
+  });
+
+  it('has the tables as blocks with their figures as numbers, the appendices and the case studies', async () => {
+    const book = await writtenWorkbook(report);
     const tables = book.getWorksheet('Tables')!;
     expect(tables.getCell('A2').value).toBe('District');
     expect(tables.getCell('B3').value).toBe(1930);

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 // Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
 import type ExcelJS from 'exceljs';
-import { xmlCarriableDeep } from '../../../kernel/src/index.js';
+import { workbookText, xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { asAtLine, colophon, PublicationFacts } from './colophon.js';
 import {
@@ -41,9 +41,14 @@ type Sheet = ExcelJS.Worksheet;
 export const EXCEL_CELL_LIMIT = 32_767;
 const CUT_NOTE = ' [cut short: the whole text is in the HTML and CSV report]';
 
-/** A row of the sheet, its formula-looking texts kept text however they are edited. */
+/**
+ * A row of the sheet: each text as a workbook holds it (a typed `_x003D_` stays as typed) and, formula-looking,
+ * kept text however it is edited.
+ */
 function addRow(sheet: Sheet, cells: ExcelJS.CellValue[]): ExcelJS.Row {
-  return keepFormulaTextAsText(sheet.addRow(cells));
+  return keepFormulaTextAsText(
+    sheet.addRow(cells.map((cell) => (typeof cell === 'string' ? workbookText(cell) : cell))),
+  );
 }
 
 /** Cells as Excel can open them: a text over its limit is cut, and says so. */

@@ -112,6 +112,24 @@ describe('reading an agency’s returns workbook', () => {
     });
   });
 
+  it('reads back a draft holding _x0041_ as typed, not as the character a workbook codes by it', async () => {
+    const coded = 'Code _x0041_ and _x003D_HYPERLINK("http://x.example")';
+    const bytes = await writeReturnsWorkbook([
+      {
+        returnId: 'y1.S1',
+        version: 3,
+        measureRef: 'S1',
+        measureText: 'Measure one',
+        content: { narrative: coded, comments: coded },
+        indicators: [],
+        lastCycle: null,
+      },
+    ]);
+    const read = await readReturnsWorkbook(bytes);
+    const [row] = (read as { rows: { cells: Record<string, unknown> }[] }).rows;
+    expect(row.cells).toMatchObject({ [COLUMNS.narrative]: coded, [COLUMNS.comments]: coded });
+  });
+
   it('leaves out of the file a progress longer than a cell holds, locked, saying to change it online', async () => {
     // Excel keeps at most 32,767 characters in a cell: opened there, a 40,000-character draft would have been cut,
     // and the cut text saved over the lead's on upload.

@@ -1,6 +1,6 @@
 // Types only here: exceljs is loaded when a workbook is first read or written, not with every process.
 import type ExcelJS from 'exceljs';
-import { xmlCarriableDeep } from '../../../kernel/src/index.js';
+import { workbookText, xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { Indicator } from '../../../plan/src/index.js';
 import { LIMITS } from '../return/return-content.dto.js';
 import { ReturnContent } from '../return/return-content.js';
@@ -65,13 +65,18 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
     { header: COLUMNS.ragReason, width: 30 },
     ...names.map((name) => ({ header: indicatorColumn(name), width: 18 })),
   ];
-  sheet.columns = [...context, ...editable];
+  // Each text as a workbook holds it: a typed `_x0041_` is read back as typed, not as "A".
+  const headings = [...context, ...editable].map((column) => column.header);
+  sheet.columns = [...context, ...editable].map((column) => ({
+    ...column,
+    header: workbookText(column.header),
+  }));
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: 'frozen', xSplit: 4, ySplit: 1 }];
   for (const r of returns) {
     const valueOf = (c: ReturnContent | null, name: string) =>
       c?.indicators?.find((i) => i.name === name)?.value ?? null;
-    const row = sheet.addRow([
+    const cells: ExcelJS.CellValue[] = [
       r.returnId,
       r.version,
       r.measureRef,
@@ -85,10 +90,11 @@ export async function writeReturnsWorkbook(stored: readonly WorkbookReturn[]): P
       r.content.comments ?? null,
       r.content.ragReason ?? null,
       ...names.map((name) => valueOf(r.content, name)),
-    ]);
+    ];
+    const row = sheet.addRow(cells.map((cell) => (typeof cell === 'string' ? workbookText(cell) : cell)));
     const declared = new Set(r.indicators.map((i) => i.name));
     row.eachCell({ includeEmpty: true }, (cell, c) => {
-      const heading = String(sheet.getRow(1).getCell(c).value);
+      const heading = headings[c - 1];
       const open =
         c > context.length &&
         (!heading.startsWith('Value: ') || declared.has(heading.slice(7))) &&
