@@ -20,7 +20,7 @@ import {
   startProduct,
 } from './support/product.js';
 import { withOneConnectionLeft } from './support/pool.js';
-import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { openCycle, projectionsSettled, submitAndApprove, YEAR_ONE } from './support/reporting.js';
 
 type Headers = Record<string, string>;
 /** What Power BI sees of each view: names and types are a contract with every report built on them. */
@@ -165,18 +165,7 @@ describe('BI feed: reporting views and a read-only role per partnership (e2e)', 
       correlationId: 'other',
     });
 
-    const ours = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const ours = await openCycle(call, as.coordinator, YEAR_ONE, ['S1', 'S2']);
     await submitAndApprove(call, `${ours}.S1`, as.lead('sevenoaks-csp'), as.reviewer, {
       rag: 'green',
       narrative: 'Sevenoaks narrative',

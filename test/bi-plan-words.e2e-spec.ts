@@ -12,7 +12,7 @@ import {
   sevenoaksPlan,
   startProduct,
 } from './support/product.js';
-import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { openCycle, projectionsSettled, submitAndApprove, YEAR_ONE } from './support/reporting.js';
 
 const meta = (correlationId: string) => ({
   actorId: 'test',
@@ -66,18 +66,7 @@ describe('BI feed: the plan order and words (e2e)', () => {
     call = http(product.baseUrl);
     await importSevenoaks(product.store);
     await importPlan(product.store, theirPlan(), meta('other'));
-    cycleId = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['C1', 'S2', 'S1'],
-    );
+    cycleId = await openCycle(call, as.coordinator, YEAR_ONE, ['C1', 'S2', 'S1']);
     await submitAndApprove(call, `${cycleId}.S1`, as.lead('sevenoaks-csp'), as.reviewer, {
       rag: 'green',
       narrative: 'Sevenoaks narrative',

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
-import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { openCycle, projectionsSettled, submitAndApprove, YEAR_ONE } from './support/reporting.js';
 
 /**
  * Indicators on the real services: the Sevenoaks plan declares them (S1, C3), returns carry values, a RAG
@@ -33,18 +33,7 @@ describe('indicators (e2e)', () => {
     product = await startProduct('indicators');
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
-    y1 = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'C3'],
-    );
+    y1 = await openCycle(call, as.coordinator, YEAR_ONE, ['S1', 'C3']);
   });
   afterAll(() => product.stop());
 

@@ -1,5 +1,5 @@
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
-import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { openCycle, projectionsSettled, submitAndApprove, YEAR_ONE } from './support/reporting.js';
 
 /**
  * A browser sends a textarea's line breaks as CRLF, an API client usually LF: returns typed in the web form
@@ -16,18 +16,7 @@ describe('line endings in returns and the report (e2e)', () => {
     product = await startProduct('report_line_endings');
     await importSevenoaks(product.store);
     call = http(product.baseUrl);
-    cycleId = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      [stored.ref, typed.ref],
-    );
+    cycleId = await openCycle(call, as.coordinator, YEAR_ONE, [stored.ref, typed.ref]);
     // As an earlier release stored a return typed in the web form.
     const content = { rag: 'green', narrative: 'Stored.\r\n\r\n- with CRLF', comments: 'Old\r\ncomment' };
     await product.store.append(

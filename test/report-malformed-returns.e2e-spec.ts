@@ -7,7 +7,7 @@ import { QUEUES } from '../libs/queues/src/index.js';
 import { CHROMIUM } from './support/browser.js';
 import { MALFORMED, nested } from './support/malformed-returns.js';
 import { as, http, importSevenoaks, Product, sevenoaksPlan, startProduct } from './support/product.js';
-import { openCycle, projectionsSettled } from './support/reporting.js';
+import { openCycle, projectionsSettled, YEAR_ONE } from './support/reporting.js';
 
 /**
  * Returns stored malformed, written straight into the log past every validation (an array where a case study
@@ -36,13 +36,7 @@ describe('a report of returns stored malformed (e2e)', () => {
     cycleId = await openCycle(
       call,
       as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
+      YEAR_ONE,
       measures.map((m) => m.ref),
     );
     for (const [shape, { data }] of shapes) {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { runsAsSpreadsheetFormula } from '../libs/kernel/src/index.js';
 import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
-import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { openCycle, projectionsSettled, submitAndApprove, YEAR_ONE } from './support/reporting.js';
 
 /**
  * What an agency lead types, and an agency's name as the coordinator's plan file gives it, reaches the CSV and the
@@ -27,18 +27,7 @@ describe('formulas typed into the product never run in its spreadsheets (e2e)', 
     );
     const imported = await call('POST', '/plan/import', as.coordinator, { yaml });
     expect(imported.status).toBe(200);
-    cycleId = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'y1-2019-20',
-        label: 'Year 1 2019/20',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    cycleId = await openCycle(call, as.coordinator, YEAR_ONE, ['S1', 'S2']);
     await submitAndApprove(call, `${cycleId}.S1`, csp(), as.reviewer, {
       rag: 'amber',
       narrative: "-2+3+cmd|' /C calc'!A0\n\n-5% on last year",

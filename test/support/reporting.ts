@@ -92,6 +92,15 @@ type Call = ReturnType<typeof http>;
  * Drafts and opens a cycle of the Sevenoaks plan as the coordinator; returns its id. `cycleId` may be the name
  * to draft it under or the whole id it will get (`sevenoaks-lsp~<name>`).
  */
+/** The seed's first year, 2019/20, as most report tests open it: due far ahead, so nothing chases it. */
+export const YEAR_ONE = {
+  cycleId: 'y1-2019-20',
+  label: 'Year 1 2019/20',
+  periodStart: '2019-04-01',
+  periodEnd: '2020-03-31',
+  dueDate: '2030-04-30',
+} as const;
+
 export async function openCycle(
   call: Call,
   coordinator: Record<string, string>,
