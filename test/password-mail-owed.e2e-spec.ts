@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { INestApplicationContext } from '@nestjs/common';
 import { startWorker } from '../apps/worker/src/main.js';
+import { ResetRequests } from '../libs/auth/src/index.js';
 import { deleteQueueKeys } from '../libs/queues/src/index.js';
 import { spawnApi } from './support/api-process.js';
 import { postPageForm } from './support/page-form.js';
@@ -8,7 +9,7 @@ import { as, eventually, importSevenoaks, Product, STAFF, startProduct } from '.
 import { kill, spawnWorker } from './support/worker-process.js';
 
 /** A sender that dies holding a mail lets it go soon, so the test need not wait out the default lease. */
-const QUICK_LEASES = { MAIL_CLAIM_LEASE_MS: '1500', JOB_LOCK_MS: '1500' };
+const QUICK_LEASES = { MAIL_CLAIM_LEASE_MS: '1500', JOB_LOCK_MS: '1500', RESET_REQUEST_GRACE_MS: '1500' };
 
 /**
  * Invitations and password resets were mailed by the api once the token's transaction had committed: an api
@@ -189,4 +190,55 @@ describe('invitation and reset mails, owed durably (e2e)', () => {
     await expectWorks(reset, email);
     await eventually(async () => ((await owedRow()) ? undefined : true), 30_000);
   }, 600_000);
+
+  it('mails a reset once when the api is killed (SIGKILL) after answering the request and before issuing it', async () => {
+    const email = 'rhys.requested@sevenoaks.example.org';
+    expect((await invite(product.baseUrl, 'Rhys Requested', email)).status).toBe(303);
+    await expectWorks(await mailedOnce(email, 1, /set up your account/), email);
+    const spawned = await spawnApi(product.config, { ...QUICK_LEASES, RESET_HELD_AFTER_ANSWER: '1' });
+    child = spawned.child;
+    expect((await askReset(spawned.baseUrl, email)).status).toBe(200);
+    // Answered, owed, not issued: the api is killed where it used to lose the request without a trace.
+    const owed = await query<{ email_hmac: string }>(`SELECT email_hmac FROM reset_requests`);
+    expect(owed).toHaveLength(1);
+    expect(JSON.stringify(owed)).not.toContain('rhys');
+    expect(await unusedTokens(email, 'reset')).toBe(0);
+    await kill(child);
+    child = null;
+
+    // The product's worker takes it up once the grace has passed: one mail, a working link, and the row gone.
+    const reset = await mailedOnce(email, 2, /reset your password/);
+    await expectWorks(reset, email);
+    expect(await unusedTokens(email, 'reset')).toBe(1);
+    expect(await query(`SELECT request_id FROM reset_requests`)).toEqual([]);
+  }, 600_000);
+
+  it('issues a request once when two take it at the same time, and an unknown address leaves nothing behind', async () => {
+    const email = 'tam.twice@sevenoaks.example.org';
+    expect((await invite(product.baseUrl, 'Tam Twice', email)).status).toBe(303);
+    await mailedOnce(email, 1, /set up your account/);
+    const requests = new ResetRequests(product.db.dataSource, product.store, product.config.tokenPepper);
+    const issuedEvents = async () =>
+      (
+        await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM events WHERE type = 'PasswordLinkIssued' AND data->>'purpose' = 'reset'`,
+        )
+      )[0].n;
+    const before = await issuedEvents();
+    const requestId = await requests.record(` ${email.toUpperCase()} `);
+    const taken = await Promise.all([
+      requests.issue(requestId, new Date()),
+      requests.issue(requestId, new Date()),
+    ]);
+    expect(taken.sort()).toEqual([1, null].sort());
+    expect(await requests.issue(requestId, new Date())).toBeNull();
+    expect((await issuedEvents()) - before).toBe(1);
+    expect(await unusedTokens(email, 'reset')).toBe(1);
+    await mailedOnce(email, 2, /reset your password/);
+
+    const unknown = await requests.record('nobody.here@sevenoaks.example.org');
+    expect(await requests.issue(unknown, new Date())).toBe(0);
+    expect(await query(`SELECT request_id FROM reset_requests`)).toEqual([]);
+    expect((await issuedEvents()) - before).toBe(1);
+  }, 120_000);
 });

@@ -58,6 +58,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'AppendixTexts1765210000000',
       'EventsNotifiedAfterCommit1765220000000',
       'BiPlanWords1765230000000',
+      'ResetRequests1765240000100',
     ]);
   });
 });

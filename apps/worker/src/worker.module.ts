@@ -17,6 +17,7 @@ import { mailProcessorFor } from './mail.processor.js';
 import { chasingProcessorFor } from './chasing.processor.js';
 import { LogCheckpointer } from './log-checkpointer.service.js';
 import { MailReconciler } from './mail-reconciler.service.js';
+import { ResetRequestSweep } from './reset-request-sweep.service.js';
 import { RedisEmptiedWatch } from './redis-emptied.watch.js';
 import { OutboxRelay, RELAY_OPTIONS } from './outbox-relay.service.js';
 import { ReportingProcessor } from './reporting.processor.js';
@@ -93,6 +94,7 @@ export class WorkerModule {
         SendLinkMail,
         SendPasswordMail,
         MailReconciler,
+        ResetRequestSweep,
         LogCheckpointer,
         CycleRepository,
         PlanRepository,

@@ -21,6 +21,7 @@ export * from './passwords/password-rules.js';
 export * from './passwords/password-hashing.js';
 export * from './passwords/password-token.js';
 export * from './passwords/passwords.service.js';
+export * from './passwords/reset-requests.js';
 export * from './passwords/password-mail.reaction.js';
 export * from './passwords/send-password-mail.js';
 export * from './staff/staff-directory.js';

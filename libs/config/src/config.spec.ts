@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       giveUpAfterMs: 259_200_000,
       claimLeaseMs: 60_000,
       reconcileEveryMs: 300_000,
+      resetRequestGraceMs: 60_000,
       chaseScanEveryMs: 300_000,
       jobLockMs: 30_000,
       digestIntervalMs: 3_600_000,

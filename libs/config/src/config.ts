@@ -73,6 +73,11 @@ export interface MailDeliveryConfig {
   claimLeaseMs: number;
   /** How often each worker re-enqueues the mail the events owe that has no outcome yet (and once at start). */
   reconcileEveryMs: number;
+  /**
+   * A password reset request older than this that no api has issued is taken up by the worker (the api that
+   * answered it was killed first); the worker looks this often, and once at start.
+   */
+  resetRequestGraceMs: number;
   /** How often the chase scheduler scans the return-status read model for chases that are due. */
   chaseScanEveryMs: number;
   /** How long a worker's hold on a job lasts without renewal: a job of a dead worker is retried after it. */
@@ -202,6 +207,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     giveUpAfterMs: int('MAIL_GIVE_UP_AFTER_MS', 259_200_000, 1_000, 2_592_000_000),
     claimLeaseMs: int('MAIL_CLAIM_LEASE_MS', 60_000, 300, 86_400_000),
     reconcileEveryMs: int('MAIL_RECONCILE_EVERY_MS', 300_000, 200, 86_400_000),
+    resetRequestGraceMs: int('RESET_REQUEST_GRACE_MS', 60_000, 200, 3_600_000),
     chaseScanEveryMs: int('CHASE_SCAN_EVERY_MS', 300_000, 1_000, 86_400_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 500, 600_000),
     digestIntervalMs: int('DIGEST_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src/index.js';
 import { EventStore, transactionally } from '../../../event-store/src/index.js';
-import { Actor, Clock, DomainError, passwordToken, sha256 } from '../../../kernel/src/index.js';
+import { Actor, Clock, DomainError, sha256 } from '../../../kernel/src/index.js';
 import { AfterTheAnswer } from '../background/after-the-answer.js';
 import { Session } from '../sessions/session.entity.js';
 import { revokeAccountTokens } from '../tokens/revoke-account-tokens.js';
@@ -13,16 +13,25 @@ import { STAFF_ROLES, StaffRole } from '../staff/staff-role.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { passwordTokenRule, resetRequestRules, signInAccountRule } from '../throttle/throttle-rules.js';
 import { hashPassword, passwordHashCost } from './password-hashing.js';
-import { PasswordLinkIssued, passwordLinkStreamId } from './password-mail.reaction.js';
+import { issuePasswordLink } from './issue-password-link.js';
 import { passwordProblem } from './password-rules.js';
 import { PasswordToken } from './password-token.entity.js';
-import { judgeToken, PasswordTokenPurpose, TokenVerdict, tokenExpiry } from './password-token.js';
+import { ResetRequests } from './reset-requests.js';
+import { judgeToken, PasswordTokenPurpose, TokenVerdict } from './password-token.js';
 
 /**
  * Stored for an invited account until its owner sets a password: not an argon2 hash, so no password matches it
  * (argon2.verify refuses it, and sign-in counts that as a wrong password).
  */
 export const NO_PASSWORD_YET = '!invited';
+
+/**
+ * Tests only (inert unless NODE_ENV=test): RESET_HELD_AFTER_ANSWER=1 makes the api answer a reset request and never
+ * issue it, as an api killed between the answer and the token's commit, so a test can kill it there for sure.
+ */
+function heldForTest(): boolean {
+  return process.env.NODE_ENV === 'test' && process.env.RESET_HELD_AFTER_ANSWER === '1';
+}
 
 /** What a set-password link comes to, for the page that shows it. */
 export interface TokenLookup {
@@ -44,6 +53,7 @@ export interface TokenLookup {
 export class Passwords implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Passwords');
   private readonly afterTheAnswer: AfterTheAnswer;
+  private readonly resetRequests: ResetRequests;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -53,6 +63,7 @@ export class Passwords implements BeforeApplicationShutdown {
     @Inject(EventStore) private readonly store: EventStore,
   ) {
     this.afterTheAnswer = new AfterTheAnswer(dataSource, this.logger);
+    this.resetRequests = new ResetRequests(dataSource, store, config.tokenPepper);
   }
 
   /**
@@ -109,28 +120,21 @@ export class Passwords implements BeforeApplicationShutdown {
     const attempt = await this.throttle.begin(resetRequestRules(email, address));
     // Every request counts against the limits, known email or not.
     await this.throttle.settle(attempt, true);
-    // After the answer: making a token and mailing it took 130 ms more for an email with an account, so the time
-    // of the answer told which emails are staff. Whatever the token's writes cost, the answer does not wait for
-    // them. In a request's own transaction (Idempotency-Key, someone signed in) only once that has committed:
-    // before, the token's writes joined it, and a retry with the key after a rollback owed a second link. Once
-    // the token's own transaction commits, its mail is owed durably (see issue).
-    this.afterTheAnswer.start('reset not issued', () => this.issueResets(email));
+    // Owed before the answer, by the same single insert whatever the email: an api killed once it has answered
+    // leaves the row, and a worker issues it (ResetRequestSweep). In a request's own transaction (Idempotency-Key,
+    // someone signed in) it commits with it, so a retry after a rollback owes one link, not two.
+    const requestId = await this.resetRequests.record(email);
+    // Issued after the answer: making a token and mailing it took 130 ms more for an email with an account, so the
+    // time of the answer told which emails are staff. Whatever the token's writes cost, the answer does not wait.
+    if (heldForTest()) return;
+    this.afterTheAnswer.start('reset not issued', () =>
+      this.resetRequests.issue(requestId, this.clock.now()),
+    );
   }
 
   /** Resets still being issued finish before the api stops (the database is closed after this). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.afterTheAnswer.finished();
-  }
-
-  private async issueResets(email: string): Promise<void> {
-    const accounts = await this.dataSource
-      .createQueryBuilder(StaffAccount, 'account')
-      .where('lower(account.email) = lower(:email)', { email: email.trim() })
-      .andWhere('account.disabledAt IS NULL')
-      .getMany();
-    for (const account of accounts) {
-      await transactionally(this.dataSource, (m) => this.issue(m, account.staffId, 'reset'));
-    }
   }
 
   /** What a token can do now, for the set-password page; wrong tokens count against the address. */
@@ -234,38 +238,8 @@ export class Passwords implements BeforeApplicationShutdown {
       : { verdict };
   }
 
-  /**
-   * A new set-password token and the mail it owes, in `m`'s transaction. The token is derived from a fresh id and
-   * TOKEN_PEPPER (passwordToken): only its hash is stored, and the event names the id, so the worker can write
-   * the link into the mail and nothing at rest (job, owed_mails, event) holds the token.
-   */
-  private async issue(m: EntityManager, staffId: string, purpose: PasswordTokenPurpose): Promise<void> {
-    const tokenId = randomUUID();
-    const now = this.clock.now();
-    // A new link replaces any earlier one still unused: only the latest mail works (an earlier one not yet
-    // mailed is then not mailed at all: SendPasswordMail finds it replaced).
-    await m.update(PasswordToken, { staffId, usedAt: IsNull() }, { usedAt: now });
-    await m.insert(PasswordToken, {
-      tokenHash: sha256(passwordToken(this.config.tokenPepper, tokenId)),
-      tokenId,
-      staffId,
-      purpose,
-      expiresAt: tokenExpiry(purpose, now),
-    });
-    const issued: PasswordLinkIssued = { type: 'PasswordLinkIssued', data: { tokenId, staffId, purpose } };
-    await this.store.append(
-      passwordLinkStreamId(tokenId),
-      'no_stream',
-      [issued],
-      {
-        actorId: 'passwords',
-        actorRole: 'system',
-        correlationId: `password-link-${tokenId}`,
-        reason: purpose === 'invite' ? 'An account was made' : 'A password reset was asked for',
-      },
-      { recordedAt: now },
-      m,
-    );
+  private issue(m: EntityManager, staffId: string, purpose: PasswordTokenPurpose): Promise<void> {
+    return issuePasswordLink(m, this.store, this.config.tokenPepper, this.clock.now(), staffId, purpose);
   }
 
   private hash(password: string): Promise<string> {
