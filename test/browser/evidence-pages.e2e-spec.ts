@@ -103,4 +103,31 @@ describe('evidence pages in the browser (e2e)', () => {
       expect.objectContaining({ evidenceId: 'e2', inReport: true }),
     ]);
   });
+
+  /** The files page of a return that cannot change: no Add or Remove, and the words say why. */
+  async function expectFilesFixed(because: string, shot: string) {
+    const page = await leadPage(true);
+    await page.goto(`${product.baseUrl}/agency/returns/${encodeURIComponent(returnId)}/evidence`);
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add file' }).count()).toBe(0);
+    expect(await page.locator('main form').count()).toBe(0);
+    expect(await page.textContent('#files')).toContain('survey.csv');
+    expect(await page.textContent('#files-fixed')).toContain(because);
+    await checkBothWidths(page, shot);
+    await page.context().close();
+  }
+
+  it('shows a sent return’s files without Add or Remove, saying why, until it is approved', async () => {
+    const call = http(product.baseUrl);
+    const lead = as.lead('sevenoaks-csp');
+    const content = { rag: 'green', narrative: 'On track', dot: 'improving' };
+    expect((await call('PUT', `/returns/${returnId}/draft`, lead, content)).status).toBe(200);
+    expect((await call('POST', `/returns/${returnId}/submit`, lead)).status).toBe(200);
+    await expectFilesFixed(
+      'You have sent this return and it is waiting for review',
+      'evidence-06-files-submitted',
+    );
+    expect((await call('POST', `/returns/${returnId}/approve`, as.coordinator)).status).toBe(200);
+    await expectFilesFixed('This return has been approved', 'evidence-07-files-approved');
+  });
 });

@@ -20,6 +20,7 @@ import {
 } from '../../returns/src/index.js';
 import { AgencyReturns, sentVersions } from './agency-returns/agency-returns.query.js';
 import { taskHintHtml } from './agency-returns/sent-back-hint.js';
+import { mayChange } from './agency-returns/return-changeable.js';
 import { ReturnHistory } from './return-history/return-history.query.js';
 import { ReturnThread } from './conversation/return-thread.query.js';
 import { CyclePlanWords } from './plan-words.js';
@@ -840,12 +841,6 @@ interface Notice {
 /** A step's or check page's model, when what the lead pressed was refused: its title says so, and its notice. */
 function refusedPage<M extends { title: string }>(model: M, notice: Notice): M & { notice: Notice } {
   return { ...model, title: `Error: ${model.title}`, notice: { ...notice, refused: true } };
-}
-
-/** Whether the lead may still change the return: not yet sent, and its cycle open (or it is an amendment). */
-function mayChange(view: ReturnView, cycle: LiveCycle): boolean {
-  const unsent = view.status === 'requested' || view.status === 'draft';
-  return unsent && (cycle.status === 'open' || view.approved !== null);
 }
 
 /** Why a return cannot be changed, when its cycle has closed; null when that is not the reason. */

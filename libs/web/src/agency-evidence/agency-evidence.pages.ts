@@ -15,6 +15,7 @@ import {
 import { AttachEvidenceCommand, EvidenceListing, RemoveEvidenceCommand } from '../../../returns/src/index.js';
 import { ConcurrencyError } from '../../../event-store/src/index.js';
 import { AgencyReturns } from '../agency-returns/agency-returns.query.js';
+import { filesFixedBecause } from '../agency-returns/return-changeable.js';
 import { formPageVersion, FormValue } from '../form-fields.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 
@@ -179,8 +180,8 @@ export class AgencyEvidencePages {
       measureText,
       files: listing.files,
       version: listing.version,
-      // Files can be added and removed while the cycle is open; the command still decides.
-      changeable: cycle.status === 'open' && view.status !== 'withdrawn',
+      // The buttons only while the lead may change the return, as on its form; the command still decides.
+      fixedBecause: filesFixedBecause(view, cycle),
       problems,
       fileError: errorOn('#file') && { text: errorOn('#file')!.text },
       titleError: errorOn('#title') && { text: errorOn('#title')!.text },
