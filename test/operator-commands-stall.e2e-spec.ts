@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { kill, NODE_COMPILE_CACHE } from './support/worker-process.js';
 
 const ROOT = join(__dirname, '..');
-const GIVE_UP_MS = 25_000;
+const GIVE_UP_MS = 40_000;
 
 /**
  * An operator's probe: the short commands (staff:create, person:forget, bi:role, log:digest) and the long ones
@@ -43,6 +43,9 @@ describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
 
   /** Runs the command against its own stalling proxy and says how it ended and what it said of the stall. */
   async function againstStall(script: string, args: string[]) {
+    // A database each: commands that migrate on start wait (with no timeout while migrating) on a lock another
+    // one holds on a connection its own proxy has stalled.
+    const own = await createTestDatabase('commands_stall');
     const proxy = await StallingProxy.start();
     try {
       // The first statement that reads the log: the command's own work, after it has connected and opened.
@@ -56,7 +59,7 @@ describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
           env: {
             PATH: process.env.PATH ?? '',
             NODE_ENV: 'test',
-            DATABASE_URL: proxy.urlFor(db.url),
+            DATABASE_URL: proxy.urlFor(own.url),
             REDIS_URL: process.env.REDIS_URL ?? '',
             DATABASE_QUERY_TIMEOUT_MS: '4000',
             STAFF_PASSWORD: 'correct horse battery staple',
@@ -81,6 +84,7 @@ describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
     } finally {
       proxy.resume();
       await proxy.close();
+      await own.drop();
     }
   }
 
@@ -99,7 +103,7 @@ describe('operator commands against a PostgreSQL that stalls (e2e)', () => {
         ),
       });
     }
-  }, 90_000);
+  }, 120_000);
 
   /** The bound is each statement's, never the run's: a rebuild far longer in all than the timeout finishes. */
   it('projections:rebuild taking longer in all than DATABASE_QUERY_TIMEOUT_MS still finishes', async () => {
