@@ -25,6 +25,8 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
   let session: string;
   let cycleId: string;
   let s1: string;
+  /** The lead's to change: S1 is sent (its files page shows no buttons), S2 takes the uploads. */
+  let s3: string;
   const csp = sevenoaksPlan().agencies.find((a) => a.id === 'sevenoaks-csp')!.contacts[0];
 
   beforeAll(async () => {
@@ -43,9 +45,11 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     });
     cycleId = drafted.body.id;
     expect(
-      (await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2'] })).status,
+      (await call('POST', `/cycles/${cycleId}/open`, as.coordinator, { measureRefs: ['S1', 'S2', 'S3'] }))
+        .status,
     ).toBe(200);
     s1 = `${cycleId}.S1`;
+    s3 = `${cycleId}.S3`;
     expect(
       (
         await call('POST', `/returns/${s1}/submit`, as.lead('sevenoaks-csp'), {
@@ -55,26 +59,28 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
         })
       ).status,
     ).toBe(200);
-    await attachEvidenceForTest(product.store, {
-      returnId: s1,
-      agencyId: 'sevenoaks-csp',
-      title: 'Action plan monitoring sheet',
-      fileName: 'aps-march-2020.xlsx',
-      mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      extension: 'xlsx',
-      bytes: 2_100_000,
-      actorId: csp.email,
-    });
-    await attachEvidenceForTest(product.store, {
-      returnId: s1,
-      agencyId: 'sevenoaks-csp',
-      title: 'Survey results <2020>',
-      fileName: 'survey.csv',
-      mediaType: 'text/csv',
-      extension: 'csv',
-      bytes: 340_000,
-      actorId: csp.email,
-    });
+    for (const returnId of [s1, s3]) {
+      await attachEvidenceForTest(product.store, {
+        returnId,
+        agencyId: 'sevenoaks-csp',
+        title: 'Action plan monitoring sheet',
+        fileName: 'aps-march-2020.xlsx',
+        mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        extension: 'xlsx',
+        bytes: 2_100_000,
+        actorId: csp.email,
+      });
+      await attachEvidenceForTest(product.store, {
+        returnId,
+        agencyId: 'sevenoaks-csp',
+        title: 'Survey results <2020>',
+        fileName: 'survey.csv',
+        mediaType: 'text/csv',
+        extension: 'csv',
+        bytes: 340_000,
+        actorId: csp.email,
+      });
+    }
   }, 90_000);
   afterAll(() => product?.stop());
 
@@ -86,8 +92,8 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     return { status: response.status, html: await response.text(), response };
   }
   const coordinatorPage = (path: string) => page(path, { cookie: session });
-  const evidenceEvents = async () =>
-    (await product.store.readStream(evidenceStreamId(s1))).map((e) => [e.type, e.data] as const);
+  const evidenceEvents = async (returnId = s1) =>
+    (await product.store.readStream(evidenceStreamId(returnId))).map((e) => [e.type, e.data] as const);
   const problem = (r: { status: number; body: { code?: string; errors?: unknown[] } }, status: number) => {
     expect(r.status).toBe(status);
     return r.body;
@@ -106,7 +112,7 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
   });
 
   it('gives the lead a files page: the GOV.UK file upload in a multipart form with CSRF, a remove button per file', async () => {
-    const { status, html } = await page(`/agency/returns/${s1}/evidence`, as.lead('sevenoaks-csp'));
+    const { status, html } = await page(`/agency/returns/${s3}/evidence`, as.lead('sevenoaks-csp'));
     expect(status).toBe(200);
     const upload = html.slice(html.indexOf('enctype="multipart/form-data"') - 200);
     expect(upload).toMatch(
@@ -119,18 +125,18 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     ).toEqual(['e1', 'e2']);
     expect(html).toMatch(/Remove<span class=.govuk-visually-hidden.> Action plan monitoring sheet<\/span>/);
     // Another agency's lead is told there is no such return.
-    expect((await page(`/agency/returns/${s1}/evidence`, as.lead('sevenoaks-dc'))).status).toBe(404);
+    expect((await page(`/agency/returns/${s3}/evidence`, as.lead('sevenoaks-dc'))).status).toBe(404);
   });
 
   it('answers a page upload with no file GOV.UK style: the error summary and the message on the file input', async () => {
-    const { html, response } = await page(`/agency/returns/${s1}/evidence`, as.lead('sevenoaks-csp'));
+    const { html, response } = await page(`/agency/returns/${s3}/evidence`, as.lead('sevenoaks-csp'));
     const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
     const csrfCookie = response.headers.get('set-cookie')!.split(';')[0];
     const form = new FormData();
     form.append('_csrf', token);
     form.append('title', 'Kept as typed');
     form.append('file', new Blob([]), '');
-    const posted = await fetch(`${product.baseUrl}/agency/returns/${s1}/evidence`, {
+    const posted = await fetch(`${product.baseUrl}/agency/returns/${s3}/evidence`, {
       method: 'POST',
       headers: {
         ...as.lead('sevenoaks-csp'),
@@ -146,7 +152,7 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     expect(answer).toMatch(/href="#file">Select a file to add/);
     expect(answer).toMatch(/id="file-error"[\s\S]*Select a file to add/);
     expect(answer).toContain('value="Kept as typed"');
-    expect((await evidenceEvents()).length).toBe(2);
+    expect((await evidenceEvents(s3)).length).toBe(2);
   });
 
   it('takes a file through the page, streamed to the store, and refuses a disguised one on the file input', async () => {
