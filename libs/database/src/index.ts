@@ -13,3 +13,4 @@ export * from './did-not-answer.js';
 export * from './query-timeout.js';
 export * from './stall-ending-client.js';
 export * from './unrun-migrations.js';
+export * from './returned-rows.js';

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../../../database/src/index.js';
 import { EventStore, transactionally } from '../../../event-store/src/index.js';
 import { issuePasswordLink } from './issue-password-link.js';
 
@@ -39,12 +40,9 @@ export class ResetRequests {
    */
   async issue(requestId: string, now: Date): Promise<number | null> {
     return this.dataSource.transaction(async (m) => {
-      const taken: { email_hmac: string }[] = await m.query(
-        `DELETE FROM reset_requests WHERE request_id = $1 RETURNING email_hmac`,
-        [requestId],
+      const rows = returnedRows<{ email_hmac: string }>(
+        await m.query(`DELETE FROM reset_requests WHERE request_id = $1 RETURNING email_hmac`, [requestId]),
       );
-      // pg gives DELETE ... RETURNING as [rows, count].
-      const rows = (Array.isArray(taken[0]) ? taken[0] : taken) as { email_hmac: string }[];
       if (rows.length === 0) return null;
       const staffIds = await this.accountsOf(m, rows[0].email_hmac);
       for (const staffId of staffIds)

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returnedRows } from '../../../database/src/index.js';
 
 export type LeaseAttempt =
   | { acquired: true; expiresAt: Date; now: Date }
@@ -77,10 +78,12 @@ export class MailLeases {
 
   /** Pushes the lease out again; false when it is no longer this holder's (it lapsed and was taken over). */
   async renew(mailId: string, holder: string, leaseMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE mail_leases SET expires_at = now() + $3 * interval '1 millisecond'
-       WHERE mail_id = $1 AND holder = $2 RETURNING mail_id`,
-      [mailId, holder, leaseMs],
+    const rows = returnedRows(
+      await this.dataSource.query(
+        `UPDATE mail_leases SET expires_at = now() + $3 * interval '1 millisecond'
+         WHERE mail_id = $1 AND holder = $2 RETURNING mail_id`,
+        [mailId, holder, leaseMs],
+      ),
     );
     return rows.length > 0;
   }
@@ -144,9 +147,11 @@ export class MailLeases {
 
   /** Leases of senders that died long ago: the next attempt would take them over anyway. */
   async prune(olderThanMs: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM mail_leases WHERE expires_at < now() - $1 * interval '1 millisecond' RETURNING mail_id`,
-      [olderThanMs],
+    const rows = returnedRows(
+      await this.dataSource.query(
+        `DELETE FROM mail_leases WHERE expires_at < now() - $1 * interval '1 millisecond' RETURNING mail_id`,
+        [olderThanMs],
+      ),
     );
     return rows.length;
   }

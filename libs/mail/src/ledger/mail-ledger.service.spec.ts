@@ -350,4 +350,20 @@ describe('MailLedgerService (real PostgreSQL)', () => {
       expect(sends).toEqual(['twice@x.org']);
     });
   });
+
+  describe('leases', () => {
+    it('renews only the holder’s lease, and prunes only leases lapsed that long', async () => {
+      const mailId = 'lease-renewal-check';
+      await leases.acquire(mailId, 'holder', LEASE_MS);
+      expect(await leases.renew(mailId, 'holder', LEASE_MS)).toBe(true);
+      // Taken over (or never held): the holder is told, so it can say its lease was lost.
+      expect(await leases.renew(mailId, 'someone-else', LEASE_MS)).toBe(false);
+      expect(await leases.prune(24 * 3600_000)).toBe(0);
+      await db.dataSource.query(
+        `UPDATE mail_leases SET expires_at = now() - interval '2 days' WHERE mail_id = $1`,
+        [mailId],
+      );
+      expect(await leases.prune(24 * 3600_000)).toBe(1);
+    });
+  });
 });
