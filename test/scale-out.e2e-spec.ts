@@ -102,7 +102,7 @@ interface Run {
  * turn, with two worker processes, on one PostgreSQL database, one Redis and one SMTP server; then the same
  * script on one api and one worker with a fresh database. Each run's mail is counted by step, kind and
  * recipient; the read models of the two runs are compared row for row. The business clock is a file every
- * process reads (shared-clock.ts), moved by the test as test/chasing.e2e-spec.ts moves its FixedClock.
+ * process reads (shared-clock.ts), moved by the test as test/chasing.e2e.ts moves its FixedClock.
  */
 describe('scale-out: 2 apis and 2 workers on one database and one Redis (e2e)', () => {
   let scaled: Run;
@@ -278,7 +278,7 @@ async function runCycle({
     moveTo('2020-03-02', '11:05');
     await scan('2020-03-02 digests');
 
-    // The chase schedule's days (see test/chasing.e2e-spec.ts), and a chase the coordinator asks for.
+    // The chase schedule's days (see test/chasing.e2e.ts), and a chase the coordinator asks for.
     moveTo('2020-04-03', '10:00');
     await scan('2020-04-03 reminder');
     moveTo('2020-04-06', '10:00');

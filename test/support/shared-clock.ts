@@ -4,7 +4,7 @@ import { Clock } from '../../libs/kernel/src/index.js';
 /**
  * The business clock of a test whose api and worker run in processes of their own: every process reads the same
  * file, and the test moves time for all of them at once by writing it (see setSharedClock). What FixedClock is to
- * an in-process product (test/chasing.e2e-spec.ts), across processes.
+ * an in-process product (test/chasing.e2e.ts), across processes.
  */
 export class FileClock extends Clock {
   constructor(private readonly path: string) {

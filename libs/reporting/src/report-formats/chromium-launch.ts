@@ -4,7 +4,7 @@ import type { LaunchOptions } from 'playwright-core';
 /**
  * The features Playwright's Chromium launch turns off (playwright-core's chromiumSwitches, as of the installed
  * release), passed again with ours: Chromium reads only the last --disable-features switch, so ours must carry
- * Playwright's too. test/browser/chromium-flags.e2e-spec.ts fails when an upgrade of Playwright changes its list.
+ * Playwright's too. test/browser/chromium-flags.e2e.ts fails when an upgrade of Playwright changes its list.
  */
 export const PLAYWRIGHT_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',

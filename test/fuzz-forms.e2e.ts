@@ -5,7 +5,7 @@ import { as, http, importSevenoaks, Product, startProduct } from './support/prod
 
 /**
  * The pages' forms, posted the way an attacker would rather than as a browser fills them in. The OpenAPI fuzz
- * (fuzz-openapi.e2e-spec.ts) covers the JSON routes; this walks the pages each role can reach, finds every form
+ * (fuzz-openapi.e2e.ts) covers the JSON routes; this walks the pages each role can reach, finds every form
  * that posts, and posts it back with the CSRF token the page gave (so the hostile value reaches the handler)
  * and one field mutated: NUL, half a surrogate pair as raw bytes, bytes that are not UTF-8, 200,000 characters,
  * the field twice, as a nested object (`field[a]=`), left out, numbers and dates out of range, and a

@@ -12,7 +12,7 @@ import { as, http, importSevenoaks, Product, startProduct } from './support/prod
  * in a part's headers or in the file, file names with `../`, NUL, bytes that are not UTF-8 or 10,000 characters,
  * fields twice, nested or named `__proto__`, more parts than allowed, a header line of 100 KB, bare LF line ends.
  * Every answer must come within ANSWER_MS and be less than 500, the api must still be ready afterwards, and no
- * processor may have failed on what was written. The form fuzz (fuzz-forms.e2e-spec.ts) does the same for the
+ * processor may have failed on what was written. The form fuzz (fuzz-forms.e2e.ts) does the same for the
  * pages' urlencoded forms.
  *
  * Seeded: the seed is printed; MULTIPART_FUZZ_SEED=<seed> replays the same posts, MULTIPART_FUZZ_POSTS=<n>

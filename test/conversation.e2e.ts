@@ -36,7 +36,7 @@ describe('conversation on a return (e2e, real PostgreSQL, Redis and SMTP)', () =
       dueDate: '2030-04-30',
     });
     cycleId = drafted.body.id;
-    // Both reviewers hear of each message at once here; the digest of messages is test/digests.e2e-spec.ts.
+    // Both reviewers hear of each message at once here; the digest of messages is test/digests.e2e.ts.
     for (const reviewer of [as.reviewer, as.reviewer2])
       expect(
         (
