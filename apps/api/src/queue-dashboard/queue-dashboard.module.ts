@@ -10,6 +10,7 @@ import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { refusalOf, RequestWithActor, RouteAccess } from '../../../../libs/http/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../../libs/queues/src/index.js';
 import { runsTheDeployment } from './operator-partnership.js';
+import { QueuesReachable, QueuesReachableModule } from './queues-reachable.js';
 
 // Before any queue is registered: every queue and worker then logs a Redis outage in one line.
 logRedisOutages();
@@ -23,14 +24,53 @@ export const QUEUE_DASHBOARD_ACCESS: RouteAccess = {
   refusal: 'Only a coordinator can see the queues',
 };
 
+/** Seconds a client should wait before asking for the queues again while Redis is away. */
+export const QUEUES_RETRY_AFTER_S = 30;
+
 /**
  * Bull Board has no sign-in of its own: this runs before it and lets coordinators through only (401 for nobody
  * signed in, 403 for every other role). The queues serve every partnership of the deployment, so only the
  * operator partnership's coordinators are let in (OPERATOR_PARTNERSHIP), or, when none is named, coordinators
  * of a deployment that hosts a single partnership. It resolves the caller itself, whatever order middleware runs.
+ * Those let in are answered 503 at once while Redis does not answer (see QueuesReachable), not left hanging.
  */
-export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSource: DataSource) {
+export function coordinatorsOnly(
+  auth: AuthMiddleware,
+  config: AppConfig,
+  dataSource: DataSource,
+  reachable: QueuesReachable,
+) {
   const operates = (partnershipId: string) => runsTheDeployment(config, dataSource, partnershipId);
+  const unlessRedisAway = (req: RequestWithActor, res: Response, next: NextFunction): Promise<void> =>
+    reachable.whyNot().then((why) => {
+      if (why === null) return next();
+      res.setHeader('Retry-After', String(QUEUES_RETRY_AFTER_S));
+      res.setHeader('Cache-Control', 'no-store');
+      // The dashboard's own page asks for HTML; its data requests (under /api/) ask for JSON.
+      if (!req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+        res.status(503).render('pages/error', {
+          title: 'Sorry, the queues cannot be shown just now',
+          paragraphs: [
+            'Redis, which holds the queues, does not answer. Jobs and mail wait until it is back: nothing is lost.',
+            'Try again in a few minutes.',
+          ],
+        });
+        return;
+      }
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://partner-returns.dev/problems/queues-unavailable',
+            title: 'The queues cannot be read just now: Redis does not answer',
+            status: 503,
+            code: 'queues-unavailable',
+            detail: `Redis (REDIS_URL) does not answer: ${why}. Jobs and mail wait until it is back; nothing is lost.`,
+            retryAfter: QUEUES_RETRY_AFTER_S,
+          }),
+        );
+    }, next);
   return (req: RequestWithActor, res: Response, next: NextFunction) => {
     const decide = () => {
       const refuse = (status: number, title: string) =>
@@ -40,16 +80,13 @@ export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSo
           .send(JSON.stringify({ type: 'about:blank', title, status }));
       const refusal = refusalOf(QUEUE_DASHBOARD_ACCESS, req.actor);
       if (refusal || !req.actor) return refuse(refusal?.status ?? 401, refusal?.message ?? 'Sign in first');
-      operates(req.actor.partnershipId).then(
-        (ok) =>
-          ok
-            ? next()
-            : refuse(
-                403,
-                "The queues hold every partnership's work: only the operator partnership's coordinators see them",
-              ),
-        next,
-      );
+      operates(req.actor.partnershipId).then((ok) => {
+        if (ok) return unlessRedisAway(req, res, next);
+        refuse(
+          403,
+          "The queues hold every partnership's work: only the operator partnership's coordinators see them",
+        );
+      }, next);
     };
     if (req.actor) return decide();
     auth.use(req, res, (error?: unknown) => (error ? next(error) : decide())).catch(next);
@@ -69,12 +106,17 @@ export function coordinatorsOnly(auth: AuthMiddleware, config: AppConfig, dataSo
     BullModule.registerQueue({ name: QUEUES.mail }, { name: QUEUES.chasing }, { name: QUEUES.reporting }),
     // forRootAsync: two apps in one process (the tests) each get their own board and adapter.
     BullBoardModule.forRootAsync({
-      imports: [AuthModule],
-      inject: [AuthMiddleware, APP_CONFIG, DataSource],
-      useFactory: (auth: AuthMiddleware, config: AppConfig, dataSource: DataSource) => ({
+      imports: [AuthModule, QueuesReachableModule],
+      inject: [AuthMiddleware, APP_CONFIG, DataSource, QueuesReachable],
+      useFactory: (
+        auth: AuthMiddleware,
+        config: AppConfig,
+        dataSource: DataSource,
+        reachable: QueuesReachable,
+      ) => ({
         route: QUEUE_DASHBOARD_ROUTE,
         adapter: ExpressAdapter,
-        middleware: coordinatorsOnly(auth, config, dataSource),
+        middleware: coordinatorsOnly(auth, config, dataSource, reachable),
       }),
     }),
     BullBoardModule.forFeature(

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
+import { healthRedis } from '../../../../libs/queues/src/index.js';
+
+/** How long the queue dashboard waits for Redis's answer before saying it is away. */
+export const QUEUES_CHECK_MS = 1_500;
+
+/**
+ * Whether Redis, which holds the queues, answers now: asked before the queue dashboard reads it. Bull Board's
+ * queues wait for a Redis that is away (BullMQ's connection queues every command until it is back), so with
+ * Redis stopped or frozen the dashboard's page loaded and its data never came: each request hung until the client
+ * gave up. A fail-fast client of its own answers in at most QUEUES_CHECK_MS.
+ */
+@Injectable()
+export class QueuesReachable implements OnApplicationShutdown {
+  private readonly redis: Redis;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = healthRedis(config.redisUrl);
+  }
+
+  /** Null when Redis answered a ping in time; else why not (ECONNREFUSED, no answer within …). */
+  async whyNot(): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          if (this.redis.status === 'wait' || this.redis.status === 'end') {
+            await this.redis.connect().catch(() => undefined);
+          }
+          await this.redis.ping();
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${QUEUES_CHECK_MS} ms`)),
+            QUEUES_CHECK_MS,
+          );
+        }),
+      ]);
+      return null;
+    } catch (error) {
+      return (error as { code?: string }).code ?? (error as Error).message;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+@Module({ providers: [QueuesReachable], exports: [QueuesReachable] })
+export class QueuesReachableModule {}
