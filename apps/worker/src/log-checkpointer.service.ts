@@ -20,6 +20,7 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('LogCheckpointer');
   private readonly checkpoints: LogCheckpoints;
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -32,14 +33,35 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap(): void {
-    // The first one after a full interval, not at start: a worker restarted often adds nothing to the log.
-    this.timer = setInterval(() => this.tick(), this.config.logCheckpointEveryMs);
-    this.timer.unref();
+    // The first one when the latest checkpoint is an interval old, not a full interval after start: a worker
+    // killed or restarted more often than that (a crash loop, frequent deploys) never took one, and the log went
+    // unchecked for as long as that lasted. A worker restarted often still adds nothing: the latest is recent,
+    // and take() appends none while only checkpoints were appended since.
+    this.firstTickAt()
+      .catch(() => this.config.logCheckpointEveryMs) // PostgreSQL away at start: the interval, as before
+      .then((delayMs) => {
+        if (this.stopped) return;
+        this.timer = setTimeout(() => {
+          this.tick();
+          this.timer = setInterval(() => this.tick(), this.config.logCheckpointEveryMs);
+          this.timer.unref();
+        }, delayMs);
+        this.timer.unref();
+      });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer); // clears an interval too
     await this.running;
+  }
+
+  /** How long until the latest checkpoint is an interval old (0: none yet, or older already). */
+  private async firstTickAt(): Promise<number> {
+    const latest = await this.checkpoints.latest();
+    if (!latest) return 0;
+    const due = new Date(latest.at).getTime() + this.config.logCheckpointEveryMs;
+    return Math.max(0, Math.min(this.config.logCheckpointEveryMs, due - this.clock.now().getTime()));
   }
 
   private tick(): void {
