@@ -104,6 +104,13 @@ describe('upgrade from the previous release (e2e)', () => {
         initialMailPreference(),
       ),
     conversation: (events) => foldConversation(events),
+    // Today's worker checkpoints a log that has none at once (log-checkpointer-crash), the old release's too.
+    'log-checkpoints': (events) =>
+      events.reduce<string | null>((previous, e) => {
+        const data = e.data as { root: string; previousRoot: string | null };
+        if (e.type !== 'LogCheckpointed' || data.previousRoot !== previous) throw new Error('a broken chain');
+        return data.root;
+      }, null),
   };
   function fold<S extends { status: string }>(
     events: StoredEvent[],
@@ -144,7 +151,11 @@ describe('upgrade from the previous release (e2e)', () => {
     }
     expect(problems).toEqual([]);
     // Every kind of stream the old release wrote is still there (none renamed away by a migration).
-    expect(Object.keys(kinds).sort()).toEqual(Object.keys(release.manifest.streams).sort());
+    expect(
+      Object.keys(kinds)
+        .filter((kind) => kind !== 'log-checkpoints')
+        .sort(),
+    ).toEqual(Object.keys(release.manifest.streams).sort());
   });
 
   it('answers every request recorded against the previous release as it did', async () => {
