@@ -382,6 +382,73 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     await expectConsistent();
   });
 
+  it('refuses a file to or from a return its cycle closed on (409 cycle-closed, nothing stored), and takes one on an amendment', async () => {
+    // A cycle of its own: closing the one above would freeze the returns the other tests change.
+    const drafted = await call('POST', '/cycles', as.coordinator, {
+      partnershipId: 'sevenoaks-lsp',
+      planId: 'community-plan-2019-22',
+      label: 'Evidence closed year',
+      periodStart: '2021-04-01',
+      periodEnd: '2022-03-31',
+      dueDate: '2030-04-30',
+    });
+    expect(drafted.status).toBe(201);
+    const closedYear: string = drafted.body.id;
+    const opened = await call('POST', `/cycles/${closedYear}/open`, as.coordinator, {
+      measureRefs: ['S1', 'S3', 'S4'],
+    });
+    expect(opened.status).toBe(200);
+    const [s1, s3, s4] = ['S1', 'S3', 'S4'].map((ref) => `${closedYear}.${ref}`);
+    const pdf = await pdfFile('closed');
+    expect((await upload(s1, as.lead(csp), { fileName: 'early.pdf', content: pdf })).status).toBe(201);
+    for (const r of [s3, s4]) {
+      const sent = await call('POST', `/returns/${r}/submit`, as.lead(csp), {
+        rag: 'green',
+        narrative: 'Done',
+      });
+      expect(sent.status).toBe(200);
+    }
+    expect((await call('POST', `/returns/${s4}/approve`, as.reviewer)).status).toBe(200);
+    const closed = await call('POST', `/cycles/${closedYear}/close`, as.coordinator, {
+      force: true,
+      reason: 'S1 and S3 come in next year',
+    });
+    expect(closed.status).toBe(200);
+
+    // S1 (requested) and S3 (submitted) were unresolved at the forced close: a draft of S1 is refused, and so
+    // are its files, through the API as through a crafted form post (both run the same command).
+    const refusedDraft = await call('PUT', `/returns/${s1}/draft`, as.lead(csp), { narrative: 'Late' });
+    expect([refusedDraft.status, refusedDraft.body.code]).toEqual([409, 'cycle-closed']);
+    const before = await stored();
+    const eventsBefore = await evidenceEvents(s1);
+    const refusals = [
+      ['lead attaches to S1', await upload(s1, as.lead(csp), { fileName: 'late.pdf', content: pdf })],
+      ['lead removes from S1', await call('DELETE', `/returns/${s1}/evidence/e1`, as.lead(csp))],
+      ['coordinator attaches to S1', await upload(s1, as.coordinator, { fileName: 'c.pdf', content: pdf })],
+      ['coordinator removes from S1', await call('DELETE', `/returns/${s1}/evidence/e1`, as.coordinator)],
+      ['coordinator attaches to S3', await upload(s3, as.coordinator, { fileName: 'c.pdf', content: pdf })],
+    ] as const;
+    for (const [what, refused] of refusals) {
+      expect([what, refused.status, refused.body?.code]).toEqual([what, 409, 'cycle-closed']);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    // S3 was sent: that, not the cycle, is what its lead is told.
+    const sent = await upload(s3, as.lead(csp), { fileName: 'late.pdf', content: pdf });
+    expect([sent.status, sent.body.code]).toEqual([409, 'return-not-editable']);
+    expect(await stored()).toEqual(before);
+    expect(await evidenceEvents(s1)).toEqual(eventsBefore);
+    expect(await evidenceEvents(s3)).toEqual([]);
+
+    // S4 was approved: reopened, it is an amendment, which a closed cycle still takes, files too.
+    expect(
+      (await call('POST', `/returns/${s4}/reopen`, as.coordinator, { reason: 'Q4 figures' })).status,
+    ).toBe(200);
+    const amended = await upload(s4, as.lead(csp), { fileName: 'q4.pdf', content: pdf });
+    expect([amended.status, amended.body.evidenceId]).toEqual([201, 'e1']);
+    expect((await call('DELETE', `/returns/${s4}/evidence/e1`, as.lead(csp))).status).toBe(200);
+    await expectConsistent();
+  });
+
   it('keeps nothing of a 200 MB upload cut off halfway, and refuses one over the limit without reading it all', async () => {
     const s5 = returnOf('S5');
     const before = await stored();

@@ -7,13 +7,25 @@ import {
   viewer,
 } from '../../../../test/support/decide-spec.js';
 import { Actor } from '../../../kernel/src/index.js';
+import { CycleState } from '../cycle/cycle.state.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { decideEvidence, EvidenceCommand, StoredFile } from './evidence.decide.js';
 import { EvidenceEvent } from './evidence.events.js';
 import { foldEvidence } from './evidence.state.js';
 
 const now = new Date('2026-12-03T10:00:00.000Z');
-const about = (status: ReturnStatus) => ({ returnId: 'y1.S1', agencyId: 'kcc', status });
+/** Where the return stands: its status, its cycle's, and whether it has a signed-off version (an amendment). */
+interface Standing {
+  cycle?: CycleState['status'];
+  amendment?: boolean;
+}
+const about = (status: ReturnStatus, { cycle = 'open', amendment = false }: Standing = {}) => ({
+  returnId: 'y1.S1',
+  agencyId: 'kcc',
+  status,
+  cycle,
+  amendment,
+});
 const file = (bytes: number, key = 'k1'): StoredFile => ({
   fileName: 'sheet.pdf',
   title: 'Monitoring sheet',
@@ -23,18 +35,29 @@ const file = (bytes: number, key = 'k1'): StoredFile => ({
   sha256: 'ab'.repeat(32),
   storageKey: key,
 });
-const attach = (actor: Actor, status: ReturnStatus, bytes = 10, maxReturnBytes = 100): EvidenceCommand => ({
+const attach = (
+  actor: Actor,
+  status: ReturnStatus,
+  bytes = 10,
+  maxReturnBytes = 100,
+  standing: Standing = {},
+): EvidenceCommand => ({
   type: 'AttachEvidence',
   actor,
-  about: about(status),
+  about: about(status, standing),
   file: file(bytes),
   maxReturnBytes,
   now,
 });
-const remove = (actor: Actor, status: ReturnStatus, evidenceId = 'e1'): EvidenceCommand => ({
+const remove = (
+  actor: Actor,
+  status: ReturnStatus,
+  evidenceId = 'e1',
+  standing: Standing = {},
+): EvidenceCommand => ({
   type: 'RemoveEvidence',
   actor,
-  about: about(status),
+  about: about(status, standing),
   evidenceId,
   reason: 'Wrong file',
   now,
@@ -134,5 +157,82 @@ describe('evidence on a return: who may attach and remove, and the per-return li
       data: { evidenceId: 'e1', reason: null, removedAt: now.toISOString() },
     });
     thenError(() => decideEvidence(remove(lead, 'draft'), removed), 'evidence-not-found', 'not-found');
+  });
+
+  describe('in a closed cycle, files change as the return’s draft does: only on an amendment', () => {
+    const closed: CycleState['status'][] = ['closed', 'published'];
+
+    it.each(closed)(
+      'given a return left unresolved when its cycle was %s, when its lead attaches or removes a file, then cycle-closed (409) and no event',
+      (cycle) => {
+        for (const status of ['requested', 'draft'] as const) {
+          thenError(
+            () => decideEvidence(attach(lead, status, 10, 100, { cycle }), given()),
+            'cycle-closed',
+            'conflict',
+          );
+          thenError(
+            () => decideEvidence(remove(lead, status, 'e1', { cycle }), given(attached('e1', 5))),
+            'cycle-closed',
+            'conflict',
+          );
+        }
+      },
+    );
+
+    it.each(closed)(
+      'given a return left unresolved when its cycle was %s, when the coordinator attaches or removes a file, then cycle-closed (409)',
+      (cycle) => {
+        for (const status of ['requested', 'draft', 'submitted'] as const) {
+          thenError(
+            () => decideEvidence(attach(coordinator, status, 10, 100, { cycle }), given()),
+            'cycle-closed',
+            'conflict',
+          );
+          thenError(
+            () => decideEvidence(remove(coordinator, status, 'e1', { cycle }), given(attached('e1', 5))),
+            'cycle-closed',
+            'conflict',
+          );
+        }
+      },
+    );
+
+    it.each(closed)(
+      'given an approved return reopened after its cycle was %s, when its lead attaches and removes files, then the events, as for a draft',
+      (cycle) => {
+        const amending = { cycle, amendment: true };
+        expect(decideEvidence(attach(lead, 'draft', 10, 100, amending), given())[0]).toMatchObject({
+          type: 'EvidenceAttached',
+          data: { evidenceId: 'e1' },
+        });
+        expect(decideEvidence(remove(lead, 'draft', 'e1', amending), given(attached('e1', 5)))).toEqual([
+          {
+            type: 'EvidenceRemoved',
+            data: { evidenceId: 'e1', reason: 'Wrong file', removedAt: '2026-12-03T10:00:00.000Z' },
+          },
+        ]);
+        // The coordinator, until the amendment is approved.
+        expect(decideEvidence(attach(coordinator, 'submitted', 10, 100, amending), given())).toHaveLength(1);
+      },
+    );
+
+    it('given a sent, approved, accepted or withdrawn return in a closed cycle, then the status is the reason, amendment or not', () => {
+      for (const status of ['submitted', 'approved', 'accepted', 'withdrawn'] as const) {
+        for (const amendment of [false, true]) {
+          thenError(
+            () => decideEvidence(attach(lead, status, 10, 100, { cycle: 'closed', amendment }), given()),
+            'return-not-editable',
+            'conflict',
+          );
+        }
+      }
+    });
+
+    it('given an open cycle (or one drafted), when the lead attaches to a draft, then it is taken', () => {
+      for (const cycle of ['open', 'drafted'] as const) {
+        expect(decideEvidence(attach(lead, 'draft', 10, 100, { cycle }), given())).toHaveLength(1);
+      }
+    });
   });
 });

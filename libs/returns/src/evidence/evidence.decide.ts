@@ -1,4 +1,6 @@
 import { Actor, DomainError } from '../../../kernel/src/index.js';
+import { CycleState } from '../cycle/cycle.state.js';
+import { refuseUnlessAmendingOnClosedCycle } from '../return/closed-cycle.rule.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { EvidenceEvent } from './evidence.events.js';
 import { EvidenceState } from './evidence.state.js';
@@ -8,6 +10,10 @@ export interface EvidenceReturn {
   returnId: string;
   agencyId: string;
   status: ReturnStatus;
+  /** The status of the return's cycle: once it is closed, files change as the return's draft does. */
+  cycle: CycleState['status'];
+  /** It has a signed-off version (the report shows it): a change now is an amendment, which a closed cycle takes. */
+  amendment: boolean;
 }
 
 /** A file the store already holds, and what its content was found to be. */
@@ -46,7 +52,9 @@ const COORDINATOR_MAY_CHANGE: readonly ReturnStatus[] = ['requested', 'draft', '
 
 /**
  * Who may attach or remove a file now: the lead of the return's own agency while the return is editable, and
- * the coordinator until approval. Checked before a byte of an upload is read, and again in the decision.
+ * the coordinator until approval; in a closed cycle only on an amendment, as for saving a draft (a return left
+ * unresolved at a forced close stays as it was, files too). Checked before a byte of an upload is read, and
+ * again in the decision.
  */
 export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void {
   if (actor.role === 'agency-lead') {
@@ -60,6 +68,7 @@ export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void 
         'conflict',
       );
     }
+    refuseUnlessAmendingOnClosedCycle(about.cycle, about.amendment);
     return;
   }
   if (actor.role === 'coordinator') {
@@ -70,6 +79,7 @@ export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void 
         'conflict',
       );
     }
+    refuseUnlessAmendingOnClosedCycle(about.cycle, about.amendment);
     return;
   }
   throw new DomainError(

@@ -10,7 +10,10 @@ import {
   refuseStaleVersion,
 } from '../../../event-store/src/index.js';
 import { Clock, CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
-import { ReturnEvent, returnStreamId } from '../return/return.events.js';
+import { cycleAsRead } from '../cycle/cycle.repository.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
+import { cycleStandingOf } from '../cycle/cycle.state.js';
+import { cycleIdOf, ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents } from '../return/return.state.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { checkedFileName, checkedTitle } from './evidence-file-name.js';
@@ -70,11 +73,41 @@ export class EvidenceRepository {
 
   /** The return as the evidence rules see it, if the actor may see it at all (404 otherwise, alike). */
   async about(returnId: string, envelope: CommandEnvelope): Promise<EvidenceReturn> {
-    const state = foldReturnEvents(await this.store.readStream<ReturnEvent>(returnStreamId(returnId)));
+    return (await this.aboutWithCycle(returnId, envelope)).about;
+  }
+
+  /**
+   * The return and, in the same round trip, its cycle's status and version (as ReturnRepository reads them): the
+   * append confirms the cycle still stands so, or a file could land after CycleClosed.
+   */
+  private async aboutWithCycle(
+    returnId: string,
+    envelope: CommandEnvelope,
+  ): Promise<{ about: EvidenceReturn; cycleId: string; cycleVersion: number }> {
+    const named = cycleIdOf(returnId);
+    const { events, types } = await this.store.readStreamWithTypesOf<ReturnEvent>(
+      returnStreamId(returnId),
+      cycleStreamId(named ?? ''),
+    );
+    const state = foldReturnEvents(events);
     if (state.status === 'none' || !canSeeReturn(envelope.actor, state)) {
       throw new DomainError('return-not-found', 'No such return', 'not-found');
     }
-    return { returnId, agencyId: state.agencyId, status: state.status };
+    const cycle =
+      state.cycleId === named
+        ? cycleStandingOf(types)
+        : cycleStandingOf(await this.store.readStreamTypes(cycleStreamId(state.cycleId)));
+    return {
+      about: {
+        returnId,
+        agencyId: state.agencyId,
+        status: state.status,
+        cycle: cycle.status,
+        amendment: state.approved !== null,
+      },
+      cycleId: state.cycleId,
+      cycleVersion: cycle.version,
+    };
   }
 
   async load(returnId: string): Promise<{ state: EvidenceState; version: number }> {
@@ -234,15 +267,14 @@ export class EvidenceRepository {
     decide: (about: EvidenceReturn, state: EvidenceState) => EvidenceEvent[],
   ): Promise<EvidenceResult> {
     for (let attempt = 1; ; attempt++) {
-      const about = await this.about(returnId, envelope);
+      const { about, cycleId, cycleVersion } = await this.aboutWithCycle(returnId, envelope);
       const { state, version } = await this.load(returnId);
       this.refuseStale(returnId, envelope, version);
       const events = decide(about, state);
       try {
-        const { nextExpectedVersion } = await this.store.append(
-          evidenceStreamId(returnId),
-          version,
-          events,
+        const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
+          { streamId: evidenceStreamId(returnId), expectedVersion: version, events },
+          [cycleAsRead(cycleId, cycleVersion)],
           metadataFor(envelope, reason),
           { recordedAt: this.clock.now() },
         );
@@ -259,8 +291,10 @@ export class EvidenceRepository {
           mediaType: file.mediaType,
         };
       } catch (error) {
+        // The cycle closing meanwhile is decided again, whatever version was named: the rules then refuse it.
+        const cycleMoved = error instanceof ConcurrencyError && error.streamId === cycleStreamId(cycleId);
         const raced = error instanceof ConcurrencyError && envelope.expectedVersion === undefined;
-        if (!raced || attempt >= ATTEMPTS) throw error;
+        if (!(raced || cycleMoved) || attempt >= ATTEMPTS) throw error;
       }
     }
   }

@@ -23,8 +23,16 @@ export function refuseOnClosedCycle(
   cycle: CycleState['status'],
   state: LiveReturnState,
 ): void {
+  refuseUnlessAmendingOnClosedCycle(cycle, state.approved !== null && AMENDMENT.includes(command));
+}
+
+/**
+ * The same rule for a change that is not a return command (a return's files): once the cycle is closed, only an
+ * amendment of a signed-off return (`amending`: it has a version the report shows) still changes.
+ */
+export function refuseUnlessAmendingOnClosedCycle(cycle: CycleState['status'], amending: boolean): void {
   if (cycle !== 'closed' && cycle !== 'published') return;
-  if (state.approved !== null && AMENDMENT.includes(command)) return;
+  if (amending) return;
   throw new DomainError(
     'cycle-closed',
     'This cycle is closed: its returns no longer change, except amendments to approved ones',
