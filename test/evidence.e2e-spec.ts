@@ -212,6 +212,14 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
       ['anim.gif', GIF, 'gif'],
       ['pic.webp', WEBP, 'webp'],
       ['neet.csv', CSV, 'csv'],
+      // Notes after a minus, bare or quoted after a blank (which LibreOffice opens): words that run nothing.
+      [
+        'notes.csv',
+        Buffer.from(
+          'Measure,Figure,Note\r\nS1,-5, "- see notes"\r\nS2,-1.2,"-5% on last year"\r\nS3,4,-ve trend\r\n',
+        ),
+        'csv',
+      ],
     ];
     for (const [fileName, content] of files) {
       const attached = await upload(s2, as.lead(csp), { fileName, content });
@@ -263,7 +271,17 @@ describe('evidence files on a return (e2e, real PostgreSQL)', () => {
     }
     // A formula behind what a spreadsheet skips before its sign, or in full-width: refused, naming the cell.
     // A blank before a quoted one too: LibreOffice opens that quote, and the cell is =1+1.
-    for (const cell of [' =1+1', '\t=1+1', '"\n=1+1"', '\uff1d1+1', '\ufeff=1+1', ' "=1+1"']) {
+    // A minus before words is refused once anything could reckon or call: a sum, a function, after a blank too.
+    for (const cell of [
+      ' =1+1',
+      '\t=1+1',
+      '"\n=1+1"',
+      '\uff1d1+1',
+      '\ufeff=1+1',
+      ' "=1+1"',
+      '-1+1',
+      ' "-SUM(A1)"',
+    ]) {
       const content = Buffer.from(`Measure,Figure\nS1,-5\nS2,${cell}\n`);
       const refused = await upload(s3, as.lead(csp), { fileName: 'figures.csv', content });
       expect([cell, refused.status, refused.body?.code]).toEqual([cell, 422, 'csv-formula']);

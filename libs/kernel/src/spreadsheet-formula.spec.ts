@@ -1,4 +1,9 @@
-import { isSignedFigure, runsAsSpreadsheetFormula } from './spreadsheet-formula.js';
+import {
+  continuesDashedNote,
+  isDashedNote,
+  isSignedFigure,
+  runsAsSpreadsheetFormula,
+} from './spreadsheet-formula.js';
 
 describe('runsAsSpreadsheetFormula', () => {
   it.each([
@@ -50,5 +55,70 @@ describe('runsAsSpreadsheetFormula', () => {
     expect(isSignedFigure('\uff0d5')).toBe(false);
     expect(isSignedFigure('\u22125')).toBe(false);
     expect(isSignedFigure('-5')).toBe(true);
+  });
+});
+
+describe('isDashedNote: words after a minus, which run nothing in any spreadsheet', () => {
+  it.each([
+    ['- see notes'],
+    ['-5% on last year'],
+    ['-ve trend'],
+    ['-see notes'],
+    ['- 3 fewer than forecast, as expected'],
+    ['- très bien'],
+    ['- the council’s figure'],
+    ['-A1'],
+    [' - see notes'],
+    ['\ufeff- see notes'],
+  ])('takes %j for a dashed note', (cell) => {
+    expect(isDashedNote(cell)).toBe(true);
+  });
+
+  it.each([
+    // Something that calls, reaches or reckons: a function, DDE, another file, a string, another sign.
+    ['-1+1'],
+    ['-SUM(A1)'],
+    ['- see notes (below)'],
+    ["-cmd|' /C calc'!A0"],
+    ['- see Sheet2!A1'],
+    ["- see 'notes'"],
+    ['- see [notes]'],
+    ['- see #notes'],
+    ['- see "notes"'],
+    ['- see notes & more'],
+    ['- see notes = more'],
+    ['- see notes; more'],
+    ['- see notes: more'],
+    ['- see notes/more'],
+    ['- see @notes'],
+    ['-- see notes'],
+    // Only a hyphen-minus, then a space, letter or digit; only the plain space between words.
+    ['\u2212 see notes'],
+    ['\uff0d see notes'],
+    ['+ see notes'],
+    ['= see notes'],
+    ['@ see notes'],
+    ['-.5 on last year'],
+    ['-\tsee notes'],
+    ['- see\tnotes'],
+    ['- see\nnotes'],
+    ['- see\u00a0notes'],
+    ['- see\u200bnotes'],
+    // No letter: a figure, judged as one (these run nothing, but are not a signed figure either).
+    ['-1.6% '],
+    ['- 5 '],
+    ['-'],
+    ['plain words'],
+  ])('takes %j for no dashed note', (cell) => {
+    expect(isDashedNote(cell)).toBe(false);
+  });
+
+  it('goes on only with the characters a note may hold', () => {
+    expect([...'a é1 .,%’'].every(continuesDashedNote)).toBe(true);
+    expect([...'()|!\'"[]#&=+-*/^<>;:@$\t\n\u00a0\u200b'].some(continuesDashedNote)).toBe(false);
+  });
+
+  it('leaves the report guard as it was: a dashed note is still guarded there', () => {
+    expect(runsAsSpreadsheetFormula('- see notes')).toBe(true);
   });
 });

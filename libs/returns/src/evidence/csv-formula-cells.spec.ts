@@ -53,6 +53,38 @@ describe('CsvFormulaCells', () => {
     expect(scan(`a,${' '.repeat(100)}-5\n`)).toBeNull();
   });
 
+  it('passes dashed notes: words after a minus, a long one too, quoted or not', () => {
+    expect(scan('Measure,Figure,Note\nS1,-5,- see notes\nS2,"-5% on last year",-ve trend\n')).toBeNull();
+    const long = `- see the notes from the partnership’s board meeting in May 2024, agreed by all ${'x'.repeat(200)}`;
+    expect(scan(`a,"${long}"\n`)).toBeNull();
+    expect(scan(`a,"${long}"`)).toBeNull();
+  });
+
+  it.each([
+    ['a sum after words', 'a,-1+1\n', 'B1', '-1+1'],
+    ['a function', 'a,-SUM(A1)\n', 'B1', '-SUM(A1)'],
+    ['a DDE payload behind words', "a,- see notes+cmd|' /C calc'!A0\n", 'B1', "- see notes+cmd|' /C"],
+    [
+      'a call far past what is kept',
+      `a,"- see ${'notes '.repeat(10)}=HYPERLINK(""http://x"")"\n`,
+      'B1',
+      '- see notes notes no',
+    ],
+    ['a tab inside a note', 'a,"- see\tnotes"\n', 'B1', '- see\tnotes'],
+    ['a line break inside a note', 'a,"- see\nnotes"\n', 'B1', '- see\nnotes'],
+    ['a full-width minus before words', 'a,\uff0d see notes\n', 'B1', '\uff0d see notes'],
+    ['a plus before words', 'a,+ see notes\n', 'B1', '+ see notes'],
+    [
+      'a long cell of digits with a letter only past what is kept',
+      `a,-${'1'.repeat(60)}x\n`,
+      'B1',
+      `-${'1'.repeat(19)}`,
+    ],
+  ])('still finds the formula in %s', (_what, csv, at, start) => {
+    const found = scan(csv);
+    expect(found && { at: cellName(found), start: found.start }).toEqual({ at, start });
+  });
+
   it('reads a file cut anywhere into pieces as the whole', () => {
     const csv = 'Measure,"Said ""=no"" here"\r\nS1,"=IMPORTXML(A1,""//a"")"\r\n';
     for (let cut = 0; cut <= csv.length; cut += 1)

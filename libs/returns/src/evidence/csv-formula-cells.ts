@@ -1,5 +1,7 @@
 import {
+  continuesDashedNote,
   invisibleBeforeFormula,
+  isDashedNote,
   runsAsSpreadsheetFormula,
   startsWithFormulaSign,
 } from '../../../kernel/src/index.js';
@@ -9,7 +11,8 @@ import {
  * uses too (kernel's runsAsSpreadsheetFormula). Excel and LibreOffice take a cell beginning `=`, `+`, `-` or `@`
  * for one, their full-width forms too, and skip spaces, tabs, line breaks and invisible characters before the sign
  * (" =1+1", "\uFEFF=1+1"), so a file of evidence could carry `=HYPERLINK(...)` or a DDE payload to the reviewer
- * who opens it. A cell that is a plain signed number (`-5`, `+2.5%`, `-1,200`, `- 2`) is a number, not a formula.
+ * who opens it. A cell that is a plain signed number (`-5`, `+2.5%`, `-1,200`, `- 2`) is a number, not a formula,
+ * and a dashed note (`- see notes`, `-5% on last year`: kernel's isDashedNote) is words that run nothing.
  * Fed the file's text in pieces as it streams by; quoted cells (with `""` inside, and line breaks) are read as CSV
  * reads them.
  */
@@ -53,6 +56,8 @@ export class CsvFormulaCells {
   private kept = 0;
   /** How many of the cell's characters so far were skippable ones before anything else (kept out of `cell`). */
   private skipped = 0;
+  /** Whether every character past the KEPT ones could go on a dashed note (a long note is not kept whole). */
+  private restDashedNote = true;
   private wasQuoted = false;
   found: FormulaCell | null = null;
 
@@ -112,19 +117,23 @@ export class CsvFormulaCells {
     else if (this.kept < KEPT) {
       this.cell += ch;
       this.kept += 1;
-    }
+    } else if (!continuesDashedNote(ch)) this.restDashedNote = false;
   }
 
   private endCell(): void {
     const cell = this.cell;
-    // A cell cut at KEPT characters is no figure anyone reports: a sign at its start makes it a formula.
+    // A cell cut at KEPT characters is no figure anyone reports: a sign at its start makes it a formula, unless it
+    // is a dashed note all through (its kept start judged whole, the rest character by character).
     const cut = this.cellLength - this.skipped > this.kept;
-    const formula = cut ? startsWithFormulaSign(cell) : runsAsSpreadsheetFormula(cell);
+    const formula = cut
+      ? startsWithFormulaSign(cell) && !(isDashedNote(cell) && this.restDashedNote)
+      : runsAsSpreadsheetFormula(cell) && !isDashedNote(cell);
     if (formula) this.found = { row: this.row, column: this.column, start: cell.slice(0, 20) };
     this.cell = '';
     this.cellLength = 0;
     this.kept = 0;
     this.skipped = 0;
+    this.restDashedNote = true;
     this.wasQuoted = false;
   }
 }

@@ -36,6 +36,16 @@ describe('CsvFormulaReadings', () => {
     expect(scan('sep=;')).toBeNull();
   });
 
+  it('passes a dashed note however the file is read: after blanks in quotes, or split by sep=', () => {
+    expect(scan('Measure,Note\nS1, "- see notes"\nS2, "-5% on last year"\n')).toBeNull();
+    expect(scan('sep=;\nMeasure;Note\nS1;- see notes\n')).toBeNull();
+  });
+
+  it('still finds a formula behind a dashed note’s blanks and quote, as LibreOffice reads it', () => {
+    expect(scan('Measure,Note\nS1, "- see notes"\nS2, "-SUM(A1)"\n')?.at).toBe('B3');
+    expect(scan('Measure,Note\nS1, "- see, =1+1"\n')?.at).toBe('C2');
+  });
+
   it('reads a file cut anywhere into pieces as the whole', () => {
     const csv = 'sep=;\r\nMeasure;Figure\r\nS1; "=1+1"\r\n';
     for (let cut = 0; cut <= csv.length; cut += 1)
