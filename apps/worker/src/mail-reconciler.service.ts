@@ -1,15 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../libs/config/src/index.js';
 import { MailLeases, OwedMails } from '../../../libs/mail/src/index.js';
 import { QUEUES } from '../../../libs/queues/src/index.js';
+import { PeriodicJob } from './periodic-run.js';
 
 const PAGE = 1_000;
 /** A lease this long lapsed belongs to a sender long dead, and its mail has been taken over or settled. */
@@ -22,51 +17,33 @@ const STALE_LEASE_MS = 24 * 3600_000;
  * sent it does not send again (the ledger), so reconciling more often than needed costs only Redis calls.
  */
 @Injectable()
-export class MailReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('MailReconciler');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
+export class MailReconciler extends PeriodicJob {
   constructor(
     @InjectQueue(QUEUES.mail) private readonly mail: Queue,
     @Inject(OwedMails) private readonly owed: OwedMails,
     @Inject(MailLeases) private readonly leases: MailLeases,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    // Not awaited: a Redis or PostgreSQL still away at start must not hold the worker's start-up.
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.config.mail.reconcileEveryMs);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    // A run waiting on a Redis that is away must not hold the shutdown: what it has not queued stays owed.
-    let timeout: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise((r) => (timeout = setTimeout(r, 2_000)))]);
-    clearTimeout(timeout);
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super('MailReconciler', {
+      everyMs: config.mail.reconcileEveryMs,
+      atStart: true,
+      failed: 'mail not reconciled',
+      // A run waiting on a Redis that is away must not hold the shutdown: what it has not queued stays owed.
+      stopWaitsAtMostMs: 2_000,
+    });
   }
 
   /** Reconciles now, unless a reconciliation is already running (Redis came back empty, say). */
   soon(): void {
-    this.tick();
+    this.runNow();
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.reconcile()
-      .then(({ owed, retried, requeued, cleared }) => {
-        if (owed > 0 || cleared > 0)
-          this.logger.debug(
-            `${owed} mail jobs owed re-enqueued, ${retried} failed ones retried, ${requeued} completed ones queued again, ${cleared} failed ones whose mail went cleared`,
-          );
-      })
-      .catch((error: Error) => this.logger.warn(`mail not reconciled: ${error.message}`))
-      .finally(() => {
-        this.running = null;
-      });
+  protected async runOnce(): Promise<void> {
+    const { owed, retried, requeued, cleared } = await this.reconcile();
+    if (owed > 0 || cleared > 0)
+      this.logger.debug(
+        `${owed} mail jobs owed re-enqueued, ${retried} failed ones retried, ${requeued} completed ones queued again, ${cleared} failed ones whose mail went cleared`,
+      );
   }
 
   /**
