@@ -327,6 +327,49 @@ describe('past years recorded from an old report (e2e)', () => {
     expect(product.smtp.mails).toHaveLength(mailsBefore);
   });
 
+  it('records a past year from the report’s own spreadsheet, its nested lists printed as the report printed them', async () => {
+    // The Measures sheet of the recorded year's report, as an officer downloads it, with a Cycle sheet added.
+    const downloaded = await fetch(`${product.baseUrl}/cycles/${CYCLE}/report?format=xlsx`, {
+      headers: as.coordinator,
+    });
+    expect(downloaded.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await downloaded.arrayBuffer());
+    for (const sheet of [...workbook.worksheets])
+      if (sheet.name !== 'Measures') workbook.removeWorksheet(sheet.id);
+    workbook.addWorksheet('Cycle').addRows([
+      ['Label', 'Year 0 2017/18'],
+      ['Period start', '2017-04-01'],
+      ['Period end', '2018-03-31'],
+    ]);
+    const recorded = await upload('report.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()), {
+      cycleId: 'y0-2017-18',
+    });
+    expect([recorded.status, await recorded.json()]).toEqual([201, expect.objectContaining({ returns: 27 })]);
+    await untilQuiet(product);
+    type Measures = {
+      themes: { measures: { ref: string; rag: string; narrativeHtml: string; comments: string | null }[] }[];
+    };
+    const measures = async (cycle: string) =>
+      ((await call('GET', `/cycles/${cycle}/report`, as.coordinator)).body as Measures).themes
+        .flatMap((t) => t.measures)
+        .map((m) => ({
+          ref: m.ref,
+          rag: m.rag,
+          narrativeHtml: m.narrativeHtml,
+          comments: m.comments || null,
+        }));
+    const original = await measures(CYCLE);
+    // S2, C1, C6 and Sus2 nest bullets under a bullet: they printed at the margin, as bullets of their own.
+    expect(original.filter((m) => /<li>[^<]*<ul>/.test(m.narrativeHtml)).map((m) => m.ref)).toEqual([
+      'S2',
+      'C1',
+      'C6',
+      'Sus2',
+    ]);
+    expect(await measures('sevenoaks-lsp~y0-2017-18')).toEqual(original);
+  });
+
   it('leaves no event held by a processor, and read models rebuilt from the events equal to those kept', async () => {
     await untilQuiet(product);
     await expectNoHeldEvents(product.db.dataSource);

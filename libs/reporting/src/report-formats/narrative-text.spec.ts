@@ -1,3 +1,4 @@
+import { renderNarrative } from '../../../returns/src/index.js';
 import { narrativeText } from './narrative-text.js';
 
 describe('narrativeText', () => {
@@ -48,6 +49,32 @@ describe('narrativeText', () => {
     expect(narrativeText('This included:\n•\tAttending events\no\tIn Swanley\n•\tInviting schools')).toBe(
       ['This included:', '', '• Attending events', '  • In Swanley', '• Inviting schools'].join('\n'),
     );
+  });
+
+  it('is read back as the same lists: a past year recorded from the spreadsheet prints them as the report did', () => {
+    // The spreadsheet's Progress is this text, and a past year may be recorded from it (Past years): its nested
+    // bullets, indented under their item, were read as bullets at the margin, S2's and C1's sub-bullets too.
+    const md = [
+      'This year the group have issued:',
+      '',
+      '- Letters:',
+      '  - 42 Anti-Social Behaviour (ASB) Warning Letters,',
+      '    - of which 3 in Swanley',
+      '  - 11 ABA breach letters',
+      '- Agreements',
+      '',
+      '1. First',
+      '2. Second',
+      '   - nested under the second',
+      '3. Third',
+    ].join('\n');
+    const text = narrativeText(md);
+    expect(text).toContain('\n  • 42 Anti-Social');
+    expect(renderNarrative(text)).toBe(renderNarrative(md));
+    expect(narrativeText(text)).toBe(text);
+    // A list indented as a whole, a tab or spaces before every bullet, is still a list at the margin.
+    expect(renderNarrative('Intro:\n\n\t•\tx\n\t•\ty')).toBe(renderNarrative('Intro:\n\n- x\n- y'));
+    expect(renderNarrative('Intro:\n    • x\n    • y')).toBe(renderNarrative('Intro:\n- x\n- y'));
   });
 
   it('keeps typed HTML and entities as the text they are, and single new lines as line breaks', () => {
