@@ -16,6 +16,7 @@ import {
 } from './fixtures/sevenoaks-2019-20-returns.js';
 import { as, http, Product, SEVENOAKS_FILE, startProduct } from './support/product.js';
 import { launchBrowser } from './support/browser.js';
+import { biConnections } from './support/bi-role.js';
 import { openCycle, projectionsSettled } from './support/reporting.js';
 
 type Measure = {
@@ -596,6 +597,202 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     );
   });
 
+  // Every format read back against what the leads typed: each measure's RAG, every paragraph and list item of its
+  // progress, its comments, and every case study's sections, not only that the Refs and titles are there.
+  it('gives every measure’s RAG, progress and comments, and every case study section, word for word in the published CSV and XLSX', async () => {
+    const measures = await publishedPart('measures');
+    expect(measures.map((m) => m.Ref)).toEqual(refs);
+    for (const m of measures) {
+      const entered = SEVENOAKS_2019_20_RETURNS[m.Ref];
+      expect([m.Ref, m.RAG, m.Progress, m['Direction of travel & comments'], m.DOT]).toEqual([
+        m.Ref,
+        ragWord(entered.rag),
+        narrativeText(entered.narrative),
+        entered.comments ?? '',
+        '',
+      ]);
+    }
+    const sections = APPENDICES.flatMap((a) =>
+      a.caseStudies.flatMap((c) => c.sections.map((s) => [c.title, s.heading, narrativeText(s.body)])),
+    );
+    expect((await publishedPart('case-studies')).map((r) => [r.Title, r.Section, r.Text])).toEqual(sections);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await download(published('xlsx')));
+    const rows = (name: string) => {
+      const sheet = book.getWorksheet(name)!;
+      const heads = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+      const out: Record<string, { text: string; fill?: string }>[] = [];
+      sheet.eachRow((row, n) => {
+        if (n === 1) return;
+        out.push(
+          Object.fromEntries(
+            heads.map((h, i) => {
+              const cell = row.getCell(i + 1);
+              const fill = (cell.fill as { fgColor?: { argb?: string } } | undefined)?.fgColor?.argb;
+              return [h, { text: cellText(cell.value), fill }];
+            }),
+          ),
+        );
+      });
+      return out;
+    };
+    const sheet = rows('Measures');
+    expect(sheet.map((m) => m.Ref.text)).toEqual(refs);
+    for (const m of sheet) {
+      const entered = SEVENOAKS_2019_20_RETURNS[m.Ref.text];
+      expect([
+        m.Ref.text,
+        m.RAG.text,
+        m.RAG.fill,
+        m.Progress.text,
+        m['Direction of travel & comments'].text,
+      ]).toEqual([
+        m.Ref.text,
+        ragWord(entered.rag),
+        `FF${RAG_FILL[entered.rag]}`,
+        narrativeText(entered.narrative),
+        entered.comments ?? '',
+      ]);
+    }
+    expect(rows('Case studies').map((r) => [r.Title.text, r.Section.text, r.Text.text])).toEqual(sections);
+  });
+
+  it('gives every measure a row of its own in the published DOCX: Ref, measure, lead, RAG shaded in its colour, each paragraph and list item at its level, comments', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as {
+      themes: { measures: { ref: string; text: string; agency: string }[] }[];
+    };
+    const planned = new Map(report.themes.flatMap((t) => t.measures).map((m) => [m.ref, m]));
+    const xml = await (
+      await JSZip.loadAsync(await download(published('docx')))
+    )
+      .file('word/document.xml')!
+      .async('string');
+    const rows = docxMeasureRows(xml, new Set(refs));
+    expect(rows.map((r) => r.ref)).toEqual(refs);
+    for (const row of rows) {
+      const entered = SEVENOAKS_2019_20_RETURNS[row.ref];
+      expect(row).toEqual({
+        ref: row.ref,
+        measure: planned.get(row.ref)!.text,
+        lead: planned.get(row.ref)!.agency,
+        rag: ragWord(entered.rag),
+        ragFill: RAG_FILL[entered.rag],
+        // narrativeText writes each item as "•" or its number, nested ones indented two spaces a level.
+        progress: narrativeText(entered.narrative)
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => line.replace(/^( *)(?:•|\d+\.) /, (_m, indent: string) => `${indent}• `)),
+        dot: '',
+        comments: entered.comments ?? '',
+      });
+    }
+    // Every case study section's words, its heading a Heading 4.
+    const text = wordText(xml);
+    for (const study of APPENDICES.flatMap((a) => a.caseStudies))
+      for (const section of study.sections) {
+        const words = narrativeText(section.body)
+          .replace(/^[ \t]*(?:•|\d+\.)[ \t]+/gm, '')
+          .replace(/\s+/g, ' ')
+          .trim();
+        expect([study.title, section.heading, text.includes(words)]).toEqual([
+          study.title,
+          section.heading,
+          true,
+        ]);
+        if (section.heading)
+          expect(xml).toMatch(
+            new RegExp(`<w:pStyle w:val="Heading4"/>(?:(?!</w:p>).)*?>${regex(escapeXml(section.heading))}<`),
+          );
+      }
+  });
+
+  (existsSync('/usr/bin/chromium') ? it : it.skip)(
+    'prints every paragraph, list item and comment of every measure, and every case study section, in the published PDF',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'whole-report-words-'));
+      const file = join(dir, 'report.pdf');
+      writeFileSync(file, Buffer.from(await printed(published('pdf'))));
+      // Without -layout, so a paragraph wrapped over lines, columns and pages reads as one run of words; pdftotext
+      // drops a hyphen it finds at a line's end ("Multi-" "Agency"), so hyphens are left out on both sides.
+      const words = (text: string) => text.replace(/-/g, '').replace(/\s+/g, ' ').trim();
+      const pdf = words(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }));
+      const pieces = (markdown: string) =>
+        narrativeText(markdown)
+          .split('\n')
+          .map((line) => words(line.replace(/^\s*(?:•|\d+\.)\s+/, '')))
+          .filter(Boolean);
+      for (const ref of refs) {
+        const entered = SEVENOAKS_2019_20_RETURNS[ref];
+        for (const piece of [
+          ...pieces(entered.narrative),
+          ...(entered.comments ? [words(entered.comments)] : []),
+        ])
+          expect([ref, piece, pdf.includes(piece)]).toEqual([ref, piece, true]);
+      }
+      for (const study of APPENDICES.flatMap((a) => a.caseStudies))
+        for (const section of study.sections)
+          for (const piece of [words(section.heading), ...pieces(section.body)].filter(Boolean))
+            expect([study.title, piece, pdf.includes(piece)]).toEqual([study.title, piece, true]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    60_000,
+  );
+
+  it('draws the summary chart of the published page from the counts it prints: a bar a theme, each segment as long as its count', async () => {
+    const report = (await call('GET', published(), as.coordinator)).body as PublishedShape;
+    const html = Buffer.from(await download(published('html'))).toString('utf8');
+    const svg = html.slice(html.indexOf('<svg class="rag-chart"'), html.indexOf('</svg>') + 6);
+    const segments = [
+      ...svg.matchAll(/<rect [^>]*width="([\d.]+)"[^>]*><title>([^<]+): (\d+) (\w+(?: rated)?)<\/title>/g),
+    ].map((m) => ({ theme: unescapeXml(m[2]), count: Number(m[3]), rag: m[4], width: Number(m[1]) }));
+    const word: Record<string, string> = {
+      green: 'Green',
+      amber: 'Amber',
+      red: 'Red',
+      notRated: 'Not rated',
+    };
+    expect(segments.map(({ theme, count, rag }) => ({ theme, count, rag }))).toEqual(
+      report.themes.flatMap((t) =>
+        (['green', 'amber', 'red', 'notRated'] as const)
+          .filter((k) => t.counts[k] > 0)
+          .map((k) => ({ theme: t.title, count: t.counts[k], rag: word[k] })),
+      ),
+    );
+    // One scale for every segment: a bar's length says its count.
+    const perMeasure = segments.map((s) => s.width / s.count);
+    for (const each of perMeasure) expect(each).toBeCloseTo(perMeasure[0], 0);
+    // And the totals the chart adds up to are the headline's.
+    const total = (rag: string) => segments.filter((s) => s.rag === rag).reduce((n, s) => n + s.count, 0);
+    expect([total('Green'), total('Amber'), total('Red')]).toEqual([26, 1, 0]);
+  });
+
+  it('gives the coordinator’s BI role every approved return word for word, in the plan’s order', async () => {
+    const granted = await call('POST', '/partnership/bi-access', as.coordinator);
+    expect(granted.status).toBe(201);
+    const bi = biConnections(() => product.db.url);
+    try {
+      const client = await bi.connect(granted.body);
+      const { rows } = await client.query(
+        `SELECT measure_ref, rag, dot, narrative, comments, agency_id FROM bi.ratings
+         WHERE cycle_id = $1 ORDER BY measure_position`,
+        [cycleId],
+      );
+      expect(rows).toEqual(
+        refs.map((ref) => ({
+          measure_ref: ref,
+          rag: SEVENOAKS_2019_20_RETURNS[ref].rag,
+          dot: null,
+          narrative: SEVENOAKS_2019_20_RETURNS[ref].narrative,
+          comments: SEVENOAKS_2019_20_RETURNS[ref].comments ?? null,
+          agency_id: SEVENOAKS_2019_20_LEAD_AGENCIES[ref],
+        })),
+      );
+    } finally {
+      await bi.end();
+    }
+  });
+
   // Issue 12, points 1 and 8: the PDF an officer takes to committee. One landscape print and one portrait print.
   describe('the printed PDF', () => {
     const hasChromium = existsSync('/usr/bin/chromium');
@@ -798,6 +995,43 @@ describe('the whole Sevenoaks 2019/20 report, entered and published through the 
     expect(JSON.stringify(res.body)).toMatch(/orientation/);
   });
 
+  // Last: it opens the next year, which no test before reads.
+  it('gives each agency lead the year’s RAG and progress word for word as last cycle’s in next year’s workbook', async () => {
+    const next = await openCycle(call, as.coordinator, {
+      cycleId: 'year-2-2020-21',
+      label: 'Year 2 2020/21',
+      periodStart: '2020-04-01',
+      periodEnd: '2021-03-31',
+      dueDate: '2031-04-30',
+    });
+    await projectionsSettled(product);
+    const inWorkbooks: string[] = [];
+    for (const agency of new Set(Object.values(SEVENOAKS_2019_20_LEAD_AGENCIES))) {
+      const res = await fetch(`${product.baseUrl}/agency/cycles/${encodeURIComponent(next)}/returns.xlsx`, {
+        headers: as.lead(agency),
+      });
+      expect([agency, res.status]).toEqual([agency, 200]);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await res.arrayBuffer());
+      const sheet = book.getWorksheet('Returns')!;
+      const heads = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+      sheet.eachRow((row, n) => {
+        if (n === 1) return;
+        const cell = (heading: string) => cellText(row.getCell(heads.indexOf(heading) + 1).value);
+        const ref = cell('Ref');
+        inWorkbooks.push(ref);
+        const entered = SEVENOAKS_2019_20_RETURNS[ref];
+        expect([agency, ref, cell('Last cycle RAG'), cell('Last cycle progress')]).toEqual([
+          SEVENOAKS_2019_20_LEAD_AGENCIES[ref],
+          ref,
+          ragWord(entered.rag),
+          entered.narrative,
+        ]);
+      });
+    }
+    expect(inWorkbooks.sort()).toEqual([...refs].sort());
+  });
+
   (existsSync('/usr/bin/chromium') ? it : it.skip)(
     'reads at 320 px: the page does not scroll sideways, the measures and the NEET table scroll in their own boxes',
     async () => {
@@ -857,7 +1091,11 @@ function escape(text: string): string {
 }
 
 type PublishedShape = {
-  themes: { title: string; heading: string; counts: { green: number; amber: number; red: number } }[];
+  themes: {
+    title: string;
+    heading: string;
+    counts: { green: number; amber: number; red: number; notRated: number };
+  }[];
   appendices: {
     heading: string;
     groups: { caseStudies: { title: string; organisation: string }[] }[];
@@ -872,6 +1110,62 @@ function wordText(xml: string): string {
       .replace(/<[^>]+>/g, '')
       .replace(/\s+/g, ' '),
   );
+}
+
+const ragWord = (rag: string) => rag.charAt(0).toUpperCase() + rag.slice(1);
+/** The colour each format shades a RAG in (the GOV.UK palette the page uses). */
+const RAG_FILL: Record<string, string> = { green: '00703C', amber: 'FFBF47', red: 'D4351C' };
+const regex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A spreadsheet cell's text, rich or plain. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object' && 'richText' in value) return value.richText.map((r) => r.text).join('');
+  return String(value);
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * Each measure's row of the Word report's theme tables, cell by cell: Ref, measure, lead, RAG (and its shading),
+ * progress as its paragraphs (a list item "• " indented two spaces a level, as narrativeText writes it), DOT and
+ * comments. A row whose first cell is a Ref but has no seven cells (the NEET table's own row under C3) is left out.
+ */
+function docxMeasureRows(xml: string, refs: Set<string>) {
+  const paragraphs = (cell: string) =>
+    [...cell.matchAll(/<w:p[ >](?:(?!<\/w:p>).)*<\/w:p>/gs)].map((p) => {
+      const level = /<w:ilvl w:val="(\d+)"\/>/.exec(p[0]);
+      const text = unescapeXml(p[0].replace(/<w:br\/>/g, '\n').replace(/<[^>]+>/g, ''));
+      return level ? `${'  '.repeat(Number(level[1]))}• ${text}` : text;
+    });
+  return [...xml.matchAll(/<w:tr[ >](?:(?!<\/w:tr>).)*<\/w:tr>/gs)]
+    .map((row) => [...row[0].matchAll(/<w:tc>(?:(?!<\/w:tc>).)*<\/w:tc>/gs)].map((c) => c[0]))
+    .filter((cells) => cells.length === 7 && refs.has(paragraphs(cells[0]).join('')))
+    .map((cells) => {
+      // A line break within a paragraph is a line of its own, as narrativeText writes it.
+      const [ref, measure, lead, rag, progress, dot, comments] = cells.map((c) =>
+        paragraphs(c)
+          .flatMap((p) => p.split('\n'))
+          .filter((p) => p.trim() !== ''),
+      );
+      return {
+        ref: ref.join(''),
+        measure: measure.join('\n'),
+        lead: lead.join('\n'),
+        rag: rag.join('\n'),
+        ragFill: /<w:shd w:fill="([0-9A-F]{6})"/.exec(cells[3])?.[1],
+        progress,
+        dot: dot.join('\n'),
+        comments: comments.join('\n'),
+      };
+    });
 }
 
 function unescapeXml(text: string): string {
