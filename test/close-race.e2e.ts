@@ -101,6 +101,50 @@ describe('closing a cycle while a lead writes (e2e)', () => {
     expect(events.filter((e) => e.endsWith('DeadlineExtended'))).toEqual([]);
   });
 
+  // A bulk decision read the cycle's status, then appended without confirming it (an attacker's probe,
+  // 2026-12-06): a forced close that came between the two was followed in the log by ReturnApproved of returns
+  // the close had left unresolved, answered 200 as decided.
+  it.each(['valid-only', 'all-or-nothing'] as const)(
+    'refuses a %s bulk approval whose cycle was closed between its read and its append',
+    async (mode) => {
+      const cycle = await openCycle(
+        call,
+        as.coordinator,
+        {
+          cycleId: `race-bulk-${mode}`,
+          label: `Race bulk ${mode}`,
+          periodStart: '2019-04-01',
+          periodEnd: '2020-03-31',
+          dueDate: '2030-04-30',
+        },
+        ['S1', 'S2'],
+      );
+      const lead = as.lead('sevenoaks-csp');
+      const seen: { returnId: string; version: number }[] = [];
+      for (const ref of ['S1', 'S2']) {
+        const submitted = await call('POST', `/returns/${cycle}.${ref}/submit`, lead, {
+          rag: 'green',
+          narrative: `Done ${ref}`,
+        });
+        expect(submitted.status).toBe(200);
+        seen.push({ returnId: `${cycle}.${ref}`, version: submitted.body.version as number });
+      }
+
+      const answer = await writeOutrunByClose(cycle, () =>
+        call('POST', '/returns/bulk-decisions', as.reviewer, { decision: 'approve', mode, returns: seen }),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body.decided).toEqual([]);
+      expect(answer.body.refused.map((r: { rule: string }) => r.rule)).toEqual([
+        'cycle-closed',
+        'cycle-closed',
+      ]);
+      const events = await eventsOf(cycle);
+      expect(events.at(-1)).toBe(`cycle:${cycle} CycleClosed`);
+      expect(events.filter((e) => e.endsWith('ReturnApproved'))).toEqual([]);
+    },
+  );
+
   it('lets a write that took the cycle first land before the close, which waits for it', async () => {
     const cycle = await openCycle(
       call,

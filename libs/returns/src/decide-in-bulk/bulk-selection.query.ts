@@ -3,12 +3,15 @@ import { EventStore } from '../../../event-store/src/index.js';
 import { conversationStreamId } from '../conversation/conversation.events.js';
 import { foldConversation, openChangeRequestsOf } from '../conversation/conversation.state.js';
 import { CycleRepository } from '../cycle/cycle.repository.js';
-import { CycleState } from '../cycle/cycle.state.js';
+import { CycleStanding } from '../cycle/cycle.state.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents } from '../return/return.state.js';
 import { BulkDecideCommand, BulkPlan, decideInBulk, Loaded } from './decide-in-bulk.rules.js';
 
-/** The returns of a selection as stored, each with its cycle's status, in two round trips and one per cycle. */
+/**
+ * The returns of a selection as stored, each with its cycle's status and the version it was read at, in two round
+ * trips and one per cycle.
+ */
 @Injectable()
 export class BulkSelection {
   constructor(
@@ -19,7 +22,7 @@ export class BulkSelection {
   async load(returnIds: readonly string[]): Promise<Map<string, Loaded>> {
     const streams = await this.store.readStreams<ReturnEvent>(returnIds.map(returnStreamId));
     const threads = await this.store.readStreams(returnIds.map(conversationStreamId));
-    const statuses = new Map<string, CycleState['status']>();
+    const cycles = new Map<string, CycleStanding>();
     const loaded = new Map<string, Loaded>();
     for (const returnId of returnIds) {
       const events = streams.get(returnStreamId(returnId)) ?? [];
@@ -28,13 +31,14 @@ export class BulkSelection {
         loaded.set(returnId, null);
         continue;
       }
-      if (!statuses.has(state.cycleId)) statuses.set(state.cycleId, await this.cycles.status(state.cycleId));
+      if (!cycles.has(state.cycleId)) cycles.set(state.cycleId, await this.cycles.standing(state.cycleId));
       const version = events[events.length - 1].version;
       const thread = threads.get(conversationStreamId(returnId)) ?? [];
       loaded.set(returnId, {
         state,
         version,
-        cycleStatus: statuses.get(state.cycleId)!,
+        cycleStatus: cycles.get(state.cycleId)!.status,
+        cycleVersion: cycles.get(state.cycleId)!.version,
         thread: {
           openChangeRequests: openChangeRequestsOf(foldConversation(thread)),
           version: thread.length > 0 ? thread[thread.length - 1].version : 0,

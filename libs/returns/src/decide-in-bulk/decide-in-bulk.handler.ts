@@ -8,7 +8,10 @@ import {
   EventMetadata,
   EventStore,
   metadataFor,
+  UnchangedStream,
 } from '../../../event-store/src/index.js';
+import { cycleAsRead } from '../cycle/cycle.repository.js';
+import { cycleStreamId } from '../cycle/cycle.events.js';
 import { returnStreamId } from '../return/return.events.js';
 import { evolveReturn } from '../return/return.state.js';
 import { BulkSelection } from './bulk-selection.query.js';
@@ -31,7 +34,9 @@ type Decided = BulkDecisionResult['decided'][number];
  * Appends each return's own event at the version it was decided on, so no return is decided on a version
  * nobody saw. All-or-nothing appends them in one transaction: a return that moved on meanwhile undoes the lot.
  * Valid-only appends each alone: a return that moved on costs only itself. A message posted on a return's thread
- * meanwhile is no version the reviewer stated: the decision is made again with it.
+ * meanwhile is no version the reviewer stated: the decision is made again with it. So is a cycle closed
+ * meanwhile: each append confirms the return's cycle still stands as read (as a single decision's does), and the
+ * decision made again refuses what the close left unresolved, rather than approving it after the close.
  */
 @CommandHandler(DecideInBulkCommand)
 export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand> {
@@ -68,12 +73,10 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     const refused = [...plan.refused];
     if (plan.decide.length === 0) return { decided: [], refused, held: plan.held };
     try {
-      const written = await this.store.appendMany(
-        plan.decide.map(toAppend),
-        metadata,
-        this.options(),
-        plan.decide.flatMap((a) => (a.thread ? [a.thread] : [])),
-      );
+      const written = await this.store.appendMany(plan.decide.map(toAppend), metadata, this.options(), [
+        ...plan.decide.flatMap((a) => (a.thread ? [a.thread] : [])),
+        ...cyclesOf(plan.decide),
+      ]);
       return {
         decided: plan.decide.map((a, i) => decidedAt(a, written[i].nextExpectedVersion)),
         refused,
@@ -83,15 +86,18 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
       const moved =
         error instanceof ConcurrencyError
           ? plan.decide.find(
-              (a) => returnStreamId(a.returnId) === error.streamId || a.thread?.streamId === error.streamId,
+              (a) =>
+                returnStreamId(a.returnId) === error.streamId ||
+                a.thread?.streamId === error.streamId ||
+                cycleStreamId(a.state.cycleId) === error.streamId,
             )
           : undefined;
       // Inside a request's own transaction the appends before the conflict would still commit: let it roll
       // back (409) rather than report a selection half decided.
       if (!moved || commandTransactionOn(this.dataSource)) throw error;
       // A message on a thread is no version the reviewer stated: decide the selection again with it (a change
-      // request among them then refuses that return, as a single approval would).
-      if (mayTryAgain && threadMoved(moved, error as ConcurrencyError)) return null;
+      // request among them then refuses that return, as a single approval would); a cycle closed, the same.
+      if (mayTryAgain && guardMoved(moved, error as ConcurrencyError)) return null;
       const held = plan.decide
         .filter((a) => a !== moved)
         .map(({ returnId, measureRef }) => ({ returnId, measureRef }));
@@ -111,12 +117,12 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
           decided.push(outcome.decided);
           break;
         }
-        if (!threadMoved(a, outcome.error) || attempt >= ATTEMPTS) {
+        if (!guardMoved(a, outcome.error) || attempt >= ATTEMPTS) {
           refused.push(changedMeanwhile(a));
           break;
         }
-        // Only its thread moved (a message posted as it was decided): decide it again, at the version the
-        // reviewer stated, with the thread as it now stands.
+        // Only its thread or its cycle moved (a message posted, the cycle closed, as it was decided): decide it
+        // again, at the version the reviewer stated, with the thread and the cycle as they now stand.
         const again = await this.selection.preview({ ...asked, returns: stated(asked, a.returnId) });
         refused.push(...again.refused);
         a = again.decide[0] ?? null;
@@ -131,17 +137,14 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
     metadata: EventMetadata,
   ): Promise<{ decided: Decided; error?: undefined } | { decided?: undefined; error: ConcurrencyError }> {
     try {
-      // A message on the thread since it was read may be a change request: the approval is then never appended
-      // past it, but decided again with it (see validOnly).
-      const written = a.thread
-        ? await this.store.appendWhileUnchanged(toAppend(a), [a.thread], metadata, this.options())
-        : await this.store.append(
-            returnStreamId(a.returnId),
-            a.expectedVersion,
-            a.events,
-            metadata,
-            this.options(),
-          );
+      // A message on the thread since it was read may be a change request, and the cycle may have closed: the
+      // decision is then never appended past either, but decided again with it (see validOnly).
+      const written = await this.store.appendWhileUnchanged(
+        toAppend(a),
+        [...(a.thread ? [a.thread] : []), ...cyclesOf([a])],
+        metadata,
+        this.options(),
+      );
       return { decided: decidedAt(a, written.nextExpectedVersion) };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -154,9 +157,18 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
   }
 }
 
-/** Whether it was the return's thread, not the return the reviewer saw, that moved. */
-function threadMoved(a: BulkAppend, error: ConcurrencyError): boolean {
-  return a.thread !== null && error.streamId === a.thread.streamId;
+/** Whether it was the return's thread or its cycle, not the return the reviewer saw, that moved. */
+function guardMoved(a: BulkAppend, error: ConcurrencyError): boolean {
+  return (
+    (a.thread !== null && error.streamId === a.thread.streamId) ||
+    error.streamId === cycleStreamId(a.state.cycleId)
+  );
+}
+
+/** Each cycle of the appends once, as its decisions read it: still standing when they are appended. */
+function cyclesOf(appends: readonly BulkAppend[]): UnchangedStream[] {
+  const cycles = new Map(appends.map((a) => [a.state.cycleId, a.cycleVersion]));
+  return [...cycles].map(([cycleId, version]) => cycleAsRead(cycleId, version));
 }
 
 /** The one return of the selection, at the version the caller stated for it. */

@@ -72,6 +72,8 @@ export type Loaded = {
   state: LiveReturnState;
   version: number;
   cycleStatus: CycleState['status'];
+  /** The cycle's version that status was read at: the append confirms the cycle still stands there. */
+  cycleVersion: number;
   /** The return's conversation; none read as no messages. */
   thread?: ThreadFacts;
 } | null;
@@ -92,6 +94,8 @@ export interface BulkAppend {
   state: LiveReturnState;
   /** The thread the decision read, which must still stand at its version when it is appended; null: none. */
   thread: { streamId: string; version: number } | null;
+  /** The version of the return's cycle the decision read (see Loaded): a close since refuses it when appended. */
+  cycleVersion: number;
 }
 
 export type BulkOutcome = 'all-decided' | 'some-decided' | 'none-decided';
@@ -185,7 +189,7 @@ function decideOne(
     return { returnId, measureRef, rule: error.code, message: error.message };
   };
   if (loaded === null) return refuse(notFound(), null);
-  const { state, version, cycleStatus } = loaded;
+  const { state, version, cycleStatus, cycleVersion } = loaded;
   const rule = BULK_DECISIONS[decision];
   const thread = loaded.thread ?? NO_THREAD;
   const command: (actor: Actor, reason: string, thread: ThreadFacts) => ReturnCommand = rule.command;
@@ -215,6 +219,7 @@ function decideOne(
       thread: rule.watchesThread
         ? { streamId: conversationStreamId(returnId), version: thread.version }
         : null,
+      cycleVersion,
     };
   } catch (error) {
     // An agency lead's "not found" for another agency's return must not carry the measure ref either.

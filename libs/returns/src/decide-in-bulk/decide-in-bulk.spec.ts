@@ -33,7 +33,7 @@ function given(returns: Record<string, Given>): Map<string, Loaded> {
   return new Map(
     Object.entries(returns).map(([ref, { events, cycle }]) => {
       const state = events.reduce(evolveReturn, initialReturn()) as LiveReturnState;
-      return [`y1.${ref}`, { state, version: events.length, cycleStatus: cycle ?? 'open' }];
+      return [`y1.${ref}`, { state, version: events.length, cycleStatus: cycle ?? 'open', cycleVersion: 2 }];
     }),
   );
 }
