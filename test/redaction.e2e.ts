@@ -250,4 +250,28 @@ describe('redacting a passage from a return (e2e)', () => {
       reason: 'Names a young person',
     });
   });
+
+  // An attacker's probe (2026-12-06): a later passage was replaced inside the [redacted] of earlier redactions too
+  // ("a" made "[red[redacted]cted]"), and one found only there was taken as found, re-issuing the publications.
+  it('leaves the [redacted] of earlier redactions whole, and finds no passage inside them', async () => {
+    const narrativeOf = async () =>
+      (await call('GET', `/returns/${S1}`, as.coordinator)).body.content.narrative;
+    const before = await narrativeOf();
+    expect(before).toContain('**[redacted]**');
+    const version = (await call('GET', `/returns/${S1}`, as.coordinator)).body.version;
+    const inside = await redact(as.coordinator, { field: 'narrative', passage: 'act', reason: 'Typo' });
+    expect([inside.status, inside.body.code]).toEqual([422, 'passage-not-found']);
+    expect((await call('GET', `/returns/${S1}`, as.coordinator)).body.version).toBe(version);
+
+    // "d" is in "supported" and twice in each [redacted]: only the first is taken out.
+    const both = await redact(as.coordinator, { field: 'narrative', passage: 'd', reason: 'Typo' });
+    expect(both.status).toBe(200);
+    expect(await narrativeOf()).toBe(before.replace('supported', 'supporte[redacted]'));
+    const [{ text }] = await product.db.dataSource.query(
+      `SELECT string_agg(text, ' ') AS text FROM return_texts WHERE return_id = $1 AND field = 'narrative'`,
+      [S1],
+    );
+    expect(text).not.toMatch(/\[re\[|cte\[redacted\]\]/);
+    expect(text.split('[redacted]').join('')).not.toContain('d');
+  });
 });

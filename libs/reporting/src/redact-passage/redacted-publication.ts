@@ -1,9 +1,5 @@
 import { passageForms } from '../../../kernel/src/index.js';
-import { REDACTED, renderNarrative } from '../../../returns/src/index.js';
-
-/** The text with every occurrence of each form of the passage replaced by [redacted]. */
-const without = (text: string, forms: readonly string[]): string =>
-  forms.reduce((t, form) => t.split(form).join(REDACTED), text);
+import { renderNarrative, withoutPassage as without } from '../../../returns/src/index.js';
 
 /** Where a publication holds a return's free texts: a measure's narrative and comments (and the reason for a RAG). */
 const FREE_TEXT_KEYS = new Set(['narrative', 'comments', 'ragReason']);

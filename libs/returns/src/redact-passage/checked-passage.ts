@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError, lineEndingForms, passageForms, requireReason } from '../../../kernel/src/index.js';
-import { REDACTED } from '../return-texts/return-text-fields.js';
+import { holdsPassage, REDACTED } from '../return-texts/return-text-fields.js';
 
 /** Long enough for a name; a redaction is of a passage, not of a whole report. */
 export const MAX_PASSAGE_LENGTH = 2000;
@@ -35,7 +35,7 @@ export function checkedPassage(passage: unknown, reason: unknown): CheckedPassag
     );
   }
   const readable = requireReason(reason, 'redact a passage');
-  const isIn = (text: string) => forms.some((form) => text.includes(form));
+  const isIn = (text: string) => holdsPassage(text, forms);
   // The texts are rewritten only where the passage stands as typed, but a reader of the reason needs no more
   // than its words: "jo bloggs asked" gives back "Jo Bloggs" as plainly as the name itself.
   const lowerReason = readable.toLowerCase();

@@ -90,5 +90,28 @@ export const CONTENT_EVENT_TYPES: ReadonlySet<string> = new Set([
 
 export const REDACTED = '[redacted]';
 
-/** The text with every occurrence of the passage replaced by [redacted]. */
-export const withoutPassage = (text: string, passage: string): string => text.split(passage).join(REDACTED);
+/**
+ * The text with every occurrence of each form of a passage (see passageForms) replaced by [redacted], outside the
+ * [redacted] of earlier redactions: a later passage such as "a" or "red" rewrote those too ("[red[redacted]cted]"),
+ * and a passage found only inside them counted as found. A passage pasted with an earlier [redacted] in it (copied
+ * from the return as it now reads) is replaced whole.
+ */
+export function withoutPassage(text: string, forms: readonly string[]): string {
+  return forms.reduce(
+    (t, form) =>
+      form.includes(REDACTED)
+        ? t.split(form).join(REDACTED)
+        : t
+            .split(REDACTED)
+            .map((part) => part.split(form).join(REDACTED))
+            .join(REDACTED),
+    text,
+  );
+}
+
+/** Whether the text holds a form of the passage where withoutPassage would replace it. */
+export function holdsPassage(text: string, forms: readonly string[]): boolean {
+  return forms.some((form) =>
+    form.includes(REDACTED) ? text.includes(form) : text.split(REDACTED).some((part) => part.includes(form)),
+  );
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
 import { passageForms } from '../../../kernel/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
-import { isTextRef, mapFreeTexts, REDACTED, RedactableField, TextRef } from './return-text-fields.js';
+import { isTextRef, mapFreeTexts, RedactableField, TextRef, withoutPassage } from './return-text-fields.js';
 
 interface NewText {
   id: string;
@@ -103,13 +103,16 @@ export async function rewriteTexts(
   rows: readonly { id: string; text: string }[],
   passage: string,
 ): Promise<number> {
-  if (rows.length === 0) return 0;
   const forms = passageForms(passage);
-  const texts = rows.map((r) => forms.reduce((t, form) => t.split(form).join(REDACTED), r.text));
+  // Rows that hold the passage only inside an earlier [redacted] stay as they are (see withoutPassage).
+  const changed = rows
+    .map((r) => ({ id: r.id, text: withoutPassage(r.text, forms) }))
+    .filter((r, i) => r.text !== rows[i].text);
+  if (changed.length === 0) return 0;
   await sql.query(
     `UPDATE return_texts SET text = t.text, redacted_at = now()
      FROM unnest($1::uuid[], $2::text[]) AS t(id, text) WHERE return_texts.id = t.id`,
-    [rows.map((r) => r.id), texts],
+    [changed.map((r) => r.id), changed.map((r) => r.text)],
   );
-  return rows.length;
+  return changed.length;
 }
