@@ -1,4 +1,6 @@
+import { pdfFile } from './support/evidence-files.js';
 import { inTurnWhileHeld } from './support/held-row.js';
+import { multipartBody, MULTIPART_TYPE } from './support/multipart.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { openCycle } from './support/reporting.js';
 
@@ -144,6 +146,90 @@ describe('closing a cycle while a lead writes (e2e)', () => {
       expect(events.filter((e) => e.endsWith('ReturnApproved'))).toEqual([]);
     },
   );
+
+  /** A PDF attached to the return's files through the API, as `headers` (a lead's session or a bearer token). */
+  const attach = async (returnId: string, headers: Record<string, string>) => {
+    const response = await fetch(`${product.baseUrl}/returns/${returnId}/evidence`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': MULTIPART_TYPE },
+      body: multipartBody({}, { fileName: 'sheet.pdf', type: 'application/pdf', content: await pdfFile() }),
+    });
+    return { status: response.status, body: (await response.json()) as { code?: string } };
+  };
+  /** The evidence events of the cycle's returns appended after its CycleClosed. */
+  const filesChangedAfterClose = async (cycle: string) =>
+    (
+      (await product.db.dataSource.query(
+        `SELECT e.stream_id, e.type FROM events e
+          WHERE e.stream_id LIKE $2 AND e.global_position >
+                (SELECT max(global_position) FROM events WHERE stream_id = $1 AND type = 'CycleClosed')`,
+        [`cycle:${cycle}`, `evidence:${cycle}.%`],
+      )) as { stream_id: string; type: string }[]
+    ).map((e) => `${e.stream_id} ${e.type}`);
+
+  // An attacker's probe (2026-12-06): the lead's files page said a closed cycle's files could not change, and
+  // hid its buttons, but the upload and removal behind them took files from the lead and the coordinator alike.
+  it("refuses a file attached to or removed from an unresolved return once its cycle is closed, the lead's or the coordinator's", async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'closed-files',
+        label: 'Closed files',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const lead = as.lead('sevenoaks-csp');
+    expect((await attach(`${cycle}.S1`, lead)).status).toBe(201);
+    const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
+      force: true,
+      reason: 'Late',
+    });
+    expect(closed.status).toBe(200);
+
+    for (const headers of [lead, as.coordinator]) {
+      const attached = await attach(`${cycle}.S1`, headers);
+      expect([attached.status, attached.body.code]).toEqual([409, 'cycle-closed']);
+      const removed = await call('DELETE', `/returns/${cycle}.S1/evidence/e1`, headers);
+      expect([removed.status, removed.body.code]).toEqual([409, 'cycle-closed']);
+    }
+    expect(await filesChangedAfterClose(cycle)).toEqual([]);
+  });
+
+  it('refuses a file whose cycle was closed between its read and its append', async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'race-files',
+        label: 'Race files',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const lead = as.lead('sevenoaks-csp');
+    // A first file, so the return's files have a stream row to hold.
+    expect((await attach(`${cycle}.S1`, lead)).status).toBe(201);
+    const [answer] = await inTurnWhileHeld(
+      product.db,
+      `evidence:${cycle}.S1`,
+      [() => attach(`${cycle}.S1`, lead)],
+      async () => {
+        const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
+          force: true,
+          reason: 'Closed while a file was on its way',
+        });
+        expect(closed.status).toBe(200);
+      },
+    );
+    expect([answer.status, answer.body.code]).toEqual([409, 'cycle-closed']);
+    expect(await filesChangedAfterClose(cycle)).toEqual([]);
+  });
 
   it('lets a write that took the cycle first land before the close, which waits for it', async () => {
     const cycle = await openCycle(

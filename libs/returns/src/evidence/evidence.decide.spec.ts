@@ -23,8 +23,8 @@ const about = (status: ReturnStatus, { cycle = 'open', amendment = false }: Stan
   returnId: 'y1.S1',
   agencyId: 'kcc',
   status,
-  cycle,
-  amendment,
+  cycleStatus: cycle,
+  approved: amendment,
 });
 const file = (bytes: number, key = 'k1'): StoredFile => ({
   fileName: 'sheet.pdf',
@@ -128,6 +128,40 @@ describe('evidence on a return: who may attach and remove, and the per-return li
       );
     }
   });
+
+  // An attacker's probe (2026-12-06): the lead's files page said a closed cycle's files could not change, but
+  // the upload and the removal behind it took them, from the lead and the coordinator alike.
+  it.each(['closed', 'published'] as const)(
+    'refuses the lead and the coordinator once the cycle is %s, but not in an amendment of an approved return',
+    (cycleStatus) => {
+      const inCycle = (command: EvidenceCommand, approved = false): EvidenceCommand => ({
+        ...command,
+        about: { ...command.about, cycleStatus, approved },
+      });
+      for (const actor of [lead, coordinator]) {
+        for (const status of ['requested', 'draft'] as const) {
+          thenError(
+            () => decideEvidence(inCycle(attach(actor, status)), given()),
+            'cycle-closed',
+            'conflict',
+          );
+          thenError(
+            () => decideEvidence(inCycle(remove(actor, status)), given(attached('e1', 5))),
+            'cycle-closed',
+            'conflict',
+          );
+        }
+        // Reopened after approval: a draft again, amended, as the return's own words may be.
+        expect(decideEvidence(inCycle(attach(actor, 'draft'), true), given())).toHaveLength(1);
+      }
+      // Another agency's lead still finds no such return, closed cycle or not.
+      thenError(
+        () => decideEvidence(inCycle(attach(otherLead, 'draft')), given()),
+        'return-not-found',
+        'not-found',
+      );
+    },
+  );
 
   it('refuses reviewers and viewers (403), and another agency’s lead as if the return were not there (404)', () => {
     thenError(() => decideEvidence(attach(reviewer, 'draft'), given()), 'evidence-role', 'forbidden');

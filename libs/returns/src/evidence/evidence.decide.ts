@@ -1,6 +1,5 @@
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { CycleState } from '../cycle/cycle.state.js';
-import { refuseUnlessAmendingOnClosedCycle } from '../return/closed-cycle.rule.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { EvidenceEvent } from './evidence.events.js';
 import { EvidenceState } from './evidence.state.js';
@@ -10,10 +9,10 @@ export interface EvidenceReturn {
   returnId: string;
   agencyId: string;
   status: ReturnStatus;
-  /** The status of the return's cycle: once it is closed, files change as the return's draft does. */
-  cycle: CycleState['status'];
-  /** It has a signed-off version (the report shows it): a change now is an amendment, which a closed cycle takes. */
-  amendment: boolean;
+  /** The status of the return's cycle: once it is closed, the files are as settled as the return. */
+  cycleStatus: CycleState['status'];
+  /** Whether the return was ever approved: an amendment of an approved return still changes after a close. */
+  approved: boolean;
 }
 
 /** A file the store already holds, and what its content was found to be. */
@@ -52,11 +51,22 @@ const COORDINATOR_MAY_CHANGE: readonly ReturnStatus[] = ['requested', 'draft', '
 
 /**
  * Who may attach or remove a file now: the lead of the return's own agency while the return is editable, and
- * the coordinator until approval; in a closed cycle only on an amendment, as for saving a draft (a return left
- * unresolved at a forced close stays as it was, files too). Checked before a byte of an upload is read, and
- * again in the decision.
+ * the coordinator until approval; neither once the cycle is closed, unless the return is an amendment of an
+ * approved one (as for the return's own words, see refuseOnClosedCycle). Checked before a byte of an upload is
+ * read, and again in the decision.
  */
 export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void {
+  refuseByRole(actor, about);
+  if ((about.cycleStatus === 'closed' || about.cycleStatus === 'published') && !about.approved) {
+    throw new DomainError(
+      'cycle-closed',
+      'This cycle is closed: its returns and their files no longer change, except amendments to approved ones',
+      'conflict',
+    );
+  }
+}
+
+function refuseByRole(actor: Actor, about: EvidenceReturn): void {
   if (actor.role === 'agency-lead') {
     if (actor.agencyId !== about.agencyId) {
       throw new DomainError('return-not-found', 'No such return', 'not-found');
@@ -68,7 +78,6 @@ export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void 
         'conflict',
       );
     }
-    refuseUnlessAmendingOnClosedCycle(about.cycle, about.amendment);
     return;
   }
   if (actor.role === 'coordinator') {
@@ -79,7 +88,6 @@ export function refuseEvidenceChange(actor: Actor, about: EvidenceReturn): void 
         'conflict',
       );
     }
-    refuseUnlessAmendingOnClosedCycle(about.cycle, about.amendment);
     return;
   }
   throw new DomainError(

@@ -8,11 +8,12 @@ import {
   EventStore,
   metadataFor,
   refuseStaleVersion,
+  UnchangedStream,
 } from '../../../event-store/src/index.js';
+import { cycleAsRead, CycleRepository } from '../cycle/cycle.repository.js';
+import { CycleState } from '../cycle/cycle.state.js';
 import { Clock, CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
-import { cycleStreamId } from '../cycle/cycle.events.js';
-import { cycleStandingOf } from '../cycle/cycle.state.js';
-import { cycleIdOf, ReturnEvent, returnStreamId } from '../return/return.events.js';
+import { ReturnEvent, returnStreamId } from '../return/return.events.js';
 import { foldReturnEvents } from '../return/return.state.js';
 import { canSeeReturn } from '../return/return-visibility.js';
 import { checkedFileName, checkedTitle } from './evidence-file-name.js';
@@ -38,6 +39,14 @@ export interface EvidenceResult {
   bytes: number;
   mediaType: string;
 }
+
+/** The return's cycle as a write read it: its status, and the guard its append confirms. */
+interface CycleAsRead {
+  status: CycleState['status'];
+  guard: UnchangedStream;
+}
+
+type AboutReturn = EvidenceReturn & { cycle: CycleAsRead };
 
 /**
  * A writer that lost the race for the evidence stream decides again on what the winner wrote: every upload that
@@ -68,33 +77,33 @@ export class EvidenceRepository {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CycleRepository) private readonly cycles: CycleRepository,
   ) {}
 
   /**
    * The return as the evidence rules see it, if the actor may see it at all (404 otherwise, alike), with its
-   * cycle's status read in the same round trip (as ReturnRepository reads it).
+   * cycle as read (or as `known` from an earlier attempt of the same write): the append confirms the cycle still
+   * stands so, and a close meanwhile is decided on again.
    */
-  async about(returnId: string, envelope: CommandEnvelope): Promise<EvidenceReturn> {
-    const named = cycleIdOf(returnId);
-    const { events, types } = await this.store.readStreamWithTypesOf<ReturnEvent>(
-      returnStreamId(returnId),
-      cycleStreamId(named ?? ''),
-    );
-    const state = foldReturnEvents(events);
+  async about(returnId: string, envelope: CommandEnvelope, known?: CycleAsRead): Promise<AboutReturn> {
+    const state = foldReturnEvents(await this.store.readStream<ReturnEvent>(returnStreamId(returnId)));
     if (state.status === 'none' || !canSeeReturn(envelope.actor, state)) {
       throw new DomainError('return-not-found', 'No such return', 'not-found');
     }
-    const cycle =
-      state.cycleId === named
-        ? cycleStandingOf(types)
-        : cycleStandingOf(await this.store.readStreamTypes(cycleStreamId(state.cycleId)));
+    const cycle = known ?? (await this.cycleAsRead(state.cycleId));
     return {
       returnId,
       agencyId: state.agencyId,
       status: state.status,
-      cycle: cycle.status,
-      amendment: state.approved !== null,
+      cycleStatus: cycle.status,
+      approved: state.approved !== null,
+      cycle,
     };
+  }
+
+  private async cycleAsRead(cycleId: string): Promise<CycleAsRead> {
+    const { status, version } = await this.cycles.standing(cycleId);
+    return { status, guard: cycleAsRead(cycleId, version) };
   }
 
   async load(returnId: string): Promise<{ state: EvidenceState; version: number }> {
@@ -253,22 +262,24 @@ export class EvidenceRepository {
     reason: string | null,
     decide: (about: EvidenceReturn, state: EvidenceState) => EvidenceEvent[],
   ): Promise<EvidenceResult> {
+    // The cycle is read once: an attempt outrun by another file's append finds it as it was, unless it was the
+    // cycle that moved (100 uploads at once to one return make thousands of attempts).
+    let cycle: CycleAsRead | undefined;
     for (let attempt = 1; ; attempt++) {
-      const about = await this.about(returnId, envelope);
+      const about = await this.about(returnId, envelope, cycle);
+      cycle = about.cycle;
       const { state, version } = await this.load(returnId);
       this.refuseStale(returnId, envelope, version);
       const events = decide(about, state);
       try {
-        // Appended alone, not confirming the cycle as ReturnRepository does (appendWhileUnchanged): its own
-        // transaction's round trips, taken while the evidence stream's row is held, made 100 uploads at once to
-        // one return take three times as long. A close is seen when this decision re-reads the cycle, after the
-        // bytes are stored; one committed in the moment between that read and this append is not.
-        const { nextExpectedVersion } = await this.store.append(
-          evidenceStreamId(returnId),
-          version,
-          events,
+        // A file is never attached or removed after the close of a cycle that read as open (see about). Not
+        // appendWhileUnchanged: under an Idempotency-Key its savepoint made a subtransaction of every attempt, and
+        // 100 keyed uploads to one return (thousands of attempts) took twice as long.
+        const [{ nextExpectedVersion }] = await this.store.appendMany(
+          [{ streamId: evidenceStreamId(returnId), expectedVersion: version, events }],
           metadataFor(envelope, reason),
           { recordedAt: this.clock.now() },
+          [about.cycle.guard],
         );
         const [event] = events;
         const file =
@@ -283,7 +294,13 @@ export class EvidenceRepository {
           mediaType: file.mediaType,
         };
       } catch (error) {
-        const raced = error instanceof ConcurrencyError && envelope.expectedVersion === undefined;
+        // The cycle closed meanwhile: read again, and the file refused, whatever version the caller named. In a
+        // request's own transaction the append is in it already: that transaction is left to roll back (409).
+        const cycleMoved = error instanceof ConcurrencyError && error.streamId === about.cycle.guard.streamId;
+        if (cycleMoved && commandTransactionOn(this.dataSource)?.begun) throw error;
+        if (cycleMoved) cycle = undefined;
+        const raced =
+          error instanceof ConcurrencyError && (envelope.expectedVersion === undefined || cycleMoved);
         if (!raced || attempt >= ATTEMPTS) throw error;
       }
     }
