@@ -108,6 +108,9 @@ describe('a return’s conversation', () => {
 
     it.each([
       ['empty', '   ', 'message-required'],
+      // An attacker's probe (2026-12-06): trim() left these, and a message showing nothing was posted.
+      ['of zero-width spaces only', '\u200b\u200b', 'message-required'],
+      ['of direction marks and a byte order mark only', ' \u202e\u200f\ufeff ', 'message-required'],
       ['over 5,000 characters', 'x'.repeat(5001), 'message-too-long'],
       ['holding NUL', 'a\u0000b', 'malformed-text'],
     ])('refuses a body %s (%s, 422 on body)', (_what, body, code) => {

@@ -138,9 +138,15 @@ function speaker(actor: Actor, about: ConversationReturn): MessageAuthorRole {
   );
 }
 
+/** Spaces, controls and format characters (zero-width spaces, direction marks): none of them is a word. */
+const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}]*$/u;
+
 function requireBody(body: unknown): string {
   const text = typeof body === 'string' ? body.trim() : '';
-  if (!text) throw new DomainError('message-required', 'Write a message', 'unprocessable', 'body');
+  // trim() leaves a zero-width space, so a message of one was posted, and a change request "answered" with it.
+  if (NOTHING_VISIBLE.test(text)) {
+    throw new DomainError('message-required', 'Write a message', 'unprocessable', 'body');
+  }
   if (text.length > MESSAGE_MAX_LENGTH) {
     throw new DomainError(
       'message-too-long',
