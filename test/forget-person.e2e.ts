@@ -456,10 +456,17 @@ describe('forget this person (e2e)', () => {
       from: `/coordinate/cycles/${cycle}/links`,
       to: `/coordinate/cycles/${cycle}/links/agencies/sevenoaks-csp/reissue`,
       headers: as.coordinator,
-      fields: { reason: '' },
+      fields: { reason: 'Lost her mail' },
     });
-    expect(page.status).toBe(303);
-    expect(decodeURIComponent(page.location!)).toContain('error=No new link was sent');
+    // On the links page again (409, the rule in the error summary), the reason typed still in its box.
+    expect(page.status).toBe(409);
+    expect(page.html).toMatch(/<title>Error: Links: After forgetting/);
+    expect(page.html).toContain(
+      'href="#reason-reissue-sevenoaks-csp">No new link was sent: the agency has no lead contact',
+    );
+    expect(page.html).toMatch(
+      /id="reason-reissue-sevenoaks-csp" name="reason" type="text" value="Lost her mail"/,
+    );
     expect(await events()).toBe(before);
   });
 

@@ -10,30 +10,26 @@ import type { FormValue } from '../form-fields.js';
 export type Form = Record<string, FormValue>;
 
 /**
- * Runs a page action: back to the page with what happened, or with the rule it broke. A refusal that names a field
- * goes first to `beside`, which shows the page again with the refusal beside that field's box (the GOV.UK error
- * pattern) and answers true, or answers false when the page has no box for it: then it goes in the summary.
+ * Runs a page action: back to the page with what happened, or with the rule it broke. A refusal (a rule's "no",
+ * with or without a field) goes first to `again`, which shows the same page again with what was typed kept in its
+ * boxes, the rule beside the field it names (the GOV.UK error pattern) or in the error summary, and answers true;
+ * or answers false when the page has no form to show it on: then it goes in the summary of the page redirected to.
+ * The redirect lost what was typed (a reason, a date, an agency chosen).
  */
 export async function act(
   res: Response,
   back: string,
   action: () => Promise<string>,
-  beside?: (error: DomainError & { field: string }) => Promise<boolean>,
+  again?: (error: DomainError) => Promise<boolean>,
 ): Promise<void> {
   try {
     const message = await action();
     res.redirect(303, `${back}?${pageMessageQuery(res, 'done', message)}`);
   } catch (error) {
-    if (
-      error instanceof DomainError &&
-      error.field &&
-      beside &&
-      (await beside(error as DomainError & { field: string }))
-    )
-      return;
-    if (error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict')) {
-      return res.redirect(303, `${back}?${pageMessageQuery(res, 'error', error.message)}`);
-    }
+    if (!(error instanceof DomainError)) throw error;
+    const refusal = error.kind === 'unprocessable' || error.kind === 'conflict';
+    if ((refusal || error.field) && again && (await again(error))) return;
+    if (refusal) return res.redirect(303, `${back}?${pageMessageQuery(res, 'error', error.message)}`);
     throw error;
   }
 }

@@ -3,15 +3,25 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  statusOf,
+} from '../../../http/src/index.js';
 import { Actor, Clock, DomainError, isWellFormedId } from '../../../kernel/src/index.js';
 import { CycleDashboard } from '../cycle-dashboard/cycle-dashboard.query.js';
 import { staffNavigation } from '../review.pages.js';
 import { CYCLE_ACTIONS } from './cycle-actions.js';
 import { singleValues } from '../form-fields.js';
 import { dateInputItems, postedDateParts } from '../date-input/date-input.js';
+import { FormFields } from '../form-fields.js';
 import { act, Form, noSuchAction } from './coordinator.js';
 import {
+  ALL_DATE_PARTS,
+  dueDateRefusal,
   emptyExtendForm,
   ExtendForm,
   extensionErrors,
@@ -43,15 +53,7 @@ export class CycleDashboardPages {
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const model = await this.dashboard.of(actor, cycleId);
-    res.render('pages/coordinate/dashboard', {
-      title: model.cycle.label,
-      ...model,
-      done,
-      error,
-      navigation: staffNavigation(actor, '/coordinate'),
-      backLink: '/coordinate',
-    });
+    await this.renderDashboard(res, 200, actor, cycleId, { done, error });
   }
 
   @Get('cycles/:cycleId/agencies/:agencyId')
@@ -92,33 +94,119 @@ export class CycleDashboardPages {
       res,
       back,
       () => run({ commands: this.commands, links: this.links, envelope, cycleId, form }),
-      async (error) => {
-        // A refused reason (empty, too long, unreadable) beside the box it was typed in, with what was typed: it
-        // was said only in the page's summary, linking to the top of the page.
-        const typed = form.reason ?? '';
-        if (error.field !== 'reason' || !agencyId) return false;
-        if (action === 'revoke-link' && form.linkId) {
-          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
-            revoke: { linkId: form.linkId, reason: typed, error: error.message },
-          });
-          return true;
-        }
-        if (action === 'reissue-links') {
-          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
-            reissue: { reason: typed, error: error.message },
-          });
-          return true;
-        }
-        if (action === 'extend-agency') {
-          const items = dateInputItems(postedDateParts(form, 'dueDate'));
-          await this.renderAgency(res, 422, actor, cycleId, agencyId, {
-            extend: { items, reason: typed, reasonError: error.message },
-          });
-          return true;
-        }
-        return false;
-      },
+      (error) => this.refused(res, actor, cycleId, agencyId, action, form, error),
     );
+  }
+
+  /**
+   * An action a rule refused, on the page its form is on, with the rule's status: the rule beside the box it
+   * names (a reason, a new due date not after one set, a report heading too long) or in the error summary when it
+   * names none (returns still unresolved, the agency with nothing left to extend), and every box as typed. It went
+   * to the summary of a fresh page, what was typed lost. False for a form with nothing typed (publish, chase).
+   */
+  private async refused(
+    res: Response,
+    actor: Actor,
+    cycleId: string,
+    agencyId: string | undefined,
+    action: string,
+    form: FormFields,
+    error: DomainError,
+  ): Promise<boolean> {
+    const status = statusOf(error);
+    const typed = form.reason ?? '';
+    const message = error.field === 'dueDate' ? dueDateRefusal(error.message) : error.message;
+    const rule = { text: message, beside: error.field === 'reason' };
+    if (action === 'report-headings' || action === 'close') {
+      await this.renderDashboard(res, status, actor, cycleId, {
+        headings:
+          action === 'report-headings'
+            ? {
+                reportTitle: form.reportTitle ?? '',
+                yearHeading: form.yearHeading ?? '',
+                introduction: form.introduction ?? '',
+                field: HEADING_LABELS[error.field ?? ''] ? error.field! : '',
+                text: headingRefusal(error),
+              }
+            : undefined,
+        close:
+          action === 'close'
+            ? { force: form.force === 'yes', reason: typed, error: message, beside: rule.beside }
+            : undefined,
+      });
+      return true;
+    }
+    if (!agencyId) return false;
+    if (action === 'revoke-link' && form.linkId) {
+      await this.renderAgency(res, status, actor, cycleId, agencyId, {
+        revoke: { linkId: form.linkId, reason: typed, error: message, beside: rule.beside },
+      });
+      return true;
+    }
+    if (action === 'reissue-links') {
+      await this.renderAgency(res, status, actor, cycleId, agencyId, {
+        reissue: { reason: typed, error: message, beside: rule.beside },
+      });
+      return true;
+    }
+    if (action === 'extend-agency') {
+      const date = error.field === 'dueDate';
+      const items = dateInputItems(postedDateParts(form, 'dueDate'), date ? ALL_DATE_PARTS : []);
+      await this.renderAgency(res, status, actor, cycleId, agencyId, {
+        extend: {
+          items,
+          reason: typed,
+          reasonError: rule.beside ? message : undefined,
+          dateError: date ? message : undefined,
+        },
+        // A rule about neither box (nothing left to extend, the cycle closed) in the summary, linking to the form.
+        elsewhere: date || rule.beside ? undefined : { text: message, href: '#dueDate-day' },
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** The dashboard, with the headings' or the close form as posted when a rule refused it. */
+  private async renderDashboard(
+    res: Response,
+    status: number,
+    actor: Actor,
+    cycleId: string,
+    extra: { done?: string; error?: string; headings?: RefusedHeadings; close?: RefusedClose },
+  ) {
+    const model = await this.dashboard.of(actor, cycleId);
+    const { headings, close } = extra;
+    const errors = [
+      ...(headings ? [{ text: headings.text, href: `#${headings.field || 'reportTitle'}` }] : []),
+      // The close form is there only while the cycle is open (closed meanwhile, say, it is not).
+      ...(close
+        ? [
+            {
+              text: close.error,
+              href:
+                model.cycle.status !== 'open' ? '#main-content' : close.beside ? '#reason-close' : '#force',
+            },
+          ]
+        : []),
+    ];
+    res.status(status).render('pages/coordinate/dashboard', {
+      ...model,
+      title: `${errors.length ? 'Error: ' : ''}${model.cycle.label}`,
+      heading: model.cycle.label,
+      errors,
+      headings: headings ?? {
+        reportTitle: model.cycle.reportTitle ?? '',
+        yearHeading: model.cycle.yearHeading ?? '',
+        introduction: model.cycle.introduction ?? '',
+      },
+      headingsRefused: Boolean(headings),
+      close: close ?? null,
+      done: extra.done,
+      error: extra.error,
+      navigation: staffNavigation(actor, '/coordinate'),
+      backLink: '/coordinate',
+    });
   }
 
   private async renderAgency(
@@ -133,6 +221,8 @@ export class CycleDashboardPages {
       extend?: ExtendForm;
       reissue?: RefusedReissue;
       revoke?: RefusedRevoke;
+      /** A rule's refusal of the extension that names neither of its boxes. */
+      elsewhere?: { text: string; href: string };
     },
   ) {
     const model = await this.dashboard.of(actor, cycleId);
@@ -146,6 +236,7 @@ export class CycleDashboardPages {
         : undefined;
     const errors = [
       ...extensionErrors(extend, 'reason-extend'),
+      ...(extra.elsewhere ? [extra.elsewhere] : []),
       ...(extra.reissue ? [{ text: extra.reissue.error, href: '#reason-reissue' }] : []),
       ...(extra.revoke
         ? [{ text: extra.revoke.error, href: revoke ? `#reason-revoke-${revoke.linkId}` : '#links' }]
@@ -168,15 +259,49 @@ export class CycleDashboardPages {
   }
 }
 
-/** A revoke form's reason as typed, the link it was for, and the rule's word on it. */
+/** A revoke form's reason as typed, the link it was for, and the rule's word on it (beside the box when about it). */
 interface RefusedRevoke {
   linkId: string;
   reason: string;
   error: string;
+  beside: boolean;
 }
 
-/** The reissue form's reason as typed, and the rule's word on it. */
+/** The reissue form's reason as typed, and the rule's word on it (beside the box when about it). */
 interface RefusedReissue {
   reason: string;
   error: string;
+  beside: boolean;
+}
+
+/** The report's headings as typed, and the rule's word on the one it names. */
+interface RefusedHeadings {
+  reportTitle: string;
+  yearHeading: string;
+  introduction: string;
+  field: string;
+  text: string;
+}
+
+/** The close form as posted (forced or not, the reason), and the rule's word on it. */
+interface RefusedClose {
+  force: boolean;
+  reason: string;
+  error: string;
+  beside: boolean;
+}
+
+/** Each report heading's label on the page, which its rule's message names by the API's field. */
+const HEADING_LABELS: Record<string, string> = {
+  reportTitle: 'Report title',
+  yearHeading: 'Year heading',
+  introduction: 'Opening sentence',
+};
+
+/** A heading's refusal in the page's words: "Report title must be ...", not "reportTitle must be ...". */
+function headingRefusal(error: DomainError): string {
+  const label = HEADING_LABELS[error.field ?? ''];
+  return label && error.message.startsWith(error.field!)
+    ? `${label}${error.message.slice(error.field!.length)}`
+    : error.message;
 }

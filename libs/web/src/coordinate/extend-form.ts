@@ -1,5 +1,6 @@
 import {
   dateInputItems,
+  dateInWords,
   DatePart,
   parseDateInput,
   postedDateParts,
@@ -64,4 +65,15 @@ export function extensionErrors(extend: ExtendForm, reasonId: string): { text: s
 export function postedDueDate(form: FormFields): string {
   const parsed = parseDateInput(postedDateParts(form, 'dueDate'), 'New due date');
   return parsed.ok ? parsed.date : '';
+}
+
+/** Every box of a date: the ones marked when the rules refuse the date as a whole (not after the one set). */
+export const ALL_DATE_PARTS: readonly DatePart[] = ['day', 'month', 'year'];
+
+/**
+ * A rule's refusal of a new due date in the page's words: its dates as the page says them ("after 20 November
+ * 2026"), not as the API takes them (2026-11-20).
+ */
+export function dueDateRefusal(message: string): string {
+  return message.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => dateInWords(iso));
 }

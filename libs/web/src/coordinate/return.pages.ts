@@ -9,8 +9,9 @@ import {
   PageMessage,
   Roles,
   pageMessageQuery,
+  statusOf,
 } from '../../../http/src/index.js';
-import { Actor, Clock, CommandEnvelope } from '../../../kernel/src/index.js';
+import { Actor, Clock, CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
 import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
@@ -25,6 +26,8 @@ import { sameDecisionAgain } from '../review-return/changed-meanwhile.js';
 import { HistoryLine } from '../return-history/history-words.js';
 import { actionOffered, RETURN_ACTION_WORDS } from './return-action-race.js';
 import {
+  ALL_DATE_PARTS,
+  dueDateRefusal,
   emptyExtendForm,
   ExtendForm,
   extensionErrors,
@@ -108,10 +111,13 @@ export class ReturnPages {
       form = { ...form, dueDate: postedDueDate(form) };
     }
     try {
-      await act(res, `/coordinate/returns/${encodeURIComponent(returnId)}`, async () => {
-        const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
-        return run({ commands: this.commands, envelope, returnId, form, posted, reason: form.reason ?? '' });
-      });
+      const run = RETURN_ACTIONS.get(action) ?? noSuchAction;
+      await act(
+        res,
+        `/coordinate/returns/${encodeURIComponent(returnId)}`,
+        () => run({ commands: this.commands, envelope, returnId, form, posted, reason: form.reason ?? '' }),
+        (error) => this.refused(res, actor, returnId, action, form, error),
+      );
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       await this.changedMeanwhile(res, actor, returnId, action, form, envelope.expectedVersion);
@@ -158,6 +164,62 @@ export class ReturnPages {
       conflict: { summary, seenVersion, files: !words },
       kept,
     });
+  }
+
+  /**
+   * An action a rule refused (a reason missing or too long, a new due date not after the one set, an agency not
+   * taking part): the page again with the rule's status, the error summary, the rule beside the box it names (or
+   * in the summary, linking to the form, when it names none), and the form open with what was typed. It went to
+   * the summary of a fresh page, the reason, date or agency lost. The report's files (no typing) still go there.
+   */
+  private async refused(
+    res: Response,
+    actor: Actor,
+    returnId: string,
+    action: string,
+    form: FormFields,
+    error: DomainError,
+  ): Promise<boolean> {
+    if (!RETURN_ACTION_WORDS[action]) return false;
+    const view = await this.returns.view(actor, returnId);
+    const reason = form.reason ?? '';
+    // The form is shown only while the return's status offers it: otherwise the reason is shown to copy.
+    const offered = actionOffered(action, view.status);
+    const field =
+      offered && ['reason', 'toAgencyId', 'dueDate'].includes(error.field ?? '') ? error.field! : '';
+    const extend =
+      action === 'extend'
+        ? {
+            items: dateInputItems(
+              postedDateParts(form, 'dueDate'),
+              field === 'dueDate' ? ALL_DATE_PARTS : [],
+            ),
+            reason,
+            dateError: field === 'dueDate' ? dueDateRefusal(error.message) : undefined,
+            reasonError: field === 'reason' ? error.message : undefined,
+          }
+        : undefined;
+    const href = !offered
+      ? reason.trim()
+        ? '#typed-reason'
+        : '#main-content'
+      : field === 'dueDate'
+        ? '#dueDate-day'
+        : field === 'toAgencyId'
+          ? '#toAgencyId'
+          : `#reason-${action}`;
+    await this.render(res, statusOf(error), actor, returnId, {
+      extend,
+      kept: {
+        action,
+        reason,
+        toAgencyId: form.toAgencyId ?? '',
+        toCopy: !offered && reason.trim() ? reason : '',
+        // The extension form says its own errors (extensionErrors); the others' are said here.
+        refused: action === 'extend' && field ? undefined : { field, text: error.message, href },
+      },
+    });
+    return true;
   }
 
   /**
@@ -234,15 +296,19 @@ export class ReturnPages {
       extend?: ExtendForm;
       /** The action was refused on a page out of date: why, and the version that page showed. */
       conflict?: { summary: string; seenVersion: number | undefined; files: boolean };
-      /** What was typed in the refused action's form, to show again. */
-      kept?: { action: string; reason: string; toAgencyId: string; toCopy: string };
+      /** What was typed in the refused action's form, to show again, and the rule that refused it. */
+      kept?: Kept;
     },
   ) {
     const view = await this.returns.view(actor, returnId);
     const { state: cycle } = await this.cycles.cycle(actor, view.cycleId);
     const words = await this.words.of(cycle);
     const extend = extra.extend ?? emptyExtendForm();
-    const errors = extensionErrors(extend, 'reason-extend');
+    const refused = extra.kept?.refused;
+    const errors = [
+      ...extensionErrors(extend, 'reason-extend'),
+      ...(refused ? [{ text: refused.text, href: refused.href }] : []),
+    ];
     const thread = await this.threads.of(actor, returnId, words);
     const evidence = await this.evidence.of(actor, returnId);
     const history = await this.history.of(view, cycle, words, thread.view.history, evidence.history);
@@ -278,4 +344,14 @@ export class ReturnPages {
       navigation: staffNavigation(actor, '/coordinate'),
     });
   }
+}
+
+/** What was typed in a refused action's form, and the rule's word on it (beside `field`, when it names one). */
+interface Kept {
+  action: string;
+  reason: string;
+  toAgencyId: string;
+  /** The reason to copy, when the return's state no longer offers the form it was typed in. */
+  toCopy: string;
+  refused?: { field: string; text: string; href: string };
 }

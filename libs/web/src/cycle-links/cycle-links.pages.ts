@@ -2,7 +2,14 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseFilters } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LinksAdmin } from '../../../auth/src/index.js';
-import { CorrelationId, CurrentActor, PageErrorFilter, PageMessage, Roles } from '../../../http/src/index.js';
+import {
+  CorrelationId,
+  CurrentActor,
+  PageErrorFilter,
+  PageMessage,
+  Roles,
+  statusOf,
+} from '../../../http/src/index.js';
 import { Actor, DomainError, requireReason } from '../../../kernel/src/index.js';
 import { GetCycle } from '../../../returns/src/index.js';
 import { act, Form } from '../coordinate/coordinator.js';
@@ -66,13 +73,15 @@ export class CycleLinksPages {
 
   /**
    * A page action with a reason: the rule's word on the reason (too long, unreadable) comes back beside the box it
-   * was typed in, with what was typed (422); any other refusal back on the page's summary, as before.
+   * was typed in, with what was typed (422); any other refusal (the agency with no lead contact to send a link to,
+   * the link revoked meanwhile) in the error summary, with the rule's status and what was typed still in its box.
+   * The redirect to the page's summary lost it.
    */
   private async withReason(
     res: Response,
     actor: Actor,
     cycleId: string,
-    refusedAt: Omit<RefusedReason, 'text' | 'reason'>,
+    refusedAt: Omit<RefusedReason, 'text' | 'reason' | 'beside'>,
     given: Form['reason'],
     action: (reason: string) => Promise<string>,
   ) {
@@ -86,10 +95,20 @@ export class CycleLinksPages {
     } catch (error) {
       if (!(error instanceof DomainError) || error.field !== 'reason') throw error;
       return this.render(res, 422, actor, cycleId, {
-        refused: { ...refusedAt, text: error.message, reason: typed },
+        refused: { ...refusedAt, text: error.message, reason: typed, beside: true },
       });
     }
-    await act(res, this.back(cycleId), () => action(reason));
+    await act(
+      res,
+      this.back(cycleId),
+      () => action(reason),
+      async (error) => {
+        await this.render(res, statusOf(error), actor, cycleId, {
+          refused: { ...refusedAt, text: error.message, reason: typed, beside: error.field === 'reason' },
+        });
+        return true;
+      },
+    );
   }
 
   @Post(':linkId/revoke')
@@ -133,6 +152,8 @@ interface RefusedReason {
   agencyId?: string;
   text: string;
   reason: string;
+  /** The rule is about the reason: said beside its box too. */
+  beside: boolean;
 }
 
 /**

@@ -1,0 +1,217 @@
+import { postPageForm } from './support/page-form.js';
+import { openCycle, submitAndApprove } from './support/reporting.js';
+import { as, http, importSevenoaks, PASSWORD, Product, STAFF, startProduct } from './support/product.js';
+
+/**
+ * A rule's refusal of a coordinator's form (a reason missing or too long, a new due date not after the one set,
+ * an agency not taking part, a report heading too long, a cycle closed with returns outstanding) on the page the
+ * form is on: the rule's status, "Error:" in the title, the error summary linking to the box, the rule beside
+ * the box (GOV.UK error pattern), and what was typed still in the boxes; nothing written. These forms redirected
+ * to a fresh page with the rule in its summary, and what was typed was lost.
+ */
+describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)", () => {
+  jest.setTimeout(120_000);
+  let product: Product;
+  let call: ReturnType<typeof http>;
+  let cycleId: string;
+  /** The coordinator's session cookie, signed in for real. */
+  let session: string;
+  const cyclePath = () => `/coordinate/cycles/${encodeURIComponent(cycleId)}`;
+  const returnPath = (ref: string) => `/coordinate/returns/${encodeURIComponent(`${cycleId}.${ref}`)}`;
+  const tooLong = 'x'.repeat(2001);
+
+  /** The form of the page `from` posted to `to` as the coordinator's browser posts it, with the page's version. */
+  const post = (from: string, to: string, fields: Record<string, string>) =>
+    postPageForm(product.baseUrl, {
+      from,
+      to,
+      headers: { cookie: session },
+      fields: (html) => {
+        const version = /name="version" value="([^"]*)"/.exec(html)?.[1];
+        return version ? { version, ...fields } : fields;
+      },
+    });
+
+  /** What a box shows, by its id. */
+  const boxValue = (html: string, id: string) => {
+    const box = new RegExp(`<input[^>]*\\sid="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+    return /\svalue="([^"]*)"/.exec(box)?.[1] ?? '';
+  };
+
+  /** The page says `text` in its error summary, linking to `href`, with "Error:" in its title. */
+  const inSummary = (html: string, href: string, text: string) => {
+    expect(html).toMatch(/<title>Error: /);
+    expect(html).toMatch(/<div class="govuk-error-summary" data-module="govuk-error-summary">/);
+    expect(html).toContain(`href="${href}">${text}</a>`);
+  };
+
+  /** The rule said beside the box `id`, red and described by the message, its form group marked. */
+  const besideBox = (html: string, id: string, text: string) => {
+    expect(html).toMatch(
+      new RegExp(
+        `<div class="govuk-form-group govuk-form-group--error">[\\s\\S]{0,800}?<p id="${id}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${text}\\s*</p>`,
+      ),
+    );
+    // The box (or the date's fieldset) described by the message, for a screen reader.
+    expect(html).toMatch(new RegExp(`aria-describedby="(?:[^"]* )?${id}-error"`));
+  };
+
+  /** Events of these types written so far: a refused form writes none. */
+  const written = async (types: string[]) =>
+    (
+      await product.db.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE type = ANY($1)`, [types])
+    )[0].n as number;
+
+  beforeAll(async () => {
+    product = await startProduct('coordinator_refusals');
+    await importSevenoaks(product.store);
+    call = http(product.baseUrl);
+    const signIn = await call('POST', '/auth/sign-in', {}, { email: STAFF.coordinator, password: PASSWORD });
+    session = signIn.headers.get('set-cookie')!.split(';')[0];
+    cycleId = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'refusals',
+        label: 'Year 2 2020/21',
+        periodStart: '2020-04-01',
+        periodEnd: '2021-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2', 'S3'],
+    );
+    await submitAndApprove(call, `${cycleId}.S2`, as.lead('sevenoaks-csp'), as.reviewer, {
+      rag: 'green',
+      narrative: 'Done',
+      dot: 'improving',
+    });
+  }, 90_000);
+  afterAll(() => product?.stop());
+
+  it("keeps a withdrawal's or a reopening's reason the rules refuse in its box, the rule beside it", async () => {
+    const before = await written(['ReturnWithdrawn', 'ReturnReopened']);
+    const withdraw = await post(returnPath('S1'), `${returnPath('S1')}/withdraw`, { reason: tooLong });
+    expect(withdraw.status).toBe(422);
+    expect(withdraw.html).toMatch(/<title>Error: S1 in Year 2 2020\/21/);
+    inSummary(withdraw.html, '#reason-withdraw', 'The reason must be 2000 characters or fewer');
+    besideBox(withdraw.html, 'reason-withdraw', 'The reason must be 2000 characters or fewer');
+    expect(boxValue(withdraw.html, 'reason-withdraw')).toBe(tooLong);
+    // Its form open to correct and press again; the others' boxes neither marked nor filled in.
+    expect(withdraw.html).toMatch(
+      /<details class="govuk-details" open>\s*<summary[^>]*>\s*<span[^>]*>\s*Withdraw from the cycle/,
+    );
+    expect(boxValue(withdraw.html, 'reason-reassign')).toBe('');
+    expect(withdraw.html).not.toContain('id="reason-reassign-error"');
+
+    const reopen = await post(returnPath('S2'), `${returnPath('S2')}/reopen`, { reason: `  ${tooLong}` });
+    expect(reopen.status).toBe(422);
+    besideBox(reopen.html, 'reason-reopen', 'The reason must be 2000 characters or fewer');
+    expect(boxValue(reopen.html, 'reason-reopen')).toBe(`  ${tooLong}`);
+    expect(await written(['ReturnWithdrawn', 'ReturnReopened'])).toBe(before);
+  });
+
+  it('keeps a new due date not after the one set, and its reason, with the rule beside the date', async () => {
+    const before = await written(['DeadlineExtended']);
+    const typed = {
+      'dueDate-day': '31',
+      'dueDate-month': '1',
+      'dueDate-year': '2029',
+      reason: 'Police figures come late',
+    };
+    const text = 'The new due date must be after 30 April 2030';
+    const refused = await post(returnPath('S1'), `${returnPath('S1')}/extend`, typed);
+    expect(refused.status).toBe(422);
+    inSummary(refused.html, '#dueDate-day', text);
+    besideBox(refused.html, 'dueDate', text);
+    expect([
+      boxValue(refused.html, 'dueDate-day'),
+      boxValue(refused.html, 'dueDate-month'),
+      boxValue(refused.html, 'dueDate-year'),
+      boxValue(refused.html, 'reason-extend'),
+    ]).toEqual(['31', '1', '2029', 'Police figures come late']);
+    expect(refused.html).toContain(
+      'govuk-date-input__input govuk-input--width-2 govuk-input--error" id="dueDate-day"',
+    );
+
+    // The agency's deadline on its page in the cycle: the same rule, the same boxes as typed.
+    const agencyPage = `${cyclePath()}/agencies/sevenoaks-csp`;
+    const agency = await post(agencyPage, `${cyclePath()}/extend-agency`, {
+      agencyId: 'sevenoaks-csp',
+      ...typed,
+    });
+    expect(agency.status).toBe(422);
+    expect(agency.html).toMatch(/<title>Error: Sevenoaks District Community Safety Partnership in Year 2/);
+    inSummary(agency.html, '#dueDate-day', text);
+    besideBox(agency.html, 'dueDate', text);
+    expect([
+      boxValue(agency.html, 'dueDate-day'),
+      boxValue(agency.html, 'dueDate-year'),
+      boxValue(agency.html, 'reason-extend'),
+    ]).toEqual(['31', '2029', 'Police figures come late']);
+    expect(await written(['DeadlineExtended'])).toBe(before);
+  });
+
+  it('keeps the agency chosen and the reason when a reassignment is refused, the rule beside its box', async () => {
+    const before = await written(['ReturnReassigned']);
+    const long = await post(returnPath('S1'), `${returnPath('S1')}/reassign`, {
+      toAgencyId: 'kent-cc',
+      reason: tooLong,
+    });
+    expect(long.status).toBe(422);
+    inSummary(long.html, '#reason-reassign', 'The reason must be 2000 characters or fewer');
+    besideBox(long.html, 'reason-reassign', 'The reason must be 2000 characters or fewer');
+    expect(boxValue(long.html, 'reason-reassign')).toBe(tooLong);
+    expect(long.html).toMatch(/<option value="kent-cc" selected>/);
+
+    // An agency not taking part (a form from before it was retired, or made up): beside the agency's box.
+    const unknown = await post(returnPath('S1'), `${returnPath('S1')}/reassign`, {
+      toAgencyId: 'no-such-agency',
+      reason: 'Moved to the county',
+    });
+    expect(unknown.status).toBe(422);
+    const text = 'The partnership has no agency no-such-agency taking part';
+    inSummary(unknown.html, '#toAgencyId', text);
+    besideBox(unknown.html, 'toAgencyId', text);
+    expect(boxValue(unknown.html, 'reason-reassign')).toBe('Moved to the county');
+    expect(await written(['ReturnReassigned'])).toBe(before);
+  });
+
+  it("keeps the report's headings as typed when one is refused, the rule beside it in the page's words", async () => {
+    const before = await written(['ReportHeadingsSet']);
+    const title = 'T'.repeat(201);
+    const refused = await post(cyclePath(), `${cyclePath()}/report-headings`, {
+      reportTitle: title,
+      yearHeading: 'Year 2 (April 2020 - March 2021)',
+      introduction: 'Produced on behalf of the partnership.',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toMatch(/<title>Error: Year 2 2020\/21/);
+    const text = 'Report title must be 1 to 200 characters, without spaces at either end';
+    inSummary(refused.html, '#reportTitle', text);
+    besideBox(refused.html, 'reportTitle', text);
+    expect([boxValue(refused.html, 'reportTitle'), boxValue(refused.html, 'yearHeading')]).toEqual([
+      title,
+      'Year 2 (April 2020 - March 2021)',
+    ]);
+    expect(refused.html).toMatch(/id="introduction"[^>]*>Produced on behalf of the partnership.<\/textarea>/);
+    expect(await written(['ReportHeadingsSet'])).toBe(before);
+  });
+
+  it('keeps the reason and the tick of a close refused while returns are outstanding', async () => {
+    const before = await written(['CycleClosed']);
+    // Not forced: the rule is about the tick, in the summary, linking to it; the reason kept.
+    const unforced = await post(cyclePath(), `${cyclePath()}/close`, { reason: 'Board agreed' });
+    expect(unforced.status).toBe(409);
+    expect(unforced.html).toMatch(/<title>Error: Year 2 2020\/21/);
+    expect(unforced.html).toMatch(/href="#force">\d+ return\(s\) are not yet signed off/);
+    expect(boxValue(unforced.html, 'reason-close')).toBe('Board agreed');
+    // Forced without a reason: the rule beside the reason's box, the tick kept.
+    const forced = await post(cyclePath(), `${cyclePath()}/close`, { force: 'yes', reason: '  ' });
+    expect(forced.status).toBe(422);
+    const text = 'A reason is required to close a cycle with returns unresolved';
+    inSummary(forced.html, '#reason-close', text);
+    besideBox(forced.html, 'reason-close', text);
+    expect(forced.html).toMatch(/name="force" type="checkbox" value="yes" checked/);
+    expect(await written(['CycleClosed'])).toBe(before);
+  });
+});
