@@ -14,3 +14,4 @@ import './retention-crash.e2e.js';
 import './worker-graceful-stop.e2e.js';
 import './backup-restore.e2e.js';
 import './log-checkpointer.e2e.js';
+import './log-checkpointer-crash.e2e.js';

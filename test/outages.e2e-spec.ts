@@ -12,3 +12,5 @@ import './mail-outage.e2e.js';
 import './report-redis-emptied.e2e.js';
 import './worker-pepper.e2e.js';
 import './database-stall.e2e.js';
+import './redis-down-pages.e2e.js';
+import './reset-requests-redis-emptied.e2e.js';

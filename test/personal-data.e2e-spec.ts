@@ -13,3 +13,4 @@ import './retention.e2e.js';
 import './forget-person.e2e.js';
 import './password-mail-owed.e2e.js';
 import './escalation-mail.e2e.js';
+import './redaction-forget-killed.e2e.js';

@@ -12,3 +12,4 @@ import './review-pages.e2e.js';
 import './two-stage-sign-off.e2e.js';
 import './bulk-decisions.e2e.js';
 import './start-and-links.e2e.js';
+import './coordinator-refusals.e2e.js';

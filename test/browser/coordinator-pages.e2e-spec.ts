@@ -13,3 +13,4 @@ import './forget-page.e2e.js';
 import './redact-page.e2e.js';
 import './plan-page.e2e.js';
 import './past-years.e2e.js';
+import './coordinator-refusals.e2e.js';
