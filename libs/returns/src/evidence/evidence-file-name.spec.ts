@@ -43,6 +43,17 @@ describe('an evidence file’s name and title', () => {
     }
   });
 
+  // An attacker's probe (2026-12-06): trim() leaves zero-width spaces, and "." passed as a name.
+  it('refuses a name that shows nothing, and takes the name for a title that shows nothing', () => {
+    for (const name of ['.', '...', ' . ', '\u200b', '\u200b\ufeff', '\u00ad\u200d']) {
+      expect(refusal(() => checkedFileName(name))).toEqual(['file-name-required', 'file']);
+    }
+    expect(checkedFileName('.profile')).toBe('.profile');
+    expect(checkedFileName('\u200b.pdf')).toBe('\u200b.pdf');
+    expect(checkedTitle('\u200b \ufeff', 'sheet.pdf')).toBe('sheet.pdf');
+    expect(checkedTitle('...', 'sheet.pdf')).toBe('...');
+  });
+
   it('refuses path parts and names over 255 characters', () => {
     expect(refusal(() => checkedFileName('../../x.pdf'))).toEqual(['file-name-path', 'file']);
     expect(refusal(() => checkedFileName('a\\b.pdf'))).toEqual(['file-name-path', 'file']);

@@ -12,12 +12,21 @@ export const EVIDENCE_TITLE_MAX_LENGTH = 200;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 /**
+ * Spaces and format characters (zero-width spaces and joiners, soft hyphens, a byte order mark), with dots: trim()
+ * leaves the format characters, so a name of them alone, or a bare ".", named nothing a reviewer could read or a
+ * download could be saved as.
+ */
+const SHOWS_NOTHING = /^[\p{White_Space}\p{Cf}.]*$/u;
+/** A title of only spaces and format characters is none: the file's name stands for it. */
+const BLANK = /^[\p{White_Space}\p{Cf}]*$/u;
+
+/**
  * The uploaded name, checked: it is shown and offered back on download, never used as a path, but a name with
  * path parts is refused rather than quietly cut down, so the lead sees what happened.
  */
 export function checkedFileName(name: string): string {
   const refuse = (code: string, message: string) => new DomainError(code, message, 'unprocessable', 'file');
-  if (name.trim() === '') throw refuse('file-name-required', 'The file must have a name');
+  if (SHOWS_NOTHING.test(name)) throw refuse('file-name-required', 'The file must have a name');
   if (CONTROL.test(name)) {
     throw refuse('file-name-control-characters', 'The file’s name must not hold control characters');
   }
@@ -43,5 +52,5 @@ export function checkedTitle(title: string, fileName: string): string {
   if (trimmed.length > EVIDENCE_TITLE_MAX_LENGTH) {
     throw refuse('title-too-long', `The title must be ${EVIDENCE_TITLE_MAX_LENGTH} characters or fewer`);
   }
-  return trimmed === '' ? fileName : trimmed;
+  return BLANK.test(trimmed) ? fileName : trimmed;
 }
