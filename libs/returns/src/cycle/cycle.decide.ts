@@ -240,7 +240,13 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
  * The coordinator's texts of a report: how long each may be, and what keeps it to its line. Headings are one
  * line; the opening sentence, printed as a paragraph, one paragraph without control characters either.
  */
-const HEADING = { max: 200, onItsLine: (v: string) => !/[\r\n]/.test(v), line: 'must be one line' };
+const HEADING = {
+  max: 200,
+  // Embeddings and overrides (U+202A to U+202E) reverse what follows them on the printed page: a title is words in
+  // their own order. Isolates and marks, which stay inside their own text, are taken.
+  onItsLine: (v: string) => isOneLine(v) && !/[\u202a-\u202e]/.test(v),
+  line: 'must be one line, without control characters or direction overrides',
+};
 const HEADINGS = {
   reportTitle: HEADING,
   yearHeading: HEADING,

@@ -82,6 +82,10 @@ describe('SetReportHeadings', () => {
     ['a title with spaces at its ends', ' T ', null, 'reportTitle'],
     ['a heading over two lines', null, 'Year 1\nApril', 'yearHeading'],
     ['a heading over 200 characters', null, 'y'.repeat(201), 'yearHeading'],
+    // An attacker's probe (2026-12-06): a title with a direction override was taken, and printed on every format.
+    ['a title holding a direction override', 'Report \u202etropeR', null, 'reportTitle'],
+    ['a heading holding an embedding', null, 'Year \u202b1', 'yearHeading'],
+    ['a title holding a tab', 'Report\ttitle', null, 'reportTitle'],
   ])('refuses %s, naming the field (422)', (_what, title, heading, field) => {
     const error = thenError(
       () => when(given(drafted), set(title, heading)),
