@@ -146,6 +146,9 @@ describe('redacting a passage from an appendix case study (e2e)', () => {
     expect(JSON.stringify(notThere.body)).toContain('passage');
     const badPart = await redact(as.coordinator, { ...body, part: 'body' });
     expect([badPart.status, badPart.body.code]).toEqual([422, 'invalid-part']);
+    const noSuchSection = await redact(as.coordinator, { ...body, part: 99 });
+    expect([noSuchSection.status, noSuchSection.body.code]).toEqual([422, 'part-not-found']);
+    expect(JSON.stringify(noSuchSection.body)).toContain('part');
     expect((await redact(as.coordinator, { ...body, caseStudyId: 'study-9' })).status).toBe(404);
   });
 

@@ -95,6 +95,8 @@ describe('redacting a passage from a case study entered in an appendix', () => {
   it.each([
     ['a part that is neither the title nor a section number', { part: 'body' }, 'invalid-part', 'part'],
     ['a negative section', { part: -1 }, 'invalid-part', 'part'],
+    // An attacker's probe (2026-12-06): section 99 of a two-section study was answered passage-not-found.
+    ['a section the study does not have', { part: 99, versions: [] }, 'part-not-found', 'part'],
     ['no passage', { passage: '  ' }, 'passage-required', 'passage'],
     ['a passage that is not there', { passage: 'Someone Else' }, 'passage-not-found', 'passage'],
     ['a reason that repeats the passage', { reason: `${NAME} asked` }, 'reason-holds-passage', 'reason'],

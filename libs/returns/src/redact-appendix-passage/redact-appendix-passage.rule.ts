@@ -46,6 +46,10 @@ export function decideRedactAppendixPassage(
   if (part !== 'title' && !(Number.isInteger(part) && (part as number) >= 0)) {
     throw problem('invalid-part', 'Choose the title or a section (its number from 0)', 'part');
   }
+  // No version of the part: the study has no such section (its title always has one).
+  if (command.versions.length === 0) {
+    throw problem('part-not-found', `The case study has no section ${String(part)}`, 'part');
+  }
   const { isIn, passageSha256, passageLength, reason } = checkedPassage(command.passage, command.reason);
   if (!command.versions.some(isIn)) {
     throw problem(
