@@ -74,9 +74,12 @@ describe('upgrade from the previous release (e2e)', () => {
     const applied: { name: string }[] = await product.db.dataSource.query('SELECT name FROM migrations');
     const names = new Set(applied.map((m) => m.name));
     expect(MIGRATIONS.map((m) => m.name).filter((name) => !names.has(name))).toEqual([]);
-    // Restored transaction ids are this server's: behind its fence, and every checkpoint on one of them.
+    // Restored transaction ids are this server's: behind its fence, and every checkpoint on one of them. The log
+    // checkpoint today's worker appends as it starts is this server's own, and may sit above a transaction still
+    // open: the restored events are what is asked about.
     const [ids] = await product.db.dataSource.query(
-      `SELECT max(transaction_id) < pg_snapshot_xmin(pg_current_snapshot()) AS behind,
+      `SELECT max(transaction_id) FILTER (WHERE type <> 'LogCheckpointed')
+                < pg_snapshot_xmin(pg_current_snapshot()) AS behind,
               (SELECT count(*)::int FROM processor_checkpoints c
                 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.transaction_id = c.transaction_id)) AS stray
        FROM events`,
