@@ -14,6 +14,7 @@ import {
   NotReady,
   ProcessorRunOptions,
 } from '../../../libs/event-store/src/index.js';
+import { NoAnswerInTime, within } from '../../../libs/kernel/src/index.js';
 import { OwedMails } from '../../../libs/mail/src/index.js';
 import {
   chaseMailsJobs,
@@ -27,24 +28,6 @@ import { REACTIONS } from '../../composition/src/index.js';
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
 const REDIS_WAIT_MS = 2_000;
-
-/** What `within` throws: Redis gave no answer in time (as opposed to an answer that was an error). */
-class NoAnswer extends Error {}
-
-/** Runs `work`, or throws NoAnswer if it has not finished within `ms` (it may still finish later). */
-async function within<T>(ms: number, message: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new NoAnswer(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The outbox relay: a checkpointed processor that turns stored events into BullMQ jobs. Commands never touch
@@ -82,8 +65,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           // NotReady: the Redis outage is logged once, by RedisOutageLog, not on every try of the relay.
           const client = await within(
             REDIS_WAIT_MS,
-            'Redis did not answer',
             async () => reporting.backend.client,
+            'Redis did not answer',
           ).catch(() => null);
           if (client?.status !== 'ready') throw new NotReady('Redis is not ready');
           // Connected but not answering is not an event's fault either: the batch waits, no event is held.
@@ -91,7 +74,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           const ping = () => (client as unknown as { ping(): Promise<string> }).ping();
           // A frozen Redis keeps its connections and answers nothing, so no queue ever reports it: said here, once
           // for the outage (not as this processor's error on each try), and the outage log says when it is back.
-          await within(REDIS_WAIT_MS, 'Redis did not answer a ping', ping).catch((error: Error) => {
+          await within(REDIS_WAIT_MS, ping, 'Redis did not answer a ping').catch((error: Error) => {
             reportRedisSilent(reporting, error.message);
             throw new NotReady(error.message);
           });
@@ -106,11 +89,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
               5_000,
             );
           try {
-            await within(REDIS_WAIT_MS, 'Redis did not take a write', set);
+            await within(REDIS_WAIT_MS, set, 'Redis did not take a write');
             if (this.writesRefused) this.logger.log('Redis takes writes again: the relay goes on');
             this.writesRefused = false;
           } catch (error) {
-            if (error instanceof NoAnswer) {
+            if (error instanceof NoAnswerInTime) {
               // Silent, not refusing: frozen between the ping and the write.
               reportRedisSilent(reporting, error.message);
               throw new NotReady(error.message);
@@ -137,8 +120,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             if (mine.length === 0) continue;
             // Time-boxed: if Redis goes mid-batch the batch rolls back and is tried again; jobs that did get in
             // meanwhile carry the same ids next time, so BullMQ keeps one of each.
-            await within(REDIS_WAIT_MS, 'Redis did not take the jobs', () =>
-              queue.addBulk(mine.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } }))),
+            await within(
+              REDIS_WAIT_MS,
+              () =>
+                queue.addBulk(mine.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.jobId } }))),
+              'Redis did not take the jobs',
             );
           }
         },

@@ -12,3 +12,4 @@ export * from './secrets.js';
 export * from './in-words.js';
 export * from './spreadsheet-formula.js';
 export * from './path-tokens.js';
+export * from './within.js';

@@ -21,6 +21,12 @@ export function healthRedis(redisUrl: string): Redis {
   return redis;
 }
 
+/** Pings a healthRedis client, connecting it first when it has not yet or has given up (a Redis back again). */
+export async function pingRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'wait' || redis.status === 'end') await redis.connect().catch(() => undefined);
+  await redis.ping();
+}
+
 /**
  * Throws a DependencyError naming REDIS_URL unless Redis answers a ping within DEPENDENCY_TIMEOUT_MS: for a
  * script that cannot do without Redis (the backup drill runs its api and worker on it), where the apps themselves

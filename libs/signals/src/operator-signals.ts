@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { ParkedEvents } from '../../event-store/src/index.js';
+import { within } from '../../kernel/src/index.js';
 import { healthRedis, QUEUES } from '../../queues/src/index.js';
 import {
   heldEvents,
@@ -17,20 +18,6 @@ import {
 
 /** A scrape waits this long for each reading: a PostgreSQL or Redis that hangs must not hang Prometheus. */
 const READING_TIMEOUT_MS = 2_000;
-
-async function within<T>(ms: number, read: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      read(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * What operators watch, in Prometheus' text format: the Node process's own metrics, and the product's signals

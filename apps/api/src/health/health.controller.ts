@@ -4,27 +4,13 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
-import { healthRedis } from '../../../../libs/queues/src/index.js';
+import { within } from '../../../../libs/kernel/src/index.js';
+import { healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
 import { Public } from '../../../../libs/http/src/index.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
 type Check = { status: 'up' } | { status: 'down'; message: string };
-
-/** The probe's answer, or a rejection when it takes longer than the timeout. */
-async function within<T>(timeoutMs: number, probe: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      probe(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Up, or down with what does not answer, the variable that names it, and why (no address or secret). */
 async function check(what: string, variable: string, probe: () => Promise<unknown>): Promise<Check> {
@@ -66,12 +52,7 @@ export class HealthController implements OnApplicationShutdown {
   async ready() {
     const [postgres, redis] = await Promise.all([
       check('PostgreSQL', 'DATABASE_URL', () => this.dataSource.query('SELECT 1')),
-      check('Redis', 'REDIS_URL', async () => {
-        if (this.redis.status === 'wait' || this.redis.status === 'end') {
-          await this.redis.connect().catch(() => undefined);
-        }
-        await this.redis.ping();
-      }),
+      check('Redis', 'REDIS_URL', () => pingRedis(this.redis)),
     ]);
     const details: Record<string, object> = {
       postgres,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
-import { healthRedis } from '../../../../libs/queues/src/index.js';
+import { within } from '../../../../libs/kernel/src/index.js';
+import { healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
 
 /** How long the queue dashboard waits for Redis's answer before saying it is away. */
 export const QUEUES_CHECK_MS = 1_500;
@@ -22,27 +23,11 @@ export class QueuesReachable implements OnApplicationShutdown {
 
   /** Null when Redis answered a ping in time; else why not (ECONNREFUSED, no answer within …). */
   async whyNot(): Promise<string | null> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        (async () => {
-          if (this.redis.status === 'wait' || this.redis.status === 'end') {
-            await this.redis.connect().catch(() => undefined);
-          }
-          await this.redis.ping();
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${QUEUES_CHECK_MS} ms`)),
-            QUEUES_CHECK_MS,
-          );
-        }),
-      ]);
+      await within(QUEUES_CHECK_MS, () => pingRedis(this.redis));
       return null;
     } catch (error) {
       return (error as { code?: string }).code ?? (error as Error).message;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
