@@ -231,6 +231,82 @@ describe('closing a cycle while a lead writes (e2e)', () => {
     expect(await filesChangedAfterClose(cycle)).toEqual([]);
   });
 
+  /** The return's evidence events appended after its ReturnSubmitted. */
+  const filesChangedAfterSubmit = async (returnId: string) =>
+    (
+      (await product.db.dataSource.query(
+        `SELECT type FROM events WHERE stream_id = $2 AND global_position >
+                (SELECT max(global_position) FROM events WHERE stream_id = $1 AND type = 'ReturnSubmitted')`,
+        [`return:${returnId}`, `evidence:${returnId}`],
+      )) as { type: string }[]
+    ).map((e) => e.type);
+
+  // A review (2026-12-06): the write of a file read the return's status but its append confirmed only the
+  // cycle's, so a lead's submit between the two left a file attached (or removed) after ReturnSubmitted, on a
+  // return whose files the lead may no longer change. The append now confirms the return as read, too.
+  it("refuses a lead's file attached or removed as the return was submitted between its read and its append", async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'race-submit-files',
+        label: 'Race submit files',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const lead = as.lead('sevenoaks-csp');
+    const returnId = `${cycle}.S1`;
+    expect((await attach(returnId, lead)).status).toBe(201);
+    const [attached, removed] = await inTurnWhileHeld(
+      product.db,
+      `evidence:${returnId}`,
+      [() => attach(returnId, lead), () => call('DELETE', `/returns/${returnId}/evidence/e1`, lead)],
+      async () => {
+        const submitted = await call('POST', `/returns/${returnId}/submit`, lead, {
+          rag: 'green',
+          narrative: 'Done',
+        });
+        expect(submitted.status).toBe(200);
+      },
+    );
+    expect([attached.status, attached.body.code]).toEqual([409, 'return-not-editable']);
+    expect([removed.status, removed.body.code]).toEqual([409, 'return-not-editable']);
+    expect(await filesChangedAfterSubmit(returnId)).toEqual([]);
+  });
+
+  // Under an Idempotency-Key the append is in the request's transaction, and a return found moved is refused, not
+  // decided again: a draft saved meanwhile must not count as a move.
+  it('takes a keyed file whose return had only a draft saved between its read and its append', async () => {
+    const cycle = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: 'race-draft-files',
+        label: 'Race draft files',
+        periodStart: '2019-04-01',
+        periodEnd: '2020-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
+    const lead = as.lead('sevenoaks-csp');
+    const returnId = `${cycle}.S1`;
+    expect((await attach(returnId, lead)).status).toBe(201);
+    const [attached] = await inTurnWhileHeld(
+      product.db,
+      `evidence:${returnId}`,
+      [() => attach(returnId, { ...lead, 'idempotency-key': 'file-beside-a-draft' })],
+      async () => {
+        const saved = await call('PUT', `/returns/${returnId}/draft`, lead, { narrative: 'Meanwhile' });
+        expect(saved.status).toBe(200);
+      },
+    );
+    expect(attached.status).toBe(201);
+  });
+
   it('lets a write that took the cycle first land before the close, which waits for it', async () => {
     const cycle = await openCycle(
       call,

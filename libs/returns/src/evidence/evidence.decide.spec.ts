@@ -8,8 +8,15 @@ import {
 } from '../../../../test/support/decide-spec.js';
 import { Actor } from '../../../kernel/src/index.js';
 import { CycleState } from '../cycle/cycle.state.js';
-import { ReturnStatus } from '../return/return.state.js';
-import { decideEvidence, EvidenceCommand, StoredFile } from './evidence.decide.js';
+import { ReturnEvent } from '../return/return.events.js';
+import { foldReturnEvents, ReturnStatus } from '../return/return.state.js';
+import {
+  decideEvidence,
+  EvidenceCommand,
+  KEEP_EVIDENCE_DECISION,
+  refuseEvidenceChange,
+  StoredFile,
+} from './evidence.decide.js';
 import { EvidenceEvent } from './evidence.events.js';
 import { foldEvidence } from './evidence.state.js';
 
@@ -267,6 +274,77 @@ describe('evidence on a return: who may attach and remove, and the per-return li
       for (const cycle of ['open', 'drafted'] as const) {
         expect(decideEvidence(attach(lead, 'draft', 10, 100, { cycle }), given())).toHaveLength(1);
       }
+    });
+  });
+
+  // The append of a file confirms the return still stands as read, but for these events: a decision made before
+  // one of them must still be the decision after it, or a lead's file would be taken by a return they cannot edit.
+  describe('the return events a decision on its files survives (KEEP_EVIDENCE_DECISION)', () => {
+    const requested: ReturnEvent = {
+      type: 'ReturnRequested',
+      data: {
+        returnId: 'y1.S1',
+        cycleId: 'y1',
+        partnershipId: 'lsp',
+        planId: 'p1',
+        measureRef: 'S1',
+        themeId: 't1',
+        agencyId: 'kcc',
+        dueDate: '2030-04-30',
+      },
+    };
+    const content = { narrative: 'Done' };
+    const kept: Record<(typeof KEEP_EVIDENCE_DECISION)[number], ReturnEvent> = {
+      ReturnDraftSaved: { type: 'ReturnDraftSaved', data: { content, by: 'ann' } },
+      DeadlineExtended: { type: 'DeadlineExtended', data: { dueDate: '2030-05-31', reason: 'Illness' } },
+      PassageRedacted: {
+        type: 'PassageRedacted',
+        data: {
+          field: 'narrative',
+          passageSha256: 'ab'.repeat(32),
+          passageLength: 4,
+          reason: 'Name',
+          by: 'cora',
+        },
+      },
+    };
+    const submitted: ReturnEvent = { type: 'ReturnSubmitted', data: { content, by: 'ann', late: false } };
+    const sentBack: ReturnEvent = { type: 'ReturnSentBack', data: { reason: 'More' } };
+    const asRead = (events: ReturnEvent[]) => {
+      const state = foldReturnEvents(events);
+      if (state.status === 'none') throw new Error('no return');
+      return {
+        returnId: 'y1.S1',
+        agencyId: state.agencyId,
+        status: state.status,
+        cycleStatus: 'open' as const,
+        approved: state.approved !== null,
+      };
+    };
+    const histories: [Actor, ReturnEvent[]][] = [
+      [lead, [requested]],
+      [lead, [requested, kept.ReturnDraftSaved]],
+      [lead, [requested, submitted, sentBack]],
+      [coordinator, [requested]],
+      [coordinator, [requested, submitted]],
+    ];
+
+    it('given a return its lead or the coordinator may change the files of, then after each of them they still may', () => {
+      for (const [actor, history] of histories) {
+        expect(() => refuseEvidenceChange(actor, asRead(history))).not.toThrow();
+        for (const event of Object.values(kept)) {
+          expect(() => refuseEvidenceChange(actor, asRead([...history, event]))).not.toThrow();
+        }
+      }
+    });
+
+    it('given a draft, when it is submitted, then the lead may no longer change its files: a submit is not one of them', () => {
+      thenError(
+        () => refuseEvidenceChange(lead, asRead([requested, kept.ReturnDraftSaved, submitted])),
+        'return-not-editable',
+        'conflict',
+      );
+      expect(KEEP_EVIDENCE_DECISION).not.toContain('ReturnSubmitted');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Actor, DomainError } from '../../../kernel/src/index.js';
 import { CycleState } from '../cycle/cycle.state.js';
+import { ReturnEventType } from '../return/return.events.js';
 import { ReturnStatus } from '../return/return.state.js';
 import { EvidenceEvent } from './evidence.events.js';
 import { EvidenceState } from './evidence.state.js';
@@ -48,6 +49,18 @@ export type EvidenceCommand =
 const LEAD_MAY_CHANGE: readonly ReturnStatus[] = ['requested', 'draft'];
 /** The coordinator may add or take away a file at any time before the return is approved. */
 const COORDINATOR_MAY_CHANGE: readonly ReturnStatus[] = ['requested', 'draft', 'submitted'];
+
+/**
+ * The return's events that leave a decision on its files standing, when they come between its read and its
+ * append: each leaves the return a draft (or keeps its status), with its agency and its approval as they were,
+ * so whoever could change its files still can. A lead saving a draft as a file uploads is not refused for it;
+ * a submit, a reassignment or an approval meanwhile is decided on again.
+ */
+export const KEEP_EVIDENCE_DECISION = [
+  'ReturnDraftSaved',
+  'DeadlineExtended',
+  'PassageRedacted',
+] as const satisfies readonly ReturnEventType[];
 
 /**
  * Who may attach or remove a file now: the lead of the return's own agency while the return is editable, and

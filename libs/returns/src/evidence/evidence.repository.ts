@@ -19,7 +19,13 @@ import { canSeeReturn } from '../return/return-visibility.js';
 import { checkedFileName, checkedTitle } from './evidence-file-name.js';
 import { EvidenceInspector } from './evidence-inspector.js';
 import { EVIDENCE_STORAGE, EvidenceStorage } from './evidence-storage.js';
-import { decideEvidence, EvidenceCommand, EvidenceReturn, inMegabytes } from './evidence.decide.js';
+import {
+  decideEvidence,
+  EvidenceCommand,
+  EvidenceReturn,
+  inMegabytes,
+  KEEP_EVIDENCE_DECISION,
+} from './evidence.decide.js';
 import { EvidenceEvent, evidenceStreamId } from './evidence.events.js';
 import { EvidenceState, foldEvidence } from './evidence.state.js';
 
@@ -46,7 +52,11 @@ interface CycleAsRead {
   guard: UnchangedStream;
 }
 
-type AboutReturn = EvidenceReturn & { cycle: CycleAsRead };
+/**
+ * The return as a write read it, with its cycle, and the guard on the return's own stream: the append confirms
+ * it too, or a lead's submit between the read and the append leaves a file attached after ReturnSubmitted.
+ */
+type AboutReturn = EvidenceReturn & { cycle: CycleAsRead; guard: UnchangedStream };
 
 /**
  * A writer that lost the race for the evidence stream decides again on what the winner wrote: every upload that
@@ -86,7 +96,8 @@ export class EvidenceRepository {
    * stands so, and a close meanwhile is decided on again.
    */
   async about(returnId: string, envelope: CommandEnvelope, known?: CycleAsRead): Promise<AboutReturn> {
-    const state = foldReturnEvents(await this.store.readStream<ReturnEvent>(returnStreamId(returnId)));
+    const events = await this.store.readStream<ReturnEvent>(returnStreamId(returnId));
+    const state = foldReturnEvents(events);
     if (state.status === 'none' || !canSeeReturn(envelope.actor, state)) {
       throw new DomainError('return-not-found', 'No such return', 'not-found');
     }
@@ -98,6 +109,13 @@ export class EvidenceRepository {
       cycleStatus: cycle.status,
       approved: state.approved !== null,
       cycle,
+      // Share-locked, so a submit still on its way is waited for and seen (its side checks no file's stream).
+      guard: {
+        streamId: returnStreamId(returnId),
+        version: events.at(-1)!.version,
+        wait: true,
+        movedOnlyBy: KEEP_EVIDENCE_DECISION,
+      },
     };
   }
 
@@ -272,14 +290,15 @@ export class EvidenceRepository {
       this.refuseStale(returnId, envelope, version);
       const events = decide(about, state);
       try {
-        // A file is never attached or removed after the close of a cycle that read as open (see about). Not
+        // A file is never attached or removed after the close of a cycle that read as open, nor after a submit of
+        // a return that read as a draft (see about). Not
         // appendWhileUnchanged: under an Idempotency-Key its savepoint made a subtransaction of every attempt, and
         // 100 keyed uploads to one return (thousands of attempts) took twice as long.
         const [{ nextExpectedVersion }] = await this.store.appendMany(
           [{ streamId: evidenceStreamId(returnId), expectedVersion: version, events }],
           metadataFor(envelope, reason),
           { recordedAt: this.clock.now() },
-          [about.cycle.guard],
+          [about.cycle.guard, about.guard],
         );
         const [event] = events;
         const file =
@@ -294,13 +313,16 @@ export class EvidenceRepository {
           mediaType: file.mediaType,
         };
       } catch (error) {
-        // The cycle closed meanwhile: read again, and the file refused, whatever version the caller named. In a
-        // request's own transaction the append is in it already: that transaction is left to roll back (409).
+        // The cycle closed or the return moved on meanwhile: read again, and decided again, whatever version of
+        // the files the caller named (If-Match is not the return's). In a request's own transaction the append is
+        // in it already: that transaction is left to roll back (409).
         const cycleMoved = error instanceof ConcurrencyError && error.streamId === about.cycle.guard.streamId;
-        if (cycleMoved && commandTransactionOn(this.dataSource)?.begun) throw error;
+        const returnMoved = error instanceof ConcurrencyError && error.streamId === about.guard.streamId;
+        if ((cycleMoved || returnMoved) && commandTransactionOn(this.dataSource)?.begun) throw error;
         if (cycleMoved) cycle = undefined;
         const raced =
-          error instanceof ConcurrencyError && (envelope.expectedVersion === undefined || cycleMoved);
+          error instanceof ConcurrencyError &&
+          (envelope.expectedVersion === undefined || cycleMoved || returnMoved);
         if (!raced || attempt >= ATTEMPTS) throw error;
       }
     }
