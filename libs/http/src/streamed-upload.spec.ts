@@ -2,7 +2,15 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { connect, Socket } from 'node:net';
 import type { Server } from 'node:http';
-import { finishStreamedUpload, LINGER_MS, readStreamedUpload } from './streamed-upload.js';
+import { DomainError } from '../../kernel/src/index.js';
+import {
+  finishStreamedUpload,
+  LINGER_MS,
+  readStreamedUpload,
+  streamedFileUpload,
+  StreamedUploadRequest,
+  UPLOAD_MAX_FIELDS,
+} from './streamed-upload.js';
 
 /**
  * A client that goes on writing an upload the server has already refused must still read the refusal: the
@@ -185,5 +193,80 @@ describe('readStreamedUpload, a form cut off in its file', () => {
     await post(`${head}the end\r\n--cut--\r\n`);
     expect(outcomes).toEqual([{ read: '%PDF-1.7\nthe end' }]);
     expect(uncaught).toEqual([]);
+  });
+});
+
+/**
+ * A form of 2,000 text fields before its file (a review, 2026-12-06): past busboy's limits the file was dropped
+ * with the fields, and the upload read as one with no file, answered "Choose a file". The limit is the refusal.
+ */
+describe('readStreamedUpload and streamedFileUpload, more fields than an upload takes', () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    const app = express();
+    app.post('/api', (req, res) => {
+      finishStreamedUpload(req, res);
+      readStreamedUpload(req, { fileField: 'file', maxFileBytes: 1024 * 1024, sizeInWords: '1 MB' }).then(
+        (upload) => {
+          upload.file?.content.resume();
+          res.json({ fields: Object.keys(upload.fields).length, file: upload.file?.fileName ?? null });
+        },
+        (error: DomainError) =>
+          res.status(422).json({ code: error.code, field: error.field, message: error.message }),
+      );
+    });
+    // The page's way: the fields read become the body, so the CSRF check still finds the form's `_csrf`.
+    app.post('/page', streamedFileUpload(1024 * 1024, '1 MB'), (req, res) => {
+      const { streamedFile, fileProblem, body } = req as StreamedUploadRequest;
+      streamedFile?.content.resume();
+      res.json({ csrf: (body as { _csrf?: string })._csrf ?? null, fileProblem: fileProblem ?? null });
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const form = (fields: number) =>
+    [
+      '--many\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\ntoken\r\n',
+      ...Array.from(
+        { length: fields - 1 },
+        (_, i) => `--many\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nx\r\n`,
+      ),
+      '--many\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n\r\n--many--\r\n',
+    ].join('');
+  const post = async (path: string, body: string) => {
+    const answer = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=many' },
+      body,
+    });
+    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+  };
+
+  it('refuses 2,000 fields before the file as too-many-fields, on the API and the page alike', async () => {
+    expect(await post('/api', form(2_000))).toEqual({
+      status: 422,
+      body: {
+        code: 'too-many-fields',
+        field: 'body',
+        message: 'The form may send at most 8 fields before its file',
+      },
+    });
+    expect(await post('/page', form(2_000))).toEqual({
+      status: 200,
+      body: { csrf: 'token', fileProblem: 'The form may send at most 8 fields before its file' },
+    });
+  });
+
+  it(`takes ${UPLOAD_MAX_FIELDS} fields and the file, and refuses one more`, async () => {
+    expect(await post('/api', form(UPLOAD_MAX_FIELDS))).toEqual({
+      status: 200,
+      body: { fields: UPLOAD_MAX_FIELDS, file: 'a.pdf' },
+    });
+    expect((await post('/api', form(UPLOAD_MAX_FIELDS + 1))).body.code).toBe('too-many-fields');
   });
 });

@@ -24,6 +24,20 @@ export interface StreamedUpload {
 /** Room for the multipart envelope and a few text fields beside the file itself. */
 const ENVELOPE_BYTES = 64 * 1024;
 
+/** The text fields an upload may send beside its file: a page's `_csrf` and a title, with room to spare. */
+export const UPLOAD_MAX_FIELDS = 8;
+
+/** The fields a refused upload had sent before it was refused (see fieldsReadBefore). */
+const fieldsOfRefusals = new WeakMap<Error, Record<string, string>>();
+
+/**
+ * The text fields read before `refusal` was met: a page's form keeps its `_csrf`, so the CSRF check still passes
+ * and the page can say what was wrong, rather than that the form expired. Empty for a refusal of no upload.
+ */
+export function fieldsReadBefore(refusal: unknown): Record<string, string> {
+  return (refusal instanceof Error && fieldsOfRefusals.get(refusal)) || {};
+}
+
 const refuse = (code: string, message: string, field = 'file') =>
   new DomainError(code, message, 'unprocessable', field);
 
@@ -61,8 +75,10 @@ export function readStreamedUpload(
     const settle = (outcome: StreamedUpload | Error) => {
       if (settled) return;
       settled = true;
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+      if (outcome instanceof Error) {
+        fieldsOfRefusals.set(outcome, { ...fields });
+        reject(outcome);
+      } else resolve(outcome);
     };
     let parser: busboy.Busboy;
     try {
@@ -70,11 +86,29 @@ export function readStreamedUpload(
         headers: req.headers,
         preservePath: true,
         defParamCharset: 'utf8',
-        limits: { files: 1, fields: 8, parts: 9, fieldSize: 16 * 1024 },
+        limits: {
+          files: 1,
+          fields: UPLOAD_MAX_FIELDS,
+          parts: UPLOAD_MAX_FIELDS + 1,
+          fieldSize: 16 * 1024,
+        },
       });
     } catch {
       return settle(unreadable());
     }
+    // Past its limits busboy drops the parts that follow, the file among them, and the form read as one with no
+    // file: 2,000 fields before it were answered "Choose a file". The limit is the reason, and says so.
+    const tooManyFields = () =>
+      settle(
+        new DomainError(
+          'too-many-fields',
+          `The form may send at most ${UPLOAD_MAX_FIELDS} fields before its file`,
+          'unprocessable',
+          'body',
+        ),
+      );
+    parser.on('fieldsLimit', tooManyFields);
+    parser.on('partsLimit', tooManyFields);
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) settle(refuse('field-too-long', `The field ${name} is too long`, name));
       else fields[name] = value;
@@ -187,7 +221,7 @@ export function streamedFileUpload(maxFileBytes: number, sizeInWords: string) {
         next();
       },
       (error: Error) => {
-        req.body = {};
+        req.body = fieldsReadBefore(error);
         (req as StreamedUploadRequest).fileProblem = error.message;
         next();
       },

@@ -31,7 +31,8 @@ export class AttachEvidenceHttp {
       'at most EVIDENCE_MAX_FILE_BYTES (20 MB by default), and all of a return’s files together at most ' +
       'EVIDENCE_MAX_RETURN_BYTES (100 MB). Send `title` (optional) before `file`. A refused file (422: ' +
       'file-type-refused, file-has-macros, csv-not-text, csv-markup, file-empty, file-too-large, evidence-return-full, ' +
-      'file-name-path, file-name-control-characters) leaves nothing stored. The lead may attach while the ' +
+      'file-name-path, file-name-control-characters; too-many-fields, more than 8 fields before the file) leaves ' +
+      'nothing stored. The lead may attach while the ' +
       'return is requested or in draft (sent back included), the coordinator until it is approved (409 ' +
       'return-not-editable). If-Match is the version of the return’s files (GET .../evidence), not the ' +
       'return’s. A session cookie must also send X-CSRF-Token, or come from the service’s own origin.',
