@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { Client } from 'pg';
 import { Clock } from '../libs/kernel/src/index.js';
 import {
   as,
@@ -355,6 +356,43 @@ describe('staff pages: invite, roles, deactivate, passwords, tokens, links, view
     expect(text(drop.html)).toContain('You cannot take away your own coordinator role');
     const page = await coordinator.get(`/coordinate/staff/${self}`);
     expect(page.html).not.toContain('/deactivate');
+  });
+
+  // A review (2026-12-06): an account forgotten (its row deleted) between the page's read of it and its update was
+  // answered "saved", the update having changed nothing. The account's row is held here so the update waits at
+  // it; the row is deleted meanwhile, and the update then finds nothing.
+  it('says an account forgotten as its role was changed no longer exists, and saved nothing', async () => {
+    await invite('Gail Gone', 'gail@sevenoaks.example.org', 'viewer');
+    const [{ staff_id: staffId }] = await product.db.dataSource.query(
+      `SELECT staff_id FROM staff_accounts WHERE email = 'gail@sevenoaks.example.org'`,
+    );
+    const opened = await coordinator.get(`/coordinate/staff/${staffId}`);
+    expect(opened.status).toBe(200);
+    const holder = new Client({ connectionString: product.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM staff_accounts WHERE staff_id = $1 FOR UPDATE', [staffId]);
+      const posted = coordinator.post(`/coordinate/staff/${staffId}`, opened.html, { role: 'reviewer' });
+      await eventually(async () => {
+        const [{ count }] = await product.db.dataSource.query(
+          `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        return count >= 1;
+      });
+      await holder.query('DELETE FROM staff_accounts WHERE staff_id = $1', [staffId]);
+      await holder.query('COMMIT');
+      const answer = await posted;
+      expect(answer.status).toBe(303);
+      const list = await coordinator.get(answer.location!);
+      expect(list.status).toBe(200);
+      expect(text(list.html)).toMatch(/Gail Gone(&#39;|')s account no longer exists: nothing was saved/);
+      expect(text(list.html)).not.toContain('role and themes are saved');
+      expect(list.html).toContain('govuk-error-summary');
+    } finally {
+      await holder.end();
+    }
   });
 
   it('changing a password needs the current one and ends every other session, not this one', async () => {

@@ -38,14 +38,16 @@ export class StaffPages {
   @Get()
   async list(
     @PageMessage('done') done: string | undefined,
+    @PageMessage('error') error: string | undefined,
     @CurrentActor() actor: Actor,
     @Res() res: Response,
   ) {
     const themes = await this.themes(actor);
     const members = await this.staff.list(actor.partnershipId);
     res.render('pages/staff/list', {
-      title: 'Staff',
+      title: error ? 'Error: Staff' : 'Staff',
       done,
+      error,
       members: members.map((m) => ({
         ...m,
         roleLabel: ROLE_WORDS[m.role].label,
@@ -128,7 +130,12 @@ export class StaffPages {
           ),
         );
     }
-    await this.staff.change(actor.partnershipId, staffId, chosen.role, chosen.themes);
+    // The account can go (forgotten, its row deleted) between the read above and this update, which then changes
+    // nothing: "saved" would be untrue. Back to the list, which no longer shows them, with why.
+    if (!(await this.staff.change(actor.partnershipId, staffId, chosen.role, chosen.themes))) {
+      const gone = `${member.name}'s account no longer exists: nothing was saved`;
+      return res.redirect(303, `${HOME}?${pageMessageQuery(res, 'error', gone)}`);
+    }
     res.redirect(
       303,
       `${HOME}?${pageMessageQuery(res, 'done', `${member.name}'s role and themes are saved`)}`,
