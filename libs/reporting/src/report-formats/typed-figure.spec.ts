@@ -19,6 +19,10 @@ describe('a figure typed into a return table', () => {
     ['1,250.5%', 12.505, '#,##0.0%'],
     ['+2.1%', 0.021, '"+"0.0%;-0.0%;"+"0.0%'],
     ['+0', 0, '"+"0;-0;"+"0'],
+    // The minus sign (U+2212) of a figure pasted from a Word document, shown as typed, not as a hyphen.
+    ['\u22121.6%', -0.016, '0.0%;"\u2212"0.0%'],
+    ['\u221212', -12, '0;"\u2212"0'],
+    ['\u22121,200.50', -1200.5, '#,##0.00;"\u2212"#,##0.00'],
   ])('reads %j as %d shown %j', (text, value, numFmt) => {
     expect(typedFigure(text)).toEqual({ value, numFmt });
   });
@@ -39,6 +43,10 @@ describe('a figure typed into a return table', () => {
     ['no digit after the point', '5.'],
     ['an exponent', '1e5'],
     ['a negative zero, which Excel shows without its sign', '-0.0%'],
+    ['a negative zero with the minus sign', '\u22120'],
+    ['a space after the minus sign', '\u2212 5'],
+    ['two signs', '\u2212-5'],
+    ['an en dash for a minus', '\u20135'],
     ['more digits than Excel keeps', '1234567890.123456'],
     ['empty', ''],
   ])('leaves %s as text', (_, text) => {

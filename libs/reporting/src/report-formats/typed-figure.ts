@@ -8,9 +8,10 @@ export interface TypedFigure {
   numFmt: string;
 }
 
-// A whole cell that is a number: an optional sign, digits (in groups of three when commas are typed, and with no
-// leading zero, since "007" is a code, not seven), optional decimals and an optional percent sign.
-const FIGURE = /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.(\d+))?(%?)$/;
+// A whole cell that is a number: an optional sign (the minus sign U+2212 too, which councils' Word documents put
+// where a hyphen was typed, and a figure pasted from them keeps), digits (in groups of three when commas are typed,
+// and with no leading zero, since "007" is a code, not seven), optional decimals and an optional percent sign.
+const FIGURE = /^([+\-\u2212]?)([1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.(\d+))?(%?)$/;
 
 /** Excel keeps 15 significant digits: a longer figure would show other digits than were typed. */
 const EXCEL_DIGITS = 15;
@@ -26,13 +27,20 @@ export function typedFigure(text: string): TypedFigure | null {
   const [, sign, whole, decimals = '', percent] = match;
   const digits = `${whole.replaceAll(',', '')}${decimals}`.replace(/^0+/, '');
   if (digits.length > EXCEL_DIGITS) return null;
-  if (sign === '-' && digits === '') return null;
+  const negative = sign === '-' || sign === '\u2212';
+  if (negative && digits === '') return null;
   // Read from the digits as typed, the percent as a shift of the exponent: 3.6 / 100 is 0.036000000000000004.
   const value = Number(
-    `${sign === '-' ? '-' : ''}${whole.replaceAll(',', '')}.${decimals || '0'}${percent ? 'e-2' : ''}`,
+    `${negative ? '-' : ''}${whole.replaceAll(',', '')}.${decimals || '0'}${percent ? 'e-2' : ''}`,
   );
   const shown = `${whole.includes(',') ? '#,##0' : '0'}${decimals ? `.${'0'.repeat(decimals.length)}` : ''}${percent}`;
   // A typed plus is shown as typed: Excel writes one only when the format has it (zero falls in the third part).
-  const numFmt = sign === '+' ? `"+"${shown};-${shown};"+"${shown}` : shown;
+  // So is a typed minus sign, where Excel would write a hyphen: a negative part gets no sign of Excel's own.
+  const numFmt =
+    sign === '+'
+      ? `"+"${shown};-${shown};"+"${shown}`
+      : sign === '\u2212'
+        ? `${shown};"\u2212"${shown}`
+        : shown;
   return { value, numFmt };
 }
