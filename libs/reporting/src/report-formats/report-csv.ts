@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { runsAsSpreadsheetFormula } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { colophon, PublicationFacts } from './colophon.js';
+import { withoutDirectionControls } from './direction-controls.js';
 import { CsvPart } from './report-format.js';
 import {
   APPENDIX_HEADER,
@@ -31,6 +32,14 @@ export function neutraliseFormula(cell: string | number): string | number {
     ? `'${cell}`
     : cell;
 }
+
+/**
+ * A cell as the Word report prints it, without direction overrides (withoutDirectionControls): one typed in a
+ * link's words ran on over the address after them. Left out before the formula check, which then sees what the
+ * spreadsheet will read.
+ */
+const printedText = (cell: string | number) =>
+  typeof cell === 'string' ? withoutDirectionControls(cell) : cell;
 
 /** Records stringified at a time: small enough that a chunk never holds the event loop for long. */
 const RECORDS_PER_CHUNK = 2_000;
@@ -64,7 +73,7 @@ export function* reportCsvChunks(
   yield `\ufeff${stringified([[...header]])}`;
   let chunk: (string | number)[][] = [];
   for (const row of rows) {
-    chunk.push(row.map(neutraliseFormula));
+    chunk.push(row.map((cell) => neutraliseFormula(printedText(cell))));
     if (chunk.length === RECORDS_PER_CHUNK) {
       yield stringified(chunk);
       chunk = [];

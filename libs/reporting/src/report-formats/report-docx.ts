@@ -34,6 +34,7 @@ import { AnyCycleReport, PublishedMeasure } from '../cycle-report/published-cycl
 import { dotLabel, ragLabel, ragTrendWords, unreadableNote } from '../cycle-report/report-words.js';
 import { reportIntroduction } from '../cycle-report/report-title.js';
 import { asAtLine, colophon, dayInWords, PublicationFacts } from './colophon.js';
+import { withoutDirectionControls } from './direction-controls.js';
 import { evidenceLine } from './evidence-rows.js';
 import { indicatorSentence, trendSentence } from './indicator-words.js';
 import { printedAddress } from './narrative-text.js';
@@ -73,16 +74,8 @@ const TEXT_WIDTH = PAGE.height - 2 * PAGE.margin;
 /** The seed's columns and their share of the width: Ref, measure, lead, RAG, progress, DOT, comments. */
 const MEASURE_COLUMNS = [5, 15, 10, 7, 41, 8, 14];
 
-/**
- * The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). Word applies an override
- * typed in a link's words to the rest of its paragraph, the address printed after the link too, so an address
- * written backwards (".../ku.vog.skaoneves.www//:sptth") printed as the council's own; right-to-left script needs
- * none of them to show in its own direction.
- */
-const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-
 // A report read from old data must still open in Word, and say in print what it says.
-const clean = (text: string) => xmlCarriable(text).replace(DIRECTION_CONTROLS, '');
+const clean = (text: string) => withoutDirectionControls(xmlCarriable(text));
 
 /**
  * The most measures a Word report is made for. The docx package builds the whole document as objects before it

@@ -5,6 +5,7 @@ import type ExcelJS from 'exceljs';
 import { workbookText, xmlCarriableDeep } from '../../../kernel/src/index.js';
 import { AnyCycleReport } from '../cycle-report/published-cycle-report.js';
 import { asAtLine, colophon, PublicationFacts } from './colophon.js';
+import { withoutDirectionControls } from './direction-controls.js';
 import {
   APPENDIX_HEADER,
   appendixRows,
@@ -42,12 +43,15 @@ export const EXCEL_CELL_LIMIT = 32_767;
 const CUT_NOTE = ' [cut short: the whole text is in the HTML and CSV report]';
 
 /**
- * A row of the sheet: each text as a workbook holds it (a typed `_x003D_` stays as typed) and, formula-looking,
- * kept text however it is edited.
+ * A row of the sheet: each text as a workbook holds it (a typed `_x003D_` stays as typed), without direction
+ * overrides as the Word report prints it (an override in a link's words ran on over the address after them) and,
+ * formula-looking, kept text however it is edited.
  */
 function addRow(sheet: Sheet, cells: ExcelJS.CellValue[]): ExcelJS.Row {
   return keepFormulaTextAsText(
-    sheet.addRow(cells.map((cell) => (typeof cell === 'string' ? workbookText(cell) : cell))),
+    sheet.addRow(
+      cells.map((cell) => (typeof cell === 'string' ? workbookText(withoutDirectionControls(cell)) : cell)),
+    ),
   );
 }
 
@@ -88,7 +92,7 @@ export async function writeReportXlsx(
     useSharedStrings: true,
   });
   book.creator = 'Partner Returns';
-  book.title = report.title;
+  book.title = withoutDirectionControls(report.title);
 
   // A sheet that is a list keeps its heading row in view as it scrolls: a case study's sections run to dozens of
   // tall rows, and its columns were nameless below the first screen. (Summary is read as a page; Tables holds

@@ -221,3 +221,39 @@ describe('a link’s address, printed after its words', () => {
     expect(texts.filter((t) => t === text)).toHaveLength(2);
   });
 });
+
+/**
+ * A direction override or embedding typed in a link's words, or before them, runs on in a spreadsheet's cell over
+ * the address printed after the link, so that an address written backwards reads as the council's own: the CSV
+ * and the spreadsheet leave them out, as the Word report does. Isolates too, as Word leaves them out.
+ */
+describe('a direction override in a link’s words', () => {
+  const spoof = 'https://evil.example/ku.vog.skaoneves.www//:sptth';
+
+  it.each([
+    ['in the link’s words', `See [the plan\u202e](${spoof}) today.`],
+    ['before the link', `See \u202ethe [plan](${spoof}) today.`],
+    ['nested in the words', `See [\u202dthe \u202eplan\u202c](${spoof}) today.`],
+    ['isolated in the words', `See [\u2067the plan\u2069](${spoof}) \u2066today.`],
+    ['embedded in the words', `See [the \u202bplan\u202a](${spoof}) today.`],
+  ])('is left out of the spreadsheet and the CSV, %s', async (_where, narrative) => {
+    const text = `See the plan (${spoof}) today.`;
+    const report = reportWith(narrative);
+    expect(csvCells(report)).toEqual([text, text]);
+    const cells = await xlsxCells(report);
+    expect(cells).toEqual(expect.arrayContaining([text]));
+    expect(cells).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/[\u202a-\u202e\u2066-\u2069]/)]),
+    );
+  });
+
+  it('is left out of every part of the CSV, a cell that was a formula behind it still guarded', () => {
+    const report = reportWith(`\u202e=HYPERLINK("${spoof}") [the plan\u202e](${spoof})`);
+    for (const part of ['measures', 'summary', 'tables', 'indicators', 'appendices', 'case-studies'] as const)
+      expect(renderReportCsv(report, part)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(csvCells(report)).toEqual([
+      `'=HYPERLINK("${spoof}") the plan (${spoof})`,
+      `'=HYPERLINK("${spoof}") the plan (${spoof})`,
+    ]);
+  });
+});
