@@ -56,6 +56,12 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     expect(html).toMatch(new RegExp(`aria-describedby="(?:[^"]* )?${id}-error"`));
   };
 
+  /** A "due date is in the past" box on the page, ticked. */
+  const pastTicked = (html: string) =>
+    expect(html).toMatch(
+      /<input class="govuk-checkboxes__input" id="confirmPast" name="confirmPast" type="checkbox" value="yes" checked/,
+    );
+
   /** Events of these types written so far: a refused form writes none. */
   const written = async (types: string[]) =>
     (
@@ -213,5 +219,53 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     besideBox(forced.html, 'reason-close', text);
     expect(forced.html).toMatch(/name="force" type="checkbox" value="yes" checked/);
     expect(await written(['CycleClosed'])).toBe(before);
+  });
+
+  it('keeps the "due date is in the past" tick of an extension refused for something else', async () => {
+    // Days before today, as the coordinator types it: the form asks to confirm it, and it was confirmed.
+    const daysAgo = new Date(Date.now() - 3 * 86_400_000);
+    const past = {
+      'dueDate-day': String(daysAgo.getUTCDate()),
+      'dueDate-month': String(daysAgo.getUTCMonth() + 1),
+      'dueDate-year': String(daysAgo.getUTCFullYear()),
+      confirmPast: 'yes',
+    };
+    // The return's form: the reason refused (too long, by the rule), and missing (before the command).
+    const long = await post(returnPath('S1'), `${returnPath('S1')}/extend`, { ...past, reason: tooLong });
+    expect(long.status).toBe(422);
+    pastTicked(long.html);
+    const missing = await post(returnPath('S1'), `${returnPath('S1')}/extend`, { ...past, reason: ' ' });
+    expect(missing.status).toBe(400);
+    pastTicked(missing.html);
+    // The agency's deadline: not after the one set (30 April 2030), by the rule.
+    const agency = await post(`${cyclePath()}/agencies/sevenoaks-csp`, `${cyclePath()}/extend-agency`, {
+      agencyId: 'sevenoaks-csp',
+      ...past,
+      reason: 'Police figures come late',
+    });
+    expect(agency.status).toBe(422);
+    pastTicked(agency.html);
+    // A new cycle refused for its short name.
+    const cycle = await post('/coordinate/cycles/new', '/coordinate/cycles/new', {
+      label: 'Year 4 2022/23',
+      cycleId: 'Not A Short Name',
+      'periodStart-day': '1',
+      'periodStart-month': '4',
+      'periodStart-year': '2022',
+      'periodEnd-day': '31',
+      'periodEnd-month': '3',
+      'periodEnd-year': '2023',
+      ...past,
+    });
+    expect(cycle.status).toBe(400);
+    pastTicked(cycle.html);
+    // Not ticked, it is asked unticked.
+    const { confirmPast: _, ...unconfirmed } = past;
+    const asked = await post(returnPath('S1'), `${returnPath('S1')}/extend`, {
+      ...unconfirmed,
+      reason: 'Late',
+    });
+    expect(asked.status).toBe(400);
+    expect(asked.html).toMatch(/id="confirmPast" name="confirmPast" type="checkbox" value="yes">/);
   });
 });

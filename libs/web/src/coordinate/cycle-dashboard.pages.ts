@@ -26,6 +26,7 @@ import {
   ExtendForm,
   extensionErrors,
   extensionProblem,
+  pastDueDate,
   postedDueDate,
 } from './extend-form.js';
 
@@ -158,6 +159,7 @@ export class CycleDashboardPages {
           reason: typed,
           reasonError: rule.beside ? message : undefined,
           dateError: date ? message : undefined,
+          ...pastDueDate(form, this.clock.now()),
         },
         // A rule about neither box (nothing left to extend, the cycle closed) in the summary, linking to the form.
         elsewhere: date || rule.beside ? undefined : { text: message, href: '#dueDate-day' },

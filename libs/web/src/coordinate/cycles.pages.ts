@@ -83,7 +83,7 @@ export class CyclesPages {
 
   @Get('cycles/new')
   async newCycle(@CurrentActor() actor: Actor, @Res() res: Response) {
-    res.render('pages/coordinate/new-cycle', newCycleModel(actor, {}, []));
+    res.render('pages/coordinate/new-cycle', newCycleModel(actor, {}, [], ''));
   }
 
   /** Drafts the cycle and opens it at once: the same two commands as POST /cycles and POST /cycles/:id/open. */
@@ -97,9 +97,12 @@ export class CyclesPages {
     // The new-cycle form has no list fields: each is read as the one value it sends.
     const form = singleValues(posted);
     // The dates first, in the GOV.UK pattern: every problem at once, and what was typed shown again.
-    const dates = readCycleDates(form, todayInLondon(this.clock.now()));
+    const today = todayInLondon(this.clock.now());
+    const dates = readCycleDates(form, today);
     if (!dates.ok) {
-      return res.status(400).render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems));
+      return res
+        .status(400)
+        .render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems, today));
     }
     // The short name is optional: left empty, the cycle is named from its label (year-1-2019-20).
     const name = form.cycleId?.trim() ?? '';
@@ -107,7 +110,10 @@ export class CyclesPages {
       const text = 'Short name must be lower-case letters, digits and hyphens (-), at most 64 characters';
       return res
         .status(400)
-        .render('pages/coordinate/new-cycle', newCycleModel(actor, form, [{ field: 'cycleId', text }]));
+        .render(
+          'pages/coordinate/new-cycle',
+          newCycleModel(actor, form, [{ field: 'cycleId', text }], today),
+        );
     }
     const latestPlanId = (await this.index.planIds(actor.partnershipId)).at(-1);
     const envelope: CommandEnvelope = { actor, correlationId };
@@ -135,7 +141,10 @@ export class CyclesPages {
         const field = error.field ?? 'label';
         return res
           .status(400)
-          .render('pages/coordinate/new-cycle', newCycleModel(actor, form, [{ field, text: error.message }]));
+          .render(
+            'pages/coordinate/new-cycle',
+            newCycleModel(actor, form, [{ field, text: error.message }], today),
+          );
       }
       throw error;
     }
@@ -195,9 +204,15 @@ function readCycleDates(
   return { ok: true, periodStart: dates.periodStart, periodEnd: dates.periodEnd, dueDate: dates.dueDate };
 }
 
-/** The new-cycle page: what was typed, each problem inline and in the summary, "Error:" in the title. */
-function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[]) {
+/**
+ * The new-cycle page: what was typed, each problem inline and in the summary, "Error:" in the title. A due date
+ * typed before `today` asks for its confirmation again, ticked as it was: refused for another field, the form
+ * came back without the box, the tick lost.
+ */
+function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[], today: string) {
   const problemOf = (field: string) => problems.find((p) => p.field === field);
+  const due = parseDateInput(postedDateParts(form, 'dueDate'), 'Due date');
+  const pastDue = due.ok && due.date < today;
   const dateQuestions = Object.fromEntries(
     CYCLE_DATES.map(({ name }) => {
       const problem = problemOf(name);
@@ -235,7 +250,8 @@ function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[])
         },
       },
     ].map((item) => ({ ...item, checked: item.value === (form.signOff || 'one-stage') })),
-    askPastConfirmation: problems.some((p) => p.field === 'dueDate' && p.parts?.length === 0),
+    askPastConfirmation: pastDue,
+    pastConfirmed: pastDue && form.confirmPast === 'yes',
     errors: problems.map((p) => ({
       text: p.text,
       href: `#${p.field}${CYCLE_DATES.some((d) => d.name === p.field) ? `-${p.parts?.[0] ?? 'day'}` : ''}`,

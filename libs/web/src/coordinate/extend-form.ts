@@ -17,11 +17,28 @@ export interface ExtendForm {
   dateErrorPart?: DatePart;
   reasonError?: string;
   askPastConfirmation?: boolean;
+  /** The "due date is in the past" box was ticked: ticked again when the form comes back. */
+  pastConfirmed?: boolean;
 }
 
 /** The extension form as first shown: three empty boxes and no reason. */
 export function emptyExtendForm(): ExtendForm {
   return { items: dateInputItems({}), reason: '' };
+}
+
+/**
+ * Whether the form asks to confirm a due date in the past (one typed that is a date, before today), and whether
+ * that box was ticked. Every way the form comes back asks it again ticked as it was: a form refused for something
+ * else (the reason, a rule of the cycle) came back without the box, the tick lost, so the next press was refused
+ * for the date in the past.
+ */
+export function pastDueDate(
+  form: FormFields,
+  now: Date,
+): Pick<ExtendForm, 'askPastConfirmation' | 'pastConfirmed'> {
+  const parsed = parseDateInput(postedDateParts(form, 'dueDate'), 'New due date');
+  const past = parsed.ok && parsed.date < todayInLondon(now);
+  return { askPastConfirmation: past, pastConfirmed: past && form.confirmPast === 'yes' };
 }
 
 /**
@@ -47,7 +64,7 @@ export function extensionProblem(form: FormFields, now: Date): ExtendForm | null
       : parsed.message,
     dateErrorPart: wrong[0] ?? 'day',
     reasonError,
-    askPastConfirmation: past,
+    ...pastDueDate(form, now),
   };
 }
 

@@ -32,6 +32,7 @@ import {
   ExtendForm,
   extensionErrors,
   extensionProblem,
+  pastDueDate,
   postedDueDate,
 } from './extend-form.js';
 import { RETURN_ACTIONS } from './return-actions.js';
@@ -158,7 +159,13 @@ export class ReturnPages {
       toCopy: words && reason.trim() && !actionOffered(action, view.status) ? reason : '',
     };
     const extend =
-      action === 'extend' ? { items: dateInputItems(postedDateParts(form, 'dueDate')), reason } : undefined;
+      action === 'extend'
+        ? {
+            items: dateInputItems(postedDateParts(form, 'dueDate')),
+            reason,
+            ...pastDueDate(form, this.clock.now()),
+          }
+        : undefined;
     await this.render(res, 409, actor, returnId, {
       extend,
       conflict: { summary, seenVersion, files: !words },
@@ -197,6 +204,7 @@ export class ReturnPages {
             reason,
             dateError: field === 'dueDate' ? dueDateRefusal(error.message) : undefined,
             reasonError: field === 'reason' ? error.message : undefined,
+            ...pastDueDate(form, this.clock.now()),
           }
         : undefined;
     const href = !offered
