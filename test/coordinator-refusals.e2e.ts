@@ -56,6 +56,35 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     expect(html).toMatch(new RegExp(`aria-describedby="(?:[^"]* )?${id}-error"`));
   };
 
+  /**
+   * The form of the page `from` posted to `to`, `meanwhile` done between opening the page and posting it (the
+   * link revoked, the cycle closed in another tab), so the page that comes back has no box for what was typed.
+   */
+  const postAfter = (
+    from: string,
+    to: string,
+    meanwhile: () => Promise<unknown>,
+    fields: Record<string, string>,
+  ) =>
+    postPageForm(product.baseUrl, {
+      from,
+      to,
+      headers: { cookie: session },
+      fields: async () => {
+        await meanwhile();
+        return fields;
+      },
+    });
+
+  /** The reason as typed, shown to copy, the error summary's link going to it. */
+  const toCopy = (html: string, reason: string) => {
+    expect(html).toMatch(/<title>Error: /);
+    expect(html).toContain('href="#typed-reason">');
+    expect(html).toContain(
+      `The reason you wrote was not recorded. Copy it if you still need it:</p><div id="typed-reason" tabindex="-1"><p class="govuk-body">${reason}</p></div>`,
+    );
+  };
+
   /** A "due date is in the past" box on the page, ticked. */
   const pastTicked = (html: string) =>
     expect(html).toMatch(
@@ -219,6 +248,128 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     besideBox(forced.html, 'reason-close', text);
     expect(forced.html).toMatch(/name="force" type="checkbox" value="yes" checked/);
     expect(await written(['CycleClosed'])).toBe(before);
+  });
+
+  describe('when the box the reason was typed in is gone from the page', () => {
+    it("shows the reason to copy on a return's page whose status no longer offers the form", async () => {
+      // S1 is not approved: its page has no reopen form (a page from when it was, say).
+      const reopen = await post(returnPath('S1'), `${returnPath('S1')}/reopen`, {
+        reason: 'Figures were wrong',
+      });
+      expect(reopen.status).toBe(409);
+      expect(reopen.html).not.toContain('id="reason-reopen"');
+      toCopy(reopen.html, 'Figures were wrong');
+    });
+
+    let meanwhileId: string;
+    /** Two live links of the agency with two lead contacts (Sevenoaks District Council leads C1). */
+    let links: { linkId: string; agencyId: string }[];
+    const meanwhilePath = () => `/coordinate/cycles/${encodeURIComponent(meanwhileId)}`;
+    const revokeByApi = (linkId: string) => async () => {
+      const revoked = await call('POST', `/cycles/${meanwhileId}/links/${linkId}/revoke`, as.coordinator, {
+        reason: 'Revoked in another tab',
+      });
+      expect(revoked.status).toBe(200);
+    };
+
+    beforeAll(async () => {
+      meanwhileId = await openCycle(
+        call,
+        as.coordinator,
+        {
+          cycleId: 'refusals-meanwhile',
+          label: 'Year 3 2021/22',
+          periodStart: '2021-04-01',
+          periodEnd: '2022-03-31',
+          dueDate: '2030-04-30',
+        },
+        ['S1', 'C1'],
+      );
+      const listed = await call('GET', `/cycles/${meanwhileId}/links`, as.coordinator);
+      links = (listed.body.links as { linkId: string; agencyId: string }[]).filter(
+        (l) => l.agencyId === 'sevenoaks-dc',
+      );
+      expect(links).toHaveLength(2);
+    });
+
+    it('shows the reason to copy when the link it was to revoke was revoked meanwhile', async () => {
+      const linksPage = `${meanwhilePath()}/links`;
+      const onLinks = await postAfter(
+        linksPage,
+        `${linksPage}/${links[0].linkId}/revoke`,
+        revokeByApi(links[0].linkId),
+        {
+          reason: 'Sent to the wrong person',
+        },
+      );
+      expect(onLinks.status).toBe(409);
+      expect(onLinks.html).not.toContain(`id="reason-revoke-${links[0].linkId}"`);
+      toCopy(onLinks.html, 'Sent to the wrong person');
+
+      // The agency's page in the cycle: the same.
+      const agencyPage = `${meanwhilePath()}/agencies/sevenoaks-dc`;
+      const onAgency = await postAfter(
+        agencyPage,
+        `${meanwhilePath()}/revoke-link`,
+        revokeByApi(links[1].linkId),
+        {
+          agencyId: 'sevenoaks-dc',
+          linkId: links[1].linkId,
+          reason: 'Hannah has left',
+        },
+      );
+      expect(onAgency.status).toBe(409);
+      expect(onAgency.html).not.toContain(`id="reason-revoke-${links[1].linkId}"`);
+      toCopy(onAgency.html, 'Hannah has left');
+    });
+
+    it('shows the reason to copy when the cycle was closed meanwhile, its forms gone', async () => {
+      let closed = false;
+      const closeByApi = async () => {
+        if (closed) return;
+        const answer = await call('POST', `/cycles/${meanwhileId}/close`, as.coordinator, {
+          force: true,
+          reason: 'Closed in another tab',
+        });
+        expect(answer.status).toBe(200);
+        closed = true;
+      };
+      // The dashboard's close form.
+      const close = await postAfter(meanwhilePath(), `${meanwhilePath()}/close`, closeByApi, {
+        force: 'yes',
+        reason: 'Board agreed on 3 March',
+      });
+      expect(close.status).toBe(409);
+      expect(close.html).not.toContain('id="reason-close"');
+      toCopy(close.html, 'Board agreed on 3 March');
+
+      // The links page's "send a new link" (opened while the cycle was open: it is closed now).
+      const linksPage = `${meanwhilePath()}/links`;
+      const reissue = await post(cyclePath(), `${linksPage}/agencies/sevenoaks-csp/reissue`, {
+        reason: 'Priya lost her link',
+      });
+      expect(reissue.status).toBe(409);
+      expect(reissue.html).not.toContain('id="reason-reissue-sevenoaks-csp"');
+      toCopy(reissue.html, 'Priya lost her link');
+
+      // The agency's page: its deadline's and its new link's forms.
+      const extend = await post(cyclePath(), `${meanwhilePath()}/extend-agency`, {
+        agencyId: 'sevenoaks-csp',
+        'dueDate-day': '31',
+        'dueDate-month': '5',
+        'dueDate-year': '2030',
+        reason: 'Police figures come late',
+      });
+      expect(extend.status).toBe(409);
+      expect(extend.html).not.toContain('id="reason-extend"');
+      toCopy(extend.html, 'Police figures come late');
+      const reissueAgency = await post(cyclePath(), `${meanwhilePath()}/reissue-links`, {
+        agencyId: 'sevenoaks-csp',
+        reason: 'Priya lost her link',
+      });
+      expect(reissueAgency.status).toBe(409);
+      toCopy(reissueAgency.html, 'Priya lost her link');
+    });
   });
 
   it('keeps the "due date is in the past" tick of an extension refused for something else', async () => {

@@ -178,16 +178,26 @@ export class CycleDashboardPages {
     extra: { done?: string; error?: string; headings?: RefusedHeadings; close?: RefusedClose },
   ) {
     const model = await this.dashboard.of(actor, cycleId);
-    const { headings, close } = extra;
+    const { headings } = extra;
+    // The close form is there only while the cycle is open (closed meanwhile, say, it is not): its reason to copy.
+    const formGone = model.cycle.status !== 'open';
+    const close = extra.close && {
+      ...extra.close,
+      toCopy: formGone && extra.close.reason.trim() ? extra.close.reason : '',
+    };
     const errors = [
       ...(headings ? [{ text: headings.text, href: `#${headings.field || 'reportTitle'}` }] : []),
-      // The close form is there only while the cycle is open (closed meanwhile, say, it is not).
       ...(close
         ? [
             {
               text: close.error,
-              href:
-                model.cycle.status !== 'open' ? '#main-content' : close.beside ? '#reason-close' : '#force',
+              href: close.toCopy
+                ? '#typed-reason'
+                : formGone
+                  ? '#main-content'
+                  : close.beside
+                    ? '#reason-close'
+                    : '#force',
             },
           ]
         : []),
@@ -231,17 +241,27 @@ export class CycleDashboardPages {
     const agency = model.agencies.find((a) => a.agencyId === agencyId);
     if (!agency) throw new DomainError('agency-not-found', 'No such agency in this cycle', 'not-found');
     const extend = extra.extend ?? emptyExtendForm();
+    // The agency's forms are on the page only while the cycle is open.
+    const open = model.cycle.status === 'open';
     // Beside its box when the page has one: a live link of this agency (another id has no box to be beside).
     const revoke =
-      extra.revoke && agency.links.some((l) => l.linkId === extra.revoke!.linkId && !l.revoked)
+      open && extra.revoke && agency.links.some((l) => l.linkId === extra.revoke!.linkId && !l.revoked)
         ? extra.revoke
         : undefined;
+    // The reason typed in a form the page no longer has (the link revoked, the cycle closed meanwhile), to copy.
+    const gone = [
+      extra.revoke && !revoke ? extra.revoke.reason : '',
+      extra.reissue && !open ? extra.reissue.reason : '',
+      extra.extend && !open ? extra.extend.reason : '',
+    ];
+    const toCopy = gone.find((reason) => reason.trim()) ?? '';
+    const away = toCopy ? '#typed-reason' : open ? '#links' : '#main-content';
     const errors = [
-      ...extensionErrors(extend, 'reason-extend'),
-      ...(extra.elsewhere ? [extra.elsewhere] : []),
-      ...(extra.reissue ? [{ text: extra.reissue.error, href: '#reason-reissue' }] : []),
+      ...extensionErrors(extend, 'reason-extend').map((e) => (open ? e : { ...e, href: away })),
+      ...(extra.elsewhere ? [open ? extra.elsewhere : { ...extra.elsewhere, href: away }] : []),
+      ...(extra.reissue ? [{ text: extra.reissue.error, href: open ? '#reason-reissue' : away }] : []),
       ...(extra.revoke
-        ? [{ text: extra.revoke.error, href: revoke ? `#reason-revoke-${revoke.linkId}` : '#links' }]
+        ? [{ text: extra.revoke.error, href: revoke ? `#reason-revoke-${revoke.linkId}` : away }]
         : []),
     ];
     res.status(status).render('pages/coordinate/cycle-agency', {
@@ -252,6 +272,7 @@ export class CycleDashboardPages {
       extend,
       reissue: extra.reissue,
       revoke,
+      toCopy,
       errors,
       done: extra.done,
       error: extra.error,

@@ -60,12 +60,30 @@ export class CycleLinksPages {
         links: links.filter((l) => l.agencyId === agencyId),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
+    const open = cycle.status === 'open';
+    const { refused } = messages;
+    // The refused form's box is on the page only while its link is live (or its agency listed) and the cycle open.
+    const boxShown =
+      open &&
+      (refused?.linkId
+        ? links.some((l) => l.linkId === refused.linkId && !l.revoked)
+        : agencies.some((a) => a.agencyId === refused?.agencyId));
+    const toCopy = refused && !boxShown && refused.reason.trim() ? refused.reason : '';
     res.status(status).render('pages/coordinate/links', {
-      title: messages.refused ? `Error: Links: ${cycle.label}` : `Links: ${cycle.label}`,
+      title: refused ? `Error: Links: ${cycle.label}` : `Links: ${cycle.label}`,
       cycle,
       agencies,
-      open: cycle.status === 'open',
+      open,
       ...messages,
+      refused: refused && {
+        ...refused,
+        toCopy,
+        href: boxShown
+          ? `#${refused.linkId ? `reason-revoke-${refused.linkId}` : `reason-reissue-${refused.agencyId}`}`
+          : toCopy
+            ? '#typed-reason'
+            : '#links',
+      },
       backLink: `/coordinate/cycles/${encodeURIComponent(cycleId)}`,
       navigation: staffNavigation(actor, '/coordinate'),
     });
@@ -74,8 +92,9 @@ export class CycleLinksPages {
   /**
    * A page action with a reason: the rule's word on the reason (too long, unreadable) comes back beside the box it
    * was typed in, with what was typed (422); any other refusal (the agency with no lead contact to send a link to,
-   * the link revoked meanwhile) in the error summary, with the rule's status and what was typed still in its box.
-   * The redirect to the page's summary lost it.
+   * the link revoked meanwhile) in the error summary, with the rule's status and what was typed still in its box,
+   * or shown to copy when the box is gone (the link revoked, the cycle closed meanwhile). The redirect to the
+   * page's summary lost it.
    */
   private async withReason(
     res: Response,
