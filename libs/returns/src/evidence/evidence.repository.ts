@@ -291,9 +291,9 @@ export class EvidenceRepository {
       const events = decide(about, state);
       try {
         // A file is never attached or removed after the close of a cycle that read as open, nor after a submit of
-        // a return that read as a draft (see about). Not
-        // appendWhileUnchanged: under an Idempotency-Key its savepoint made a subtransaction of every attempt, and
-        // 100 keyed uploads to one return (thousands of attempts) took twice as long.
+        // a return that read as a draft (see about). Not appendWhileUnchanged: under an Idempotency-Key its
+        // savepoint made a subtransaction of every attempt, and 100 keyed uploads to one return (thousands of
+        // attempts) took twice as long.
         const [{ nextExpectedVersion }] = await this.store.appendMany(
           [{ streamId: evidenceStreamId(returnId), expectedVersion: version, events }],
           metadataFor(envelope, reason),
