@@ -4,6 +4,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { kill, spawnWorker } from './support/worker-process.js';
+import { DisposableRedis, freePort } from './support/disposable-redis.js';
 import { untilQuiet } from './support/processors.js';
 import { MAIL_CRASH_ENV, openCycleOfSevenLeads } from './support/mail-crash.js';
 
@@ -69,4 +70,35 @@ describe('a worker stopped with SIGTERM mid-batch (e2e)', () => {
     expect(new Set(to).size).toBe(7);
     expect(await recorded()).toBe(7);
   });
+
+  // An operator's probe: SIGTERM with Redis away waited out the whole SHUTDOWN_TIMEOUT_MS (BullMQ's close waits for
+  // a Redis that does not answer) and then exited 1, as a worker that hung. It holds nothing a Redis that is away
+  // could have given it, and what it held is owed again from the events and ledgers: it stops at once, cleanly.
+  it('stops promptly and cleanly on SIGTERM while its Redis is away', async () => {
+    const redis = new DisposableRedis(await freePort());
+    await redis.start();
+    const port = await freePort();
+    try {
+      child = spawnWorker({ ...product.config, redisUrl: redis.url }, { WORKER_METRICS_PORT: String(port) });
+      await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+      );
+      await redis.stop();
+      const exited = once(child, 'exit');
+      const asked = Date.now();
+      child.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      child = null;
+      // The same clean stop as a worker with its Redis (the timeout's is exit code 1), within a couple of seconds.
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(Date.now() - asked).toBeLessThan(3_000);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
 });

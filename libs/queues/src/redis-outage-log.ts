@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { Processor, Queue, QueueOptions, RedisClient, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
 
@@ -38,6 +38,11 @@ class RedisOutage {
 
   private get address(): string {
     return addressOf(this.url, 6379);
+  }
+
+  /** Said to be away (a connection error, or silent) and not yet answering again. */
+  get away(): boolean {
+    return this.downSince !== null;
   }
 
   use(user: object): void {
@@ -178,6 +183,12 @@ export class ReportingQueue extends Queue {
     const close = this.close.bind(this);
     this.close = async () => {
       outage.release(this);
+      // With Redis away, close's QUIT waits behind every command queued for it, for as long as it is away: a
+      // worker stopped then waited out its shutdown limit and exited as hung. What those commands were for is
+      // owed still in PostgreSQL (the relay, the reconciler and the schedules do it again), so they are dropped.
+      const away = await redisAway(this, outage);
+      // ioredis's own: BullMQ's disconnect waits for an end that a connection already down does not give again.
+      if (away) away.client?.disconnect();
       return close();
     };
   }
@@ -185,16 +196,63 @@ export class ReportingQueue extends Queue {
 
 export class ReportingWorker extends Worker {
   constructor(name: string, processor?: string | URL | null | Processor, options?: WorkerOptions) {
-    super(name, processor, options);
+    const inHand = new JobsInHand();
+    super(name, typeof processor === 'function' ? inHand.counting(processor) : processor, options);
     const outage = outageOf(options);
     outage.use(this);
     this.on('error', (error: Error) => (this.closing ? undefined : outage.report(error)));
     const close = this.close.bind(this);
     this.close = async (force?: boolean) => {
       outage.release(this);
-      return close(force);
+      if (force || this.closing || !(await redisAway(this, outage))) return close(force);
+      // Redis away: BullMQ's close waits for it to take the outcomes of the jobs in hand, and its QUIT, however
+      // long it is away. The jobs' own work is still let end (a mail sent is recorded sent in PostgreSQL before
+      // the database closes); what Redis did not hear of, it hands out again once the jobs' locks lapse, and each
+      // job finds in PostgreSQL what was done.
+      await inHand.none();
+      return close(true);
     };
   }
+}
+
+/** The processor's runs under way, so that a close can wait for them without waiting for Redis. */
+class JobsInHand {
+  private count = 0;
+  private idle: (() => void)[] = [];
+
+  counting<T, R, N extends string>(processor: Processor<T, R, N>): Processor<T, R, N> {
+    return async (...args) => {
+      this.count += 1;
+      try {
+        return await processor(...args);
+      } finally {
+        this.count -= 1;
+        if (this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
+      }
+    };
+  }
+
+  none(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  }
+}
+
+/**
+ * Whether this queue's or worker's Redis is away: said away by any of the process's clients of it, or its own
+ * connection not ready (dropped a moment ago, before any error was said; or never made).
+ */
+async function redisAway(
+  user: Queue | Worker,
+  outage: RedisOutage,
+): Promise<{ client: RedisClient | null } | null> {
+  let timeout: NodeJS.Timeout | undefined;
+  // The client is a promise that waits for the first connection: a Redis never reached never gives it.
+  const client = await Promise.race([
+    user.getBackend().client,
+    new Promise<null>((resolve) => (timeout = setTimeout(() => resolve(null), 100))),
+  ]);
+  clearTimeout(timeout);
+  return outage.away || client?.status !== 'ready' ? { client } : null;
 }
 
 /**
