@@ -59,6 +59,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'EventsNotifiedAfterCommit1765220000000',
       'BiPlanWords1765230000000',
       'ResetRequests1765240000100',
+      'RetentionRuns1765250000100',
     ]);
   });
 });

@@ -1,8 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { Clock } from '../../../libs/kernel/src/index.js';
 import { QUEUES } from '../../../libs/queues/src/index.js';
+import { RetentionRun } from '../../../libs/returns/src/index.js';
 import { oneAtATime } from './one-at-a-time.js';
+import { PeriodicJob } from './periodic-run.js';
 
 /** The daily retention run: on the chasing queue (the worker's queue for scheduled scans), by name. */
 export const RETENTION_JOB = 'retention-run';
@@ -47,5 +56,25 @@ export class RetentionSchedule implements OnApplicationBootstrap, BeforeApplicat
       { pattern: DAILY, tz: 'UTC' },
       { name: RETENTION_JOB, data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
     );
+  }
+}
+
+/**
+ * The run the schedule missed: a 03:15 with Redis away, or no worker up, was skipped until the next, and what was
+ * due then erased a day late (a week, for a worker down a week). At start and every 10 minutes each worker runs it
+ * itself when PostgreSQL says none has ended in the last day (RetentionRun.catchUp: one run however many ask).
+ */
+@Injectable()
+export class RetentionCatchUp extends PeriodicJob {
+  constructor(
+    @Inject(RetentionRun) private readonly retention: RetentionRun,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    super('RetentionCatchUp', { everyMs: 600_000, atStart: true, failed: 'retention not caught up' });
+  }
+
+  protected async runOnce(): Promise<void> {
+    if (await this.retention.catchUp(this.clock.now()))
+      this.logger.log('the retention run the schedule missed was made now');
   }
 }

@@ -11,7 +11,7 @@ import { MAIL_LEDGER_PROVIDERS, MailModule } from '../../../libs/mail/src/index.
 import { PlanRepository } from '../../../libs/plan/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../libs/queues/src/index.js';
 import { CycleRepository, RetentionRun, RetentionSettings } from '../../../libs/returns/src/index.js';
-import { RetentionSchedule } from './retention.schedule.js';
+import { RetentionCatchUp, RetentionSchedule } from './retention.schedule.js';
 import { CHASING_PROVIDERS } from './chasing.providers.js';
 import { mailProcessorFor } from './mail.processor.js';
 import { chasingProcessorFor } from './chasing.processor.js';
@@ -103,6 +103,7 @@ export class WorkerModule {
         RetentionSettings,
         RetentionRun,
         RetentionSchedule,
+        RetentionCatchUp,
         RedisEmptiedWatch,
         MetricsListener,
         JobsDrain,

@@ -2,6 +2,7 @@ import { EventsByPartnership1764000000500 } from './migrations/1764000000500-eve
 import { EvidenceStorage1765090000100 } from './migrations/1765090000100-evidence-storage.js';
 import { ReturnTexts1765092500000 } from './migrations/1765092500000-return-texts.js';
 import { AppendixTexts1765210000000 } from './migrations/1765210000000-appendix-texts.js';
+import { RetentionRuns1765250000100 } from './migrations/1765250000100-retention-runs.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const RETURNS_MIGRATIONS = [
   EvidenceStorage1765090000100,
   ReturnTexts1765092500000,
   AppendixTexts1765210000000,
+  RetentionRuns1765250000100,
 ];

@@ -42,6 +42,7 @@ export interface RetentionOutcome {
 }
 
 export const RETENTION_REASON = 'Retention period';
+const DAY = 24 * 60 * 60 * 1000;
 const SYSTEM_ID = 'retention';
 
 /**
@@ -132,12 +133,58 @@ export class RetentionRun {
         sessionsBefore,
       ]);
     }
+    // Last: a run killed part way has not run, and the next worker's catch-up does it again.
+    await this.dataSource.query(
+      `INSERT INTO retention_runs (id, last_ran_at) VALUES (1, $1)
+       ON CONFLICT (id) DO UPDATE SET last_ran_at = greatest(retention_runs.last_ran_at, EXCLUDED.last_ran_at)`,
+      [now.toISOString()],
+    );
     if (outcome.forgotten + outcome.evidenceDeleted + outcome.rows > 0)
       this.logger.log(
         `retention: ${outcome.forgotten} people forgotten, ${outcome.evidenceDeleted} files' bytes deleted, ` +
           `${outcome.rows} rows deleted`,
       );
     return outcome;
+  }
+
+  /** When a run last ended (the daily job's or a catch-up's), or null if none has. */
+  async lastRun(): Promise<Date | null> {
+    const rows: { last_ran_at: Date }[] = await this.dataSource.query(
+      `SELECT last_ran_at FROM retention_runs WHERE id = 1`,
+    );
+    return rows[0]?.last_ran_at ?? null;
+  }
+
+  /**
+   * The run, if none has ended in the day before `now`: the daily job's 03:15 is skipped when Redis is away then
+   * or no worker is up, and the erasure due would wait for the next (a week, for a worker down a week). One run
+   * however many workers ask at once: the first takes a lock, the others find it taken, or the run recorded once
+   * they have it. Null when there was nothing to catch up.
+   */
+  async catchUp(now: Date): Promise<RetentionOutcome | null> {
+    if (!this.isLate(await this.lastRun(), now)) return null;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // A session lock, on a connection of its own: the run's transactions are on others. It goes with the
+      // connection if the worker dies, for the next catch-up to take.
+      const [{ taken }] = (await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('partner-returns-retention-catch-up')) AS taken`,
+      )) as { taken: boolean }[];
+      if (!taken) return null;
+      try {
+        if (!this.isLate(await this.lastRun(), now)) return null;
+        return await this.run(now);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('partner-returns-retention-catch-up'))`);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private isLate(last: Date | null, now: Date): boolean {
+    return last === null || now.getTime() - last.getTime() >= DAY;
   }
 
   private async due(
