@@ -252,7 +252,26 @@ async function redisAway(
     new Promise<null>((resolve) => (timeout = setTimeout(() => resolve(null), 100))),
   ]);
   clearTimeout(timeout);
-  return outage.away || client?.status !== 'ready' ? { client } : null;
+  if (outage.away || client?.status !== 'ready') return { client };
+  // A Redis stopped a moment ago can still read as ready here, before its connection's end has been seen; asked,
+  // it does not answer.
+  return (await answers(client)) ? null : { client };
+}
+
+async function answers(client: RedisClient): Promise<boolean> {
+  let timeout: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      // BullMQ's client interface has no PING; the client under it is this service's ioredis connection.
+      (client as unknown as Redis).ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), 300))),
+    ]);
+  } finally {
+    clearTimeout(timeout);
+  }
 }
 
 /**

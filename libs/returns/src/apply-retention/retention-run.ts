@@ -99,8 +99,16 @@ export class RetentionRun {
     };
   }
 
-  /** One run over every partnership. */
+  /**
+   * One run over every partnership, after any other run here has ended: the daily job and a worker's catch-up
+   * (see catchUp) may come at once, and two runs forgetting the same contact or deleting the same file raced each
+   * other's appends (one failed on a stale version).
+   */
   async run(now: Date): Promise<RetentionOutcome> {
+    return (await this.alone('wait', () => this.runOnce(now)))!;
+  }
+
+  private async runOnce(now: Date): Promise<RetentionOutcome> {
     const outcome: RetentionOutcome = { forgotten: 0, evidenceDeleted: 0, rows: 0 };
     let mailBefore: Date | null = null;
     let sessionsBefore: Date | null = null;
@@ -163,20 +171,32 @@ export class RetentionRun {
    */
   async catchUp(now: Date): Promise<RetentionOutcome | null> {
     if (!this.isLate(await this.lastRun(), now)) return null;
+    return this.alone('or-skip', async () =>
+      this.isLate(await this.lastRun(), now) ? this.runOnce(now) : null,
+    );
+  }
+
+  /**
+   * `work` under a session lock, on a connection of its own (the run's transactions are on others): it goes with
+   * the connection if the worker dies. A catch-up that finds it taken skips (a run is under way); the daily job
+   * waits for it.
+   */
+  private async alone<T>(taking: 'wait' | 'or-skip', work: () => Promise<T>): Promise<T | null> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      // A session lock, on a connection of its own: the run's transactions are on others. It goes with the
-      // connection if the worker dies, for the next catch-up to take.
-      const [{ taken }] = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('partner-returns-retention-catch-up')) AS taken`,
-      )) as { taken: boolean }[];
-      if (!taken) return null;
+      if (taking === 'wait') {
+        await runner.query(`SELECT pg_advisory_lock(hashtext('partner-returns-retention-run'))`);
+      } else {
+        const [{ taken }] = (await runner.query(
+          `SELECT pg_try_advisory_lock(hashtext('partner-returns-retention-run')) AS taken`,
+        )) as { taken: boolean }[];
+        if (!taken) return null;
+      }
       try {
-        if (!this.isLate(await this.lastRun(), now)) return null;
-        return await this.run(now);
+        return await work();
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('partner-returns-retention-catch-up'))`);
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('partner-returns-retention-run'))`);
       }
     } finally {
       await runner.release();
