@@ -55,7 +55,7 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
   }
 
   /** Posts the file from the spreadsheet page's own form, CSRF field first, as a browser does. */
-  async function upload(body: Buffer | string, name = 'returns.xlsx') {
+  async function upload(body: Buffer | string, name = 'returns.xlsx', extraFields = 0) {
     const page = await fetch(`${product.baseUrl}/agency/cycles/${y2}/spreadsheet`, {
       headers: { ...lead(), accept: 'text/html' },
     });
@@ -63,6 +63,7 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     const csrfCookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
     const form = new FormData();
     form.append('_csrf', token);
+    for (let i = 0; i < extraFields; i++) form.append(`f${i}`, 'x');
     form.append('file', new Blob([body]), name);
     const posted = await fetch(`${product.baseUrl}/agency/cycles/${y2}/returns.xlsx`, {
       method: 'POST',
@@ -215,6 +216,17 @@ describe('agency returns as a spreadsheet, both ways (e2e)', () => {
     const big = await upload(Buffer.alloc(5_000_001, 1));
     expect(big.status).toBe(400);
     expect(big.html).toContain('The file must be smaller than 5 MB');
+  });
+
+  // A review (2026-12-06): 2,000 fields before the file were answered "The file could not be read: choose it
+  // again", which names no rule; the limit is the refusal, as on the evidence page.
+  it('refuses a form of 2,000 fields before its file as too many fields, on the file input', async () => {
+    const before = await drafts();
+    const crowded = await upload(await bytes(await download()), 'returns.xlsx', 2_000);
+    expect(crowded.status).toBe(400);
+    expect(crowded.html).toMatch(/href="#file">The form may send at most 6 fields with its file/);
+    expect(crowded.html).toMatch(/id="file-error"[\s\S]*The form may send at most 6 fields with its file/);
+    expect(await drafts()).toBe(before);
   });
 
   it('refuses the downloaded spreadsheet with 20,000 merged ranges or one huge merge at once, with a clear error', async () => {

@@ -151,6 +151,13 @@ describe('the plan page (e2e)', () => {
     expect(none.html).toContain('<a href="#file">Select a plan file</a>');
     const big = await upload({ action: 'import' }, { text: `# ${'x'.repeat(1_000_001)}`, name: 'big.yaml' });
     expect(big.html).toContain('The file must be smaller than 1 MB');
+    // 2,000 fields before the file were "The file could not be read: choose it again" (a review, 2026-12-06).
+    const crowded = await upload(
+      Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`f${i}`, 'x'])),
+      { text: yaml, name: 'plan.yaml' },
+    );
+    expect(crowded.status).toBe(400);
+    expect(crowded.html).toContain('<a href="#file">The form may send at most 4 fields with its file</a>');
     const broken = await upload(
       { action: 'import' },
       { text: yaml.replace('leadAgency: sevenoaks-dc', 'leadAgency: nobody'), name: 'plan.yaml' },

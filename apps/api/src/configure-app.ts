@@ -73,9 +73,8 @@ export function configureApi(app: INestApplication): INestApplication {
   // The plan page's file upload is the one multipart form: read before the CSRF check needs its _csrf field.
   app.use(PLAN_UPLOAD_PATH, planFileUpload());
   // Past cycles come as a file too, to the API and to the coordinator's page alike.
-  const historicalUpload = singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB');
-  app.use(HISTORICAL_CYCLE_PATH, historicalUpload);
-  app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, historicalUpload);
+  app.use(HISTORICAL_CYCLE_PATH, singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB', { api: true }));
+  app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB'));
   // An agency's returns spreadsheet, uploaded from its page.
   app.use(RETURNS_SPREADSHEET_PATH, singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB'));
   // A file added to a return from the agency's files page, streamed as the JSON API's upload is.

@@ -106,7 +106,7 @@ export class RecordHistoricalCycleHttp {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<HistoricalCycleResult> {
-    if (req.fileProblem) throw new DomainError('unreadable-file', req.fileProblem, 'unprocessable', 'file');
+    if (req.fileRefusal) throw req.fileRefusal;
     const upload: HistoricalUpload | null = req.file
       ? { fileName: req.file.originalname || 'report.json', bytes: req.file.buffer }
       : body.report !== undefined

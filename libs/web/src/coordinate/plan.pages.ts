@@ -77,7 +77,7 @@ export class PlanPages {
     @CorrelationId() correlationId: string,
     @Res() res: Response,
   ) {
-    const problem = req.planFileProblem ?? (req.file ? undefined : 'Select a plan file');
+    const problem = req.fileProblem ?? (req.file ? undefined : 'Select a plan file');
     if (problem) {
       return res
         .status(400)
