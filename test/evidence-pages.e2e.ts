@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { HTML, pdfFile } from './support/evidence-files.js';
 import { evidenceStreamId } from '../libs/returns/src/index.js';
 import { attachEvidenceForTest, removeEvidenceForTest } from './support/evidence.js';
+import { multipartStream, streamUpload } from './support/multipart.js';
 import {
   as,
   http,
@@ -192,6 +193,28 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
       code: 'too-many-fields',
       errors: [{ field: 'body', rule: 'too-many-fields' }],
     });
+    expect((await evidenceEvents(s3)).length).toBe(2);
+  });
+
+  // A busy lead (2026-12-06): a file said to be over the limit is refused before its form is read, its _csrf too,
+  // so the page said "The form expired". Nothing is acted on, so the page can say the truth without the token.
+  it('answers a page upload declared over the limit with the size rule and the way back, changing nothing', async () => {
+    const url = `${product.baseUrl}/agency/returns/${s3}/evidence`;
+    const size = 25 * 1024 * 1024;
+    const declared = await streamUpload(
+      url,
+      { ...as.lead('sevenoaks-csp'), accept: 'text/html', 'content-length': String(size + 300) },
+      multipartStream('minutes.pdf', Buffer.from('%PDF-1.7\n'), size),
+    );
+    expect(declared.status).toBe(422);
+    expect(declared.text).toContain('The file is too large');
+    expect(declared.text).toContain('The file must be 20 MB or smaller.');
+    expect(declared.text).toContain(
+      `<a class="govuk-link" href="/agency/returns/${s3}/evidence">Go back to the form</a>`,
+    );
+    expect(declared.text).not.toContain('The form expired');
+    // Refused before the body was read: not the 25 MB.
+    expect(declared.writtenWhenAnswered).toBeLessThan(20 * 1024 * 1024);
     expect((await evidenceEvents(s3)).length).toBe(2);
   });
 

@@ -78,6 +78,26 @@ describe('evidence pages in the browser (e2e)', () => {
     await page.context().close();
   });
 
+  // A busy lead (2026-12-06): a file over the limit was refused before its form was read, and the page said "The
+  // form expired". The browser sends its Content-Length, so this is the case a lead meets.
+  it('tells the lead a file over 20 MB is too large, with the way back to the form', async () => {
+    const page = await leadPage(false);
+    const files = `${product.baseUrl}/agency/returns/${encodeURIComponent(returnId)}/evidence`;
+    await page.goto(files);
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'minutes.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.alloc(21 * 1024 * 1024, 0x20),
+    });
+    await page.getByRole('button', { name: 'Add file' }).click();
+    expect(await page.textContent('h1')).toContain('The file is too large');
+    expect(await page.textContent('main')).toContain('The file must be 20 MB or smaller.');
+    await page.getByRole('link', { name: 'Go back to the form' }).click();
+    await page.waitForURL(files);
+    expect(await page.locator('form[enctype="multipart/form-data"]').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('lets a coordinator tick a file to show in the report', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${product.baseUrl}/coordinate/returns/${encodeURIComponent(returnId)}`);

@@ -2,6 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { connect, Socket } from 'node:net';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { DomainError } from '../../kernel/src/index.js';
 import {
   finishStreamedUpload,
@@ -268,5 +269,90 @@ describe('readStreamedUpload and streamedFileUpload, more fields than an upload 
       body: { fields: UPLOAD_MAX_FIELDS, file: 'a.pdf' },
     });
     expect((await post('/api', form(UPLOAD_MAX_FIELDS + 1))).body.code).toBe('too-many-fields');
+  });
+});
+
+/**
+ * A busy lead (2026-12-06): a page upload said to be over the limit was refused before its `_csrf` was read, and
+ * the CSRF check then said the form had expired. The page's reader answers it itself, with the limit.
+ */
+describe('streamedFileUpload, a page upload declared over the limit', () => {
+  let server: Server;
+  let port: number;
+  let reachedRoute = 0;
+
+  beforeAll(async () => {
+    const app = express();
+    // The model the page is given, in place of the page: the view itself is libs/web's.
+    app.set('views', join(__dirname, '../../web/views'));
+    app.engine('njk', (_path, model, done) => {
+      const { title, paragraphs, next } = model as Record<string, unknown>;
+      done(null, JSON.stringify({ title, paragraphs, next }));
+    });
+    app.set('view engine', 'njk');
+    // Mounted as configureApi mounts it: the page's address is the one the reader was mounted at.
+    app.use('/agency/returns/:returnId/evidence', streamedFileUpload(1024 * 1024, '1 MB'));
+    app.post('/agency/returns/:returnId/evidence', (_req, res) => {
+      reachedRoute++;
+      res.sendStatus(204);
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  /** Headers that say 2 MB, and the start of the form only: the answer must come before the rest is sent. */
+  const post = (accept: string) =>
+    new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const [head, body] = answer.split('\r\n\r\n');
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]),
+          type: /content-type: ([^;\r\n]+)/i.exec(head)?.[1] ?? '',
+          body,
+        });
+      });
+      socket.write(
+        [
+          'POST /agency/returns/y1.S3/evidence HTTP/1.1',
+          `Host: 127.0.0.1:${port}`,
+          'Content-Type: multipart/form-data; boundary=big',
+          `Content-Length: ${2 * 1024 * 1024}`,
+          `Accept: ${accept}`,
+          '',
+          '--big\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\ntoken\r\n',
+        ].join('\r\n'),
+      );
+    });
+
+  it('answers a page with the limit and the way back to the form, the route never reached', async () => {
+    expect(await post('text/html')).toEqual({
+      status: 422,
+      type: 'text/html',
+      body: JSON.stringify({
+        title: 'The file is too large',
+        paragraphs: [
+          'The file must be 1 MB or smaller.',
+          'Nothing was changed. Go back to the form and choose a smaller file.',
+        ],
+        next: { href: '/agency/returns/y1.S3/evidence', text: 'Go back to the form' },
+      }),
+    });
+    expect(reachedRoute).toBe(0);
+  });
+
+  it('answers a client that asks for JSON with problem+json file-too-large naming the file', async () => {
+    const answer = await post('application/json');
+    expect(answer).toMatchObject({ status: 422, type: 'application/problem+json' });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      code: 'file-too-large',
+      errors: [{ field: 'file', rule: 'file-too-large', message: 'The file must be 1 MB or smaller' }],
+    });
+    expect(reachedRoute).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { PassThrough, Readable } from 'node:stream';
-import { DomainError } from '../../kernel/src/index.js';
+import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
+import { statusOf } from './domain-error-status.js';
 import { fileNameAsSeen } from './multipart-file-name.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
@@ -47,6 +48,15 @@ const unreadable = (cause?: Error) => {
   return cause ? Object.assign(problem, { cause }) : problem;
 };
 
+const fileTooLarge = (sizeInWords: string) =>
+  refuse('file-too-large', `The file must be ${sizeInWords} or smaller`);
+
+/** The request says it is larger than a file of `maxFileBytes` and its envelope can be. */
+function declaredTooLarge(req: Request, maxFileBytes: number): boolean {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  return Number.isFinite(declared) && declared > maxFileBytes + ENVELOPE_BYTES;
+}
+
 /**
  * Reads a multipart request up to the start of its one file (field `fileField`) and hands the file on as a
  * stream, so the reader decides how far to read. A request that says it is larger than `maxFileBytes` can be
@@ -64,10 +74,7 @@ export function readStreamedUpload(
       refuse('multipart-required', 'Send the file as multipart/form-data, in the field `file`'),
     );
   }
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > options.maxFileBytes + ENVELOPE_BYTES) {
-    return Promise.reject(refuse('file-too-large', `The file must be ${options.sizeInWords} or smaller`));
-  }
+  if (declaredTooLarge(req, options.maxFileBytes)) return Promise.reject(fileTooLarge(options.sizeInWords));
   return new Promise<StreamedUpload>((resolve, reject) => {
     const fields: Record<string, string> = {};
     let file: Readable | null = null;
@@ -209,11 +216,19 @@ export type StreamedUploadRequest = Request & { streamedFile?: StreamedFile | nu
  * A page's multipart form, read as far as its file before the CSRF check (which needs the form's `_csrf`, sent
  * before the file): the text fields become the body and the file stays a stream for the route to store.
  * What goes wrong is kept in words for the page to show. Other requests pass as they came.
+ *
+ * One refusal is answered here: a form whose Content-Length is over the limit is refused before a byte of it is
+ * read, its `_csrf` too, and the CSRF check would then tell the person the form expired. Answered here, it says
+ * the file is too large, with the way back to the form (the address posted to: the files page posts to itself).
+ * That needs no token: nothing is acted on and nothing is shown but the limit, which the page's hint states
+ * anyway.
  */
 export function streamedFileUpload(maxFileBytes: number, sizeInWords: string) {
   return (req: Request, res: Response, next: (error?: unknown) => void) => {
     if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
     finishStreamedUpload(req, res);
+    if (declaredTooLarge(req, maxFileBytes))
+      return refuseUnread(req, res, fileTooLarge(sizeInWords), req.baseUrl);
     readStreamedUpload(req, { fileField: 'file', maxFileBytes, sizeInWords }).then(
       (upload) => {
         req.body = upload.fields;
@@ -227,4 +242,29 @@ export function streamedFileUpload(maxFileBytes: number, sizeInWords: string) {
       },
     );
   };
+}
+
+/** A page's upload refused before it was read: the rule on a page of its own, or as problem+json to a client. */
+function refuseUnread(req: Request, res: Response, refusal: DomainError, formPage: string): void {
+  res.status(statusOf(refusal));
+  if (req.accepts(['json', 'html']) === 'html') {
+    return res.render('pages/error', {
+      title: 'The file is too large',
+      paragraphs: [
+        `${refusal.message}.`,
+        'Nothing was changed. Go back to the form and choose a smaller file.',
+      ],
+      next: { href: formPage, text: 'Go back to the form' },
+    });
+  }
+  res.type('application/problem+json').send(
+    JSON.stringify({
+      type: `https://partner-returns.dev/problems/${refusal.code}`,
+      title: refusal.message,
+      status: statusOf(refusal),
+      code: refusal.code,
+      errors: [{ field: refusal.field, rule: refusal.code, message: refusal.message }],
+      instance: redactPathTokens(req.originalUrl),
+    }),
+  );
 }
