@@ -153,6 +153,31 @@ describe('past years recorded from an old report (e2e)', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  // Checked with the evidence page's fix (2026-12-06): multer reads the form's _csrf before the file, so a file over
+  // the limit is not refused as an expired form here, but said to be too large on the file input.
+  it('says a file over 2 MB is too large on the page, not that the form expired', async () => {
+    const page = await fetch(`${product.baseUrl}/coordinate/cycles/historical`, {
+      headers: { ...as.coordinator, accept: 'text/html' },
+    });
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const cookie = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const form = new FormData();
+    form.append('_csrf', token);
+    form.append('file', new Blob([Buffer.alloc(2 * 1024 * 1024 + 1, 0x20)]), 'report.json');
+    const posted = await fetch(`${product.baseUrl}/coordinate/cycles/historical`, {
+      method: 'POST',
+      headers: { ...as.coordinator, cookie, origin: product.baseUrl, accept: 'text/html' },
+      body: form,
+    });
+    const html = await posted.text();
+    expect(posted.status).toBe(400);
+    expect(html).toMatch(/id="file-error"[\s\S]*The file must be smaller than 2 MB/);
+    expect(html).not.toContain('The form expired');
+  });
+
   it('records the Sevenoaks 2019/20 report from examples/: 27 returns approved by the coordinator, the cycle closed', async () => {
     const answer = await upload('sevenoaks-2019-20-report.json', fileText, { cycleId: 'y1-2019-20' });
     expect(answer.status).toBe(201);
