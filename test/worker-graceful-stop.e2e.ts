@@ -1,5 +1,8 @@
 import { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { startWorker } from '../apps/worker/src/main.js';
 import { as, eventually, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -99,6 +102,26 @@ describe('a worker stopped with SIGTERM mid-batch (e2e)', () => {
       expect(Date.now() - asked).toBeLessThan(3_000);
     } finally {
       await redis.stop();
+    }
+  }, 60_000);
+
+  // The worker closed a second time (Nest lets a closed app be closed again; the tests' teardowns do) disconnected
+  // its Redis clients again, and ioredis armed a 2 s timer for each that nothing cleared: the process ran on 2 s
+  // after its close, and jest said the file's worker "failed to exit gracefully".
+  it('closed twice, leaves nothing running and its process exits by itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'closed-twice-'));
+    const report = join(dir, 'ran-on-ms');
+    try {
+      child = spawnWorker(product.config, { CLOSED_REPORT_FILE: report }, [
+        join(__dirname, 'support/closed-twice-process.ts'),
+      ]);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+      child = null;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      // ioredis's timer is 2 s; a process with nothing left running exits in a few milliseconds.
+      expect(Number(readFileSync(report, 'utf8'))).toBeLessThan(1_500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Processor, Queue, QueueOptions, RedisClient, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
+import { disconnectRedis } from './redis.js';
 
 /** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
 const CONNECTION_ERROR =
@@ -188,7 +189,7 @@ export class ReportingQueue extends Queue {
       // owed still in PostgreSQL (the relay, the reconciler and the schedules do it again), so they are dropped.
       const away = await redisAway(this, outage);
       // ioredis's own: BullMQ's disconnect waits for an end that a connection already down does not give again.
-      if (away) away.client?.disconnect();
+      if (away?.client) disconnectRedis(away.client);
       return close();
     };
   }

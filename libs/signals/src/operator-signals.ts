@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/src/index.js';
 import { ParkedEvents } from '../../event-store/src/index.js';
 import { within } from '../../kernel/src/index.js';
-import { healthRedis, QUEUES } from '../../queues/src/index.js';
+import { disconnectRedis, healthRedis, QUEUES } from '../../queues/src/index.js';
 import {
   heldEvents,
   mailCounts,
@@ -143,6 +143,6 @@ export class OperatorSignals implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
-    this.redis.disconnect();
+    disconnectRedis(this.redis);
   }
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { ParkedEvents } from '../../../../libs/event-store/src/index.js';
 import { within } from '../../../../libs/kernel/src/index.js';
-import { healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
+import { disconnectRedis, healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
 import { Public } from '../../../../libs/http/src/index.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -98,6 +98,6 @@ export class HealthController implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.redis.disconnect();
+    disconnectRedis(this.redis);
   }
 }

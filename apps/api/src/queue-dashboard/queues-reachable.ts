@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/commo
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
 import { within } from '../../../../libs/kernel/src/index.js';
-import { healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
+import { disconnectRedis, healthRedis, pingRedis } from '../../../../libs/queues/src/index.js';
 
 /** How long the queue dashboard waits for Redis's answer before saying it is away. */
 export const QUEUES_CHECK_MS = 1_500;
@@ -32,7 +32,7 @@ export class QueuesReachable implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.redis.disconnect();
+    disconnectRedis(this.redis);
   }
 }
 
