@@ -28,6 +28,8 @@ export class SmtpSink {
   private readonly open = new Set<string>();
   /** While set, no message is answered: each waits here (see hold()). */
   private held: (() => void)[] | null = null;
+  /** The slow server's waits under way, each cut short by stop(). */
+  private readonly delays = new Set<() => void>();
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
@@ -54,7 +56,7 @@ export class SmtpSink {
             receivedAt: Date.now(),
           };
           this.offered.push(mail);
-          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          if (this.delayMs > 0) await this.delay(this.delayMs);
           if (this.held) await new Promise<void>((go) => this.held!.push(go));
           // A client that went away before hearing the answer (a killed worker) has not delivered the mail.
           if (this.closed.has(session.id)) return callback(new Error('client gone'));
@@ -107,7 +109,24 @@ export class SmtpSink {
     return this.mails;
   }
 
+  /**
+   * A slow server's wait before its answer, ended by stop(): a wait left running after the test kept jest's worker
+   * alive for its length ("failed to exit gracefully" after chasing-crash, whose killed worker's mails waited 3 s).
+   */
+  private delay(ms: number): Promise<void> {
+    return new Promise((go) => {
+      const cut = () => {
+        clearTimeout(timer);
+        this.delays.delete(cut);
+        go();
+      };
+      const timer = setTimeout(cut, ms);
+      this.delays.add(cut);
+    });
+  }
+
   stop(): Promise<void> {
+    for (const cut of [...this.delays]) cut();
     this.release();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
