@@ -3,7 +3,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { Processor, Queue, QueueOptions, RedisClient, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
-import { disconnectRedis } from './redis.js';
 
 /** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
 const CONNECTION_ERROR =
@@ -187,9 +186,9 @@ export class ReportingQueue extends Queue {
       // With Redis away, close's QUIT waits behind every command queued for it, for as long as it is away: a
       // worker stopped then waited out its shutdown limit and exited as hung. What those commands were for is
       // owed still in PostgreSQL (the relay, the reconciler and the schedules do it again), so they are dropped.
-      const away = await redisAway(this, outage);
-      // ioredis's own: BullMQ's disconnect waits for an end that a connection already down does not give again.
-      if (away?.client) disconnectRedis(away.client);
+      // Forced: its QUIT would wait behind them, and ioredis's disconnect of a connection already reconnecting
+      // leaves it reconnecting, its commands unanswered (a queue a job in hand had just added to never closed).
+      if (await redisAway(this, outage)) await this.getBackend().close(true);
       return close();
     };
   }
@@ -209,12 +208,16 @@ export class ReportingWorker extends Worker {
       // Redis away: BullMQ's close waits for it to take the outcomes of the jobs in hand, and its QUIT, however
       // long it is away. The jobs' own work is still let end (a mail sent is recorded sent in PostgreSQL before
       // the database closes); what Redis did not hear of, it hands out again once the jobs' locks lapse, and each
-      // job finds in PostgreSQL what was done.
-      await inHand.none();
+      // job finds in PostgreSQL what was done. Not past a moment, though: a job that is itself waiting on Redis (a
+      // chase scan adding mail jobs when Redis went) never ends, and the stop ran out its limit as hung.
+      await inHand.none(JOBS_IN_HAND_GRACE_MS);
       return close(true);
     };
   }
 }
+
+/** How long a close with Redis away waits for the jobs in hand: a mail's send and its record take far less. */
+const JOBS_IN_HAND_GRACE_MS = 1_500;
 
 /** The processor's runs under way, so that a close can wait for them without waiting for Redis. */
 class JobsInHand {
@@ -233,8 +236,15 @@ class JobsInHand {
     };
   }
 
-  none(): Promise<void> {
-    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  /** Once no run is under way, or after `graceMs`, whichever comes first. */
+  async none(graceMs: number): Promise<void> {
+    if (this.count === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.idle.push(resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 }
 
