@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { EventStore } from '../libs/event-store/src/index.js';
 import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -274,4 +275,123 @@ describe('redacting a passage from a return (e2e)', () => {
     expect(text).not.toMatch(/\[re\[|cte\[redacted\]\]/);
     expect(text.split('[redacted]').join('')).not.toContain('d');
   });
+
+  // Issue "Trust": a lead who named a client in a message left the name on the thread for the retention period.
+  it('redacts a passage from a message: held apart from its event, [redacted] on both sides’ pages, in the history and after a rebuild', async () => {
+    const CLIENT = 'Robin Messaged-Example';
+    const lead = as.lead('sevenoaks-csp');
+    const thread = () => call('GET', `/returns/${S1}/messages`, lead);
+    const posted = await call('POST', `/returns/${S1}/messages`, lead, {
+      body: `We helped ${CLIENT} find a course.`,
+    });
+    expect(posted.status).toBe(201);
+    const { messageId } = posted.body;
+    expect(await tablesHolding(CLIENT)).toContain('return_texts.text');
+    expect(await tablesHolding(CLIENT)).not.toContain('events.data');
+    // One posted before bodies were held apart keeps its body in its event row: refused, never rewritten.
+    const inline = `m${Number(messageId.slice(1)) + 1}`;
+    const bare = new EventStore(product.db.dataSource, undefined, { hooks: [] });
+    await bare.append(
+      `conversation:${S1}`,
+      (await thread()).body.version,
+      [
+        {
+          type: 'ReturnMessagePosted',
+          data: {
+            messageId: inline,
+            returnId: S1,
+            body: 'Written long ago by Sam Inline-Example.',
+            author: 'lead@csp.example',
+            authorRole: 'agency-lead',
+            agencyId: 'sevenoaks-csp',
+            changeRequest: false,
+            answers: null,
+            postedAt: new Date().toISOString(),
+          },
+        },
+      ],
+      { actorId: 'lead@csp.example', actorRole: 'agency-lead', correlationId: 'before' },
+    );
+    const redactMessage = (headers: Record<string, string>, id: string, body: object) =>
+      call('POST', `/returns/${S1}/messages/${id}/redactions`, headers, body);
+    const asked = { passage: CLIENT, reason: 'Names a client' };
+
+    const version = (await thread()).body.version;
+    expect((await redactMessage(as.reviewer, messageId, asked)).status).toBe(403);
+    expect((await redactMessage(lead, messageId, asked)).status).toBe(403);
+    expect((await redactMessage(as.otherCoordinator, messageId, asked)).status).toBe(404);
+    const missing = await redactMessage(as.coordinator, 'm99', asked);
+    expect([missing.status, missing.body.code]).toEqual([404, 'message-not-found']);
+    const notThere = await redactMessage(as.coordinator, messageId, { ...asked, passage: 'Sam Inline' });
+    expect(notThere.status).toBe(422);
+    expect(notThere.headers.get('content-type')).toContain('application/problem+json');
+    expect(notThere.body).toMatchObject({
+      code: 'passage-not-found',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'passage-not-found' })],
+    });
+    const repeats = await redactMessage(as.coordinator, messageId, { ...asked, reason: `${CLIENT} asked` });
+    expect(repeats.body).toMatchObject({
+      code: 'reason-holds-passage',
+      errors: [expect.objectContaining({ field: 'reason', rule: 'reason-holds-passage' })],
+    });
+    const old = await redactMessage(as.coordinator, inline, { ...asked, passage: 'Sam Inline-Example' });
+    expect(old.status).toBe(422);
+    expect(old.body).toMatchObject({
+      code: 'message-held-in-log',
+      errors: [expect.objectContaining({ field: 'messageId', rule: 'message-held-in-log' })],
+    });
+    expect((await thread()).body.version).toBe(version);
+
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    const done = await redactMessage(as.coordinator, messageId, asked);
+    expect([done.status, done.body.code]).toEqual([200, undefined]);
+    expect(done.body).toMatchObject({ messageId, status: 'redacted', textsChanged: 1, version: version + 1 });
+    expect(done.headers.get('etag')).toBe(`"${version + 1}"`);
+    // No event row was rewritten: the log still verifies against the digest taken before.
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+
+    const shown = async () => {
+      const seen: string[] = [];
+      for (const headers of [lead, as.reviewer, as.coordinator]) {
+        const json = (await call('GET', `/returns/${S1}/messages`, headers)).body;
+        const message = json.messages.find((m: { messageId: string }) => m.messageId === messageId);
+        expect(message.body).toBe('We helped [redacted] find a course.');
+        seen.push(JSON.stringify(json));
+      }
+      for (const [path, headers] of [
+        [`/agency/returns/${S1}/messages`, lead],
+        [`/review/returns/${S1}/messages`, as.reviewer],
+        [`/review/returns/${S1}`, as.reviewer],
+      ] as const) {
+        const res = await fetch(`${product.baseUrl}${path}`, {
+          headers: { ...headers, accept: 'text/html' },
+        });
+        expect(res.status).toBe(200);
+        seen.push(await res.text());
+      }
+      return seen.join('\n');
+    };
+    const everything = await shown();
+    expect(everything).not.toContain(CLIENT);
+    expect(everything).toContain('We helped [redacted] find a course.');
+    expect(everything).toContain(
+      `Redacted a passage of ${CLIENT.length} characters from message ${messageId}`,
+    );
+    // The history shows where and why, never the passage's SHA-256 (a guessed name could be confirmed by it).
+    const [{ data }] = await product.db.dataSource.query(
+      `SELECT data FROM events WHERE type = 'MessagePassageRedacted'`,
+    );
+    expect(everything).not.toContain(data.passageSha256);
+    expect(data).toMatchObject({ messageId, passageLength: CLIENT.length, reason: 'Names a client' });
+    expect(await tablesHolding(CLIENT)).toEqual([]);
+
+    const code = await projectionsRebuild(
+      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
+      { write: () => undefined },
+      { write: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(await tablesHolding(CLIENT)).toEqual([]);
+    expect(await shown()).not.toContain(CLIENT);
+  }, 120_000);
 });

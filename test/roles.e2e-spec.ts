@@ -148,6 +148,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'GET /returns/:returnId/messages': 'signed in',
   'POST /returns/:returnId/messages': 'return editors',
   'POST /returns/:returnId/messages/:messageId/resolve': 'reviewers and coordinators',
+  'POST /returns/:returnId/messages/:messageId/redactions': 'coordinators',
   // A return's files: read by anyone who may see the return, attached and removed by its lead or coordinator.
   'GET /returns/:returnId/evidence': 'signed in',
   'GET /returns/:returnId/evidence/:evidenceId': 'signed in',

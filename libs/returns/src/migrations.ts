@@ -3,6 +3,7 @@ import { EvidenceStorage1765090000100 } from './migrations/1765090000100-evidenc
 import { ReturnTexts1765092500000 } from './migrations/1765092500000-return-texts.js';
 import { AppendixTexts1765210000000 } from './migrations/1765210000000-appendix-texts.js';
 import { RetentionRuns1765250000100 } from './migrations/1765250000100-retention-runs.js';
+import { MessageTexts1765260000000 } from './migrations/1765260000000-message-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const RETURNS_MIGRATIONS = [
   ReturnTexts1765092500000,
   AppendixTexts1765210000000,
   RetentionRuns1765250000100,
+  MessageTexts1765260000000,
 ];

@@ -29,6 +29,9 @@ import { PostMessageHandler } from './post-message/post-message.handler.js';
 import { PostMessageHttp } from './post-message/post-message.http.js';
 import { ResolveChangeRequestHandler } from './resolve-change-request/resolve-change-request.handler.js';
 import { ResolveChangeRequestHttp } from './resolve-change-request/resolve-change-request.http.js';
+import { MessagePassageRedaction } from './redact-message-passage/message-passage-redaction.js';
+import { RedactMessagePassageHandler } from './redact-message-passage/redact-message-passage.handler.js';
+import { RedactMessagePassageHttp } from './redact-message-passage/redact-message-passage.http.js';
 import { ApproveReturnHandler } from './approve-return/approve-return.handler.js';
 import { CloseCycleHandler } from './close-cycle/close-cycle.handler.js';
 import { CloseCycleHttp } from './close-cycle/close-cycle.http.js';
@@ -138,6 +141,7 @@ const READ_SIDE = [
     GetConversationHttp,
     PostMessageHttp,
     ResolveChangeRequestHttp,
+    RedactMessagePassageHttp,
     GetEvidenceHttp,
     AttachEvidenceHttp,
     RemoveEvidenceHttp,
@@ -188,6 +192,8 @@ const READ_SIDE = [
     RemoveEvidenceHandler,
     PostMessageHandler,
     ResolveChangeRequestHandler,
+    RedactMessagePassageHandler,
+    MessagePassageRedaction,
     ForgetPersonHandler,
     RetentionSettings,
     SetRetentionPeriodsHandler,

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { WriteEnvelope, withETag } from '../../../returns/src/index.js';
-import { PassageToRedactDto } from '../redact-passage/passage-to-redact.dto.js';
+import { PassageToRedactDto } from '../../../returns/src/index.js';
 import {
   RedactAppendixPassageCommand,
   RedactAppendixPassageResult,

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { CommandEnvelope } from '../../../kernel/src/index.js';
 import { ApiVersionedWrite, Roles } from '../../../http/src/index.js';
 import { REDACTABLE_FIELDS, WriteEnvelope, withETag } from '../../../returns/src/index.js';
-import { PassageToRedactDto } from './passage-to-redact.dto.js';
+import { PassageToRedactDto } from '../../../returns/src/index.js';
 import { RedactPassageCommand, RedactPassageResult } from './redact-passage.command.js';
 
 export class RedactPassageDto extends PassageToRedactDto {

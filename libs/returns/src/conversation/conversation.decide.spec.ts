@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Actor } from '../../../kernel/src/index.js';
 import {
   coordinator,
@@ -223,6 +224,93 @@ describe('a return’s conversation', () => {
 
     it('refuses the agency’s lead (forbidden): the reply that answers it is theirs to give', () => {
       thenError(() => when([askedForChange], resolve(lead, 'm1')), 'forbidden', 'forbidden');
+    });
+  });
+
+  describe('RedactMessagePassage', () => {
+    const NAME = 'Jamie Example';
+    const naming = posted('m1', lead, `We placed ${NAME} with a mentor.`);
+    const redact = (
+      over: Partial<Extract<ConversationCommand, { type: 'RedactMessagePassage' }>> = {},
+    ): ConversationCommand => ({
+      type: 'RedactMessagePassage',
+      actor: coordinator,
+      about,
+      messageId: 'm1',
+      passage: NAME,
+      reason: 'Names a young person',
+      now: NOW,
+      ...over,
+    });
+
+    it('records where and why, the passage only as its SHA-256 and length; the thread stays as it was', () => {
+      const then = when([naming], redact());
+      expect(then).toEqual([
+        {
+          type: 'MessagePassageRedacted',
+          data: {
+            messageId: 'm1',
+            passageSha256: createHash('sha256').update(NAME).digest('hex'),
+            passageLength: NAME.length,
+            reason: 'Names a young person',
+            by: coordinator.id,
+          },
+        },
+      ]);
+      expect(JSON.stringify(then)).not.toContain(NAME);
+      expect(given(naming, ...then)).toEqual(given(naming));
+    });
+
+    it('refuses a passage the message does not hold, or holds only inside an earlier [redacted]', () => {
+      thenError(
+        () => when([naming], redact({ passage: 'Robin Other' })),
+        'passage-not-found',
+        'unprocessable',
+        'passage',
+      );
+      const redacted = posted('m1', lead, 'We placed [redacted] with a mentor.');
+      thenError(
+        () => when([redacted], redact({ passage: 'act' })),
+        'passage-not-found',
+        'unprocessable',
+        'passage',
+      );
+    });
+
+    it('refuses a missing passage and a reason that repeats it, naming each', () => {
+      thenError(
+        () => when([naming], redact({ passage: ' ' })),
+        'passage-required',
+        'unprocessable',
+        'passage',
+      );
+      thenError(
+        () => when([naming], redact({ reason: `${NAME.toLowerCase()} is named` })),
+        'reason-holds-passage',
+        'unprocessable',
+        'reason',
+      );
+    });
+
+    it('refuses a message the thread does not have (message-not-found, 404)', () => {
+      thenError(
+        () => when([naming], redact({ messageId: 'm2' })),
+        'message-not-found',
+        'not-found',
+        'messageId',
+      );
+      thenError(() => when([], redact()), 'message-not-found', 'not-found', 'messageId');
+    });
+
+    it('is a coordinator’s alone: not the reviewer’s, nor the lead’s who wrote it', () => {
+      thenError(() => when([naming], redact({ actor: reviewer })), 'forbidden', 'forbidden');
+      thenError(() => when([naming], redact({ actor: lead })), 'forbidden', 'forbidden');
+      thenError(() => when([naming], redact({ actor: viewer })), 'forbidden', 'forbidden');
+    });
+
+    it('is allowed on a withdrawn return, where no message may be posted', () => {
+      const withdrawn: ConversationReturn = { ...about, status: 'withdrawn' };
+      expect(when([naming], redact({ about: withdrawn }))).toHaveLength(1);
     });
   });
 });

@@ -2,6 +2,7 @@ import { Actor, DomainError, TEXT_FAULT_MESSAGES, textFault } from '../../../ker
 import { ReturnStatus } from '../return/return.state.js';
 import { ConversationEvent, MESSAGE_MAX_LENGTH, MessageAuthorRole } from './conversation.events.js';
 import { ConversationState } from './conversation.state.js';
+import { checkedPassage } from '../redact-passage/checked-passage.js';
 
 /** What the thread's rules need to know of its return, read by the handler from the return's stream. */
 export interface ConversationReturn {
@@ -20,7 +21,16 @@ export type ConversationCommand =
       answers: string | null;
       now: Date;
     }
-  | { type: 'ResolveChangeRequest'; actor: Actor; about: ConversationReturn; messageId: string; now: Date };
+  | { type: 'ResolveChangeRequest'; actor: Actor; about: ConversationReturn; messageId: string; now: Date }
+  | {
+      type: 'RedactMessagePassage';
+      actor: Actor;
+      about: ConversationReturn;
+      messageId: string;
+      passage: string;
+      reason: string;
+      now: Date;
+    };
 
 /** The rules of a return's thread: given it and a command, the events that happen (or why not). */
 export function decideConversation(
@@ -112,6 +122,31 @@ export function decideConversation(
         {
           type: 'ChangeRequestResolved',
           data: { messageId: message.messageId, by: command.actor.id, resolvedAt: command.now.toISOString() },
+        },
+      ];
+    }
+    case 'RedactMessagePassage': {
+      if (command.actor.role !== 'coordinator') {
+        throw new DomainError('forbidden', 'Only a coordinator can redact a passage', 'forbidden');
+      }
+      const message = messages.find((m) => m.messageId === command.messageId);
+      if (!message) {
+        throw new DomainError('message-not-found', 'No such message', 'not-found', 'messageId');
+      }
+      // The same rules as a return's passage: required, within its limit, a reason that does not repeat it.
+      const { isIn, passageSha256, passageLength, reason } = checkedPassage(command.passage, command.reason);
+      if (!isIn(message.body)) {
+        throw new DomainError(
+          'passage-not-found',
+          `The passage does not occur in message ${message.messageId}: paste it exactly as it is written`,
+          'unprocessable',
+          'passage',
+        );
+      }
+      return [
+        {
+          type: 'MessagePassageRedacted',
+          data: { messageId: message.messageId, passageSha256, passageLength, reason, by: command.actor.id },
         },
       ];
     }

@@ -22,7 +22,12 @@ export type ConversationEvent =
         postedAt: string;
       };
     }
-  | { type: 'ChangeRequestResolved'; data: { messageId: string; by: string; resolvedAt: string } };
+  | { type: 'ChangeRequestResolved'; data: { messageId: string; by: string; resolvedAt: string } }
+  | {
+      /** A coordinator took a passage out of a message's body (held in return_texts): where, why, never what. */
+      type: 'MessagePassageRedacted';
+      data: { messageId: string; passageSha256: string; passageLength: number; reason: string; by: string };
+    };
 
 export type ConversationEventType = ConversationEvent['type'];
 

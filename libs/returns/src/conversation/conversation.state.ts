@@ -60,6 +60,9 @@ export function evolveConversation(state: ConversationState, event: Conversation
         openChangeRequests: open.filter((id) => id !== messageId),
       };
     }
+    // The body reads redacted from return_texts: the thread itself is as it was.
+    case 'MessagePassageRedacted':
+      return state;
     default: {
       const unhandled: never = event;
       return unhandled;

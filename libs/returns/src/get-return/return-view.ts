@@ -15,6 +15,9 @@ export interface ReturnHistoryEntry {
   data: unknown;
 }
 
+/** The events that record a redaction, with the passage's SHA-256 the history leaves out (see below). */
+const PASSAGE_REDACTIONS: ReadonlySet<string> = new Set(['PassageRedacted', 'MessagePassageRedacted']);
+
 /** An event of a return's own stream, or of one beside it (its files, its thread), as its history shows it. */
 export function historyEntry(e: StoredEvent, reason: string | null): ReturnHistoryEntry {
   return {
@@ -24,7 +27,7 @@ export function historyEntry(e: StoredEvent, reason: string | null): ReturnHisto
     actorId: e.metadata.actorId,
     actorRole: e.metadata.actorRole,
     reason,
-    data: e.type === 'PassageRedacted' ? withoutPassageHash(e.data) : e.data,
+    data: PASSAGE_REDACTIONS.has(e.type) ? withoutPassageHash(e.data) : e.data,
   };
 }
 

@@ -2,6 +2,8 @@ import { createTestDatabase, TestDatabase } from '../../../../test/support/test-
 import { ConcurrencyError, EventMetadata, EventStore } from '../../../event-store/src/index.js';
 import { ReturnTexts1765092500000 } from '../migrations/1765092500000-return-texts.js';
 import { AppendixTexts1765210000000 } from '../migrations/1765210000000-appendix-texts.js';
+import { MessageTexts1765260000000 } from '../migrations/1765260000000-message-texts.js';
+import { MESSAGE_TEXT_FIELD } from './message-texts-hook.js';
 import { redactHeldTexts, studyRefs } from './appendix-texts.js';
 import { ReturnContent } from '../return/return-content.js';
 import { redactTexts } from './return-texts.table.js';
@@ -229,5 +231,53 @@ describe('RETURN_TEXTS_HOOK: the free texts of returns held apart by every Event
     expect(read.data).toMatchObject({
       study: { title: study.title, sections: [{ heading: 'Background', body: '[redacted] joined.' }] },
     });
+  });
+
+  it('holds a message’s body apart from now on, reads it back, and puts it back inline when migrated down', async () => {
+    // The tests before ran ReturnTexts down and up, which made return_texts as it was before messages were held.
+    const runner = db.dataSource.createQueryRunner();
+    const migrate = async (step: 'up' | 'down') => {
+      await runner.startTransaction();
+      await new MessageTexts1765260000000()[step](runner);
+      await runner.commitTransaction();
+    };
+    const posted = {
+      messageId: 'm1',
+      returnId: 'c5.S1',
+      body: `We placed ${NAME} with a mentor.`,
+      author: 'staff-1',
+      authorRole: 'reviewer',
+      agencyId: null,
+      changeRequest: false,
+      answers: null,
+      postedAt: '2020-04-20T10:15:00.000Z',
+    };
+    try {
+      await migrate('up');
+      await store.append(
+        'conversation:c5.S1',
+        'no_stream',
+        [{ type: 'ReturnMessagePosted', data: posted }],
+        meta,
+      );
+      expect(await rawData('conversation:c5.S1')).not.toContain(NAME);
+      expect((await store.readStream('conversation:c5.S1'))[0].data).toEqual(posted);
+      const [row] = await db.dataSource.query(
+        `SELECT data->'body'->>'textId' AS id FROM events WHERE stream_id = 'conversation:c5.S1'`,
+      );
+      expect(await redactHeldTexts(db.dataSource, [row.id], NAME)).toBe(1);
+      const read = (await store.readStream('conversation:c5.S1'))[0].data as { body: string };
+      expect(read.body).toBe('We placed [redacted] with a mentor.');
+      // Down puts the body back into its event as it now reads, redaction kept, and the rows go.
+      await migrate('down');
+      expect(await rawData('conversation:c5.S1')).toContain('We placed [redacted] with a mentor.');
+      const [{ n }] = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM return_texts WHERE field = $1`,
+        [MESSAGE_TEXT_FIELD],
+      );
+      expect(n).toBe(0);
+    } finally {
+      await runner.release();
+    }
   });
 });

@@ -96,6 +96,13 @@ export const CONVERSATION_EVENT_WORDS: Record<ConversationEventType, Words> = {
   },
   ChangeRequestResolved: (e) =>
     `Resolved change request ${data<{ messageId: string }>(e).messageId ?? ''}`.trim(),
+  MessagePassageRedacted: (e) => {
+    const d = data<{ messageId: string; passageLength: number; reason: string }>(e);
+    return withReason(
+      `Redacted a passage of ${d.passageLength ?? '?'} characters from message ${d.messageId ?? ''}`.trim(),
+      d.reason,
+    );
+  },
 };
 
 /** The title a file was attached under, from the earlier lines of the files' history. */

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { MAX_PASSAGE_LENGTH } from '../../../returns/src/index.js';
+import { MAX_PASSAGE_LENGTH } from './checked-passage.js';
 
 /**
- * What every redaction names, wherever the passage is (a return's free text, an appendix's case study): the
- * passage itself and why. The bodies of both routes extend it with where to look.
+ * What every redaction names, wherever the passage is: the passage itself and why. The body of each route (a
+ * return's free text, an appendix's case study, a message on a thread) extends it with where to look.
  */
 export class PassageToRedactDto {
   @ApiProperty({
