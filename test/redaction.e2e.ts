@@ -22,6 +22,8 @@ describe('redacting a passage from a return (e2e)', () => {
   const NAME = 'Jamie Redactable-Example';
   const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
   const S1 = `${cycleId}.S1`;
+  const S2 = `${cycleId}.S2`;
+  const REASON_NAME = 'Alex Reasoned-Example';
   let product: Product;
   let call: ReturnType<typeof http>;
   let dir: string;
@@ -66,6 +68,14 @@ describe('redacting a passage from a return (e2e)', () => {
         },
       ],
     });
+    // S2 is sent back once first, the reviewer naming someone in the reason.
+    const s2 = `${cycleId}.S2`;
+    const nobody = { rag: 'amber', narrative: 'Nobody is named here.' };
+    expect((await call('POST', `/returns/${s2}/submit`, as.coordinator, nobody)).status).toBe(200);
+    const sentBack = await call('POST', `/returns/${s2}/send-back`, as.reviewer, {
+      reason: `Ask ${REASON_NAME} for the figures.`,
+    });
+    expect(sentBack.status).toBe(200);
     await submitAndApprove(call, `${cycleId}.S2`, as.coordinator, as.reviewer, {
       rag: 'amber',
       narrative: 'Nobody is named here.',
@@ -275,6 +285,86 @@ describe('redacting a passage from a return (e2e)', () => {
     expect(text).not.toMatch(/\[re\[|cte\[redacted\]\]/);
     expect(text.split('[redacted]').join('')).not.toContain('d');
   });
+
+  // Issue "Trust": a reviewer who named someone sending a return back left the name in the reason for good.
+  it('redacts a passage from the reasons given: held apart, [redacted] on the return’s pages and history and after a rebuild', async () => {
+    const redactS2 = (headers: Record<string, string>, body: object) =>
+      call('POST', `/returns/${S2}/redactions`, headers, body);
+    expect(await tablesHolding(REASON_NAME)).toContain('return_texts.text');
+    expect(await tablesHolding(REASON_NAME)).not.toContain('events.data');
+    // A reason given before reasons were held apart is in its event row: a passage it holds is refused whole.
+    const bare = new EventStore(product.db.dataSource, undefined, { hooks: [] });
+    const before = (await call('GET', `/returns/${S2}`, as.coordinator)).body;
+    await bare.append(
+      `return:${S2}`,
+      before.version,
+      [{ type: 'DeadlineExtended', data: { dueDate: '2030-05-31', reason: 'Asked by Sam Reason-Inline.' } }],
+      { actorId: 'staff', actorRole: 'coordinator', correlationId: 'before' },
+    );
+    const version = before.version + 1;
+    const asked = { field: 'reasons', passage: REASON_NAME, reason: 'Names a young person' };
+    expect((await redactS2(as.reviewer, asked)).status).toBe(403);
+    const inline = await redactS2(as.coordinator, { ...asked, passage: 'Sam Reason-Inline' });
+    expect(inline.status).toBe(422);
+    expect(inline.body).toMatchObject({
+      code: 'reason-held-in-log',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'reason-held-in-log' })],
+    });
+    // The narrative holds it, no reason does.
+    const notThere = await redactS2(as.coordinator, { ...asked, passage: 'Nobody is named' });
+    expect(notThere.status).toBe(422);
+    expect(notThere.headers.get('content-type')).toContain('application/problem+json');
+    expect(notThere.body).toMatchObject({
+      code: 'passage-not-found',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'passage-not-found' })],
+    });
+    expect((await call('GET', `/returns/${S2}`, as.coordinator)).body.version).toBe(version);
+
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    const done = await redactS2(as.coordinator, asked);
+    expect([done.status, done.body.code]).toEqual([200, undefined]);
+    expect(done.body).toMatchObject({ status: 'redacted', textsChanged: 1, version: version + 1 });
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+
+    const lead = as.lead(before.agencyId);
+    const shown = async () => {
+      const seen: string[] = [];
+      for (const headers of [lead, as.reviewer, as.coordinator]) {
+        const view = (await call('GET', `/returns/${S2}`, headers)).body;
+        seen.push(JSON.stringify(view));
+      }
+      const { history } = (await call('GET', `/returns/${S2}`, as.coordinator)).body;
+      const line = history.find((h: { type: string }) => h.type === 'ReturnSentBack');
+      expect([line.reason, line.data.reason]).toEqual([
+        'Ask [redacted] for the figures.',
+        'Ask [redacted] for the figures.',
+      ]);
+      for (const [path, headers] of [
+        [`/review/returns/${S2}`, as.reviewer],
+        [`/coordinate/returns/${S2}`, as.coordinator],
+      ] as const) {
+        const res = await fetch(`${product.baseUrl}${path}`, {
+          headers: { ...headers, accept: 'text/html' },
+        });
+        expect(res.status).toBe(200);
+        seen.push(await res.text());
+      }
+      return seen.join('\n');
+    };
+    const everything = await shown();
+    expect(everything).not.toContain(REASON_NAME);
+    expect(everything).toContain('Ask [redacted] for the figures.');
+    expect(await tablesHolding(REASON_NAME)).toEqual([]);
+
+    const code = await projectionsRebuild(
+      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
+      { write: () => undefined },
+      { write: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(await tablesHolding(REASON_NAME)).toEqual([]);
+    expect(await shown()).not.toContain(REASON_NAME);
+  }, 120_000);
 
   // Issue "Trust": a lead who named a client in a message left the name on the thread for the retention period.
   it('redacts a passage from a message: held apart from its event, [redacted] on both sides’ pages, in the history and after a rebuild', async () => {

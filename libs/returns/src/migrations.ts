@@ -4,6 +4,7 @@ import { ReturnTexts1765092500000 } from './migrations/1765092500000-return-text
 import { AppendixTexts1765210000000 } from './migrations/1765210000000-appendix-texts.js';
 import { RetentionRuns1765250000100 } from './migrations/1765250000100-retention-runs.js';
 import { MessageTexts1765260000000 } from './migrations/1765260000000-message-texts.js';
+import { ReasonTexts1765260000100 } from './migrations/1765260000100-reason-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const RETURNS_MIGRATIONS = [
   AppendixTexts1765210000000,
   RetentionRuns1765250000100,
   MessageTexts1765260000000,
+  ReasonTexts1765260000100,
 ];

@@ -50,7 +50,9 @@ export class DecideInBulkHandler implements ICommandHandler<DecideInBulkCommand>
   async execute(command: DecideInBulkCommand): Promise<BulkDecisionResult> {
     const { envelope, decision, mode, returns, reason } = command;
     const asked = { decision, mode, returns, reason, actor: envelope.actor };
-    const metadata = metadataFor(envelope, reason?.trim() || null);
+    // A send-back's reason is in each ReturnSentBack's data, held apart so that it can be redacted (see
+    // REASON_TEXTS_HOOK): a copy in the metadata would sit in every event row for good.
+    const metadata = metadataFor(envelope, decision === 'send-back' ? null : reason?.trim() || null);
     const { decided, refused, held } =
       mode === 'all-or-nothing'
         ? await this.allOrNothing(asked, metadata)

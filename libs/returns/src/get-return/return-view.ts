@@ -1,3 +1,4 @@
+import { REASON_EVENT_TYPES } from '../return-texts/reason-texts-hook.js';
 import { StoredEvent } from '../../../event-store/src/index.js';
 import { ReturnContent } from '../return/return-content.js';
 import { ReturnEvent } from '../return/return.events.js';
@@ -107,10 +108,16 @@ export function toReturnView(
             ...state.approved,
             narrativeHtml: narrativeHtml(state.approved.content),
           },
-          history: events.map((e) => historyEntry(e, e.metadata.reason ?? null)),
+          history: events.map((e) => historyEntry(e, e.metadata.reason ?? reasonIn(e))),
         }
       : {}),
   };
+}
+
+/** The reason an event's data holds (a send-back's, say), no longer copied into its metadata. */
+function reasonIn(e: StoredEvent): string | null {
+  const reason = REASON_EVENT_TYPES.has(e.type) ? (e.data as { reason?: unknown } | null)?.reason : null;
+  return typeof reason === 'string' ? reason : null;
 }
 
 function narrativeHtml(content: ReturnContent): string | null {

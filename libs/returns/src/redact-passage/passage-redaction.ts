@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock, CommandEnvelope, DomainError, samePartnershipOr404 } from '../../../kernel/src/index.js';
+import {
+  Clock,
+  CommandEnvelope,
+  DomainError,
+  passageForms,
+  samePartnershipOr404,
+} from '../../../kernel/src/index.js';
 import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
-import { RedactableField } from '../return-texts/return-text-fields.js';
+import { REASON_EVENT_TYPES, REASON_TEXT_FIELD } from '../return-texts/reason-texts-hook.js';
+import { holdsPassage, RedactableField } from '../return-texts/return-text-fields.js';
 import { redactTexts } from '../return-texts/return-texts.table.js';
 import { decideReturn } from '../return/return.decide.js';
 import { ReturnEvent, returnStreamId } from '../return/return.events.js';
@@ -48,7 +55,12 @@ export class PassageRedaction {
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     const version = events[events.length - 1].version;
     refuseStaleVersion(streamId, envelope.expectedVersion, version);
-    const decided = decideReturn({ type: 'RedactPassage', actor: envelope.actor, ...asked }, state);
+    const reasons = events.flatMap((e) => {
+      const reason = REASON_EVENT_TYPES.has(e.type) ? (e.data as { reason?: unknown }).reason : undefined;
+      return typeof reason === 'string' ? [reason] : [];
+    });
+    const decided = decideReturn({ type: 'RedactPassage', actor: envelope.actor, ...asked, reasons }, state);
+    if (asked.field === REASON_TEXT_FIELD) await this.refuseInlineReasons(manager, streamId, asked.passage);
     const { nextExpectedVersion } = await this.store.append(
       streamId,
       version,
@@ -64,5 +76,31 @@ export class PassageRedaction {
       asked.passage,
     );
     return { returnId: asked.returnId, cycleId: state.cycleId, version: nextExpectedVersion, textsChanged };
+  }
+
+  /**
+   * A reason given before reasons were held apart is in its event row, which a redaction does not rewrite: a
+   * passage one of them holds is refused whole, rather than taken out of the others and left there.
+   */
+  private async refuseInlineReasons(
+    manager: EntityManager,
+    streamId: string,
+    passage: string,
+  ): Promise<void> {
+    const inline: { reason: string }[] = await manager.query(
+      `SELECT data->>'reason' AS reason FROM events
+       WHERE stream_id = $1 AND type = ANY($2::text[]) AND jsonb_typeof(data->'reason') = 'string'`,
+      [streamId, [...REASON_EVENT_TYPES]],
+    );
+    const forms = passageForms(passage);
+    if (inline.some((r) => holdsPassage(r.reason, forms))) {
+      throw new DomainError(
+        'reason-held-in-log',
+        'A reason holding this passage was given before reasons could be redacted: its text is in the event ' +
+          'log itself, which a redaction does not rewrite',
+        'unprocessable',
+        'passage',
+      );
+    }
   }
 }

@@ -10,6 +10,8 @@ export interface RedactPassage {
   field: string;
   passage: string;
   reason: string;
+  /** The reasons given on the return, as read (the handler reads them from its events): for field `reasons`. */
+  reasons?: readonly string[];
 }
 
 /**
@@ -31,9 +33,10 @@ export function decideRedactPassage(command: RedactPassage, state: LiveReturnSta
   }
   const { isIn, passageSha256, passageLength, reason } = checkedPassage(command.passage, command.reason);
   const versions = [state.content, state.awaitingAcceptance?.content, state.approved?.content];
-  const found = versions.some(
-    (content) => content && textsOfField(content, command.field as never).some(isIn),
-  );
+  const found =
+    command.field === 'reasons'
+      ? (command.reasons ?? []).some(isIn)
+      : versions.some((content) => content && textsOfField(content, command.field as never).some(isIn));
   if (!found) {
     throw new DomainError(
       'passage-not-found',

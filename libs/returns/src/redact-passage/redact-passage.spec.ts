@@ -177,4 +177,50 @@ describe('RedactPassage', () => {
   it('answers 404 for a return that does not exist', () => {
     thenError(() => when(initialReturn(), redact()), 'return-not-found', 'not-found');
   });
+
+  describe('from the reasons staff gave (sent back, reopened and the like)', () => {
+    const sentBack = `Please take out ${NAME}'s surname.`;
+
+    it('finds the passage in a reason given, and records where and why, never the passage', () => {
+      const [event] = when(given(...approved), redact({ field: 'reasons', reasons: [sentBack] }));
+      expect(event).toEqual({
+        type: 'PassageRedacted',
+        data: {
+          field: 'reasons',
+          passageSha256: createHash('sha256').update(NAME).digest('hex'),
+          passageLength: NAME.length,
+          reason: 'Names a young person',
+          by: coordinator.id,
+        },
+      });
+    });
+
+    it('refuses a passage no reason holds, though the narrative does (passage-not-found, naming passage)', () => {
+      thenError(
+        () => when(given(...approved), redact({ field: 'reasons', reasons: ['Figures missing.'] })),
+        'passage-not-found',
+        'unprocessable',
+        'passage',
+      );
+      thenError(
+        () => when(given(...approved), redact({ field: 'reasons' })),
+        'passage-not-found',
+        'unprocessable',
+        'passage',
+      );
+    });
+
+    it('finds no passage inside the [redacted] of an earlier redaction', () => {
+      thenError(
+        () =>
+          when(
+            given(...approved),
+            redact({ field: 'reasons', reasons: ['Ask [redacted].'], passage: 'act' }),
+          ),
+        'passage-not-found',
+        'unprocessable',
+        'passage',
+      );
+    });
+  });
 });

@@ -3,9 +3,10 @@ import { ReturnContent } from '../return/return-content.js';
 /**
  * The free-text fields of a return that may name people, and so may need a passage redacted: a redaction names
  * one of them. Case studies are one field: a passage is redacted from every case study's title and body, since
- * a case study's place in the list can change between versions.
+ * a case study's place in the list can change between versions. Reasons are one field too: every reason staff
+ * gave sending the return back, reopening, extending, reassigning or withdrawing it (see reason-texts-hook.ts).
  */
-export const REDACTABLE_FIELDS = ['narrative', 'comments', 'ragReason', 'caseStudies'] as const;
+export const REDACTABLE_FIELDS = ['narrative', 'comments', 'ragReason', 'caseStudies', 'reasons'] as const;
 export type RedactableField = (typeof REDACTABLE_FIELDS)[number];
 
 export const isRedactableField = (value: unknown): value is RedactableField =>

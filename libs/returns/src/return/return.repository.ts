@@ -120,8 +120,9 @@ export class ReturnRepository {
     await check?.(state);
     // The rules found nothing to record (a draft saved again unchanged): the return stays at its version.
     if (events.length === 0) return { id: returnId, version, status: state.status };
-    const reason = 'reason' in command ? command.reason : null;
-    const metadata = metadataFor(envelope, reason);
+    // A command's reason is in its event's data, held apart in return_texts (REASON_TEXTS_HOOK) so that it can be
+    // redacted: a copy in the metadata would sit in the event row for good.
+    const metadata = metadataFor(envelope);
     const options = { recordedAt: this.clock.now() };
     // Without the cycle confirmed as read (see cycleAsRead), a lead's submit could land after CycleClosed.
     const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
