@@ -76,6 +76,13 @@ describe('redacting a passage from a return (e2e)', () => {
       reason: `Ask ${REASON_NAME} for the figures.`,
     });
     expect(sentBack.status).toBe(200);
+    // And its agency given longer, the coordinator naming them again.
+    const { agencyId } = (await call('GET', `/returns/${s2}`, as.coordinator)).body;
+    const extended = await call('POST', `/cycles/${cycleId}/agencies/${agencyId}/extend`, as.coordinator, {
+      dueDate: '2030-06-30',
+      reason: `${REASON_NAME} is unwell.`,
+    });
+    expect(extended.status).toBe(200);
     await submitAndApprove(call, `${cycleId}.S2`, as.coordinator, as.reviewer, {
       rag: 'amber',
       narrative: 'Nobody is named here.',
@@ -323,7 +330,8 @@ describe('redacting a passage from a return (e2e)', () => {
     const held = await logCommand(logDigest, ['--checkpoint']);
     const done = await redactS2(as.coordinator, asked);
     expect([done.status, done.body.code]).toEqual([200, undefined]);
-    expect(done.body).toMatchObject({ status: 'redacted', textsChanged: 1, version: version + 1 });
+    // The send-back's reason and the agency's extension's.
+    expect(done.body).toMatchObject({ status: 'redacted', textsChanged: 2, version: version + 1 });
     expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
 
     const lead = as.lead(before.agencyId);
@@ -339,6 +347,8 @@ describe('redacting a passage from a return (e2e)', () => {
         'Ask [redacted] for the figures.',
         'Ask [redacted] for the figures.',
       ]);
+      const extension = history.find((h: { type: string }) => h.type === 'DeadlineExtended');
+      expect(extension.reason).toBe('[redacted] is unwell.');
       for (const [path, headers] of [
         [`/review/returns/${S2}`, as.reviewer],
         [`/coordinate/returns/${S2}`, as.coordinator],

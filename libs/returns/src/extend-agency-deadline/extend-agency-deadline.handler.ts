@@ -86,7 +86,9 @@ export class ExtendAgencyDeadlineHandler implements ICommandHandler<ExtendAgency
     }));
     const written = await this.store.appendMany(
       appends,
-      metadataFor(envelope, reason.trim()),
+      // The reason is in each DeadlineExtended's data, held apart so that it can be redacted (REASON_TEXTS_HOOK):
+      // a copy in the metadata would sit in every event row for good.
+      metadataFor(envelope),
       { recordedAt: this.clock.now() },
       // As a return's own command does: no extension lands after the cycle's close.
       [cycleAsRead(cycleId, version)],
