@@ -12,6 +12,7 @@ import { openCycle, submitAndApprove } from '../support/reporting.js';
  */
 describe('the redaction page, in the browser (e2e)', () => {
   const NAME = 'Robin Pageable-Example';
+  const CLIENT = 'Jo Messaged-Pageable';
   const cycleId = scopedCycleId('sevenoaks-lsp', 'y1-2019-20');
   const S1 = `${cycleId}.S1`;
   let product: Product;
@@ -37,6 +38,12 @@ describe('the redaction page, in the browser (e2e)', () => {
       rag: 'green',
       narrative: `Our youth worker supported ${NAME} into college.`,
     });
+    // The agency's lead names a client in a message on the return's thread.
+    const lead = as.lead((await call('GET', `/returns/${S1}`, as.coordinator)).body.agencyId);
+    const posted = await call('POST', `/returns/${S1}/messages`, lead, {
+      body: `We placed ${CLIENT} with a mentor.`,
+    });
+    expect(posted.status).toBe(201);
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -92,5 +99,22 @@ describe('the redaction page, in the browser (e2e)', () => {
     expect(main).toContain(
       'Redacted a passage of 22 characters from the progress narrative: Names a young person',
     );
+  }, 240_000);
+
+  it('redacts a passage from a message of the return’s thread, chosen on the same form', async () => {
+    const page = await signedIn(false);
+    await page.getByLabel(`Message m1: “We placed ${CLIENT} with a mentor.”`).check();
+    await page.getByLabel('The passage to redact').fill(CLIENT);
+    await page.getByLabel('Why is it redacted?').fill('Names a client');
+    await page.getByLabel('Yes, take this passage out').check();
+    await page.getByRole('button', { name: 'Redact the passage' }).click();
+    await page.waitForURL(`**/coordinate/returns/${S1}?done=*`);
+    expect(await page.textContent('.govuk-notification-banner')).toContain(
+      'Passage redacted from message m1',
+    );
+    await page.goto(`${product.baseUrl}/review/returns/${S1}/messages`);
+    const main = await page.textContent('main');
+    expect(main).not.toContain(CLIENT);
+    expect(main).toContain('We placed [redacted] with a mentor.');
   }, 240_000);
 });

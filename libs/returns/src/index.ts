@@ -115,5 +115,6 @@ export * from './redact-passage/checked-passage.js';
 export * from './redact-passage/passage-to-redact.dto.js';
 export * from './redact-message-passage/message-passage-redaction.js';
 export * from './redact-message-passage/redact-message-passage.http.js';
+export * from './redact-message-passage/redact-message-passage.command.js';
 export * from './redact-appendix-passage/redact-appendix-passage.rule.js';
 export * from './redact-appendix-passage/appendix-passage-redaction.js';

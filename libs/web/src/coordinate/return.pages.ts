@@ -12,7 +12,13 @@ import {
   statusOf,
 } from '../../../http/src/index.js';
 import { Actor, Clock, CommandEnvelope, DomainError } from '../../../kernel/src/index.js';
-import { EvidenceListing, GetCycle, GetReturn, renderNarrative } from '../../../returns/src/index.js';
+import {
+  EvidenceListing,
+  GetConversation,
+  GetCycle,
+  GetReturn,
+  renderNarrative,
+} from '../../../returns/src/index.js';
 import { CyclePlanWords } from '../plan-words.js';
 import { ReturnHistory } from '../return-history/return-history.query.js';
 import { ReturnThread } from '../conversation/return-thread.query.js';
@@ -59,6 +65,7 @@ export class ReturnPages {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(ReturnThread) private readonly threads: ReturnThread,
     @Inject(EvidenceListing) private readonly evidence: EvidenceListing,
+    @Inject(GetConversation) private readonly conversations: GetConversation,
   ) {}
 
   @Get('returns/:returnId')
@@ -286,7 +293,7 @@ export class ReturnPages {
       form,
       errorList,
       conflict: conflict ?? null,
-      fields: redactableFieldItems(form.field),
+      fields: redactableFieldItems(form.field, (await this.conversations.view(actor, returnId)).messages),
       backLink: `/coordinate/returns/${encodeURIComponent(returnId)}`,
       navigation: staffNavigation(actor, '/coordinate'),
     });
