@@ -60,6 +60,8 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'BiPlanWords1765230000000',
       'ResetRequests1765240000100',
       'RetentionRuns1765250000100',
+      'MessageTexts1765260000000',
+      'ReasonTexts1765260000100',
     ]);
   });
 });
