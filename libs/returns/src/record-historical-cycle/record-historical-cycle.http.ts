@@ -94,7 +94,9 @@ export class RecordHistoricalCycleHttp {
       '`cycleId` and `planId` as fields). Each measure is matched to the plan by its ref; every return is ' +
       'recorded as approved by you, with the file named as its source, and the cycle is closed at once: no ' +
       'mail, no chasing. Every problem of the file is listed in one 422 (`problems`, each with its JSON ' +
-      'pointer, or for a spreadsheet its sheet, row and column); nothing is recorded unless the whole file is valid. The same report a second time is a 409.',
+      'pointer, or for a spreadsheet its sheet, row and column); nothing is recorded unless the whole file is valid. The same report a second time is a 409. ' +
+      'An upload of more than 6 fields beside its file is refused 422 `too-many-fields` (naming `body`), ' +
+      'and nothing in it is read as the report.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ type: RecordHistoricalCycleDto })
