@@ -149,6 +149,11 @@ describe('the plan page (e2e)', () => {
     const none = await upload({ action: 'import' });
     expect(none.status).toBe(400);
     expect(none.html).toContain('<a href="#file">Select a plan file</a>');
+    // At the box too, not only in the summary: the file input carries the message (GOV.UK's error message).
+    expect(none.html).toMatch(
+      /<p id="file-error" class="govuk-error-message">[^<]*<span[^>]*>Error:<\/span> Select a plan file/,
+    );
+    expect(none.html).toMatch(/<input [^>]*id="file"[^>]*aria-describedby="[^"]*file-error/);
     const big = await upload({ action: 'import' }, { text: `# ${'x'.repeat(1_000_001)}`, name: 'big.yaml' });
     expect(big.html).toContain('The file must be smaller than 1 MB');
     // 2,000 fields before the file were "The file could not be read: choose it again" (a review, 2026-12-06).
@@ -163,6 +168,16 @@ describe('the plan page (e2e)', () => {
       { text: yaml.replace('leadAgency: sevenoaks-dc', 'leadAgency: nobody'), name: 'plan.yaml' },
     );
     expect(broken.status).toBe(400);
+    expect(broken.html).toMatch(
+      /<p id="file-error" class="govuk-error-message">[^<]*<span[^>]*>Error:<\/span> Line \d+/,
+    );
+    // A pasted file's problem is at the box it was pasted in.
+    await page('/coordinate/plan');
+    const pasted = await post('/coordinate/plan', { action: 'preview', yaml: 'plan: [' });
+    expect(pasted.status).toBe(400);
+    const pastedHtml = await pasted.text();
+    expect(pastedHtml).toMatch(/<p id="yaml-error" class="govuk-error-message">/);
+    expect(pastedHtml).not.toContain('id="file-error"');
     expect(broken.html).toContain('names agency &quot;nobody&quot;');
     expect((await lengths())[0]).toBe(plan);
   });

@@ -180,6 +180,9 @@ export class PlanPages {
       agencyNames,
       navigation: staffNavigation(actor, '/coordinate/plan'),
       ...extra,
+      // Each problem at its box too, as a GOV.UK form says it (the summary alone left the box unmarked).
+      fileError: problemsAt(extra.problems, '#file'),
+      yamlError: problemsAt(extra.problems, '#yaml'),
     };
   }
 }
@@ -207,4 +210,11 @@ function indicatorLine(indicator: Indicator): string {
   };
   const baseline = indicator.baseline === null ? '' : `, baseline ${indicator.baseline}`;
   return `${indicator.name} (${indicator.unit}): target ${indicator.target}${baseline}, ${higher ? 'higher' : 'lower'} is better; amber ${beyond} ${at(indicator.amber)}, red ${beyond} ${at(indicator.red)}`;
+}
+
+/** The problems that point at one box, as that box's error message: the one, or how many. */
+function problemsAt(problems: Problem[] | undefined, href: string): { text: string } | undefined {
+  const at = (problems ?? []).filter((p) => p.href === href);
+  if (at.length === 0) return undefined;
+  return { text: at.length === 1 ? at[0].text : `The file has ${at.length} problems: they are listed above` };
 }
