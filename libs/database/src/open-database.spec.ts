@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { NoAnswerInTime, within } from '../../kernel/src/index.js';
 import { dropDatabase } from './ensure-database.js';
 import { openDatabase } from './open-database.js';
 
@@ -21,18 +22,12 @@ class AlterTable1700000000002 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-/** Resolves to what the work gave, or to 'still waiting' after `ms`. */
-async function within<T>(ms: number, work: Promise<T>): Promise<T | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** What the work gave, or 'still waiting' if it had not finished within `ms`. */
+const orStillWaiting = <T>(ms: number, work: Promise<T>) =>
+  within(ms, () => work).catch((error: unknown) => {
+    if (error instanceof NoAnswerInTime) return 'still waiting' as const;
+    throw error;
+  });
 
 describe('openDatabase: a migration that waits for a lock does not stall the service beside it', () => {
   const url = new URL(SERVER_URL);
@@ -76,7 +71,7 @@ describe('openDatabase: a migration that waits for a lock does not stall the ser
       // The service still running beside the migration reads the table meanwhile. Behind an ALTER queued for
       // its lock, it would wait for as long as the report runs.
       const service = await client('partner-returns-running');
-      const read = await within(
+      const read = await orStillWaiting(
         2_000,
         service.query('SELECT count(*)::int AS n FROM measures').then((r) => r.rows[0].n),
       );
@@ -86,7 +81,7 @@ describe('openDatabase: a migration that waits for a lock does not stall the ser
       );
 
       await report.query('COMMIT');
-      const migrated = await within(5_000, opening);
+      const migrated = await orStillWaiting(5_000, opening);
       expect(migrated).not.toBe('still waiting');
       if (migrated === 'still waiting') return;
       const columns = await migrated.query(

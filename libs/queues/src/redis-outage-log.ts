@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { Processor, Queue, QueueOptions, RedisClient, Worker, WorkerOptions } from 'bullmq';
+import { Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
+import { within } from '../../kernel/src/index.js';
+import { pingRedis } from './redis.js';
 
 /** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
 const CONNECTION_ERROR =
@@ -239,12 +241,9 @@ class JobsInHand {
   /** Once no run is under way, or after `graceMs`, whichever comes first. */
   async none(graceMs: number): Promise<void> {
     if (this.count === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.idle.push(resolve)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
-    ]);
-    clearTimeout(timer);
+    await within(graceMs, () => new Promise<void>((resolve) => this.idle.push(resolve))).catch(
+      () => undefined,
+    );
   }
 }
 
@@ -252,37 +251,16 @@ class JobsInHand {
  * Whether this queue's or worker's Redis is away: said away by any of the process's clients of it, or its own
  * connection not ready (dropped a moment ago, before any error was said; or never made).
  */
-async function redisAway(
-  user: Queue | Worker,
-  outage: RedisOutage,
-): Promise<{ client: RedisClient | null } | null> {
-  let timeout: NodeJS.Timeout | undefined;
+async function redisAway(user: Queue | Worker, outage: RedisOutage): Promise<boolean> {
   // The client is a promise that waits for the first connection: a Redis never reached never gives it.
-  const client = await Promise.race([
-    user.getBackend().client,
-    new Promise<null>((resolve) => (timeout = setTimeout(() => resolve(null), 100))),
-  ]);
-  clearTimeout(timeout);
-  if (outage.away || client?.status !== 'ready') return { client };
+  const client = await within(100, () => user.getBackend().client).catch(() => null);
+  if (outage.away || client?.status !== 'ready') return true;
   // A Redis stopped a moment ago can still read as ready here, before its connection's end has been seen; asked,
-  // it does not answer.
-  return (await answers(client)) ? null : { client };
-}
-
-async function answers(client: RedisClient): Promise<boolean> {
-  let timeout: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      // BullMQ's client interface has no PING; the client under it is this service's ioredis connection.
-      (client as unknown as Redis).ping().then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), 300))),
-    ]);
-  } finally {
-    clearTimeout(timeout);
-  }
+  // it does not answer. (BullMQ's client interface has no PING; the client under it is this service's ioredis.)
+  return within(300, () => pingRedis(client as unknown as Redis)).then(
+    () => false,
+    () => true,
+  );
 }
 
 /**
