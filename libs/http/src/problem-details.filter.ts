@@ -21,6 +21,18 @@ export interface ProblemDetails {
 /** The most a JSON or urlencoded body may hold (the api's body parsers are given it). */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
+/** A rule's refusal as problem+json: its code, its status, and the field it names with the rule. */
+export function domainProblem(error: DomainError): ProblemDetails {
+  return {
+    type: `https://partner-returns.dev/problems/${error.code}`,
+    title: error.message,
+    status: statusOf(error),
+    code: error.code,
+    ...error.details,
+    ...(error.field ? { errors: [{ field: error.field, rule: error.code, message: error.message }] } : {}),
+  };
+}
+
 /** Every error leaves as RFC 9457 problem+json; anything unexpected is logged and becomes a bare 500. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -71,18 +83,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         currentVersion: exception.actual,
       };
     }
-    if (exception instanceof DomainError) {
-      return {
-        type: `https://partner-returns.dev/problems/${exception.code}`,
-        title: exception.message,
-        status: statusOf(exception),
-        code: exception.code,
-        ...exception.details,
-        ...(exception.field
-          ? { errors: [{ field: exception.field, rule: exception.code, message: exception.message }] }
-          : {}),
-      };
-    }
+    if (exception instanceof DomainError) return domainProblem(exception);
     // Nest hands on a body parser's error as an HttpException caused by it.
     const unreadable = unreadableBody(exception instanceof HttpException ? exception.cause : exception);
     if (unreadable) return unreadable;

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { PassThrough, Readable } from 'node:stream';
 import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { statusOf } from './domain-error-status.js';
+import { domainProblem } from './problem-details.filter.js';
 import { fileNameAsSeen } from './multipart-file-name.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
@@ -257,14 +258,7 @@ function refuseUnread(req: Request, res: Response, refusal: DomainError, formPag
       next: { href: formPage, text: 'Go back to the form' },
     });
   }
-  res.type('application/problem+json').send(
-    JSON.stringify({
-      type: `https://partner-returns.dev/problems/${refusal.code}`,
-      title: refusal.message,
-      status: statusOf(refusal),
-      code: refusal.code,
-      errors: [{ field: refusal.field, rule: refusal.code, message: refusal.message }],
-      instance: redactPathTokens(req.originalUrl),
-    }),
-  );
+  res
+    .type('application/problem+json')
+    .send(JSON.stringify({ ...domainProblem(refusal), instance: redactPathTokens(req.originalUrl) }));
 }
