@@ -37,6 +37,7 @@ import {
 import { staffNavigation } from '../review.pages.js';
 import { FormFields, singleValues } from '../form-fields.js';
 import { Form } from './coordinator.js';
+import { pastDueDate } from './extend-form.js';
 
 /** The coordinator's cycles: the list with how many have returned, and opening a new cycle. */
 @ApiExcludeController()
@@ -83,7 +84,7 @@ export class CyclesPages {
 
   @Get('cycles/new')
   async newCycle(@CurrentActor() actor: Actor, @Res() res: Response) {
-    res.render('pages/coordinate/new-cycle', newCycleModel(actor, {}, [], ''));
+    res.render('pages/coordinate/new-cycle', newCycleModel(actor, {}, [], this.clock.now()));
   }
 
   /** Drafts the cycle and opens it at once: the same two commands as POST /cycles and POST /cycles/:id/open. */
@@ -97,12 +98,11 @@ export class CyclesPages {
     // The new-cycle form has no list fields: each is read as the one value it sends.
     const form = singleValues(posted);
     // The dates first, in the GOV.UK pattern: every problem at once, and what was typed shown again.
-    const today = todayInLondon(this.clock.now());
-    const dates = readCycleDates(form, today);
+    const dates = readCycleDates(form, todayInLondon(this.clock.now()));
     if (!dates.ok) {
       return res
         .status(400)
-        .render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems, today));
+        .render('pages/coordinate/new-cycle', newCycleModel(actor, form, dates.problems, this.clock.now()));
     }
     // The short name is optional: left empty, the cycle is named from its label (year-1-2019-20).
     const name = form.cycleId?.trim() ?? '';
@@ -112,7 +112,7 @@ export class CyclesPages {
         .status(400)
         .render(
           'pages/coordinate/new-cycle',
-          newCycleModel(actor, form, [{ field: 'cycleId', text }], today),
+          newCycleModel(actor, form, [{ field: 'cycleId', text }], this.clock.now()),
         );
     }
     const latestPlanId = (await this.index.planIds(actor.partnershipId)).at(-1);
@@ -143,7 +143,7 @@ export class CyclesPages {
           .status(400)
           .render(
             'pages/coordinate/new-cycle',
-            newCycleModel(actor, form, [{ field, text: error.message }], today),
+            newCycleModel(actor, form, [{ field, text: error.message }], this.clock.now()),
           );
       }
       throw error;
@@ -206,13 +206,11 @@ function readCycleDates(
 
 /**
  * The new-cycle page: what was typed, each problem inline and in the summary, "Error:" in the title. A due date
- * typed before `today` asks for its confirmation again, ticked as it was: refused for another field, the form
+ * typed before today asks for its confirmation again, ticked as it was: refused for another field, the form
  * came back without the box, the tick lost.
  */
-function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[], today: string) {
+function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[], now: Date) {
   const problemOf = (field: string) => problems.find((p) => p.field === field);
-  const due = parseDateInput(postedDateParts(form, 'dueDate'), 'Due date');
-  const pastDue = due.ok && due.date < today;
   const dateQuestions = Object.fromEntries(
     CYCLE_DATES.map(({ name }) => {
       const problem = problemOf(name);
@@ -250,8 +248,7 @@ function newCycleModel(actor: Actor, form: FormFields, problems: CycleProblem[],
         },
       },
     ].map((item) => ({ ...item, checked: item.value === (form.signOff || 'one-stage') })),
-    askPastConfirmation: pastDue,
-    pastConfirmed: pastDue && form.confirmPast === 'yes',
+    ...pastDueDate(form, now),
     errors: problems.map((p) => ({
       text: p.text,
       href: `#${p.field}${CYCLE_DATES.some((d) => d.name === p.field) ? `-${p.parts?.[0] ?? 'day'}` : ''}`,
