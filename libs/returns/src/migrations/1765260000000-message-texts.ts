@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { APPENDIX_TEXT_FIELD } from '../return-texts/appendix-texts.js';
-import { MESSAGE_TEXT_FIELD } from '../return-texts/message-texts-hook.js';
+import { MESSAGE_TEXT_FIELD, MESSAGE_TEXTS } from '../return-texts/message-texts-hook.js';
 import { fieldCheck, putSingleTextsBackInline } from './single-texts-inline.js';
 
 export const FIELDS_BEFORE_MESSAGES = [
@@ -26,12 +26,7 @@ export class MessageTexts1765260000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await putSingleTextsBackInline(q, {
-      streamPrefix: 'conversation:',
-      types: new Set(['ReturnMessagePosted']),
-      field: 'body',
-      textField: MESSAGE_TEXT_FIELD,
-    });
+    await putSingleTextsBackInline(q, MESSAGE_TEXTS);
     await q.query('ALTER TABLE return_texts DROP CONSTRAINT return_texts_field_check');
     await q.query(fieldCheck(FIELDS_BEFORE_MESSAGES));
   }

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { MESSAGE_TEXT_FIELD } from '../return-texts/message-texts-hook.js';
-import { REASON_EVENT_TYPES, REASON_TEXT_FIELD } from '../return-texts/reason-texts-hook.js';
+import { REASON_TEXT_FIELD, REASON_TEXTS } from '../return-texts/reason-texts-hook.js';
 import { FIELDS_BEFORE_MESSAGES } from './1765260000000-message-texts.js';
 import { fieldCheck, putSingleTextsBackInline } from './single-texts-inline.js';
 
@@ -21,12 +21,7 @@ export class ReasonTexts1765260000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await putSingleTextsBackInline(q, {
-      streamPrefix: 'return:',
-      types: REASON_EVENT_TYPES,
-      field: 'reason',
-      textField: REASON_TEXT_FIELD,
-    });
+    await putSingleTextsBackInline(q, REASON_TEXTS);
     await q.query('ALTER TABLE return_texts DROP CONSTRAINT return_texts_field_check');
     await q.query(fieldCheck(FIELDS_BEFORE));
   }

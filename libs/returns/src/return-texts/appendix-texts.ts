@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Sql } from '../../../event-store/src/index.js';
 import { passageForms } from '../../../kernel/src/index.js';
 import { isTextRef, TextRef } from './return-text-fields.js';
-import { rewriteTexts, UnstorableTextError } from './return-texts.table.js';
+import { rewriteTexts, UNSTORABLE, UnstorableTextError } from './return-texts.table.js';
 
 /**
  * The case studies a coordinator types into a cycle's appendices name young people as a return's do (the seed's
@@ -56,9 +56,6 @@ export async function holdStudyTexts(sql: Sql, streamId: string, study: unknown)
   }
   return held;
 }
-
-// eslint-disable-next-line no-control-regex -- the NUL is what this looks for (as return-texts.table.ts)
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The refs a study holds, with where each is. */
 export function studyRefs(study: unknown): { textId: string; part: StudyPart }[] {

@@ -1,5 +1,5 @@
 import { registerEventStoreHook } from '../../../event-store/src/index.js';
-import { singleTextHook } from './single-text-hook.js';
+import { SingleTextField, singleTextHook } from './single-text-hook.js';
 
 /** The return_texts field of a message's body, keyed by the return id as a return's own texts are. */
 export const MESSAGE_TEXT_FIELD = 'messages';
@@ -10,11 +10,12 @@ export const MESSAGE_TEXT_FIELD = 'messages';
  * hold their body inline: they read as they are, and a redaction refuses them (message-held-in-log) rather than
  * rewrite their row.
  */
-export const MESSAGE_TEXTS_HOOK = singleTextHook({
+export const MESSAGE_TEXTS: SingleTextField = {
   name: 'message-texts',
   streamPrefix: 'conversation:',
   types: new Set(['ReturnMessagePosted']),
   field: 'body',
   textField: MESSAGE_TEXT_FIELD,
-});
+};
+export const MESSAGE_TEXTS_HOOK = singleTextHook(MESSAGE_TEXTS);
 registerEventStoreHook(MESSAGE_TEXTS_HOOK);

@@ -12,7 +12,7 @@ interface NewText {
 
 /** A NUL, or half of a surrogate pair: neither can be stored in PostgreSQL text. */
 // eslint-disable-next-line no-control-regex -- the NUL is what this looks for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export class UnstorableTextError extends Error {
   constructor(readonly field: string) {

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreHook, Sql } from '../../../event-store/src/index.js';
 import { heldTextsHook } from './held-texts-hook.js';
 import { isTextRef, TextRef } from './return-text-fields.js';
-import { MISSING_TEXT, UnstorableTextError } from './return-texts.table.js';
-
-// eslint-disable-next-line no-control-regex -- the NUL is what this looks for (as return-texts.table.ts)
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+import { MISSING_TEXT, UNSTORABLE, UnstorableTextError } from './return-texts.table.js';
 
 /** Where one plain-text field of some events is held apart: under which return_texts field, for which return. */
 export interface SingleTextField {
