@@ -22,6 +22,15 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   }, 60_000);
   afterAll(() => product.stop());
 
+  /** An open cycle of 2019/20 asking two measures (S1 for the lead of sevenoaks-csp), due well after the races. */
+  const openRaceCycle = (cycleId: string, label: string) =>
+    openCycle(
+      call,
+      as.coordinator,
+      { cycleId, label, periodStart: '2019-04-01', periodEnd: '2020-03-31', dueDate: '2030-04-30' },
+      ['S1', 'S2'],
+    );
+
   const eventsOf = async (cycle: string) =>
     (
       (await product.db.dataSource.query(
@@ -51,18 +60,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   ] as const)(
     'refuses %s whose cycle was closed between its read and its append, and records nothing after the close',
     async (_what, method, action, body) => {
-      const cycle = await openCycle(
-        call,
-        as.coordinator,
-        {
-          cycleId: `race-${action}`,
-          label: `Race ${action}`,
-          periodStart: '2019-04-01',
-          periodEnd: '2020-03-31',
-          dueDate: '2030-04-30',
-        },
-        ['S1', 'S2'],
-      );
+      const cycle = await openRaceCycle(`race-${action}`, `Race ${action}`);
       const lead = as.lead('sevenoaks-csp');
       expect((await call('PUT', `/returns/${cycle}.S1/draft`, lead, { narrative: 'Begun' })).status).toBe(
         200,
@@ -79,18 +77,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   );
 
   it("refuses an agency's deadline extension whose cycle was closed between its read and its append", async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'race-extend',
-        label: 'Race extend',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('race-extend', 'Race extend');
     const answer = await writeOutrunByClose(cycle, () =>
       call('POST', `/cycles/${cycle}/agencies/sevenoaks-csp/extend`, as.coordinator, {
         dueDate: '2030-05-31',
@@ -109,18 +96,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   it.each(['valid-only', 'all-or-nothing'] as const)(
     'refuses a %s bulk approval whose cycle was closed between its read and its append',
     async (mode) => {
-      const cycle = await openCycle(
-        call,
-        as.coordinator,
-        {
-          cycleId: `race-bulk-${mode}`,
-          label: `Race bulk ${mode}`,
-          periodStart: '2019-04-01',
-          periodEnd: '2020-03-31',
-          dueDate: '2030-04-30',
-        },
-        ['S1', 'S2'],
-      );
+      const cycle = await openRaceCycle(`race-bulk-${mode}`, `Race bulk ${mode}`);
       const lead = as.lead('sevenoaks-csp');
       const seen: { returnId: string; version: number }[] = [];
       for (const ref of ['S1', 'S2']) {
@@ -170,18 +146,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   // An attacker's probe (2026-12-06): the lead's files page said a closed cycle's files could not change, and
   // hid its buttons, but the upload and removal behind them took files from the lead and the coordinator alike.
   it("refuses a file attached to or removed from an unresolved return once its cycle is closed, the lead's or the coordinator's", async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'closed-files',
-        label: 'Closed files',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('closed-files', 'Closed files');
     const lead = as.lead('sevenoaks-csp');
     expect((await attach(`${cycle}.S1`, lead)).status).toBe(201);
     const closed = await call('POST', `/cycles/${cycle}/close`, as.coordinator, {
@@ -200,18 +165,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   });
 
   it('refuses a file whose cycle was closed between its read and its append', async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'race-files',
-        label: 'Race files',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('race-files', 'Race files');
     const lead = as.lead('sevenoaks-csp');
     // A first file, so the return's files have a stream row to hold.
     expect((await attach(`${cycle}.S1`, lead)).status).toBe(201);
@@ -245,18 +199,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   // cycle's, so a lead's submit between the two left a file attached (or removed) after ReturnSubmitted, on a
   // return whose files the lead may no longer change. The append now confirms the return as read, too.
   it("refuses a lead's file attached or removed as the return was submitted between its read and its append", async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'race-submit-files',
-        label: 'Race submit files',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('race-submit-files', 'Race submit files');
     const lead = as.lead('sevenoaks-csp');
     const returnId = `${cycle}.S1`;
     expect((await attach(returnId, lead)).status).toBe(201);
@@ -280,18 +223,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   // Under an Idempotency-Key the append is in the request's transaction, and a return found moved is refused, not
   // decided again: a draft saved meanwhile must not count as a move.
   it('takes a keyed file whose return had only a draft saved between its read and its append', async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'race-draft-files',
-        label: 'Race draft files',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('race-draft-files', 'Race draft files');
     const lead = as.lead('sevenoaks-csp');
     const returnId = `${cycle}.S1`;
     expect((await attach(returnId, lead)).status).toBe(201);
@@ -308,18 +240,7 @@ describe('closing a cycle while a lead writes (e2e)', () => {
   });
 
   it('lets a write that took the cycle first land before the close, which waits for it', async () => {
-    const cycle = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: 'race-first',
-        label: 'Race first',
-        periodStart: '2019-04-01',
-        periodEnd: '2020-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const cycle = await openRaceCycle('race-first', 'Race first');
     const lead = as.lead('sevenoaks-csp');
     const writes = ['S1', 'S2'].flatMap((ref) => [
       call('POST', `/returns/${cycle}.${ref}/submit`, lead, { rag: 'green', narrative: `Done ${ref}` }),
