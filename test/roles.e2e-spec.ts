@@ -433,12 +433,32 @@ describe('who may use which route: the RolesGuard (e2e)', () => {
   });
 
   it('refuses the queue dashboard, which Bull Board serves outside the guard, the same way', async () => {
-    const status = async (caller: Record<string, string>) =>
-      (await fetch(`${product.baseUrl}/admin/queues`, { headers: caller, redirect: 'manual' })).status;
-    expect(await status({})).toBe(401);
-    for (const caller of [as.reviewer, as.board, as.viewer, as.lead('sevenoaks-dc')])
-      expect(await status(caller)).toBe(403);
-    expect(await status(as.coordinator)).toBe(200);
+    const ask = (caller: Record<string, string>, accept = 'application/json') =>
+      fetch(`${product.baseUrl}/admin/queues`, { headers: { ...caller, accept }, redirect: 'manual' });
+    // The guard's own answer to nobody signed in, on a route of Nest's.
+    const guards = (await (await ask({})).json()) as Record<string, unknown>;
+    const unsigned = await fetch(`${product.baseUrl}/cycles`, { headers: { accept: 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    expect(guards).toEqual({ ...((await unsigned.json()) as object), instance: '/admin/queues' });
+    expect(guards).toMatchObject({ code: 'unauthenticated', status: 401 });
+    for (const caller of [as.reviewer, as.board, as.viewer, as.lead('sevenoaks-dc')]) {
+      const refused = await ask(caller);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({
+        code: 'forbidden',
+        title: 'Only a coordinator can see the queues',
+        type: 'https://partner-returns.dev/problems/forbidden',
+      });
+    }
+    // A browser signed out goes to sign-in and comes back; a reviewer's browser gets the refusal as a page.
+    const browser = await ask({}, 'text/html');
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe('/sign-in?next=%2Fadmin%2Fqueues');
+    const page = await ask(as.reviewer, 'text/html');
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('Only a coordinator can see the queues');
+    expect((await ask(as.coordinator)).status).toBe(200);
   });
 
   it('lets each caller through, or refuses them with the guard’s own answer, as the table says', async () => {

@@ -6,14 +6,18 @@ export type RequestWithActor = Request & { actor?: Actor; id?: string | number }
 
 /** The signed-in actor of a request (set by the authentication middleware), or 401. */
 export function signedInActor(request: RequestWithActor): Actor {
-  if (!request.actor) {
-    throw new UnauthorizedException({
-      type: 'https://partner-returns.dev/problems/unauthenticated',
-      title: 'Sign in first',
-      status: 401,
-    });
-  }
+  if (!request.actor) throw notSignedIn();
   return request.actor;
+}
+
+/** Nobody is signed in: 401, problem+json `unauthenticated` (or the sign-in page, for pages). */
+export function notSignedIn(): UnauthorizedException {
+  return new UnauthorizedException({
+    type: 'https://partner-returns.dev/problems/unauthenticated',
+    title: 'Sign in first',
+    status: 401,
+    code: 'unauthenticated',
+  });
 }
 
 /** The signed-in actor of this request. */

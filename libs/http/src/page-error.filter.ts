@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../../event-store/src/index.js';
 import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
 import { DATABASE_RETRY_AFTER_S, databaseUnavailable } from './database-unavailable.js';
 import { statusOf } from './domain-error-status.js';
-import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { answerProblem } from './problem-details.filter.js';
 import { formPageOf, typedFields } from './typed-fields.js';
 
 interface ErrorPage {
@@ -168,58 +168,66 @@ const AGENCY_PAGES = /^\/agency(\/|$)/i;
  */
 @Catch()
 export class PageErrorFilter implements ExceptionFilter {
-  private readonly problems = new ProblemDetailsFilter();
   private readonly logger = new Logger('PageError');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    // A response already under way (a download that failed half way) can only be logged and ended.
-    if (req.accepts(['json', 'html']) !== 'html' || res.headersSent)
-      return this.problems.catch(exception, host);
-    if (exception instanceof HttpException && exception.getStatus() === 401 && AGENCY_PAGES.test(req.path)) {
-      // An agency lead's session ran out (or the link was never opened here): staff sign-in is no help to them.
-      // Whatever they had typed comes back on the page, to copy into the form once a new link is opened.
-      return res.status(401).render('pages/agency/session-ended', {
-        title: 'Your session has ended',
-        typed: typedFields(req),
-      });
-    }
-    if (exception instanceof HttpException && exception.getStatus() === 401 && req.method !== 'GET') {
-      // A staff session ran out while a reviewer wrote a reason or a message: the words come back to copy, and
-      // signing in returns to the page the form was on.
-      const typed = typedFields(req);
-      const from = formPageOf(req);
-      return res.status(401).render('pages/error', {
-        title: 'You need to sign in',
-        paragraphs: [
-          'Your session ended, so this was not saved. Sign in again to carry on. Agency leads: use the link in your email.',
-        ],
-        typed,
-        next: { href: from ? `/sign-in?next=${encodeURIComponent(from)}` : '/sign-in', text: 'Sign in' },
-      });
-    }
-    if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
-      // Back to this page once signed in (a link to a return, say); never an address that carries a token,
-      // which would go into the redirect's Location, and the request log writes that header down.
-      const carriesToken = redactPathTokens(req.originalUrl) !== req.originalUrl.split(/[?#]/)[0];
-      return res.redirect(
-        303,
-        carriesToken ? '/sign-in' : `/sign-in?next=${encodeURIComponent(req.originalUrl)}`,
-      );
-    }
-    const page = errorPageFor(exception);
-    const unavailable = databaseUnavailable(exception);
-    const retryAfter = unavailable
-      ? DATABASE_RETRY_AFTER_S
-      : exception instanceof DomainError
-        ? exception.details?.retryAfter
-        : undefined;
-    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    if (unavailable)
-      this.logger.warn(`answered 503: PostgreSQL unavailable (${(exception as Error).message})`);
-    else if (page.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    res.status(page.status).render('pages/error', { ...page, title: page.title });
+    answerOnPage(
+      exception,
+      host.switchToHttp().getRequest<Request>(),
+      host.switchToHttp().getResponse<Response>(),
+      this.logger,
+    );
   }
+}
+
+/**
+ * What the filter does, for what answers outside Nest's routes too (the queue dashboard): a page for a browser,
+ * problem+json for a client asking JSON.
+ */
+export function answerOnPage(exception: unknown, req: Request, res: Response, logger: Logger): void {
+  // A response already under way (a download that failed half way) can only be logged and ended.
+  if (req.accepts(['json', 'html']) !== 'html' || res.headersSent)
+    return answerProblem(exception, req, res, logger);
+  if (exception instanceof HttpException && exception.getStatus() === 401 && AGENCY_PAGES.test(req.path)) {
+    // An agency lead's session ran out (or the link was never opened here): staff sign-in is no help to them.
+    // Whatever they had typed comes back on the page, to copy into the form once a new link is opened.
+    return res.status(401).render('pages/agency/session-ended', {
+      title: 'Your session has ended',
+      typed: typedFields(req),
+    });
+  }
+  if (exception instanceof HttpException && exception.getStatus() === 401 && req.method !== 'GET') {
+    // A staff session ran out while a reviewer wrote a reason or a message: the words come back to copy, and
+    // signing in returns to the page the form was on.
+    const typed = typedFields(req);
+    const from = formPageOf(req);
+    return res.status(401).render('pages/error', {
+      title: 'You need to sign in',
+      paragraphs: [
+        'Your session ended, so this was not saved. Sign in again to carry on. Agency leads: use the link in your email.',
+      ],
+      typed,
+      next: { href: from ? `/sign-in?next=${encodeURIComponent(from)}` : '/sign-in', text: 'Sign in' },
+    });
+  }
+  if (exception instanceof HttpException && exception.getStatus() === 401 && req.method === 'GET') {
+    // Back to this page once signed in (a link to a return, say); never an address that carries a token,
+    // which would go into the redirect's Location, and the request log writes that header down.
+    const carriesToken = redactPathTokens(req.originalUrl) !== req.originalUrl.split(/[?#]/)[0];
+    return res.redirect(
+      303,
+      carriesToken ? '/sign-in' : `/sign-in?next=${encodeURIComponent(req.originalUrl)}`,
+    );
+  }
+  const page = errorPageFor(exception);
+  const unavailable = databaseUnavailable(exception);
+  const retryAfter = unavailable
+    ? DATABASE_RETRY_AFTER_S
+    : exception instanceof DomainError
+      ? exception.details?.retryAfter
+      : undefined;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+  if (unavailable) logger.warn(`answered 503: PostgreSQL unavailable (${(exception as Error).message})`);
+  else if (page.status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  res.status(page.status).render('pages/error', { ...page, title: page.title });
 }

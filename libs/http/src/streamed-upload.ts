@@ -1,9 +1,9 @@
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { PassThrough, Readable } from 'node:stream';
-import { DomainError, redactPathTokens } from '../../kernel/src/index.js';
+import { DomainError } from '../../kernel/src/index.js';
 import { statusOf } from './domain-error-status.js';
-import { domainProblem } from './problem-details.filter.js';
+import { problemFor, sendProblem } from './problem-details.filter.js';
 import { fileNameAsSeen } from './multipart-file-name.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
@@ -258,7 +258,5 @@ function refuseUnread(req: Request, res: Response, refusal: DomainError, formPag
       next: { href: formPage, text: 'Go back to the form' },
     });
   }
-  res
-    .type('application/problem+json')
-    .send(JSON.stringify({ ...domainProblem(refusal), instance: redactPathTokens(req.originalUrl) }));
+  sendProblem(res, problemFor(refusal, req));
 }

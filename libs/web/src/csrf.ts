@@ -3,7 +3,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import { isBearer, SESSION_COOKIE } from '../../auth/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
 import { redactPathTokens } from '../../kernel/src/index.js';
-import { formPageOf, typedFields } from '../../http/src/index.js';
+import { formPageOf, sendProblem, typedFields } from '../../http/src/index.js';
 import { provenanceOf } from './request-provenance.js';
 
 /** Paths whose POSTs are page forms: each must carry the CSRF token of this browser's session. */
@@ -188,14 +188,12 @@ function refuse(req: Request, res: Response, page: boolean, rule: Refusal): void
       next: { href: '/', text: 'Go to your start page' },
     });
   }
-  res.type('application/problem+json').send(
-    JSON.stringify({
-      type: `https://partner-returns.dev/problems/${rule}`,
-      title: refusal.title,
-      status: refusal.status,
-      code: rule,
-      errors: [{ field: refusal.field, rule, message: refusal.title }],
-      instance: redactPathTokens(req.originalUrl),
-    }),
-  );
+  sendProblem(res, {
+    type: `https://partner-returns.dev/problems/${rule}`,
+    title: refusal.title,
+    status: refusal.status,
+    code: rule,
+    errors: [{ field: refusal.field, rule, message: refusal.title }],
+    instance: redactPathTokens(req.originalUrl),
+  });
 }

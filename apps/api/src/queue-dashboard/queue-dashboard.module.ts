@@ -2,12 +2,20 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuthMiddleware, AuthModule } from '../../../../libs/auth/src/index.js';
 import { APP_CONFIG, AppConfig } from '../../../../libs/config/src/index.js';
-import { refusalOf, RequestWithActor, RouteAccess } from '../../../../libs/http/src/index.js';
+import {
+  answerOnPage,
+  notSignedIn,
+  refusalOf,
+  RequestWithActor,
+  roleRefused,
+  RouteAccess,
+  sendProblem,
+} from '../../../../libs/http/src/index.js';
 import { bullConnection, logRedisOutages, QUEUES } from '../../../../libs/queues/src/index.js';
 import { runsTheDeployment } from './operator-partnership.js';
 import { QueuesReachable, QueuesReachableModule } from './queues-reachable.js';
@@ -26,6 +34,8 @@ export const QUEUE_DASHBOARD_ACCESS: RouteAccess = {
 
 /** Seconds a client should wait before asking for the queues again while Redis is away. */
 export const QUEUES_RETRY_AFTER_S = 30;
+
+const logger = new Logger('QueueDashboard');
 
 /**
  * Bull Board has no sign-in of its own: this runs before it and lets coordinators through only (401 for nobody
@@ -57,34 +67,29 @@ export function coordinatorsOnly(
         });
         return;
       }
-      res
-        .status(503)
-        .type('application/problem+json')
-        .send(
-          JSON.stringify({
-            type: 'https://partner-returns.dev/problems/queues-unavailable',
-            title: 'The queues cannot be read just now: Redis does not answer',
-            status: 503,
-            code: 'queues-unavailable',
-            detail: `Redis (REDIS_URL) does not answer: ${why}. Jobs and mail wait until it is back; nothing is lost.`,
-            retryAfter: QUEUES_RETRY_AFTER_S,
-          }),
-        );
+      sendProblem(res, {
+        type: 'https://partner-returns.dev/problems/queues-unavailable',
+        title: 'The queues cannot be read just now: Redis does not answer',
+        status: 503,
+        code: 'queues-unavailable',
+        detail: `Redis (REDIS_URL) does not answer: ${why}. Jobs and mail wait until it is back; nothing is lost.`,
+        retryAfter: QUEUES_RETRY_AFTER_S,
+      });
     }, next);
   return (req: RequestWithActor, res: Response, next: NextFunction) => {
     const decide = () => {
-      const refuse = (status: number, title: string) =>
-        res
-          .status(status)
-          .type('application/problem+json')
-          .send(JSON.stringify({ type: 'about:blank', title, status }));
+      // The guard's own answers (a browser signed out goes to sign-in, and back here after): Bull Board's routes
+      // are not Nest's, so the filters never see them.
+      const refuse = (error: Error) => answerOnPage(error, req, res, logger);
       const refusal = refusalOf(QUEUE_DASHBOARD_ACCESS, req.actor);
-      if (refusal || !req.actor) return refuse(refusal?.status ?? 401, refusal?.message ?? 'Sign in first');
+      if (!req.actor) return refuse(notSignedIn());
+      if (refusal) return refuse(roleRefused(refusal.message));
       operates(req.actor.partnershipId).then((ok) => {
         if (ok) return unlessRedisAway(req, res, next);
         refuse(
-          403,
-          "The queues hold every partnership's work: only the operator partnership's coordinators see them",
+          roleRefused(
+            "The queues hold every partnership's work: only the operator partnership's coordinators see them",
+          ),
         );
       }, next);
     };
