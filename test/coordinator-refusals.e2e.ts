@@ -85,6 +85,16 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     );
   };
 
+  /** An extension's new due date as typed and its reason, shown to copy together. */
+  const toCopyWithDate = (html: string, dueDate: string, reason: string) => {
+    expect(html).toMatch(/<title>Error: /);
+    expect(html).toContain('href="#typed-reason">');
+    expect(html).toContain(
+      'The new due date and reason you wrote were not recorded. Copy them if you still need them:</p>' +
+        `<div id="typed-reason" tabindex="-1"><p class="govuk-body">New due date: ${dueDate}</p><p class="govuk-body">${reason}</p></div>`,
+    );
+  };
+
   /** A "due date is in the past" box on the page, ticked. */
   const pastTicked = (html: string) =>
     expect(html).toMatch(
@@ -259,6 +269,16 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
       expect(reopen.status).toBe(409);
       expect(reopen.html).not.toContain('id="reason-reopen"');
       toCopy(reopen.html, 'Figures were wrong');
+      // S2 is approved: its page has no extension form, the date typed shown with the reason.
+      const extend = await post(returnPath('S2'), `${returnPath('S2')}/extend`, {
+        'dueDate-day': '14',
+        'dueDate-month': '6',
+        'dueDate-year': '2030',
+        reason: 'Awaiting audit',
+      });
+      expect(extend.status).toBe(409);
+      expect(extend.html).not.toContain('id="reason-extend"');
+      toCopyWithDate(extend.html, '14 June 2030', 'Awaiting audit');
     });
 
     let meanwhileId: string;
@@ -362,7 +382,7 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
       });
       expect(extend.status).toBe(409);
       expect(extend.html).not.toContain('id="reason-extend"');
-      toCopy(extend.html, 'Police figures come late');
+      toCopyWithDate(extend.html, '31 May 2030', 'Police figures come late');
       const reissueAgency = await post(cyclePath(), `${meanwhilePath()}/reissue-links`, {
         agencyId: 'sevenoaks-csp',
         reason: 'Priya lost her link',

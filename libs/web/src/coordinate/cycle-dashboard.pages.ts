@@ -28,6 +28,7 @@ import {
   extensionProblem,
   pastDueDate,
   postedDueDate,
+  typedDueDate,
 } from './extend-form.js';
 
 /**
@@ -255,7 +256,9 @@ export class CycleDashboardPages {
       extra.extend && !open ? extra.extend.reason : '',
     ];
     const toCopy = gone.find((reason) => reason.trim()) ?? '';
-    const away = toCopy ? '#typed-reason' : open ? '#links' : '#main-content';
+    // The extension's new due date with it: the reason alone to copy, the date typed was lost.
+    const toCopyDueDate = extra.extend && !open ? typedDueDate(extra.extend) : '';
+    const away = toCopy || toCopyDueDate ? '#typed-reason' : open ? '#links' : '#main-content';
     const errors = [
       ...extensionErrors(extend, 'reason-extend').map((e) => (open ? e : { ...e, href: away })),
       ...(extra.elsewhere ? [open ? extra.elsewhere : { ...extra.elsewhere, href: away }] : []),
@@ -273,6 +276,7 @@ export class CycleDashboardPages {
       reissue: extra.reissue,
       revoke,
       toCopy,
+      toCopyDueDate,
       errors,
       done: extra.done,
       error: extra.error,

@@ -2,6 +2,7 @@ import {
   dateInputItems,
   dateInWords,
   DatePart,
+  DateParts,
   parseDateInput,
   postedDateParts,
   todayInLondon,
@@ -76,6 +77,21 @@ export function extensionErrors(extend: ExtendForm, reasonId: string): { text: s
       : []),
     ...(extend.reasonError ? [{ text: extend.reasonError, href: `#${reasonId}` }] : []),
   ];
+}
+
+/**
+ * The new due date as typed, to copy beside its reason when the form it was typed in is gone (the cycle closed,
+ * the return moved on meanwhile): in words when it is a date ("31 May 2030"), else the boxes as typed ("31 13
+ * 2030", the form's own "27 3 2027" way); empty when nothing was typed. Only the reason was shown, the date lost.
+ */
+export function typedDueDate(extend: ExtendForm): string {
+  const parts: DateParts = Object.fromEntries(extend.items.map((item) => [item.name, item.value]));
+  const parsed = parseDateInput(parts, 'New due date');
+  if (parsed.ok) return dateInWords(parsed.date);
+  return extend.items
+    .map((item) => item.value.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The posted new due date as YYYY-MM-DD, once extensionProblem has found nothing wrong. */

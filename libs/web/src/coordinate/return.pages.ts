@@ -40,6 +40,7 @@ import {
   extensionProblem,
   pastDueDate,
   postedDueDate,
+  typedDueDate,
 } from './extend-form.js';
 import { RETURN_ACTIONS } from './return-actions.js';
 import {
@@ -158,13 +159,6 @@ export class ReturnPages {
       : 'This return’s files changed while you had the page open, so the report’s list of files was not saved. ' +
         'Check the files below, then save the list again.';
     const reason = form.reason ?? '';
-    const kept = {
-      action,
-      reason,
-      toAgencyId: form.toAgencyId ?? '',
-      // The reason to copy, when the return's state no longer offers the form it was typed in.
-      toCopy: words && reason.trim() && !actionOffered(action, view.status) ? reason : '',
-    };
     const extend =
       action === 'extend'
         ? {
@@ -173,6 +167,16 @@ export class ReturnPages {
             ...pastDueDate(form, this.clock.now()),
           }
         : undefined;
+    const gone = !actionOffered(action, view.status);
+    const kept = {
+      action,
+      reason,
+      toAgencyId: form.toAgencyId ?? '',
+      // The reason to copy, when the return's state no longer offers the form it was typed in.
+      toCopy: words && reason.trim() && gone ? reason : '',
+      // An extension's new due date with it.
+      toCopyDueDate: extend && gone ? typedDueDate(extend) : '',
+    };
     await this.render(res, 409, actor, returnId, {
       extend,
       conflict: { summary, seenVersion, files: !words },
@@ -214,8 +218,10 @@ export class ReturnPages {
             ...pastDueDate(form, this.clock.now()),
           }
         : undefined;
+    // The extension's new due date to copy with its reason.
+    const toCopyDueDate = !offered && extend ? typedDueDate(extend) : '';
     const href = !offered
-      ? reason.trim()
+      ? reason.trim() || toCopyDueDate
         ? '#typed-reason'
         : '#main-content'
       : field === 'dueDate'
@@ -230,6 +236,7 @@ export class ReturnPages {
         reason,
         toAgencyId: form.toAgencyId ?? '',
         toCopy: !offered && reason.trim() ? reason : '',
+        toCopyDueDate,
         // The extension form says its own errors (extensionErrors); the others' are said here.
         refused: action === 'extend' && field ? undefined : { field, text: error.message, href },
       },
@@ -368,5 +375,7 @@ interface Kept {
   toAgencyId: string;
   /** The reason to copy, when the return's state no longer offers the form it was typed in. */
   toCopy: string;
+  /** An extension's new due date as typed (typedDueDate), to copy with its reason. */
+  toCopyDueDate: string;
   refused?: { field: string; text: string; href: string };
 }
