@@ -23,7 +23,9 @@ describe('runsAsSpreadsheetFormula', () => {
     ['\uff0d1'],
     ['\uff20SUM(A1)'],
     ['\ufe66cmd'],
-    ['\u22121'],
+    ['\u22121+1'],
+    ['\u2212cmd'],
+    ['\u22121.6% '],
     ['-1.6% '],
     ['-1.6%+1'],
     ['- 5 '],
@@ -47,14 +49,23 @@ describe('runsAsSpreadsheetFormula', () => {
     [' -0.3'],
     ['\t+15%'],
     ['\ufeff-5'],
+    ['\u22121.6%'],
+    ['\u221212'],
+    ['\u22121,234.5'],
   ])('takes %j for no formula', (cell) => {
     expect(runsAsSpreadsheetFormula(cell)).toBe(false);
   });
 
-  it('takes a figure only with an ASCII sign', () => {
-    expect(isSignedFigure('\uff0d5')).toBe(false);
-    expect(isSignedFigure('\u22125')).toBe(false);
+  // The minus sign (U+2212) is the one a council's Word document puts in a figure ("−1.6%"). It stays a formula's
+  // sign for what follows it ("−1+1"), but a figure alone after it runs nothing, as one after "-" does not: it
+  // was taken for a formula here, and the report's CSV put an apostrophe before "−1.6%" and not before "-1.6%".
+  // The full-width and small minus, which no one types in a figure, stay a formula's sign whatever follows.
+  it('takes a figure with an ASCII sign or the minus sign, not the full-width one', () => {
     expect(isSignedFigure('-5')).toBe(true);
+    expect(isSignedFigure('\u22125')).toBe(true);
+    expect(isSignedFigure('\u2212 5')).toBe(true);
+    expect(isSignedFigure('\uff0d5')).toBe(false);
+    expect(isSignedFigure('\ufe635')).toBe(false);
   });
 });
 

@@ -14,12 +14,15 @@ const INVISIBLE = '[\\p{White_Space}\\p{Cc}\\p{Cf}]';
 const STARTS_WITH_SIGN = new RegExp(`^${INVISIBLE}*[${FORMULA_SIGNS}]`, 'u');
 
 /**
- * A plain signed figure ("-5", "+2.5%", "-1,200", "- 2", "+.5"): an ASCII sign and a number, nothing else but
- * spaces between the sign and its digits (and whatever the spreadsheet skips before the sign). Whatever a
- * spreadsheet makes of it (a number, or a formula whose whole content is that number) it runs nothing, so it is
- * taken as it is. Anything after the figure (a space, "+1", a letter) and it is not one.
+ * A plain signed figure ("-5", "+2.5%", "-1,200", "- 2", "+.5", "−1.6%"): an ASCII sign or the minus sign (U+2212)
+ * and a number, nothing else but spaces between the sign and its digits (and whatever the spreadsheet skips before
+ * the sign). Whatever a spreadsheet makes of it (a number, or a formula whose whole content is that number) it runs
+ * nothing, so it is taken as it is. The minus sign is the one a council's Word document puts in a figure ("−1.6%"
+ * in a NEET table's "Diff from target"): counted as a formula's sign above, its figure got an apostrophe the ASCII
+ * one did not, though it runs nothing either way. Anything after the figure (a space, "+1", a letter) and it is not
+ * one; the full-width and small signs, which no one types in a figure, stay a formula's.
  */
-const SIGNED_FIGURE = new RegExp(`^${INVISIBLE}*[+-] *(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)%?$`, 'u');
+const SIGNED_FIGURE = new RegExp(`^${INVISIBLE}*[+\\-\\u2212] *(?:\\d[\\d,]*(?:\\.\\d+)?|\\.\\d+)%?$`, 'u');
 
 const INVISIBLE_CHAR = new RegExp(`^${INVISIBLE}$`, 'u');
 
@@ -52,7 +55,7 @@ export function startsWithFormulaSign(cell: string): boolean {
   return STARTS_WITH_SIGN.test(cell);
 }
 
-/** A sign and a figure, nothing else: a spreadsheet reads it as that number and runs nothing. */
+/** A sign (ASCII, or the minus sign U+2212) and a figure, nothing else: it runs nothing in any spreadsheet. */
 export function isSignedFigure(cell: string): boolean {
   return SIGNED_FIGURE.test(cell);
 }

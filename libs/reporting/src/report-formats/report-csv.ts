@@ -24,7 +24,7 @@ const LEADING_CONTROL = /^\p{Cc}/u;
  * "\uFEFF=cmd", "-2+3"; the evidence CSV check refuses the same cells) gets a leading apostrophe, so opening the
  * CSV never executes what an agency typed, and so, to be safe, does a cell that starts with a control character
  * whatever follows. Numbers the report itself puts in a cell are left alone, and so is a signed figure ("-1.6%",
- * "+2", "-1,200.5"): a spreadsheet reads it as a number and runs nothing, and an apostrophe would make the NEET
+ * "+2", "-1,200.5", "−1.6%" with the minus sign): a spreadsheet reads it as a number and runs nothing, and an apostrophe would make the NEET
  * table's "Diff from target" text, and show.
  */
 export function neutraliseFormula(cell: string | number): string | number {

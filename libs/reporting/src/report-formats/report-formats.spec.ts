@@ -262,6 +262,8 @@ describe('the report as CSV', () => {
     ['a full-width @', '\uff20SUM(A1)'],
     ['a small =', '\ufe66cmd'],
     ['a minus sign', '\u22121+2'],
+    ['a minus sign before words', '\u2212cmd'],
+    ['a minus sign before a figure with more after it', '\u22121.6% '],
     ['a leading tab alone', '\tplain'],
     ['a leading carriage return alone', '\rplain'],
     ['a leading NUL', '\u0000=1'],
@@ -288,6 +290,10 @@ describe('the report as CSV', () => {
     ['- 5'],
     [' -0.3'],
     ['\ufeff-5'],
+    // The minus sign (U+2212) a council's Word document puts in a figure: a figure too, that runs nothing.
+    ['\u22121.6%'],
+    ['\u221212'],
+    ['\u22121,234.5'],
   ])('leaves %j as it is', (cell) => {
     expect(neutraliseFormula(cell)).toBe(cell);
   });
@@ -534,6 +540,7 @@ describe('the report as CSV in parts', () => {
                 rows: [
                   ['Kent', '32,240', '3.6%'],
                   ['Sevenoaks', '1,930', '=2+2'],
+                  ['Dartford', '\u2212120', '\u22121.6%'],
                 ],
               },
               { caption: '', header: ['Year', 'Visits'], rows: [['2019/20', '41']] },
@@ -552,6 +559,9 @@ describe('the report as CSV in parts', () => {
       ['C3', '1', 'Table 1 NEET', '2', '1', 'District', 'Sevenoaks'],
       ['C3', '1', 'Table 1 NEET', '2', '2', 'Cohort', '1,930'],
       ['C3', '1', 'Table 1 NEET', '2', '3', '% NEET', "'=2+2"],
+      ['C3', '1', 'Table 1 NEET', '3', '1', 'District', 'Dartford'],
+      ['C3', '1', 'Table 1 NEET', '3', '2', 'Cohort', '\u2212120'],
+      ['C3', '1', 'Table 1 NEET', '3', '3', '% NEET', '\u22121.6%'],
       ['C3', '2', '', '1', '1', 'Year', '2019/20'],
       ['C3', '2', '', '1', '2', 'Visits', '41'],
     ]);

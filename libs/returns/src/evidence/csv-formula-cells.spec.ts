@@ -51,6 +51,8 @@ describe('CsvFormulaCells', () => {
   it('passes a signed figure whatever leads it, and words after spaces', () => {
     expect(scan('a, -0.3,\t+15%,"\n-1,200",\ufeff-.5,  words, x = 1\n')).toBeNull();
     expect(scan(`a,${' '.repeat(100)}-5\n`)).toBeNull();
+    // The minus sign (U+2212) a Word document puts in a figure: a figure too (kernel's isSignedFigure).
+    expect(scan('Area,Diff from target\nDartford,\u22121.6%\nKent,"\u22121,234.5"\n')).toBeNull();
   });
 
   it('passes dashed notes: words after a minus, a long one too, quoted or not', () => {
