@@ -853,6 +853,8 @@ describe('the report as XLSX', () => {
         ['Sevenoaks', '1,930', '2.0', '429', '+0.5%', '1-2'],
         // The minus sign (U+2212) a council's Word document puts in a figure.
         ['Dartford', '\u22121.6%'],
+        // Figures in direction isolates, as pasted from a right-to-left document: figures all the same.
+        ['Tonbridge', '\u20661,930\u2069', '\u2068-1.6%\u2069'],
       ],
     };
     const book = await writtenWorkbook(
@@ -881,6 +883,8 @@ describe('the report as XLSX', () => {
     expect(cell('E4')).toEqual({ type: number, value: 0.005, numFmt: '"+"0.0%;-0.0%;"+"0.0%' });
     expect(cell('F4')).toMatchObject({ type: text, value: '1-2' });
     expect(cell('B5')).toEqual({ type: number, value: -0.016, numFmt: '0.0%;"\u2212"0.0%' });
+    expect(cell('B6')).toEqual({ type: number, value: 1930, numFmt: '#,##0' });
+    expect(cell('C6')).toEqual({ type: number, value: -0.016, numFmt: '0.0%' });
     // Each column as wide as its longest header or cell (the caption runs on over its neighbours).
     expect(tables.columns.map((c) => c.width)).toEqual([26, 26, 20, 29, 18, 10]);
   });

@@ -23,6 +23,14 @@ describe('a figure typed into a return table', () => {
     ['\u22121.6%', -0.016, '0.0%;"\u2212"0.0%'],
     ['\u221212', -12, '0;"\u2212"0'],
     ['\u22121,200.50', -1200.5, '#,##0.00;"\u2212"#,##0.00'],
+    // Direction isolates, embeddings, overrides and marks around a figure (pasted from a right-to-left
+    // document): invisible, and left out before the figure is read, as the workbook leaves them out of its text.
+    ['\u2066-1.6%\u2069', -0.016, '0.0%'],
+    ['\u20681,930\u2069', 1930, '#,##0'],
+    ['\u2067\u22121.6%\u2069', -0.016, '0.0%;"\u2212"0.0%'],
+    ['\u202a429\u202c', 429, '0'],
+    ['\u200e+2.1%', 0.021, '"+"0.0%;-0.0%;"+"0.0%'],
+    ['\u200f12%\u200f', 0.12, '0%'],
   ])('reads %j as %d shown %j', (text, value, numFmt) => {
     expect(typedFigure(text)).toEqual({ value, numFmt });
   });
@@ -49,6 +57,9 @@ describe('a figure typed into a return table', () => {
     ['an en dash for a minus', '\u20135'],
     ['more digits than Excel keeps', '1234567890.123456'],
     ['empty', ''],
+    ['nothing but isolates', '\u2066\u2069'],
+    ['words in isolates', '\u2066n/a\u2069'],
+    ['a zero-width space in a figure, which is no direction control', '1\u200b930'],
   ])('leaves %s as text', (_, text) => {
     expect(typedFigure(text)).toBeNull();
   });
