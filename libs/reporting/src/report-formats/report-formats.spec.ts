@@ -703,15 +703,18 @@ describe('the report as XLSX', () => {
 
   it('has a summary, the measures with coloured and worded RAG cells, the tables and the case studies', async () => {
     const book = await writtenWorkbook(report);
+    // In the published report's order: the summary, each theme's opening (ambition, lead agencies, priorities)
+    // and its measures, what is printed in and under a measure's row (in the Measures sheet's column order), then
+    // the appendices and their case studies. The indicators and evidence came last, after the case studies.
     expect(book.worksheets.map((s) => s.name)).toEqual([
       'Summary',
       'Themes',
       'Measures',
+      'Indicators',
       'Tables',
+      'Evidence',
       'Appendices',
       'Case studies',
-      'Indicators',
-      'Evidence',
     ]);
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(report.title);

@@ -66,9 +66,9 @@ function fit(cells: (string | number)[]): (string | number)[] {
 
 /**
  * The report as a workbook, written as it is built into `output` (the HTTP response): a summary sheet (title,
- * partnership, period, headline, RAG by theme), the measures with RAG cells coloured and worded, every return
- * table as a block of its own (its figures as numbers), and the case studies. Text is written as text values,
- * never as formulas.
+ * partnership, period, headline, RAG by theme), the themes, the measures with RAG cells coloured and worded, their
+ * indicators, every return table as a block of its own (its figures as numbers), the evidence, the appendices and
+ * the case studies. Text is written as text values, never as formulas.
  *
  * exceljs's streaming writer keeps only the row being written: a 5,000-measure report built as a whole
  * `Workbook` held every cell as an object, then the zip, beside the report (the api's peak memory, issue 7).
@@ -109,15 +109,19 @@ export async function writeReportXlsx(
     },
   });
   const list = () => ({ ...paper(), views: [{ state: 'frozen' as const, ySplit: 1 }] });
+  // The sheets in the published report's order (the seed's, the page's and the Word report's): the summary, what
+  // each theme's part opens with (its ambition, lead agencies and priorities), its measures, and what the page
+  // prints in and under a measure's row, in the Measures sheet's own column order (the indicators at the top of
+  // its progress, its tables, the evidence with its comments); then the appendices and their case studies. The
+  // indicators and the evidence came after the case studies, as if they were the report's last appendix.
   writeSummary(book.addWorksheet('Summary', paper()), report, published);
-  // Beside the summary, where an officer looks for what the page prints over each theme's table.
   writeThemes(book.addWorksheet('Themes', list()), report);
   await writeMeasures(book.addWorksheet('Measures', list()), report, published !== undefined);
+  writeIndicators(book.addWorksheet('Indicators', list()), report);
   await writeTables(book.addWorksheet('Tables', paper()), report);
+  writeEvidence(book.addWorksheet('Evidence', list()), report);
   writeAppendices(book.addWorksheet('Appendices', list()), report);
   await writeCaseStudies(book.addWorksheet('Case studies', list()), report);
-  writeIndicators(book.addWorksheet('Indicators', list()), report);
-  writeEvidence(book.addWorksheet('Evidence', list()), report);
   await book.commit();
 }
 
