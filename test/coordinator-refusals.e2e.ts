@@ -85,14 +85,16 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
     );
   };
 
-  /** An extension's new due date as typed and its reason, shown to copy together. */
+  /** An extension's new due date as typed and its reason, as shown to copy together. */
+  const dateAndReason = (dueDate: string, reason: string) =>
+    'The new due date and reason you wrote were not recorded. Copy them if you still need them:</p>' +
+    `<div id="typed-reason" tabindex="-1"><p class="govuk-body">New due date: ${dueDate}</p><p class="govuk-body">${reason}</p></div>`;
+
+  /** The extension's new due date and reason shown to copy, the error summary's link going to them. */
   const toCopyWithDate = (html: string, dueDate: string, reason: string) => {
     expect(html).toMatch(/<title>Error: /);
     expect(html).toContain('href="#typed-reason">');
-    expect(html).toContain(
-      'The new due date and reason you wrote were not recorded. Copy them if you still need them:</p>' +
-        `<div id="typed-reason" tabindex="-1"><p class="govuk-body">New due date: ${dueDate}</p><p class="govuk-body">${reason}</p></div>`,
-    );
+    expect(html).toContain(dateAndReason(dueDate, reason));
   };
 
   /** A "due date is in the past" box on the page, ticked. */
@@ -279,6 +281,31 @@ describe("a rule's refusal on the coordinator's pages keeps what was typed (e2e)
       expect(extend.status).toBe(409);
       expect(extend.html).not.toContain('id="reason-extend"');
       toCopyWithDate(extend.html, '14 June 2030', 'Awaiting audit');
+      // S3 withdrawn in another tab while its page was open: changed meanwhile, its form gone, the same.
+      const s3 = returnPath('S3');
+      const outrun = await postPageForm(product.baseUrl, {
+        from: s3,
+        to: `${s3}/extend`,
+        headers: { cookie: session },
+        fields: async (html) => {
+          const version = /name="version" value="([^"]*)"/.exec(html)![1];
+          const withdrawn = await call('POST', `/returns/${cycleId}.S3/withdraw`, as.coordinator, {
+            reason: 'Measure dropped',
+          });
+          expect(withdrawn.status).toBe(200);
+          return {
+            version,
+            'dueDate-day': '1',
+            'dueDate-month': 'July',
+            'dueDate-year': '2030',
+            reason: 'Awaiting audit',
+          };
+        },
+      });
+      expect(outrun.status).toBe(409);
+      // The error summary links to what changed; under it, the date and reason to copy.
+      expect(outrun.html).toContain('href="#changed-meanwhile"');
+      expect(outrun.html).toContain(dateAndReason('1 July 2030', 'Awaiting audit'));
     });
 
     let meanwhileId: string;
