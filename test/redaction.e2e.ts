@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../libs/event-store/src/index.js';
+import { EventStore, NewEvent } from '../libs/event-store/src/index.js';
 import { scopedCycleId } from '../libs/kernel/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
@@ -141,6 +141,47 @@ describe('redacting a passage from a return (e2e)', () => {
     return found;
   }
 
+  /** The text is held apart, in return_texts, and in no column of the log (its data or its metadata). */
+  async function heldApartOnly(text: string): Promise<void> {
+    const found = await tablesHolding(text);
+    expect(found).toContain('return_texts.text');
+    expect(found.filter((column) => column.startsWith('events.'))).toEqual([]);
+  }
+
+  /** Appends as a release before texts were held apart did: the text inline in the event row. */
+  async function appendAsBefore(streamId: string, version: number, event: NewEvent, actorId = 'staff') {
+    const bare = new EventStore(product.db.dataSource, undefined, { hooks: [] });
+    const actorRole = actorId === 'staff' ? 'coordinator' : 'agency-lead';
+    await bare.append(streamId, version, [event], { actorId, actorRole, correlationId: 'before' });
+  }
+
+  /** `npm run projections:rebuild` on this product's database; its exit code. */
+  const rebuild = () =>
+    projectionsRebuild(
+      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
+      { write: () => undefined },
+      { write: () => undefined },
+    );
+
+  /** The pages' HTML, each as the signed-in person named beside it reads it. */
+  async function pagesAsRead(pages: readonly (readonly [string, Record<string, string>])[]) {
+    const seen: string[] = [];
+    for (const [path, headers] of pages) {
+      const res = await fetch(`${product.baseUrl}${path}`, { headers: { ...headers, accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      seen.push(await res.text());
+    }
+    return seen;
+  }
+
+  /** After a redaction: no table holds the text, nor what `shown` reads, before a rebuild or after one. */
+  async function goneForGood(text: string, shown: () => Promise<string>): Promise<void> {
+    expect(await tablesHolding(text)).toEqual([]);
+    expect(await rebuild()).toBe(0);
+    expect(await tablesHolding(text)).toEqual([]);
+    expect(await shown()).not.toContain(text);
+  }
+
   it('holds the passage readable before: in return_texts only, never in an event row', async () => {
     expect(await tablesHolding(NAME)).toEqual(
       expect.arrayContaining(['return_texts.text', 'report_returns.narrative', 'published_reports.body']),
@@ -223,13 +264,7 @@ describe('redacting a passage from a return (e2e)', () => {
     expect(history.filter((t: string) => t === 'PassageRedacted')).toHaveLength(2);
 
     // A rebuild of every read model from the events reads the texts as they now stand.
-    const out: string[] = [];
-    const code = await projectionsRebuild(
-      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
-      { write: (t: string) => out.push(t) },
-      { write: () => undefined },
-    );
-    expect(code).toBe(0);
+    expect(await rebuild()).toBe(0);
     expect(await tablesHolding(NAME)).toEqual([]);
     expect(await exportsHolding(NAME)).toEqual([]);
     const [{ narrative }] = await product.db.dataSource.query(
@@ -297,17 +332,13 @@ describe('redacting a passage from a return (e2e)', () => {
   it('redacts a passage from the reasons given: held apart, [redacted] on the return’s pages and history and after a rebuild', async () => {
     const redactS2 = (headers: Record<string, string>, body: object) =>
       call('POST', `/returns/${S2}/redactions`, headers, body);
-    expect(await tablesHolding(REASON_NAME)).toContain('return_texts.text');
-    expect(await tablesHolding(REASON_NAME)).not.toContain('events.data');
+    await heldApartOnly(REASON_NAME);
     // A reason given before reasons were held apart is in its event row: a passage it holds is refused whole.
-    const bare = new EventStore(product.db.dataSource, undefined, { hooks: [] });
     const before = (await call('GET', `/returns/${S2}`, as.coordinator)).body;
-    await bare.append(
-      `return:${S2}`,
-      before.version,
-      [{ type: 'DeadlineExtended', data: { dueDate: '2030-05-31', reason: 'Asked by Sam Reason-Inline.' } }],
-      { actorId: 'staff', actorRole: 'coordinator', correlationId: 'before' },
-    );
+    await appendAsBefore(`return:${S2}`, before.version, {
+      type: 'DeadlineExtended',
+      data: { dueDate: '2030-05-31', reason: 'Asked by Sam Reason-Inline.' },
+    });
     const version = before.version + 1;
     const asked = { field: 'reasons', passage: REASON_NAME, reason: 'Names a young person' };
     expect((await redactS2(as.reviewer, asked)).status).toBe(403);
@@ -349,31 +380,18 @@ describe('redacting a passage from a return (e2e)', () => {
       ]);
       const extension = history.find((h: { type: string }) => h.type === 'DeadlineExtended');
       expect(extension.reason).toBe('[redacted] is unwell.');
-      for (const [path, headers] of [
-        [`/review/returns/${S2}`, as.reviewer],
-        [`/coordinate/returns/${S2}`, as.coordinator],
-      ] as const) {
-        const res = await fetch(`${product.baseUrl}${path}`, {
-          headers: { ...headers, accept: 'text/html' },
-        });
-        expect(res.status).toBe(200);
-        seen.push(await res.text());
-      }
+      seen.push(
+        ...(await pagesAsRead([
+          [`/review/returns/${S2}`, as.reviewer],
+          [`/coordinate/returns/${S2}`, as.coordinator],
+        ])),
+      );
       return seen.join('\n');
     };
     const everything = await shown();
     expect(everything).not.toContain(REASON_NAME);
     expect(everything).toContain('Ask [redacted] for the figures.');
-    expect(await tablesHolding(REASON_NAME)).toEqual([]);
-
-    const code = await projectionsRebuild(
-      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
-      { write: () => undefined },
-      { write: () => undefined },
-    );
-    expect(code).toBe(0);
-    expect(await tablesHolding(REASON_NAME)).toEqual([]);
-    expect(await shown()).not.toContain(REASON_NAME);
+    await goneForGood(REASON_NAME, shown);
   }, 120_000);
 
   // Issue "Trust": a lead who named a client in a message left the name on the thread for the retention period.
@@ -386,31 +404,27 @@ describe('redacting a passage from a return (e2e)', () => {
     });
     expect(posted.status).toBe(201);
     const { messageId } = posted.body;
-    expect(await tablesHolding(CLIENT)).toContain('return_texts.text');
-    expect(await tablesHolding(CLIENT)).not.toContain('events.data');
+    await heldApartOnly(CLIENT);
     // One posted before bodies were held apart keeps its body in its event row: refused, never rewritten.
     const inline = `m${Number(messageId.slice(1)) + 1}`;
-    const bare = new EventStore(product.db.dataSource, undefined, { hooks: [] });
-    await bare.append(
+    await appendAsBefore(
       `conversation:${S1}`,
       (await thread()).body.version,
-      [
-        {
-          type: 'ReturnMessagePosted',
-          data: {
-            messageId: inline,
-            returnId: S1,
-            body: 'Written long ago by Sam Inline-Example.',
-            author: 'lead@csp.example',
-            authorRole: 'agency-lead',
-            agencyId: 'sevenoaks-csp',
-            changeRequest: false,
-            answers: null,
-            postedAt: new Date().toISOString(),
-          },
+      {
+        type: 'ReturnMessagePosted',
+        data: {
+          messageId: inline,
+          returnId: S1,
+          body: 'Written long ago by Sam Inline-Example.',
+          author: 'lead@csp.example',
+          authorRole: 'agency-lead',
+          agencyId: 'sevenoaks-csp',
+          changeRequest: false,
+          answers: null,
+          postedAt: new Date().toISOString(),
         },
-      ],
-      { actorId: 'lead@csp.example', actorRole: 'agency-lead', correlationId: 'before' },
+      },
+      'lead@csp.example',
     );
     const redactMessage = (headers: Record<string, string>, id: string, body: object) =>
       call('POST', `/returns/${S1}/messages/${id}/redactions`, headers, body);
@@ -458,17 +472,13 @@ describe('redacting a passage from a return (e2e)', () => {
         expect(message.body).toBe('We helped [redacted] find a course.');
         seen.push(JSON.stringify(json));
       }
-      for (const [path, headers] of [
-        [`/agency/returns/${S1}/messages`, lead],
-        [`/review/returns/${S1}/messages`, as.reviewer],
-        [`/review/returns/${S1}`, as.reviewer],
-      ] as const) {
-        const res = await fetch(`${product.baseUrl}${path}`, {
-          headers: { ...headers, accept: 'text/html' },
-        });
-        expect(res.status).toBe(200);
-        seen.push(await res.text());
-      }
+      seen.push(
+        ...(await pagesAsRead([
+          [`/agency/returns/${S1}/messages`, lead],
+          [`/review/returns/${S1}/messages`, as.reviewer],
+          [`/review/returns/${S1}`, as.reviewer],
+        ])),
+      );
       return seen.join('\n');
     };
     const everything = await shown();
@@ -483,15 +493,89 @@ describe('redacting a passage from a return (e2e)', () => {
     );
     expect(everything).not.toContain(data.passageSha256);
     expect(data).toMatchObject({ messageId, passageLength: CLIENT.length, reason: 'Names a client' });
-    expect(await tablesHolding(CLIENT)).toEqual([]);
-
-    const code = await projectionsRebuild(
-      { DATABASE_URL: product.db.url, NODE_ENV: 'test' },
-      { write: () => undefined },
-      { write: () => undefined },
+    await goneForGood(CLIENT, shown);
+  }, 120_000);
+  // Issue 17 point 3: why a cycle was closed by force, or a lead's link revoked, was left in the log for good.
+  it('redacts a passage from the reasons given on a cycle: held apart, kept out of the metadata, [redacted] wherever read and after a rebuild', async () => {
+    const STAFF = 'Kim Cycled-Example';
+    const y2 = await openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: scopedCycleId('sevenoaks-lsp', 'y2-2020-21'),
+        label: 'Year 2 2020/21',
+        periodStart: '2020-04-01',
+        periodEnd: '2021-03-31',
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
     );
-    expect(code).toBe(0);
-    expect(await tablesHolding(CLIENT)).toEqual([]);
-    expect(await shown()).not.toContain(CLIENT);
+    const [first] = (await call('GET', `/cycles/${y2}/links`, as.coordinator)).body.links;
+    const revoked = await call('POST', `/cycles/${y2}/links/${first.linkId}/revoke`, as.coordinator, {
+      reason: `${STAFF} has left the agency`,
+    });
+    expect(revoked.status).toBe(200);
+    // A link revoked before reasons on a cycle were held apart: its reason is in its event row.
+    const streamId = `cycle:${y2}`;
+    const cycleVersion = async () => (await call('GET', `/cycles/${y2}`, as.coordinator)).body.version;
+    await appendAsBefore(streamId, await cycleVersion(), {
+      type: 'SubmissionLinkRevoked',
+      data: { linkId: first.linkId, reason: 'Asked by Sam Cycle-Inline.' },
+    });
+    const closed = await call('POST', `/cycles/${y2}/close`, as.coordinator, {
+      force: true,
+      reason: `Closed without waiting for ${STAFF}`,
+    });
+    expect(closed.status).toBe(200);
+    await heldApartOnly(STAFF);
+
+    const redactY2 = (headers: Record<string, string>, body: object) =>
+      call('POST', `/cycles/${y2}/redactions`, headers, body);
+    const asked = { passage: STAFF, reason: 'Names a member of staff' };
+    const version = await cycleVersion();
+    expect((await redactY2(as.reviewer, asked)).status).toBe(403);
+    expect((await redactY2(as.otherCoordinator, asked)).status).toBe(404);
+    const inline = await redactY2(as.coordinator, { ...asked, passage: 'Sam Cycle-Inline' });
+    expect(inline.status).toBe(422);
+    expect(inline.headers.get('content-type')).toContain('application/problem+json');
+    expect(inline.body).toMatchObject({
+      code: 'reason-held-in-log',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'reason-held-in-log' })],
+    });
+    const notThere = await redactY2(as.coordinator, { ...asked, passage: 'Nobody at all' });
+    expect(notThere.body).toMatchObject({
+      code: 'passage-not-found',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'passage-not-found' })],
+    });
+    const repeats = await redactY2(as.coordinator, { ...asked, reason: `${STAFF} asked` });
+    expect(repeats.body).toMatchObject({ code: 'reason-holds-passage' });
+    expect(await cycleVersion()).toBe(version);
+
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    const done = await redactY2(as.coordinator, asked);
+    expect([done.status, done.body.code]).toEqual([200, undefined]);
+    // The revoked link's reason and the forced close's.
+    expect(done.body).toMatchObject({ id: y2, status: 'redacted', textsChanged: 2, version: version + 1 });
+    expect(done.headers.get('etag')).toBe(`"${version + 1}"`);
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+
+    // No page shows these reasons; the log does, as every reader of the cycle's events reads them.
+    const shown = async () => {
+      const events = await product.store.readStream(streamId);
+      const reasons = events
+        .filter((e) => e.type === 'CycleClosed' || e.type === 'SubmissionLinkRevoked')
+        .map((e) => (e.data as { reason: string }).reason);
+      expect(reasons).toEqual(
+        expect.arrayContaining(['[redacted] has left the agency', 'Closed without waiting for [redacted]']),
+      );
+      const pages = await pagesAsRead([[`/coordinate/cycles/${y2}`, as.coordinator]]);
+      return [JSON.stringify(events), ...pages].join('\n');
+    };
+    expect(await shown()).not.toContain(STAFF);
+    const [{ data }] = await product.db.dataSource.query(
+      `SELECT data FROM events WHERE type = 'CyclePassageRedacted'`,
+    );
+    expect(data).toMatchObject({ field: 'reasons', passageLength: STAFF.length, reason: asked.reason });
+    await goneForGood(STAFF, shown);
   }, 120_000);
 });

@@ -144,6 +144,7 @@ const WHO_MAY_USE: Record<string, Audience> = {
   'POST /returns/:returnId/withdraw': 'coordinators',
   'POST /returns/:returnId/redactions': 'coordinators',
   'POST /cycles/:cycleId/appendices/redactions': 'coordinators',
+  'POST /cycles/:cycleId/redactions': 'coordinators',
   // A return's conversation: read by anyone who may see the return (viewers too), written by its two sides.
   'GET /returns/:returnId/messages': 'signed in',
   'POST /returns/:returnId/messages': 'return editors',

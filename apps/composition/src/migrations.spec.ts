@@ -62,6 +62,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'RetentionRuns1765250000100',
       'MessageTexts1765260000000',
       'ReasonTexts1765260000100',
+      'CycleReasonTexts1765270000000',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { AppendixTexts1765210000000 } from './migrations/1765210000000-appendix-
 import { RetentionRuns1765250000100 } from './migrations/1765250000100-retention-runs.js';
 import { MessageTexts1765260000000 } from './migrations/1765260000000-message-texts.js';
 import { ReasonTexts1765260000100 } from './migrations/1765260000100-reason-texts.js';
+import { CycleReasonTexts1765270000000 } from './migrations/1765270000000-cycle-reason-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const RETURNS_MIGRATIONS = [
   RetentionRuns1765250000100,
   MessageTexts1765260000000,
   ReasonTexts1765260000100,
+  CycleReasonTexts1765270000000,
 ];

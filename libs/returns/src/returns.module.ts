@@ -58,6 +58,9 @@ import { RetentionSettings } from './set-retention-periods/retention-settings.qu
 import { SetRetentionPeriodsHandler } from './set-retention-periods/set-retention-periods.handler.js';
 import { RetentionPeriodsHttp } from './set-retention-periods/set-retention-periods.http.js';
 import { GetCycleHttp } from './get-cycle/get-cycle.http.js';
+import { CycleReasonRedaction } from './redact-cycle-reason/cycle-reason-redaction.js';
+import { RedactCycleReasonHandler } from './redact-cycle-reason/redact-cycle-reason.handler.js';
+import { RedactCycleReasonHttp } from './redact-cycle-reason/redact-cycle-reason.http.js';
 import { GetCycle } from './get-cycle/get-cycle.query.js';
 import { GetPlanHttp } from './get-plan/get-plan.http.js';
 import { GetPlan } from './get-plan/get-plan.query.js';
@@ -142,6 +145,7 @@ const READ_SIDE = [
     PostMessageHttp,
     ResolveChangeRequestHttp,
     RedactMessagePassageHttp,
+    RedactCycleReasonHttp,
     GetEvidenceHttp,
     AttachEvidenceHttp,
     RemoveEvidenceHttp,
@@ -194,6 +198,8 @@ const READ_SIDE = [
     ResolveChangeRequestHandler,
     RedactMessagePassageHandler,
     MessagePassageRedaction,
+    RedactCycleReasonHandler,
+    CycleReasonRedaction,
     ForgetPersonHandler,
     RetentionSettings,
     SetRetentionPeriodsHandler,

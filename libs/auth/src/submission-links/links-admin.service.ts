@@ -88,7 +88,7 @@ export class LinksAdmin {
     const { state, version } = await this.load(cycleId, actor, held);
     const events = decideLinks({ type: 'RevokeLink', actor, linkId, reason }, state);
     // Its sessions end in the append's transaction (LINK_SESSIONS_END_HOOK).
-    const result = await this.append(cycleId, version, events, actor, correlationId, reason);
+    const result = await this.append(cycleId, version, events, actor, correlationId);
     return { ...result, revoked: [linkId] };
   }
 
@@ -129,7 +129,7 @@ export class LinksAdmin {
       events.push(...revoked);
     }
     events.push(...decideLinks({ type: 'IssueLinks', actor, links: fresh }, current));
-    const result = await this.append(cycleId, version, events, actor, correlationId, reason);
+    const result = await this.append(cycleId, version, events, actor, correlationId);
     return { ...result, revoked: live.map((l) => l.linkId), issued: fresh.map((l) => l.linkId) };
   }
 
@@ -147,13 +147,14 @@ export class LinksAdmin {
     events: CycleEvent[],
     actor: Actor,
     correlationId: string,
-    reason: string,
   ) {
     // Under a savepoint in a request's own transaction (Idempotency-Key), so that being outrun can be tried again.
+    // The reason stays out of the metadata: each SubmissionLinkRevoked holds it apart (CYCLE_REASON_TEXTS), where
+    // it can be redacted, and a copy in the metadata would keep it readable in the log for good.
     const { nextExpectedVersion } = await this.store.appendWhileUnchanged(
       { streamId: cycleStreamId(cycleId), expectedVersion: version, events },
       [],
-      metadataFor({ actor, correlationId }, reason),
+      metadataFor({ actor, correlationId }),
       { recordedAt: this.clock.now() },
     );
     return { id: cycleId, version: nextExpectedVersion };

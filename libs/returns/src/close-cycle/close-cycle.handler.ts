@@ -48,12 +48,13 @@ export class CloseCycleHandler implements ICommandHandler<CloseCycleCommand> {
       { type: 'CloseCycle', actor: envelope.actor, unresolvedReturnIds, force, reason },
       state,
     );
-    const closed = events.find((e) => e.type === 'CycleClosed');
+    // The reason stays out of the metadata: CycleClosed holds it apart (CYCLE_REASON_TEXTS), where it can be
+    // redacted, and a copy in the metadata would keep it readable in the log for good.
     const { nextExpectedVersion } = await this.store.append(
       cycleStreamId(cycleId),
       version,
       events,
-      metadataFor(envelope, closed?.type === 'CycleClosed' ? closed.data.reason : null),
+      metadataFor(envelope),
       { recordedAt: this.clock.now() },
     );
     return { id: cycleId, version: nextExpectedVersion, status: 'closed' };

@@ -54,7 +54,15 @@ export type CycleEvent =
     }
   | { type: 'SubmissionLinkIssued'; data: IssuedLink }
   | { type: 'SubmissionLinkRevoked'; data: { linkId: string; reason: string } }
-  | { type: 'SubmissionLinkUsed'; data: { linkId: string } };
+  | { type: 'SubmissionLinkUsed'; data: { linkId: string } }
+  | {
+      /**
+       * A coordinator took a passage out of the reasons given on the cycle (a forced close's, each revoked link's),
+       * held in return_texts: the event keeps why, by whom, and the passage's SHA-256 and length, never the passage.
+       */
+      type: 'CyclePassageRedacted';
+      data: { field: 'reasons'; passageSha256: string; passageLength: number; reason: string; by: string };
+    };
 
 /** The file a historical cycle was recorded from; the hash refuses a second recording of the same file. */
 export interface HistoricalSource {

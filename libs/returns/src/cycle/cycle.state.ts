@@ -143,6 +143,9 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
           : { ...link, uses: link.uses + 1 };
       return { ...state, links: { ...state.links, [link.linkId]: next } };
     }
+    case 'CyclePassageRedacted':
+      // The texts changed, held apart; nothing the cycle's rules weigh.
+      return state;
     default: {
       const unhandled: never = event;
       return unhandled;
