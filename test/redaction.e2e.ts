@@ -11,6 +11,7 @@ import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { withOneConnectionLeft } from './support/pool.js';
 import { openCycle, projectionsSettled, submitAndApprove } from './support/reporting.js';
+import { attachEvidenceForTest } from './support/evidence.js';
 import { runScript } from './support/run-script.js';
 
 /**
@@ -173,6 +174,21 @@ describe('redacting a passage from a return (e2e)', () => {
     }
     return seen;
   }
+
+  /** Another year's cycle of the plan, open, with S1 and S2 (`from`: the year its period starts). */
+  const openYear = (year: string, label: string, from: string) =>
+    openCycle(
+      call,
+      as.coordinator,
+      {
+        cycleId: scopedCycleId('sevenoaks-lsp', year),
+        label,
+        periodStart: `${from}-04-01`,
+        periodEnd: `${Number(from) + 1}-03-31`,
+        dueDate: '2030-04-30',
+      },
+      ['S1', 'S2'],
+    );
 
   /** After a redaction: no table holds the text, nor what `shown` reads, before a rebuild or after one. */
   async function goneForGood(text: string, shown: () => Promise<string>): Promise<void> {
@@ -498,18 +514,7 @@ describe('redacting a passage from a return (e2e)', () => {
   // Issue 17 point 3: why a cycle was closed by force, or a lead's link revoked, was left in the log for good.
   it('redacts a passage from the reasons given on a cycle: held apart, kept out of the metadata, [redacted] wherever read and after a rebuild', async () => {
     const STAFF = 'Kim Cycled-Example';
-    const y2 = await openCycle(
-      call,
-      as.coordinator,
-      {
-        cycleId: scopedCycleId('sevenoaks-lsp', 'y2-2020-21'),
-        label: 'Year 2 2020/21',
-        periodStart: '2020-04-01',
-        periodEnd: '2021-03-31',
-        dueDate: '2030-04-30',
-      },
-      ['S1', 'S2'],
-    );
+    const y2 = await openYear('y2-2020-21', 'Year 2 2020/21', '2020');
     const [first] = (await call('GET', `/cycles/${y2}/links`, as.coordinator)).body.links;
     const revoked = await call('POST', `/cycles/${y2}/links/${first.linkId}/revoke`, as.coordinator, {
       reason: `${STAFF} has left the agency`,
@@ -577,5 +582,55 @@ describe('redacting a passage from a return (e2e)', () => {
     );
     expect(data).toMatchObject({ field: 'reasons', passageLength: STAFF.length, reason: asked.reason });
     await goneForGood(STAFF, shown);
+  }, 120_000);
+  // Issue 17 point 3: why a file was removed from a return ("the photo shows ...") was left in the log for good.
+  it('redacts a passage from the reason a file was removed, with the return’s other reasons: held apart, [redacted] in the history and after a rebuild', async () => {
+    const WHO = 'Lee Filed-Example';
+    const y3 = await openYear('y3-2021-22', 'Year 3 2021/22', '2021');
+    const s1 = `${y3}.S1`;
+    const { agencyId } = (await call('GET', `/returns/${s1}`, as.coordinator)).body;
+    const photo = await attachEvidenceForTest(product.store, { returnId: s1, agencyId, title: 'Photo' });
+    const older = await attachEvidenceForTest(product.store, { returnId: s1, agencyId, title: 'Old photo' });
+    const removed = await call('DELETE', `/returns/${s1}/evidence/${photo}`, as.coordinator, {
+      reason: `The photo shows ${WHO}`,
+    });
+    expect(removed.status).toBe(200);
+    await heldApartOnly(WHO);
+    // A file removed before removal reasons were held apart: its reason is in its event row.
+    const files = `evidence:${s1}`;
+    await appendAsBefore(files, (await product.store.readStream(files)).length, {
+      type: 'EvidenceRemoved',
+      data: { evidenceId: older, reason: 'Asked by Sam File-Inline.', removedAt: new Date().toISOString() },
+    });
+
+    const redactS1 = (body: object) => call('POST', `/returns/${s1}/redactions`, as.coordinator, body);
+    const asked = { field: 'reasons', passage: WHO, reason: 'Names a young person' };
+    const inline = await redactS1({ ...asked, passage: 'Sam File-Inline' });
+    expect(inline.status).toBe(422);
+    expect(inline.body).toMatchObject({
+      code: 'reason-held-in-log',
+      errors: [expect.objectContaining({ field: 'passage', rule: 'reason-held-in-log' })],
+    });
+    const held = await logCommand(logDigest, ['--checkpoint']);
+    const done = await redactS1(asked);
+    expect([done.status, done.body.code]).toEqual([200, undefined]);
+    expect(done.body).toMatchObject({ status: 'redacted', textsChanged: 1 });
+    expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
+
+    const shown = async () => {
+      const events = await product.store.readStream(files);
+      const removal = events.find(
+        (e) => e.type === 'EvidenceRemoved' && (e.data as { evidenceId: string }).evidenceId === photo,
+      );
+      expect((removal?.data as { reason: string }).reason).toBe('The photo shows [redacted]');
+      const pages = await pagesAsRead([
+        [`/coordinate/returns/${s1}`, as.coordinator],
+        [`/review/returns/${s1}`, as.reviewer],
+      ]);
+      expect(pages[0]).toContain('The photo shows [redacted]');
+      return [JSON.stringify(events), ...pages].join('\n');
+    };
+    expect(await shown()).not.toContain(WHO);
+    await goneForGood(WHO, shown);
   }, 120_000);
 });

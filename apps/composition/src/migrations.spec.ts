@@ -63,6 +63,7 @@ describe('the one list of migrations, composed from the libs that own them', () 
       'MessageTexts1765260000000',
       'ReasonTexts1765260000100',
       'CycleReasonTexts1765270000000',
+      'EvidenceReasonTexts1765270000100',
     ]);
   });
 });

@@ -110,6 +110,7 @@ export * from './return-texts/appendix-texts-hook.js';
 export * from './return-texts/message-texts-hook.js';
 export * from './return-texts/reason-texts-hook.js';
 export * from './return-texts/cycle-reason-texts-hook.js';
+export * from './return-texts/evidence-reason-texts-hook.js';
 export * from './redact-passage/passage-redaction.js';
 export * from './redact-passage/redact-passage.rule.js';
 export * from './redact-passage/checked-passage.js';

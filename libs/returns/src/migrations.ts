@@ -6,6 +6,7 @@ import { RetentionRuns1765250000100 } from './migrations/1765250000100-retention
 import { MessageTexts1765260000000 } from './migrations/1765260000000-message-texts.js';
 import { ReasonTexts1765260000100 } from './migrations/1765260000100-reason-texts.js';
 import { CycleReasonTexts1765270000000 } from './migrations/1765270000000-cycle-reason-texts.js';
+import { EvidenceReasonTexts1765270000100 } from './migrations/1765270000100-evidence-reason-texts.js';
 
 /** The returns lib's migrations, in the order they were written; the apps compose every lib's list (apps/composition). */
 export const RETURNS_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const RETURNS_MIGRATIONS = [
   MessageTexts1765260000000,
   ReasonTexts1765260000100,
   CycleReasonTexts1765270000000,
+  EvidenceReasonTexts1765270000100,
 ];

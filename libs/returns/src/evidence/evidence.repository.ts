@@ -160,7 +160,7 @@ export class EvidenceRepository {
     const stored = await this.storage.put(pipeline(upload.content, inspector, () => undefined));
     try {
       const file = { fileName, title, ...inspector.inspection, ...stored };
-      const result = await this.appendDeciding(returnId, envelope, null, (about, state) =>
+      const result = await this.appendDeciding(returnId, envelope, (about, state) =>
         decideEvidence(this.attachCommand(envelope, about, file), state),
       );
       this.sweepNowAndThen();
@@ -191,7 +191,7 @@ export class EvidenceRepository {
     const { version } = await this.load(returnId);
     this.refuseStale(returnId, envelope, version);
     let storageKey = '';
-    const result = await this.appendDeciding(returnId, envelope, reason, (about, state) => {
+    const result = await this.appendDeciding(returnId, envelope, (about, state) => {
       const command: EvidenceCommand = {
         type: 'RemoveEvidence',
         actor: envelope.actor,
@@ -277,7 +277,6 @@ export class EvidenceRepository {
   private async appendDeciding(
     returnId: string,
     envelope: CommandEnvelope,
-    reason: string | null,
     decide: (about: EvidenceReturn, state: EvidenceState) => EvidenceEvent[],
   ): Promise<EvidenceResult> {
     // The cycle is read once: an attempt outrun by another file's append finds it as it was, unless it was the
@@ -296,7 +295,9 @@ export class EvidenceRepository {
         // attempts) took twice as long.
         const [{ nextExpectedVersion }] = await this.store.appendMany(
           [{ streamId: evidenceStreamId(returnId), expectedVersion: version, events }],
-          metadataFor(envelope, reason),
+          // A removal's reason stays out of the metadata: EvidenceRemoved holds it apart (EVIDENCE_REASON_TEXTS),
+          // where it can be redacted, and a copy in the metadata would keep it readable in the log for good.
+          metadataFor(envelope),
           { recordedAt: this.clock.now() },
           [about.cycle.guard, about.guard],
         );

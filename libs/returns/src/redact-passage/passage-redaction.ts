@@ -8,6 +8,11 @@ import {
   samePartnershipOr404,
 } from '../../../kernel/src/index.js';
 import { EventStore, metadataFor, refuseStaleVersion } from '../../../event-store/src/index.js';
+import { evidenceStreamId } from '../evidence/evidence.events.js';
+import {
+  EVIDENCE_REASON_EVENT_TYPES,
+  EVIDENCE_REASON_TEXT_FIELD,
+} from '../return-texts/evidence-reason-texts-hook.js';
 import { REASON_EVENT_TYPES, REASON_TEXT_FIELD } from '../return-texts/reason-texts-hook.js';
 import { holdsPassage, RedactableField } from '../return-texts/return-text-fields.js';
 import { redactTexts } from '../return-texts/return-texts.table.js';
@@ -55,12 +60,19 @@ export class PassageRedaction {
     samePartnershipOr404(envelope.actor, state.partnershipId, 'return', state.cycleId);
     const version = events[events.length - 1].version;
     refuseStaleVersion(streamId, envelope.expectedVersion, version);
-    const reasons = events.flatMap((e) => {
-      const reason = REASON_EVENT_TYPES.has(e.type) ? (e.data as { reason?: unknown }).reason : undefined;
-      return typeof reason === 'string' ? [reason] : [];
-    });
+    const ofReasons = asked.field === REASON_TEXT_FIELD;
+    // The reasons given on the return and those its files were removed for (on the files' own stream).
+    const reasons = ofReasons
+      ? [
+          ...reasonsIn(events, REASON_EVENT_TYPES),
+          ...reasonsIn(
+            await this.store.readStream(evidenceStreamId(asked.returnId), {}, manager),
+            EVIDENCE_REASON_EVENT_TYPES,
+          ),
+        ]
+      : [];
     const decided = decideReturn({ type: 'RedactPassage', actor: envelope.actor, ...asked, reasons }, state);
-    if (asked.field === REASON_TEXT_FIELD) await this.refuseInlineReasons(manager, streamId, asked.passage);
+    if (ofReasons) await this.refuseInlineReasons(manager, asked.returnId, asked.passage);
     const { nextExpectedVersion } = await this.store.append(
       streamId,
       version,
@@ -69,12 +81,15 @@ export class PassageRedaction {
       { recordedAt: this.clock.now() },
       manager,
     );
-    const textsChanged = await redactTexts(
+    let textsChanged = await redactTexts(
       manager,
       asked.returnId,
       asked.field as RedactableField,
       asked.passage,
     );
+    if (ofReasons) {
+      textsChanged += await redactTexts(manager, asked.returnId, EVIDENCE_REASON_TEXT_FIELD, asked.passage);
+    }
     return { returnId: asked.returnId, cycleId: state.cycleId, version: nextExpectedVersion, textsChanged };
   }
 
@@ -84,13 +99,19 @@ export class PassageRedaction {
    */
   private async refuseInlineReasons(
     manager: EntityManager,
-    streamId: string,
+    returnId: string,
     passage: string,
   ): Promise<void> {
     const inline: { reason: string }[] = await manager.query(
       `SELECT data->>'reason' AS reason FROM events
-       WHERE stream_id = $1 AND type = ANY($2::text[]) AND jsonb_typeof(data->'reason') = 'string'`,
-      [streamId, [...REASON_EVENT_TYPES]],
+       WHERE ((stream_id = $1 AND type = ANY($2::text[])) OR (stream_id = $3 AND type = ANY($4::text[])))
+         AND jsonb_typeof(data->'reason') = 'string'`,
+      [
+        returnStreamId(returnId),
+        [...REASON_EVENT_TYPES],
+        evidenceStreamId(returnId),
+        [...EVIDENCE_REASON_EVENT_TYPES],
+      ],
     );
     const forms = passageForms(passage);
     if (inline.some((r) => holdsPassage(r.reason, forms))) {
@@ -103,4 +124,12 @@ export class PassageRedaction {
       );
     }
   }
+}
+
+/** The free-text reasons of the events of those types, as read (texts put back); none where no reason was given. */
+function reasonsIn(events: readonly { type: string; data: unknown }[], types: ReadonlySet<string>): string[] {
+  return events.flatMap((e) => {
+    const reason = types.has(e.type) ? (e.data as { reason?: unknown }).reason : undefined;
+    return typeof reason === 'string' ? [reason] : [];
+  });
 }

@@ -82,7 +82,8 @@ export function withTexts(content: unknown, texts: ReadonlyMap<string, string>):
 export async function redactTexts(
   sql: Sql,
   returnId: string,
-  field: RedactableField,
+  /** A redactable field, or a return_texts field redacted with one (the files' removal reasons, with `reasons`). */
+  field: string,
   passage: string,
 ): Promise<number> {
   const rows: { id: string; text: string }[] = await sql.query(

@@ -77,7 +77,7 @@ export const REDACTED_FIELD_WORDS: Record<string, string> = {
   comments: 'the comments',
   ragReason: 'the reason for the RAG',
   caseStudies: 'the case studies',
-  reasons: 'the reasons given for sending back, reopening and the like',
+  reasons: 'the reasons given for sending back, reopening, removing a file and the like',
 };
 
 /** A message's body as a history line quotes it: the first words, on one line. */
