@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { EventStore, NewEvent } from '../libs/event-store/src/index.js';
 import { scopedCycleId } from '../libs/kernel/src/index.js';
+import { renderedNarratives } from '../libs/returns/src/index.js';
 import { projectionsRebuild } from '../scripts/projections-rebuild.js';
 import { as, http, importSevenoaks, Product, startProduct } from './support/product.js';
 import { withOneConnectionLeft } from './support/pool.js';
@@ -245,6 +246,9 @@ describe('redacting a passage from a return (e2e)', () => {
     // The digest an operator holds from before: a redaction rewrites no event row, so the log still verifies.
     const held = await logCommand(logDigest, ['--checkpoint']);
     expect(held.code).toBe(0);
+    // The exports before rendered the narrative: its HTML is kept, the passage in it.
+    const cachedHolding = () => renderedNarratives.held().filter((html) => html.includes(NAME));
+    expect(cachedHolding()).not.toEqual([]);
     // The re-issue reads the cycle inside the redaction's transaction: on that connection, not a second one from
     // the pool, which a burst of other requests may all be holding (503 after the pool's 10 s).
     const started = Date.now();
@@ -255,6 +259,8 @@ describe('redacting a passage from a return (e2e)', () => {
     expect(Date.now() - started).toBeLessThan(8_000);
     // The draft, the submission and the approval each held it.
     expect(first.body).toMatchObject({ status: 'redacted', textsChanged: 3 });
+    // The HTML rendered from the text as it read before is gone, not left until the least recently read goes.
+    expect(cachedHolding()).toEqual([]);
     expect(first.body.reissued).toEqual([expect.objectContaining({ publication: 1, reissuedAs: 2 })]);
     const second = await redact(as.coordinator, {
       field: 'caseStudies',

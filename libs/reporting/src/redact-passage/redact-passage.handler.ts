@@ -12,6 +12,7 @@ import {
   CycleRepository,
   cycleIdOf,
   cycleStreamId,
+  forgetKeptReadings,
   PassageRedaction,
   returnStreamId,
 } from '../../../returns/src/index.js';
@@ -52,16 +53,20 @@ export class RedactPassageHandler implements ICommandHandler<RedactPassageComman
    * states: outrun there (another redaction or a forgetting re-issuing them at once) it is decided again too, on
    * the publications as they now stand. Also used for an appendix's passage (redact-appendix-passage.handler.ts).
    */
-  decidedAgainWhenOutrun<T>(
+  async decidedAgainWhenOutrun<T>(
     streamId: string,
     cycleId: string,
     envelope: CommandEnvelope,
     redact: () => Promise<T>,
   ): Promise<T> {
-    if (commandTransactionOn(this.dataSource)) return redact();
-    return decidedAgainWhenOutrun(streamId, envelope.expectedVersion, () =>
-      decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, redact),
-    );
+    const redacted = commandTransactionOn(this.dataSource)
+      ? await redact()
+      : await decidedAgainWhenOutrun(streamId, envelope.expectedVersion, () =>
+          decidedAgainWhenOutrun(cycleStreamId(cycleId), undefined, redact),
+        );
+    // The HTML rendered from the text as it read before (and a PDF's pieces of it) held the passage.
+    forgetKeptReadings();
+    return redacted;
   }
 
   private redactOnce(

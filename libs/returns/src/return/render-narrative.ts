@@ -76,14 +76,14 @@ const SUBSET: sanitizeHtml.IOptions = {
 export function renderNarrative(narrative: string): string {
   // Stored returns are read as they are, and the log has held other things where a narrative belongs.
   if (typeof narrative !== 'string') return '';
-  return rendered(narrative);
+  return renderedNarratives(narrative);
 }
 
 /**
  * Every page and report renders through this: the same text once while it is read (see remembered). 32 MB of
  * HTML is a dozen of the largest returns a lead may send.
  */
-const rendered = remembered(
+export const renderedNarratives = remembered(
   (narrative) => sanitizeHtml(markup(narrative), SUBSET).trim(),
   32 * 1024 * 1024,
   textBytes,

@@ -1,6 +1,6 @@
 import { seededWords } from '../../../../test/support/seeded-words.js';
 import { renderNarrative } from './render-narrative.js';
-import { remembered, textBytes } from './rendered-narratives.js';
+import { forgetKeptReadings, remembered, textBytes } from './rendered-narratives.js';
 
 /** A render that counts its calls, and its HTML as long as asked. */
 function counted(htmlChars = 10) {
@@ -26,6 +26,16 @@ describe('rendered narratives, kept', () => {
       '<p>a</p>  ',
     ]);
     expect(renders).toEqual(['a', 'b']);
+  });
+
+  it('forgets every reading it kept when a redaction asks, and reads a text again after', () => {
+    const { render, renders } = counted();
+    render('Sam Example was referred');
+    expect(render.held()).toEqual(['<p>Sam Example was referred</p>']);
+    forgetKeptReadings();
+    expect(render.held()).toEqual([]);
+    render('Sam Example was referred');
+    expect(renders).toEqual(['Sam Example was referred', 'Sam Example was referred']);
   });
 
   it('keeps apart texts that differ only in a lone surrogate (UTF-8 writes each as U+FFFD)', () => {

@@ -12,11 +12,15 @@ export function remembered<T>(
   read: (text: string) => T,
   budgetBytes: number,
   bytesOf: (value: T) => number,
-): (text: string) => T {
+): Remembered<T> {
   const kept = new Map<string, T>();
   let bytes = 0;
   const size = (key: string, value: T) => 2 * key.length + bytesOf(value) + ENTRY_OVERHEAD;
-  return (text) => {
+  everyKept.add(() => {
+    kept.clear();
+    bytes = 0;
+  });
+  const readKept = (text: string): T => {
     // Its UTF-16 code units, as held: UTF-8 would write every lone surrogate as the same U+FFFD, and two texts
     // differing only in those would share one value.
     const key = createHash('sha256').update(text, 'utf16le').digest('base64');
@@ -39,6 +43,24 @@ export function remembered<T>(
     }
     return value;
   };
+  return Object.assign(readKept, { held: () => [...kept.values()] });
+}
+
+/** A text's reading, kept (see remembered); `held` gives what is kept now. */
+export type Remembered<T> = ((text: string) => T) & { held(): T[] };
+
+/** How to empty each kept reading of this process. */
+const everyKept = new Set<() => void>();
+
+/**
+ * Empties every kept reading of this process (rendered HTML, a PDF's pieces). A redaction calls it: the HTML of
+ * the text as it read before held the passage, and stayed (under the old text's hash, which nothing reads again)
+ * until the least recently read went, so a heap dump or a bug reading the cache could still give the passage
+ * back. The kept values are keyed by hash, without their text, so which held it cannot be told apart from the
+ * HTML (a passage split by tags, `**Sam** Example`): all go, and are rendered again as they are read.
+ */
+export function forgetKeptReadings(): void {
+  for (const empty of everyKept) empty();
 }
 
 /** A string's bytes as counted here: two a UTF-16 code unit. */
