@@ -3,6 +3,9 @@ import { ConcurrencyError, EventMetadata, EventStore } from '../../../event-stor
 import { ReturnTexts1765092500000 } from '../migrations/1765092500000-return-texts.js';
 import { AppendixTexts1765210000000 } from '../migrations/1765210000000-appendix-texts.js';
 import { MessageTexts1765260000000 } from '../migrations/1765260000000-message-texts.js';
+import { ReasonTexts1765260000100 } from '../migrations/1765260000100-reason-texts.js';
+import { CycleReasonTexts1765270000000 } from '../migrations/1765270000000-cycle-reason-texts.js';
+import { EvidenceReasonTexts1765270000100 } from '../migrations/1765270000100-evidence-reason-texts.js';
 import { MESSAGE_TEXT_FIELD } from './message-texts-hook.js';
 import { redactHeldTexts, studyRefs } from './appendix-texts.js';
 import { ReturnContent } from '../return/return-content.js';
@@ -274,6 +277,60 @@ describe('RETURN_TEXTS_HOOK: the free texts of returns held apart by every Event
       const [{ n }] = await db.dataSource.query(
         `SELECT count(*)::int AS n FROM return_texts WHERE field = $1`,
         [MESSAGE_TEXT_FIELD],
+      );
+      expect(n).toBe(0);
+    } finally {
+      await runner.release();
+    }
+  });
+  it('holds a cycle’s reasons and a file’s removal reason apart from now on, and puts them back inline when migrated down', async () => {
+    // The tests before left return_texts as it was before messages were held: each later migration in turn.
+    const runner = db.dataSource.createQueryRunner();
+    const later = [
+      new MessageTexts1765260000000(),
+      new ReasonTexts1765260000100(),
+      new CycleReasonTexts1765270000000(),
+      new EvidenceReasonTexts1765270000100(),
+    ];
+    const migrate = async (step: 'up' | 'down') => {
+      await runner.startTransaction();
+      for (const m of step === 'up' ? later : [...later].reverse()) await m[step](runner);
+      await runner.commitTransaction();
+    };
+    const closed = { forced: true, reason: `Not waiting for ${NAME}`, unresolvedReturnIds: ['c6.S1'] };
+    const revoked = { linkId: 'l1', reason: `${NAME} left` };
+    const removed = { evidenceId: 'e1', reason: `It shows ${NAME}`, removedAt: '2020-04-20T10:15:00.000Z' };
+    try {
+      await migrate('up');
+      await store.append(
+        'cycle:c6',
+        'no_stream',
+        [
+          { type: 'SubmissionLinkRevoked', data: revoked },
+          { type: 'CycleClosed', data: closed },
+          // An unforced close gives no reason: null is kept as it is.
+          { type: 'CycleClosed', data: { forced: false, reason: null, unresolvedReturnIds: [] } },
+        ],
+        meta,
+      );
+      await store.append('evidence:c6.S1', 'no_stream', [{ type: 'EvidenceRemoved', data: removed }], meta);
+      expect(await rawData('cycle:c6')).not.toContain(NAME);
+      expect(await rawData('evidence:c6.S1')).not.toContain(NAME);
+      const cycle = await store.readStream('cycle:c6');
+      expect(cycle.map((e) => e.data)).toEqual([
+        revoked,
+        closed,
+        { forced: false, reason: null, unresolvedReturnIds: [] },
+      ]);
+      expect((await store.readStream('evidence:c6.S1'))[0].data).toEqual(removed);
+      expect(await redactTexts(db.dataSource, 'c6', 'cycleReasons', NAME)).toBe(2);
+      expect(await redactTexts(db.dataSource, 'c6.S1', 'evidenceReasons', NAME)).toBe(1);
+      // Down puts each reason back into its event as it now reads, redaction kept, and the rows go.
+      await migrate('down');
+      expect(await rawData('cycle:c6')).toContain('Not waiting for [redacted]');
+      expect(await rawData('evidence:c6.S1')).toContain('It shows [redacted]');
+      const [{ n }] = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM return_texts WHERE field IN ('cycleReasons', 'evidenceReasons')`,
       );
       expect(n).toBe(0);
     } finally {
