@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseSchema, dataSourceOptions } from './data-source-options.js';
 import { ensureDatabase } from './ensure-database.js';
+import { MigrationLines } from './migration-lines.js';
 import { withQueryTimeout } from './query-timeout.js';
 import { schemaBehind, unrunMigrations } from './unrun-migrations.js';
 
@@ -37,8 +38,12 @@ export async function openDatabase(
   // Its own DataSource: its connections' lock_timeout is for migrating only.
   const migrating = dataSourceOptions(databaseUrl, schema);
   const extra = (migrating as { extra?: Record<string, unknown> }).extra;
-  Object.assign(migrating, { extra: { ...extra, options: `-c lock_timeout=${Math.round(lockWaitMs)}` } });
-  await (await migrate(new DataSource(migrating), lockWaitMs)).destroy();
+  const lines = new MigrationLines();
+  Object.assign(migrating, {
+    extra: { ...extra, options: `-c lock_timeout=${Math.round(lockWaitMs)}` },
+    logger: lines,
+  });
+  await (await migrate(new DataSource(migrating), lockWaitMs, lines)).destroy();
   const serving = new DataSource(
     options.queryTimeoutMs === undefined
       ? dataSourceOptions(databaseUrl, schema)
@@ -74,7 +79,11 @@ async function openUnmigrated(
   return dataSource;
 }
 
-async function migrate(dataSource: DataSource, lockWaitMs: number): Promise<DataSource> {
+async function migrate(
+  dataSource: DataSource,
+  lockWaitMs: number,
+  lines: MigrationLines,
+): Promise<DataSource> {
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {
@@ -82,7 +91,7 @@ async function migrate(dataSource: DataSource, lockWaitMs: number): Promise<Data
     // Another process's migrations may take minutes: this wait has no limit.
     await runner.query(`SET lock_timeout = 0`);
     await runner.query(`SELECT pg_advisory_lock(hashtextextended('partner-returns:migrations', 0))`);
-    await migrateBriefly(dataSource, runner, lockWaitMs);
+    await migrateBriefly(dataSource, runner, lockWaitMs, lines);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -100,19 +109,25 @@ async function migrate(dataSource: DataSource, lockWaitMs: number): Promise<Data
  * long, for as long as it takes, saying each time which transaction it waits behind. A migration that alters a
  * table queues for its lock, and every statement on that table after it queues behind it: waiting on a long
  * transaction (a BI query, a release still running), it stalled the service running beside it for as long, with
- * nothing said. Each migration is one transaction, so a try given up leaves nothing half done.
+ * nothing said. Each migration is one transaction, so a try given up leaves nothing half done. Such a try is said in
+ * one warning, without TypeORM's "Migration … failed" line (see MigrationLines); any other failure says it.
  */
 async function migrateBriefly(
   dataSource: DataSource,
   runner: { query(sql: string): Promise<unknown> },
   lockWaitMs: number,
+  lines: MigrationLines,
 ): Promise<void> {
   for (let tries = 1; ; tries += 1) {
     try {
       await dataSource.runMigrations({ transaction: 'each' });
       return;
     } catch (error) {
-      if (!waitedTooLongForLock(error)) throw error;
+      if (!waitedTooLongForLock(error)) {
+        lines.sayHeld();
+        throw error;
+      }
+      lines.dropHeld();
       const [oldest] = (await runner.query(
         `SELECT pid, coalesce(nullif(application_name, ''), usename) AS who, state,
                 round(extract(epoch FROM now() - xact_start))::int AS seconds
