@@ -168,9 +168,22 @@ export class RetentionRun {
    * or no worker is up, and the erasure due would wait for the next (a week, for a worker down a week). One run
    * however many workers ask at once: the first takes a lock, the others find it taken, or the run recorded once
    * they have it. Null when there was nothing to catch up.
+   *
+   * A database where no run has ever ended (a new one, or one upgraded from a release before `retention_runs`)
+   * missed no run: its first worker notes its start as when runs begin, and the daily job makes the first run (or a
+   * catch-up a day on, if that is missed too). It used to run at once, and said a run the schedule missed was made,
+   * on every new database, where nothing can be due.
    */
   async catchUp(now: Date): Promise<RetentionOutcome | null> {
-    if (!this.isLate(await this.lastRun(), now)) return null;
+    const last = await this.lastRun();
+    if (last === null) {
+      await this.dataSource.query(
+        `INSERT INTO retention_runs (id, last_ran_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+        [now.toISOString()],
+      );
+      return null;
+    }
+    if (!this.isLate(last, now)) return null;
     return this.alone('or-skip', async () =>
       this.isLate(await this.lastRun(), now) ? this.runOnce(now) : null,
     );
@@ -204,7 +217,7 @@ export class RetentionRun {
   }
 
   private isLate(last: Date | null, now: Date): boolean {
-    return last === null || now.getTime() - last.getTime() >= DAY;
+    return last !== null && now.getTime() - last.getTime() >= DAY;
   }
 
   private async due(
