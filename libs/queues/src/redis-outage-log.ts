@@ -4,7 +4,7 @@ import { Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { addressOf, DEPENDENCY_TIMEOUT_MS } from '../../config/src/index.js';
 import { within } from '../../kernel/src/index.js';
-import { pingRedis } from './redis.js';
+import { endRedisNow, pingRedis } from './redis.js';
 
 /** Errors that mean Redis cannot be reached, as opposed to a command Redis refused. */
 const CONNECTION_ERROR =
@@ -206,7 +206,8 @@ export class ReportingWorker extends Worker {
     const close = this.close.bind(this);
     this.close = async (force?: boolean) => {
       outage.release(this);
-      if (force || this.closing || !(await redisAway(this, outage))) return close(force);
+      if (force || this.closing) return close(force);
+      if (!(await redisAway(this, outage))) return this.closeUnlessRedisGoes(close, outage, inHand);
       // Redis away: BullMQ's close waits for it to take the outcomes of the jobs in hand, and its QUIT, however
       // long it is away. The jobs' own work is still let end (a mail sent is recorded sent in PostgreSQL before
       // the database closes); what Redis did not hear of, it hands out again once the jobs' locks lapse, and each
@@ -216,10 +217,42 @@ export class ReportingWorker extends Worker {
       return close(true);
     };
   }
+
+  /**
+   * BullMQ's own close, with Redis here when it began: it waits for the jobs in hand, for Redis to take their
+   * outcomes, and for its QUIT. Redis going meanwhile (a host restarted with the service) left it waiting for as
+   * long as Redis was away, and the stop ran out its limit as hung. So the close watches the connection as it
+   * waits: once it drops (or any client here says Redis is away), the jobs in hand are let end as above, and the
+   * worker's clients are ended, failing the commands they hold, so that BullMQ's close goes on without them.
+   */
+  private async closeUnlessRedisGoes(
+    close: (force?: boolean) => Promise<void>,
+    outage: RedisOutage,
+    inHand: JobsInHand,
+  ): Promise<void> {
+    const closing = close();
+    let watching = true;
+    const watch = (async () => {
+      while (watching && !(await connectionDropped(this, outage)))
+        await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+      if (!watching) return;
+      await inHand.none(JOBS_IN_HAND_GRACE_MS);
+      for (const client of await clientsOf(this)) endRedisNow(client);
+    })();
+    try {
+      await closing;
+    } finally {
+      watching = false;
+      await watch;
+    }
+  }
 }
 
 /** How long a close with Redis away waits for the jobs in hand: a mail's send and its record take far less. */
 const JOBS_IN_HAND_GRACE_MS = 1_500;
+
+/** How often a close that waits for Redis looks whether it is still there. */
+const WATCH_EVERY_MS = 100;
 
 /** The processor's runs under way, so that a close can wait for them without waiting for Redis. */
 class JobsInHand {
@@ -260,6 +293,28 @@ async function redisAway(user: Queue | Worker, outage: RedisOutage): Promise<boo
   return within(300, () => pingRedis(client as unknown as Redis)).then(
     () => false,
     () => true,
+  );
+}
+
+/** The ioredis clients of a queue or worker that have connected (a worker's blocking one too). */
+async function clientsOf(user: Queue | Worker): Promise<Redis[]> {
+  const backend = user.getBackend() as { client: Promise<unknown>; blockingClient?: Promise<unknown> };
+  const made = await Promise.all(
+    [backend.client, backend.blockingClient]
+      .filter((client) => client !== undefined)
+      .map((client) => within(100, () => client!).catch(() => null)),
+  );
+  return made.filter((client): client is Redis => client instanceof Redis);
+}
+
+/**
+ * Whether a queue's or worker's connection to Redis has dropped (reconnecting, or trying to) since it was ready,
+ * or a client of the process has said Redis away. Not a frozen Redis: its connection stays up.
+ */
+async function connectionDropped(user: Queue | Worker, outage: RedisOutage): Promise<boolean> {
+  if (outage.away) return true;
+  return (await clientsOf(user)).some((client) =>
+    ['close', 'reconnecting', 'connecting'].includes(client.status),
   );
 }
 

@@ -44,4 +44,37 @@ describe('ReportingWorker.close with Redis away', () => {
     await Promise.all([queue.close(), more.close()]);
     expect(Date.now() - asked).toBeLessThan(3_000);
   }, 30_000);
+
+  // An operator's probe: Redis lost after the close began waiting for it (for the job in hand's outcome, then its
+  // QUIT) still waited out the whole shutdown limit, where a Redis gone before the close was noticed at once.
+  it('notices Redis going while the close waits for it, and lets the job in hand end', async () => {
+    const prefix = `pr-spec-close-mid-${process.pid}`;
+    const queue = new ReportingQueue('close-mid-spec', { connection: bullConnection(redis.url), prefix });
+    let started = 0;
+    let ended = 0;
+    let finishJob: () => void = () => undefined;
+    const finish = new Promise<void>((resolve) => (finishJob = resolve));
+    const worker = new ReportingWorker(
+      'close-mid-spec',
+      async () => {
+        started += 1;
+        await finish;
+        ended += 1;
+      },
+      { connection: bullConnection(redis.url), prefix },
+    );
+    await queue.add('send', {});
+    await eventually(async () => started === 1, 10_000);
+
+    // Redis is here when the close begins: it waits for the job in hand, and Redis to take its outcome.
+    const closing = worker.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.stop();
+    const gone = Date.now();
+    finishJob();
+    await closing;
+    await queue.close();
+    expect(ended).toBe(1);
+    expect(Date.now() - gone).toBeLessThan(3_000);
+  }, 30_000);
 });
