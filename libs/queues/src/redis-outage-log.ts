@@ -132,7 +132,8 @@ class RedisOutage {
       if (probe.status !== 'ready') await probe.connect();
       await probe.ping();
     } catch {
-      probe.disconnect();
+      // Not disconnect(): on a probe that failed to connect (ended) it armed a 2 s timer each second.
+      endRedisNow(probe);
       return;
     } finally {
       this.probing = false;
@@ -148,7 +149,7 @@ class RedisOutage {
   private stopProbing(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.probe?.disconnect();
+    if (this.probe) endRedisNow(this.probe);
     this.probe = null;
   }
 }
@@ -190,7 +191,12 @@ export class ReportingQueue extends Queue {
       // owed still in PostgreSQL (the relay, the reconciler and the schedules do it again), so they are dropped.
       // Forced: its QUIT would wait behind them, and ioredis's disconnect of a connection already reconnecting
       // leaves it reconnecting, its commands unanswered (a queue a job in hand had just added to never closed).
-      if (await redisAway(this, outage)) await this.getBackend().close(true);
+      // Its clients are ended first (endRedisNow): BullMQ's forced close disconnects them, and ioredis armed a 2 s
+      // timer on each to destroy a socket closed long before, keeping the process up after its close.
+      if (await redisAway(this, outage)) {
+        for (const client of await clientsOf(this)) endRedisNow(client);
+        await this.getBackend().close(true);
+      }
       return close();
     };
   }
@@ -214,6 +220,8 @@ export class ReportingWorker extends Worker {
       // job finds in PostgreSQL what was done. Not past a moment, though: a job that is itself waiting on Redis (a
       // chase scan adding mail jobs when Redis went) never ends, and the stop ran out its limit as hung.
       await inHand.none(JOBS_IN_HAND_GRACE_MS);
+      // Ended first, as a queue's: see ReportingQueue.
+      for (const client of await clientsOf(this)) endRedisNow(client);
       return close(true);
     };
   }
