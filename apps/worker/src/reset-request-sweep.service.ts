@@ -9,11 +9,18 @@ import { PeriodicJob } from './periodic-run.js';
 /**
  * A password reset is owed (reset_requests) before the api answers, and the api issues it right after; an api
  * killed in between leaves the row. At start and every RESET_REQUEST_GRACE_MS each worker issues the rows older
- * than that grace. The api or another worker taking the same row at once is harmless: whoever deletes it issues.
+ * than that grace, and after each look it looks again when the oldest row left comes due: a row left just after a
+ * look was not overdue at the next, and was issued only at the one after (up to twice the grace, 2 minutes by
+ * default, after the person asked). The api or another worker taking the same row at once is harmless: whoever
+ * deletes it issues.
  */
+const LOOK_PAST_DUE_MS = 50;
+
 @Injectable()
 export class ResetRequestSweep extends PeriodicJob {
   private readonly requests: ResetRequests;
+  private next: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
@@ -32,6 +39,25 @@ export class ResetRequestSweep extends PeriodicJob {
   protected async runOnce(): Promise<void> {
     const issued = await this.sweep();
     if (issued > 0) this.logger.log(`${issued} password reset requests left by an api issued`);
+    await this.lookAgainWhenDue();
+  }
+
+  override beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.next) clearTimeout(this.next);
+    return super.beforeApplicationShutdown();
+  }
+
+  /** One look more, set for when the oldest row left comes due, if that is before the next regular look. */
+  private async lookAgainWhenDue(): Promise<void> {
+    const grace = this.config.mail.resetRequestGraceMs;
+    const dueInMs = await this.requests.nextOverdueInMs(grace);
+    if (this.next) clearTimeout(this.next);
+    this.next = null;
+    if (dueInMs === null || dueInMs >= grace || this.stopped) return;
+    // A moment past it: the row must be older than the grace by PostgreSQL's clock when the look comes.
+    this.next = setTimeout(() => this.runNow(), dueInMs + LOOK_PAST_DUE_MS);
+    this.next.unref();
   }
 
   /** Issues every overdue request; how many this worker took (the others were gone by then). */

@@ -61,6 +61,17 @@ export class ResetRequests {
     return rows.map((r) => r.request_id);
   }
 
+  /** How long until the oldest request left is older than `graceMs` (0 if it is already), or null if none is left. */
+  async nextOverdueInMs(graceMs: number): Promise<number | null> {
+    const [{ ms }] = (await this.dataSource.query(
+      `SELECT greatest(0, extract(epoch FROM min(requested_at) + make_interval(secs => $1) - now()) * 1000)::float8
+              AS ms
+         FROM reset_requests`,
+      [graceMs / 1000],
+    )) as { ms: number | null }[];
+    return ms;
+  }
+
   /**
    * The enabled accounts whose address has this HMAC. The address is not kept, so every enabled account's is
    * keyed and compared: staff accounts are few (tens per partnership), and this runs only after the answer.
