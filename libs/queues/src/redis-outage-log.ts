@@ -317,12 +317,14 @@ async function clientsOf(user: Queue | Worker): Promise<Redis[]> {
 
 /**
  * Whether a queue's or worker's connection to Redis has dropped (reconnecting, or trying to) since it was ready,
- * or a client of the process has said Redis away. Not a frozen Redis: its connection stays up.
+ * or a client of the process has said Redis away. Its main connection only: BullMQ's close itself drops a worker's
+ * blocking one. Not a frozen Redis: its connection stays up.
  */
 async function connectionDropped(user: Queue | Worker, outage: RedisOutage): Promise<boolean> {
   if (outage.away) return true;
-  return (await clientsOf(user)).some((client) =>
-    ['close', 'reconnecting', 'connecting'].includes(client.status),
+  const client = await within(100, () => user.getBackend().client).catch(() => null);
+  return ['close', 'reconnecting', 'connecting'].includes(
+    (client as { status?: string } | null)?.status ?? '',
   );
 }
 

@@ -109,6 +109,30 @@ describe('ReportingWorker.close with Redis away', () => {
     expect(Date.now() - gone).toBeLessThan(3_000);
   }, 30_000);
 
+  it('with Redis here throughout, still waits for Redis to take the outcome of the job in hand', async () => {
+    const prefix = `pr-spec-close-stays-${process.pid}`;
+    const queue = new ReportingQueue('close-stays-spec', { connection: bullConnection(redis.url), prefix });
+    let finishJob: () => void = () => undefined;
+    const finish = new Promise<void>((resolve) => (finishJob = resolve));
+    let started = 0;
+    const worker = new ReportingWorker(
+      'close-stays-spec',
+      async () => {
+        started += 1;
+        await finish;
+      },
+      { connection: bullConnection(redis.url), prefix },
+    );
+    const job = await queue.add('send', {});
+    await eventually(async () => started === 1, 10_000);
+    const closing = worker.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    finishJob();
+    await closing;
+    expect(await queue.getJobState(job.id!)).toBe('completed');
+    await queue.close();
+  }, 30_000);
+
   // jest said a test file that closed a worker and a queue with Redis away leaked: ioredis's disconnect of a client
   // whose connection had dropped armed a 2 s timer to destroy a socket closed long before.
   it('leaves no ioredis timer once a queue and a worker closed with Redis away', async () => {
