@@ -1,6 +1,12 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, startupFailureLines } from '../libs/config/src/index.js';
-import { openDatabase, PauseAt, restoreDatabase, RestoreRefused } from '../libs/database/src/index.js';
+import {
+  markRestoreFinished,
+  openDatabase,
+  PauseAt,
+  restoreDatabase,
+  RestoreRefused,
+} from '../libs/database/src/index.js';
 import { Checkpoint, EventStore, START } from '../libs/event-store/src/index.js';
 import { rebuildReadModels } from '../libs/projections/src/index.js';
 import { mailOwedBy } from '../libs/queues/src/index.js';
@@ -69,6 +75,8 @@ export async function restore(
   try {
     await moveServerPastRestoredTransactions(dataSource, err);
     const rebuilt = await rederiveJobFedReadModels(dataSource, err);
+    // Finished: the api and the worker start on it (they refuse a database a restore put in place and left).
+    await markRestoreFinished(dataSource);
     for (const line of await restoredSummary(dataSource)) out.write(`${line}\n`);
     out.write(`Rebuilt from the events: ${rebuilt}.\n`);
     const derived = derivedSecrets(env, config.nodeEnv);

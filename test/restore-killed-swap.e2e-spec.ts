@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { dropDatabase, withDatabaseName } from '../libs/database/src/index.js';
+import { dropDatabase, ensureDatabase, withDatabaseName } from '../libs/database/src/index.js';
 import { backup } from '../scripts/backup.js';
 import { restore } from '../scripts/restore.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
@@ -146,6 +146,14 @@ describe('npm run restore -- --replace killed while it swaps the databases (e2e)
     expect(aside).toHaveLength(1);
     expect(err).toContain(`${name} is renamed ${aside[0]}`);
     expect(await holds(withDatabaseName(target, aside[0]))).toBe('old');
+    // The api and the worker refuse it, in one line, as their start checks DATABASE_URL: its restore did not
+    // finish (the server's transaction ids not moved past the restored events). They started on it as if it had.
+    const apiStart = () => ensureDatabase(target, { refuseUnfinishedRestore: true });
+    await expect(apiStart()).rejects.toThrow(
+      new RegExp(
+        `^DATABASE_URL: "${name}" at 127\\.0\\.0\\.1:\\d+ was put in place by a restore --replace \\(at [^)]+\\) that stopped before it finished: nothing was started; run the same restore again`,
+      ),
+    );
 
     // The next restore says, in one line, what it is and how to finish or undo; it never drops it.
     const again = await runScript(restore, { DATABASE_URL: target, NODE_ENV: 'test' }, [
@@ -160,6 +168,8 @@ describe('npm run restore -- --replace killed while it swaps the databases (e2e)
     expect(line).toContain(`ALTER DATABASE "${aside[0]}" RENAME TO "${name}"`);
     expect(await holds(withDatabaseName(target, aside[0]))).toBe('old');
     expect(await holds(target)).toBe('new');
+    // Finished: the api and the worker start on it.
+    await expect(apiStart()).resolves.toBe(false);
 
     // And the undo it gives, run as written, puts the old database back under the deployment's name.
     const undo = /to undo it, with the api and worker stopped, (.*)$/.exec(line!)![1];

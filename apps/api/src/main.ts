@@ -12,7 +12,7 @@ import { ensureDatabase } from '../../../libs/database/src/index.js';
  * (a few seconds on a busy machine): a bad variable or an unreachable DATABASE_URL is told in one line at once.
  */
 export async function startApi(config: AppConfig): Promise<NestExpressApplication> {
-  await ensureDatabase(config.databaseUrl);
+  await ensureDatabase(config.databaseUrl, { refuseUnfinishedRestore: true });
   const { createApi } = await import('./create-api.js');
   return createApi(config);
 }

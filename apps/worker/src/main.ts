@@ -13,7 +13,7 @@ export async function startWorker(
   config: AppConfig,
   options: WorkerOptions = {},
 ): Promise<INestApplicationContext> {
-  await ensureDatabase(config.databaseUrl);
+  await ensureDatabase(config.databaseUrl, { refuseUnfinishedRestore: true });
   const { createWorker } = await import('./create-worker.js');
   return createWorker(config, options);
 }

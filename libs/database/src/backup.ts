@@ -8,6 +8,7 @@ import { adminClient, dropDatabase, ensureDatabase } from './ensure-database.js'
 import { MarkedDatabaseLocks, markOf, ServerDatabase } from './marked-databases.js';
 import { checkBackupFile } from './backup-file-check.js';
 import { RestoreRefused } from './restore-refused.js';
+import { unfinishedRestoreMark } from './unfinished-restore.js';
 
 /** Where progress lines go (stderr in the scripts). */
 export interface ProgressLines {
@@ -355,7 +356,10 @@ export class RestoreLocks extends MarkedDatabaseLocks {
         await this.client.query(
           `ALTER DATABASE ${escapeIdentifier(besideName)} RENAME TO ${escapeIdentifier(target)}`,
         );
-        await this.client.query(`COMMENT ON DATABASE ${escapeIdentifier(target)} IS NULL`);
+        // Marked until the restore has finished what it does after the swap: see UnfinishedRestoreMark.
+        await this.client.query(
+          `COMMENT ON DATABASE ${escapeIdentifier(target)} IS ${escapeLiteral(JSON.stringify(unfinishedRestoreMark(target)))}`,
+        );
         await this.client.query('COMMIT');
         return;
       } catch (error) {

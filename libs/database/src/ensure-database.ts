@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { addressOf, DEPENDENCY_TIMEOUT_MS, DependencyError } from '../../config/src/index.js';
 import { databaseName, withDatabaseName } from './database-url.js';
+import { unfinishedRestoreOf } from './unfinished-restore.js';
 
 /**
  * Creates the database named in the URL when it does not exist yet (connecting to `postgres` to do it). A server
@@ -11,11 +12,14 @@ import { databaseName, withDatabaseName } from './database-url.js';
  * database is that DependencyError instead: `log:verify` run with a misspelt name made an empty database, migrated
  * it, and reported that the log "does not verify", a false alarm of tampering, and left the database behind.
  *
+ * With `refuseUnfinishedRestore` (the api and the worker) a database a `restore --replace` put in place and was
+ * killed before finishing (see UnfinishedRestoreMark) is that DependencyError too, saying to run the restore again.
+ *
  * True when this call created it (a restore that fails drops only a database it made).
  */
 export async function ensureDatabase(
   databaseUrl: string,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; refuseUnfinishedRestore?: boolean } = {},
 ): Promise<boolean> {
   const name = databaseName(databaseUrl);
   if (!name) throw new DependencyError('DATABASE_URL', 'names no database');
@@ -31,7 +35,21 @@ export async function ensureDatabase(
     throw unreachable(databaseUrl, error);
   }
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    const found = await client.query<{ mark: string | null }>(
+      `SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+      [name],
+    );
+    const unfinished = options.refuseUnfinishedRestore
+      ? unfinishedRestoreOf(found.rows[0]?.mark ?? null)
+      : null;
+    if (unfinished) {
+      throw new DependencyError(
+        'DATABASE_URL',
+        `"${name}" at ${addressOf(databaseUrl, 5432)} was put in place by a restore --replace (at ${unfinished.at}) ` +
+          'that stopped before it finished: nothing was started; run the same restore again (npm run restore -- ' +
+          '--file <the backup> --replace), then start the api and worker',
+      );
+    }
     if (found.rowCount === 0 && options.create === false) {
       throw new DependencyError(
         'DATABASE_URL',

@@ -14,3 +14,4 @@ export * from './query-timeout.js';
 export * from './stall-ending-client.js';
 export * from './unrun-migrations.js';
 export * from './returned-rows.js';
+export * from './unfinished-restore.js';
