@@ -56,6 +56,12 @@ interface IoredisInsides {
  */
 export function endRedisNow(redis: Redis): void {
   const insides = redis as unknown as IoredisInsides;
+  // Should an ioredis release rename what this reaches, the client is disconnected as before, not thrown at.
+  const reachable = typeof insides.setStatus === 'function' && typeof insides.flushQueue === 'function';
+  if (!reachable) {
+    if (redis.status !== 'end') redis.disconnect();
+    return;
+  }
   if (redis.status === 'reconnecting' || redis.status === 'close') {
     if (insides.reconnectTimeout) clearTimeout(insides.reconnectTimeout);
     insides.reconnectTimeout = null;
@@ -65,7 +71,7 @@ export function endRedisNow(redis: Redis): void {
     redis.disconnect();
     return;
   }
-  insides.connector.stream = undefined;
+  if (insides.connector) insides.connector.stream = undefined;
 }
 
 /**
