@@ -73,10 +73,22 @@ export function configureApi(app: INestApplication): INestApplication {
   // The plan page's file upload is the one multipart form: read before the CSRF check needs its _csrf field.
   app.use(PLAN_UPLOAD_PATH, planFileUpload());
   // Past cycles come as a file too, to the API and to the coordinator's page alike.
-  app.use(HISTORICAL_CYCLE_PATH, singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB', { api: true }));
+  // A body over the limit is answered by the reader itself, with a link to the form (see singleFileUpload).
+  app.use(
+    HISTORICAL_CYCLE_PATH,
+    singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB', {
+      api: true,
+      formPage: () => `/coordinate${HISTORICAL_CYCLE_PATH}`,
+    }),
+  );
   app.use(`/coordinate${HISTORICAL_CYCLE_PATH}`, singleFileUpload(HISTORICAL_FILE_MAX_BYTES, '2 MB'));
-  // An agency's returns spreadsheet, uploaded from its page.
-  app.use(RETURNS_SPREADSHEET_PATH, singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB'));
+  // An agency's returns spreadsheet, uploaded from its page (the file posts to returns.xlsx, the page beside it).
+  app.use(
+    RETURNS_SPREADSHEET_PATH,
+    singleFileUpload(SPREADSHEET_MAX_BYTES, '5 MB', {
+      formPage: (req) => req.baseUrl.replace(/returns\.xlsx$/, 'spreadsheet'),
+    }),
+  );
   // A file added to a return from the agency's files page, streamed as the JSON API's upload is.
   app.use(
     EVIDENCE_UPLOAD_PATH,

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { DomainError } from '../../kernel/src/index.js';
+import { declaredTooLarge, fileTooLarge, refuseUnread, uploadBodyLimit } from './oversized-upload.js';
+import { finishStreamedUpload } from './streamed-upload.js';
 
 export type FileUploadRequest = Request & {
   file?: Express.Multer.File;
@@ -20,11 +22,20 @@ export const FILE_FORM_MAX_FIELDS = 6;
  * its own. A page keeps the fields read before the refusal (its `_csrf` passes, what was typed comes back); an
  * API route (`api`) drops them: its refusal is the answer, and its body check would otherwise judge the part of
  * a body read (2,000 fields were a 400 "property f0 should not exist", not the limit).
+ *
+ * A body larger than the file and its envelope can be is answered here, at once (refuseUnread, with the way back
+ * to `formPage`, by default the address posted to): one that says so in its Content-Length before a byte of it is
+ * read, one sent without a length as soon as it passes that. Multer reads a refused body to its end before it
+ * says why (a 300 MB post was read whole to be told its file was over 2 MB); the evidence upload never did.
  */
 export function singleFileUpload(
   maxBytes: number,
   sizeInWords: string,
-  { maxFields = FILE_FORM_MAX_FIELDS, api = false }: { maxFields?: number; api?: boolean } = {},
+  {
+    maxFields = FILE_FORM_MAX_FIELDS,
+    api = false,
+    formPage = (req: Request) => req.baseUrl,
+  }: { maxFields?: number; api?: boolean; formPage?: (req: Request) => string } = {},
 ): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
@@ -33,8 +44,29 @@ export function singleFileUpload(
     defParamCharset: 'utf8',
     limits: { fileSize: maxBytes, files: 1, fields: maxFields, parts: maxFields + 1 },
   }).single('file');
-  return (req: Request, res: Response, next: NextFunction) =>
+  const bodyLimit = uploadBodyLimit(maxBytes);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const multipart = req.is('multipart/form-data') === 'multipart/form-data';
+    const refuseTooLarge = () => {
+      finishStreamedUpload(req, res);
+      refuseUnread(req, res, fileTooLarge(sizeInWords), formPage(req));
+    };
+    if (multipart && declaredTooLarge(req, maxBytes)) return refuseTooLarge();
+    // Counted beside multer as the body arrives: past the limit the request is answered, and multer's own
+    // answer, which would come only once the body had ended (or the connection was cut), is not waited for.
+    let answered = false;
+    let read = 0;
+    const count = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read <= bodyLimit || answered) return;
+      answered = true;
+      req.off('data', count);
+      refuseTooLarge();
+    };
+    if (multipart) req.on('data', count);
     parse(req, res, (error: unknown) => {
+      req.off('data', count);
+      if (answered) return;
       if (error) {
         const refusal = uploadRefusal(error, sizeInWords, maxFields);
         Object.assign(req as FileUploadRequest, { fileRefusal: refusal, fileProblem: refusal.message });
@@ -42,6 +74,7 @@ export function singleFileUpload(
       }
       next();
     });
+  };
 }
 
 /**

@@ -2,9 +2,8 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { PassThrough, Readable } from 'node:stream';
 import { DomainError } from '../../kernel/src/index.js';
-import { statusOf } from './domain-error-status.js';
-import { problemFor, sendProblem } from './problem-details.filter.js';
 import { fileNameAsSeen } from './multipart-file-name.js';
+import { declaredTooLarge, fileTooLarge, refuseUnread } from './oversized-upload.js';
 
 /** One file of a multipart request, as it arrives: never buffered whole, never written to a temporary file. */
 export interface StreamedFile {
@@ -22,9 +21,6 @@ export interface StreamedUpload {
   fields: Record<string, string>;
   file: StreamedFile | null;
 }
-
-/** Room for the multipart envelope and a few text fields beside the file itself. */
-const ENVELOPE_BYTES = 64 * 1024;
 
 /** The text fields an upload may send beside its file: a page's `_csrf` and a title, with room to spare. */
 export const UPLOAD_MAX_FIELDS = 8;
@@ -48,15 +44,6 @@ const unreadable = (cause?: Error) => {
   const problem = refuse('upload-unreadable', 'The upload could not be read: choose the file again');
   return cause ? Object.assign(problem, { cause }) : problem;
 };
-
-const fileTooLarge = (sizeInWords: string) =>
-  refuse('file-too-large', `The file must be ${sizeInWords} or smaller`);
-
-/** The request says it is larger than a file of `maxFileBytes` and its envelope can be. */
-function declaredTooLarge(req: Request, maxFileBytes: number): boolean {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  return Number.isFinite(declared) && declared > maxFileBytes + ENVELOPE_BYTES;
-}
 
 /**
  * Reads a multipart request up to the start of its one file (field `fileField`) and hands the file on as a
@@ -243,20 +230,4 @@ export function streamedFileUpload(maxFileBytes: number, sizeInWords: string) {
       },
     );
   };
-}
-
-/** A page's upload refused before it was read: the rule on a page of its own, or as problem+json to a client. */
-function refuseUnread(req: Request, res: Response, refusal: DomainError, formPage: string): void {
-  res.status(statusOf(refusal));
-  if (req.accepts(['json', 'html']) === 'html') {
-    return res.render('pages/error', {
-      title: 'The file is too large',
-      paragraphs: [
-        `${refusal.message}.`,
-        'Nothing was changed. Go back to the form and choose a smaller file.',
-      ],
-      next: { href: formPage, text: 'Go back to the form' },
-    });
-  }
-  sendProblem(res, problemFor(refusal, req));
 }

@@ -3,6 +3,8 @@ import { FileUploadRequest, singleFileUpload } from '../../http/src/index.js';
 
 /** Where the plan page's file upload posts. */
 export const PLAN_UPLOAD_PATH = '/coordinate/plan/upload';
+/** The plan page the upload's form is on. */
+const PLAN_PAGE_PATH = '/coordinate/plan';
 
 /** The import's own limit on a plan file (POST /plan/import takes up to 1,000,000 characters). */
 const MAX_BYTES = 1_000_000;
@@ -16,5 +18,6 @@ export type PlanUploadRequest = FileUploadRequest;
  * than becoming an error page.
  */
 export function planFileUpload(): RequestHandler {
-  return singleFileUpload(MAX_BYTES, '1 MB', { maxFields: 4 });
+  // A file over the limit is refused on a page of its own, with the way back to the plan page it came from.
+  return singleFileUpload(MAX_BYTES, '1 MB', { maxFields: 4, formPage: () => PLAN_PAGE_PATH });
 }
