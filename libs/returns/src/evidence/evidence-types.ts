@@ -19,3 +19,10 @@ export const EVIDENCE_TYPES_IN_WORDS =
 
 /** The media type file-type names an old Office file by: a compound file, whose streams say which it is. */
 export const COMPOUND_FILE = 'application/x-cfb';
+
+/** The Office documents that are zips of XML parts (Office Open XML), whose relationships are read (see OfficeRelationships). */
+export const OFFICE_PACKAGES: ReadonlySet<string> = new Set([
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+]);
