@@ -114,6 +114,25 @@ describe('an Office document that fetches content from outside itself as it open
     ).toBe('file-has-external-content');
   });
 
+  // Each part written with its size after its data was held as if it were as large as the limit allows: a
+  // document of nine such relationship parts (an xlsx of a few sheets, as exceljs writes it) was refused.
+  it('takes many relationship parts written with their sizes after the data, each held only to its end', async () => {
+    const parts = Array.from({ length: 40 }, (_, i) => ({
+      name: `word/_rels/footer${i}.xml.rels`,
+      content: relationshipsPart(relationship('hyperlink', `https://www.sevenoaks.gov.uk/${i}`)),
+    }));
+    expect(await verdict(docxWithSettings(relationshipsPart(), parts, true), [65_536, 1000, 37])).toBe(
+      'taken as docx',
+    );
+    const withTemplate = [
+      ...parts,
+      { name: 'word/_rels/last.xml.rels', content: relationshipsPart(template) },
+    ];
+    expect(await code(docxWithSettings(relationshipsPart(), withTemplate, true), [65_536, 37])).toBe(
+      'file-has-external-content',
+    );
+  });
+
   it('refuses a relationships part the directory names but whose bytes are not where it says', async () => {
     // Its local header names another part: a reader going by the local headers would not read it; Word would.
     const crafted = docxWithSettings(relationshipsPart(), [

@@ -65,6 +65,8 @@ const isRelationshipPart = (name: string) => /\.rels[\s\0]*$/i.test(name);
 /** A local file header seen as the bytes went by, held with what follows it up to its part's size. */
 interface HeldPart {
   offset: number;
+  /** Written with a data descriptor: its size comes after its data, so it is held until the next entry's header. */
+  sizedAfter: boolean;
   chunks: Buffer[];
   held: number;
   wanted: number;
@@ -94,6 +96,8 @@ export class OfficeRelationships {
   private carry = Buffer.alloc(0);
   private held: HeldPart[] = [];
   private heldBytes = 0;
+  /** The parts sized after their data whose end is not yet known (see endPartsBefore). */
+  private open: HeldPart[] = [];
   private tail: Buffer[] = [];
   private tailBytes = 0;
 
@@ -133,6 +137,26 @@ export class OfficeRelationships {
     const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
     part.chunks.push(kept);
     part.held += kept.length;
+    this.heldBytes += kept.length;
+    if (this.heldBytes > OFFICE_LIMITS.heldBytes) throw tooComplex();
+  }
+
+  /**
+   * A part whose size comes after its data ends before the next entry's header, at `at` in the file: what was held
+   * past it is let go (so a few such parts do not each hold the limit). Should the signature be one inside its
+   * data, the part is held too short, and the directory's size for it then refuses the file: never let through.
+   */
+  private endPartsBefore(at: number): void {
+    for (const part of this.open) {
+      const end = at - part.offset;
+      part.wanted = Math.min(part.wanted, end);
+      if (part.held <= end) continue;
+      const kept = Buffer.concat(part.chunks, part.held).subarray(0, end);
+      this.heldBytes -= part.held - end;
+      part.chunks = [kept];
+      part.held = end;
+    }
+    this.open = [];
   }
 
   /** Looks for local headers of relationship parts in this chunk and the bytes carried from the last. */
@@ -145,6 +169,7 @@ export class OfficeRelationships {
         carryFrom = at;
         break;
       }
+      this.endPartsBefore(start + at);
       const nameLength = bytes.readUInt16LE(at + 26);
       if (nameLength > LONGEST_NAME) continue;
       if (bytes.length - at < 30 + nameLength) {
@@ -155,16 +180,17 @@ export class OfficeRelationships {
       if (!isRelationshipPart(name)) continue;
       const header = 30 + nameLength + bytes.readUInt16LE(at + 28);
       const flags = bytes.readUInt16LE(at + 6);
-      // A part written with a data descriptor gives its size only after its data: held up to the limit.
-      const size = flags & 0x08 ? OFFICE_LIMITS.partBytes : bytes.readUInt32LE(at + 18);
+      // A part written with a data descriptor gives its size only after its data: held up to the limit, or the
+      // next entry's header (endPartsBefore).
+      const sizedAfter = (flags & 0x08) !== 0;
+      const size = sizedAfter ? OFFICE_LIMITS.partBytes : bytes.readUInt32LE(at + 18);
       const wanted = header + Math.min(size, OFFICE_LIMITS.partBytes);
-      this.heldBytes += wanted;
-      if (this.held.length >= OFFICE_LIMITS.relationshipParts || this.heldBytes > OFFICE_LIMITS.heldBytes)
-        throw tooComplex();
-      const part: HeldPart = { offset: start + at, chunks: [], held: 0, wanted };
+      if (this.held.length >= OFFICE_LIMITS.relationshipParts) throw tooComplex();
+      const part: HeldPart = { offset: start + at, sizedAfter, chunks: [], held: 0, wanted };
       // From its header on, the bytes carried from the last chunk included: it was held by nothing when they came.
       this.keep(part, bytes.subarray(at));
       this.held.push(part);
+      if (sizedAfter) this.open.push(part);
     }
     this.carry = Buffer.from(bytes.subarray(carryFrom));
   }
