@@ -177,10 +177,14 @@ describe('outbox relay with Redis away (e2e)', () => {
     });
     try {
       await redis.stop();
-      await new Promise((resolve) => setTimeout(resolve, 5_000)); // the schedule is checked every second here
+      // The schedule is checked every second here, so three checks come due while Redis is away: when they could
+      // overlap, all of them said the schedule was missing once it came back (seven after five seconds).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
       await redis.start(); // empty
       await eventually(async () => (await chasing.getJobScheduler(CHASE_SCHEDULER_ID)) ?? null, 10_000);
-      await new Promise((resolve) => setTimeout(resolve, 3_000)); // any check still held comes through
+      // Any check still held comes through as its connection answers again, which the schedule's return shows it
+      // has: a second and a half for the slowest of them.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       const said = warn.mock.calls.filter(([message]) =>
         String(message).includes('chase schedule was missing'),
       );
