@@ -20,9 +20,13 @@ const Sequencer = require('@jest/test-sequencer').default;
  */
 const MEASURED_SECONDS = {
   'test/crashes.e2e-spec.ts': 130,
+  'test/browser/coordinator-pages.e2e-spec.ts': 115,
   'test/browser/lead-pages.e2e-spec.ts': 111,
   'test/hostile-input.e2e-spec.ts': 101,
+  'test/browser/staff-and-viewer-pages.e2e-spec.ts': 92,
   'test/personal-data.e2e-spec.ts': 85,
+  'test/browser/review-pages.e2e-spec.ts': 67,
+  'test/report-data.e2e-spec.ts': 57,
   'test/partnership-isolation.e2e-spec.ts': 54,
   'test/chasing-and-mail.e2e-spec.ts': 48,
   'test/plans.e2e-spec.ts': 47,
@@ -32,7 +36,9 @@ const MEASURED_SECONDS = {
   'test/people-and-views.e2e-spec.ts': 39,
   'test/evidence.e2e-spec.ts': 39,
   'test/whole-report.e2e-spec.ts': 35,
+  'test/outages.e2e-spec.ts': 26,
   'test/roles.e2e-spec.ts': 22,
+  'test/report-outputs.e2e-spec.ts': 15,
   'test/single-sign-on.e2e-spec.ts': 13,
   'test/staff-pages.e2e-spec.ts': 12,
 };
