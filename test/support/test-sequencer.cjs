@@ -20,11 +20,11 @@ const Sequencer = require('@jest/test-sequencer').default;
  */
 const MEASURED_SECONDS = {
   'test/crashes.e2e-spec.ts': 130,
+  'test/personal-data.e2e-spec.ts': 120,
   'test/browser/coordinator-pages.e2e-spec.ts': 115,
   'test/browser/lead-pages.e2e-spec.ts': 111,
   'test/hostile-input.e2e-spec.ts': 101,
   'test/browser/staff-and-viewer-pages.e2e-spec.ts': 92,
-  'test/personal-data.e2e-spec.ts': 85,
   'test/browser/review-pages.e2e-spec.ts': 67,
   'test/report-data.e2e-spec.ts': 57,
   'test/partnership-isolation.e2e-spec.ts': 54,
