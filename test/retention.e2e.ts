@@ -274,11 +274,18 @@ describe('retention periods (e2e)', () => {
         },
         {
           type: 'EvidenceRemoved',
-          data: expect.objectContaining({ evidenceId: 'e1', reason: 'Retention period' }),
+          // The reason is held apart, redactable like every reason on a return (field evidenceReasons).
+          data: expect.objectContaining({ evidenceId: 'e1', reason: { textId: expect.any(String) } }),
           role: 'system',
         },
       ]),
     );
+    const removed = added.find((e: { type: string }) => e.type === 'EvidenceRemoved');
+    expect(
+      await product.db.dataSource.query(`SELECT field, text FROM return_texts WHERE id = $1`, [
+        removed.data.reason.textId,
+      ]),
+    ).toEqual([{ field: 'evidenceReasons', text: 'Retention period' }]);
     expect(await logCommand(logVerify, ['--digest', held.out])).toMatchObject({ code: 0 });
 
     // Priya reads [erased] in the return's history and the agencies; Tom is as he was.
