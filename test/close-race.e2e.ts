@@ -257,4 +257,30 @@ describe('closing a cycle while a lead writes (e2e)', () => {
       [answers[0], answers[2]].filter((a) => a.status < 300).length,
     );
   });
+
+  /**
+   * Link uses are written to the cycle, and a burst of them at the year's end outran all eight of a forced close's
+   * tries (CI, 2026-12-06: 409 stale-version). The close now holds the cycle's row from before its read to its
+   * append, as a link's revocation and reissue do: held by another, it waits to take the row, not at its append
+   * with a decision on a cycle that may be gone.
+   */
+  it('holds the cycle from its read to its append, so link uses wait for the close rather than outrun it', async () => {
+    const cycle = await openRaceCycle('race-held', 'Race held');
+    const [closed] = await inTurnWhileHeld(
+      product.db,
+      `cycle:${cycle}`,
+      [() => call('POST', `/cycles/${cycle}/close`, as.coordinator, { force: true, reason: 'Year end' })],
+      async () => {
+        const waiting: { query: string }[] = await product.db.dataSource.query(
+          `SELECT a.query FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        expect(waiting.map((w) => w.query.replace(/\s+/g, ' ').trim())).toEqual([
+          'SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE',
+        ]);
+      },
+    );
+    expect(closed.status).toBe(200);
+    expect((await eventsOf(cycle)).at(-1)).toBe(`cycle:${cycle} CycleClosed`);
+  });
 });

@@ -133,3 +133,37 @@ export function afterCommandCommits(dataSource: DataSource, work: () => void): v
   if (transaction) transaction.afterCommit(work);
   else work();
 }
+
+/** Runs `work` in the request's command transaction, or in one of its own that commits when it is done. */
+export async function inOneCommandTransaction<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (commandTransactionOn(dataSource)) return work();
+  const transaction = new CommandTransaction(dataSource);
+  try {
+    const result = await runInCommandTransaction(transaction, work);
+    await transaction.commit();
+    return result;
+  } catch (error) {
+    await transaction.rollback();
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` (read a stream, decide, append to it) holding the stream's row, in the request's command transaction
+ * or one of its own: writers to the stream wait for it, rather than outrunning each of its tries. Reads of the
+ * store join that transaction (readerFor), so what `work` reads is what is committed and nothing moves meanwhile.
+ *
+ * `work` reads on the connection that holds the row (the `manager` given, or the store's reads, which join it):
+ * reading on another from the pool, a hold could wait for a connection that the writers waiting on its row held.
+ */
+export async function holdingStream<T>(
+  dataSource: DataSource,
+  streamId: string,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return inOneCommandTransaction(dataSource, async () => {
+    const manager = await commandTransactionOn(dataSource)!.manager();
+    await manager.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [streamId]);
+    return work(manager);
+  });
+}

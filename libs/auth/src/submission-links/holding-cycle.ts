@@ -1,9 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  CommandTransaction,
-  commandTransactionOn,
-  runInCommandTransaction,
-} from '../../../event-store/src/index.js';
+import { holdingStream } from '../../../event-store/src/index.js';
 import { cycleStreamId } from '../../../returns/src/index.js';
 
 /**
@@ -17,28 +13,10 @@ import { cycleStreamId } from '../../../returns/src/index.js';
  * the pool, a hold could wait for a connection that the writers waiting on its row were holding (a pool of 20,
  * all taken by draft saves of the cycle, left a reissue waiting until the pool's 10 s gave up, answered 503).
  */
-export async function holdingCycle<T>(
+export function holdingCycle<T>(
   dataSource: DataSource,
   cycleId: string,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return inOneCommandTransaction(dataSource, async () => {
-    const manager = await commandTransactionOn(dataSource)!.manager();
-    await manager.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [cycleStreamId(cycleId)]);
-    return work(manager);
-  });
-}
-
-/** Runs `work` in the request's command transaction, or in one of its own that commits when it is done. */
-export async function inOneCommandTransaction<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  if (commandTransactionOn(dataSource)) return work();
-  const transaction = new CommandTransaction(dataSource);
-  try {
-    const result = await runInCommandTransaction(transaction, work);
-    await transaction.commit();
-    return result;
-  } catch (error) {
-    await transaction.rollback();
-    throw error;
-  }
+  return holdingStream(dataSource, cycleStreamId(cycleId), work);
 }

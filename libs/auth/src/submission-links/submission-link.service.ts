@@ -7,7 +7,7 @@ import { partnershipStreamId, PlanRepository } from '../../../plan/src/index.js'
 import { AuthService } from '../auth.service.js';
 import { contactListed } from './contact-listed.js';
 import { OneAtATime } from './one-at-a-time.js';
-import { inOneCommandTransaction } from './holding-cycle.js';
+import { inOneCommandTransaction } from '../../../event-store/src/index.js';
 import { AttemptThrottle } from '../throttle/attempt-throttle.js';
 import { clientAddress } from '../throttle/client-address.js';
 import { linkRules } from '../throttle/throttle-rules.js';
