@@ -110,9 +110,10 @@ describe('comparing two versions of a very large return (e2e)', () => {
     expect(body).toContain('Sent back and submitted again');
     expect(body).toContain('id="since-coarse"');
     expect(body).toContain('<ins class="app-diff-added"><span class="govuk-visually-hidden">added: </span>b');
-    // The probe measured 26 s for the page, and 25 s for a liveness check sent a second after it. A fresh-clone
-    // CI run on a machine at load average 9 took 3.3 s for the check, so the bound leaves room for such a machine.
+    // The probe measured 26 s for the page, and 25 s for a liveness check sent a second after it. Fresh-clone CI
+    // runs took 3.3 s for the check at load average 9 and 6.4 s in a 1,337 s suite (2026-12-06): the bound stays
+    // well under the 25 s it guards against.
     expect(ms).toBeLessThan(10_000);
-    expect(liveMs).toBeLessThan(6_000);
+    expect(liveMs).toBeLessThan(10_000);
   }, 60_000);
 });
